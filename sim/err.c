@@ -1,0 +1,91 @@
+/* sim/err.c -- diagnostics and the GSL error handler. */
+#include "sim/err.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <gsl/gsl_errno.h>
+
+const char *sim_strerror(int err)
+{
+    switch (err) {
+    case SIM_OK: return "success";
+    case SIM_ENOMEM: return "out of memory";
+    case SIM_EINVAL: return "invalid input";
+    case SIM_EPARSE: return "parse error";
+    case SIM_EIO: return "input/output error";
+    case SIM_ECHECK: return "check failed";
+    case SIM_EINTR: return "interrupted";
+    }
+    return "unknown error";
+}
+
+static void vreport(struct diag *d, const struct srcloc *at, const char *tag,
+                    const char *fmt, va_list ap)
+{
+    FILE *f = d && d->out ? d->out : stderr;
+
+    if (at && at->file && at->line > 0)
+        fprintf(f, "%s:%d: %s: ", at->file, at->line, tag);
+    else if (at && at->file)
+        fprintf(f, "%s: %s: ", at->file, tag);
+    else
+        fprintf(f, "%s: ", tag);
+    vfprintf(f, fmt, ap);
+    fputc('\n', f);
+}
+
+int diag_error(struct diag *d, const struct srcloc *at, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vreport(d, at, "error", fmt, ap);
+    va_end(ap);
+    if (d)
+        d->nerrors++;
+    return SIM_EINVAL;
+}
+
+void diag_warn(struct diag *d, const struct srcloc *at, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vreport(d, at, "warning", fmt, ap);
+    va_end(ap);
+    if (d)
+        d->nwarnings++;
+}
+
+void diag_note(struct diag *d, const struct srcloc *at, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vreport(d, at, "note", fmt, ap);
+    va_end(ap);
+}
+
+void sim_panic(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+
+    fflush(stdout);
+    fprintf(stderr, "%s:%d: internal error: ", file, line);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    abort();
+}
+
+static void gsl_handler(const char *reason, const char *file, int line,
+                        int gsl_errno)
+{
+    sim_panic(file, line, "GSL: %s (%s)", reason, gsl_strerror(gsl_errno));
+}
+
+void sim_install_gsl_handler(void)
+{
+    gsl_set_error_handler(gsl_handler);
+}

@@ -1,0 +1,47 @@
+/* sim/model.h -- how models and model-side commands plug into the CLI.
+ *
+ * sim/ never includes models/. Instead the models provide, at link time,
+ * the tables declared here (models/registry.c): the models a scenario can
+ * name with 'sim.model', and the subcommands they add (bench dlperf,
+ * reproduce, ...). The tables are const data; nothing here is mutable.
+ */
+#ifndef SIM_MODEL_H
+#define SIM_MODEL_H
+
+#include "sim/err.h"
+
+struct engine;
+struct param_registry;
+struct scn_run;
+
+struct sim_model {
+    const char *name;                       /* value of sim.model */
+    const char *summary;
+    /* Adds the model's parameter definitions. */
+    void (*register_params)(struct param_registry *reg);
+    /* Builds the model for one run: validates its parameters (reporting
+     * "file:line: error:" through 'd'), registers handlers and schedules
+     * the first events. Returns the model state or NULL on error. */
+    void *(*setup)(struct engine *e, const struct scn_run *run,
+                   struct diag *d);
+    /* After eng_run(): records end-of-run scalars into eng_results() and
+     * checks invariants; returns SIM_OK or SIM_ECHECK. */
+    int (*finish)(struct engine *e, void *state);
+    void (*free)(void *state);
+};
+
+struct sim_command {
+    const char *name;                       /* "reproduce", "bench dlperf" */
+    const char *summary;
+    int (*main)(int argc, char **argv);     /* returns the exit status */
+};
+
+/* NULL-terminated, defined in models/registry.c. */
+extern const struct sim_model *const sim_models[];
+extern const struct sim_command sim_commands[];
+
+/* Registers the engine's own keys (sim.*) and every model's keys. */
+void sim_register_all_params(struct param_registry *reg);
+const struct sim_model *sim_find_model(const char *name);
+
+#endif

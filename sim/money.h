@@ -1,0 +1,38 @@
+/* sim/money.h -- money as int64 micro-dollars.
+ *
+ * 1 USD = 1,000,000 (MONEY_USD); the range is +-9.2e12 USD. Prices in
+ * scenario files are decimal text and reach money through money_parse()
+ * with no double in between. Every scaling (proration, fees, discounts)
+ * goes through money_muldiv(), which rounds half away from zero, so
+ * conservation checks can use ==. A double becomes money in exactly one
+ * place, money_from_usd(), used for prices that come out of models
+ * (a host's adaptive ask, a drawn bid).
+ */
+#ifndef SIM_MONEY_H
+#define SIM_MONEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int64_t money;
+
+#define MONEY_USD ((money)1000000)
+
+/* Parses "0.35", "-2", "1e-3" is rejected (no exponent), at most 6
+ * decimals are significant; more are an error rather than silently
+ * rounded. Returns 0 or SIM_EINVAL. */
+int money_parse(const char *text, money *out);
+
+/* round(m * num / den), half away from zero, with a 128-bit intermediate.
+ * 'den' must be positive. Overflow of the result is a bug and asserts. */
+money money_muldiv(money m, int64_t num, int64_t den);
+
+/* The one place a model's double price becomes money (nearest micro-dollar). */
+money money_from_usd(double usd);
+static inline double money_to_usd(money m) { return (double)m / 1e6; }
+
+/* Writes "12.345678" style text with trailing zeros trimmed ("0.35"). */
+void money_format(money m, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,94 @@
+/* sim/param.h -- the parameter registry: every scenario key, typed.
+ *
+ * One flat dotted key space ("archetype.academic.share") is used in files,
+ * in --set, in sweep axes and in CSV columns. Each key has a definition
+ * here: type, unit, default, range and help. A key segment written '*'
+ * matches one entity name, so "archetype.*.share" covers every archetype a
+ * scenario declares; an exact definition wins over a pattern, which lets a
+ * model give built-in entities their own defaults.
+ *
+ * The registry is an object built by the models at start-up (no global
+ * table); definitions are borrowed and must outlive it (static const).
+ */
+#ifndef SIM_PARAM_H
+#define SIM_PARAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "sim/err.h"
+#include "sim/money.h"
+#include "sim/time.h"
+
+enum param_type {
+    PT_INT,         /* int64; min/max inclusive */
+    PT_REAL,        /* double; min/max inclusive */
+    PT_PROB,        /* double in [0, 1] (min/max may narrow it) */
+    PT_MONEY,       /* decimal USD text -> micro-dollars; unit says per what */
+    PT_TIME,        /* duration: "90d", "1.5h", "30min", "20s", "250ms", "10us";
+                       a bare number is read in the definition's unit */
+    PT_BOOL,        /* true/false, yes/no, on/off, 1/0 */
+    PT_STRING,      /* free text (lists are comma-separated and split by the model) */
+    PT_ENUM         /* one of 'choices', written "a|b|c" */
+};
+
+struct param_def {
+    const char *key;        /* "market.fee", "archetype.*.share" */
+    enum param_type type;
+    const char *unit;       /* "USD/GPU-h", "h", "1", "" ... shown in docs and CSVs */
+    const char *def;        /* default value as text; NULL = required */
+    double min, max;        /* numeric range, inclusive; min > max = unbounded */
+    const char *choices;    /* PT_ENUM only */
+    const char *help;       /* one line */
+};
+
+/* A typed value. Strings point into the scenario's storage (borrowed). */
+struct param_value {
+    enum param_type type;
+    union {
+        int64_t i;
+        double r;           /* PT_REAL, PT_PROB */
+        money m;
+        sim_time t;
+        bool b;
+        const char *s;      /* PT_STRING, PT_ENUM */
+    } u;
+};
+
+struct param_registry;
+
+struct param_registry *preg_new(void);                  /* NULL on OOM */
+void preg_free(struct param_registry *reg);             /* NULL is a no-op */
+
+/* Adds 'n' definitions (borrowed). A duplicate key, a default that does not
+ * parse or is out of range, or an enum default outside its choices is a bug
+ * in the model's table and asserts. */
+void preg_add(struct param_registry *reg, const struct param_def *defs, size_t n);
+
+/* The definition for a concrete key: exact match first, then patterns. */
+const struct param_def *preg_find(const struct param_registry *reg, const char *key);
+size_t preg_count(const struct param_registry *reg);
+const struct param_def *preg_at(const struct param_registry *reg, size_t i); /* sorted by key */
+
+/* The registered key (or pattern) closest to 'key' by edit distance, for
+ * "did you mean" hints; NULL if nothing is close enough. */
+const char *preg_suggest(const struct param_registry *reg, const char *key);
+
+/* Parses and range-checks 'text' for 'def'. On error writes a message
+ * "<key>: expected ..., got \"text\"" (no location) into 'err' and returns
+ * SIM_EINVAL; the caller adds file:line. */
+int param_parse(const struct param_def *def, const char *text,
+                struct param_value *out, char *err, size_t errlen);
+
+/* Writes the value in canonical text form (re-parseable). */
+void param_format(const struct param_value *v, const struct param_def *def,
+                  char *buf, size_t len);
+
+const char *param_type_name(enum param_type t);
+
+/* Documents every definition whose key contains 'pattern' (all if NULL):
+ * markdown table when 'markdown', else aligned text. Returns how many. */
+size_t preg_print(const struct param_registry *reg, const char *pattern,
+                  bool markdown, FILE *out);
+
+#endif

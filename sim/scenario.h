@@ -1,0 +1,123 @@
+/* sim/scenario.h -- scenario files (OMNeT++-style INI), studies and runs.
+ *
+ * A file holds [General], [Config Name] sections with 'extends = A, B',
+ * entity sections ("[archetype academic]" prefixes its keys with
+ * "archetype.academic."), and 'include other.ini' lines (relative to the
+ * including file). It is read with inih through a line-counting reader, so
+ * every value keeps its file:line (struct srcloc) for later messages.
+ *
+ * Lookup order for a config: overrides (--set) > [Config X] > its extends
+ * chain in order (depth first, each once) > [General] > registry default.
+ * Entity sections are part of [General]; a config overrides their keys
+ * with the full dotted key. The keys 'seed', 'repeat', 'seed-set',
+ * 'description' and 'extends' belong to this module and are always known.
+ *
+ * Sweeps: a value "${name=a,b,c}", "${a,b}" (axis named after the key),
+ * "${name=1..5 step 1}" or "${name=a,b ! other}" (lock-step with axis
+ * 'other', same length) makes the config a study. 'repeat = N' adds the
+ * innermost axis 'repetition'. Runs are numbered by position in the
+ * cartesian product, first axis outermost, repetition innermost.
+ * 'seed-set' defaults to ${repetition} (common random numbers across sweep
+ * points); ${runnumber} gives independent points. 'seed' is the base seed.
+ *
+ * Ownership: a struct scn owns every string it hands out; studies and runs
+ * borrow the scn and the registry and must be freed before them.
+ */
+#ifndef SIM_SCENARIO_H
+#define SIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "sim/err.h"
+#include "sim/param.h"
+
+struct scn;             /* a parsed file with its includes */
+struct scn_study;       /* one config, overrides applied, sweep expanded */
+struct scn_run;         /* one run's resolved parameters */
+
+/* Parses 'path' (and includes). Syntax errors, unknown keys (with a
+ * did-you-mean), bad types or ranges, bad sweep syntax, missing includes,
+ * include cycles and extends cycles are all reported to 'd' as
+ * "file:line: error: ..." and give NULL. */
+struct scn *scn_load(const char *path, const struct param_registry *reg,
+                     struct diag *d);
+/* Same from a string; 'name' stands in for the file name in messages and
+ * includes are resolved relative to the current directory. */
+struct scn *scn_load_string(const char *name, const char *text,
+                            const struct param_registry *reg, struct diag *d);
+void scn_free(struct scn *s);                       /* NULL is a no-op */
+
+/* Names of the [Config X] sections in file order ("General" is implicit). */
+size_t scn_config_count(const struct scn *s);
+const char *scn_config_name(const struct scn *s, size_t i);
+/* XXH64-style 64-bit digest of every byte read (file and includes). */
+uint64_t scn_digest(const struct scn *s);
+const char *scn_path(const struct scn *s);
+
+/* Builds a study for 'config' ("General" or NULL for the base) with
+ * overrides "key=value" (NULL-terminated, may be NULL); overrides may hold
+ * sweeps too. Errors (unknown config, bad override, lock-step length
+ * mismatch, unknown axis after '!') go to 'd'; NULL then. */
+struct scn_study *scn_study_new(const struct scn *s, const char *config,
+                                const char *const *overrides, struct diag *d);
+void scn_study_free(struct scn_study *st);
+const char *scn_study_config(const struct scn_study *st);
+size_t scn_study_run_count(const struct scn_study *st);
+/* Iteration variables (sweep axes, then "repetition" if repeat > 1). */
+size_t scn_study_var_count(const struct scn_study *st);
+const char *scn_study_var_name(const struct scn_study *st, size_t i);
+
+/* Resolves run 'number' (0-based). NULL with a message on out-of-range. */
+struct scn_run *scn_run_new(const struct scn_study *st, size_t number,
+                            struct diag *d);
+void scn_run_free(struct scn_run *r);
+
+size_t scn_run_number(const struct scn_run *r);
+size_t scn_run_repetition(const struct scn_run *r);
+uint64_t scn_run_seed(const struct scn_run *r);      /* base seed */
+uint64_t scn_run_seed_set(const struct scn_run *r);  /* per seed-set policy */
+/* This run's value of iteration variable i, as text. */
+const char *scn_run_var_value(const struct scn_run *r, size_t i);
+
+/* Typed getters. Asking for a key that is not registered, or with the
+ * wrong type, is a bug and asserts; every registered key has a value. */
+int64_t scn_int(const struct scn_run *r, const char *key);
+double scn_real(const struct scn_run *r, const char *key);     /* PT_REAL, PT_PROB */
+money scn_money(const struct scn_run *r, const char *key);
+sim_time scn_time(const struct scn_run *r, const char *key);
+bool scn_bool(const struct scn_run *r, const char *key);
+const char *scn_str(const struct scn_run *r, const char *key); /* PT_STRING, PT_ENUM */
+/* printf-style key: scn_realf(r, "archetype.%s.share", name) */
+double scn_realf(const struct scn_run *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int64_t scn_intf(const struct scn_run *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+money scn_moneyf(const struct scn_run *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+sim_time scn_timef(const struct scn_run *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+bool scn_boolf(const struct scn_run *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+const char *scn_strf(const struct scn_run *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Where the value came from, for the model's own checks; line 0 for
+ * defaults and --set. */
+const struct srcloc *scn_where(const struct scn_run *r, const char *key);
+
+/* Entity names declared for 'kind' ("archetype"): every name N such that a
+ * key "kind.N.*" was written anywhere in the config's chain, plus the
+ * names of exact registry keys "kind.N.*" (built-in entities), sorted,
+ * each once. Returns the count; names stay valid for the run's life. */
+size_t scn_entities(const struct scn_run *r, const char *kind,
+                    const char ***names);
+
+/* Every resolved key in key order, with value text, unit and source
+ * ("default", "General", "Config:X", "cli"). For params.csv and
+ * scenario.resolved.ini. */
+size_t scn_run_key_count(const struct scn_run *r);
+void scn_run_key_at(const struct scn_run *r, size_t i, const char **key,
+                    const char **value, const char **unit, const char **source);
+
+#endif

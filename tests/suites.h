@@ -1,0 +1,28 @@
+/* tests/suites.h -- one Suite per module. To add a module's tests, write
+ * tests/check_<module>.c with a 'Suite *<module>_suite(void)' and add one
+ * SUITE(<module>) line below; check_main.c runs them in this order. */
+#ifndef TESTS_SUITES_H
+#define TESTS_SUITES_H
+
+#include <check.h>
+
+#define SUITES(SUITE) \
+    SUITE(money)      \
+    SUITE(evq)        \
+    SUITE(rng)        \
+    SUITE(engine)     \
+    SUITE(table)      \
+    SUITE(param)      \
+    SUITE(scenario)   \
+    SUITE(results)
+
+#define DECLARE_SUITE(name) Suite *name##_suite(void);
+SUITES(DECLARE_SUITE)
+#undef DECLARE_SUITE
+
+/* Shared helpers (tests/check_helpers.c). */
+char *test_tmpdir(void);                         /* fresh directory, caller frees */
+char *test_read_file(const char *path, size_t *len); /* NULL if unreadable */
+int test_write_file(const char *path, const char *text);
+
+#endif
