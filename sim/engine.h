@@ -22,6 +22,8 @@
 struct engine;
 struct rng_set;
 struct results;
+struct param_registry;
+struct scn_run;
 
 typedef void (*eng_handler)(struct engine *e, const struct evq_event *ev,
                             void *model);
@@ -38,6 +40,12 @@ struct eng_config {
 };
 
 struct engine *eng_new(const struct eng_config *cfg);   /* NULL on OOM */
+
+/* The engine's own scenario keys: sim.model, sim.horizon, sim.warmup,
+ * sim.sample-interval, sim.rng. */
+void eng_register_params(struct param_registry *reg);
+/* Fills 'cfg' from a resolved run (horizon, warm-up, seeds, generator). */
+void eng_config_from_run(const struct scn_run *run, struct eng_config *cfg);
 void eng_free(struct engine *e);                         /* NULL is a no-op */
 
 /* Registers a handler and returns its event kind (0..EVQ_KINDS-1); 'name'

@@ -1,0 +1,577 @@
+/* sim/main.c -- the gpumarket command line.
+ *
+ * git-style subcommands, each with its own getopt_long table. stdout
+ * carries only data (run lists, parameter docs, reports); everything meant
+ * for a person goes to stderr. Exit status: 0 ok, 1 a check was negative,
+ * 2 trouble (usage, unreadable input), 130 interrupted.
+ */
+#define _DEFAULT_SOURCE             /* getopt_long, strdup, isatty */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "sim/engine.h"
+#include "sim/err.h"
+#include "sim/model.h"
+#include "sim/param.h"
+#include "sim/results.h"
+#include "sim/scenario.h"
+
+#define EXIT_CHECK 1
+#define EXIT_TROUBLE 2
+#define EXIT_INTERRUPTED 130
+#define DEFAULT_SCENARIO "scenarios/default.ini"
+
+/* The one piece of process-wide state: a signal handler can only talk to
+ * the loop through a flag like this. It lives in main.c, outside the
+ * library, so two engines in one process never share it by accident. */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* Everything the scenario-reading commands share. */
+struct study_args {
+    const char *scenario;
+    const char *config;
+    const char **sets;          /* NULL-terminated --set values */
+    size_t nsets;
+    struct param_registry *reg;
+    struct scn *scn;
+    struct scn_study *st;
+};
+
+static void add_set(struct study_args *a, const char *kv)
+{
+    a->sets = realloc(a->sets, (a->nsets + 2) * sizeof *a->sets);
+    if (!a->sets)
+        SIM_PANIC("out of memory");
+    a->sets[a->nsets++] = kv;
+    a->sets[a->nsets] = NULL;
+}
+
+static int load_study(struct study_args *a, struct diag *d)
+{
+    a->reg = preg_new();
+    if (!a->reg)
+        return SIM_ENOMEM;
+    sim_register_all_params(a->reg);
+    a->scn = scn_load(a->scenario, a->reg, d);
+    if (!a->scn)
+        return SIM_EINVAL;
+    a->st = scn_study_new(a->scn, a->config, a->sets, d);
+    return a->st ? SIM_OK : SIM_EINVAL;
+}
+
+static void free_study(struct study_args *a)
+{
+    scn_study_free(a->st);
+    scn_free(a->scn);
+    preg_free(a->reg);
+    free(a->sets);
+}
+
+/* Parses "0..3,5,9" into a sorted list of run numbers below 'n'. */
+static int parse_runs(const char *spec, size_t n, size_t **out, size_t *count)
+{
+    char *s = strdup(spec), *save = NULL, *tok;
+    bool *want = calloc(n ? n : 1, sizeof *want);
+    int rc = SIM_OK;
+
+    if (!s || !want)
+        SIM_PANIC("out of memory");
+    for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *end, *dots = strstr(tok, "..");
+        unsigned long lo, hi;
+
+        lo = strtoul(tok, &end, 10);
+        if (end == tok) { rc = SIM_EINVAL; break; }
+        hi = lo;
+        if (dots) {
+            hi = strtoul(dots + 2, &end, 10);
+            if (end == dots + 2) { rc = SIM_EINVAL; break; }
+        }
+        if (*end != '\0' || lo > hi || hi >= n) { rc = SIM_EINVAL; break; }
+        for (unsigned long i = lo; i <= hi; i++)
+            want[i] = true;
+    }
+    *count = 0;
+    *out = malloc((n ? n : 1) * sizeof **out);
+    if (!*out)
+        SIM_PANIC("out of memory");
+    for (size_t i = 0; i < n && rc == SIM_OK; i++)
+        if (want[i])
+            (*out)[(*count)++] = i;
+    free(s);
+    free(want);
+    return rc;
+}
+
+/* ---- progress ---- */
+
+struct progress {
+    size_t index, total;        /* this run's position in the batch */
+    double started;
+};
+
+static double wall(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void show_progress(const struct engine *e, void *ctx)
+{
+    const struct progress *p = ctx;
+    double el = wall() - p->started;
+    double frac = (double)eng_now(e) / (double)eng_end(e);
+    double rate = el > 0 ? (double)eng_events(e) / el : 0.0;
+    double eta = frac > 0 ? el * (1.0 - frac) / frac : 0.0;
+
+    fprintf(stderr, "\r[run %zu/%zu] t=%.1fd/%.0fd  %.2fM ev/s  ETA %d:%02d   ",
+            p->index + 1, p->total, sim_time_to_hours(eng_now(e)) / 24.0,
+            sim_time_to_hours(eng_end(e)) / 24.0, rate / 1e6,
+            (int)(eta / 60), (int)eta % 60);
+}
+
+/* Runs one resolved run into 'rd' (may be NULL). Returns an exit status. */
+static int run_one(struct scn_run *run, struct res_dir *rd, bool progress,
+                   size_t index, size_t total, bool quiet)
+{
+    struct diag d = DIAG_INIT(stderr);
+    const char *model_name = scn_str(run, "sim.model");
+    const struct sim_model *m = sim_find_model(model_name);
+    struct eng_config ec;
+    struct engine *e;
+    struct progress pg = { index, total, wall() };
+    void *state;
+    int rc, status = 0;
+    struct res_run_info info = { 0 };
+
+    if (!m) {
+        diag_error(&d, scn_where(run, "sim.model"), "unknown model '%s'", model_name);
+        return EXIT_TROUBLE;
+    }
+    eng_config_from_run(run, &ec);
+    e = eng_new(&ec);
+    if (!e)
+        SIM_PANIC("out of memory");
+    eng_interrupt_on(e, &interrupted);
+    if (progress)
+        eng_progress(e, 1u << 20, show_progress, &pg);
+    state = m->setup(e, run, &d);
+    if (!state) {
+        eng_free(e);
+        return EXIT_TROUBLE;
+    }
+    rc = eng_run(e);
+    if (progress)
+        fputs("\r\033[K", stderr);
+    if (rc == SIM_OK)
+        rc = m->finish(e, state);
+    info.run = run;
+    info.events = eng_events(e);
+    info.sim_time_h = sim_time_to_hours(eng_now(e));
+    info.wall_s = wall() - pg.started;
+    if (rc == SIM_EINTR) {
+        info.status = "interrupted";
+        status = EXIT_INTERRUPTED;
+    } else if (rc != SIM_OK) {
+        info.status = "failed";
+        status = EXIT_CHECK;
+    } else {
+        info.status = "ok";
+    }
+    if (!quiet)
+        fprintf(stderr, "run %zu: %s, %llu events, %.2f s (%.3g events/s)\n",
+                scn_run_number(run), info.status,
+                (unsigned long long)info.events, info.wall_s,
+                info.wall_s > 0 ? (double)info.events / info.wall_s : 0.0);
+    if (rd && status != EXIT_INTERRUPTED)
+        res_dir_add_run(rd, &info, eng_results(e));
+    m->free(state);
+    eng_free(e);
+    return status;
+}
+
+static const struct sim_command *find_command(const char *name)
+{
+    for (size_t i = 0; sim_commands[i].name; i++)
+        if (strcmp(sim_commands[i].name, name) == 0)
+            return &sim_commands[i];
+    return NULL;
+}
+
+static void run_usage(FILE *f)
+{
+    fprintf(f,
+"Usage: gpumarket run [SCENARIO] [-c CONFIG] [-r RUNS] [--set KEY=VALUE]...\n"
+"                     [-o DIR] [--no-plots] [-q]\n"
+"Run one or more runs of a scenario into a result directory.\n\n"
+"  SCENARIO            scenario file (default " DEFAULT_SCENARIO ")\n"
+"  -c, --config NAME   [Config NAME] to run (default General)\n"
+"  -r, --runs LIST     run numbers, e.g. 0..3,7 (default all)\n"
+"  -s, --set KEY=VAL   override a parameter (repeatable; sweeps allowed)\n"
+"  -o, --output DIR    result directory (default results/CONFIG)\n"
+"      --no-plots      do not draw charts\n"
+"  -q, --quiet         no per-run lines on stderr\n"
+"  -h, --help          this text\n\n"
+"The directory is written as DIR.tmp-PID and renamed when complete.\n"
+"Exit status: 0 ok, 1 an invariant failed, 2 trouble, 130 interrupted.\n");
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "runs", required_argument, NULL, 'r' },
+        { "set", required_argument, NULL, 's' },
+        { "output", required_argument, NULL, 'o' },
+        { "no-plots", no_argument, NULL, 'P' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct study_args a = { DEFAULT_SCENARIO, NULL, NULL, 0, NULL, NULL, NULL };
+    struct diag d = DIAG_INIT(stderr);
+    const char *runs_spec = NULL, *out = NULL;
+    bool plots = true, quiet = false, progress = isatty(STDERR_FILENO);
+    size_t *runs = NULL, nruns = 0;
+    struct res_dir *rd;
+    char outbuf[512];
+    int opt, status = 0;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "c:r:s:o:qh", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'c': a.config = optarg; break;
+        case 'r': runs_spec = optarg; break;
+        case 's': add_set(&a, optarg); break;
+        case 'o': out = optarg; break;
+        case 'P': plots = false; break;
+        case 'q': quiet = true; break;
+        case 'h': run_usage(stdout); free(a.sets); return 0;
+        default: run_usage(stderr); free(a.sets); return EXIT_TROUBLE;
+        }
+    }
+    if (optind < argc)
+        a.scenario = argv[optind++];
+    if (optind < argc) {
+        run_usage(stderr);
+        free(a.sets);
+        return EXIT_TROUBLE;
+    }
+    if (load_study(&a, &d) != SIM_OK) {
+        free_study(&a);
+        return EXIT_TROUBLE;
+    }
+    if (runs_spec) {
+        if (parse_runs(runs_spec, scn_study_run_count(a.st), &runs, &nruns) != SIM_OK) {
+            fprintf(stderr, "error: bad run list '%s' (the study has %zu runs: 0..%zu)\n",
+                    runs_spec, scn_study_run_count(a.st), scn_study_run_count(a.st) - 1);
+            free(runs);
+            free_study(&a);
+            return EXIT_TROUBLE;
+        }
+    } else {
+        nruns = scn_study_run_count(a.st);
+        runs = malloc((nruns ? nruns : 1) * sizeof *runs);
+        if (!runs)
+            SIM_PANIC("out of memory");
+        for (size_t i = 0; i < nruns; i++)
+            runs[i] = i;
+    }
+    if (!out) {
+        snprintf(outbuf, sizeof outbuf, "results/%s", scn_study_config(a.st));
+        out = outbuf;
+    }
+    signal(SIGINT, on_sigint);
+    signal(SIGTERM, on_sigint);
+    rd = res_dir_begin(out, a.scn, a.st, argc, argv);
+    if (!rd) {
+        free(runs);
+        free_study(&a);
+        return EXIT_TROUBLE;
+    }
+    for (size_t i = 0; i < nruns && status != EXIT_INTERRUPTED; i++) {
+        struct scn_run *run = scn_run_new(a.st, runs[i], &d);
+        int s;
+
+        if (!run) {
+            status = EXIT_TROUBLE;
+            break;
+        }
+        s = run_one(run, rd, progress, i, nruns, quiet);
+        if (s > status || s == EXIT_INTERRUPTED)
+            status = s;
+        scn_run_free(run);
+    }
+    free(runs);
+    if (status == EXIT_INTERRUPTED || status == EXIT_TROUBLE) {
+        fprintf(stderr, "gpumarket: %s; no result directory written\n",
+                status == EXIT_INTERRUPTED ? "interrupted" : "stopped");
+        res_dir_abort(rd);
+        free_study(&a);
+        return status;
+    }
+    if (res_dir_commit(rd) != SIM_OK) {
+        free_study(&a);
+        return EXIT_TROUBLE;
+    }
+    if (!quiet)
+        fprintf(stderr, "results in %s\n", out);
+    if (plots && find_command("plot")) {
+        char plot_name[] = "plot", *out_copy = strdup(out);
+        char *pargv[] = { plot_name, out_copy, NULL };
+
+        if (find_command("plot")->main(2, pargv) != 0 && status == 0)
+            status = EXIT_TROUBLE;
+        free(out_copy);
+    }
+    free_study(&a);
+    return status;
+}
+
+static void runs_usage(FILE *f)
+{
+    fprintf(f,
+"Usage: gpumarket runs SCENARIO [-c CONFIG] [--set KEY=VALUE]...\n"
+"List the runs of a study with their iteration variables, as CSV on stdout\n"
+"(run_number, repetition, seed_set, then one column per variable).\n");
+}
+
+static int cmd_runs(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "set", required_argument, NULL, 's' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct study_args a = { NULL, NULL, NULL, 0, NULL, NULL, NULL };
+    struct diag d = DIAG_INIT(stderr);
+    int opt;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'c': a.config = optarg; break;
+        case 's': add_set(&a, optarg); break;
+        case 'h': runs_usage(stdout); free(a.sets); return 0;
+        default: runs_usage(stderr); free(a.sets); return EXIT_TROUBLE;
+        }
+    }
+    if (optind + 1 != argc) {
+        runs_usage(stderr);
+        free(a.sets);
+        return EXIT_TROUBLE;
+    }
+    a.scenario = argv[optind];
+    if (load_study(&a, &d) != SIM_OK) {
+        free_study(&a);
+        return EXIT_TROUBLE;
+    }
+    printf("run_number,repetition,seed_set");
+    for (size_t i = 0; i < scn_study_var_count(a.st); i++)
+        printf(",%s", scn_study_var_name(a.st, i));
+    putchar('\n');
+    for (size_t r = 0; r < scn_study_run_count(a.st); r++) {
+        struct scn_run *run = scn_run_new(a.st, r, &d);
+
+        if (!run)
+            break;
+        printf("%zu,%zu,%llu", r, scn_run_repetition(run),
+               (unsigned long long)scn_run_seed_set(run));
+        for (size_t i = 0; i < scn_study_var_count(a.st); i++)
+            printf(",%s", scn_run_var_value(run, i));
+        putchar('\n');
+        scn_run_free(run);
+    }
+    free_study(&a);
+    return d.nerrors ? EXIT_TROUBLE : 0;
+}
+
+static void validate_usage(FILE *f)
+{
+    fprintf(f,
+"Usage: gpumarket validate SCENARIO [-c CONFIG] [--set KEY=VALUE]...\n"
+"Parse and check a scenario without running it: syntax, keys, types,\n"
+"ranges, sweeps, includes, and each model's own checks on every run.\n"
+"Exit status: 0 valid, 1 errors found, 2 unreadable.\n");
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "set", required_argument, NULL, 's' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct study_args a = { NULL, NULL, NULL, 0, NULL, NULL, NULL };
+    struct diag d = DIAG_INIT(stderr);
+    int opt;
+    size_t n;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'c': a.config = optarg; break;
+        case 's': add_set(&a, optarg); break;
+        case 'h': validate_usage(stdout); free(a.sets); return 0;
+        default: validate_usage(stderr); free(a.sets); return EXIT_TROUBLE;
+        }
+    }
+    if (optind + 1 != argc) {
+        validate_usage(stderr);
+        free(a.sets);
+        return EXIT_TROUBLE;
+    }
+    a.scenario = argv[optind];
+    if (access(a.scenario, R_OK) != 0) {
+        fprintf(stderr, "%s: error: cannot read file\n", a.scenario);
+        free(a.sets);
+        return EXIT_TROUBLE;
+    }
+    if (load_study(&a, &d) != SIM_OK) {
+        free_study(&a);
+        return EXIT_CHECK;
+    }
+    /* A model's setup is its validator: build every run's model against a
+     * throw-away engine and discard it. */
+    n = scn_study_run_count(a.st);
+    for (size_t r = 0; r < n; r++) {
+        struct scn_run *run = scn_run_new(a.st, r, &d);
+        const struct sim_model *m;
+        struct eng_config ec;
+        struct engine *e;
+        void *state;
+
+        if (!run)
+            break;
+        m = sim_find_model(scn_str(run, "sim.model"));
+        if (!m) {
+            diag_error(&d, scn_where(run, "sim.model"), "unknown model '%s'",
+                       scn_str(run, "sim.model"));
+            scn_run_free(run);
+            break;
+        }
+        eng_config_from_run(run, &ec);
+        e = eng_new(&ec);
+        state = m->setup(e, run, &d);
+        if (state)
+            m->free(state);
+        eng_free(e);
+        scn_run_free(run);
+        if (d.nerrors)
+            break;
+    }
+    if (d.nerrors == 0)
+        fprintf(stderr, "%s: config %s: %zu run%s, valid (seed-set policy: "
+                "common random numbers across sweep points unless seed-set says otherwise)\n",
+                a.scenario, scn_study_config(a.st), n, n == 1 ? "" : "s");
+    free_study(&a);
+    return d.nerrors ? EXIT_CHECK : 0;
+}
+
+static int cmd_params(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "markdown", no_argument, NULL, 'm' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct param_registry *reg;
+    bool markdown = false;
+    int opt;
+    size_t n;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "mh", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'm': markdown = true; break;
+        case 'h':
+            printf("Usage: gpumarket params [--markdown] [PATTERN]\n"
+                   "Document every scenario parameter whose key contains PATTERN:\n"
+                   "type, unit, default, range and help.\n");
+            return 0;
+        default: return EXIT_TROUBLE;
+        }
+    }
+    reg = preg_new();
+    sim_register_all_params(reg);
+    n = preg_print(reg, optind < argc ? argv[optind] : NULL, markdown, stdout);
+    preg_free(reg);
+    return n ? 0 : EXIT_CHECK;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"Usage: gpumarket [--version] [--help] COMMAND [ARGS]\n"
+"A discrete-event simulator of peer-to-peer GPU rental markets.\n\n"
+"Commands:\n"
+"  run [SCENARIO]      run a scenario (default " DEFAULT_SCENARIO ")\n"
+"  runs SCENARIO       list the runs of a study\n"
+"  validate SCENARIO   parse and check a scenario\n"
+"  params [PATTERN]    document scenario parameters\n");
+    for (size_t i = 0; sim_commands[i].name; i++)
+        fprintf(f, "  %-19s %s\n", sim_commands[i].name, sim_commands[i].summary);
+    fprintf(f, "\n'gpumarket COMMAND --help' describes a command.\n"
+               "Exit status: 0 ok, 1 a check was negative, 2 trouble, 130 interrupted.\n");
+}
+
+int main(int argc, char **argv)
+{
+    const struct sim_command *c;
+    char name[128];
+
+    sim_install_gsl_handler();
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_TROUBLE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("gpumarket %s\n", res_version());
+        return 0;
+    }
+    if (strcmp(argv[1], "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(argv[1], "runs") == 0)
+        return cmd_runs(argc - 1, argv + 1);
+    if (strcmp(argv[1], "validate") == 0)
+        return cmd_validate(argc - 1, argv + 1);
+    if (strcmp(argv[1], "params") == 0)
+        return cmd_params(argc - 1, argv + 1);
+    /* Two-word commands ("bench phold") first, then one-word ones. */
+    if (argc >= 3) {
+        snprintf(name, sizeof name, "%s %s", argv[1], argv[2]);
+        if ((c = find_command(name)))
+            return c->main(argc - 2, argv + 2);
+    }
+    if ((c = find_command(argv[1])))
+        return c->main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "bench") == 0) {
+        fprintf(stderr, "gpumarket: bench needs a benchmark name:");
+        for (size_t i = 0; sim_commands[i].name; i++)
+            if (strncmp(sim_commands[i].name, "bench ", 6) == 0)
+                fprintf(stderr, " %s", sim_commands[i].name + 6);
+        fputc('\n', stderr);
+        return EXIT_TROUBLE;
+    }
+    fprintf(stderr, "gpumarket: '%s' is not a command; see 'gpumarket --help'\n", argv[1]);
+    return EXIT_TROUBLE;
+}

@@ -1,0 +1,131 @@
+/* tests/check_engine.c -- the loop, the clock, ticks, end and PHOLD. */
+#include "sim/engine.h"
+#include "models/phold.h"
+#include "tests/suites.h"
+
+struct log {
+    sim_time at[64];
+    uint32_t subj[64];
+    int n;
+    unsigned kind;
+    int ticks, ends;
+};
+
+static void on_ev(struct engine *e, const struct evq_event *ev, void *m)
+{
+    struct log *l = m;
+
+    ck_assert_int_eq(eng_now(e), ev->at);
+    l->at[l->n] = ev->at;
+    l->subj[l->n++] = ev->subject;
+    if (ev->subject == 1)           /* schedules a follow-up at the same instant */
+        eng_after(e, 0, l->kind, 100);
+}
+
+static void on_tick(struct engine *e, void *ctx)
+{
+    (void)e;
+    ((struct log *)ctx)->ticks++;
+}
+
+static void on_end(struct engine *e, void *ctx)
+{
+    ck_assert_int_eq(eng_now(e), eng_end(e));
+    ((struct log *)ctx)->ends++;
+}
+
+START_TEST(runs_in_time_order_and_stops_at_end)
+{
+    struct eng_config c = { .end = 100, .seed = 1 };
+    struct engine *e = eng_new(&c);
+    struct log l = { 0 };
+
+    l.kind = eng_kind(e, "test", on_ev, &l);
+    eng_at(e, 50, l.kind, 2);
+    eng_at(e, 10, l.kind, 1);
+    eng_at(e, 100, l.kind, 3);      /* at the end: never fires */
+    eng_every(e, 0, 30, on_tick, &l);
+    eng_at_end(e, on_end, &l);
+    ck_assert_int_eq(eng_run(e), SIM_OK);
+    ck_assert_int_eq(l.n, 3);
+    ck_assert_int_eq(l.at[0], 10);
+    ck_assert_int_eq(l.subj[0], 1);
+    ck_assert_int_eq(l.subj[1], 100);   /* same instant, after its cause */
+    ck_assert_int_eq(l.subj[2], 2);
+    ck_assert_int_eq(l.ticks, 4);       /* 0, 30, 60, 90 */
+    ck_assert_int_eq(l.ends, 1);
+    ck_assert_uint_eq(eng_kind_events(e, l.kind), 3);
+    eng_free(e);
+}
+END_TEST
+
+START_TEST(cancelled_events_do_not_fire)
+{
+    struct eng_config c = { .end = 1000, .seed = 1 };
+    struct engine *e = eng_new(&c);
+    struct log l = { 0 };
+    evq_id id;
+
+    l.kind = eng_kind(e, "test", on_ev, &l);
+    id = eng_at(e, 20, l.kind, 7);
+    eng_at(e, 30, l.kind, 8);
+    ck_assert(eng_cancel(e, id));
+    eng_run(e);
+    ck_assert_int_eq(l.n, 1);
+    ck_assert_int_eq(l.subj[0], 8);
+    eng_free(e);
+}
+END_TEST
+
+static void failing(struct engine *e, const struct evq_event *ev, void *m)
+{
+    (void)ev; (void)m;
+    eng_fail(e, "test.invariant", "deliberate");
+}
+
+START_TEST(a_failed_invariant_stops_the_run)
+{
+    struct eng_config c = { .end = 1000, .seed = 1 };
+    struct engine *e = eng_new(&c);
+    unsigned k = eng_kind(e, "fail", failing, NULL);
+
+    eng_at(e, 5, k, 0);
+    eng_at(e, 6, k, 0);
+    ck_assert_int_eq(eng_run(e), SIM_ECHECK);
+    ck_assert_uint_eq(eng_events(e), 1);
+    eng_free(e);
+}
+END_TEST
+
+/* PHOLD's committed count depends only on the streams: our 4-ary heap and
+ * the reference binary heap must agree exactly, and a rerun must too. */
+START_TEST(phold_same_count_on_both_engines)
+{
+    struct phold_config c = { 256, 4, 50 * SIM_SEC, 0.25, SIM_SEC, SIM_SEC / 10,
+                              (uint64_t)_i + 1 };
+    struct phold_result a, b, r;
+
+    ck_assert_int_eq(phold_run_engine(&c, &a), SIM_OK);
+    ck_assert_int_eq(phold_run_engine(&c, &b), SIM_OK);
+    ck_assert_int_eq(phold_run_reference(&c, &r), SIM_OK);
+    ck_assert_uint_eq(a.committed, b.committed);
+    ck_assert_uint_eq(a.committed, r.committed);
+    /* about N*E*END/(mean+lookahead) = 256*4*50/1.1 = 46545 */
+    ck_assert_uint_gt(a.committed, 44000);
+    ck_assert_uint_lt(a.committed, 49000);
+}
+END_TEST
+
+Suite *engine_suite(void)
+{
+    Suite *s = suite_create("engine");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, runs_in_time_order_and_stops_at_end);
+    tcase_add_test(tc, cancelled_events_do_not_fire);
+    tcase_add_test(tc, a_failed_invariant_stops_the_run);
+    tcase_add_loop_test(tc, phold_same_count_on_both_engines, 0, 3);
+    tcase_set_timeout(tc, 30);
+    suite_add_tcase(s, tc);
+    return s;
+}

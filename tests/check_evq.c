@@ -1,0 +1,184 @@
+/* tests/check_evq.c -- the event queue against a reference ordering. */
+#include <signal.h>
+#include <stdlib.h>
+#include <gsl/gsl_rng.h>
+#include "sim/evq.h"
+#include "tests/suites.h"
+
+struct ref {
+    sim_time at;
+    uint64_t seq;
+    uint32_t subject;
+    unsigned kind;
+    bool dead;
+    evq_id id;
+};
+
+static int by_time_then_seq(const void *a, const void *b)
+{
+    const struct ref *x = a, *y = b;
+
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+START_TEST(ties_fire_in_push_order)
+{
+    struct evq *q = evq_new(4);
+    struct evq_event ev;
+
+    for (uint32_t i = 0; i < 100; i++)
+        evq_push(q, 5, 1, i);
+    evq_push(q, 3, 2, 999);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_int_eq(ev.subject, 999);
+    for (uint32_t i = 0; i < 100; i++) {
+        ck_assert(evq_pop(q, &ev));
+        ck_assert_int_eq(ev.at, 5);
+        ck_assert_int_eq(ev.kind, 1);
+        ck_assert_int_eq(ev.subject, i);
+    }
+    ck_assert(!evq_pop(q, &ev));
+    evq_free(q);
+}
+END_TEST
+
+/* Random pushes (with many ties), random cancels and interleaved pops,
+ * checked event by event against a sorted reference. */
+START_TEST(matches_reference_ordering_with_cancels)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    struct evq *q = evq_new(1);
+    size_t cap = 20000, n = 0;
+    struct ref *v = calloc(cap, sizeof *v);
+    struct evq_event ev;
+    sim_time now = 0;
+    uint64_t seq = 0;
+
+    gsl_rng_set(r, (unsigned long)_i + 1);
+    for (int step = 0; step < 15000; step++) {
+        double u = gsl_rng_uniform(r);
+
+        if (u < 0.55 && n < cap) {
+            sim_time at = now + (sim_time)gsl_rng_uniform_int(r, 50);  /* ties */
+            struct ref *x = &v[n++];
+
+            x->at = at;
+            x->dead = false;
+            x->seq = ++seq;
+            x->subject = (uint32_t)gsl_rng_get(r);
+            x->kind = (unsigned)gsl_rng_uniform_int(r, EVQ_KINDS);
+            x->id = evq_push(q, at, x->kind, x->subject);
+            ck_assert_int_eq(x->id.seq, x->seq);
+        } else if (u < 0.7 && n > 0) {
+            struct ref *x = &v[gsl_rng_uniform_int(r, n)];
+            bool ok = evq_cancel(q, x->id);
+
+            /* Cancel succeeds exactly when the event is still pending. */
+            ck_assert_int_eq(ok, !x->dead);
+            x->dead = true;
+        } else {
+            /* Pop: the reference's earliest live event must come out. */
+            struct ref *best = NULL;
+
+            for (size_t i = 0; i < n; i++)
+                if (!v[i].dead && (!best || by_time_then_seq(&v[i], best) < 0))
+                    best = &v[i];
+            if (!best) {
+                ck_assert(!evq_pop(q, &ev));
+                continue;
+            }
+            ck_assert_int_eq(evq_next_time(q), best->at);
+            ck_assert(evq_pop(q, &ev));
+            ck_assert_int_eq(ev.at, best->at);
+            ck_assert_int_eq(ev.subject, best->subject);
+            ck_assert_int_eq(ev.kind, best->kind);
+            best->dead = true;
+            now = ev.at;
+        }
+        /* Keep the reference small: drop dead entries now and then. */
+        if (step % 1000 == 999) {
+            size_t m = 0;
+
+            for (size_t i = 0; i < n; i++)
+                if (!v[i].dead)
+                    v[m++] = v[i];
+                else if (evq_cancel(q, v[i].id))   /* fired or cancelled: no */
+                    ck_abort_msg("cancel of a fired event succeeded");
+            n = m;
+        }
+        {
+            size_t live = 0;
+
+            for (size_t i = 0; i < n; i++)
+                live += !v[i].dead;
+            ck_assert_uint_eq(evq_size(q), live);
+        }
+    }
+    free(v);
+    evq_free(q);
+    gsl_rng_free(r);
+}
+END_TEST
+
+START_TEST(cancel_rejects_fired_and_unknown_ids)
+{
+    struct evq *q = evq_new(8);
+    struct evq_event ev;
+    evq_id a = evq_push(q, 10, 0, 1), b = evq_push(q, 20, 0, 2);
+
+    ck_assert(evq_pop(q, &ev));
+    ck_assert(!evq_cancel(q, a));              /* already fired */
+    ck_assert(!evq_cancel(q, EVQ_ID_NONE));
+    ck_assert(!evq_cancel(q, (evq_id){ 20, 99 }));   /* never issued */
+    ck_assert(evq_cancel(q, b));
+    ck_assert(!evq_cancel(q, b));              /* twice */
+    ck_assert_int_eq(evq_next_time(q), SIM_TIME_MAX);
+    ck_assert(!evq_pop(q, &ev));
+    evq_free(q);
+}
+END_TEST
+
+START_TEST(large_times_and_subjects_round_trip)
+{
+    struct evq *q = evq_new(8);
+    struct evq_event ev;
+
+    evq_push(q, SIM_TIME_MAX, EVQ_KINDS - 1, UINT32_MAX);
+    evq_push(q, 0, 0, 0);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_int_eq(ev.at, 0);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_int_eq(ev.at, SIM_TIME_MAX);
+    ck_assert_uint_eq(ev.kind, EVQ_KINDS - 1);
+    ck_assert_uint_eq(ev.subject, UINT32_MAX);
+    evq_free(q);
+}
+END_TEST
+
+START_TEST(push_into_the_past_aborts)
+{
+    struct evq *q = evq_new(8);
+    struct evq_event ev;
+
+    evq_push(q, 100, 0, 0);
+    evq_pop(q, &ev);
+    evq_push(q, 99, 0, 0);      /* a bug: must stop loudly */
+}
+END_TEST
+
+Suite *evq_suite(void)
+{
+    Suite *s = suite_create("evq");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, ties_fire_in_push_order);
+    tcase_add_loop_test(tc, matches_reference_ordering_with_cancels, 0, 3);
+    tcase_add_test(tc, cancel_rejects_fired_and_unknown_ids);
+    tcase_add_test(tc, large_times_and_subjects_round_trip);
+    tcase_add_test_raise_signal(tc, push_into_the_past_aborts, SIGABRT);
+    tcase_set_timeout(tc, 30);
+    suite_add_tcase(s, tc);
+    return s;
+}

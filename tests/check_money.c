@@ -1,0 +1,80 @@
+/* tests/check_money.c -- exact decimal money. */
+#include <stdio.h>
+#include "sim/err.h"
+#include "sim/money.h"
+#include "tests/suites.h"
+
+START_TEST(parses_decimal_text_without_a_double)
+{
+    money m;
+
+    ck_assert_int_eq(money_parse("0.35", &m), SIM_OK);
+    ck_assert_int_eq(m, 350000);
+    ck_assert_int_eq(money_parse("-2", &m), SIM_OK);
+    ck_assert_int_eq(m, -2000000);
+    ck_assert_int_eq(money_parse(" 1.000001 ", &m), SIM_OK);
+    ck_assert_int_eq(m, 1000001);
+    /* 0.1 + 0.2 style trouble cannot happen: 0.3 is exactly 300000. */
+    ck_assert_int_eq(money_parse("0.3", &m), SIM_OK);
+    ck_assert_int_eq(m, 300000);
+    ck_assert_int_eq(money_parse("1.2300000", &m), SIM_OK);
+    ck_assert_int_eq(m, 1230000);
+}
+END_TEST
+
+START_TEST(rejects_bad_text)
+{
+    money m;
+
+    ck_assert_int_eq(money_parse("abc", &m), SIM_EINVAL);
+    ck_assert_int_eq(money_parse("", &m), SIM_EINVAL);
+    ck_assert_int_eq(money_parse("1e-3", &m), SIM_EINVAL);
+    ck_assert_int_eq(money_parse("0.0000001", &m), SIM_EINVAL);  /* sub-micro */
+    ck_assert_int_eq(money_parse("1.2.3", &m), SIM_EINVAL);
+    ck_assert_int_eq(money_parse("99999999999999999999", &m), SIM_EINVAL);
+}
+END_TEST
+
+START_TEST(muldiv_rounds_half_away_from_zero)
+{
+    /* 1 USD/h for 1 s = 277.777... micro-dollars -> 278 */
+    ck_assert_int_eq(money_muldiv(MONEY_USD, 1, 3600), 278);
+    ck_assert_int_eq(money_muldiv(-MONEY_USD, 1, 3600), -278);
+    ck_assert_int_eq(money_muldiv(5, 1, 2), 3);     /* 2.5 -> 3 */
+    ck_assert_int_eq(money_muldiv(-5, 1, 2), -3);
+    ck_assert_int_eq(money_muldiv(7, 1, 2), 4);     /* 3.5 -> 4 */
+    ck_assert_int_eq(money_muldiv(1000, 1500, 10000), 150);   /* 15% fee */
+    /* Large values do not overflow in the intermediate. */
+    ck_assert_int_eq(money_muldiv(INT64_C(4000000000000000000), 2, 4),
+                     INT64_C(2000000000000000000));
+}
+END_TEST
+
+START_TEST(formats_trimmed_exact_text)
+{
+    char b[40];
+
+    money_format(350000, b, sizeof b);
+    ck_assert_str_eq(b, "0.35");
+    money_format(-2000000, b, sizeof b);
+    ck_assert_str_eq(b, "-2");
+    money_format(1, b, sizeof b);
+    ck_assert_str_eq(b, "0.000001");
+    money_format(0, b, sizeof b);
+    ck_assert_str_eq(b, "0");
+    ck_assert_int_eq(money_from_usd(0.1 + 0.2), 300000);
+}
+END_TEST
+
+Suite *money_suite(void)
+{
+    Suite *s = suite_create("money");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, parses_decimal_text_without_a_double);
+    tcase_add_test(tc, rejects_bad_text);
+    tcase_add_test(tc, muldiv_rounds_half_away_from_zero);
+    tcase_add_test(tc, formats_trimmed_exact_text);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,96 @@
+/* tests/check_rng.c -- named streams: reproducible and independent. */
+#include <math.h>
+#include "sim/rng.h"
+#include "tests/suites.h"
+
+START_TEST(same_name_same_numbers_regardless_of_order)
+{
+    struct rng_set *a = rng_set_new(42, 0, NULL), *b = rng_set_new(42, 0, NULL);
+    gsl_rng *a1, *b1;
+
+    /* b creates other streams first: creation order must not matter. */
+    rng_get(b, "failures.consumer");
+    rng_get(b, "bids");
+    a1 = rng_get(a, "arrivals.academic");
+    b1 = rng_get(b, "arrivals.academic");
+    for (int i = 0; i < 1000; i++)
+        ck_assert_uint_eq(gsl_rng_get(a1), gsl_rng_get(b1));
+    ck_assert_ptr_eq(rng_get(a, "arrivals.academic"), a1);
+    rng_set_free(a);
+    rng_set_free(b);
+}
+END_TEST
+
+START_TEST(names_seeds_and_seed_sets_all_change_the_stream)
+{
+    uint32_t s0 = rng_seed_for(1, 0, "x");
+
+    ck_assert_uint_ne(s0, rng_seed_for(1, 0, "y"));
+    ck_assert_uint_ne(s0, rng_seed_for(2, 0, "x"));
+    ck_assert_uint_ne(s0, rng_seed_for(1, 1, "x"));
+    /* GSL keeps 32 bits: seeds 1 and 2^32+1 must still differ for us. */
+    ck_assert_uint_ne(rng_seed_for(1, 0, "x"), rng_seed_for((1ULL << 32) + 1, 0, "x"));
+    ck_assert_uint_ne(rng_seed_for(0, 0, ""), 0);
+}
+END_TEST
+
+START_TEST(streams_are_uncorrelated)
+{
+    struct rng_set *rs = rng_set_new(7, 3, NULL);
+    gsl_rng *x = rng_get(rs, "a"), *y = rng_get(rs, "b");
+    double sx = 0, sy = 0, sxy = 0, sxx = 0, syy = 0;
+    const int n = 100000;
+
+    for (int i = 0; i < n; i++) {
+        double u = gsl_rng_uniform(x), v = gsl_rng_uniform(y);
+
+        sx += u; sy += v; sxy += u * v; sxx += u * u; syy += v * v;
+    }
+    {
+        double cov = sxy / n - (sx / n) * (sy / n);
+        double r = cov / sqrt((sxx / n - sx * sx / n / n) * (syy / n - sy * sy / n / n));
+
+        /* |r| < 4/sqrt(n) is about 4 standard errors. */
+        ck_assert_double_lt(fabs(r), 4.0 / sqrt(n));
+        ck_assert_double_lt(fabs(sx / n - 0.5), 0.01);
+    }
+    rng_set_free(rs);
+}
+END_TEST
+
+START_TEST(lite_streams_are_reproducible_and_uniform)
+{
+    struct rng_lite g1, g2, g3;
+    double sum = 0;
+
+    rng_lite_init(&g1, 1, 5);
+    rng_lite_init(&g2, 1, 5);
+    rng_lite_init(&g3, 1, 6);
+    for (int i = 0; i < 100; i++) {
+        uint64_t a = rng_lite_next(&g1);
+
+        ck_assert_uint_eq(a, rng_lite_next(&g2));
+        ck_assert_uint_ne(a, rng_lite_next(&g3));
+    }
+    for (int i = 0; i < 100000; i++) {
+        double u = rng_lite_uniform(&g1);
+
+        ck_assert(u >= 0.0 && u < 1.0);
+        sum += u;
+    }
+    ck_assert_double_lt(fabs(sum / 100000 - 0.5), 0.005);
+}
+END_TEST
+
+Suite *rng_suite(void)
+{
+    Suite *s = suite_create("rng");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, same_name_same_numbers_regardless_of_order);
+    tcase_add_test(tc, names_seeds_and_seed_sets_all_change_the_stream);
+    tcase_add_test(tc, streams_are_uncorrelated);
+    tcase_add_test(tc, lite_streams_are_reproducible_and_uniform);
+    suite_add_tcase(s, tc);
+    return s;
+}
