@@ -71,6 +71,7 @@ struct gpu {
     char name[48];              /* catalogue spelling, "RTX 4090" */
     char id[48];                /* key spelling, "rtx-4090" */
     double vram_gb, tdp_w, street_usd, dlperf1, bundle_k, share;
+    double max_spd[OIX_KCLASSES];   /* fastest machine of this model, for search cut-offs */
     int tier;
     bool sxm;
 };
@@ -81,7 +82,7 @@ struct dist { struct pick v[16]; int n; };
 struct hostclass {
     const char *name;           /* borrowed from the scenario */
     double share, pue, amort_h, mk_min, mk_max, ask_floor, ask_ceil, bid_factor;
-    double verified_p, bw_mbps, mtbf_h, shape, rep_med_h, rep_sigma, fail_start_p;
+    double verified_p, bw_mbps, mtbf_h, shape, rep_med_h, rep_sigma, fail_start_p, overhead;
     double max_discount;
     int min_chunk;
     money storage_price, bw_price;  /* per GB-month, per GB */
@@ -98,7 +99,7 @@ struct region {
 struct archetype {
     const char *name;
     double rate, tz, amp, weekend, boost, vram, wmed, wsig, value, vsig, min_rel;
-    double p_od, p_res, p_int, bid_frac, bid_raise, fail_wait, fail_move;
+    double p_od, p_res, p_int, bid_frac, bid_raise, fail_wait, fail_move, vram_value;
     double storage_gb, image_gb;
     sim_time window, patience, retry, pause_patience, ck_interval, ck_cost, restart;
     int ndead, dead[16];
@@ -111,7 +112,7 @@ struct archetype {
     gsl_rng *arrivals, *draws;  /* demand streams (borrowed from the engine) */
     /* statistics */
     uint64_t arrived, started, completed, abandoned, interruptions, failures_hit;
-    double wait_sum_h, paid_gpu_h[3], work_done, lost_work;
+    double wait_sum_h, paid_gpu_h[3], gpu_usd, work_done, lost_work, spend_usd;
     double *waits;              /* owned: every first-start wait, hours */
     size_t nwaits, capwaits;
 };
@@ -126,12 +127,13 @@ struct machine {
     money ask, min_bid, floor;  /* per GPU-hour */
     double power_cost;          /* USD per GPU-hour */
     double dlperf;              /* per GPU, derated */
+    float spd[OIX_KCLASSES];    /* speed per GPU vs the reference, by bundle size */
     sim_time joined;
     /* utilisation since the last repricing */
     sim_time util_since, util_mark;
     double util_gpu_us;
     /* reliability: time up and down (weighted) with exponential forgetting */
-    double rel_up, rel_down;
+    double rel_up, rel_down, rel_prior_w;
     sim_time rel_mark;
     sim_time down_since;
     double up_us_total, down_us_total;
@@ -191,6 +193,7 @@ struct market {
     enum prio_rule clearing;
     bool posted;
     double posted_markup, posted_int;
+    double derate_sigma;
     double fee, util_low, util_high, step, noise, ref_dlperf, verify_rel;
     double disc1, disc3, cancel_fee;
     double rel_horizon_us, rel_prior, rel_prior_us, fail_start_pen_us, dc_bonus;
@@ -198,6 +201,7 @@ struct market {
     int candidates, top;
     double join_rate, leave_rate;
     int start_day;
+    double demand_scale;
     uint64_t order;
     size_t gpus0;
     gsl_rng *r_search, *r_supply, *r_fail, *r_bid;
@@ -317,8 +321,11 @@ static int tier_of(const char *name)
 {
     if (strncmp(name, "RTX ", 4) == 0 && name[4] >= '0' && name[4] <= '9')
         return TIER_CONSUMER;
+    /* Passively cooled server cards live in datacenters and farms. */
     if (strstr(name, "A100") || strstr(name, "H100") || strstr(name, "H200") ||
-        strstr(name, "B200") || strstr(name, "V100"))
+        strstr(name, "B200") || strstr(name, "V100") || strcmp(name, "L4") == 0 ||
+        strcmp(name, "L40S") == 0 || strcmp(name, "A10") == 0 ||
+        strcmp(name, "A40") == 0 || strcmp(name, "Tesla T4") == 0)
         return TIER_DATACENTER;
     return TIER_WORKSTATION;
 }
@@ -411,9 +418,11 @@ static double bundle_dlperf(const struct market *mk, const struct machine *m,
  * Vast publishes only the shape: new machines start at 60% and climb as
  * they show uptime; disconnects and failed starts pull the score down.
  * Here the score is a prior-weighted, exponentially forgetting uptime
- * fraction: score = (prior x w0 + up) / (w0 + up + down), where up and
- * down decay with time constant 'market.reliability-horizon' and a failed
- * start adds a fixed penalty to 'down'. Datacenters have part of their
+ * fraction: score = (prior x w + up) / (w + up + down), where up, down and
+ * the prior's weight w (initially 'market.reliability-prior-weight') all
+ * decay with time constant 'market.reliability-horizon', so a new machine
+ * starts at the prior and an old one converges to its recent
+ * availability; a failed start adds a fixed penalty to 'down'. Datacenters have part of their
  * measured downtime forgiven ("increased reliability scoring"). The RunPod
  * rule is the fraction of the last 30 days up (approximated by the same
  * decaying window with a 30-day horizon) plus a 10-minute buffer.
@@ -427,6 +436,7 @@ static void rel_advance(struct market *mk, struct machine *m, sim_time now)
     decay = exp(-dt / mk->rel_horizon_us);
     m->rel_up *= decay;
     m->rel_down *= decay;
+    m->rel_prior_w *= decay;
     /* the time since the mark was all up or all down: add its decayed mass */
     if (m->up)
         m->rel_up += mk->rel_horizon_us * (1.0 - decay);
@@ -452,8 +462,8 @@ static double rel_score(const struct market *mk, const struct machine *m)
             return 1.0;
         s = (m->rel_up / seen * window + 600e6) / window;
     } else {
-        s = (mk->rel_prior * mk->rel_prior_us + m->rel_up) /
-            (mk->rel_prior_us + m->rel_up + m->rel_down);
+        s = (mk->rel_prior * m->rel_prior_w + m->rel_up) /
+            (m->rel_prior_w + m->rel_up + m->rel_down);
     }
     return s < 0 ? 0 : s > 1 ? 1 : s;
 }
@@ -547,9 +557,16 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     m->min_chunk = (uint8_t)(hc->min_chunk <= m->ngpu ? hc->min_chunk : 1);
     m->verified = gsl_rng_uniform(mk->r_supply) < hc->verified_p;
     /* Per-machine derating: CPU, PCIe and thermals depress DLPerf. */
-    m->dlperf = g->dlperf1 * exp(gsl_ran_gaussian(mk->r_supply, 0.08));
+    m->dlperf = g->dlperf1 * exp(gsl_ran_gaussian(mk->r_supply, mk->derate_sigma));
+    for (int c = 0; c < OIX_KCLASSES; c++) {
+        struct gpu *gm = &mk->gpus[m->gpu];
+
+        m->spd[c] = (float)(bundle_dlperf(mk, m, 1u << c) / ((double)(1u << c) * mk->ref_dlperf));
+        if (m->spd[c] > gm->max_spd[c])
+            gm->max_spd[c] = m->spd[c];
+    }
     m->power_cost = power_cost_per_gpu_h(mk, g, hc, &mk->rg[m->region]);
-    floor = m->power_cost + g->street_usd / hc->amort_h;
+    floor = m->power_cost + g->street_usd / hc->amort_h + hc->overhead;
     m->floor = money_from_usd(floor);
     markup = hc->mk_min + (hc->mk_max - hc->mk_min) * gsl_rng_uniform(mk->r_supply);
     if (mk->posted) {
@@ -568,6 +585,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     m->up = true;
     m->joined = eng_now(mk->e);
     m->rel_mark = m->joined;
+    m->rel_prior_w = mk->rel_prior_us;
     m->util_since = m->util_mark = m->joined;
     /* Machines present at the start have a history: give them some
      * observed uptime so the initial market is not all at the prior. */
@@ -575,6 +593,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
         double age = gsl_ran_exponential(mk->r_supply, mk->rel_horizon_us * 2);
         double avail = hc->mtbf_h / (hc->mtbf_h + hc->rep_med_h * exp(hc->rep_sigma * hc->rep_sigma / 2));
 
+        m->rel_prior_w = mk->rel_prior_us * exp(-age / mk->rel_horizon_us);
         m->rel_up = mk->rel_horizon_us * (1 - exp(-age / mk->rel_horizon_us)) * avail;
         m->rel_down = mk->rel_horizon_us * (1 - exp(-age / mk->rel_horizon_us)) * (1 - avail) *
                       (hc->datacenter ? 1 - mk->dc_bonus : 1);
@@ -640,6 +659,10 @@ static uint32_t new_contract(struct market *mk)
 /* Relative speed per GPU of a job on machine m (1 = reference GPU). */
 static double speed(const struct market *mk, const struct machine *m, uint32_t gpus)
 {
+    int c = oix_kclass(gpus);
+
+    if (c >= 0 && (1u << c) == gpus)
+        return m->spd[c];
     return bundle_dlperf(mk, m, gpus) / ((double)gpus * mk->ref_dlperf);
 }
 
@@ -786,6 +809,8 @@ static void charge(struct market *mk, struct job *jb, const struct machine *m,
         return;
     bill_charge(mk->ledger, jb->arch, m->cls, kind, amount);
     jb->spent += amount;
+    if (eng_now(mk->e) > eng_warmup(mk->e))
+        mk->ar[jb->arch].spend_usd += money_to_usd(amount);
 }
 
 /* Bills the running segment of contract c up to 'now' and restarts it. */
@@ -816,6 +841,8 @@ static void bill_segment(struct market *mk, struct contract *c, sim_time now)
             double price = money_to_usd(c->rate);
 
             a->paid_gpu_h[c->type] += gh;
+            /* a reservation's hours cost its discounted rate */
+            a->gpu_usd += gh * price * (c->type == C_RESERVED ? 1.0 - c->discount : 1.0);
             if (c->type == C_INTERRUPTIBLE) {
                 mk->int_price_sum[m->gpu] += price * gh;
                 mk->int_price_w[m->gpu] += gh;
@@ -902,6 +929,8 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
 
             bill_refund(mk->ledger, jb->arch, m->cls, refund - from_platform, from_platform);
             jb->spent -= refund;
+            if (now > eng_warmup(mk->e))
+                mk->ar[jb->arch].spend_usd -= money_to_usd(refund);
         }
     }
     detach(mk, cid);
@@ -986,7 +1015,8 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
     struct machine *m = &mk->m[mid];
     const struct archetype *a = &mk->ar[jb->arch];
     double sp = speed(mk, m, jb->gpus);
-    money cap = money_from_usd(jb->value * sp);      /* per GPU-hour */
+    /* USD per GPU-hour: throughput value plus the value of memory */
+    double cap = jb->value * sp + a->vram_value * mk->gpus[m->gpu].vram_gb;
     double need_h;
 
     if (!m->listed || m->ngpu < jb->gpus)
@@ -1011,7 +1041,9 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
             b = m->min_bid;
         if (b < m->min_bid)
             b = m->min_bid;
-        if (b > cap)
+        if (b > m->ask)
+            b = m->ask;     /* above the ask, on-demand would be the better deal */
+        if (money_to_usd(b) > cap)
             return false;
         claims_of(mk, m, cl, ids, &n);
         if (n >= MAX_CLAIMS - 1 || !prio_would_run(cl, n, m->ngpu, jb->gpus, b))
@@ -1022,7 +1054,7 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
     }
     if (m->ngpu - m->hp_gpus < jb->gpus || m->nclaims >= MAX_CLAIMS - 1)
         return false;
-    if (m->ask > cap)
+    if (money_to_usd(m->ask) > cap)
         return false;
     *price = m->ask;
     *bid = 0;
@@ -1064,6 +1096,11 @@ static void job_search(struct market *mk, uint32_t jid)
         }
         jb->wait_machine = NONE;
     }
+    /* An interruptible pays bid-fraction x ask (at least min_bid, which
+     * be lower than that only when it is below the bid): the bid is at
+     * least bid-fraction x ask, which bounds the walk. */
+    double cut = type != C_INTERRUPTIBLE ? 1.0 : mk->posted ? mk->posted_int : a->bid_frac;
+
     for (size_t g = 0; g < mk->ngpus; g++) {
         const struct oix_entry *v;
         size_t n, taken = 0;
@@ -1075,8 +1112,9 @@ static void job_search(struct market *mk, uint32_t jid)
             money price, b;
             double sp, key;
 
-            if (v[i].ask > money_from_usd(jb->value * 3.0) && type != C_INTERRUPTIBLE)
-                break;      /* sorted by ask: nothing further can be cheap enough */
+            if (money_to_usd(v[i].ask) * cut > jb->value * mk->gpus[g].max_spd[kc] +
+                                               a->vram_value * mk->gpus[g].vram_gb)
+                break;      /* sorted by ask: nothing further is cheap enough */
             if (!admissible(mk, jb, v[i].machine, type == C_RESERVED ? C_ONDEMAND : type,
                             &price, &b))
                 continue;
@@ -1270,7 +1308,7 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
     struct market *mk = model;
     struct archetype *a = &mk->ar[ev->subject];
     double lambda = arrival_rate(mk, a, ev->at) * mk->gpus0 / 1000.0 /
-                    (24 * 3600e6) * scn_real(mk->run, "demand.scale");
+                    (24 * 3600e6) * mk->demand_scale;
     uint32_t jid;
     struct job *jb;
     double u, mix;
@@ -1325,10 +1363,15 @@ static void on_retry(struct engine *e, const struct evq_event *ev, void *model)
         mk->c[jb->contract].state == CS_PAUSED) {
         struct contract *c = &mk->c[jb->contract];
         struct machine *m = &mk->m[c->machine];
-        money cap = money_from_usd(jb->value * speed(mk, m, jb->gpus));
+        money cap = money_from_usd(jb->value * speed(mk, m, jb->gpus) +
+                                   a->vram_value * mk->gpus[m->gpu].vram_gb);
         money raised = money_muldiv(c->bid, 12, 10);
 
-        if (!mk->posted && gsl_rng_uniform(mk->r_bid) < a->bid_raise && raised <= cap) {
+        if (raised > m->ask)
+            raised = m->ask;    /* never bid above the on-demand price */
+
+        if (!mk->posted && gsl_rng_uniform(mk->r_bid) < a->bid_raise && raised <= cap &&
+            raised > c->bid) {
             c->bid = raised;            /* "bids can change" */
             jb->bid = raised;
             jb->ev = eng_after(mk->e, a->pause_patience, mk->k_retry, ev->subject);
@@ -1368,7 +1411,7 @@ static void job_finished(struct market *mk, uint32_t jid)
     struct job *jb = &mk->j[jid];
     struct archetype *a = &mk->ar[jb->arch];
 
-    if (eng_now(mk->e) > eng_warmup(mk->e)) {
+    if (jb->arrived >= eng_warmup(mk->e)) {
         a->completed++;
         a->work_done += jb->work;
     }
@@ -1725,7 +1768,7 @@ static int market_finish(struct engine *e, void *state)
         struct archetype *ar = &mk->ar[a];
         const char *nm = ar->name;
         double paid = ar->paid_gpu_h[0] + ar->paid_gpu_h[1] + ar->paid_gpu_h[2];
-        double spend = money_to_usd(bill_spend(mk->ledger, a) - bill_refunds(mk->ledger, a));
+        double spend = ar->spend_usd;      /* after warm-up */
         size_t running = 0;
 
         for (size_t i = 0; i < mk->nj; i++)
@@ -1752,9 +1795,7 @@ static int market_finish(struct engine *e, void *state)
         res_scalar(res, "cost_per_work_usd", "archetype", nm,
                    ar->work_done > 0 ? spend / ar->work_done : NaN, "USD/ref-GPU-h");
         res_scalar(res, "price_paid_per_gpu_h", "archetype", nm,
-                   paid > 0 ? money_to_usd(bill_spend_kind(mk->ledger, a, BILL_GPU) +
-                                           bill_spend_kind(mk->ledger, a, BILL_PREPAY)) / paid : NaN,
-                   "USD/GPU-h");
+                   paid > 0 ? ar->gpu_usd / paid : NaN, "USD/GPU-h");
         res_scalar(res, "share_interruptible", "archetype", nm,
                    paid > 0 ? ar->paid_gpu_h[C_INTERRUPTIBLE] / paid : 0, "1");
         res_scalar(res, "lost_work_h", "archetype", nm, ar->lost_work, "ref-GPU-h");
@@ -1871,6 +1912,7 @@ static int load_archetypes(struct market *mk, struct diag *d)
         a->wmed = scn_realf(r, "archetype.%s.work-median", nm);
         a->wsig = scn_realf(r, "archetype.%s.work-sigma", nm);
         a->value = scn_realf(r, "archetype.%s.value", nm);
+        a->vram_value = scn_realf(r, "archetype.%s.vram-value", nm);
         a->vsig = scn_realf(r, "archetype.%s.value-sigma", nm);
         a->min_rel = scn_realf(r, "archetype.%s.min-reliability", nm);
         a->verified_only = scn_boolf(r, "archetype.%s.verified-only", nm);
@@ -1956,6 +1998,7 @@ static int load_supply(struct market *mk, struct diag *d)
         h->name = nm;
         h->share = scn_realf(r, "hostclass.%s.share", nm);
         h->pue = scn_realf(r, "hostclass.%s.pue", nm);
+        h->overhead = scn_realf(r, "hostclass.%s.overhead", nm);
         h->amort_h = sim_time_to_hours(scn_timef(r, "hostclass.%s.amortisation", nm));
         h->mk_min = scn_realf(r, "hostclass.%s.markup-min", nm);
         h->mk_max = scn_realf(r, "hostclass.%s.markup-max", nm);
@@ -2052,6 +2095,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
         return NULL;
     }
     mk->fee = scn_real(run, "market.fee");
+    mk->derate_sigma = scn_real(run, "market.dlperf-derate-sigma");
     s = scn_str(run, "market.clearing");
     mk->clearing = strcmp(s, "second-price") == 0 ? PRIO_SECOND_PRICE :
                    strcmp(s, "uniform") == 0 ? PRIO_UNIFORM : PRIO_PAY_AS_BID;
@@ -2085,6 +2129,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->join_rate = scn_real(run, "supply.join-rate");
     mk->leave_rate = scn_real(run, "supply.leave-rate");
     mk->start_day = (int)scn_int(run, "demand.start-day");
+    mk->demand_scale = scn_real(run, "demand.scale");
     mk->gpus0 = (size_t)scn_int(run, "supply.gpus");
     mk->ledger = bill_new(mk->nar, mk->nhc, (int64_t)llround(mk->fee * 10000));
     mk->ix = oix_new(mk->ngpus, mk->gpus0);

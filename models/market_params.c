@@ -17,6 +17,8 @@ static const struct param_def market_params[] = {
       "observed DLPerf medians of real single-GPU offers (preferred over the fitted model)" },
     { "market.dlperf-bundles", PT_STRING, "", "data/dlperf_bundles.csv", NOMAX, NULL,
       "observed multi-GPU bundle DLPerf per GPU, for the bundle scaling fit" },
+    { "market.dlperf-derate-sigma", PT_REAL, "1", "0.08", 0, 2, NULL,
+      "log-sd of per-machine DLPerf derating (CPU, PCIe, thermals)" },
     { "market.fee", PT_PROB, "1", "0.20", 0, 1, NULL,
       "platform take as a fraction of every charge (Vast's figure is unpublished)" },
     { "market.clearing", PT_ENUM, "", "pay-as-bid", NOMAX, "pay-as-bid|second-price|uniform",
@@ -116,7 +118,7 @@ static const struct param_def gpu_params[] = {
 
 #define HC(cls, key, ...) { "hostclass." cls "." key, __VA_ARGS__ }
 #define HOSTCLASS(c, share, gpus, tiers, pue, amort, mkmin, mkmax, bidf, verif, \
-                  bw, stor, bwp, dur, mtbf, rep, disc)                           \
+                  bw, stor, bwp, dur, mtbf, rep, disc, ovh)                      \
     HC(c, "share", PT_PROB, "1", share, 0, 1, NULL, "share of the initial GPUs"),  \
     HC(c, "machine-gpus", PT_STRING, "", gpus, NOMAX, NULL,                         \
        "GPUs per machine as count:probability pairs (powers of two up to 16)"),    \
@@ -125,6 +127,8 @@ static const struct param_def gpu_params[] = {
     HC(c, "pue", PT_REAL, "1", pue, 1, 3, NULL, "power usage effectiveness"),      \
     HC(c, "amortisation", PT_TIME, "d", amort, 1, 36500, NULL,                      \
        "hardware written off over this time, rented or not"),                      \
+    HC(c, "overhead", PT_REAL, "USD/GPU-h", ovh, 0, 100, NULL,                     \
+       "other costs per GPU-hour (space, network, staff) in the cost floor"),    \
     HC(c, "markup-min", PT_REAL, "1", mkmin, 0.5, 100, NULL,                        \
        "initial ask = cost floor x U(markup-min, markup-max)"),                    \
     HC(c, "markup-max", PT_REAL, "1", mkmax, 0.5, 100, NULL, "see markup-min"),    \
@@ -162,15 +166,15 @@ static const struct param_def gpu_params[] = {
 static const struct param_def hostclass_params[] = {
     HOSTCLASS("hobbyist", "0.50", "1:0.55,2:0.30,4:0.12,8:0.03",
               "consumer:0.92,workstation:0.08", "1.05", "1095d", "1.4", "2.4",
-              "1.6", "0.70", "300", "0.10", "0.002", "30d", "40d", "6h", "0.03"),
+              "1.6", "0.70", "300", "0.10", "0.002", "30d", "40d", "6h", "0.03", "0"),
     HOSTCLASS("farm", "0.35", "2:0.15,4:0.40,8:0.45",
               "consumer:0.55,workstation:0.30,datacenter:0.15", "1.2", "1000d",
-              "1.3", "2.1", "1.4", "0.90", "1000", "0.10", "0.003", "90d", "90d", "3h", "0.01"),
+              "1.3", "2.1", "1.4", "0.90", "1000", "0.10", "0.003", "90d", "90d", "3h", "0.01", "0.03"),
     HOSTCLASS("datacenter", "0.15", "4:0.10,8:0.90",
-              "workstation:0.25,datacenter:0.75", "1.35", "900d", "1.25", "1.8",
-              "1.2", "1.0", "5000", "0.15", "0.005", "180d", "300d", "1h", "0.003"),
+              "workstation:0.25,datacenter:0.75", "1.35", "1095d", "1.25", "1.8",
+              "1.2", "1.0", "5000", "0.15", "0.005", "180d", "300d", "1h", "0.003", "0.15"),
     HOSTCLASS("*", "0", "1:1", "consumer:1", "1.1", "1095d", "1.3", "2.0",
-              "1.5", "0.8", "500", "0.10", "0.003", "60d", "60d", "4h", "0.02"),
+              "1.5", "0.8", "500", "0.10", "0.003", "60d", "60d", "4h", "0.02", "0"),
 };
 
 #define RG(r, share, kwh, tz)                                                   \
@@ -212,6 +216,8 @@ static const struct param_def region_params[] = {
     AR(a, "value", PT_REAL, "USD/ref-GPU-h", value, 0, 1e4, NULL,                 \
        "median willingness to pay per reference-GPU-hour of work (price cap)"), \
     AR(a, "value-sigma", PT_REAL, "1", vsig, 0, 5, NULL, "log-sd of value across jobs"), \
+    AR(a, "vram-value", PT_REAL, "USD/GB-h", "0.004", 0, 10, NULL,                 \
+       "added willingness to pay per GB of GPU memory per GPU-hour"),          \
     AR(a, "min-reliability", PT_PROB, "1", rel, 0, 1, NULL, "reliability filter"), \
     AR(a, "verified-only", PT_BOOL, "", "true", NOMAX, NULL, "search only verified machines"), \
     AR(a, "p-ondemand", PT_PROB, "1", pod, 0, 1, NULL, "probability a job rents on-demand"), \

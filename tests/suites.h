@@ -15,7 +15,8 @@
     SUITE(param)      \
     SUITE(scenario)   \
     SUITE(results)    \
-    SUITE(market_rules)
+    SUITE(market_rules) \
+    SUITE(market)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
 SUITES(DECLARE_SUITE)
