@@ -796,7 +796,7 @@ static void section_header(struct pctx *c, char *name, const struct srcloc *loc)
     while (*sp && !isspace((unsigned char)*sp))
         sp++;
     if (*sp) {
-        char *ename = sp;
+        char *ename = sp + 1;
 
         *sp = '\0';
         while (isspace((unsigned char)*ename))
