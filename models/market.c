@@ -133,7 +133,7 @@ struct machine {
     sim_time util_since, util_mark;
     double util_gpu_us;
     /* reliability: time up and down (weighted) with exponential forgetting */
-    double rel_up, rel_down, rel_prior_w;
+    double rel_up, rel_down, rel_prior_w, score;
     sim_time rel_mark;
     sim_time down_since;
     double up_us_total, down_us_total;
@@ -161,6 +161,7 @@ struct job {
     double vram, work, saved, value;
     sim_time arrived, give_up, ck_interval, ck_cost;
     bool started, checkpoints;
+    uint8_t retries;
     money spent, budget;
     money bid;                  /* current per-GPU bid for interruptible */
     evq_id ev;
@@ -427,6 +428,8 @@ static double bundle_dlperf(const struct market *mk, const struct machine *m,
  * rule is the fraction of the last 30 days up (approximated by the same
  * decaying window with a 30-day horizon) plus a 10-minute buffer.
  */
+static double rel_compute(const struct market *mk, const struct machine *m);
+
 static void rel_advance(struct market *mk, struct machine *m, sim_time now)
 {
     double dt = (double)(now - m->rel_mark), decay;
@@ -448,9 +451,10 @@ static void rel_advance(struct market *mk, struct machine *m, sim_time now)
     else
         m->down_us_total += dt;
     m->rel_mark = now;
+    m->score = rel_compute(mk, m);
 }
 
-static double rel_score(const struct market *mk, const struct machine *m)
+static double rel_compute(const struct market *mk, const struct machine *m)
 {
     double s;
 
@@ -466,6 +470,16 @@ static double rel_score(const struct market *mk, const struct machine *m)
             (m->rel_prior_w + m->rel_up + m->rel_down);
     }
     return s < 0 ? 0 : s > 1 ? 1 : s;
+}
+
+/* The score renters see: recomputed whenever the machine's history is
+ * brought up to date (failures, repairs, failed starts, samples), which
+ * is how often a real marketplace refreshes it, and cheap to read in the
+ * search loop. */
+static double rel_score(const struct market *mk, const struct machine *m)
+{
+    (void)mk;
+    return m->score;
 }
 
 static bool machine_listed(const struct market *mk, const struct machine *m)
@@ -598,6 +612,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
         m->rel_down = mk->rel_horizon_us * (1 - exp(-age / mk->rel_horizon_us)) * (1 - avail) *
                       (hc->datacenter ? 1 - mk->dc_bonus : 1);
     }
+    m->score = rel_compute(mk, m);
     schedule_failure(mk, id);
     if (mk->leave_rate > 0)
         eng_after(mk->e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply,
@@ -1174,9 +1189,13 @@ static void job_wait(struct market *mk, uint32_t jid)
 {
     struct job *jb = &mk->j[jid];
     const struct archetype *a = &mk->ar[jb->arch];
+    /* Renters who keep finding nothing look less often (backing off to
+     * 16x their retry interval), as people do. */
+    sim_time mean = a->retry << (jb->retries < 4 ? jb->retries : 4);
     sim_time dt = sim_time_from_sec(gsl_ran_exponential(mk->r_search,
-                                    sim_time_to_sec(a->retry)));
+                                    sim_time_to_sec(mean)));
 
+    jb->retries++;
     jb->state = J_WAITING;
     if (eng_now(mk->e) + dt > jb->give_up) {
         job_abandon(mk, jid);
@@ -1202,6 +1221,7 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     if (gsl_rng_uniform(mk->r_fail) < hc->fail_start_p) {
         rel_advance(mk, m, now);
         m->rel_down += mk->fail_start_pen_us;
+        m->score = rel_compute(mk, m);
         index_machine(mk, mid);
         job_wait(mk, jid);
         return;
