@@ -152,7 +152,7 @@ struct contract {
     money prepaid;              /* reserved: prepaid amount */
     sim_time res_end;
     double discount;
-    bool in_use;
+    bool in_use, ran;
 };
 
 struct job {
@@ -576,8 +576,8 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
         struct gpu *gm = &mk->gpus[m->gpu];
 
         m->spd[c] = (float)(bundle_dlperf(mk, m, 1u << c) / ((double)(1u << c) * mk->ref_dlperf));
-        if (m->spd[c] > gm->max_spd[c])
-            gm->max_spd[c] = m->spd[c];
+        if ((double)m->spd[c] > gm->max_spd[c])
+            gm->max_spd[c] = (double)m->spd[c];
     }
     m->power_cost = power_cost_per_gpu_h(mk, g, hc, &mk->rg[m->region]);
     floor = m->power_cost + g->street_usd / hc->amort_h + hc->overhead;
@@ -677,7 +677,7 @@ static double speed(const struct market *mk, const struct machine *m, uint32_t g
     int c = oix_kclass(gpus);
 
     if (c >= 0 && (1u << c) == gpus)
-        return m->spd[c];
+        return (double)m->spd[c];
     return bundle_dlperf(mk, m, gpus) / ((double)gpus * mk->ref_dlperf);
 }
 
@@ -988,7 +988,7 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
     double remaining = jb->work - jb->saved;
     sim_time useful, wall;
 
-    if (c->state == CS_PAUSED) {
+    if (c->ran) {
         /* Resuming after a pause: a restart from the preserved state. */
         c->overhead = mk->ar[jb->arch].restart;
         eng_cancel(mk->e, jb->ev);
@@ -998,6 +998,7 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
     m->run_gpus += c->gpus;
     SIM_ASSERT(m->run_gpus <= m->ngpu);
     c->state = CS_RUNNING;
+    c->ran = true;
     c->seg_start = now;
     useful = sim_time_from_hours(remaining / (speed(mk, m, c->gpus) * (double)c->gpus));
     if (useful < 1)
@@ -1568,9 +1569,29 @@ static void reprice(struct engine *e, void *ctx)
         hi = money_muldiv(m->floor, (int64_t)(hc->ask_ceil * 1e6), 1000000);
         ask = ask < lo ? lo : ask > hi ? hi : ask;
         if (ask != m->ask) {
+            bool lower = ask < m->ask;
+
             m->ask = ask;
             if (m->min_bid > ask)
                 m->min_bid = ask;
+            if (lower) {
+                /* Bidders above the new on-demand ask cut their bids to
+                 * it: paying more than on-demand for less priority makes
+                 * no sense ("bids can change"). */
+                bool changed = false;
+
+                for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
+                    struct contract *c = &mk->c[id];
+
+                    if (c->type == C_INTERRUPTIBLE && c->bid > ask) {
+                        c->bid = ask;
+                        mk->j[c->job].bid = ask;
+                        changed = true;
+                    }
+                }
+                if (changed)
+                    resolve(mk, (uint32_t)i);
+            }
             index_machine(mk, (uint32_t)i);
         }
     }

@@ -53,7 +53,7 @@ START_TEST(directory_appears_only_when_complete)
     struct res_dir *rd;
     struct results *r = res_new();
     struct res_run_info info = { NULL, "ok", 10, 1.0, 0.1 };
-    char *argv[] = { (char *)"gpumarket" };
+    char prog[] = "gpumarket", *argv[] = { prog };
 
     sim_register_all_params(reg);
     s = scn_load_string("t.ini", "[General]\nsim.model = phold\nphold.lps = 4\n", reg, &d);
