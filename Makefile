@@ -44,8 +44,9 @@ ifeq ($(MPI),)
   endif
 endif
 ifeq ($(MPI),1)
-MPI_CFLAGS := $(shell pkg-config --cflags ompi-c 2>/dev/null)
-MPI_LIBS   := $(shell pkg-config --libs ompi-c 2>/dev/null)
+# Debian's Open MPI may ship no ompi-c.pc: ask the wrapper compiler.
+MPI_CFLAGS := $(shell $(or $(MPICC),mpicc) --showme:compile 2>/dev/null || pkg-config --cflags ompi-c 2>/dev/null)
+MPI_LIBS   := $(shell $(or $(MPICC),mpicc) --showme:link 2>/dev/null || pkg-config --libs ompi-c 2>/dev/null)
 CPPFLAGS   += -DGM_HAVE_MPI=1
 CFLAGS     += $(MPI_CFLAGS)
 LDLIBS     += $(MPI_LIBS)
