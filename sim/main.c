@@ -17,7 +17,10 @@
 #include "sim/model.h"
 #include "sim/param.h"
 #include "sim/results.h"
+#include "sim/diff.h"
+#include "sim/merge.h"
 #include "sim/runner.h"
+#include "sim/sweep.h"
 #include "sim/scenario.h"
 
 #define EXIT_CHECK 1
@@ -413,7 +416,10 @@ static void usage(FILE *f)
 "  run [SCENARIO]      run a scenario (default " DEFAULT_SCENARIO ")\n"
 "  runs SCENARIO       list the runs of a study\n"
 "  validate SCENARIO   parse and check a scenario\n"
-"  params [PATTERN]    document scenario parameters\n");
+"  params [PATTERN]    document scenario parameters\n"
+"  sweep SCENARIO      run a whole study in parallel (-j N, or --mpi)\n"
+"  merge DIR           merge per-run results (Slurm arrays, GNU parallel)\n"
+"  diff DIR_A DIR_B    compare two studies; exit 1 on a significant change\n");
     for (size_t i = 0; sim_commands[i].name; i++)
         fprintf(f, "  %-19s %s\n", sim_commands[i].name, sim_commands[i].summary);
     fprintf(f, "\n'gpumarket COMMAND --help' describes a command.\n"
@@ -447,6 +453,15 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (strcmp(argv[1], "params") == 0)
         return cmd_params(argc - 1, argv + 1);
+    if (strcmp(argv[1], "sweep") == 0) {
+        signal(SIGINT, on_sigint);
+        signal(SIGTERM, on_sigint);
+        return sweep_main(argc - 1, argv + 1, &interrupted);
+    }
+    if (strcmp(argv[1], "merge") == 0)
+        return merge_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "diff") == 0)
+        return diff_main(argc - 1, argv + 1);
     /* Two-word commands ("bench phold") first, then one-word ones. */
     if (argc >= 3) {
         snprintf(name, sizeof name, "%s %s", argv[1], argv[2]);
