@@ -303,8 +303,7 @@ static int load_runs(struct stats_data *sd, const char *dir, struct diag *d)
         u->rep = (size_t)rep;
         u->seed_set = xstrdup(tbl_get(t, r, (size_t)c_seed));
         u->ok = strcmp(tbl_get(t, r, (size_t)c_status), "ok") == 0;
-        u->point = (size_t)map_get(&sd->run_map, tbl_get(t, r, (size_t)c_id)); /* unused slot */
-        map_put(&sd->run_map, tbl_get(t, r, (size_t)c_id), r);
+        u->id = xstrdup(tbl_get(t, r, (size_t)c_id));
         u->vals = calloc(sd->nvars + 1, sizeof *u->vals);
         if (!u->vals)
             SIM_PANIC("stats: out of memory");
