@@ -8,10 +8,12 @@
 #include "sim/model.h"
 
 #include <string.h>
+#include "models/market.h"
 #include "models/phold.h"
 #include "sim/engine.h"
 
 const struct sim_model *const sim_models[] = {
+    &market_model,
     &phold_model,
     NULL,
 };

@@ -15,6 +15,7 @@
     SUITE(param)      \
     SUITE(scenario)   \
     SUITE(results)    \
+    SUITE(market_rules) \
     SUITE(stats)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
