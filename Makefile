@@ -131,6 +131,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	$(O)/gpumarket bench phold --preset S --compare
 	$(O)/gpumarket bench phold --preset L --compare
+	sh tests/bench_sweep.sh $(O)/gpumarket
 
 clean:
 	rm -rf build build-san $(O)
