@@ -661,8 +661,8 @@ static const char *const summary_tail[] = {
 
 static struct tbl_writer *open_with_vars(const char *path, const char *const *head,
                                          size_t nhead, const struct stats_data *sd,
-                                         long skip, const char *const *tail,
-                                         size_t ntail)
+                                         long skip, const bool *locked,
+                                         const char *const *tail, size_t ntail)
 {
     size_t n = 0;
     const char **cols = malloc((nhead + sd->nvars + ntail) * sizeof *cols);
@@ -673,7 +673,7 @@ static struct tbl_writer *open_with_vars(const char *path, const char *const *he
     for (size_t i = 0; i < nhead; i++)
         cols[n++] = head[i];
     for (size_t i = 0; i < sd->nvars; i++)
-        if ((long)i != skip)
+        if ((long)i != skip && !(locked && locked[i]))
             cols[n++] = sd->vars[i];
     for (size_t i = 0; i < ntail; i++)
         cols[n++] = tail[i];
@@ -686,7 +686,7 @@ int stats_write_summary(const struct stats_data *sd, const char *path,
                         double level)
 {
     static const char *const head[] = { "config" };
-    struct tbl_writer *w = open_with_vars(path, head, 1, sd, -1, summary_tail,
+    struct tbl_writer *w = open_with_vars(path, head, 1, sd, -1, NULL, summary_tail,
                                           NELEM(summary_tail));
     double *x = malloc((sd->nruns ? sd->nruns : 1) * sizeof *x);
 
@@ -739,18 +739,42 @@ static const char *const contrast_tail[] = {
 /* Runs of the point that equals point 'p' except that variable 'ax' is
  * 'value'; -1 if there is none. */
 static long sibling_point(const struct stats_data *sd, size_t p, size_t ax,
-                          const char *value)
+                          const bool *locked, const char *value)
 {
     for (size_t q = 0; q < sd->npoints; q++) {
         bool same = strcmp(stats_point_value(sd, q, ax), value) == 0;
 
         for (size_t i = 0; same && i < sd->nvars; i++)
-            if (i != ax && strcmp(stats_point_value(sd, q, i), stats_point_value(sd, p, i)) != 0)
+            if (i != ax && !locked[i] && strcmp(stats_point_value(sd, q, i), stats_point_value(sd, p, i)) != 0)
                 same = false;
         if (same)
             return (long)q;
     }
     return -1;
+}
+
+/* Variables in lock-step with the axis ('${a,b ! axis}'): equal values of
+ * one mean equal values of the other, over every point. They move with
+ * the contrast and are not matched on. */
+static bool *lockstep_vars(const struct stats_data *sd, size_t ax)
+{
+    bool *locked = calloc(sd->nvars + 1, sizeof *locked);
+
+    if (!locked)
+        SIM_PANIC("stats: out of memory");
+    for (size_t i = 0; i < sd->nvars; i++) {
+        bool lk = i != ax;
+
+        for (size_t p = 0; lk && p < sd->npoints; p++)
+            for (size_t q = p + 1; lk && q < sd->npoints; q++) {
+                bool sa = strcmp(stats_point_value(sd, p, ax), stats_point_value(sd, q, ax)) == 0;
+                bool si = strcmp(stats_point_value(sd, p, i), stats_point_value(sd, q, i)) == 0;
+
+                lk = sa == si;
+            }
+        locked[i] = lk;
+    }
+    return locked;
 }
 
 /* The ok run of point p with repetition 'rep', or -1. */
@@ -770,6 +794,7 @@ int stats_write_contrasts(const struct stats_data *sd, const char *path,
     const char *base = o->baseline;
     struct tbl_writer *w;
     double *a, *b;
+    bool *locked;
 
     for (size_t i = 0; i < sd->nvars; i++)
         if (strcmp(sd->vars[i], o->axis ? o->axis : "policy") == 0)
@@ -781,11 +806,16 @@ int stats_write_contrasts(const struct stats_data *sd, const char *path,
     }
     if (ax < 0 && sd->nvars > 0)
         ax = 0;
-    w = open_with_vars(path, head, 1, sd, ax, contrast_tail, NELEM(contrast_tail));
-    if (!w)
+    locked = ax >= 0 ? lockstep_vars(sd, (size_t)ax) : NULL;
+    w = open_with_vars(path, head, 1, sd, ax, locked, contrast_tail, NELEM(contrast_tail));
+    if (!w) {
+        free(locked);
         return SIM_EIO;
-    if (ax < 0 || sd->nruns == 0)
+    }
+    if (ax < 0 || sd->nruns == 0) {
+        free(locked);
         return tbl_close(w);
+    }
     if (!base)
         base = sd->runs[0].vals[ax];
     {
@@ -795,6 +825,7 @@ int stats_write_contrasts(const struct stats_data *sd, const char *path,
             found |= strcmp(stats_point_value(sd, p, (size_t)ax), base) == 0;
         if (!found) {
             tbl_close(w);
+            free(locked);
             return diag_error(d, NULL, "baseline '%s' is not a value of axis '%s'",
                               base, sd->vars[ax]);
         }
@@ -810,7 +841,7 @@ int stats_write_contrasts(const struct stats_data *sd, const char *path,
 
         if (strcmp(stats_point_value(sd, p, (size_t)ax), base) == 0)
             continue;
-        q = sibling_point(sd, p, (size_t)ax, base);
+        q = sibling_point(sd, p, (size_t)ax, locked, base);
         if (q < 0)
             continue;
         for (size_t m = 0; m < sd->nmetrics; m++) {
@@ -841,7 +872,7 @@ int stats_write_contrasts(const struct stats_data *sd, const char *path,
             stats_paired(a, b, n, o->level, &ci);
             tbl_str(w, sd->config);
             for (size_t i = 0; i < sd->nvars; i++)
-                if ((long)i != ax)
+                if ((long)i != ax && !locked[i])
                     tbl_str(w, stats_point_value(sd, p, i));
             tbl_str(w, sd->metrics[m].metric);
             tbl_str(w, sd->metrics[m].kind);
@@ -862,6 +893,7 @@ int stats_write_contrasts(const struct stats_data *sd, const char *path,
     }
     free(a);
     free(b);
+    free(locked);
     return tbl_close(w);
 }
 

@@ -75,6 +75,10 @@ check "CRN contrast CI is under half the independent one" \
 v=$(col "$T/crn/contrasts.csv" common_seeds | sort -u)
 check "contrasts.csv says the seeds were common" [ "$v" = 1 ]
 
+"$G" sweep $S -c Lock -o "$T/lock" -q
+check "contrasts pair points across a lock-step axis" \
+    grep -q '"Lock","events_committed","model","phold","policy","1.05s","1s",3,' "$T/lock/contrasts.csv"
+
 # diff: the economics regression test.
 "$G" sweep $S -c Regress -o "$T/ra" -q
 "$G" sweep $S -c Regress -o "$T/rb" -q
