@@ -390,7 +390,7 @@ static int sobol_overrides(const struct param_registry *reg,
             SIM_PANIC("sweep: out of memory");
         fprintf(fs[k], "%s=${%s=", v[k].key, name);
     }
-    gsl_qrng_get(q, x);         /* skip the all-zero first point */
+    /* GSL's Sobol sequence starts at (0.5, ...), not at the corner. */
     for (size_t i = 0; i < npts; i++) {
         gsl_qrng_get(q, x);
         for (size_t k = 0; k < nv; k++) {
@@ -427,22 +427,25 @@ static int sobol_overrides(const struct param_registry *reg,
 
 static int parse_vary(const char *arg, struct vary *v)
 {
-    const char *eq = strchr(arg, '=');
-    char *end;
+    const char *eq = strchr(arg, '='), *dots;
+    char *lo, *end;
 
-    if (!eq || eq == arg)
+    v->key = NULL;
+    if (!eq || eq == arg || !(dots = strstr(eq + 1, "..")))
         return -1;
     v->key = strndup(arg, (size_t)(eq - arg));
-    v->lo = strtod(eq + 1, &end);
-    if (end == eq + 1 || strncmp(end, "..", 2) != 0)
+    lo = strndup(eq + 1, (size_t)(dots - eq - 1));   /* "16..64": not "16." */
+    if (!v->key || !lo)
+        SIM_PANIC("sweep: out of memory");
+    v->lo = strtod(lo, &end);
+    if (end == lo || *end != '\0') {
+        free(lo);
         return -1;
-    {
-        const char *h = end + 2;
-
-        v->hi = strtod(h, &end);
-        if (end == h || *end != '\0' || !(v->hi > v->lo))
-            return -1;
     }
+    free(lo);
+    v->hi = strtod(dots + 2, &end);
+    if (end == dots + 2 || *end != '\0' || !(v->hi > v->lo))
+        return -1;
     return 0;
 }
 
