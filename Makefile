@@ -44,8 +44,9 @@ ifeq ($(MPI),)
   endif
 endif
 ifeq ($(MPI),1)
-MPI_CFLAGS := $(shell pkg-config --cflags ompi-c 2>/dev/null)
-MPI_LIBS   := $(shell pkg-config --libs ompi-c 2>/dev/null)
+# Debian's Open MPI may ship no ompi-c.pc: ask the wrapper compiler.
+MPI_CFLAGS := $(shell $(or $(MPICC),mpicc) --showme:compile 2>/dev/null || pkg-config --cflags ompi-c 2>/dev/null)
+MPI_LIBS   := $(shell $(or $(MPICC),mpicc) --showme:link 2>/dev/null || pkg-config --libs ompi-c 2>/dev/null)
 CPPFLAGS   += -DGM_HAVE_MPI=1
 CFLAGS     += $(MPI_CFLAGS)
 LDLIBS     += $(MPI_LIBS)
@@ -123,7 +124,9 @@ check: deps
 
 test: $(O)/check_all $(O)/gpumarket
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp GM_BIN=$(CURDIR)/$(O)/gpumarket $(O)/check_all
-	GM_BIN=$(CURDIR)/$(O)/gpumarket sh tests/cli.sh
+	@for t in tests/cli/*.sh; do \
+	  echo "== $$t"; GM_BIN=$(CURDIR)/$(O)/gpumarket sh $$t || exit 1; \
+	done
 
 sanitize: deps
 	@$(MAKE) --no-print-directory O=build-san SAN=address,undefined OPT='-O1 -g' test
@@ -132,6 +135,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	$(O)/gpumarket bench phold --preset S --compare
 	$(O)/gpumarket bench phold --preset L --compare
+	sh tests/bench_sweep.sh $(O)/gpumarket
 
 clean:
 	rm -rf build build-san $(O)

@@ -11,13 +11,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "sim/engine.h"
 #include "sim/err.h"
 #include "sim/model.h"
 #include "sim/param.h"
 #include "sim/results.h"
+#include "sim/diff.h"
+#include "sim/merge.h"
+#include "sim/runner.h"
+#include "sim/sweep.h"
 #include "sim/scenario.h"
 
 #define EXIT_CHECK 1
@@ -113,95 +116,6 @@ static int parse_runs(const char *spec, size_t n, size_t **out, size_t *count)
     return rc;
 }
 
-/* ---- progress ---- */
-
-struct progress {
-    size_t index, total;        /* this run's position in the batch */
-    double started;
-};
-
-static double wall(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void show_progress(const struct engine *e, void *ctx)
-{
-    const struct progress *p = ctx;
-    double el = wall() - p->started;
-    double frac = (double)eng_now(e) / (double)eng_end(e);
-    double rate = el > 0 ? (double)eng_events(e) / el : 0.0;
-    double eta = frac > 0 ? el * (1.0 - frac) / frac : 0.0;
-
-    fprintf(stderr, "\r[run %zu/%zu] t=%.1fd/%.0fd  %.2fM ev/s  ETA %d:%02d   ",
-            p->index + 1, p->total, sim_time_to_hours(eng_now(e)) / 24.0,
-            sim_time_to_hours(eng_end(e)) / 24.0, rate / 1e6,
-            (int)(eta / 60), (int)eta % 60);
-}
-
-/* Runs one resolved run into 'rd' (may be NULL). Returns an exit status. */
-static int run_one(struct scn_run *run, struct res_dir *rd, bool progress,
-                   size_t index, size_t total, bool quiet)
-{
-    struct diag d = DIAG_INIT(stderr);
-    const char *model_name = scn_str(run, "sim.model");
-    const struct sim_model *m = sim_find_model(model_name);
-    struct eng_config ec;
-    struct engine *e;
-    struct progress pg = { index, total, wall() };
-    void *state;
-    int rc, status = 0;
-    struct res_run_info info = { 0 };
-
-    if (!m) {
-        diag_error(&d, scn_where(run, "sim.model"), "unknown model '%s'", model_name);
-        return EXIT_TROUBLE;
-    }
-    eng_config_from_run(run, &ec);
-    e = eng_new(&ec);
-    if (!e)
-        SIM_PANIC("out of memory");
-    eng_interrupt_on(e, &interrupted);
-    if (progress)
-        eng_progress(e, 1u << 20, show_progress, &pg);
-    state = m->setup(e, run, &d);
-    if (!state) {
-        eng_free(e);
-        return EXIT_TROUBLE;
-    }
-    rc = eng_run(e);
-    if (progress)
-        fputs("\r\033[K", stderr);
-    if (rc == SIM_OK)
-        rc = m->finish(e, state);
-    info.run = run;
-    info.events = eng_events(e);
-    info.sim_time_h = sim_time_to_hours(eng_now(e));
-    info.wall_s = wall() - pg.started;
-    if (rc == SIM_EINTR) {
-        info.status = "interrupted";
-        status = EXIT_INTERRUPTED;
-    } else if (rc != SIM_OK) {
-        info.status = "failed";
-        status = EXIT_CHECK;
-    } else {
-        info.status = "ok";
-    }
-    if (!quiet)
-        fprintf(stderr, "run %zu: %s, %llu events, %.2f s (%.3g events/s)\n",
-                scn_run_number(run), info.status,
-                (unsigned long long)info.events, info.wall_s,
-                info.wall_s > 0 ? (double)info.events / info.wall_s : 0.0);
-    if (rd && status != EXIT_INTERRUPTED)
-        res_dir_add_run(rd, &info, eng_results(e));
-    m->free(state);
-    eng_free(e);
-    return status;
-}
-
 static const struct sim_command *find_command(const char *name)
 {
     for (size_t i = 0; sim_commands[i].name; i++)
@@ -245,7 +159,6 @@ static int cmd_run(int argc, char **argv)
     const char *runs_spec = NULL, *out = NULL;
     bool plots = true, quiet = false, progress = isatty(STDERR_FILENO);
     size_t *runs = NULL, nruns = 0;
-    struct res_dir *rd;
     char outbuf[512];
     int opt, status = 0;
 
@@ -295,36 +208,17 @@ static int cmd_run(int argc, char **argv)
     }
     signal(SIGINT, on_sigint);
     signal(SIGTERM, on_sigint);
-    rd = res_dir_begin(out, a.scn, a.st, argc, argv);
-    if (!rd) {
-        free(runs);
-        free_study(&a);
-        return EXIT_TROUBLE;
-    }
-    for (size_t i = 0; i < nruns && status != EXIT_INTERRUPTED; i++) {
-        struct scn_run *run = scn_run_new(a.st, runs[i], &d);
-        int s;
+    {
+        struct runner_opts ro = { progress, quiet, &interrupted, 0, nruns };
 
-        if (!run) {
-            status = EXIT_TROUBLE;
-            break;
-        }
-        s = run_one(run, rd, progress, i, nruns, quiet);
-        if (s > status || s == EXIT_INTERRUPTED)
-            status = s;
-        scn_run_free(run);
+        status = runner_run_dir(a.scn, a.st, runs, nruns, out, argc, argv, &ro);
     }
     free(runs);
     if (status == EXIT_INTERRUPTED || status == EXIT_TROUBLE) {
         fprintf(stderr, "gpumarket: %s; no result directory written\n",
                 status == EXIT_INTERRUPTED ? "interrupted" : "stopped");
-        res_dir_abort(rd);
         free_study(&a);
         return status;
-    }
-    if (res_dir_commit(rd) != SIM_OK) {
-        free_study(&a);
-        return EXIT_TROUBLE;
     }
     if (!quiet)
         fprintf(stderr, "results in %s\n", out);
@@ -522,7 +416,10 @@ static void usage(FILE *f)
 "  run [SCENARIO]      run a scenario (default " DEFAULT_SCENARIO ")\n"
 "  runs SCENARIO       list the runs of a study\n"
 "  validate SCENARIO   parse and check a scenario\n"
-"  params [PATTERN]    document scenario parameters\n");
+"  params [PATTERN]    document scenario parameters\n"
+"  sweep SCENARIO      run a whole study in parallel (-j N, or --mpi)\n"
+"  merge DIR           merge per-run results (Slurm arrays, GNU parallel)\n"
+"  diff DIR_A DIR_B    compare two studies; exit 1 on a significant change\n");
     for (size_t i = 0; sim_commands[i].name; i++)
         fprintf(f, "  %-19s %s\n", sim_commands[i].name, sim_commands[i].summary);
     fprintf(f, "\n'gpumarket COMMAND --help' describes a command.\n"
@@ -556,6 +453,15 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (strcmp(argv[1], "params") == 0)
         return cmd_params(argc - 1, argv + 1);
+    if (strcmp(argv[1], "sweep") == 0) {
+        signal(SIGINT, on_sigint);
+        signal(SIGTERM, on_sigint);
+        return sweep_main(argc - 1, argv + 1, &interrupted);
+    }
+    if (strcmp(argv[1], "merge") == 0)
+        return merge_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "diff") == 0)
+        return diff_main(argc - 1, argv + 1);
     /* Two-word commands ("bench phold") first, then one-word ones. */
     if (argc >= 3) {
         snprintf(name, sizeof name, "%s %s", argv[1], argv[2]);

@@ -16,7 +16,8 @@
     SUITE(scenario)   \
     SUITE(results)    \
     SUITE(market_rules) \
-    SUITE(market)
+    SUITE(market)       \
+    SUITE(stats)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
 SUITES(DECLARE_SUITE)

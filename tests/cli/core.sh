@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/cli.sh -- end-to-end tests of the gpumarket command line.
+# tests/cli/core.sh -- end-to-end tests of the gpumarket command line.
 # Run by 'make test' with GM_BIN pointing at the binary; prints
 # "N passed, M failed" and exits non-zero on any failure.
 set -u

@@ -1,0 +1,219 @@
+/* sim/diff.c -- compare two result directories with their CIs. */
+#define _DEFAULT_SOURCE             /* getopt_long, strdup */
+#include "sim/diff.h"
+
+#include <fnmatch.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sim/err.h"
+#include "sim/runner.h"
+#include "sim/stats.h"
+
+bool diff_flagged(const struct stats_welch *w, size_t na, size_t nb,
+                  double rtol, double alpha)
+{
+    bool big = fabs(w->rel) > rtol;
+
+    if (na == 0 || nb == 0)
+        return true;
+    if (isnan(w->diff))
+        return false;
+    if (na < 2 || nb < 2)
+        return big;
+    return big && w->p < alpha;
+}
+
+static bool wanted(const char *metric, const char *list)
+{
+    char *copy, *save = NULL, *tok;
+    bool hit = false;
+
+    if (!list)
+        return true;
+    copy = strdup(list);
+    if (!copy)
+        SIM_PANIC("diff: out of memory");
+    for (tok = strtok_r(copy, ",", &save); tok && !hit; tok = strtok_r(NULL, ",", &save))
+        hit = fnmatch(tok, metric, 0) == 0;
+    free(copy);
+    return hit;
+}
+
+static void diff_usage(FILE *f)
+{
+    fprintf(f,
+"Usage: gpumarket diff DIR_A DIR_B [--rtol R] [--alpha A] [--metrics LIST] [--all]\n"
+"Compare two result directories (A = baseline, B = candidate) metric by\n"
+"metric at every sweep point, using the replications of each: Welch's\n"
+"t-test on mean(B) - mean(A). A change is flagged when it is significant\n"
+"(p < alpha) and larger than rtol relative to A. Points or metrics present\n"
+"on one side only are flagged too.\n\n"
+"  --rtol R        relative tolerance (default 0.01 = 1%%)\n"
+"  --alpha A       significance level (default 0.05)\n"
+"  --metrics LIST  comma-separated metric names or globs (default all)\n"
+"  --all           print every comparison, not only the flagged ones\n"
+"  -h, --help      this text\n\n"
+"stdout: one line per comparison shown: point, metric, entity, mean and\n"
+"95%% CI half-width on each side, relative change, p-value, verdict.\n"
+"Exit status: 0 nothing moved, 1 a flagged change, 2 trouble.\n");
+}
+
+static void print_row(const char *point, const char *metric, const char *kind,
+                      const char *entity, const struct stats_ci *a,
+                      const struct stats_ci *b, const struct stats_welch *w,
+                      const char *verdict)
+{
+    char ent[256];
+
+    snprintf(ent, sizeof ent, "%s%s%s", kind, *entity ? ":" : "", entity);
+    printf("%-28s %-30s %-18s", point, metric, ent);
+    if (a && a->n)
+        printf("  A %.6g ±%-10.3g", a->mean, isnan(a->hi) ? 0.0 : a->hi - a->mean);
+    else
+        printf("  A %-19s", "-");
+    if (b && b->n)
+        printf("  B %.6g ±%-10.3g", b->mean, isnan(b->hi) ? 0.0 : b->hi - b->mean);
+    else
+        printf("  B %-19s", "-");
+    if (w)
+        printf("  %+8.3f%%  p=%-9.3g", 100.0 * w->rel, w->p);
+    else
+        printf("  %9s  %-11s", "", "");
+    printf("  %s\n", verdict);
+}
+
+int diff_main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "rtol", required_argument, NULL, 'r' },
+        { "alpha", required_argument, NULL, 'a' },
+        { "metrics", required_argument, NULL, 'm' },
+        { "all", no_argument, NULL, 'A' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    double rtol = 0.01, alpha = 0.05;
+    const char *metrics = NULL;
+    bool all = false;
+    struct diag d = DIAG_INIT(stderr);
+    struct stats_data *A, *B;
+    size_t compared = 0, flagged = 0;
+    double *xa, *xb;
+    int opt;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        char *end;
+
+        switch (opt) {
+        case 'r':
+            rtol = strtod(optarg, &end);
+            if (*end || !(rtol >= 0)) {
+                fprintf(stderr, "gpumarket diff: --rtol wants a number >= 0, got '%s'\n", optarg);
+                return RUNNER_EXIT_TROUBLE;
+            }
+            break;
+        case 'a':
+            alpha = strtod(optarg, &end);
+            if (*end || !(alpha > 0 && alpha < 1)) {
+                fprintf(stderr, "gpumarket diff: --alpha wants a number in (0, 1), got '%s'\n", optarg);
+                return RUNNER_EXIT_TROUBLE;
+            }
+            break;
+        case 'm': metrics = optarg; break;
+        case 'A': all = true; break;
+        case 'h': diff_usage(stdout); return 0;
+        default: diff_usage(stderr); return RUNNER_EXIT_TROUBLE;
+        }
+    }
+    if (optind + 2 != argc) {
+        diff_usage(stderr);
+        return RUNNER_EXIT_TROUBLE;
+    }
+    A = stats_load(argv[optind], &d);
+    B = A ? stats_load(argv[optind + 1], &d) : NULL;
+    if (!A || !B) {
+        stats_free(A);
+        return RUNNER_EXIT_TROUBLE;
+    }
+    xa = malloc((stats_run_count(A) + 1) * sizeof *xa);
+    xb = malloc((stats_run_count(B) + 1) * sizeof *xb);
+    if (!xa || !xb)
+        SIM_PANIC("diff: out of memory");
+    /* Everything in A, in A's order; then what only B has. */
+    for (size_t p = 0; p < stats_point_count(A); p++) {
+        const char *label = stats_point_label(A, p);
+        long q = stats_find_point(B, label);
+
+        for (size_t m = 0; m < stats_metric_count(A); m++) {
+            const char *metric, *kind, *entity;
+            long mb;
+            size_t na, nb;
+            struct stats_ci ca, cb;
+            struct stats_welch w;
+            bool flag;
+
+            stats_metric(A, m, &metric, &kind, &entity, NULL);
+            if (!wanted(metric, metrics))
+                continue;
+            na = stats_values(A, p, m, xa);
+            if (na == 0)
+                continue;
+            stats_ci(xa, na, 0.95, &ca);
+            mb = stats_find_metric(B, metric, kind, entity);
+            nb = q >= 0 && mb >= 0 ? stats_values(B, (size_t)q, (size_t)mb, xb) : 0;
+            compared++;
+            if (nb == 0) {
+                flagged++;
+                print_row(label, metric, kind, entity, &ca, NULL, NULL,
+                          q < 0 ? "MOVED (point missing in B)" : "MOVED (missing in B)");
+                continue;
+            }
+            stats_ci(xb, nb, 0.95, &cb);
+            stats_welch(xa, na, xb, nb, &w);
+            flag = diff_flagged(&w, na, nb, rtol, alpha);
+            flagged += flag;
+            if (flag || all)
+                print_row(label, metric, kind, entity, &ca, &cb, &w,
+                          flag ? "MOVED"
+                               : (w.p < alpha && na > 1 && nb > 1) ? "significant, within rtol"
+                               : "ok");
+        }
+    }
+    for (size_t q = 0; q < stats_point_count(B); q++) {
+        const char *label = stats_point_label(B, q);
+        long p = stats_find_point(A, label);
+
+        for (size_t m = 0; m < stats_metric_count(B); m++) {
+            const char *metric, *kind, *entity;
+            long ma;
+            struct stats_ci cb;
+            size_t nb;
+
+            stats_metric(B, m, &metric, &kind, &entity, NULL);
+            if (!wanted(metric, metrics))
+                continue;
+            ma = stats_find_metric(A, metric, kind, entity);
+            if (p >= 0 && ma >= 0 && stats_values(A, (size_t)p, (size_t)ma, xa) > 0)
+                continue;       /* compared above */
+            nb = stats_values(B, q, m, xb);
+            if (nb == 0)
+                continue;
+            stats_ci(xb, nb, 0.95, &cb);
+            compared++;
+            flagged++;
+            print_row(label, metric, kind, entity, NULL, &cb, NULL,
+                      p < 0 ? "MOVED (point new in B)" : "MOVED (new in B)");
+        }
+    }
+    fprintf(stderr, "diff: %zu of %zu comparisons moved (p < %g and |change| > %g%%)\n",
+            flagged, compared, alpha, 100.0 * rtol);
+    free(xa);
+    free(xb);
+    stats_free(A);
+    stats_free(B);
+    return flagged ? RUNNER_EXIT_CHECK : RUNNER_EXIT_OK;
+}

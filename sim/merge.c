@@ -1,0 +1,550 @@
+/* sim/merge.c -- merge per-run result directories, byte for byte. */
+#define _DEFAULT_SOURCE             /* strdup, getopt_long */
+#include "sim/merge.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "sim/runner.h"
+#include "sim/stats.h"
+
+/* A file read whole. */
+struct blob {
+    char *p;
+    size_t len;
+};
+
+/* A run's rows in one file of one part: [off, off+len). */
+struct seg {
+    size_t part, off, len;
+};
+
+struct mrun {
+    size_t number;
+    char *id;                   /* owned */
+    char *status;               /* owned */
+    size_t part;                /* where its runs.csv row is */
+    size_t row_off, row_len;
+    struct seg *segs[3];        /* params, scalars, timeseries; owned */
+    size_t nsegs[3];
+};
+
+static const char *const data_files[3] = { "params.csv", "scalars.csv", "timeseries.csv" };
+
+static char *join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = malloc(n);
+
+    if (!p)
+        SIM_PANIC("merge: out of memory");
+    snprintf(p, n, "%s/%s", a, b);
+    return p;
+}
+
+static int read_blob(const char *path, struct blob *b)
+{
+    FILE *f = fopen(path, "rb");
+    size_t cap = 1 << 16;
+
+    b->p = NULL;
+    b->len = 0;
+    if (!f)
+        return SIM_EIO;
+    b->p = malloc(cap);
+    if (!b->p)
+        SIM_PANIC("merge: out of memory");
+    for (;;) {
+        size_t got = fread(b->p + b->len, 1, cap - b->len, f);
+
+        b->len += got;
+        if (b->len < cap)
+            break;
+        cap *= 2;
+        b->p = realloc(b->p, cap);
+        if (!b->p)
+            SIM_PANIC("merge: out of memory");
+    }
+    if (ferror(f)) {
+        fclose(f);
+        free(b->p);
+        b->p = NULL;
+        return SIM_EIO;
+    }
+    fclose(f);
+    return SIM_OK;
+}
+
+/* End of the CSV record starting at 'pos' (after its newline). */
+static size_t record_end(const struct blob *b, size_t pos)
+{
+    bool q = false;
+
+    for (; pos < b->len; pos++) {
+        if (b->p[pos] == '"')
+            q = !q;
+        else if (b->p[pos] == '\n' && !q)
+            return pos + 1;
+    }
+    return pos;
+}
+
+/* Field k of the record [pos, end), unquoted, into a new string. */
+static char *field(const struct blob *b, size_t pos, size_t end, size_t k)
+{
+    size_t i = pos, f = 0;
+    char *out = malloc(end - pos + 1);
+    size_t n = 0;
+
+    if (!out)
+        SIM_PANIC("merge: out of memory");
+    while (i < end && f < k) {      /* skip k fields */
+        bool q = false;
+
+        for (; i < end; i++) {
+            if (b->p[i] == '"')
+                q = !q;
+            else if (b->p[i] == ',' && !q)
+                break;
+        }
+        i++;
+        f++;
+    }
+    if (i < end && b->p[i] == '"') {
+        for (i++; i < end; i++) {
+            if (b->p[i] == '"') {
+                if (i + 1 < end && b->p[i + 1] == '"')
+                    out[n++] = b->p[i++];
+                else
+                    break;
+            } else {
+                out[n++] = b->p[i];
+            }
+        }
+    } else {
+        for (; i < end && b->p[i] != ',' && b->p[i] != '\n' && b->p[i] != '\r'; i++)
+            out[n++] = b->p[i];
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* Index of column 'name' in the header [0, hend), or -1. */
+static long header_col(const struct blob *b, size_t hend, const char *name)
+{
+    for (size_t k = 0;; k++) {
+        char *f = field(b, 0, hend, k);
+        bool empty = *f == '\0', hit = strcmp(f, name) == 0;
+
+        free(f);
+        if (hit)
+            return (long)k;
+        if (empty)
+            return -1;
+    }
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_mrun(const void *a, const void *b)
+{
+    const struct mrun *x = a, *y = b;
+
+    return (x->number > y->number) - (x->number < y->number);
+}
+
+/* Sorted names of the part directories under DIR/runs. */
+static char **list_parts(const char *runs_dir, size_t *n, struct diag *d)
+{
+    DIR *dp = opendir(runs_dir);
+    struct dirent *de;
+    char **names = NULL;
+    size_t cap = 0;
+
+    *n = 0;
+    if (!dp) {
+        diag_error(d, NULL, "%s: cannot read directory: %s", runs_dir, strerror(errno));
+        return NULL;
+    }
+    while ((de = readdir(dp))) {
+        char *rc;
+        struct stat st;
+
+        if (de->d_name[0] == '.' || strstr(de->d_name, ".tmp-") || strstr(de->d_name, ".old-"))
+            continue;
+        {
+            char *sub = join(runs_dir, de->d_name);
+
+            rc = join(sub, "runs.csv");
+            free(sub);
+        }
+        if (stat(rc, &st) != 0) {
+            free(rc);
+            continue;
+        }
+        free(rc);
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            names = realloc(names, cap * sizeof *names);
+            if (!names)
+                SIM_PANIC("merge: out of memory");
+        }
+        names[(*n)++] = strdup(de->d_name);
+    }
+    closedir(dp);
+    if (*n)
+        qsort(names, *n, sizeof *names, cmp_str);
+    return names ? names : calloc(1, sizeof *names);
+}
+
+/* Writes 'path' through a temporary name. */
+static FILE *open_tmp(const char *path, char **tmp)
+{
+    size_t n = strlen(path) + 8;
+
+    *tmp = malloc(n);
+    if (!*tmp)
+        SIM_PANIC("merge: out of memory");
+    snprintf(*tmp, n, "%s.part", path);
+    return fopen(*tmp, "wb");
+}
+
+static int close_tmp(FILE *f, char *tmp, const char *path)
+{
+    int rc = SIM_OK;
+
+    if (ferror(f) | fclose(f))
+        rc = SIM_EIO;
+    if (rc == SIM_OK && rename(tmp, path) != 0)
+        rc = SIM_EIO;
+    if (rc != SIM_OK)
+        remove(tmp);
+    free(tmp);
+    return rc;
+}
+
+static struct mrun *find_run(struct mrun *runs, size_t n, const char *id)
+{
+    /* Ids are unique; runs are sorted by number, not id: a linear scan
+     * from a remembered position would do, but parts are usually one run
+     * each, so a binary search over an id index is not worth it. */
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(runs[i].id, id) == 0)
+            return &runs[i];
+    return NULL;
+}
+
+int merge_dir(const char *dir, const struct stats_opts *so,
+              struct merge_report *rep, struct diag *d)
+{
+    char *runs_dir = join(dir, "runs");
+    size_t nparts = 0, nruns = 0, caprun = 0;
+    char **parts = list_parts(runs_dir, &nparts, d);
+    struct blob *rb, (*fb)[3];
+    struct mrun *runs = NULL;
+    char *header = NULL, *fheader[3] = { NULL, NULL, NULL };
+    size_t header_len = 0, fheader_len[3] = { 0, 0, 0 };
+    int rc = SIM_OK;
+
+    memset(rep, 0, sizeof *rep);
+    if (!parts) {
+        free(runs_dir);
+        return SIM_EIO;
+    }
+    if (nparts == 0) {
+        diag_error(d, NULL, "%s: no run directories to merge", runs_dir);
+        free(parts);
+        free(runs_dir);
+        return SIM_EINVAL;
+    }
+    rb = calloc(nparts, sizeof *rb);
+    fb = calloc(nparts, sizeof *fb);
+    if (!rb || !fb)
+        SIM_PANIC("merge: out of memory");
+    for (size_t p = 0; p < nparts && rc == SIM_OK; p++) {
+        char *pd = join(runs_dir, parts[p]), *path = join(pd, "runs.csv");
+        size_t hend, pos;
+        long c_id, c_num, c_status;
+
+        if (read_blob(path, &rb[p]) != SIM_OK) {
+            rc = diag_error(d, NULL, "%s: cannot read: %s", path, strerror(errno));
+        } else {
+            hend = record_end(&rb[p], 0);
+            if (!header) {
+                header = rb[p].p;
+                header_len = hend;
+            } else if (hend != header_len || memcmp(header, rb[p].p, hend) != 0) {
+                rc = diag_error(d, NULL, "%s:1: error: header differs from the other parts'", path);
+            }
+            c_id = header_col(&rb[p], hend, "run_id");
+            c_num = header_col(&rb[p], hend, "run_number");
+            c_status = header_col(&rb[p], hend, "status");
+            if (rc == SIM_OK && (c_id < 0 || c_num < 0 || c_status < 0))
+                rc = diag_error(d, NULL, "%s:1: error: not a runs.csv (needs run_id, run_number, status)", path);
+            for (pos = hend; rc == SIM_OK && pos < rb[p].len;) {
+                size_t end = record_end(&rb[p], pos);
+                char *num = field(&rb[p], pos, end, (size_t)c_num), *e;
+                unsigned long long v = strtoull(num, &e, 10);
+
+                if (*num == '\0' || *e != '\0') {
+                    rc = diag_error(d, NULL, "%s: bad run_number '%s'", path, num);
+                    free(num);
+                    break;
+                }
+                free(num);
+                if (nruns == caprun) {
+                    caprun = caprun ? caprun * 2 : 64;
+                    runs = realloc(runs, caprun * sizeof *runs);
+                    if (!runs)
+                        SIM_PANIC("merge: out of memory");
+                }
+                runs[nruns] = (struct mrun){ .number = (size_t)v, .part = p,
+                                             .row_off = pos, .row_len = end - pos };
+                runs[nruns].id = field(&rb[p], pos, end, (size_t)c_id);
+                runs[nruns].status = field(&rb[p], pos, end, (size_t)c_status);
+                nruns++;
+                pos = end;
+            }
+        }
+        free(path);
+        free(pd);
+    }
+    if (rc == SIM_OK) {
+        qsort(runs, nruns, sizeof *runs, cmp_mrun);
+        for (size_t i = 1; i < nruns && rc == SIM_OK; i++)
+            if (runs[i].number == runs[i - 1].number)
+                rc = diag_error(d, NULL, "run %zu is in both %s/%s and %s/%s",
+                                runs[i].number, runs_dir, parts[runs[i - 1].part],
+                                runs_dir, parts[runs[i].part]);
+    }
+    /* The data files: attach each run's contiguous rows to the run. */
+    for (size_t p = 0; p < nparts && rc == SIM_OK; p++) {
+        char *pd = join(runs_dir, parts[p]);
+
+        for (int k = 0; k < 3 && rc == SIM_OK; k++) {
+            char *path = join(pd, data_files[k]);
+            struct blob *b = &fb[p][k];
+            size_t hend, pos;
+
+            if (read_blob(path, b) != SIM_OK) {
+                rc = diag_error(d, NULL, "%s: cannot read: %s", path, strerror(errno));
+                free(path);
+                break;
+            }
+            hend = record_end(b, 0);
+            if (!fheader[k]) {
+                fheader[k] = b->p;
+                fheader_len[k] = hend;
+            } else if (hend != fheader_len[k] || memcmp(fheader[k], b->p, hend) != 0) {
+                rc = diag_error(d, NULL, "%s:1: error: header differs from the other parts'", path);
+            }
+            for (pos = hend; rc == SIM_OK && pos < b->len;) {
+                size_t end = record_end(b, pos);
+                char *id = field(b, pos, end, 0);
+                struct mrun *r = find_run(runs, nruns, id);
+                size_t start = pos;
+
+                /* Extend over the following rows of the same run. */
+                pos = end;
+                while (pos < b->len) {
+                    size_t e2 = record_end(b, pos);
+                    char *id2 = field(b, pos, e2, 0);
+                    bool same = strcmp(id, id2) == 0;
+
+                    free(id2);
+                    if (!same)
+                        break;
+                    pos = e2;
+                }
+                if (!r || r->part != p) {
+                    rc = diag_error(d, NULL, "%s: rows of run '%s', which this part's runs.csv does not list",
+                                    path, id);
+                } else {
+                    struct seg **sg = &r->segs[k];
+
+                    *sg = realloc(*sg, (r->nsegs[k] + 1) * sizeof **sg);
+                    if (!*sg)
+                        SIM_PANIC("merge: out of memory");
+                    (*sg)[r->nsegs[k]++] = (struct seg){ p, start, pos - start };
+                }
+                free(id);
+            }
+            free(path);
+        }
+        free(pd);
+    }
+    /* Write the merged files. */
+    if (rc == SIM_OK) {
+        char *path = join(dir, "runs.csv"), *tmp;
+        FILE *f = open_tmp(path, &tmp);
+
+        if (!f) {
+            rc = diag_error(d, NULL, "%s: cannot write: %s", path, strerror(errno));
+            free(tmp);
+        } else {
+            fwrite(header, 1, header_len, f);
+            for (size_t i = 0; i < nruns; i++)
+                fwrite(rb[runs[i].part].p + runs[i].row_off, 1, runs[i].row_len, f);
+            if (close_tmp(f, tmp, path) != SIM_OK)
+                rc = diag_error(d, NULL, "%s: cannot write", path);
+        }
+        free(path);
+    }
+    for (int k = 0; k < 3 && rc == SIM_OK; k++) {
+        char *path = join(dir, data_files[k]), *tmp;
+        FILE *f = open_tmp(path, &tmp);
+
+        if (!f) {
+            rc = diag_error(d, NULL, "%s: cannot write: %s", path, strerror(errno));
+            free(tmp);
+        } else {
+            fwrite(fheader[k], 1, fheader_len[k], f);
+            for (size_t i = 0; i < nruns; i++)
+                for (size_t s = 0; s < runs[i].nsegs[k]; s++) {
+                    const struct seg *sg = &runs[i].segs[k][s];
+
+                    fwrite(fb[sg->part][k].p + sg->off, 1, sg->len, f);
+                }
+            if (close_tmp(f, tmp, path) != SIM_OK)
+                rc = diag_error(d, NULL, "%s: cannot write", path);
+        }
+        free(path);
+    }
+    /* scenario.resolved.ini and the manifest come from the first run. */
+    if (rc == SIM_OK && nruns > 0) {
+        char *pd = join(runs_dir, parts[runs[0].part]);
+        const char *names[2] = { "scenario.resolved.ini", "manifest.ini" };
+
+        for (int k = 0; k < 2; k++) {
+            char *src = join(pd, names[k]), *dst = join(dir, names[k]), *tmp;
+            struct blob b;
+            FILE *f;
+
+            if (read_blob(src, &b) == SIM_OK && (f = open_tmp(dst, &tmp))) {
+                fwrite(b.p, 1, b.len, f);
+                if (k == 1) {
+                    size_t failed = 0;
+
+                    for (size_t i = 0; i < nruns; i++)
+                        failed += strcmp(runs[i].status, "ok") != 0;
+                    fprintf(f, "\n; merged by gpumarket merge from %s/\n[merge]\n"
+                               "parts = %zu\nruns = %zu\nfailed = %zu\n",
+                            "runs", nparts, nruns, failed);
+                }
+                close_tmp(f, tmp, dst);
+            }
+            free(b.p);
+            free(src);
+            free(dst);
+        }
+        free(pd);
+    }
+    rep->parts = nparts;
+    rep->runs = nruns;
+    for (size_t i = 0; i < nruns; i++) {
+        rep->failed += strcmp(runs[i].status, "ok") != 0;
+        rep->missing += i == 0 ? runs[i].number : runs[i].number - runs[i - 1].number - 1;
+    }
+    if (rc == SIM_OK)
+        rc = stats_write_all(dir, so, d);
+
+    for (size_t i = 0; i < nruns; i++) {
+        free(runs[i].id);
+        free(runs[i].status);
+        for (int k = 0; k < 3; k++)
+            free(runs[i].segs[k]);
+    }
+    free(runs);
+    for (size_t p = 0; p < nparts; p++) {
+        free(rb[p].p);
+        for (int k = 0; k < 3; k++)
+            free(fb[p][k].p);
+        free(parts[p]);
+    }
+    free(rb);
+    free(fb);
+    free(parts);
+    free(runs_dir);
+    return rc;
+}
+
+static void merge_usage(FILE *f)
+{
+    fprintf(f,
+"Usage: gpumarket merge DIR [--contrast AXIS[=BASELINE]] [--level L]\n"
+"Merge the per-run result directories DIR/runs/*/ into DIR: runs.csv,\n"
+"params.csv, scalars.csv and timeseries.csv in run-number order (byte for\n"
+"byte, whatever made the parts), then summary.csv and contrasts.csv.\n"
+"Parts come from `gpumarket sweep`, or from Slurm array tasks / GNU parallel\n"
+"jobs running `gpumarket run SCENARIO -c CONFIG -r N -o DIR/runs/CONFIG-N`.\n\n"
+"  --contrast AXIS[=B]  contrast axis and baseline value (default: axis\n"
+"                       'policy' if present, else the first; its first value)\n"
+"  --level L            confidence level of the intervals (default 0.95)\n"
+"  -h, --help           this text\n\n"
+"Exit status: 0 ok, 1 some runs failed or are missing, 2 trouble.\n");
+}
+
+int merge_parse_contrast(char *arg, struct stats_opts *so)
+{
+    char *eq = strchr(arg, '=');
+
+    if (eq) {
+        *eq = '\0';
+        so->baseline = eq + 1;
+    }
+    so->axis = arg;
+    return *arg ? SIM_OK : SIM_EINVAL;
+}
+
+int merge_main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "contrast", required_argument, NULL, 'C' },
+        { "level", required_argument, NULL, 'L' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct stats_opts so = { 0.95, NULL, NULL };
+    struct merge_report rep;
+    struct diag d = DIAG_INIT(stderr);
+    int opt;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'C':
+            if (merge_parse_contrast(optarg, &so) != SIM_OK) {
+                merge_usage(stderr);
+                return RUNNER_EXIT_TROUBLE;
+            }
+            break;
+        case 'L':
+            so.level = strtod(optarg, NULL);
+            if (!(so.level > 0 && so.level < 1)) {
+                fprintf(stderr, "gpumarket merge: --level must be in (0, 1), got '%s'\n", optarg);
+                return RUNNER_EXIT_TROUBLE;
+            }
+            break;
+        case 'h': merge_usage(stdout); return 0;
+        default: merge_usage(stderr); return RUNNER_EXIT_TROUBLE;
+        }
+    }
+    if (optind + 1 != argc) {
+        merge_usage(stderr);
+        return RUNNER_EXIT_TROUBLE;
+    }
+    if (merge_dir(argv[optind], &so, &rep, &d) != SIM_OK)
+        return RUNNER_EXIT_TROUBLE;
+    fprintf(stderr, "merged %zu runs from %zu parts into %s (%zu failed, %zu missing)\n",
+            rep.runs, rep.parts, argv[optind], rep.failed, rep.missing);
+    return rep.failed || rep.missing ? RUNNER_EXIT_CHECK : RUNNER_EXIT_OK;
+}

@@ -1,0 +1,133 @@
+/* sim/runner.c -- run resolved runs into a result directory. */
+#include "sim/runner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include "sim/engine.h"
+#include "sim/err.h"
+#include "sim/model.h"
+#include "sim/results.h"
+#include "sim/scenario.h"
+
+struct progress {
+    size_t index, total;        /* this run's position in the batch */
+    double started;
+};
+
+double runner_wall(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void show_progress(const struct engine *e, void *ctx)
+{
+    const struct progress *p = ctx;
+    double el = runner_wall() - p->started;
+    double frac = (double)eng_now(e) / (double)eng_end(e);
+    double rate = el > 0 ? (double)eng_events(e) / el : 0.0;
+    double eta = frac > 0 ? el * (1.0 - frac) / frac : 0.0;
+
+    fprintf(stderr, "\r[run %zu/%zu] t=%.1fd/%.0fd  %.2fM ev/s  ETA %d:%02d   ",
+            p->index + 1, p->total, sim_time_to_hours(eng_now(e)) / 24.0,
+            sim_time_to_hours(eng_end(e)) / 24.0, rate / 1e6,
+            (int)(eta / 60), (int)eta % 60);
+}
+
+int runner_run(const struct scn_run *run, struct res_dir *rd,
+               const struct runner_opts *o)
+{
+    struct diag d = DIAG_INIT(stderr);
+    const char *model_name = scn_str(run, "sim.model");
+    const struct sim_model *m = sim_find_model(model_name);
+    struct eng_config ec;
+    struct engine *e;
+    struct progress pg = { o->index, o->total, runner_wall() };
+    void *state;
+    int rc, status = RUNNER_EXIT_OK;
+    struct res_run_info info = { 0 };
+
+    if (!m) {
+        diag_error(&d, scn_where(run, "sim.model"), "unknown model '%s'", model_name);
+        return RUNNER_EXIT_TROUBLE;
+    }
+    eng_config_from_run(run, &ec);
+    e = eng_new(&ec);
+    if (!e)
+        SIM_PANIC("out of memory");
+    if (o->interrupted)
+        eng_interrupt_on(e, o->interrupted);
+    if (o->progress)
+        eng_progress(e, 1u << 20, show_progress, &pg);
+    state = m->setup(e, run, &d);
+    if (!state) {
+        eng_free(e);
+        return RUNNER_EXIT_TROUBLE;
+    }
+    rc = eng_run(e);
+    if (o->progress)
+        fputs("\r\033[K", stderr);
+    if (rc == SIM_OK)
+        rc = m->finish(e, state);
+    info.run = run;
+    info.events = eng_events(e);
+    info.sim_time_h = sim_time_to_hours(eng_now(e));
+    info.wall_s = runner_wall() - pg.started;
+    if (rc == SIM_EINTR) {
+        info.status = "interrupted";
+        status = RUNNER_EXIT_INTERRUPTED;
+    } else if (rc != SIM_OK) {
+        info.status = "failed";
+        status = RUNNER_EXIT_CHECK;
+    } else {
+        info.status = "ok";
+    }
+    if (!o->quiet)
+        fprintf(stderr, "run %zu: %s, %llu events, %.2f s (%.3g events/s)\n",
+                scn_run_number(run), info.status,
+                (unsigned long long)info.events, info.wall_s,
+                info.wall_s > 0 ? (double)info.events / info.wall_s : 0.0);
+    if (rd && status != RUNNER_EXIT_INTERRUPTED)
+        res_dir_add_run(rd, &info, eng_results(e));
+    m->free(state);
+    eng_free(e);
+    return status;
+}
+
+int runner_run_dir(const struct scn *s, const struct scn_study *st,
+                   const size_t *runs, size_t n, const char *out, int argc,
+                   char **argv, const struct runner_opts *o)
+{
+    struct diag d = DIAG_INIT(stderr);
+    struct res_dir *rd = res_dir_begin(out, s, st, argc, argv);
+    int status = RUNNER_EXIT_OK;
+
+    if (!rd)
+        return RUNNER_EXIT_TROUBLE;
+    for (size_t i = 0; i < n && status != RUNNER_EXIT_INTERRUPTED; i++) {
+        struct scn_run *run = scn_run_new(st, runs[i], &d);
+        struct runner_opts ro = *o;
+        int rs;
+
+        if (!run) {
+            status = RUNNER_EXIT_TROUBLE;
+            break;
+        }
+        ro.index = i;
+        ro.total = n;
+        rs = runner_run(run, rd, &ro);
+        if (rs > status || rs == RUNNER_EXIT_INTERRUPTED)
+            status = rs;
+        scn_run_free(run);
+    }
+    if (status == RUNNER_EXIT_INTERRUPTED || status == RUNNER_EXIT_TROUBLE) {
+        res_dir_abort(rd);
+        return status;
+    }
+    if (res_dir_commit(rd) != SIM_OK)
+        return RUNNER_EXIT_TROUBLE;
+    return status;
+}

@@ -1,0 +1,746 @@
+/* sim/sweep.c -- the local process pool and the `sweep` command. */
+#define _XOPEN_SOURCE 700           /* nftw */
+#define _DEFAULT_SOURCE             /* getopt_long, strdup, isatty */
+#include "sim/sweep.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <gsl/gsl_qrng.h>
+#include "sim/err.h"
+#include "sim/farm_mpi.h"
+#include "sim/merge.h"
+#include "sim/model.h"
+#include "sim/param.h"
+#include "sim/results.h"
+#include "sim/runner.h"
+#include "sim/scenario.h"
+#include "sim/stats.h"
+
+/* ---- one run in a child ---- */
+
+static char *part_dir(const struct sweep *sw, size_t number)
+{
+    size_t n = strlen(sw->work) + strlen(scn_study_config(sw->st)) + 48;
+    char *p = malloc(n);
+
+    if (!p)
+        SIM_PANIC("sweep: out of memory");
+    snprintf(p, n, "%s/runs/%s-%zu", sw->work, scn_study_config(sw->st), number);
+    return p;
+}
+
+pid_t sweep_spawn(const struct sweep *sw, size_t number)
+{
+    pid_t pid;
+
+    fflush(NULL);
+    pid = fork();
+    if (pid != 0)
+        return pid;
+    {
+        struct runner_opts ro = { false, true, sw->interrupted, 0, 1 };
+        char *dir = part_dir(sw, number);
+        int status;
+
+        if (sw->crash_run >= 0 && (size_t)sw->crash_run == number)
+            raise(SIGKILL);
+        status = runner_run_dir(sw->scn, sw->st, &number, 1, dir, sw->argc,
+                                sw->argv, &ro);
+        free(dir);
+        fflush(NULL);
+        _exit(status);
+    }
+}
+
+/* A run that left no part of its own gets one saying what happened. */
+static void write_placeholder(const struct sweep *sw, size_t number,
+                              const char *status)
+{
+    struct diag d = DIAG_INIT(stderr);
+    struct scn_run *run = scn_run_new(sw->st, number, &d);
+    char *dir = part_dir(sw, number);
+    struct res_dir *rd;
+
+    if (run && (rd = res_dir_begin(dir, sw->scn, sw->st, sw->argc, sw->argv))) {
+        struct res_run_info info = { run, status, 0, 0.0, 0.0 };
+
+        res_dir_add_run(rd, &info, NULL);
+        res_dir_commit(rd);
+    }
+    scn_run_free(run);
+    free(dir);
+}
+
+int sweep_reaped(const struct sweep *sw, size_t number, int wstatus)
+{
+    if (WIFEXITED(wstatus)) {
+        int code = WEXITSTATUS(wstatus);
+
+        if (code == RUNNER_EXIT_OK || code == RUNNER_EXIT_CHECK)
+            return code;            /* the part says "ok" or "failed" */
+        if (code == RUNNER_EXIT_INTERRUPTED)
+            return code;
+        fprintf(stderr, "gpumarket sweep: run %zu stopped with status %d\n",
+                number, code);
+        write_placeholder(sw, number, "error");
+        return RUNNER_EXIT_CHECK;
+    }
+    if (WIFSIGNALED(wstatus)) {
+        fprintf(stderr, "gpumarket sweep: run %zu crashed (signal %d); the study goes on\n",
+                number, WTERMSIG(wstatus));
+        write_placeholder(sw, number, "crashed");
+        return RUNNER_EXIT_CHECK;
+    }
+    return RUNNER_EXIT_TROUBLE;
+}
+
+int sweep_exec(const struct sweep *sw, size_t number)
+{
+    pid_t pid = sweep_spawn(sw, number);
+    int ws;
+
+    if (pid < 0)
+        return RUNNER_EXIT_TROUBLE;
+    while (waitpid(pid, &ws, 0) < 0)
+        if (errno != EINTR)
+            return RUNNER_EXIT_TROUBLE;
+    return sweep_reaped(sw, number, ws);
+}
+
+/* ---- progress ---- */
+
+void sweep_tally_show(const struct sweep_tally *t, bool final)
+{
+    double el = runner_wall() - t->started;
+    double eta = t->done ? el / (double)t->done * (double)(t->total - t->done) : 0.0;
+
+    if (t->quiet)
+        return;
+    fprintf(stderr, "%s[sweep] %zu/%zu runs done, %zu failed, %zu running, "
+                    "elapsed %d:%02d, ETA %d:%02d%s",
+            t->tty ? "\r" : "", t->done, t->total, t->failed, t->running,
+            (int)(el / 60), (int)el % 60, (int)(eta / 60), (int)eta % 60,
+            t->tty ? (final ? "\n" : "   ") : "\n");
+}
+
+void sweep_tally_done(struct sweep_tally *t, int status)
+{
+    t->done++;
+    if (status != RUNNER_EXIT_OK)
+        t->failed++;
+    sweep_tally_show(t, t->done == t->total);
+}
+
+/* ---- the local pool ---- */
+
+struct slot {
+    pid_t pid;
+    size_t run;
+};
+
+static int pool_run(const struct sweep *sw, const size_t *runs, size_t n,
+                    int jobs, struct sweep_tally *t)
+{
+    struct slot *slots = calloc((size_t)jobs, sizeof *slots);
+    size_t next = 0;
+    int worst = RUNNER_EXIT_OK;
+
+    if (!slots)
+        SIM_PANIC("sweep: out of memory");
+    for (;;) {
+        pid_t pid;
+        int ws;
+
+        while (t->running < (size_t)jobs && next < n &&
+               !(sw->interrupted && *sw->interrupted)) {
+            size_t k = 0;
+
+            while (slots[k].pid)
+                k++;
+            slots[k].run = runs[next];
+            slots[k].pid = sweep_spawn(sw, runs[next]);
+            if (slots[k].pid < 0) {
+                fprintf(stderr, "gpumarket sweep: fork: %s\n", strerror(errno));
+                slots[k].pid = 0;
+                free(slots);
+                return RUNNER_EXIT_TROUBLE;
+            }
+            next++;
+            t->running++;
+        }
+        if (t->running == 0)
+            break;
+        pid = waitpid(-1, &ws, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (int k = 0; k < jobs; k++) {
+            if (slots[k].pid != pid)
+                continue;
+            {
+                int s = sweep_reaped(sw, slots[k].run, ws);
+
+                slots[k].pid = 0;
+                t->running--;
+                if (s == RUNNER_EXIT_INTERRUPTED || s > worst)
+                    worst = s == RUNNER_EXIT_INTERRUPTED || worst == RUNNER_EXIT_INTERRUPTED
+                          ? RUNNER_EXIT_INTERRUPTED : s;
+                if (s != RUNNER_EXIT_INTERRUPTED)
+                    sweep_tally_done(t, s);
+            }
+        }
+    }
+    free(slots);
+    if (sw->interrupted && *sw->interrupted)
+        return RUNNER_EXIT_INTERRUPTED;
+    return worst;
+}
+
+/* ---- MPI glue ---- */
+
+#ifdef GM_HAVE_MPI
+struct mpi_ctx {
+    const struct sweep *sw;
+    struct sweep_tally *t;
+    int worst;
+};
+
+static void mpi_done(void *ctx, size_t run, int status)
+{
+    struct mpi_ctx *c = ctx;
+
+    (void)run;
+    if (status > c->worst && c->worst != RUNNER_EXIT_INTERRUPTED)
+        c->worst = status;
+    if (status != RUNNER_EXIT_INTERRUPTED) {
+        c->t->running--;
+        sweep_tally_done(c->t, status);
+    }
+}
+
+static int mpi_stop(void *ctx)
+{
+    const struct mpi_ctx *c = ctx;
+
+    if (c->sw->interrupted && *c->sw->interrupted)
+        return 1;
+    c->t->running++;        /* the caller hands out one more run */
+    return 0;
+}
+
+static int mpi_exec(void *ctx, size_t run)
+{
+    return sweep_exec(ctx, run);
+}
+#endif
+
+/* ---- the command ---- */
+
+static int rm_entry(const char *path, const struct stat *sb, int flag,
+                    struct FTW *ftw)
+{
+    (void)sb; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+static void remove_tree(const char *dir)
+{
+    struct stat st;
+
+    if (lstat(dir, &st) == 0)
+        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int make_dirs(const char *path)
+{
+    char *p = strdup(path);
+    int rc = 0;
+
+    if (!p)
+        SIM_PANIC("sweep: out of memory");
+    for (char *q = p + 1; *q; q++) {
+        if (*q == '/') {
+            *q = '\0';
+            mkdir(p, 0777);
+            *q = '/';
+        }
+    }
+    if (mkdir(p, 0777) != 0 && errno != EEXIST)
+        rc = -1;
+    free(p);
+    return rc;
+}
+
+/* Moves 'from' to 'to', replacing an older 'to'. */
+static int replace_dir(const char *from, const char *to)
+{
+    size_t n = strlen(to) + 32;
+    char *old = malloc(n);
+    int rc = 0;
+
+    if (!old)
+        SIM_PANIC("sweep: out of memory");
+    snprintf(old, n, "%s.old-%ld", to, (long)getpid());
+    remove_tree(old);
+    if (rename(to, old) != 0 && errno != ENOENT)
+        rc = -1;
+    if (rc == 0 && rename(from, to) != 0)
+        rc = -1;
+    if (rc == 0)
+        remove_tree(old);
+    free(old);
+    return rc;
+}
+
+static void sweep_usage(FILE *f)
+{
+    fprintf(f,
+"Usage: gpumarket sweep SCENARIO [-c CONFIG] [-j N] [--mpi] [-o DIR]\n"
+"                       [--set KEY=VALUE]... [--sobol N --vary KEY=LO..HI...]\n"
+"                       [--contrast AXIS[=BASELINE]] [--level L] [--no-plots] [-q]\n"
+"Run every run of a study (sweep axes x repetitions), each in its own child\n"
+"process, then merge the results in run-number order and compute the\n"
+"statistics. A crashed run is reported and recorded, and the study goes on.\n\n"
+"  -c, --config NAME    [Config NAME] (default General)\n"
+"  -j, --jobs N         parallel runs (default: online CPUs)\n"
+"      --mpi            Open MPI task farm: mpirun -np K gpumarket sweep ... --mpi\n"
+"                       (rank 0 hands out runs, ranks 1..K-1 execute them)\n"
+"  -o, --output DIR     result directory (default results/CONFIG)\n"
+"  -s, --set KEY=VAL    override a parameter (repeatable; sweeps allowed)\n"
+"      --sobol N        a Sobol design (gsl_qrng_sobol) of N points over the\n"
+"      --vary KEY=LO..HI  parameters given with --vary (repeatable), instead of\n"
+"                       a full grid; run as one lock-step axis per key, with\n"
+"                       'repeat' and 'seed-set' applying as usual (CRN: every\n"
+"                       point sees the same seeds per repetition)\n"
+"      --contrast AXIS[=B]  axis and baseline value of contrasts.csv (default:\n"
+"                       'policy' if it is an axis, else the first axis; its\n"
+"                       first value)\n"
+"      --level L        confidence level (default 0.95)\n"
+"      --no-plots       do not draw charts\n"
+"  -q, --quiet          no progress line\n"
+"  -h, --help           this text\n\n"
+"Writes DIR/runs/CONFIG-N/ per run, then DIR/{runs,params,scalars,timeseries,\n"
+"summary,contrasts}.csv: byte-identical for any -j or rank count. The study\n"
+"is built in DIR.tmp-PID and renamed when complete.\n"
+"Exit status: 0 ok, 1 some runs failed or crashed, 2 trouble, 130 interrupted.\n");
+}
+
+struct vary {
+    const char *key;
+    double lo, hi;
+};
+
+/* Builds the --set overrides of a Sobol design: the first key an axis, the
+ * others lock-step with it. Returns the number of strings added. */
+static int sobol_overrides(const struct param_registry *reg,
+                           const struct vary *v, size_t nv, size_t npts,
+                           char ***sets, size_t *nsets)
+{
+    gsl_qrng *q;
+    char **bufs;
+    size_t *lens;
+    FILE **fs;
+    double x[40];
+    char axis0[128];
+
+    if (nv == 0 || nv > 40) {
+        fprintf(stderr, "gpumarket sweep: --sobol needs 1 to 40 --vary keys, got %zu\n", nv);
+        return -1;
+    }
+    for (size_t k = 0; k < nv; k++) {
+        const struct param_def *def = preg_find(reg, v[k].key);
+
+        if (!def) {
+            fprintf(stderr, "gpumarket sweep: --vary: unknown key '%s'\n", v[k].key);
+            return -1;
+        }
+        if (def->type == PT_BOOL || def->type == PT_STRING || def->type == PT_ENUM) {
+            fprintf(stderr, "gpumarket sweep: --vary: '%s' is a %s, not a number\n",
+                    v[k].key, param_type_name(def->type));
+            return -1;
+        }
+    }
+    q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)nv);
+    bufs = calloc(nv, sizeof *bufs);
+    lens = calloc(nv, sizeof *lens);
+    fs = calloc(nv, sizeof *fs);
+    if (!q || !bufs || !lens || !fs)
+        SIM_PANIC("sweep: out of memory");
+    for (size_t k = 0; k < nv; k++) {
+        char name[128];
+
+        snprintf(name, sizeof name, "%s", v[k].key);
+        for (char *c = name; *c; c++)
+            if (*c == '.' || *c == '-')
+                *c = '_';
+        if (k == 0)
+            snprintf(axis0, sizeof axis0, "%s", name);
+        fs[k] = open_memstream(&bufs[k], &lens[k]);
+        if (!fs[k])
+            SIM_PANIC("sweep: out of memory");
+        fprintf(fs[k], "%s=${%s=", v[k].key, name);
+    }
+    /* GSL's Sobol sequence starts at (0.5, ...), not at the corner. */
+    for (size_t i = 0; i < npts; i++) {
+        gsl_qrng_get(q, x);
+        for (size_t k = 0; k < nv; k++) {
+            const struct param_def *def = preg_find(reg, v[k].key);
+            double val = v[k].lo + x[k] * (v[k].hi - v[k].lo);
+
+            if (i)
+                fputc(',', fs[k]);
+            if (def->type == PT_INT)
+                fprintf(fs[k], "%lld", (long long)llround(val));
+            else if (def->type == PT_MONEY)
+                fprintf(fs[k], "%.6f", val);
+            else
+                fprintf(fs[k], "%.10g", val);
+        }
+    }
+    for (size_t k = 0; k < nv; k++) {
+        if (k > 0)
+            fprintf(fs[k], " ! %s", axis0);
+        fputc('}', fs[k]);
+        fclose(fs[k]);
+        *sets = realloc(*sets, (*nsets + 2) * sizeof **sets);
+        if (!*sets)
+            SIM_PANIC("sweep: out of memory");
+        (*sets)[(*nsets)++] = bufs[k];
+        (*sets)[*nsets] = NULL;
+    }
+    free(bufs);
+    free(lens);
+    free(fs);
+    gsl_qrng_free(q);
+    return (int)nv;
+}
+
+static int parse_vary(const char *arg, struct vary *v)
+{
+    const char *eq = strchr(arg, '='), *dots;
+    char *lo, *end;
+
+    v->key = NULL;
+    if (!eq || eq == arg || !(dots = strstr(eq + 1, "..")))
+        return -1;
+    v->key = strndup(arg, (size_t)(eq - arg));
+    lo = strndup(eq + 1, (size_t)(dots - eq - 1));   /* "16..64": not "16." */
+    if (!v->key || !lo)
+        SIM_PANIC("sweep: out of memory");
+    v->lo = strtod(lo, &end);
+    if (end == lo || *end != '\0') {
+        free(lo);
+        return -1;
+    }
+    free(lo);
+    v->hi = strtod(dots + 2, &end);
+    if (end == dots + 2 || *end != '\0' || !(v->hi > v->lo))
+        return -1;
+    return 0;
+}
+
+static const struct sim_command *plot_command(void)
+{
+    for (size_t i = 0; sim_commands[i].name; i++)
+        if (strcmp(sim_commands[i].name, "plot") == 0)
+            return &sim_commands[i];
+    return NULL;
+}
+
+/* Appends the sweep's own facts to the merged manifest. */
+static void note_manifest(const char *dir, const char *mode, int workers,
+                          double wall_s, char *const *sets, size_t nsets)
+{
+    size_t n = strlen(dir) + 16;
+    char *path = malloc(n);
+    FILE *f;
+
+    if (!path)
+        SIM_PANIC("sweep: out of memory");
+    snprintf(path, n, "%s/manifest.ini", dir);
+    f = fopen(path, "ab");
+    free(path);
+    if (!f)
+        return;
+    fprintf(f, "\n[sweep]\nmode = %s\nworkers = %d\n", mode, workers);
+    for (size_t i = 0; i < nsets; i++)
+        fprintf(f, "set = %s\n", sets[i]);
+    fprintf(f, "\n[sweep.timing]\nwall_s = %.3f\n", wall_s);
+    fclose(f);
+}
+
+int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "jobs", required_argument, NULL, 'j' },
+        { "mpi", no_argument, NULL, 'M' },
+        { "output", required_argument, NULL, 'o' },
+        { "set", required_argument, NULL, 's' },
+        { "sobol", required_argument, NULL, 'S' },
+        { "vary", required_argument, NULL, 'V' },
+        { "contrast", required_argument, NULL, 'C' },
+        { "level", required_argument, NULL, 'L' },
+        { "no-plots", no_argument, NULL, 'P' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { "test-crash-run", required_argument, NULL, 'X' },   /* testing aid */
+        { NULL, 0, NULL, 0 },
+    };
+    const char *scenario = NULL, *config = NULL, *out = NULL;
+    char **sets = NULL, **owned = NULL, outbuf[512], *work = NULL;
+    size_t nsets = 0, nowned = 0, nvary = 0, sobol = 0, nruns = 0, *runs = NULL;
+    struct vary vary[40];
+    struct stats_opts so = { 0.95, NULL, NULL };
+    struct sweep sw = { NULL, NULL, NULL, argc, argv, -1, interrupted };
+    struct sweep_tally t = { 0 };
+    struct param_registry *reg = NULL;
+    struct scn *scn = NULL;
+    struct scn_study *st = NULL;
+    struct diag d = DIAG_INIT(stderr);
+    bool mpi = false, mpi_on = false, plots = true, quiet = false;
+    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    int opt, status = RUNNER_EXIT_OK, rank = 0, size = 1;
+    double t0 = runner_wall();
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "c:j:o:s:qh", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'c': config = optarg; break;
+        case 'j':
+            jobs = strtol(optarg, NULL, 10);
+            if (jobs < 1 || jobs > 4096) {
+                fprintf(stderr, "gpumarket sweep: -j needs 1..4096, got '%s'\n", optarg);
+                goto usage;
+            }
+            break;
+        case 'M': mpi = true; break;
+        case 'o': out = optarg; break;
+        case 's':
+            sets = realloc(sets, (nsets + 2) * sizeof *sets);
+            if (!sets)
+                SIM_PANIC("sweep: out of memory");
+            sets[nsets++] = optarg;
+            sets[nsets] = NULL;
+            break;
+        case 'S': sobol = strtoul(optarg, NULL, 10); break;
+        case 'V':
+            if (nvary == 40 || parse_vary(optarg, &vary[nvary]) != 0) {
+                fprintf(stderr, "gpumarket sweep: --vary wants KEY=LO..HI with LO < HI, got '%s'\n",
+                        optarg);
+                if (nvary < 40)
+                    free((char *)(uintptr_t)vary[nvary].key);
+                goto usage;
+            }
+            nvary++;
+            break;
+        case 'C':
+            if (merge_parse_contrast(optarg, &so) != SIM_OK)
+                goto usage;
+            break;
+        case 'L':
+            so.level = strtod(optarg, NULL);
+            if (!(so.level > 0 && so.level < 1))
+                goto usage;
+            break;
+        case 'P': plots = false; break;
+        case 'q': quiet = true; break;
+        case 'X': sw.crash_run = strtol(optarg, NULL, 10); break;
+        case 'h':
+            sweep_usage(stdout);
+            status = RUNNER_EXIT_OK;
+            goto done;
+        default:
+            goto usage;
+        }
+    }
+    if (optind + 1 != argc || (sobol > 0) != (nvary > 0))
+        goto usage;
+    scenario = argv[optind];
+#ifndef GM_HAVE_MPI
+    if (mpi) {
+        fprintf(stderr, "gpumarket sweep: --mpi: this build has no Open MPI "
+                        "(install libopenmpi-dev and rebuild with make MPI=1)\n");
+        status = RUNNER_EXIT_TROUBLE;
+        goto done;
+    }
+#else
+    if (mpi && farm_init(&argc, &argv, &rank, &size) != 0) {
+        fprintf(stderr, "gpumarket sweep: MPI_Init failed\n");
+        status = RUNNER_EXIT_TROUBLE;
+        goto done;
+    }
+    mpi_on = mpi;
+#endif
+    /* Every rank loads the study: runs are pure functions of it. */
+    reg = preg_new();
+    if (!reg)
+        SIM_PANIC("sweep: out of memory");
+    sim_register_all_params(reg);
+    if (sobol) {
+        size_t before = nsets;
+
+        if (sobol_overrides(reg, vary, nvary, sobol, &sets, &nsets) < 0) {
+            status = RUNNER_EXIT_TROUBLE;
+            goto done;
+        }
+        owned = sets + before;
+        nowned = nsets - before;
+    }
+    if (rank != 0)              /* rank 0 alone reports */
+        d.out = fopen("/dev/null", "w");
+    scn = scn_load(scenario, reg, &d);
+    if (scn)
+        st = scn_study_new(scn, config, (const char *const *)sets, &d);
+    if (rank != 0 && d.out) {
+        fclose(d.out);
+        d.out = stderr;
+    }
+    if (!st) {
+        status = RUNNER_EXIT_TROUBLE;
+        goto done;
+    }
+    nruns = scn_study_run_count(st);
+    runs = malloc((nruns ? nruns : 1) * sizeof *runs);
+    if (!runs)
+        SIM_PANIC("sweep: out of memory");
+    for (size_t i = 0; i < nruns; i++)
+        runs[i] = i;
+    if (!out) {
+        snprintf(outbuf, sizeof outbuf, "results/%s", scn_study_config(st));
+        out = outbuf;
+    }
+    /* The study is built beside DIR and renamed when complete; under MPI
+     * rank 0 names the directory for everyone. */
+    {
+        char wbuf[1024];
+
+        snprintf(wbuf, sizeof wbuf, "%s.tmp-%ld", out, (long)getpid());
+#ifdef GM_HAVE_MPI
+        if (mpi)
+            farm_bcast(wbuf, sizeof wbuf);
+#endif
+        work = strdup(wbuf);
+        if (!work)
+            SIM_PANIC("sweep: out of memory");
+    }
+    if (rank == 0) {
+        size_t n = strlen(work) + 8;
+        char *rd = malloc(n);
+
+        if (!rd)
+            SIM_PANIC("sweep: out of memory");
+        snprintf(rd, n, "%s/runs", work);
+        remove_tree(work);
+        if (make_dirs(rd) != 0) {
+            fprintf(stderr, "gpumarket sweep: cannot create %s: %s\n", rd, strerror(errno));
+            status = RUNNER_EXIT_TROUBLE;
+        }
+        free(rd);
+    }
+#ifdef GM_HAVE_MPI
+    if (mpi) {
+        int ok = status == RUNNER_EXIT_OK;
+
+        farm_bcast(&ok, sizeof ok);
+        if (!ok) {
+            status = RUNNER_EXIT_TROUBLE;
+            goto done;
+        }
+    }
+#endif
+    if (status != RUNNER_EXIT_OK)
+        goto done;
+    sw.scn = scn;
+    sw.st = st;
+    sw.work = work;
+    t.total = nruns;
+    t.started = t0;
+    t.tty = isatty(STDERR_FILENO);
+    t.quiet = quiet;
+    if (!mpi || size == 1) {
+        status = pool_run(&sw, runs, nruns, (int)jobs, &t);
+    } else {
+#ifdef GM_HAVE_MPI
+        if (rank == 0) {
+            struct mpi_ctx c = { &sw, &t, RUNNER_EXIT_OK };
+
+            farm_manage(runs, nruns, mpi_done, mpi_stop, &c);
+            status = c.worst;
+            if (interrupted && *interrupted)
+                status = RUNNER_EXIT_INTERRUPTED;
+        } else {
+            farm_work(mpi_exec, &sw);
+        }
+#endif
+    }
+    if (rank != 0)
+        goto done;
+    if (status == RUNNER_EXIT_INTERRUPTED || status == RUNNER_EXIT_TROUBLE) {
+        fprintf(stderr, "gpumarket sweep: %s; no result directory written\n",
+                status == RUNNER_EXIT_INTERRUPTED ? "interrupted" : "stopped");
+        remove_tree(work);
+        goto done;
+    }
+    {
+        struct merge_report rep;
+
+        if (merge_dir(work, &so, &rep, &d) != SIM_OK) {
+            status = RUNNER_EXIT_TROUBLE;
+            goto done;
+        }
+        note_manifest(work, mpi ? "mpi" : "local", mpi ? size - 1 : (int)jobs,
+                      runner_wall() - t0, owned, nowned);
+        if (replace_dir(work, out) != 0) {
+            fprintf(stderr, "gpumarket sweep: cannot rename %s to %s: %s\n",
+                    work, out, strerror(errno));
+            status = RUNNER_EXIT_TROUBLE;
+            goto done;
+        }
+        if (!quiet)
+            fprintf(stderr, "results in %s (%zu runs, %zu failed)\n", out,
+                    rep.runs, rep.failed);
+        if (rep.failed && status == RUNNER_EXIT_OK)
+            status = RUNNER_EXIT_CHECK;
+    }
+    if (plots && plot_command()) {
+        char name[] = "plot", *o = strdup(out);
+        char *pargv[] = { name, o, NULL };
+
+        if (plot_command()->main(2, pargv) != 0 && status == RUNNER_EXIT_OK)
+            status = RUNNER_EXIT_TROUBLE;
+        free(o);
+    }
+    goto done;
+usage:
+    sweep_usage(stderr);
+    status = RUNNER_EXIT_TROUBLE;
+done:
+#ifdef GM_HAVE_MPI
+    if (mpi_on)
+        farm_finalize();
+#else
+    (void)mpi_on;
+#endif
+    free(runs);
+    free(work);
+    scn_study_free(st);
+    scn_free(scn);
+    preg_free(reg);
+    for (size_t i = 0; i < nowned; i++)
+        free(owned[i]);
+    free(sets);
+    for (size_t i = 0; i < nvary; i++)
+        free((char *)(uintptr_t)vary[i].key);
+    return status;
+}

@@ -1,0 +1,155 @@
+/* tests/check_stats.c -- summary/CI math, paired contrasts, Welch tests,
+ * the diff decision, and summary.csv/contrasts.csv from a tiny directory. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sim/diff.h"
+#include "sim/stats.h"
+#include "tests/suites.h"
+
+#define NEAR(a, b, tol) ck_assert_msg(fabs((a) - (b)) <= (tol), "%.12g != %.12g", (double)(a), (double)(b))
+
+START_TEST(ci_matches_hand_computation)
+{
+    const double x[] = { 1, 2, 3, 4, 5 };
+    struct stats_ci ci;
+
+    stats_ci(x, 5, 0.95, &ci);
+    ck_assert_uint_eq(ci.n, 5);
+    NEAR(ci.mean, 3.0, 1e-12);
+    NEAR(ci.sd, sqrt(2.5), 1e-12);
+    /* t(0.975, 4) = 2.776445105; half = t * sd / sqrt(5) */
+    NEAR(ci.hi - ci.mean, 2.776445105 * sqrt(2.5) / sqrt(5.0), 1e-8);
+    NEAR(ci.mean - ci.lo, ci.hi - ci.mean, 1e-12);
+}
+END_TEST
+
+START_TEST(ci_of_one_value_has_no_interval)
+{
+    const double x[] = { 7 };
+    struct stats_ci ci;
+
+    stats_ci(x, 1, 0.95, &ci);
+    NEAR(ci.mean, 7.0, 0);
+    ck_assert(isnan(ci.sd) && isnan(ci.lo) && isnan(ci.hi));
+    stats_ci(x, 0, 0.95, &ci);
+    ck_assert(isnan(ci.mean));
+}
+END_TEST
+
+START_TEST(paired_differences)
+{
+    const double a[] = { 1, 2, 3 }, b[] = { 2, 4, 6 };
+    struct stats_ci ci;
+
+    stats_paired(a, b, 3, 0.95, &ci);
+    NEAR(ci.mean, 2.0, 1e-12);
+    NEAR(ci.sd, 1.0, 1e-12);
+    /* t(0.975, 2) = 4.302652730 */
+    NEAR(ci.hi - ci.mean, 4.302652730 / sqrt(3.0), 1e-8);
+}
+END_TEST
+
+START_TEST(welch_hand_computed)
+{
+    const double a[] = { 1, 2, 3, 4 }, b[] = { 2, 3, 4, 5 };
+    struct stats_welch w;
+
+    stats_welch(a, 4, b, 4, &w);
+    NEAR(w.diff, 1.0, 1e-12);
+    NEAR(w.rel, 0.4, 1e-12);
+    NEAR(w.t, 1.0 / sqrt(5.0 / 6.0), 1e-12);
+    NEAR(w.df, 6.0, 1e-9);
+    NEAR(w.p, 0.3153336, 1e-6);     /* 2 * P(T_6 > 1.095445), R: 2*pt(-1.095445, 6) */
+}
+END_TEST
+
+START_TEST(diff_decisions)
+{
+    const double a[] = { 1, 2, 3, 4 }, b[] = { 2, 3, 4, 5 };
+    const double c[] = { 10, 10 }, s[] = { 10.5, 10.5 };
+    const double u[] = { 100, 101, 99, 100.5, 99.5 }, v[] = { 105, 106, 104, 105.5, 104.5 };
+    struct stats_welch w;
+
+    stats_welch(a, 4, a, 4, &w);            /* a rerun: nothing moved */
+    ck_assert(!diff_flagged(&w, 4, 4, 0.01, 0.05));
+    NEAR(w.p, 1.0, 0);
+    stats_welch(a, 4, b, 4, &w);            /* large but not significant */
+    ck_assert(!diff_flagged(&w, 4, 4, 0.01, 0.05));
+    stats_welch(c, 2, s, 2, &w);            /* no noise: 5% is certain */
+    ck_assert(diff_flagged(&w, 2, 2, 0.02, 0.05));
+    ck_assert(!diff_flagged(&w, 2, 2, 0.10, 0.05));   /* within tolerance */
+    stats_welch(u, 5, v, 5, &w);            /* a 5% price shift with noise */
+    ck_assert(w.p < 0.001);
+    ck_assert(diff_flagged(&w, 5, 5, 0.02, 0.05));
+    ck_assert(!diff_flagged(&w, 5, 5, 0.06, 0.05));
+    stats_welch(c, 1, s, 1, &w);            /* one replication: rtol decides */
+    ck_assert(diff_flagged(&w, 1, 1, 0.02, 0.05));
+}
+END_TEST
+
+static char *join(const char *d, const char *f)
+{
+    size_t n = strlen(d) + strlen(f) + 2;
+    char *p = malloc(n);
+
+    snprintf(p, n, "%s/%s", d, f);
+    return p;
+}
+
+START_TEST(files_from_a_small_study)
+{
+    char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
+    char *sum = join(dir, "summary.csv"), *con = join(dir, "contrasts.csv"), *text;
+    struct stats_opts o = { 0.95, NULL, NULL };
+    struct diag d = DIAG_INIT(stderr);
+
+    /* policy a/b x 3 repetitions; b = a + 1, 2, 3 under common seeds. */
+    ck_assert_int_eq(test_write_file(runs,
+        "run_id,config,run_number,repetition,seed_set,base_seed,policy,repetition,status\n"
+        "\"S-0\",\"S\",0,0,0,1,\"a\",\"0\",\"ok\"\n"
+        "\"S-1\",\"S\",1,1,1,1,\"a\",\"1\",\"ok\"\n"
+        "\"S-2\",\"S\",2,2,2,1,\"a\",\"2\",\"ok\"\n"
+        "\"S-3\",\"S\",3,0,0,1,\"b\",\"0\",\"ok\"\n"
+        "\"S-4\",\"S\",4,1,1,1,\"b\",\"1\",\"ok\"\n"
+        "\"S-5\",\"S\",5,2,2,1,\"b\",\"2\",\"crashed\"\n"), 0);
+    ck_assert_int_eq(test_write_file(sc,
+        "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"S-0\",\"price\",\"gpu\",\"H100\",10,\"USD/GPU-h\"\n"
+        "\"S-1\",\"price\",\"gpu\",\"H100\",20,\"USD/GPU-h\"\n"
+        "\"S-2\",\"price\",\"gpu\",\"H100\",30,\"USD/GPU-h\"\n"
+        "\"S-3\",\"price\",\"gpu\",\"H100\",11,\"USD/GPU-h\"\n"
+        "\"S-4\",\"price\",\"gpu\",\"H100\",22,\"USD/GPU-h\"\n"), 0);
+    ck_assert_int_eq(stats_write_all(dir, &o, &d), 0);
+    text = test_read_file(sum, NULL);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text,
+        "config,policy,metric,entity_kind,entity,n,mean,sd,ci_level,ci_low,ci_high,p05,p50,p95,unit\n"
+        "\"S\",\"a\",\"price\",\"gpu\",\"H100\",3,20,10,"));
+    /* the crashed run does not count: n = 2 for b */
+    ck_assert_ptr_nonnull(strstr(text, "\"S\",\"b\",\"price\",\"gpu\",\"H100\",2,16.5,"));
+    free(text);
+    text = test_read_file(con, NULL);
+    ck_assert_ptr_nonnull(strstr(text,
+        "\"S\",\"price\",\"gpu\",\"H100\",\"policy\",\"b\",\"a\",2,1.5,"));
+    ck_assert_ptr_nonnull(strstr(text, "\"paired-t\",1\n"));
+    free(text);
+    free(runs); free(sc); free(sum); free(con); free(dir);
+}
+END_TEST
+
+Suite *stats_suite(void)
+{
+    Suite *s = suite_create("stats");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, ci_matches_hand_computation);
+    tcase_add_test(tc, ci_of_one_value_has_no_interval);
+    tcase_add_test(tc, paired_differences);
+    tcase_add_test(tc, welch_hand_computed);
+    tcase_add_test(tc, diff_decisions);
+    tcase_add_test(tc, files_from_a_small_study);
+    suite_add_tcase(s, tc);
+    return s;
+}

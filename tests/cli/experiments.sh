@@ -1,0 +1,105 @@
+#!/bin/sh
+# tests/cli/experiments.sh -- command-level tests of the experiments layer: sweep,
+# merge, diff, MPI. Run by 'make test' with GM_BIN set to the binary.
+# Prints "N passed, M failed" and exits non-zero on any failure.
+set -u
+G=${GM_BIN:-build/gpumarket}
+S=tests/data/sweep.ini
+T=$(mktemp -d /tmp/gmcli-XXXXXX)
+pass=0; fail=0
+ok()  { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+same() { for f in runs.csv scalars.csv summary.csv contrasts.csv params.csv timeseries.csv; do cmp -s "$1/$f" "$2/$f" || { echo "  $1/$f and $2/$f differ"; return 1; }; done; }
+# Column of a CSV by header name (fields here hold no commas).
+col() { awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++)if($i==c)k=i;next}{gsub(/"/,"");print $k}' "$1"; }
+# Mean CI width of a contrasts.csv for one metric.
+ciw() { awk -F, -v m="\"$2\"" 'NR==1{for(i=1;i<=NF;i++){if($i=="ci_low")l=i;if($i=="ci_high")h=i;if($i=="metric")k=i};next}
+        $k==m{s+=$h-$l;n++}END{printf "%.6g\n", n?s/n:-1}' "$1"; }
+
+for c in sweep merge diff; do
+    check "$c --help exits 0" sh -c "'$G' $c --help >/dev/null"
+done
+check "sweep without scenario is a usage error (2)" sh -c "'$G' sweep >/dev/null 2>&1; [ \$? = 2 ]"
+
+# -j 1 and -j 2 give byte-identical merged files.
+"$G" sweep $S -c Sweep -j 1 -o "$T/j1" -q
+check "sweep -j 1 exits 0" [ $? = 0 ]
+"$G" sweep $S -c Sweep -j 2 -o "$T/j2" 2>"$T/progress.txt"
+check "sweep -j 2 exits 0" [ $? = 0 ]
+check "sweep -j 1 and -j 2 are byte-identical" same "$T/j1" "$T/j2"
+v=$(col "$T/j1/runs.csv" run_number | tr '\n' ' ')
+check "runs.csv has 18 runs in run-number order" [ "$v" = "$(seq 0 17 | tr '\n' ' ')" ]
+check "summary.csv has a row per point and metric with n = 6" \
+    sh -c "[ \$(grep -c '\"events_committed\",\"model\",\"phold\",6,' '$T/j1/summary.csv') = 3 ]"
+check "warm-up deletion gives steady means" grep -q 'events_committed.steady_mean' "$T/j1/summary.csv"
+check "progress line shows done, failed and ETA" \
+    grep -q 'runs done, 0 failed, .* ETA' "$T/progress.txt"
+
+# Open MPI: rank 0 hands out runs, same bytes.
+if command -v mpirun >/dev/null 2>&1 && ! "$G" sweep $S -c Sweep --mpi -o "$T/nompi" -q 2>&1 | grep -q 'no Open MPI'; then
+    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+        mpirun --oversubscribe -np 3 "$G" sweep $S -c Sweep --mpi -o "$T/mpi3" -q >"$T/mpi.log" 2>&1
+    check "mpirun -np 3 sweep --mpi exits 0" [ $? = 0 ]
+    check "mpirun -np 3 is byte-identical to -j 1" same "$T/j1" "$T/mpi3"
+else
+    echo "skip mpirun (no Open MPI in this build or no mpirun)"
+fi
+
+# The contract for Slurm arrays / GNU parallel: run -r N into DIR/runs/, merge.
+n=$("$G" runs $S -c Sweep | tail -n +2 | wc -l)
+for r in $(seq 0 $((n - 1))); do
+    "$G" run $S -c Sweep -r $r -o "$T/arr/runs/Sweep-$r" -q --no-plots || bad "run -r $r"
+done
+"$G" merge "$T/arr" 2>/dev/null
+check "run -r N + merge exits 0" [ $? = 0 ]
+check "run -r N + merge is byte-identical to sweep" same "$T/j1" "$T/arr"
+
+# A crashed run is reported and recorded; the study goes on.
+"$G" sweep $S -c Sweep -j 2 -o "$T/crash" -q --test-crash-run 4 2>"$T/crash.log"
+check "a crashed run makes the sweep exit 1" [ $? = 1 ]
+check "the crash is reported" grep -q 'run 4 crashed' "$T/crash.log"
+v=$(col "$T/crash/runs.csv" status | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+check "the crashed run is in runs.csv, the others ok" [ "$v" = " 1 crashed; 17 ok;" ]
+check "summary counts 5 replications at the crashed point" \
+    grep -q '"Sweep","0.1","events_committed","model","phold",5,' "$T/crash/summary.csv"
+
+# CRN: the CI of a paired policy difference is much narrower than with
+# independent seeds (seed-set = ${runnumber}).
+"$G" sweep $S -c Crn -o "$T/crn" -q && "$G" sweep $S -c Indep -o "$T/ind" -q
+w_crn=$(ciw "$T/crn/contrasts.csv" events_committed)
+w_ind=$(ciw "$T/ind/contrasts.csv" events_committed)
+echo "     CI width of the paired difference: CRN $w_crn, independent $w_ind"
+check "CRN contrast CI is under half the independent one" \
+    awk -v a="$w_crn" -v b="$w_ind" 'BEGIN{exit !(a > 0 && b > 0 && a < 0.5 * b)}'
+v=$(col "$T/crn/contrasts.csv" common_seeds | sort -u)
+check "contrasts.csv says the seeds were common" [ "$v" = 1 ]
+
+"$G" sweep $S -c Lock -o "$T/lock" -q
+check "contrasts pair points across a lock-step axis" \
+    grep -q '"Lock","events_committed","model","phold","policy","1.05s","1s",3,' "$T/lock/contrasts.csv"
+
+# diff: the economics regression test.
+"$G" sweep $S -c Regress -o "$T/ra" -q
+"$G" sweep $S -c Regress -o "$T/rb" -q
+"$G" sweep $S -c Regress -o "$T/rs" -q --set phold.mean=1.05s
+"$G" diff "$T/ra" "$T/rb" --rtol 0.02 >"$T/diff0.txt" 2>&1
+check "diff passes a rerun of the same study (exit 0)" [ $? = 0 ]
+"$G" diff "$T/ra" "$T/rs" --rtol 0.02 >"$T/diff1.txt" 2>/dev/null
+check "diff flags a deliberate 5% shift (exit 1)" [ $? = 1 ]
+check "diff names what moved and by how much" grep -q 'events_committed .*-4\.[0-9]*%.*MOVED' "$T/diff1.txt"
+"$G" diff "$T/ra" "$T/rs" --rtol 0.10 >/dev/null 2>&1
+check "diff accepts the shift within a 10% tolerance" [ $? = 0 ]
+"$G" diff "$T/ra" "$T/rs" --rtol 0.02 --metrics 'events_pending*' >/dev/null 2>&1
+check "diff --metrics restricts the comparison" [ $? = 0 ]
+
+# Sobol design instead of a full grid.
+"$G" sweep $S -c Regress -o "$T/sobol" -q --sobol 5 --vary phold.remote=0.1..0.9 --set repeat=2
+v=$(col "$T/sobol/runs.csv" run_number | wc -l)
+check "sweep --sobol 5 runs 5 points x 2 repetitions" [ "$v" = 10 ]
+v=$(col "$T/sobol/runs.csv" phold_remote | sort -u | wc -l)
+check "Sobol points are distinct" [ "$v" = 5 ]
+
+rm -rf "$T"
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
