@@ -275,7 +275,8 @@ static int cmd_runs(int argc, char **argv)
     }
     printf("run_number,repetition,seed_set");
     for (size_t i = 0; i < scn_study_var_count(a.st); i++)
-        printf(",%s", scn_study_var_name(a.st, i));
+        if (strcmp(scn_study_var_name(a.st, i), "repetition") != 0)
+            printf(",%s", scn_study_var_name(a.st, i));
     putchar('\n');
     for (size_t r = 0; r < scn_study_run_count(a.st); r++) {
         struct scn_run *run = scn_run_new(a.st, r, &d);
@@ -285,7 +286,8 @@ static int cmd_runs(int argc, char **argv)
         printf("%zu,%zu,%llu", r, scn_run_repetition(run),
                (unsigned long long)scn_run_seed_set(run));
         for (size_t i = 0; i < scn_study_var_count(a.st); i++)
-            printf(",%s", scn_run_var_value(run, i));
+            if (strcmp(scn_study_var_name(a.st, i), "repetition") != 0)
+                printf(",%s", scn_run_var_value(run, i));
         putchar('\n');
         scn_run_free(run);
     }

@@ -367,8 +367,10 @@ struct res_dir *res_dir_begin(const char *dir, const struct scn *s,
         SIM_PANIC("results: out of memory");
     for (size_t i = 0; i < NELEM(runs_fixed); i++)
         cols[n++] = runs_fixed[i];
+    /* 'repetition' already has its own column */
     for (size_t i = 0; i < nv; i++)
-        cols[n++] = scn_study_var_name(st, i);
+        if (strcmp(scn_study_var_name(st, i), "repetition") != 0)
+            cols[n++] = scn_study_var_name(st, i);
     for (size_t i = 0; i < NELEM(runs_tail); i++)
         cols[n++] = runs_tail[i];
 
@@ -376,7 +378,7 @@ struct res_dir *res_dir_begin(const char *dir, const struct scn *s,
         char *f1 = path_join(rd->tmp, "runs.csv"), *f2 = path_join(rd->tmp, "params.csv");
         char *f3 = path_join(rd->tmp, "scalars.csv"), *f4 = path_join(rd->tmp, "timeseries.csv");
 
-        rd->runs = tbl_create(f1, cols, ncols);
+        rd->runs = tbl_create(f1, cols, n);
         rd->params = tbl_create(f2, params_cols, NELEM(params_cols));
         rd->scalars = tbl_create(f3, scalars_cols, NELEM(scalars_cols));
         rd->series = tbl_create(f4, series_cols, NELEM(series_cols));
@@ -442,7 +444,8 @@ int res_dir_add_run(struct res_dir *rd, const struct res_run_info *info,
     tbl_int(rd->runs, (int64_t)scn_run_seed_set(run));
     tbl_int(rd->runs, (int64_t)scn_run_seed(run));
     for (size_t i = 0; i < nv; i++)
-        tbl_str(rd->runs, scn_run_var_value(run, i));
+        if (strcmp(scn_study_var_name(rd->st, i), "repetition") != 0)
+            tbl_str(rd->runs, scn_run_var_value(run, i));
     tbl_str(rd->runs, info->status);
     tbl_int(rd->runs, (int64_t)info->events);
     tbl_num(rd->runs, info->sim_time_h);
