@@ -53,6 +53,7 @@
 #define NTIERS 3
 #define NWORKLOADS 5
 #define PI 3.14159265358979323846
+#define NBANDS 7
 #define NaN ((double)NAN)
 
 enum { TIER_CONSUMER, TIER_WORKSTATION, TIER_DATACENTER };
@@ -122,6 +123,7 @@ struct machine {
     uint8_t ngpu, cls, region, min_chunk;
     bool up, verified, leaving, listed;
     uint32_t hp_gpus;           /* held by on-demand and reserved */
+    uint32_t int_gpus;          /* claimed by interruptibles, running or paused */
     uint32_t run_gpus;          /* running (any type) */
     uint32_t nclaims;
     money ask, min_bid, floor;  /* per GPU-hour */
@@ -499,6 +501,21 @@ static bool machine_verified(const struct market *mk, const struct machine *m)
 
 /* ---- supply ---- */
 
+/* Index bands: 0 = not verified; then verified machines by score, so a
+ * renter filtering on reliability skips whole buckets. */
+static const double band_lo[NBANDS] = { 0, 0, 0.95, 0.97, 0.98, 0.99, 0.995 };
+
+static uint32_t band_of(const struct market *mk, const struct machine *m)
+{
+    uint32_t b = NBANDS - 1;
+
+    if (!machine_verified(mk, m))
+        return 0;
+    while (b > 1 && m->score < band_lo[b])
+        b--;
+    return b;
+}
+
 static void index_machine(struct market *mk, uint32_t id)
 {
     struct machine *m = &mk->m[id];
@@ -506,7 +523,7 @@ static void index_machine(struct market *mk, uint32_t id)
     uint32_t free = listed ? m->ngpu - m->hp_gpus : 0;
 
     m->listed = listed;
-    oix_set(mk->ix, id, m->gpu, free, m->min_chunk, m->ask);
+    oix_set(mk->ix, id, m->gpu, band_of(mk, m), free, m->min_chunk, m->ask);
 }
 
 static void util_mark(struct market *mk, struct machine *m, sim_time now)
@@ -909,6 +926,8 @@ static void detach(struct market *mk, uint32_t cid)
     m->nclaims--;
     if (c->type != C_INTERRUPTIBLE)
         m->hp_gpus -= c->gpus;
+    else
+        m->int_gpus -= c->gpus;
 }
 
 /* Ends a contract: bills what is open, storage for its life, settles a
@@ -1061,9 +1080,12 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
             b = m->ask;     /* above the ask, on-demand would be the better deal */
         if (money_to_usd(b) > cap)
             return false;
-        claims_of(mk, m, cl, ids, &n);
-        if (n >= MAX_CLAIMS - 1 || !prio_would_run(cl, n, m->ngpu, jb->gpus, b))
-            return false;
+        /* Fast path: enough GPUs nobody claims at all. */
+        if (m->hp_gpus + m->int_gpus + jb->gpus > m->ngpu) {
+            claims_of(mk, m, cl, ids, &n);
+            if (n >= MAX_CLAIMS - 1 || !prio_would_run(cl, n, m->ngpu, jb->gpus, b))
+                return false;
+        }
         *bid = b;
         *price = b;
         return true;
@@ -1093,10 +1115,11 @@ static void job_search(struct market *mk, uint32_t jid)
 {
     struct job *jb = &mk->j[jid];
     const struct archetype *a = &mk->ar[jb->arch];
-    struct cand cands[256];
-    size_t nc = 0;
+    struct cand cands[128];
+    size_t nc = 0, worst = 0, top = (size_t)mk->top < 128 ? (size_t)mk->top : 128;
     int kc = oix_kclass(jb->gpus);
     enum contract_type type = (enum contract_type)jb->pref;
+    double cut, noise_max;
 
     if (kc < 0)
         goto none;
@@ -1112,25 +1135,33 @@ static void job_search(struct market *mk, uint32_t jid)
         }
         jb->wait_machine = NONE;
     }
-    /* An interruptible pays bid-fraction x ask (at least min_bid, which
-     * be lower than that only when it is below the bid): the bid is at
-     * least bid-fraction x ask, which bounds the walk. */
-    double cut = type != C_INTERRUPTIBLE ? 1.0 : mk->posted ? mk->posted_int : a->bid_frac;
-
-    for (size_t g = 0; g < mk->ngpus; g++) {
+    /* An interruptible pays at least bid-fraction x ask, so within a
+     * bucket sorted by ask the best key any later entry could reach is
+     * bounded: once the renter's top few are filled, whole buckets and
+     * bucket tails are skipped (branch and bound over the index). */
+    cut = type != C_INTERRUPTIBLE ? 1.0 : mk->posted ? mk->posted_int : a->bid_frac;
+    noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
+    for (size_t g = 0; g < mk->ngpus; g++)
+    for (uint32_t band = a->verified_only ? 1 : 0; band < NBANDS; band++) {
         const struct oix_entry *v;
         size_t n, taken = 0;
+        double spmax = mk->gpus[g].max_spd[kc];
+        double capmax = jb->value * spmax + a->vram_value * mk->gpus[g].vram_gb;
 
         if (mk->gpus[g].vram_gb < jb->vram)
-            continue;
-        n = oix_bucket(mk->ix, (uint32_t)g, 1u << kc, &v);
-        for (size_t i = 0; i < n && taken < (size_t)mk->candidates && nc < 256; i++) {
+            break;
+        if (band > 0 && band + 1 < NBANDS && band_lo[band + 1] <= a->min_rel)
+            continue;       /* every machine here is below the filter */
+        n = oix_bucket(mk->ix, (uint32_t)g, 1u << kc, band, &v);
+        for (size_t i = 0; i < n && taken < (size_t)mk->candidates; i++) {
             money price, b;
-            double sp, key;
+            double sp, key, lo = money_to_usd(v[i].ask) * cut + 1e-6, bound;
 
-            if (money_to_usd(v[i].ask) * cut > jb->value * mk->gpus[g].max_spd[kc] +
-                                               a->vram_value * mk->gpus[g].vram_gb)
+            if (lo > capmax)
                 break;      /* sorted by ask: nothing further is cheap enough */
+            bound = a->sort == SORT_PRICE ? -lo : spmax / lo * noise_max;
+            if (nc == top && bound <= cands[worst].key)
+                break;      /* nothing further can enter the top few */
             if (!admissible(mk, jb, v[i].machine, type == C_RESERVED ? C_ONDEMAND : type,
                             &price, &b))
                 continue;
@@ -1144,23 +1175,48 @@ static void job_search(struct market *mk, uint32_t jid)
                  * with an element of randomness (MARKET-FACTS.md 29). */
                 key = sp / (money_to_usd(price) + 1e-6) *
                       pow(rel_score(mk, &mk->m[v[i].machine]), 4) *
-                      exp(gsl_ran_gaussian(mk->r_search, mk->noise));
+                      fmin(exp(gsl_ran_gaussian(mk->r_search, mk->noise)), noise_max);
                 break;
             case SORT_DLPERF_PER_DOLLAR:
             default:
                 key = sp / (money_to_usd(price) + 1e-6);
                 break;
             }
-            cands[nc++] = (struct cand){ v[i].machine, key, price };
             taken++;
+            if (nc < top) {
+                cands[nc++] = (struct cand){ v[i].machine, key, price };
+            } else if (by_key(&(struct cand){ v[i].machine, key, price }, &cands[worst]) < 0) {
+                cands[worst] = (struct cand){ v[i].machine, key, price };
+            } else {
+                continue;
+            }
+            if (nc == top) {
+                worst = 0;
+                for (size_t k = 1; k < nc; k++)
+                    if (by_key(&cands[k], &cands[worst]) > 0)
+                        worst = k;
+            }
         }
     }
     if (nc > 0) {
-        size_t top = (size_t)mk->top < nc ? (size_t)mk->top : nc, pick;
+        size_t pick;
         money price, b;
 
-        qsort(cands, nc, sizeof *cands, by_key);
-        pick = (size_t)gsl_rng_uniform_int(mk->r_search, top);
+        /* Order the few kept so the pick is independent of scan order. */
+        for (size_t i = 0; i < nc; i++) {
+            size_t best = i;
+
+            for (size_t k = i + 1; k < nc; k++)
+                if (by_key(&cands[k], &cands[best]) < 0)
+                    best = k;
+            if (best != i) {
+                struct cand t = cands[i];
+
+                cands[i] = cands[best];
+                cands[best] = t;
+            }
+        }
+        pick = (size_t)gsl_rng_uniform_int(mk->r_search, nc);
         admissible(mk, jb, cands[pick].machine, type == C_RESERVED ? C_ONDEMAND : type,
                    &price, &b);
         {
@@ -1243,6 +1299,8 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     m->nclaims++;
     if (type != C_INTERRUPTIBLE)
         m->hp_gpus += jb->gpus;
+    else
+        m->int_gpus += jb->gpus;
     jb->contract = cid;
     jb->state = J_RENTING;
     jb->bid = bid;
@@ -1730,6 +1788,7 @@ static void sample(struct engine *e, void *ctx)
 
         if (m->listed) {
             rel_advance(mk, m, now);
+            index_machine(mk, (uint32_t)i);     /* the band may have moved */
             v[n++] = (struct keyed){ (double)m->cls, rel_score(mk, m) };
         }
     }
@@ -2173,7 +2232,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->demand_scale = scn_real(run, "demand.scale");
     mk->gpus0 = (size_t)scn_int(run, "supply.gpus");
     mk->ledger = bill_new(mk->nar, mk->nhc, (int64_t)llround(mk->fee * 10000));
-    mk->ix = oix_new(mk->ngpus, mk->gpus0);
+    mk->ix = oix_new(mk->ngpus, NBANDS, mk->gpus0);
     mk->od_price_sum = xcalloc(mk->ngpus, sizeof(double));
     mk->od_price_w = xcalloc(mk->ngpus, sizeof(double));
     mk->int_price_sum = xcalloc(mk->ngpus, sizeof(double));

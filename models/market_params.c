@@ -37,7 +37,7 @@ static const struct param_def market_params[] = {
       "a host whose utilisation since the last repricing is above this raises its ask" },
     { "market.reprice-step", PT_PROB, "1", "0.04", 0, 0.5, NULL,
       "relative ask change per repricing" },
-    { "market.search-candidates", PT_INT, "1", "8", 1, 1000, NULL,
+    { "market.search-candidates", PT_INT, "1", "4", 1, 1000, NULL,
       "cheapest qualifying offers taken from each acceptable GPU model before sorting" },
     { "market.search-top", PT_INT, "1", "5", 1, 100, NULL,
       "the renter takes one of this many top results" },

@@ -12,13 +12,13 @@ struct bucket {
 
 struct slot {               /* where a machine currently is */
     money ask;
-    uint32_t model;
+    uint32_t model, band;
     uint8_t mask;           /* bit c set: present in k class c */
 };
 
 struct oix {
-    size_t nmodels;
-    struct bucket *b;       /* owned, [nmodels][OIX_KCLASSES] */
+    size_t nmodels, nbands;
+    struct bucket *b;       /* owned, [nmodels][OIX_KCLASSES][nbands] */
     struct slot *m;         /* owned, per machine */
     size_t nm;
 };
@@ -31,14 +31,20 @@ int oix_kclass(uint32_t gpus)
     return -1;
 }
 
-struct oix *oix_new(size_t nmodels, size_t hint)
+static size_t bidx(const struct oix *ix, uint32_t model, int c, uint32_t band)
+{
+    return ((size_t)model * OIX_KCLASSES + (size_t)c) * ix->nbands + band;
+}
+
+struct oix *oix_new(size_t nmodels, size_t nbands, size_t hint)
 {
     struct oix *ix = calloc(1, sizeof *ix);
 
     if (!ix)
         return NULL;
     ix->nmodels = nmodels;
-    ix->b = calloc(nmodels * OIX_KCLASSES + 1, sizeof *ix->b);
+    ix->nbands = nbands ? nbands : 1;
+    ix->b = calloc(nmodels * OIX_KCLASSES * ix->nbands + 1, sizeof *ix->b);
     ix->nm = hint ? hint : 16;
     ix->m = calloc(ix->nm, sizeof *ix->m);
     if (!ix->b || !ix->m) {
@@ -53,7 +59,7 @@ void oix_free(struct oix *ix)
     if (!ix)
         return;
     if (ix->b)
-        for (size_t i = 0; i < ix->nmodels * OIX_KCLASSES; i++)
+        for (size_t i = 0; i < ix->nmodels * OIX_KCLASSES * ix->nbands; i++)
             free(ix->b[i].v);
     free(ix->b);
     free(ix->m);
@@ -106,13 +112,14 @@ static void insert_at(struct bucket *b, money ask, uint32_t id)
     b->n++;
 }
 
-void oix_set(struct oix *ix, uint32_t machine, uint32_t model,
+void oix_set(struct oix *ix, uint32_t machine, uint32_t model, uint32_t band,
              uint32_t free_gpus, uint32_t min_chunk, money ask)
 {
     struct slot *s;
     uint8_t want = 0;
+    bool moved;
 
-    SIM_ASSERT(model < ix->nmodels);
+    SIM_ASSERT(model < ix->nmodels && band < ix->nbands);
     if (machine >= ix->nm) {
         size_t n = ix->nm;
 
@@ -131,30 +138,32 @@ void oix_set(struct oix *ix, uint32_t machine, uint32_t model,
         if (k >= min_chunk && k <= free_gpus)
             want |= (uint8_t)(1u << c);
     }
+    moved = s->ask != ask || s->model != model || s->band != band;
     for (int c = 0; c < OIX_KCLASSES; c++) {
         bool had = s->mask & (1u << c), has = want & (1u << c);
 
-        if (had && (!has || s->ask != ask || s->model != model))
-            remove_at(&ix->b[s->model * OIX_KCLASSES + (size_t)c], s->ask, machine);
-        if (has && (!had || s->ask != ask || s->model != model))
-            insert_at(&ix->b[model * OIX_KCLASSES + (size_t)c], ask, machine);
+        if (had && (!has || moved))
+            remove_at(&ix->b[bidx(ix, s->model, c, s->band)], s->ask, machine);
+        if (has && (!had || moved))
+            insert_at(&ix->b[bidx(ix, model, c, band)], ask, machine);
     }
     s->mask = want;
     s->ask = ask;
     s->model = model;
+    s->band = band;
 }
 
 size_t oix_bucket(const struct oix *ix, uint32_t model, uint32_t k,
-                  const struct oix_entry **out)
+                  uint32_t band, const struct oix_entry **out)
 {
     int c = oix_kclass(k);
     const struct bucket *b;
 
-    if (c < 0 || (1u << c) != k || model >= ix->nmodels) {
+    if (c < 0 || (1u << c) != k || model >= ix->nmodels || band >= ix->nbands) {
         *out = NULL;
         return 0;
     }
-    b = &ix->b[model * OIX_KCLASSES + (size_t)c];
+    b = &ix->b[bidx(ix, model, c, band)];
     *out = b->v;
     return b->n;
 }
