@@ -73,6 +73,7 @@ struct gpu {
     char id[48];                /* key spelling, "rtx-4090" */
     double vram_gb, tdp_w, street_usd, dlperf1, bundle_k, share;
     double max_spd[OIX_KCLASSES];   /* fastest machine of this model, for search cut-offs */
+    money ask_p50;              /* median listed ask, refreshed at every sample */
     int tier;
     bool sxm;
 };
@@ -100,7 +101,7 @@ struct region {
 struct archetype {
     const char *name;
     double rate, tz, amp, weekend, boost, vram, wmed, wsig, value, vsig, min_rel;
-    double p_od, p_res, p_int, bid_frac, bid_raise, fail_wait, fail_move, vram_value;
+    double p_od, p_res, p_int, bid_frac, bid_cap, bid_raise, fail_wait, fail_move, vram_value;
     double storage_gb, image_gb;
     sim_time window, patience, retry, pause_patience, ck_interval, ck_cost, restart;
     int ndead, dead[16];
@@ -1076,8 +1077,19 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
             b = m->min_bid;
         if (b < m->min_bid)
             b = m->min_bid;
-        if (b > m->ask)
-            b = m->ask;     /* above the ask, on-demand would be the better deal */
+        {
+            /* An interruption is worth a discount on the going on-demand
+             * price of the model, not on this machine's ask, which may be
+             * the dearest one left: bid at most bid-cap x either. */
+            money ref = mk->gpus[m->gpu].ask_p50 && mk->gpus[m->gpu].ask_p50 < m->ask
+                        ? mk->gpus[m->gpu].ask_p50 : m->ask;
+            money capb = money_muldiv(ref, (int64_t)(a->bid_cap * 1e6), 1000000);
+
+            if (b > capb)
+                b = capb;
+        }
+        if (b < m->min_bid)
+            return false;   /* the floor is above what an interruption is worth */
         if (money_to_usd(b) > cap)
             return false;
         /* Fast path: enough GPUs nobody claims at all. */
@@ -1446,8 +1458,8 @@ static void on_retry(struct engine *e, const struct evq_event *ev, void *model)
                                    a->vram_value * mk->gpus[m->gpu].vram_gb);
         money raised = money_muldiv(c->bid, 12, 10);
 
-        if (raised > m->ask)
-            raised = m->ask;    /* never bid above the on-demand price */
+        if (raised > money_muldiv(m->ask, (int64_t)(a->bid_cap * 1e6), 1000000))
+            raised = money_muldiv(m->ask, (int64_t)(a->bid_cap * 1e6), 1000000);
 
         if (!mk->posted && gsl_rng_uniform(mk->r_bid) < a->bid_raise && raised <= cap &&
             raised > c->bid) {
@@ -1641,9 +1653,12 @@ static void reprice(struct engine *e, void *ctx)
                 for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
                     struct contract *c = &mk->c[id];
 
-                    if (c->type == C_INTERRUPTIBLE && c->bid > ask) {
-                        c->bid = ask;
-                        mk->j[c->job].bid = ask;
+                    money cap = money_muldiv(ask, (int64_t)(mk->ar[mk->j[c->job].arch].bid_cap * 1e6),
+                                             1000000);
+
+                    if (c->type == C_INTERRUPTIBLE && c->bid > cap && cap >= m->min_bid) {
+                        c->bid = cap;
+                        mk->j[c->job].bid = cap;
                         changed = true;
                     }
                 }
@@ -1688,7 +1703,7 @@ static double sorted_quantile(const struct keyed *v, size_t n, double q)
 /* Emits p10/p50/p90 (or just p50) of every key group of 'v'. */
 static void emit_groups(struct results *res, sim_time now, struct keyed *v, size_t n,
                         const char *const *names, const char *kind,
-                        const char *const metric[3])
+                        const char *const metric[3], double *p50)
 {
     qsort(v, n, sizeof *v, by_keyed);
     for (size_t i = 0; i < n;) {
@@ -1700,6 +1715,8 @@ static void emit_groups(struct results *res, sim_time now, struct keyed *v, size
             if (metric[q])
                 res_sample(res, now, metric[q], kind, names[(size_t)v[i].key],
                            sorted_quantile(&v[i], j - i, q == 0 ? 0.1 : q == 1 ? 0.5 : 0.9));
+        if (p50)
+            p50[(size_t)v[i].key] = sorted_quantile(&v[i], j - i, 0.5);
         i = j;
     }
 }
@@ -1774,14 +1791,22 @@ static void sample(struct engine *e, void *ctx)
                 (t == 0 ? c->type == C_ONDEMAND : c->type == C_INTERRUPTIBLE))
                 v[n++] = (struct keyed){ (double)mk->m[c->machine].gpu, money_to_usd(c->rate) };
         }
-        emit_groups(res, now, v, n, gnames, "gpu", t == 0 ? od_q : int_q);
+        emit_groups(res, now, v, n, gnames, "gpu", t == 0 ? od_q : int_q, NULL);
     }
     v = keyed_buf(mk, mk->nm + 1);
     n = 0;
     for (size_t i = 0; i < mk->nm; i++)
         if (mk->m[i].listed)
             v[n++] = (struct keyed){ (double)mk->m[i].gpu, money_to_usd(mk->m[i].ask) };
-    emit_groups(res, now, v, n, gnames, "gpu", ask_q);
+    {
+        double *p50 = xcalloc(ng, sizeof *p50);
+
+        emit_groups(res, now, v, n, gnames, "gpu", ask_q, p50);
+        for (size_t g = 0; g < ng; g++)
+            if (p50[g] > 0)
+                mk->gpus[g].ask_p50 = money_from_usd(p50[g]);
+        free(p50);
+    }
     n = 0;
     for (size_t i = 0; i < mk->nm; i++) {
         struct machine *m = &mk->m[i];
@@ -1792,7 +1817,7 @@ static void sample(struct engine *e, void *ctx)
             v[n++] = (struct keyed){ (double)m->cls, rel_score(mk, m) };
         }
     }
-    emit_groups(res, now, v, n, hnames, "host_class", rel_q);
+    emit_groups(res, now, v, n, hnames, "host_class", rel_q, NULL);
     waiting = xcalloc(mk->nar, sizeof *waiting);
     for (size_t i = 0; i < mk->nj; i++)
         if (mk->j[i].state == J_WAITING)
@@ -2021,6 +2046,7 @@ static int load_archetypes(struct market *mk, struct diag *d)
         a->p_int = scn_realf(r, "archetype.%s.p-interruptible", nm);
         a->bid_frac = scn_realf(r, "archetype.%s.bid-fraction", nm);
         a->bid_raise = scn_realf(r, "archetype.%s.bid-raise", nm);
+        a->bid_cap = scn_realf(r, "archetype.%s.bid-cap", nm);
         a->patience = scn_timef(r, "archetype.%s.patience", nm);
         a->retry = scn_timef(r, "archetype.%s.retry", nm);
         a->pause_patience = scn_timef(r, "archetype.%s.pause-patience", nm);

@@ -59,7 +59,7 @@ static const struct param_def market_params[] = {
       "score of a new machine (Vast: all machines start at 60%)" },
     { "market.reliability-prior-weight", PT_TIME, "d", "10d", 0, 3650, NULL,
       "how much observed time the prior counts for" },
-    { "market.failed-start-penalty", PT_TIME, "h", "12h", 0, 1e5, NULL,
+    { "market.failed-start-penalty", PT_TIME, "h", "1h", 0, 1e5, NULL,
       "a failed start counts as this much downtime in the score" },
     { "market.reliability-rule", PT_ENUM, "", "vast", NOMAX, "vast|runpod",
       "vast: prior-weighted uptime average; runpod: (up minutes + 10) / 43,200 over 30 days, delisted below 0.98" },
@@ -166,10 +166,10 @@ static const struct param_def gpu_params[] = {
 static const struct param_def hostclass_params[] = {
     HOSTCLASS("hobbyist", "0.50", "1:0.55,2:0.30,4:0.12,8:0.03",
               "consumer:0.92,workstation:0.08", "1.05", "1095d", "1.4", "2.4",
-              "1.6", "0.70", "300", "0.10", "0.002", "30d", "40d", "6h", "0.03", "0"),
+              "1.6", "0.70", "300", "0.10", "0.002", "30d", "40d", "6h", "0.01", "0"),
     HOSTCLASS("farm", "0.35", "2:0.15,4:0.40,8:0.45",
               "consumer:0.55,workstation:0.30,datacenter:0.15", "1.2", "1000d",
-              "1.3", "2.1", "1.4", "0.90", "1000", "0.10", "0.003", "90d", "90d", "3h", "0.01", "0.03"),
+              "1.3", "2.1", "1.4", "0.90", "1000", "0.10", "0.003", "90d", "90d", "3h", "0.005", "0.03"),
     HOSTCLASS("datacenter", "0.15", "4:0.10,8:0.90",
               "workstation:0.25,datacenter:0.75", "1.35", "1095d", "1.2", "1.6",
               "1.2", "1.0", "5000", "0.15", "0.005", "180d", "300d", "1h", "0.003", "0.20"),
@@ -227,6 +227,8 @@ static const struct param_def region_params[] = {
        "probability a job bids for interruptible"),                             \
     AR(a, "bid-fraction", PT_REAL, "1", bidf, 0, 10, NULL,                        \
        "bid = this x the offer's on-demand ask (at least min_bid)"),            \
+    AR(a, "bid-cap", PT_PROB, "1", "0.9", 0.01, 1, NULL,                          \
+       "never bid above this fraction of the offer's on-demand ask"),          \
     AR(a, "bid-raise", PT_PROB, "1", "0.5", 0, 1, NULL,                           \
        "probability a paused renter raises its bid by 20% instead of moving"),  \
     AR(a, "sort", PT_ENUM, "", sort, NOMAX, "price|dlperf-per-dollar|score",      \
