@@ -239,7 +239,15 @@ static const struct param_def outage_defs[] = {
 
 void outage_register_params(struct param_registry *reg)
 {
-    preg_add(reg, outage_defs, sizeof outage_defs / sizeof outage_defs[0]);
+    /* The market defines some hostclass keys itself (mtbf, repair-median,
+     * ...) with its own defaults; a duplicate would assert, so only the
+     * keys nobody has defined yet are added. Call this after the models. */
+    for (size_t i = 0; i < sizeof outage_defs / sizeof outage_defs[0]; i++) {
+        const struct param_def *have = preg_find(reg, outage_defs[i].key);
+
+        if (!have || strcmp(have->key, outage_defs[i].key) != 0)
+            preg_add(reg, &outage_defs[i], 1);
+    }
 }
 
 int outage_params_from_run(const struct scn_run *run, const char *cls,

@@ -106,6 +106,7 @@ double outage_weibull_scale_h(const struct outage_params *p);
  * disconnect-rate,disconnect-duration,failed-start-prob,maint-interval,
  * maint-duration,maint-notice} with exact defaults for hobbyist, farm and
  * datacenter; region.*.outage-{rate,duration,sigma,fraction,power-share}. */
+/* Adds only the keys not yet defined (the market defines some itself). */
 void outage_register_params(struct param_registry *reg);
 /* Fills 'p' for host class 'cls' from a resolved run and checks it. */
 int outage_params_from_run(const struct scn_run *run, const char *cls,
