@@ -55,7 +55,9 @@ endif
 NVCC ?= $(shell command -v nvcc 2>/dev/null || ls /usr/local/cuda/bin/nvcc 2>/dev/null)
 ifeq ($(CUDA),)
   ifneq ($(NVCC),)
-    CUDA := 1
+    ifneq ($(wildcard models/bench/kern_cuda.cu),)
+      CUDA := 1
+    endif
   endif
 endif
 

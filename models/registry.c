@@ -9,6 +9,7 @@
 
 #include <string.h>
 #include "models/checkpoint.h"
+#include "models/market.h"
 #include "models/outage.h"
 #include "models/phold.h"
 #include "models/reliability.h"
@@ -16,6 +17,7 @@
 #include "sim/engine.h"
 
 const struct sim_model *const sim_models[] = {
+    &market_model,
     &phold_model,
     &repro_mmc_model,
     &repro_ckptjob_model,

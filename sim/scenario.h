@@ -16,7 +16,9 @@
  * "${name=1..5 step 1}" or "${name=a,b ! other}" (lock-step with axis
  * 'other', same length) makes the config a study. 'repeat = N' adds the
  * innermost axis 'repetition'. Runs are numbered by position in the
- * cartesian product, first axis outermost, repetition innermost.
+ * cartesian product, first axis outermost, repetition innermost. "First"
+ * means reading order of the winning entries (includes read inline), then
+ * --set sweeps in command-line order; '!' axes add no dimension.
  * 'seed-set' defaults to ${repetition} (common random numbers across sweep
  * points); ${runnumber} gives independent points. 'seed' is the base seed.
  *

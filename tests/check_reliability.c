@@ -327,6 +327,18 @@ START_TEST(bad_parameters_name_the_line)
 }
 END_TEST
 
+/* Loads 'text' as bad.ini and resolves run 0; NULL if the registry already
+ * rejected it (messages in *buf either way). */
+static struct scn_run *load(struct param_registry *reg, const char *text,
+                            struct scn **s, struct scn_study **st, struct diag *d)
+{
+    *st = NULL;
+    *s = scn_load_string("bad.ini", text, reg, d);
+    if (*s)
+        *st = scn_study_new(*s, NULL, NULL, d);
+    return *st ? scn_run_new(*st, 0, d) : NULL;
+}
+
 START_TEST(scenario_values_are_checked_with_file_and_line)
 {
     struct param_registry *reg = preg_new();
@@ -340,25 +352,34 @@ START_TEST(scenario_values_are_checked_with_file_and_line)
     struct rel_params rp;
 
     sim_register_all_params(reg);
-    s = scn_load_string("bad.ini",
-                        "[General]\n"
-                        "hostclass.hobbyist.failure-shape = 0\n"
-                        "hostclass.odd.mtbf = 10d\n"
-                        "reliability.horizon = 0d\n", reg, &d);
-    ck_assert_ptr_nonnull(s);
-    st = scn_study_new(s, NULL, NULL, &d);
-    run = scn_run_new(st, 0, &d);
-    ck_assert_int_eq(outage_params_from_run(run, "hobbyist", &p, &d), SIM_EINVAL);
-    ck_assert_int_eq(outage_params_from_run(run, "odd", &p, &d), SIM_OK);
-    NEAR(p.mtbf_h, 240, 1e-9);          /* '*' pattern class, own value */
+    /* Values the registry accepts but the models reject. */
+    run = load(reg, "[General]\n"
+                    "hostclass.odd.mtbf = 10d\n"
+                    "hostclass.odd.disconnect-rate = -1\n"
+                    "reliability.horizon = 0d\n", &s, &st, &d);
+    ck_assert_ptr_nonnull(run);
+    ck_assert_int_eq(outage_params_from_run(run, "odd", &p, &d), SIM_EINVAL);
+    NEAR(p.mtbf_h, 240, 1e-9);          /* a '*' pattern class, its own value */
     ck_assert_int_eq(rel_params_from_run(run, &rp, &d), SIM_EINVAL);
-    fclose(d.out);
-    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:2: error: failure shape must be > 0, got 0"));
-    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:4: error: reliability horizon must be > 0 h"));
-    free(buf);
     scn_run_free(run);
     scn_study_free(st);
     scn_free(s);
+    /* Out of range wherever it is caught: registry or model, same line. */
+    run = load(reg, "[General]\n"
+                    "hostclass.hobbyist.failure-shape = 0\n"
+                    "hostclass.farm.failed-start-prob = 1.5\n", &s, &st, &d);
+    if (run) {
+        ck_assert_int_eq(outage_params_from_run(run, "hobbyist", &p, &d), SIM_EINVAL);
+        scn_run_free(run);
+    }
+    scn_study_free(st);
+    scn_free(s);
+    fclose(d.out);
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:3: error: disconnect rate must be >= 0, got -1 per day"));
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:4: error: reliability horizon must be > 0 h"));
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:2: error:"));
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:3: error:"));
+    free(buf);
     preg_free(reg);
 }
 END_TEST

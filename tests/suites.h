@@ -15,6 +15,8 @@
     SUITE(param)      \
     SUITE(scenario)   \
     SUITE(results)    \
+    SUITE(market_rules) \
+    SUITE(market)       \
     SUITE(reliability)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);

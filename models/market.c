@@ -1,0 +1,2233 @@
+/* models/market.c -- supply, demand, search, contracts, billing, outages.
+ *
+ * One struct market per run holds every array; events carry an index into
+ * one of them (machine, contract, job or archetype) as their subject. The
+ * rules, in the order a job meets them:
+ *
+ *  1. Arrival: per archetype, a non-homogeneous Poisson process by
+ *     thinning: candidates at the peak rate, each kept with probability
+ *     rate(t) / peak (daily cycle in the archetype's time zone, weekends,
+ *     conference deadlines). Every demand draw comes from "demand.*"
+ *     streams, so two policies see the same renters (common random
+ *     numbers); outcome-driven draws (search picks, bids) use other streams.
+ *  2. Search: the offer index (models/offerindex.h) yields the cheapest
+ *     machines of each acceptable GPU model that could host the job now;
+ *     filters (verified, reliability, price cap from the job's value per
+ *     unit of work, offer duration) cut them; a sort key (price, DLPerf per
+ *     dollar, or a noisy score) ranks them; the renter takes one of the
+ *     top few. No offer: wait and search again, or abandon after patience.
+ *  3. Contract: on-demand and reserved hold their GPUs to the end; an
+ *     interruptible's bid competes on the machine (models/priority.h) and
+ *     a loser is paused, keeping its progress and paying storage.
+ *  4. Start: the image and data download over the host's bandwidth
+ *     (loading: no GPU billing), then the job runs at the speed of the
+ *     machine's DLPerf relative to the reference GPU, writing checkpoints.
+ *  5. A failure stops every instance on the machine: work since the last
+ *     checkpoint is lost, and the renter waits for repair, moves, or
+ *     abandons. Reliability scores move with uptime and failed starts.
+ *  6. Billing: each running segment is one invoice line, prorated to the
+ *     microsecond and rounded once; storage from creation to destruction;
+ *     bandwidth per GB; reserved prepay with discount and early-cancel fee.
+ *     Money is checked for conservation at the end of every run.
+ */
+#include "models/market.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include "models/ledger.h"
+#include "models/offerindex.h"
+#include "models/priority.h"
+#include "sim/engine.h"
+#include "sim/param.h"
+#include "sim/results.h"
+#include "sim/rng.h"
+#include "sim/scenario.h"
+#include "sim/table.h"
+
+#define NONE UINT32_MAX
+#define MAX_GPUS 16
+#define MAX_CLAIMS 48           /* contracts on one machine, paused included */
+#define NTIERS 3
+#define NWORKLOADS 5
+#define PI 3.14159265358979323846
+#define NaN ((double)NAN)
+
+enum { TIER_CONSUMER, TIER_WORKSTATION, TIER_DATACENTER };
+enum contract_type { C_ONDEMAND, C_RESERVED, C_INTERRUPTIBLE };
+enum cstate { CS_LOADING, CS_RUNNING, CS_PAUSED };
+enum sortkey { SORT_PRICE, SORT_DLPERF_PER_DOLLAR, SORT_SCORE };
+enum ckpolicy { CK_NONE, CK_FIXED, CK_YOUNG, CK_DALY };
+enum jstate { J_WAITING, J_RENTING, J_DONE };
+
+static const char *const tier_names[NTIERS] = { "consumer", "workstation", "datacenter" };
+static const char *const workload_names[NWORKLOADS] = {
+    "finetune", "training", "batch-inference", "rendering", "scientific"
+};
+
+struct gpu {
+    char name[48];              /* catalogue spelling, "RTX 4090" */
+    char id[48];                /* key spelling, "rtx-4090" */
+    double vram_gb, tdp_w, street_usd, dlperf1, bundle_k, share;
+    double max_spd[OIX_KCLASSES];   /* fastest machine of this model, for search cut-offs */
+    int tier;
+    bool sxm;
+};
+
+struct pick { double p; double v; };        /* value:probability pairs */
+struct dist { struct pick v[16]; int n; };
+
+struct hostclass {
+    const char *name;           /* borrowed from the scenario */
+    double share, pue, amort_h, mk_min, mk_max, ask_floor, ask_ceil, bid_factor;
+    double verified_p, bw_mbps, mtbf_h, shape, rep_med_h, rep_sigma, fail_start_p, overhead;
+    double max_discount;
+    int min_chunk;
+    money storage_price, bw_price;  /* per GB-month, per GB */
+    sim_time offer_dur;
+    struct dist gpus, tiers;
+    bool datacenter;
+};
+
+struct region {
+    const char *name;
+    double share, kwh, tz;
+};
+
+struct archetype {
+    const char *name;
+    double rate, tz, amp, weekend, boost, vram, wmed, wsig, value, vsig, min_rel;
+    double p_od, p_res, p_int, bid_frac, bid_raise, fail_wait, fail_move, vram_value;
+    double storage_gb, image_gb;
+    sim_time window, patience, retry, pause_patience, ck_interval, ck_cost, restart;
+    int ndead, dead[16];
+    enum sortkey sort;
+    enum ckpolicy ck;
+    bool verified_only;
+    money budget;
+    struct dist gpus, mix;
+    double peak;                /* thinning bound, jobs per µs */
+    gsl_rng *arrivals, *draws;  /* demand streams (borrowed from the engine) */
+    /* statistics */
+    uint64_t arrived, started, completed, abandoned, interruptions, failures_hit;
+    double wait_sum_h, paid_gpu_h[3], gpu_usd, work_done, lost_work, spend_usd;
+    double *waits;              /* owned: every first-start wait, hours */
+    size_t nwaits, capwaits;
+};
+
+struct machine {
+    uint32_t gpu, first;        /* catalogue model; first contract on it */
+    uint8_t ngpu, cls, region, min_chunk;
+    bool up, verified, leaving, listed;
+    uint32_t hp_gpus;           /* held by on-demand and reserved */
+    uint32_t run_gpus;          /* running (any type) */
+    uint32_t nclaims;
+    money ask, min_bid, floor;  /* per GPU-hour */
+    double power_cost;          /* USD per GPU-hour */
+    double dlperf;              /* per GPU, derated */
+    float spd[OIX_KCLASSES];    /* speed per GPU vs the reference, by bundle size */
+    sim_time joined;
+    /* utilisation since the last repricing */
+    sim_time util_since, util_mark;
+    double util_gpu_us;
+    /* reliability: time up and down (weighted) with exponential forgetting */
+    double rel_up, rel_down, rel_prior_w, score;
+    sim_time rel_mark;
+    sim_time down_since;
+    double up_us_total, down_us_total;
+    evq_id fail_ev;
+};
+
+struct contract {
+    uint32_t job, machine, next;    /* next contract on the same machine */
+    uint32_t gpus;
+    uint8_t type, state;
+    money rate;                 /* per GPU-hour: locked ask, or clearing price */
+    money bid;
+    uint64_t order;
+    sim_time created, seg_start, overhead;
+    evq_id ev;
+    money prepaid;              /* reserved: prepaid amount */
+    sim_time res_end;
+    double discount;
+    bool in_use, ran;
+};
+
+struct job {
+    uint8_t arch, workload, pref, state;
+    uint32_t gpus, contract, wait_machine;
+    double vram, work, saved, value;
+    sim_time arrived, give_up, ck_interval, ck_cost;
+    bool started, checkpoints;
+    uint8_t retries;
+    money spent, budget;
+    money bid;                  /* current per-GPU bid for interruptible */
+    evq_id ev;
+    uint32_t next_free;
+};
+
+struct market {
+    struct engine *e;
+    const struct scn_run *run;
+    struct gpu *gpus;
+    size_t ngpus;
+    struct hostclass *hc;
+    size_t nhc;
+    struct region *rg;
+    size_t nrg;
+    struct archetype *ar;
+    size_t nar;
+    double wl_scale[NWORKLOADS];
+    bool wl_ckpt[NWORKLOADS];
+    struct machine *m;
+    size_t nm, capm;
+    struct contract *c;
+    size_t nc, capc;
+    uint32_t free_c;            /* free list through 'next' */
+    struct job *j;
+    size_t nj, capj;
+    uint32_t free_j;
+    struct oix *ix;
+    struct bill_ledger *ledger;
+    enum prio_rule clearing;
+    bool posted;
+    double posted_markup, posted_int;
+    double derate_sigma;
+    double fee, util_low, util_high, step, noise, ref_dlperf, verify_rel;
+    double disc1, disc3, cancel_fee;
+    double rel_horizon_us, rel_prior, rel_prior_us, fail_start_pen_us, dc_bonus;
+    bool runpod_rule;
+    int candidates, top;
+    double join_rate, leave_rate;
+    int start_day;
+    double demand_scale;
+    uint64_t order;
+    size_t gpus0;
+    gsl_rng *r_search, *r_supply, *r_fail, *r_bid;
+    unsigned k_arrive, k_retry, k_loaded, k_done, k_fail, k_repair, k_join, k_leave;
+    /* per-GPU-model price statistics (after warm-up) */
+    double *od_price_sum, *od_price_w, *int_price_sum, *int_price_w;
+    double *scratch;            /* owned: for quantiles */
+    size_t scratch_cap;
+};
+
+/* ---- small helpers ---- */
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+
+    if (!p)
+        SIM_PANIC("market: out of memory");
+    return p;
+}
+
+static void *xrealloc(void *p, size_t size)
+{
+    p = realloc(p, size);
+    if (!p)
+        SIM_PANIC("market: out of memory");
+    return p;
+}
+
+static void key_id(const char *name, char *out, size_t len)
+{
+    size_t n = 0;
+
+    for (const char *p = name; *p && n + 1 < len; p++)
+        out[n++] = (*p == ' ' || *p == '_') ? '-' :
+                   (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+    out[n] = '\0';
+}
+
+/* Parses "1:0.5,2:0.3" (value:weight pairs); weights are normalised. */
+static int parse_dist(const char *text, struct dist *d, const char *const *names,
+                      int nnames, bool pow2)
+{
+    char buf[512], *save = NULL, *tok;
+    double total = 0;
+
+    d->n = 0;
+    snprintf(buf, sizeof buf, "%s", text);
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(tok, ':'), *end;
+        double v, w;
+
+        while (*tok == ' ')
+            tok++;
+        if (!colon || d->n == 16)
+            return SIM_EINVAL;
+        *colon = '\0';
+        if (names) {
+            int k = -1;
+
+            for (int i = 0; i < nnames; i++)
+                if (strcmp(tok, names[i]) == 0)
+                    k = i;
+            if (k < 0)
+                return SIM_EINVAL;
+            v = k;
+        } else {
+            v = strtod(tok, &end);
+            if (end == tok || *end != '\0' || v < 1 || v > MAX_GPUS)
+                return SIM_EINVAL;
+            if (pow2 && ((unsigned)v & ((unsigned)v - 1)) != 0)
+                return SIM_EINVAL;
+        }
+        w = strtod(colon + 1, &end);
+        if (end == colon + 1 || !(w >= 0))
+            return SIM_EINVAL;
+        d->v[d->n++] = (struct pick){ w, v };
+        total += w;
+    }
+    if (d->n == 0 || !(total > 0))
+        return SIM_EINVAL;
+    for (int i = 0; i < d->n; i++)
+        d->v[i].p /= total;
+    return SIM_OK;
+}
+
+static double draw_dist(const struct dist *d, gsl_rng *r)
+{
+    double u = gsl_rng_uniform(r), acc = 0;
+
+    for (int i = 0; i < d->n; i++) {
+        acc += d->v[i].p;
+        if (u < acc)
+            return d->v[i].v;
+    }
+    return d->v[d->n - 1].v;
+}
+
+static size_t pick_weighted(const double *w, size_t n, gsl_rng *r)
+{
+    double total = 0, u, acc = 0;
+
+    for (size_t i = 0; i < n; i++)
+        total += w[i];
+    u = gsl_rng_uniform(r) * total;
+    for (size_t i = 0; i < n; i++) {
+        acc += w[i];
+        if (u < acc)
+            return i;
+    }
+    return n - 1;
+}
+
+/* ---- catalogue and DLPerf ---- */
+
+static int tier_of(const char *name)
+{
+    if (strncmp(name, "RTX ", 4) == 0 && name[4] >= '0' && name[4] <= '9')
+        return TIER_CONSUMER;
+    /* Passively cooled server cards live in datacenters and farms. */
+    if (strstr(name, "A100") || strstr(name, "H100") || strstr(name, "H200") ||
+        strstr(name, "B200") || strstr(name, "V100") || strcmp(name, "L4") == 0 ||
+        strcmp(name, "L40S") == 0 || strcmp(name, "A10") == 0 ||
+        strcmp(name, "A40") == 0 || strcmp(name, "Tesla T4") == 0)
+        return TIER_DATACENTER;
+    return TIER_WORKSTATION;
+}
+
+static int load_catalog(struct market *mk, struct diag *d)
+{
+    const char *path = scn_str(mk->run, "market.catalog");
+    const char *opath = scn_str(mk->run, "market.dlperf-observed");
+    struct tbl *t = tbl_load(path, d), *o;
+    int cm, cv, cb, cf, ct, cp;
+
+    if (!t)
+        return SIM_EINVAL;
+    cm = tbl_need_col(t, "model", d);
+    cv = tbl_need_col(t, "vram_gb", d);
+    cb = tbl_need_col(t, "mem_bw_gbs", d);
+    cf = tbl_need_col(t, "fp32_tflops", d);
+    ct = tbl_need_col(t, "tdp_w", d);
+    cp = tbl_need_col(t, "street_price_usd", d);
+    if (cm < 0 || cv < 0 || cb < 0 || cf < 0 || ct < 0 || cp < 0) {
+        tbl_free(t);
+        return SIM_EINVAL;
+    }
+    o = tbl_load(opath, d);
+    if (!o) {
+        tbl_free(t);
+        return SIM_EINVAL;
+    }
+    mk->ngpus = tbl_rows(t);
+    mk->gpus = xcalloc(mk->ngpus, sizeof *mk->gpus);
+    for (size_t i = 0; i < mk->ngpus; i++) {
+        struct gpu *g = &mk->gpus[i];
+        double bw, fp32;
+        int on = tbl_col(o, "gpu_name"), om = tbl_col(o, "dlperf_median");
+
+        snprintf(g->name, sizeof g->name, "%s", tbl_get(t, i, (size_t)cm));
+        key_id(g->name, g->id, sizeof g->id);
+        if (tbl_get_num(t, i, (size_t)cv, &g->vram_gb, d) ||
+            tbl_get_num(t, i, (size_t)cb, &bw, d) ||
+            tbl_get_num(t, i, (size_t)cf, &fp32, d) ||
+            tbl_get_num(t, i, (size_t)ct, &g->tdp_w, d) ||
+            tbl_get_num(t, i, (size_t)cp, &g->street_usd, d))
+            continue;
+        if (!(g->vram_gb > 0 && bw > 0 && fp32 > 0 && g->tdp_w > 0 && g->street_usd > 0)) {
+            struct srcloc at = { path, tbl_line(t, i) };
+
+            diag_error(d, &at, "GPU '%s': every spec must be positive", g->name);
+            continue;
+        }
+        g->tier = tier_of(g->name);
+        g->sxm = strstr(g->name, "SXM") != NULL || strcmp(g->name, "B200") == 0 ||
+                 strcmp(g->name, "H200") == 0;
+        /* Fitted log-linear model (CALIBRATION.md 2.4), replaced by the
+         * observed median where the real market shows one. */
+        g->dlperf1 = exp(-5.407) * pow(fp32, 0.666) * pow(bw, 1.035);
+        for (size_t r = 0; on >= 0 && om >= 0 && r < tbl_rows(o); r++) {
+            const char *oname = tbl_get(o, r, (size_t)on);
+
+            if (strcmp(oname, g->name) == 0 ||
+                (strncmp(g->name, oname, strlen(oname)) == 0 &&
+                 g->name[strlen(oname)] == ' ')) {
+                double v;
+
+                if (tbl_get_num(o, r, (size_t)om, &v, d) == SIM_OK && v > 0)
+                    g->dlperf1 = v;
+                break;
+            }
+        }
+        /* Bundle scaling dlperf(n) = n d1 n^-k (CALIBRATION.md 2.3):
+         * PCIe consumer cards lose most, SXM parts almost nothing. */
+        g->bundle_k = g->sxm ? 0.02 : g->tier == TIER_CONSUMER ? 0.40 :
+                      g->tier == TIER_WORKSTATION ? 0.25 : 0.15;
+        g->share = scn_realf(mk->run, "gpu.%s.share", g->id);
+    }
+    tbl_free(o);
+    tbl_free(t);
+    return d->nerrors ? SIM_EINVAL : SIM_OK;
+}
+
+static double bundle_dlperf(const struct market *mk, const struct machine *m,
+                            uint32_t gpus)
+{
+    const struct gpu *g = &mk->gpus[m->gpu];
+
+    return (double)gpus * m->dlperf * pow((double)gpus, -g->bundle_k);
+}
+
+/* ---- reliability (Vast-like default and RunPod rule) ----
+ *
+ * Vast publishes only the shape: new machines start at 60% and climb as
+ * they show uptime; disconnects and failed starts pull the score down.
+ * Here the score is a prior-weighted, exponentially forgetting uptime
+ * fraction: score = (prior x w + up) / (w + up + down), where up, down and
+ * the prior's weight w (initially 'market.reliability-prior-weight') all
+ * decay with time constant 'market.reliability-horizon', so a new machine
+ * starts at the prior and an old one converges to its recent
+ * availability; a failed start adds a fixed penalty to 'down'. Datacenters have part of their
+ * measured downtime forgiven ("increased reliability scoring"). The RunPod
+ * rule is the fraction of the last 30 days up (approximated by the same
+ * decaying window with a 30-day horizon) plus a 10-minute buffer.
+ */
+static double rel_compute(const struct market *mk, const struct machine *m);
+
+static void rel_advance(struct market *mk, struct machine *m, sim_time now)
+{
+    double dt = (double)(now - m->rel_mark), decay;
+
+    if (dt <= 0)
+        return;
+    decay = exp(-dt / mk->rel_horizon_us);
+    m->rel_up *= decay;
+    m->rel_down *= decay;
+    m->rel_prior_w *= decay;
+    /* the time since the mark was all up or all down: add its decayed mass */
+    if (m->up)
+        m->rel_up += mk->rel_horizon_us * (1.0 - decay);
+    else
+        m->rel_down += mk->rel_horizon_us * (1.0 - decay) *
+                       (mk->hc[m->cls].datacenter ? 1.0 - mk->dc_bonus : 1.0);
+    if (m->up)
+        m->up_us_total += dt;
+    else
+        m->down_us_total += dt;
+    m->rel_mark = now;
+    m->score = rel_compute(mk, m);
+}
+
+static double rel_compute(const struct market *mk, const struct machine *m)
+{
+    double s;
+
+    if (mk->runpod_rule) {
+        double window = 30.0 * 24 * 3600e6;
+        double seen = m->rel_up + m->rel_down;
+
+        if (seen <= 0)
+            return 1.0;
+        s = (m->rel_up / seen * window + 600e6) / window;
+    } else {
+        s = (mk->rel_prior * m->rel_prior_w + m->rel_up) /
+            (m->rel_prior_w + m->rel_up + m->rel_down);
+    }
+    return s < 0 ? 0 : s > 1 ? 1 : s;
+}
+
+/* The score renters see: recomputed whenever the machine's history is
+ * brought up to date (failures, repairs, failed starts, samples), which
+ * is how often a real marketplace refreshes it, and cheap to read in the
+ * search loop. */
+static double rel_score(const struct market *mk, const struct machine *m)
+{
+    (void)mk;
+    return m->score;
+}
+
+static bool machine_listed(const struct market *mk, const struct machine *m)
+{
+    if (!m->up || m->leaving)
+        return false;
+    if (mk->runpod_rule && rel_score(mk, m) < 0.98 &&
+        m->rel_up + m->rel_down > 0)
+        return false;
+    return true;
+}
+
+static bool machine_verified(const struct market *mk, const struct machine *m)
+{
+    return m->verified && rel_score(mk, m) >= mk->verify_rel;
+}
+
+/* ---- supply ---- */
+
+static void index_machine(struct market *mk, uint32_t id)
+{
+    struct machine *m = &mk->m[id];
+    bool listed = machine_listed(mk, m);
+    uint32_t free = listed ? m->ngpu - m->hp_gpus : 0;
+
+    m->listed = listed;
+    oix_set(mk->ix, id, m->gpu, free, m->min_chunk, m->ask);
+}
+
+static void util_mark(struct market *mk, struct machine *m, sim_time now)
+{
+    m->util_gpu_us += (double)m->run_gpus * (double)(now - m->util_mark);
+    m->util_mark = now;
+    (void)mk;
+}
+
+static double power_cost_per_gpu_h(const struct market *mk, const struct gpu *g,
+                                   const struct hostclass *hc, const struct region *rg)
+{
+    (void)mk;
+    return g->tdp_w / 1000.0 * hc->pue * rg->kwh;
+}
+
+static void schedule_failure(struct market *mk, uint32_t id)
+{
+    struct machine *m = &mk->m[id];
+    const struct hostclass *hc = &mk->hc[m->cls];
+    /* Weibull with the class's mean: scale = mtbf / Gamma(1 + 1/shape). */
+    double scale = hc->mtbf_h / tgamma(1.0 + 1.0 / hc->shape);
+    double h = gsl_ran_weibull(mk->r_fail, scale, hc->shape);
+
+    m->fail_ev = eng_after(mk->e, sim_time_from_hours(h), mk->k_fail, id);
+}
+
+static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
+{
+    struct machine *m;
+    const struct hostclass *hc = &mk->hc[cls];
+    double w[64];
+    uint32_t id;
+    size_t ng = mk->ngpus < 64 ? mk->ngpus : 64, r;
+    double tierw[NTIERS] = { 0 };
+    const struct gpu *g;
+    double floor, markup;
+
+    if (mk->nm == mk->capm) {
+        mk->capm = mk->capm ? 2 * mk->capm : 1024;
+        mk->m = xrealloc(mk->m, mk->capm * sizeof *mk->m);
+    }
+    id = (uint32_t)mk->nm++;
+    m = &mk->m[id];
+    memset(m, 0, sizeof *m);
+    m->first = NONE;
+    m->cls = (uint8_t)cls;
+    for (int i = 0; i < hc->tiers.n; i++)
+        tierw[(int)hc->tiers.v[i].v] = hc->tiers.v[i].p;
+    for (size_t i = 0; i < ng; i++)
+        w[i] = mk->gpus[i].share * tierw[mk->gpus[i].tier];
+    m->gpu = (uint32_t)pick_weighted(w, ng, mk->r_supply);
+    g = &mk->gpus[m->gpu];
+    m->ngpu = (uint8_t)draw_dist(&hc->gpus, mk->r_supply);
+    {
+        double rw[32];
+
+        for (r = 0; r < mk->nrg && r < 32; r++)
+            rw[r] = mk->rg[r].share;
+        m->region = (uint8_t)pick_weighted(rw, mk->nrg < 32 ? mk->nrg : 32, mk->r_supply);
+    }
+    m->min_chunk = (uint8_t)(hc->min_chunk <= m->ngpu ? hc->min_chunk : 1);
+    m->verified = gsl_rng_uniform(mk->r_supply) < hc->verified_p;
+    /* Per-machine derating: CPU, PCIe and thermals depress DLPerf. */
+    m->dlperf = g->dlperf1 * exp(gsl_ran_gaussian(mk->r_supply, mk->derate_sigma));
+    for (int c = 0; c < OIX_KCLASSES; c++) {
+        struct gpu *gm = &mk->gpus[m->gpu];
+
+        m->spd[c] = (float)(bundle_dlperf(mk, m, 1u << c) / ((double)(1u << c) * mk->ref_dlperf));
+        if ((double)m->spd[c] > gm->max_spd[c])
+            gm->max_spd[c] = (double)m->spd[c];
+    }
+    m->power_cost = power_cost_per_gpu_h(mk, g, hc, &mk->rg[m->region]);
+    floor = m->power_cost + g->street_usd / hc->amort_h + hc->overhead;
+    m->floor = money_from_usd(floor);
+    markup = hc->mk_min + (hc->mk_max - hc->mk_min) * gsl_rng_uniform(mk->r_supply);
+    if (mk->posted) {
+        /* The platform posts one price per model: the fleet-average cost
+         * floor (power at the average region, class amortisation). */
+        markup = 1.0;
+        m->ask = money_from_usd((g->tdp_w / 1000.0 * 1.2 * 0.14 +
+                                 g->street_usd / (900 * 24.0)) * mk->posted_markup);
+        m->min_bid = money_muldiv(m->ask, (int64_t)(mk->posted_int * 1e6), 1000000);
+    } else {
+        m->ask = money_from_usd(floor * markup);
+        m->min_bid = money_from_usd(m->power_cost * hc->bid_factor);
+        if (m->min_bid > m->ask)
+            m->min_bid = m->ask;
+    }
+    m->up = true;
+    m->joined = eng_now(mk->e);
+    m->rel_mark = m->joined;
+    m->rel_prior_w = mk->rel_prior_us;
+    m->util_since = m->util_mark = m->joined;
+    /* Machines present at the start have a history: give them some
+     * observed uptime so the initial market is not all at the prior. */
+    if (initial) {
+        double age = gsl_ran_exponential(mk->r_supply, mk->rel_horizon_us * 2);
+        double avail = hc->mtbf_h / (hc->mtbf_h + hc->rep_med_h * exp(hc->rep_sigma * hc->rep_sigma / 2));
+
+        m->rel_prior_w = mk->rel_prior_us * exp(-age / mk->rel_horizon_us);
+        m->rel_up = mk->rel_horizon_us * (1 - exp(-age / mk->rel_horizon_us)) * avail;
+        m->rel_down = mk->rel_horizon_us * (1 - exp(-age / mk->rel_horizon_us)) * (1 - avail) *
+                      (hc->datacenter ? 1 - mk->dc_bonus : 1);
+    }
+    m->score = rel_compute(mk, m);
+    schedule_failure(mk, id);
+    if (mk->leave_rate > 0)
+        eng_after(mk->e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply,
+                  8766.0 / mk->leave_rate)), mk->k_leave, id);
+    index_machine(mk, id);
+    return id;
+}
+
+/* ---- jobs and contracts ---- */
+
+static uint32_t new_job(struct market *mk)
+{
+    uint32_t id;
+
+    if (mk->free_j != NONE) {
+        id = mk->free_j;
+        mk->free_j = mk->j[id].next_free;
+    } else {
+        if (mk->nj == mk->capj) {
+            mk->capj = mk->capj ? 2 * mk->capj : 4096;
+            mk->j = xrealloc(mk->j, mk->capj * sizeof *mk->j);
+        }
+        id = (uint32_t)mk->nj++;
+    }
+    memset(&mk->j[id], 0, sizeof mk->j[id]);
+    mk->j[id].contract = NONE;
+    mk->j[id].wait_machine = NONE;
+    mk->j[id].next_free = NONE;
+    return id;
+}
+
+static void free_job(struct market *mk, uint32_t id)
+{
+    mk->j[id].state = J_DONE;
+    mk->j[id].next_free = mk->free_j;
+    mk->free_j = id;
+}
+
+static uint32_t new_contract(struct market *mk)
+{
+    uint32_t id;
+
+    if (mk->free_c != NONE) {
+        id = mk->free_c;
+        mk->free_c = mk->c[id].next;
+    } else {
+        if (mk->nc == mk->capc) {
+            mk->capc = mk->capc ? 2 * mk->capc : 4096;
+            mk->c = xrealloc(mk->c, mk->capc * sizeof *mk->c);
+        }
+        id = (uint32_t)mk->nc++;
+    }
+    memset(&mk->c[id], 0, sizeof mk->c[id]);
+    mk->c[id].in_use = true;
+    mk->c[id].next = NONE;
+    return id;
+}
+
+/* Relative speed per GPU of a job on machine m (1 = reference GPU). */
+static double speed(const struct market *mk, const struct machine *m, uint32_t gpus)
+{
+    int c = oix_kclass(gpus);
+
+    if (c >= 0 && (1u << c) == gpus)
+        return (double)m->spd[c];
+    return bundle_dlperf(mk, m, gpus) / ((double)gpus * mk->ref_dlperf);
+}
+
+/* Work (reference-GPU-hours) done by 'useful' µs of running. */
+static double work_of(const struct market *mk, const struct contract *c, sim_time useful)
+{
+    const struct machine *m = &mk->m[c->machine];
+
+    return sim_time_to_hours(useful) * speed(mk, m, c->gpus) * (double)c->gpus;
+}
+
+/* Useful and checkpointed running time after 'w' µs of a segment that
+ * starts with 'overhead' µs of restart work, writing a checkpoint costing
+ * 'cost' after every 'tau' µs of useful time (tau 0: never). */
+static void segment(sim_time w, sim_time overhead, sim_time tau, sim_time cost,
+                    sim_time *useful, sim_time *saved)
+{
+    sim_time x = w - overhead;
+
+    if (x <= 0) {
+        *useful = *saved = 0;
+        return;
+    }
+    if (tau <= 0) {
+        *useful = x;
+        *saved = 0;
+        return;
+    }
+    {
+        sim_time cycles = x / (tau + cost), rest = x - cycles * (tau + cost);
+
+        *useful = cycles * tau + (rest < tau ? rest : tau);
+        *saved = cycles * tau;
+    }
+}
+
+/* Wall time a segment needs for 'useful' µs of work. */
+static sim_time segment_wall(sim_time useful, sim_time overhead, sim_time tau,
+                             sim_time cost)
+{
+    if (useful <= 0)
+        return overhead;
+    if (tau <= 0)
+        return overhead + useful;
+    return overhead + useful + ((useful - 1) / tau) * cost;
+}
+
+static double machine_mtbf_h(const struct market *mk, const struct machine *m)
+{
+    return mk->hc[m->cls].mtbf_h;
+}
+
+/* Checkpoint interval for a job on a machine (Young / Daly from the host
+ * class's MTBF, which renters infer from the reliability score). */
+static sim_time ckpt_interval(const struct market *mk, const struct job *jb,
+                              const struct machine *m)
+{
+    const struct archetype *a = &mk->ar[jb->arch];
+    double delta = (double)a->ck_cost, mtbf = machine_mtbf_h(mk, m) * 3600e6;
+
+    if (!jb->checkpoints)
+        return 0;
+    switch (a->ck) {
+    case CK_NONE:
+        return 0;
+    case CK_FIXED:
+        return a->ck_interval;
+    case CK_YOUNG:
+        return (sim_time)sqrt(2.0 * delta * mtbf);
+    case CK_DALY:
+        if (delta >= 2 * mtbf)
+            return (sim_time)mtbf;
+        return (sim_time)(sqrt(2.0 * delta * mtbf) *
+                          (1.0 + sqrt(delta / (2 * mtbf)) / 3.0 + delta / (2 * mtbf) / 9.0) - delta);
+    }
+    return 0;
+}
+
+static void claims_of(const struct market *mk, const struct machine *m,
+                      struct prio_claim *cl, uint32_t *ids, size_t *n)
+{
+    size_t k = 0;
+
+    for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
+        const struct contract *c = &mk->c[id];
+
+        SIM_ASSERT(k < MAX_CLAIMS);
+        cl[k] = (struct prio_claim){ c->gpus, c->type != C_INTERRUPTIBLE, c->bid,
+                                     c->order, false, 0 };
+        ids[k++] = id;
+    }
+    *n = k;
+}
+
+static void bill_segment(struct market *mk, struct contract *c, sim_time now);
+static void start_running(struct market *mk, uint32_t cid, sim_time now);
+static void pause_contract(struct market *mk, uint32_t cid, sim_time now);
+static void job_search(struct market *mk, uint32_t jid);
+static void job_wait(struct market *mk, uint32_t jid);
+
+/* Re-runs the per-machine auction after any change on machine 'mid'. */
+static void resolve(struct market *mk, uint32_t mid)
+{
+    struct machine *m = &mk->m[mid];
+    struct prio_claim cl[MAX_CLAIMS];
+    uint32_t ids[MAX_CLAIMS];
+    size_t n;
+    sim_time now = eng_now(mk->e);
+
+    if (!m->up)
+        return;
+    claims_of(mk, m, cl, ids, &n);
+    prio_resolve(cl, n, m->ngpu, m->min_bid, mk->clearing);
+    /* Pause losers first so winners never overbook the machine. */
+    for (size_t i = 0; i < n; i++) {
+        struct contract *c = &mk->c[ids[i]];
+
+        if (!cl[i].runs && c->state != CS_PAUSED)
+            pause_contract(mk, ids[i], now);
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct contract *c = &mk->c[ids[i]];
+
+        if (!cl[i].runs)
+            continue;
+        if (c->type == C_INTERRUPTIBLE && cl[i].price != c->rate &&
+            c->state == CS_RUNNING) {
+            bill_segment(mk, c, now);       /* close the line at the old price */
+            c->rate = cl[i].price;
+        } else if (c->type == C_INTERRUPTIBLE) {
+            c->rate = cl[i].price;
+        }
+        if (c->state == CS_PAUSED)
+            start_running(mk, ids[i], now);
+    }
+}
+
+/* ---- billing ---- */
+
+static void charge(struct market *mk, struct job *jb, const struct machine *m,
+                   enum bill_kind kind, money amount)
+{
+    if (amount <= 0)
+        return;
+    bill_charge(mk->ledger, jb->arch, m->cls, kind, amount);
+    jb->spent += amount;
+    if (eng_now(mk->e) > eng_warmup(mk->e))
+        mk->ar[jb->arch].spend_usd += money_to_usd(amount);
+}
+
+/* Bills the running segment of contract c up to 'now' and restarts it. */
+static void bill_segment(struct market *mk, struct contract *c, sim_time now)
+{
+    struct job *jb = &mk->j[c->job];
+    struct machine *m = &mk->m[c->machine];
+    sim_time dt = now - c->seg_start;
+
+    if (c->state != CS_RUNNING || dt <= 0)
+        return;
+    if (c->type == C_RESERVED) {
+        /* Prepaid: GPU time within the reservation is already paid; past
+         * its end the rental continues at the undiscounted rate. */
+        sim_time from = c->seg_start > c->res_end ? c->seg_start : c->res_end;
+
+        if (now > from)
+            charge(mk, jb, m, BILL_GPU, bill_gpu_line(c->rate, c->gpus, now - from));
+    } else {
+        charge(mk, jb, m, BILL_GPU, bill_gpu_line(c->rate, c->gpus, dt));
+    }
+    {
+        struct archetype *a = &mk->ar[jb->arch];
+
+        if (now > eng_warmup(mk->e)) {
+            sim_time from = c->seg_start > eng_warmup(mk->e) ? c->seg_start : eng_warmup(mk->e);
+            double gh = sim_time_to_hours(now - from) * c->gpus;
+            double price = money_to_usd(c->rate);
+
+            a->paid_gpu_h[c->type] += gh;
+            /* a reservation's hours cost its discounted rate */
+            a->gpu_usd += gh * price * (c->type == C_RESERVED ? 1.0 - c->discount : 1.0);
+            if (c->type == C_INTERRUPTIBLE) {
+                mk->int_price_sum[m->gpu] += price * gh;
+                mk->int_price_w[m->gpu] += gh;
+            } else {
+                mk->od_price_sum[m->gpu] += price * gh;
+                mk->od_price_w[m->gpu] += gh;
+            }
+        }
+    }
+    util_mark(mk, m, now);
+    c->seg_start = now;
+}
+
+/* Progress of the current running segment folds into the job. */
+static void fold_progress(struct market *mk, struct contract *c, sim_time now,
+                          bool lose_unsaved)
+{
+    struct job *jb = &mk->j[c->job];
+    sim_time useful, saved;
+
+    if (c->state != CS_RUNNING)
+        return;
+    segment(now - c->seg_start, c->overhead, ckpt_interval(mk, jb, &mk->m[c->machine]),
+            jb->ck_cost, &useful, &saved);
+    if (lose_unsaved) {
+        double lost = work_of(mk, c, useful - saved);
+
+        jb->saved += work_of(mk, c, saved);
+        if (now > eng_warmup(mk->e))
+            mk->ar[jb->arch].lost_work += lost;
+    } else {
+        jb->saved += work_of(mk, c, useful);
+    }
+    if (jb->saved > jb->work)
+        jb->saved = jb->work;
+}
+
+static void detach(struct market *mk, uint32_t cid)
+{
+    struct contract *c = &mk->c[cid];
+    struct machine *m = &mk->m[c->machine];
+    uint32_t *p = &m->first;
+
+    while (*p != cid) {
+        SIM_ASSERT(*p != NONE);
+        p = &mk->c[*p].next;
+    }
+    *p = c->next;
+    m->nclaims--;
+    if (c->type != C_INTERRUPTIBLE)
+        m->hp_gpus -= c->gpus;
+}
+
+/* Ends a contract: bills what is open, storage for its life, settles a
+ * reservation, frees the slot. The caller re-resolves the machine. */
+static void end_contract(struct market *mk, uint32_t cid, sim_time now,
+                         bool lose_unsaved)
+{
+    struct contract *c = &mk->c[cid];
+    struct job *jb = &mk->j[c->job];
+    struct machine *m = &mk->m[c->machine];
+    const struct hostclass *hc = &mk->hc[m->cls];
+    const struct archetype *a = &mk->ar[jb->arch];
+
+    if (c->state == CS_RUNNING) {
+        util_mark(mk, m, now);
+        m->run_gpus -= c->gpus;
+        fold_progress(mk, c, now, lose_unsaved);
+        bill_segment(mk, c, now);
+    }
+    eng_cancel(mk->e, c->ev);
+    /* Storage for the instance's whole life, paused time included. */
+    charge(mk, jb, m, BILL_STORAGE, bill_storage_line(hc->storage_price, a->storage_gb,
+                                                      now - c->created));
+    if (c->type == C_RESERVED && now < c->res_end) {
+        money refund = bill_early_cancel_refund(c->prepaid, c->rate, c->gpus,
+                                                c->res_end - c->created, now - c->created,
+                                                mk->cancel_fee);
+
+        if (refund > 0) {
+            /* The prepaid money was split host/platform at payment; the
+             * refund comes back in the same proportion. */
+            money from_platform = money_muldiv(refund, bill_fee_bp(mk->ledger), 10000);
+
+            bill_refund(mk->ledger, jb->arch, m->cls, refund - from_platform, from_platform);
+            jb->spent -= refund;
+            if (now > eng_warmup(mk->e))
+                mk->ar[jb->arch].spend_usd -= money_to_usd(refund);
+        }
+    }
+    detach(mk, cid);
+    jb->contract = NONE;
+    c->in_use = false;
+    c->next = mk->free_c;
+    mk->free_c = cid;
+    util_mark(mk, m, now);
+    index_machine(mk, c->machine);
+}
+
+static void pause_contract(struct market *mk, uint32_t cid, sim_time now)
+{
+    struct contract *c = &mk->c[cid];
+    struct machine *m = &mk->m[c->machine];
+    struct job *jb = &mk->j[c->job];
+
+    if (c->state == CS_RUNNING) {
+        util_mark(mk, m, now);
+        m->run_gpus -= c->gpus;
+        fold_progress(mk, c, now, false);      /* paused keeps its data */
+        bill_segment(mk, c, now);
+        if (now > eng_warmup(mk->e))
+            mk->ar[jb->arch].interruptions++;
+    }
+    eng_cancel(mk->e, c->ev);
+    c->ev = EVQ_ID_NONE;
+    c->state = CS_PAUSED;
+    /* The renter will reconsider after its pause patience. */
+    eng_cancel(mk->e, jb->ev);
+    jb->ev = eng_after(mk->e, mk->ar[jb->arch].pause_patience, mk->k_retry, c->job);
+}
+
+static void start_running(struct market *mk, uint32_t cid, sim_time now)
+{
+    struct contract *c = &mk->c[cid];
+    struct job *jb = &mk->j[c->job];
+    struct machine *m = &mk->m[c->machine];
+    sim_time tau = ckpt_interval(mk, jb, m);
+    double remaining = jb->work - jb->saved;
+    sim_time useful, wall;
+
+    if (c->ran) {
+        /* Resuming after a pause: a restart from the preserved state. */
+        c->overhead = mk->ar[jb->arch].restart;
+        eng_cancel(mk->e, jb->ev);
+        jb->ev = EVQ_ID_NONE;
+    }
+    util_mark(mk, m, now);
+    m->run_gpus += c->gpus;
+    SIM_ASSERT(m->run_gpus <= m->ngpu);
+    c->state = CS_RUNNING;
+    c->ran = true;
+    c->seg_start = now;
+    useful = sim_time_from_hours(remaining / (speed(mk, m, c->gpus) * (double)c->gpus));
+    if (useful < 1)
+        useful = 1;
+    wall = segment_wall(useful, c->overhead, tau, jb->ck_cost);
+    c->ev = eng_after(mk->e, wall, mk->k_done, cid);
+}
+
+/* ---- search ---- */
+
+struct cand {
+    uint32_t machine;
+    double key;                 /* larger is better */
+    money price;                /* per GPU-hour the renter would pay */
+};
+
+static int by_key(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+
+    if (x->key != y->key)
+        return x->key > y->key ? -1 : 1;
+    return x->machine < y->machine ? -1 : x->machine > y->machine;
+}
+
+/* Could machine m host job jb as 'type' now, and at what price? */
+static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
+                       enum contract_type type, money *price, money *bid)
+{
+    struct machine *m = &mk->m[mid];
+    const struct archetype *a = &mk->ar[jb->arch];
+    double sp = speed(mk, m, jb->gpus);
+    /* USD per GPU-hour: throughput value plus the value of memory */
+    double cap = jb->value * sp + a->vram_value * mk->gpus[m->gpu].vram_gb;
+    double need_h;
+
+    if (!m->listed || m->ngpu < jb->gpus)
+        return false;
+    if (a->verified_only && !machine_verified(mk, m))
+        return false;
+    if (rel_score(mk, m) < a->min_rel)
+        return false;
+    if (mk->gpus[m->gpu].vram_gb < jb->vram)
+        return false;
+    /* the offer must last for the expected run, with a margin */
+    need_h = (jb->work - jb->saved) / (sp * (double)jb->gpus) * 1.3;
+    if (sim_time_from_hours(need_h) > mk->hc[m->cls].offer_dur)
+        return false;
+    if (type == C_INTERRUPTIBLE) {
+        struct prio_claim cl[MAX_CLAIMS];
+        uint32_t ids[MAX_CLAIMS];
+        size_t n;
+        money b = money_muldiv(m->ask, (int64_t)(a->bid_frac * 1e6), 1000000);
+
+        if (mk->posted)
+            b = m->min_bid;
+        if (b < m->min_bid)
+            b = m->min_bid;
+        if (b > m->ask)
+            b = m->ask;     /* above the ask, on-demand would be the better deal */
+        if (money_to_usd(b) > cap)
+            return false;
+        claims_of(mk, m, cl, ids, &n);
+        if (n >= MAX_CLAIMS - 1 || !prio_would_run(cl, n, m->ngpu, jb->gpus, b))
+            return false;
+        *bid = b;
+        *price = b;
+        return true;
+    }
+    if (m->ngpu - m->hp_gpus < jb->gpus || m->nclaims >= MAX_CLAIMS - 1)
+        return false;
+    if (money_to_usd(m->ask) > cap)
+        return false;
+    *price = m->ask;
+    *bid = 0;
+    return true;
+}
+
+static enum contract_type choose_type(const struct market *mk, const struct job *jb,
+                                      double expected_h)
+{
+    (void)mk;
+    if (jb->pref == C_RESERVED && expected_h < 24.0 * 30 * 0.75)
+        return C_ONDEMAND;      /* too short to prepay a month */
+    return (enum contract_type)jb->pref;
+}
+
+static void rent(struct market *mk, uint32_t jid, uint32_t mid,
+                 enum contract_type type, money price, money bid);
+
+static void job_search(struct market *mk, uint32_t jid)
+{
+    struct job *jb = &mk->j[jid];
+    const struct archetype *a = &mk->ar[jb->arch];
+    struct cand cands[256];
+    size_t nc = 0;
+    int kc = oix_kclass(jb->gpus);
+    enum contract_type type = (enum contract_type)jb->pref;
+
+    if (kc < 0)
+        goto none;
+    if (jb->wait_machine != NONE) {
+        /* waiting for a repaired machine: only that one will do */
+        money price, b;
+        struct machine *m = &mk->m[jb->wait_machine];
+
+        if (m->up && admissible(mk, jb, jb->wait_machine, C_ONDEMAND == type ||
+                                type == C_RESERVED ? type : C_INTERRUPTIBLE, &price, &b)) {
+            rent(mk, jid, jb->wait_machine, type == C_RESERVED ? C_ONDEMAND : type, price, b);
+            return;
+        }
+        jb->wait_machine = NONE;
+    }
+    /* An interruptible pays bid-fraction x ask (at least min_bid, which
+     * be lower than that only when it is below the bid): the bid is at
+     * least bid-fraction x ask, which bounds the walk. */
+    double cut = type != C_INTERRUPTIBLE ? 1.0 : mk->posted ? mk->posted_int : a->bid_frac;
+
+    for (size_t g = 0; g < mk->ngpus; g++) {
+        const struct oix_entry *v;
+        size_t n, taken = 0;
+
+        if (mk->gpus[g].vram_gb < jb->vram)
+            continue;
+        n = oix_bucket(mk->ix, (uint32_t)g, 1u << kc, &v);
+        for (size_t i = 0; i < n && taken < (size_t)mk->candidates && nc < 256; i++) {
+            money price, b;
+            double sp, key;
+
+            if (money_to_usd(v[i].ask) * cut > jb->value * mk->gpus[g].max_spd[kc] +
+                                               a->vram_value * mk->gpus[g].vram_gb)
+                break;      /* sorted by ask: nothing further is cheap enough */
+            if (!admissible(mk, jb, v[i].machine, type == C_RESERVED ? C_ONDEMAND : type,
+                            &price, &b))
+                continue;
+            sp = speed(mk, &mk->m[v[i].machine], jb->gpus);
+            switch (a->sort) {
+            case SORT_PRICE:
+                key = -money_to_usd(price);
+                break;
+            case SORT_SCORE:
+                /* Vast's auto ranking: DLPerf per dollar and reliability,
+                 * with an element of randomness (MARKET-FACTS.md 29). */
+                key = sp / (money_to_usd(price) + 1e-6) *
+                      pow(rel_score(mk, &mk->m[v[i].machine]), 4) *
+                      exp(gsl_ran_gaussian(mk->r_search, mk->noise));
+                break;
+            case SORT_DLPERF_PER_DOLLAR:
+            default:
+                key = sp / (money_to_usd(price) + 1e-6);
+                break;
+            }
+            cands[nc++] = (struct cand){ v[i].machine, key, price };
+            taken++;
+        }
+    }
+    if (nc > 0) {
+        size_t top = (size_t)mk->top < nc ? (size_t)mk->top : nc, pick;
+        money price, b;
+
+        qsort(cands, nc, sizeof *cands, by_key);
+        pick = (size_t)gsl_rng_uniform_int(mk->r_search, top);
+        admissible(mk, jb, cands[pick].machine, type == C_RESERVED ? C_ONDEMAND : type,
+                   &price, &b);
+        {
+            double exp_h = (jb->work - jb->saved) /
+                           (speed(mk, &mk->m[cands[pick].machine], jb->gpus) * jb->gpus);
+
+            type = choose_type(mk, jb, exp_h);
+        }
+        rent(mk, jid, cands[pick].machine, type, price, b);
+        return;
+    }
+none:
+    job_wait(mk, jid);
+}
+
+static void job_abandon(struct market *mk, uint32_t jid)
+{
+    struct job *jb = &mk->j[jid];
+
+    if (jb->arrived >= eng_warmup(mk->e))
+        mk->ar[jb->arch].abandoned++;
+    eng_cancel(mk->e, jb->ev);
+    free_job(mk, jid);
+}
+
+static void job_wait(struct market *mk, uint32_t jid)
+{
+    struct job *jb = &mk->j[jid];
+    const struct archetype *a = &mk->ar[jb->arch];
+    /* Renters who keep finding nothing look less often (backing off to
+     * 16x their retry interval), as people do. */
+    sim_time mean = a->retry << (jb->retries < 4 ? jb->retries : 4);
+    sim_time dt = sim_time_from_sec(gsl_ran_exponential(mk->r_search,
+                                    sim_time_to_sec(mean)));
+
+    jb->retries++;
+    jb->state = J_WAITING;
+    if (eng_now(mk->e) + dt > jb->give_up) {
+        job_abandon(mk, jid);
+        return;
+    }
+    jb->ev = eng_after(mk->e, dt, mk->k_retry, jid);
+}
+
+static void rent(struct market *mk, uint32_t jid, uint32_t mid,
+                 enum contract_type type, money price, money bid)
+{
+    struct job *jb = &mk->j[jid];
+    struct machine *m = &mk->m[mid];
+    const struct hostclass *hc = &mk->hc[m->cls];
+    const struct archetype *a = &mk->ar[jb->arch];
+    sim_time now = eng_now(mk->e);
+    uint32_t cid;
+    struct contract *c;
+    double load_s;
+
+    /* A container that fails to start: the renter goes elsewhere, the
+     * machine's score takes a hit (MARKET-FACTS.md 22). */
+    if (gsl_rng_uniform(mk->r_fail) < hc->fail_start_p) {
+        rel_advance(mk, m, now);
+        m->rel_down += mk->fail_start_pen_us;
+        m->score = rel_compute(mk, m);
+        index_machine(mk, mid);
+        job_wait(mk, jid);
+        return;
+    }
+    cid = new_contract(mk);
+    c = &mk->c[cid];
+    c->job = jid;
+    c->machine = mid;
+    c->gpus = jb->gpus;
+    c->type = (uint8_t)type;
+    c->order = ++mk->order;
+    c->created = now;
+    c->rate = price;
+    c->bid = bid;
+    c->state = CS_LOADING;
+    c->next = m->first;
+    m->first = cid;
+    m->nclaims++;
+    if (type != C_INTERRUPTIBLE)
+        m->hp_gpus += jb->gpus;
+    jb->contract = cid;
+    jb->state = J_RENTING;
+    jb->bid = bid;
+    eng_cancel(mk->e, jb->ev);
+    jb->ev = EVQ_ID_NONE;
+    if (!jb->started) {
+        jb->started = true;
+        if (jb->arrived >= eng_warmup(mk->e)) {
+            struct archetype *aw = &mk->ar[jb->arch];
+            double w = sim_time_to_hours(now - jb->arrived);
+
+            aw->started++;
+            aw->wait_sum_h += w;
+            if (aw->nwaits == aw->capwaits) {
+                aw->capwaits = aw->capwaits ? 2 * aw->capwaits : 1024;
+                aw->waits = xrealloc(aw->waits, aw->capwaits * sizeof *aw->waits);
+            }
+            aw->waits[aw->nwaits++] = w;
+        }
+    }
+    if (type == C_RESERVED) {
+        /* Prepay whole months: enough to cover the expected run, 1 or 3. */
+        double exp_h = (jb->work - jb->saved) / (speed(mk, m, jb->gpus) * jb->gpus);
+        int months = exp_h > 30 * 24 * 1.1 ? 3 : 1;
+        double d = months == 3 ? mk->disc3 : mk->disc1;
+
+        if (d > hc->max_discount)
+            d = hc->max_discount;
+        c->discount = d;
+        c->res_end = now + months * 30 * SIM_DAY;
+        c->prepaid = bill_prepay(price, jb->gpus, months * 30 * SIM_DAY, d);
+        charge(mk, jb, m, BILL_PREPAY, c->prepaid);
+    }
+    /* Bandwidth for the download, then loading (no GPU billing). */
+    charge(mk, jb, m, BILL_BANDWIDTH,
+           money_muldiv(hc->bw_price, (int64_t)(a->image_gb * 1000), 1000));
+    load_s = a->image_gb * 8000.0 / hc->bw_mbps;
+    c->overhead = jb->saved > 0 ? a->restart : 0;
+    c->ev = eng_after(mk->e, sim_time_from_sec(load_s), mk->k_loaded, cid);
+    index_machine(mk, mid);
+    if (type == C_ONDEMAND || type == C_RESERVED)
+        resolve(mk, mid);       /* may preempt interruptibles */
+}
+
+/* ---- event handlers ---- */
+
+static double arrival_rate(const struct market *mk, const struct archetype *a,
+                           sim_time t)
+{
+    double h = sim_time_to_hours(t), local = h + a->tz;
+    double hour = fmod(local, 24.0), r = a->rate;
+    long day = (long)floor(local / 24.0);
+    int dow = (int)(((day % 7) + 7) % 7);       /* 0 = Monday */
+    int doy = (int)((((day + mk->start_day) % 365) + 365) % 365);
+
+    if (hour < 0)
+        hour += 24;
+    r *= 1.0 + a->amp * cos(2 * PI * (hour - 14.0) / 24.0);
+    if (dow >= 5)
+        r *= a->weekend;
+    for (int i = 0; i < a->ndead; i++) {
+        int before = (a->dead[i] - doy + 365) % 365;
+
+        if ((double)before * SIM_DAY < (double)a->window) {
+            r *= a->boost;
+            break;
+        }
+    }
+    return r;
+}
+
+static void schedule_arrival(struct market *mk, uint32_t ai)
+{
+    struct archetype *a = &mk->ar[ai];
+
+    if (a->peak <= 0)
+        return;
+    eng_after(mk->e, 1 + (sim_time)gsl_ran_exponential(a->arrivals, 1.0 / a->peak),
+              mk->k_arrive, ai);
+}
+
+static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    struct archetype *a = &mk->ar[ev->subject];
+    double lambda = arrival_rate(mk, a, ev->at) * mk->gpus0 / 1000.0 /
+                    (24 * 3600e6) * mk->demand_scale;
+    uint32_t jid;
+    struct job *jb;
+    double u, mix;
+
+    (void)e;
+    schedule_arrival(mk, ev->subject);
+    /* Thinning: both uniforms come from the demand stream whatever the
+     * outcome, so the sequence of renters is policy-independent. */
+    u = gsl_rng_uniform(a->arrivals);
+    if (u * a->peak > lambda)
+        return;
+    jid = new_job(mk);
+    jb = &mk->j[jid];
+    jb->arch = (uint8_t)ev->subject;
+    jb->arrived = ev->at;
+    jb->gpus = (uint32_t)draw_dist(&a->gpus, a->draws);
+    jb->vram = a->vram;
+    mix = draw_dist(&a->mix, a->draws);
+    jb->workload = (uint8_t)mix;
+    jb->work = gsl_ran_lognormal(a->draws, log(a->wmed), a->wsig) *
+               mk->wl_scale[jb->workload] * jb->gpus;
+    jb->value = a->value * exp(gsl_ran_gaussian(a->draws, a->vsig));
+    {
+        double p = gsl_rng_uniform(a->draws) * (a->p_od + a->p_res + a->p_int);
+
+        jb->pref = p < a->p_od ? C_ONDEMAND : p < a->p_od + a->p_res ? C_RESERVED
+                                                                      : C_INTERRUPTIBLE;
+    }
+    jb->checkpoints = mk->wl_ckpt[jb->workload];
+    jb->ck_cost = a->ck_cost;
+    jb->give_up = ev->at + a->patience;
+    jb->budget = a->budget;
+    if (ev->at >= eng_warmup(mk->e))
+        a->arrived++;
+    job_search(mk, jid);
+}
+
+static void on_retry(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    struct job *jb = &mk->j[ev->subject];
+    const struct archetype *a = &mk->ar[jb->arch];
+
+    (void)e;
+    jb->ev = EVQ_ID_NONE;
+    if (jb->state == J_WAITING) {
+        job_search(mk, ev->subject);
+        return;
+    }
+    /* A paused interruptible reconsiders: raise the bid, or move. */
+    if (jb->state == J_RENTING && jb->contract != NONE &&
+        mk->c[jb->contract].state == CS_PAUSED) {
+        struct contract *c = &mk->c[jb->contract];
+        struct machine *m = &mk->m[c->machine];
+        money cap = money_from_usd(jb->value * speed(mk, m, jb->gpus) +
+                                   a->vram_value * mk->gpus[m->gpu].vram_gb);
+        money raised = money_muldiv(c->bid, 12, 10);
+
+        if (raised > m->ask)
+            raised = m->ask;    /* never bid above the on-demand price */
+
+        if (!mk->posted && gsl_rng_uniform(mk->r_bid) < a->bid_raise && raised <= cap &&
+            raised > c->bid) {
+            c->bid = raised;            /* "bids can change" */
+            jb->bid = raised;
+            jb->ev = eng_after(mk->e, a->pause_patience, mk->k_retry, ev->subject);
+            resolve(mk, c->machine);
+            return;
+        }
+        end_contract(mk, jb->contract, eng_now(mk->e), false);
+        resolve(mk, m - mk->m);
+        if (eng_now(mk->e) > jb->give_up + a->patience) {
+            job_abandon(mk, ev->subject);
+            return;
+        }
+        job_search(mk, ev->subject);
+    }
+}
+
+static void on_loaded(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    struct contract *c = &mk->c[ev->subject];
+
+    (void)e;
+    c->ev = EVQ_ID_NONE;
+    /* Loading done: run if the auction says so, else wait paused. */
+    c->state = CS_PAUSED;
+    {
+        struct job *jb = &mk->j[c->job];
+
+        eng_cancel(mk->e, jb->ev);
+        jb->ev = eng_after(mk->e, mk->ar[jb->arch].pause_patience, mk->k_retry, c->job);
+    }
+    resolve(mk, c->machine);
+}
+
+static void job_finished(struct market *mk, uint32_t jid)
+{
+    struct job *jb = &mk->j[jid];
+    struct archetype *a = &mk->ar[jb->arch];
+
+    if (jb->arrived >= eng_warmup(mk->e)) {
+        a->completed++;
+        a->work_done += jb->work;
+    }
+    eng_cancel(mk->e, jb->ev);
+    free_job(mk, jid);
+}
+
+static void on_done(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    struct contract *c = &mk->c[ev->subject];
+    uint32_t jid = c->job, mid = c->machine;
+
+    (void)e;
+    c->ev = EVQ_ID_NONE;
+    end_contract(mk, ev->subject, eng_now(mk->e), false);
+    mk->j[jid].saved = mk->j[jid].work;
+    job_finished(mk, jid);
+    resolve(mk, mid);
+}
+
+static void on_fail(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    struct machine *m = &mk->m[ev->subject];
+    const struct hostclass *hc = &mk->hc[m->cls];
+    sim_time now = eng_now(e);
+    double rep_h;
+
+    rel_advance(mk, m, now);
+    /* Kill everything on the machine: work since the last checkpoint is
+     * lost, paused instances keep their progress but lose the machine. */
+    while (m->first != NONE) {
+        uint32_t cid = m->first, jid = mk->c[cid].job;
+        struct job *jb = &mk->j[jid];
+        const struct archetype *a = &mk->ar[jb->arch];
+        bool was_running = mk->c[cid].state == CS_RUNNING;
+        double u = gsl_rng_uniform(mk->r_fail);
+
+        end_contract(mk, cid, now, true);
+        if (was_running && now > eng_warmup(mk->e))
+            mk->ar[jb->arch].failures_hit++;
+        if (u < a->fail_wait) {
+            jb->wait_machine = ev->subject;
+            jb->state = J_WAITING;
+            jb->give_up = now + a->patience + SIM_DAY;
+        } else if (u < a->fail_wait + a->fail_move) {
+            jb->state = J_WAITING;
+            jb->give_up = now + a->patience;
+        } else {
+            job_abandon(mk, jid);
+            continue;
+        }
+        job_wait(mk, jid);
+    }
+    m->up = false;
+    m->down_since = now;
+    rep_h = gsl_ran_lognormal(mk->r_fail, log(hc->rep_med_h), hc->rep_sigma);
+    eng_after(e, sim_time_from_hours(rep_h), mk->k_repair, ev->subject);
+    index_machine(mk, ev->subject);
+}
+
+static void on_repair(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    struct machine *m = &mk->m[ev->subject];
+
+    rel_advance(mk, m, eng_now(e));
+    m->up = true;
+    util_mark(mk, m, eng_now(e));
+    schedule_failure(mk, ev->subject);
+    index_machine(mk, ev->subject);
+}
+
+static void on_join(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    double w[16];
+
+    (void)ev;
+    for (size_t i = 0; i < mk->nhc && i < 16; i++)
+        w[i] = mk->hc[i].share;
+    add_machine(mk, pick_weighted(w, mk->nhc < 16 ? mk->nhc : 16, mk->r_supply), false);
+    if (mk->join_rate > 0) {
+        /* joins arrive as machines; ~3 GPUs per machine on average */
+        double per_h = mk->join_rate * (double)mk->gpus0 / 3.0 / 8766.0;
+
+        eng_after(e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply, 1.0 / per_h)),
+                  mk->k_join, 0);
+    }
+}
+
+static void on_leave(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    struct machine *m = &mk->m[ev->subject];
+
+    (void)e;
+    /* Stop listing; running contracts are honoured to their end. */
+    m->leaving = true;
+    index_machine(mk, ev->subject);
+}
+
+/* ---- host repricing ---- */
+
+static void reprice(struct engine *e, void *ctx)
+{
+    struct market *mk = ctx;
+    sim_time now = eng_now(e);
+
+    if (mk->posted)
+        return;
+    for (size_t i = 0; i < mk->nm; i++) {
+        struct machine *m = &mk->m[i];
+        const struct hostclass *hc = &mk->hc[m->cls];
+        double span, u;
+        money lo, hi, ask = m->ask;
+
+        util_mark(mk, m, now);
+        span = (double)(now - m->util_since) * m->ngpu;
+        u = span > 0 ? m->util_gpu_us / span : 0;
+        m->util_gpu_us = 0;
+        m->util_since = now;
+        if (!m->up || m->leaving)
+            continue;
+        /* Adapt the ask to demand: full machines raise, idle ones cut.
+         * With the daily demand cycle this is what makes prices dip at
+         * night without any price curve being written down. */
+        if (u > mk->util_high)
+            ask = money_muldiv(ask, (int64_t)((1 + mk->step) * 1e6), 1000000);
+        else if (u < mk->util_low)
+            ask = money_muldiv(ask, (int64_t)((1 - mk->step) * 1e6), 1000000);
+        lo = money_muldiv(m->floor, (int64_t)(hc->ask_floor * 1e6), 1000000);
+        hi = money_muldiv(m->floor, (int64_t)(hc->ask_ceil * 1e6), 1000000);
+        ask = ask < lo ? lo : ask > hi ? hi : ask;
+        if (ask != m->ask) {
+            bool lower = ask < m->ask;
+
+            m->ask = ask;
+            if (m->min_bid > ask)
+                m->min_bid = ask;
+            if (lower) {
+                /* Bidders above the new on-demand ask cut their bids to
+                 * it: paying more than on-demand for less priority makes
+                 * no sense ("bids can change"). */
+                bool changed = false;
+
+                for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
+                    struct contract *c = &mk->c[id];
+
+                    if (c->type == C_INTERRUPTIBLE && c->bid > ask) {
+                        c->bid = ask;
+                        mk->j[c->job].bid = ask;
+                        changed = true;
+                    }
+                }
+                if (changed)
+                    resolve(mk, (uint32_t)i);
+            }
+            index_machine(mk, (uint32_t)i);
+        }
+    }
+}
+
+/* ---- sampling ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+struct keyed { double key, v; };
+
+static int by_keyed(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->v > y->v) - (x->v < y->v);
+}
+
+/* Quantile of the sorted values v[0..n-1] (linear interpolation). */
+static double sorted_quantile(const struct keyed *v, size_t n, double q)
+{
+    double pos = q * (double)(n - 1), frac;
+    size_t i = (size_t)pos;
+
+    frac = pos - (double)i;
+    return i + 1 < n ? v[i].v * (1 - frac) + v[i + 1].v * frac : v[i].v;
+}
+
+/* Emits p10/p50/p90 (or just p50) of every key group of 'v'. */
+static void emit_groups(struct results *res, sim_time now, struct keyed *v, size_t n,
+                        const char *const *names, const char *kind,
+                        const char *const metric[3])
+{
+    qsort(v, n, sizeof *v, by_keyed);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+
+        while (j < n && v[j].key == v[i].key)
+            j++;
+        for (int q = 0; q < 3; q++)
+            if (metric[q])
+                res_sample(res, now, metric[q], kind, names[(size_t)v[i].key],
+                           sorted_quantile(&v[i], j - i, q == 0 ? 0.1 : q == 1 ? 0.5 : 0.9));
+        i = j;
+    }
+}
+
+static struct keyed *keyed_buf(struct market *mk, size_t n)
+{
+    if (n * 2 > mk->scratch_cap) {
+        mk->scratch_cap = n * 2 + 64;
+        mk->scratch = xrealloc(mk->scratch, mk->scratch_cap * sizeof *mk->scratch);
+    }
+    return (struct keyed *)(void *)mk->scratch;
+}
+
+/* One pass over machines and one over contracts per sample: sampling a
+ * 100,000-GPU market hourly must not cost more than simulating it. */
+static void sample(struct engine *e, void *ctx)
+{
+    static const char *const od_q[3] = { "price_ondemand_p10", "price_ondemand_p50", "price_ondemand_p90" };
+    static const char *const int_q[3] = { "price_interruptible_p10", "price_interruptible_p50", "price_interruptible_p90" };
+    static const char *const ask_q[3] = { NULL, "price_ask_p50", NULL };
+    static const char *const rel_q[3] = { "reliability_p10", "reliability_p50", "reliability_p90" };
+    struct market *mk = ctx;
+    struct results *res = eng_results(e);
+    sim_time now = eng_now(e);
+    size_t ng = mk->ngpus, n;
+    double *listed = xcalloc(ng, sizeof *listed), *failed = xcalloc(ng, sizeof *failed);
+    double *rented = xcalloc(ng * 3, sizeof *rented);
+    const char **gnames = xcalloc(ng, sizeof *gnames), **hnames = xcalloc(mk->nhc, sizeof *hnames);
+    struct keyed *v;
+    size_t *waiting;
+
+    for (size_t g = 0; g < ng; g++)
+        gnames[g] = mk->gpus[g].name;
+    for (size_t h = 0; h < mk->nhc; h++)
+        hnames[h] = mk->hc[h].name;
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+
+        if (!m->up)
+            failed[m->gpu] += m->ngpu;
+        else if (m->listed || m->first != NONE)
+            listed[m->gpu] += m->ngpu;
+    }
+    for (size_t i = 0; i < mk->nc; i++) {
+        const struct contract *c = &mk->c[i];
+
+        if (c->in_use && c->state == CS_RUNNING)
+            rented[mk->m[c->machine].gpu * 3 + c->type] += c->gpus;
+    }
+    for (size_t g = 0; g < ng; g++) {
+        const char *id = mk->gpus[g].name;
+        double run = rented[g * 3] + rented[g * 3 + 1] + rented[g * 3 + 2];
+
+        if (listed[g] == 0 && failed[g] == 0)
+            continue;
+        res_sample(res, now, "gpus_listed", "gpu", id, listed[g]);
+        res_sample(res, now, "gpus_rented_ondemand", "gpu", id, rented[g * 3]);
+        res_sample(res, now, "gpus_rented_reserved", "gpu", id, rented[g * 3 + 1]);
+        res_sample(res, now, "gpus_rented_interruptible", "gpu", id, rented[g * 3 + 2]);
+        res_sample(res, now, "gpus_idle", "gpu", id, listed[g] - run > 0 ? listed[g] - run : 0);
+        res_sample(res, now, "gpus_failed", "gpu", id, failed[g]);
+        res_sample(res, now, "utilisation", "gpu", id, listed[g] > 0 ? run / listed[g] : 0);
+    }
+    /* realised prices of running rentals, by contract type */
+    for (int t = 0; t < 2; t++) {
+        v = keyed_buf(mk, mk->nc + 1);
+        n = 0;
+        for (size_t i = 0; i < mk->nc; i++) {
+            const struct contract *c = &mk->c[i];
+
+            if (c->in_use && c->state == CS_RUNNING &&
+                (t == 0 ? c->type == C_ONDEMAND : c->type == C_INTERRUPTIBLE))
+                v[n++] = (struct keyed){ (double)mk->m[c->machine].gpu, money_to_usd(c->rate) };
+        }
+        emit_groups(res, now, v, n, gnames, "gpu", t == 0 ? od_q : int_q);
+    }
+    v = keyed_buf(mk, mk->nm + 1);
+    n = 0;
+    for (size_t i = 0; i < mk->nm; i++)
+        if (mk->m[i].listed)
+            v[n++] = (struct keyed){ (double)mk->m[i].gpu, money_to_usd(mk->m[i].ask) };
+    emit_groups(res, now, v, n, gnames, "gpu", ask_q);
+    n = 0;
+    for (size_t i = 0; i < mk->nm; i++) {
+        struct machine *m = &mk->m[i];
+
+        if (m->listed) {
+            rel_advance(mk, m, now);
+            v[n++] = (struct keyed){ (double)m->cls, rel_score(mk, m) };
+        }
+    }
+    emit_groups(res, now, v, n, hnames, "host_class", rel_q);
+    waiting = xcalloc(mk->nar, sizeof *waiting);
+    for (size_t i = 0; i < mk->nj; i++)
+        if (mk->j[i].state == J_WAITING)
+            waiting[mk->j[i].arch]++;
+    for (size_t a = 0; a < mk->nar; a++)
+        res_sample(res, now, "demand_waiting", "archetype", mk->ar[a].name, (double)waiting[a]);
+    free(waiting);
+    free(listed);
+    free(failed);
+    free(rented);
+    free(gnames);
+    free(hnames);
+}
+
+/* ---- end of run: close the books, check invariants, record scalars ---- */
+
+static int market_finish(struct engine *e, void *state)
+{
+    struct market *mk = state;
+    struct results *res = eng_results(e);
+    sim_time now = eng_now(e), span = now - eng_warmup(e);
+    char msg[512];
+    double listed_us = 0, rented_us = 0;
+    int rc = SIM_OK;
+
+    /* Bill what is still open: running segments and storage to the end.
+     * Reservations are not settled: their prepay stays with the host. */
+    for (size_t i = 0; i < mk->nc; i++) {
+        struct contract *c = &mk->c[i];
+
+        if (!c->in_use)
+            continue;
+        if (c->state == CS_RUNNING)
+            bill_segment(mk, c, now);
+        {
+            const struct machine *m = &mk->m[c->machine];
+
+            charge(mk, &mk->j[c->job], m, BILL_STORAGE,
+                   bill_storage_line(mk->hc[m->cls].storage_price,
+                                     mk->ar[mk->j[c->job].arch].storage_gb, now - c->created));
+            c->created = now;
+        }
+    }
+    if (!bill_check(mk->ledger, msg, sizeof msg)) {
+        eng_fail(e, "money.conservation", "%s", msg);
+        rc = SIM_ECHECK;
+    }
+    /* GPU-seconds rented never exceed GPU-seconds up. */
+    for (size_t i = 0; i < mk->nm; i++) {
+        struct machine *m = &mk->m[i];
+
+        rel_advance(mk, m, now);
+        listed_us += m->up_us_total * m->ngpu;
+        if (m->run_gpus > m->ngpu) {
+            eng_fail(e, "capacity", "machine %zu runs %u of %u GPUs", i, m->run_gpus, m->ngpu);
+            rc = SIM_ECHECK;
+        }
+        if (!(rel_score(mk, m) >= 0 && rel_score(mk, m) <= 1)) {
+            eng_fail(e, "reliability.range", "machine %zu has score %g", i, rel_score(mk, m));
+            rc = SIM_ECHECK;
+        }
+    }
+    for (size_t a = 0; a < mk->nar; a++)
+        rented_us += (mk->ar[a].paid_gpu_h[0] + mk->ar[a].paid_gpu_h[1] +
+                      mk->ar[a].paid_gpu_h[2]) * 3600e6;
+    if (rented_us > listed_us * (1 + 1e-9) + 1) {
+        eng_fail(e, "capacity", "rented %.0f GPU-h > %.0f GPU-h up", rented_us / 3600e6,
+                 listed_us / 3600e6);
+        rc = SIM_ECHECK;
+    }
+    /* Every job is accounted for. */
+    for (size_t a = 0; a < mk->nar; a++) {
+        struct archetype *ar = &mk->ar[a];
+        const char *nm = ar->name;
+        double paid = ar->paid_gpu_h[0] + ar->paid_gpu_h[1] + ar->paid_gpu_h[2];
+        double spend = ar->spend_usd;      /* after warm-up */
+        size_t running = 0;
+
+        for (size_t i = 0; i < mk->nj; i++)
+            if (mk->j[i].state != J_DONE && mk->j[i].arch == a && mk->j[i].arrived >= eng_warmup(e))
+                running++;
+        if (ar->arrived != ar->completed + ar->abandoned + running) {
+            eng_fail(e, "jobs.accounted", "archetype %s: %llu arrived != %llu completed + "
+                     "%llu abandoned + %zu in the system", nm,
+                     (unsigned long long)ar->arrived, (unsigned long long)ar->completed,
+                     (unsigned long long)ar->abandoned, running);
+            rc = SIM_ECHECK;
+        }
+        res_scalar(res, "jobs_arrived", "archetype", nm, (double)ar->arrived, "1");
+        res_scalar(res, "jobs_started", "archetype", nm, (double)ar->started, "1");
+        res_scalar(res, "jobs_completed", "archetype", nm, (double)ar->completed, "1");
+        res_scalar(res, "jobs_abandoned", "archetype", nm, (double)ar->abandoned, "1");
+        res_scalar(res, "jobs_running_at_end", "archetype", nm, (double)running, "1");
+        res_scalar(res, "wait_h_mean", "archetype", nm,
+                   ar->started ? ar->wait_sum_h / (double)ar->started : NaN, "h");
+        res_scalar(res, "interruptions", "archetype", nm, (double)ar->interruptions, "1");
+        res_scalar(res, "failures_hit", "archetype", nm, (double)ar->failures_hit, "1");
+        res_scalar(res, "paid_gpu_h", "archetype", nm, paid, "GPU-h");
+        res_scalar(res, "spend_usd", "archetype", nm, spend, "USD");
+        res_scalar(res, "cost_per_work_usd", "archetype", nm,
+                   ar->work_done > 0 ? spend / ar->work_done : NaN, "USD/ref-GPU-h");
+        res_scalar(res, "price_paid_per_gpu_h", "archetype", nm,
+                   paid > 0 ? ar->gpu_usd / paid : NaN, "USD/GPU-h");
+        res_scalar(res, "share_interruptible", "archetype", nm,
+                   paid > 0 ? ar->paid_gpu_h[C_INTERRUPTIBLE] / paid : 0, "1");
+        res_scalar(res, "lost_work_h", "archetype", nm, ar->lost_work, "ref-GPU-h");
+        res_scalar(res, "goodput", "archetype", nm,
+                   ar->work_done + ar->lost_work > 0 ? ar->work_done / (ar->work_done + ar->lost_work) : NaN,
+                   "1");
+        if (ar->nwaits > 0) {
+            char metric[128], q[16];
+
+            qsort(ar->waits, ar->nwaits, sizeof *ar->waits, cmp_double);
+            snprintf(metric, sizeof metric, "wait_h_quantile_%s", nm);
+            for (int k = 0; k <= 20; k++) {
+                double pos = (double)k / 20 * (double)(ar->nwaits - 1);
+                size_t i = (size_t)pos;
+                double f = pos - (double)i;
+                double val = i + 1 < ar->nwaits ? ar->waits[i] * (1 - f) + ar->waits[i + 1] * f
+                                                : ar->waits[i];
+
+                snprintf(q, sizeof q, "%g", (double)k / 20);
+                res_scalar(res, metric, "q", q, val, "h");
+            }
+        }
+    }
+    for (size_t h = 0; h < mk->nhc; h++) {
+        double up = 0, run = 0;
+        char metric[128], bin[16];
+        double hist[50] = { 0 };
+
+        for (size_t i = 0; i < mk->nm; i++) {
+            const struct machine *m = &mk->m[i];
+            int b;
+
+            if (m->cls != h)
+                continue;
+            up += m->up_us_total * m->ngpu;
+            b = (int)floor((rel_score(mk, m) - 0.5) / 0.01);
+            hist[b < 0 ? 0 : b > 49 ? 49 : b]++;
+        }
+        for (size_t i = 0; i < mk->nc; i++)
+            if (mk->c[i].in_use && mk->m[mk->c[i].machine].cls == h && mk->c[i].state == CS_RUNNING)
+                run += 0;       /* (running now; utilisation below uses paid hours) */
+        run = 0;
+        (void)run;
+        res_scalar(res, "revenue_usd", "host_class", mk->hc[h].name,
+                   money_to_usd(bill_revenue(mk->ledger, h)), "USD");
+        snprintf(metric, sizeof metric, "reliability_hist_%s", mk->hc[h].name);
+        for (int b = 0; b < 50; b++) {
+            snprintf(bin, sizeof bin, "%.2f", 0.5 + 0.01 * b);
+            res_scalar(res, metric, "bin", bin, hist[b], "machines");
+        }
+        (void)up;
+    }
+    res_scalar(res, "platform_revenue_usd", "platform", "all",
+               money_to_usd(bill_platform(mk->ledger)), "USD");
+    res_scalar(res, "renter_spend_usd", "platform", "all",
+               money_to_usd(bill_total_spend(mk->ledger)), "USD");
+    res_scalar(res, "refunds_usd", "platform", "all",
+               money_to_usd(bill_total_refunds(mk->ledger)), "USD");
+    {
+        money hr = 0;
+
+        for (size_t h = 0; h < mk->nhc; h++)
+            hr += bill_revenue(mk->ledger, h);
+        res_scalar(res, "host_revenue_usd", "platform", "all", money_to_usd(hr), "USD");
+    }
+    for (size_t g = 0; g < mk->ngpus; g++) {
+        if (mk->od_price_w[g] > 0)
+            res_scalar(res, "price_ondemand_mean", "gpu", mk->gpus[g].name,
+                       mk->od_price_sum[g] / mk->od_price_w[g], "USD/GPU-h");
+        if (mk->int_price_w[g] > 0)
+            res_scalar(res, "price_interruptible_mean", "gpu", mk->gpus[g].name,
+                       mk->int_price_sum[g] / mk->int_price_w[g], "USD/GPU-h");
+    }
+    /* A snapshot of listed offers for the price-vs-DLPerf chart. */
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+        char kind[80], id[24];
+
+        if (!m->listed)
+            continue;
+        snprintf(kind, sizeof kind, "offer:%s", mk->gpus[m->gpu].name);
+        snprintf(id, sizeof id, "%zu", i);
+        res_scalar(res, "offer_price_per_gpu_h", kind, id, money_to_usd(m->ask), "USD/GPU-h");
+        res_scalar(res, "offer_dlperf_per_gpu", kind, id, m->dlperf, "1");
+    }
+    (void)span;
+    return rc;
+}
+
+
+/* ---- set-up ---- */
+
+static int load_archetypes(struct market *mk, struct diag *d)
+{
+    const char **names;
+    size_t n = scn_entities(mk->run, "archetype", &names);
+    const struct scn_run *r = mk->run;
+
+    mk->ar = xcalloc(n, sizeof *mk->ar);
+    mk->nar = n;
+    for (size_t i = 0; i < n; i++) {
+        struct archetype *a = &mk->ar[i];
+        const char *nm = names[i];
+        const char *s;
+
+        a->name = nm;
+        a->rate = scn_realf(r, "archetype.%s.rate", nm);
+        a->tz = scn_realf(r, "archetype.%s.tz", nm);
+        a->amp = scn_realf(r, "archetype.%s.day-amplitude", nm);
+        a->weekend = scn_realf(r, "archetype.%s.weekend", nm);
+        a->boost = scn_realf(r, "archetype.%s.deadline-boost", nm);
+        a->window = scn_timef(r, "archetype.%s.deadline-window", nm);
+        a->vram = scn_realf(r, "archetype.%s.vram", nm);
+        a->wmed = scn_realf(r, "archetype.%s.work-median", nm);
+        a->wsig = scn_realf(r, "archetype.%s.work-sigma", nm);
+        a->value = scn_realf(r, "archetype.%s.value", nm);
+        a->vram_value = scn_realf(r, "archetype.%s.vram-value", nm);
+        a->vsig = scn_realf(r, "archetype.%s.value-sigma", nm);
+        a->min_rel = scn_realf(r, "archetype.%s.min-reliability", nm);
+        a->verified_only = scn_boolf(r, "archetype.%s.verified-only", nm);
+        a->p_od = scn_realf(r, "archetype.%s.p-ondemand", nm);
+        a->p_res = scn_realf(r, "archetype.%s.p-reserved", nm);
+        a->p_int = scn_realf(r, "archetype.%s.p-interruptible", nm);
+        a->bid_frac = scn_realf(r, "archetype.%s.bid-fraction", nm);
+        a->bid_raise = scn_realf(r, "archetype.%s.bid-raise", nm);
+        a->patience = scn_timef(r, "archetype.%s.patience", nm);
+        a->retry = scn_timef(r, "archetype.%s.retry", nm);
+        a->pause_patience = scn_timef(r, "archetype.%s.pause-patience", nm);
+        a->ck_interval = scn_timef(r, "archetype.%s.checkpoint-interval", nm);
+        a->ck_cost = scn_timef(r, "archetype.%s.checkpoint-cost", nm);
+        a->restart = scn_timef(r, "archetype.%s.restart-cost", nm);
+        a->fail_wait = scn_realf(r, "archetype.%s.on-failure-wait", nm);
+        a->fail_move = scn_realf(r, "archetype.%s.on-failure-move", nm);
+        a->storage_gb = scn_realf(r, "archetype.%s.storage", nm);
+        a->image_gb = scn_realf(r, "archetype.%s.image", nm);
+        a->budget = scn_moneyf(r, "archetype.%s.budget", nm);
+        s = scn_strf(r, "archetype.%s.sort", nm);
+        a->sort = strcmp(s, "price") == 0 ? SORT_PRICE :
+                  strcmp(s, "score") == 0 ? SORT_SCORE : SORT_DLPERF_PER_DOLLAR;
+        s = scn_strf(r, "archetype.%s.checkpoint", nm);
+        a->ck = strcmp(s, "fixed") == 0 ? CK_FIXED : strcmp(s, "young") == 0 ? CK_YOUNG :
+                strcmp(s, "daly") == 0 ? CK_DALY : CK_NONE;
+        {
+            char key[160];
+
+            snprintf(key, sizeof key, "archetype.%s.gpus", nm);
+            if (parse_dist(scn_str(r, key), &a->gpus, NULL, 0, true) != SIM_OK)
+                diag_error(d, scn_where(r, key), "%s: expected count:probability pairs with "
+                           "power-of-two counts up to 16, got \"%s\"", key, scn_str(r, key));
+            snprintf(key, sizeof key, "archetype.%s.mix", nm);
+            if (parse_dist(scn_str(r, key), &a->mix, workload_names, NWORKLOADS, false) != SIM_OK)
+                diag_error(d, scn_where(r, key), "%s: expected type:probability pairs over "
+                           "finetune, training, batch-inference, rendering, scientific; got \"%s\"",
+                           key, scn_str(r, key));
+            snprintf(key, sizeof key, "archetype.%s.deadlines", nm);
+            s = scn_str(r, key);
+            for (const char *p = s; *p && a->ndead < 16;) {
+                char *end;
+                long v = strtol(p, &end, 10);
+
+                if (end == p || v < 0 || v > 365) {
+                    diag_error(d, scn_where(r, key), "%s: expected days of the year "
+                               "(0-365) separated by commas, got \"%s\"", key, s);
+                    break;
+                }
+                a->dead[a->ndead++] = (int)v;
+                p = end;
+                while (*p == ',' || *p == ' ')
+                    p++;
+            }
+            if (a->p_od + a->p_res + a->p_int <= 0) {
+                snprintf(key, sizeof key, "archetype.%s.p-ondemand", nm);
+                diag_error(d, scn_where(r, key), "archetype %s: p-ondemand, p-reserved and "
+                           "p-interruptible are all zero", nm);
+            }
+            if (a->fail_wait + a->fail_move > 1.0 + 1e-9) {
+                snprintf(key, sizeof key, "archetype.%s.on-failure-move", nm);
+                diag_error(d, scn_where(r, key), "archetype %s: on-failure-wait + "
+                           "on-failure-move = %g exceeds 1", nm, a->fail_wait + a->fail_move);
+            }
+        }
+    }
+    return d->nerrors ? SIM_EINVAL : SIM_OK;
+}
+
+static int load_supply(struct market *mk, struct diag *d)
+{
+    const struct scn_run *r = mk->run;
+    const char **names;
+    size_t n = scn_entities(r, "hostclass", &names);
+    double total = 0;
+
+    mk->hc = xcalloc(n, sizeof *mk->hc);
+    mk->nhc = n;
+    for (size_t i = 0; i < n; i++) {
+        struct hostclass *h = &mk->hc[i];
+        const char *nm = names[i];
+        char key[160];
+
+        h->name = nm;
+        h->share = scn_realf(r, "hostclass.%s.share", nm);
+        h->pue = scn_realf(r, "hostclass.%s.pue", nm);
+        h->overhead = scn_realf(r, "hostclass.%s.overhead", nm);
+        h->amort_h = sim_time_to_hours(scn_timef(r, "hostclass.%s.amortisation", nm));
+        h->mk_min = scn_realf(r, "hostclass.%s.markup-min", nm);
+        h->mk_max = scn_realf(r, "hostclass.%s.markup-max", nm);
+        h->ask_floor = scn_realf(r, "hostclass.%s.ask-floor", nm);
+        h->ask_ceil = scn_realf(r, "hostclass.%s.ask-ceiling", nm);
+        h->bid_factor = scn_realf(r, "hostclass.%s.min-bid-factor", nm);
+        h->verified_p = scn_realf(r, "hostclass.%s.verified-prob", nm);
+        h->min_chunk = (int)scn_intf(r, "hostclass.%s.min-chunk", nm);
+        h->bw_mbps = scn_realf(r, "hostclass.%s.bandwidth", nm);
+        h->storage_price = scn_moneyf(r, "hostclass.%s.storage-price", nm);
+        h->bw_price = scn_moneyf(r, "hostclass.%s.bandwidth-price", nm);
+        h->offer_dur = scn_timef(r, "hostclass.%s.offer-duration", nm);
+        h->max_discount = scn_realf(r, "hostclass.%s.max-discount", nm);
+        h->mtbf_h = sim_time_to_hours(scn_timef(r, "hostclass.%s.mtbf", nm));
+        h->shape = scn_realf(r, "hostclass.%s.failure-shape", nm);
+        h->rep_med_h = sim_time_to_hours(scn_timef(r, "hostclass.%s.repair-median", nm));
+        h->rep_sigma = scn_realf(r, "hostclass.%s.repair-sigma", nm);
+        h->fail_start_p = scn_realf(r, "hostclass.%s.failed-start-prob", nm);
+        h->datacenter = strcmp(nm, "datacenter") == 0;
+        total += h->share;
+        if (h->mk_min > h->mk_max) {
+            snprintf(key, sizeof key, "hostclass.%s.markup-max", nm);
+            diag_error(d, scn_where(r, key), "hostclass %s: markup-max %g is below markup-min %g",
+                       nm, h->mk_max, h->mk_min);
+        }
+        snprintf(key, sizeof key, "hostclass.%s.machine-gpus", nm);
+        if (parse_dist(scn_str(r, key), &h->gpus, NULL, 0, true) != SIM_OK)
+            diag_error(d, scn_where(r, key), "%s: expected count:probability pairs with "
+                       "power-of-two counts up to 16, got \"%s\"", key, scn_str(r, key));
+        snprintf(key, sizeof key, "hostclass.%s.tiers", nm);
+        if (parse_dist(scn_str(r, key), &h->tiers, tier_names, NTIERS, false) != SIM_OK)
+            diag_error(d, scn_where(r, key), "%s: expected tier:weight pairs over consumer, "
+                       "workstation, datacenter; got \"%s\"", key, scn_str(r, key));
+    }
+    if (!(total > 0))
+        diag_error(d, NULL, "every hostclass.*.share is zero: no supply");
+    n = scn_entities(r, "region", &names);
+    mk->rg = xcalloc(n, sizeof *mk->rg);
+    mk->nrg = n;
+    total = 0;
+    for (size_t i = 0; i < n; i++) {
+        mk->rg[i].name = names[i];
+        mk->rg[i].share = scn_realf(r, "region.%s.share", names[i]);
+        mk->rg[i].kwh = scn_realf(r, "region.%s.electricity", names[i]);
+        mk->rg[i].tz = scn_realf(r, "region.%s.tz", names[i]);
+        total += mk->rg[i].share;
+    }
+    if (!(total > 0))
+        diag_error(d, NULL, "every region.*.share is zero: no supply");
+    for (int w = 0; w < NWORKLOADS; w++) {
+        mk->wl_scale[w] = scn_realf(r, "workload.%s.work-scale", workload_names[w]);
+        mk->wl_ckpt[w] = scn_boolf(r, "workload.%s.checkpointable", workload_names[w]);
+    }
+    return d->nerrors ? SIM_EINVAL : SIM_OK;
+}
+
+static void market_free(void *state)
+{
+    struct market *mk = state;
+
+    if (!mk)
+        return;
+    for (size_t i = 0; i < mk->nar; i++)
+        free(mk->ar[i].waits);
+    free(mk->ar);
+    free(mk->hc);
+    free(mk->rg);
+    free(mk->gpus);
+    free(mk->m);
+    free(mk->c);
+    free(mk->j);
+    free(mk->od_price_sum);
+    free(mk->od_price_w);
+    free(mk->int_price_sum);
+    free(mk->int_price_w);
+    free(mk->scratch);
+    oix_free(mk->ix);
+    bill_free(mk->ledger);
+    free(mk);
+}
+
+static void *market_setup(struct engine *e, const struct scn_run *run, struct diag *d)
+{
+    struct market *mk = xcalloc(1, sizeof *mk);
+    const char *s;
+    int nerr = d->nerrors;
+
+    mk->e = e;
+    mk->run = run;
+    mk->free_c = mk->free_j = NONE;
+    if (load_catalog(mk, d) != SIM_OK || load_supply(mk, d) != SIM_OK ||
+        load_archetypes(mk, d) != SIM_OK || d->nerrors > nerr) {
+        market_free(mk);
+        return NULL;
+    }
+    mk->fee = scn_real(run, "market.fee");
+    mk->derate_sigma = scn_real(run, "market.dlperf-derate-sigma");
+    s = scn_str(run, "market.clearing");
+    mk->clearing = strcmp(s, "second-price") == 0 ? PRIO_SECOND_PRICE :
+                   strcmp(s, "uniform") == 0 ? PRIO_UNIFORM : PRIO_PAY_AS_BID;
+    mk->posted = strcmp(scn_str(run, "market.pricing"), "posted") == 0;
+    mk->posted_markup = scn_real(run, "market.posted-markup");
+    mk->posted_int = scn_real(run, "market.posted-interruptible");
+    mk->util_low = scn_real(run, "market.util-low");
+    mk->util_high = scn_real(run, "market.util-high");
+    if (mk->util_low > mk->util_high) {
+        diag_error(d, scn_where(run, "market.util-low"),
+                   "market.util-low %g is above market.util-high %g", mk->util_low,
+                   mk->util_high);
+        market_free(mk);
+        return NULL;
+    }
+    mk->step = scn_real(run, "market.reprice-step");
+    mk->noise = scn_real(run, "market.score-noise");
+    mk->ref_dlperf = scn_real(run, "market.reference-dlperf");
+    mk->verify_rel = scn_real(run, "market.verify-reliability");
+    mk->disc1 = scn_real(run, "market.reserve-discount-1m");
+    mk->disc3 = scn_real(run, "market.reserve-discount-3m");
+    mk->cancel_fee = scn_real(run, "market.early-cancel-fee");
+    mk->rel_horizon_us = (double)scn_time(run, "market.reliability-horizon");
+    mk->rel_prior = scn_real(run, "market.reliability-prior");
+    mk->rel_prior_us = (double)scn_time(run, "market.reliability-prior-weight");
+    mk->fail_start_pen_us = (double)scn_time(run, "market.failed-start-penalty");
+    mk->dc_bonus = scn_real(run, "market.datacenter-bonus");
+    mk->runpod_rule = strcmp(scn_str(run, "market.reliability-rule"), "runpod") == 0;
+    mk->candidates = (int)scn_int(run, "market.search-candidates");
+    mk->top = (int)scn_int(run, "market.search-top");
+    mk->join_rate = scn_real(run, "supply.join-rate");
+    mk->leave_rate = scn_real(run, "supply.leave-rate");
+    mk->start_day = (int)scn_int(run, "demand.start-day");
+    mk->demand_scale = scn_real(run, "demand.scale");
+    mk->gpus0 = (size_t)scn_int(run, "supply.gpus");
+    mk->ledger = bill_new(mk->nar, mk->nhc, (int64_t)llround(mk->fee * 10000));
+    mk->ix = oix_new(mk->ngpus, mk->gpus0);
+    mk->od_price_sum = xcalloc(mk->ngpus, sizeof(double));
+    mk->od_price_w = xcalloc(mk->ngpus, sizeof(double));
+    mk->int_price_sum = xcalloc(mk->ngpus, sizeof(double));
+    mk->int_price_w = xcalloc(mk->ngpus, sizeof(double));
+    mk->r_search = eng_rng(e, "search");
+    mk->r_supply = eng_rng(e, "supply");
+    mk->r_fail = eng_rng(e, "failures");
+    mk->r_bid = eng_rng(e, "bids");
+    mk->k_arrive = eng_kind(e, "market.arrive", on_arrive, mk);
+    mk->k_retry = eng_kind(e, "market.retry", on_retry, mk);
+    mk->k_loaded = eng_kind(e, "market.loaded", on_loaded, mk);
+    mk->k_done = eng_kind(e, "market.done", on_done, mk);
+    mk->k_fail = eng_kind(e, "market.fail", on_fail, mk);
+    mk->k_repair = eng_kind(e, "market.repair", on_repair, mk);
+    mk->k_join = eng_kind(e, "market.join", on_join, mk);
+    mk->k_leave = eng_kind(e, "market.leave", on_leave, mk);
+    /* Initial supply: machines until the GPU count is reached. */
+    {
+        double w[16];
+        size_t gpus = 0;
+
+        for (size_t i = 0; i < mk->nhc && i < 16; i++)
+            w[i] = mk->hc[i].share;
+        while (gpus < mk->gpus0) {
+            uint32_t id = add_machine(mk, pick_weighted(w, mk->nhc < 16 ? mk->nhc : 16,
+                                                        mk->r_supply), true);
+
+            gpus += mk->m[id].ngpu;
+        }
+    }
+    if (mk->join_rate > 0) {
+        double per_h = mk->join_rate * (double)mk->gpus0 / 3.0 / 8766.0;
+
+        eng_after(e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply, 1.0 / per_h)),
+                  mk->k_join, 0);
+    }
+    for (size_t i = 0; i < mk->nar; i++) {
+        struct archetype *a = &mk->ar[i];
+        double peak = a->rate * (1 + a->amp) * (a->weekend > 1 ? a->weekend : 1) *
+                      (a->boost > 1 ? a->boost : 1);
+
+        a->arrivals = rng_getf(eng_rngs(e), "demand.arrivals.%s", a->name);
+        a->draws = rng_getf(eng_rngs(e), "demand.jobs.%s", a->name);
+        a->peak = peak * (double)mk->gpus0 / 1000.0 / (24 * 3600e6) *
+                  scn_real(run, "demand.scale");
+        schedule_arrival(mk, (uint32_t)i);
+    }
+    eng_every(e, scn_time(run, "market.reprice-interval"),
+              scn_time(run, "market.reprice-interval"), reprice, mk);
+    eng_every(e, 0, scn_time(run, "sim.sample-interval"), sample, mk);
+    return mk;
+}
+
+const struct sim_model market_model = {
+    "market", "Vast.ai-like GPU rental market", market_register_params,
+    market_setup, market_finish, market_free,
+};

@@ -1,0 +1,314 @@
+/* models/market_params.c -- every scenario key of the market, with its
+ * default, unit, range and help. Defaults describe a Vast-like 2026 market
+ * (CALIBRATION.md, MARKET-FACTS.md, seed 000's archetypes); values marked
+ * [E] there are estimates and are parameters for exactly that reason.
+ */
+#include "models/market.h"
+
+#include "sim/param.h"
+
+#define NOMAX 0, -1         /* min > max: unbounded */
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct param_def market_params[] = {
+    { "market.catalog", PT_STRING, "", "data/gpus.csv", NOMAX, NULL,
+      "GPU catalogue (CSV: model, vram_gb, mem_bw_gbs, fp32_tflops, fp16_tensor_tflops, tdp_w, pcie_gen, year, street_price_usd)" },
+    { "market.dlperf-observed", PT_STRING, "", "data/dlperf_observed.csv", NOMAX, NULL,
+      "observed DLPerf medians of real single-GPU offers (preferred over the fitted model)" },
+    { "market.dlperf-bundles", PT_STRING, "", "data/dlperf_bundles.csv", NOMAX, NULL,
+      "observed multi-GPU bundle DLPerf per GPU, for the bundle scaling fit" },
+    { "market.dlperf-derate-sigma", PT_REAL, "1", "0.08", 0, 2, NULL,
+      "log-sd of per-machine DLPerf derating (CPU, PCIe, thermals)" },
+    { "market.fee", PT_PROB, "1", "0.20", 0, 1, NULL,
+      "platform take as a fraction of every charge (Vast's figure is unpublished)" },
+    { "market.clearing", PT_ENUM, "", "pay-as-bid", NOMAX, "pay-as-bid|second-price|uniform",
+      "what a running interruptible pays: its bid, the best paused bid, or the lowest winning bid" },
+    { "market.pricing", PT_ENUM, "", "host", NOMAX, "host|posted",
+      "host: each host sets and adapts its ask; posted: the platform posts one price per GPU model (RunPod Secure style)" },
+    { "market.posted-markup", PT_REAL, "1", "1.8", 1, 20, NULL,
+      "posted pricing: price = fleet-average cost floor of the model x this" },
+    { "market.posted-interruptible", PT_PROB, "1", "0.6", 0.05, 1, NULL,
+      "posted pricing: interruptible price as a fraction of the posted on-demand price" },
+    { "market.reprice-interval", PT_TIME, "h", "3h", 0.01, 1e5, NULL,
+      "how often hosts revisit their ask" },
+    { "market.util-low", PT_PROB, "1", "0.45", 0, 1, NULL,
+      "a host whose utilisation since the last repricing is below this lowers its ask" },
+    { "market.util-high", PT_PROB, "1", "0.80", 0, 1, NULL,
+      "a host whose utilisation since the last repricing is above this raises its ask" },
+    { "market.reprice-step", PT_PROB, "1", "0.04", 0, 0.5, NULL,
+      "relative ask change per repricing" },
+    { "market.search-candidates", PT_INT, "1", "8", 1, 1000, NULL,
+      "cheapest qualifying offers taken from each acceptable GPU model before sorting" },
+    { "market.search-top", PT_INT, "1", "5", 1, 100, NULL,
+      "the renter takes one of this many top results" },
+    { "market.score-noise", PT_REAL, "1", "0.25", 0, 10, NULL,
+      "log-normal sigma of the randomness in the 'score' sort (Vast's auto ranking)" },
+    { "market.reference-dlperf", PT_REAL, "1", "100", 1, 1e5, NULL,
+      "DLPerf per GPU of the reference GPU in which job work is measured" },
+    { "market.verify-reliability", PT_PROB, "1", "0.90", 0, 1, NULL,
+      "reliability a machine needs to be verified (older Vast minimum)" },
+    { "market.reserve-discount-1m", PT_PROB, "1", "0.2", 0, 0.9, NULL,
+      "prepay discount for one month (Vast's default discount function)" },
+    { "market.reserve-discount-3m", PT_PROB, "1", "0.3", 0, 0.9, NULL,
+      "prepay discount for three months" },
+    { "market.early-cancel-fee", PT_PROB, "1", "0.05", 0, 1, NULL,
+      "fee on the unused prepaid balance when a reserved rental ends early" },
+    { "market.reliability-horizon", PT_TIME, "d", "30d", 0.01, 3650, NULL,
+      "time constant of the uptime average behind the Vast-like reliability score" },
+    { "market.reliability-prior", PT_PROB, "1", "0.60", 0, 1, NULL,
+      "score of a new machine (Vast: all machines start at 60%)" },
+    { "market.reliability-prior-weight", PT_TIME, "d", "10d", 0, 3650, NULL,
+      "how much observed time the prior counts for" },
+    { "market.failed-start-penalty", PT_TIME, "h", "12h", 0, 1e5, NULL,
+      "a failed start counts as this much downtime in the score" },
+    { "market.reliability-rule", PT_ENUM, "", "vast", NOMAX, "vast|runpod",
+      "vast: prior-weighted uptime average; runpod: (up minutes + 10) / 43,200 over 30 days, delisted below 0.98" },
+    { "market.datacenter-bonus", PT_PROB, "1", "0.5", 0, 1, NULL,
+      "datacenter status: fraction of measured downtime forgiven in the score" },
+
+    { "supply.gpus", PT_INT, "GPUs", "10000", 1, 1e7, NULL,
+      "GPUs listed at the start" },
+    { "supply.join-rate", PT_REAL, "1/year", "0.25", 0, 100, NULL,
+      "new GPUs joining per year, as a fraction of the initial supply" },
+    { "supply.leave-rate", PT_REAL, "1/year", "0.15", 0, 100, NULL,
+      "hazard of a machine leaving (it stops listing and leaves once empty)" },
+
+    { "demand.scale", PT_REAL, "1", "1", 0, 1000, NULL,
+      "multiplies every archetype's arrival rate" },
+    { "demand.start-day", PT_INT, "d", "0", 0, 364, NULL,
+      "day of the year at t = 0 (t = 0 is a Monday 00:00 UTC)" },
+};
+
+/* GPU model supply shares: a Vast-like mix (CALIBRATION.md 2.2 offer
+ * counts weighted by GPUs per offer, with the RTX 3090/4090 the most
+ * common). Normalised at set-up over the models in the catalogue. */
+static const struct param_def gpu_params[] = {
+    { "gpu.*.share", PT_REAL, "1", "0", 0, 1e6, NULL, "relative supply share of this GPU model" },
+    { "gpu.rtx-3060.share", PT_REAL, "1", "0.04", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.rtx-3070.share", PT_REAL, "1", "0.03", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.rtx-3080.share", PT_REAL, "1", "0.04", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.rtx-3090.share", PT_REAL, "1", "0.12", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.rtx-4070.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.rtx-4080.share", PT_REAL, "1", "0.03", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.rtx-4090.share", PT_REAL, "1", "0.16", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.rtx-5080.share", PT_REAL, "1", "0.03", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.rtx-5090.share", PT_REAL, "1", "0.08", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.rtx-a4000.share", PT_REAL, "1", "0.03", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.rtx-a5000.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.rtx-a6000.share", PT_REAL, "1", "0.03", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.rtx-6000ada.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.rtx-pro-6000.share", PT_REAL, "1", "0.03", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.a40.share", PT_REAL, "1", "0.01", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.l4.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.l40s.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.a10.share", PT_REAL, "1", "0.01", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.tesla-t4.share", PT_REAL, "1", "0.01", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.tesla-v100.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.a100-pcie-40gb.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.a100-sxm4-40gb.share", PT_REAL, "1", "0.01", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.a100-pcie-80gb.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.a100-sxm4-80gb.share", PT_REAL, "1", "0.04", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.h100-pcie.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.h100-sxm.share", PT_REAL, "1", "0.11", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.h100-nvl.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.h200.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.h200-nvl.share", PT_REAL, "1", "0.01", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.b200.share", PT_REAL, "1", "0.01", 0, 1e6, NULL, "relative supply share" },
+};
+
+#define HC(cls, key, ...) { "hostclass." cls "." key, __VA_ARGS__ }
+#define HOSTCLASS(c, share, gpus, tiers, pue, amort, mkmin, mkmax, bidf, verif, \
+                  bw, stor, bwp, dur, mtbf, rep, disc, ovh)                      \
+    HC(c, "share", PT_PROB, "1", share, 0, 1, NULL, "share of the initial GPUs"),  \
+    HC(c, "machine-gpus", PT_STRING, "", gpus, NOMAX, NULL,                         \
+       "GPUs per machine as count:probability pairs (powers of two up to 16)"),    \
+    HC(c, "tiers", PT_STRING, "", tiers, NOMAX, NULL,                               \
+       "GPU tiers hosted, as tier:weight (consumer, workstation, datacenter)"),     \
+    HC(c, "pue", PT_REAL, "1", pue, 1, 3, NULL, "power usage effectiveness"),      \
+    HC(c, "amortisation", PT_TIME, "d", amort, 1, 36500, NULL,                      \
+       "hardware written off over this time, rented or not"),                      \
+    HC(c, "overhead", PT_REAL, "USD/GPU-h", ovh, 0, 100, NULL,                     \
+       "other costs per GPU-hour (space, network, staff) in the cost floor"),    \
+    HC(c, "markup-min", PT_REAL, "1", mkmin, 0.5, 100, NULL,                        \
+       "initial ask = cost floor x U(markup-min, markup-max)"),                    \
+    HC(c, "markup-max", PT_REAL, "1", mkmax, 0.5, 100, NULL, "see markup-min"),    \
+    HC(c, "ask-floor", PT_REAL, "1", "1.0", 0.1, 100, NULL,                         \
+       "the ask never drops below cost floor x this"),                             \
+    HC(c, "ask-ceiling", PT_REAL, "1", "6.0", 0.1, 1000, NULL,                      \
+       "the ask never rises above cost floor x this"),                             \
+    HC(c, "min-bid-factor", PT_REAL, "1", bidf, 0, 100, NULL,                       \
+       "min_bid = power cost per GPU-hour x this (the host's outside option)"),    \
+    HC(c, "verified-prob", PT_PROB, "1", verif, 0, 1, NULL,                         \
+       "probability a machine passes the non-reliability verification checks"),    \
+    HC(c, "min-chunk", PT_INT, "GPUs", "1", 1, 16, NULL,                            \
+       "min_gpu: offers are sliced at powers of two from this up"),                \
+    HC(c, "bandwidth", PT_REAL, "Mb/s", bw, 1, 1e6, NULL,                           \
+       "download bandwidth for images and data"),                                  \
+    HC(c, "storage-price", PT_MONEY, "USD/GB-month", stor, 0, 100, NULL,            \
+       "storage price while an instance exists"),                                  \
+    HC(c, "bandwidth-price", PT_MONEY, "USD/GB", bwp, 0, 100, NULL,                 \
+       "price of data transferred"),                                               \
+    HC(c, "offer-duration", PT_TIME, "d", dur, 0.01, 3650, NULL,                    \
+       "max rental duration (rolling offer end date)"),                            \
+    HC(c, "max-discount", PT_PROB, "1", "0.4", 0, 1, NULL,                          \
+       "cap on the prepay discount (credit_discount_max)"),                        \
+    HC(c, "mtbf", PT_TIME, "d", mtbf, 0.001, 1e5, NULL,                             \
+       "mean time between machine failures"),                                      \
+    HC(c, "failure-shape", PT_REAL, "1", "1", 0.05, 20, NULL,                       \
+       "Weibull shape of the time to failure (1 = exponential)"),                  \
+    HC(c, "repair-median", PT_TIME, "h", rep, 0.001, 1e5, NULL,                     \
+       "median repair time (lognormal)"),                                          \
+    HC(c, "repair-sigma", PT_REAL, "1", "1.0", 0, 5, NULL,                          \
+       "log-sd of the repair time"),                                               \
+    HC(c, "failed-start-prob", PT_PROB, "1", disc, 0, 1, NULL,                      \
+       "probability a container fails to start (the renter goes elsewhere)")
+
+static const struct param_def hostclass_params[] = {
+    HOSTCLASS("hobbyist", "0.50", "1:0.55,2:0.30,4:0.12,8:0.03",
+              "consumer:0.92,workstation:0.08", "1.05", "1095d", "1.4", "2.4",
+              "1.6", "0.70", "300", "0.10", "0.002", "30d", "40d", "6h", "0.03", "0"),
+    HOSTCLASS("farm", "0.35", "2:0.15,4:0.40,8:0.45",
+              "consumer:0.55,workstation:0.30,datacenter:0.15", "1.2", "1000d",
+              "1.3", "2.1", "1.4", "0.90", "1000", "0.10", "0.003", "90d", "90d", "3h", "0.01", "0.03"),
+    HOSTCLASS("datacenter", "0.15", "4:0.10,8:0.90",
+              "workstation:0.25,datacenter:0.75", "1.35", "1095d", "1.2", "1.6",
+              "1.2", "1.0", "5000", "0.15", "0.005", "180d", "300d", "1h", "0.003", "0.20"),
+    HOSTCLASS("*", "0", "1:1", "consumer:1", "1.1", "1095d", "1.3", "2.0",
+              "1.5", "0.8", "500", "0.10", "0.003", "60d", "60d", "4h", "0.02", "0"),
+};
+
+#define RG(r, share, kwh, tz)                                                   \
+    { "region." r ".share", PT_PROB, "1", share, 0, 1, NULL, "share of machines" }, \
+    { "region." r ".electricity", PT_REAL, "USD/kWh", kwh, 0, 10, NULL, "electricity price" }, \
+    { "region." r ".tz", PT_REAL, "h", tz, -12, 14, NULL, "UTC offset" }
+
+static const struct param_def region_params[] = {
+    RG("us", "0.40", "0.14", "-6"),
+    RG("canada", "0.12", "0.08", "-5"),
+    RG("europe", "0.22", "0.24", "1"),
+    RG("asia", "0.20", "0.13", "8"),
+    RG("nordics", "0.06", "0.06", "1"),
+    RG("*", "0", "0.12", "0"),
+};
+
+#define AR(a, key, ...) { "archetype." a "." key, __VA_ARGS__ }
+#define ARCHETYPE(a, rate, tz, amp, wkend, gpus, vram, wmed, wsig, value, vsig, \
+                  rel, pod, pres, pint, bidf, sort, pat, retry, mix, ckpt,      \
+                  ckint, fwait, fmove, stor, img, budget, boost, dl)             \
+    AR(a, "rate", PT_REAL, "jobs/day per 1000 GPUs", rate, 0, 1e6, NULL,         \
+       "mean arrival rate, scaled by the initial supply"),                       \
+    AR(a, "tz", PT_REAL, "h", tz, -12, 14, NULL, "UTC offset of their working day"), \
+    AR(a, "day-amplitude", PT_PROB, "1", amp, 0, 1, NULL,                         \
+       "daily cycle: rate x (1 + a cos(2 pi (local hour - 14) / 24))"),         \
+    AR(a, "weekend", PT_REAL, "1", wkend, 0, 10, NULL, "rate factor on Saturday and Sunday"), \
+    AR(a, "deadline-boost", PT_REAL, "1", boost, 0, 100, NULL,                    \
+       "rate factor in the window before each deadline"),                        \
+    AR(a, "deadlines", PT_STRING, "", dl, NOMAX, NULL,                            \
+       "deadline days of the year, comma-separated"),                            \
+    AR(a, "deadline-window", PT_TIME, "d", "14d", 0, 365, NULL,                   \
+       "how long before a deadline the boost applies"),                          \
+    AR(a, "gpus", PT_STRING, "", gpus, NOMAX, NULL,                               \
+       "GPUs per job as count:probability (powers of two)"),                     \
+    AR(a, "vram", PT_REAL, "GB", vram, 0, 1000, NULL, "minimum GPU memory per GPU"), \
+    AR(a, "work-median", PT_REAL, "ref-GPU-h", wmed, 1e-6, 1e9, NULL,            \
+       "median work of a job in reference-GPU-hours (lognormal)"),              \
+    AR(a, "work-sigma", PT_REAL, "1", wsig, 0, 5, NULL, "log-sd of job work"),   \
+    AR(a, "value", PT_REAL, "USD/ref-GPU-h", value, 0, 1e4, NULL,                 \
+       "median willingness to pay per reference-GPU-hour of work (price cap)"), \
+    AR(a, "value-sigma", PT_REAL, "1", vsig, 0, 5, NULL, "log-sd of value across jobs"), \
+    AR(a, "vram-value", PT_REAL, "USD/GB-h", "0.004", 0, 10, NULL,                 \
+       "added willingness to pay per GB of GPU memory per GPU-hour"),          \
+    AR(a, "min-reliability", PT_PROB, "1", rel, 0, 1, NULL, "reliability filter"), \
+    AR(a, "verified-only", PT_BOOL, "", "true", NOMAX, NULL, "search only verified machines"), \
+    AR(a, "p-ondemand", PT_PROB, "1", pod, 0, 1, NULL, "probability a job rents on-demand"), \
+    AR(a, "p-reserved", PT_PROB, "1", pres, 0, 1, NULL,                           \
+       "probability a long job prepays (reserved) when it expects to run a month or more"), \
+    AR(a, "p-interruptible", PT_PROB, "1", pint, 0, 1, NULL,                      \
+       "probability a job bids for interruptible"),                             \
+    AR(a, "bid-fraction", PT_REAL, "1", bidf, 0, 10, NULL,                        \
+       "bid = this x the offer's on-demand ask (at least min_bid)"),            \
+    AR(a, "bid-raise", PT_PROB, "1", "0.5", 0, 1, NULL,                           \
+       "probability a paused renter raises its bid by 20% instead of moving"),  \
+    AR(a, "sort", PT_ENUM, "", sort, NOMAX, "price|dlperf-per-dollar|score",      \
+       "search order"),                                                         \
+    AR(a, "patience", PT_TIME, "h", pat, 0, 1e5, NULL,                            \
+       "how long a job keeps searching before it abandons"),                    \
+    AR(a, "retry", PT_TIME, "h", retry, 0.001, 1e5, NULL,                         \
+       "mean time between searches while waiting"),                             \
+    AR(a, "pause-patience", PT_TIME, "h", "2h", 0, 1e5, NULL,                     \
+       "how long a paused interruptible waits before raising its bid or moving"), \
+    AR(a, "mix", PT_STRING, "", mix, NOMAX, NULL,                                 \
+       "workload mix as type:probability (finetune, training, batch-inference, rendering, scientific)"), \
+    AR(a, "checkpoint", PT_ENUM, "", ckpt, NOMAX, "none|fixed|young|daly",        \
+       "checkpoint policy (young/daly use the machine's expected MTBF)"),       \
+    AR(a, "checkpoint-interval", PT_TIME, "min", ckint, 0.01, 1e6, NULL,          \
+       "fixed policy: running time between checkpoints"),                       \
+    AR(a, "checkpoint-cost", PT_TIME, "min", "2min", 0, 1e6, NULL,                \
+       "time to write a checkpoint (no progress meanwhile)"),                   \
+    AR(a, "restart-cost", PT_TIME, "min", "5min", 0, 1e6, NULL,                   \
+       "time to restore from a checkpoint after an interruption"),              \
+    AR(a, "on-failure-wait", PT_PROB, "1", fwait, 0, 1, NULL,                     \
+       "after a host failure: probability of waiting for the same host"),       \
+    AR(a, "on-failure-move", PT_PROB, "1", fmove, 0, 1, NULL,                     \
+       "after a host failure: probability of searching elsewhere (else abandon)"), \
+    AR(a, "storage", PT_REAL, "GB", stor, 0, 1e6, NULL, "disk allocated per instance"), \
+    AR(a, "image", PT_REAL, "GB", img, 0, 1e6, NULL,                              \
+       "image + data downloaded at each start (loading time, not billed as GPU)"), \
+    AR(a, "budget", PT_MONEY, "USD", budget, 0, 1e9, NULL,                        \
+       "credits per job (0 = unlimited); instances stop when they run out")
+
+/* Academics crowd the weeks before ICML (late Jan), NeurIPS (mid May),
+ * ICLR (late Sept) and CVPR (mid Nov) deadlines [E]. */
+static const struct param_def archetype_params[] = {
+    ARCHETYPE("academic", "107", "-5", "0.35", "0.8", "1:0.65,2:0.2,4:0.12,8:0.03", "16",
+              "3.2", "1.4", "0.45", "0.35", "0.95", "0.55", "0.05", "0.40", "0.85",
+              "dlperf-per-dollar", "48h", "1h", "training:0.5,finetune:0.3,scientific:0.2",
+              "fixed", "60min", "0.4", "0.5", "50", "30", "400", "1.75", "28,135,270,318"),
+    ARCHETYPE("indie", "173", "-5", "0.30", "0.9", "1:0.7,2:0.2,4:0.1", "16", "3.5", "1.3",
+              "0.55", "0.35", "0.95", "0.70", "0.05", "0.25", "0.9", "dlperf-per-dollar",
+              "24h", "0.5h", "finetune:0.5,training:0.2,batch-inference:0.3", "fixed",
+              "30min", "0.2", "0.7", "40", "25", "0", "1", ""),
+    ARCHETYPE("hobbyist", "500", "-4", "0.50", "1.4", "1:0.9,2:0.1", "8", "1.5", "1.1",
+              "0.35", "0.4", "0.0", "0.45", "0.0", "0.55", "0.8", "price", "8h", "0.5h",
+              "finetune:0.5,rendering:0.3,batch-inference:0.2", "none", "60min", "0.1",
+              "0.5", "30", "15", "0", "1", ""),
+    ARCHETYPE("company", "32", "-6", "0.25", "0.6", "1:0.1,2:0.2,4:0.35,8:0.35", "24", "9.9",
+              "1.2", "0.75", "0.3", "0.97", "0.80", "0.5", "0.15", "0.9", "dlperf-per-dollar",
+              "24h", "0.5h", "training:0.6,finetune:0.25,batch-inference:0.15", "young",
+              "30min", "0.2", "0.8", "200", "60", "0", "1", ""),
+    ARCHETYPE("consultant", "77", "1", "0.35", "0.5", "1:0.5,2:0.3,4:0.2", "16", "6.6",
+              "1.2", "0.6", "0.3", "0.97", "0.75", "0.2", "0.2", "0.9", "score",
+              "12h", "0.5h", "finetune:0.5,batch-inference:0.3,rendering:0.2", "fixed",
+              "30min", "0.3", "0.6", "100", "40", "0", "1", ""),
+    ARCHETYPE("enterprise", "5.3", "-5", "0.20", "0.5", "4:0.2,8:0.8", "40", "69", "1.0",
+              "1.2", "0.25", "0.99", "0.85", "0.6", "0.05", "0.95", "score", "12h", "1h",
+              "training:0.8,batch-inference:0.2", "daly", "30min", "0.1", "0.9", "500",
+              "120", "0", "1", ""),
+    ARCHETYPE("*", "0", "0", "0.3", "1", "1:1", "8", "4", "1", "0.5", "0.3", "0.9",
+              "0.7", "0.1", "0.2", "0.9", "dlperf-per-dollar", "12h", "0.5h",
+              "finetune:1", "none", "60min", "0.2", "0.6", "40", "20", "0", "1", ""),
+};
+
+#define WL(w, scale, ck, help)                                                   \
+    { "workload." w ".work-scale", PT_REAL, "1", scale, 0, 1e6, NULL, help },    \
+    { "workload." w ".checkpointable", PT_BOOL, "", ck, NOMAX, NULL,             \
+      "whether jobs of this type write checkpoints at all" }
+
+static const struct param_def workload_params[] = {
+    WL("finetune", "0.6", "true", "work multiplier for LoRA/fine-tuning jobs"),
+    WL("training", "2.0", "true", "work multiplier for training jobs"),
+    WL("batch-inference", "0.7", "false", "work multiplier for batch inference (restarts cheaply)"),
+    WL("rendering", "0.5", "false", "work multiplier for rendering jobs"),
+    WL("scientific", "1.5", "true", "work multiplier for scientific computing"),
+    WL("*", "1", "true", "work multiplier"),
+};
+
+void market_register_params(struct param_registry *reg)
+{
+    preg_add(reg, market_params, N(market_params));
+    preg_add(reg, gpu_params, N(gpu_params));
+    preg_add(reg, hostclass_params, N(hostclass_params));
+    preg_add(reg, region_params, N(region_params));
+    preg_add(reg, archetype_params, N(archetype_params));
+    preg_add(reg, workload_params, N(workload_params));
+}

@@ -1,0 +1,160 @@
+/* models/offerindex.c -- sorted buckets per (model, chunk). */
+#include "models/offerindex.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "sim/err.h"
+
+struct bucket {
+    struct oix_entry *v;    /* owned, sorted */
+    size_t n, cap;
+};
+
+struct slot {               /* where a machine currently is */
+    money ask;
+    uint32_t model;
+    uint8_t mask;           /* bit c set: present in k class c */
+};
+
+struct oix {
+    size_t nmodels;
+    struct bucket *b;       /* owned, [nmodels][OIX_KCLASSES] */
+    struct slot *m;         /* owned, per machine */
+    size_t nm;
+};
+
+int oix_kclass(uint32_t gpus)
+{
+    for (int c = 0; c < OIX_KCLASSES; c++)
+        if (gpus <= (1u << c))
+            return c;
+    return -1;
+}
+
+struct oix *oix_new(size_t nmodels, size_t hint)
+{
+    struct oix *ix = calloc(1, sizeof *ix);
+
+    if (!ix)
+        return NULL;
+    ix->nmodels = nmodels;
+    ix->b = calloc(nmodels * OIX_KCLASSES + 1, sizeof *ix->b);
+    ix->nm = hint ? hint : 16;
+    ix->m = calloc(ix->nm, sizeof *ix->m);
+    if (!ix->b || !ix->m) {
+        oix_free(ix);
+        return NULL;
+    }
+    return ix;
+}
+
+void oix_free(struct oix *ix)
+{
+    if (!ix)
+        return;
+    if (ix->b)
+        for (size_t i = 0; i < ix->nmodels * OIX_KCLASSES; i++)
+            free(ix->b[i].v);
+    free(ix->b);
+    free(ix->m);
+    free(ix);
+}
+
+static bool less(money ask, uint32_t id, const struct oix_entry *e)
+{
+    return ask != e->ask ? ask < e->ask : id < e->machine;
+}
+
+static size_t lower_bound(const struct bucket *b, money ask, uint32_t id)
+{
+    size_t lo = 0, hi = b->n;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+
+        if (less(ask, id, &b->v[mid]) ||
+            (b->v[mid].ask == ask && b->v[mid].machine == id))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+static void remove_at(struct bucket *b, money ask, uint32_t id)
+{
+    size_t i = lower_bound(b, ask, id);
+
+    SIM_ASSERT(i < b->n && b->v[i].machine == id);
+    memmove(&b->v[i], &b->v[i + 1], (b->n - i - 1) * sizeof *b->v);
+    b->n--;
+}
+
+static void insert_at(struct bucket *b, money ask, uint32_t id)
+{
+    size_t i;
+
+    if (b->n == b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 16;
+        b->v = realloc(b->v, b->cap * sizeof *b->v);
+        if (!b->v)
+            SIM_PANIC("offer index: out of memory");
+    }
+    i = lower_bound(b, ask, id);
+    memmove(&b->v[i + 1], &b->v[i], (b->n - i) * sizeof *b->v);
+    b->v[i] = (struct oix_entry){ ask, id };
+    b->n++;
+}
+
+void oix_set(struct oix *ix, uint32_t machine, uint32_t model,
+             uint32_t free_gpus, uint32_t min_chunk, money ask)
+{
+    struct slot *s;
+    uint8_t want = 0;
+
+    SIM_ASSERT(model < ix->nmodels);
+    if (machine >= ix->nm) {
+        size_t n = ix->nm;
+
+        while (n <= machine)
+            n *= 2;
+        ix->m = realloc(ix->m, n * sizeof *ix->m);
+        if (!ix->m)
+            SIM_PANIC("offer index: out of memory");
+        memset(&ix->m[ix->nm], 0, (n - ix->nm) * sizeof *ix->m);
+        ix->nm = n;
+    }
+    s = &ix->m[machine];
+    for (int c = 0; c < OIX_KCLASSES; c++) {
+        uint32_t k = 1u << c;
+
+        if (k >= min_chunk && k <= free_gpus)
+            want |= (uint8_t)(1u << c);
+    }
+    for (int c = 0; c < OIX_KCLASSES; c++) {
+        bool had = s->mask & (1u << c), has = want & (1u << c);
+
+        if (had && (!has || s->ask != ask || s->model != model))
+            remove_at(&ix->b[s->model * OIX_KCLASSES + (size_t)c], s->ask, machine);
+        if (has && (!had || s->ask != ask || s->model != model))
+            insert_at(&ix->b[model * OIX_KCLASSES + (size_t)c], ask, machine);
+    }
+    s->mask = want;
+    s->ask = ask;
+    s->model = model;
+}
+
+size_t oix_bucket(const struct oix *ix, uint32_t model, uint32_t k,
+                  const struct oix_entry **out)
+{
+    int c = oix_kclass(k);
+    const struct bucket *b;
+
+    if (c < 0 || (1u << c) != k || model >= ix->nmodels) {
+        *out = NULL;
+        return 0;
+    }
+    b = &ix->b[model * OIX_KCLASSES + (size_t)c];
+    *out = b->v;
+    return b->n;
+}

@@ -1,0 +1,88 @@
+/* models/priority.c -- the per-machine auction. */
+#include "models/priority.h"
+
+#include "sim/err.h"
+
+/* Beats: higher bid, then earlier contract. */
+static bool beats(const struct prio_claim *a, const struct prio_claim *b)
+{
+    return a->bid != b->bid ? a->bid > b->bid : a->order < b->order;
+}
+
+void prio_resolve(struct prio_claim *c, size_t n, uint32_t ngpu,
+                  money min_bid, enum prio_rule rule)
+{
+    size_t idx[64], m = 0;
+    uint32_t left = ngpu;
+    money lowest_win = -1, best_loser = -1;
+
+    SIM_ASSERT(n <= 64);
+    for (size_t i = 0; i < n; i++) {
+        c[i].runs = false;
+        c[i].price = 0;
+        if (c[i].high) {
+            SIM_ASSERT(c[i].gpus <= left);
+            left -= c[i].gpus;
+            c[i].runs = true;
+            continue;
+        }
+        /* insertion sort of interruptibles by (bid desc, order asc) */
+        {
+            size_t j = m++;
+
+            while (j > 0 && beats(&c[i], &c[idx[j - 1]])) {
+                idx[j] = idx[j - 1];
+                j--;
+            }
+            idx[j] = i;
+        }
+    }
+    for (size_t j = 0; j < m; j++) {
+        struct prio_claim *x = &c[idx[j]];
+
+        if (x->gpus <= left) {
+            left -= x->gpus;
+            x->runs = true;
+            lowest_win = x->bid;
+        } else if (best_loser < 0) {
+            best_loser = x->bid;
+        }
+    }
+    for (size_t j = 0; j < m; j++) {
+        struct prio_claim *x = &c[idx[j]];
+        money p;
+
+        if (!x->runs)
+            continue;
+        switch (rule) {
+        case PRIO_SECOND_PRICE:
+            p = best_loser > min_bid ? best_loser : min_bid;
+            break;
+        case PRIO_UNIFORM:
+            p = lowest_win > min_bid ? lowest_win : min_bid;
+            break;
+        case PRIO_PAY_AS_BID:
+        default:
+            p = x->bid;
+            break;
+        }
+        x->price = p < x->bid ? p : x->bid;
+    }
+}
+
+bool prio_would_run(const struct prio_claim *c, size_t n, uint32_t ngpu,
+                    uint32_t gpus, money bid)
+{
+    struct prio_claim tmp[64];
+    uint64_t last = 0;
+
+    if (n >= 64)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        tmp[i] = c[i];
+        last = c[i].order > last ? c[i].order : last;
+    }
+    tmp[n] = (struct prio_claim){ gpus, false, bid, last + 1, false, 0 };
+    prio_resolve(tmp, n + 1, ngpu, 0, PRIO_PAY_AS_BID);
+    return tmp[n].runs;
+}

@@ -1,0 +1,2096 @@
+/* sim/scenario.c -- scenario files, studies and runs.
+ *
+ * Loading is two layers. inih splits "key = value" lines and strips inline
+ * comments; our reader (passed to ini_parse_stream) sits under it and owns
+ * everything that needs a file:line: it counts lines, follows 'include'
+ * lines into a stack of sources, tracks section headers and reports syntax
+ * errors itself, so inih only ever sees blank lines and key/value lines.
+ * That keeps every message at the right file:line even across includes,
+ * which inih's own line count (one counter for the whole stream) cannot.
+ *
+ * Every value is checked at load time against the registry (and each
+ * value of a sweep), so a study or run never meets a bad value written in
+ * a file; only --set overrides are checked later, when a study is built.
+ *
+ * Axis order (= run numbering): the sweeps of the winning entries in the
+ * order they were read (includes inline, so textual order of the whole
+ * input), then --set sweeps in command-line order; first axis outermost,
+ * repetition innermost. Lock-step ('!') variables are listed as variables
+ * but add no dimension.
+ */
+#include "sim/scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <ini.h>
+
+#define MAX_INCLUDE_DEPTH 32
+#define MAX_SWEEP_VALUES 100000
+#define DEFAULT_SEED 1
+
+enum builtin { B_NONE, B_SEED, B_REPEAT, B_SEEDSET, B_DESC, B_EXTENDS };
+
+static const struct {
+    char name[12];
+    enum builtin b;
+} builtins[] = {
+    { "seed", B_SEED }, { "repeat", B_REPEAT }, { "seed-set", B_SEEDSET },
+    { "description", B_DESC }, { "extends", B_EXTENDS },
+};
+#define N_BUILTINS (sizeof builtins / sizeof builtins[0])
+
+struct sweep {
+    char *name;             /* variable name; the key when unnamed */
+    char *prefix, *suffix;  /* text around ${...}, usually empty */
+    char **vals;
+    size_t n;
+    char *follow;           /* lock-step partner after '!', or NULL */
+};
+
+struct entry {
+    char *key;              /* full dotted key */
+    char *value;            /* as written, surrounding quotes removed */
+    struct srcloc loc;
+    const struct param_def *def;    /* NULL for built-ins */
+    enum builtin bi;
+    struct sweep *sw;       /* NULL unless the value holds ${...} */
+    size_t seq;             /* reading order: decides axis order */
+};
+
+struct section {
+    char *name;             /* "General" or the config's name */
+    char *source;           /* "General" or "Config:<name>" */
+    struct srcloc loc;
+    struct entry *e;
+    size_t n, cap;
+    char **ext;             /* extends names as written */
+    size_t next;
+    size_t *ext_idx;        /* resolved section indices; 0 = General */
+    struct srcloc ext_loc;
+};
+
+struct scn {
+    char *path;
+    const struct param_registry *reg;   /* borrowed */
+    struct section *sec;    /* sec[0] is General (entity sections included) */
+    size_t nsec, capsec;
+    char **files;           /* every file name a srcloc points at */
+    size_t nfiles, capfiles;
+    uint64_t digest;
+    size_t seq;
+};
+
+/* ---- small helpers ---- */
+
+static char *xstrndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *p;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !(p = malloc((size_t)n + 1)))
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    size_t nc;
+    void *p;
+
+    if (need <= *cap)
+        return true;
+    nc = *cap ? *cap * 2 : 8;
+    while (nc < need)
+        nc *= 2;
+    p = realloc(*arr, nc * elem);
+    if (!p)
+        return false;
+    *arr = p;
+    *cap = nc;
+    return true;
+}
+
+/* Copy of s[0..n) without surrounding blanks. */
+static char *trim_dup(const char *s, size_t n)
+{
+    while (n > 0 && isspace((unsigned char)*s)) {
+        s++;
+        n--;
+    }
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    return xstrndup(s, n);
+}
+
+static bool is_ident(const char *s, bool dots)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && !(dots && *s == '.'))
+            return false;
+    return true;
+}
+
+static uint64_t fnv1a(uint64_t h, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+static enum builtin builtin_of(const char *key)
+{
+    for (size_t i = 0; i < N_BUILTINS; i++)
+        if (strcmp(key, builtins[i].name) == 0)
+            return builtins[i].b;
+    return B_NONE;
+}
+
+static void sweep_free(struct sweep *sw)
+{
+    if (!sw)
+        return;
+    free(sw->name);
+    free(sw->prefix);
+    free(sw->suffix);
+    for (size_t i = 0; i < sw->n; i++)
+        free(sw->vals[i]);
+    free(sw->vals);
+    free(sw->follow);
+    free(sw);
+}
+
+static void entry_release(struct entry *e)
+{
+    free(e->key);
+    free(e->value);
+    sweep_free(e->sw);
+}
+
+/* Formats a message and hands it to diag_error; counts into '*nerr' so a
+ * caller can tell whether its own step failed, whatever 'd' held before. */
+static void report(struct diag *d, int *nerr, const struct srcloc *at,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void report(struct diag *d, int *nerr, const struct srcloc *at,
+                   const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    diag_error(d, at, "%s", buf);
+    if (nerr)
+        (*nerr)++;
+}
+
+/* ---- value checking (shared by files and --set) ---- */
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if (!isdigit((unsigned char)*s))
+        return false;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (*end != '\0' || errno == ERANGE)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Checks one concrete value (no sweep) for a key; message without loc. */
+static bool check_value(const struct param_def *def, enum builtin bi,
+                        const char *key, const char *text, char *err, size_t len)
+{
+    struct param_value v;
+    uint64_t u;
+
+    switch (bi) {
+    case B_NONE:
+        return param_parse(def, text, &v, err, len) == SIM_OK;
+    case B_SEED:
+        if (parse_u64(text, &u))
+            return true;
+        snprintf(err, len, "%s: expected a non-negative integer, got \"%s\"", key, text);
+        return false;
+    case B_REPEAT:
+        if (parse_u64(text, &u) && u >= 1 && u <= 1000000)
+            return true;
+        snprintf(err, len, "%s: expected an integer in [1, 1000000], got \"%s\"", key, text);
+        return false;
+    case B_SEEDSET:
+        if (strcmp(text, "${repetition}") == 0 || strcmp(text, "${runnumber}") == 0
+            || parse_u64(text, &u))
+            return true;
+        snprintf(err, len, "%s: expected ${repetition}, ${runnumber} or a number, got \"%s\"",
+                 key, text);
+        return false;
+    case B_DESC:
+    case B_EXTENDS:
+        return true;
+    }
+    return false;
+}
+
+/* Appends the values of one sweep item ("a", or "1..5 step 2"). */
+static const char *sweep_item(struct sweep *sw, size_t *cap, const char *item)
+{
+    const char *dots = strstr(item, "..");
+
+    if (!*item)
+        return "empty value";
+    if (!dots) {
+        char *v = xstrdup(item);
+
+        if (!v || !grow((void **)&sw->vals, cap, sw->n + 1, sizeof *sw->vals)) {
+            free(v);
+            return "out of memory";
+        }
+        sw->vals[sw->n++] = v;
+        return NULL;
+    }
+    {
+        char *a_s = trim_dup(item, (size_t)(dots - item));
+        const char *rest = dots + 2;
+        const char *stp = strstr(rest, "step");
+        char *b_s = trim_dup(rest, stp ? (size_t)(stp - rest) : strlen(rest));
+        char *s_s = stp ? trim_dup(stp + 4, strlen(stp + 4)) : xstrdup("1");
+        char *end;
+        double a = 0, b = 0, step = 0;
+        const char *why = NULL;
+        size_t count;
+
+        if (!a_s || !b_s || !s_s)
+            why = "out of memory";
+        if (!why) {
+            a = strtod(a_s, &end);
+            if (!*a_s || *end)
+                why = "bad range start";
+        }
+        if (!why) {
+            b = strtod(b_s, &end);
+            if (!*b_s || *end)
+                why = "bad range end";
+        }
+        if (!why) {
+            step = strtod(s_s, &end);
+            if (!*s_s || *end || !(step > 0))
+                why = "step must be a positive number";
+        }
+        if (!why && a > b)
+            why = "range start is above its end";
+        if (!why && (b - a) / step >= MAX_SWEEP_VALUES)
+            why = "too many values";
+        if (!why) {
+            /* The tolerance keeps 0..1 step 0.1 from losing its last point. */
+            count = (size_t)((b - a) / step + 1e-9) + 1;
+            for (size_t i = 0; i < count && !why; i++) {
+                char buf[64];
+
+                snprintf(buf, sizeof buf, "%.15g", a + (double)i * step);
+                why = sweep_item(sw, cap, buf);
+            }
+        }
+        free(a_s);
+        free(b_s);
+        free(s_s);
+        return why;
+    }
+}
+
+/* Parses "prefix${name=a,b ! other}suffix". NULL and a message in 'err'
+ * (without loc) on bad syntax. */
+static struct sweep *sweep_parse(const char *key, const char *text,
+                                 char *err, size_t len)
+{
+    const char *open = strstr(text, "${");
+    const char *close = open ? strchr(open, '}') : NULL;
+    struct sweep *sw;
+    char *body, *list, *bang, *eq;
+    const char *why = NULL;
+    size_t cap = 0;
+
+    if (!close) {
+        snprintf(err, len, "%s: unterminated sweep in \"%s\"", key, text);
+        return NULL;
+    }
+    if (strstr(close, "${")) {
+        snprintf(err, len, "%s: only one sweep per value is supported, got \"%s\"", key, text);
+        return NULL;
+    }
+    sw = calloc(1, sizeof *sw);
+    body = xstrndup(open + 2, (size_t)(close - open - 2));
+    if (!sw || !body) {
+        free(sw);
+        free(body);
+        snprintf(err, len, "out of memory");
+        return NULL;
+    }
+    sw->prefix = xstrndup(text, (size_t)(open - text));
+    sw->suffix = xstrdup(close + 1);
+    list = body;
+    if ((bang = strchr(body, '!'))) {
+        *bang = '\0';
+        sw->follow = trim_dup(bang + 1, strlen(bang + 1));
+        if (sw->follow && !is_ident(sw->follow, true))
+            why = "expected a variable name after '!'";
+    }
+    if (!why && (eq = strchr(body, '='))) {
+        sw->name = trim_dup(body, (size_t)(eq - body));
+        list = eq + 1;
+        if (sw->name && !is_ident(sw->name, true))
+            why = "bad variable name";
+    } else if (!why) {
+        sw->name = xstrdup(key);
+    }
+    for (char *p = list; !why && p; ) {
+        char *comma = strchr(p, ',');
+        char *item = trim_dup(p, comma ? (size_t)(comma - p) : strlen(p));
+
+        why = item ? sweep_item(sw, &cap, item) : "out of memory";
+        free(item);
+        p = comma ? comma + 1 : NULL;
+    }
+    if (!why && (!sw->prefix || !sw->suffix || !sw->name))
+        why = "out of memory";
+    if (why) {
+        snprintf(err, len, "%s: bad sweep \"%.*s\": %s", key,
+                 (int)(close - open + 1), open, why);
+        sweep_free(sw);
+        sw = NULL;
+    }
+    free(body);
+    return sw;
+}
+
+/* Builds a checked entry (not 'extends'). Reports and returns false on
+ * an unknown key or a bad value; takes no ownership of key or value. */
+static bool make_entry(const struct param_registry *reg, struct diag *d, int *nerr,
+                       const char *key, const char *value, const struct srcloc *loc,
+                       struct entry *out)
+{
+    char err[1024];
+    const struct param_def *def = NULL;
+    enum builtin bi = builtin_of(key);
+    struct sweep *sw = NULL;
+
+    memset(out, 0, sizeof *out);
+    if (bi == B_NONE && !(def = preg_find(reg, key))) {
+        const char *sug = preg_suggest(reg, key);
+        char sbuf[512];
+        size_t best = (size_t)-1;
+
+        if (sug) {
+            /* Put the analyst's own entity name in place of '*'. */
+            const char *k = key;
+            size_t o = 0;
+
+            for (const char *p = sug; *p && o + 1 < sizeof sbuf; ) {
+                const char *kd = k ? strchr(k, '.') : NULL;
+                size_t kl = k ? (kd ? (size_t)(kd - k) : strlen(k)) : 0;
+
+                if (p[0] == '*' && (p[1] == '.' || !p[1]) && kl > 0 && o + kl + 1 < sizeof sbuf) {
+                    memcpy(sbuf + o, k, kl);
+                    o += kl;
+                    p++;
+                } else {
+                    while (*p && *p != '.' && o + 1 < sizeof sbuf)
+                        sbuf[o++] = *p++;
+                }
+                if (*p == '.' && o + 1 < sizeof sbuf) {
+                    sbuf[o++] = *p++;
+                    k = kd ? kd + 1 : NULL;
+                }
+            }
+            sbuf[o] = '\0';
+            sug = sbuf;
+            best = param_edit_distance(key, sbuf);
+        }
+        for (size_t i = 0; i < N_BUILTINS; i++) {
+            size_t dist = param_edit_distance(key, builtins[i].name);
+
+            if (dist < best && dist <= param_suggest_limit(key)) {
+                best = dist;
+                sug = builtins[i].name;
+            }
+        }
+        if (sug)
+            report(d, nerr, loc, "unknown key '%s' (did you mean '%s'?)", key, sug);
+        else
+            report(d, nerr, loc, "unknown key '%s'", key);
+        return false;
+    }
+    if (strstr(value, "${") && bi != B_SEEDSET) {
+        if (bi != B_NONE && bi != B_SEED) {
+            report(d, nerr, loc, "%s: sweeps are not allowed here, got \"%s\"", key, value);
+            return false;
+        }
+        if (!(sw = sweep_parse(key, value, err, sizeof err))) {
+            report(d, nerr, loc, "%s", err);
+            return false;
+        }
+        for (size_t i = 0; i < sw->n; i++) {
+            char *v = xasprintf("%s%s%s", sw->prefix, sw->vals[i], sw->suffix);
+            bool ok = v && check_value(def, bi, key, v, err, sizeof err);
+
+            free(v);
+            if (!ok) {
+                report(d, nerr, loc, "%s", err);
+                sweep_free(sw);
+                return false;
+            }
+        }
+    } else if (!check_value(def, bi, key, value, err, sizeof err)) {
+        report(d, nerr, loc, "%s", err);
+        return false;
+    }
+    out->key = xstrdup(key);
+    out->value = xstrdup(value);
+    out->loc = *loc;
+    out->def = def;
+    out->bi = bi;
+    out->sw = sw;
+    if (!out->key || !out->value) {
+        entry_release(out);
+        report(d, nerr, loc, "out of memory");
+        return false;
+    }
+    return true;
+}
+
+/* ---- the scn object ---- */
+
+static const char *own_file(struct scn *s, const char *name)
+{
+    char *p = xstrdup(name);
+
+    if (!p || !grow((void **)&s->files, &s->capfiles, s->nfiles + 1, sizeof *s->files)) {
+        free(p);
+        return NULL;
+    }
+    s->files[s->nfiles++] = p;
+    return p;
+}
+
+static int add_section(struct scn *s, const char *name, const struct srcloc *loc)
+{
+    struct section *sc;
+
+    for (size_t i = 1; i < s->nsec; i++)
+        if (strcmp(s->sec[i].name, name) == 0)
+            return (int)i;          /* a repeated [Config X] adds to the first */
+    if (!grow((void **)&s->sec, &s->capsec, s->nsec + 1, sizeof *s->sec))
+        return -1;
+    sc = &s->sec[s->nsec];
+    memset(sc, 0, sizeof *sc);
+    sc->name = xstrdup(name);
+    sc->source = s->nsec == 0 ? xstrdup("General") : xasprintf("Config:%s", name);
+    if (loc)
+        sc->loc = *loc;
+    if (!sc->name || !sc->source) {
+        free(sc->name);
+        free(sc->source);
+        return -1;
+    }
+    return (int)s->nsec++;
+}
+
+void scn_free(struct scn *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nsec; i++) {
+        struct section *sc = &s->sec[i];
+
+        for (size_t j = 0; j < sc->n; j++)
+            entry_release(&sc->e[j]);
+        free(sc->e);
+        for (size_t j = 0; j < sc->next; j++)
+            free(sc->ext[j]);
+        free(sc->ext);
+        free(sc->ext_idx);
+        free(sc->name);
+        free(sc->source);
+    }
+    free(s->sec);
+    for (size_t i = 0; i < s->nfiles; i++)
+        free(s->files[i]);
+    free(s->files);
+    free(s->path);
+    free(s);
+}
+
+size_t scn_config_count(const struct scn *s)
+{
+    return s->nsec - 1;
+}
+
+const char *scn_config_name(const struct scn *s, size_t i)
+{
+    SIM_ASSERT(i + 1 < s->nsec);
+    return s->sec[i + 1].name;
+}
+
+uint64_t scn_digest(const struct scn *s)
+{
+    return s->digest;
+}
+
+const char *scn_path(const struct scn *s)
+{
+    return s->path;
+}
+
+/* ---- reading: sources, the line reader, the inih handler ---- */
+
+struct src {
+    char *text;             /* owned; whole file */
+    size_t len, pos;
+    int line;
+    const char *file;       /* owned by the scn */
+    bool from_string;       /* includes then resolve against the cwd */
+    dev_t dev;
+    ino_t ino;
+    int saved_sec;          /* includer's section, restored at the end */
+    char *saved_prefix;
+};
+
+struct pctx {
+    struct scn *s;
+    struct diag *d;
+    int nerr;
+    struct src stack[MAX_INCLUDE_DEPTH];
+    int depth;
+    bool midline;           /* feeding a key/value line to inih */
+    size_t lstart, llen, loff;  /* that line: start, length with '\n', offset */
+    int sec;                /* current section; -1 after a bad header */
+    char *prefix;           /* entity section prefix, "" otherwise; owned */
+    char *pending;          /* 'include = x' seen by the handler */
+    struct srcloc pending_loc;
+};
+
+static struct src *top(struct pctx *c)
+{
+    return &c->stack[c->depth - 1];
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, n = 0, got;
+
+    if (!f)
+        return NULL;
+    do {
+        if (n + 4096 + 1 > cap) {
+            char *nb;
+
+            cap = cap ? cap * 2 : 8192;
+            if (!(nb = realloc(buf, cap))) {
+                free(buf);
+                fclose(f);
+                errno = ENOMEM;
+                return NULL;
+            }
+            buf = nb;
+        }
+        got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+    } while (got > 0);
+    if (ferror(f)) {
+        free(buf);
+        fclose(f);
+        errno = EIO;
+        return NULL;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Pushes a source whose text is already read; hashes every byte of it. */
+static bool push_src(struct pctx *c, char *text, size_t len, const char *file,
+                     bool from_string, const struct stat *st)
+{
+    struct src *t = &c->stack[c->depth];
+
+    memset(t, 0, sizeof *t);
+    t->text = text;
+    t->len = len;
+    t->file = own_file(c->s, file);
+    t->from_string = from_string;
+    if (st) {
+        t->dev = st->st_dev;
+        t->ino = st->st_ino;
+    }
+    t->saved_sec = c->sec;
+    t->saved_prefix = xstrdup(c->prefix);
+    if (!t->file || !t->saved_prefix) {
+        free(t->saved_prefix);
+        return false;
+    }
+    c->s->digest = fnv1a(c->s->digest, text, len);
+    /* A UTF-8 byte-order mark is hashed but not parsed. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        t->pos = 3;
+    c->depth++;
+    return true;
+}
+
+static void pop_src(struct pctx *c)
+{
+    struct src *t = top(c);
+
+    c->sec = t->saved_sec;
+    free(c->prefix);
+    c->prefix = t->saved_prefix;
+    free(t->text);
+    c->depth--;
+}
+
+static void do_include(struct pctx *c, const char *path, const struct srcloc *loc)
+{
+    struct src *t = top(c);
+    char *full, *text;
+    const char *slash = strrchr(t->file, '/');
+    struct stat st;
+    size_t len;
+
+    if (!*path) {
+        report(c->d, &c->nerr, loc, "include: missing file name");
+        return;
+    }
+    if (path[0] == '/' || t->from_string || !slash)
+        full = xstrdup(path);
+    else
+        full = xasprintf("%.*s/%s", (int)(slash - t->file), t->file, path);
+    if (!full) {
+        report(c->d, &c->nerr, loc, "out of memory");
+        return;
+    }
+    if (stat(full, &st) != 0) {
+        report(c->d, &c->nerr, loc, "cannot open include file '%s': %s", path, strerror(errno));
+        free(full);
+        return;
+    }
+    for (int i = 0; i < c->depth; i++) {
+        if (c->stack[i].dev == st.st_dev && c->stack[i].ino == st.st_ino
+            && !c->stack[i].from_string) {
+            char chain[1024];
+            size_t o = 0;
+
+            chain[0] = '\0';
+            for (int j = i; j < c->depth && o < sizeof chain; j++)
+                o += (size_t)snprintf(chain + o, sizeof chain - o, "%s -> ", c->stack[j].file);
+            report(c->d, &c->nerr, loc, "include cycle: %s%s", chain, full);
+            free(full);
+            return;
+        }
+    }
+    if (c->depth >= MAX_INCLUDE_DEPTH) {
+        report(c->d, &c->nerr, loc, "includes nested too deeply (more than %d)",
+               MAX_INCLUDE_DEPTH);
+        free(full);
+        return;
+    }
+    if (!(text = read_file(full, &len))) {
+        report(c->d, &c->nerr, loc, "cannot open include file '%s': %s", path, strerror(errno));
+        free(full);
+        return;
+    }
+    if (!push_src(c, text, len, full, false, &st)) {
+        free(text);
+        report(c->d, &c->nerr, loc, "out of memory");
+    }
+    free(full);
+}
+
+/* Strips an inline comment (';' or '#' after a blank, as inih does) and
+ * surrounding blanks and quotes; in place. */
+static char *clean_tail(char *s)
+{
+    size_t n;
+
+    for (char *p = s; *p; p++) {
+        if ((*p == ';' || *p == '#') && (p == s || isspace((unsigned char)p[-1]))) {
+            *p = '\0';
+            break;
+        }
+    }
+    while (isspace((unsigned char)*s))
+        s++;
+    n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+        s[n - 1] = '\0';
+        s++;
+    }
+    return s;
+}
+
+static void section_header(struct pctx *c, char *name, const struct srcloc *loc)
+{
+    char *sp;
+
+    free(c->prefix);
+    c->prefix = xstrdup("");
+    c->sec = -1;
+    if (strcmp(name, "General") == 0) {
+        c->sec = 0;
+        return;
+    }
+    if (strncmp(name, "Config", 6) == 0 && (name[6] == '\0' || isspace((unsigned char)name[6]))) {
+        char *cname = clean_tail(name + 6);
+
+        if (!*cname)
+            report(c->d, &c->nerr, loc, "missing config name in section header [%s]", name);
+        else if (!is_ident(cname, true))
+            report(c->d, &c->nerr, loc, "bad config name '%s'", cname);
+        else if ((c->sec = add_section(c->s, cname, loc)) < 0)
+            report(c->d, &c->nerr, loc, "out of memory");
+        return;
+    }
+    sp = name;
+    while (*sp && !isspace((unsigned char)*sp))
+        sp++;
+    if (*sp) {
+        char *ename = sp + 1;
+
+        *sp = '\0';
+        while (isspace((unsigned char)*ename))
+            ename++;
+        if (!is_ident(name, true) || !is_ident(ename, false)) {
+            report(c->d, &c->nerr, loc, "bad entity section [%s %s]: expected [kind name]",
+                   name, ename);
+            return;
+        }
+        free(c->prefix);
+        c->prefix = xasprintf("%s.%s.", name, ename);
+        c->sec = c->prefix ? 0 : -1;
+        return;
+    }
+    if (strcasecmp(name, "General") == 0)
+        report(c->d, &c->nerr, loc, "unknown section [%s] (did you mean [General]?)", name);
+    else
+        report(c->d, &c->nerr, loc,
+               "unknown section [%s]: expected [General], [Config <name>] or [<kind> <name>]",
+               name);
+}
+
+/* Looks at the line starting at t->pos. Returns true if it is a key/value
+ * line for inih; otherwise handles it (section, include, blank, error). */
+static bool classify(struct pctx *c, struct src *t, size_t n)
+{
+    struct srcloc loc = { t->file, t->line };
+    char *ln = xstrndup(t->text + t->pos, n), *p;
+    bool kv = false;
+
+    if (!ln) {
+        report(c->d, &c->nerr, &loc, "out of memory");
+        return false;
+    }
+    p = ln;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p == '\0' || *p == ';' || *p == '#') {
+        /* blank or comment */
+    } else if (n + 3 > 65536) {
+        report(c->d, &c->nerr, &loc, "line too long (%zu bytes, at most 65533)", n);
+    } else if (*p == '[') {
+        char *end = strchr(p, ']');
+
+        if (!end) {
+            report(c->d, &c->nerr, &loc, "syntax error: missing ']' in section header \"%s\"",
+                   clean_tail(p));
+            c->sec = -1;
+        } else if (*clean_tail(end + 1)) {
+            report(c->d, &c->nerr, &loc, "syntax error: unexpected text after section header \"%s\"",
+                   clean_tail(p));
+            c->sec = -1;
+        } else {
+            char *name;
+
+            *end = '\0';
+            name = clean_tail(p + 1);
+            section_header(c, name, &loc);
+        }
+    } else if (strncmp(p, "include", 7) == 0 && isspace((unsigned char)p[7])
+               && !strchr("=:", *(p + 7 + strspn(p + 7, " \t")))) {
+        do_include(c, clean_tail(p + 7), &loc);
+    } else {
+        /* inih splits at the first '=' or ':'; refuse what it would refuse,
+         * and an empty key, so that the message names our file:line. */
+        size_t k = strcspn(p, "=:");
+
+        for (char *q = p; q < p + k; q++)
+            if ((*q == ';' || *q == '#') && isspace((unsigned char)q[-1])) {
+                k = strlen(p);
+                break;
+            }
+        if (p[k] == '\0')
+            report(c->d, &c->nerr, &loc,
+                   "syntax error: expected 'key = value', '[section]' or 'include file', got \"%s\"",
+                   clean_tail(p));
+        else if (k == 0)
+            report(c->d, &c->nerr, &loc, "syntax error: missing key before '%c'", p[0]);
+        else
+            kv = true;
+    }
+    free(ln);
+    return kv;
+}
+
+static char *reader(char *str, int num, void *stream)
+{
+    struct pctx *c = stream;
+    struct src *t;
+    size_t k = 0;
+
+    SIM_ASSERT(num >= 2);
+    while (!c->midline) {
+        const char *nl;
+        size_t n;
+
+        if (c->pending) {
+            char *path = c->pending;
+            struct srcloc loc = c->pending_loc;
+
+            c->pending = NULL;
+            do_include(c, path, &loc);
+            free(path);
+            continue;
+        }
+        t = top(c);
+        if (t->pos >= t->len) {
+            if (c->depth > 1) {
+                pop_src(c);
+                continue;
+            }
+            return NULL;
+        }
+        t->line++;
+        nl = memchr(t->text + t->pos, '\n', t->len - t->pos);
+        n = nl ? (size_t)(nl - (t->text + t->pos)) : t->len - t->pos;
+        if (classify(c, t, n)) {
+            /* Feed this line, with a '\n' even at end of file, so inih's
+             * long-line loop never glues it to the next source's line. */
+            c->midline = true;
+            c->lstart = t->pos;
+            c->llen = n + 1;
+            c->loff = 0;
+            break;
+        }
+        t->pos += n + (nl ? 1 : 0);
+        /* Keep inih's own (unused) line count in step: an empty line. */
+        str[0] = '\n';
+        str[1] = '\0';
+        return str;
+    }
+    t = top(c);
+    while (k + 1 < (size_t)num && c->loff < c->llen) {
+        str[k++] = c->loff + 1 == c->llen ? '\n' : t->text[c->lstart + c->loff];
+        c->loff++;
+    }
+    str[k] = '\0';
+    if (c->loff == c->llen) {
+        c->midline = false;
+        t->pos = c->lstart + c->llen;
+        if (t->pos > t->len)
+            t->pos = t->len;
+    }
+    return str;
+}
+
+static void set_extends(struct pctx *c, struct section *sc, const char *value,
+                        const struct srcloc *loc)
+{
+    for (size_t j = 0; j < sc->next; j++)
+        free(sc->ext[j]);
+    free(sc->ext);
+    sc->ext = NULL;
+    sc->next = 0;
+    sc->ext_loc = *loc;
+    for (const char *p = value; p; ) {
+        const char *comma = strchr(p, ',');
+        char *name = trim_dup(p, comma ? (size_t)(comma - p) : strlen(p));
+        char **ne = realloc(sc->ext, (sc->next + 1) * sizeof *ne);
+
+        if (!name || !ne) {
+            free(name);
+            if (ne)
+                sc->ext = ne;
+            report(c->d, &c->nerr, loc, "out of memory");
+            return;
+        }
+        sc->ext = ne;
+        if (!*name) {
+            report(c->d, &c->nerr, loc, "extends: empty config name in \"%s\"", value);
+            free(name);
+        } else {
+            sc->ext[sc->next++] = name;
+        }
+        p = comma ? comma + 1 : NULL;
+    }
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct pctx *c = user;
+    struct src *t = top(c);
+    struct srcloc loc = { t->file, t->line };
+    struct section *sc;
+    struct entry e;
+    char *key, *val;
+    size_t n;
+
+    (void)section;          /* sections are tracked by the reader */
+    if (!value)
+        value = "";
+    if (strcmp(name, "include") == 0) {
+        /* 'include = x': the reader opens it before the next line. */
+        free(c->pending);
+        c->pending = xstrdup(value);
+        c->pending_loc = loc;
+        return 1;
+    }
+    if (c->sec < 0)
+        return 1;           /* keys of a bad section header: already reported */
+    sc = &c->s->sec[c->sec];
+    key = xasprintf("%s%s", c->prefix, name);
+    n = strlen(value);
+    val = n >= 2 && value[0] == '"' && value[n - 1] == '"' ? xstrndup(value + 1, n - 2)
+                                                            : xstrdup(value);
+    if (!key || !val) {
+        report(c->d, &c->nerr, &loc, "out of memory");
+    } else if (strcmp(key, "extends") == 0) {
+        if (c->sec == 0)
+            report(c->d, &c->nerr, &loc, "'extends' is only allowed in [Config] sections");
+        else
+            set_extends(c, sc, val, &loc);
+    } else if (make_entry(c->s->reg, c->d, &c->nerr, key, val, &loc, &e)) {
+        if (!grow((void **)&sc->e, &sc->cap, sc->n + 1, sizeof *sc->e)) {
+            entry_release(&e);
+            report(c->d, &c->nerr, &loc, "out of memory");
+        } else {
+            e.seq = c->s->seq++;
+            sc->e[sc->n++] = e;
+        }
+    }
+    free(key);
+    free(val);
+    return 1;
+}
+
+/* Depth-first search for extends cycles; 'state' 0 new, 1 open, 2 done. */
+static void find_cycles(struct pctx *c, size_t u, unsigned char *state,
+                        size_t *path, size_t depth)
+{
+    struct section *sc = &c->s->sec[u];
+
+    state[u] = 1;
+    path[depth] = u;
+    for (size_t j = 0; j < sc->next; j++) {
+        size_t v = sc->ext_idx[j];
+
+        if (v == 0)
+            continue;
+        if (state[v] == 1) {
+            char chain[1024];
+            size_t o = 0, i = 0;
+
+            while (path[i] != v)
+                i++;
+            chain[0] = '\0';
+            for (; i <= depth && o < sizeof chain; i++)
+                o += (size_t)snprintf(chain + o, sizeof chain - o, "%s -> ",
+                                      c->s->sec[path[i]].name);
+            report(c->d, &c->nerr, &sc->ext_loc, "cycle in extends: %s%s", chain,
+                   c->s->sec[v].name);
+        } else if (state[v] == 0) {
+            find_cycles(c, v, state, path, depth + 1);
+        }
+    }
+    state[u] = 2;
+}
+
+static void resolve_extends(struct pctx *c)
+{
+    struct scn *s = c->s;
+    unsigned char *state;
+    size_t *path;
+
+    for (size_t i = 1; i < s->nsec; i++) {
+        struct section *sc = &s->sec[i];
+
+        sc->ext_idx = calloc(sc->next + 1, sizeof *sc->ext_idx);
+        if (!sc->ext_idx) {
+            report(c->d, &c->nerr, &sc->ext_loc, "out of memory");
+            return;
+        }
+        for (size_t j = 0; j < sc->next; j++) {
+            size_t k = 0;
+
+            if (strcmp(sc->ext[j], "General") != 0) {
+                for (k = 1; k < s->nsec && strcmp(s->sec[k].name, sc->ext[j]) != 0; k++)
+                    ;
+                if (k == s->nsec) {
+                    report(c->d, &c->nerr, &sc->ext_loc, "unknown config '%s' in extends",
+                           sc->ext[j]);
+                    k = 0;
+                }
+            }
+            sc->ext_idx[j] = k;
+        }
+    }
+    state = calloc(s->nsec, 1);
+    path = calloc(s->nsec, sizeof *path);
+    if (state && path) {
+        for (size_t i = 1; i < s->nsec; i++)
+            if (state[i] == 0)
+                find_cycles(c, i, state, path, 0);
+    }
+    free(state);
+    free(path);
+}
+
+static struct scn *load(const char *name, char *text, size_t len, bool from_string,
+                        const struct stat *st, const struct param_registry *reg,
+                        struct diag *d)
+{
+    struct scn *s = calloc(1, sizeof *s);
+    struct pctx c;
+    /* inih's options are process-wide globals in Debian's build; set them
+     * for this parse and put them back, since the prefix string below lives
+     * on our stack. */
+    char prefixes[] = ";#";
+    bool o_stack = ini_use_stack, o_realloc = ini_allow_realloc;
+    bool o_multi = ini_allow_multiline, o_novalue = ini_allow_no_value;
+    bool o_inline = ini_allow_inline_comments, o_stop = ini_stop_on_first_error;
+    int o_max = ini_max_line;
+    char *o_prefixes = ini_inline_comment_prefixes;
+    int rc;
+    struct srcloc here = { name, 0 };
+
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.d = d;
+    c.prefix = xstrdup("");
+    if (!s || !c.prefix || !(s->path = xstrdup(name)) || add_section(s, "General", NULL) != 0) {
+        diag_error(d, &here, "out of memory");
+        free(text);
+        free(c.prefix);
+        scn_free(s);
+        return NULL;
+    }
+    s->reg = reg;
+    s->digest = UINT64_C(0xcbf29ce484222325);
+    if (!push_src(&c, text, len, name, from_string, st)) {
+        diag_error(d, &here, "out of memory");
+        free(text);
+        free(c.prefix);
+        scn_free(s);
+        return NULL;
+    }
+
+    ini_use_stack = false;
+    ini_allow_realloc = true;
+    ini_max_line = 65536;
+    ini_allow_multiline = false;    /* an indented key is a key, not a continuation */
+    ini_allow_no_value = false;
+    ini_allow_inline_comments = true;
+    ini_stop_on_first_error = false;
+    ini_inline_comment_prefixes = prefixes;
+    rc = ini_parse_stream(reader, &c, handler, &c);
+    ini_use_stack = o_stack;
+    ini_allow_realloc = o_realloc;
+    ini_max_line = o_max;
+    ini_allow_multiline = o_multi;
+    ini_allow_no_value = o_novalue;
+    ini_allow_inline_comments = o_inline;
+    ini_stop_on_first_error = o_stop;
+    ini_inline_comment_prefixes = o_prefixes;
+
+    if (rc == -2)
+        report(d, &c.nerr, &here, "out of memory");
+    while (c.depth > 0)
+        pop_src(&c);
+    free(c.pending);
+    free(c.prefix);
+    if (c.nerr == 0)
+        resolve_extends(&c);
+    if (c.nerr > 0) {
+        scn_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+struct scn *scn_load(const char *path, const struct param_registry *reg, struct diag *d)
+{
+    struct srcloc here = { path, 0 };
+    struct stat st;
+    size_t len;
+    char *text;
+
+    if (stat(path, &st) != 0 || !(text = read_file(path, &len))) {
+        diag_error(d, &here, "cannot open scenario: %s", strerror(errno));
+        return NULL;
+    }
+    return load(path, text, len, false, &st, reg, d);
+}
+
+struct scn *scn_load_string(const char *name, const char *text,
+                            const struct param_registry *reg, struct diag *d)
+{
+    char *copy = xstrdup(text);
+    struct srcloc here = { name, 0 };
+
+    if (!copy) {
+        diag_error(d, &here, "out of memory");
+        return NULL;
+    }
+    return load(name, copy, strlen(copy), true, NULL, reg, d);
+}
+
+/* ---- studies ---- */
+
+struct svar {
+    const char *name;       /* borrowed from the sweep, or "repetition" */
+    const struct sweep *sw; /* NULL for repetition */
+    size_t n;
+    size_t root;            /* the independent variable it moves with */
+    struct srcloc loc;
+};
+
+struct skey {
+    const struct entry *e;  /* winning entry; borrowed */
+    const char *source;
+};
+
+struct ent {
+    char *kind, *name;
+};
+
+struct scn_study {
+    const struct scn *s;
+    char *config;
+    struct entry *ovr;      /* owned --set entries */
+    size_t novr;
+    struct skey *keys;      /* winners, sorted by key */
+    size_t nkeys;
+    struct svar *vars;
+    size_t nvars;
+    size_t *dims;           /* independent variables, outermost first */
+    size_t ndims;
+    size_t repeat, nruns;
+    struct ent *ents;       /* (kind, name) pairs, sorted, unique */
+    const char **ent_names; /* parallel to ents, for scn_entities */
+    size_t nents;
+    struct skey *defaults;  /* registry keys nobody wrote (e == NULL) */
+    char **def_keys;        /* their concrete keys, owned */
+    const struct param_def **def_defs;
+    size_t ndefaults;
+};
+
+void scn_study_free(struct scn_study *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; i < st->novr; i++)
+        entry_release(&st->ovr[i]);
+    free(st->ovr);
+    free(st->keys);
+    free(st->vars);
+    free(st->dims);
+    for (size_t i = 0; i < st->nents; i++) {
+        free(st->ents[i].kind);
+        free(st->ents[i].name);
+    }
+    free(st->ents);
+    free(st->ent_names);
+    for (size_t i = 0; i < st->ndefaults; i++)
+        free(st->def_keys[i]);
+    free(st->def_keys);
+    free(st->def_defs);
+    free(st->defaults);
+    free(st->config);
+    free(st);
+}
+
+const char *scn_study_config(const struct scn_study *st) { return st->config; }
+size_t scn_study_run_count(const struct scn_study *st) { return st->nruns; }
+size_t scn_study_var_count(const struct scn_study *st) { return st->nvars; }
+
+const char *scn_study_var_name(const struct scn_study *st, size_t i)
+{
+    SIM_ASSERT(i < st->nvars);
+    return st->vars[i].name;
+}
+
+struct cand {
+    const struct entry *e;
+    const char *source;
+    size_t rank;            /* lower wins */
+};
+
+static int cmp_cand(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    int c = strcmp(x->e->key, y->e->key);
+
+    if (c)
+        return c;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    /* Same section: the later line wins. */
+    return x->e->seq > y->e->seq ? -1 : x->e->seq < y->e->seq;
+}
+
+static void chain_visit(const struct scn *s, size_t u, bool *seen, size_t *chain, size_t *n)
+{
+    seen[u] = true;
+    chain[(*n)++] = u;
+    for (size_t j = 0; j < s->sec[u].next; j++) {
+        size_t v = s->sec[u].ext_idx[j];
+
+        if (v != 0 && !seen[v])
+            chain_visit(s, v, seen, chain, n);
+    }
+}
+
+static int cmp_ent(const void *a, const void *b)
+{
+    const struct ent *x = a, *y = b;
+    int c = strcmp(x->kind, y->kind);
+
+    return c ? c : strcmp(x->name, y->name);
+}
+
+/* Adds every (kind, name) that 'key' declares: for "a.b.c.d" that is
+ * (a, b) and (a.b, c); the last segment is the parameter, never a name. */
+static bool add_ents(struct scn_study *st, size_t *cap, const char *key)
+{
+    const char *seg = strchr(key, '.');
+
+    while (seg) {
+        const char *next = strchr(seg + 1, '.');
+
+        if (!next)
+            break;
+        if (!grow((void **)&st->ents, cap, st->nents + 1, sizeof *st->ents))
+            return false;
+        st->ents[st->nents].kind = xstrndup(key, (size_t)(seg - key));
+        st->ents[st->nents].name = xstrndup(seg + 1, (size_t)(next - seg - 1));
+        if (!st->ents[st->nents].kind || !st->ents[st->nents].name) {
+            free(st->ents[st->nents].kind);
+            free(st->ents[st->nents].name);
+            return false;
+        }
+        st->nents++;
+        seg = next;
+    }
+    return true;
+}
+
+static bool ents_range(const struct scn_study *st, const char *kind, size_t *lo, size_t *hi)
+{
+    size_t a = 0, b = st->nents;
+
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+
+        if (strcmp(st->ents[m].kind, kind) < 0)
+            a = m + 1;
+        else
+            b = m;
+    }
+    *lo = a;
+    while (a < st->nents && strcmp(st->ents[a].kind, kind) == 0)
+        a++;
+    *hi = a;
+    return *hi > *lo;
+}
+
+static const struct skey *find_key(const struct scn_study *st, const char *key)
+{
+    size_t lo = 0, hi = st->nkeys;
+
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        int c = strcmp(st->keys[m].e->key, key);
+
+        if (c == 0)
+            return &st->keys[m];
+        if (c < 0)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return NULL;
+}
+
+static bool add_default(struct scn_study *st, size_t *cap, const char *key,
+                        const struct param_def *def, struct diag *d, int *nerr)
+{
+    struct srcloc here = { st->s->path, 0 };
+
+    for (size_t i = 0; i < st->ndefaults; i++)
+        if (strcmp(st->def_keys[i], key) == 0)
+            return true;
+    if (!def->def) {
+        report(d, nerr, &here, "missing required key '%s'%s%s", key,
+               strcmp(st->config, "General") ? " in config " : "",
+               strcmp(st->config, "General") ? st->config : "");
+        return true;
+    }
+    if (!grow((void **)&st->def_keys, cap, st->ndefaults + 1, sizeof *st->def_keys))
+        return false;
+    st->def_defs = realloc(st->def_defs, *cap * sizeof *st->def_defs);
+    if (!st->def_defs || !(st->def_keys[st->ndefaults] = xstrdup(key)))
+        return false;
+    st->def_defs[st->ndefaults++] = def;
+    return true;
+}
+
+/* Registry keys nobody wrote: exact keys, and patterns with one '*' for
+ * every entity of their kind. */
+static bool collect_defaults(struct scn_study *st, struct diag *d, int *nerr)
+{
+    const struct param_registry *reg = st->s->reg;
+    size_t cap = 0;
+
+    for (size_t i = 0; i < preg_count(reg); i++) {
+        const struct param_def *def = preg_at(reg, i);
+        const char *star = strstr(def->key, ".*.");
+        size_t lo, hi;
+        char *kind;
+
+        if (!strchr(def->key, '*')) {
+            if (!find_key(st, def->key) && !add_default(st, &cap, def->key, def, d, nerr))
+                return false;
+            continue;
+        }
+        if (!star || strchr(star + 3, '*') || strchr(def->key, '*') < star)
+            continue;           /* only one-'*' patterns have instances */
+        if (!(kind = xstrndup(def->key, (size_t)(star - def->key))))
+            return false;
+        if (ents_range(st, kind, &lo, &hi)) {
+            for (size_t j = lo; j < hi; j++) {
+                char *key = xasprintf("%s.%s.%s", kind, st->ents[j].name, star + 3);
+                bool ok = key != NULL;
+
+                if (ok && !find_key(st, key) && preg_find(reg, key) == def)
+                    ok = add_default(st, &cap, key, def, d, nerr);
+                free(key);
+                if (!ok) {
+                    free(kind);
+                    return false;
+                }
+            }
+        }
+        free(kind);
+    }
+    return true;
+}
+
+static bool build_vars(struct scn_study *st, struct diag *d, int *nerr)
+{
+    const struct entry **sw = calloc(st->nkeys + 1, sizeof *sw);
+    size_t n = 0;
+
+    if (!sw)
+        return false;
+    for (size_t i = 0; i < st->nkeys; i++)
+        if (st->keys[i].e->sw)
+            sw[n++] = st->keys[i].e;
+    /* Reading order; insertion sort keeps it simple for a handful of axes. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && sw[j - 1]->seq > sw[j]->seq; j--) {
+            const struct entry *tmp = sw[j];
+
+            sw[j] = sw[j - 1];
+            sw[j - 1] = tmp;
+        }
+    st->vars = calloc(n + 1, sizeof *st->vars);
+    st->dims = calloc(n + 1, sizeof *st->dims);
+    if (!st->vars || !st->dims) {
+        free(sw);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct svar *v = &st->vars[st->nvars];
+        bool dup = false;
+
+        if (strcmp(sw[i]->sw->name, "repetition") == 0 || strcmp(sw[i]->sw->name, "runnumber") == 0) {
+            report(d, nerr, &sw[i]->loc, "%s: sweep variable name '%s' is reserved",
+                   sw[i]->key, sw[i]->sw->name);
+            continue;
+        }
+        for (size_t j = 0; j < st->nvars; j++)
+            if (strcmp(st->vars[j].name, sw[i]->sw->name) == 0) {
+                report(d, nerr, &sw[i]->loc,
+                       "%s: duplicate sweep variable '%s' (also defined at %s:%d)",
+                       sw[i]->key, sw[i]->sw->name, st->vars[j].loc.file, st->vars[j].loc.line);
+                dup = true;
+            }
+        if (dup)
+            continue;
+        v->name = sw[i]->sw->name;
+        v->sw = sw[i]->sw;
+        v->n = sw[i]->sw->n;
+        v->loc = sw[i]->loc;
+        v->root = st->nvars;
+        st->nvars++;
+    }
+    free(sw);
+    /* Lock-step: follow '!' links to an independent variable. */
+    for (size_t i = 0; i < st->nvars; i++) {
+        size_t cur = i, steps = 0;
+        bool ok = true;
+
+        while (ok && st->vars[cur].sw->follow) {
+            const char *f = st->vars[cur].sw->follow;
+            size_t j;
+
+            for (j = 0; j < st->nvars && strcmp(st->vars[j].name, f) != 0; j++)
+                ;
+            if (j == st->nvars) {
+                report(d, nerr, &st->vars[i].loc,
+                       "lock-step sweep '%s' refers to unknown variable '%s'",
+                       st->vars[i].name, f);
+                ok = false;
+            } else if (++steps > st->nvars) {
+                report(d, nerr, &st->vars[i].loc, "lock-step sweep '%s' is part of a '!' cycle",
+                       st->vars[i].name);
+                ok = false;
+            } else {
+                cur = j;
+            }
+        }
+        if (!ok)
+            continue;
+        if (st->vars[cur].n != st->vars[i].n) {
+            report(d, nerr, &st->vars[i].loc,
+                   "lock-step sweep '%s' has %zu values but '%s' has %zu",
+                   st->vars[i].name, st->vars[i].n, st->vars[cur].name, st->vars[cur].n);
+            continue;
+        }
+        st->vars[i].root = cur;
+    }
+    for (size_t i = 0; i < st->nvars; i++)
+        if (st->vars[i].root == i && !st->vars[i].sw->follow)
+            st->dims[st->ndims++] = i;
+    if (st->repeat > 1) {
+        struct svar *v = &st->vars[st->nvars];
+
+        v->name = "repetition";
+        v->n = st->repeat;
+        v->root = st->nvars;
+        st->dims[st->ndims++] = st->nvars++;
+    }
+    st->nruns = 1;
+    for (size_t i = 0; i < st->ndims; i++) {
+        size_t len = st->vars[st->dims[i]].n;
+
+        if (st->nruns > SIZE_MAX / len) {
+            struct srcloc here = { st->s->path, 0 };
+
+            report(d, nerr, &here, "study has too many runs");
+            return true;
+        }
+        st->nruns *= len;
+    }
+    return true;
+}
+
+struct scn_study *scn_study_new(const struct scn *s, const char *config,
+                                const char *const *overrides, struct diag *d)
+{
+    struct scn_study *st = calloc(1, sizeof *st);
+    struct srcloc here = { s->path, 0 };
+    size_t cfg = 0, nchain = 0, ncand = 0, novr = 0, cap = 0;
+    size_t *chain = NULL;
+    bool *seen = NULL;
+    struct cand *cand = NULL;
+    int nerr = 0;
+    bool oom = false;
+
+    if (!st)
+        goto out_of_memory;
+    st->s = s;
+    if (config && strcmp(config, "General") != 0) {
+        for (cfg = 1; cfg < s->nsec && strcmp(s->sec[cfg].name, config) != 0; cfg++)
+            ;
+        if (cfg == s->nsec) {
+            const char *best = NULL;
+            size_t bd = param_suggest_limit(config) + 1;
+
+            for (size_t i = 1; i < s->nsec; i++) {
+                size_t dist = param_edit_distance(config, s->sec[i].name);
+
+                if (dist < bd) {
+                    bd = dist;
+                    best = s->sec[i].name;
+                }
+            }
+            if (best)
+                diag_error(d, &here, "unknown config '%s' (did you mean '%s'?)", config, best);
+            else
+                diag_error(d, &here, "unknown config '%s'", config);
+            scn_study_free(st);
+            return NULL;
+        }
+    }
+    st->config = xstrdup(cfg ? s->sec[cfg].name : "General");
+
+    /* --set entries, checked here since no file saw them. */
+    for (const char *const *o = overrides; o && *o; o++)
+        novr++;
+    st->ovr = calloc(novr + 1, sizeof *st->ovr);
+    if (!st->config || !st->ovr)
+        goto out_of_memory;
+    for (size_t i = 0; i < novr; i++) {
+        const char *eq = strchr(overrides[i], '=');
+        struct srcloc cli = { "--set", 0 };
+        char *key, *val;
+
+        if (!eq) {
+            report(d, &nerr, &cli, "bad override '%s': expected key=value", overrides[i]);
+            continue;
+        }
+        key = trim_dup(overrides[i], (size_t)(eq - overrides[i]));
+        val = trim_dup(eq + 1, strlen(eq + 1));
+        if (!key || !val) {
+            oom = true;
+        } else if (builtin_of(key) == B_EXTENDS) {
+            report(d, &nerr, &cli, "'extends' cannot be set from the command line");
+        } else if (make_entry(s->reg, d, &nerr, key, val, &cli, &st->ovr[st->novr])) {
+            /* After every file line, in command-line order. */
+            st->ovr[st->novr].seq = s->seq + i;
+            st->novr++;
+        }
+        free(key);
+        free(val);
+    }
+
+    /* Lookup chain: config, its extends depth first, General last. */
+    chain = calloc(s->nsec + 1, sizeof *chain);
+    seen = calloc(s->nsec + 1, sizeof *seen);
+    if (!chain || !seen || oom)
+        goto out_of_memory;
+    if (cfg)
+        chain_visit(s, cfg, seen, chain, &nchain);
+    chain[nchain++] = 0;
+
+    for (size_t i = 0; i < nchain; i++)
+        ncand += s->sec[chain[i]].n;
+    cand = calloc(ncand + st->novr + 1, sizeof *cand);
+    if (!cand)
+        goto out_of_memory;
+    ncand = 0;
+    for (size_t i = 0; i < st->novr; i++)
+        cand[ncand++] = (struct cand){ &st->ovr[i], "cli", 0 };
+    for (size_t i = 0; i < nchain; i++) {
+        const struct section *sc = &s->sec[chain[i]];
+
+        for (size_t j = 0; j < sc->n; j++)
+            cand[ncand++] = (struct cand){ &sc->e[j], sc->source, i + 1 };
+    }
+    qsort(cand, ncand, sizeof *cand, cmp_cand);
+    st->keys = calloc(ncand + 1, sizeof *st->keys);
+    if (!st->keys)
+        goto out_of_memory;
+    for (size_t i = 0; i < ncand; i++)
+        if (st->nkeys == 0 || strcmp(st->keys[st->nkeys - 1].e->key, cand[i].e->key) != 0)
+            st->keys[st->nkeys++] = (struct skey){ cand[i].e, cand[i].source };
+
+    {
+        const struct skey *rep = find_key(st, "repeat");
+        uint64_t r = 1;
+
+        if (rep)
+            parse_u64(rep->e->value, &r);
+        st->repeat = (size_t)r;
+    }
+
+    /* Entities: from every written key and every exact registry key. */
+    for (size_t i = 0; i < st->nkeys && !oom; i++)
+        oom = !add_ents(st, &cap, st->keys[i].e->key);
+    for (size_t i = 0; i < preg_count(s->reg) && !oom; i++)
+        if (!strchr(preg_at(s->reg, i)->key, '*'))
+            oom = !add_ents(st, &cap, preg_at(s->reg, i)->key);
+    if (oom)
+        goto out_of_memory;
+    if (st->nents) {
+        size_t w = 0;
+
+        qsort(st->ents, st->nents, sizeof *st->ents, cmp_ent);
+        for (size_t i = 0; i < st->nents; i++) {
+            if (w > 0 && cmp_ent(&st->ents[w - 1], &st->ents[i]) == 0) {
+                free(st->ents[i].kind);
+                free(st->ents[i].name);
+            } else {
+                st->ents[w++] = st->ents[i];
+            }
+        }
+        st->nents = w;
+    }
+    st->ent_names = calloc(st->nents + 1, sizeof *st->ent_names);
+    if (!st->ent_names)
+        goto out_of_memory;
+    for (size_t i = 0; i < st->nents; i++)
+        st->ent_names[i] = st->ents[i].name;
+
+    if (!collect_defaults(st, d, &nerr) || !build_vars(st, d, &nerr))
+        goto out_of_memory;
+    free(chain);
+    free(seen);
+    free(cand);
+    if (nerr) {
+        scn_study_free(st);
+        return NULL;
+    }
+    return st;
+
+out_of_memory:
+    diag_error(d, &here, "out of memory");
+    free(chain);
+    free(seen);
+    free(cand);
+    scn_study_free(st);
+    return NULL;
+}
+
+/* ---- runs ---- */
+
+struct rkey {
+    const char *key;        /* borrowed from the entry or the study */
+    const struct param_def *def;    /* NULL for seed and seed-set */
+    char *raw;              /* owned: value text with the sweep applied */
+    char *text;             /* owned: canonical form */
+    struct param_value v;
+    const char *source;
+    struct srcloc loc;
+};
+
+struct scn_run {
+    const struct scn_study *st;
+    size_t number, rep;
+    size_t *idx;            /* value index per study variable */
+    char **varval;          /* owned texts of repetition (others borrowed) */
+    uint64_t seed, seed_set;
+    struct rkey *keys;      /* sorted by key */
+    size_t nkeys;
+};
+
+void scn_run_free(struct scn_run *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nkeys; i++) {
+        free(r->keys[i].raw);
+        free(r->keys[i].text);
+    }
+    free(r->keys);
+    if (r->varval)
+        for (size_t i = 0; i < r->st->nvars; i++)
+            if (!r->st->vars[i].sw)
+                free(r->varval[i]);
+    free(r->varval);
+    free(r->idx);
+    free(r);
+}
+
+static int cmp_rkey(const void *a, const void *b)
+{
+    const struct rkey *x = a, *y = b;
+
+    return strcmp(x->key, y->key);
+}
+
+/* The text of entry 'e' in this run: its sweep value when it has one. */
+static char *entry_text(const struct scn_run *r, const struct entry *e)
+{
+    if (!e->sw)
+        return xstrdup(e->value);
+    for (size_t i = 0; i < r->st->nvars; i++)
+        if (r->st->vars[i].sw == e->sw)
+            return xasprintf("%s%s%s", e->sw->prefix, e->sw->vals[r->idx[i]], e->sw->suffix);
+    SIM_PANIC("sweep of '%s' has no variable", e->key);
+}
+
+static bool fill_key(struct rkey *k, const char *raw_in, char *err, size_t len)
+{
+    char buf[512];
+
+    k->raw = xstrdup(raw_in);
+    if (!k->raw)
+        return false;
+    if (k->def) {
+        if (param_parse(k->def, k->raw, &k->v, err, len) != SIM_OK)
+            return false;
+        param_format(&k->v, k->def, buf, sizeof buf);
+        k->text = xstrdup(buf);
+    } else {
+        k->text = xstrdup(k->raw);
+    }
+    return k->text != NULL;
+}
+
+struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct diag *d)
+{
+    struct srcloc here = { st->s->path, 0 };
+    struct scn_run *r;
+    size_t rest = number, n = 0;
+    const char *seedset_text = "${repetition}";
+    const struct skey *ss;
+    char err[1024];
+
+    if (number >= st->nruns) {
+        diag_error(d, &here, "run %zu is out of range: config '%s' has %zu runs (0..%zu)",
+                   number, st->config, st->nruns, st->nruns - 1);
+        return NULL;
+    }
+    r = calloc(1, sizeof *r);
+    if (!r || !(r->idx = calloc(st->nvars + 1, sizeof *r->idx))
+        || !(r->varval = calloc(st->nvars + 1, sizeof *r->varval))
+        || !(r->keys = calloc(st->nkeys + st->ndefaults + 2, sizeof *r->keys)))
+        goto out_of_memory;
+    r->st = st;
+    r->number = number;
+    /* Mixed radix, the last dimension (repetition) varying fastest. */
+    for (size_t i = st->ndims; i-- > 0; ) {
+        size_t v = st->dims[i], len = st->vars[v].n;
+
+        r->idx[v] = rest % len;
+        rest /= len;
+    }
+    for (size_t i = 0; i < st->nvars; i++) {
+        r->idx[i] = r->idx[st->vars[i].root];
+        if (!st->vars[i].sw) {
+            r->rep = r->idx[i];
+            if (!(r->varval[i] = xasprintf("%zu", r->idx[i])))
+                goto out_of_memory;
+        } else {
+            r->varval[i] = st->vars[i].sw->vals[r->idx[i]];
+        }
+    }
+
+    r->seed = DEFAULT_SEED;
+    for (size_t i = 0; i < st->nkeys; i++) {
+        const struct entry *e = st->keys[i].e;
+        struct rkey *k = &r->keys[n];
+        char *raw;
+
+        if (e->bi == B_REPEAT || e->bi == B_DESC)
+            continue;
+        if (e->bi == B_SEEDSET) {
+            seedset_text = e->value;
+            continue;
+        }
+        k->key = e->key;
+        k->def = e->def;
+        k->source = st->keys[i].source;
+        k->loc = e->loc;
+        raw = entry_text(r, e);
+        if (!raw)
+            goto out_of_memory;
+        if (!fill_key(k, raw, err, sizeof err)) {
+            free(raw);
+            n++;
+            if (!k->raw || !k->text)
+                goto out_of_memory;
+            diag_error(d, &e->loc, "%s", err);
+            scn_run_free(r);
+            return NULL;
+        }
+        free(raw);
+        n++;
+        if (e->bi == B_SEED)
+            parse_u64(k->raw, &r->seed);
+    }
+    for (size_t i = 0; i < st->ndefaults; i++) {
+        struct rkey *k = &r->keys[n++];
+
+        k->key = st->def_keys[i];
+        k->def = st->def_defs[i];
+        k->source = "default";
+        if (!fill_key(k, k->def->def, err, sizeof err))
+            goto out_of_memory;     /* defaults were checked by preg_add */
+    }
+    if (!find_key(st, "seed")) {
+        struct rkey *k = &r->keys[n++];
+
+        k->key = "seed";
+        k->source = "default";
+        if (!(k->raw = xasprintf("%d", DEFAULT_SEED)) || !(k->text = xstrdup(k->raw)))
+            goto out_of_memory;
+    }
+    if (strcmp(seedset_text, "${repetition}") == 0)
+        r->seed_set = r->rep;
+    else if (strcmp(seedset_text, "${runnumber}") == 0)
+        r->seed_set = number;
+    else
+        parse_u64(seedset_text, &r->seed_set);
+    {
+        struct rkey *k = &r->keys[n++];
+
+        ss = find_key(st, "seed-set");
+        k->key = "seed-set";
+        k->source = ss ? ss->source : "default";
+        if (ss)
+            k->loc = ss->e->loc;
+        if (!(k->raw = xasprintf("%" PRIu64, r->seed_set)) || !(k->text = xstrdup(k->raw)))
+            goto out_of_memory;
+    }
+    r->nkeys = n;
+    qsort(r->keys, r->nkeys, sizeof *r->keys, cmp_rkey);
+    /* PT_STRING/PT_ENUM values point into 'raw'; qsort moved the structs,
+     * not the strings, so they stay valid. */
+    return r;
+
+out_of_memory:
+    if (r)
+        r->nkeys = n;
+    diag_error(d, &here, "out of memory");
+    scn_run_free(r);
+    return NULL;
+}
+
+size_t scn_run_number(const struct scn_run *r) { return r->number; }
+size_t scn_run_repetition(const struct scn_run *r) { return r->rep; }
+uint64_t scn_run_seed(const struct scn_run *r) { return r->seed; }
+uint64_t scn_run_seed_set(const struct scn_run *r) { return r->seed_set; }
+
+const char *scn_run_var_value(const struct scn_run *r, size_t i)
+{
+    SIM_ASSERT(i < r->st->nvars);
+    return r->varval[i];
+}
+
+static const struct rkey *run_key(const struct scn_run *r, const char *key)
+{
+    size_t lo = 0, hi = r->nkeys;
+
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        int c = strcmp(r->keys[m].key, key);
+
+        if (c == 0)
+            return &r->keys[m];
+        if (c < 0)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return NULL;
+}
+
+/* The value of a registered key; a pattern key for an entity the scenario
+ * never named still has its default. */
+static struct param_value get(const struct scn_run *r, const char *key)
+{
+    const struct rkey *k = run_key(r, key);
+    const struct param_def *def;
+    struct param_value v;
+    char err[256];
+
+    if (k && k->def)
+        return k->v;
+    def = preg_find(r->st->s->reg, key);
+    if (!def)
+        SIM_PANIC("scenario key '%s' is not registered", key);
+    if (!def->def || param_parse(def, def->def, &v, err, sizeof err) != SIM_OK)
+        SIM_PANIC("scenario key '%s' has no value", key);
+    return v;
+}
+
+int64_t scn_int(const struct scn_run *r, const char *key)
+{
+    struct param_value v = get(r, key);
+
+    SIM_ASSERT(v.type == PT_INT);
+    return v.u.i;
+}
+
+double scn_real(const struct scn_run *r, const char *key)
+{
+    struct param_value v = get(r, key);
+
+    SIM_ASSERT(v.type == PT_REAL || v.type == PT_PROB);
+    return v.u.r;
+}
+
+money scn_money(const struct scn_run *r, const char *key)
+{
+    struct param_value v = get(r, key);
+
+    SIM_ASSERT(v.type == PT_MONEY);
+    return v.u.m;
+}
+
+sim_time scn_time(const struct scn_run *r, const char *key)
+{
+    struct param_value v = get(r, key);
+
+    SIM_ASSERT(v.type == PT_TIME);
+    return v.u.t;
+}
+
+bool scn_bool(const struct scn_run *r, const char *key)
+{
+    struct param_value v = get(r, key);
+
+    SIM_ASSERT(v.type == PT_BOOL);
+    return v.u.b;
+}
+
+const char *scn_str(const struct scn_run *r, const char *key)
+{
+    struct param_value v = get(r, key);
+
+    SIM_ASSERT(v.type == PT_STRING || v.type == PT_ENUM);
+    return v.u.s;
+}
+
+#define KEYF(fmt, buf) \
+    do { \
+        va_list ap; \
+        int n_; \
+        va_start(ap, fmt); \
+        n_ = vsnprintf(buf, sizeof buf, fmt, ap); \
+        va_end(ap); \
+        SIM_ASSERT(n_ >= 0 && (size_t)n_ < sizeof buf); \
+    } while (0)
+
+double scn_realf(const struct scn_run *r, const char *fmt, ...)
+{
+    char key[512];
+
+    KEYF(fmt, key);
+    return scn_real(r, key);
+}
+
+int64_t scn_intf(const struct scn_run *r, const char *fmt, ...)
+{
+    char key[512];
+
+    KEYF(fmt, key);
+    return scn_int(r, key);
+}
+
+money scn_moneyf(const struct scn_run *r, const char *fmt, ...)
+{
+    char key[512];
+
+    KEYF(fmt, key);
+    return scn_money(r, key);
+}
+
+sim_time scn_timef(const struct scn_run *r, const char *fmt, ...)
+{
+    char key[512];
+
+    KEYF(fmt, key);
+    return scn_time(r, key);
+}
+
+bool scn_boolf(const struct scn_run *r, const char *fmt, ...)
+{
+    char key[512];
+
+    KEYF(fmt, key);
+    return scn_bool(r, key);
+}
+
+const char *scn_strf(const struct scn_run *r, const char *fmt, ...)
+{
+    char key[512];
+
+    KEYF(fmt, key);
+    return scn_str(r, key);
+}
+
+const struct srcloc *scn_where(const struct scn_run *r, const char *key)
+{
+    const struct rkey *k = run_key(r, key);
+
+    SIM_ASSERT(k);
+    return &k->loc;
+}
+
+size_t scn_entities(const struct scn_run *r, const char *kind, const char ***names)
+{
+    size_t lo, hi;
+
+    if (!ents_range(r->st, kind, &lo, &hi)) {
+        *names = NULL;
+        return 0;
+    }
+    *names = &r->st->ent_names[lo];
+    return hi - lo;
+}
+
+size_t scn_run_key_count(const struct scn_run *r)
+{
+    return r->nkeys;
+}
+
+void scn_run_key_at(const struct scn_run *r, size_t i, const char **key,
+                    const char **value, const char **unit, const char **source)
+{
+    const struct rkey *k;
+
+    SIM_ASSERT(i < r->nkeys);
+    k = &r->keys[i];
+    if (key)
+        *key = k->key;
+    if (value)
+        *value = k->text;
+    if (unit)
+        *unit = k->def && k->def->unit ? k->def->unit : "";
+    if (source)
+        *source = k->source;
+}

@@ -1,0 +1,228 @@
+/* tests/check_market_rules.c -- the pure market rules: the per-machine
+ * auction, the ledger, the offer index. Whole-market behaviour is tested
+ * in check_market.c. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "models/ledger.h"
+#include "models/offerindex.h"
+#include "models/priority.h"
+#include "sim/time.h"
+#include "tests/suites.h"
+
+#define USD(x) ((money)llround((x) * 1000000))
+
+START_TEST(on_demand_preempts_interruptibles)
+{
+    /* 4 GPUs: two interruptibles of 2 run; then an on-demand of 2 arrives. */
+    struct prio_claim c[3] = {
+        { 2, false, USD(0.30), 1, false, 0 },
+        { 2, false, USD(0.20), 2, false, 0 },
+        { 2, true, 0, 3, false, 0 },
+    };
+
+    prio_resolve(c, 2, 4, USD(0.10), PRIO_PAY_AS_BID);
+    ck_assert(c[0].runs && c[1].runs);
+    prio_resolve(c, 3, 4, USD(0.10), PRIO_PAY_AS_BID);
+    ck_assert(c[2].runs);
+    ck_assert(c[0].runs);           /* the higher bid keeps running */
+    ck_assert(!c[1].runs);          /* the lower bid is paused */
+}
+END_TEST
+
+START_TEST(highest_bid_runs_ties_go_to_the_earlier)
+{
+    struct prio_claim c[3] = {
+        { 1, false, USD(0.20), 5, false, 0 },
+        { 1, false, USD(0.25), 9, false, 0 },
+        { 1, false, USD(0.25), 7, false, 0 },
+    };
+
+    prio_resolve(c, 3, 1, USD(0.10), PRIO_PAY_AS_BID);
+    ck_assert(!c[0].runs);
+    ck_assert(!c[1].runs);
+    ck_assert(c[2].runs);           /* same bid, earlier order */
+    ck_assert_int_eq(c[2].price, USD(0.25));
+}
+END_TEST
+
+START_TEST(paused_resume_in_bid_order)
+{
+    /* One GPU held by an on-demand, three bids wait; when it leaves, the
+     * best bid resumes first; when that one ends, the next. */
+    struct prio_claim c[4] = {
+        { 1, true, 0, 1, false, 0 },
+        { 1, false, USD(0.15), 2, false, 0 },
+        { 1, false, USD(0.40), 3, false, 0 },
+        { 1, false, USD(0.30), 4, false, 0 },
+    };
+
+    prio_resolve(c, 4, 1, USD(0.10), PRIO_PAY_AS_BID);
+    ck_assert(c[0].runs && !c[1].runs && !c[2].runs && !c[3].runs);
+    prio_resolve(c + 1, 3, 1, USD(0.10), PRIO_PAY_AS_BID);
+    ck_assert(c[2].runs && !c[1].runs && !c[3].runs);
+    c[2] = c[3];
+    prio_resolve(c + 1, 2, 1, USD(0.10), PRIO_PAY_AS_BID);
+    ck_assert(c[2].runs);           /* 0.30 before 0.15 */
+    ck_assert(!c[1].runs);
+}
+END_TEST
+
+START_TEST(clearing_rules_set_the_price)
+{
+    struct prio_claim c[3] = {
+        { 1, false, USD(0.50), 1, false, 0 },
+        { 1, false, USD(0.40), 2, false, 0 },
+        { 1, false, USD(0.30), 3, false, 0 },
+    };
+
+    prio_resolve(c, 3, 2, USD(0.10), PRIO_PAY_AS_BID);
+    ck_assert_int_eq(c[0].price, USD(0.50));
+    ck_assert_int_eq(c[1].price, USD(0.40));
+    prio_resolve(c, 3, 2, USD(0.10), PRIO_SECOND_PRICE);
+    ck_assert_int_eq(c[0].price, USD(0.30));    /* best paused bid */
+    ck_assert_int_eq(c[1].price, USD(0.30));
+    prio_resolve(c, 3, 2, USD(0.10), PRIO_UNIFORM);
+    ck_assert_int_eq(c[0].price, USD(0.40));    /* lowest winning bid */
+    ck_assert_int_eq(c[1].price, USD(0.40));
+    /* nothing paused: second price falls to min_bid */
+    prio_resolve(c, 2, 2, USD(0.10), PRIO_SECOND_PRICE);
+    ck_assert_int_eq(c[0].price, USD(0.10));
+}
+END_TEST
+
+START_TEST(a_big_bid_that_does_not_fit_leaves_room_for_a_small_one)
+{
+    struct prio_claim c[3] = {
+        { 2, true, 0, 1, false, 0 },
+        { 4, false, USD(0.9), 2, false, 0 },
+        { 1, false, USD(0.2), 3, false, 0 },
+    };
+
+    prio_resolve(c, 3, 4, USD(0.1), PRIO_PAY_AS_BID);
+    ck_assert(!c[1].runs);
+    ck_assert(c[2].runs);
+    /* a new 2-GPU bid at 0.3 beats the 0.2 one and fits in the gap */
+    ck_assert(prio_would_run(c, 3, 4, 2, USD(0.3)));
+    ck_assert(!prio_would_run(c, 3, 4, 2, USD(0.1)));
+    ck_assert(!prio_would_run(c, 3, 4, 4, USD(5.0)));
+}
+END_TEST
+
+START_TEST(ledger_conserves_to_the_micro_dollar)
+{
+    struct bill_ledger *l = bill_new(2, 3, 1500);     /* 15% take */
+    char msg[256];
+    money fee;
+
+    fee = bill_charge(l, 0, 1, BILL_GPU, 1000001);
+    ck_assert_int_eq(fee, 150000);          /* 150000.15 rounds to 150000 */
+    ck_assert_int_eq(bill_revenue(l, 1), 850001);
+    bill_charge(l, 1, 2, BILL_STORAGE, 333);
+    bill_platform_charge(l, 1, 50);
+    bill_refund(l, 0, 1, 1000, 200);
+    ck_assert(bill_check(l, msg, sizeof msg));
+    ck_assert_int_eq(bill_total_spend(l) - bill_total_refunds(l),
+                     bill_revenue(l, 0) + bill_revenue(l, 1) + bill_revenue(l, 2) +
+                     bill_platform(l));
+    bill_free(l);
+}
+END_TEST
+
+START_TEST(ledger_detects_a_broken_book)
+{
+    struct bill_ledger *l = bill_new(1, 1, 0);
+    char msg[256];
+
+    bill_charge(l, 0, 0, BILL_GPU, 100);
+    /* refunding more than the host has must show up */
+    bill_refund(l, 0, 0, 200, 0);
+    ck_assert(!bill_check(l, msg, sizeof msg));
+    ck_assert_ptr_nonnull(strstr(msg, "negative revenue"));
+    bill_free(l);
+}
+END_TEST
+
+START_TEST(proration_is_to_the_microsecond)
+{
+    /* $0.36/GPU-h x 2 GPUs for 10 s = $0.002 exactly */
+    ck_assert_int_eq(bill_gpu_line(USD(0.36), 2, 10 * SIM_SEC), 2000);
+    /* 1 s at $1/h = 277.78 micro-dollars -> 278 (one rounding per line) */
+    ck_assert_int_eq(bill_gpu_line(USD(1), 1, SIM_SEC), 278);
+    ck_assert_int_eq(bill_gpu_line(USD(1), 1, 0), 0);
+}
+END_TEST
+
+START_TEST(storage_bills_for_the_whole_life)
+{
+    /* $0.10/GB-month, 50 GB, 30 days -> $5; half a month paused or not
+     * -> $2.50: the line depends on lifetime only. */
+    ck_assert_int_eq(bill_storage_line(USD(0.10), 50, 30 * SIM_DAY), USD(5));
+    ck_assert_int_eq(bill_storage_line(USD(0.10), 50, 15 * SIM_DAY), USD(2.5));
+    ck_assert_int_eq(bill_storage_line(USD(0.10), 12.5, 30 * SIM_DAY), USD(1.25));
+}
+END_TEST
+
+START_TEST(reserved_discount_and_early_cancel)
+{
+    /* Vast's worked example: $1/h reserved for a month at 0.2 -> $576. */
+    money prepaid = bill_prepay(USD(1), 1, 30 * SIM_DAY, 0.2);
+
+    ck_assert_int_eq(prepaid, USD(576));
+    /* Cancel after 15 days (360 h): unused 288, discount received
+     * 360 - 288 = 72, fee 5% of 288 = 14.40 -> refund 201.60. */
+    ck_assert_int_eq(bill_early_cancel_refund(prepaid, USD(1), 1, 30 * SIM_DAY,
+                                              15 * SIM_DAY, 0.05), USD(201.6));
+    /* Used to the end: nothing back. */
+    ck_assert_int_eq(bill_early_cancel_refund(prepaid, USD(1), 1, 30 * SIM_DAY,
+                                              30 * SIM_DAY, 0.05), 0);
+    /* Three months at 0.3 for 2 GPUs at $0.50. */
+    ck_assert_int_eq(bill_prepay(USD(0.5), 2, 90 * SIM_DAY, 0.3), USD(1512));
+}
+END_TEST
+
+START_TEST(index_keeps_buckets_sorted_and_sliced)
+{
+    struct oix *ix = oix_new(2, 4);
+    const struct oix_entry *v;
+    size_t n;
+
+    oix_set(ix, 0, 0, 8, 1, USD(0.5));      /* 8 free: buckets 1,2,4,8 */
+    oix_set(ix, 1, 0, 3, 2, USD(0.3));      /* 3 free, min chunk 2: bucket 2 */
+    oix_set(ix, 2, 1, 1, 1, USD(0.1));      /* other model */
+    n = oix_bucket(ix, 0, 2, &v);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(v[0].machine, 1);     /* cheaper first */
+    ck_assert_uint_eq(v[1].machine, 0);
+    ck_assert_uint_eq(oix_bucket(ix, 0, 1, &v), 1);   /* min chunk 2 hides machine 1 */
+    ck_assert_uint_eq(oix_bucket(ix, 0, 8, &v), 1);
+    oix_set(ix, 0, 0, 4, 1, USD(0.2));      /* rented 4, repriced */
+    ck_assert_uint_eq(oix_bucket(ix, 0, 8, &v), 0);
+    n = oix_bucket(ix, 0, 2, &v);
+    ck_assert_uint_eq(v[0].machine, 0);     /* now the cheapest */
+    oix_set(ix, 1, 0, 0, 2, USD(0.3));      /* down */
+    ck_assert_uint_eq(oix_bucket(ix, 0, 2, &v), 1);
+    ck_assert_uint_eq(oix_bucket(ix, 0, 3, &v), 0);   /* not a power of two */
+    oix_free(ix);
+}
+END_TEST
+
+Suite *market_rules_suite(void)
+{
+    Suite *s = suite_create("market_rules");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, on_demand_preempts_interruptibles);
+    tcase_add_test(tc, highest_bid_runs_ties_go_to_the_earlier);
+    tcase_add_test(tc, paused_resume_in_bid_order);
+    tcase_add_test(tc, clearing_rules_set_the_price);
+    tcase_add_test(tc, a_big_bid_that_does_not_fit_leaves_room_for_a_small_one);
+    tcase_add_test(tc, ledger_conserves_to_the_micro_dollar);
+    tcase_add_test(tc, ledger_detects_a_broken_book);
+    tcase_add_test(tc, index_keeps_buckets_sorted_and_sliced);
+    tcase_add_test(tc, proration_is_to_the_microsecond);
+    tcase_add_test(tc, storage_bills_for_the_whole_life);
+    tcase_add_test(tc, reserved_discount_and_early_cancel);
+    suite_add_tcase(s, tc);
+    return s;
+}

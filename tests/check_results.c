@@ -1,0 +1,115 @@
+/* tests/check_results.c -- the metric store and the result directory. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "sim/model.h"
+#include "sim/param.h"
+#include "sim/results.h"
+#include "sim/scenario.h"
+#include "tests/suites.h"
+
+START_TEST(scalars_add_and_overwrite)
+{
+    struct results *r = res_new();
+
+    res_add(r, "spend", "archetype", "academic", 1.5, "USD");
+    res_add(r, "spend", "archetype", "academic", 2.0, "USD");
+    res_scalar(r, "jobs", "archetype", "academic", 7, "1");
+    res_scalar(r, "jobs", "archetype", "academic", 9, "1");
+    ck_assert_double_eq(res_get(r, "spend", "archetype", "academic"), 3.5);
+    ck_assert_double_eq(res_get(r, "jobs", "archetype", "academic"), 9);
+    ck_assert(isnan(res_get(r, "jobs", "archetype", "hobbyist")));
+    ck_assert_uint_eq(res_scalar_count(r), 2);
+    for (int i = 0; i < 5000; i++) {
+        char e[16];
+
+        snprintf(e, sizeof e, "e%d", i);
+        res_add(r, "m", "k", e, 1, "1");
+    }
+    ck_assert_uint_eq(res_scalar_count(r), 5002);
+    ck_assert_double_eq(res_get(r, "m", "k", "e4999"), 1);
+    res_free(r);
+}
+END_TEST
+
+static int exists(const char *p)
+{
+    struct stat st;
+
+    return stat(p, &st) == 0;
+}
+
+START_TEST(directory_appears_only_when_complete)
+{
+    char *tmp = test_tmpdir(), dir[512], path[600];
+    struct diag d = DIAG_INIT(stderr);
+    struct param_registry *reg = preg_new();
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+    struct res_dir *rd;
+    struct results *r = res_new();
+    struct res_run_info info = { NULL, "ok", 10, 1.0, 0.1 };
+    char prog[] = "gpumarket", *argv[] = { prog };
+
+    sim_register_all_params(reg);
+    s = scn_load_string("t.ini", "[General]\nsim.model = phold\nphold.lps = 4\n", reg, &d);
+    ck_assert_ptr_nonnull(s);
+    st = scn_study_new(s, NULL, NULL, &d);
+    run = scn_run_new(st, 0, &d);
+    snprintf(dir, sizeof dir, "%s/out", tmp);
+    rd = res_dir_begin(dir, s, st, 1, argv);
+    ck_assert_ptr_nonnull(rd);
+    ck_assert(!exists(dir));                    /* not yet */
+    ck_assert(exists(res_dir_tmp_path(rd)));
+    info.run = run;
+    res_scalar(r, "x", "k", "e", 0.1, "1");
+    res_sample(r, 3600000000, "y", "k", "e", 2);
+    ck_assert_int_eq(res_dir_add_run(rd, &info, r), SIM_OK);
+    ck_assert_int_eq(res_dir_commit(rd), SIM_OK);
+    ck_assert(exists(dir));
+    snprintf(path, sizeof path, "%s/scalars.csv", dir);
+    {
+        char *text = test_read_file(path, NULL);
+
+        ck_assert_str_eq(text, "run_id,metric,entity_kind,entity,value,unit\n"
+                               "\"General-0\",\"x\",\"k\",\"e\",0.10000000000000001,\"1\"\n");
+        free(text);
+    }
+    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+    {
+        char *text = test_read_file(path, NULL);
+
+        ck_assert_ptr_nonnull(strstr(text, "\"General-0\",1,\"y\",\"k\",\"e\",2\n"));
+        free(text);
+    }
+    /* an aborted second write leaves the first result untouched */
+    rd = res_dir_begin(dir, s, st, 1, argv);
+    res_dir_abort(rd);
+    ck_assert(exists(dir));
+    snprintf(path, sizeof path, "%s/manifest.ini", dir);
+    ck_assert(exists(path));
+    snprintf(path, sizeof path, "%s/scenario.resolved.ini", dir);
+    ck_assert(exists(path));
+    res_free(r);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(reg);
+    free(tmp);
+}
+END_TEST
+
+Suite *results_suite(void)
+{
+    Suite *s = suite_create("results");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, scalars_add_and_overwrite);
+    tcase_add_test(tc, directory_appears_only_when_complete);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,637 @@
+/* tests/check_scenario.c -- scenario files: every error message with its
+ * file:line, precedence, entity sections, sweeps, run numbering, seeds,
+ * includes and the digest. */
+#include <stdlib.h>
+#include <string.h>
+#include "sim/scenario.h"
+#include "tests/suites.h"
+
+static const struct param_def defs[] = {
+    { "market.fee", PT_PROB, "1", "0.1", 1, 0, NULL, "platform fee" },
+    { "market.horizon", PT_TIME, "d", "90d", 0, 3650, NULL, "simulated span" },
+    { "market.price", PT_MONEY, "USD/GPU-h", "2.10", 0, 1000, NULL, "list price" },
+    { "market.policy", PT_ENUM, "", "spot", 1, 0, "spot|fixed|auction", "pricing" },
+    { "market.verbose", PT_BOOL, "", "false", 1, 0, NULL, "chatty" },
+    { "market.hosts", PT_INT, "1", "100", 1, 100000, NULL, "host count" },
+    { "demand.scale", PT_REAL, "1", "1.0", 0, 100, NULL, "demand multiplier" },
+    { "archetype.*.share", PT_PROB, "1", "0.5", 1, 0, NULL, "share of renters" },
+    { "archetype.*.max-price", PT_MONEY, "USD/GPU-h", "1.00", 0, 100, NULL, "limit" },
+    { "archetype.builtin.share", PT_PROB, "1", "0.25", 1, 0, NULL, "built-in" },
+    { "label", PT_STRING, "", "none", 1, 0, NULL, "free text" },
+};
+
+/* Diagnostics captured in memory; 'text' is valid after diag_done(). */
+struct cap {
+    char *text;
+    size_t len;
+    struct diag d;
+};
+
+static void cap_init(struct cap *c)
+{
+    c->text = NULL;
+    c->len = 0;
+    c->d = (struct diag)DIAG_INIT(open_memstream(&c->text, &c->len));
+    ck_assert_ptr_nonnull(c->d.out);
+}
+
+static const char *cap_done(struct cap *c)
+{
+    fclose(c->d.out);
+    c->d.out = NULL;
+    return c->text ? c->text : "";
+}
+
+static struct param_registry *reg(void)
+{
+    struct param_registry *r = preg_new();
+
+    preg_add(r, defs, sizeof defs / sizeof defs[0]);
+    return r;
+}
+
+/* Loading 'text' must fail with exactly 'want' (every line of it). */
+static void expect_load_error(const char *text, const char *want, int nerrors)
+{
+    struct param_registry *r = reg();
+    struct cap c;
+    struct scn *s;
+
+    cap_init(&c);
+    s = scn_load_string("t.ini", text, r, &c.d);
+    ck_assert_ptr_null(s);
+    ck_assert_str_eq(cap_done(&c), want);
+    ck_assert_int_eq(c.d.nerrors, nerrors);
+    free(c.text);
+    preg_free(r);
+}
+
+static struct scn *load_ok(const char *text, const struct param_registry *r)
+{
+    struct cap c;
+    struct scn *s;
+
+    cap_init(&c);
+    s = scn_load_string("t.ini", text, r, &c.d);
+    ck_assert_str_eq(cap_done(&c), "");
+    ck_assert_ptr_nonnull(s);
+    free(c.text);
+    return s;
+}
+
+static struct scn_study *study_ok(const struct scn *s, const char *config,
+                                  const char *const *ovr)
+{
+    struct cap c;
+    struct scn_study *st;
+
+    cap_init(&c);
+    st = scn_study_new(s, config, ovr, &c.d);
+    ck_assert_str_eq(cap_done(&c), "");
+    ck_assert_ptr_nonnull(st);
+    free(c.text);
+    return st;
+}
+
+static struct scn_run *run_ok(const struct scn_study *st, size_t n)
+{
+    struct diag d = DIAG_INIT(stderr);
+    struct scn_run *r = scn_run_new(st, n, &d);
+
+    ck_assert_ptr_nonnull(r);
+    return r;
+}
+
+/* ---- errors, each with its exact text ---- */
+
+START_TEST(test_err_syntax)
+{
+    expect_load_error("[General]\nfoo bar\nmarket.fee = 0.2\n[General\n = 3\n",
+                      "t.ini:2: error: syntax error: expected 'key = value', '[section]' or "
+                      "'include file', got \"foo bar\"\n"
+                      "t.ini:4: error: syntax error: missing ']' in section header \"[General\"\n"
+                      "t.ini:5: error: syntax error: missing key before '='\n", 3);
+    expect_load_error("[general]\n",
+                      "t.ini:1: error: unknown section [general] (did you mean [General]?)\n", 1);
+    expect_load_error("[Config]\n",
+                      "t.ini:1: error: missing config name in section header [Config]\n", 1);
+}
+END_TEST
+
+START_TEST(test_err_unknown_key)
+{
+    expect_load_error("[General]\n[archetype academic]\nshar = 0.3\n",
+                      "t.ini:3: error: unknown key 'archetype.academic.shar' "
+                      "(did you mean 'archetype.academic.share'?)\n", 1);
+    expect_load_error("market.fe = 0.2\nsed = 4\nzzz.qqq = 1\n",
+                      "t.ini:1: error: unknown key 'market.fe' (did you mean 'market.fee'?)\n"
+                      "t.ini:2: error: unknown key 'sed' (did you mean 'seed'?)\n"
+                      "t.ini:3: error: unknown key 'zzz.qqq'\n", 3);
+}
+END_TEST
+
+START_TEST(test_err_type_range)
+{
+    /* Every bad value of the file is reported, not just the first. */
+    expect_load_error("[General]\nmarket.fee = abc\nmarket.fee = 1.5\n"
+                      "market.horizon = 5 parsecs\nmarket.policy = barter\n"
+                      "repeat = 0\nseed = -1\nseed-set = ${whatever}\n",
+                      "t.ini:2: error: market.fee: expected a number, got \"abc\"\n"
+                      "t.ini:3: error: market.fee: 1.5 is out of range [0, 1]\n"
+                      "t.ini:4: error: market.horizon: expected a duration such as 90d, 1.5h, "
+                      "30min, 20s, 250ms or 10us, got \"5 parsecs\"\n"
+                      "t.ini:5: error: market.policy: expected one of spot|fixed|auction, "
+                      "got \"barter\"\n"
+                      "t.ini:6: error: repeat: expected an integer in [1, 1000000], got \"0\"\n"
+                      "t.ini:7: error: seed: expected a non-negative integer, got \"-1\"\n"
+                      "t.ini:8: error: seed-set: expected ${repetition}, ${runnumber} or a "
+                      "number, got \"${whatever}\"\n", 7);
+}
+END_TEST
+
+START_TEST(test_err_sweep)
+{
+    expect_load_error("market.fee = ${fee=0.1,,0.2}\n"
+                      "market.fee = ${fee=0.1,0.2\n"
+                      "demand.scale = ${s=3..1}\n"
+                      "demand.scale = ${s=1..3 step 0}\n"
+                      "market.fee = ${fee=0.1,1.5}\n"
+                      "market.hosts = ${bad name=1,2}\n"
+                      "repeat = ${1,2}\n"
+                      "market.fee = ${a=0.1} ${b=0.2}\n",
+                      "t.ini:1: error: market.fee: bad sweep \"${fee=0.1,,0.2}\": empty value\n"
+                      "t.ini:2: error: market.fee: unterminated sweep in \"${fee=0.1,0.2\"\n"
+                      "t.ini:3: error: demand.scale: bad sweep \"${s=3..1}\": range start is "
+                      "above its end\n"
+                      "t.ini:4: error: demand.scale: bad sweep \"${s=1..3 step 0}\": step must "
+                      "be a positive number\n"
+                      "t.ini:5: error: market.fee: 1.5 is out of range [0, 1]\n"
+                      "t.ini:6: error: market.hosts: bad sweep \"${bad name=1,2}\": bad "
+                      "variable name\n"
+                      "t.ini:7: error: repeat: sweeps are not allowed here, got \"${1,2}\"\n"
+                      "t.ini:8: error: market.fee: only one sweep per value is supported, got "
+                      "\"${a=0.1} ${b=0.2}\"\n", 8);
+}
+END_TEST
+
+START_TEST(test_err_lockstep)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok("[General]\nmarket.fee = ${fee=0.1,0.2}\n"
+                            "market.hosts = ${h=1,2,3 ! fee}\n"
+                            "[Config B]\ndemand.scale = ${d=1,2 ! nope}\n", r);
+    struct cap c;
+
+    cap_init(&c);
+    ck_assert_ptr_null(scn_study_new(s, NULL, NULL, &c.d));
+    ck_assert_str_eq(cap_done(&c),
+                     "t.ini:3: error: lock-step sweep 'h' has 3 values but 'fee' has 2\n");
+    free(c.text);
+    cap_init(&c);
+    ck_assert_ptr_null(scn_study_new(s, "B", NULL, &c.d));
+    ck_assert_str_eq(cap_done(&c),
+                     "t.ini:3: error: lock-step sweep 'h' has 3 values but 'fee' has 2\n"
+                     "t.ini:5: error: lock-step sweep 'd' refers to unknown variable 'nope'\n");
+    free(c.text);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
+START_TEST(test_err_extends)
+{
+    expect_load_error("[Config A]\nextends = B\n[Config B]\nextends = C\n[Config C]\nextends = A\n",
+                      "t.ini:6: error: cycle in extends: A -> B -> C -> A\n", 1);
+    expect_load_error("[Config A]\nextends = A\n",
+                      "t.ini:2: error: cycle in extends: A -> A\n", 1);
+    expect_load_error("[Config A]\nextends = Nope\n",
+                      "t.ini:2: error: unknown config 'Nope' in extends\n", 1);
+    expect_load_error("[General]\nextends = A\n",
+                      "t.ini:2: error: 'extends' is only allowed in [Config] sections\n", 1);
+}
+END_TEST
+
+START_TEST(test_err_unknown_config)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok("[Config PolicyStudy]\nmarket.fee = 0.2\n", r);
+    struct cap c;
+
+    cap_init(&c);
+    ck_assert_ptr_null(scn_study_new(s, "PolicyStudi", NULL, &c.d));
+    ck_assert_ptr_null(scn_study_new(s, "Zebra", NULL, &c.d));
+    ck_assert_str_eq(cap_done(&c),
+                     "t.ini: error: unknown config 'PolicyStudi' (did you mean 'PolicyStudy'?)\n"
+                     "t.ini: error: unknown config 'Zebra'\n");
+    free(c.text);
+
+    /* Bad --set values are errors too, attributed to --set. */
+    cap_init(&c);
+    {
+        const char *const ovr[] = { "market.fee=2", "nokey", "market.feee=0.1", NULL };
+
+        ck_assert_ptr_null(scn_study_new(s, NULL, ovr, &c.d));
+    }
+    ck_assert_str_eq(cap_done(&c),
+                     "--set: error: market.fee: 2 is out of range [0, 1]\n"
+                     "--set: error: bad override 'nokey': expected key=value\n"
+                     "--set: error: unknown key 'market.feee' (did you mean 'market.fee'?)\n");
+    free(c.text);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
+static char *path_in(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+static void write_in(const char *dir, const char *name, const char *text)
+{
+    char *p = path_in(dir, name);
+
+    ck_assert_int_eq(test_write_file(p, text), 0);
+    free(p);
+}
+
+START_TEST(test_err_include)
+{
+    struct param_registry *r = reg();
+    char *dir = test_tmpdir();
+    char *main_ini = path_in(dir, "main.ini");
+    char *a = path_in(dir, "a.ini"), *b = path_in(dir, "b.ini");
+    char want[2048];
+    struct cap c;
+
+    write_in(dir, "main.ini", "[General]\nmarket.fee = 0.2\ninclude missing.ini\n"
+                              "include a.ini\n");
+    write_in(dir, "a.ini", "# a\ninclude = b.ini\n");
+    write_in(dir, "b.ini", "market.hosts = 3\n\ninclude a.ini\nmarket.fee = x\n");
+    cap_init(&c);
+    ck_assert_ptr_null(scn_load(main_ini, r, &c.d));
+    snprintf(want, sizeof want,
+             "%s:3: error: cannot open include file 'missing.ini': No such file or directory\n"
+             "%s:3: error: include cycle: %s -> %s -> %s\n"
+             "%s:4: error: market.fee: expected a number, got \"x\"\n",
+             main_ini, b, a, b, a, b);
+    ck_assert_str_eq(cap_done(&c), want);
+    ck_assert_int_eq(c.d.nerrors, 3);
+    free(c.text);
+
+    cap_init(&c);
+    ck_assert_ptr_null(scn_load(b, r, &c.d));
+    snprintf(want, sizeof want, "%s:2: error: include cycle: %s -> %s -> %s\n"
+             "%s:4: error: market.fee: expected a number, got \"x\"\n", a, b, a, b, b);
+    ck_assert_str_eq(cap_done(&c), want);
+    free(c.text);
+    free(main_ini);
+    free(a);
+    free(b);
+    free(dir);
+    preg_free(r);
+}
+END_TEST
+
+/* ---- semantics ---- */
+
+START_TEST(test_precedence)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok(
+        "[General]\n"
+        "market.fee = 0.2\nmarket.hosts = 10\ndemand.scale = 2\nlabel = general\n"
+        "[Config Base]\n"
+        "market.hosts = 20\ndemand.scale = 3\nlabel = base\n"
+        "[Config Other]\n"
+        "label = other\nmarket.price = 9\n"
+        "[Config Top]\n"
+        "extends = Base, Other\n"
+        "demand.scale = 4\nlabel = top\n", r);
+    const char *const ovr[] = { "label=cli1", "label = cli2", NULL };
+    struct scn_study *st = study_ok(s, "Top", NULL);
+    struct scn_run *run = run_ok(st, 0);
+    const char *k, *v, *u, *src;
+
+    ck_assert_uint_eq(scn_config_count(s), 3);
+    ck_assert_str_eq(scn_config_name(s, 2), "Top");
+    ck_assert_str_eq(scn_study_config(st), "Top");
+    ck_assert(scn_real(run, "market.fee") == 0.2);                  /* General */
+    ck_assert_int_eq(scn_int(run, "market.hosts"), 20);             /* extends */
+    ck_assert(scn_real(run, "demand.scale") == 4.0);                /* Config */
+    ck_assert_str_eq(scn_str(run, "label"), "top");
+    ck_assert_int_eq(scn_money(run, "market.price"), 9 * MONEY_USD); /* 2nd parent */
+    ck_assert_int_eq(scn_time(run, "market.horizon"), 90 * SIM_DAY);  /* default */
+    ck_assert_int_eq(scn_where(run, "demand.scale")->line, 15);
+    ck_assert_int_eq(scn_where(run, "market.hosts")->line, 7);
+    /* Key list: sorted, canonical values, sources. */
+    ck_assert_uint_eq(scn_run_key_count(run), 12);
+    scn_run_key_at(run, 0, &k, &v, &u, &src);
+    ck_assert_str_eq(k, "archetype.builtin.max-price");
+    ck_assert_str_eq(v, "1");
+    ck_assert_str_eq(u, "USD/GPU-h");
+    ck_assert_str_eq(src, "default");
+    for (size_t i = 0; i < scn_run_key_count(run); i++) {
+        scn_run_key_at(run, i, &k, &v, &u, &src);
+        if (strcmp(k, "market.hosts") == 0)
+            ck_assert_str_eq(src, "Config:Base");
+        if (strcmp(k, "market.fee") == 0)
+            ck_assert_str_eq(src, "General");
+        if (strcmp(k, "market.horizon") == 0)
+            ck_assert_str_eq(v, "90d");
+    }
+    scn_run_free(run);
+    scn_study_free(st);
+
+    st = study_ok(s, "Top", ovr);
+    run = run_ok(st, 0);
+    ck_assert_str_eq(scn_str(run, "label"), "cli2");                /* last --set wins */
+    ck_assert_int_eq(scn_where(run, "label")->line, 0);
+    scn_run_free(run);
+    scn_study_free(st);
+
+    st = study_ok(s, NULL, NULL);
+    run = run_ok(st, 0);
+    ck_assert_str_eq(scn_study_config(st), "General");
+    ck_assert_str_eq(scn_str(run, "label"), "general");
+    ck_assert_int_eq(scn_int(run, "market.hosts"), 10);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
+START_TEST(test_entities)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok(
+        "[General]\nmarket.fee = 0.2\n"
+        "[archetype academic]\nshare = 0.3\nmax-price = 2.5\n"
+        "[archetype llm-train]\nshare = 0.6   # inline comment\n"
+        "[Config X]\narchetype.academic.share = 0.1\narchetype.startup.share = 0.05\n", r);
+    struct scn_study *st = study_ok(s, "X", NULL);
+    struct scn_run *run = run_ok(st, 0);
+    const char **names;
+    size_t n = scn_entities(run, "archetype", &names);
+
+    ck_assert_uint_eq(n, 4);
+    ck_assert_str_eq(names[0], "academic");
+    ck_assert_str_eq(names[1], "builtin");
+    ck_assert_str_eq(names[2], "llm-train");
+    ck_assert_str_eq(names[3], "startup");
+    ck_assert(scn_real(run, "archetype.academic.share") == 0.1);
+    ck_assert(scn_realf(run, "archetype.%s.share", "llm-train") == 0.6);
+    ck_assert(scn_realf(run, "archetype.%s.share", "builtin") == 0.25);
+    ck_assert_int_eq(scn_moneyf(run, "archetype.%s.max-price", "academic"), 2500000);
+    ck_assert_int_eq(scn_moneyf(run, "archetype.%s.max-price", "startup"), MONEY_USD);
+    ck_assert_int_eq(scn_where(run, "archetype.llm-train.share")->line, 7);
+    ck_assert_uint_eq(scn_entities(run, "gpu", &names), 0);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
+START_TEST(test_run_numbering)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok(
+        "[General]\nrepeat = 3\n"
+        "market.policy = ${policy=spot,fixed}\n"
+        "demand.scale = ${scale=0.8,1.0,1.25}\n"
+        "market.fee = ${0.1,0.2 ! policy}\n", r);
+    struct scn_study *st = study_ok(s, NULL, NULL);
+    struct scn_run *run;
+
+    ck_assert_uint_eq(scn_study_run_count(st), 18);
+    ck_assert_uint_eq(scn_study_var_count(st), 4);
+    ck_assert_str_eq(scn_study_var_name(st, 0), "policy");
+    ck_assert_str_eq(scn_study_var_name(st, 1), "scale");
+    ck_assert_str_eq(scn_study_var_name(st, 2), "market.fee");
+    ck_assert_str_eq(scn_study_var_name(st, 3), "repetition");
+    /* 7 = ((0 * 3) + 2) * 3 + 1: spot, scale 1.25, repetition 1. */
+    run = run_ok(st, 7);
+    ck_assert_uint_eq(scn_run_number(run), 7);
+    ck_assert_str_eq(scn_run_var_value(run, 0), "spot");
+    ck_assert_str_eq(scn_run_var_value(run, 1), "1.25");
+    ck_assert_str_eq(scn_run_var_value(run, 2), "0.1");
+    ck_assert_str_eq(scn_run_var_value(run, 3), "1");
+    ck_assert_uint_eq(scn_run_repetition(run), 1);
+    ck_assert_str_eq(scn_str(run, "market.policy"), "spot");
+    ck_assert(scn_real(run, "demand.scale") == 1.25);
+    ck_assert(scn_real(run, "market.fee") == 0.1);
+    scn_run_free(run);
+    run = run_ok(st, 17);
+    ck_assert_str_eq(scn_str(run, "market.policy"), "fixed");
+    ck_assert(scn_real(run, "market.fee") == 0.2);                  /* lock-step */
+    ck_assert_uint_eq(scn_run_repetition(run), 2);
+    scn_run_free(run);
+    {
+        struct cap c;
+
+        cap_init(&c);
+        ck_assert_ptr_null(scn_run_new(st, 18, &c.d));
+        ck_assert_str_eq(cap_done(&c),
+                         "t.ini: error: run 18 is out of range: config 'General' has 18 runs (0..17)\n");
+        free(c.text);
+    }
+    scn_study_free(st);
+
+    /* Ranges, and sweeps from --set come after the file's axes. */
+    {
+        const char *const ovr[] = { "market.hosts=${h=1..5 step 2}", "repeat=1", NULL };
+
+        st = study_ok(s, NULL, ovr);
+        ck_assert_uint_eq(scn_study_run_count(st), 18);
+        ck_assert_str_eq(scn_study_var_name(st, 3), "h");
+        run = run_ok(st, 5);
+        ck_assert_int_eq(scn_int(run, "market.hosts"), 5);
+        ck_assert(scn_real(run, "demand.scale") == 1.0);
+        scn_run_free(run);
+        scn_study_free(st);
+    }
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
+START_TEST(test_seed_set)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok(
+        "[General]\nrepeat = 2\nseed = 42\nmarket.fee = ${0.1,0.2,0.3}\n"
+        "[Config Indep]\nseed-set = ${runnumber}\n"
+        "[Config Fixed]\nseed-set = 99\n", r);
+    struct scn_study *st = study_ok(s, NULL, NULL);
+    struct scn_run *run = run_ok(st, 5);            /* fee 0.3, repetition 1 */
+    const char *k, *v;
+
+    ck_assert_uint_eq(scn_run_seed(run), 42);
+    ck_assert_uint_eq(scn_run_seed_set(run), 1);    /* CRN: the repetition */
+    for (size_t i = 0; i < scn_run_key_count(run); i++) {
+        scn_run_key_at(run, i, &k, &v, NULL, NULL);
+        if (strcmp(k, "seed-set") == 0)
+            ck_assert_str_eq(v, "1");
+        if (strcmp(k, "seed") == 0)
+            ck_assert_str_eq(v, "42");
+    }
+    scn_run_free(run);
+    scn_study_free(st);
+    st = study_ok(s, "Indep", NULL);
+    run = run_ok(st, 5);
+    ck_assert_uint_eq(scn_run_seed_set(run), 5);
+    scn_run_free(run);
+    scn_study_free(st);
+    st = study_ok(s, "Fixed", NULL);
+    run = run_ok(st, 3);
+    ck_assert_uint_eq(scn_run_seed_set(run), 99);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+
+    s = load_ok("market.fee = 0.2\n", r);
+    st = study_ok(s, NULL, NULL);
+    ck_assert_uint_eq(scn_study_run_count(st), 1);
+    ck_assert_uint_eq(scn_study_var_count(st), 0);
+    run = run_ok(st, 0);
+    ck_assert_uint_eq(scn_run_seed(run), 1);
+    ck_assert_uint_eq(scn_run_seed_set(run), 0);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
+START_TEST(test_includes_digest)
+{
+    struct param_registry *r = reg();
+    char *dir = test_tmpdir();
+    char *main_ini = path_in(dir, "main.ini");
+    struct diag d = DIAG_INIT(stderr);
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+    uint64_t d1, d2;
+
+    ck_assert_int_eq(system("true"), 0);
+    {
+        char *sub = path_in(dir, "sub");
+        char cmd[512];
+
+        snprintf(cmd, sizeof cmd, "mkdir -p '%s'", sub);
+        ck_assert_int_eq(system(cmd), 0);
+        free(sub);
+    }
+    write_in(dir, "main.ini", "[General]\nmarket.fee = 0.2\ninclude sub/gpus.ini\n"
+                              "market.hosts = 7\n");
+    /* Relative to the including file; an include keeps the includer's
+     * section after it ends. */
+    write_in(dir, "sub/gpus.ini", "[archetype academic]\nshare = 0.4\ninclude = more.ini\n");
+    write_in(dir, "sub/more.ini", "max-price = 3\n");
+    s = scn_load(main_ini, r, &d);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_str_eq(scn_path(s), main_ini);
+    st = study_ok(s, NULL, NULL);
+    run = run_ok(st, 0);
+    ck_assert(scn_real(run, "archetype.academic.share") == 0.4);
+    ck_assert_int_eq(scn_money(run, "archetype.academic.max-price"), 3 * MONEY_USD);
+    ck_assert_int_eq(scn_int(run, "market.hosts"), 7);
+    ck_assert_int_eq(scn_where(run, "archetype.academic.max-price")->line, 1);
+    ck_assert_ptr_nonnull(strstr(scn_where(run, "archetype.academic.max-price")->file,
+                                 "sub/more.ini"));
+    d1 = scn_digest(s);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+
+    s = scn_load(main_ini, r, &d);
+    ck_assert_uint_eq(scn_digest(s), d1);       /* same bytes, same digest */
+    scn_free(s);
+    write_in(dir, "sub/more.ini", "max-price = 3.5\n");
+    s = scn_load(main_ini, r, &d);
+    ck_assert_ptr_nonnull(s);
+    d2 = scn_digest(s);
+    ck_assert_uint_ne(d1, d2);                  /* an included file changed */
+    scn_free(s);
+    ck_assert_int_eq(d.nerrors, 0);
+    free(main_ini);
+    free(dir);
+    preg_free(r);
+}
+END_TEST
+
+START_TEST(test_long_lines_comments)
+{
+    struct param_registry *r = reg();
+    size_t n = 5000;
+    char *text = malloc(n + 200), *want = malloc(n + 1);
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+
+    for (size_t i = 0; i < n; i++)
+        want[i] = (char)('a' + i % 26);
+    want[n] = '\0';
+    snprintf(text, n + 200, "[General]\n; comment\n  # indented comment\nlabel = %s\n"
+             "market.fee = 0.3 ; trailing\n   market.hosts = 9   # indented key\n"
+             "description = \"a study\"\nmarket.verbose = yes\n", want);
+    s = load_ok(text, r);
+    st = study_ok(s, NULL, NULL);
+    run = run_ok(st, 0);
+    ck_assert_str_eq(scn_str(run, "label"), want);
+    ck_assert(scn_real(run, "market.fee") == 0.3);
+    ck_assert_int_eq(scn_int(run, "market.hosts"), 9);
+    ck_assert(scn_bool(run, "market.verbose"));
+    ck_assert_int_eq(scn_where(run, "market.fee")->line, 5);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+
+    /* A long line does not shift the line numbers after it. */
+    snprintf(text, n + 200, "label = %s\nmarket.fee = oops\n", want);
+    {
+        struct cap c;
+
+        cap_init(&c);
+        ck_assert_ptr_null(scn_load_string("t.ini", text, r, &c.d));
+        ck_assert_str_eq(cap_done(&c), "t.ini:2: error: market.fee: expected a number, got \"oops\"\n");
+        free(c.text);
+    }
+    free(text);
+    free(want);
+    preg_free(r);
+}
+END_TEST
+
+Suite *scenario_suite(void)
+{
+    Suite *s = suite_create("scenario");
+    TCase *err = tcase_create("errors");
+    TCase *sem = tcase_create("semantics");
+
+    tcase_add_test(err, test_err_syntax);
+    tcase_add_test(err, test_err_unknown_key);
+    tcase_add_test(err, test_err_type_range);
+    tcase_add_test(err, test_err_sweep);
+    tcase_add_test(err, test_err_lockstep);
+    tcase_add_test(err, test_err_extends);
+    tcase_add_test(err, test_err_unknown_config);
+    tcase_add_test(err, test_err_include);
+    tcase_set_timeout(sem, 20);
+    tcase_add_test(sem, test_precedence);
+    tcase_add_test(sem, test_entities);
+    tcase_add_test(sem, test_run_numbering);
+    tcase_add_test(sem, test_seed_set);
+    tcase_add_test(sem, test_includes_digest);
+    tcase_add_test(sem, test_long_lines_comments);
+    suite_add_tcase(s, err);
+    suite_add_tcase(s, sem);
+    return s;
+}

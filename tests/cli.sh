@@ -1,0 +1,112 @@
+#!/bin/sh
+# tests/cli.sh -- end-to-end tests of the gpumarket command line.
+# Run by 'make test' with GM_BIN pointing at the binary; prints
+# "N passed, M failed" and exits non-zero on any failure.
+set -u
+GM=${GM_BIN:-build/gpumarket}
+T=$(mktemp -d /tmp/gmcli.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+check() {   # check NAME CMD...: the command must succeed
+    name=$1; shift
+    if "$@" >"$T/out" 2>"$T/err"; then ok; else bad "$name"; cat "$T/err" >&2; fi
+}
+expect_status() {   # expect_status NAME STATUS CMD...
+    name=$1; want=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"; got=$?
+    if [ "$got" = "$want" ]; then ok; else bad "$name (exit $got, want $want)"; cat "$T/err" >&2; fi
+}
+grep_err() {   # grep_err NAME PATTERN: stderr of the last command contains it
+    if grep -qF -- "$2" "$T/err"; then ok; else bad "$1: stderr lacks '$2'"; cat "$T/err" >&2; fi
+}
+
+cat >"$T/phold.ini" <<'INI'
+[General]
+sim.model = phold
+sim.horizon = 200s
+sim.sample-interval = 50s
+phold.lps = 64
+phold.events-per-lp = 4
+seed = 9
+
+[Config Sweep]
+phold.remote = ${remote=0.1,0.5}
+repeat = 2
+INI
+
+# -- help and usage --------------------------------------------------------
+check "help" "$GM" --help
+expect_status "no command" 2 "$GM"
+expect_status "unknown command" 2 "$GM" frobnicate
+for c in run runs validate params "bench phold"; do
+    # shellcheck disable=SC2086
+    check "$c --help" "$GM" $c --help
+done
+
+# -- run: complete, reproducible result directories -------------------------
+check "run phold" "$GM" run "$T/phold.ini" -o "$T/a" --no-plots -q
+check "run phold again" "$GM" run "$T/phold.ini" -o "$T/b" --no-plots -q
+for f in runs.csv params.csv scalars.csv timeseries.csv scenario.resolved.ini; do
+    if cmp -s "$T/a/$f" "$T/b/$f"; then ok; else bad "same seed, $f differs"; fi
+done
+for f in manifest.ini runs.csv params.csv scalars.csv timeseries.csv; do
+    if [ -s "$T/a/$f" ]; then ok; else bad "missing $f"; fi
+done
+if ls "$T" | grep -q '\.tmp-'; then bad "temporary directory left behind"; else ok; fi
+check "run with --set" "$GM" run "$T/phold.ini" -o "$T/c" --no-plots -q --set seed=10
+if cmp -s "$T/a/scalars.csv" "$T/c/scalars.csv"; then bad "another seed gave the same scalars"; else ok; fi
+
+# -- runs / validate / params ----------------------------------------------
+check "runs" "$GM" runs "$T/phold.ini" -c Sweep
+if [ "$(wc -l <"$T/out")" = 5 ] && sed -n 2p "$T/out" | grep -q '^0,0,0,0.1$' &&
+   sed -n 5p "$T/out" | grep -q '^3,1,1,0.5$'; then ok; else bad "runs listing"; cat "$T/out" >&2; fi
+check "validate" "$GM" validate "$T/phold.ini" -c Sweep
+printf '[General]\nsim.model = phold\nphold.lpz = 3\n' >"$T/bad.ini"
+expect_status "validate unknown key" 1 "$GM" validate "$T/bad.ini"
+grep_err "did-you-mean" "bad.ini:3: error: unknown key 'phold.lpz'"
+expect_status "validate missing file" 2 "$GM" validate "$T/nope.ini"
+check "params" "$GM" params phold.
+if grep -q 'phold.remote' "$T/out"; then ok; else bad "params lists phold.remote"; fi
+expect_status "run bad run list" 2 "$GM" run "$T/phold.ini" -c Sweep -r 9 -o "$T/x" --no-plots
+
+# -- an interrupted run leaves no result that looks whole --------------------
+printf '[General]\nsim.model = phold\nsim.horizon = 100000s\nphold.lps = 4096\n' >"$T/long.ini"
+"$GM" run "$T/long.ini" -o "$T/int" --no-plots -q 2>/dev/null &
+pid=$!
+sleep 1
+kill -INT $pid 2>/dev/null
+wait $pid
+st=$?
+if [ "$st" = 130 ]; then ok; else bad "interrupted run exit $st, want 130"; fi
+if [ -e "$T/int" ] || ls "$T" | grep -q 'int\.tmp-'; then bad "interrupted run left files"; else ok; fi
+
+# -- bench phold: same seed, same committed count on both engines ------------
+check "bench phold small" "$GM" bench phold --lps 256 --events-per-lp 2 --end 20 --compare
+
+# -- reproduce: the fast subset of every covered target ----------------------
+check "reproduce --help" "$GM" reproduce --help
+check "reproduce --fast" "$GM" reproduce --fast
+if grep -q ' 0 failed' "$T/out" && ! grep -q 'FAIL' "$T/out"; then ok; else bad "reproduce table"; cat "$T/out" >&2; fi
+for t in T1 T2 T3 T4 T7 availability; do
+    if grep -q "^$t" "$T/out"; then ok; else bad "reproduce lacks $t rows"; fi
+done
+# another parameter value is checked against its own closed form
+check "reproduce --set" "$GM" reproduce --fast --set mmc.loss=true --set 'mmc.servers=${c=7}' \
+    --set 'mmc.lambda=${lambda=5}' --set 'mmc.jobs=${jobs=100000}' --set 'mmc.warmup-jobs=${warm=1000}' mmc
+if grep -q 'Erlang B blocking c=7 a=5' "$T/out"; then ok; else bad "reproduce --set"; cat "$T/out" >&2; fi
+# an impossible tolerance fails with exit 1
+expect_status "reproduce failing target" 1 "$GM" reproduce --fast --set llama.effective-claim=0.99 llama
+expect_status "reproduce unknown target" 2 "$GM" reproduce nosuch
+# bad outage parameters are rejected with file:line
+mkdir -p "$T/rep"
+printf '[General]\nsim.model = availability\nsim.horizon = 10d\nhostclass.hobbyist.failure-shape = 0\nhostclass.farm.failed-start-prob = 1.5\n' >"$T/rep/availability.ini"
+expect_status "reproduce bad parameters" 2 "$GM" reproduce -d "$T/rep" availability
+grep_err "shape <= 0" "availability.ini:4: error:"
+grep_err "probability > 1" "availability.ini:5: error:"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
