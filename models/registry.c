@@ -8,18 +8,28 @@
 #include "sim/model.h"
 
 #include <string.h>
+#include "models/checkpoint.h"
 #include "models/market.h"
+#include "models/outage.h"
 #include "models/phold.h"
+#include "models/reliability.h"
+#include "models/reproduce.h"
 #include "sim/engine.h"
 
 const struct sim_model *const sim_models[] = {
     &market_model,
     &phold_model,
+    &repro_mmc_model,
+    &repro_ckptjob_model,
+    &repro_llama_model,
+    &repro_bathtub_model,
+    &repro_availability_model,
     NULL,
 };
 
 const struct sim_command sim_commands[] = {
     { "bench phold", "PHOLD engine benchmark (bench/PHOLD.md)", phold_bench_main },
+    { "reproduce", "validation and reproduction targets (pass/fail table)", reproduce_main },
     { NULL, NULL, NULL },
 };
 
@@ -28,6 +38,13 @@ void sim_register_all_params(struct param_registry *reg)
     eng_register_params(reg);
     for (size_t i = 0; sim_models[i]; i++)
         sim_models[i]->register_params(reg);
+    /* Outage, reliability and checkpoint keys are shared by the market and
+     * the reproduce models, so they are registered once, here, after the
+     * models: a key a model already defines (the market's own
+     * hostclass.*.mtbf, say) keeps that model's definition. */
+    outage_register_params(reg);
+    rel_register_params(reg);
+    ckpt_register_params(reg);
 }
 
 const struct sim_model *sim_find_model(const char *name)

@@ -87,5 +87,26 @@ if [ -e "$T/int" ] || ls "$T" | grep -q 'int\.tmp-'; then bad "interrupted run l
 # -- bench phold: same seed, same committed count on both engines ------------
 check "bench phold small" "$GM" bench phold --lps 256 --events-per-lp 2 --end 20 --compare
 
+# -- reproduce: the fast subset of every covered target ----------------------
+check "reproduce --help" "$GM" reproduce --help
+check "reproduce --fast" "$GM" reproduce --fast
+if grep -q ' 0 failed' "$T/out" && ! grep -q 'FAIL' "$T/out"; then ok; else bad "reproduce table"; cat "$T/out" >&2; fi
+for t in T1 T2 T3 T4 T7 availability; do
+    if grep -q "^$t" "$T/out"; then ok; else bad "reproduce lacks $t rows"; fi
+done
+# another parameter value is checked against its own closed form
+check "reproduce --set" "$GM" reproduce --fast --set mmc.loss=true --set 'mmc.servers=${c=7}' \
+    --set 'mmc.lambda=${lambda=5}' --set 'mmc.jobs=${jobs=100000}' --set 'mmc.warmup-jobs=${warm=1000}' mmc
+if grep -q 'Erlang B blocking c=7 a=5' "$T/out"; then ok; else bad "reproduce --set"; cat "$T/out" >&2; fi
+# an impossible tolerance fails with exit 1
+expect_status "reproduce failing target" 1 "$GM" reproduce --fast --set llama.effective-claim=0.99 llama
+expect_status "reproduce unknown target" 2 "$GM" reproduce nosuch
+# bad outage parameters are rejected with file:line
+mkdir -p "$T/rep"
+printf '[General]\nsim.model = availability\nsim.horizon = 10d\nhostclass.hobbyist.failure-shape = 0\nhostclass.farm.failed-start-prob = 1.5\n' >"$T/rep/availability.ini"
+expect_status "reproduce bad parameters" 2 "$GM" reproduce -d "$T/rep" availability
+grep_err "shape <= 0" "availability.ini:4: error:"
+grep_err "probability > 1" "availability.ini:5: error:"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,0 +1,309 @@
+/* models/outage.c -- failure, repair, disconnect, maintenance and regional
+ * outage processes (see the header for the model).
+ *
+ * Defaults for the three built-in host classes are our choice [E]
+ * (CALIBRATION.md 3.4: no public Vast outage statistics exist): consumer
+ * MTBF 30-60 days with lognormal repair of median 4 h, datacenters MTBF
+ * 120-365 days with median repair 1 h. They give availabilities of about
+ * 0.991 (hobbyist), 0.996 (farm) and 0.9997 (datacenter), which with the
+ * reliability EWMA puts most offers in the public 0.92-0.999 range.
+ */
+#include "models/outage.h"
+
+#include <math.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_gamma.h>
+#include "sim/param.h"
+#include "sim/scenario.h"
+
+/* ---- checks ---- */
+
+int outage_check(const struct outage_params *p, const struct outage_where *w,
+                 struct diag *d)
+{
+    static const struct outage_where none;
+    int before = d->nerrors;
+
+    if (!w)
+        w = &none;
+    /* Each test is written so NaN fails too. */
+    if (!(p->mtbf_h > 0.0))
+        diag_error(d, w->mtbf, "MTBF must be > 0, got %g h", p->mtbf_h);
+    if (!(p->shape > 0.0))
+        diag_error(d, w->shape, "failure shape must be > 0, got %g", p->shape);
+    if (!(p->repair_median_h > 0.0))
+        diag_error(d, w->repair_median, "repair median must be > 0, got %g h",
+                   p->repair_median_h);
+    if (!(p->repair_sigma >= 0.0))
+        diag_error(d, w->repair_sigma, "repair sigma must be >= 0, got %g",
+                   p->repair_sigma);
+    if (!(p->disconnect_per_day >= 0.0))
+        diag_error(d, w->disconnect_rate,
+                   "disconnect rate must be >= 0, got %g per day",
+                   p->disconnect_per_day);
+    if (!(p->disconnect_h >= 0.0))
+        diag_error(d, w->disconnect_duration,
+                   "disconnect duration must be >= 0, got %g h", p->disconnect_h);
+    if (!(p->failed_start_prob >= 0.0 && p->failed_start_prob <= 1.0))
+        diag_error(d, w->failed_start,
+                   "failed-start probability must be in [0, 1], got %g",
+                   p->failed_start_prob);
+    if (!(p->maint_interval_h >= 0.0))
+        diag_error(d, w->maint_interval,
+                   "maintenance interval must be >= 0 (0 = none), got %g h",
+                   p->maint_interval_h);
+    if (!(p->maint_duration_h >= 0.0))
+        diag_error(d, w->maint_duration,
+                   "maintenance duration must be >= 0, got %g h",
+                   p->maint_duration_h);
+    if (!(p->maint_notice_h >= 0.0))
+        diag_error(d, w->maint_notice,
+                   "maintenance notice must be >= 0, got %g h", p->maint_notice_h);
+    return d->nerrors > before ? SIM_EINVAL : SIM_OK;
+}
+
+int outage_region_check(const struct outage_region_params *p,
+                        const struct outage_region_where *w, struct diag *d)
+{
+    static const struct outage_region_where none;
+    int before = d->nerrors;
+
+    if (!w)
+        w = &none;
+    if (!(p->rate_per_year >= 0.0))
+        diag_error(d, w->rate, "regional outage rate must be >= 0, got %g per year",
+                   p->rate_per_year);
+    if (!(p->duration_median_h > 0.0))
+        diag_error(d, w->duration,
+                   "regional outage duration must be > 0, got %g h",
+                   p->duration_median_h);
+    if (!(p->duration_sigma >= 0.0))
+        diag_error(d, w->sigma, "regional outage sigma must be >= 0, got %g",
+                   p->duration_sigma);
+    if (!(p->fraction >= 0.0 && p->fraction <= 1.0))
+        diag_error(d, w->fraction,
+                   "regional outage fraction must be in [0, 1], got %g",
+                   p->fraction);
+    if (!(p->power_share >= 0.0 && p->power_share <= 1.0))
+        diag_error(d, w->power_share,
+                   "regional outage power share must be in [0, 1], got %g",
+                   p->power_share);
+    return d->nerrors > before ? SIM_EINVAL : SIM_OK;
+}
+
+/* ---- samplers ---- */
+
+double outage_weibull_scale_h(const struct outage_params *p)
+{
+    return p->mtbf_h / gsl_sf_gamma(1.0 + 1.0 / p->shape);
+}
+
+double outage_next_failure_h(const struct outage_params *p, gsl_rng *r)
+{
+    if (p->failure_dist == OUTAGE_WEIBULL)
+        return gsl_ran_weibull(r, outage_weibull_scale_h(p), p->shape);
+    return gsl_ran_exponential(r, p->mtbf_h);
+}
+
+double outage_repair_h(const struct outage_params *p, gsl_rng *r)
+{
+    return gsl_ran_lognormal(r, log(p->repair_median_h), p->repair_sigma);
+}
+
+double outage_next_disconnect_h(const struct outage_params *p, gsl_rng *r)
+{
+    if (!(p->disconnect_per_day > 0.0))
+        return INFINITY;
+    return gsl_ran_exponential(r, 24.0 / p->disconnect_per_day);
+}
+
+double outage_disconnect_h(const struct outage_params *p, gsl_rng *r)
+{
+    return p->disconnect_h > 0.0 ? gsl_ran_exponential(r, p->disconnect_h) : 0.0;
+}
+
+bool outage_start_fails(const struct outage_params *p, gsl_rng *r)
+{
+    /* Draw even when the probability is 0 or 1, so changing it does not
+     * shift later numbers of the stream. */
+    return gsl_rng_uniform(r) < p->failed_start_prob;
+}
+
+double outage_next_maintenance_h(const struct outage_params *p, gsl_rng *r)
+{
+    if (!(p->maint_interval_h > 0.0))
+        return INFINITY;
+    return gsl_ran_exponential(r, p->maint_interval_h);
+}
+
+double outage_region_next_h(const struct outage_region_params *p, gsl_rng *r)
+{
+    if (!(p->rate_per_year > 0.0))
+        return INFINITY;
+    return gsl_ran_exponential(r, 365.0 * 24.0 / p->rate_per_year);
+}
+
+double outage_region_duration_h(const struct outage_region_params *p,
+                                 gsl_rng *r)
+{
+    return gsl_ran_lognormal(r, log(p->duration_median_h), p->duration_sigma);
+}
+
+enum outage_kind outage_region_kind(const struct outage_region_params *p,
+                                    gsl_rng *r)
+{
+    return gsl_rng_uniform(r) < p->power_share ? OUTAGE_POWER : OUTAGE_INTERNET;
+}
+
+size_t outage_region_pick(const struct outage_region_params *p, size_t n,
+                          uint32_t *hit, gsl_rng *r)
+{
+    double want = p->fraction * (double)n;
+    size_t k = (size_t)floor(want), got = 0;
+
+    if (gsl_rng_uniform(r) < want - (double)k)
+        k++;
+    if (k > n)
+        k = n;
+    /* Knuth's algorithm S: host i is taken with probability
+     * (still needed) / (still left), which gives every k-subset the same
+     * chance and the output in order. */
+    for (size_t i = 0; i < n && got < k; i++)
+        if ((double)(n - i) * gsl_rng_uniform(r) < (double)(k - got))
+            hit[got++] = (uint32_t)i;
+    SIM_ASSERT(got == k);
+    return k;
+}
+
+/* ---- closed forms ---- */
+
+double outage_mttr_h(const struct outage_params *p)
+{
+    return p->repair_median_h * exp(0.5 * p->repair_sigma * p->repair_sigma);
+}
+
+double outage_availability(const struct outage_params *p)
+{
+    return p->mtbf_h / (p->mtbf_h + outage_mttr_h(p));
+}
+
+/* ---- scenario keys ---- */
+
+/* One class's definitions; "*" is the pattern every other class uses. */
+#define CLASS_DEFS(cls, dist, mtbf, shape, rmed, rsig, drate, ddur, fstart, \
+                   mint, mdur, mnot)                                          \
+    { "hostclass." cls ".failure-dist", PT_ENUM, "", dist, 0, -1, "exp|weibull", \
+      "time-to-failure distribution (repaired hosts are as good as new)" },   \
+    { "hostclass." cls ".mtbf", PT_TIME, "d", mtbf, 0, -1, NULL,              \
+      "mean up time between failures" },                                      \
+    { "hostclass." cls ".failure-shape", PT_REAL, "1", shape, 0, -1, NULL,    \
+      "Weibull shape k (> 0; < 1 infant mortality, > 1 wear-out)" },          \
+    { "hostclass." cls ".repair-median", PT_TIME, "h", rmed, 0, -1, NULL,     \
+      "median repair time (lognormal)" },                                     \
+    { "hostclass." cls ".repair-sigma", PT_REAL, "1", rsig, 0, -1, NULL,      \
+      "sd of log repair time (lognormal)" },                                  \
+    { "hostclass." cls ".disconnect-rate", PT_REAL, "1/d", drate, 0, -1, NULL, \
+      "disconnects per day (Poisson)" },                                      \
+    { "hostclass." cls ".disconnect-duration", PT_TIME, "min", ddur, 0, -1, NULL, \
+      "mean disconnect length (exponential)" },                               \
+    { "hostclass." cls ".failed-start-prob", PT_PROB, "1", fstart, 0, 1, NULL, \
+      "probability that a container start fails" },                           \
+    { "hostclass." cls ".maint-interval", PT_TIME, "d", mint, 0, -1, NULL,    \
+      "mean time between scheduled maintenances (0 = none)" },                \
+    { "hostclass." cls ".maint-duration", PT_TIME, "h", mdur, 0, -1, NULL,    \
+      "length of a scheduled maintenance" },                                  \
+    { "hostclass." cls ".maint-notice", PT_TIME, "d", mnot, 0, -1, NULL,      \
+      "maintenance is announced (and the machine unlisted) this long ahead" }
+
+static const struct param_def outage_defs[] = {
+    CLASS_DEFS("*", "exp", "45d", "1", "4h", "1", "0.05", "15min", "0.01",
+               "90d", "2h", "2d"),
+    CLASS_DEFS("hobbyist", "exp", "30d", "1", "4h", "1", "0.1", "20min", "0.02",
+               "60d", "3h", "1d"),
+    CLASS_DEFS("farm", "exp", "60d", "1", "3h", "0.8", "0.05", "15min", "0.01",
+               "90d", "2h", "2d"),
+    CLASS_DEFS("datacenter", "exp", "180d", "1", "1h", "0.7", "0.01", "5min",
+               "0.002", "120d", "1h", "7d"),
+    { "region.*.outage-rate", PT_REAL, "1/yr", "1", 0, -1, NULL,
+      "regional (correlated) outages per year" },
+    { "region.*.outage-duration", PT_TIME, "h", "3h", 0, -1, NULL,
+      "median length of a regional outage (lognormal)" },
+    { "region.*.outage-sigma", PT_REAL, "1", "1", 0, -1, NULL,
+      "sd of log regional outage length" },
+    { "region.*.outage-fraction", PT_PROB, "1", "0.3", 0, 1, NULL,
+      "share of the region's hosts a regional outage takes down" },
+    { "region.*.outage-power-share", PT_PROB, "1", "0.5", 0, 1, NULL,
+      "share of regional outages that cut power (instances die); the rest cut the internet" },
+};
+
+void outage_register_params(struct param_registry *reg)
+{
+    /* The market defines some hostclass keys itself (mtbf, repair-median,
+     * ...) with its own defaults; a duplicate would assert, so only the
+     * keys nobody has defined yet are added. Call this after the models. */
+    for (size_t i = 0; i < sizeof outage_defs / sizeof outage_defs[0]; i++) {
+        const struct param_def *have = preg_find(reg, outage_defs[i].key);
+
+        if (!have || strcmp(have->key, outage_defs[i].key) != 0)
+            preg_add(reg, &outage_defs[i], 1);
+    }
+}
+
+int outage_params_from_run(const struct scn_run *run, const char *cls,
+                           struct outage_params *p, struct diag *d)
+{
+    char k[11][160];
+    static const char *const names[11] = {
+        "failure-dist", "mtbf", "failure-shape", "repair-median", "repair-sigma",
+        "disconnect-rate", "disconnect-duration", "failed-start-prob",
+        "maint-interval", "maint-duration", "maint-notice",
+    };
+    struct outage_where w;
+
+    for (int i = 0; i < 11; i++)
+        snprintf(k[i], sizeof k[i], "hostclass.%s.%s", cls, names[i]);
+    p->failure_dist = strcmp(scn_str(run, k[0]), "weibull") == 0
+                      ? OUTAGE_WEIBULL : OUTAGE_EXP;
+    p->mtbf_h = sim_time_to_hours(scn_time(run, k[1]));
+    p->shape = scn_real(run, k[2]);
+    p->repair_median_h = sim_time_to_hours(scn_time(run, k[3]));
+    p->repair_sigma = scn_real(run, k[4]);
+    p->disconnect_per_day = scn_real(run, k[5]);
+    p->disconnect_h = sim_time_to_hours(scn_time(run, k[6]));
+    p->failed_start_prob = scn_real(run, k[7]);
+    p->maint_interval_h = sim_time_to_hours(scn_time(run, k[8]));
+    p->maint_duration_h = sim_time_to_hours(scn_time(run, k[9]));
+    p->maint_notice_h = sim_time_to_hours(scn_time(run, k[10]));
+    w = (struct outage_where){
+        scn_where(run, k[1]), scn_where(run, k[2]), scn_where(run, k[3]),
+        scn_where(run, k[4]), scn_where(run, k[5]), scn_where(run, k[6]),
+        scn_where(run, k[7]), scn_where(run, k[8]), scn_where(run, k[9]),
+        scn_where(run, k[10]),
+    };
+    return outage_check(p, &w, d);
+}
+
+int outage_region_from_run(const struct scn_run *run, const char *region,
+                           struct outage_region_params *p, struct diag *d)
+{
+    char k[5][160];
+    static const char *const names[5] = {
+        "outage-rate", "outage-duration", "outage-sigma", "outage-fraction",
+        "outage-power-share",
+    };
+    struct outage_region_where w;
+
+    for (int i = 0; i < 5; i++)
+        snprintf(k[i], sizeof k[i], "region.%s.%s", region, names[i]);
+    p->rate_per_year = scn_real(run, k[0]);
+    p->duration_median_h = sim_time_to_hours(scn_time(run, k[1]));
+    p->duration_sigma = scn_real(run, k[2]);
+    p->fraction = scn_real(run, k[3]);
+    p->power_share = scn_real(run, k[4]);
+    w = (struct outage_region_where){
+        scn_where(run, k[0]), scn_where(run, k[1]), scn_where(run, k[2]),
+        scn_where(run, k[3]), scn_where(run, k[4]),
+    };
+    return outage_region_check(p, &w, d);
+}

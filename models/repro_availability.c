@@ -1,0 +1,156 @@
+/* models/repro_availability.c -- host availability = MTBF / (MTBF + MTTR).
+ *
+ * Hosts of each listed class alternate up (failure sampler of
+ * models/outage.c) and down (lognormal repair), exactly as the market
+ * drives them. By the renewal-reward theorem the long-run up fraction is
+ * E[up] / (E[up] + E[down]) whatever the two distributions, so this checks
+ * the samplers' means (Weibull scale from the MTBF, lognormal mean from
+ * median and sigma) and the event bookkeeping. Hosts are independent, so
+ * the 95% CI comes from the spread across hosts.
+ */
+#include "models/reproduce.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "models/outage.h"
+#include "sim/engine.h"
+#include "sim/param.h"
+#include "sim/scenario.h"
+
+#define MAX_CLASSES 8
+
+struct ahost {
+    sim_time down_since;    /* valid while down */
+    bool down;
+    double down_h;
+};
+
+struct avail {
+    char names[MAX_CLASSES][64];
+    struct outage_params p[MAX_CLASSES];
+    size_t ncls;
+    uint32_t per_class;
+    double tol;
+    struct ahost *h;        /* ncls * per_class, owned */
+    gsl_rng *rng;
+    unsigned k_fail, k_repair;
+};
+
+static const struct outage_params *params_of(const struct avail *a, uint32_t id)
+{
+    return &a->p[id / a->per_class];
+}
+
+static void on_fail(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct avail *a = model;
+    struct ahost *h = &a->h[ev->subject];
+
+    h->down = true;
+    h->down_since = eng_now(e);
+    eng_after(e, sim_time_from_hours(outage_repair_h(params_of(a, ev->subject), a->rng)),
+              a->k_repair, ev->subject);
+}
+
+static void on_repair(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct avail *a = model;
+    struct ahost *h = &a->h[ev->subject];
+
+    h->down = false;
+    h->down_h += sim_time_to_hours(eng_now(e) - h->down_since);
+    eng_after(e, sim_time_from_hours(outage_next_failure_h(params_of(a, ev->subject), a->rng)),
+              a->k_fail, ev->subject);
+}
+
+static const struct param_def avail_defs[] = {
+    { "availability.classes", PT_STRING, "", "hobbyist,farm,datacenter", 0, -1, NULL,
+      "host classes to check (hostclass.<name>.* keys)" },
+    { "availability.hosts", PT_INT, "1", "1000", 2, 1e7, NULL, "hosts simulated per class" },
+    { "availability.tol", PT_PROB, "1", "0.001", 0, 1, NULL, "absolute tolerance on availability" },
+};
+
+static void avail_register(struct param_registry *reg)
+{
+    preg_add(reg, avail_defs, sizeof avail_defs / sizeof avail_defs[0]);
+}
+
+static void avail_free(void *state)
+{
+    struct avail *a = state;
+
+    if (a)
+        free(a->h);
+    free(a);
+}
+
+static void *avail_setup(struct engine *e, const struct scn_run *run, struct diag *d)
+{
+    struct avail *a = calloc(1, sizeof *a);
+    char buf[512], *save = NULL;
+
+    if (!a)
+        return NULL;
+    a->per_class = (uint32_t)scn_int(run, "availability.hosts");
+    a->tol = scn_real(run, "availability.tol");
+    snprintf(buf, sizeof buf, "%s", scn_str(run, "availability.classes"));
+    for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        if (a->ncls == MAX_CLASSES) {
+            diag_error(d, scn_where(run, "availability.classes"),
+                       "at most %d classes", MAX_CLASSES);
+            break;
+        }
+        snprintf(a->names[a->ncls], sizeof a->names[0], "%s", t);
+        outage_params_from_run(run, t, &a->p[a->ncls], d);
+        a->ncls++;
+    }
+    if (!a->ncls)
+        diag_error(d, scn_where(run, "availability.classes"), "no host class given");
+    if (d->nerrors || !(a->h = calloc(a->ncls * a->per_class, sizeof *a->h))) {
+        avail_free(a);
+        return NULL;
+    }
+    a->rng = eng_rng(e, "availability.failures");
+    a->k_fail = eng_kind(e, "availability.failure", on_fail, a);
+    a->k_repair = eng_kind(e, "availability.repair", on_repair, a);
+    for (uint32_t i = 0; i < a->ncls * a->per_class; i++)
+        eng_at(e, sim_time_from_hours(outage_next_failure_h(params_of(a, i), a->rng)),
+               a->k_fail, i);
+    return a;
+}
+
+static int avail_finish(struct engine *e, void *state)
+{
+    struct avail *a = state;
+    double span = sim_time_to_hours(eng_now(e));
+    bool ok = true;
+
+    for (size_t c = 0; c < a->ncls; c++) {
+        double s = 0.0, ss = 0.0, n = a->per_class, mean;
+        char name[160];
+
+        for (uint32_t i = 0; i < a->per_class; i++) {
+            struct ahost *h = &a->h[c * a->per_class + i];
+            double down = h->down_h + (h->down ? sim_time_to_hours(eng_now(e) - h->down_since) : 0.0);
+            double up = 1.0 - down / span;
+            s += up;
+            ss += up * up;
+        }
+        mean = s / n;
+        snprintf(name, sizeof name, "availability %s (%s, MTBF %gd)", a->names[c],
+                 a->p[c].failure_dist == OUTAGE_WEIBULL ? "Weibull" : "exp",
+                 a->p[c].mtbf_h / 24.0);
+        ok &= repro_target(e, name, outage_availability(&a->p[c]), mean,
+                           repro_t95((unsigned)n - 1)
+                           * sqrt(fmax(0.0, (ss - n * mean * mean) / (n - 1.0)) / n),
+                           REPRO_ABS, a->tol, 0.0);
+    }
+    return ok ? SIM_OK : SIM_ECHECK;
+}
+
+const struct sim_model repro_availability_model = {
+    "availability", "host failure/repair renewal processes (availability target)",
+    avail_register, avail_setup, avail_finish, avail_free,
+};

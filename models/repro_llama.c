@@ -1,0 +1,305 @@
+/* models/repro_llama.c -- T4: the Llama 3 405B interruption process.
+ *
+ * 2,048 hosts x 8 H100 fail independently (exponential) at the per-GPU
+ * rate implied by 419 unexpected interruptions in 54 days on 16,384 GPUs,
+ * each failure's cause drawn in proportion to the Table 5 counts; planned
+ * maintenance is a cluster-wide Poisson process (47 in 54 days). One
+ * gang-scheduled job spans every GPU, so any failure interrupts it: it
+ * loses the work since its last checkpoint (Daly interval from the job's
+ * MTBF) and pays a restart; a planned maintenance is preceded by a
+ * checkpoint, so it costs only the restart. 'reps' independent clusters
+ * run side by side (subject = rep * hosts + host) for the 95% CIs.
+ *
+ * The table's "GPU" percentages as printed sum to 58.7 %, but its counts
+ * give 268/419 = 64.0 % (148/419 is 35.3 %, not the printed 30.1 %).
+ * Following REPRODUCTIONS.md we simulate with the counts, so the expected
+ * share is computed from the counts; the gap to the printed 58.7 % is a
+ * property of the paper's table, not of the simulation.
+ */
+#include "models/reproduce.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include "models/checkpoint.h"
+#include "sim/engine.h"
+#include "sim/param.h"
+#include "sim/scenario.h"
+
+struct cause {
+    const char *component, *category;
+    unsigned count;
+};
+
+/* Llama 3 paper, Table 5 (counts; see CALIBRATION.md 3.2 for status). */
+static const struct cause causes[] = {
+    { "Faulty GPU", "GPU", 148 },
+    { "GPU HBM3 memory", "GPU", 72 },
+    { "Software bug", "Dependency", 54 },
+    { "Network switch/cable", "Network", 35 },
+    { "Host maintenance", "Unplanned maintenance", 32 },
+    { "GPU SRAM memory", "GPU", 19 },
+    { "GPU system processor", "GPU", 17 },
+    { "NIC", "Host", 7 },
+    { "NCCL watchdog timeouts", "Unknown", 7 },
+    { "Silent data corruption", "GPU", 6 },
+    { "GPU thermal interface + sensor", "GPU", 6 },
+    { "SSD", "Host", 3 },
+    { "Power supply", "Host", 3 },
+    { "Server chassis", "Host", 2 },
+    { "IO expansion board", "Host", 2 },
+    { "Dependency", "Dependency", 2 },
+    { "CPU", "Host", 2 },
+    { "System memory", "Host", 2 },
+};
+#define NCAUSES (sizeof causes / sizeof causes[0])
+#define HBM3 1
+
+struct rep {
+    sim_time seg_start;     /* when computing (re)started; valid if !restarting */
+    bool restarting;
+    evq_id restart;
+    double useful_h;        /* work kept */
+    unsigned unexpected, planned, gpu, hbm3;
+};
+
+struct llama {
+    uint32_t hosts, gpus, reps;
+    double days, unexpected, planned;
+    double host_mtbf_h, job_mtbf_h, planned_mean_h;
+    double delta_h, restart_h, tau_h;
+    double tol_share_gpu, tol_share_hbm, tol_mtbi, tol_eff, claim;
+    gsl_ran_discrete_t *pick;   /* owned */
+    gsl_rng *rng;
+    struct rep *r;              /* owned */
+    unsigned k_fail, k_maint, k_restart;
+};
+
+static void interrupt(struct llama *l, struct engine *e, uint32_t rep, bool planned)
+{
+    struct rep *r = &l->r[rep];
+
+    if (r->restarting) {        /* interrupted again: the restart starts over */
+        eng_cancel(e, r->restart);
+    } else {
+        struct ckpt_state cs;
+        ckpt_at_wall(l->tau_h, l->delta_h,
+                     sim_time_to_hours(eng_now(e) - r->seg_start), &cs);
+        /* Planned: a checkpoint is written just before, nothing is lost. */
+        r->useful_h += cs.saved + (planned ? cs.unsaved : 0.0);
+    }
+    r->restarting = true;
+    r->restart = eng_after(e, sim_time_from_hours(l->restart_h), l->k_restart, rep);
+}
+
+static void on_fail(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct llama *l = model;
+    uint32_t rep = ev->subject / l->hosts;
+    struct rep *r = &l->r[rep];
+    size_t c = gsl_ran_discrete(l->rng, l->pick);
+
+    r->unexpected++;
+    r->gpu += strcmp(causes[c].category, "GPU") == 0;
+    r->hbm3 += c == HBM3;
+    interrupt(l, e, rep, false);
+    /* The host is swapped for a spare: its slot fails again later. */
+    eng_after(e, sim_time_from_hours(gsl_ran_exponential(l->rng, l->host_mtbf_h)),
+              l->k_fail, ev->subject);
+}
+
+static void on_maint(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct llama *l = model;
+
+    l->r[ev->subject].planned++;
+    interrupt(l, e, ev->subject, true);
+    eng_after(e, sim_time_from_hours(gsl_ran_exponential(l->rng, l->planned_mean_h)),
+              l->k_maint, ev->subject);
+}
+
+static void on_restart(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct llama *l = model;
+    struct rep *r = &l->r[ev->subject];
+
+    r->restarting = false;
+    r->seg_start = eng_now(e);
+}
+
+static const struct param_def llama_defs[] = {
+    { "llama.hosts", PT_INT, "1", "2048", 1, 1e6, NULL, "hosts in the cluster" },
+    { "llama.gpus-per-host", PT_INT, "1", "8", 1, 64, NULL, "GPUs per host" },
+    { "llama.days", PT_REAL, "d", "54", 0, -1, NULL, "observation window (set sim.horizon to match)" },
+    { "llama.unexpected", PT_REAL, "1", "419", 0, -1, NULL,
+      "unexpected interruptions in the window (sets the per-GPU rate; causes split by Table 5)" },
+    { "llama.planned", PT_REAL, "1", "47", 0, -1, NULL, "planned maintenances in the window" },
+    { "llama.ckpt-cost", PT_TIME, "min", "20s", 0, -1, NULL, "checkpoint write time delta" },
+    { "llama.restart", PT_TIME, "min", "5min", 0, -1, NULL, "restart time after an interruption" },
+    { "llama.reps", PT_INT, "1", "100", 2, 1e5, NULL, "independent clusters simulated" },
+    { "llama.tol-mtbi", PT_TIME, "h", "0.3h", 0, -1, NULL, "tolerance on the mean time between interruptions" },
+    { "llama.tol-gpu-share", PT_PROB, "1", "0.05", 0, 1, NULL, "tolerance on the GPU-category share" },
+    { "llama.tol-hbm3-share", PT_PROB, "1", "0.04", 0, 1, NULL, "tolerance on the HBM3 share" },
+    { "llama.tol-effective", PT_PROB, "1", "0.01", 0, 1, NULL, "tolerance on effective training time vs Daly" },
+    { "llama.effective-claim", PT_PROB, "1", "0.90", 0, 1, NULL, "published lower bound on effective training time" },
+};
+
+static void llama_register(struct param_registry *reg)
+{
+    preg_add(reg, llama_defs, sizeof llama_defs / sizeof llama_defs[0]);
+}
+
+static void llama_free(void *state)
+{
+    struct llama *l = state;
+
+    if (l) {
+        gsl_ran_discrete_free(l->pick);
+        free(l->r);
+    }
+    free(l);
+}
+
+static void *llama_setup(struct engine *e, const struct scn_run *run, struct diag *d)
+{
+    struct llama *l = calloc(1, sizeof *l);
+    double w[NCAUSES], gpus;
+
+    if (!l)
+        return NULL;
+    l->hosts = (uint32_t)scn_int(run, "llama.hosts");
+    l->gpus = (uint32_t)scn_int(run, "llama.gpus-per-host");
+    l->reps = (uint32_t)scn_int(run, "llama.reps");
+    l->days = scn_real(run, "llama.days");
+    l->unexpected = scn_real(run, "llama.unexpected");
+    l->planned = scn_real(run, "llama.planned");
+    l->delta_h = sim_time_to_hours(scn_time(run, "llama.ckpt-cost"));
+    l->restart_h = sim_time_to_hours(scn_time(run, "llama.restart"));
+    l->tol_mtbi = sim_time_to_hours(scn_time(run, "llama.tol-mtbi"));
+    l->tol_share_gpu = scn_real(run, "llama.tol-gpu-share");
+    l->tol_share_hbm = scn_real(run, "llama.tol-hbm3-share");
+    l->tol_eff = scn_real(run, "llama.tol-effective");
+    l->claim = scn_real(run, "llama.effective-claim");
+    if (!(l->days > 0.0))
+        diag_error(d, scn_where(run, "llama.days"), "window must be > 0 days, got %g", l->days);
+    if (!(l->unexpected > 0.0))
+        diag_error(d, scn_where(run, "llama.unexpected"), "interruptions must be > 0, got %g", l->unexpected);
+    if ((uint64_t)l->hosts * l->reps > UINT32_MAX)
+        diag_error(d, scn_where(run, "llama.reps"), "hosts x reps too large");
+    if (d->nerrors) {
+        llama_free(l);
+        return NULL;
+    }
+    gpus = (double)l->hosts * l->gpus;
+    /* Per-GPU rate lambda_g = unexpected / (GPUs days); a host fails at
+     * gpus-per-host times that, and the job at GPUs times that. */
+    l->host_mtbf_h = 24.0 * l->days * gpus / (l->unexpected * l->gpus);
+    l->job_mtbf_h = 24.0 * l->days / l->unexpected;
+    l->planned_mean_h = l->planned > 0.0 ? 24.0 * l->days / l->planned : (double)INFINITY;
+    l->tau_h = ckpt_interval(CKPT_DALY, 0.0, l->delta_h, l->job_mtbf_h);
+    for (size_t i = 0; i < NCAUSES; i++)
+        w[i] = causes[i].count;
+    l->pick = gsl_ran_discrete_preproc(NCAUSES, w);
+    l->r = calloc(l->reps, sizeof *l->r);
+    if (!l->pick || !l->r) {
+        llama_free(l);
+        return NULL;
+    }
+    l->rng = eng_rng(e, "llama.failures");
+    l->k_fail = eng_kind(e, "llama.failure", on_fail, l);
+    l->k_maint = eng_kind(e, "llama.maintenance", on_maint, l);
+    l->k_restart = eng_kind(e, "llama.restart", on_restart, l);
+    for (uint32_t i = 0; i < l->hosts * l->reps; i++)
+        eng_at(e, sim_time_from_hours(gsl_ran_exponential(l->rng, l->host_mtbf_h)),
+               l->k_fail, i);
+    if (l->planned > 0.0)
+        for (uint32_t i = 0; i < l->reps; i++)
+            eng_at(e, sim_time_from_hours(gsl_ran_exponential(l->rng, l->planned_mean_h)),
+                   l->k_maint, i);
+    return l;
+}
+
+struct acc { double s, ss, n; };
+
+static void acc_add(struct acc *a, double x)
+{
+    a->s += x;
+    a->ss += x * x;
+    a->n++;
+}
+static double acc_mean(const struct acc *a) { return a->s / a->n; }
+static double acc_ci(const struct acc *a)
+{
+    double m = acc_mean(a);
+    return repro_t95((unsigned)a->n - 1)
+           * sqrt(fmax(0.0, (a->ss - a->n * m * m) / (a->n - 1.0)) / a->n);
+}
+
+static int llama_finish(struct engine *e, void *state)
+{
+    struct llama *l = state;
+    double window_h = sim_time_to_hours(eng_now(e));
+    double tot = 0.0, gpu = 0.0, hbm = 0.0, exp_gpu = 0.0, exp_hbm, tw, eff_exp;
+    struct acc count = { 0 }, eff = { 0 }, sgpu = { 0 }, shbm = { 0 };
+    unsigned all = 0;
+    char name[160];
+    bool ok = true;
+
+    if (fabs(window_h - 24.0 * l->days) > 1e-6)
+        eng_fail(e, "llama.window", "sim.horizon (%g h) must equal llama.days (%g h)",
+                 window_h, 24.0 * l->days);
+    for (uint32_t i = 0; i < l->reps; i++) {
+        struct rep *r = &l->r[i];
+        if (!r->restarting) {   /* work in progress at the end is not lost */
+            struct ckpt_state cs;
+            ckpt_at_wall(l->tau_h, l->delta_h,
+                         sim_time_to_hours(eng_now(e) - r->seg_start), &cs);
+            r->useful_h += cs.saved + cs.unsaved;
+        }
+        acc_add(&count, r->unexpected);
+        acc_add(&eff, r->useful_h / window_h);
+        if (r->unexpected) {
+            acc_add(&sgpu, (double)r->gpu / r->unexpected);
+            acc_add(&shbm, (double)r->hbm3 / r->unexpected);
+        }
+        tot += r->unexpected;
+        gpu += r->gpu;
+        hbm += r->hbm3;
+    }
+    for (size_t c = 0; c < NCAUSES; c++) {
+        all += causes[c].count;
+        if (strcmp(causes[c].category, "GPU") == 0)
+            exp_gpu += causes[c].count;
+    }
+    exp_gpu /= all;
+    exp_hbm = (double)causes[HBM3].count / all;
+    /* Daly's wall-time ratio for the unexpected failures, and each planned
+     * stop costs one restart on top. */
+    tw = ckpt_daly_wall(l->tau_h, l->delta_h, l->restart_h, l->job_mtbf_h, 1.0);
+    eff_exp = (1.0 - l->planned * l->restart_h / window_h) / tw;
+
+    snprintf(name, sizeof name, "T4 unexpected interruptions in %g d", l->days);
+    ok &= repro_target(e, name, l->unexpected, acc_mean(&count), acc_ci(&count),
+                       REPRO_ABS, 1.96 * sqrt(l->unexpected), 0.0);
+    snprintf(name, sizeof name, "T4 mean time between interruptions (h)");
+    ok &= repro_target(e, name, l->job_mtbf_h, window_h * l->reps / tot,
+                       NAN, REPRO_ABS, l->tol_mtbi, 0.0);
+    ok &= repro_target(e, "T4 GPU-category share (Table 5 counts)", exp_gpu,
+                       gpu / tot, acc_ci(&sgpu), REPRO_ABS, l->tol_share_gpu, 0.0);
+    ok &= repro_target(e, "T4 HBM3 share", exp_hbm, hbm / tot, acc_ci(&shbm),
+                       REPRO_ABS, l->tol_share_hbm, 0.0);
+    snprintf(name, sizeof name, "T4 effective training time (Daly tau=%.3g min)",
+             60.0 * l->tau_h);
+    ok &= repro_target(e, name, eff_exp, acc_mean(&eff), acc_ci(&eff),
+                       REPRO_ABS, l->tol_eff, 0.0);
+    ok &= repro_target(e, "T4 effective training time > claim (paper: > 90%)",
+                       l->claim, acc_mean(&eff), acc_ci(&eff), REPRO_MIN, l->claim, 0.0);
+    return ok && !eng_failed(e) ? SIM_OK : SIM_ECHECK;
+}
+
+const struct sim_model repro_llama_model = {
+    "llama", "Llama 3 cluster interruptions and a checkpointing gang job (reproduce T4)",
+    llama_register, llama_setup, llama_finish, llama_free,
+};

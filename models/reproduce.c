@@ -1,0 +1,299 @@
+/* models/reproduce.c -- `gpumarket reproduce`: validation targets as a
+ * pass/fail table.
+ *
+ * Every target is a scenario in scenarios/reproduce/<name>.ini naming one
+ * of the small models of models/repro_*.c. This command runs every run of
+ * each scenario's study (sweep points are the cases of a target, e.g. the
+ * five (c, lambda) rows of T1), then prints the rows the models recorded.
+ * Because the expected values are computed from the scenario's parameters,
+ * `--set mmc.servers=7` checks a case the paper never tabulated.
+ */
+#define _DEFAULT_SOURCE             /* getopt_long */
+#include "models/reproduce.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "sim/engine.h"
+#include "sim/param.h"
+#include "sim/results.h"
+#include "sim/scenario.h"
+
+/* ---- helpers for the models ---- */
+
+bool repro_target(struct engine *e, const char *name, double expected,
+                  double simulated, double ci95, enum repro_tol kind,
+                  double tol, double tol2)
+{
+    struct results *r = eng_results(e);
+    double diff = fabs(simulated - expected);
+    bool pass;
+
+    switch (kind) {
+    case REPRO_ABS:   pass = diff <= tol || (ci95 >= 0.0 && diff <= ci95); break;
+    case REPRO_REL:   pass = diff <= tol * fabs(expected)
+                             || (ci95 >= 0.0 && diff <= ci95); break;
+    case REPRO_MIN:   pass = simulated >= tol; break;
+    case REPRO_RANGE: pass = simulated >= tol && simulated <= tol2; break;
+    default:          SIM_PANIC("bad tolerance kind %d", (int)kind);
+    }
+    if (isnan(simulated))           /* a NaN must never pass */
+        pass = false;
+    res_scalar(r, "repro.expected", "target", name, expected, "");
+    res_scalar(r, "repro.simulated", "target", name, simulated, "");
+    res_scalar(r, "repro.ci95", "target", name, ci95, "");
+    res_scalar(r, "repro.tol-kind", "target", name, (double)kind, "");
+    res_scalar(r, "repro.tol", "target", name, tol, "");
+    res_scalar(r, "repro.tol2", "target", name, tol2, "");
+    res_scalar(r, "repro.pass", "target", name, pass ? 1.0 : 0.0, "");
+    return pass;
+}
+
+double repro_erlang_b(unsigned c, double a)
+{
+    double b = 1.0;
+
+    for (unsigned k = 1; k <= c; k++)
+        b = a * b / (k + a * b);
+    return b;
+}
+
+double repro_erlang_c(unsigned c, double a)
+{
+    double b = repro_erlang_b(c, a);
+
+    SIM_ASSERT(a < (double)c);
+    return (double)c * b / ((double)c - a * (1.0 - b));
+}
+
+double repro_t95(unsigned df)
+{
+    /* Table for small df; the normal quantile beyond 30 is within 2%. */
+    static const double t[31] = {
+        NAN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262,
+        2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093,
+        2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045,
+        2.042,
+    };
+    return df <= 30 ? t[df] : 1.96 + 2.4 / (double)df;
+}
+
+/* ---- the command ---- */
+
+struct target {
+    const char *name;       /* scenarios/reproduce/<name>.ini */
+    const char *what;
+};
+
+static const struct target targets[] = {
+    { "mmc", "T1 M/M/c waiting (Erlang C), L_q, Little's law" },
+    { "erlangb", "T2 M/M/c/c blocking (Erlang B)" },
+    { "ckpt", "T3 Young/Daly checkpoint interval, Daly T_w(tau)" },
+    { "llama", "T4 Llama 3 interruption process and effective training time" },
+    { "bathtub", "T7 bathtub preemptions: P(fail) ratio and cost ratio" },
+    { "availability", "host availability = MTBF / (MTBF + MTTR) per class" },
+};
+#define NTARGETS (sizeof targets / sizeof targets[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: gpumarket reproduce [--fast] [-c CONFIG] [-d DIR] [--set K=V]... [NAME...]\n"
+        "\n"
+        "Runs validation targets and prints target, expected, simulated, 95%% CI,\n"
+        "tolerance and pass/fail. Exit 1 if any target fails.\n"
+        "  --fast          use each scenario's [Config Fast] (what make check runs)\n"
+        "  -c, --config    config to run (default General)\n"
+        "  -d, --dir DIR   scenario directory (default scenarios/reproduce)\n"
+        "  --set K=V       override a parameter in every target\n"
+        "  -l, --list      list the targets\n"
+        "targets:\n");
+    for (size_t i = 0; i < NTARGETS; i++)
+        fprintf(f, "  %-13s %s\n", targets[i].name, targets[i].what);
+}
+
+static void fmt_tol(char *buf, size_t len, int kind, double tol, double tol2)
+{
+    switch (kind) {
+    case REPRO_ABS:   snprintf(buf, len, "+-%.4g", tol); break;
+    case REPRO_REL:   snprintf(buf, len, "+-%.3g%%", 100.0 * tol); break;
+    case REPRO_MIN:   snprintf(buf, len, ">= %.4g", tol); break;
+    default:          snprintf(buf, len, "[%.4g, %.4g]", tol, tol2); break;
+    }
+}
+
+/* Prints every row of one run; counts rows and failures. */
+static void print_rows(const struct results *r, int *rows, int *failed)
+{
+    for (size_t i = 0; i < res_scalar_count(r); i++) {
+        const char *metric, *kind, *name, *unit;
+        double expected, sim, ci, tk, tol, tol2, pass;
+        char tbuf[48], cbuf[32];
+
+        res_scalar_at(r, i, &metric, &kind, &name, &expected, &unit);
+        if (strcmp(metric, "repro.expected") != 0)
+            continue;
+        sim = res_get(r, "repro.simulated", "target", name);
+        ci = res_get(r, "repro.ci95", "target", name);
+        tk = res_get(r, "repro.tol-kind", "target", name);
+        tol = res_get(r, "repro.tol", "target", name);
+        tol2 = res_get(r, "repro.tol2", "target", name);
+        pass = res_get(r, "repro.pass", "target", name);
+        fmt_tol(tbuf, sizeof tbuf, (int)tk, tol, tol2);
+        if (isnan(ci))
+            snprintf(cbuf, sizeof cbuf, "-");
+        else
+            snprintf(cbuf, sizeof cbuf, "+-%.4g", ci);
+        printf("%-48s %12.6g %12.6g %12s %14s  %s\n", name, expected, sim,
+               cbuf, tbuf, pass == 1.0 ? "pass" : "FAIL");
+        (*rows)++;
+        if (pass != 1.0)
+            (*failed)++;
+    }
+    fflush(stdout);
+}
+
+/* Runs one resolved run of a reproduce scenario; SIM_OK if it ran (its
+ * rows may still fail). */
+static int run_target(const struct scn_run *run, int *rows, int *failed,
+                      struct diag *d)
+{
+    const char *name = scn_str(run, "sim.model");
+    const struct sim_model *m = sim_find_model(name);
+    struct eng_config ec;
+    struct engine *e;
+    void *state;
+    int rc;
+
+    if (!m)
+        return diag_error(d, scn_where(run, "sim.model"), "unknown model '%s'", name);
+    eng_config_from_run(run, &ec);
+    e = eng_new(&ec);
+    if (!e)
+        return SIM_ENOMEM;
+    state = m->setup(e, run, d);
+    if (!state) {
+        eng_free(e);
+        return SIM_EINVAL;
+    }
+    rc = eng_run(e);
+    if (rc == SIM_OK || rc == SIM_ECHECK)
+        rc = m->finish(e, state);
+    m->free(state);
+    if (rc == SIM_OK || rc == SIM_ECHECK) {
+        int before = *rows;
+        print_rows(eng_results(e), rows, failed);
+        if (*rows == before)
+            rc = diag_error(d, NULL, "model '%s' recorded no target rows", name);
+        else
+            rc = SIM_OK;
+    }
+    eng_free(e);
+    return rc;
+}
+
+static int run_scenario(const char *path, const char *config,
+                        const char *const *sets, int *rows, int *failed)
+{
+    struct diag d = DIAG_INIT(stderr);
+    struct param_registry *reg = preg_new();
+    struct scn *s = NULL;
+    struct scn_study *st = NULL;
+    int rc = SIM_OK;
+
+    if (!reg)
+        return SIM_ENOMEM;
+    sim_register_all_params(reg);
+    s = scn_load(path, reg, &d);
+    if (s)
+        st = scn_study_new(s, config, sets, &d);
+    if (!st)
+        rc = SIM_EINVAL;
+    for (size_t i = 0; st && i < scn_study_run_count(st) && rc == SIM_OK; i++) {
+        struct scn_run *run = scn_run_new(st, i, &d);
+        if (!run) {
+            rc = SIM_EINVAL;
+            break;
+        }
+        rc = run_target(run, rows, failed, &d);
+        scn_run_free(run);
+    }
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(reg);
+    return rc;
+}
+
+int reproduce_main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "fast", no_argument, NULL, 'f' },
+        { "config", required_argument, NULL, 'c' },
+        { "dir", required_argument, NULL, 'd' },
+        { "set", required_argument, NULL, 's' },
+        { "list", no_argument, NULL, 'l' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *config = NULL, *dir = "scenarios/reproduce";
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    size_t nsets = 0;
+    int c, rows = 0, failed = 0, trouble = 0;
+    bool fast = false;
+
+    if (!sets)
+        return 2;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "fc:d:s:lh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f': fast = true; break;
+        case 'c': config = optarg; break;
+        case 'd': dir = optarg; break;
+        case 's': sets[nsets++] = optarg; break;
+        case 'l':
+            for (size_t i = 0; i < NTARGETS; i++)
+                printf("%s\t%s\n", targets[i].name, targets[i].what);
+            free(sets);
+            return 0;
+        case 'h': usage(stdout); free(sets); return 0;
+        default:  usage(stderr); free(sets); return 2;
+        }
+    }
+    if (!config)
+        config = fast ? "Fast" : "General";
+    for (int i = optind; i < argc; i++) {
+        bool known = false;
+        for (size_t k = 0; k < NTARGETS; k++)
+            known |= strcmp(argv[i], targets[k].name) == 0;
+        if (!known) {
+            fprintf(stderr, "reproduce: unknown target '%s' (try --list)\n", argv[i]);
+            free(sets);
+            return 2;
+        }
+    }
+    printf("%-48s %12s %12s %12s %14s  %s\n", "target", "expected",
+           "simulated", "95% CI", "tolerance", "result");
+    for (size_t k = 0; k < NTARGETS; k++) {
+        char path[4096];
+        bool want = optind == argc;
+
+        for (int i = optind; i < argc; i++)
+            want |= strcmp(argv[i], targets[k].name) == 0;
+        if (!want)
+            continue;
+        snprintf(path, sizeof path, "%s/%s.ini", dir, targets[k].name);
+        if (run_scenario(path, config, sets, &rows, &failed) != SIM_OK) {
+            fprintf(stderr, "reproduce: target '%s' could not run\n", targets[k].name);
+            trouble++;
+        }
+    }
+    printf("%d rows, %d passed, %d failed%s\n", rows, rows - failed, failed,
+           trouble ? " (some targets could not run)" : "");
+    free(sets);
+    if (trouble)
+        return 2;
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,53 @@
+/* models/reproduce.h -- validation targets: the `reproduce` command and the
+ * small models behind it (REPRODUCTIONS.md T1 T2 T3 T4 T7, availability).
+ *
+ * Each target is an ordinary model (sim.model = mmc | ckptjob | llama |
+ * bathtub | availability) run from a scenario in scenarios/reproduce/. Its
+ * finish() computes the expected value from the closed form with the
+ * scenario's own parameters and records one row per check with
+ * repro_target(); `gpumarket reproduce` runs every run of each scenario
+ * and prints the rows as a pass/fail table. Rows live in the run's
+ * results as scalars "repro.*" (entity kind "target", entity = row name),
+ * so `gpumarket run scenarios/reproduce/mmc.ini` writes them to CSV too.
+ */
+#ifndef MODELS_REPRODUCE_H
+#define MODELS_REPRODUCE_H
+
+#include <stdbool.h>
+#include "sim/model.h"
+
+struct engine;
+
+enum repro_tol {
+    REPRO_ABS,      /* |sim - expected| <= tol */
+    REPRO_REL,      /* |sim - expected| <= tol |expected| */
+    REPRO_MIN,      /* sim >= tol (a published lower bound) */
+    REPRO_RANGE     /* tol <= sim <= tol2 */
+};
+
+/* Records a check row. 'ci95' is the half-width of the simulated value's
+ * 95% confidence interval (NAN if none). For ABS and REL the row also
+ * passes when the CI covers the expected value (REPRODUCTIONS.md T1 allows
+ * the batch-means criterion). Returns whether it passed. */
+bool repro_target(struct engine *e, const char *name, double expected,
+                  double simulated, double ci95, enum repro_tol kind,
+                  double tol, double tol2);
+
+/* Erlang B by the stable recursion B(0)=1, B(k)=aB(k-1)/(k+aB(k-1)). */
+double repro_erlang_b(unsigned c, double a);
+/* Erlang C from B: C = cB / (c - a(1 - B)); requires a < c. */
+double repro_erlang_c(unsigned c, double a);
+
+/* Two-sided 95% Student t quantile for 'df' degrees of freedom. */
+double repro_t95(unsigned df);
+
+/* The command: gpumarket reproduce [--fast] [-d DIR] [NAME...] */
+int reproduce_main(int argc, char **argv);
+
+extern const struct sim_model repro_mmc_model;
+extern const struct sim_model repro_ckptjob_model;
+extern const struct sim_model repro_llama_model;
+extern const struct sim_model repro_bathtub_model;
+extern const struct sim_model repro_availability_model;
+
+#endif

@@ -1,0 +1,423 @@
+/* tests/check_reliability.c -- outages, reliability scores, checkpoints and
+ * the closed forms behind `gpumarket reproduce`. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_rng.h>
+#include "models/checkpoint.h"
+#include "models/outage.h"
+#include "models/reliability.h"
+#include "models/reproduce.h"
+#include "sim/model.h"
+#include "sim/param.h"
+#include "sim/scenario.h"
+#include "tests/suites.h"
+
+#define NEAR(a, b, tol) ck_assert_msg(fabs((a) - (b)) <= (tol), \
+    "%s = %.9g, expected %.9g +- %g", #a, (double)(a), (double)(b), (double)(tol))
+
+/* ---- checkpoints ---- */
+
+START_TEST(young_daly_worked_numbers)
+{
+    /* REPRODUCTIONS.md T3 table. */
+    NEAR(ckpt_young(5, 1440), 120.000, 5e-4);
+    NEAR(ckpt_daly(5, 1440), 116.690, 5e-4);
+    NEAR(ckpt_young(5, 185.58), 43.079, 5e-4);
+    NEAR(ckpt_daly(5, 185.58), 39.810, 5e-4);
+    NEAR(ckpt_young(1, 185.58), 19.266, 5e-4);
+    NEAR(ckpt_daly(1, 185.58), 18.605, 5e-4);
+    NEAR(ckpt_young(10, 600), 109.545, 5e-4);
+    NEAR(ckpt_daly(10, 600), 102.979, 5e-4);
+    NEAR(ckpt_waste_first_order(120, 5, 1440), 0.0833, 5e-5);
+    NEAR(ckpt_waste_first_order(43.079, 5, 185.58), 0.2321, 5e-5);
+    /* delta >= 2M: Daly says checkpoint every M. */
+    NEAR(ckpt_daly(30, 10), 10.0, 1e-12);
+    ck_assert(isinf(ckpt_interval(CKPT_NONE, 1, 1, 1)));
+    NEAR(ckpt_interval(CKPT_FIXED, 42, 1, 1), 42, 0);
+    NEAR(ckpt_interval(CKPT_DALY, 0, 5, 1440), 116.690, 5e-4);
+}
+END_TEST
+
+START_TEST(daly_wall_time_table)
+{
+    static const double tau[] = { 60, 100, 116.69, 120, 150, 200 };
+    static const double tw[] = { 11158.78, 10968.19, 10957.64, 10957.98,
+                                 10986.00, 11092.25 };
+
+    for (int i = 0; i < 6; i++)
+        NEAR(ckpt_daly_wall(tau[i], 5, 10, 1440, 10000), tw[i], 0.01);
+}
+END_TEST
+
+START_TEST(lost_work_never_exceeds_interval)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    struct ckpt_state s;
+
+    for (int i = 0; i < 100000; i++) {
+        double tau = 0.1 + 10 * gsl_rng_uniform(r), delta = gsl_rng_uniform(r);
+        double t = 100 * gsl_rng_uniform(r);
+
+        ckpt_at_wall(tau, delta, t, &s);
+        ck_assert(s.unsaved >= 0 && s.unsaved <= tau);
+        /* every instant is work kept, work at risk, or checkpoint writing */
+        NEAR(s.saved + s.unsaved + s.overhead, t, 1e-9 * (1 + t));
+        NEAR(s.saved, s.checkpoints * tau, 1e-9 * (1 + t));
+    }
+    /* mid-checkpoint: the segment is still at risk */
+    ckpt_at_wall(10, 2, 11, &s);
+    NEAR(s.saved, 0, 0);
+    NEAR(s.unsaved, 10, 0);
+    NEAR(s.overhead, 1, 1e-12);
+    ckpt_at_wall(10, 2, 12.5, &s);
+    NEAR(s.saved, 10, 0);
+    NEAR(s.unsaved, 0.5, 1e-12);
+    /* no checkpoints: everything is at risk */
+    ckpt_at_wall(INFINITY, 2, 7, &s);
+    NEAR(s.unsaved, 7, 0);
+    NEAR(ckpt_wall_for_work(10, 2, 30), 34, 1e-12);    /* no final write */
+    NEAR(ckpt_wall_for_work(10, 2, 31), 37, 1e-12);  /* 3 writes */
+    gsl_rng_free(r);
+}
+END_TEST
+
+/* ---- reliability scores ---- */
+
+static struct rel_params vast(void)
+{
+    return (struct rel_params){
+        .rule = REL_VAST, .prior = 0.60, .prior_weight_h = 7 * 24.0,
+        .horizon_h = 30 * 24.0, .rental_down_weight = 3,
+        .maintenance_weight = 0, .disconnect_penalty_h = 1,
+        .failed_start_penalty_h = 2, .datacenter_bonus = 0.5,
+        .verify_threshold = 0.9, .runpod_window_h = 720,
+        .runpod_buffer_h = 1.0 / 6, .runpod_delist = 0.98,
+    };
+}
+
+START_TEST(vast_new_machine_starts_at_prior_and_climbs)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+    double prev;
+
+    rel_init(&s, 0, false);
+    NEAR(rel_score(&s, &p, 0), 0.60, 1e-12);
+    ck_assert(!rel_verified(&s, &p, 0));
+    ck_assert(rel_listed(&s, &p, 0));       /* Vast-like never delists */
+    prev = 0.60;
+    for (int d = 1; d <= 120; d++) {
+        double sc = rel_score(&s, &p, d * SIM_DAY);
+        ck_assert(sc > prev);
+        prev = sc;
+    }
+    ck_assert(prev > 0.99);
+    ck_assert(rel_verified(&s, &p, 120 * SIM_DAY));
+}
+END_TEST
+
+START_TEST(vast_penalties_and_datacenter_bonus)
+{
+    struct rel_params p = vast();
+    struct rel_state a, b, c, dc;
+    sim_time t0 = 60 * SIM_DAY, t1 = t0 + 6 * SIM_HOUR, t2 = t1 + SIM_DAY;
+
+    rel_init(&a, 0, false);
+    b = a;
+    c = a;
+    rel_init(&dc, 0, true);
+    rel_on_down(&a, &p, t0, REL_DOWN_FAILURE, false);
+    rel_on_up(&a, &p, t1);
+    rel_on_down(&b, &p, t0, REL_DOWN_FAILURE, true);    /* during a rental */
+    rel_on_up(&b, &p, t1);
+    rel_on_down(&dc, &p, t0, REL_DOWN_FAILURE, false);
+    rel_on_up(&dc, &p, t1);
+    ck_assert(rel_score(&a, &p, t2) < rel_score(&c, &p, t2));
+    ck_assert(rel_score(&b, &p, t2) < rel_score(&a, &p, t2));
+    ck_assert(rel_score(&dc, &p, t2) > rel_score(&a, &p, t2));
+    /* failed starts and disconnects cost their penalty */
+    b = c;
+    rel_on_failed_start(&b, &p, t0);
+    ck_assert(rel_score(&b, &p, t2) < rel_score(&c, &p, t2));
+    b = c;
+    rel_on_down(&b, &p, t0, REL_DOWN_DISCONNECT, false);
+    rel_on_up(&b, &p, t0 + 10 * SIM_MIN);
+    ck_assert(rel_score(&b, &p, t2) < rel_score(&c, &p, t2));
+    /* scheduled maintenance at weight 0 costs nothing */
+    b = c;
+    rel_on_down(&b, &p, t0, REL_DOWN_MAINTENANCE, false);
+    rel_on_up(&b, &p, t1);
+    NEAR(rel_score(&b, &p, t2), rel_score(&c, &p, t2), 1e-12);
+    /* a machine down forever sinks to 0, never below */
+    rel_on_down(&c, &p, t0, REL_DOWN_FAILURE, true);
+    NEAR(rel_score(&c, &p, t0 + 400 * SIM_DAY), 0.0, 1e-9);
+}
+END_TEST
+
+START_TEST(vast_steady_state_tracks_availability)
+{
+    /* Down 1 h in every 100 h (idle): the score tends to 0.99. */
+    struct rel_params p = vast();
+    struct rel_state s;
+    sim_time t = 0;
+
+    rel_init(&s, 0, false);
+    for (int i = 0; i < 500; i++) {
+        t += 99 * SIM_HOUR;
+        rel_on_down(&s, &p, t, REL_DOWN_FAILURE, false);
+        t += SIM_HOUR;
+        rel_on_up(&s, &p, t);
+    }
+    NEAR(rel_score(&s, &p, t), 0.99, 2e-3);
+}
+END_TEST
+
+START_TEST(runpod_rule)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+    sim_time t = 40 * SIM_DAY;
+
+    p.rule = REL_RUNPOD;
+    rel_init(&s, 0, false);
+    NEAR(rel_score(&s, &p, t), 1.0, 0);
+    /* the published example: 30 min down in 30 days -> 99.95 % (capped at 1
+     * only above) */
+    rel_on_down(&s, &p, t, REL_DOWN_FAILURE, false);
+    rel_on_up(&s, &p, t + 30 * SIM_MIN);
+    NEAR(rel_score(&s, &p, t + SIM_DAY), (43200.0 - 30 + 10) / 43200, 1e-9);
+    ck_assert(rel_listed(&s, &p, t + SIM_DAY));
+    /* 15 h more: (43200 - 930 + 10) / 43200 = 0.9787 < 0.98 -> delisted */
+    rel_on_down(&s, &p, t + 2 * SIM_DAY, REL_DOWN_OUTAGE, true);
+    rel_on_up(&s, &p, t + 2 * SIM_DAY + 15 * SIM_HOUR);
+    NEAR(rel_score(&s, &p, t + 3 * SIM_DAY), (43200.0 - 930 + 10) / 43200, 1e-9);
+    ck_assert(!rel_listed(&s, &p, t + 3 * SIM_DAY));
+    /* while down, the open interval counts */
+    rel_on_down(&s, &p, t + 4 * SIM_DAY, REL_DOWN_FAILURE, false);
+    NEAR(rel_score(&s, &p, t + 4 * SIM_DAY + SIM_HOUR),
+         (43200.0 - 990 + 10) / 43200, 1e-9);
+    rel_on_up(&s, &p, t + 4 * SIM_DAY + SIM_HOUR);
+    /* scheduled maintenance does not count */
+    rel_on_down(&s, &p, t + 5 * SIM_DAY, REL_DOWN_MAINTENANCE, false);
+    rel_on_up(&s, &p, t + 5 * SIM_DAY + 10 * SIM_HOUR);
+    NEAR(rel_score(&s, &p, t + 6 * SIM_DAY), (43200.0 - 990 + 10) / 43200, 1e-9);
+    /* the window slides: 31 days later all of it has expired */
+    NEAR(rel_score(&s, &p, t + 36 * SIM_DAY), 1.0, 0);
+    ck_assert(rel_listed(&s, &p, t + 36 * SIM_DAY));
+}
+END_TEST
+
+START_TEST(runpod_ring_merges_without_losing_downtime)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+    sim_time t = 31 * SIM_DAY;
+
+    p.rule = REL_RUNPOD;
+    rel_init(&s, 0, false);
+    for (int i = 0; i < 3 * REL_RUNPOD_SLOTS; i++) {
+        rel_on_down(&s, &p, t + i * SIM_HOUR, REL_DOWN_FAILURE, false);
+        rel_on_up(&s, &p, t + i * SIM_HOUR + SIM_MIN);
+    }
+    ck_assert_uint_le(s.nslots, REL_RUNPOD_SLOTS);
+    NEAR(rel_score(&s, &p, t + SIM_DAY),
+         (43200.0 - 3 * REL_RUNPOD_SLOTS + 10) / 43200, 1e-9);
+}
+END_TEST
+
+/* ---- outages ---- */
+
+static struct outage_params hobby(void)
+{
+    return (struct outage_params){
+        OUTAGE_WEIBULL, 720, 1.5, 4, 1, 0.1, 1.0 / 3, 0.02, 1440, 3, 24,
+    };
+}
+
+START_TEST(samplers_have_the_documented_means)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    struct outage_params p = hobby();
+    double f = 0, rep = 0, fails = 0;
+    const int n = 200000;
+
+    for (int i = 0; i < n; i++) {
+        f += outage_next_failure_h(&p, r);
+        rep += outage_repair_h(&p, r);
+        fails += outage_start_fails(&p, r);
+    }
+    NEAR(f / n, 720, 720 * 0.01);
+    NEAR(rep / n, outage_mttr_h(&p), outage_mttr_h(&p) * 0.02);
+    NEAR(fails / n, 0.02, 0.002);
+    NEAR(outage_mttr_h(&p), 4 * exp(0.5), 1e-12);
+    NEAR(outage_availability(&p), 720 / (720 + 4 * exp(0.5)), 1e-12);
+    p.disconnect_per_day = 0;
+    p.maint_interval_h = 0;
+    ck_assert(isinf(outage_next_disconnect_h(&p, r)));
+    ck_assert(isinf(outage_next_maintenance_h(&p, r)));
+    gsl_rng_free(r);
+}
+END_TEST
+
+START_TEST(regional_outages_are_correlated)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    struct outage_region_params p = { 4, 3, 1, 0.3, 0.5 };
+    uint32_t hit[100];
+    double t = 0, end = 24 * 365 * 200.0, d0 = 0, d1 = 0, both = 0, count[100] = { 0 };
+    int events = 0;
+
+    /* Hosts only fail through regional outages; over 200 years, hosts 0 and
+     * 1 must be down together far more often than independence predicts. */
+    while ((t += outage_region_next_h(&p, r)) < end) {
+        double dur = outage_region_duration_h(&p, r);
+        size_t k = outage_region_pick(&p, 100, hit, r);
+        bool h0 = false, h1 = false;
+
+        ck_assert(k == 30);
+        for (size_t i = 0; i < k; i++) {
+            ck_assert(i == 0 || hit[i] > hit[i - 1]);    /* distinct, sorted */
+            ck_assert_uint_lt(hit[i], 100);
+            count[hit[i]]++;
+            h0 |= hit[i] == 0;
+            h1 |= hit[i] == 1;
+        }
+        d0 += h0 * dur;
+        d1 += h1 * dur;
+        both += (h0 && h1) * dur;
+        events++;
+    }
+    ck_assert(events > 600);
+    for (int i = 0; i < 100; i++)       /* every host equally exposed */
+        NEAR(count[i] / events, 0.3, 0.06);
+    ck_assert(both / end > 20 * (d0 / end) * (d1 / end));
+    /* stochastic rounding keeps the mean hit count at fraction x n */
+    p.fraction = 0.25;
+    {
+        double sum = 0;
+        for (int i = 0; i < 20000; i++)
+            sum += (double)outage_region_pick(&p, 10, hit, r);
+        NEAR(sum / 20000, 2.5, 0.03);
+    }
+    gsl_rng_free(r);
+}
+END_TEST
+
+START_TEST(bad_parameters_name_the_line)
+{
+    struct srcloc at = { "x.ini", 7 };
+    struct outage_params p = hobby();
+    struct outage_where w = { .mtbf = &at, .shape = &at, .failed_start = &at };
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+
+    p.mtbf_h = -24;
+    p.shape = 0;
+    p.failed_start_prob = 1.5;
+    ck_assert_int_eq(outage_check(&p, &w, &d), SIM_EINVAL);
+    fclose(d.out);
+    ck_assert_int_eq(d.nerrors, 3);
+    ck_assert_str_eq(buf, "x.ini:7: error: MTBF must be > 0, got -24 h\n"
+                          "x.ini:7: error: failure shape must be > 0, got 0\n"
+                          "x.ini:7: error: failed-start probability must be in [0, 1], got 1.5\n");
+    free(buf);
+}
+END_TEST
+
+/* Loads 'text' as bad.ini and resolves run 0; NULL if the registry already
+ * rejected it (messages in *buf either way). */
+static struct scn_run *load(struct param_registry *reg, const char *text,
+                            struct scn **s, struct scn_study **st, struct diag *d)
+{
+    *st = NULL;
+    *s = scn_load_string("bad.ini", text, reg, d);
+    if (*s)
+        *st = scn_study_new(*s, NULL, NULL, d);
+    return *st ? scn_run_new(*st, 0, d) : NULL;
+}
+
+START_TEST(scenario_values_are_checked_with_file_and_line)
+{
+    struct param_registry *reg = preg_new();
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+    struct outage_params p;
+    struct rel_params rp;
+
+    sim_register_all_params(reg);
+    /* Values the registry accepts but the models reject. */
+    run = load(reg, "[General]\n"
+                    "hostclass.odd.mtbf = 10d\n"
+                    "hostclass.odd.disconnect-rate = -1\n"
+                    "reliability.horizon = 0d\n", &s, &st, &d);
+    ck_assert_ptr_nonnull(run);
+    ck_assert_int_eq(outage_params_from_run(run, "odd", &p, &d), SIM_EINVAL);
+    NEAR(p.mtbf_h, 240, 1e-9);          /* a '*' pattern class, its own value */
+    ck_assert_int_eq(rel_params_from_run(run, &rp, &d), SIM_EINVAL);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    /* Out of range wherever it is caught: registry or model, same line. */
+    run = load(reg, "[General]\n"
+                    "hostclass.hobbyist.failure-shape = 0\n"
+                    "hostclass.farm.failed-start-prob = 1.5\n", &s, &st, &d);
+    if (run) {
+        ck_assert_int_eq(outage_params_from_run(run, "hobbyist", &p, &d), SIM_EINVAL);
+        scn_run_free(run);
+    }
+    scn_study_free(st);
+    scn_free(s);
+    fclose(d.out);
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:3: error: disconnect rate must be >= 0, got -1 per day"));
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:4: error: reliability horizon must be > 0 h"));
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:2: error:"));
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:3: error:"));
+    free(buf);
+    preg_free(reg);
+}
+END_TEST
+
+/* ---- closed forms of the reproduce targets ---- */
+
+START_TEST(erlang_reference_values)
+{
+    NEAR(repro_erlang_b(1, 0.8), 0.444444, 1e-6);
+    NEAR(repro_erlang_b(10, 8), 0.121661, 1e-6);
+    NEAR(repro_erlang_b(100, 90), 0.026957, 1e-6);
+    NEAR(repro_erlang_c(1, 0.8), 0.8, 1e-9);
+    NEAR(repro_erlang_c(2, 1.0), 1.0 / 3, 1e-9);
+    NEAR(repro_erlang_c(3, 2.0), 0.444444, 1e-6);
+    NEAR(repro_erlang_c(10, 8.0), 0.409180, 1e-6);
+    NEAR(repro_erlang_c(100, 90), 0.216940, 1e-6);
+}
+END_TEST
+
+Suite *reliability_suite(void)
+{
+    Suite *s = suite_create("reliability");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, young_daly_worked_numbers);
+    tcase_add_test(tc, daly_wall_time_table);
+    tcase_add_test(tc, lost_work_never_exceeds_interval);
+    tcase_add_test(tc, vast_new_machine_starts_at_prior_and_climbs);
+    tcase_add_test(tc, vast_penalties_and_datacenter_bonus);
+    tcase_add_test(tc, vast_steady_state_tracks_availability);
+    tcase_add_test(tc, runpod_rule);
+    tcase_add_test(tc, runpod_ring_merges_without_losing_downtime);
+    tcase_add_test(tc, samplers_have_the_documented_means);
+    tcase_add_test(tc, regional_outages_are_correlated);
+    tcase_add_test(tc, bad_parameters_name_the_line);
+    tcase_add_test(tc, scenario_values_are_checked_with_file_and_line);
+    tcase_add_test(tc, erlang_reference_values);
+    tcase_set_timeout(tc, 30);
+    suite_add_tcase(s, tc);
+    return s;
+}
