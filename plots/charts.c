@@ -717,12 +717,28 @@ static void set_rgb(cairo_t *cr, const struct plot_rgb *c, double alpha)
     cairo_set_source_rgba(cr, c->r, c->g, c->b, alpha);
 }
 
+/* A year of hourly samples has far more points than a panel has pixel
+ * columns. Points are pooled into columns RES points wide (under a pixel
+ * at 1600 px) and only what a column can show is drawn: for a line its
+ * first, lowest, highest and last point in order, for a band its highest
+ * top and lowest bottom. The picture is the same; PDF, SVG and PNG get
+ * much cheaper. The CSV keeps every point. */
+#define RES 0.25
+
+static long column(const struct pan *p, double x)
+{
+    return (long)floor((px(p, x) - p->x0) / RES);
+}
+
 static void draw_band(cairo_t *cr, const struct pan *p, const struct series *s)
 {
     size_t j = 0;
+    double *tx = xmalloc((s->n ? s->n : 1) * sizeof *tx);
+    double *th = xmalloc((s->n ? s->n : 1) * sizeof *th);
+    double *tl = xmalloc((s->n ? s->n : 1) * sizeof *tl);
 
     while (j < s->n) {
-        size_t a, b;
+        size_t a, b, m = 0;
 
         while (j < s->n && !(isfinite(s->x[j]) && isfinite(s->lo[j]) &&
                              isfinite(s->hi[j])))
@@ -734,15 +750,31 @@ static void draw_band(cairo_t *cr, const struct pan *p, const struct series *s)
         b = j;
         if (b <= a)
             continue;
+        for (size_t k = a; k < b; k++) {
+            double x = px(p, s->x[k]), h = py(p, s->hi[k]), l = py(p, s->lo[k]);
+
+            if (m && k > a && column(p, s->x[k]) == column(p, s->x[k - 1])) {
+                th[m - 1] = fmin(th[m - 1], h);     /* canvas y grows down */
+                tl[m - 1] = fmax(tl[m - 1], l);
+                continue;
+            }
+            tx[m] = x;
+            th[m] = h;
+            tl[m] = l;
+            m++;
+        }
         cairo_new_path(cr);
-        for (size_t k = a; k < b; k++)
-            cairo_line_to(cr, px(p, s->x[k]), py(p, s->hi[k]));
-        for (size_t k = b; k-- > a;)
-            cairo_line_to(cr, px(p, s->x[k]), py(p, s->lo[k]));
+        for (size_t k = 0; k < m; k++)
+            cairo_line_to(cr, tx[k], th[k]);
+        for (size_t k = m; k-- > 0;)
+            cairo_line_to(cr, tx[k], tl[k]);
         cairo_close_path(cr);
         set_rgb(cr, &s->st.color, 0.18);
         cairo_fill(cr);
     }
+    free(tx);
+    free(th);
+    free(tl);
 }
 
 /* Long lines get a handful of markers, staggered per series so lines that
@@ -764,14 +796,16 @@ static void draw_line(cairo_t *cr, const struct pan *p, const struct series *s,
                       bool step)
 {
     bool pen = false;
+    size_t j = 0;
 
     cairo_new_path(cr);
-    for (size_t j = 0; j < s->n; j++) {
+    while (j < s->n) {
         double x, y;
 
         if (!isfinite(s->x[j]) || !isfinite(s->y[j]) ||
             (p->ay->log && !(s->y[j] > 0))) {
             pen = false;
+            j++;
             continue;
         }
         x = px(p, s->x[j]);
@@ -787,6 +821,33 @@ static void draw_line(cairo_t *cr, const struct pan *p, const struct series *s,
         } else
             cairo_line_to(cr, x, y);
         pen = true;
+        if (!step) {
+            /* The rest of this column: its extremes, then its last point. */
+            long col = column(p, s->x[j]);
+            size_t k = j + 1, lo = j, hi = j, last = j;
+
+            while (k < s->n && isfinite(s->x[k]) && isfinite(s->y[k]) &&
+                   !(p->ay->log && !(s->y[k] > 0)) && column(p, s->x[k]) == col) {
+                if (s->y[k] < s->y[lo])
+                    lo = k;
+                if (s->y[k] > s->y[hi])
+                    hi = k;
+                last = k++;
+            }
+            if (last != j) {
+                size_t a = lo < hi ? lo : hi, b = lo < hi ? hi : lo;
+
+                if (a != j)
+                    cairo_line_to(cr, px(p, s->x[a]), py(p, s->y[a]));
+                if (b != a && b != j)
+                    cairo_line_to(cr, px(p, s->x[b]), py(p, s->y[b]));
+                if (last != b)
+                    cairo_line_to(cr, px(p, s->x[last]), py(p, s->y[last]));
+            }
+            j = last + 1;
+            continue;
+        }
+        j++;
     }
     plot_set_line(cr, &s->st, 1.2);
     cairo_stroke(cr);

@@ -440,8 +440,9 @@ static int scan_record(struct scan *S, char *p, char *end, size_t *used,
         while (r < end && is_space(*r))
             r++;
         if (r < end && *r == '"') {
-            w = s;
-            r++;
+            /* Unescape toward the field start only after the first "":
+             * most quoted fields have none and stay where they are. */
+            s = w = ++r;
             for (;;) {
                 char *q = memchr(r, '"', (size_t)(end - r));
 
@@ -449,7 +450,8 @@ static int scan_record(struct scan *S, char *p, char *end, size_t *used,
                     return REC_BAD;
                 for (char *c = r; (c = memchr(c, '\n', (size_t)(q - c))); c++)
                     (*nl)++;
-                memmove(w, r, (size_t)(q - r));
+                if (w != r)
+                    memmove(w, r, (size_t)(q - r));
                 w += q - r;
                 if (q + 1 < end && q[1] == '"') {
                     *w++ = '"';
