@@ -9,6 +9,7 @@
 
 #include <string.h>
 #include "models/phold.h"
+#include "plots/plot.h"
 #include "sim/engine.h"
 
 const struct sim_model *const sim_models[] = {
@@ -18,6 +19,7 @@ const struct sim_model *const sim_models[] = {
 
 const struct sim_command sim_commands[] = {
     { "bench phold", "PHOLD engine benchmark (bench/PHOLD.md)", phold_bench_main },
+    { "plot", "draw the charts of a result directory", plot_main },
     { NULL, NULL, NULL },
 };
 

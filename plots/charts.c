@@ -1481,6 +1481,68 @@ static int status_of(cairo_surface_t *s)
     return cairo_surface_status(s) == CAIRO_STATUS_SUCCESS ? SIM_OK : SIM_EIO;
 }
 
+struct membuf {
+    char *p;
+    size_t n, cap;
+};
+
+static cairo_status_t mem_write(void *closure, const unsigned char *data,
+                                unsigned int len)
+{
+    struct membuf *m = closure;
+
+    if (m->n + len + 1 > m->cap) {
+        while (m->n + len + 1 > m->cap)
+            m->cap = m->cap ? 2 * m->cap : 65536;
+        m->p = realloc(m->p, m->cap);
+        if (!m->p)
+            return CAIRO_STATUS_NO_MEMORY;
+    }
+    memcpy(m->p + m->n, data, len);
+    m->n += len;
+    m->p[m->n] = '\0';
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* Cairo names SVG groups after a process-wide surface counter
+ * ("surface17"), so a second chart drawn by the same process would differ
+ * from the first. Renumber those names by first appearance: then the file
+ * depends on the chart alone. */
+static int write_svg(const char *path, const struct membuf *m)
+{
+    FILE *f = fopen(path, "wb");
+    const char *p = m->p, *end = m->p + m->n;
+    unsigned long seen[64];
+    size_t nseen = 0;
+
+    if (!f)
+        return SIM_EIO;
+    while (p < end) {
+        const char *q = strstr(p, "surface");
+
+        if (!q) {
+            fwrite(p, 1, (size_t)(end - p), f);
+            break;
+        }
+        q += 7;
+        fwrite(p, 1, (size_t)(q - p), f);
+        if (*q >= '0' && *q <= '9') {
+            char *e;
+            unsigned long id = strtoul(q, &e, 10);
+            size_t k = 0;
+
+            while (k < nseen && seen[k] != id)
+                k++;
+            if (k == nseen && nseen < 64)
+                seen[nseen++] = id;
+            fprintf(f, "%zu", k + 1);
+            q = e;
+        }
+        p = q;
+    }
+    return (ferror(f) | fclose(f)) ? SIM_EIO : SIM_OK;
+}
+
 int plot_chart_save(const struct plot_chart *c, const char *dir,
                     const char *name, unsigned formats, struct diag *d)
 {
@@ -1505,7 +1567,9 @@ int plot_chart_save(const struct plot_chart *c, const char *dir,
     }
     if (formats & PLOT_FMT_SVG) {
         char *tmp = out_path(dir, name, "svg", true), *fin = out_path(dir, name, "svg", false);
-        cairo_surface_t *s = cairo_svg_surface_create(tmp, PLOT_W_PT, PLOT_H_PT);
+        struct membuf m = { NULL, 0, 0 };
+        cairo_surface_t *s = cairo_svg_surface_create_for_stream(mem_write, &m,
+                                                                 PLOT_W_PT, PLOT_H_PT);
         cairo_t *cr = cairo_create(s);
         int r;
 
@@ -1514,6 +1578,9 @@ int plot_chart_save(const struct plot_chart *c, const char *dir,
         cairo_surface_finish(s);
         r = status_of(s);
         cairo_surface_destroy(s);
+        if (r == SIM_OK)
+            r = write_svg(tmp, &m);
+        free(m.p);
         if (finish_file(tmp, fin, r, d) != SIM_OK)
             rc = SIM_EIO;
         free(tmp);

@@ -14,7 +14,8 @@
     SUITE(table)      \
     SUITE(param)      \
     SUITE(scenario)   \
-    SUITE(results)
+    SUITE(results)    \
+    SUITE(plots)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
 SUITES(DECLARE_SUITE)
