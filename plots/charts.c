@@ -510,7 +510,8 @@ static double frac(const struct axis *a, double v)
 struct legend_entry {
     const char *label;
     const struct plot_style *st;
-    int kind;                   /* 0 line, 1 box, 2 point, 3 band, 4 shade */
+    int kind;                   /* 0 line, 1 box, 2 point, 3 band, 4 shade,
+                                 * 5 line without marker */
 };
 
 static int entry_kind(const struct plot_chart *c, const struct series *s)
@@ -520,7 +521,7 @@ static int entry_kind(const struct plot_chart *c, const struct series *s)
     if (s->draw == PLOT_DRAW_POINTS ||
         (s->draw == PLOT_DRAW_AUTO && (c->type == PLOT_SCATTER || c->type == PLOT_FOREST)))
         return 2;
-    return 0;
+    return c->type == PLOT_ECDF ? 5 : 0;       /* ECDF steps carry no markers */
 }
 
 /* Unique labels in series order, then the band and shade notes. */
@@ -653,7 +654,7 @@ static void compute_layout(const struct plot_chart *c, cairo_t *cr,
     plot_text_extent(cr, "Ag", &f_panel, &w, &h);
     L->ptitle_h = c->npanels > 1 ? h + 2 : 0;
     plot_text_extent(cr, "Ag", &f_tick, &w, &h);
-    L->gx = L->cols > 1 ? 10.0 : 0.0;
+    L->gx = L->cols > 1 ? 16.0 : 0.0;
     L->gy = L->rows > 1 ? h + 6 : 0.0;
     L->pw = (L->x1 - L->x0 - L->gx * (double)(L->cols - 1)) / (double)L->cols;
     L->ph = (L->y1 - L->y0 - L->gy * (double)(L->rows - 1)) / (double)L->rows -
@@ -1156,8 +1157,10 @@ static void draw_grid_and_ticks(cairo_t *cr, const struct plot_chart *c,
                 continue;
             plot_tick_label(&ax->t, ax->t.v[i], ax->log, buf, sizeof buf);
             plot_text_extent(cr, buf, &f_tick, &w, &h);
-            /* Drop a label that would touch its neighbour or the edge. */
-            if (x - w / 2 < lastr + 3 || x + w / 2 > PLOT_W_PT - 2)
+            /* Drop a label that would touch its neighbour, the next
+             * panel's labels or the edge. */
+            if (x - w / 2 < lastr + 3 || x + w / 2 > PLOT_W_PT - 2 ||
+                x - w / 2 < p->x0 - 7.5 || x + w / 2 > p->x1 + 7.5)
                 continue;
             plot_text(cr, x, p->y1 + 2.5, buf, &f_tick, 0.5, 0.0, 0.0, 0.0);
             lastr = x + w / 2;
@@ -1207,11 +1210,13 @@ static void draw_legend(cairo_t *cr, const struct plot_chart *c,
             break;              /* never run off the canvas */
         switch (e[i].kind) {
         case 0:
+        case 5:
             plot_set_line(cr, e[i].st, 1.3);
             cairo_move_to(cr, x, cy);
             cairo_line_to(cr, x + 14, cy);
             cairo_stroke(cr);
-            plot_marker(cr, e[i].st->marker, x + 7, cy, 3.6, &e[i].st->color);
+            if (e[i].kind == 0)
+                plot_marker(cr, e[i].st->marker, x + 7, cy, 3.6, &e[i].st->color);
             break;
         case 2:
             plot_marker(cr, e[i].st->marker == PLOT_MARK_NONE ? PLOT_MARK_CIRCLE

@@ -37,7 +37,7 @@ enum ts_metric {
     M_LISTED, M_OD, M_RES, M_INT, M_IDLE, M_FAILED, M_UTIL,
     M_POD10, M_POD50, M_POD90, M_PINT10, M_PINT50, M_PINT90, NMET
 };
-static const char *const ts_names[NMET] = {
+static const char ts_names[NMET][28] = {
     "gpus_listed", "gpus_rented_ondemand", "gpus_rented_reserved",
     "gpus_rented_interruptible", "gpus_idle", "gpus_failed", "utilisation",
     "price_ondemand_p10", "price_ondemand_p50", "price_ondemand_p90",
@@ -405,7 +405,7 @@ static int bad_num(struct rdir *R, int line, const char *col, const char *s)
 
 static int on_ts_row(void *ctx, const char *const *f, size_t n, int line)
 {
-    static const char *const need[6] = { "run_id", "t_h", "metric",
+    static const char need[6][12] = { "run_id", "t_h", "metric",
                                          "entity_kind", "entity", "value" };
     struct rdir *R = ctx;
     const char *metric, *ts, *vs;
@@ -641,7 +641,7 @@ static void top_note(struct plot_chart *c, const struct rdir *R,
 
 static struct plot_chart *chart_price(struct rdir *R)
 {
-    static const char *const panels[2] = { "On-demand", "Interruptible" };
+    const char *const panels[2] = { "On-demand", "Interruptible" };
     static const int mids[2] = { M_POD50, M_PINT50 };
     static const int los[2] = { M_POD10, M_PINT10 };
     static const int his[2] = { M_POD90, M_PINT90 };
@@ -729,7 +729,7 @@ static struct plot_chart *chart_util(struct rdir *R)
 static struct plot_chart *chart_supply(struct rdir *R)
 {
     static const int ms[5] = { M_OD, M_RES, M_INT, M_IDLE, M_FAILED };
-    static const char *const names[5] = {
+    static const char names[5][24] = {
         "rented on-demand", "rented reserved", "rented interruptible", "idle",
         "failed",
     };
@@ -1220,7 +1220,7 @@ static bool wanted(const char *only, const char *name)
 }
 
 /* Names of the default set, in report order. */
-static const char *const chart_names[] = {
+static const char chart_names[][12] = {
     "price", "utilisation", "supply", "wait_ecdf", "reliability", "cost",
     "price_perf", "sweep", "contrasts",
 };
@@ -1271,7 +1271,7 @@ static void rdir_free(struct rdir *R)
  * runs. */
 static size_t key_facts(struct rdir *R, char facts[][128], size_t max)
 {
-    static const struct { const char *metric, *kind, *label, *unit; int dec; } k[] = {
+    static const struct { char metric[24], kind[12], label[20], unit[8]; int dec; } k[] = {
         { "jobs_arrived", "archetype", "Jobs arrived", "", 0 },
         { "jobs_completed", "archetype", "Jobs completed", "", 0 },
         { "renter_spend_usd", "platform", "Renter spend", " USD", 2 },
@@ -1281,7 +1281,6 @@ static size_t key_facts(struct rdir *R, char facts[][128], size_t max)
     size_t n = 0;
     char buf[96];
 
-    snprintf(facts[n++], 128, "Runs\t%zu", R->nruns);
     if (R->horizon_h > 0)
         snprintf(facts[n++], 128, "Horizon\t%.4g days", R->horizon_h / 24.0);
     if (R->warmup_h > 0)
@@ -1482,7 +1481,7 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
     p = path_in(dir, "summary.csv");
     if (wanted(only, "sweep") && exists(p)) {
         struct tbl *t = tbl_load(p, d);
-        static const char *const sweep_metrics[] = {
+        static const char sweep_metrics[][24] = {
             "cost_per_work_usd", "wait_h_mean", "utilisation", "platform_revenue_usd",
         };
         if (!t)
@@ -1492,7 +1491,7 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
 
             if (c && nch < 16) {
                 charts[nch] = c;
-                snprintf(names[nch++], 64, "sweep_%s", sweep_metrics[i]);
+                snprintf(names[nch++], 64, "sweep_%.40s", sweep_metrics[i]);
             } else
                 plot_chart_free(c);
         }

@@ -25,8 +25,8 @@ static double fact_row(cairo_t *cr, double y, const char *key, const char *val)
 {
     if (!val || !*val)
         return y;
-    plot_text(cr, 40, y, key, &f_key, 0, 0, 0, 130);
-    plot_text(cr, 175, y, val, &f_val, 0, 0, 0, PLOT_W_PT - 175 - 30);
+    plot_text(cr, 40, y, key, &f_key, 0, 0, 0, 165);
+    plot_text(cr, 210, y, val, &f_val, 0, 0, 0, PLOT_W_PT - 210 - 30);
     return y + 11.5;
 }
 
