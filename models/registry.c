@@ -14,6 +14,7 @@
 #include "models/phold.h"
 #include "models/reliability.h"
 #include "models/reproduce.h"
+#include "plots/plot.h"
 #include "sim/engine.h"
 
 const struct sim_model *const sim_models[] = {
@@ -30,6 +31,7 @@ const struct sim_model *const sim_models[] = {
 const struct sim_command sim_commands[] = {
     { "bench phold", "PHOLD engine benchmark (bench/PHOLD.md)", phold_bench_main },
     { "reproduce", "validation and reproduction targets (pass/fail table)", reproduce_main },
+    { "plot", "draw the charts of a result directory", plot_main },
     { NULL, NULL, NULL },
 };
 

@@ -62,6 +62,17 @@ const char *tbl_get(const struct tbl *t, size_t row, size_t col);
 /* File line of data row 'row' (for messages). */
 int tbl_line(const struct tbl *t, size_t row);
 
+/* Streams a CSV file one record at a time without keeping it, for tables
+ * too big to hold as strings (a year of hourly time series is millions of
+ * rows). 'fn' sees the header first (line 1), then every data row with its
+ * file line; 'fields' is valid only during the call. A non-zero return from
+ * 'fn' stops the scan and is returned. Malformed CSV, a row with the wrong
+ * number of fields or an unreadable file are reported as tbl_load does and
+ * give SIM_EPARSE or SIM_EIO. */
+typedef int (*tbl_row_fn)(void *ctx, const char *const *fields, size_t n,
+                          int line);
+int tbl_scan(const char *path, tbl_row_fn fn, void *ctx, struct diag *d);
+
 /* Typed cells: on a bad value, report "path:line: error: column 'c':
  * expected a number, got \"x\"" and return SIM_EINVAL. */
 int tbl_get_num(const struct tbl *t, size_t row, size_t col, double *out,

@@ -18,7 +18,8 @@
     SUITE(market_rules) \
     SUITE(market)       \
     SUITE(stats)        \
-    SUITE(reliability)
+    SUITE(reliability)        \
+    SUITE(plots)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
 SUITES(DECLARE_SUITE)

@@ -1,0 +1,1550 @@
+/* plots/defaults.c -- the default chart set, drawn from a result directory.
+ *
+ * Reads runs.csv, params.csv, scalars.csv and timeseries.csv (metric names
+ * from docs/METRICS.md), builds each chart as data and saves it with its
+ * CSV under DIR/plots/, then gathers them into DIR/report.pdf. Every file
+ * is optional: a chart whose metrics are absent is drawn empty with a note,
+ * so a model that does not (yet) record a metric still gets a report.
+ *
+ * Spread: with several runs (replications) a band or CI is taken across
+ * runs; with one run the P10/P90 metrics give the band. timeseries.csv is
+ * streamed (tbl_scan) keeping only the metrics charts use, since a year of
+ * hourly samples for thirty GPU models is millions of rows.
+ */
+#define _DEFAULT_SOURCE             /* strdup, strtok_r */
+#include "plots/plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <ini.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include "sim/table.h"
+
+#define TOP_GPUS 7              /* GPU models drawn with their own colour */
+
+/* Time-series metrics the charts read, in one table so the scanner can
+ * drop every other row at once. */
+enum ts_metric {
+    M_LISTED, M_OD, M_RES, M_INT, M_IDLE, M_FAILED, M_UTIL,
+    M_POD10, M_POD50, M_POD90, M_PINT10, M_PINT50, M_PINT90, NMET
+};
+static const char ts_names[NMET][28] = {
+    "gpus_listed", "gpus_rented_ondemand", "gpus_rented_reserved",
+    "gpus_rented_interruptible", "gpus_idle", "gpus_failed", "utilisation",
+    "price_ondemand_p10", "price_ondemand_p50", "price_ondemand_p90",
+    "price_interruptible_p10", "price_interruptible_p50",
+    "price_interruptible_p90",
+};
+
+struct ts {
+    double *t, *v;              /* owned; t in hours */
+    size_t n, cap;
+};
+
+/* Everything read from one result directory. */
+struct rdir {
+    const char *dir;            /* borrowed */
+    struct diag *d;
+    char **runs;                /* run ids, owned */
+    size_t nruns;
+    char *config, *scenario, *version, *digest, *seed, *events;
+    double warmup_h, horizon_h;
+    struct tbl *scalars;        /* NULL when absent */
+    int sc_run, sc_metric, sc_kind, sc_entity, sc_value;
+    /* time series: gpu entities and cells [(e * NMET + m) * nruns + r] */
+    char **gpus;
+    size_t ngpu, capgpu;
+    struct ts *cells;
+    size_t ncells;
+    int col[6];                 /* run_id, t_h, metric, entity_kind, entity, value */
+    const char *ts_path;
+    size_t last_run, last_gpu, last_m;
+    char last_t[64];
+    double last_tv;
+    /* GPU models ranked by GPUs listed, most first */
+    size_t *rank;
+    struct plot_palette *pal;
+};
+
+static char *path_in(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+
+    if (!p)
+        abort();
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0;
+}
+
+/* ---- small statistics ---- */
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Quantile of the finite values among v[0..n) (v is reordered). */
+static double quantile(double *v, size_t n, double q)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i]))
+            v[k++] = v[i];
+    if (!k)
+        return NAN;
+    qsort(v, k, sizeof *v, cmp_dbl);
+    return gsl_stats_quantile_from_sorted_data(v, 1, k, q);
+}
+
+/* Mean and 95% t-interval half-width of the finite values. */
+static void mean_ci(const double *v, size_t n, double *mean, double *half)
+{
+    double *w = malloc((n ? n : 1) * sizeof *w);
+    size_t k = 0;
+
+    if (!w)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(v[i]))
+            w[k++] = v[i];
+    *mean = k ? gsl_stats_mean(w, 1, k) : (double)NAN;
+    *half = k >= 2 ? gsl_cdf_tdist_Pinv(0.975, (double)(k - 1)) *
+                         gsl_stats_sd(w, 1, k) / sqrt((double)k)
+                   : (double)NAN;
+    free(w);
+}
+
+/* ---- manifest, runs, params ---- */
+
+static int on_ini(void *user, const char *section, const char *name,
+                  const char *value)
+{
+    struct rdir *R = user;
+    char **dst = NULL;
+
+    if (strcmp(section, "gpumarket") == 0 && strcmp(name, "version") == 0)
+        dst = &R->version;
+    else if (strcmp(section, "scenario") == 0 && strcmp(name, "path") == 0)
+        dst = &R->scenario;
+    else if (strcmp(section, "scenario") == 0 && strcmp(name, "digest") == 0)
+        dst = &R->digest;
+    else if (strcmp(section, "scenario") == 0 && strcmp(name, "config") == 0)
+        dst = &R->config;
+    if (dst) {
+        free(*dst);
+        *dst = strdup(value);
+    }
+    return 1;
+}
+
+/* "30d", "1.5h", "90min", "20s": hours. A bare number is in 'unit'. */
+static double hours_of(const char *text, const char *unit)
+{
+    char *end;
+    double v = strtod(text, &end);
+    const char *u = *end ? end : unit ? unit : "h";
+
+    while (*u == ' ')
+        u++;
+    if (strcmp(u, "d") == 0)
+        return v * 24.0;
+    if (strcmp(u, "w") == 0)
+        return v * 168.0;
+    if (strcmp(u, "min") == 0)
+        return v / 60.0;
+    if (strcmp(u, "s") == 0)
+        return v / 3600.0;
+    if (strcmp(u, "ms") == 0)
+        return v / 3.6e6;
+    if (strcmp(u, "us") == 0)
+        return v / 3.6e9;
+    return v;
+}
+
+static int read_meta(struct rdir *R)
+{
+    char *p = path_in(R->dir, "manifest.ini");
+    struct tbl *t;
+    int rc = SIM_OK;
+
+    if (exists(p) && ini_parse(p, on_ini, R) < 0) {
+        struct srcloc at = { p, 0 };
+
+        diag_warn(R->d, &at, "cannot read the manifest");
+    }
+    free(p);
+    p = path_in(R->dir, "runs.csv");
+    if (exists(p)) {
+        t = tbl_load(p, R->d);
+        if (!t) {
+            free(p);
+            return SIM_EPARSE;
+        }
+        {
+            int cid = tbl_need_col(t, "run_id", R->d), cseed = tbl_col(t, "base_seed");
+            int cev = tbl_col(t, "events"), ccfg = tbl_col(t, "config");
+
+            if (cid < 0) {
+                rc = SIM_EPARSE;
+            } else {
+                R->nruns = tbl_rows(t);
+                R->runs = calloc(R->nruns ? R->nruns : 1, sizeof *R->runs);
+                for (size_t i = 0; i < R->nruns; i++)
+                    R->runs[i] = strdup(tbl_get(t, i, (size_t)cid));
+                if (R->nruns && cseed >= 0)
+                    R->seed = strdup(tbl_get(t, 0, (size_t)cseed));
+                if (R->nruns && cev >= 0)
+                    R->events = strdup(tbl_get(t, 0, (size_t)cev));
+                if (R->nruns && ccfg >= 0 && !R->config)
+                    R->config = strdup(tbl_get(t, 0, (size_t)ccfg));
+            }
+        }
+        tbl_free(t);
+    }
+    free(p);
+    p = path_in(R->dir, "params.csv");
+    if (rc == SIM_OK && exists(p)) {
+        t = tbl_load(p, R->d);
+        if (!t) {
+            free(p);
+            return SIM_EPARSE;
+        }
+        {
+            int ck = tbl_col(t, "key"), cv = tbl_col(t, "value"), cu = tbl_col(t, "unit");
+
+            for (size_t i = 0; ck >= 0 && cv >= 0 && i < tbl_rows(t); i++) {
+                const char *k = tbl_get(t, i, (size_t)ck);
+                const char *u = cu >= 0 ? tbl_get(t, i, (size_t)cu) : NULL;
+
+                if (strcmp(k, "sim.warmup") == 0)
+                    R->warmup_h = hours_of(tbl_get(t, i, (size_t)cv), u);
+                else if (strcmp(k, "sim.horizon") == 0)
+                    R->horizon_h = hours_of(tbl_get(t, i, (size_t)cv), u);
+            }
+        }
+        tbl_free(t);
+    }
+    free(p);
+    return rc;
+}
+
+static size_t run_index(struct rdir *R, const char *id)
+{
+    for (size_t i = 0; i < R->nruns; i++)
+        if (strcmp(R->runs[i], id) == 0)
+            return i;
+    /* A run missing from runs.csv: still chart it. */
+    R->runs = realloc(R->runs, (R->nruns + 1) * sizeof *R->runs);
+    if (!R->runs)
+        abort();
+    R->runs[R->nruns] = strdup(id);
+    return R->nruns++;
+}
+
+/* ---- scalars ---- */
+
+static int read_scalars(struct rdir *R)
+{
+    char *p = path_in(R->dir, "scalars.csv");
+    int rc = SIM_OK;
+
+    if (exists(p)) {
+        R->scalars = tbl_load(p, R->d);
+        if (!R->scalars) {
+            rc = SIM_EPARSE;
+        } else {
+            R->sc_run = tbl_need_col(R->scalars, "run_id", R->d);
+            R->sc_metric = tbl_need_col(R->scalars, "metric", R->d);
+            R->sc_kind = tbl_need_col(R->scalars, "entity_kind", R->d);
+            R->sc_entity = tbl_need_col(R->scalars, "entity", R->d);
+            R->sc_value = tbl_need_col(R->scalars, "value", R->d);
+            if (R->sc_run < 0 || R->sc_metric < 0 || R->sc_kind < 0 ||
+                R->sc_entity < 0 || R->sc_value < 0)
+                rc = SIM_EPARSE;
+            for (size_t i = 0; rc == SIM_OK && i < tbl_rows(R->scalars); i++) {
+                double v;
+                const char *s = tbl_get(R->scalars, i, (size_t)R->sc_value);
+
+                if (*s && tbl_get_num(R->scalars, i, (size_t)R->sc_value, &v, R->d))
+                    rc = SIM_EPARSE;
+                else
+                    run_index(R, tbl_get(R->scalars, i, (size_t)R->sc_run));
+            }
+        }
+    }
+    free(p);
+    return rc;
+}
+
+static double sc_value(const struct rdir *R, size_t row)
+{
+    const char *s = tbl_get(R->scalars, row, (size_t)R->sc_value);
+
+    return *s ? strtod(s, NULL) : (double)NAN;
+}
+
+/* Distinct entities of 'metric' (and kind, unless NULL), sorted. */
+static size_t sc_entities(const struct rdir *R, const char *metric,
+                          const char *kind, char ***out)
+{
+    char **e = NULL;
+    size_t n = 0;
+
+    for (size_t i = 0; R->scalars && i < tbl_rows(R->scalars); i++) {
+        const char *en;
+        bool dup = false;
+
+        if (strcmp(tbl_get(R->scalars, i, (size_t)R->sc_metric), metric) != 0 ||
+            (kind && strcmp(tbl_get(R->scalars, i, (size_t)R->sc_kind), kind) != 0))
+            continue;
+        en = tbl_get(R->scalars, i, (size_t)R->sc_entity);
+        for (size_t j = 0; j < n && !dup; j++)
+            dup = strcmp(e[j], en) == 0;
+        if (dup)
+            continue;
+        e = realloc(e, (n + 1) * sizeof *e);
+        if (!e)
+            abort();
+        e[n++] = strdup(en);
+    }
+    *out = e;
+    return n;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_strs(char **s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(s[i]);
+    free(s);
+}
+
+/* Value of (metric, kind, entity) in each run: v[run], NaN when absent. */
+static void sc_per_run(struct rdir *R, const char *metric, const char *kind,
+                       const char *entity, double *v)
+{
+    for (size_t r = 0; r < R->nruns; r++)
+        v[r] = NAN;
+    for (size_t i = 0; R->scalars && i < tbl_rows(R->scalars); i++) {
+        if (strcmp(tbl_get(R->scalars, i, (size_t)R->sc_metric), metric) != 0 ||
+            (kind && strcmp(tbl_get(R->scalars, i, (size_t)R->sc_kind), kind) != 0) ||
+            strcmp(tbl_get(R->scalars, i, (size_t)R->sc_entity), entity) != 0)
+            continue;
+        v[run_index(R, tbl_get(R->scalars, i, (size_t)R->sc_run))] = sc_value(R, i);
+    }
+}
+
+/* ---- time series ---- */
+
+static size_t gpu_index(struct rdir *R, const char *name)
+{
+    size_t old, g = R->last_gpu;
+
+    /* Rows cycle through the models in a fixed order: try the last one
+     * and its successor before searching. */
+    if (g < R->ngpu && strcmp(R->gpus[g], name) == 0)
+        return g;
+    if (g + 1 < R->ngpu && strcmp(R->gpus[g + 1], name) == 0)
+        return R->last_gpu = g + 1;
+    for (size_t i = R->ngpu; i-- > 0;)
+        if (strcmp(R->gpus[i], name) == 0)
+            return R->last_gpu = i;
+    if (R->ngpu == R->capgpu) {
+        R->capgpu = R->capgpu ? 2 * R->capgpu : 16;
+        R->gpus = realloc(R->gpus, R->capgpu * sizeof *R->gpus);
+        if (!R->gpus)
+            abort();
+    }
+    R->gpus[R->ngpu] = strdup(name);
+    R->last_gpu = R->ngpu;
+    old = R->ncells;
+    R->ncells = (R->ngpu + 1) * NMET * R->nruns;
+    R->cells = realloc(R->cells, R->ncells * sizeof *R->cells);
+    if (!R->cells)
+        abort();
+    memset(R->cells + old, 0, (R->ncells - old) * sizeof *R->cells);
+    return R->ngpu++;
+}
+
+static struct ts *cell(const struct rdir *R, size_t e, size_t m, size_t r)
+{
+    return &R->cells[(e * NMET + m) * R->nruns + r];
+}
+
+static int bad_num(struct rdir *R, int line, const char *col, const char *s)
+{
+    struct srcloc at = { R->ts_path, line };
+
+    diag_error(R->d, &at, "column '%s': expected a number, got \"%s\"", col, s);
+    return SIM_EPARSE;
+}
+
+static int on_ts_row(void *ctx, const char *const *f, size_t n, int line)
+{
+    static const char need[6][12] = { "run_id", "t_h", "metric",
+                                         "entity_kind", "entity", "value" };
+    struct rdir *R = ctx;
+    const char *metric, *ts, *vs;
+    size_t m, r, e;
+    double v;
+    struct ts *s;
+    char *end;
+
+    if (line == 1) {
+        for (int k = 0; k < 6; k++) {
+            R->col[k] = -1;
+            for (size_t i = 0; i < n; i++)
+                if (strcmp(f[i], need[k]) == 0)
+                    R->col[k] = (int)i;
+            if (R->col[k] < 0) {
+                struct srcloc at = { R->ts_path, 1 };
+
+                return diag_error(R->d, &at, "missing column '%s'", need[k]);
+            }
+        }
+        return 0;
+    }
+    metric = f[R->col[2]];
+    if (metric[0] != 'g' && metric[0] != 'u' && metric[0] != 'p')
+        return 0;               /* cheap reject of most unused metrics */
+    m = R->last_m + 1 < NMET ? R->last_m + 1 : 0;
+    if (strcmp(metric, ts_names[m]) != 0)
+        for (m = 0; m < NMET; m++)
+            if (strcmp(metric, ts_names[m]) == 0)
+                break;
+    if (m < NMET)
+        R->last_m = m;
+    if (m == NMET || strcmp(f[R->col[3]], "gpu") != 0)
+        return 0;
+    if (R->last_run >= R->nruns || strcmp(R->runs[R->last_run], f[R->col[0]]) != 0) {
+        size_t before = R->nruns;
+
+        R->last_run = run_index(R, f[R->col[0]]);
+        if (R->nruns != before) {
+            /* A new run id: re-lay the cells for the wider run dimension. */
+            struct ts *nc = calloc(R->ngpu * NMET * R->nruns + 1, sizeof *nc);
+
+            if (!nc)
+                abort();
+            for (size_t i = 0; i < R->ngpu * NMET; i++)
+                for (size_t k = 0; k < before; k++)
+                    nc[i * R->nruns + k] = R->cells[i * before + k];
+            free(R->cells);
+            R->cells = nc;
+            R->ncells = R->ngpu * NMET * R->nruns;
+        }
+    }
+    r = R->last_run;
+    e = gpu_index(R, f[R->col[4]]);
+    ts = f[R->col[1]];
+    /* Rows of one sample time come together: parse each time once. */
+    if (strncmp(ts, R->last_t, sizeof R->last_t) != 0) {
+        R->last_tv = strtod(ts, &end);
+        if (!*ts || *end || !isfinite(R->last_tv))
+            return bad_num(R, line, "t_h", ts);
+        snprintf(R->last_t, sizeof R->last_t, "%s", ts);
+    }
+    vs = f[R->col[5]];
+    if (!*vs) {
+        v = NAN;                /* not measured at this sample (no rentals) */
+    } else {
+        v = strtod(vs, &end);
+        if (*end)
+            return bad_num(R, line, "value", vs);
+    }
+    s = cell(R, e, m, r);
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 256;
+        s->t = realloc(s->t, s->cap * sizeof *s->t);
+        s->v = realloc(s->v, s->cap * sizeof *s->v);
+        if (!s->t || !s->v)
+            abort();
+    }
+    s->t[s->n] = R->last_tv;
+    s->v[s->n++] = v;
+    return 0;
+}
+
+static int read_series(struct rdir *R)
+{
+    char *p = path_in(R->dir, "timeseries.csv");
+    int rc = SIM_OK;
+
+    R->ts_path = p;
+    R->last_run = SIZE_MAX;
+    R->last_t[0] = '\0';
+    if (exists(p)) {
+        rc = tbl_scan(p, on_ts_row, R, R->d);
+        if (rc > 0)
+            rc = SIM_EPARSE;
+    }
+    R->ts_path = NULL;
+    free(p);
+    return rc;
+}
+
+static double ts_mean(const struct ts *s)
+{
+    double sum = 0;
+    size_t k = 0;
+
+    for (size_t i = 0; i < s->n; i++)
+        if (isfinite(s->v[i])) {
+            sum += s->v[i];
+            k++;
+        }
+    return k ? sum / (double)k : (double)NAN;
+}
+
+/* Ranks GPU models by mean GPUs listed (ties and missing by name) and
+ * registers them in that order, so the biggest models get the first
+ * colours in every chart. */
+static void rank_gpus(struct rdir *R)
+{
+    double *w = malloc((R->ngpu ? R->ngpu : 1) * sizeof *w);
+
+    R->rank = malloc((R->ngpu ? R->ngpu : 1) * sizeof *R->rank);
+    if (!w || !R->rank)
+        abort();
+    for (size_t e = 0; e < R->ngpu; e++) {
+        double sum = 0;
+
+        for (size_t r = 0; r < R->nruns; r++) {
+            double m = ts_mean(cell(R, e, M_LISTED, r));
+
+            if (isfinite(m))
+                sum += m;
+        }
+        w[e] = sum;
+        R->rank[e] = e;
+    }
+    /* Insertion sort: a few dozen models. */
+    for (size_t i = 1; i < R->ngpu; i++) {
+        size_t x = R->rank[i], j = i;
+
+        while (j > 0 && (w[R->rank[j - 1]] < w[x] ||
+                         (w[R->rank[j - 1]] == w[x] &&
+                          strcmp(R->gpus[R->rank[j - 1]], R->gpus[x]) > 0))) {
+            R->rank[j] = R->rank[j - 1];
+            j--;
+        }
+        R->rank[j] = x;
+    }
+    for (size_t i = 0; i < R->ngpu; i++)
+        plot_palette_style(R->pal, "gpu", R->gpus[R->rank[i]]);
+    free(w);
+}
+
+/* The series of (gpu e, metric m) aggregated over runs on the time grid of
+ * the first run that has it: median and P10/P90 across runs. With one run
+ * 'lo'/'hi' are the run's own values (the caller picks P10/P90 metrics).
+ * Returns the number of points; arrays are malloc'ed. */
+static size_t across_runs(const struct rdir *R, size_t e, size_t m,
+                          double **t, double **mid, double **lo, double **hi)
+{
+    const struct ts *base = NULL;
+    double *buf;
+    size_t n, *pos;
+
+    for (size_t r = 0; r < R->nruns && !base; r++)
+        if (cell(R, e, m, r)->n)
+            base = cell(R, e, m, r);
+    *t = *mid = *lo = *hi = NULL;
+    if (!base)
+        return 0;
+    n = base->n;
+    *t = malloc(n * sizeof **t);
+    *mid = malloc(n * sizeof **mid);
+    *lo = malloc(n * sizeof **lo);
+    *hi = malloc(n * sizeof **hi);
+    buf = malloc((R->nruns + 1) * sizeof *buf);
+    pos = calloc(R->nruns + 1, sizeof *pos);
+    if (!*t || !*mid || !*lo || !*hi || !buf || !pos)
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+
+        (*t)[i] = base->t[i];
+        for (size_t r = 0; r < R->nruns; r++) {
+            const struct ts *s = cell(R, e, m, r);
+
+            /* Runs share the sample grid; walk each one forward. */
+            while (pos[r] < s->n && s->t[pos[r]] < base->t[i] - 1e-9)
+                pos[r]++;
+            if (pos[r] < s->n && fabs(s->t[pos[r]] - base->t[i]) <= 1e-9)
+                buf[k++] = s->v[pos[r]];
+        }
+        (*mid)[i] = quantile(buf, k, 0.5);
+        (*lo)[i] = quantile(buf, k, 0.1);
+        (*hi)[i] = quantile(buf, k, 0.9);
+    }
+    free(buf);
+    free(pos);
+    return n;
+}
+
+static void hours_to_days(double *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        t[i] /= 24.0;
+}
+
+static void add_warmup(struct plot_chart *c, const struct rdir *R)
+{
+    if (R->warmup_h > 0)
+        plot_chart_shade_x(c, 0.0, R->warmup_h / 24.0, "warm-up");
+}
+
+static size_t ntop(const struct rdir *R)
+{
+    return R->ngpu < TOP_GPUS ? R->ngpu : TOP_GPUS;
+}
+
+static void top_note(struct plot_chart *c, const struct rdir *R,
+                     const char *what)
+{
+    char buf[200];
+
+    if (R->ngpu > TOP_GPUS) {
+        snprintf(buf, sizeof buf, "%s; the %d of %zu GPU models with most GPUs listed",
+                 what, TOP_GPUS, R->ngpu);
+        plot_chart_subtitle(c, buf);
+    } else
+        plot_chart_subtitle(c, what);
+}
+
+/* ---- the charts ---- */
+
+static struct plot_chart *chart_price(struct rdir *R)
+{
+    const char *const panels[2] = { "On-demand", "Interruptible" };
+    static const int mids[2] = { M_POD50, M_PINT50 };
+    static const int los[2] = { M_POD10, M_PINT10 };
+    static const int his[2] = { M_POD90, M_PINT90 };
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "Price over time by GPU model");
+    bool multi = R->nruns > 1;
+
+    plot_chart_axes(c, "Time [days]", "Price [USD/GPU-h]");
+    plot_chart_csv_names(c, "t_days", "price_usd_per_gpu_h");
+    plot_chart_panels(c, 2, panels);
+    top_note(c, R, multi ? "median across runs of the median realised price"
+                         : "median realised price of running rentals");
+    plot_chart_band_note(c, multi ? "band: P10-P90 across runs" : "band: P10-P90 of rentals");
+    add_warmup(c, R);
+    for (size_t p = 0; p < 2; p++)
+        for (size_t k = 0; k < ntop(R); k++) {
+            size_t e = R->rank[k], n, i;
+            double *t, *mid, *lo, *hi;
+            struct plot_style st = plot_palette_style(R->pal, "gpu", R->gpus[e]);
+
+            n = across_runs(R, e, (size_t)mids[p], &t, &mid, &lo, &hi);
+            if (!multi && n) {
+                double *t2, *m2, *l2, *h2;
+
+                free(lo);
+                free(hi);
+                /* One run: its own P10/P90 on the same grid. */
+                across_runs(R, e, (size_t)los[p], &t2, &lo, &l2, &h2);
+                free(t2), free(l2), free(h2);
+                across_runs(R, e, (size_t)his[p], &t2, &hi, &l2, &h2);
+                free(t2), free(l2), free(h2);
+                if (!lo || !hi || cell(R, e, (size_t)los[p], 0)->n != n ||
+                    cell(R, e, (size_t)his[p], 0)->n != n) {
+                    free(lo);
+                    free(hi);
+                    lo = hi = NULL;
+                }
+                (void)m2;
+            }
+            hours_to_days(t, n);
+            i = plot_chart_add(c, R->gpus[e], &st, n, t, mid, lo, hi);
+            plot_series_panel(c, i, p);
+            free(t);
+            free(mid);
+            free(lo);
+            free(hi);
+        }
+    return c;
+}
+
+static struct plot_chart *chart_util(struct rdir *R)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "Utilisation over time by GPU model");
+    bool multi = R->nruns > 1;
+
+    plot_chart_axes(c, "Time [days]", "Utilisation [%]");
+    plot_chart_csv_names(c, "t_days", "utilisation_pct");
+    plot_chart_yrange(c, 0.0, 100.0);
+    top_note(c, R, multi ? "running GPUs / listed GPUs, median across runs"
+                         : "running GPUs / listed GPUs");
+    if (multi)
+        plot_chart_band_note(c, "band: P10-P90 across runs");
+    add_warmup(c, R);
+    for (size_t k = 0; k < ntop(R); k++) {
+        size_t e = R->rank[k], n;
+        double *t, *mid, *lo, *hi;
+        struct plot_style st = plot_palette_style(R->pal, "gpu", R->gpus[e]);
+
+        n = across_runs(R, e, M_UTIL, &t, &mid, &lo, &hi);
+        hours_to_days(t, n);
+        for (size_t i = 0; i < n; i++) {
+            mid[i] *= 100.0;
+            lo[i] *= 100.0;
+            hi[i] *= 100.0;
+        }
+        plot_chart_add(c, R->gpus[e], &st, n, t, mid, multi ? lo : NULL,
+                       multi ? hi : NULL);
+        free(t);
+        free(mid);
+        free(lo);
+        free(hi);
+    }
+    return c;
+}
+
+static struct plot_chart *chart_supply(struct rdir *R)
+{
+    static const int ms[5] = { M_OD, M_RES, M_INT, M_IDLE, M_FAILED };
+    static const char names[5][24] = {
+        "rented on-demand", "rented reserved", "rented interruptible", "idle",
+        "failed",
+    };
+    /* Dark to light for the rented states, then idle in pale orange and
+     * failed in vermillion: adjacent layers differ in lightness as well
+     * as hue, so the stack reads in grey too. */
+    static const struct plot_rgb cols[5] = {
+        { 0x00 / 255.0, 0x72 / 255.0, 0xB2 / 255.0 },
+        { 0x56 / 255.0, 0xB4 / 255.0, 0xE9 / 255.0 },
+        { 0x00 / 255.0, 0x9E / 255.0, 0x73 / 255.0 },
+        { 0xF3 / 255.0, 0xD0 / 255.0, 0x8A / 255.0 },
+        { 0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0 },
+    };
+    struct plot_chart *c = plot_chart_new(PLOT_AREA, "Supply by state, all GPU models");
+    const struct ts *grid = NULL;
+
+    plot_chart_axes(c, "Time [days]", "GPUs");
+    plot_chart_csv_names(c, "t_days", "gpus");
+    plot_chart_subtitle(c, R->nruns > 1 ? "mean across runs, stacked"
+                                        : "GPUs in each state, stacked");
+    add_warmup(c, R);
+    /* The common grid: the longest series of any state, GPU and run. */
+    for (size_t e = 0; e < R->ngpu; e++)
+        for (size_t k = 0; k < 5; k++)
+            for (size_t r = 0; r < R->nruns; r++)
+                if (!grid || cell(R, e, (size_t)ms[k], r)->n > grid->n)
+                    grid = cell(R, e, (size_t)ms[k], r);
+    for (size_t k = 0; k < 5; k++) {
+        struct plot_style st = { cols[k], 0, PLOT_MARK_NONE };
+        size_t n = grid ? grid->n : 0;
+        double *t = calloc(n + 1, sizeof *t), *v = calloc(n + 1, sizeof *v);
+        bool any = false;
+
+        if (!t || !v)
+            abort();
+        for (size_t i = 0; i < n; i++)
+            t[i] = grid->t[i] / 24.0;
+        for (size_t e = 0; e < R->ngpu; e++)
+            for (size_t r = 0; r < R->nruns; r++) {
+                const struct ts *s = cell(R, e, (size_t)ms[k], r);
+                size_t j = 0;
+
+                for (size_t i = 0; i < n; i++) {
+                    while (j < s->n && s->t[j] < grid->t[i] - 1e-9)
+                        j++;
+                    if (j < s->n && fabs(s->t[j] - grid->t[i]) <= 1e-9 &&
+                        isfinite(s->v[j])) {
+                        v[i] += s->v[j] / (double)R->nruns;
+                        any = true;
+                    }
+                }
+            }
+        plot_chart_add(c, names[k], &st, any ? n : 0, t, v, NULL, NULL);
+        free(t);
+        free(v);
+    }
+    return c;
+}
+
+/* Archetypes named in wait_h_quantile_<archetype>, sorted. */
+static size_t wait_archetypes(const struct rdir *R, char ***out)
+{
+    static const char pre[] = "wait_h_quantile_";
+    char **a = NULL;
+    size_t n = 0;
+
+    for (size_t i = 0; R->scalars && i < tbl_rows(R->scalars); i++) {
+        const char *m = tbl_get(R->scalars, i, (size_t)R->sc_metric);
+        bool dup = false;
+
+        if (strncmp(m, pre, sizeof pre - 1) != 0)
+            continue;
+        m += sizeof pre - 1;
+        for (size_t j = 0; j < n && !dup; j++)
+            dup = strcmp(a[j], m) == 0;
+        if (dup)
+            continue;
+        a = realloc(a, (n + 1) * sizeof *a);
+        if (!a)
+            abort();
+        a[n++] = strdup(m);
+    }
+    if (n)
+        qsort(a, n, sizeof *a, cmp_str);
+    *out = a;
+    return n;
+}
+
+static int cmp_num_str(const void *a, const void *b)
+{
+    double x = strtod(*(char *const *)a, NULL), y = strtod(*(char *const *)b, NULL);
+
+    return (x > y) - (x < y);
+}
+
+static struct plot_chart *chart_wait(struct rdir *R)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_ECDF, "Wait-time distribution by archetype");
+    char **arch;
+    size_t na = wait_archetypes(R, &arch);
+    double *runv = malloc((R->nruns + 1) * sizeof *runv), minpos = INFINITY;
+
+    if (!runv)
+        abort();
+    plot_chart_axes(c, "Wait before start [min] (log scale)", "Fraction of jobs started");
+    plot_chart_csv_names(c, "wait_min", "fraction");
+    plot_chart_log(c, true, false);
+    plot_chart_subtitle(c, R->nruns > 1 ? "empirical CDF, quantiles averaged across runs"
+                                        : "empirical CDF of waiting time");
+    for (size_t a = 0; a < na; a++) {
+        char metric[256], **qs;
+        size_t nq;
+        double *x, *y;
+        struct plot_style st = plot_palette_style(R->pal, "archetype", arch[a]);
+
+        snprintf(metric, sizeof metric, "wait_h_quantile_%s", arch[a]);
+        nq = sc_entities(R, metric, NULL, &qs);
+        qsort(qs, nq, sizeof *qs, cmp_num_str);
+        x = malloc((nq + 1) * sizeof *x);
+        y = malloc((nq + 1) * sizeof *y);
+        if (!x || !y)
+            abort();
+        for (size_t i = 0; i < nq; i++) {
+            double m, h;
+
+            sc_per_run(R, metric, NULL, qs[i], runv);
+            mean_ci(runv, R->nruns, &m, &h);
+            x[i] = m * 60.0;
+            y[i] = strtod(qs[i], NULL);
+            if (x[i] > 0 && x[i] < minpos)
+                minpos = x[i];
+        }
+        plot_chart_add(c, arch[a], &st, nq, x, y, NULL, NULL);
+        free(x);
+        free(y);
+        free_strs(qs, nq);
+    }
+    if (isfinite(minpos))
+        plot_chart_note(c, "jobs that waited less than the axis minimum are drawn at its left edge");
+    free_strs(arch, na);
+    free(runv);
+    return c;
+}
+
+static struct plot_chart *chart_reliability(struct rdir *R)
+{
+    static const char pre[] = "reliability_hist_";
+    struct plot_chart *c = plot_chart_new(PLOT_HIST, "Host reliability by host class");
+    char **cls = NULL, **titles;
+    size_t nc = 0;
+    double *runv = malloc((R->nruns + 1) * sizeof *runv);
+
+    if (!runv)
+        abort();
+    for (size_t i = 0; R->scalars && i < tbl_rows(R->scalars); i++) {
+        const char *m = tbl_get(R->scalars, i, (size_t)R->sc_metric);
+        bool dup = false;
+
+        if (strncmp(m, pre, sizeof pre - 1) != 0)
+            continue;
+        m += sizeof pre - 1;
+        for (size_t j = 0; j < nc && !dup; j++)
+            dup = strcmp(cls[j], m) == 0;
+        if (!dup) {
+            cls = realloc(cls, (nc + 1) * sizeof *cls);
+            if (!cls)
+                abort();
+            cls[nc++] = strdup(m);
+        }
+    }
+    if (nc)
+        qsort(cls, nc, sizeof *cls, cmp_str);
+    titles = cls;
+    plot_chart_panels(c, nc, (const char *const *)titles);
+    plot_chart_axes(c, "Reliability score", "Machines");
+    plot_chart_csv_names(c, "bin_low", "machines");
+    plot_chart_subtitle(c, R->nruns > 1 ? "machines per 0.01-wide score bin at the end, mean across runs"
+                                        : "machines per 0.01-wide score bin at the end of the run");
+    for (size_t k = 0; k < nc; k++) {
+        char metric[256], **bins;
+        size_t nb, i;
+        double *x, *y;
+        struct plot_style st = plot_palette_style(R->pal, "host_class", cls[k]);
+
+        snprintf(metric, sizeof metric, "%s%s", pre, cls[k]);
+        nb = sc_entities(R, metric, NULL, &bins);
+        qsort(bins, nb, sizeof *bins, cmp_num_str);
+        x = malloc((nb + 1) * sizeof *x);
+        y = malloc((nb + 1) * sizeof *y);
+        if (!x || !y)
+            abort();
+        for (i = 0; i < nb; i++) {
+            double m, h;
+
+            sc_per_run(R, metric, NULL, bins[i], runv);
+            for (size_t r = 0; r < R->nruns; r++)
+                if (!isfinite(runv[r]))
+                    runv[r] = 0.0;      /* a run without the bin had none */
+            mean_ci(runv, R->nruns, &m, &h);
+            x[i] = strtod(bins[i], NULL);
+            y[i] = m;
+        }
+        i = plot_chart_add(c, cls[k], &st, nb, x, y, NULL, NULL);
+        plot_series_panel(c, i, k);
+        free(x);
+        free(y);
+        free_strs(bins, nb);
+    }
+    free_strs(cls, nc);
+    free(runv);
+    return c;
+}
+
+static struct plot_chart *chart_cost(struct rdir *R)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_BARS, "Cost per unit of work by archetype");
+    char **arch;
+    size_t na = sc_entities(R, "cost_per_work_usd", "archetype", &arch);
+    double *runv = malloc((R->nruns + 1) * sizeof *runv);
+    double *m = malloc((na + 1) * sizeof *m), *lo = malloc((na + 1) * sizeof *lo),
+           *hi = malloc((na + 1) * sizeof *hi);
+    struct plot_style st;
+    const char *label = R->config ? R->config : "run";
+
+    if (!runv || !m || !lo || !hi)
+        abort();
+    if (na)
+        qsort(arch, na, sizeof *arch, cmp_str);
+    plot_chart_axes(c, "Archetype", "Cost [USD per reference GPU-h of work]");
+    plot_chart_csv_names(c, "archetype", "cost_usd_per_work_h");
+    plot_chart_categories(c, na, (const char *const *)arch);
+    plot_chart_subtitle(c, R->nruns > 1 ? "mean across runs with 95% confidence interval"
+                                        : "one run: no confidence interval");
+    for (size_t a = 0; a < na; a++) {
+        double h;
+
+        sc_per_run(R, "cost_per_work_usd", "archetype", arch[a], runv);
+        mean_ci(runv, R->nruns, &m[a], &h);
+        lo[a] = m[a] - h;
+        hi[a] = m[a] + h;
+    }
+    st = plot_palette_style(R->pal, "policy", label);
+    plot_chart_add(c, label, &st, na, NULL, m, R->nruns > 1 ? lo : NULL,
+                   R->nruns > 1 ? hi : NULL);
+    free_strs(arch, na);
+    free(runv);
+    free(m);
+    free(lo);
+    free(hi);
+    return c;
+}
+
+static struct plot_chart *chart_price_perf(struct rdir *R)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_SCATTER, "Price vs DLPerf of listed offers");
+    size_t rows = R->scalars ? tbl_rows(R->scalars) : 0;
+    size_t ngroups = ntop(R) + 1, *cnt = calloc(ngroups, sizeof *cnt);
+    double **gx = calloc(ngroups, sizeof *gx), **gy = calloc(ngroups, sizeof *gy);
+    size_t *perf_row = NULL, nperf = 0;
+
+    if (!cnt || !gx || !gy)
+        abort();
+    plot_chart_axes(c, "DLPerf per GPU", "Price [USD/GPU-h]");
+    plot_chart_csv_names(c, "dlperf_per_gpu", "price_usd_per_gpu_h");
+    plot_chart_subtitle(c, "offers listed at the end of the run; line: price-performance "
+                           "frontier (no offer is both faster and cheaper)");
+    for (size_t g = 0; g < ngroups; g++) {
+        gx[g] = malloc((rows + 1) * sizeof **gx);
+        gy[g] = malloc((rows + 1) * sizeof **gy);
+        if (!gx[g] || !gy[g])
+            abort();
+    }
+    /* Index the DLPerf rows, then join each price row on (run, kind, id). */
+    for (size_t i = 0; i < rows; i++)
+        if (strcmp(tbl_get(R->scalars, i, (size_t)R->sc_metric), "offer_dlperf_per_gpu") == 0) {
+            perf_row = realloc(perf_row, (nperf + 1) * sizeof *perf_row);
+            if (!perf_row)
+                abort();
+            perf_row[nperf++] = i;
+        }
+    for (size_t i = 0, hint = 0; i < rows; i++) {
+        const char *kind, *id, *run;
+        size_t g = ngroups - 1, j, k;
+
+        if (strcmp(tbl_get(R->scalars, i, (size_t)R->sc_metric), "offer_price_per_gpu_h") != 0)
+            continue;
+        run = tbl_get(R->scalars, i, (size_t)R->sc_run);
+        kind = tbl_get(R->scalars, i, (size_t)R->sc_kind);
+        id = tbl_get(R->scalars, i, (size_t)R->sc_entity);
+        /* Rows are usually written in the same order: try the next one
+         * first, then search. */
+        for (k = 0; k < nperf; k++) {
+            j = perf_row[(hint + k) % nperf];
+            if (strcmp(tbl_get(R->scalars, j, (size_t)R->sc_entity), id) == 0 &&
+                strcmp(tbl_get(R->scalars, j, (size_t)R->sc_kind), kind) == 0 &&
+                strcmp(tbl_get(R->scalars, j, (size_t)R->sc_run), run) == 0)
+                break;
+        }
+        if (k == nperf)
+            continue;
+        j = perf_row[(hint + k) % nperf];
+        hint = (hint + k + 1) % nperf;
+        if (strncmp(kind, "offer:", 6) == 0)
+            for (size_t t = 0; t < ntop(R); t++)
+                if (strcmp(R->gpus[R->rank[t]], kind + 6) == 0)
+                    g = t;
+        if (R->ngpu == 0 && strncmp(kind, "offer:", 6) == 0)
+            g = ngroups - 1;
+        gx[g][cnt[g]] = sc_value(R, j);
+        gy[g][cnt[g]] = sc_value(R, i);
+        cnt[g]++;
+    }
+    /* "Other" first, so the named models are drawn on top of the grey. */
+    for (size_t k = 0; k < ngroups; k++) {
+        size_t g = (k + ngroups - 1) % ngroups;
+        bool other = g + 1 == ngroups;
+        struct plot_style st = other ? plot_style_grey()
+                                     : plot_palette_style(R->pal, "gpu", R->gpus[R->rank[g]]);
+
+        if (!other || cnt[g])
+            plot_chart_add(c, !other ? R->gpus[R->rank[g]]
+                                     : R->ngpu ? "other GPU models" : "offers",
+                           &st, cnt[g], gx[g], gy[g], NULL, NULL);
+        free(gx[g]);
+        free(gy[g]);
+    }
+    plot_chart_add_fit(c, SIZE_MAX, PLOT_FIT_FRONTIER, "frontier");
+    plot_chart_add_fit(c, SIZE_MAX, PLOT_FIT_OLS, "least-squares line");
+    free(perf_row);
+    free(cnt);
+    free(gx);
+    free(gy);
+    return c;
+}
+
+/* ---- sweep and contrasts (later analyses write these files) ---- */
+
+static struct plot_chart *chart_contrasts(struct rdir *R, struct tbl *t)
+{
+    int cm = tbl_col(t, "metric"), ce = tbl_col(t, "entity"), cp = tbl_col(t, "policy");
+    int cb = tbl_col(t, "baseline_policy"), cd = tbl_need_col(t, "mean_diff", R->d);
+    int cl = tbl_col(t, "ci_low"), ch = tbl_col(t, "ci_high");
+    size_t n = tbl_rows(t);
+    char **labels = calloc(n + 1, sizeof *labels);
+    const char **groups = calloc(n + 1, sizeof *groups);
+    double *d = malloc((n + 1) * sizeof *d), *lo = malloc((n + 1) * sizeof *lo),
+           *hi = malloc((n + 1) * sizeof *hi);
+    struct plot_chart *c = NULL;
+    char title[200];
+
+    if (!labels || !groups || !d || !lo || !hi)
+        abort();
+    if (cd < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        char buf[256];
+
+        snprintf(buf, sizeof buf, "%s%s%s", cm >= 0 ? tbl_get(t, i, (size_t)cm) : "",
+                 ce >= 0 && *tbl_get(t, i, (size_t)ce) ? " " : "",
+                 ce >= 0 ? tbl_get(t, i, (size_t)ce) : "");
+        labels[i] = strdup(buf);
+        groups[i] = cp >= 0 ? tbl_get(t, i, (size_t)cp) : NULL;
+        if (tbl_get_num(t, i, (size_t)cd, &d[i], R->d))
+            goto out;
+        lo[i] = hi[i] = NAN;
+        if (cl >= 0 && *tbl_get(t, i, (size_t)cl) && tbl_get_num(t, i, (size_t)cl, &lo[i], R->d))
+            goto out;
+        if (ch >= 0 && *tbl_get(t, i, (size_t)ch) && tbl_get_num(t, i, (size_t)ch, &hi[i], R->d))
+            goto out;
+    }
+    snprintf(title, sizeof title, "Policy contrasts vs %s (common random numbers)",
+             cb >= 0 && n ? tbl_get(t, 0, (size_t)cb) : "baseline");
+    c = plot_forest(title, "Paired mean difference [policy - baseline, metric units]",
+                    R->pal, "policy", n, (const char *const *)labels, groups, d, lo, hi);
+out:
+    free_strs(labels, n);
+    free(groups);
+    free(d);
+    free(lo);
+    free(hi);
+    return c;
+}
+
+/* Sweep response of one metric: x = the first sweep variable (the column
+ * after 'config' in summary.csv), one line per config x entity. */
+static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t,
+                                      const char *metric)
+{
+    int cc = tbl_col(t, "config"), cm = tbl_col(t, "metric"), ce = tbl_col(t, "entity");
+    int cmean = tbl_col(t, "mean"), cl = tbl_col(t, "ci_low"), ch = tbl_col(t, "ci_high");
+    int cx = cc >= 0 && (size_t)cc + 1 < tbl_cols(t) ? cc + 1 : -1;
+    size_t n = tbl_rows(t), nl = 0, nx = 0;
+    char **lines = NULL;
+    double *xs = NULL, *mean, *lo, *hi;
+    struct plot_chart *c;
+    char title[200];
+
+    if (cx < 0 || cx == cm || cm < 0 || cmean < 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char key[256];
+        double x;
+        bool dup = false;
+
+        if (strcmp(tbl_get(t, i, (size_t)cm), metric) != 0)
+            continue;
+        snprintf(key, sizeof key, "%s%s%s", tbl_get(t, i, (size_t)cc),
+                 ce >= 0 && *tbl_get(t, i, (size_t)ce) ? " " : "",
+                 ce >= 0 ? tbl_get(t, i, (size_t)ce) : "");
+        for (size_t j = 0; j < nl && !dup; j++)
+            dup = strcmp(lines[j], key) == 0;
+        if (!dup) {
+            lines = realloc(lines, (nl + 1) * sizeof *lines);
+            lines[nl++] = strdup(key);
+        }
+        x = strtod(tbl_get(t, i, (size_t)cx), NULL);
+        dup = false;
+        for (size_t j = 0; j < nx && !dup; j++)
+            dup = xs[j] == x;
+        if (!dup) {
+            xs = realloc(xs, (nx + 1) * sizeof *xs);
+            xs[nx++] = x;
+        }
+    }
+    if (!nl || !nx) {
+        free_strs(lines, nl);
+        free(xs);
+        return NULL;
+    }
+    qsort(xs, nx, sizeof *xs, cmp_dbl);
+    mean = malloc(nl * nx * sizeof *mean);
+    lo = malloc(nl * nx * sizeof *lo);
+    hi = malloc(nl * nx * sizeof *hi);
+    if (!mean || !lo || !hi)
+        abort();
+    for (size_t i = 0; i < nl * nx; i++)
+        mean[i] = lo[i] = hi[i] = NAN;
+    for (size_t i = 0; i < n; i++) {
+        char key[256];
+        double x = strtod(tbl_get(t, i, (size_t)cx), NULL);
+        size_t li = 0, xi = 0;
+
+        if (strcmp(tbl_get(t, i, (size_t)cm), metric) != 0)
+            continue;
+        snprintf(key, sizeof key, "%s%s%s", tbl_get(t, i, (size_t)cc),
+                 ce >= 0 && *tbl_get(t, i, (size_t)ce) ? " " : "",
+                 ce >= 0 ? tbl_get(t, i, (size_t)ce) : "");
+        while (li < nl && strcmp(lines[li], key) != 0)
+            li++;
+        while (xi < nx && xs[xi] != x)
+            xi++;
+        mean[li * nx + xi] = strtod(tbl_get(t, i, (size_t)cmean), NULL);
+        if (cl >= 0 && *tbl_get(t, i, (size_t)cl))
+            lo[li * nx + xi] = strtod(tbl_get(t, i, (size_t)cl), NULL);
+        if (ch >= 0 && *tbl_get(t, i, (size_t)ch))
+            hi[li * nx + xi] = strtod(tbl_get(t, i, (size_t)ch), NULL);
+    }
+    snprintf(title, sizeof title, "Sweep response: %s", metric);
+    c = plot_sweep(title, tbl_col_name(t, (size_t)cx), metric, R->pal, "policy", nl,
+                   (const char *const *)lines, nx, xs, mean, lo, hi);
+    free_strs(lines, nl);
+    free(xs);
+    free(mean);
+    free(lo);
+    free(hi);
+    return c;
+}
+
+/* ---- driver ---- */
+
+static bool wanted(const char *only, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (!only)
+        return true;
+    for (const char *p = only; *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+
+        if (len == n && strncmp(p, name, n) == 0)
+            return true;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return false;
+}
+
+/* Names of the default set, in report order. */
+static const char chart_names[][12] = {
+    "price", "utilisation", "supply", "wait_ecdf", "reliability", "cost",
+    "price_perf", "sweep", "contrasts",
+};
+
+static int check_only(const char *only, struct diag *d)
+{
+    int rc = SIM_OK;
+    char *copy, *tok, *save = NULL;
+
+    if (!only)
+        return SIM_OK;
+    copy = strdup(only);
+    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        bool ok = false;
+
+        for (size_t i = 0; i < sizeof chart_names / sizeof *chart_names; i++)
+            ok |= strcmp(tok, chart_names[i]) == 0;
+        if (!ok)
+            rc = diag_error(d, NULL, "unknown chart '%s' (price, utilisation, supply, "
+                                     "wait_ecdf, reliability, cost, price_perf, sweep, "
+                                     "contrasts)", tok);
+    }
+    free(copy);
+    return rc;
+}
+
+static void rdir_free(struct rdir *R)
+{
+    free_strs(R->runs, R->nruns);
+    free(R->config);
+    free(R->scenario);
+    free(R->version);
+    free(R->digest);
+    free(R->seed);
+    free(R->events);
+    tbl_free(R->scalars);
+    for (size_t i = 0; i < R->ncells; i++) {
+        free(R->cells[i].t);
+        free(R->cells[i].v);
+    }
+    free(R->cells);
+    free_strs(R->gpus, R->ngpu);
+    free(R->rank);
+    plot_palette_free(R->pal);
+}
+
+/* Key figures for the report's title page: sums over entities, means over
+ * runs. */
+static size_t key_facts(struct rdir *R, char facts[][128], size_t max)
+{
+    static const struct { char metric[24], kind[12], label[20], unit[8]; int dec; } k[] = {
+        { "jobs_arrived", "archetype", "Jobs arrived", "", 0 },
+        { "jobs_completed", "archetype", "Jobs completed", "", 0 },
+        { "renter_spend_usd", "platform", "Renter spend", " USD", 2 },
+        { "host_revenue_usd", "platform", "Host revenue", " USD", 2 },
+        { "platform_revenue_usd", "platform", "Platform revenue", " USD", 2 },
+    };
+    size_t n = 0;
+    char buf[96];
+
+    if (R->horizon_h > 0)
+        snprintf(facts[n++], 128, "Horizon\t%.4g days", R->horizon_h / 24.0);
+    if (R->warmup_h > 0)
+        snprintf(facts[n++], 128, "Warm-up\t%.4g days", R->warmup_h / 24.0);
+    snprintf(facts[n++], 128, "GPU models\t%zu", R->ngpu);
+    for (size_t i = 0; i < sizeof k / sizeof *k && n < max; i++) {
+        double sum = 0;
+        bool any = false;
+
+        for (size_t r = 0; R->scalars && r < tbl_rows(R->scalars); r++)
+            if (strcmp(tbl_get(R->scalars, r, (size_t)R->sc_metric), k[i].metric) == 0 &&
+                strcmp(tbl_get(R->scalars, r, (size_t)R->sc_kind), k[i].kind) == 0 &&
+                isfinite(sc_value(R, r))) {
+                sum += sc_value(R, r);
+                any = true;
+            }
+        if (!any)
+            continue;
+        snprintf(buf, sizeof buf, "%.*f%s", k[i].dec,
+                 sum / (double)(R->nruns ? R->nruns : 1), k[i].unit);
+        snprintf(facts[n++], 128, "%s%s\t%s", k[i].label,
+                 R->nruns > 1 ? " (mean per run)" : "", buf);
+    }
+    return n;
+}
+
+/* ---- rendering, in parallel ---- */
+
+/* Drawing and compressing the files is most of the time after reading, and
+ * every chart is independent: worker threads take the next job (the report
+ * first, being the longest, then one chart each) until none is left. Each
+ * job writes its messages to its own buffer, replayed in job order, so the
+ * output does not depend on thread timing. Cairo surfaces are per job and
+ * Pango keeps a font map per thread, so nothing is shared while drawing. */
+struct render_job {
+    const struct plot_chart *const *charts;
+    char (*names)[64];
+    size_t n;
+    const char *pdir;
+    unsigned fmt;
+    const struct plot_report_info *info;
+    char *report;               /* NULL: no report */
+    pthread_mutex_t lock;
+    size_t next;                /* next job, under 'lock' */
+    char **msg;                 /* per job messages */
+    size_t *msglen;
+    int *rc;
+    int *nerr;
+};
+
+static void *render_worker(void *arg)
+{
+    struct render_job *J = arg;
+
+    for (;;) {
+        size_t k;
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f;
+        struct diag jd;
+
+        pthread_mutex_lock(&J->lock);
+        k = J->next++;
+        pthread_mutex_unlock(&J->lock);
+        if (k > J->n)
+            break;
+        f = open_memstream(&buf, &len);
+        if (!f)
+            abort();
+        jd = (struct diag)DIAG_INIT(f);
+        if (k == 0)
+            J->rc[k] = J->report ? plot_report(J->report, J->info, J->charts, J->n, &jd)
+                                 : SIM_OK;
+        else
+            J->rc[k] = plot_chart_save(J->charts[k - 1], J->pdir, J->names[k - 1],
+                                       J->fmt, &jd);
+        fclose(f);
+        J->msg[k] = buf;
+        J->msglen[k] = len;
+        J->nerr[k] = jd.nerrors;
+    }
+    return NULL;
+}
+
+static int render_all(struct render_job *J, struct diag *d)
+{
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = ncpu > 1 ? (size_t)ncpu : 1, started = 0;
+    pthread_t th[16];
+    int rc = SIM_OK;
+
+    if (nt > 16)
+        nt = 16;
+    if (nt > J->n + 1)
+        nt = J->n + 1;
+    J->next = 0;
+    J->msg = calloc(J->n + 1, sizeof *J->msg);
+    J->msglen = calloc(J->n + 1, sizeof *J->msglen);
+    J->rc = calloc(J->n + 1, sizeof *J->rc);
+    J->nerr = calloc(J->n + 1, sizeof *J->nerr);
+    if (!J->msg || !J->msglen || !J->rc || !J->nerr)
+        abort();
+    pthread_mutex_init(&J->lock, NULL);
+    for (size_t i = 1; i < nt; i++)
+        if (pthread_create(&th[started], NULL, render_worker, J) == 0)
+            started++;
+    render_worker(J);           /* this thread works too */
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&J->lock);
+    for (size_t k = 0; k <= J->n; k++) {
+        if (J->msglen[k])
+            fwrite(J->msg[k], 1, J->msglen[k], d->out);
+        d->nerrors += J->nerr[k];
+        if (J->rc[k] != SIM_OK)
+            rc = J->rc[k];
+        free(J->msg[k]);
+    }
+    free(J->msg);
+    free(J->msglen);
+    free(J->rc);
+    free(J->nerr);
+    return rc;
+}
+
+int plot_result_dir(const char *dir, const char *formats, const char *only,
+                    struct diag *d)
+{
+    struct rdir R;
+    unsigned fmt;
+    struct plot_chart *charts[16];
+    char names[16][64];
+    size_t nch = 0;
+    char *pdir, *p;
+    int rc;
+
+    memset(&R, 0, sizeof R);
+    R.dir = dir;
+    R.d = d;
+    if (plot_parse_formats(formats, &fmt, d) != SIM_OK || check_only(only, d) != SIM_OK)
+        return SIM_EINVAL;
+    fmt |= PLOT_FMT_CSV;
+    p = path_in(dir, "runs.csv");
+    if (!exists(p)) {
+        char *q = path_in(dir, "manifest.ini");
+        bool ok = exists(q);
+
+        free(q);
+        if (!ok) {
+            struct srcloc at = { dir, 0 };
+
+            free(p);
+            return diag_error(d, &at, "not a result directory (no runs.csv or manifest.ini)");
+        }
+    }
+    free(p);
+    R.pal = plot_palette_new();
+    if (!R.pal)
+        return SIM_ENOMEM;
+    rc = read_meta(&R);
+    if (rc == SIM_OK)
+        rc = read_scalars(&R);
+    if (rc == SIM_OK)
+        rc = read_series(&R);
+    if (rc != SIM_OK) {
+        rdir_free(&R);
+        return rc;
+    }
+    if (R.nruns == 0)
+        run_index(&R, "none");  /* keeps per-run arrays non-empty */
+    rank_gpus(&R);
+    pdir = path_in(dir, "plots");
+    if (mkdir(pdir, 0777) != 0 && errno != EEXIST) {
+        struct srcloc at = { pdir, 0 };
+
+        diag_error(d, &at, "cannot create: %s", strerror(errno));
+        free(pdir);
+        rdir_free(&R);
+        return SIM_EIO;
+    }
+
+#define ADD(name, expr)                                 \
+    if (wanted(only, name)) {                           \
+        struct plot_chart *c_ = (expr);                 \
+        if (c_) {                                       \
+            charts[nch] = c_;                           \
+            snprintf(names[nch++], 64, "%s", name);     \
+        }                                               \
+    }
+    ADD("price", chart_price(&R));
+    ADD("utilisation", chart_util(&R));
+    ADD("supply", chart_supply(&R));
+    ADD("wait_ecdf", chart_wait(&R));
+    ADD("reliability", chart_reliability(&R));
+    ADD("cost", chart_cost(&R));
+    ADD("price_perf", chart_price_perf(&R));
+#undef ADD
+    p = path_in(dir, "summary.csv");
+    if (wanted(only, "sweep") && exists(p)) {
+        struct tbl *t = tbl_load(p, d);
+        static const char sweep_metrics[][24] = {
+            "cost_per_work_usd", "wait_h_mean", "utilisation", "platform_revenue_usd",
+        };
+        if (!t)
+            rc = SIM_EPARSE;
+        for (size_t i = 0; t && i < sizeof sweep_metrics / sizeof *sweep_metrics; i++) {
+            struct plot_chart *c = chart_sweep(&R, t, sweep_metrics[i]);
+
+            if (c && nch < 16) {
+                charts[nch] = c;
+                snprintf(names[nch++], 64, "sweep_%.40s", sweep_metrics[i]);
+            } else
+                plot_chart_free(c);
+        }
+        tbl_free(t);
+    }
+    free(p);
+    p = path_in(dir, "contrasts.csv");
+    if (wanted(only, "contrasts") && exists(p)) {
+        struct tbl *t = tbl_load(p, d);
+        struct plot_chart *c = t ? chart_contrasts(&R, t) : NULL;
+
+        if (!c)
+            rc = SIM_EPARSE;
+        else if (nch < 16) {
+            charts[nch] = c;
+            snprintf(names[nch++], 64, "contrasts");
+        }
+        tbl_free(t);
+    }
+    free(p);
+
+    if (rc == SIM_OK) {
+        char facts[12][128];
+        const char *fp[12];
+        struct plot_report_info info;
+        size_t nf = key_facts(&R, facts, 12);
+        char runs[32];
+        struct render_job job;
+
+        for (size_t i = 0; i < nf; i++)
+            fp[i] = facts[i];
+        snprintf(runs, sizeof runs, "%zu", R.nruns);
+        info.scenario = R.scenario;
+        info.config = R.config;
+        info.seed = R.seed;
+        info.version = R.version;
+        info.digest = R.digest;
+        info.runs = runs;
+        info.facts = fp;
+        info.nfacts = nf;
+        job.charts = (const struct plot_chart *const *)charts;
+        job.names = names;
+        job.n = nch;
+        job.pdir = pdir;
+        job.fmt = fmt;
+        job.info = &info;
+        job.report = only ? NULL : path_in(dir, "report.pdf");
+        rc = render_all(&job, d);
+        free(job.report);
+    }
+    for (size_t i = 0; i < nch; i++)
+        plot_chart_free(charts[i]);
+    free(pdir);
+    rdir_free(&R);
+    return rc;
+}

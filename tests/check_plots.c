@@ -1,0 +1,565 @@
+/* tests/check_plots.c -- the chart kit: ticks, every chart type drawn and
+ * inspected pixel by pixel, deterministic SVG/PDF, and the default set from
+ * the fixture result directory tests/fixtures/plots/. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cairo.h>
+#include "plots/plot.h"
+#include "sim/table.h"
+#include "tests/suites.h"
+
+#define FIXTURE "tests/fixtures/plots"
+
+static char *join(const char *a, const char *b)
+{
+    char *p = malloc(strlen(a) + strlen(b) + 2);
+
+    sprintf(p, "%s/%s", a, b);
+    return p;
+}
+
+static bool file_exists(const char *dir, const char *name)
+{
+    char *p = join(dir, name);
+    struct stat st;
+    bool ok = stat(p, &st) == 0 && st.st_size > 0;
+
+    free(p);
+    return ok;
+}
+
+/* Renders at PNG size and keeps the image for pixel checks. */
+static cairo_surface_t *render(const struct plot_chart *c)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+                                                    PLOT_PNG_W, PLOT_PNG_H);
+    cairo_t *cr = cairo_create(s);
+
+    cairo_scale(cr, PLOT_PNG_W / PLOT_W_PT, PLOT_PNG_H / PLOT_H_PT);
+    plot_chart_draw(c, cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    return s;
+}
+
+/* Colour of the pixel under canvas point (x, y) in points. */
+static struct plot_rgb pixel(cairo_surface_t *s, double x, double y)
+{
+    int px = (int)(x * PLOT_PNG_W / PLOT_W_PT), py = (int)(y * PLOT_PNG_H / PLOT_H_PT);
+    const unsigned char *d = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    uint32_t v = *(const uint32_t *)(const void *)(d + py * stride + px * 4);
+    struct plot_rgb c = { ((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0,
+                          (v & 0xff) / 255.0 };
+
+    return c;
+}
+
+static bool near(struct plot_rgb a, struct plot_rgb b, double tol)
+{
+    return fabs(a.r - b.r) <= tol && fabs(a.g - b.g) <= tol && fabs(a.b - b.b) <= tol;
+}
+
+static bool at(const struct plot_chart *c, cairo_surface_t *s, size_t panel,
+               double x, double y, struct plot_rgb want, double tol)
+{
+    double cx, cy;
+
+    plot_chart_locate(c, panel, x, y, &cx, &cy);
+    return near(pixel(s, cx, cy), want, tol);
+}
+
+static size_t non_white(cairo_surface_t *s)
+{
+    const unsigned char *d = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    size_t n = 0;
+
+    for (int y = 0; y < PLOT_PNG_H; y++)
+        for (int x = 0; x < PLOT_PNG_W; x++)
+            if ((*(const uint32_t *)(const void *)(d + y * stride + x * 4) & 0xffffff) != 0xffffff)
+                n++;
+    return n;
+}
+
+static const struct plot_rgb white = { 1, 1, 1 };
+
+START_TEST(nice_ticks)
+{
+    struct plot_ticks t;
+    char buf[32];
+
+    plot_ticks_linear(0.0, 9.3, 6, true, &t);
+    ck_assert(t.lo == 0.0 && t.hi == 10.0);
+    ck_assert_uint_eq(t.n, 6);
+    ck_assert(t.v[1] == 2.0);
+    plot_ticks_linear(0.013, 0.0871, 5, true, &t);
+    ck_assert(fabs(t.lo - 0.0) < 1e-12 && fabs(t.hi - 0.1) < 1e-12);
+    ck_assert_int_eq(t.decimals, 2);
+    plot_tick_label(&t, t.v[1], false, buf, sizeof buf);
+    ck_assert_str_eq(buf, "0.02");
+    plot_ticks_linear(0.0, 40000.0, 5, true, &t);
+    plot_tick_label(&t, 20000.0, false, buf, sizeof buf);
+    ck_assert_str_eq(buf, "20k");
+    plot_ticks_linear(5.0, 5.0, 5, true, &t);      /* degenerate range */
+    ck_assert(t.lo < 5.0 && t.hi > 5.0);
+    plot_ticks_log(0.5, 300.0, &t);
+    ck_assert(fabs(t.lo - 0.1) < 1e-12 && fabs(t.hi - 1000.0) < 1e-9);
+    plot_tick_label(&t, 1000.0, true, buf, sizeof buf);
+    ck_assert_str_eq(buf, "1000");
+}
+END_TEST
+
+START_TEST(palette_is_stable)
+{
+    struct plot_palette *p = plot_palette_new();
+    struct plot_style a = plot_palette_style(p, "gpu", "H100");
+    struct plot_style b = plot_palette_style(p, "gpu", "A100");
+    struct plot_style c = plot_palette_style(p, "archetype", "academic");
+    struct plot_style a2 = plot_palette_style(p, "gpu", "H100");
+
+    ck_assert(near(a.color, a2.color, 0) && a.dash == a2.dash && a.marker == a2.marker);
+    ck_assert(!near(a.color, b.color, 0.01));
+    ck_assert(near(a.color, c.color, 0));         /* each kind starts afresh */
+    ck_assert(near(a.color, plot_okabe_ito[0], 0));
+    for (size_t i = 0; i < 7; i++)                 /* no yellow for lines */
+        ck_assert(!near(plot_style_nth(i).color, plot_okabe_ito[3], 0.01));
+    ck_assert(plot_style_nth(0).dash != plot_style_nth(1).dash);
+    ck_assert(plot_style_nth(0).marker != plot_style_nth(1).marker);
+    plot_palette_free(p);
+}
+END_TEST
+
+START_TEST(line_with_band)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "line");
+    double x[5] = { 0, 1, 2, 3, 4 }, y[5] = { 2, 2, 2, 2, 2 };
+    double lo[5] = { 1, 1, 1, 1, 1 }, hi[5] = { 3, 3, 3, 3, 3 };
+    struct plot_style st = plot_style_nth(3);      /* blue */
+    cairo_surface_t *s;
+
+    st.dash = 0;
+    plot_chart_axes(c, "Time [days]", "Price [USD/GPU-h]");
+    plot_chart_yrange(c, 0, 4);
+    plot_chart_add(c, "A", &st, 5, x, y, lo, hi);
+    s = render(c);
+    ck_assert_int_eq(cairo_image_surface_get_width(s), 1600);
+    ck_assert(non_white(s) > 5000);
+    ck_assert(at(c, s, 0, 1.5, 2.0, st.color, 0.05));      /* the line */
+    /* The band: a light tint of the colour, neither white nor the line. */
+    {
+        double cx, cy;
+        struct plot_rgb b;
+
+        plot_chart_locate(c, 0, 1.5, 2.6, &cx, &cy);
+        b = pixel(s, cx, cy);
+        ck_assert(!near(b, white, 0.02) && !near(b, st.color, 0.2));
+        ck_assert(b.b > b.r);
+    }
+    ck_assert(at(c, s, 0, 1.5, 3.6, white, 0.13));         /* above the band */
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+START_TEST(bars_zero_height_draws_nothing)
+{
+    static const char *const cats[3] = { "a", "b", "c" };
+    struct plot_chart *c = plot_chart_new(PLOT_BARS, "bars");
+    double y[3] = { 4, 0, 2 }, lo[3] = { 3.5, 0, 1.5 }, hi[3] = { 4.5, 0, 2.5 };
+    struct plot_style st = plot_style_nth(2);
+    cairo_surface_t *s;
+
+    plot_chart_categories(c, 3, cats);
+    plot_chart_add(c, "policy", &st, 3, NULL, y, lo, hi);
+    s = render(c);
+    ck_assert(at(c, s, 0, 0.0, 2.0, st.color, 0.02));
+    ck_assert(at(c, s, 0, 2.0, 1.0, st.color, 0.02));
+    ck_assert(!at(c, s, 0, 1.0, 0.05, st.color, 0.3));    /* no bar at all */
+    ck_assert(!at(c, s, 0, 1.0, 0.5, st.color, 0.3));
+    ck_assert(at(c, s, 0, 2.0, 2.8, white, 0.15));         /* above bar c */
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+START_TEST(histogram_shared_bins)
+{
+    static const char *const panels[2] = { "datacenter", "hobby" };
+    struct plot_chart *c = plot_chart_new(PLOT_HIST, "hist");
+    double x[4] = { 0.90, 0.91, 0.92, 0.93 }, y1[4] = { 5, 0, 3, 1 }, y2[4] = { 0, 4, 0, 2 };
+    struct plot_style a = plot_style_nth(0), b = plot_style_nth(1);
+    size_t i;
+    cairo_surface_t *s;
+
+    plot_chart_panels(c, 2, panels);
+    i = plot_chart_add(c, "datacenter", &a, 4, x, y1, NULL, NULL);
+    plot_series_panel(c, i, 0);
+    i = plot_chart_add(c, "hobby", &b, 4, x, y2, NULL, NULL);
+    plot_series_panel(c, i, 1);
+    s = render(c);
+    ck_assert(at(c, s, 0, 0.905, 2.0, a.color, 0.02));
+    ck_assert(!at(c, s, 0, 0.915, 0.1, a.color, 0.3));    /* empty bin */
+    ck_assert(at(c, s, 1, 0.915, 2.0, b.color, 0.02));
+    ck_assert(!at(c, s, 1, 0.905, 0.1, b.color, 0.3));
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+START_TEST(stacked_area_and_ecdf)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_AREA, "area");
+    double x[3] = { 0, 1, 2 }, a[3] = { 2, 2, 2 }, b[3] = { 1, 1, 1 };
+    struct plot_style sa = plot_style_nth(3), sb = plot_style_nth(0);
+    cairo_surface_t *s;
+
+    plot_chart_add(c, "low", &sa, 3, x, a, NULL, NULL);
+    plot_chart_add(c, "high", &sb, 3, x, b, NULL, NULL);
+    s = render(c);
+    ck_assert(at(c, s, 0, 1.0, 1.0, sa.color, 0.02));
+    ck_assert(at(c, s, 0, 1.0, 2.5, sb.color, 0.02));      /* stacked on top */
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+
+    c = plot_chart_new(PLOT_ECDF, "ecdf");
+    {
+        double w[3] = { 1, 10, 100 }, q[3] = { 0.2, 0.5, 1.0 };
+
+        plot_chart_log(c, true, false);
+        plot_chart_add(c, "academic", &sa, 3, w, q, NULL, NULL);
+        s = render(c);
+        ck_assert(at(c, s, 0, 3.0, 0.2, sa.color, 0.05));  /* flat step */
+        ck_assert(at(c, s, 0, 30.0, 0.5, sa.color, 0.05));
+        ck_assert(at(c, s, 0, 30.0, 0.8, white, 0.15));
+        cairo_surface_destroy(s);
+    }
+    plot_chart_free(c);
+}
+END_TEST
+
+START_TEST(scatter_frontier_and_forest)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_SCATTER, "scatter");
+    double x[4] = { 1, 2, 3, 4 }, y[4] = { 1, 3, 2, 4 };
+    struct plot_style st = plot_style_nth(1);
+    size_t f;
+    cairo_surface_t *s;
+
+    plot_chart_add(c, "offers", &st, 4, x, y, NULL, NULL);
+    f = plot_chart_add_fit(c, SIZE_MAX, PLOT_FIT_FRONTIER, "frontier");
+    ck_assert_uint_ne(f, SIZE_MAX);
+    /* (2, 3) is dominated by (3, 2): faster and cheaper. */
+    ck_assert_uint_ne(plot_chart_add_fit(c, 0, PLOT_FIT_OLS, "ols"), SIZE_MAX);
+    ck_assert_uint_eq(plot_chart_series_count(c), 3);
+    s = render(c);
+    ck_assert(at(c, s, 0, 2.0, 3.0, st.color, 0.05));
+    cairo_surface_destroy(s);
+    {
+        char *dir = test_tmpdir(), *p = join(dir, "s.csv"), *text;
+
+        ck_assert_int_eq(plot_chart_write_csv(c, p), SIM_OK);
+        text = test_read_file(p, NULL);
+        ck_assert_ptr_nonnull(strstr(text, "\"frontier\",\"\",1,1,,\n\"frontier\",\"\",3,2,,\n"
+                                           "\"frontier\",\"\",4,4,,\n"));
+        free(text);
+        free(p);
+        free(dir);
+    }
+    plot_chart_free(c);
+
+    {
+        static const char *const rows[2] = { "wait_h_mean academic", "cost startup" };
+        static const char *const groups[2] = { "auction", "auction" };
+        double d[2] = { -1.0, 0.5 }, lo[2] = { -1.5, -0.2 }, hi[2] = { -0.5, 1.2 };
+        struct plot_palette *pal = plot_palette_new();
+        struct plot_style ps = plot_palette_style(pal, "policy", "auction");
+
+        c = plot_forest("contrasts", "difference", pal, "policy", 2, rows, groups, d, lo, hi);
+        s = render(c);
+        ck_assert(at(c, s, 0, -1.0, 0.0, ps.color, 0.05));
+        ck_assert(at(c, s, 0, 0.5, 1.0, ps.color, 0.05));
+        ck_assert(at(c, s, 0, 0.0, 0.5, (struct plot_rgb){ 0.3, 0.3, 0.3 }, 0.12)); /* zero line */
+        cairo_surface_destroy(s);
+        plot_chart_free(c);
+        plot_palette_free(pal);
+    }
+}
+END_TEST
+
+START_TEST(sweep_from_arrays)
+{
+    static const char *const names[2] = { "fixed", "auction" };
+    double x[3] = { 0.5, 1.0, 2.0 }, m[6] = { 1, 2, 3, 2, 2, 2 };
+    double lo[6] = { 0.8, 1.8, 2.8, 1.9, 1.9, 1.9 }, hi[6] = { 1.2, 2.2, 3.2, 2.1, 2.1, 2.1 };
+    struct plot_chart *c = plot_sweep("sweep", "demand.scale", "cost [USD]", NULL, NULL,
+                                      2, names, 3, x, m, lo, hi);
+    cairo_surface_t *s = render(c);
+
+    ck_assert(at(c, s, 0, 1.0, 2.0, plot_style_nth(0).color, 0.35) ||
+              at(c, s, 0, 1.0, 2.0, plot_style_nth(1).color, 0.35));
+    ck_assert(at(c, s, 0, 2.0, 3.0, plot_style_nth(0).color, 0.05));
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+START_TEST(empty_chart_draws_axes_and_note)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "nothing recorded");
+    double x[2] = { NAN, NAN }, y[2] = { NAN, NAN };
+    cairo_surface_t *s;
+
+    plot_chart_axes(c, "Time [days]", "Price [USD/GPU-h]");
+    plot_chart_add(c, "A", NULL, 2, x, y, NULL, NULL);
+    plot_chart_add(c, "B", NULL, 0, NULL, NULL, NULL, NULL);
+    s = render(c);
+    ck_assert(non_white(s) > 2000);               /* title, axes, "no data" */
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* Binary-safe search (PDF streams hold NUL bytes). */
+static bool contains(const char *buf, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(buf + i, needle, k) == 0)
+            return true;
+    return false;
+}
+
+static char *save_twice_and_compare(const char *ext, unsigned fmt, size_t *len)
+{
+    static const char *const cats[2] = { "a", "b" };
+    struct plot_chart *c = plot_chart_new(PLOT_BARS, "determinism");
+    double y[2] = { 1, 2 };
+    char *d1 = test_tmpdir(), *d2 = test_tmpdir(), name[16], *p1, *p2, *t1, *t2;
+    size_t n1, n2;
+    struct diag d = DIAG_INIT(stderr);
+    bool same;
+
+    plot_chart_categories(c, 2, cats);
+    plot_chart_add(c, "x", NULL, 2, NULL, y, NULL, NULL);
+    ck_assert_int_eq(plot_chart_save(c, d1, "c", fmt, &d), SIM_OK);
+    ck_assert_int_eq(plot_chart_save(c, d2, "c", fmt, &d), SIM_OK);
+    snprintf(name, sizeof name, "c.%s", ext);
+    p1 = join(d1, name);
+    p2 = join(d2, name);
+    t1 = test_read_file(p1, &n1);
+    t2 = test_read_file(p2, &n2);
+    ck_assert_ptr_nonnull(t1);
+    same = n1 == n2 && memcmp(t1, t2, n1) == 0;
+    *len = n1;
+    free(t2);
+    free(p1);
+    free(p2);
+    free(d1);
+    free(d2);
+    plot_chart_free(c);
+    return same ? t1 : (free(t1), NULL);
+}
+
+START_TEST(svg_and_pdf_are_deterministic)
+{
+    size_t ns, np;
+    char *svg = save_twice_and_compare("svg", PLOT_FMT_SVG, &ns);
+    char *pdf = save_twice_and_compare("pdf", PLOT_FMT_PDF, &np);
+
+    ck_assert_ptr_nonnull(svg);
+    ck_assert_ptr_nonnull(pdf);
+    ck_assert(strncmp(pdf, "%PDF", 4) == 0);
+    ck_assert(contains(pdf, np, "/CreationDate (20260101000000Z)"));
+    ck_assert(contains(svg, ns, "<svg"));
+    free(svg);
+    free(pdf);
+}
+END_TEST
+
+START_TEST(default_set_from_fixture)
+{
+    static const char *const files[] = {
+        "runs.csv", "params.csv", "scalars.csv", "timeseries.csv", "manifest.ini",
+    };
+    static const char *const charts[] = {
+        "price", "utilisation", "supply", "wait_ecdf", "reliability", "cost", "price_perf",
+    };
+    char *dir = test_tmpdir(), *pd, *p, *text;
+    struct diag d = DIAG_INIT(stderr);
+
+    for (size_t i = 0; i < 5; i++) {
+        char *src = join(FIXTURE, files[i]), *dst = join(dir, files[i]);
+
+        text = test_read_file(src, NULL);
+        ck_assert_ptr_nonnull(text);
+        test_write_file(dst, text);
+        free(text);
+        free(src);
+        free(dst);
+    }
+    ck_assert_int_eq(plot_result_dir(dir, NULL, NULL, &d), SIM_OK);
+    ck_assert_int_eq(d.nerrors, 0);
+    pd = join(dir, "plots");
+    for (size_t i = 0; i < 7; i++) {
+        char name[64];
+
+        snprintf(name, sizeof name, "%s.png", charts[i]);
+        ck_assert_msg(file_exists(pd, name), "%s missing", name);
+        snprintf(name, sizeof name, "%s.svg", charts[i]);
+        ck_assert(file_exists(pd, name));
+        snprintf(name, sizeof name, "%s.pdf", charts[i]);
+        ck_assert(file_exists(pd, name));
+        snprintf(name, sizeof name, "%s.csv", charts[i]);
+        ck_assert(file_exists(pd, name));
+    }
+    ck_assert(file_exists(dir, "report.pdf"));
+    /* Cost: mean over the two runs (1.0 and 1.2) with a t-interval. */
+    p = join(pd, "cost.csv");
+    text = test_read_file(p, NULL);
+    ck_assert_ptr_nonnull(strstr(text, "series,category,cost_usd_per_work_h,"));
+    ck_assert_ptr_nonnull(strstr(text, "\"base\",\"academic\",1.1000000000000001,"));
+    ck_assert_ptr_nonnull(strstr(text, "\"base\",\"hobbyist\",0.10000000000000001,"));
+    free(text);
+    free(p);
+    /* Price: the H100 (most GPUs listed) comes first; median of two runs. */
+    p = join(pd, "price.csv");
+    text = test_read_file(p, NULL);
+    ck_assert_ptr_nonnull(strstr(text, "\"H100 SXM\",\"On-demand\",0,2.0499999999999998,"));
+    free(text);
+    free(p);
+    /* --only redraws one chart in one format and leaves the report alone. */
+    ck_assert_int_eq(plot_result_dir(dir, "png", "cost", &d), SIM_OK);
+    ck_assert_int_ne(plot_result_dir(dir, "gif", NULL, &d), SIM_OK);
+    ck_assert_int_ne(plot_result_dir(dir, NULL, "pie", &d), SIM_OK);
+    free(pd);
+    free(dir);
+}
+END_TEST
+
+static char *errors_for(const char *file, const char *content)
+{
+    static const char *const files[] = { "runs.csv", "scalars.csv", "timeseries.csv" };
+    char *dir = test_tmpdir(), *buf = NULL;
+    size_t len = 0;
+    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+
+    for (size_t i = 0; i < 3; i++) {
+        char *src = join(FIXTURE, files[i]), *dst = join(dir, files[i]), *text;
+
+        text = test_read_file(src, NULL);
+        test_write_file(dst, strcmp(files[i], file) == 0 ? content : text);
+        free(text);
+        free(src);
+        free(dst);
+    }
+    ck_assert_int_ne(plot_result_dir(dir, "png", NULL, &d), SIM_OK);
+    fclose(d.out);
+    free(dir);
+    return buf;
+}
+
+START_TEST(malformed_csv_names_file_and_row)
+{
+    char *e = errors_for("timeseries.csv",
+                         "run_id,t_h,metric,entity_kind,entity,value\n"
+                         "\"base-0\",0,\"utilisation\",\"gpu\",\"A\",0.5\n"
+                         "\"base-0\",1,\"utilisation\",\"gpu\",\"A\",0.5,7\n");
+
+    ck_assert_ptr_nonnull(strstr(e, "timeseries.csv:3: error: expected 6 fields, got 7"));
+    free(e);
+    e = errors_for("timeseries.csv",
+                   "run_id,t_h,metric,entity_kind,entity,value\n"
+                   "\"base-0\",0,\"utilisation\",\"gpu\",\"A\",zero\n");
+    ck_assert_ptr_nonnull(strstr(e, "timeseries.csv:2: error: column 'value': expected a number"));
+    free(e);
+    e = errors_for("timeseries.csv",
+                   "run_id,t_h,metric,entity_kind,entity,value\n"
+                   "\"base-0\",0,\"util\"x,\"gpu\",\"A\",1\n");
+    ck_assert_ptr_nonnull(strstr(e, "timeseries.csv:2: error: malformed CSV"));
+    free(e);
+    e = errors_for("scalars.csv",
+                   "run_id,metric,entity_kind,entity,value,unit\n"
+                   "\"base-0\",\"cost_per_work_usd\",\"archetype\",\"a\",1,\"USD\"\n"
+                   "\"base-0\",\"cost_per_work_usd\",\"archetype\",\"b\",abc,\"USD\"\n");
+    ck_assert_ptr_nonnull(strstr(e, "scalars.csv:3: error: column 'value'"));
+    free(e);
+}
+END_TEST
+
+START_TEST(empty_result_directory)
+{
+    char *dir = test_tmpdir(), *p = join(dir, "runs.csv"), *pd;
+    struct diag d = DIAG_INIT(stderr);
+
+    test_write_file(p, "run_id,config,status\n\"x-0\",\"x\",\"ok\"\n");
+    free(p);
+    p = join(dir, "timeseries.csv");
+    test_write_file(p, "run_id,t_h,metric,entity_kind,entity,value\n");
+    ck_assert_int_eq(plot_result_dir(dir, "png", NULL, &d), SIM_OK);
+    pd = join(dir, "plots");
+    ck_assert(file_exists(pd, "price.png"));
+    ck_assert(file_exists(dir, "report.pdf"));
+    free(pd);
+    free(p);
+    free(dir);
+}
+END_TEST
+
+/* Appends "line:field|field;" for each record. */
+static int collect(void *ctx, const char *const *f, size_t n, int line)
+{
+    FILE *out = ctx;
+
+    fprintf(out, "%d:", line);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s%s", i ? "|" : "", f[i]);
+    fputc(';', out);
+    return 0;
+}
+
+START_TEST(scan_streams_quoted_fields)
+{
+    char *dir = test_tmpdir(), *p = join(dir, "q.csv");
+    struct diag d = DIAG_INIT(stderr);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+
+    test_write_file(p, "a,b\n\"x \"\"y\"\"\",\"multi\nline\"\r\n\n  3 ,\"\"\n4,5");
+    ck_assert_int_eq(tbl_scan(p, collect, out, &d), SIM_OK);
+    fclose(out);
+    ck_assert_str_eq(buf, "1:a|b;2:x \"y\"|multi\nline;5:3|;6:4|5;");
+    free(buf);
+    free(p);
+    free(dir);
+}
+END_TEST
+
+Suite *plots_suite(void)
+{
+    Suite *s = suite_create("plots");
+    TCase *tc = tcase_create("core");
+
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, nice_ticks);
+    tcase_add_test(tc, palette_is_stable);
+    tcase_add_test(tc, line_with_band);
+    tcase_add_test(tc, bars_zero_height_draws_nothing);
+    tcase_add_test(tc, histogram_shared_bins);
+    tcase_add_test(tc, stacked_area_and_ecdf);
+    tcase_add_test(tc, scatter_frontier_and_forest);
+    tcase_add_test(tc, sweep_from_arrays);
+    tcase_add_test(tc, empty_chart_draws_axes_and_note);
+    tcase_add_test(tc, svg_and_pdf_are_deterministic);
+    tcase_add_test(tc, default_set_from_fixture);
+    tcase_add_test(tc, malformed_csv_names_file_and_row);
+    tcase_add_test(tc, empty_result_directory);
+    tcase_add_test(tc, scan_streams_quoted_fields);
+    suite_add_tcase(s, tc);
+    return s;
+}
