@@ -37,9 +37,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
+#include "models/checkpoint.h"
 #include "models/ledger.h"
 #include "models/offerindex.h"
+#include "models/outage.h"
 #include "models/priority.h"
+#include "models/reliability.h"
 #include "sim/engine.h"
 #include "sim/param.h"
 #include "sim/results.h"
@@ -60,7 +63,12 @@ enum { TIER_CONSUMER, TIER_WORKSTATION, TIER_DATACENTER };
 enum contract_type { C_ONDEMAND, C_RESERVED, C_INTERRUPTIBLE };
 enum cstate { CS_LOADING, CS_RUNNING, CS_PAUSED };
 enum sortkey { SORT_PRICE, SORT_DLPERF_PER_DOLLAR, SORT_SCORE };
-enum ckpolicy { CK_NONE, CK_FIXED, CK_YOUNG, CK_DALY };
+/* Why a machine is down; several can overlap, and it is up again only
+ * when all have ended. Failures and power outages kill instances (work
+ * since the last checkpoint is lost); disconnects, internet outages and
+ * maintenance suspend them (no GPU billing, no progress, nothing lost). */
+enum { DOWN_FAILURE = 1, DOWN_DISCONNECT = 2, DOWN_MAINT = 4, DOWN_POWER = 8,
+       DOWN_NET = 16 };
 enum jstate { J_WAITING, J_RENTING, J_DONE };
 
 static const char *const tier_names[NTIERS] = { "consumer", "workstation", "datacenter" };
@@ -84,7 +92,8 @@ struct dist { struct pick v[16]; int n; };
 struct hostclass {
     const char *name;           /* borrowed from the scenario */
     double share, pue, amort_h, mk_min, mk_max, ask_floor, ask_ceil, bid_factor;
-    double verified_p, bw_mbps, mtbf_h, shape, rep_med_h, rep_sigma, fail_start_p, overhead;
+    double verified_p, bw_mbps, overhead;
+    struct outage_params op;    /* failures, disconnects, maintenance */
     double max_discount;
     int min_chunk;
     money storage_price, bw_price;  /* per GB-month, per GB */
@@ -96,6 +105,7 @@ struct hostclass {
 struct region {
     const char *name;
     double share, kwh, tz;
+    struct outage_region_params op;     /* correlated outages */
 };
 
 struct archetype {
@@ -106,7 +116,7 @@ struct archetype {
     sim_time window, patience, retry, pause_patience, ck_interval, ck_cost, restart;
     int ndead, dead[16];
     enum sortkey sort;
-    enum ckpolicy ck;
+    enum ckpt_policy ck;
     bool verified_only;
     money budget;
     struct dist gpus, mix;
@@ -122,7 +132,8 @@ struct archetype {
 struct machine {
     uint32_t gpu, first;        /* catalogue model; first contract on it */
     uint8_t ngpu, cls, region, min_chunk;
-    bool up, verified, leaving, listed;
+    bool verified, leaving, listed, maint_pending;
+    uint8_t down;               /* bit set of DOWN_* causes; up when 0 */
     uint32_t hp_gpus;           /* held by on-demand and reserved */
     uint32_t int_gpus;          /* claimed by interruptibles, running or paused */
     uint32_t run_gpus;          /* running (any type) */
@@ -135,12 +146,10 @@ struct machine {
     /* utilisation since the last repricing */
     sim_time util_since, util_mark;
     double util_gpu_us;
-    /* reliability: time up and down (weighted) with exponential forgetting */
-    double rel_up, rel_down, rel_prior_w, score;
-    sim_time rel_mark;
-    sim_time down_since;
+    struct rel_state rel;       /* reliability history (models/reliability.h) */
+    double score;               /* cached rel_score */
+    sim_time state_mark;        /* last time up/down totals were brought up to date */
     double up_us_total, down_us_total;
-    evq_id fail_ev;
 };
 
 struct contract {
@@ -198,10 +207,9 @@ struct market {
     bool posted;
     double posted_markup, posted_int;
     double derate_sigma;
-    double fee, util_low, util_high, step, noise, ref_dlperf, verify_rel;
+    struct rel_params relp;
+    double fee, util_low, util_high, step, noise, ref_dlperf;
     double disc1, disc3, cancel_fee;
-    double rel_horizon_us, rel_prior, rel_prior_us, fail_start_pen_us, dc_bonus;
-    bool runpod_rule;
     int candidates, top;
     double join_rate, leave_rate;
     int start_day;
@@ -210,6 +218,9 @@ struct market {
     size_t gpus0;
     gsl_rng *r_search, *r_supply, *r_fail, *r_bid;
     unsigned k_arrive, k_retry, k_loaded, k_done, k_fail, k_repair, k_join, k_leave;
+    unsigned k_disc, k_reconn, k_maint_notice, k_maint, k_maint_end, k_region, k_region_end;
+    gsl_rng *r_region;
+    uint32_t *scratch_ids;      /* owned: machines of a region */
     /* per-GPU-model price statistics (after warm-up) */
     double *od_price_sum, *od_price_w, *int_price_sum, *int_price_w;
     double *scratch;            /* owned: for quantiles */
@@ -417,87 +428,44 @@ static double bundle_dlperf(const struct market *mk, const struct machine *m,
     return (double)gpus * m->dlperf * pow((double)gpus, -g->bundle_k);
 }
 
-/* ---- reliability (Vast-like default and RunPod rule) ----
+/* ---- reliability ----
  *
- * Vast publishes only the shape: new machines start at 60% and climb as
- * they show uptime; disconnects and failed starts pull the score down.
- * Here the score is a prior-weighted, exponentially forgetting uptime
- * fraction: score = (prior x w + up) / (w + up + down), where up, down and
- * the prior's weight w (initially 'market.reliability-prior-weight') all
- * decay with time constant 'market.reliability-horizon', so a new machine
- * starts at the prior and an old one converges to its recent
- * availability; a failed start adds a fixed penalty to 'down'. Datacenters have part of their
- * measured downtime forgiven ("increased reliability scoring"). The RunPod
- * rule is the fraction of the last 30 days up (approximated by the same
- * decaying window with a 30-day horizon) plus a 10-minute buffer.
+ * Scores come from models/reliability.c (the Vast-like default or the
+ * RunPod rule, 'reliability.rule'); a machine's up/down history is fed
+ * to it as it happens. The score renters see is cached per machine and
+ * refreshed whenever the history changes and at every sample, which is
+ * how often a real marketplace refreshes it, and cheap to read in the
+ * search loop.
  */
-static double rel_compute(const struct market *mk, const struct machine *m);
-
-static void rel_advance(struct market *mk, struct machine *m, sim_time now)
+static void rel_refresh(struct market *mk, struct machine *m, sim_time now)
 {
-    double dt = (double)(now - m->rel_mark), decay;
+    sim_time dt = now - m->state_mark;
 
-    if (dt <= 0)
-        return;
-    decay = exp(-dt / mk->rel_horizon_us);
-    m->rel_up *= decay;
-    m->rel_down *= decay;
-    m->rel_prior_w *= decay;
-    /* the time since the mark was all up or all down: add its decayed mass */
-    if (m->up)
-        m->rel_up += mk->rel_horizon_us * (1.0 - decay);
-    else
-        m->rel_down += mk->rel_horizon_us * (1.0 - decay) *
-                       (mk->hc[m->cls].datacenter ? 1.0 - mk->dc_bonus : 1.0);
-    if (m->up)
-        m->up_us_total += dt;
-    else
-        m->down_us_total += dt;
-    m->rel_mark = now;
-    m->score = rel_compute(mk, m);
-}
-
-static double rel_compute(const struct market *mk, const struct machine *m)
-{
-    double s;
-
-    if (mk->runpod_rule) {
-        double window = 30.0 * 24 * 3600e6;
-        double seen = m->rel_up + m->rel_down;
-
-        if (seen <= 0)
-            return 1.0;
-        s = (m->rel_up / seen * window + 600e6) / window;
-    } else {
-        s = (mk->rel_prior * m->rel_prior_w + m->rel_up) /
-            (m->rel_prior_w + m->rel_up + m->rel_down);
+    if (dt > 0) {
+        if (m->down)
+            m->down_us_total += (double)dt;
+        else
+            m->up_us_total += (double)dt;
+        m->state_mark = now;
     }
-    return s < 0 ? 0 : s > 1 ? 1 : s;
+    m->score = rel_score(&m->rel, &mk->relp, now);
 }
 
-/* The score renters see: recomputed whenever the machine's history is
- * brought up to date (failures, repairs, failed starts, samples), which
- * is how often a real marketplace refreshes it, and cheap to read in the
- * search loop. */
-static double rel_score(const struct market *mk, const struct machine *m)
+static double score_of(const struct machine *m)
 {
-    (void)mk;
     return m->score;
 }
 
 static bool machine_listed(const struct market *mk, const struct machine *m)
 {
-    if (!m->up || m->leaving)
+    if (m->down || m->leaving || m->maint_pending)
         return false;
-    if (mk->runpod_rule && rel_score(mk, m) < 0.98 &&
-        m->rel_up + m->rel_down > 0)
-        return false;
-    return true;
+    return rel_listed(&m->rel, &mk->relp, eng_now(mk->e));
 }
 
 static bool machine_verified(const struct market *mk, const struct machine *m)
 {
-    return m->verified && rel_score(mk, m) >= mk->verify_rel;
+    return m->verified && m->score >= mk->relp.verify_threshold;
 }
 
 /* ---- supply ---- */
@@ -543,13 +511,31 @@ static double power_cost_per_gpu_h(const struct market *mk, const struct gpu *g,
 
 static void schedule_failure(struct market *mk, uint32_t id)
 {
-    struct machine *m = &mk->m[id];
-    const struct hostclass *hc = &mk->hc[m->cls];
-    /* Weibull with the class's mean: scale = mtbf / Gamma(1 + 1/shape). */
-    double scale = hc->mtbf_h / tgamma(1.0 + 1.0 / hc->shape);
-    double h = gsl_ran_weibull(mk->r_fail, scale, hc->shape);
+    const struct outage_params *op = &mk->hc[mk->m[id].cls].op;
 
-    m->fail_ev = eng_after(mk->e, sim_time_from_hours(h), mk->k_fail, id);
+    eng_after(mk->e, sim_time_from_hours(outage_next_failure_h(op, mk->r_fail)),
+              mk->k_fail, id);
+}
+
+static void schedule_disconnect(struct market *mk, uint32_t id)
+{
+    const struct outage_params *op = &mk->hc[mk->m[id].cls].op;
+
+    if (op->disconnect_per_day > 0)
+        eng_after(mk->e, sim_time_from_hours(outage_next_disconnect_h(op, mk->r_fail)),
+                  mk->k_disc, id);
+}
+
+static void schedule_maintenance(struct market *mk, uint32_t id)
+{
+    const struct outage_params *op = &mk->hc[mk->m[id].cls].op;
+    double h;
+
+    if (op->maint_interval_h <= 0)
+        return;
+    /* The notice comes first; the window starts 'notice' later. */
+    h = outage_next_maintenance_h(op, mk->r_fail) - op->maint_notice_h;
+    eng_after(mk->e, sim_time_from_hours(h > 0 ? h : 0), mk->k_maint_notice, id);
 }
 
 static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
@@ -614,24 +600,22 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
         if (m->min_bid > m->ask)
             m->min_bid = m->ask;
     }
-    m->up = true;
     m->joined = eng_now(mk->e);
-    m->rel_mark = m->joined;
-    m->rel_prior_w = mk->rel_prior_us;
+    m->state_mark = m->joined;
     m->util_since = m->util_mark = m->joined;
-    /* Machines present at the start have a history: give them some
-     * observed uptime so the initial market is not all at the prior. */
-    if (initial) {
-        double age = gsl_ran_exponential(mk->r_supply, mk->rel_horizon_us * 2);
-        double avail = hc->mtbf_h / (hc->mtbf_h + hc->rep_med_h * exp(hc->rep_sigma * hc->rep_sigma / 2));
-
-        m->rel_prior_w = mk->rel_prior_us * exp(-age / mk->rel_horizon_us);
-        m->rel_up = mk->rel_horizon_us * (1 - exp(-age / mk->rel_horizon_us)) * avail;
-        m->rel_down = mk->rel_horizon_us * (1 - exp(-age / mk->rel_horizon_us)) * (1 - avail) *
-                      (hc->datacenter ? 1 - mk->dc_bonus : 1);
-    }
-    m->score = rel_compute(mk, m);
+    /* Machines present at the start have a history (ages exponential with
+     * twice the score's horizon), so the initial market is not all at the
+     * new-machine prior; machines that join later start at the prior. */
+    if (initial)
+        rel_init_history(&m->rel, &mk->relp, m->joined, hc->datacenter,
+                         gsl_ran_exponential(mk->r_supply, 2 * mk->relp.horizon_h),
+                         outage_availability(&hc->op));
+    else
+        rel_init(&m->rel, m->joined, hc->datacenter);
+    m->score = rel_score(&m->rel, &mk->relp, m->joined);
     schedule_failure(mk, id);
+    schedule_disconnect(mk, id);
+    schedule_maintenance(mk, id);
     if (mk->leave_rate > 0)
         eng_after(mk->e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply,
                   8766.0 / mk->leave_rate)), mk->k_leave, id);
@@ -708,28 +692,21 @@ static double work_of(const struct market *mk, const struct contract *c, sim_tim
 }
 
 /* Useful and checkpointed running time after 'w' µs of a segment that
- * starts with 'overhead' µs of restart work, writing a checkpoint costing
- * 'cost' after every 'tau' µs of useful time (tau 0: never). */
+ * starts with 'overhead' µs of restart work (models/checkpoint.h does the
+ * accounting; tau 0 means no checkpoints). */
 static void segment(sim_time w, sim_time overhead, sim_time tau, sim_time cost,
                     sim_time *useful, sim_time *saved)
 {
-    sim_time x = w - overhead;
+    struct ckpt_state st;
 
-    if (x <= 0) {
+    if (w - overhead <= 0) {
         *useful = *saved = 0;
         return;
     }
-    if (tau <= 0) {
-        *useful = x;
-        *saved = 0;
-        return;
-    }
-    {
-        sim_time cycles = x / (tau + cost), rest = x - cycles * (tau + cost);
-
-        *useful = cycles * tau + (rest < tau ? rest : tau);
-        *saved = cycles * tau;
-    }
+    ckpt_at_wall(tau > 0 ? (double)tau : (double)INFINITY, (double)cost,
+                 (double)(w - overhead), &st);
+    *saved = (sim_time)st.saved;
+    *useful = (sim_time)(st.saved + st.unsaved);
 }
 
 /* Wall time a segment needs for 'useful' µs of work. */
@@ -738,40 +715,23 @@ static sim_time segment_wall(sim_time useful, sim_time overhead, sim_time tau,
 {
     if (useful <= 0)
         return overhead;
-    if (tau <= 0)
-        return overhead + useful;
-    return overhead + useful + ((useful - 1) / tau) * cost;
+    return overhead + (sim_time)ceil(ckpt_wall_for_work(tau > 0 ? (double)tau : (double)INFINITY,
+                                                        (double)cost, (double)useful));
 }
 
-static double machine_mtbf_h(const struct market *mk, const struct machine *m)
-{
-    return mk->hc[m->cls].mtbf_h;
-}
-
-/* Checkpoint interval for a job on a machine (Young / Daly from the host
- * class's MTBF, which renters infer from the reliability score). */
-static sim_time ckpt_interval(const struct market *mk, const struct job *jb,
-                              const struct machine *m)
+/* Checkpoint interval for a job on a machine: Young / Daly use the MTBF a
+ * renter can infer for the host's class. 0 means no checkpoints. */
+static sim_time ckpt_tau(const struct market *mk, const struct job *jb,
+                         const struct machine *m)
 {
     const struct archetype *a = &mk->ar[jb->arch];
-    double delta = (double)a->ck_cost, mtbf = machine_mtbf_h(mk, m) * 3600e6;
+    double tau;
 
-    if (!jb->checkpoints)
+    if (!jb->checkpoints || a->ck == CKPT_NONE)
         return 0;
-    switch (a->ck) {
-    case CK_NONE:
-        return 0;
-    case CK_FIXED:
-        return a->ck_interval;
-    case CK_YOUNG:
-        return (sim_time)sqrt(2.0 * delta * mtbf);
-    case CK_DALY:
-        if (delta >= 2 * mtbf)
-            return (sim_time)mtbf;
-        return (sim_time)(sqrt(2.0 * delta * mtbf) *
-                          (1.0 + sqrt(delta / (2 * mtbf)) / 3.0 + delta / (2 * mtbf) / 9.0) - delta);
-    }
-    return 0;
+    tau = ckpt_interval(a->ck, (double)a->ck_interval, (double)a->ck_cost,
+                        mk->hc[m->cls].op.mtbf_h * 3600e6);
+    return tau >= 1 && isfinite(tau) ? (sim_time)tau : 0;
 }
 
 static void claims_of(const struct market *mk, const struct machine *m,
@@ -805,7 +765,7 @@ static void resolve(struct market *mk, uint32_t mid)
     size_t n;
     sim_time now = eng_now(mk->e);
 
-    if (!m->up)
+    if (m->down)
         return;
     claims_of(mk, m, cl, ids, &n);
     prio_resolve(cl, n, m->ngpu, m->min_bid, mk->clearing);
@@ -898,7 +858,7 @@ static void fold_progress(struct market *mk, struct contract *c, sim_time now,
 
     if (c->state != CS_RUNNING)
         return;
-    segment(now - c->seg_start, c->overhead, ckpt_interval(mk, jb, &mk->m[c->machine]),
+    segment(now - c->seg_start, c->overhead, ckpt_tau(mk, jb, &mk->m[c->machine]),
             jb->ck_cost, &useful, &saved);
     if (lose_unsaved) {
         double lost = work_of(mk, c, useful - saved);
@@ -1004,7 +964,7 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
     struct contract *c = &mk->c[cid];
     struct job *jb = &mk->j[c->job];
     struct machine *m = &mk->m[c->machine];
-    sim_time tau = ckpt_interval(mk, jb, m);
+    sim_time tau = ckpt_tau(mk, jb, m);
     double remaining = jb->work - jb->saved;
     sim_time useful, wall;
 
@@ -1059,7 +1019,7 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
         return false;
     if (a->verified_only && !machine_verified(mk, m))
         return false;
-    if (rel_score(mk, m) < a->min_rel)
+    if (score_of(m) < a->min_rel)
         return false;
     if (mk->gpus[m->gpu].vram_gb < jb->vram)
         return false;
@@ -1140,7 +1100,7 @@ static void job_search(struct market *mk, uint32_t jid)
         money price, b;
         struct machine *m = &mk->m[jb->wait_machine];
 
-        if (m->up && admissible(mk, jb, jb->wait_machine, C_ONDEMAND == type ||
+        if (!m->down && admissible(mk, jb, jb->wait_machine, C_ONDEMAND == type ||
                                 type == C_RESERVED ? type : C_INTERRUPTIBLE, &price, &b)) {
             rent(mk, jid, jb->wait_machine, type == C_RESERVED ? C_ONDEMAND : type, price, b);
             return;
@@ -1186,7 +1146,7 @@ static void job_search(struct market *mk, uint32_t jid)
                 /* Vast's auto ranking: DLPerf per dollar and reliability,
                  * with an element of randomness (MARKET-FACTS.md 29). */
                 key = sp / (money_to_usd(price) + 1e-6) *
-                      pow(rel_score(mk, &mk->m[v[i].machine]), 4) *
+                      pow(score_of(&mk->m[v[i].machine]), 4) *
                       fmin(exp(gsl_ran_gaussian(mk->r_search, mk->noise)), noise_max);
                 break;
             case SORT_DLPERF_PER_DOLLAR:
@@ -1287,10 +1247,9 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
 
     /* A container that fails to start: the renter goes elsewhere, the
      * machine's score takes a hit (MARKET-FACTS.md 22). */
-    if (gsl_rng_uniform(mk->r_fail) < hc->fail_start_p) {
-        rel_advance(mk, m, now);
-        m->rel_down += mk->fail_start_pen_us;
-        m->score = rel_compute(mk, m);
+    if (outage_start_fails(&hc->op, mk->r_fail)) {
+        rel_on_failed_start(&m->rel, &mk->relp, now);
+        rel_refresh(mk, m, now);
         index_machine(mk, mid);
         job_wait(mk, jid);
         return;
@@ -1524,57 +1483,188 @@ static void on_done(struct engine *e, const struct evq_event *ev, void *model)
     resolve(mk, mid);
 }
 
+/* Stops what runs on a machine that goes down. With 'kill' (failures,
+ * power cuts) every instance ends, the work since its last checkpoint is
+ * lost, and each renter waits for the repair, moves, or abandons, per
+ * archetype; otherwise (disconnects, internet outages, maintenance)
+ * running instances are suspended with their progress and resume when the
+ * machine is back, paying no GPU time meanwhile. */
+static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
+                         enum rel_down why, bool kill)
+{
+    struct machine *m = &mk->m[mid];
+    sim_time now = eng_now(mk->e);
+
+    rel_refresh(mk, m, now);
+    if (!m->down)
+        rel_on_down(&m->rel, &mk->relp, now, why, m->run_gpus > 0);
+    m->down |= (uint8_t)cause;
+    if (kill) {
+        while (m->first != NONE) {
+            uint32_t cid = m->first, jid = mk->c[cid].job;
+            struct job *jb = &mk->j[jid];
+            const struct archetype *a = &mk->ar[jb->arch];
+            bool was_running = mk->c[cid].state == CS_RUNNING;
+            double u = gsl_rng_uniform(mk->r_fail);
+
+            end_contract(mk, cid, now, true);
+            if (was_running && now > eng_warmup(mk->e))
+                mk->ar[jb->arch].failures_hit++;
+            if (u < a->fail_wait) {
+                jb->wait_machine = mid;
+                jb->state = J_WAITING;
+                jb->give_up = now + a->patience + SIM_DAY;
+            } else if (u < a->fail_wait + a->fail_move) {
+                jb->state = J_WAITING;
+                jb->give_up = now + a->patience;
+            } else {
+                job_abandon(mk, jid);
+                continue;
+            }
+            job_wait(mk, jid);
+        }
+    } else {
+        for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
+            struct contract *c = &mk->c[id];
+
+            if (c->state == CS_RUNNING) {
+                util_mark(mk, m, now);
+                m->run_gpus -= c->gpus;
+                fold_progress(mk, c, now, false);
+                bill_segment(mk, c, now);
+                eng_cancel(mk->e, c->ev);
+                c->ev = EVQ_ID_NONE;
+                c->state = CS_PAUSED;
+            }
+        }
+    }
+    m->score = rel_score(&m->rel, &mk->relp, now);
+    index_machine(mk, mid);
+}
+
+static void machine_up(struct market *mk, uint32_t mid, unsigned cause)
+{
+    struct machine *m = &mk->m[mid];
+    sim_time now = eng_now(mk->e);
+
+    rel_refresh(mk, m, now);
+    m->down &= (uint8_t)~cause;
+    if (m->down)
+        return;
+    rel_on_up(&m->rel, &mk->relp, now);
+    m->score = rel_score(&m->rel, &mk->relp, now);
+    util_mark(mk, m, now);
+    index_machine(mk, mid);
+    resolve(mk, mid);           /* suspended instances resume */
+}
+
 static void on_fail(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct market *mk = model;
-    struct machine *m = &mk->m[ev->subject];
-    const struct hostclass *hc = &mk->hc[m->cls];
-    sim_time now = eng_now(e);
-    double rep_h;
+    const struct outage_params *op = &mk->hc[mk->m[ev->subject].cls].op;
 
-    rel_advance(mk, m, now);
-    /* Kill everything on the machine: work since the last checkpoint is
-     * lost, paused instances keep their progress but lose the machine. */
-    while (m->first != NONE) {
-        uint32_t cid = m->first, jid = mk->c[cid].job;
-        struct job *jb = &mk->j[jid];
-        const struct archetype *a = &mk->ar[jb->arch];
-        bool was_running = mk->c[cid].state == CS_RUNNING;
-        double u = gsl_rng_uniform(mk->r_fail);
-
-        end_contract(mk, cid, now, true);
-        if (was_running && now > eng_warmup(mk->e))
-            mk->ar[jb->arch].failures_hit++;
-        if (u < a->fail_wait) {
-            jb->wait_machine = ev->subject;
-            jb->state = J_WAITING;
-            jb->give_up = now + a->patience + SIM_DAY;
-        } else if (u < a->fail_wait + a->fail_move) {
-            jb->state = J_WAITING;
-            jb->give_up = now + a->patience;
-        } else {
-            job_abandon(mk, jid);
-            continue;
-        }
-        job_wait(mk, jid);
-    }
-    m->up = false;
-    m->down_since = now;
-    rep_h = gsl_ran_lognormal(mk->r_fail, log(hc->rep_med_h), hc->rep_sigma);
-    eng_after(e, sim_time_from_hours(rep_h), mk->k_repair, ev->subject);
-    index_machine(mk, ev->subject);
+    machine_down(mk, ev->subject, DOWN_FAILURE, REL_DOWN_FAILURE, true);
+    eng_after(e, sim_time_from_hours(outage_repair_h(op, mk->r_fail)), mk->k_repair,
+              ev->subject);
 }
 
 static void on_repair(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct market *mk = model;
+
+    (void)e;
+    machine_up(mk, ev->subject, DOWN_FAILURE);
+    schedule_failure(mk, ev->subject);
+}
+
+static void on_disconnect(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    const struct outage_params *op = &mk->hc[mk->m[ev->subject].cls].op;
+
+    machine_down(mk, ev->subject, DOWN_DISCONNECT, REL_DOWN_DISCONNECT, false);
+    eng_after(e, sim_time_from_hours(outage_disconnect_h(op, mk->r_fail)), mk->k_reconn,
+              ev->subject);
+}
+
+static void on_reconnect(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+
+    (void)e;
+    machine_up(mk, ev->subject, DOWN_DISCONNECT);
+    schedule_disconnect(mk, ev->subject);
+}
+
+/* Scheduled maintenance (MARKET-FACTS.md 14): announced ahead, the
+ * machine is unlisted from the notice on so no new contract starts on it,
+ * and running instances are suspended for the window. */
+static void on_maint_notice(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
     struct machine *m = &mk->m[ev->subject];
 
-    rel_advance(mk, m, eng_now(e));
-    m->up = true;
-    util_mark(mk, m, eng_now(e));
-    schedule_failure(mk, ev->subject);
+    m->maint_pending = true;
     index_machine(mk, ev->subject);
+    eng_after(e, sim_time_from_hours(mk->hc[m->cls].op.maint_notice_h), mk->k_maint,
+              ev->subject);
+}
+
+static void on_maint(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    struct machine *m = &mk->m[ev->subject];
+
+    machine_down(mk, ev->subject, DOWN_MAINT, REL_DOWN_MAINTENANCE, false);
+    eng_after(e, sim_time_from_hours(mk->hc[m->cls].op.maint_duration_h), mk->k_maint_end,
+              ev->subject);
+}
+
+static void on_maint_end(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+
+    (void)e;
+    mk->m[ev->subject].maint_pending = false;
+    machine_up(mk, ev->subject, DOWN_MAINT);
+    schedule_maintenance(mk, ev->subject);
+}
+
+/* A correlated regional outage: a share of the region's machines go down
+ * together for the same time; a power cut kills instances, an internet
+ * cut suspends them. The subject is the region. */
+static void on_region(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    const struct outage_region_params *op = &mk->rg[ev->subject].op;
+    sim_time dur = sim_time_from_hours(outage_region_duration_h(op, mk->r_region));
+    bool power = outage_region_kind(op, mk->r_region) == OUTAGE_POWER;
+    size_t n = 0, hit;
+
+    mk->scratch_ids = xrealloc(mk->scratch_ids, (mk->nm + 1) * sizeof *mk->scratch_ids);
+    for (size_t i = 0; i < mk->nm; i++)
+        if (mk->m[i].region == ev->subject && !(mk->m[i].down & (DOWN_POWER | DOWN_NET)))
+            mk->scratch_ids[n++] = (uint32_t)i;
+    hit = outage_region_pick(op, n, mk->scratch_ids, mk->r_region);
+    for (size_t i = 0; i < hit; i++) {
+        uint32_t mid = mk->scratch_ids[i];
+
+        machine_down(mk, mid, power ? DOWN_POWER : DOWN_NET, REL_DOWN_OUTAGE, power);
+        /* the subject carries the machine; the kind says which cause ends */
+        eng_after(e, dur, mk->k_region_end, mid * 2u + (power ? 1u : 0u));
+    }
+    eng_after(e, sim_time_from_hours(outage_region_next_h(op, mk->r_region)),
+                  mk->k_region, ev->subject);
+    if (eng_now(e) > eng_warmup(e))
+        res_add(eng_results(e), "regional_outages", "region", mk->rg[ev->subject].name, 1, "1");
+}
+
+static void on_region_end(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+
+    (void)e;
+    machine_up(mk, ev->subject / 2u, ev->subject % 2u ? DOWN_POWER : DOWN_NET);
 }
 
 static void on_join(struct engine *e, const struct evq_event *ev, void *model)
@@ -1626,7 +1716,7 @@ static void reprice(struct engine *e, void *ctx)
         u = span > 0 ? m->util_gpu_us / span : 0;
         m->util_gpu_us = 0;
         m->util_since = now;
-        if (!m->up || m->leaving)
+        if (m->down || m->leaving)
             continue;
         /* Adapt the ask to demand: full machines raise, idle ones cut.
          * With the daily demand cycle this is what makes prices dip at
@@ -1755,7 +1845,7 @@ static void sample(struct engine *e, void *ctx)
     for (size_t i = 0; i < mk->nm; i++) {
         const struct machine *m = &mk->m[i];
 
-        if (!m->up)
+        if (m->down)
             failed[m->gpu] += m->ngpu;
         else if (m->listed || m->first != NONE)
             listed[m->gpu] += m->ngpu;
@@ -1812,9 +1902,9 @@ static void sample(struct engine *e, void *ctx)
         struct machine *m = &mk->m[i];
 
         if (m->listed) {
-            rel_advance(mk, m, now);
+            rel_refresh(mk, m, now);
             index_machine(mk, (uint32_t)i);     /* the band may have moved */
-            v[n++] = (struct keyed){ (double)m->cls, rel_score(mk, m) };
+            v[n++] = (struct keyed){ (double)m->cls, score_of(m) };
         }
     }
     emit_groups(res, now, v, n, hnames, "host_class", rel_q, NULL);
@@ -1869,14 +1959,14 @@ static int market_finish(struct engine *e, void *state)
     for (size_t i = 0; i < mk->nm; i++) {
         struct machine *m = &mk->m[i];
 
-        rel_advance(mk, m, now);
+        rel_refresh(mk, m, now);
         listed_us += m->up_us_total * m->ngpu;
         if (m->run_gpus > m->ngpu) {
             eng_fail(e, "capacity", "machine %zu runs %u of %u GPUs", i, m->run_gpus, m->ngpu);
             rc = SIM_ECHECK;
         }
-        if (!(rel_score(mk, m) >= 0 && rel_score(mk, m) <= 1)) {
-            eng_fail(e, "reliability.range", "machine %zu has score %g", i, rel_score(mk, m));
+        if (!(score_of(m) >= 0 && score_of(m) <= 1)) {
+            eng_fail(e, "reliability.range", "machine %zu has score %g", i, score_of(m));
             rc = SIM_ECHECK;
         }
     }
@@ -1956,7 +2046,7 @@ static int market_finish(struct engine *e, void *state)
             if (m->cls != h)
                 continue;
             up += m->up_us_total * m->ngpu;
-            b = (int)floor((rel_score(mk, m) - 0.5) / 0.01);
+            b = (int)floor((score_of(m) - 0.5) / 0.01);
             hist[b < 0 ? 0 : b > 49 ? 49 : b]++;
         }
         for (size_t i = 0; i < mk->nc; i++)
@@ -2062,8 +2152,8 @@ static int load_archetypes(struct market *mk, struct diag *d)
         a->sort = strcmp(s, "price") == 0 ? SORT_PRICE :
                   strcmp(s, "score") == 0 ? SORT_SCORE : SORT_DLPERF_PER_DOLLAR;
         s = scn_strf(r, "archetype.%s.checkpoint", nm);
-        a->ck = strcmp(s, "fixed") == 0 ? CK_FIXED : strcmp(s, "young") == 0 ? CK_YOUNG :
-                strcmp(s, "daly") == 0 ? CK_DALY : CK_NONE;
+        if (!ckpt_policy_parse(s, &a->ck))
+            a->ck = CKPT_NONE;      /* the registry already checked the choice */
         {
             char key[160];
 
@@ -2138,11 +2228,8 @@ static int load_supply(struct market *mk, struct diag *d)
         h->bw_price = scn_moneyf(r, "hostclass.%s.bandwidth-price", nm);
         h->offer_dur = scn_timef(r, "hostclass.%s.offer-duration", nm);
         h->max_discount = scn_realf(r, "hostclass.%s.max-discount", nm);
-        h->mtbf_h = sim_time_to_hours(scn_timef(r, "hostclass.%s.mtbf", nm));
-        h->shape = scn_realf(r, "hostclass.%s.failure-shape", nm);
-        h->rep_med_h = sim_time_to_hours(scn_timef(r, "hostclass.%s.repair-median", nm));
-        h->rep_sigma = scn_realf(r, "hostclass.%s.repair-sigma", nm);
-        h->fail_start_p = scn_realf(r, "hostclass.%s.failed-start-prob", nm);
+        if (outage_params_from_run(r, nm, &h->op, d) != SIM_OK)
+            continue;
         h->datacenter = strcmp(nm, "datacenter") == 0;
         total += h->share;
         if (h->mk_min > h->mk_max) {
@@ -2170,6 +2257,7 @@ static int load_supply(struct market *mk, struct diag *d)
         mk->rg[i].share = scn_realf(r, "region.%s.share", names[i]);
         mk->rg[i].kwh = scn_realf(r, "region.%s.electricity", names[i]);
         mk->rg[i].tz = scn_realf(r, "region.%s.tz", names[i]);
+        outage_region_from_run(r, names[i], &mk->rg[i].op, d);
         total += mk->rg[i].share;
     }
     if (!(total > 0))
@@ -2201,6 +2289,7 @@ static void market_free(void *state)
     free(mk->int_price_sum);
     free(mk->int_price_w);
     free(mk->scratch);
+    free(mk->scratch_ids);
     oix_free(mk->ix);
     bill_free(mk->ledger);
     free(mk);
@@ -2222,6 +2311,10 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     }
     mk->fee = scn_real(run, "market.fee");
     mk->derate_sigma = scn_real(run, "market.dlperf-derate-sigma");
+    if (rel_params_from_run(run, &mk->relp, d) != SIM_OK) {
+        market_free(mk);
+        return NULL;
+    }
     s = scn_str(run, "market.clearing");
     mk->clearing = strcmp(s, "second-price") == 0 ? PRIO_SECOND_PRICE :
                    strcmp(s, "uniform") == 0 ? PRIO_UNIFORM : PRIO_PAY_AS_BID;
@@ -2240,16 +2333,9 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->step = scn_real(run, "market.reprice-step");
     mk->noise = scn_real(run, "market.score-noise");
     mk->ref_dlperf = scn_real(run, "market.reference-dlperf");
-    mk->verify_rel = scn_real(run, "market.verify-reliability");
     mk->disc1 = scn_real(run, "market.reserve-discount-1m");
     mk->disc3 = scn_real(run, "market.reserve-discount-3m");
     mk->cancel_fee = scn_real(run, "market.early-cancel-fee");
-    mk->rel_horizon_us = (double)scn_time(run, "market.reliability-horizon");
-    mk->rel_prior = scn_real(run, "market.reliability-prior");
-    mk->rel_prior_us = (double)scn_time(run, "market.reliability-prior-weight");
-    mk->fail_start_pen_us = (double)scn_time(run, "market.failed-start-penalty");
-    mk->dc_bonus = scn_real(run, "market.datacenter-bonus");
-    mk->runpod_rule = strcmp(scn_str(run, "market.reliability-rule"), "runpod") == 0;
     mk->candidates = (int)scn_int(run, "market.search-candidates");
     mk->top = (int)scn_int(run, "market.search-top");
     mk->join_rate = scn_real(run, "supply.join-rate");
@@ -2267,6 +2353,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->r_supply = eng_rng(e, "supply");
     mk->r_fail = eng_rng(e, "failures");
     mk->r_bid = eng_rng(e, "bids");
+    mk->r_region = eng_rng(e, "outages.regional");
     mk->k_arrive = eng_kind(e, "market.arrive", on_arrive, mk);
     mk->k_retry = eng_kind(e, "market.retry", on_retry, mk);
     mk->k_loaded = eng_kind(e, "market.loaded", on_loaded, mk);
@@ -2275,6 +2362,13 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->k_repair = eng_kind(e, "market.repair", on_repair, mk);
     mk->k_join = eng_kind(e, "market.join", on_join, mk);
     mk->k_leave = eng_kind(e, "market.leave", on_leave, mk);
+    mk->k_disc = eng_kind(e, "market.disconnect", on_disconnect, mk);
+    mk->k_reconn = eng_kind(e, "market.reconnect", on_reconnect, mk);
+    mk->k_maint_notice = eng_kind(e, "market.maint-notice", on_maint_notice, mk);
+    mk->k_maint = eng_kind(e, "market.maint", on_maint, mk);
+    mk->k_maint_end = eng_kind(e, "market.maint-end", on_maint_end, mk);
+    mk->k_region = eng_kind(e, "market.region-outage", on_region, mk);
+    mk->k_region_end = eng_kind(e, "market.region-outage-end", on_region_end, mk);
     /* Initial supply: machines until the GPU count is reached. */
     {
         double w[16];
@@ -2295,6 +2389,10 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
         eng_after(e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply, 1.0 / per_h)),
                   mk->k_join, 0);
     }
+    for (size_t i = 0; i < mk->nrg; i++)
+        if (mk->rg[i].op.rate_per_year > 0)
+            eng_after(e, sim_time_from_hours(outage_region_next_h(&mk->rg[i].op, mk->r_region)),
+                      mk->k_region, (uint32_t)i);
     for (size_t i = 0; i < mk->nar; i++) {
         struct archetype *a = &mk->ar[i];
         double peak = a->rate * (1 + a->amp) * (a->weekend > 1 ? a->weekend : 1) *

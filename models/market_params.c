@@ -45,26 +45,12 @@ static const struct param_def market_params[] = {
       "log-normal sigma of the randomness in the 'score' sort (Vast's auto ranking)" },
     { "market.reference-dlperf", PT_REAL, "1", "100", 1, 1e5, NULL,
       "DLPerf per GPU of the reference GPU in which job work is measured" },
-    { "market.verify-reliability", PT_PROB, "1", "0.90", 0, 1, NULL,
-      "reliability a machine needs to be verified (older Vast minimum)" },
     { "market.reserve-discount-1m", PT_PROB, "1", "0.2", 0, 0.9, NULL,
       "prepay discount for one month (Vast's default discount function)" },
     { "market.reserve-discount-3m", PT_PROB, "1", "0.3", 0, 0.9, NULL,
       "prepay discount for three months" },
     { "market.early-cancel-fee", PT_PROB, "1", "0.05", 0, 1, NULL,
       "fee on the unused prepaid balance when a reserved rental ends early" },
-    { "market.reliability-horizon", PT_TIME, "d", "30d", 0.01, 3650, NULL,
-      "time constant of the uptime average behind the Vast-like reliability score" },
-    { "market.reliability-prior", PT_PROB, "1", "0.60", 0, 1, NULL,
-      "score of a new machine (Vast: all machines start at 60%)" },
-    { "market.reliability-prior-weight", PT_TIME, "d", "10d", 0, 3650, NULL,
-      "how much observed time the prior counts for" },
-    { "market.failed-start-penalty", PT_TIME, "h", "1h", 0, 1e5, NULL,
-      "a failed start counts as this much downtime in the score" },
-    { "market.reliability-rule", PT_ENUM, "", "vast", NOMAX, "vast|runpod",
-      "vast: prior-weighted uptime average; runpod: (up minutes + 10) / 43,200 over 30 days, delisted below 0.98" },
-    { "market.datacenter-bonus", PT_PROB, "1", "0.5", 0, 1, NULL,
-      "datacenter status: fraction of measured downtime forgiven in the score" },
 
     { "supply.gpus", PT_INT, "GPUs", "10000", 1, 1e7, NULL,
       "GPUs listed at the start" },
@@ -118,7 +104,7 @@ static const struct param_def gpu_params[] = {
 
 #define HC(cls, key, ...) { "hostclass." cls "." key, __VA_ARGS__ }
 #define HOSTCLASS(c, share, gpus, tiers, pue, amort, mkmin, mkmax, bidf, verif, \
-                  bw, stor, bwp, dur, mtbf, rep, disc, ovh)                      \
+                  bw, stor, bwp, dur, ovh)                                       \
     HC(c, "share", PT_PROB, "1", share, 0, 1, NULL, "share of the initial GPUs"),  \
     HC(c, "machine-gpus", PT_STRING, "", gpus, NOMAX, NULL,                         \
        "GPUs per machine as count:probability pairs (powers of two up to 16)"),    \
@@ -151,30 +137,24 @@ static const struct param_def gpu_params[] = {
     HC(c, "offer-duration", PT_TIME, "d", dur, 0.01, 3650, NULL,                    \
        "max rental duration (rolling offer end date)"),                            \
     HC(c, "max-discount", PT_PROB, "1", "0.4", 0, 1, NULL,                          \
-       "cap on the prepay discount (credit_discount_max)"),                        \
-    HC(c, "mtbf", PT_TIME, "d", mtbf, 0.001, 1e5, NULL,                             \
-       "mean time between machine failures"),                                      \
-    HC(c, "failure-shape", PT_REAL, "1", "1", 0.05, 20, NULL,                       \
-       "Weibull shape of the time to failure (1 = exponential)"),                  \
-    HC(c, "repair-median", PT_TIME, "h", rep, 0.001, 1e5, NULL,                     \
-       "median repair time (lognormal)"),                                          \
-    HC(c, "repair-sigma", PT_REAL, "1", "1.0", 0, 5, NULL,                          \
-       "log-sd of the repair time"),                                               \
-    HC(c, "failed-start-prob", PT_PROB, "1", disc, 0, 1, NULL,                      \
-       "probability a container fails to start (the renter goes elsewhere)")
+       "cap on the prepay discount (credit_discount_max)")
 
 static const struct param_def hostclass_params[] = {
     HOSTCLASS("hobbyist", "0.50", "1:0.55,2:0.30,4:0.12,8:0.03",
-              "consumer:0.92,workstation:0.08", "1.05", "1095d", "1.4", "2.4",
-              "1.6", "0.70", "300", "0.10", "0.002", "30d", "40d", "6h", "0.01", "0"),
+              "consumer:0.92,workstation:0.08", "1.05",
+              "1095d", "1.4", "2.4", "1.6", "0.70", "300", "0.10",
+              "0.002", "30d", "0"),
     HOSTCLASS("farm", "0.35", "2:0.15,4:0.40,8:0.45",
-              "consumer:0.55,workstation:0.30,datacenter:0.15", "1.2", "1000d",
-              "1.3", "2.1", "1.4", "0.90", "1000", "0.10", "0.003", "90d", "90d", "3h", "0.005", "0.03"),
+              "consumer:0.55,workstation:0.30,datacenter:0.15", "1.2",
+              "1000d", "1.3", "2.1", "1.4", "0.90", "1000", "0.10",
+              "0.003", "90d", "0.03"),
     HOSTCLASS("datacenter", "0.15", "4:0.10,8:0.90",
-              "workstation:0.25,datacenter:0.75", "1.35", "1095d", "1.2", "1.6",
-              "1.2", "1.0", "5000", "0.15", "0.005", "180d", "300d", "1h", "0.003", "0.20"),
-    HOSTCLASS("*", "0", "1:1", "consumer:1", "1.1", "1095d", "1.3", "2.0",
-              "1.5", "0.8", "500", "0.10", "0.003", "60d", "60d", "4h", "0.02", "0"),
+              "workstation:0.25,datacenter:0.75", "1.35",
+              "1095d", "1.2", "1.6", "1.2", "1.0", "5000", "0.15",
+              "0.005", "180d", "0.20"),
+    HOSTCLASS("*", "0", "1:1", "consumer:1", "1.1",
+              "1095d", "1.3", "2.0", "1.5", "0.8", "500", "0.10",
+              "0.003", "60d", "0"),
 };
 
 #define RG(r, share, kwh, tz)                                                   \

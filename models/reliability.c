@@ -27,6 +27,19 @@ void rel_init(struct rel_state *s, sim_time now, bool datacenter)
 }
 
 /* Decays W and B to 'now' at the current badness rate. */
+void rel_init_history(struct rel_state *s, const struct rel_params *p,
+                      sim_time now, bool datacenter, double age_h,
+                      double availability)
+{
+    double f = exp(-age_h / p->horizon_h);
+
+    rel_init(s, now, datacenter);
+    /* born in the past (negative times are fine for a birth date) */
+    s->born = now - sim_time_from_hours(age_h);
+    s->seen_h = p->horizon_h * (1.0 - f);
+    s->bad_h = s->seen_h * (1.0 - availability);
+}
+
 static void advance(struct rel_state *s, const struct rel_params *p,
                     sim_time now)
 {
@@ -211,7 +224,7 @@ static const struct param_def rel_defs[] = {
       "badness per hour of scheduled maintenance" },
     { "reliability.disconnect-penalty", PT_TIME, "h", "1h", 0, -1, NULL,
       "extra badness per disconnect, as hours of downtime" },
-    { "reliability.failed-start-penalty", PT_TIME, "h", "2h", 0, -1, NULL,
+    { "reliability.failed-start-penalty", PT_TIME, "h", "1h", 0, -1, NULL,
       "extra badness per failed container start, as hours of downtime" },
     { "reliability.datacenter-bonus", PT_PROB, "1", "0.5", 0, 1, NULL,
       "fraction of a datacenter machine's badness forgiven" },

@@ -91,6 +91,12 @@ struct rel_state {
 
 /* A machine listed at 'now', up. */
 void rel_init(struct rel_state *s, sim_time now, bool datacenter);
+/* A machine that was already listed for 'age_h' hours with the given
+ * long-run availability when the simulation starts: its score begins
+ * where such a history would have left it, not at the new-machine prior. */
+void rel_init_history(struct rel_state *s, const struct rel_params *p,
+                      sim_time now, bool datacenter, double age_h,
+                      double availability);
 
 /* The machine went down at 'now' for 'cause'; 'during_rental' when an
  * instance was running on it. A second down while down keeps the worse

@@ -77,9 +77,8 @@ static double get(const struct outcome *o, const char *metric, const char *kind,
     "sim.horizon = 20d\n" \
     "sim.warmup = 2d\n" \
     "sim.sample-interval = 6h\n" \
-    "supply.gpus = 400\n" \
-    "market.catalog = ../shared/data/gpus.csv\n" \
-    "market.dlperf-observed = ../shared/data/dlperf_observed.csv\n"
+    "supply.gpus = 400\n"
+
 
 START_TEST(same_seed_same_results_byte_for_byte)
 {
@@ -165,7 +164,7 @@ START_TEST(known_answer_price_times_hours)
         "hostclass.hobbyist.verified-prob = 1\n"
         "hostclass.hobbyist.storage-price = 0\n"
         "hostclass.hobbyist.bandwidth-price = 0\n"
-        "market.verify-reliability = 0\n"
+        "reliability.verify-threshold = 0\n"
         "archetype.academic.rate = 0\n"
         "archetype.indie.rate = 0\n"
         "archetype.company.rate = 0\n"
@@ -269,9 +268,7 @@ START_TEST(economic_regression_small_market)
         "[Config T]\n"
         "sim.horizon = 60d\n"
         "sim.warmup = 10d\n"
-        "supply.gpus = 2000\n"
-        "market.catalog = ../shared/data/gpus.csv\n"
-        "market.dlperf-observed = ../shared/data/dlperf_observed.csv\n", "T", 0);
+        "supply.gpus = 2000\n", "T", 0);
     static const char *const arch[] = { "academic", "indie", "hobbyist", "company",
                                         "consultant", "enterprise" };
     double hob_int = get(&o, "share_interruptible", "archetype", "hobbyist");
