@@ -124,6 +124,7 @@ struct archetype {
     gsl_rng *arrivals, *draws;  /* demand streams (borrowed from the engine) */
     /* statistics */
     uint64_t arrived, started, completed, abandoned, interruptions, failures_hit;
+    uint64_t out_of_budget;
     double wait_sum_h, paid_gpu_h[3], gpu_usd, work_done, lost_work, spend_usd;
     double *waits;              /* owned: every first-start wait, hours */
     size_t nwaits, capwaits;
@@ -1698,10 +1699,41 @@ static void on_leave(struct engine *e, const struct evq_event *ev, void *model)
 
 /* ---- host repricing ---- */
 
+/* Credits that run out stop instances (MARKET-FACTS.md 18): checked at
+ * every repricing tick, so a renter overspends by at most one tick of its
+ * burn rate. An academic's grant is such a budget. */
+static void check_budgets(struct market *mk, sim_time now)
+{
+    for (size_t i = 0; i < mk->nc; i++) {
+        struct contract *c = &mk->c[i];
+        struct job *jb;
+        money open;
+
+        if (!c->in_use)
+            continue;
+        jb = &mk->j[c->job];
+        if (jb->budget <= 0)
+            continue;
+        open = c->state == CS_RUNNING && c->type != C_RESERVED
+               ? bill_gpu_line(c->rate, c->gpus, now - c->seg_start) : 0;
+        if (jb->spent + open >= jb->budget) {
+            uint32_t jid = c->job, mid = c->machine;
+
+            end_contract(mk, (uint32_t)i, now, false);
+            if (jb->arrived >= eng_warmup(mk->e))
+                mk->ar[jb->arch].out_of_budget++;
+            job_abandon(mk, jid);
+            resolve(mk, mid);
+        }
+    }
+}
+
 static void reprice(struct engine *e, void *ctx)
 {
     struct market *mk = ctx;
     sim_time now = eng_now(e);
+
+    check_budgets(mk, now);
 
     if (mk->posted)
         return;
@@ -2005,6 +2037,7 @@ static int market_finish(struct engine *e, void *state)
                    ar->started ? ar->wait_sum_h / (double)ar->started : NaN, "h");
         res_scalar(res, "interruptions", "archetype", nm, (double)ar->interruptions, "1");
         res_scalar(res, "failures_hit", "archetype", nm, (double)ar->failures_hit, "1");
+        res_scalar(res, "jobs_out_of_budget", "archetype", nm, (double)ar->out_of_budget, "1");
         res_scalar(res, "paid_gpu_h", "archetype", nm, paid, "GPU-h");
         res_scalar(res, "spend_usd", "archetype", nm, spend, "USD");
         res_scalar(res, "cost_per_work_usd", "archetype", nm,

@@ -226,6 +226,34 @@ START_TEST(a_job_that_cannot_be_placed_waits_then_abandons)
 }
 END_TEST
 
+/* A grant of $2 per job: academics' instances stop when it runs out. */
+START_TEST(credits_that_run_out_stop_instances)
+{
+    struct outcome o = run_text(SMALL "seed = 2\n"
+                                "archetype.academic.budget = 2\n", NULL, 0);
+    double out = get(&o, "jobs_out_of_budget", "archetype", "academic");
+    double started = get(&o, "jobs_started", "archetype", "academic");
+    double spend = get(&o, "spend_usd", "archetype", "academic");
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(out, 10);
+    /* budgets are checked every 3-hour repricing tick, so a job may
+     * overshoot by part of one tick: on average within 25% of the grant,
+     * far below what the same renters spend without a grant */
+    ck_assert_double_le(spend / started, 2.0 * 1.25);
+    {
+        struct outcome free_o = run_text(SMALL "seed = 2\n", NULL, 0);
+
+        ck_assert_double_gt(get(&free_o, "spend_usd", "archetype", "academic") /
+                            get(&free_o, "jobs_started", "archetype", "academic"),
+                            2.0 * 2);
+        ck_assert_double_eq(get(&free_o, "jobs_out_of_budget", "archetype", "academic"), 0);
+        done(&free_o);
+    }
+    done(&o);
+}
+END_TEST
+
 START_TEST(bad_catalog_row_is_reported_with_file_and_row)
 {
     char *buf = NULL;
@@ -316,6 +344,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, money_is_conserved_and_jobs_accounted);
     tcase_add_test(tc, known_answer_price_times_hours);
     tcase_add_test(tc, a_job_that_cannot_be_placed_waits_then_abandons);
+    tcase_add_test(tc, credits_that_run_out_stop_instances);
     tcase_add_test(tc, bad_catalog_row_is_reported_with_file_and_row);
     tcase_add_test(tc, economic_regression_small_market);
     tcase_set_timeout(tc, 120);
