@@ -137,8 +137,13 @@ bench: deps
 	$(O)/gpumarket bench phold --preset L --compare
 	sh tests/bench_sweep.sh $(O)/gpumarket
 
+# docs/PARAMS.md is generated from the compiled-in registry; a CLI test
+# fails when it is stale.
+docs: $(O)/gpumarket
+	sh tests/gen_params_doc.sh $(O)/gpumarket > docs/PARAMS.md.tmp && mv docs/PARAMS.md.tmp docs/PARAMS.md
+
 clean:
 	rm -rf build build-san $(O)
 
-.PHONY: all deps run check test sanitize bench clean
+.PHONY: all deps run check test sanitize bench docs clean
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(O)/sim/main.d

@@ -108,5 +108,11 @@ expect_status "reproduce bad parameters" 2 "$GM" reproduce -d "$T/rep" availabil
 grep_err "shape <= 0" "availability.ini:4: error:"
 grep_err "probability > 1" "availability.ini:5: error:"
 
+# -- the parameter reference in docs/ is generated and must be current -------
+if [ -f docs/PARAMS.md ]; then
+    sh tests/gen_params_doc.sh "$GM" >"$T/params.md"
+    if cmp -s "$T/params.md" docs/PARAMS.md; then ok; else bad "docs/PARAMS.md is stale: run 'make docs'"; fi
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
