@@ -135,6 +135,8 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	$(O)/gpumarket bench phold --preset S --compare
 	$(O)/gpumarket bench phold --preset L --compare
+	$(O)/gpumarket bench market scenarios/default.ini -c Quick
+	$(O)/gpumarket bench market scenarios/large.ini -c Large --set sim.horizon=10d
 	sh tests/bench_sweep.sh $(O)/gpumarket
 
 # docs/PARAMS.md is generated from the compiled-in registry; a CLI test

@@ -22,4 +22,7 @@ extern const struct sim_model market_model;
  * archetype.* and workload.* key. */
 void market_register_params(struct param_registry *reg);
 
+/* `gpumarket bench market` (models/market_bench.c). */
+int market_bench_main(int argc, char **argv);
+
 #endif

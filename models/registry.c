@@ -30,6 +30,7 @@ const struct sim_model *const sim_models[] = {
 
 const struct sim_command sim_commands[] = {
     { "bench phold", "PHOLD engine benchmark (bench/PHOLD.md)", phold_bench_main },
+    { "bench market", "market events/s and ns per event by kind", market_bench_main },
     { "reproduce", "validation and reproduction targets (pass/fail table)", reproduce_main },
     { "plot", "draw the charts of a result directory", plot_main },
     { NULL, NULL, NULL },

@@ -17,6 +17,7 @@ struct handler {
     void *model;            /* borrowed */
     const char *name;       /* borrowed, static */
     uint64_t count;
+    double seconds;         /* handler time when profiling */
 };
 
 struct ticker {
@@ -44,6 +45,7 @@ struct engine {
     uint64_t events;
     double loop_s;
     bool failed;
+    bool profile;
 };
 
 static void on_tick(struct engine *e, const struct evq_event *ev, void *model)
@@ -94,7 +96,7 @@ unsigned eng_kind(struct engine *e, const char *name, eng_handler fn,
     unsigned k = e->nkinds++;
 
     SIM_ASSERT(k < EVQ_KINDS);
-    e->on[k] = (struct handler){ fn, model, name, 0 };
+    e->on[k] = (struct handler){ fn, model, name, 0, 0.0 };
     return k;
 }
 
@@ -189,7 +191,14 @@ int eng_run(struct engine *e)
         e->now = ev.at;                     /* the only write to the clock */
         e->on[ev.kind].count++;
         e->events++;
-        e->on[ev.kind].fn(e, &ev, e->on[ev.kind].model);
+        if (e->profile) {
+            double t = wall_now();
+
+            e->on[ev.kind].fn(e, &ev, e->on[ev.kind].model);
+            e->on[ev.kind].seconds += wall_now() - t;
+        } else {
+            e->on[ev.kind].fn(e, &ev, e->on[ev.kind].model);
+        }
     }
     if (rc == SIM_OK && !e->failed) {
         if (e->end != SIM_TIME_MAX)
@@ -215,6 +224,8 @@ void eng_fail(struct engine *e, const char *invariant, const char *fmt, ...)
 }
 
 bool eng_failed(const struct engine *e) { return e->failed; }
+void eng_profile(struct engine *e, bool on) { e->profile = on; }
+double eng_kind_seconds(const struct engine *e, unsigned k) { return e->on[k].seconds; }
 sim_time eng_now(const struct engine *e) { return e->now; }
 sim_time eng_end(const struct engine *e) { return e->end; }
 sim_time eng_warmup(const struct engine *e) { return e->warmup; }

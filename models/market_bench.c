@@ -1,0 +1,133 @@
+/* models/market_bench.c -- `gpumarket bench market`: how fast the market
+ * runs, and where the time goes.
+ *
+ * Runs one run of a scenario (default: scenarios/default.ini, config
+ * Quick) twice: once plain, for the events/s figure, and once with every
+ * handler timed, for ns per event by kind and the share of the loop spent
+ * in the engine itself (queue and dispatch) rather than in handlers.
+ */
+#define _DEFAULT_SOURCE             /* getopt_long, getrusage */
+#include "models/market.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include "sim/engine.h"
+#include "sim/param.h"
+#include "sim/scenario.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"Usage: gpumarket bench market [SCENARIO] [-c CONFIG] [--set KEY=VALUE]...\n"
+"Run one run of a market scenario (default scenarios/default.ini -c Quick)\n"
+"and print events/s, ns per event by event kind, the engine's share of the\n"
+"loop and memory per GPU.\n");
+}
+
+static int run_once(const struct scn_run *run, bool profile, struct diag *d,
+                    FILE *out)
+{
+    const struct sim_model *m = sim_find_model(scn_str(run, "sim.model"));
+    struct eng_config ec;
+    struct engine *e;
+    void *state;
+    double handlers = 0;
+    struct rusage ru;
+    int64_t gpus = scn_int(run, "supply.gpus");
+
+    if (!m) {
+        diag_error(d, scn_where(run, "sim.model"), "unknown model");
+        return 2;
+    }
+    eng_config_from_run(run, &ec);
+    e = eng_new(&ec);
+    eng_profile(e, profile);
+    state = m->setup(e, run, d);
+    if (!state) {
+        eng_free(e);
+        return 2;
+    }
+    eng_run(e);
+    if (!profile) {
+        getrusage(RUSAGE_SELF, &ru);
+        fprintf(out, "events %llu  loop_s %.3f  events_per_s %.4g  peak_rss_mib %.1f  "
+                "kib_per_gpu %.2f\n", (unsigned long long)eng_events(e),
+                eng_loop_seconds(e), (double)eng_events(e) / eng_loop_seconds(e),
+                (double)ru.ru_maxrss / 1024.0, (double)ru.ru_maxrss / (double)gpus);
+    } else {
+        fprintf(out, "%-28s %12s %8s %10s\n", "kind", "events", "share", "ns/event");
+        for (unsigned k = 0; k < eng_kind_count(e); k++) {
+            uint64_t n = eng_kind_events(e, k);
+            double s = eng_kind_seconds(e, k);
+
+            handlers += s;
+            if (n)
+                fprintf(out, "%-28s %12llu %7.1f%% %10.0f\n", eng_kind_name(e, k),
+                        (unsigned long long)n, 100.0 * s / eng_loop_seconds(e),
+                        1e9 * s / (double)n);
+        }
+        fprintf(out, "engine (queue, dispatch, timing) %.1f%% of the profiled loop\n",
+                100.0 * (eng_loop_seconds(e) - handlers) / eng_loop_seconds(e));
+    }
+    m->finish(e, state);
+    m->free(state);
+    eng_free(e);
+    return 0;
+}
+
+int market_bench_main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "set", required_argument, NULL, 's' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *path = "scenarios/default.ini", *config = "Quick";
+    const char *sets[64];
+    size_t nsets = 0;
+    struct diag d = DIAG_INIT(stderr);
+    struct param_registry *reg;
+    struct scn *s;
+    struct scn_study *st = NULL;
+    struct scn_run *run = NULL;
+    int opt, rc = 2;
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'c': config = optarg; break;
+        case 's':
+            if (nsets < 63)
+                sets[nsets++] = optarg;
+            break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    sets[nsets] = NULL;
+    if (optind < argc)
+        path = argv[optind];
+    reg = preg_new();
+    sim_register_all_params(reg);
+    s = scn_load(path, reg, &d);
+    if (s)
+        st = scn_study_new(s, config, sets, &d);
+    if (st)
+        run = scn_run_new(st, 0, &d);
+    if (run) {
+        printf("bench market: %s -c %s, %lld GPUs\n", path, config,
+               (long long)scn_int(run, "supply.gpus"));
+        rc = run_once(run, false, &d, stdout);
+        if (rc == 0)
+            rc = run_once(run, true, &d, stdout);
+    }
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(reg);
+    return rc;
+}
