@@ -151,6 +151,7 @@ struct machine {
     double score;               /* cached rel_score */
     sim_time state_mark;        /* last time up/down totals were brought up to date */
     double up_us_total, down_us_total;
+    double up_post_us;          /* up time after the warm-up */
 };
 
 struct contract {
@@ -224,6 +225,8 @@ struct market {
     uint32_t *scratch_ids;      /* owned: machines of a region */
     /* per-GPU-model price statistics (after warm-up) */
     double *od_price_sum, *od_price_w, *int_price_sum, *int_price_w;
+    double *new_price_sum, *new_price_n;    /* on-demand rentals since the last sample */
+    double *cls_run_h;          /* GPU-hours run per host class, after warm-up */
     double *scratch;            /* owned: for quantiles */
     size_t scratch_cap;
 };
@@ -443,10 +446,15 @@ static void rel_refresh(struct market *mk, struct machine *m, sim_time now)
     sim_time dt = now - m->state_mark;
 
     if (dt > 0) {
-        if (m->down)
+        sim_time from = m->state_mark > eng_warmup(mk->e) ? m->state_mark : eng_warmup(mk->e);
+
+        if (m->down) {
             m->down_us_total += (double)dt;
-        else
+        } else {
             m->up_us_total += (double)dt;
+            if (now > from)
+                m->up_post_us += (double)(now - from);
+        }
         m->state_mark = now;
     }
     m->score = rel_score(&m->rel, &mk->relp, now);
@@ -835,6 +843,7 @@ static void bill_segment(struct market *mk, struct contract *c, sim_time now)
             double price = money_to_usd(c->rate);
 
             a->paid_gpu_h[c->type] += gh;
+            mk->cls_run_h[m->cls] += gh;
             /* a reservation's hours cost its discounted rate */
             a->gpu_usd += gh * price * (c->type == C_RESERVED ? 1.0 - c->discount : 1.0);
             if (c->type == C_INTERRUPTIBLE) {
@@ -1305,6 +1314,10 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
         c->res_end = now + months * 30 * SIM_DAY;
         c->prepaid = bill_prepay(price, jb->gpus, months * 30 * SIM_DAY, d);
         charge(mk, jb, m, BILL_PREPAY, c->prepaid);
+    }
+    if (type == C_ONDEMAND) {
+        mk->new_price_sum[m->gpu] += money_to_usd(price);
+        mk->new_price_n[m->gpu]++;
     }
     /* Bandwidth for the download, then loading (no GPU billing). */
     charge(mk, jb, m, BILL_BANDWIDTH,
@@ -1901,6 +1914,11 @@ static void sample(struct engine *e, void *ctx)
         res_sample(res, now, "gpus_idle", "gpu", id, listed[g] - run > 0 ? listed[g] - run : 0);
         res_sample(res, now, "gpus_failed", "gpu", id, failed[g]);
         res_sample(res, now, "utilisation", "gpu", id, listed[g] > 0 ? run / listed[g] : 0);
+        /* the going price: on-demand rentals that started since the last sample */
+        if (mk->new_price_n[g] > 0)
+            res_sample(res, now, "price_new_ondemand", "gpu", id,
+                       mk->new_price_sum[g] / mk->new_price_n[g]);
+        mk->new_price_sum[g] = mk->new_price_n[g] = 0;
     }
     /* realised prices of running rentals, by contract type */
     for (int t = 0; t < 2; t++) {
@@ -2068,7 +2086,7 @@ static int market_finish(struct engine *e, void *state)
         }
     }
     for (size_t h = 0; h < mk->nhc; h++) {
-        double up = 0, run = 0;
+        double up = 0;
         char metric[128], bin[16];
         double hist[50] = { 0 };
 
@@ -2078,23 +2096,19 @@ static int market_finish(struct engine *e, void *state)
 
             if (m->cls != h)
                 continue;
-            up += m->up_us_total * m->ngpu;
+            up += m->up_post_us * m->ngpu;
             b = (int)floor((score_of(m) - 0.5) / 0.01);
             hist[b < 0 ? 0 : b > 49 ? 49 : b]++;
         }
-        for (size_t i = 0; i < mk->nc; i++)
-            if (mk->c[i].in_use && mk->m[mk->c[i].machine].cls == h && mk->c[i].state == CS_RUNNING)
-                run += 0;       /* (running now; utilisation below uses paid hours) */
-        run = 0;
-        (void)run;
         res_scalar(res, "revenue_usd", "host_class", mk->hc[h].name,
                    money_to_usd(bill_revenue(mk->ledger, h)), "USD");
+        res_scalar(res, "utilisation", "host_class", mk->hc[h].name,
+                   up > 0 ? mk->cls_run_h[h] * 3600e6 / up : 0, "1");
         snprintf(metric, sizeof metric, "reliability_hist_%s", mk->hc[h].name);
         for (int b = 0; b < 50; b++) {
             snprintf(bin, sizeof bin, "%.2f", 0.5 + 0.01 * b);
             res_scalar(res, metric, "bin", bin, hist[b], "machines");
         }
-        (void)up;
     }
     res_scalar(res, "platform_revenue_usd", "platform", "all",
                money_to_usd(bill_platform(mk->ledger)), "USD");
@@ -2321,6 +2335,9 @@ static void market_free(void *state)
     free(mk->od_price_w);
     free(mk->int_price_sum);
     free(mk->int_price_w);
+    free(mk->new_price_sum);
+    free(mk->new_price_n);
+    free(mk->cls_run_h);
     free(mk->scratch);
     free(mk->scratch_ids);
     oix_free(mk->ix);
@@ -2382,6 +2399,9 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->od_price_w = xcalloc(mk->ngpus, sizeof(double));
     mk->int_price_sum = xcalloc(mk->ngpus, sizeof(double));
     mk->int_price_w = xcalloc(mk->ngpus, sizeof(double));
+    mk->new_price_sum = xcalloc(mk->ngpus, sizeof(double));
+    mk->new_price_n = xcalloc(mk->ngpus, sizeof(double));
+    mk->cls_run_h = xcalloc(mk->nhc, sizeof(double));
     mk->r_search = eng_rng(e, "search");
     mk->r_supply = eng_rng(e, "supply");
     mk->r_fail = eng_rng(e, "failures");

@@ -335,6 +335,69 @@ START_TEST(economic_regression_small_market)
 }
 END_TEST
 
+/* Prices dip off-peak as an emergent effect: nothing in the model writes
+ * a daily price curve, but hosts adapt their asks to utilisation and
+ * demand follows the renters' working day. The hourly profile of the
+ * median ask (each model normalised by its own mean, then averaged) must
+ * swing, with its low point within half a day after the utilisation low
+ * (hosts react with a lag). */
+START_TEST(prices_dip_off_peak)
+{
+    struct outcome o = run_text(
+        "include scenarios/default.ini\n"
+        "[Config T]\n"
+        "sim.horizon = 40d\n"
+        "sim.warmup = 10d\n"
+        "sim.sample-interval = 1h\n"
+        "supply.gpus = 2000\n", "T", 0);
+    static const char *const gpus[] = { "RTX 3090", "RTX 4090", "RTX 5090", "RTX 3060",
+                                        "RTX 3080", "H100 SXM" };
+    double util[24] = { 0 }, nutil[24] = { 0 }, ask[24] = { 0 };
+    double umin = 1e9, umax = -1e9, amin = 1e9, amax = -1e9;
+    int hu = 0, ha = 0, lag;
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    for (size_t g = 0; g < sizeof gpus / sizeof gpus[0]; g++) {
+        double sum[24] = { 0 }, n[24] = { 0 }, mean = 0;
+
+        for (size_t i = 0; i < res_sample_count(o.res); i++) {
+            sim_time t;
+            const char *m, *k, *e;
+            double v;
+
+            res_sample_at(o.res, i, &t, &m, &k, &e, &v);
+            if (t < 10 * SIM_DAY || strcmp(e, gpus[g]) != 0)
+                continue;
+            if (strcmp(m, "price_ask_p50") == 0) {
+                sum[(t / SIM_HOUR) % 24] += v;
+                n[(t / SIM_HOUR) % 24]++;
+            } else if (g == 0 && strcmp(m, "utilisation") == 0) {
+                util[(t / SIM_HOUR) % 24] += v;
+                nutil[(t / SIM_HOUR) % 24]++;
+            }
+        }
+        for (int h = 0; h < 24; h++)
+            mean += sum[h] / n[h] / 24;
+        for (int h = 0; h < 24; h++)
+            ask[h] += sum[h] / n[h] / mean / (double)(sizeof gpus / sizeof gpus[0]);
+    }
+    for (int h = 0; h < 24; h++) {
+        double u = util[h] / nutil[h];
+
+        if (u < umin) { umin = u; hu = h; }
+        if (u > umax) umax = u;
+        if (ask[h] < amin) { amin = ask[h]; ha = h; }
+        if (ask[h] > amax) amax = ask[h];
+    }
+    ck_assert_msg(umax - umin > 0.05, "no daily demand cycle: utilisation %g..%g", umin, umax);
+    ck_assert_msg(amax - amin > 0.01, "no daily price cycle: ask %g..%g", amin, amax);
+    lag = (ha - hu + 24) % 24;
+    ck_assert_msg(lag <= 12, "ask low at %d h UTC, %d h after the utilisation low at %d h",
+                  ha, lag, hu);
+    done(&o);
+}
+END_TEST
+
 Suite *market_suite(void)
 {
     Suite *s = suite_create("market");
@@ -347,6 +410,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, credits_that_run_out_stop_instances);
     tcase_add_test(tc, bad_catalog_row_is_reported_with_file_and_row);
     tcase_add_test(tc, economic_regression_small_market);
+    tcase_add_test(tc, prices_dip_off_peak);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
