@@ -125,7 +125,8 @@ check: deps
 test: $(O)/check_all $(O)/gpumarket
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp GM_BIN=$(CURDIR)/$(O)/gpumarket $(O)/check_all
 	@for t in tests/cli/*.sh; do \
-	  echo "== $$t"; GM_BIN=$(CURDIR)/$(O)/gpumarket sh $$t || exit 1; \
+	  echo "== $$t"; LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	    GM_BIN=$(CURDIR)/$(O)/gpumarket sh $$t || exit 1; \
 	done
 
 sanitize: deps
