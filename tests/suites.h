@@ -17,7 +17,8 @@
     SUITE(results)    \
     SUITE(market_rules) \
     SUITE(market)       \
-    SUITE(stats)
+    SUITE(stats)        \
+    SUITE(dlperf)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
 SUITES(DECLARE_SUITE)
