@@ -73,8 +73,11 @@ CUDA_OBJ  := $(O)/models/bench/kern_cuda.o
 CPPFLAGS  += -DGM_HAVE_CUDA=1
 LDLIBS    += -L$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDA_HOME)/lib64 -lcudart
 LIB_OBJ   += $(CUDA_OBJ)
+# No exceptions and no thread-safe statics: the object then needs nothing
+# from libstdc++, so the C linker links it with cudart alone.
 NVFLAGS   ?= -O3 -std=c++17 -arch=sm_80 -gencode arch=compute_90,code=sm_90 \
-             -gencode arch=compute_80,code=sm_80 -Xcompiler -fPIC
+             -gencode arch=compute_80,code=sm_80 -Xcompiler -fPIC \
+             -Xcompiler -fno-exceptions -Xcompiler -fno-threadsafe-statics
 $(CUDA_OBJ): models/bench/kern_cuda.cu models/bench/kern.h
 	@mkdir -p $(@D)
 	$(NVCC) $(NVFLAGS) -I. -c -o $@ $<

@@ -19,7 +19,8 @@
     SUITE(market)       \
     SUITE(stats)        \
     SUITE(reliability)        \
-    SUITE(plots)
+    SUITE(plots)        \
+    SUITE(dlperf)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
 SUITES(DECLARE_SUITE)

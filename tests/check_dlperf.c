@@ -1,0 +1,334 @@
+/* tests/check_dlperf.c -- the DLPerf fit and the benchmark kernels.
+ *
+ * The kernels run at small, awkward sizes (not multiples of any tile) and
+ * are compared element by element with a double-precision triple loop, and
+ * through the Freivalds verifier the benchmark uses; a deliberately broken
+ * result must be caught. The OpenCL kernels run on whatever platform is
+ * installed (PoCL on the CPU in CI); a missing platform fails the test
+ * unless GM_SKIP_OPENCL=1 says the machine cannot have one.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_rng.h>
+#include "models/bench/kern.h"
+#include "models/dlperf.h"
+#include "tests/suites.h"
+
+static struct dlperf_model *fit_repo(void)
+{
+    struct diag d = DIAG_INIT(stderr);
+    struct dlperf_model *m = dlperf_model_fit("data/gpus.csv", "data/dlperf_observed.csv",
+                                              "data/dlperf_bundles.csv", &d);
+
+    ck_assert_msg(m != NULL, "the repository's DLPerf tables must fit");
+    ck_assert_int_eq(d.nerrors, 0);
+    return m;
+}
+
+START_TEST(fit_r2_in_log_space)
+{
+    struct dlperf_model *m = fit_repo();
+    double c[4];
+
+    ck_assert_double_ge(dlperf_r2(m), 0.95);
+    ck_assert_double_ge(dlperf_r2_form(m, false), 0.95);  /* CALIBRATION 2.4 form too */
+    ck_assert_uint_eq(dlperf_nobs(m), 27);
+    dlperf_coefs(m, c);
+    /* Both specs matter and with sensible signs. */
+    ck_assert(c[1] > 0.3 && c[1] < 1.2 && c[2] > 0.5 && c[2] < 1.5);
+    ck_assert_double_lt(dlperf_rmse_log(m), 0.3);
+    dlperf_model_free(m);
+}
+END_TEST
+
+START_TEST(bundles_within_15_percent)
+{
+    struct dlperf_model *m = fit_repo();
+
+    ck_assert_uint_eq(dlperf_nbundles(m), 19);
+    ck_assert_double_le(dlperf_bundle_max_err(m), 0.15);
+    for (size_t i = 0; i < dlperf_nbundles(m); i++) {
+        const char *name;
+        int n;
+        double obs, fit;
+
+        dlperf_bundle_row(m, i, &name, &n, &obs, &fit);
+        ck_assert_msg(fabs(fit / obs - 1.0) <= 0.15, "%s x%d: %g vs %g", name, n, fit, obs);
+    }
+    /* PCIe bundles lose far more per GPU at 8x than SXM ones. */
+    ck_assert_double_lt(dlperf_bundle_factor(m, false, 8) / 8.0, 0.7);
+    ck_assert_double_gt(dlperf_bundle_factor(m, true, 8) / 8.0, 0.85);
+    dlperf_model_free(m);
+}
+END_TEST
+
+START_TEST(market_api)
+{
+    struct dlperf_model *m = fit_repo();
+    const struct dlperf_gpu *g;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    double sum = 0.0, below = 0.0;
+
+    /* Observed medians are preferred over the fit. */
+    ck_assert_double_eq_tol(dlperf_of(m, "RTX 4090", 1, 1.0), 97.2, 1e-9);
+    ck_assert_double_eq_tol(dlperf_of(m, "RTX 4090", 1, 0.9), 0.9 * 97.2, 1e-9);
+    /* "A100 PCIE" observations cover both the 40 and the 80 GB rows;
+     * "H200" must not be taken for "H200 NVL". */
+    ck_assert_double_eq_tol(dlperf_of(m, "A100 PCIE 80GB", 1, 1.0), 95.4, 1e-9);
+    ck_assert_double_eq_tol(dlperf_of(m, "H200 NVL", 1, 1.0), 452.3, 1e-9);
+    ck_assert_double_eq_tol(dlperf_of(m, "H200", 1, 1.0), 493.3, 1e-9);
+    /* A40 has no observation: the spec model fills it, between A6000-ish
+     * neighbours. */
+    g = dlperf_catalog_find(m, "A40");
+    ck_assert_ptr_nonnull(g);
+    ck_assert(!g->observed && g->dlperf1 > 20.0 && g->dlperf1 < 120.0);
+    ck_assert(isnan(dlperf_of(m, "GTX 9999", 1, 1.0)));
+    ck_assert(isnan(dlperf_of(m, "RTX 4090", 0, 1.0)));
+    ck_assert(dlperf_of(m, "RTX 4090", 8, 1.0) > dlperf_of(m, "RTX 4090", 4, 1.0));
+    ck_assert_uint_eq(dlperf_catalog_count(m), 30);
+    g = dlperf_catalog_find(m, "H100 SXM");
+    ck_assert(g->sxm && g->cls == DLPERF_DATACENTER && g->vram_gb == 80.0);
+    /* Derates: median 1, a spread of a few percent. */
+    gsl_rng_set(r, 42);
+    for (int i = 0; i < 20000; i++) {
+        double x = dlperf_draw_derate(m, r);
+
+        ck_assert(x > 0.3 && x < 3.0);
+        sum += log(x);
+        below += x < 1.0;
+    }
+    ck_assert_double_eq_tol(below / 20000.0, 0.5, 0.02);
+    ck_assert(dlperf_derate_sigma(m, false) > 0.01 && dlperf_derate_sigma(m, false) < 0.3);
+    gsl_rng_free(r);
+    dlperf_model_free(m);
+}
+END_TEST
+
+/* ---- CSV errors ---- */
+
+static char *fit_error(const char *gpus, const char *obs)
+{
+    char *dir = test_tmpdir(), p1[256], p2[256], *buf = NULL;
+    size_t len = 0;
+    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+    struct dlperf_model *m;
+
+    snprintf(p1, sizeof p1, "%s/gpus.csv", dir);
+    snprintf(p2, sizeof p2, "%s/obs.csv", dir);
+    test_write_file(p1, gpus);
+    test_write_file(p2, obs);
+    m = dlperf_model_fit(p1, p2, NULL, &d);
+    ck_assert_ptr_null(m);
+    ck_assert_int_gt(d.nerrors, 0);
+    fclose(d.out);
+    remove(p1), remove(p2), remove(dir);
+    {
+        /* Strip the temporary directory so messages compare exactly. */
+        char *out = malloc(len + 1), *s = buf, *o = out;
+        size_t dl = strlen(dir);
+
+        while (*s) {
+            if (strncmp(s, dir, dl) == 0)
+                s += dl + 1;
+            else
+                *o++ = *s++;
+        }
+        *o = '\0';
+        free(buf);
+        free(dir);
+        return out;
+    }
+}
+
+#define GPUS_HDR "model,vram_gb,mem_bw_gbs,fp32_tflops,fp16_tensor_tflops,tdp_w,pcie_gen,year,street_price_usd\n"
+#define OBS_HDR "gpu_name,offers,dlperf_median,dlperf_p10,dlperf_p90\n"
+
+START_TEST(csv_errors_name_file_and_row)
+{
+    char *msg;
+
+    msg = fit_error(GPUS_HDR "RTX 3090,24,936,35.6,71,350,4,2020,1499\n"
+                    "RTX 4090,24,1008,fast,165.2,450,4,2022,1599\n",
+                    OBS_HDR "RTX 3090,34,44.4,43.8,44.8\n");
+    ck_assert_str_eq(msg, "gpus.csv:3: error: column 'fp32_tflops': expected a number, got \"fast\"\n");
+    free(msg);
+    msg = fit_error(GPUS_HDR "RTX 3090,24,-936,35.6,71,350,4,2020,1499\n",
+                    OBS_HDR "RTX 3090,34,44.4,43.8,44.8\n");
+    ck_assert_str_eq(msg, "gpus.csv:2: error: column 'mem_bw_gbs': must be positive, got -936\n");
+    free(msg);
+    msg = fit_error(GPUS_HDR "RTX 3090,24,936,35.6,71,350,4,2020,1499\n",
+                    OBS_HDR "RTX 3090,34,44.4,43.8,44.8\nGTX 1080,3,10,9,11\n");
+    ck_assert_str_eq(msg, "obs.csv:3: error: unknown GPU 'GTX 1080' (not in the catalogue)\n");
+    free(msg);
+    msg = fit_error("model,vram_gb\nRTX 3090,24\n", OBS_HDR);
+    ck_assert(strstr(msg, "gpus.csv:1: error: missing column 'mem_bw_gbs'\n") != NULL);
+    free(msg);
+    msg = fit_error(GPUS_HDR "RTX 3090,24,936,35.6,71,350,4,2020\n", OBS_HDR);
+    ck_assert_str_eq(msg, "gpus.csv:2: error: expected 9 fields, got 8\n");
+    free(msg);
+}
+END_TEST
+
+/* ---- kernels ---- */
+
+static const int sizes[] = { 1, 7, 33, 64, 100 };
+
+static void check_gemm_close(int n, const float *a, const float *b, const float *c)
+{
+    size_t nn = (size_t)n * (size_t)n;
+    double *ref = malloc(nn * sizeof *ref);
+
+    kern_ref_gemm(n, a, b, ref);
+    for (size_t i = 0; i < nn; i++)
+        ck_assert_msg(fabs((double)c[i] - ref[i]) <= 1e-5 * (double)n + 1e-6,
+                      "n=%d element %zu: %g vs %g", n, i, (double)c[i], ref[i]);
+    free(ref);
+}
+
+static void run_kernels(enum kern_kind kind)
+{
+    struct kern *k;
+    char why[512];
+    int rc = kern_open(kind, &k, why, sizeof why);
+
+    ck_assert_msg(rc == 0, "%s back-end: %s", kern_kind_name(kind), why);
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        int n = sizes[s];
+        size_t nn = (size_t)n * (size_t)n;
+        float *a = malloc(nn * sizeof *a), *b = malloc(nn * sizeof *b);
+        float *c = malloc(nn * sizeof *c), *ah = malloc(nn * sizeof *ah), *bh = malloc(nn * sizeof *bh);
+        uint16_t *ha = malloc(nn * sizeof *ha), *hb = malloc(nn * sizeof *hb);
+        double t;
+
+        kern_fill(a, nn, 10 + (uint64_t)n), kern_fill(b, nn, 20 + (uint64_t)n);
+        ck_assert_int_eq(kern_sgemm(k, n, a, b, c, 1, &t), 0);
+        check_gemm_close(n, a, b, c);
+        ck_assert_double_le(kern_verify_gemm(n, a, b, c, 5), 1.0);
+        /* One wrong element, then a NaN: both must be caught. */
+        c[nn / 2] += 0.01f;
+        ck_assert_double_gt(kern_verify_gemm(n, a, b, c, 5), 1.0);
+        c[nn / 2] = NAN;
+        ck_assert_double_gt(kern_verify_gemm(n, a, b, c, 5), 1.0);
+
+        for (size_t i = 0; i < nn; i++) {
+            ha[i] = kern_half_from_float(a[i]), hb[i] = kern_half_from_float(b[i]);
+            ah[i] = kern_half_to_float(ha[i]), bh[i] = kern_half_to_float(hb[i]);
+        }
+        ck_assert_int_eq(kern_hgemm(k, n, ha, hb, c, 1, &t), 0);
+        check_gemm_close(n, ah, bh, c);
+        ck_assert_double_le(kern_verify_hgemm(n, ha, hb, c, 6), 1.0);
+        c[0] -= 0.05f;
+        ck_assert_double_gt(kern_verify_hgemm(n, ha, hb, c, 6), 1.0);
+        free(a), free(b), free(c), free(ah), free(bh), free(ha), free(hb);
+    }
+    {
+        size_t n = 100003;      /* odd: exercises every tail path */
+        float *a = calloc(n, sizeof *a), *b = malloc(n * sizeof *b), *c = malloc(n * sizeof *c);
+        float *back = calloc(n, sizeof *back);
+        double t;
+
+        kern_fill(b, n, 1), kern_fill(c, n, 2);
+        ck_assert_int_eq(kern_triad(k, n, b, c, 3.0f, a, 1, &t), 0);
+        ck_assert_double_le(kern_verify_triad(n, b, c, 3.0f, a), 1.0);
+        a[n - 1] *= 1.001f;
+        ck_assert_double_gt(kern_verify_triad(n, b, c, 3.0f, a), 1.0);
+        ck_assert_int_eq(kern_h2d(k, n * sizeof *b, b, back, 1, &t), 0);
+        ck_assert(memcmp(b, back, n * sizeof *b) == 0);
+        free(a), free(b), free(c), free(back);
+    }
+    kern_close(k);
+}
+
+START_TEST(c_kernels_verified)
+{
+    run_kernels(KERN_CPU);
+}
+END_TEST
+
+START_TEST(opencl_kernels_verified)
+{
+    const char *skip = getenv("GM_SKIP_OPENCL");
+
+    if (skip && strcmp(skip, "1") == 0)
+        return;
+    run_kernels(KERN_OPENCL);
+}
+END_TEST
+
+START_TEST(cuda_reports_why)
+{
+    struct kern *k = NULL;
+    char why[512] = "";
+    int rc = kern_open(KERN_CUDA, &k, why, sizeof why);
+
+    /* No GPU here or in CI: the back-end must refuse with a reason, and
+     * with a GPU it must run like the others. */
+    if (rc != 0) {
+        ck_assert_ptr_null(k);
+        ck_assert(strlen(why) > 0);
+#ifndef GM_HAVE_CUDA
+        ck_assert(strstr(why, "not built") != NULL);
+#endif
+    } else {
+        kern_close(k);
+        run_kernels(KERN_CUDA);
+    }
+}
+END_TEST
+
+START_TEST(half_conversion)
+{
+    const float exact[] = { 0.0f, 1.0f, -2.5f, 65504.0f, 0x1.0p-24f, 0.333251953125f };
+
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        ck_assert(kern_half_to_float(kern_half_from_float(exact[i])) == exact[i]);
+    ck_assert_uint_eq(kern_half_from_float(1.0f), 0x3c00);
+    ck_assert_uint_eq(kern_half_from_float(1.0f + 0x1.0p-11f), 0x3c00);  /* tie to even */
+    ck_assert_uint_eq(kern_half_from_float(1e6f), 0x7c00);               /* overflow */
+    ck_assert(isnan(kern_half_to_float(kern_half_from_float(NAN))));
+}
+END_TEST
+
+START_TEST(bench_command_exit_codes)
+{
+    char a0[] = "dlperf", help[] = "--help", bad[] = "--bogus", dev[] = "--device";
+    char cuda[] = "cuda", tpu[] = "tpu", size[] = "--size", n[] = "48";
+    char ts[] = "--triad-size", tn[] = "5000", reps[] = "--reps", one[] = "1";
+    char *v1[] = { a0, help, NULL }, *v2[] = { a0, bad, NULL };
+    char *v3[] = { a0, dev, tpu, NULL }, *v4[] = { a0, size, n, ts, tn, reps, one, NULL };
+    char *v5[] = { a0, dev, cuda, size, n, ts, tn, reps, one, NULL };
+
+    ck_assert_int_eq(dlperf_bench_main(2, v1), 0);
+    ck_assert_int_eq(dlperf_bench_main(2, v2), 2);
+    ck_assert_int_eq(dlperf_bench_main(3, v3), 2);
+    ck_assert_int_eq(dlperf_bench_main(7, v4), 0);
+#ifndef GM_HAVE_CUDA
+    ck_assert_int_eq(dlperf_bench_main(9, v5), 1);     /* "not built" */
+#else
+    (void)v5;
+#endif
+}
+END_TEST
+
+Suite *dlperf_suite(void)
+{
+    Suite *s = suite_create("dlperf");
+    TCase *fit = tcase_create("fit"), *kern = tcase_create("kernels");
+
+    tcase_add_test(fit, fit_r2_in_log_space);
+    tcase_add_test(fit, bundles_within_15_percent);
+    tcase_add_test(fit, market_api);
+    tcase_add_test(fit, csv_errors_name_file_and_row);
+    tcase_add_test(kern, half_conversion);
+    tcase_add_test(kern, c_kernels_verified);
+    tcase_add_test(kern, opencl_kernels_verified);
+    tcase_add_test(kern, cuda_reports_why);
+    tcase_add_test(kern, bench_command_exit_codes);
+    /* PoCL compiles the kernels on first use (seconds, then cached). */
+    tcase_set_timeout(kern, 120);
+    suite_add_tcase(s, fit);
+    suite_add_tcase(s, kern);
+    return s;
+}
