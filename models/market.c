@@ -38,6 +38,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "models/checkpoint.h"
+#include "models/dlperf.h"
 #include "models/ledger.h"
 #include "models/offerindex.h"
 #include "models/outage.h"
@@ -79,11 +80,11 @@ static const char *const workload_names[NWORKLOADS] = {
 struct gpu {
     char name[48];              /* catalogue spelling, "RTX 4090" */
     char id[48];                /* key spelling, "rtx-4090" */
-    double vram_gb, tdp_w, street_usd, dlperf1, bundle_k, share;
+    const struct dlperf_gpu *cat;   /* borrowed from the DLPerf model */
+    double vram_gb, tdp_w, street_usd, share;
     double max_spd[OIX_KCLASSES];   /* fastest machine of this model, for search cut-offs */
     money ask_p50;              /* median listed ask, refreshed at every sample */
     int tier;
-    bool sxm;
 };
 
 struct pick { double p; double v; };        /* value:probability pairs */
@@ -112,6 +113,7 @@ struct archetype {
     const char *name;
     double rate, tz, amp, weekend, boost, vram, wmed, wsig, value, vsig, min_rel;
     double p_od, p_res, p_int, bid_frac, bid_cap, bid_raise, fail_wait, fail_move, vram_value;
+    double big_p, big_vram;
     double storage_gb, image_gb;
     sim_time window, patience, retry, pause_patience, ck_interval, ck_cost, restart;
     int ndead, dead[16];
@@ -141,7 +143,8 @@ struct machine {
     uint32_t nclaims;
     money ask, min_bid, floor;  /* per GPU-hour */
     double power_cost;          /* USD per GPU-hour */
-    double dlperf;              /* per GPU, derated */
+    double dlperf;              /* single-GPU DLPerf, derated */
+    double derate;              /* this machine's factor on the model's DLPerf */
     float spd[OIX_KCLASSES];    /* speed per GPU vs the reference, by bundle size */
     sim_time joined;
     /* utilisation since the last repricing */
@@ -208,7 +211,8 @@ struct market {
     enum prio_rule clearing;
     bool posted;
     double posted_markup, posted_int;
-    double derate_sigma;
+    double derate_scale;
+    struct dlperf_model *dlp;   /* owned */
     struct rel_params relp;
     double fee, util_low, util_high, step, noise, ref_dlperf;
     double disc1, disc3, cancel_fee;
@@ -336,100 +340,65 @@ static size_t pick_weighted(const double *w, size_t n, gsl_rng *r)
 
 /* ---- catalogue and DLPerf ---- */
 
-static int tier_of(const char *name)
-{
-    if (strncmp(name, "RTX ", 4) == 0 && name[4] >= '0' && name[4] <= '9')
-        return TIER_CONSUMER;
-    /* Passively cooled server cards live in datacenters and farms. */
-    if (strstr(name, "A100") || strstr(name, "H100") || strstr(name, "H200") ||
-        strstr(name, "B200") || strstr(name, "V100") || strcmp(name, "L4") == 0 ||
-        strcmp(name, "L40S") == 0 || strcmp(name, "A10") == 0 ||
-        strcmp(name, "A40") == 0 || strcmp(name, "Tesla T4") == 0)
-        return TIER_DATACENTER;
-    return TIER_WORKSTATION;
-}
-
+/* The catalogue and every DLPerf number come from the fitted model of
+ * models/dlperf.c: observed medians where the real market shows them, the
+ * spec-sheet fit elsewhere, the fitted bundle law for multi-GPU offers. */
 static int load_catalog(struct market *mk, struct diag *d)
 {
-    const char *path = scn_str(mk->run, "market.catalog");
-    const char *opath = scn_str(mk->run, "market.dlperf-observed");
-    struct tbl *t = tbl_load(path, d), *o;
-    int cm, cv, cb, cf, ct, cp;
-
-    if (!t)
+    mk->dlp = dlperf_model_fit(scn_str(mk->run, "market.catalog"),
+                               scn_str(mk->run, "market.dlperf-observed"),
+                               scn_str(mk->run, "market.dlperf-bundles"), d);
+    if (!mk->dlp)
         return SIM_EINVAL;
-    cm = tbl_need_col(t, "model", d);
-    cv = tbl_need_col(t, "vram_gb", d);
-    cb = tbl_need_col(t, "mem_bw_gbs", d);
-    cf = tbl_need_col(t, "fp32_tflops", d);
-    ct = tbl_need_col(t, "tdp_w", d);
-    cp = tbl_need_col(t, "street_price_usd", d);
-    if (cm < 0 || cv < 0 || cb < 0 || cf < 0 || ct < 0 || cp < 0) {
-        tbl_free(t);
-        return SIM_EINVAL;
-    }
-    o = tbl_load(opath, d);
-    if (!o) {
-        tbl_free(t);
-        return SIM_EINVAL;
-    }
-    mk->ngpus = tbl_rows(t);
+    mk->ngpus = dlperf_catalog_count(mk->dlp);
     mk->gpus = xcalloc(mk->ngpus, sizeof *mk->gpus);
     for (size_t i = 0; i < mk->ngpus; i++) {
+        const struct dlperf_gpu *c = dlperf_catalog_get(mk->dlp, i);
         struct gpu *g = &mk->gpus[i];
-        double bw, fp32;
-        int on = tbl_col(o, "gpu_name"), om = tbl_col(o, "dlperf_median");
 
-        snprintf(g->name, sizeof g->name, "%s", tbl_get(t, i, (size_t)cm));
+        g->cat = c;
+        snprintf(g->name, sizeof g->name, "%s", c->name);
         key_id(g->name, g->id, sizeof g->id);
-        if (tbl_get_num(t, i, (size_t)cv, &g->vram_gb, d) ||
-            tbl_get_num(t, i, (size_t)cb, &bw, d) ||
-            tbl_get_num(t, i, (size_t)cf, &fp32, d) ||
-            tbl_get_num(t, i, (size_t)ct, &g->tdp_w, d) ||
-            tbl_get_num(t, i, (size_t)cp, &g->street_usd, d))
-            continue;
-        if (!(g->vram_gb > 0 && bw > 0 && fp32 > 0 && g->tdp_w > 0 && g->street_usd > 0)) {
-            struct srcloc at = { path, tbl_line(t, i) };
-
-            diag_error(d, &at, "GPU '%s': every spec must be positive", g->name);
-            continue;
-        }
-        g->tier = tier_of(g->name);
-        g->sxm = strstr(g->name, "SXM") != NULL || strcmp(g->name, "B200") == 0 ||
-                 strcmp(g->name, "H200") == 0;
-        /* Fitted log-linear model (CALIBRATION.md 2.4), replaced by the
-         * observed median where the real market shows one. */
-        g->dlperf1 = exp(-5.407) * pow(fp32, 0.666) * pow(bw, 1.035);
-        for (size_t r = 0; on >= 0 && om >= 0 && r < tbl_rows(o); r++) {
-            const char *oname = tbl_get(o, r, (size_t)on);
-
-            if (strcmp(oname, g->name) == 0 ||
-                (strncmp(g->name, oname, strlen(oname)) == 0 &&
-                 g->name[strlen(oname)] == ' ')) {
-                double v;
-
-                if (tbl_get_num(o, r, (size_t)om, &v, d) == SIM_OK && v > 0)
-                    g->dlperf1 = v;
-                break;
-            }
-        }
-        /* Bundle scaling dlperf(n) = n d1 n^-k (CALIBRATION.md 2.3):
-         * PCIe consumer cards lose most, SXM parts almost nothing. */
-        g->bundle_k = g->sxm ? 0.02 : g->tier == TIER_CONSUMER ? 0.40 :
-                      g->tier == TIER_WORKSTATION ? 0.25 : 0.15;
+        g->vram_gb = c->vram_gb;
+        g->tdp_w = c->tdp_w;
+        g->street_usd = c->street_price_usd;
+        g->tier = c->cls == DLPERF_CONSUMER ? TIER_CONSUMER :
+                  c->cls == DLPERF_WORKSTATION ? TIER_WORKSTATION : TIER_DATACENTER;
         g->share = scn_realf(mk->run, "gpu.%s.share", g->id);
     }
-    tbl_free(o);
-    tbl_free(t);
+    /* Restrict the supply to a list of models, e.g. an H100-only market. */
+    {
+        const char *list = scn_str(mk->run, "supply.gpu-models");
+        char buf[1024], *save = NULL, *tok;
+        bool *keep = xcalloc(mk->ngpus, sizeof *keep);
+
+        snprintf(buf, sizeof buf, "%s", list);
+        for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            size_t k;
+
+            while (*tok == ' ')
+                tok++;
+            for (k = 0; k < mk->ngpus && strcmp(mk->gpus[k].name, tok) != 0; k++)
+                ;
+            if (k == mk->ngpus)
+                diag_error(d, scn_where(mk->run, "supply.gpu-models"),
+                           "supply.gpu-models: '%s' is not in the catalogue", tok);
+            else
+                keep[k] = true;
+        }
+        if (*list)
+            for (size_t k = 0; k < mk->ngpus; k++)
+                if (!keep[k])
+                    mk->gpus[k].share = 0;
+        free(keep);
+    }
     return d->nerrors ? SIM_EINVAL : SIM_OK;
 }
 
 static double bundle_dlperf(const struct market *mk, const struct machine *m,
                             uint32_t gpus)
 {
-    const struct gpu *g = &mk->gpus[m->gpu];
-
-    return (double)gpus * m->dlperf * pow((double)gpus, -g->bundle_k);
+    return dlperf_of_gpu(mk->dlp, mk->gpus[m->gpu].cat, (int)gpus, m->derate);
 }
 
 /* ---- reliability ----
@@ -584,7 +553,11 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     m->min_chunk = (uint8_t)(hc->min_chunk <= m->ngpu ? hc->min_chunk : 1);
     m->verified = gsl_rng_uniform(mk->r_supply) < hc->verified_p;
     /* Per-machine derating: CPU, PCIe and thermals depress DLPerf. */
-    m->dlperf = g->dlperf1 * exp(gsl_ran_gaussian(mk->r_supply, mk->derate_sigma));
+    /* Per-machine derating (CPU, PCIe, thermals) from the fitted spread;
+     * the draw is made whatever the scale, so the scale does not shift
+     * the supply stream. */
+    m->derate = pow(dlperf_draw_derate(mk->dlp, mk->r_supply), mk->derate_scale);
+    m->dlperf = bundle_dlperf(mk, m, 1);
     for (int c = 0; c < OIX_KCLASSES; c++) {
         struct gpu *gm = &mk->gpus[m->gpu];
 
@@ -1390,6 +1363,8 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
     jb->arrived = ev->at;
     jb->gpus = (uint32_t)draw_dist(&a->gpus, a->draws);
     jb->vram = a->vram;
+    if (gsl_rng_uniform(a->draws) < a->big_p && a->big_vram > jb->vram)
+        jb->vram = a->big_vram;     /* a model that needs a 48 GB-class card */
     mix = draw_dist(&a->mix, a->draws);
     jb->workload = (uint8_t)mix;
     jb->work = gsl_ran_lognormal(a->draws, log(a->wmed), a->wsig) *
@@ -2171,6 +2146,8 @@ static int load_archetypes(struct market *mk, struct diag *d)
         a->boost = scn_realf(r, "archetype.%s.deadline-boost", nm);
         a->window = scn_timef(r, "archetype.%s.deadline-window", nm);
         a->vram = scn_realf(r, "archetype.%s.vram", nm);
+        a->big_p = scn_realf(r, "archetype.%s.big-model-prob", nm);
+        a->big_vram = scn_realf(r, "archetype.%s.big-model-vram", nm);
         a->wmed = scn_realf(r, "archetype.%s.work-median", nm);
         a->wsig = scn_realf(r, "archetype.%s.work-sigma", nm);
         a->value = scn_realf(r, "archetype.%s.value", nm);
@@ -2328,6 +2305,7 @@ static void market_free(void *state)
     free(mk->hc);
     free(mk->rg);
     free(mk->gpus);
+    dlperf_model_free(mk->dlp);
     free(mk->m);
     free(mk->c);
     free(mk->j);
@@ -2360,7 +2338,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
         return NULL;
     }
     mk->fee = scn_real(run, "market.fee");
-    mk->derate_sigma = scn_real(run, "market.dlperf-derate-sigma");
+    mk->derate_scale = scn_real(run, "market.dlperf-derate-scale");
     if (rel_params_from_run(run, &mk->relp, d) != SIM_OK) {
         market_free(mk);
         return NULL;

@@ -17,8 +17,8 @@ static const struct param_def market_params[] = {
       "observed DLPerf medians of real single-GPU offers (preferred over the fitted model)" },
     { "market.dlperf-bundles", PT_STRING, "", "data/dlperf_bundles.csv", NOMAX, NULL,
       "observed multi-GPU bundle DLPerf per GPU, for the bundle scaling fit" },
-    { "market.dlperf-derate-sigma", PT_REAL, "1", "0.08", 0, 2, NULL,
-      "log-sd of per-machine DLPerf derating (CPU, PCIe, thermals)" },
+    { "market.dlperf-derate-scale", PT_REAL, "1", "1", 0, 5, NULL,
+      "scales the fitted per-machine DLPerf derating spread (0 = no derating)" },
     { "market.fee", PT_PROB, "1", "0.20", 0, 1, NULL,
       "platform take as a fraction of every charge (Vast's figure is unpublished)" },
     { "market.clearing", PT_ENUM, "", "pay-as-bid", NOMAX, "pay-as-bid|second-price|uniform",
@@ -54,6 +54,8 @@ static const struct param_def market_params[] = {
 
     { "supply.gpus", PT_INT, "GPUs", "10000", 1, 1e7, NULL,
       "GPUs listed at the start" },
+    { "supply.gpu-models", PT_STRING, "", "", NOMAX, NULL,
+      "only these catalogue models are listed (comma-separated names; empty = all)" },
     { "supply.join-rate", PT_REAL, "1/year", "0.25", 0, 100, NULL,
       "new GPUs joining per year, as a fraction of the initial supply" },
     { "supply.leave-rate", PT_REAL, "1/year", "0.15", 0, 100, NULL,
@@ -81,7 +83,7 @@ static const struct param_def gpu_params[] = {
     { "gpu.rtx-5090.share", PT_REAL, "1", "0.08", 0, 1e6, NULL, "relative supply share" },
     { "gpu.rtx-a4000.share", PT_REAL, "1", "0.03", 0, 1e6, NULL, "relative supply share" },
     { "gpu.rtx-a5000.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
-    { "gpu.rtx-a6000.share", PT_REAL, "1", "0.03", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.rtx-a6000.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
     { "gpu.rtx-6000ada.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
     { "gpu.rtx-pro-6000.share", PT_REAL, "1", "0.03", 0, 1e6, NULL, "relative supply share" },
     { "gpu.a40.share", PT_REAL, "1", "0.01", 0, 1e6, NULL, "relative supply share" },
@@ -95,7 +97,7 @@ static const struct param_def gpu_params[] = {
     { "gpu.a100-pcie-80gb.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
     { "gpu.a100-sxm4-80gb.share", PT_REAL, "1", "0.04", 0, 1e6, NULL, "relative supply share" },
     { "gpu.h100-pcie.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
-    { "gpu.h100-sxm.share", PT_REAL, "1", "0.11", 0, 1e6, NULL, "relative supply share" },
+    { "gpu.h100-sxm.share", PT_REAL, "1", "0.15", 0, 1e6, NULL, "relative supply share" },
     { "gpu.h100-nvl.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
     { "gpu.h200.share", PT_REAL, "1", "0.02", 0, 1e6, NULL, "relative supply share" },
     { "gpu.h200-nvl.share", PT_REAL, "1", "0.01", 0, 1e6, NULL, "relative supply share" },
@@ -141,12 +143,12 @@ static const struct param_def gpu_params[] = {
 
 static const struct param_def hostclass_params[] = {
     HOSTCLASS("hobbyist", "0.50", "1:0.55,2:0.30,4:0.12,8:0.03",
-              "consumer:0.92,workstation:0.08", "1.05",
+              "consumer:1", "1.05",
               "1095d", "1.4", "2.4", "1.6", "0.70", "300", "0.10",
               "0.002", "30d", "0"),
     HOSTCLASS("farm", "0.35", "2:0.15,4:0.40,8:0.45",
               "consumer:0.55,workstation:0.30,datacenter:0.15", "1.2",
-              "1000d", "1.3", "2.1", "1.4", "0.90", "1000", "0.10",
+              "850d", "1.3", "2.1", "1.4", "0.90", "1000", "0.10",
               "0.003", "90d", "0.03"),
     HOSTCLASS("datacenter", "0.15", "4:0.10,8:0.90",
               "workstation:0.25,datacenter:0.75", "1.35",
@@ -174,7 +176,7 @@ static const struct param_def region_params[] = {
 #define AR(a, key, ...) { "archetype." a "." key, __VA_ARGS__ }
 #define ARCHETYPE(a, rate, tz, amp, wkend, gpus, vram, wmed, wsig, value, vsig, \
                   rel, pod, pres, pint, bidf, sort, pat, retry, mix, ckpt,      \
-                  ckint, fwait, fmove, stor, img, budget, boost, dl)             \
+                  ckint, fwait, fmove, stor, img, budget, boost, dl, bigp)       \
     AR(a, "rate", PT_REAL, "jobs/day per 1000 GPUs", rate, 0, 1e6, NULL,         \
        "mean arrival rate, scaled by the initial supply"),                       \
     AR(a, "tz", PT_REAL, "h", tz, -12, 14, NULL, "UTC offset of their working day"), \
@@ -190,6 +192,10 @@ static const struct param_def region_params[] = {
     AR(a, "gpus", PT_STRING, "", gpus, NOMAX, NULL,                               \
        "GPUs per job as count:probability (powers of two)"),                     \
     AR(a, "vram", PT_REAL, "GB", vram, 0, 1000, NULL, "minimum GPU memory per GPU"), \
+    AR(a, "big-model-prob", PT_PROB, "1", bigp, 0, 1, NULL,                      \
+       "probability a job needs 'big-model-vram' per GPU (an LLM that does not fit)"), \
+    AR(a, "big-model-vram", PT_REAL, "GB", "40", 0, 1000, NULL,                   \
+       "VRAM per GPU that such a job needs"),                                   \
     AR(a, "work-median", PT_REAL, "ref-GPU-h", wmed, 1e-6, 1e9, NULL,            \
        "median work of a job in reference-GPU-hours (lognormal)"),              \
     AR(a, "work-sigma", PT_REAL, "1", wsig, 0, 5, NULL, "log-sd of job work"),   \
@@ -245,30 +251,30 @@ static const struct param_def archetype_params[] = {
     ARCHETYPE("academic", "107", "-5", "0.35", "0.8", "1:0.65,2:0.2,4:0.12,8:0.03", "16",
               "3.2", "1.4", "0.45", "0.35", "0.95", "0.55", "0.05", "0.40", "0.70",
               "dlperf-per-dollar", "48h", "1h", "training:0.5,finetune:0.3,scientific:0.2",
-              "fixed", "60min", "0.4", "0.5", "50", "30", "400", "1.75", "28,135,270,318"),
+              "fixed", "60min", "0.4", "0.5", "50", "30", "400", "1.75", "28,135,270,318", "0.2"),
     ARCHETYPE("indie", "173", "-5", "0.30", "0.9", "1:0.7,2:0.2,4:0.1", "16", "3.5", "1.3",
               "0.55", "0.35", "0.95", "0.70", "0.05", "0.25", "0.75", "dlperf-per-dollar",
               "24h", "0.5h", "finetune:0.5,training:0.2,batch-inference:0.3", "fixed",
-              "30min", "0.2", "0.7", "40", "25", "0", "1", ""),
+              "30min", "0.2", "0.7", "40", "25", "0", "1", "", "0.15"),
     ARCHETYPE("hobbyist", "500", "-4", "0.50", "1.4", "1:0.9,2:0.1", "8", "1.5", "1.1",
               "0.35", "0.4", "0.0", "0.45", "0.0", "0.55", "0.6", "price", "8h", "0.5h",
               "finetune:0.5,rendering:0.3,batch-inference:0.2", "none", "60min", "0.1",
-              "0.5", "30", "15", "0", "1", ""),
+              "0.5", "30", "15", "0", "1", "", "0.02"),
     ARCHETYPE("company", "32", "-6", "0.25", "0.6", "1:0.1,2:0.2,4:0.35,8:0.35", "24", "9.9",
               "1.2", "0.75", "0.3", "0.97", "0.80", "0.5", "0.15", "0.8", "dlperf-per-dollar",
               "24h", "0.5h", "training:0.6,finetune:0.25,batch-inference:0.15", "young",
-              "30min", "0.2", "0.8", "200", "60", "0", "1", ""),
+              "30min", "0.2", "0.8", "200", "60", "0", "1", "", "0.3"),
     ARCHETYPE("consultant", "77", "1", "0.35", "0.5", "1:0.5,2:0.3,4:0.2", "16", "6.6",
               "1.2", "0.6", "0.3", "0.97", "0.75", "0.2", "0.2", "0.8", "score",
               "12h", "0.5h", "finetune:0.5,batch-inference:0.3,rendering:0.2", "fixed",
-              "30min", "0.3", "0.6", "100", "40", "0", "1", ""),
+              "30min", "0.3", "0.6", "100", "40", "0", "1", "", "0.2"),
     ARCHETYPE("enterprise", "5.3", "-5", "0.20", "0.5", "4:0.2,8:0.8", "40", "69", "1.0",
-              "1.2", "0.25", "0.99", "0.85", "0.6", "0.05", "0.85", "score", "12h", "1h",
+              "0.9", "0.25", "0.99", "0.85", "0.6", "0.05", "0.85", "score", "12h", "1h",
               "training:0.8,batch-inference:0.2", "daly", "30min", "0.1", "0.9", "500",
-              "120", "0", "1", ""),
+              "120", "0", "1", "", "0"),
     ARCHETYPE("*", "0", "0", "0.3", "1", "1:1", "8", "4", "1", "0.5", "0.3", "0.9",
               "0.7", "0.1", "0.2", "0.9", "dlperf-per-dollar", "12h", "0.5h",
-              "finetune:1", "none", "60min", "0.2", "0.6", "40", "20", "0", "1", ""),
+              "finetune:1", "none", "60min", "0.2", "0.6", "40", "20", "0", "1", "", "0"),
 };
 
 #define WL(w, scale, ck, help)                                                   \
