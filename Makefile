@@ -24,8 +24,10 @@ OCL_LIBS     := $(shell pkg-config --libs OpenCL 2>/dev/null || echo -lOpenCL)
 CSV_LIBS     ?= -lcsv      # Debian's libcsv-dev ships no .pc file
 
 CPPFLAGS += -I. -D_POSIX_C_SOURCE=200809L -DCL_TARGET_OPENCL_VERSION=120
-CFLAGS   += -std=c11 $(WARN) $(OPT) $(PKG_CFLAGS) -pthread
-LDFLAGS  += -pthread
+# Non-PIE: const tables of pointers then live in .rodata, so 'nm' on the
+# library shows no data symbols at all and a real mutable global stands out.
+CFLAGS   += -std=c11 $(WARN) $(OPT) $(PKG_CFLAGS) -pthread -fno-pie
+LDFLAGS  += -pthread -no-pie
 LDLIBS   += $(PKG_LIBS) $(OCL_LIBS) $(CSV_LIBS) -lm
 
 ifdef SAN
@@ -72,11 +74,13 @@ CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(NVCC))
 CUDA_OBJ  := $(O)/models/bench/kern_cuda.o
 CPPFLAGS  += -DGM_HAVE_CUDA=1
 LDLIBS    += -L$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDA_HOME)/lib64 -lcudart
-LIB_OBJ   += $(CUDA_OBJ)
+# nvcc's registration code has static state of its own: keep it out of
+# libmarket.a (whose 'nm' must show no data symbols) and link it beside.
+EXTRA_OBJ := $(CUDA_OBJ)
 # No exceptions and no thread-safe statics: the object then needs nothing
 # from libstdc++, so the C linker links it with cudart alone.
 NVFLAGS   ?= -O3 -std=c++17 -arch=sm_80 -gencode arch=compute_90,code=sm_90 \
-             -gencode arch=compute_80,code=sm_80 -Xcompiler -fPIC \
+             -gencode arch=compute_80,code=sm_80 -Xcompiler -fno-pie \
              -Xcompiler -fno-exceptions -Xcompiler -fno-threadsafe-statics
 $(CUDA_OBJ): models/bench/kern_cuda.cu models/bench/kern.h
 	@mkdir -p $(@D)
@@ -88,9 +92,9 @@ all: $(O)/gpumarket
 $(O)/libmarket.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
-$(O)/gpumarket: $(O)/sim/main.o $(O)/libmarket.a
+$(O)/gpumarket: $(O)/sim/main.o $(O)/libmarket.a $(EXTRA_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(O)/check_all: $(TEST_OBJ) $(O)/libmarket.a
+$(O)/check_all: $(TEST_OBJ) $(O)/libmarket.a $(EXTRA_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LDLIBS)
 $(TEST_OBJ): CFLAGS += $(CHECK_CFLAGS)
 $(O)/%.o: %.c
