@@ -143,6 +143,8 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	$(O)/gpumarket bench phold --preset S --compare
 	$(O)/gpumarket bench phold --preset L --compare
+	$(O)/gpumarket bench dlperf --device cpu --compare
+	$(O)/gpumarket bench dlperf --device opencl
 	$(O)/gpumarket bench market scenarios/default.ini -c Quick
 	$(O)/gpumarket bench market scenarios/large.ini -c Large --set sim.horizon=10d
 	sh tests/bench_sweep.sh $(O)/gpumarket
