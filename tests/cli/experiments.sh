@@ -36,9 +36,12 @@ check "warm-up deletion gives steady means" grep -q 'events_committed.steady_mea
 check "progress line shows done, failed and ETA" \
     grep -q 'runs done, 0 failed, .* ETA' "$T/progress.txt"
 
-# Open MPI: rank 0 hands out runs, same bytes.
+# Open MPI: rank 0 hands out runs, same bytes. (Leak checking is off for
+# the ranks: Open MPI's dlopened plugins keep memory until exit, and their
+# frames cannot be named in a suppression once unloaded.)
 if command -v mpirun >/dev/null 2>&1 && ! "$G" sweep $S -c Sweep --mpi -o "$T/nompi" -q 2>&1 | grep -q 'no Open MPI'; then
     OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+        ASAN_OPTIONS=detect_leaks=0 \
         mpirun --oversubscribe -np 3 "$G" sweep $S -c Sweep --mpi -o "$T/mpi3" -q >"$T/mpi.log" 2>&1
     check "mpirun -np 3 sweep --mpi exits 0" [ $? = 0 ]
     check "mpirun -np 3 is byte-identical to -j 1" same "$T/j1" "$T/mpi3"
