@@ -141,6 +141,8 @@ struct machine {
     uint32_t int_gpus;          /* claimed by interruptibles, running or paused */
     uint32_t run_gpus;          /* running (any type) */
     uint32_t nclaims;
+    bool thr_ok;                /* thr[] is up to date with the claims */
+    money thr[OIX_KCLASSES];    /* least winning interruptible bid for 2^c GPUs */
     money ask, min_bid, floor;  /* per GPU-hour */
     double power_cost;          /* USD per GPU-hour */
     double dlperf;              /* single-GPU DLPerf, derated */
@@ -216,7 +218,7 @@ struct market {
     struct rel_params relp;
     double fee, util_low, util_high, step, noise, ref_dlperf;
     double disc1, disc3, cancel_fee;
-    int candidates, top;
+    int candidates, top, depth;
     double join_rate, leave_rate;
     int start_day;
     double demand_scale;
@@ -868,6 +870,7 @@ static void detach(struct market *mk, uint32_t cid)
     }
     *p = c->next;
     m->nclaims--;
+    m->thr_ok = false;
     if (c->type != C_INTERRUPTIBLE)
         m->hp_gpus -= c->gpus;
     else
@@ -987,70 +990,102 @@ static int by_key(const void *a, const void *b)
     return x->machine < y->machine ? -1 : x->machine > y->machine;
 }
 
+/* Caches, per machine, the least interruptible bid that would run now
+ * for each power-of-two GPU count (models/priority.h): searches compare
+ * against it until the machine's claims change. */
+static void compute_thresholds(const struct market *mk, struct machine *m)
+{
+    struct prio_claim cl[MAX_CLAIMS];
+    uint32_t ids[MAX_CLAIMS];
+    size_t n;
+
+    claims_of(mk, m, cl, ids, &n);
+    for (int c = 0; c < OIX_KCLASSES; c++)
+        m->thr[c] = prio_threshold(cl, n, m->ngpu, 1u << c);
+    m->thr_ok = true;
+}
+
 /* Could machine m host job jb as 'type' now, and at what price? */
+/* The bid job jb would place on machine m: bid-fraction x the ask, at
+ * least min_bid, at most bid-cap x the lower of this ask and the model's
+ * going ask (an interruption is worth a discount on the going on-demand
+ * price, not on the dearest machine left). 0 when the floor is above what
+ * an interruption is worth to the renter. */
+static money bid_for(const struct market *mk, const struct archetype *a,
+                     const struct machine *m)
+{
+    money b, ref, capb;
+
+    if (mk->posted)
+        return m->min_bid;
+    b = money_from_usd(money_to_usd(m->ask) * a->bid_frac);
+    if (b < m->min_bid)
+        b = m->min_bid;
+    ref = mk->gpus[m->gpu].ask_p50 && mk->gpus[m->gpu].ask_p50 < m->ask
+          ? mk->gpus[m->gpu].ask_p50 : m->ask;
+    capb = money_from_usd(money_to_usd(ref) * a->bid_cap);
+    if (b > capb)
+        b = capb;
+    return b < m->min_bid ? 0 : b;
+}
+
+/* Could machine m host job jb as 'type' now, and at what price? Checks
+ * run cheapest and most selective first: the search calls this for every
+ * offer it looks at. */
 static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
                        enum contract_type type, money *price, money *bid)
 {
     struct machine *m = &mk->m[mid];
     const struct archetype *a = &mk->ar[jb->arch];
-    double sp = speed(mk, m, jb->gpus);
-    /* USD per GPU-hour: throughput value plus the value of memory */
-    double cap = jb->value * sp + a->vram_value * mk->gpus[m->gpu].vram_gb;
-    double need_h;
+    money b = 0;
+    double sp, cap;
 
-    if (!m->listed || m->ngpu < jb->gpus)
+    if (!m->listed || m->ngpu < jb->gpus || m->nclaims >= MAX_CLAIMS - 1)
         return false;
+    if (type == C_INTERRUPTIBLE) {
+        b = bid_for(mk, a, m);
+        if (b == 0)
+            return false;
+        /* Enough GPUs nobody claims at all, or a bid above the cached
+         * least winning bid (models/priority.h). */
+        if (m->hp_gpus + m->int_gpus + jb->gpus > m->ngpu) {
+            int c = oix_kclass(jb->gpus);
+
+            if (c >= 0 && (1u << c) == jb->gpus) {
+                if (!m->thr_ok)
+                    compute_thresholds(mk, m);
+                if (b < m->thr[c])
+                    return false;
+            } else {
+                struct prio_claim cl[MAX_CLAIMS];
+                uint32_t ids[MAX_CLAIMS];
+                size_t n;
+
+                claims_of(mk, m, cl, ids, &n);
+                if (!prio_would_run(cl, n, m->ngpu, jb->gpus, b))
+                    return false;
+            }
+        }
+    } else if (m->ngpu - m->hp_gpus < jb->gpus) {
+        return false;
+    }
     if (a->verified_only && !machine_verified(mk, m))
         return false;
     if (score_of(m) < a->min_rel)
         return false;
     if (mk->gpus[m->gpu].vram_gb < jb->vram)
         return false;
+    sp = speed(mk, m, jb->gpus);
+    /* USD per GPU-hour: throughput value plus the value of memory */
+    cap = jb->value * sp + a->vram_value * mk->gpus[m->gpu].vram_gb;
+    if (money_to_usd(type == C_INTERRUPTIBLE ? b : m->ask) > cap)
+        return false;
     /* the offer must last for the expected run, with a margin */
-    need_h = (jb->work - jb->saved) / (sp * (double)jb->gpus) * 1.3;
-    if (sim_time_from_hours(need_h) > mk->hc[m->cls].offer_dur)
+    if (sim_time_from_hours((jb->work - jb->saved) / (sp * (double)jb->gpus) * 1.3) >
+        mk->hc[m->cls].offer_dur)
         return false;
-    if (type == C_INTERRUPTIBLE) {
-        struct prio_claim cl[MAX_CLAIMS];
-        uint32_t ids[MAX_CLAIMS];
-        size_t n;
-        money b = money_muldiv(m->ask, (int64_t)(a->bid_frac * 1e6), 1000000);
-
-        if (mk->posted)
-            b = m->min_bid;
-        if (b < m->min_bid)
-            b = m->min_bid;
-        {
-            /* An interruption is worth a discount on the going on-demand
-             * price of the model, not on this machine's ask, which may be
-             * the dearest one left: bid at most bid-cap x either. */
-            money ref = mk->gpus[m->gpu].ask_p50 && mk->gpus[m->gpu].ask_p50 < m->ask
-                        ? mk->gpus[m->gpu].ask_p50 : m->ask;
-            money capb = money_muldiv(ref, (int64_t)(a->bid_cap * 1e6), 1000000);
-
-            if (b > capb)
-                b = capb;
-        }
-        if (b < m->min_bid)
-            return false;   /* the floor is above what an interruption is worth */
-        if (money_to_usd(b) > cap)
-            return false;
-        /* Fast path: enough GPUs nobody claims at all. */
-        if (m->hp_gpus + m->int_gpus + jb->gpus > m->ngpu) {
-            claims_of(mk, m, cl, ids, &n);
-            if (n >= MAX_CLAIMS - 1 || !prio_would_run(cl, n, m->ngpu, jb->gpus, b))
-                return false;
-        }
-        *bid = b;
-        *price = b;
-        return true;
-    }
-    if (m->ngpu - m->hp_gpus < jb->gpus || m->nclaims >= MAX_CLAIMS - 1)
-        return false;
-    if (money_to_usd(m->ask) > cap)
-        return false;
-    *price = m->ask;
-    *bid = 0;
+    *price = type == C_INTERRUPTIBLE ? b : m->ask;
+    *bid = b;
     return true;
 }
 
@@ -1108,6 +1143,10 @@ static void job_search(struct market *mk, uint32_t jid)
         if (band > 0 && band + 1 < NBANDS && band_lo[band + 1] <= a->min_rel)
             continue;       /* every machine here is below the filter */
         n = oix_bucket(mk->ix, (uint32_t)g, 1u << kc, band, &v);
+        /* Like Vast's search, which shows a small subset of its listings,
+         * a renter looks at the first 'search-depth' offers of a bucket. */
+        if (n > (size_t)mk->depth)
+            n = (size_t)mk->depth;
         for (size_t i = 0; i < n && taken < (size_t)mk->candidates; i++) {
             money price, b;
             double sp, key, lo = money_to_usd(v[i].ask) * cut + 1e-6, bound;
@@ -1251,6 +1290,7 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     c->next = m->first;
     m->first = cid;
     m->nclaims++;
+    m->thr_ok = false;
     if (type != C_INTERRUPTIBLE)
         m->hp_gpus += jb->gpus;
     else
@@ -1412,6 +1452,7 @@ static void on_retry(struct engine *e, const struct evq_event *ev, void *model)
         if (!mk->posted && gsl_rng_uniform(mk->r_bid) < a->bid_raise && raised <= cap &&
             raised > c->bid) {
             c->bid = raised;            /* "bids can change" */
+            m->thr_ok = false;
             jb->bid = raised;
             jb->ev = eng_after(mk->e, a->pause_patience, mk->k_retry, ev->subject);
             resolve(mk, c->machine);
@@ -1768,6 +1809,7 @@ static void reprice(struct engine *e, void *ctx)
 
                     if (c->type == C_INTERRUPTIBLE && c->bid > cap && cap >= m->min_bid) {
                         c->bid = cap;
+                        m->thr_ok = false;
                         mk->j[c->job].bid = cap;
                         changed = true;
                     }
@@ -2366,6 +2408,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->cancel_fee = scn_real(run, "market.early-cancel-fee");
     mk->candidates = (int)scn_int(run, "market.search-candidates");
     mk->top = (int)scn_int(run, "market.search-top");
+    mk->depth = (int)scn_int(run, "market.search-depth");
     mk->join_rate = scn_real(run, "supply.join-rate");
     mk->leave_rate = scn_real(run, "supply.leave-rate");
     mk->start_day = (int)scn_int(run, "demand.start-day");

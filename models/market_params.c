@@ -39,6 +39,8 @@ static const struct param_def market_params[] = {
       "relative ask change per repricing" },
     { "market.search-candidates", PT_INT, "1", "4", 1, 1000, NULL,
       "cheapest qualifying offers taken from each acceptable GPU model before sorting" },
+    { "market.search-depth", PT_INT, "1", "32", 1, 1e6, NULL,
+      "offers a search looks at per GPU model and reliability band (Vast shows a small subset of its listings)" },
     { "market.search-top", PT_INT, "1", "5", 1, 100, NULL,
       "the renter takes one of this many top results" },
     { "market.score-noise", PT_REAL, "1", "0.25", 0, 10, NULL,

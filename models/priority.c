@@ -1,6 +1,7 @@
 /* models/priority.c -- the per-machine auction. */
 #include "models/priority.h"
 
+#include <stdlib.h>
 #include "sim/err.h"
 
 /* Beats: higher bid, then earlier contract. */
@@ -85,4 +86,45 @@ bool prio_would_run(const struct prio_claim *c, size_t n, uint32_t ngpu,
     tmp[n] = (struct prio_claim){ gpus, false, bid, last + 1, false, 0 };
     prio_resolve(tmp, n + 1, ngpu, 0, PRIO_PAY_AS_BID);
     return tmp[n].runs;
+}
+
+static int by_bid_desc(const void *a, const void *b)
+{
+    const struct prio_claim *x = a, *y = b;
+
+    if (x->bid != y->bid)
+        return x->bid > y->bid ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* A newcomer goes after every interruptible bidding at least as much
+ * (ties go to the earlier claim), and the GPUs left before a position
+ * only shrink further down the order: so it runs iff it is placed at or
+ * above the deepest position that still leaves room, i.e. iff it beats
+ * the bid found there by at least one micro-dollar. */
+money prio_threshold(const struct prio_claim *c, size_t n, uint32_t ngpu,
+                     uint32_t gpus)
+{
+    struct prio_claim v[64];
+    uint32_t left = ngpu, left_at[65];
+    size_t k = 0;
+
+    SIM_ASSERT(n <= 64);
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].high) {
+            left = left >= c[i].gpus ? left - c[i].gpus : 0;
+            continue;
+        }
+        v[k++] = c[i];
+    }
+    qsort(v, k, sizeof *v, by_bid_desc);
+    for (size_t p = 0; p <= k; p++) {
+        left_at[p] = left;
+        if (p < k && v[p].gpus <= left)
+            left -= v[p].gpus;
+    }
+    for (size_t p = k + 1; p-- > 0;)
+        if (left_at[p] >= gpus)
+            return p == k ? 0 : v[p].bid + 1;
+    return INT64_MAX;
 }

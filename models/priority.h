@@ -45,4 +45,11 @@ void prio_resolve(struct prio_claim *c, size_t n, uint32_t ngpu,
 bool prio_would_run(const struct prio_claim *c, size_t n, uint32_t ngpu,
                     uint32_t gpus, money bid);
 
+/* The least bid with which a new interruptible claim of 'gpus' would run
+ * now (what prio_would_run() decides for one bid, for all bids at once):
+ * a new claim would run iff its bid >= the result. INT64_MAX when no bid
+ * can (high-priority claims hold too much); 0 when any bid can. */
+money prio_threshold(const struct prio_claim *c, size_t n, uint32_t ngpu,
+                     uint32_t gpus);
+
 #endif

@@ -61,10 +61,12 @@ money money_muldiv(money m, int64_t num, int64_t den)
 
 money money_from_usd(double usd)
 {
-    double m = round(usd * 1e6);
+    double m = usd * 1e6;
 
     SIM_ASSERT(isfinite(m) && fabs(m) < 9.0e18);
-    return (money)m;
+    /* nearest micro-dollar, halves away from zero (no libm call: this
+     * runs for every bid a search considers) */
+    return (money)(m + (m >= 0 ? 0.5 : -0.5));
 }
 
 void money_format(money m, char *buf, size_t len)

@@ -30,7 +30,8 @@ money money_muldiv(money m, int64_t num, int64_t den);
 
 /* The one place a model's double price becomes money (nearest micro-dollar). */
 money money_from_usd(double usd);
-static inline double money_to_usd(money m) { return (double)m / 1e6; }
+/* A multiplication, not a division: this sits in the search's inner loop. */
+static inline double money_to_usd(money m) { return (double)m * 1e-6; }
 
 /* Writes "12.345678" style text with trailing zeros trimmed ("0.35"). */
 void money_format(money m, char *buf, size_t len);

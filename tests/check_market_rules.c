@@ -109,6 +109,43 @@ START_TEST(a_big_bid_that_does_not_fit_leaves_room_for_a_small_one)
 }
 END_TEST
 
+/* The cached threshold must decide exactly as the auction does, for any
+ * claims: random machines, random bids (with ties), random sizes. */
+START_TEST(threshold_agrees_with_the_auction)
+{
+    unsigned seed = 12345;
+
+    for (int trial = 0; trial < 3000; trial++) {
+        struct prio_claim c[12];
+        size_t n = 0;
+        uint32_t ngpu = 1u << (trial % 4), hp = 0;
+
+        seed = seed * 1103515245u + 12345u;
+        for (size_t i = 0; i < (seed >> 16) % 10; i++) {
+            uint32_t g;
+
+            seed = seed * 1103515245u + 12345u;
+            g = 1u << ((seed >> 16) % 3);
+            if ((seed >> 20) % 4 == 0 && hp + g <= ngpu) {
+                c[n++] = (struct prio_claim){ g, true, 0, i, false, 0 };
+                hp += g;
+            } else {
+                c[n++] = (struct prio_claim){ g, false, (money)((seed >> 8) % 5) * 100000,
+                                              i, false, 0 };
+            }
+        }
+        for (uint32_t g = 1; g <= 8; g *= 2) {
+            money t = prio_threshold(c, n, ngpu, g);
+
+            for (money b = 0; b <= 600000; b += 50000)
+                ck_assert_msg(prio_would_run(c, n, ngpu, g, b) == (b >= t),
+                              "trial %d g %u bid %lld threshold %lld", trial, g,
+                              (long long)b, (long long)t);
+        }
+    }
+}
+END_TEST
+
 START_TEST(ledger_conserves_to_the_micro_dollar)
 {
     struct bill_ledger *l = bill_new(2, 3, 1500);     /* 15% take */
@@ -222,6 +259,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, paused_resume_in_bid_order);
     tcase_add_test(tc, clearing_rules_set_the_price);
     tcase_add_test(tc, a_big_bid_that_does_not_fit_leaves_room_for_a_small_one);
+    tcase_add_test(tc, threshold_agrees_with_the_auction);
     tcase_add_test(tc, ledger_conserves_to_the_micro_dollar);
     tcase_add_test(tc, ledger_detects_a_broken_book);
     tcase_add_test(tc, index_keeps_buckets_sorted_and_sliced);
