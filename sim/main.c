@@ -242,7 +242,11 @@ static void runs_usage(FILE *f)
 "(run_number, repetition, seed_set, then one column per variable).\n");
 }
 
-static int cmd_runs(int argc, char **argv)
+/* The options `runs` and `validate` share: SCENARIO [-c CONFIG]
+ * [--set K=V]... Returns -1 to go on, else the exit status to return
+ * (help printed, or a usage error). */
+static int parse_study_args(int argc, char **argv, struct study_args *a,
+                            void (*usage_fn)(FILE *))
 {
     static const struct option opts[] = {
         { "config", required_argument, NULL, 'c' },
@@ -250,25 +254,35 @@ static int cmd_runs(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    struct study_args a = { NULL, NULL, NULL, 0, NULL, NULL, NULL };
-    struct diag d = DIAG_INIT(stderr);
     int opt;
 
     optind = 1;
     while ((opt = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
         switch (opt) {
-        case 'c': a.config = optarg; break;
-        case 's': add_set(&a, optarg); break;
-        case 'h': runs_usage(stdout); free(a.sets); return 0;
-        default: runs_usage(stderr); free(a.sets); return EXIT_TROUBLE;
+        case 'c': a->config = optarg; break;
+        case 's': add_set(a, optarg); break;
+        case 'h': usage_fn(stdout); return 0;
+        default: usage_fn(stderr); return EXIT_TROUBLE;
         }
     }
     if (optind + 1 != argc) {
-        runs_usage(stderr);
-        free(a.sets);
+        usage_fn(stderr);
         return EXIT_TROUBLE;
     }
-    a.scenario = argv[optind];
+    a->scenario = argv[optind];
+    return -1;
+}
+
+static int cmd_runs(int argc, char **argv)
+{
+    struct study_args a = { NULL, NULL, NULL, 0, NULL, NULL, NULL };
+    struct diag d = DIAG_INIT(stderr);
+    int st = parse_study_args(argc, argv, &a, runs_usage);
+
+    if (st >= 0) {
+        free(a.sets);
+        return st;
+    }
     if (load_study(&a, &d) != SIM_OK) {
         free_study(&a);
         return EXIT_TROUBLE;
@@ -306,32 +320,15 @@ static void validate_usage(FILE *f)
 
 static int cmd_validate(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "config", required_argument, NULL, 'c' },
-        { "set", required_argument, NULL, 's' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     struct study_args a = { NULL, NULL, NULL, 0, NULL, NULL, NULL };
     struct diag d = DIAG_INIT(stderr);
-    int opt;
+    int st = parse_study_args(argc, argv, &a, validate_usage);
     size_t n;
 
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
-        switch (opt) {
-        case 'c': a.config = optarg; break;
-        case 's': add_set(&a, optarg); break;
-        case 'h': validate_usage(stdout); free(a.sets); return 0;
-        default: validate_usage(stderr); free(a.sets); return EXIT_TROUBLE;
-        }
-    }
-    if (optind + 1 != argc) {
-        validate_usage(stderr);
+    if (st >= 0) {
         free(a.sets);
-        return EXIT_TROUBLE;
+        return st;
     }
-    a.scenario = argv[optind];
     if (access(a.scenario, R_OK) != 0) {
         fprintf(stderr, "%s: error: cannot read file\n", a.scenario);
         free(a.sets);
