@@ -1113,21 +1113,27 @@ out:
     return c;
 }
 
-/* Sweep response of one metric: x = the first sweep variable (the column
- * after 'config' in summary.csv), one line per config x entity. */
+/* Sweep response of one metric: x = the first sweep variable that is not
+ * the policy (columns between 'config' and 'metric' in summary.csv), one
+ * line per policy (or config when there is no policy axis) x entity. */
 static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t,
                                       const char *metric)
 {
     int cc = tbl_col(t, "config"), cm = tbl_col(t, "metric"), ce = tbl_col(t, "entity");
     int cmean = tbl_col(t, "mean"), cl = tbl_col(t, "ci_low"), ch = tbl_col(t, "ci_high");
-    int cx = cc >= 0 && (size_t)cc + 1 < tbl_cols(t) ? cc + 1 : -1;
+    int cp = tbl_col(t, "policy"), cx = -1;
     size_t n = tbl_rows(t), nl = 0, nx = 0;
     char **lines = NULL;
     double *xs = NULL, *mean, *lo, *hi;
     struct plot_chart *c;
     char title[200];
 
-    if (cx < 0 || cx == cm || cm < 0 || cmean < 0)
+    for (int k = cc + 1; cc >= 0 && k < cm; k++)
+        if (k != cp) {
+            cx = k;
+            break;
+        }
+    if (cx < 0 || cm < 0 || cmean < 0)
         return NULL;
     for (size_t i = 0; i < n; i++) {
         char key[256];
@@ -1136,7 +1142,7 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t,
 
         if (strcmp(tbl_get(t, i, (size_t)cm), metric) != 0)
             continue;
-        snprintf(key, sizeof key, "%s%s%s", tbl_get(t, i, (size_t)cc),
+        snprintf(key, sizeof key, "%s%s%s", tbl_get(t, i, (size_t)(cp >= 0 ? cp : cc)),
                  ce >= 0 && *tbl_get(t, i, (size_t)ce) ? " " : "",
                  ce >= 0 ? tbl_get(t, i, (size_t)ce) : "");
         for (size_t j = 0; j < nl && !dup; j++)
@@ -1174,7 +1180,7 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t,
 
         if (strcmp(tbl_get(t, i, (size_t)cm), metric) != 0)
             continue;
-        snprintf(key, sizeof key, "%s%s%s", tbl_get(t, i, (size_t)cc),
+        snprintf(key, sizeof key, "%s%s%s", tbl_get(t, i, (size_t)(cp >= 0 ? cp : cc)),
                  ce >= 0 && *tbl_get(t, i, (size_t)ce) ? " " : "",
                  ce >= 0 ? tbl_get(t, i, (size_t)ce) : "");
         while (li < nl && strcmp(lines[li], key) != 0)
