@@ -89,6 +89,18 @@ endif
 
 all: $(O)/gpumarket
 
+# The version string and the project root are compiled into two objects
+# only; the header is rewritten only when its content changes, so an
+# unchanged tree does not rebuild.
+GM_GIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(O)/gm_build.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define GM_GIT "%s"\n#define GM_ROOT "%s"\n' '$(GM_GIT)' '$(CURDIR)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(O)/sim/results.o $(O)/models/market.o: $(O)/gm_build.h
+$(O)/sim/results.o $(O)/models/market.o: CPPFLAGS += -include $(O)/gm_build.h
+FORCE:
+
 $(O)/libmarket.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -157,5 +169,5 @@ docs: $(O)/gpumarket
 clean:
 	rm -rf build build-san $(O)
 
-.PHONY: all deps run check test sanitize bench docs clean
+.PHONY: all deps run check test sanitize bench docs clean FORCE
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(O)/sim/main.d

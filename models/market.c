@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <gsl/gsl_randist.h>
 #include "models/checkpoint.h"
 #include "models/dlperf.h"
@@ -345,11 +346,32 @@ static size_t pick_weighted(const double *w, size_t n, gsl_rng *r)
 /* The catalogue and every DLPerf number come from the fitted model of
  * models/dlperf.c: observed medians where the real market shows them, the
  * spec-sheet fit elsewhere, the fitted bundle law for multi-GPU offers. */
+/* A relative data path is read from the working directory, and failing
+ * that from the project tree this binary was built in, so `gpumarket run`
+ * works from anywhere with the default data/ tables. */
+static const char *data_path(const char *path, char *buf, size_t len)
+{
+#ifdef GM_ROOT
+    if (path[0] != '/' && access(path, R_OK) != 0) {
+        snprintf(buf, len, "%s/%s", GM_ROOT, path);
+        if (access(buf, R_OK) == 0)
+            return buf;
+    }
+#else
+    (void)buf;
+    (void)len;
+#endif
+    return path;
+}
+
 static int load_catalog(struct market *mk, struct diag *d)
 {
-    mk->dlp = dlperf_model_fit(scn_str(mk->run, "market.catalog"),
-                               scn_str(mk->run, "market.dlperf-observed"),
-                               scn_str(mk->run, "market.dlperf-bundles"), d);
+    char b1[4096], b2[4096], b3[4096];
+
+    mk->dlp = dlperf_model_fit(data_path(scn_str(mk->run, "market.catalog"), b1, sizeof b1),
+                               data_path(scn_str(mk->run, "market.dlperf-observed"), b2, sizeof b2),
+                               data_path(scn_str(mk->run, "market.dlperf-bundles"), b3, sizeof b3),
+                               d);
     if (!mk->dlp)
         return SIM_EINVAL;
     mk->ngpus = dlperf_catalog_count(mk->dlp);
@@ -2374,8 +2396,12 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->e = e;
     mk->run = run;
     mk->free_c = mk->free_j = NONE;
-    if (load_catalog(mk, d) != SIM_OK || load_supply(mk, d) != SIM_OK ||
-        load_archetypes(mk, d) != SIM_OK || d->nerrors > nerr) {
+    /* Run every loader even after an error, so one pass reports every
+     * bad value in the file. */
+    load_catalog(mk, d);
+    load_supply(mk, d);
+    load_archetypes(mk, d);
+    if (!mk->dlp || d->nerrors > nerr) {
         market_free(mk);
         return NULL;
     }

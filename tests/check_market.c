@@ -287,6 +287,47 @@ START_TEST(bad_catalog_row_is_reported_with_file_and_row)
 }
 END_TEST
 
+/* Every bad market value in a file is reported in one pass, each at its
+ * own line. */
+START_TEST(bad_market_values_are_all_reported_with_their_lines)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct diag d = { f, 0, 0 };
+    struct param_registry *reg = preg_new();
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+    struct eng_config ec;
+    struct engine *e;
+
+    sim_register_all_params(reg);
+    s = scn_load_string("bad.ini", "[General]\nsim.model = market\n"
+                        "[archetype academic]\ngpus = 1:0.5,3:0.5\nmix = foo:1\n"
+                        "[hostclass farm]\nmarkup-min = 3\nmarkup-max = 2\n", reg, &d);
+    st = scn_study_new(s, NULL, NULL, &d);
+    run = scn_run_new(st, 0, &d);
+    eng_config_from_run(run, &ec);
+    e = eng_new(&ec);
+    ck_assert_ptr_null(market_model.setup(e, run, &d));
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:4: error: archetype.academic.gpus: expected "
+                                      "count:probability pairs"));
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:5: error: archetype.academic.mix: expected "
+                                      "type:probability pairs"));
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:8: error: hostclass farm: markup-max 2 is "
+                                      "below markup-min 3"));
+    ck_assert_int_eq(d.nerrors, 3);
+    free(buf);
+    eng_free(e);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(reg);
+}
+END_TEST
+
 /* The economic shape of the calibrated market, on a 4,000-GPU, 60-day
  * version of the default scenario (large enough that per-model means are
  * stable across seeds). Tolerances are stated per check. */
@@ -408,6 +449,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, a_job_that_cannot_be_placed_waits_then_abandons);
     tcase_add_test(tc, credits_that_run_out_stop_instances);
     tcase_add_test(tc, bad_catalog_row_is_reported_with_file_and_row);
+    tcase_add_test(tc, bad_market_values_are_all_reported_with_their_lines);
     tcase_add_test(tc, economic_regression_small_market);
     tcase_add_test(tc, prices_dip_off_peak);
     tcase_set_timeout(tc, 120);
