@@ -49,5 +49,6 @@ extern const struct sim_model repro_ckptjob_model;
 extern const struct sim_model repro_llama_model;
 extern const struct sim_model repro_bathtub_model;
 extern const struct sim_model repro_availability_model;
+extern const struct sim_model repro_seed_model;
 
 #endif
