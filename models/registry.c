@@ -26,6 +26,7 @@ const struct sim_model *const sim_models[] = {
     &repro_llama_model,
     &repro_bathtub_model,
     &repro_availability_model,
+    &repro_seed_model,
     NULL,
 };
 

@@ -2,7 +2,7 @@
  * small models behind it (REPRODUCTIONS.md T1 T2 T3 T4 T7, availability).
  *
  * Each target is an ordinary model (sim.model = mmc | ckptjob | llama |
- * bathtub | availability) run from a scenario in scenarios/reproduce/. Its
+ * bathtub | availability | seedtables) run from a scenario in scenarios/reproduce/. Its
  * finish() computes the expected value from the closed form with the
  * scenario's own parameters and records one row per check with
  * repro_target(); `gpumarket reproduce` runs every run of each scenario
@@ -49,5 +49,6 @@ extern const struct sim_model repro_ckptjob_model;
 extern const struct sim_model repro_llama_model;
 extern const struct sim_model repro_bathtub_model;
 extern const struct sim_model repro_availability_model;
+extern const struct sim_model repro_seed_model;
 
 #endif
