@@ -328,6 +328,48 @@ START_TEST(bad_market_values_are_all_reported_with_their_lines)
 }
 END_TEST
 
+/* A paused interruptible keeps its work; a failed host kills the run
+ * since the last checkpoint. With no failures at all, outbid renters are
+ * interrupted yet lose nothing; with frequent failures and no
+ * checkpoints, work is lost and goodput falls below one. */
+START_TEST(pauses_lose_nothing_failures_lose_unsaved_work)
+{
+    struct outcome calm = run_text(SMALL "seed = 4\n"
+        "hostclass.hobbyist.mtbf = 100000d\nhostclass.farm.mtbf = 100000d\n"
+        "hostclass.datacenter.mtbf = 100000d\n"
+        "hostclass.hobbyist.disconnect-rate = 0\nhostclass.farm.disconnect-rate = 0\n"
+        "hostclass.datacenter.disconnect-rate = 0\n"
+        "hostclass.hobbyist.maint-interval = 0\nhostclass.farm.maint-interval = 0\n"
+        "hostclass.datacenter.maint-interval = 0\n"
+        "region.us.outage-rate = 0\nregion.canada.outage-rate = 0\n"
+        "region.europe.outage-rate = 0\nregion.asia.outage-rate = 0\n"
+        "region.nordics.outage-rate = 0\n", NULL, 0);
+    struct outcome rough = run_text(SMALL "seed = 4\n"
+        "hostclass.hobbyist.mtbf = 2d\nhostclass.farm.mtbf = 2d\n"
+        "hostclass.datacenter.mtbf = 2d\n"
+        "archetype.hobbyist.checkpoint = none\n", NULL, 0);
+    double interrupted = 0, lost_calm = 0, lost_rough = 0;
+    static const char *const arch[] = { "academic", "indie", "hobbyist", "company",
+                                        "consultant", "enterprise" };
+
+    ck_assert_int_eq(calm.rc, SIM_OK);
+    ck_assert_int_eq(rough.rc, SIM_OK);
+    for (size_t i = 0; i < 6; i++) {
+        interrupted += get(&calm, "interruptions", "archetype", arch[i]);
+        lost_calm += get(&calm, "lost_work_h", "archetype", arch[i]);
+        lost_rough += get(&rough, "lost_work_h", "archetype", arch[i]);
+        ck_assert_double_eq(get(&calm, "failures_hit", "archetype", arch[i]), 0);
+    }
+    ck_assert_double_gt(interrupted, 10);   /* preemption did happen */
+    ck_assert_double_eq(lost_calm, 0);      /* ... and cost no work */
+    ck_assert_double_gt(lost_rough, 0);
+    ck_assert_double_lt(get(&rough, "goodput", "archetype", "hobbyist"), 1.0);
+    ck_assert_double_gt(get(&rough, "failures_hit", "archetype", "hobbyist"), 10);
+    done(&calm);
+    done(&rough);
+}
+END_TEST
+
 /* The economic shape of the calibrated market, on a 4,000-GPU, 60-day
  * version of the default scenario (large enough that per-model means are
  * stable across seeds). Tolerances are stated per check. */
@@ -448,6 +490,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, known_answer_price_times_hours);
     tcase_add_test(tc, a_job_that_cannot_be_placed_waits_then_abandons);
     tcase_add_test(tc, credits_that_run_out_stop_instances);
+    tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
     tcase_add_test(tc, bad_catalog_row_is_reported_with_file_and_row);
     tcase_add_test(tc, bad_market_values_are_all_reported_with_their_lines);
     tcase_add_test(tc, economic_regression_small_market);
