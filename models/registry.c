@@ -14,6 +14,7 @@
 #include "models/phold.h"
 #include "models/reliability.h"
 #include "models/reproduce.h"
+#include "models/serverless.h"
 #include "plots/plot.h"
 #include "sim/engine.h"
 
@@ -25,6 +26,7 @@ const struct sim_model *const sim_models[] = {
     &repro_llama_model,
     &repro_bathtub_model,
     &repro_availability_model,
+    &sls_mmc_model,
     NULL,
 };
 
