@@ -1476,10 +1476,11 @@ void market_sls_stop(struct market *mk, uint32_t cid)
     c->state = CS_PAUSED;
 }
 
-void market_sls_wake(struct market *mk, uint32_t cid)
+bool market_sls_wake(struct market *mk, uint32_t cid)
 {
     mk->c[cid].stopped = false;
     resolve(mk, mk->c[cid].machine);
+    return mk->c[cid].state == CS_RUNNING;
 }
 
 size_t market_sls_gpu_count(const struct market *mk)

@@ -95,6 +95,7 @@ static const struct target targets[] = {
     { "llama", "T4 Llama 3 interruption process and effective training time" },
     { "bathtub", "T7 bathtub preemptions: P(fail) ratio and cost ratio" },
     { "availability", "host availability = MTBF / (MTBF + MTTR) per class" },
+    { "serverless", "serverless fixed pool: mean queue time vs Erlang C (M/M/c)" },
 };
 #define NTARGETS (sizeof targets / sizeof targets[0])
 

@@ -77,7 +77,9 @@ struct endpoint {
     struct sls_params p;
     double gpu_ram, image_gb, rate, amp, tz, burst_rate, burst_size, load_mean;
     double perf_per_dlperf, perf_sigma, load_alpha, peak;
-    sim_time model_load, reject_after, create_timeout;
+    sim_time model_load, reject_after, create_timeout, down_delay;
+    sim_time down_since;        /* target below the active count since (-1: not) */
+    sim_time cold_since;        /* cold pool above its target since (-1: not) */
     bool interruptible, learning;
     int learn_models;
     uint32_t payer;
@@ -93,7 +95,7 @@ struct endpoint {
     sim_time last_arrival;
     gsl_rng *arr, *sz, *rperf;
     /* statistics, requests arriving after warm-up */
-    uint64_t requests, rejections, served, cold_starts, lost;
+    uint64_t requests, rejections, served, cold_starts, lost, hires, wakes, preempted;
     double load_served, qsum, lsum;
     double *lat, *qt;           /* owned: latency and queue time per served request */
     size_t nlat, caplat;
@@ -248,6 +250,8 @@ static const struct param_def sls_defs[] = {
     EP("queue-delay", PT_TIME, "s", "4s", 0.001, 1e6, NULL, "queue-delay policy: add a worker past this wait"),
     EP("idle-timeout", PT_TIME, "s", "5s", 0, 1e6, NULL,
        "a worker idle this long may be scaled down (RunPod idle timeout)"),
+    EP("scale-down-delay", PT_TIME, "s", "60s", 0, 1e7, NULL,
+       "vast policy: the target must stay below the active count this long before a worker goes"),
     EP("fixed-workers", PT_INT, "1", "4", 0, 1000, NULL, "fixed policy: pool size"),
     EP("gpu-ram", PT_REAL, "GB", "24", 0, 1e4, NULL, "worker group search: minimum GPU memory"),
     EP("gpus", PT_STRING, "", "", NOMAX, NULL, "allowed GPU models, comma-separated (empty = any)"),
@@ -527,6 +531,8 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
     w->free_at = eng_now(s->e);
     if (!ep->learned[h.gpu])
         ep->trying[h.gpu] = 1;
+    if (after_warmup(s, eng_now(s->e)))
+        ep->hires++;
     set_state(s, w, W_CREATING);
     return true;
 }
@@ -579,6 +585,8 @@ void sls_on_paused(struct sls *s, uint32_t cid)
      * because the market is in the middle of its auction. */
     requeue(s, ep, w);
     set_state(s, w, W_ERROR);
+    if (after_warmup(s, eng_now(s->e)))
+        ep->preempted++;
     eng_after(s->e, 0, s->k_release, subject_of(s, ep, (size_t)(w - ep->w)));
 }
 
@@ -765,11 +773,15 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
         }
         if (best) {
             best->want_active = true;
+            cold--;
             if (best->state == W_INACTIVE) {
-                cold--;
-                market_sls_wake(s->mk, best->contract);
-            } else {
-                cold--;
+                if (after_warmup(s, now))
+                    ep->wakes++;
+                if (!market_sls_wake(s->mk, best->contract)) {
+                    /* An interruptible outbid while stopped: useless. */
+                    release(s, ep, best);
+                    continue;
+                }
             }
         } else if (o.active + cold < ep->p.max_workers && recruit(s, ep, true)) {
             /* counted as active below */
@@ -779,8 +791,16 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
         o.active++;
     }
     /* Scale down, one worker per report, worst price-performance first:
-     * to Inactive if the cold pool wants it, else released. */
-    if (t.active < o.active) {
+     * to Inactive if the cold pool wants it, else released. The Vast
+     * engine waits until the lower target has held for a while, so load
+     * noise around a worker boundary does not cost a cold start each
+     * time (the queue-delay policy has its idle timeout instead). */
+    if (t.active >= o.active)
+        ep->down_since = -1;
+    else if (ep->down_since < 0)
+        ep->down_since = now;
+    if (t.active < o.active &&
+        (ep->p.policy != SLS_VAST || now - ep->down_since >= ep->down_delay)) {
         struct worker *w = worst(s, ep, W_READY, idle);
 
         if (w) {
@@ -798,7 +818,13 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
     /* The cold pool. */
     if (cold < t.total - t.active && o.active + cold < ep->p.max_workers && s->mk)
         recruit(s, ep, false);
-    else if (cold > t.total - t.active) {
+    /* A one-worker dead band: the count target moves with the mean perf
+     * of the workers, which moves with every hire and release. */
+    if (cold <= t.total - t.active + 1)
+        ep->cold_since = -1;
+    else if (ep->cold_since < 0)
+        ep->cold_since = now;
+    if (cold > t.total - t.active + 1 && now - ep->cold_since >= ep->down_delay) {
         struct worker *w = worst(s, ep, W_INACTIVE, 0);
 
         if (w)
@@ -875,6 +901,8 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
     ep->load_alpha = 1.0 - exp(-1.0 / sim_time_to_sec(scn_timef(r, "endpoint.%s.load-window", nm)));
     ep->reject_after = scn_timef(r, "endpoint.%s.reject-after", nm);
     ep->create_timeout = scn_timef(r, "endpoint.%s.create-timeout", nm);
+    ep->down_delay = scn_timef(r, "endpoint.%s.scale-down-delay", nm);
+    ep->down_since = ep->cold_since = -1;
     ep->peak = ep->rate * (1.0 + ep->amp);
     ep->perf_guess = 100.0 * ep->perf_per_dlperf;   /* a reference GPU, until one is hired */
     if (ep->p.min_workers > ep->p.max_workers) {
@@ -1072,6 +1100,9 @@ void sls_finish(struct sls *s, struct results *res)
         res_scalar(res, "rejections", "endpoint", nm, (double)ep->rejections, "1");
         res_scalar(res, "cold_starts", "endpoint", nm, (double)ep->cold_starts, "1");
         res_scalar(res, "workers_lost", "endpoint", nm, (double)ep->lost, "1");
+        res_scalar(res, "workers_hired", "endpoint", nm, (double)ep->hires, "1");
+        res_scalar(res, "workers_woken", "endpoint", nm, (double)ep->wakes, "1");
+        res_scalar(res, "workers_preempted", "endpoint", nm, (double)ep->preempted, "1");
         res_scalar(res, "cost_usd", "endpoint", nm, cost, "USD");
         res_scalar(res, "cost_per_1000_requests_usd", "endpoint", nm,
                    ep->served ? 1000.0 * cost / (double)ep->served : NaN, "USD");

@@ -111,7 +111,9 @@ struct sls_hire {
 bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls_hire *out);
 void market_sls_release(struct market *mk, uint32_t cid);   /* destroy */
 void market_sls_stop(struct market *mk, uint32_t cid);      /* Inactive: storage only */
-void market_sls_wake(struct market *mk, uint32_t cid);      /* back to running */
+/* Back to running; false if an interruptible worker lost its GPU to a
+ * higher bid while stopped (the contract stays paused). */
+bool market_sls_wake(struct market *mk, uint32_t cid);
 size_t market_sls_gpu_count(const struct market *mk);
 const char *market_sls_gpu_name(const struct market *mk, size_t g);
 double market_sls_spend_usd(const struct market *mk, uint32_t payer);  /* after warm-up */
