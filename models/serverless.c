@@ -695,24 +695,41 @@ static void on_release(struct engine *e, const struct evq_event *ev, void *model
         release(s, ep, &ep->w[wid]);
 }
 
+size_t sls_worst(const struct sls_worker_view *v, size_t n)
+{
+    size_t worst = n;
+
+    for (size_t i = 0; i < n; i++) {
+        double r;
+
+        if (!v[i].eligible)
+            continue;
+        r = v[i].perf / (v[i].price_h > 0 ? v[i].price_h : 1e-9);
+        if (worst == n || r < v[worst].perf / (v[worst].price_h > 0 ? v[worst].price_h : 1e-9))
+            worst = i;
+    }
+    return worst;
+}
+
 /* The worst price-performance worker in 'state' (idle ones only when
- * Ready), or NULL. */
+ * Ready), or NULL: the one the engine gives up first (MARKET-FACTS.md 33). */
 static struct worker *worst(struct sls *s, struct endpoint *ep, enum wstate st, sim_time idle)
 {
-    struct worker *best = NULL;
+    struct sls_worker_view *v = xcalloc(ep->nw, sizeof *v);
     sim_time now = eng_now(s->e);
+    size_t k;
 
     for (size_t i = 0; i < ep->nw; i++) {
-        struct worker *w = &ep->w[i];
+        const struct worker *w = &ep->w[i];
 
-        if (w->state != st)
-            continue;
-        if (st == W_READY && (w->q.len || now - w->idle_since < idle))
-            continue;
-        if (!best || ratio(w) < ratio(best))
-            best = w;
+        v[i].perf = w->perf;
+        v[i].price_h = w->price_h;
+        v[i].eligible = w->state == st &&
+                        !(st == W_READY && (w->q.len || now - w->idle_since < idle));
     }
-    return best;
+    k = sls_worst(v, ep->nw);
+    free(v);
+    return k < ep->nw ? &ep->w[k] : NULL;
 }
 
 /* One load report and decision for endpoint ep. */

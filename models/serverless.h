@@ -69,6 +69,14 @@ struct sls_target {
 /* The autoscaler as a pure function, so each rule is unit-testable. */
 struct sls_target sls_decide(const struct sls_params *p, const struct sls_obs *o);
 
+/* Scale-down picks the eligible worker with the lowest perf per dollar
+ * (ties: the first); returns n if none is eligible. */
+struct sls_worker_view {
+    double perf, price_h;
+    bool eligible;
+};
+size_t sls_worst(const struct sls_worker_view *v, size_t n);
+
 void sls_register_params(struct param_registry *reg);
 
 /* Builds every enabled endpoint of the run; 'payer0' is the ledger payer

@@ -19,6 +19,7 @@
     SUITE(market)       \
     SUITE(stats)        \
     SUITE(reliability)        \
+    SUITE(serverless)   \
     SUITE(plots)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
