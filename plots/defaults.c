@@ -1200,6 +1200,94 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t,
 
 /* ---- driver ---- */
 
+/* Serverless endpoints: cost per 1,000 requests against P99 latency, one
+ * panel per endpoint, one point per run, coloured by the run's 'policy'
+ * sweep variable when runs.csv has one (scenarios/serverless.ini -c
+ * Scalers), else by the config. NULL when no endpoint was simulated. */
+static struct plot_chart *chart_serverless(struct rdir *R)
+{
+    char **eps, **grp, **names = NULL, *p;
+    size_t ne = sc_entities(R, "latency_p99_s", "endpoint", &eps), ng = 0;
+    double *x, *y, *gx, *gy;
+    struct plot_chart *c;
+    struct tbl *t;
+
+    if (ne == 0) {
+        free(eps);
+        return NULL;
+    }
+    qsort(eps, ne, sizeof *eps, cmp_str);
+    grp = calloc(R->nruns, sizeof *grp);
+    x = malloc(R->nruns * sizeof *x);
+    y = malloc(R->nruns * sizeof *y);
+    gx = malloc(R->nruns * sizeof *gx);
+    gy = malloc(R->nruns * sizeof *gy);
+    if (!grp || !x || !y || !gx || !gy)
+        abort();
+    p = path_in(R->dir, "runs.csv");
+    t = exists(p) ? tbl_load(p, R->d) : NULL;
+    if (t) {
+        int cid = tbl_col(t, "run_id"), cp = tbl_col(t, "policy");
+
+        /* read_meta() read the same file: every id is a known run */
+        for (size_t i = 0; cid >= 0 && cp >= 0 && i < tbl_rows(t); i++) {
+            size_t r = run_index(R, tbl_get(t, i, (size_t)cid));
+
+            SIM_ASSERT(r < R->nruns && !grp[r]);
+            grp[r] = strdup(tbl_get(t, i, (size_t)cp));
+        }
+        tbl_free(t);
+    }
+    free(p);
+    for (size_t r = 0; r < R->nruns; r++) {
+        bool dup = false;
+
+        if (!grp[r])
+            grp[r] = strdup(R->config ? R->config : "run");
+        for (size_t k = 0; k < ng && !dup; k++)
+            dup = strcmp(names[k], grp[r]) == 0;
+        if (!dup) {
+            names = realloc(names, (ng + 1) * sizeof *names);
+            if (!names)
+                abort();
+            names[ng++] = grp[r];
+        }
+    }
+    c = plot_chart_new(PLOT_SCATTER, "Serverless endpoints: cost against tail latency");
+    plot_chart_subtitle(c, "one point per run");
+    plot_chart_axes(c, "Cost [USD per 1,000 requests]", "P99 latency [s]");
+    plot_chart_csv_names(c, "cost_per_1000_requests_usd", "latency_p99_s");
+    plot_chart_log(c, true, true);     /* endpoints differ by orders of magnitude */
+    plot_chart_panels(c, ne, (const char *const *)eps);
+    for (size_t e = 0; e < ne; e++) {
+        sc_per_run(R, "cost_per_1000_requests_usd", "endpoint", eps[e], x);
+        sc_per_run(R, "latency_p99_s", "endpoint", eps[e], y);
+        for (size_t k = 0; k < ng; k++) {
+            struct plot_style st = plot_palette_style(R->pal, "policy", names[k]);
+            size_t n = 0, idx;
+
+            for (size_t r = 0; r < R->nruns; r++)
+                if (strcmp(grp[r], names[k]) == 0 && !isnan(x[r]) && !isnan(y[r])) {
+                    gx[n] = x[r];
+                    gy[n++] = y[r];
+                }
+            if (n == 0)
+                continue;
+            idx = plot_chart_add(c, names[k], &st, n, gx, gy, NULL, NULL);
+            plot_series_panel(c, idx, e);
+            plot_series_draw(c, idx, PLOT_DRAW_POINTS);
+        }
+    }
+    free(names);
+    free_strs(grp, R->nruns);
+    free_strs(eps, ne);
+    free(x);
+    free(y);
+    free(gx);
+    free(gy);
+    return c;
+}
+
 static bool wanted(const char *only, const char *name)
 {
     size_t n = strlen(name);
@@ -1222,7 +1310,7 @@ static bool wanted(const char *only, const char *name)
 /* Names of the default set, in report order. */
 static const char chart_names[][12] = {
     "price", "utilisation", "supply", "wait_ecdf", "reliability", "cost",
-    "price_perf", "sweep", "contrasts",
+    "price_perf", "serverless", "sweep", "contrasts",
 };
 
 static int check_only(const char *only, struct diag *d)
@@ -1240,7 +1328,7 @@ static int check_only(const char *only, struct diag *d)
             ok |= strcmp(tok, chart_names[i]) == 0;
         if (!ok)
             rc = diag_error(d, NULL, "unknown chart '%s' (price, utilisation, supply, "
-                                     "wait_ecdf, reliability, cost, price_perf, sweep, "
+                                     "wait_ecdf, reliability, cost, price_perf, serverless, sweep, "
                                      "contrasts)", tok);
     }
     free(copy);
@@ -1477,6 +1565,7 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
     ADD("reliability", chart_reliability(&R));
     ADD("cost", chart_cost(&R));
     ADD("price_perf", chart_price_perf(&R));
+    ADD("serverless", chart_serverless(&R));
 #undef ADD
     p = path_in(dir, "summary.csv");
     if (wanted(only, "sweep") && exists(p)) {
