@@ -1103,7 +1103,8 @@ void sls_finish(struct sls *s, struct results *res)
         double *v = xcalloc(ep->nlat, sizeof *v);
         double cost = s->mk ? market_sls_spend_usd(s->mk, ep->payer) : 0.0;
 
-        memcpy(v, ep->lat, ep->nlat * sizeof *v);
+        if (ep->nlat)
+            memcpy(v, ep->lat, ep->nlat * sizeof *v);
         qsort(v, ep->nlat, sizeof *v, cmp_double);
         res_scalar(res, "latency_p50_s", "endpoint", nm, quantile(v, ep->nlat, 0.50), "s");
         res_scalar(res, "latency_p95_s", "endpoint", nm, quantile(v, ep->nlat, 0.95), "s");
