@@ -1121,6 +1121,13 @@ void sls_finish(struct sls *s, struct results *res)
         res_scalar(res, "workers_hired", "endpoint", nm, (double)ep->hires, "1");
         res_scalar(res, "workers_woken", "endpoint", nm, (double)ep->wakes, "1");
         res_scalar(res, "workers_preempted", "endpoint", nm, (double)ep->preempted, "1");
+        {
+            size_t nb = 0;
+
+            for (size_t g = 0; g < s->ngpus; g++)
+                nb += ep->learned[g];
+            res_scalar(res, "gpu_models_benchmarked", "endpoint", nm, (double)nb, "1");
+        }
         res_scalar(res, "cost_usd", "endpoint", nm, cost, "USD");
         res_scalar(res, "cost_per_1000_requests_usd", "endpoint", nm,
                    ep->served ? 1000.0 * cost / (double)ep->served : NaN, "USD");

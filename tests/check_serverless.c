@@ -216,6 +216,30 @@ START_TEST(endpoint_in_market_serves_and_conserves_money)
 }
 END_TEST
 
+/* Interruptible workers get preempted by on-demand renters and replaced;
+ * the learning phase benchmarks several GPU models first. */
+START_TEST(interruptible_workers_and_learning)
+{
+    const char *sets[] = { "sim.horizon=4d", NULL };
+    struct outcome o = run_text(MARKET
+        "endpoint.spot.enabled = true\n"
+        "endpoint.spot.interruptible = true\n"
+        "endpoint.spot.rate = 1\n"
+        "endpoint.spot.min-workers = 2\n"
+        "endpoint.spot.max-workers = 8\n"
+        "endpoint.spot.learning-models = 3\n"
+        "endpoint.spot.burst-rate = 12\n"
+        "endpoint.spot.burst-size = 300\n", sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);             /* money conserved */
+    ck_assert_double_gt(get(&o, "served", "spot"), 1000);
+    ck_assert_double_ge(get(&o, "gpu_models_benchmarked", "spot"), 3);
+    ck_assert_double_ge(get(&o, "workers_preempted", "spot"), 0);
+    eng_free(o.e);
+}
+END_TEST
+
 START_TEST(disabled_endpoint_changes_nothing)
 {
     struct outcome a = run_text(MARKET, NULL);
@@ -310,6 +334,7 @@ Suite *serverless_suite(void)
     tcase_set_timeout(runs, 120);
     tcase_add_test(runs, endpoint_in_market_serves_and_conserves_money);
     tcase_add_test(runs, disabled_endpoint_changes_nothing);
+    tcase_add_test(runs, interruptible_workers_and_learning);
     tcase_add_test(runs, inactive_workers_bill_storage_only);
     tcase_add_test(runs, fixed_pool_matches_erlang_c);
     suite_add_tcase(s, rules);
