@@ -786,6 +786,8 @@ static void claims_of(const struct market *mk, const struct machine *m,
     for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
         const struct contract *c = &mk->c[id];
 
+        if (c->stopped)
+            continue;   /* a stopped serverless worker: interruptibles may use its GPU */
         SIM_ASSERT(k < MAX_CLAIMS);
         cl[k] = (struct prio_claim){ c->gpus, c->type != C_INTERRUPTIBLE, c->bid,
                                      c->order, false, 0 };
