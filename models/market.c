@@ -45,6 +45,7 @@
 #include "models/outage.h"
 #include "models/priority.h"
 #include "models/reliability.h"
+#include "models/serverless.h"
 #include "sim/engine.h"
 #include "sim/param.h"
 #include "sim/results.h"
@@ -173,6 +174,7 @@ struct contract {
     sim_time res_end;
     double discount;
     bool in_use, ran;
+    bool stopped;               /* serverless Inactive: paused by its owner */
 };
 
 struct job {
@@ -236,6 +238,8 @@ struct market {
     double *cls_run_h;          /* GPU-hours run per host class, after warm-up */
     double *scratch;            /* owned: for quantiles */
     size_t scratch_cap;
+    struct sls *sls;            /* owned: serverless endpoints, NULL if none */
+    size_t nsls;                /* their payers follow the archetypes in ar[] */
 };
 
 /* ---- small helpers ---- */
@@ -748,6 +752,8 @@ static void claims_of(const struct market *mk, const struct machine *m,
     for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
         const struct contract *c = &mk->c[id];
 
+        if (c->stopped)
+            continue;   /* a stopped serverless worker: interruptibles may use its GPU */
         SIM_ASSERT(k < MAX_CLAIMS);
         cl[k] = (struct prio_claim){ c->gpus, c->type != C_INTERRUPTIBLE, c->bid,
                                      c->order, false, 0 };
@@ -794,7 +800,7 @@ static void resolve(struct market *mk, uint32_t mid)
         } else if (c->type == C_INTERRUPTIBLE) {
             c->rate = cl[i].price;
         }
-        if (c->state == CS_PAUSED)
+        if (c->state == CS_PAUSED && !c->stopped)
             start_running(mk, ids[i], now);
     }
 }
@@ -962,6 +968,10 @@ static void pause_contract(struct market *mk, uint32_t cid, sim_time now)
     eng_cancel(mk->e, c->ev);
     c->ev = EVQ_ID_NONE;
     c->state = CS_PAUSED;
+    if (jb->arch >= mk->nar) {          /* a serverless worker: its endpoint decides */
+        sls_on_paused(mk->sls, cid);
+        return;
+    }
     /* The renter will reconsider after its pause patience. */
     eng_cancel(mk->e, jb->ev);
     jb->ev = eng_after(mk->e, mk->ar[jb->arch].pause_patience, mk->k_retry, c->job);
@@ -993,6 +1003,8 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
         useful = 1;
     wall = segment_wall(useful, c->overhead, tau, jb->ck_cost);
     c->ev = eng_after(mk->e, wall, mk->k_done, cid);
+    if (jb->arch >= mk->nar)
+        sls_on_running(mk->sls, cid);
 }
 
 /* ---- search ---- */
@@ -1365,6 +1377,163 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
         resolve(mk, mid);       /* may preempt interruptibles */
 }
 
+/* ---- serverless hooks (models/serverless.h) ----
+ *
+ * A worker is an ordinary one-GPU rental whose job record's archetype is
+ * a payer index past the demand archetypes (ar[nar + endpoint] is a stub
+ * holding the endpoint's image and storage size), so billing, preemption
+ * and failures go through the same code as any renter; only the places
+ * where a renter would decide something hand the decision to the
+ * endpoint instead. */
+
+bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls_hire *out)
+{
+    enum contract_type type = q->interruptible ? C_INTERRUPTIBLE : C_ONDEMAND;
+    sim_time now = eng_now(mk->e);
+    uint32_t jid = new_job(mk), best = NONE;
+    struct job *jb = &mk->j[jid];
+    double best_key = 0.0, cut = type == C_INTERRUPTIBLE ? mk->ar[q->payer].bid_frac : 1.0;
+    money price, bid, best_price = 0, best_bid = 0;
+    int kc = oix_kclass(1);
+
+    jb->arch = (uint8_t)q->payer;
+    jb->gpus = 1;
+    jb->vram = q->gpu_ram;
+    jb->work = 1.0;             /* for the offer-duration filter only */
+    jb->value = 1e6;            /* endpoints take the best ratio, not a price cap */
+    jb->pref = (uint8_t)type;
+    jb->arrived = -1;           /* never counted as a renter */
+    jb->give_up = SIM_TIME_MAX;
+    /* Best DLPerf (times what the learning phase measured) per dollar:
+     * buckets are sorted by ask, so a bucket is left once even its
+     * fastest machine at the next ask cannot beat the best so far. */
+    for (size_t g = 0; g < mk->ngpus; g++) {
+        double w = q->weight ? q->weight[g] : 1.0, spmax = mk->gpus[g].max_spd[kc];
+
+        if ((q->allowed && !q->allowed[g]) || mk->gpus[g].vram_gb < q->gpu_ram)
+            continue;
+        for (uint32_t band = 0; band < NBANDS; band++) {
+            const struct oix_entry *v;
+            size_t n = oix_bucket(mk->ix, (uint32_t)g, 1u, band, &v);
+
+            for (size_t i = 0; i < n; i++) {
+                double lo = money_to_usd(v[i].ask) * cut + 1e-6, key;
+
+                if (best != NONE && spmax * w / lo <= best_key)
+                    break;
+                if (!admissible(mk, jb, v[i].machine, type, &price, &bid))
+                    continue;
+                key = speed(mk, &mk->m[v[i].machine], 1) * w / (money_to_usd(price) + 1e-6);
+                if (best == NONE || key > best_key ||
+                    (key == best_key && v[i].machine < best)) {
+                    best = v[i].machine;
+                    best_key = key;
+                    best_price = price;
+                    best_bid = bid;
+                }
+            }
+        }
+    }
+    if (best == NONE) {
+        free_job(mk, jid);
+        return false;
+    }
+    rent(mk, jid, best, type, best_price, best_bid);
+    if (jb->contract == NONE) {         /* the container failed to start */
+        eng_cancel(mk->e, jb->ev);
+        free_job(mk, jid);
+        return false;
+    }
+    /* Enough work to outlast the run: a worker ends only when released. */
+    jb->work = speed(mk, &mk->m[best], 1) * sim_time_to_hours(eng_end(mk->e) - now + SIM_DAY);
+    out->contract = jb->contract;
+    out->gpu = mk->m[best].gpu;
+    out->dlperf = mk->m[best].dlperf;
+    out->price = mk->c[jb->contract].rate;
+    return true;
+}
+
+void market_sls_release(struct market *mk, uint32_t cid)
+{
+    uint32_t jid = mk->c[cid].job, mid = mk->c[cid].machine;
+
+    end_contract(mk, cid, eng_now(mk->e), false);
+    eng_cancel(mk->e, mk->j[jid].ev);
+    free_job(mk, jid);
+    resolve(mk, mid);
+}
+
+/* Inactive: like a paused contract (storage keeps billing, GPU time does
+ * not), but paused by its owner, so the auction never restarts it. The
+ * claim keeps its GPU: a simplification (Vast lets others take the GPU of
+ * a stopped instance). */
+void market_sls_stop(struct market *mk, uint32_t cid)
+{
+    struct contract *c = &mk->c[cid];
+    struct machine *m = &mk->m[c->machine];
+    sim_time now = eng_now(mk->e);
+
+    SIM_ASSERT(c->state != CS_LOADING);
+    c->stopped = true;
+    if (c->state == CS_RUNNING) {
+        util_mark(mk, m, now);
+        m->run_gpus -= c->gpus;
+        fold_progress(mk, c, now, false);
+        bill_segment(mk, c, now);
+    }
+    eng_cancel(mk->e, c->ev);
+    c->ev = EVQ_ID_NONE;
+    c->state = CS_PAUSED;
+}
+
+bool market_sls_wake(struct market *mk, uint32_t cid)
+{
+    mk->c[cid].stopped = false;
+    resolve(mk, mk->c[cid].machine);
+    return mk->c[cid].state == CS_RUNNING;
+}
+
+size_t market_sls_gpu_count(const struct market *mk)
+{
+    return mk->ngpus;
+}
+
+const char *market_sls_gpu_name(const struct market *mk, size_t g)
+{
+    return mk->gpus[g].name;
+}
+
+double market_sls_spend_usd(const struct market *mk, uint32_t payer)
+{
+    return mk->ar[payer].spend_usd;
+}
+
+/* Builds the endpoints and gives each a payer stub after the archetypes. */
+static int sls_attach(struct market *mk, struct diag *d)
+{
+    int rc = SIM_OK;
+
+    mk->sls = sls_new(mk->e, mk->run, mk, (uint32_t)mk->nar, d, &rc);
+    mk->nsls = sls_count(mk->sls);
+    if (!mk->sls)
+        return rc;
+    if (mk->nar + mk->nsls > 255)
+        return diag_error(d, NULL, "too many archetypes and endpoints (%zu)",
+                          mk->nar + mk->nsls);
+    mk->ar = xrealloc(mk->ar, (mk->nar + mk->nsls) * sizeof *mk->ar);
+    for (size_t i = 0; i < mk->nsls; i++) {
+        struct archetype *a = &mk->ar[mk->nar + i];
+
+        memset(a, 0, sizeof *a);
+        a->name = sls_name(mk->sls, i);
+        a->storage_gb = a->image_gb = sls_image_gb(mk->sls, i);
+        a->bid_frac = 0.6;      /* interruptible workers bid like the market's renters */
+        a->bid_cap = 0.9;
+        a->retry = a->pause_patience = a->patience = SIM_HOUR;
+    }
+    return SIM_OK;
+}
+
 /* ---- event handlers ---- */
 
 static double arrival_rate(const struct market *mk, const struct archetype *a,
@@ -1455,6 +1624,8 @@ static void on_retry(struct engine *e, const struct evq_event *ev, void *model)
 
     (void)e;
     jb->ev = EVQ_ID_NONE;
+    if (jb->arch >= mk->nar)
+        return;         /* serverless workers never search or re-bid */
     if (jb->state == J_WAITING) {
         job_search(mk, ev->subject);
         return;
@@ -1560,6 +1731,11 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
             double u = gsl_rng_uniform(mk->r_fail);
 
             end_contract(mk, cid, now, true);
+            if (jb->arch >= mk->nar) {  /* a serverless worker: its endpoint replaces it */
+                sls_on_lost(mk->sls, cid);
+                free_job(mk, jid);
+                continue;
+            }
             if (was_running && now > eng_warmup(mk->e))
                 mk->ar[jb->arch].failures_hit++;
             if (u < a->fail_wait) {
@@ -1587,6 +1763,8 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
                 eng_cancel(mk->e, c->ev);
                 c->ev = EVQ_ID_NONE;
                 c->state = CS_PAUSED;
+                if (mk->j[c->job].arch >= mk->nar)
+                    sls_on_paused(mk->sls, id);     /* the endpoint stops routing to it */
             }
         }
     }
@@ -2040,6 +2218,7 @@ static int market_finish(struct engine *e, void *state)
             c->created = now;
         }
     }
+    sls_finish(mk->sls, res);       /* after the books are closed */
     if (!bill_check(mk->ledger, msg, sizeof msg)) {
         eng_fail(e, "money.conservation", "%s", msg);
         rc = SIM_ECHECK;
@@ -2384,6 +2563,7 @@ static void market_free(void *state)
     free(mk->scratch_ids);
     oix_free(mk->ix);
     bill_free(mk->ledger);
+    sls_free(mk->sls);
     free(mk);
 }
 
@@ -2440,7 +2620,11 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->start_day = (int)scn_int(run, "demand.start-day");
     mk->demand_scale = scn_real(run, "demand.scale");
     mk->gpus0 = (size_t)scn_int(run, "supply.gpus");
-    mk->ledger = bill_new(mk->nar, mk->nhc, (int64_t)llround(mk->fee * 10000));
+    if (sls_attach(mk, d) != SIM_OK) {
+        market_free(mk);
+        return NULL;
+    }
+    mk->ledger = bill_new(mk->nar + mk->nsls, mk->nhc, (int64_t)llround(mk->fee * 10000));
     mk->ix = oix_new(mk->ngpus, NBANDS, mk->gpus0);
     mk->od_price_sum = xcalloc(mk->ngpus, sizeof(double));
     mk->od_price_w = xcalloc(mk->ngpus, sizeof(double));

@@ -5,6 +5,7 @@
  */
 #include "models/market.h"
 
+#include "models/serverless.h"
 #include "sim/param.h"
 
 #define NOMAX 0, -1         /* min > max: unbounded */
@@ -301,4 +302,5 @@ void market_register_params(struct param_registry *reg)
     preg_add(reg, region_params, N(region_params));
     preg_add(reg, archetype_params, N(archetype_params));
     preg_add(reg, workload_params, N(workload_params));
+    sls_register_params(reg);
 }

@@ -15,6 +15,7 @@
 #include "models/phold.h"
 #include "models/reliability.h"
 #include "models/reproduce.h"
+#include "models/serverless.h"
 #include "plots/plot.h"
 #include "sim/engine.h"
 
@@ -27,6 +28,7 @@ const struct sim_model *const sim_models[] = {
     &repro_bathtub_model,
     &repro_availability_model,
     &repro_seed_model,
+    &sls_mmc_model,
     NULL,
 };
 

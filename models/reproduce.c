@@ -98,6 +98,7 @@ static const struct target targets[] = {
     { "llama", "T4 Llama 3 interruption process and effective training time", false },
     { "bathtub", "T7 bathtub preemptions: P(fail) ratio and cost ratio", false },
     { "availability", "host availability = MTBF / (MTBF + MTTR) per class", false },
+    { "serverless", "serverless fixed pool: mean queue time vs Erlang C (M/M/c)", false },
     { "seed", "T9 seed 002 tables: 2-hour job cost, price gap, checkpoints, break-even, uptime"
       " (named only)", true },
 };

@@ -1206,6 +1206,208 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t,
 
 /* ---- driver ---- */
 
+/* Workers by state over time, from the first run's time series (one
+ * panel per endpoint, a step line per state: stacked areas do not take
+ * panels). The file is scanned again only
+ * when the scalars name an endpoint, so market-only results pay nothing. */
+static const char ws_names[4][20] = {
+    "workers_ready", "workers_loading", "workers_creating", "workers_inactive",
+};
+
+struct ws_scan {
+    struct rdir *R;
+    char **eps;
+    size_t ne;
+    int col[5];                 /* run_id, t_h, metric, entity, value */
+    char *run;                  /* the first run id seen, owned */
+    struct ts *cells;           /* [endpoint * 4 + state], owned */
+};
+
+static int on_ws_row(void *ctx, const char *const *f, size_t n, int line)
+{
+    static const char need[5][12] = { "run_id", "t_h", "metric", "entity", "value" };
+    struct ws_scan *W = ctx;
+    size_t m, e;
+    struct ts *c;
+
+    if (line == 1) {
+        for (int k = 0; k < 5; k++) {
+            W->col[k] = -1;
+            for (size_t i = 0; i < n; i++)
+                if (strcmp(f[i], need[k]) == 0)
+                    W->col[k] = (int)i;
+            if (W->col[k] < 0)
+                return 1;
+        }
+        return 0;
+    }
+    if (strncmp(f[W->col[2]], "workers_", 8) != 0)
+        return 0;
+    if (!W->run)
+        W->run = strdup(f[W->col[0]]);
+    if (strcmp(W->run, f[W->col[0]]) != 0)
+        return 0;
+    for (m = 0; m < 4 && strcmp(ws_names[m], f[W->col[2]]) != 0; m++)
+        ;
+    for (e = 0; e < W->ne && strcmp(W->eps[e], f[W->col[3]]) != 0; e++)
+        ;
+    if (m == 4 || e == W->ne)
+        return 0;
+    c = &W->cells[e * 4 + m];
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 256;
+        c->t = realloc(c->t, c->cap * sizeof *c->t);
+        c->v = realloc(c->v, c->cap * sizeof *c->v);
+        if (!c->t || !c->v)
+            abort();
+    }
+    c->t[c->n] = strtod(f[W->col[1]], NULL) / 24.0;
+    c->v[c->n++] = strtod(f[W->col[4]], NULL);
+    return 0;
+}
+
+static struct plot_chart *chart_workers(struct rdir *R)
+{
+    static const char labels[4][12] = { "Ready", "Loading", "Creating", "Inactive" };
+    struct ws_scan W;
+    struct plot_chart *c = NULL;
+    char *p;
+
+    memset(&W, 0, sizeof W);
+    W.R = R;
+    W.ne = sc_entities(R, "latency_p99_s", "endpoint", &W.eps);
+    if (W.ne == 0) {
+        free(W.eps);
+        return NULL;
+    }
+    qsort(W.eps, W.ne, sizeof *W.eps, cmp_str);
+    W.cells = calloc(W.ne * 4, sizeof *W.cells);
+    if (!W.cells)
+        abort();
+    p = path_in(R->dir, "timeseries.csv");
+    if (exists(p) && tbl_scan(p, on_ws_row, &W, R->d) == SIM_OK && W.run) {
+        char sub[160];
+
+        c = plot_chart_new(PLOT_LINE, "Serverless workers by state");
+        snprintf(sub, sizeof sub, "run %s; Ready and Loading bill GPU time, Creating and "
+                 "Inactive storage only", W.run);
+        plot_chart_subtitle(c, sub);
+        plot_chart_axes(c, "Time [days]", "Workers");
+        plot_chart_csv_names(c, "t_days", "workers");
+        plot_chart_panels(c, W.ne, (const char *const *)W.eps);
+        add_warmup(c, R);
+        for (size_t e = 0; e < W.ne; e++)
+            for (size_t m = 0; m < 4; m++) {
+                const struct ts *s = &W.cells[e * 4 + m];
+                struct plot_style st = plot_palette_style(R->pal, "worker_state", labels[m]);
+                size_t idx;
+
+                if (s->n == 0)
+                    continue;
+                idx = plot_chart_add(c, labels[m], &st, s->n, s->t, s->v, NULL, NULL);
+                plot_series_panel(c, idx, e);
+                plot_series_draw(c, idx, PLOT_DRAW_STEP);
+            }
+    }
+    free(p);
+    for (size_t i = 0; i < W.ne * 4; i++) {
+        free(W.cells[i].t);
+        free(W.cells[i].v);
+    }
+    free(W.cells);
+    free(W.run);
+    free_strs(W.eps, W.ne);
+    return c;
+}
+
+/* Serverless endpoints: cost per 1,000 requests against P99 latency, one
+ * panel per endpoint, one point per run, coloured by the run's 'policy'
+ * sweep variable when runs.csv has one (scenarios/serverless.ini -c
+ * Scalers), else by the config. NULL when no endpoint was simulated. */
+static struct plot_chart *chart_serverless(struct rdir *R)
+{
+    char **eps, **grp, **names = NULL, *p;
+    size_t ne = sc_entities(R, "latency_p99_s", "endpoint", &eps), ng = 0;
+    double *x, *y, *gx, *gy;
+    struct plot_chart *c;
+    struct tbl *t;
+
+    if (ne == 0) {
+        free(eps);
+        return NULL;
+    }
+    qsort(eps, ne, sizeof *eps, cmp_str);
+    grp = calloc(R->nruns, sizeof *grp);
+    x = malloc(R->nruns * sizeof *x);
+    y = malloc(R->nruns * sizeof *y);
+    gx = malloc(R->nruns * sizeof *gx);
+    gy = malloc(R->nruns * sizeof *gy);
+    if (!grp || !x || !y || !gx || !gy)
+        abort();
+    p = path_in(R->dir, "runs.csv");
+    t = exists(p) ? tbl_load(p, R->d) : NULL;
+    if (t) {
+        int cid = tbl_col(t, "run_id"), cp = tbl_col(t, "policy");
+
+        /* read_meta() read the same file: every id is a known run */
+        for (size_t i = 0; cid >= 0 && cp >= 0 && i < tbl_rows(t); i++) {
+            size_t r = run_index(R, tbl_get(t, i, (size_t)cid));
+
+            SIM_ASSERT(r < R->nruns && !grp[r]);
+            grp[r] = strdup(tbl_get(t, i, (size_t)cp));
+        }
+        tbl_free(t);
+    }
+    free(p);
+    for (size_t r = 0; r < R->nruns; r++) {
+        bool dup = false;
+
+        if (!grp[r])
+            grp[r] = strdup(R->config ? R->config : "run");
+        for (size_t k = 0; k < ng && !dup; k++)
+            dup = strcmp(names[k], grp[r]) == 0;
+        if (!dup) {
+            names = realloc(names, (ng + 1) * sizeof *names);
+            if (!names)
+                abort();
+            names[ng++] = grp[r];
+        }
+    }
+    c = plot_chart_new(PLOT_SCATTER, "Serverless endpoints: cost against tail latency");
+    plot_chart_subtitle(c, "one point per run");
+    plot_chart_axes(c, "Cost [USD per 1,000 requests]", "P99 latency [s]");
+    plot_chart_csv_names(c, "cost_per_1000_requests_usd", "latency_p99_s");
+    plot_chart_log(c, true, true);     /* endpoints differ by orders of magnitude */
+    plot_chart_panels(c, ne, (const char *const *)eps);
+    for (size_t e = 0; e < ne; e++) {
+        sc_per_run(R, "cost_per_1000_requests_usd", "endpoint", eps[e], x);
+        sc_per_run(R, "latency_p99_s", "endpoint", eps[e], y);
+        for (size_t k = 0; k < ng; k++) {
+            struct plot_style st = plot_palette_style(R->pal, "policy", names[k]);
+            size_t n = 0, idx;
+
+            for (size_t r = 0; r < R->nruns; r++)
+                if (strcmp(grp[r], names[k]) == 0 && !isnan(x[r]) && !isnan(y[r])) {
+                    gx[n] = x[r];
+                    gy[n++] = y[r];
+                }
+            if (n == 0)
+                continue;
+            idx = plot_chart_add(c, names[k], &st, n, gx, gy, NULL, NULL);
+            plot_series_panel(c, idx, e);
+            plot_series_draw(c, idx, PLOT_DRAW_POINTS);
+        }
+    }
+    free(names);
+    free_strs(grp, R->nruns);
+    free_strs(eps, ne);
+    free(x);
+    free(y);
+    free(gx);
+    free(gy);
+    return c;
+}
+
 static bool wanted(const char *only, const char *name)
 {
     size_t n = strlen(name);
@@ -1228,7 +1430,7 @@ static bool wanted(const char *only, const char *name)
 /* Names of the default set, in report order. */
 static const char chart_names[][12] = {
     "price", "utilisation", "supply", "wait_ecdf", "reliability", "cost",
-    "price_perf", "sweep", "contrasts",
+    "price_perf", "serverless", "workers", "sweep", "contrasts",
 };
 
 static int check_only(const char *only, struct diag *d)
@@ -1246,7 +1448,7 @@ static int check_only(const char *only, struct diag *d)
             ok |= strcmp(tok, chart_names[i]) == 0;
         if (!ok)
             rc = diag_error(d, NULL, "unknown chart '%s' (price, utilisation, supply, "
-                                     "wait_ecdf, reliability, cost, price_perf, sweep, "
+                                     "wait_ecdf, reliability, cost, price_perf, serverless, workers, sweep, "
                                      "contrasts)", tok);
     }
     free(copy);
@@ -1483,6 +1685,8 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
     ADD("reliability", chart_reliability(&R));
     ADD("cost", chart_cost(&R));
     ADD("price_perf", chart_price_perf(&R));
+    ADD("serverless", chart_serverless(&R));
+    ADD("workers", chart_workers(&R));
 #undef ADD
     p = path_in(dir, "summary.csv");
     if (wanted(only, "sweep") && exists(p)) {

@@ -20,7 +20,8 @@
     SUITE(stats)        \
     SUITE(reliability)        \
     SUITE(plots)        \
-    SUITE(dlperf)
+    SUITE(dlperf)       \
+    SUITE(serverless)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
 SUITES(DECLARE_SUITE)

@@ -91,7 +91,7 @@ check "bench phold small" "$GM" bench phold --lps 256 --events-per-lp 2 --end 20
 check "reproduce --help" "$GM" reproduce --help
 check "reproduce --fast" "$GM" reproduce --fast
 if grep -q ' 0 failed' "$T/out" && ! grep -q 'FAIL' "$T/out"; then ok; else bad "reproduce table"; cat "$T/out" >&2; fi
-for t in T1 T2 T3 T4 T7 availability; do
+for t in T1 T2 T3 T4 T7 availability serverless; do
     if grep -q "^$t" "$T/out"; then ok; else bad "reproduce lacks $t rows"; fi
 done
 # another parameter value is checked against its own closed form

@@ -1,0 +1,131 @@
+/* models/serverless.h -- Vast-style serverless endpoints inside a market run.
+ *
+ * An endpoint owns a worker group: workers are GPU rentals recruited
+ * through the market's search (best price-performance first) and released
+ * worst price-performance first. Requests arrive (daily cycle, bursts),
+ * carry a load in perf units and are routed to the worker with the
+ * smallest expected wait if that wait is within max_queue_time, else to
+ * the endpoint's global FIFO queue. An autoscaler (Vast's load-based
+ * engine, a RunPod-style queue-delay scaler, or a fixed pool) decides how
+ * many workers are active (Ready/Loading: GPU billed) and how many cold
+ * (Inactive: storage billed only) (MARKET-FACTS.md 31-34).
+ *
+ * The market calls in (sls_on_*) when a worker's contract starts running,
+ * is paused by preemption, or is killed by a failure; the endpoints call
+ * out through market_sls_* (implemented in models/market.c, "serverless
+ * hooks"). With no endpoint enabled sls_new() returns NULL having drawn no
+ * random number and scheduled no event, so a market run is unchanged.
+ *
+ * The same queueing code runs without a market (mk == NULL): workers are
+ * then synthetic, identical and free, which is what the M/M/c validation
+ * model "sls-mmc" uses.
+ */
+#ifndef MODELS_SERVERLESS_H
+#define MODELS_SERVERLESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "sim/err.h"
+#include "sim/model.h"
+#include "sim/money.h"
+
+struct engine;
+struct market;
+struct param_registry;
+struct results;
+struct scn_run;
+struct sls;
+
+enum sls_policy { SLS_VAST, SLS_QUEUE_DELAY, SLS_FIXED };
+
+/* The parameters the scaling decision reads (a plain bundle). */
+struct sls_params {
+    enum sls_policy policy;
+    int min_workers, max_workers, fixed_workers;
+    double min_load, min_cold_load, target_util, cold_mult;   /* perf units/s */
+    double inactivity_s;        /* 0: never scale to zero */
+    double max_queue_s, target_queue_s, queue_delay_s, idle_s;
+};
+
+/* What the engine observes at a decision (one load report). */
+struct sls_obs {
+    double load_rate;           /* anticipated load, perf units/s */
+    double queue_s;             /* oldest request's wait in the global queue */
+    double backlog;             /* load waiting in the global queue */
+    double worker_perf;         /* mean perf of a worker (perf units/s), > 0 */
+    int active;                 /* Ready + Loading + Creating-for-active */
+    int total;                  /* active + inactive + creating cold */
+    int starting;               /* active ones still Creating or Loading */
+    int idle;                   /* Ready ones idle for at least idle-timeout */
+    double idle_s;              /* time since the last request arrived */
+};
+
+struct sls_target {
+    int active;                 /* workers that should be Ready (GPU billed) */
+    int total;                  /* active + cold (Inactive) */
+};
+
+/* The autoscaler as a pure function, so each rule is unit-testable. */
+struct sls_target sls_decide(const struct sls_params *p, const struct sls_obs *o);
+
+/* Scale-down picks the eligible worker with the lowest perf per dollar
+ * (ties: the first); returns n if none is eligible. */
+struct sls_worker_view {
+    double perf, price_h;
+    bool eligible;
+};
+size_t sls_worst(const struct sls_worker_view *v, size_t n);
+
+void sls_register_params(struct param_registry *reg);
+
+/* Builds every enabled endpoint of the run; 'payer0' is the ledger payer
+ * index of the first endpoint. Returns NULL with *rc == SIM_OK when no
+ * endpoint is enabled, NULL with *rc < 0 after reporting errors. */
+struct sls *sls_new(struct engine *e, const struct scn_run *run,
+                    struct market *mk, uint32_t payer0, struct diag *d, int *rc);
+void sls_free(struct sls *s);                   /* NULL is a no-op */
+size_t sls_count(const struct sls *s);          /* 0 for NULL */
+const char *sls_name(const struct sls *s, size_t ep);
+double sls_image_gb(const struct sls *s, size_t ep);
+
+/* Market -> endpoints: contract 'cid' of a worker ... */
+void sls_on_running(struct sls *s, uint32_t cid);   /* started or resumed */
+void sls_on_paused(struct sls *s, uint32_t cid);    /* preempted (interruptible) */
+void sls_on_lost(struct sls *s, uint32_t cid);      /* ended by a failure */
+
+/* Records the endpoint scalars (after the market closed the books). */
+void sls_finish(struct sls *s, struct results *res);
+
+/* ---- implemented by models/market.c ("serverless hooks") ---- */
+
+struct sls_query {
+    uint32_t payer;             /* ledger payer of the endpoint */
+    double gpu_ram;             /* GB per GPU, at least */
+    const uint8_t *allowed;     /* per catalogue model, nonzero = allowed; NULL = all */
+    const double *weight;       /* per model, measured/predicted perf; NULL = 1 */
+    bool interruptible;
+};
+
+struct sls_hire {
+    uint32_t contract;
+    uint32_t gpu;               /* catalogue model index */
+    double dlperf;              /* of the GPU the worker got */
+    money price;                /* per GPU-hour */
+};
+
+/* Rents the best DLPerf-per-dollar machine for a worker; false if none
+ * (or the container failed to start). */
+bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls_hire *out);
+void market_sls_release(struct market *mk, uint32_t cid);   /* destroy */
+void market_sls_stop(struct market *mk, uint32_t cid);      /* Inactive: storage only */
+/* Back to running; false if an interruptible worker lost its GPU to a
+ * higher bid while stopped (the contract stays paused). */
+bool market_sls_wake(struct market *mk, uint32_t cid);
+size_t market_sls_gpu_count(const struct market *mk);
+const char *market_sls_gpu_name(const struct market *mk, size_t g);
+double market_sls_spend_usd(const struct market *mk, uint32_t payer);  /* after warm-up */
+
+extern const struct sim_model sls_mmc_model;
+
+#endif

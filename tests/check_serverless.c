@@ -1,0 +1,343 @@
+/* tests/check_serverless.c -- the serverless rules: the autoscaler's
+ * decision as a pure function (scale-up on queue time, capacity over
+ * target_util, scale to zero, queue-delay, fixed), the scale-down victim
+ * (worst price-performance), and whole market runs in-process: inactive
+ * workers bill storage only, money stays conserved, a disabled endpoint
+ * changes nothing, and the fixed pool matches Erlang C. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "models/reproduce.h"
+#include "models/serverless.h"
+#include "sim/engine.h"
+#include "sim/model.h"
+#include "sim/param.h"
+#include "sim/results.h"
+#include "sim/scenario.h"
+#include "tests/suites.h"
+
+static struct sls_params vast(void)
+{
+    struct sls_params p = { SLS_VAST, 5, 16, 4, 1.0, 0.0, 0.9, 3.0, 0.0, 30.0, 10.0, 4.0, 5.0 };
+
+    return p;
+}
+
+START_TEST(capacity_is_load_over_target_util)
+{
+    struct sls_params p = vast();
+    struct sls_obs o = { .load_rate = 900, .worker_perf = 100, .active = 10, .total = 27 };
+    struct sls_target t = sls_decide(&p, &o);
+
+    ck_assert_int_eq(t.active, 10);             /* 900 / 0.9 / 100 */
+    ck_assert_int_eq(t.total, 16);              /* 3 x 900 / 100 = 27, capped by max */
+    o.load_rate = 0;
+    t = sls_decide(&p, &o);
+    ck_assert_int_eq(t.active, 1);              /* min_load keeps one worker */
+    ck_assert_int_eq(t.total, 5);               /* min_workers cold */
+    p.min_cold_load = 1000;
+    t = sls_decide(&p, &o);
+    ck_assert_int_eq(t.total, 10);              /* min_cold_load / perf */
+}
+END_TEST
+
+START_TEST(scale_up_on_queue_time_target)
+{
+    struct sls_params p = vast();
+    struct sls_obs o = { .load_rate = 180, .worker_perf = 100, .backlog = 2000,
+                         .queue_s = 9.0, .active = 2, .total = 6 };
+    struct sls_target calm = sls_decide(&p, &o), hot;
+
+    ck_assert_int_eq(calm.active, 2);           /* under the target: load only */
+    o.queue_s = 11.0;                           /* past target_queue_time = 10 s */
+    hot = sls_decide(&p, &o);
+    /* 180 / 0.9 + 2000 / 10 = 400 perf/s: 4 workers */
+    ck_assert_int_eq(hot.active, 4);
+    ck_assert_int_ge(hot.total, hot.active);
+}
+END_TEST
+
+START_TEST(scale_to_zero_after_inactivity)
+{
+    struct sls_params p = vast();
+    struct sls_obs o = { .load_rate = 0, .worker_perf = 100, .active = 1, .total = 5,
+                         .idle_s = 59 };
+    struct sls_target t;
+
+    p.inactivity_s = 60;
+    t = sls_decide(&p, &o);
+    ck_assert_int_eq(t.active, 1);
+    o.idle_s = 60;
+    t = sls_decide(&p, &o);
+    ck_assert_int_eq(t.active, 0);              /* no GPU billing at all */
+    ck_assert_int_eq(t.total, 5);               /* cold workers stay (storage only) */
+    p.inactivity_s = 0;                         /* 0: never */
+    o.idle_s = 1e9;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 1);
+}
+END_TEST
+
+START_TEST(queue_delay_and_fixed_policies)
+{
+    struct sls_params p = vast();
+    struct sls_obs o = { .worker_perf = 100, .active = 2, .total = 2, .queue_s = 5,
+                         .backlog = 300 };
+
+    p.policy = SLS_QUEUE_DELAY;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 3);     /* waited > 4 s */
+    o.starting = 1;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 2);     /* one already coming */
+    o.starting = 0;
+    o.queue_s = 0;
+    o.backlog = 0;
+    o.idle = 2;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 0);     /* idle workers leave */
+    ck_assert_int_eq(sls_decide(&p, &o).total, 0);      /* no cold pool */
+    p.policy = SLS_FIXED;
+    o.queue_s = 100;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 4);
+    ck_assert_int_eq(sls_decide(&p, &o).total, 4);
+}
+END_TEST
+
+START_TEST(scale_down_releases_worst_price_performance)
+{
+    struct sls_worker_view v[4] = {
+        { 100, 0.40, true },        /* 250 perf per $/h */
+        { 300, 0.60, true },        /* 500 */
+        { 50, 0.30, true },         /* 167: the worst */
+        { 10, 0.50, false },        /* 20, but busy: not eligible */
+    };
+
+    ck_assert_uint_eq(sls_worst(v, 4), 2);
+    v[2].eligible = false;
+    ck_assert_uint_eq(sls_worst(v, 4), 0);
+    v[0].eligible = v[1].eligible = false;
+    ck_assert_uint_eq(sls_worst(v, 4), 4);      /* none */
+}
+END_TEST
+
+/* ---- whole runs in-process ---- */
+
+struct outcome {
+    int setup_ok, rc;
+    struct engine *e;
+};
+
+static struct outcome run_text(const char *text, const char *const *sets)
+{
+    struct outcome o = { 0, 0, NULL };
+    struct diag d = DIAG_INIT(stderr);
+    struct param_registry *reg = preg_new();
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+    const struct sim_model *m;
+    struct eng_config ec;
+    void *state;
+
+    sim_register_all_params(reg);
+    s = scn_load_string("test.ini", text, reg, &d);
+    ck_assert_msg(s != NULL, "scenario did not parse");
+    st = scn_study_new(s, NULL, sets, &d);
+    ck_assert_ptr_nonnull(st);
+    run = scn_run_new(st, 0, &d);
+    ck_assert_ptr_nonnull(run);
+    m = sim_find_model(scn_str(run, "sim.model"));
+    ck_assert_ptr_nonnull(m);
+    eng_config_from_run(run, &ec);
+    o.e = eng_new(&ec);
+    state = m->setup(o.e, run, &d);
+    o.setup_ok = state != NULL;
+    if (state) {
+        o.rc = eng_run(o.e);
+        if (o.rc == SIM_OK)
+            o.rc = m->finish(o.e, state);
+        m->free(state);
+    }
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(reg);
+    return o;
+}
+
+static double get(const struct outcome *o, const char *metric, const char *entity)
+{
+    return res_get(eng_results(o->e), metric, "endpoint", entity);
+}
+
+/* The last sample of a time series. */
+static double last_sample(const struct outcome *o, const char *metric, const char *entity)
+{
+    const struct results *r = eng_results(o->e);
+    double v = NAN;
+
+    for (size_t i = 0; i < res_sample_count(r); i++) {
+        sim_time t;
+        const char *m, *k, *en;
+        double x;
+
+        res_sample_at(r, i, &t, &m, &k, &en, &x);
+        if (strcmp(m, metric) == 0 && strcmp(en, entity) == 0)
+            v = x;
+    }
+    return v;
+}
+
+#define MARKET \
+    "[General]\n" \
+    "sim.model = market\n" \
+    "sim.horizon = 2d\n" \
+    "sim.warmup = 0d\n" \
+    "sim.sample-interval = 6h\n" \
+    "supply.gpus = 400\n" \
+    "market.catalog = ../shared/data/gpus.csv\n" \
+    "market.dlperf-observed = ../shared/data/dlperf_observed.csv\n" \
+    "market.dlperf-bundles = ../shared/data/dlperf_bundles.csv\n"
+
+START_TEST(endpoint_in_market_serves_and_conserves_money)
+{
+    struct outcome o = run_text(MARKET
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.rate = 2\n"
+        "endpoint.api.load-mean = 100\n"
+        "endpoint.api.min-workers = 2\n"
+        "endpoint.api.max-workers = 6\n", NULL);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);             /* includes the ledger check */
+    ck_assert_double_gt(get(&o, "served", "api"), 100000);
+    ck_assert_double_gt(get(&o, "cost_usd", "api"), 0);
+    ck_assert_double_ge(get(&o, "latency_p99_s", "api"), get(&o, "latency_p50_s", "api"));
+    ck_assert_double_gt(get(&o, "cold_starts", "api"), 0);
+    eng_free(o.e);
+}
+END_TEST
+
+/* Interruptible workers get preempted by on-demand renters and replaced;
+ * the learning phase benchmarks several GPU models first. */
+START_TEST(interruptible_workers_and_learning)
+{
+    const char *sets[] = { "sim.horizon=4d", NULL };
+    struct outcome o = run_text(MARKET
+        "endpoint.spot.enabled = true\n"
+        "endpoint.spot.interruptible = true\n"
+        "endpoint.spot.rate = 1\n"
+        "endpoint.spot.min-workers = 2\n"
+        "endpoint.spot.max-workers = 8\n"
+        "endpoint.spot.learning-models = 3\n"
+        "endpoint.spot.burst-rate = 12\n"
+        "endpoint.spot.burst-size = 300\n", sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);             /* money conserved */
+    ck_assert_double_gt(get(&o, "served", "spot"), 1000);
+    ck_assert_double_ge(get(&o, "gpu_models_benchmarked", "spot"), 3);
+    ck_assert_double_ge(get(&o, "workers_preempted", "spot"), 0);
+    eng_free(o.e);
+}
+END_TEST
+
+START_TEST(disabled_endpoint_changes_nothing)
+{
+    struct outcome a = run_text(MARKET, NULL);
+    struct outcome b = run_text(MARKET "endpoint.api.rate = 5\n", NULL);
+    const struct results *ra = eng_results(a.e), *rb = eng_results(b.e);
+
+    ck_assert_int_eq(a.rc, SIM_OK);
+    ck_assert_uint_eq(res_scalar_count(ra), res_scalar_count(rb));
+    ck_assert_uint_eq(eng_events(a.e), eng_events(b.e));
+    for (size_t i = 0; i < res_scalar_count(ra); i++) {
+        const char *m1, *k1, *e1, *u1, *m2, *k2, *e2, *u2;
+        double v1, v2;
+
+        res_scalar_at(ra, i, &m1, &k1, &e1, &v1, &u1);
+        res_scalar_at(rb, i, &m2, &k2, &e2, &v2, &u2);
+        ck_assert_str_eq(m1, m2);
+        ck_assert_str_eq(e1, e2);
+        ck_assert(memcmp(&v1, &v2, sizeof v1) == 0);
+    }
+    eng_free(a.e);
+    eng_free(b.e);
+}
+END_TEST
+
+/* No requests at all and a 1-minute inactivity timeout: after the cold
+ * pool is built, every worker is Inactive. Two more days then cost only
+ * storage: cents, where one GPU-day alone costs dollars. */
+#define IDLE \
+    "endpoint.idle.enabled = true\n" \
+    "endpoint.idle.rate = 0\n" \
+    "endpoint.idle.min-workers = 3\n" \
+    "endpoint.idle.inactivity-timeout = 60s\n" \
+    "endpoint.idle.image = 30\n"
+
+START_TEST(inactive_workers_bill_storage_only)
+{
+    const char *longer[] = { "sim.horizon=4d", NULL };
+    struct outcome a = run_text(MARKET IDLE, NULL);
+    struct outcome b = run_text(MARKET IDLE, longer);
+    double ca = get(&a, "cost_usd", "idle"), cb = get(&b, "cost_usd", "idle");
+
+    ck_assert_int_eq(a.rc, SIM_OK);
+    ck_assert_int_eq(b.rc, SIM_OK);
+    /* scaled to zero: nobody Ready, the cold pool Inactive */
+    ck_assert_double_eq(last_sample(&a, "workers_ready", "idle"), 0);
+    ck_assert_double_eq(last_sample(&a, "workers_inactive", "idle"), 3);
+    ck_assert_double_eq(last_sample(&b, "workers_inactive", "idle"), 3);
+    ck_assert_double_gt(ca, 0);
+    /* storage keeps billing: 3 workers x 30 GB x $0.10-0.15 per GB-month
+     * x 2 days = $0.60-0.90; a single GPU-hour would add more than that */
+    ck_assert_double_ge(cb - ca, 0.60 - 1e-9);
+    ck_assert_double_le(cb - ca, 0.90 + 1e-9);
+    eng_free(a.e);
+    eng_free(b.e);
+}
+END_TEST
+
+START_TEST(fixed_pool_matches_erlang_c)
+{
+    struct outcome o = run_text(
+        "[General]\n"
+        "sim.model = sls-mmc\n"
+        "sim.horizon = 3d\n"
+        "sim.warmup = 2h\n"
+        "sls-mmc.perf = 100\n"
+        "endpoint.m.enabled = true\n"
+        "endpoint.m.policy = fixed\n"
+        "endpoint.m.fixed-workers = 3\n"
+        "endpoint.m.rate = 2.4\n"
+        "endpoint.m.load-mean = 100\n"
+        "endpoint.m.day-amplitude = 0\n"
+        "endpoint.m.max-queue-time = 0s\n", NULL);
+    double wq = repro_erlang_c(3, 2.4) / (3 - 2.4);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);             /* the target row passed */
+    ck_assert_double_eq_tol(get(&o, "queue_time_mean_s", "m"), wq, 0.1 * wq);
+    eng_free(o.e);
+}
+END_TEST
+
+Suite *serverless_suite(void)
+{
+    Suite *s = suite_create("serverless");
+    TCase *rules = tcase_create("rules"), *runs = tcase_create("runs");
+
+    tcase_add_test(rules, capacity_is_load_over_target_util);
+    tcase_add_test(rules, scale_up_on_queue_time_target);
+    tcase_add_test(rules, scale_to_zero_after_inactivity);
+    tcase_add_test(rules, queue_delay_and_fixed_policies);
+    tcase_add_test(rules, scale_down_releases_worst_price_performance);
+    tcase_set_timeout(runs, 120);
+    tcase_add_test(runs, endpoint_in_market_serves_and_conserves_money);
+    tcase_add_test(runs, disabled_endpoint_changes_nothing);
+    tcase_add_test(runs, interruptible_workers_and_learning);
+    tcase_add_test(runs, inactive_workers_bill_storage_only);
+    tcase_add_test(runs, fixed_pool_matches_erlang_c);
+    suite_add_tcase(s, rules);
+    suite_add_tcase(s, runs);
+    return s;
+}
