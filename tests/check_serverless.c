@@ -192,10 +192,7 @@ static double last_sample(const struct outcome *o, const char *metric, const cha
     "sim.horizon = 2d\n" \
     "sim.warmup = 0d\n" \
     "sim.sample-interval = 6h\n" \
-    "supply.gpus = 400\n" \
-    "market.catalog = ../shared/data/gpus.csv\n" \
-    "market.dlperf-observed = ../shared/data/dlperf_observed.csv\n" \
-    "market.dlperf-bundles = ../shared/data/dlperf_bundles.csv\n"
+    "supply.gpus = 400\n"
 
 START_TEST(endpoint_in_market_serves_and_conserves_money)
 {
