@@ -2291,14 +2291,22 @@ static int market_finish(struct engine *e, void *state)
 
             qsort(ar->waits, ar->nwaits, sizeof *ar->waits, cmp_double);
             snprintf(metric, sizeof metric, "wait_h_quantile_%s", nm);
-            for (int k = 0; k <= 20; k++) {
-                double pos = (double)k / 20 * (double)(ar->nwaits - 1);
+            /* Every 5%, then a finer grid in the upper tail: most renters
+             * start at once, and the tail is where archetypes differ. */
+            static const double qs[] = {
+                0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
+                0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98,
+                0.99, 0.995, 0.999, 1
+            };
+
+            for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+                double pos = qs[k] * (double)(ar->nwaits - 1);
                 size_t i = (size_t)pos;
                 double f = pos - (double)i;
                 double val = i + 1 < ar->nwaits ? ar->waits[i] * (1 - f) + ar->waits[i + 1] * f
                                                 : ar->waits[i];
 
-                snprintf(q, sizeof q, "%g", (double)k / 20);
+                snprintf(q, sizeof q, "%g", qs[k]);
                 res_scalar(res, metric, "q", q, val, "h");
             }
         }
