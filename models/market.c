@@ -225,6 +225,8 @@ struct market {
     double join_rate, leave_rate;
     int start_day;
     double demand_scale;
+    struct { uint32_t cid; uint64_t order; } *bud;  /* owned: contracts of budgeted jobs */
+    size_t nbud, capbud;
     uint64_t order;
     size_t gpus0;
     gsl_rng *r_search, *r_supply, *r_fail, *r_bid;
@@ -1331,6 +1333,14 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
         m->int_gpus += jb->gpus;
     jb->contract = cid;
     jb->state = J_RENTING;
+    if (jb->budget > 0) {
+        if (mk->nbud == mk->capbud) {
+            mk->capbud = mk->capbud ? 2 * mk->capbud : 256;
+            mk->bud = xrealloc(mk->bud, mk->capbud * sizeof *mk->bud);
+        }
+        mk->bud[mk->nbud].cid = cid;
+        mk->bud[mk->nbud++].order = c->order;
+    }
     jb->bid = bid;
     eng_cancel(mk->e, jb->ev);
     jb->ev = EVQ_ID_NONE;
@@ -1933,28 +1943,34 @@ static void on_leave(struct engine *e, const struct evq_event *ev, void *model)
  * burn rate. An academic's grant is such a budget. */
 static void check_budgets(struct market *mk, sim_time now)
 {
-    for (size_t i = 0; i < mk->nc; i++) {
-        struct contract *c = &mk->c[i];
+    size_t keep = 0;
+
+    /* Only contracts of jobs with credits are listed (by rent()); an entry
+     * whose slot was freed, or reused by another contract, drops out. */
+    for (size_t k = 0; k < mk->nbud; k++) {
+        uint32_t cid = mk->bud[k].cid;
+        struct contract *c = &mk->c[cid];
         struct job *jb;
         money open;
 
-        if (!c->in_use)
+        if (!c->in_use || c->order != mk->bud[k].order)
             continue;
         jb = &mk->j[c->job];
-        if (jb->budget <= 0)
-            continue;
         open = c->state == CS_RUNNING && c->type != C_RESERVED
                ? bill_gpu_line(c->rate, c->gpus, now - c->seg_start) : 0;
         if (jb->spent + open >= jb->budget) {
             uint32_t jid = c->job, mid = c->machine;
 
-            end_contract(mk, (uint32_t)i, now, false);
+            end_contract(mk, cid, now, false);
             if (jb->arrived >= eng_warmup(mk->e))
                 mk->ar[jb->arch].out_of_budget++;
             job_abandon(mk, jid);
             resolve(mk, mid);
+            continue;
         }
+        mk->bud[keep++] = mk->bud[k];
     }
+    mk->nbud = keep;
 }
 
 static void reprice(struct engine *e, void *ctx)
@@ -2569,6 +2585,7 @@ static void market_free(void *state)
     free(mk->cls_run_h);
     free(mk->scratch);
     free(mk->scratch_ids);
+    free(mk->bud);
     oix_free(mk->ix);
     bill_free(mk->ledger);
     sls_free(mk->sls);
