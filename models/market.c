@@ -2399,6 +2399,7 @@ static int market_finish(struct engine *e, void *state)
         snprintf(id, sizeof id, "%zu", i);
         res_scalar(res, "offer_price_per_gpu_h", kind, id, money_to_usd(m->ask), "USD/GPU-h");
         res_scalar(res, "offer_dlperf_per_gpu", kind, id, m->dlperf, "1");
+        res_scalar(res, "offer_reliability", kind, id, m->score, "1");
     }
     (void)span;
     return rc;
