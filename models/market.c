@@ -116,6 +116,7 @@ struct archetype {
     double rate, tz, amp, weekend, boost, vram, wmed, wsig, value, vsig, min_rel;
     double p_od, p_res, p_int, bid_frac, bid_cap, bid_raise, fail_wait, fail_move, vram_value;
     double big_p, big_vram;
+    bool *models;               /* owned: GPU models this archetype accepts; NULL = any */
     double storage_gb, image_gb;
     sim_time window, patience, retry, pause_patience, ck_interval, ck_cost, restart;
     int ndead, dead[16];
@@ -1179,7 +1180,7 @@ static void job_search(struct market *mk, uint32_t jid)
         double spmax = mk->gpus[g].max_spd[kc];
         double capmax = jb->value * spmax + a->vram_value * mk->gpus[g].vram_gb;
 
-        if (mk->gpus[g].vram_gb < jb->vram)
+        if (mk->gpus[g].vram_gb < jb->vram || (a->models && !a->models[g]))
             break;
         if (band > 0 && band + 1 < NBANDS && band_lo[band + 1] <= a->min_rel)
             continue;       /* every machine here is below the filter */
@@ -2438,6 +2439,27 @@ static int load_archetypes(struct market *mk, struct diag *d)
         a->vsig = scn_realf(r, "archetype.%s.value-sigma", nm);
         a->min_rel = scn_realf(r, "archetype.%s.min-reliability", nm);
         a->verified_only = scn_boolf(r, "archetype.%s.verified-only", nm);
+        {
+            /* Vast's GPU-model filter (gpu_name in [...]). */
+            char key[160], buf[1024], *save = NULL, *tok;
+
+            snprintf(key, sizeof key, "archetype.%s.gpu-models", nm);
+            snprintf(buf, sizeof buf, "%s", mk->ngpus ? scn_str(r, key) : "");
+            for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+                size_t g;
+
+                while (*tok == ' ')
+                    tok++;
+                if (!a->models)
+                    a->models = xcalloc(mk->ngpus, sizeof *a->models);
+                for (g = 0; g < mk->ngpus && strcmp(mk->gpus[g].name, tok) != 0; g++)
+                    ;
+                if (g == mk->ngpus)
+                    diag_error(d, scn_where(r, key), "%s: '%s' is not in the catalogue", key, tok);
+                else
+                    a->models[g] = true;
+            }
+        }
         a->p_od = scn_realf(r, "archetype.%s.p-ondemand", nm);
         a->p_res = scn_realf(r, "archetype.%s.p-reserved", nm);
         a->p_int = scn_realf(r, "archetype.%s.p-interruptible", nm);
@@ -2582,8 +2604,10 @@ static void market_free(void *state)
 
     if (!mk)
         return;
-    for (size_t i = 0; i < mk->nar; i++)
+    for (size_t i = 0; i < mk->nar; i++) {
         free(mk->ar[i].waits);
+        free(mk->ar[i].models);
+    }
     free(mk->ar);
     free(mk->hc);
     free(mk->rg);

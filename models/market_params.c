@@ -209,6 +209,8 @@ static const struct param_def region_params[] = {
        "added willingness to pay per GB of GPU memory per GPU-hour"),          \
     AR(a, "min-reliability", PT_PROB, "1", rel, 0, 1, NULL, "reliability filter"), \
     AR(a, "verified-only", PT_BOOL, "", "true", NOMAX, NULL, "search only verified machines"), \
+    AR(a, "gpu-models", PT_STRING, "", "", NOMAX, NULL,                           \
+       "search only these catalogue models (comma-separated; empty = any)"),   \
     AR(a, "p-ondemand", PT_PROB, "1", pod, 0, 1, NULL, "probability a job rents on-demand"), \
     AR(a, "p-reserved", PT_PROB, "1", pres, 0, 1, NULL,                           \
        "probability a long job prepays (reserved) when it expects to run a month or more"), \
