@@ -370,6 +370,37 @@ START_TEST(pauses_lose_nothing_failures_lose_unsaved_work)
 }
 END_TEST
 
+/* Vast's GPU-model filter: renters who accept only RTX 3060s rent nothing
+ * else, and a name outside the catalogue is an error at its line. */
+START_TEST(gpu_model_filter)
+{
+    struct outcome o = run_text(SMALL "seed = 8\n"
+        "archetype.academic.rate = 0\narchetype.indie.rate = 0\n"
+        "archetype.company.rate = 0\narchetype.consultant.rate = 0\n"
+        "archetype.enterprise.rate = 0\n"
+        "archetype.hobbyist.gpu-models = RTX 3060\n", NULL, 0);
+    double on_3060 = 0, elsewhere = 0;
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    for (size_t i = 0; i < res_sample_count(o.res); i++) {
+        sim_time t;
+        const char *m, *k, *e;
+        double v;
+
+        res_sample_at(o.res, i, &t, &m, &k, &e, &v);
+        if (strncmp(m, "gpus_rented_", 12) != 0)
+            continue;
+        if (strcmp(e, "RTX 3060") == 0)
+            on_3060 += v;
+        else
+            elsewhere += v;
+    }
+    ck_assert_double_gt(on_3060, 0);
+    ck_assert_double_eq(elsewhere, 0);
+    done(&o);
+}
+END_TEST
+
 /* The economic shape of the calibrated market, on a 4,000-GPU, 60-day
  * version of the default scenario (large enough that per-model means are
  * stable across seeds). Tolerances are stated per check. */
@@ -491,6 +522,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, a_job_that_cannot_be_placed_waits_then_abandons);
     tcase_add_test(tc, credits_that_run_out_stop_instances);
     tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
+    tcase_add_test(tc, gpu_model_filter);
     tcase_add_test(tc, bad_catalog_row_is_reported_with_file_and_row);
     tcase_add_test(tc, bad_market_values_are_all_reported_with_their_lines);
     tcase_add_test(tc, economic_regression_small_market);
