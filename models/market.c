@@ -355,6 +355,32 @@ static size_t pick_weighted(const double *w, size_t n, gsl_rng *r)
 
 /* ---- catalogue and DLPerf ---- */
 
+/* Parses a comma-separated list of catalogue model names (the value of
+ * 'key') into a flag per model; unknown names are reported at the key's
+ * line. Returns NULL for an empty list (meaning: any model); owned. */
+static bool *parse_models(struct market *mk, const char *key, struct diag *d)
+{
+    char buf[1024], *save = NULL, *tok;
+    bool *on = NULL;
+
+    snprintf(buf, sizeof buf, "%s", scn_str(mk->run, key));
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        size_t k;
+
+        while (*tok == ' ')
+            tok++;
+        if (!on)
+            on = xcalloc(mk->ngpus, sizeof *on);
+        for (k = 0; k < mk->ngpus && strcmp(mk->gpus[k].name, tok) != 0; k++)
+            ;
+        if (k == mk->ngpus)
+            diag_error(d, scn_where(mk->run, key), "%s: '%s' is not in the catalogue", key, tok);
+        else
+            on[k] = true;
+    }
+    return on;
+}
+
 /* The catalogue and every DLPerf number come from the fitted model of
  * models/dlperf.c: observed medians where the real market shows them, the
  * spec-sheet fit elsewhere, the fitted bundle law for multi-GPU offers. */
@@ -404,28 +430,11 @@ static int load_catalog(struct market *mk, struct diag *d)
     }
     /* Restrict the supply to a list of models, e.g. an H100-only market. */
     {
-        const char *list = scn_str(mk->run, "supply.gpu-models");
-        char buf[1024], *save = NULL, *tok;
-        bool *keep = xcalloc(mk->ngpus, sizeof *keep);
+        bool *keep = parse_models(mk, "supply.gpu-models", d);
 
-        snprintf(buf, sizeof buf, "%s", list);
-        for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            size_t k;
-
-            while (*tok == ' ')
-                tok++;
-            for (k = 0; k < mk->ngpus && strcmp(mk->gpus[k].name, tok) != 0; k++)
-                ;
-            if (k == mk->ngpus)
-                diag_error(d, scn_where(mk->run, "supply.gpu-models"),
-                           "supply.gpu-models: '%s' is not in the catalogue", tok);
-            else
-                keep[k] = true;
-        }
-        if (*list)
-            for (size_t k = 0; k < mk->ngpus; k++)
-                if (!keep[k])
-                    mk->gpus[k].share = 0;
+        for (size_t k = 0; keep && k < mk->ngpus; k++)
+            if (!keep[k])
+                mk->gpus[k].share = 0;
         free(keep);
     }
     return d->nerrors ? SIM_EINVAL : SIM_OK;
@@ -1048,6 +1057,22 @@ static void compute_thresholds(const struct market *mk, struct machine *m)
 }
 
 /* Could machine m host job jb as 'type' now, and at what price? */
+/* What job jb would pay at most per GPU-hour on machine m: the value of
+ * its throughput there plus the value of the card's memory. */
+static double value_cap(const struct market *mk, const struct job *jb,
+                        const struct machine *m)
+{
+    const struct archetype *a = &mk->ar[jb->arch];
+
+    return jb->value * speed(mk, m, jb->gpus) + a->vram_value * mk->gpus[m->gpu].vram_gb;
+}
+
+/* The most an archetype bids against an ask of 'ask': bid-cap of it. */
+static money bid_limit(const struct archetype *a, money ask)
+{
+    return money_muldiv(ask, (int64_t)(a->bid_cap * 1e6), 1000000);
+}
+
 /* The bid job jb would place on machine m: bid-fraction x the ask, at
  * least min_bid, at most bid-cap x the lower of this ask and the model's
  * going ask (an interruption is worth a discount on the going on-demand
@@ -1118,8 +1143,7 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
     if (mk->gpus[m->gpu].vram_gb < jb->vram)
         return false;
     sp = speed(mk, m, jb->gpus);
-    /* USD per GPU-hour: throughput value plus the value of memory */
-    cap = jb->value * sp + a->vram_value * mk->gpus[m->gpu].vram_gb;
+    cap = value_cap(mk, jb, m);
     if (money_to_usd(type == C_INTERRUPTIBLE ? b : m->ask) > cap)
         return false;
     /* the offer must last for the expected run, with a margin */
@@ -1661,12 +1685,11 @@ static void on_retry(struct engine *e, const struct evq_event *ev, void *model)
         mk->c[jb->contract].state == CS_PAUSED) {
         struct contract *c = &mk->c[jb->contract];
         struct machine *m = &mk->m[c->machine];
-        money cap = money_from_usd(jb->value * speed(mk, m, jb->gpus) +
-                                   a->vram_value * mk->gpus[m->gpu].vram_gb);
+        money cap = money_from_usd(value_cap(mk, jb, m));
         money raised = money_muldiv(c->bid, 12, 10);
 
-        if (raised > money_muldiv(m->ask, (int64_t)(a->bid_cap * 1e6), 1000000))
-            raised = money_muldiv(m->ask, (int64_t)(a->bid_cap * 1e6), 1000000);
+        if (raised > bid_limit(a, m->ask))
+            raised = bid_limit(a, m->ask);
 
         if (!mk->posted && gsl_rng_uniform(mk->r_bid) < a->bid_raise && raised <= cap &&
             raised > c->bid) {
@@ -2036,8 +2059,7 @@ static void reprice(struct engine *e, void *ctx)
                 for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
                     struct contract *c = &mk->c[id];
 
-                    money cap = money_muldiv(ask, (int64_t)(mk->ar[mk->j[c->job].arch].bid_cap * 1e6),
-                                             1000000);
+                    money cap = bid_limit(&mk->ar[mk->j[c->job].arch], ask);
 
                     if (c->type == C_INTERRUPTIBLE && c->bid > cap && cap >= m->min_bid) {
                         c->bid = cap;
@@ -2227,7 +2249,7 @@ static int market_finish(struct engine *e, void *state)
 {
     struct market *mk = state;
     struct results *res = eng_results(e);
-    sim_time now = eng_now(e), span = now - eng_warmup(e);
+    sim_time now = eng_now(e);
     char msg[512];
     double listed_us = 0, rented_us = 0;
     int rc = SIM_OK;
@@ -2402,7 +2424,6 @@ static int market_finish(struct engine *e, void *state)
         res_scalar(res, "offer_dlperf_per_gpu", kind, id, m->dlperf, "1");
         res_scalar(res, "offer_reliability", kind, id, m->score, "1");
     }
-    (void)span;
     return rc;
 }
 
@@ -2440,25 +2461,12 @@ static int load_archetypes(struct market *mk, struct diag *d)
         a->min_rel = scn_realf(r, "archetype.%s.min-reliability", nm);
         a->verified_only = scn_boolf(r, "archetype.%s.verified-only", nm);
         {
-            /* Vast's GPU-model filter (gpu_name in [...]). */
-            char key[160], buf[1024], *save = NULL, *tok;
+            /* Vast's GPU-model filter (gpu_name in [...]); needs the
+             * catalogue, which may have failed to load. */
+            char key[160];
 
             snprintf(key, sizeof key, "archetype.%s.gpu-models", nm);
-            snprintf(buf, sizeof buf, "%s", mk->ngpus ? scn_str(r, key) : "");
-            for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-                size_t g;
-
-                while (*tok == ' ')
-                    tok++;
-                if (!a->models)
-                    a->models = xcalloc(mk->ngpus, sizeof *a->models);
-                for (g = 0; g < mk->ngpus && strcmp(mk->gpus[g].name, tok) != 0; g++)
-                    ;
-                if (g == mk->ngpus)
-                    diag_error(d, scn_where(r, key), "%s: '%s' is not in the catalogue", key, tok);
-                else
-                    a->models[g] = true;
-            }
+            a->models = mk->ngpus ? parse_models(mk, key, d) : NULL;
         }
         a->p_od = scn_realf(r, "archetype.%s.p-ondemand", nm);
         a->p_res = scn_realf(r, "archetype.%s.p-reserved", nm);
@@ -2526,6 +2534,17 @@ static int load_archetypes(struct market *mk, struct diag *d)
     return d->nerrors ? SIM_EINVAL : SIM_OK;
 }
 
+/* Where '<kind>.<name>.share' was set: the place to blame when every
+ * share of a kind is zero. */
+static const struct srcloc *share_where(const struct scn_run *r, const char *kind,
+                                             const char *name)
+{
+    char key[160];
+
+    snprintf(key, sizeof key, "%s.%s.share", kind, name);
+    return scn_where(r, key);
+}
+
 static int load_supply(struct market *mk, struct diag *d)
 {
     const struct scn_run *r = mk->run;
@@ -2576,7 +2595,8 @@ static int load_supply(struct market *mk, struct diag *d)
                        "workstation, datacenter; got \"%s\"", key, scn_str(r, key));
     }
     if (!(total > 0))
-        diag_error(d, NULL, "every hostclass.*.share is zero: no supply");
+        diag_error(d, n ? share_where(r, "hostclass", names[n - 1]) : NULL,
+                   "every hostclass.*.share is zero: no supply");
     n = scn_entities(r, "region", &names);
     mk->rg = xcalloc(n, sizeof *mk->rg);
     mk->nrg = n;
@@ -2590,7 +2610,8 @@ static int load_supply(struct market *mk, struct diag *d)
         total += mk->rg[i].share;
     }
     if (!(total > 0))
-        diag_error(d, NULL, "every region.*.share is zero: no supply");
+        diag_error(d, n ? share_where(r, "region", names[n - 1]) : NULL,
+                   "every region.*.share is zero: no supply");
     for (int w = 0; w < NWORKLOADS; w++) {
         mk->wl_scale[w] = scn_realf(r, "workload.%s.work-scale", workload_names[w]);
         mk->wl_ckpt[w] = scn_boolf(r, "workload.%s.checkpointable", workload_names[w]);

@@ -2,6 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "sim/engine.h"
+#include "sim/model.h"
+#include "sim/param.h"
+#include "sim/scenario.h"
 #include "tests/suites.h"
 
 char *test_tmpdir(void)
@@ -43,4 +47,82 @@ int test_write_file(const char *path, const char *text)
         return -1;
     fputs(text, f);
     return fclose(f);
+}
+
+/* Parses 'text' and resolves one run; every step must succeed. */
+static struct scn_run *load_run(const char *name, const char *text,
+                                const char *config, const char *const *sets,
+                                size_t number, struct diag *d,
+                                struct param_registry **reg, struct scn **s,
+                                struct scn_study **st)
+{
+    struct scn_run *run;
+
+    *reg = preg_new();
+    sim_register_all_params(*reg);
+    *s = scn_load_string(name, text, *reg, d);
+    ck_assert_msg(*s != NULL, "scenario did not parse");
+    *st = scn_study_new(*s, config, sets, d);
+    ck_assert_ptr_nonnull(*st);
+    run = scn_run_new(*st, number, d);
+    ck_assert_ptr_nonnull(run);
+    return run;
+}
+
+struct test_run test_run_text(const char *text, const char *config,
+                              const char *const *sets, size_t number)
+{
+    struct test_run o = { 0, 0, NULL };
+    struct diag d = DIAG_INIT(stderr);
+    struct param_registry *reg;
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run = load_run("test.ini", text, config, sets, number, &d, &reg, &s, &st);
+    const struct sim_model *m = sim_find_model(scn_str(run, "sim.model"));
+    struct eng_config ec;
+    void *state;
+
+    ck_assert_ptr_nonnull(m);
+    eng_config_from_run(run, &ec);
+    o.e = eng_new(&ec);
+    state = m->setup(o.e, run, &d);
+    o.setup_ok = state != NULL;
+    if (state) {
+        o.rc = eng_run(o.e);
+        if (o.rc == SIM_OK)
+            o.rc = m->finish(o.e, state);
+        m->free(state);
+    }
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(reg);
+    return o;
+}
+
+char *test_setup_errors(const char *name, const char *text, int *nerrors)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+    struct param_registry *reg;
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run = load_run(name, text, NULL, NULL, 0, &d, &reg, &s, &st);
+    const struct sim_model *m = sim_find_model(scn_str(run, "sim.model"));
+    struct eng_config ec;
+    struct engine *e;
+
+    ck_assert_ptr_nonnull(m);
+    eng_config_from_run(run, &ec);
+    e = eng_new(&ec);
+    ck_assert_ptr_null(m->setup(e, run, &d));
+    fclose(d.out);
+    *nerrors = d.nerrors;
+    eng_free(e);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(reg);
+    return buf;
 }

@@ -13,56 +13,25 @@
 #include "sim/scenario.h"
 #include "tests/suites.h"
 
+/* A finished run (tests/check_helpers.c) and its results. */
 struct outcome {
-    int setup_ok, rc;
-    struct results *res;        /* owned copy of the run's results */
-    struct engine *e;
+    struct test_run r;
+    int rc;
+    const struct results *res;
 };
 
-/* Runs run 'number' of a scenario given as text; keeps the engine alive
- * so the caller can read its results, then frees it with done(). */
 static struct outcome run_text(const char *text, const char *config, size_t number)
 {
-    struct outcome o = { 0, 0, NULL, NULL };
-    struct diag d = DIAG_INIT(stderr);
-    struct param_registry *reg = preg_new();
-    struct scn *s;
-    struct scn_study *st;
-    struct scn_run *run;
-    const struct sim_model *m;
-    struct eng_config ec;
-    void *state;
+    struct test_run r = test_run_text(text, config, NULL, number);
+    struct outcome o = { r, r.rc, eng_results(r.e) };
 
-    sim_register_all_params(reg);
-    s = scn_load_string("test.ini", text, reg, &d);
-    ck_assert_msg(s != NULL, "scenario did not parse");
-    st = scn_study_new(s, config, NULL, &d);
-    ck_assert_ptr_nonnull(st);
-    run = scn_run_new(st, number, &d);
-    ck_assert_ptr_nonnull(run);
-    m = sim_find_model(scn_str(run, "sim.model"));
-    ck_assert_ptr_nonnull(m);
-    eng_config_from_run(run, &ec);
-    o.e = eng_new(&ec);
-    state = m->setup(o.e, run, &d);
-    o.setup_ok = state != NULL;
-    if (state) {
-        o.rc = eng_run(o.e);
-        if (o.rc == SIM_OK)
-            o.rc = m->finish(o.e, state);
-        m->free(state);
-    }
-    o.res = eng_results(o.e);
-    scn_run_free(run);
-    scn_study_free(st);
-    scn_free(s);
-    preg_free(reg);
+    ck_assert_msg(r.setup_ok, "the model rejected the scenario");
     return o;
 }
 
 static void done(struct outcome *o)
 {
-    eng_free(o->e);
+    eng_free(o->r.e);
 }
 
 static double get(const struct outcome *o, const char *metric, const char *kind,
@@ -256,34 +225,13 @@ END_TEST
 
 START_TEST(bad_catalog_row_is_reported_with_file_and_row)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    struct diag d = { f, 0, 0 };
-    struct param_registry *reg = preg_new();
-    struct scn *s;
-    struct scn_study *st;
-    struct scn_run *run;
-    struct eng_config ec;
-    struct engine *e;
+    int n;
+    char *buf = test_setup_errors("t.ini", SMALL "market.catalog = tests/data/bad_catalog.csv\n",
+                                  &n);
 
-    sim_register_all_params(reg);
-    s = scn_load_string("t.ini", SMALL "market.catalog = tests/data/bad_catalog.csv\n",
-                        reg, &d);
-    st = scn_study_new(s, NULL, NULL, &d);
-    run = scn_run_new(st, 0, &d);
-    eng_config_from_run(run, &ec);
-    e = eng_new(&ec);
-    ck_assert_ptr_null(market_model.setup(e, run, &d));
-    fclose(f);
     ck_assert_ptr_nonnull(strstr(buf, "tests/data/bad_catalog.csv:3: error: column "
                                       "'fp32_tflops': expected a number, got \"abc\""));
     free(buf);
-    eng_free(e);
-    scn_run_free(run);
-    scn_study_free(st);
-    scn_free(s);
-    preg_free(reg);
 }
 END_TEST
 
@@ -291,40 +239,25 @@ END_TEST
  * own line. */
 START_TEST(bad_market_values_are_all_reported_with_their_lines)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    struct diag d = { f, 0, 0 };
-    struct param_registry *reg = preg_new();
-    struct scn *s;
-    struct scn_study *st;
-    struct scn_run *run;
-    struct eng_config ec;
-    struct engine *e;
+    int n;
+    char *buf = test_setup_errors("bad.ini", "[General]\nsim.model = market\n"
+                                  "[archetype academic]\ngpus = 1:0.5,3:0.5\nmix = foo:1\n"
+                                  "[hostclass farm]\nmarkup-min = 3\nmarkup-max = 2\n", &n);
 
-    sim_register_all_params(reg);
-    s = scn_load_string("bad.ini", "[General]\nsim.model = market\n"
-                        "[archetype academic]\ngpus = 1:0.5,3:0.5\nmix = foo:1\n"
-                        "[hostclass farm]\nmarkup-min = 3\nmarkup-max = 2\n", reg, &d);
-    st = scn_study_new(s, NULL, NULL, &d);
-    run = scn_run_new(st, 0, &d);
-    eng_config_from_run(run, &ec);
-    e = eng_new(&ec);
-    ck_assert_ptr_null(market_model.setup(e, run, &d));
-    fclose(f);
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:4: error: archetype.academic.gpus: expected "
                                       "count:probability pairs"));
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:5: error: archetype.academic.mix: expected "
                                       "type:probability pairs"));
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:8: error: hostclass farm: markup-max 2 is "
                                       "below markup-min 3"));
-    ck_assert_int_eq(d.nerrors, 3);
+    ck_assert_int_eq(n, 3);
     free(buf);
-    eng_free(e);
-    scn_run_free(run);
-    scn_study_free(st);
-    scn_free(s);
-    preg_free(reg);
+    /* a market with no supply names the line that zeroed it last */
+    buf = test_setup_errors("none.ini", "[General]\nsim.model = market\n"
+                            "hostclass.datacenter.share = 0\nhostclass.farm.share = 0\n"
+                            "hostclass.hobbyist.share = 0\n", &n);
+    ck_assert_ptr_nonnull(strstr(buf, "none.ini:5: error: every hostclass.*.share is zero"));
+    free(buf);
 }
 END_TEST
 

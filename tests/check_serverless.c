@@ -120,56 +120,20 @@ END_TEST
 
 /* ---- whole runs in-process ---- */
 
-struct outcome {
-    int setup_ok, rc;
-    struct engine *e;
-};
+/* A finished run (tests/check_helpers.c). */
 
-static struct outcome run_text(const char *text, const char *const *sets)
+static struct test_run run_text(const char *text, const char *const *sets)
 {
-    struct outcome o = { 0, 0, NULL };
-    struct diag d = DIAG_INIT(stderr);
-    struct param_registry *reg = preg_new();
-    struct scn *s;
-    struct scn_study *st;
-    struct scn_run *run;
-    const struct sim_model *m;
-    struct eng_config ec;
-    void *state;
-
-    sim_register_all_params(reg);
-    s = scn_load_string("test.ini", text, reg, &d);
-    ck_assert_msg(s != NULL, "scenario did not parse");
-    st = scn_study_new(s, NULL, sets, &d);
-    ck_assert_ptr_nonnull(st);
-    run = scn_run_new(st, 0, &d);
-    ck_assert_ptr_nonnull(run);
-    m = sim_find_model(scn_str(run, "sim.model"));
-    ck_assert_ptr_nonnull(m);
-    eng_config_from_run(run, &ec);
-    o.e = eng_new(&ec);
-    state = m->setup(o.e, run, &d);
-    o.setup_ok = state != NULL;
-    if (state) {
-        o.rc = eng_run(o.e);
-        if (o.rc == SIM_OK)
-            o.rc = m->finish(o.e, state);
-        m->free(state);
-    }
-    scn_run_free(run);
-    scn_study_free(st);
-    scn_free(s);
-    preg_free(reg);
-    return o;
+    return test_run_text(text, NULL, sets, 0);
 }
 
-static double get(const struct outcome *o, const char *metric, const char *entity)
+static double get(const struct test_run *o, const char *metric, const char *entity)
 {
     return res_get(eng_results(o->e), metric, "endpoint", entity);
 }
 
 /* The last sample of a time series. */
-static double last_sample(const struct outcome *o, const char *metric, const char *entity)
+static double last_sample(const struct test_run *o, const char *metric, const char *entity)
 {
     const struct results *r = eng_results(o->e);
     double v = NAN;
@@ -196,7 +160,7 @@ static double last_sample(const struct outcome *o, const char *metric, const cha
 
 START_TEST(endpoint_in_market_serves_and_conserves_money)
 {
-    struct outcome o = run_text(MARKET
+    struct test_run o = run_text(MARKET
         "endpoint.api.enabled = true\n"
         "endpoint.api.rate = 2\n"
         "endpoint.api.load-mean = 100\n"
@@ -218,7 +182,7 @@ END_TEST
 START_TEST(interruptible_workers_and_learning)
 {
     const char *sets[] = { "sim.horizon=4d", NULL };
-    struct outcome o = run_text(MARKET
+    struct test_run o = run_text(MARKET
         "endpoint.spot.enabled = true\n"
         "endpoint.spot.interruptible = true\n"
         "endpoint.spot.rate = 1\n"
@@ -239,8 +203,8 @@ END_TEST
 
 START_TEST(disabled_endpoint_changes_nothing)
 {
-    struct outcome a = run_text(MARKET, NULL);
-    struct outcome b = run_text(MARKET "endpoint.api.rate = 5\n", NULL);
+    struct test_run a = run_text(MARKET, NULL);
+    struct test_run b = run_text(MARKET "endpoint.api.rate = 5\n", NULL);
     const struct results *ra = eng_results(a.e), *rb = eng_results(b.e);
 
     ck_assert_int_eq(a.rc, SIM_OK);
@@ -274,8 +238,8 @@ END_TEST
 START_TEST(inactive_workers_bill_storage_only)
 {
     const char *longer[] = { "sim.horizon=4d", NULL };
-    struct outcome a = run_text(MARKET IDLE, NULL);
-    struct outcome b = run_text(MARKET IDLE, longer);
+    struct test_run a = run_text(MARKET IDLE, NULL);
+    struct test_run b = run_text(MARKET IDLE, longer);
     double ca = get(&a, "cost_usd", "idle"), cb = get(&b, "cost_usd", "idle");
 
     ck_assert_int_eq(a.rc, SIM_OK);
@@ -296,7 +260,7 @@ END_TEST
 
 START_TEST(fixed_pool_matches_erlang_c)
 {
-    struct outcome o = run_text(
+    struct test_run o = run_text(
         "[General]\n"
         "sim.model = sls-mmc\n"
         "sim.horizon = 3d\n"

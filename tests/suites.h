@@ -32,4 +32,22 @@ char *test_tmpdir(void);                         /* fresh directory, caller free
 char *test_read_file(const char *path, size_t *len); /* NULL if unreadable */
 int test_write_file(const char *path, const char *text);
 
+/* Runs run 'number' of the scenario 'text' in-process (config NULL =
+ * General, 'sets' NULL-terminated --set overrides or NULL): set-up, loop,
+ * finish. The engine stays alive so its results can be read; free it
+ * with eng_free(). */
+struct engine;
+struct test_run {
+    int setup_ok;               /* the model's setup accepted the scenario */
+    int rc;                     /* eng_run / finish status */
+    struct engine *e;           /* owned by the caller */
+};
+struct test_run test_run_text(const char *text, const char *config,
+                              const char *const *sets, size_t number);
+
+/* Runs only the model's set-up of run 0 of 'text' (named 'name' in
+ * messages) and returns what it reported, malloc'd; '*nerrors' gets the
+ * error count. The set-up must fail. */
+char *test_setup_errors(const char *name, const char *text, int *nerrors);
+
 #endif
