@@ -1118,20 +1118,13 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
         if (m->hp_gpus + m->int_gpus + jb->gpus > m->ngpu) {
             int c = oix_kclass(jb->gpus);
 
-            if (c >= 0 && (1u << c) == jb->gpus) {
-                if (!m->thr_ok)
-                    compute_thresholds(mk, m);
-                if (b < m->thr[c])
-                    return false;
-            } else {
-                struct prio_claim cl[MAX_CLAIMS];
-                uint32_t ids[MAX_CLAIMS];
-                size_t n;
-
-                claims_of(mk, m, cl, ids, &n);
-                if (!prio_would_run(cl, n, m->ngpu, jb->gpus, b))
-                    return false;
-            }
+            /* Jobs ask for powers of two (parse_dist), so a threshold is
+             * always cached for their size. */
+            SIM_ASSERT(c >= 0 && (1u << c) == jb->gpus);
+            if (!m->thr_ok)
+                compute_thresholds(mk, m);
+            if (b < m->thr[c])
+                return false;
         }
     } else if (m->ngpu - m->hp_gpus < jb->gpus) {
         return false;
