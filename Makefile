@@ -155,6 +155,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	$(O)/gpumarket bench phold --preset S --compare
 	$(O)/gpumarket bench phold --preset L --compare
+	$(O)/gpumarket bench phold --preset XL --compare
 	$(O)/gpumarket bench dlperf --device cpu --compare
 	$(O)/gpumarket bench dlperf --device opencl
 	$(O)/gpumarket bench market scenarios/default.ini -c Quick

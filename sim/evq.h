@@ -8,8 +8,11 @@
  * number (40 bits), kind (8 bits) and subject (32 bits) packed into one
  * 128-bit key, so ordering is a single unsigned comparison and there is no
  * payload pool and no malloc per event. The heap is 4-ary with each group
- * of four siblings in one 64-byte cache line. Larger payloads live in the
- * model's own entity, indexed by 'subject'.
+ * of four siblings in one 64-byte cache line; past about 64 K pending
+ * events the queue becomes a ladder (a small heap of the nearest events,
+ * unsorted time buckets, an unsorted far-future list) so that pops stay in
+ * cache. Larger payloads live in the model's own entity, indexed by
+ * 'subject'.
  *
  * Cancellation is lazy: evq_cancel() records the event's sequence number
  * and evq_pop() drops it when it surfaces. An id is the pair (at, seq), so
@@ -45,6 +48,12 @@ struct evq_event {
 
 struct evq *evq_new(size_t capacity_hint);      /* NULL on out of memory */
 void evq_free(struct evq *q);                   /* NULL is a no-op */
+
+/* evq_new with the ladder's thresholds chosen (0 = default): the heap
+ * spills into the ladder past 'spill' entries and a bucket holds about
+ * 'target' events. For tests, which need the ladder at small sizes, and
+ * benchmarks; the order of events never depends on them. */
+struct evq *evq_new_tuned(size_t capacity_hint, size_t spill, size_t target);
 
 /* Returns the new event's id. Pushing an event earlier than the last one
  * popped, or outside [0, SIM_TIME_MAX], is a bug and asserts; running out

@@ -1,4 +1,5 @@
 /* tests/check_evq.c -- the event queue against a reference ordering. */
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <gsl/gsl_rng.h>
@@ -44,16 +45,38 @@ START_TEST(ties_fire_in_push_order)
 }
 END_TEST
 
-/* Random pushes (with many ties), random cancels and interleaved pops,
- * checked event by event against a sorted reference. */
+/* Delays drawn four ways, so that the ladder's bucket widths meet ties,
+ * wide spreads and outliers: the order must not care. */
+static sim_time delay(gsl_rng *r, int shape)
+{
+    switch (shape) {
+    case 0:                                     /* narrow, many ties */
+        return (sim_time)gsl_rng_uniform_int(r, 50);
+    case 1:                                     /* wide, exponential */
+        return (sim_time)(-1e4 * log(1.0 - gsl_rng_uniform(r)));
+    case 2:                                     /* clustered + outliers */
+        if (gsl_rng_uniform(r) < 0.05)
+            return (sim_time)(gsl_rng_uniform(r) * 1e12);
+        return (sim_time)gsl_rng_uniform_int(r, 5);
+    default:                                    /* two instants only */
+        return (sim_time)gsl_rng_uniform_int(r, 2);
+    }
+}
+
+/* Random pushes, random cancels and interleaved pops, checked event by
+ * event against a sorted reference. Loop index i: queue configuration
+ * i % 3 (the default; a ladder from 8 and from 32 entries, so its tiers,
+ * spills and re-bucketing all run at this size), delay shape i / 3. */
 START_TEST(matches_reference_ordering_with_cancels)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-    struct evq *q = evq_new(1);
+    static const size_t spill[] = { 0, 8, 32 }, target[] = { 0, 4, 8 };
+    struct evq *q = evq_new_tuned(1, spill[_i % 3], target[_i % 3]);
+    int shape = _i / 3;
     size_t cap = 20000, n = 0;
     struct ref *v = calloc(cap, sizeof *v);
     struct evq_event ev;
-    sim_time now = 0;
+    sim_time now = 0, cancelled_max = 0;
     uint64_t seq = 0;
 
     gsl_rng_set(r, (unsigned long)_i + 1);
@@ -61,7 +84,7 @@ START_TEST(matches_reference_ordering_with_cancels)
         double u = gsl_rng_uniform(r);
 
         if (u < 0.55 && n < cap) {
-            sim_time at = now + (sim_time)gsl_rng_uniform_int(r, 50);  /* ties */
+            sim_time at = now + delay(r, shape);
             struct ref *x = &v[n++];
 
             x->at = at;
@@ -77,6 +100,8 @@ START_TEST(matches_reference_ordering_with_cancels)
 
             /* Cancel succeeds exactly when the event is still pending. */
             ck_assert_int_eq(ok, !x->dead);
+            if (ok && x->at > cancelled_max)
+                cancelled_max = x->at;
             x->dead = true;
         } else {
             /* Pop: the reference's earliest live event must come out. */
@@ -86,7 +111,11 @@ START_TEST(matches_reference_ordering_with_cancels)
                 if (!v[i].dead && (!best || by_time_then_seq(&v[i], best) < 0))
                     best = &v[i];
             if (!best) {
+                /* Emptying drops the cancelled events too, and time
+                 * moves past them: no later push may go before. */
                 ck_assert(!evq_pop(q, &ev));
+                if (cancelled_max > now)
+                    now = cancelled_max;
                 continue;
             }
             ck_assert_int_eq(evq_next_time(q), best->at);
@@ -142,7 +171,7 @@ END_TEST
 
 START_TEST(large_times_and_subjects_round_trip)
 {
-    struct evq *q = evq_new(8);
+    struct evq *q = _i ? evq_new_tuned(1, 1, 1) : evq_new(8);
     struct evq_event ev;
 
     evq_push(q, SIM_TIME_MAX, EVQ_KINDS - 1, UINT32_MAX);
@@ -174,9 +203,9 @@ Suite *evq_suite(void)
     TCase *tc = tcase_create("core");
 
     tcase_add_test(tc, ties_fire_in_push_order);
-    tcase_add_loop_test(tc, matches_reference_ordering_with_cancels, 0, 3);
+    tcase_add_loop_test(tc, matches_reference_ordering_with_cancels, 0, 12);
     tcase_add_test(tc, cancel_rejects_fired_and_unknown_ids);
-    tcase_add_test(tc, large_times_and_subjects_round_trip);
+    tcase_add_loop_test(tc, large_times_and_subjects_round_trip, 0, 2);
     tcase_add_test_raise_signal(tc, push_into_the_past_aborts, SIGABRT);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
