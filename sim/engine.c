@@ -186,7 +186,7 @@ int eng_run(struct engine *e)
                 e->progress(e, e->progress_ctx);
             }
         }
-        if (evq_next_time(e->q) >= e->end || !evq_pop(e->q, &ev))
+        if (!evq_pop_before(e->q, e->end, &ev))
             break;
         e->now = ev.at;                     /* the only write to the clock */
         e->on[ev.kind].count++;

@@ -597,25 +597,33 @@ static bool refill(struct evq *q)
     }
 }
 
-bool evq_pop(struct evq *q, struct evq_event *out)
+bool evq_pop_before(struct evq *q, sim_time limit, struct evq_event *out)
 {
     u128 k;
 
     for (;;) {
         if (q->n == 0 && !refill(q))
             return false;
-        k = pop_root(q);
-        q->last = k;
+        k = q->heap[ROOT];
         if (q->dead_used && dead_has(q, key_seq(k))) {
+            q->last = pop_root(q);
             dead_remove(q, key_seq(k));
             continue;
         }
+        if (key_at(k) >= limit)
+            return false;
         break;
     }
+    q->last = pop_root(q);
     out->at = key_at(k);
     out->kind = (unsigned)(k >> 32) & 0xff;
     out->subject = (uint32_t)k;
     return true;
+}
+
+bool evq_pop(struct evq *q, struct evq_event *out)
+{
+    return evq_pop_before(q, TIME_INF, out);
 }
 
 sim_time evq_next_time(struct evq *q)

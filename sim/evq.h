@@ -66,6 +66,10 @@ bool evq_cancel(struct evq *q, evq_id id);
 /* Moves the earliest live event into '*out'; false when empty. */
 bool evq_pop(struct evq *q, struct evq_event *out);
 
+/* The same, but only an event due before 'limit': false (and nothing
+ * popped) when the earliest live event is at or after it. */
+bool evq_pop_before(struct evq *q, sim_time limit, struct evq_event *out);
+
 sim_time evq_next_time(struct evq *q);         /* SIM_TIME_MAX if empty */
 size_t evq_size(const struct evq *q);          /* live pending events */
 size_t evq_bytes(const struct evq *q);         /* memory held by the queue */
