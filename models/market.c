@@ -196,6 +196,9 @@ struct job {
     uint32_t next_free;
 };
 
+struct bucket_ref;
+struct model_ref;
+
 struct market {
     struct engine *e;
     const struct scn_run *run;
@@ -236,6 +239,10 @@ struct market {
     uint64_t order;
     size_t gpus0;
     gsl_rng *r_search, *r_supply, *r_fail, *r_bid;
+    uint64_t noise_salt;        /* keys the per-offer search noise */
+    uint64_t searches;          /* searches so far (a noise key) */
+    struct bucket_ref *bref;    /* owned scratch: ngpus x NBANDS buckets */
+    struct model_ref *mref;     /* owned scratch: ngpus models */
     unsigned k_arrive, k_retry, k_loaded, k_done, k_fail, k_repair, k_join, k_leave;
     unsigned k_disc, k_reconn, k_maint_notice, k_maint, k_maint_end, k_region, k_region_end;
     gsl_rng *r_region;
@@ -508,14 +515,47 @@ static uint32_t band_of(const struct market *mk, const struct machine *m)
     return b;
 }
 
+static void compute_thresholds(const struct market *mk, struct machine *m);
+
+/* What the index carries for machine m (models/offerindex.h): the least
+ * winning interruptible bid matters only for chunk sizes the unclaimed
+ * GPUs cannot hold, and only those are computed. */
+static void hot_fields(const struct market *mk, struct machine *m, uint32_t free,
+                       struct oix_hot *hot)
+{
+    hot->min_bid = m->min_bid;
+    for (int c = 0; c < OIX_KCLASSES; c++) {
+        uint32_t k = 1u << c;
+
+        hot->spd[c] = m->spd[c];
+        hot->thr[c] = 0;
+        if (k >= m->min_chunk && k <= free && m->hp_gpus + m->int_gpus + k > m->ngpu) {
+            if (!m->thr_ok)
+                compute_thresholds(mk, m);
+            hot->thr[c] = m->thr[c];
+        }
+    }
+}
+
+/* Every change to a machine's ask, floor, claims, state or score ends
+ * here, so the index never serves a stale offer. */
 static void index_machine(struct market *mk, uint32_t id)
 {
     struct machine *m = &mk->m[id];
     bool listed = machine_listed(mk, m);
     uint32_t free = listed ? m->ngpu - m->hp_gpus : 0;
+    struct oix_hot hot;
 
     m->listed = listed;
-    oix_set(mk->ix, id, m->gpu, band_of(mk, m), free, m->min_chunk, m->ask);
+    hot_fields(mk, m, free, &hot);
+    oix_set(mk->ix, id, m->gpu, band_of(mk, m), free, m->min_chunk, m->ask, &hot);
+}
+
+/* The claims on machine id changed (a rental, an end, a bid change). */
+static void claims_changed(struct market *mk, uint32_t id)
+{
+    mk->m[id].thr_ok = false;
+    index_machine(mk, id);
 }
 
 static void util_mark(struct market *mk, struct machine *m, sim_time now)
@@ -1078,22 +1118,28 @@ static money bid_limit(const struct archetype *a, money ask)
  * going ask (an interruption is worth a discount on the going on-demand
  * price, not on the dearest machine left). 0 when the floor is above what
  * an interruption is worth to the renter. */
-static money bid_for(const struct market *mk, const struct archetype *a,
-                     const struct machine *m)
+static money bid_from(const struct market *mk, const struct archetype *a,
+                      uint32_t gpu, money ask, money min_bid)
 {
     money b, ref, capb;
 
     if (mk->posted)
-        return m->min_bid;
-    b = money_from_usd(money_to_usd(m->ask) * a->bid_frac);
-    if (b < m->min_bid)
-        b = m->min_bid;
-    ref = mk->gpus[m->gpu].ask_p50 && mk->gpus[m->gpu].ask_p50 < m->ask
-          ? mk->gpus[m->gpu].ask_p50 : m->ask;
+        return min_bid;
+    b = money_from_usd(money_to_usd(ask) * a->bid_frac);
+    if (b < min_bid)
+        b = min_bid;
+    ref = mk->gpus[gpu].ask_p50 && mk->gpus[gpu].ask_p50 < ask
+          ? mk->gpus[gpu].ask_p50 : ask;
     capb = money_from_usd(money_to_usd(ref) * a->bid_cap);
     if (b > capb)
         b = capb;
-    return b < m->min_bid ? 0 : b;
+    return b < min_bid ? 0 : b;
+}
+
+static money bid_for(const struct market *mk, const struct archetype *a,
+                     const struct machine *m)
+{
+    return bid_from(mk, a, m->gpu, m->ask, m->min_bid);
 }
 
 /* Could machine m host job jb as 'type' now, and at what price? Checks
@@ -1160,18 +1206,81 @@ static enum contract_type choose_type(const struct market *mk, const struct job 
 static void rent(struct market *mk, uint32_t jid, uint32_t mid,
                  enum contract_type type, money price, money bid);
 
+/* The score-sort noise for one offer in one search: a pure function of
+ * (run salt, search number, machine), so which offers a search ends up
+ * with never depends on the order it looks at buckets in, nor on how much
+ * it could prune. Lognormal, clipped at noise_max. */
+static double search_noise(const struct market *mk, uint32_t machine, double noise_max)
+{
+    struct rng_lite g;
+    double u1, u2, z;
+
+    rng_lite_init(&g, mk->noise_salt ^ mk->searches, machine);
+    u1 = 1.0 - rng_lite_uniform(&g);        /* (0, 1] */
+    u2 = rng_lite_uniform(&g);
+    z = sqrt(-2.0 * log(u1)) * cos(2.0 * PI * u2);
+    return fmin(exp(z * mk->noise), noise_max);
+}
+
+/* One bucket (model x band) a search may visit, with the best key any of
+ * its offers could reach (its cheapest ask, the model's fastest machine). */
+struct bucket_ref {
+    double bound;
+    const struct oix_entry *v;
+    uint32_t n;
+};
+
+/* A model's acceptable buckets, br[first .. first + count) best first;
+ * its bound is theirs. */
+struct model_ref {
+    double bound;
+    uint32_t g, first, count;
+};
+
+static bool model_before(const struct model_ref *x, const struct model_ref *y)
+{
+    if (x->bound != y->bound)
+        return x->bound > y->bound;
+    return x->g < y->g;
+}
+
+/* Models are visited best bound first from a binary max-heap: a search
+ * usually stops after a few of them, so sorting all would be wasted. */
+static void model_down(struct model_ref *h, size_t n, size_t i)
+{
+    struct model_ref x = h[i];
+
+    for (;;) {
+        size_t c = 2 * i + 1;
+
+        if (c >= n)
+            break;
+        if (c + 1 < n && model_before(&h[c + 1], &h[c]))
+            c++;
+        if (!model_before(&h[c], &x))
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = x;
+}
+
 static void job_search(struct market *mk, uint32_t jid)
 {
     struct job *jb = &mk->j[jid];
     const struct archetype *a = &mk->ar[jb->arch];
     struct cand cands[128];
     size_t nc = 0, worst = 0, top = (size_t)mk->top < 128 ? (size_t)mk->top : 128;
+    size_t nb = 0, nm = 0;
     int kc = oix_kclass(jb->gpus);
     enum contract_type type = (enum contract_type)jb->pref;
     double cut, noise_max;
+    struct bucket_ref *br = mk->bref;
+    struct model_ref *mr = mk->mref;
 
     if (kc < 0)
         goto none;
+    mk->searches++;
     if (jb->wait_machine != NONE) {
         /* waiting for a repaired machine: only that one will do */
         money price, b;
@@ -1186,78 +1295,124 @@ static void job_search(struct market *mk, uint32_t jid)
     }
     /* An interruptible pays at least bid-fraction x ask, so within a
      * bucket sorted by ask the best key any later entry could reach is
-     * bounded: once the renter's top few are filled, whole buckets and
-     * bucket tails are skipped (branch and bound over the index). */
+     * bounded. Buckets are visited best bound first, so the renter's top
+     * few fill with good offers early and the rest of the market is cut
+     * off whole, a bucket at a time (best-first branch and bound). */
     cut = type != C_INTERRUPTIBLE ? 1.0 : mk->posted ? mk->posted_int : a->bid_frac;
     noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
-    for (size_t g = 0; g < mk->ngpus; g++)
-    for (uint32_t band = a->verified_only ? 1 : 0; band < NBANDS; band++) {
-        const struct oix_entry *v;
-        size_t n, taken = 0;
+    for (size_t g = 0; g < mk->ngpus; g++) {
         double spmax = mk->gpus[g].max_spd[kc];
         double capmax = jb->value * spmax + a->vram_value * mk->gpus[g].vram_gb;
+        uint32_t first = (uint32_t)nb;
 
         if (mk->gpus[g].vram_gb < jb->vram || (a->models && !a->models[g]))
-            break;
-        if (band > 0 && band + 1 < NBANDS && band_lo[band + 1] <= a->min_rel)
-            continue;       /* every machine here is below the filter */
-        n = oix_bucket(mk->ix, (uint32_t)g, 1u << kc, band, &v);
-        /* Like Vast's search, which shows a small subset of its listings,
-         * a renter looks at the first 'search-depth' offers of a bucket. */
-        if (n > (size_t)mk->depth)
-            n = (size_t)mk->depth;
-        for (size_t i = 0; i < n && taken < (size_t)mk->candidates; i++) {
-            money price, b;
-            double sp, key, lo = money_to_usd(v[i].ask) * cut + 1e-6, bound;
+            continue;
+        for (uint32_t band = a->verified_only ? 1 : 0; band < NBANDS; band++) {
+            const struct oix_entry *v;
+            size_t n;
+            double lo;
+            struct bucket_ref r;
 
-            /* Offers are checked against their machine records, which are
-             * scattered in memory: fetch a few ahead while this one is
-             * decided. */
-            if (i + 4 < n) {
-                const char *ahead = (const char *)&mk->m[v[i + 4].machine];
-
-                __builtin_prefetch(ahead);
-                __builtin_prefetch(ahead + 64);
-            }
-
+            if (band > 0 && band + 1 < NBANDS && band_lo[band + 1] <= a->min_rel)
+                continue;       /* every machine here is below the filter */
+            n = oix_bucket(mk->ix, (uint32_t)g, 1u << kc, band, &v);
+            /* Like Vast's search, which shows a small subset of its
+             * listings, a renter looks at the first 'search-depth' offers
+             * of a bucket. */
+            if (n > (size_t)mk->depth)
+                n = (size_t)mk->depth;
+            if (n == 0)
+                continue;
+            lo = money_to_usd(v[0].ask) * cut + 1e-6;
             if (lo > capmax)
-                break;      /* sorted by ask: nothing further is cheap enough */
-            bound = a->sort == SORT_PRICE ? -lo : spmax / lo * noise_max;
-            if (nc == top && bound <= cands[worst].key)
-                break;      /* nothing further can enter the top few */
-            if (!admissible(mk, jb, v[i].machine, type == C_RESERVED ? C_ONDEMAND : type,
-                            &price, &b))
-                continue;
-            sp = speed(mk, &mk->m[v[i].machine], jb->gpus);
-            switch (a->sort) {
-            case SORT_PRICE:
-                key = -money_to_usd(price);
-                break;
-            case SORT_SCORE:
-                /* Vast's auto ranking: DLPerf per dollar and reliability,
-                 * with an element of randomness (MARKET-FACTS.md 29). */
-                key = sp / (money_to_usd(price) + 1e-6) *
-                      pow(score_of(&mk->m[v[i].machine]), 4) *
-                      fmin(exp(gsl_ran_gaussian(mk->r_search, mk->noise)), noise_max);
-                break;
-            case SORT_DLPERF_PER_DOLLAR:
-            default:
-                key = sp / (money_to_usd(price) + 1e-6);
-                break;
+                continue;       /* sorted by ask: nothing here is cheap enough */
+            r = (struct bucket_ref){ a->sort == SORT_PRICE ? -lo : spmax / lo * noise_max,
+                                     v, (uint32_t)n };
+            /* insertion, best first: a model has a handful of bands */
+            size_t k = nb++;
+
+            while (k > first && br[k - 1].bound < r.bound) {
+                br[k] = br[k - 1];
+                k--;
             }
-            taken++;
-            if (nc < top) {
-                cands[nc++] = (struct cand){ v[i].machine, key, price };
-            } else if (by_key(&(struct cand){ v[i].machine, key, price }, &cands[worst]) < 0) {
-                cands[worst] = (struct cand){ v[i].machine, key, price };
-            } else {
-                continue;
-            }
-            if (nc == top) {
-                worst = 0;
-                for (size_t k = 1; k < nc; k++)
-                    if (by_key(&cands[k], &cands[worst]) > 0)
-                        worst = k;
+            br[k] = r;
+        }
+        if (nb > first)
+            mr[nm++] = (struct model_ref){ br[first].bound, (uint32_t)g, first,
+                                           (uint32_t)(nb - first) };
+    }
+    for (size_t i = nm / 2; i-- > 0;)
+        model_down(mr, nm, i);
+    while (nm > 0) {
+        struct model_ref cur = mr[0];
+        double spmax = mk->gpus[cur.g].max_spd[kc];
+        double capmax = jb->value * spmax + a->vram_value * mk->gpus[cur.g].vram_gb;
+        double vram_val = a->vram_value * mk->gpus[cur.g].vram_gb;
+
+        if (nc == top && cur.bound <= cands[worst].key)
+            break;          /* no later model can enter the top few */
+        mr[0] = mr[--nm];
+        model_down(mr, nm, 0);
+        for (uint32_t bi = cur.first; bi < cur.first + cur.count; bi++) {
+            const struct oix_entry *v = br[bi].v;
+            size_t n = br[bi].n, taken = 0;
+
+            if (nc == top && br[bi].bound <= cands[worst].key)
+                break;          /* nor can this model's later buckets */
+            for (size_t i = 0; i < n && taken < (size_t)mk->candidates; i++) {
+                money price, b;
+                double sp, key, lo = money_to_usd(v[i].ask) * cut + 1e-6, bound;
+
+                if (lo > capmax)
+                    break;      /* sorted by ask: nothing further is cheap enough */
+                bound = a->sort == SORT_PRICE ? -lo : spmax / lo * noise_max;
+                if (nc == top && bound <= cands[worst].key)
+                    break;      /* nothing further can enter the top few */
+                /* The price checks of admissible(), from the entry alone:
+                 * most offers fail them, and then the machine record is never
+                 * read. */
+                if (type == C_INTERRUPTIBLE) {
+                    b = bid_from(mk, a, cur.g, v[i].ask, v[i].min_bid);
+                    if (b == 0 || b < v[i].thr)
+                        continue;
+                }
+                if (money_to_usd(type == C_INTERRUPTIBLE ? b : v[i].ask) >
+                    jb->value * (double)v[i].spd + vram_val)
+                    continue;
+                if (!admissible(mk, jb, v[i].machine, type == C_RESERVED ? C_ONDEMAND : type,
+                                &price, &b))
+                    continue;
+                sp = speed(mk, &mk->m[v[i].machine], jb->gpus);
+                switch (a->sort) {
+                case SORT_PRICE:
+                    key = -money_to_usd(price);
+                    break;
+                case SORT_SCORE:
+                    /* Vast's auto ranking: DLPerf per dollar and reliability,
+                     * with an element of randomness (MARKET-FACTS.md 29). */
+                    key = sp / (money_to_usd(price) + 1e-6) *
+                          pow(score_of(&mk->m[v[i].machine]), 4) *
+                          search_noise(mk, v[i].machine, noise_max);
+                    break;
+                case SORT_DLPERF_PER_DOLLAR:
+                default:
+                    key = sp / (money_to_usd(price) + 1e-6);
+                    break;
+                }
+                taken++;
+                if (nc < top) {
+                    cands[nc++] = (struct cand){ v[i].machine, key, price };
+                } else if (by_key(&(struct cand){ v[i].machine, key, price }, &cands[worst]) < 0) {
+                    cands[worst] = (struct cand){ v[i].machine, key, price };
+                } else {
+                    continue;
+                }
+                if (nc == top) {
+                    worst = 0;
+                    for (size_t k = 1; k < nc; k++)
+                        if (by_key(&cands[k], &cands[worst]) > 0)
+                            worst = k;
+                }
             }
         }
     }
@@ -1518,6 +1673,7 @@ void market_sls_stop(struct market *mk, uint32_t cid)
 
     SIM_ASSERT(c->state != CS_LOADING);
     c->stopped = true;
+    claims_changed(mk, c->machine);
     if (c->state == CS_RUNNING) {
         util_mark(mk, m, now);
         m->run_gpus -= c->gpus;
@@ -1532,6 +1688,7 @@ void market_sls_stop(struct market *mk, uint32_t cid)
 bool market_sls_wake(struct market *mk, uint32_t cid)
 {
     mk->c[cid].stopped = false;
+    claims_changed(mk, mk->c[cid].machine);
     resolve(mk, mk->c[cid].machine);
     return mk->c[cid].state == CS_RUNNING;
 }
@@ -1687,10 +1844,10 @@ static void on_retry(struct engine *e, const struct evq_event *ev, void *model)
         if (!mk->posted && gsl_rng_uniform(mk->r_bid) < a->bid_raise && raised <= cap &&
             raised > c->bid) {
             c->bid = raised;            /* "bids can change" */
-            m->thr_ok = false;
             jb->bid = raised;
             jb->ev = eng_after(mk->e, a->pause_patience, mk->k_retry, ev->subject);
             resolve(mk, c->machine);
+            claims_changed(mk, c->machine);
             return;
         }
         end_contract(mk, jb->contract, eng_now(mk->e), false);
@@ -2131,6 +2288,33 @@ static struct keyed *keyed_buf(struct market *mk, size_t n)
 
 /* One pass over machines and one over contracts per sample: sampling a
  * 100,000-GPU market hourly must not cost more than simulating it. */
+/* Invariant: every index entry carries what its machine would give it now
+ * (searches turn offers down on these copies alone). */
+static bool index_check(const struct market *mk, char *msg, size_t len)
+{
+    for (size_t i = 0; i < mk->nm; i++) {
+        struct machine m = mk->m[i];        /* a copy: thresholds recomputed */
+        uint32_t free = m.listed ? m.ngpu - m.hp_gpus : 0;
+        struct oix_hot hot;
+
+        m.thr_ok = false;
+        hot_fields(mk, &m, free, &hot);
+        for (int c = 0; c < OIX_KCLASSES; c++) {
+            uint32_t k = 1u << c;
+            bool want = k >= m.min_chunk && k <= free;
+            struct oix_entry en;
+            bool got = oix_get(mk->ix, (uint32_t)i, c, &en);
+
+            if (want != got || (got && (en.ask != m.ask || en.min_bid != hot.min_bid ||
+                                        en.thr != hot.thr[c] || en.spd != hot.spd[c]))) {
+                snprintf(msg, len, "machine %zu, %u-GPU offers: the index is stale", i, k);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 static void sample(struct engine *e, void *ctx)
 {
     static const char *const od_q[3] = { "price_ondemand_p10", "price_ondemand_p50", "price_ondemand_p90" };
@@ -2147,6 +2331,12 @@ static void sample(struct engine *e, void *ctx)
     struct keyed *v;
     size_t *waiting;
 
+    {
+        char msg[160];
+
+        if (!index_check(mk, msg, sizeof msg))
+            eng_fail(e, "offer-index", "%s", msg);
+    }
     for (size_t g = 0; g < ng; g++)
         gnames[g] = mk->gpus[g].name;
     for (size_t h = 0; h < mk->nhc; h++)
@@ -2638,6 +2828,8 @@ static void market_free(void *state)
     free(mk->new_price_n);
     free(mk->cls_run_h);
     free(mk->scratch);
+    free(mk->bref);
+    free(mk->mref);
     free(mk->scratch_ids);
     free(mk->bud);
     oix_free(mk->ix);
@@ -2658,6 +2850,8 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     /* Run every loader even after an error, so one pass reports every
      * bad value in the file. */
     load_catalog(mk, d);
+    mk->bref = xcalloc(mk->ngpus * NBANDS + 1, sizeof *mk->bref);
+    mk->mref = xcalloc(mk->ngpus + 1, sizeof *mk->mref);
     load_supply(mk, d);
     load_archetypes(mk, d);
     if (!mk->dlp || d->nerrors > nerr) {
@@ -2713,6 +2907,11 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->new_price_n = xcalloc(mk->ngpus, sizeof(double));
     mk->cls_run_h = xcalloc(mk->nhc, sizeof(double));
     mk->r_search = eng_rng(e, "search");
+    {
+        gsl_rng *salt = eng_rng(e, "search-noise");
+
+        mk->noise_salt = ((uint64_t)gsl_rng_get(salt) << 32) ^ gsl_rng_get(salt);
+    }
     mk->r_supply = eng_rng(e, "supply");
     mk->r_fail = eng_rng(e, "failures");
     mk->r_bid = eng_rng(e, "bids");

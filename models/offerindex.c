@@ -96,7 +96,14 @@ static void remove_at(struct bucket *b, money ask, uint32_t id)
     b->n--;
 }
 
-static void insert_at(struct bucket *b, money ask, uint32_t id)
+static struct oix_entry entry(money ask, uint32_t id, const struct oix_hot *hot, int c)
+{
+    if (!hot)
+        return (struct oix_entry){ ask, 0, 0, id, 0.0f };
+    return (struct oix_entry){ ask, hot->min_bid, hot->thr[c], id, hot->spd[c] };
+}
+
+static void insert_at(struct bucket *b, struct oix_entry e)
 {
     size_t i;
 
@@ -106,14 +113,15 @@ static void insert_at(struct bucket *b, money ask, uint32_t id)
         if (!b->v)
             SIM_PANIC("offer index: out of memory");
     }
-    i = lower_bound(b, ask, id);
+    i = lower_bound(b, e.ask, e.machine);
     memmove(&b->v[i + 1], &b->v[i], (b->n - i) * sizeof *b->v);
-    b->v[i] = (struct oix_entry){ ask, id };
+    b->v[i] = e;
     b->n++;
 }
 
 void oix_set(struct oix *ix, uint32_t machine, uint32_t model, uint32_t band,
-             uint32_t free_gpus, uint32_t min_chunk, money ask)
+             uint32_t free_gpus, uint32_t min_chunk, money ask,
+             const struct oix_hot *hot)
 {
     struct slot *s;
     uint8_t want = 0;
@@ -144,8 +152,16 @@ void oix_set(struct oix *ix, uint32_t machine, uint32_t model, uint32_t band,
 
         if (had && (!has || moved))
             remove_at(&ix->b[bidx(ix, s->model, c, s->band)], s->ask, machine);
-        if (has && (!had || moved))
-            insert_at(&ix->b[bidx(ix, model, c, band)], ask, machine);
+        if (has && (!had || moved)) {
+            insert_at(&ix->b[bidx(ix, model, c, band)], entry(ask, machine, hot, c));
+        } else if (has) {
+            /* Same place: refresh what it carries. */
+            struct bucket *b = &ix->b[bidx(ix, model, c, band)];
+            size_t i = lower_bound(b, ask, machine);
+
+            SIM_ASSERT(i < b->n && b->v[i].machine == machine);
+            b->v[i] = entry(ask, machine, hot, c);
+        }
     }
     s->mask = want;
     s->ask = ask;
@@ -166,4 +182,22 @@ size_t oix_bucket(const struct oix *ix, uint32_t model, uint32_t k,
     b = &ix->b[bidx(ix, model, c, band)];
     *out = b->v;
     return b->n;
+}
+
+bool oix_get(const struct oix *ix, uint32_t machine, int c, struct oix_entry *out)
+{
+    const struct slot *s;
+    const struct bucket *b;
+    size_t i;
+
+    if (machine >= ix->nm || c < 0 || c >= OIX_KCLASSES)
+        return false;
+    s = &ix->m[machine];
+    if (!(s->mask & (1u << c)))
+        return false;
+    b = &ix->b[bidx(ix, s->model, c, s->band)];
+    i = lower_bound(b, s->ask, machine);
+    SIM_ASSERT(i < b->n && b->v[i].machine == machine);
+    *out = b->v[i];
+    return true;
 }

@@ -15,15 +15,28 @@
 #ifndef MODELS_OFFERINDEX_H
 #define MODELS_OFFERINDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "sim/money.h"
 
 #define OIX_KCLASSES 5      /* k = 1, 2, 4, 8, 16 */
 
-struct oix_entry {
+/* What a search needs to turn an offer down without reading its machine
+ * record, which is scattered in memory (a cache miss per offer): the
+ * caller passes it with every update, so entries never go stale. */
+struct oix_hot {
+    money min_bid;                  /* per GPU-hour */
+    money thr[OIX_KCLASSES];        /* least bid that runs on 2^c GPUs now; 0 = any */
+    float spd[OIX_KCLASSES];        /* speed per GPU on 2^c GPUs */
+};
+
+struct oix_entry {                  /* 32 bytes: two to a cache line */
     money ask;
+    money min_bid;
+    money thr;                      /* hot.thr for this bucket's chunk size */
     uint32_t machine;
+    float spd;                      /* hot.spd for this bucket's chunk size */
 };
 
 struct oix;
@@ -32,15 +45,21 @@ struct oix *oix_new(size_t nmodels, size_t nbands, size_t nmachines_hint);
 void oix_free(struct oix *ix);
 
 /* Sets where 'machine' (of GPU model 'model') appears: in bucket k for
- * every power of two k with min_chunk <= k <= free_gpus, at price 'ask'.
- * free_gpus = 0 removes it everywhere (unlisted, down, full). */
+ * every power of two k with min_chunk <= k <= free_gpus, at price 'ask',
+ * carrying 'hot' (NULL: all zero). free_gpus = 0 removes it everywhere
+ * (unlisted, down, full). */
 void oix_set(struct oix *ix, uint32_t machine, uint32_t model, uint32_t band,
-             uint32_t free_gpus, uint32_t min_chunk, money ask);
+             uint32_t free_gpus, uint32_t min_chunk, money ask,
+             const struct oix_hot *hot);
 
 /* The bucket for (model, k, band): a sorted array valid until the next
  * update. */
 size_t oix_bucket(const struct oix *ix, uint32_t model, uint32_t k,
                   uint32_t band, const struct oix_entry **out);
+
+/* The entry of 'machine' in its bucket for chunk class c; false if it is
+ * not there. For consistency checks. */
+bool oix_get(const struct oix *ix, uint32_t machine, int c, struct oix_entry *out);
 
 /* Smallest chunk class >= gpus (k class index), or -1 if > 16. */
 int oix_kclass(uint32_t gpus);

@@ -224,24 +224,24 @@ START_TEST(index_keeps_buckets_sorted_and_sliced)
     const struct oix_entry *v;
     size_t n;
 
-    oix_set(ix, 0, 0, 0, 8, 1, USD(0.5));      /* 8 free: buckets 1,2,4,8 */
-    oix_set(ix, 1, 0, 0, 3, 2, USD(0.3));      /* 3 free, min chunk 2: bucket 2 */
-    oix_set(ix, 2, 1, 0, 1, 1, USD(0.1));      /* other model */
+    oix_set(ix, 0, 0, 0, 8, 1, USD(0.5), NULL);      /* 8 free: buckets 1,2,4,8 */
+    oix_set(ix, 1, 0, 0, 3, 2, USD(0.3), NULL);      /* 3 free, min chunk 2: bucket 2 */
+    oix_set(ix, 2, 1, 0, 1, 1, USD(0.1), NULL);      /* other model */
     n = oix_bucket(ix, 0, 2, 0, &v);
     ck_assert_uint_eq(n, 2);
     ck_assert_uint_eq(v[0].machine, 1);     /* cheaper first */
     ck_assert_uint_eq(v[1].machine, 0);
     ck_assert_uint_eq(oix_bucket(ix, 0, 1, 0, &v), 1);   /* min chunk 2 hides machine 1 */
     ck_assert_uint_eq(oix_bucket(ix, 0, 8, 0, &v), 1);
-    oix_set(ix, 0, 0, 0, 4, 1, USD(0.2));      /* rented 4, repriced */
+    oix_set(ix, 0, 0, 0, 4, 1, USD(0.2), NULL);      /* rented 4, repriced */
     ck_assert_uint_eq(oix_bucket(ix, 0, 8, 0, &v), 0);
     n = oix_bucket(ix, 0, 2, 0, &v);
     ck_assert_uint_eq(v[0].machine, 0);     /* now the cheapest */
-    oix_set(ix, 1, 0, 0, 0, 2, USD(0.3));      /* down */
+    oix_set(ix, 1, 0, 0, 0, 2, USD(0.3), NULL);      /* down */
     ck_assert_uint_eq(oix_bucket(ix, 0, 2, 0, &v), 1);
     ck_assert_uint_eq(oix_bucket(ix, 0, 3, 0, &v), 0);   /* not a power of two */
     /* a band change moves the machine to the other band's buckets */
-    oix_set(ix, 0, 0, 1, 4, 1, USD(0.2));
+    oix_set(ix, 0, 0, 1, 4, 1, USD(0.2), NULL);
     ck_assert_uint_eq(oix_bucket(ix, 0, 2, 0, &v), 0);
     ck_assert_uint_eq(oix_bucket(ix, 0, 2, 1, &v), 1);
     ck_assert_uint_eq(oix_bucket(ix, 0, 2, 2, &v), 0);    /* no such band */
