@@ -2490,6 +2490,7 @@ static int market_finish(struct engine *e, void *state)
         res_scalar(res, "offer_price_per_gpu_h", kind, id, money_to_usd(m->ask), "USD/GPU-h");
         res_scalar(res, "offer_dlperf_per_gpu", kind, id, m->dlperf, "1");
         res_scalar(res, "offer_reliability", kind, id, m->score, "1");
+        res_scalar(res, "offer_free_gpus", kind, id, (double)(m->ngpu - m->hp_gpus), "GPUs");
     }
     return rc;
 }

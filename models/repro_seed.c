@@ -9,8 +9,9 @@
  *    the filter) rent in the market; their price_paid_per_gpu_h x the job
  *    length is the cost of the job. Several probe archetypes per platform
  *    are independent replicates: mean and Student-t 95% CI across them.
- *  - RunPod Community (median): the median listed ask of seed.gpu offers
- *    (offer_price_per_gpu_h snapshot) x job length; CI from order stats.
+ *  - RunPod Community (median): the median ask of the seed.gpu offers a
+ *    renter could take at the end (offer_price_per_gpu_h of the offers
+ *    with offer_free_gpus > 0) x job length; CI from order stats.
  *  - RunPod Secure: a second market run of the same scenario with
  *    market.pricing = posted and market.posted-markup = seed.secure-markup;
  *    its realised price_ondemand_mean of seed.gpu x job length.
@@ -28,6 +29,7 @@
 #include "models/reproduce.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,9 +124,12 @@ static int cmp_dbl(const void *a, const void *b)
 }
 
 /* Median of metric over entity kind 'kind' with a distribution-free 95%
- * CI (order statistics n/2 -+ 0.98 sqrt(n)); NAN if none. Also the mean. */
+ * CI (order statistics n/2 -+ 0.98 sqrt(n)); NAN if none. Also the mean.
+ * With 'rentable', only offers with a GPU free for an on-demand renter
+ * (offer_free_gpus > 0): a machine fully rented is no offer anyone can
+ * take, and a platform's quoted price is one a renter can rent at. */
 static double median_of(const struct results *r, const char *metric, const char *kind,
-                        double *ci, double *mean)
+                        bool rentable, double *ci, double *mean)
 {
     size_t n = 0, cap = res_scalar_count(r);
     double *v = malloc((cap + 1) * sizeof *v), med, s = 0;
@@ -137,7 +142,8 @@ static double median_of(const struct results *r, const char *metric, const char 
         double x;
 
         res_scalar_at(r, i, &m, &k, &ent, &x, &u);
-        if (strcmp(m, metric) == 0 && strcmp(k, kind) == 0) {
+        if (strcmp(m, metric) == 0 && strcmp(k, kind) == 0
+            && (!rentable || res_get(r, "offer_free_gpus", kind, ent) > 0)) {
             v[n++] = x;
             s += x;
         }
@@ -259,8 +265,8 @@ static int seed_finish(struct engine *e, void *state)
     p_all = over_list(r, "price_paid_per_gpu_h", "archetype", scn_str(run, "seed.probe-all"), &ci_all);
     p97 = over_list(r, "price_paid_per_gpu_h", "archetype", scn_str(run, "seed.probe-97"), &ci97);
     p99 = over_list(r, "price_paid_per_gpu_h", "archetype", scn_str(run, "seed.probe-99"), &ci99);
-    p_com = median_of(r, "offer_price_per_gpu_h", kind, &ci_com, &dummy);
-    (void)median_of(r, "offer_dlperf_per_gpu", kind, &dummy, &dl_mean);
+    p_com = median_of(r, "offer_price_per_gpu_h", kind, true, &ci_com, &dummy);
+    (void)median_of(r, "offer_dlperf_per_gpu", kind, false, &dummy, &dl_mean);
     p_sec = secure_price(run, gpu, scn_real(run, "seed.secure-markup"));
 
     /* 1. cost of the job per platform; ordering as in the seed's table */
