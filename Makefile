@@ -87,6 +87,7 @@ $(CUDA_OBJ): models/bench/kern_cuda.cu models/bench/kern.h
 	$(NVCC) $(NVFLAGS) -I. -c -o $@ $<
 endif
 
+.DEFAULT_GOAL := all
 all: $(O)/gpumarket
 
 # The version string and the project root are compiled into two objects

@@ -43,6 +43,7 @@
 #include "models/ledger.h"
 #include "models/offerindex.h"
 #include "models/outage.h"
+#include "models/pricing.h"
 #include "models/priority.h"
 #include "models/reliability.h"
 #include "models/serverless.h"
@@ -86,6 +87,7 @@ struct gpu {
     double vram_gb, tdp_w, street_usd, share;
     double max_spd[OIX_KCLASSES];   /* fastest machine of this model, for search cut-offs */
     money ask_p50;              /* median listed ask, refreshed at every sample */
+    money ask_ref;              /* median ask of the reliable tier, at every repricing */
     int tier;
 };
 
@@ -228,7 +230,8 @@ struct market {
     double derate_scale;
     struct dlperf_model *dlp;   /* owned */
     struct rel_params relp;
-    double fee, util_low, util_high, step, noise, ref_dlperf;
+    struct pricing_rule pricing;    /* hosts' repricing rule (models/pricing.h) */
+    double fee, noise, ref_dlperf;
     double disc1, disc3, cancel_fee;
     int candidates, top, depth;
     double join_rate, leave_rate;
@@ -251,6 +254,7 @@ struct market {
     double *od_price_sum, *od_price_w, *int_price_sum, *int_price_w;
     double *new_price_sum, *new_price_n;    /* on-demand rentals since the last sample */
     double *cls_run_h;          /* GPU-hours run per host class, after warm-up */
+    double *uptime;             /* owned: machine-µs (up, down) per (class, band), after warm-up */
     double *scratch;            /* owned: for quantiles */
     size_t scratch_cap;
     struct sls *sls;            /* owned: serverless endpoints, NULL if none */
@@ -462,6 +466,8 @@ static double bundle_dlperf(const struct market *mk, const struct machine *m,
  * how often a real marketplace refreshes it, and cheap to read in the
  * search loop.
  */
+static uint32_t band_of(const struct market *mk, const struct machine *m);
+
 static void rel_refresh(struct market *mk, struct machine *m, sim_time now)
 {
     sim_time dt = now - m->state_mark;
@@ -476,6 +482,12 @@ static void rel_refresh(struct market *mk, struct machine *m, sim_time now)
             if (now > from)
                 m->up_post_us += (double)(now - from);
         }
+        /* Uptime as renters meet it: machine time in the market after the
+         * warm-up, up or down for any cause, by host class and by the
+         * reliability band the machine was in when the interval began. */
+        if (now > from && !m->leaving)
+            mk->uptime[((size_t)m->cls * NBANDS + band_of(mk, m)) * 2 + (m->down ? 1 : 0)] +=
+                (double)(now - from);
         m->state_mark = now;
     }
     m->score = rel_score(&m->rel, &mk->relp, now);
@@ -1107,30 +1119,42 @@ static double value_cap(const struct market *mk, const struct job *jb,
     return jb->value * speed(mk, m, jb->gpus) + a->vram_value * mk->gpus[m->gpu].vram_gb;
 }
 
-/* The most an archetype bids against an ask of 'ask': bid-cap of it. */
-static money bid_limit(const struct archetype *a, money ask)
+/* The most archetype a bids per GPU-hour on an offer of model 'gpu' asking
+ * 'ask': bid-cap x the lower of this ask and the model's going (median)
+ * ask. An interruption is worth a discount on the going on-demand price,
+ * not on the dearest machine left; one limit for a new bid, a raise and a
+ * cut. */
+static money bid_limit_at(const struct market *mk, const struct archetype *a,
+                          uint32_t gpu, money ask)
 {
-    return money_muldiv(ask, (int64_t)(a->bid_cap * 1e6), 1000000);
+    money ref = mk->gpus[gpu].ask_p50 && mk->gpus[gpu].ask_p50 < ask
+                ? mk->gpus[gpu].ask_p50 : ask;
+
+    return money_muldiv(ref, (int64_t)(a->bid_cap * 1e6), 1000000);
 }
 
-/* The bid job jb would place on machine m: bid-fraction x the ask, at
- * least min_bid, at most bid-cap x the lower of this ask and the model's
- * going ask (an interruption is worth a discount on the going on-demand
- * price, not on the dearest machine left). 0 when the floor is above what
- * an interruption is worth to the renter. */
+static money bid_limit(const struct market *mk, const struct archetype *a,
+                       const struct machine *m)
+{
+    return bid_limit_at(mk, a, m->gpu, m->ask);
+}
+
+/* The bid a job of archetype a would place on an offer (model 'gpu',
+ * 'ask', 'min_bid'): bid-fraction x the ask, at least min_bid, at most
+ * bid_limit(). 0 when the floor is above what an interruption is worth
+ * to the renter. Takes the offer's fields, not its machine, so a search
+ * can price an index entry alone. */
 static money bid_from(const struct market *mk, const struct archetype *a,
                       uint32_t gpu, money ask, money min_bid)
 {
-    money b, ref, capb;
+    money b, capb;
 
     if (mk->posted)
         return min_bid;
     b = money_from_usd(money_to_usd(ask) * a->bid_frac);
     if (b < min_bid)
         b = min_bid;
-    ref = mk->gpus[gpu].ask_p50 && mk->gpus[gpu].ask_p50 < ask
-          ? mk->gpus[gpu].ask_p50 : ask;
-    capb = money_from_usd(money_to_usd(ref) * a->bid_cap);
+    capb = bid_limit_at(mk, a, gpu, ask);
     if (b > capb)
         b = capb;
     return b < min_bid ? 0 : b;
@@ -1838,8 +1862,8 @@ static void on_retry(struct engine *e, const struct evq_event *ev, void *model)
         money cap = money_from_usd(value_cap(mk, jb, m));
         money raised = money_muldiv(c->bid, 12, 10);
 
-        if (raised > bid_limit(a, m->ask))
-            raised = bid_limit(a, m->ask);
+        if (raised > bid_limit(mk, a, m))
+            raised = bid_limit(mk, a, m);
 
         if (!mk->posted && gsl_rng_uniform(mk->r_bid) < a->bid_raise && raised <= cap &&
             raised > c->bid) {
@@ -2121,6 +2145,7 @@ static void on_leave(struct engine *e, const struct evq_event *ev, void *model)
 
     (void)e;
     /* Stop listing; running contracts are honoured to their end. */
+    rel_refresh(mk, m, eng_now(mk->e));
     m->leaving = true;
     index_machine(mk, ev->subject);
 }
@@ -2160,70 +2185,6 @@ static void check_budgets(struct market *mk, sim_time now)
         mk->bud[keep++] = mk->bud[k];
     }
     mk->nbud = keep;
-}
-
-static void reprice(struct engine *e, void *ctx)
-{
-    struct market *mk = ctx;
-    sim_time now = eng_now(e);
-
-    check_budgets(mk, now);
-
-    if (mk->posted)
-        return;
-    for (size_t i = 0; i < mk->nm; i++) {
-        struct machine *m = &mk->m[i];
-        const struct hostclass *hc = &mk->hc[m->cls];
-        double span, u;
-        money lo, hi, ask = m->ask;
-
-        util_mark(mk, m, now);
-        span = (double)(now - m->util_since) * m->ngpu;
-        u = span > 0 ? m->util_gpu_us / span : 0;
-        m->util_gpu_us = 0;
-        m->util_since = now;
-        if (m->down || m->leaving)
-            continue;
-        /* Adapt the ask to demand: full machines raise, idle ones cut.
-         * With the daily demand cycle this is what makes prices dip at
-         * night without any price curve being written down. */
-        if (u > mk->util_high)
-            ask = money_muldiv(ask, (int64_t)((1 + mk->step) * 1e6), 1000000);
-        else if (u < mk->util_low)
-            ask = money_muldiv(ask, (int64_t)((1 - mk->step) * 1e6), 1000000);
-        lo = money_muldiv(m->floor, (int64_t)(hc->ask_floor * 1e6), 1000000);
-        hi = money_muldiv(m->floor, (int64_t)(hc->ask_ceil * 1e6), 1000000);
-        ask = ask < lo ? lo : ask > hi ? hi : ask;
-        if (ask != m->ask) {
-            bool lower = ask < m->ask;
-
-            m->ask = ask;
-            if (m->min_bid > ask)
-                m->min_bid = ask;
-            if (lower) {
-                /* Bidders above the new on-demand ask cut their bids to
-                 * it: paying more than on-demand for less priority makes
-                 * no sense ("bids can change"). */
-                bool changed = false;
-
-                for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
-                    struct contract *c = &mk->c[id];
-
-                    money cap = bid_limit(&mk->ar[mk->j[c->job].arch], ask);
-
-                    if (c->type == C_INTERRUPTIBLE && c->bid > cap && cap >= m->min_bid) {
-                        c->bid = cap;
-                        m->thr_ok = false;
-                        mk->j[c->job].bid = cap;
-                        changed = true;
-                    }
-                }
-                if (changed)
-                    resolve(mk, (uint32_t)i);
-            }
-            index_machine(mk, (uint32_t)i);
-        }
-    }
 }
 
 /* ---- sampling ---- */
@@ -2284,6 +2245,99 @@ static struct keyed *keyed_buf(struct market *mk, size_t n)
         mk->scratch = xrealloc(mk->scratch, mk->scratch_cap * sizeof *mk->scratch);
     }
     return (struct keyed *)(void *)mk->scratch;
+}
+
+/* The going price of each GPU model's reliable tier: the median ask of
+ * its listed machines scoring at least the pricing rule's reference (0
+ * when there are none: nobody is capped). Computed at every repricing, so
+ * the hosts' rule does not depend on how often results are sampled. */
+static void reliable_asks(struct market *mk)
+{
+    struct keyed *v = keyed_buf(mk, mk->nm + 1);
+    size_t n = 0;
+
+    for (size_t g = 0; g < mk->ngpus; g++)
+        mk->gpus[g].ask_ref = 0;
+    if (!(mk->pricing.rel_slope > 0))
+        return;
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+
+        if (m->listed && score_of(m) >= mk->pricing.rel_reference)
+            v[n++] = (struct keyed){ (double)m->gpu, (double)m->ask };
+    }
+    qsort(v, n, sizeof *v, by_keyed);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+
+        while (j < n && v[j].key == v[i].key)
+            j++;
+        /* the lower median: an ask some machine really has */
+        mk->gpus[(size_t)v[i].key].ask_ref = (money)v[i + (j - i - 1) / 2].v;
+        i = j;
+    }
+}
+
+static void reprice(struct engine *e, void *ctx)
+{
+    struct market *mk = ctx;
+    sim_time now = eng_now(e);
+
+    check_budgets(mk, now);
+
+    if (mk->posted)
+        return;
+    reliable_asks(mk);
+    for (size_t i = 0; i < mk->nm; i++) {
+        struct machine *m = &mk->m[i];
+        const struct hostclass *hc = &mk->hc[m->cls];
+        double span, u;
+        money lo, hi, ask;
+
+        util_mark(mk, m, now);
+        span = (double)(now - m->util_since) * m->ngpu;
+        u = span > 0 ? m->util_gpu_us / span : 0;
+        m->util_gpu_us = 0;
+        m->util_since = now;
+        if (m->down || m->leaving)
+            continue;
+        /* Adapt the ask to demand (full machines raise, idle ones cut:
+         * with the daily demand cycle this is what makes prices dip at
+         * night without any price curve being written down) and to the
+         * machine's reliability against its model's reliable tier. */
+        lo = money_muldiv(m->floor, (int64_t)(hc->ask_floor * 1e6), 1000000);
+        hi = money_muldiv(m->floor, (int64_t)(hc->ask_ceil * 1e6), 1000000);
+        ask = pricing_next_ask(&mk->pricing, m->ask, u, score_of(m),
+                               mk->gpus[m->gpu].ask_ref, lo, hi);
+        if (ask != m->ask) {
+            bool lower = ask < m->ask;
+
+            m->ask = ask;
+            if (m->min_bid > ask)
+                m->min_bid = ask;
+            if (lower) {
+                /* Bidders above what they would now bid at most cut their
+                 * bids to it: paying more than on-demand for less
+                 * priority makes no sense ("bids can change"). */
+                bool changed = false;
+
+                for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
+                    struct contract *c = &mk->c[id];
+                    money cap = bid_limit(mk, &mk->ar[mk->j[c->job].arch], m);
+
+                    if (c->type == C_INTERRUPTIBLE && c->bid > cap && cap >= m->min_bid) {
+                        c->bid = cap;
+                        m->thr_ok = false;
+                        mk->j[c->job].bid = cap;
+                        changed = true;
+                    }
+                }
+                if (changed)
+                    resolve(mk, (uint32_t)i);
+            }
+            index_machine(mk, (uint32_t)i);
+        }
+    }
 }
 
 /* One pass over machines and one over contracts per sample: sampling a
@@ -2565,6 +2619,15 @@ static int market_finish(struct engine *e, void *state)
         }
         res_scalar(res, "revenue_usd", "host_class", mk->hc[h].name,
                    money_to_usd(bill_revenue(mk->ledger, h)), "USD");
+        {
+            double u = 0, t = 0;
+
+            for (size_t b = 0; b < NBANDS; b++) {
+                u += mk->uptime[(h * NBANDS + b) * 2];
+                t += mk->uptime[(h * NBANDS + b) * 2] + mk->uptime[(h * NBANDS + b) * 2 + 1];
+            }
+            res_scalar(res, "uptime", "host_class", mk->hc[h].name, t > 0 ? u / t : NaN, "1");
+        }
         res_scalar(res, "utilisation", "host_class", mk->hc[h].name,
                    up > 0 ? mk->cls_run_h[h] * 3600e6 / up : 0, "1");
         snprintf(metric, sizeof metric, "reliability_hist_%s", mk->hc[h].name);
@@ -2572,6 +2635,23 @@ static int market_finish(struct engine *e, void *state)
             snprintf(bin, sizeof bin, "%.2f", 0.5 + 0.01 * b);
             res_scalar(res, metric, "bin", bin, hist[b], "machines");
         }
+    }
+    /* Uptime of all machines, and of the verified machines a renter
+     * filtering on reliability >= each band's lower edge would have seen. */
+    for (size_t b0 = 0; b0 < NBANDS; b0 += b0 == 0 ? 2 : 1) {
+        double u = 0, t = 0;
+        char lo[16];
+
+        for (size_t h = 0; h < mk->nhc; h++)
+            for (size_t b = b0; b < NBANDS; b++) {
+                u += mk->uptime[(h * NBANDS + b) * 2];
+                t += mk->uptime[(h * NBANDS + b) * 2] + mk->uptime[(h * NBANDS + b) * 2 + 1];
+            }
+        snprintf(lo, sizeof lo, "%g", band_lo[b0]);
+        if (b0 == 0)
+            res_scalar(res, "uptime", "platform", "all", t > 0 ? u / t : NaN, "1");
+        else
+            res_scalar(res, "uptime", "min_reliability", lo, t > 0 ? u / t : NaN, "1");
     }
     res_scalar(res, "platform_revenue_usd", "platform", "all",
                money_to_usd(bill_platform(mk->ledger)), "USD");
@@ -2593,6 +2673,9 @@ static int market_finish(struct engine *e, void *state)
         if (mk->int_price_w[g] > 0)
             res_scalar(res, "price_interruptible_mean", "gpu", mk->gpus[g].name,
                        mk->int_price_sum[g] / mk->int_price_w[g], "USD/GPU-h");
+        if (mk->gpus[g].share > 0)
+            res_scalar(res, "street_price_usd", "gpu", mk->gpus[g].name,
+                       mk->gpus[g].street_usd, "USD");
     }
     /* A snapshot of listed offers for the price-vs-DLPerf chart. */
     for (size_t i = 0; i < mk->nm; i++) {
@@ -2606,6 +2689,7 @@ static int market_finish(struct engine *e, void *state)
         res_scalar(res, "offer_price_per_gpu_h", kind, id, money_to_usd(m->ask), "USD/GPU-h");
         res_scalar(res, "offer_dlperf_per_gpu", kind, id, m->dlperf, "1");
         res_scalar(res, "offer_reliability", kind, id, m->score, "1");
+        res_scalar(res, "offer_free_gpus", kind, id, (double)(m->ngpu - m->hp_gpus), "GPUs");
     }
     return rc;
 }
@@ -2827,6 +2911,7 @@ static void market_free(void *state)
     free(mk->new_price_sum);
     free(mk->new_price_n);
     free(mk->cls_run_h);
+    free(mk->uptime);
     free(mk->scratch);
     free(mk->bref);
     free(mk->mref);
@@ -2870,16 +2955,18 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->posted = strcmp(scn_str(run, "market.pricing"), "posted") == 0;
     mk->posted_markup = scn_real(run, "market.posted-markup");
     mk->posted_int = scn_real(run, "market.posted-interruptible");
-    mk->util_low = scn_real(run, "market.util-low");
-    mk->util_high = scn_real(run, "market.util-high");
-    if (mk->util_low > mk->util_high) {
+    mk->pricing.util_low = scn_real(run, "market.util-low");
+    mk->pricing.util_high = scn_real(run, "market.util-high");
+    if (mk->pricing.util_low > mk->pricing.util_high) {
         diag_error(d, scn_where(run, "market.util-low"),
-                   "market.util-low %g is above market.util-high %g", mk->util_low,
-                   mk->util_high);
+                   "market.util-low %g is above market.util-high %g", mk->pricing.util_low,
+                   mk->pricing.util_high);
         market_free(mk);
         return NULL;
     }
-    mk->step = scn_real(run, "market.reprice-step");
+    mk->pricing.step = scn_real(run, "market.reprice-step");
+    mk->pricing.rel_reference = scn_real(run, "market.reliability-reference");
+    mk->pricing.rel_slope = scn_real(run, "market.reliability-discount");
     mk->noise = scn_real(run, "market.score-noise");
     mk->ref_dlperf = scn_real(run, "market.reference-dlperf");
     mk->disc1 = scn_real(run, "market.reserve-discount-1m");
@@ -2906,6 +2993,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->new_price_sum = xcalloc(mk->ngpus, sizeof(double));
     mk->new_price_n = xcalloc(mk->ngpus, sizeof(double));
     mk->cls_run_h = xcalloc(mk->nhc, sizeof(double));
+    mk->uptime = xcalloc(mk->nhc * NBANDS * 2, sizeof(double));
     mk->r_search = eng_rng(e, "search");
     {
         gsl_rng *salt = eng_rng(e, "search-noise");

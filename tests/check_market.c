@@ -355,6 +355,20 @@ START_TEST(economic_regression_small_market)
     for (size_t i = 0; i < 6; i++)
         if (strcmp(arch[i], "hobbyist") != 0)
             ck_assert_double_gt(hob_int, get(&o, "share_interruptible", "archetype", arch[i]));
+    /* measured uptime counts every kind of downtime: hobbyist rigs are
+     * down most, datacenters least, and the machines renters filtering on
+     * reliability >= 0.99 meet are up more than the average machine */
+    {
+        double hob = get(&o, "uptime", "host_class", "hobbyist");
+        double farm = get(&o, "uptime", "host_class", "farm");
+        double dc = get(&o, "uptime", "host_class", "datacenter");
+        double all = get(&o, "uptime", "platform", "all");
+        double r99 = get(&o, "uptime", "min_reliability", "0.99");
+
+        ck_assert_msg(hob > 0.95 && hob < farm && farm < dc && dc < 1,
+                      "uptime hobbyist %g, farm %g, datacenter %g", hob, farm, dc);
+        ck_assert_msg(all > hob && all < dc && r99 > all, "uptime all %g, 99%%+ %g", all, r99);
+    }
     /* enterprises pay most per GPU-hour */
     for (size_t i = 0; i < 5; i++)
         ck_assert_double_gt(ent_price, get(&o, "price_paid_per_gpu_h", "archetype", arch[i]));

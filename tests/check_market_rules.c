@@ -6,6 +6,7 @@
 #include <string.h>
 #include "models/ledger.h"
 #include "models/offerindex.h"
+#include "models/pricing.h"
 #include "models/priority.h"
 #include "sim/time.h"
 #include "tests/suites.h"
@@ -249,6 +250,41 @@ START_TEST(index_keeps_buckets_sorted_and_sliced)
 }
 END_TEST
 
+/* Reliability-aware repricing: below the reference a host caps its ask
+ * at the reliable tier's going price cut per doubling of unreliability;
+ * at or above the reference, with no reference yet, or with the rule
+ * off, only utilisation moves the ask; the cost floor always wins. */
+START_TEST(less_reliable_hosts_undercut_the_reliable_tier)
+{
+    struct pricing_rule p = { 0.45, 0.80, 0.03, 0.99, 0.2 };
+    money ref = USD(0.50), lo = USD(0.10), hi = USD(5.00);
+
+    /* 0.98 has twice the reference's unreliability: one step of 20% */
+    ck_assert_int_eq(pricing_rel_cap(&p, 0.98, ref), USD(0.40));
+    /* 0.96: four times, two doublings */
+    ck_assert_int_eq(pricing_rel_cap(&p, 0.96, ref), USD(0.30));
+    ck_assert_int_eq(pricing_rel_cap(&p, 0.995, ref), INT64_MAX);
+    ck_assert_int_eq(pricing_rel_cap(&p, 0.99, ref), INT64_MAX);
+    ck_assert_int_eq(pricing_rel_cap(&p, 0.5, 0), INT64_MAX);
+    /* a new machine at the 0.60 prior: 40x the unreliability, capped at 0 */
+    ck_assert_int_eq(pricing_rel_cap(&p, 0.60, ref), 0);
+    /* a busy 0.98 host may raise, but not past its cap */
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.39), 1.0, 0.98, ref, lo, hi), USD(0.40));
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.30), 1.0, 0.98, ref, lo, hi), USD(0.309));
+    /* an overpriced one comes down to it at once, busy or not */
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.60), 0.6, 0.98, ref, lo, hi), USD(0.40));
+    /* a reliable host only follows its utilisation */
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.60), 1.0, 0.995, ref, lo, hi), USD(0.618));
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.60), 0.0, 0.995, ref, lo, hi), USD(0.582));
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.60), 0.6, 0.995, ref, lo, hi), USD(0.60));
+    /* never below the cost floor, even when the cap is */
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.60), 0.6, 0.60, ref, lo, hi), lo);
+    /* the rule off: the unreliable host keeps its ask */
+    p.rel_slope = 0;
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.60), 0.6, 0.90, ref, lo, hi), USD(0.60));
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -266,6 +302,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, proration_is_to_the_microsecond);
     tcase_add_test(tc, storage_bills_for_the_whole_life);
     tcase_add_test(tc, reserved_discount_and_early_cancel);
+    tcase_add_test(tc, less_reliable_hosts_undercut_the_reliable_tier);
     suite_add_tcase(s, tc);
     return s;
 }
