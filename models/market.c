@@ -2247,35 +2247,84 @@ static struct keyed *keyed_buf(struct market *mk, size_t n)
     return (struct keyed *)(void *)mk->scratch;
 }
 
+/* The k-th smallest of v[0..n-1] (0-based), reordering v: Hoare's
+ * selection with the middle element as pivot. */
+static money money_select(money *v, size_t n, size_t k)
+{
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+
+    while (lo < hi) {
+        money pivot = v[lo + (hi - lo) / 2];
+        ptrdiff_t i = lo, j = hi;
+
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                money t = v[i];
+
+                v[i++] = v[j];
+                v[j--] = t;
+            }
+        }
+        if (kk <= j)
+            hi = j;
+        else if (kk >= i)
+            lo = i;
+        else
+            break;      /* between the two parts: equal to the pivot */
+    }
+    return v[kk];
+}
+
 /* The going price of each GPU model's reliable tier: the median ask of
  * its listed machines scoring at least the pricing rule's reference (0
  * when there are none: nobody is capped). Computed at every repricing, so
  * the hosts' rule does not depend on how often results are sampled. */
 static void reliable_asks(struct market *mk)
 {
-    struct keyed *v = keyed_buf(mk, mk->nm + 1);
-    size_t n = 0;
+    size_t ng = mk->ngpus, n = 0;
+    size_t *at = xcalloc(ng + 1, sizeof *at);
+    money *v;
 
-    for (size_t g = 0; g < mk->ngpus; g++)
+    for (size_t g = 0; g < ng; g++)
         mk->gpus[g].ask_ref = 0;
-    if (!(mk->pricing.rel_slope > 0))
+    if (!(mk->pricing.rel_slope > 0)) {
+        free(at);
         return;
+    }
+    /* Group the asks by model (a counting pass, then a scatter) and
+     * select each group's lower median: linear, where sorting every
+     * machine each hour was a tenth of a year-long run. */
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+
+        if (m->listed && score_of(m) >= mk->pricing.rel_reference) {
+            at[m->gpu + 1]++;
+            n++;
+        }
+    }
+    for (size_t g = 0; g < ng; g++)
+        at[g + 1] += at[g];
+    v = xcalloc(n + 1, sizeof *v);
     for (size_t i = 0; i < mk->nm; i++) {
         const struct machine *m = &mk->m[i];
 
         if (m->listed && score_of(m) >= mk->pricing.rel_reference)
-            v[n++] = (struct keyed){ (double)m->gpu, (double)m->ask };
+            v[at[m->gpu]++] = m->ask;
     }
-    qsort(v, n, sizeof *v, by_keyed);
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
+    /* at[g] is now the end of group g; it starts where g - 1 ends. */
+    for (size_t g = 0; g < ng; g++) {
+        size_t lo = g ? at[g - 1] : 0, cnt = at[g] - lo;
 
-        while (j < n && v[j].key == v[i].key)
-            j++;
         /* the lower median: an ask some machine really has */
-        mk->gpus[(size_t)v[i].key].ask_ref = (money)v[i + (j - i - 1) / 2].v;
-        i = j;
+        if (cnt > 0)
+            mk->gpus[g].ask_ref = money_select(v + lo, cnt, (cnt - 1) / 2);
     }
+    free(v);
+    free(at);
 }
 
 static void reprice(struct engine *e, void *ctx)
