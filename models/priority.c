@@ -97,6 +97,22 @@ static int by_bid_desc(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
+/* Claims on one machine are a handful: insertion sort beats qsort's
+ * indirect calls, and the order (a total one) is the same. */
+static void sort_by_bid(struct prio_claim *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        struct prio_claim x = v[i];
+        size_t j = i;
+
+        while (j > 0 && by_bid_desc(&x, &v[j - 1]) < 0) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
 /* A newcomer goes after every interruptible bidding at least as much
  * (ties go to the earlier claim), and the GPUs left before a position
  * only shrink further down the order: so it runs iff it is placed at or
@@ -117,7 +133,7 @@ money prio_threshold(const struct prio_claim *c, size_t n, uint32_t ngpu,
         }
         v[k++] = c[i];
     }
-    qsort(v, k, sizeof *v, by_bid_desc);
+    sort_by_bid(v, k);
     for (size_t p = 0; p <= k; p++) {
         left_at[p] = left;
         if (p < k && v[p].gpus <= left)
