@@ -1102,9 +1102,11 @@ static void compute_thresholds(const struct market *mk, struct machine *m)
     uint32_t ids[MAX_CLAIMS];
     size_t n;
 
+    static const uint32_t sizes[] = { 1, 2, 4, 8, 16 };
+    _Static_assert(sizeof sizes / sizeof *sizes == OIX_KCLASSES, "a size per chunk class");
+
     claims_of(mk, m, cl, ids, &n);
-    for (int c = 0; c < OIX_KCLASSES; c++)
-        m->thr[c] = prio_threshold(cl, n, m->ngpu, 1u << c);
+    prio_thresholds(cl, n, m->ngpu, sizes, m->thr, OIX_KCLASSES);
     m->thr_ok = true;
 }
 

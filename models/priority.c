@@ -118,8 +118,8 @@ static void sort_by_bid(struct prio_claim *v, size_t n)
  * only shrink further down the order: so it runs iff it is placed at or
  * above the deepest position that still leaves room, i.e. iff it beats
  * the bid found there by at least one micro-dollar. */
-money prio_threshold(const struct prio_claim *c, size_t n, uint32_t ngpu,
-                     uint32_t gpus)
+void prio_thresholds(const struct prio_claim *c, size_t n, uint32_t ngpu,
+                     const uint32_t *gpus, money *out, size_t nq)
 {
     struct prio_claim v[64];
     uint32_t left = ngpu, left_at[65];
@@ -139,8 +139,22 @@ money prio_threshold(const struct prio_claim *c, size_t n, uint32_t ngpu,
         if (p < k && v[p].gpus <= left)
             left -= v[p].gpus;
     }
-    for (size_t p = k + 1; p-- > 0;)
-        if (left_at[p] >= gpus)
-            return p == k ? 0 : v[p].bid + 1;
-    return INT64_MAX;
+    for (size_t q = 0; q < nq; q++) {
+        out[q] = INT64_MAX;
+        for (size_t p = k + 1; p-- > 0;) {
+            if (left_at[p] >= gpus[q]) {
+                out[q] = p == k ? 0 : v[p].bid + 1;
+                break;
+            }
+        }
+    }
+}
+
+money prio_threshold(const struct prio_claim *c, size_t n, uint32_t ngpu,
+                     uint32_t gpus)
+{
+    money t;
+
+    prio_thresholds(c, n, ngpu, &gpus, &t, 1);
+    return t;
 }

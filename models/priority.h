@@ -52,4 +52,8 @@ bool prio_would_run(const struct prio_claim *c, size_t n, uint32_t ngpu,
 money prio_threshold(const struct prio_claim *c, size_t n, uint32_t ngpu,
                      uint32_t gpus);
 
+/* prio_threshold() for several sizes gpus[0..nq-1] at once (one sort). */
+void prio_thresholds(const struct prio_claim *c, size_t n, uint32_t ngpu,
+                     const uint32_t *gpus, money *out, size_t nq);
+
 #endif

@@ -44,23 +44,11 @@ int money_parse(const char *s, money *out)
 
 __extension__ typedef __int128 i128;
 
-money money_muldiv(money m, int64_t num, int64_t den)
+money money_muldiv_wide(money m, int64_t num, int64_t den)
 {
     i128 p, q, r;
-    int64_t p64;
 
     SIM_ASSERT(den > 0);
-    /* Prices times fractions in parts per million fit in 64 bits, and a
-     * 128-bit division costs several times a 64-bit one: the same rule,
-     * the cheap way, when it can be. */
-    if (!__builtin_mul_overflow(m, num, &p64)) {
-        int64_t q64 = p64 / den, r64 = p64 % den;
-        int64_t ar = r64 < 0 ? -r64 : r64;
-
-        if (ar >= den - ar)         /* 2|r| >= den without overflow */
-            q64 += p64 < 0 ? -1 : 1;
-        return q64;
-    }
     p = (i128)m * num;
     q = p / den;
     r = p % den;

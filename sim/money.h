@@ -26,7 +26,24 @@ int money_parse(const char *text, money *out);
 
 /* round(m * num / den), half away from zero, with a 128-bit intermediate.
  * 'den' must be positive. Overflow of the result is a bug and asserts. */
-money money_muldiv(money m, int64_t num, int64_t den);
+money money_muldiv_wide(money m, int64_t num, int64_t den);  /* any size */
+
+/* Inline because searches price every offer they look at: with a
+ * constant 'den' the division becomes a multiplication. Products that
+ * overflow 64 bits take the 128-bit path; the rounding is the same. */
+static inline money money_muldiv(money m, int64_t num, int64_t den)
+{
+    int64_t p, q, r, ar;
+
+    if (den <= 0 || __builtin_mul_overflow(m, num, &p))
+        return money_muldiv_wide(m, num, den);
+    q = p / den;
+    r = p % den;
+    ar = r < 0 ? -r : r;
+    if (ar >= den - ar)             /* 2|r| >= den without overflow */
+        q += p < 0 ? -1 : 1;
+    return q;
+}
 
 /* The one place a model's double price becomes money (nearest micro-dollar). */
 money money_from_usd(double usd);

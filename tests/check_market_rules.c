@@ -135,9 +135,15 @@ START_TEST(threshold_agrees_with_the_auction)
                                               i, false, 0 };
             }
         }
-        for (uint32_t g = 1; g <= 8; g *= 2) {
+        static const uint32_t sizes[4] = { 1, 2, 4, 8 };
+        money all[4];
+
+        /* all sizes at once (one sort) must decide the same */
+        prio_thresholds(c, n, ngpu, sizes, all, 4);
+        for (uint32_t g = 1, q = 0; g <= 8; g *= 2, q++) {
             money t = prio_threshold(c, n, ngpu, g);
 
+            ck_assert_int_eq(all[q], t);
             for (money b = 0; b <= 600000; b += 50000)
                 ck_assert_msg(prio_would_run(c, n, ngpu, g, b) == (b >= t),
                               "trial %d g %u bid %lld threshold %lld", trial, g,
