@@ -14,6 +14,7 @@ struct slot {               /* where a machine currently is */
     money ask;
     uint32_t model, band;
     uint8_t mask;           /* bit c set: present in k class c */
+    struct oix_hot hot;     /* what its entries carry */
 };
 
 struct oix {
@@ -119,10 +120,28 @@ static void insert_at(struct bucket *b, struct oix_entry e)
     b->n++;
 }
 
+/* Moves the entry of e.machine, now at 'old_ask', to its place for
+ * e.ask in the same bucket. */
+static void move_within(struct bucket *b, money old_ask, struct oix_entry e)
+{
+    size_t i = lower_bound(b, old_ask, e.machine), j;
+
+    SIM_ASSERT(i < b->n && b->v[i].machine == e.machine);
+    j = lower_bound(b, e.ask, e.machine);   /* counts the old entry when it is before */
+    if (j > i) {
+        j--;                                /* the old entry leaves the gap */
+        memmove(&b->v[i], &b->v[i + 1], (j - i) * sizeof *b->v);
+    } else if (j < i) {
+        memmove(&b->v[j + 1], &b->v[j], (i - j) * sizeof *b->v);
+    }
+    b->v[j] = e;
+}
+
 void oix_set(struct oix *ix, uint32_t machine, uint32_t model, uint32_t band,
              uint32_t free_gpus, uint32_t min_chunk, money ask,
              const struct oix_hot *hot)
 {
+    static const struct oix_hot none;
     struct slot *s;
     uint8_t want = 0;
     bool moved;
@@ -146,17 +165,26 @@ void oix_set(struct oix *ix, uint32_t machine, uint32_t model, uint32_t band,
         if (k >= min_chunk && k <= free_gpus)
             want |= (uint8_t)(1u << c);
     }
+    if (!hot)
+        hot = &none;
     moved = s->ask != ask || s->model != model || s->band != band;
     for (int c = 0; c < OIX_KCLASSES; c++) {
         bool had = s->mask & (1u << c), has = want & (1u << c);
+        struct bucket *b = &ix->b[bidx(ix, model, c, band)];
 
+        if (had && has && moved && s->model == model && s->band == band) {
+            /* A new ask in the same bucket: shift only the entries
+             * between the old and the new place. */
+            move_within(b, s->ask, entry(ask, machine, hot, c));
+            continue;
+        }
         if (had && (!has || moved))
             remove_at(&ix->b[bidx(ix, s->model, c, s->band)], s->ask, machine);
         if (has && (!had || moved)) {
-            insert_at(&ix->b[bidx(ix, model, c, band)], entry(ask, machine, hot, c));
-        } else if (has) {
-            /* Same place: refresh what it carries. */
-            struct bucket *b = &ix->b[bidx(ix, model, c, band)];
+            insert_at(b, entry(ask, machine, hot, c));
+        } else if (has && (hot->min_bid != s->hot.min_bid || hot->thr[c] != s->hot.thr[c] ||
+                           hot->spd[c] != s->hot.spd[c])) {
+            /* Same place, new contents: refresh what it carries. */
             size_t i = lower_bound(b, ask, machine);
 
             SIM_ASSERT(i < b->n && b->v[i].machine == machine);
@@ -167,6 +195,7 @@ void oix_set(struct oix *ix, uint32_t machine, uint32_t model, uint32_t band,
     s->ask = ask;
     s->model = model;
     s->band = band;
+    s->hot = *hot;
 }
 
 size_t oix_bucket(const struct oix *ix, uint32_t model, uint32_t k,
