@@ -232,7 +232,7 @@ static inline void top_push(struct evq *q, u128 k)
 
 static void spill_heap(struct evq *q);
 
-static void sift_up(u128 *h, size_t i, u128 k)
+static inline __attribute__((always_inline)) void sift_up(u128 *h, size_t i, u128 k)
 {
     while (i > ROOT) {
         size_t p = i / 4 + 2;
@@ -369,7 +369,7 @@ bool evq_cancel(struct evq *q, evq_id id)
  * (Floyd's observation) the hole walks down along the smallest children
  * to a leaf and the element then sifts up the one or two levels it needs:
  * three comparisons per level instead of four. */
-static u128 pop_root(struct evq *q)
+static inline __attribute__((always_inline)) u128 pop_root(struct evq *q)
 {
     u128 *h = q->heap, top = h[ROOT], last;
     size_t end, i = ROOT;
