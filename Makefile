@@ -154,8 +154,8 @@ sanitize: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	$(O)/gpumarket bench phold --preset S --compare
-	$(O)/gpumarket bench phold --preset L --compare
+	$(O)/gpumarket bench phold --preset S --compare --repeat 5
+	$(O)/gpumarket bench phold --preset L --compare --repeat 3
 	$(O)/gpumarket bench phold --preset XL --compare
 	$(O)/gpumarket bench dlperf --device cpu --compare
 	$(O)/gpumarket bench dlperf --device opencl
