@@ -1303,6 +1303,7 @@ static void job_search(struct market *mk, uint32_t jid)
     double cut, noise_max;
     struct bucket_ref *br = mk->bref;
     struct model_ref *mr = mk->mref;
+    struct oix_band bands[NBANDS];
 
     if (kc < 0)
         goto none;
@@ -1333,15 +1334,15 @@ static void job_search(struct market *mk, uint32_t jid)
 
         if (mk->gpus[g].vram_gb < jb->vram || (a->models && !a->models[g]))
             continue;
+        oix_bands(mk->ix, (uint32_t)g, 1u << kc, bands);
         for (uint32_t band = a->verified_only ? 1 : 0; band < NBANDS; band++) {
-            const struct oix_entry *v;
-            size_t n;
+            const struct oix_entry *v = bands[band].v;
+            size_t n = bands[band].n;
             double lo;
             struct bucket_ref r;
 
             if (band > 0 && band + 1 < NBANDS && band_lo[band + 1] <= a->min_rel)
                 continue;       /* every machine here is below the filter */
-            n = oix_bucket(mk->ix, (uint32_t)g, 1u << kc, band, &v);
             /* Like Vast's search, which shows a small subset of its
              * listings, a renter looks at the first 'search-depth' offers
              * of a bucket. */
@@ -1349,7 +1350,7 @@ static void job_search(struct market *mk, uint32_t jid)
                 n = (size_t)mk->depth;
             if (n == 0)
                 continue;
-            lo = money_to_usd(v[0].ask) * cut + 1e-6;
+            lo = money_to_usd(bands[band].first) * cut + 1e-6;
             if (lo > capmax)
                 continue;       /* sorted by ask: nothing here is cheap enough */
             r = (struct bucket_ref){ a->sort == SORT_PRICE ? -lo : spmax / lo * noise_max,

@@ -8,7 +8,14 @@
 struct bucket {
     struct oix_entry *v;    /* owned, sorted */
     size_t n, cap;
+    money first;            /* v[0].ask, or 0 when empty: searches read the
+                             * bucket headers of a model, not its arrays */
 };
+
+static void set_first(struct bucket *b)
+{
+    b->first = b->n ? b->v[0].ask : 0;
+}
 
 struct slot {               /* where a machine currently is */
     money ask;
@@ -95,6 +102,7 @@ static void remove_at(struct bucket *b, money ask, uint32_t id)
     SIM_ASSERT(i < b->n && b->v[i].machine == id);
     memmove(&b->v[i], &b->v[i + 1], (b->n - i - 1) * sizeof *b->v);
     b->n--;
+    set_first(b);
 }
 
 static struct oix_entry entry(money ask, uint32_t id, const struct oix_hot *hot, int c)
@@ -118,6 +126,7 @@ static void insert_at(struct bucket *b, struct oix_entry e)
     memmove(&b->v[i + 1], &b->v[i], (b->n - i) * sizeof *b->v);
     b->v[i] = e;
     b->n++;
+    set_first(b);
 }
 
 /* Moves the entry of e.machine, now at 'old_ask', to its place for
@@ -135,6 +144,7 @@ static void move_within(struct bucket *b, money old_ask, struct oix_entry e)
         memmove(&b->v[j + 1], &b->v[j], (i - j) * sizeof *b->v);
     }
     b->v[j] = e;
+    set_first(b);
 }
 
 void oix_set(struct oix *ix, uint32_t machine, uint32_t model, uint32_t band,
@@ -229,4 +239,17 @@ bool oix_get(const struct oix *ix, uint32_t machine, int c, struct oix_entry *ou
     SIM_ASSERT(i < b->n && b->v[i].machine == machine);
     *out = b->v[i];
     return true;
+}
+
+size_t oix_bands(const struct oix *ix, uint32_t model, uint32_t k, struct oix_band *out)
+{
+    int c = oix_kclass(k);
+    const struct bucket *b;
+
+    if (c < 0 || (1u << c) != k || model >= ix->nmodels)
+        return 0;
+    b = &ix->b[bidx(ix, model, c, 0)];
+    for (size_t i = 0; i < ix->nbands; i++)
+        out[i] = (struct oix_band){ b[i].v, b[i].n, b[i].first };
+    return ix->nbands;
 }

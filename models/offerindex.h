@@ -61,6 +61,16 @@ size_t oix_bucket(const struct oix *ix, uint32_t model, uint32_t k,
  * not there. For consistency checks. */
 bool oix_get(const struct oix *ix, uint32_t machine, int c, struct oix_entry *out);
 
+/* Every band's bucket for (model, k) at once, with each bucket's first
+ * (lowest) ask, into out[0 .. nbands-1]; returns nbands (0 if k is not a
+ * power of two up to 16). Views are valid until the next update. */
+struct oix_band {
+    const struct oix_entry *v;
+    size_t n;
+    money first;                    /* v[0].ask; 0 when n = 0 */
+};
+size_t oix_bands(const struct oix *ix, uint32_t model, uint32_t k, struct oix_band *out);
+
 /* Smallest chunk class >= gpus (k class index), or -1 if > 16. */
 int oix_kclass(uint32_t gpus);
 
