@@ -170,19 +170,21 @@ struct machine {
 };
 
 struct contract {
+    /* what the auction reads (claims_of) first: one cache line */
     uint32_t job, machine, next;    /* next contract on the same machine */
     uint32_t gpus;
     uint8_t type, state;
+    bool stopped;               /* serverless Inactive: paused by its owner */
     money rate;                 /* per GPU-hour: locked ask, or clearing price */
     money bid;
     uint64_t order;
+    /* cold */
     sim_time created, seg_start, overhead;
     evq_id ev;
     money prepaid;              /* reserved: prepaid amount */
     sim_time res_end;
     double discount;
     bool in_use, ran;
-    bool stopped;               /* serverless Inactive: paused by its owner */
 };
 
 struct job {
