@@ -1293,21 +1293,159 @@ static void model_down(struct model_ref *h, size_t n, size_t i)
     h[i] = x;
 }
 
+/* One search in progress: the renter's question and its best few so far. */
+struct search {
+    const struct job *jb;
+    const struct archetype *a;
+    int kc;                         /* chunk class of the job's GPU count */
+    enum contract_type type;        /* reserved searches as on-demand */
+    double cut;                     /* least fraction of an ask it pays */
+    double noise_max;               /* most the score noise can multiply */
+    struct cand cands[128];
+    size_t nc, worst, top;
+};
+
+/* Can nothing with best possible key 'bound' enter the top few? */
+static bool cut_off(const struct search *s, double bound)
+{
+    return s->nc == s->top && bound <= s->cands[s->worst].key;
+}
+
+/* Keeps 'c' if it belongs among the top few. */
+static void offer_cand(struct search *s, struct cand c)
+{
+    if (s->nc < s->top)
+        s->cands[s->nc++] = c;
+    else if (by_key(&c, &s->cands[s->worst]) < 0)
+        s->cands[s->worst] = c;
+    else
+        return;
+    if (s->nc == s->top) {
+        s->worst = 0;
+        for (size_t k = 1; k < s->nc; k++)
+            if (by_key(&s->cands[k], &s->cands[s->worst]) > 0)
+                s->worst = k;
+    }
+}
+
+/* Lists the buckets a search may visit: per acceptable model its
+ * acceptable bands, best bound first, in mk->bref; the models in
+ * mk->mref. Returns the number of models. */
+static size_t collect_models(struct market *mk, const struct search *s)
+{
+    const struct job *jb = s->jb;
+    const struct archetype *a = s->a;
+    struct bucket_ref *br = mk->bref;
+    struct model_ref *mr = mk->mref;
+    struct oix_band bands[NBANDS];
+    size_t nb = 0, nm = 0;
+
+    for (size_t g = 0; g < mk->ngpus; g++) {
+        double spmax = mk->gpus[g].max_spd[s->kc];
+        double capmax = jb->value * spmax + a->vram_value * mk->gpus[g].vram_gb;
+        uint32_t first = (uint32_t)nb;
+
+        if (mk->gpus[g].vram_gb < jb->vram || (a->models && !a->models[g]))
+            continue;
+        oix_bands(mk->ix, (uint32_t)g, 1u << s->kc, bands);
+        for (uint32_t band = a->verified_only ? 1 : 0; band < NBANDS; band++) {
+            size_t n = bands[band].n, k;
+            double lo;
+            struct bucket_ref r;
+
+            if (band > 0 && band + 1 < NBANDS && band_lo[band + 1] <= a->min_rel)
+                continue;       /* every machine here is below the filter */
+            /* Like Vast's search, which shows a small subset of its
+             * listings, a renter looks at the first 'search-depth' offers
+             * of a bucket. */
+            if (n > (size_t)mk->depth)
+                n = (size_t)mk->depth;
+            if (n == 0)
+                continue;
+            lo = money_to_usd(bands[band].first) * s->cut + 1e-6;
+            if (lo > capmax)
+                continue;       /* sorted by ask: nothing here is cheap enough */
+            r = (struct bucket_ref){ a->sort == SORT_PRICE ? -lo : spmax / lo * s->noise_max,
+                                     bands[band].v, (uint32_t)n };
+            /* insertion, best first: a model has a handful of bands */
+            for (k = nb++; k > first && br[k - 1].bound < r.bound; k--)
+                br[k] = br[k - 1];
+            br[k] = r;
+        }
+        if (nb > first)
+            mr[nm++] = (struct model_ref){ br[first].bound, (uint32_t)g, first,
+                                           (uint32_t)(nb - first) };
+    }
+    return nm;
+}
+
+/* Looks at one bucket's offers, cheapest first, until 'candidates' pass
+ * or nothing further can enter the top few. */
+static void scan_bucket(struct market *mk, struct search *s, const struct bucket_ref *r,
+                        uint32_t g)
+{
+    const struct job *jb = s->jb;
+    const struct archetype *a = s->a;
+    const struct oix_entry *v = r->v;
+    double spmax = mk->gpus[g].max_spd[s->kc];
+    double vram_val = a->vram_value * mk->gpus[g].vram_gb;
+    double capmax = jb->value * spmax + vram_val;
+    size_t taken = 0;
+
+    for (size_t i = 0; i < r->n && taken < (size_t)mk->candidates; i++) {
+        money price, b = 0;
+        double sp, key, lo = money_to_usd(v[i].ask) * s->cut + 1e-6;
+
+        if (lo > capmax)
+            break;      /* sorted by ask: nothing further is cheap enough */
+        if (cut_off(s, a->sort == SORT_PRICE ? -lo : spmax / lo * s->noise_max))
+            break;      /* nothing further can enter the top few */
+        /* The price checks of admissible(), from the entry alone: most
+         * offers fail them, and then the machine record is never read. */
+        if (s->type == C_INTERRUPTIBLE) {
+            b = bid_from(mk, a, g, v[i].ask, v[i].min_bid);
+            if (b == 0 || b < v[i].thr)
+                continue;
+        }
+        if (money_to_usd(s->type == C_INTERRUPTIBLE ? b : v[i].ask) >
+            jb->value * (double)v[i].spd + vram_val)
+            continue;
+        if (!admissible(mk, jb, v[i].machine, s->type, &price, &b))
+            continue;
+        sp = speed(mk, &mk->m[v[i].machine], jb->gpus);
+        switch (a->sort) {
+        case SORT_PRICE:
+            key = -money_to_usd(price);
+            break;
+        case SORT_SCORE:
+            /* Vast's auto ranking: DLPerf per dollar and reliability, with
+             * an element of randomness (MARKET-FACTS.md 29). */
+            key = sp / (money_to_usd(price) + 1e-6) *
+                  pow(score_of(&mk->m[v[i].machine]), 4) *
+                  search_noise(mk, v[i].machine, s->noise_max);
+            break;
+        case SORT_DLPERF_PER_DOLLAR:
+        default:
+            key = sp / (money_to_usd(price) + 1e-6);
+            break;
+        }
+        taken++;
+        offer_cand(s, (struct cand){ v[i].machine, key, price });
+    }
+}
+
 static void job_search(struct market *mk, uint32_t jid)
 {
     struct job *jb = &mk->j[jid];
     const struct archetype *a = &mk->ar[jb->arch];
-    struct cand cands[128];
-    size_t nc = 0, worst = 0, top = (size_t)mk->top < 128 ? (size_t)mk->top : 128;
-    size_t nb = 0, nm = 0;
-    int kc = oix_kclass(jb->gpus);
     enum contract_type type = (enum contract_type)jb->pref;
-    double cut, noise_max;
-    struct bucket_ref *br = mk->bref;
+    struct search s = { .jb = jb, .a = a, .kc = oix_kclass(jb->gpus),
+                        .type = type == C_RESERVED ? C_ONDEMAND : type,
+                        .top = (size_t)mk->top < 128 ? (size_t)mk->top : 128 };
     struct model_ref *mr = mk->mref;
-    struct oix_band bands[NBANDS];
+    size_t nm;
 
-    if (kc < 0)
+    if (s.kc < 0)
         goto none;
     mk->searches++;
     if (jb->wait_machine != NONE) {
@@ -1324,129 +1462,30 @@ static void job_search(struct market *mk, uint32_t jid)
     }
     /* An interruptible pays at least bid-fraction x ask, so within a
      * bucket sorted by ask the best key any later entry could reach is
-     * bounded. Buckets are visited best bound first, so the renter's top
+     * bounded. Models are visited best bound first, so the renter's top
      * few fill with good offers early and the rest of the market is cut
-     * off whole, a bucket at a time (best-first branch and bound). */
-    cut = type != C_INTERRUPTIBLE ? 1.0 : mk->posted ? mk->posted_int : a->bid_frac;
-    noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
-    for (size_t g = 0; g < mk->ngpus; g++) {
-        double spmax = mk->gpus[g].max_spd[kc];
-        double capmax = jb->value * spmax + a->vram_value * mk->gpus[g].vram_gb;
-        uint32_t first = (uint32_t)nb;
-
-        if (mk->gpus[g].vram_gb < jb->vram || (a->models && !a->models[g]))
-            continue;
-        oix_bands(mk->ix, (uint32_t)g, 1u << kc, bands);
-        for (uint32_t band = a->verified_only ? 1 : 0; band < NBANDS; band++) {
-            const struct oix_entry *v = bands[band].v;
-            size_t n = bands[band].n;
-            double lo;
-            struct bucket_ref r;
-
-            if (band > 0 && band + 1 < NBANDS && band_lo[band + 1] <= a->min_rel)
-                continue;       /* every machine here is below the filter */
-            /* Like Vast's search, which shows a small subset of its
-             * listings, a renter looks at the first 'search-depth' offers
-             * of a bucket. */
-            if (n > (size_t)mk->depth)
-                n = (size_t)mk->depth;
-            if (n == 0)
-                continue;
-            lo = money_to_usd(bands[band].first) * cut + 1e-6;
-            if (lo > capmax)
-                continue;       /* sorted by ask: nothing here is cheap enough */
-            r = (struct bucket_ref){ a->sort == SORT_PRICE ? -lo : spmax / lo * noise_max,
-                                     v, (uint32_t)n };
-            /* insertion, best first: a model has a handful of bands */
-            size_t k = nb++;
-
-            while (k > first && br[k - 1].bound < r.bound) {
-                br[k] = br[k - 1];
-                k--;
-            }
-            br[k] = r;
-        }
-        if (nb > first)
-            mr[nm++] = (struct model_ref){ br[first].bound, (uint32_t)g, first,
-                                           (uint32_t)(nb - first) };
-    }
+     * off whole (best-first branch and bound). */
+    s.cut = type != C_INTERRUPTIBLE ? 1.0 : mk->posted ? mk->posted_int : a->bid_frac;
+    s.noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
+    nm = collect_models(mk, &s);
     for (size_t i = nm / 2; i-- > 0;)
         model_down(mr, nm, i);
     while (nm > 0) {
         struct model_ref cur = mr[0];
-        double spmax = mk->gpus[cur.g].max_spd[kc];
-        double capmax = jb->value * spmax + a->vram_value * mk->gpus[cur.g].vram_gb;
-        double vram_val = a->vram_value * mk->gpus[cur.g].vram_gb;
 
-        if (nc == top && cur.bound <= cands[worst].key)
+        if (cut_off(&s, cur.bound))
             break;          /* no later model can enter the top few */
         mr[0] = mr[--nm];
         model_down(mr, nm, 0);
         for (uint32_t bi = cur.first; bi < cur.first + cur.count; bi++) {
-            const struct oix_entry *v = br[bi].v;
-            size_t n = br[bi].n, taken = 0;
-
-            if (nc == top && br[bi].bound <= cands[worst].key)
-                break;          /* nor can this model's later buckets */
-            for (size_t i = 0; i < n && taken < (size_t)mk->candidates; i++) {
-                money price, b;
-                double sp, key, lo = money_to_usd(v[i].ask) * cut + 1e-6, bound;
-
-                if (lo > capmax)
-                    break;      /* sorted by ask: nothing further is cheap enough */
-                bound = a->sort == SORT_PRICE ? -lo : spmax / lo * noise_max;
-                if (nc == top && bound <= cands[worst].key)
-                    break;      /* nothing further can enter the top few */
-                /* The price checks of admissible(), from the entry alone:
-                 * most offers fail them, and then the machine record is never
-                 * read. */
-                if (type == C_INTERRUPTIBLE) {
-                    b = bid_from(mk, a, cur.g, v[i].ask, v[i].min_bid);
-                    if (b == 0 || b < v[i].thr)
-                        continue;
-                }
-                if (money_to_usd(type == C_INTERRUPTIBLE ? b : v[i].ask) >
-                    jb->value * (double)v[i].spd + vram_val)
-                    continue;
-                if (!admissible(mk, jb, v[i].machine, type == C_RESERVED ? C_ONDEMAND : type,
-                                &price, &b))
-                    continue;
-                sp = speed(mk, &mk->m[v[i].machine], jb->gpus);
-                switch (a->sort) {
-                case SORT_PRICE:
-                    key = -money_to_usd(price);
-                    break;
-                case SORT_SCORE:
-                    /* Vast's auto ranking: DLPerf per dollar and reliability,
-                     * with an element of randomness (MARKET-FACTS.md 29). */
-                    key = sp / (money_to_usd(price) + 1e-6) *
-                          pow(score_of(&mk->m[v[i].machine]), 4) *
-                          search_noise(mk, v[i].machine, noise_max);
-                    break;
-                case SORT_DLPERF_PER_DOLLAR:
-                default:
-                    key = sp / (money_to_usd(price) + 1e-6);
-                    break;
-                }
-                taken++;
-                if (nc < top) {
-                    cands[nc++] = (struct cand){ v[i].machine, key, price };
-                } else if (by_key(&(struct cand){ v[i].machine, key, price }, &cands[worst]) < 0) {
-                    cands[worst] = (struct cand){ v[i].machine, key, price };
-                } else {
-                    continue;
-                }
-                if (nc == top) {
-                    worst = 0;
-                    for (size_t k = 1; k < nc; k++)
-                        if (by_key(&cands[k], &cands[worst]) > 0)
-                            worst = k;
-                }
-            }
+            if (cut_off(&s, mk->bref[bi].bound))
+                break;      /* nor can this model's later buckets */
+            scan_bucket(mk, &s, &mk->bref[bi], cur.g);
         }
     }
-    if (nc > 0) {
-        size_t pick;
+    if (s.nc > 0) {
+        struct cand *cands = s.cands;
+        size_t pick, nc = s.nc;
         money price, b;
 
         /* Order the few kept so the pick is independent of scan order. */
@@ -1464,8 +1503,7 @@ static void job_search(struct market *mk, uint32_t jid)
             }
         }
         pick = (size_t)gsl_rng_uniform_int(mk->r_search, nc);
-        admissible(mk, jb, cands[pick].machine, type == C_RESERVED ? C_ONDEMAND : type,
-                   &price, &b);
+        admissible(mk, jb, cands[pick].machine, s.type, &price, &b);
         {
             double exp_h = (jb->work - jb->saved) /
                            (speed(mk, &mk->m[cands[pick].machine], jb->gpus) * jb->gpus);
