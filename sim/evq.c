@@ -75,6 +75,8 @@ struct evq {
     uint64_t *dead;
     size_t dead_cap;        /* power of two, or 0 */
     size_t dead_used;       /* live entries */
+    size_t dead_heap;       /* of those, events now in the heap: a pop looks
+                             * its event up only when there are any */
     size_t dead_fill;       /* live + tombstones */
 
     /* The ladder (see the top of the file). Invariant: every heap key is
@@ -361,6 +363,8 @@ bool evq_cancel(struct evq *q, evq_id id)
     if (dead_has(q, id.seq))
         return false;
     dead_insert(q, id.seq);
+    if (id.at < q->bound)       /* it waits in the heap */
+        q->dead_heap++;
     return true;
 }
 
@@ -451,6 +455,9 @@ static void heap_take(struct evq *q, struct chunk *c, size_t count)
 
         memcpy(q->heap + ROOT + q->n, c->e, c->n * sizeof *c->e);
         q->n += c->n;
+        if (q->dead_used)
+            for (size_t j = 0; j < c->n; j++)
+                q->dead_heap += dead_has(q, key_seq(c->e[j]));
         chunk_put(q, c);
         c = next;
     }
@@ -467,6 +474,7 @@ static void spill_heap(struct evq *q)
     for (size_t i = ROOT; i < ROOT + q->n; i++)
         top_push(q, q->heap[i]);
     q->n = 0;
+    q->dead_heap = 0;           /* they moved with the rest */
     q->bound = q->rung_end = 0;
     q->nb = q->cur = 0;
     q->laddered = true;
@@ -574,6 +582,7 @@ static void rebuild(struct evq *q)
 /* Fills the empty heap from the ladder; false when nothing is left. */
 static bool refill(struct evq *q)
 {
+    SIM_ASSERT(q->n == 0 && q->dead_heap == 0);
     for (;;) {
         while (q->cur < q->nb) {
             struct chunk *c = q->bucket[q->cur];
@@ -605,9 +614,10 @@ bool evq_pop_before(struct evq *q, sim_time limit, struct evq_event *out)
         if (q->n == 0 && !refill(q))
             return false;
         k = q->heap[ROOT];
-        if (q->dead_used && dead_has(q, key_seq(k))) {
+        if (q->dead_heap && dead_has(q, key_seq(k))) {
             q->last = pop_root(q);
             dead_remove(q, key_seq(k));
+            q->dead_heap--;
             continue;
         }
         if (key_at(k) >= limit)
@@ -634,11 +644,12 @@ sim_time evq_next_time(struct evq *q)
 
         if (q->n == 0 && !refill(q))
             return SIM_TIME_MAX;
-        if (!q->dead_used || !dead_has(q, key_seq(q->heap[ROOT])))
+        if (!q->dead_heap || !dead_has(q, key_seq(q->heap[ROOT])))
             return key_at(q->heap[ROOT]);
         k = pop_root(q);
         q->last = k;
         dead_remove(q, key_seq(k));
+        q->dead_heap--;
     }
 }
 
