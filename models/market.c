@@ -118,6 +118,7 @@ struct archetype {
     double rate, tz, amp, weekend, boost, vram, wmed, wsig, value, vsig, min_rel;
     double p_od, p_res, p_int, bid_frac, bid_cap, bid_raise, fail_wait, fail_move, vram_value;
     double big_p, big_vram;
+    double p_secure;            /* Secure Cloud filter (datacenter hosts only) */
     bool *models;               /* owned: GPU models this archetype accepts; NULL = any */
     double storage_gb, image_gb;
     sim_time window, patience, retry, pause_patience, ck_interval, ck_cost, restart;
@@ -129,6 +130,7 @@ struct archetype {
     struct dist gpus, mix;
     double peak;                /* thinning bound, jobs per µs */
     gsl_rng *arrivals, *draws;  /* demand streams (borrowed from the engine) */
+    gsl_rng *secure;            /* its own stream: p_secure = 0 draws nothing */
     /* statistics */
     uint64_t arrived, started, completed, abandoned, interruptions, failures_hit;
     uint64_t out_of_budget;
@@ -167,6 +169,12 @@ struct machine {
     sim_time state_mark;        /* last time up/down totals were brought up to date */
     double up_us_total, down_us_total;
     double up_post_us;          /* up time after the warm-up */
+    /* the host's books since its last review (supply.review) */
+    money earned;               /* billed to renters on this machine */
+    money accrued_mark;         /* unbilled running time at the last review */
+    sim_time review_mark;
+    double net_rate;            /* last review: host's USD per GPU-hour */
+    bool reviewed;
 };
 
 struct contract {
@@ -193,6 +201,7 @@ struct job {
     double vram, work, saved, value;
     sim_time arrived, give_up, ck_interval, ck_cost;
     bool started, checkpoints;
+    bool secure;                /* datacenter hosts only */
     uint8_t retries;
     money spent, budget;
     money bid;                  /* current per-GPU bid for interruptible */
@@ -217,6 +226,8 @@ struct market {
     double wl_scale[NWORKLOADS];
     bool wl_ckpt[NWORKLOADS];
     struct machine *m;
+    uint8_t *dc;                /* per machine: on a datacenter host (a byte each:
+                                 * Secure Cloud searches read it per offer) */
     size_t nm, capm;
     struct contract *c;
     size_t nc, capc;
@@ -237,6 +248,10 @@ struct market {
     double disc1, disc3, cancel_fee;
     int candidates, top, depth;
     double join_rate, leave_rate;
+    sim_time review;            /* profit review interval */
+    sim_time exit_grace;        /* before a joining machine's first review */
+    double exit_thr, exit_p, entry_elast;
+    gsl_rng *r_exit;            /* review stagger and exit decisions */
     int start_day;
     double demand_scale;
     struct { uint32_t cid; uint64_t order; } *bud;  /* owned: contracts of budgeted jobs */
@@ -248,7 +263,7 @@ struct market {
     uint64_t searches;          /* searches so far (a noise key) */
     struct bucket_ref *bref;    /* owned scratch: ngpus x NBANDS buckets */
     struct model_ref *mref;     /* owned scratch: ngpus models */
-    unsigned k_arrive, k_retry, k_loaded, k_done, k_fail, k_repair, k_join, k_leave;
+    unsigned k_arrive, k_retry, k_loaded, k_done, k_fail, k_repair, k_join, k_leave, k_review;
     unsigned k_disc, k_reconn, k_maint_notice, k_maint, k_maint_end, k_region, k_region_end;
     gsl_rng *r_region;
     uint32_t *scratch_ids;      /* owned: machines of a region */
@@ -481,7 +496,9 @@ static void rel_refresh(struct market *mk, struct machine *m, sim_time now)
             m->down_us_total += (double)dt;
         } else {
             m->up_us_total += (double)dt;
-            if (now > from)
+            /* capacity in the market (utilisation's denominator) ends
+             * when a leaving machine's last rental has ended */
+            if (now > from && (!m->leaving || m->run_gpus > 0))
                 m->up_post_us += (double)(now - from);
         }
         /* Uptime as renters meet it: machine time in the market after the
@@ -615,6 +632,28 @@ static void schedule_maintenance(struct market *mk, uint32_t id)
     eng_after(mk->e, sim_time_from_hours(h > 0 ? h : 0), mk->k_maint_notice, id);
 }
 
+/* Profit-driven entry: a new host buys the models whose machines earned
+ * most against their cost at their last review, weight x (earnings /
+ * floor)^elasticity, the ratio clamped to [0.05, 20] so no model is ruled
+ * out forever. A model with no reviewed machine keeps its weight. */
+static void entry_weights(struct market *mk, double *w, size_t ng)
+{
+    double *earn = xcalloc(2 * ng, sizeof *earn), *cost = earn + ng;
+
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+
+        if (m->reviewed && !m->leaving && m->gpu < ng) {
+            earn[m->gpu] += m->net_rate * m->ngpu;
+            cost[m->gpu] += money_to_usd(m->floor) * m->ngpu;
+        }
+    }
+    for (size_t g = 0; g < ng; g++)
+        if (cost[g] > 0)
+            w[g] *= pow(fmin(fmax(earn[g] / cost[g], 0.05), 20.0), mk->entry_elast);
+    free(earn);
+}
+
 static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
 {
     struct machine *m;
@@ -629,16 +668,20 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     if (mk->nm == mk->capm) {
         mk->capm = mk->capm ? 2 * mk->capm : 1024;
         mk->m = xrealloc(mk->m, mk->capm * sizeof *mk->m);
+        mk->dc = xrealloc(mk->dc, mk->capm);
     }
     id = (uint32_t)mk->nm++;
     m = &mk->m[id];
     memset(m, 0, sizeof *m);
     m->first = NONE;
     m->cls = (uint8_t)cls;
+    mk->dc[id] = hc->datacenter;
     for (int i = 0; i < hc->tiers.n; i++)
         tierw[(int)hc->tiers.v[i].v] = hc->tiers.v[i].p;
     for (size_t i = 0; i < ng; i++)
         w[i] = mk->gpus[i].share * tierw[mk->gpus[i].tier];
+    if (!initial && mk->entry_elast > 0)
+        entry_weights(mk, w, ng);
     m->gpu = (uint32_t)pick_weighted(w, ng, mk->r_supply);
     g = &mk->gpus[m->gpu];
     m->ngpu = (uint8_t)draw_dist(&hc->gpus, mk->r_supply);
@@ -700,6 +743,15 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     if (mk->leave_rate > 0)
         eng_after(mk->e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply,
                   8766.0 / mk->leave_rate)), mk->k_leave, id);
+    m->review_mark = m->joined;
+    if (mk->exit_thr > 0 || mk->entry_elast > 0)
+        /* The first review after one to two intervals, so reviews do not
+         * come in lockstep; a machine that joins later first gets the
+         * grace period to build its score (it starts at the new-machine
+         * prior, which few renters accept). */
+        eng_after(mk->e, (initial ? 0 : mk->exit_grace) +
+                  (sim_time)((double)mk->review * (1 + gsl_rng_uniform(mk->r_exit))),
+                  mk->k_review, id);
     index_machine(mk, id);
     return id;
 }
@@ -878,12 +930,13 @@ static void resolve(struct market *mk, uint32_t mid)
 
 /* ---- billing ---- */
 
-static void charge(struct market *mk, struct job *jb, const struct machine *m,
+static void charge(struct market *mk, struct job *jb, struct machine *m,
                    enum bill_kind kind, money amount)
 {
     if (amount <= 0)
         return;
     bill_charge(mk->ledger, jb->arch, m->cls, kind, amount);
+    m->earned += amount;
     jb->spent += amount;
     if (eng_now(mk->e) > eng_warmup(mk->e))
         mk->ar[jb->arch].spend_usd += money_to_usd(amount);
@@ -1008,6 +1061,7 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
             money from_platform = money_muldiv(refund, bill_fee_bp(mk->ledger), 10000);
 
             bill_refund(mk->ledger, jb->arch, m->cls, refund - from_platform, from_platform);
+            m->earned -= refund;
             jb->spent -= refund;
             if (now > eng_warmup(mk->e))
                 mk->ar[jb->arch].spend_usd -= money_to_usd(refund);
@@ -1205,6 +1259,8 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
     }
     if (a->verified_only && !machine_verified(mk, m))
         return false;
+    if (jb->secure && !mk->hc[m->cls].datacenter)
+        return false;
     if (score_of(m) < a->min_rel)
         return false;
     if (mk->gpus[m->gpu].vram_gb < jb->vram)
@@ -1357,8 +1413,10 @@ static size_t collect_models(struct market *mk, const struct search *s)
                 continue;       /* every machine here is below the filter */
             /* Like Vast's search, which shows a small subset of its
              * listings, a renter looks at the first 'search-depth' offers
-             * of a bucket. */
-            if (n > (size_t)mk->depth)
+             * of a bucket. Vast filters before it cuts the list, so a
+             * Secure Cloud search counts only datacenter offers towards
+             * the depth (scan_bucket). */
+            if (n > (size_t)mk->depth && !jb->secure)
                 n = (size_t)mk->depth;
             if (n == 0)
                 continue;
@@ -1390,7 +1448,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
     double spmax = mk->gpus[g].max_spd[s->kc];
     double vram_val = a->vram_value * mk->gpus[g].vram_gb;
     double capmax = jb->value * spmax + vram_val;
-    size_t taken = 0;
+    size_t taken = 0, shown = 0;
 
     for (size_t i = 0; i < r->n && taken < (size_t)mk->candidates; i++) {
         money price, b = 0;
@@ -1400,6 +1458,12 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
             break;      /* sorted by ask: nothing further is cheap enough */
         if (cut_off(s, a->sort == SORT_PRICE ? -lo : spmax / lo * s->noise_max))
             break;      /* nothing further can enter the top few */
+        if (jb->secure) {
+            if (!mk->dc[v[i].machine])
+                continue;       /* filtered out before the list is cut */
+            if (shown++ == (size_t)mk->depth)
+                break;
+        }
         /* The price checks of admissible(), from the entry alone: most
          * offers fail them, and then the machine record is never read. */
         if (s->type == C_INTERRUPTIBLE) {
@@ -1878,6 +1942,7 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
     jb->ck_cost = a->ck_cost;
     jb->give_up = ev->at + a->patience;
     jb->budget = a->budget;
+    jb->secure = a->p_secure > 0 && gsl_rng_uniform(a->secure) < a->p_secure;
     if (ev->at >= eng_warmup(mk->e))
         a->arrived++;
     job_search(mk, jid);
@@ -2167,11 +2232,15 @@ static void on_join(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct market *mk = model;
     double w[16];
+    uint32_t id;
 
     (void)ev;
     for (size_t i = 0; i < mk->nhc && i < 16; i++)
         w[i] = mk->hc[i].share;
-    add_machine(mk, pick_weighted(w, mk->nhc < 16 ? mk->nhc : 16, mk->r_supply), false);
+    id = add_machine(mk, pick_weighted(w, mk->nhc < 16 ? mk->nhc : 16, mk->r_supply), false);
+    if (eng_now(e) > eng_warmup(e))
+        res_add(eng_results(e), "gpus_joined", "gpu", mk->gpus[mk->m[id].gpu].name,
+                mk->m[id].ngpu, "GPUs");
     if (mk->join_rate > 0) {
         /* joins arrive as machines; ~3 GPUs per machine on average */
         double per_h = mk->join_rate * (double)mk->gpus0 / 3.0 / 8766.0;
@@ -2191,6 +2260,60 @@ static void on_leave(struct engine *e, const struct evq_event *ev, void *model)
     rel_refresh(mk, m, eng_now(mk->e));
     m->leaving = true;
     index_machine(mk, ev->subject);
+}
+
+/* What the machine's running contracts have run up and not yet billed:
+ * a review counts it, so a long rental is not seen as idle time. */
+static money unbilled(const struct market *mk, const struct machine *m, sim_time now)
+{
+    money sum = 0;
+
+    for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
+        const struct contract *c = &mk->c[id];
+        sim_time from = c->seg_start;
+
+        if (c->state != CS_RUNNING)
+            continue;
+        if (c->type == C_RESERVED && from < c->res_end)
+            from = c->res_end;  /* prepaid up to there */
+        if (now > from)
+            sum += bill_gpu_line(c->rate, c->gpus, now - from);
+    }
+    return sum;
+}
+
+/* A host's periodic look at its books: what the machine earned since the
+ * last review (net of the platform's take) per GPU-hour, against its cost
+ * floor (power, amortisation, overhead). Hosts who cannot get near their
+ * costs leave, and their record guides what new hosts buy (entry_weights). */
+static void on_review(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    struct machine *m = &mk->m[ev->subject];
+    sim_time now = eng_now(e);
+    money acc = unbilled(mk, m, now);
+    double gpu_h = sim_time_to_hours(now - m->review_mark) * m->ngpu;
+    double gross = money_to_usd(m->earned + acc - m->accrued_mark);
+
+    if (m->leaving)
+        return;
+    m->net_rate = gpu_h > 0 ? gross * (1 - mk->fee) / gpu_h : 0;
+    m->reviewed = true;
+    m->earned = 0;
+    m->accrued_mark = acc;
+    m->review_mark = now;
+    if (mk->exit_thr > 0 && m->net_rate < mk->exit_thr * money_to_usd(m->floor) &&
+        gsl_rng_uniform(mk->r_exit) < mk->exit_p) {
+        rel_refresh(mk, m, now);
+        m->leaving = true;
+        index_machine(mk, ev->subject);
+        if (now > eng_warmup(e)) {
+            res_add(eng_results(e), "machines_exited", "host_class", mk->hc[m->cls].name, 1, "1");
+            res_add(eng_results(e), "gpus_exited", "gpu", mk->gpus[m->gpu].name, m->ngpu, "GPUs");
+        }
+        return;
+    }
+    eng_after(e, mk->review, mk->k_review, ev->subject);
 }
 
 /* ---- host repricing ---- */
@@ -2593,7 +2716,7 @@ static int market_finish(struct engine *e, void *state)
         if (c->state == CS_RUNNING)
             bill_segment(mk, c, now);
         {
-            const struct machine *m = &mk->m[c->machine];
+            struct machine *m = &mk->m[c->machine];
 
             charge(mk, &mk->j[c->job], m, BILL_STORAGE,
                    bill_storage_line(mk->hc[m->cls].storage_price,
@@ -2819,6 +2942,7 @@ static int load_archetypes(struct market *mk, struct diag *d)
         a->vsig = scn_realf(r, "archetype.%s.value-sigma", nm);
         a->min_rel = scn_realf(r, "archetype.%s.min-reliability", nm);
         a->verified_only = scn_boolf(r, "archetype.%s.verified-only", nm);
+        a->p_secure = scn_realf(r, "archetype.%s.secure-cloud", nm);
         {
             /* Vast's GPU-model filter (gpu_name in [...]); needs the
              * catalogue, which may have failed to load. */
@@ -2994,6 +3118,7 @@ static void market_free(void *state)
     free(mk->gpus);
     dlperf_model_free(mk->dlp);
     free(mk->m);
+    free(mk->dc);
     free(mk->c);
     free(mk->j);
     free(mk->od_price_sum);
@@ -3069,6 +3194,11 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->depth = (int)scn_int(run, "market.search-depth");
     mk->join_rate = scn_real(run, "supply.join-rate");
     mk->leave_rate = scn_real(run, "supply.leave-rate");
+    mk->review = scn_time(run, "supply.review");
+    mk->exit_grace = scn_time(run, "supply.exit-grace");
+    mk->exit_thr = scn_real(run, "supply.exit-threshold");
+    mk->exit_p = scn_real(run, "supply.exit-prob");
+    mk->entry_elast = scn_real(run, "supply.entry-elasticity");
     mk->start_day = (int)scn_int(run, "demand.start-day");
     mk->demand_scale = scn_real(run, "demand.scale");
     mk->gpus0 = (size_t)scn_int(run, "supply.gpus");
@@ -3096,6 +3226,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->r_fail = eng_rng(e, "failures");
     mk->r_bid = eng_rng(e, "bids");
     mk->r_region = eng_rng(e, "outages.regional");
+    mk->r_exit = eng_rng(e, "supply.exit");
     mk->k_arrive = eng_kind(e, "market.arrive", on_arrive, mk);
     mk->k_retry = eng_kind(e, "market.retry", on_retry, mk);
     mk->k_loaded = eng_kind(e, "market.loaded", on_loaded, mk);
@@ -3104,6 +3235,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->k_repair = eng_kind(e, "market.repair", on_repair, mk);
     mk->k_join = eng_kind(e, "market.join", on_join, mk);
     mk->k_leave = eng_kind(e, "market.leave", on_leave, mk);
+    mk->k_review = eng_kind(e, "market.review", on_review, mk);
     mk->k_disc = eng_kind(e, "market.disconnect", on_disconnect, mk);
     mk->k_reconn = eng_kind(e, "market.reconnect", on_reconnect, mk);
     mk->k_maint_notice = eng_kind(e, "market.maint-notice", on_maint_notice, mk);
@@ -3142,6 +3274,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
 
         a->arrivals = rng_getf(eng_rngs(e), "demand.arrivals.%s", a->name);
         a->draws = rng_getf(eng_rngs(e), "demand.jobs.%s", a->name);
+        a->secure = rng_getf(eng_rngs(e), "demand.secure.%s", a->name);
         a->peak = peak * (double)mk->gpus0 / 1000.0 / (24 * 3600e6) *
                   scn_real(run, "demand.scale");
         schedule_arrival(mk, (uint32_t)i);

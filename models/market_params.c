@@ -67,6 +67,18 @@ static const struct param_def market_params[] = {
       "new GPUs joining per year, as a fraction of the initial supply" },
     { "supply.leave-rate", PT_REAL, "1/year", "0.15", 0, 100, NULL,
       "hazard of a machine leaving (it stops listing and leaves once empty)" },
+    { "supply.review", PT_TIME, "d", "30d", 0.01, 3650, NULL,
+      "how often a host reviews what its machine earned (profit-driven exit and entry)" },
+    { "supply.exit-grace", PT_TIME, "d", "60d", 0, 3650, NULL,
+      "a machine that joins is first reviewed after this (time to build its score)" },
+    { "supply.exit-threshold", PT_REAL, "1", "0", 0, 10, NULL,
+      "a host whose net earnings per GPU-hour over a review fall below this x its cost "
+      "floor leaves (0 = never for lack of profit)" },
+    { "supply.exit-prob", PT_PROB, "1", "0.5", 0, 1, NULL,
+      "probability a host below the exit threshold leaves at a review" },
+    { "supply.entry-elasticity", PT_REAL, "1", "0", 0, 10, NULL,
+      "joining machines choose models by share x (earnings / cost floor of that model's "
+      "reviewed machines)^this (0 = by share alone)" },
 
     { "demand.scale", PT_REAL, "1", "1", 0, 1000, NULL,
       "multiplies every archetype's arrival rate" },
@@ -183,7 +195,7 @@ static const struct param_def region_params[] = {
 #define AR(a, key, ...) { "archetype." a "." key, __VA_ARGS__ }
 #define ARCHETYPE(a, rate, tz, amp, wkend, gpus, vram, wmed, wsig, value, vsig, \
                   rel, pod, pres, pint, bidf, sort, pat, retry, mix, ckpt,      \
-                  ckint, fwait, fmove, stor, img, budget, boost, dl, bigp)       \
+                  ckint, fwait, fmove, stor, img, budget, boost, dl, bigp, secure) \
     AR(a, "rate", PT_REAL, "jobs/day per 1000 GPUs", rate, 0, 1e6, NULL,         \
        "mean arrival rate, scaled by the initial supply"),                       \
     AR(a, "tz", PT_REAL, "h", tz, -12, 14, NULL, "UTC offset of their working day"), \
@@ -213,6 +225,8 @@ static const struct param_def region_params[] = {
        "added willingness to pay per GB of GPU memory per GPU-hour"),          \
     AR(a, "min-reliability", PT_PROB, "1", rel, 0, 1, NULL, "reliability filter"), \
     AR(a, "verified-only", PT_BOOL, "", "true", NOMAX, NULL, "search only verified machines"), \
+    AR(a, "secure-cloud", PT_PROB, "1", secure, 0, 1, NULL,                       \
+       "probability a job searches only datacenter hosts (Vast's Secure Cloud filter)"), \
     AR(a, "gpu-models", PT_STRING, "", "", NOMAX, NULL,                           \
        "search only these catalogue models (comma-separated; empty = any)"),   \
     AR(a, "p-ondemand", PT_PROB, "1", pod, 0, 1, NULL, "probability a job rents on-demand"), \
@@ -260,30 +274,31 @@ static const struct param_def archetype_params[] = {
     ARCHETYPE("academic", "139", "-5", "0.35", "0.8", "1:0.65,2:0.2,4:0.12,8:0.03", "16",
               "3.2", "1.4", "0.45", "0.35", "0.95", "0.55", "0.05", "0.40", "0.70",
               "dlperf-per-dollar", "48h", "1h", "training:0.5,finetune:0.3,scientific:0.2",
-              "fixed", "60min", "0.4", "0.5", "50", "30", "400", "1.75", "28,135,270,318", "0.2"),
+              "fixed", "60min", "0.4", "0.5", "50", "30", "400", "1.75", "28,135,270,318", "0.2",
+              "0.05"),
     ARCHETYPE("indie", "225", "-5", "0.30", "0.9", "1:0.7,2:0.2,4:0.1", "16", "3.5", "1.3",
               "0.55", "0.35", "0.95", "0.70", "0.05", "0.25", "0.75", "dlperf-per-dollar",
               "24h", "0.5h", "finetune:0.5,training:0.2,batch-inference:0.3", "fixed",
-              "30min", "0.2", "0.7", "40", "25", "0", "1", "", "0.15"),
+              "30min", "0.2", "0.7", "40", "25", "0", "1", "", "0.15", "0.05"),
     ARCHETYPE("hobbyist", "650", "-4", "0.50", "1.4", "1:0.9,2:0.1", "8", "1.5", "1.1",
               "0.35", "0.4", "0.0", "0.45", "0.0", "0.55", "0.6", "price", "8h", "0.5h",
               "finetune:0.5,rendering:0.3,batch-inference:0.2", "none", "60min", "0.1",
-              "0.5", "30", "15", "0", "1", "", "0.02"),
+              "0.5", "30", "15", "0", "1", "", "0.02", "0"),
     ARCHETYPE("company", "42", "-6", "0.25", "0.6", "1:0.1,2:0.2,4:0.35,8:0.35", "24", "9.9",
               "1.2", "0.75", "0.3", "0.97", "0.80", "0.5", "0.15", "0.8", "dlperf-per-dollar",
               "24h", "0.5h", "training:0.6,finetune:0.25,batch-inference:0.15", "young",
-              "30min", "0.2", "0.8", "200", "60", "0", "1", "", "0.3"),
+              "30min", "0.2", "0.8", "200", "60", "0", "1", "", "0.3", "0.3"),
     ARCHETYPE("consultant", "100", "1", "0.35", "0.5", "1:0.5,2:0.3,4:0.2", "16", "6.6",
               "1.2", "0.6", "0.3", "0.97", "0.75", "0.2", "0.2", "0.8", "score",
               "12h", "0.5h", "finetune:0.5,batch-inference:0.3,rendering:0.2", "fixed",
-              "30min", "0.3", "0.6", "100", "40", "0", "1", "", "0.2"),
+              "30min", "0.3", "0.6", "100", "40", "0", "1", "", "0.2", "0.15"),
     ARCHETYPE("enterprise", "6.9", "-5", "0.20", "0.5", "4:0.2,8:0.8", "40", "69", "1.0",
               "0.8", "0.25", "0.99", "0.85", "0.6", "0.05", "0.85", "score", "12h", "1h",
               "training:0.8,batch-inference:0.2", "daly", "30min", "0.1", "0.9", "500",
-              "120", "0", "1", "", "0"),
+              "120", "0", "1", "", "0", "0.7"),
     ARCHETYPE("*", "0", "0", "0.3", "1", "1:1", "8", "4", "1", "0.5", "0.3", "0.9",
               "0.7", "0.1", "0.2", "0.9", "dlperf-per-dollar", "12h", "0.5h",
-              "finetune:1", "none", "60min", "0.2", "0.6", "40", "20", "0", "1", "", "0"),
+              "finetune:1", "none", "60min", "0.2", "0.6", "40", "20", "0", "1", "", "0", "0"),
 };
 
 #define WL(w, scale, ck, help)                                                   \

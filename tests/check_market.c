@@ -334,6 +334,100 @@ START_TEST(gpu_model_filter)
 }
 END_TEST
 
+/* Vast's Secure Cloud filter: a renter who sets it rents only from
+ * datacenter hosts; the same renters without it also rent from farms. */
+START_TEST(secure_cloud_rents_only_datacenter_hosts)
+{
+#define COMPANY_ONLY SMALL "seed = 11\n" \
+    "archetype.academic.rate = 0\narchetype.indie.rate = 0\n" \
+    "archetype.hobbyist.rate = 0\narchetype.consultant.rate = 0\n" \
+    "archetype.enterprise.rate = 0\narchetype.company.rate = 400\n"
+    struct outcome sec = run_text(COMPANY_ONLY "archetype.company.secure-cloud = 1\n", NULL, 0);
+    struct outcome any = run_text(COMPANY_ONLY "archetype.company.secure-cloud = 0\n", NULL, 0);
+#undef COMPANY_ONLY
+
+    ck_assert_int_eq(sec.rc, SIM_OK);
+    ck_assert_int_eq(any.rc, SIM_OK);
+    ck_assert_double_gt(get(&sec, "revenue_usd", "host_class", "datacenter"), 0);
+    ck_assert_double_eq(get(&sec, "revenue_usd", "host_class", "farm"), 0);
+    ck_assert_double_eq(get(&sec, "revenue_usd", "host_class", "hobbyist"), 0);
+    ck_assert_double_gt(get(&any, "revenue_usd", "host_class", "farm"), 0);
+    done(&sec);
+    done(&any);
+}
+END_TEST
+
+/* Sum of a per-entity scalar over every entity of one kind. */
+static double get_sum(const struct outcome *o, const char *metric, const char *kind)
+{
+    double sum = 0;
+
+    for (size_t i = 0; i < res_scalar_count(o->res); i++) {
+        const char *m, *k, *e, *u;
+        double v;
+
+        res_scalar_at(o->res, i, &m, &k, &e, &v, &u);
+        if (strcmp(m, metric) == 0 && strcmp(k, kind) == 0)
+            sum += v;
+    }
+    return sum;
+}
+
+/* Profit-driven exit: with no demand at all every machine earns nothing
+ * and, reviewed every 3 days with certain exit, the whole fleet leaves;
+ * with the default demand most machines cover a fifth of their cost
+ * floor and stay. */
+START_TEST(unprofitable_hosts_leave)
+{
+#define EXIT SMALL "seed = 12\nsupply.join-rate = 0\nsupply.leave-rate = 0\n" \
+    "supply.review = 3d\nsupply.exit-threshold = 0.2\nsupply.exit-prob = 1\n"
+    struct outcome idle = run_text(EXIT "demand.scale = 0\n", NULL, 0);
+    struct outcome busy = run_text(EXIT, NULL, 0);
+#undef EXIT
+    double idle_gone = get_sum(&idle, "gpus_exited", "gpu");
+    double busy_gone = get_sum(&busy, "gpus_exited", "gpu");
+
+    ck_assert_int_eq(idle.rc, SIM_OK);
+    ck_assert_int_eq(busy.rc, SIM_OK);
+    /* the initial fleet is the first machines reaching 400 GPUs (at most
+     * 16 more); reviews start after 3 days, past the 2-day warm-up */
+    ck_assert_msg(idle_gone >= 400 && idle_gone < 416, "idle market: %g GPUs left", idle_gone);
+    ck_assert_msg(busy_gone < 0.5 * idle_gone, "busy market: %g of %g GPUs left", busy_gone,
+                  idle_gone);
+    ck_assert_double_gt(busy_gone, 0);
+    done(&idle);
+    done(&busy);
+}
+END_TEST
+
+/* Profit-driven entry: when renters want only RTX 3060s, new hosts with
+ * entry elasticity buy far more of them than hosts choosing by supply
+ * share alone. */
+START_TEST(new_hosts_buy_what_earns)
+{
+#define ENTRY SMALL "seed = 13\nsupply.join-rate = 40\nsupply.review = 2d\nsupply.exit-grace = 0\n" \
+    "archetype.academic.gpu-models = RTX 3060\narchetype.indie.gpu-models = RTX 3060\n" \
+    "archetype.hobbyist.gpu-models = RTX 3060\narchetype.company.gpu-models = RTX 3060\n" \
+    "archetype.consultant.gpu-models = RTX 3060\narchetype.enterprise.rate = 0\n"
+    struct outcome flat = run_text(ENTRY "supply.entry-elasticity = 0\n", NULL, 0);
+    struct outcome elastic = run_text(ENTRY "supply.entry-elasticity = 2\n", NULL, 0);
+#undef ENTRY
+    double flat_share = get(&flat, "gpus_joined", "gpu", "RTX 3060") /
+                        get_sum(&flat, "gpus_joined", "gpu");
+    double elastic_share = get(&elastic, "gpus_joined", "gpu", "RTX 3060") /
+                           get_sum(&elastic, "gpus_joined", "gpu");
+
+    ck_assert_int_eq(flat.rc, SIM_OK);
+    ck_assert_int_eq(elastic.rc, SIM_OK);
+    ck_assert_double_gt(get_sum(&flat, "gpus_joined", "gpu"), 100);
+    ck_assert_msg(elastic_share > 3 * flat_share,
+                  "RTX 3060 share of new GPUs: %g with elasticity, %g without",
+                  elastic_share, flat_share);
+    done(&flat);
+    done(&elastic);
+}
+END_TEST
+
 /* The economic shape of the calibrated market, on a 4,000-GPU, 60-day
  * version of the default scenario (large enough that per-model means are
  * stable across seeds). Tolerances are stated per check. */
@@ -470,6 +564,9 @@ Suite *market_suite(void)
     tcase_add_test(tc, credits_that_run_out_stop_instances);
     tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
     tcase_add_test(tc, gpu_model_filter);
+    tcase_add_test(tc, secure_cloud_rents_only_datacenter_hosts);
+    tcase_add_test(tc, unprofitable_hosts_leave);
+    tcase_add_test(tc, new_hosts_buy_what_earns);
     tcase_add_test(tc, bad_catalog_row_is_reported_with_file_and_row);
     tcase_add_test(tc, bad_market_values_are_all_reported_with_their_lines);
     tcase_add_test(tc, economic_regression_small_market);
