@@ -221,7 +221,7 @@ static const struct param_def region_params[] = {
     AR(a, "value", PT_REAL, "USD/ref-GPU-h", value, 0, 1e4, NULL,                 \
        "median willingness to pay per reference-GPU-hour of work (price cap)"), \
     AR(a, "value-sigma", PT_REAL, "1", vsig, 0, 5, NULL, "log-sd of value across jobs"), \
-    AR(a, "vram-value", PT_REAL, "USD/GB-h", "0.004", 0, 10, NULL,                 \
+    AR(a, "vram-value", PT_REAL, "USD/GB-h", "0.006", 0, 10, NULL,                 \
        "added willingness to pay per GB of GPU memory per GPU-hour"),          \
     AR(a, "min-reliability", PT_PROB, "1", rel, 0, 1, NULL, "reliability filter"), \
     AR(a, "verified-only", PT_BOOL, "", "true", NOMAX, NULL, "search only verified machines"), \
