@@ -538,6 +538,9 @@ static void hot_fields(const struct market *mk, struct machine *m, uint32_t free
                        struct oix_hot *hot)
 {
     hot->min_bid = m->min_bid;
+    hot->score = m->score;
+    hot->cls = m->cls;
+    hot->room = m->nclaims < MAX_CLAIMS - 1;
     for (int c = 0; c < OIX_KCLASSES; c++) {
         uint32_t k = 1u << c;
 
@@ -1379,6 +1382,26 @@ static size_t collect_models(struct market *mk, const struct search *s)
     return nm;
 }
 
+/* The rest of admissible() for an index entry whose price checks in
+ * scan_bucket passed ('b' its bid when interruptible), from the entry
+ * alone: the entry carries what admissible() would read from the machine
+ * record, and being in this bucket already means listed, enough GPUs free
+ * (or unclaimed enough that 'thr' is 0) and the band's verification. */
+static bool offer_fits(const struct market *mk, const struct search *s,
+                       const struct oix_entry *e, money b, money *price)
+{
+    const struct job *jb = s->jb;
+
+    if (!e->room || e->score < s->a->min_rel)
+        return false;
+    /* the offer must last for the expected run, with a margin */
+    if (sim_time_from_hours((jb->work - jb->saved) / ((double)e->spd * (double)jb->gpus) * 1.3) >
+        mk->hc[e->cls].offer_dur)
+        return false;
+    *price = s->type == C_INTERRUPTIBLE ? b : e->ask;
+    return true;
+}
+
 /* Looks at one bucket's offers, cheapest first, until 'candidates' pass
  * or nothing further can enter the top few. */
 static void scan_bucket(struct market *mk, struct search *s, const struct bucket_ref *r,
@@ -1400,8 +1423,9 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
             break;      /* sorted by ask: nothing further is cheap enough */
         if (cut_off(s, a->sort == SORT_PRICE ? -lo : spmax / lo * s->noise_max))
             break;      /* nothing further can enter the top few */
-        /* The price checks of admissible(), from the entry alone: most
-         * offers fail them, and then the machine record is never read. */
+        /* admissible(), from the entry alone: most offers fail its price
+         * checks, and those that pass need no machine record either
+         * (offer_fits; index_check keeps the entries exact). */
         if (s->type == C_INTERRUPTIBLE) {
             b = bid_from(mk, a, g, v[i].ask, v[i].min_bid);
             if (b == 0 || b < v[i].thr)
@@ -1410,9 +1434,9 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
         if (money_to_usd(s->type == C_INTERRUPTIBLE ? b : v[i].ask) >
             jb->value * (double)v[i].spd + vram_val)
             continue;
-        if (!admissible(mk, jb, v[i].machine, s->type, &price, &b))
+        if (!offer_fits(mk, s, &v[i], b, &price))
             continue;
-        sp = speed(mk, &mk->m[v[i].machine], jb->gpus);
+        sp = (double)v[i].spd;      /* speed(): job sizes are powers of two */
         switch (a->sort) {
         case SORT_PRICE:
             key = -money_to_usd(price);
@@ -1421,8 +1445,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
             /* Vast's auto ranking: DLPerf per dollar and reliability, with
              * an element of randomness (MARKET-FACTS.md 29). */
             key = sp / (money_to_usd(price) + 1e-6) *
-                  pow(score_of(&mk->m[v[i].machine]), 4) *
-                  search_noise(mk, v[i].machine, s->noise_max);
+                  pow(v[i].score, 4) * search_noise(mk, v[i].machine, s->noise_max);
             break;
         case SORT_DLPERF_PER_DOLLAR:
         default:
@@ -2452,7 +2475,9 @@ static bool index_check(const struct market *mk, char *msg, size_t len)
             bool got = oix_get(mk->ix, (uint32_t)i, c, &en);
 
             if (want != got || (got && (en.ask != m.ask || en.min_bid != hot.min_bid ||
-                                        en.thr != hot.thr[c] || en.spd != hot.spd[c]))) {
+                                        en.thr != hot.thr[c] || en.spd != hot.spd[c] ||
+                                        en.score != hot.score || en.cls != hot.cls ||
+                                        en.room != hot.room))) {
                 snprintf(msg, len, "machine %zu, %u-GPU offers: the index is stale", i, k);
                 return false;
             }
