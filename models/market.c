@@ -1304,6 +1304,7 @@ struct search {
     enum contract_type type;        /* reserved searches as on-demand */
     double cut;                     /* least fraction of an ask it pays */
     double noise_max;               /* most the score noise can multiply */
+    double cap_hi;                  /* bid cap per micro-dollar of reference, rounded up */
     struct cand cands[128];
     size_t nc, worst, top;
 };
@@ -1413,6 +1414,8 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
     double spmax = mk->gpus[g].max_spd[s->kc];
     double vram_val = a->vram_value * mk->gpus[g].vram_gb;
     double capmax = jb->value * spmax + vram_val;
+    /* bid_limit_at()'s reference: the model's going ask, when there is one */
+    double ref = mk->gpus[g].ask_p50 ? (double)mk->gpus[g].ask_p50 : HUGE_VAL;
     size_t taken = 0;
 
     for (size_t i = 0; i < r->n && taken < (size_t)mk->candidates; i++) {
@@ -1427,6 +1430,25 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
          * checks, and those that pass need no machine record either
          * (offer_fits; index_check keeps the entries exact). */
         if (s->type == C_INTERRUPTIBLE) {
+            /* Nine offers in ten an interruptible looks at are fully
+             * claimed at a threshold above any bid it could make, often by
+             * one micro-dollar (a like renter's bid). A nonzero bid_from()
+             * is at most max(ask x bid-fraction, min_bid), computed here as
+             * it does, and at most the bid limit, bid-cap x min(ask, going
+             * ask), bounded in doubles with a micro-dollar and then some to
+             * spare for rounding: those offers are turned down without the
+             * limit's exact arithmetic (and so are those whose min_bid is
+             * above the limit, which bid 0). */
+            double ask = (double)v[i].ask;
+            money most = mk->posted ? v[i].min_bid
+                                    : money_from_usd(money_to_usd(v[i].ask) * a->bid_frac);
+            money need = v[i].thr > v[i].min_bid ? v[i].thr : v[i].min_bid;
+
+            if (most < v[i].min_bid)
+                most = v[i].min_bid;
+            if (most < v[i].thr ||
+                (double)need > s->cap_hi * (ask < ref ? ask : ref) + 1.0)
+                continue;
             b = bid_from(mk, a, g, v[i].ask, v[i].min_bid);
             if (b == 0 || b < v[i].thr)
                 continue;
@@ -1490,6 +1512,7 @@ static void job_search(struct market *mk, uint32_t jid)
      * off whole (best-first branch and bound). */
     s.cut = type != C_INTERRUPTIBLE ? 1.0 : mk->posted ? mk->posted_int : a->bid_frac;
     s.noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
+    s.cap_hi = mk->posted ? HUGE_VAL : (double)(int64_t)(a->bid_cap * 1e6) * 1e-6 * (1.0 + 1e-9);
     nm = collect_models(mk, &s);
     for (size_t i = nm / 2; i-- > 0;)
         model_down(mr, nm, i);
