@@ -1466,8 +1466,16 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
         case SORT_SCORE:
             /* Vast's auto ranking: DLPerf per dollar and reliability, with
              * an element of randomness (MARKET-FACTS.md 29). */
-            key = sp / (money_to_usd(price) + 1e-6) *
-                  pow(v[i].score, 4) * search_noise(mk, v[i].machine, s->noise_max);
+            key = sp / (money_to_usd(price) + 1e-6) * pow(v[i].score, 4);
+            /* The noise is at most noise_max, and a product rounds
+             * monotonically: an offer that could not enter the full top
+             * few even at noise_max is counted without drawing its noise
+             * (three libm calls). */
+            if (s->nc == s->top && key * s->noise_max < s->cands[s->worst].key) {
+                taken++;
+                continue;
+            }
+            key *= search_noise(mk, v[i].machine, s->noise_max);
             break;
         case SORT_DLPERF_PER_DOLLAR:
         default:
