@@ -145,6 +145,7 @@ struct machine {
     bool verified, leaving, listed, maint_pending;
     bool thr_ok;                /* thr[] is up to date with the claims */
     uint8_t down;               /* bit set of DOWN_* causes; up when 0 */
+    uint8_t ccap;               /* room in cids[] */
     uint32_t hp_gpus;           /* held by on-demand and reserved */
     uint32_t int_gpus;          /* claimed by interruptibles, running or paused */
     uint32_t run_gpus;          /* running (any type) */
@@ -153,8 +154,13 @@ struct machine {
     float spd[OIX_KCLASSES];    /* speed per GPU vs the reference, by bundle size */
     money thr[OIX_KCLASSES];    /* least winning interruptible bid for 2^c GPUs */
     money ask, min_bid;         /* per GPU-hour */
+    /* Owned: the contracts on the machine, oldest first, nclaims of them
+     * (walked newest first). An array, not a list through the contracts:
+     * the auction reads every claim, and a list made that a chain of
+     * cache misses, one contract after another; from an array the
+     * contracts are fetched together. */
+    uint32_t *cids;
     /* cold */
-    uint32_t first;             /* first contract on the machine */
     money floor;                /* per GPU-hour */
     double power_cost;          /* USD per GPU-hour */
     double dlperf;              /* single-GPU DLPerf, derated */
@@ -171,7 +177,7 @@ struct machine {
 
 struct contract {
     /* what the auction reads (claims_of) first: one cache line */
-    uint32_t job, machine, next;    /* next contract on the same machine */
+    uint32_t job, machine, next;    /* next free contract, while free */
     uint32_t gpus;
     uint8_t type, state;
     bool stopped;               /* serverless Inactive: paused by its owner */
@@ -636,7 +642,6 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     id = (uint32_t)mk->nm++;
     m = &mk->m[id];
     memset(m, 0, sizeof *m);
-    m->first = NONE;
     m->cls = (uint8_t)cls;
     for (int i = 0; i < hc->tiers.n; i++)
         tierw[(int)hc->tiers.v[i].v] = hc->tiers.v[i].p;
@@ -823,7 +828,13 @@ static void claims_of(const struct market *mk, const struct machine *m,
 {
     size_t k = 0;
 
-    for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
+    /* the claim fields straddle a line in about half the contracts */
+    for (uint32_t i = 0; i < m->nclaims; i++) {
+        __builtin_prefetch(&mk->c[m->cids[i]].job);
+        __builtin_prefetch(&mk->c[m->cids[i]].order);
+    }
+    for (uint32_t i = m->nclaims; i-- > 0;) {
+        uint32_t id = m->cids[i];
         const struct contract *c = &mk->c[id];
 
         if (c->stopped)
@@ -960,17 +971,31 @@ static void fold_progress(struct market *mk, struct contract *c, sim_time now,
         jb->saved = jb->work;
 }
 
+/* Adds contract cid as the newest on machine m. */
+static void attach(struct machine *m, uint32_t cid)
+{
+    if (m->nclaims == m->ccap) {
+        uint32_t cap = m->ccap ? 2u * m->ccap : 4u;
+
+        if (cap > UINT8_MAX)
+            SIM_PANIC("machine with more than %u contracts", (unsigned)UINT8_MAX);
+        m->cids = xrealloc(m->cids, cap * sizeof *m->cids);
+        m->ccap = (uint8_t)cap;
+    }
+    m->cids[m->nclaims++] = cid;
+}
+
 static void detach(struct market *mk, uint32_t cid)
 {
     struct contract *c = &mk->c[cid];
     struct machine *m = &mk->m[c->machine];
-    uint32_t *p = &m->first;
+    uint32_t i = 0;
 
-    while (*p != cid) {
-        SIM_ASSERT(*p != NONE);
-        p = &mk->c[*p].next;
+    while (m->cids[i] != cid) {
+        i++;
+        SIM_ASSERT(i < m->nclaims);
     }
-    *p = c->next;
+    memmove(&m->cids[i], &m->cids[i + 1], (m->nclaims - i - 1) * sizeof *m->cids);
     m->nclaims--;
     m->thr_ok = false;
     if (c->type != C_INTERRUPTIBLE)
@@ -1632,9 +1657,7 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     c->rate = price;
     c->bid = bid;
     c->state = CS_LOADING;
-    c->next = m->first;
-    m->first = cid;
-    m->nclaims++;
+    attach(m, cid);
     m->thr_ok = false;
     if (type != C_INTERRUPTIBLE)
         m->hp_gpus += jb->gpus;
@@ -2043,8 +2066,8 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
         rel_on_down(&m->rel, &mk->relp, now, why, m->run_gpus > 0);
     m->down |= (uint8_t)cause;
     if (kill) {
-        while (m->first != NONE) {
-            uint32_t cid = m->first, jid = mk->c[cid].job;
+        while (m->nclaims > 0) {
+            uint32_t cid = m->cids[m->nclaims - 1], jid = mk->c[cid].job;
             struct job *jb = &mk->j[jid];
             const struct archetype *a = &mk->ar[jb->arch];
             bool was_running = mk->c[cid].state == CS_RUNNING;
@@ -2072,7 +2095,8 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
             job_wait(mk, jid);
         }
     } else {
-        for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
+        for (uint32_t i = m->nclaims; i-- > 0;) {
+            uint32_t id = m->cids[i];
             struct contract *c = &mk->c[id];
 
             if (c->state == CS_RUNNING) {
@@ -2467,8 +2491,8 @@ static void reprice(struct engine *e, void *ctx)
                  * priority makes no sense ("bids can change"). */
                 bool changed = false;
 
-                for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
-                    struct contract *c = &mk->c[id];
+                for (uint32_t k = m->nclaims; k-- > 0;) {
+                    struct contract *c = &mk->c[m->cids[k]];
                     money cap = bid_limit(mk, &mk->ar[mk->j[c->job].arch], m);
 
                     if (c->type == C_INTERRUPTIBLE && c->bid > cap && cap >= m->min_bid) {
@@ -2548,7 +2572,7 @@ static void sample(struct engine *e, void *ctx)
 
         if (m->down)
             failed[m->gpu] += m->ngpu;
-        else if (m->listed || m->first != NONE)
+        else if (m->listed || m->nclaims > 0)
             listed[m->gpu] += m->ngpu;
     }
     for (size_t i = 0; i < mk->nc; i++) {
@@ -3049,6 +3073,8 @@ static void market_free(void *state)
     free(mk->rg);
     free(mk->gpus);
     dlperf_model_free(mk->dlp);
+    for (size_t i = 0; i < mk->nm; i++)
+        free(mk->m[i].cids);
     free(mk->m);
     free(mk->c);
     free(mk->j);
