@@ -1554,8 +1554,16 @@ static void job_search(struct market *mk, uint32_t jid)
 
         if (cut_off(&s, cur.bound))
             break;          /* no later model can enter the top few */
+        /* The first lines of a bucket are usually out of cache (a search
+         * touches a few dozen of a thousand-odd buckets): ask for this
+         * model's buckets, and the best one of the next model, before
+         * the heap work. */
+        for (uint32_t bi = cur.first; bi < cur.first + cur.count; bi++)
+            __builtin_prefetch(mk->bref[bi].v);
         mr[0] = mr[--nm];
         model_down(mr, nm, 0);
+        if (nm > 0)
+            __builtin_prefetch(mk->bref[mr[0].first].v);
         for (uint32_t bi = cur.first; bi < cur.first + cur.count; bi++) {
             if (cut_off(&s, mk->bref[bi].bound))
                 break;      /* nor can this model's later buckets */
