@@ -147,6 +147,7 @@ struct machine {
     bool verified, leaving, listed, maint_pending;
     bool thr_ok;                /* thr[] is up to date with the claims */
     uint8_t down;               /* bit set of DOWN_* causes; up when 0 */
+    uint8_t ccap;               /* room in cids[] */
     uint32_t hp_gpus;           /* held by on-demand and reserved */
     uint32_t int_gpus;          /* claimed by interruptibles, running or paused */
     uint32_t run_gpus;          /* running (any type) */
@@ -155,8 +156,13 @@ struct machine {
     float spd[OIX_KCLASSES];    /* speed per GPU vs the reference, by bundle size */
     money thr[OIX_KCLASSES];    /* least winning interruptible bid for 2^c GPUs */
     money ask, min_bid;         /* per GPU-hour */
+    /* Owned: the contracts on the machine, oldest first, nclaims of them
+     * (walked newest first). An array, not a list through the contracts:
+     * the auction reads every claim, and a list made that a chain of
+     * cache misses, one contract after another; from an array the
+     * contracts are fetched together. */
+    uint32_t *cids;
     /* cold */
-    uint32_t first;             /* first contract on the machine */
     money floor;                /* per GPU-hour */
     double power_cost;          /* USD per GPU-hour */
     double dlperf;              /* single-GPU DLPerf, derated */
@@ -179,7 +185,7 @@ struct machine {
 
 struct contract {
     /* what the auction reads (claims_of) first: one cache line */
-    uint32_t job, machine, next;    /* next contract on the same machine */
+    uint32_t job, machine, next;    /* next free contract, while free */
     uint32_t gpus;
     uint8_t type, state;
     bool stopped;               /* serverless Inactive: paused by its owner */
@@ -226,8 +232,6 @@ struct market {
     double wl_scale[NWORKLOADS];
     bool wl_ckpt[NWORKLOADS];
     struct machine *m;
-    uint8_t *dc;                /* per machine: on a datacenter host (a byte each:
-                                 * Secure Cloud searches read it per offer) */
     size_t nm, capm;
     struct contract *c;
     size_t nc, capc;
@@ -555,6 +559,9 @@ static void hot_fields(const struct market *mk, struct machine *m, uint32_t free
                        struct oix_hot *hot)
 {
     hot->min_bid = m->min_bid;
+    hot->score = m->score;
+    hot->cls = m->cls;
+    hot->room = m->nclaims < MAX_CLAIMS - 1;
     for (int c = 0; c < OIX_KCLASSES; c++) {
         uint32_t k = 1u << c;
 
@@ -668,14 +675,11 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     if (mk->nm == mk->capm) {
         mk->capm = mk->capm ? 2 * mk->capm : 1024;
         mk->m = xrealloc(mk->m, mk->capm * sizeof *mk->m);
-        mk->dc = xrealloc(mk->dc, mk->capm);
     }
     id = (uint32_t)mk->nm++;
     m = &mk->m[id];
     memset(m, 0, sizeof *m);
-    m->first = NONE;
     m->cls = (uint8_t)cls;
-    mk->dc[id] = hc->datacenter;
     for (int i = 0; i < hc->tiers.n; i++)
         tierw[(int)hc->tiers.v[i].v] = hc->tiers.v[i].p;
     for (size_t i = 0; i < ng; i++)
@@ -872,7 +876,13 @@ static void claims_of(const struct market *mk, const struct machine *m,
 {
     size_t k = 0;
 
-    for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
+    /* the claim fields straddle a line in about half the contracts */
+    for (uint32_t i = 0; i < m->nclaims; i++) {
+        __builtin_prefetch(&mk->c[m->cids[i]].job);
+        __builtin_prefetch(&mk->c[m->cids[i]].order);
+    }
+    for (uint32_t i = m->nclaims; i-- > 0;) {
+        uint32_t id = m->cids[i];
         const struct contract *c = &mk->c[id];
 
         if (c->stopped)
@@ -1010,17 +1020,31 @@ static void fold_progress(struct market *mk, struct contract *c, sim_time now,
         jb->saved = jb->work;
 }
 
+/* Adds contract cid as the newest on machine m. */
+static void attach(struct machine *m, uint32_t cid)
+{
+    if (m->nclaims == m->ccap) {
+        uint32_t cap = m->ccap ? 2u * m->ccap : 4u;
+
+        if (cap > UINT8_MAX)
+            SIM_PANIC("machine with more than %u contracts", (unsigned)UINT8_MAX);
+        m->cids = xrealloc(m->cids, cap * sizeof *m->cids);
+        m->ccap = (uint8_t)cap;
+    }
+    m->cids[m->nclaims++] = cid;
+}
+
 static void detach(struct market *mk, uint32_t cid)
 {
     struct contract *c = &mk->c[cid];
     struct machine *m = &mk->m[c->machine];
-    uint32_t *p = &m->first;
+    uint32_t i = 0;
 
-    while (*p != cid) {
-        SIM_ASSERT(*p != NONE);
-        p = &mk->c[*p].next;
+    while (m->cids[i] != cid) {
+        i++;
+        SIM_ASSERT(i < m->nclaims);
     }
-    *p = c->next;
+    memmove(&m->cids[i], &m->cids[i + 1], (m->nclaims - i - 1) * sizeof *m->cids);
     m->nclaims--;
     m->thr_ok = false;
     if (c->type != C_INTERRUPTIBLE)
@@ -1357,6 +1381,7 @@ struct search {
     enum contract_type type;        /* reserved searches as on-demand */
     double cut;                     /* least fraction of an ask it pays */
     double noise_max;               /* most the score noise can multiply */
+    double cap_hi;                  /* bid cap per micro-dollar of reference, rounded up */
     struct cand cands[128];
     size_t nc, worst, top;
 };
@@ -1437,6 +1462,26 @@ static size_t collect_models(struct market *mk, const struct search *s)
     return nm;
 }
 
+/* The rest of admissible() for an index entry whose price checks in
+ * scan_bucket passed ('b' its bid when interruptible), from the entry
+ * alone: the entry carries what admissible() would read from the machine
+ * record, and being in this bucket already means listed, enough GPUs free
+ * (or unclaimed enough that 'thr' is 0) and the band's verification. */
+static bool offer_fits(const struct market *mk, const struct search *s,
+                       const struct oix_entry *e, money b, money *price)
+{
+    const struct job *jb = s->jb;
+
+    if (!e->room || e->score < s->a->min_rel)
+        return false;
+    /* the offer must last for the expected run, with a margin */
+    if (sim_time_from_hours((jb->work - jb->saved) / ((double)e->spd * (double)jb->gpus) * 1.3) >
+        mk->hc[e->cls].offer_dur)
+        return false;
+    *price = s->type == C_INTERRUPTIBLE ? b : e->ask;
+    return true;
+}
+
 /* Looks at one bucket's offers, cheapest first, until 'candidates' pass
  * or nothing further can enter the top few. */
 static void scan_bucket(struct market *mk, struct search *s, const struct bucket_ref *r,
@@ -1448,6 +1493,8 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
     double spmax = mk->gpus[g].max_spd[s->kc];
     double vram_val = a->vram_value * mk->gpus[g].vram_gb;
     double capmax = jb->value * spmax + vram_val;
+    /* bid_limit_at()'s reference: the model's going ask, when there is one */
+    double ref = mk->gpus[g].ask_p50 ? (double)mk->gpus[g].ask_p50 : HUGE_VAL;
     size_t taken = 0, shown = 0;
 
     for (size_t i = 0; i < r->n && taken < (size_t)mk->candidates; i++) {
@@ -1459,14 +1506,34 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
         if (cut_off(s, a->sort == SORT_PRICE ? -lo : spmax / lo * s->noise_max))
             break;      /* nothing further can enter the top few */
         if (jb->secure) {
-            if (!mk->dc[v[i].machine])
+            if (!mk->hc[v[i].cls].datacenter)
                 continue;       /* filtered out before the list is cut */
             if (shown++ == (size_t)mk->depth)
                 break;
         }
-        /* The price checks of admissible(), from the entry alone: most
-         * offers fail them, and then the machine record is never read. */
+        /* admissible(), from the entry alone: most offers fail its price
+         * checks, and those that pass need no machine record either
+         * (offer_fits; index_check keeps the entries exact). */
         if (s->type == C_INTERRUPTIBLE) {
+            /* Nine offers in ten an interruptible looks at are fully
+             * claimed at a threshold above any bid it could make, often by
+             * one micro-dollar (a like renter's bid). A nonzero bid_from()
+             * is at most max(ask x bid-fraction, min_bid), computed here as
+             * it does, and at most the bid limit, bid-cap x min(ask, going
+             * ask), bounded in doubles with a micro-dollar and then some to
+             * spare for rounding: those offers are turned down without the
+             * limit's exact arithmetic (and so are those whose min_bid is
+             * above the limit, which bid 0). */
+            double ask = (double)v[i].ask;
+            money most = mk->posted ? v[i].min_bid
+                                    : money_from_usd(money_to_usd(v[i].ask) * a->bid_frac);
+            money need = v[i].thr > v[i].min_bid ? v[i].thr : v[i].min_bid;
+
+            if (most < v[i].min_bid)
+                most = v[i].min_bid;
+            if (most < v[i].thr ||
+                (double)need > s->cap_hi * (ask < ref ? ask : ref) + 1.0)
+                continue;
             b = bid_from(mk, a, g, v[i].ask, v[i].min_bid);
             if (b == 0 || b < v[i].thr)
                 continue;
@@ -1474,9 +1541,9 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
         if (money_to_usd(s->type == C_INTERRUPTIBLE ? b : v[i].ask) >
             jb->value * (double)v[i].spd + vram_val)
             continue;
-        if (!admissible(mk, jb, v[i].machine, s->type, &price, &b))
+        if (!offer_fits(mk, s, &v[i], b, &price))
             continue;
-        sp = speed(mk, &mk->m[v[i].machine], jb->gpus);
+        sp = (double)v[i].spd;      /* speed(): job sizes are powers of two */
         switch (a->sort) {
         case SORT_PRICE:
             key = -money_to_usd(price);
@@ -1484,9 +1551,16 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
         case SORT_SCORE:
             /* Vast's auto ranking: DLPerf per dollar and reliability, with
              * an element of randomness (MARKET-FACTS.md 29). */
-            key = sp / (money_to_usd(price) + 1e-6) *
-                  pow(score_of(&mk->m[v[i].machine]), 4) *
-                  search_noise(mk, v[i].machine, s->noise_max);
+            key = sp / (money_to_usd(price) + 1e-6) * pow(v[i].score, 4);
+            /* The noise is at most noise_max, and a product rounds
+             * monotonically: an offer that could not enter the full top
+             * few even at noise_max is counted without drawing its noise
+             * (three libm calls). */
+            if (s->nc == s->top && key * s->noise_max < s->cands[s->worst].key) {
+                taken++;
+                continue;
+            }
+            key *= search_noise(mk, v[i].machine, s->noise_max);
             break;
         case SORT_DLPERF_PER_DOLLAR:
         default:
@@ -1531,6 +1605,7 @@ static void job_search(struct market *mk, uint32_t jid)
      * off whole (best-first branch and bound). */
     s.cut = type != C_INTERRUPTIBLE ? 1.0 : mk->posted ? mk->posted_int : a->bid_frac;
     s.noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
+    s.cap_hi = mk->posted ? HUGE_VAL : (double)(int64_t)(a->bid_cap * 1e6) * 1e-6 * (1.0 + 1e-9);
     nm = collect_models(mk, &s);
     for (size_t i = nm / 2; i-- > 0;)
         model_down(mr, nm, i);
@@ -1539,8 +1614,16 @@ static void job_search(struct market *mk, uint32_t jid)
 
         if (cut_off(&s, cur.bound))
             break;          /* no later model can enter the top few */
+        /* The first lines of a bucket are usually out of cache (a search
+         * touches a few dozen of a thousand-odd buckets): ask for this
+         * model's buckets, and the best one of the next model, before
+         * the heap work. */
+        for (uint32_t bi = cur.first; bi < cur.first + cur.count; bi++)
+            __builtin_prefetch(mk->bref[bi].v);
         mr[0] = mr[--nm];
         model_down(mr, nm, 0);
+        if (nm > 0)
+            __builtin_prefetch(mk->bref[mr[0].first].v);
         for (uint32_t bi = cur.first; bi < cur.first + cur.count; bi++) {
             if (cut_off(&s, mk->bref[bi].bound))
                 break;      /* nor can this model's later buckets */
@@ -1642,9 +1725,7 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     c->rate = price;
     c->bid = bid;
     c->state = CS_LOADING;
-    c->next = m->first;
-    m->first = cid;
-    m->nclaims++;
+    attach(m, cid);
     m->thr_ok = false;
     if (type != C_INTERRUPTIBLE)
         m->hp_gpus += jb->gpus;
@@ -2054,8 +2135,8 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
         rel_on_down(&m->rel, &mk->relp, now, why, m->run_gpus > 0);
     m->down |= (uint8_t)cause;
     if (kill) {
-        while (m->first != NONE) {
-            uint32_t cid = m->first, jid = mk->c[cid].job;
+        while (m->nclaims > 0) {
+            uint32_t cid = m->cids[m->nclaims - 1], jid = mk->c[cid].job;
             struct job *jb = &mk->j[jid];
             const struct archetype *a = &mk->ar[jb->arch];
             bool was_running = mk->c[cid].state == CS_RUNNING;
@@ -2083,7 +2164,8 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
             job_wait(mk, jid);
         }
     } else {
-        for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
+        for (uint32_t i = m->nclaims; i-- > 0;) {
+            uint32_t id = m->cids[i];
             struct contract *c = &mk->c[id];
 
             if (c->state == CS_RUNNING) {
@@ -2268,8 +2350,8 @@ static money unbilled(const struct market *mk, const struct machine *m, sim_time
 {
     money sum = 0;
 
-    for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
-        const struct contract *c = &mk->c[id];
+    for (uint32_t k = 0; k < m->nclaims; k++) {
+        const struct contract *c = &mk->c[m->cids[k]];
         sim_time from = c->seg_start;
 
         if (c->state != CS_RUNNING)
@@ -2536,8 +2618,8 @@ static void reprice(struct engine *e, void *ctx)
                  * priority makes no sense ("bids can change"). */
                 bool changed = false;
 
-                for (uint32_t id = m->first; id != NONE; id = mk->c[id].next) {
-                    struct contract *c = &mk->c[id];
+                for (uint32_t k = m->nclaims; k-- > 0;) {
+                    struct contract *c = &mk->c[m->cids[k]];
                     money cap = bid_limit(mk, &mk->ar[mk->j[c->job].arch], m);
 
                     if (c->type == C_INTERRUPTIBLE && c->bid > cap && cap >= m->min_bid) {
@@ -2575,7 +2657,9 @@ static bool index_check(const struct market *mk, char *msg, size_t len)
             bool got = oix_get(mk->ix, (uint32_t)i, c, &en);
 
             if (want != got || (got && (en.ask != m.ask || en.min_bid != hot.min_bid ||
-                                        en.thr != hot.thr[c] || en.spd != hot.spd[c]))) {
+                                        en.thr != hot.thr[c] || en.spd != hot.spd[c] ||
+                                        en.score != hot.score || en.cls != hot.cls ||
+                                        en.room != hot.room))) {
                 snprintf(msg, len, "machine %zu, %u-GPU offers: the index is stale", i, k);
                 return false;
             }
@@ -2615,7 +2699,7 @@ static void sample(struct engine *e, void *ctx)
 
         if (m->down)
             failed[m->gpu] += m->ngpu;
-        else if (m->listed || m->first != NONE)
+        else if (m->listed || m->nclaims > 0)
             listed[m->gpu] += m->ngpu;
     }
     for (size_t i = 0; i < mk->nc; i++) {
@@ -3117,8 +3201,9 @@ static void market_free(void *state)
     free(mk->rg);
     free(mk->gpus);
     dlperf_model_free(mk->dlp);
+    for (size_t i = 0; i < mk->nm; i++)
+        free(mk->m[i].cids);
     free(mk->m);
-    free(mk->dc);
     free(mk->c);
     free(mk->j);
     free(mk->od_price_sum);

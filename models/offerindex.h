@@ -29,14 +29,24 @@ struct oix_hot {
     money min_bid;                  /* per GPU-hour */
     money thr[OIX_KCLASSES];        /* least bid that runs on 2^c GPUs now; 0 = any */
     float spd[OIX_KCLASSES];        /* speed per GPU on 2^c GPUs */
+    double score;                   /* the caller's reliability figure */
+    uint8_t cls;                    /* the caller's host class */
+    bool room;                      /* can take one more claim */
 };
 
-struct oix_entry {                  /* 32 bytes: two to a cache line */
+/* 48 bytes. score, cls and room let a search accept an offer, not only
+ * turn it down, without the machine record: reading that record cost a
+ * cache miss per accepted offer, more than the wider scan of the
+ * bucket's first few entries. */
+struct oix_entry {
     money ask;
     money min_bid;
     money thr;                      /* hot.thr for this bucket's chunk size */
+    double score;                   /* hot.score */
     uint32_t machine;
     float spd;                      /* hot.spd for this bucket's chunk size */
+    uint8_t cls;                    /* hot.cls */
+    bool room;                      /* hot.room */
 };
 
 struct oix;

@@ -59,14 +59,9 @@ money money_muldiv_wide(money m, int64_t num, int64_t den)
     return (money)q;
 }
 
-money money_from_usd(double usd)
+void money_from_usd_range(double usd)
 {
-    double m = usd * 1e6;
-
-    SIM_ASSERT(isfinite(m) && fabs(m) < 9.0e18);
-    /* nearest micro-dollar, halves away from zero (no libm call: this
-     * runs for every bid a search considers) */
-    return (money)(m + (m >= 0 ? 0.5 : -0.5));
+    SIM_PANIC("money_from_usd: %g USD is out of range", usd);
 }
 
 void money_format(money m, char *buf, size_t len)

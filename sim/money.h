@@ -45,8 +45,21 @@ static inline money money_muldiv(money m, int64_t num, int64_t den)
     return q;
 }
 
-/* The one place a model's double price becomes money (nearest micro-dollar). */
-money money_from_usd(double usd);
+/* Out-of-line diagnosis for money_from_usd(): does not return. */
+void money_from_usd_range(double usd);
+
+/* The one place a model's double price becomes money (nearest micro-dollar,
+ * halves away from zero). Inline because a search prices every bid it
+ * considers; the range check (NaN and infinities fail it too) calls out
+ * only when it fails. */
+static inline money money_from_usd(double usd)
+{
+    double m = usd * 1e6;
+
+    if (!(__builtin_fabs(m) < 9.0e18))
+        money_from_usd_range(usd);
+    return (money)(m + (m >= 0 ? 0.5 : -0.5));
+}
 /* A multiplication, not a division: this sits in the search's inner loop. */
 static inline double money_to_usd(money m) { return (double)m * 1e-6; }
 
