@@ -54,9 +54,6 @@ __extension__ typedef unsigned __int128 u128;
 #define NB_MAX ((size_t)1 << 20)          /* buckets per rung, at most */
 #define SAMPLES 1024                      /* keys sampled per re-bucketing */
 #define TIME_INF (SIM_TIME_MAX + 1)       /* above every event time */
-#define HBITS_LOG 20
-#define HBITS ((size_t)1 << HBITS_LOG)    /* 128 KiB: stays in L2 */
-#define HLOG 2048
 
 /* An unsorted list of keys: chunks of 1 KiB, newest chunk first. */
 #define CHUNK 63
@@ -81,17 +78,6 @@ struct evq {
     size_t dead_heap;       /* of those, events now in the heap: a pop looks
                              * its event up only when there are any */
     size_t dead_fill;       /* live + tombstones */
-    /* A filter in front of 'dead' for pops: bit hbit(seq) is set for every
-     * cancelled event that waits in the heap (more bits may be set; all
-     * are cleared when the next one enters after none was left). A pop
-     * whose bit is clear skips the probe of the set, a cache miss once
-     * the set is large: in the 100,000-GPU market a pop probed a set of
-     * ~35,000 every time, and only one pop in four was of a cancelled
-     * event. Clearing costs what setting did: the words made nonzero
-     * are listed (HLOG of them; past that, the whole map is zeroed). */
-    uint64_t *hbits;        /* owned, HBITS bits, allocated at first use */
-    uint32_t hlog[HLOG];
-    size_t hlog_n;          /* HLOG + 1: overflowed */
 
     /* The ladder (see the top of the file). Invariant: every heap key is
      * before 'bound' <= every rung key < 'rung_end' <= every top key, and
@@ -183,7 +169,6 @@ void evq_free(struct evq *q)
     free(q->bucket);
     free(q->heap);
     free(q->dead);
-    free(q->hbits);
     free(q);
 }
 
@@ -308,47 +293,6 @@ static bool dead_has(const struct evq *q, uint64_t seq)
     return false;
 }
 
-static size_t hbit(uint64_t seq)
-{
-    return (size_t)((seq * 0x9e3779b97f4a7c15ULL) >> (64 - HBITS_LOG));
-}
-
-/* A cancelled event 'seq' now waits in the heap: counts it. */
-static void heap_dead_add(struct evq *q, uint64_t seq)
-{
-    size_t b = hbit(seq);
-
-    if (!q->hbits) {
-        q->hbits = calloc(HBITS / 64, sizeof *q->hbits);
-        if (!q->hbits)
-            SIM_PANIC("event queue: out of memory");
-    }
-    if (q->dead_heap == 0) {
-        if (q->hlog_n > HLOG)
-            memset(q->hbits, 0, HBITS / 8);
-        else
-            for (size_t i = 0; i < q->hlog_n; i++)
-                q->hbits[q->hlog[i]] = 0;
-        q->hlog_n = 0;
-    }
-    if (q->hbits[b / 64] == 0) {
-        if (q->hlog_n < HLOG)
-            q->hlog[q->hlog_n] = (uint32_t)(b / 64);
-        if (q->hlog_n <= HLOG)
-            q->hlog_n++;
-    }
-    q->hbits[b / 64] |= (uint64_t)1 << (b % 64);
-    q->dead_heap++;
-}
-
-/* Is the heap event 'seq' cancelled? */
-static bool heap_dead_has(const struct evq *q, uint64_t seq)
-{
-    size_t b = hbit(seq);
-
-    return q->dead_heap && (q->hbits[b / 64] >> (b % 64) & 1) && dead_has(q, seq);
-}
-
 static void dead_remove(struct evq *q, uint64_t seq)
 {
     size_t i;
@@ -420,7 +364,7 @@ bool evq_cancel(struct evq *q, evq_id id)
         return false;
     dead_insert(q, id.seq);
     if (id.at < q->bound)       /* it waits in the heap */
-        heap_dead_add(q, id.seq);
+        q->dead_heap++;
     return true;
 }
 
@@ -513,8 +457,7 @@ static void heap_take(struct evq *q, struct chunk *c, size_t count)
         q->n += c->n;
         if (q->dead_used)
             for (size_t j = 0; j < c->n; j++)
-                if (dead_has(q, key_seq(c->e[j])))
-                    heap_dead_add(q, key_seq(c->e[j]));
+                q->dead_heap += dead_has(q, key_seq(c->e[j]));
         chunk_put(q, c);
         c = next;
     }
@@ -671,7 +614,7 @@ bool evq_pop_before(struct evq *q, sim_time limit, struct evq_event *out)
         if (q->n == 0 && !refill(q))
             return false;
         k = q->heap[ROOT];
-        if (heap_dead_has(q, key_seq(k))) {
+        if (q->dead_heap && dead_has(q, key_seq(k))) {
             q->last = pop_root(q);
             dead_remove(q, key_seq(k));
             q->dead_heap--;
@@ -701,7 +644,7 @@ sim_time evq_next_time(struct evq *q)
 
         if (q->n == 0 && !refill(q))
             return SIM_TIME_MAX;
-        if (!heap_dead_has(q, key_seq(q->heap[ROOT])))
+        if (!q->dead_heap || !dead_has(q, key_seq(q->heap[ROOT])))
             return key_at(q->heap[ROOT]);
         k = pop_root(q);
         q->last = k;
@@ -718,7 +661,7 @@ size_t evq_size(const struct evq *q)
 size_t evq_bytes(const struct evq *q)
 {
     return sizeof *q + (q->cap + ROOT + 3) * sizeof(u128) +
-           q->dead_cap * sizeof(uint64_t) + (q->hbits ? HBITS / 8 : 0) +
+           q->dead_cap * sizeof(uint64_t) +
            q->bucket_cap * sizeof *q->bucket +
            q->nslab * SLAB * sizeof(struct chunk) +
            q->slab_cap * sizeof *q->slab;
