@@ -98,8 +98,8 @@ $(O)/gm_build.h: FORCE
 	@mkdir -p $(@D)
 	@printf '#define GM_GIT "%s"\n#define GM_ROOT "%s"\n' '$(GM_GIT)' '$(CURDIR)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(O)/sim/results.o $(O)/models/market.o: $(O)/gm_build.h
-$(O)/sim/results.o $(O)/models/market.o: CPPFLAGS += -include $(O)/gm_build.h
+$(O)/sim/results.o $(O)/models/market_load.o: $(O)/gm_build.h
+$(O)/sim/results.o $(O)/models/market_load.o: CPPFLAGS += -include $(O)/gm_build.h
 FORCE:
 
 $(O)/libmarket.a: $(LIB_OBJ)

@@ -1,0 +1,277 @@
+/* models/market_int.h -- the market's private types, shared by its files.
+ *
+ * models/market.c runs the market (supply, search, contracts, billing,
+ * outages, sampling); models/market_load.c turns the scenario and the
+ * data tables into the structs below. Nothing outside models/market*.c
+ * includes this: the public face is models/market.h.
+ */
+#ifndef MODELS_MARKET_INT_H
+#define MODELS_MARKET_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <gsl/gsl_rng.h>
+#include "models/checkpoint.h"
+#include "models/dlperf.h"
+#include "models/offerindex.h"
+#include "models/outage.h"
+#include "models/pricing.h"
+#include "models/priority.h"
+#include "models/reliability.h"
+#include "sim/engine.h"
+#include "sim/err.h"
+#include "sim/evq.h"
+#include "sim/money.h"
+#include "sim/scenario.h"
+#include "sim/time.h"
+
+#define NONE UINT32_MAX
+#define MAX_GPUS 16
+#define MAX_CLAIMS 48           /* contracts on one machine, paused included */
+#define NTIERS 3
+#define NWORKLOADS 5
+#define PI 3.14159265358979323846
+#define NBANDS 7
+#define NaN ((double)NAN)
+
+enum { TIER_CONSUMER, TIER_WORKSTATION, TIER_DATACENTER };
+enum contract_type { C_ONDEMAND, C_RESERVED, C_INTERRUPTIBLE };
+enum cstate { CS_LOADING, CS_RUNNING, CS_PAUSED };
+enum sortkey { SORT_PRICE, SORT_DLPERF_PER_DOLLAR, SORT_SCORE };
+/* Why a machine is down; several can overlap, and it is up again only
+ * when all have ended. Failures and power outages kill instances (work
+ * since the last checkpoint is lost); disconnects, internet outages and
+ * maintenance suspend them (no GPU billing, no progress, nothing lost). */
+enum { DOWN_FAILURE = 1, DOWN_DISCONNECT = 2, DOWN_MAINT = 4, DOWN_POWER = 8,
+       DOWN_NET = 16 };
+enum jstate { J_WAITING, J_RENTING, J_DONE };
+
+
+struct gpu {
+    char name[48];              /* catalogue spelling, "RTX 4090" */
+    char id[48];                /* key spelling, "rtx-4090" */
+    const struct dlperf_gpu *cat;   /* borrowed from the DLPerf model */
+    double vram_gb, tdp_w, street_usd, share;
+    double max_spd[OIX_KCLASSES];   /* fastest machine of this model, for search cut-offs */
+    money ask_p50;              /* median listed ask, refreshed at every sample */
+    money ask_ref;              /* median ask of the reliable tier, at every repricing */
+    int tier;
+};
+
+struct pick { double p; double v; };        /* value:probability pairs */
+struct dist { struct pick v[16]; int n; };
+
+struct hostclass {
+    const char *name;           /* borrowed from the scenario */
+    double share, pue, amort_h, mk_min, mk_max, ask_floor, ask_ceil, bid_factor;
+    double verified_p, bw_mbps, overhead;
+    struct outage_params op;    /* failures, disconnects, maintenance */
+    double max_discount;
+    int min_chunk;
+    money storage_price, bw_price;  /* per GB-month, per GB */
+    sim_time offer_dur;
+    struct dist gpus, tiers;
+    bool datacenter;
+};
+
+struct region {
+    const char *name;
+    double share, kwh, tz;
+    struct outage_region_params op;     /* correlated outages */
+};
+
+struct archetype {
+    const char *name;
+    double rate, tz, amp, weekend, boost, vram, wmed, wsig, value, vsig, min_rel;
+    double p_od, p_res, p_int, bid_frac, bid_cap, bid_raise, fail_wait, fail_move, vram_value;
+    double big_p, big_vram;
+    double p_secure;            /* Secure Cloud filter (datacenter hosts only) */
+    bool *models;               /* owned: GPU models this archetype accepts; NULL = any */
+    double storage_gb, image_gb;
+    sim_time window, patience, retry, pause_patience, ck_interval, ck_cost, restart;
+    int ndead, dead[16];
+    enum sortkey sort;
+    enum ckpt_policy ck;
+    bool verified_only;
+    money budget;
+    struct dist gpus, mix;
+    double peak;                /* thinning bound, jobs per µs */
+    gsl_rng *arrivals, *draws;  /* demand streams (borrowed from the engine) */
+    gsl_rng *secure;            /* its own stream: p_secure = 0 draws nothing */
+    /* statistics */
+    uint64_t arrived, started, completed, abandoned, interruptions, failures_hit;
+    uint64_t out_of_budget;
+    double wait_sum_h, paid_gpu_h[3], gpu_usd, work_done, lost_work, spend_usd;
+    double *waits;              /* owned: every first-start wait, hours */
+    size_t nwaits, capwaits;
+};
+
+/* The first 128 bytes hold what a search reads for every offer it looks
+ * at (two cache lines, prefetched ahead of use); the rest is cold. */
+struct machine {
+    uint32_t gpu;               /* catalogue model */
+    uint8_t ngpu, cls, region, min_chunk;
+    bool verified, leaving, listed, maint_pending;
+    bool thr_ok;                /* thr[] is up to date with the claims */
+    uint8_t down;               /* bit set of DOWN_* causes; up when 0 */
+    uint8_t ccap;               /* room in cids[] */
+    uint32_t hp_gpus;           /* held by on-demand and reserved */
+    uint32_t int_gpus;          /* claimed by interruptibles, running or paused */
+    uint32_t run_gpus;          /* running (any type) */
+    uint32_t nclaims;
+    double score;               /* cached rel_score */
+    float spd[OIX_KCLASSES];    /* speed per GPU vs the reference, by bundle size */
+    money thr[OIX_KCLASSES];    /* least winning interruptible bid for 2^c GPUs */
+    money ask, min_bid;         /* per GPU-hour */
+    /* Owned: the contracts on the machine, oldest first, nclaims of them
+     * (walked newest first). An array, not a list through the contracts:
+     * the auction reads every claim, and a list made that a chain of
+     * cache misses, one contract after another; from an array the
+     * contracts are fetched together. */
+    uint32_t *cids;
+    /* cold */
+    money floor;                /* per GPU-hour */
+    double power_cost;          /* USD per GPU-hour */
+    double dlperf;              /* single-GPU DLPerf, derated */
+    double derate;              /* this machine's factor on the model's DLPerf */
+    sim_time joined;
+    /* utilisation since the last repricing */
+    sim_time util_since, util_mark;
+    double util_gpu_us;
+    struct rel_state rel;       /* reliability history (models/reliability.h) */
+    sim_time state_mark;        /* last time up/down totals were brought up to date */
+    double up_us_total, down_us_total;
+    double up_post_us;          /* up time after the warm-up */
+    /* the host's books since its last review (supply.review) */
+    money earned;               /* billed to renters on this machine */
+    money accrued_mark;         /* unbilled running time at the last review */
+    sim_time review_mark;
+    double net_rate;            /* last review: host's USD per GPU-hour */
+    bool reviewed;
+};
+
+struct contract {
+    /* what the auction reads (claims_of) first: one cache line */
+    uint32_t job, machine, next;    /* next free contract, while free */
+    uint32_t gpus;
+    uint8_t type, state;
+    bool stopped;               /* serverless Inactive: paused by its owner */
+    money rate;                 /* per GPU-hour: locked ask, or clearing price */
+    money bid;
+    uint64_t order;
+    /* cold */
+    sim_time created, seg_start, overhead;
+    evq_id ev;
+    money prepaid;              /* reserved: prepaid amount */
+    sim_time res_end;
+    double discount;
+    bool in_use, ran;
+};
+
+struct job {
+    uint8_t arch, workload, pref, state;
+    uint32_t gpus, contract, wait_machine;
+    double vram, work, saved, value;
+    sim_time arrived, give_up, ck_interval, ck_cost;
+    bool started, checkpoints;
+    bool secure;                /* datacenter hosts only */
+    uint8_t retries;
+    money spent, budget;
+    money bid;                  /* current per-GPU bid for interruptible */
+    evq_id ev;
+    uint32_t next_free;
+};
+
+struct bucket_ref;
+struct model_ref;
+
+struct market {
+    struct engine *e;
+    const struct scn_run *run;
+    struct gpu *gpus;
+    size_t ngpus;
+    struct hostclass *hc;
+    size_t nhc;
+    struct region *rg;
+    size_t nrg;
+    struct archetype *ar;
+    size_t nar;
+    double wl_scale[NWORKLOADS];
+    bool wl_ckpt[NWORKLOADS];
+    struct machine *m;
+    size_t nm, capm;
+    struct contract *c;
+    size_t nc, capc;
+    uint32_t free_c;            /* free list through 'next' */
+    struct job *j;
+    size_t nj, capj;
+    uint32_t free_j;
+    struct oix *ix;
+    struct bill_ledger *ledger;
+    enum prio_rule clearing;
+    bool posted;
+    double posted_markup, posted_int;
+    double derate_scale;
+    struct dlperf_model *dlp;   /* owned */
+    struct rel_params relp;
+    struct pricing_rule pricing;    /* hosts' repricing rule (models/pricing.h) */
+    double fee, noise, ref_dlperf;
+    double disc1, disc3, cancel_fee;
+    int candidates, top, depth;
+    double join_rate, leave_rate;
+    sim_time review;            /* profit review interval */
+    sim_time exit_grace;        /* before a joining machine's first review */
+    double exit_thr, exit_p, entry_elast;
+    gsl_rng *r_exit;            /* review stagger and exit decisions */
+    int start_day;
+    double demand_scale;
+    struct { uint32_t cid; uint64_t order; } *bud;  /* owned: contracts of budgeted jobs */
+    size_t nbud, capbud;
+    uint64_t order;
+    size_t gpus0;
+    gsl_rng *r_search, *r_supply, *r_fail, *r_bid;
+    uint64_t noise_salt;        /* keys the per-offer search noise */
+    uint64_t searches;          /* searches so far (a noise key) */
+    struct bucket_ref *bref;    /* owned scratch: ngpus x NBANDS buckets */
+    struct model_ref *mref;     /* owned scratch: ngpus models */
+    unsigned k_arrive, k_retry, k_loaded, k_done, k_fail, k_repair, k_join, k_leave, k_review;
+    unsigned k_disc, k_reconn, k_maint_notice, k_maint, k_maint_end, k_region, k_region_end;
+    gsl_rng *r_region;
+    uint32_t *scratch_ids;      /* owned: machines of a region */
+    /* per-GPU-model price statistics (after warm-up) */
+    double *od_price_sum, *od_price_w, *int_price_sum, *int_price_w;
+    double *new_price_sum, *new_price_n;    /* on-demand rentals since the last sample */
+    double *cls_run_h;          /* GPU-hours run per host class, after warm-up */
+    double *uptime;             /* owned: machine-µs (up, down) per (class, band), after warm-up */
+    double *scratch;            /* owned: for quantiles */
+    size_t scratch_cap;
+    struct sls *sls;            /* owned: serverless endpoints, NULL if none */
+    size_t nsls;                /* their payers follow the archetypes in ar[] */
+};
+
+/* Allocation failure is fatal: a run cannot go on without its arrays. */
+static inline void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+
+    if (!p)
+        SIM_PANIC("market: out of memory");
+    return p;
+}
+
+static inline void *xrealloc(void *p, size_t size)
+{
+    p = realloc(p, size);
+    if (!p)
+        SIM_PANIC("market: out of memory");
+    return p;
+}
+
+/* models/market_load.c: each fills its part of 'mk' from mk->run and
+ * reports every problem to 'd' at its file and line. */
+int mkt_load_catalog(struct market *mk, struct diag *d);
+int mkt_load_archetypes(struct market *mk, struct diag *d);
+int mkt_load_supply(struct market *mk, struct diag *d);
+
+#endif

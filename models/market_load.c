@@ -1,0 +1,352 @@
+/* models/market_load.c -- the market's set-up from the scenario and data.
+ *
+ * The GPU catalogue (through the fitted DLPerf model), the archetypes and
+ * the supply side (host classes, regions) are read from the resolved run
+ * into the structs of models/market_int.h. Every bad value is reported at
+ * the line that set it, all of them before the run is refused.
+ */
+#include "models/market_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "sim/param.h"
+#include "sim/table.h"
+
+static const char *const tier_names[NTIERS] = { "consumer", "workstation", "datacenter" };
+static const char *const workload_names[NWORKLOADS] = {
+    "finetune", "training", "batch-inference", "rendering", "scientific"
+};
+
+static void key_id(const char *name, char *out, size_t len)
+{
+    size_t n = 0;
+
+    for (const char *p = name; *p && n + 1 < len; p++)
+        out[n++] = (*p == ' ' || *p == '_') ? '-' :
+                   (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+    out[n] = '\0';
+}
+
+/* Parses "1:0.5,2:0.3" (value:weight pairs); weights are normalised. */
+static int parse_dist(const char *text, struct dist *d, const char *const *names,
+                      int nnames, bool pow2)
+{
+    char buf[512], *save = NULL, *tok;
+    double total = 0;
+
+    d->n = 0;
+    snprintf(buf, sizeof buf, "%s", text);
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(tok, ':'), *end;
+        double v, w;
+
+        while (*tok == ' ')
+            tok++;
+        if (!colon || d->n == 16)
+            return SIM_EINVAL;
+        *colon = '\0';
+        if (names) {
+            int k = -1;
+
+            for (int i = 0; i < nnames; i++)
+                if (strcmp(tok, names[i]) == 0)
+                    k = i;
+            if (k < 0)
+                return SIM_EINVAL;
+            v = k;
+        } else {
+            v = strtod(tok, &end);
+            if (end == tok || *end != '\0' || v < 1 || v > MAX_GPUS)
+                return SIM_EINVAL;
+            if (pow2 && ((unsigned)v & ((unsigned)v - 1)) != 0)
+                return SIM_EINVAL;
+        }
+        w = strtod(colon + 1, &end);
+        if (end == colon + 1 || !(w >= 0))
+            return SIM_EINVAL;
+        d->v[d->n++] = (struct pick){ w, v };
+        total += w;
+    }
+    if (d->n == 0 || !(total > 0))
+        return SIM_EINVAL;
+    for (int i = 0; i < d->n; i++)
+        d->v[i].p /= total;
+    return SIM_OK;
+}
+
+/* Parses a comma-separated list of catalogue model names (the value of
+ * 'key') into a flag per model; unknown names are reported at the key's
+ * line. Returns NULL for an empty list (meaning: any model); owned. */
+static bool *parse_models(struct market *mk, const char *key, struct diag *d)
+{
+    char buf[1024], *save = NULL, *tok;
+    bool *on = NULL;
+
+    snprintf(buf, sizeof buf, "%s", scn_str(mk->run, key));
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        size_t k;
+
+        while (*tok == ' ')
+            tok++;
+        if (!on)
+            on = xcalloc(mk->ngpus, sizeof *on);
+        for (k = 0; k < mk->ngpus && strcmp(mk->gpus[k].name, tok) != 0; k++)
+            ;
+        if (k == mk->ngpus)
+            diag_error(d, scn_where(mk->run, key), "%s: '%s' is not in the catalogue", key, tok);
+        else
+            on[k] = true;
+    }
+    return on;
+}
+
+/* The catalogue and every DLPerf number come from the fitted model of
+ * models/dlperf.c: observed medians where the real market shows them, the
+ * spec-sheet fit elsewhere, the fitted bundle law for multi-GPU offers. */
+/* A relative data path is read from the working directory, and failing
+ * that from the project tree this binary was built in, so `gpumarket run`
+ * works from anywhere with the default data/ tables. */
+static const char *data_path(const char *path, char *buf, size_t len)
+{
+#ifdef GM_ROOT
+    if (path[0] != '/' && access(path, R_OK) != 0) {
+        snprintf(buf, len, "%s/%s", GM_ROOT, path);
+        if (access(buf, R_OK) == 0)
+            return buf;
+    }
+#else
+    (void)buf;
+    (void)len;
+#endif
+    return path;
+}
+
+int mkt_load_catalog(struct market *mk, struct diag *d)
+{
+    char b1[4096], b2[4096], b3[4096];
+
+    mk->dlp = dlperf_model_fit(data_path(scn_str(mk->run, "market.catalog"), b1, sizeof b1),
+                               data_path(scn_str(mk->run, "market.dlperf-observed"), b2, sizeof b2),
+                               data_path(scn_str(mk->run, "market.dlperf-bundles"), b3, sizeof b3),
+                               d);
+    if (!mk->dlp)
+        return SIM_EINVAL;
+    mk->ngpus = dlperf_catalog_count(mk->dlp);
+    mk->gpus = xcalloc(mk->ngpus, sizeof *mk->gpus);
+    for (size_t i = 0; i < mk->ngpus; i++) {
+        const struct dlperf_gpu *c = dlperf_catalog_get(mk->dlp, i);
+        struct gpu *g = &mk->gpus[i];
+
+        g->cat = c;
+        snprintf(g->name, sizeof g->name, "%s", c->name);
+        key_id(g->name, g->id, sizeof g->id);
+        g->vram_gb = c->vram_gb;
+        g->tdp_w = c->tdp_w;
+        g->street_usd = c->street_price_usd;
+        g->tier = c->cls == DLPERF_CONSUMER ? TIER_CONSUMER :
+                  c->cls == DLPERF_WORKSTATION ? TIER_WORKSTATION : TIER_DATACENTER;
+        g->share = scn_realf(mk->run, "gpu.%s.share", g->id);
+    }
+    /* Restrict the supply to a list of models, e.g. an H100-only market. */
+    {
+        bool *keep = parse_models(mk, "supply.gpu-models", d);
+
+        for (size_t k = 0; keep && k < mk->ngpus; k++)
+            if (!keep[k])
+                mk->gpus[k].share = 0;
+        free(keep);
+    }
+    return d->nerrors ? SIM_EINVAL : SIM_OK;
+}
+
+int mkt_load_archetypes(struct market *mk, struct diag *d)
+{
+    const char **names;
+    size_t n = scn_entities(mk->run, "archetype", &names);
+    const struct scn_run *r = mk->run;
+
+    mk->ar = xcalloc(n, sizeof *mk->ar);
+    mk->nar = n;
+    for (size_t i = 0; i < n; i++) {
+        struct archetype *a = &mk->ar[i];
+        const char *nm = names[i];
+        const char *s;
+
+        a->name = nm;
+        a->rate = scn_realf(r, "archetype.%s.rate", nm);
+        a->tz = scn_realf(r, "archetype.%s.tz", nm);
+        a->amp = scn_realf(r, "archetype.%s.day-amplitude", nm);
+        a->weekend = scn_realf(r, "archetype.%s.weekend", nm);
+        a->boost = scn_realf(r, "archetype.%s.deadline-boost", nm);
+        a->window = scn_timef(r, "archetype.%s.deadline-window", nm);
+        a->vram = scn_realf(r, "archetype.%s.vram", nm);
+        a->big_p = scn_realf(r, "archetype.%s.big-model-prob", nm);
+        a->big_vram = scn_realf(r, "archetype.%s.big-model-vram", nm);
+        a->wmed = scn_realf(r, "archetype.%s.work-median", nm);
+        a->wsig = scn_realf(r, "archetype.%s.work-sigma", nm);
+        a->value = scn_realf(r, "archetype.%s.value", nm);
+        a->vram_value = scn_realf(r, "archetype.%s.vram-value", nm);
+        a->vsig = scn_realf(r, "archetype.%s.value-sigma", nm);
+        a->min_rel = scn_realf(r, "archetype.%s.min-reliability", nm);
+        a->verified_only = scn_boolf(r, "archetype.%s.verified-only", nm);
+        a->p_secure = scn_realf(r, "archetype.%s.secure-cloud", nm);
+        {
+            /* Vast's GPU-model filter (gpu_name in [...]); needs the
+             * catalogue, which may have failed to load. */
+            char key[160];
+
+            snprintf(key, sizeof key, "archetype.%s.gpu-models", nm);
+            a->models = mk->ngpus ? parse_models(mk, key, d) : NULL;
+        }
+        a->p_od = scn_realf(r, "archetype.%s.p-ondemand", nm);
+        a->p_res = scn_realf(r, "archetype.%s.p-reserved", nm);
+        a->p_int = scn_realf(r, "archetype.%s.p-interruptible", nm);
+        a->bid_frac = scn_realf(r, "archetype.%s.bid-fraction", nm);
+        a->bid_raise = scn_realf(r, "archetype.%s.bid-raise", nm);
+        a->bid_cap = scn_realf(r, "archetype.%s.bid-cap", nm);
+        a->patience = scn_timef(r, "archetype.%s.patience", nm);
+        a->retry = scn_timef(r, "archetype.%s.retry", nm);
+        a->pause_patience = scn_timef(r, "archetype.%s.pause-patience", nm);
+        a->ck_interval = scn_timef(r, "archetype.%s.checkpoint-interval", nm);
+        a->ck_cost = scn_timef(r, "archetype.%s.checkpoint-cost", nm);
+        a->restart = scn_timef(r, "archetype.%s.restart-cost", nm);
+        a->fail_wait = scn_realf(r, "archetype.%s.on-failure-wait", nm);
+        a->fail_move = scn_realf(r, "archetype.%s.on-failure-move", nm);
+        a->storage_gb = scn_realf(r, "archetype.%s.storage", nm);
+        a->image_gb = scn_realf(r, "archetype.%s.image", nm);
+        a->budget = scn_moneyf(r, "archetype.%s.budget", nm);
+        s = scn_strf(r, "archetype.%s.sort", nm);
+        a->sort = strcmp(s, "price") == 0 ? SORT_PRICE :
+                  strcmp(s, "score") == 0 ? SORT_SCORE : SORT_DLPERF_PER_DOLLAR;
+        s = scn_strf(r, "archetype.%s.checkpoint", nm);
+        if (!ckpt_policy_parse(s, &a->ck))
+            a->ck = CKPT_NONE;      /* the registry already checked the choice */
+        {
+            char key[160];
+
+            snprintf(key, sizeof key, "archetype.%s.gpus", nm);
+            if (parse_dist(scn_str(r, key), &a->gpus, NULL, 0, true) != SIM_OK)
+                diag_error(d, scn_where(r, key), "%s: expected count:probability pairs with "
+                           "power-of-two counts up to 16, got \"%s\"", key, scn_str(r, key));
+            snprintf(key, sizeof key, "archetype.%s.mix", nm);
+            if (parse_dist(scn_str(r, key), &a->mix, workload_names, NWORKLOADS, false) != SIM_OK)
+                diag_error(d, scn_where(r, key), "%s: expected type:probability pairs over "
+                           "finetune, training, batch-inference, rendering, scientific; got \"%s\"",
+                           key, scn_str(r, key));
+            snprintf(key, sizeof key, "archetype.%s.deadlines", nm);
+            s = scn_str(r, key);
+            for (const char *p = s; *p && a->ndead < 16;) {
+                char *end;
+                long v = strtol(p, &end, 10);
+
+                if (end == p || v < 0 || v > 365) {
+                    diag_error(d, scn_where(r, key), "%s: expected days of the year "
+                               "(0-365) separated by commas, got \"%s\"", key, s);
+                    break;
+                }
+                a->dead[a->ndead++] = (int)v;
+                p = end;
+                while (*p == ',' || *p == ' ')
+                    p++;
+            }
+            if (a->p_od + a->p_res + a->p_int <= 0) {
+                snprintf(key, sizeof key, "archetype.%s.p-ondemand", nm);
+                diag_error(d, scn_where(r, key), "archetype %s: p-ondemand, p-reserved and "
+                           "p-interruptible are all zero", nm);
+            }
+            if (a->fail_wait + a->fail_move > 1.0 + 1e-9) {
+                snprintf(key, sizeof key, "archetype.%s.on-failure-move", nm);
+                diag_error(d, scn_where(r, key), "archetype %s: on-failure-wait + "
+                           "on-failure-move = %g exceeds 1", nm, a->fail_wait + a->fail_move);
+            }
+        }
+    }
+    return d->nerrors ? SIM_EINVAL : SIM_OK;
+}
+
+/* Where '<kind>.<name>.share' was set: the place to blame when every
+ * share of a kind is zero. */
+static const struct srcloc *share_where(const struct scn_run *r, const char *kind,
+                                             const char *name)
+{
+    char key[160];
+
+    snprintf(key, sizeof key, "%s.%s.share", kind, name);
+    return scn_where(r, key);
+}
+
+int mkt_load_supply(struct market *mk, struct diag *d)
+{
+    const struct scn_run *r = mk->run;
+    const char **names;
+    size_t n = scn_entities(r, "hostclass", &names);
+    double total = 0;
+
+    mk->hc = xcalloc(n, sizeof *mk->hc);
+    mk->nhc = n;
+    for (size_t i = 0; i < n; i++) {
+        struct hostclass *h = &mk->hc[i];
+        const char *nm = names[i];
+        char key[160];
+
+        h->name = nm;
+        h->share = scn_realf(r, "hostclass.%s.share", nm);
+        h->pue = scn_realf(r, "hostclass.%s.pue", nm);
+        h->overhead = scn_realf(r, "hostclass.%s.overhead", nm);
+        h->amort_h = sim_time_to_hours(scn_timef(r, "hostclass.%s.amortisation", nm));
+        h->mk_min = scn_realf(r, "hostclass.%s.markup-min", nm);
+        h->mk_max = scn_realf(r, "hostclass.%s.markup-max", nm);
+        h->ask_floor = scn_realf(r, "hostclass.%s.ask-floor", nm);
+        h->ask_ceil = scn_realf(r, "hostclass.%s.ask-ceiling", nm);
+        h->bid_factor = scn_realf(r, "hostclass.%s.min-bid-factor", nm);
+        h->verified_p = scn_realf(r, "hostclass.%s.verified-prob", nm);
+        h->min_chunk = (int)scn_intf(r, "hostclass.%s.min-chunk", nm);
+        h->bw_mbps = scn_realf(r, "hostclass.%s.bandwidth", nm);
+        h->storage_price = scn_moneyf(r, "hostclass.%s.storage-price", nm);
+        h->bw_price = scn_moneyf(r, "hostclass.%s.bandwidth-price", nm);
+        h->offer_dur = scn_timef(r, "hostclass.%s.offer-duration", nm);
+        h->max_discount = scn_realf(r, "hostclass.%s.max-discount", nm);
+        if (outage_params_from_run(r, nm, &h->op, d) != SIM_OK)
+            continue;
+        h->datacenter = strcmp(nm, "datacenter") == 0;
+        total += h->share;
+        if (h->mk_min > h->mk_max) {
+            snprintf(key, sizeof key, "hostclass.%s.markup-max", nm);
+            diag_error(d, scn_where(r, key), "hostclass %s: markup-max %g is below markup-min %g",
+                       nm, h->mk_max, h->mk_min);
+        }
+        snprintf(key, sizeof key, "hostclass.%s.machine-gpus", nm);
+        if (parse_dist(scn_str(r, key), &h->gpus, NULL, 0, true) != SIM_OK)
+            diag_error(d, scn_where(r, key), "%s: expected count:probability pairs with "
+                       "power-of-two counts up to 16, got \"%s\"", key, scn_str(r, key));
+        snprintf(key, sizeof key, "hostclass.%s.tiers", nm);
+        if (parse_dist(scn_str(r, key), &h->tiers, tier_names, NTIERS, false) != SIM_OK)
+            diag_error(d, scn_where(r, key), "%s: expected tier:weight pairs over consumer, "
+                       "workstation, datacenter; got \"%s\"", key, scn_str(r, key));
+    }
+    if (!(total > 0))
+        diag_error(d, n ? share_where(r, "hostclass", names[n - 1]) : NULL,
+                   "every hostclass.*.share is zero: no supply");
+    n = scn_entities(r, "region", &names);
+    mk->rg = xcalloc(n, sizeof *mk->rg);
+    mk->nrg = n;
+    total = 0;
+    for (size_t i = 0; i < n; i++) {
+        mk->rg[i].name = names[i];
+        mk->rg[i].share = scn_realf(r, "region.%s.share", names[i]);
+        mk->rg[i].kwh = scn_realf(r, "region.%s.electricity", names[i]);
+        mk->rg[i].tz = scn_realf(r, "region.%s.tz", names[i]);
+        outage_region_from_run(r, names[i], &mk->rg[i].op, d);
+        total += mk->rg[i].share;
+    }
+    if (!(total > 0))
+        diag_error(d, n ? share_where(r, "region", names[n - 1]) : NULL,
+                   "every region.*.share is zero: no supply");
+    for (int w = 0; w < NWORKLOADS; w++) {
+        mk->wl_scale[w] = scn_realf(r, "workload.%s.work-scale", workload_names[w]);
+        mk->wl_ckpt[w] = scn_boolf(r, "workload.%s.checkpointable", workload_names[w]);
+    }
+    return d->nerrors ? SIM_EINVAL : SIM_OK;
+}
