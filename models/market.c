@@ -31,7 +31,8 @@
  *     Money is checked for conservation at the end of every run.
  *
  * The structs are in models/market_int.h; models/market_load.c fills them
- * from the scenario and the data tables.
+ * from the scenario and the data tables; models/market_metrics.c samples
+ * the market, closes the books and checks the invariants.
  */
 #include "models/market.h"
 #include "models/market_int.h"
@@ -101,7 +102,7 @@ static double bundle_dlperf(const struct market *mk, const struct machine *m,
  */
 static uint32_t band_of(const struct market *mk, const struct machine *m);
 
-static void rel_refresh(struct market *mk, struct machine *m, sim_time now)
+void mkt_rel_refresh(struct market *mk, struct machine *m, sim_time now)
 {
     sim_time dt = now - m->state_mark;
 
@@ -128,11 +129,6 @@ static void rel_refresh(struct market *mk, struct machine *m, sim_time now)
     m->score = rel_score(&m->rel, &mk->relp, now);
 }
 
-static double score_of(const struct machine *m)
-{
-    return m->score;
-}
-
 static bool machine_listed(const struct market *mk, const struct machine *m)
 {
     if (m->down || m->leaving || m->maint_pending)
@@ -149,7 +145,7 @@ static bool machine_verified(const struct market *mk, const struct machine *m)
 
 /* Index bands: 0 = not verified; then verified machines by score, so a
  * renter filtering on reliability skips whole buckets. */
-static const double band_lo[NBANDS] = { 0, 0, 0.95, 0.97, 0.98, 0.99, 0.995 };
+const double mkt_band_lo[NBANDS] = { 0, 0, 0.95, 0.97, 0.98, 0.99, 0.995 };
 
 static uint32_t band_of(const struct market *mk, const struct machine *m)
 {
@@ -157,7 +153,7 @@ static uint32_t band_of(const struct market *mk, const struct machine *m)
 
     if (!machine_verified(mk, m))
         return 0;
-    while (b > 1 && m->score < band_lo[b])
+    while (b > 1 && m->score < mkt_band_lo[b])
         b--;
     return b;
 }
@@ -167,7 +163,7 @@ static void compute_thresholds(const struct market *mk, struct machine *m);
 /* What the index carries for machine m (models/offerindex.h): the least
  * winning interruptible bid matters only for chunk sizes the unclaimed
  * GPUs cannot hold, and only those are computed. */
-static void hot_fields(const struct market *mk, struct machine *m, uint32_t free,
+void mkt_hot_fields(const struct market *mk, struct machine *m, uint32_t free,
                        struct oix_hot *hot)
 {
     hot->min_bid = m->min_bid;
@@ -189,7 +185,7 @@ static void hot_fields(const struct market *mk, struct machine *m, uint32_t free
 
 /* Every change to a machine's ask, floor, claims, state or score ends
  * here, so the index never serves a stale offer. */
-static void index_machine(struct market *mk, uint32_t id)
+void mkt_index_machine(struct market *mk, uint32_t id)
 {
     struct machine *m = &mk->m[id];
     bool listed = machine_listed(mk, m);
@@ -197,7 +193,7 @@ static void index_machine(struct market *mk, uint32_t id)
     struct oix_hot hot;
 
     m->listed = listed;
-    hot_fields(mk, m, free, &hot);
+    mkt_hot_fields(mk, m, free, &hot);
     oix_set(mk->ix, id, m->gpu, band_of(mk, m), free, m->min_chunk, m->ask, &hot);
 }
 
@@ -205,7 +201,7 @@ static void index_machine(struct market *mk, uint32_t id)
 static void claims_changed(struct market *mk, uint32_t id)
 {
     mk->m[id].thr_ok = false;
-    index_machine(mk, id);
+    mkt_index_machine(mk, id);
 }
 
 static void util_mark(struct market *mk, struct machine *m, sim_time now)
@@ -368,7 +364,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
         eng_after(mk->e, (initial ? 0 : mk->exit_grace) +
                   (sim_time)((double)mk->review * (1 + gsl_rng_uniform(mk->r_exit))),
                   mk->k_review, id);
-    index_machine(mk, id);
+    mkt_index_machine(mk, id);
     return id;
 }
 
@@ -507,7 +503,6 @@ static void claims_of(const struct market *mk, const struct machine *m,
     *n = k;
 }
 
-static void bill_segment(struct market *mk, struct contract *c, sim_time now);
 static void start_running(struct market *mk, uint32_t cid, sim_time now);
 static void pause_contract(struct market *mk, uint32_t cid, sim_time now);
 static void job_search(struct market *mk, uint32_t jid);
@@ -540,7 +535,7 @@ static void resolve(struct market *mk, uint32_t mid)
             continue;
         if (c->type == C_INTERRUPTIBLE && cl[i].price != c->rate &&
             c->state == CS_RUNNING) {
-            bill_segment(mk, c, now);       /* close the line at the old price */
+            mkt_bill_segment(mk, c, now);       /* close the line at the old price */
             c->rate = cl[i].price;
         } else if (c->type == C_INTERRUPTIBLE) {
             c->rate = cl[i].price;
@@ -552,7 +547,7 @@ static void resolve(struct market *mk, uint32_t mid)
 
 /* ---- billing ---- */
 
-static void charge(struct market *mk, struct job *jb, struct machine *m,
+void mkt_charge(struct market *mk, struct job *jb, struct machine *m,
                    enum bill_kind kind, money amount)
 {
     if (amount <= 0)
@@ -565,7 +560,7 @@ static void charge(struct market *mk, struct job *jb, struct machine *m,
 }
 
 /* Bills the running segment of contract c up to 'now' and restarts it. */
-static void bill_segment(struct market *mk, struct contract *c, sim_time now)
+void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now)
 {
     struct job *jb = &mk->j[c->job];
     struct machine *m = &mk->m[c->machine];
@@ -579,9 +574,9 @@ static void bill_segment(struct market *mk, struct contract *c, sim_time now)
         sim_time from = c->seg_start > c->res_end ? c->seg_start : c->res_end;
 
         if (now > from)
-            charge(mk, jb, m, BILL_GPU, bill_gpu_line(c->rate, c->gpus, now - from));
+            mkt_charge(mk, jb, m, BILL_GPU, bill_gpu_line(c->rate, c->gpus, now - from));
     } else {
-        charge(mk, jb, m, BILL_GPU, bill_gpu_line(c->rate, c->gpus, dt));
+        mkt_charge(mk, jb, m, BILL_GPU, bill_gpu_line(c->rate, c->gpus, dt));
     }
     {
         struct archetype *a = &mk->ar[jb->arch];
@@ -680,11 +675,11 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
         util_mark(mk, m, now);
         m->run_gpus -= c->gpus;
         fold_progress(mk, c, now, lose_unsaved);
-        bill_segment(mk, c, now);
+        mkt_bill_segment(mk, c, now);
     }
     eng_cancel(mk->e, c->ev);
     /* Storage for the instance's whole life, paused time included. */
-    charge(mk, jb, m, BILL_STORAGE, bill_storage_line(hc->storage_price, a->storage_gb,
+    mkt_charge(mk, jb, m, BILL_STORAGE, bill_storage_line(hc->storage_price, a->storage_gb,
                                                       now - c->created));
     if (c->type == C_RESERVED && now < c->res_end) {
         money refund = bill_early_cancel_refund(c->prepaid, c->rate, c->gpus,
@@ -709,7 +704,7 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
     c->next = mk->free_c;
     mk->free_c = cid;
     util_mark(mk, m, now);
-    index_machine(mk, c->machine);
+    mkt_index_machine(mk, c->machine);
 }
 
 static void pause_contract(struct market *mk, uint32_t cid, sim_time now)
@@ -722,7 +717,7 @@ static void pause_contract(struct market *mk, uint32_t cid, sim_time now)
         util_mark(mk, m, now);
         m->run_gpus -= c->gpus;
         fold_progress(mk, c, now, false);      /* paused keeps its data */
-        bill_segment(mk, c, now);
+        mkt_bill_segment(mk, c, now);
         if (now > eng_warmup(mk->e))
             mk->ar[jb->arch].interruptions++;
     }
@@ -1046,7 +1041,7 @@ static size_t collect_models(struct market *mk, const struct search *s)
             double lo;
             struct bucket_ref r;
 
-            if (band > 0 && band + 1 < NBANDS && band_lo[band + 1] <= a->min_rel)
+            if (band > 0 && band + 1 < NBANDS && mkt_band_lo[band + 1] <= a->min_rel)
                 continue;       /* every machine here is below the filter */
             /* Like Vast's search, which shows a small subset of its
              * listings, a renter looks at the first 'search-depth' offers
@@ -1321,8 +1316,8 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
      * machine's score takes a hit (MARKET-FACTS.md 22). */
     if (outage_start_fails(&hc->op, mk->r_fail)) {
         rel_on_failed_start(&m->rel, &mk->relp, now);
-        rel_refresh(mk, m, now);
-        index_machine(mk, mid);
+        mkt_rel_refresh(mk, m, now);
+        mkt_index_machine(mk, mid);
         job_wait(mk, jid);
         return;
     }
@@ -1382,19 +1377,19 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
         c->discount = d;
         c->res_end = now + months * 30 * SIM_DAY;
         c->prepaid = bill_prepay(price, jb->gpus, months * 30 * SIM_DAY, d);
-        charge(mk, jb, m, BILL_PREPAY, c->prepaid);
+        mkt_charge(mk, jb, m, BILL_PREPAY, c->prepaid);
     }
     if (type == C_ONDEMAND) {
         mk->new_price_sum[m->gpu] += money_to_usd(price);
         mk->new_price_n[m->gpu]++;
     }
     /* Bandwidth for the download, then loading (no GPU billing). */
-    charge(mk, jb, m, BILL_BANDWIDTH,
+    mkt_charge(mk, jb, m, BILL_BANDWIDTH,
            money_muldiv(hc->bw_price, (int64_t)(a->image_gb * 1000), 1000));
     load_s = a->image_gb * 8000.0 / hc->bw_mbps;
     c->overhead = jb->saved > 0 ? a->restart : 0;
     c->ev = eng_after(mk->e, sim_time_from_sec(load_s), mk->k_loaded, cid);
-    index_machine(mk, mid);
+    mkt_index_machine(mk, mid);
     if (type == C_ONDEMAND || type == C_RESERVED)
         resolve(mk, mid);       /* may preempt interruptibles */
 }
@@ -1502,7 +1497,7 @@ void market_sls_stop(struct market *mk, uint32_t cid)
         util_mark(mk, m, now);
         m->run_gpus -= c->gpus;
         fold_progress(mk, c, now, false);
-        bill_segment(mk, c, now);
+        mkt_bill_segment(mk, c, now);
     }
     eng_cancel(mk->e, c->ev);
     c->ev = EVQ_ID_NONE;
@@ -1742,7 +1737,7 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
     struct machine *m = &mk->m[mid];
     sim_time now = eng_now(mk->e);
 
-    rel_refresh(mk, m, now);
+    mkt_rel_refresh(mk, m, now);
     if (!m->down)
         rel_on_down(&m->rel, &mk->relp, now, why, m->run_gpus > 0);
     m->down |= (uint8_t)cause;
@@ -1784,7 +1779,7 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
                 util_mark(mk, m, now);
                 m->run_gpus -= c->gpus;
                 fold_progress(mk, c, now, false);
-                bill_segment(mk, c, now);
+                mkt_bill_segment(mk, c, now);
                 eng_cancel(mk->e, c->ev);
                 c->ev = EVQ_ID_NONE;
                 c->state = CS_PAUSED;
@@ -1794,7 +1789,7 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
         }
     }
     m->score = rel_score(&m->rel, &mk->relp, now);
-    index_machine(mk, mid);
+    mkt_index_machine(mk, mid);
 }
 
 static void machine_up(struct market *mk, uint32_t mid, unsigned cause)
@@ -1802,14 +1797,14 @@ static void machine_up(struct market *mk, uint32_t mid, unsigned cause)
     struct machine *m = &mk->m[mid];
     sim_time now = eng_now(mk->e);
 
-    rel_refresh(mk, m, now);
+    mkt_rel_refresh(mk, m, now);
     m->down &= (uint8_t)~cause;
     if (m->down)
         return;
     rel_on_up(&m->rel, &mk->relp, now);
     m->score = rel_score(&m->rel, &mk->relp, now);
     util_mark(mk, m, now);
-    index_machine(mk, mid);
+    mkt_index_machine(mk, mid);
     resolve(mk, mid);           /* suspended instances resume */
 }
 
@@ -1860,7 +1855,7 @@ static void on_maint_notice(struct engine *e, const struct evq_event *ev, void *
     struct machine *m = &mk->m[ev->subject];
 
     m->maint_pending = true;
-    index_machine(mk, ev->subject);
+    mkt_index_machine(mk, ev->subject);
     eng_after(e, sim_time_from_hours(mk->hc[m->cls].op.maint_notice_h), mk->k_maint,
               ev->subject);
 }
@@ -1951,9 +1946,9 @@ static void on_leave(struct engine *e, const struct evq_event *ev, void *model)
 
     (void)e;
     /* Stop listing; running contracts are honoured to their end. */
-    rel_refresh(mk, m, eng_now(mk->e));
+    mkt_rel_refresh(mk, m, eng_now(mk->e));
     m->leaving = true;
-    index_machine(mk, ev->subject);
+    mkt_index_machine(mk, ev->subject);
 }
 
 /* What the machine's running contracts have run up and not yet billed:
@@ -1998,9 +1993,9 @@ static void on_review(struct engine *e, const struct evq_event *ev, void *model)
     m->review_mark = now;
     if (mk->exit_thr > 0 && m->net_rate < mk->exit_thr * money_to_usd(m->floor) &&
         gsl_rng_uniform(mk->r_exit) < mk->exit_p) {
-        rel_refresh(mk, m, now);
+        mkt_rel_refresh(mk, m, now);
         m->leaving = true;
-        index_machine(mk, ev->subject);
+        mkt_index_machine(mk, ev->subject);
         if (now > eng_warmup(e)) {
             res_add(eng_results(e), "machines_exited", "host_class", mk->hc[m->cls].name, 1, "1");
             res_add(eng_results(e), "gpus_exited", "gpu", mk->gpus[m->gpu].name, m->ngpu, "GPUs");
@@ -2045,66 +2040,6 @@ static void check_budgets(struct market *mk, sim_time now)
         mk->bud[keep++] = mk->bud[k];
     }
     mk->nbud = keep;
-}
-
-/* ---- sampling ---- */
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-struct keyed { double key, v; };
-
-static int by_keyed(const void *a, const void *b)
-{
-    const struct keyed *x = a, *y = b;
-
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return (x->v > y->v) - (x->v < y->v);
-}
-
-/* Quantile of the sorted values v[0..n-1] (linear interpolation). */
-static double sorted_quantile(const struct keyed *v, size_t n, double q)
-{
-    double pos = q * (double)(n - 1), frac;
-    size_t i = (size_t)pos;
-
-    frac = pos - (double)i;
-    return i + 1 < n ? v[i].v * (1 - frac) + v[i + 1].v * frac : v[i].v;
-}
-
-/* Emits p10/p50/p90 (or just p50) of every key group of 'v'. */
-static void emit_groups(struct results *res, sim_time now, struct keyed *v, size_t n,
-                        const char *const *names, const char *kind,
-                        const char *const metric[3], double *p50)
-{
-    qsort(v, n, sizeof *v, by_keyed);
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-
-        while (j < n && v[j].key == v[i].key)
-            j++;
-        for (int q = 0; q < 3; q++)
-            if (metric[q])
-                res_sample(res, now, metric[q], kind, names[(size_t)v[i].key],
-                           sorted_quantile(&v[i], j - i, q == 0 ? 0.1 : q == 1 ? 0.5 : 0.9));
-        if (p50)
-            p50[(size_t)v[i].key] = sorted_quantile(&v[i], j - i, 0.5);
-        i = j;
-    }
-}
-
-static struct keyed *keyed_buf(struct market *mk, size_t n)
-{
-    if (n * 2 > mk->scratch_cap) {
-        mk->scratch_cap = n * 2 + 64;
-        mk->scratch = xrealloc(mk->scratch, mk->scratch_cap * sizeof *mk->scratch);
-    }
-    return (struct keyed *)(void *)mk->scratch;
 }
 
 /* The k-th smallest of v[0..n-1] (0-based), reordering v: Hoare's
@@ -2244,365 +2179,9 @@ static void reprice(struct engine *e, void *ctx)
                 if (changed)
                     resolve(mk, (uint32_t)i);
             }
-            index_machine(mk, (uint32_t)i);
+            mkt_index_machine(mk, (uint32_t)i);
         }
     }
-}
-
-/* One pass over machines and one over contracts per sample: sampling a
- * 100,000-GPU market hourly must not cost more than simulating it. */
-/* Invariant: every index entry carries what its machine would give it now
- * (searches turn offers down on these copies alone). */
-static bool index_check(const struct market *mk, char *msg, size_t len)
-{
-    for (size_t i = 0; i < mk->nm; i++) {
-        struct machine m = mk->m[i];        /* a copy: thresholds recomputed */
-        uint32_t free = m.listed ? m.ngpu - m.hp_gpus : 0;
-        struct oix_hot hot;
-
-        m.thr_ok = false;
-        hot_fields(mk, &m, free, &hot);
-        for (int c = 0; c < OIX_KCLASSES; c++) {
-            uint32_t k = 1u << c;
-            bool want = k >= m.min_chunk && k <= free;
-            struct oix_entry en;
-            bool got = oix_get(mk->ix, (uint32_t)i, c, &en);
-
-            if (want != got || (got && (en.ask != m.ask || en.min_bid != hot.min_bid ||
-                                        en.thr != hot.thr[c] || en.spd != hot.spd[c] ||
-                                        en.score != hot.score || en.cls != hot.cls ||
-                                        en.room != hot.room))) {
-                snprintf(msg, len, "machine %zu, %u-GPU offers: the index is stale", i, k);
-                return false;
-            }
-        }
-    }
-    return true;
-}
-
-static void sample(struct engine *e, void *ctx)
-{
-    static const char *const od_q[3] = { "price_ondemand_p10", "price_ondemand_p50", "price_ondemand_p90" };
-    static const char *const int_q[3] = { "price_interruptible_p10", "price_interruptible_p50", "price_interruptible_p90" };
-    static const char *const ask_q[3] = { NULL, "price_ask_p50", NULL };
-    static const char *const rel_q[3] = { "reliability_p10", "reliability_p50", "reliability_p90" };
-    struct market *mk = ctx;
-    struct results *res = eng_results(e);
-    sim_time now = eng_now(e);
-    size_t ng = mk->ngpus, n;
-    double *listed = xcalloc(ng, sizeof *listed), *failed = xcalloc(ng, sizeof *failed);
-    double *rented = xcalloc(ng * 3, sizeof *rented);
-    const char **gnames = xcalloc(ng, sizeof *gnames), **hnames = xcalloc(mk->nhc, sizeof *hnames);
-    struct keyed *v;
-    size_t *waiting;
-
-    {
-        char msg[160];
-
-        if (!index_check(mk, msg, sizeof msg))
-            eng_fail(e, "offer-index", "%s", msg);
-    }
-    for (size_t g = 0; g < ng; g++)
-        gnames[g] = mk->gpus[g].name;
-    for (size_t h = 0; h < mk->nhc; h++)
-        hnames[h] = mk->hc[h].name;
-    for (size_t i = 0; i < mk->nm; i++) {
-        const struct machine *m = &mk->m[i];
-
-        if (m->down)
-            failed[m->gpu] += m->ngpu;
-        else if (m->listed || m->nclaims > 0)
-            listed[m->gpu] += m->ngpu;
-    }
-    for (size_t i = 0; i < mk->nc; i++) {
-        const struct contract *c = &mk->c[i];
-
-        if (c->in_use && c->state == CS_RUNNING)
-            rented[mk->m[c->machine].gpu * 3 + c->type] += c->gpus;
-    }
-    for (size_t g = 0; g < ng; g++) {
-        const char *id = mk->gpus[g].name;
-        double run = rented[g * 3] + rented[g * 3 + 1] + rented[g * 3 + 2];
-
-        if (listed[g] == 0 && failed[g] == 0)
-            continue;
-        res_sample(res, now, "gpus_listed", "gpu", id, listed[g]);
-        res_sample(res, now, "gpus_rented_ondemand", "gpu", id, rented[g * 3]);
-        res_sample(res, now, "gpus_rented_reserved", "gpu", id, rented[g * 3 + 1]);
-        res_sample(res, now, "gpus_rented_interruptible", "gpu", id, rented[g * 3 + 2]);
-        res_sample(res, now, "gpus_idle", "gpu", id, listed[g] - run > 0 ? listed[g] - run : 0);
-        res_sample(res, now, "gpus_failed", "gpu", id, failed[g]);
-        res_sample(res, now, "utilisation", "gpu", id, listed[g] > 0 ? run / listed[g] : 0);
-        /* the going price: on-demand rentals that started since the last sample */
-        if (mk->new_price_n[g] > 0)
-            res_sample(res, now, "price_new_ondemand", "gpu", id,
-                       mk->new_price_sum[g] / mk->new_price_n[g]);
-        mk->new_price_sum[g] = mk->new_price_n[g] = 0;
-    }
-    /* realised prices of running rentals, by contract type */
-    for (int t = 0; t < 2; t++) {
-        v = keyed_buf(mk, mk->nc + 1);
-        n = 0;
-        for (size_t i = 0; i < mk->nc; i++) {
-            const struct contract *c = &mk->c[i];
-
-            if (c->in_use && c->state == CS_RUNNING &&
-                (t == 0 ? c->type == C_ONDEMAND : c->type == C_INTERRUPTIBLE))
-                v[n++] = (struct keyed){ (double)mk->m[c->machine].gpu, money_to_usd(c->rate) };
-        }
-        emit_groups(res, now, v, n, gnames, "gpu", t == 0 ? od_q : int_q, NULL);
-    }
-    v = keyed_buf(mk, mk->nm + 1);
-    n = 0;
-    for (size_t i = 0; i < mk->nm; i++)
-        if (mk->m[i].listed)
-            v[n++] = (struct keyed){ (double)mk->m[i].gpu, money_to_usd(mk->m[i].ask) };
-    {
-        double *p50 = xcalloc(ng, sizeof *p50);
-
-        emit_groups(res, now, v, n, gnames, "gpu", ask_q, p50);
-        for (size_t g = 0; g < ng; g++)
-            if (p50[g] > 0)
-                mk->gpus[g].ask_p50 = money_from_usd(p50[g]);
-        free(p50);
-    }
-    n = 0;
-    for (size_t i = 0; i < mk->nm; i++) {
-        struct machine *m = &mk->m[i];
-
-        if (m->listed) {
-            rel_refresh(mk, m, now);
-            index_machine(mk, (uint32_t)i);     /* the band may have moved */
-            v[n++] = (struct keyed){ (double)m->cls, score_of(m) };
-        }
-    }
-    emit_groups(res, now, v, n, hnames, "host_class", rel_q, NULL);
-    waiting = xcalloc(mk->nar, sizeof *waiting);
-    for (size_t i = 0; i < mk->nj; i++)
-        if (mk->j[i].state == J_WAITING)
-            waiting[mk->j[i].arch]++;
-    for (size_t a = 0; a < mk->nar; a++)
-        res_sample(res, now, "demand_waiting", "archetype", mk->ar[a].name, (double)waiting[a]);
-    free(waiting);
-    free(listed);
-    free(failed);
-    free(rented);
-    free(gnames);
-    free(hnames);
-}
-
-/* ---- end of run: close the books, check invariants, record scalars ---- */
-
-static int market_finish(struct engine *e, void *state)
-{
-    struct market *mk = state;
-    struct results *res = eng_results(e);
-    sim_time now = eng_now(e);
-    char msg[512];
-    double listed_us = 0, rented_us = 0;
-    int rc = SIM_OK;
-
-    /* Bill what is still open: running segments and storage to the end.
-     * Reservations are not settled: their prepay stays with the host. */
-    for (size_t i = 0; i < mk->nc; i++) {
-        struct contract *c = &mk->c[i];
-
-        if (!c->in_use)
-            continue;
-        if (c->state == CS_RUNNING)
-            bill_segment(mk, c, now);
-        {
-            struct machine *m = &mk->m[c->machine];
-
-            charge(mk, &mk->j[c->job], m, BILL_STORAGE,
-                   bill_storage_line(mk->hc[m->cls].storage_price,
-                                     mk->ar[mk->j[c->job].arch].storage_gb, now - c->created));
-            c->created = now;
-        }
-    }
-    sls_finish(mk->sls, res);       /* after the books are closed */
-    if (!bill_check(mk->ledger, msg, sizeof msg)) {
-        eng_fail(e, "money.conservation", "%s", msg);
-        rc = SIM_ECHECK;
-    }
-    /* GPU-seconds rented never exceed GPU-seconds up. */
-    for (size_t i = 0; i < mk->nm; i++) {
-        struct machine *m = &mk->m[i];
-
-        rel_refresh(mk, m, now);
-        listed_us += m->up_us_total * m->ngpu;
-        if (m->run_gpus > m->ngpu) {
-            eng_fail(e, "capacity", "machine %zu runs %u of %u GPUs", i, m->run_gpus, m->ngpu);
-            rc = SIM_ECHECK;
-        }
-        if (!(score_of(m) >= 0 && score_of(m) <= 1)) {
-            eng_fail(e, "reliability.range", "machine %zu has score %g", i, score_of(m));
-            rc = SIM_ECHECK;
-        }
-    }
-    for (size_t a = 0; a < mk->nar; a++)
-        rented_us += (mk->ar[a].paid_gpu_h[0] + mk->ar[a].paid_gpu_h[1] +
-                      mk->ar[a].paid_gpu_h[2]) * 3600e6;
-    if (rented_us > listed_us * (1 + 1e-9) + 1) {
-        eng_fail(e, "capacity", "rented %.0f GPU-h > %.0f GPU-h up", rented_us / 3600e6,
-                 listed_us / 3600e6);
-        rc = SIM_ECHECK;
-    }
-    /* Every job is accounted for. */
-    for (size_t a = 0; a < mk->nar; a++) {
-        struct archetype *ar = &mk->ar[a];
-        const char *nm = ar->name;
-        double paid = ar->paid_gpu_h[0] + ar->paid_gpu_h[1] + ar->paid_gpu_h[2];
-        double spend = ar->spend_usd;      /* after warm-up */
-        size_t running = 0;
-
-        for (size_t i = 0; i < mk->nj; i++)
-            if (mk->j[i].state != J_DONE && mk->j[i].arch == a && mk->j[i].arrived >= eng_warmup(e))
-                running++;
-        if (ar->arrived != ar->completed + ar->abandoned + running) {
-            eng_fail(e, "jobs.accounted", "archetype %s: %llu arrived != %llu completed + "
-                     "%llu abandoned + %zu in the system", nm,
-                     (unsigned long long)ar->arrived, (unsigned long long)ar->completed,
-                     (unsigned long long)ar->abandoned, running);
-            rc = SIM_ECHECK;
-        }
-        res_scalar(res, "jobs_arrived", "archetype", nm, (double)ar->arrived, "1");
-        res_scalar(res, "jobs_started", "archetype", nm, (double)ar->started, "1");
-        res_scalar(res, "jobs_completed", "archetype", nm, (double)ar->completed, "1");
-        res_scalar(res, "jobs_abandoned", "archetype", nm, (double)ar->abandoned, "1");
-        res_scalar(res, "jobs_running_at_end", "archetype", nm, (double)running, "1");
-        res_scalar(res, "wait_h_mean", "archetype", nm,
-                   ar->started ? ar->wait_sum_h / (double)ar->started : NaN, "h");
-        res_scalar(res, "interruptions", "archetype", nm, (double)ar->interruptions, "1");
-        res_scalar(res, "failures_hit", "archetype", nm, (double)ar->failures_hit, "1");
-        res_scalar(res, "jobs_out_of_budget", "archetype", nm, (double)ar->out_of_budget, "1");
-        res_scalar(res, "paid_gpu_h", "archetype", nm, paid, "GPU-h");
-        res_scalar(res, "spend_usd", "archetype", nm, spend, "USD");
-        res_scalar(res, "cost_per_work_usd", "archetype", nm,
-                   ar->work_done > 0 ? spend / ar->work_done : NaN, "USD/ref-GPU-h");
-        res_scalar(res, "price_paid_per_gpu_h", "archetype", nm,
-                   paid > 0 ? ar->gpu_usd / paid : NaN, "USD/GPU-h");
-        res_scalar(res, "share_interruptible", "archetype", nm,
-                   paid > 0 ? ar->paid_gpu_h[C_INTERRUPTIBLE] / paid : 0, "1");
-        res_scalar(res, "lost_work_h", "archetype", nm, ar->lost_work, "ref-GPU-h");
-        res_scalar(res, "goodput", "archetype", nm,
-                   ar->work_done + ar->lost_work > 0 ? ar->work_done / (ar->work_done + ar->lost_work) : NaN,
-                   "1");
-        if (ar->nwaits > 0) {
-            char metric[128], q[16];
-
-            qsort(ar->waits, ar->nwaits, sizeof *ar->waits, cmp_double);
-            snprintf(metric, sizeof metric, "wait_h_quantile_%s", nm);
-            /* Every 5%, then a finer grid in the upper tail: most renters
-             * start at once, and the tail is where archetypes differ. */
-            static const double qs[] = {
-                0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
-                0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98,
-                0.99, 0.995, 0.999, 1
-            };
-
-            for (size_t k = 0; k < sizeof qs / sizeof qs[0]; k++) {
-                double pos = qs[k] * (double)(ar->nwaits - 1);
-                size_t i = (size_t)pos;
-                double f = pos - (double)i;
-                double val = i + 1 < ar->nwaits ? ar->waits[i] * (1 - f) + ar->waits[i + 1] * f
-                                                : ar->waits[i];
-
-                snprintf(q, sizeof q, "%g", qs[k]);
-                res_scalar(res, metric, "q", q, val, "h");
-            }
-        }
-    }
-    for (size_t h = 0; h < mk->nhc; h++) {
-        double up = 0;
-        char metric[128], bin[16];
-        double hist[50] = { 0 };
-
-        for (size_t i = 0; i < mk->nm; i++) {
-            const struct machine *m = &mk->m[i];
-            int b;
-
-            if (m->cls != h)
-                continue;
-            up += m->up_post_us * m->ngpu;
-            b = (int)floor((score_of(m) - 0.5) / 0.01);
-            hist[b < 0 ? 0 : b > 49 ? 49 : b]++;
-        }
-        res_scalar(res, "revenue_usd", "host_class", mk->hc[h].name,
-                   money_to_usd(bill_revenue(mk->ledger, h)), "USD");
-        {
-            double u = 0, t = 0;
-
-            for (size_t b = 0; b < NBANDS; b++) {
-                u += mk->uptime[(h * NBANDS + b) * 2];
-                t += mk->uptime[(h * NBANDS + b) * 2] + mk->uptime[(h * NBANDS + b) * 2 + 1];
-            }
-            res_scalar(res, "uptime", "host_class", mk->hc[h].name, t > 0 ? u / t : NaN, "1");
-        }
-        res_scalar(res, "utilisation", "host_class", mk->hc[h].name,
-                   up > 0 ? mk->cls_run_h[h] * 3600e6 / up : 0, "1");
-        snprintf(metric, sizeof metric, "reliability_hist_%s", mk->hc[h].name);
-        for (int b = 0; b < 50; b++) {
-            snprintf(bin, sizeof bin, "%.2f", 0.5 + 0.01 * b);
-            res_scalar(res, metric, "bin", bin, hist[b], "machines");
-        }
-    }
-    /* Uptime of all machines, and of the verified machines a renter
-     * filtering on reliability >= each band's lower edge would have seen. */
-    for (size_t b0 = 0; b0 < NBANDS; b0 += b0 == 0 ? 2 : 1) {
-        double u = 0, t = 0;
-        char lo[16];
-
-        for (size_t h = 0; h < mk->nhc; h++)
-            for (size_t b = b0; b < NBANDS; b++) {
-                u += mk->uptime[(h * NBANDS + b) * 2];
-                t += mk->uptime[(h * NBANDS + b) * 2] + mk->uptime[(h * NBANDS + b) * 2 + 1];
-            }
-        snprintf(lo, sizeof lo, "%g", band_lo[b0]);
-        if (b0 == 0)
-            res_scalar(res, "uptime", "platform", "all", t > 0 ? u / t : NaN, "1");
-        else
-            res_scalar(res, "uptime", "min_reliability", lo, t > 0 ? u / t : NaN, "1");
-    }
-    res_scalar(res, "platform_revenue_usd", "platform", "all",
-               money_to_usd(bill_platform(mk->ledger)), "USD");
-    res_scalar(res, "renter_spend_usd", "platform", "all",
-               money_to_usd(bill_total_spend(mk->ledger)), "USD");
-    res_scalar(res, "refunds_usd", "platform", "all",
-               money_to_usd(bill_total_refunds(mk->ledger)), "USD");
-    {
-        money hr = 0;
-
-        for (size_t h = 0; h < mk->nhc; h++)
-            hr += bill_revenue(mk->ledger, h);
-        res_scalar(res, "host_revenue_usd", "platform", "all", money_to_usd(hr), "USD");
-    }
-    for (size_t g = 0; g < mk->ngpus; g++) {
-        if (mk->od_price_w[g] > 0)
-            res_scalar(res, "price_ondemand_mean", "gpu", mk->gpus[g].name,
-                       mk->od_price_sum[g] / mk->od_price_w[g], "USD/GPU-h");
-        if (mk->int_price_w[g] > 0)
-            res_scalar(res, "price_interruptible_mean", "gpu", mk->gpus[g].name,
-                       mk->int_price_sum[g] / mk->int_price_w[g], "USD/GPU-h");
-        if (mk->gpus[g].share > 0)
-            res_scalar(res, "street_price_usd", "gpu", mk->gpus[g].name,
-                       mk->gpus[g].street_usd, "USD");
-    }
-    /* A snapshot of listed offers for the price-vs-DLPerf chart. */
-    for (size_t i = 0; i < mk->nm; i++) {
-        const struct machine *m = &mk->m[i];
-        char kind[80], id[24];
-
-        if (!m->listed)
-            continue;
-        snprintf(kind, sizeof kind, "offer:%s", mk->gpus[m->gpu].name);
-        snprintf(id, sizeof id, "%zu", i);
-        res_scalar(res, "offer_price_per_gpu_h", kind, id, money_to_usd(m->ask), "USD/GPU-h");
-        res_scalar(res, "offer_dlperf_per_gpu", kind, id, m->dlperf, "1");
-        res_scalar(res, "offer_reliability", kind, id, m->score, "1");
-        res_scalar(res, "offer_free_gpus", kind, id, (double)(m->ngpu - m->hp_gpus), "GPUs");
-    }
-    return rc;
 }
 
 
@@ -2788,11 +2367,11 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     }
     eng_every(e, scn_time(run, "market.reprice-interval"),
               scn_time(run, "market.reprice-interval"), reprice, mk);
-    eng_every(e, 0, scn_time(run, "sim.sample-interval"), sample, mk);
+    eng_every(e, 0, scn_time(run, "sim.sample-interval"), mkt_sample, mk);
     return mk;
 }
 
 const struct sim_model market_model = {
     "market", "Vast.ai-like GPU rental market", market_register_params,
-    market_setup, market_finish, market_free,
+    market_setup, mkt_finish, market_free,
 };

@@ -1,8 +1,9 @@
 /* models/market_int.h -- the market's private types, shared by its files.
  *
  * models/market.c runs the market (supply, search, contracts, billing,
- * outages, sampling); models/market_load.c turns the scenario and the
- * data tables into the structs below. Nothing outside models/market*.c
+ * outages); models/market_load.c turns the scenario and the data tables
+ * into the structs below; models/market_metrics.c samples, closes the
+ * books and checks the invariants. Nothing outside models/market*.c
  * includes this: the public face is models/market.h.
  */
 #ifndef MODELS_MARKET_INT_H
@@ -14,6 +15,7 @@
 #include <gsl/gsl_rng.h>
 #include "models/checkpoint.h"
 #include "models/dlperf.h"
+#include "models/ledger.h"
 #include "models/offerindex.h"
 #include "models/outage.h"
 #include "models/pricing.h"
@@ -267,6 +269,26 @@ static inline void *xrealloc(void *p, size_t size)
         SIM_PANIC("market: out of memory");
     return p;
 }
+
+static inline double score_of(const struct machine *m)
+{
+    return m->score;
+}
+
+/* models/market.c, for the files beside it */
+extern const double mkt_band_lo[NBANDS];    /* lower score edge of each search band */
+void mkt_rel_refresh(struct market *mk, struct machine *m, sim_time now);
+void mkt_hot_fields(const struct market *mk, struct machine *m, uint32_t free,
+                    struct oix_hot *hot);
+void mkt_index_machine(struct market *mk, uint32_t id);
+void mkt_charge(struct market *mk, struct job *jb, struct machine *m,
+                enum bill_kind kind, money amount);
+void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now);
+
+/* models/market_metrics.c: the periodic sample (an engine tick) and the
+ * end of the run (closes the books, checks the invariants). */
+void mkt_sample(struct engine *e, void *ctx);
+int mkt_finish(struct engine *e, void *state);
 
 /* models/market_load.c: each fills its part of 'mk' from mk->run and
  * reports every problem to 'd' at its file and line. */
