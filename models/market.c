@@ -283,6 +283,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     if (mk->nm == mk->capm) {
         mk->capm = mk->capm ? 2 * mk->capm : 1024;
         mk->m = xrealloc(mk->m, mk->capm * sizeof *mk->m);
+        mk->spec = xrealloc(mk->spec, mk->capm * sizeof *mk->spec);
     }
     id = (uint32_t)mk->nm++;
     m = &mk->m[id];
@@ -311,6 +312,10 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
      * the draw is made whatever the scale, so the scale does not shift
      * the supply stream. */
     m->derate = pow(dlperf_draw_derate(mk->dlp, mk->r_supply), mk->derate_scale);
+    mk->spec[id] = (struct mspec){
+        (uint16_t)draw_dist(&hc->cpu, mk->r_spec), (uint16_t)draw_dist(&hc->ram, mk->r_spec),
+        (uint32_t)(draw_dist(&hc->disk, mk->r_spec) / m->ngpu)
+    };
     m->dlperf = bundle_dlperf(mk, m, 1);
     for (int c = 0; c < OIX_KCLASSES; c++) {
         struct gpu *gm = &mk->gpus[m->gpu];
@@ -855,6 +860,21 @@ static money bid_for(const struct market *mk, const struct archetype *a,
     return bid_from(mk, a, m->gpu, m->ask, m->min_bid);
 }
 
+/* Vast's cpu_cores, cpu_ram and disk_space filters: per GPU for CPU and
+ * RAM; the offer's share of the disk (k of the machine's n GPUs get k/n
+ * of it) must hold the instance's storage. Serverless workers (payers
+ * past the archetypes) bring no such needs. */
+static bool specs_fit(const struct market *mk, const struct job *jb,
+                      const struct archetype *a, uint32_t mid)
+{
+    const struct mspec *sp = &mk->spec[mid];
+
+    if (jb->arch >= mk->nar)
+        return true;
+    return sp->cpu >= a->min_cpu && sp->ram >= a->min_ram &&
+           (double)sp->disk * jb->gpus >= a->storage_gb;
+}
+
 /* Could machine m host job jb as 'type' now, and at what price? Checks
  * run cheapest and most selective first: the search calls this for every
  * offer it looks at. */
@@ -891,6 +911,8 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
     if (a->verified_only && !machine_verified(mk, m))
         return false;
     if (jb->secure && !mk->hc[m->cls].datacenter)
+        return false;
+    if (!specs_fit(mk, jb, a, mid))
         return false;
     if (score_of(m) < a->min_rel)
         return false;
@@ -1079,7 +1101,7 @@ static bool offer_fits(const struct market *mk, const struct search *s,
 {
     const struct job *jb = s->jb;
 
-    if (!e->room || e->score < s->a->min_rel)
+    if (!e->room || e->score < s->a->min_rel || !specs_fit(mk, jb, s->a, e->machine))
         return false;
     /* the offer must last for the expected run, with a margin */
     if (sim_time_from_hours((jb->work - jb->saved) / ((double)e->spd * (double)jb->gpus) * 1.3) >
@@ -2205,6 +2227,7 @@ static void market_free(void *state)
     for (size_t i = 0; i < mk->nm; i++)
         free(mk->m[i].cids);
     free(mk->m);
+    free(mk->spec);
     free(mk->c);
     free(mk->j);
     free(mk->od_price_sum);
@@ -2313,6 +2336,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->r_bid = eng_rng(e, "bids");
     mk->r_region = eng_rng(e, "outages.regional");
     mk->r_exit = eng_rng(e, "supply.exit");
+    mk->r_spec = eng_rng(e, "supply.specs");
     mk->k_arrive = eng_kind(e, "market.arrive", on_arrive, mk);
     mk->k_retry = eng_kind(e, "market.retry", on_retry, mk);
     mk->k_loaded = eng_kind(e, "market.loaded", on_loaded, mk);

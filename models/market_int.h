@@ -74,6 +74,7 @@ struct hostclass {
     money storage_price, bw_price;  /* per GB-month, per GB */
     sim_time offer_dur;
     struct dist gpus, tiers;
+    struct dist cpu, ram, disk;     /* per GPU, per GPU, per machine */
     bool datacenter;
 };
 
@@ -91,6 +92,7 @@ struct archetype {
     double p_secure;            /* Secure Cloud filter (datacenter hosts only) */
     bool *models;               /* owned: GPU models this archetype accepts; NULL = any */
     double storage_gb, image_gb;
+    double min_cpu, min_ram;    /* per GPU: Vast's cpu_cores and cpu_ram filters */
     sim_time window, patience, retry, pause_patience, ck_interval, ck_cost, restart;
     int ndead, dead[16];
     enum sortkey sort;
@@ -153,6 +155,17 @@ struct machine {
     bool reviewed;
 };
 
+/* A machine's CPU, RAM and disk per GPU, drawn once: what Vast's
+ * cpu_cores_effective, cpu_ram and disk_space filters read. Kept apart
+ * from struct machine (a small array a search can afford to touch) and
+ * drawn from their own stream, so the rest of the supply is the same
+ * whatever the specs. */
+struct mspec {
+    uint16_t cpu;               /* cores per GPU */
+    uint16_t ram;               /* GB per GPU */
+    uint32_t disk;              /* GB per GPU */
+};
+
 struct contract {
     /* what the auction reads (claims_of) first: one cache line */
     uint32_t job, machine, next;    /* next free contract, while free */
@@ -202,6 +215,8 @@ struct market {
     double wl_scale[NWORKLOADS];
     bool wl_ckpt[NWORKLOADS];
     struct machine *m;
+    struct mspec *spec;         /* owned: per machine, capm of them */
+    gsl_rng *r_spec;            /* "supply.specs" */
     size_t nm, capm;
     struct contract *c;
     size_t nc, capc;

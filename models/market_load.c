@@ -29,9 +29,10 @@ static void key_id(const char *name, char *out, size_t len)
     out[n] = '\0';
 }
 
-/* Parses "1:0.5,2:0.3" (value:weight pairs); weights are normalised. */
+/* Parses "1:0.5,2:0.3" (value:weight pairs; values in [1, vmax], powers
+ * of two if 'pow2', or names from 'names'); weights are normalised. */
 static int parse_dist(const char *text, struct dist *d, const char *const *names,
-                      int nnames, bool pow2)
+                      int nnames, bool pow2, double vmax)
 {
     char buf[512], *save = NULL, *tok;
     double total = 0;
@@ -58,7 +59,7 @@ static int parse_dist(const char *text, struct dist *d, const char *const *names
             v = k;
         } else {
             v = strtod(tok, &end);
-            if (end == tok || *end != '\0' || v < 1 || v > MAX_GPUS)
+            if (end == tok || *end != '\0' || v < 1 || v > vmax)
                 return SIM_EINVAL;
             if (pow2 && ((unsigned)v & ((unsigned)v - 1)) != 0)
                 return SIM_EINVAL;
@@ -216,6 +217,8 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
         a->fail_move = scn_realf(r, "archetype.%s.on-failure-move", nm);
         a->storage_gb = scn_realf(r, "archetype.%s.storage", nm);
         a->image_gb = scn_realf(r, "archetype.%s.image", nm);
+        a->min_cpu = scn_realf(r, "archetype.%s.min-cpu-per-gpu", nm);
+        a->min_ram = scn_realf(r, "archetype.%s.min-ram-per-gpu", nm);
         a->budget = scn_moneyf(r, "archetype.%s.budget", nm);
         s = scn_strf(r, "archetype.%s.sort", nm);
         a->sort = strcmp(s, "price") == 0 ? SORT_PRICE :
@@ -227,11 +230,11 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
             char key[160];
 
             snprintf(key, sizeof key, "archetype.%s.gpus", nm);
-            if (parse_dist(scn_str(r, key), &a->gpus, NULL, 0, true) != SIM_OK)
+            if (parse_dist(scn_str(r, key), &a->gpus, NULL, 0, true, MAX_GPUS) != SIM_OK)
                 diag_error(d, scn_where(r, key), "%s: expected count:probability pairs with "
                            "power-of-two counts up to 16, got \"%s\"", key, scn_str(r, key));
             snprintf(key, sizeof key, "archetype.%s.mix", nm);
-            if (parse_dist(scn_str(r, key), &a->mix, workload_names, NWORKLOADS, false) != SIM_OK)
+            if (parse_dist(scn_str(r, key), &a->mix, workload_names, NWORKLOADS, false, 0) != SIM_OK)
                 diag_error(d, scn_where(r, key), "%s: expected type:probability pairs over "
                            "finetune, training, batch-inference, rendering, scientific; got \"%s\"",
                            key, scn_str(r, key));
@@ -318,13 +321,27 @@ int mkt_load_supply(struct market *mk, struct diag *d)
                        nm, h->mk_max, h->mk_min);
         }
         snprintf(key, sizeof key, "hostclass.%s.machine-gpus", nm);
-        if (parse_dist(scn_str(r, key), &h->gpus, NULL, 0, true) != SIM_OK)
+        if (parse_dist(scn_str(r, key), &h->gpus, NULL, 0, true, MAX_GPUS) != SIM_OK)
             diag_error(d, scn_where(r, key), "%s: expected count:probability pairs with "
                        "power-of-two counts up to 16, got \"%s\"", key, scn_str(r, key));
         snprintf(key, sizeof key, "hostclass.%s.tiers", nm);
-        if (parse_dist(scn_str(r, key), &h->tiers, tier_names, NTIERS, false) != SIM_OK)
+        if (parse_dist(scn_str(r, key), &h->tiers, tier_names, NTIERS, false, 0) != SIM_OK)
             diag_error(d, scn_where(r, key), "%s: expected tier:weight pairs over consumer, "
                        "workstation, datacenter; got \"%s\"", key, scn_str(r, key));
+        {
+            static const struct { const char *k; double max; } sp[3] = {
+                { "cpu-per-gpu", 1000 }, { "ram-per-gpu", 60000 }, { "disk", 1e6 }
+            };
+            struct dist *dst[3] = { &h->cpu, &h->ram, &h->disk };
+
+            for (int s = 0; s < 3; s++) {
+                snprintf(key, sizeof key, "hostclass.%s.%s", nm, sp[s].k);
+                if (parse_dist(scn_str(r, key), dst[s], NULL, 0, false, sp[s].max) != SIM_OK)
+                    diag_error(d, scn_where(r, key), "%s: expected value:probability pairs "
+                               "with values from 1 to %g, got \"%s\"", key, sp[s].max,
+                               scn_str(r, key));
+            }
+        }
     }
     if (!(total > 0))
         diag_error(d, n ? share_where(r, "hostclass", names[n - 1]) : NULL,

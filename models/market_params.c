@@ -125,7 +125,7 @@ static const struct param_def gpu_params[] = {
 
 #define HC(cls, key, ...) { "hostclass." cls "." key, __VA_ARGS__ }
 #define HOSTCLASS(c, share, gpus, tiers, pue, amort, mkmin, mkmax, bidf, verif, \
-                  bw, stor, bwp, dur, ovh)                                       \
+                  bw, stor, bwp, dur, ovh, cpu, ram, disk)                       \
     HC(c, "share", PT_PROB, "1", share, 0, 1, NULL, "share of the initial GPUs"),  \
     HC(c, "machine-gpus", PT_STRING, "", gpus, NOMAX, NULL,                         \
        "GPUs per machine as count:probability pairs (powers of two up to 16)"),    \
@@ -151,6 +151,13 @@ static const struct param_def gpu_params[] = {
        "min_gpu: offers are sliced at powers of two from this up"),                \
     HC(c, "bandwidth", PT_REAL, "Mb/s", bw, 1, 1e6, NULL,                           \
        "download bandwidth for images and data"),                                  \
+    HC(c, "cpu-per-gpu", PT_STRING, "", cpu, NOMAX, NULL,                          \
+       "CPU cores per GPU as cores:probability pairs (Vast: cpu_cores_effective)"), \
+    HC(c, "ram-per-gpu", PT_STRING, "", ram, NOMAX, NULL,                          \
+       "system RAM per GPU as GB:probability pairs (Vast: cpu_ram)"),              \
+    HC(c, "disk", PT_STRING, "", disk, NOMAX, NULL,                                \
+       "disk per machine as GB:probability pairs; an offer of k of its n GPUs "     \
+       "has k/n of it (Vast: disk_space)"),                                        \
     HC(c, "storage-price", PT_MONEY, "USD/GB-month", stor, 0, 100, NULL,            \
        "storage price while an instance exists"),                                  \
     HC(c, "bandwidth-price", PT_MONEY, "USD/GB", bwp, 0, 100, NULL,                 \
@@ -164,18 +171,20 @@ static const struct param_def hostclass_params[] = {
     HOSTCLASS("hobbyist", "0.50", "1:0.55,2:0.30,4:0.12,8:0.03",
               "consumer:1", "1.05",
               "1095d", "1.4", "2.4", "1.6", "0.70", "300", "0.10",
-              "0.002", "30d", "0"),
+              "0.002", "30d", "0", "4:0.3,6:0.3,8:0.3,16:0.1", "16:0.3,32:0.5,64:0.2",
+              "1000:0.3,2000:0.5,4000:0.2"),
     HOSTCLASS("farm", "0.35", "2:0.15,4:0.40,8:0.45",
               "consumer:0.55,workstation:0.30,datacenter:0.15", "1.2",
               "850d", "1.3", "2.1", "1.4", "0.90", "1000", "0.10",
-              "0.003", "90d", "0.03"),
+              "0.003", "90d", "0.03", "8:0.5,16:0.5", "32:0.4,64:0.6", "4000:0.5,8000:0.5"),
     HOSTCLASS("datacenter", "0.15", "4:0.10,8:0.90",
               "workstation:0.25,datacenter:0.75", "1.35",
               "1095d", "1.2", "1.6", "1.2", "1.0", "5000", "0.15",
-              "0.005", "180d", "0.20"),
+              "0.005", "180d", "0.20", "12:0.3,16:0.4,32:0.3", "64:0.3,128:0.5,256:0.2",
+              "8000:0.5,16000:0.5"),
     HOSTCLASS("*", "0", "1:1", "consumer:1", "1.1",
               "1095d", "1.3", "2.0", "1.5", "0.8", "500", "0.10",
-              "0.003", "60d", "0"),
+              "0.003", "60d", "0", "8:1", "32:1", "2000:1"),
 };
 
 #define RG(r, share, kwh, tz)                                                   \
@@ -262,7 +271,12 @@ static const struct param_def region_params[] = {
        "after a host failure: probability of waiting for the same host"),       \
     AR(a, "on-failure-move", PT_PROB, "1", fmove, 0, 1, NULL,                     \
        "after a host failure: probability of searching elsewhere (else abandon)"), \
-    AR(a, "storage", PT_REAL, "GB", stor, 0, 1e6, NULL, "disk allocated per instance"), \
+    AR(a, "storage", PT_REAL, "GB", stor, 0, 1e6, NULL,                          \
+       "disk allocated per instance (the offer's disk must hold it)"),           \
+    AR(a, "min-cpu-per-gpu", PT_REAL, "cores", "0", 0, 1000, NULL,                \
+       "search only offers with at least this many CPU cores per GPU"),         \
+    AR(a, "min-ram-per-gpu", PT_REAL, "GB", "0", 0, 1e5, NULL,                    \
+       "search only offers with at least this much system RAM per GPU"),        \
     AR(a, "image", PT_REAL, "GB", img, 0, 1e6, NULL,                              \
        "image + data downloaded at each start (loading time, not billed as GPU)"), \
     AR(a, "budget", PT_MONEY, "USD", budget, 0, 1e9, NULL,                        \

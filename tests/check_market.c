@@ -242,7 +242,8 @@ START_TEST(bad_market_values_are_all_reported_with_their_lines)
     int n;
     char *buf = test_setup_errors("bad.ini", "[General]\nsim.model = market\n"
                                   "[archetype academic]\ngpus = 1:0.5,3:0.5\nmix = foo:1\n"
-                                  "[hostclass farm]\nmarkup-min = 3\nmarkup-max = 2\n", &n);
+                                  "[hostclass farm]\nmarkup-min = 3\nmarkup-max = 2\n"
+                                  "disk = 4000:0.5,lots:0.5\n", &n);
 
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:4: error: archetype.academic.gpus: expected "
                                       "count:probability pairs"));
@@ -250,7 +251,9 @@ START_TEST(bad_market_values_are_all_reported_with_their_lines)
                                       "type:probability pairs"));
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:8: error: hostclass farm: markup-max 2 is "
                                       "below markup-min 3"));
-    ck_assert_int_eq(n, 3);
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:9: error: hostclass.farm.disk: expected "
+                                      "value:probability pairs"));
+    ck_assert_int_eq(n, 4);
     free(buf);
     /* a market with no supply names the line that zeroed it last */
     buf = test_setup_errors("none.ini", "[General]\nsim.model = market\n"
@@ -353,6 +356,42 @@ START_TEST(secure_cloud_rents_only_datacenter_hosts)
     ck_assert_double_eq(get(&sec, "revenue_usd", "host_class", "hobbyist"), 0);
     ck_assert_double_gt(get(&any, "revenue_usd", "host_class", "farm"), 0);
     done(&sec);
+    done(&any);
+}
+END_TEST
+
+/* Vast's machine filters: renters who need more CPU cores per GPU than
+ * any hobbyist rig or farm has (16) rent only datacenter machines (some
+ * have 32); renters whose instance needs more disk than any offer has
+ * never start. The same renters without the needs rent everywhere. */
+START_TEST(cpu_ram_disk_filters)
+{
+#define HOBBY_ONLY SMALL "seed = 14\n" \
+    "archetype.academic.rate = 0\narchetype.indie.rate = 0\n" \
+    "archetype.company.rate = 0\narchetype.consultant.rate = 0\n" \
+    "archetype.enterprise.rate = 0\n"
+    struct outcome cpu = run_text(HOBBY_ONLY "archetype.hobbyist.min-cpu-per-gpu = 20\n", NULL, 0);
+    struct outcome ram = run_text(HOBBY_ONLY "archetype.hobbyist.min-ram-per-gpu = 100\n", NULL, 0);
+    struct outcome disk = run_text(HOBBY_ONLY "archetype.hobbyist.storage = 20000\n", NULL, 0);
+    struct outcome any = run_text(HOBBY_ONLY, NULL, 0);
+#undef HOBBY_ONLY
+
+    ck_assert_int_eq(cpu.rc, SIM_OK);
+    ck_assert_int_eq(ram.rc, SIM_OK);
+    ck_assert_int_eq(disk.rc, SIM_OK);
+    ck_assert_int_eq(any.rc, SIM_OK);
+    ck_assert_double_gt(get(&cpu, "revenue_usd", "host_class", "datacenter"), 0);
+    ck_assert_double_eq(get(&cpu, "revenue_usd", "host_class", "farm"), 0);
+    ck_assert_double_eq(get(&cpu, "revenue_usd", "host_class", "hobbyist"), 0);
+    /* 100 GB per GPU: only datacenters (64-256) have it */
+    ck_assert_double_gt(get(&ram, "revenue_usd", "host_class", "datacenter"), 0);
+    ck_assert_double_eq(get(&ram, "revenue_usd", "host_class", "hobbyist"), 0);
+    ck_assert_double_eq(get(&disk, "jobs_started", "archetype", "hobbyist"), 0);
+    ck_assert_double_gt(get(&disk, "jobs_abandoned", "archetype", "hobbyist"), 0);
+    ck_assert_double_gt(get(&any, "revenue_usd", "host_class", "hobbyist"), 0);
+    done(&cpu);
+    done(&ram);
+    done(&disk);
     done(&any);
 }
 END_TEST
@@ -567,6 +606,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, gpu_model_filter);
     tcase_add_test(tc, secure_cloud_rents_only_datacenter_hosts);
     tcase_add_test(tc, unprofitable_hosts_leave);
+    tcase_add_test(tc, cpu_ram_disk_filters);
     tcase_add_test(tc, new_hosts_buy_what_earns);
     tcase_add_test(tc, bad_catalog_row_is_reported_with_file_and_row);
     tcase_add_test(tc, bad_market_values_are_all_reported_with_their_lines);
