@@ -875,6 +875,14 @@ static bool specs_fit(const struct market *mk, const struct job *jb,
            (double)sp->disk * jb->gpus >= a->storage_gb;
 }
 
+/* Vast's dlperf filter: the DLPerf of the bundle the job would rent. */
+static bool dlperf_fits(const struct market *mk, const struct job *jb,
+                        const struct archetype *a, double spd_per_gpu)
+{
+    return a->min_dlperf <= 0 || jb->arch >= mk->nar ||
+           spd_per_gpu * jb->gpus * mk->ref_dlperf >= a->min_dlperf;
+}
+
 /* Could machine m host job jb as 'type' now, and at what price? Checks
  * run cheapest and most selective first: the search calls this for every
  * offer it looks at. */
@@ -915,6 +923,8 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
     if (!specs_fit(mk, jb, a, mid))
         return false;
     if (score_of(m) < a->min_rel)
+        return false;
+    if (!dlperf_fits(mk, jb, a, speed(mk, m, jb->gpus)))
         return false;
     if (mk->gpus[m->gpu].vram_gb < jb->vram)
         return false;
@@ -1101,7 +1111,8 @@ static bool offer_fits(const struct market *mk, const struct search *s,
 {
     const struct job *jb = s->jb;
 
-    if (!e->room || e->score < s->a->min_rel || !specs_fit(mk, jb, s->a, e->machine))
+    if (!e->room || e->score < s->a->min_rel || !specs_fit(mk, jb, s->a, e->machine) ||
+        !dlperf_fits(mk, jb, s->a, (double)e->spd))
         return false;
     /* the offer must last for the expected run, with a margin */
     if (sim_time_from_hours((jb->work - jb->saved) / ((double)e->spd * (double)jb->gpus) * 1.3) >

@@ -93,6 +93,7 @@ struct archetype {
     bool *models;               /* owned: GPU models this archetype accepts; NULL = any */
     double storage_gb, image_gb;
     double min_cpu, min_ram;    /* per GPU: Vast's cpu_cores and cpu_ram filters */
+    double min_dlperf;          /* Vast's dlperf filter, on the rented bundle */
     sim_time window, patience, retry, pause_patience, ck_interval, ck_cost, restart;
     int ndead, dead[16];
     enum sortkey sort;

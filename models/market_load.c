@@ -218,6 +218,7 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
         a->storage_gb = scn_realf(r, "archetype.%s.storage", nm);
         a->image_gb = scn_realf(r, "archetype.%s.image", nm);
         a->min_cpu = scn_realf(r, "archetype.%s.min-cpu-per-gpu", nm);
+        a->min_dlperf = scn_realf(r, "archetype.%s.min-dlperf", nm);
         a->min_ram = scn_realf(r, "archetype.%s.min-ram-per-gpu", nm);
         a->budget = scn_moneyf(r, "archetype.%s.budget", nm);
         s = scn_strf(r, "archetype.%s.sort", nm);

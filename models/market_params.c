@@ -273,6 +273,8 @@ static const struct param_def region_params[] = {
        "after a host failure: probability of searching elsewhere (else abandon)"), \
     AR(a, "storage", PT_REAL, "GB", stor, 0, 1e6, NULL,                          \
        "disk allocated per instance (the offer's disk must hold it)"),           \
+    AR(a, "min-dlperf", PT_REAL, "1", "0", 0, 1e6, NULL,                          \
+       "search only offers whose DLPerf (the bundle the job rents) is at least this"), \
     AR(a, "min-cpu-per-gpu", PT_REAL, "cores", "0", 0, 1000, NULL,                \
        "search only offers with at least this many CPU cores per GPU"),         \
     AR(a, "min-ram-per-gpu", PT_REAL, "GB", "0", 0, 1e5, NULL,                    \

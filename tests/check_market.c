@@ -396,6 +396,37 @@ START_TEST(cpu_ram_disk_filters)
 }
 END_TEST
 
+/* Vast's dlperf filter: with 'min-dlperf = 150', nothing slower is rented
+ * (an RTX 3090 has about 44, two of them about 88; an RTX 5090 about
+ * 200), and the renters still find offers. */
+START_TEST(dlperf_filter)
+{
+    struct outcome o = run_text(SMALL "seed = 15\n"
+        "archetype.academic.rate = 0\narchetype.indie.rate = 0\n"
+        "archetype.company.rate = 0\narchetype.consultant.rate = 0\n"
+        "archetype.enterprise.rate = 0\narchetype.hobbyist.min-dlperf = 150\n", NULL, 0);
+    double slow = 0, fast = 0;
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    for (size_t i = 0; i < res_sample_count(o.res); i++) {
+        sim_time t;
+        const char *m, *k, *e;
+        double v;
+
+        res_sample_at(o.res, i, &t, &m, &k, &e, &v);
+        if (strncmp(m, "gpus_rented_", 12) != 0)
+            continue;
+        if (strcmp(e, "RTX 3090") == 0 || strcmp(e, "RTX 3060") == 0)
+            slow += v;
+        else if (strcmp(e, "RTX 5090") == 0)
+            fast += v;
+    }
+    ck_assert_double_eq(slow, 0);
+    ck_assert_double_gt(fast, 0);
+    done(&o);
+}
+END_TEST
+
 /* Sum of a per-entity scalar over every entity of one kind. */
 static double get_sum(const struct outcome *o, const char *metric, const char *kind)
 {
@@ -607,6 +638,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, secure_cloud_rents_only_datacenter_hosts);
     tcase_add_test(tc, unprofitable_hosts_leave);
     tcase_add_test(tc, cpu_ram_disk_filters);
+    tcase_add_test(tc, dlperf_filter);
     tcase_add_test(tc, new_hosts_buy_what_earns);
     tcase_add_test(tc, bad_catalog_row_is_reported_with_file_and_row);
     tcase_add_test(tc, bad_market_values_are_all_reported_with_their_lines);
