@@ -306,33 +306,41 @@ START_TEST(pauses_lose_nothing_failures_lose_unsaved_work)
 }
 END_TEST
 
-/* Vast's GPU-model filter: renters who accept only RTX 3060s rent nothing
- * else, and a name outside the catalogue is an error at its line. */
-START_TEST(gpu_model_filter)
-{
-    struct outcome o = run_text(SMALL "seed = 8\n"
-        "archetype.academic.rate = 0\narchetype.indie.rate = 0\n"
-        "archetype.company.rate = 0\narchetype.consultant.rate = 0\n"
-        "archetype.enterprise.rate = 0\n"
-        "archetype.hobbyist.gpu-models = RTX 3060\n", NULL, 0);
-    double on_3060 = 0, elsewhere = 0;
+/* The small market with hobbyists the only renters. */
+#define HOBBYISTS_ONLY SMALL \
+    "archetype.academic.rate = 0\narchetype.indie.rate = 0\n" \
+    "archetype.company.rate = 0\narchetype.consultant.rate = 0\n" \
+    "archetype.enterprise.rate = 0\n"
 
-    ck_assert_int_eq(o.rc, SIM_OK);
-    for (size_t i = 0; i < res_sample_count(o.res); i++) {
+/* GPUs rented (any contract type), summed over the samples, on GPU model
+ * 'gpu' (NULL: on every model). */
+static double rented(const struct outcome *o, const char *gpu)
+{
+    double sum = 0;
+
+    for (size_t i = 0; i < res_sample_count(o->res); i++) {
         sim_time t;
         const char *m, *k, *e;
         double v;
 
-        res_sample_at(o.res, i, &t, &m, &k, &e, &v);
-        if (strncmp(m, "gpus_rented_", 12) != 0)
-            continue;
-        if (strcmp(e, "RTX 3060") == 0)
-            on_3060 += v;
-        else
-            elsewhere += v;
+        res_sample_at(o->res, i, &t, &m, &k, &e, &v);
+        if (strncmp(m, "gpus_rented_", 12) == 0 && (!gpu || strcmp(e, gpu) == 0))
+            sum += v;
     }
+    return sum;
+}
+
+/* Vast's GPU-model filter: renters who accept only RTX 3060s rent nothing
+ * else, and a name outside the catalogue is an error at its line. */
+START_TEST(gpu_model_filter)
+{
+    struct outcome o = run_text(HOBBYISTS_ONLY "seed = 8\n"
+        "archetype.hobbyist.gpu-models = RTX 3060\n", NULL, 0);
+    double on_3060 = rented(&o, "RTX 3060");
+
+    ck_assert_int_eq(o.rc, SIM_OK);
     ck_assert_double_gt(on_3060, 0);
-    ck_assert_double_eq(elsewhere, 0);
+    ck_assert_double_eq(rented(&o, NULL) - on_3060, 0);
     done(&o);
 }
 END_TEST
@@ -366,10 +374,7 @@ END_TEST
  * never start. The same renters without the needs rent everywhere. */
 START_TEST(cpu_ram_disk_filters)
 {
-#define HOBBY_ONLY SMALL "seed = 14\n" \
-    "archetype.academic.rate = 0\narchetype.indie.rate = 0\n" \
-    "archetype.company.rate = 0\narchetype.consultant.rate = 0\n" \
-    "archetype.enterprise.rate = 0\n"
+#define HOBBY_ONLY HOBBYISTS_ONLY "seed = 14\n"
     struct outcome cpu = run_text(HOBBY_ONLY "archetype.hobbyist.min-cpu-per-gpu = 20\n", NULL, 0);
     struct outcome ram = run_text(HOBBY_ONLY "archetype.hobbyist.min-ram-per-gpu = 100\n", NULL, 0);
     struct outcome disk = run_text(HOBBY_ONLY "archetype.hobbyist.storage = 20000\n", NULL, 0);
@@ -401,28 +406,12 @@ END_TEST
  * 200), and the renters still find offers. */
 START_TEST(dlperf_filter)
 {
-    struct outcome o = run_text(SMALL "seed = 15\n"
-        "archetype.academic.rate = 0\narchetype.indie.rate = 0\n"
-        "archetype.company.rate = 0\narchetype.consultant.rate = 0\n"
-        "archetype.enterprise.rate = 0\narchetype.hobbyist.min-dlperf = 150\n", NULL, 0);
-    double slow = 0, fast = 0;
+    struct outcome o = run_text(HOBBYISTS_ONLY "seed = 15\n"
+        "archetype.hobbyist.min-dlperf = 150\n", NULL, 0);
 
     ck_assert_int_eq(o.rc, SIM_OK);
-    for (size_t i = 0; i < res_sample_count(o.res); i++) {
-        sim_time t;
-        const char *m, *k, *e;
-        double v;
-
-        res_sample_at(o.res, i, &t, &m, &k, &e, &v);
-        if (strncmp(m, "gpus_rented_", 12) != 0)
-            continue;
-        if (strcmp(e, "RTX 3090") == 0 || strcmp(e, "RTX 3060") == 0)
-            slow += v;
-        else if (strcmp(e, "RTX 5090") == 0)
-            fast += v;
-    }
-    ck_assert_double_eq(slow, 0);
-    ck_assert_double_gt(fast, 0);
+    ck_assert_double_eq(rented(&o, "RTX 3090") + rented(&o, "RTX 3060"), 0);
+    ck_assert_double_gt(rented(&o, "RTX 5090"), 0);
     done(&o);
 }
 END_TEST
