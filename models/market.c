@@ -747,12 +747,12 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
     double remaining = jb->work - jb->saved;
     sim_time useful, wall;
 
-    if (c->ran) {
-        /* Resuming after a pause: a restart from the preserved state. */
+    if (c->ran)         /* resuming after a pause: a restart from the preserved state */
         c->overhead = mk->ar[jb->arch].restart;
-        eng_cancel(mk->e, jb->ev);
-        jb->ev = EVQ_ID_NONE;
-    }
+    /* running, the renter has nothing to reconsider (paused since it
+     * loaded, or since it last ran, it held a pause-patience timer) */
+    eng_cancel(mk->e, jb->ev);
+    jb->ev = EVQ_ID_NONE;
     util_mark(mk, m, now);
     m->run_gpus += c->gpus;
     SIM_ASSERT(m->run_gpus <= m->ngpu);
@@ -1330,6 +1330,9 @@ static void job_wait(struct market *mk, uint32_t jid)
         job_abandon(mk, jid);
         return;
     }
+    /* A renter has one timer: one left from a pause would search again
+     * early, or fire after the job is gone, on a reused slot. */
+    eng_cancel(mk->e, jb->ev);
     jb->ev = eng_after(mk->e, dt, mk->k_retry, jid);
 }
 
@@ -1675,7 +1678,18 @@ static void on_retry(struct engine *e, const struct evq_event *ev, void *model)
     struct job *jb = &mk->j[ev->subject];
     const struct archetype *a = &mk->ar[jb->arch];
 
-    (void)e;
+    /* A job has one timer at a time, and it is this one, and only a
+     * renter with something to decide holds one (waiting, or paused): a
+     * timer left behind would search again early, or act on a reused job
+     * slot. */
+    if (jb->ev.seq == 0 || jb->ev.at != ev->at ||
+        (jb->arch < mk->nar && jb->state != J_WAITING &&
+         !(jb->state == J_RENTING && jb->contract != NONE &&
+           mk->c[jb->contract].state == CS_PAUSED))) {
+        eng_fail(e, "jobs.one-timer", "job %u woken at t=%lld us by a timer it should not hold",
+                 (unsigned)ev->subject, (long long)ev->at);
+        return;
+    }
     jb->ev = EVQ_ID_NONE;
     if (jb->arch >= mk->nar)
         return;         /* serverless workers never search or re-bid */
@@ -1717,18 +1731,21 @@ static void on_loaded(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct market *mk = model;
     struct contract *c = &mk->c[ev->subject];
+    struct job *jb = &mk->j[c->job];
 
     (void)e;
     c->ev = EVQ_ID_NONE;
     /* Loading done: run if the auction says so, else wait paused. */
     c->state = CS_PAUSED;
-    {
-        struct job *jb = &mk->j[c->job];
-
-        eng_cancel(mk->e, jb->ev);
-        jb->ev = eng_after(mk->e, mk->ar[jb->arch].pause_patience, mk->k_retry, c->job);
-    }
+    eng_cancel(mk->e, jb->ev);
+    jb->ev = EVQ_ID_NONE;
     resolve(mk, c->machine);
+    /* Outbid on arrival: the renter reconsiders after its pause patience.
+     * (A renter that runs has nothing to reconsider: scheduling the timer
+     * before the auction left one pending, and then cancelled, for every
+     * job that started.) */
+    if (c->state == CS_PAUSED && jb->ev.seq == 0)
+        jb->ev = eng_after(mk->e, mk->ar[jb->arch].pause_patience, mk->k_retry, c->job);
 }
 
 static void job_finished(struct market *mk, uint32_t jid)
