@@ -565,24 +565,28 @@ void mkt_charge(struct market *mk, struct job *jb, struct machine *m,
 }
 
 /* Bills the running segment of contract c up to 'now' and restarts it. */
+/* What the running segment of c owes for GPU time up to 'now' (0 when it
+ * is not running). Reserved: GPU time within the reservation is prepaid;
+ * past its end the rental continues at the undiscounted rate. */
+static money segment_due(const struct contract *c, sim_time now)
+{
+    sim_time from = c->seg_start;
+
+    if (c->state != CS_RUNNING)
+        return 0;
+    if (c->type == C_RESERVED && from < c->res_end)
+        from = c->res_end;
+    return now > from ? bill_gpu_line(c->rate, c->gpus, now - from) : 0;
+}
+
 void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now)
 {
     struct job *jb = &mk->j[c->job];
     struct machine *m = &mk->m[c->machine];
-    sim_time dt = now - c->seg_start;
 
-    if (c->state != CS_RUNNING || dt <= 0)
+    if (c->state != CS_RUNNING || now <= c->seg_start)
         return;
-    if (c->type == C_RESERVED) {
-        /* Prepaid: GPU time within the reservation is already paid; past
-         * its end the rental continues at the undiscounted rate. */
-        sim_time from = c->seg_start > c->res_end ? c->seg_start : c->res_end;
-
-        if (now > from)
-            mkt_charge(mk, jb, m, BILL_GPU, bill_gpu_line(c->rate, c->gpus, now - from));
-    } else {
-        mkt_charge(mk, jb, m, BILL_GPU, bill_gpu_line(c->rate, c->gpus, dt));
-    }
+    mkt_charge(mk, jb, m, BILL_GPU, segment_due(c, now));
     {
         struct archetype *a = &mk->ar[jb->arch];
 
@@ -838,20 +842,36 @@ static money bid_limit(const struct market *mk, const struct archetype *a,
  * bid_limit(). 0 when the floor is above what an interruption is worth
  * to the renter. Takes the offer's fields, not its machine, so a search
  * can price an index entry alone. */
-static money bid_from(const struct market *mk, const struct archetype *a,
-                      uint32_t gpu, money ask, money min_bid)
+static money bid_uncapped(const struct market *mk, const struct archetype *a, money ask,
+                          money min_bid)
 {
-    money b, capb;
+    money b;
 
     if (mk->posted)
         return min_bid;
     b = money_from_usd(money_to_usd(ask) * a->bid_frac);
-    if (b < min_bid)
-        b = min_bid;
+    return b < min_bid ? min_bid : b;
+}
+
+/* bid_from() given its uncapped bid 'b' (bid_uncapped()), which a search
+ * has already computed to turn most offers down. */
+static money bid_capped(const struct market *mk, const struct archetype *a, uint32_t gpu,
+                        money ask, money min_bid, money b)
+{
+    money capb;
+
+    if (mk->posted)
+        return b;
     capb = bid_limit_at(mk, a, gpu, ask);
     if (b > capb)
         b = capb;
     return b < min_bid ? 0 : b;
+}
+
+static money bid_from(const struct market *mk, const struct archetype *a,
+                      uint32_t gpu, money ask, money min_bid)
+{
+    return bid_capped(mk, a, gpu, ask, min_bid, bid_uncapped(mk, a, ask, min_bid));
 }
 
 static money bid_for(const struct market *mk, const struct archetype *a,
@@ -1165,16 +1185,13 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
              * limit's exact arithmetic (and so are those whose min_bid is
              * above the limit, which bid 0). */
             double ask = (double)v[i].ask;
-            money most = mk->posted ? v[i].min_bid
-                                    : money_from_usd(money_to_usd(v[i].ask) * a->bid_frac);
+            money most = bid_uncapped(mk, a, v[i].ask, v[i].min_bid);
             money need = v[i].thr > v[i].min_bid ? v[i].thr : v[i].min_bid;
 
-            if (most < v[i].min_bid)
-                most = v[i].min_bid;
             if (most < v[i].thr ||
                 (double)need > s->cap_hi * (ask < ref ? ask : ref) + 1.0)
                 continue;
-            b = bid_from(mk, a, g, v[i].ask, v[i].min_bid);
+            b = bid_capped(mk, a, g, v[i].ask, v[i].min_bid, most);
             if (b == 0 || b < v[i].thr)
                 continue;
         }
@@ -1989,16 +2006,21 @@ static void on_join(struct engine *e, const struct evq_event *ev, void *model)
     }
 }
 
+/* A host leaves: the machine stops listing; running contracts are
+ * honoured to their end. */
+static void machine_leave(struct market *mk, uint32_t id)
+{
+    mkt_rel_refresh(mk, &mk->m[id], eng_now(mk->e));
+    mk->m[id].leaving = true;
+    mkt_index_machine(mk, id);
+}
+
 static void on_leave(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct market *mk = model;
-    struct machine *m = &mk->m[ev->subject];
 
     (void)e;
-    /* Stop listing; running contracts are honoured to their end. */
-    mkt_rel_refresh(mk, m, eng_now(mk->e));
-    m->leaving = true;
-    mkt_index_machine(mk, ev->subject);
+    machine_leave(mk, ev->subject);
 }
 
 /* What the machine's running contracts have run up and not yet billed:
@@ -2007,17 +2029,8 @@ static money unbilled(const struct market *mk, const struct machine *m, sim_time
 {
     money sum = 0;
 
-    for (uint32_t k = 0; k < m->nclaims; k++) {
-        const struct contract *c = &mk->c[m->cids[k]];
-        sim_time from = c->seg_start;
-
-        if (c->state != CS_RUNNING)
-            continue;
-        if (c->type == C_RESERVED && from < c->res_end)
-            from = c->res_end;  /* prepaid up to there */
-        if (now > from)
-            sum += bill_gpu_line(c->rate, c->gpus, now - from);
-    }
+    for (uint32_t k = 0; k < m->nclaims; k++)
+        sum += segment_due(&mk->c[m->cids[k]], now);
     return sum;
 }
 
@@ -2030,12 +2043,14 @@ static void on_review(struct engine *e, const struct evq_event *ev, void *model)
     struct market *mk = model;
     struct machine *m = &mk->m[ev->subject];
     sim_time now = eng_now(e);
-    money acc = unbilled(mk, m, now);
-    double gpu_h = sim_time_to_hours(now - m->review_mark) * m->ngpu;
-    double gross = money_to_usd(m->earned + acc - m->accrued_mark);
+    money acc;
+    double gpu_h, gross;
 
     if (m->leaving)
         return;
+    acc = unbilled(mk, m, now);
+    gpu_h = sim_time_to_hours(now - m->review_mark) * m->ngpu;
+    gross = money_to_usd(m->earned + acc - m->accrued_mark);
     m->net_rate = gpu_h > 0 ? gross * (1 - mk->fee) / gpu_h : 0;
     m->reviewed = true;
     m->earned = 0;
@@ -2043,9 +2058,7 @@ static void on_review(struct engine *e, const struct evq_event *ev, void *model)
     m->review_mark = now;
     if (mk->exit_thr > 0 && m->net_rate < mk->exit_thr * money_to_usd(m->floor) &&
         gsl_rng_uniform(mk->r_exit) < mk->exit_p) {
-        mkt_rel_refresh(mk, m, now);
-        m->leaving = true;
-        mkt_index_machine(mk, ev->subject);
+        machine_leave(mk, ev->subject);
         if (now > eng_warmup(e)) {
             res_add(eng_results(e), "machines_exited", "host_class", mk->hc[m->cls].name, 1, "1");
             res_add(eng_results(e), "gpus_exited", "gpu", mk->gpus[m->gpu].name, m->ngpu, "GPUs");

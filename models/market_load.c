@@ -15,6 +15,8 @@
 #include "sim/table.h"
 
 static const char *const tier_names[NTIERS] = { "consumer", "workstation", "datacenter" };
+#define GPU_COUNTS "count:probability pairs with power-of-two counts up to 16"
+
 static const char *const workload_names[NWORKLOADS] = {
     "finetune", "training", "batch-inference", "rendering", "scientific"
 };
@@ -75,6 +77,17 @@ static int parse_dist(const char *text, struct dist *d, const char *const *names
     for (int i = 0; i < d->n; i++)
         d->v[i].p /= total;
     return SIM_OK;
+}
+
+/* Reads the distribution set at 'key' into 'out' (parse_dist's rules),
+ * or reports at the key's line that it expected 'what'. */
+static void read_dist(const struct scn_run *r, struct diag *d, const char *key,
+                      struct dist *out, const char *const *names, int nnames, bool pow2,
+                      double vmax, const char *what)
+{
+    if (parse_dist(scn_str(r, key), out, names, nnames, pow2, vmax) != SIM_OK)
+        diag_error(d, scn_where(r, key), "%s: expected %s, got \"%s\"", key, what,
+                   scn_str(r, key));
 }
 
 /* Parses a comma-separated list of catalogue model names (the value of
@@ -231,14 +244,11 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
             char key[160];
 
             snprintf(key, sizeof key, "archetype.%s.gpus", nm);
-            if (parse_dist(scn_str(r, key), &a->gpus, NULL, 0, true, MAX_GPUS) != SIM_OK)
-                diag_error(d, scn_where(r, key), "%s: expected count:probability pairs with "
-                           "power-of-two counts up to 16, got \"%s\"", key, scn_str(r, key));
+            read_dist(r, d, key, &a->gpus, NULL, 0, true, MAX_GPUS, GPU_COUNTS);
             snprintf(key, sizeof key, "archetype.%s.mix", nm);
-            if (parse_dist(scn_str(r, key), &a->mix, workload_names, NWORKLOADS, false, 0) != SIM_OK)
-                diag_error(d, scn_where(r, key), "%s: expected type:probability pairs over "
-                           "finetune, training, batch-inference, rendering, scientific; got \"%s\"",
-                           key, scn_str(r, key));
+            read_dist(r, d, key, &a->mix, workload_names, NWORKLOADS, false, 0,
+                      "type:probability pairs over finetune, training, batch-inference, "
+                      "rendering, scientific");
             snprintf(key, sizeof key, "archetype.%s.deadlines", nm);
             s = scn_str(r, key);
             for (const char *p = s; *p && a->ndead < 16;) {
@@ -322,27 +332,19 @@ int mkt_load_supply(struct market *mk, struct diag *d)
                        nm, h->mk_max, h->mk_min);
         }
         snprintf(key, sizeof key, "hostclass.%s.machine-gpus", nm);
-        if (parse_dist(scn_str(r, key), &h->gpus, NULL, 0, true, MAX_GPUS) != SIM_OK)
-            diag_error(d, scn_where(r, key), "%s: expected count:probability pairs with "
-                       "power-of-two counts up to 16, got \"%s\"", key, scn_str(r, key));
+        read_dist(r, d, key, &h->gpus, NULL, 0, true, MAX_GPUS, GPU_COUNTS);
         snprintf(key, sizeof key, "hostclass.%s.tiers", nm);
-        if (parse_dist(scn_str(r, key), &h->tiers, tier_names, NTIERS, false, 0) != SIM_OK)
-            diag_error(d, scn_where(r, key), "%s: expected tier:weight pairs over consumer, "
-                       "workstation, datacenter; got \"%s\"", key, scn_str(r, key));
-        {
-            static const struct { const char *k; double max; } sp[3] = {
-                { "cpu-per-gpu", 1000 }, { "ram-per-gpu", 60000 }, { "disk", 1e6 }
-            };
-            struct dist *dst[3] = { &h->cpu, &h->ram, &h->disk };
-
-            for (int s = 0; s < 3; s++) {
-                snprintf(key, sizeof key, "hostclass.%s.%s", nm, sp[s].k);
-                if (parse_dist(scn_str(r, key), dst[s], NULL, 0, false, sp[s].max) != SIM_OK)
-                    diag_error(d, scn_where(r, key), "%s: expected value:probability pairs "
-                               "with values from 1 to %g, got \"%s\"", key, sp[s].max,
-                               scn_str(r, key));
-            }
-        }
+        read_dist(r, d, key, &h->tiers, tier_names, NTIERS, false, 0,
+                  "tier:weight pairs over consumer, workstation, datacenter");
+        snprintf(key, sizeof key, "hostclass.%s.cpu-per-gpu", nm);
+        read_dist(r, d, key, &h->cpu, NULL, 0, false, 1000,
+                  "cores:probability pairs with values from 1 to 1000");
+        snprintf(key, sizeof key, "hostclass.%s.ram-per-gpu", nm);
+        read_dist(r, d, key, &h->ram, NULL, 0, false, 60000,
+                  "GB:probability pairs with values from 1 to 60000");
+        snprintf(key, sizeof key, "hostclass.%s.disk", nm);
+        read_dist(r, d, key, &h->disk, NULL, 0, false, 1e6,
+                  "GB:probability pairs with values from 1 to 1000000");
     }
     if (!(total > 0))
         diag_error(d, n ? share_where(r, "hostclass", names[n - 1]) : NULL,
