@@ -159,6 +159,30 @@ static uint32_t band_of(const struct market *mk, const struct machine *m)
 }
 
 static void compute_thresholds(const struct market *mk, struct machine *m);
+static money bid_uncapped(const struct market *mk, const struct archetype *a, money ask,
+                          money min_bid);
+
+static double cap_hi(const struct market *mk, const struct archetype *a);
+
+/* Bit i set: archetype i's interruptible searches turn this offer down
+ * on the price checks that need neither the model's going ask nor the
+ * job (scan_bucket): its bid before any cap is below 'thr', or the
+ * higher of thr and min_bid is above its bid limit even where that limit
+ * is the highest it can be (bid-cap x the offer's own ask). Most claimed
+ * offers are claimed by a like renter's bid one micro-dollar under the
+ * threshold, so only the exact bid will do, not a bound. Archetypes past
+ * the eighth get no bit (they read every entry). */
+static uint8_t losers(const struct market *mk, money ask, money min_bid, money thr)
+{
+    money need = thr > min_bid ? thr : min_bid;
+    uint8_t mask = 0;
+
+    for (size_t i = 0; i < mk->nar && i < 8; i++)
+        if (bid_uncapped(mk, &mk->ar[i], ask, min_bid) < thr ||
+            (double)need > cap_hi(mk, &mk->ar[i]) * (double)ask + 1.0)
+            mask |= (uint8_t)(1u << i);
+    return mask;
+}
 
 /* What the index carries for machine m (models/offerindex.h): the least
  * winning interruptible bid matters only for chunk sizes the unclaimed
@@ -175,10 +199,12 @@ void mkt_hot_fields(const struct market *mk, struct machine *m, uint32_t free,
 
         hot->spd[c] = m->spd[c];
         hot->thr[c] = 0;
+        hot->lose[c] = 0;
         if (k >= m->min_chunk && k <= free && m->hp_gpus + m->int_gpus + k > m->ngpu) {
             if (!m->thr_ok)
                 compute_thresholds(mk, m);
             hot->thr[c] = m->thr[c];
+            hot->lose[c] = losers(mk, m->ask, m->min_bid, m->thr[c]);
         }
     }
 }
@@ -853,6 +879,13 @@ static money bid_uncapped(const struct market *mk, const struct archetype *a, mo
     return b < min_bid ? min_bid : b;
 }
 
+/* The bid cap per micro-dollar of the reference price, rounded up, so a
+ * bid above cap x reference + 1 is surely above bid_limit_at(). */
+static double cap_hi(const struct market *mk, const struct archetype *a)
+{
+    return mk->posted ? HUGE_VAL : (double)(int64_t)(a->bid_cap * 1e6) * 1e-6 * (1.0 + 1e-9);
+}
+
 /* bid_from() given its uncapped bid 'b' (bid_uncapped()), which a search
  * has already computed to turn most offers down. */
 static money bid_capped(const struct market *mk, const struct archetype *a, uint32_t gpu,
@@ -994,6 +1027,7 @@ static double search_noise(const struct market *mk, uint32_t machine, double noi
 struct bucket_ref {
     double bound;
     const struct oix_entry *v;
+    const uint8_t *lose;            /* v[i].lose, packed */
     uint32_t n;
 };
 
@@ -1108,7 +1142,7 @@ static size_t collect_models(struct market *mk, const struct search *s)
             if (lo > capmax)
                 continue;       /* sorted by ask: nothing here is cheap enough */
             r = (struct bucket_ref){ a->sort == SORT_PRICE ? -lo : spmax / lo * s->noise_max,
-                                     bands[band].v, (uint32_t)n };
+                                     bands[band].v, bands[band].lose, (uint32_t)n };
             /* insertion, best first: a model has a handful of bands */
             for (k = nb++; k > first && br[k - 1].bound < r.bound; k--)
                 br[k] = br[k - 1];
@@ -1156,10 +1190,26 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
     /* bid_limit_at()'s reference: the model's going ask, when there is one */
     double ref = mk->gpus[g].ask_p50 ? (double)mk->gpus[g].ask_p50 : HUGE_VAL;
     size_t taken = 0, shown = 0;
+    /* Offers whose threshold this renter's bid cannot reach (their lose
+     * bit) are passed over on the packed column alone. The loop's breaks
+     * depend only on the ask, which rises along the bucket, so deciding
+     * them at the next offer not passed over ends the scan where reading
+     * every entry would. Secure searches count what they pass, so they
+     * read every entry. */
+    uint8_t mine = s->type == C_INTERRUPTIBLE && !jb->secure && jb->arch < 8
+                   ? (uint8_t)(1u << jb->arch) : 0;
 
     for (size_t i = 0; i < r->n && taken < (size_t)mk->candidates; i++) {
         money price, b = 0;
-        double sp, key, lo = money_to_usd(v[i].ask) * s->cut + 1e-6;
+        double sp, key, lo;
+
+        if (mine) {
+            while (i < r->n && (r->lose[i] & mine))
+                i++;
+            if (i == r->n)
+                break;
+        }
+        lo = money_to_usd(v[i].ask) * s->cut + 1e-6;
 
         if (lo > capmax)
             break;      /* sorted by ask: nothing further is cheap enough */
@@ -1262,7 +1312,7 @@ static void job_search(struct market *mk, uint32_t jid)
      * off whole (best-first branch and bound). */
     s.cut = type != C_INTERRUPTIBLE ? 1.0 : mk->posted ? mk->posted_int : a->bid_frac;
     s.noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
-    s.cap_hi = mk->posted ? HUGE_VAL : (double)(int64_t)(a->bid_cap * 1e6) * 1e-6 * (1.0 + 1e-9);
+    s.cap_hi = cap_hi(mk, a);
     nm = collect_models(mk, &s);
     for (size_t i = nm / 2; i-- > 0;)
         model_down(mr, nm, i);

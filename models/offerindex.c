@@ -7,6 +7,7 @@
 
 struct bucket {
     struct oix_entry *v;    /* owned, sorted */
+    uint8_t *lose;          /* owned, lose[i] = v[i].lose (oix_band) */
     size_t n, cap;
     money first;            /* v[0].ask, or 0 when empty: searches read the
                              * bucket headers of a model, not its arrays */
@@ -67,8 +68,10 @@ void oix_free(struct oix *ix)
     if (!ix)
         return;
     if (ix->b)
-        for (size_t i = 0; i < ix->nmodels * OIX_KCLASSES * ix->nbands; i++)
+        for (size_t i = 0; i < ix->nmodels * OIX_KCLASSES * ix->nbands; i++) {
             free(ix->b[i].v);
+            free(ix->b[i].lose);
+        }
     free(ix->b);
     free(ix->m);
     free(ix);
@@ -101,6 +104,7 @@ static void remove_at(struct bucket *b, money ask, uint32_t id)
 
     SIM_ASSERT(i < b->n && b->v[i].machine == id);
     memmove(&b->v[i], &b->v[i + 1], (b->n - i - 1) * sizeof *b->v);
+    memmove(&b->lose[i], &b->lose[i + 1], b->n - i - 1);
     b->n--;
     set_first(b);
 }
@@ -108,9 +112,9 @@ static void remove_at(struct bucket *b, money ask, uint32_t id)
 static struct oix_entry entry(money ask, uint32_t id, const struct oix_hot *hot, int c)
 {
     if (!hot)
-        return (struct oix_entry){ ask, 0, 0, 0.0, id, 0.0f, 0, false };
+        return (struct oix_entry){ ask, 0, 0, 0.0, id, 0.0f, 0, false, 0 };
     return (struct oix_entry){ ask, hot->min_bid, hot->thr[c], hot->score, id, hot->spd[c],
-                               hot->cls, hot->room };
+                               hot->cls, hot->room, hot->lose[c] };
 }
 
 static void insert_at(struct bucket *b, struct oix_entry e)
@@ -120,12 +124,15 @@ static void insert_at(struct bucket *b, struct oix_entry e)
     if (b->n == b->cap) {
         b->cap = b->cap ? 2 * b->cap : 16;
         b->v = realloc(b->v, b->cap * sizeof *b->v);
-        if (!b->v)
+        b->lose = realloc(b->lose, b->cap);
+        if (!b->v || !b->lose)
             SIM_PANIC("offer index: out of memory");
     }
     i = lower_bound(b, e.ask, e.machine);
     memmove(&b->v[i + 1], &b->v[i], (b->n - i) * sizeof *b->v);
+    memmove(&b->lose[i + 1], &b->lose[i], b->n - i);
     b->v[i] = e;
+    b->lose[i] = e.lose;
     b->n++;
     set_first(b);
 }
@@ -141,10 +148,13 @@ static void move_within(struct bucket *b, money old_ask, struct oix_entry e)
     if (j > i) {
         j--;                                /* the old entry leaves the gap */
         memmove(&b->v[i], &b->v[i + 1], (j - i) * sizeof *b->v);
+        memmove(&b->lose[i], &b->lose[i + 1], j - i);
     } else if (j < i) {
         memmove(&b->v[j + 1], &b->v[j], (i - j) * sizeof *b->v);
+        memmove(&b->lose[j + 1], &b->lose[j], i - j);
     }
     b->v[j] = e;
+    b->lose[j] = e.lose;
     set_first(b);
 }
 
@@ -195,12 +205,14 @@ void oix_set(struct oix *ix, uint32_t machine, uint32_t model, uint32_t band,
             insert_at(b, entry(ask, machine, hot, c));
         } else if (has && (hot->min_bid != s->hot.min_bid || hot->thr[c] != s->hot.thr[c] ||
                            hot->spd[c] != s->hot.spd[c] || hot->score != s->hot.score ||
-                           hot->cls != s->hot.cls || hot->room != s->hot.room)) {
+                           hot->cls != s->hot.cls || hot->room != s->hot.room ||
+                           hot->lose[c] != s->hot.lose[c])) {
             /* Same place, new contents: refresh what it carries. */
             size_t i = lower_bound(b, ask, machine);
 
             SIM_ASSERT(i < b->n && b->v[i].machine == machine);
             b->v[i] = entry(ask, machine, hot, c);
+            b->lose[i] = b->v[i].lose;
         }
     }
     s->mask = want;
@@ -252,6 +264,6 @@ size_t oix_bands(const struct oix *ix, uint32_t model, uint32_t k, struct oix_ba
         return 0;
     b = &ix->b[bidx(ix, model, c, 0)];
     for (size_t i = 0; i < ix->nbands; i++)
-        out[i] = (struct oix_band){ b[i].v, b[i].n, b[i].first };
+        out[i] = (struct oix_band){ b[i].v, b[i].lose, b[i].n, b[i].first };
     return ix->nbands;
 }

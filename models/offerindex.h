@@ -32,6 +32,8 @@ struct oix_hot {
     double score;                   /* the caller's reliability figure */
     uint8_t cls;                    /* the caller's host class */
     bool room;                      /* can take one more claim */
+    uint8_t lose[OIX_KCLASSES];     /* the caller's bitmask of bidders whose
+                                     * bid cannot reach thr[c] */
 };
 
 /* 48 bytes. score, cls and room let a search accept an offer, not only
@@ -47,6 +49,7 @@ struct oix_entry {
     float spd;                      /* hot.spd for this bucket's chunk size */
     uint8_t cls;                    /* hot.cls */
     bool room;                      /* hot.room */
+    uint8_t lose;                   /* hot.lose for this bucket's chunk size */
 };
 
 struct oix;
@@ -76,6 +79,9 @@ bool oix_get(const struct oix *ix, uint32_t machine, int c, struct oix_entry *ou
  * power of two up to 16). Views are valid until the next update. */
 struct oix_band {
     const struct oix_entry *v;
+    const uint8_t *lose;            /* lose[i] = v[i].lose, packed: a search
+                                     * reads this column to pass over the
+                                     * offers its bids cannot reach */
     size_t n;
     money first;                    /* v[0].ask; 0 when n = 0 */
 };
