@@ -2280,9 +2280,12 @@ static void reprice(struct engine *e, void *ctx)
 
                 for (uint32_t k = m->nclaims; k-- > 0;) {
                     struct contract *c = &mk->c[m->cids[k]];
-                    money cap = bid_limit(mk, &mk->ar[mk->j[c->job].arch], m);
+                    money cap;
 
-                    if (c->type == C_INTERRUPTIBLE && c->bid > cap && cap >= m->min_bid) {
+                    if (c->type != C_INTERRUPTIBLE)
+                        continue;       /* no bid (and no job record to read) */
+                    cap = bid_limit(mk, &mk->ar[mk->j[c->job].arch], m);
+                    if (c->bid > cap && cap >= m->min_bid) {
                         c->bid = cap;
                         m->thr_ok = false;
                         mk->j[c->job].bid = cap;
