@@ -319,6 +319,18 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
         tierw[(int)hc->tiers.v[i].v] = hc->tiers.v[i].p;
     for (size_t i = 0; i < ng; i++)
         w[i] = mk->gpus[i].share * tierw[mk->gpus[i].tier];
+    {
+        double total = 0;
+
+        for (size_t i = 0; i < ng; i++)
+            total += w[i];
+        /* The class's tiers leave it no model of the supply (a market of
+         * RTX 3090s only has no datacenter parts): it hosts the supply's
+         * models rather than none (pick_weighted would take the last). */
+        if (!(total > 0))
+            for (size_t i = 0; i < ng; i++)
+                w[i] = mk->gpus[i].share;
+    }
     if (!initial && mk->entry_elast > 0)
         entry_weights(mk, w, ng);
     m->gpu = (uint32_t)pick_weighted(w, ng, mk->r_supply);
@@ -1413,7 +1425,9 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     sim_time now = eng_now(mk->e);
     uint32_t cid;
     struct contract *c;
-    double load_s;
+    double load_s, d = 0;
+    int months = 0;
+    money prepaid = 0;
 
     /* A container that fails to start: the renter goes elsewhere, the
      * machine's score takes a hit (MARKET-FACTS.md 22). */
@@ -1423,6 +1437,23 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
         mkt_index_machine(mk, mid);
         job_wait(mk, jid);
         return;
+    }
+    if (type == C_RESERVED) {
+        /* Prepay whole months: enough to cover the expected run, 1 or 3,
+         * but no more than the credits left pay for (a renter cannot
+         * prepay what it does not have); none affordable: on-demand. */
+        double exp_h = (jb->work - jb->saved) / (speed(mk, m, jb->gpus) * jb->gpus);
+
+        for (months = exp_h > 30 * 24 * 1.1 ? 3 : 1; months > 0; months = months == 3 ? 1 : 0) {
+            d = months == 3 ? mk->disc3 : mk->disc1;
+            if (d > hc->max_discount)
+                d = hc->max_discount;
+            prepaid = bill_prepay(price, jb->gpus, months * 30 * SIM_DAY, d);
+            if (jb->budget == 0 || jb->spent + prepaid < jb->budget)
+                break;
+        }
+        if (months == 0)
+            type = C_ONDEMAND;
     }
     cid = new_contract(mk);
     c = &mk->c[cid];
@@ -1470,16 +1501,9 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
         }
     }
     if (type == C_RESERVED) {
-        /* Prepay whole months: enough to cover the expected run, 1 or 3. */
-        double exp_h = (jb->work - jb->saved) / (speed(mk, m, jb->gpus) * jb->gpus);
-        int months = exp_h > 30 * 24 * 1.1 ? 3 : 1;
-        double d = months == 3 ? mk->disc3 : mk->disc1;
-
-        if (d > hc->max_discount)
-            d = hc->max_discount;
         c->discount = d;
         c->res_end = now + months * 30 * SIM_DAY;
-        c->prepaid = bill_prepay(price, jb->gpus, months * 30 * SIM_DAY, d);
+        c->prepaid = prepaid;
         mkt_charge(mk, jb, m, BILL_PREPAY, c->prepaid);
     }
     if (type == C_ONDEMAND) {
@@ -2138,8 +2162,7 @@ static void check_budgets(struct market *mk, sim_time now)
         if (!c->in_use || c->order != mk->bud[k].order)
             continue;
         jb = &mk->j[c->job];
-        open = c->state == CS_RUNNING && c->type != C_RESERVED
-               ? bill_gpu_line(c->rate, c->gpus, now - c->seg_start) : 0;
+        open = segment_due(c, now);     /* a reservation's time past its end too */
         if (jb->spent + open >= jb->budget) {
             uint32_t jid = c->job, mid = c->machine;
 

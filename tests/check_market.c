@@ -223,6 +223,89 @@ START_TEST(credits_that_run_out_stop_instances)
 }
 END_TEST
 
+/* A market of RTX 3090s at their cost floors (ask ceiling 1), where
+ * companies reserve long jobs with $300 of credits each: a month's
+ * prepay fits the credits, three months' do not, and the runs outlast
+ * their month. */
+#define RESERVING \
+    "[General]\n" \
+    "sim.model = market\n" \
+    "sim.horizon = 120d\n" \
+    "sim.warmup = 0d\n" \
+    "sim.sample-interval = 1d\n" \
+    "supply.gpus = 400\n" \
+    "supply.gpu-models = RTX 3090\n" \
+    "seed = 5\n" \
+    "hostclass.hobbyist.ask-ceiling = 1\n" \
+    "hostclass.farm.ask-ceiling = 1\n" \
+    "hostclass.datacenter.ask-ceiling = 1\n" \
+    "archetype.academic.rate = 0\n" \
+    "archetype.indie.rate = 0\n" \
+    "archetype.hobbyist.rate = 0\n" \
+    "archetype.consultant.rate = 0\n" \
+    "archetype.enterprise.rate = 0\n" \
+    "archetype.company.rate = 3\n" \
+    "archetype.company.p-ondemand = 0\n" \
+    "archetype.company.p-interruptible = 0\n" \
+    "archetype.company.p-reserved = 1\n" \
+    "archetype.company.gpus = 1:1\n" \
+    "archetype.company.vram = 16\n" \
+    "archetype.company.big-model-prob = 0\n" \
+    "archetype.company.work-median = 1500\n" \
+    "archetype.company.work-sigma = 0.2\n"
+
+/* Credits bound reservations too: a renter prepays only what its
+ * credits cover (the month, not the quarter it wanted), and the time a
+ * reservation runs past its prepaid end counts against the credits like
+ * on-demand time. Each job so gets about its $300 worth and no more.
+ * Prepaying the quarter anyway stops the jobs at once (about $60 spent
+ * each, the refund less its fee); ignoring the time past the month lets
+ * them spend over $400. */
+START_TEST(reservations_stay_within_credits)
+{
+    struct outcome o = run_text(RESERVING "archetype.company.budget = 300\n", NULL, 0);
+    double started = get(&o, "jobs_started", "archetype", "company");
+    double spend = get(&o, "spend_usd", "archetype", "company");
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_ge(started, 20);
+    ck_assert_double_gt(get(&o, "jobs_out_of_budget", "archetype", "company"), started / 4);
+    /* at most one 3-hour tick over, at about $0.30/h */
+    ck_assert_double_le(spend / started, 300 * 1.02);
+    ck_assert_double_ge(spend / started, 300 * 0.8);
+    done(&o);
+}
+END_TEST
+
+/* supply.gpu-models holds for every host class, datacenters (whose tiers
+ * have no consumer part) and hosts that join later included. */
+START_TEST(supply_model_list_binds_every_class_and_joins)
+{
+    struct outcome o = run_text(RESERVING "supply.join-rate = 2\n", NULL, 0);
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(get(&o, "gpus_joined", "gpu", "RTX 3090"), 50);
+    for (size_t i = 0; i < res_scalar_count(o.res); i++) {
+        const char *m, *k, *e, *u;
+        double v;
+
+        res_scalar_at(o.res, i, &m, &k, &e, &v, &u);
+        if (strcmp(m, "gpus_joined") == 0 && strcmp(e, "RTX 3090") != 0)
+            ck_assert_msg(v == 0, "%s joined in a market of RTX 3090s", e);
+    }
+    for (size_t i = 0; i < res_sample_count(o.res); i++) {
+        const char *m, *k, *e;
+        sim_time t;
+        double v;
+
+        res_sample_at(o.res, i, &t, &m, &k, &e, &v);
+        if (strcmp(m, "gpus_listed") == 0 && strcmp(e, "RTX 3090") != 0)
+            ck_assert_msg(v == 0, "%s listed in a market of RTX 3090s", e);
+    }
+    done(&o);
+}
+END_TEST
+
 START_TEST(bad_catalog_row_is_reported_with_file_and_row)
 {
     int n;
@@ -622,6 +705,8 @@ Suite *market_suite(void)
     tcase_add_test(tc, known_answer_price_times_hours);
     tcase_add_test(tc, a_job_that_cannot_be_placed_waits_then_abandons);
     tcase_add_test(tc, credits_that_run_out_stop_instances);
+    tcase_add_test(tc, reservations_stay_within_credits);
+    tcase_add_test(tc, supply_model_list_binds_every_class_and_joins);
     tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
     tcase_add_test(tc, gpu_model_filter);
     tcase_add_test(tc, secure_cloud_rents_only_datacenter_hosts);

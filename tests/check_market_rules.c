@@ -283,6 +283,7 @@ START_TEST(index_matches_a_reference_under_random_updates)
         default:
             x->hot.min_bid = (money)((seed >> 8) % 5);
             x->hot.thr[(seed >> 4) % OIX_KCLASSES] = (money)((seed >> 12) % 9);
+            x->hot.lose[(seed >> 6) % OIX_KCLASSES] = (uint8_t)(seed >> 20);
             break;
         }
         oix_set(ix, id, x->model, x->band, x->free, x->chunk, x->ask, &x->hot);
@@ -293,6 +294,12 @@ START_TEST(index_matches_a_reference_under_random_updates)
         const struct oix_entry *v;
         uint32_t k = 1u << c;
         size_t n = oix_bucket(ix, g, k, b, &v), expect = 0;
+        struct oix_band bands[BANDS];
+
+        /* the packed column a search skims matches the entries */
+        ck_assert_uint_eq(oix_bands(ix, g, k, bands), BANDS);
+        ck_assert_uint_eq(bands[b].n, n);
+        ck_assert(bands[b].v == v);
 
         for (uint32_t i = 0; i < M; i++)
             expect += w[i].model == g && w[i].band == b && k >= w[i].chunk && k <= w[i].free;
@@ -304,6 +311,8 @@ START_TEST(index_matches_a_reference_under_random_updates)
             ck_assert_int_eq(v[i].ask, x->ask);
             ck_assert_int_eq(v[i].min_bid, x->hot.min_bid);
             ck_assert_int_eq(v[i].thr, x->hot.thr[c]);
+            ck_assert_uint_eq(v[i].lose, x->hot.lose[c]);
+            ck_assert_uint_eq(bands[b].lose[i], x->hot.lose[c]);
             if (i > 0)
                 ck_assert(v[i - 1].ask < v[i].ask ||
                           (v[i - 1].ask == v[i].ask && v[i - 1].machine < v[i].machine));
