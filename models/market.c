@@ -1038,9 +1038,7 @@ static double search_noise(const struct market *mk, uint32_t machine, double noi
  * its offers could reach (its cheapest ask, the model's fastest machine). */
 struct bucket_ref {
     double bound;
-    const struct oix_entry *v;
-    const uint8_t *lose;            /* v[i].lose, packed */
-    uint32_t n;
+    uint32_t n, band;               /* offers it may look at; its band */
 };
 
 /* A model's acceptable buckets, br[first .. first + count) best first;
@@ -1123,19 +1121,19 @@ static size_t collect_models(struct market *mk, const struct search *s)
     const struct archetype *a = s->a;
     struct bucket_ref *br = mk->bref;
     struct model_ref *mr = mk->mref;
-    struct oix_band bands[NBANDS];
     size_t nb = 0, nm = 0;
 
     for (size_t g = 0; g < mk->ngpus; g++) {
         double spmax = mk->gpus[g].max_spd[s->kc];
         double capmax = jb->value * spmax + a->vram_value * mk->gpus[g].vram_gb;
         uint32_t first = (uint32_t)nb;
+        const struct oix_head *heads;
 
         if (mk->gpus[g].vram_gb < jb->vram || (a->models && !a->models[g]))
             continue;
-        oix_bands(mk->ix, (uint32_t)g, 1u << s->kc, bands);
+        heads = oix_heads(mk->ix, (uint32_t)g, s->kc);
         for (uint32_t band = a->verified_only ? 1 : 0; band < NBANDS; band++) {
-            size_t n = bands[band].n, k;
+            size_t n = heads[band].n, k;
             double lo;
             struct bucket_ref r;
 
@@ -1150,11 +1148,11 @@ static size_t collect_models(struct market *mk, const struct search *s)
                 n = (size_t)mk->depth;
             if (n == 0)
                 continue;
-            lo = money_to_usd(bands[band].first) * s->cut + 1e-6;
+            lo = money_to_usd(heads[band].first) * s->cut + 1e-6;
             if (lo > capmax)
                 continue;       /* sorted by ask: nothing here is cheap enough */
             r = (struct bucket_ref){ a->sort == SORT_PRICE ? -lo : spmax / lo * s->noise_max,
-                                     bands[band].v, bands[band].lose, (uint32_t)n };
+                                     (uint32_t)n, band };
             /* insertion, best first: a model has a handful of bands */
             for (k = nb++; k > first && br[k - 1].bound < r.bound; k--)
                 br[k] = br[k - 1];
@@ -1195,7 +1193,8 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
 {
     const struct job *jb = s->jb;
     const struct archetype *a = s->a;
-    const struct oix_entry *v = r->v;
+    const struct oix_entry *v;
+    const uint8_t *lose;
     double spmax = mk->gpus[g].max_spd[s->kc];
     double vram_val = a->vram_value * mk->gpus[g].vram_gb;
     double capmax = jb->value * spmax + vram_val;
@@ -1211,12 +1210,14 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
     uint8_t mine = s->type == C_INTERRUPTIBLE && !jb->secure && jb->arch < 8
                    ? (uint8_t)(1u << jb->arch) : 0;
 
+    oix_view(mk->ix, g, s->kc, r->band, &v, &lose);
+
     for (size_t i = 0; i < r->n && taken < (size_t)mk->candidates; i++) {
         money price, b = 0;
         double sp, key, lo;
 
         if (mine) {
-            while (i < r->n && (r->lose[i] & mine))
+            while (i < r->n && (lose[i] & mine))
                 i++;
             if (i == r->n)
                 break;
@@ -1333,16 +1334,8 @@ static void job_search(struct market *mk, uint32_t jid)
 
         if (cut_off(&s, cur.bound))
             break;          /* no later model can enter the top few */
-        /* The first lines of a bucket are usually out of cache (a search
-         * touches a few dozen of a thousand-odd buckets): ask for this
-         * model's buckets, and the best one of the next model, before
-         * the heap work. */
-        for (uint32_t bi = cur.first; bi < cur.first + cur.count; bi++)
-            __builtin_prefetch(mk->bref[bi].v);
         mr[0] = mr[--nm];
         model_down(mr, nm, 0);
-        if (nm > 0)
-            __builtin_prefetch(mk->bref[mr[0].first].v);
         for (uint32_t bi = cur.first; bi < cur.first + cur.count; bi++) {
             if (cut_off(&s, mk->bref[bi].bound))
                 break;      /* nor can this model's later buckets */

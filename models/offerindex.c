@@ -7,15 +7,15 @@
 
 struct bucket {
     struct oix_entry *v;    /* owned, sorted */
-    uint8_t *lose;          /* owned, lose[i] = v[i].lose (oix_band) */
+    uint8_t *lose;          /* owned, lose[i] = v[i].lose (oix_view) */
     size_t n, cap;
-    money first;            /* v[0].ask, or 0 when empty: searches read the
-                             * bucket headers of a model, not its arrays */
+    struct oix_head *head;  /* its size and first ask, in oix->head */
 };
 
 static void set_first(struct bucket *b)
 {
-    b->first = b->n ? b->v[0].ask : 0;
+    b->head->n = (uint32_t)b->n;
+    b->head->first = b->n ? b->v[0].ask : 0;
 }
 
 struct slot {               /* where a machine currently is */
@@ -28,6 +28,9 @@ struct slot {               /* where a machine currently is */
 struct oix {
     size_t nmodels, nbands;
     struct bucket *b;       /* owned, [nmodels][OIX_KCLASSES][nbands] */
+    struct oix_head *head;  /* owned, [OIX_KCLASSES][nmodels][nbands]: a
+                             * search reads every model's heads for one
+                             * chunk size, a short run of memory */
     struct slot *m;         /* owned, per machine */
     size_t nm;
 };
@@ -54,12 +57,18 @@ struct oix *oix_new(size_t nmodels, size_t nbands, size_t hint)
     ix->nmodels = nmodels;
     ix->nbands = nbands ? nbands : 1;
     ix->b = calloc(nmodels * OIX_KCLASSES * ix->nbands + 1, sizeof *ix->b);
+    ix->head = calloc(nmodels * OIX_KCLASSES * ix->nbands + 1, sizeof *ix->head);
     ix->nm = hint ? hint : 16;
     ix->m = calloc(ix->nm, sizeof *ix->m);
-    if (!ix->b || !ix->m) {
+    if (!ix->b || !ix->head || !ix->m) {
         oix_free(ix);
         return NULL;
     }
+    for (size_t g = 0; g < nmodels; g++)
+        for (int c = 0; c < OIX_KCLASSES; c++)
+            for (size_t band = 0; band < ix->nbands; band++)
+                ix->b[bidx(ix, (uint32_t)g, c, (uint32_t)band)].head =
+                    &ix->head[((size_t)c * nmodels + g) * ix->nbands + band];
     return ix;
 }
 
@@ -73,6 +82,7 @@ void oix_free(struct oix *ix)
             free(ix->b[i].lose);
         }
     free(ix->b);
+    free(ix->head);
     free(ix->m);
     free(ix);
 }
@@ -255,15 +265,20 @@ bool oix_get(const struct oix *ix, uint32_t machine, int c, struct oix_entry *ou
     return true;
 }
 
-size_t oix_bands(const struct oix *ix, uint32_t model, uint32_t k, struct oix_band *out)
+const struct oix_head *oix_heads(const struct oix *ix, uint32_t model, int c)
 {
-    int c = oix_kclass(k);
+    SIM_ASSERT(model < ix->nmodels && c >= 0 && c < OIX_KCLASSES);
+    return &ix->head[((size_t)c * ix->nmodels + model) * ix->nbands];
+}
+
+size_t oix_view(const struct oix *ix, uint32_t model, int c, uint32_t band,
+                const struct oix_entry **v, const uint8_t **lose)
+{
     const struct bucket *b;
 
-    if (c < 0 || (1u << c) != k || model >= ix->nmodels)
-        return 0;
-    b = &ix->b[bidx(ix, model, c, 0)];
-    for (size_t i = 0; i < ix->nbands; i++)
-        out[i] = (struct oix_band){ b[i].v, b[i].lose, b[i].n, b[i].first };
-    return ix->nbands;
+    SIM_ASSERT(model < ix->nmodels && c >= 0 && c < OIX_KCLASSES && band < ix->nbands);
+    b = &ix->b[bidx(ix, model, c, band)];
+    *v = b->v;
+    *lose = b->lose;
+    return b->n;
 }

@@ -74,18 +74,21 @@ size_t oix_bucket(const struct oix *ix, uint32_t model, uint32_t k,
  * not there. For consistency checks. */
 bool oix_get(const struct oix *ix, uint32_t machine, int c, struct oix_entry *out);
 
-/* Every band's bucket for (model, k) at once, with each bucket's first
- * (lowest) ask, into out[0 .. nbands-1]; returns nbands (0 if k is not a
- * power of two up to 16). Views are valid until the next update. */
-struct oix_band {
-    const struct oix_entry *v;
-    const uint8_t *lose;            /* lose[i] = v[i].lose, packed: a search
-                                     * reads this column to pass over the
-                                     * offers its bids cannot reach */
-    size_t n;
-    money first;                    /* v[0].ask; 0 when n = 0 */
+/* The heads of the buckets for (model, chunk class c), one per band:
+ * what a search needs to rank a model's buckets before it reads any.
+ * Valid until the next update. */
+struct oix_head {
+    money first;                    /* the bucket's lowest ask; 0 when empty */
+    uint32_t n;                     /* entries in the bucket */
 };
-size_t oix_bands(const struct oix *ix, uint32_t model, uint32_t k, struct oix_band *out);
+const struct oix_head *oix_heads(const struct oix *ix, uint32_t model, int c);
+
+/* The bucket for (model, chunk class c, band): its entries, sorted, and
+ * their lose bits packed beside them (lose[i] = v[i].lose: a search reads
+ * this column to pass over the offers its bids cannot reach). Returns the
+ * count; views are valid until the next update. */
+size_t oix_view(const struct oix *ix, uint32_t model, int c, uint32_t band,
+                const struct oix_entry **v, const uint8_t **lose);
 
 /* Smallest chunk class >= gpus (k class index), or -1 if > 16. */
 int oix_kclass(uint32_t gpus);
