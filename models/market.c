@@ -1704,10 +1704,16 @@ static void schedule_arrival(struct market *mk, uint32_t ai)
 {
     struct archetype *a = &mk->ar[ai];
 
+    double gap;
+
     if (a->peak <= 0)
         return;
-    eng_after(mk->e, 1 + (sim_time)gsl_ran_exponential(a->arrivals, 1.0 / a->peak),
-              mk->k_arrive, ai);
+    gap = gsl_ran_exponential(a->arrivals, 1.0 / a->peak);
+    /* a rate of 1e-300 draws gaps no sim_time holds: an arrival after
+     * the end of the run is never scheduled (it could never happen) */
+    if (!(gap < (double)(eng_end(mk->e) - eng_now(mk->e))))
+        return;
+    eng_after(mk->e, 1 + (sim_time)gap, mk->k_arrive, ai);
 }
 
 static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)

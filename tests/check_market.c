@@ -223,6 +223,20 @@ START_TEST(credits_that_run_out_stop_instances)
 }
 END_TEST
 
+/* A rate so small that the first gap overflows simulated time: the
+ * arrival lies past the end of the run and never happens (it used to
+ * wrap to a time in the past and abort the run). */
+START_TEST(vanishing_arrival_rate_means_no_arrivals)
+{
+    struct outcome o = run_text(SMALL "archetype.academic.rate = 1e-300\n", NULL, 0);
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(get(&o, "jobs_arrived", "archetype", "academic"), 0);
+    ck_assert_double_gt(get(&o, "jobs_arrived", "archetype", "indie"), 0);
+    done(&o);
+}
+END_TEST
+
 /* A market of RTX 3090s at their cost floors (ask ceiling 1), where
  * companies reserve long jobs with $300 of credits each: a month's
  * prepay fits the credits, three months' do not, and the runs outlast
@@ -706,6 +720,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, a_job_that_cannot_be_placed_waits_then_abandons);
     tcase_add_test(tc, credits_that_run_out_stop_instances);
     tcase_add_test(tc, reservations_stay_within_credits);
+    tcase_add_test(tc, vanishing_arrival_rate_means_no_arrivals);
     tcase_add_test(tc, supply_model_list_binds_every_class_and_joins);
     tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
     tcase_add_test(tc, gpu_model_filter);
