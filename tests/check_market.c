@@ -604,8 +604,9 @@ START_TEST(economic_regression_small_market)
         ck_assert_double_gt(ent_price, get(&o, "price_paid_per_gpu_h", "archetype", arch[i]));
     /* realised on-demand prices inside seed 002's ranges (USD/GPU-h) for
      * the models whose 60-day prices are in range at every seed tried
-     * (README: over the year the RTX A6000 and A100 PCIe 80GB are in range
-     * too; the L4 and A100 PCIe 40GB land below, a known deviation) */
+     * (README: over the year at the default seed the other five are in
+     * range too; over these 60 days the L4 and RTX A6000 are, and the
+     * A100 PCIe and SXM4 40GB parts are still below) */
     {
         static const struct { const char *gpu; double lo, hi; } r[] = {
             { "RTX 3090", 0.18, 0.60 }, { "RTX 4090", 0.29, 0.78 },
