@@ -431,6 +431,7 @@ static uint32_t new_job(struct market *mk)
     mk->j[id].contract = NONE;
     mk->j[id].wait_machine = NONE;
     mk->j[id].next_free = NONE;
+    mk->j[id].pin = NONE;
     return id;
 }
 
@@ -844,7 +845,19 @@ static void compute_thresholds(const struct market *mk, struct machine *m)
     m->thr_ok = true;
 }
 
-/* Could machine m host job jb as 'type' now, and at what price? */
+/* The speed job jb's value is applied to on a card of model g whose
+ * DLPerf speed is 'spd': a job that names model g needs that card for
+ * something DLPerf does not measure (its software, FP64, MIG, a paper's
+ * set-up), so it values an hour of it as at least 'name-pin-speed'
+ * reference-GPU-hours, not by DLPerf alone. Its work still runs at 'spd'. */
+static double valued_speed(const struct market *mk, const struct job *jb, uint32_t g,
+                           double spd)
+{
+    if (jb->pin != g)
+        return spd;
+    return fmax(spd, mk->ar[jb->arch].pin_speed);
+}
+
 /* What job jb would pay at most per GPU-hour on machine m: the value of
  * its throughput there plus the value of the card's memory. */
 static double value_cap(const struct market *mk, const struct job *jb,
@@ -852,7 +865,8 @@ static double value_cap(const struct market *mk, const struct job *jb,
 {
     const struct archetype *a = &mk->ar[jb->arch];
 
-    return jb->value * speed(mk, m, jb->gpus) + a->vram_value * mk->gpus[m->gpu].vram_gb;
+    return jb->value * valued_speed(mk, jb, m->gpu, speed(mk, m, jb->gpus)) +
+           a->vram_value * mk->gpus[m->gpu].vram_gb;
 }
 
 /* The most archetype a bids per GPU-hour on an offer of model 'gpu' asking
@@ -1125,11 +1139,17 @@ static size_t collect_models(struct market *mk, const struct search *s)
 
     for (size_t g = 0; g < mk->ngpus; g++) {
         double spmax = mk->gpus[g].max_spd[s->kc];
-        double capmax = jb->value * spmax + a->vram_value * mk->gpus[g].vram_gb;
+        double capmax = jb->value * valued_speed(mk, jb, (uint32_t)g, spmax) +
+                        a->vram_value * mk->gpus[g].vram_gb;
         uint32_t first = (uint32_t)nb;
         const struct oix_head *heads;
 
         if (mk->gpus[g].vram_gb < jb->vram || (a->models && !a->models[g]))
+            continue;
+        /* Vast's gpu_name filter: a job that names a model is shown that
+         * model's offers and no other; everything below applies as for
+         * any search. */
+        if (jb->pin != NONE && jb->pin != g)
             continue;
         heads = oix_heads(mk->ix, (uint32_t)g, s->kc);
         for (uint32_t band = a->verified_only ? 1 : 0; band < NBANDS; band++) {
@@ -1197,7 +1217,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
     const uint8_t *lose;
     double spmax = mk->gpus[g].max_spd[s->kc];
     double vram_val = a->vram_value * mk->gpus[g].vram_gb;
-    double capmax = jb->value * spmax + vram_val;
+    double capmax = jb->value * valued_speed(mk, jb, g, spmax) + vram_val;
     /* bid_limit_at()'s reference: the model's going ask, when there is one */
     double ref = mk->gpus[g].ask_p50 ? (double)mk->gpus[g].ask_p50 : HUGE_VAL;
     size_t taken = 0, shown = 0;
@@ -1259,7 +1279,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
                 continue;
         }
         if (money_to_usd(s->type == C_INTERRUPTIBLE ? b : v[i].ask) >
-            jb->value * (double)v[i].spd + vram_val)
+            jb->value * valued_speed(mk, jb, g, (double)v[i].spd) + vram_val)
             continue;
         if (!offer_fits(mk, s, &v[i], b, &price))
             continue;
@@ -1478,12 +1498,17 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     jb->bid = bid;
     eng_cancel(mk->e, jb->ev);
     jb->ev = EVQ_ID_NONE;
+    if (jb->pin != NONE && jb->pin != m->gpu)
+        eng_fail(mk->e, "jobs.named-model", "job %u named %s and rented a %s",
+                 (unsigned)jid, mk->gpus[jb->pin].name, mk->gpus[m->gpu].name);
     if (!jb->started) {
         jb->started = true;
         if (jb->arrived >= eng_warmup(mk->e)) {
             struct archetype *aw = &mk->ar[jb->arch];
             double w = sim_time_to_hours(now - jb->arrived);
 
+            if (jb->pin != NONE)
+                mk->pin_started[m->gpu]++;
             aw->started++;
             aw->wait_sum_h += w;
             if (aw->nwaits == aw->capwaits) {
@@ -1716,6 +1741,63 @@ static void schedule_arrival(struct market *mk, uint32_t ai)
     eng_after(mk->e, 1 + (sim_time)gap, mk->k_arrive, ai);
 }
 
+/* Could a Secure Cloud search find model g at all? Only if some
+ * datacenter host class lists its tier. */
+static bool datacenter_hosts(const struct market *mk, uint32_t g)
+{
+    for (size_t h = 0; h < mk->nhc; h++)
+        for (int i = 0; mk->hc[h].datacenter && i < mk->hc[h].tiers.n; i++)
+            if ((int)mk->hc[h].tiers.v[i].v == mk->gpus[g].tier && mk->hc[h].tiers.v[i].p > 0)
+                return true;
+    return false;
+}
+
+/* The model a job that names one names, 'u' a uniform in [0, 1), or NONE
+ * if none qualifies. The candidates are the models the job could rent
+ * (listed in the supply, enough memory per GPU, on the archetype's
+ * gpu-models list, hosted in a datacenter if it wants Secure Cloud) and
+ * whose going (median listed) ask it would pay for the fastest machine of
+ * its size; among them it names one with probability proportional to the
+ * model's supply share. So named demand per listed GPU is the same for
+ * every model a renter can afford, dominated or not: a renter names the
+ * card its software was built and tested on, and which cards those are
+ * follows what is installed, not DLPerf per dollar. The share is the
+ * scenario's ('gpu.<id>.share'), not the live count, so the rule does not
+ * chase hosts leaving. */
+static uint32_t pick_named(const struct market *mk, const struct job *jb,
+                           const struct archetype *a, double u)
+{
+    int kc = oix_kclass(jb->gpus);
+    double total = 0, acc = 0;
+    uint32_t last = NONE;
+
+    if (kc < 0)
+        return NONE;
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t g = 0; g < (uint32_t)mk->ngpus; g++) {
+            const struct gpu *gm = &mk->gpus[g];
+            double cap = jb->value * fmax(gm->max_spd[kc], a->pin_speed) +
+                         a->vram_value * gm->vram_gb;
+
+            if (gm->share <= 0 || gm->vram_gb < jb->vram || (a->models && !a->models[g]) ||
+                (jb->secure && !datacenter_hosts(mk, g)) ||
+                (gm->ask_p50 > 0 && cap < money_to_usd(gm->ask_p50)))
+                continue;
+            if (pass == 0) {
+                total += gm->share;
+                continue;
+            }
+            acc += gm->share;
+            last = g;
+            if (u * total < acc)
+                return g;
+        }
+        if (total <= 0)
+            return NONE;
+    }
+    return last;
+}
+
 static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct market *mk = model;
@@ -1757,6 +1839,17 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
     jb->give_up = ev->at + a->patience;
     jb->budget = a->budget;
     jb->secure = a->p_secure > 0 && gsl_rng_uniform(a->secure) < a->p_secure;
+    if (a->p_pin > 0) {
+        /* Both uniforms are drawn whatever the outcome, from the
+         * archetype's own stream: the renters' other draws, and every
+         * other archetype's, are the same at any share. */
+        double u_pin = gsl_rng_uniform(a->pin), u_model = gsl_rng_uniform(a->pin);
+
+        if (u_pin < a->p_pin)
+            jb->pin = pick_named(mk, jb, a, u_model);
+        if (jb->pin != NONE && ev->at >= eng_warmup(mk->e))
+            mk->pin_named[jb->pin]++;
+    }
     if (ev->at >= eng_warmup(mk->e))
         a->arrived++;
     job_search(mk, jid);
@@ -2353,6 +2446,8 @@ static void market_free(void *state)
     free(mk->new_price_sum);
     free(mk->new_price_n);
     free(mk->cls_run_h);
+    free(mk->pin_named);
+    free(mk->pin_started);
     free(mk->uptime);
     free(mk->scratch);
     free(mk->bref);
@@ -2440,6 +2535,8 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->new_price_sum = xcalloc(mk->ngpus, sizeof(double));
     mk->new_price_n = xcalloc(mk->ngpus, sizeof(double));
     mk->cls_run_h = xcalloc(mk->nhc, sizeof(double));
+    mk->pin_named = xcalloc(mk->ngpus, sizeof(double));
+    mk->pin_started = xcalloc(mk->ngpus, sizeof(double));
     mk->uptime = xcalloc(mk->nhc * NBANDS * 2, sizeof(double));
     mk->r_search = eng_rng(e, "search");
     {
@@ -2501,6 +2598,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
         a->arrivals = rng_getf(eng_rngs(e), "demand.arrivals.%s", a->name);
         a->draws = rng_getf(eng_rngs(e), "demand.jobs.%s", a->name);
         a->secure = rng_getf(eng_rngs(e), "demand.secure.%s", a->name);
+        a->pin = rng_getf(eng_rngs(e), "demand.pin.%s", a->name);
         a->peak = peak * (double)mk->gpus0 / 1000.0 / (24 * 3600e6) *
                   scn_real(run, "demand.scale");
         schedule_arrival(mk, (uint32_t)i);

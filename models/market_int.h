@@ -90,6 +90,8 @@ struct archetype {
     double p_od, p_res, p_int, bid_frac, bid_cap, bid_raise, fail_wait, fail_move, vram_value;
     double big_p, big_vram;
     double p_secure;            /* Secure Cloud filter (datacenter hosts only) */
+    double p_pin;               /* named-model search (one GPU model only) */
+    double pin_speed;           /* ref-GPU-h a named card's hour is worth at least */
     bool *models;               /* owned: GPU models this archetype accepts; NULL = any */
     double storage_gb, image_gb;
     double min_cpu, min_ram;    /* per GPU: Vast's cpu_cores and cpu_ram filters */
@@ -104,6 +106,7 @@ struct archetype {
     double peak;                /* thinning bound, jobs per µs */
     gsl_rng *arrivals, *draws;  /* demand streams (borrowed from the engine) */
     gsl_rng *secure;            /* its own stream: p_secure = 0 draws nothing */
+    gsl_rng *pin;               /* its own stream: p_pin = 0 draws nothing */
     /* statistics */
     uint64_t arrived, started, completed, abandoned, interruptions, failures_hit;
     uint64_t out_of_budget;
@@ -192,6 +195,7 @@ struct job {
     sim_time arrived, give_up, ck_interval, ck_cost;
     bool started, checkpoints;
     bool secure;                /* datacenter hosts only */
+    uint32_t pin;               /* the one GPU model searched, or NONE (any) */
     uint8_t retries;
     money spent, budget;
     money bid;                  /* current per-GPU bid for interruptible */
@@ -261,6 +265,7 @@ struct market {
     double *od_price_sum, *od_price_w, *int_price_sum, *int_price_w;
     double *new_price_sum, *new_price_n;    /* on-demand rentals since the last sample */
     double *cls_run_h;          /* GPU-hours run per host class, after warm-up */
+    double *pin_named, *pin_started;    /* per model: jobs naming it, and of those started */
     double *uptime;             /* owned: machine-µs (up, down) per (class, band), after warm-up */
     double *scratch;            /* owned: for quantiles */
     size_t scratch_cap;

@@ -206,6 +206,8 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
         a->min_rel = scn_realf(r, "archetype.%s.min-reliability", nm);
         a->verified_only = scn_boolf(r, "archetype.%s.verified-only", nm);
         a->p_secure = scn_realf(r, "archetype.%s.secure-cloud", nm);
+        a->p_pin = scn_realf(r, "archetype.%s.name-pin", nm);
+        a->pin_speed = scn_realf(r, "archetype.%s.name-pin-speed", nm);
         {
             /* Vast's GPU-model filter (gpu_name in [...]); needs the
              * catalogue, which may have failed to load. */

@@ -410,6 +410,12 @@ int mkt_finish(struct engine *e, void *state)
         if (mk->gpus[g].share > 0)
             res_scalar(res, "street_price_usd", "gpu", mk->gpus[g].name,
                        mk->gpus[g].street_usd, "USD");
+        /* named-model demand (archetype.*.name-pin): absent when nobody names */
+        if (mk->pin_named[g] > 0 || mk->pin_started[g] > 0) {
+            res_scalar(res, "jobs_named", "gpu", mk->gpus[g].name, mk->pin_named[g], "1");
+            res_scalar(res, "jobs_named_started", "gpu", mk->gpus[g].name,
+                       mk->pin_started[g], "1");
+        }
     }
     /* A snapshot of listed offers for the price-vs-DLPerf chart. */
     for (size_t i = 0; i < mk->nm; i++) {
