@@ -297,42 +297,44 @@ static const struct param_def region_params[] = {
  *
  * Named-model demand (name-pin, name-pin-speed) [E]: no data gives the
  * share of Vast searches that set gpu_name, only that the default query
- * is broken down by it (CALIBRATION.md 2.6). 30% of academic, indie,
+ * is broken down by it (CALIBRATION.md 2.6). 15% of academic, indie,
  * hobbyist and consultant jobs name a card (a paper's set-up, a tutorial,
- * a tool tested on one card), 60% of company jobs (a team standardises on
- * the card its stack and benchmarks run on) and every enterprise job (a
+ * a tool tested on one card), 30% of company jobs (a team standardises on
+ * the card its stack and benchmarks run on) and half of enterprise jobs (a
  * part its contract, MIG layout or certification names). They value a
  * named card's hour as at least 0.6 reference-GPU-hours (an RTX 4090 is
  * 1), an enterprise at least 1: it pays per card-hour for the part it
- * qualified. With these the year run puts the L4 and A100 PCIe 40GB in
- * seed 002's ranges (README, "Data and calibration"); at 0 the market is
- * the one that left them below, bit for bit. */
+ * qualified. With these the year run puts the L4 in seed 002's range and
+ * brings the A100 PCIe 40GB to its edge (README, "Data and calibration");
+ * twice the shares do no better there and move seed 002's RTX 4090
+ * tables (T9) further off. At 0 the market is the one that left them
+ * below, bit for bit. */
 static const struct param_def archetype_params[] = {
     ARCHETYPE("academic", "139", "-5", "0.35", "0.8", "1:0.65,2:0.2,4:0.12,8:0.03", "16",
               "3.2", "1.4", "0.45", "0.35", "0.95", "0.55", "0.05", "0.40", "0.70",
               "dlperf-per-dollar", "48h", "1h", "training:0.5,finetune:0.3,scientific:0.2",
               "fixed", "60min", "0.4", "0.5", "50", "30", "400", "1.75", "28,135,270,318", "0.2",
-              "0.05", "0.3", "0.6"),
+              "0.05", "0.15", "0.6"),
     ARCHETYPE("indie", "225", "-5", "0.30", "0.9", "1:0.7,2:0.2,4:0.1", "16", "3.5", "1.3",
               "0.55", "0.35", "0.95", "0.70", "0.05", "0.25", "0.75", "dlperf-per-dollar",
               "24h", "0.5h", "finetune:0.5,training:0.2,batch-inference:0.3", "fixed",
-              "30min", "0.2", "0.7", "40", "25", "0", "1", "", "0.15", "0.05", "0.3", "0.6"),
+              "30min", "0.2", "0.7", "40", "25", "0", "1", "", "0.15", "0.05", "0.15", "0.6"),
     ARCHETYPE("hobbyist", "650", "-4", "0.50", "1.4", "1:0.9,2:0.1", "8", "1.5", "1.1",
               "0.35", "0.4", "0.0", "0.45", "0.0", "0.55", "0.6", "price", "8h", "0.5h",
               "finetune:0.5,rendering:0.3,batch-inference:0.2", "none", "60min", "0.1",
-              "0.5", "30", "15", "0", "1", "", "0.02", "0", "0.3", "0.6"),
+              "0.5", "30", "15", "0", "1", "", "0.02", "0", "0.15", "0.6"),
     ARCHETYPE("company", "42", "-6", "0.25", "0.6", "1:0.1,2:0.2,4:0.35,8:0.35", "24", "9.9",
               "1.2", "0.75", "0.3", "0.97", "0.80", "0.5", "0.15", "0.8", "dlperf-per-dollar",
               "24h", "0.5h", "training:0.6,finetune:0.25,batch-inference:0.15", "young",
-              "30min", "0.2", "0.8", "200", "60", "0", "1", "", "0.3", "0.3", "0.6", "0.6"),
+              "30min", "0.2", "0.8", "200", "60", "0", "1", "", "0.3", "0.3", "0.3", "0.6"),
     ARCHETYPE("consultant", "100", "1", "0.35", "0.5", "1:0.5,2:0.3,4:0.2", "16", "6.6",
               "1.2", "0.6", "0.3", "0.97", "0.75", "0.2", "0.2", "0.8", "score",
               "12h", "0.5h", "finetune:0.5,batch-inference:0.3,rendering:0.2", "fixed",
-              "30min", "0.3", "0.6", "100", "40", "0", "1", "", "0.2", "0.15", "0.3", "0.6"),
+              "30min", "0.3", "0.6", "100", "40", "0", "1", "", "0.2", "0.15", "0.15", "0.6"),
     ARCHETYPE("enterprise", "6.9", "-5", "0.20", "0.5", "4:0.2,8:0.8", "40", "69", "1.0",
               "0.8", "0.25", "0.99", "0.85", "0.6", "0.05", "0.85", "score", "12h", "1h",
               "training:0.8,batch-inference:0.2", "daly", "30min", "0.1", "0.9", "500",
-              "120", "0", "1", "", "0", "0.7", "1", "1"),
+              "120", "0", "1", "", "0", "0.7", "0.5", "1"),
     ARCHETYPE("*", "0", "0", "0.3", "1", "1:1", "8", "4", "1", "0.5", "0.3", "0.9",
               "0.7", "0.1", "0.2", "0.9", "dlperf-per-dollar", "12h", "0.5h",
               "finetune:1", "none", "60min", "0.2", "0.6", "40", "20", "0", "1", "", "0", "0",
