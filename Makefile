@@ -163,6 +163,11 @@ bench: deps
 	$(O)/gpumarket bench market scenarios/large.ini -c Large --set sim.horizon=10d
 	sh tests/bench_sweep.sh $(O)/gpumarket
 
+# Every scenario parameter at edge values: errors, never crashes or hangs
+# (about 10 minutes; not part of check).
+fuzz: $(O)/gpumarket
+	sh tests/fuzz_params.sh $(O)/gpumarket
+
 # docs/PARAMS.md is generated from the compiled-in registry; a CLI test
 # fails when it is stale.
 docs: $(O)/gpumarket
@@ -171,5 +176,5 @@ docs: $(O)/gpumarket
 clean:
 	rm -rf build build-san $(O)
 
-.PHONY: all deps run check test sanitize bench docs clean FORCE
+.PHONY: all deps run check test sanitize bench docs fuzz clean FORCE
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(O)/sim/main.d

@@ -203,8 +203,8 @@ double outage_availability(const struct outage_params *p)
       "median repair time (lognormal)" },                                     \
     { "hostclass." cls ".repair-sigma", PT_REAL, "1", rsig, 0, -1, NULL,      \
       "sd of log repair time (lognormal)" },                                  \
-    { "hostclass." cls ".disconnect-rate", PT_REAL, "1/d", drate, 0, -1, NULL, \
-      "disconnects per day (Poisson)" },                                      \
+    { "hostclass." cls ".disconnect-rate", PT_REAL, "1/d", drate, 0, 1440, NULL, \
+      "disconnects per day (Poisson; at most one a minute)" },                \
     { "hostclass." cls ".disconnect-duration", PT_TIME, "min", ddur, 0, -1, NULL, \
       "mean disconnect length (exponential)" },                               \
     { "hostclass." cls ".failed-start-prob", PT_PROB, "1", fstart, 0, 1, NULL, \
@@ -228,8 +228,10 @@ static const struct param_def outage_defs[] = {
                "90d", "2h", "2d"),
     CLASS_DEFS("datacenter", "exp", "300d", "1", "1h", "0.7", "0.01", "5min",
                "0.003", "120d", "1h", "7d"),
-    { "region.*.outage-rate", PT_REAL, "1/yr", "1", 0, -1, NULL,
-      "regional (correlated) outages per year" },
+    /* Bounded: a rate so high that the gaps round to zero would repeat
+     * outages at one instant for ever. */
+    { "region.*.outage-rate", PT_REAL, "1/yr", "1", 0, 8760, NULL,
+      "regional (correlated) outages per year (at most one an hour)" },
     { "region.*.outage-duration", PT_TIME, "h", "3h", 0, -1, NULL,
       "median length of a regional outage (lognormal)" },
     { "region.*.outage-sigma", PT_REAL, "1", "1", 0, -1, NULL,

@@ -355,7 +355,7 @@ START_TEST(scenario_values_are_checked_with_file_and_line)
     /* Values the registry accepts but the models reject. */
     run = load(reg, "[General]\n"
                     "hostclass.odd.mtbf = 10d\n"
-                    "hostclass.odd.disconnect-rate = -1\n"
+                    "hostclass.odd.repair-median = 0h\n"
                     "reliability.horizon = 0d\n", &s, &st, &d);
     ck_assert_ptr_nonnull(run);
     ck_assert_int_eq(outage_params_from_run(run, "odd", &p, &d), SIM_EINVAL);
@@ -375,7 +375,7 @@ START_TEST(scenario_values_are_checked_with_file_and_line)
     scn_study_free(st);
     scn_free(s);
     fclose(d.out);
-    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:3: error: disconnect rate must be >= 0, got -1 per day"));
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:3: error: repair median must be > 0, got 0 h"));
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:4: error: reliability horizon must be > 0 h"));
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:2: error:"));
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:3: error:"));

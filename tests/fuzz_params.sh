@@ -1,0 +1,67 @@
+#!/bin/sh
+# Runs a short market (default.ini, Quick, one simulated day) once per
+# scenario parameter and edge value (zero, negative, huge, tiny, NaN, not
+# a number, empty, the range's ends, and malformed lists and times), and
+# reports every run that ends other than ok (0), failed verification (1)
+# or a clean input error (2), or that runs past the time limit. Bad input
+# must give an error, never a crash or a hang: `make fuzz`.
+#
+#   sh tests/fuzz_params.sh [GPUMARKET] [SECONDS-PER-RUN]
+#
+# Prints one line per finding and a summary; exits 1 if anything was found.
+GM=${1:-build/gpumarket}
+LIMIT=${2:-10}
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+found=0
+runs=0
+
+entity() {     # a built-in entity for a '*' key
+    case "$1" in
+    archetype.*) echo academic ;;
+    hostclass.*) echo farm ;;
+    region.*) echo us ;;
+    gpu.*) echo "RTX 4090" ;;
+    *) echo x ;;
+    esac
+}
+
+# key type min max, one per line (the range column is "[min, max]" or empty)
+"$GM" params | tail -n +2 | awk '{
+    lo = ""; hi = "";
+    if (match($0, /\[[^]]*\]/)) {
+        r = substr($0, RSTART + 1, RLENGTH - 2); split(r, p, ", "); lo = p[1]; hi = p[2]
+    }
+    print $1 "\t" $2 "\t" lo "\t" hi
+}' > "$OUT/keys"
+
+while IFS='	' read -r key type lo hi; do
+    # every run sets the horizon; its range's end (years) is only slow
+    [ "$key" = sim.horizon ] && continue
+    case "$key" in
+    *'*'*) key=$(printf '%s' "$key" | sed "s/\*/$(entity "$key")/") ;;
+    esac
+    set -- 0 -1 1e300 1e-300 nan x ''
+    [ -n "$lo" ] && set -- "$@" "$lo" "$hi"
+    case "$type" in
+    string) set -- "$@" 1:0 3:1 a,b : 1:1,1:1 0:1 -1:1 1:-1 1:nan ;;
+    time) set -- "$@" 1y 0s -5h 5x 1e9d ;;
+    esac
+    for v in "$@"; do
+        runs=$((runs + 1))
+        timeout "$LIMIT" "$GM" run scenarios/default.ini -c Quick --set sim.horizon=1d \
+            --set sim.warmup=0d --no-plots -o "$OUT/run" --set "$key=$v" \
+            > /dev/null 2> "$OUT/err"
+        rc=$?
+        rm -rf "$OUT/run" "$OUT"/run.tmp-*
+        case $rc in
+        0|1) ;;
+        2) grep -q 'error' "$OUT/err" ||
+               { echo "no error message: $key=$v"; found=$((found + 1)); } ;;
+        124) echo "hang (> ${LIMIT}s): $key=$v"; found=$((found + 1)) ;;
+        *) echo "exit $rc: $key=$v: $(tail -n 1 "$OUT/err")"; found=$((found + 1)) ;;
+        esac
+    done
+done < "$OUT/keys"
+echo "fuzz: $runs runs, $found findings"
+[ "$found" -eq 0 ]
