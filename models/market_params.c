@@ -126,7 +126,8 @@ static const struct param_def gpu_params[] = {
 #define HC(cls, key, ...) { "hostclass." cls "." key, __VA_ARGS__ }
 #define HOSTCLASS(c, share, gpus, tiers, pue, amort, mkmin, mkmax, bidf, verif, \
                   bw, stor, bwp, dur, ovh, cpu, ram, disk)                       \
-    HC(c, "share", PT_PROB, "1", share, 0, 1, NULL, "share of the initial GPUs"),  \
+    HC(c, "share", PT_PROB, "1", share, 0, 1, NULL,                                \
+       "share of the initial machines (of GPUs: x its GPUs per machine)"),        \
     HC(c, "machine-gpus", PT_STRING, "", gpus, NOMAX, NULL,                         \
        "GPUs per machine as count:probability pairs (powers of two up to 16)"),    \
     HC(c, "tiers", PT_STRING, "", tiers, NOMAX, NULL,                               \
