@@ -145,6 +145,18 @@ static int load_catalog(struct dlperf_model *m, const char *path, struct diag *d
         "model", "vram_gb", "mem_bw_gbs", "fp32_tflops", "fp16_tensor_tflops",
         "tdp_w", "pcie_gen", "year", "street_price_usd",
     };
+    /* Far past any real part, but bounded: power, memory and price feed
+     * the hosts' cost floors in micro-dollars, which must not overflow. */
+    static const double most[8] = {
+        4096,           /* vram_gb */
+        1e6,            /* mem_bw_gbs */
+        1e5,            /* fp32_tflops */
+        1e6,            /* fp16_tensor_tflops */
+        1e5,            /* tdp_w */
+        16,             /* pcie_gen */
+        2200,           /* year */
+        1e7,            /* street_price_usd */
+    };
     int c[9], ccls, csxm, err0 = d->nerrors;
     struct tbl *t = tbl_load(path, d);
 
@@ -180,6 +192,9 @@ static int load_catalog(struct dlperf_model *m, const char *path, struct diag *d
             if (!(v[j] > 0.0 && isfinite(v[j])))
                 diag_error(d, &at, "column '%s': must be positive, got %g",
                            names[j + 1], v[j]);
+            else if (v[j] > most[j])
+                diag_error(d, &at, "column '%s': %g is out of range (0, %g]",
+                           names[j + 1], v[j], most[j]);
         g->vram_gb = v[0], g->mem_bw_gbs = v[1], g->fp32_tflops = v[2];
         g->fp16_tflops = v[3], g->tdp_w = v[4], g->pcie_gen = (int)v[5];
         g->year = (int)v[6], g->street_price_usd = v[7];

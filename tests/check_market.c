@@ -335,6 +335,23 @@ START_TEST(bad_catalog_row_is_reported_with_file_and_row)
 }
 END_TEST
 
+/* Values too large for any real part are rejected at their row: a
+ * 1e20 W card used to overflow its host's cost floor in micro-dollars and
+ * abort the run. */
+START_TEST(absurd_catalog_values_are_out_of_range_at_their_row)
+{
+    int n;
+    char *buf = test_setup_errors("t.ini", SMALL "market.catalog = tests/data/huge_catalog.csv\n",
+                                  &n);
+
+    ck_assert_ptr_nonnull(strstr(buf, "tests/data/huge_catalog.csv:3: error: column 'tdp_w': "
+                                      "1e+20 is out of range (0, 100000]"));
+    ck_assert_ptr_nonnull(strstr(buf, "tests/data/huge_catalog.csv:4: error: column "
+                                      "'street_price_usd': 3e+09 is out of range"));
+    free(buf);
+}
+END_TEST
+
 /* Every bad market value in a file is reported in one pass, each at its
  * own line. */
 START_TEST(bad_market_values_are_all_reported_with_their_lines)
@@ -811,6 +828,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, dlperf_filter);
     tcase_add_test(tc, new_hosts_buy_what_earns);
     tcase_add_test(tc, bad_catalog_row_is_reported_with_file_and_row);
+    tcase_add_test(tc, absurd_catalog_values_are_out_of_range_at_their_row);
     tcase_add_test(tc, bad_market_values_are_all_reported_with_their_lines);
     tcase_add_test(tc, economic_regression_small_market);
     tcase_add_test(tc, prices_dip_off_peak);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs a short market (default.ini, Quick, one simulated day) once per
 # scenario parameter and edge value (zero, negative, huge, tiny, NaN, not
-# a number, empty, the range's ends, and malformed lists and times), and
+# a number, empty, the range's ends, and malformed lists and times), then
+# once per edge value of a field in every third row of each data table, and
 # reports every run that ends other than ok (0), failed verification (1)
 # or a clean input error (2), or that runs past the time limit. Bad input
 # must give an error, never a crash or a hang: `make fuzz`.
@@ -63,5 +64,40 @@ while IFS='	' read -r key type lo hi; do
         esac
     done
 done < "$OUT/keys"
+# The data tables the market loads: one field at a time set to an edge
+# value, in every third row (a bad table must give file:row errors).
+for spec in market.catalog=data/gpus.csv market.dlperf-observed=data/dlperf_observed.csv \
+            market.dlperf-bundles=data/dlperf_bundles.csv; do
+    key=${spec%%=*}
+    file=${spec#*=}
+    rows=$(wc -l < "$file")
+    cols=$(head -n 1 "$file" | awk -F, '{print NF}')
+    r=2
+    while [ "$r" -le "$rows" ]; do
+        c=1
+        while [ "$c" -le "$cols" ]; do
+            for v in x -1 0 1e309 nan 99999999999999999999 ''; do
+                runs=$((runs + 1))
+                awk -F, -v OFS=, -v r="$r" -v c="$c" -v v="$v" \
+                    'NR == r { $c = v } { print }' "$file" > "$OUT/table.csv"
+                timeout "$LIMIT" "$GM" run scenarios/default.ini -c Quick \
+                    --set sim.horizon=1d --set sim.warmup=0d --no-plots -o "$OUT/run" \
+                    --set "$key=$OUT/table.csv" > /dev/null 2> "$OUT/err"
+                rc=$?
+                rm -rf "$OUT/run" "$OUT"/run.tmp-*
+                case $rc in
+                0|1) ;;
+                2) grep -q ':[0-9]*: error' "$OUT/err" ||
+                       { echo "no file:row: $file row $r col $c = '$v'"; found=$((found + 1)); } ;;
+                124) echo "hang (> ${LIMIT}s): $file row $r col $c = '$v'"; found=$((found + 1)) ;;
+                *) echo "exit $rc: $file row $r col $c = '$v': $(tail -n 1 "$OUT/err")"
+                   found=$((found + 1)) ;;
+                esac
+            done
+            c=$((c + 1))
+        done
+        r=$((r + 3))
+    done
+done
 echo "fuzz: $runs runs, $found findings"
 [ "$found" -eq 0 ]
