@@ -226,6 +226,31 @@ START_TEST(credits_that_run_out_stop_instances)
 }
 END_TEST
 
+/* The GPU-hours behind each model's mean prices (booked per model) add
+ * up to the hours renters paid for (booked per archetype): the weights
+ * that pool models are the market's own hours, none lost or doubled. */
+START_TEST(gpu_hours_by_model_add_up_to_paid_hours)
+{
+    struct outcome o = run_text(SMALL "seed = 4\n", NULL, 0);
+    double by_model = 0, by_archetype = 0;
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    for (size_t i = 0; i < res_scalar_count(o.res); i++) {
+        const char *m, *k, *e, *u;
+        double v;
+
+        res_scalar_at(o.res, i, &m, &k, &e, &v, &u);
+        if (strcmp(m, "gpu_h_ondemand") == 0 || strcmp(m, "gpu_h_interruptible") == 0)
+            by_model += v;
+        else if (strcmp(m, "paid_gpu_h") == 0)
+            by_archetype += v;
+    }
+    ck_assert_double_gt(by_archetype, 1000);
+    ck_assert_double_eq_tol(by_model, by_archetype, 1e-9 * by_archetype);
+    done(&o);
+}
+END_TEST
+
 /* A rate so small that the first gap overflows simulated time: the
  * arrival lies past the end of the run and never happens (it used to
  * wrap to a time in the past and abort the run). */
@@ -817,6 +842,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, credits_that_run_out_stop_instances);
     tcase_add_test(tc, reservations_stay_within_credits);
     tcase_add_test(tc, vanishing_arrival_rate_means_no_arrivals);
+    tcase_add_test(tc, gpu_hours_by_model_add_up_to_paid_hours);
     tcase_add_test(tc, supply_model_list_binds_every_class_and_joins);
     tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
     tcase_add_test(tc, gpu_model_filter);
