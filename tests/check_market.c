@@ -763,6 +763,21 @@ START_TEST(economic_regression_small_market)
                           "%s interruptible not below on-demand", r[i].gpu);
         }
     }
+    /* seed 002's "A100 80GB" row, both form factors pooled by rented
+     * GPU-hours (1.05-1.13 over the seeds tried) */
+    {
+        static const char *const a100[] = { "A100 PCIE 80GB", "A100 SXM4 80GB" };
+        double usd = 0, h = 0;
+
+        for (size_t i = 0; i < 2; i++) {
+            double w = get(&o, "gpu_h_ondemand", "gpu", a100[i]);
+
+            usd += w * get(&o, "price_ondemand_mean", "gpu", a100[i]);
+            h += w;
+        }
+        ck_assert_double_gt(h, 0);
+        ck_assert_msg(usd / h >= 0.84 && usd / h <= 1.49, "A100 80GB pooled %.3f", usd / h);
+    }
     done(&o);
 }
 END_TEST
