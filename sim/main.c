@@ -399,6 +399,10 @@ static int cmd_params(int argc, char **argv)
         default: return EXIT_TROUBLE;
         }
     }
+    if (argc - optind > 1) {
+        fprintf(stderr, "gpumarket params: one PATTERN at most, got %d\n", argc - optind);
+        return EXIT_TROUBLE;
+    }
     reg = preg_new();
     sim_register_all_params(reg);
     n = preg_print(reg, optind < argc ? argv[optind] : NULL, markdown, stdout);

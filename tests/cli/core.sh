@@ -71,6 +71,8 @@ grep_err "did-you-mean" "bad.ini:3: error: unknown key 'phold.lpz'"
 expect_status "validate missing file" 2 "$GM" validate "$T/nope.ini"
 check "params" "$GM" params phold.
 if grep -q 'phold.remote' "$T/out"; then ok; else bad "params lists phold.remote"; fi
+expect_status "params takes one pattern" 2 "$GM" params phold. sim.
+grep_err "params pattern count" "one PATTERN at most"
 expect_status "run bad run list" 2 "$GM" run "$T/phold.ini" -c Sweep -r 9 -o "$T/x" --no-plots
 
 # -- an interrupted run leaves no result that looks whole --------------------
