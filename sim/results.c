@@ -314,6 +314,25 @@ static const char *const series_cols[] = {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+bool res_dir_name(const char *dir, char *buf, size_t len)
+{
+    size_t n = strlen(dir);
+
+    while (n > 0 && dir[n - 1] == '/')
+        n--;
+    if (n == 0) {
+        fprintf(stderr, "error: result directory '%s': needs a name (not empty, not /)\n", dir);
+        return false;
+    }
+    if (n >= len) {
+        fprintf(stderr, "error: result directory '%s': name too long\n", dir);
+        return false;
+    }
+    memcpy(buf, dir, n);
+    buf[n] = '\0';
+    return true;
+}
+
 struct res_dir *res_dir_begin(const char *dir, const struct scn *s,
                               const struct scn_study *st, int argc,
                               char **argv)
@@ -325,10 +344,19 @@ struct res_dir *res_dir_begin(const char *dir, const struct scn *s,
 
     if (!rd)
         SIM_PANIC("results: out of memory");
-    rd->dir = strdup(dir);
+    len = strlen(dir) + 1;
+    rd->dir = malloc(len);
+    if (!rd->dir)
+        SIM_PANIC("results: out of memory");
+    if (!res_dir_name(dir, rd->dir, len)) {
+        free(rd->dir);
+        free(rd);
+        return NULL;
+    }
+    dir = rd->dir;
     len = strlen(dir) + 32;
     rd->tmp = malloc(len);
-    if (!rd->dir || !rd->tmp)
+    if (!rd->tmp)
         SIM_PANIC("results: out of memory");
     snprintf(rd->tmp, len, "%s.tmp-%ld", dir, (long)getpid());
     rd->scn = s;

@@ -13,6 +13,7 @@
 #ifndef SIM_RESULTS_H
 #define SIM_RESULTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,6 +62,12 @@ struct res_run_info {
 };
 
 struct res_dir;
+
+/* Copies the result directory name 'dir' into buf without trailing '/'
+ * ("out/" names "out": its temporary twin goes beside it, not inside).
+ * False, with a message on stderr, if nothing is left (empty, "/") or it
+ * does not fit. */
+bool res_dir_name(const char *dir, char *buf, size_t len);
 
 /* Starts "<dir>.tmp-<pid>" (removing a stale one). 'argv' is the command
  * line for the manifest. NULL with a message on stderr on failure. */

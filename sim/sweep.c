@@ -619,6 +619,11 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
     if (!out) {
         snprintf(outbuf, sizeof outbuf, "results/%s", scn_study_config(st));
         out = outbuf;
+    } else if (res_dir_name(out, outbuf, sizeof outbuf)) {
+        out = outbuf;
+    } else {
+        status = RUNNER_EXIT_TROUBLE;
+        goto done;
     }
     /* The study is built beside DIR and renamed when complete; under MPI
      * rank 0 names the directory for everyone. */

@@ -74,6 +74,14 @@ if grep -q 'phold.remote' "$T/out"; then ok; else bad "params lists phold.remote
 expect_status "params takes one pattern" 2 "$GM" params phold. sim.
 grep_err "params pattern count" "one PATTERN at most"
 expect_status "run bad run list" 2 "$GM" run "$T/phold.ini" -c Sweep -r 9 -o "$T/x" --no-plots
+# a trailing '/' names the same directory; an empty name is refused up front
+check "run -o DIR/" "$GM" run "$T/phold.ini" -o "$T/slash/" --no-plots -q
+if [ -f "$T/slash/runs.csv" ] && ! ls -a "$T/slash" | grep -q 'tmp-'; then ok; else bad "run -o DIR/ result"; fi
+check "sweep -o DIR/" "$GM" sweep "$T/phold.ini" -c Sweep -j 2 -o "$T/swslash/" -q
+if [ -f "$T/swslash/runs.csv" ]; then ok; else bad "sweep -o DIR/ result"; fi
+expect_status "run -o ''" 2 "$GM" run "$T/phold.ini" -o '' --no-plots
+grep_err "empty result directory" "needs a name"
+expect_status "sweep -o /" 2 "$GM" sweep "$T/phold.ini" -o /
 
 # -- an interrupted run leaves no result that looks whole --------------------
 printf '[General]\nsim.model = phold\nsim.horizon = 100000s\nphold.lps = 4096\n' >"$T/long.ini"
