@@ -1010,7 +1010,19 @@ static int handler(void *user, const char *section, const char *name, const char
         else
             set_extends(c, sc, val, &loc);
     } else if (make_entry(c->s->reg, c->d, &c->nerr, key, val, &loc, &e)) {
-        if (!grow((void **)&sc->e, &sc->cap, sc->n + 1, sizeof *sc->e)) {
+        const struct entry *twin = NULL;
+
+        /* A later file may override an included one (that is what include
+         * is for), but a key given twice in one section of one file is a
+         * slip: which line was meant? */
+        for (size_t i = 0; i < sc->n && !twin; i++)
+            if (strcmp(sc->e[i].key, key) == 0 && sc->e[i].loc.file == loc.file)
+                twin = &sc->e[i];
+        if (twin) {
+            report(c->d, &c->nerr, &loc, "%s: given twice in this section (also at %s:%d)",
+                   key, twin->loc.file, twin->loc.line);
+            entry_release(&e);
+        } else if (!grow((void **)&sc->e, &sc->cap, sc->n + 1, sizeof *sc->e)) {
             entry_release(&e);
             report(c->d, &c->nerr, &loc, "out of memory");
         } else {

@@ -130,6 +130,32 @@ START_TEST(test_err_unknown_key)
 }
 END_TEST
 
+/* A key twice in one section of one file is a slip (which line was
+ * meant?); the same key in another section, or in a file that includes
+ * this one, is an override. */
+START_TEST(test_err_duplicate_key)
+{
+    struct param_registry *r = reg();
+    struct scn *s;
+    struct cap c;
+
+    expect_load_error("[General]\nmarket.fee = 0.2\nseed = 1\nmarket.fee = 0.3\n"
+                      "[archetype academic]\nshare = 0.3\n[General]\n"
+                      "archetype.academic.share = 0.4\n",
+                      "t.ini:4: error: market.fee: given twice in this section (also at t.ini:2)\n"
+                      "t.ini:8: error: archetype.academic.share: given twice in this section "
+                      "(also at t.ini:6)\n", 2);
+    cap_init(&c);
+    s = scn_load_string("t.ini", "[General]\nmarket.fee = 0.2\n[Config A]\nmarket.fee = 0.3\n",
+                        r, &c.d);
+    ck_assert_str_eq(cap_done(&c), "");
+    ck_assert_ptr_nonnull(s);
+    scn_free(s);
+    free(c.text);
+    preg_free(r);
+}
+END_TEST
+
 START_TEST(test_err_type_range)
 {
     /* Every bad value of the file is reported, not just the first. */
@@ -618,6 +644,7 @@ Suite *scenario_suite(void)
 
     tcase_add_test(err, test_err_syntax);
     tcase_add_test(err, test_err_unknown_key);
+    tcase_add_test(err, test_err_duplicate_key);
     tcase_add_test(err, test_err_type_range);
     tcase_add_test(err, test_err_sweep);
     tcase_add_test(err, test_err_lockstep);
