@@ -3,6 +3,7 @@
 #define _DEFAULT_SOURCE             /* getopt_long, strdup, isatty */
 #include "sim/sweep.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ftw.h>
 #include <getopt.h>
@@ -342,6 +343,23 @@ struct vary {
 
 /* Builds the --set overrides of a Sobol design: the first key an axis, the
  * others lock-step with it. Returns the number of strings added. */
+/* A whole number in [1, most], all of 's' (strtoul would take "-3" as a
+ * huge count and "4x" as 4). */
+static bool count_arg(const char *s, size_t most, size_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if (!isdigit((unsigned char)s[0]))
+        return false;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end || v < 1 || v > most)
+        return false;
+    *out = (size_t)v;
+    return true;
+}
+
 static int sobol_overrides(const struct param_registry *reg,
                            const struct vary *v, size_t nv, size_t npts,
                            char ***sets, size_t *nsets)
@@ -499,7 +517,7 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
     };
     const char *scenario = NULL, *config = NULL, *out = NULL;
     char **sets = NULL, **owned = NULL, outbuf[512], *work = NULL;
-    size_t nsets = 0, nowned = 0, nvary = 0, sobol = 0, nruns = 0, *runs = NULL;
+    size_t nsets = 0, nowned = 0, nvary = 0, sobol = 0, nruns = 0, *runs = NULL, count;
     struct vary vary[40];
     struct stats_opts so = { 0.95, NULL, NULL };
     struct sweep sw = { NULL, NULL, NULL, argc, argv, -1, interrupted };
@@ -518,11 +536,11 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
         switch (opt) {
         case 'c': config = optarg; break;
         case 'j':
-            jobs = strtol(optarg, NULL, 10);
-            if (jobs < 1 || jobs > 4096) {
+            if (!count_arg(optarg, 4096, &count)) {
                 fprintf(stderr, "gpumarket sweep: -j needs 1..4096, got '%s'\n", optarg);
                 goto usage;
             }
+            jobs = (long)count;
             break;
         case 'M': mpi = true; break;
         case 'o': out = optarg; break;
@@ -533,7 +551,13 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
             sets[nsets++] = optarg;
             sets[nsets] = NULL;
             break;
-        case 'S': sobol = strtoul(optarg, NULL, 10); break;
+        case 'S':
+            if (!count_arg(optarg, 1000000, &sobol)) {
+                fprintf(stderr, "gpumarket sweep: --sobol needs 1..1000000 points, got '%s'\n",
+                        optarg);
+                goto usage;
+            }
+            break;
         case 'V':
             if (nvary == 40 || parse_vary(optarg, &vary[nvary]) != 0) {
                 fprintf(stderr, "gpumarket sweep: --vary wants KEY=LO..HI with LO < HI, got '%s'\n",

@@ -100,6 +100,12 @@ check "diff --metrics restricts the comparison" [ $? = 0 ]
 "$G" sweep $S -c Regress -o "$T/sobol" -q --sobol 5 --vary phold.remote=0.1..0.9 --set repeat=2
 v=$(col "$T/sobol/runs.csv" run_number | wc -l)
 check "sweep --sobol 5 runs 5 points x 2 repetitions" [ "$v" = 10 ]
+# counts are whole numbers in range: "-3" is not a huge count, "2x" not 2
+"$G" sweep $S -c Regress -o "$T/bad" -q --sobol -3 --vary phold.remote=0.1..0.9 2>"$T/err.txt"
+check "sweep --sobol -3 is refused" [ $? = 2 ]
+check "sweep --sobol -3 says why" grep -q -- "--sobol needs 1..1000000" "$T/err.txt"
+"$G" sweep $S -c Regress -o "$T/bad" -q -j 2x 2>"$T/err.txt"
+check "sweep -j 2x is refused" [ $? = 2 ]
 v=$(col "$T/sobol/runs.csv" phold_remote | sort -u | wc -l)
 check "Sobol points are distinct" [ "$v" = 5 ]
 
