@@ -388,6 +388,21 @@ static int bench_one(bool reference, const struct phold_config *c, int repeat,
     return SIM_OK;
 }
 
+/* A number in [lo, hi] that is all of 's'; otherwise a message, *bad
+ * set and lo returned (strtoul took "-1" LPs as four billion). */
+static double num_arg(const char *s, double lo, double hi, bool *bad)
+{
+    char *end;
+    double v = strtod(s, &end);
+
+    if (end == s || *end || !(v >= lo && v <= hi)) {
+        fprintf(stderr, "gpumarket bench phold: '%s' is not a number in [%g, %g]\n", s, lo, hi);
+        *bad = true;
+        return lo;
+    }
+    return v;
+}
+
 int phold_bench_main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -406,6 +421,7 @@ int phold_bench_main(int argc, char **argv)
                               SIM_SEC / 10, 1 };
     bool compare = false;
     int repeat = 1, opt;
+    bool bad = false;
     struct phold_result ours, ref;
     double our_rate, ref_rate;
     const char *preset = "S";
@@ -426,18 +442,18 @@ int phold_bench_main(int argc, char **argv)
                 return 2;
             }
             break;
-        case 'n': c.lps = (uint32_t)strtoul(optarg, NULL, 10); preset = "custom"; break;
-        case 'E': c.events_per_lp = (uint32_t)strtoul(optarg, NULL, 10); preset = "custom"; break;
-        case 'e': c.end = sim_time_from_sec(strtod(optarg, NULL)); preset = "custom"; break;
-        case 'R': c.remote = strtod(optarg, NULL); preset = "custom"; break;
-        case 's': c.seed = strtoull(optarg, NULL, 10); break;
-        case 'k': repeat = atoi(optarg); break;
+        case 'n': c.lps = (uint32_t)num_arg(optarg, 1, 1e8, &bad); preset = "custom"; break;
+        case 'E': c.events_per_lp = (uint32_t)num_arg(optarg, 1, 1e6, &bad); preset = "custom"; break;
+        case 'e': c.end = sim_time_from_sec(num_arg(optarg, 1e-6, 1e8, &bad)); preset = "custom"; break;
+        case 'R': c.remote = num_arg(optarg, 0, 1, &bad); preset = "custom"; break;
+        case 's': c.seed = (uint64_t)num_arg(optarg, 0, 9e15, &bad); break;
+        case 'k': repeat = (int)num_arg(optarg, 1, 64, &bad); break;
         case 'C': compare = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
-    if (optind != argc || c.lps == 0 || c.events_per_lp == 0 || c.end <= 0 ||
+    if (bad || optind != argc || c.lps == 0 || c.events_per_lp == 0 || c.end <= 0 ||
         !(c.remote >= 0 && c.remote <= 1) || repeat < 1 || repeat > 64) {
         usage(stderr);
         return 2;
