@@ -72,9 +72,9 @@ expect_status "validate missing file" 2 "$GM" validate "$T/nope.ini"
 check "params" "$GM" params phold.
 if grep -q 'phold.remote' "$T/out"; then ok; else bad "params lists phold.remote"; fi
 expect_status "params takes one pattern" 2 "$GM" params phold. sim.
+grep_err "params pattern count" "one PATTERN at most"
 expect_status "bench phold --lps -1" 2 "$GM" bench phold --lps -1
 grep_err "bench phold numbers" "'-1' is not a number in [1, 1e+08]"
-grep_err "params pattern count" "one PATTERN at most"
 expect_status "run bad run list" 2 "$GM" run "$T/phold.ini" -c Sweep -r 9 -o "$T/x" --no-plots
 # a trailing '/' names the same directory; an empty name is refused up front
 check "run -o DIR/" "$GM" run "$T/phold.ini" -o "$T/slash/" --no-plots -q
