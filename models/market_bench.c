@@ -42,7 +42,8 @@ static int run_once(const struct scn_run *run, bool profile, struct diag *d,
         diag_error(d, scn_where(run, "sim.model"), "unknown model");
         return 2;
     }
-    eng_config_from_run(run, &ec);
+    if (eng_config_from_run(run, &ec, d) != SIM_OK)
+        return 2;
     e = eng_new(&ec);
     eng_profile(e, profile);
     state = m->setup(e, run, d);

@@ -227,8 +227,7 @@ static double secure_price(const struct scn_run *run, const char *gpu, double ma
         struct engine *e;
         void *m;
 
-        eng_config_from_run(sub, &ec);
-        e = eng_new(&ec);
+        e = eng_config_from_run(sub, &ec, &d) == SIM_OK ? eng_new(&ec) : NULL;
         if (e && (m = market_model.setup(e, sub, &d)) != NULL) {
             if (eng_run(e) == SIM_OK && market_model.finish(e, m) == SIM_OK)
                 price = res_get(eng_results(e), "price_ondemand_mean", "gpu", gpu);

@@ -177,7 +177,8 @@ static int run_target(const struct scn_run *run, int *rows, int *failed,
 
     if (!m)
         return diag_error(d, scn_where(run, "sim.model"), "unknown model '%s'", name);
-    eng_config_from_run(run, &ec);
+    if (eng_config_from_run(run, &ec, d) != SIM_OK)
+        return SIM_EINVAL;
     e = eng_new(&ec);
     if (!e)
         return SIM_ENOMEM;

@@ -258,7 +258,19 @@ void eng_register_params(struct param_registry *reg)
     preg_add(reg, eng_params, sizeof eng_params / sizeof eng_params[0]);
 }
 
-void eng_config_from_run(const struct scn_run *run, struct eng_config *cfg)
+/* A time span for a message, in the largest unit that keeps it >= 1. */
+static const char *span_text(char *buf, size_t len, sim_time t)
+{
+    if (t >= 2 * SIM_DAY)
+        snprintf(buf, len, "%gd", (double)t / (double)SIM_DAY);
+    else if (t >= SIM_HOUR)
+        snprintf(buf, len, "%gh", (double)t / (double)SIM_HOUR);
+    else
+        snprintf(buf, len, "%gs", (double)t / (double)SIM_SEC);
+    return buf;
+}
+
+int eng_config_from_run(const struct scn_run *run, struct eng_config *cfg, struct diag *d)
 {
     *cfg = (struct eng_config){ 0 };
     cfg->end = scn_time(run, "sim.horizon");
@@ -267,4 +279,13 @@ void eng_config_from_run(const struct scn_run *run, struct eng_config *cfg)
     cfg->seed_set = scn_run_seed_set(run);
     cfg->rng_type = strcmp(scn_str(run, "sim.rng"), "taus2") == 0
                     ? gsl_rng_taus2 : gsl_rng_mt19937;
+    if (cfg->warmup >= cfg->end) {
+        char w[32], h[32];
+
+        return diag_error(d, scn_where(run, "sim.warmup"),
+                          "sim.warmup (%s) must be shorter than sim.horizon (%s): "
+                          "nothing after it would be measured",
+                          span_text(w, sizeof w, cfg->warmup), span_text(h, sizeof h, cfg->end));
+    }
+    return SIM_OK;
 }

@@ -44,8 +44,11 @@ struct engine *eng_new(const struct eng_config *cfg);   /* NULL on OOM */
 /* The engine's own scenario keys: sim.model, sim.horizon, sim.warmup,
  * sim.sample-interval, sim.rng. */
 void eng_register_params(struct param_registry *reg);
-/* Fills 'cfg' from a resolved run (horizon, warm-up, seeds, generator). */
-void eng_config_from_run(const struct scn_run *run, struct eng_config *cfg);
+/* Fills 'cfg' from a resolved run (horizon, warm-up, seeds, generator).
+ * SIM_EINVAL, reported at the key's line, when the keys disagree (a
+ * warm-up as long as the run would leave no statistics at all). */
+struct diag;
+int eng_config_from_run(const struct scn_run *run, struct eng_config *cfg, struct diag *d);
 void eng_free(struct engine *e);                         /* NULL is a no-op */
 
 /* Registers a handler and returns its event kind (0..EVQ_KINDS-1); 'name'

@@ -357,7 +357,10 @@ static int cmd_validate(int argc, char **argv)
             scn_run_free(run);
             break;
         }
-        eng_config_from_run(run, &ec);
+        if (eng_config_from_run(run, &ec, &d) != SIM_OK) {
+            scn_run_free(run);
+            break;
+        }
         e = eng_new(&ec);
         state = m->setup(e, run, &d);
         if (state)

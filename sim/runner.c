@@ -54,7 +54,8 @@ int runner_run(const struct scn_run *run, struct res_dir *rd,
         diag_error(&d, scn_where(run, "sim.model"), "unknown model '%s'", model_name);
         return RUNNER_EXIT_TROUBLE;
     }
-    eng_config_from_run(run, &ec);
+    if (eng_config_from_run(run, &ec, &d) != SIM_OK)
+        return RUNNER_EXIT_TROUBLE;
     e = eng_new(&ec);
     if (!e)
         SIM_PANIC("out of memory");

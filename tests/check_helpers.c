@@ -83,7 +83,7 @@ struct test_run test_run_text(const char *text, const char *config,
     void *state;
 
     ck_assert_ptr_nonnull(m);
-    eng_config_from_run(run, &ec);
+    ck_assert_int_eq(eng_config_from_run(run, &ec, &d), SIM_OK);
     o.e = eng_new(&ec);
     state = m->setup(o.e, run, &d);
     o.setup_ok = state != NULL;
@@ -114,7 +114,7 @@ char *test_setup_errors(const char *name, const char *text, int *nerrors)
     struct engine *e;
 
     ck_assert_ptr_nonnull(m);
-    eng_config_from_run(run, &ec);
+    ck_assert_int_eq(eng_config_from_run(run, &ec, &d), SIM_OK);
     e = eng_new(&ec);
     ck_assert_ptr_null(m->setup(e, run, &d));
     fclose(d.out);

@@ -76,6 +76,10 @@ grep_err "params pattern count" "one PATTERN at most"
 expect_status "bench phold --lps -1" 2 "$GM" bench phold --lps -1
 grep_err "bench phold numbers" "'-1' is not a number in [1, 1e+08]"
 expect_status "run bad run list" 2 "$GM" run "$T/phold.ini" -c Sweep -r 9 -o "$T/x" --no-plots
+# a warm-up as long as the run would measure nothing: refused at its line
+printf '[General]\nsim.model = phold\nsim.horizon = 10s\nsim.warmup = 20s\n' >"$T/warm.ini"
+expect_status "warm-up past the horizon" 2 "$GM" run "$T/warm.ini" -o "$T/warm" --no-plots
+grep_err "warm-up message" "warm.ini:4: error: sim.warmup (20s) must be shorter than sim.horizon (10s)"
 # a trailing '/' names the same directory; an empty name is refused up front
 check "run -o DIR/" "$GM" run "$T/phold.ini" -o "$T/slash/" --no-plots -q
 if [ -f "$T/slash/runs.csv" ] && ! ls -a "$T/slash" | grep -q 'tmp-'; then ok; else bad "run -o DIR/ result"; fi
