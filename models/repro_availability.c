@@ -97,6 +97,16 @@ static void *avail_setup(struct engine *e, const struct scn_run *run, struct dia
     a->tol = scn_real(run, "availability.tol");
     snprintf(buf, sizeof buf, "%s", scn_str(run, "availability.classes"));
     for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        const char **known;
+        size_t nk = scn_entities(run, "hostclass", &known), k = 0;
+
+        while (k < nk && strcmp(known[k], t) != 0)
+            k++;
+        if (k == nk) {
+            diag_error(d, scn_where(run, "availability.classes"),
+                       "unknown host class '%s' (no [hostclass %s] in the scenario)", t, t);
+            continue;
+        }
         if (a->ncls == MAX_CLASSES) {
             diag_error(d, scn_where(run, "availability.classes"),
                        "at most %d classes", MAX_CLASSES);

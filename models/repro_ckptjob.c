@@ -183,8 +183,9 @@ static void *ckptjob_setup(struct engine *e, const struct scn_run *run,
         diag_error(d, scn_where(run, "ckptjob.work"), "work must be > 0, got %g min", c->work);
     if (!(c->mtbf > 0.0))
         diag_error(d, scn_where(run, "ckptjob.mtbf"), "MTBF must be > 0, got %g min", c->mtbf);
-    if (!(c->delta >= 0.0))
-        diag_error(d, scn_where(run, "ckptjob.delta"), "checkpoint cost must be >= 0, got %g min", c->delta);
+    /* 0 would put the Young/Daly optimum at 0: checkpoints without end */
+    if (!(c->delta > 0.0))
+        diag_error(d, scn_where(run, "ckptjob.delta"), "checkpoint cost must be > 0, got %g min", c->delta);
     if (!(c->restart >= 0.0))
         diag_error(d, scn_where(run, "ckptjob.restart"), "restart cost must be >= 0, got %g min", c->restart);
     if (d->nerrors == 0)

@@ -133,12 +133,12 @@ static const struct param_def llama_defs[] = {
     { "llama.hosts", PT_INT, "1", "2048", 1, 1e6, NULL, "hosts in the cluster" },
     { "llama.gpus-per-host", PT_INT, "1", "8", 1, 64, NULL, "GPUs per host" },
     { "llama.days", PT_REAL, "d", "54", 0, -1, NULL, "observation window (set sim.horizon to match)" },
-    { "llama.unexpected", PT_REAL, "1", "419", 0, -1, NULL,
+    { "llama.unexpected", PT_REAL, "1", "419", 0, 1e5, NULL,
       "unexpected interruptions in the window (sets the per-GPU rate; causes split by Table 5)" },
-    { "llama.planned", PT_REAL, "1", "47", 0, -1, NULL, "planned maintenances in the window" },
+    { "llama.planned", PT_REAL, "1", "47", 0, 1e5, NULL, "planned maintenances in the window" },
     { "llama.ckpt-cost", PT_TIME, "min", "20s", 0, -1, NULL, "checkpoint write time delta" },
     { "llama.restart", PT_TIME, "min", "5min", 0, -1, NULL, "restart time after an interruption" },
-    { "llama.reps", PT_INT, "1", "100", 2, 1e5, NULL, "independent clusters simulated" },
+    { "llama.reps", PT_INT, "1", "100", 2, 1e4, NULL, "independent clusters simulated" },
     { "llama.tol-mtbi", PT_TIME, "h", "0.3h", 0, -1, NULL, "tolerance on the mean time between interruptions" },
     { "llama.tol-gpu-share", PT_PROB, "1", "0.05", 0, 1, NULL, "tolerance on the GPU-category share" },
     { "llama.tol-hbm3-share", PT_PROB, "1", "0.04", 0, 1, NULL, "tolerance on the HBM3 share" },
@@ -186,6 +186,10 @@ static void *llama_setup(struct engine *e, const struct scn_run *run, struct dia
         diag_error(d, scn_where(run, "llama.days"), "window must be > 0 days, got %g", l->days);
     if (!(l->unexpected > 0.0))
         diag_error(d, scn_where(run, "llama.unexpected"), "interruptions must be > 0, got %g", l->unexpected);
+    /* 0 would put the Young/Daly interval at 0: checkpoints without end */
+    if (!(l->delta_h > 0.0))
+        diag_error(d, scn_where(run, "llama.ckpt-cost"), "checkpoint cost must be > 0, got %g h",
+                   l->delta_h);
     if ((uint64_t)l->hosts * l->reps > UINT32_MAX)
         diag_error(d, scn_where(run, "llama.reps"), "hosts x reps too large");
     if (d->nerrors) {

@@ -2,7 +2,8 @@
 # Runs a short market (default.ini, Quick, one simulated day) once per
 # scenario parameter and edge value (zero, negative, huge, tiny, NaN, not
 # a number, empty, the range's ends, and malformed lists and times), then
-# once per edge value of a field in every third row of each data table, and
+# once per edge value of a field in every third row of each data table,
+# then once per key and edge value of each validation target, and
 # reports every run that ends other than ok (0), failed verification (1)
 # or a clean input error (2), or that runs past the time limit. Bad input
 # must give an error, never a crash or a hang: `make fuzz`.
@@ -99,5 +100,29 @@ for spec in market.catalog=data/gpus.csv market.dlperf-observed=data/dlperf_obse
         r=$((r + 3))
     done
 done
+# The validation targets' own keys, through gpumarket reproduce.
+for spec in mmc=mmc bathtub=bathtub ckptjob=ckpt llama=llama availability=availability \
+            sls-mmc=serverless; do
+    prefix=${spec%%=*}
+    target=${spec#*=}
+    grep "^$prefix\." "$OUT/keys" | while IFS='	' read -r key type lo hi; do
+        set -- 0 -1 1e300 nan x ''
+        [ -n "$lo" ] && set -- "$@" "$lo" "$hi"
+        for v in "$@"; do
+            echo >> "$OUT/count"
+            timeout "$((LIMIT * 3))" "$GM" reproduce "$target" --set "$key=$v" \
+                > /dev/null 2> "$OUT/err"
+            rc=$?
+            case $rc in
+            0|1|2) ;;
+            124) echo "hang (> $((LIMIT * 3))s): reproduce $target $key=$v" ;;
+            *) echo "exit $rc: reproduce $target $key=$v: $(tail -n 1 "$OUT/err")" ;;
+            esac
+        done
+    done > "$OUT/rep"
+    cat "$OUT/rep"
+    found=$((found + $(wc -l < "$OUT/rep")))
+done
+[ -f "$OUT/count" ] && runs=$((runs + $(wc -l < "$OUT/count")))
 echo "fuzz: $runs runs, $found findings"
 [ "$found" -eq 0 ]

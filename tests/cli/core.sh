@@ -76,6 +76,12 @@ grep_err "params pattern count" "one PATTERN at most"
 expect_status "bench phold --lps -1" 2 "$GM" bench phold --lps -1
 grep_err "bench phold numbers" "'-1' is not a number in [1, 1e+08]"
 expect_status "run bad run list" 2 "$GM" run "$T/phold.ini" -c Sweep -r 9 -o "$T/x" --no-plots
+# degenerate validation inputs are refused, not run (they hung or aborted)
+expect_status "reproduce ckpt, zero checkpoint cost" 2 "$GM" reproduce ckpt --set ckptjob.delta=0
+grep_err "ckptjob.delta message" "checkpoint cost must be > 0"
+expect_status "reproduce availability, unknown class" 2 "$GM" reproduce availability \
+    --set availability.classes=0
+grep_err "availability.classes message" "unknown host class '0'"
 # a warm-up as long as the run would measure nothing: refused at its line
 printf '[General]\nsim.model = phold\nsim.horizon = 10s\nsim.warmup = 20s\n' >"$T/warm.ini"
 expect_status "warm-up past the horizon" 2 "$GM" run "$T/warm.ini" -o "$T/warm" --no-plots
