@@ -163,8 +163,9 @@ bench: deps
 	$(O)/gpumarket bench market scenarios/large.ini -c Large --set sim.horizon=10d
 	sh tests/bench_sweep.sh $(O)/gpumarket
 
-# Every scenario parameter at edge values: errors, never crashes or hangs
-# (about 10 minutes; not part of check).
+# Every scenario parameter, data-table field and validation-target key at
+# edge values: errors, never crashes or hangs (about 20 minutes; not part
+# of check).
 fuzz: $(O)/gpumarket
 	sh tests/fuzz_params.sh $(O)/gpumarket
 
