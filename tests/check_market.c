@@ -40,6 +40,22 @@ static double get(const struct outcome *o, const char *metric, const char *kind,
     return res_get(o->res, metric, kind, entity);
 }
 
+/* The sum of a metric's scalars over every entity. */
+static double sum_of(const struct outcome *o, const char *metric)
+{
+    double sum = 0;
+
+    for (size_t i = 0; i < res_scalar_count(o->res); i++) {
+        const char *m, *k, *e, *u;
+        double v;
+
+        res_scalar_at(o->res, i, &m, &k, &e, &v, &u);
+        if (strcmp(m, metric) == 0)
+            sum += v;
+    }
+    return sum;
+}
+
 #define SMALL \
     "[General]\n" \
     "sim.model = market\n" \
@@ -232,19 +248,10 @@ END_TEST
 START_TEST(gpu_hours_by_model_add_up_to_paid_hours)
 {
     struct outcome o = run_text(SMALL "seed = 4\n", NULL, 0);
-    double by_model = 0, by_archetype = 0;
+    double by_model = sum_of(&o, "gpu_h_ondemand") + sum_of(&o, "gpu_h_interruptible");
+    double by_archetype = sum_of(&o, "paid_gpu_h");
 
     ck_assert_int_eq(o.rc, SIM_OK);
-    for (size_t i = 0; i < res_scalar_count(o.res); i++) {
-        const char *m, *k, *e, *u;
-        double v;
-
-        res_scalar_at(o.res, i, &m, &k, &e, &v, &u);
-        if (strcmp(m, "gpu_h_ondemand") == 0 || strcmp(m, "gpu_h_interruptible") == 0)
-            by_model += v;
-        else if (strcmp(m, "paid_gpu_h") == 0)
-            by_archetype += v;
-    }
     ck_assert_double_gt(by_archetype, 1000);
     ck_assert_double_eq_tol(by_model, by_archetype, 1e-9 * by_archetype);
     done(&o);
