@@ -1229,6 +1229,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
      * read every entry. */
     uint8_t mine = s->type == C_INTERRUPTIBLE && !jb->secure && jb->arch < 8
                    ? (uint8_t)(1u << jb->arch) : 0;
+    size_t read = 0;
 
     oix_view(mk->ix, g, s->kc, r->band, &v, &lose);
 
@@ -1243,6 +1244,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
                 break;
         }
         lo = money_to_usd(v[i].ask) * s->cut + 1e-6;
+        read++;
 
         if (lo > capmax)
             break;      /* sorted by ask: nothing further is cheap enough */
@@ -1310,6 +1312,8 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
         taken++;
         offer_cand(s, (struct cand){ v[i].machine, key, price });
     }
+    mk->stats.buckets[s->type == C_INTERRUPTIBLE]++;
+    mk->stats.entries[s->type == C_INTERRUPTIBLE] += read;
 }
 
 static void job_search(struct market *mk, uint32_t jid)
@@ -1347,6 +1351,7 @@ static void job_search(struct market *mk, uint32_t jid)
     s.noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
     s.cap_hi = cap_hi(mk, a);
     nm = collect_models(mk, &s);
+    mk->stats.searches[s.type == C_INTERRUPTIBLE]++;
     for (size_t i = nm / 2; i-- > 0;)
         model_down(mr, nm, i);
     while (nm > 0) {
@@ -1364,6 +1369,8 @@ static void job_search(struct market *mk, uint32_t jid)
     }
     if (s.nc > 0) {
         struct cand *cands = s.cands;
+
+        mk->stats.found[s.type == C_INTERRUPTIBLE]++;
         size_t pick, nc = s.nc;
         money price, b;
 
@@ -1613,6 +1620,11 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
     out->dlperf = mk->m[best].dlperf;
     out->price = mk->c[jb->contract].rate;
     return true;
+}
+
+void market_search_stats(const void *state, struct market_search_stats *out)
+{
+    *out = ((const struct market *)state)->stats;
 }
 
 void market_sls_release(struct market *mk, uint32_t cid)

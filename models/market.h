@@ -14,6 +14,7 @@
 #ifndef MODELS_MARKET_H
 #define MODELS_MARKET_H
 
+#include <stdint.h>
 #include "sim/model.h"
 
 extern const struct sim_model market_model;
@@ -24,5 +25,14 @@ void market_register_params(struct param_registry *reg);
 
 /* `gpumarket bench market` (models/market_bench.c). */
 int market_bench_main(int argc, char **argv);
+
+/* What the market's searches did so far, [0] on-demand and reserved, [1]
+ * interruptible: searches, those that found an offer, index buckets
+ * scanned and entries read (offers an interruptible search passes over on
+ * their lose bits are not read). For the benchmark's report. */
+struct market_search_stats {
+    uint64_t searches[2], found[2], buckets[2], entries[2];
+};
+void market_search_stats(const void *state, struct market_search_stats *out);
 
 #endif

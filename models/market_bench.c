@@ -4,7 +4,8 @@
  * Runs one run of a scenario (default: scenarios/default.ini, config
  * Quick) twice: once plain, for the events/s figure, and once with every
  * handler timed, for ns per event by kind and the share of the loop spent
- * in the engine itself (queue and dispatch) rather than in handlers.
+ * in the engine itself (queue and dispatch) rather than in handlers, and
+ * what the searches did (buckets scanned and entries read per search).
  */
 #define _DEFAULT_SOURCE             /* getopt_long, getrusage */
 #include "models/market.h"
@@ -58,6 +59,20 @@ static int run_once(const struct scn_run *run, bool profile, struct diag *d,
                 "kib_per_gpu %.2f\n", (unsigned long long)eng_events(e),
                 eng_loop_seconds(e), (double)eng_events(e) / eng_loop_seconds(e),
                 (double)ru.ru_maxrss / 1024.0, (double)ru.ru_maxrss / (double)gpus);
+        if (m == &market_model) {
+            static const char *const what[2] = { "on-demand", "interruptible" };
+            struct market_search_stats ss;
+
+            market_search_stats(state, &ss);
+            for (int t = 0; t < 2; t++)
+                if (ss.searches[t])
+                    fprintf(out, "searches %-13s %10llu  found %5.1f%%  buckets/search %5.1f  "
+                            "entries read/search %6.1f\n", what[t],
+                            (unsigned long long)ss.searches[t],
+                            100.0 * (double)ss.found[t] / (double)ss.searches[t],
+                            (double)ss.buckets[t] / (double)ss.searches[t],
+                            (double)ss.entries[t] / (double)ss.searches[t]);
+        }
     } else {
         fprintf(out, "%-28s %12s %8s %10s\n", "kind", "events", "share", "ns/event");
         for (unsigned k = 0; k < eng_kind_count(e); k++) {

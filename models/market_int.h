@@ -16,6 +16,7 @@
 #include "models/checkpoint.h"
 #include "models/dlperf.h"
 #include "models/ledger.h"
+#include "models/market.h"
 #include "models/offerindex.h"
 #include "models/outage.h"
 #include "models/pricing.h"
@@ -255,6 +256,7 @@ struct market {
     gsl_rng *r_search, *r_supply, *r_fail, *r_bid;
     uint64_t noise_salt;        /* keys the per-offer search noise */
     uint64_t searches;          /* searches so far (a noise key) */
+    struct market_search_stats stats;   /* for gpumarket bench market */
     struct bucket_ref *bref;    /* owned scratch: ngpus x NBANDS buckets */
     struct model_ref *mref;     /* owned scratch: ngpus models */
     unsigned k_arrive, k_retry, k_loaded, k_done, k_fail, k_repair, k_join, k_leave, k_review;

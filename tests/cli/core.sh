@@ -106,6 +106,13 @@ st=$?
 if [ "$st" = 130 ]; then ok; else bad "interrupted run exit $st, want 130"; fi
 if [ -e "$T/int" ] || ls "$T" | grep -q 'int\.tmp-'; then bad "interrupted run left files"; else ok; fi
 
+# -- bench market: rate, per-kind costs and what the searches read ----------
+check "bench market" "$GM" bench market scenarios/default.ini -c Quick --set sim.horizon=3d \
+    --set sim.warmup=1d
+if grep -q '^searches on-demand .* entries read/search' "$T/out" &&
+   grep -q '^searches interruptible ' "$T/out" && grep -q '^market.arrive ' "$T/out"; then ok
+else bad "bench market report"; cat "$T/out" >&2; fi
+
 # -- bench phold: same seed, same committed count on both engines ------------
 check "bench phold small" "$GM" bench phold --lps 256 --events-per-lp 2 --end 20 --compare
 
