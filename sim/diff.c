@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sim/err.h"
+#include "sim/param.h"
 #include "sim/runner.h"
 #include "sim/stats.h"
 
@@ -40,6 +41,51 @@ static bool wanted(const char *metric, const char *list)
         hit = fnmatch(tok, metric, 0) == 0;
     free(copy);
     return hit;
+}
+
+/* Every item of --metrics must name something in A or B: a misspelt
+ * metric would otherwise compare nothing and report that nothing moved.
+ * False, with a message (and the nearest name when there is one). */
+static bool metrics_exist(const struct stats_data *const ab[2], const char *list)
+{
+    char *copy, *save = NULL, *tok;
+    bool ok = true;
+
+    if (!list)
+        return true;
+    copy = strdup(list);
+    if (!copy)
+        SIM_PANIC("diff: out of memory");
+    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        const char *best = NULL;
+        size_t best_d = (size_t)-1;
+        bool hit = false;
+
+        for (int side = 0; side < 2 && !hit; side++)
+            for (size_t m = 0; m < stats_metric_count(ab[side]) && !hit; m++) {
+                const char *metric, *kind, *entity, *unit;
+                size_t dist;
+
+                stats_metric(ab[side], m, &metric, &kind, &entity, &unit);
+                hit = fnmatch(tok, metric, 0) == 0;
+                dist = param_edit_distance(tok, metric);
+                if (dist < best_d) {
+                    best_d = dist;
+                    best = metric;
+                }
+            }
+        if (hit)
+            continue;
+        ok = false;
+        if (best && best_d <= param_suggest_limit(tok))
+            fprintf(stderr, "gpumarket diff: --metrics: no metric '%s' in either directory "
+                            "(did you mean '%s'?)\n", tok, best);
+        else
+            fprintf(stderr, "gpumarket diff: --metrics: no metric '%s' in either directory\n",
+                    tok);
+    }
+    free(copy);
+    return ok;
 }
 
 static void diff_usage(FILE *f)
@@ -138,6 +184,15 @@ int diff_main(int argc, char **argv)
     if (!A || !B) {
         stats_free(A);
         return RUNNER_EXIT_TROUBLE;
+    }
+    {
+        const struct stats_data *const ab[2] = { A, B };
+
+        if (!metrics_exist(ab, metrics)) {
+            stats_free(A);
+            stats_free(B);
+            return RUNNER_EXIT_TROUBLE;
+        }
     }
     xa = malloc((stats_run_count(A) + 1) * sizeof *xa);
     xb = malloc((stats_run_count(B) + 1) * sizeof *xb);

@@ -95,6 +95,10 @@ check "diff names what moved and by how much" grep -q 'events_committed .*-4\.[0
 check "diff accepts the shift within a 10% tolerance" [ $? = 0 ]
 "$G" diff "$T/ra" "$T/rs" --rtol 0.02 --metrics 'events_pending*' >/dev/null 2>&1
 check "diff --metrics restricts the comparison" [ $? = 0 ]
+# a misspelt metric compares nothing: refused with the nearest name, not "0 moved"
+"$G" diff "$T/ra" "$T/rs" --metrics events_comitted >/dev/null 2>"$T/err.txt"
+check "diff --metrics with no such metric exits 2" [ $? = 2 ]
+check "diff suggests the metric" grep -q "did you mean 'events_committed'" "$T/err.txt"
 
 # Sobol design instead of a full grid.
 "$G" sweep $S -c Regress -o "$T/sobol" -q --sobol 5 --vary phold.remote=0.1..0.9 --set repeat=2
