@@ -116,7 +116,8 @@ static void usage(FILE *f)
 "  CSV of the plotted numbers) and gathers them in DIR/report.pdf.\n"
 "      --format LIST   any of png, svg, pdf (default: all three)\n"
 "      --only NAMES    comma list of price, utilisation, supply, wait_ecdf,\n"
-"                      reliability, cost, price_perf, sweep, contrasts\n"
+"                      reliability, cost, price_perf, serverless, workers,\n"
+"                      sweep, contrasts\n"
 "                      (report.pdf is written only for the full set)\n");
 }
 
