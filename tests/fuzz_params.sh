@@ -18,6 +18,21 @@ trap 'rm -rf "$OUT"' EXIT
 found=0
 runs=0
 
+# judge RC WHAT PATTERN [LIMIT]: counts one run that exited RC; a finding
+# unless it is ok (0), a failed check (1) or an input error (2) whose
+# stderr matches PATTERN.
+judge() {
+    runs=$((runs + 1))
+    case $1 in
+    0|1) return ;;
+    2) grep -q -- "$3" "$OUT/err" && return
+       echo "no error message matching '$3': $2" ;;
+    124) echo "hang (> ${4:-$LIMIT}s): $2" ;;
+    *) echo "exit $1: $2: $(tail -n 1 "$OUT/err")" ;;
+    esac
+    found=$((found + 1))
+}
+
 entity() {     # a built-in entity for a '*' key
     case "$1" in
     archetype.*) echo academic ;;
@@ -50,19 +65,12 @@ while IFS='	' read -r key type lo hi; do
     time) set -- "$@" 1y 0s -5h 5x 1e9d ;;
     esac
     for v in "$@"; do
-        runs=$((runs + 1))
         timeout "$LIMIT" "$GM" run scenarios/default.ini -c Quick --set sim.horizon=1d \
             --set sim.warmup=0d --no-plots -o "$OUT/run" --set "$key=$v" \
             > /dev/null 2> "$OUT/err"
         rc=$?
         rm -rf "$OUT/run" "$OUT"/run.tmp-*
-        case $rc in
-        0|1) ;;
-        2) grep -q 'error' "$OUT/err" ||
-               { echo "no error message: $key=$v"; found=$((found + 1)); } ;;
-        124) echo "hang (> ${LIMIT}s): $key=$v"; found=$((found + 1)) ;;
-        *) echo "exit $rc: $key=$v: $(tail -n 1 "$OUT/err")"; found=$((found + 1)) ;;
-        esac
+        judge $rc "$key=$v" 'error'
     done
 done < "$OUT/keys"
 # The data tables the market loads: one field at a time set to an edge
@@ -78,7 +86,6 @@ for spec in market.catalog=data/gpus.csv market.dlperf-observed=data/dlperf_obse
         c=1
         while [ "$c" -le "$cols" ]; do
             for v in x -1 0 1e309 nan 99999999999999999999 ''; do
-                runs=$((runs + 1))
                 awk -F, -v OFS=, -v r="$r" -v c="$c" -v v="$v" \
                     'NR == r { $c = v } { print }' "$file" > "$OUT/table.csv"
                 timeout "$LIMIT" "$GM" run scenarios/default.ini -c Quick \
@@ -86,14 +93,7 @@ for spec in market.catalog=data/gpus.csv market.dlperf-observed=data/dlperf_obse
                     --set "$key=$OUT/table.csv" > /dev/null 2> "$OUT/err"
                 rc=$?
                 rm -rf "$OUT/run" "$OUT"/run.tmp-*
-                case $rc in
-                0|1) ;;
-                2) grep -q ':[0-9]*: error' "$OUT/err" ||
-                       { echo "no file:row: $file row $r col $c = '$v'"; found=$((found + 1)); } ;;
-                124) echo "hang (> ${LIMIT}s): $file row $r col $c = '$v'"; found=$((found + 1)) ;;
-                *) echo "exit $rc: $file row $r col $c = '$v': $(tail -n 1 "$OUT/err")"
-                   found=$((found + 1)) ;;
-                esac
+                judge $rc "$file row $r col $c = '$v'" ':[0-9]*: error'
             done
             c=$((c + 1))
         done
@@ -105,24 +105,16 @@ for spec in mmc=mmc bathtub=bathtub ckptjob=ckpt llama=llama availability=availa
             sls-mmc=serverless; do
     prefix=${spec%%=*}
     target=${spec#*=}
-    grep "^$prefix\." "$OUT/keys" | while IFS='	' read -r key type lo hi; do
+    grep "^$prefix\." "$OUT/keys" > "$OUT/target-keys"
+    while IFS='	' read -r key type lo hi; do
         set -- 0 -1 1e300 nan x ''
         [ -n "$lo" ] && set -- "$@" "$lo" "$hi"
         for v in "$@"; do
-            echo >> "$OUT/count"
             timeout "$((LIMIT * 3))" "$GM" reproduce "$target" --set "$key=$v" \
                 > /dev/null 2> "$OUT/err"
-            rc=$?
-            case $rc in
-            0|1|2) ;;
-            124) echo "hang (> $((LIMIT * 3))s): reproduce $target $key=$v" ;;
-            *) echo "exit $rc: reproduce $target $key=$v: $(tail -n 1 "$OUT/err")" ;;
-            esac
+            judge $? "reproduce $target $key=$v" 'error' "$((LIMIT * 3))"
         done
-    done > "$OUT/rep"
-    cat "$OUT/rep"
-    found=$((found + $(wc -l < "$OUT/rep")))
+    done < "$OUT/target-keys"
 done
-[ -f "$OUT/count" ] && runs=$((runs + $(wc -l < "$OUT/count")))
 echo "fuzz: $runs runs, $found findings"
 [ "$found" -eq 0 ]
