@@ -205,6 +205,12 @@ static int cmd_run(int argc, char **argv)
     if (!out) {
         snprintf(outbuf, sizeof outbuf, "results/%s", scn_study_config(a.st));
         out = outbuf;
+    } else if (res_dir_name(out, outbuf, sizeof outbuf)) {
+        out = outbuf;           /* "DIR/" is written, and reported, as DIR */
+    } else {
+        free(runs);
+        free_study(&a);
+        return EXIT_TROUBLE;
     }
     signal(SIGINT, on_sigint);
     signal(SIGTERM, on_sigint);

@@ -87,8 +87,9 @@ printf '[General]\nsim.model = phold\nsim.horizon = 10s\nsim.warmup = 20s\n' >"$
 expect_status "warm-up past the horizon" 2 "$GM" run "$T/warm.ini" -o "$T/warm" --no-plots
 grep_err "warm-up message" "warm.ini:4: error: sim.warmup (20s) must be shorter than sim.horizon (10s)"
 # a trailing '/' names the same directory; an empty name is refused up front
-check "run -o DIR/" "$GM" run "$T/phold.ini" -o "$T/slash/" --no-plots -q
+check "run -o DIR/" "$GM" run "$T/phold.ini" -o "$T/slash/" --no-plots
 if [ -f "$T/slash/runs.csv" ] && ! ls -a "$T/slash" | grep -q 'tmp-'; then ok; else bad "run -o DIR/ result"; fi
+if grep -qx "results in $T/slash" "$T/err"; then ok; else bad "run -o DIR/ reports DIR"; cat "$T/err" >&2; fi
 check "sweep -o DIR/" "$GM" sweep "$T/phold.ini" -c Sweep -j 2 -o "$T/swslash/" -q
 if [ -f "$T/swslash/runs.csv" ]; then ok; else bad "sweep -o DIR/ result"; fi
 expect_status "run -o ''" 2 "$GM" run "$T/phold.ini" -o '' --no-plots
