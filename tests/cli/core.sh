@@ -114,6 +114,31 @@ if grep -q '^searches on-demand .* entries read/search' "$T/out" &&
    grep -q '^searches interruptible ' "$T/out" && grep -q '^market.arrive ' "$T/out"; then ok
 else bad "bench market report"; cat "$T/out" >&2; fi
 
+# -- every metric a market or serverless run writes is in docs/METRICS.md ---
+# (the contract analysts and charts read: a name missing there is a name
+# nobody can rely on). `prefix_<...>` rows there document families.
+D=docs/METRICS.md
+[ -f "$D" ] || D=$(dirname "$0")/../../docs/METRICS.md
+check "metrics run: market" "$GM" run scenarios/default.ini -c Quick --set sim.horizon=6d \
+    -o "$T/mq" --no-plots -q
+check "metrics run: runpod" "$GM" run scenarios/runpod.ini --set sim.horizon=3d \
+    --set sim.warmup=1d --set supply.gpus=500 -o "$T/mr" --no-plots -q
+check "metrics run: serverless" "$GM" run scenarios/serverless.ini --set sim.horizon=3d \
+    --set sim.warmup=1d -o "$T/ms" --no-plots -q
+{ for d in mq mr ms; do
+      cut -d, -f2 "$T/$d/scalars.csv" | tail -n +2
+      cut -d, -f3 "$T/$d/timeseries.csv" | tail -n +2
+  done; } | tr -d '"' | sort -u >"$T/metric_names"
+grep -o '`[a-z0-9_]*<[a-z_]*>`' "$D" | sed 's/^`//; s/<.*//' | sort -u >"$T/metric_families"
+undocumented=$(while read -r m; do
+    grep -qF "\`$m\`" "$D" && continue
+    fam=no
+    while read -r p; do case $m in "$p"*) fam=yes ;; esac; done <"$T/metric_families"
+    [ $fam = yes ] || echo "$m"
+done <"$T/metric_names")
+if [ "$(wc -l <"$T/metric_names")" -gt 40 ] && [ -z "$undocumented" ]; then ok
+else bad "metrics missing from docs/METRICS.md: $undocumented"; fi
+
 # -- bench phold: same seed, same committed count on both engines ------------
 check "bench phold small" "$GM" bench phold --lps 256 --events-per-lp 2 --end 20 --compare
 
