@@ -203,9 +203,29 @@ static int read_meta(struct rdir *R)
         {
             int cid = tbl_need_col(t, "run_id", R->d), cseed = tbl_col(t, "base_seed");
             int cev = tbl_col(t, "events"), ccfg = tbl_col(t, "config");
+            int cst = tbl_col(t, "status");
+            size_t failed = 0;
 
-            if (cid < 0) {
-                rc = SIM_EPARSE;
+            /* A run that failed its checks has numbers, but not results
+             * (DESIGN.md 9): no chart is drawn from a directory holding
+             * one, rather than a chart that looks whole. */
+            for (size_t i = 0; cst >= 0 && i < tbl_rows(t); i++)
+                if (strcmp(tbl_get(t, i, (size_t)cst), "ok") != 0) {
+                    struct srcloc at = { p, tbl_line(t, i) };
+
+                    if (failed++ == 0)
+                        diag_error(R->d, &at, "run %s: status %s (see FAILED in the directory): "
+                                   "its numbers are not results, so no chart is drawn",
+                                   cid >= 0 ? tbl_get(t, i, (size_t)cid) : "?",
+                                   tbl_get(t, i, (size_t)cst));
+                }
+            if (failed > 1) {
+                struct srcloc at = { p, 0 };
+
+                diag_error(R->d, &at, "%zu runs in all did not end ok", failed);
+            }
+            if (cid < 0 || failed) {
+                rc = cid < 0 ? SIM_EPARSE : SIM_ECHECK;
             } else {
                 R->nruns = tbl_rows(t);
                 R->runs = calloc(R->nruns ? R->nruns : 1, sizeof *R->runs);

@@ -146,9 +146,10 @@ int plot_main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (plot_result_dir(argv[optind], formats, only, &d) != SIM_OK) {
+    c = plot_result_dir(argv[optind], formats, only, &d);
+    if (c != SIM_OK) {
         fprintf(stderr, "gpumarket plot: charts of %s not (all) drawn\n", argv[optind]);
-        return 2;
+        return c == SIM_ECHECK ? 1 : 2;     /* 1: a run in it failed its checks */
     }
     return 0;
 }

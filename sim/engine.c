@@ -46,6 +46,7 @@ struct engine {
     double loop_s;
     bool failed;
     bool profile;
+    char why[256];      /* the first failure, for the result directory */
 };
 
 static void on_tick(struct engine *e, const struct evq_event *ev, void *model)
@@ -212,16 +213,30 @@ int eng_run(struct engine *e)
 
 void eng_fail(struct engine *e, const char *invariant, const char *fmt, ...)
 {
+    char head[96];
     va_list ap;
 
-    fprintf(stderr, "error: invariant %s violated at t=%.6f h: ", invariant,
-            sim_time_to_hours(e->now));
+    snprintf(head, sizeof head, "invariant %s violated at t=%.6f h: ", invariant,
+             sim_time_to_hours(e->now));
+    fprintf(stderr, "error: %s", head);
     va_start(ap, fmt);
+    if (!e->failed) {
+        /* the first failure is kept (cut to fit) for the result directory */
+        size_t n = (size_t)snprintf(e->why, sizeof e->why, "%s", head);
+        va_list aq;
+
+        va_copy(aq, ap);
+        if (n < sizeof e->why)
+            vsnprintf(e->why + n, sizeof e->why - n, fmt, aq);
+        va_end(aq);
+    }
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     e->failed = true;
 }
+
+const char *eng_fail_reason(const struct engine *e) { return e->failed ? e->why : NULL; }
 
 bool eng_failed(const struct engine *e) { return e->failed; }
 void eng_profile(struct engine *e, bool on) { e->profile = on; }

@@ -92,6 +92,9 @@ int eng_run(struct engine *e);
 void eng_fail(struct engine *e, const char *invariant, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool eng_failed(const struct engine *e);
+/* The first failure's message ("invariant <name> violated at t=...: ..."),
+ * or NULL when nothing failed. */
+const char *eng_fail_reason(const struct engine *e);
 
 sim_time eng_now(const struct engine *e);
 sim_time eng_end(const struct engine *e);

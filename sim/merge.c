@@ -232,6 +232,57 @@ static int close_tmp(FILE *f, char *tmp, const char *path)
     return rc;
 }
 
+/* FAILED of the merged directory: each run that did not end ok, with the
+ * line its part's FAILED gives (a part without one: its status). */
+static int write_failed(const char *dir, const char *runs_dir, char *const *parts,
+                        const struct mrun *runs, size_t nruns, struct diag *d)
+{
+    char *path = join(dir, "FAILED"), *tmp;
+    FILE *f = NULL;
+    int rc = SIM_OK;
+
+    remove(path);
+    for (size_t i = 0; i < nruns; i++) {
+        char *pd, *src;
+        struct blob b;
+        const char *line = NULL;
+        size_t n = strlen(runs[i].id);
+
+        if (strcmp(runs[i].status, "ok") == 0)
+            continue;
+        if (!f && !(f = open_tmp(path, &tmp))) {
+            rc = diag_error(d, NULL, "%s: cannot write: %s", path, strerror(errno));
+            free(tmp);
+            break;
+        }
+        pd = join(runs_dir, parts[runs[i].part]);
+        src = join(pd, "FAILED");
+        if (read_blob(src, &b) == SIM_OK) {
+            const char *q = b.p, *end = b.p + b.len;
+
+            while (q < end && !line) {
+                const char *nl = memchr(q, '\n', (size_t)(end - q));
+                size_t len = nl ? (size_t)(nl - q) : (size_t)(end - q);
+
+                if (len > n && memcmp(q, runs[i].id, n) == 0 && q[n] == ':') {
+                    fprintf(f, "%.*s\n", (int)len, q);
+                    line = q;
+                }
+                q += len + 1;
+            }
+        }
+        if (!line)
+            fprintf(f, "%s: status %s\n", runs[i].id, runs[i].status);
+        free(b.p);
+        free(src);
+        free(pd);
+    }
+    if (f && close_tmp(f, tmp, path) != SIM_OK)
+        rc = diag_error(d, NULL, "%s: cannot write", path);
+    free(path);
+    return rc;
+}
+
 static struct mrun *find_run(struct mrun *runs, size_t n, const char *id)
 {
     /* Ids are unique; runs are sorted by number, not id: a linear scan
@@ -448,6 +499,8 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         }
         free(pd);
     }
+    if (rc == SIM_OK)
+        rc = write_failed(dir, runs_dir, parts, runs, nruns, d);
     rep->parts = nparts;
     rep->runs = nruns;
     for (size_t i = 0; i < nruns; i++) {

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cairo.h>
+#include <csv.h>
 #include <gsl/gsl_version.h>
 #include "sim/err.h"
 #include "sim/scenario.h"
@@ -255,6 +256,11 @@ struct res_dir {
     char *resolved;                         /* owned text of scenario.resolved.ini */
     size_t nruns;
     double wall_total;
+    char *failed;                           /* owned: "run_id: why" lines, or NULL */
+    size_t nfailed;
+    char rng[64];                           /* generators used, comma-separated */
+    uint64_t seeds[16];                     /* distinct base seeds, first 16 */
+    size_t nseeds, more_seeds;
 };
 
 const char *res_version(void)
@@ -456,6 +462,37 @@ static char *resolved_text(const struct res_dir *rd, const struct scn_run *run)
     return buf;
 }
 
+/* What the manifest and FAILED say about the runs: the generators and
+ * base seeds used, and which runs failed their checks and why. */
+static void note_run(struct res_dir *rd, const char *id, const struct res_run_info *info)
+{
+    uint64_t seed = scn_run_seed(info->run);
+    size_t i;
+
+    if (info->rng && !strstr(rd->rng, info->rng)) {
+        size_t n = strlen(rd->rng);
+
+        snprintf(rd->rng + n, sizeof rd->rng - n, "%s%s", n ? ", " : "", info->rng);
+    }
+    for (i = 0; i < rd->nseeds && rd->seeds[i] != seed; i++)
+        ;
+    if (i == rd->nseeds) {
+        if (rd->nseeds < NELEM(rd->seeds))
+            rd->seeds[rd->nseeds++] = seed;
+        else
+            rd->more_seeds++;   /* may count a seed twice: said as "more" */
+    }
+    if (info->why) {
+        size_t n = rd->failed ? strlen(rd->failed) : 0, add = strlen(id) + strlen(info->why) + 4;
+
+        rd->failed = realloc(rd->failed, n + add);
+        if (!rd->failed)
+            SIM_PANIC("results: out of memory");
+        snprintf(rd->failed + n, add, "%s: %s\n", id, info->why);
+        rd->nfailed++;
+    }
+}
+
 int res_dir_add_run(struct res_dir *rd, const struct res_run_info *info,
                     const struct results *r)
 {
@@ -522,6 +559,7 @@ int res_dir_add_run(struct res_dir *rd, const struct res_run_info *info,
     }
     if (!rd->resolved)
         rd->resolved = resolved_text(rd, run);
+    note_run(rd, id, info);
     rd->nruns++;
     rd->wall_total += info->wall_s;
     return SIM_OK;
@@ -560,9 +598,17 @@ static char *manifest_text(const struct res_dir *rd)
                "numbers across sweep points)\n");
     fprintf(f, "\n[rng]\ngenerator = gsl %s\nstream_seed = "
                "fold32(splitmix(fnv1a(name) ^ splitmix(seed) ^ splitmix(seed_set))), 0 -> 1\n",
-            "mt19937");
-    fprintf(f, "\n[libraries]\ngsl = %s\ncairo = %s\n", GSL_VERSION,
-            cairo_version_string());
+            rd->rng[0] ? rd->rng : "none (no runs)");
+    fprintf(f, "seeds =");
+    for (size_t i = 0; i < rd->nseeds; i++)
+        fprintf(f, " %llu", (unsigned long long)rd->seeds[i]);
+    if (rd->more_seeds)
+        fprintf(f, " and more");
+    fprintf(f, "\nper_run = runs.csv (base_seed, seed_set)\n");
+    fprintf(f, "\n[libraries]\ngsl = %s\ncairo = %s\nlibcsv = %d.%d.%d\n", GSL_VERSION,
+            cairo_version_string(), CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+    fprintf(f, "\n[checks]\nfailed_runs = %zu%s\n", rd->nfailed,
+            rd->nfailed ? " ; FAILED lists them: their numbers are not results" : "");
     fprintf(f, "\n[units]\ntime = microseconds (int64) internally; hours in CSVs\n"
                "money = micro-dollars (int64) internally; USD in CSVs\n");
     fprintf(f, "\n; wall-clock facts: the only non-reproducible lines here\n"
@@ -585,6 +631,11 @@ int res_dir_commit(struct res_dir *rd)
         rc = write_text(rd->tmp, "manifest.ini", manifest);
     if (rc == SIM_OK && rd->resolved)
         rc = write_text(rd->tmp, "scenario.resolved.ini", rd->resolved);
+    /* A run that failed an invariant keeps its numbers for whoever debugs
+     * it, under a name no one can miss (DESIGN.md 9: wrong numbers must
+     * never look like results; charts refuse such a directory). */
+    if (rc == SIM_OK && rd->failed)
+        rc = write_text(rd->tmp, "FAILED", rd->failed);
     free(manifest);
     if (rc == SIM_OK) {
         /* rename() cannot replace a non-empty directory: move the old
@@ -613,6 +664,7 @@ int res_dir_commit(struct res_dir *rd)
     free(rd->tmp);
     free(rd->command);
     free(rd->resolved);
+    free(rd->failed);
     free(rd);
     return SIM_OK;
 }
@@ -633,5 +685,6 @@ void res_dir_abort(struct res_dir *rd)
     free(rd->tmp);
     free(rd->command);
     free(rd->resolved);
+    free(rd->failed);
     free(rd);
 }

@@ -56,6 +56,8 @@ void res_sample_at(const struct results *r, size_t i, sim_time *t,
 struct res_run_info {
     const struct scn_run *run;
     const char *status;         /* "ok", "failed", "interrupted" */
+    const char *why;            /* failed: what failed (engine message); else NULL */
+    const char *rng;            /* the GSL generator the run used, e.g. "mt19937" */
     uint64_t events;
     double sim_time_h;
     double wall_s;

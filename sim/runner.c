@@ -8,6 +8,7 @@
 #include "sim/err.h"
 #include "sim/model.h"
 #include "sim/results.h"
+#include "sim/rng.h"
 #include "sim/scenario.h"
 
 struct progress {
@@ -74,6 +75,7 @@ int runner_run(const struct scn_run *run, struct res_dir *rd,
     if (rc == SIM_OK)
         rc = m->finish(e, state);
     info.run = run;
+    info.rng = rng_type_name(eng_rngs(e));
     info.events = eng_events(e);
     info.sim_time_h = sim_time_to_hours(eng_now(e));
     info.wall_s = runner_wall() - pg.started;
@@ -82,6 +84,7 @@ int runner_run(const struct scn_run *run, struct res_dir *rd,
         status = RUNNER_EXIT_INTERRUPTED;
     } else if (rc != SIM_OK) {
         info.status = "failed";
+        info.why = eng_fail_reason(e) ? eng_fail_reason(e) : "a check of the model failed (its messages went to stderr)";
         status = RUNNER_EXIT_CHECK;
     } else {
         info.status = "ok";

@@ -63,7 +63,7 @@ pid_t sweep_spawn(const struct sweep *sw, size_t number)
 
 /* A run that left no part of its own gets one saying what happened. */
 static void write_placeholder(const struct sweep *sw, size_t number,
-                              const char *status)
+                              const char *status, const char *why)
 {
     struct diag d = DIAG_INIT(stderr);
     struct scn_run *run = scn_run_new(sw->st, number, &d);
@@ -71,7 +71,7 @@ static void write_placeholder(const struct sweep *sw, size_t number,
     struct res_dir *rd;
 
     if (run && (rd = res_dir_begin(dir, sw->scn, sw->st, sw->argc, sw->argv))) {
-        struct res_run_info info = { run, status, 0, 0.0, 0.0 };
+        struct res_run_info info = { .run = run, .status = status, .why = why };
 
         res_dir_add_run(rd, &info, NULL);
         res_dir_commit(rd);
@@ -91,13 +91,13 @@ int sweep_reaped(const struct sweep *sw, size_t number, int wstatus)
             return code;
         fprintf(stderr, "gpumarket sweep: run %zu stopped with status %d\n",
                 number, code);
-        write_placeholder(sw, number, "error");
+        write_placeholder(sw, number, "error", "its process stopped with an error before writing results");
         return RUNNER_EXIT_CHECK;
     }
     if (WIFSIGNALED(wstatus)) {
         fprintf(stderr, "gpumarket sweep: run %zu crashed (signal %d); the study goes on\n",
                 number, WTERMSIG(wstatus));
-        write_placeholder(sw, number, "crashed");
+        write_placeholder(sw, number, "crashed", "its process crashed before writing results");
         return RUNNER_EXIT_CHECK;
     }
     return RUNNER_EXIT_TROUBLE;

@@ -80,7 +80,8 @@ END_TEST
 static void failing(struct engine *e, const struct evq_event *ev, void *m)
 {
     (void)ev; (void)m;
-    eng_fail(e, "test.invariant", "deliberate");
+    eng_fail(e, "test.invariant", "deliberate %d", 42);
+    eng_fail(e, "test.other", "second");   /* the first is what is kept */
 }
 
 START_TEST(a_failed_invariant_stops_the_run)
@@ -91,8 +92,12 @@ START_TEST(a_failed_invariant_stops_the_run)
 
     eng_at(e, 5, k, 0);
     eng_at(e, 6, k, 0);
+    ck_assert_ptr_null(eng_fail_reason(e));
     ck_assert_int_eq(eng_run(e), SIM_ECHECK);
     ck_assert_uint_eq(eng_events(e), 1);
+    /* the result directory's FAILED file gets this line */
+    ck_assert_str_eq(eng_fail_reason(e),
+                     "invariant test.invariant violated at t=0.000000 h: deliberate 42");
     eng_free(e);
 }
 END_TEST

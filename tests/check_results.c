@@ -52,7 +52,7 @@ START_TEST(directory_appears_only_when_complete)
     struct scn_run *run;
     struct res_dir *rd;
     struct results *r = res_new();
-    struct res_run_info info = { NULL, "ok", 10, 1.0, 0.1 };
+    struct res_run_info info = { .status = "ok", .events = 10, .sim_time_h = 1.0, .wall_s = 0.1 };
     char prog[] = "gpumarket", *argv[] = { prog };
 
     sim_register_all_params(reg);

@@ -60,6 +60,37 @@ if ls "$T" | grep -q '\.tmp-'; then bad "temporary directory left behind"; else 
 check "run with --set" "$GM" run "$T/phold.ini" -o "$T/c" --no-plots -q --set seed=10
 if cmp -s "$T/a/scalars.csv" "$T/c/scalars.csv"; then bad "another seed gave the same scalars"; else ok; fi
 
+# the manifest names the generator and seeds the runs really used
+check "run taus2" "$GM" run "$T/phold.ini" -o "$T/t2" --no-plots -q --set sim.rng=taus2 --set seed=77
+if grep -qx 'generator = gsl taus2' "$T/t2/manifest.ini" && grep -qx 'seeds = 77' "$T/t2/manifest.ini"
+then ok; else bad "manifest rng/seeds"; cat "$T/t2/manifest.ini" >&2; fi
+if grep -qx 'generator = gsl mt19937' "$T/a/manifest.ini"; then ok; else bad "manifest mt19937"; fi
+
+# -- a run that fails its checks: numbers kept, never passed off as results --
+# (zero tolerances make the M/M/c target's own checks fail every run)
+cat >"$T/miss.ini" <<'INI'
+[General]
+sim.model = mmc
+sim.horizon = 1000000s
+mmc.jobs = 2000
+mmc.tol-wq = 0
+mmc.tol-pwait = 0
+mmc.tol-little = 0
+repeat = 2
+INI
+expect_status "failed run exits 1" 1 "$GM" run "$T/miss.ini" -o "$T/miss"
+if [ -f "$T/miss/runs.csv" ] && grep -q '^General-0: ' "$T/miss/FAILED" &&
+   grep -q '^General-1: ' "$T/miss/FAILED" && grep -qx 'failed_runs = 2.*' "$T/miss/manifest.ini"
+then ok; else bad "FAILED and manifest of a failed run"; ls "$T/miss" >&2; fi
+if [ -z "$(ls "$T/miss/plots" 2>/dev/null)" ]; then ok; else bad "charts drawn from failed runs"; fi
+grep_err "run says why no charts" "its numbers are not results"
+expect_status "plot refuses failed runs" 1 "$GM" plot "$T/miss"
+grep_err "plot names the run" "run General-0: status failed"
+expect_status "sweep with failed runs" 1 "$GM" sweep "$T/miss.ini" -j 2 -o "$T/missw" -q --no-plots
+if grep -q '^General-0: a check' "$T/missw/FAILED" && grep -q '^General-1: a check' "$T/missw/FAILED"
+then ok; else bad "merged FAILED"; cat "$T/missw/FAILED" >&2; fi
+check "a good run leaves no FAILED" test ! -e "$T/a/FAILED"
+
 # -- runs / validate / params ----------------------------------------------
 check "runs" "$GM" runs "$T/phold.ini" -c Sweep
 if [ "$(wc -l <"$T/out")" = 5 ] && sed -n 2p "$T/out" | grep -q '^0,0,0,0.1$' &&
