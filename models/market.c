@@ -244,32 +244,41 @@ static double power_cost_per_gpu_h(const struct market *mk, const struct gpu *g,
     return g->tdp_w / 1000.0 * hc->pue * rg->kwh;
 }
 
+/* 64 bits from a named stream, to key per-machine rng_lite streams by. */
+static uint64_t salt_of(gsl_rng *r)
+{
+    uint64_t hi = gsl_rng_get(r);
+
+    return (hi << 32) ^ gsl_rng_get(r);
+}
+
 static void schedule_failure(struct market *mk, uint32_t id)
 {
     const struct outage_params *op = &mk->hc[mk->m[id].cls].op;
+    gsl_rng r = rng_lite_gsl(&mk->clk[id].fail);
 
-    eng_after(mk->e, sim_time_from_hours(outage_next_failure_h(op, mk->r_fail)),
-              mk->k_fail, id);
+    eng_after(mk->e, sim_time_from_hours(outage_next_failure_h(op, &r)), mk->k_fail, id);
 }
 
 static void schedule_disconnect(struct market *mk, uint32_t id)
 {
     const struct outage_params *op = &mk->hc[mk->m[id].cls].op;
+    gsl_rng r = rng_lite_gsl(&mk->clk[id].disc);
 
     if (op->disconnect_per_day > 0)
-        eng_after(mk->e, sim_time_from_hours(outage_next_disconnect_h(op, mk->r_fail)),
-                  mk->k_disc, id);
+        eng_after(mk->e, sim_time_from_hours(outage_next_disconnect_h(op, &r)), mk->k_disc, id);
 }
 
 static void schedule_maintenance(struct market *mk, uint32_t id)
 {
     const struct outage_params *op = &mk->hc[mk->m[id].cls].op;
+    gsl_rng r = rng_lite_gsl(&mk->clk[id].maint);
     double h;
 
     if (op->maint_interval_h <= 0)
         return;
     /* The notice comes first; the window starts 'notice' later. */
-    h = outage_next_maintenance_h(op, mk->r_fail) - op->maint_notice_h;
+    h = outage_next_maintenance_h(op, &r) - op->maint_notice_h;
     eng_after(mk->e, sim_time_from_hours(h > 0 ? h : 0), mk->k_maint_notice, id);
 }
 
@@ -310,6 +319,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
         mk->capm = mk->capm ? 2 * mk->capm : 1024;
         mk->m = xrealloc(mk->m, mk->capm * sizeof *mk->m);
         mk->spec = xrealloc(mk->spec, mk->capm * sizeof *mk->spec);
+        mk->clk = xrealloc(mk->clk, mk->capm * sizeof *mk->clk);
     }
     id = (uint32_t)mk->nm++;
     m = &mk->m[id];
@@ -392,6 +402,9 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     else
         rel_init(&m->rel, m->joined, hc->datacenter);
     m->score = rel_score(&m->rel, &mk->relp, m->joined);
+    rng_lite_init(&mk->clk[id].fail, mk->salt_fail, id);
+    rng_lite_init(&mk->clk[id].disc, mk->salt_disc, id);
+    rng_lite_init(&mk->clk[id].maint, mk->salt_maint, id);
     schedule_failure(mk, id);
     schedule_disconnect(mk, id);
     schedule_maintenance(mk, id);
@@ -1451,7 +1464,7 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
 
     /* A container that fails to start: the renter goes elsewhere, the
      * machine's score takes a hit (MARKET-FACTS.md 22). */
-    if (outage_start_fails(&hc->op, mk->r_fail)) {
+    if (outage_start_fails(&hc->op, mk->r_start)) {
         rel_on_failed_start(&m->rel, &mk->relp, now);
         mkt_rel_refresh(mk, m, now);
         mkt_index_machine(mk, mid);
@@ -1992,7 +2005,7 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
             struct job *jb = &mk->j[jid];
             const struct archetype *a = &mk->ar[jb->arch];
             bool was_running = mk->c[cid].state == CS_RUNNING;
-            double u = gsl_rng_uniform(mk->r_fail);
+            double u = gsl_rng_uniform(mk->r_after);
 
             end_contract(mk, cid, now, true);
             if (jb->arch >= mk->nar) {  /* a serverless worker: its endpoint replaces it */
@@ -2057,10 +2070,10 @@ static void on_fail(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct market *mk = model;
     const struct outage_params *op = &mk->hc[mk->m[ev->subject].cls].op;
+    gsl_rng r = rng_lite_gsl(&mk->clk[ev->subject].fail);
 
     machine_down(mk, ev->subject, DOWN_FAILURE, REL_DOWN_FAILURE, true);
-    eng_after(e, sim_time_from_hours(outage_repair_h(op, mk->r_fail)), mk->k_repair,
-              ev->subject);
+    eng_after(e, sim_time_from_hours(outage_repair_h(op, &r)), mk->k_repair, ev->subject);
 }
 
 static void on_repair(struct engine *e, const struct evq_event *ev, void *model)
@@ -2076,10 +2089,10 @@ static void on_disconnect(struct engine *e, const struct evq_event *ev, void *mo
 {
     struct market *mk = model;
     const struct outage_params *op = &mk->hc[mk->m[ev->subject].cls].op;
+    gsl_rng r = rng_lite_gsl(&mk->clk[ev->subject].disc);
 
     machine_down(mk, ev->subject, DOWN_DISCONNECT, REL_DOWN_DISCONNECT, false);
-    eng_after(e, sim_time_from_hours(outage_disconnect_h(op, mk->r_fail)), mk->k_reconn,
-              ev->subject);
+    eng_after(e, sim_time_from_hours(outage_disconnect_h(op, &r)), mk->k_reconn, ev->subject);
 }
 
 static void on_reconnect(struct engine *e, const struct evq_event *ev, void *model)
@@ -2132,15 +2145,18 @@ static void on_region(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct market *mk = model;
     const struct outage_region_params *op = &mk->rg[ev->subject].op;
-    sim_time dur = sim_time_from_hours(outage_region_duration_h(op, mk->r_region));
-    bool power = outage_region_kind(op, mk->r_region) == OUTAGE_POWER;
+    gsl_rng *r = mk->rg[ev->subject].r_outage;
+    sim_time dur = sim_time_from_hours(outage_region_duration_h(op, r));
+    bool power = outage_region_kind(op, r) == OUTAGE_POWER;
     size_t n = 0, hit;
 
     mk->scratch_ids = xrealloc(mk->scratch_ids, (mk->nm + 1) * sizeof *mk->scratch_ids);
     for (size_t i = 0; i < mk->nm; i++)
         if (mk->m[i].region == ev->subject && !(mk->m[i].down & (DOWN_POWER | DOWN_NET)))
             mk->scratch_ids[n++] = (uint32_t)i;
-    hit = outage_region_pick(op, n, mk->scratch_ids, mk->r_region);
+    /* How many machines are there to hit depends on who joined and left:
+     * the pick has its own stream, so the outages' times do not. */
+    hit = outage_region_pick(op, n, mk->scratch_ids, mk->r_region_pick);
     for (size_t i = 0; i < hit; i++) {
         uint32_t mid = mk->scratch_ids[i];
 
@@ -2148,8 +2164,7 @@ static void on_region(struct engine *e, const struct evq_event *ev, void *model)
         /* the subject carries the machine; the kind says which cause ends */
         eng_after(e, dur, mk->k_region_end, mid * 2u + (power ? 1u : 0u));
     }
-    eng_after(e, sim_time_from_hours(outage_region_next_h(op, mk->r_region)),
-                  mk->k_region, ev->subject);
+    eng_after(e, sim_time_from_hours(outage_region_next_h(op, r)), mk->k_region, ev->subject);
     if (eng_now(e) > eng_warmup(e))
         res_add(eng_results(e), "regional_outages", "region", mk->rg[ev->subject].name, 1, "1");
 }
@@ -2449,6 +2464,7 @@ static void market_free(void *state)
         free(mk->m[i].cids);
     free(mk->m);
     free(mk->spec);
+    free(mk->clk);
     free(mk->c);
     free(mk->j);
     free(mk->od_price_sum);
@@ -2557,9 +2573,19 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
         mk->noise_salt = ((uint64_t)gsl_rng_get(salt) << 32) ^ gsl_rng_get(salt);
     }
     mk->r_supply = eng_rng(e, "supply");
-    mk->r_fail = eng_rng(e, "failures");
+    /* Outages: the machine-side processes draw from per-machine streams
+     * (struct mclock) keyed by these salts, so the stream names stay in
+     * the run's list; what depends on rentals (failed starts, renters'
+     * choices) and on the population (regional picks) has its own. */
+    mk->salt_fail = salt_of(eng_rng(e, "failures"));
+    mk->salt_disc = salt_of(eng_rng(e, "disconnects"));
+    mk->salt_maint = salt_of(eng_rng(e, "maintenance"));
+    mk->r_start = eng_rng(e, "outages.starts");
+    mk->r_after = eng_rng(e, "outages.renters");
+    mk->r_region_pick = eng_rng(e, "outages.regional.pick");
+    for (size_t i = 0; i < mk->nrg; i++)
+        mk->rg[i].r_outage = rng_getf(eng_rngs(e), "outages.regional.%s", mk->rg[i].name);
     mk->r_bid = eng_rng(e, "bids");
-    mk->r_region = eng_rng(e, "outages.regional");
     mk->r_exit = eng_rng(e, "supply.exit");
     mk->r_spec = eng_rng(e, "supply.specs");
     mk->k_arrive = eng_kind(e, "market.arrive", on_arrive, mk);
@@ -2600,7 +2626,8 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     }
     for (size_t i = 0; i < mk->nrg; i++)
         if (mk->rg[i].op.rate_per_year > 0)
-            eng_after(e, sim_time_from_hours(outage_region_next_h(&mk->rg[i].op, mk->r_region)),
+            eng_after(e, sim_time_from_hours(outage_region_next_h(&mk->rg[i].op,
+                                                                  mk->rg[i].r_outage)),
                       mk->k_region, (uint32_t)i);
     for (size_t i = 0; i < mk->nar; i++) {
         struct archetype *a = &mk->ar[i];

@@ -26,6 +26,7 @@
 #include "sim/err.h"
 #include "sim/evq.h"
 #include "sim/money.h"
+#include "sim/rng.h"
 #include "sim/scenario.h"
 #include "sim/time.h"
 
@@ -83,6 +84,7 @@ struct region {
     const char *name;
     double share, kwh, tz;
     struct outage_region_params op;     /* correlated outages */
+    gsl_rng *r_outage;          /* "outages.regional.<region>": when, how long, which kind */
 };
 
 struct archetype {
@@ -171,6 +173,16 @@ struct mspec {
     uint32_t disk;              /* GB per GPU */
 };
 
+/* A machine's own streams for what its hardware and host do, whoever
+ * rents it (models/outage.h): failures and repair times, disconnects and
+ * reconnect times, maintenance. Keyed by machine number, so a policy that
+ * changes the rentals, or which machines later join or leave, changes no
+ * machine's outage history (common random numbers). Kept apart from
+ * struct machine, which a search walks. */
+struct mclock {
+    struct rng_lite fail, disc, maint;
+};
+
 struct contract {
     /* what the auction reads (claims_of) first: one cache line */
     uint32_t job, machine, next;    /* next free contract, while free */
@@ -222,6 +234,8 @@ struct market {
     bool wl_ckpt[NWORKLOADS];
     struct machine *m;
     struct mspec *spec;         /* owned: per machine, capm of them */
+    struct mclock *clk;         /* owned: per machine, capm of them */
+    uint64_t salt_fail, salt_disc, salt_maint;  /* key the mclock streams */
     gsl_rng *r_spec;            /* "supply.specs" */
     size_t nm, capm;
     struct contract *c;
@@ -253,7 +267,9 @@ struct market {
     size_t nbud, capbud;
     uint64_t order;
     size_t gpus0;
-    gsl_rng *r_search, *r_supply, *r_fail, *r_bid;
+    gsl_rng *r_search, *r_supply, *r_bid;
+    gsl_rng *r_start;           /* "outages.starts": failed container starts */
+    gsl_rng *r_after;           /* "outages.renters": wait, move or abandon after a failure */
     uint64_t noise_salt;        /* keys the per-offer search noise */
     uint64_t searches;          /* searches so far (a noise key) */
     struct market_search_stats stats;   /* for gpumarket bench market */
@@ -261,7 +277,7 @@ struct market {
     struct model_ref *mref;     /* owned scratch: ngpus models */
     unsigned k_arrive, k_retry, k_loaded, k_done, k_fail, k_repair, k_join, k_leave, k_review;
     unsigned k_disc, k_reconn, k_maint_notice, k_maint, k_maint_end, k_region, k_region_end;
-    gsl_rng *r_region;
+    gsl_rng *r_region_pick;     /* "outages.regional.pick": which machines an outage hits */
     uint32_t *scratch_ids;      /* owned: machines of a region */
     /* per-GPU-model price statistics (after warm-up) */
     double *od_price_sum, *od_price_w, *int_price_sum, *int_price_w;

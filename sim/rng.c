@@ -128,3 +128,31 @@ void rng_lite_init(struct rng_lite *g, uint64_t seed, uint64_t id)
     /* An odd increment per stream: distinct Weyl sequences. */
     g->inc = mix64(id ^ 0xd1b54a32d192ed03ULL ^ mix64(seed)) | 1;
 }
+
+/* The generator behind rng_lite_gsl(): 32-bit integers from the high
+ * half (gsl_rng_uniform_int() wants max - min + 1 to fit), doubles with
+ * all 53 bits. 'set' is there for gsl_rng_set(); a view is never seeded
+ * through it. */
+static unsigned long lite_get(void *state)
+{
+    return (unsigned long)(rng_lite_next(state) >> 32);
+}
+
+static double lite_get_double(void *state)
+{
+    return rng_lite_uniform(state);
+}
+
+static void lite_set(void *state, unsigned long seed)
+{
+    rng_lite_init(state, seed, 0);
+}
+
+static const gsl_rng_type lite_type = {
+    "rng_lite", 0xffffffffUL, 0, sizeof(struct rng_lite), lite_set, lite_get, lite_get_double
+};
+
+gsl_rng rng_lite_gsl(struct rng_lite *g)
+{
+    return (gsl_rng){ &lite_type, g };
+}

@@ -59,4 +59,9 @@ static inline double rng_lite_uniform(struct rng_lite *g)
     return (double)(rng_lite_next(g) >> 11) * 0x1.0p-53;
 }
 
+/* A gsl_rng that draws from 'g', so the gsl_ran_* samplers can use one
+ * stream per entity without a gsl_rng_alloc() each: the value borrows
+ * 'g' (nothing to free) and every draw advances it. */
+gsl_rng rng_lite_gsl(struct rng_lite *g);
+
 #endif

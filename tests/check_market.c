@@ -704,6 +704,53 @@ START_TEST(new_hosts_buy_what_earns)
 }
 END_TEST
 
+/* Common random numbers on the supply side (DESIGN.md 2): a machine's
+ * failures, repairs, disconnects and maintenance draw from its own
+ * streams, regional outages from theirs, and nothing a rental does draws
+ * from any of them. So more renters or another clearing rule (other
+ * prices, other rentals, other failed starts) leaves every host class's
+ * uptime, and so each down interval, bit for bit as it was, while the
+ * demand side does change. With one stream shared with the rentals the
+ * first different rental moved every later failure. */
+START_TEST(policy_changes_no_machine_outage)
+{
+#define OUTAGES SMALL "seed = 23\n"
+    struct outcome base = run_text(OUTAGES, NULL, 0);
+    struct outcome more = run_text(OUTAGES "demand.scale = 1.3\n", NULL, 0);
+    struct outcome clr = run_text(OUTAGES "market.clearing = second-price\n", NULL, 0);
+#undef OUTAGES
+    const struct outcome *other[] = { &more, &clr };
+    size_t compared = 0;
+
+    for (size_t k = 0; k < 2; k++) {
+        ck_assert_int_eq(other[k]->rc, SIM_OK);
+        /* not vacuous: the renters' side moved */
+        ck_assert_double_ne(sum_of(other[k], "spend_usd"), sum_of(&base, "spend_usd"));
+    }
+    ck_assert_int_eq(base.rc, SIM_OK);
+    for (size_t i = 0; i < res_scalar_count(base.res); i++) {
+        const char *m, *kind, *e, *u;
+        double v;
+
+        res_scalar_at(base.res, i, &m, &kind, &e, &v, &u);
+        if (strcmp(m, "uptime") != 0 || strcmp(kind, "host_class") != 0)
+            continue;
+        ck_assert_msg(v < 1, "%s: uptime %g, no outage to compare", e, v);
+        for (size_t k = 0; k < 2; k++) {
+            double w = get(other[k], m, kind, e);
+
+            ck_assert_msg(memcmp(&v, &w, sizeof v) == 0, "%s uptime %.17g, %.17g under %s",
+                          e, v, w, k ? "second-price" : "demand x 1.3");
+        }
+        compared++;
+    }
+    ck_assert_uint_ge(compared, 3);
+    done(&base);
+    done(&more);
+    done(&clr);
+}
+END_TEST
+
 /* The economic shape of the calibrated market, on a 4,000-GPU, 60-day
  * version of the default scenario (large enough that per-model means are
  * stable across seeds). Tolerances are stated per check. */
@@ -872,6 +919,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, bad_catalog_row_is_reported_with_file_and_row);
     tcase_add_test(tc, absurd_catalog_values_are_out_of_range_at_their_row);
     tcase_add_test(tc, bad_market_values_are_all_reported_with_their_lines);
+    tcase_add_test(tc, policy_changes_no_machine_outage);
     tcase_add_test(tc, economic_regression_small_market);
     tcase_add_test(tc, prices_dip_off_peak);
     tcase_set_timeout(tc, 120);

@@ -82,6 +82,33 @@ START_TEST(lite_streams_are_reproducible_and_uniform)
 }
 END_TEST
 
+/* The gsl_rng view draws the lite stream's own numbers and advances it,
+ * so a gsl_ran_* sampler on a view continues where the last one stopped;
+ * integers span the full 32 bits gsl_rng_uniform_int() relies on. */
+START_TEST(lite_view_draws_the_lite_numbers)
+{
+    struct rng_lite g, h;
+    gsl_rng v;
+    unsigned long max = 0;
+
+    rng_lite_init(&g, 3, 9);
+    h = g;
+    v = rng_lite_gsl(&g);
+    for (int i = 0; i < 100; i++)
+        ck_assert_double_eq(gsl_rng_uniform(&v), rng_lite_uniform(&h));
+    v = rng_lite_gsl(&g);       /* a new view of the same stream */
+    ck_assert_double_eq(gsl_rng_uniform(&v), rng_lite_uniform(&h));
+    ck_assert_uint_eq(gsl_rng_get(&v), rng_lite_next(&h) >> 32);
+    ck_assert_uint_eq(gsl_rng_max(&v), 0xffffffffUL);
+    for (int i = 0; i < 10000; i++) {
+        unsigned long x = gsl_rng_get(&v);
+
+        max = x > max ? x : max;
+    }
+    ck_assert_uint_gt(max, 0xff000000UL);
+}
+END_TEST
+
 Suite *rng_suite(void)
 {
     Suite *s = suite_create("rng");
@@ -91,6 +118,7 @@ Suite *rng_suite(void)
     tcase_add_test(tc, names_seeds_and_seed_sets_all_change_the_stream);
     tcase_add_test(tc, streams_are_uncorrelated);
     tcase_add_test(tc, lite_streams_are_reproducible_and_uniform);
+    tcase_add_test(tc, lite_view_draws_the_lite_numbers);
     suite_add_tcase(s, tc);
     return s;
 }
