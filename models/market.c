@@ -233,6 +233,7 @@ static void claims_changed(struct market *mk, uint32_t id)
 static void util_mark(struct market *mk, struct machine *m, sim_time now)
 {
     m->util_gpu_us += (double)m->run_gpus * (double)(now - m->util_mark);
+    m->run_gpu_us += (int64_t)m->run_gpus * (now - m->util_mark);
     m->util_mark = now;
     (void)mk;
 }
@@ -811,7 +812,9 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
     jb->ev = EVQ_ID_NONE;
     util_mark(mk, m, now);
     m->run_gpus += c->gpus;
-    SIM_ASSERT(m->run_gpus <= m->ngpu);
+    if (m->run_gpus > m->ngpu || m->down)
+        eng_fail(mk->e, "capacity", "machine %u runs %u of its %u GPUs%s", c->machine,
+                 (unsigned)m->run_gpus, (unsigned)m->ngpu, m->down ? " while down" : "");
     c->state = CS_RUNNING;
     c->ran = true;
     c->seg_start = now;
@@ -1422,6 +1425,7 @@ static void job_abandon(struct market *mk, uint32_t jid)
 
     if (jb->arrived >= eng_warmup(mk->e))
         mk->ar[jb->arch].abandoned++;
+    mk->ar[jb->arch].abandoned_all++;
     eng_cancel(mk->e, jb->ev);
     free_job(mk, jid);
 }
@@ -1877,6 +1881,7 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
     }
     if (ev->at >= eng_warmup(mk->e))
         a->arrived++;
+    a->arrived_all++;
     job_search(mk, jid);
 }
 
@@ -1965,6 +1970,7 @@ static void job_finished(struct market *mk, uint32_t jid)
         a->completed++;
         a->work_done += jb->work;
     }
+    a->completed_all++;
     eng_cancel(mk->e, jb->ev);
     free_job(mk, jid);
 }

@@ -112,6 +112,8 @@ struct archetype {
     gsl_rng *pin;               /* its own stream: p_pin = 0 draws nothing */
     /* statistics */
     uint64_t arrived, started, completed, abandoned, interruptions, failures_hit;
+    /* the same three over the whole run, warm-up included: jobs.accounted */
+    uint64_t arrived_all, completed_all, abandoned_all;
     uint64_t out_of_budget;
     double wait_sum_h, paid_gpu_h[3], gpu_usd, work_done, lost_work, spend_usd;
     double *waits;              /* owned: every first-start wait, hours */
@@ -150,6 +152,7 @@ struct machine {
     /* utilisation since the last repricing */
     sim_time util_since, util_mark;
     double util_gpu_us;
+    int64_t run_gpu_us;         /* GPUs running x µs, whole run (capacity check) */
     struct rel_state rel;       /* reliability history (models/reliability.h) */
     sim_time state_mark;        /* last time up/down totals were brought up to date */
     double up_us_total, down_us_total;

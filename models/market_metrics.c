@@ -157,6 +157,9 @@ void mkt_sample(struct engine *e, void *ctx)
         res_sample(res, now, "gpus_rented_interruptible", "gpu", id, rented[g * 3 + 2]);
         res_sample(res, now, "gpus_idle", "gpu", id, listed[g] - run > 0 ? listed[g] - run : 0);
         res_sample(res, now, "gpus_failed", "gpu", id, failed[g]);
+        if (run > listed[g])    /* counts of GPUs: exact */
+            eng_fail(e, "utilisation.range", "%s: %.0f GPUs running of %.0f in the market",
+                     id, run, listed[g]);
         res_sample(res, now, "utilisation", "gpu", id, listed[g] > 0 ? run / listed[g] : 0);
         /* the going price: on-demand rentals that started since the last sample */
         if (mk->new_price_n[g] > 0)
@@ -248,14 +251,20 @@ int mkt_finish(struct engine *e, void *state)
         eng_fail(e, "money.conservation", "%s", msg);
         rc = SIM_ECHECK;
     }
-    /* GPU-seconds rented never exceed GPU-seconds up. */
+    /* GPU-time run never exceeds GPU-time up: per machine exactly, in
+     * integer GPU-µs over the whole run (start_running checks each moment);
+     * then what renters and workers paid for after the warm-up against the
+     * machines' time up in the market after it. */
     for (size_t i = 0; i < mk->nm; i++) {
         struct machine *m = &mk->m[i];
+        int64_t ran = m->run_gpu_us + (int64_t)m->run_gpus * (now - m->util_mark);
 
         mkt_rel_refresh(mk, m, now);
-        listed_us += m->up_us_total * m->ngpu;
-        if (m->run_gpus > m->ngpu) {
-            eng_fail(e, "capacity", "machine %zu runs %u of %u GPUs", i, m->run_gpus, m->ngpu);
+        listed_us += m->up_post_us * m->ngpu;
+        if (m->run_gpus > m->ngpu || ran > (int64_t)m->up_us_total * m->ngpu) {
+            eng_fail(e, "capacity", "machine %zu runs %u of %u GPUs, ran %.17g GPU-h in "
+                     "%.17g h up", i, m->run_gpus, m->ngpu, (double)ran / 3600e6,
+                     m->up_us_total / 3600e6);
             rc = SIM_ECHECK;
         }
         if (!(score_of(m) >= 0 && score_of(m) <= 1)) {
@@ -263,12 +272,12 @@ int mkt_finish(struct engine *e, void *state)
             rc = SIM_ECHECK;
         }
     }
-    for (size_t a = 0; a < mk->nar; a++)
+    for (size_t a = 0; a < mk->nar + mk->nsls; a++)  /* renters and serverless workers */
         rented_us += (mk->ar[a].paid_gpu_h[0] + mk->ar[a].paid_gpu_h[1] +
                       mk->ar[a].paid_gpu_h[2]) * 3600e6;
     if (rented_us > listed_us * (1 + 1e-9) + 1) {
-        eng_fail(e, "capacity", "rented %.0f GPU-h > %.0f GPU-h up", rented_us / 3600e6,
-                 listed_us / 3600e6);
+        eng_fail(e, "capacity", "rented %.17g GPU-h > %.17g GPU-h up in the market",
+                 rented_us / 3600e6, listed_us / 3600e6);
         rc = SIM_ECHECK;
     }
     /* Every job is accounted for. */
@@ -279,12 +288,21 @@ int mkt_finish(struct engine *e, void *state)
         double spend = ar->spend_usd;      /* after warm-up */
         size_t running = 0;
 
+        size_t running_all = 0;
+
         for (size_t i = 0; i < mk->nj; i++)
-            if (mk->j[i].state != J_DONE && mk->j[i].arch == a && mk->j[i].arrived >= eng_warmup(e))
-                running++;
-        if (ar->arrived != ar->completed + ar->abandoned + running) {
+            if (mk->j[i].state != J_DONE && mk->j[i].arch == a) {
+                running_all++;
+                running += mk->j[i].arrived >= eng_warmup(e);
+            }
+        /* every job, warm-up included, and the measured ones on their own */
+        if (ar->arrived_all != ar->completed_all + ar->abandoned_all + running_all ||
+            ar->arrived != ar->completed + ar->abandoned + running) {
             eng_fail(e, "jobs.accounted", "archetype %s: %llu arrived != %llu completed + "
-                     "%llu abandoned + %zu in the system", nm,
+                     "%llu abandoned + %zu in the system (after the warm-up: %llu, %llu, "
+                     "%llu, %zu)", nm, (unsigned long long)ar->arrived_all,
+                     (unsigned long long)ar->completed_all,
+                     (unsigned long long)ar->abandoned_all, running_all,
                      (unsigned long long)ar->arrived, (unsigned long long)ar->completed,
                      (unsigned long long)ar->abandoned, running);
             rc = SIM_ECHECK;
@@ -362,8 +380,17 @@ int mkt_finish(struct engine *e, void *state)
             }
             res_scalar(res, "uptime", "host_class", mk->hc[h].name, t > 0 ? u / t : NaN, "1");
         }
-        res_scalar(res, "utilisation", "host_class", mk->hc[h].name,
-                   up > 0 ? mk->cls_run_h[h] * 3600e6 / up : 0, "1");
+        {
+            double u = up > 0 ? mk->cls_run_h[h] * 3600e6 / up : 0;
+
+            /* paid GPU-time over GPU-time up in the market (rounding aside) */
+            if (!(u >= 0 && u <= 1 + 1e-9)) {
+                eng_fail(e, "utilisation.range", "host class %s: utilisation %.17g",
+                         mk->hc[h].name, u);
+                rc = SIM_ECHECK;
+            }
+            res_scalar(res, "utilisation", "host_class", mk->hc[h].name, u, "1");
+        }
         snprintf(metric, sizeof metric, "reliability_hist_%s", mk->hc[h].name);
         for (int b = 0; b < 50; b++) {
             snprintf(bin, sizeof bin, "%.2f", 0.5 + 0.01 * b);

@@ -69,8 +69,24 @@ static struct scn_run *load_run(const char *name, const char *text,
     return run;
 }
 
+static struct test_run run_with(const char *text, const char *config,
+                                const char *const *sets, size_t number,
+                                void (*tamper)(void *state));
+
 struct test_run test_run_text(const char *text, const char *config,
                               const char *const *sets, size_t number)
+{
+    return run_with(text, config, sets, number, NULL);
+}
+
+struct test_run test_run_tampered(const char *text, void (*tamper)(void *state))
+{
+    return run_with(text, NULL, NULL, 0, tamper);
+}
+
+static struct test_run run_with(const char *text, const char *config,
+                                const char *const *sets, size_t number,
+                                void (*tamper)(void *state))
 {
     struct test_run o = { 0, 0, NULL };
     struct diag d = DIAG_INIT(stderr);
@@ -89,6 +105,8 @@ struct test_run test_run_text(const char *text, const char *config,
     o.setup_ok = state != NULL;
     if (state) {
         o.rc = eng_run(o.e);
+        if (tamper)
+            tamper(state);
         if (o.rc == SIM_OK)
             o.rc = m->finish(o.e, state);
         m->free(state);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "models/market.h"
+#include "models/market_int.h"
 #include "sim/engine.h"
 #include "sim/model.h"
 #include "sim/param.h"
@@ -118,6 +119,68 @@ START_TEST(money_is_conserved_and_jobs_accounted)
     /* platform take is 20% of every line, so about 20% of the net */
     ck_assert_double_lt(fabs(platform / (spend - refunds) - 0.20), 0.005);
     done(&o);
+}
+END_TEST
+
+/* Each of finish's checks catches its own kind of broken book (the state
+ * is tampered with after the loop): run time beyond a machine's time up,
+ * paid GPU-time beyond the market's, a job that vanished, utilisation
+ * above 1. Untouched, the same run passes (the test above). */
+static void more_run_than_up(void *state)
+{
+    struct machine *m = &((struct market *)state)->m[0];
+
+    m->run_gpu_us += (int64_t)m->up_us_total * m->ngpu + 1;
+}
+
+static void paid_beyond_capacity(void *state)
+{
+    ((struct market *)state)->ar[0].paid_gpu_h[0] += 1e9;
+}
+
+static void a_job_vanishes(void *state)
+{
+    ((struct market *)state)->ar[1].arrived_all++;
+}
+
+static void a_warm_up_job_vanishes(void *state)
+{
+    struct market *mk = state;
+
+    for (size_t i = 0; i < mk->nj; i++)
+        if (mk->j[i].state != J_DONE && mk->j[i].arrived < eng_warmup(mk->e)) {
+            mk->j[i].state = J_DONE;    /* gone, through no path that counts it */
+            return;
+        }
+    ck_abort_msg("no warm-up job left in the system to lose");
+}
+
+static void busier_than_possible(void *state)
+{
+    ((struct market *)state)->cls_run_h[1] *= 4;
+}
+
+START_TEST(finish_catches_broken_books)
+{
+    static const struct {
+        void (*tamper)(void *state);
+        const char *invariant;
+    } cases[] = {
+        { more_run_than_up, "invariant capacity violated" },
+        { paid_beyond_capacity, "invariant capacity violated" },
+        { a_job_vanishes, "invariant jobs.accounted violated" },
+        { a_warm_up_job_vanishes, "invariant jobs.accounted violated" },
+        { busier_than_possible, "invariant utilisation.range violated" },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct test_run r = test_run_tampered(SMALL "seed = 3\n", cases[i].tamper);
+
+        ck_assert_int_eq(r.rc, SIM_ECHECK);
+        ck_assert_msg(eng_fail_reason(r.e) && strstr(eng_fail_reason(r.e), cases[i].invariant),
+                      "case %zu: %s", i, eng_fail_reason(r.e) ? eng_fail_reason(r.e) : "(none)");
+        eng_free(r.e);
+    }
 }
 END_TEST
 
@@ -900,6 +963,7 @@ Suite *market_suite(void)
 
     tcase_add_test(tc, same_seed_same_results_byte_for_byte);
     tcase_add_test(tc, money_is_conserved_and_jobs_accounted);
+    tcase_add_test(tc, finish_catches_broken_books);
     tcase_add_test(tc, known_answer_price_times_hours);
     tcase_add_test(tc, a_job_that_cannot_be_placed_waits_then_abandons);
     tcase_add_test(tc, credits_that_run_out_stop_instances);

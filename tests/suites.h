@@ -44,6 +44,9 @@ struct test_run {
 };
 struct test_run test_run_text(const char *text, const char *config,
                               const char *const *sets, size_t number);
+/* The same, calling 'tamper' on the model's state between the loop and
+ * finish: a test breaks the books there to see finish's checks catch it. */
+struct test_run test_run_tampered(const char *text, void (*tamper)(void *state));
 
 /* Runs only the model's set-up of run 0 of 'text' (named 'name' in
  * messages) and returns what it reported, malloc'd; '*nerrors' gets the
