@@ -7,6 +7,7 @@
  */
 #include "models/dlperf.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,9 @@ struct dlperf_model {
     bool use_fp16;
     double k[2], q[2];              /* [sxm] */
     double sigma_lo, sigma_hi;      /* derate spreads in ln */
+    double ref_eff;                 /* kernels' reference efficiency */
+    size_t ref_rows;                /* GPU rows behind it; 0: the fallback */
+    size_t ncalib;                  /* rows of the calibration table */
 };
 
 const char *dlperf_class_name(enum dlperf_class c)
@@ -199,6 +203,7 @@ static int load_catalog(struct dlperf_model *m, const char *path, struct diag *d
         g->fp16_tflops = v[3], g->tdp_w = v[4], g->pcie_gen = (int)v[5];
         g->year = (int)v[6], g->street_price_usd = v[7];
         g->cls = class_from_name(g->name);
+        g->derate_median = 1.0;
         if (ccls >= 0) {
             const char *s = tbl_get(t, i, (size_t)ccls);
 
@@ -359,6 +364,236 @@ static int load_bundles(struct dlperf_model *m, const char *path,
     return d->nerrors > err0 ? SIM_EINVAL : SIM_OK;
 }
 
+/* ---- kernel calibration (data/calibration.csv) ---- */
+
+#define TOK_MAX 16
+
+/* Splits a name into upper-case words at every character that is not a
+ * letter or a digit and wherever letters and digits meet, so CUDA's and
+ * Vast's spellings meet: "NVIDIA A100-SXM4-80GB" is NVIDIA A 100 SXM 4 80
+ * GB, "A100 SXM4 80GB" is A 100 SXM 4 80 GB and "RTX 6000Ada" is RTX 6000
+ * ADA. Words past TOK_MAX are dropped; returns the count. */
+static size_t name_words(const char *name, char (*w)[24], size_t max)
+{
+    size_t n = 0, len = 0;
+    int prev = 0;                   /* 0 other, 1 letter, 2 digit */
+
+    for (const char *s = name;; s++) {
+        unsigned char c = (unsigned char)*s;
+        int k = isalpha(c) ? 1 : isdigit(c) ? 2 : 0;
+
+        if (len > 0 && k != prev) {
+            w[n++][len] = '\0';
+            len = 0;
+        }
+        if (c == '\0')
+            break;
+        if (k != 0 && n < max && len < 23)
+            w[n][len++] = (char)toupper(c);
+        prev = k;
+    }
+    return n;
+}
+
+const struct dlperf_gpu *dlperf_catalog_match_device(const struct dlperf_model *m,
+                                                     const char *device)
+{
+    char dw[TOK_MAX][24], gw[TOK_MAX][24];
+    size_t nd = name_words(device, dw, TOK_MAX), best = 0;
+    const struct dlperf_gpu *hit = NULL;
+    bool tie = false;
+
+    for (size_t i = 0; i < m->ngpus; i++) {
+        size_t ng = name_words(m->gpus[i].name, gw, TOK_MAX), j, k = 0;
+
+        for (j = 0; j < ng; j++) {
+            for (k = 0; k < nd && strcmp(gw[j], dw[k]) != 0; k++)
+                ;
+            if (k == nd)
+                break;
+        }
+        if (ng == 0 || j < ng)
+            continue;
+        if (ng > best)
+            best = ng, hit = &m->gpus[i], tie = false;
+        else if (ng == best)
+            tie = true;
+    }
+    return tie ? NULL : hit;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Median of v[0..n), reordering v; NaN when n is 0. */
+static double median(double *v, size_t n)
+{
+    if (n == 0)
+        return NAN;
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* One usable row: which catalogue model (-1 none), which of the two
+ * kernels the efficiency combines (0 sgemm_fp32, 1 triad). */
+struct calrow {
+    int gpu, kernel;
+    double eff;
+};
+
+/* Median efficiencies of 'rows' of the two kernels, over the rows of
+ * catalogue model 'gpu' (or every GPU row when gpu < 0), combined as the
+ * local estimate combines them: the geometric mean of sgemm_fp32 and
+ * triad. NaN unless both kernels have a row. 'buf' holds n doubles. */
+static double calib_eff(const struct calrow *rows, size_t n, int gpu,
+                        double *buf, size_t *used)
+{
+    double med[2];
+    size_t total = 0;
+
+    for (int k = 0; k < 2; k++) {
+        size_t nb = 0;
+
+        for (size_t i = 0; i < n; i++)
+            if (rows[i].kernel == k && (gpu < 0 || rows[i].gpu == gpu))
+                buf[nb++] = rows[i].eff;
+        med[k] = median(buf, nb);
+        total += nb;
+    }
+    if (used)
+        *used = total;
+    return sqrt(med[0] * med[1]);
+}
+
+/* Kernel results of `gpumarket bench dlperf --calibrate`. Rows measured
+ * on a GPU (back-end cuda or opencl, not the host CPU through "cpu" or
+ * "opencl-pocl") give the reference efficiency; a GPU whose device name
+ * is a catalogue model (dlperf_catalog_match_device) gets a per-machine
+ * derate median of its own efficiency over the reference. */
+static int load_calibration(struct dlperf_model *m, const char *path,
+                            struct diag *d)
+{
+    static const char names[][24] = {
+        "device", "kernel", "size", "achieved", "unit", "peak", "efficiency",
+    };
+    int c[7], err0 = d->nerrors;
+    struct tbl *t = tbl_load(path, d);
+    struct calrow *rows;
+    double *buf;
+    size_t nrows = 0;
+
+    if (!t)
+        return SIM_EINVAL;
+    if (need_cols(t, names, c, 7, d) != SIM_OK) {
+        tbl_free(t);
+        return SIM_EINVAL;
+    }
+    m->ncalib = tbl_rows(t);
+    rows = calloc(m->ncalib ? m->ncalib : 1, sizeof *rows);
+    buf = calloc(m->ncalib ? m->ncalib : 1, sizeof *buf);
+    if (!rows || !buf) {
+        free(rows), free(buf), tbl_free(t);
+        return SIM_ENOMEM;
+    }
+    for (size_t i = 0; i < m->ncalib; i++) {
+        struct srcloc at = { path, tbl_line(t, i) };
+        const char *dev = tbl_get(t, i, (size_t)c[0]);
+        const char *kern = tbl_get(t, i, (size_t)c[1]);
+        const char *unit = tbl_get(t, i, (size_t)c[4]);
+        const char *colon = strchr(dev, ':');
+        size_t blen = colon ? (size_t)(colon - dev) : 0;
+        bool gpu_backend = false, no_peak;
+        double achieved, peak = NAN, eff = NAN;
+        int64_t size;
+        int bad = 0;
+
+        if (colon && blen == 4 && strncmp(dev, "cuda", 4) == 0)
+            gpu_backend = true;
+        else if (colon && blen == 6 && strncmp(dev, "opencl", 6) == 0)
+            gpu_backend = true;
+        else if (!(colon && ((blen == 3 && strncmp(dev, "cpu", 3) == 0) ||
+                             (blen == 11 && strncmp(dev, "opencl-pocl", 11) == 0)))) {
+            diag_error(d, &at, "device '%s': expected <back-end>:<name> with "
+                       "back-end cpu, opencl-pocl, opencl or cuda", dev);
+            continue;
+        }
+        if (colon[1] == '\0' || kern[0] == '\0') {
+            diag_error(d, &at, "empty device name or kernel");
+            continue;
+        }
+        if (strcmp(unit, "TFLOPS") != 0 && strcmp(unit, "GB/s") != 0) {
+            diag_error(d, &at, "column 'unit': expected TFLOPS or GB/s, got \"%s\"", unit);
+            continue;
+        }
+        bad |= tbl_get_int(t, i, (size_t)c[2], &size, d);
+        bad |= tbl_get_num(t, i, (size_t)c[3], &achieved, d);
+        /* A device with no known peak is written with both fields empty:
+         * a valid row that says nothing about efficiency. */
+        no_peak = tbl_get(t, i, (size_t)c[5])[0] == '\0' &&
+                  tbl_get(t, i, (size_t)c[6])[0] == '\0';
+        if (!no_peak) {
+            bad |= tbl_get_num(t, i, (size_t)c[5], &peak, d);
+            bad |= tbl_get_num(t, i, (size_t)c[6], &eff, d);
+        }
+        if (bad)
+            continue;
+        if (size < 1 || !(achieved > 0.0 && isfinite(achieved))) {
+            diag_error(d, &at, "need size >= 1 and a positive achieved rate, "
+                       "got %lld and %g", (long long)size, achieved);
+            continue;
+        }
+        if (no_peak)
+            continue;
+        if (!(peak > 0.0 && isfinite(peak) && eff > 0.0 && eff <= DLPERF_EFF_MAX)) {
+            diag_error(d, &at, "need a positive peak and 0 < efficiency <= %g, "
+                       "got %g and %g", DLPERF_EFF_MAX, peak, eff);
+            continue;
+        }
+        if (fabs(achieved / peak - eff) > 0.01 * eff) {
+            diag_error(d, &at, "efficiency %g is not achieved / peak (%g)",
+                       eff, achieved / peak);
+            continue;
+        }
+        if (!gpu_backend)
+            continue;
+        {
+            const struct dlperf_gpu *g = dlperf_catalog_match_device(m, colon + 1);
+            struct calrow *r = &rows[nrows];
+
+            r->kernel = strcmp(kern, "sgemm_fp32") == 0 ? 0 :
+                        strcmp(kern, "triad") == 0 ? 1 : -1;
+            if (r->kernel < 0)
+                continue;
+            r->gpu = g ? (int)(g - m->gpus) : -1;
+            r->eff = eff;
+            nrows++;
+        }
+    }
+    tbl_free(t);
+    if (d->nerrors == err0) {
+        double ref = calib_eff(rows, nrows, -1, buf, &m->ref_rows);
+
+        if (isfinite(ref))
+            m->ref_eff = ref;
+        else
+            m->ref_rows = 0;
+        for (size_t g = 0; isfinite(ref) && g < m->ngpus; g++) {
+            double e = calib_eff(rows, nrows, (int)g, buf, &m->gpus[g].calib_rows);
+
+            if (isfinite(e))
+                m->gpus[g].derate_median = e / ref;
+            else
+                m->gpus[g].calib_rows = 0;
+        }
+    }
+    free(rows), free(buf);
+    return d->nerrors > err0 ? SIM_EINVAL : SIM_OK;
+}
+
 /* ---- fitting ---- */
 
 static int fit_single(struct dlperf_model *m, struct diag *d)
@@ -471,7 +706,8 @@ static int fit_bundle_class(struct dlperf_model *m, bool sxm)
 
 struct dlperf_model *dlperf_model_fit(const char *gpus_csv,
                                       const char *observed_csv,
-                                      const char *bundles_csv, struct diag *d)
+                                      const char *bundles_csv,
+                                      const char *calib_csv, struct diag *d)
 {
     struct dlperf_model *m = calloc(1, sizeof *m);
 
@@ -479,9 +715,11 @@ struct dlperf_model *dlperf_model_fit(const char *gpus_csv,
         diag_error(d, NULL, "out of memory");
         return NULL;
     }
+    m->ref_eff = DLPERF_REF_EFF_FALLBACK;
     if (load_catalog(m, gpus_csv, d) != SIM_OK ||
         load_observed(m, observed_csv, d) != SIM_OK ||
         (bundles_csv && load_bundles(m, bundles_csv, d) != SIM_OK) ||
+        (calib_csv && load_calibration(m, calib_csv, d) != SIM_OK) ||
         fit_single(m, d) != SIM_OK ||
         fit_bundle_class(m, false) != SIM_OK ||
         fit_bundle_class(m, true) != SIM_OK) {
@@ -651,6 +889,19 @@ double dlperf_derate_sigma(const struct dlperf_model *m, bool upper)
     return upper ? m->sigma_hi : m->sigma_lo;
 }
 
+double dlperf_ref_efficiency(const struct dlperf_model *m, size_t *gpu_rows)
+{
+    if (gpu_rows)
+        *gpu_rows = m->ref_rows;
+    return m->ref_eff;
+}
+
+double dlperf_derated_estimate(const struct dlperf_model *m, double estimate,
+                               double efficiency)
+{
+    return estimate * fmin(1.0, efficiency / m->ref_eff);
+}
+
 void dlperf_print_fit(const struct dlperf_model *m, FILE *out)
 {
     double c[4];
@@ -676,4 +927,16 @@ void dlperf_print_fit(const struct dlperf_model *m, FILE *out)
     fprintf(out, "  worst bundle error %.1f%%\n", 100.0 * dlperf_bundle_max_err(m));
     fprintf(out, "Derate: ln-split-normal, sigma below %.3f, above %.3f\n",
             m->sigma_lo, m->sigma_hi);
+    if (m->ref_rows > 0)
+        fprintf(out, "Kernel calibration: %zu rows; reference efficiency %.3f "
+                "(sgemm_fp32 x triad medians, %zu GPU rows)\n",
+                m->ncalib, m->ref_eff, m->ref_rows);
+    else
+        fprintf(out, "Kernel calibration: %zu rows, none from a GPU with both "
+                "sgemm_fp32 and triad; reference efficiency %.2f [E]\n",
+                m->ncalib, m->ref_eff);
+    for (size_t i = 0; i < m->ngpus; i++)
+        if (m->gpus[i].calib_rows > 0)
+            fprintf(out, "  %-14s derate median %.3f (%zu rows)\n", m->gpus[i].name,
+                    m->gpus[i].derate_median, m->gpus[i].calib_rows);
 }

@@ -15,7 +15,17 @@
  *    plain power law of CALIBRATION.md 2.3; the curvature is kept only when
  *    the class has enough bundle sizes to pin it (>= 4 distinct n).
  *  - per machine: a multiplicative derate, log-split-normal with the
- *    offer-weighted spreads of the observed p10/p50/p90 (median 1).
+ *    offer-weighted spreads of the observed p10/p50/p90, around a median
+ *    per GPU model that is 1 unless the kernel calibration says otherwise.
+ *  - kernel calibration (optional, data/calibration.csv, written by
+ *    `gpumarket bench dlperf --calibrate`): efficiency = achieved / peak
+ *    of the benchmark kernels. A device's efficiency is the geometric mean
+ *    of its sgemm_fp32 and triad medians; the reference efficiency is that
+ *    over every GPU row (back-end cuda or opencl; host-CPU rows never
+ *    count), or DLPERF_REF_EFF_FALLBACK without such rows. A catalogue
+ *    model matched by device name gets derate median = its efficiency /
+ *    the reference; the local machine's estimate is derated by its own
+ *    efficiency / the reference.
  *
  * The model is immutable after dlperf_model_fit(); every accessor takes it
  * const, so one model can serve all runs of a sweep. Names follow Vast's
@@ -53,16 +63,30 @@ struct dlperf_gpu {
     double dlperf1;             /* single-GPU DLPerf the market uses */
     double dlperf_fit;          /* the spec model's prediction */
     bool observed;              /* dlperf1 is an observed median */
+    double derate_median;       /* per-machine derate median: 1, or the
+                                   calibrated efficiency / the reference */
+    size_t calib_rows;          /* calibration rows behind it (0: none) */
 };
+
+/* Reference kernel efficiency when no GPU was measured [E]: what a tuned
+ * GEMM and triad reach on a typical GPU (50-70 % of spec). */
+#define DLPERF_REF_EFF_FALLBACK 0.6
+/* An efficiency above this in the calibration table is an error: the peak
+ * or the unit is wrong (a measured CPU peak lets a triad beat memcpy by
+ * some 20 %, nothing honest triples it). */
+#define DLPERF_EFF_MAX 3.0
 
 struct dlperf_model;
 
-/* Loads the three tables and fits. 'bundles_csv' may be NULL (no bundle
- * scaling). CSV problems are reported as "file:row: error: ..." to 'd';
+/* Loads the tables and fits. 'bundles_csv' may be NULL (no bundle
+ * scaling), 'calib_csv' NULL (no kernel calibration: every derate median
+ * 1, reference efficiency DLPERF_REF_EFF_FALLBACK); a path given must be
+ * readable. CSV problems are reported as "file:row: error: ..." to 'd';
  * returns NULL on any error. */
 struct dlperf_model *dlperf_model_fit(const char *gpus_csv,
                                       const char *observed_csv,
-                                      const char *bundles_csv, struct diag *d);
+                                      const char *bundles_csv,
+                                      const char *calib_csv, struct diag *d);
 void dlperf_model_free(struct dlperf_model *m);             /* NULL ok */
 
 /* ---- catalogue ---- */
@@ -74,6 +98,14 @@ const struct dlperf_gpu *dlperf_catalog_get(const struct dlperf_model *m,
 const struct dlperf_gpu *dlperf_catalog_find(const struct dlperf_model *m,
                                              const char *name);
 const char *dlperf_class_name(enum dlperf_class c);
+/* The catalogue model a benchmark device name stands for ("NVIDIA GeForce
+ * RTX 4090", "NVIDIA A100-SXM4-80GB"): every word of the model's name,
+ * split at spaces, punctuation and letter-digit changes and compared
+ * without case, is a word of the device name; the model with most words
+ * wins. NULL when none matches or two match equally ("NVIDIA H100 80GB
+ * HBM3" names no form factor). */
+const struct dlperf_gpu *dlperf_catalog_match_device(const struct dlperf_model *m,
+                                                     const char *device);
 
 /* ---- the market's entry points ---- */
 
@@ -86,8 +118,16 @@ double dlperf_of_gpu(const struct dlperf_model *m, const struct dlperf_gpu *g,
                      int num_gpus, double derate);
 /* Bundle DLPerf / single-GPU DLPerf, i.e. n^(1 - k - q ln n). */
 double dlperf_bundle_factor(const struct dlperf_model *m, bool sxm, int n);
-/* A machine's derate, median 1; the stream is the caller's. */
+/* A machine's derate spread, median 1; the stream is the caller's. The
+ * machine's derate is its model's derate_median times this. */
 double dlperf_draw_derate(const struct dlperf_model *m, gsl_rng *r);
+/* Reference kernel efficiency; '*gpu_rows' (if given) gets the number of
+ * GPU calibration rows behind it, 0 when it is the fallback. */
+double dlperf_ref_efficiency(const struct dlperf_model *m, size_t *gpu_rows);
+/* A spec-model 'estimate' for a machine whose kernels reach 'efficiency'
+ * (achieved / peak): scaled down by efficiency / the reference, never up. */
+double dlperf_derated_estimate(const struct dlperf_model *m, double estimate,
+                               double efficiency);
 /* Spec model alone: for a GPU not in the catalogue (or the local CPU).
  * fp16_tflops <= 0 means unknown: the two-term form is used. */
 double dlperf_predict(const struct dlperf_model *m, double fp32_tflops,

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "models/bench/kern.h"
 #include "sim/table.h"
 
@@ -59,7 +60,8 @@ static void usage(FILE *f)
           "  --reps R          timed repetitions, best kept (default 3)\n"
           "  --compare         OpenBLAS sgemm and memcpy side by side (CPU)\n"
           "  --calibrate       append the rows to the calibration table\n"
-          "  --calibration F   calibration table (default DIR/calibration.csv)\n"
+          "  --calibration F   calibration table (default DIR/calibration.csv), read\n"
+          "                    if it exists: its GPU rows set the reference efficiency\n"
           "  --data DIR        gpus.csv, dlperf_observed.csv, dlperf_bundles.csv\n"
           "  --fit             also print the DLPerf fit report\n"
           "Exit status: 0 ok, 1 a result failed verification or the back-end\n"
@@ -130,34 +132,26 @@ static int parse(int argc, char **argv, struct bench_opts *o)
     return 0;
 }
 
-/* The catalogue row a device name stands for: every word of the row's
- * name must appear in the device name ("NVIDIA GeForce RTX 4090" is "RTX
- * 4090"); failing that, its first word alone ("NVIDIA H100 80GB HBM3" is
- * the first H100 row). The longest full match wins. */
+/* The catalogue row a device name stands for: the model it names
+ * (dlperf_catalog_match_device: "NVIDIA GeForce RTX 4090" is "RTX 4090");
+ * failing that, for the peak alone, the first row whose first word it
+ * contains ("NVIDIA H100 80GB HBM3" is the first H100 row). The
+ * calibration uses only the full match. */
 static const struct dlperf_gpu *find_device(const struct dlperf_model *m,
                                             const char *dev)
 {
-    const struct dlperf_gpu *best = NULL, *first_word = NULL;
-    size_t bestlen = 0;
+    const struct dlperf_gpu *g = dlperf_catalog_match_device(m, dev);
 
-    for (size_t i = 0; i < dlperf_catalog_count(m); i++) {
-        const struct dlperf_gpu *g = dlperf_catalog_get(m, i);
-        char buf[48], *save = NULL, *w;
-        bool all = true, first = true;
+    for (size_t i = 0; !g && i < dlperf_catalog_count(m); i++) {
+        const struct dlperf_gpu *c = dlperf_catalog_get(m, i);
+        size_t n = strcspn(c->name, " ");
+        char w[48];
 
-        snprintf(buf, sizeof buf, "%s", g->name);
-        for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-            bool in = strstr(dev, w) != NULL;
-
-            if (first && in && !first_word && strlen(w) > 2)
-                first_word = g;
-            all = all && in;
-            first = false;
-        }
-        if (all && strlen(g->name) > bestlen)
-            best = g, bestlen = strlen(g->name);
+        snprintf(w, sizeof w, "%.*s", (int)n, c->name);
+        if (n > 2 && strstr(dev, w))
+            g = c;
     }
-    return best ? best : first_word;
+    return g;
 }
 
 static double pcie_gbs(int gen)                     /* x16, one direction */
@@ -250,7 +244,7 @@ static double openblas_sgemm(int n, const float *a, const float *b, float *c,
 
 static int run(const struct bench_opts *o)
 {
-    char why[512], p1[1024], p2[1024], p3[1024], devlabel[300];
+    char why[512], p1[1024], p2[1024], p3[1024], p4[1100], devlabel[300];
     struct diag d = DIAG_INIT(stderr);
     struct dlperf_model *m;
     struct kern *k = NULL;
@@ -266,7 +260,12 @@ static int run(const struct bench_opts *o)
     snprintf(p1, sizeof p1, "%s/gpus.csv", o->data);
     snprintf(p2, sizeof p2, "%s/dlperf_observed.csv", o->data);
     snprintf(p3, sizeof p3, "%s/dlperf_bundles.csv", o->data);
-    m = dlperf_model_fit(p1, p2, p3, &d);
+    if (o->calib_path)
+        snprintf(p4, sizeof p4, "%s", o->calib_path);
+    else
+        snprintf(p4, sizeof p4, "%s/calibration.csv", o->data);
+    /* The calibration table is optional here: --calibrate creates it. */
+    m = dlperf_model_fit(p1, p2, p3, access(p4, F_OK) == 0 ? p4 : NULL, &d);
     if (!m)
         return 1;
     if (kern_open(o->kind, &k, why, sizeof why) != SIM_OK) {
@@ -374,39 +373,46 @@ static int run(const struct bench_opts *o)
 
     /* Place the device on the DLPerf scale. A catalogue GPU has its market
      * value; any device also gets the spec model applied to its measured
-     * peak (CPU) or its achieved throughput scaled by typical efficiency. */
+     * peak (CPU) or its achieved throughput, derated by its kernels'
+     * efficiency relative to the calibrated reference. */
     if (gpu)
-        printf("DLPerf: %s = %.1f (%s), one GPU\n", gpu->name, gpu->dlperf1,
-               gpu->observed ? "observed median" : "spec model");
+        printf("DLPerf: %s = %.1f (%s), one GPU; simulated machines derated "
+               "around %.3f\n", gpu->name, gpu->dlperf1,
+               gpu->observed ? "observed median" : "spec model", gpu->derate_median);
     if (nrows >= 3) {
         double f32 = is_cpu ? cpu_peak : gpu ? gpu->fp32_tflops : rows[0].achieved;
         double f16 = is_cpu ? cpu_peak : gpu ? gpu->fp16_tflops : rows[1].achieved;
         double bw = is_cpu ? cpu_bw : gpu ? gpu->mem_bw_gbs : rows[2].achieved;
         double est = dlperf_predict(m, f32, bw, f16);
         /* Derate by how far the kernels fall short of peak, relative to
-         * the 50-70% a tuned GEMM and triad reach: a slow machine is slow. */
+         * the reference efficiency of the calibration table's GPUs (or
+         * the 50-70% a tuned GEMM and triad reach): a slow machine is slow. */
         double eff = rows[0].peak > 0.0 && rows[2].peak > 0.0 ?
                      sqrt(rows[0].achieved / rows[0].peak * rows[2].achieved / rows[2].peak) : (double)NAN;
 
         printf("DLPerf estimate: %.2f (spec model on %.3f TFLOPS FP32, %.3f FP16, %.1f GB/s)\n",
                est, f32, f16, bw);
-        if (isfinite(eff))
+        if (isfinite(eff)) {
+            size_t nref;
+            double ref = dlperf_ref_efficiency(m, &nref);
+
             printf("  kernel efficiency (geometric mean of sgemm and triad): %.2f;"
-                   " derated estimate %.2f\n", eff, est * fmin(1.0, eff / 0.6));
+                   " derated estimate %.2f\n", eff, dlperf_derated_estimate(m, est, eff));
+            if (nref > 0)
+                printf("  reference efficiency %.3f: median of %zu GPU rows in %s\n",
+                       ref, nref, p4);
+            else
+                printf("  reference efficiency %.2f [E]: no GPU sgemm_fp32 and triad "
+                       "rows in %s\n", ref, p4);
+        }
     }
     if (o->fit)
         dlperf_print_fit(m, stdout);
     if (o->calibrate && nrows > 0 && rc == 0) {
-        char cpath[1100];
-
-        if (o->calib_path)
-            snprintf(cpath, sizeof cpath, "%s", o->calib_path);
-        else
-            snprintf(cpath, sizeof cpath, "%s/calibration.csv", o->data);
-        if (append_calibration(cpath, devlabel, rows, nrows) != SIM_OK)
+        if (append_calibration(p4, devlabel, rows, nrows) != SIM_OK)
             rc = 1;
         else
-            printf("appended %zu rows to %s\n", nrows, cpath);
+            printf("appended %zu rows to %s\n", nrows, p4);
     }
 out:
     free(a), free(b), free(c), free(ha), free(hb), free(ta), free(tb), free(tc);

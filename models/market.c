@@ -356,11 +356,12 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     }
     m->min_chunk = (uint8_t)(hc->min_chunk <= m->ngpu ? hc->min_chunk : 1);
     m->verified = gsl_rng_uniform(mk->r_supply) < hc->verified_p;
-    /* Per-machine derating: CPU, PCIe and thermals depress DLPerf. */
-    /* Per-machine derating (CPU, PCIe, thermals) from the fitted spread;
-     * the draw is made whatever the scale, so the scale does not shift
-     * the supply stream. */
-    m->derate = pow(dlperf_draw_derate(mk->dlp, mk->r_supply), mk->derate_scale);
+    /* Per-machine derating (CPU, PCIe, thermals): the fitted spread around
+     * the model's median (1, or what the kernel calibration measured); the
+     * draw is made whatever the scale, so the scale does not shift the
+     * supply stream. */
+    m->derate = g->cat->derate_median *
+                pow(dlperf_draw_derate(mk->dlp, mk->r_supply), mk->derate_scale);
     mk->spec[id] = (struct mspec){
         (uint16_t)draw_dist(&hc->cpu, mk->r_spec), (uint16_t)draw_dist(&hc->ram, mk->r_spec),
         (uint32_t)(draw_dist(&hc->disk, mk->r_spec) / m->ngpu)

@@ -139,12 +139,15 @@ static const char *data_path(const char *path, char *buf, size_t len)
 
 int mkt_load_catalog(struct market *mk, struct diag *d)
 {
-    char b1[4096], b2[4096], b3[4096];
+    char b1[4096], b2[4096], b3[4096], b4[4096];
+    const char *calib = scn_str(mk->run, "market.dlperf-calibration");
 
+    /* The kernel calibration is the one table a scenario may leave out
+     * (an empty path): a named table must exist, like the others. */
     mk->dlp = dlperf_model_fit(data_path(scn_str(mk->run, "market.catalog"), b1, sizeof b1),
                                data_path(scn_str(mk->run, "market.dlperf-observed"), b2, sizeof b2),
                                data_path(scn_str(mk->run, "market.dlperf-bundles"), b3, sizeof b3),
-                               d);
+                               calib[0] ? data_path(calib, b4, sizeof b4) : NULL, d);
     if (!mk->dlp)
         return SIM_EINVAL;
     mk->ngpus = dlperf_catalog_count(mk->dlp);

@@ -20,7 +20,8 @@ static struct dlperf_model *fit_repo(void)
 {
     struct diag d = DIAG_INIT(stderr);
     struct dlperf_model *m = dlperf_model_fit("data/gpus.csv", "data/dlperf_observed.csv",
-                                              "data/dlperf_bundles.csv", &d);
+                                              "data/dlperf_bundles.csv",
+                                              "data/calibration.csv", &d);
 
     ck_assert_msg(m != NULL, "the repository's DLPerf tables must fit");
     ck_assert_int_eq(d.nerrors, 0);
@@ -108,22 +109,27 @@ END_TEST
 
 /* ---- CSV errors ---- */
 
-static char *fit_error(const char *gpus, const char *obs)
+/* Fits the given tables (and 'calib' unless NULL) from a temporary
+ * directory; the fit must fail. Returns the messages, directory stripped. */
+static char *fit_error3(const char *gpus, const char *obs, const char *calib)
 {
-    char *dir = test_tmpdir(), p1[256], p2[256], *buf = NULL;
+    char *dir = test_tmpdir(), p1[256], p2[256], p3[256], *buf = NULL;
     size_t len = 0;
     struct diag d = { open_memstream(&buf, &len), 0, 0 };
     struct dlperf_model *m;
 
     snprintf(p1, sizeof p1, "%s/gpus.csv", dir);
     snprintf(p2, sizeof p2, "%s/obs.csv", dir);
+    snprintf(p3, sizeof p3, "%s/calib.csv", dir);
     test_write_file(p1, gpus);
     test_write_file(p2, obs);
-    m = dlperf_model_fit(p1, p2, NULL, &d);
+    if (calib)
+        test_write_file(p3, calib);
+    m = dlperf_model_fit(p1, p2, NULL, calib ? p3 : NULL, &d);
     ck_assert_ptr_null(m);
     ck_assert_int_gt(d.nerrors, 0);
     fclose(d.out);
-    remove(p1), remove(p2), remove(dir);
+    remove(p1), remove(p2), remove(p3), remove(dir);
     {
         /* Strip the temporary directory so messages compare exactly. */
         char *out = malloc(len + 1), *s = buf, *o = out;
@@ -140,6 +146,11 @@ static char *fit_error(const char *gpus, const char *obs)
         free(dir);
         return out;
     }
+}
+
+static char *fit_error(const char *gpus, const char *obs)
+{
+    return fit_error3(gpus, obs, NULL);
 }
 
 #define GPUS_HDR "model,vram_gb,mem_bw_gbs,fp32_tflops,fp16_tensor_tflops,tdp_w,pcie_gen,year,street_price_usd\n"
@@ -168,6 +179,197 @@ START_TEST(csv_errors_name_file_and_row)
     msg = fit_error(GPUS_HDR "RTX 3090,24,936,35.6,71,350,4,2020\n", OBS_HDR);
     ck_assert_str_eq(msg, "gpus.csv:2: error: expected 9 fields, got 8\n");
     free(msg);
+}
+END_TEST
+
+/* ---- kernel calibration ---- */
+
+#define CAL_HDR "device,kernel,size,achieved,unit,peak,efficiency,date,build\n"
+
+START_TEST(device_names_match_catalogue)
+{
+    struct dlperf_model *m = fit_repo();
+    static const char *const pairs[][2] = {
+        { "NVIDIA GeForce RTX 4090", "RTX 4090" },
+        { "NVIDIA H200", "H200" },
+        { "NVIDIA H200 NVL", "H200 NVL" },
+        { "NVIDIA A100-SXM4-80GB", "A100 SXM4 80GB" },
+        { "NVIDIA A100 80GB PCIe", "A100 PCIE 80GB" },
+        { "NVIDIA RTX 6000 Ada Generation", "RTX 6000Ada" },
+        { "NVIDIA RTX A6000", "RTX A6000" },
+        { "NVIDIA L40S", "L40S" },
+        { "NVIDIA L4", "L4" },
+        { "NVIDIA A10", "A10" },
+        { "Tesla T4", "Tesla T4" },
+        { "NVIDIA H100 PCIe", "H100 PCIE" },
+    };
+
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        const struct dlperf_gpu *g = dlperf_catalog_match_device(m, pairs[i][0]);
+
+        ck_assert_msg(g != NULL, "%s matched nothing", pairs[i][0]);
+        ck_assert_str_eq(g->name, pairs[i][1]);
+    }
+    /* No form factor: three H100 rows match equally, so none does. */
+    ck_assert_ptr_null(dlperf_catalog_match_device(m, "NVIDIA H100 80GB HBM3"));
+    ck_assert_ptr_null(dlperf_catalog_match_device(m, "AMD EPYC"));
+    ck_assert_ptr_null(dlperf_catalog_match_device(m, ""));
+    dlperf_model_free(m);
+}
+END_TEST
+
+/* The repository's table has host-CPU rows only: nothing is calibrated,
+ * and the reference is the fallback. */
+START_TEST(cpu_rows_calibrate_nothing)
+{
+    struct dlperf_model *m = fit_repo();
+    size_t nref = 99;
+
+    ck_assert_double_eq(dlperf_ref_efficiency(m, &nref), DLPERF_REF_EFF_FALLBACK);
+    ck_assert_uint_eq(nref, 0);
+    for (size_t i = 0; i < dlperf_catalog_count(m); i++) {
+        ck_assert(dlperf_catalog_get(m, i)->derate_median == 1.0);
+        ck_assert_uint_eq(dlperf_catalog_get(m, i)->calib_rows, 0);
+    }
+    ck_assert_double_eq_tol(dlperf_derated_estimate(m, 100.0, 0.3), 50.0, 1e-12);
+    ck_assert_double_eq(dlperf_derated_estimate(m, 100.0, 0.9), 100.0);
+    dlperf_model_free(m);
+}
+END_TEST
+
+static struct dlperf_model *fit_with_calib(const char *calib, char **dirp)
+{
+    struct diag d = DIAG_INIT(stderr);
+    char *dir = test_tmpdir(), path[256];
+    struct dlperf_model *m;
+
+    snprintf(path, sizeof path, "%s/calib.csv", dir);
+    test_write_file(path, calib);
+    m = dlperf_model_fit("data/gpus.csv", "data/dlperf_observed.csv",
+                         "data/dlperf_bundles.csv", path, &d);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_int_eq(d.nerrors, 0);
+    remove(path);
+    *dirp = dir;
+    return m;
+}
+
+/* Three GPUs measured: the H200 at 0.5 of spec, the 4090 and the A100 at
+ * 0.8. The reference is the GPUs' median, 0.8, so the H200's machines are
+ * derated around 0.625 and every other model keeps median 1. Host-CPU
+ * rows, even one naming a GPU, and a device with no peak change nothing. */
+START_TEST(calibration_sets_derate_median)
+{
+    static const char calib[] = CAL_HDR
+        "\"cuda:NVIDIA H200\",sgemm_fp32,4096,33.5,TFLOPS,67,0.5,2026-11-29,t\n"
+        "\"cuda:NVIDIA H200\",triad,16777216,2400,GB/s,4800,0.5,2026-11-29,t\n"
+        "\"cuda:NVIDIA H200\",hgemm_fp16,4096,99,TFLOPS,990,0.1,2026-11-29,t\n"
+        "\"cuda:NVIDIA GeForce RTX 4090\",sgemm_fp32,4096,66.08,TFLOPS,82.6,0.8,2026-11-29,t\n"
+        "\"opencl:NVIDIA GeForce RTX 4090\",triad,16777216,806.4,GB/s,1008,0.8,2026-11-29,t\n"
+        "\"cuda:NVIDIA A100-SXM4-80GB\",sgemm_fp32,4096,15.6,TFLOPS,19.5,0.8,2026-11-29,t\n"
+        "\"cuda:NVIDIA A100-SXM4-80GB\",triad,16777216,1630.4,GB/s,2038,0.8,2026-11-29,t\n"
+        "\"cpu:AMD EPYC\",sgemm_fp32,2048,0.15,TFLOPS,0.25,0.6,2026-11-23,t\n"
+        "\"cpu:AMD EPYC\",triad,16777216,35.7,GB/s,32.5,1.0984615384615385,2026-11-23,t\n"
+        "\"opencl-pocl:NVIDIA H200 NVL\",triad,16777216,17.8,GB/s,89,0.2,2026-11-23,t\n"
+        "\"opencl-pocl:NVIDIA H200 NVL\",sgemm_fp32,1024,0.01,TFLOPS,0.1,0.1,2026-11-23,t\n"
+        "\"cuda:Some Future GPU\",sgemm_fp32,4096,50,TFLOPS,,,2026-11-29,t\n";
+    char *dir;
+    struct dlperf_model *m = fit_with_calib(calib, &dir);
+    const struct dlperf_gpu *h200 = dlperf_catalog_find(m, "H200");
+    size_t nref = 0;
+
+    ck_assert_double_eq_tol(dlperf_ref_efficiency(m, &nref), 0.8, 1e-12);
+    ck_assert_uint_eq(nref, 6);
+    ck_assert_double_eq_tol(h200->derate_median, 0.625, 1e-12);
+    ck_assert_uint_eq(h200->calib_rows, 2);
+    ck_assert_uint_eq(dlperf_catalog_find(m, "RTX 4090")->calib_rows, 2);
+    for (size_t i = 0; i < dlperf_catalog_count(m); i++) {
+        const struct dlperf_gpu *g = dlperf_catalog_get(m, i);
+
+        if (g != h200)
+            ck_assert_msg(fabs(g->derate_median - 1.0) < 1e-12, "%s: derate median %g",
+                          g->name, g->derate_median);
+    }
+    ck_assert_uint_eq(dlperf_catalog_find(m, "H200 NVL")->calib_rows, 0);
+    /* The local estimate divides by the table's reference, not 0.6. */
+    ck_assert_double_eq_tol(dlperf_derated_estimate(m, 100.0, 0.4), 50.0, 1e-12);
+    ck_assert_double_eq_tol(dlperf_derated_estimate(m, 100.0, 0.7), 87.5, 1e-12);
+    dlperf_model_free(m);
+    remove(dir);
+    free(dir);
+}
+END_TEST
+
+/* One GPU row of a kernel and none of the other calibrates nothing. */
+START_TEST(calibration_needs_both_kernels)
+{
+    static const char calib[] = CAL_HDR
+        "\"cuda:NVIDIA H200\",sgemm_fp32,4096,33.5,TFLOPS,67,0.5,2026-11-29,t\n";
+    char *dir;
+    struct dlperf_model *m = fit_with_calib(calib, &dir);
+    size_t nref = 9;
+
+    ck_assert_double_eq(dlperf_ref_efficiency(m, &nref), DLPERF_REF_EFF_FALLBACK);
+    ck_assert_uint_eq(nref, 0);
+    ck_assert(dlperf_catalog_find(m, "H200")->derate_median == 1.0);
+    dlperf_model_free(m);
+    remove(dir);
+    free(dir);
+}
+END_TEST
+
+#define CAL_GPUS GPUS_HDR "RTX 3090,24,936,35.6,71,350,4,2020,1499\n"
+#define CAL_OBS OBS_HDR "RTX 3090,34,44.4,43.8,44.8\n"
+
+START_TEST(calibration_errors_name_file_and_row)
+{
+    char *msg;
+
+    msg = fit_error3(CAL_GPUS, CAL_OBS, CAL_HDR
+                     "\"cuda:NVIDIA GeForce RTX 3090\",sgemm_fp32,4096,fast,TFLOPS,35.6,0.5,d,b\n");
+    ck_assert_str_eq(msg, "calib.csv:2: error: column 'achieved': expected a number, got \"fast\"\n");
+    free(msg);
+    msg = fit_error3(CAL_GPUS, CAL_OBS, CAL_HDR
+                     "\"cpu:AMD EPYC\",triad,100,35.7,GB/s,32.5,1.0984615384615385,d,b\n"
+                     "\"cuda:NVIDIA GeForce RTX 3090\",sgemm_fp32,4096,0,TFLOPS,35.6,0,d,b\n"
+                     "\"cuda:NVIDIA GeForce RTX 3090\",triad,4096,93600,GB/s,936,100,d,b\n"
+                     "\"cuda:NVIDIA GeForce RTX 3090\",triad,4096,468,GB/s,936,0.9,d,b\n");
+    ck_assert_str_eq(msg,
+                     "calib.csv:3: error: need size >= 1 and a positive achieved rate, got 4096 and 0\n"
+                     "calib.csv:4: error: need a positive peak and 0 < efficiency <= 3, got 936 and 100\n"
+                     "calib.csv:5: error: efficiency 0.9 is not achieved / peak (0.5)\n");
+    free(msg);
+    msg = fit_error3(CAL_GPUS, CAL_OBS, CAL_HDR
+                     "\"cuda:NVIDIA GeForce RTX 3090\",sgemm_fp32,4096,17.8,TFLOPS,35.6,-0.5,d,b\n");
+    ck_assert_str_eq(msg, "calib.csv:2: error: need a positive peak and 0 < efficiency <= 3, "
+                     "got 35.6 and -0.5\n");
+    free(msg);
+    msg = fit_error3(CAL_GPUS, CAL_OBS, CAL_HDR
+                     "\"NVIDIA GeForce RTX 3090\",sgemm_fp32,4096,17.8,TFLOPS,35.6,0.5,d,b\n"
+                     "\"cuda:NVIDIA GeForce RTX 3090\",sgemm_fp32,4096,17.8,furlongs,35.6,0.5,d,b\n"
+                     "\"cuda:NVIDIA GeForce RTX 3090\",sgemm_fp32,4096,17.8,TFLOPS,35.6,,d,b\n");
+    ck_assert_str_eq(msg,
+                     "calib.csv:2: error: device 'NVIDIA GeForce RTX 3090': expected <back-end>:<name> "
+                     "with back-end cpu, opencl-pocl, opencl or cuda\n"
+                     "calib.csv:3: error: column 'unit': expected TFLOPS or GB/s, got \"furlongs\"\n"
+                     "calib.csv:4: error: column 'efficiency': expected a number, got \"\"\n");
+    free(msg);
+    msg = fit_error3(CAL_GPUS, CAL_OBS,
+                     "device,kernel,size,achieved,unit,peak\n\"cpu:x\",triad,1,1,GB/s,1\n");
+    ck_assert_str_eq(msg, "calib.csv:1: error: missing column 'efficiency'\n");
+    free(msg);
+    {
+        /* A path given must exist. */
+        char *buf = NULL;
+        size_t len = 0;
+        struct diag d = { open_memstream(&buf, &len), 0, 0 };
+
+        ck_assert_ptr_null(dlperf_model_fit("data/gpus.csv", "data/dlperf_observed.csv", NULL,
+                                            "tests/data/no-such-calibration.csv", &d));
+        fclose(d.out);
+        ck_assert_msg(strstr(buf, "tests/data/no-such-calibration.csv") != NULL, "%s", buf);
+        free(buf);
+    }
 }
 END_TEST
 
@@ -304,6 +506,17 @@ START_TEST(bench_command_exit_codes)
     ck_assert_int_eq(dlperf_bench_main(2, v2), 2);
     ck_assert_int_eq(dlperf_bench_main(3, v3), 2);
     ck_assert_int_eq(dlperf_bench_main(7, v4), 0);
+    {
+        /* A bad calibration table stops the bench before any kernel. */
+        char *dir = test_tmpdir(), path[256], cal[] = "--calibration";
+        char *v6[] = { a0, size, n, ts, tn, reps, one, cal, path, NULL };
+
+        snprintf(path, sizeof path, "%s/calib.csv", dir);
+        test_write_file(path, CAL_HDR "\"cuda:NVIDIA H200\",triad,1,1,GB/s,1,-1,d,b\n");
+        ck_assert_int_eq(dlperf_bench_main(9, v6), 1);
+        remove(path), remove(dir);
+        free(dir);
+    }
 #ifndef GM_HAVE_CUDA
     ck_assert_int_eq(dlperf_bench_main(9, v5), 1);     /* "not built" */
 #else
@@ -321,6 +534,11 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, bundles_within_15_percent);
     tcase_add_test(fit, market_api);
     tcase_add_test(fit, csv_errors_name_file_and_row);
+    tcase_add_test(fit, device_names_match_catalogue);
+    tcase_add_test(fit, cpu_rows_calibrate_nothing);
+    tcase_add_test(fit, calibration_sets_derate_median);
+    tcase_add_test(fit, calibration_needs_both_kernels);
+    tcase_add_test(fit, calibration_errors_name_file_and_row);
     tcase_add_test(kern, half_conversion);
     tcase_add_test(kern, c_kernels_verified);
     tcase_add_test(kern, opencl_kernels_verified);

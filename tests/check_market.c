@@ -696,6 +696,69 @@ START_TEST(dlperf_filter)
 }
 END_TEST
 
+/* Sum and count of the offers' DLPerf per GPU of one model at the end. */
+static double offer_dlperf_sum(const struct outcome *o, const char *gpu, int *n)
+{
+    char kind[64];
+    double sum = 0;
+
+    snprintf(kind, sizeof kind, "offer:%s", gpu);
+    *n = 0;
+    for (size_t i = 0; i < res_scalar_count(o->res); i++) {
+        const char *m, *k, *e, *u;
+        double v;
+
+        res_scalar_at(o->res, i, &m, &k, &e, &v, &u);
+        if (strcmp(m, "offer_dlperf_per_gpu") == 0 && strcmp(k, kind) == 0)
+            sum += v, (*n)++;
+    }
+    return sum;
+}
+
+/* A kernel calibration that measured the H200 at 0.625 of the GPUs'
+ * reference efficiency derates every simulated H200 machine by that, and
+ * leaves the other models' machines as they were (same supply draws). */
+START_TEST(calibrated_model_machines_are_derated)
+{
+    static const char calib[] =
+        "device,kernel,size,achieved,unit,peak,efficiency,date,build\n"
+        "\"cuda:NVIDIA H200\",sgemm_fp32,4096,33.5,TFLOPS,67,0.5,d,b\n"
+        "\"cuda:NVIDIA H200\",triad,16777216,2400,GB/s,4800,0.5,d,b\n"
+        "\"cuda:NVIDIA GeForce RTX 4090\",sgemm_fp32,4096,66.08,TFLOPS,82.6,0.8,d,b\n"
+        "\"cuda:NVIDIA GeForce RTX 4090\",triad,16777216,806.4,GB/s,1008,0.8,d,b\n"
+        "\"cuda:NVIDIA A100-SXM4-80GB\",sgemm_fp32,4096,15.6,TFLOPS,19.5,0.8,d,b\n"
+        "\"cuda:NVIDIA A100-SXM4-80GB\",triad,16777216,1630.4,GB/s,2038,0.8,d,b\n";
+    char *dir = test_tmpdir(), path[256], text[1024];
+    struct outcome base, cal;
+    double h0, h1, r0, r1;
+    int nh0, nh1, nr0, nr1;
+
+    snprintf(path, sizeof path, "%s/calib.csv", dir);
+    test_write_file(path, calib);
+#define H200_4090 "[General]\nsim.model = market\nsim.horizon = 1d\n" \
+    "sim.warmup = 0d\nsim.sample-interval = 6h\nsupply.gpus = 400\nseed = 3\n" \
+    "supply.gpu-models = H200, RTX 4090\n"
+    base = run_text(H200_4090, NULL, 0);
+    snprintf(text, sizeof text, H200_4090 "market.dlperf-calibration = %s\n", path);
+    cal = run_text(text, NULL, 0);
+#undef H200_4090
+    ck_assert_int_eq(base.rc, SIM_OK);
+    ck_assert_int_eq(cal.rc, SIM_OK);
+    h0 = offer_dlperf_sum(&base, "H200", &nh0), h1 = offer_dlperf_sum(&cal, "H200", &nh1);
+    r0 = offer_dlperf_sum(&base, "RTX 4090", &nr0), r1 = offer_dlperf_sum(&cal, "RTX 4090", &nr1);
+    ck_assert_int_gt(nh0, 0);
+    ck_assert_int_gt(nr0, 0);
+    ck_assert_int_eq(nh0, nh1);
+    ck_assert_int_eq(nr0, nr1);
+    ck_assert_double_eq_tol(h1 / h0, 0.625, 1e-9);
+    ck_assert_double_eq_tol(r1 / r0, 1.0, 1e-9);
+    done(&base);
+    done(&cal);
+    remove(path), remove(dir);
+    free(dir);
+}
+END_TEST
+
 /* Sum of a per-entity scalar over every entity of one kind. */
 static double get_sum(const struct outcome *o, const char *metric, const char *kind)
 {
@@ -979,6 +1042,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, unprofitable_hosts_leave);
     tcase_add_test(tc, cpu_ram_disk_filters);
     tcase_add_test(tc, dlperf_filter);
+    tcase_add_test(tc, calibrated_model_machines_are_derated);
     tcase_add_test(tc, new_hosts_buy_what_earns);
     tcase_add_test(tc, bad_catalog_row_is_reported_with_file_and_row);
     tcase_add_test(tc, absurd_catalog_values_are_out_of_range_at_their_row);

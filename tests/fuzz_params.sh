@@ -76,7 +76,8 @@ done < "$OUT/keys"
 # The data tables the market loads: one field at a time set to an edge
 # value, in every third row (a bad table must give file:row errors).
 for spec in market.catalog=data/gpus.csv market.dlperf-observed=data/dlperf_observed.csv \
-            market.dlperf-bundles=data/dlperf_bundles.csv; do
+            market.dlperf-bundles=data/dlperf_bundles.csv \
+            market.dlperf-calibration=data/calibration.csv; do
     key=${spec%%=*}
     file=${spec#*=}
     rows=$(wc -l < "$file")
