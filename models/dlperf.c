@@ -395,6 +395,28 @@ static size_t name_words(const char *name, char (*w)[24], size_t max)
     return n;
 }
 
+/* Words that make another card of the same number: a device name with
+ * one of these matches only a catalogue name that has it too, so an
+ * "RTX 3080 Ti" never takes the RTX 3080's calibration. */
+static bool variant_word(const char *w)
+{
+    static const char *const v[] = { "TI", "SUPER", "XT", "XTX", "MAX", "Q", "LAPTOP",
+                                     "MOBILE", "D", "LHR" };
+
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        if (strcmp(w, v[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool has_word(char (*w)[24], size_t n, const char *x)
+{
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(w[k], x) == 0)
+            return true;
+    return false;
+}
+
 const struct dlperf_gpu *dlperf_catalog_match_device(const struct dlperf_model *m,
                                                      const char *device)
 {
@@ -404,15 +426,13 @@ const struct dlperf_gpu *dlperf_catalog_match_device(const struct dlperf_model *
     bool tie = false;
 
     for (size_t i = 0; i < m->ngpus; i++) {
-        size_t ng = name_words(m->gpus[i].name, gw, TOK_MAX), j, k = 0;
+        size_t ng = name_words(m->gpus[i].name, gw, TOK_MAX), j, k;
 
-        for (j = 0; j < ng; j++) {
-            for (k = 0; k < nd && strcmp(gw[j], dw[k]) != 0; k++)
-                ;
-            if (k == nd)
-                break;
-        }
-        if (ng == 0 || j < ng)
+        for (j = 0; j < ng && has_word(dw, nd, gw[j]); j++)
+            ;
+        for (k = 0; k < nd && !(variant_word(dw[k]) && !has_word(gw, ng, dw[k])); k++)
+            ;
+        if (ng == 0 || j < ng || k < nd)
             continue;
         if (ng > best)
             best = ng, hit = &m->gpus[i], tie = false;

@@ -212,6 +212,9 @@ START_TEST(device_names_match_catalogue)
     }
     /* No form factor: three H100 rows match equally, so none does. */
     ck_assert_ptr_null(dlperf_catalog_match_device(m, "NVIDIA H100 80GB HBM3"));
+    /* Another card of the same number is not the catalogue's card. */
+    ck_assert_ptr_null(dlperf_catalog_match_device(m, "NVIDIA GeForce RTX 3080 Ti"));
+    ck_assert_ptr_null(dlperf_catalog_match_device(m, "NVIDIA GeForce RTX 4070 SUPER"));
     ck_assert_ptr_null(dlperf_catalog_match_device(m, "AMD EPYC"));
     ck_assert_ptr_null(dlperf_catalog_match_device(m, ""));
     dlperf_model_free(m);
