@@ -9,7 +9,7 @@
 
 struct bill_ledger {
     size_t np, nh;
-    int64_t fee_bp;
+    int64_t fee_ppb;
     money *spend;           /* [np][BILL_KINDS] gross paid by each renter group */
     money *refunded;        /* [np] */
     money *revenue;         /* [nh] host net revenue */
@@ -18,16 +18,16 @@ struct bill_ledger {
     money total_in, total_out;
 };
 
-struct bill_ledger *bill_new(size_t n_payers, size_t n_payees, int64_t fee_bp)
+struct bill_ledger *bill_new(size_t n_payers, size_t n_payees, int64_t fee_ppb)
 {
     struct bill_ledger *l = calloc(1, sizeof *l);
 
-    SIM_ASSERT(fee_bp >= 0 && fee_bp <= 10000);
+    SIM_ASSERT(fee_ppb >= 0 && fee_ppb <= BILL_PPB);
     if (!l)
         return NULL;
     l->np = n_payers;
     l->nh = n_payees;
-    l->fee_bp = fee_bp;
+    l->fee_ppb = fee_ppb;
     l->spend = calloc(n_payers * BILL_KINDS + 1, sizeof *l->spend);
     l->refunded = calloc(n_payers + 1, sizeof *l->refunded);
     l->revenue = calloc(n_payees + 1, sizeof *l->revenue);
@@ -56,7 +56,7 @@ money bill_charge(struct bill_ledger *l, size_t payer, size_t payee,
     SIM_ASSERT(payer < l->np && payee < l->nh && gross >= 0);
     if (gross == 0)
         return 0;
-    fee = money_muldiv(gross, l->fee_bp, 10000);
+    fee = money_muldiv(gross, l->fee_ppb, BILL_PPB);
     l->spend[payer * BILL_KINDS + kind] += gross;
     l->revenue[payee] += gross - fee;
     l->platform += fee;
@@ -100,7 +100,7 @@ money bill_spend_kind(const struct bill_ledger *l, size_t payer, enum bill_kind 
 money bill_refunds(const struct bill_ledger *l, size_t payer) { return l->refunded[payer]; }
 money bill_revenue(const struct bill_ledger *l, size_t payee) { return l->revenue[payee]; }
 money bill_platform(const struct bill_ledger *l) { return l->platform; }
-int64_t bill_fee_bp(const struct bill_ledger *l) { return l->fee_bp; }
+int64_t bill_fee_ppb(const struct bill_ledger *l) { return l->fee_ppb; }
 
 money bill_total_spend(const struct bill_ledger *l)
 {

@@ -1,7 +1,7 @@
 /* models/ledger.h -- the billing ledger, in integer micro-dollars.
  *
  * Every charge is one invoice line: a renter pays 'gross', the platform
- * keeps its take (money_muldiv(gross, fee_bp, 10000), rounded once) and the
+ * keeps its take (money_muldiv(gross, fee_ppb, 10^9), rounded once) and the
  * host gets the rest. Refunds flow back from host and platform to the
  * renter. The ledger keeps three independent sets of books (per renter
  * archetype, per host class, and the platform's own totals) so that
@@ -26,8 +26,10 @@ enum bill_kind { BILL_GPU, BILL_STORAGE, BILL_BANDWIDTH, BILL_PREPAY, BILL_FEE,
 struct bill_ledger;
 
 /* 'n_payers' renter groups (archetypes), 'n_payees' host groups (classes).
- * 'fee_bp' is the platform take in basis points (0..10000). */
-struct bill_ledger *bill_new(size_t n_payers, size_t n_payees, int64_t fee_bp);
+ * 'fee_ppb' is the platform take in parts per billion (0..10^9): fine
+ * enough that any fee written with up to nine decimals is exact. */
+#define BILL_PPB 1000000000
+struct bill_ledger *bill_new(size_t n_payers, size_t n_payees, int64_t fee_ppb);
 void bill_free(struct bill_ledger *l);
 
 /* Renter group 'payer' pays 'gross' (>= 0) for 'kind' to host group
@@ -48,7 +50,7 @@ money bill_revenue(const struct bill_ledger *l, size_t payee);
 money bill_platform(const struct bill_ledger *l);
 money bill_total_spend(const struct bill_ledger *l);
 money bill_total_refunds(const struct bill_ledger *l);
-int64_t bill_fee_bp(const struct bill_ledger *l);
+int64_t bill_fee_ppb(const struct bill_ledger *l);
 
 /* ---- invoice arithmetic: every amount is rounded once ---- */
 

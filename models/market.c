@@ -752,7 +752,7 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
         if (refund > 0) {
             /* The prepaid money was split host/platform at payment; the
              * refund comes back in the same proportion. */
-            money from_platform = money_muldiv(refund, bill_fee_bp(mk->ledger), 10000);
+            money from_platform = money_muldiv(refund, bill_fee_ppb(mk->ledger), BILL_PPB);
 
             bill_refund(mk->ledger, jb->arch, m->cls, refund - from_platform, from_platform);
             m->earned -= refund;
@@ -2561,7 +2561,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
         market_free(mk);
         return NULL;
     }
-    mk->ledger = bill_new(mk->nar + mk->nsls, mk->nhc, (int64_t)llround(mk->fee * 10000));
+    mk->ledger = bill_new(mk->nar + mk->nsls, mk->nhc, (int64_t)llround(mk->fee * BILL_PPB));
     mk->ix = oix_new(mk->ngpus, NBANDS, mk->gpus0);
     mk->od_price_sum = xcalloc(mk->ngpus, sizeof(double));
     mk->od_price_w = xcalloc(mk->ngpus, sizeof(double));

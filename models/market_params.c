@@ -23,7 +23,7 @@ static const struct param_def market_params[] = {
     { "market.dlperf-derate-scale", PT_REAL, "1", "1", 0, 5, NULL,
       "scales the fitted per-machine DLPerf derating spread (0 = every machine at its model's calibrated median)" },
     { "market.fee", PT_PROB, "1", "0.20", 0, 1, NULL,
-      "platform take as a fraction of every charge (Vast's figure is unpublished)" },
+      "platform take as a fraction of every charge (Vast's figure is unpublished); exact to nine decimals" },
     { "market.clearing", PT_ENUM, "", "pay-as-bid", NOMAX, "pay-as-bid|second-price|uniform",
       "what a running interruptible pays: its bid, the best paused bid, or the lowest winning bid" },
     { "market.pricing", PT_ENUM, "", "host", NOMAX, "host|posted",

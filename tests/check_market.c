@@ -122,6 +122,23 @@ START_TEST(money_is_conserved_and_jobs_accounted)
 }
 END_TEST
 
+/* The take is the fee as written, not the nearest basis point: 0.12345
+ * of the charges, each line rounded to the micro-dollar (a bias far
+ * below 1e-7 of the total); 0.1235 would be 4e-4 off. */
+START_TEST(fee_applies_as_written)
+{
+    struct outcome o = run_text(SMALL "seed = 3\nmarket.fee = 0.12345\n", NULL, 0);
+    double spend = get(&o, "renter_spend_usd", "platform", "all");
+    double refunds = get(&o, "refunds_usd", "platform", "all");
+    double platform = get(&o, "platform_revenue_usd", "platform", "all");
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(spend, 1000);
+    ck_assert_double_lt(fabs(platform / (spend - refunds) / 0.12345 - 1), 1e-5);
+    done(&o);
+}
+END_TEST
+
 /* Each of finish's checks catches its own kind of broken book (the state
  * is tampered with after the loop): run time beyond a machine's time up,
  * paid GPU-time beyond the market's, a job that vanished, utilisation
@@ -1027,6 +1044,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, same_seed_same_results_byte_for_byte);
     tcase_add_test(tc, money_is_conserved_and_jobs_accounted);
     tcase_add_test(tc, finish_catches_broken_books);
+    tcase_add_test(tc, fee_applies_as_written);
     tcase_add_test(tc, known_answer_price_times_hours);
     tcase_add_test(tc, a_job_that_cannot_be_placed_waits_then_abandons);
     tcase_add_test(tc, credits_that_run_out_stop_instances);

@@ -155,7 +155,7 @@ END_TEST
 
 START_TEST(ledger_conserves_to_the_micro_dollar)
 {
-    struct bill_ledger *l = bill_new(2, 3, 1500);     /* 15% take */
+    struct bill_ledger *l = bill_new(2, 3, 150000000);     /* 15% take */
     char msg[256];
     money fee;
 
