@@ -85,6 +85,9 @@ v=$(awk -F, 'NR==1{for(i=1;i<=NF;i++)if($i=="n")k=i;next}{print $k}' "$T/rep/sum
 if [ "$v" = 3 ] && grep -q '^"Rep","events_committed","model","phold",3,' "$T/rep/summary.csv"
 then ok; else bad "run Rep: summary.csv n = 3"; cat "$T/rep/summary.csv" >&2; fi
 if [ "$(wc -l <"$T/rep/contrasts.csv")" = 1 ]; then ok; else bad "run Rep: contrasts without an axis"; fi
+check "plot Rep" "$GM" plot "$T/rep"
+if [ -f "$T/rep/plots/price.png" ] && [ ! -e "$T/rep/plots/contrasts.png" ]; then ok
+else bad "plot of a study without an axis: no contrasts chart"; ls "$T/rep/plots" >&2; fi
 
 # the manifest names the generator and seeds the runs really used
 check "run taus2" "$GM" run "$T/phold.ini" -o "$T/t2" --no-plots -q --set sim.rng=taus2 --set seed=77
