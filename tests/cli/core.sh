@@ -75,6 +75,8 @@ check "sweep --contrast" "$GM" sweep "$T/phold.ini" -c Sweep -j 2 -o "$T/sswc" -
 if cmp -s "$T/rswc/contrasts.csv" "$T/sswc/contrasts.csv" &&
    grep -q '^"Sweep","events_committed","model","phold","remote","0.1","0.5",2,' "$T/rswc/contrasts.csv"
 then ok; else bad "run --contrast remote=0.5"; cat "$T/rswc/contrasts.csv" >&2; fi
+if grep -q -- '--contrast remote=0.5' "$T/rswc/manifest.ini" && grep -q -- '--contrast remote=0.5' "$T/sswc/manifest.ini"
+then ok; else bad "manifest command keeps --contrast AXIS=BASELINE whole"; fi
 expect_status "run --contrast, no such baseline" 2 "$GM" run "$T/phold.ini" -c Sweep -o "$T/nob" -q --no-plots --contrast remote=0.7
 grep_err "baseline message" "baseline '0.7' is not a value of axis 'remote'"
 if [ ! -e "$T/nob" ]; then ok; else bad "a refused --contrast left a directory"; fi
