@@ -1731,11 +1731,14 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
     p = path_in(dir, "contrasts.csv");
     if (wanted(only, "contrasts") && exists(p)) {
         struct tbl *t = tbl_load(p, d);
-        struct plot_chart *c = t ? chart_contrasts(&R, t) : NULL;
+        /* A study without an axis (one run, or repetitions only) has a
+         * contrasts.csv of its header alone: nothing to chart. */
+        bool empty = t && tbl_rows(t) == 0;
+        struct plot_chart *c = t && !empty ? chart_contrasts(&R, t) : NULL;
 
-        if (!c)
+        if (!c && !empty)
             rc = SIM_EPARSE;
-        else if (nch < 16) {
+        else if (c && nch < 16) {
             charts[nch] = c;
             snprintf(names[nch++], 64, "contrasts");
         }

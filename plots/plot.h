@@ -22,8 +22,8 @@
  * "plot". Returns the exit status. */
 int plot_main(int argc, char **argv);
 
-/* Draws the default set (and sweep/contrast charts when summary.csv or
- * contrasts.csv exist) into DIR/plots/ and gathers them in DIR/report.pdf.
+/* Draws the default set (and sweep/contrast charts when summary.csv has a
+ * sweep axis or contrasts.csv has rows) into DIR/plots/ and gathers them in DIR/report.pdf.
  * 'formats' is a comma list of png, svg, pdf (NULL: all three); 'only' a
  * comma list of chart names (NULL: all). Returns 0 or a SIM_E* code; input
  * problems are reported to 'd' as "file:row: error: ...". */

@@ -20,6 +20,7 @@
 #include "sim/diff.h"
 #include "sim/merge.h"
 #include "sim/runner.h"
+#include "sim/stats.h"
 #include "sim/sweep.h"
 #include "sim/scenario.h"
 
@@ -128,18 +129,61 @@ static void run_usage(FILE *f)
 {
     fprintf(f,
 "Usage: gpumarket run [SCENARIO] [-c CONFIG] [-r RUNS] [--set KEY=VALUE]...\n"
-"                     [-o DIR] [--no-plots] [-q]\n"
+"                     [-o DIR] [--contrast AXIS[=BASELINE]] [--level L]\n"
+"                     [--no-plots] [-q]\n"
 "Run one or more runs of a scenario into a result directory.\n\n"
 "  SCENARIO            scenario file (default " DEFAULT_SCENARIO ")\n"
 "  -c, --config NAME   [Config NAME] to run (default General)\n"
 "  -r, --runs LIST     run numbers, e.g. 0..3,7 (default all)\n"
 "  -s, --set KEY=VAL   override a parameter (repeatable; sweeps allowed)\n"
 "  -o, --output DIR    result directory (default results/CONFIG)\n"
+"      --contrast AXIS[=B]  axis and baseline value of contrasts.csv (default:\n"
+"                      'policy' if it is an axis, else the first axis; its\n"
+"                      first value among the runs)\n"
+"      --level L       confidence level of the intervals (default 0.95)\n"
 "      --no-plots      do not draw charts\n"
 "  -q, --quiet         no per-run lines on stderr\n"
 "  -h, --help          this text\n\n"
+"Writes DIR/{runs,params,scalars,timeseries}.csv, then summary.csv and\n"
+"contrasts.csv over the runs in DIR, by the code of sweep and merge: the\n"
+"same runs give the same bytes. With -r they describe only the runs\n"
+"chosen; merge recomputes them for the whole study from the parts.\n"
 "The directory is written as DIR.tmp-PID and renamed when complete.\n"
 "Exit status: 0 ok, 1 an invariant failed, 2 trouble, 130 interrupted.\n");
+}
+
+/* Refuses a --contrast that cannot fit the runs before they are run, not
+ * after: the axis must be an iteration variable and the baseline a value
+ * of it in some chosen run. stats_write_contrasts() applies the same rules
+ * to the files (to ok runs only), so this is an early check, not the rule. */
+static int check_contrast(const struct scn_study *st, const size_t *runs,
+                          size_t n, const struct stats_opts *so, struct diag *d)
+{
+    long ax = -1;
+    bool found = false;
+
+    if (!so->axis)
+        return SIM_OK;
+    for (size_t i = 0; i < scn_study_var_count(st); i++)
+        if (strcmp(scn_study_var_name(st, i), so->axis) == 0 &&
+            strcmp(so->axis, "repetition") != 0)
+            ax = (long)i;
+    if (ax < 0)
+        return diag_error(d, NULL, "contrast axis '%s' is not an iteration variable of this study",
+                          so->axis);
+    if (!so->baseline)
+        return SIM_OK;
+    for (size_t k = 0; k < n && !found; k++) {
+        struct scn_run *r = scn_run_new(st, runs[k], d);
+
+        if (!r)
+            return SIM_EINVAL;
+        found = strcmp(scn_run_var_value(r, (size_t)ax), so->baseline) == 0;
+        scn_run_free(r);
+    }
+    return found ? SIM_OK
+                 : diag_error(d, NULL, "baseline '%s' is not a value of axis '%s'",
+                              so->baseline, so->axis);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -149,6 +193,8 @@ static int cmd_run(int argc, char **argv)
         { "runs", required_argument, NULL, 'r' },
         { "set", required_argument, NULL, 's' },
         { "output", required_argument, NULL, 'o' },
+        { "contrast", required_argument, NULL, 'C' },
+        { "level", required_argument, NULL, 'L' },
         { "no-plots", no_argument, NULL, 'P' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
@@ -156,6 +202,8 @@ static int cmd_run(int argc, char **argv)
     };
     struct study_args a = { DEFAULT_SCENARIO, NULL, NULL, 0, NULL, NULL, NULL };
     struct diag d = DIAG_INIT(stderr);
+    struct stats_opts so = { 0.95, NULL, NULL };
+    char *contrast = NULL;      /* owned copy: argv goes into the manifest whole */
     const char *runs_spec = NULL, *out = NULL;
     bool plots = true, quiet = false, progress = isatty(STDERR_FILENO);
     size_t *runs = NULL, nruns = 0;
@@ -169,21 +217,35 @@ static int cmd_run(int argc, char **argv)
         case 'r': runs_spec = optarg; break;
         case 's': add_set(&a, optarg); break;
         case 'o': out = optarg; break;
+        case 'C':
+            free(contrast);
+            contrast = strdup(optarg);
+            if (!contrast)
+                SIM_PANIC("out of memory");
+            so.axis = so.baseline = NULL;
+            if (merge_parse_contrast(contrast, &so) != SIM_OK)
+                goto usage;
+            break;
+        case 'L':
+            so.level = strtod(optarg, NULL);
+            if (!(so.level > 0 && so.level < 1)) {
+                fprintf(stderr, "gpumarket run: --level must be in (0, 1), got '%s'\n", optarg);
+                goto usage;
+            }
+            break;
         case 'P': plots = false; break;
         case 'q': quiet = true; break;
-        case 'h': run_usage(stdout); free(a.sets); return 0;
-        default: run_usage(stderr); free(a.sets); return EXIT_TROUBLE;
+        case 'h': run_usage(stdout); free(a.sets); free(contrast); return 0;
+        default: goto usage;
         }
     }
     if (optind < argc)
         a.scenario = argv[optind++];
-    if (optind < argc) {
-        run_usage(stderr);
-        free(a.sets);
-        return EXIT_TROUBLE;
-    }
+    if (optind < argc)
+        goto usage;
     if (load_study(&a, &d) != SIM_OK) {
         free_study(&a);
+        free(contrast);
         return EXIT_TROUBLE;
     }
     if (runs_spec) {
@@ -192,6 +254,7 @@ static int cmd_run(int argc, char **argv)
                     runs_spec, scn_study_run_count(a.st), scn_study_run_count(a.st) - 1);
             free(runs);
             free_study(&a);
+            free(contrast);
             return EXIT_TROUBLE;
         }
     } else {
@@ -210,16 +273,24 @@ static int cmd_run(int argc, char **argv)
     } else {
         free(runs);
         free_study(&a);
+        free(contrast);
+        return EXIT_TROUBLE;
+    }
+    if (check_contrast(a.st, runs, nruns, &so, &d) != SIM_OK) {
+        free(runs);
+        free_study(&a);
+        free(contrast);
         return EXIT_TROUBLE;
     }
     signal(SIGINT, on_sigint);
     signal(SIGTERM, on_sigint);
     {
-        struct runner_opts ro = { progress, quiet, &interrupted, 0, nruns };
+        struct runner_opts ro = { progress, quiet, &interrupted, 0, nruns, &so };
 
         status = runner_run_dir(a.scn, a.st, runs, nruns, out, argc, argv, &ro);
     }
     free(runs);
+    free(contrast);
     if (status == EXIT_INTERRUPTED || status == EXIT_TROUBLE) {
         fprintf(stderr, "gpumarket: %s; no result directory written\n",
                 status == EXIT_INTERRUPTED ? "interrupted" : "stopped");
@@ -238,6 +309,11 @@ static int cmd_run(int argc, char **argv)
     }
     free_study(&a);
     return status;
+usage:
+    run_usage(stderr);
+    free(a.sets);
+    free(contrast);
+    return EXIT_TROUBLE;
 }
 
 static void runs_usage(FILE *f)

@@ -501,6 +501,7 @@ int res_dir_add_run(struct res_dir *rd, const struct res_run_info *info,
     char id[256];
     size_t nv = scn_study_var_count(rd->st);
 
+    SIM_ASSERT(rd->runs != NULL);   /* not after res_dir_close() */
     res_run_id(run, config, id, sizeof id);
     tbl_str(rd->runs, id);
     tbl_str(rd->runs, config);
@@ -617,15 +618,22 @@ static char *manifest_text(const struct res_dir *rd)
     return buf;
 }
 
-int res_dir_commit(struct res_dir *rd)
+int res_dir_close(struct res_dir *rd)
 {
     int rc = SIM_OK;
-    char *manifest;
 
     if (tbl_close(rd->runs) | tbl_close(rd->params) | tbl_close(rd->scalars) |
         tbl_close(rd->series))
         rc = SIM_EIO;
     rd->runs = rd->params = rd->scalars = rd->series = NULL;
+    return rc;
+}
+
+int res_dir_commit(struct res_dir *rd)
+{
+    int rc = res_dir_close(rd);     /* a no-op when already closed */
+    char *manifest;
+
     manifest = manifest_text(rd);
     if (rc == SIM_OK)
         rc = write_text(rd->tmp, "manifest.ini", manifest);

@@ -81,9 +81,14 @@ const char *res_dir_tmp_path(const struct res_dir *rd);
  * timeseries.csv. Runs must be added in run-number order. */
 int res_dir_add_run(struct res_dir *rd, const struct res_run_info *info,
                     const struct results *r);
-/* Writes manifest.ini and scenario.resolved.ini, closes the CSVs and
- * renames the directory into place (replacing an older one). Returns 0 or
- * SIM_EIO. Frees rd either way. */
+/* Closes runs.csv, params.csv, scalars.csv and timeseries.csv, so that
+ * they can be read back from res_dir_tmp_path() (for summary.csv and
+ * contrasts.csv) before the commit. No more runs may be added after it.
+ * Returns 0 or SIM_EIO. */
+int res_dir_close(struct res_dir *rd);
+/* Writes manifest.ini and scenario.resolved.ini, closes the CSVs (if
+ * res_dir_close() has not) and renames the directory into place
+ * (replacing an older one). Returns 0 or SIM_EIO. Frees rd either way. */
 int res_dir_commit(struct res_dir *rd);
 /* Removes the temporary directory and frees rd. */
 void res_dir_abort(struct res_dir *rd);

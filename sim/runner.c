@@ -1,8 +1,10 @@
 /* sim/runner.c -- run resolved runs into a result directory. */
 #include "sim/runner.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include "sim/engine.h"
 #include "sim/err.h"
@@ -10,6 +12,7 @@
 #include "sim/results.h"
 #include "sim/rng.h"
 #include "sim/scenario.h"
+#include "sim/stats.h"
 
 struct progress {
     size_t index, total;        /* this run's position in the batch */
@@ -130,6 +133,17 @@ int runner_run_dir(const struct scn *s, const struct scn_study *st,
     if (status == RUNNER_EXIT_INTERRUPTED || status == RUNNER_EXIT_TROUBLE) {
         res_dir_abort(rd);
         return status;
+    }
+    /* The statistics are read back from the closed files, as merge does,
+     * inside the temporary directory: the result appears only complete. */
+    if (res_dir_close(rd) != SIM_OK) {
+        fprintf(stderr, "error: cannot write %s: %s\n", res_dir_tmp_path(rd), strerror(errno));
+        res_dir_abort(rd);
+        return RUNNER_EXIT_TROUBLE;
+    }
+    if (o->stats && stats_write_all(res_dir_tmp_path(rd), o->stats, &d) != SIM_OK) {
+        res_dir_abort(rd);
+        return RUNNER_EXIT_TROUBLE;
     }
     if (res_dir_commit(rd) != SIM_OK)
         return RUNNER_EXIT_TROUBLE;

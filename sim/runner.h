@@ -25,6 +25,7 @@ enum {
 };
 
 struct res_dir;
+struct stats_opts;
 struct scn;
 struct scn_run;
 struct scn_study;
@@ -34,6 +35,11 @@ struct runner_opts {
     bool quiet;                         /* no "run N: ok, ..." line */
     volatile sig_atomic_t *interrupted; /* borrowed; NULL = not interruptible */
     size_t index, total;                /* position in the batch, for progress */
+    /* runner_run_dir(): write summary.csv and contrasts.csv (sim/stats.h)
+     * with these options before the commit; borrowed. NULL = no statistics:
+     * sweep's per-run parts, which merge_dir() combines and then computes
+     * the statistics of the whole study once. */
+    const struct stats_opts *stats;
 };
 
 /* Runs one resolved run and appends it to 'rd' (may be NULL) unless it was
@@ -42,9 +48,11 @@ int runner_run(const struct scn_run *run, struct res_dir *rd,
                const struct runner_opts *o);
 
 /* Runs runs[0..n-1] of 'st' (in that order, which must be ascending) into
- * the result directory 'out', committed atomically. 'argc/argv' go into
+ * the result directory 'out', committed atomically, with the statistics of
+ * o->stats computed from its files first (by stats_write_all(), the code
+ * merge uses, so the same runs give the same bytes). 'argc/argv' go into
  * the manifest. Returns the worst exit status; on 2 or 130 no directory is
- * left behind. */
+ * left behind (statistics that cannot be written are trouble too). */
 int runner_run_dir(const struct scn *s, const struct scn_study *st,
                    const size_t *runs, size_t n, const char *out, int argc,
                    char **argv, const struct runner_opts *o);

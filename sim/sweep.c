@@ -47,7 +47,7 @@ pid_t sweep_spawn(const struct sweep *sw, size_t number)
     if (pid != 0)
         return pid;
     {
-        struct runner_opts ro = { false, true, sw->interrupted, 0, 1 };
+        struct runner_opts ro = { false, true, sw->interrupted, 0, 1, NULL };
         char *dir = part_dir(sw, number);
         int status;
 
@@ -516,7 +516,7 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
         { NULL, 0, NULL, 0 },
     };
     const char *scenario = NULL, *config = NULL, *out = NULL;
-    char **sets = NULL, **owned = NULL, outbuf[512], *work = NULL;
+    char **sets = NULL, **owned = NULL, outbuf[512], *work = NULL, *contrast = NULL;
     size_t nsets = 0, nowned = 0, nvary = 0, sobol = 0, nruns = 0, *runs = NULL, count;
     struct vary vary[40];
     struct stats_opts so = { 0.95, NULL, NULL };
@@ -569,7 +569,13 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
             nvary++;
             break;
         case 'C':
-            if (merge_parse_contrast(optarg, &so) != SIM_OK)
+            /* Split a copy: argv goes into the manifest whole. */
+            free(contrast);
+            contrast = strdup(optarg);
+            if (!contrast)
+                SIM_PANIC("sweep: out of memory");
+            so.axis = so.baseline = NULL;
+            if (merge_parse_contrast(contrast, &so) != SIM_OK)
                 goto usage;
             break;
         case 'L':
@@ -763,6 +769,7 @@ done:
 #endif
     free(runs);
     free(work);
+    free(contrast);
     scn_study_free(st);
     scn_free(scn);
     preg_free(reg);

@@ -36,6 +36,9 @@ seed = 9
 [Config Sweep]
 phold.remote = ${remote=0.1,0.5}
 repeat = 2
+
+[Config Rep]
+repeat = 3
 INI
 
 # -- help and usage --------------------------------------------------------
@@ -59,6 +62,34 @@ done
 if ls "$T" | grep -q '\.tmp-'; then bad "temporary directory left behind"; else ok; fi
 check "run with --set" "$GM" run "$T/phold.ini" -o "$T/c" --no-plots -q --set seed=10
 if cmp -s "$T/a/scalars.csv" "$T/c/scalars.csv"; then bad "another seed gave the same scalars"; else ok; fi
+
+# run writes summary.csv and contrasts.csv by merge's code: the bytes of sweep
+check "run Sweep" "$GM" run "$T/phold.ini" -c Sweep -o "$T/rsw" --no-plots -q
+check "sweep -j 2 Sweep" "$GM" sweep "$T/phold.ini" -c Sweep -j 2 -o "$T/ssw" --no-plots -q
+for f in summary.csv contrasts.csv; do
+    if [ -s "$T/rsw/$f" ] && cmp -s "$T/rsw/$f" "$T/ssw/$f"; then ok; else bad "run and sweep -j 2: $f differs"; fi
+done
+if [ "$(wc -l <"$T/rsw/contrasts.csv")" -gt 1 ]; then ok; else bad "run Sweep: contrasts.csv has no rows"; fi
+check "run --contrast" "$GM" run "$T/phold.ini" -c Sweep -o "$T/rswc" --no-plots -q --contrast remote=0.5
+check "sweep --contrast" "$GM" sweep "$T/phold.ini" -c Sweep -j 2 -o "$T/sswc" --no-plots -q --contrast remote=0.5
+if cmp -s "$T/rswc/contrasts.csv" "$T/sswc/contrasts.csv" &&
+   grep -q '^"Sweep","events_committed","model","phold","remote","0.1","0.5",2,' "$T/rswc/contrasts.csv"
+then ok; else bad "run --contrast remote=0.5"; cat "$T/rswc/contrasts.csv" >&2; fi
+if grep -q -- '--contrast remote=0.5' "$T/rswc/manifest.ini" && grep -q -- '--contrast remote=0.5' "$T/sswc/manifest.ini"
+then ok; else bad "manifest command keeps --contrast AXIS=BASELINE whole"; fi
+expect_status "run --contrast, no such baseline" 2 "$GM" run "$T/phold.ini" -c Sweep -o "$T/nob" -q --no-plots --contrast remote=0.7
+grep_err "baseline message" "baseline '0.7' is not a value of axis 'remote'"
+if [ ! -e "$T/nob" ]; then ok; else bad "a refused --contrast left a directory"; fi
+expect_status "run --level 2" 2 "$GM" run "$T/phold.ini" -o "$T/nob" -q --no-plots --level 2
+# repeat = 3: one summary row per metric, each over the 3 replications
+check "run Rep" "$GM" run "$T/phold.ini" -c Rep -o "$T/rep" --no-plots -q
+v=$(awk -F, 'NR==1{for(i=1;i<=NF;i++)if($i=="n")k=i;next}{print $k}' "$T/rep/summary.csv" | sort -u)
+if [ "$v" = 3 ] && grep -q '^"Rep","events_committed","model","phold",3,' "$T/rep/summary.csv"
+then ok; else bad "run Rep: summary.csv n = 3"; cat "$T/rep/summary.csv" >&2; fi
+if [ "$(wc -l <"$T/rep/contrasts.csv")" = 1 ]; then ok; else bad "run Rep: contrasts without an axis"; fi
+check "plot Rep" "$GM" plot "$T/rep"
+if [ -f "$T/rep/plots/price.png" ] && [ ! -e "$T/rep/plots/contrasts.png" ]; then ok
+else bad "plot of a study without an axis: no contrasts chart"; ls "$T/rep/plots" >&2; fi
 
 # the manifest names the generator and seeds the runs really used
 check "run taus2" "$GM" run "$T/phold.ini" -o "$T/t2" --no-plots -q --set sim.rng=taus2 --set seed=77
