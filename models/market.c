@@ -523,18 +523,36 @@ static sim_time segment_wall(sim_time useful, sim_time overhead, sim_time tau,
                                                         (double)cost, (double)useful));
 }
 
-/* Checkpoint interval for a job on a machine: Young / Daly use the MTBF a
- * renter can infer for the host's class. 0 means no checkpoints. */
-static sim_time ckpt_tau(const struct market *mk, const struct job *jb,
-                         const struct machine *m)
+/* Checkpoint interval for a job renting machine m, fixed for the contract
+ * at rental time (rent() stores it in c->tau, so the segment the job is
+ * scheduled by and the progress folded from it use the same interval,
+ * however the score moves meanwhile). 0 means no checkpoints.
+ *
+ * Young / Daly need an MTBF, and a renter knows only what the offer shows:
+ * the machine's reliability score. Read as the host's up-time fraction
+ * r = MTBF / (MTBF + MTTR), it gives MTBF = MTTR r / (1 - r), with MTTR the
+ * mean repair time of the host's class (what a renter learns of how long
+ * such hosts stay down; models/outage.h). The class's configured 'mtbf'
+ * would give every machine of a class one interval, however it has
+ * behaved. r is clamped to [0.5, 0.999]: at 1 the MTBF is infinite, and
+ * 0.999 already trusts a host for about 1000 repair times (a Vast score
+ * never quite reaches 1); below 0.5 the score says more about failed
+ * starts and disconnects than about up time (a new machine starts at
+ * 0.60), and a host down more than it is up gets checkpoints as if it
+ * failed once per repair time. So a new machine (0.60, MTBF 1.5 MTTR) is
+ * checkpointed often, a proven one (0.99, 99 MTTR) about 8 times less. */
+sim_time mkt_ckpt_tau(const struct market *mk, const struct job *jb,
+                      const struct machine *m)
 {
     const struct archetype *a = &mk->ar[jb->arch];
+    double r = fmin(fmax(score_of(m), 0.5), 0.999);
+    double mtbf_h = outage_mttr_h(&mk->hc[m->cls].op) * r / (1.0 - r);
     double tau;
 
     if (!jb->checkpoints || a->ck == CKPT_NONE)
         return 0;
     tau = ckpt_interval(a->ck, (double)a->ck_interval, (double)a->ck_cost,
-                        mk->hc[m->cls].op.mtbf_h * 3600e6);
+                        mtbf_h * 3600e6);
     return tau >= 1 && isfinite(tau) ? (sim_time)tau : 0;
 }
 
@@ -675,7 +693,7 @@ static void fold_progress(struct market *mk, struct contract *c, sim_time now,
 
     if (c->state != CS_RUNNING)
         return;
-    segment(now - c->seg_start, c->overhead, ckpt_tau(mk, jb, &mk->m[c->machine]),
+    segment(now - c->seg_start, c->overhead, c->tau,
             jb->ck_cost, &useful, &saved);
     if (lose_unsaved) {
         double lost = work_of(mk, c, useful - saved);
@@ -801,7 +819,6 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
     struct contract *c = &mk->c[cid];
     struct job *jb = &mk->j[c->job];
     struct machine *m = &mk->m[c->machine];
-    sim_time tau = ckpt_tau(mk, jb, m);
     double remaining = jb->work - jb->saved;
     sim_time useful, wall;
 
@@ -822,7 +839,7 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
     useful = sim_time_from_hours(remaining / (speed(mk, m, c->gpus) * (double)c->gpus));
     if (useful < 1)
         useful = 1;
-    wall = segment_wall(useful, c->overhead, tau, jb->ck_cost);
+    wall = segment_wall(useful, c->overhead, c->tau, jb->ck_cost);
     c->ev = eng_after(mk->e, wall, mk->k_done, cid);
     if (jb->arch >= mk->nar)
         sls_on_running(mk->sls, cid);
@@ -1503,6 +1520,7 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     c->created = now;
     c->rate = price;
     c->bid = bid;
+    c->tau = mkt_ckpt_tau(mk, jb, m);     /* from the score the renter saw */
     c->state = CS_LOADING;
     attach(m, cid);
     m->thr_ok = false;

@@ -512,6 +512,58 @@ START_TEST(pauses_lose_nothing_failures_lose_unsaved_work)
 }
 END_TEST
 
+/* Young / Daly intervals come from the machine's own score, through the
+ * MTBF a renter infers from it (mkt_ckpt_tau): two machines of one class,
+ * one new (0.60) and one proven (0.99), get intervals in the ratio
+ * sqrt(MTBF) gives, about 1 : 8 under Young; a perfect score is clamped,
+ * not infinite. Checked on the state a run leaves (the tamper hook). */
+static sim_time tau_new, tau_proven, tau_perfect, tau_daly_new, tau_daly_proven;
+
+static void checkpoint_intervals(void *state)
+{
+    struct market *mk = state;
+    struct machine m0 = mk->m[0], m1 = mk->m[0];
+    struct job jb = { .checkpoints = true };
+    size_t company = mk->nar, enterprise = mk->nar;
+
+    for (size_t i = 0; i < mk->nar; i++) {
+        if (strcmp(mk->ar[i].name, "company") == 0)
+            company = i;
+        if (strcmp(mk->ar[i].name, "enterprise") == 0)
+            enterprise = i;
+    }
+    ck_assert(company < mk->nar && enterprise < mk->nar);
+    ck_assert_int_eq(mk->ar[company].ck, CKPT_YOUNG);
+    ck_assert_int_eq(mk->ar[enterprise].ck, CKPT_DALY);
+    jb.arch = (uint8_t)company;
+    jb.ck_cost = mk->ar[company].ck_cost;
+    m0.score = 0.60;
+    m1.score = 0.99;
+    tau_new = mkt_ckpt_tau(mk, &jb, &m0);
+    tau_proven = mkt_ckpt_tau(mk, &jb, &m1);
+    m1.score = 1.0;
+    tau_perfect = mkt_ckpt_tau(mk, &jb, &m1);
+    jb.arch = (uint8_t)enterprise;
+    tau_daly_new = mkt_ckpt_tau(mk, &jb, &m0);
+    m1.score = 0.99;
+    tau_daly_proven = mkt_ckpt_tau(mk, &jb, &m1);
+}
+
+START_TEST(checkpoint_interval_follows_the_machine_score)
+{
+    struct test_run r = test_run_tampered(SMALL "seed = 5\n", checkpoint_intervals);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert(tau_new > 0);
+    ck_assert(tau_new < tau_proven);
+    /* Young: tau = sqrt(2 delta M), M = MTTR r / (1 - r) */
+    ck_assert_double_eq_tol((double)tau_new / (double)tau_proven, sqrt(1.5 / 99.0), 1e-6);
+    ck_assert(tau_perfect >= tau_proven && tau_perfect < SIM_TIME_MAX / 2);
+    ck_assert(tau_daly_new > 0 && tau_daly_new < tau_daly_proven);
+    eng_free(r.e);
+}
+END_TEST
+
 /* The small market with hobbyists the only renters. */
 #define HOBBYISTS_ONLY SMALL \
     "archetype.academic.rate = 0\narchetype.indie.rate = 0\n" \
@@ -1035,6 +1087,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, gpu_hours_by_model_add_up_to_paid_hours);
     tcase_add_test(tc, supply_model_list_binds_every_class_and_joins);
     tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
+    tcase_add_test(tc, checkpoint_interval_follows_the_machine_score);
     tcase_add_test(tc, gpu_model_filter);
     tcase_add_test(tc, secure_cloud_rents_only_datacenter_hosts);
     tcase_add_test(tc, named_model_jobs_rent_only_the_named_model);
