@@ -1133,9 +1133,33 @@ struct search {
     double cut;                     /* least fraction of an ask it pays */
     double noise_max;               /* most the score noise can multiply */
     double cap_hi;                  /* bid cap per micro-dollar of reference, rounded up */
+    /* USD per GPU-hour the job's storage costs on each host class: added
+     * to the GPU price in every sort key (storage_share) */
+    double st[UINT8_MAX + 1];
     struct cand cands[128];
     size_t nc, worst, top;
 };
+
+/* Vast sorts by dlperf_per_dphtotal and dph (dph_total): the total $/h
+ * of an instance, GPU time and the storage it keeps (MARKET-FACTS.md 28).
+ * Every sort key here counts the job's storage on each host class, per
+ * GPU so it adds to the per-GPU price (the order is that of the bundle's
+ * DLPerf per total $/h, or total $/h), at the hourly rate of the line
+ * end_contract bills (bill_storage_line). Prices per GPU-hour are still
+ * what the renter's cap and the bid rule compare: those are its value of
+ * the GPU time, and storage is a cost of any host it would rent.
+ * Storage only raises the total, so a bound from the GPU price alone
+ * (collect_models, scan_bucket's cut-off) is still no less than any key an
+ * offer beyond it can reach; the cut-offs stay exact. */
+static void storage_share(const struct market *mk, const struct job *jb, double *st)
+{
+    double gb = mk->ar[jb->arch].storage_gb;
+
+    SIM_ASSERT(mk->nhc <= UINT8_MAX + 1);
+    for (size_t k = 0; k < mk->nhc; k++)
+        st[k] = money_to_usd(bill_storage_line(mk->hc[k].storage_price, gb, SIM_HOUR)) /
+                (double)jb->gpus;
+}
 
 /* Can nothing with best possible key 'bound' enter the top few? */
 static bool cut_off(const struct search *s, double bound)
@@ -1269,7 +1293,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
 
     for (size_t i = 0; i < r->n && taken < (size_t)mk->candidates; i++) {
         money price, b = 0;
-        double sp, key, lo;
+        double sp, key, lo, total;
 
         if (mine) {
             while (i < r->n && (lose[i] & mine))
@@ -1320,14 +1344,15 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
         if (!offer_fits(mk, s, &v[i], b, &price))
             continue;
         sp = (double)v[i].spd;      /* speed(): job sizes are powers of two */
+        total = money_to_usd(price) + s->st[v[i].cls];
         switch (a->sort) {
         case SORT_PRICE:
-            key = -money_to_usd(price);
+            key = -total;
             break;
         case SORT_SCORE:
             /* Vast's auto ranking: DLPerf per dollar and reliability, with
              * an element of randomness (MARKET-FACTS.md 29). */
-            key = sp / (money_to_usd(price) + 1e-6) * pow(v[i].score, 4);
+            key = sp / (total + 1e-6) * pow(v[i].score, 4);
             /* The noise is at most noise_max, and a product rounds
              * monotonically: an offer that could not enter the full top
              * few even at noise_max is counted without drawing its noise
@@ -1340,7 +1365,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
             break;
         case SORT_DLPERF_PER_DOLLAR:
         default:
-            key = sp / (money_to_usd(price) + 1e-6);
+            key = sp / (total + 1e-6);
             break;
         }
         taken++;
@@ -1384,6 +1409,7 @@ static void job_search(struct market *mk, uint32_t jid)
     s.cut = type != C_INTERRUPTIBLE ? 1.0 : mk->posted ? mk->posted_int : a->bid_frac;
     s.noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
     s.cap_hi = cap_hi(mk, a);
+    storage_share(mk, jb, s.st);
     nm = collect_models(mk, &s);
     mk->stats.searches[s.type == C_INTERRUPTIBLE]++;
     for (size_t i = nm / 2; i-- > 0;)

@@ -564,6 +564,35 @@ START_TEST(checkpoint_interval_follows_the_machine_score)
 }
 END_TEST
 
+/* Vast's dlperf_per_dphtotal counts storage in the $/h: with one host
+ * class's storage at 5 USD/GB-month, a 200 GB instance there costs about
+ * 1.4 USD/h more than elsewhere, and DLPerf-per-dollar renters leave that
+ * class's GPUs idle that they rent when storage costs the same
+ * everywhere. Sorting on the GPU price alone they rented it as before. */
+START_TEST(storage_cost_counts_in_dlperf_per_dollar)
+{
+#define INDIE_ONLY SMALL "seed = 6\n" \
+    "archetype.academic.rate = 0\narchetype.hobbyist.rate = 0\n" \
+    "archetype.company.rate = 0\narchetype.consultant.rate = 0\n" \
+    "archetype.enterprise.rate = 0\narchetype.indie.rate = 600\n" \
+    "archetype.indie.storage = 200\n"
+    struct outcome same = run_text(INDIE_ONLY, NULL, 0);
+    struct outcome dear = run_text(INDIE_ONLY "hostclass.farm.storage-price = 5\n", NULL, 0);
+#undef INDIE_ONLY
+    double u_same, u_dear;
+
+    ck_assert_int_eq(same.rc, SIM_OK);
+    ck_assert_int_eq(dear.rc, SIM_OK);
+    u_same = get(&same, "utilisation", "host_class", "farm");
+    u_dear = get(&dear, "utilisation", "host_class", "farm");
+    ck_assert_msg(u_same > 0.05, "farms idle even with cheap storage: %g", u_same);
+    ck_assert_msg(u_dear < 0.5 * u_same, "farm utilisation %g with dear storage, %g without",
+                  u_dear, u_same);
+    done(&same);
+    done(&dear);
+}
+END_TEST
+
 /* The small market with hobbyists the only renters. */
 #define HOBBYISTS_ONLY SMALL \
     "archetype.academic.rate = 0\narchetype.indie.rate = 0\n" \
@@ -1088,6 +1117,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, supply_model_list_binds_every_class_and_joins);
     tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
     tcase_add_test(tc, checkpoint_interval_follows_the_machine_score);
+    tcase_add_test(tc, storage_cost_counts_in_dlperf_per_dollar);
     tcase_add_test(tc, gpu_model_filter);
     tcase_add_test(tc, secure_cloud_rents_only_datacenter_hosts);
     tcase_add_test(tc, named_model_jobs_rent_only_the_named_model);
