@@ -523,18 +523,36 @@ static sim_time segment_wall(sim_time useful, sim_time overhead, sim_time tau,
                                                         (double)cost, (double)useful));
 }
 
-/* Checkpoint interval for a job on a machine: Young / Daly use the MTBF a
- * renter can infer for the host's class. 0 means no checkpoints. */
-static sim_time ckpt_tau(const struct market *mk, const struct job *jb,
-                         const struct machine *m)
+/* Checkpoint interval for a job renting machine m, fixed for the contract
+ * at rental time (rent() stores it in c->tau, so the segment the job is
+ * scheduled by and the progress folded from it use the same interval,
+ * however the score moves meanwhile). 0 means no checkpoints.
+ *
+ * Young / Daly need an MTBF, and a renter knows only what the offer shows:
+ * the machine's reliability score. Read as the host's up-time fraction
+ * r = MTBF / (MTBF + MTTR), it gives MTBF = MTTR r / (1 - r), with MTTR the
+ * mean repair time of the host's class (what a renter learns of how long
+ * such hosts stay down; models/outage.h). The class's configured 'mtbf'
+ * would give every machine of a class one interval, however it has
+ * behaved. r is clamped to [0.5, 0.999]: at 1 the MTBF is infinite, and
+ * 0.999 already trusts a host for about 1000 repair times (a Vast score
+ * never quite reaches 1); below 0.5 the score says more about failed
+ * starts and disconnects than about up time (a new machine starts at
+ * 0.60), and a host down more than it is up gets checkpoints as if it
+ * failed once per repair time. So a new machine (0.60, MTBF 1.5 MTTR) is
+ * checkpointed often, a proven one (0.99, 99 MTTR) about 8 times less. */
+sim_time mkt_ckpt_tau(const struct market *mk, const struct job *jb,
+                      const struct machine *m)
 {
     const struct archetype *a = &mk->ar[jb->arch];
+    double r = fmin(fmax(score_of(m), 0.5), 0.999);
+    double mtbf_h = outage_mttr_h(&mk->hc[m->cls].op) * r / (1.0 - r);
     double tau;
 
     if (!jb->checkpoints || a->ck == CKPT_NONE)
         return 0;
     tau = ckpt_interval(a->ck, (double)a->ck_interval, (double)a->ck_cost,
-                        mk->hc[m->cls].op.mtbf_h * 3600e6);
+                        mtbf_h * 3600e6);
     return tau >= 1 && isfinite(tau) ? (sim_time)tau : 0;
 }
 
@@ -675,7 +693,7 @@ static void fold_progress(struct market *mk, struct contract *c, sim_time now,
 
     if (c->state != CS_RUNNING)
         return;
-    segment(now - c->seg_start, c->overhead, ckpt_tau(mk, jb, &mk->m[c->machine]),
+    segment(now - c->seg_start, c->overhead, c->tau,
             jb->ck_cost, &useful, &saved);
     if (lose_unsaved) {
         double lost = work_of(mk, c, useful - saved);
@@ -801,7 +819,6 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
     struct contract *c = &mk->c[cid];
     struct job *jb = &mk->j[c->job];
     struct machine *m = &mk->m[c->machine];
-    sim_time tau = ckpt_tau(mk, jb, m);
     double remaining = jb->work - jb->saved;
     sim_time useful, wall;
 
@@ -822,7 +839,7 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
     useful = sim_time_from_hours(remaining / (speed(mk, m, c->gpus) * (double)c->gpus));
     if (useful < 1)
         useful = 1;
-    wall = segment_wall(useful, c->overhead, tau, jb->ck_cost);
+    wall = segment_wall(useful, c->overhead, c->tau, jb->ck_cost);
     c->ev = eng_after(mk->e, wall, mk->k_done, cid);
     if (jb->arch >= mk->nar)
         sls_on_running(mk->sls, cid);
@@ -1116,9 +1133,33 @@ struct search {
     double cut;                     /* least fraction of an ask it pays */
     double noise_max;               /* most the score noise can multiply */
     double cap_hi;                  /* bid cap per micro-dollar of reference, rounded up */
+    /* USD per GPU-hour the job's storage costs on each host class: added
+     * to the GPU price in every sort key (storage_share) */
+    double st[UINT8_MAX + 1];
     struct cand cands[128];
     size_t nc, worst, top;
 };
+
+/* Vast sorts by dlperf_per_dphtotal and dph (dph_total): the total $/h
+ * of an instance, GPU time and the storage it keeps (MARKET-FACTS.md 28).
+ * Every sort key here counts the job's storage on each host class, per
+ * GPU so it adds to the per-GPU price (the order is that of the bundle's
+ * DLPerf per total $/h, or total $/h), at the hourly rate of the line
+ * end_contract bills (bill_storage_line). Prices per GPU-hour are still
+ * what the renter's cap and the bid rule compare: those are its value of
+ * the GPU time, and storage is a cost of any host it would rent.
+ * Storage only raises the total, so a bound from the GPU price alone
+ * (collect_models, scan_bucket's cut-off) is still no less than any key an
+ * offer beyond it can reach; the cut-offs stay exact. */
+static void storage_share(const struct market *mk, const struct job *jb, double *st)
+{
+    double gb = mk->ar[jb->arch].storage_gb;
+
+    SIM_ASSERT(mk->nhc <= UINT8_MAX + 1);
+    for (size_t k = 0; k < mk->nhc; k++)
+        st[k] = money_to_usd(bill_storage_line(mk->hc[k].storage_price, gb, SIM_HOUR)) /
+                (double)jb->gpus;
+}
 
 /* Can nothing with best possible key 'bound' enter the top few? */
 static bool cut_off(const struct search *s, double bound)
@@ -1252,7 +1293,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
 
     for (size_t i = 0; i < r->n && taken < (size_t)mk->candidates; i++) {
         money price, b = 0;
-        double sp, key, lo;
+        double sp, key, lo, total;
 
         if (mine) {
             while (i < r->n && (lose[i] & mine))
@@ -1303,14 +1344,15 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
         if (!offer_fits(mk, s, &v[i], b, &price))
             continue;
         sp = (double)v[i].spd;      /* speed(): job sizes are powers of two */
+        total = money_to_usd(price) + s->st[v[i].cls];
         switch (a->sort) {
         case SORT_PRICE:
-            key = -money_to_usd(price);
+            key = -total;
             break;
         case SORT_SCORE:
             /* Vast's auto ranking: DLPerf per dollar and reliability, with
              * an element of randomness (MARKET-FACTS.md 29). */
-            key = sp / (money_to_usd(price) + 1e-6) * pow(v[i].score, 4);
+            key = sp / (total + 1e-6) * pow(v[i].score, 4);
             /* The noise is at most noise_max, and a product rounds
              * monotonically: an offer that could not enter the full top
              * few even at noise_max is counted without drawing its noise
@@ -1323,7 +1365,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
             break;
         case SORT_DLPERF_PER_DOLLAR:
         default:
-            key = sp / (money_to_usd(price) + 1e-6);
+            key = sp / (total + 1e-6);
             break;
         }
         taken++;
@@ -1367,6 +1409,7 @@ static void job_search(struct market *mk, uint32_t jid)
     s.cut = type != C_INTERRUPTIBLE ? 1.0 : mk->posted ? mk->posted_int : a->bid_frac;
     s.noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
     s.cap_hi = cap_hi(mk, a);
+    storage_share(mk, jb, s.st);
     nm = collect_models(mk, &s);
     mk->stats.searches[s.type == C_INTERRUPTIBLE]++;
     for (size_t i = nm / 2; i-- > 0;)
@@ -1503,6 +1546,7 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     c->created = now;
     c->rate = price;
     c->bid = bid;
+    c->tau = mkt_ckpt_tau(mk, jb, m);     /* from the score the renter saw */
     c->state = CS_LOADING;
     attach(m, cid);
     m->thr_ok = false;

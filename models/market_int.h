@@ -197,6 +197,7 @@ struct contract {
     uint64_t order;
     /* cold */
     sim_time created, seg_start, overhead;
+    sim_time tau;               /* checkpoint interval, fixed at rental (mkt_ckpt_tau) */
     evq_id ev;
     money prepaid;              /* reserved: prepaid amount */
     sim_time res_end;
@@ -326,6 +327,10 @@ void mkt_index_machine(struct market *mk, uint32_t id);
 void mkt_charge(struct market *mk, struct job *jb, struct machine *m,
                 enum bill_kind kind, money amount);
 void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now);
+/* Checkpoint interval (µs; 0 = none) job jb would get renting machine m
+ * now: Young / Daly from the MTBF its score implies. */
+sim_time mkt_ckpt_tau(const struct market *mk, const struct job *jb,
+                      const struct machine *m);
 
 /* models/market_metrics.c: the periodic sample (an engine tick) and the
  * end of the run (closes the books, checks the invariants). */

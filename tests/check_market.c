@@ -529,6 +529,87 @@ START_TEST(pauses_lose_nothing_failures_lose_unsaved_work)
 }
 END_TEST
 
+/* Young / Daly intervals come from the machine's own score, through the
+ * MTBF a renter infers from it (mkt_ckpt_tau): two machines of one class,
+ * one new (0.60) and one proven (0.99), get intervals in the ratio
+ * sqrt(MTBF) gives, about 1 : 8 under Young; a perfect score is clamped,
+ * not infinite. Checked on the state a run leaves (the tamper hook). */
+static sim_time tau_new, tau_proven, tau_perfect, tau_daly_new, tau_daly_proven;
+
+static void checkpoint_intervals(void *state)
+{
+    struct market *mk = state;
+    struct machine m0 = mk->m[0], m1 = mk->m[0];
+    struct job jb = { .checkpoints = true };
+    size_t company = mk->nar, enterprise = mk->nar;
+
+    for (size_t i = 0; i < mk->nar; i++) {
+        if (strcmp(mk->ar[i].name, "company") == 0)
+            company = i;
+        if (strcmp(mk->ar[i].name, "enterprise") == 0)
+            enterprise = i;
+    }
+    ck_assert(company < mk->nar && enterprise < mk->nar);
+    ck_assert_int_eq(mk->ar[company].ck, CKPT_YOUNG);
+    ck_assert_int_eq(mk->ar[enterprise].ck, CKPT_DALY);
+    jb.arch = (uint8_t)company;
+    jb.ck_cost = mk->ar[company].ck_cost;
+    m0.score = 0.60;
+    m1.score = 0.99;
+    tau_new = mkt_ckpt_tau(mk, &jb, &m0);
+    tau_proven = mkt_ckpt_tau(mk, &jb, &m1);
+    m1.score = 1.0;
+    tau_perfect = mkt_ckpt_tau(mk, &jb, &m1);
+    jb.arch = (uint8_t)enterprise;
+    tau_daly_new = mkt_ckpt_tau(mk, &jb, &m0);
+    m1.score = 0.99;
+    tau_daly_proven = mkt_ckpt_tau(mk, &jb, &m1);
+}
+
+START_TEST(checkpoint_interval_follows_the_machine_score)
+{
+    struct test_run r = test_run_tampered(SMALL "seed = 5\n", checkpoint_intervals);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert(tau_new > 0);
+    ck_assert(tau_new < tau_proven);
+    /* Young: tau = sqrt(2 delta M), M = MTTR r / (1 - r) */
+    ck_assert_double_eq_tol((double)tau_new / (double)tau_proven, sqrt(1.5 / 99.0), 1e-6);
+    ck_assert(tau_perfect >= tau_proven && tau_perfect < SIM_TIME_MAX / 2);
+    ck_assert(tau_daly_new > 0 && tau_daly_new < tau_daly_proven);
+    eng_free(r.e);
+}
+END_TEST
+
+/* Vast's dlperf_per_dphtotal counts storage in the $/h: with one host
+ * class's storage at 5 USD/GB-month, a 200 GB instance there costs about
+ * 1.4 USD/h more than elsewhere, and DLPerf-per-dollar renters leave that
+ * class's GPUs idle that they rent when storage costs the same
+ * everywhere. Sorting on the GPU price alone they rented it as before. */
+START_TEST(storage_cost_counts_in_dlperf_per_dollar)
+{
+#define INDIE_ONLY SMALL "seed = 6\n" \
+    "archetype.academic.rate = 0\narchetype.hobbyist.rate = 0\n" \
+    "archetype.company.rate = 0\narchetype.consultant.rate = 0\n" \
+    "archetype.enterprise.rate = 0\narchetype.indie.rate = 600\n" \
+    "archetype.indie.storage = 200\n"
+    struct outcome same = run_text(INDIE_ONLY, NULL, 0);
+    struct outcome dear = run_text(INDIE_ONLY "hostclass.farm.storage-price = 5\n", NULL, 0);
+#undef INDIE_ONLY
+    double u_same, u_dear;
+
+    ck_assert_int_eq(same.rc, SIM_OK);
+    ck_assert_int_eq(dear.rc, SIM_OK);
+    u_same = get(&same, "utilisation", "host_class", "farm");
+    u_dear = get(&dear, "utilisation", "host_class", "farm");
+    ck_assert_msg(u_same > 0.05, "farms idle even with cheap storage: %g", u_same);
+    ck_assert_msg(u_dear < 0.5 * u_same, "farm utilisation %g with dear storage, %g without",
+                  u_dear, u_same);
+    done(&same);
+    done(&dear);
+}
+END_TEST
+
 /* The small market with hobbyists the only renters. */
 #define HOBBYISTS_ONLY SMALL \
     "archetype.academic.rate = 0\narchetype.indie.rate = 0\n" \
@@ -1053,6 +1134,8 @@ Suite *market_suite(void)
     tcase_add_test(tc, gpu_hours_by_model_add_up_to_paid_hours);
     tcase_add_test(tc, supply_model_list_binds_every_class_and_joins);
     tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
+    tcase_add_test(tc, checkpoint_interval_follows_the_machine_score);
+    tcase_add_test(tc, storage_cost_counts_in_dlperf_per_dollar);
     tcase_add_test(tc, gpu_model_filter);
     tcase_add_test(tc, secure_cloud_rents_only_datacenter_hosts);
     tcase_add_test(tc, named_model_jobs_rent_only_the_named_model);
