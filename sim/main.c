@@ -227,11 +227,8 @@ static int cmd_run(int argc, char **argv)
                 goto usage;
             break;
         case 'L':
-            so.level = strtod(optarg, NULL);
-            if (!(so.level > 0 && so.level < 1)) {
-                fprintf(stderr, "gpumarket run: --level must be in (0, 1), got '%s'\n", optarg);
+            if (merge_parse_level(optarg, &so, "run") != SIM_OK)
                 goto usage;
-            }
             break;
         case 'P': plots = false; break;
         case 'q': quiet = true; break;

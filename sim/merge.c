@@ -546,6 +546,19 @@ static void merge_usage(FILE *f)
 "Exit status: 0 ok, 1 some runs failed or are missing, 2 trouble.\n");
 }
 
+int merge_parse_level(const char *arg, struct stats_opts *so, const char *cmd)
+{
+    char *end;
+    double v = strtod(arg, &end);
+
+    if (end == arg || *end || !(v > 0 && v < 1)) {
+        fprintf(stderr, "gpumarket %s: --level must be a number in (0, 1), got '%s'\n", cmd, arg);
+        return SIM_EINVAL;
+    }
+    so->level = v;
+    return SIM_OK;
+}
+
 int merge_parse_contrast(char *arg, struct stats_opts *so)
 {
     char *eq = strchr(arg, '=');
@@ -581,11 +594,8 @@ int merge_main(int argc, char **argv)
             }
             break;
         case 'L':
-            so.level = strtod(optarg, NULL);
-            if (!(so.level > 0 && so.level < 1)) {
-                fprintf(stderr, "gpumarket merge: --level must be in (0, 1), got '%s'\n", optarg);
+            if (merge_parse_level(optarg, &so, "merge") != SIM_OK)
                 return RUNNER_EXIT_TROUBLE;
-            }
             break;
         case 'h': merge_usage(stdout); return 0;
         default: merge_usage(stderr); return RUNNER_EXIT_TROUBLE;

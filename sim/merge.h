@@ -31,6 +31,9 @@ int merge_dir(const char *dir, const struct stats_opts *so,
 
 /* Parses "AXIS[=BASELINE]" (split in place) into so->axis, so->baseline. */
 int merge_parse_contrast(char *arg, struct stats_opts *so);
+/* --level L for command 'cmd': a number in (0, 1), nothing after it;
+ * otherwise says so on stderr and returns SIM_EINVAL. */
+int merge_parse_level(const char *arg, struct stats_opts *so, const char *cmd);
 
 /* `gpumarket merge DIR`: returns the exit status. */
 int merge_main(int argc, char **argv);

@@ -579,8 +579,7 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
                 goto usage;
             break;
         case 'L':
-            so.level = strtod(optarg, NULL);
-            if (!(so.level > 0 && so.level < 1))
+            if (merge_parse_level(optarg, &so, "sweep") != SIM_OK)
                 goto usage;
             break;
         case 'P': plots = false; break;

@@ -81,6 +81,12 @@ expect_status "run --contrast, no such baseline" 2 "$GM" run "$T/phold.ini" -c S
 grep_err "baseline message" "baseline '0.7' is not a value of axis 'remote'"
 if [ ! -e "$T/nob" ]; then ok; else bad "a refused --contrast left a directory"; fi
 expect_status "run --level 2" 2 "$GM" run "$T/phold.ini" -o "$T/nob" -q --no-plots --level 2
+for cmd in run sweep; do    # not a number, then a number with a tail: refused, not read as 0.9
+    expect_status "$cmd --level x" 2 "$GM" $cmd "$T/phold.ini" -o "$T/nob" -q --no-plots --level x
+    expect_status "$cmd --level 0.9x" 2 "$GM" $cmd "$T/phold.ini" -o "$T/nob" -q --no-plots --level 0.9x
+    grep_err "$cmd --level says why" "--level must be a number in (0, 1), got '0.9x'"
+done
+expect_status "merge --level 0.9x" 2 "$GM" merge "$T/nob" --level 0.9x
 # repeat = 3: one summary row per metric, each over the 3 replications
 check "run Rep" "$GM" run "$T/phold.ini" -c Rep -o "$T/rep" --no-plots -q
 v=$(awk -F, 'NR==1{for(i=1;i<=NF;i++)if($i=="n")k=i;next}{print $k}' "$T/rep/summary.csv" | sort -u)
