@@ -152,40 +152,6 @@ static void run_usage(FILE *f)
 "Exit status: 0 ok, 1 an invariant failed, 2 trouble, 130 interrupted.\n");
 }
 
-/* Refuses a --contrast that cannot fit the runs before they are run, not
- * after: the axis must be an iteration variable and the baseline a value
- * of it in some chosen run. stats_write_contrasts() applies the same rules
- * to the files (to ok runs only), so this is an early check, not the rule. */
-static int check_contrast(const struct scn_study *st, const size_t *runs,
-                          size_t n, const struct stats_opts *so, struct diag *d)
-{
-    long ax = -1;
-    bool found = false;
-
-    if (!so->axis)
-        return SIM_OK;
-    for (size_t i = 0; i < scn_study_var_count(st); i++)
-        if (strcmp(scn_study_var_name(st, i), so->axis) == 0 &&
-            strcmp(so->axis, "repetition") != 0)
-            ax = (long)i;
-    if (ax < 0)
-        return diag_error(d, NULL, "contrast axis '%s' is not an iteration variable of this study",
-                          so->axis);
-    if (!so->baseline)
-        return SIM_OK;
-    for (size_t k = 0; k < n && !found; k++) {
-        struct scn_run *r = scn_run_new(st, runs[k], d);
-
-        if (!r)
-            return SIM_EINVAL;
-        found = strcmp(scn_run_var_value(r, (size_t)ax), so->baseline) == 0;
-        scn_run_free(r);
-    }
-    return found ? SIM_OK
-                 : diag_error(d, NULL, "baseline '%s' is not a value of axis '%s'",
-                              so->baseline, so->axis);
-}
-
 static int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -273,7 +239,7 @@ static int cmd_run(int argc, char **argv)
         free(contrast);
         return EXIT_TROUBLE;
     }
-    if (check_contrast(a.st, runs, nruns, &so, &d) != SIM_OK) {
+    if (merge_check_contrast(a.st, runs, nruns, &so, &d) != SIM_OK) {
         free(runs);
         free_study(&a);
         free(contrast);

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include "sim/err.h"
 
+struct scn_study;
 struct stats_opts;
 
 struct merge_report {
@@ -34,6 +35,11 @@ int merge_parse_contrast(char *arg, struct stats_opts *so);
 /* --level L for command 'cmd': a number in (0, 1), nothing after it;
  * otherwise says so on stderr and returns SIM_EINVAL. */
 int merge_parse_level(const char *arg, struct stats_opts *so, const char *cmd);
+/* Refuses (with a message) a contrast axis that is not an iteration
+ * variable of 'st', or a baseline that is no value of it among runs[0..n)
+ * (NULL: runs 0..n-1); SIM_OK when so->axis is NULL. */
+int merge_check_contrast(const struct scn_study *st, const size_t *runs, size_t n,
+                         const struct stats_opts *so, struct diag *d);
 
 /* `gpumarket merge DIR`: returns the exit status. */
 int merge_main(int argc, char **argv);

@@ -631,6 +631,11 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
     scn = scn_load(scenario, reg, &d);
     if (scn)
         st = scn_study_new(scn, config, (const char *const *)sets, &d);
+    /* a contrast that cannot fit is refused now, not after every run */
+    if (st && merge_check_contrast(st, NULL, scn_study_run_count(st), &so, &d) != SIM_OK) {
+        scn_study_free(st);
+        st = NULL;
+    }
     if (rank != 0 && d.out) {
         fclose(d.out);
         d.out = stderr;

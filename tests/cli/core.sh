@@ -80,6 +80,9 @@ then ok; else bad "manifest command keeps --contrast AXIS=BASELINE whole"; fi
 expect_status "run --contrast, no such baseline" 2 "$GM" run "$T/phold.ini" -c Sweep -o "$T/nob" -q --no-plots --contrast remote=0.7
 grep_err "baseline message" "baseline '0.7' is not a value of axis 'remote'"
 if [ ! -e "$T/nob" ]; then ok; else bad "a refused --contrast left a directory"; fi
+expect_status "sweep: bad baseline up front" 2 "$GM" sweep "$T/phold.ini" -c Sweep -j 2 -o "$T/nosw" -q --no-plots --contrast remote=0.7
+grep_err "sweep names the baseline" "baseline '0.7' is not a value of axis 'remote'"
+if [ -e "$T/nosw" ] || grep -q '^run ' "$T/err"; then bad "sweep ran or wrote before refusing"; else ok; fi
 expect_status "run --level 2" 2 "$GM" run "$T/phold.ini" -o "$T/nob" -q --no-plots --level 2
 for cmd in run sweep; do    # not a number, then a number with a tail: refused, not read as 0.9
     expect_status "$cmd --level x" 2 "$GM" $cmd "$T/phold.ini" -o "$T/nob" -q --no-plots --level x
