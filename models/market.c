@@ -584,6 +584,7 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now);
 static void pause_contract(struct market *mk, uint32_t cid, sim_time now);
 static void job_search(struct market *mk, uint32_t jid);
 static void job_wait(struct market *mk, uint32_t jid);
+static bool contract_expire(struct market *mk, uint32_t cid, sim_time now);
 
 /* Re-runs the per-machine auction after any change on machine 'mid'. */
 static void resolve(struct market *mk, uint32_t mid)
@@ -814,6 +815,20 @@ static void pause_contract(struct market *mk, uint32_t cid, sim_time now)
     jb->ev = eng_after(mk->e, mk->ar[jb->arch].pause_patience, mk->k_retry, c->job);
 }
 
+/* A running contract holds one event: the job's completion, or its end
+ * date when that comes first (on_expire). An end date already past (a
+ * contract resumed after it, from a pause or a suspension) expires at
+ * once; the event keeps that out of the auction that resumed it. */
+static void schedule_contract_event(struct market *mk, uint32_t cid, sim_time now)
+{
+    struct contract *c = &mk->c[cid];
+
+    if (c->done_at <= c->end)
+        c->ev = eng_at(mk->e, c->done_at, mk->k_done, cid);
+    else
+        c->ev = eng_at(mk->e, c->end > now ? c->end : now, mk->k_expire, cid);
+}
+
 static void start_running(struct market *mk, uint32_t cid, sim_time now)
 {
     struct contract *c = &mk->c[cid];
@@ -840,7 +855,8 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
     if (useful < 1)
         useful = 1;
     wall = segment_wall(useful, c->overhead, c->tau, jb->ck_cost);
-    c->ev = eng_after(mk->e, wall, mk->k_done, cid);
+    c->done_at = now + wall;
+    schedule_contract_event(mk, cid, now);
     if (jb->arch >= mk->nar)
         sls_on_running(mk->sls, cid);
 }
@@ -1547,6 +1563,11 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     c->rate = price;
     c->bid = bid;
     c->tau = mkt_ckpt_tau(mk, jb, m);     /* from the score the renter saw */
+    /* The offer's rolling end date locks into the contract. A serverless
+     * worker has none: its endpoint keeps it until it releases it (Vast's
+     * autoscaler manages its workers' rentals; re-recruiting one at every
+     * end date would only churn the pool). */
+    c->end = jb->arch >= mk->nar ? SIM_TIME_MAX : now + hc->offer_dur;
     c->state = CS_LOADING;
     attach(m, cid);
     m->thr_ok = false;
@@ -1590,6 +1611,12 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     if (type == C_RESERVED) {
         c->discount = d;
         c->res_end = now + months * 30 * SIM_DAY;
+        /* A host cannot stop a reservation inside its prepaid term (it is
+         * rented for that term: on Vast, only up to the end date), so a
+         * prepaid term never ends early at the end date, and the host never
+         * owes a refund of the unused prepay there. */
+        if (c->end < c->res_end)
+            c->end = c->res_end;
         c->prepaid = prepaid;
         mkt_charge(mk, jb, m, BILL_PREPAY, c->prepaid);
     }
@@ -1960,9 +1987,13 @@ static void on_retry(struct engine *e, const struct evq_event *ev, void *model)
         mk->c[jb->contract].state == CS_PAUSED) {
         struct contract *c = &mk->c[jb->contract];
         struct machine *m = &mk->m[c->machine];
-        money cap = money_from_usd(value_cap(mk, jb, m));
-        money raised = money_muldiv(c->bid, 12, 10);
+        money cap, raised;
 
+        /* paused past its end date: the host extends, or the renter moves */
+        if (c->end <= eng_now(mk->e) && contract_expire(mk, jb->contract, eng_now(mk->e)))
+            return;
+        cap = money_from_usd(value_cap(mk, jb, m));
+        raised = money_muldiv(c->bid, 12, 10);
         if (raised > bid_limit(mk, a, m))
             raised = bid_limit(mk, a, m);
 
@@ -2018,6 +2049,61 @@ static void job_finished(struct market *mk, uint32_t jid)
     a->completed_all++;
     eng_cancel(mk->e, jb->ev);
     free_job(mk, jid);
+}
+
+/* Contract cid has reached its end date, still alive (running, or paused:
+ * a paused one is checked when its renter's pause timer fires or when it
+ * would resume). The host extends it, with probability auto-extend, by
+ * another offer-duration at the same price (extensions are only at the
+ * same or a lower price; a leaving host does not extend), or stops it
+ * (MARKET-FACTS.md 12). Stopped, the instance cannot restart: the
+ * contract ends, billed as any end (a reservation has no unused prepay by
+ * then, see rent()), and the job keeps all it has done: the renter knew
+ * the end date from the start and saved its work before it, so nothing
+ * counts as lost (the 48 hours Vast keeps an expired instance's data are
+ * for copying it out). The renter searches again with fresh patience, and
+ * pays the restart on its next machine like any move. Returns whether the
+ * contract ended. */
+static bool contract_expire(struct market *mk, uint32_t cid, sim_time now)
+{
+    struct contract *c = &mk->c[cid];
+    uint32_t jid = c->job, mid = c->machine;
+    struct job *jb = &mk->j[jid];
+    struct archetype *a = &mk->ar[jb->arch];
+    const struct machine *m = &mk->m[mid];
+    double p = mk->hc[m->cls].auto_extend;
+    bool post = now > eng_warmup(mk->e);
+
+    /* p = 0 or 1 draws nothing, so the stream serves only real choices */
+    if (!m->leaving && p > 0 && (p >= 1 || gsl_rng_uniform(mk->r_extend) < p)) {
+        c->end = now + mk->hc[m->cls].offer_dur;
+        if (post)
+            a->extended++;
+        if (c->state == CS_RUNNING) {
+            eng_cancel(mk->e, c->ev);
+            schedule_contract_event(mk, cid, now);
+        }
+        return false;
+    }
+    if (post)
+        a->expired++;
+    end_contract(mk, cid, now, false);
+    resolve(mk, mid);
+    eng_cancel(mk->e, jb->ev);
+    jb->ev = EVQ_ID_NONE;
+    jb->state = J_WAITING;
+    jb->give_up = now + a->patience;
+    job_search(mk, jid);
+    return true;
+}
+
+static void on_expire(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+
+    (void)e;
+    mk->c[ev->subject].ev = EVQ_ID_NONE;
+    contract_expire(mk, ev->subject, eng_now(mk->e));
 }
 
 static void on_done(struct engine *e, const struct evq_event *ev, void *model)
@@ -2251,7 +2337,7 @@ static void on_join(struct engine *e, const struct evq_event *ev, void *model)
 }
 
 /* A host leaves: the machine stops listing; running contracts are
- * honoured to their end. */
+ * honoured to their end dates, and not extended (contract_expire). */
 static void machine_leave(struct market *mk, uint32_t id)
 {
     mkt_rel_refresh(mk, &mk->m[id], eng_now(mk->e));
@@ -2633,6 +2719,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->salt_maint = salt_of(eng_rng(e, "maintenance"));
     mk->r_start = eng_rng(e, "outages.starts");
     mk->r_after = eng_rng(e, "outages.renters");
+    mk->r_extend = eng_rng(e, "contracts.extend");
     mk->r_region_pick = eng_rng(e, "outages.regional.pick");
     for (size_t i = 0; i < mk->nrg; i++)
         mk->rg[i].r_outage = rng_getf(eng_rngs(e), "outages.regional.%s", mk->rg[i].name);
@@ -2643,6 +2730,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->k_retry = eng_kind(e, "market.retry", on_retry, mk);
     mk->k_loaded = eng_kind(e, "market.loaded", on_loaded, mk);
     mk->k_done = eng_kind(e, "market.done", on_done, mk);
+    mk->k_expire = eng_kind(e, "market.expire", on_expire, mk);
     mk->k_fail = eng_kind(e, "market.fail", on_fail, mk);
     mk->k_repair = eng_kind(e, "market.repair", on_repair, mk);
     mk->k_join = eng_kind(e, "market.join", on_join, mk);

@@ -74,7 +74,8 @@ struct hostclass {
     double max_discount;
     int min_chunk;
     money storage_price, bw_price;  /* per GB-month, per GB */
-    sim_time offer_dur;
+    sim_time offer_dur;         /* rolling offer end date: a contract ends this long after rental */
+    double auto_extend;         /* probability the host extends a contract at its end date */
     struct dist gpus, tiers;
     struct dist cpu, ram, disk;     /* per GPU, per GPU, per machine */
     bool datacenter;
@@ -115,6 +116,7 @@ struct archetype {
     /* the same three over the whole run, warm-up included: jobs.accounted */
     uint64_t arrived_all, completed_all, abandoned_all;
     uint64_t out_of_budget;
+    uint64_t expired, extended; /* contracts stopped / extended at their end date */
     double wait_sum_h, paid_gpu_h[3], gpu_usd, work_done, lost_work, spend_usd;
     double *waits;              /* owned: every first-start wait, hours */
     size_t nwaits, capwaits;
@@ -201,6 +203,11 @@ struct contract {
     evq_id ev;
     money prepaid;              /* reserved: prepaid amount */
     sim_time res_end;
+    /* The end date locked in at rental (MARKET-FACTS.md 10-12), and when
+     * the running segment would finish the job: the one contract event is
+     * whichever comes first (start_running), so a rental that finishes
+     * before its end date, as most do, costs no extra event. */
+    sim_time end, done_at;
     double discount;
     bool in_use, ran;
 };
@@ -274,12 +281,14 @@ struct market {
     gsl_rng *r_search, *r_supply, *r_bid;
     gsl_rng *r_start;           /* "outages.starts": failed container starts */
     gsl_rng *r_after;           /* "outages.renters": wait, move or abandon after a failure */
+    gsl_rng *r_extend;          /* "contracts.extend": does a host extend at the end date */
     uint64_t noise_salt;        /* keys the per-offer search noise */
     uint64_t searches;          /* searches so far (a noise key) */
     struct market_search_stats stats;   /* for gpumarket bench market */
     struct bucket_ref *bref;    /* owned scratch: ngpus x NBANDS buckets */
     struct model_ref *mref;     /* owned scratch: ngpus models */
-    unsigned k_arrive, k_retry, k_loaded, k_done, k_fail, k_repair, k_join, k_leave, k_review;
+    unsigned k_arrive, k_retry, k_loaded, k_done, k_expire, k_fail, k_repair, k_join, k_leave;
+    unsigned k_review;
     unsigned k_disc, k_reconn, k_maint_notice, k_maint, k_maint_end, k_region, k_region_end;
     gsl_rng *r_region_pick;     /* "outages.regional.pick": which machines an outage hits */
     uint32_t *scratch_ids;      /* owned: machines of a region */

@@ -326,6 +326,7 @@ int mkt_load_supply(struct market *mk, struct diag *d)
         h->storage_price = scn_moneyf(r, "hostclass.%s.storage-price", nm);
         h->bw_price = scn_moneyf(r, "hostclass.%s.bandwidth-price", nm);
         h->offer_dur = scn_timef(r, "hostclass.%s.offer-duration", nm);
+        h->auto_extend = scn_realf(r, "hostclass.%s.auto-extend", nm);
         h->max_discount = scn_realf(r, "hostclass.%s.max-discount", nm);
         if (outage_params_from_run(r, nm, &h->op, d) != SIM_OK)
             continue;

@@ -317,6 +317,8 @@ int mkt_finish(struct engine *e, void *state)
         res_scalar(res, "interruptions", "archetype", nm, (double)ar->interruptions, "1");
         res_scalar(res, "failures_hit", "archetype", nm, (double)ar->failures_hit, "1");
         res_scalar(res, "jobs_out_of_budget", "archetype", nm, (double)ar->out_of_budget, "1");
+        res_scalar(res, "contracts_expired", "archetype", nm, (double)ar->expired, "1");
+        res_scalar(res, "contracts_extended", "archetype", nm, (double)ar->extended, "1");
         res_scalar(res, "paid_gpu_h", "archetype", nm, paid, "GPU-h");
         res_scalar(res, "spend_usd", "archetype", nm, spend, "USD");
         res_scalar(res, "cost_per_work_usd", "archetype", nm,

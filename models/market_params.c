@@ -127,7 +127,7 @@ static const struct param_def gpu_params[] = {
 
 #define HC(cls, key, ...) { "hostclass." cls "." key, __VA_ARGS__ }
 #define HOSTCLASS(c, share, gpus, tiers, pue, amort, mkmin, mkmax, bidf, verif, \
-                  bw, stor, bwp, dur, ovh, cpu, ram, disk)                       \
+                  bw, stor, bwp, dur, ext, ovh, cpu, ram, disk)                  \
     HC(c, "share", PT_PROB, "1", share, 0, 1, NULL,                                \
        "share of the initial machines (of GPUs: x its GPUs per machine)"),        \
     HC(c, "machine-gpus", PT_STRING, "", gpus, NOMAX, NULL,                         \
@@ -166,28 +166,38 @@ static const struct param_def gpu_params[] = {
     HC(c, "bandwidth-price", PT_MONEY, "USD/GB", bwp, 0, 100, NULL,                 \
        "price of data transferred"),                                               \
     HC(c, "offer-duration", PT_TIME, "d", dur, 0.01, 3650, NULL,                    \
-       "max rental duration (rolling offer end date)"),                            \
+       "max rental duration (rolling offer end date): a contract's end date is "   \
+       "its rental time + this"),                                                  \
+    HC(c, "auto-extend", PT_PROB, "1", ext, 0, 1, NULL,                             \
+       "probability the host extends a contract still alive at its end date by "   \
+       "another offer-duration at the same price (else the instance stops and "    \
+       "the renter moves) [E]"),                                                   \
     HC(c, "max-discount", PT_PROB, "1", "0.4", 0, 1, NULL,                          \
        "cap on the prepay discount (credit_discount_max)")
 
+/* auto-extend [E]: no rate is published. Vast's host optimization guide
+ * advises hosts to turn auto-extend on, and a datacenter lists its
+ * machines for the long run, so it nearly always extends (0.9); a farm
+ * mostly does (0.8); a hobbyist's rig is often its owner's own PC, wanted
+ * back more often (0.6). */
 static const struct param_def hostclass_params[] = {
     HOSTCLASS("hobbyist", "0.50", "1:0.55,2:0.30,4:0.12,8:0.03",
               "consumer:1", "1.05",
               "1095d", "1.4", "2.4", "1.6", "0.70", "300", "0.10",
-              "0.002", "30d", "0", "4:0.3,6:0.3,8:0.3,16:0.1", "16:0.3,32:0.5,64:0.2",
+              "0.002", "30d", "0.6", "0", "4:0.3,6:0.3,8:0.3,16:0.1", "16:0.3,32:0.5,64:0.2",
               "1000:0.3,2000:0.5,4000:0.2"),
     HOSTCLASS("farm", "0.35", "2:0.15,4:0.40,8:0.45",
               "consumer:0.55,workstation:0.30,datacenter:0.15", "1.2",
               "850d", "1.3", "2.1", "1.4", "0.90", "1000", "0.10",
-              "0.003", "90d", "0.03", "8:0.5,16:0.5", "32:0.4,64:0.6", "4000:0.5,8000:0.5"),
+              "0.003", "90d", "0.8", "0.03", "8:0.5,16:0.5", "32:0.4,64:0.6", "4000:0.5,8000:0.5"),
     HOSTCLASS("datacenter", "0.15", "4:0.10,8:0.90",
               "workstation:0.25,datacenter:0.75", "1.35",
               "1095d", "1.2", "1.6", "1.2", "1.0", "5000", "0.15",
-              "0.005", "180d", "0.20", "12:0.3,16:0.4,32:0.3", "64:0.3,128:0.5,256:0.2",
+              "0.005", "180d", "0.9", "0.20", "12:0.3,16:0.4,32:0.3", "64:0.3,128:0.5,256:0.2",
               "8000:0.5,16000:0.5"),
     HOSTCLASS("*", "0", "1:1", "consumer:1", "1.1",
               "1095d", "1.3", "2.0", "1.5", "0.8", "500", "0.10",
-              "0.003", "60d", "0", "8:1", "32:1", "2000:1"),
+              "0.003", "60d", "0.8", "0", "8:1", "32:1", "2000:1"),
 };
 
 #define RG(r, share, kwh, tz)                                                   \

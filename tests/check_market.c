@@ -1117,6 +1117,51 @@ START_TEST(prices_dip_off_peak)
 }
 END_TEST
 
+/* End dates (MARKET-FACTS.md 10-12): a contract ends at rental time +
+ * its class's offer-duration unless the host extends it. The duration
+ * filter lets only jobs expected to finish well before the end date rent,
+ * so what reaches it ran longer than expected: interruptibles that sat
+ * paused (a busy market, renters who wait 12 h before moving). With
+ * auto-extend 0 such contracts stop and their jobs move and still finish;
+ * with 1 none stop, and the same contracts are extended instead. */
+#define SHORT_OFFERS \
+    "seed = 5\ndemand.scale = 3\n" \
+    "hostclass.hobbyist.offer-duration = 1d\nhostclass.farm.offer-duration = 1d\n" \
+    "hostclass.datacenter.offer-duration = 1d\n" \
+    "archetype.academic.pause-patience = 12h\narchetype.indie.pause-patience = 12h\n" \
+    "archetype.hobbyist.pause-patience = 12h\narchetype.company.pause-patience = 12h\n" \
+    "archetype.consultant.pause-patience = 12h\narchetype.enterprise.pause-patience = 12h\n"
+
+START_TEST(contracts_end_at_their_end_date_unless_extended)
+{
+    struct outcome stop = run_text(SMALL SHORT_OFFERS
+        "hostclass.hobbyist.auto-extend = 0\nhostclass.farm.auto-extend = 0\n"
+        "hostclass.datacenter.auto-extend = 0\n", NULL, 0);
+    struct outcome extend = run_text(SMALL SHORT_OFFERS
+        "hostclass.hobbyist.auto-extend = 1\nhostclass.farm.auto-extend = 1\n"
+        "hostclass.datacenter.auto-extend = 1\n", NULL, 0);
+    double spend = get(&stop, "renter_spend_usd", "platform", "all");
+    double refunds = get(&stop, "refunds_usd", "platform", "all");
+    double host = get(&stop, "host_revenue_usd", "platform", "all");
+    double platform = get(&stop, "platform_revenue_usd", "platform", "all");
+    double done_stop = sum_of(&stop, "jobs_completed"), done_ext = sum_of(&extend, "jobs_completed");
+
+    /* the runs' own invariants held: money, capacity, every job accounted */
+    ck_assert_int_eq(stop.rc, SIM_OK);
+    ck_assert_int_eq(extend.rc, SIM_OK);
+    ck_assert_double_gt(sum_of(&stop, "contracts_expired"), 50);
+    ck_assert_double_eq(sum_of(&stop, "contracts_extended"), 0);
+    ck_assert_double_eq(sum_of(&extend, "contracts_expired"), 0);
+    ck_assert_double_gt(sum_of(&extend, "contracts_extended"), 50);
+    ck_assert_double_lt(fabs(spend - refunds - host - platform), 1e-6);
+    /* the stopped jobs moved and finished: as many complete either way */
+    ck_assert_double_gt(done_stop, 1000);
+    ck_assert_double_gt(done_stop, 0.98 * done_ext);
+    done(&stop);
+    done(&extend);
+}
+END_TEST
+
 Suite *market_suite(void)
 {
     Suite *s = suite_create("market");
@@ -1151,6 +1196,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, policy_changes_no_machine_outage);
     tcase_add_test(tc, economic_regression_small_market);
     tcase_add_test(tc, prices_dip_off_peak);
+    tcase_add_test(tc, contracts_end_at_their_end_date_unless_extended);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
