@@ -259,7 +259,7 @@ static const struct param_def eng_params[] = {
     { "sim.model", PT_STRING, "", "market", 0, -1, NULL,
       "the model to run (market, phold)" },
     { "sim.horizon", PT_TIME, "d", "365d", 1e-6, 3000, NULL,
-      "simulated time span of a run (at most about 8.9 years)" },
+      "simulated time span of a run (at most 3000 days, about 8.2 years)" },
     { "sim.warmup", PT_TIME, "d", "0d", 0, 3000, NULL,
       "statistics before this time are discarded" },
     { "sim.sample-interval", PT_TIME, "h", "1h", 1e-9, 1e6, NULL,

@@ -522,12 +522,19 @@ int main(int argc, char **argv)
     if ((c = find_command(argv[1])))
         return c->main(argc - 1, argv + 1);
     if (strcmp(argv[1], "bench") == 0) {
-        fprintf(stderr, "gpumarket: bench needs a benchmark name:");
+        /* "bench" alone, or with --help or an unknown name: the list */
+        bool help = argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0);
+        FILE *f = help ? stdout : stderr;
+
+        fprintf(f, "Usage: gpumarket bench BENCHMARK [OPTIONS]   (gpumarket bench BENCHMARK --help)\n"
+                   "Benchmarks:");
         for (size_t i = 0; sim_commands[i].name; i++)
             if (strncmp(sim_commands[i].name, "bench ", 6) == 0)
-                fprintf(stderr, " %s", sim_commands[i].name + 6);
-        fputc('\n', stderr);
-        return EXIT_TROUBLE;
+                fprintf(f, " %s", sim_commands[i].name + 6);
+        fputc('\n', f);
+        if (!help && argc >= 3)
+            fprintf(stderr, "gpumarket: '%s' is not a benchmark\n", argv[2]);
+        return help ? 0 : EXIT_TROUBLE;
     }
     fprintf(stderr, "gpumarket: '%s' is not a command; see 'gpumarket --help'\n", argv[1]);
     return EXIT_TROUBLE;

@@ -45,6 +45,10 @@ INI
 check "help" "$GM" --help
 expect_status "no command" 2 "$GM"
 expect_status "unknown command" 2 "$GM" frobnicate
+check "bench --help" "$GM" bench --help
+if grep -q '^Benchmarks: .*phold.*market.*dlperf' "$T/out"; then ok; else bad "bench --help lists the benchmarks"; fi
+expect_status "bench nosuch" 2 "$GM" bench nosuch
+grep_err "bench nosuch" "'nosuch' is not a benchmark"
 for c in run runs validate params "bench phold"; do
     # shellcheck disable=SC2086
     check "$c --help" "$GM" $c --help
