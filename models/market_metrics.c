@@ -205,6 +205,26 @@ void mkt_sample(struct engine *e, void *ctx)
         }
     }
     emit_groups(res, now, v, n, hnames, "host_class", rel_q, NULL);
+    /* The whole distribution over time, not only three quantiles: listed
+     * machines per score bin (width 0.01 from 0.5, the end-of-run
+     * histogram's bins), the bins that hold any. v is sorted by class. */
+    for (size_t i = 0; i < n;) {
+        size_t h = (size_t)v[i].key;
+        double hist[50] = { 0 };
+        char metric[128], bin[16];
+
+        for (; i < n && (size_t)v[i].key == h; i++) {
+            int b = (int)floor((v[i].v - 0.5) / 0.01);
+
+            hist[b < 0 ? 0 : b > 49 ? 49 : b]++;
+        }
+        snprintf(metric, sizeof metric, "reliability_hist_listed_%s", hnames[h]);
+        for (int b = 0; b < 50; b++)
+            if (hist[b] > 0) {
+                snprintf(bin, sizeof bin, "%.2f", 0.5 + 0.01 * b);
+                res_sample(res, now, metric, "bin", bin, hist[b]);
+            }
+    }
     waiting = xcalloc(mk->nar, sizeof *waiting);
     for (size_t i = 0; i < mk->nj; i++)
         if (mk->j[i].state == J_WAITING)

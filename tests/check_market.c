@@ -429,6 +429,62 @@ START_TEST(supply_model_list_binds_every_class_and_joins)
 }
 END_TEST
 
+/* The reliability histogram over time and the quantile series come from
+ * two computations (counting into bins; sorting and interpolating): at
+ * every sample, each class's median must lie in the bin where its
+ * histogram's cumulative count passes half (give or take the
+ * interpolation across a bin edge). */
+START_TEST(reliability_histogram_over_time_agrees_with_quantiles)
+{
+    struct outcome o = run_text(SMALL "seed = 3\n", NULL, 0);
+    static const char *const cls[] = { "hobbyist", "farm", "datacenter" };
+    size_t checked = 0;
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    for (size_t c = 0; c < 3; c++) {
+        char metric[64];
+
+        snprintf(metric, sizeof metric, "reliability_hist_listed_%s", cls[c]);
+        for (size_t i = 0; i < res_sample_count(o.res); i++) {
+            const char *m, *k, *e;
+            sim_time t, t2;
+            double p50, count[50] = { 0 }, total = 0, cum = 0;
+
+            res_sample_at(o.res, i, &t, &m, &k, &e, &p50);
+            if (strcmp(m, "reliability_p50") != 0 || strcmp(e, cls[c]) != 0)
+                continue;
+            for (size_t j = 0; j < res_sample_count(o.res); j++) {
+                double v;
+
+                res_sample_at(o.res, j, &t2, &m, &k, &e, &v);
+                if (t2 == t && strcmp(m, metric) == 0) {
+                    int b = (int)lround((atof(e) - 0.5) / 0.01);
+
+                    ck_assert(b >= 0 && b < 50 && v > 0);
+                    count[b] += v;
+                    total += v;
+                }
+            }
+            ck_assert_double_gt(total, 0);
+            for (int b = 0; b < 50; b++) {
+                cum += count[b];
+                if (cum >= total / 2) {
+                    double lo = 0.5 + 0.01 * b;
+
+                    ck_assert_msg(p50 >= lo - 0.01 - 1e-9 && p50 <= lo + 0.02 + 1e-9,
+                                  "%s at %lld: median %g, half the histogram at bin %g",
+                                  cls[c], (long long)t, p50, lo);
+                    checked++;
+                    break;
+                }
+            }
+        }
+    }
+    ck_assert_uint_gt(checked, 3 * 70);     /* 20 days of 6-hourly samples */
+    done(&o);
+}
+END_TEST
+
 START_TEST(bad_catalog_row_is_reported_with_file_and_row)
 {
     int n;
@@ -1170,6 +1226,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, same_seed_same_results_byte_for_byte);
     tcase_add_test(tc, money_is_conserved_and_jobs_accounted);
     tcase_add_test(tc, finish_catches_broken_books);
+    tcase_add_test(tc, reliability_histogram_over_time_agrees_with_quantiles);
     tcase_add_test(tc, fee_applies_as_written);
     tcase_add_test(tc, known_answer_price_times_hours);
     tcase_add_test(tc, a_job_that_cannot_be_placed_waits_then_abandons);
