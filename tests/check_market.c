@@ -251,18 +251,31 @@ START_TEST(known_answer_price_times_hours)
     double done_jobs = get(&o, "jobs_completed", "archetype", "hobbyist");
     double running = get(&o, "jobs_running_at_end", "archetype", "hobbyist");
     double spend = get(&o, "spend_usd", "archetype", "hobbyist");
-    double price = get(&o, "price_ondemand_mean", "gpu", "RTX 4090");
+    double realised = get(&o, "price_ondemand_mean", "gpu", "RTX 4090");
     double paid = get(&o, "paid_gpu_h", "archetype", "hobbyist");
+    /* The posted rule (models/market.c): the fleet-average cost floor,
+     * power at PUE 1.2 and $0.14/kWh plus the street price over 900 days,
+     * times market.posted-markup (default 1.8). RTX 4090 in data/gpus.csv:
+     * 450 W, $1599. (0.45 x 1.2 x 0.14 + 1599 / 21600) x 1.8
+     * = (0.0756 + 0.0740278) x 1.8 = $0.269330/h, whole micro-dollars. */
+    double price = (0.45 * 1.2 * 0.14 + 1599.0 / (900 * 24)) * 1.8;
 
     ck_assert_int_eq(o.rc, SIM_OK);
     ck_assert_double_gt(done_jobs, 20);
+    ck_assert_double_lt(fabs(realised - price), 1e-6);
+    ck_assert_double_lt(fabs(get(&o, "price_paid_per_gpu_h", "archetype", "hobbyist") - price),
+                        1e-6);
     /* the posted price is fixed: every GPU-hour costs the same */
     ck_assert_double_lt(fabs(spend - price * paid), 1e-6 * spend + 1e-6);
     /* completed jobs ran 2 h each; a running one at most 2 h so far */
     ck_assert_double_ge(paid, 2.0 * done_jobs - 1e-9);
     ck_assert_double_le(paid, 2.0 * (done_jobs + running) + 1e-9);
-    if (running == 0)
-        ck_assert_double_lt(fabs(spend - 2.0 * price * done_jobs), 1e-6);
+    /* Seed 5 brings 29 jobs in 10 days and none in the last 2 h (about a
+     * one-in-five chance that one would): all have finished, so the exact
+     * check below applies. Should a change of the random streams leave a
+     * job running, move the seed rather than skip the check. */
+    ck_assert_double_eq(running, 0);
+    ck_assert_double_lt(fabs(spend - 2.0 * price * done_jobs), 1e-6);
     /* 8 GPUs x 240 h is the most that can be rented */
     ck_assert_double_le(paid, 8 * 240.0);
     ck_assert_double_eq(get(&o, "platform_revenue_usd", "platform", "all"), 0);
