@@ -118,6 +118,31 @@ START_TEST(money_is_conserved_and_jobs_accounted)
     ck_assert_double_lt(fabs(spend - refunds - host - platform), 1e-6);
     /* platform take is 20% of every line, so about 20% of the net */
     ck_assert_double_lt(fabs(platform / (spend - refunds) - 0.20), 0.005);
+    /* Every job that arrived after the warm-up has ended one way or the
+     * other or is still in the system, per archetype, in the outputs
+     * too: all six, each with jobs to count. */
+    {
+        int narch = 0;
+
+        for (size_t i = 0; i < res_scalar_count(o.res); i++) {
+            const char *m, *k, *e, *u;
+            double arrived;
+
+            res_scalar_at(o.res, i, &m, &k, &e, &arrived, &u);
+            if (strcmp(m, "jobs_arrived") != 0 || strcmp(k, "archetype") != 0)
+                continue;
+            narch++;
+            ck_assert_msg(arrived > 0, "%s: no jobs arrived", e);
+            ck_assert_msg(arrived == get(&o, "jobs_completed", "archetype", e) +
+                                     get(&o, "jobs_abandoned", "archetype", e) +
+                                     get(&o, "jobs_running_at_end", "archetype", e),
+                          "%s: %g arrived != %g completed + %g abandoned + %g running", e,
+                          arrived, get(&o, "jobs_completed", "archetype", e),
+                          get(&o, "jobs_abandoned", "archetype", e),
+                          get(&o, "jobs_running_at_end", "archetype", e));
+        }
+        ck_assert_int_eq(narch, 6);
+    }
     done(&o);
 }
 END_TEST
