@@ -17,8 +17,11 @@ col() { awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++)if($i==c)k=i;next}{gsub(/"/,"
 ciw() { awk -F, -v m="\"$2\"" 'NR==1{for(i=1;i<=NF;i++){if($i=="ci_low")l=i;if($i=="ci_high")h=i;if($i=="metric")k=i};next}
         $k==m{s+=$h-$l;n++}END{printf "%.6g\n", n?s/n:-1}' "$1"; }
 
+# Each --help exits 0 and starts with its own command's usage line.
 for c in sweep merge diff; do
-    check "$c --help exits 0" sh -c "'$G' $c --help >/dev/null"
+    check "$c --help exits 0" sh -c "'$G' $c --help >'$T/help.txt'"
+    check "$c --help gives its usage line" \
+        sh -c "head -n 1 '$T/help.txt' | grep -q '^Usage: gpumarket $c '"
 done
 check "sweep without scenario is a usage error (2)" sh -c "'$G' sweep >/dev/null 2>&1; [ \$? = 2 ]"
 
