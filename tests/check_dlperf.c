@@ -70,7 +70,7 @@ START_TEST(market_api)
     struct dlperf_model *m = fit_repo();
     const struct dlperf_gpu *g;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-    double sum = 0.0, below = 0.0;
+    double sum = 0.0, sum2 = 0.0, below = 0.0, slo, shi, mu, m2, m4;
 
     /* Observed medians are preferred over the fit. */
     ck_assert_double_eq_tol(dlperf_of(m, "RTX 4090", 1, 1.0), 97.2, 1e-9);
@@ -92,16 +92,31 @@ START_TEST(market_api)
     g = dlperf_catalog_find(m, "H100 SXM");
     ck_assert(g->sxm && g->cls == DLPERF_DATACENTER && g->vram_gb == 80.0);
     /* Derates: median 1, a spread of a few percent. */
+    slo = dlperf_derate_sigma(m, false);
+    shi = dlperf_derate_sigma(m, true);
+    ck_assert(slo > 0.01 && slo < 0.3);
+    ck_assert(shi > 0.01 && shi < 0.3);
     gsl_rng_set(r, 42);
     for (int i = 0; i < 20000; i++) {
         double x = dlperf_draw_derate(m, r);
 
         ck_assert(x > 0.3 && x < 3.0);
         sum += log(x);
+        sum2 += log(x) * log(x);
         below += x < 1.0;
     }
     ck_assert_double_eq_tol(below / 20000.0, 0.5, 0.02);
-    ck_assert(dlperf_derate_sigma(m, false) > 0.01 && dlperf_derate_sigma(m, false) < 0.3);
+    /* ln x is split-normal: slo Z below 0, shi Z above, Z standard
+     * normal. With E[Z; Z > 0] = 1 / sqrt(2 pi), E[Z^2; Z > 0] = 1/2 and
+     * E[Z^4; Z > 0] = 3/2: E[ln x] = (shi - slo) / sqrt(2 pi),
+     * E[ln^2 x] = (slo^2 + shi^2) / 2, E[ln^4 x] = 3 (slo^4 + shi^4) / 2.
+     * Each sample mean of 20000 draws must lie within 4 standard errors
+     * (sqrt(variance / n)) of its expectation: a 1-in-16000 miss. */
+    mu = (shi - slo) / sqrt(2 * 3.14159265358979323846);
+    m2 = (slo * slo + shi * shi) / 2;
+    m4 = 3 * (pow(slo, 4) + pow(shi, 4)) / 2;
+    ck_assert_double_eq_tol(sum / 20000.0, mu, 4 * sqrt((m2 - mu * mu) / 20000.0));
+    ck_assert_double_eq_tol(sum2 / 20000.0, m2, 4 * sqrt((m4 - m2 * m2) / 20000.0));
     gsl_rng_free(r);
     dlperf_model_free(m);
 }

@@ -118,6 +118,31 @@ START_TEST(money_is_conserved_and_jobs_accounted)
     ck_assert_double_lt(fabs(spend - refunds - host - platform), 1e-6);
     /* platform take is 20% of every line, so about 20% of the net */
     ck_assert_double_lt(fabs(platform / (spend - refunds) - 0.20), 0.005);
+    /* Every job that arrived after the warm-up has ended one way or the
+     * other or is still in the system, per archetype, in the outputs
+     * too: all six, each with jobs to count. */
+    {
+        int narch = 0;
+
+        for (size_t i = 0; i < res_scalar_count(o.res); i++) {
+            const char *m, *k, *e, *u;
+            double arrived;
+
+            res_scalar_at(o.res, i, &m, &k, &e, &arrived, &u);
+            if (strcmp(m, "jobs_arrived") != 0 || strcmp(k, "archetype") != 0)
+                continue;
+            narch++;
+            ck_assert_msg(arrived > 0, "%s: no jobs arrived", e);
+            ck_assert_msg(arrived == get(&o, "jobs_completed", "archetype", e) +
+                                     get(&o, "jobs_abandoned", "archetype", e) +
+                                     get(&o, "jobs_running_at_end", "archetype", e),
+                          "%s: %g arrived != %g completed + %g abandoned + %g running", e,
+                          arrived, get(&o, "jobs_completed", "archetype", e),
+                          get(&o, "jobs_abandoned", "archetype", e),
+                          get(&o, "jobs_running_at_end", "archetype", e));
+        }
+        ck_assert_int_eq(narch, 6);
+    }
     done(&o);
 }
 END_TEST
@@ -251,18 +276,31 @@ START_TEST(known_answer_price_times_hours)
     double done_jobs = get(&o, "jobs_completed", "archetype", "hobbyist");
     double running = get(&o, "jobs_running_at_end", "archetype", "hobbyist");
     double spend = get(&o, "spend_usd", "archetype", "hobbyist");
-    double price = get(&o, "price_ondemand_mean", "gpu", "RTX 4090");
+    double realised = get(&o, "price_ondemand_mean", "gpu", "RTX 4090");
     double paid = get(&o, "paid_gpu_h", "archetype", "hobbyist");
+    /* The posted rule (models/market.c): the fleet-average cost floor,
+     * power at PUE 1.2 and $0.14/kWh plus the street price over 900 days,
+     * times market.posted-markup (default 1.8). RTX 4090 in data/gpus.csv:
+     * 450 W, $1599. (0.45 x 1.2 x 0.14 + 1599 / 21600) x 1.8
+     * = (0.0756 + 0.0740278) x 1.8 = $0.269330/h, whole micro-dollars. */
+    double price = (0.45 * 1.2 * 0.14 + 1599.0 / (900 * 24)) * 1.8;
 
     ck_assert_int_eq(o.rc, SIM_OK);
     ck_assert_double_gt(done_jobs, 20);
+    ck_assert_double_lt(fabs(realised - price), 1e-6);
+    ck_assert_double_lt(fabs(get(&o, "price_paid_per_gpu_h", "archetype", "hobbyist") - price),
+                        1e-6);
     /* the posted price is fixed: every GPU-hour costs the same */
     ck_assert_double_lt(fabs(spend - price * paid), 1e-6 * spend + 1e-6);
     /* completed jobs ran 2 h each; a running one at most 2 h so far */
     ck_assert_double_ge(paid, 2.0 * done_jobs - 1e-9);
     ck_assert_double_le(paid, 2.0 * (done_jobs + running) + 1e-9);
-    if (running == 0)
-        ck_assert_double_lt(fabs(spend - 2.0 * price * done_jobs), 1e-6);
+    /* Seed 5 brings 29 jobs in 10 days and none in the last 2 h (about a
+     * one-in-five chance that one would): all have finished, so the exact
+     * check below applies. Should a change of the random streams leave a
+     * job running, move the seed rather than skip the check. */
+    ck_assert_double_eq(running, 0);
+    ck_assert_double_lt(fabs(spend - 2.0 * price * done_jobs), 1e-6);
     /* 8 GPUs x 240 h is the most that can be rented */
     ck_assert_double_le(paid, 8 * 240.0);
     ck_assert_double_eq(get(&o, "platform_revenue_usd", "platform", "all"), 0);
@@ -641,28 +679,44 @@ END_TEST
  * class's storage at 5 USD/GB-month, a 200 GB instance there costs about
  * 1.4 USD/h more than elsewhere, and DLPerf-per-dollar renters leave that
  * class's GPUs idle that they rent when storage costs the same
- * everywhere. Sorting on the GPU price alone they rented it as before. */
+ * everywhere. Every sort key counts storage (storage_share), so no renter
+ * ranks on the GPU price alone; the control is renters who keep no
+ * storage: the same dear farm storage then costs them nothing, and they
+ * rent the farms about as much as with cheap storage. */
 START_TEST(storage_cost_counts_in_dlperf_per_dollar)
 {
 #define INDIE_ONLY SMALL "seed = 6\n" \
     "archetype.academic.rate = 0\narchetype.hobbyist.rate = 0\n" \
     "archetype.company.rate = 0\narchetype.consultant.rate = 0\n" \
-    "archetype.enterprise.rate = 0\narchetype.indie.rate = 600\n" \
-    "archetype.indie.storage = 200\n"
-    struct outcome same = run_text(INDIE_ONLY, NULL, 0);
-    struct outcome dear = run_text(INDIE_ONLY "hostclass.farm.storage-price = 5\n", NULL, 0);
+    "archetype.enterprise.rate = 0\narchetype.indie.rate = 600\n"
+    struct outcome same = run_text(INDIE_ONLY "archetype.indie.storage = 200\n", NULL, 0);
+    struct outcome dear = run_text(INDIE_ONLY "archetype.indie.storage = 200\n"
+                                   "hostclass.farm.storage-price = 5\n", NULL, 0);
+    struct outcome none = run_text(INDIE_ONLY "archetype.indie.storage = 0\n"
+                                   "hostclass.farm.storage-price = 5\n", NULL, 0);
 #undef INDIE_ONLY
-    double u_same, u_dear;
+    double u_same, u_dear, u_none;
 
     ck_assert_int_eq(same.rc, SIM_OK);
     ck_assert_int_eq(dear.rc, SIM_OK);
+    ck_assert_int_eq(none.rc, SIM_OK);
     u_same = get(&same, "utilisation", "host_class", "farm");
     u_dear = get(&dear, "utilisation", "host_class", "farm");
+    u_none = get(&none, "utilisation", "host_class", "farm");
     ck_assert_msg(u_same > 0.05, "farms idle even with cheap storage: %g", u_same);
     ck_assert_msg(u_dear < 0.5 * u_same, "farm utilisation %g with dear storage, %g without",
                   u_dear, u_same);
+    /* The cheap-storage run's 200 GB at the default 0.10-0.15 USD/GB-month
+     * add 0.03-0.04 USD/h to an instance, a few per cent of a GPU-hour
+     * and nearly the same on every class: dropping it moves the ranking
+     * little, so farm utilisation stays within 20% of that run's, where
+     * the dear storage cut it by more than half. */
+    ck_assert_msg(fabs(u_none - u_same) < 0.2 * u_same,
+                  "farm utilisation %g with dear storage but none kept, %g with cheap storage",
+                  u_none, u_same);
     done(&same);
     done(&dear);
+    done(&none);
 }
 END_TEST
 
@@ -1114,8 +1168,8 @@ END_TEST
  * a daily price curve, but hosts adapt their asks to utilisation and
  * demand follows the renters' working day. The hourly profile of the
  * median ask (each model normalised by its own mean, then averaged) must
- * swing, with its low point within half a day after the low of the same
- * models' mean utilisation (hosts react with a lag). */
+ * swing, with its low point in the rising phase of the same models' mean
+ * utilisation, about a quarter of a day after its low (see the check). */
 START_TEST(prices_dip_off_peak)
 {
     struct outcome o = run_text(
@@ -1129,7 +1183,7 @@ START_TEST(prices_dip_off_peak)
                                         "RTX 3080", "H100 SXM" };
     double util[24] = { 0 }, nutil[24] = { 0 }, ask[24] = { 0 };
     double umin = 1e9, umax = -1e9, amin = 1e9, amax = -1e9;
-    int hu = 0, ha = 0, lag;
+    int hu = 0, ha = 0, hmax = 0, lag;
 
     ck_assert_int_eq(o.rc, SIM_OK);
     for (size_t g = 0; g < sizeof gpus / sizeof gpus[0]; g++) {
@@ -1160,15 +1214,26 @@ START_TEST(prices_dip_off_peak)
         double u = util[h] / nutil[h];
 
         if (u < umin) { umin = u; hu = h; }
-        if (u > umax) umax = u;
+        if (u > umax) { umax = u; hmax = h; }
         if (ask[h] < amin) { amin = ask[h]; ha = h; }
         if (ask[h] > amax) amax = ask[h];
     }
     ck_assert_msg(umax - umin > 0.05, "no daily demand cycle: utilisation %g..%g", umin, umax);
     ck_assert_msg(amax - amin > 0.01, "no daily price cycle: ask %g..%g", amin, amax);
+    /* Each hourly repricing moves an ask 3% down while its machine's
+     * utilisation is low and 3% up while it is high: the ask integrates
+     * utilisation, so it keeps falling through the utilisation low and
+     * bottoms out only once utilisation has risen back past its level of
+     * balance, before the utilisation high. An integrator of a daily
+     * cycle lags it by a quarter period, 6 h; the ask sampled at hour h
+     * reflects utilisation measured up to then, up to 1 h more. So the
+     * low comes 1 to 7 h after the utilisation low, and a cycle that is
+     * no sinusoid (this one rises over 13 h, falls over 11) gets 2 h of
+     * slack: 1..9 h, and never after the utilisation high. */
     lag = (ha - hu + 24) % 24;
-    ck_assert_msg(lag <= 12, "ask low at %d h UTC, %d h after the utilisation low at %d h",
-                  ha, lag, hu);
+    ck_assert_msg(lag >= 1 && lag <= 9 && lag <= (hmax - hu + 24) % 24,
+                  "ask low at %d h UTC, %d h after the utilisation low at %d h "
+                  "(utilisation high at %d h)", ha, lag, hu, hmax);
     done(&o);
 }
 END_TEST

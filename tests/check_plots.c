@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <cairo.h>
 #include "plots/plot.h"
@@ -19,6 +20,24 @@ static char *join(const char *a, const char *b)
 
     sprintf(p, "%s/%s", a, b);
     return p;
+}
+
+/* Deletes the plain files in 'dir' (not its subdirectories). */
+static void remove_files(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *de;
+
+    ck_assert_ptr_nonnull(dp);
+    while ((de = readdir(dp)) != NULL) {
+        char *p = join(dir, de->d_name);
+        struct stat st;
+
+        if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+            ck_assert_int_eq(remove(p), 0);
+        free(p);
+    }
+    closedir(dp);
 }
 
 static bool file_exists(const char *dir, const char *name)
@@ -432,8 +451,29 @@ START_TEST(default_set_from_fixture)
     ck_assert_ptr_nonnull(strstr(text, "\"H100 SXM\",\"On-demand\",0,2.0499999999999998,"));
     free(text);
     free(p);
-    /* --only redraws one chart in one format and leaves the report alone. */
+    /* --only redraws one chart in one format and leaves the report alone:
+     * with plots/ emptied and report.pdf gone, what comes back is the
+     * one chart's PNG and its data table (plot_result_dir adds the CSV
+     * to every format list) and nothing else. */
+    remove_files(pd);
+    p = join(dir, "report.pdf");
+    ck_assert_int_eq(remove(p), 0);
+    free(p);
     ck_assert_int_eq(plot_result_dir(dir, "png", "cost", &d), SIM_OK);
+    ck_assert(file_exists(pd, "cost.png"));
+    ck_assert(file_exists(pd, "cost.csv"));
+    ck_assert(!file_exists(dir, "report.pdf"));
+    {
+        DIR *dp = opendir(pd);
+        struct dirent *de;
+
+        ck_assert_ptr_nonnull(dp);
+        while ((de = readdir(dp)) != NULL)
+            ck_assert_msg(de->d_name[0] == '.' || strcmp(de->d_name, "cost.png") == 0 ||
+                          strcmp(de->d_name, "cost.csv") == 0,
+                          "--only png cost wrote %s", de->d_name);
+        closedir(dp);
+    }
     ck_assert_int_ne(plot_result_dir(dir, "gif", NULL, &d), SIM_OK);
     ck_assert_int_ne(plot_result_dir(dir, NULL, "pie", &d), SIM_OK);
     free(pd);

@@ -44,7 +44,7 @@ static int exists(const char *p)
 
 START_TEST(directory_appears_only_when_complete)
 {
-    char *tmp = test_tmpdir(), dir[512], path[600];
+    char *tmp = test_tmpdir(), dir[512], path[600], tmp2[600], *first;
     struct diag d = DIAG_INIT(stderr);
     struct param_registry *reg = preg_new();
     struct scn *s;
@@ -72,13 +72,9 @@ START_TEST(directory_appears_only_when_complete)
     ck_assert_int_eq(res_dir_commit(rd), SIM_OK);
     ck_assert(exists(dir));
     snprintf(path, sizeof path, "%s/scalars.csv", dir);
-    {
-        char *text = test_read_file(path, NULL);
-
-        ck_assert_str_eq(text, "run_id,metric,entity_kind,entity,value,unit\n"
-                               "\"General-0\",\"x\",\"k\",\"e\",0.10000000000000001,\"1\"\n");
-        free(text);
-    }
+    first = test_read_file(path, NULL);
+    ck_assert_str_eq(first, "run_id,metric,entity_kind,entity,value,unit\n"
+                            "\"General-0\",\"x\",\"k\",\"e\",0.10000000000000001,\"1\"\n");
     snprintf(path, sizeof path, "%s/timeseries.csv", dir);
     {
         char *text = test_read_file(path, NULL);
@@ -86,10 +82,26 @@ START_TEST(directory_appears_only_when_complete)
         ck_assert_ptr_nonnull(strstr(text, "\"General-0\",1,\"y\",\"k\",\"e\",2\n"));
         free(text);
     }
-    /* an aborted second write leaves the first result untouched */
+    /* An aborted second write, with a different value already written,
+     * leaves the first result untouched and its own directory gone. */
     rd = res_dir_begin(dir, s, st, 1, argv);
+    ck_assert_ptr_nonnull(rd);
+    snprintf(tmp2, sizeof tmp2, "%s", res_dir_tmp_path(rd));
+    ck_assert(exists(tmp2));
+    res_scalar(r, "x", "k", "e", 0.2, "1");
+    ck_assert_int_eq(res_dir_add_run(rd, &info, r), SIM_OK);
     res_dir_abort(rd);
+    ck_assert(!exists(tmp2));
     ck_assert(exists(dir));
+    snprintf(path, sizeof path, "%s/scalars.csv", dir);
+    {
+        char *text = test_read_file(path, NULL);
+
+        ck_assert_ptr_nonnull(text);
+        ck_assert_str_eq(text, first);
+        free(text);
+    }
+    free(first);
     snprintf(path, sizeof path, "%s/manifest.ini", dir);
     ck_assert(exists(path));
     snprintf(path, sizeof path, "%s/scenario.resolved.ini", dir);

@@ -546,7 +546,6 @@ START_TEST(test_includes_digest)
     struct scn_run *run;
     uint64_t d1, d2;
 
-    ck_assert_int_eq(system("true"), 0);
     {
         char *sub = path_in(dir, "sub");
         char cmd[512];

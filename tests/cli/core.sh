@@ -23,6 +23,9 @@ expect_status() {   # expect_status NAME STATUS CMD...
 grep_err() {   # grep_err NAME PATTERN: stderr of the last command contains it
     if grep -qF -- "$2" "$T/err"; then ok; else bad "$1: stderr lacks '$2'"; cat "$T/err" >&2; fi
 }
+usage_is() {   # usage_is NAME LINE: stdout of the last command starts with LINE
+    if [ "$(head -n 1 "$T/out")" = "$2" ]; then ok; else bad "$1: first line is not '$2'"; head -n 3 "$T/out" >&2; fi
+}
 
 cat >"$T/phold.ini" <<'INI'
 [General]
@@ -42,7 +45,9 @@ repeat = 3
 INI
 
 # -- help and usage --------------------------------------------------------
+# Each --help prints its own command's usage line first, on stdout.
 check "help" "$GM" --help
+usage_is "help" "Usage: gpumarket [--version] [--help] COMMAND [ARGS]"
 expect_status "no command" 2 "$GM"
 expect_status "unknown command" 2 "$GM" frobnicate
 check "bench --help" "$GM" bench --help
@@ -52,6 +57,10 @@ grep_err "bench nosuch" "'nosuch' is not a benchmark"
 for c in run runs validate params "bench phold"; do
     # shellcheck disable=SC2086
     check "$c --help" "$GM" $c --help
+    case $(head -n 1 "$T/out") in
+    "Usage: gpumarket $c "*) ok ;;
+    *) bad "$c --help: no 'Usage: gpumarket $c' line"; head -n 3 "$T/out" >&2 ;;
+    esac
 done
 
 # -- run: complete, reproducible result directories -------------------------
@@ -140,6 +149,8 @@ check "runs" "$GM" runs "$T/phold.ini" -c Sweep
 if [ "$(wc -l <"$T/out")" = 5 ] && sed -n 2p "$T/out" | grep -q '^0,0,0,0.1$' &&
    sed -n 5p "$T/out" | grep -q '^3,1,1,0.5$'; then ok; else bad "runs listing"; cat "$T/out" >&2; fi
 check "validate" "$GM" validate "$T/phold.ini" -c Sweep
+# Sweep: two values of remote x repeat 2 = 4 runs.
+grep_err "validate names the config and its runs" "$T/phold.ini: config Sweep: 4 runs, valid"
 printf '[General]\nsim.model = phold\nphold.lpz = 3\n' >"$T/bad.ini"
 expect_status "validate unknown key" 1 "$GM" validate "$T/bad.ini"
 grep_err "did-you-mean" "bad.ini:3: error: unknown key 'phold.lpz'"
