@@ -253,6 +253,27 @@ static uint64_t salt_of(gsl_rng *r)
     return (hi << 32) ^ gsl_rng_get(r);
 }
 
+/* The platform posts one price per model (market.pricing = posted): the
+ * model's cost floor at the fleet's average power and amortisation, the
+ * averages over the scenario's machine shares of host classes (PUE, the
+ * write-off rate 1 / amortisation) and regions (electricity), which are
+ * drawn independently. Host overheads are the hosts' own business. */
+static double fleet_floor(const struct market *mk, const struct gpu *g)
+{
+    double pue = 0, per_h = 0, wc = 0, kwh = 0, wr = 0;
+
+    for (size_t h = 0; h < mk->nhc; h++) {
+        pue += mk->hc[h].share * mk->hc[h].pue;
+        per_h += mk->hc[h].share / mk->hc[h].amort_h;
+        wc += mk->hc[h].share;
+    }
+    for (size_t r = 0; r < mk->nrg; r++) {
+        kwh += mk->rg[r].share * mk->rg[r].kwh;
+        wr += mk->rg[r].share;
+    }
+    return g->tdp_w / 1000.0 * (pue / wc) * (kwh / wr) + g->street_usd * per_h / wc;
+}
+
 static void schedule_failure(struct market *mk, uint32_t id)
 {
     const struct outage_params *op = &mk->hc[mk->m[id].cls].op;
@@ -379,11 +400,8 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     m->floor = money_from_usd(floor);
     markup = hc->mk_min + (hc->mk_max - hc->mk_min) * gsl_rng_uniform(mk->r_supply);
     if (mk->posted) {
-        /* The platform posts one price per model: the fleet-average cost
-         * floor (power at the average region, class amortisation). */
         markup = 1.0;
-        m->ask = money_from_usd((g->tdp_w / 1000.0 * 1.2 * 0.14 +
-                                 g->street_usd / (900 * 24.0)) * mk->posted_markup);
+        m->ask = money_from_usd(fleet_floor(mk, g) * mk->posted_markup);
         m->min_bid = money_muldiv(m->ask, (int64_t)(mk->posted_int * 1e6), 1000000);
     } else {
         m->ask = money_from_usd(floor * markup);

@@ -63,7 +63,7 @@ static const struct param_def seed_defs[] = {
       "probe archetypes filtering reliability >= 0.99 (replicates)" },
     { "seed.probe-ckpt", PT_STRING, "", "", 0, -1, NULL,
       "probe archetypes checkpointing at a fixed interval" },
-    { "seed.secure-markup", PT_REAL, "1", "3.9", 1, 20, NULL,
+    { "seed.secure-markup", PT_REAL, "1", "4.1", 1, 20, NULL,
       "market.posted-markup of the RunPod Secure run" },
     { "seed.secure-class", PT_STRING, "", "datacenter", 0, -1, NULL,
       "host class standing for RunPod Secure's datacenters" },

@@ -254,6 +254,14 @@ START_TEST(known_answer_price_times_hours)
         "hostclass.hobbyist.verified-prob = 1\n"
         "hostclass.hobbyist.storage-price = 0\n"
         "hostclass.hobbyist.bandwidth-price = 0\n"
+        "hostclass.hobbyist.pue = 1.3\n"
+        "hostclass.hobbyist.amortisation = 1000d\n"
+        "region.us.share = 1\n"
+        "region.us.electricity = 0.20\n"
+        "region.asia.share = 0\n"
+        "region.canada.share = 0\n"
+        "region.europe.share = 0\n"
+        "region.nordics.share = 0\n"
         "reliability.verify-threshold = 0\n"
         "archetype.academic.rate = 0\n"
         "archetype.indie.rate = 0\n"
@@ -278,12 +286,15 @@ START_TEST(known_answer_price_times_hours)
     double spend = get(&o, "spend_usd", "archetype", "hobbyist");
     double realised = get(&o, "price_ondemand_mean", "gpu", "RTX 4090");
     double paid = get(&o, "paid_gpu_h", "archetype", "hobbyist");
-    /* The posted rule (models/market.c): the fleet-average cost floor,
-     * power at PUE 1.2 and $0.14/kWh plus the street price over 900 days,
-     * times market.posted-markup (default 1.8). RTX 4090 in data/gpus.csv:
-     * 450 W, $1599. (0.45 x 1.2 x 0.14 + 1599 / 21600) x 1.8
-     * = (0.0756 + 0.0740278) x 1.8 = $0.269330/h, whole micro-dollars. */
-    double price = (0.45 * 1.2 * 0.14 + 1599.0 / (900 * 24)) * 1.8;
+    /* The posted rule (models/market.c, fleet_floor): the fleet-average
+     * cost floor, power at the classes' average PUE and the regions'
+     * average electricity price plus the street price over the average
+     * amortisation, times market.posted-markup (default 1.8). Here one
+     * class (PUE 1.3, 1000 days) and one region ($0.20/kWh); the RTX 4090
+     * in data/gpus.csv: 450 W, $1599. (0.45 x 1.3 x 0.20 + 1599 / 24000)
+     * x 1.8 = (0.117 + 0.066625) x 1.8 = $0.330525/h, whole micro-dollars.
+     * (Fixed constants of PUE 1.2, $0.14 and 900 days gave $0.269330.) */
+    double price = (0.45 * 1.3 * 0.20 + 1599.0 / (1000 * 24)) * 1.8;
 
     ck_assert_int_eq(o.rc, SIM_OK);
     ck_assert_double_gt(done_jobs, 20);
