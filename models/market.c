@@ -404,8 +404,8 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
         m->ask = money_from_usd(fleet_floor(mk, g) * mk->posted_markup);
         m->min_bid = money_muldiv(m->ask, (int64_t)(mk->posted_int * 1e6), 1000000);
     } else {
-        m->ask = money_from_usd(floor * markup);
-        m->min_bid = money_from_usd(m->power_cost * hc->bid_factor);
+        m->ask = money_from_usd(floor * mk->net_gross * markup);  /* net of the take */
+        m->min_bid = money_from_usd(m->power_cost * hc->bid_factor * mk->net_gross);
         if (m->min_bid > m->ask)
             m->min_bid = m->ask;
     }
@@ -2559,8 +2559,8 @@ static void reprice(struct engine *e, void *ctx)
          * with the daily demand cycle this is what makes prices dip at
          * night without any price curve being written down) and to the
          * machine's reliability against its model's reliable tier. */
-        lo = money_muldiv(m->floor, (int64_t)(hc->ask_floor * 1e6), 1000000);
-        hi = money_muldiv(m->floor, (int64_t)(hc->ask_ceil * 1e6), 1000000);
+        lo = money_muldiv(m->floor, llround(hc->ask_floor * mk->net_gross * 1e6), 1000000);
+        hi = money_muldiv(m->floor, llround(hc->ask_ceil * mk->net_gross * 1e6), 1000000);
         ask = pricing_next_ask(&mk->pricing, m->ask, u, score_of(m),
                                mk->gpus[m->gpu].ask_ref, lo, hi);
         if (ask != m->ask) {
@@ -2664,6 +2664,14 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
         return NULL;
     }
     mk->fee = scn_real(run, "market.fee");
+    /* Hosts price net of the platform's take: a host's cost floor and
+     * outside option are what it must keep, so its asks and min_bid are
+     * grossed up by 1 / (1 - fee). Vast's hosts keep 100% of their price
+     * and the platform adds its surge on top (MARKET-FACTS.md 20): the
+     * same split, a surge of fee / (1 - fee) on the host's net price. A
+     * take that hosts ignored would pay them below cost at their floor
+     * and never reach renters. */
+    mk->net_gross = 1.0 / (1.0 - mk->fee);
     mk->derate_scale = scn_real(run, "market.dlperf-derate-scale");
     if (rel_params_from_run(run, &mk->relp, d) != SIM_OK) {
         market_free(mk);

@@ -231,6 +231,7 @@ struct bucket_ref;
 struct model_ref;
 
 struct market {
+    double net_gross;           /* 1 / (1 - fee): hosts price net of the take */
     struct engine *e;
     const struct scn_run *run;
     struct gpu *gpus;

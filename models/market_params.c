@@ -22,8 +22,9 @@ static const struct param_def market_params[] = {
       "kernel results of `bench dlperf --calibrate`; a GPU model measured there is derated around its efficiency / the GPUs' median (empty = none)" },
     { "market.dlperf-derate-scale", PT_REAL, "1", "1", 0, 5, NULL,
       "scales the fitted per-machine DLPerf derating spread (0 = every machine at its model's calibrated median)" },
-    { "market.fee", PT_PROB, "1", "0.20", 0, 1, NULL,
-      "platform take as a fraction of every charge (Vast's figure is unpublished); exact to nine decimals" },
+    { "market.fee", PT_PROB, "1", "0.20", 0, 0.9, NULL,
+      "platform take as a fraction of every charge (Vast's figure is unpublished); exact to nine "
+      "decimals; hosts price net of it" },
     { "market.clearing", PT_ENUM, "", "pay-as-bid", NOMAX, "pay-as-bid|second-price|uniform",
       "what a running interruptible pays: its bid, the best paused bid, or the lowest winning bid" },
     { "market.pricing", PT_ENUM, "", "host", NOMAX, "host|posted",
@@ -244,7 +245,7 @@ static const struct param_def region_params[] = {
     AR(a, "value", PT_REAL, "USD/ref-GPU-h", value, 0, 1e4, NULL,                 \
        "median willingness to pay per reference-GPU-hour of work (price cap)"), \
     AR(a, "value-sigma", PT_REAL, "1", vsig, 0, 5, NULL, "log-sd of value across jobs"), \
-    AR(a, "vram-value", PT_REAL, "USD/GB-h", "0.006", 0, 10, NULL,                 \
+    AR(a, "vram-value", PT_REAL, "USD/GB-h", "0.005", 0, 10, NULL,                 \
        "added willingness to pay per GB of GPU memory per GPU-hour"),          \
     AR(a, "min-reliability", PT_PROB, "1", rel, 0, 1, NULL, "reliability filter"), \
     AR(a, "verified-only", PT_BOOL, "", "true", NOMAX, NULL, "search only verified machines"), \

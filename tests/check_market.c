@@ -147,6 +147,26 @@ START_TEST(money_is_conserved_and_jobs_accounted)
 }
 END_TEST
 
+/* Hosts price net of the take, so a higher fee reaches renters: their
+ * price per GPU-hour rises with it (a take the hosts ignored left every
+ * renter-side number unchanged, bit for bit), though by less than the
+ * gross-up (1/0.7 = 1.43): demand falls and idle hosts cut their asks. */
+START_TEST(fee_reaches_renters)
+{
+    struct outcome lo = run_text(SMALL "seed = 3\nmarket.fee = 0\n", NULL, 0);
+    struct outcome hi = run_text(SMALL "seed = 3\nmarket.fee = 0.3\n", NULL, 0);
+    double p_lo = sum_of(&lo, "spend_usd") / sum_of(&lo, "paid_gpu_h");
+    double p_hi = sum_of(&hi, "spend_usd") / sum_of(&hi, "paid_gpu_h");
+
+    ck_assert_int_eq(lo.rc, SIM_OK);
+    ck_assert_int_eq(hi.rc, SIM_OK);
+    ck_assert_msg(p_hi > 1.05 * p_lo && p_hi < 1.0 / 0.7 * p_lo + 1e-9,
+                  "price per GPU-hour %g at fee 0, %g at fee 0.3", p_lo, p_hi);
+    done(&lo);
+    done(&hi);
+}
+END_TEST
+
 /* The take is the fee as written, not the nearest basis point: 0.12345
  * of the charges, each line rounded to the micro-dollar (a bias far
  * below 1e-7 of the total); 0.1235 would be 4e-4 off. */
@@ -1304,6 +1324,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, finish_catches_broken_books);
     tcase_add_test(tc, reliability_histogram_over_time_agrees_with_quantiles);
     tcase_add_test(tc, fee_applies_as_written);
+    tcase_add_test(tc, fee_reaches_renters);
     tcase_add_test(tc, known_answer_price_times_hours);
     tcase_add_test(tc, a_job_that_cannot_be_placed_waits_then_abandons);
     tcase_add_test(tc, credits_that_run_out_stop_instances);
