@@ -173,6 +173,12 @@ money bill_prepay(money per_gpu_hour, uint32_t gpus, sim_time span, double disco
                         (int64_t)llround((1.0 - discount) * 1e6), 1000000);
 }
 
+money bill_unused_prepay(money prepaid, sim_time span, sim_time used)
+{
+    SIM_ASSERT(span > 0 && used >= 0 && used <= span);
+    return prepaid - money_muldiv(prepaid, used, span);
+}
+
 money bill_early_cancel_refund(money prepaid, money per_gpu_hour, uint32_t gpus,
                                sim_time span, sim_time used, double fee)
 {

@@ -62,6 +62,11 @@ money bill_gpu_line(money per_gpu_hour, uint32_t gpus, sim_time dt);
 money bill_storage_line(money per_gb_month, double gb, sim_time lifetime);
 /* Prepay for a reservation of 'span' at 'per_gpu_hour' with 'discount'. */
 money bill_prepay(money per_gpu_hour, uint32_t gpus, sim_time span, double discount);
+/* A reservation its host ended (the machine failed under it): the unused
+ * prepaid balance, without the early-cancel penalty (MARKET-FACTS.md 19:
+ * full withdrawal if the machine is deverified). The discount on the time
+ * used stays with the renter. */
+money bill_unused_prepay(money prepaid, sim_time span, sim_time used);
 /* Early cancel of a reservation (MARKET-FACTS.md 19): refund = unused
  * prepaid balance - discount already received - fee x unused balance,
  * never negative. */

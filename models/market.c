@@ -782,9 +782,13 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
     mkt_charge(mk, jb, m, BILL_STORAGE, bill_storage_line(hc->storage_price, a->storage_gb,
                                                       now - c->created));
     if (c->type == C_RESERVED && now < c->res_end) {
-        money refund = bill_early_cancel_refund(c->prepaid, c->rate, c->gpus,
-                                                c->res_end - c->created, now - c->created,
-                                                mk->cancel_fee);
+        /* Ended by the renter (work done, credits out): the early-cancel
+         * rule. Killed by its host's failure (lose_unsaved): the unused
+         * balance back, no penalty. */
+        money refund = lose_unsaved
+            ? bill_unused_prepay(c->prepaid, c->res_end - c->created, now - c->created)
+            : bill_early_cancel_refund(c->prepaid, c->rate, c->gpus, c->res_end - c->created,
+                                       now - c->created, mk->cancel_fee);
 
         if (refund > 0) {
             /* The prepaid money was split host/platform at payment; the

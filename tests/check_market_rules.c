@@ -220,6 +220,10 @@ START_TEST(reserved_discount_and_early_cancel)
     /* Used to the end: nothing back. */
     ck_assert_int_eq(bill_early_cancel_refund(prepaid, USD(1), 1, 30 * SIM_DAY,
                                               30 * SIM_DAY, 0.05), 0);
+    /* The host's machine failed after 15 days: the unused 288 back whole,
+     * no discount clawed back, no fee. */
+    ck_assert_int_eq(bill_unused_prepay(prepaid, 30 * SIM_DAY, 15 * SIM_DAY), USD(288));
+    ck_assert_int_eq(bill_unused_prepay(prepaid, 30 * SIM_DAY, 30 * SIM_DAY), 0);
     /* Three months at 0.3 for 2 GPUs at $0.50. */
     ck_assert_int_eq(bill_prepay(USD(0.5), 2, 90 * SIM_DAY, 0.3), USD(1512));
 }
