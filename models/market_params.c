@@ -304,7 +304,8 @@ static const struct param_def region_params[] = {
     AR(a, "image", PT_REAL, "GB", img, 0, 1e6, NULL,                              \
        "image + data downloaded at each start (loading time, not billed as GPU)"), \
     AR(a, "budget", PT_MONEY, "USD", budget, 0, 1e9, NULL,                        \
-       "credits per job (0 = unlimited); instances stop when they run out")
+       "credits per job (0 = unlimited); when they run out the job's instance ends and " \
+       "the job is abandoned (Vast's stop with a grace period is not modelled)")
 
 /* Academics crowd the weeks before ICML (late Jan), NeurIPS (mid May),
  * ICLR (late Sept) and CVPR (mid Nov) deadlines [E].

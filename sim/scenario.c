@@ -1243,6 +1243,7 @@ struct scn_study {
     struct skey *defaults;  /* registry keys nobody wrote (e == NULL) */
     char **def_keys;        /* their concrete keys, owned */
     const struct param_def **def_defs;
+    const struct skey **def_wild;   /* the analyst's "kind.*.param" that sets it, or NULL */
     size_t ndefaults;
 };
 
@@ -1266,6 +1267,7 @@ void scn_study_free(struct scn_study *st)
         free(st->def_keys[i]);
     free(st->def_keys);
     free(st->def_defs);
+    free(st->def_wild);
     free(st->defaults);
     free(st->config);
     free(st);
@@ -1383,6 +1385,32 @@ static const struct skey *find_key(const struct scn_study *st, const char *key)
     return NULL;
 }
 
+/* A key the analyst did not write may still be set by one they did: the
+ * same key with '*' for an entity name ("archetype.*.rate" for
+ * "archetype.academic.rate"). An exact key, written, beats it; it beats
+ * the built-in defaults, the exact ones included (else a '*' key would be
+ * read, checked and then ignored for every built-in entity). */
+static const struct skey *wild_key(const struct scn_study *st, const char *key)
+{
+    const char *seg = strchr(key, '.');
+
+    while (seg) {
+        const char *next = strchr(seg + 1, '.');
+        const struct skey *w;
+        char *pat;
+
+        if (!next)
+            break;
+        pat = xasprintf("%.*s.*%s", (int)(seg - key), key, next);
+        w = pat ? find_key(st, pat) : NULL;
+        free(pat);
+        if (w)
+            return w;
+        seg = next;
+    }
+    return NULL;
+}
+
 static bool add_default(struct scn_study *st, size_t *cap, const char *key,
                         const struct param_def *def, struct diag *d, int *nerr)
 {
@@ -1400,8 +1428,10 @@ static bool add_default(struct scn_study *st, size_t *cap, const char *key,
     if (!grow((void **)&st->def_keys, cap, st->ndefaults + 1, sizeof *st->def_keys))
         return false;
     st->def_defs = realloc(st->def_defs, *cap * sizeof *st->def_defs);
-    if (!st->def_defs || !(st->def_keys[st->ndefaults] = xstrdup(key)))
+    st->def_wild = realloc(st->def_wild, *cap * sizeof *st->def_wild);
+    if (!st->def_defs || !st->def_wild || !(st->def_keys[st->ndefaults] = xstrdup(key)))
         return false;
+    st->def_wild[st->ndefaults] = wild_key(st, key);
     st->def_defs[st->ndefaults++] = def;
     return true;
 }
@@ -1865,12 +1895,31 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
     }
     for (size_t i = 0; i < st->ndefaults; i++) {
         struct rkey *k = &r->keys[n++];
+        const struct skey *w = st->def_wild[i];
+        char *raw;
 
         k->key = st->def_keys[i];
         k->def = st->def_defs[i];
-        k->source = "default";
-        if (!fill_key(k, k->def->def, err, sizeof err))
-            goto out_of_memory;     /* defaults were checked by preg_add */
+        if (!w) {
+            k->source = "default";
+            if (!fill_key(k, k->def->def, err, sizeof err))
+                goto out_of_memory;     /* defaults were checked by preg_add */
+            continue;
+        }
+        /* set by the analyst's '*' key: its value (and its sweep axis) */
+        k->source = w->source;
+        k->loc = w->e->loc;
+        if (!(raw = entry_text(r, w->e)))
+            goto out_of_memory;
+        if (!fill_key(k, raw, err, sizeof err)) {
+            free(raw);
+            if (!k->raw || !k->text)
+                goto out_of_memory;
+            diag_error(d, &w->e->loc, "%s", err);
+            scn_run_free(r);
+            return NULL;
+        }
+        free(raw);
     }
     if (!find_key(st, "seed")) {
         struct rkey *k = &r->keys[n++];

@@ -424,6 +424,37 @@ START_TEST(test_entities)
 }
 END_TEST
 
+/* An analyst's '*' key sets the parameter for every entity of its kind,
+ * built-in ones with their own exact defaults included, unless an exact
+ * key is written; a swept '*' key is one axis, however many entities it
+ * reaches. (It used to be read, checked and ignored for every entity that
+ * had any default of its own.) */
+START_TEST(test_wildcard_keys_apply)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok(
+        "[General]\narchetype.*.share = 0.4\narchetype.*.max-price = ${p=3,4}\n"
+        "[archetype academic]\nshare = 0.3\n"
+        "[archetype startup]\nmax-price = 9\n", r);
+    struct scn_study *st = study_ok(s, "General", NULL);
+    struct scn_run *run;
+
+    ck_assert_uint_eq(scn_study_run_count(st), 2);      /* one axis, two values */
+    run = run_ok(st, 1);
+    ck_assert(scn_real(run, "archetype.builtin.share") == 0.4);     /* over its own default */
+    ck_assert(scn_real(run, "archetype.startup.share") == 0.4);
+    ck_assert(scn_real(run, "archetype.academic.share") == 0.3);    /* exact beats '*' */
+    ck_assert_int_eq(scn_money(run, "archetype.builtin.max-price"), 4 * MONEY_USD);
+    ck_assert_int_eq(scn_money(run, "archetype.academic.max-price"), 4 * MONEY_USD);
+    ck_assert_int_eq(scn_money(run, "archetype.startup.max-price"), 9 * MONEY_USD);
+    ck_assert_int_eq(scn_where(run, "archetype.builtin.share")->line, 2);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
 START_TEST(test_run_numbering)
 {
     struct param_registry *r = reg();
@@ -653,6 +684,7 @@ Suite *scenario_suite(void)
     tcase_set_timeout(sem, 20);
     tcase_add_test(sem, test_precedence);
     tcase_add_test(sem, test_entities);
+    tcase_add_test(sem, test_wildcard_keys_apply);
     tcase_add_test(sem, test_run_numbering);
     tcase_add_test(sem, test_seed_set);
     tcase_add_test(sem, test_includes_digest);
