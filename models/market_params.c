@@ -89,9 +89,11 @@ static const struct param_def market_params[] = {
       "day of the year at t = 0 (t = 0 is a Monday 00:00 UTC)" },
 };
 
-/* GPU model supply shares: a Vast-like mix (CALIBRATION.md 2.2 offer
- * counts weighted by GPUs per offer, with the RTX 3090/4090 the most
- * common). Normalised at set-up over the models in the catalogue. */
+/* GPU model supply shares, by GPUs: started from CALIBRATION.md 2.2's
+ * offer counts weighted by GPUs per offer (the RTX 3090/4090 the most
+ * common), then calibrated: the H100 SXM was raised from 0.15 to 0.20,
+ * above any count, to bring its price into seed 002's range. Normalised
+ * at set-up over the models in the catalogue. */
 static const struct param_def gpu_params[] = {
     { "gpu.*.share", PT_REAL, "1", "0", 0, 1e6, NULL, "relative supply share of this GPU model" },
     { "gpu.rtx-3060.share", PT_REAL, "1", "0.04", 0, 1e6, NULL, "relative supply share" },
