@@ -40,11 +40,11 @@ struct bathtub {
     uint32_t n;
     double cap, w1, k1, s1, k2, s2, job, safe, price_ratio;   /* hours */
     uint32_t probes;
-    double min_ratio, tol_p, tol_cost;
+    double min_ratio, tol_p, tol_cost, max_overhead;
     struct vm *vm;          /* owned */
     gsl_rng *life, *pick;
     unsigned k_die;
-    uint64_t nprobe;
+    sim_time first, end;    /* first probe and end of run, for the blocks */
     /* per batch: placements and failures by policy, attempt hours */
     double mem_n[NBATCH], mem_f[NBATCH], aw_n[NBATCH], aw_f[NBATCH], aw_t[NBATCH];
 };
@@ -82,8 +82,16 @@ static void probe(struct engine *e, void *ctx)
     struct bathtub *b = ctx;
     sim_time now = eng_now(e), L = sim_time_from_hours(b->job);
 
-    for (uint32_t p = 0; p < b->probes; p++, b->nprobe++) {
-        unsigned k = (unsigned)(b->nprobe % NBATCH);
+    /* Batch k is the k-th of NBATCH consecutive, equal stretches of time.
+     * Batches used to be interleaved (probe number mod NBATCH), so every
+     * batch saw the same pool states and their means were not independent:
+     * the batch-means CI came out too narrow. */
+    unsigned k = (unsigned)((double)(now - b->first) * NBATCH
+                            / (double)(b->end - b->first + 1));
+
+    if (k >= NBATCH)
+        k = NBATCH - 1;
+    for (uint32_t p = 0; p < b->probes; p++) {
         const struct vm *v = &b->vm[gsl_rng_uniform_int(b->pick, b->n)];
 
         b->mem_n[k]++;
@@ -151,6 +159,8 @@ static const struct param_def bathtub_defs[] = {
     { "bathtub.min-ratio", PT_REAL, "1", "2", 0, -1, NULL, "P(fail) ratio memoryless / aware must be at least this" },
     { "bathtub.tol-pfail", PT_PROB, "1", "0.01", 0, 1, NULL, "absolute tolerance on P(fail)" },
     { "bathtub.tol-cost", PT_REAL, "1", "1", 0, -1, NULL, "absolute tolerance on the cost ratio" },
+    { "bathtub.max-overhead", PT_REAL, "1", "0.03", 0, -1, NULL,
+      "preemptible overhead (paid hours / L - 1) must be below this (paper: < 3%)" },
 };
 
 static void bathtub_register(struct param_registry *reg)
@@ -192,6 +202,7 @@ static void *bathtub_setup(struct engine *e, const struct scn_run *run, struct d
     b->min_ratio = scn_real(run, "bathtub.min-ratio");
     b->tol_p = scn_real(run, "bathtub.tol-pfail");
     b->tol_cost = scn_real(run, "bathtub.tol-cost");
+    b->max_overhead = scn_real(run, "bathtub.max-overhead");
     if (!(b->k1 > 0.0))
         diag_error(d, scn_where(run, "bathtub.infant-shape"), "shape must be > 0, got %g", b->k1);
     if (!(b->k2 > 0.0))
@@ -214,7 +225,9 @@ static void *bathtub_setup(struct engine *e, const struct scn_run *run, struct d
     b->k_die = eng_kind(e, "bathtub.preempt", on_die, b);
     for (uint32_t i = 0; i < b->n; i++)
         spawn(b, e, i);
-    eng_every(e, eng_warmup(e) > 0 ? eng_warmup(e) : 1,
+    b->first = eng_warmup(e) > 0 ? eng_warmup(e) : 1;
+    b->end = eng_end(e);
+    eng_every(e, b->first,
               scn_time(run, "sim.sample-interval"), probe, b);
     return b;
 }
@@ -258,10 +271,16 @@ static int bathtub_finish(struct engine *e, void *state)
     ok &= repro_target(e, name, c.p_aware, pa, pah, REPRO_ABS, b->tol_p, 0.0);
     ok &= repro_target(e, "T7 P(fail) ratio memoryless/aware (paper >2x)",
                        c.p_mem / c.p_aware, pm / pa, NAN, REPRO_MIN, b->min_ratio, 0.0);
-    ok &= repro_target(e, "T7 preemptible overhead (paid/L - 1, paper <3%)",
+    /* The paper's claim is an upper bound, so that is the gate (it used
+     * to be +-0.01 around the closed form while its label said < 3%). */
+    ok &= repro_target(e, "T7 preemptible overhead paid/L - 1 (paper: < 3%)",
                        paid_exp / b->job - 1.0, paid / b->job - 1.0, NAN,
-                       REPRO_ABS, 0.01, 0.0);
-    ok &= repro_target(e, "T7 cost ratio on-demand/preemptible (paper ~5x)",
+                       REPRO_RANGE, 0.0, b->max_overhead);
+    /* With the price ratio fixed at 20% [E], the cost ratio is
+     * 5 / (1 + overhead): it passes 5 +- 1 for any overhead up to 25%, so
+     * it adds nothing to the overhead row, and its text says so. */
+    ok &= repro_target(e, "T7 cost ratio = (1/price ratio)/(1 + overhead), follows from"
+                       " overhead row (paper ~5x)",
                        1.0 / b->price_ratio, b->job / (b->price_ratio * paid), NAN,
                        REPRO_ABS, b->tol_cost, 0.0);
     return ok ? SIM_OK : SIM_ECHECK;

@@ -38,7 +38,7 @@ struct ckptjob {
     double taus[MAX_TAUS];
     size_t ntaus;
     uint32_t jobs;
-    double tol, lo, hi;
+    double tol, tol_floor, lo, hi;
     struct cjob *j;                         /* ntaus * jobs, owned */
     double sum[MAX_TAUS], sumsq[MAX_TAUS];
     uint32_t done[MAX_TAUS];
@@ -111,7 +111,10 @@ static const struct param_def ckptjob_defs[] = {
     { "ckptjob.taus", PT_STRING, "min", "60,100,116.69,120,150,200", 0, -1, NULL,
       "checkpoint intervals to simulate (minutes, comma-separated; 'daly' and 'young' name the formulas)" },
     { "ckptjob.jobs", PT_INT, "1", "20000", 2, 1e7, NULL, "replications per interval" },
-    { "ckptjob.tol", PT_REAL, "1", "0.01", 0, 1, NULL, "relative tolerance on mean completion time" },
+    { "ckptjob.tol", PT_REAL, "1", "0.01", 0, 1, NULL,
+      "relative tolerance on mean completion time: the ceiling (REPRODUCTIONS.md's 1%)" },
+    { "ckptjob.tol-floor", PT_REAL, "1", "0.001", 0, 1, NULL,
+      "relative tolerance floor; a row's tolerance is max(3 x its 95% CI, this), capped by ckptjob.tol" },
     { "ckptjob.argmin-lo", PT_TIME, "min", "100min", 0, -1, NULL, "empirical argmin must be >= this" },
     { "ckptjob.argmin-hi", PT_TIME, "min", "135min", 0, -1, NULL, "empirical argmin must be <= this" },
 };
@@ -177,6 +180,7 @@ static void *ckptjob_setup(struct engine *e, const struct scn_run *run,
     c->mtbf = tmin(run, "ckptjob.mtbf");
     c->jobs = (uint32_t)scn_int(run, "ckptjob.jobs");
     c->tol = scn_real(run, "ckptjob.tol");
+    c->tol_floor = scn_real(run, "ckptjob.tol-floor");
     c->lo = tmin(run, "ckptjob.argmin-lo");
     c->hi = tmin(run, "ckptjob.argmin-hi");
     if (!(c->work > 0.0))
@@ -222,13 +226,23 @@ static int ckptjob_finish(struct engine *e, void *state)
         double n = c->done[t], mean = c->sum[t] / n;
         double var = (c->sumsq[t] - n * mean * mean) / (n - 1.0);
         double tw = ckpt_daly_wall(c->taus[t], c->delta, c->restart, c->mtbf, c->work);
+        double ci = 1.96 * sqrt(var / n), tol;
 
         if (c->done[t] < c->jobs)
             eng_fail(e, "ckptjob.finished", "%u of %u jobs at tau %g did not finish by the horizon",
                      c->jobs - c->done[t], c->jobs, c->taus[t]);
         snprintf(name, sizeof name, "T3 Daly T_w(tau=%.5g) M=%g d=%g", c->taus[t],
                  c->mtbf, c->delta);
-        ok &= repro_target(e, name, tw, mean, 1.96 * sqrt(var / n), REPRO_REL, c->tol, 0.0);
+        /* The spec's flat 1% could not catch a model error: dropping the
+         * restart cost R moves T_w by only 0.69% here, while the 95% CI
+         * of 20,000 (even 3,000) replications is below 0.15%. Daly's T_w
+         * is exact for this model (exponential failures, interruptible
+         * restart), so the gate is statistical: 3 CIs (about 6 standard
+         * errors, which a correct model never reaches by chance), but no
+         * tighter than the floor (time is kept in whole microseconds and
+         * a huge run should not trip on that) and never looser than 1%. */
+        tol = fmin(c->tol, fmax(3.0 * ci / tw, c->tol_floor));
+        ok &= repro_target(e, name, tw, mean, ci, REPRO_REL, tol, 0.0);
         if (mean < c->sum[best] / c->done[best])
             best = t;
     }

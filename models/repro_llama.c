@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include "models/checkpoint.h"
 #include "sim/engine.h"
@@ -247,6 +248,9 @@ static int llama_finish(struct engine *e, void *state)
     double window_h = sim_time_to_hours(eng_now(e));
     double tot = 0.0, gpu = 0.0, hbm = 0.0, exp_gpu = 0.0, exp_hbm, tw, eff_exp;
     struct acc count = { 0 }, eff = { 0 }, sgpu = { 0 }, shbm = { 0 };
+    double lo95 = l->unexpected - 1.96 * sqrt(l->unexpected);
+    double hi95 = l->unexpected + 1.96 * sqrt(l->unexpected);
+    double inside = 0.0, p_in, sd_in, disp, df, cnt_mean, cnt_var;
     unsigned all = 0;
     char name[160];
     bool ok = true;
@@ -263,6 +267,7 @@ static int llama_finish(struct engine *e, void *state)
             r->useful_h += cs.saved + cs.unsaved;
         }
         acc_add(&count, r->unexpected);
+        inside += r->unexpected >= lo95 && r->unexpected <= hi95;
         acc_add(&eff, r->useful_h / window_h);
         if (r->unexpected) {
             acc_add(&sgpu, (double)r->gpu / r->unexpected);
@@ -284,15 +289,49 @@ static int llama_finish(struct engine *e, void *state)
     tw = ckpt_daly_wall(l->tau_h, l->delta_h, l->restart_h, l->job_mtbf_h, 1.0);
     eff_exp = (1.0 - l->planned * l->restart_h / window_h) / tw;
 
-    snprintf(name, sizeof name, "T4 unexpected interruptions in %g d", l->days);
-    ok &= repro_target(e, name, l->unexpected, acc_mean(&count), acc_ci(&count),
-                       REPRO_ABS, 1.96 * sqrt(l->unexpected), 0.0);
-    snprintf(name, sizeof name, "T4 mean time between interruptions (h)");
+    /* The spec's "419, Poisson, 95% interval 379-459" is about one run.
+     * Comparing the mean of 'reps' runs with that single-run interval
+     * could not fail, so the interval is checked on the spread across
+     * runs: the share of runs inside it must match the exact Poisson
+     * probability within 3 binomial standard errors (at 200 runs that is
+     * about 90-99.6%), and the dispersion index var/mean must be 1 within
+     * the 99% chi-square band of a Poisson sample ((n-1) D ~ chi2(n-1)).
+     * A count that is too regular (D << 1) or clustered (D >> 1) fails. */
+    cnt_mean = acc_mean(&count);
+    cnt_var = (count.ss - count.n * cnt_mean * cnt_mean) / (count.n - 1.0);
+    disp = cnt_var / cnt_mean;
+    df = count.n - 1.0;
+    p_in = gsl_cdf_poisson_P((unsigned)floor(hi95), l->unexpected)
+           - gsl_cdf_poisson_P((unsigned)ceil(lo95) - 1u, l->unexpected);
+    sd_in = sqrt(p_in * (1.0 - p_in) / count.n);
+    snprintf(name, sizeof name, "T4 share of runs with %g +- 1.96 sqrt(%g) interruptions",
+             l->unexpected, l->unexpected);
+    ok &= repro_target(e, name, p_in, inside / count.n, NAN, REPRO_RANGE,
+                       p_in - 3.0 * sd_in, fmin(1.0, p_in + 3.0 * sd_in));
+    ok &= repro_target(e, "T4 dispersion index var/mean of interruptions (Poisson: 1)",
+                       1.0, disp, NAN, REPRO_RANGE,
+                       gsl_cdf_chisq_Pinv(0.005, df) / df, gsl_cdf_chisq_Pinv(0.995, df) / df);
+    /* The next rows' expected values are the model's own inputs (the rate
+     * is set from 419 in 54 days, causes are drawn with the Table 5
+     * counts), so they check the sampling, not the paper; the row text
+     * says so. The mean count gets 3 standard errors of a mean of 'reps'
+     * Poisson counts, not the single-run interval. */
+    snprintf(name, sizeof name, "T4 mean interruptions in %g d (consistency: input rate)", l->days);
+    ok &= repro_target(e, name, l->unexpected, cnt_mean, acc_ci(&count),
+                       REPRO_ABS, 3.0 * sqrt(l->unexpected / count.n), 0.0);
+    snprintf(name, sizeof name, "T4 mean time between interruptions, h (consistency: input rate)");
     ok &= repro_target(e, name, l->job_mtbf_h, window_h * l->reps / tot,
                        NAN, REPRO_ABS, l->tol_mtbi, 0.0);
-    ok &= repro_target(e, "T4 GPU-category share (Table 5 counts)", exp_gpu,
+    /* REPRODUCTIONS.md's [F] GPU share is 58.7% (the table's printed
+     * percentages); the Table 5 counts we draw from give 268/419 = 64.0%,
+     * 5.3 pp away, outside its +-5 pp. This row checks the draw against the
+     * counts and says in its text that 58.7% is not reproduced. */
+    snprintf(name, sizeof name, "T4 GPU share vs Table 5 counts %.1f%% (consistency;"
+             " paper's printed 58.7%% NOT reproduced)", 100.0 * exp_gpu);
+    ok &= repro_target(e, name, exp_gpu,
                        gpu / tot, acc_ci(&sgpu), REPRO_ABS, l->tol_share_gpu, 0.0);
-    ok &= repro_target(e, "T4 HBM3 share", exp_hbm, hbm / tot, acc_ci(&shbm),
+    snprintf(name, sizeof name, "T4 HBM3 share vs Table 5 count (consistency; paper 17.2%%)");
+    ok &= repro_target(e, name, exp_hbm, hbm / tot, acc_ci(&shbm),
                        REPRO_ABS, l->tol_share_hbm, 0.0);
     snprintf(name, sizeof name, "T4 effective training time (Daly tau=%.3g min)",
              60.0 * l->tau_h);
