@@ -241,6 +241,11 @@ done
 if awk '/^T4 share of runs/ { e = $(NF-5); found = 1; if (!(e > 0.9 && e <= 1)) bad = 1 }
         END { exit !(found && !bad) }' "$T/out"; then ok
 else bad "T4 share row at 2 interruptions"; grep 'share of runs' "$T/out" >&2; fi
+# too few probes for T7's batch means: a failing row says so, and no
+# infinite ratio passes ">= 2"
+expect_status "T7 with too few probes" 1 "$GM" reproduce bathtub --fast --set sim.sample-interval=2000h
+if grep -q '^T7 batches with placements.*FAIL' "$T/out" && ! grep -q 'ratio.* inf .*pass' "$T/out"
+then ok; else bad "T7 too few probes"; cat "$T/out" >&2; fi
 # another parameter value is checked against its own closed form
 check "reproduce --set" "$GM" reproduce --fast --set mmc.loss=true --set 'mmc.servers=${c=7}' \
     --set 'mmc.lambda=${lambda=5}' --set 'mmc.jobs=${jobs=100000}' --set 'mmc.warmup-jobs=${warm=1000}' mmc
