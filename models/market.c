@@ -2563,8 +2563,8 @@ static void reprice(struct engine *e, void *ctx)
          * with the daily demand cycle this is what makes prices dip at
          * night without any price curve being written down) and to the
          * machine's reliability against its model's reliable tier. */
-        lo = money_muldiv(m->floor, llround(hc->ask_floor * mk->net_gross * 1e6), 1000000);
-        hi = money_muldiv(m->floor, llround(hc->ask_ceil * mk->net_gross * 1e6), 1000000);
+        lo = money_muldiv(m->floor, hc->lo_ppm, 1000000);
+        hi = money_muldiv(m->floor, hc->hi_ppm, 1000000);
         ask = pricing_next_ask(&mk->pricing, m->ask, u, score_of(m),
                                mk->gpus[m->gpu].ask_ref, lo, hi);
         if (ask != m->ask) {
@@ -2676,6 +2676,10 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
      * take that hosts ignored would pay them below cost at their floor
      * and never reach renters. */
     mk->net_gross = 1.0 / (1.0 - mk->fee);
+    for (size_t h = 0; h < mk->nhc; h++) {
+        mk->hc[h].lo_ppm = llround(mk->hc[h].ask_floor * mk->net_gross * 1e6);
+        mk->hc[h].hi_ppm = llround(mk->hc[h].ask_ceil * mk->net_gross * 1e6);
+    }
     mk->derate_scale = scn_real(run, "market.dlperf-derate-scale");
     if (rel_params_from_run(run, &mk->relp, d) != SIM_OK) {
         market_free(mk);

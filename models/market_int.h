@@ -69,6 +69,9 @@ struct dist { struct pick v[16]; int n; };
 struct hostclass {
     const char *name;           /* borrowed from the scenario */
     double share, pue, amort_h, mk_min, mk_max, ask_floor, ask_ceil, bid_factor;
+    /* ask_floor and ask_ceil net of the take (x 1 / (1 - fee)), in
+     * millionths of the cost floor: the repricing bounds, set once */
+    int64_t lo_ppm, hi_ppm;
     double verified_p, bw_mbps, overhead;
     struct outage_params op;    /* failures, disconnects, maintenance */
     double max_discount;
