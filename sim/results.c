@@ -260,7 +260,8 @@ struct res_dir {
     size_t nfailed;
     char rng[64];                           /* generators used, comma-separated */
     uint64_t seeds[16];                     /* distinct base seeds, first 16 */
-    size_t nseeds, more_seeds;
+    size_t nseeds;
+    bool more_seeds;                        /* a seed past the first 16 */
 };
 
 const char *res_version(void)
@@ -480,7 +481,7 @@ static void note_run(struct res_dir *rd, const char *id, const struct res_run_in
         if (rd->nseeds < NELEM(rd->seeds))
             rd->seeds[rd->nseeds++] = seed;
         else
-            rd->more_seeds++;   /* may count a seed twice: said as "more" */
+            rd->more_seeds = true;
     }
     if (info->why) {
         size_t n = rd->failed ? strlen(rd->failed) : 0, add = strlen(id) + strlen(info->why) + 4;
