@@ -2,22 +2,30 @@
  *
  * Key layout, most significant first:
  *
- *     at (48 bits) | seq (40 bits) | kind (8 bits) | subject (32 bits)
+ *     at (48 bits) | seq (39 bits) | dead (1 bit) | kind (8 bits) | subject (32 bits)
  *
- * Comparing two keys as unsigned 128-bit integers compares (at, seq); kind
- * and subject never decide because seq is unique. One fused comparison is
- * what keeps the loop fast: a two-field (t, seq) compare costs about 20 ns
- * an event more at PHOLD scale (bench/PHOLD.md).
+ * Comparing two keys as unsigned 128-bit integers compares (at, seq); the
+ * dead bit, kind and subject never decide because seq is unique. One
+ * fused comparison is what keeps the loop fast: a two-field (t, seq)
+ * compare costs about 20 ns an event more at PHOLD scale (bench/PHOLD.md).
  *
  * The array is laid out so that the four children of a node share one
  * 64-byte line: the root sits at index 3, and the children of node i are
  * 4(i-2) .. 4(i-2)+3. Slots 0..2 are padding.
  *
- * Cancelled events stay where they are; their sequence numbers sit in a
- * small open-addressing set until they surface and are dropped. Pushing is
- * rarely followed by cancelling in practice (completions cancelled by a
- * failure), so the set is usually tiny and pop checks it only when it is
- * non-empty.
+ * Cancelled events stay where they are; their sequence numbers sit in an
+ * open-addressing set until they surface and are dropped. There are two
+ * sets, because a pop must not look up a large one: a market cancels about
+ * one event in three (pausing an interruptible cancels its completion,
+ * placing a job its patience timer), mostly events days ahead, and a
+ * lookup in a set of tens of thousands is a cache miss on every pop.
+ *
+ *     far   cancelled while waiting outside the heap. When its bucket
+ *           moves into the heap the entry's key gets the dead bit, so a
+ *           pop sees it in the key itself.
+ *     near  cancelled while in the heap: the key cannot be found to mark
+ *           it, so pops look these up, but the set only holds events of
+ *           the heap's short window and stays in cache.
  *
  * Large queues: a heap of millions of entries costs a memory latency at
  * each of its deepest levels on every pop. So once the heap outgrows
@@ -46,7 +54,7 @@
 __extension__ typedef unsigned __int128 u128;
 
 #define ROOT 3
-#define SEQ_BITS 40
+#define SEQ_BITS 39
 #define SEQ_MAX ((((uint64_t)1) << SEQ_BITS) - 1)
 
 #define SPILL_DEFAULT ((size_t)1 << 16)   /* 1 MiB of heap: past L2 */
@@ -54,6 +62,8 @@ __extension__ typedef unsigned __int128 u128;
 #define NB_MAX ((size_t)1 << 20)          /* buckets per rung, at most */
 #define SAMPLES 1024                      /* keys sampled per re-bucketing */
 #define TIME_INF (SIM_TIME_MAX + 1)       /* above every event time */
+#define DEAD_BIT ((u128)1 << 40)          /* in a key: cancelled */
+#define LOW_BITS ((DEAD_BIT << 1) - 1)    /* dead, kind and subject */
 
 /* An unsorted list of keys: chunks of 1 KiB, newest chunk first. */
 #define CHUNK 63
@@ -65,19 +75,22 @@ struct chunk {
 
 #define SLAB 256                          /* chunks per allocation */
 
+/* A set of sequence numbers: open addressing, stored as seq + 1 so that
+ * 0 (empty) and 1 (tombstone) never collide with one (seq starts at 1). */
+struct seqset {
+    uint64_t *v;
+    size_t cap;             /* power of two, or 0 */
+    size_t used;            /* live entries */
+    size_t fill;            /* live + tombstones */
+};
+
 struct evq {
     u128 *heap;             /* owned; heap[ROOT .. ROOT+n-1] */
     size_t n;               /* entries in the heap, cancelled included */
     size_t cap;             /* entries the array can hold past ROOT */
     uint64_t next_seq;      /* next sequence number to hand out (1-based) */
     u128 last;              /* key of the last event popped (0 = none) */
-    /* cancelled sequence numbers: open addressing, 0 = empty, 1 = tomb */
-    uint64_t *dead;
-    size_t dead_cap;        /* power of two, or 0 */
-    size_t dead_used;       /* live entries */
-    size_t dead_heap;       /* of those, events now in the heap: a pop looks
-                             * its event up only when there are any */
-    size_t dead_fill;       /* live + tombstones */
+    struct seqset far, near;    /* cancelled, not yet dropped (top of file) */
 
     /* The ladder (see the top of the file). Invariant: every heap key is
      * before 'bound' <= every rung key < 'rung_end' <= every top key, and
@@ -95,6 +108,7 @@ struct evq {
     sim_time top_min, top_max;
     bool laddered;          /* false: pure heap mode */
     size_t spill, target;
+    size_t resplit;         /* laddered: a heap past this is re-bucketed */
     struct chunk *spare;    /* free chunks */
     void **slab;            /* owned allocations of SLAB chunks */
     size_t nslab, slab_cap;
@@ -103,14 +117,14 @@ struct evq {
 static inline u128 make_key(sim_time at, uint64_t seq, unsigned kind,
                             uint32_t subject)
 {
-    uint64_t hi = ((uint64_t)at << 16) | (seq >> 24);
-    uint64_t lo = ((seq & 0xffffff) << 40) | ((uint64_t)kind << 32) | subject;
+    uint64_t hi = ((uint64_t)at << 16) | (seq >> 23);
+    uint64_t lo = ((seq & 0x7fffff) << 41) | ((uint64_t)kind << 32) | subject;
 
     return ((u128)hi << 64) | lo;
 }
 
 static inline sim_time key_at(u128 k) { return (sim_time)(uint64_t)(k >> 80); }
-static inline uint64_t key_seq(u128 k) { return (uint64_t)(k >> 40) & SEQ_MAX; }
+static inline uint64_t key_seq(u128 k) { return (uint64_t)(k >> 41) & SEQ_MAX; }
 
 static int grow(struct evq *q, size_t need)
 {
@@ -168,7 +182,8 @@ void evq_free(struct evq *q)
     free(q->slab);
     free(q->bucket);
     free(q->heap);
-    free(q->dead);
+    free(q->far.v);
+    free(q->near.v);
     free(q);
 }
 
@@ -232,7 +247,7 @@ static inline void top_push(struct evq *q, u128 k)
         q->top_max = at;
 }
 
-static void spill_heap(struct evq *q);
+static void flatten(struct evq *q);
 
 static inline __attribute__((always_inline)) void sift_up(u128 *h, size_t i, u128 k)
 {
@@ -263,8 +278,8 @@ evq_id evq_push(struct evq *q, sim_time at, unsigned kind, uint32_t subject)
                   (long long)at, (long long)key_at(q->last));
     if (at < q->bound) {
         sift_up(q->heap, ROOT + q->n, k);
-        if (++q->n > q->spill && !q->laddered)
-            spill_heap(q);
+        if (++q->n > (q->laddered ? q->resplit : q->spill))
+            flatten(q);
     } else if (at < q->rung_end) {
         list_push(q, &q->bucket[(uint64_t)(at - q->base) >> q->shift], k);
         q->rung_n++;
@@ -274,79 +289,91 @@ evq_id evq_push(struct evq *q, sim_time at, unsigned kind, uint32_t subject)
     return (evq_id){ at, seq };
 }
 
-static size_t dead_slot(uint64_t seq, size_t cap)
+static size_t ss_slot(uint64_t seq, size_t cap)
 {
     /* Fibonacci hashing spreads consecutive sequence numbers. */
     return (size_t)((seq * 0x9e3779b97f4a7c15ULL) >> 20) & (cap - 1);
 }
 
-static bool dead_has(const struct evq *q, uint64_t seq)
+static bool ss_has(const struct seqset *s, uint64_t seq)
 {
     size_t i;
 
-    if (q->dead_used == 0)
+    if (s->used == 0)
         return false;
-    for (i = dead_slot(seq, q->dead_cap); q->dead[i] != 0;
-         i = (i + 1) & (q->dead_cap - 1))
-        if (q->dead[i] == seq + 1)
+    for (i = ss_slot(seq, s->cap); s->v[i] != 0; i = (i + 1) & (s->cap - 1))
+        if (s->v[i] == seq + 1)
             return true;
     return false;
 }
 
-static void dead_remove(struct evq *q, uint64_t seq)
+static void ss_remove(struct seqset *s, uint64_t seq)
 {
     size_t i;
 
-    for (i = dead_slot(seq, q->dead_cap); q->dead[i] != 0;
-         i = (i + 1) & (q->dead_cap - 1)) {
-        if (q->dead[i] == seq + 1) {
-            q->dead[i] = 1;         /* tombstone */
-            q->dead_used--;
-            if (q->dead_used == 0) {    /* cheap full reset */
-                memset(q->dead, 0, q->dead_cap * sizeof *q->dead);
-                q->dead_fill = 0;
+    for (i = ss_slot(seq, s->cap); s->v[i] != 0; i = (i + 1) & (s->cap - 1)) {
+        if (s->v[i] == seq + 1) {
+            s->v[i] = 1;            /* tombstone */
+            s->used--;
+            if (s->used == 0) {     /* cheap full reset */
+                memset(s->v, 0, s->cap * sizeof *s->v);
+                s->fill = 0;
             }
             return;
         }
     }
+    SIM_PANIC("event queue: cancelled event %llu not in its set",
+              (unsigned long long)seq);
 }
 
-static void dead_insert(struct evq *q, uint64_t seq)
+static void ss_insert(struct seqset *s, uint64_t seq)
 {
     size_t i;
 
-    /* Entries are stored as seq + 1 so that 0 (empty) and 1 (tombstone)
-     * can never collide with a real sequence number (which starts at 1). */
-    if ((q->dead_fill + 1) * 2 > q->dead_cap) {
-        size_t ncap = q->dead_cap ? q->dead_cap : 16, j;
-        uint64_t *old = q->dead, *nd;
+    if ((s->fill + 1) * 2 > s->cap) {
+        size_t ncap = s->cap ? s->cap : 16, j;
+        uint64_t *old = s->v, *nv;
 
-        while ((q->dead_used + 1) * 2 > ncap / 2)
+        while ((s->used + 1) * 2 > ncap / 2)
             ncap *= 2;
-        nd = calloc(ncap, sizeof *nd);
-        if (!nd)
+        nv = calloc(ncap, sizeof *nv);
+        if (!nv)
             SIM_PANIC("event queue: out of memory for cancellations");
-        for (j = 0; j < q->dead_cap; j++) {
+        for (j = 0; j < s->cap; j++) {
             if (old[j] > 1) {
-                size_t k = dead_slot(old[j] - 1, ncap);
+                size_t k = ss_slot(old[j] - 1, ncap);
 
-                while (nd[k] != 0)
+                while (nv[k] != 0)
                     k = (k + 1) & (ncap - 1);
-                nd[k] = old[j];
+                nv[k] = old[j];
             }
         }
         free(old);
-        q->dead = nd;
-        q->dead_cap = ncap;
-        q->dead_fill = q->dead_used;
+        s->v = nv;
+        s->cap = ncap;
+        s->fill = s->used;
     }
-    for (i = dead_slot(seq, q->dead_cap); q->dead[i] > 1;
-         i = (i + 1) & (q->dead_cap - 1))
+    for (i = ss_slot(seq, s->cap); s->v[i] > 1; i = (i + 1) & (s->cap - 1))
         ;
-    if (q->dead[i] == 0)
-        q->dead_fill++;
-    q->dead[i] = seq + 1;
-    q->dead_used++;
+    if (s->v[i] == 0)
+        s->fill++;
+    s->v[i] = seq + 1;
+    s->used++;
+}
+
+/* The heap's events are leaving it: its cancelled ones join 'far', to be
+ * marked when they come back. */
+static void near_to_far(struct evq *q)
+{
+    for (size_t i = 0; q->near.used && i < q->near.cap; i++)
+        if (q->near.v[i] > 1) {
+            ss_insert(&q->far, q->near.v[i] - 1);
+            q->near.v[i] = 0;
+            q->near.used--;
+        }
+    if (q->near.cap)
+        memset(q->near.v, 0, q->near.cap * sizeof *q->near.v);
+    q->near.fill = 0;
 }
 
 bool evq_cancel(struct evq *q, evq_id id)
@@ -356,15 +383,16 @@ bool evq_cancel(struct evq *q, evq_id id)
     if (id.seq == 0 || id.seq >= q->next_seq)
         return false;
     /* Everything at or below the last popped key has fired or been
-     * dropped already; kind and subject bits do not matter for that. */
+     * dropped already; the dead, kind and subject bits do not matter. */
     probe = make_key(id.at, id.seq, 0, 0);
-    if (probe <= (q->last & ~(u128)0xffffffffffULL))
+    if (probe <= (q->last & ~LOW_BITS))
         return false;
-    if (dead_has(q, id.seq))
+    if (ss_has(&q->near, id.seq) || ss_has(&q->far, id.seq))
         return false;
-    dead_insert(q, id.seq);
     if (id.at < q->bound)       /* it waits in the heap */
-        q->dead_heap++;
+        ss_insert(&q->near, id.seq);
+    else
+        ss_insert(&q->far, id.seq);
     return true;
 }
 
@@ -443,7 +471,8 @@ static void sift_down(u128 *h, size_t i, size_t end)
     h[i] = k;
 }
 
-/* Moves a list into the (empty) heap and frees its chunks. */
+/* Moves a list into the (empty) heap and frees its chunks. Events
+ * cancelled while they waited get the dead bit here. */
 static void heap_take(struct evq *q, struct chunk *c, size_t count)
 {
     size_t end;
@@ -452,12 +481,14 @@ static void heap_take(struct evq *q, struct chunk *c, size_t count)
         SIM_PANIC("event queue: out of memory at %zu events", count);
     while (c) {
         struct chunk *next = c->next;
+        u128 *h = q->heap + ROOT + q->n;
 
-        memcpy(q->heap + ROOT + q->n, c->e, c->n * sizeof *c->e);
-        q->n += c->n;
-        if (q->dead_used)
+        memcpy(h, c->e, c->n * sizeof *c->e);
+        if (q->far.used)
             for (size_t j = 0; j < c->n; j++)
-                q->dead_heap += dead_has(q, key_seq(c->e[j]));
+                if (ss_has(&q->far, key_seq(h[j])))
+                    h[j] |= DEAD_BIT;
+        q->n += c->n;
         chunk_put(q, c);
         c = next;
     }
@@ -465,16 +496,36 @@ static void heap_take(struct evq *q, struct chunk *c, size_t count)
     if (q->n > 1)
         for (size_t i = (end - 1) / 4 + 3; i-- > ROOT;)
             sift_down(q->heap, i, end);
+    /* A bucket's width was chosen for the events it held then; when pushes
+     * into the heap's window double it past that, the window is too wide
+     * for the cache and the ladder is rebuilt (see evq_push). */
+    q->resplit = 2 * (q->n > q->target ? q->n : q->target);
 }
 
-/* The heap has outgrown the cache in pure heap mode: everything moves to
- * the top, to be bucketed when the heap is next needed. */
-static void spill_heap(struct evq *q)
+/* Everything moves to the top, to be bucketed again when the heap is next
+ * needed: in pure heap mode once the heap has outgrown the cache, and in
+ * a ladder when the heap's window has filled far past its bucket. The
+ * order is unaffected: the tiers only decide where an event waits. */
+static void flatten(struct evq *q)
 {
+    near_to_far(q);
     for (size_t i = ROOT; i < ROOT + q->n; i++)
         top_push(q, q->heap[i]);
     q->n = 0;
-    q->dead_heap = 0;           /* they moved with the rest */
+    for (size_t b = q->cur; b < q->nb; b++) {
+        struct chunk *c = q->bucket[b];
+
+        q->bucket[b] = NULL;
+        while (c) {
+            struct chunk *next = c->next;
+
+            for (size_t j = 0; j < c->n; j++)
+                top_push(q, c->e[j]);
+            chunk_put(q, c);
+            c = next;
+        }
+    }
+    q->rung_n = 0;
     q->bound = q->rung_end = 0;
     q->nb = q->cur = 0;
     q->laddered = true;
@@ -582,7 +633,7 @@ static void rebuild(struct evq *q)
 /* Fills the empty heap from the ladder; false when nothing is left. */
 static bool refill(struct evq *q)
 {
-    SIM_ASSERT(q->n == 0 && q->dead_heap == 0);
+    SIM_ASSERT(q->n == 0 && q->near.used == 0);
     for (;;) {
         while (q->cur < q->nb) {
             struct chunk *c = q->bucket[q->cur];
@@ -614,10 +665,14 @@ bool evq_pop_before(struct evq *q, sim_time limit, struct evq_event *out)
         if (q->n == 0 && !refill(q))
             return false;
         k = q->heap[ROOT];
-        if (q->dead_heap && dead_has(q, key_seq(k))) {
+        if (k & DEAD_BIT) {
             q->last = pop_root(q);
-            dead_remove(q, key_seq(k));
-            q->dead_heap--;
+            ss_remove(&q->far, key_seq(k));
+            continue;
+        }
+        if (q->near.used && ss_has(&q->near, key_seq(k))) {
+            q->last = pop_root(q);
+            ss_remove(&q->near, key_seq(k));
             continue;
         }
         if (key_at(k) >= limit)
@@ -644,24 +699,27 @@ sim_time evq_next_time(struct evq *q)
 
         if (q->n == 0 && !refill(q))
             return SIM_TIME_MAX;
-        if (!q->dead_heap || !dead_has(q, key_seq(q->heap[ROOT])))
-            return key_at(q->heap[ROOT]);
-        k = pop_root(q);
-        q->last = k;
-        dead_remove(q, key_seq(k));
-        q->dead_heap--;
+        k = q->heap[ROOT];
+        if (k & DEAD_BIT) {
+            ss_remove(&q->far, key_seq(k));
+        } else if (q->near.used && ss_has(&q->near, key_seq(k))) {
+            ss_remove(&q->near, key_seq(k));
+        } else {
+            return key_at(k);
+        }
+        q->last = pop_root(q);
     }
 }
 
 size_t evq_size(const struct evq *q)
 {
-    return q->n + q->rung_n + q->top_n - q->dead_used;
+    return q->n + q->rung_n + q->top_n - q->far.used - q->near.used;
 }
 
 size_t evq_bytes(const struct evq *q)
 {
     return sizeof *q + (q->cap + ROOT + 3) * sizeof(u128) +
-           q->dead_cap * sizeof(uint64_t) +
+           (q->far.cap + q->near.cap) * sizeof(uint64_t) +
            q->bucket_cap * sizeof *q->bucket +
            q->nslab * SLAB * sizeof(struct chunk) +
            q->slab_cap * sizeof *q->slab;

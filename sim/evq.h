@@ -5,8 +5,8 @@
  * run is a function of (scenario, seed) alone, never of addresses.
  *
  * Each pending event is one 16-byte heap entry: time (48 bits), sequence
- * number (40 bits), kind (8 bits) and subject (32 bits) packed into one
- * 128-bit key, so ordering is a single unsigned comparison and there is no
+ * number (39 bits), a cancelled flag, kind (8 bits) and subject (32 bits)
+ * packed into one 128-bit key, so ordering is a single unsigned comparison and there is no
  * payload pool and no malloc per event. The heap is 4-ary with each group
  * of four siblings in one 64-byte cache line; past about 64 K pending
  * events the queue becomes a ladder (a small heap of the nearest events,

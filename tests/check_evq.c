@@ -169,6 +169,61 @@ START_TEST(cancel_rejects_fired_and_unknown_ids)
 }
 END_TEST
 
+/* A ladder whose heap window fills with pushes (every one due now) is
+ * re-bucketed, and cancellations made on both sides of that survive it:
+ * events cancelled in the heap and in the buckets never come out, a
+ * second cancel of either is refused, and the rest come out in order. */
+START_TEST(rebucketing_keeps_order_and_cancellations)
+{
+    struct evq *q = evq_new_tuned(1, 8, 4);
+    struct evq_event ev;
+    evq_id far[64], now_ids[200];
+    sim_time last = -1;
+    size_t popped = 0;
+
+    for (int i = 0; i < 64; i++)            /* spread out: a ladder */
+        far[i] = evq_push(q, 1000 + 1000 * i, 1, (uint32_t)i);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_int_eq(ev.at, 1000);
+    ck_assert(evq_cancel(q, far[40]));      /* waits in a bucket */
+    for (int i = 0; i < 200; i++) {         /* due now: into the heap */
+        now_ids[i] = evq_push(q, 1000, 2, (uint32_t)i);
+        if (i % 7 == 3)                     /* cancelled in the heap */
+            ck_assert(evq_cancel(q, now_ids[i]));
+    }
+    ck_assert(!evq_cancel(q, far[40]));
+    ck_assert(evq_cancel(q, far[41]));
+    for (int i = 3; i < 200; i += 7)
+        ck_assert(!evq_cancel(q, now_ids[i]));
+    ck_assert_uint_eq(evq_size(q), 63 - 2 + 200 - 29);
+    {
+        /* what is left: 171 events at 1000 (subjects in push order),
+         * then 61 at 2000, 3000, ... without 41000 and 42000 */
+        uint32_t next_now = 0;
+
+        while (evq_pop(q, &ev)) {
+            ck_assert_int_ge(ev.at, last);
+            last = ev.at;
+            if (ev.kind == 2) {
+                while (next_now % 7 == 3)
+                    next_now++;
+                ck_assert_int_eq(ev.at, 1000);
+                ck_assert_uint_eq(ev.subject, next_now++);
+            } else {
+                ck_assert_int_ne(ev.at, 41000);
+                ck_assert_int_ne(ev.at, 42000);
+                ck_assert_int_eq(ev.at, 1000 + 1000 * (sim_time)ev.subject);
+            }
+            popped++;
+        }
+        ck_assert_uint_eq(next_now, 199);   /* the last, 199, was cancelled */
+    }
+    ck_assert_uint_eq(popped, 171 + 61);
+    ck_assert_uint_eq(evq_size(q), 0);
+    evq_free(q);
+}
+END_TEST
+
 START_TEST(large_times_and_subjects_round_trip)
 {
     struct evq *q = _i ? evq_new_tuned(1, 1, 1) : evq_new(8);
@@ -205,6 +260,7 @@ Suite *evq_suite(void)
     tcase_add_test(tc, ties_fire_in_push_order);
     tcase_add_loop_test(tc, matches_reference_ordering_with_cancels, 0, 12);
     tcase_add_test(tc, cancel_rejects_fired_and_unknown_ids);
+    tcase_add_test(tc, rebucketing_keeps_order_and_cancellations);
     tcase_add_loop_test(tc, large_times_and_subjects_round_trip, 0, 2);
     tcase_add_test_raise_signal(tc, push_into_the_past_aborts, SIGABRT);
     tcase_set_timeout(tc, 30);
