@@ -108,6 +108,57 @@ static size_t lower_bound(const struct bucket *b, money ask, uint32_t id)
     return lo;
 }
 
+/* lower_bound() for a key known to belong near position 'i': galloping
+ * out from i touches the few lines around it where a full binary search
+ * would touch a dozen across the bucket. An hourly repricing moves an ask
+ * by a few percent, so its new place is usually a few entries away. */
+static size_t lower_bound_near(const struct bucket *b, size_t i, money ask, uint32_t id)
+{
+    size_t lo, hi, step = 1;
+
+    if (i < b->n && less(ask, id, &b->v[i])) {
+        /* the place is at or before i: find lo with v[lo] < key */
+        hi = i;
+        for (;;) {
+            if (step > hi) {
+                lo = 0;
+                break;
+            }
+            lo = hi - step;
+            if (!less(ask, id, &b->v[lo]))
+                break;
+            hi = lo;
+            step *= 2;
+        }
+    } else {
+        /* after i (or i is the end): find hi with key <= v[hi] */
+        lo = i;
+        for (;;) {
+            hi = lo + step;
+            if (hi >= b->n) {
+                hi = b->n;
+                break;
+            }
+            if (less(ask, id, &b->v[hi]) ||
+                (b->v[hi].ask == ask && b->v[hi].machine == id))
+                break;
+            lo = hi;
+            step *= 2;
+        }
+    }
+    /* now the place is in [lo, hi] */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (less(ask, id, &b->v[mid]) ||
+            (b->v[mid].ask == ask && b->v[mid].machine == id))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
 static void remove_at(struct bucket *b, money ask, uint32_t id)
 {
     size_t i = lower_bound(b, ask, id);
@@ -154,7 +205,7 @@ static void move_within(struct bucket *b, money old_ask, struct oix_entry e)
     size_t i = lower_bound(b, old_ask, e.machine), j;
 
     SIM_ASSERT(i < b->n && b->v[i].machine == e.machine);
-    j = lower_bound(b, e.ask, e.machine);   /* counts the old entry when it is before */
+    j = lower_bound_near(b, i, e.ask, e.machine);   /* counts the old entry when it is before */
     if (j > i) {
         j--;                                /* the old entry leaves the gap */
         memmove(&b->v[i], &b->v[i + 1], (j - i) * sizeof *b->v);

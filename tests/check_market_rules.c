@@ -260,40 +260,14 @@ START_TEST(index_keeps_buckets_sorted_and_sliced)
 }
 END_TEST
 
-/* Random updates (new asks with ties, slices, band and model moves,
- * changed hot fields) against a plain description of where each machine
- * should be: every bucket holds exactly those machines, sorted by
- * (ask, id), each carrying its latest hot fields. */
-START_TEST(index_matches_a_reference_under_random_updates)
+enum { IX_MMAX = 400, IX_MODELS = 3, IX_BANDS = 3 };
+struct ix_want { uint32_t model, band, free, chunk; money ask; struct oix_hot hot; };
+
+/* Every bucket holds exactly the machines 'w' puts there, in order. */
+static void index_matches(const struct oix *ix, const struct ix_want *w, uint32_t M)
 {
-    enum { M = 40, MODELS = 3, BANDS = 3 };
-    struct want { uint32_t model, band, free, chunk; money ask; struct oix_hot hot; } w[M];
-    struct oix *ix = oix_new(MODELS, BANDS, 4);
-    unsigned seed = 777;
-
-    memset(w, 0, sizeof w);
-    for (int step = 0; step < 20000; step++) {
-        uint32_t id;
-        struct want *x;
-
-        seed = seed * 1103515245u + 12345u;
-        id = (seed >> 16) % M;
-        x = &w[id];
-        seed = seed * 1103515245u + 12345u;
-        switch ((seed >> 16) % 4) {
-        case 0: x->ask = (money)((seed >> 8) % 7) * 50000; break;    /* ties */
-        case 1: x->free = (seed >> 8) % 17; x->chunk = 1u << ((seed >> 4) % 3); break;
-        case 2: x->band = (seed >> 8) % BANDS; x->model = (seed >> 12) % MODELS; break;
-        default:
-            x->hot.min_bid = (money)((seed >> 8) % 5);
-            x->hot.thr[(seed >> 4) % OIX_KCLASSES] = (money)((seed >> 12) % 9);
-            x->hot.lose[(seed >> 6) % OIX_KCLASSES] = (uint8_t)(seed >> 20);
-            break;
-        }
-        oix_set(ix, id, x->model, x->band, x->free, x->chunk, x->ask, &x->hot);
-    }
-    for (uint32_t g = 0; g < MODELS; g++)
-    for (uint32_t b = 0; b < BANDS; b++)
+    for (uint32_t g = 0; g < IX_MODELS; g++)
+    for (uint32_t b = 0; b < IX_BANDS; b++)
     for (int c = 0; c < OIX_KCLASSES; c++) {
         const struct oix_entry *v;
         uint32_t k = 1u << c;
@@ -312,7 +286,7 @@ START_TEST(index_matches_a_reference_under_random_updates)
             expect += w[i].model == g && w[i].band == b && k >= w[i].chunk && k <= w[i].free;
         ck_assert_uint_eq(n, expect);
         for (size_t i = 0; i < n; i++) {
-            const struct want *x = &w[v[i].machine];
+            const struct ix_want *x = &w[v[i].machine];
 
             ck_assert(x->model == g && x->band == b && k >= x->chunk && k <= x->free);
             ck_assert_int_eq(v[i].ask, x->ask);
@@ -325,6 +299,46 @@ START_TEST(index_matches_a_reference_under_random_updates)
                           (v[i - 1].ask == v[i].ask && v[i - 1].machine < v[i].machine));
         }
     }
+}
+
+/* Random updates (new asks with ties, slices, band and model moves,
+ * changed hot fields) against a plain description of where each machine
+ * should be: every bucket holds exactly those machines, sorted by
+ * (ask, id), each carrying its latest hot fields. Loop 0: 40 machines and
+ * 7 asks (ties everywhere); loop 1: 400 machines and 1,000 asks, buckets
+ * of tens where a new ask often lands far from the old one. */
+START_TEST(index_matches_a_reference_under_random_updates)
+{
+    struct ix_want w[IX_MMAX];
+    const uint32_t M = _i ? 400 : 40, nasks = _i ? 1000 : 7;
+    struct oix *ix = oix_new(IX_MODELS, IX_BANDS, 4);
+    unsigned seed = 777;
+
+    memset(w, 0, sizeof w);
+    for (int step = 0; step < 40000; step++) {
+        uint32_t id;
+        struct ix_want *x;
+        bool check = step % 4000 == 3999;
+
+        seed = seed * 1103515245u + 12345u;
+        id = (seed >> 16) % M;
+        x = &w[id];
+        seed = seed * 1103515245u + 12345u;
+        switch ((seed >> 16) % 4) {
+        case 0: x->ask = (money)((seed >> 8) % nasks) * 50000; break;    /* ties */
+        case 1: x->free = (seed >> 8) % 17; x->chunk = 1u << ((seed >> 4) % 3); break;
+        case 2: x->band = (seed >> 8) % IX_BANDS; x->model = (seed >> 12) % IX_MODELS; break;
+        default:
+            x->hot.min_bid = (money)((seed >> 8) % 5);
+            x->hot.thr[(seed >> 4) % OIX_KCLASSES] = (money)((seed >> 12) % 9);
+            x->hot.lose[(seed >> 6) % OIX_KCLASSES] = (uint8_t)(seed >> 20);
+            break;
+        }
+        oix_set(ix, id, x->model, x->band, x->free, x->chunk, x->ask, &x->hot);
+        if (check)
+            index_matches(ix, w, M);
+    }
+    index_matches(ix, w, M);
     oix_free(ix);
 }
 END_TEST
@@ -378,7 +392,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, ledger_conserves_to_the_micro_dollar);
     tcase_add_test(tc, ledger_detects_a_broken_book);
     tcase_add_test(tc, index_keeps_buckets_sorted_and_sliced);
-    tcase_add_test(tc, index_matches_a_reference_under_random_updates);
+    tcase_add_loop_test(tc, index_matches_a_reference_under_random_updates, 0, 2);
     tcase_add_test(tc, proration_is_to_the_microsecond);
     tcase_add_test(tc, storage_bills_for_the_whole_life);
     tcase_add_test(tc, reserved_discount_and_early_cancel);
