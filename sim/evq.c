@@ -75,13 +75,16 @@ struct chunk {
 
 #define SLAB 256                          /* chunks per allocation */
 
-/* A set of sequence numbers: open addressing, stored as seq + 1 so that
- * 0 (empty) and 1 (tombstone) never collide with one (seq starts at 1). */
+/* A set of sequence numbers: open addressing with linear probing, stored
+ * as seq + 1 so that 0 (empty) never collides with one (seq starts at 1).
+ * Removal shifts the entries after the hole back instead of leaving a
+ * tombstone: a queue cancels and drops events all the time, and
+ * tombstones made the table of the far set grow to several times its
+ * entries, past what the cache holds. */
 struct seqset {
     uint64_t *v;
     size_t cap;             /* power of two, or 0 */
-    size_t used;            /* live entries */
-    size_t fill;            /* live + tombstones */
+    size_t used;            /* entries */
 };
 
 struct evq {
@@ -309,38 +312,39 @@ static bool ss_has(const struct seqset *s, uint64_t seq)
 
 static void ss_remove(struct seqset *s, uint64_t seq)
 {
-    size_t i;
+    size_t mask = s->cap - 1, i, j;
 
-    for (i = ss_slot(seq, s->cap); s->v[i] != 0; i = (i + 1) & (s->cap - 1)) {
-        if (s->v[i] == seq + 1) {
-            s->v[i] = 1;            /* tombstone */
-            s->used--;
-            if (s->used == 0) {     /* cheap full reset */
-                memset(s->v, 0, s->cap * sizeof *s->v);
-                s->fill = 0;
-            }
-            return;
+    for (i = ss_slot(seq, s->cap); s->v[i] != seq + 1; i = (i + 1) & mask)
+        if (s->v[i] == 0)
+            SIM_PANIC("event queue: cancelled event %llu not in its set",
+                      (unsigned long long)seq);
+    /* Close the hole at i: an entry further on may move into it unless
+     * its home slot lies cyclically in (i, j], where it already is. */
+    for (j = (i + 1) & mask; s->v[j] != 0; j = (j + 1) & mask) {
+        size_t home = ss_slot(s->v[j] - 1, s->cap);
+        bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+
+        if (!stays) {
+            s->v[i] = s->v[j];
+            i = j;
         }
     }
-    SIM_PANIC("event queue: cancelled event %llu not in its set",
-              (unsigned long long)seq);
+    s->v[i] = 0;
+    s->used--;
 }
 
 static void ss_insert(struct seqset *s, uint64_t seq)
 {
     size_t i;
 
-    if ((s->fill + 1) * 2 > s->cap) {
-        size_t ncap = s->cap ? s->cap : 16, j;
-        uint64_t *old = s->v, *nv;
+    if ((s->used + 1) * 2 > s->cap) {   /* at most half full */
+        size_t ncap = s->cap ? 2 * s->cap : 16;
+        uint64_t *old = s->v, *nv = calloc(ncap, sizeof *nv);
 
-        while ((s->used + 1) * 2 > ncap / 2)
-            ncap *= 2;
-        nv = calloc(ncap, sizeof *nv);
         if (!nv)
             SIM_PANIC("event queue: out of memory for cancellations");
-        for (j = 0; j < s->cap; j++) {
-            if (old[j] > 1) {
+        for (size_t j = 0; j < s->cap; j++) {
+            if (old[j] != 0) {
                 size_t k = ss_slot(old[j] - 1, ncap);
 
                 while (nv[k] != 0)
@@ -351,12 +355,9 @@ static void ss_insert(struct seqset *s, uint64_t seq)
         free(old);
         s->v = nv;
         s->cap = ncap;
-        s->fill = s->used;
     }
-    for (i = ss_slot(seq, s->cap); s->v[i] > 1; i = (i + 1) & (s->cap - 1))
+    for (i = ss_slot(seq, s->cap); s->v[i] != 0; i = (i + 1) & (s->cap - 1))
         ;
-    if (s->v[i] == 0)
-        s->fill++;
     s->v[i] = seq + 1;
     s->used++;
 }
@@ -366,14 +367,11 @@ static void ss_insert(struct seqset *s, uint64_t seq)
 static void near_to_far(struct evq *q)
 {
     for (size_t i = 0; q->near.used && i < q->near.cap; i++)
-        if (q->near.v[i] > 1) {
+        if (q->near.v[i] != 0) {
             ss_insert(&q->far, q->near.v[i] - 1);
             q->near.v[i] = 0;
             q->near.used--;
         }
-    if (q->near.cap)
-        memset(q->near.v, 0, q->near.cap * sizeof *q->near.v);
-    q->near.fill = 0;
 }
 
 bool evq_cancel(struct evq *q, evq_id id)
