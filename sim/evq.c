@@ -372,6 +372,14 @@ static void near_to_far(struct evq *q)
             q->near.v[i] = 0;
             q->near.used--;
         }
+    /* Before the first spill every cancel lands here; a table left that
+     * large would spread the next window's few entries over lines a pop
+     * then misses. */
+    if (q->near.cap > 1024) {
+        free(q->near.v);
+        q->near.v = NULL;
+        q->near.cap = 0;
+    }
 }
 
 bool evq_cancel(struct evq *q, evq_id id)
