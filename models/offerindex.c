@@ -92,20 +92,31 @@ static bool less(money ask, uint32_t id, const struct oix_entry *e)
     return ask != e->ask ? ask < e->ask : id < e->machine;
 }
 
-static size_t lower_bound(const struct bucket *b, money ask, uint32_t id)
+/* Does the key (ask, id) go at or before entry x? True from the place
+ * where lower_bound() puts it to the end of the bucket. */
+static bool at_or_before(const struct bucket *b, size_t x, money ask, uint32_t id)
 {
-    size_t lo = 0, hi = b->n;
+    return less(ask, id, &b->v[x]) || (b->v[x].ask == ask && b->v[x].machine == id);
+}
 
+/* The place of (ask, id), known to be in [lo, hi]: the first entry it
+ * goes at or before, or hi. */
+static size_t bisect(const struct bucket *b, size_t lo, size_t hi, money ask, uint32_t id)
+{
     while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
+        size_t mid = lo + (hi - lo) / 2;
 
-        if (less(ask, id, &b->v[mid]) ||
-            (b->v[mid].ask == ask && b->v[mid].machine == id))
+        if (at_or_before(b, mid, ask, id))
             hi = mid;
         else
             lo = mid + 1;
     }
     return lo;
+}
+
+static size_t lower_bound(const struct bucket *b, money ask, uint32_t id)
+{
+    return bisect(b, 0, b->n, ask, id);
 }
 
 /* lower_bound() for a key known to belong near position 'i': galloping
@@ -117,7 +128,8 @@ static size_t lower_bound_near(const struct bucket *b, size_t i, money ask, uint
     size_t lo, hi, step = 1;
 
     if (i < b->n && less(ask, id, &b->v[i])) {
-        /* the place is at or before i: find lo with v[lo] < key */
+        /* the place is at or before i: step back to an entry not after
+         * the key, which bounds it from below */
         hi = i;
         for (;;) {
             if (step > hi) {
@@ -131,7 +143,8 @@ static size_t lower_bound_near(const struct bucket *b, size_t i, money ask, uint
             step *= 2;
         }
     } else {
-        /* after i (or i is the end): find hi with key <= v[hi] */
+        /* after i (or i is the end): step on to an entry the key goes
+         * at or before, which bounds it from above */
         lo = i;
         for (;;) {
             hi = lo + step;
@@ -139,24 +152,13 @@ static size_t lower_bound_near(const struct bucket *b, size_t i, money ask, uint
                 hi = b->n;
                 break;
             }
-            if (less(ask, id, &b->v[hi]) ||
-                (b->v[hi].ask == ask && b->v[hi].machine == id))
+            if (at_or_before(b, hi, ask, id))
                 break;
             lo = hi;
             step *= 2;
         }
     }
-    /* now the place is in [lo, hi] */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (less(ask, id, &b->v[mid]) ||
-            (b->v[mid].ask == ask && b->v[mid].machine == id))
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
+    return bisect(b, lo, hi, ask, id);
 }
 
 static void remove_at(struct bucket *b, money ask, uint32_t id)
