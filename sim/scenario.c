@@ -1803,22 +1803,43 @@ static char *entry_text(const struct scn_run *r, const struct entry *e)
     SIM_PANIC("sweep of '%s' has no variable", e->key);
 }
 
-static bool fill_key(struct rkey *k, const char *raw_in, char *err, size_t len)
+/* Parses raw_in into run key k. SIM_ENOMEM, or SIM_EINVAL with the
+ * reason in err. */
+static int fill_key(struct rkey *k, const char *raw_in, char *err, size_t len)
 {
     char buf[512];
 
     k->raw = xstrdup(raw_in);
     if (!k->raw)
-        return false;
+        return SIM_ENOMEM;
     if (k->def) {
         if (param_parse(k->def, k->raw, &k->v, err, len) != SIM_OK)
-            return false;
+            return SIM_EINVAL;
         param_format(&k->v, k->def, buf, sizeof buf);
         k->text = xstrdup(buf);
     } else {
         k->text = xstrdup(k->raw);
     }
-    return k->text != NULL;
+    return k->text ? SIM_OK : SIM_ENOMEM;
+}
+
+/* Fills run key k from the analyst's entry e, as this run reads it (a
+ * swept entry: this run's value). A bad value is reported at e's line;
+ * values were checked when the study was built, so that is a safety net. */
+static int fill_entry(const struct scn_run *r, struct rkey *k, const struct entry *e,
+                      struct diag *d)
+{
+    char err[1024], *raw = entry_text(r, e);
+    int rc;
+
+    k->loc = e->loc;
+    if (!raw)
+        return SIM_ENOMEM;
+    rc = fill_key(k, raw, err, sizeof err);
+    free(raw);
+    if (rc == SIM_EINVAL)
+        diag_error(d, &e->loc, "%s", err);
+    return rc;
 }
 
 struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct diag *d)
@@ -1829,6 +1850,7 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
     const char *seedset_text = "${repetition}";
     const struct skey *ss;
     char err[1024];
+    int rc;
 
     if (number >= st->nruns) {
         diag_error(d, &here, "run %zu is out of range: config '%s' has %zu runs (0..%zu)",
@@ -1864,7 +1886,6 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
     for (size_t i = 0; i < st->nkeys; i++) {
         const struct entry *e = st->keys[i].e;
         struct rkey *k = &r->keys[n];
-        char *raw;
 
         if (e->bi == B_REPEAT || e->bi == B_DESC)
             continue;
@@ -1875,51 +1896,32 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
         k->key = e->key;
         k->def = e->def;
         k->source = st->keys[i].source;
-        k->loc = e->loc;
-        raw = entry_text(r, e);
-        if (!raw)
-            goto out_of_memory;
-        if (!fill_key(k, raw, err, sizeof err)) {
-            free(raw);
-            n++;
-            if (!k->raw || !k->text)
-                goto out_of_memory;
-            diag_error(d, &e->loc, "%s", err);
-            scn_run_free(r);
-            return NULL;
-        }
-        free(raw);
         n++;
+        if ((rc = fill_entry(r, k, e, d)) == SIM_ENOMEM)
+            goto out_of_memory;
+        if (rc != SIM_OK)
+            goto bad_value;
         if (e->bi == B_SEED)
             parse_u64(k->raw, &r->seed);
     }
     for (size_t i = 0; i < st->ndefaults; i++) {
         struct rkey *k = &r->keys[n++];
         const struct skey *w = st->def_wild[i];
-        char *raw;
 
         k->key = st->def_keys[i];
         k->def = st->def_defs[i];
         if (!w) {
             k->source = "default";
-            if (!fill_key(k, k->def->def, err, sizeof err))
+            if (fill_key(k, k->def->def, err, sizeof err) != SIM_OK)
                 goto out_of_memory;     /* defaults were checked by preg_add */
             continue;
         }
         /* set by the analyst's '*' key: its value (and its sweep axis) */
         k->source = w->source;
-        k->loc = w->e->loc;
-        if (!(raw = entry_text(r, w->e)))
+        if ((rc = fill_entry(r, k, w->e, d)) == SIM_ENOMEM)
             goto out_of_memory;
-        if (!fill_key(k, raw, err, sizeof err)) {
-            free(raw);
-            if (!k->raw || !k->text)
-                goto out_of_memory;
-            diag_error(d, &w->e->loc, "%s", err);
-            scn_run_free(r);
-            return NULL;
-        }
-        free(raw);
+        if (rc != SIM_OK)
+            goto bad_value;
     }
     if (!find_key(st, "seed")) {
         struct rkey *k = &r->keys[n++];
@@ -1953,9 +1955,10 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
     return r;
 
 out_of_memory:
+    diag_error(d, &here, "out of memory");
+bad_value:                      /* reported at its line */
     if (r)
         r->nkeys = n;
-    diag_error(d, &here, "out of memory");
     scn_run_free(r);
     return NULL;
 }
