@@ -198,6 +198,7 @@ void mkt_hot_fields(const struct market *mk, struct machine *m, uint32_t free,
         uint32_t k = 1u << c;
 
         hot->spd[c] = m->spd[c];
+        hot->fit[c] = m->fit[c];
         hot->thr[c] = 0;
         hot->lose[c] = 0;
         if (k >= m->min_chunk && k <= free && m->hp_gpus + m->int_gpus + k > m->ngpu) {
@@ -326,6 +327,16 @@ static void entry_weights(struct market *mk, double *w, size_t ng)
     free(earn);
 }
 
+/* Vast's cpu_cores, cpu_ram and disk_space filters for a job of
+ * archetype a on 'gpus' GPUs: per GPU for CPU and RAM; the offer's share
+ * of the disk (k of the machine's n GPUs get k/n of it) must hold the
+ * instance's storage. */
+static bool spec_fits(const struct mspec *sp, const struct archetype *a, uint32_t gpus)
+{
+    return sp->cpu >= a->min_cpu && sp->ram >= a->min_ram &&
+           (double)sp->disk * gpus >= a->storage_gb;
+}
+
 static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
 {
     struct machine *m;
@@ -390,6 +401,11 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     m->dlperf = bundle_dlperf(mk, m, 1);
     for (int c = 0; c < OIX_KCLASSES; c++) {
         struct gpu *gm = &mk->gpus[m->gpu];
+
+        m->fit[c] = 0;
+        for (size_t i = 0; i < mk->nar && i < 32; i++)
+            if (spec_fits(&mk->spec[id], &mk->ar[i], 1u << c))
+                m->fit[c] |= 1u << i;
 
         m->spd[c] = (float)(bundle_dlperf(mk, m, 1u << c) / ((double)(1u << c) * mk->ref_dlperf));
         if ((double)m->spd[c] > gm->max_spd[c])
@@ -1011,19 +1027,14 @@ static money bid_for(const struct market *mk, const struct archetype *a,
     return bid_from(mk, a, m->gpu, m->ask, m->min_bid);
 }
 
-/* Vast's cpu_cores, cpu_ram and disk_space filters: per GPU for CPU and
- * RAM; the offer's share of the disk (k of the machine's n GPUs get k/n
- * of it) must hold the instance's storage. Serverless workers (payers
- * past the archetypes) bring no such needs. */
+/* specs_fit() for any job: serverless workers (payers past the
+ * archetypes) bring no such needs. */
 static bool specs_fit(const struct market *mk, const struct job *jb,
                       const struct archetype *a, uint32_t mid)
 {
-    const struct mspec *sp = &mk->spec[mid];
-
     if (jb->arch >= mk->nar)
         return true;
-    return sp->cpu >= a->min_cpu && sp->ram >= a->min_ram &&
-           (double)sp->disk * jb->gpus >= a->storage_gb;
+    return spec_fits(&mk->spec[mid], a, jb->gpus);
 }
 
 /* Vast's dlperf filter: the DLPerf of the bundle the job would rent. */
@@ -1171,11 +1182,15 @@ struct search {
     double cut;                     /* least fraction of an ask it pays */
     double noise_max;               /* most the score noise can multiply */
     double cap_hi;                  /* bid cap per micro-dollar of reference, rounded up */
+    uint32_t fit;                   /* the job's bit in oix_entry.fit; 0: ask specs_fit() */
     /* USD per GPU-hour the job's storage costs on each host class: added
      * to the GPU price in every sort key (storage_share) */
     double st[UINT8_MAX + 1];
     struct cand cands[128];
     size_t nc, worst, top;
+    /* cands[worst].key once the top few are full, -HUGE_VAL before: no
+     * bound or key (all finite) is at or below it until then */
+    double wkey;
 };
 
 /* Vast sorts by dlperf_per_dphtotal and dph (dph_total): the total $/h
@@ -1202,7 +1217,7 @@ static void storage_share(const struct market *mk, const struct job *jb, double 
 /* Can nothing with best possible key 'bound' enter the top few? */
 static bool cut_off(const struct search *s, double bound)
 {
-    return s->nc == s->top && bound <= s->cands[s->worst].key;
+    return bound <= s->wkey;
 }
 
 /* Keeps 'c' if it belongs among the top few. */
@@ -1219,6 +1234,7 @@ static void offer_cand(struct search *s, struct cand c)
         for (size_t k = 1; k < s->nc; k++)
             if (by_key(&s->cands[k], &s->cands[s->worst]) > 0)
                 s->worst = k;
+        s->wkey = s->cands[s->worst].key;
     }
 }
 
@@ -1231,8 +1247,17 @@ static size_t collect_models(struct market *mk, const struct search *s)
     const struct archetype *a = s->a;
     struct bucket_ref *br = mk->bref;
     struct model_ref *mr = mk->mref;
-    size_t nb = 0, nm = 0;
+    size_t nb = 0, nm = 0, nbands = 0;
+    uint32_t bands[NBANDS];
 
+    /* The bands the archetype's filters let in, the same for every model:
+     * band 0 (unverified) unless it wants verified machines only, and
+     * each verified band whose best scores reach its min-reliability. */
+    if (!a->verified_only)
+        bands[nbands++] = 0;
+    for (uint32_t band = 1; band < NBANDS; band++)
+        if (band + 1 == NBANDS || mkt_band_lo[band + 1] > a->min_rel)
+            bands[nbands++] = band;
     for (size_t g = 0; g < mk->ngpus; g++) {
         double spmax = mk->gpus[g].max_spd[s->kc];
         double capmax = jb->value * valued_speed(mk, jb, (uint32_t)g, spmax) +
@@ -1248,13 +1273,12 @@ static size_t collect_models(struct market *mk, const struct search *s)
         if (jb->pin != NONE && jb->pin != g)
             continue;
         heads = oix_heads(mk->ix, (uint32_t)g, s->kc);
-        for (uint32_t band = a->verified_only ? 1 : 0; band < NBANDS; band++) {
+        for (size_t bi = 0; bi < nbands; bi++) {
+            uint32_t band = bands[bi];
             size_t n = heads[band].n, k;
             double lo;
             struct bucket_ref r;
 
-            if (band > 0 && band + 1 < NBANDS && mkt_band_lo[band + 1] <= a->min_rel)
-                continue;       /* every machine here is below the filter */
             /* Like Vast's search, which shows a small subset of its
              * listings, a renter looks at the first 'search-depth' offers
              * of a bucket. Vast filters before it cuts the list, so a
@@ -1291,7 +1315,8 @@ static bool offer_fits(const struct market *mk, const struct search *s,
 {
     const struct job *jb = s->jb;
 
-    if (!e->room || e->score < s->a->min_rel || !specs_fit(mk, jb, s->a, e->machine) ||
+    if (!e->room || e->score < s->a->min_rel ||
+        !(s->fit ? (e->fit & s->fit) != 0 : specs_fit(mk, jb, s->a, e->machine)) ||
         !dlperf_fits(mk, jb, s->a, (double)e->spd))
         return false;
     /* the offer must last for the expected run, with a margin */
@@ -1395,7 +1420,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
              * monotonically: an offer that could not enter the full top
              * few even at noise_max is counted without drawing its noise
              * (three libm calls). */
-            if (s->nc == s->top && key * s->noise_max < s->cands[s->worst].key) {
+            if (key * s->noise_max < s->wkey) {
                 taken++;
                 continue;
             }
@@ -1418,11 +1443,22 @@ static void job_search(struct market *mk, uint32_t jid)
     struct job *jb = &mk->j[jid];
     const struct archetype *a = &mk->ar[jb->arch];
     enum contract_type type = (enum contract_type)jb->pref;
-    struct search s = { .jb = jb, .a = a, .kc = oix_kclass(jb->gpus),
-                        .type = type == C_RESERVED ? C_ONDEMAND : type,
-                        .top = (size_t)mk->top < 128 ? (size_t)mk->top : 128 };
+    /* Assigned field by field: an initialiser would zero the 5 KiB of
+     * st[] and cands[] on every search, which only ever reads what
+     * storage_share() and offer_cand() wrote there. */
+    struct search s;
     struct model_ref *mr = mk->mref;
     size_t nm;
+
+    s.jb = jb;
+    s.a = a;
+    s.kc = oix_kclass(jb->gpus);
+    s.type = type == C_RESERVED ? C_ONDEMAND : type;
+    s.nc = s.worst = 0;
+    s.wkey = -HUGE_VAL;
+    s.fit = jb->arch < mk->nar && jb->arch < 32 && s.kc >= 0 && (1u << s.kc) == jb->gpus
+            ? 1u << jb->arch : 0;
+    s.top = (size_t)mk->top < 128 ? (size_t)mk->top : 128;
 
     if (s.kc < 0)
         goto none;

@@ -149,6 +149,10 @@ struct machine {
      * contracts are fetched together. */
     uint32_t *cids;
     /* cold */
+    /* Bit i of fit[c]: archetype i's CPU, RAM and disk filters pass a
+     * 2^c-GPU offer here (specs_fit(); archetypes 0-31). The specs never
+     * change, so it is set once and carried in the index entries. */
+    uint32_t fit[OIX_KCLASSES];
     money floor;                /* per GPU-hour */
     double power_cost;          /* USD per GPU-hour */
     double dlperf;              /* single-GPU DLPerf, derated */

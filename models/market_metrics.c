@@ -95,7 +95,8 @@ static bool index_check(const struct market *mk, char *msg, size_t len)
 
             if (want != got || (got && (en.ask != m.ask || en.min_bid != hot.min_bid ||
                                         en.thr != hot.thr[c] || en.spd != hot.spd[c] ||
-                                        en.score != hot.score || en.cls != hot.cls ||
+                                        en.score != hot.score || en.fit != hot.fit[c] ||
+                                        en.cls != hot.cls ||
                                         en.room != hot.room || en.lose != hot.lose[c]))) {
                 snprintf(msg, len, "machine %zu, %u-GPU offers: the index is stale", i, k);
                 return false;

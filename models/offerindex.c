@@ -175,9 +175,9 @@ static void remove_at(struct bucket *b, money ask, uint32_t id)
 static struct oix_entry entry(money ask, uint32_t id, const struct oix_hot *hot, int c)
 {
     if (!hot)
-        return (struct oix_entry){ ask, 0, 0, 0.0, id, 0.0f, 0, false, 0 };
+        return (struct oix_entry){ .ask = ask, .machine = id };
     return (struct oix_entry){ ask, hot->min_bid, hot->thr[c], hot->score, id, hot->spd[c],
-                               hot->cls, hot->room, hot->lose[c] };
+                               hot->fit[c], hot->cls, hot->room, hot->lose[c] };
 }
 
 static void insert_at(struct bucket *b, struct oix_entry e)
@@ -268,6 +268,7 @@ void oix_set(struct oix *ix, uint32_t machine, uint32_t model, uint32_t band,
             insert_at(b, entry(ask, machine, hot, c));
         } else if (has && (hot->min_bid != s->hot.min_bid || hot->thr[c] != s->hot.thr[c] ||
                            hot->spd[c] != s->hot.spd[c] || hot->score != s->hot.score ||
+                           hot->fit[c] != s->hot.fit[c] ||
                            hot->cls != s->hot.cls || hot->room != s->hot.room ||
                            hot->lose[c] != s->hot.lose[c])) {
             /* Same place, new contents: refresh what it carries. */

@@ -30,6 +30,8 @@ struct oix_hot {
     money thr[OIX_KCLASSES];        /* least bid that runs on 2^c GPUs now; 0 = any */
     float spd[OIX_KCLASSES];        /* speed per GPU on 2^c GPUs */
     double score;                   /* the caller's reliability figure */
+    uint32_t fit[OIX_KCLASSES];     /* the caller's bitmask of searchers
+                                     * whose filters a 2^c-GPU offer passes */
     uint8_t cls;                    /* the caller's host class */
     bool room;                      /* can take one more claim */
     uint8_t lose[OIX_KCLASSES];     /* the caller's bitmask of bidders whose
@@ -47,6 +49,7 @@ struct oix_entry {
     double score;                   /* hot.score */
     uint32_t machine;
     float spd;                      /* hot.spd for this bucket's chunk size */
+    uint32_t fit;                   /* hot.fit for this bucket's chunk size */
     uint8_t cls;                    /* hot.cls */
     bool room;                      /* hot.room */
     uint8_t lose;                   /* hot.lose for this bucket's chunk size */
