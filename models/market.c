@@ -1179,9 +1179,11 @@ struct search {
     const struct archetype *a;
     int kc;                         /* chunk class of the job's GPU count */
     enum contract_type type;        /* reserved searches as on-demand */
-    double cut;                     /* least fraction of an ask it pays */
+    double cut;                     /* least fraction of an ask it bids (least_price) */
+    double cap_lo;                  /* bid cap per USD of reference, as bid_limit_at applies it */
     double noise_max;               /* most the score noise can multiply */
     double cap_hi;                  /* bid cap per micro-dollar of reference, rounded up */
+    bool prune;                     /* mk->prune */
     uint32_t fit;                   /* the job's bit in oix_entry.fit; 0: ask specs_fit() */
     /* USD per GPU-hour the job's storage costs on each host class: added
      * to the GPU price in every sort key (storage_share) */
@@ -1212,6 +1214,36 @@ static void storage_share(const struct market *mk, const struct job *jb, double 
     for (size_t k = 0; k < mk->nhc; k++)
         st[k] = money_to_usd(bill_storage_line(mk->hc[k].storage_price, gb, SIM_HOUR)) /
                 (double)jb->gpus;
+}
+
+/* The least USD per GPU-hour a search could pay for an offer asking
+ * 'ask' or more, of a model whose going (median) ask is 'ref' (USD;
+ * HUGE_VAL when none): the search's cut-offs bound every key by it, so
+ * it must be no more than any price the offer's checks can admit.
+ * On-demand pays the ask. An interruptible pays its bid: bid-fraction x
+ * the ask rounded, or min_bid, but at most the bid limit, bid-cap x the
+ * lower of the ask and the going ask, rounded down (bid_from); under
+ * posted pricing, min_bid, the posted share of the ask rounded down. Both
+ * rise with the ask, so the bound holds for every later offer of a bucket
+ * sorted by ask; 2 micro-dollars cover the rounding. */
+static double least_price(const struct search *s, double ask, double ref)
+{
+    double lo;
+
+    if (s->type != C_INTERRUPTIBLE)
+        return ask;
+    lo = ask * s->cut;
+    if (s->cap_lo * (ask < ref ? ask : ref) < lo)
+        lo = s->cap_lo * (ask < ref ? ask : ref);
+    lo -= 2e-6;
+    return lo > 0 ? lo : 0;
+}
+
+/* The best key an offer at price 'lo' or more can reach on a model whose
+ * fastest machine runs at 'spmax' (sort keys in scan_bucket). */
+static double key_bound(const struct search *s, double lo, double spmax)
+{
+    return s->a->sort == SORT_PRICE ? -lo : spmax / (lo + 1e-6) * s->noise_max;
 }
 
 /* Can nothing with best possible key 'bound' enter the top few? */
@@ -1263,6 +1295,7 @@ static size_t collect_models(struct market *mk, const struct search *s)
         double capmax = jb->value * valued_speed(mk, jb, (uint32_t)g, spmax) +
                         a->vram_value * mk->gpus[g].vram_gb;
         uint32_t first = (uint32_t)nb;
+        double ref = mk->gpus[g].ask_p50 ? money_to_usd(mk->gpus[g].ask_p50) : HUGE_VAL;
         const struct oix_head *heads;
 
         if (mk->gpus[g].vram_gb < jb->vram || (a->models && !a->models[g]))
@@ -1288,11 +1321,10 @@ static size_t collect_models(struct market *mk, const struct search *s)
                 n = (size_t)mk->depth;
             if (n == 0)
                 continue;
-            lo = money_to_usd(heads[band].first) * s->cut + 1e-6;
-            if (lo > capmax)
+            lo = least_price(s, money_to_usd(heads[band].first), ref);
+            if (lo > capmax && s->prune)
                 continue;       /* sorted by ask: nothing here is cheap enough */
-            r = (struct bucket_ref){ a->sort == SORT_PRICE ? -lo : spmax / lo * s->noise_max,
-                                     (uint32_t)n, band };
+            r = (struct bucket_ref){ key_bound(s, lo, spmax), (uint32_t)n, band };
             /* insertion, best first: a model has a handful of bands */
             for (k = nb++; k > first && br[k - 1].bound < r.bound; k--)
                 br[k] = br[k - 1];
@@ -1364,13 +1396,14 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
             if (i == r->n)
                 break;
         }
-        lo = money_to_usd(v[i].ask) * s->cut + 1e-6;
         read++;
-
-        if (lo > capmax)
-            break;      /* sorted by ask: nothing further is cheap enough */
-        if (cut_off(s, a->sort == SORT_PRICE ? -lo : spmax / lo * s->noise_max))
-            break;      /* nothing further can enter the top few */
+        if (s->prune) {
+            lo = least_price(s, money_to_usd(v[i].ask), ref * 1e-6);
+            if (lo > capmax)
+                break;  /* sorted by ask: nothing further is cheap enough */
+            if (cut_off(s, key_bound(s, lo, spmax)))
+                break;  /* nothing further can enter the top few */
+        }
         if (jb->secure) {
             if (!mk->hc[v[i].cls].datacenter)
                 continue;       /* filtered out before the list is cut */
@@ -1420,7 +1453,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
              * monotonically: an offer that could not enter the full top
              * few even at noise_max is counted without drawing its noise
              * (three libm calls). */
-            if (key * s->noise_max < s->wkey) {
+            if (key * s->noise_max < s->wkey && s->prune) {
                 taken++;
                 continue;
             }
@@ -1480,7 +1513,11 @@ static void job_search(struct market *mk, uint32_t jid)
      * bounded. Models are visited best bound first, so the renter's top
      * few fill with good offers early and the rest of the market is cut
      * off whole (best-first branch and bound). */
-    s.cut = type != C_INTERRUPTIBLE ? 1.0 : mk->posted ? mk->posted_int : a->bid_frac;
+    s.prune = mk->prune;
+    /* least_price(): the multipliers as money_muldiv() applies them */
+    s.cut = type != C_INTERRUPTIBLE ? 1.0
+            : mk->posted ? (double)(int64_t)(mk->posted_int * 1e6) * 1e-6 : a->bid_frac;
+    s.cap_lo = mk->posted ? HUGE_VAL : (double)(int64_t)(a->bid_cap * 1e6) * 1e-6;
     s.noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
     s.cap_hi = cap_hi(mk, a);
     storage_share(mk, jb, s.st);
@@ -1491,12 +1528,12 @@ static void job_search(struct market *mk, uint32_t jid)
     while (nm > 0) {
         struct model_ref cur = mr[0];
 
-        if (cut_off(&s, cur.bound))
+        if (s.prune && cut_off(&s, cur.bound))
             break;          /* no later model can enter the top few */
         mr[0] = mr[--nm];
         model_down(mr, nm, 0);
         for (uint32_t bi = cur.first; bi < cur.first + cur.count; bi++) {
-            if (cut_off(&s, mk->bref[bi].bound))
+            if (s.prune && cut_off(&s, mk->bref[bi].bound))
                 break;      /* nor can this model's later buckets */
             scan_bucket(mk, &s, &mk->bref[bi], cur.g);
         }
@@ -2747,6 +2784,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->candidates = (int)scn_int(run, "market.search-candidates");
     mk->top = (int)scn_int(run, "market.search-top");
     mk->depth = (int)scn_int(run, "market.search-depth");
+    mk->prune = scn_bool(run, "market.search-prune");
     mk->join_rate = scn_real(run, "supply.join-rate");
     mk->leave_rate = scn_real(run, "supply.leave-rate");
     mk->review = scn_time(run, "supply.review");

@@ -275,6 +275,7 @@ struct market {
     double fee, noise, ref_dlperf;
     double disc1, disc3, cancel_fee;
     int candidates, top, depth;
+    bool prune;                 /* market.search-prune */
     double join_rate, leave_rate;
     sim_time review;            /* profit review interval */
     sim_time exit_grace;        /* before a joining machine's first review */
