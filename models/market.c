@@ -159,37 +159,26 @@ static uint32_t band_of(const struct market *mk, const struct machine *m)
 }
 
 static void compute_thresholds(const struct market *mk, struct machine *m);
-static money bid_uncapped(const struct market *mk, const struct archetype *a, money ask,
-                          money min_bid);
-
-static double cap_hi(const struct market *mk, const struct archetype *a);
-
-/* Bit i set: archetype i's interruptible searches turn this offer down
- * on the price checks that need neither the model's going ask nor the
- * job (scan_bucket): its bid before any cap is below 'thr', or the
- * higher of thr and min_bid is above its bid limit even where that limit
- * is the highest it can be (bid-cap x the offer's own ask). Most claimed
- * offers are claimed by a like renter's bid one micro-dollar under the
- * threshold, so only the exact bid will do, not a bound. Archetypes past
- * the eighth get no bit (they read every entry). */
-static uint8_t losers(const struct market *mk, money ask, money min_bid, money thr)
-{
-    money need = thr > min_bid ? thr : min_bid;
-    uint8_t mask = 0;
-
-    for (size_t i = 0; i < mk->nar && i < 8; i++)
-        if (bid_uncapped(mk, &mk->ar[i], ask, min_bid) < thr ||
-            (double)need > cap_hi(mk, &mk->ar[i]) * (double)ask + 1.0)
-            mask |= (uint8_t)(1u << i);
-    return mask;
-}
+static money bid_from(const struct market *mk, const struct archetype *a,
+                      uint32_t gpu, money ask, money min_bid);
 
 /* What the index carries for machine m (models/offerindex.h): the least
  * winning interruptible bid matters only for chunk sizes the unclaimed
- * GPUs cannot hold, and only those are computed. */
+ * GPUs cannot hold, and only those are computed. Lose bit i is set when
+ * archetype i's interruptible searches turn the offer down on price
+ * (scan_bucket): its bid (bid_from: the model's going ask caps it, so
+ * every entry is refreshed when that moves, in mkt_sample) is 0 or below
+ * the threshold. Most claimed offers are claimed by a like renter's bid
+ * one micro-dollar under the threshold, so only the exact bid will do,
+ * not a bound. Archetypes past the eighth get no bit (they read every
+ * entry). */
 void mkt_hot_fields(const struct market *mk, struct machine *m, uint32_t free,
                        struct oix_hot *hot)
 {
+    money bid[8];
+    size_t nb = mk->nar < 8 ? mk->nar : 8;
+    bool priced = false;
+
     hot->min_bid = m->min_bid;
     hot->score = m->score;
     hot->cls = m->cls;
@@ -201,12 +190,21 @@ void mkt_hot_fields(const struct market *mk, struct machine *m, uint32_t free,
         hot->fit[c] = m->fit[c];
         hot->thr[c] = 0;
         hot->lose[c] = 0;
-        if (k >= m->min_chunk && k <= free && m->hp_gpus + m->int_gpus + k > m->ngpu) {
+        if (k < m->min_chunk || k > free)
+            continue;           /* no entry in that bucket */
+        if (m->hp_gpus + m->int_gpus + k > m->ngpu) {
             if (!m->thr_ok)
                 compute_thresholds(mk, m);
             hot->thr[c] = m->thr[c];
-            hot->lose[c] = losers(mk, m->ask, m->min_bid, m->thr[c]);
         }
+        if (!priced) {
+            for (size_t i = 0; i < nb; i++)
+                bid[i] = bid_from(mk, &mk->ar[i], m->gpu, m->ask, m->min_bid);
+            priced = true;
+        }
+        for (size_t i = 0; i < nb; i++)
+            if (bid[i] == 0 || bid[i] < hot->thr[c])
+                hot->lose[c] |= (uint8_t)(1u << i);
     }
 }
 
@@ -1185,6 +1183,7 @@ struct search {
     double cap_hi;                  /* bid cap per micro-dollar of reference, rounded up */
     bool prune;                     /* mk->prune */
     uint32_t fit;                   /* the job's bit in oix_entry.fit; 0: ask specs_fit() */
+    uint8_t mine;                   /* the job's lose bit; 0: read every entry */
     /* USD per GPU-hour the job's storage costs on each host class: added
      * to the GPU price in every sort key (storage_share) */
     double st[UINT8_MAX + 1];
@@ -1321,6 +1320,8 @@ static size_t collect_models(struct market *mk, const struct search *s)
                 n = (size_t)mk->depth;
             if (n == 0)
                 continue;
+            if (s->mine && !(heads[band].open & s->mine))
+                continue;       /* every offer it would read turns the bid down */
             lo = least_price(s, money_to_usd(heads[band].first), ref);
             if (lo > capmax && s->prune)
                 continue;       /* sorted by ask: nothing here is cheap enough */
@@ -1374,14 +1375,12 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
     /* bid_limit_at()'s reference: the model's going ask, when there is one */
     double ref = mk->gpus[g].ask_p50 ? (double)mk->gpus[g].ask_p50 : HUGE_VAL;
     size_t taken = 0, shown = 0;
-    /* Offers whose threshold this renter's bid cannot reach (their lose
-     * bit) are passed over on the packed column alone. The loop's breaks
-     * depend only on the ask, which rises along the bucket, so deciding
-     * them at the next offer not passed over ends the scan where reading
-     * every entry would. Secure searches count what they pass, so they
-     * read every entry. */
-    uint8_t mine = s->type == C_INTERRUPTIBLE && !jb->secure && jb->arch < 8
-                   ? (uint8_t)(1u << jb->arch) : 0;
+    /* Offers that turn this renter's bid down (their lose bit) are passed
+     * over on the packed column alone. The loop's breaks depend only on
+     * the ask, which rises along the bucket, so deciding them at the next
+     * offer not passed over ends the scan where reading every entry
+     * would. */
+    uint8_t mine = s->mine;
     size_t read = 0;
 
     oix_view(mk->ix, g, s->kc, r->band, &v, &lose);
@@ -1414,21 +1413,22 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
          * checks, and those that pass need no machine record either
          * (offer_fits; index_check keeps the entries exact). */
         if (s->type == C_INTERRUPTIBLE) {
-            /* Nine offers in ten an interruptible looks at are fully
-             * claimed at a threshold above any bid it could make, often by
-             * one micro-dollar (a like renter's bid). A nonzero bid_from()
-             * is at most max(ask x bid-fraction, min_bid), computed here as
-             * it does, and at most the bid limit, bid-cap x min(ask, going
-             * ask), bounded in doubles with a micro-dollar and then some to
+            /* Renters without a lose bit: nine offers in ten an
+             * interruptible looks at are fully claimed at a threshold
+             * above any bid it could make, often by one micro-dollar (a
+             * like renter's bid). A nonzero bid_from() is at most
+             * max(ask x bid-fraction, min_bid), computed here as it does,
+             * and at most the bid limit, bid-cap x min(ask, going ask),
+             * bounded in doubles with a micro-dollar and then some to
              * spare for rounding: those offers are turned down without the
              * limit's exact arithmetic (and so are those whose min_bid is
-             * above the limit, which bid 0). */
+             * above the limit, which bid 0). The exact check follows. */
             double ask = (double)v[i].ask;
             money most = bid_uncapped(mk, a, v[i].ask, v[i].min_bid);
             money need = v[i].thr > v[i].min_bid ? v[i].thr : v[i].min_bid;
 
-            if (most < v[i].thr ||
-                (double)need > s->cap_hi * (ask < ref ? ask : ref) + 1.0)
+            if (!mine && (most < v[i].thr ||
+                          (double)need > s->cap_hi * (ask < ref ? ask : ref) + 1.0))
                 continue;
             b = bid_capped(mk, a, g, v[i].ask, v[i].min_bid, most);
             if (b == 0 || b < v[i].thr)
@@ -1488,6 +1488,11 @@ static void job_search(struct market *mk, uint32_t jid)
     s.kc = oix_kclass(jb->gpus);
     s.type = type == C_RESERVED ? C_ONDEMAND : type;
     s.nc = s.worst = 0;
+    s.prune = mk->prune;
+    /* Secure searches count what they pass (scan_bucket), so they read
+     * every entry; so does a search that prunes nothing. */
+    s.mine = mk->prune && s.type == C_INTERRUPTIBLE && !jb->secure && jb->arch < 8
+             ? (uint8_t)(1u << jb->arch) : 0;
     s.wkey = -HUGE_VAL;
     s.fit = jb->arch < mk->nar && jb->arch < 32 && s.kc >= 0 && (1u << s.kc) == jb->gpus
             ? 1u << jb->arch : 0;
@@ -1513,7 +1518,6 @@ static void job_search(struct market *mk, uint32_t jid)
      * bounded. Models are visited best bound first, so the renter's top
      * few fill with good offers early and the rest of the market is cut
      * off whole (best-first branch and bound). */
-    s.prune = mk->prune;
     /* least_price(): the multipliers as money_muldiv() applies them */
     s.cut = type != C_INTERRUPTIBLE ? 1.0
             : mk->posted ? (double)(int64_t)(mk->posted_int * 1e6) * 1e-6 : a->bid_frac;
@@ -2800,7 +2804,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
         return NULL;
     }
     mk->ledger = bill_new(mk->nar + mk->nsls, mk->nhc, (int64_t)llround(mk->fee * BILL_PPB));
-    mk->ix = oix_new(mk->ngpus, NBANDS, mk->gpus0);
+    mk->ix = oix_new(mk->ngpus, NBANDS, (size_t)mk->depth, mk->gpus0);
     mk->od_price_sum = xcalloc(mk->ngpus, sizeof(double));
     mk->od_price_w = xcalloc(mk->ngpus, sizeof(double));
     mk->int_price_sum = xcalloc(mk->ngpus, sizeof(double));

@@ -1,6 +1,7 @@
 /* models/offerindex.c -- sorted buckets per (model, chunk). */
 #include "models/offerindex.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sim/err.h"
@@ -9,13 +10,32 @@ struct bucket {
     struct oix_entry *v;    /* owned, sorted */
     uint8_t *lose;          /* owned, lose[i] = v[i].lose (oix_view) */
     size_t n, cap;
-    struct oix_head *head;  /* its size and first ask, in oix->head */
+    size_t depth;           /* entries a search reads at most (oix_new) */
+    struct oix_head *head;  /* its size, first ask and open bits, in oix->head */
 };
 
+/* Brings the bucket's head up to date after any change to its entries. */
 static void set_first(struct bucket *b)
 {
+    size_t n = b->n < b->depth ? b->n : b->depth, i = 0;
+    uint64_t acc = 0;
+    uint8_t open = 0;
+
+    /* OR of ~lose over the first n, eight bytes at a time */
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+
+        memcpy(&w, b->lose + i, sizeof w);
+        acc |= ~w;
+    }
+    for (; i < n; i++)
+        open |= (uint8_t)~b->lose[i];
+    acc |= acc >> 32;
+    acc |= acc >> 16;
+    acc |= acc >> 8;
     b->head->n = (uint32_t)b->n;
     b->head->first = b->n ? b->v[0].ask : 0;
+    b->head->open = (uint8_t)(open | (uint8_t)acc);
 }
 
 struct slot {               /* where a machine currently is */
@@ -48,7 +68,7 @@ static size_t bidx(const struct oix *ix, uint32_t model, int c, uint32_t band)
     return ((size_t)model * OIX_KCLASSES + (size_t)c) * ix->nbands + band;
 }
 
-struct oix *oix_new(size_t nmodels, size_t nbands, size_t hint)
+struct oix *oix_new(size_t nmodels, size_t nbands, size_t depth, size_t hint)
 {
     struct oix *ix = calloc(1, sizeof *ix);
 
@@ -66,9 +86,12 @@ struct oix *oix_new(size_t nmodels, size_t nbands, size_t hint)
     }
     for (size_t g = 0; g < nmodels; g++)
         for (int c = 0; c < OIX_KCLASSES; c++)
-            for (size_t band = 0; band < ix->nbands; band++)
-                ix->b[bidx(ix, (uint32_t)g, c, (uint32_t)band)].head =
-                    &ix->head[((size_t)c * nmodels + g) * ix->nbands + band];
+            for (size_t band = 0; band < ix->nbands; band++) {
+                struct bucket *b = &ix->b[bidx(ix, (uint32_t)g, c, (uint32_t)band)];
+
+                b->head = &ix->head[((size_t)c * nmodels + g) * ix->nbands + band];
+                b->depth = depth ? depth : SIZE_MAX;
+            }
     return ix;
 }
 
@@ -277,6 +300,8 @@ void oix_set(struct oix *ix, uint32_t machine, uint32_t model, uint32_t band,
             SIM_ASSERT(i < b->n && b->v[i].machine == machine);
             b->v[i] = entry(ask, machine, hot, c);
             b->lose[i] = b->v[i].lose;
+            if (i < b->depth)
+                set_first(b);
         }
     }
     s->mask = want;

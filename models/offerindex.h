@@ -57,7 +57,9 @@ struct oix_entry {
 
 struct oix;
 
-struct oix *oix_new(size_t nmodels, size_t nbands, size_t nmachines_hint);
+/* 'depth': how many entries of a bucket a search reads at most (the
+ * heads' open bits cover those; 0 = all). */
+struct oix *oix_new(size_t nmodels, size_t nbands, size_t depth, size_t nmachines_hint);
 void oix_free(struct oix *ix);
 
 /* Sets where 'machine' (of GPU model 'model') appears: in bucket k for
@@ -83,6 +85,8 @@ bool oix_get(const struct oix *ix, uint32_t machine, int c, struct oix_entry *ou
 struct oix_head {
     money first;                    /* the bucket's lowest ask; 0 when empty */
     uint32_t n;                     /* entries in the bucket */
+    uint8_t open;                   /* bit i clear: lose bit i is set on each of
+                                     * the first 'depth' entries (oix_new) */
 };
 const struct oix_head *oix_heads(const struct oix *ix, uint32_t model, int c);
 

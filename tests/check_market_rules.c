@@ -231,7 +231,7 @@ END_TEST
 
 START_TEST(index_keeps_buckets_sorted_and_sliced)
 {
-    struct oix *ix = oix_new(2, 2, 4);
+    struct oix *ix = oix_new(2, 2, 0, 4);
     const struct oix_entry *v;
     size_t n;
 
@@ -260,7 +260,7 @@ START_TEST(index_keeps_buckets_sorted_and_sliced)
 }
 END_TEST
 
-enum { IX_MMAX = 400, IX_MODELS = 3, IX_BANDS = 3 };
+enum { IX_MMAX = 400, IX_MODELS = 3, IX_BANDS = 3, IX_DEPTH = 12 };
 struct ix_want { uint32_t model, band, free, chunk; money ask; struct oix_hot hot; };
 
 /* Every bucket holds exactly the machines 'w' puts there, in order. */
@@ -279,8 +279,14 @@ static void index_matches(const struct oix *ix, const struct ix_want *w, uint32_
         /* the heads and the packed column a search reads match the entries */
         ck_assert_uint_eq(oix_view(ix, g, c, b, &view, &lose), n);
         ck_assert(view == v);
+        uint8_t open = 0;
+
         ck_assert_uint_eq(head->n, n);
         ck_assert_int_eq(head->first, n ? v[0].ask : 0);
+        /* open: the archetypes not lost on every one of the first IX_DEPTH */
+        for (size_t i = 0; i < n && i < IX_DEPTH; i++)
+            open |= (uint8_t)~lose[i];
+        ck_assert_uint_eq(head->open, open);
 
         for (uint32_t i = 0; i < M; i++)
             expect += w[i].model == g && w[i].band == b && k >= w[i].chunk && k <= w[i].free;
@@ -311,7 +317,7 @@ START_TEST(index_matches_a_reference_under_random_updates)
 {
     struct ix_want w[IX_MMAX];
     const uint32_t M = _i ? 400 : 40, nasks = _i ? 1000 : 7;
-    struct oix *ix = oix_new(IX_MODELS, IX_BANDS, 4);
+    struct oix *ix = oix_new(IX_MODELS, IX_BANDS, IX_DEPTH, 4);
     unsigned seed = 777;
 
     memset(w, 0, sizeof w);
@@ -331,7 +337,10 @@ START_TEST(index_matches_a_reference_under_random_updates)
         default:
             x->hot.min_bid = (money)((seed >> 8) % 5);
             x->hot.thr[(seed >> 4) % OIX_KCLASSES] = (money)((seed >> 12) % 9);
-            x->hot.lose[(seed >> 6) % OIX_KCLASSES] = (uint8_t)(seed >> 20);
+            /* each bit set 7 times in 8: some buckets lose a bit on every
+             * one of their first IX_DEPTH entries, some do not */
+            x->hot.lose[(seed >> 6) % OIX_KCLASSES] =
+                (uint8_t)((seed >> 20) | (seed >> 23) | (seed >> 26));
             break;
         }
         oix_set(ix, id, x->model, x->band, x->free, x->chunk, x->ask, &x->hot);
