@@ -1220,11 +1220,11 @@ static void storage_share(const struct market *mk, const struct job *jb, double 
  * HUGE_VAL when none): the search's cut-offs bound every key by it, so
  * it must be no more than any price the offer's checks can admit.
  * On-demand pays the ask. An interruptible pays its bid: bid-fraction x
- * the ask rounded, or min_bid, but at most the bid limit, bid-cap x the
- * lower of the ask and the going ask, rounded down (bid_from); under
- * posted pricing, min_bid, the posted share of the ask rounded down. Both
- * rise with the ask, so the bound holds for every later offer of a bucket
- * sorted by ask; 2 micro-dollars cover the rounding. */
+ * the ask, or min_bid, but at most the bid limit, bid-cap x the lower of
+ * the ask and the going ask (bid_from); under posted pricing, min_bid,
+ * the posted share of the ask. Both rise with the ask, so the bound holds
+ * for every later offer of a bucket sorted by ask; each is rounded to the
+ * micro-dollar, which 2 micro-dollars of slack cover. */
 static double least_price(const struct search *s, double ask, double ref)
 {
     double lo;
