@@ -1187,6 +1187,7 @@ struct search {
     /* USD per GPU-hour the job's storage costs on each host class: added
      * to the GPU price in every sort key (storage_share) */
     double st[UINT8_MAX + 1];
+    double st_min;                  /* the least of them */
     struct cand cands[128];
     size_t nc, worst, top;
     /* cands[worst].key once the top few are full, -HUGE_VAL before: no
@@ -1242,13 +1243,16 @@ static double least_price(const struct search *s, double ask, double ref)
  * fastest machine runs at 'spmax' (sort keys in scan_bucket). */
 static double key_bound(const struct search *s, double lo, double spmax)
 {
+    lo += s->st_min;            /* every key counts some storage */
     return s->a->sort == SORT_PRICE ? -lo : spmax / (lo + 1e-6) * s->noise_max;
 }
 
-/* Can nothing with best possible key 'bound' enter the top few? */
+/* Can nothing with best possible key 'bound' enter the top few? Strictly
+ * below the worst kept key: an offer whose key equals it still enters
+ * when its machine number is lower (by_key). */
 static bool cut_off(const struct search *s, double bound)
 {
-    return bound <= s->wkey;
+    return bound < s->wkey;
 }
 
 /* Keeps 'c' if it belongs among the top few. */
@@ -1525,6 +1529,9 @@ static void job_search(struct market *mk, uint32_t jid)
     s.noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
     s.cap_hi = cap_hi(mk, a);
     storage_share(mk, jb, s.st);
+    s.st_min = HUGE_VAL;
+    for (size_t k = 0; k < mk->nhc; k++)
+        s.st_min = fmin(s.st_min, s.st[k]);
     nm = collect_models(mk, &s);
     mk->stats.searches[s.type == C_INTERRUPTIBLE]++;
     for (size_t i = nm / 2; i-- > 0;)

@@ -127,13 +127,17 @@ END_TEST
  * skip what could not have entered a renter's top few: a run that reads
  * every bucket's first search-depth offers must come out the same, bit for
  * bit. Interruptible bids capped at bid-cap x the going ask (below
- * bid-fraction x a dear offer's ask), ties at whole micro-dollars, the
- * score sort's noise and posted pricing all meet the bounds here. */
+ * bid-fraction x a dear offer's ask), ties at whole micro-dollars (an
+ * offer whose key equals the worst kept one still enters when its machine
+ * number is lower), the score sort's noise and posted pricing all meet
+ * the bounds here. */
 START_TEST(pruned_search_finds_what_a_full_search_finds)
 {
     static const char *const variants[] = {
         "",
         "archetype.*.sort = price\n",
+        /* no storage: keys equal to their bound, ties at whole micro-dollars */
+        "archetype.*.sort = price\narchetype.*.storage = 0\n",
         "archetype.*.sort = score\narchetype.*.p-interruptible = 0.6\n",
         "market.pricing = posted\n",
     };
