@@ -148,20 +148,23 @@ struct machine {
      * cache misses, one contract after another; from an array the
      * contracts are fetched together. */
     uint32_t *cids;
-    /* cold */
-    /* Bit i of fit[c]: archetype i's CPU, RAM and disk filters pass a
-     * 2^c-GPU offer here (specs_fit(); archetypes 0-31). The specs never
-     * change, so it is set once and carried in the index entries. */
-    uint32_t fit[OIX_KCLASSES];
-    money floor;                /* per GPU-hour */
-    double power_cost;          /* USD per GPU-hour */
-    double dlperf;              /* single-GPU DLPerf, derated */
-    double derate;              /* this machine's factor on the model's DLPerf */
-    sim_time joined;
+    /* The third line: what the hourly repricing reads of every machine
+     * besides the first two (so it walks three lines per machine, not
+     * four) and what an index update reads. */
     /* utilisation since the last repricing */
     sim_time util_since, util_mark;
     double util_gpu_us;
     int64_t run_gpu_us;         /* GPUs running x µs, whole run (capacity check) */
+    money floor;                /* per GPU-hour */
+    /* Bit i of fit[c]: archetype i's CPU, RAM and disk filters pass a
+     * 2^c-GPU offer here (specs_fit(); archetypes 0-31). The specs never
+     * change, so it is set once and carried in the index entries. */
+    uint32_t fit[OIX_KCLASSES];
+    /* cold */
+    double power_cost;          /* USD per GPU-hour */
+    double dlperf;              /* single-GPU DLPerf, derated */
+    double derate;              /* this machine's factor on the model's DLPerf */
+    sim_time joined;
     struct rel_state rel;       /* reliability history (models/reliability.h) */
     sim_time state_mark;        /* last time up/down totals were brought up to date */
     double up_us_total, down_us_total;
