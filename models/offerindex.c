@@ -6,9 +6,18 @@
 #include <string.h>
 #include "sim/err.h"
 
+/* A bucket's entries sit in the middle of their buffers, with room on
+ * both sides: an insert or removal shifts the shorter side, not all that
+ * follows. Most updates land among the cheapest offers (rentals take
+ * them, ended rentals put them back), so a sorted array that always
+ * shifted its tail moved most of a large bucket each time, the largest
+ * source of cache misses in a 100,000-GPU run. */
 struct bucket {
-    struct oix_entry *v;    /* owned, sorted */
-    uint8_t *lose;          /* owned, lose[i] = v[i].lose (oix_view) */
+    struct oix_entry *buf;  /* owned, cap entries */
+    uint8_t *lbuf;          /* owned, cap bytes */
+    size_t off;             /* the first entry's place in them */
+    struct oix_entry *v;    /* buf + off: the n entries, sorted */
+    uint8_t *lose;          /* lbuf + off: lose[i] = v[i].lose (oix_view) */
     size_t n, cap;
     size_t depth;           /* entries a search reads at most (oix_new) */
     struct oix_head *head;  /* its size, first ask and open bits, in oix->head */
@@ -101,8 +110,8 @@ void oix_free(struct oix *ix)
         return;
     if (ix->b)
         for (size_t i = 0; i < ix->nmodels * OIX_KCLASSES * ix->nbands; i++) {
-            free(ix->b[i].v);
-            free(ix->b[i].lose);
+            free(ix->b[i].buf);
+            free(ix->b[i].lbuf);
         }
     free(ix->b);
     free(ix->head);
@@ -184,13 +193,50 @@ static size_t lower_bound_near(const struct bucket *b, size_t i, money ask, uint
     return bisect(b, lo, hi, ask, id);
 }
 
+/* Points v and lose at the entries after 'off' moved. */
+static void place(struct bucket *b, size_t off)
+{
+    b->off = off;
+    b->v = b->buf + off;
+    b->lose = b->lbuf + off;
+}
+
+/* A new buffer of twice the entries, with them in its middle: room for
+ * as many inserts again on either side. */
+static void recentre(struct bucket *b)
+{
+    size_t cap = b->n < 8 ? 16 : 2 * b->n, off = (cap - b->n) / 2;
+    struct oix_entry *buf = malloc(cap * sizeof *buf);
+    uint8_t *lbuf = malloc(cap);
+
+    if (!buf || !lbuf)
+        SIM_PANIC("offer index: out of memory");
+    if (b->n) {
+        memcpy(buf + off, b->v, b->n * sizeof *buf);
+        memcpy(lbuf + off, b->lose, b->n);
+    }
+    free(b->buf);
+    free(b->lbuf);
+    b->buf = buf;
+    b->lbuf = lbuf;
+    b->cap = cap;
+    place(b, off);
+}
+
 static void remove_at(struct bucket *b, money ask, uint32_t id)
 {
     size_t i = lower_bound(b, ask, id);
 
     SIM_ASSERT(i < b->n && b->v[i].machine == id);
-    memmove(&b->v[i], &b->v[i + 1], (b->n - i - 1) * sizeof *b->v);
-    memmove(&b->lose[i], &b->lose[i + 1], b->n - i - 1);
+    if (i < b->n - 1 - i) {
+        /* fewer before it: they move up one */
+        memmove(&b->v[1], &b->v[0], i * sizeof *b->v);
+        memmove(&b->lose[1], &b->lose[0], i);
+        place(b, b->off + 1);
+    } else {
+        memmove(&b->v[i], &b->v[i + 1], (b->n - i - 1) * sizeof *b->v);
+        memmove(&b->lose[i], &b->lose[i + 1], b->n - i - 1);
+    }
     b->n--;
     set_first(b);
 }
@@ -205,18 +251,21 @@ static struct oix_entry entry(money ask, uint32_t id, const struct oix_hot *hot,
 
 static void insert_at(struct bucket *b, struct oix_entry e)
 {
-    size_t i;
+    size_t i = lower_bound(b, e.ask, e.machine);
 
-    if (b->n == b->cap) {
-        b->cap = b->cap ? 2 * b->cap : 16;
-        b->v = realloc(b->v, b->cap * sizeof *b->v);
-        b->lose = realloc(b->lose, b->cap);
-        if (!b->v || !b->lose)
-            SIM_PANIC("offer index: out of memory");
+    if (i < b->n - i) {
+        /* fewer before its place: they move down one */
+        if (b->off == 0)
+            recentre(b);
+        place(b, b->off - 1);
+        memmove(&b->v[0], &b->v[1], i * sizeof *b->v);
+        memmove(&b->lose[0], &b->lose[1], i);
+    } else {
+        if (b->off + b->n == b->cap)
+            recentre(b);
+        memmove(&b->v[i + 1], &b->v[i], (b->n - i) * sizeof *b->v);
+        memmove(&b->lose[i + 1], &b->lose[i], b->n - i);
     }
-    i = lower_bound(b, e.ask, e.machine);
-    memmove(&b->v[i + 1], &b->v[i], (b->n - i) * sizeof *b->v);
-    memmove(&b->lose[i + 1], &b->lose[i], b->n - i);
     b->v[i] = e;
     b->lose[i] = e.lose;
     b->n++;

@@ -260,6 +260,45 @@ START_TEST(index_keeps_buckets_sorted_and_sliced)
 }
 END_TEST
 
+/* Buckets shift whichever side of an insert or removal is shorter, and
+ * grow on either side: 1,000 offers arriving cheapest-last (each at the
+ * front), then the cheapest and the dearest leaving in turn, keep every
+ * bucket sorted and whole. */
+START_TEST(index_grows_and_shrinks_at_both_ends)
+{
+    struct oix *ix = oix_new(1, 1, 8, 4);
+    const struct oix_entry *v;
+    size_t n;
+
+    for (uint32_t id = 0; id < 1000; id++)
+        oix_set(ix, id, 0, 0, 1, 1, USD(10) - (money)id * 1000, NULL);
+    n = oix_bucket(ix, 0, 1, 0, &v);
+    ck_assert_uint_eq(n, 1000);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_uint_eq(v[i].machine, 999 - i);       /* the last to come is cheapest */
+    for (uint32_t k = 0; k < 500; k++) {
+        uint32_t id = k % 2 ? k / 2 : 999 - k / 2;     /* cheapest, dearest, ... */
+
+        oix_set(ix, id, 0, 0, 0, 1, USD(10) - (money)id * 1000, NULL);
+    }
+    n = oix_bucket(ix, 0, 1, 0, &v);
+    ck_assert_uint_eq(n, 500);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_uint_eq(v[i].machine, 749 - i);
+    ck_assert_int_eq(oix_heads(ix, 0, 0)[0].first, USD(10) - 749 * 1000);
+    /* and back in, both ends again */
+    for (uint32_t id = 0; id < 250; id++) {
+        oix_set(ix, id, 0, 0, 1, 1, USD(10) - (money)id * 1000, NULL);
+        oix_set(ix, 999 - id, 0, 0, 1, 1, USD(10) - (money)(999 - id) * 1000, NULL);
+    }
+    n = oix_bucket(ix, 0, 1, 0, &v);
+    ck_assert_uint_eq(n, 1000);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_uint_eq(v[i].machine, 999 - i);
+    oix_free(ix);
+}
+END_TEST
+
 enum { IX_MMAX = 400, IX_MODELS = 3, IX_BANDS = 3, IX_DEPTH = 12 };
 struct ix_want { uint32_t model, band, free, chunk; money ask; struct oix_hot hot; };
 
@@ -401,6 +440,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, ledger_conserves_to_the_micro_dollar);
     tcase_add_test(tc, ledger_detects_a_broken_book);
     tcase_add_test(tc, index_keeps_buckets_sorted_and_sliced);
+    tcase_add_test(tc, index_grows_and_shrinks_at_both_ends);
     tcase_add_loop_test(tc, index_matches_a_reference_under_random_updates, 0, 2);
     tcase_add_test(tc, proration_is_to_the_microsecond);
     tcase_add_test(tc, storage_bills_for_the_whole_life);
