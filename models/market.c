@@ -1546,13 +1546,6 @@ static void job_search(struct market *mk, uint32_t jid)
         for (uint32_t bi = cur.first; bi < cur.first + cur.count; bi++) {
             if (s.prune && cut_off(&s, mk->bref[bi].bound))
                 break;      /* nor can this model's later buckets */
-            /* The bucket likely read next, loading while this one is:
-             * bucket heads are scattered, so each read starts with a
-             * cache miss. */
-            if (bi + 1 < cur.first + cur.count)
-                oix_prefetch(mk->ix, cur.g, s.kc, mk->bref[bi + 1].band);
-            else if (nm > 0)
-                oix_prefetch(mk->ix, mr[0].g, s.kc, mk->bref[mr[0].first].band);
             scan_bucket(mk, &s, &mk->bref[bi], cur.g);
         }
     }

@@ -399,17 +399,6 @@ const struct oix_head *oix_heads(const struct oix *ix, uint32_t model, int c)
     return &ix->head[((size_t)c * ix->nmodels + model) * ix->nbands];
 }
 
-void oix_prefetch(const struct oix *ix, uint32_t model, int c, uint32_t band)
-{
-    const struct bucket *b = &ix->b[bidx(ix, model, c, band)];
-
-    if (b->n) {
-        __builtin_prefetch(b->lose);
-        __builtin_prefetch(b->v);
-        __builtin_prefetch((const char *)b->v + 64);
-    }
-}
-
 size_t oix_view(const struct oix *ix, uint32_t model, int c, uint32_t band,
                 const struct oix_entry **v, const uint8_t **lose)
 {

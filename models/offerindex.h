@@ -97,10 +97,6 @@ const struct oix_head *oix_heads(const struct oix *ix, uint32_t model, int c);
 size_t oix_view(const struct oix *ix, uint32_t model, int c, uint32_t band,
                 const struct oix_entry **v, const uint8_t **lose);
 
-/* Starts loading the head of the bucket for (model, chunk class c, band)
- * into the cache, for a search about to read it. */
-void oix_prefetch(const struct oix *ix, uint32_t model, int c, uint32_t band);
-
 /* Smallest chunk class >= gpus (k class index), or -1 if > 16. */
 int oix_kclass(uint32_t gpus);
 
