@@ -1239,6 +1239,13 @@ static double least_price(const struct search *s, double ask, double ref)
     return lo > 0 ? lo : 0;
 }
 
+/* The going (median) ask of model g in USD, HUGE_VAL while it has none:
+ * least_price()'s 'ref'. */
+static double going_ask(const struct market *mk, uint32_t g)
+{
+    return mk->gpus[g].ask_p50 ? money_to_usd(mk->gpus[g].ask_p50) : HUGE_VAL;
+}
+
 /* The best key an offer at price 'lo' or more can reach on a model whose
  * fastest machine runs at 'spmax' (sort keys in scan_bucket). */
 static double key_bound(const struct search *s, double lo, double spmax)
@@ -1298,7 +1305,7 @@ static size_t collect_models(struct market *mk, const struct search *s)
         double capmax = jb->value * valued_speed(mk, jb, (uint32_t)g, spmax) +
                         a->vram_value * mk->gpus[g].vram_gb;
         uint32_t first = (uint32_t)nb;
-        double ref = mk->gpus[g].ask_p50 ? money_to_usd(mk->gpus[g].ask_p50) : HUGE_VAL;
+        double ref = going_ask(mk, (uint32_t)g);
         const struct oix_head *heads;
 
         if (mk->gpus[g].vram_gb < jb->vram || (a->models && !a->models[g]))
@@ -1378,6 +1385,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
     double capmax = jb->value * valued_speed(mk, jb, g, spmax) + vram_val;
     /* bid_limit_at()'s reference: the model's going ask, when there is one */
     double ref = mk->gpus[g].ask_p50 ? (double)mk->gpus[g].ask_p50 : HUGE_VAL;
+    double ref_usd = going_ask(mk, g);
     size_t taken = 0, shown = 0;
     /* Offers that turn this renter's bid down (their lose bit) are passed
      * over on the packed column alone. The loop's breaks depend only on
@@ -1401,7 +1409,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
         }
         read++;
         if (s->prune) {
-            lo = least_price(s, money_to_usd(v[i].ask), ref * 1e-6);
+            lo = least_price(s, money_to_usd(v[i].ask), ref_usd);
             if (lo > capmax)
                 break;  /* sorted by ask: nothing further is cheap enough */
             if (cut_off(s, key_bound(s, lo, spmax)))

@@ -201,8 +201,8 @@ static void place(struct bucket *b, size_t off)
     b->lose = b->lbuf + off;
 }
 
-/* A new buffer of twice the entries, with them in its middle: room for
- * as many inserts again on either side. */
+/* A new buffer of twice the entries (16 at least), with them in its
+ * middle: room for half as many again on either side. */
 static void recentre(struct bucket *b)
 {
     size_t cap = b->n < 8 ? 16 : 2 * b->n, off = (cap - b->n) / 2;
