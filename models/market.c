@@ -955,6 +955,13 @@ static double value_cap(const struct market *mk, const struct job *jb,
            a->vram_value * mk->gpus[m->gpu].vram_gb;
 }
 
+/* Archetype a's bid-cap in parts per million: the multiplier
+ * bid_limit_at() applies, and the one a search's bounds must use. */
+static int64_t cap_ppm(const struct archetype *a)
+{
+    return (int64_t)(a->bid_cap * 1e6);
+}
+
 /* The most archetype a bids per GPU-hour on an offer of model 'gpu' asking
  * 'ask': bid-cap x the lower of this ask and the model's going (median)
  * ask. An interruption is worth a discount on the going on-demand price,
@@ -966,7 +973,7 @@ static money bid_limit_at(const struct market *mk, const struct archetype *a,
     money ref = mk->gpus[gpu].ask_p50 && mk->gpus[gpu].ask_p50 < ask
                 ? mk->gpus[gpu].ask_p50 : ask;
 
-    return money_muldiv(ref, (int64_t)(a->bid_cap * 1e6), 1000000);
+    return money_muldiv(ref, cap_ppm(a), 1000000);
 }
 
 static money bid_limit(const struct market *mk, const struct archetype *a,
@@ -989,13 +996,6 @@ static money bid_uncapped(const struct market *mk, const struct archetype *a, mo
         return min_bid;
     b = money_from_usd(money_to_usd(ask) * a->bid_frac);
     return b < min_bid ? min_bid : b;
-}
-
-/* The bid cap per micro-dollar of the reference price, rounded up, so a
- * bid above cap x reference + 1 is surely above bid_limit_at(). */
-static double cap_hi(const struct market *mk, const struct archetype *a)
-{
-    return mk->posted ? HUGE_VAL : (double)(int64_t)(a->bid_cap * 1e6) * 1e-6 * (1.0 + 1e-9);
 }
 
 /* bid_from() given its uncapped bid 'b' (bid_uncapped()), which a search
@@ -1180,8 +1180,9 @@ struct search {
     double cut;                     /* least fraction of an ask it bids (least_price) */
     double cap_lo;                  /* bid cap per USD of reference, as bid_limit_at applies it */
     double noise_max;               /* most the score noise can multiply */
-    double cap_hi;                  /* bid cap per micro-dollar of reference, rounded up */
-    bool prune;                     /* mk->prune */
+    /* cap_lo rounded up, so a bid above cap_hi x reference + 1 micro-dollar
+     * is surely above bid_limit_at() */
+    double cap_hi;
     uint32_t fit;                   /* the job's bit in oix_entry.fit; 0: ask specs_fit() */
     uint8_t mine;                   /* the job's lose bit; 0: read every entry */
     /* USD per GPU-hour the job's storage costs on each host class: added
@@ -1203,17 +1204,21 @@ struct search {
  * end_contract bills (bill_storage_line). Prices per GPU-hour are still
  * what the renter's cap and the bid rule compare: those are its value of
  * the GPU time, and storage is a cost of any host it would rent.
- * Storage only raises the total, so a bound from the GPU price alone
- * (collect_models, scan_bucket's cut-off) is still no less than any key an
- * offer beyond it can reach; the cut-offs stay exact. */
-static void storage_share(const struct market *mk, const struct job *jb, double *st)
+ * Storage raises every total by at least the least class's share (which
+ * storage_share returns), so a bound from the least GPU price plus that
+ * (key_bound) is still no less than any key an offer beyond it can reach;
+ * the cut-offs stay exact. */
+static double storage_share(const struct market *mk, const struct job *jb, double *st)
 {
-    double gb = mk->ar[jb->arch].storage_gb;
+    double gb = mk->ar[jb->arch].storage_gb, least = HUGE_VAL;
 
     SIM_ASSERT(mk->nhc <= UINT8_MAX + 1);
-    for (size_t k = 0; k < mk->nhc; k++)
+    for (size_t k = 0; k < mk->nhc; k++) {
         st[k] = money_to_usd(bill_storage_line(mk->hc[k].storage_price, gb, SIM_HOUR)) /
                 (double)jb->gpus;
+        least = fmin(least, st[k]);
+    }
+    return least;
 }
 
 /* The least USD per GPU-hour a search could pay for an offer asking
@@ -1334,7 +1339,7 @@ static size_t collect_models(struct market *mk, const struct search *s)
             if (s->mine && !(heads[band].open & s->mine))
                 continue;       /* every offer it would read turns the bid down */
             lo = least_price(s, money_to_usd(heads[band].first), ref);
-            if (lo > capmax && s->prune)
+            if (lo > capmax && mk->prune)
                 continue;       /* sorted by ask: nothing here is cheap enough */
             r = (struct bucket_ref){ key_bound(s, lo, spmax), (uint32_t)n, band };
             /* insertion, best first: a model has a handful of bands */
@@ -1408,7 +1413,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
                 break;
         }
         read++;
-        if (s->prune) {
+        if (mk->prune) {
             lo = least_price(s, money_to_usd(v[i].ask), ref_usd);
             if (lo > capmax)
                 break;  /* sorted by ask: nothing further is cheap enough */
@@ -1465,7 +1470,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
              * monotonically: an offer that could not enter the full top
              * few even at noise_max is counted without drawing its noise
              * (three libm calls). */
-            if (key * s->noise_max < s->wkey && s->prune) {
+            if (key * s->noise_max < s->wkey && mk->prune) {
                 taken++;
                 continue;
             }
@@ -1500,7 +1505,6 @@ static void job_search(struct market *mk, uint32_t jid)
     s.kc = oix_kclass(jb->gpus);
     s.type = type == C_RESERVED ? C_ONDEMAND : type;
     s.nc = s.worst = 0;
-    s.prune = mk->prune;
     /* Secure searches count what they pass (scan_bucket), so they read
      * every entry; so does a search that prunes nothing. */
     s.mine = mk->prune && s.type == C_INTERRUPTIBLE && !jb->secure && jb->arch < 8
@@ -1533,13 +1537,10 @@ static void job_search(struct market *mk, uint32_t jid)
     /* least_price(): the multipliers as money_muldiv() applies them */
     s.cut = type != C_INTERRUPTIBLE ? 1.0
             : mk->posted ? (double)(int64_t)(mk->posted_int * 1e6) * 1e-6 : a->bid_frac;
-    s.cap_lo = mk->posted ? HUGE_VAL : (double)(int64_t)(a->bid_cap * 1e6) * 1e-6;
+    s.cap_lo = mk->posted ? HUGE_VAL : (double)cap_ppm(a) * 1e-6;
+    s.cap_hi = s.cap_lo * (1.0 + 1e-9);
     s.noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
-    s.cap_hi = cap_hi(mk, a);
-    storage_share(mk, jb, s.st);
-    s.st_min = HUGE_VAL;
-    for (size_t k = 0; k < mk->nhc; k++)
-        s.st_min = fmin(s.st_min, s.st[k]);
+    s.st_min = storage_share(mk, jb, s.st);
     nm = collect_models(mk, &s);
     mk->stats.searches[s.type == C_INTERRUPTIBLE]++;
     for (size_t i = nm / 2; i-- > 0;)
@@ -1547,12 +1548,12 @@ static void job_search(struct market *mk, uint32_t jid)
     while (nm > 0) {
         struct model_ref cur = mr[0];
 
-        if (s.prune && cut_off(&s, cur.bound))
+        if (mk->prune && cut_off(&s, cur.bound))
             break;          /* no later model can enter the top few */
         mr[0] = mr[--nm];
         model_down(mr, nm, 0);
         for (uint32_t bi = cur.first; bi < cur.first + cur.count; bi++) {
-            if (s.prune && cut_off(&s, mk->bref[bi].bound))
+            if (mk->prune && cut_off(&s, mk->bref[bi].bound))
                 break;      /* nor can this model's later buckets */
             scan_bucket(mk, &s, &mk->bref[bi], cur.g);
         }

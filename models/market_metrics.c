@@ -93,11 +93,7 @@ static bool index_check(const struct market *mk, char *msg, size_t len)
             struct oix_entry en;
             bool got = oix_get(mk->ix, (uint32_t)i, c, &en);
 
-            if (want != got || (got && (en.ask != m.ask || en.min_bid != hot.min_bid ||
-                                        en.thr != hot.thr[c] || en.spd != hot.spd[c] ||
-                                        en.score != hot.score || en.fit != hot.fit[c] ||
-                                        en.cls != hot.cls ||
-                                        en.room != hot.room || en.lose != hot.lose[c]))) {
+            if (want != got || (got && !oix_entry_is(&en, m.ask, &hot, c))) {
                 snprintf(msg, len, "machine %zu, %u-GPU offers: the index is stale", i, k);
                 return false;
             }

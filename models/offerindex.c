@@ -249,6 +249,22 @@ static struct oix_entry entry(money ask, uint32_t id, const struct oix_hot *hot,
                                hot->fit[c], hot->cls, hot->room, hot->lose[c] };
 }
 
+/* Field by field (an entry has padding, so not memcmp): the one list of
+ * what an entry carries, for the refresh test and for oix_entry_is(). */
+static bool same_entry(const struct oix_entry *x, const struct oix_entry *y)
+{
+    return x->ask == y->ask && x->min_bid == y->min_bid && x->thr == y->thr &&
+           x->score == y->score && x->machine == y->machine && x->spd == y->spd &&
+           x->fit == y->fit && x->cls == y->cls && x->room == y->room && x->lose == y->lose;
+}
+
+bool oix_entry_is(const struct oix_entry *e, money ask, const struct oix_hot *hot, int c)
+{
+    struct oix_entry want = entry(ask, e->machine, hot, c);
+
+    return same_entry(e, &want);
+}
+
 static void insert_at(struct bucket *b, struct oix_entry e)
 {
     size_t i = lower_bound(b, e.ask, e.machine);
@@ -327,28 +343,29 @@ void oix_set(struct oix *ix, uint32_t machine, uint32_t model, uint32_t band,
     for (int c = 0; c < OIX_KCLASSES; c++) {
         bool had = s->mask & (1u << c), has = want & (1u << c);
         struct bucket *b = &ix->b[bidx(ix, model, c, band)];
+        struct oix_entry e = entry(ask, machine, hot, c);
 
         if (had && has && moved && s->model == model && s->band == band) {
             /* A new ask in the same bucket: shift only the entries
              * between the old and the new place. */
-            move_within(b, s->ask, entry(ask, machine, hot, c));
+            move_within(b, s->ask, e);
             continue;
         }
         if (had && (!has || moved))
             remove_at(&ix->b[bidx(ix, s->model, c, s->band)], s->ask, machine);
         if (has && (!had || moved)) {
-            insert_at(b, entry(ask, machine, hot, c));
-        } else if (has && (hot->min_bid != s->hot.min_bid || hot->thr[c] != s->hot.thr[c] ||
-                           hot->spd[c] != s->hot.spd[c] || hot->score != s->hot.score ||
-                           hot->fit[c] != s->hot.fit[c] ||
-                           hot->cls != s->hot.cls || hot->room != s->hot.room ||
-                           hot->lose[c] != s->hot.lose[c])) {
-            /* Same place, new contents: refresh what it carries. */
-            size_t i = lower_bound(b, ask, machine);
+            insert_at(b, e);
+        } else if (has) {
+            /* Same place: refresh what it carries if that changed. */
+            struct oix_entry was = entry(ask, machine, &s->hot, c);
+            size_t i;
 
+            if (same_entry(&e, &was))
+                continue;
+            i = lower_bound(b, ask, machine);
             SIM_ASSERT(i < b->n && b->v[i].machine == machine);
-            b->v[i] = entry(ask, machine, hot, c);
-            b->lose[i] = b->v[i].lose;
+            b->v[i] = e;
+            b->lose[i] = e.lose;
             if (i < b->depth)
                 set_first(b);
         }

@@ -79,6 +79,10 @@ size_t oix_bucket(const struct oix *ix, uint32_t model, uint32_t k,
  * not there. For consistency checks. */
 bool oix_get(const struct oix *ix, uint32_t machine, int c, struct oix_entry *out);
 
+/* Does entry e carry exactly what oix_set() would give its machine now
+ * for chunk class c, at price 'ask' with 'hot'? For consistency checks. */
+bool oix_entry_is(const struct oix_entry *e, money ask, const struct oix_hot *hot, int c);
+
 /* The heads of the buckets for (model, chunk class c), one per band:
  * what a search needs to rank a model's buckets before it reads any.
  * Valid until the next update. */
