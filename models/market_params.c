@@ -46,7 +46,7 @@ static const struct param_def market_params[] = {
     { "market.reliability-discount", PT_PROB, "1", "0.15", 0, 1, NULL,
       "relative ask cut per doubling of a host's unreliability (1 - score) over the reference's (0.15 with reference 0.99: a 0.98 host asks at most 85% of the reliable tier's median ask, a 0.96 host 70%; 0 = off)" },
     { "market.search-candidates", PT_INT, "1", "4", 1, 1000, NULL,
-      "cheapest qualifying offers taken from each acceptable GPU model before sorting" },
+      "cheapest qualifying offers taken from each acceptable GPU model and reliability band before sorting" },
     { "market.search-depth", PT_INT, "1", "32", 1, 1e6, NULL,
       "offers a search looks at per GPU model and reliability band (Vast shows a small subset of its listings)" },
     { "market.search-top", PT_INT, "1", "5", 1, 100, NULL,
