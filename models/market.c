@@ -102,6 +102,20 @@ static double bundle_dlperf(const struct market *mk, const struct machine *m,
  */
 static uint32_t band_of(const struct market *mk, const struct machine *m);
 
+/* What the index entries carry of the score is derived here, when it
+ * changes, not for every offer a search ranks or every index update:
+ * the score to the fourth power (the score sort's factor) and which
+ * archetypes' reliability filters it passes. */
+static void set_score(const struct market *mk, struct machine *m, double score)
+{
+    m->score = score;
+    m->score4 = pow(score, 4);
+    m->rel_ok = 0;
+    for (size_t i = 0; i < mk->nar && i < 32; i++)
+        if (!(score < mk->ar[i].min_rel))
+            m->rel_ok |= 1u << i;
+}
+
 void mkt_rel_refresh(struct market *mk, struct machine *m, sim_time now)
 {
     sim_time dt = now - m->state_mark;
@@ -126,7 +140,7 @@ void mkt_rel_refresh(struct market *mk, struct machine *m, sim_time now)
                 (double)(now - from);
         m->state_mark = now;
     }
-    m->score = rel_score(&m->rel, &mk->relp, now);
+    set_score(mk, m, rel_score(&m->rel, &mk->relp, now));
 }
 
 static bool machine_listed(const struct market *mk, const struct machine *m)
@@ -178,16 +192,15 @@ void mkt_hot_fields(const struct market *mk, struct machine *m, uint32_t free,
     money bid[8];
     size_t nb = mk->nar < 8 ? mk->nar : 8;
     bool priced = false;
-
     hot->min_bid = m->min_bid;
-    hot->score = m->score;
+    hot->score4 = m->score4;
     hot->cls = m->cls;
     hot->room = m->nclaims < MAX_CLAIMS - 1;
     for (int c = 0; c < OIX_KCLASSES; c++) {
         uint32_t k = 1u << c;
 
         hot->spd[c] = m->spd[c];
-        hot->fit[c] = m->fit[c];
+        hot->fit[c] = m->fit[c] & m->rel_ok;
         hot->thr[c] = 0;
         hot->lose[c] = 0;
         if (k < m->min_chunk || k > free)
@@ -435,7 +448,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
                          outage_availability(&hc->op));
     else
         rel_init(&m->rel, m->joined, hc->datacenter);
-    m->score = rel_score(&m->rel, &mk->relp, m->joined);
+    set_score(mk, m, rel_score(&m->rel, &mk->relp, m->joined));
     rng_lite_init(&mk->clk[id].fail, mk->salt_fail, id);
     rng_lite_init(&mk->clk[id].disc, mk->salt_disc, id);
     rng_lite_init(&mk->clk[id].maint, mk->salt_maint, id);
@@ -1073,7 +1086,7 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
             if (b < m->thr[c])
                 return false;
         }
-    } else if (m->ngpu - m->hp_gpus < jb->gpus) {
+    } else if ((uint32_t)(m->ngpu - m->hp_gpus) < jb->gpus) {
         return false;
     }
     if (a->verified_only && !machine_verified(mk, m))
@@ -1130,17 +1143,21 @@ static double search_noise(const struct market *mk, uint32_t machine, double noi
 }
 
 /* One bucket (model x band) a search may visit, with the best key any of
- * its offers could reach (its cheapest ask, the model's fastest machine). */
+ * the offers it may look at could reach (their cheapest ask and most
+ * speed). */
 struct bucket_ref {
     double bound;
+    double spmax;                   /* the most speed among those offers */
     uint32_t n, band;               /* offers it may look at; its band */
 };
 
-/* A model's acceptable buckets, br[first .. first + count) best first;
- * its bound is theirs. */
+/* A model a search may visit. Once expanded (expand_model), its
+ * acceptable buckets are br[first .. first + count), best first, and its
+ * bound is theirs; before, a bound on them all (collect_models). */
 struct model_ref {
     double bound;
     uint32_t g, first, count;
+    bool expanded;
 };
 
 static bool model_before(const struct model_ref *x, const struct model_ref *y)
@@ -1285,33 +1302,66 @@ static void offer_cand(struct search *s, struct cand c)
     }
 }
 
-/* Lists the buckets a search may visit: per acceptable model its
- * acceptable bands, best bound first, in mk->bref; the models in
- * mk->mref. Returns the number of models. */
+/* The bands the archetype's filters let in, the same for every model:
+ * band 0 (unverified) unless it wants verified machines only, and each
+ * verified band whose best scores reach its min-reliability. */
+static size_t search_bands(const struct archetype *a, uint32_t *bands)
+{
+    size_t n = 0;
+
+    if (!a->verified_only)
+        bands[n++] = 0;
+    for (uint32_t band = 1; band < NBANDS; band++)
+        if (band + 1 == NBANDS || mkt_band_lo[band + 1] > a->min_rel)
+            bands[n++] = band;
+    return n;
+}
+
+/* How many of a bucket's offers a search may look at, and the most speed
+ * among them; 0 when it need not visit the bucket at all. */
+static size_t band_reach(const struct market *mk, const struct search *s,
+                         const struct oix_head *h, uint32_t g, double *spmax)
+{
+    size_t n = h->n;
+
+    /* Like Vast's search, which shows a small subset of its listings, a
+     * renter looks at the first 'search-depth' offers of a bucket. Vast
+     * filters before it cuts the list, so a Secure Cloud search counts
+     * only datacenter offers towards the depth (scan_bucket). */
+    if (n > (size_t)mk->depth && !s->jb->secure)
+        n = (size_t)mk->depth;
+    if (n == 0)
+        return 0;
+    if (s->mine && !(h->open & s->mine))
+        return 0;       /* every offer it would read turns the bid down */
+    /* The head knows the fastest of the first search-depth offers, all a
+     * search reads but a Secure Cloud one (which reads on past those it
+     * filters out): the model's fastest machine can be much faster than
+     * any of them. */
+    *spmax = n <= (size_t)mk->depth ? (double)oix_head_spd(h) : mk->gpus[g].max_spd[s->kc];
+    return n;
+}
+
+/* Lists the models a search may visit in mk->mref, each with a bound on
+ * the best key any of its acceptable buckets could reach: from the
+ * cheapest first ask and the most speed among them, a few loads and
+ * compares a bucket. Bounding each bucket on its own costs a division
+ * and more, and a search visits a few of the seventy or so buckets it
+ * could; expand_model() does that for a model when its turn comes.
+ * Returns the number of models. */
 static size_t collect_models(struct market *mk, const struct search *s)
 {
     const struct job *jb = s->jb;
     const struct archetype *a = s->a;
-    struct bucket_ref *br = mk->bref;
     struct model_ref *mr = mk->mref;
-    size_t nb = 0, nm = 0, nbands = 0;
+    size_t nm = 0, nbands;
     uint32_t bands[NBANDS];
 
-    /* The bands the archetype's filters let in, the same for every model:
-     * band 0 (unverified) unless it wants verified machines only, and
-     * each verified band whose best scores reach its min-reliability. */
-    if (!a->verified_only)
-        bands[nbands++] = 0;
-    for (uint32_t band = 1; band < NBANDS; band++)
-        if (band + 1 == NBANDS || mkt_band_lo[band + 1] > a->min_rel)
-            bands[nbands++] = band;
+    nbands = search_bands(a, bands);
     for (size_t g = 0; g < mk->ngpus; g++) {
-        double spmax = mk->gpus[g].max_spd[s->kc];
-        double capmax = jb->value * valued_speed(mk, jb, (uint32_t)g, spmax) +
-                        a->vram_value * mk->gpus[g].vram_gb;
-        uint32_t first = (uint32_t)nb;
-        double ref = going_ask(mk, (uint32_t)g);
         const struct oix_head *heads;
+        money first = INT64_MAX;
+        double spmax = 0, lo, capmax;
 
         if (mk->gpus[g].vram_gb < jb->vram || (a->models && !a->models[g]))
             continue;
@@ -1322,36 +1372,65 @@ static size_t collect_models(struct market *mk, const struct search *s)
             continue;
         heads = oix_heads(mk->ix, (uint32_t)g, s->kc);
         for (size_t bi = 0; bi < nbands; bi++) {
-            uint32_t band = bands[bi];
-            size_t n = heads[band].n, k;
-            double lo;
-            struct bucket_ref r;
+            double sp;
 
-            /* Like Vast's search, which shows a small subset of its
-             * listings, a renter looks at the first 'search-depth' offers
-             * of a bucket. Vast filters before it cuts the list, so a
-             * Secure Cloud search counts only datacenter offers towards
-             * the depth (scan_bucket). */
-            if (n > (size_t)mk->depth && !jb->secure)
-                n = (size_t)mk->depth;
-            if (n == 0)
+            if (band_reach(mk, s, &heads[bands[bi]], (uint32_t)g, &sp) == 0)
                 continue;
-            if (s->mine && !(heads[band].open & s->mine))
-                continue;       /* every offer it would read turns the bid down */
-            lo = least_price(s, money_to_usd(heads[band].first), ref);
-            if (lo > capmax && mk->prune)
-                continue;       /* sorted by ask: nothing here is cheap enough */
-            r = (struct bucket_ref){ key_bound(s, lo, spmax), (uint32_t)n, band };
-            /* insertion, best first: a model has a handful of bands */
-            for (k = nb++; k > first && br[k - 1].bound < r.bound; k--)
-                br[k] = br[k - 1];
-            br[k] = r;
+            if (heads[bands[bi]].first < first)
+                first = heads[bands[bi]].first;
+            if (sp > spmax)
+                spmax = sp;
         }
-        if (nb > first)
-            mr[nm++] = (struct model_ref){ br[first].bound, (uint32_t)g, first,
-                                           (uint32_t)(nb - first) };
+        if (first == INT64_MAX)
+            continue;
+        lo = least_price(s, money_to_usd(first), going_ask(mk, (uint32_t)g));
+        capmax = jb->value * valued_speed(mk, jb, (uint32_t)g, spmax) +
+                 a->vram_value * mk->gpus[g].vram_gb;
+        if (lo > capmax && mk->prune)
+            continue;           /* sorted by ask: nothing is cheap enough */
+        mr[nm++] = (struct model_ref){ key_bound(s, lo, spmax), (uint32_t)g, 0, 0, false };
     }
     return nm;
+}
+
+/* Lists model m's acceptable buckets, best bound first, in mk->bref from
+ * mk->nbref on, and lowers its bound to the best of theirs: no more than
+ * collect_models() gave it, which used the least ask and most speed of
+ * them all. */
+static void expand_model(struct market *mk, const struct search *s, struct model_ref *m)
+{
+    const struct job *jb = s->jb;
+    struct bucket_ref *br = mk->bref;
+    uint32_t g = m->g, bands[NBANDS];
+    size_t nbands = search_bands(s->a, bands), first = mk->nbref, nb = first;
+    double vram_val = s->a->vram_value * mk->gpus[g].vram_gb;
+    double ref = going_ask(mk, g);
+    const struct oix_head *heads = oix_heads(mk->ix, g, s->kc);
+
+    for (size_t bi = 0; bi < nbands; bi++) {
+        uint32_t band = bands[bi];
+        double lo, spmax, capmax;
+        size_t n = band_reach(mk, s, &heads[band], g, &spmax), k;
+        struct bucket_ref r;
+
+        if (n == 0)
+            continue;
+        capmax = jb->value * valued_speed(mk, jb, g, spmax) + vram_val;
+        lo = least_price(s, money_to_usd(heads[band].first), ref);
+        if (lo > capmax && mk->prune)
+            continue;       /* sorted by ask: nothing here is cheap enough */
+        r = (struct bucket_ref){ key_bound(s, lo, spmax), spmax, (uint32_t)n, band };
+        /* insertion, best first: a model has a handful of bands */
+        for (k = nb++; k > first && br[k - 1].bound < r.bound; k--)
+            br[k] = br[k - 1];
+        br[k] = r;
+    }
+    mk->nbref = nb;
+    m->first = (uint32_t)first;
+    m->count = (uint32_t)(nb - first);
+    m->expanded = true;
+    if (m->count > 0)
+        m->bound = br[first].bound;
 }
 
 /* The rest of admissible() for an index entry whose price checks in
@@ -1364,8 +1443,10 @@ static bool offer_fits(const struct market *mk, const struct search *s,
 {
     const struct job *jb = s->jb;
 
-    if (!e->room || e->score < s->a->min_rel ||
-        !(s->fit ? (e->fit & s->fit) != 0 : specs_fit(mk, jb, s->a, e->machine)) ||
+    if (!e->room ||
+        !(s->fit ? (e->fit & s->fit) != 0
+                 : !(score_of(&mk->m[e->machine]) < s->a->min_rel) &&
+                   specs_fit(mk, jb, s->a, e->machine)) ||
         !dlperf_fits(mk, jb, s->a, (double)e->spd))
         return false;
     /* the offer must last for the expected run, with a margin */
@@ -1385,7 +1466,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
     const struct archetype *a = s->a;
     const struct oix_entry *v;
     const uint8_t *lose;
-    double spmax = mk->gpus[g].max_spd[s->kc];
+    double spmax = r->spmax;
     double vram_val = a->vram_value * mk->gpus[g].vram_gb;
     double capmax = jb->value * valued_speed(mk, jb, g, spmax) + vram_val;
     /* bid_limit_at()'s reference: the model's going ask, when there is one */
@@ -1465,7 +1546,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
         case SORT_SCORE:
             /* Vast's auto ranking: DLPerf per dollar and reliability, with
              * an element of randomness (MARKET-FACTS.md 29). */
-            key = sp / (total + 1e-6) * pow(v[i].score, 4);
+            key = sp / (total + 1e-6) * v[i].score4;
             /* The noise is at most noise_max, and a product rounds
              * monotonically: an offer that could not enter the full top
              * few even at noise_max is counted without drawing its noise
@@ -1542,6 +1623,7 @@ static void job_search(struct market *mk, uint32_t jid)
     s.noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
     s.st_min = storage_share(mk, jb, s.st);
     nm = collect_models(mk, &s);
+    mk->nbref = 0;
     mk->stats.searches[s.type == C_INTERRUPTIBLE]++;
     for (size_t i = nm / 2; i-- > 0;)
         model_down(mr, nm, i);
@@ -1550,6 +1632,15 @@ static void job_search(struct market *mk, uint32_t jid)
 
         if (mk->prune && cut_off(&s, cur.bound))
             break;          /* no later model can enter the top few */
+        if (!cur.expanded) {
+            /* its exact bound is no more than the one it had: back into
+             * the heap with it, or out if no bucket is left */
+            expand_model(mk, &s, &mr[0]);
+            if (mr[0].count == 0)
+                mr[0] = mr[--nm];
+            model_down(mr, nm, 0);
+            continue;
+        }
         mr[0] = mr[--nm];
         model_down(mr, nm, 0);
         for (uint32_t bi = cur.first; bi < cur.first + cur.count; bi++) {
@@ -1580,7 +1671,13 @@ static void job_search(struct market *mk, uint32_t jid)
             }
         }
         pick = (size_t)gsl_rng_uniform_int(mk->r_search, nc);
-        admissible(mk, jb, cands[pick].machine, s.type, &price, &b);
+        /* The search judged the offer from its index entry; the machine
+         * record must agree (every filter, the price and the bid), or the
+         * entries no longer say what they stand for. */
+        if (!admissible(mk, jb, cands[pick].machine, s.type, &price, &b) ||
+            price != cands[pick].price)
+            eng_fail(mk->e, "search", "job %u was offered machine %u, which its filters "
+                     "turn down", jid, cands[pick].machine);
         {
             double exp_h = (jb->work - jb->saved) /
                            (speed(mk, &mk->m[cands[pick].machine], jb->gpus) * jb->gpus);
@@ -2298,7 +2395,7 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
             }
         }
     }
-    m->score = rel_score(&m->rel, &mk->relp, now);
+    set_score(mk, m, rel_score(&m->rel, &mk->relp, now));
     mkt_index_machine(mk, mid);
 }
 
@@ -2312,7 +2409,7 @@ static void machine_up(struct market *mk, uint32_t mid, unsigned cause)
     if (m->down)
         return;
     rel_on_up(&m->rel, &mk->relp, now);
-    m->score = rel_score(&m->rel, &mk->relp, now);
+    set_score(mk, m, rel_score(&m->rel, &mk->relp, now));
     util_mark(mk, m, now);
     mkt_index_machine(mk, mid);
     resolve(mk, mid);           /* suspended instances resume */

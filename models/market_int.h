@@ -134,12 +134,17 @@ struct machine {
     bool thr_ok;                /* thr[] is up to date with the claims */
     uint8_t down;               /* bit set of DOWN_* causes; up when 0 */
     uint8_t ccap;               /* room in cids[] */
-    uint32_t hp_gpus;           /* held by on-demand and reserved */
-    uint32_t int_gpus;          /* claimed by interruptibles, running or paused */
-    uint32_t run_gpus;          /* running (any type) */
-    uint32_t nclaims;
-    double score;               /* cached rel_score */
+    uint8_t nclaims;            /* at most ccap */
+    /* GPU counts (a machine has at most 255 GPUs and 255 claims) */
+    uint16_t hp_gpus;           /* held by on-demand and reserved */
+    uint16_t int_gpus;          /* claimed by interruptibles, running or paused */
+    uint16_t run_gpus;          /* running (any type) */
+    double score;               /* cached rel_score (set_score) */
+    double score4;              /* score to the fourth: the score sort's factor,
+                                 * carried in the index entries */
     float spd[OIX_KCLASSES];    /* speed per GPU vs the reference, by bundle size */
+    uint32_t rel_ok;            /* bit i: the score passes archetype i's
+                                 * min-reliability (0-31; set_score) */
     money thr[OIX_KCLASSES];    /* least winning interruptible bid for 2^c GPUs */
     money ask, min_bid;         /* per GPU-hour */
     /* Owned: the contracts on the machine, oldest first, nclaims of them
@@ -158,7 +163,8 @@ struct machine {
     money floor;                /* per GPU-hour */
     /* Bit i of fit[c]: archetype i's CPU, RAM and disk filters pass a
      * 2^c-GPU offer here (specs_fit(); archetypes 0-31). The specs never
-     * change, so it is set once and carried in the index entries. */
+     * change, so it is set once; the index entries carry it with the
+     * min-reliability filters' bits (mkt_hot_fields). */
     uint32_t fit[OIX_KCLASSES];
     /* cold */
     double power_cost;          /* USD per GPU-hour */
@@ -298,6 +304,7 @@ struct market {
     uint64_t searches;          /* searches so far (a noise key) */
     struct market_search_stats stats;   /* for gpumarket bench market */
     struct bucket_ref *bref;    /* owned scratch: ngpus x NBANDS buckets */
+    size_t nbref;               /* those a search has listed so far */
     struct model_ref *mref;     /* owned scratch: ngpus models */
     unsigned k_arrive, k_retry, k_loaded, k_done, k_expire, k_fail, k_repair, k_join, k_leave;
     unsigned k_review;

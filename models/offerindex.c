@@ -20,15 +20,58 @@ struct bucket {
     uint8_t *lose;          /* lbuf + off: lose[i] = v[i].lose (oix_view) */
     size_t n, cap;
     size_t depth;           /* entries a search reads at most (oix_new) */
-    struct oix_head *head;  /* its size, first ask and open bits, in oix->head */
+    struct oix_head *head;  /* its size, first ask, open bits and fastest,
+                             * in oix->head */
+    float fast;             /* the most spd of the first 'depth' entries */
+    bool slow;              /* 'fast' may be above it (spd_out) */
 };
 
-/* Brings the bucket's head up to date after any change to its entries. */
+/* The head's fastest of the first 'depth' entries is kept as entries come
+ * into and go out of them: reading their speeds on every update touched
+ * two dozen lines, to learn something that changes only when the fastest
+ * leaves. spd_in() and spd_out() are told of every entry that comes or
+ * goes; set_first() reads the speeds again only after the fastest went. */
+static void spd_in(struct bucket *b, float spd)
+{
+    if (spd > b->fast)
+        b->fast = spd;
+}
+
+static void spd_out(struct bucket *b, float spd)
+{
+    if (spd >= b->fast)
+        b->slow = true;
+}
+
+/* The upper half of a float's bits, rounded up: a bound within 1 in 128
+ * that keeps a head in 16 bytes (a search reads hundreds of heads). Bits
+ * of floats >= 0 order as the floats do, so it is no less than 'x'. */
+static uint16_t spd_half(float x)
+{
+    uint32_t u;
+
+    memcpy(&u, &x, sizeof u);
+    return (uint16_t)((u + 0xffffu) >> 16);
+}
+
+_Static_assert(sizeof(struct oix_head) == 16, "four heads to a cache line");
+
+/* Brings the bucket's head up to date after any change to its entries
+ * (their speeds through spd_in() and spd_out()). */
 static void set_first(struct bucket *b)
 {
     size_t n = b->n < b->depth ? b->n : b->depth, i = 0;
     uint64_t acc = 0;
     uint8_t open = 0;
+
+    if (b->slow) {
+        float fast = 0;
+
+        for (size_t k = 0; k < n; k++)
+            fast = b->v[k].spd > fast ? b->v[k].spd : fast;
+        b->fast = fast;
+        b->slow = false;
+    }
 
     /* OR of ~lose over the first n, eight bytes at a time */
     for (; i + 8 <= n; i += 8) {
@@ -45,6 +88,7 @@ static void set_first(struct bucket *b)
     b->head->n = (uint32_t)b->n;
     b->head->first = b->n ? b->v[0].ask : 0;
     b->head->open = (uint8_t)(open | (uint8_t)acc);
+    b->head->spd = spd_half(b->fast);
 }
 
 struct slot {               /* where a machine currently is */
@@ -228,6 +272,11 @@ static void remove_at(struct bucket *b, money ask, uint32_t id)
     size_t i = lower_bound(b, ask, id);
 
     SIM_ASSERT(i < b->n && b->v[i].machine == id);
+    if (i < b->depth) {
+        spd_out(b, b->v[i].spd);
+        if (b->n > b->depth)
+            spd_in(b, b->v[b->depth].spd);     /* moves up into the first */
+    }
     if (i < b->n - 1 - i) {
         /* fewer before it: they move up one */
         memmove(&b->v[1], &b->v[0], i * sizeof *b->v);
@@ -245,7 +294,7 @@ static struct oix_entry entry(money ask, uint32_t id, const struct oix_hot *hot,
 {
     if (!hot)
         return (struct oix_entry){ .ask = ask, .machine = id };
-    return (struct oix_entry){ ask, hot->min_bid, hot->thr[c], hot->score, id, hot->spd[c],
+    return (struct oix_entry){ ask, hot->min_bid, hot->thr[c], hot->score4, id, hot->spd[c],
                                hot->fit[c], hot->cls, hot->room, hot->lose[c] };
 }
 
@@ -254,7 +303,7 @@ static struct oix_entry entry(money ask, uint32_t id, const struct oix_hot *hot,
 static bool same_entry(const struct oix_entry *x, const struct oix_entry *y)
 {
     return x->ask == y->ask && x->min_bid == y->min_bid && x->thr == y->thr &&
-           x->score == y->score && x->machine == y->machine && x->spd == y->spd &&
+           x->score4 == y->score4 && x->machine == y->machine && x->spd == y->spd &&
            x->fit == y->fit && x->cls == y->cls && x->room == y->room && x->lose == y->lose;
 }
 
@@ -269,6 +318,11 @@ static void insert_at(struct bucket *b, struct oix_entry e)
 {
     size_t i = lower_bound(b, e.ask, e.machine);
 
+    if (i < b->depth) {
+        spd_in(b, e.spd);
+        if (b->n >= b->depth)
+            spd_out(b, b->v[b->depth - 1].spd);    /* moves down out of the first */
+    }
     if (i < b->n - i) {
         /* fewer before its place: they move down one */
         if (b->off == 0)
@@ -296,8 +350,20 @@ static void move_within(struct bucket *b, money old_ask, struct oix_entry e)
 
     SIM_ASSERT(i < b->n && b->v[i].machine == e.machine);
     j = lower_bound_near(b, i, e.ask, e.machine);   /* counts the old entry when it is before */
-    if (j > i) {
+    if (j > i)
         j--;                                /* the old entry leaves the gap */
+    /* Among the first 'depth': the old entry goes and the new one comes
+     * when they are there; the entries between move up or down by one,
+     * so one crosses the edge when the move does. */
+    if (i < b->depth)
+        spd_out(b, b->v[i].spd);
+    if (j < b->depth)
+        spd_in(b, e.spd);
+    if (i < b->depth && j >= b->depth)
+        spd_in(b, b->v[b->depth].spd);          /* moves up into the first */
+    else if (j < b->depth && i >= b->depth)
+        spd_out(b, b->v[b->depth - 1].spd);     /* moves down out of them */
+    if (j > i) {
         memmove(&b->v[i], &b->v[i + 1], (j - i) * sizeof *b->v);
         memmove(&b->lose[i], &b->lose[i + 1], j - i);
     } else if (j < i) {
@@ -364,6 +430,10 @@ void oix_set(struct oix *ix, uint32_t machine, uint32_t model, uint32_t band,
                 continue;
             i = lower_bound(b, ask, machine);
             SIM_ASSERT(i < b->n && b->v[i].machine == machine);
+            if (i < b->depth) {
+                spd_out(b, b->v[i].spd);
+                spd_in(b, e.spd);
+            }
             b->v[i] = e;
             b->lose[i] = e.lose;
             if (i < b->depth)

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "sim/money.h"
 
 #define OIX_KCLASSES 5      /* k = 1, 2, 4, 8, 16 */
@@ -29,7 +30,8 @@ struct oix_hot {
     money min_bid;                  /* per GPU-hour */
     money thr[OIX_KCLASSES];        /* least bid that runs on 2^c GPUs now; 0 = any */
     float spd[OIX_KCLASSES];        /* speed per GPU on 2^c GPUs */
-    double score;                   /* the caller's reliability figure */
+    double score4;                  /* the caller's factor on a sort key (the
+                                     * reliability score to the fourth) */
     uint32_t fit[OIX_KCLASSES];     /* the caller's bitmask of searchers
                                      * whose filters a 2^c-GPU offer passes */
     uint8_t cls;                    /* the caller's host class */
@@ -38,15 +40,15 @@ struct oix_hot {
                                      * bid cannot reach thr[c] */
 };
 
-/* 48 bytes. score, cls and room let a search accept an offer, not only
- * turn it down, without the machine record: reading that record cost a
- * cache miss per accepted offer, more than the wider scan of the
- * bucket's first few entries. */
+/* 48 bytes. fit, score4, cls and room let a search accept and rank an
+ * offer, not only turn it down, without the machine record: reading that
+ * record cost a cache miss per accepted offer, more than the wider scan of
+ * the bucket's first few entries. */
 struct oix_entry {
     money ask;
     money min_bid;
     money thr;                      /* hot.thr for this bucket's chunk size */
-    double score;                   /* hot.score */
+    double score4;                  /* hot.score4 */
     uint32_t machine;
     float spd;                      /* hot.spd for this bucket's chunk size */
     uint32_t fit;                   /* hot.fit for this bucket's chunk size */
@@ -89,10 +91,25 @@ bool oix_entry_is(const struct oix_entry *e, money ask, const struct oix_hot *ho
 struct oix_head {
     money first;                    /* the bucket's lowest ask; 0 when empty */
     uint32_t n;                     /* entries in the bucket */
+    uint16_t spd;                   /* the most spd of the first 'depth' entries,
+                                     * rounded up: read it with oix_head_spd() */
     uint8_t open;                   /* bit i clear: lose bit i is set on each of
                                      * the first 'depth' entries (oix_new) */
 };
 const struct oix_head *oix_heads(const struct oix *ix, uint32_t model, int c);
+
+/* No less than the spd of any of the bucket's first 'depth' entries, and
+ * within 1 in 128 of the most (0 when empty): a search that reads no
+ * further bounds their keys by it. (Inline: a search reads it for every
+ * bucket it could visit.) */
+static inline float oix_head_spd(const struct oix_head *h)
+{
+    uint32_t u = (uint32_t)h->spd << 16;
+    float x;
+
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
 
 /* The bucket for (model, chunk class c, band): its entries, sorted, and
  * their lose bits packed beside them (lose[i] = v[i].lose: a search reads

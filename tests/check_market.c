@@ -1003,6 +1003,28 @@ START_TEST(dlperf_filter)
 }
 END_TEST
 
+/* A reliability filter between the search's band edges (0.95, 0.97):
+ * the index entries carry which archetypes' filters an offer passes, and
+ * every rental is checked against the machine record (invariant
+ * 'search'), so a filter the entries got wrong fails the run. The filter
+ * binds: fewer renters start than without it. Unverified offers (band 0)
+ * hold every score, so the entries, not the bands, must turn them down. */
+START_TEST(reliability_filter_inside_a_band)
+{
+    struct outcome f = run_text(HOBBYISTS_ONLY "seed = 17\n"
+        "archetype.hobbyist.min-reliability = 0.96\n", NULL, 0);
+    struct outcome any = run_text(HOBBYISTS_ONLY "seed = 17\n", NULL, 0);
+
+    ck_assert_int_eq(f.rc, SIM_OK);
+    ck_assert_int_eq(any.rc, SIM_OK);
+    ck_assert_double_gt(get(&f, "jobs_started", "archetype", "hobbyist"), 0);
+    ck_assert_double_lt(get(&f, "jobs_started", "archetype", "hobbyist"),
+                        get(&any, "jobs_started", "archetype", "hobbyist"));
+    done(&f);
+    done(&any);
+}
+END_TEST
+
 /* Sum and count of the offers' DLPerf per GPU of one model at the end. */
 static double offer_dlperf_sum(const struct outcome *o, const char *gpu, int *n)
 {
@@ -1410,6 +1432,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, unprofitable_hosts_leave);
     tcase_add_test(tc, cpu_ram_disk_filters);
     tcase_add_test(tc, dlperf_filter);
+    tcase_add_test(tc, reliability_filter_inside_a_band);
     tcase_add_test(tc, calibrated_model_machines_are_derated);
     tcase_add_test(tc, new_hosts_buy_what_earns);
     tcase_add_test(tc, bad_catalog_row_is_reported_with_file_and_row);

@@ -319,13 +319,19 @@ static void index_matches(const struct oix *ix, const struct ix_want *w, uint32_
         ck_assert_uint_eq(oix_view(ix, g, c, b, &view, &lose), n);
         ck_assert(view == v);
         uint8_t open = 0;
+        float fast = 0;
 
         ck_assert_uint_eq(head->n, n);
         ck_assert_int_eq(head->first, n ? v[0].ask : 0);
-        /* open: the archetypes not lost on every one of the first IX_DEPTH */
-        for (size_t i = 0; i < n && i < IX_DEPTH; i++)
+        /* open: the archetypes not lost on every one of the first
+         * IX_DEPTH; spd: the fastest of them, from the entries */
+        for (size_t i = 0; i < n && i < IX_DEPTH; i++) {
             open |= (uint8_t)~lose[i];
+            fast = v[i].spd > fast ? v[i].spd : fast;
+        }
         ck_assert_uint_eq(head->open, open);
+        /* rounded up, by less than 1 in 128 */
+        ck_assert(oix_head_spd(head) >= fast && oix_head_spd(head) <= fast * (1 + 1.0f / 128));
 
         for (uint32_t i = 0; i < M; i++)
             expect += w[i].model == g && w[i].band == b && k >= w[i].chunk && k <= w[i].free;
@@ -339,6 +345,7 @@ static void index_matches(const struct oix *ix, const struct ix_want *w, uint32_
             ck_assert_int_eq(v[i].thr, x->hot.thr[c]);
             ck_assert_uint_eq(v[i].lose, x->hot.lose[c]);
             ck_assert_uint_eq(lose[i], x->hot.lose[c]);
+            ck_assert(v[i].spd == x->hot.spd[c]);
             if (i > 0)
                 ck_assert(v[i - 1].ask < v[i].ask ||
                           (v[i - 1].ask == v[i].ask && v[i - 1].machine < v[i].machine));
@@ -380,6 +387,8 @@ START_TEST(index_matches_a_reference_under_random_updates)
              * one of their first IX_DEPTH entries, some do not */
             x->hot.lose[(seed >> 6) % OIX_KCLASSES] =
                 (uint8_t)((seed >> 20) | (seed >> 23) | (seed >> 26));
+            /* speeds moving up and down: a bucket's fastest leaves it */
+            x->hot.spd[(seed >> 9) % OIX_KCLASSES] = (float)((seed >> 14) % 97) * 0.31f;
             break;
         }
         oix_set(ix, id, x->model, x->band, x->free, x->chunk, x->ask, &x->hot);
