@@ -159,8 +159,8 @@ bench: deps
 	$(O)/gpumarket bench phold --preset XL --compare
 	$(O)/gpumarket bench dlperf --device cpu --compare
 	$(O)/gpumarket bench dlperf --device opencl
-	$(O)/gpumarket bench market scenarios/default.ini -c Quick
-	$(O)/gpumarket bench market scenarios/large.ini -c Large --set sim.horizon=10d
+	$(O)/gpumarket bench market scenarios/default.ini -c Quick --compare
+	$(O)/gpumarket bench market scenarios/large.ini -c Large --set sim.horizon=10d --compare
 	sh tests/bench_sweep.sh $(O)/gpumarket
 
 # Every scenario parameter, data-table field and validation-target key at

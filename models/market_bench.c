@@ -6,6 +6,13 @@
  * handler timed, for ns per event by kind and the share of the loop spent
  * in the engine itself (queue and dispatch) rather than in handlers, and
  * what the searches did (buckets scanned and entries read per search).
+ *
+ * --compare adds a reference in the same invocation: the same run with
+ * market.search-prune = false, which reads and checks every bucket's
+ * first search-depth offers (no bounds, no lose or open bits). It gives
+ * the same results bit for bit (a test checks), so the two must process
+ * the same events, and the ratio of their rates is what the search's
+ * pruning buys on that market.
  */
 #define _DEFAULT_SOURCE             /* getopt_long, getrusage */
 #include "models/market.h"
@@ -23,13 +30,23 @@ static void usage(FILE *f)
 {
     fprintf(f,
 "Usage: gpumarket bench market [SCENARIO] [-c CONFIG] [--set KEY=VALUE]...\n"
+"                              [--compare]\n"
 "Run one run of a market scenario (default scenarios/default.ini -c Quick)\n"
 "and print events/s, ns per event by event kind, the engine's share of the\n"
-"loop and memory per GPU.\n");
+"loop and memory per GPU.\n"
+"  --compare   also run it with market.search-prune = false (every bucket's\n"
+"              first search-depth offers read and checked: the same results)\n"
+"              and print both rates and their ratio\n");
 }
 
-static int run_once(const struct scn_run *run, bool profile, struct diag *d,
-                    FILE *out)
+/* Events and loop seconds of the last plain run (run_once). */
+struct bench_rate {
+    unsigned long long events;
+    double loop_s;
+};
+
+static int run_once(const struct scn_run *run, bool profile, bool rss, struct diag *d,
+                    FILE *out, struct bench_rate *rate)
 {
     const struct sim_model *m = sim_find_model(scn_str(run, "sim.model"));
     struct eng_config ec;
@@ -54,11 +71,16 @@ static int run_once(const struct scn_run *run, bool profile, struct diag *d,
     }
     eng_run(e);
     if (!profile) {
+        rate->events = (unsigned long long)eng_events(e);
+        rate->loop_s = eng_loop_seconds(e);
         getrusage(RUSAGE_SELF, &ru);
-        fprintf(out, "events %llu  loop_s %.3f  events_per_s %.4g  peak_rss_mib %.1f  "
-                "kib_per_gpu %.2f\n", (unsigned long long)eng_events(e),
-                eng_loop_seconds(e), (double)eng_events(e) / eng_loop_seconds(e),
-                (double)ru.ru_maxrss / 1024.0, (double)ru.ru_maxrss / (double)gpus);
+        fprintf(out, "events %llu  loop_s %.3f  events_per_s %.4g", (unsigned long long)eng_events(e),
+                eng_loop_seconds(e), (double)eng_events(e) / eng_loop_seconds(e));
+        /* the process's peak: a later run's would include this one's */
+        if (rss)
+            fprintf(out, "  peak_rss_mib %.1f  kib_per_gpu %.2f", (double)ru.ru_maxrss / 1024.0,
+                    (double)ru.ru_maxrss / (double)gpus);
+        fputc('\n', out);
         if (m == &market_model) {
             static const char *const what[2] = { "on-demand", "interruptible" };
             struct market_search_stats ss;
@@ -99,17 +121,18 @@ int market_bench_main(int argc, char **argv)
     static const struct option opts[] = {
         { "config", required_argument, NULL, 'c' },
         { "set", required_argument, NULL, 's' },
+        { "compare", no_argument, NULL, 'C' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *path = "scenarios/default.ini", *config = "Quick";
-    const char *sets[64];
+    const char *sets[65];
     size_t nsets = 0;
+    bool compare = false;
     struct diag d = DIAG_INIT(stderr);
     struct param_registry *reg;
     struct scn *s;
-    struct scn_study *st = NULL;
-    struct scn_run *run = NULL;
+    struct bench_rate ours = { 0, 0 }, ref = { 0, 0 };
     int opt, rc = 2;
 
     optind = 1;
@@ -120,6 +143,7 @@ int market_bench_main(int argc, char **argv)
             if (nsets < 63)
                 sets[nsets++] = optarg;
             break;
+        case 'C': compare = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -130,19 +154,49 @@ int market_bench_main(int argc, char **argv)
     reg = preg_new();
     sim_register_all_params(reg);
     s = scn_load(path, reg, &d);
-    if (s)
+    /* pass 0: the code as it runs; pass 1 (--compare): the full search,
+     * the last --set, so it overrides any the caller gave */
+    for (int pass = 0; s && pass < (compare ? 2 : 1); pass++) {
+        struct scn_study *st;
+        struct scn_run *run = NULL;
+
+        if (pass == 1) {
+            sets[nsets] = "market.search-prune=false";
+            sets[nsets + 1] = NULL;
+        }
         st = scn_study_new(s, config, sets, &d);
-    if (st)
-        run = scn_run_new(st, 0, &d);
-    if (run) {
-        printf("bench market: %s -c %s, %lld GPUs\n", path, config,
-               (long long)scn_int(run, "supply.gpus"));
-        rc = run_once(run, false, &d, stdout);
-        if (rc == 0)
-            rc = run_once(run, true, &d, stdout);
+        if (st)
+            run = scn_run_new(st, 0, &d);
+        rc = 2;
+        if (run) {
+            if (pass == 0) {
+                printf("bench market: %s -c %s, %lld GPUs\n", path, config,
+                       (long long)scn_int(run, "supply.gpus"));
+                rc = run_once(run, false, true, &d, stdout, &ours);
+                if (rc == 0)
+                    rc = run_once(run, true, false, &d, stdout, &ours);
+            } else {
+                printf("reference: the same run with market.search-prune = false\n");
+                rc = run_once(run, false, false, &d, stdout, &ref);
+            }
+        }
+        scn_run_free(run);
+        scn_study_free(st);
+        if (rc != 0)
+            break;
     }
-    scn_run_free(run);
-    scn_study_free(st);
+    if (rc == 0 && compare) {
+        /* the same results, so the same events: anything else is a bug */
+        if (ref.events != ours.events) {
+            fprintf(stderr, "bench market: the reference processed %llu events, the "
+                    "pruned search %llu; they must agree\n", ref.events, ours.events);
+            rc = 1;
+        } else {
+            printf("pruned search %.4g events/s, full search %.4g events/s: %.2fx\n",
+                   (double)ours.events / ours.loop_s, (double)ref.events / ref.loop_s,
+                   ref.loop_s / ours.loop_s);
+        }
+    }
     scn_free(s);
     preg_free(reg);
     return rc;

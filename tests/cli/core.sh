@@ -199,6 +199,14 @@ check "bench market" "$GM" bench market scenarios/default.ini -c Quick --set sim
 if grep -q '^searches on-demand .* entries read/search' "$T/out" &&
    grep -q '^searches interruptible ' "$T/out" && grep -q '^market.arrive ' "$T/out"; then ok
 else bad "bench market report"; cat "$T/out" >&2; fi
+# --compare: the full search as the reference, same events, both rates
+check "bench market --compare" "$GM" bench market scenarios/default.ini -c Quick \
+    --set sim.horizon=2d --set sim.warmup=1d --compare
+if grep -q '^reference: .*search-prune = false' "$T/out" &&
+   [ "$(grep -c '^events ' "$T/out")" = 2 ] &&
+   [ "$(grep '^events ' "$T/out" | cut -d' ' -f2 | sort -u | wc -l)" = 1 ] &&
+   grep -q '^pruned search .* events/s, full search .* events/s: [0-9.]*x$' "$T/out"; then ok
+else bad "bench market --compare report"; cat "$T/out" >&2; fi
 
 # -- every metric a market or serverless run writes is in docs/METRICS.md ---
 # (the contract analysts and charts read: a name missing there is a name
