@@ -1677,7 +1677,7 @@ static void job_search(struct market *mk, uint32_t jid)
         if (!admissible(mk, jb, cands[pick].machine, s.type, &price, &b) ||
             price != cands[pick].price)
             eng_fail(mk->e, "search", "job %u was offered machine %u, which its filters "
-                     "turn down", jid, cands[pick].machine);
+                     "turn down or prices differently", jid, cands[pick].machine);
         {
             double exp_h = (jb->work - jb->saved) /
                            (speed(mk, &mk->m[cands[pick].machine], jb->gpus) * jb->gpus);

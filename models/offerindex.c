@@ -23,7 +23,8 @@ struct bucket {
     struct oix_head *head;  /* its size, first ask, open bits and fastest,
                              * in oix->head */
     float fast;             /* the most spd of the first 'depth' entries */
-    bool slow;              /* 'fast' may be above it (spd_out) */
+    bool slow;              /* the fastest of them left: 'fast' may be above
+                             * the most of those now there (spd_out) */
 };
 
 /* The head's fastest of the first 'depth' entries is kept as entries come
