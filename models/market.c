@@ -192,6 +192,7 @@ void mkt_hot_fields(const struct market *mk, struct machine *m, uint32_t free,
     money bid[8];
     size_t nb = mk->nar < 8 ? mk->nar : 8;
     bool priced = false;
+
     hot->min_bid = m->min_bid;
     hot->score4 = m->score4;
     hot->cls = m->cls;
@@ -1674,10 +1675,17 @@ static void job_search(struct market *mk, uint32_t jid)
         /* The search judged the offer from its index entry; the machine
          * record must agree (every filter, the price and the bid), or the
          * entries no longer say what they stand for. */
-        if (!admissible(mk, jb, cands[pick].machine, s.type, &price, &b) ||
-            price != cands[pick].price)
+        if (!admissible(mk, jb, cands[pick].machine, s.type, &price, &b)) {
             eng_fail(mk->e, "search", "job %u was offered machine %u, which its filters "
-                     "turn down or prices differently", jid, cands[pick].machine);
+                     "turn down", jid, cands[pick].machine);
+            goto none;          /* the run has failed: rent nothing unchecked */
+        }
+        if (price != cands[pick].price) {
+            eng_fail(mk->e, "search", "job %u was offered machine %u at %lld micro-dollars "
+                     "per GPU-hour, which the record prices at %lld", jid,
+                     cands[pick].machine, (long long)cands[pick].price, (long long)price);
+            goto none;
+        }
         {
             double exp_h = (jb->work - jb->saved) /
                            (speed(mk, &mk->m[cands[pick].machine], jb->gpus) * jb->gpus);

@@ -54,6 +54,7 @@ static int run_once(const struct scn_run *run, bool profile, bool rss, struct di
     void *state;
     double handlers = 0;
     struct rusage ru;
+    int rc;
     int64_t gpus = scn_int(run, "supply.gpus");
 
     if (!m) {
@@ -110,10 +111,14 @@ static int run_once(const struct scn_run *run, bool profile, bool rss, struct di
         fprintf(out, "engine (queue, dispatch, timing) %.1f%% of the profiled loop\n",
                 100.0 * (eng_loop_seconds(e) - handlers) / eng_loop_seconds(e));
     }
-    m->finish(e, state);
+    /* a run that fails its checks (an invariant, the books) measured
+     * nothing worth reporting: exit 1, as `run` would */
+    rc = m->finish(e, state) != SIM_OK || eng_failed(e) ? 1 : 0;
+    if (rc)
+        fprintf(stderr, "bench market: the run failed its checks\n");
     m->free(state);
     eng_free(e);
-    return 0;
+    return rc;
 }
 
 int market_bench_main(int argc, char **argv)
