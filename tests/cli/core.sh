@@ -207,6 +207,15 @@ if grep -q '^reference: .*search-prune = false' "$T/out" &&
    [ "$(grep '^events ' "$T/out" | cut -d' ' -f2 | sort -u | wc -l)" = 1 ] &&
    grep -q '^pruned search .* events/s, full search .* events/s: [0-9.]*x$' "$T/out"; then ok
 else bad "bench market --compare report"; cat "$T/out" >&2; fi
+# tests/bench_ab.sh: a build against itself, pinned both ways (two CPUs only)
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+    if sh "$(dirname "$0")/../bench_ab.sh" "$GM" "$GM" 1 -- scenarios/default.ini -c Quick \
+           --set sim.horizon=1d --set sim.warmup=0 >"$T/ab" 2>&1 &&
+       [ "$(grep -c '^old on cpu [01]: [0-9.]* s   new on cpu [01]: [0-9.]* s$' "$T/ab")" = 2 ] &&
+       grep -q '^mean of 2 runs each: old .* new/old [0-9.]*$' "$T/ab" &&
+       ! grep -q 'different numbers of events' "$T/ab"; then ok
+    else bad "bench_ab.sh report"; cat "$T/ab" >&2; fi
+fi
 
 # -- every metric a market or serverless run writes is in docs/METRICS.md ---
 # (the contract analysts and charts read: a name missing there is a name
