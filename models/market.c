@@ -958,15 +958,22 @@ static double valued_speed(const struct market *mk, const struct job *jb, uint32
     return fmax(spd, mk->ar[jb->arch].pin_speed);
 }
 
-/* What job jb would pay at most per GPU-hour on machine m: the value of
- * its throughput there plus the value of the card's memory. */
+/* What job jb would pay at most per GPU-hour for a card of model g
+ * running at 'spd': the value of its throughput plus the value of the
+ * card's memory. Rising with 'spd', so a search bounds a bucket's offers
+ * by it at their most speed. */
+static double value_cap_at(const struct market *mk, const struct job *jb, uint32_t g,
+                           double spd)
+{
+    return jb->value * valued_speed(mk, jb, g, spd) +
+           mk->ar[jb->arch].vram_value * mk->gpus[g].vram_gb;
+}
+
+/* value_cap_at() on machine m. */
 static double value_cap(const struct market *mk, const struct job *jb,
                         const struct machine *m)
 {
-    const struct archetype *a = &mk->ar[jb->arch];
-
-    return jb->value * valued_speed(mk, jb, m->gpu, speed(mk, m, jb->gpus)) +
-           a->vram_value * mk->gpus[m->gpu].vram_gb;
+    return value_cap_at(mk, jb, m->gpu, speed(mk, m, jb->gpus));
 }
 
 /* Archetype a's bid-cap in parts per million: the multiplier
@@ -1201,6 +1208,8 @@ struct search {
     /* cap_lo rounded up, so a bid above cap_hi x reference + 1 micro-dollar
      * is surely above bid_limit_at() */
     double cap_hi;
+    uint32_t bands[NBANDS];         /* the bands its filters let in (search_bands) */
+    size_t nbands;
     uint32_t fit;                   /* the job's bit in oix_entry.fit; 0: ask specs_fit() */
     uint8_t mine;                   /* the job's lose bit; 0: read every entry */
     /* USD per GPU-hour the job's storage costs on each host class: added
@@ -1355,10 +1364,8 @@ static size_t collect_models(struct market *mk, const struct search *s)
     const struct job *jb = s->jb;
     const struct archetype *a = s->a;
     struct model_ref *mr = mk->mref;
-    size_t nm = 0, nbands;
-    uint32_t bands[NBANDS];
+    size_t nm = 0;
 
-    nbands = search_bands(a, bands);
     for (size_t g = 0; g < mk->ngpus; g++) {
         const struct oix_head *heads;
         money first = INT64_MAX;
@@ -1372,21 +1379,21 @@ static size_t collect_models(struct market *mk, const struct search *s)
         if (jb->pin != NONE && jb->pin != g)
             continue;
         heads = oix_heads(mk->ix, (uint32_t)g, s->kc);
-        for (size_t bi = 0; bi < nbands; bi++) {
+        for (size_t bi = 0; bi < s->nbands; bi++) {
+            const struct oix_head *h = &heads[s->bands[bi]];
             double sp;
 
-            if (band_reach(mk, s, &heads[bands[bi]], (uint32_t)g, &sp) == 0)
+            if (band_reach(mk, s, h, (uint32_t)g, &sp) == 0)
                 continue;
-            if (heads[bands[bi]].first < first)
-                first = heads[bands[bi]].first;
+            if (h->first < first)
+                first = h->first;
             if (sp > spmax)
                 spmax = sp;
         }
         if (first == INT64_MAX)
             continue;
         lo = least_price(s, money_to_usd(first), going_ask(mk, (uint32_t)g));
-        capmax = jb->value * valued_speed(mk, jb, (uint32_t)g, spmax) +
-                 a->vram_value * mk->gpus[g].vram_gb;
+        capmax = value_cap_at(mk, jb, (uint32_t)g, spmax);
         if (lo > capmax && mk->prune)
             continue;           /* sorted by ask: nothing is cheap enough */
         mr[nm++] = (struct model_ref){ key_bound(s, lo, spmax), (uint32_t)g, 0, 0, false };
@@ -1402,21 +1409,20 @@ static void expand_model(struct market *mk, const struct search *s, struct model
 {
     const struct job *jb = s->jb;
     struct bucket_ref *br = mk->bref;
-    uint32_t g = m->g, bands[NBANDS];
-    size_t nbands = search_bands(s->a, bands), first = mk->nbref, nb = first;
-    double vram_val = s->a->vram_value * mk->gpus[g].vram_gb;
+    uint32_t g = m->g;
+    size_t first = mk->nbref, nb = first;
     double ref = going_ask(mk, g);
     const struct oix_head *heads = oix_heads(mk->ix, g, s->kc);
 
-    for (size_t bi = 0; bi < nbands; bi++) {
-        uint32_t band = bands[bi];
+    for (size_t bi = 0; bi < s->nbands; bi++) {
+        uint32_t band = s->bands[bi];
         double lo, spmax, capmax;
         size_t n = band_reach(mk, s, &heads[band], g, &spmax), k;
         struct bucket_ref r;
 
         if (n == 0)
             continue;
-        capmax = jb->value * valued_speed(mk, jb, g, spmax) + vram_val;
+        capmax = value_cap_at(mk, jb, g, spmax);
         lo = least_price(s, money_to_usd(heads[band].first), ref);
         if (lo > capmax && mk->prune)
             continue;       /* sorted by ask: nothing here is cheap enough */
@@ -1468,8 +1474,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
     const struct oix_entry *v;
     const uint8_t *lose;
     double spmax = r->spmax;
-    double vram_val = a->vram_value * mk->gpus[g].vram_gb;
-    double capmax = jb->value * valued_speed(mk, jb, g, spmax) + vram_val;
+    double capmax = value_cap_at(mk, jb, g, spmax);
     /* bid_limit_at()'s reference: the model's going ask, when there is one */
     double ref = mk->gpus[g].ask_p50 ? (double)mk->gpus[g].ask_p50 : HUGE_VAL;
     double ref_usd = going_ask(mk, g);
@@ -1534,7 +1539,7 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
                 continue;
         }
         if (money_to_usd(s->type == C_INTERRUPTIBLE ? b : v[i].ask) >
-            jb->value * valued_speed(mk, jb, g, (double)v[i].spd) + vram_val)
+            value_cap_at(mk, jb, g, (double)v[i].spd))
             continue;
         if (!offer_fits(mk, s, &v[i], b, &price))
             continue;
@@ -1623,6 +1628,7 @@ static void job_search(struct market *mk, uint32_t jid)
     s.cap_hi = s.cap_lo * (1.0 + 1e-9);
     s.noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
     s.st_min = storage_share(mk, jb, s.st);
+    s.nbands = search_bands(a, s.bands);
     nm = collect_models(mk, &s);
     mk->nbref = 0;
     mk->stats.searches[s.type == C_INTERRUPTIBLE]++;
