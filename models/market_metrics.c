@@ -263,7 +263,8 @@ int mkt_finish(struct engine *e, void *state)
             c->created = now;
         }
     }
-    sls_finish(mk->sls, res);       /* after the books are closed */
+    if (!sls_finish(mk->sls, res))  /* after the books are closed */
+        rc = SIM_ECHECK;
     if (!bill_check(mk->ledger, msg, sizeof msg)) {
         eng_fail(e, "money.conservation", "%s", msg);
         rc = SIM_ECHECK;

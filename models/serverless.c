@@ -1093,10 +1093,43 @@ static double quantile(const double *v, size_t n, double q)
     return i + 1 < n ? v[i] + (pos - (double)i) * (v[i + 1] - v[i]) : v[i];
 }
 
-void sls_finish(struct sls *s, struct results *res)
+/* Requests in 'r' that arrived after the warm-up (those the statistics
+ * count). */
+static uint64_t counted_in(const struct sls *s, const struct ring *r)
 {
+    uint64_t n = 0;
+
+    for (size_t i = 0; i < r->len; i++)
+        n += after_warmup(s, r->v[(r->head + i) % r->cap].arrived);
+    return n;
+}
+
+/* Every request is accounted for: served, rejected, or still waiting at
+ * the end, in the global queue or a worker's. A request that a lost,
+ * preempted or released worker held goes back to the global queue
+ * (requeue); one dropped on the way would leave the latencies looking
+ * better than they are. */
+static bool check_requests(const struct sls *s, const struct endpoint *ep)
+{
+    uint64_t waiting = counted_in(s, &ep->gq);
+
+    for (size_t i = 0; i < ep->nw; i++)
+        waiting += counted_in(s, &ep->w[i].q);
+    if (ep->requests == ep->served + ep->rejections + waiting)
+        return true;
+    eng_fail(s->e, "serverless.requests", "endpoint %s: %llu requests != %llu served + "
+             "%llu rejected + %llu waiting", ep->name, (unsigned long long)ep->requests,
+             (unsigned long long)ep->served, (unsigned long long)ep->rejections,
+             (unsigned long long)waiting);
+    return false;
+}
+
+bool sls_finish(struct sls *s, struct results *res)
+{
+    bool ok = true;
+
     if (!s)
-        return;
+        return true;
     for (size_t k = 0; k < s->nep; k++) {
         struct endpoint *ep = &s->ep[k];
         const char *nm = ep->name;
@@ -1134,7 +1167,9 @@ void sls_finish(struct sls *s, struct results *res)
         res_scalar(res, "cost_per_load_usd", "endpoint", nm,
                    ep->load_served > 0 ? cost / ep->load_served : NaN, "USD/perf");
         free(v);
+        ok &= check_requests(s, ep);
     }
+    return ok;
 }
 
 /* ---- sls-mmc: the routing code as an M/M/c queue (reproduce) ----
@@ -1195,8 +1230,7 @@ static int solo_finish(struct engine *e, void *state)
     double s1 = 0, s2 = 0, mean, half;
     char name[160];
 
-    sls_finish(m->s, eng_results(e));
-    if (per == 0)
+    if (!sls_finish(m->s, eng_results(e)) || per == 0)
         return SIM_ECHECK;
     for (size_t b = 0; b < nb; b++) {
         double x = 0;

@@ -94,8 +94,10 @@ void sls_on_running(struct sls *s, uint32_t cid);   /* started or resumed */
 void sls_on_paused(struct sls *s, uint32_t cid);    /* preempted (interruptible) */
 void sls_on_lost(struct sls *s, uint32_t cid);      /* ended by a failure */
 
-/* Records the endpoint scalars (after the market closed the books). */
-void sls_finish(struct sls *s, struct results *res);
+/* Records the endpoint scalars (after the market closed the books) and
+ * checks that every request is accounted for (invariant
+ * serverless.requests); false, with the failure reported, if not. */
+bool sls_finish(struct sls *s, struct results *res);
 
 /* ---- implemented by models/market.c ("serverless hooks") ---- */
 

@@ -3,7 +3,9 @@
  * target_util, scale to zero, queue-delay, fixed), the scale-down victim
  * (worst price-performance), and whole market runs in-process: inactive
  * workers bill storage only, money stays conserved, a disabled endpoint
- * changes nothing, and the fixed pool matches Erlang C. */
+ * changes nothing, workers lost to host failures are replaced with no
+ * request dropped, the GPU model list binds hiring, bad endpoint settings
+ * are reported at their lines, and the fixed pool matches Erlang C. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,9 +180,9 @@ START_TEST(endpoint_in_market_serves_and_conserves_money)
 END_TEST
 
 /* Live workers of endpoint 'ep' (Creating, Loading, Ready, Inactive) at
- * each sample time, smallest over the run: an Error worker is preempted
- * and useless, so it is left out. */
-static double min_live_workers(const struct test_run *o, const char *ep)
+ * each sample time from 'from' on, smallest over the run: an Error worker
+ * is preempted and useless, so it is left out. */
+static double min_live_workers(const struct test_run *o, const char *ep, sim_time from)
 {
     const struct results *r = eng_results(o->e);
     double lo = INFINITY, cur = 0;
@@ -192,7 +194,7 @@ static double min_live_workers(const struct test_run *o, const char *ep)
         double x;
 
         res_sample_at(r, i, &t, &m, &k, &en, &x);
-        if (strcmp(en, ep) != 0 || strncmp(m, "workers_", 8) != 0)
+        if (t < from || strcmp(en, ep) != 0 || strncmp(m, "workers_", 8) != 0)
             continue;
         if (t != at) {
             if (at >= 0)
@@ -235,8 +237,101 @@ START_TEST(interruptible_workers_and_learning)
      * workers, so a preempted one is re-recruited (Creating counts as
      * live) within a second; a 10-minute sample never sees fewer than
      * min-workers. */
-    ck_assert_double_ge(min_live_workers(&o, "spot"), 2);
+    ck_assert_double_ge(min_live_workers(&o, "spot", 0), 2);
     eng_free(o.e);
+}
+END_TEST
+
+/* Hosts that fail every half day (all classes), with the endpoint's
+ * workers on them: a failure ends a worker's contract, and the endpoint
+ * replaces it and serves what it held. The run's checks include
+ * serverless.requests (every request served, rejected or still waiting:
+ * none lost with the worker) and the money books. */
+#define FAILING \
+    "hostclass.hobbyist.mtbf = 12h\n" \
+    "hostclass.farm.mtbf = 12h\n" \
+    "hostclass.datacenter.mtbf = 12h\n"
+
+START_TEST(workers_lost_to_host_failures_are_replaced)
+{
+    const char *sets[] = { "sim.horizon=4d", NULL };
+    struct test_run o = run_text(MARKET FAILING
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.rate = 2\n"
+        "endpoint.api.load-mean = 100\n"
+        "endpoint.api.min-workers = 4\n"
+        "endpoint.api.max-workers = 8\n", sets);
+    double lost, hired;
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    lost = get(&o, "workers_lost", "api");
+    hired = get(&o, "workers_hired", "api");
+    /* at least 4 workers for 4 days on hosts up about half a day at a time */
+    ck_assert_double_ge(lost, 4);
+    /* each lost worker was hired (the warm-up is 0), and so were the
+     * first four, none of them a replacement */
+    ck_assert_double_ge(hired, 4 + lost + get(&o, "workers_preempted", "api"));
+    /* replaced within the scaler's second: once the first four are
+     * recruited (the sample at time 0 comes before), no sample sees fewer
+     * live */
+    ck_assert_double_ge(min_live_workers(&o, "api", SIM_HOUR), 4);
+    ck_assert_double_gt(get(&o, "served", "api"), 0.99 * get(&o, "requests", "api"));
+    eng_free(o.e);
+}
+END_TEST
+
+/* endpoint.<name>.gpus limits the models the endpoint hires: with one
+ * model named, its learning phase benchmarks that one only, where the
+ * same endpoint free to choose benchmarks the three it asks for. */
+#define LEARNING \
+    "endpoint.api.enabled = true\n" \
+    "endpoint.api.rate = 1\n" \
+    "endpoint.api.min-workers = 3\n" \
+    "endpoint.api.max-workers = 6\n" \
+    "endpoint.api.learning-models = 3\n"
+
+START_TEST(endpoint_gpu_list_limits_hiring)
+{
+    struct test_run any = run_text(MARKET LEARNING, NULL);
+    struct test_run one = run_text(MARKET LEARNING "endpoint.api.gpus = RTX 3090\n", NULL);
+    struct test_run two = run_text(MARKET LEARNING "endpoint.api.gpus = RTX 3090, RTX 4090\n",
+                                   NULL);
+
+    ck_assert_int_eq(any.rc, SIM_OK);
+    ck_assert_int_eq(one.rc, SIM_OK);
+    ck_assert_int_eq(two.rc, SIM_OK);
+    ck_assert_double_ge(get(&any, "gpu_models_benchmarked", "api"), 3);
+    ck_assert_double_eq(get(&one, "gpu_models_benchmarked", "api"), 1);
+    ck_assert_double_eq(get(&two, "gpu_models_benchmarked", "api"), 2);
+    ck_assert_double_gt(get(&one, "served", "api"), 0);
+    eng_free(any.e);
+    eng_free(one.e);
+    eng_free(two.e);
+}
+END_TEST
+
+/* Bad endpoint settings are reported at their lines, all in one pass. */
+START_TEST(bad_endpoint_settings_are_reported_with_their_lines)
+{
+    int n;
+    char *buf = test_setup_errors("ep.ini", MARKET
+        "[endpoint api]\n"
+        "enabled = true\n"
+        "gpus = RTX 3090, RTX 9999\n"
+        "min-workers = 5\n"
+        "max-workers = 4\n"
+        "burst-rate = 2\n"
+        "burst-size = 0\n", &n);
+
+    /* MARKET is six lines; the section header is line 7 */
+    ck_assert_ptr_nonnull(strstr(buf, "ep.ini:9: error: endpoint api: unknown GPU model "
+                                      "\"RTX 9999\""));
+    ck_assert_ptr_nonnull(strstr(buf, "ep.ini:10: error: endpoint api: min-workers 5 exceeds "
+                                      "max-workers 4"));
+    ck_assert_ptr_nonnull(strstr(buf, "ep.ini:13: error: endpoint api: burst-rate > 0 needs "
+                                      "burst-size >= 1"));
+    free(buf);
 }
 END_TEST
 
@@ -337,6 +432,9 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, interruptible_workers_and_learning);
     tcase_add_test(runs, inactive_workers_bill_storage_only);
     tcase_add_test(runs, fixed_pool_matches_erlang_c);
+    tcase_add_test(runs, workers_lost_to_host_failures_are_replaced);
+    tcase_add_test(runs, endpoint_gpu_list_limits_hiring);
+    tcase_add_test(runs, bad_endpoint_settings_are_reported_with_their_lines);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
