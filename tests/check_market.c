@@ -543,6 +543,38 @@ START_TEST(reservations_stay_within_credits)
 }
 END_TEST
 
+/* The host caps the prepay discount (Vast's credit_discount_max): with no
+ * budget these long jobs prepay the quarter at market.reserve-discount-3m
+ * = 0.3, and a cap of 0.1 makes the same prepay cost 0.9 / 0.7 as much.
+ * Twenty days is short of every job and every term, so nothing is
+ * refunded and the runs rent alike (the hosts' repricing reads
+ * utilisation, not revenue): only the prepay amounts differ, and storage,
+ * the same in both, keeps the ratio a little below 9/7. */
+START_TEST(host_caps_the_prepay_discount)
+{
+    struct outcome free_cap = run_text(RESERVING "[Config Short]\nsim.horizon = 20d\n",
+                                       "Short", 0);
+    struct outcome capped = run_text(RESERVING "[Config Short]\nsim.horizon = 20d\n"
+                                     "hostclass.hobbyist.max-discount = 0.1\n"
+                                     "hostclass.farm.max-discount = 0.1\n"
+                                     "hostclass.datacenter.max-discount = 0.1\n", "Short", 0);
+    double ratio;
+
+    ck_assert_int_eq(free_cap.rc, SIM_OK);
+    ck_assert_int_eq(capped.rc, SIM_OK);
+    ck_assert_double_ge(get(&free_cap, "jobs_started", "archetype", "company"), 5);
+    ck_assert_double_eq(get(&free_cap, "jobs_completed", "archetype", "company"), 0);
+    ck_assert_double_eq(get(&free_cap, "paid_gpu_h", "archetype", "company"),
+                        get(&capped, "paid_gpu_h", "archetype", "company"));
+    ratio = get(&capped, "spend_usd", "archetype", "company") /
+            get(&free_cap, "spend_usd", "archetype", "company");
+    ck_assert_double_le(ratio, 0.9 / 0.7);
+    ck_assert_double_ge(ratio, 0.9 / 0.7 - 0.01);
+    done(&free_cap);
+    done(&capped);
+}
+END_TEST
+
 /* supply.gpu-models holds for every host class, datacenters (whose tiers
  * have no consumer part) and hosts that join later included. */
 START_TEST(supply_model_list_binds_every_class_and_joins)
@@ -1419,6 +1451,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, a_job_that_cannot_be_placed_waits_then_abandons);
     tcase_add_test(tc, credits_that_run_out_stop_instances);
     tcase_add_test(tc, reservations_stay_within_credits);
+    tcase_add_test(tc, host_caps_the_prepay_discount);
     tcase_add_test(tc, vanishing_arrival_rate_means_no_arrivals);
     tcase_add_test(tc, gpu_hours_by_model_add_up_to_paid_hours);
     tcase_add_test(tc, supply_model_list_binds_every_class_and_joins);
