@@ -52,6 +52,21 @@ expect_status "no command" 2 "$GM"
 expect_status "unknown command" 2 "$GM" frobnicate
 check "bench --help" "$GM" bench --help
 if grep -q '^Benchmarks: .*phold.*market.*dlperf' "$T/out"; then ok; else bad "bench --help lists the benchmarks"; fi
+
+# bench dlperf: the OpenBLAS/memcpy comparison and the fit report run; a
+# table --calibrate writes is one the next run reads (twice: 1 + 2 x 4
+# rows). At --reps 1 the memcpy peak once came from a first copy into
+# unmapped pages (1 GB/s for some 50): the triad's efficiency of 49 was
+# appended, and the second run refused the table.
+DL="bench dlperf --device cpu --size 128 --reps 1"
+check "bench dlperf --compare --fit" $GM $DL --triad-size 4096 --compare --fit
+if grep -q 'side by side on the host CPU' "$T/out" && grep -q '^DLPerf model (ln space' "$T/out"
+then ok; else bad "bench dlperf --compare --fit: no comparison or fit report"; fi
+check "bench dlperf --calibrate" $GM $DL --triad-size 4194304 --calibrate --calibration "$T/cal.csv"
+check "bench dlperf --calibrate, again" $GM $DL --triad-size 4194304 --calibrate \
+    --calibration "$T/cal.csv"
+if [ "$(wc -l <"$T/cal.csv")" -eq 9 ] && grep -q "appended 4 rows to $T/cal.csv" "$T/out"
+then ok; else bad "bench dlperf --calibrate: $(wc -l <"$T/cal.csv") lines in the table, want 9"; fi
 expect_status "bench nosuch" 2 "$GM" bench nosuch
 grep_err "bench nosuch" "'nosuch' is not a benchmark"
 for c in run runs validate params "bench phold"; do
