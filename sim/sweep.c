@@ -593,8 +593,16 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
             goto usage;
         }
     }
-    if (optind + 1 != argc || (sobol > 0) != (nvary > 0))
+    if ((sobol > 0) != (nvary > 0)) {
+        fprintf(stderr, "gpumarket sweep: %s\n", sobol ? "--sobol N needs at least one --vary "
+                "KEY=LO..HI" : "--vary sets the range of a --sobol design: give --sobol N too");
         goto usage;
+    }
+    if (optind + 1 != argc) {
+        fprintf(stderr, "gpumarket sweep: %s\n", optind == argc ? "no scenario file given"
+                : "one scenario file at a time");
+        goto usage;
+    }
     scenario = argv[optind];
 #ifndef GM_HAVE_MPI
     if (mpi) {

@@ -129,6 +129,18 @@ check "sweep --sobol -3 says why" grep -q -- "--sobol needs 1..1000000" "$T/err.
 check "sweep -j 2x is refused" [ $? = 2 ]
 v=$(col "$T/sobol/runs.csv" phold_remote | sort -u | wc -l)
 check "Sobol points are distinct" [ "$v" = 5 ]
+# each bad --sobol / --vary is refused with its reason, not just the usage
+for bad in "--sobol 4:--sobol N needs at least one --vary" \
+           "--vary phold.remote=0.1..0.9:give --sobol N too" \
+           "--sobol 4 --vary phold.nosuch=0.1..0.9:--vary: unknown key 'phold.nosuch'" \
+           "--sobol 4 --vary sim.model=1..2:--vary: 'sim.model' is a string, not a number" \
+           "--sobol 4 --vary phold.remote=0.9..0.1:wants KEY=LO..HI with LO < HI"; do
+    # shellcheck disable=SC2086
+    "$G" sweep $S -c Regress -o "$T/bad" -q ${bad%%:*} 2>"$T/err.txt"
+    check "sweep ${bad%%:*} is refused" [ $? = 2 ]
+    check "sweep ${bad%%:*} says why" grep -qF -- "${bad#*:}" "$T/err.txt"
+done
+check "no result directory for a refused sweep" [ ! -e "$T/bad" ]
 
 rm -rf "$T"
 echo "$pass passed, $fail failed"
