@@ -176,6 +176,7 @@ int diff_main(int argc, char **argv)
         }
     }
     if (optind + 2 != argc) {
+        fprintf(stderr, "gpumarket diff: two result directories, got %d\n", argc - optind);
         diff_usage(stderr);
         return RUNNER_EXIT_TROUBLE;
     }

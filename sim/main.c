@@ -204,8 +204,11 @@ static int cmd_run(int argc, char **argv)
     }
     if (optind < argc)
         a.scenario = argv[optind++];
-    if (optind < argc)
+    if (optind < argc) {
+        fprintf(stderr, "gpumarket run: one scenario file at a time (got '%s' too)\n",
+                argv[optind]);
         goto usage;
+    }
     if (load_study(&a, &d) != SIM_OK) {
         free_study(&a);
         free(contrast);
@@ -311,6 +314,8 @@ static int parse_study_args(int argc, char **argv, struct study_args *a,
         }
     }
     if (optind + 1 != argc) {
+        fprintf(stderr, "gpumarket %s: %s\n", argv[0], optind == argc
+                ? "no scenario file given" : "one scenario file at a time");
         usage_fn(stderr);
         return EXIT_TROUBLE;
     }

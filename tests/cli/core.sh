@@ -53,6 +53,16 @@ expect_status "unknown command" 2 "$GM" frobnicate
 check "bench --help" "$GM" bench --help
 if grep -q '^Benchmarks: .*phold.*market.*dlperf' "$T/out"; then ok; else bad "bench --help lists the benchmarks"; fi
 
+# a wrong number of operands says what is wrong, then the usage
+expect_status "runs with no scenario" 2 $GM runs
+grep_err "runs with no scenario" "gpumarket runs: no scenario file given"
+expect_status "validate with two scenarios" 2 $GM validate a.ini b.ini
+grep_err "validate with two scenarios" "gpumarket validate: one scenario file at a time"
+expect_status "run with two scenarios" 2 $GM run a.ini b.ini
+grep_err "run with two scenarios" "gpumarket run: one scenario file at a time (got 'b.ini' too)"
+expect_status "diff with one directory" 2 $GM diff a
+grep_err "diff with one directory" "gpumarket diff: two result directories, got 1"
+
 # bench dlperf: the OpenBLAS/memcpy comparison and the fit report run; a
 # table --calibrate writes is one the next run reads (twice: 1 + 2 x 4
 # rows). At --reps 1 the memcpy peak once came from a first copy into
