@@ -107,6 +107,23 @@ static void diff_usage(FILE *f)
 "Exit status: 0 nothing moved, 1 a flagged change, 2 trouble.\n");
 }
 
+/* One side's "mean ±half-width" (or "-"), padded to a fixed width on
+ * screen: printf pads bytes, and '±' is two bytes of UTF-8 but one
+ * column, so the pad is counted here. */
+static void print_side(char side, const struct stats_ci *c)
+{
+    enum { WIDTH = 22 };
+    char cell[64];
+    int n;
+
+    if (c && c->n)
+        n = snprintf(cell, sizeof cell, "%.6g ±%.3g", c->mean,
+                     isnan(c->hi) ? 0.0 : c->hi - c->mean) - 1;
+    else
+        n = snprintf(cell, sizeof cell, "-");
+    printf("  %c %s%*s", side, cell, n < WIDTH ? WIDTH - n : 0, "");
+}
+
 static void print_row(const char *point, const char *metric, const char *kind,
                       const char *entity, const struct stats_ci *a,
                       const struct stats_ci *b, const struct stats_welch *w,
@@ -116,14 +133,8 @@ static void print_row(const char *point, const char *metric, const char *kind,
 
     snprintf(ent, sizeof ent, "%s%s%s", kind, *entity ? ":" : "", entity);
     printf("%-28s %-30s %-18s", point, metric, ent);
-    if (a && a->n)
-        printf("  A %.6g ±%-10.3g", a->mean, isnan(a->hi) ? 0.0 : a->hi - a->mean);
-    else
-        printf("  A %-19s", "-");
-    if (b && b->n)
-        printf("  B %.6g ±%-10.3g", b->mean, isnan(b->hi) ? 0.0 : b->hi - b->mean);
-    else
-        printf("  B %-19s", "-");
+    print_side('A', a);
+    print_side('B', b);
     if (w)
         printf("  %+8.3f%%  p=%-9.3g", 100.0 * w->rel, w->p);
     else

@@ -117,6 +117,19 @@ check "diff --metrics restricts the comparison" [ $? = 0 ]
 check "diff --metrics with no such metric exits 2" [ $? = 2 ]
 check "diff suggests the metric" grep -q "did you mean 'events_committed'" "$T/err.txt"
 
+# a metric on one side only is flagged, whichever side
+mkdir -p "$T/rm" && cp "$T/ra/"*.csv "$T/rm/" &&
+    grep -v '"events_per_lp_max"' "$T/ra/scalars.csv" >"$T/rm/scalars.csv"
+"$G" diff "$T/ra" "$T/rm" >"$T/diff2.txt" 2>/dev/null
+check "diff flags a metric missing in B (exit 1)" [ $? = 1 ]
+check "diff says it is missing in B" grep -q 'events_per_lp_max .*MOVED (missing in B)' "$T/diff2.txt"
+"$G" diff "$T/rm" "$T/ra" >"$T/diff3.txt" 2>/dev/null
+check "diff flags a metric new in B (exit 1)" [ $? = 1 ]
+check "diff says it is new in B" grep -q 'events_per_lp_max .*MOVED (new in B)' "$T/diff3.txt"
+"$G" diff "$T/ra" "$T/rb" --alpha 1 >/dev/null 2>"$T/err.txt"
+check "diff --alpha 1 is refused (exit 2)" [ $? = 2 ]
+check "diff --alpha 1 says why" grep -q -- "--alpha wants a number in (0, 1)" "$T/err.txt"
+
 # Sobol design instead of a full grid.
 "$G" sweep $S -c Regress -o "$T/sobol" -q --sobol 5 --vary phold.remote=0.1..0.9 --set repeat=2
 v=$(col "$T/sobol/runs.csv" run_number | wc -l)
