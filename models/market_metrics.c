@@ -195,11 +195,18 @@ void mkt_sample(struct engine *e, void *ctx)
     for (size_t i = 0; i < mk->nm; i++) {
         struct machine *m = &mk->m[i];
 
-        if (m->listed) {
-            mkt_rel_refresh(mk, m, now);
-            mkt_index_machine(mk, (uint32_t)i);     /* the band may have moved */
+        /* Scores move with time alone (a window slides past old
+         * downtime): every machine the score could list or delist is
+         * refreshed and re-indexed, the band may have moved too. One the
+         * RunPod rule delisted comes back here once its score has
+         * recovered; nothing else happens to an idle machine at its floor
+         * price to list it again. */
+        if (!m->listed && (m->down || m->leaving || m->maint_pending))
+            continue;
+        mkt_rel_refresh(mk, m, now);
+        mkt_index_machine(mk, (uint32_t)i);
+        if (m->listed)
             v[n++] = (struct keyed){ (double)m->cls, score_of(m) };
-        }
     }
     emit_groups(res, now, v, n, hnames, "host_class", rel_q, NULL);
     /* The whole distribution over time, not only three quantiles: listed

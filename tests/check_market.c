@@ -791,6 +791,52 @@ static void checkpoint_intervals(void *state)
     tau_daly_proven = mkt_ckpt_tau(mk, &jb, &m1);
 }
 
+/* Under the RunPod rule a machine below reliability.runpod-delist is
+ * delisted, and listed again once the downtime that put it there has
+ * left the 30-day window: its score rises with no event on the machine,
+ * so the sample (which refreshes every score) must list it again. Hosts
+ * here fail every 10 days for a median day, so many fall below 0.98 and,
+ * over 60 days, many climb back. At the end (a sample time) no machine
+ * the rule would list may be left unlisted; some stay below (the rule is
+ * at work). */
+static size_t stale_delisted, below_delist;
+
+static void count_delisted(void *state)
+{
+    const struct market *mk = state;
+    sim_time now = eng_now(mk->e);
+
+    stale_delisted = below_delist = 0;
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+        double r = rel_score(&m->rel, &mk->relp, now);
+
+        if (m->down || m->leaving || m->maint_pending)
+            continue;
+        if (r < mk->relp.runpod_delist)
+            below_delist++;
+        else if (!m->listed)
+            stale_delisted++;
+    }
+}
+
+START_TEST(runpod_rule_lists_recovered_machines_again)
+{
+    struct test_run r = test_run_tampered("[General]\nsim.model = market\n"
+        "sim.horizon = 60d\nsim.warmup = 2d\nsim.sample-interval = 6h\n"
+        "supply.gpus = 400\nseed = 8\nreliability.rule = runpod\n"
+        "hostclass.hobbyist.mtbf = 10d\nhostclass.hobbyist.repair-median = 1d\n"
+        "hostclass.farm.mtbf = 10d\nhostclass.farm.repair-median = 1d\n"
+        "hostclass.datacenter.mtbf = 10d\nhostclass.datacenter.repair-median = 1d\n",
+        count_delisted);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_uint_gt(below_delist, 5);
+    ck_assert_uint_eq(stale_delisted, 0);
+    eng_free(r.e);
+}
+END_TEST
+
 START_TEST(checkpoint_interval_follows_the_machine_score)
 {
     struct test_run r = test_run_tampered(SMALL "seed = 5\n", checkpoint_intervals);
@@ -1452,6 +1498,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, credits_that_run_out_stop_instances);
     tcase_add_test(tc, reservations_stay_within_credits);
     tcase_add_test(tc, host_caps_the_prepay_discount);
+    tcase_add_test(tc, runpod_rule_lists_recovered_machines_again);
     tcase_add_test(tc, vanishing_arrival_rate_means_no_arrivals);
     tcase_add_test(tc, gpu_hours_by_model_add_up_to_paid_hours);
     tcase_add_test(tc, supply_model_list_binds_every_class_and_joins);
