@@ -251,6 +251,9 @@ check "metrics run: market" "$GM" run scenarios/default.ini -c Quick --set sim.h
     -o "$T/mq" --no-plots -q
 check "metrics run: runpod" "$GM" run scenarios/runpod.ini --set sim.horizon=3d \
     --set sim.warmup=1d --set supply.gpus=500 -o "$T/mr" --no-plots -q
+check "runpod.ini -c Secure (posted prices, RunPod rule) runs with its checks" "$GM" run \
+    scenarios/runpod.ini -c Secure --set sim.horizon=3d --set sim.warmup=1d \
+    --set supply.gpus=500 -o "$T/msec" --no-plots -q
 check "metrics run: serverless" "$GM" run scenarios/serverless.ini --set sim.horizon=3d \
     --set sim.warmup=1d -o "$T/ms" --no-plots -q
 { for d in mq mr ms; do
