@@ -837,6 +837,47 @@ START_TEST(runpod_rule_lists_recovered_machines_again)
 }
 END_TEST
 
+/* Vast's search shows verified machines by default (every archetype's
+ * verified-only); a renter who turns the filter off searches the
+ * unverified band too and rents there. Counted at the end over the
+ * contracts still open: on machines that failed the verification checks,
+ * none with the filter, some without (half the hosts fail them here). */
+static size_t on_unverified;
+
+static void count_unverified(void *state)
+{
+    const struct market *mk = state;
+
+    on_unverified = 0;
+    for (size_t i = 0; i < mk->nc; i++)
+        if (mk->c[i].in_use && !mk->m[mk->c[i].machine].verified)
+            on_unverified++;
+}
+
+#define HALF_VERIFIED SMALL "seed = 9\n" \
+    "hostclass.hobbyist.verified-prob = 0.5\nhostclass.farm.verified-prob = 0.5\n" \
+    "hostclass.datacenter.verified-prob = 0.5\n"
+
+START_TEST(verified_only_filter_and_the_unverified_band)
+{
+    struct test_run with = test_run_tampered(HALF_VERIFIED, count_unverified);
+    size_t n_with = on_unverified;
+    struct test_run without = test_run_tampered(HALF_VERIFIED
+        "archetype.academic.verified-only = false\narchetype.indie.verified-only = false\n"
+        "archetype.hobbyist.verified-only = false\narchetype.company.verified-only = false\n"
+        "archetype.consultant.verified-only = false\n"
+        "archetype.enterprise.verified-only = false\n", count_unverified);
+
+    ck_assert_int_eq(with.rc, SIM_OK);
+    ck_assert_int_eq(without.rc, SIM_OK);      /* the search invariant included */
+    ck_assert_uint_eq(n_with, 0);
+    ck_assert_uint_gt(on_unverified, 10);
+    eng_free(with.e);
+    eng_free(without.e);
+}
+END_TEST
+#undef HALF_VERIFIED
+
 START_TEST(checkpoint_interval_follows_the_machine_score)
 {
     struct test_run r = test_run_tampered(SMALL "seed = 5\n", checkpoint_intervals);
@@ -1499,6 +1540,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, reservations_stay_within_credits);
     tcase_add_test(tc, host_caps_the_prepay_discount);
     tcase_add_test(tc, runpod_rule_lists_recovered_machines_again);
+    tcase_add_test(tc, verified_only_filter_and_the_unverified_band);
     tcase_add_test(tc, vanishing_arrival_rate_means_no_arrivals);
     tcase_add_test(tc, gpu_hours_by_model_add_up_to_paid_hours);
     tcase_add_test(tc, supply_model_list_binds_every_class_and_joins);
