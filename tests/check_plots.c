@@ -184,6 +184,55 @@ START_TEST(line_with_band)
 }
 END_TEST
 
+/* Is any pixel within 3 pixels left or right of data point (x, y) near
+ * 'want'? (A thin vertical stroke may fall between two pixel centres.) */
+static bool near_row(const struct plot_chart *c, cairo_surface_t *s, double x, double y,
+                     struct plot_rgb want, double tol)
+{
+    double cx, cy;
+
+    plot_chart_locate(c, 0, x, y, &cx, &cy);
+    for (int d = -3; d <= 3; d++)
+        if (near(pixel(s, cx + d * PLOT_W_PT / PLOT_PNG_W, cy), want, tol))
+            return true;
+    return false;
+}
+
+/* A long series has many points per pixel column; each column is drawn
+ * as its first point, its extremes and its last, so a one-point spike in
+ * 40,000 still shows at full height, up and down, and flat stretches stay
+ * one thin line. */
+START_TEST(dense_line_keeps_each_columns_extremes)
+{
+    enum { N = 40000 };
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "dense");
+    double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
+    struct plot_style st = plot_style_nth(3);
+    cairo_surface_t *s;
+
+    st.dash = 0;
+    for (int i = 0; i < N; i++) {
+        x[i] = i;
+        y[i] = 0.0;
+    }
+    y[12345] = 1.0;
+    y[27001] = -1.0;
+    plot_chart_yrange(c, -1.2, 1.2);
+    plot_chart_add(c, "A", &st, N, x, y, NULL, NULL);
+    s = render(c);
+    ck_assert(near_row(c, s, 12345, 0.9, st.color, 0.15));     /* up to the spike */
+    ck_assert(near_row(c, s, 27001, -0.9, st.color, 0.15));    /* down to the dip */
+    ck_assert(near_row(c, s, 5000, 0.0, st.color, 0.15));      /* the flat line */
+    ck_assert(at(c, s, 0, 5000, 0.3, white, 0.02));            /* nothing above it, */
+    ck_assert(at(c, s, 0, 5000, -0.3, white, 0.02));           /* or below */
+    ck_assert(at(c, s, 0, 21000, -0.3, white, 0.02));
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+    free(x);
+    free(y);
+}
+END_TEST
+
 START_TEST(bars_zero_height_draws_nothing)
 {
     static const char *const cats[3] = { "a", "b", "c" };
@@ -589,6 +638,7 @@ Suite *plots_suite(void)
     tcase_add_test(tc, nice_ticks);
     tcase_add_test(tc, palette_is_stable);
     tcase_add_test(tc, line_with_band);
+    tcase_add_test(tc, dense_line_keeps_each_columns_extremes);
     tcase_add_test(tc, bars_zero_height_draws_nothing);
     tcase_add_test(tc, histogram_shared_bins);
     tcase_add_test(tc, stacked_area_and_ecdf);
