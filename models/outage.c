@@ -23,47 +23,64 @@
 
 /* ---- checks ---- */
 
+/* "hostclass.farm.repair-sigma: " for a message about that key, or ""
+ * when the caller gave no prefix (the message then names the field). */
+static const char *key(const char *prefix, const char *name, char *buf, size_t len)
+{
+    if (!prefix)
+        return "";
+    snprintf(buf, len, "%s%s: ", prefix, name);
+    return buf;
+}
+
+/* The key of field 'name' for a message, in these two checks. */
+#define K(name) key(w->prefix, name, kb, sizeof kb)
+
 int outage_check(const struct outage_params *p, const struct outage_where *w,
                  struct diag *d)
 {
     static const struct outage_where none;
     int before = d->nerrors;
+    char kb[200];
 
     if (!w)
         w = &none;
     /* Each test is written so NaN fails too. */
     if (!(p->mtbf_h > 0.0))
-        diag_error(d, w->mtbf, "MTBF must be > 0, got %g h", p->mtbf_h);
+        diag_error(d, w->mtbf, "%sMTBF must be > 0, got %g h", K("mtbf"), p->mtbf_h);
     if (!(p->shape > 0.0))
-        diag_error(d, w->shape, "failure shape must be > 0, got %g", p->shape);
+        diag_error(d, w->shape, "%sfailure shape must be > 0, got %g", K("failure-shape"),
+                   p->shape);
     if (!(p->repair_median_h > 0.0))
-        diag_error(d, w->repair_median, "repair median must be > 0, got %g h",
-                   p->repair_median_h);
+        diag_error(d, w->repair_median, "%srepair median must be > 0, got %g h",
+                   K("repair-median"), p->repair_median_h);
     if (!(p->repair_sigma >= 0.0))
-        diag_error(d, w->repair_sigma, "repair sigma must be >= 0, got %g",
-                   p->repair_sigma);
+        diag_error(d, w->repair_sigma, "%srepair sigma must be >= 0, got %g",
+                   K("repair-sigma"), p->repair_sigma);
     if (!(p->disconnect_per_day >= 0.0))
         diag_error(d, w->disconnect_rate,
-                   "disconnect rate must be >= 0, got %g per day",
-                   p->disconnect_per_day);
+                   "%sdisconnect rate must be >= 0, got %g per day",
+                   K("disconnect-rate"), p->disconnect_per_day);
     if (!(p->disconnect_h >= 0.0))
         diag_error(d, w->disconnect_duration,
-                   "disconnect duration must be >= 0, got %g h", p->disconnect_h);
+                   "%sdisconnect duration must be >= 0, got %g h",
+                   K("disconnect-duration"), p->disconnect_h);
     if (!(p->failed_start_prob >= 0.0 && p->failed_start_prob <= 1.0))
         diag_error(d, w->failed_start,
-                   "failed-start probability must be in [0, 1], got %g",
-                   p->failed_start_prob);
+                   "%sfailed-start probability must be in [0, 1], got %g",
+                   K("failed-start-prob"), p->failed_start_prob);
     if (!(p->maint_interval_h >= 0.0))
         diag_error(d, w->maint_interval,
-                   "maintenance interval must be >= 0 (0 = none), got %g h",
-                   p->maint_interval_h);
+                   "%smaintenance interval must be >= 0 (0 = none), got %g h",
+                   K("maint-interval"), p->maint_interval_h);
     if (!(p->maint_duration_h >= 0.0))
         diag_error(d, w->maint_duration,
-                   "maintenance duration must be >= 0, got %g h",
-                   p->maint_duration_h);
+                   "%smaintenance duration must be >= 0, got %g h",
+                   K("maint-duration"), p->maint_duration_h);
     if (!(p->maint_notice_h >= 0.0))
         diag_error(d, w->maint_notice,
-                   "maintenance notice must be >= 0, got %g h", p->maint_notice_h);
+                   "%smaintenance notice must be >= 0, got %g h",
+                   K("maint-notice"), p->maint_notice_h);
     return d->nerrors > before ? SIM_EINVAL : SIM_OK;
 }
 
@@ -72,27 +89,29 @@ int outage_region_check(const struct outage_region_params *p,
 {
     static const struct outage_region_where none;
     int before = d->nerrors;
+    char kb[200];
 
     if (!w)
         w = &none;
     if (!(p->rate_per_year >= 0.0))
-        diag_error(d, w->rate, "regional outage rate must be >= 0, got %g per year",
-                   p->rate_per_year);
+        diag_error(d, w->rate, "%sregional outage rate must be >= 0, got %g per year",
+                   K("outage-rate"), p->rate_per_year);
     if (!(p->duration_median_h > 0.0))
         diag_error(d, w->duration,
-                   "regional outage duration must be > 0, got %g h",
-                   p->duration_median_h);
+                   "%sregional outage duration must be > 0, got %g h",
+                   K("outage-duration"), p->duration_median_h);
     if (!(p->duration_sigma >= 0.0))
-        diag_error(d, w->sigma, "regional outage sigma must be >= 0, got %g",
-                   p->duration_sigma);
+        diag_error(d, w->sigma, "%sregional outage sigma must be >= 0, got %g",
+                   K("outage-sigma"), p->duration_sigma);
     if (!(p->fraction >= 0.0 && p->fraction <= 1.0))
         diag_error(d, w->fraction,
-                   "regional outage fraction must be in [0, 1], got %g",
-                   p->fraction);
+                   "%sregional outage fraction must be in [0, 1], got %g",
+                   K("outage-fraction"), p->fraction);
     if (!(p->power_share >= 0.0 && p->power_share <= 1.0))
         diag_error(d, w->power_share,
-                   "regional outage power share must be in [0, 1], got %g",
-                   p->power_share);
+                   "%sregional outage power share must be in [0, 1], got %g",
+                   K("outage-power-share"), p->power_share);
+#undef K
     return d->nerrors > before ? SIM_EINVAL : SIM_OK;
 }
 
@@ -261,7 +280,9 @@ int outage_params_from_run(const struct scn_run *run, const char *cls,
         "maint-interval", "maint-duration", "maint-notice",
     };
     struct outage_where w;
+    char prefix[140];
 
+    snprintf(prefix, sizeof prefix, "hostclass.%s.", cls);
     for (int i = 0; i < 11; i++)
         snprintf(k[i], sizeof k[i], "hostclass.%s.%s", cls, names[i]);
     p->failure_dist = strcmp(scn_str(run, k[0]), "weibull") == 0
@@ -280,7 +301,7 @@ int outage_params_from_run(const struct scn_run *run, const char *cls,
         scn_where(run, k[1]), scn_where(run, k[2]), scn_where(run, k[3]),
         scn_where(run, k[4]), scn_where(run, k[5]), scn_where(run, k[6]),
         scn_where(run, k[7]), scn_where(run, k[8]), scn_where(run, k[9]),
-        scn_where(run, k[10]),
+        scn_where(run, k[10]), prefix,
     };
     return outage_check(p, &w, d);
 }
@@ -294,7 +315,9 @@ int outage_region_from_run(const struct scn_run *run, const char *region,
         "outage-power-share",
     };
     struct outage_region_where w;
+    char prefix[140];
 
+    snprintf(prefix, sizeof prefix, "region.%s.", region);
     for (int i = 0; i < 5; i++)
         snprintf(k[i], sizeof k[i], "region.%s.%s", region, names[i]);
     p->rate_per_year = scn_real(run, k[0]);
@@ -304,7 +327,7 @@ int outage_region_from_run(const struct scn_run *run, const char *region,
     p->power_share = scn_real(run, k[4]);
     w = (struct outage_region_where){
         scn_where(run, k[0]), scn_where(run, k[1]), scn_where(run, k[2]),
-        scn_where(run, k[3]), scn_where(run, k[4]),
+        scn_where(run, k[3]), scn_where(run, k[4]), prefix,
     };
     return outage_region_check(p, &w, d);
 }

@@ -47,11 +47,13 @@ struct outage_params {
     double maint_notice_h;      /* announced this long before it starts */
 };
 
-/* Where each field came from, for messages (any may be NULL). */
+/* Where each field came from, for messages (any may be NULL), and the
+ * keys' prefix, so a message names the key (NULL: it names the field). */
 struct outage_where {
     const struct srcloc *mtbf, *shape, *repair_median, *repair_sigma,
         *disconnect_rate, *disconnect_duration, *failed_start, *maint_interval,
         *maint_duration, *maint_notice;
+    const char *prefix;         /* of the keys, "hostclass.farm.": messages name them */
 };
 
 enum outage_kind { OUTAGE_POWER, OUTAGE_INTERNET };
@@ -66,6 +68,7 @@ struct outage_region_params {
 
 struct outage_region_where {
     const struct srcloc *rate, *duration, *sigma, *fraction, *power_share;
+    const char *prefix;         /* of the keys, "region.us." */
 };
 
 /* Reports every bad field ("file:line: error: ..."); 'w' may be NULL. */

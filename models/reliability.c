@@ -253,8 +253,10 @@ static int check(const struct rel_params *p, const struct scn_run *run,
 {
     int before = d->nerrors;
 
+/* A message names its key when the values came from a scenario. */
 #define NEED(cond, key, what, val) \
-    if (!(cond)) diag_error(d, loc(run, key), "%s, got %g", what, (double)(val))
+    if (!(cond)) diag_error(d, loc(run, key), "%s%s%s, got %g", run ? key : "", \
+                            run ? ": " : "", what, (double)(val))
     NEED(p->prior >= 0.0 && p->prior <= 1.0, "reliability.prior",
          "reliability prior must be in [0, 1]", p->prior);
     NEED(p->prior_weight_h >= 0.0, "reliability.prior-weight",

@@ -375,8 +375,10 @@ START_TEST(scenario_values_are_checked_with_file_and_line)
     scn_study_free(st);
     scn_free(s);
     fclose(d.out);
-    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:3: error: repair median must be > 0, got 0 h"));
-    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:4: error: reliability horizon must be > 0 h"));
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:3: error: hostclass.odd.repair-median: "
+                                      "repair median must be > 0, got 0 h"));
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:4: error: reliability.horizon: "
+                                      "reliability horizon must be > 0 h"));
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:2: error:"));
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:3: error:"));
     free(buf);
