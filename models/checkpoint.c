@@ -138,13 +138,13 @@ int ckpt_params_from_run(const struct scn_run *run, struct ckpt_params *p,
     p->cost_h = sim_time_to_hours(scn_time(run, "checkpoint.cost"));
     p->restart_h = sim_time_to_hours(scn_time(run, "checkpoint.restart"));
     if (!(p->interval_h > 0.0))
-        diag_error(d, scn_where(run, "checkpoint.interval"),
+        scn_error(d, run, "checkpoint.interval",
                    "checkpoint interval must be > 0, got %g h", p->interval_h);
     if (!(p->cost_h >= 0.0))
-        diag_error(d, scn_where(run, "checkpoint.cost"),
+        scn_error(d, run, "checkpoint.cost",
                    "checkpoint cost must be >= 0, got %g h", p->cost_h);
     if (!(p->restart_h >= 0.0))
-        diag_error(d, scn_where(run, "checkpoint.restart"),
+        scn_error(d, run, "checkpoint.restart",
                    "checkpoint restart must be >= 0, got %g h", p->restart_h);
     return d->nerrors > before ? SIM_EINVAL : SIM_OK;
 }

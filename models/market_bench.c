@@ -58,7 +58,7 @@ static int run_once(const struct scn_run *run, bool profile, bool rss, struct di
     int64_t gpus = scn_int(run, "supply.gpus");
 
     if (!m) {
-        diag_error(d, scn_where(run, "sim.model"), "unknown model");
+        scn_error(d, run, "sim.model", "unknown model");
         return 2;
     }
     if (eng_config_from_run(run, &ec, d) != SIM_OK)

@@ -86,8 +86,7 @@ static void read_dist(const struct scn_run *r, struct diag *d, const char *key,
                       double vmax, const char *what)
 {
     if (parse_dist(scn_str(r, key), out, names, nnames, pow2, vmax) != SIM_OK)
-        diag_error(d, scn_where(r, key), "%s: expected %s, got \"%s\"", key, what,
-                   scn_str(r, key));
+        scn_error(d, r, key, "expected %s, got \"%s\"", what, scn_str(r, key));
 }
 
 /* Parses a comma-separated list of catalogue model names (the value of
@@ -109,7 +108,7 @@ static bool *parse_models(struct market *mk, const char *key, struct diag *d)
         for (k = 0; k < mk->ngpus && strcmp(mk->gpus[k].name, tok) != 0; k++)
             ;
         if (k == mk->ngpus)
-            diag_error(d, scn_where(mk->run, key), "%s: '%s' is not in the catalogue", key, tok);
+            scn_error(d, mk->run, key, "'%s' is not in the catalogue", tok);
         else
             on[k] = true;
     }
@@ -261,8 +260,8 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
                 long v = strtol(p, &end, 10);
 
                 if (end == p || v < 0 || v > 365) {
-                    diag_error(d, scn_where(r, key), "%s: expected days of the year "
-                               "(0-365) separated by commas, got \"%s\"", key, s);
+                    scn_error(d, r, key, "expected days of the year (0-365) separated by "
+                              "commas, got \"%s\"", s);
                     break;
                 }
                 a->dead[a->ndead++] = (int)v;

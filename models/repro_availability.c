@@ -107,12 +107,12 @@ static void *avail_setup(struct engine *e, const struct scn_run *run, struct dia
         while (k < nk && strcmp(known[k], t) != 0)
             k++;
         if (k == nk) {
-            diag_error(d, scn_where(run, "availability.classes"),
+            scn_error(d, run, "availability.classes",
                        "unknown host class '%s' (no [hostclass %s] in the scenario)", t, t);
             continue;
         }
         if (a->ncls == MAX_CLASSES) {
-            diag_error(d, scn_where(run, "availability.classes"),
+            scn_error(d, run, "availability.classes",
                        "at most %d classes", MAX_CLASSES);
             break;
         }
@@ -121,7 +121,7 @@ static void *avail_setup(struct engine *e, const struct scn_run *run, struct dia
         a->ncls++;
     }
     if (!a->ncls)
-        diag_error(d, scn_where(run, "availability.classes"), "no host class given");
+        scn_error(d, run, "availability.classes", "no host class given");
     if (d->nerrors || !(a->h = calloc(a->ncls * a->per_class, sizeof *a->h))) {
         avail_free(a);
         return NULL;

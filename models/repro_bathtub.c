@@ -204,18 +204,18 @@ static void *bathtub_setup(struct engine *e, const struct scn_run *run, struct d
     b->tol_cost = scn_real(run, "bathtub.tol-cost");
     b->max_overhead = scn_real(run, "bathtub.max-overhead");
     if (!(b->k1 > 0.0))
-        diag_error(d, scn_where(run, "bathtub.infant-shape"), "shape must be > 0, got %g", b->k1);
+        scn_error(d, run, "bathtub.infant-shape", "shape must be > 0, got %g", b->k1);
     if (!(b->k2 > 0.0))
-        diag_error(d, scn_where(run, "bathtub.wear-shape"), "shape must be > 0, got %g", b->k2);
+        scn_error(d, run, "bathtub.wear-shape", "shape must be > 0, got %g", b->k2);
     if (!(b->s1 > 0.0))
-        diag_error(d, scn_where(run, "bathtub.infant-scale"), "scale must be > 0, got %g h", b->s1);
+        scn_error(d, run, "bathtub.infant-scale", "scale must be > 0, got %g h", b->s1);
     if (!(b->s2 > 0.0))
-        diag_error(d, scn_where(run, "bathtub.wear-scale"), "scale must be > 0, got %g h", b->s2);
+        scn_error(d, run, "bathtub.wear-scale", "scale must be > 0, got %g h", b->s2);
     if (!(b->job > 0.0 && b->safe + b->job < b->cap))
-        diag_error(d, scn_where(run, "bathtub.job"),
+        scn_error(d, run, "bathtub.job",
                    "need 0 < job and safe-age + job < cap, got job %g h", b->job);
     if (!(b->price_ratio > 0.0))
-        diag_error(d, scn_where(run, "bathtub.price-ratio"), "price ratio must be > 0");
+        scn_error(d, run, "bathtub.price-ratio", "price ratio must be > 0");
     if (d->nerrors || !(b->vm = calloc(b->n, sizeof *b->vm))) {
         bathtub_free(b);
         return NULL;

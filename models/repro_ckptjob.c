@@ -184,14 +184,14 @@ static void *ckptjob_setup(struct engine *e, const struct scn_run *run,
     c->lo = tmin(run, "ckptjob.argmin-lo");
     c->hi = tmin(run, "ckptjob.argmin-hi");
     if (!(c->work > 0.0))
-        diag_error(d, scn_where(run, "ckptjob.work"), "work must be > 0, got %g min", c->work);
+        scn_error(d, run, "ckptjob.work", "work must be > 0, got %g min", c->work);
     if (!(c->mtbf > 0.0))
-        diag_error(d, scn_where(run, "ckptjob.mtbf"), "MTBF must be > 0, got %g min", c->mtbf);
+        scn_error(d, run, "ckptjob.mtbf", "MTBF must be > 0, got %g min", c->mtbf);
     /* 0 would put the Young/Daly optimum at 0: checkpoints without end */
     if (!(c->delta > 0.0))
-        diag_error(d, scn_where(run, "ckptjob.delta"), "checkpoint cost must be > 0, got %g min", c->delta);
+        scn_error(d, run, "ckptjob.delta", "checkpoint cost must be > 0, got %g min", c->delta);
     if (!(c->restart >= 0.0))
-        diag_error(d, scn_where(run, "ckptjob.restart"), "restart cost must be >= 0, got %g min", c->restart);
+        scn_error(d, run, "ckptjob.restart", "restart cost must be >= 0, got %g min", c->restart);
     if (d->nerrors == 0)
         parse_taus(c, scn_str(run, "ckptjob.taus"), scn_where(run, "ckptjob.taus"), d);
     if (d->nerrors || (uint64_t)c->ntaus * c->jobs > UINT32_MAX) {

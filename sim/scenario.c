@@ -2125,6 +2125,17 @@ const struct srcloc *scn_where(const struct scn_run *r, const char *key)
     return &k->loc;
 }
 
+int scn_error(struct diag *d, const struct scn_run *r, const char *key, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return diag_error(d, scn_where(r, key), "%s: %s", key, msg);
+}
+
 size_t scn_entities(const struct scn_run *r, const char *kind, const char ***names)
 {
     size_t lo, hi;

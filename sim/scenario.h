@@ -108,6 +108,11 @@ const char *scn_strf(const struct scn_run *r, const char *fmt, ...)
  * defaults and --set. */
 const struct srcloc *scn_where(const struct scn_run *r, const char *key);
 
+/* A model's own check of 'key' failed: "file:line: error: key: <msg>" at
+ * where its value came from (diag_error's count and return). */
+int scn_error(struct diag *d, const struct scn_run *r, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Entity names declared for 'kind' ("archetype"): every name N such that a
  * key "kind.N.*" was written anywhere in the config's chain, plus the
  * names of exact registry keys "kind.N.*" (built-in entities), sorted,
