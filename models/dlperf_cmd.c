@@ -411,15 +411,18 @@ static int run(const struct bench_opts *o)
     if (o->calibrate && nrows > 0 && rc == 0) {
         /* Append only what the table's reader accepts (load_calibration):
          * an efficiency above DLPERF_EFF_MAX means the rate was measured
-         * on a working set that fits in a cache, not against the peak, and
-         * a table holding it would stop every later run that reads it. */
+         * on a working set that fits in a cache, or the peak on a busy
+         * machine (one rep of memcpy can come out at a seventh of the
+         * best), and a table holding it would stop every later run that
+         * reads it. */
         for (size_t i = 0; i < nrows; i++) {
             double e = rows[i].achieved / rows[i].peak;
 
             if (rows[i].peak > 0.0 && !(e > 0.0 && e <= DLPERF_EFF_MAX)) {
                 fprintf(stderr, "bench dlperf: %s: efficiency %.3g against a peak of %.4g %s "
-                        "is outside (0, %g] (a working set that fits in a cache? raise "
-                        "--size or --triad-size): nothing appended to %s\n", rows[i].kernel,
+                        "is outside (0, %g] (a working set that fits in a cache, or a peak "
+                        "measured low on a busy machine: raise --size, --triad-size or "
+                        "--reps): nothing appended to %s\n", rows[i].kernel,
                         e, rows[i].peak, rows[i].unit, DLPERF_EFF_MAX, p4);
                 rc = 1;
             }
