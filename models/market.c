@@ -2518,7 +2518,8 @@ static void on_region(struct engine *e, const struct evq_event *ev, void *model)
         if (mk->m[i].region == ev->subject && !(mk->m[i].down & (DOWN_POWER | DOWN_NET)))
             mk->scratch_ids[n++] = (uint32_t)i;
     /* How many machines are there to hit depends on who joined and left:
-     * the pick has its own stream, so the outages' times do not. */
+     * the pick has its own stream, so the outages' times do not. It keeps
+     * the machines it hits at the front of the list. */
     hit = outage_region_pick(op, n, mk->scratch_ids, mk->r_region_pick);
     for (size_t i = 0; i < hit; i++) {
         uint32_t mid = mk->scratch_ids[i];
@@ -2644,7 +2645,14 @@ static void check_budgets(struct market *mk, sim_time now)
         if (!c->in_use || c->order != mk->bud[k].order)
             continue;
         jb = &mk->j[c->job];
-        open = segment_due(c, now);     /* a reservation's time past its end too */
+        /* What ending the contract now would bill: the open GPU segment
+         * (a reservation's time past its end too) and the storage of the
+         * instance's whole life, which end_contract bills in one line.
+         * Leaving the storage out let 200 GB instances overrun their
+         * credits by an eighth. */
+        open = segment_due(c, now) +
+               bill_storage_line(mk->hc[mk->m[c->machine].cls].storage_price,
+                                 mk->ar[jb->arch].storage_gb, now - c->created);
         if (jb->spent + open >= jb->budget) {
             uint32_t jid = c->job, mid = c->machine;
 

@@ -180,7 +180,7 @@ enum outage_kind outage_region_kind(const struct outage_region_params *p,
 }
 
 size_t outage_region_pick(const struct outage_region_params *p, size_t n,
-                          uint32_t *hit, gsl_rng *r)
+                          uint32_t *ids, gsl_rng *r)
 {
     double want = p->fraction * (double)n;
     size_t k = (size_t)floor(want), got = 0;
@@ -191,10 +191,11 @@ size_t outage_region_pick(const struct outage_region_params *p, size_t n,
         k = n;
     /* Knuth's algorithm S: host i is taken with probability
      * (still needed) / (still left), which gives every k-subset the same
-     * chance and the output in order. */
+     * chance and the output in order. Kept in place: got <= i, so a
+     * write never lands on an id still to be read. */
     for (size_t i = 0; i < n && got < k; i++)
         if ((double)(n - i) * gsl_rng_uniform(r) < (double)(k - got))
-            hit[got++] = (uint32_t)i;
+            ids[got++] = ids[i];
     SIM_ASSERT(got == k);
     return k;
 }

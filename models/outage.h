@@ -90,12 +90,13 @@ double outage_region_duration_h(const struct outage_region_params *p,
                                  gsl_rng *r);
 enum outage_kind outage_region_kind(const struct outage_region_params *p,
                                     gsl_rng *r);
-/* Chooses which of a region's 'n' hosts an outage hits: k = round(fraction
- * n) hosts (stochastic rounding, so the mean is exactly fraction n), all
- * distinct, written to 'hit' in increasing order (caller gives room for
- * n). Returns k. Selection sampling: O(n), no allocation. */
+/* Chooses which of a region's 'n' hosts, ids[0..n), an outage hits:
+ * k = round(fraction n) hosts (stochastic rounding, so the mean is exactly
+ * fraction n), all distinct, kept in ids[0..k) in their order (in place:
+ * the ids themselves, not their positions). Returns k. Selection sampling:
+ * O(n), no allocation. */
 size_t outage_region_pick(const struct outage_region_params *p, size_t n,
-                          uint32_t *hit, gsl_rng *r);
+                          uint32_t *ids, gsl_rng *r);
 
 /* ---- closed forms ---- */
 double outage_mttr_h(const struct outage_params *p);   /* lognormal mean */

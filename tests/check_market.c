@@ -575,6 +575,51 @@ START_TEST(host_caps_the_prepay_discount)
 }
 END_TEST
 
+/* Credits cover storage too: the hourly check counts the storage an
+ * instance has run up (billed in one line when it ends) with its GPU
+ * time, so no renter still running at the end owes more than its credits
+ * and one hour besides. Counting the GPU time alone let these 200 GB
+ * instances run on to an eighth over. */
+static double worst_overrun;
+
+static void credits_left(void *state)
+{
+    const struct market *mk = state;
+    sim_time now = eng_now(mk->e);
+
+    worst_overrun = -HUGE_VAL;
+    for (size_t i = 0; i < mk->nc; i++) {
+        const struct contract *c = &mk->c[i];
+        const struct job *jb = &mk->j[c->job];
+        const struct machine *m = &mk->m[c->machine];
+        money owed;
+
+        if (!c->in_use || jb->budget == 0)
+            continue;
+        owed = jb->spent +
+               bill_storage_line(mk->hc[m->cls].storage_price, mk->ar[jb->arch].storage_gb,
+                                 now - c->created);
+        if (c->state == CS_RUNNING && (c->type != C_RESERVED || now > c->res_end))
+            owed += bill_gpu_line(c->rate, c->gpus,
+                                  now - (c->seg_start > c->res_end ? c->seg_start : c->res_end));
+        if (money_to_usd(owed - jb->budget) > worst_overrun)
+            worst_overrun = money_to_usd(owed - jb->budget);
+    }
+}
+
+START_TEST(credits_cover_storage_too)
+{
+    struct test_run r = test_run_tampered(RESERVING "archetype.company.budget = 300\n",
+                                          credits_left);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert(isfinite(worst_overrun));         /* some budgeted renters still run */
+    /* an hour of an RTX 3090 at its floor and of 200 GB: well under $1 */
+    ck_assert_double_le(worst_overrun, 1.0);
+    eng_free(r.e);
+}
+END_TEST
+
 /* supply.gpu-models holds for every host class, datacenters (whose tiers
  * have no consumer part) and hosts that join later included. */
 START_TEST(supply_model_list_binds_every_class_and_joins)
@@ -877,6 +922,52 @@ START_TEST(verified_only_filter_and_the_unverified_band)
 }
 END_TEST
 #undef HALF_VERIFIED
+
+/* A regional outage takes down machines of its own region: here the
+ * only downtime there is, Europe's outages (fifty a year, a third of its
+ * hosts each), so every machine that was ever down is European, and many
+ * European machines were. The pick once returned positions in the
+ * region's list, which the market read as machine numbers: the first
+ * machines of the whole market went down, whatever their region. */
+static size_t down_elsewhere, down_in_europe;
+
+static void count_regional_downtime(void *state)
+{
+    const struct market *mk = state;
+
+    down_elsewhere = down_in_europe = 0;
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+
+        if (!(m->down_us_total > 0))
+            continue;
+        if (strcmp(mk->rg[m->region].name, "europe") == 0)
+            down_in_europe++;
+        else
+            down_elsewhere++;
+    }
+}
+
+START_TEST(regional_outages_hit_their_own_region)
+{
+    struct test_run r = test_run_tampered(SMALL "seed = 10\n"
+        "hostclass.hobbyist.mtbf = 100000d\nhostclass.farm.mtbf = 100000d\n"
+        "hostclass.datacenter.mtbf = 100000d\n"
+        "hostclass.hobbyist.disconnect-rate = 0\nhostclass.farm.disconnect-rate = 0\n"
+        "hostclass.datacenter.disconnect-rate = 0\n"
+        "hostclass.hobbyist.maint-interval = 0s\nhostclass.farm.maint-interval = 0s\n"
+        "hostclass.datacenter.maint-interval = 0s\n"
+        "region.us.outage-rate = 0\nregion.canada.outage-rate = 0\n"
+        "region.asia.outage-rate = 0\nregion.nordics.outage-rate = 0\n"
+        "region.europe.outage-rate = 50\nregion.europe.outage-fraction = 0.33\n",
+        count_regional_downtime);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_uint_eq(down_elsewhere, 0);
+    ck_assert_uint_gt(down_in_europe, 10);
+    eng_free(r.e);
+}
+END_TEST
 
 START_TEST(checkpoint_interval_follows_the_machine_score)
 {
@@ -1538,9 +1629,11 @@ Suite *market_suite(void)
     tcase_add_test(tc, a_job_that_cannot_be_placed_waits_then_abandons);
     tcase_add_test(tc, credits_that_run_out_stop_instances);
     tcase_add_test(tc, reservations_stay_within_credits);
+    tcase_add_test(tc, credits_cover_storage_too);
     tcase_add_test(tc, host_caps_the_prepay_discount);
     tcase_add_test(tc, runpod_rule_lists_recovered_machines_again);
     tcase_add_test(tc, verified_only_filter_and_the_unverified_band);
+    tcase_add_test(tc, regional_outages_hit_their_own_region);
     tcase_add_test(tc, vanishing_arrival_rate_means_no_arrivals);
     tcase_add_test(tc, gpu_hours_by_model_add_up_to_paid_hours);
     tcase_add_test(tc, supply_model_list_binds_every_class_and_joins);
