@@ -689,7 +689,7 @@ void mkt_charge(struct market *mk, struct job *jb, struct machine *m,
  * past its end the rental continues at the undiscounted rate. */
 static money segment_due(const struct contract *c, sim_time now)
 {
-    sim_time from = c->seg_start;
+    sim_time from = c->bill_start;
 
     if (c->state != CS_RUNNING)
         return 0;
@@ -703,14 +703,15 @@ void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now)
     struct job *jb = &mk->j[c->job];
     struct machine *m = &mk->m[c->machine];
 
-    if (c->state != CS_RUNNING || now <= c->seg_start)
+    if (c->state != CS_RUNNING || now <= c->bill_start)
         return;
     mkt_charge(mk, jb, m, BILL_GPU, segment_due(c, now));
     {
         struct archetype *a = &mk->ar[jb->arch];
 
         if (now > eng_warmup(mk->e)) {
-            sim_time from = c->seg_start > eng_warmup(mk->e) ? c->seg_start : eng_warmup(mk->e);
+            sim_time from = c->bill_start > eng_warmup(mk->e) ? c->bill_start
+                                                               : eng_warmup(mk->e);
             double gh = sim_time_to_hours(now - from) * c->gpus;
             double price = money_to_usd(c->rate);
 
@@ -728,7 +729,7 @@ void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now)
         }
     }
     util_mark(mk, m, now);
-    c->seg_start = now;
+    c->bill_start = now;
 }
 
 /* Progress of the current running segment folds into the job. */
@@ -900,7 +901,7 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
                  (unsigned)m->run_gpus, (unsigned)m->ngpu, m->down ? " while down" : "");
     c->state = CS_RUNNING;
     c->ran = true;
-    c->seg_start = now;
+    c->seg_start = c->bill_start = now;
     useful = sim_time_from_hours(remaining / (speed(mk, m, c->gpus) * (double)c->gpus));
     if (useful < 1)
         useful = 1;

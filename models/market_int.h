@@ -214,7 +214,12 @@ struct contract {
     money bid;
     uint64_t order;
     /* cold */
-    sim_time created, seg_start, overhead;
+    sim_time created, overhead;
+    /* When the running segment began: its progress, overhead and
+     * checkpoints count from here (fold_progress). Billing has its own
+     * mark, moved each time the line is closed (a price change, a
+     * sample): moving this one instead dropped the progress made so far. */
+    sim_time seg_start, bill_start;
     sim_time tau;               /* checkpoint interval, fixed at rental (mkt_ckpt_tau) */
     evq_id ev;
     money prepaid;              /* reserved: prepaid amount */

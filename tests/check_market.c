@@ -601,7 +601,7 @@ static void credits_left(void *state)
                                  now - c->created);
         if (c->state == CS_RUNNING && (c->type != C_RESERVED || now > c->res_end))
             owed += bill_gpu_line(c->rate, c->gpus,
-                                  now - (c->seg_start > c->res_end ? c->seg_start : c->res_end));
+                                  now - (c->bill_start > c->res_end ? c->bill_start : c->res_end));
         if (money_to_usd(owed - jb->budget) > worst_overrun)
             worst_overrun = money_to_usd(owed - jb->budget);
     }
@@ -796,6 +796,46 @@ START_TEST(pauses_lose_nothing_failures_lose_unsaved_work)
     ck_assert_double_gt(get(&rough, "failures_hit", "archetype", "hobbyist"), 10);
     done(&calm);
     done(&rough);
+}
+END_TEST
+
+/* Closing a running contract's billing line (a new clearing price, a
+ * bid cut, the end of the run) must not restart its progress: the work
+ * since the segment began still counts when it is later paused, killed
+ * or ends. Billing once moved the segment's start, so every interruptible
+ * whose price changed lost its work so far (and paid its restart and
+ * checkpoint schedule again): 1.1 M ref-GPU-h a year under second-price
+ * clearing, none of it reported. Checked on every running contract at
+ * the end of a second-price run: billing moves only the billing mark. */
+static size_t running_checked, progress_moved;
+
+static void close_lines(void *state)
+{
+    struct market *mk = state;
+    sim_time now = eng_now(mk->e);
+
+    running_checked = progress_moved = 0;
+    for (size_t i = 0; i < mk->nc; i++) {
+        struct contract *c = &mk->c[i];
+        sim_time began = c->seg_start;
+
+        if (!c->in_use || c->state != CS_RUNNING || began >= now)
+            continue;
+        mkt_bill_segment(mk, c, now);
+        running_checked++;
+        progress_moved += c->seg_start != began || c->bill_start != now;
+    }
+}
+
+START_TEST(billing_keeps_the_segments_progress)
+{
+    struct test_run r = test_run_tampered(SMALL "seed = 4\nmarket.clearing = second-price\n",
+                                          close_lines);
+
+    ck_assert_int_eq(r.rc, SIM_OK);             /* the books still balance */
+    ck_assert_uint_gt(running_checked, 20);
+    ck_assert_uint_eq(progress_moved, 0);
+    eng_free(r.e);
 }
 END_TEST
 
@@ -1316,8 +1356,10 @@ static double get_sum(const struct outcome *o, const char *metric, const char *k
 
 /* Profit-driven exit: with no demand at all every machine earns nothing
  * and, reviewed every 3 days with certain exit, the whole fleet leaves;
- * with the default demand most machines cover a fifth of their cost
- * floor and stay. */
+ * with the default demand about half the machines cover a fifth of their
+ * cost floor and stay (177-223 of some 407 GPUs left over seeds 12-16;
+ * the bound was half of the idle fleet, which seed 12 met only while
+ * renters paid to redo work that billing had dropped). */
 START_TEST(unprofitable_hosts_leave)
 {
 #define EXIT SMALL "seed = 12\nsupply.join-rate = 0\nsupply.leave-rate = 0\n" \
@@ -1333,7 +1375,7 @@ START_TEST(unprofitable_hosts_leave)
     /* the initial fleet is the first machines reaching 400 GPUs (at most
      * 16 more); reviews start after 3 days, past the 2-day warm-up */
     ck_assert_msg(idle_gone >= 400 && idle_gone < 416, "idle market: %g GPUs left", idle_gone);
-    ck_assert_msg(busy_gone < 0.5 * idle_gone, "busy market: %g of %g GPUs left", busy_gone,
+    ck_assert_msg(busy_gone < 0.6 * idle_gone, "busy market: %g of %g GPUs left", busy_gone,
                   idle_gone);
     ck_assert_double_gt(busy_gone, 0);
     done(&idle);
@@ -1638,6 +1680,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, gpu_hours_by_model_add_up_to_paid_hours);
     tcase_add_test(tc, supply_model_list_binds_every_class_and_joins);
     tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
+    tcase_add_test(tc, billing_keeps_the_segments_progress);
     tcase_add_test(tc, checkpoint_interval_follows_the_machine_score);
     tcase_add_test(tc, storage_cost_counts_in_dlperf_per_dollar);
     tcase_add_test(tc, gpu_model_filter);
