@@ -119,7 +119,8 @@ int outage_region_check(const struct outage_region_params *p,
 
 double outage_weibull_scale_h(const struct outage_params *p)
 {
-    return p->mtbf_h / gsl_sf_gamma(1.0 + 1.0 / p->shape);
+    /* In logs: gamma(1 + 1/k) overflows (and GSL aborts) for k < 0.006. */
+    return exp(log(p->mtbf_h) - gsl_sf_lngamma(1.0 + 1.0 / p->shape));
 }
 
 double outage_next_failure_h(const struct outage_params *p, gsl_rng *r)
@@ -221,8 +222,8 @@ double outage_availability(const struct outage_params *p)
       "time-to-failure distribution (repaired hosts are as good as new)" },   \
     { "hostclass." cls ".mtbf", PT_TIME, "d", mtbf, 0, -1, NULL,              \
       "mean up time between failures" },                                      \
-    { "hostclass." cls ".failure-shape", PT_REAL, "1", shape, 0.001, 100, NULL, \
-      "Weibull shape k (> 0; < 1 infant mortality, > 1 wear-out)" },          \
+    { "hostclass." cls ".failure-shape", PT_REAL, "1", shape, 0.1, 100, NULL, \
+      "Weibull shape k (< 1 infant mortality, > 1 wear-out)" },               \
     { "hostclass." cls ".repair-median", PT_TIME, "h", rmed, 0, -1, NULL,     \
       "median repair time (lognormal)" },                                     \
     { "hostclass." cls ".repair-sigma", PT_REAL, "1", rsig, 0, -1, NULL,      \
