@@ -627,6 +627,7 @@ static void claims_of(const struct market *mk, const struct machine *m,
 }
 
 static void start_running(struct market *mk, uint32_t cid, sim_time now);
+static void resume_loading(struct market *mk, uint32_t cid);
 static void pause_contract(struct market *mk, uint32_t cid, sim_time now);
 static void job_search(struct market *mk, uint32_t jid);
 static void job_wait(struct market *mk, uint32_t jid);
@@ -664,8 +665,12 @@ static void resolve(struct market *mk, uint32_t mid)
         } else if (c->type == C_INTERRUPTIBLE) {
             c->rate = cl[i].price;
         }
-        if (c->state == CS_PAUSED && !c->stopped)
-            start_running(mk, ids[i], now);
+        if (c->state == CS_PAUSED && !c->stopped) {
+            if (c->loaded)
+                start_running(mk, ids[i], now);
+            else
+                resume_loading(mk, ids[i]);
+        }
     }
 }
 
@@ -853,6 +858,10 @@ static void pause_contract(struct market *mk, uint32_t cid, sim_time now)
         mkt_bill_segment(mk, c, now);
         if (now > eng_warmup(mk->e))
             mk->ar[jb->arch].interruptions++;
+    } else if (c->state == CS_LOADING) {
+        /* outbid while downloading: the rest of the download waits on
+         * the host's disk with the instance */
+        c->load_left = c->ev.at > now ? c->ev.at - now : 0;
     }
     eng_cancel(mk->e, c->ev);
     c->ev = EVQ_ID_NONE;
@@ -880,6 +889,20 @@ static void schedule_contract_event(struct market *mk, uint32_t cid, sim_time no
         c->ev = eng_at(mk->e, c->end > now ? c->end : now, mk->k_expire, cid);
 }
 
+/* A contract outbid before its download finished wins again: the
+ * download goes on where it stopped (on_loaded then runs the auction). */
+static void resume_loading(struct market *mk, uint32_t cid)
+{
+    struct contract *c = &mk->c[cid];
+    struct job *jb = &mk->j[c->job];
+
+    eng_cancel(mk->e, jb->ev);      /* downloading, the renter waits, as at rental */
+    jb->ev = EVQ_ID_NONE;
+    c->state = CS_LOADING;
+    c->ev = eng_after(mk->e, c->load_left, mk->k_loaded, cid);
+    c->load_left = 0;
+}
+
 static void start_running(struct market *mk, uint32_t cid, sim_time now)
 {
     struct contract *c = &mk->c[cid];
@@ -887,6 +910,10 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
     struct machine *m = &mk->m[c->machine];
     double remaining = jb->work - jb->saved;
     sim_time useful, wall;
+
+    if (!c->loaded)
+        eng_fail(mk->e, "contracts.loading", "contract %u starts running before its "
+                 "download finished", (unsigned)cid);
 
     if (c->ran)         /* resuming after a pause: a restart from the preserved state */
         c->overhead = mk->ar[jb->arch].restart;
@@ -2252,6 +2279,7 @@ static void on_loaded(struct engine *e, const struct evq_event *ev, void *model)
     (void)e;
     c->ev = EVQ_ID_NONE;
     /* Loading done: run if the auction says so, else wait paused. */
+    c->loaded = true;
     c->state = CS_PAUSED;
     eng_cancel(mk->e, jb->ev);
     jb->ev = EVQ_ID_NONE;

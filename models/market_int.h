@@ -230,7 +230,11 @@ struct contract {
      * before its end date, as most do, costs no extra event. */
     sim_time end, done_at;
     double discount;
-    bool in_use, ran;
+    /* The image and data download (CS_LOADING) must finish before the
+     * first run: 'loaded' once it has, and the download time left while
+     * an outbid contract waits paused before it finished. */
+    sim_time load_left;
+    bool in_use, ran, loaded;
 };
 
 struct job {
