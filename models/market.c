@@ -1633,12 +1633,21 @@ static void job_search(struct market *mk, uint32_t jid)
         goto none;
     mk->searches++;
     if (jb->wait_machine != NONE) {
-        /* waiting for a repaired machine: only that one will do */
+        /* Waiting for a failed machine: only that one will do while it is
+         * under repair (the renter looks again later, to its patience);
+         * back up but taken, repriced past the renter's cap or leaving,
+         * the renter searches the market. */
         money price, b;
         struct machine *m = &mk->m[jb->wait_machine];
 
+        if (m->down && !m->leaving) {
+            job_wait(mk, jid);
+            return;
+        }
         if (!m->down && admissible(mk, jb, jb->wait_machine, C_ONDEMAND == type ||
                                 type == C_RESERVED ? type : C_INTERRUPTIBLE, &price, &b)) {
+            if (eng_now(mk->e) > eng_warmup(mk->e))
+                mk->ar[jb->arch].resumed_same++;
             rent(mk, jid, jb->wait_machine, type == C_RESERVED ? C_ONDEMAND : type, price, b);
             return;
         }

@@ -116,6 +116,7 @@ struct archetype {
     gsl_rng *pin;               /* its own stream: p_pin = 0 draws nothing */
     /* statistics */
     uint64_t arrived, started, completed, abandoned, interruptions, failures_hit;
+    uint64_t resumed_same;      /* waited out a failure and rented that machine again */
     /* the same three over the whole run, warm-up included: jobs.accounted */
     uint64_t arrived_all, completed_all, abandoned_all;
     uint64_t out_of_budget;

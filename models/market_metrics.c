@@ -341,6 +341,8 @@ int mkt_finish(struct engine *e, void *state)
                    ar->started ? ar->wait_sum_h / (double)ar->started : NaN, "h");
         res_scalar(res, "interruptions", "archetype", nm, (double)ar->interruptions, "1");
         res_scalar(res, "failures_hit", "archetype", nm, (double)ar->failures_hit, "1");
+        res_scalar(res, "failures_resumed_same_host", "archetype", nm,
+                   (double)ar->resumed_same, "1");
         res_scalar(res, "jobs_out_of_budget", "archetype", nm, (double)ar->out_of_budget, "1");
         res_scalar(res, "contracts_expired", "archetype", nm, (double)ar->expired, "1");
         res_scalar(res, "contracts_extended", "archetype", nm, (double)ar->extended, "1");

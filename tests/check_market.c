@@ -839,6 +839,29 @@ START_TEST(billing_keeps_the_segments_progress)
 }
 END_TEST
 
+/* A renter who waits out its host's failure (on-failure-wait) rents that
+ * machine again once it is repaired: it looks every couple of minutes,
+ * takes any reliability, and its host fails every three days, so about
+ * half of the failures end back on the same host. It once gave up at its
+ * first look while the machine was still under repair and searched the
+ * whole market, so waiting behaved like moving. */
+START_TEST(waiting_renters_resume_on_the_repaired_host)
+{
+    struct outcome o = run_text(SMALL "seed = 11\n"
+        "hostclass.hobbyist.mtbf = 3d\nhostclass.farm.mtbf = 3d\n"
+        "hostclass.datacenter.mtbf = 3d\n"
+        "archetype.*.on-failure-wait = 1\narchetype.*.on-failure-move = 0\n"
+        "archetype.*.retry = 2min\narchetype.*.min-reliability = 0\n", NULL, 0);
+    double hit = sum_of(&o, "failures_hit");
+    double same = sum_of(&o, "failures_resumed_same_host");
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(hit, 100);
+    ck_assert_msg(same > 0.3 * hit, "%g of %g failures resumed on the same host", same, hit);
+    done(&o);
+}
+END_TEST
+
 /* Young / Daly intervals come from the machine's own score, through the
  * MTBF a renter infers from it (mkt_ckpt_tau): two machines of one class,
  * one new (0.60) and one proven (0.99), get intervals in the ratio
@@ -1681,6 +1704,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, supply_model_list_binds_every_class_and_joins);
     tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
     tcase_add_test(tc, billing_keeps_the_segments_progress);
+    tcase_add_test(tc, waiting_renters_resume_on_the_repaired_host);
     tcase_add_test(tc, checkpoint_interval_follows_the_machine_score);
     tcase_add_test(tc, storage_cost_counts_in_dlperf_per_dollar);
     tcase_add_test(tc, gpu_model_filter);
