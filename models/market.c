@@ -761,6 +761,40 @@ static void fold_progress(struct market *mk, struct contract *c, sim_time now,
         jb->saved = jb->work;
 }
 
+/* The running segment of a contract whose host goes offline: what was
+ * checkpointed is the job's now, the rest stays held in the suspended
+ * instance (c->held) until it resumes or dies. */
+static void hold_progress(struct market *mk, struct contract *c, sim_time now)
+{
+    struct job *jb = &mk->j[c->job];
+    sim_time useful, saved;
+
+    segment(now - c->seg_start, c->overhead, c->tau, jb->ck_cost, &useful, &saved);
+    jb->saved += work_of(mk, c, saved);
+    if (jb->saved > jb->work)
+        jb->saved = jb->work;
+    c->held += work_of(mk, c, useful - saved);
+}
+
+/* Work a suspended instance held: the job's when it resumes or ends
+ * normally, lost when its host fails or loses power. */
+static void release_held(struct market *mk, struct contract *c, bool lose, sim_time now)
+{
+    struct job *jb = &mk->j[c->job];
+
+    if (c->held <= 0)
+        return;
+    if (lose) {
+        if (now > eng_warmup(mk->e))
+            mk->ar[jb->arch].lost_work += c->held;
+    } else {
+        jb->saved += c->held;
+        if (jb->saved > jb->work)
+            jb->saved = jb->work;
+    }
+    c->held = 0;
+}
+
 /* Adds contract cid as the newest on machine m. */
 static void attach(struct machine *m, uint32_t cid)
 {
@@ -811,6 +845,7 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
         fold_progress(mk, c, now, lose_unsaved);
         mkt_bill_segment(mk, c, now);
     }
+    release_held(mk, c, lose_unsaved, now);
     eng_cancel(mk->e, c->ev);
     /* Storage for the instance's whole life, paused time included. */
     mkt_charge(mk, jb, m, BILL_STORAGE, bill_storage_line(hc->storage_price, a->storage_gb,
@@ -908,15 +943,16 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
     struct contract *c = &mk->c[cid];
     struct job *jb = &mk->j[c->job];
     struct machine *m = &mk->m[c->machine];
-    double remaining = jb->work - jb->saved;
+    double remaining;
     sim_time useful, wall;
 
     if (!c->loaded)
         eng_fail(mk->e, "contracts.loading", "contract %u starts running before its "
                  "download finished", (unsigned)cid);
-
     if (c->ran)         /* resuming after a pause: a restart from the preserved state */
         c->overhead = mk->ar[jb->arch].restart;
+    release_held(mk, c, false, now);    /* back online: what it held is the job's */
+    remaining = jb->work - jb->saved;
     /* running, the renter has nothing to reconsider (paused since it
      * loaded, or since it last ran, it held a pause-patience timer) */
     eng_cancel(mk->e, jb->ev);
@@ -2437,7 +2473,7 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
             if (c->state == CS_RUNNING) {
                 util_mark(mk, m, now);
                 m->run_gpus -= c->gpus;
-                fold_progress(mk, c, now, false);
+                hold_progress(mk, c, now);
                 mkt_bill_segment(mk, c, now);
                 eng_cancel(mk->e, c->ev);
                 c->ev = EVQ_ID_NONE;

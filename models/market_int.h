@@ -235,6 +235,10 @@ struct contract {
      * first run: 'loaded' once it has, and the download time left while
      * an outbid contract waits paused before it finished. */
     sim_time load_left;
+    /* Work done since the last checkpoint when the host went offline
+     * (ref-GPU-h): still in the suspended instance, the job's when it
+     * resumes, lost if the host fails or loses power first. */
+    double held;
     bool in_use, ran, loaded;
 };
 

@@ -862,6 +862,50 @@ START_TEST(waiting_renters_resume_on_the_repaired_host)
 }
 END_TEST
 
+/* A host that goes offline (disconnect, internet cut, maintenance)
+ * suspends its instances with their work since the last checkpoint still
+ * in them: it is the job's when the instance resumes, lost if the host
+ * fails or loses power first. It once went to the job at once, so a
+ * failure of the offline host lost nothing. At the end of a run with long
+ * disconnects and no checkpoints: instances on hosts still offline hold
+ * work, and none on a host that is up does (what they held was handed
+ * back when they resumed, or counted lost). */
+static size_t holding_offline, holding_online;
+
+static void count_held(void *state)
+{
+    const struct market *mk = state;
+
+    holding_offline = holding_online = 0;
+    for (size_t i = 0; i < mk->nc; i++) {
+        const struct contract *c = &mk->c[i];
+
+        if (!c->in_use || !(c->held > 0))
+            continue;
+        if (mk->m[c->machine].down)
+            holding_offline++;
+        else
+            holding_online++;
+    }
+}
+
+START_TEST(offline_hosts_hold_unsaved_work)
+{
+    struct test_run r = test_run_tampered(SMALL "seed = 13\n"
+        "hostclass.hobbyist.disconnect-rate = 2\nhostclass.farm.disconnect-rate = 2\n"
+        "hostclass.datacenter.disconnect-rate = 2\n"
+        "hostclass.hobbyist.disconnect-duration = 12h\n"
+        "hostclass.farm.disconnect-duration = 12h\n"
+        "hostclass.datacenter.disconnect-duration = 12h\n"
+        "archetype.*.checkpoint = none\n", count_held);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_uint_gt(holding_offline, 0);
+    ck_assert_uint_eq(holding_online, 0);
+    eng_free(r.e);
+}
+END_TEST
+
 /* Young / Daly intervals come from the machine's own score, through the
  * MTBF a renter infers from it (mkt_ckpt_tau): two machines of one class,
  * one new (0.60) and one proven (0.99), get intervals in the ratio
@@ -1705,6 +1749,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
     tcase_add_test(tc, billing_keeps_the_segments_progress);
     tcase_add_test(tc, waiting_renters_resume_on_the_repaired_host);
+    tcase_add_test(tc, offline_hosts_hold_unsaved_work);
     tcase_add_test(tc, checkpoint_interval_follows_the_machine_score);
     tcase_add_test(tc, storage_cost_counts_in_dlperf_per_dollar);
     tcase_add_test(tc, gpu_model_filter);
