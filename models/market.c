@@ -599,7 +599,9 @@ sim_time mkt_ckpt_tau(const struct market *mk, const struct job *jb,
         return 0;
     tau = ckpt_interval(a->ck, (double)a->ck_interval, (double)a->ck_cost,
                         mtbf_h * 3600e6);
-    return tau >= 1 && isfinite(tau) ? (sim_time)tau : 0;
+    /* Young and Daly put free checkpoints (cost 0) at interval 0: as often
+     * as the clock ticks, not never (0 here means none). */
+    return isfinite(tau) ? (sim_time)fmax(tau, 1.0) : 0;
 }
 
 static void claims_of(const struct market *mk, const struct machine *m,

@@ -906,6 +906,31 @@ START_TEST(offline_hosts_hold_unsaved_work)
 }
 END_TEST
 
+/* Free checkpoints under Young's rule: the optimal interval is then 0,
+ * checkpoint all the time, and a failure costs the checkpointing
+ * workloads nothing, so less is lost than at a cost of one second each
+ * (the workloads that never checkpoint lose the same in both). Interval 0
+ * once meant no checkpoints at all: every failure lost the whole run. */
+START_TEST(free_checkpoints_lose_least)
+{
+#define YOUNG SMALL "seed = 14\nhostclass.hobbyist.mtbf = 2d\nhostclass.farm.mtbf = 2d\n" \
+    "hostclass.datacenter.mtbf = 2d\narchetype.*.checkpoint = young\n"
+    struct outcome free_ck = run_text(YOUNG "archetype.*.checkpoint-cost = 0s\n", NULL, 0);
+    struct outcome paid = run_text(YOUNG "archetype.*.checkpoint-cost = 1s\n", NULL, 0);
+#undef YOUNG
+    double lost_free = sum_of(&free_ck, "lost_work_h"), lost_paid = sum_of(&paid, "lost_work_h");
+
+    ck_assert_int_eq(free_ck.rc, SIM_OK);
+    ck_assert_int_eq(paid.rc, SIM_OK);
+    ck_assert_double_gt(sum_of(&free_ck, "failures_hit"), 50);
+    ck_assert_double_gt(lost_paid, 0);
+    ck_assert_msg(lost_free < lost_paid, "lost %g ref-GPU-h with free checkpoints, "
+                  "%g at 1 s each", lost_free, lost_paid);
+    done(&free_ck);
+    done(&paid);
+}
+END_TEST
+
 /* Young / Daly intervals come from the machine's own score, through the
  * MTBF a renter infers from it (mkt_ckpt_tau): two machines of one class,
  * one new (0.60) and one proven (0.99), get intervals in the ratio
@@ -1750,6 +1775,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, billing_keeps_the_segments_progress);
     tcase_add_test(tc, waiting_renters_resume_on_the_repaired_host);
     tcase_add_test(tc, offline_hosts_hold_unsaved_work);
+    tcase_add_test(tc, free_checkpoints_lose_least);
     tcase_add_test(tc, checkpoint_interval_follows_the_machine_score);
     tcase_add_test(tc, storage_cost_counts_in_dlperf_per_dollar);
     tcase_add_test(tc, gpu_model_filter);
