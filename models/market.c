@@ -724,8 +724,14 @@ void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now)
 
             a->paid_gpu_h[c->type] += gh;
             mk->cls_run_h[m->cls] += gh;
-            /* a reservation's hours cost its discounted rate */
-            a->gpu_usd += gh * price * (c->type == C_RESERVED ? 1.0 - c->discount : 1.0);
+            a->gpu_usd += gh * price;
+            if (c->type == C_RESERVED && from < c->res_end) {
+                /* a reservation's hours within its prepaid term cost its
+                 * discounted rate; past it, the full rate (segment_due) */
+                sim_time to = now < c->res_end ? now : c->res_end;
+
+                a->gpu_usd -= sim_time_to_hours(to - from) * c->gpus * price * c->discount;
+            }
             if (c->type == C_INTERRUPTIBLE) {
                 mk->int_price_sum[m->gpu] += price * gh;
                 mk->int_price_w[m->gpu] += gh;
@@ -1927,7 +1933,7 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     }
     /* Bandwidth for the download, then loading (no GPU billing). */
     mkt_charge(mk, jb, m, BILL_BANDWIDTH,
-           money_muldiv(hc->bw_price, (int64_t)(a->image_gb * 1000), 1000));
+           money_muldiv(hc->bw_price, (int64_t)llround(a->image_gb * 1000), 1000));
     load_s = a->image_gb * 8000.0 / hc->bw_mbps;
     c->overhead = jb->saved > 0 ? a->restart : 0;
     c->ev = eng_after(mk->e, sim_time_from_sec(load_s), mk->k_loaded, cid);
@@ -2335,8 +2341,11 @@ static void on_loaded(struct engine *e, const struct evq_event *ev, void *model)
      * (A renter that runs has nothing to reconsider: scheduling the timer
      * before the auction left one pending, and then cancelled, for every
      * job that started.) */
-    if (c->state == CS_PAUSED && jb->ev.seq == 0)
+    if (c->state == CS_PAUSED && jb->ev.seq == 0 && !mk->m[c->machine].down)
         jb->ev = eng_after(mk->e, mk->ar[jb->arch].pause_patience, mk->k_retry, c->job);
+    /* (On a host gone offline during the download there was no auction:
+     * the instance waits for the host like a suspended one, and an
+     * on-demand or reserved renter keeps the machine it was guaranteed.) */
 }
 
 static void job_finished(struct market *mk, uint32_t jid)
