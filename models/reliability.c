@@ -53,21 +53,32 @@ static void advance(struct rel_state *s, const struct rel_params *p,
     s->last = now;
 }
 
-/* RunPod ring: appends the closed interval [from, to), merging the two
- * oldest when full. */
+/* RunPod ring: appends the closed down interval [from, to). When full,
+ * the two neighbours with the shortest gap between them become one block
+ * from the first's start to the second's end, holding both downtimes:
+ * merging the two oldest instead piled every merge onto the oldest start,
+ * and with more than a handful of outages a month most of the window's
+ * downtime then left it at once (a machine down a tenth of the time
+ * scored up to 0.998). */
 static void ring_push(struct rel_state *s, sim_time from, sim_time to)
 {
     if (to <= from)
         return;
     if (s->nslots == REL_RUNPOD_SLOTS) {
-        s->win[0].to = s->win[0].from + (s->win[0].to - s->win[0].from)
-                       + (s->win[1].to - s->win[1].from);
-        memmove(&s->win[1], &s->win[2],
-                (REL_RUNPOD_SLOTS - 2) * sizeof s->win[0]);
+        unsigned k = 0;
+
+        for (unsigned i = 1; i + 1 < s->nslots; i++)
+            if (s->win[i + 1].from - s->win[i].to < s->win[k + 1].from - s->win[k].to)
+                k = i;
+        s->win[k].to = s->win[k + 1].to;
+        s->win[k].down += s->win[k + 1].down;
+        memmove(&s->win[k + 1], &s->win[k + 2],
+                (s->nslots - k - 2) * sizeof s->win[0]);
         s->nslots--;
     }
     s->win[s->nslots].from = from;
     s->win[s->nslots].to = to;
+    s->win[s->nslots].down = to - from;
     s->nslots++;
 }
 
@@ -162,9 +173,13 @@ static double runpod_score(const struct rel_state *s,
     if (span <= 0)
         return 1.0;
     for (unsigned k = 0; k < s->nslots; k++) {
-        sim_time a = s->win[k].from > start ? s->win[k].from : start;
-        if (s->win[k].to > a)
-            down += s->win[k].to - a;
+        if (s->win[k].to <= start)
+            continue;
+        if (s->win[k].from >= start)
+            down += s->win[k].down;
+        else        /* cut by the window's start: the part inside, pro rata */
+            down += (sim_time)((double)s->win[k].down * (double)(s->win[k].to - start) /
+                               (double)(s->win[k].to - s->win[k].from));
     }
     if (s->down && s->counted)
         down += now - (s->down_since > start ? s->down_since : start);

@@ -27,8 +27,12 @@
  *    scheduled maintenance does not count; below 0.98 the machine is
  *    delisted. A machine younger than the window is scored over its age.
  *    Down intervals are kept in a small ring; when it is full the two
- *    oldest are merged (total downtime kept, placed at the older start),
- *    which can only make a delisted machine return slightly earlier.
+ *    with the shortest gap between them merge into one block spanning
+ *    both, which keeps their total downtime and its extent in time. A
+ *    block the window's start cuts counts its downtime in proportion to
+ *    the part still inside (exact for a single interval; with merged
+ *    ones, downtime ages out gradually, as it happened, not all at once
+ *    when the oldest block expires).
  *
  * struct rel_state is plain and embedded by value in a machine; every
  * function is O(1), allocation-free and I/O-free.
@@ -86,7 +90,8 @@ struct rel_state {
     bool datacenter;
     uint8_t nslots;         /* closed down intervals in 'win' */
     sim_time down_since;
-    struct { sim_time from, to; } win[REL_RUNPOD_SLOTS];  /* oldest first */
+    /* oldest first; 'down' <= to - from (less once merged) */
+    struct { sim_time from, to, down; } win[REL_RUNPOD_SLOTS];
 };
 
 /* A machine listed at 'now', up. */

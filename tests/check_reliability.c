@@ -227,6 +227,37 @@ START_TEST(runpod_ring_merges_without_losing_downtime)
 }
 END_TEST
 
+/* Many short outages, far more than the ring's slots: 15 min down every
+ * 2.4 h for 60 days keeps a tenth of every 30-day window down, so the
+ * score must stay near (window - down + 10 min) / window = 0.896 at every
+ * moment, and the machine never listed. Merging the two oldest intervals
+ * made the score a sawtooth up to 0.998: each time the piled-up oldest
+ * block left the window, most of the downtime left with it. */
+START_TEST(runpod_ring_keeps_frequent_outages)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+    sim_time period = 144 * SIM_MIN, down = 15 * SIM_MIN, t;
+    double exact = (43200.0 - 43200.0 * 15 / 144 + 10) / 43200;
+    int checks = 0;
+
+    p.rule = REL_RUNPOD;
+    rel_init(&s, 0, false);
+    for (t = 0; t < 60 * SIM_DAY; t += period) {
+        rel_on_down(&s, &p, t, REL_DOWN_FAILURE, false);
+        rel_on_up(&s, &p, t + down);
+        if (t >= 31 * SIM_DAY) {
+            /* just after an outage and just before the next */
+            NEAR(rel_score(&s, &p, t + down), exact, 0.01);
+            NEAR(rel_score(&s, &p, t + period - SIM_MIN), exact, 0.01);
+            ck_assert(!rel_listed(&s, &p, t + period - SIM_MIN));
+            checks++;
+        }
+    }
+    ck_assert_int_gt(checks, 250);
+}
+END_TEST
+
 /* ---- outages ---- */
 
 static struct outage_params hobby(void)
@@ -418,6 +449,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, vast_penalties_and_datacenter_bonus);
     tcase_add_test(tc, vast_steady_state_tracks_availability);
     tcase_add_test(tc, runpod_rule);
+    tcase_add_test(tc, runpod_ring_keeps_frequent_outages);
     tcase_add_test(tc, runpod_ring_merges_without_losing_downtime);
     tcase_add_test(tc, samplers_have_the_documented_means);
     tcase_add_test(tc, regional_outages_are_correlated);
