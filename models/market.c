@@ -2444,7 +2444,9 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
     sim_time now = eng_now(mk->e);
 
     mkt_rel_refresh(mk, m, now);
-    if (!m->down)
+    /* every cause is told to the score, not only the first: a failure
+     * during maintenance is scored as a failure from then on */
+    if (!(m->down & cause))
         rel_on_down(&m->rel, &mk->relp, now, why, m->run_gpus > 0);
     m->down |= (uint8_t)cause;
     if (kill) {
@@ -2498,15 +2500,30 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
     mkt_index_machine(mk, mid);
 }
 
+/* The score's kind of a cause of downtime (DOWN_*). */
+static enum rel_down rel_kind(unsigned cause)
+{
+    switch (cause) {
+    case DOWN_FAILURE: return REL_DOWN_FAILURE;
+    case DOWN_DISCONNECT: return REL_DOWN_DISCONNECT;
+    case DOWN_MAINT: return REL_DOWN_MAINTENANCE;
+    default: return REL_DOWN_OUTAGE;        /* DOWN_POWER, DOWN_NET */
+    }
+}
+
 static void machine_up(struct market *mk, uint32_t mid, unsigned cause)
 {
     struct machine *m = &mk->m[mid];
     sim_time now = eng_now(mk->e);
 
     mkt_rel_refresh(mk, m, now);
+    if (m->down & cause)
+        rel_on_cause_end(&m->rel, &mk->relp, now, rel_kind(cause));
     m->down &= (uint8_t)~cause;
-    if (m->down)
+    if (m->down) {
+        set_score(mk, m, rel_score(&m->rel, &mk->relp, now));
         return;
+    }
     rel_on_up(&m->rel, &mk->relp, now);
     set_score(mk, m, rel_score(&m->rel, &mk->relp, now));
     util_mark(mk, m, now);

@@ -103,23 +103,54 @@ static double badness_rate(const struct rel_params *p, enum rel_down cause,
     return during_rental ? p->rental_down_weight : 1.0;
 }
 
+/* After a cause began or ended: the rate is the worst of those down now,
+ * and the RunPod interval opens or closes when the counted causes start
+ * or stop (a closed one goes into the ring). */
+static void causes_changed(struct rel_state *s, const struct rel_params *p, sim_time now)
+{
+    bool any = false, counted = false;
+
+    s->rate = 0.0;
+    for (int k = 0; k < REL_DOWN_KINDS; k++)
+        if (s->active[k]) {
+            any = true;
+            counted = counted || k != REL_DOWN_MAINTENANCE;
+            s->rate = fmax(s->rate, s->kind_rate[k]);
+        }
+    if (counted && !s->counted)
+        s->down_since = now;
+    else if (!counted && s->counted) {
+        ring_expire(s, now - sim_time_from_hours(p->runpod_window_h));
+        ring_push(s, s->down_since, now);
+    }
+    s->counted = counted;
+    s->down = any;
+}
+
 void rel_on_down(struct rel_state *s, const struct rel_params *p, sim_time now,
                  enum rel_down cause, bool during_rental)
 {
     double rate = badness_rate(p, cause, during_rental);
 
+    SIM_ASSERT((unsigned)cause < REL_DOWN_KINDS && s->active[cause] < UINT8_MAX);
     advance(s, p, now);
-    if (cause == REL_DOWN_DISCONNECT)
+    if (cause == REL_DOWN_DISCONNECT && !s->down)
         s->bad_h += p->disconnect_penalty_h;
-    if (s->down) {                  /* overlapping causes: keep the worst */
-        s->rate = fmax(s->rate, rate);
-        s->counted = s->counted || cause != REL_DOWN_MAINTENANCE;
+    if (!s->active[cause]++ || rate > s->kind_rate[cause])
+        s->kind_rate[cause] = rate;
+    causes_changed(s, p, now);
+}
+
+void rel_on_cause_end(struct rel_state *s, const struct rel_params *p, sim_time now,
+                      enum rel_down kind)
+{
+    SIM_ASSERT((unsigned)kind < REL_DOWN_KINDS);
+    if (!s->active[kind])
         return;
-    }
-    s->down = true;
-    s->rate = rate;
-    s->down_since = now;
-    s->counted = cause != REL_DOWN_MAINTENANCE;
+    advance(s, p, now);
+    if (!--s->active[kind])
+        s->kind_rate[kind] = 0.0;
+    causes_changed(s, p, now);
 }
 
 void rel_on_up(struct rel_state *s, const struct rel_params *p, sim_time now)
@@ -127,13 +158,9 @@ void rel_on_up(struct rel_state *s, const struct rel_params *p, sim_time now)
     if (!s->down)
         return;
     advance(s, p, now);
-    if (s->counted) {
-        ring_expire(s, now - sim_time_from_hours(p->runpod_window_h));
-        ring_push(s, s->down_since, now);
-    }
-    s->down = false;
-    s->counted = false;
-    s->rate = 0.0;
+    memset(s->active, 0, sizeof s->active);
+    memset(s->kind_rate, 0, sizeof s->kind_rate);
+    causes_changed(s, p, now);
 }
 
 void rel_on_failed_start(struct rel_state *s, const struct rel_params *p,

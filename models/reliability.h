@@ -55,7 +55,8 @@ enum rel_down {
     REL_DOWN_FAILURE,       /* host hardware/software failure */
     REL_DOWN_OUTAGE,        /* regional power/internet outage */
     REL_DOWN_DISCONNECT,    /* short loss of connection */
-    REL_DOWN_MAINTENANCE    /* scheduled, with notice */
+    REL_DOWN_MAINTENANCE,   /* scheduled, with notice */
+    REL_DOWN_KINDS
 };
 
 struct rel_params {
@@ -84,9 +85,14 @@ struct rel_state {
     sim_time last;          /* time of the last update of bad_h/seen_h */
     double seen_h;          /* W: decayed observed time */
     double bad_h;           /* B: decayed badness */
-    double rate;            /* badness accrual now (0 when up) */
+    double rate;            /* badness accrual now (0 when up): the worst
+                             * of the causes down now */
+    double kind_rate[REL_DOWN_KINDS];   /* each cause's while it lasts */
+    uint8_t active[REL_DOWN_KINDS];     /* causes down now, by kind */
     bool down;
-    bool counted;           /* the open down interval counts for RunPod */
+    bool counted;           /* the open down interval counts for RunPod: a
+                             * cause other than maintenance is down (it
+                             * began at down_since) */
     bool datacenter;
     uint8_t nslots;         /* closed down intervals in 'win' */
     sim_time down_since;
@@ -103,12 +109,19 @@ void rel_init_history(struct rel_state *s, const struct rel_params *p,
                       sim_time now, bool datacenter, double age_h,
                       double availability);
 
-/* The machine went down at 'now' for 'cause'; 'during_rental' when an
- * instance was running on it. A second down while down keeps the worse
- * weight and otherwise does nothing (overlapping causes). */
+/* A cause of downtime began at 'now'; 'during_rental' when an instance
+ * was running on the machine. Causes overlap: each is told when it begins
+ * and ends (rel_on_cause_end), the badness rate is the worst of those down
+ * now, and RunPod counts the time while any but maintenance is down (a
+ * failure during maintenance counts from the failure on, maintenance
+ * after a repair does not). A disconnect's impulse applies only to an
+ * up machine. */
 void rel_on_down(struct rel_state *s, const struct rel_params *p, sim_time now,
                  enum rel_down cause, bool during_rental);
-/* The machine is back at 'now'. No-op when it was up. */
+/* One cause of 'kind' ended at 'now'. */
+void rel_on_cause_end(struct rel_state *s, const struct rel_params *p, sim_time now,
+                      enum rel_down kind);
+/* Every cause ended: the machine is back at 'now'. No-op when it was up. */
 void rel_on_up(struct rel_state *s, const struct rel_params *p, sim_time now);
 /* A renter's container failed to start. */
 void rel_on_failed_start(struct rel_state *s, const struct rel_params *p,

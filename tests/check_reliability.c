@@ -258,6 +258,49 @@ START_TEST(runpod_ring_keeps_frequent_outages)
 }
 END_TEST
 
+/* Causes overlap, and each counts only while it lasts. Maintenance from
+ * hour 0 to 5 with a failure from hour 1 to 3 inside it: RunPod counts
+ * the 2 failure hours, not the 5 (maintenance does not count, before or
+ * after); the Vast-like rule charges those 2 hours at the failure's rate,
+ * so the machine scores below one that was only maintained. The score
+ * once heard only the first cause: the failure went unscored, and a
+ * failure followed by maintenance was counted to the maintenance's end. */
+START_TEST(overlapping_causes_count_while_they_last)
+{
+    struct rel_params p = vast();
+    struct rel_state s, only_maint;
+    sim_time t = 40 * SIM_DAY;
+
+    p.rule = REL_RUNPOD;
+    rel_init(&s, 0, false);
+    rel_on_down(&s, &p, t, REL_DOWN_MAINTENANCE, false);
+    rel_on_down(&s, &p, t + SIM_HOUR, REL_DOWN_FAILURE, false);
+    rel_on_cause_end(&s, &p, t + 3 * SIM_HOUR, REL_DOWN_FAILURE);
+    ck_assert(s.down);
+    rel_on_cause_end(&s, &p, t + 5 * SIM_HOUR, REL_DOWN_MAINTENANCE);
+    ck_assert(!s.down);
+    NEAR(rel_score(&s, &p, t + SIM_DAY), (43200.0 - 120 + 10) / 43200, 1e-9);
+    /* the other order: failure, then maintenance starting before the repair */
+    rel_init(&s, 0, false);
+    rel_on_down(&s, &p, t, REL_DOWN_FAILURE, false);
+    rel_on_down(&s, &p, t + SIM_HOUR, REL_DOWN_MAINTENANCE, false);
+    rel_on_cause_end(&s, &p, t + 2 * SIM_HOUR, REL_DOWN_FAILURE);
+    rel_on_up(&s, &p, t + 6 * SIM_HOUR);
+    NEAR(rel_score(&s, &p, t + SIM_DAY), (43200.0 - 120 + 10) / 43200, 1e-9);
+
+    p.rule = REL_VAST;
+    rel_init(&s, 0, false);
+    rel_init(&only_maint, 0, false);
+    rel_on_down(&s, &p, t, REL_DOWN_MAINTENANCE, false);
+    rel_on_down(&only_maint, &p, t, REL_DOWN_MAINTENANCE, false);
+    rel_on_down(&s, &p, t + SIM_HOUR, REL_DOWN_FAILURE, false);
+    rel_on_cause_end(&s, &p, t + 3 * SIM_HOUR, REL_DOWN_FAILURE);
+    rel_on_up(&s, &p, t + 5 * SIM_HOUR);
+    rel_on_up(&only_maint, &p, t + 5 * SIM_HOUR);
+    ck_assert(rel_score(&s, &p, t + SIM_DAY) < rel_score(&only_maint, &p, t + SIM_DAY) - 1e-4);
+}
+END_TEST
+
 /* ---- outages ---- */
 
 static struct outage_params hobby(void)
@@ -450,6 +493,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, vast_steady_state_tracks_availability);
     tcase_add_test(tc, runpod_rule);
     tcase_add_test(tc, runpod_ring_keeps_frequent_outages);
+    tcase_add_test(tc, overlapping_causes_count_while_they_last);
     tcase_add_test(tc, runpod_ring_merges_without_losing_downtime);
     tcase_add_test(tc, samplers_have_the_documented_means);
     tcase_add_test(tc, regional_outages_are_correlated);
