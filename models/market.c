@@ -287,12 +287,15 @@ static double fleet_floor(const struct market *mk, const struct gpu *g)
     return g->tdp_w / 1000.0 * (pue / wc) * (kwh / wr) + g->street_usd * per_h / wc;
 }
 
-static void schedule_failure(struct market *mk, uint32_t id)
+/* 'aged': a machine already in service when the run starts, whose first
+ * failure is its residual life, not a new machine's. */
+static void schedule_failure(struct market *mk, uint32_t id, bool aged)
 {
     const struct outage_params *op = &mk->hc[mk->m[id].cls].op;
     gsl_rng r = rng_lite_gsl(&mk->clk[id].fail);
+    double h = aged ? outage_residual_failure_h(op, &r) : outage_next_failure_h(op, &r);
 
-    eng_after(mk->e, sim_time_from_hours(outage_next_failure_h(op, &r)), mk->k_fail, id);
+    eng_after(mk->e, sim_time_from_hours(h), mk->k_fail, id);
 }
 
 static void schedule_disconnect(struct market *mk, uint32_t id)
@@ -453,7 +456,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     rng_lite_init(&mk->clk[id].fail, mk->salt_fail, id);
     rng_lite_init(&mk->clk[id].disc, mk->salt_disc, id);
     rng_lite_init(&mk->clk[id].maint, mk->salt_maint, id);
-    schedule_failure(mk, id);
+    schedule_failure(mk, id, initial);
     schedule_disconnect(mk, id);
     schedule_maintenance(mk, id);
     if (mk->leave_rate > 0)
@@ -2547,7 +2550,7 @@ static void on_repair(struct engine *e, const struct evq_event *ev, void *model)
 
     (void)e;
     machine_up(mk, ev->subject, DOWN_FAILURE);
-    schedule_failure(mk, ev->subject);
+    schedule_failure(mk, ev->subject, false);
 }
 
 static void on_disconnect(struct engine *e, const struct evq_event *ev, void *model)

@@ -130,6 +130,19 @@ double outage_next_failure_h(const struct outage_params *p, gsl_rng *r)
     return gsl_ran_exponential(r, p->mtbf_h);
 }
 
+/* The residual life of a host that has been running since long ago: the
+ * equilibrium (forward recurrence) law, density S(x) / MTBF. For a Weibull
+ * of scale L and shape k its CDF is P(1/k, (x/L)^k), the regularised
+ * incomplete gamma, so x = L G^(1/k) with G ~ Gamma(1/k, 1). (Memoryless,
+ * the exponential is its own.) */
+double outage_residual_failure_h(const struct outage_params *p, gsl_rng *r)
+{
+    if (p->failure_dist == OUTAGE_WEIBULL)
+        return outage_weibull_scale_h(p) * pow(gsl_ran_gamma(r, 1.0 / p->shape, 1.0),
+                                                1.0 / p->shape);
+    return gsl_ran_exponential(r, p->mtbf_h);
+}
+
 double outage_repair_h(const struct outage_params *p, gsl_rng *r)
 {
     return gsl_ran_lognormal(r, log(p->repair_median_h), p->repair_sigma);

@@ -1,6 +1,7 @@
 /* tests/check_reliability.c -- outages, reliability scores, checkpoints and
  * the closed forms behind `gpumarket reproduce`. */
 #include <math.h>
+#include <gsl/gsl_sf_gamma.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,6 +336,43 @@ START_TEST(samplers_have_the_documented_means)
 }
 END_TEST
 
+/* A host running since long ago fails first after its residual life,
+ * whose mean is E[X^2] / (2 E[X]) (the inspection paradox): for a Weibull
+ * of scale L and shape k, L Gamma(1 + 2/k) / (2 Gamma(1 + 1/k)); at
+ * k = 0.5, three times the MTBF, where a new host's first failure comes
+ * after one MTBF and more often early. The exponential is memoryless: the
+ * same mean either way. */
+START_TEST(aged_hosts_fail_after_their_residual_life)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    struct outage_params p = hobby();
+    const int n = 200000;
+    double sum = 0, early_res = 0, early_new = 0, want;
+
+    p.shape = 0.5;
+    want = outage_weibull_scale_h(&p) * gsl_sf_gamma(1 + 2 / p.shape) /
+           (2 * gsl_sf_gamma(1 + 1 / p.shape));
+    NEAR(want, 3 * p.mtbf_h, 1e-6 * p.mtbf_h);
+    for (int i = 0; i < n; i++) {
+        double x = outage_residual_failure_h(&p, r);
+
+        sum += x;
+        early_res += x < 0.1 * p.mtbf_h;
+        early_new += outage_next_failure_h(&p, r) < 0.1 * p.mtbf_h;
+    }
+    NEAR(sum / n, want, want * 0.02);
+    /* P(residual < 0.1 M) = P(1/k, (0.1 M / L)^k) = P(2, sqrt(0.2)) */
+    NEAR(early_res / n, gsl_sf_gamma_inc_P(2, sqrt(0.2)), 0.005);
+    ck_assert(early_new > 1.5 * early_res);     /* a new host's life: more early */
+    p.failure_dist = OUTAGE_EXP;
+    sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += outage_residual_failure_h(&p, r);
+    NEAR(sum / n, p.mtbf_h, p.mtbf_h * 0.01);
+    gsl_rng_free(r);
+}
+END_TEST
+
 START_TEST(regional_outages_are_correlated)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -496,6 +534,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, overlapping_causes_count_while_they_last);
     tcase_add_test(tc, runpod_ring_merges_without_losing_downtime);
     tcase_add_test(tc, samplers_have_the_documented_means);
+    tcase_add_test(tc, aged_hosts_fail_after_their_residual_life);
     tcase_add_test(tc, regional_outages_are_correlated);
     tcase_add_test(tc, bad_parameters_name_the_line);
     tcase_add_test(tc, scenario_values_are_checked_with_file_and_line);
