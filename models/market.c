@@ -858,9 +858,10 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
     }
     release_held(mk, c, lose_unsaved, now);
     eng_cancel(mk->e, c->ev);
-    /* Storage for the instance's whole life, paused time included. */
+    /* Storage for the instance's whole life, paused time included, its
+     * host's offline time not. */
     mkt_charge(mk, jb, m, BILL_STORAGE, bill_storage_line(hc->storage_price, a->storage_gb,
-                                                      now - c->created));
+                                                      mkt_storage_time(c, now)));
     if (c->type == C_RESERVED && now < c->res_end) {
         /* Ended by the renter (work done, credits out): the early-cancel
          * rule. Killed by its host's failure (lose_unsaved): the unused
@@ -2486,6 +2487,10 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
             uint32_t id = m->cids[i];
             struct contract *c = &mk->c[id];
 
+            if (!c->offline) {
+                c->offline = true;
+                c->off_since = now;
+            }
             if (c->state == CS_RUNNING) {
                 util_mark(mk, m, now);
                 m->run_gpus -= c->gpus;
@@ -2529,6 +2534,14 @@ static void machine_up(struct market *mk, uint32_t mid, unsigned cause)
     }
     rel_on_up(&m->rel, &mk->relp, now);
     set_score(mk, m, rel_score(&m->rel, &mk->relp, now));
+    for (uint32_t k = 0; k < m->nclaims; k++) {
+        struct contract *c = &mk->c[m->cids[k]];
+
+        if (c->offline) {       /* storage bills again from now */
+            c->off_total += now - c->off_since;
+            c->offline = false;
+        }
+    }
     util_mark(mk, m, now);
     mkt_index_machine(mk, mid);
     resolve(mk, mid);           /* suspended instances resume */
@@ -2757,7 +2770,7 @@ static void check_budgets(struct market *mk, sim_time now)
          * credits by an eighth. */
         open = segment_due(c, now) +
                bill_storage_line(mk->hc[mk->m[c->machine].cls].storage_price,
-                                 mk->ar[jb->arch].storage_gb, now - c->created);
+                                 mk->ar[jb->arch].storage_gb, mkt_storage_time(c, now));
         if (jb->spent + open >= jb->budget) {
             uint32_t jid = c->job, mid = c->machine;
 

@@ -239,6 +239,10 @@ struct contract {
      * (ref-GPU-h): still in the suspended instance, the job's when it
      * resumes, lost if the host fails or loses power first. */
     double held;
+    /* Storage is not billed while the host is offline (MARKET-FACTS.md
+     * 15): time offline so far, and since when while it is. */
+    sim_time off_total, off_since;
+    bool offline;
     bool in_use, ran, loaded;
 };
 
@@ -336,6 +340,13 @@ struct market {
     struct sls *sls;            /* owned: serverless endpoints, NULL if none */
     size_t nsls;                /* their payers follow the archetypes in ar[] */
 };
+
+/* How long contract c's storage has billed by 'now': its life since
+ * 'created', less the time its host was offline. */
+static inline sim_time mkt_storage_time(const struct contract *c, sim_time now)
+{
+    return now - c->created - c->off_total - (c->offline ? now - c->off_since : 0);
+}
 
 /* Allocation failure is fatal: a run cannot go on without its arrays. */
 static inline void *xcalloc(size_t n, size_t size)

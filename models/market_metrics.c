@@ -266,8 +266,11 @@ int mkt_finish(struct engine *e, void *state)
 
             mkt_charge(mk, &mk->j[c->job], m, BILL_STORAGE,
                    bill_storage_line(mk->hc[m->cls].storage_price,
-                                     mk->ar[mk->j[c->job].arch].storage_gb, now - c->created));
+                                     mk->ar[mk->j[c->job].arch].storage_gb,
+                                     mkt_storage_time(c, now)));
             c->created = now;
+            c->off_total = 0;
+            c->off_since = now;
         }
     }
     if (!sls_finish(mk->sls, res))  /* after the books are closed */

@@ -870,26 +870,37 @@ END_TEST
  * disconnects and no checkpoints: instances on hosts still offline hold
  * work, and none on a host that is up does (what they held was handed
  * back when they resumed, or counted lost). */
-static size_t holding_offline, holding_online;
+static size_t holding_offline, holding_online, storage_wrong;
 
 static void count_held(void *state)
 {
     const struct market *mk = state;
+    sim_time now = eng_now(mk->e);
 
-    holding_offline = holding_online = 0;
+    holding_offline = holding_online = storage_wrong = 0;
     for (size_t i = 0; i < mk->nc; i++) {
         const struct contract *c = &mk->c[i];
+        bool down;
 
-        if (!c->in_use || !(c->held > 0))
+        if (!c->in_use)
             continue;
-        if (mk->m[c->machine].down)
+        down = mk->m[c->machine].down != 0;
+        /* storage does not bill while the host is offline (MARKET-FACTS
+         * 15): an instance on an offline host is marked so, and its
+         * storage time stops at the moment the host went */
+        if (c->offline != down ||
+            (down && mkt_storage_time(c, now) != c->off_since - c->created - c->off_total))
+            storage_wrong++;
+        if (!(c->held > 0))
+            continue;
+        if (down)
             holding_offline++;
         else
             holding_online++;
     }
 }
 
-START_TEST(offline_hosts_hold_unsaved_work)
+START_TEST(offline_hosts_hold_unsaved_work_and_bill_no_storage)
 {
     struct test_run r = test_run_tampered(SMALL "seed = 13\n"
         "hostclass.hobbyist.disconnect-rate = 2\nhostclass.farm.disconnect-rate = 2\n"
@@ -902,6 +913,7 @@ START_TEST(offline_hosts_hold_unsaved_work)
     ck_assert_int_eq(r.rc, SIM_OK);
     ck_assert_uint_gt(holding_offline, 0);
     ck_assert_uint_eq(holding_online, 0);
+    ck_assert_uint_eq(storage_wrong, 0);
     eng_free(r.e);
 }
 END_TEST
@@ -1774,7 +1786,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
     tcase_add_test(tc, billing_keeps_the_segments_progress);
     tcase_add_test(tc, waiting_renters_resume_on_the_repaired_host);
-    tcase_add_test(tc, offline_hosts_hold_unsaved_work);
+    tcase_add_test(tc, offline_hosts_hold_unsaved_work_and_bill_no_storage);
     tcase_add_test(tc, free_checkpoints_lose_least);
     tcase_add_test(tc, checkpoint_interval_follows_the_machine_score);
     tcase_add_test(tc, storage_cost_counts_in_dlperf_per_dollar);
