@@ -1323,7 +1323,10 @@ static int cmp_ent(const void *a, const void *b)
 }
 
 /* Adds every (kind, name) that 'key' declares: for "a.b.c.d" that is
- * (a, b) and (a.b, c); the last segment is the parameter, never a name. */
+ * (a, b) and (a.b, c); the last segment is the parameter, never a name.
+ * A '*' segment declares nothing: "archetype.*.rate" sets every
+ * archetype there is, it does not add one named "*" (which ran with the
+ * defaults beside the real ones). */
 static bool add_ents(struct scn_study *st, size_t *cap, const char *key)
 {
     const char *seg = strchr(key, '.');
@@ -1333,6 +1336,10 @@ static bool add_ents(struct scn_study *st, size_t *cap, const char *key)
 
         if (!next)
             break;
+        if (memchr(key, '*', (size_t)(next - key))) {
+            seg = next;
+            continue;
+        }
         if (!grow((void **)&st->ents, cap, st->nents + 1, sizeof *st->ents))
             return false;
         st->ents[st->nents].kind = xstrndup(key, (size_t)(seg - key));

@@ -424,6 +424,33 @@ START_TEST(test_entities)
 }
 END_TEST
 
+/* A '*' key names no entity: "archetype.*.share" in a file or a --set
+ * sets the archetypes there are and adds none called "*" (one did, and
+ * ran with the defaults beside the real ones: a seventh of the demand
+ * more in the market). */
+START_TEST(star_keys_name_no_entity)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok("[General]\narchetype.*.share = 0.5\n"
+                            "[archetype academic]\nshare = 0.3\n", r);
+    const char *sets[] = { "archetype.*.max-price=3", NULL };
+    struct scn_study *st = study_ok(s, NULL, sets);
+    struct scn_run *run = run_ok(st, 0);
+    const char **names;
+    size_t n = scn_entities(run, "archetype", &names);
+
+    for (size_t i = 0; i < n; i++)
+        ck_assert_str_ne(names[i], "*");
+    ck_assert_uint_eq(n, 2);            /* academic and the built-in one */
+    ck_assert(scn_real(run, "archetype.academic.share") == 0.3);
+    ck_assert(scn_realf(run, "archetype.%s.share", "builtin") == 0.5);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
 /* An analyst's '*' key sets the parameter for every entity of its kind,
  * built-in ones with their own exact defaults included, unless an exact
  * key is written; a swept '*' key is one axis, however many entities it
@@ -684,6 +711,7 @@ Suite *scenario_suite(void)
     tcase_set_timeout(sem, 20);
     tcase_add_test(sem, test_precedence);
     tcase_add_test(sem, test_entities);
+    tcase_add_test(sem, star_keys_name_no_entity);
     tcase_add_test(sem, test_wildcard_keys_apply);
     tcase_add_test(sem, test_run_numbering);
     tcase_add_test(sem, test_seed_set);
