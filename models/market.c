@@ -684,13 +684,27 @@ static void resolve(struct market *mk, uint32_t mid)
 void mkt_charge(struct market *mk, struct job *jb, struct machine *m,
                    enum bill_kind kind, money amount)
 {
+    sim_time now = eng_now(mk->e);
+
+    mkt_charge_over(mk, jb, m, kind, amount, now, now);
+}
+
+void mkt_charge_over(struct market *mk, struct job *jb, struct machine *m,
+                     enum bill_kind kind, money amount, sim_time from, sim_time to)
+{
+    sim_time w = eng_warmup(mk->e);
+
     if (amount <= 0)
         return;
     bill_charge(mk->ledger, jb->arch, m->cls, kind, amount);
     m->earned += amount;
     jb->spent += amount;
-    if (eng_now(mk->e) > eng_warmup(mk->e))
-        mk->ar[jb->arch].spend_usd += money_to_usd(amount);
+    /* The measured spend is what accrued after the warm-up, as the
+     * measured GPU-hours and requests are: a line that began before it
+     * counts in proportion (a point in time, from == to, whole or not). */
+    if (to > w)
+        mk->ar[jb->arch].spend_usd += money_to_usd(amount) *
+            (from >= w || from == to ? 1.0 : (double)(to - w) / (double)(to - from));
 }
 
 /* Bills the running segment of contract c up to 'now' and restarts it. */
@@ -715,7 +729,9 @@ void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now)
 
     if (c->state != CS_RUNNING || now <= c->bill_start)
         return;
-    mkt_charge(mk, jb, m, BILL_GPU, segment_due(c, now));
+    mkt_charge_over(mk, jb, m, BILL_GPU, segment_due(c, now),
+                    c->type == C_RESERVED && c->bill_start < c->res_end ? c->res_end
+                                                                      : c->bill_start, now);
     {
         struct archetype *a = &mk->ar[jb->arch];
 
@@ -860,8 +876,9 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
     eng_cancel(mk->e, c->ev);
     /* Storage for the instance's whole life, paused time included, its
      * host's offline time not. */
-    mkt_charge(mk, jb, m, BILL_STORAGE, bill_storage_line(hc->storage_price, a->storage_gb,
-                                                      mkt_storage_time(c, now)));
+    mkt_charge_over(mk, jb, m, BILL_STORAGE,
+                    bill_storage_line(hc->storage_price, a->storage_gb, mkt_storage_time(c, now)),
+                    c->created, now);
     if (c->type == C_RESERVED && now < c->res_end) {
         /* Ended by the renter (work done, credits out): the early-cancel
          * rule. Killed by its host's failure (lose_unsaved): the unused

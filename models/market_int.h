@@ -379,6 +379,10 @@ void mkt_hot_fields(const struct market *mk, struct machine *m, uint32_t free,
 void mkt_index_machine(struct market *mk, uint32_t id);
 void mkt_charge(struct market *mk, struct job *jb, struct machine *m,
                 enum bill_kind kind, money amount);
+/* The same for a line that accrued over [from, to]: the renter's measured
+ * spend counts the part after the warm-up. */
+void mkt_charge_over(struct market *mk, struct job *jb, struct machine *m,
+                     enum bill_kind kind, money amount, sim_time from, sim_time to);
 void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now);
 /* Checkpoint interval (µs; 0 = none) job jb would get renting machine m
  * now: Young / Daly from the MTBF its score implies. */

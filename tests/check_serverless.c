@@ -335,6 +335,32 @@ START_TEST(bad_endpoint_settings_are_reported_with_their_lines)
 }
 END_TEST
 
+/* The endpoint's cost is measured over the same period as its requests,
+ * after the warm-up: a fixed pool costs the same per hour all along, so
+ * measuring the second of two days costs half of measuring both. Lines
+ * that began in the warm-up (a worker's running segment, its storage)
+ * once counted whole when billed after it: the cost did not move with the
+ * warm-up at all, and cost per request came out several times too high. */
+START_TEST(endpoint_cost_is_measured_after_the_warmup)
+{
+#define POOL MARKET \
+    "endpoint.api.enabled = true\nendpoint.api.policy = fixed\n" \
+    "endpoint.api.fixed-workers = 3\nendpoint.api.rate = 1\n"
+    const char *late[] = { "sim.warmup=1d", NULL };
+    struct test_run all = run_text(POOL, NULL), second = run_text(POOL, late);
+#undef POOL
+    double c_all = get(&all, "cost_usd", "api"), c_second = get(&second, "cost_usd", "api");
+
+    ck_assert_int_eq(all.rc, SIM_OK);
+    ck_assert_int_eq(second.rc, SIM_OK);
+    ck_assert_double_gt(c_all, 0);
+    ck_assert_msg(fabs(c_second / c_all - 0.5) < 0.05, "cost %g over day 2, %g over both",
+                  c_second, c_all);
+    eng_free(all.e);
+    eng_free(second.e);
+}
+END_TEST
+
 START_TEST(disabled_endpoint_changes_nothing)
 {
     struct test_run a = run_text(MARKET, NULL);
@@ -429,6 +455,7 @@ Suite *serverless_suite(void)
     tcase_set_timeout(runs, 120);
     tcase_add_test(runs, endpoint_in_market_serves_and_conserves_money);
     tcase_add_test(runs, disabled_endpoint_changes_nothing);
+    tcase_add_test(runs, endpoint_cost_is_measured_after_the_warmup);
     tcase_add_test(runs, interruptible_workers_and_learning);
     tcase_add_test(runs, inactive_workers_bill_storage_only);
     tcase_add_test(runs, fixed_pool_matches_erlang_c);
