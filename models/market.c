@@ -2334,12 +2334,13 @@ static void on_retry(struct engine *e, const struct evq_event *ev, void *model)
             claims_changed(mk, c->machine);
             return;
         }
+        /* Moves: a fresh search with fresh patience, as after a failure
+         * or at an end date. It kept the patience it arrived with, so a
+         * job paused long after its arrival was dropped, progress and
+         * all, without a look at the market (4 moves in 10 in Quick). */
         end_contract(mk, jb->contract, eng_now(mk->e), false);
         resolve(mk, m - mk->m);
-        if (eng_now(mk->e) > jb->give_up + a->patience) {
-            job_abandon(mk, ev->subject);
-            return;
-        }
+        jb->give_up = eng_now(mk->e) + a->patience;
         job_search(mk, ev->subject);
     }
 }
