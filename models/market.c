@@ -2677,6 +2677,26 @@ static void on_region_end(struct engine *e, const struct evq_event *ev, void *mo
     machine_up(mk, ev->subject / 2u, ev->subject % 2u ? DOWN_POWER : DOWN_NET);
 }
 
+/* Machines joining per hour: supply.join-rate is new GPUs per year as a
+ * fraction of the initial supply, and joins come as machines, of a host
+ * class drawn by share (on_join) and a GPU count from its distribution.
+ * (The rate once assumed 3 GPUs a machine; the defaults average 4, so a
+ * third more GPUs joined than asked.) */
+static double joins_per_hour(const struct market *mk)
+{
+    double share = 0, gpus = 0;
+
+    for (size_t i = 0; i < mk->nhc && i < 16; i++) {
+        double mean = 0;
+
+        for (int k = 0; k < mk->hc[i].gpus.n; k++)
+            mean += mk->hc[i].gpus.v[k].p * mk->hc[i].gpus.v[k].v;
+        share += mk->hc[i].share;
+        gpus += mk->hc[i].share * mean;
+    }
+    return mk->join_rate * (double)mk->gpus0 / (gpus / share) / 8766.0;
+}
+
 static void on_join(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct market *mk = model;
@@ -2690,13 +2710,10 @@ static void on_join(struct engine *e, const struct evq_event *ev, void *model)
     if (eng_now(e) > eng_warmup(e))
         res_add(eng_results(e), "gpus_joined", "gpu", mk->gpus[mk->m[id].gpu].name,
                 mk->m[id].ngpu, "GPUs");
-    if (mk->join_rate > 0) {
-        /* joins arrive as machines; ~3 GPUs per machine on average */
-        double per_h = mk->join_rate * (double)mk->gpus0 / 3.0 / 8766.0;
-
-        eng_after(e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply, 1.0 / per_h)),
+    if (mk->join_rate > 0)
+        eng_after(e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply,
+                                                             1.0 / joins_per_hour(mk))),
                   mk->k_join, 0);
-    }
 }
 
 /* A host leaves: the machine stops listing; running contracts are
@@ -3140,12 +3157,10 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
             gpus += mk->m[id].ngpu;
         }
     }
-    if (mk->join_rate > 0) {
-        double per_h = mk->join_rate * (double)mk->gpus0 / 3.0 / 8766.0;
-
-        eng_after(e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply, 1.0 / per_h)),
+    if (mk->join_rate > 0)
+        eng_after(e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply,
+                                                             1.0 / joins_per_hour(mk))),
                   mk->k_join, 0);
-    }
     for (size_t i = 0; i < mk->nrg; i++)
         if (mk->rg[i].op.rate_per_year > 0)
             eng_after(e, sim_time_from_hours(outage_region_next_h(&mk->rg[i].op,
