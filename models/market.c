@@ -436,9 +436,8 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
         m->min_bid = money_muldiv(m->ask, (int64_t)(mk->posted_int * 1e6), 1000000);
     } else {
         m->ask = money_from_usd(floor * mk->net_gross * markup);  /* net of the take */
-        m->min_bid = money_from_usd(m->power_cost * hc->bid_factor * mk->net_gross);
-        if (m->min_bid > m->ask)
-            m->min_bid = m->ask;
+        m->outside = money_from_usd(m->power_cost * hc->bid_factor * mk->net_gross);
+        m->min_bid = m->outside < m->ask ? m->outside : m->ask;
     }
     m->joined = eng_now(mk->e);
     m->state_mark = m->joined;
@@ -2936,8 +2935,9 @@ static void reprice(struct engine *e, void *ctx)
             bool lower = ask < m->ask;
 
             m->ask = ask;
-            if (m->min_bid > ask)
-                m->min_bid = ask;
+            /* the floor follows the ask below the outside option and
+             * comes back up with it (it once only ever went down) */
+            m->min_bid = m->outside < ask ? m->outside : ask;
             if (lower) {
                 /* Bidders above what they would now bid at most cut their
                  * bids to it: paying more than on-demand for less

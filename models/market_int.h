@@ -168,6 +168,8 @@ struct machine {
      * min-reliability filters' bits (mkt_hot_fields). */
     uint32_t fit[OIX_KCLASSES];
     /* cold */
+    money outside;              /* the host's outside option per GPU-hour:
+                                 * min_bid is it, or the ask when lower */
     double power_cost;          /* USD per GPU-hour */
     double dlperf;              /* single-GPU DLPerf, derated */
     double derate;              /* this machine's factor on the model's DLPerf */

@@ -1462,6 +1462,38 @@ static double get_sum(const struct outcome *o, const char *metric, const char *k
     return sum;
 }
 
+/* A host's floor for interruptible bids (min_bid) is its outside option,
+ * or its ask when that is lower: it follows the ask down and comes back
+ * up with it. It once only ever went down, so after one cheap spell the
+ * host took bids below its own power cost for the rest of the run (14
+ * hobbyist machines at the end of Quick). Checked on every machine at the
+ * end of a market that reprices hourly. */
+static size_t floors_checked, floors_wrong;
+
+static void check_floors(void *state)
+{
+    const struct market *mk = state;
+
+    floors_checked = floors_wrong = 0;
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+
+        floors_checked++;
+        floors_wrong += m->min_bid != (m->outside < m->ask ? m->outside : m->ask);
+    }
+}
+
+START_TEST(bid_floor_follows_the_ask_both_ways)
+{
+    struct test_run r = test_run_tampered(SMALL "seed = 16\n", check_floors);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_uint_gt(floors_checked, 50);
+    ck_assert_uint_eq(floors_wrong, 0);
+    eng_free(r.e);
+}
+END_TEST
+
 /* supply.join-rate is new GPUs a year as a fraction of the initial
  * supply: 10 a year for 60 measured days of a 1,000-GPU market is 1,643
  * GPUs (give or take some 6% of Poisson and machine-size noise: 1,603 to
@@ -1820,6 +1852,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, named_model_share_changes_nothing_else);
     tcase_add_test(tc, unprofitable_hosts_leave);
     tcase_add_test(tc, join_rate_counts_gpus);
+    tcase_add_test(tc, bid_floor_follows_the_ask_both_ways);
     tcase_add_test(tc, cpu_ram_disk_filters);
     tcase_add_test(tc, dlperf_filter);
     tcase_add_test(tc, reliability_filter_inside_a_band);
