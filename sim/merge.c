@@ -295,6 +295,32 @@ static struct mrun *find_run(struct mrun *runs, size_t n, const char *id)
     return NULL;
 }
 
+/* The study's run count from a part's manifest ("study_runs = N" in
+ * [scenario]); 0 when the part does not say. */
+static size_t study_runs(const struct blob *b)
+{
+    static const char key[] = "study_runs = ";
+
+    for (size_t pos = 0; pos < b->len;) {
+        size_t end = pos;
+
+        while (end < b->len && b->p[end] != '\n')
+            end++;
+        if (end - pos > sizeof key - 1 && memcmp(b->p + pos, key, sizeof key - 1) == 0) {
+            char num[24];
+            size_t n = end - pos - (sizeof key - 1);
+
+            if (n >= sizeof num)
+                return 0;
+            memcpy(num, b->p + pos + sizeof key - 1, n);
+            num[n] = '\0';
+            return (size_t)strtoull(num, NULL, 10);
+        }
+        pos = end + 1;
+    }
+    return 0;
+}
+
 int merge_dir(const char *dir, const struct stats_opts *so,
               struct merge_report *rep, struct diag *d)
 {
@@ -304,6 +330,8 @@ int merge_dir(const char *dir, const struct stats_opts *so,
     struct blob *rb, (*fb)[3];
     struct mrun *runs = NULL;
     char *header = NULL, *fheader[3] = { NULL, NULL, NULL };
+    char *digest = NULL;                /* scenario_digest of the first part's runs */
+    size_t digest_part = 0;
     size_t header_len = 0, fheader_len[3] = { 0, 0, 0 };
     int rc = SIM_OK;
 
@@ -325,7 +353,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
     for (size_t p = 0; p < nparts && rc == SIM_OK; p++) {
         char *pd = join(runs_dir, parts[p]), *path = join(pd, "runs.csv");
         size_t hend, pos;
-        long c_id, c_num, c_status;
+        long c_id, c_num, c_status, c_dig;
 
         if (read_blob(path, &rb[p]) != SIM_OK) {
             rc = diag_error(d, NULL, "%s: cannot read: %s", path, strerror(errno));
@@ -340,6 +368,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
             c_id = header_col(&rb[p], hend, "run_id");
             c_num = header_col(&rb[p], hend, "run_number");
             c_status = header_col(&rb[p], hend, "status");
+            c_dig = header_col(&rb[p], hend, "scenario_digest");
             if (rc == SIM_OK && (c_id < 0 || c_num < 0 || c_status < 0))
                 rc = diag_error(d, NULL, "%s:1: error: not a runs.csv (needs run_id, run_number, status)", path);
             for (pos = hend; rc == SIM_OK && pos < rb[p].len;) {
@@ -363,6 +392,22 @@ int merge_dir(const char *dir, const struct stats_opts *so,
                                              .row_off = pos, .row_len = end - pos };
                 runs[nruns].id = field(&rb[p], pos, end, (size_t)c_id);
                 runs[nruns].status = field(&rb[p], pos, end, (size_t)c_status);
+                /* Parts of one study come from one scenario: a stale part
+                 * from an edited file would be averaged in unseen. */
+                if (c_dig >= 0) {
+                    char *dig = field(&rb[p], pos, end, (size_t)c_dig);
+
+                    if (!digest)
+                        digest = dig, digest_part = p;
+                    else {
+                        if (strcmp(dig, digest) != 0)
+                            rc = diag_error(d, NULL, "%s: run %zu was made from a different "
+                                            "scenario (digest %s) than %s/%s (digest %s)",
+                                            path, (size_t)v, dig, runs_dir, parts[digest_part],
+                                            digest);
+                        free(dig);
+                    }
+                }
                 nruns++;
                 pos = end;
             }
@@ -508,6 +553,23 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         rep->failed += strcmp(runs[i].status, "ok") != 0;
         rep->missing += i == 0 ? runs[i].number : runs[i].number - runs[i - 1].number - 1;
     }
+    /* ... and those past the last part: the parts' manifests know how many
+     * runs the study has (study_runs; a part written before it was there
+     * says nothing, and only gaps count) */
+    if (nruns > 0) {
+        char *mp = join(runs_dir, parts[runs[0].part]), *path = join(mp, "manifest.ini");
+        struct blob b;
+
+        if (read_blob(path, &b) == SIM_OK) {
+            size_t total = study_runs(&b);
+
+            if (total > runs[nruns - 1].number + 1)
+                rep->missing += total - runs[nruns - 1].number - 1;
+            free(b.p);
+        }
+        free(path);
+        free(mp);
+    }
     if (rc == SIM_OK)
         rc = stats_write_all(dir, so, d);
 
@@ -528,6 +590,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
     free(fb);
     free(parts);
     free(runs_dir);
+    free(digest);
     return rc;
 }
 

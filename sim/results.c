@@ -593,9 +593,9 @@ static char *manifest_text(const struct res_dir *rd)
     fprintf(f, "; gpumarket result directory: how these files were made\n");
     fprintf(f, "[gpumarket]\nversion = %s\ngit_describe = %s\n", GM_VERSION, GM_GIT);
     fprintf(f, "command = %s\n", rd->command);
-    fprintf(f, "\n[scenario]\npath = %s\ndigest = %016llx\nconfig = %s\nruns = %zu\n",
-            scn_path(rd->scn), (unsigned long long)scn_digest(rd->scn),
-            scn_study_config(rd->st), rd->nruns);
+    fprintf(f, "\n[scenario]\npath = %s\ndigest = %016llx\nconfig = %s\nruns = %zu\n"
+               "study_runs = %zu\n", scn_path(rd->scn), (unsigned long long)scn_digest(rd->scn),
+            scn_study_config(rd->st), rd->nruns, scn_study_run_count(rd->st));
     fprintf(f, "seed_policy = seed-set (default ${repetition}: common random "
                "numbers across sweep points)\n");
     fprintf(f, "\n[rng]\ngenerator = gsl %s\nstream_seed = "

@@ -74,6 +74,19 @@ done
 "$G" merge "$T/arr" 2>/dev/null
 check "run -r N + merge exits 0" [ $? = 0 ]
 check "run -r N + merge is byte-identical to sweep" same "$T/j1" "$T/arr"
+# parts missing the study's last runs are missing too (the manifests say
+# how many runs the study has); a part made from another scenario is refused
+mkdir -p "$T/short/runs" && cp -r "$T/arr/runs/"* "$T/short/runs/" &&
+    rm -rf "$T/short/runs/Sweep-$((n - 1))" "$T/short/runs/Sweep-$((n - 2))"
+"$G" merge "$T/short" 2>"$T/err.txt"
+check "merge without the last two runs exits 1" [ $? = 1 ]
+check "merge counts the last two runs missing" grep -q '(0 failed, 2 missing)' "$T/err.txt"
+mkdir -p "$T/mixed/runs" && cp -r "$T/arr/runs/"* "$T/mixed/runs/" && rm -rf "$T/mixed/runs/Sweep-3"
+sed 's/^phold.lps = .*/phold.lps = 48/' $S >"$T/edited.ini"
+"$G" run "$T/edited.ini" -c Sweep -r 3 -o "$T/mixed/runs/Sweep-3" -q --no-plots
+"$G" merge "$T/mixed" 2>"$T/err.txt"
+check "merge refuses a part from another scenario (exit 2)" [ $? = 2 ]
+check "merge says which part differs" grep -q 'Sweep-3/runs.csv: run 3 was made from a different scenario' "$T/err.txt"
 
 # A crashed run is reported and recorded; the study goes on.
 "$G" sweep $S -c Sweep -j 2 -o "$T/crash" -q --test-crash-run 4 2>"$T/crash.log"
