@@ -1703,6 +1703,18 @@ struct scn_study *scn_study_new(const struct scn *s, const char *config,
             parse_u64(rep->e->value, &r);
         st->repeat = (size_t)r;
     }
+    {
+        /* Replications need their own seeds: a fixed seed set makes every
+         * repetition a copy of the first, and the statistics would read
+         * the copies as agreement (a confidence interval of width 0). */
+        const struct skey *ss = find_key(st, "seed-set");
+
+        if (st->repeat > 1 && ss && strcmp(ss->e->value, "${repetition}") != 0 &&
+            strcmp(ss->e->value, "${runnumber}") != 0)
+            report(d, &nerr, &ss->e->loc, "seed-set = %s with repeat = %zu: every repetition "
+                   "would run the same seeds, copies rather than replications (use "
+                   "${repetition}, the default, or ${runnumber})", ss->e->value, st->repeat);
+    }
 
     /* Entities: from every written key and every exact registry key. */
     for (size_t i = 0; i < st->nkeys && !oom; i++)

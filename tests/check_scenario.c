@@ -551,7 +551,9 @@ START_TEST(test_seed_set)
     struct scn *s = load_ok(
         "[General]\nrepeat = 2\nseed = 42\nmarket.fee = ${0.1,0.2,0.3}\n"
         "[Config Indep]\nseed-set = ${runnumber}\n"
-        "[Config Fixed]\nseed-set = 99\n", r);
+        "[Config Fixed]\nseed-set = 99\nrepeat = 1\n"
+        "[Config Copies]\nseed-set = 99\n", r);
+    struct cap c;
     struct scn_study *st = study_ok(s, NULL, NULL);
     struct scn_run *run = run_ok(st, 5);            /* fee 0.3, repetition 1 */
     const char *k, *v;
@@ -573,10 +575,17 @@ START_TEST(test_seed_set)
     scn_run_free(run);
     scn_study_free(st);
     st = study_ok(s, "Fixed", NULL);
-    run = run_ok(st, 3);
+    run = run_ok(st, 2);                            /* fee 0.3, its one run */
     ck_assert_uint_eq(scn_run_seed_set(run), 99);
     scn_run_free(run);
     scn_study_free(st);
+    /* a fixed seed set under repeat = 2 would make copies, not replications */
+    cap_init(&c);
+    ck_assert_ptr_null(scn_study_new(s, "Copies", NULL, &c.d));
+    ck_assert_str_eq(cap_done(&c), "t.ini:11: error: seed-set = 99 with repeat = 2: every "
+                     "repetition would run the same seeds, copies rather than replications "
+                     "(use ${repetition}, the default, or ${runnumber})\n");
+    free(c.text);
     scn_free(s);
 
     s = load_ok("market.fee = 0.2\n", r);

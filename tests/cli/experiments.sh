@@ -143,6 +143,11 @@ check "diff says it is new in B" grep -q 'events_per_lp_max .*MOVED (new in B)' 
 check "diff --alpha 1 is refused (exit 2)" [ $? = 2 ]
 check "diff --alpha 1 says why" grep -q -- "--alpha wants a number in (0, 1)" "$T/err.txt"
 
+# a fixed seed set under repeat > 1 would make copies, not replications
+"$G" run $S -c Regress --set seed-set=5 -o "$T/fixed" -q --no-plots 2>"$T/err.txt"
+check "a fixed seed-set with repeat > 1 is refused (exit 2)" [ $? = 2 ]
+check "the refusal says why" grep -q 'seed-set = 5 with repeat = 8: every repetition would run the same seeds' "$T/err.txt"
+
 # Sobol design instead of a full grid.
 "$G" sweep $S -c Regress -o "$T/sobol" -q --sobol 5 --vary phold.remote=0.1..0.9 --set repeat=2
 v=$(col "$T/sobol/runs.csv" run_number | wc -l)
