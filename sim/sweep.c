@@ -408,22 +408,64 @@ static int sobol_overrides(const struct param_registry *reg,
             SIM_PANIC("sweep: out of memory");
         fprintf(fs[k], "%s=${%s=", v[k].key, name);
     }
-    /* GSL's Sobol sequence starts at (0.5, ...), not at the corner. */
-    for (size_t i = 0; i < npts; i++) {
-        gsl_qrng_get(q, x);
-        for (size_t k = 0; k < nv; k++) {
-            const struct param_def *def = preg_find(reg, v[k].key);
-            double val = v[k].lo + x[k] * (v[k].hi - v[k].lo);
+    /* GSL's Sobol sequence starts at (0.5, ...), not at the corner. A
+     * point that rounding integer keys makes equal to an earlier one is
+     * left out: the statistics group runs by their values, and would take
+     * its runs (with the same seeds) for more replications of that point. */
+    {
+        /* the points kept, and an open-addressing set of them by hash */
+        size_t cap = 2 * npts + 1, kept = 0;
+        char **rows = calloc(npts, sizeof *rows);
+        size_t *slot = calloc(cap, sizeof *slot);      /* row index + 1; 0 = empty */
 
-            if (i)
-                fputc(',', fs[k]);
-            if (def->type == PT_INT)
-                fprintf(fs[k], "%lld", (long long)llround(val));
-            else if (def->type == PT_MONEY)
-                fprintf(fs[k], "%.6f", val);
-            else
-                fprintf(fs[k], "%.10g", val);
+        if (!rows || !slot)
+            SIM_PANIC("sweep: out of memory");
+        for (size_t i = 0; i < npts; i++) {
+            char row[40 * 32], cell[40][32];
+            size_t len = 0;
+            bool dup = false;
+
+            gsl_qrng_get(q, x);
+            for (size_t k = 0; k < nv; k++) {
+                const struct param_def *def = preg_find(reg, v[k].key);
+                double val = v[k].lo + x[k] * (v[k].hi - v[k].lo);
+
+                if (def->type == PT_INT)
+                    snprintf(cell[k], sizeof cell[k], "%lld", (long long)llround(val));
+                else if (def->type == PT_MONEY)
+                    snprintf(cell[k], sizeof cell[k], "%.6f", val);
+                else
+                    snprintf(cell[k], sizeof cell[k], "%.10g", val);
+                len += (size_t)snprintf(row + len, sizeof row - len, "%s;", cell[k]);
+            }
+            {
+                uint64_t h = 1469598103934665603ULL;
+                size_t at;
+
+                for (const char *c = row; *c; c++)
+                    h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+                for (at = (size_t)(h % cap); slot[at]; at = (at + 1) % cap)
+                    if (strcmp(rows[slot[at] - 1], row) == 0) {
+                        dup = true;
+                        break;
+                    }
+                if (dup)
+                    continue;
+                if (!(rows[kept++] = strdup(row)))
+                    SIM_PANIC("sweep: out of memory");
+                slot[at] = kept;
+            }
+            for (size_t k = 0; k < nv; k++)
+                fprintf(fs[k], "%s%s", kept > 1 ? "," : "", cell[k]);
         }
+        if (kept < npts)
+            fprintf(stderr, "gpumarket sweep: --sobol %zu: %zu points repeat an earlier one "
+                    "once integer keys are rounded; the design runs the %zu distinct ones\n",
+                    npts, npts - kept, kept);
+        for (size_t j = 0; j < kept; j++)
+            free(rows[j]);
+        free(rows);
+        free(slot);
     }
     for (size_t k = 0; k < nv; k++) {
         if (k > 0)

@@ -160,6 +160,13 @@ check "sweep --sobol -3 says why" grep -q -- "--sobol needs 1..1000000" "$T/err.
 check "sweep -j 2x is refused" [ $? = 2 ]
 v=$(col "$T/sobol/runs.csv" phold_remote | sort -u | wc -l)
 check "Sobol points are distinct" [ "$v" = 5 ]
+# rounding an integer key can make Sobol points equal: each is run once
+# (their runs would count as more replications of one point)
+"$G" sweep $S -c Regress -o "$T/sobint" -q --no-plots --sobol 4 --vary phold.lps=16..18 \
+    2>"$T/err.txt"
+v=$(col "$T/sobint/runs.csv" run_number | wc -l)
+check "a Sobol design over an integer key runs its distinct points (2 x 8 runs)" [ "$v" = 16 ]
+check "it says how many points repeated" grep -q -- '--sobol 4: 2 points repeat an earlier one' "$T/err.txt"
 # each bad --sobol / --vary is refused with its reason, not just the usage
 for bad in "--sobol 4:--sobol N needs at least one --vary" \
            "--vary phold.remote=0.1..0.9:give --sobol N too" \
