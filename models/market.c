@@ -401,7 +401,16 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
             rw[r] = mk->rg[r].share;
         m->region = (uint8_t)pick_weighted(rw, mk->nrg < 32 ? mk->nrg : 32, mk->r_supply);
     }
-    m->min_chunk = (uint8_t)(hc->min_chunk <= m->ngpu ? hc->min_chunk : 1);
+    /* A host that slices no finer than min-chunk GPUs sells a smaller
+     * machine whole: its largest power of two (it once fell back to
+     * single GPUs, the opposite of what the setting asks). */
+    if (hc->min_chunk <= m->ngpu) {
+        m->min_chunk = (uint8_t)hc->min_chunk;
+    } else {
+        m->min_chunk = 1;
+        while (2u * m->min_chunk <= m->ngpu)
+            m->min_chunk = (uint8_t)(2u * m->min_chunk);
+    }
     m->verified = gsl_rng_uniform(mk->r_supply) < hc->verified_p;
     /* Per-machine derating (CPU, PCIe, thermals): the fitted spread around
      * the model's median (1, or what the kernel calibration measured); the

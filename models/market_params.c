@@ -225,7 +225,7 @@ static const struct param_def region_params[] = {
                   ckint, fwait, fmove, stor, img, budget, boost, dl, bigp, secure, \
                   pin, pinspd)                                                  \
     AR(a, "rate", PT_REAL, "jobs/day per 1000 GPUs", rate, 0, 1e6, NULL,         \
-       "mean arrival rate, scaled by the initial supply"),                       \
+       "weekday arrival rate, scaled by the initial supply (weekend and deadline factors multiply it)"), \
     AR(a, "tz", PT_REAL, "h", tz, -12, 14, NULL, "UTC offset of their working day"), \
     AR(a, "day-amplitude", PT_PROB, "1", amp, 0, 1, NULL,                         \
        "daily cycle: rate x (1 + a cos(2 pi (local hour - 14) / 24))"),         \

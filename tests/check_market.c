@@ -1494,6 +1494,41 @@ START_TEST(bid_floor_follows_the_ask_both_ways)
 }
 END_TEST
 
+/* A host class that slices no finer than min-chunk GPUs sells a machine
+ * with fewer GPUs whole (its largest power of two), not by the GPU: with
+ * min-chunk 8, a 4-GPU datacenter machine offers 4, a 6-GPU one 4. */
+static size_t chunks_checked, chunks_wrong;
+
+static void check_chunks(void *state)
+{
+    const struct market *mk = state;
+
+    chunks_checked = chunks_wrong = 0;
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+        unsigned want = 1;
+
+        if (strcmp(mk->hc[m->cls].name, "datacenter") != 0)
+            continue;
+        while (2 * want <= m->ngpu && want < 8)
+            want *= 2;
+        chunks_checked += m->ngpu < 8;
+        chunks_wrong += m->min_chunk != want;
+    }
+}
+
+START_TEST(min_chunk_sells_small_machines_whole)
+{
+    struct test_run r = test_run_tampered(SMALL "seed = 17\n"
+                                          "hostclass.datacenter.min-chunk = 8\n", check_chunks);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_uint_gt(chunks_checked, 0);      /* datacenter machines under 8 GPUs */
+    ck_assert_uint_eq(chunks_wrong, 0);
+    eng_free(r.e);
+}
+END_TEST
+
 /* supply.join-rate is new GPUs a year as a fraction of the initial
  * supply: 10 a year for 60 measured days of a 1,000-GPU market is 1,643
  * GPUs (give or take some 6% of Poisson and machine-size noise: 1,603 to
@@ -1852,6 +1887,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, named_model_share_changes_nothing_else);
     tcase_add_test(tc, unprofitable_hosts_leave);
     tcase_add_test(tc, join_rate_counts_gpus);
+    tcase_add_test(tc, min_chunk_sells_small_machines_whole);
     tcase_add_test(tc, bid_floor_follows_the_ask_both_ways);
     tcase_add_test(tc, cpu_ram_disk_filters);
     tcase_add_test(tc, dlperf_filter);
