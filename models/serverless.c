@@ -366,16 +366,30 @@ static void pull(struct sls *s, struct endpoint *ep, size_t wid)
         ep->gq_load = 0;        /* no drift from float subtraction */
 }
 
-/* Unfinished requests of a lost worker go back to the global queue. */
+/* Unfinished requests of a lost worker go back to the global queue, at
+ * its head and in their order: they arrived before anything waiting
+ * there was routed (at the back, the queue's oldest request, which both
+ * scaling policies watch, looked younger than it was). */
 static void requeue(struct sls *s, struct endpoint *ep, struct worker *w)
 {
     eng_cancel(s->e, w->ev);
     w->ev = EVQ_ID_NONE;
-    while (w->q.len) {
-        struct req r = ring_pop(&w->q);
+    if (w->q.len) {
+        struct ring q = { NULL, 0, 0, 0 };
 
-        ep->gq_load += r.load;
-        ring_push(&ep->gq, &r);
+        while (w->q.len) {
+            struct req r = ring_pop(&w->q);
+
+            ep->gq_load += r.load;
+            ring_push(&q, &r);
+        }
+        while (ep->gq.len) {
+            struct req r = ring_pop(&ep->gq);
+
+            ring_push(&q, &r);
+        }
+        free(ep->gq.v);
+        ep->gq = q;
     }
     w->free_at = eng_now(s->e);
 }
@@ -540,6 +554,11 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
 static void release(struct sls *s, struct endpoint *ep, struct worker *w)
 {
     requeue(s, ep, w);
+    /* released before it was benchmarked (outbid while creating or
+     * loading, or timed out): its model is free to try again */
+    if ((w->state == W_CREATING || w->state == W_LOADING || w->state == W_ERROR) &&
+        !ep->learned[w->gpu])
+        ep->trying[w->gpu] = 0;
     set_state(s, w, W_DEAD);
     if (s->mk && w->contract != NONE)
         market_sls_release(s->mk, w->contract);
