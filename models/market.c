@@ -772,43 +772,40 @@ void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now)
     c->bill_start = now;
 }
 
+/* What happens to the running segment's work since its last checkpoint
+ * when the segment ends. */
+enum unsaved {
+    UNSAVED_KEEP,       /* the job's (a pause, a normal end: saved on stopping) */
+    UNSAVED_LOSE,       /* lost (the host failed or lost power) */
+    UNSAVED_HOLD        /* held in the suspended instance (c->held): the host
+                         * went offline; the job's if it resumes, lost if
+                         * the host fails first (release_held) */
+};
+
 /* Progress of the current running segment folds into the job. */
 static void fold_progress(struct market *mk, struct contract *c, sim_time now,
-                          bool lose_unsaved)
+                          enum unsaved how)
 {
     struct job *jb = &mk->j[c->job];
     sim_time useful, saved;
+    double unsaved;
 
     if (c->state != CS_RUNNING)
         return;
     segment(now - c->seg_start, c->overhead, c->tau,
             jb->ck_cost, &useful, &saved);
-    if (lose_unsaved) {
-        double lost = work_of(mk, c, useful - saved);
-
-        jb->saved += work_of(mk, c, saved);
-        if (now > eng_warmup(mk->e))
-            mk->ar[jb->arch].lost_work += lost;
-    } else {
+    if (how == UNSAVED_KEEP) {
         jb->saved += work_of(mk, c, useful);
+    } else {
+        jb->saved += work_of(mk, c, saved);
+        unsaved = work_of(mk, c, useful - saved);
+        if (how == UNSAVED_HOLD)
+            c->held += unsaved;
+        else if (now > eng_warmup(mk->e))
+            mk->ar[jb->arch].lost_work += unsaved;
     }
     if (jb->saved > jb->work)
         jb->saved = jb->work;
-}
-
-/* The running segment of a contract whose host goes offline: what was
- * checkpointed is the job's now, the rest stays held in the suspended
- * instance (c->held) until it resumes or dies. */
-static void hold_progress(struct market *mk, struct contract *c, sim_time now)
-{
-    struct job *jb = &mk->j[c->job];
-    sim_time useful, saved;
-
-    segment(now - c->seg_start, c->overhead, c->tau, jb->ck_cost, &useful, &saved);
-    jb->saved += work_of(mk, c, saved);
-    if (jb->saved > jb->work)
-        jb->saved = jb->work;
-    c->held += work_of(mk, c, useful - saved);
 }
 
 /* Work a suspended instance held: the job's when it resumes or ends
@@ -877,7 +874,7 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
     if (c->state == CS_RUNNING) {
         util_mark(mk, m, now);
         m->run_gpus -= c->gpus;
-        fold_progress(mk, c, now, lose_unsaved);
+        fold_progress(mk, c, now, lose_unsaved ? UNSAVED_LOSE : UNSAVED_KEEP);
         mkt_bill_segment(mk, c, now);
     }
     release_held(mk, c, lose_unsaved, now);
@@ -926,7 +923,7 @@ static void pause_contract(struct market *mk, uint32_t cid, sim_time now)
     if (c->state == CS_RUNNING) {
         util_mark(mk, m, now);
         m->run_gpus -= c->gpus;
-        fold_progress(mk, c, now, false);      /* paused keeps its data */
+        fold_progress(mk, c, now, UNSAVED_KEEP);       /* paused keeps its data */
         mkt_bill_segment(mk, c, now);
         if (now > eng_warmup(mk->e))
             mk->ar[jb->arch].interruptions++;
@@ -2078,7 +2075,7 @@ void market_sls_stop(struct market *mk, uint32_t cid)
     if (c->state == CS_RUNNING) {
         util_mark(mk, m, now);
         m->run_gpus -= c->gpus;
-        fold_progress(mk, c, now, false);
+        fold_progress(mk, c, now, UNSAVED_KEEP);
         mkt_bill_segment(mk, c, now);
     }
     eng_cancel(mk->e, c->ev);
@@ -2520,7 +2517,7 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
             if (c->state == CS_RUNNING) {
                 util_mark(mk, m, now);
                 m->run_gpus -= c->gpus;
-                hold_progress(mk, c, now);
+                fold_progress(mk, c, now, UNSAVED_HOLD);
                 mkt_bill_segment(mk, c, now);
                 eng_cancel(mk->e, c->ev);
                 c->ev = EVQ_ID_NONE;
