@@ -9,6 +9,7 @@
 #define _XOPEN_SOURCE 700          /* nftw() */
 #include "sim/results.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <math.h>
@@ -340,6 +341,39 @@ bool res_dir_name(const char *dir, char *buf, size_t len)
     return true;
 }
 
+bool res_dir_replaceable(const char *dir)
+{
+    struct stat st;
+    char *manifest;
+    DIR *d;
+    struct dirent *e;
+    bool empty = true;
+
+    if (lstat(dir, &st) != 0)
+        return errno == ENOENT || (fprintf(stderr, "error: %s: %s\n", dir, strerror(errno)), false);
+    if (S_ISDIR(st.st_mode)) {
+        manifest = malloc(strlen(dir) + 16);
+        if (!manifest)
+            SIM_PANIC("results: out of memory");
+        sprintf(manifest, "%s/manifest.ini", dir);
+        if (access(manifest, F_OK) == 0) {
+            free(manifest);
+            return true;
+        }
+        free(manifest);
+        if ((d = opendir(dir)) != NULL) {
+            while (empty && (e = readdir(d)) != NULL)
+                empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+            closedir(d);
+            if (empty)
+                return true;
+        }
+    }
+    fprintf(stderr, "error: %s exists and is not a gpumarket result directory (no manifest.ini): "
+            "refusing to replace it; choose another -o, or remove it yourself\n", dir);
+    return false;
+}
+
 struct res_dir *res_dir_begin(const char *dir, const struct scn *s,
                               const struct scn_study *st, int argc,
                               char **argv)
@@ -355,7 +389,7 @@ struct res_dir *res_dir_begin(const char *dir, const struct scn *s,
     rd->dir = malloc(len);
     if (!rd->dir)
         SIM_PANIC("results: out of memory");
-    if (!res_dir_name(dir, rd->dir, len)) {
+    if (!res_dir_name(dir, rd->dir, len) || !res_dir_replaceable(rd->dir)) {
         free(rd->dir);
         free(rd);
         return NULL;
@@ -656,10 +690,16 @@ int res_dir_commit(struct res_dir *rd)
             SIM_PANIC("results: out of memory");
         snprintf(old, n, "%s.old-%ld", rd->dir, (long)getpid());
         remove_tree(old);
-        if (rename(rd->dir, old) != 0 && errno != ENOENT)
+        if (!res_dir_replaceable(rd->dir)) {     /* made meanwhile? never delete it */
+            errno = EEXIST;
             rc = SIM_EIO;
-        if (rc == SIM_OK && rename(rd->tmp, rd->dir) != 0)
+        }
+        if (rc == SIM_OK && rename(rd->dir, old) != 0 && errno != ENOENT)
             rc = SIM_EIO;
+        if (rc == SIM_OK && rename(rd->tmp, rd->dir) != 0) {
+            rename(old, rd->dir);               /* put the old result back */
+            rc = SIM_EIO;
+        }
         if (rc == SIM_OK)
             remove_tree(old);
         free(old);

@@ -71,6 +71,13 @@ struct res_dir;
  * does not fit. */
 bool res_dir_name(const char *dir, char *buf, size_t len);
 
+/* May a new result replace what is at 'dir'? Yes when nothing is there,
+ * when it is an empty directory, or a gpumarket result (it holds a
+ * manifest.ini): anything else is the analyst's and is never deleted
+ * (a mistyped -o once replaced, and so removed, any directory). False,
+ * with a message on stderr naming it, otherwise. */
+bool res_dir_replaceable(const char *dir);
+
 /* Starts "<dir>.tmp-<pid>" (removing a stale one). 'argv' is the command
  * line for the manifest. NULL with a message on stderr on failure. */
 struct res_dir *res_dir_begin(const char *dir, const struct scn *s,

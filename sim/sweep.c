@@ -295,8 +295,10 @@ static int replace_dir(const char *from, const char *to)
     remove_tree(old);
     if (rename(to, old) != 0 && errno != ENOENT)
         rc = -1;
-    if (rc == 0 && rename(from, to) != 0)
+    if (rc == 0 && rename(from, to) != 0) {
+        rename(old, to);                        /* put the old result back */
         rc = -1;
+    }
     if (rc == 0)
         remove_tree(old);
     free(old);
@@ -706,6 +708,10 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
     } else if (res_dir_name(out, outbuf, sizeof outbuf)) {
         out = outbuf;
     } else {
+        status = RUNNER_EXIT_TROUBLE;
+        goto done;
+    }
+    if (rank == 0 && !res_dir_replaceable(out)) {
         status = RUNNER_EXIT_TROUBLE;
         goto done;
     }

@@ -53,6 +53,22 @@ expect_status "unknown command" 2 "$GM" frobnicate
 check "bench --help" "$GM" bench --help
 if grep -q '^Benchmarks: .*phold.*market.*dlperf' "$T/out"; then ok; else bad "bench --help lists the benchmarks"; fi
 
+# -o never deletes what is not a result: a directory holding the
+# analyst's files is refused (it was replaced, and so removed); a previous
+# result (it has a manifest.ini) or an empty directory is replaced
+mkdir -p "$T/mine/sub" && echo draft >"$T/mine/thesis.tex"
+expect_status "run -o onto the analyst's directory" 2 "$GM" run "$T/phold.ini" -c Sweep -r 0 \
+    -o "$T/mine" --no-plots -q
+grep_err "run -o onto the analyst's directory" "is not a gpumarket result directory (no manifest.ini)"
+expect_status "sweep -o onto the analyst's directory" 2 "$GM" sweep "$T/phold.ini" -c Sweep \
+    -o "$T/mine" --no-plots -q
+if [ -f "$T/mine/thesis.tex" ] && [ -d "$T/mine/sub" ]; then ok; else bad "-o deleted the analyst's files"; fi
+check "run -o onto a previous result" "$GM" run "$T/phold.ini" -c Sweep -r 0 -o "$T/x0" --no-plots -q
+check "run -o onto a previous result, again" "$GM" run "$T/phold.ini" -c Sweep -r 1 -o "$T/x0" \
+    --no-plots -q
+if grep -q '"Sweep-1"' "$T/x0/runs.csv" && ! grep -q '"Sweep-0"' "$T/x0/runs.csv"; then ok
+else bad "a previous result is replaced"; fi
+
 # a wrong number of operands says what is wrong, then the usage
 expect_status "runs with no scenario" 2 $GM runs
 grep_err "runs with no scenario" "gpumarket runs: no scenario file given"
