@@ -417,8 +417,13 @@ static char *record_end(char *p, char *end, bool eof)
 
         for (char *q = p; (q = memchr(q, '"', (size_t)(stop - q))); q++)
             quoted = !quoted;
+        /* At the end of the file the record ends there, even inside an
+         * open quote (scan_record then calls it malformed): a quote left
+         * open before the file's last newline once made the reader wait
+         * for more input for ever. (The caller never asks at an empty
+         * end of file.) */
         if (!n)
-            return eof && p < end ? end : NULL;
+            return eof ? end : NULL;
         if (!quoted)
             return n + 1;
         p = n + 1;

@@ -629,6 +629,30 @@ START_TEST(scan_streams_quoted_fields)
 }
 END_TEST
 
+/* A quote left open before the file's last newline is a malformed
+ * record at its line, reported: the reader once waited for more input
+ * for ever (a truncated or hand-edited timeseries.csv hung `plot`). The
+ * same without the final newline was already an error. */
+START_TEST(scan_reports_a_quote_open_at_the_end)
+{
+    char *dir = test_tmpdir(), *p = join(dir, "u.csv");
+    char *err = NULL, *buf = NULL;
+    size_t elen = 0, len = 0;
+    struct diag d = DIAG_INIT(open_memstream(&err, &elen));
+    FILE *out = open_memstream(&buf, &len);
+
+    test_write_file(p, "h,x\n1,2\n1,\"abc\n");
+    ck_assert_int_eq(tbl_scan(p, collect, out, &d), SIM_EPARSE);
+    fclose(out);
+    fclose(d.out);
+    ck_assert_ptr_nonnull(strstr(err, "u.csv:3: error: malformed CSV"));
+    free(err);
+    free(buf);
+    free(p);
+    free(dir);
+}
+END_TEST
+
 Suite *plots_suite(void)
 {
     Suite *s = suite_create("plots");
@@ -650,6 +674,7 @@ Suite *plots_suite(void)
     tcase_add_test(tc, malformed_csv_names_file_and_row);
     tcase_add_test(tc, empty_result_directory);
     tcase_add_test(tc, scan_streams_quoted_fields);
+    tcase_add_test(tc, scan_reports_a_quote_open_at_the_end);
     suite_add_tcase(s, tc);
     return s;
 }
