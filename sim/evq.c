@@ -671,6 +671,11 @@ bool evq_pop_before(struct evq *q, sim_time limit, struct evq_event *out)
         if (q->n == 0 && !refill(q))
             return false;
         k = q->heap[ROOT];
+        /* Nothing at or after the limit is touched, cancelled or not:
+         * dropping a cancelled one there moved the past's edge beyond the
+         * limit, and a push before it was then refused as in the past. */
+        if (key_at(k) >= limit)
+            return false;
         if (k & DEAD_BIT) {
             q->last = pop_root(q);
             ss_remove(&q->far, key_seq(k));
@@ -681,8 +686,6 @@ bool evq_pop_before(struct evq *q, sim_time limit, struct evq_event *out)
             ss_remove(&q->near, key_seq(k));
             continue;
         }
-        if (key_at(k) >= limit)
-            return false;
         break;
     }
     q->last = pop_root(q);

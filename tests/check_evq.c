@@ -169,6 +169,28 @@ START_TEST(cancel_rejects_fired_and_unknown_ids)
 }
 END_TEST
 
+/* pop_before(limit) touches nothing at or after the limit, cancelled or
+ * not: a cancelled event beyond it was dropped and moved the past's edge
+ * there, so an event pushed before the limit was then refused as being
+ * in the past (a run resumed, or one pushing at its end). */
+START_TEST(pop_before_leaves_what_is_beyond_the_limit)
+{
+    struct evq *q = evq_new(8);
+    struct evq_event ev;
+    evq_id a = evq_push(q, 100, 0, 1);
+
+    evq_push(q, 200, 0, 2);
+    ck_assert(evq_cancel(q, a));
+    ck_assert(!evq_pop_before(q, 50, &ev));     /* the cancelled one is at 100 */
+    evq_push(q, 60, 0, 3);                      /* before it: still the future */
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_int_eq(ev.at, 60);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_int_eq(ev.at, 200);
+    evq_free(q);
+}
+END_TEST
+
 /* A ladder whose heap window fills with pushes (every one due now) is
  * re-bucketed, and cancellations made on both sides of that survive it:
  * events cancelled in the heap and in the buckets never come out, a
@@ -260,6 +282,7 @@ Suite *evq_suite(void)
     tcase_add_test(tc, ties_fire_in_push_order);
     tcase_add_loop_test(tc, matches_reference_ordering_with_cancels, 0, 12);
     tcase_add_test(tc, cancel_rejects_fired_and_unknown_ids);
+    tcase_add_test(tc, pop_before_leaves_what_is_beyond_the_limit);
     tcase_add_test(tc, rebucketing_keeps_order_and_cancellations);
     tcase_add_loop_test(tc, large_times_and_subjects_round_trip, 0, 2);
     tcase_add_test_raise_signal(tc, push_into_the_past_aborts, SIGABRT);
