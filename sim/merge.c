@@ -527,12 +527,31 @@ int merge_dir(const char *dir, const struct stats_opts *so,
             FILE *f;
 
             if (read_blob(src, &b) == SIM_OK && (f = open_tmp(dst, &tmp))) {
-                fwrite(b.p, 1, b.len, f);
-                if (k == 1) {
-                    size_t failed = 0;
+                size_t failed = 0;
 
-                    for (size_t i = 0; i < nruns; i++)
-                        failed += strcmp(runs[i].status, "ok") != 0;
+                for (size_t i = 0; i < nruns; i++)
+                    failed += strcmp(runs[i].status, "ok") != 0;
+                if (k == 0) {
+                    fwrite(b.p, 1, b.len, f);
+                } else {
+                    /* run 0's manifest, its per-run lines made the study's */
+                    for (size_t pos = 0; pos < b.len;) {
+                        size_t end = pos;
+
+                        while (end < b.len && b.p[end] != '\n')
+                            end++;
+                        if (end - pos >= 7 && memcmp(b.p + pos, "runs = ", 7) == 0)
+                            fprintf(f, "runs = %zu", nruns);
+                        else if (end - pos >= 14 && memcmp(b.p + pos, "failed_runs = ", 14) == 0)
+                            fprintf(f, "failed_runs = %zu", failed);
+                        else if (end - pos >= 6 && memcmp(b.p + pos, "seeds ", 6) == 0)
+                            fputs("seeds = per run in runs.csv (base_seed)", f);
+                        else
+                            fwrite(b.p + pos, 1, end - pos, f);
+                        if (end < b.len)
+                            fputc('\n', f);
+                        pos = end + 1;
+                    }
                     fprintf(f, "\n; merged by gpumarket merge from %s/\n[merge]\n"
                                "parts = %zu\nruns = %zu\nfailed = %zu\n",
                             "runs", nparts, nruns, failed);

@@ -74,6 +74,8 @@ done
 "$G" merge "$T/arr" 2>/dev/null
 check "run -r N + merge exits 0" [ $? = 0 ]
 check "run -r N + merge is byte-identical to sweep" same "$T/j1" "$T/arr"
+v=$(grep -m 1 '^runs = ' "$T/arr/manifest.ini")
+check "the merged manifest's [scenario] counts the study's runs, not run 0's" [ "$v" = "runs = $n" ]
 # parts missing the study's last runs are missing too (the manifests say
 # how many runs the study has); a part made from another scenario is refused
 mkdir -p "$T/short/runs" && cp -r "$T/arr/runs/"* "$T/short/runs/" &&
