@@ -31,8 +31,23 @@ static void key_id(const char *name, char *out, size_t len)
     out[n] = '\0';
 }
 
-/* Parses "1:0.5,2:0.3" (value:weight pairs; values in [1, vmax], powers
- * of two if 'pow2', or names from 'names'); weights are normalised. */
+/* Trims spaces off both ends of 'tok' in place (a list item as written
+ * in "a , b"). */
+static char *trim(char *tok)
+{
+    char *e;
+
+    while (*tok == ' ')
+        tok++;
+    e = tok + strlen(tok);
+    while (e > tok && e[-1] == ' ')
+        *--e = '\0';
+    return tok;
+}
+
+/* Parses "1:0.5,2:0.3" (value:weight pairs; values whole numbers in
+ * [1, vmax], powers of two if 'pow2', or names from 'names'; weights
+ * finite numbers >= 0 with nothing after them); weights are normalised. */
 static int parse_dist(const char *text, struct dist *d, const char *const *names,
                       int nnames, bool pow2, double vmax)
 {
@@ -45,11 +60,10 @@ static int parse_dist(const char *text, struct dist *d, const char *const *names
         char *colon = strchr(tok, ':'), *end;
         double v, w;
 
-        while (*tok == ' ')
-            tok++;
         if (!colon || d->n == 16)
             return SIM_EINVAL;
         *colon = '\0';
+        tok = trim(tok);
         if (names) {
             int k = -1;
 
@@ -61,18 +75,21 @@ static int parse_dist(const char *text, struct dist *d, const char *const *names
             v = k;
         } else {
             v = strtod(tok, &end);
-            if (end == tok || *end != '\0' || v < 1 || v > vmax)
+            /* counts are whole: 1.5 GPUs once passed as a power of two */
+            if (end == tok || *end != '\0' || !(v >= 1 && v <= vmax) || v != floor(v))
                 return SIM_EINVAL;
             if (pow2 && ((unsigned)v & ((unsigned)v - 1)) != 0)
                 return SIM_EINVAL;
         }
         w = strtod(colon + 1, &end);
-        if (end == colon + 1 || !(w >= 0))
+        while (*end == ' ')
+            end++;
+        if (end == colon + 1 || *end != '\0' || !(w >= 0 && isfinite(w)))
             return SIM_EINVAL;
         d->v[d->n++] = (struct pick){ w, v };
         total += w;
     }
-    if (d->n == 0 || !(total > 0))
+    if (d->n == 0 || !(total > 0 && isfinite(total)))
         return SIM_EINVAL;
     for (int i = 0; i < d->n; i++)
         d->v[i].p /= total;
@@ -101,8 +118,7 @@ static bool *parse_models(struct market *mk, const char *key, struct diag *d)
     for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         size_t k;
 
-        while (*tok == ' ')
-            tok++;
+        tok = trim(tok);
         if (!on)
             on = xcalloc(mk->ngpus, sizeof *on);
         for (k = 0; k < mk->ngpus && strcmp(mk->gpus[k].name, tok) != 0; k++)

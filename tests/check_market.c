@@ -761,6 +761,34 @@ START_TEST(bad_market_values_are_all_reported_with_their_lines)
 }
 END_TEST
 
+/* Distributions and lists as an analyst writes them: spaces around items
+ * are fine; a fractional count, junk after a weight, or weights that are
+ * not finite are errors at their lines. (1.5 GPUs a machine passed as a
+ * power of two and built 1-GPU machines; "0.5junk" read as 0.5; infinite
+ * weights made every machine the last size listed.) */
+START_TEST(distributions_reject_what_they_cannot_mean)
+{
+    int n;
+    char *buf = test_setup_errors("d.ini", "[General]\nsim.model = market\n"
+                                  "[hostclass farm]\nmachine-gpus = 1.5:1\n"
+                                  "[hostclass hobbyist]\nmachine-gpus = 1:0.5junk,2:0.5\n"
+                                  "[hostclass datacenter]\nmachine-gpus = 1:inf\n", &n);
+
+    ck_assert_ptr_nonnull(strstr(buf, "d.ini:4: error: hostclass.farm.machine-gpus: expected"));
+    ck_assert_ptr_nonnull(strstr(buf, "d.ini:6: error: hostclass.hobbyist.machine-gpus: expected"));
+    ck_assert_ptr_nonnull(strstr(buf, "d.ini:8: error: hostclass.datacenter.machine-gpus: expected"));
+    ck_assert_int_eq(n, 3);
+    free(buf);
+    {
+        struct outcome o = run_text(SMALL "supply.gpu-models = RTX 3090 , RTX 4090 \n"
+                                    "hostclass.farm.machine-gpus = 1 : 0.5 , 2:0.5 \n", NULL, 0);
+
+        ck_assert_int_eq(o.rc, SIM_OK);
+        done(&o);
+    }
+}
+END_TEST
+
 /* A paused interruptible keeps its work; a failed host kills the run
  * since the last checkpoint. With no failures at all, outbid renters are
  * interrupted yet lose nothing; with frequent failures and no
@@ -1888,6 +1916,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, unprofitable_hosts_leave);
     tcase_add_test(tc, join_rate_counts_gpus);
     tcase_add_test(tc, min_chunk_sells_small_machines_whole);
+    tcase_add_test(tc, distributions_reject_what_they_cannot_mean);
     tcase_add_test(tc, bid_floor_follows_the_ask_both_ways);
     tcase_add_test(tc, cpu_ram_disk_filters);
     tcase_add_test(tc, dlperf_filter);
