@@ -237,17 +237,22 @@ static int load_catalog(struct dlperf_model *m, const char *path, struct diag *d
 }
 
 /* Geometric mean of the specs of every catalogue row the observed name
- * covers ("A100 PCIE" is the 40 and the 80 GB card). */
+ * covers ("A100 PCIE" is the 40 and the 80 GB card), or of the one row of
+ * that exact name when there is one ("H200" is the H200, not also the
+ * H200 NVL, which a prefix match once averaged in). */
 static int match_specs(const struct dlperf_model *m, const char *name,
                        double *fp32, double *bw, double *fp16, bool *sxm)
 {
     int n = 0;
     double l32 = 0.0, lbw = 0.0, l16 = 0.0;
+    bool exact = false;
 
+    for (size_t i = 0; i < m->ngpus && !exact; i++)
+        exact = strcmp(m->gpus[i].name, name) == 0;
     for (size_t i = 0; i < m->ngpus; i++) {
         const struct dlperf_gpu *g = &m->gpus[i];
 
-        if (strcmp(g->name, name) != 0 && !word_prefix(name, g->name))
+        if (strcmp(g->name, name) != 0 && (exact || !word_prefix(name, g->name)))
             continue;
         l32 += log(g->fp32_tflops), lbw += log(g->mem_bw_gbs), l16 += log(g->fp16_tflops);
         if (n++ == 0 && sxm)
