@@ -166,6 +166,13 @@ int mkt_load_catalog(struct market *mk, struct diag *d)
     if (!mk->dlp)
         return SIM_EINVAL;
     mk->ngpus = dlperf_catalog_count(mk->dlp);
+    /* The supply draws a model from at most 64 (add_machine): more would
+     * silently never be supplied. */
+    if (mk->ngpus > 64) {
+        struct srcloc at = { scn_str(mk->run, "market.catalog"), 0 };
+
+        return diag_error(d, &at, "%zu GPU models; the market takes at most 64", mk->ngpus);
+    }
     mk->gpus = xcalloc(mk->ngpus, sizeof *mk->gpus);
     for (size_t i = 0; i < mk->ngpus; i++) {
         const struct dlperf_gpu *c = dlperf_catalog_get(mk->dlp, i);

@@ -69,6 +69,16 @@ check "run -o onto a previous result, again" "$GM" run "$T/phold.ini" -c Sweep -
 if grep -q '"Sweep-1"' "$T/x0/runs.csv" && ! grep -q '"Sweep-0"' "$T/x0/runs.csv"; then ok
 else bad "a previous result is replaced"; fi
 
+# a catalogue of more models than the supply can draw from is refused
+# (models past the 64th were silently never supplied)
+D0=data/gpus.csv
+[ -f "$D0" ] || D0=$(dirname "$0")/../../data/gpus.csv
+awk -F, 'NR == 2 { row = $0 } { print } END { for (i = 0; i < 70; i++) { sub(/^[^,]*/, "Fake " i, row); print row } }' \
+    "$D0" >"$T/big.csv"
+expect_status "a catalogue of 100 models" 1 "$GM" validate scenarios/default.ini \
+    --set "market.catalog=$T/big.csv"
+grep_err "a catalogue of 100 models" "GPU models; the market takes at most 64"
+
 # a wrong number of operands says what is wrong, then the usage
 expect_status "runs with no scenario" 2 $GM runs
 grep_err "runs with no scenario" "gpumarket runs: no scenario file given"
