@@ -56,6 +56,7 @@ struct rdir {
     struct diag *d;
     char **runs;                /* run ids, owned */
     size_t nruns;
+    size_t npoints;             /* distinct sweep points among the runs */
     char *config, *scenario, *version, *digest, *seed, *events;
     double warmup_h, horizon_h;
     struct tbl *scalars;        /* NULL when absent */
@@ -181,6 +182,31 @@ static double hours_of(const char *text, const char *unit)
     return v;
 }
 
+/* Distinct sweep points among the runs of runs.csv: the variables are
+ * the columns between base_seed and status. A study of several points
+ * pooled in one chart mixes their differences into the run-to-run bands
+ * and intervals, which the charts then say (pooled_note). */
+static size_t count_points(const struct tbl *t, int cseed, int cst)
+{
+    size_t n = 0;
+
+    if (cseed < 0 || cst <= cseed + 1)
+        return tbl_rows(t) ? 1 : 0;
+    for (size_t i = 0; i < tbl_rows(t); i++) {
+        bool seen = false;
+
+        for (size_t j = 0; j < i && !seen; j++) {
+            bool same = true;
+
+            for (int c = cseed + 1; c < cst && same; c++)
+                same = strcmp(tbl_get(t, i, (size_t)c), tbl_get(t, j, (size_t)c)) == 0;
+            seen = same;
+        }
+        n += !seen;
+    }
+    return n;
+}
+
 static int read_meta(struct rdir *R)
 {
     char *p = path_in(R->dir, "manifest.ini");
@@ -237,6 +263,7 @@ static int read_meta(struct rdir *R)
                     R->events = strdup(tbl_get(t, 0, (size_t)cev));
                 if (R->nruns && ccfg >= 0 && !R->config)
                     R->config = strdup(tbl_get(t, 0, (size_t)ccfg));
+                R->npoints = count_points(t, cseed, cst);
             }
         }
         tbl_free(t);
@@ -657,6 +684,23 @@ static void top_note(struct plot_chart *c, const struct rdir *R,
         plot_chart_subtitle(c, what);
 }
 
+/* Under a chart drawn across the runs of a study of several sweep
+ * points: its bands and intervals pool the points. */
+static void pooled_note(struct plot_chart *c, const struct rdir *R, const char *also)
+{
+    char buf[400];
+
+    if (R->npoints <= 1) {
+        if (also)
+            plot_chart_note(c, also);
+        return;
+    }
+    snprintf(buf, sizeof buf, "%s%s%zu sweep points pooled: spreads mix points and noise "
+             "(summary.csv, contrasts.csv compare them)", also ? also : "", also ? "; " : "",
+             R->npoints);
+    plot_chart_note(c, buf);
+}
+
 /* ---- the charts ---- */
 
 static struct plot_chart *chart_price(struct rdir *R)
@@ -708,6 +752,7 @@ static struct plot_chart *chart_price(struct rdir *R)
             free(lo);
             free(hi);
         }
+    pooled_note(c, R, NULL);
     return c;
 }
 
@@ -743,6 +788,7 @@ static struct plot_chart *chart_util(struct rdir *R)
         free(lo);
         free(hi);
     }
+    pooled_note(c, R, NULL);
     return c;
 }
 
@@ -806,6 +852,7 @@ static struct plot_chart *chart_supply(struct rdir *R)
         free(t);
         free(v);
     }
+    pooled_note(c, R, NULL);
     return c;
 }
 
@@ -887,8 +934,8 @@ static struct plot_chart *chart_wait(struct rdir *R)
         free(y);
         free_strs(qs, nq);
     }
-    if (isfinite(minpos))
-        plot_chart_note(c, "jobs that waited less than the axis minimum are drawn at its left edge");
+    pooled_note(c, R, isfinite(minpos) ? "jobs that waited less than the axis minimum are drawn "
+                                          "at its left edge" : NULL);
     free_strs(arch, na);
     free(runv);
     return c;
@@ -926,8 +973,10 @@ static struct plot_chart *chart_reliability(struct rdir *R)
     plot_chart_panels(c, nc, (const char *const *)titles);
     plot_chart_axes(c, "Reliability score", "Machines");
     plot_chart_csv_names(c, "bin_low", "machines");
-    plot_chart_subtitle(c, R->nruns > 1 ? "machines per 0.01-wide score bin at the end, mean across runs"
-                                        : "machines per 0.01-wide score bin at the end of the run");
+    plot_chart_subtitle(c, R->nruns > 1 ? "machines per 0.01-wide score bin at the end (the first "
+                                          "holds every score below 0.51), mean across runs"
+                                        : "machines per 0.01-wide score bin at the end of the run "
+                                          "(the first holds every score below 0.51)");
     for (size_t k = 0; k < nc; k++) {
         char metric[256], **bins;
         size_t nb, i;
@@ -960,6 +1009,7 @@ static struct plot_chart *chart_reliability(struct rdir *R)
     }
     free_strs(cls, nc);
     free(runv);
+    pooled_note(c, R, NULL);
     return c;
 }
 
@@ -999,6 +1049,7 @@ static struct plot_chart *chart_cost(struct rdir *R)
     free(m);
     free(lo);
     free(hi);
+    pooled_note(c, R, NULL);
     return c;
 }
 
