@@ -719,15 +719,26 @@ void mkt_charge_over(struct market *mk, struct job *jb, struct machine *m,
 /* What the running segment of c owes for GPU time up to 'now' (0 when it
  * is not running). Reserved: GPU time within the reservation is prepaid;
  * past its end the rental continues at the undiscounted rate. */
+/* Where the open GPU line of contract c starts: its billing mark, or a
+ * reservation's end when the mark is inside the prepaid term. */
+static sim_time due_from(const struct contract *c)
+{
+    return c->type == C_RESERVED && c->bill_start < c->res_end ? c->res_end : c->bill_start;
+}
+
 static money segment_due(const struct contract *c, sim_time now)
 {
-    sim_time from = c->bill_start;
+    sim_time from = due_from(c);
 
     if (c->state != CS_RUNNING)
         return 0;
-    if (c->type == C_RESERVED && from < c->res_end)
-        from = c->res_end;
     return now > from ? bill_gpu_line(c->rate, c->gpus, now - from) : 0;
+}
+
+money mkt_storage_due(const struct market *mk, const struct contract *c, sim_time now)
+{
+    return bill_storage_line(mk->hc[mk->m[c->machine].cls].storage_price,
+                             mk->ar[mk->j[c->job].arch].storage_gb, mkt_storage_time(c, now));
 }
 
 void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now)
@@ -737,9 +748,7 @@ void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now)
 
     if (c->state != CS_RUNNING || now <= c->bill_start)
         return;
-    mkt_charge_over(mk, jb, m, BILL_GPU, segment_due(c, now),
-                    c->type == C_RESERVED && c->bill_start < c->res_end ? c->res_end
-                                                                      : c->bill_start, now);
+    mkt_charge_over(mk, jb, m, BILL_GPU, segment_due(c, now), due_from(c), now);
     {
         struct archetype *a = &mk->ar[jb->arch];
 
@@ -868,8 +877,6 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
     struct contract *c = &mk->c[cid];
     struct job *jb = &mk->j[c->job];
     struct machine *m = &mk->m[c->machine];
-    const struct hostclass *hc = &mk->hc[m->cls];
-    const struct archetype *a = &mk->ar[jb->arch];
 
     if (c->state == CS_RUNNING) {
         util_mark(mk, m, now);
@@ -881,9 +888,7 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
     eng_cancel(mk->e, c->ev);
     /* Storage for the instance's whole life, paused time included, its
      * host's offline time not. */
-    mkt_charge_over(mk, jb, m, BILL_STORAGE,
-                    bill_storage_line(hc->storage_price, a->storage_gb, mkt_storage_time(c, now)),
-                    c->created, now);
+    mkt_charge_over(mk, jb, m, BILL_STORAGE, mkt_storage_due(mk, c, now), c->created, now);
     if (c->type == C_RESERVED && now < c->res_end) {
         /* Ended by the renter (work done, credits out): the early-cancel
          * rule. Killed by its host's failure (lose_unsaved): the unused
@@ -2702,6 +2707,15 @@ static double joins_per_hour(const struct market *mk)
     return mk->join_rate * (double)mk->gpus0 / (gpus / share) / 8766.0;
 }
 
+/* The next machine to join, when hosts join at all. */
+static void schedule_join(struct market *mk)
+{
+    if (mk->join_rate > 0)
+        eng_after(mk->e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply,
+                                                                 1.0 / joins_per_hour(mk))),
+                  mk->k_join, 0);
+}
+
 static void on_join(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct market *mk = model;
@@ -2715,10 +2729,7 @@ static void on_join(struct engine *e, const struct evq_event *ev, void *model)
     if (eng_now(e) > eng_warmup(e))
         res_add(eng_results(e), "gpus_joined", "gpu", mk->gpus[mk->m[id].gpu].name,
                 mk->m[id].ngpu, "GPUs");
-    if (mk->join_rate > 0)
-        eng_after(e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply,
-                                                             1.0 / joins_per_hour(mk))),
-                  mk->k_join, 0);
+    schedule_join(mk);
 }
 
 /* A host leaves: the machine stops listing; running contracts are
@@ -2808,9 +2819,7 @@ static void check_budgets(struct market *mk, sim_time now)
          * instance's whole life, which end_contract bills in one line.
          * Leaving the storage out let 200 GB instances overrun their
          * credits by an eighth. */
-        open = segment_due(c, now) +
-               bill_storage_line(mk->hc[mk->m[c->machine].cls].storage_price,
-                                 mk->ar[jb->arch].storage_gb, mkt_storage_time(c, now));
+        open = segment_due(c, now) + mkt_storage_due(mk, c, now);
         if (jb->spent + open >= jb->budget) {
             uint32_t jid = c->job, mid = c->machine;
 
@@ -3163,10 +3172,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
             gpus += mk->m[id].ngpu;
         }
     }
-    if (mk->join_rate > 0)
-        eng_after(e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply,
-                                                             1.0 / joins_per_hour(mk))),
-                  mk->k_join, 0);
+    schedule_join(mk);
     for (size_t i = 0; i < mk->nrg; i++)
         if (mk->rg[i].op.rate_per_year > 0)
             eng_after(e, sim_time_from_hours(outage_region_next_h(&mk->rg[i].op,

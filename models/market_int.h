@@ -386,6 +386,9 @@ void mkt_charge(struct market *mk, struct job *jb, struct machine *m,
 void mkt_charge_over(struct market *mk, struct job *jb, struct machine *m,
                      enum bill_kind kind, money amount, sim_time from, sim_time to);
 void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now);
+/* The storage contract c has run up by 'now' (mkt_storage_time at its
+ * host class's price, for its renter's storage): what ending it bills. */
+money mkt_storage_due(const struct market *mk, const struct contract *c, sim_time now);
 /* Checkpoint interval (µs; 0 = none) job jb would get renting machine m
  * now: Young / Daly from the MTBF its score implies. */
 sim_time mkt_ckpt_tau(const struct market *mk, const struct job *jb,

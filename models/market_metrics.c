@@ -264,10 +264,8 @@ int mkt_finish(struct engine *e, void *state)
         {
             struct machine *m = &mk->m[c->machine];
 
-            mkt_charge_over(mk, &mk->j[c->job], m, BILL_STORAGE,
-                            bill_storage_line(mk->hc[m->cls].storage_price,
-                                              mk->ar[mk->j[c->job].arch].storage_gb,
-                                              mkt_storage_time(c, now)), c->created, now);
+            mkt_charge_over(mk, &mk->j[c->job], m, BILL_STORAGE, mkt_storage_due(mk, c, now),
+                            c->created, now);
             c->created = now;
             c->off_total = 0;
             c->off_since = now;
