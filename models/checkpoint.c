@@ -71,6 +71,19 @@ double ckpt_daly_wall(double tau, double delta, double restart, double mtbf,
            * solve / tau;
 }
 
+double ckpt_segments_wall(double tau, double delta, double restart, double mtbf,
+                          double solve)
+{
+    double n = floor(solve / tau), rest = solve - n * tau;
+
+    SIM_ASSERT(tau > 0.0 && mtbf > 0.0 && solve > 0.0);
+    /* one segment of length L takes M e^{R/M} (e^{(L+delta)/M} - 1) on
+     * average; a rest within rounding of 0 is no segment (the job ends
+     * when its saved work reaches solve to a relative 1e-12) */
+    return ckpt_daly_wall(tau, delta, restart, mtbf, n * tau)
+           + (rest > 1e-12 * solve ? ckpt_daly_wall(rest, delta, restart, mtbf, rest) : 0.0);
+}
+
 double ckpt_waste_first_order(double tau, double delta, double mtbf)
 {
     return delta / tau + tau / (2.0 * mtbf);

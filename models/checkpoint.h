@@ -44,6 +44,12 @@ double ckpt_interval(enum ckpt_policy p, double fixed, double delta,
  * T_w = M e^{R/M} (e^{(tau+delta)/M} - 1) solve / tau. */
 double ckpt_daly_wall(double tau, double delta, double restart, double mtbf,
                       double solve);
+/* The exact expected wall time of Daly's model run as whole segments:
+ * floor(solve / tau) segments of tau and a last one of the rest, each
+ * followed by its checkpoint write. ckpt_daly_wall() charges solve / tau
+ * segments, exact only when tau divides solve. */
+double ckpt_segments_wall(double tau, double delta, double restart, double mtbf,
+                          double solve);
 /* First-order waste fraction delta/tau + tau/(2M). */
 double ckpt_waste_first_order(double tau, double delta, double mtbf);
 

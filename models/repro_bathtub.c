@@ -81,6 +81,7 @@ static void probe(struct engine *e, void *ctx)
 {
     struct bathtub *b = ctx;
     sim_time now = eng_now(e), L = sim_time_from_hours(b->job);
+    bool aware = true;
 
     /* Batch k is the k-th of NBATCH consecutive, equal stretches of time.
      * Batches used to be interleaved (probe number mod NBATCH), so every
@@ -93,11 +94,18 @@ static void probe(struct engine *e, void *ctx)
         k = NBATCH - 1;
     for (uint32_t p = 0; p < b->probes; p++) {
         const struct vm *v = &b->vm[gsl_rng_uniform_int(b->pick, b->n)];
+        uint32_t tries = 0;
 
         b->mem_n[k]++;
         b->mem_f[k] += v->dies < now + L;
-        /* Aware: rejection-sample a VM in the safe age window. */
-        for (uint32_t tries = 0; tries < 64u * b->n; tries++) {
+        /* Aware: rejection-sample a VM in the safe age window. When 64 n
+         * draws find none, the pool has none in it at this probe (the
+         * ages do not change within it), and the other placements of
+         * the probe would draw 64 n in vain each: a pool whose VMs never
+         * reach the safe age spent minutes per simulated day. */
+        if (!aware)
+            continue;
+        for (; tries < 64u * b->n; tries++) {
             double age;
             v = &b->vm[gsl_rng_uniform_int(b->pick, b->n)];
             age = sim_time_to_hours(now - v->born);
@@ -108,6 +116,7 @@ static void probe(struct engine *e, void *ctx)
                 break;
             }
         }
+        aware = tries < 64u * b->n;
     }
 }
 

@@ -140,7 +140,8 @@ static const struct param_def llama_defs[] = {
     { "llama.ckpt-cost", PT_TIME, "min", "20s", 0, -1, NULL, "checkpoint write time delta" },
     { "llama.restart", PT_TIME, "min", "5min", 0, -1, NULL, "restart time after an interruption" },
     { "llama.reps", PT_INT, "1", "100", 2, 1e4, NULL, "independent clusters simulated" },
-    { "llama.tol-mtbi", PT_TIME, "h", "0.3h", 0, -1, NULL, "tolerance on the mean time between interruptions" },
+    { "llama.tol-mtbi", PT_PROB, "1", "0.097", 0, 1, NULL,
+      "relative tolerance on the mean time between interruptions (the spec's 0.3 h at 3.09 h)" },
     { "llama.tol-gpu-share", PT_PROB, "1", "0.05", 0, 1, NULL, "tolerance on the GPU-category share" },
     { "llama.tol-hbm3-share", PT_PROB, "1", "0.04", 0, 1, NULL, "tolerance on the HBM3 share" },
     { "llama.tol-effective", PT_PROB, "1", "0.01", 0, 1, NULL, "tolerance on effective training time vs Daly" },
@@ -178,7 +179,7 @@ static void *llama_setup(struct engine *e, const struct scn_run *run, struct dia
     l->planned = scn_real(run, "llama.planned");
     l->delta_h = sim_time_to_hours(scn_time(run, "llama.ckpt-cost"));
     l->restart_h = sim_time_to_hours(scn_time(run, "llama.restart"));
-    l->tol_mtbi = sim_time_to_hours(scn_time(run, "llama.tol-mtbi"));
+    l->tol_mtbi = scn_real(run, "llama.tol-mtbi");
     l->tol_share_gpu = scn_real(run, "llama.tol-gpu-share");
     l->tol_share_hbm = scn_real(run, "llama.tol-hbm3-share");
     l->tol_eff = scn_real(run, "llama.tol-effective");
@@ -321,9 +322,15 @@ static int llama_finish(struct engine *e, void *state)
     snprintf(name, sizeof name, "T4 mean interruptions in %g d (consistency: input rate)", l->days);
     ok &= repro_target(e, name, l->unexpected, cnt_mean, acc_ci(&count),
                        REPRO_ABS, 3.0 * sqrt(l->unexpected / count.n), 0.0);
+    /* Relative, as the spec's 0.3 h is to its 3.09 h: a fixed 0.3 h
+     * failed a correct model at other rates (MTBI 32 h at 40 interruptions
+     * has a standard error of 0.36 h over 200 runs). The CI (the count's
+     * Poisson error, carried to its reciprocal) marks a row too imprecise
+     * to judge. */
     snprintf(name, sizeof name, "T4 mean time between interruptions, h (consistency: input rate)");
     ok &= repro_target(e, name, l->job_mtbf_h, window_h * l->reps / tot,
-                       NAN, REPRO_ABS, l->tol_mtbi, 0.0);
+                       tot > 0 ? 1.96 * window_h * l->reps / tot / sqrt(tot) : (double)NAN,
+                       REPRO_REL, l->tol_mtbi, 0.0);
     /* REPRODUCTIONS.md's [F] GPU share is 58.7% (the table's printed
      * percentages); the Table 5 counts we draw from give 268/419 = 64.0%,
      * 5.3 pp away, outside its +-5 pp. This row checks the draw against the

@@ -274,6 +274,22 @@ static int mmc_finish(struct engine *e, void *state)
     double a = m->lambda / m->mu, mean, half;
     char name[160];
     bool ok = true;
+    double arrivals = 0, served = 0;
+
+    /* Every measured renter must have arrived, and, queueing, have been
+     * served, by the horizon: rows from a run the horizon cut short judge
+     * fewer renters than mmc.jobs, and the window behind Little's law
+     * never closes. */
+    for (uint64_t i = 0; i < m->batches; i++) {
+        arrivals += m->b[i].arrivals;
+        served += m->b[i].served;
+    }
+    if (arrivals < (double)m->jobs || (!m->loss && served < (double)m->jobs)) {
+        eng_fail(e, "mmc.measured", "%.0f of %llu measured renters arrived and %.0f were "
+                 "served by the horizon (raise sim.horizon)", arrivals,
+                 (unsigned long long)m->jobs, served);
+        return SIM_ECHECK;
+    }
 
     if (m->loss) {
         batch_ci(m, F_BLOCKED, F_ARRIVALS, &mean, &half);

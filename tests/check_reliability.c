@@ -52,6 +52,20 @@ START_TEST(daly_wall_time_table)
 }
 END_TEST
 
+/* A job of 300 min at tau 200 runs one segment of 200 and one of 100,
+ * each with its checkpoint write: S(200) + S(100), where one segment of L
+ * takes M e^{R/M} (e^{(L+delta)/M} - 1) on average (computed apart:
+ * 331.527008). Daly's 300 / 200 segments of 200 would give 332.77. When
+ * tau divides the work the sum is his formula. */
+START_TEST(segments_wall_time_counts_whole_segments)
+{
+    NEAR(ckpt_segments_wall(200, 5, 10, 1440, 300), 331.527008, 1e-5);
+    NEAR(ckpt_segments_wall(150, 5, 10, 1440, 300), 329.579927, 1e-5);
+    NEAR(ckpt_segments_wall(150, 5, 10, 1440, 300), ckpt_daly_wall(150, 5, 10, 1440, 300), 1e-9);
+    ck_assert(fabs(ckpt_daly_wall(200, 5, 10, 1440, 300) - 331.527008) > 1.0);
+}
+END_TEST
+
 START_TEST(lost_work_never_exceeds_interval)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -525,6 +539,7 @@ Suite *reliability_suite(void)
 
     tcase_add_test(tc, young_daly_worked_numbers);
     tcase_add_test(tc, daly_wall_time_table);
+    tcase_add_test(tc, segments_wall_time_counts_whole_segments);
     tcase_add_test(tc, lost_work_never_exceeds_interval);
     tcase_add_test(tc, vast_new_machine_starts_at_prior_and_climbs);
     tcase_add_test(tc, vast_penalties_and_datacenter_bonus);

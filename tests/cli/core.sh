@@ -331,6 +331,20 @@ if grep -q 'Erlang B blocking c=7 a=5' "$T/out"; then ok; else bad "reproduce --
 # an impossible tolerance fails with exit 1
 expect_status "reproduce failing target" 1 "$GM" reproduce --fast --set llama.effective-claim=0.99 llama
 expect_status "reproduce unknown target" 2 "$GM" reproduce nosuch
+# a run that breaks its model's invariant fails its target, whatever its rows
+# say (a horizon too short for the slowest checkpoint interval: 7 of 3,000
+# jobs unfinished, every T_w row still within tolerance)
+expect_status "reproduce, invariant broken" 1 "$GM" reproduce --fast --set sim.horizon=8.6d ckpt
+if grep -q '^(run broke an invariant, above) .*FAIL' "$T/out"; then ok
+else bad "reproduce invariant row"; cat "$T/out" >&2; fi
+# a horizon that ends before the measured renters have arrived cannot
+# judge Erlang B (it passed on a quarter of the renters asked for)
+expect_status "reproduce erlangb, horizon too short" 2 "$GM" reproduce --fast --set sim.horizon=2h erlangb
+grep_err "erlangb horizon message" "invariant mmc.measured violated"
+# Weibull hosts (shape 0.5) start as if long in service: from new they
+# failed 21% more often than MTBF / (MTBF + MTTR) allows
+check "reproduce availability, Weibull 0.5" "$GM" reproduce --fast --set hostclass.aging.failure-shape=0.5 \
+    --set hostclass.aging.mtbf=200d --set availability.hosts=5000 availability
 # bad outage parameters are rejected with file:line
 mkdir -p "$T/rep"
 printf '[General]\nsim.model = availability\nsim.horizon = 10d\nhostclass.hobbyist.failure-shape = 0\nhostclass.farm.failed-start-prob = 1.5\n' >"$T/rep/availability.ini"
