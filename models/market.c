@@ -646,6 +646,35 @@ static void job_search(struct market *mk, uint32_t jid);
 static void job_wait(struct market *mk, uint32_t jid);
 static bool contract_expire(struct market *mk, uint32_t cid, sim_time now);
 
+/* The renter of a paused contract reconsiders after its pause patience
+ * (on_retry: raise the bid, or move). */
+static void renter_reconsiders(struct market *mk, uint32_t cid)
+{
+    struct job *jb = &mk->j[mk->c[cid].job];
+
+    eng_cancel(mk->e, jb->ev);
+    jb->ev = eng_after(mk->e, mk->ar[jb->arch].pause_patience, mk->k_retry, mk->c[cid].job);
+}
+
+/* A suspended instance (its host went offline, machine_down) stays
+ * paused without a renter's timer: the renter waits for the host. When
+ * the host is back and the instance has lost its place meanwhile (a
+ * paused bid was raised, a download finished), it is outbid like any
+ * other: the renter gets its timer and the pause counts as an
+ * interruption. Without this it waited, with no timer, until the auction
+ * happened to resume it, which could be never. */
+static void outbid_while_suspended(struct market *mk, uint32_t cid, sim_time now)
+{
+    const struct contract *c = &mk->c[cid];
+    const struct job *jb = &mk->j[c->job];
+
+    if (jb->arch >= mk->nar || jb->ev.seq != 0)
+        return;         /* a serverless worker, or a renter already deciding */
+    if (c->ran && now > eng_warmup(mk->e))
+        mk->ar[jb->arch].interruptions++;
+    renter_reconsiders(mk, cid);
+}
+
 /* Re-runs the per-machine auction after any change on machine 'mid'. */
 static void resolve(struct market *mk, uint32_t mid)
 {
@@ -665,6 +694,8 @@ static void resolve(struct market *mk, uint32_t mid)
 
         if (!cl[i].runs && c->state != CS_PAUSED)
             pause_contract(mk, ids[i], now);
+        else if (!cl[i].runs && !c->stopped)
+            outbid_while_suspended(mk, ids[i], now);
     }
     for (size_t i = 0; i < n; i++) {
         struct contract *c = &mk->c[ids[i]];
@@ -944,9 +975,7 @@ static void pause_contract(struct market *mk, uint32_t cid, sim_time now)
         sls_on_paused(mk->sls, cid);
         return;
     }
-    /* The renter will reconsider after its pause patience. */
-    eng_cancel(mk->e, jb->ev);
-    jb->ev = eng_after(mk->e, mk->ar[jb->arch].pause_patience, mk->k_retry, c->job);
+    renter_reconsiders(mk, cid);
 }
 
 /* A running contract holds one event: the job's completion, or its end

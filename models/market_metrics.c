@@ -124,6 +124,19 @@ void mkt_sample(struct engine *e, void *ctx)
         if (!index_check(mk, msg, sizeof msg))
             eng_fail(e, "offer-index", "%s", msg);
     }
+    /* A renter whose instance is paused on a host that is up holds a
+     * timer (its pause patience: raise the bid or move); without one it
+     * would wait for the auction to resume it, maybe for ever. */
+    for (size_t i = 0; i < mk->nc; i++) {
+        const struct contract *c = &mk->c[i];
+
+        if (c->in_use && c->state == CS_PAUSED && !c->stopped && !mk->m[c->machine].down &&
+            mk->j[c->job].arch < mk->nar && mk->j[c->job].ev.seq == 0) {
+            eng_fail(e, "contracts.paused-timer", "contract %zu is paused on machine %u, "
+                     "which is up, and its renter holds no timer", i, c->machine);
+            break;
+        }
+    }
     for (size_t g = 0; g < ng; g++)
         gnames[g] = mk->gpus[g].name;
     for (size_t h = 0; h < mk->nhc; h++)

@@ -894,6 +894,26 @@ START_TEST(waiting_renters_resume_on_the_repaired_host)
 }
 END_TEST
 
+/* An instance suspended while its host was offline can lose its place
+ * meanwhile (a paused bid raised, a download finished); when the host is
+ * back it is outbid, and its renter must get a timer to raise its bid or
+ * move. It used to stay paused with none (invariant
+ * contracts.paused-timer, checked at every sample). Frequent long
+ * disconnects and interruptible renters who raise their bids. */
+START_TEST(renters_outbid_while_suspended_decide)
+{
+    struct outcome o = run_text("[General]\nsim.model = market\nsim.horizon = 20d\n"
+        "sim.warmup = 2d\nsim.sample-interval = 1h\nsupply.gpus = 400\nseed = 5\n"
+        "hostclass.*.disconnect-rate = 1\nhostclass.*.disconnect-duration = 2h\n"
+        "archetype.*.p-interruptible = 0.8\narchetype.*.p-ondemand = 0.2\n"
+        "archetype.*.p-reserved = 0\narchetype.*.bid-raise = 0.9\n", NULL, 0);
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(sum_of(&o, "interruptions"), 100);
+    done(&o);
+}
+END_TEST
+
 /* A host that goes offline (disconnect, internet cut, maintenance)
  * suspends its instances with their work since the last checkpoint still
  * in them: it is the job's when the instance resumes, lost if the host
@@ -1905,6 +1925,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
     tcase_add_test(tc, billing_keeps_the_segments_progress);
     tcase_add_test(tc, waiting_renters_resume_on_the_repaired_host);
+    tcase_add_test(tc, renters_outbid_while_suspended_decide);
     tcase_add_test(tc, offline_hosts_hold_unsaved_work_and_bill_no_storage);
     tcase_add_test(tc, free_checkpoints_lose_least);
     tcase_add_test(tc, checkpoint_interval_follows_the_machine_score);
