@@ -675,6 +675,40 @@ static void outbid_while_suspended(struct market *mk, uint32_t cid, sim_time now
     renter_reconsiders(mk, cid);
 }
 
+bool mkt_prices_current(const struct market *mk, char *msg, size_t len)
+{
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+        struct prio_claim cl[MAX_CLAIMS];
+        uint32_t ids[MAX_CLAIMS];
+        size_t n;
+        bool settled = true;
+
+        if (m->down || !m->nclaims)
+            continue;
+        claims_of(mk, m, cl, ids, &n);
+        /* a winner still downloading has not displaced the loser yet
+         * (resolve pauses losers only when it starts): not settled */
+        for (size_t k = 0; k < n; k++)
+            settled &= mk->c[ids[k]].state != CS_LOADING;
+        if (!settled)
+            continue;
+        prio_resolve(cl, n, m->ngpu, m->min_bid, mk->clearing);
+        for (size_t k = 0; k < n; k++) {
+            const struct contract *c = &mk->c[ids[k]];
+
+            if (c->type == C_INTERRUPTIBLE && c->state == CS_RUNNING && cl[k].runs &&
+                cl[k].price != c->rate) {
+                snprintf(msg, len, "contract %u on machine %zu pays %lld micro-dollars, "
+                         "the auction's rule %lld", ids[k], i, (long long)c->rate,
+                         (long long)cl[k].price);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 /* Re-runs the per-machine auction after any change on machine 'mid'. */
 static void resolve(struct market *mk, uint32_t mid)
 {
@@ -937,7 +971,11 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
             bill_refund(mk->ledger, jb->arch, m->cls, refund - from_platform, from_platform);
             m->earned -= refund;
             jb->spent -= refund;
-            if (now > eng_warmup(mk->e))
+            /* The refund follows its prepay into the measured spend:
+             * a prepay made before the warm-up was not counted, and
+             * taking its refund off drove a measured spend negative
+             * (enterprise's came out 26% low in Quick). */
+            if (c->created > eng_warmup(mk->e))
                 mk->ar[jb->arch].spend_usd -= money_to_usd(refund);
         }
     }
@@ -2976,18 +3014,23 @@ static void reprice(struct engine *e, void *ctx)
         ask = pricing_next_ask(&mk->pricing, m->ask, u, score_of(m),
                                mk->gpus[m->gpu].ask_ref, lo, hi);
         if (ask != m->ask) {
-            bool lower = ask < m->ask;
+            bool lower = ask < m->ask, changed = false;
+            money floor_was = m->min_bid;
 
             m->ask = ask;
             /* the floor follows the ask below the outside option and
              * comes back up with it (it once only ever went down) */
             m->min_bid = m->outside < ask ? m->outside : ask;
+            /* Under second price (nothing paused) and uniform clearing
+             * the floor can set what winners pay: the auction runs again
+             * when it moves, or they paid the floor of the last one until
+             * some unrelated event ran it. */
+            if (m->min_bid != floor_was && mk->clearing != PRIO_PAY_AS_BID && m->nclaims)
+                changed = true;
             if (lower) {
                 /* Bidders above what they would now bid at most cut their
                  * bids to it: paying more than on-demand for less
                  * priority makes no sense ("bids can change"). */
-                bool changed = false;
-
                 for (uint32_t k = m->nclaims; k-- > 0;) {
                     struct contract *c = &mk->c[m->cids[k]];
                     money cap;
@@ -3002,9 +3045,9 @@ static void reprice(struct engine *e, void *ctx)
                         changed = true;
                     }
                 }
-                if (changed)
-                    resolve(mk, (uint32_t)i);
             }
+            if (changed)
+                resolve(mk, (uint32_t)i);
             mkt_index_machine(mk, (uint32_t)i);
         }
     }

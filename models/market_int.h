@@ -386,6 +386,11 @@ void mkt_charge(struct market *mk, struct job *jb, struct machine *m,
 void mkt_charge_over(struct market *mk, struct job *jb, struct machine *m,
                      enum bill_kind kind, money amount, sim_time from, sim_time to);
 void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now);
+/* Does every running interruptible pay what its machine's auction would
+ * charge it now (the clearing rule at the machine's current floor)? On a
+ * machine with a winner still downloading the auction is not settled and
+ * is not checked. False with a message naming the first that does not. */
+bool mkt_prices_current(const struct market *mk, char *msg, size_t len);
 /* The storage contract c has run up by 'now' (mkt_storage_time at its
  * host class's price, for its renter's storage): what ending it bills. */
 money mkt_storage_due(const struct market *mk, const struct contract *c, sim_time now);

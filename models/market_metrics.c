@@ -123,6 +123,8 @@ void mkt_sample(struct engine *e, void *ctx)
 
         if (!index_check(mk, msg, sizeof msg))
             eng_fail(e, "offer-index", "%s", msg);
+        if (!mkt_prices_current(mk, msg, sizeof msg))
+            eng_fail(e, "contracts.clearing-price", "%s", msg);
     }
     /* A renter whose instance is paused on a host that is up holds a
      * timer (its pause patience: raise the bid or move); without one it
