@@ -491,7 +491,9 @@ static int load_series(struct stats_data *sd, const char *dir, struct diag *d)
         size_t m;
         char name[512];
 
-        if (r < 0)
+        /* An empty value is a NaN sample (tbl_num writes NaN so): a
+         * missing sample, as in scalars.csv, not a broken directory. */
+        if (r < 0 || !*tbl_get(t, i, (size_t)c_v))
             continue;
         if (tbl_get_num(t, i, (size_t)c_t, &th, d) != SIM_OK ||
             tbl_get_num(t, i, (size_t)c_v, &v, d) != SIM_OK) {

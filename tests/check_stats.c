@@ -139,6 +139,40 @@ START_TEST(files_from_a_small_study)
 }
 END_TEST
 
+/* A NaN sample is written as an empty value; it is a missing sample, as
+ * in scalars.csv, and the directory still loads. */
+START_TEST(empty_series_value_is_a_missing_sample)
+{
+    char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
+    char *ts = join(dir, "timeseries.csv");
+    struct diag d = DIAG_INIT(stderr);
+    struct stats_data *sd;
+    double x[4];
+    long m;
+
+    ck_assert_int_eq(test_write_file(runs,
+        "run_id,config,run_number,repetition,seed_set,base_seed,repetition,status\n"
+        "\"S-0\",\"S\",0,0,0,1,\"0\",\"ok\"\n"), 0);
+    ck_assert_int_eq(test_write_file(sc,
+        "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"S-0\",\"n\",\"model\",\"m\",,\"1\"\n"), 0);
+    ck_assert_int_eq(test_write_file(ts,
+        "run_id,t_h,metric,entity_kind,entity,value\n"
+        "\"S-0\",1,\"price\",\"gpu\",\"H100\",1\n"
+        "\"S-0\",2,\"price\",\"gpu\",\"H100\",\n"
+        "\"S-0\",3,\"price\",\"gpu\",\"H100\",3\n"
+        "\"S-0\",4,\"price\",\"gpu\",\"H100\",1e-310\n"), 0);
+    sd = stats_load(dir, &d);
+    ck_assert_ptr_nonnull(sd);
+    m = stats_find_metric(sd, "price.steady_mean", "gpu", "H100");
+    ck_assert_int_ge(m, 0);
+    ck_assert_uint_eq(stats_values(sd, 0, (size_t)m, x), 1);
+    NEAR(x[0], (1.0 + 3.0 + 1e-310) / 3.0, 1e-15);
+    stats_free(sd);
+    free(runs); free(sc); free(ts); free(dir);
+}
+END_TEST
+
 Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -150,6 +184,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, welch_hand_computed);
     tcase_add_test(tc, diff_decisions);
     tcase_add_test(tc, files_from_a_small_study);
+    tcase_add_test(tc, empty_series_value_is_a_missing_sample);
     suite_add_tcase(s, tc);
     return s;
 }

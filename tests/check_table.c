@@ -95,6 +95,40 @@ START_TEST(errors_name_file_and_row)
 }
 END_TEST
 
+/* What tbl_num writes, tbl_get_num reads back: subnormals included (glibc
+ * sets ERANGE on their underflow); only overflow is not a number. */
+START_TEST(subnormals_round_trip_overflow_does_not)
+{
+    char *dir = test_tmpdir(), *p = path_in(dir, "s.csv");
+    static const char *const cols[] = { "v" };
+    const double in[] = { 1e-310, -4.9406564584124654e-324, 2.2250738585072014e-308, INFINITY };
+    struct tbl_writer *w = tbl_create(p, cols, 1);
+    struct diag d = DIAG_INIT(stderr);
+    struct tbl *t;
+    double v;
+    char *e;
+
+    for (size_t i = 0; i < 4; i++) {
+        tbl_num(w, in[i]);
+        tbl_end_row(w);
+    }
+    ck_assert_int_eq(tbl_close(w), SIM_OK);
+    t = tbl_load(p, &d);
+    ck_assert_ptr_nonnull(t);
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_int_eq(tbl_get_num(t, i, 0, &v, &d), SIM_OK);
+        ck_assert(v == in[i]);
+    }
+    tbl_free(t);
+    e = load_errors("a\n1e400\n-1e400\n");
+    ck_assert_ptr_nonnull(strstr(e, "bad.csv:2: error: column 'a': expected a number, got \"1e400\""));
+    ck_assert_ptr_nonnull(strstr(e, "bad.csv:3: error: column 'a': expected a number, got \"-1e400\""));
+    free(e);
+    free(p);
+    free(dir);
+}
+END_TEST
+
 START_TEST(missing_file_is_an_error_not_a_crash)
 {
     char *buf = NULL;
@@ -116,6 +150,7 @@ Suite *table_suite(void)
 
     tcase_add_test(tc, strings_are_quoted_numbers_round_trip);
     tcase_add_test(tc, errors_name_file_and_row);
+    tcase_add_test(tc, subnormals_round_trip_overflow_does_not);
     tcase_add_test(tc, missing_file_is_an_error_not_a_crash);
     suite_add_tcase(s, tc);
     return s;
