@@ -20,8 +20,11 @@ bool diff_flagged(const struct stats_welch *w, size_t na, size_t nb,
 
     if (na == 0 || nb == 0)
         return true;
-    if (isnan(w->diff))
-        return false;
+    /* A non-finite mean has no relative change or test (they are NaN, and
+     * NaN compares false, so inf -> 1 passed as ok): it moved unless both
+     * sides are the same infinity (or both NaN). */
+    if (!isfinite(w->mean_a) || !isfinite(w->mean_b))
+        return !(w->mean_a == w->mean_b || (isnan(w->mean_a) && isnan(w->mean_b)));
     if (na < 2 || nb < 2)
         return big;
     return big && w->p < alpha;

@@ -6,7 +6,8 @@
  * significant (p < alpha) AND its relative size |B - A| / |A| exceeds
  * rtol. With fewer than two replications on a side there is no variance,
  * and any difference beyond rtol is flagged. A point or metric present in
- * only one directory is flagged too.
+ * only one directory is flagged too, and so is a mean that is infinite on
+ * one side only (or a different infinity on each).
  */
 #ifndef SIM_DIFF_H
 #define SIM_DIFF_H

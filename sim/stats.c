@@ -15,13 +15,31 @@
 
 /* ---- math ---- */
 
+/* gsl_stats_mean is a running mean, m += (x - m) / (i + 1), and one
+ * infinite value makes it NaN from the next value on ({inf, 1, 2} gives
+ * NaN, not inf). A plain sum gives inf, or NaN only for inf + -inf. Finite
+ * data keep GSL's mean, so results without infinities are unchanged to
+ * the last bit. */
+static double mean_of(const double *x, size_t n)
+{
+    double sum = 0.0;
+
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i])) {
+            for (size_t j = 0; j < n; j++)
+                sum += x[j];
+            return sum / (double)n;
+        }
+    return gsl_stats_mean(x, 1, n);
+}
+
 void stats_ci(const double *x, size_t n, double level, struct stats_ci *out)
 {
     out->n = n;
     out->mean = out->sd = out->lo = out->hi = NAN;
     if (n == 0)
         return;
-    out->mean = gsl_stats_mean(x, 1, n);
+    out->mean = mean_of(x, n);
     if (n < 2)
         return;
     out->sd = gsl_stats_sd_m(x, 1, n, out->mean);
@@ -37,20 +55,22 @@ void stats_ci(const double *x, size_t n, double level, struct stats_ci *out)
 void stats_welch(const double *a, size_t na, const double *b, size_t nb,
                  struct stats_welch *out)
 {
-    double ma = na ? gsl_stats_mean(a, 1, na) : (double)NAN;
-    double mb = nb ? gsl_stats_mean(b, 1, nb) : (double)NAN;
+    double ma = na ? mean_of(a, na) : (double)NAN;
+    double mb = nb ? mean_of(b, nb) : (double)NAN;
     double va = na > 1 ? gsl_stats_variance_m(a, 1, na, ma) : 0.0;
     double vb = nb > 1 ? gsl_stats_variance_m(b, 1, nb, mb) : 0.0;
     double sa = na ? va / (double)na : 0.0, sb = nb ? vb / (double)nb : 0.0;
     double se2 = sa + sb;
 
+    out->mean_a = ma;
+    out->mean_b = mb;
     out->diff = mb - ma;
     if (ma != 0.0)
         out->rel = out->diff / fabs(ma);
     else
         out->rel = out->diff == 0.0 ? 0.0 : (out->diff > 0 ? (double)INFINITY : -(double)INFINITY);
-    if (isnan(out->diff)) {
-        out->t = out->df = out->p = NAN;
+    if (!isfinite(ma) || !isfinite(mb)) {
+        out->t = out->df = out->p = NAN;    /* no test on infinities */
         return;
     }
     if (se2 == 0.0) {

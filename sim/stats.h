@@ -37,9 +37,11 @@ void stats_ci(const double *x, size_t n, double level, struct stats_ci *out);
 
 /* Welch's two-sample t-test of mean(b) - mean(a). */
 struct stats_welch {
+    double mean_a, mean_b;      /* inf (or NaN: inf and -inf) when a value is */
     double diff;                /* mean(b) - mean(a) */
     double rel;                 /* diff / |mean(a)|; inf when mean(a) is 0 and diff is not */
-    double t, df, p;            /* two-sided p; p = 0 when both sds are 0 and the means differ */
+    double t, df, p;            /* two-sided p; p = 0 when both sds are 0 and the means differ;
+                                 * NaN when a mean is not finite */
 };
 void stats_welch(const double *a, size_t na, const double *b, size_t nb,
                  struct stats_welch *out);

@@ -89,6 +89,35 @@ START_TEST(diff_decisions)
 }
 END_TEST
 
+/* An infinite value: the mean is inf, not the running mean's NaN, and a
+ * change to or from a non-finite mean is flagged (its NaN p-value and
+ * relative change passed it as ok). */
+START_TEST(infinite_values_mean_and_diff)
+{
+    const double f[] = { 1, 2, 3 }, g[] = { INFINITY, 2, 3 }, h[] = { INFINITY, 1, 2 };
+    const double pinf[] = { INFINITY, INFINITY }, ninf[] = { -INFINITY, -INFINITY };
+    const double one[] = { 1 }, inf1[] = { INFINITY };
+    struct stats_ci ci;
+    struct stats_welch w;
+
+    stats_ci(h, 3, 0.95, &ci);
+    ck_assert(isinf(ci.mean) && ci.mean > 0);
+    stats_welch(f, 3, g, 3, &w);            /* finite -> inf */
+    ck_assert(isinf(w.mean_b));
+    ck_assert(diff_flagged(&w, 3, 3, 0.01, 0.05));
+    stats_welch(g, 3, f, 3, &w);            /* inf -> finite */
+    ck_assert(diff_flagged(&w, 3, 3, 0.01, 0.05));
+    stats_welch(inf1, 1, one, 1, &w);       /* one run each */
+    ck_assert(diff_flagged(&w, 1, 1, 0.01, 0.05));
+    stats_welch(pinf, 2, ninf, 2, &w);      /* inf -> -inf */
+    ck_assert(diff_flagged(&w, 2, 2, 0.01, 0.05));
+    stats_welch(g, 3, h, 3, &w);            /* inf both sides: the same */
+    ck_assert(!diff_flagged(&w, 3, 3, 0.01, 0.05));
+    stats_welch(f, 3, f, 3, &w);
+    ck_assert(!diff_flagged(&w, 3, 3, 0.01, 0.05));
+}
+END_TEST
+
 static char *join(const char *d, const char *f)
 {
     size_t n = strlen(d) + strlen(f) + 2;
@@ -183,6 +212,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, paired_differences);
     tcase_add_test(tc, welch_hand_computed);
     tcase_add_test(tc, diff_decisions);
+    tcase_add_test(tc, infinite_values_mean_and_diff);
     tcase_add_test(tc, files_from_a_small_study);
     tcase_add_test(tc, empty_series_value_is_a_missing_sample);
     suite_add_tcase(s, tc);
