@@ -13,21 +13,32 @@
 #include "sim/runner.h"
 #include "sim/stats.h"
 
-bool diff_flagged(const struct stats_welch *w, size_t na, size_t nb,
-                  double rtol, double alpha)
+enum diff_verdict diff_judge(const struct stats_welch *w, size_t na, size_t nb,
+                             double rtol, double alpha)
 {
     bool big = fabs(w->rel) > rtol;
 
     if (na == 0 || nb == 0)
-        return true;
+        return DIFF_ONE_SIDE;
     /* A non-finite mean has no relative change or test (they are NaN, and
      * NaN compares false, so inf -> 1 passed as ok): it moved unless both
      * sides are the same infinity (or both NaN). */
     if (!isfinite(w->mean_a) || !isfinite(w->mean_b))
-        return !(w->mean_a == w->mean_b || (isnan(w->mean_a) && isnan(w->mean_b)));
+        return w->mean_a == w->mean_b || (isnan(w->mean_a) && isnan(w->mean_b))
+               ? DIFF_OK : DIFF_NOT_FINITE;
     if (na < 2 || nb < 2)
-        return big;
-    return big && w->p < alpha;
+        return big ? DIFF_FEW_RUNS : DIFF_OK;
+    if (w->p < alpha)
+        return big ? DIFF_MOVED : DIFF_WITHIN_RTOL;
+    return DIFF_OK;
+}
+
+bool diff_flagged(const struct stats_welch *w, size_t na, size_t nb,
+                  double rtol, double alpha)
+{
+    enum diff_verdict v = diff_judge(w, na, nb, rtol, alpha);
+
+    return v != DIFF_OK && v != DIFF_WITHIN_RTOL;
 }
 
 static bool wanted(const char *metric, const char *list)
@@ -98,8 +109,10 @@ static void diff_usage(FILE *f)
 "Compare two result directories (A = baseline, B = candidate) metric by\n"
 "metric at every sweep point, using the replications of each: Welch's\n"
 "t-test on mean(B) - mean(A). A change is flagged when it is significant\n"
-"(p < alpha) and larger than rtol relative to A. Points or metrics present\n"
-"on one side only are flagged too.\n\n"
+"(p < alpha) and larger than rtol relative to A. With fewer than 2 runs on\n"
+"a side there is no variance and no test: any change larger than rtol is\n"
+"flagged (the CI is n/a, the p-value '-'). Points or metrics present on\n"
+"one side only are flagged too, and so is a mean infinite on one side.\n\n"
 "  --rtol R        relative tolerance (default 0.01 = 1%%)\n"
 "  --alpha A       significance level (default 0.05)\n"
 "  --metrics LIST  comma-separated metric names or globs (default all)\n"
@@ -107,6 +120,7 @@ static void diff_usage(FILE *f)
 "  -h, --help      this text\n\n"
 "stdout: one line per comparison shown: point, metric, entity, mean and\n"
 "95%% CI half-width on each side, relative change, p-value, verdict.\n"
+"stderr: how many moved, by reason.\n"
 "Exit status: 0 nothing moved, 1 a flagged change, 2 trouble.\n");
 }
 
@@ -119,9 +133,12 @@ static void print_side(char side, const struct stats_ci *c)
     char cell[64];
     int n;
 
-    if (c && c->n)
-        n = snprintf(cell, sizeof cell, "%.6g ±%.3g", c->mean,
-                     isnan(c->hi) ? 0.0 : c->hi - c->mean) - 1;
+    /* One run has no CI (and an infinite value none that means anything):
+     * "±0" would claim a certain value. */
+    if (c && c->n && isfinite(c->hi))
+        n = snprintf(cell, sizeof cell, "%.6g ±%.3g", c->mean, c->hi - c->mean) - 1;
+    else if (c && c->n)
+        n = snprintf(cell, sizeof cell, "%.6g ±n/a", c->mean) - 1;
     else
         n = snprintf(cell, sizeof cell, "-");
     printf("  %c %s%*s", side, cell, n < WIDTH ? WIDTH - n : 0, "");
@@ -138,8 +155,12 @@ static void print_row(const char *point, const char *metric, const char *kind,
     printf("%-28s %-30s %-18s", point, metric, ent);
     print_side('A', a);
     print_side('B', b);
-    if (w)
+    /* With fewer than two runs on a side the decision ignores p (it would
+     * be computed as if a single run had no variance): "p=-". */
+    if (w && a->n > 1 && b->n > 1 && !isnan(w->p))
         printf("  %+8.3f%%  p=%-9.3g", 100.0 * w->rel, w->p);
+    else if (w)
+        printf("  %+8.3f%%  p=%-9s", 100.0 * w->rel, "-");
     else
         printf("  %9s  %-11s", "", "");
     printf("  %s\n", verdict);
@@ -160,7 +181,7 @@ int diff_main(int argc, char **argv)
     bool all = false;
     struct diag d = DIAG_INIT(stderr);
     struct stats_data *A, *B;
-    size_t compared = 0, flagged = 0;
+    size_t compared = 0, flagged = 0, why[DIFF_NVERDICTS] = { 0 };
     double *xa, *xb;
     int opt;
 
@@ -224,6 +245,7 @@ int diff_main(int argc, char **argv)
             size_t na, nb;
             struct stats_ci ca, cb;
             struct stats_welch w;
+            enum diff_verdict v;
             bool flag;
 
             stats_metric(A, m, &metric, &kind, &entity, NULL);
@@ -238,19 +260,24 @@ int diff_main(int argc, char **argv)
             compared++;
             if (nb == 0) {
                 flagged++;
+                why[DIFF_ONE_SIDE]++;
                 print_row(label, metric, kind, entity, &ca, NULL, NULL,
                           q < 0 ? "MOVED (point missing in B)" : "MOVED (missing in B)");
                 continue;
             }
             stats_ci(xb, nb, 0.95, &cb);
             stats_welch(xa, na, xb, nb, &w);
-            flag = diff_flagged(&w, na, nb, rtol, alpha);
+            v = diff_judge(&w, na, nb, rtol, alpha);
+            flag = v != DIFF_OK && v != DIFF_WITHIN_RTOL;
             flagged += flag;
+            why[v]++;
             if (flag || all)
                 print_row(label, metric, kind, entity, &ca, &cb, &w,
-                          flag ? "MOVED"
-                               : (w.p < alpha && na > 1 && nb > 1) ? "significant, within rtol"
-                               : "ok");
+                          v == DIFF_MOVED ? "MOVED"
+                          : v == DIFF_FEW_RUNS ? "MOVED (n < 2, no test)"
+                          : v == DIFF_NOT_FINITE ? "MOVED (not finite)"
+                          : v == DIFF_WITHIN_RTOL ? "significant, within rtol"
+                          : "ok");
         }
     }
     for (size_t q = 0; q < stats_point_count(B); q++) {
@@ -275,12 +302,30 @@ int diff_main(int argc, char **argv)
             stats_ci(xb, nb, 0.95, &cb);
             compared++;
             flagged++;
+            why[DIFF_ONE_SIDE]++;
             print_row(label, metric, kind, entity, NULL, &cb, NULL,
                       p < 0 ? "MOVED (point new in B)" : "MOVED (new in B)");
         }
     }
-    fprintf(stderr, "diff: %zu of %zu comparisons moved (p < %g and |change| > %g%%)\n",
-            flagged, compared, alpha, 100.0 * rtol);
+    /* The count by reason: most runs have repeat = 1, where nothing is
+     * tested and "p < alpha" would misstate why a comparison moved. */
+    fprintf(stderr, "diff: %zu of %zu comparisons moved", flagged, compared);
+    if (!flagged)
+        fprintf(stderr, " (rtol %g%%, alpha %g)", 100.0 * rtol, alpha);
+    if (why[DIFF_MOVED])
+        fprintf(stderr, ": %zu significant (p < %g) and beyond %g%%",
+                why[DIFF_MOVED], alpha, 100.0 * rtol);
+    if (why[DIFF_FEW_RUNS])
+        fprintf(stderr, "%s%zu beyond %g%% with fewer than 2 runs on a side (no test)",
+                why[DIFF_MOVED] ? ", " : ": ", why[DIFF_FEW_RUNS], 100.0 * rtol);
+    if (why[DIFF_NOT_FINITE])
+        fprintf(stderr, "%s%zu not finite on one side",
+                why[DIFF_MOVED] + why[DIFF_FEW_RUNS] ? ", " : ": ", why[DIFF_NOT_FINITE]);
+    if (why[DIFF_ONE_SIDE])
+        fprintf(stderr, "%s%zu on one side only",
+                why[DIFF_MOVED] + why[DIFF_FEW_RUNS] + why[DIFF_NOT_FINITE] ? ", " : ": ",
+                why[DIFF_ONE_SIDE]);
+    fputc('\n', stderr);
     free(xa);
     free(xb);
     stats_free(A);

@@ -17,7 +17,19 @@
 
 struct stats_welch;
 
-/* The decision for one metric (unit-tested). */
+/* The decision for one metric (unit-tested), and why. */
+enum diff_verdict {
+    DIFF_OK,                    /* not moved */
+    DIFF_WITHIN_RTOL,           /* significant, but within rtol: not moved */
+    DIFF_MOVED,                 /* significant and beyond rtol */
+    DIFF_FEW_RUNS,              /* beyond rtol with n < 2 on a side (no test) */
+    DIFF_NOT_FINITE,            /* the mean is infinite on one side only */
+    DIFF_ONE_SIDE,              /* present on one side only */
+    DIFF_NVERDICTS
+};
+enum diff_verdict diff_judge(const struct stats_welch *w, size_t na, size_t nb,
+                             double rtol, double alpha);
+/* diff_judge says moved: neither DIFF_OK nor DIFF_WITHIN_RTOL. */
 bool diff_flagged(const struct stats_welch *w, size_t na, size_t nb,
                   double rtol, double alpha);
 

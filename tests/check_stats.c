@@ -86,6 +86,14 @@ START_TEST(diff_decisions)
     ck_assert(!diff_flagged(&w, 5, 5, 0.06, 0.05));
     stats_welch(c, 1, s, 1, &w);            /* one replication: rtol decides */
     ck_assert(diff_flagged(&w, 1, 1, 0.02, 0.05));
+    ck_assert_int_eq(diff_judge(&w, 1, 1, 0.02, 0.05), DIFF_FEW_RUNS);
+    ck_assert_int_eq(diff_judge(&w, 1, 1, 0.10, 0.05), DIFF_OK);
+    stats_welch(c, 1, u, 5, &w);            /* 1 vs 5 runs: no test either */
+    ck_assert_int_eq(diff_judge(&w, 1, 5, 0.02, 0.05), DIFF_FEW_RUNS);
+    stats_welch(u, 5, v, 5, &w);
+    ck_assert_int_eq(diff_judge(&w, 5, 5, 0.02, 0.05), DIFF_MOVED);
+    ck_assert_int_eq(diff_judge(&w, 5, 5, 0.06, 0.05), DIFF_WITHIN_RTOL);
+    ck_assert_int_eq(diff_judge(&w, 5, 0, 0.06, 0.05), DIFF_ONE_SIDE);
 }
 END_TEST
 
@@ -107,6 +115,7 @@ START_TEST(infinite_values_mean_and_diff)
     ck_assert(diff_flagged(&w, 3, 3, 0.01, 0.05));
     stats_welch(g, 3, f, 3, &w);            /* inf -> finite */
     ck_assert(diff_flagged(&w, 3, 3, 0.01, 0.05));
+    ck_assert_int_eq(diff_judge(&w, 3, 3, 0.01, 0.05), DIFF_NOT_FINITE);
     stats_welch(inf1, 1, one, 1, &w);       /* one run each */
     ck_assert(diff_flagged(&w, 1, 1, 0.01, 0.05));
     stats_welch(pinf, 2, ninf, 2, &w);      /* inf -> -inf */

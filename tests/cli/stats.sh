@@ -1,0 +1,61 @@
+#!/bin/sh
+# tests/cli/stats.sh -- `gpumarket diff` and the statistics read back from
+# a result directory. Run by 'make test' with GM_BIN pointing at the
+# binary; prints "N passed, M failed" and exits non-zero on any failure.
+set -u
+GM=${GM_BIN:-build/gpumarket}
+T=$(mktemp -d /tmp/gmcli.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+check() {   # check NAME CMD...: the command must succeed
+    name=$1; shift
+    if "$@" >"$T/out" 2>"$T/err"; then ok; else bad "$name"; cat "$T/err" >&2; fi
+}
+expect_status() {   # expect_status NAME STATUS CMD...
+    name=$1; want=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"; got=$?
+    if [ "$got" = "$want" ]; then ok; else bad "$name (exit $got, want $want)"; cat "$T/err" >&2; fi
+}
+grep_err() {   # grep_err NAME PATTERN: stderr of the last command contains it
+    if grep -qF -- "$2" "$T/err"; then ok; else bad "$1: stderr lacks '$2'"; cat "$T/err" >&2; fi
+}
+grep_out() {   # grep_out NAME PATTERN: stdout of the last command contains it
+    if grep -qF -- "$2" "$T/out"; then ok; else bad "$1: stdout lacks '$2'"; cat "$T/out" >&2; fi
+}
+
+# Two sweep axes, one run per point (repeat = 1, as in the default scenario).
+cat >"$T/p.ini" <<'INI'
+[General]
+sim.model = phold
+sim.horizon = 200s
+sim.sample-interval = 50s
+phold.lps = 16
+phold.events-per-lp = 2
+seed = 9
+
+[Config S]
+phold.remote = ${remote=0.1,0.5}
+phold.lps = ${lps=16,32}
+
+[Config Shift]
+extends = S
+phold.mean = 1.05s
+INI
+"$GM" run "$T/p.ini" -c S -o "$T/a" -q --no-plots || bad "run S"
+"$GM" run "$T/p.ini" -c Shift -o "$T/shift" -q --no-plots || bad "run Shift"
+
+# -- n < 2: no CI, no test; the closing line says why things moved ----------
+expect_status "diff of a shift with one run a side" 1 "$GM" diff "$T/a" "$T/shift"
+grep_out "one run: the CI is n/a, not ±0" "events_committed"
+if grep 'events_committed ' "$T/out" | grep -q '±n/a.*±n/a.*p=- .*MOVED (n < 2, no test)'; then ok
+else bad "one run a side: ±n/a, p=-, MOVED (n < 2, no test)"; cat "$T/out" >&2; fi
+if grep -q '±0 \|p=0 ' "$T/out"; then bad "one run a side printed ±0 or p=0"; cat "$T/out" >&2; else ok; fi
+grep_err "closing line counts the untested moves" "beyond 1% with fewer than 2 runs on a side (no test)"
+if grep -q 'significant' "$T/err"; then bad "closing line calls untested moves significant"; else ok; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
