@@ -112,7 +112,9 @@ static void diff_usage(FILE *f)
 "(p < alpha) and larger than rtol relative to A. With fewer than 2 runs on\n"
 "a side there is no variance and no test: any change larger than rtol is\n"
 "flagged (the CI is n/a, the p-value '-'). Points or metrics present on\n"
-"one side only are flagged too, and so is a mean infinite on one side.\n\n"
+"one side only are flagged too, and so is a mean infinite on one side.\n"
+"Points match on their axis values, in any declared order, numbers as\n"
+"numbers (0.10 is 0.1).\n\n"
 "  --rtol R        relative tolerance (default 0.01 = 1%%)\n"
 "  --alpha A       significance level (default 0.05)\n"
 "  --metrics LIST  comma-separated metric names or globs (default all)\n"
@@ -237,7 +239,7 @@ int diff_main(int argc, char **argv)
     /* Everything in A, in A's order; then what only B has. */
     for (size_t p = 0; p < stats_point_count(A); p++) {
         const char *label = stats_point_label(A, p);
-        long q = stats_find_point(B, label);
+        long q = stats_match_point(B, A, p);
 
         for (size_t m = 0; m < stats_metric_count(A); m++) {
             const char *metric, *kind, *entity;
@@ -282,7 +284,7 @@ int diff_main(int argc, char **argv)
     }
     for (size_t q = 0; q < stats_point_count(B); q++) {
         const char *label = stats_point_label(B, q);
-        long p = stats_find_point(A, label);
+        long p = stats_match_point(A, B, q);
 
         for (size_t m = 0; m < stats_metric_count(B); m++) {
             const char *metric, *kind, *entity;

@@ -197,10 +197,11 @@ struct stats_data {
     size_t npoints;
     size_t *point_run;          /* owned: first run of each point */
     char **point_label;         /* owned */
+    char **point_key;           /* owned: what points match on across directories */
     struct smetric *metrics;    /* owned, first-appearance order */
     size_t nmetrics, capmetrics;
     double *val;                /* owned: nruns x capmetrics, NaN = missing */
-    struct strmap metric_map, run_map, point_map;
+    struct strmap metric_map, run_map, point_map, key_map;
 };
 
 static char *xstrdup(const char *s)
@@ -351,11 +352,50 @@ static int load_runs(struct stats_data *sd, const char *dir, struct diag *d)
     return SIM_OK;
 }
 
+/* The identity of run r's point across directories: its (variable, value)
+ * pairs sorted by name, a value that is a number written as that number.
+ * The label keeps the declared order and the values as typed, so the same
+ * study with its axes declared in another order, or ${fee=0.10,0.20}
+ * against ${fee=0.1,0.2}, matched no point at all. */
+static char *point_key(const struct stats_data *sd, const struct srun *u)
+{
+    size_t *order = malloc((sd->nvars + 1) * sizeof *order);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    if (!order || !f)
+        SIM_PANIC("stats: out of memory");
+    /* Insertion sort by name: a study has a handful of axes. */
+    for (size_t i = 0; i < sd->nvars; i++) {
+        size_t j = i;
+
+        for (; j > 0 && strcmp(sd->vars[order[j - 1]], sd->vars[i]) > 0; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+    for (size_t k = 0; k < sd->nvars; k++) {
+        const char *v = u->vals[order[k]];
+        char *end;
+        double x = strtod(v, &end);
+
+        fprintf(f, "%s\x1f", sd->vars[order[k]]);
+        if (*v && !*end && isfinite(x))
+            fprintf(f, "%.17g\x1e", x == 0.0 ? 0.0 : x);      /* -0 is 0 */
+        else
+            fprintf(f, "%s\x1e", v);
+    }
+    fclose(f);
+    free(order);
+    return buf;
+}
+
 static void index_points(struct stats_data *sd)
 {
     sd->point_run = calloc(sd->nruns ? sd->nruns : 1, sizeof *sd->point_run);
     sd->point_label = calloc(sd->nruns ? sd->nruns : 1, sizeof *sd->point_label);
-    if (!sd->point_run || !sd->point_label)
+    sd->point_key = calloc(sd->nruns ? sd->nruns : 1, sizeof *sd->point_key);
+    if (!sd->point_run || !sd->point_label || !sd->point_key)
         SIM_PANIC("stats: out of memory");
     for (size_t r = 0; r < sd->nruns; r++) {
         struct srun *u = &sd->runs[r];
@@ -375,6 +415,11 @@ static void index_points(struct stats_data *sd)
         if (p < 0) {
             p = (long)sd->npoints;
             sd->point_run[sd->npoints] = r;
+            sd->point_key[sd->npoints] = point_key(sd, u);
+            /* Two points of one study equal as numbers (${x=1,1.0}): the
+             * first is the one matched. */
+            if (map_get(&sd->key_map, sd->point_key[sd->npoints]) < 0)
+                map_put(&sd->key_map, sd->point_key[sd->npoints], (size_t)p);
             sd->point_label[sd->npoints++] = buf;
             map_put(&sd->point_map, buf, (size_t)p);
         } else {
@@ -589,9 +634,12 @@ void stats_free(struct stats_data *sd)
     for (size_t i = 0; i < sd->nvars; i++)
         free(sd->vars[i]);
     free(sd->vars);
-    for (size_t p = 0; p < sd->npoints; p++)
+    for (size_t p = 0; p < sd->npoints; p++) {
         free(sd->point_label[p]);
+        free(sd->point_key[p]);
+    }
     free(sd->point_label);
+    free(sd->point_key);
     free(sd->point_run);
     for (size_t m = 0; m < sd->nmetrics; m++) {
         free(sd->metrics[m].metric);
@@ -605,6 +653,7 @@ void stats_free(struct stats_data *sd)
     map_free(&sd->metric_map);
     map_free(&sd->run_map);
     map_free(&sd->point_map);
+    map_free(&sd->key_map);
     free(sd);
 }
 
@@ -651,9 +700,10 @@ long stats_find_metric(const struct stats_data *sd, const char *metric,
     return at;
 }
 
-long stats_find_point(const struct stats_data *sd, const char *label)
+long stats_match_point(const struct stats_data *sd, const struct stats_data *other,
+                       size_t q)
 {
-    return map_get(&sd->point_map, label);
+    return map_get(&sd->key_map, other->point_key[q]);
 }
 
 size_t stats_values(const struct stats_data *sd, size_t p, size_t m, double *out)

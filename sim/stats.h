@@ -75,8 +75,11 @@ void stats_metric(const struct stats_data *sd, size_t m, const char **metric,
 /* Index of a metric, or -1. */
 long stats_find_metric(const struct stats_data *sd, const char *metric,
                        const char *kind, const char *entity);
-/* Index of the point with this label, or -1. */
-long stats_find_point(const struct stats_data *sd, const char *label);
+/* Index of the point of sd that is point q of 'other', or -1: the same
+ * variables with the same values, in any declared order, values that are
+ * numbers compared as numbers (0.10 is 0.1). */
+long stats_match_point(const struct stats_data *sd, const struct stats_data *other,
+                       size_t q);
 /* Values of metric m over the ok runs of point p, in run-number order,
  * missing values skipped. 'out' holds stats_run_count() doubles. */
 size_t stats_values(const struct stats_data *sd, size_t p, size_t m, double *out);

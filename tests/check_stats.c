@@ -211,6 +211,40 @@ START_TEST(empty_series_value_is_a_missing_sample)
 }
 END_TEST
 
+static struct stats_data *one_run_dir(const char *head, const char *row)
+{
+    char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
+    char text[512];
+    struct diag d = DIAG_INIT(stderr);
+    struct stats_data *sd;
+
+    snprintf(text, sizeof text, "run_id,config,run_number,repetition,seed_set,base_seed,%s,status\n"
+                                "\"S-0\",\"S\",0,0,0,1,%s,\"ok\"\n", head, row);
+    ck_assert_int_eq(test_write_file(runs, text), 0);
+    ck_assert_int_eq(test_write_file(sc, "run_id,metric,entity_kind,entity,value,unit\n"), 0);
+    sd = stats_load(dir, &d);
+    ck_assert_ptr_nonnull(sd);
+    free(runs); free(sc); free(dir);
+    return sd;
+}
+
+/* Points match across directories on their (axis, value) pairs: axes in
+ * any order, numbers as numbers, text as text. */
+START_TEST(points_match_on_axis_values)
+{
+    struct stats_data *a = one_run_dir("fee,policy", "\"0.1\",\"fifo\"");
+    struct stats_data *b = one_run_dir("policy,fee", "\"fifo\",\"0.10\"");
+    struct stats_data *c = one_run_dir("policy,fee", "\"FIFO\",\"1e-1\"");
+    struct stats_data *e = one_run_dir("fee", "\"0.1\"");
+
+    ck_assert_int_eq(stats_match_point(b, a, 0), 0);
+    ck_assert_int_eq(stats_match_point(a, b, 0), 0);
+    ck_assert_int_eq(stats_match_point(c, a, 0), -1);   /* text is text */
+    ck_assert_int_eq(stats_match_point(e, a, 0), -1);   /* an axis less */
+    stats_free(a); stats_free(b); stats_free(c); stats_free(e);
+}
+END_TEST
+
 Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -224,6 +258,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, infinite_values_mean_and_diff);
     tcase_add_test(tc, files_from_a_small_study);
     tcase_add_test(tc, empty_series_value_is_a_missing_sample);
+    tcase_add_test(tc, points_match_on_axis_values);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -41,12 +41,23 @@ seed = 9
 phold.remote = ${remote=0.1,0.5}
 phold.lps = ${lps=16,32}
 
+# S again, its axes declared in the other order, the values spelt otherwise
+[Config Swapped]
+phold.lps = ${lps=16,32}
+phold.remote = ${remote=0.10,5e-1}
+
 [Config Shift]
 extends = S
 phold.mean = 1.05s
 INI
 "$GM" run "$T/p.ini" -c S -o "$T/a" -q --no-plots || bad "run S"
 "$GM" run "$T/p.ini" -c Shift -o "$T/shift" -q --no-plots || bad "run Shift"
+
+# -- points match on their (axis, value) pairs, not on the label's text ----
+"$GM" run "$T/p.ini" -c Swapped -o "$T/swapped" -q --no-plots || bad "run Swapped"
+expect_status "diff: axes in another order, 0.10 for 0.1" 0 "$GM" diff "$T/a" "$T/swapped"
+grep_err "diff: every point matched" "diff: 0 of 20 comparisons moved"
+expect_status "diff the other way round" 0 "$GM" diff "$T/swapped" "$T/a"
 
 # -- n < 2: no CI, no test; the closing line says why things moved ----------
 expect_status "diff of a shift with one run a side" 1 "$GM" diff "$T/a" "$T/shift"
