@@ -123,7 +123,9 @@ static void diff_usage(FILE *f)
 "stdout: one line per comparison shown: point, metric, entity, mean and\n"
 "95%% CI half-width on each side, relative change, p-value, verdict.\n"
 "stderr: how many moved, by reason.\n"
-"Exit status: 0 nothing moved, 1 a flagged change, 2 trouble.\n");
+"Exit status: 0 nothing moved, 1 a flagged change or a run on either\n"
+"side that did not end ok (failed its checks: nothing is compared),\n"
+"2 trouble.\n");
 }
 
 /* One side's "mean ±half-width" (or "-"), padded to a fixed width on
@@ -225,7 +227,25 @@ int diff_main(int argc, char **argv)
     }
     {
         const struct stats_data *const ab[2] = { A, B };
+        bool failed = false;
 
+        /* A run that failed its checks has numbers, but not results
+         * (DESIGN.md 9): compared on its surviving runs, a directory whose
+         * runs broke an invariant could report that nothing moved. Like
+         * `plot`, diff refuses it (exit 1: a check was negative). */
+        for (int side = 0; side < 2; side++)
+            if (stats_failed_count(ab[side])) {
+                fprintf(stderr, "gpumarket diff: %s: %zu of %zu runs did not end ok "
+                                "(see its FAILED): their numbers are not results, "
+                                "so nothing is compared\n", argv[optind + side],
+                        stats_failed_count(ab[side]), stats_run_count(ab[side]));
+                failed = true;
+            }
+        if (failed) {
+            stats_free(A);
+            stats_free(B);
+            return RUNNER_EXIT_CHECK;
+        }
         if (!metrics_exist(ab, metrics)) {
             stats_free(A);
             stats_free(B);

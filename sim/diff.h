@@ -33,7 +33,8 @@ enum diff_verdict diff_judge(const struct stats_welch *w, size_t na, size_t nb,
 bool diff_flagged(const struct stats_welch *w, size_t na, size_t nb,
                   double rtol, double alpha);
 
-/* `gpumarket diff DIR_A DIR_B`: 0 nothing moved, 1 a change, 2 trouble. */
+/* `gpumarket diff DIR_A DIR_B`: 0 nothing moved, 1 a change or a failed
+ * run on either side (then nothing is compared), 2 trouble. */
 int diff_main(int argc, char **argv);
 
 #endif

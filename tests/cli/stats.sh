@@ -46,6 +46,9 @@ phold.lps = ${lps=16,32}
 phold.lps = ${lps=16,32}
 phold.remote = ${remote=0.10,5e-1}
 
+[Config Rep]
+repeat = 2
+
 [Config Shift]
 extends = S
 phold.mean = 1.05s
@@ -58,6 +61,21 @@ INI
 expect_status "diff: axes in another order, 0.10 for 0.1" 0 "$GM" diff "$T/a" "$T/swapped"
 grep_err "diff: every point matched" "diff: 0 of 20 comparisons moved"
 expect_status "diff the other way round" 0 "$GM" diff "$T/swapped" "$T/a"
+
+# -- a run that failed its checks is not a result: diff refuses it ------
+# (as `run` leaves it: status failed in runs.csv and a FAILED file). The
+# other replication survives, so compared on it alone nothing moved.
+"$GM" run "$T/p.ini" -c Rep -o "$T/rep" -q --no-plots || bad "run Rep"
+cp -r "$T/rep" "$T/failed"
+sed 's/^\("Rep-1",.*\)"ok"/\1"failed"/' "$T/rep/runs.csv" >"$T/failed/runs.csv"
+echo 'Rep-1: invariant phold.order violated at t=0.01 h' >"$T/failed/FAILED"
+if grep -q '"Rep-1",.*"failed"' "$T/failed/runs.csv"; then ok; else bad "test setup: Rep-1 not failed"; fi
+expect_status "diff with a failed run in B" 1 "$GM" diff "$T/rep" "$T/failed" --rtol 0.5
+grep_err "diff says B has a failed run" "$T/failed: 1 of 2 runs did not end ok"
+if [ -s "$T/out" ]; then bad "diff compared a directory with a failed run"; else ok; fi
+expect_status "diff with a failed run in A" 1 "$GM" diff "$T/failed" "$T/rep" --rtol 0.5
+grep_err "diff says A has a failed run" "$T/failed: 1 of 2 runs did not end ok"
+expect_status "diff of the same without the failed run passes" 0 "$GM" diff "$T/rep" "$T/rep"
 
 # -- n < 2: no CI, no test; the closing line says why things moved ----------
 expect_status "diff of a shift with one run a side" 1 "$GM" diff "$T/a" "$T/shift"
