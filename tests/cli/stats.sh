@@ -86,5 +86,16 @@ if grep -q '±0 \|p=0 ' "$T/out"; then bad "one run a side printed ±0 or p=0"; 
 grep_err "closing line counts the untested moves" "beyond 1% with fewer than 2 runs on a side (no test)"
 if grep -q 'significant' "$T/err"; then bad "closing line calls untested moves significant"; else ok; fi
 
+# -- values the writer writes are read back: inf, subnormals, empty (NaN) --
+cp -r "$T/rep" "$T/inf"
+awk -F, 'BEGIN{OFS=","} $1=="\"Rep-0\"" && $2=="\"events_committed\"" {$5="inf"} {print}' \
+    "$T/rep/scalars.csv" >"$T/inf/scalars.csv"
+awk -F, 'BEGIN{OFS=","} NR==2 {$6=""} NR==3 {$6="1e-310"} {print}' \
+    "$T/rep/timeseries.csv" >"$T/inf/timeseries.csv"
+expect_status "diff: finite -> inf is a change" 1 "$GM" diff "$T/rep" "$T/inf" --metrics events_committed
+grep_out "diff: finite -> inf says so" "MOVED (not finite)"
+expect_status "diff reads an empty and a subnormal series sample" 0 \
+    "$GM" diff "$T/inf" "$T/inf" --metrics 'events_committed.steady_mean'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
