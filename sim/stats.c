@@ -568,6 +568,7 @@ static int load_series(struct stats_data *sd, const char *dir, struct diag *d)
         if (th < warm_h[r])
             continue;
         snprintf(name, sizeof name, "%s.steady_mean", tbl_get(t, i, (size_t)c_m));
+        /* No unit: timeseries.csv carries none (docs/METRICS.md). */
         m = add_metric(sd, name, tbl_get(t, i, (size_t)c_k),
                        tbl_get(t, i, (size_t)c_e), "");
         if (sd->capmetrics * sd->nruns > cap) {
