@@ -97,5 +97,16 @@ grep_out "diff: finite -> inf says so" "MOVED (not finite)"
 expect_status "diff reads an empty and a subnormal series sample" 0 \
     "$GM" diff "$T/inf" "$T/inf" --metrics 'events_committed.steady_mean'
 
+# -- exit codes as the README's command-line section gives them: a
+# scenario with errors is 1 from validate, 2 from run, sweep and runs
+printf '[General]\nsim.model = phold\nsim.horizon = -5s\n' >"$T/bad.ini"
+expect_status "validate: a scenario with errors is 1" 1 "$GM" validate "$T/bad.ini"
+grep_err "validate names the error" "sim.horizon"
+expect_status "validate: an unreadable scenario is 2" 2 "$GM" validate "$T/none.ini"
+for c in run sweep runs; do
+    expect_status "$c: a scenario with errors is 2" 2 "$GM" $c "$T/bad.ini"
+    grep_err "$c names the error" "sim.horizon"
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
