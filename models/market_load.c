@@ -8,6 +8,7 @@
 #include "models/market_int.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -152,6 +153,54 @@ static const char *data_path(const char *path, char *buf, size_t len)
     return path;
 }
 
+/* The members of "gpu" (the catalogue's models) and "workload" (the fixed
+ * list) are not declared by the scenario as archetypes are: a key naming
+ * one that does not exist ("gpu.h100sxm.share") matched the "gpu.*"
+ * pattern and was read by nobody. Every key the scenario or --set wrote
+ * for these kinds must name a member. */
+static const char *member_name(const struct market *mk, bool gpu, size_t m)
+{
+    return gpu ? mk->gpus[m].id : workload_names[m];
+}
+
+static void check_entity_names(struct market *mk, const char *kind, struct diag *d)
+{
+    bool gpu = strcmp(kind, "gpu") == 0;
+    size_t klen = strlen(kind), nmem = gpu ? mk->ngpus : NWORKLOADS;
+
+    for (size_t i = 0; i < scn_run_key_count(mk->run); i++) {
+        const char *key, *source, *name, *dot;
+        size_t len, best = 0, best_d = SIZE_MAX;
+        char ent[128];
+        bool known = false;
+
+        scn_run_key_at(mk->run, i, &key, NULL, NULL, &source);
+        if (strcmp(source, "default") == 0 || strncmp(key, kind, klen) != 0 || key[klen] != '.')
+            continue;
+        name = key + klen + 1;
+        dot = strchr(name, '.');
+        len = dot ? (size_t)(dot - name) : strlen(name);
+        if ((len == 1 && name[0] == '*') || len >= sizeof ent)
+            continue;
+        memcpy(ent, name, len);
+        ent[len] = '\0';
+        for (size_t m = 0; m < nmem && !known; m++) {
+            size_t dist = param_edit_distance(ent, member_name(mk, gpu, m));
+
+            known = dist == 0;
+            if (dist < best_d) {
+                best_d = dist;
+                best = m;
+            }
+        }
+        if (!known && nmem)
+            scn_error(d, mk->run, key, "no %s named '%s' (did you mean '%s'?)", kind, ent,
+                      member_name(mk, gpu, best));
+        else if (!known)
+            scn_error(d, mk->run, key, "no %s named '%s'", kind, ent);
+    }
+}
+
 int mkt_load_catalog(struct market *mk, struct diag *d)
 {
     char b1[4096], b2[4096], b3[4096], b4[4096];
@@ -191,12 +240,26 @@ int mkt_load_catalog(struct market *mk, struct diag *d)
     /* Restrict the supply to a list of models, e.g. an H100-only market. */
     {
         bool *keep = parse_models(mk, "supply.gpu-models", d);
+        bool any = false;
 
         for (size_t k = 0; keep && k < mk->ngpus; k++)
             if (!keep[k])
                 mk->gpus[k].share = 0;
         free(keep);
+        for (size_t k = 0; k < mk->ngpus; k++)
+            any |= mk->gpus[k].share > 0;
+        /* add_machine() would pick the catalogue's last model for every
+         * machine (a market of B200s), as pick_weighted does on zeros */
+        if (!any && !d->nerrors && mk->ngpus) {
+            char key[160];
+
+            snprintf(key, sizeof key, "gpu.%s.share", mk->gpus[0].id);
+            scn_error(d, mk->run, key, "every gpu.*.share (of the models supply.gpu-models "
+                      "keeps) is 0: the market has no supply");
+        }
     }
+    check_entity_names(mk, "gpu", d);
+    check_entity_names(mk, "workload", d);
     return d->nerrors ? SIM_EINVAL : SIM_OK;
 }
 

@@ -161,7 +161,9 @@ void mkt_sample(struct engine *e, void *ctx)
         const char *id = mk->gpus[g].name;
         double run = rented[g * 3] + rented[g * 3 + 1] + rented[g * 3 + 2];
 
-        if (listed[g] == 0 && failed[g] == 0)
+        /* a model of the market with none of its machines there now is
+         * sampled as 0s, not left out (means over time count it) */
+        if (listed[g] == 0 && failed[g] == 0 && !(mk->gpus[g].share > 0))
             continue;
         res_sample(res, now, "gpus_listed", "gpu", id, listed[g]);
         res_sample(res, now, "gpus_rented_ondemand", "gpu", id, rented[g * 3]);
@@ -226,9 +228,11 @@ void mkt_sample(struct engine *e, void *ctx)
     emit_groups(res, now, v, n, hnames, "host_class", rel_q, NULL);
     /* The whole distribution over time, not only three quantiles: listed
      * machines per score bin (width 0.01 from 0.5, the end-of-run
-     * histogram's bins), the bins that hold any. v is sorted by class. */
-    for (size_t i = 0; i < n;) {
-        size_t h = (size_t)v[i].key;
+     * histogram's bins), every bin of every class at every sample, empty
+     * ones as 0: a bin written only when it held any had its steady mean
+     * taken over the samples where it did (one machine at 2 samples of
+     * 108 read as 1, not 0.019). v is sorted by class. */
+    for (size_t h = 0, i = 0; h < mk->nhc; h++) {
         double hist[50] = { 0 };
         char metric[128], bin[16];
 
@@ -238,11 +242,10 @@ void mkt_sample(struct engine *e, void *ctx)
             hist[b < 0 ? 0 : b > 49 ? 49 : b]++;
         }
         snprintf(metric, sizeof metric, "reliability_hist_listed_%s", hnames[h]);
-        for (int b = 0; b < 50; b++)
-            if (hist[b] > 0) {
-                snprintf(bin, sizeof bin, "%.2f", 0.5 + 0.01 * b);
-                res_sample(res, now, metric, "bin", bin, hist[b]);
-            }
+        for (int b = 0; b < 50; b++) {
+            snprintf(bin, sizeof bin, "%.2f", 0.5 + 0.01 * b);
+            res_sample(res, now, metric, "bin", bin, hist[b]);
+        }
     }
     waiting = xcalloc(mk->nar, sizeof *waiting);
     for (size_t i = 0; i < mk->nj; i++)
@@ -481,7 +484,7 @@ int mkt_finish(struct engine *e, void *state)
                        mk->int_price_sum[g] / mk->int_price_w[g], "USD/GPU-h");
         /* the means' weights, so models can be pooled (seed 002's "A100
          * 40GB" row covers the PCIe and SXM4 parts) */
-        if (mk->od_price_w[g] > 0 || mk->int_price_w[g] > 0) {
+        if (mk->od_price_w[g] > 0 || mk->int_price_w[g] > 0 || mk->gpus[g].share > 0) {
             res_scalar(res, "gpu_h_ondemand", "gpu", mk->gpus[g].name, mk->od_price_w[g],
                        "GPU-h");
             res_scalar(res, "gpu_h_interruptible", "gpu", mk->gpus[g].name,
