@@ -23,6 +23,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,6 +272,20 @@ static bool check_value(const struct param_def *def, enum builtin bi,
     return false;
 }
 
+/* A range bound or step: the whole text a finite number. strtod takes
+ * "nan" and "inf", and a range over either never ends (NaN fails every
+ * comparison, so the value count was (size_t)NaN). */
+static bool range_number(const char *s, double *out)
+{
+    char *end;
+
+    if (!*s)
+        return false;
+    errno = 0;
+    *out = strtod(s, &end);
+    return *end == '\0' && errno != ERANGE && isfinite(*out);
+}
+
 /* Appends the values of one sweep item ("a", or "1..5 step 2"). */
 static const char *sweep_item(struct sweep *sw, size_t *cap, const char *item)
 {
@@ -294,28 +309,18 @@ static const char *sweep_item(struct sweep *sw, size_t *cap, const char *item)
         const char *stp = strstr(rest, "step");
         char *b_s = trim_dup(rest, stp ? (size_t)(stp - rest) : strlen(rest));
         char *s_s = stp ? trim_dup(stp + 4, strlen(stp + 4)) : xstrdup("1");
-        char *end;
         double a = 0, b = 0, step = 0;
         const char *why = NULL;
         size_t count;
 
         if (!a_s || !b_s || !s_s)
             why = "out of memory";
-        if (!why) {
-            a = strtod(a_s, &end);
-            if (!*a_s || *end)
-                why = "bad range start";
-        }
-        if (!why) {
-            b = strtod(b_s, &end);
-            if (!*b_s || *end)
-                why = "bad range end";
-        }
-        if (!why) {
-            step = strtod(s_s, &end);
-            if (!*s_s || *end || !(step > 0))
-                why = "step must be a positive number";
-        }
+        if (!why && !range_number(a_s, &a))
+            why = "bad range start (expected a finite number)";
+        if (!why && !range_number(b_s, &b))
+            why = "bad range end (expected a finite number)";
+        if (!why && (!range_number(s_s, &step) || !(step > 0)))
+            why = "step must be a positive number";
         if (!why && a > b)
             why = "range start is above its end";
         if (!why && (b - a) / step >= MAX_SWEEP_VALUES)

@@ -200,6 +200,47 @@ START_TEST(test_err_sweep)
 }
 END_TEST
 
+/* strtod reads "nan" and "inf"; a range over either never ended (every
+ * comparison with NaN is false) and ate memory. From a file and --set. */
+START_TEST(test_err_sweep_nonfinite)
+{
+    struct param_registry *r = reg();
+    struct scn *s;
+    struct cap c;
+
+    expect_load_error("demand.scale = ${x=0..nan}\n"
+                      "demand.scale = ${x=inf..inf}\n"
+                      "demand.scale = ${x=-inf..1}\n"
+                      "demand.scale = ${x=0..1e999}\n"
+                      "demand.scale = ${x=0..1 step nan}\n"
+                      "demand.scale = ${x=0..1 step inf}\n",
+                      "t.ini:1: error: demand.scale: bad sweep \"${x=0..nan}\": bad range end "
+                      "(expected a finite number)\n"
+                      "t.ini:2: error: demand.scale: bad sweep \"${x=inf..inf}\": bad range "
+                      "start (expected a finite number)\n"
+                      "t.ini:3: error: demand.scale: bad sweep \"${x=-inf..1}\": bad range "
+                      "start (expected a finite number)\n"
+                      "t.ini:4: error: demand.scale: bad sweep \"${x=0..1e999}\": bad range "
+                      "end (expected a finite number)\n"
+                      "t.ini:5: error: demand.scale: bad sweep \"${x=0..1 step nan}\": step "
+                      "must be a positive number\n"
+                      "t.ini:6: error: demand.scale: bad sweep \"${x=0..1 step inf}\": step "
+                      "must be a positive number\n", 6);
+    s = load_ok("[General]\ndemand.scale = 1\n", r);
+    cap_init(&c);
+    {
+        const char *const ovr[] = { "demand.scale=${x=0..nan}", NULL };
+
+        ck_assert_ptr_null(scn_study_new(s, NULL, ovr, &c.d));
+    }
+    ck_assert_str_eq(cap_done(&c), "--set: error: demand.scale: bad sweep \"${x=0..nan}\": "
+                     "bad range end (expected a finite number)\n");
+    free(c.text);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
 START_TEST(test_err_lockstep)
 {
     struct param_registry *r = reg();
@@ -713,6 +754,7 @@ Suite *scenario_suite(void)
     tcase_add_test(err, test_err_duplicate_key);
     tcase_add_test(err, test_err_type_range);
     tcase_add_test(err, test_err_sweep);
+    tcase_add_test(err, test_err_sweep_nonfinite);
     tcase_add_test(err, test_err_lockstep);
     tcase_add_test(err, test_err_extends);
     tcase_add_test(err, test_err_unknown_config);

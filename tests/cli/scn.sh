@@ -1,0 +1,38 @@
+#!/bin/sh
+# tests/cli/scn.sh -- end-to-end tests of scenario reading and run lists:
+# sweep ranges, extends order, enum values, run lists, unreadable input.
+# Run by 'make test' with GM_BIN pointing at the binary; prints
+# "N passed, M failed" and exits non-zero on any failure.
+set -u
+GM=${GM_BIN:-build/gpumarket}
+T=$(mktemp -d /tmp/gmcli.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+check() {   # check NAME CMD...: the command must succeed
+    name=$1; shift
+    if "$@" >"$T/out" 2>"$T/err"; then ok; else bad "$name"; cat "$T/err" >&2; fi
+}
+expect_status() {   # expect_status NAME STATUS CMD...
+    name=$1; want=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"; got=$?
+    if [ "$got" = "$want" ]; then ok; else bad "$name (exit $got, want $want)"; cat "$T/err" >&2; fi
+}
+grep_err() {   # grep_err NAME PATTERN: stderr of the last command contains it
+    if grep -qF -- "$2" "$T/err"; then ok; else bad "$1: stderr lacks '$2'"; cat "$T/err" >&2; fi
+}
+
+# -- sweep ranges over nan or inf ended never (and ate memory) ---------------
+# ulimit keeps a regression from taking the machine's memory with it.
+printf '[General]\nsupply.gpus = ${x=0..nan}\n' >"$T/nan.ini"
+expect_status "range to nan" 1 sh -c 'ulimit -v 2000000; exec timeout 20 "$0" validate "$1"' "$GM" "$T/nan.ini"
+grep_err "range to nan" "nan.ini:2: error: supply.gpus: bad sweep"
+printf '[General]\nsupply.gpus = 10\n' >"$T/ten.ini"
+expect_status "--set range over inf" 1 sh -c 'ulimit -v 2000000; exec timeout 20 "$0" validate "$1" --set "supply.gpus=\${x=inf..inf}"' "$GM" "$T/ten.ini"
+grep_err "--set range over inf" "bad range start (expected a finite number)"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
