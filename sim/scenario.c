@@ -74,6 +74,8 @@ struct section {
     size_t next;
     size_t *ext_idx;        /* resolved section indices; 0 = General */
     struct srcloc ext_loc;
+    size_t *lin;            /* lookup order: itself, then what it extends (C3) */
+    size_t nlin;
 };
 
 struct scn {
@@ -553,6 +555,7 @@ void scn_free(struct scn *s)
             free(sc->ext[j]);
         free(sc->ext);
         free(sc->ext_idx);
+        free(sc->lin);
         free(sc->name);
         free(sc->source);
     }
@@ -1072,6 +1075,92 @@ static void find_cycles(struct pctx *c, size_t u, unsigned char *state,
     state[u] = 2;
 }
 
+/* The lookup order of config u, by C3 linearization as OMNeT++ orders
+ * [Config] inheritance: u, then the merge of its parents' orders and the
+ * parent list. A config always comes before every config it extends, and
+ * parents keep the order written, so with 'extends = Fast, Remote' both
+ * over a common Base, Remote's keys beat Base's (depth first put Base
+ * right after Fast, and Base's value hid Remote's override). 'state':
+ * 0 not done, 1 done, 2 failed (reported). Needs an acyclic graph. */
+static bool linearize(struct pctx *c, size_t u, unsigned char *state)
+{
+    struct section *sc = &c->s->sec[u];
+    size_t nsec = c->s->nsec, np = 0, *par, *pos;
+    bool ok = true;
+
+    if (state[u])
+        return state[u] == 1;
+    par = calloc(sc->next + 1, sizeof *par);
+    pos = calloc(sc->next + 2, sizeof *pos);
+    sc->lin = calloc(nsec, sizeof *sc->lin);
+    if (!par || !pos || !sc->lin) {
+        free(par);
+        free(pos);
+        report(c->d, &c->nerr, &sc->ext_loc, "out of memory");
+        state[u] = 2;
+        return false;
+    }
+    for (size_t j = 0; j < sc->next; j++) {
+        size_t v = sc->ext_idx[j];
+        bool dup = v == 0;      /* General is last for everyone */
+
+        for (size_t i = 0; i < np && !dup; i++)
+            dup = par[i] == v;
+        if (!dup)
+            par[np++] = v;
+    }
+    for (size_t i = 0; i < np && ok; i++)
+        ok = linearize(c, par[i], state);
+    sc->lin[sc->nlin++] = u;
+    /* Lists 0..np-1 are the parents' orders, list np the parent list;
+     * pos[] is each list's head. Take the first head that is in no
+     * list's tail. */
+    while (ok) {
+        size_t pick = 0;
+        bool found = false, left = false;
+
+        for (size_t l = 0; l <= np && !found; l++) {
+            const size_t *L = l < np ? c->s->sec[par[l]].lin : par;
+            size_t len = l < np ? c->s->sec[par[l]].nlin : np;
+            bool in_tail = false;
+
+            if (pos[l] >= len)
+                continue;
+            left = true;
+            pick = L[pos[l]];
+            for (size_t m = 0; m <= np && !in_tail; m++) {
+                const size_t *M = m < np ? c->s->sec[par[m]].lin : par;
+                size_t mlen = m < np ? c->s->sec[par[m]].nlin : np;
+
+                for (size_t k = pos[m] + 1; k < mlen && !in_tail; k++)
+                    in_tail = M[k] == pick;
+            }
+            found = !in_tail;
+        }
+        if (!left)
+            break;
+        if (!found) {
+            report(c->d, &c->nerr, &sc->ext_loc,
+                   "extends: no lookup order for config '%s' keeps every config before "
+                   "the ones it extends and the parents in the order written", sc->name);
+            ok = false;
+            break;
+        }
+        sc->lin[sc->nlin++] = pick;
+        for (size_t l = 0; l <= np; l++) {
+            const size_t *L = l < np ? c->s->sec[par[l]].lin : par;
+            size_t len = l < np ? c->s->sec[par[l]].nlin : np;
+
+            if (pos[l] < len && L[pos[l]] == pick)
+                pos[l]++;
+        }
+    }
+    free(par);
+    free(pos);
+    state[u] = ok ? 1 : 2;
+    return ok;
+}
+
 static void resolve_extends(struct pctx *c)
 {
     struct scn *s = c->s;
@@ -1107,6 +1196,15 @@ static void resolve_extends(struct pctx *c)
         for (size_t i = 1; i < s->nsec; i++)
             if (state[i] == 0)
                 find_cycles(c, i, state, path, 0);
+        if (c->nerr == 0) {
+            memset(state, 0, s->nsec);
+            for (size_t i = 1; i < s->nsec; i++)
+                linearize(c, i, state);
+        }
+    } else {
+        struct srcloc here = { s->path, 0 };
+
+        report(c->d, &c->nerr, &here, "out of memory");
     }
     free(state);
     free(path);
@@ -1305,18 +1403,6 @@ static int cmp_cand(const void *a, const void *b)
         return x->rank < y->rank ? -1 : 1;
     /* Same section: the later line wins. */
     return x->e->seq > y->e->seq ? -1 : x->e->seq < y->e->seq;
-}
-
-static void chain_visit(const struct scn *s, size_t u, bool *seen, size_t *chain, size_t *n)
-{
-    seen[u] = true;
-    chain[(*n)++] = u;
-    for (size_t j = 0; j < s->sec[u].next; j++) {
-        size_t v = s->sec[u].ext_idx[j];
-
-        if (v != 0 && !seen[v])
-            chain_visit(s, v, seen, chain, n);
-    }
 }
 
 static int cmp_ent(const void *a, const void *b)
@@ -1606,7 +1692,6 @@ struct scn_study *scn_study_new(const struct scn *s, const char *config,
     struct srcloc here = { s->path, 0 };
     size_t cfg = 0, nchain = 0, ncand = 0, novr = 0, cap = 0;
     size_t *chain = NULL;
-    bool *seen = NULL;
     struct cand *cand = NULL;
     int nerr = 0;
     bool oom = false;
@@ -1669,13 +1754,12 @@ struct scn_study *scn_study_new(const struct scn *s, const char *config,
         free(val);
     }
 
-    /* Lookup chain: config, its extends depth first, General last. */
+    /* Lookup chain: config, what it extends in C3 order, General last. */
     chain = calloc(s->nsec + 1, sizeof *chain);
-    seen = calloc(s->nsec + 1, sizeof *seen);
-    if (!chain || !seen || oom)
+    if (!chain || oom)
         goto out_of_memory;
-    if (cfg)
-        chain_visit(s, cfg, seen, chain, &nchain);
+    for (size_t i = 0; cfg && i < s->sec[cfg].nlin; i++)
+        chain[nchain++] = s->sec[cfg].lin[i];
     chain[nchain++] = 0;
 
     for (size_t i = 0; i < nchain; i++)
@@ -1752,7 +1836,6 @@ struct scn_study *scn_study_new(const struct scn *s, const char *config,
     if (!collect_defaults(st, d, &nerr) || !build_vars(st, d, &nerr))
         goto out_of_memory;
     free(chain);
-    free(seen);
     free(cand);
     if (nerr) {
         scn_study_free(st);
@@ -1763,7 +1846,6 @@ struct scn_study *scn_study_new(const struct scn *s, const char *config,
 out_of_memory:
     diag_error(d, &here, "out of memory");
     free(chain);
-    free(seen);
     free(cand);
     scn_study_free(st);
     return NULL;

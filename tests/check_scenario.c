@@ -433,6 +433,55 @@ START_TEST(test_precedence)
 }
 END_TEST
 
+/* Two parents over a common base: the base comes after both (C3, as
+ * OMNeT++), so the second parent's override beats the base's value; depth
+ * first put Base right after Fast and Remote's value was lost. */
+START_TEST(test_extends_c3_order)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok(
+        "[General]\nlabel = general\n"
+        "[Config Base]\ndemand.scale = 1\nlabel = base\nmarket.hosts = 5\n"
+        "[Config Fast]\nextends = Base\nmarket.hosts = 10\n"
+        "[Config Remote]\nextends = Base\ndemand.scale = 9\n"
+        "[Config Both]\nextends = Fast, Remote\n"
+        "[Config Mid]\nextends = Remote\n"
+        "[Config Top]\nextends = Mid, Both, General\n", r);
+    struct scn_study *st = study_ok(s, "Both", NULL);
+    struct scn_run *run = run_ok(st, 0);
+    const char *k, *src;
+
+    ck_assert(scn_real(run, "demand.scale") == 9.0);            /* Remote, not Base */
+    ck_assert_int_eq(scn_int(run, "market.hosts"), 10);         /* Fast, not Base */
+    ck_assert_str_eq(scn_str(run, "label"), "base");
+    for (size_t i = 0; i < scn_run_key_count(run); i++) {
+        scn_run_key_at(run, i, &k, NULL, NULL, &src);
+        if (strcmp(k, "demand.scale") == 0)
+            ck_assert_str_eq(src, "Config:Remote");
+    }
+    scn_run_free(run);
+    scn_study_free(st);
+    /* Top -> Mid -> Both -> Fast -> Remote -> Base: Remote is after Both
+     * although Mid, written first, extends it. */
+    st = study_ok(s, "Top", NULL);
+    run = run_ok(st, 0);
+    ck_assert(scn_real(run, "demand.scale") == 9.0);
+    ck_assert_int_eq(scn_int(run, "market.hosts"), 10);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+
+    /* No order can keep both parents' orders: an error at the extends. */
+    expect_load_error("[Config A]\n[Config B]\n"
+                      "[Config AB]\nextends = A, B\n[Config BA]\nextends = B, A\n"
+                      "[Config X]\nextends = AB, BA\n",
+                      "t.ini:8: error: extends: no lookup order for config 'X' keeps every "
+                      "config before the ones it extends and the parents in the order "
+                      "written\n", 1);
+}
+END_TEST
+
 START_TEST(test_entities)
 {
     struct param_registry *r = reg();
@@ -761,6 +810,7 @@ Suite *scenario_suite(void)
     tcase_add_test(err, test_err_include);
     tcase_set_timeout(sem, 20);
     tcase_add_test(sem, test_precedence);
+    tcase_add_test(sem, test_extends_c3_order);
     tcase_add_test(sem, test_entities);
     tcase_add_test(sem, star_keys_name_no_entity);
     tcase_add_test(sem, test_wildcard_keys_apply);
