@@ -489,7 +489,11 @@ int param_parse(const struct param_def *def, const char *text,
         }
         return SIM_OK;
     case PT_ENUM:
-        if (!enum_has(def->choices, s)) {
+        /* The value handed back is 'text' itself (models strcmp it), so
+         * 'text' must be the choice exactly: checking the trimmed copy let
+         * " second-price" pass and then match nothing. Callers that
+         * accept blanks (scenario.c) trim before calling. */
+        if (!enum_has(def->choices, text)) {
             set_err(err, errlen, "%s: expected one of %s, got \"%s\"",
                     def->key, def->choices, text);
             return SIM_EINVAL;

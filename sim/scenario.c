@@ -248,8 +248,18 @@ static bool check_value(const struct param_def *def, enum builtin bi,
     uint64_t u;
 
     switch (bi) {
-    case B_NONE:
-        return param_parse(def, text, &v, err, len) == SIM_OK;
+    case B_NONE: {
+        /* Blanks around a value (kept by quotes) are not part of it; an
+         * enum's text is its value, so it must be checked as fill_key
+         * stores it. */
+        char *t = def->type == PT_STRING ? xstrdup(text) : trim_dup(text, strlen(text));
+        bool ok = t && param_parse(def, t, &v, err, len) == SIM_OK;
+
+        if (!t)
+            snprintf(err, len, "out of memory");
+        free(t);
+        return ok;
+    }
     case B_SEED:
         if (parse_u64(text, &u))
             return true;
@@ -1915,7 +1925,9 @@ static int fill_key(struct rkey *k, const char *raw_in, char *err, size_t len)
 {
     char buf[512];
 
-    k->raw = xstrdup(raw_in);
+    /* Trimmed as check_value checked it: a PT_ENUM value points into raw. */
+    k->raw = k->def && k->def->type != PT_STRING ? trim_dup(raw_in, strlen(raw_in))
+                                                  : xstrdup(raw_in);
     if (!k->raw)
         return SIM_ENOMEM;
     if (k->def) {

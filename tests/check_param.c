@@ -109,6 +109,10 @@ START_TEST(test_money_bool_enum)
 
     ck_assert_int_eq(parse(r, "market.policy", "fixed", &v, err, sizeof err), SIM_OK);
     ck_assert_str_eq(v.u.s, "fixed");
+    /* The value is the text itself (models strcmp it), so blanks around a
+     * choice are not that choice: " fixed" passed and then matched nothing. */
+    ck_assert_int_eq(parse(r, "market.policy", " fixed", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "market.policy: expected one of spot|fixed|auction, got \" fixed\"");
     ck_assert_int_eq(parse(r, "market.policy", "fix", &v, err, sizeof err), SIM_EINVAL);
     ck_assert_str_eq(err, "market.policy: expected one of spot|fixed|auction, got \"fix\"");
     preg_free(r);

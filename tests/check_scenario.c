@@ -482,6 +482,33 @@ START_TEST(test_extends_c3_order)
 }
 END_TEST
 
+/* Quotes keep blanks; around an enum choice they are not part of it. The
+ * value was checked trimmed but stored as written, so " auction" passed
+ * validation and the model's strcmp then ran another policy. */
+START_TEST(test_enum_blanks_canonical)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok("[General]\nmarket.policy = \" auction \"\nlabel = \" x \"\n"
+                            "market.fee = \" 0.5\"\n"
+                            "[Config S]\nmarket.policy = \" ${p=fixed, auction}\"\n", r);
+    struct scn_study *st = study_ok(s, NULL, NULL);
+    struct scn_run *run = run_ok(st, 0);
+
+    ck_assert_str_eq(scn_str(run, "market.policy"), "auction");
+    ck_assert_str_eq(scn_str(run, "label"), " x ");             /* free text keeps them */
+    ck_assert(scn_real(run, "market.fee") == 0.5);
+    scn_run_free(run);
+    scn_study_free(st);
+    st = study_ok(s, "S", NULL);
+    run = run_ok(st, 0);
+    ck_assert_str_eq(scn_str(run, "market.policy"), "fixed");
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
 START_TEST(test_entities)
 {
     struct param_registry *r = reg();
@@ -811,6 +838,7 @@ Suite *scenario_suite(void)
     tcase_set_timeout(sem, 20);
     tcase_add_test(sem, test_precedence);
     tcase_add_test(sem, test_extends_c3_order);
+    tcase_add_test(sem, test_enum_blanks_canonical);
     tcase_add_test(sem, test_entities);
     tcase_add_test(sem, star_keys_name_no_entity);
     tcase_add_test(sem, test_wildcard_keys_apply);
