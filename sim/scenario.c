@@ -50,6 +50,7 @@ struct sweep {
     char *name;             /* variable name; the key when unnamed */
     char *prefix, *suffix;  /* text around ${...}, usually empty */
     char **vals;
+    char **canon;           /* each whole value as parsed, in canonical text */
     size_t n;
     char *follow;           /* lock-step partner after '!', or NULL */
 };
@@ -190,9 +191,13 @@ static void sweep_free(struct sweep *sw)
     free(sw->name);
     free(sw->prefix);
     free(sw->suffix);
-    for (size_t i = 0; i < sw->n; i++)
+    for (size_t i = 0; i < sw->n; i++) {
         free(sw->vals[i]);
+        if (sw->canon)
+            free(sw->canon[i]);
+    }
     free(sw->vals);
+    free(sw->canon);
     free(sw->follow);
     free(sw);
 }
@@ -296,6 +301,30 @@ static bool range_number(const char *s, double *out)
     errno = 0;
     *out = strtod(s, &end);
     return *end == '\0' && errno != ERANGE && isfinite(*out);
+}
+
+/* The value 'text' (already checked) in canonical form, so that values
+ * that read the same compare equal as text: "0.5" and "0.50", "1h" and
+ * "60min", "01" and "1" as a seed. Free text is itself. NULL on OOM. */
+static char *canon_value(const struct param_def *def, enum builtin bi, const char *text)
+{
+    struct param_value v;
+    char buf[512], err[8];
+    uint64_t u;
+
+    if (bi == B_SEED && parse_u64(text, &u))
+        return xasprintf("%" PRIu64, u);
+    if (bi == B_NONE && def->type != PT_STRING) {
+        char *t = trim_dup(text, strlen(text));
+
+        if (t && param_parse(def, t, &v, err, sizeof err) == SIM_OK) {
+            param_format(&v, def, buf, sizeof buf);
+            free(t);
+            return xstrdup(buf);
+        }
+        free(t);
+    }
+    return xstrdup(text);
 }
 
 /* Appends the values of one sweep item ("a", or "1..5 step 2"). */
@@ -485,12 +514,19 @@ static bool make_entry(const struct param_registry *reg, struct diag *d, int *ne
             report(d, nerr, loc, "%s", err);
             return false;
         }
+        if (!(sw->canon = calloc(sw->n + 1, sizeof *sw->canon))) {
+            report(d, nerr, loc, "out of memory");
+            sweep_free(sw);
+            return false;
+        }
         for (size_t i = 0; i < sw->n; i++) {
             char *v = xasprintf("%s%s%s", sw->prefix, sw->vals[i], sw->suffix);
             bool ok = v && check_value(def, bi, key, v, err, sizeof err);
 
+            if (ok && !(sw->canon[i] = canon_value(def, bi, v)))
+                snprintf(err, sizeof err, "out of memory");
             free(v);
-            if (!ok) {
+            if (!ok || !sw->canon[i]) {
                 report(d, nerr, loc, "%s", err);
                 sweep_free(sw);
                 return false;
@@ -1585,6 +1621,69 @@ static bool collect_defaults(struct scn_study *st, struct diag *d, int *nerr)
     return true;
 }
 
+struct point {
+    char *text;             /* the values of one axis point, joined */
+    size_t i;
+};
+
+static int cmp_point(const void *a, const void *b)
+{
+    const struct point *x = a, *y = b;
+    int c = strcmp(x->text, y->text);
+
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* An axis (variable 'root' and its lock-step partners) must not give the
+ * same point twice: the copies are byte-identical runs that count as
+ * independent replications (n too large, confidence intervals too
+ * narrow). 'repeat' is the way to replicate. Reports; false on OOM. */
+static bool axis_distinct(const struct scn_study *st, size_t root, struct diag *d, int *nerr)
+{
+    const struct svar *rv = &st->vars[root];
+    struct point *pt = calloc(rv->n + 1, sizeof *pt);
+    size_t partners = 0;
+    bool ok = pt != NULL;
+
+    for (size_t k = 0; ok && k < rv->n; k++) {
+        char *acc = xstrdup("");
+
+        for (size_t j = 0; acc && j < st->nvars; j++) {
+            char *next;
+
+            if (st->vars[j].root != root || !st->vars[j].sw)
+                continue;
+            next = xasprintf("%s%s\x1f", acc, st->vars[j].sw->canon[k]);
+            free(acc);
+            acc = next;
+        }
+        pt[k] = (struct point){ acc, k };
+        ok = acc != NULL;
+    }
+    for (size_t j = 0; j < st->nvars; j++)
+        partners += j != root && st->vars[j].root == root && st->vars[j].sw;
+    if (ok) {
+        qsort(pt, rv->n, sizeof *pt, cmp_point);
+        for (size_t k = 1; k < rv->n; k++) {
+            if (strcmp(pt[k - 1].text, pt[k].text) != 0)
+                continue;
+            if (partners)
+                report(d, nerr, &rv->loc, "sweep '%s' and its lock-step partners give the same "
+                       "values twice (items %zu and %zu): the runs would be copies; use "
+                       "'repeat' for replications", rv->name, pt[k - 1].i + 1, pt[k].i + 1);
+            else
+                report(d, nerr, &rv->loc, "sweep '%s' has the value %s twice (items %zu and "
+                       "%zu): the runs would be copies; use 'repeat' for replications",
+                       rv->name, rv->sw->canon[pt[k - 1].i], pt[k - 1].i + 1, pt[k].i + 1);
+            break;
+        }
+    }
+    for (size_t k = 0; pt && k < rv->n; k++)
+        free(pt[k].text);
+    free(pt);
+    return ok;
+}
+
 static bool build_vars(struct scn_study *st, struct diag *d, int *nerr)
 {
     const struct entry **sw = calloc(st->nkeys + 1, sizeof *sw);
@@ -1670,8 +1769,11 @@ static bool build_vars(struct scn_study *st, struct diag *d, int *nerr)
         st->vars[i].root = cur;
     }
     for (size_t i = 0; i < st->nvars; i++)
-        if (st->vars[i].root == i && !st->vars[i].sw->follow)
+        if (st->vars[i].root == i && !st->vars[i].sw->follow) {
             st->dims[st->ndims++] = i;
+            if (!axis_distinct(st, i, d, nerr))
+                return false;
+        }
     if (st->repeat > 1) {
         struct svar *v = &st->vars[st->nvars];
 

@@ -241,6 +241,59 @@ START_TEST(test_err_sweep_nonfinite)
 }
 END_TEST
 
+/* A value twice in a sweep gave byte-identical runs that counted as
+ * independent replications (n too large, intervals too narrow). Values
+ * compare as parsed; a lock-step axis compares whole points. */
+START_TEST(test_err_sweep_duplicates)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok("[General]\nmarket.fee = ${f=0.5,0.50}\n"
+                            "[Config Time]\nmarket.fee = 0.1\nmarket.horizon = ${h=1h,2h,60min}\n"
+                            "[Config Lock]\nmarket.fee = ${f=0.5,0.5,0.2}\n"
+                            "label = ${l=a,b,c ! f}\n"
+                            "[Config LockDup]\nmarket.fee = ${f=0.5,0.5}\n"
+                            "market.policy = ${p=spot,spot ! f}\n"
+                            "[Config Seed]\nmarket.fee = 0.1\nseed = ${s=1,01}\n"
+                            "[Config Str]\nmarket.fee = 0.1\nlabel = ${a, a }\n"
+                            "[Config Ok]\nmarket.fee = ${0.1..0.3 step 0.1, 0.25}\n", r);
+    struct cap c;
+    struct scn_study *st;
+    const char *const ovr[] = { "market.hosts=${h=1,2,1}", NULL };
+
+    cap_init(&c);
+    ck_assert_ptr_null(scn_study_new(s, NULL, NULL, &c.d));
+    ck_assert_ptr_null(scn_study_new(s, "Time", NULL, &c.d));
+    ck_assert_ptr_null(scn_study_new(s, "LockDup", NULL, &c.d));
+    ck_assert_ptr_null(scn_study_new(s, "Seed", NULL, &c.d));
+    ck_assert_ptr_null(scn_study_new(s, "Str", NULL, &c.d));
+    ck_assert_ptr_null(scn_study_new(s, "Ok", ovr, &c.d));
+    ck_assert_str_eq(cap_done(&c),
+                     "t.ini:2: error: sweep 'f' has the value 0.5 twice (items 1 and 2): the "
+                     "runs would be copies; use 'repeat' for replications\n"
+                     "t.ini:5: error: sweep 'h' has the value 1h twice (items 1 and 3): the "
+                     "runs would be copies; use 'repeat' for replications\n"
+                     "t.ini:10: error: sweep 'f' and its lock-step partners give the same "
+                     "values twice (items 1 and 2): the runs would be copies; use 'repeat' "
+                     "for replications\n"
+                     "t.ini:14: error: sweep 's' has the value 1 twice (items 1 and 2): the "
+                     "runs would be copies; use 'repeat' for replications\n"
+                     "t.ini:17: error: sweep 'label' has the value a twice (items 1 and 2): "
+                     "the runs would be copies; use 'repeat' for replications\n"
+                     "--set: error: sweep 'h' has the value 1 twice (items 1 and 3): the runs "
+                     "would be copies; use 'repeat' for replications\n");
+    free(c.text);
+    /* Repeated values are fine where a partner tells the points apart. */
+    st = study_ok(s, "Lock", NULL);
+    ck_assert_uint_eq(scn_study_run_count(st), 3);
+    scn_study_free(st);
+    st = study_ok(s, "Ok", NULL);
+    ck_assert_uint_eq(scn_study_run_count(st), 4);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
 START_TEST(test_err_lockstep)
 {
     struct param_registry *r = reg();
@@ -831,6 +884,7 @@ Suite *scenario_suite(void)
     tcase_add_test(err, test_err_type_range);
     tcase_add_test(err, test_err_sweep);
     tcase_add_test(err, test_err_sweep_nonfinite);
+    tcase_add_test(err, test_err_sweep_duplicates);
     tcase_add_test(err, test_err_lockstep);
     tcase_add_test(err, test_err_extends);
     tcase_add_test(err, test_err_unknown_config);

@@ -34,5 +34,11 @@ printf '[General]\nsupply.gpus = 10\n' >"$T/ten.ini"
 expect_status "--set range over inf" 1 sh -c 'ulimit -v 2000000; exec timeout 20 "$0" validate "$1" --set "supply.gpus=\${x=inf..inf}"' "$GM" "$T/ten.ini"
 grep_err "--set range over inf" "bad range start (expected a finite number)"
 
+# -- a value twice in a sweep made identical runs that inflated n ------------
+printf '[General]\nsim.model = phold\nphold.remote = ${r=0.5,0.50}\nrepeat = 2\n' >"$T/dup.ini"
+expect_status "duplicate sweep value" 1 "$GM" validate "$T/dup.ini"
+grep_err "duplicate sweep value" "dup.ini:3: error: sweep 'r' has the value 0.5 twice"
+expect_status "duplicate sweep value in runs" 2 "$GM" runs "$T/dup.ini"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
