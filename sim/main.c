@@ -81,21 +81,28 @@ static void free_study(struct study_args *a)
     free(a->sets);
 }
 
-/* Parses "0..3,5,9" into a sorted list of run numbers below 'n'. */
+/* Parses "0..3,5,9" into a sorted list of run numbers below 'n'. An
+ * empty list or an empty item is an error, not "no runs": -r "" (an unset
+ * $SLURM_ARRAY_TASK_ID) replaced a result directory with an empty one. */
 static int parse_runs(const char *spec, size_t n, size_t **out, size_t *count)
 {
-    char *s = strdup(spec), *save = NULL, *tok;
+    char *s = strdup(spec), *tok, *next;
     bool *want = calloc(n ? n : 1, sizeof *want);
     int rc = SIM_OK;
 
     if (!s || !want)
         SIM_PANIC("out of memory");
-    for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        char *end, *dots = strstr(tok, "..");
+    for (tok = s; tok; tok = next) {
+        char *end, *dots, *comma = strchr(tok, ',');
         unsigned long lo, hi;
 
+        next = comma ? comma + 1 : NULL;
+        if (comma)
+            *comma = '\0';
+        dots = strstr(tok, "..");
+        if (!*tok) { rc = SIM_EINVAL; break; }
         lo = strtoul(tok, &end, 10);
-        if (end == tok) { rc = SIM_EINVAL; break; }
+        if (end == tok || (dots && end != dots)) { rc = SIM_EINVAL; break; }
         hi = lo;
         if (dots) {
             hi = strtoul(dots + 2, &end, 10);

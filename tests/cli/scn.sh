@@ -40,5 +40,14 @@ expect_status "duplicate sweep value" 1 "$GM" validate "$T/dup.ini"
 grep_err "duplicate sweep value" "dup.ini:3: error: sweep 'r' has the value 0.5 twice"
 expect_status "duplicate sweep value in runs" 2 "$GM" runs "$T/dup.ini"
 
+# -- an empty run list (-r "$UNSET") emptied the result directory -----------
+printf '[General]\nsim.model = phold\nsim.horizon = 20s\nsim.sample-interval = 10s\nphold.lps = 4\nphold.events-per-lp = 2\n' >"$T/small.ini"
+check "run -r 0" "$GM" run "$T/small.ini" -r 0 -o "$T/res" --no-plots -q
+for spec in "" "," "0," ",0" "0,,0" " " "0x..0"; do
+    expect_status "run -r '$spec'" 2 "$GM" run "$T/small.ini" -r "$spec" -o "$T/res" --no-plots -q
+    grep_err "run -r '$spec'" "error: bad run list '$spec'"
+    if [ "$(wc -l <"$T/res/runs.csv")" -ge 2 ]; then ok; else bad "run -r '$spec': the earlier result is kept"; fi
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
