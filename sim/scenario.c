@@ -1061,6 +1061,11 @@ static int handler(void *user, const char *section, const char *name, const char
     } else if (strcmp(key, "extends") == 0) {
         if (c->sec == 0)
             report(c->d, &c->nerr, &loc, "'extends' is only allowed in [Config] sections");
+        else if (sc->ext_loc.file == loc.file)
+            /* As for any key (below): the second one silently replaced
+             * the first. A later file may still replace it. */
+            report(c->d, &c->nerr, &loc, "extends: given twice in this section (also at %s:%d)",
+                   sc->ext_loc.file, sc->ext_loc.line);
         else
             set_extends(c, sc, val, &loc);
     } else if (make_entry(c->s->reg, c->d, &c->nerr, key, val, &loc, &e)) {

@@ -328,8 +328,16 @@ START_TEST(test_err_extends)
                       "t.ini:2: error: unknown config 'Nope' in extends\n", 1);
     expect_load_error("[General]\nextends = A\n",
                       "t.ini:2: error: 'extends' is only allowed in [Config] sections\n", 1);
+    /* Like any key, extends twice in one section of one file is a slip
+     * (the second silently replaced the first). */
+    expect_load_error("[Config A]\nextends = B\nextends = C\n[Config B]\n[Config C]\n"
+                      "[Config A]\nextends = C\n",
+                      "t.ini:3: error: extends: given twice in this section (also at t.ini:2)\n"
+                      "t.ini:7: error: extends: given twice in this section (also at t.ini:2)\n",
+                      2);
 }
 END_TEST
+
 
 START_TEST(test_err_unknown_config)
 {
@@ -412,6 +420,37 @@ START_TEST(test_err_include)
     free(main_ini);
     free(a);
     free(b);
+    free(dir);
+    preg_free(r);
+}
+END_TEST
+
+/* A file that includes another may set extends again: the later wins. */
+START_TEST(test_extends_include_override)
+{
+    struct param_registry *r = reg();
+    char *dir = test_tmpdir();
+    char *main_ini = path_in(dir, "main.ini");
+    struct cap c;
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+
+    write_in(dir, "base.ini", "[Config B]\nlabel = b\n[Config C]\nlabel = c\n"
+                              "[Config A]\nextends = B\n");
+    write_in(dir, "main.ini", "include base.ini\n[Config A]\nextends = C\n");
+    cap_init(&c);
+    s = scn_load(main_ini, r, &c.d);
+    ck_assert_str_eq(cap_done(&c), "");
+    ck_assert_ptr_nonnull(s);
+    free(c.text);
+    st = study_ok(s, "A", NULL);
+    run = run_ok(st, 0);
+    ck_assert_str_eq(scn_str(run, "label"), "c");
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    free(main_ini);
     free(dir);
     preg_free(r);
 }
@@ -889,6 +928,7 @@ Suite *scenario_suite(void)
     tcase_add_test(err, test_err_extends);
     tcase_add_test(err, test_err_unknown_config);
     tcase_add_test(err, test_err_include);
+    tcase_add_test(err, test_extends_include_override);
     tcase_set_timeout(sem, 20);
     tcase_add_test(sem, test_precedence);
     tcase_add_test(sem, test_extends_c3_order);
