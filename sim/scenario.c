@@ -842,6 +842,11 @@ static void section_header(struct pctx *c, char *name, const struct srcloc *loc)
             report(c->d, &c->nerr, loc, "missing config name in section header [%s]", name);
         else if (!is_ident(cname, true))
             report(c->d, &c->nerr, loc, "bad config name '%s'", cname);
+        else if (strcmp(cname, "General") == 0)
+            /* -c General and extends = General mean [General]: the keys of
+             * this section would never be read. */
+            report(c->d, &c->nerr, loc,
+                   "config name 'General' is reserved: write [General] for the base section");
         else if ((c->sec = add_section(c->s, cname, loc)) < 0)
             report(c->d, &c->nerr, loc, "out of memory");
         return;

@@ -115,6 +115,10 @@ START_TEST(test_err_syntax)
                       "t.ini:1: error: unknown section [general] (did you mean [General]?)\n", 1);
     expect_load_error("[Config]\n",
                       "t.ini:1: error: missing config name in section header [Config]\n", 1);
+    /* -c General reads [General]: the keys of [Config General] were never used. */
+    expect_load_error("[General]\nmarket.fee = 0.1\n[Config General]\nmarket.fee = 0.2\n",
+                      "t.ini:3: error: config name 'General' is reserved: write [General] for "
+                      "the base section\n", 1);
 }
 END_TEST
 
