@@ -33,6 +33,11 @@
 
 #define MAX_INCLUDE_DEPTH 32
 #define MAX_SWEEP_VALUES 100000
+/* Longest part of a dotted key, an entity name included. Models build
+ * keys from entity names in fixed buffers (scn_realf's 512 bytes,
+ * market_load.c's "archetype.%s.on-failure-move" in 160); a longer name
+ * asserted there or came out truncated as an unregistered key. */
+#define MAX_KEY_PART 128
 #define DEFAULT_SEED 1
 
 enum builtin { B_NONE, B_SEED, B_REPEAT, B_SEEDSET, B_DESC, B_EXTENDS };
@@ -460,6 +465,16 @@ static bool make_entry(const struct param_registry *reg, struct diag *d, int *ne
     struct sweep *sw = NULL;
 
     memset(out, 0, sizeof *out);
+    for (const char *p = key; *p; ) {
+        size_t len = strcspn(p, ".");
+
+        if (len > MAX_KEY_PART) {
+            report(d, nerr, loc, "key '%.*s...': name too long (%zu bytes, at most %d)",
+                   (int)(p - key) + 20, key, len, MAX_KEY_PART);
+            return false;
+        }
+        p += len + (p[len] == '.');
+    }
     if (bi == B_NONE && !(def = preg_find(reg, key))) {
         const char *sug = preg_suggest(reg, key);
         char sbuf[512];

@@ -298,6 +298,42 @@ START_TEST(test_err_sweep_duplicates)
 }
 END_TEST
 
+/* A long entity name asserted in scn_realf's key buffer, or came out
+ * truncated (an unregistered key) in a model's; names are limited at load,
+ * from a file and from --set. 128 bytes is still a name. */
+START_TEST(test_err_long_name)
+{
+    struct param_registry *r = reg();
+    char text[1024], want[512], name[600];
+    struct scn *s;
+    struct cap c;
+
+    memset(name, 'x', 599);
+    name[599] = '\0';
+    snprintf(text, sizeof text, "[General]\narchetype.%s.share = 0.1\n"
+             "[archetype %.129s]\nshare = 0.2\n", name, name);
+    expect_load_error(text,
+                      "t.ini:2: error: key 'archetype.xxxxxxxxxxxxxxxxxxxx...': name too long "
+                      "(599 bytes, at most 128)\n"
+                      "t.ini:4: error: key 'archetype.xxxxxxxxxxxxxxxxxxxx...': name too long "
+                      "(129 bytes, at most 128)\n", 2);
+    snprintf(text, sizeof text, "[archetype %.128s]\nshare = 0.2\n", name);
+    s = load_ok(text, r);
+    cap_init(&c);
+    snprintf(want, sizeof want, "archetype.%.129s.share=0.1", name);
+    {
+        const char *const ovr[] = { want, NULL };
+
+        ck_assert_ptr_null(scn_study_new(s, NULL, ovr, &c.d));
+    }
+    ck_assert_str_eq(cap_done(&c), "--set: error: key 'archetype.xxxxxxxxxxxxxxxxxxxx...': "
+                     "name too long (129 bytes, at most 128)\n");
+    free(c.text);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
 START_TEST(test_err_lockstep)
 {
     struct param_registry *r = reg();
@@ -928,6 +964,7 @@ Suite *scenario_suite(void)
     tcase_add_test(err, test_err_sweep);
     tcase_add_test(err, test_err_sweep_nonfinite);
     tcase_add_test(err, test_err_sweep_duplicates);
+    tcase_add_test(err, test_err_long_name);
     tcase_add_test(err, test_err_lockstep);
     tcase_add_test(err, test_err_extends);
     tcase_add_test(err, test_err_unknown_config);

@@ -49,5 +49,16 @@ for spec in "" "," "0," ",0" "0,,0" " " "0x..0"; do
     if [ "$(wc -l <"$T/res/runs.csv")" -ge 2 ]; then ok; else bad "run -r '$spec': the earlier result is kept"; fi
 done
 
+# -- a long entity name aborted (assertion, or an unregistered key) ---------
+python3 -c "print('[General]\narchetype.' + 'x' * 600 + '.rate = 1')" >"$T/long.ini"
+expect_status "600-byte entity name" 1 "$GM" validate "$T/long.ini"
+grep_err "600-byte entity name" "long.ini:2: error: key 'archetype."
+python3 -c "print('[General]\nsim.model = market\nsim.horizon = 1d\n[archetype ' + 'a' * 140 + ']\nrate = 1')" >"$T/long.ini"
+expect_status "140-byte archetype name" 1 "$GM" validate "$T/long.ini"
+grep_err "140-byte archetype name" "long.ini:5: error: key 'archetype."
+# the longest name allowed fits the models' key buffers
+python3 -c "print('[General]\nsim.model = market\nsim.horizon = 1d\n[archetype ' + 'a' * 128 + ']\nrate = 1\n[hostclass ' + 'h' * 128 + ']\nshare = 0.5\n[endpoint ' + 'e' * 128 + ']\nenabled = true\nfixed-workers = 1')" >"$T/long.ini"
+check "128-byte entity names" "$GM" validate "$T/long.ini"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
