@@ -38,6 +38,11 @@ int money_parse(const char *s, money *out)
         return SIM_EINVAL;
     for (; nfrac < 6; nfrac++)
         frac *= 10;
+    /* The digit guard above lets 'whole' reach 9,223,372,036,859; check
+     * the product itself before forming it (signed overflow is UB). */
+    if (whole > INT64_MAX / MONEY_USD
+        || (whole == INT64_MAX / MONEY_USD && frac > INT64_MAX % MONEY_USD))
+        return SIM_EINVAL;
     *out = (whole * MONEY_USD + frac) * (neg ? -1 : 1);
     return SIM_OK;
 }

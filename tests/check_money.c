@@ -35,6 +35,23 @@ START_TEST(rejects_bad_text)
 }
 END_TEST
 
+/* The digit guard let whole dollars reach 9,223,372,036,859 and then
+ * whole * 10^6 overflowed (UB; in practice a wrapped, negative amount). */
+START_TEST(rejects_amounts_past_int64)
+{
+    money m;
+
+    ck_assert_int_eq(money_parse("9223372036854.775807", &m), SIM_OK);
+    ck_assert_int_eq(m, INT64_MAX);
+    ck_assert_int_eq(money_parse("-9223372036854.775807", &m), SIM_OK);
+    ck_assert_int_eq(m, -INT64_MAX);
+    ck_assert_int_eq(money_parse("9223372036854.775808", &m), SIM_EINVAL);
+    ck_assert_int_eq(money_parse("9223372036855", &m), SIM_EINVAL);
+    ck_assert_int_eq(money_parse("9223372036859", &m), SIM_EINVAL);
+    ck_assert_int_eq(money_parse("-9223372036859.5", &m), SIM_EINVAL);
+}
+END_TEST
+
 START_TEST(muldiv_rounds_half_away_from_zero)
 {
     /* 1 USD/h for 1 s = 277.777... micro-dollars -> 278 */
@@ -73,6 +90,7 @@ Suite *money_suite(void)
 
     tcase_add_test(tc, parses_decimal_text_without_a_double);
     tcase_add_test(tc, rejects_bad_text);
+    tcase_add_test(tc, rejects_amounts_past_int64);
     tcase_add_test(tc, muldiv_rounds_half_away_from_zero);
     tcase_add_test(tc, formats_trimmed_exact_text);
     suite_add_tcase(s, tc);
