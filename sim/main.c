@@ -6,12 +6,14 @@
  * 2 trouble (usage, unreadable input), 130 interrupted.
  */
 #define _DEFAULT_SOURCE             /* getopt_long, strdup, isatty */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "sim/engine.h"
 #include "sim/err.h"
 #include "sim/model.h"
@@ -380,14 +382,22 @@ static int cmd_validate(int argc, char **argv)
     struct study_args a = { NULL, NULL, NULL, 0, NULL, NULL, NULL };
     struct diag d = DIAG_INIT(stderr);
     int st = parse_study_args(argc, argv, &a, validate_usage);
+    struct stat sb;
+    int why = 0;
     size_t n;
 
     if (st >= 0) {
         free(a.sets);
         return st;
     }
-    if (access(a.scenario, R_OK) != 0) {
-        fprintf(stderr, "%s: error: cannot read file\n", a.scenario);
+    /* Unreadable input is exit 2 (validate --help), a directory included:
+     * access() passes it and the load then failed as "errors found". */
+    if (access(a.scenario, R_OK) != 0)
+        why = errno;
+    else if (stat(a.scenario, &sb) == 0 && S_ISDIR(sb.st_mode))
+        why = EISDIR;
+    if (why) {
+        fprintf(stderr, "%s: error: cannot read file: %s\n", a.scenario, strerror(why));
         free(a.sets);
         return EXIT_TROUBLE;
     }

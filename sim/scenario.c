@@ -687,9 +687,18 @@ static char *read_file(const char *path, size_t *len)
     FILE *f = fopen(path, "rb");
     char *buf = NULL;
     size_t cap = 0, n = 0, got;
+    struct stat st;
+    int err = 0;
 
     if (!f)
         return NULL;
+    /* fopen opens a directory and fread then fails with EISDIR; say so
+     * rather than "Input/output error". */
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        errno = EISDIR;
+        return NULL;
+    }
     do {
         if (n + 4096 + 1 > cap) {
             char *nb;
@@ -703,13 +712,15 @@ static char *read_file(const char *path, size_t *len)
             }
             buf = nb;
         }
+        errno = 0;
         got = fread(buf + n, 1, cap - n - 1, f);
+        err = errno;
         n += got;
     } while (got > 0);
     if (ferror(f)) {
         free(buf);
         fclose(f);
-        errno = EIO;
+        errno = err ? err : EIO;    /* the real reason where there is one */
         return NULL;
     }
     fclose(f);

@@ -465,6 +465,29 @@ START_TEST(test_err_include)
 }
 END_TEST
 
+/* A directory given as scenario or include named an "Input/output error". */
+START_TEST(test_err_directory)
+{
+    struct param_registry *r = reg();
+    char *dir = test_tmpdir();
+    char *main_ini = path_in(dir, "main.ini");
+    char want[2048];
+    struct cap c;
+
+    write_in(dir, "main.ini", "[General]\ninclude .\n");
+    cap_init(&c);
+    ck_assert_ptr_null(scn_load(dir, r, &c.d));
+    ck_assert_ptr_null(scn_load(main_ini, r, &c.d));
+    snprintf(want, sizeof want, "%s: error: cannot open scenario: Is a directory\n"
+             "%s:2: error: cannot open include file '.': Is a directory\n", dir, main_ini);
+    ck_assert_str_eq(cap_done(&c), want);
+    free(c.text);
+    free(main_ini);
+    free(dir);
+    preg_free(r);
+}
+END_TEST
+
 /* A file that includes another may set extends again: the later wins. */
 START_TEST(test_extends_include_override)
 {
@@ -970,6 +993,7 @@ Suite *scenario_suite(void)
     tcase_add_test(err, test_err_unknown_config);
     tcase_add_test(err, test_err_include);
     tcase_add_test(err, test_extends_include_override);
+    tcase_add_test(err, test_err_directory);
     tcase_set_timeout(sem, 20);
     tcase_add_test(sem, test_precedence);
     tcase_add_test(sem, test_extends_c3_order);

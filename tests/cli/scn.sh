@@ -60,5 +60,12 @@ grep_err "140-byte archetype name" "long.ini:5: error: key 'archetype."
 python3 -c "print('[General]\nsim.model = market\nsim.horizon = 1d\n[archetype ' + 'a' * 128 + ']\nrate = 1\n[hostclass ' + 'h' * 128 + ']\nshare = 0.5\n[endpoint ' + 'e' * 128 + ']\nenabled = true\nfixed-workers = 1')" >"$T/long.ini"
 check "128-byte entity names" "$GM" validate "$T/long.ini"
 
+# -- a directory is unreadable input: exit 2 and the reason, not "I/O error" --
+mkdir -p "$T/dir.ini"
+expect_status "validate a directory" 2 "$GM" validate "$T/dir.ini"
+grep_err "validate a directory" "dir.ini: error: cannot read file: Is a directory"
+expect_status "run a directory" 2 "$GM" run "$T/dir.ini" -o "$T/never"
+grep_err "run a directory" "dir.ini: error: cannot open scenario: Is a directory"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
