@@ -998,6 +998,16 @@ static char *reader(char *str, int num, void *stream)
         t->line++;
         nl = memchr(t->text + t->pos, '\n', t->len - t->pos);
         n = nl ? (size_t)(nl - (t->text + t->pos)) : t->len - t->pos;
+        if (memchr(t->text + t->pos, '\0', n)) {
+            /* C strings end there: "fee = 0.1\0junk" read as 0.1. One
+             * message for the source, whose other lines would repeat it. */
+            struct srcloc loc = { t->file, t->line };
+
+            report(c->d, &c->nerr, &loc, "NUL byte in this line: binary file or UTF-16? "
+                   "(scenarios are UTF-8 text)");
+            t->pos = t->len;
+            continue;
+        }
         if (classify(c, t, n)) {
             /* Feed this line, with a '\n' even at end of file, so inih's
              * long-line loop never glues it to the next source's line. */

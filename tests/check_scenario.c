@@ -488,6 +488,32 @@ START_TEST(test_err_directory)
 }
 END_TEST
 
+/* A NUL byte ended the line's C string: "fee = 0.2\0junk" read as 0.2. */
+START_TEST(test_err_nul_byte)
+{
+    static const char text[] = "[General]\nmarket.fee = 0.2\0junk\nlabel = a\0b\n";
+    struct param_registry *r = reg();
+    char *dir = test_tmpdir();
+    char *p = path_in(dir, "nul.ini");
+    char want[1024];
+    struct cap c;
+    FILE *f = fopen(p, "wb");
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(text, 1, sizeof text - 1, f), sizeof text - 1);
+    fclose(f);
+    cap_init(&c);
+    ck_assert_ptr_null(scn_load(p, r, &c.d));
+    snprintf(want, sizeof want, "%s:2: error: NUL byte in this line: binary file or UTF-16? "
+             "(scenarios are UTF-8 text)\n", p);
+    ck_assert_str_eq(cap_done(&c), want);
+    free(c.text);
+    free(p);
+    free(dir);
+    preg_free(r);
+}
+END_TEST
+
 /* A file that includes another may set extends again: the later wins. */
 START_TEST(test_extends_include_override)
 {
@@ -994,6 +1020,7 @@ Suite *scenario_suite(void)
     tcase_add_test(err, test_err_include);
     tcase_add_test(err, test_extends_include_override);
     tcase_add_test(err, test_err_directory);
+    tcase_add_test(err, test_err_nul_byte);
     tcase_set_timeout(sem, 20);
     tcase_add_test(sem, test_precedence);
     tcase_add_test(sem, test_extends_c3_order);

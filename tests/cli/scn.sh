@@ -67,5 +67,10 @@ grep_err "validate a directory" "dir.ini: error: cannot read file: Is a director
 expect_status "run a directory" 2 "$GM" run "$T/dir.ini" -o "$T/never"
 grep_err "run a directory" "dir.ini: error: cannot open scenario: Is a directory"
 
+# -- a NUL byte cut the line short (UTF-16 files are full of them) ---------
+printf '[General]\nsim.model = phold\nphold.remote = 0.1\000junk\n' >"$T/nul.ini"
+expect_status "NUL byte" 1 "$GM" validate "$T/nul.ini"
+grep_err "NUL byte" "nul.ini:3: error: NUL byte in this line: binary file or UTF-16?"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
