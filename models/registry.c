@@ -7,6 +7,7 @@
  */
 #include "sim/model.h"
 
+#include <stdio.h>
 #include <string.h>
 #include "models/checkpoint.h"
 #include "models/dlperf.h"
@@ -53,6 +54,21 @@ void sim_register_all_params(struct param_registry *reg)
     outage_register_params(reg);
     rel_register_params(reg);
     ckpt_register_params(reg);
+}
+
+void sim_model_names(char *buf, size_t len)
+{
+    size_t at = 0;
+
+    if (len)
+        buf[0] = '\0';
+    for (size_t i = 0; sim_models[i] && at < len; i++) {
+        int n = snprintf(buf + at, len - at, "%s%s", i ? ", " : "", sim_models[i]->name);
+
+        if (n < 0)
+            break;
+        at += (size_t)n;
+    }
 }
 
 const struct sim_model *sim_find_model(const char *name)

@@ -188,8 +188,13 @@ static int run_target(const struct scn_run *run, int *rows, int *failed,
     void *state;
     int rc;
 
-    if (!m)
-        return diag_error(d, scn_where(run, "sim.model"), "unknown model '%s'", name);
+    if (!m) {
+        char names[256];
+
+        sim_model_names(names, sizeof names);
+        return diag_error(d, scn_where(run, "sim.model"), "unknown model '%s' (models: %s)",
+                          name, names);
+    }
     if (eng_config_from_run(run, &ec, d) != SIM_OK)
         return SIM_EINVAL;
     e = eng_new(&ec);

@@ -419,8 +419,11 @@ static int cmd_validate(int argc, char **argv)
             break;
         m = sim_find_model(scn_str(run, "sim.model"));
         if (!m) {
-            diag_error(&d, scn_where(run, "sim.model"), "unknown model '%s'",
-                       scn_str(run, "sim.model"));
+            char names[256];
+
+            sim_model_names(names, sizeof names);
+            diag_error(&d, scn_where(run, "sim.model"), "unknown model '%s' (models: %s)",
+                       scn_str(run, "sim.model"), names);
             scn_run_free(run);
             break;
         }

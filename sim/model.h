@@ -43,5 +43,7 @@ extern const struct sim_command sim_commands[];
 /* Registers the engine's own keys (sim.*) and every model's keys. */
 void sim_register_all_params(struct param_registry *reg);
 const struct sim_model *sim_find_model(const char *name);
+/* The models' names, comma-separated, for "unknown model" messages. */
+void sim_model_names(char *buf, size_t len);
 
 #endif

@@ -55,7 +55,11 @@ int runner_run(const struct scn_run *run, struct res_dir *rd,
     struct res_run_info info = { 0 };
 
     if (!m) {
-        diag_error(&d, scn_where(run, "sim.model"), "unknown model '%s'", model_name);
+        char names[256];
+
+        sim_model_names(names, sizeof names);
+        diag_error(&d, scn_where(run, "sim.model"), "unknown model '%s' (models: %s)",
+                   model_name, names);
         return RUNNER_EXIT_TROUBLE;
     }
     if (eng_config_from_run(run, &ec, &d) != SIM_OK)

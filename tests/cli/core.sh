@@ -306,6 +306,18 @@ else bad "metrics missing from docs/METRICS.md: $undocumented"; fi
 # -- bench phold: same seed, same committed count on both engines ------------
 check "bench phold small" "$GM" bench phold --lps 256 --events-per-lp 2 --end 20 --compare
 
+# an unknown model is named with the models there are, and sim.model's help
+# (docs/PARAMS.md) lists every one of them
+printf '[General]\nsim.model = nosuch\n' >"$T/nomodel.ini"
+expect_status "unknown model" 1 "$GM" validate "$T/nomodel.ini"
+grep_err "unknown model lists the models" "unknown model 'nosuch' (models: market, phold,"
+names=$(sed -n "s/.*(models: \(.*\))\$/\1/p" "$T/err" | tr -d ',')
+"$GM" params >"$T/params.txt" 2>&1
+missing=""
+for m in $names; do
+    grep '^sim\.model ' "$T/params.txt" | grep -q "[ (,]$m[,) ]" || missing="$missing $m"
+done
+if [ -n "$names" ] && [ -z "$missing" ]; then ok; else bad "sim.model help lacks:$missing"; fi
 # -- reproduce: the fast subset of every covered target ----------------------
 check "reproduce --help" "$GM" reproduce --help
 check "reproduce --fast" "$GM" reproduce --fast
