@@ -542,8 +542,9 @@ int res_dir_add_run(struct res_dir *rd, const struct res_run_info *info,
     tbl_str(rd->runs, config);
     tbl_int(rd->runs, (int64_t)scn_run_number(run));
     tbl_int(rd->runs, (int64_t)scn_run_repetition(run));
-    tbl_int(rd->runs, (int64_t)scn_run_seed_set(run));
-    tbl_int(rd->runs, (int64_t)scn_run_seed(run));
+    /* seeds are 64-bit unsigned: as int64 one past 2^63 read negative */
+    tbl_uint(rd->runs, scn_run_seed_set(run));
+    tbl_uint(rd->runs, scn_run_seed(run));
     for (size_t i = 0; i < nv; i++)
         if (strcmp(scn_study_var_name(rd->st, i), "repetition") != 0)
             tbl_str(rd->runs, scn_run_var_value(run, i));

@@ -84,6 +84,12 @@ void tbl_int(struct tbl_writer *w, int64_t v)
     fprintf(w->f, "%lld", (long long)v);
 }
 
+void tbl_uint(struct tbl_writer *w, uint64_t v)
+{
+    sep(w);
+    fprintf(w->f, "%llu", (unsigned long long)v);
+}
+
 void tbl_money(struct tbl_writer *w, money m)
 {
     char buf[40];

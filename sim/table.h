@@ -30,6 +30,7 @@ struct tbl_writer *tbl_open(const char *path, const char *const *cols,
 void tbl_str(struct tbl_writer *w, const char *s);   /* NULL -> empty field */
 void tbl_num(struct tbl_writer *w, double v);        /* NaN -> empty field */
 void tbl_int(struct tbl_writer *w, int64_t v);
+void tbl_uint(struct tbl_writer *w, uint64_t v);     /* seeds: all 64 bits */
 void tbl_money(struct tbl_writer *w, money m);       /* as USD, exact text */
 void tbl_empty(struct tbl_writer *w);
 /* Ends the row; writing more or fewer fields than columns is a bug. */

@@ -1,0 +1,51 @@
+#!/bin/sh
+# tests/cli/sweep.sh -- sweep, run and merge at their edges: signals, result
+# directories made or taken meanwhile, what merge accepts, what manifests
+# and runs.csv record. Run by 'make test' with GM_BIN pointing at the
+# binary; prints "N passed, M failed" and exits non-zero on any failure.
+set -u
+GM=${GM_BIN:-build/gpumarket}
+T=$(mktemp -d /tmp/gmsweep.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+check() {   # check NAME CMD...: the command must succeed
+    name=$1; shift
+    if "$@" >"$T/out" 2>"$T/err"; then ok; else bad "$name"; cat "$T/err" >&2; fi
+}
+expect_status() {   # expect_status NAME STATUS CMD...
+    name=$1; want=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"; got=$?
+    if [ "$got" = "$want" ]; then ok; else bad "$name (exit $got, want $want)"; cat "$T/err" >&2; fi
+}
+grep_err() {   # grep_err NAME PATTERN: stderr of the last command contains it
+    if grep -qF -- "$2" "$T/err"; then ok; else bad "$1: stderr lacks '$2'"; cat "$T/err" >&2; fi
+}
+# Column of a CSV by header name (fields here hold no commas).
+col() { awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++)if($i==c)k=i;next}{gsub(/"/,"");print $k}' "$1"; }
+
+cat >"$T/p.ini" <<'INI'
+[General]
+sim.model = phold
+sim.horizon = 200s
+sim.sample-interval = 50s
+phold.lps = 64
+phold.events-per-lp = 4
+seed = 9
+
+[Config Rep]
+repeat = 4
+INI
+
+# -- runs.csv: seeds are unsigned 64-bit -------------------------------------
+# 2^64-1 was written through int64 as -1, while the manifest said 2^64-1.
+expect_status "run with the largest seed" 0 "$GM" run "$T/p.ini" -s seed=18446744073709551615 \
+    -o "$T/bigseed" -q --no-plots
+v=$(col "$T/bigseed/runs.csv" base_seed)
+if [ "$v" = 18446744073709551615 ]; then ok; else bad "runs.csv base_seed is '$v', not 18446744073709551615"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
