@@ -374,6 +374,41 @@ bool res_dir_replaceable(const char *dir)
     return false;
 }
 
+int res_dir_replace(const char *from, const char *to)
+{
+    /* rename() cannot replace a non-empty directory: move the old result
+     * aside first, then drop it once the new one is in place. */
+    size_t n = strlen(to) + 32;
+    char *old = malloc(n);
+    int rc = SIM_OK, err = 0;
+
+    if (!old)
+        SIM_PANIC("results: out of memory");
+    snprintf(old, n, "%s.old-%ld", to, (long)getpid());
+    remove_tree(old);
+    /* Checked again now, not only at the start: whatever was made at 'to'
+     * while the runs ran is the analyst's and is never deleted. */
+    if (!res_dir_replaceable(to)) {
+        err = EEXIST;
+        rc = SIM_EIO;
+    } else if (rename(to, old) != 0 && errno != ENOENT) {
+        err = errno;
+        rc = SIM_EIO;
+    } else if (rename(from, to) != 0) {
+        err = errno;
+        rc = SIM_EIO;
+        /* Put the old result back; when that fails too, another writer's
+         * result took 'to' meanwhile, and the old one is superseded. */
+        if (rename(old, to) != 0)
+            remove_tree(old);
+    } else {
+        remove_tree(old);
+    }
+    free(old);
+    errno = err;
+    return rc;
+}
+
 struct res_dir *res_dir_begin(const char *dir, const struct scn *s,
                               const struct scn_study *st, int argc,
                               char **argv)
@@ -681,30 +716,8 @@ int res_dir_commit(struct res_dir *rd)
     if (rc == SIM_OK && rd->failed)
         rc = write_text(rd->tmp, "FAILED", rd->failed);
     free(manifest);
-    if (rc == SIM_OK) {
-        /* rename() cannot replace a non-empty directory: move the old
-         * result aside first, then drop it once the new one is in place. */
-        size_t n = strlen(rd->dir) + 32;
-        char *old = malloc(n);
-
-        if (!old)
-            SIM_PANIC("results: out of memory");
-        snprintf(old, n, "%s.old-%ld", rd->dir, (long)getpid());
-        remove_tree(old);
-        if (!res_dir_replaceable(rd->dir)) {     /* made meanwhile? never delete it */
-            errno = EEXIST;
-            rc = SIM_EIO;
-        }
-        if (rc == SIM_OK && rename(rd->dir, old) != 0 && errno != ENOENT)
-            rc = SIM_EIO;
-        if (rc == SIM_OK && rename(rd->tmp, rd->dir) != 0) {
-            rename(old, rd->dir);               /* put the old result back */
-            rc = SIM_EIO;
-        }
-        if (rc == SIM_OK)
-            remove_tree(old);
-        free(old);
-    }
+    if (rc == SIM_OK)
+        rc = res_dir_replace(rd->tmp, rd->dir);
     if (rc != SIM_OK) {
         fprintf(stderr, "error: cannot complete %s: %s\n", rd->dir, strerror(errno));
         res_dir_abort(rd);

@@ -78,6 +78,13 @@ bool res_dir_name(const char *dir, char *buf, size_t len);
  * with a message on stderr naming it, otherwise. */
 bool res_dir_replaceable(const char *dir);
 
+/* Renames the complete directory 'from' to 'to', replacing an earlier
+ * result there; res_dir_replaceable() is asked again first, so a folder
+ * made at 'to' meanwhile is refused, not deleted. Returns 0, or SIM_EIO
+ * with errno set: 'from' is then where it was, and no 'to'.old-<pid> is
+ * left behind. res_dir_commit() and `sweep` both commit through it. */
+int res_dir_replace(const char *from, const char *to);
+
 /* Starts "<dir>.tmp-<pid>" (removing a stale one). 'argv' is the command
  * line for the manifest. NULL with a message on stderr on failure. */
 struct res_dir *res_dir_begin(const char *dir, const struct scn *s,

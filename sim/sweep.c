@@ -282,29 +282,6 @@ static int make_dirs(const char *path)
     return rc;
 }
 
-/* Moves 'from' to 'to', replacing an older 'to'. */
-static int replace_dir(const char *from, const char *to)
-{
-    size_t n = strlen(to) + 32;
-    char *old = malloc(n);
-    int rc = 0;
-
-    if (!old)
-        SIM_PANIC("sweep: out of memory");
-    snprintf(old, n, "%s.old-%ld", to, (long)getpid());
-    remove_tree(old);
-    if (rename(to, old) != 0 && errno != ENOENT)
-        rc = -1;
-    if (rc == 0 && rename(from, to) != 0) {
-        rename(old, to);                        /* put the old result back */
-        rc = -1;
-    }
-    if (rc == 0)
-        remove_tree(old);
-    free(old);
-    return rc;
-}
-
 static void sweep_usage(FILE *f)
 {
     fprintf(f,
@@ -796,9 +773,10 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
         }
         note_manifest(work, mpi ? "mpi" : "local", mpi ? size - 1 : (int)jobs,
                       runner_wall() - t0, owned, nowned);
-        if (replace_dir(work, out) != 0) {
-            fprintf(stderr, "gpumarket sweep: cannot rename %s to %s: %s\n",
-                    work, out, strerror(errno));
+        if (res_dir_replace(work, out) != SIM_OK) {
+            /* a whole study is not thrown away for want of a name */
+            fprintf(stderr, "gpumarket sweep: cannot rename %s to %s: %s; "
+                    "the merged study is left in %s\n", work, out, strerror(errno), work);
             status = RUNNER_EXIT_TROUBLE;
             goto done;
         }

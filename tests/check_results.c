@@ -115,6 +115,56 @@ START_TEST(directory_appears_only_when_complete)
 }
 END_TEST
 
+/* The commit shared by run and sweep: what is at the destination when the
+ * runs end decides, not what was there when they began. */
+static void touch(const char *dir, const char *name)
+{
+    char path[700];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("x\n", f);
+    fclose(f);
+}
+
+START_TEST(replace_keeps_what_it_may_not_replace)
+{
+    char *tmp = test_tmpdir(), from[512], to[512], path[700];
+
+    snprintf(from, sizeof from, "%s/new.tmp-1", tmp);
+    snprintf(to, sizeof to, "%s/new", tmp);
+    ck_assert_int_eq(mkdir(from, 0777), 0);
+    touch(from, "manifest.ini");
+    /* a folder made at 'to' meanwhile: refused, nothing of it deleted */
+    ck_assert_int_eq(mkdir(to, 0777), 0);
+    touch(to, "precious.txt");
+    ck_assert_int_ne(res_dir_replace(from, to), SIM_OK);
+    snprintf(path, sizeof path, "%s/precious.txt", to);
+    ck_assert(exists(path));
+    snprintf(path, sizeof path, "%s/manifest.ini", from);
+    ck_assert(exists(path));
+    snprintf(path, sizeof path, "%s.old-%ld", to, (long)getpid());
+    ck_assert(!exists(path));
+    /* an earlier result is replaced, and leaves no .old- behind */
+    touch(to, "manifest.ini");
+    ck_assert_int_eq(res_dir_replace(from, to), SIM_OK);
+    ck_assert(!exists(from));
+    snprintf(path, sizeof path, "%s/precious.txt", to);
+    ck_assert(!exists(path));
+    snprintf(path, sizeof path, "%s.old-%ld", to, (long)getpid());
+    ck_assert(!exists(path));
+    /* a rename that fails puts the earlier result back */
+    ck_assert_int_ne(res_dir_replace(from, to), SIM_OK);     /* 'from' is gone */
+    snprintf(path, sizeof path, "%s/manifest.ini", to);
+    ck_assert(exists(path));
+    snprintf(path, sizeof path, "%s.old-%ld", to, (long)getpid());
+    ck_assert(!exists(path));
+    free(tmp);
+}
+END_TEST
+
 Suite *results_suite(void)
 {
     Suite *s = suite_create("results");
@@ -122,6 +172,7 @@ Suite *results_suite(void)
 
     tcase_add_test(tc, scalars_add_and_overwrite);
     tcase_add_test(tc, directory_appears_only_when_complete);
+    tcase_add_test(tc, replace_keeps_what_it_may_not_replace);
     suite_add_tcase(s, tc);
     return s;
 }

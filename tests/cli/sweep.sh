@@ -38,7 +38,23 @@ seed = 9
 
 [Config Rep]
 repeat = 4
+
+# runs of about a second each: long enough to act on while they run
+[Config Long]
+sim.horizon = 50000s
+sim.sample-interval = 10000s
+repeat = 3
 INI
+
+# wait_for GLOB: until a path matching GLOB exists (up to 20 s)
+wait_for() {
+    i=0
+    while [ $i -lt 400 ]; do
+        for f in $1; do [ -e "$f" ] && return 0; done
+        sleep 0.05; i=$((i + 1))
+    done
+    return 1
+}
 
 # -- runs.csv: seeds are unsigned 64-bit -------------------------------------
 # 2^64-1 was written through int64 as -1, while the manifest said 2^64-1.
@@ -46,6 +62,20 @@ expect_status "run with the largest seed" 0 "$GM" run "$T/p.ini" -s seed=1844674
     -o "$T/bigseed" -q --no-plots
 v=$(col "$T/bigseed/runs.csv" base_seed)
 if [ "$v" = 18446744073709551615 ]; then ok; else bad "runs.csv base_seed is '$v', not 18446744073709551615"; fi
+
+# -- the destination is checked again when the study is complete -----------
+# A folder made at -o while the sweep ran was moved aside and deleted.
+"$GM" sweep "$T/p.ini" -c Long -j 1 -o "$T/victim" -q --no-plots 2>"$T/err" &
+pid=$!
+wait_for "$T/victim.tmp-*/runs/*" || bad "sweep -c Long never started its runs"
+mkdir "$T/victim" && echo x >"$T/victim/precious.txt"
+wait $pid; rc=$?
+if [ $rc = 2 ]; then ok; else bad "sweep onto a folder made meanwhile: exit $rc, want 2"; fi
+if [ -f "$T/victim/precious.txt" ]; then ok; else bad "sweep deleted a folder made at -o meanwhile"; fi
+grep_err "sweep refuses the folder made meanwhile" "is not a gpumarket result directory"
+grep_err "sweep says where the study is" "the merged study is left in $T/victim.tmp-"
+if ls -d "$T"/victim.old-* >/dev/null 2>&1; then bad "sweep left victim.old-*"; else ok; fi
+rm -rf "$T"/victim*
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
