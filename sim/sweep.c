@@ -688,10 +688,6 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
         status = RUNNER_EXIT_TROUBLE;
         goto done;
     }
-    if (rank == 0 && !res_dir_replaceable(out)) {
-        status = RUNNER_EXIT_TROUBLE;
-        goto done;
-    }
     /* The study is built beside DIR and renamed when complete; under MPI
      * rank 0 names the directory for everyone. */
     {
@@ -706,7 +702,12 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
         if (!work)
             SIM_PANIC("sweep: out of memory");
     }
-    if (rank == 0) {
+    /* Rank 0 alone looks at DIR and makes the work directory; the others
+     * learn from the flag below whether to go on (a rank 0 that stopped
+     * alone left them waiting in farm_bcast forever). */
+    if (rank == 0 && !res_dir_replaceable(out))
+        status = RUNNER_EXIT_TROUBLE;
+    if (rank == 0 && status == RUNNER_EXIT_OK) {
         size_t n = strlen(work) + 8;
         char *rd = malloc(n);
 

@@ -77,5 +77,20 @@ grep_err "sweep says where the study is" "the merged study is left in $T/victim.
 if ls -d "$T"/victim.old-* >/dev/null 2>&1; then bad "sweep left victim.old-*"; else ok; fi
 rm -rf "$T"/victim*
 
+# -- MPI: a refused -o stops every rank --------------------------------------
+# Rank 0 alone checked -o and left the other ranks in farm_bcast forever.
+if command -v mpirun >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 &&
+   ! "$GM" sweep "$T/p.ini" --mpi -o "$T/nompi" -q 2>&1 | grep -q 'no Open MPI'; then
+    mkdir -p "$T/theirs" && echo x >"$T/theirs/f"
+    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 \
+        timeout 30 mpirun --oversubscribe -np 3 "$GM" sweep "$T/p.ini" --mpi -o "$T/theirs" \
+        -q --no-plots >"$T/mpi.log" 2>&1
+    rc=$?
+    if [ $rc != 0 ] && [ $rc != 124 ]; then ok; else bad "mpirun sweep onto a non-result -o: exit $rc (124: hung)"; fi
+    if [ -f "$T/theirs/f" ]; then ok; else bad "mpirun sweep removed a non-result -o"; fi
+else
+    echo "skip mpirun (no Open MPI in this build or no mpirun)"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
