@@ -201,6 +201,9 @@ int eng_run(struct engine *e)
             e->on[ev.kind].fn(e, &ev, e->on[ev.kind].model);
         }
     }
+    /* A run shorter than the polling interval checks the flag once here. */
+    if (rc == SIM_OK && !e->failed && e->interrupt && *e->interrupt)
+        rc = SIM_EINTR;
     if (rc == SIM_OK && !e->failed) {
         if (e->end != SIM_TIME_MAX)
             e->now = e->end;

@@ -127,6 +127,13 @@ int runner_run_dir(const struct scn *s, const struct scn_study *st,
             status = RUNNER_EXIT_TROUBLE;
             break;
         }
+        /* The engine polls the flag every 4096 events: runs shorter than
+         * that would never see it, and the study would go on to the end. */
+        if (o->interrupted && *o->interrupted) {
+            status = RUNNER_EXIT_INTERRUPTED;
+            scn_run_free(run);
+            break;
+        }
         ro.index = i;
         ro.total = n;
         rs = runner_run(run, rd, &ro);
@@ -134,6 +141,8 @@ int runner_run_dir(const struct scn *s, const struct scn_study *st,
             status = rs;
         scn_run_free(run);
     }
+    if (o->interrupted && *o->interrupted)
+        status = RUNNER_EXIT_INTERRUPTED;       /* after the last run, too */
     if (status == RUNNER_EXIT_INTERRUPTED || status == RUNNER_EXIT_TROUBLE) {
         res_dir_abort(rd);
         return status;

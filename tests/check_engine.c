@@ -102,6 +102,34 @@ START_TEST(a_failed_invariant_stops_the_run)
 }
 END_TEST
 
+/* A signal during a run of fewer than 4096 events (the polling interval)
+ * must still stop it: the flag is looked at once more when the queue is
+ * done, before the end-of-run hooks. */
+static volatile sig_atomic_t test_flag;
+
+static void raises_flag(struct engine *e, const struct evq_event *ev, void *m)
+{
+    (void)e; (void)ev; (void)m;
+    test_flag = 1;
+}
+
+START_TEST(a_short_run_sees_the_interrupt)
+{
+    struct eng_config c = { .end = 1000, .seed = 1 };
+    struct engine *e = eng_new(&c);
+    unsigned k = eng_kind(e, "flag", raises_flag, NULL);
+    struct log l = { 0 };
+
+    test_flag = 0;
+    eng_interrupt_on(e, &test_flag);
+    eng_at(e, 5, k, 0);
+    eng_at_end(e, on_end, &l);
+    ck_assert_int_eq(eng_run(e), SIM_EINTR);
+    ck_assert_int_eq(l.ends, 0);
+    eng_free(e);
+}
+END_TEST
+
 /* PHOLD's committed count depends only on the streams: our 4-ary heap and
  * the reference binary heap must agree exactly, and a rerun must too. */
 START_TEST(phold_same_count_on_both_engines)
@@ -129,6 +157,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, runs_in_time_order_and_stops_at_end);
     tcase_add_test(tc, cancelled_events_do_not_fire);
     tcase_add_test(tc, a_failed_invariant_stops_the_run);
+    tcase_add_test(tc, a_short_run_sees_the_interrupt);
     tcase_add_loop_test(tc, phold_same_count_on_both_engines, 0, 3);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);

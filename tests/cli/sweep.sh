@@ -63,6 +63,18 @@ expect_status "run with the largest seed" 0 "$GM" run "$T/p.ini" -s seed=1844674
 v=$(col "$T/bigseed/runs.csv" base_seed)
 if [ "$v" = 18446744073709551615 ]; then ok; else bad "runs.csv base_seed is '$v', not 18446744073709551615"; fi
 
+# -- run stops between short runs on SIGINT ---------------------------------
+# Runs of fewer than 4096 events never polled the flag: run went on to the
+# end, exit 0, with a complete directory.
+if command -v timeout >/dev/null 2>&1; then
+    timeout --preserve-status -s INT 1 "$GM" run scenarios/default.ini -c Quick \
+        -s sim.horizon=4d -s supply.gpus=100 -s repeat=300 -o "$T/sm" -q --no-plots 2>"$T/err"
+    rc=$?
+    if [ $rc = 130 ]; then ok; else bad "run of short runs, SIGINT after 1 s: exit $rc, want 130"; fi
+    left=$(cd "$T" && ls -d sm sm.tmp-* 2>/dev/null)
+    if [ -z "$left" ]; then ok; else bad "interrupted run left $left"; fi
+fi
+
 # -- the destination is checked again when the study is complete -----------
 # A folder made at -o while the sweep ran was moved aside and deleted.
 "$GM" sweep "$T/p.ini" -c Long -j 1 -o "$T/victim" -q --no-plots 2>"$T/err" &
