@@ -5,12 +5,16 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,6 +31,22 @@
 
 /* ---- one run in a child ---- */
 
+static int rm_entry(const char *path, const struct stat *sb, int flag,
+                    struct FTW *ftw)
+{
+    (void)sb; (void)flag; (void)ftw;
+    return remove(path);
+}
+
+static void remove_tree(const char *dir)
+{
+    struct stat st;
+
+    if (lstat(dir, &st) == 0)
+        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+
 static char *part_dir(const struct sweep *sw, size_t number)
 {
     size_t n = strlen(sw->work) + strlen(scn_study_config(sw->st)) + 48;
@@ -40,7 +60,7 @@ static char *part_dir(const struct sweep *sw, size_t number)
 
 pid_t sweep_spawn(const struct sweep *sw, size_t number)
 {
-    pid_t pid;
+    pid_t pid, parent = getpid();
 
     fflush(NULL);
     pid = fork();
@@ -48,11 +68,20 @@ pid_t sweep_spawn(const struct sweep *sw, size_t number)
         return pid;
     {
         struct runner_opts ro = { false, true, sw->interrupted, 0, 1, NULL };
-        char *dir = part_dir(sw, number);
+        char *dir;
         int status;
 
+        signal(SIGCHLD, SIG_DFL);
+#ifdef __linux__
+        /* A parent killed outright (an MPI rank under mpirun's SIGKILL)
+         * would leave this run going on alone: stop with it. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+        if (getppid() != parent)            /* it died before prctl */
+            _exit(RUNNER_EXIT_INTERRUPTED);
         if (sw->crash_run >= 0 && (size_t)sw->crash_run == number)
             raise(SIGKILL);
+        dir = part_dir(sw, number);
         status = runner_run_dir(sw->scn, sw->st, &number, 1, dir, sw->argc,
                                 sw->argv, &ro);
         free(dir);
@@ -80,21 +109,54 @@ static void write_placeholder(const struct sweep *sw, size_t number,
     free(dir);
 }
 
-int sweep_reaped(const struct sweep *sw, size_t number, int wstatus)
+/* What a child that stopped early may have left of its part: the result
+ * writer's temporary twin, DIR/runs/<config>-<N>.tmp-<child pid>. */
+static void remove_child_tmp(const struct sweep *sw, size_t number, pid_t pid)
+{
+    char *dir = part_dir(sw, number);
+    size_t n = strlen(dir) + 32;
+    char *tmp = malloc(n);
+
+    if (!tmp)
+        SIM_PANIC("sweep: out of memory");
+    snprintf(tmp, n, "%s.tmp-%ld", dir, (long)pid);
+    remove_tree(tmp);
+    free(tmp);
+    free(dir);
+}
+
+static bool stop_asked(const struct sweep *sw)
+{
+    return sw->interrupted && *sw->interrupted;
+}
+
+int sweep_reaped(const struct sweep *sw, size_t number, pid_t pid, int wstatus)
 {
     if (WIFEXITED(wstatus)) {
         int code = WEXITSTATUS(wstatus);
 
         if (code == RUNNER_EXIT_OK || code == RUNNER_EXIT_CHECK)
             return code;            /* the part says "ok" or "failed" */
-        if (code == RUNNER_EXIT_INTERRUPTED)
-            return code;
+        if (code == RUNNER_EXIT_INTERRUPTED && stop_asked(sw))
+            return code;            /* the whole study stops */
+        remove_child_tmp(sw, number, pid);
+        if (code == RUNNER_EXIT_INTERRUPTED) {
+            /* a signal to this child alone loses its run, not the study */
+            fprintf(stderr, "gpumarket sweep: run %zu was interrupted by a signal to its "
+                    "process; the study goes on\n", number);
+            write_placeholder(sw, number, "interrupted",
+                              "its process was stopped by a signal before writing results");
+            return RUNNER_EXIT_CHECK;
+        }
         fprintf(stderr, "gpumarket sweep: run %zu stopped with status %d\n",
                 number, code);
         write_placeholder(sw, number, "error", "its process stopped with an error before writing results");
         return RUNNER_EXIT_CHECK;
     }
     if (WIFSIGNALED(wstatus)) {
+        if (stop_asked(sw))
+            return RUNNER_EXIT_INTERRUPTED;
+        remove_child_tmp(sw, number, pid);
         fprintf(stderr, "gpumarket sweep: run %zu crashed (signal %d); the study goes on\n",
                 number, WTERMSIG(wstatus));
         write_placeholder(sw, number, "crashed", "its process crashed before writing results");
@@ -103,17 +165,63 @@ int sweep_reaped(const struct sweep *sw, size_t number, int wstatus)
     return RUNNER_EXIT_TROUBLE;
 }
 
+static void on_sigchld(int sig)
+{
+    (void)sig;                  /* only wakes sigsuspend() in wait_child() */
+}
+
+/* Waits for child 'which' (-1: any). When 'interruptible', returns -1 with
+ * errno EINTR as soon as the interrupt flag is set: SIGCHLD, SIGINT and
+ * SIGTERM are blocked between the test of the flag and sigsuspend(), so a
+ * signal cannot slip in between and leave the wait to the end of a run. */
+static pid_t wait_child(const struct sweep *sw, pid_t which, int *ws, bool interruptible)
+{
+    sigset_t block, old;
+    pid_t pid;
+
+    sigemptyset(&block);
+    sigaddset(&block, SIGCHLD);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    for (;;) {
+        pid = waitpid(which, ws, WNOHANG);
+        if (pid != 0)
+            break;              /* a child, or an error (no children) */
+        if (interruptible && stop_asked(sw)) {
+            errno = EINTR;
+            pid = -1;
+            break;
+        }
+        sigsuspend(&old);
+    }
+    {
+        int e = errno;
+
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        errno = e;
+    }
+    return pid;
+}
+
 int sweep_exec(const struct sweep *sw, size_t number)
 {
-    pid_t pid = sweep_spawn(sw, number);
+    pid_t pid, got;
     int ws;
 
+    if (stop_asked(sw))
+        return RUNNER_EXIT_INTERRUPTED;
+    pid = sweep_spawn(sw, number);
     if (pid < 0)
         return RUNNER_EXIT_TROUBLE;
-    while (waitpid(pid, &ws, 0) < 0)
-        if (errno != EINTR)
-            return RUNNER_EXIT_TROUBLE;
-    return sweep_reaped(sw, number, ws);
+    got = wait_child(sw, pid, &ws, true);
+    if (got < 0 && errno == EINTR) {
+        kill(pid, SIGTERM);     /* the run stops at its next poll */
+        got = wait_child(sw, pid, &ws, false);
+    }
+    if (got < 0)
+        return RUNNER_EXIT_TROUBLE;
+    return sweep_reaped(sw, number, pid, ws);
 }
 
 /* ---- progress ---- */
@@ -153,6 +261,7 @@ static int pool_run(const struct sweep *sw, const size_t *runs, size_t n,
     struct slot *slots = calloc((size_t)jobs, sizeof *slots);
     size_t next = 0;
     int worst = RUNNER_EXIT_OK;
+    bool stopping = false;      /* the running children were told to stop */
 
     if (!slots)
         SIM_PANIC("sweep: out of memory");
@@ -160,8 +269,7 @@ static int pool_run(const struct sweep *sw, const size_t *runs, size_t n,
         pid_t pid;
         int ws;
 
-        while (t->running < (size_t)jobs && next < n &&
-               !(sw->interrupted && *sw->interrupted)) {
+        while (t->running < (size_t)jobs && next < n && !stop_asked(sw)) {
             size_t k = 0;
 
             while (slots[k].pid)
@@ -177,9 +285,18 @@ static int pool_run(const struct sweep *sw, const size_t *runs, size_t n,
             next++;
             t->running++;
         }
+        /* Interrupted: the children are told now, not left to finish whole
+         * runs that would be thrown away (a terminal's ^C reaches them
+         * anyway; a kill of the sweep alone does not). */
+        if (stop_asked(sw) && !stopping) {
+            for (int k = 0; k < jobs; k++)
+                if (slots[k].pid > 0)
+                    kill(slots[k].pid, SIGTERM);
+            stopping = true;
+        }
         if (t->running == 0)
             break;
-        pid = waitpid(-1, &ws, 0);
+        pid = wait_child(sw, -1, &ws, !stopping);
         if (pid < 0) {
             if (errno == EINTR)
                 continue;
@@ -189,7 +306,7 @@ static int pool_run(const struct sweep *sw, const size_t *runs, size_t n,
             if (slots[k].pid != pid)
                 continue;
             {
-                int s = sweep_reaped(sw, slots[k].run, ws);
+                int s = sweep_reaped(sw, slots[k].run, pid, ws);
 
                 slots[k].pid = 0;
                 t->running--;
@@ -202,7 +319,7 @@ static int pool_run(const struct sweep *sw, const size_t *runs, size_t n,
         }
     }
     free(slots);
-    if (sw->interrupted && *sw->interrupted)
+    if (stop_asked(sw))
         return RUNNER_EXIT_INTERRUPTED;
     return worst;
 }
@@ -246,21 +363,6 @@ static int mpi_exec(void *ctx, size_t run)
 #endif
 
 /* ---- the command ---- */
-
-static int rm_entry(const char *path, const struct stat *sb, int flag,
-                    struct FTW *ftw)
-{
-    (void)sb; (void)flag; (void)ftw;
-    return remove(path);
-}
-
-static void remove_tree(const char *dir)
-{
-    struct stat st;
-
-    if (lstat(dir, &st) == 0)
-        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static int make_dirs(const char *path)
 {
@@ -741,6 +843,16 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
     t.started = t0;
     t.tty = isatty(STDERR_FILENO);
     t.quiet = quiet;
+    {
+        /* a child's exit wakes the waits of wait_child() */
+        struct sigaction sa;
+
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_sigchld;
+        sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGCHLD, &sa, NULL);
+    }
     if (!mpi || size == 1) {
         status = pool_run(&sw, runs, nruns, (int)jobs, &t);
     } else {

@@ -40,10 +40,13 @@ struct sweep_tally {
 /* Forks a child that runs run 'number' into work/runs/<config>-<N>/ and
  * exits with its status. Returns the child's pid, or -1. */
 pid_t sweep_spawn(const struct sweep *sw, size_t number);
-/* Turns a child's wait status into the run's exit status; a crashed or
- * broken run is written as a part with status "crashed" or "error". */
-int sweep_reaped(const struct sweep *sw, size_t number, int wstatus);
-/* Spawns and waits for one run (what an MPI worker does). */
+/* Turns the wait status of child 'pid' into the run's exit status; a
+ * crashed, broken or singly interrupted run is written as a part with
+ * status "crashed", "error" or "interrupted" (and its partial temporary
+ * part removed). 130 only when the whole sweep was interrupted. */
+int sweep_reaped(const struct sweep *sw, size_t number, pid_t pid, int wstatus);
+/* Spawns and waits for one run (what an MPI worker does); on an interrupt
+ * the child is told to stop (SIGTERM) and 130 returned. */
 int sweep_exec(const struct sweep *sw, size_t number);
 
 /* Counts one finished run with exit status 'status' and redraws. */

@@ -44,8 +44,21 @@ repeat = 4
 sim.horizon = 50000s
 sim.sample-interval = 10000s
 repeat = 3
+
+# runs of many seconds: a sweep interrupted must not wait for them
+[Config Longer]
+sim.horizon = 1000000s
+sim.sample-interval = 200000s
+repeat = 2
 INI
 
+now() { date +%s.%N; }
+# child_of DIR: the pid of a sweep child running in DIR (its part's
+# temporary directory is named after it), once one runs
+child_of() {
+    wait_for "$1.tmp-*/runs/*.tmp-*" || return 1
+    for c in "$1".tmp-*/runs/*.tmp-*; do echo "${c##*.tmp-}"; return 0; done
+}
 # wait_for GLOB: until a path matching GLOB exists (up to 20 s)
 wait_for() {
     i=0
@@ -88,6 +101,48 @@ grep_err "sweep refuses the folder made meanwhile" "is not a gpumarket result di
 grep_err "sweep says where the study is" "the merged study is left in $T/victim.tmp-"
 if ls -d "$T"/victim.old-* >/dev/null 2>&1; then bad "sweep left victim.old-*"; else ok; fi
 rm -rf "$T"/victim*
+
+# -- signals and the sweep's children ---------------------------------------
+# SIGINT to the sweep alone: its children are told to stop, not waited for
+# through whole runs (glibc's signal() restarted waitpid, so the sweep
+# noticed only when a run ended).
+"$GM" sweep "$T/p.ini" -c Longer -j 2 -o "$T/int" -q --no-plots 2>"$T/err" &
+pid=$!
+c=$(child_of "$T/int") || bad "sweep -c Longer never started a run"
+t0=$(now)
+kill -INT $pid
+wait $pid; rc=$?
+t1=$(now)
+if [ $rc = 130 ]; then ok; else bad "sweep, SIGINT: exit $rc, want 130"; fi
+if awk -v a="$t0" -v b="$t1" 'BEGIN{exit !(b - a < 5)}'; then ok; else
+    bad "sweep took $(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}') s to stop after SIGINT"; fi
+if [ -n "$c" ] && kill -0 "$c" 2>/dev/null; then bad "sweep child $c still runs"; kill "$c"; else ok; fi
+left=$(cd "$T" && ls -d int int.tmp-* 2>/dev/null)
+if [ -z "$left" ]; then ok; else bad "interrupted sweep left $left"; fi
+
+# SIGTERM to one child: that run is lost and recorded, the study goes on
+# (it was taken for an interrupt of the whole sweep: every other run was
+# run, then all thrown away, exit 130).
+"$GM" sweep "$T/p.ini" -c Long -j 2 -o "$T/one" -q --no-plots 2>"$T/err" &
+pid=$!
+c=$(child_of "$T/one") && kill -TERM "$c"
+wait $pid; rc=$?
+if [ $rc = 1 ]; then ok; else bad "sweep, SIGTERM to one child: exit $rc, want 1"; fi
+v=$(col "$T/one/runs.csv" status 2>/dev/null | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+if [ "$v" = " 1 interrupted; 2 ok;" ]; then ok; else bad "runs.csv statuses after one child's SIGTERM: '$v'"; fi
+grep_err "the sweep says which run was interrupted" "was interrupted by a signal to its process"
+
+# A child that crashes mid-run: its partial temporary part is not kept in
+# the result beside the placeholder.
+"$GM" sweep "$T/p.ini" -c Long -j 2 -o "$T/segv" -q --no-plots 2>"$T/err" &
+pid=$!
+c=$(child_of "$T/segv") && kill -SEGV "$c"
+wait $pid; rc=$?
+if [ $rc = 1 ]; then ok; else bad "sweep, SIGSEGV to one child: exit $rc, want 1"; fi
+left=$(cd "$T/segv/runs" 2>/dev/null && ls -d *.tmp-* 2>/dev/null)
+if [ -z "$left" ]; then ok; else bad "crashed run left runs/$left in the result"; fi
+v=$(col "$T/segv/runs.csv" status 2>/dev/null | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+if [ "$v" = " 1 crashed; 2 ok;" ]; then ok; else bad "runs.csv statuses after a crash: '$v'"; fi
 
 # -- MPI: a refused -o stops every rank --------------------------------------
 # Rank 0 alone checked -o and left the other ranks in farm_bcast forever.
