@@ -108,17 +108,50 @@ int runner_run(const struct scn_run *run, struct res_dir *rd,
     return status;
 }
 
+int runner_check_runs(const struct scn_study *st, const size_t *runs, size_t n,
+                      struct diag *d)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t number = runs ? runs[i] : i;
+        struct scn_run *run = scn_run_new(st, number, d);
+        struct eng_config ec;
+        int rc = SIM_OK;
+
+        if (!run)
+            return SIM_EINVAL;
+        if (!sim_find_model(scn_str(run, "sim.model")))
+            rc = diag_error(d, scn_where(run, "sim.model"), "unknown model '%s'",
+                            scn_str(run, "sim.model"));
+        else
+            rc = eng_config_from_run(run, &ec, d);
+        scn_run_free(run);
+        if (rc != SIM_OK) {
+            fprintf(d->out, "error: run %zu of the study cannot be set up; nothing was run\n",
+                    number);
+            return rc;
+        }
+    }
+    return SIM_OK;
+}
+
 int runner_run_dir(const struct scn *s, const struct scn_study *st,
                    const size_t *runs, size_t n, const char *out, int argc,
                    char **argv, const struct runner_opts *o)
 {
     struct diag d = DIAG_INIT(stderr);
-    struct res_dir *rd = res_dir_begin(out, s, st, argc, argv);
+    struct res_dir *rd;
     int status = RUNNER_EXIT_OK;
 
+    if (runner_check_runs(st, runs, n, &d) != SIM_OK)
+        return RUNNER_EXIT_TROUBLE;
+    rd = res_dir_begin(out, s, st, argc, argv);
     if (!rd)
         return RUNNER_EXIT_TROUBLE;
-    for (size_t i = 0; i < n && status != RUNNER_EXIT_INTERRUPTED; i++) {
+    /* A run that cannot start (a model's own setup refused its input) is
+     * bad input, as runner_check_runs() would have said: stop at once,
+     * as sweep does, rather than run the rest for nothing. */
+    for (size_t i = 0; i < n && status != RUNNER_EXIT_INTERRUPTED &&
+                       status != RUNNER_EXIT_TROUBLE; i++) {
         struct scn_run *run = scn_run_new(st, runs[i], &d);
         struct runner_opts ro = *o;
         int rs;

@@ -24,6 +24,7 @@ enum {
     RUNNER_EXIT_INTERRUPTED = 130
 };
 
+struct diag;
 struct res_dir;
 struct stats_opts;
 struct scn;
@@ -52,10 +53,19 @@ int runner_run(const struct scn_run *run, struct res_dir *rd,
  * o->stats computed from its files first (by stats_write_all(), the code
  * merge uses, so the same runs give the same bytes). 'argc/argv' go into
  * the manifest. Returns the worst exit status; on 2 or 130 no directory is
- * left behind (statistics that cannot be written are trouble too). */
+ * left behind (statistics that cannot be written are trouble too, and a
+ * run that cannot be set up stops the rest: runner_check_runs() first). */
 int runner_run_dir(const struct scn *s, const struct scn_study *st,
                    const size_t *runs, size_t n, const char *out, int argc,
                    char **argv, const struct runner_opts *o);
+
+/* Resolves runs[0..n-1] of 'st' (runs NULL: 0..n-1) and checks what can be
+ * checked of each before anything runs: its model exists, its engine
+ * settings hold (sim.warmup before sim.horizon). Reports the first that
+ * fails to 'd' and returns its error: bad input, exit 2 with no result,
+ * for run and sweep alike. runner_run_dir() calls it first. */
+int runner_check_runs(const struct scn_study *st, const size_t *runs, size_t n,
+                      struct diag *d);
 
 /* Seconds on a monotonic clock. */
 double runner_wall(void);

@@ -140,6 +140,9 @@ int sweep_reaped(const struct sweep *sw, size_t number, pid_t pid, int wstatus)
         if (code == RUNNER_EXIT_INTERRUPTED && stop_asked(sw))
             return code;            /* the whole study stops */
         remove_child_tmp(sw, number, pid);
+        if (code == RUNNER_EXIT_TROUBLE)
+            return code;            /* bad input (its setup refused it): as `run`, the
+                                     * study stops with no result */
         if (code == RUNNER_EXIT_INTERRUPTED) {
             /* a signal to this child alone loses its run, not the study */
             fprintf(stderr, "gpumarket sweep: run %zu was interrupted by a signal to its "
@@ -269,7 +272,8 @@ static int pool_run(const struct sweep *sw, const size_t *runs, size_t n,
         pid_t pid;
         int ws;
 
-        while (t->running < (size_t)jobs && next < n && !stop_asked(sw)) {
+        while (t->running < (size_t)jobs && next < n && !stop_asked(sw) &&
+               worst != RUNNER_EXIT_TROUBLE) {
             size_t k = 0;
 
             while (slots[k].pid)
@@ -350,7 +354,7 @@ static int mpi_stop(void *ctx)
 {
     const struct mpi_ctx *c = ctx;
 
-    if (c->sw->interrupted && *c->sw->interrupted)
+    if (stop_asked(c->sw) || c->worst == RUNNER_EXIT_TROUBLE)
         return 1;
     c->t->running++;        /* the caller hands out one more run */
     return 0;
@@ -764,6 +768,11 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
         st = scn_study_new(scn, config, (const char *const *)sets, &d);
     /* a contrast that cannot fit is refused now, not after every run */
     if (st && merge_check_contrast(st, NULL, scn_study_run_count(st), &so, &d) != SIM_OK) {
+        scn_study_free(st);
+        st = NULL;
+    }
+    /* a run that cannot be set up is bad input, refused before any runs */
+    if (st && runner_check_runs(st, NULL, scn_study_run_count(st), &d) != SIM_OK) {
         scn_study_free(st);
         st = NULL;
     }

@@ -88,6 +88,27 @@ if command -v timeout >/dev/null 2>&1; then
     if [ -z "$left" ]; then ok; else bad "interrupted run left $left"; fi
 fi
 
+# -- a run that cannot be set up: bad input, for run and sweep alike --------
+# sweep exited 1 with a result and FAILED; run ran every run, then exit 2.
+for cmd in run sweep; do
+    expect_status "$cmd with a warm-up past the horizon in some runs" 2 "$GM" $cmd "$T/p.ini" \
+        -c Rep -s 'sim.warmup=${w=50s,300s}' -o "$T/setup-$cmd" -q --no-plots
+    grep_err "$cmd says which run cannot be set up" "run 4 of the study cannot be set up; nothing was run"
+    left=$(cd "$T" && ls -d setup-$cmd* 2>/dev/null)
+    if [ -z "$left" ]; then ok; else bad "$cmd with a run that cannot be set up left $left"; fi
+done
+# a model's own setup refusing a run (found only when it starts) stops the
+# study at once, with no result, for both
+for cmd in run "sweep -j 1"; do
+    # shellcheck disable=SC2086
+    expect_status "$cmd with a model setup that fails" 2 "$GM" $cmd "$T/p.ini" -c Rep \
+        -s 'phold.mean=${m=0s,1s}' -s phold.lookahead=0 -o "$T/msetup-${cmd%% *}" -q --no-plots
+    n=$(grep -c "time would not advance" "$T/err")
+    if [ "$n" = 1 ]; then ok; else bad "$cmd went on after a run's setup failed ($n failures)"; fi
+    left=$(cd "$T" && ls -d "msetup-${cmd%% *}"* 2>/dev/null)
+    if [ -z "$left" ]; then ok; else bad "$cmd with a failed model setup left $left"; fi
+done
+
 # -- the destination is checked again when the study is complete -----------
 # A folder made at -o while the sweep ran was moved aside and deleted.
 "$GM" sweep "$T/p.ini" -c Long -j 1 -o "$T/victim" -q --no-plots 2>"$T/err" &
