@@ -392,8 +392,9 @@ int merge_dir(const char *dir, const struct stats_opts *so,
                                              .row_off = pos, .row_len = end - pos };
                 runs[nruns].id = field(&rb[p], pos, end, (size_t)c_id);
                 runs[nruns].status = field(&rb[p], pos, end, (size_t)c_status);
-                /* Parts of one study come from one scenario: a stale part
-                 * from an edited file would be averaged in unseen. */
+                /* Parts of one study come from one scenario, config and set
+                 * of overrides: a stale part from an edited file, or one run
+                 * with another --set, would be averaged in unseen. */
                 if (c_dig >= 0) {
                     char *dig = field(&rb[p], pos, end, (size_t)c_dig);
 
@@ -402,7 +403,8 @@ int merge_dir(const char *dir, const struct stats_opts *so,
                     else {
                         if (strcmp(dig, digest) != 0)
                             rc = diag_error(d, NULL, "%s: run %zu was made from a different "
-                                            "scenario (digest %s) than %s/%s (digest %s)",
+                                            "scenario, config or --set overrides (digest %s) "
+                                            "than %s/%s (digest %s)",
                                             path, (size_t)v, dig, runs_dir, parts[digest_part],
                                             digest);
                         free(dig);

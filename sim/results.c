@@ -589,7 +589,9 @@ int res_dir_add_run(struct res_dir *rd, const struct res_run_info *info,
     {
         char dg[32];
 
-        snprintf(dg, sizeof dg, "%016llx", (unsigned long long)scn_digest(rd->scn));
+        /* the study's, not the file's alone: merge must not mix parts run
+         * with another config or other --set overrides */
+        snprintf(dg, sizeof dg, "%016llx", (unsigned long long)scn_study_digest(rd->st));
         tbl_str(rd->runs, dg);
     }
     tbl_end_row(rd->runs);

@@ -1469,6 +1469,29 @@ void scn_study_free(struct scn_study *st)
 }
 
 const char *scn_study_config(const struct scn_study *st) { return st->config; }
+
+uint64_t scn_study_digest(const struct scn_study *st)
+{
+    /* FNV-1a over the config and the winning --set entries, which st->keys
+     * holds sorted by key with one winner each: the order they were given
+     * in does not matter, what they set does. */
+    uint64_t h = scn_digest(st->s) ^ 0xcbf29ce484222325ULL;
+
+    for (const char *c = st->config; *c; c++)
+        h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+    for (size_t i = 0; i < st->nkeys; i++) {
+        const struct entry *e = st->keys[i].e;
+        const char *parts[3] = { e->key, "=", e->value };
+
+        if (strcmp(st->keys[i].source, "cli") != 0)
+            continue;
+        h = (h ^ (unsigned char)'\n') * 0x100000001b3ULL;
+        for (size_t k = 0; k < 3; k++)
+            for (const char *c = parts[k]; *c; c++)
+                h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+    }
+    return h;
+}
 size_t scn_study_run_count(const struct scn_study *st) { return st->nruns; }
 size_t scn_study_var_count(const struct scn_study *st) { return st->nvars; }
 

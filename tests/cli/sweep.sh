@@ -39,6 +39,10 @@ seed = 9
 [Config Rep]
 repeat = 4
 
+[Config Rep2]
+repeat = 4
+phold.lps = 32
+
 # runs of about a second each: long enough to act on while they run
 [Config Long]
 sim.horizon = 50000s
@@ -87,6 +91,33 @@ if command -v timeout >/dev/null 2>&1; then
     left=$(cd "$T" && ls -d sm sm.tmp-* 2>/dev/null)
     if [ -z "$left" ]; then ok; else bad "interrupted run left $left"; fi
 fi
+
+# -- merge: parts of one study only ------------------------------------------
+# Parts run with other --set overrides or another config were merged (the
+# digest covered only the scenario file's text).
+part() {    # part DIR CONFIG N ARGS...: a Slurm-array style part
+    d=$1; c=$2; n=$3; shift 3
+    "$GM" run "$T/p.ini" -c "$c" -r "$n" -o "$T/$d/runs/$c-$n" -q --no-plots "$@" ||
+        bad "part $d $c-$n"
+}
+for n in 0 1 2 3; do    # the same overrides, given in either order: one study
+    if [ $n = 1 ] || [ $n = 3 ]; then
+        part same Rep $n -s phold.remote=0.2 -s phold.lps=32
+    else
+        part same Rep $n -s phold.lps=32 -s phold.remote=0.2
+    fi
+done
+expect_status "merge of parts with the same overrides in any order" 0 "$GM" merge "$T/same"
+for n in 0 1 2 3; do
+    if [ $n = 2 ]; then part sets Rep $n -s phold.remote=0.3; else part sets Rep $n -s phold.remote=0.2; fi
+done
+expect_status "merge refuses a part run with another --set" 2 "$GM" merge "$T/sets"
+grep_err "merge says which part differs" "Rep-2/runs.csv: run 2 was made from a different scenario, config or --set overrides"
+for n in 0 1 2 3; do
+    if [ $n = 1 ]; then part cfg Rep2 $n; else part cfg Rep $n; fi
+done
+expect_status "merge refuses a part run with another config" 2 "$GM" merge "$T/cfg"
+grep_err "merge names the part of the other config" "Rep2-1/runs.csv: run 1 was made from a different"
 
 # -- a run that cannot be set up: bad input, for run and sweep alike --------
 # sweep exited 1 with a result and FAILED; run ran every run, then exit 2.
