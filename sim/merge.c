@@ -321,6 +321,42 @@ static size_t study_runs(const struct blob *b)
     return 0;
 }
 
+/* Adds a part's manifest's generators ("generator = gsl a, b") to the
+ * comma-separated list 'gens' (each once) and its [timing] wall_s to *wall. */
+static void manifest_facts(const struct blob *b, char *gens, size_t len, double *wall)
+{
+    static const char gkey[] = "generator = gsl ", wkey[] = "wall_s = ";
+
+    for (size_t pos = 0; pos < b->len;) {
+        size_t end = pos;
+        char line[256];
+
+        while (end < b->len && b->p[end] != '\n')
+            end++;
+        snprintf(line, sizeof line, "%.*s", (int)(end - pos), b->p + pos);
+        if (strncmp(line, gkey, sizeof gkey - 1) == 0 && strncmp(line + sizeof gkey - 1,
+                                                                  "none", 4) != 0) {
+            char *save = NULL;
+
+            for (char *g = strtok_r(line + sizeof gkey - 1, ", ", &save); g;
+                 g = strtok_r(NULL, ", ", &save)) {
+                size_t n = strlen(gens), gl = strlen(g);
+                bool have = false;
+
+                /* whole names only: "mt19937" is not in "mt19937_1999" */
+                for (const char *q = gens; (q = strstr(q, g)) != NULL; q += gl)
+                    if ((q == gens || q[-1] == ' ') && (q[gl] == ',' || q[gl] == '\0'))
+                        have = true;
+                if (!have)
+                    snprintf(gens + n, len - n, "%s%s", n ? ", " : "", g);
+            }
+        } else if (strncmp(line, wkey, sizeof wkey - 1) == 0) {
+            *wall += strtod(line + sizeof wkey - 1, NULL);
+        }
+        pos = end + 1;
+    }
+}
+
 int merge_dir(const char *dir, const struct stats_opts *so,
               struct merge_report *rep, struct diag *d)
 {
@@ -333,6 +369,8 @@ int merge_dir(const char *dir, const struct stats_opts *so,
     char *digest = NULL;                /* scenario_digest of the first part's runs */
     size_t digest_part = 0;
     size_t header_len = 0, fheader_len[3] = { 0, 0, 0 };
+    char gens[256] = "";                /* generators of every part */
+    double wall = 0.0;                  /* their wall times, summed */
     int rc = SIM_OK;
 
     memset(rep, 0, sizeof *rep);
@@ -518,7 +556,27 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         }
         free(path);
     }
-    /* scenario.resolved.ini and the manifest come from the first run. */
+    /* scenario.resolved.ini and the manifest come from the first run, but
+     * for what is the study's: the generators of every part (in run
+     * order, as `run` lists them) and the sum of their wall times. */
+    for (size_t i = 0; rc == SIM_OK && i < nruns; i++) {
+        char *pd, *path;
+        struct blob b;
+        bool seen = false;
+
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = runs[j].part == runs[i].part;
+        if (seen)
+            continue;
+        pd = join(runs_dir, parts[runs[i].part]);
+        path = join(pd, "manifest.ini");
+        if (read_blob(path, &b) == SIM_OK) {
+            manifest_facts(&b, gens, sizeof gens, &wall);
+            free(b.p);
+        }
+        free(path);
+        free(pd);
+    }
     if (rc == SIM_OK && nruns > 0) {
         char *pd = join(runs_dir, parts[runs[0].part]);
         const char *names[2] = { "scenario.resolved.ini", "manifest.ini" };
@@ -548,6 +606,10 @@ int merge_dir(const char *dir, const struct stats_opts *so,
                             fprintf(f, "failed_runs = %zu", failed);
                         else if (end - pos >= 6 && memcmp(b.p + pos, "seeds ", 6) == 0)
                             fputs("seeds = per run in runs.csv (base_seed)", f);
+                        else if (end - pos >= 12 && memcmp(b.p + pos, "generator = ", 12) == 0)
+                            fprintf(f, "generator = gsl %s", gens[0] ? gens : "none (no runs)");
+                        else if (end - pos >= 9 && memcmp(b.p + pos, "wall_s = ", 9) == 0)
+                            fprintf(f, "wall_s = %.3f", wall);
                         else
                             fwrite(b.p + pos, 1, end - pos, f);
                         if (end < b.len)

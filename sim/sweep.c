@@ -893,7 +893,9 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
             status = RUNNER_EXIT_TROUBLE;
             goto done;
         }
-        note_manifest(work, mpi ? "mpi" : "local", mpi ? size - 1 : (int)jobs,
+        /* what ran the runs: mpirun -np 1 ... --mpi ran the local pool */
+        note_manifest(work, mpi && size > 1 ? "mpi" : "local",
+                      mpi && size > 1 ? size - 1 : (int)jobs,
                       runner_wall() - t0, owned, nowned);
         if (res_dir_replace(work, out) != SIM_OK) {
             /* a whole study is not thrown away for want of a name */

@@ -92,6 +92,18 @@ if command -v timeout >/dev/null 2>&1; then
     if [ -z "$left" ]; then ok; else bad "interrupted run left $left"; fi
 fi
 
+# -- the merged manifest describes the whole study ---------------------------
+# merge copied run 0's generator and wall time as the study's.
+"$GM" sweep "$T/p.ini" -c Rep -s 'sim.rng=${r=mt19937,taus2}' -o "$T/rng" -q --no-plots 2>"$T/err"
+"$GM" run "$T/p.ini" -c Rep -s 'sim.rng=${r=mt19937,taus2}' -o "$T/rng-run" -q --no-plots 2>"$T/err"
+v=$(grep '^generator' "$T/rng/manifest.ini")
+if [ "$v" = "generator = gsl mt19937, taus2" ]; then ok; else bad "sweep manifest says '$v'"; fi
+w=$(grep '^generator' "$T/rng-run/manifest.ini")
+if [ "$v" = "$w" ]; then ok; else bad "sweep says '$v', run says '$w'"; fi
+sum=$(cat "$T"/rng/runs/*/manifest.ini | awk '/^wall_s = /{s+=$3}END{printf "wall_s = %.3f\n", s}')
+v=$(grep -m 1 '^wall_s = ' "$T/rng/manifest.ini")
+if [ "$v" = "$sum" ]; then ok; else bad "merged [timing] '$v', the parts sum to '$sum'"; fi
+
 # -- merge: parts of one study only ------------------------------------------
 # Parts run with other --set overrides or another config were merged (the
 # digest covered only the scenario file's text).
@@ -207,6 +219,12 @@ if command -v mpirun >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 &&
     rc=$?
     if [ $rc != 0 ] && [ $rc != 124 ]; then ok; else bad "mpirun sweep onto a non-result -o: exit $rc (124: hung)"; fi
     if [ -f "$T/theirs/f" ]; then ok; else bad "mpirun sweep removed a non-result -o"; fi
+    # one rank runs the local pool, and the manifest says so (it said mpi, 0 workers)
+    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 \
+        timeout 60 mpirun --oversubscribe -np 1 "$GM" sweep "$T/p.ini" -c Rep --mpi -j 2 \
+        -o "$T/np1" -q --no-plots >"$T/mpi.log" 2>&1
+    v=$(sed -n '/^\[sweep\]/,/^$/p' "$T/np1/manifest.ini" 2>/dev/null | grep -E '^(mode|workers)' | tr '\n' ';')
+    if [ "$v" = "mode = local;workers = 2;" ]; then ok; else bad "mpirun -np 1 --mpi -j 2 recorded '$v'"; cat "$T/mpi.log" >&2; fi
 else
     echo "skip mpirun (no Open MPI in this build or no mpirun)"
 fi
