@@ -875,6 +875,8 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
                 status = RUNNER_EXIT_INTERRUPTED;
         } else {
             farm_work(mpi_exec, &sw);
+            if (stop_asked(&sw))
+                status = RUNNER_EXIT_INTERRUPTED;   /* mpirun passes it on */
         }
 #endif
     }

@@ -211,6 +211,7 @@ if [ "$v" = " 1 crashed; 2 ok;" ]; then ok; else bad "runs.csv statuses after a 
 # -- MPI: a refused -o stops every rank --------------------------------------
 # Rank 0 alone checked -o and left the other ranks in farm_bcast forever.
 if command -v mpirun >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 &&
+   command -v pgrep >/dev/null 2>&1 &&
    ! "$GM" sweep "$T/p.ini" --mpi -o "$T/nompi" -q 2>&1 | grep -q 'no Open MPI'; then
     mkdir -p "$T/theirs" && echo x >"$T/theirs/f"
     OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 \
@@ -225,6 +226,23 @@ if command -v mpirun >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 &&
         -o "$T/np1" -q --no-plots >"$T/mpi.log" 2>&1
     v=$(sed -n '/^\[sweep\]/,/^$/p' "$T/np1/manifest.ini" 2>/dev/null | grep -E '^(mode|workers)' | tr '\n' ';')
     if [ "$v" = "mode = local;workers = 2;" ]; then ok; else bad "mpirun -np 1 --mpi -j 2 recorded '$v'"; cat "$T/mpi.log" >&2; fi
+    # SIGTERM to every rank (what a cancelled Slurm job does): the ranks
+    # stop their children's runs instead of waiting for them to end
+    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 \
+        timeout 120 mpirun --oversubscribe -np 3 "$GM" sweep "$T/p.ini" -c Longer --mpi \
+        -o "$T/mterm" -q --no-plots >"$T/mpi.log" 2>&1 &
+    pid=$!
+    c=$(child_of "$T/mterm") || bad "mpirun sweep -c Longer never started a run"
+    t0=$(now)
+    for m in $(pgrep -P $pid); do           # timeout -> mpirun -> the ranks
+        for r in $(pgrep -P "$m"); do kill -TERM "$r"; done
+    done
+    wait $pid; rc=$?
+    t1=$(now)
+    if [ $rc = 130 ]; then ok; else bad "mpirun sweep, SIGTERM to the ranks: exit $rc, want 130"; fi
+    if awk -v a="$t0" -v b="$t1" 'BEGIN{exit !(b - a < 10)}'; then ok; else
+        bad "mpirun sweep took $(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}') s to stop after SIGTERM"; fi
+    if [ -n "$c" ] && kill -0 "$c" 2>/dev/null; then bad "run process $c outlived its rank"; kill "$c"; else ok; fi
 else
     echo "skip mpirun (no Open MPI in this build or no mpirun)"
 fi
