@@ -29,8 +29,6 @@
 #include "sim/scenario.h"
 #include "sim/stats.h"
 
-/* ---- one run in a child ---- */
-
 static int rm_entry(const char *path, const struct stat *sb, int flag,
                     struct FTW *ftw)
 {
@@ -46,6 +44,7 @@ static void remove_tree(const char *dir)
         nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* ---- one run in a child ---- */
 
 static char *part_dir(const struct sweep *sw, size_t number)
 {
