@@ -824,6 +824,7 @@ void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now)
             double price = money_to_usd(c->rate);
 
             a->paid_gpu_h[c->type] += gh;
+            a->paid_ref += work_of(mk, c, now - from);
             mk->cls_run_h[m->cls] += gh;
             a->gpu_usd += gh * price;
             if (c->type == C_RESERVED && from < c->res_end) {
@@ -856,13 +857,26 @@ enum unsaved {
                          * the host fails first (release_held) */
 };
 
+/* A job kept 'work' more, done over [from, to]: its part after the
+ * warm-up is the archetype's useful work (a point in time, from == to,
+ * whole or not). */
+static void count_useful(struct market *mk, const struct job *jb, double work,
+                         sim_time from, sim_time to)
+{
+    sim_time w = eng_warmup(mk->e);
+
+    if (work > 0 && to > w)
+        mk->ar[jb->arch].useful_work += work *
+            (from >= w || from == to ? 1.0 : (double)(to - w) / (double)(to - from));
+}
+
 /* Progress of the current running segment folds into the job. */
 static void fold_progress(struct market *mk, struct contract *c, sim_time now,
                           enum unsaved how)
 {
     struct job *jb = &mk->j[c->job];
     sim_time useful, saved;
-    double unsaved;
+    double unsaved, before = jb->saved;
 
     if (c->state != CS_RUNNING)
         return;
@@ -880,6 +894,14 @@ static void fold_progress(struct market *mk, struct contract *c, sim_time now,
     }
     if (jb->saved > jb->work)
         jb->saved = jb->work;
+    count_useful(mk, jb, jb->saved - before, c->seg_start, now);
+}
+
+void mkt_fold_at_end(struct market *mk, struct contract *c, sim_time now)
+{
+    fold_progress(mk, c, now, UNSAVED_KEEP);
+    c->seg_start = now;
+    c->overhead = 0;
 }
 
 /* Work a suspended instance held: the job's when it resumes or ends
@@ -894,9 +916,13 @@ static void release_held(struct market *mk, struct contract *c, bool lose, sim_t
         if (now > eng_warmup(mk->e))
             mk->ar[jb->arch].lost_work += c->held;
     } else {
+        double before = jb->saved;
+
         jb->saved += c->held;
         if (jb->saved > jb->work)
             jb->saved = jb->work;
+        /* done before the host went offline */
+        count_useful(mk, jb, jb->saved - before, c->off_since, c->off_since);
     }
     c->held = 0;
 }
@@ -2452,10 +2478,8 @@ static void job_finished(struct market *mk, uint32_t jid)
     struct job *jb = &mk->j[jid];
     struct archetype *a = &mk->ar[jb->arch];
 
-    if (jb->arrived >= eng_warmup(mk->e)) {
+    if (jb->arrived >= eng_warmup(mk->e))
         a->completed++;
-        a->work_done += jb->work;
-    }
     a->completed_all++;
     eng_cancel(mk->e, jb->ev);
     free_job(mk, jid);

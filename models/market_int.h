@@ -121,7 +121,12 @@ struct archetype {
     uint64_t arrived_all, completed_all, abandoned_all;
     uint64_t out_of_budget;
     uint64_t expired, extended; /* contracts stopped / extended at their end date */
-    double wait_sum_h, paid_gpu_h[3], gpu_usd, work_done, lost_work, spend_usd;
+    double wait_sum_h, paid_gpu_h[3], gpu_usd, lost_work, spend_usd;
+    /* After the warm-up, in reference-GPU-hours: the work jobs kept
+     * (progress that survived: saved at stops and checkpoints, handed back
+     * by resumed instances), and what the GPU time they paid for could
+     * have done at its speed. goodput and cost_per_work_usd divide by them. */
+    double useful_work, paid_ref;
     double *waits;              /* owned: every first-start wait, hours */
     size_t nwaits, capwaits;
 };
@@ -386,6 +391,9 @@ void mkt_charge(struct market *mk, struct job *jb, struct machine *m,
 void mkt_charge_over(struct market *mk, struct job *jb, struct machine *m,
                      enum bill_kind kind, money amount, sim_time from, sim_time to);
 void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now);
+/* At the end of the run: the running segment's work so far is the job's
+ * (what stopping would save), counted as useful work. */
+void mkt_fold_at_end(struct market *mk, struct contract *c, sim_time now);
 /* Does every running interruptible pay what its machine's auction would
  * charge it now (the clearing rule at the machine's current floor)? On a
  * machine with a winner still downloading the auction is not settled and

@@ -1016,6 +1016,41 @@ START_TEST(counts_are_written_when_nothing_happened)
 }
 END_TEST
 
+/* goodput is the work jobs kept over what their paid GPU time could have
+ * done. With nothing that wastes it (no outages of any kind, no
+ * checkpoints, no restart cost) it is 1, work still in progress at the
+ * end included; academics who write a 60-minute checkpoint after every
+ * 60 minutes of work get half (a little more: a job's last segment is
+ * shorter and ends without one). It was work done / (work done + lost),
+ * which stayed 1 with paid time up 48%. */
+START_TEST(goodput_counts_what_paid_time_did)
+{
+#define CLEAN SMALL "seed = 6\nhostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n" \
+    "hostclass.*.maint-interval = 0\nhostclass.*.failed-start-prob = 0\n" \
+    "region.*.outage-rate = 0\narchetype.*.restart-cost = 0\n"
+    static const char *const ar[] = { "academic", "company", "consultant", "enterprise",
+                                      "hobbyist", "indie" };
+    struct outcome o = run_text(CLEAN "archetype.*.checkpoint = none\n", NULL, 0);
+    double g;
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    for (size_t i = 0; i < sizeof ar / sizeof ar[0]; i++) {
+        g = get(&o, "goodput", "archetype", ar[i]);
+        ck_assert_msg(fabs(g - 1) < 1e-6, "%s: goodput %.9f with nothing wasted", ar[i], g);
+    }
+    done(&o);
+    o = run_text(CLEAN "archetype.*.checkpoint = none\narchetype.academic.checkpoint = fixed\n"
+                 "archetype.academic.checkpoint-interval = 60min\n"
+                 "archetype.academic.checkpoint-cost = 60min\n", NULL, 0);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    g = get(&o, "goodput", "archetype", "academic");
+    ck_assert_msg(g > 0.5 && g < 0.6, "academic goodput %g, half the time writing checkpoints", g);
+    ck_assert(fabs(get(&o, "goodput", "archetype", "indie") - 1) < 1e-6);
+    done(&o);
+#undef CLEAN
+}
+END_TEST
+
 /* A host that goes offline (disconnect, internet cut, maintenance)
  * suspends its instances with their work since the last checkpoint still
  * in them: it is the job's when the instance resumes, lost if the host
@@ -2028,6 +2063,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, billing_keeps_the_segments_progress);
     tcase_add_test(tc, waiting_renters_resume_on_the_repaired_host);
     tcase_add_test(tc, renters_outbid_while_suspended_decide);
+    tcase_add_test(tc, goodput_counts_what_paid_time_did);
     tcase_add_test(tc, counts_are_written_when_nothing_happened);
     tcase_add_test(tc, clearing_prices_follow_the_floor);
     tcase_add_test(tc, refunds_follow_their_prepay_into_the_measured_spend);
