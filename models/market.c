@@ -1983,6 +1983,10 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
         if (months == 0)
             type = C_ONDEMAND;
     }
+    /* whatever machine the renter waited for is behind it now: a later
+     * failure of this one, a move or an end date searches afresh (a stale
+     * mark sent a renter that chose to move back to wait for a dead host) */
+    jb->wait_machine = NONE;
     cid = new_contract(mk);
     c = &mk->c[cid];
     c->job = jid;
@@ -2454,8 +2458,11 @@ static void on_loaded(struct engine *e, const struct evq_event *ev, void *model)
     struct contract *c = &mk->c[ev->subject];
     struct job *jb = &mk->j[c->job];
 
-    (void)e;
     c->ev = EVQ_ID_NONE;
+    /* machine_down() stops the downloads of a host going offline */
+    if (mk->m[c->machine].down)
+        eng_fail(e, "contracts.loading", "contract %u finished its download on machine %u, "
+                 "which is down", (unsigned)ev->subject, c->machine);
     /* Loading done: run if the auction says so, else wait paused. */
     c->loaded = true;
     c->state = CS_PAUSED;
@@ -2466,11 +2473,8 @@ static void on_loaded(struct engine *e, const struct evq_event *ev, void *model)
      * (A renter that runs has nothing to reconsider: scheduling the timer
      * before the auction left one pending, and then cancelled, for every
      * job that started.) */
-    if (c->state == CS_PAUSED && jb->ev.seq == 0 && !mk->m[c->machine].down)
+    if (c->state == CS_PAUSED && jb->ev.seq == 0)
         jb->ev = eng_after(mk->e, mk->ar[jb->arch].pause_patience, mk->k_retry, c->job);
-    /* (On a host gone offline during the download there was no auction:
-     * the instance waits for the host like a suspended one, and an
-     * on-demand or reserved renter keeps the machine it was guaranteed.) */
 }
 
 static void job_finished(struct market *mk, uint32_t jid)
@@ -2569,15 +2573,20 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
     mkt_rel_refresh(mk, m, now);
     /* every cause is told to the score, not only the first: a failure
      * during maintenance is scored as a failure from then on */
+    /* during a rental: any instance on it, running or not (a failure
+     * while suspended instances wait out a disconnect or maintenance hits
+     * rentals too; run_gpus is 0 then) */
     if (!(m->down & cause))
-        rel_on_down(&m->rel, &mk->relp, now, why, m->run_gpus > 0);
+        rel_on_down(&m->rel, &mk->relp, now, why, m->nclaims > 0);
     m->down |= (uint8_t)cause;
     if (kill) {
         while (m->nclaims > 0) {
             uint32_t cid = m->cids[m->nclaims - 1], jid = mk->c[cid].job;
             struct job *jb = &mk->j[jid];
             const struct archetype *a = &mk->ar[jb->arch];
-            bool was_running = mk->c[cid].state == CS_RUNNING;
+            /* hit: running, or suspended with unsaved work that is now
+             * lost (it was counted lost with no failure behind it) */
+            bool hit = mk->c[cid].state == CS_RUNNING || mk->c[cid].held > 0;
             double u = gsl_rng_uniform(mk->r_after);
 
             end_contract(mk, cid, now, true);
@@ -2586,7 +2595,7 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
                 free_job(mk, jid);
                 continue;
             }
-            if (was_running && now > eng_warmup(mk->e))
+            if (hit && now > eng_warmup(mk->e))
                 mk->ar[jb->arch].failures_hit++;
             if (u < a->fail_wait) {
                 jb->wait_machine = mid;
@@ -2620,6 +2629,14 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
                 c->state = CS_PAUSED;
                 if (mk->j[c->job].arch >= mk->nar)
                     sls_on_paused(mk->sls, id);     /* the endpoint stops routing to it */
+            } else if (c->state == CS_LOADING) {
+                /* an offline host downloads nothing: the rest waits for
+                 * it to come back (resolve() resumes it then), as for an
+                 * instance outbid while downloading */
+                c->load_left = c->ev.at > now ? c->ev.at - now : 0;
+                eng_cancel(mk->e, c->ev);
+                c->ev = EVQ_ID_NONE;
+                c->state = CS_PAUSED;
             }
         }
     }

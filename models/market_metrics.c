@@ -138,7 +138,21 @@ void mkt_sample(struct engine *e, void *ctx)
                      "which is up, and its renter holds no timer", i, c->machine);
             break;
         }
+        /* an offline host downloads nothing (its instances wait) */
+        if (c->in_use && c->state == CS_LOADING && mk->m[c->machine].down) {
+            eng_fail(e, "contracts.loading", "contract %zu downloads on machine %u, which "
+                     "is down", i, c->machine);
+            break;
+        }
     }
+    /* A renter that rents has no machine it waits for: a mark left from
+     * an earlier failure would send it back to that host later. */
+    for (size_t i = 0; i < mk->nj; i++)
+        if (mk->j[i].state == J_RENTING && mk->j[i].wait_machine != NONE) {
+            eng_fail(e, "jobs.wait-mark", "job %zu rents and still waits for machine %u", i,
+                     mk->j[i].wait_machine);
+            break;
+        }
     for (size_t g = 0; g < ng; g++)
         gnames[g] = mk->gpus[g].name;
     for (size_t h = 0; h < mk->nhc; h++)
