@@ -342,6 +342,83 @@ static void entry_weights(struct market *mk, double *w, size_t ng)
     free(earn);
 }
 
+/* A machine present at the start has lived 'age_h' hours: its score is
+ * built from a past drawn from its class's own outage processes, replayed
+ * through the score rule, so the initial spread emerges as it does later
+ * (the mean history gave every machine its class's availability: a
+ * hobbyist P10 of 0.99 at the start against 0.93 a month on). The last
+ * five score horizons are replayed (what came before weighs e^-5 and is
+ * taken at the class's availability): host failures (residual life first,
+ * lognormal repairs) and disconnects, each during a rental with
+ * probability 0.6 [E: the default market's utilisation, 0.57-0.64 by
+ * class]. Maintenance (weight 0 by default), regional outages and failed
+ * starts are not replayed. Downtime still open at the start ends there:
+ * the market's machines start up. */
+enum { HIST_FAIL, HIST_DISC };
+
+struct hist_event {
+    double at_h;                /* hours after the window's start */
+    uint8_t kind, starts, rented;
+};
+
+static int cmp_hist(const void *a, const void *b)
+{
+    const struct hist_event *x = a, *y = b;
+
+    if (x->at_h != y->at_h)
+        return x->at_h < y->at_h ? -1 : 1;
+    return (int)x->starts - (int)y->starts;     /* an end before a start at one time */
+}
+
+static void replay_history(struct market *mk, uint32_t id, double age_h)
+{
+    struct machine *m = &mk->m[id];
+    const struct hostclass *hc = &mk->hc[m->cls];
+    const struct outage_params *op = &hc->op;
+    double span = fmin(age_h, 5 * mk->relp.horizon_h);
+    sim_time t0 = m->joined - sim_time_from_hours(span);
+    struct rng_lite g;
+    gsl_rng r;
+    struct hist_event *ev = NULL;
+    size_t n = 0, cap = 0;
+
+    rng_lite_init(&g, mk->salt_hist, id);
+    r = rng_lite_gsl(&g);
+    rel_init_history(&m->rel, &mk->relp, t0, hc->datacenter, age_h - span,
+                     outage_availability(op));
+    for (int kind = HIST_FAIL; kind <= HIST_DISC; kind++) {
+        double x = kind == HIST_FAIL ? outage_residual_failure_h(op, &r)
+                                     : outage_next_disconnect_h(op, &r);
+
+        while (x < span) {
+            double d = kind == HIST_FAIL ? outage_repair_h(op, &r) : outage_disconnect_h(op, &r);
+            uint8_t rented = gsl_rng_uniform(&r) < 0.6;
+
+            if (n + 2 > cap) {
+                cap = cap ? 2 * cap : 16;
+                ev = xrealloc(ev, cap * sizeof *ev);
+            }
+            ev[n++] = (struct hist_event){ x, (uint8_t)kind, 1, rented };
+            ev[n++] = (struct hist_event){ fmin(x + d, span), (uint8_t)kind, 0, rented };
+            x += d + (kind == HIST_FAIL ? outage_next_failure_h(op, &r)
+                                        : outage_next_disconnect_h(op, &r));
+        }
+    }
+    qsort(ev, n, sizeof *ev, cmp_hist);
+    for (size_t i = 0; i < n; i++) {
+        sim_time at = t0 + sim_time_from_hours(ev[i].at_h);
+        enum rel_down k = ev[i].kind == HIST_FAIL ? REL_DOWN_FAILURE : REL_DOWN_DISCONNECT;
+
+        if (at > m->joined)
+            at = m->joined;
+        if (ev[i].starts)
+            rel_on_down(&m->rel, &mk->relp, at, k, ev[i].rented);
+        else
+            rel_on_cause_end(&m->rel, &mk->relp, at, k);
+    }
+    free(ev);
+}
+
 /* Vast's cpu_cores, cpu_ram and disk_space filters for a job of
  * archetype a on 'gpus' GPUs: per GPU for CPU and RAM; the offer's share
  * of the disk (k of the machine's n GPUs get k/n of it) must hold the
@@ -451,13 +528,22 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     m->joined = eng_now(mk->e);
     m->state_mark = m->joined;
     m->util_since = m->util_mark = m->joined;
-    /* Machines present at the start have a history (ages exponential with
-     * twice the score's horizon), so the initial market is not all at the
-     * new-machine prior; machines that join later start at the prior. */
-    if (initial)
-        rel_init_history(&m->rel, &mk->relp, m->joined, hc->datacenter,
-                         gsl_ran_exponential(mk->r_supply, 2 * mk->relp.horizon_h),
-                         outage_availability(&hc->op));
+    /* Machines present at the start have a history, so the initial market
+     * is not all at the new-machine prior; machines that join later start
+     * at the prior. Their ages follow the fleet's own stationary law: a
+     * fleet renewed at the join rate J a year (or worn out at the leave
+     * rate, whichever turns it over faster) has ages exponential with mean
+     * 1/J years. They were exponential with twice the score's horizon (60
+     * days), far younger than any fleet the market would reach, and the
+     * scores took about 80 days to climb out of the prior: past the
+     * warm-up of every shipped scenario. With no turnover at all the
+     * prior is long gone (ten horizons). */
+    if (initial) {
+        double turnover = fmax(mk->join_rate, mk->leave_rate);
+        double mean_age_h = turnover > 0 ? 8766.0 / turnover : 10 * mk->relp.horizon_h;
+
+        replay_history(mk, id, gsl_ran_exponential(mk->r_supply, mean_age_h));
+    }
     else
         rel_init(&m->rel, m->joined, hc->datacenter);
     set_score(mk, m, rel_score(&m->rel, &mk->relp, m->joined));
@@ -3246,6 +3332,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->salt_fail = salt_of(eng_rng(e, "failures"));
     mk->salt_disc = salt_of(eng_rng(e, "disconnects"));
     mk->salt_maint = salt_of(eng_rng(e, "maintenance"));
+    mk->salt_hist = salt_of(eng_rng(e, "reliability.history"));
     mk->r_start = eng_rng(e, "outages.starts");
     mk->r_after = eng_rng(e, "outages.renters");
     mk->r_extend = eng_rng(e, "contracts.extend");

@@ -289,6 +289,7 @@ struct market {
     struct mspec *spec;         /* owned: per machine, capm of them */
     struct mclock *clk;         /* owned: per machine, capm of them */
     uint64_t salt_fail, salt_disc, salt_maint;  /* key the mclock streams */
+    uint64_t salt_hist;         /* initial machines' past outages (replay_history) */
     gsl_rng *r_spec;            /* "supply.specs" */
     size_t nm, capm;
     struct contract *c;
