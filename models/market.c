@@ -2171,9 +2171,21 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
     sim_time now = eng_now(mk->e);
     uint32_t jid = new_job(mk), best = NONE;
     struct job *jb = &mk->j[jid];
-    double best_key = 0.0, cut = type == C_INTERRUPTIBLE ? mk->ar[q->payer].bid_frac : 1.0;
+    const struct archetype *a = &mk->ar[q->payer];
+    double best_key = 0.0;
     money price, bid, best_price = 0, best_bid = 0;
     int kc = oix_kclass(1);
+    /* least_price()'s bound on what the worker could pay, set up as a
+     * renter's search sets it: an interruptible pays bid-fraction x the
+     * ask or less (bid-cap x the going ask), or under posted pricing
+     * only min_bid, the posted share of the ask. Only these fields of
+     * the search are read. */
+    struct search bound = {
+        .type = type,
+        .cut = type != C_INTERRUPTIBLE ? 1.0
+               : mk->posted ? (double)(int64_t)(mk->posted_int * 1e6) * 1e-6 : a->bid_frac,
+        .cap_lo = mk->posted ? HUGE_VAL : (double)cap_ppm(a) * 1e-6,
+    };
 
     jb->arch = (uint8_t)q->payer;
     jb->gpus = 1;
@@ -2185,9 +2197,12 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
     jb->give_up = SIM_TIME_MAX;
     /* Best DLPerf (times what the learning phase measured) per dollar:
      * buckets are sorted by ask, so a bucket is left once even its
-     * fastest machine at the next ask cannot beat the best so far. */
+     * fastest machine at the least price the next ask allows cannot beat
+     * the best so far (market.search-prune = false reads them all: the
+     * check of this cut-off). */
     for (size_t g = 0; g < mk->ngpus; g++) {
         double w = q->weight ? q->weight[g] : 1.0, spmax = mk->gpus[g].max_spd[kc];
+        double ref = going_ask(mk, (uint32_t)g);
 
         if ((q->allowed && !q->allowed[g]) || mk->gpus[g].vram_gb < q->gpu_ram)
             continue;
@@ -2196,9 +2211,9 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
             size_t n = oix_bucket(mk->ix, (uint32_t)g, 1u, band, &v);
 
             for (size_t i = 0; i < n; i++) {
-                double lo = money_to_usd(v[i].ask) * cut + 1e-6, key;
+                double lo = least_price(&bound, money_to_usd(v[i].ask), ref) + 1e-6, key;
 
-                if (best != NONE && spmax * w / lo <= best_key)
+                if (mk->prune && best != NONE && spmax * w / lo < best_key)
                     break;
                 if (!admissible(mk, jb, v[i].machine, type, &price, &bid))
                     continue;

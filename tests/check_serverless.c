@@ -385,6 +385,64 @@ START_TEST(disabled_endpoint_changes_nothing)
 }
 END_TEST
 
+/* Hiring takes the best DLPerf per dollar: its cut-off leaves an
+ * offer list once even its fastest machine at the least price a later
+ * offer allows cannot beat the best so far (market_sls_recruit). That
+ * least price was once bid-fraction x the ask for an interruptible
+ * worker, too high under posted pricing (it pays min_bid, here 0.3 x the
+ * ask) and when the bid cap binds: most hires then missed a better
+ * offer. A run reading every offer (market.search-prune = false) must
+ * hire the same workers, so come out the same bit for bit. */
+#define SPOT \
+    "endpoint.spot.enabled = true\n" \
+    "endpoint.spot.interruptible = true\n" \
+    "endpoint.spot.rate = 1\n" \
+    "endpoint.spot.min-workers = 3\n" \
+    "endpoint.spot.max-workers = 10\n" \
+    "endpoint.spot.burst-rate = 12\n" \
+    "endpoint.spot.burst-size = 300\n"
+
+START_TEST(hiring_finds_what_reading_every_offer_finds)
+{
+    static const char *const variants[] = {
+        "market.pricing = posted\nmarket.posted-interruptible = 0.3\n",
+        "",
+    };
+
+    for (size_t k = 0; k < sizeof variants / sizeof *variants; k++) {
+        char a_text[1024], b_text[1024];
+        struct test_run a, b;
+        const struct results *ra, *rb;
+
+        snprintf(a_text, sizeof a_text, MARKET SPOT "%s", variants[k]);
+        snprintf(b_text, sizeof b_text, MARKET SPOT "%smarket.search-prune = false\n",
+                 variants[k]);
+        a = run_text(a_text, NULL);
+        b = run_text(b_text, NULL);
+        ck_assert_int_eq(a.rc, SIM_OK);
+        ck_assert_int_eq(b.rc, SIM_OK);
+        ck_assert_double_gt(get(&a, "workers_hired", "spot"), 10);
+        ra = eng_results(a.e);
+        rb = eng_results(b.e);
+        ck_assert_uint_eq(res_scalar_count(ra), res_scalar_count(rb));
+        for (size_t i = 0; i < res_scalar_count(ra); i++) {
+            const char *m1, *k1, *e1, *u1, *m2, *k2, *e2, *u2;
+            double v1, v2;
+
+            res_scalar_at(ra, i, &m1, &k1, &e1, &v1, &u1);
+            res_scalar_at(rb, i, &m2, &k2, &e2, &v2, &u2);
+            ck_assert_str_eq(m1, m2);
+            ck_assert_str_eq(e1, e2);
+            ck_assert_msg(memcmp(&v1, &v2, sizeof v1) == 0, "variant %zu: %s %s: %.17g, "
+                          "reading every offer %.17g", k, m1, e1, v1, v2);
+        }
+        eng_free(a.e);
+        eng_free(b.e);
+    }
+}
+END_TEST
+#undef SPOT
+
 /* No requests at all and a 1-minute inactivity timeout: after the cold
  * pool is built, every worker is Inactive. Two more days then cost only
  * storage: cents, where one GPU-day alone costs dollars. */
@@ -455,6 +513,7 @@ Suite *serverless_suite(void)
     tcase_set_timeout(runs, 120);
     tcase_add_test(runs, endpoint_in_market_serves_and_conserves_money);
     tcase_add_test(runs, disabled_endpoint_changes_nothing);
+    tcase_add_test(runs, hiring_finds_what_reading_every_offer_finds);
     tcase_add_test(runs, endpoint_cost_is_measured_after_the_warmup);
     tcase_add_test(runs, interruptible_workers_and_learning);
     tcase_add_test(runs, inactive_workers_bill_storage_only);
