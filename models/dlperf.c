@@ -25,8 +25,9 @@ struct obs {                        /* one fitted single-GPU median */
 struct bundle {
     char name[48];
     int n;
-    bool sxm;
-    double per_gpu, fitted;
+    bool sxm;                       /* its model's interconnect (set_dlperf1) */
+    const struct dlperf_gpu *gpu;   /* the model dlperf_of() finds for the name */
+    double per_gpu, fitted;         /* observed; simulated (fit_bundle_class) */
 };
 
 struct dlperf_model {
@@ -241,7 +242,7 @@ static int load_catalog(struct dlperf_model *m, const char *path, struct diag *d
  * that exact name when there is one ("H200" is the H200, not also the
  * H200 NVL, which a prefix match once averaged in). */
 static int match_specs(const struct dlperf_model *m, const char *name,
-                       double *fp32, double *bw, double *fp16, bool *sxm)
+                       double *fp32, double *bw, double *fp16)
 {
     int n = 0;
     double l32 = 0.0, lbw = 0.0, l16 = 0.0;
@@ -255,8 +256,7 @@ static int match_specs(const struct dlperf_model *m, const char *name,
         if (strcmp(g->name, name) != 0 && (exact || !word_prefix(name, g->name)))
             continue;
         l32 += log(g->fp32_tflops), lbw += log(g->mem_bw_gbs), l16 += log(g->fp16_tflops);
-        if (n++ == 0 && sxm)
-            *sxm = g->sxm;
+        n++;
     }
     if (n == 0)
         return 0;
@@ -304,7 +304,7 @@ static int load_observed(struct dlperf_model *m, const char *path,
                        o->name, p10, med, p90, offers);
             continue;
         }
-        if (!match_specs(m, o->name, &o->fp32, &o->bw, &o->fp16, NULL)) {
+        if (!match_specs(m, o->name, &o->fp32, &o->bw, &o->fp16)) {
             diag_error(d, &at, "unknown GPU '%s' (not in the catalogue)", o->name);
             continue;
         }
@@ -357,7 +357,7 @@ static int load_bundles(struct dlperf_model *m, const char *path,
                        "positive DLPerf, got %lld and %g", b->name, (long long)n, v);
             continue;
         }
-        if (!match_specs(m, b->name, &fp32, &bw, &fp16, &b->sxm)) {
+        if (!match_specs(m, b->name, &fp32, &bw, &fp16)) {
             diag_error(d, &at, "unknown GPU '%s' (not in the catalogue)", b->name);
             continue;
         }
@@ -662,71 +662,97 @@ out:
     return rc;
 }
 
-/* One class: ln per_gpu = level_g - k ln n [- q (ln n)^2]. */
+/* One class: ln (per_gpu / dlperf1) = - k ln n [- q (ln n)^2], where
+ * dlperf1 is the single-GPU DLPerf the simulator gives the bundle's model
+ * (set_dlperf1). Only the shape is fitted: the simulator anchors every
+ * bundle at dlperf1 (dlperf_of_gpu), so a free level per model would fit
+ * curves it never uses, and 'fitted' would not be what it simulates. */
 static int fit_bundle_class(struct dlperf_model *m, bool sxm)
 {
-    const char *gname[64];
-    size_t ng = 0, nrow = 0, p, r = 0;
+    size_t nrow = 0, p, r = 0;
     int sizes[64], nsizes = 0;
-    double *X, *y, *coef, *fit;
+    double *X, *y, *coef;
     bool curve;
     int rc;
 
     for (size_t i = 0; i < m->nbundles; i++) {
         const struct bundle *b = &m->bundles[i];
-        size_t g;
         int s;
 
         if (b->sxm != sxm)
             continue;
         nrow++;
-        for (g = 0; g < ng && strcmp(gname[g], b->name) != 0; g++)
-            ;
-        if (g == ng && ng < 64)
-            gname[ng++] = b->name;
         for (s = 0; s < nsizes && sizes[s] != b->n; s++)
             ;
         if (s == nsizes && nsizes < 64)
             sizes[nsizes++] = b->n;
     }
     m->k[sxm] = m->q[sxm] = 0.0;
-    if (nsizes < 2)             /* nothing to say about scaling */
-        return SIM_OK;
-    /* The curvature term needs four sizes and a spare row per parameter. */
-    curve = nsizes >= 4 && nrow >= ng + 2 + 2;
-    p = ng + 1 + (curve ? 1 : 0);
-    if (nrow <= p)
-        return SIM_OK;
-    X = calloc(nrow * p, sizeof *X), y = calloc(nrow, sizeof *y);
-    coef = calloc(p, sizeof *coef), fit = calloc(nrow, sizeof *fit);
-    if (!X || !y || !coef || !fit) {
-        free(X), free(y), free(coef), free(fit);
-        return SIM_ENOMEM;
+    /* The curvature term needs four sizes and two spare rows. */
+    curve = nsizes >= 4 && nrow >= 4;
+    p = curve ? 2 : 1;
+    if (nsizes >= 2 && nrow > p) {
+        X = calloc(nrow * p, sizeof *X), y = calloc(nrow, sizeof *y);
+        coef = calloc(p, sizeof *coef);
+        if (!X || !y || !coef) {
+            free(X), free(y), free(coef);
+            return SIM_ENOMEM;
+        }
+        for (size_t i = 0; i < m->nbundles; i++) {
+            const struct bundle *b = &m->bundles[i];
+            double ln = log((double)b->n);
+
+            if (b->sxm != sxm)
+                continue;
+            X[r * p] = -ln;
+            if (curve)
+                X[r * p + 1] = -ln * ln;
+            y[r++] = log(b->per_gpu / b->gpu->dlperf1);
+        }
+        rc = ols(nrow, p, X, y, coef, NULL, NULL);
+        free(X), free(y);
+        if (rc != SIM_OK) {
+            free(coef);
+            return rc;
+        }
+        m->k[sxm] = coef[0];
+        m->q[sxm] = curve ? coef[1] : 0.0;
+        free(coef);
+    }
+    /* What the simulator gives each bundle, per GPU (nothing to say about
+     * scaling with fewer than two sizes: flat) */
+    for (size_t i = 0; i < m->nbundles; i++) {
+        struct bundle *b = &m->bundles[i];
+
+        if (b->sxm == sxm)
+            b->fitted = dlperf_of_gpu(m, b->gpu, b->n, 1.0) / (double)b->n;
+    }
+    return SIM_OK;
+}
+
+/* Every catalogue model's single-GPU DLPerf: observed medians win; the
+ * spec model fills the catalogue's gaps. Each bundle row then takes the
+ * model dlperf_of() would simulate for its name, and its interconnect. */
+static void set_dlperf1(struct dlperf_model *m)
+{
+    for (size_t i = 0; i < m->ngpus; i++) {
+        struct dlperf_gpu *g = &m->gpus[i];
+
+        g->dlperf_fit = dlperf_predict(m, g->fp32_tflops, g->mem_bw_gbs, g->fp16_tflops);
+        g->dlperf1 = g->dlperf_fit;
+        for (size_t j = 0; j < m->nobs; j++)
+            if (strcmp(m->obs[j].name, g->name) == 0 || word_prefix(m->obs[j].name, g->name)) {
+                g->dlperf1 = m->obs[j].dlperf;
+                g->observed = true;
+                /* An exact name beats a prefix ("H200" vs "H200 NVL"). */
+                if (strcmp(m->obs[j].name, g->name) == 0)
+                    break;
+            }
     }
     for (size_t i = 0; i < m->nbundles; i++) {
-        const struct bundle *b = &m->bundles[i];
-        double ln = log((double)b->n);
-
-        if (b->sxm != sxm)
-            continue;
-        for (size_t g = 0; g < ng; g++)
-            X[r * p + g] = strcmp(gname[g], b->name) == 0 ? 1.0 : 0.0;
-        X[r * p + ng] = -ln;
-        if (curve)
-            X[r * p + ng + 1] = -ln * ln;
-        y[r++] = log(b->per_gpu);
+        m->bundles[i].gpu = dlperf_catalog_find(m, m->bundles[i].name);
+        m->bundles[i].sxm = m->bundles[i].gpu->sxm;
     }
-    rc = ols(nrow, p, X, y, coef, NULL, fit);
-    if (rc == SIM_OK) {
-        m->k[sxm] = coef[ng];
-        m->q[sxm] = curve ? coef[ng + 1] : 0.0;
-        r = 0;
-        for (size_t i = 0; i < m->nbundles; i++)
-            if (m->bundles[i].sxm == sxm)
-                m->bundles[i].fitted = exp(fit[r++]);
-    }
-    free(X), free(y), free(coef), free(fit);
-    return rc;
 }
 
 struct dlperf_model *dlperf_model_fit(const char *gpus_csv,
@@ -745,26 +771,14 @@ struct dlperf_model *dlperf_model_fit(const char *gpus_csv,
         load_observed(m, observed_csv, d) != SIM_OK ||
         (bundles_csv && load_bundles(m, bundles_csv, d) != SIM_OK) ||
         (calib_csv && load_calibration(m, calib_csv, d) != SIM_OK) ||
-        fit_single(m, d) != SIM_OK ||
-        fit_bundle_class(m, false) != SIM_OK ||
-        fit_bundle_class(m, true) != SIM_OK) {
+        fit_single(m, d) != SIM_OK) {
         dlperf_model_free(m);
         return NULL;
     }
-    /* Observed medians win; the spec model fills the catalogue's gaps. */
-    for (size_t i = 0; i < m->ngpus; i++) {
-        struct dlperf_gpu *g = &m->gpus[i];
-
-        g->dlperf_fit = dlperf_predict(m, g->fp32_tflops, g->mem_bw_gbs, g->fp16_tflops);
-        g->dlperf1 = g->dlperf_fit;
-        for (size_t j = 0; j < m->nobs; j++)
-            if (strcmp(m->obs[j].name, g->name) == 0 || word_prefix(m->obs[j].name, g->name)) {
-                g->dlperf1 = m->obs[j].dlperf;
-                g->observed = true;
-                /* An exact name beats a prefix ("H200" vs "H200 NVL"). */
-                if (strcmp(m->obs[j].name, g->name) == 0)
-                    break;
-            }
+    set_dlperf1(m);
+    if (fit_bundle_class(m, false) != SIM_OK || fit_bundle_class(m, true) != SIM_OK) {
+        dlperf_model_free(m);
+        return NULL;
     }
     return m;
 }
@@ -943,10 +957,10 @@ void dlperf_print_fit(const struct dlperf_model *m, FILE *out)
     for (size_t i = 0; i < m->nobs; i++)
         fprintf(out, "  %-14s %9.1f %9.1f %7.2f\n", m->obs[i].name, m->obs[i].dlperf,
                 m->obs[i].pred, m->obs[i].dlperf / m->obs[i].pred);
-    fprintf(out, "Bundles: per-GPU = level n^-(k + q ln n); PCIe k %.3f q %.3f, "
-            "SXM k %.3f q %.3f\n", m->k[0], m->q[0], m->k[1], m->q[1]);
+    fprintf(out, "Bundles: per-GPU = single-GPU DLPerf x n^-(k + q ln n); PCIe k %.3f "
+            "q %.3f, SXM k %.3f q %.3f\n", m->k[0], m->q[0], m->k[1], m->q[1]);
     for (size_t i = 0; i < m->nbundles; i++)
-        fprintf(out, "  %-14s x%-2d %8.1f fitted %8.1f (%+.1f%%)\n", m->bundles[i].name,
+        fprintf(out, "  %-14s x%-2d %8.1f simulated %8.1f (%+.1f%%)\n", m->bundles[i].name,
                 m->bundles[i].n, m->bundles[i].per_gpu, m->bundles[i].fitted,
                 100.0 * (m->bundles[i].fitted / m->bundles[i].per_gpu - 1.0));
     fprintf(out, "  worst bundle error %.1f%%\n", 100.0 * dlperf_bundle_max_err(m));

@@ -8,8 +8,9 @@
  *    A GPU with an observed median uses the median; the fit fills the rest.
  *  - bundles: per-GPU DLPerf of an n-GPU offer falls as a power of n,
  *      dlperf(n) = n d1 n^-(k + q ln n),
- *    fitted per class on data/dlperf_bundles.csv with one free level per
- *    GPU (the bundle medians come from other hosts than the 1x medians):
+ *    fitted per class on data/dlperf_bundles.csv as the shape only, the
+ *    target ln(per_gpu / d1) with d1 the single-GPU DLPerf the simulator
+ *    uses (a free level per GPU once fitted curves it never simulated):
  *    SXM parts (NVLink/NVSwitch) and PCIe cards (consumer cards, and every
  *    other PCIe card, which share their fit for want of data). q = 0 is the
  *    plain power law of CALIBRATION.md 2.3; the curvature is kept only when
@@ -147,12 +148,13 @@ void dlperf_residual(const struct dlperf_model *m, size_t i,
                      const char **name, double *observed, double *predicted);
 double dlperf_bundle_k(const struct dlperf_model *m, bool sxm);
 double dlperf_bundle_q(const struct dlperf_model *m, bool sxm);
-/* Bundle rows: name, n, observed and fitted per-GPU DLPerf. */
+/* Bundle rows: name, n, observed per-GPU DLPerf and the simulator's
+ * (dlperf_of(name, n, 1) / n). */
 size_t dlperf_nbundles(const struct dlperf_model *m);
 void dlperf_bundle_row(const struct dlperf_model *m, size_t i,
                        const char **name, int *n, double *observed,
                        double *fitted);
-/* Largest |fitted / observed - 1| over the bundle rows (0 if none). */
+/* Largest |simulated / observed - 1| over the bundle rows (0 if none). */
 double dlperf_bundle_max_err(const struct dlperf_model *m);
 double dlperf_derate_sigma(const struct dlperf_model *m, bool upper);
 /* Human-readable fit report (coefficients, R^2, residuals, k). */

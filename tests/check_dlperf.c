@@ -44,20 +44,34 @@ START_TEST(fit_r2_in_log_space)
 }
 END_TEST
 
-START_TEST(bundles_within_15_percent)
+/* The bundle report is what the simulator uses: each model's single-GPU
+ * DLPerf times the class curve (dlperf_of), against the observed per-GPU
+ * medians. It once checked a fit with a free level per GPU, which the
+ * simulator never used: "within 15%" there, up to 27% off in the runs.
+ * The data's two SXM models scale in opposite directions (A100 SXM4 per
+ * GPU rises to x4, H100 SXM falls), so one SXM curve is up to 30% off;
+ * the PCIe cards stay within 20%. */
+START_TEST(bundles_as_simulated_within_20_and_30_percent)
 {
     struct dlperf_model *m = fit_repo();
+    double worst = 0.0;
 
     ck_assert_uint_eq(dlperf_nbundles(m), 19);
-    ck_assert_double_le(dlperf_bundle_max_err(m), 0.15);
     for (size_t i = 0; i < dlperf_nbundles(m); i++) {
         const char *name;
         int n;
-        double obs, fit;
+        double obs, fit, sim, err;
 
         dlperf_bundle_row(m, i, &name, &n, &obs, &fit);
-        ck_assert_msg(fabs(fit / obs - 1.0) <= 0.15, "%s x%d: %g vs %g", name, n, fit, obs);
+        sim = dlperf_of(m, name, n, 1.0) / n;
+        err = fabs(sim / obs - 1.0);
+        ck_assert_msg(fabs(fit / sim - 1.0) < 1e-12, "%s x%d: reported %g, simulated %g",
+                      name, n, fit, sim);
+        ck_assert_msg(err <= (dlperf_catalog_find(m, name)->sxm ? 0.30 : 0.20),
+                      "%s x%d: simulated %g vs observed %g", name, n, sim, obs);
+        worst = fmax(worst, err);
     }
+    ck_assert_double_eq_tol(dlperf_bundle_max_err(m), worst, 1e-12);
     /* PCIe bundles lose far more per GPU at 8x than SXM ones. */
     ck_assert_double_lt(dlperf_bundle_factor(m, false, 8) / 8.0, 0.7);
     ck_assert_double_gt(dlperf_bundle_factor(m, true, 8) / 8.0, 0.85);
@@ -549,7 +563,7 @@ Suite *dlperf_suite(void)
     TCase *fit = tcase_create("fit"), *kern = tcase_create("kernels");
 
     tcase_add_test(fit, fit_r2_in_log_space);
-    tcase_add_test(fit, bundles_within_15_percent);
+    tcase_add_test(fit, bundles_as_simulated_within_20_and_30_percent);
     tcase_add_test(fit, market_api);
     tcase_add_test(fit, csv_errors_name_file_and_row);
     tcase_add_test(fit, device_names_match_catalogue);
