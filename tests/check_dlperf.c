@@ -211,6 +211,46 @@ START_TEST(csv_errors_name_file_and_row)
 }
 END_TEST
 
+/* The catalogue's sxm column marks the boards whose names do not say so
+ * (CALIBRATION.md 1: H200 SXM, B200 HGX, V100 SXM2): they once took the
+ * consumer PCIe curve from "SXM" missing in the name, and an 8x B200
+ * scored below an 8x H100 SXM in every run. The NVL cards are PCIe cards
+ * with NVLink bridges between pairs (no NVSwitch): PCIe. */
+START_TEST(sxm_boards_from_the_catalogue_column)
+{
+    struct dlperf_model *m = fit_repo();
+    static const char *const sxm[] = { "Tesla V100", "A100 SXM4 40GB", "A100 SXM4 80GB",
+                                       "H100 SXM", "H200", "B200" };
+    size_t nsxm = 0;
+    char *msg;
+
+    for (size_t i = 0; i < dlperf_catalog_count(m); i++) {
+        const struct dlperf_gpu *g = dlperf_catalog_get(m, i);
+        bool want = false;
+
+        for (size_t j = 0; j < sizeof sxm / sizeof *sxm; j++)
+            want = want || strcmp(g->name, sxm[j]) == 0;
+        ck_assert_msg(g->sxm == want, "%s: sxm %d", g->name, g->sxm);
+        nsxm += g->sxm;
+    }
+    ck_assert_uint_eq(nsxm, 6);
+    ck_assert_double_gt(dlperf_of(m, "B200", 8, 1.0), dlperf_of(m, "H100 SXM", 8, 1.0));
+    ck_assert_double_gt(dlperf_of(m, "H200", 8, 1.0), dlperf_of(m, "H200 NVL", 8, 1.0));
+    dlperf_model_free(m);
+    /* a bad value names its file and row */
+    msg = fit_error("model,vram_gb,mem_bw_gbs,fp32_tflops,fp16_tensor_tflops,tdp_w,pcie_gen,"
+                    "year,street_price_usd,sxm\n"
+                    "RTX 3090,24,936,35.6,71,350,4,2020,1499,0\n"
+                    "B200,180,8000,75,2250,1000,5,2025,40000,yes\n"
+                    "H200,141,4800,66.9,989,700,5,2024,32000,2\n",
+                    "gpu_name,offers,dlperf_median,dlperf_p10,dlperf_p90\n"
+                    "RTX 3090,34,44.4,43.8,44.8\n");
+    ck_assert_ptr_nonnull(strstr(msg, "gpus.csv:3: error: column 'sxm'"));
+    ck_assert_ptr_nonnull(strstr(msg, "gpus.csv:4: error: column 'sxm': expected 0 or 1, got 2\n"));
+    free(msg);
+}
+END_TEST
+
 /* ---- kernel calibration ---- */
 
 #define CAL_HDR "device,kernel,size,achieved,unit,peak,efficiency,date,build\n"
@@ -564,6 +604,7 @@ Suite *dlperf_suite(void)
 
     tcase_add_test(fit, fit_r2_in_log_space);
     tcase_add_test(fit, bundles_as_simulated_within_20_and_30_percent);
+    tcase_add_test(fit, sxm_boards_from_the_catalogue_column);
     tcase_add_test(fit, market_api);
     tcase_add_test(fit, csv_errors_name_file_and_row);
     tcase_add_test(fit, device_names_match_catalogue);
