@@ -1184,38 +1184,114 @@ out:
     return c;
 }
 
-/* Sweep response of one metric: x = the first sweep variable that is not
- * the policy (columns between 'config' and 'metric' in summary.csv), one
- * line per policy (or config when there is no policy axis) x entity. */
-static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t,
+/* Does every row of column k hold a number (all of it, none empty)? */
+static bool col_numeric(const struct tbl *t, int k)
+{
+    for (size_t i = 0; i < tbl_rows(t); i++) {
+        const char *s = tbl_get(t, i, (size_t)k);
+        char *end;
+
+        (void)strtod(s, &end);
+        if (end == s || *end != '\0')
+            return false;
+    }
+    return true;
+}
+
+/* The x axis of the sweep charts: the first sweep variable of summary.csv
+ * (its columns between 'config' and 'metric') that is not the policy and
+ * whose values are all numbers. A variable like ipolicy (vast,
+ * queue-delay, fixed) once went through strtod as x = 0 for every point.
+ * -1 when there is none; '*others' then counts the sweep variables other
+ * than the policy, none of them numeric. */
+static int sweep_x(const struct tbl *t, size_t *others)
+{
+    int cc = tbl_col(t, "config"), cm = tbl_col(t, "metric"), cp = tbl_col(t, "policy");
+
+    *others = 0;
+    for (int k = cc + 1; cc >= 0 && k < cm; k++)
+        if (k != cp) {
+            if (col_numeric(t, k))
+                return k;
+            ++*others;
+        }
+    return -1;
+}
+
+/* Which sweep variables of summary.csv split the lines of a sweep chart
+ * of 'metric' against column cx: those that take two values at one x
+ * (split[k]). One set with x (${lambda=... ! c}) follows it and splits
+ * nothing. */
+static bool *sweep_splits(const struct tbl *t, int cx, const char *metric)
+{
+    int cc = tbl_col(t, "config"), cm = tbl_col(t, "metric"), cp = tbl_col(t, "policy");
+    size_t n = tbl_rows(t);
+    bool *split = calloc(tbl_cols(t) ? tbl_cols(t) : 1, sizeof *split);
+
+    if (!split)
+        abort();
+    for (int k = cc + 1; k < cm; k++) {
+        if (k == cp || k == cx)
+            continue;
+        for (size_t i = 0; i < n && !split[k]; i++) {
+            if (strcmp(tbl_get(t, i, (size_t)cm), metric) != 0)
+                continue;
+            for (size_t j = i + 1; j < n && !split[k]; j++)
+                split[k] = strcmp(tbl_get(t, j, (size_t)cm), metric) == 0 &&
+                           strcmp(tbl_get(t, i, (size_t)cx), tbl_get(t, j, (size_t)cx)) == 0 &&
+                           strcmp(tbl_get(t, i, (size_t)k), tbl_get(t, j, (size_t)k)) != 0;
+        }
+    }
+    return split;
+}
+
+/* A sweep chart's line: the policy (or the config when there is no
+ * policy axis), every sweep variable that splits lines (sweep_splits)
+ * as name=value, and the entity. Rows differing in a second sweep
+ * variable once shared a line and overwrote each other. */
+static void sweep_key(const struct tbl *t, size_t i, const bool *split, char *key, size_t size)
+{
+    int cc = tbl_col(t, "config"), cm = tbl_col(t, "metric"), cp = tbl_col(t, "policy");
+    int ce = tbl_col(t, "entity");
+    size_t len;
+
+    snprintf(key, size, "%s", tbl_get(t, i, (size_t)(cp >= 0 ? cp : cc)));
+    for (int k = cc + 1; k < cm; k++) {
+        len = strlen(key);
+        if (split[k] && len < size)
+            snprintf(key + len, size - len, " %s=%s", tbl_col_name(t, (size_t)k),
+                     tbl_get(t, i, (size_t)k));
+    }
+    len = strlen(key);
+    if (ce >= 0 && *tbl_get(t, i, (size_t)ce) && len < size)
+        snprintf(key + len, size - len, " %s", tbl_get(t, i, (size_t)ce));
+}
+
+/* Sweep response of one metric against sweep variable cx (sweep_x), one
+ * line per sweep_key(). */
+static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
                                       const char *metric)
 {
-    int cc = tbl_col(t, "config"), cm = tbl_col(t, "metric"), ce = tbl_col(t, "entity");
-    int cmean = tbl_col(t, "mean"), cl = tbl_col(t, "ci_low"), ch = tbl_col(t, "ci_high");
-    int cp = tbl_col(t, "policy"), cx = -1;
-    size_t n = tbl_rows(t), nl = 0, nx = 0;
+    int cm = tbl_col(t, "metric"), cmean = tbl_col(t, "mean");
+    int cl = tbl_col(t, "ci_low"), ch = tbl_col(t, "ci_high");
+    size_t n = tbl_rows(t), nl = 0, nx = 0, clash = 0;
     char **lines = NULL;
     double *xs = NULL, *mean, *lo, *hi;
+    bool *split;
     struct plot_chart *c;
     char title[200];
 
-    for (int k = cc + 1; cc >= 0 && k < cm; k++)
-        if (k != cp) {
-            cx = k;
-            break;
-        }
     if (cx < 0 || cm < 0 || cmean < 0)
         return NULL;
+    split = sweep_splits(t, cx, metric);
     for (size_t i = 0; i < n; i++) {
-        char key[256];
+        char key[512];
         double x;
         bool dup = false;
 
         if (strcmp(tbl_get(t, i, (size_t)cm), metric) != 0)
             continue;
-        snprintf(key, sizeof key, "%s%s%s", tbl_get(t, i, (size_t)(cp >= 0 ? cp : cc)),
-                 ce >= 0 && *tbl_get(t, i, (size_t)ce) ? " " : "",
-                 ce >= 0 ? tbl_get(t, i, (size_t)ce) : "");
+        sweep_key(t, i, split, key, sizeof key);
         for (size_t j = 0; j < nl && !dup; j++)
             dup = strcmp(lines[j], key) == 0;
         if (!dup) {
@@ -1234,6 +1310,7 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t,
     if (!nl || !nx) {
         free_strs(lines, nl);
         free(xs);
+        free(split);
         return NULL;
     }
     qsort(xs, nx, sizeof *xs, cmp_dbl);
@@ -1245,30 +1322,43 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t,
     for (size_t i = 0; i < nl * nx; i++)
         mean[i] = lo[i] = hi[i] = NAN;
     for (size_t i = 0; i < n; i++) {
-        char key[256];
+        char key[512];
         double x = strtod(tbl_get(t, i, (size_t)cx), NULL);
-        size_t li = 0, xi = 0;
+        size_t li = 0, xi = 0, at;
 
         if (strcmp(tbl_get(t, i, (size_t)cm), metric) != 0)
             continue;
-        snprintf(key, sizeof key, "%s%s%s", tbl_get(t, i, (size_t)(cp >= 0 ? cp : cc)),
-                 ce >= 0 && *tbl_get(t, i, (size_t)ce) ? " " : "",
-                 ce >= 0 ? tbl_get(t, i, (size_t)ce) : "");
+        sweep_key(t, i, split, key, sizeof key);
         while (li < nl && strcmp(lines[li], key) != 0)
             li++;
         while (xi < nx && xs[xi] != x)
             xi++;
-        mean[li * nx + xi] = strtod(tbl_get(t, i, (size_t)cmean), NULL);
+        at = li * nx + xi;
+        /* Same line and x as an earlier row (several configs with one
+         * policy axis, say): the first is drawn, the note says so. */
+        if (!isnan(mean[at])) {
+            clash++;
+            continue;
+        }
+        mean[at] = strtod(tbl_get(t, i, (size_t)cmean), NULL);
         if (cl >= 0 && *tbl_get(t, i, (size_t)cl))
-            lo[li * nx + xi] = strtod(tbl_get(t, i, (size_t)cl), NULL);
+            lo[at] = strtod(tbl_get(t, i, (size_t)cl), NULL);
         if (ch >= 0 && *tbl_get(t, i, (size_t)ch))
-            hi[li * nx + xi] = strtod(tbl_get(t, i, (size_t)ch), NULL);
+            hi[at] = strtod(tbl_get(t, i, (size_t)ch), NULL);
     }
     snprintf(title, sizeof title, "Sweep response: %s", metric);
     c = plot_sweep(title, tbl_col_name(t, (size_t)cx), metric, R->pal, "policy", nl,
                    (const char *const *)lines, nx, xs, mean, lo, hi);
+    if (c && clash) {
+        char note[160];
+
+        snprintf(note, sizeof note, "%zu summary rows not drawn: the same line and %s as "
+                 "another row", clash, tbl_col_name(t, (size_t)cx));
+        plot_chart_note(c, note);
+    }
     free_strs(lines, nl);
     free(xs);
+    free(split);
     free(mean);
     free(lo);
     free(hi);
@@ -1765,10 +1855,20 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
         static const char sweep_metrics[][24] = {
             "cost_per_work_usd", "wait_h_mean", "utilisation", "platform_revenue_usd",
         };
+        size_t others = 0;
+        int cx = t ? sweep_x(t, &others) : -1;
+
         if (!t)
             rc = SIM_EPARSE;
+        else if (cx < 0 && others > 0) {
+            struct srcloc at = { p, 0 };
+
+            diag_note(d, &at, "no sweep charts: %zu sweep variable%s besides 'policy', none "
+                      "with numbers for values to put on an x axis (see the contrasts chart)",
+                      others, others == 1 ? "" : "s");
+        }
         for (size_t i = 0; t && i < sizeof sweep_metrics / sizeof *sweep_metrics; i++) {
-            struct plot_chart *c = chart_sweep(&R, t, sweep_metrics[i]);
+            struct plot_chart *c = chart_sweep(&R, t, cx, sweep_metrics[i]);
 
             if (c && nch < 16) {
                 charts[nch] = c;

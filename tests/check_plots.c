@@ -599,6 +599,119 @@ START_TEST(empty_result_directory)
 }
 END_TEST
 
+/* A result directory of the given files (NULL: left out), drawn with
+ * --only 'only' in PNG; '*rc' gets plot_result_dir's status, '*dir' the
+ * directory (caller frees). Returns what it reported, malloc'd. */
+static char *plot_files(const char *runs, const char *summary, const char *scalars,
+                        const char *only, int *rc, char **dir)
+{
+    const char *const names[] = { "runs.csv", "summary.csv", "scalars.csv" };
+    const char *const texts[] = { runs, summary, scalars };
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+
+    *dir = test_tmpdir();
+    for (size_t i = 0; i < 3; i++)
+        if (texts[i]) {
+            char *p = join(*dir, names[i]);
+
+            test_write_file(p, texts[i]);
+            free(p);
+        }
+    *rc = plot_result_dir(*dir, "png", only, &d);
+    fclose(d.out);
+    return buf;
+}
+
+/* plots/<name> of 'dir', or NULL when it was not drawn. */
+static char *plotted(const char *dir, const char *name)
+{
+    char *pd = join(dir, "plots"), *p = join(pd, name), *text = test_read_file(p, NULL);
+
+    free(pd);
+    free(p);
+    return text;
+}
+
+#define ONE_RUN "run_id,config,status\n\"x-0\",\"x\",\"ok\"\n"
+#define SUM_HDR(vars) "config," vars ",metric,entity,mean,ci_low,ci_high\n"
+
+/* The sweep charts' x is the first sweep variable besides the policy
+ * whose values are numbers: ipolicy of scenarios/serverless.ini -c
+ * Scalers (vast, queue-delay, fixed) once went through strtod, every
+ * point at x = 0. With no numeric variable there is no chart, and a
+ * note says why. */
+START_TEST(sweep_x_is_a_numeric_variable)
+{
+    int rc;
+    char *dir, *csv, *msg;
+
+    msg = plot_files(ONE_RUN, SUM_HDR("policy,ipolicy")
+                     "\"x\",\"vast\",\"vast\",\"cost_per_work_usd\",\"\",1,,\n"
+                     "\"x\",\"fixed\",\"fixed\",\"cost_per_work_usd\",\"\",2,,\n",
+                     NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    ck_assert_ptr_null(plotted(dir, "sweep_cost_per_work_usd.csv"));
+    ck_assert_ptr_nonnull(strstr(msg, "summary.csv: note: no sweep charts: 1 sweep variable "
+                                      "besides 'policy', none with numbers"));
+    free(msg);
+    free(dir);
+    /* a text variable first, then a numeric one: x is the numeric one */
+    msg = plot_files(ONE_RUN, SUM_HDR("ipolicy,scale")
+                     "\"x\",\"vast\",\"1\",\"cost_per_work_usd\",\"\",1,,\n"
+                     "\"x\",\"vast\",\"2\",\"cost_per_work_usd\",\"\",2,,\n",
+                     NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"x\",\"\",1,1,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"x\",\"\",2,2,"));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* A second sweep variable splits the lines: rows that differ in it once
+ * shared a line and x, the last overwriting the others. One that is set
+ * with x (${lambda=... ! c}) splits nothing. */
+START_TEST(sweep_second_variable_splits_lines)
+{
+    int rc;
+    char *dir, *csv, *msg;
+
+    msg = plot_files(ONE_RUN, SUM_HDR("scale,fee")
+                     "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,0.9,1.1\n"
+                     "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,1.9,2.1\n"
+                     "\"x\",\"1\",\"0.2\",\"cost_per_work_usd\",\"\",3,2.9,3.1\n"
+                     "\"x\",\"2\",\"0.2\",\"cost_per_work_usd\",\"\",4,3.9,4.1\n",
+                     NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.1\",\"\",1,1,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.1\",\"\",2,2,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.2\",\"\",1,3,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.2\",\"\",2,4,"));
+    free(csv);
+    free(msg);
+    free(dir);
+    msg = plot_files(ONE_RUN, SUM_HDR("c,lambda")
+                     "\"x\",\"2\",\"1.6\",\"cost_per_work_usd\",\"\",1,,\n"
+                     "\"x\",\"8\",\"7.2\",\"cost_per_work_usd\",\"\",2,,\n",
+                     NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"x\",\"\",2,1,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"x\",\"\",8,2,"));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
 /* Appends "line:field|field;" for each record. */
 static int collect(void *ctx, const char *const *f, size_t n, int line)
 {
@@ -673,6 +786,8 @@ Suite *plots_suite(void)
     tcase_add_test(tc, default_set_from_fixture);
     tcase_add_test(tc, malformed_csv_names_file_and_row);
     tcase_add_test(tc, empty_result_directory);
+    tcase_add_test(tc, sweep_x_is_a_numeric_variable);
+    tcase_add_test(tc, sweep_second_variable_splits_lines);
     tcase_add_test(tc, scan_streams_quoted_fields);
     tcase_add_test(tc, scan_reports_a_quote_open_at_the_end);
     suite_add_tcase(s, tc);
