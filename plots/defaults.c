@@ -207,6 +207,52 @@ static size_t count_points(const struct tbl *t, int cseed, int cst)
     return n;
 }
 
+/* A row of runs.csv by run id, for duplicate_runs(). */
+struct run_row {
+    const char *id;
+    int line;
+};
+
+static int cmp_run_rows(const void *a, const void *b)
+{
+    const struct run_row *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Reports each run id that runs.csv ('path') lists again, at the later
+ * row; returns how many. Every chart keys its numbers by run id, so a
+ * hand-edited or badly concatenated file has no meaning to draw (the
+ * serverless chart once aborted on one). */
+static size_t duplicate_runs(const struct tbl *t, int cid, const char *path, struct diag *d)
+{
+    size_t n = tbl_rows(t), dups = 0;
+    struct run_row *r = malloc((n ? n : 1) * sizeof *r);
+
+    if (!r)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        r[i] = (struct run_row){ tbl_get(t, i, (size_t)cid), tbl_line(t, i) };
+    qsort(r, n, sizeof *r, cmp_run_rows);
+    for (size_t k = 1, first = 0; k < n; k++) {
+        struct srcloc at = { path, r[k].line };
+
+        if (strcmp(r[k].id, r[first].id) != 0)
+            first = k;
+        else if (dups++ < 10)
+            diag_error(d, &at, "run %s is listed again (first at line %d)", r[k].id,
+                       r[first].line);
+    }
+    if (dups > 10) {
+        struct srcloc at = { path, 0 };
+
+        diag_error(d, &at, "%zu repeated run ids in all", dups);
+    }
+    free(r);
+    return dups;
+}
+
 static int read_meta(struct rdir *R)
 {
     char *p = path_in(R->dir, "manifest.ini");
@@ -250,7 +296,9 @@ static int read_meta(struct rdir *R)
 
                 diag_error(R->d, &at, "%zu runs in all did not end ok", failed);
             }
-            if (cid < 0 || failed) {
+            if (cid >= 0 && !failed && duplicate_runs(t, cid, p, R->d))
+                rc = SIM_EPARSE;
+            else if (cid < 0 || failed) {
                 rc = cid < 0 ? SIM_EPARSE : SIM_ECHECK;
             } else {
                 R->nruns = tbl_rows(t);
@@ -1484,11 +1532,15 @@ static struct plot_chart *chart_workers(struct rdir *R)
 /* Serverless endpoints: cost per 1,000 requests against P99 latency, one
  * panel per endpoint, one point per run, coloured by the run's 'policy'
  * sweep variable when runs.csv has one (scenarios/serverless.ini -c
- * Scalers), else by the config. NULL when no endpoint was simulated. */
+ * Scalers), else by its sweep point (every sweep variable as name=value:
+ * the two pools of scenarios/reproduce/serverless.ini once shared a
+ * colour), else by the config. Both axes are logarithmic, so runs with a
+ * cost or latency of 0 (sls-mmc has no market and pays nothing) are left
+ * out and a note says so. NULL when no endpoint was simulated. */
 static struct plot_chart *chart_serverless(struct rdir *R)
 {
     char **eps, **grp, **names = NULL, *p;
-    size_t ne = sc_entities(R, "latency_p99_s", "endpoint", &eps), ng = 0;
+    size_t ne = sc_entities(R, "latency_p99_s", "endpoint", &eps), ng = 0, off_axis = 0;
     double *x, *y, *gx, *gy;
     struct plot_chart *c;
     struct tbl *t;
@@ -1509,13 +1561,25 @@ static struct plot_chart *chart_serverless(struct rdir *R)
     t = exists(p) ? tbl_load(p, R->d) : NULL;
     if (t) {
         int cid = tbl_col(t, "run_id"), cp = tbl_col(t, "policy");
+        int cseed = tbl_col(t, "base_seed"), cst = tbl_col(t, "status");
 
-        /* read_meta() read the same file: every id is a known run */
-        for (size_t i = 0; cid >= 0 && cp >= 0 && i < tbl_rows(t); i++) {
+        /* read_meta() read the same file: every id is a known run, listed
+         * once (duplicate_runs) */
+        for (size_t i = 0; cid >= 0 && i < tbl_rows(t); i++) {
             size_t r = run_index(R, tbl_get(t, i, (size_t)cid));
+            char buf[256] = "";
 
             SIM_ASSERT(r < R->nruns && !grp[r]);
-            grp[r] = strdup(tbl_get(t, i, (size_t)cp));
+            if (cp >= 0)
+                snprintf(buf, sizeof buf, "%s", tbl_get(t, i, (size_t)cp));
+            for (int k = cseed + 1; cp < 0 && cseed >= 0 && k < cst; k++) {
+                size_t len = strlen(buf);
+
+                snprintf(buf + len, sizeof buf - len, "%s%s=%s", len ? " " : "",
+                         tbl_col_name(t, (size_t)k), tbl_get(t, i, (size_t)k));
+            }
+            if (*buf)
+                grp[r] = strdup(buf);
         }
         tbl_free(t);
     }
@@ -1547,17 +1611,28 @@ static struct plot_chart *chart_serverless(struct rdir *R)
             struct plot_style st = plot_palette_style(R->pal, "policy", names[k]);
             size_t n = 0, idx;
 
-            for (size_t r = 0; r < R->nruns; r++)
-                if (strcmp(grp[r], names[k]) == 0 && !isnan(x[r]) && !isnan(y[r])) {
+            for (size_t r = 0; r < R->nruns; r++) {
+                if (strcmp(grp[r], names[k]) != 0 || isnan(x[r]) || isnan(y[r]))
+                    continue;
+                if (x[r] > 0 && y[r] > 0) {
                     gx[n] = x[r];
                     gy[n++] = y[r];
-                }
+                } else
+                    off_axis++;
+            }
             if (n == 0)
                 continue;
             idx = plot_chart_add(c, names[k], &st, n, gx, gy, NULL, NULL);
             plot_series_panel(c, idx, e);
             plot_series_draw(c, idx, PLOT_DRAW_POINTS);
         }
+    }
+    if (off_axis) {
+        char note[160];
+
+        snprintf(note, sizeof note, "%zu point%s at a cost or latency of 0 (no market: "
+                 "sls-mmc) left off the log axes", off_axis, off_axis == 1 ? "" : "s");
+        plot_chart_note(c, note);
     }
     free(names);
     free_strs(grp, R->nruns);

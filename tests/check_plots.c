@@ -712,6 +712,59 @@ START_TEST(sweep_second_variable_splits_lines)
 }
 END_TEST
 
+/* A run listed twice in runs.csv is bad input at its row: the serverless
+ * chart once aborted on it (exit 134). */
+START_TEST(duplicate_run_is_an_input_error)
+{
+    int rc;
+    char *dir, *msg = plot_files("run_id,config,policy,status\n\"x-0\",\"x\",\"a\",\"ok\"\n"
+                                 "\"x-1\",\"x\",\"b\",\"ok\"\n"
+                                 "\"x-0\",\"x\",\"a\",\"ok\"\n", NULL,
+                                 "run_id,metric,entity_kind,entity,value,unit\n"
+                                 "\"x-0\",\"latency_p99_s\",\"endpoint\",\"e\",1,\"s\"\n",
+                                 NULL, &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_EPARSE);
+    ck_assert_ptr_nonnull(strstr(msg, "runs.csv:4: error: run x-0 is listed again "
+                                      "(first at line 2)"));
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* The serverless chart colours runs by their sweep point when runs.csv
+ * has no policy (the two pools of scenarios/reproduce/serverless.ini once
+ * shared the config's colour), and leaves a run of cost 0 (sls-mmc has no
+ * market) off its log axes. */
+START_TEST(serverless_chart_points_by_sweep_point)
+{
+    int rc;
+    char *dir, *csv, *msg = plot_files(
+        "run_id,config,run_number,repetition,seed_set,base_seed,c,lambda,status\n"
+        "\"F-0\",\"F\",0,0,0,1,\"2\",\"1.6\",\"ok\"\n"
+        "\"F-1\",\"F\",1,0,0,1,\"8\",\"7.2\",\"ok\"\n"
+        "\"F-2\",\"F\",2,0,0,1,\"9\",\"8\",\"ok\"\n", NULL,
+        "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"F-0\",\"latency_p99_s\",\"endpoint\",\"e\",12,\"s\"\n"
+        "\"F-0\",\"cost_per_1000_requests_usd\",\"endpoint\",\"e\",0.5,\"USD\"\n"
+        "\"F-1\",\"latency_p99_s\",\"endpoint\",\"e\",7,\"s\"\n"
+        "\"F-1\",\"cost_per_1000_requests_usd\",\"endpoint\",\"e\",0.7,\"USD\"\n"
+        "\"F-2\",\"latency_p99_s\",\"endpoint\",\"e\",6,\"s\"\n"
+        "\"F-2\",\"cost_per_1000_requests_usd\",\"endpoint\",\"e\",0,\"USD\"\n",
+        "serverless", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "serverless.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"c=2 lambda=1.6\",\"\",0.5,12,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"c=8 lambda=7.2\",\"\",0.69999999999999996,7,"));
+    ck_assert_ptr_null(strstr(csv, "c=9"));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
 /* Appends "line:field|field;" for each record. */
 static int collect(void *ctx, const char *const *f, size_t n, int line)
 {
@@ -788,6 +841,8 @@ Suite *plots_suite(void)
     tcase_add_test(tc, empty_result_directory);
     tcase_add_test(tc, sweep_x_is_a_numeric_variable);
     tcase_add_test(tc, sweep_second_variable_splits_lines);
+    tcase_add_test(tc, duplicate_run_is_an_input_error);
+    tcase_add_test(tc, serverless_chart_points_by_sweep_point);
     tcase_add_test(tc, scan_streams_quoted_fields);
     tcase_add_test(tc, scan_reports_a_quote_open_at_the_end);
     suite_add_tcase(s, tc);
