@@ -2729,7 +2729,7 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
                 c->ev = EVQ_ID_NONE;
                 c->state = CS_PAUSED;
                 if (mk->j[c->job].arch >= mk->nar)
-                    sls_on_paused(mk->sls, id);     /* the endpoint stops routing to it */
+                    sls_on_offline(mk->sls, id);    /* the endpoint stops routing to it */
             } else if (c->state == CS_LOADING) {
                 /* an offline host downloads nothing: the rest waits for
                  * it to come back (resolve() resumes it then), as for an

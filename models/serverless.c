@@ -15,7 +15,8 @@
  *   Loading   -- the model loads into the GPU: GPU time and storage;
  *   Ready     -- serving: GPU time and storage;
  *   Inactive  -- stopped (cold): storage only (market_sls_stop);
- *   Error     -- preempted, about to be released: storage until then.
+ *   Error     -- preempted or its host offline, about to be released:
+ *                storage until then.
  * A cold start is Creating + Loading for a new worker (the download time
  * comes from the image size and the host's bandwidth, in the market) or
  * Loading alone for an Inactive worker woken up.
@@ -96,6 +97,7 @@ struct endpoint {
     gsl_rng *arr, *sz, *rperf;
     /* statistics, requests arriving after warm-up */
     uint64_t requests, rejections, served, cold_starts, lost, hires, wakes, preempted;
+    uint64_t disconnected;              /* paused by a host gone offline (sls_on_offline) */
     double load_served, qsum, lsum;
     double *lat, *qt;           /* owned: latency and queue time per served request */
     size_t nlat, caplat;
@@ -593,20 +595,32 @@ void sls_on_running(struct sls *s, uint32_t cid)
     w->ev = eng_after(s->e, ep->model_load, s->k_ready, subject_of(s, ep, (size_t)(w - ep->w)));
 }
 
-void sls_on_paused(struct sls *s, uint32_t cid)
+/* A worker paused by the market, outbid (interruptible) or on a host gone
+ * offline: useless to the endpoint, which cannot tell when it would run
+ * again; released by an event, not here, because the market is in the
+ * middle of its auction or of taking the host down. */
+static void worker_paused(struct sls *s, uint32_t cid, bool offline)
 {
     struct endpoint *ep;
     struct worker *w = find(s, cid, &ep);
 
     if (!w)
         return;
-    /* Preempted: useless to the endpoint; released by an event, not here,
-     * because the market is in the middle of its auction. */
     requeue(s, ep, w);
     set_state(s, w, W_ERROR);
     if (after_warmup(s, eng_now(s->e)))
-        ep->preempted++;
+        ++*(offline ? &ep->disconnected : &ep->preempted);
     eng_after(s->e, 0, s->k_release, subject_of(s, ep, (size_t)(w - ep->w)));
+}
+
+void sls_on_paused(struct sls *s, uint32_t cid)
+{
+    worker_paused(s, cid, false);
+}
+
+void sls_on_offline(struct sls *s, uint32_t cid)
+{
+    worker_paused(s, cid, true);
 }
 
 void sls_on_lost(struct sls *s, uint32_t cid)
@@ -1173,6 +1187,7 @@ bool sls_finish(struct sls *s, struct results *res)
         res_scalar(res, "workers_hired", "endpoint", nm, (double)ep->hires, "1");
         res_scalar(res, "workers_woken", "endpoint", nm, (double)ep->wakes, "1");
         res_scalar(res, "workers_preempted", "endpoint", nm, (double)ep->preempted, "1");
+        res_scalar(res, "workers_disconnected", "endpoint", nm, (double)ep->disconnected, "1");
         {
             size_t nb = 0;
 

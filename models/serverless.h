@@ -92,6 +92,7 @@ double sls_image_gb(const struct sls *s, size_t ep);
 /* Market -> endpoints: contract 'cid' of a worker ... */
 void sls_on_running(struct sls *s, uint32_t cid);   /* started or resumed */
 void sls_on_paused(struct sls *s, uint32_t cid);    /* preempted (interruptible) */
+void sls_on_offline(struct sls *s, uint32_t cid);   /* paused: its host went offline */
 void sls_on_lost(struct sls *s, uint32_t cid);      /* ended by a failure */
 
 /* Records the endpoint scalars (after the market closed the books) and

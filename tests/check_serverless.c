@@ -271,12 +271,44 @@ START_TEST(workers_lost_to_host_failures_are_replaced)
     ck_assert_double_ge(lost, 4);
     /* each lost worker was hired (the warm-up is 0), and so were the
      * first four, none of them a replacement */
-    ck_assert_double_ge(hired, 4 + lost + get(&o, "workers_preempted", "api"));
+    ck_assert_double_ge(hired, 4 + lost + get(&o, "workers_preempted", "api") +
+                        get(&o, "workers_disconnected", "api"));
     /* replaced within the scaler's second: once the first four are
      * recruited (the sample at time 0 comes before), no sample sees fewer
      * live */
     ck_assert_double_ge(min_live_workers(&o, "api", SIM_HOUR), 4);
     ck_assert_double_gt(get(&o, "served", "api"), 0.99 * get(&o, "requests", "api"));
+    eng_free(o.e);
+}
+END_TEST
+
+/* Hosts that disconnect about twice a day: an on-demand worker on one is
+ * paused, not outbid. It once counted as preempted ("outbid
+ * interruptibles"); it is workers_disconnected, and the endpoint
+ * releases and replaces it all the same. */
+START_TEST(host_disconnects_are_not_preemptions)
+{
+    const char *sets[] = { "sim.horizon=3d", NULL };
+    struct test_run o = run_text(MARKET
+        "hostclass.hobbyist.disconnect-rate = 2\n"
+        "hostclass.farm.disconnect-rate = 2\n"
+        "hostclass.datacenter.disconnect-rate = 2\n"
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.rate = 2\n"
+        "endpoint.api.load-mean = 100\n"
+        "endpoint.api.min-workers = 4\n"
+        "endpoint.api.max-workers = 8\n", sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    /* on-demand workers are never outbid */
+    ck_assert_double_eq(get(&o, "workers_preempted", "api"), 0);
+    /* 4+ workers for 3 days on hosts that drop twice a day */
+    ck_assert_double_ge(get(&o, "workers_disconnected", "api"), 4);
+    ck_assert_double_ge(get(&o, "workers_hired", "api"),
+                        4 + get(&o, "workers_disconnected", "api") +
+                        get(&o, "workers_lost", "api"));
+    ck_assert_double_ge(min_live_workers(&o, "api", SIM_HOUR), 4);
     eng_free(o.e);
 }
 END_TEST
@@ -519,6 +551,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, inactive_workers_bill_storage_only);
     tcase_add_test(runs, fixed_pool_matches_erlang_c);
     tcase_add_test(runs, workers_lost_to_host_failures_are_replaced);
+    tcase_add_test(runs, host_disconnects_are_not_preemptions);
     tcase_add_test(runs, endpoint_gpu_list_limits_hiring);
     tcase_add_test(runs, bad_endpoint_settings_are_reported_with_their_lines);
     suite_add_tcase(s, rules);
