@@ -437,11 +437,14 @@ static void route(struct sls *s, struct endpoint *ep, struct req r)
     {
         /* Expected wait in the global queue: its load over the serving
          * capacity. With nothing serving the request waits for a worker
-         * to start, unless none can (max_workers 0). */
+         * to start, unless none can: max_workers 0, or a fixed pool of
+         * none (fixed-workers 0 once queued every request for good). */
         double perf = ready_perf(ep);
         double est = perf > 0 ? (ep->gq_load + r.load) / perf : 0;
+        bool no_workers = ep->p.max_workers == 0 ||
+                          (ep->p.policy == SLS_FIXED && ep->p.fixed_workers == 0);
 
-        if (est > sim_time_to_sec(ep->reject_after) || ep->p.max_workers == 0) {
+        if (est > sim_time_to_sec(ep->reject_after) || no_workers) {
             if (counted)
                 ep->rejections++;
             return;

@@ -313,6 +313,29 @@ START_TEST(host_disconnects_are_not_preemptions)
 }
 END_TEST
 
+/* A fixed pool of no workers can serve nothing: every request is
+ * rejected at once, as with max-workers = 0. It once waited in the global
+ * queue for a worker that never came, none rejected. */
+START_TEST(empty_fixed_pool_rejects_requests)
+{
+    struct test_run o = run_text(MARKET
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.policy = fixed\n"
+        "endpoint.api.fixed-workers = 0\n"
+        "endpoint.api.max-workers = 16\n"
+        "endpoint.api.rate = 1\n", NULL);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(get(&o, "requests", "api"), 100);
+    ck_assert_double_eq(get(&o, "rejections", "api"), get(&o, "requests", "api"));
+    ck_assert_double_eq(get(&o, "served", "api"), 0);
+    ck_assert_double_eq(get(&o, "workers_hired", "api"), 0);
+    ck_assert_double_eq(last_sample(&o, "queue_length", "api"), 0);
+    eng_free(o.e);
+}
+END_TEST
+
 /* endpoint.<name>.gpus limits the models the endpoint hires: with one
  * model named, its learning phase benchmarks that one only, where the
  * same endpoint free to choose benchmarks the three it asks for. */
@@ -552,6 +575,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, fixed_pool_matches_erlang_c);
     tcase_add_test(runs, workers_lost_to_host_failures_are_replaced);
     tcase_add_test(runs, host_disconnects_are_not_preemptions);
+    tcase_add_test(runs, empty_fixed_pool_rejects_requests);
     tcase_add_test(runs, endpoint_gpu_list_limits_hiring);
     tcase_add_test(runs, bad_endpoint_settings_are_reported_with_their_lines);
     suite_add_tcase(s, rules);
