@@ -52,7 +52,7 @@ static const struct param_def market_params[] = {
     { "market.search-top", PT_INT, "1", "5", 1, 100, NULL,
       "the renter takes one of this many top results" },
     { "market.search-prune", PT_BOOL, "", "true", NOMAX, NULL,
-      "skip offers and buckets that provably cannot enter a renter's top results or would turn its bid down; false reads and checks every bucket's first search-depth offers (the same results, slower: a check of the search)" },
+      "skip offers and buckets that provably cannot enter a renter's top results or would turn its bid down; false reads and checks every bucket's first search-depth offers, and serverless hiring every offer (the same results, slower: a check of the search)" },
     { "market.score-noise", PT_REAL, "1", "0.25", 0, 10, NULL,
       "log-normal sigma of the randomness in the 'score' sort (Vast's auto ranking)" },
     { "market.reference-dlperf", PT_REAL, "1", "100", 1, 1e5, NULL,
