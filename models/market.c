@@ -2958,14 +2958,26 @@ static void on_leave(struct engine *e, const struct evq_event *ev, void *model)
     machine_leave(mk, ev->subject);
 }
 
-/* What the machine's running contracts have run up and not yet billed:
- * a review counts it, so a long rental is not seen as idle time. */
-static money unbilled(const struct market *mk, const struct machine *m, sim_time now)
+/* What the machine's contracts have earned by 'now' and 'earned' does not
+ * hold yet, less what it holds ahead of time; a review counts the change
+ * since the last one, so revenue falls in the review whose time it pays
+ * for. Running GPU time not yet billed: a long rental is not idle time.
+ * Storage, billed for the instance's whole life when it ends, accrues as
+ * it goes. A reservation's prepay, billed whole at rental, is earned over
+ * its term [created, res_end]: counted as a lump, a machine rented for 3
+ * months showed months of revenue in one review and none in the next
+ * (reviewed at a sixth of its cost floor while fully rented above it). */
+static money accrued_due(const struct market *mk, const struct machine *m, sim_time now)
 {
     money sum = 0;
 
-    for (uint32_t k = 0; k < m->nclaims; k++)
-        sum += segment_due(&mk->c[m->cids[k]], now);
+    for (uint32_t k = 0; k < m->nclaims; k++) {
+        const struct contract *c = &mk->c[m->cids[k]];
+
+        sum += segment_due(c, now) + mkt_storage_due(mk, c, now);
+        if (c->type == C_RESERVED && now < c->res_end && c->res_end > c->created)
+            sum -= money_muldiv(c->prepaid, c->res_end - now, c->res_end - c->created);
+    }
     return sum;
 }
 
@@ -2983,13 +2995,14 @@ static void on_review(struct engine *e, const struct evq_event *ev, void *model)
 
     if (m->leaving)
         return;
-    acc = unbilled(mk, m, now);
+    acc = accrued_due(mk, m, now);
     gpu_h = sim_time_to_hours(now - m->review_mark) * m->ngpu;
     gross = money_to_usd(m->earned + acc - m->accrued_mark);
     m->net_rate = gpu_h > 0 ? gross * (1 - mk->fee) / gpu_h : 0;
     m->reviewed = true;
     m->earned = 0;
     m->accrued_mark = acc;
+    m->review_from = m->review_mark;
     m->review_mark = now;
     if (mk->exit_thr > 0 && m->net_rate < mk->exit_thr * money_to_usd(m->floor) &&
         gsl_rng_uniform(mk->r_exit) < mk->exit_p) {

@@ -185,7 +185,10 @@ struct machine {
     double up_post_us;          /* up time after the warm-up */
     /* the host's books since its last review (supply.review) */
     money earned;               /* billed to renters on this machine */
-    money accrued_mark;         /* unbilled running time at the last review */
+    money accrued_mark;         /* earned by time but not in 'earned' (or
+                                 * billed ahead of time: negative) at the
+                                 * last review (accrued_due in market.c) */
+    sim_time review_from;       /* the window the last review covered */
     sim_time review_mark;
     double net_rate;            /* last review: host's USD per GPU-hour */
     bool reviewed;

@@ -2126,6 +2126,66 @@ START_TEST(contracts_end_at_their_end_date_unless_extended)
 }
 END_TEST
 
+/* A host's review counts a reservation's prepay over its term, as the
+ * time it pays for passes. It once counted the whole 1- or 3-month
+ * prepay in the review after the rental and nothing in later reviews of
+ * the term, so a machine fully reserved above its cost was reviewed at a
+ * fraction of its floor and could exit. Checked at the end of a market
+ * of companies that reserve, reviewed every 3 days: each machine's last
+ * review counts at least the prepay share of every reservation that
+ * covered its whole window (other revenue only adds to it). */
+static size_t prepay_reviews, prepay_short;
+static double prepay_worst;
+
+static void check_prepay_reviews(void *state)
+{
+    const struct market *mk = state;
+
+    prepay_reviews = prepay_short = 0;
+    prepay_worst = 1;
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+        sim_time from = m->review_from, to = m->review_mark;
+        double owed = 0, gpu_h = sim_time_to_hours(to - from) * m->ngpu;
+
+        if (!m->reviewed || m->leaving || !(gpu_h > 0))
+            continue;
+        for (uint32_t k = 0; k < m->nclaims; k++) {
+            const struct contract *c = &mk->c[m->cids[k]];
+
+            if (c->type == C_RESERVED && c->created <= from && c->res_end >= to)
+                owed += money_to_usd(c->prepaid) * (double)(to - from) /
+                        (double)(c->res_end - c->created);
+        }
+        if (owed <= 0)
+            continue;
+        owed *= (1 - mk->fee) / gpu_h;
+        prepay_reviews++;
+        prepay_short += m->net_rate < owed * (1 - 1e-6);
+        if (m->net_rate / owed < prepay_worst)
+            prepay_worst = m->net_rate / owed;
+    }
+}
+
+START_TEST(reviews_spread_the_prepay_over_its_term)
+{
+    struct test_run r = test_run_tampered(SMALL "seed = 24\nsupply.review = 3d\n"
+                                          "supply.exit-threshold = 0.5\nsupply.exit-prob = 0\n"
+                                          "archetype.company.p-ondemand = 0\n"
+                                          "archetype.company.p-interruptible = 0\n"
+                                          "archetype.company.p-reserved = 1\n"
+                                          "archetype.company.work-median = 3000\n"
+                                          "archetype.company.rate = 150\n",
+                                          check_prepay_reviews);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_uint_gt(prepay_reviews, 10);
+    ck_assert_msg(prepay_short == 0, "%zu of %zu reviews short of their reservations' "
+                  "prepay (worst: %g of it)", prepay_short, prepay_reviews, prepay_worst);
+    eng_free(r.e);
+}
+END_TEST
+
 Suite *market_suite(void)
 {
     Suite *s = suite_create("market");
@@ -2185,6 +2245,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, pruned_search_finds_what_a_full_search_finds);
     tcase_add_test(tc, prices_dip_off_peak);
     tcase_add_test(tc, contracts_end_at_their_end_date_unless_extended);
+    tcase_add_test(tc, reviews_spread_the_prepay_over_its_term);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
