@@ -415,7 +415,7 @@ int mkt_load_supply(struct market *mk, struct diag *d)
         h->max_discount = scn_realf(r, "hostclass.%s.max-discount", nm);
         if (outage_params_from_run(r, nm, &h->op, d) != SIM_OK)
             continue;
-        h->datacenter = strcmp(nm, "datacenter") == 0;
+        h->datacenter = scn_boolf(r, "hostclass.%s.datacenter", nm);
         total += h->share;
         if (h->mk_min > h->mk_max) {
             snprintf(key, sizeof key, "hostclass.%s.markup-max", nm);

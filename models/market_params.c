@@ -180,6 +180,11 @@ static const struct param_def gpu_params[] = {
     HC(c, "max-discount", PT_PROB, "1", "0.4", 0, 1, NULL,                          \
        "cap on the prepay discount (credit_discount_max)")
 
+#define HCDC(c, dc)                                                             \
+    HC(c, "datacenter", PT_BOOL, "", dc, NOMAX, NULL,                               \
+       "its machines are in datacenters: Secure Cloud jobs search only these, and " \
+       "reliability.datacenter-bonus forgives part of their badness")
+
 /* auto-extend [E]: no rate is published. Vast's host optimization guide
  * advises hosts to turn auto-extend on, and a datacenter lists its
  * machines for the long run, so it nearly always extends (0.9); a farm
@@ -203,6 +208,12 @@ static const struct param_def hostclass_params[] = {
     HOSTCLASS("*", "0", "1:1", "consumer:1", "1.1",
               "1095d", "1.3", "2.0", "1.5", "0.8", "500", "0.10",
               "0.003", "60d", "0.8", "0", "8:1", "32:1", "2000:1"),
+    /* What makes a class a datacenter is this flag, not its name: a
+     * class renamed "dc" once silently lost every Secure Cloud renter. */
+    HCDC("hobbyist", "false"),
+    HCDC("farm", "false"),
+    HCDC("datacenter", "true"),
+    HCDC("*", "false"),
 };
 
 #define RG(r, share, kwh, tz)                                                   \

@@ -2186,6 +2186,30 @@ START_TEST(reviews_spread_the_prepay_over_its_term)
 }
 END_TEST
 
+/* A class is a datacenter by hostclass.*.datacenter, not by its name:
+ * only a class literally named "datacenter" once counted, so moving the
+ * datacenter settings to a class "dc" left every Secure Cloud renter
+ * without a host (0 of 9697 jobs started). With the flags swapped, the
+ * Secure Cloud companies rent from farms and never from the class named
+ * datacenter. */
+START_TEST(datacenter_is_a_class_setting_not_a_name)
+{
+    struct outcome o = run_text(SMALL "seed = 11\n"
+                                "archetype.academic.rate = 0\narchetype.indie.rate = 0\n"
+                                "archetype.hobbyist.rate = 0\narchetype.consultant.rate = 0\n"
+                                "archetype.enterprise.rate = 0\narchetype.company.rate = 400\n"
+                                "archetype.company.secure-cloud = 1\n"
+                                "hostclass.farm.datacenter = true\n"
+                                "hostclass.datacenter.datacenter = false\n", NULL, 0);
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(get(&o, "revenue_usd", "host_class", "farm"), 0);
+    ck_assert_double_eq(get(&o, "revenue_usd", "host_class", "datacenter"), 0);
+    ck_assert_double_eq(get(&o, "revenue_usd", "host_class", "hobbyist"), 0);
+    done(&o);
+}
+END_TEST
+
 Suite *market_suite(void)
 {
     Suite *s = suite_create("market");
@@ -2246,6 +2270,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, prices_dip_off_peak);
     tcase_add_test(tc, contracts_end_at_their_end_date_unless_extended);
     tcase_add_test(tc, reviews_spread_the_prepay_over_its_term);
+    tcase_add_test(tc, datacenter_is_a_class_setting_not_a_name);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
