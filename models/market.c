@@ -435,7 +435,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     const struct hostclass *hc = &mk->hc[cls];
     double w[64];
     uint32_t id;
-    size_t ng = mk->ngpus < 64 ? mk->ngpus : 64, r;
+    size_t ng = mk->ngpus < 64 ? mk->ngpus : 64;
     double tierw[NTIERS] = { 0 };
     const struct gpu *g;
     double floor, markup;
@@ -471,13 +471,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     m->gpu = (uint32_t)pick_weighted(w, ng, mk->r_supply);
     g = &mk->gpus[m->gpu];
     m->ngpu = (uint8_t)draw_dist(&hc->gpus, mk->r_supply);
-    {
-        double rw[32];
-
-        for (r = 0; r < mk->nrg && r < 32; r++)
-            rw[r] = mk->rg[r].share;
-        m->region = (uint8_t)pick_weighted(rw, mk->nrg < 32 ? mk->nrg : 32, mk->r_supply);
-    }
+    m->region = (uint8_t)pick_weighted(mk->rg_share, mk->nrg, mk->r_supply);
     /* A host that slices no finer than min-chunk GPUs sells a smaller
      * machine whole: its largest power of two (it once fell back to
      * single GPUs, the opposite of what the setting asks). */
@@ -2905,7 +2899,7 @@ static double joins_per_hour(const struct market *mk)
 {
     double share = 0, gpus = 0;
 
-    for (size_t i = 0; i < mk->nhc && i < 16; i++) {
+    for (size_t i = 0; i < mk->nhc; i++) {
         double mean = 0;
 
         for (int k = 0; k < mk->hc[i].gpus.n; k++)
@@ -2928,13 +2922,10 @@ static void schedule_join(struct market *mk)
 static void on_join(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct market *mk = model;
-    double w[16];
     uint32_t id;
 
     (void)ev;
-    for (size_t i = 0; i < mk->nhc && i < 16; i++)
-        w[i] = mk->hc[i].share;
-    id = add_machine(mk, pick_weighted(w, mk->nhc < 16 ? mk->nhc : 16, mk->r_supply), false);
+    id = add_machine(mk, pick_weighted(mk->hc_share, mk->nhc, mk->r_supply), false);
     if (eng_now(e) > eng_warmup(e))
         res_add(eng_results(e), "gpus_joined", "gpu", mk->gpus[mk->m[id].gpu].name,
                 mk->m[id].ngpu, "GPUs");
@@ -3225,6 +3216,8 @@ static void market_free(void *state)
     free(mk->ar);
     free(mk->hc);
     free(mk->rg);
+    free(mk->hc_share);
+    free(mk->rg_share);
     free(mk->gpus);
     dlperf_model_free(mk->dlp);
     for (size_t i = 0; i < mk->nm; i++)
@@ -3389,14 +3382,11 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->k_region_end = eng_kind(e, "market.region-outage-end", on_region_end, mk);
     /* Initial supply: machines until the GPU count is reached. */
     {
-        double w[16];
         size_t gpus = 0;
 
-        for (size_t i = 0; i < mk->nhc && i < 16; i++)
-            w[i] = mk->hc[i].share;
         while (gpus < mk->gpus0) {
-            uint32_t id = add_machine(mk, pick_weighted(w, mk->nhc < 16 ? mk->nhc : 16,
-                                                        mk->r_supply), true);
+            uint32_t id = add_machine(mk, pick_weighted(mk->hc_share, mk->nhc, mk->r_supply),
+                                      true);
 
             gpus += mk->m[id].ngpu;
         }

@@ -284,6 +284,7 @@ struct market {
     size_t nhc;
     struct region *rg;
     size_t nrg;
+    double *hc_share, *rg_share;    /* owned: the shares, for pick_weighted */
     struct archetype *ar;
     size_t nar;
     double wl_scale[NWORKLOADS];

@@ -381,6 +381,33 @@ static const struct srcloc *share_where(const struct scn_run *r, const char *kin
     return scn_where(r, key);
 }
 
+/* A machine keeps its host class and region in a byte: more would be
+ * cut off (the supply once drew from the first 16 classes and 32
+ * regions, and silently never used the rest). Reported at a key the
+ * scenario wrote for the first entity past the limit, in name order. */
+#define MAX_SUPPLY_ENTITIES 256
+
+static bool too_many(const struct scn_run *r, struct diag *d, const char *kind,
+                     const char *what, const char **names, size_t n)
+{
+    const struct srcloc *at = NULL;
+    char prefix[160];
+
+    if (n <= MAX_SUPPLY_ENTITIES)
+        return false;
+    snprintf(prefix, sizeof prefix, "%s.%s.", kind, names[MAX_SUPPLY_ENTITIES]);
+    for (size_t i = 0; i < scn_run_key_count(r) && !at; i++) {
+        const char *key, *source;
+
+        scn_run_key_at(r, i, &key, NULL, NULL, &source);
+        if (strcmp(source, "default") != 0 && strncmp(key, prefix, strlen(prefix)) == 0)
+            at = scn_where(r, key);
+    }
+    diag_error(d, at, "%zu %s; the market takes at most %d ('%s' and after are too many)",
+               n, what, MAX_SUPPLY_ENTITIES, names[MAX_SUPPLY_ENTITIES]);
+    return true;
+}
+
 int mkt_load_supply(struct market *mk, struct diag *d)
 {
     const struct scn_run *r = mk->run;
@@ -388,7 +415,10 @@ int mkt_load_supply(struct market *mk, struct diag *d)
     size_t n = scn_entities(r, "hostclass", &names);
     double total = 0;
 
+    if (too_many(r, d, "hostclass", "host classes", names, n))
+        n = MAX_SUPPLY_ENTITIES;
     mk->hc = xcalloc(n, sizeof *mk->hc);
+    mk->hc_share = xcalloc(n, sizeof *mk->hc_share);
     mk->nhc = n;
     for (size_t i = 0; i < n; i++) {
         struct hostclass *h = &mk->hc[i];
@@ -396,7 +426,7 @@ int mkt_load_supply(struct market *mk, struct diag *d)
         char key[160];
 
         h->name = nm;
-        h->share = scn_realf(r, "hostclass.%s.share", nm);
+        h->share = mk->hc_share[i] = scn_realf(r, "hostclass.%s.share", nm);
         h->pue = scn_realf(r, "hostclass.%s.pue", nm);
         h->overhead = scn_realf(r, "hostclass.%s.overhead", nm);
         h->amort_h = sim_time_to_hours(scn_timef(r, "hostclass.%s.amortisation", nm));
@@ -441,12 +471,15 @@ int mkt_load_supply(struct market *mk, struct diag *d)
         diag_error(d, n ? share_where(r, "hostclass", names[n - 1]) : NULL,
                    "every hostclass.*.share is zero: no supply");
     n = scn_entities(r, "region", &names);
+    if (too_many(r, d, "region", "regions", names, n))
+        n = MAX_SUPPLY_ENTITIES;
     mk->rg = xcalloc(n, sizeof *mk->rg);
+    mk->rg_share = xcalloc(n, sizeof *mk->rg_share);
     mk->nrg = n;
     total = 0;
     for (size_t i = 0; i < n; i++) {
         mk->rg[i].name = names[i];
-        mk->rg[i].share = scn_realf(r, "region.%s.share", names[i]);
+        mk->rg[i].share = mk->rg_share[i] = scn_realf(r, "region.%s.share", names[i]);
         mk->rg[i].kwh = scn_realf(r, "region.%s.electricity", names[i]);
         mk->rg[i].tz = scn_realf(r, "region.%s.tz", names[i]);
         outage_region_from_run(r, names[i], &mk->rg[i].op, d);

@@ -2210,6 +2210,61 @@ START_TEST(datacenter_is_a_class_setting_not_a_name)
 }
 END_TEST
 
+/* Every host class and region is drawn from, however many there are
+ * (the supply once drew from the first 16 classes and 32 regions in name
+ * order and silently never used the rest): with 17 extra classes and 33
+ * extra regions, nearly all supply in the last of each, nearly every
+ * machine is of that class and in that region. Past the 256 a machine can hold, a
+ * load error names the count, the limit and a line. */
+static size_t machines_seen, machines_elsewhere;
+
+static void where_machines_are(void *state)
+{
+    const struct market *mk = state;
+
+    machines_seen = machines_elsewhere = 0;
+    for (size_t i = 0; i < mk->nm; i++) {
+        machines_seen++;
+        machines_elsewhere += strcmp(mk->hc[mk->m[i].cls].name, "c16") != 0 ||
+                              strcmp(mk->rg[mk->m[i].region].name, "r32") != 0;
+    }
+}
+
+START_TEST(every_host_class_and_region_supplies)
+{
+    char text[16384], *p = text;
+    struct test_run r;
+    char *buf;
+    int n;
+
+    p += sprintf(p, "[General]\nsim.model = market\nsim.horizon = 2d\nsim.warmup = 1d\n"
+                 "supply.gpus = 200\nseed = 25\nhostclass.hobbyist.share = 0\n"
+                 "hostclass.farm.share = 0\nhostclass.datacenter.share = 0\n"
+                 "region.us.share = 0\nregion.canada.share = 0\nregion.europe.share = 0\n"
+                 "region.asia.share = 0\nregion.nordics.share = 0\n");
+    for (int i = 0; i <= 16; i++)
+        p += sprintf(p, "hostclass.c%02d.share = %s\n", i, i == 16 ? "1" : "0.0001");
+    for (int i = 0; i <= 32; i++)
+        p += sprintf(p, "region.r%02d.share = %s\n", i, i == 32 ? "1" : "0.0001");
+    r = test_run_tampered(text, where_machines_are);
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_uint_gt(machines_seen, 20);
+    ck_assert_msg(machines_elsewhere < machines_seen / 10, "%zu of %zu machines not in the "
+                  "class and region that hold the supply", machines_elsewhere, machines_seen);
+    eng_free(r.e);
+
+    p = text;
+    p += sprintf(p, "[General]\nsim.model = market\n");
+    for (int i = 0; i < 257; i++)      /* c000-c256 sort before datacenter */
+        p += sprintf(p, "hostclass.c%03d.share = 1\n", i);
+    buf = test_setup_errors("many.ini", text, &n);
+    ck_assert_msg(strstr(buf, "many.ini:259: error: 260 host classes; the market takes at "
+                              "most 256 ('c256' and after are too many)") != NULL, "%s", buf);
+    ck_assert_int_eq(n, 1);
+    free(buf);
+}
+END_TEST
+
 Suite *market_suite(void)
 {
     Suite *s = suite_create("market");
@@ -2271,6 +2326,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, contracts_end_at_their_end_date_unless_extended);
     tcase_add_test(tc, reviews_spread_the_prepay_over_its_term);
     tcase_add_test(tc, datacenter_is_a_class_setting_not_a_name);
+    tcase_add_test(tc, every_host_class_and_region_supplies);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
