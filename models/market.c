@@ -429,6 +429,16 @@ static bool spec_fits(const struct mspec *sp, const struct archetype *a, uint32_
            (double)sp->disk * gpus >= a->storage_gb;
 }
 
+/* The range a host's ask stays in: its cost floor x ask-floor and x
+ * ask-ceiling, grossed up for the platform's take (lo_ppm, hi_ppm). */
+static void ask_bounds(const struct market *mk, const struct machine *m, money *lo, money *hi)
+{
+    const struct hostclass *hc = &mk->hc[m->cls];
+
+    *lo = money_muldiv(m->floor, hc->lo_ppm, 1000000);
+    *hi = money_muldiv(m->floor, hc->hi_ppm, 1000000);
+}
+
 static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
 {
     struct machine *m;
@@ -515,7 +525,14 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
         m->ask = money_from_usd(fleet_floor(mk, g) * mk->posted_markup);
         m->min_bid = money_muldiv(m->ask, (int64_t)(mk->posted_int * 1e6), 1000000);
     } else {
+        money lo, hi;
+
+        /* The markup draw is clamped to the ask's bounds as repricing
+         * does: markup 10 under a ceiling of 6 once asked 12.5x the floor
+         * until the first repricing. */
+        ask_bounds(mk, m, &lo, &hi);
         m->ask = money_from_usd(floor * mk->net_gross * markup);  /* net of the take */
+        m->ask = m->ask < lo ? lo : m->ask > hi ? hi : m->ask;
         m->outside = money_from_usd(m->power_cost * hc->bid_factor * mk->net_gross);
         m->min_bid = m->outside < m->ask ? m->outside : m->ask;
     }
@@ -3141,7 +3158,6 @@ static void reprice(struct engine *e, void *ctx)
     reliable_asks(mk);
     for (size_t i = 0; i < mk->nm; i++) {
         struct machine *m = &mk->m[i];
-        const struct hostclass *hc = &mk->hc[m->cls];
         double span, u;
         money lo, hi, ask;
 
@@ -3156,8 +3172,7 @@ static void reprice(struct engine *e, void *ctx)
          * with the daily demand cycle this is what makes prices dip at
          * night without any price curve being written down) and to the
          * machine's reliability against its model's reliable tier. */
-        lo = money_muldiv(m->floor, hc->lo_ppm, 1000000);
-        hi = money_muldiv(m->floor, hc->hi_ppm, 1000000);
+        ask_bounds(mk, m, &lo, &hi);
         ask = pricing_next_ask(&mk->pricing, m->ask, u, score_of(m),
                                mk->gpus[m->gpu].ask_ref, lo, hi);
         if (ask != m->ask) {

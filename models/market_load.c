@@ -452,6 +452,13 @@ int mkt_load_supply(struct market *mk, struct diag *d)
             diag_error(d, scn_where(r, key), "hostclass %s: markup-max %g is below markup-min %g",
                        nm, h->mk_max, h->mk_min);
         }
+        /* repricing clamps to the ceiling, then the floor: with the two
+         * crossed every ask sat at the floor above the ceiling */
+        if (h->ask_floor > h->ask_ceil) {
+            snprintf(key, sizeof key, "hostclass.%s.ask-ceiling", nm);
+            diag_error(d, scn_where(r, key), "hostclass %s: ask-ceiling %g is below ask-floor %g",
+                       nm, h->ask_ceil, h->ask_floor);
+        }
         snprintf(key, sizeof key, "hostclass.%s.machine-gpus", nm);
         read_dist(r, d, key, &h->gpus, NULL, 0, true, MAX_GPUS, GPU_COUNTS);
         snprintf(key, sizeof key, "hostclass.%s.tiers", nm);

@@ -145,12 +145,13 @@ static const struct param_def gpu_params[] = {
     HC(c, "overhead", PT_REAL, "USD/GPU-h", ovh, 0, 100, NULL,                     \
        "other costs per GPU-hour (space, network, staff) in the cost floor"),    \
     HC(c, "markup-min", PT_REAL, "1", mkmin, 0.5, 100, NULL,                        \
-       "initial ask = cost floor x U(markup-min, markup-max)"),                    \
+       "initial ask = cost floor x U(markup-min, markup-max), clamped to "           \
+       "[ask-floor, ask-ceiling]"),                                                \
     HC(c, "markup-max", PT_REAL, "1", mkmax, 0.5, 100, NULL, "see markup-min"),    \
     HC(c, "ask-floor", PT_REAL, "1", "1.0", 0.1, 100, NULL,                         \
        "the ask never drops below cost floor x this"),                             \
     HC(c, "ask-ceiling", PT_REAL, "1", "6.0", 0.1, 1000, NULL,                      \
-       "the ask never rises above cost floor x this"),                             \
+       "the ask never rises above cost floor x this (at least ask-floor)"),         \
     HC(c, "min-bid-factor", PT_REAL, "1", bidf, 0, 100, NULL,                       \
        "min_bid = power cost per GPU-hour x this (the host's outside option)"),    \
     HC(c, "verified-prob", PT_PROB, "1", verif, 0, 1, NULL,                         \

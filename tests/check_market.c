@@ -2265,6 +2265,52 @@ START_TEST(every_host_class_and_region_supplies)
 }
 END_TEST
 
+/* A host's ask stays in [ask-floor, ask-ceiling] x its cost floor from
+ * the start: the initial markup draw was never clamped, so markup 10
+ * under the default ceiling of 6 asked 10x the floor until the first
+ * repricing (here 10 days off). And a floor above the ceiling, which
+ * repricing resolved by pinning every ask at the floor, is an error. */
+static size_t asks_checked, asks_out;
+
+static void check_initial_asks(void *state)
+{
+    const struct market *mk = state;
+
+    asks_checked = asks_out = 0;
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+        money hi = money_muldiv(m->floor, mk->hc[m->cls].hi_ppm, 1000000);
+
+        asks_checked++;
+        asks_out += m->ask != hi;       /* every draw is above the ceiling */
+    }
+}
+
+START_TEST(initial_asks_stay_within_their_bounds)
+{
+    struct test_run r = test_run_tampered("[General]\nsim.model = market\nsim.horizon = 3d\n"
+                                          "sim.warmup = 1d\nsupply.gpus = 400\nseed = 26\n"
+                                          "market.reprice-interval = 10d\n"
+                                          "[hostclass hobbyist]\nmarkup-min = 9\nmarkup-max = 10\n"
+                                          "[hostclass farm]\nmarkup-min = 9\nmarkup-max = 10\n"
+                                          "[hostclass datacenter]\nmarkup-min = 9\n"
+                                          "markup-max = 10\n", check_initial_asks);
+    char *buf;
+    int n;
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_uint_gt(asks_checked, 50);
+    ck_assert_uint_eq(asks_out, 0);
+    eng_free(r.e);
+    buf = test_setup_errors("crossed.ini", "[General]\nsim.model = market\n"
+                            "[hostclass farm]\nask-floor = 3\nask-ceiling = 2\n", &n);
+    ck_assert_msg(strstr(buf, "crossed.ini:5: error: hostclass farm: ask-ceiling 2 is below "
+                              "ask-floor 3") != NULL, "%s", buf);
+    ck_assert_int_eq(n, 1);
+    free(buf);
+}
+END_TEST
+
 Suite *market_suite(void)
 {
     Suite *s = suite_create("market");
@@ -2327,6 +2373,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, reviews_spread_the_prepay_over_its_term);
     tcase_add_test(tc, datacenter_is_a_class_setting_not_a_name);
     tcase_add_test(tc, every_host_class_and_region_supplies);
+    tcase_add_test(tc, initial_asks_stay_within_their_bounds);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
