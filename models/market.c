@@ -429,6 +429,13 @@ static bool spec_fits(const struct mspec *sp, const struct archetype *a, uint32_
            (double)sp->disk * gpus >= a->storage_gb;
 }
 
+/* market.posted-interruptible in parts per million, as money_muldiv()
+ * applies it: rounded (a cast truncated 0.57 to 569999). */
+static int64_t posted_int_ppm(const struct market *mk)
+{
+    return llround(mk->posted_int * 1e6);
+}
+
 /* The range a host's ask stays in: its cost floor x ask-floor and x
  * ask-ceiling, grossed up for the platform's take (lo_ppm, hi_ppm). */
 static void ask_bounds(const struct market *mk, const struct machine *m, money *lo, money *hi)
@@ -523,7 +530,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     if (mk->posted) {
         markup = 1.0;
         m->ask = money_from_usd(fleet_floor(mk, g) * mk->posted_markup);
-        m->min_bid = money_muldiv(m->ask, (int64_t)(mk->posted_int * 1e6), 1000000);
+        m->min_bid = money_muldiv(m->ask, posted_int_ppm(mk), 1000000);
     } else {
         money lo, hi;
 
@@ -1925,7 +1932,7 @@ static void job_search(struct market *mk, uint32_t jid)
      * off whole (best-first branch and bound). */
     /* least_price(): the multipliers as money_muldiv() applies them */
     s.cut = type != C_INTERRUPTIBLE ? 1.0
-            : mk->posted ? (double)(int64_t)(mk->posted_int * 1e6) * 1e-6 : a->bid_frac;
+            : mk->posted ? (double)posted_int_ppm(mk) * 1e-6 : a->bid_frac;
     s.cap_lo = mk->posted ? HUGE_VAL : (double)cap_ppm(a) * 1e-6;
     s.cap_hi = s.cap_lo * (1.0 + 1e-9);
     s.noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;

@@ -2311,6 +2311,41 @@ START_TEST(initial_asks_stay_within_their_bounds)
 }
 END_TEST
 
+/* Posted pricing sells interruptible at market.posted-interruptible x
+ * the posted price, to the micro-dollar: the share was cast to parts per
+ * million, and 0.062507 x 1e6 (62506.99999999999) became 62506, so every
+ * H100's floor came out some micro-dollars below. */
+static size_t posted_checked, posted_wrong;
+
+static void check_posted_floors(void *state)
+{
+    const struct market *mk = state;
+
+    posted_checked = posted_wrong = 0;
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+
+        posted_checked++;
+        posted_wrong += m->min_bid != money_muldiv(m->ask, 62507, 1000000);
+    }
+}
+
+START_TEST(posted_interruptible_share_is_exact)
+{
+    struct test_run r = test_run_tampered("[General]\nsim.model = market\nsim.horizon = 1d\n"
+                                          "sim.warmup = 0d\nsupply.gpus = 200\nseed = 27\n"
+                                          "market.pricing = posted\n"
+                                          "market.posted-interruptible = 0.062507\n"
+                                          "supply.gpu-models = H100 SXM\n",
+                                          check_posted_floors);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_uint_gt(posted_checked, 20);
+    ck_assert_uint_eq(posted_wrong, 0);
+    eng_free(r.e);
+}
+END_TEST
+
 Suite *market_suite(void)
 {
     Suite *s = suite_create("market");
@@ -2374,6 +2409,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, datacenter_is_a_class_setting_not_a_name);
     tcase_add_test(tc, every_host_class_and_region_supplies);
     tcase_add_test(tc, initial_asks_stay_within_their_bounds);
+    tcase_add_test(tc, posted_interruptible_share_is_exact);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
