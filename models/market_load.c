@@ -17,6 +17,9 @@
 
 static const char *const tier_names[NTIERS] = { "consumer", "workstation", "datacenter" };
 #define GPU_COUNTS "count:probability pairs with power-of-two counts up to 16"
+/* archetypes a market holds, built-in ones included: struct job keeps
+ * its archetype in a uint8_t, and sls_attach() stays within it too */
+#define MAX_ARCHETYPES 255
 
 static const char *const workload_names[NWORKLOADS] = {
     "finetune", "training", "batch-inference", "rendering", "scientific"
@@ -269,6 +272,17 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
     size_t n = scn_entities(mk->run, "archetype", &names);
     const struct scn_run *r = mk->run;
 
+    /* A job records its archetype in a byte (struct job's arch), and the
+     * serverless endpoints' payers come after the archetypes, so at most
+     * 255 of them: a 256th would file its jobs under archetype 0. Checked
+     * here, whether or not the scenario has endpoints. */
+    if (n > MAX_ARCHETYPES) {
+        char key[160];
+
+        snprintf(key, sizeof key, "archetype.%s.rate", names[MAX_ARCHETYPES]);
+        scn_error(d, r, key, "too many archetypes: %zu, built-in ones included "
+                  "(at most %d)", n, MAX_ARCHETYPES);
+    }
     mk->ar = xcalloc(n, sizeof *mk->ar);
     mk->nar = n;
     for (size_t i = 0; i < n; i++) {

@@ -1,0 +1,53 @@
+#!/bin/sh
+# tests/cli/demand.sh -- end-to-end tests of the market's renter demand:
+# archetype and deadline limits the scenario checker enforces.
+# Run by 'make test' with GM_BIN pointing at the binary; prints
+# "N passed, M failed" and exits non-zero on any failure.
+set -u
+GM=${GM_BIN:-build/gpumarket}
+T=$(mktemp -d /tmp/gmcli.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+check() {   # check NAME CMD...: the command must succeed
+    name=$1; shift
+    if "$@" >"$T/out" 2>"$T/err"; then ok; else bad "$name"; cat "$T/err" >&2; fi
+}
+expect_status() {   # expect_status NAME STATUS CMD...
+    name=$1; want=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"; got=$?
+    if [ "$got" = "$want" ]; then ok; else bad "$name (exit $got, want $want)"; cat "$T/err" >&2; fi
+}
+grep_err() {   # grep_err NAME PATTERN: stderr of the last command contains it
+    if grep -qF -- "$2" "$T/err"; then ok; else bad "$1: stderr lacks '$2'"; cat "$T/err" >&2; fi
+}
+
+# -- archetype count -------------------------------------------------------
+# A job records its archetype in a byte: with the 6 built-in archetypes,
+# 249 more make 255, the most a market holds, and run with every job
+# accounted for; one more is refused with the count. A 256th was accepted
+# and its jobs were filed under archetype 0 (run: jobs.accounted failed).
+archetypes() {   # archetypes N FILE: a small market with N extra archetypes
+    printf '[General]\nsim.model = market\nsim.horizon = 2d\nsim.warmup = 0\n' >"$2"
+    printf 'supply.gpus = 100\nseed = 1\n' >>"$2"
+    i=1
+    while [ "$i" -le "$1" ]; do
+        printf '[archetype x%03d]\nrate = 100\n' "$i" >>"$2"
+        i=$((i + 1))
+    done
+}
+archetypes 249 "$T/a255.ini"
+archetypes 250 "$T/a256.ini"
+check "255 archetypes are valid" "$GM" validate "$T/a255.ini"
+check "255 archetypes run" "$GM" run "$T/a255.ini" -o "$T/a255"
+if grep -q '^"[^"]*","jobs_arrived","archetype","x249",[1-9]' "$T/a255/scalars.csv"
+then ok; else bad "the 255th archetype's jobs arrive under its name"; fi
+expect_status "256 archetypes are refused" 1 "$GM" validate "$T/a256.ini"
+grep_err "256 archetypes: the count" "too many archetypes: 256, built-in ones included (at most 255)"
+expect_status "256 archetypes do not run" 2 "$GM" run "$T/a256.ini" -o "$T/a256"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
