@@ -2369,10 +2369,14 @@ static double arrival_rate(const struct market *mk, const struct archetype *a,
     r *= 1.0 + a->amp * cos(2 * PI * (hour - 14.0) / 24.0);
     if (dow >= 5)
         r *= a->weekend;
+    /* A deadline falls at the end of its day, local time; the boost runs
+     * for the window up to it, to the microsecond (whole days counted
+     * 1.5 days as 2). The time left is in (0, 365 d]. */
     for (int i = 0; i < a->ndead; i++) {
         int before = (a->dead[i] - doy + 365) % 365;
+        double left_h = (double)before * 24.0 + (24.0 - hour);
 
-        if ((double)before * SIM_DAY < (double)a->window) {
+        if (left_h * (double)SIM_HOUR <= (double)a->window) {
             r *= a->boost;
             break;
         }

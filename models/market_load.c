@@ -355,13 +355,20 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
                       "rendering, scientific");
             snprintf(key, sizeof key, "archetype.%s.deadlines", nm);
             s = scn_str(r, key);
-            for (const char *p = s; *p && a->ndead < 16;) {
+            /* Days 0-364, as demand.start-day counts them: the model's
+             * year has 365 days, so a day 365 would be day 0 again. */
+            for (const char *p = s; *p;) {
                 char *end;
                 long v = strtol(p, &end, 10);
 
-                if (end == p || v < 0 || v > 365) {
-                    scn_error(d, r, key, "expected days of the year (0-365) separated by "
+                if (end == p || v < 0 || v > 364) {
+                    scn_error(d, r, key, "expected days of the year (0-364) separated by "
                               "commas, got \"%s\"", s);
+                    break;
+                }
+                if (a->ndead == (int)(sizeof a->dead / sizeof a->dead[0])) {
+                    scn_error(d, r, key, "at most %d deadlines, got more in \"%s\"",
+                              a->ndead, s);
                     break;
                 }
                 a->dead[a->ndead++] = (int)v;

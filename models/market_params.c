@@ -245,9 +245,10 @@ static const struct param_def region_params[] = {
     AR(a, "deadline-boost", PT_REAL, "1", boost, 0, 100, NULL,                    \
        "rate factor in the window before each deadline"),                        \
     AR(a, "deadlines", PT_STRING, "", dl, NOMAX, NULL,                            \
-       "deadline days of the year, comma-separated"),                            \
+       "deadline days of the year (0-364, as demand.start-day counts them; each " \
+       "ends at its local midnight), comma-separated, at most 16"),              \
     AR(a, "deadline-window", PT_TIME, "d", "14d", 0, 365, NULL,                   \
-       "how long before a deadline the boost applies"),                          \
+       "how long before a deadline (the end of its day) the boost applies"),     \
     AR(a, "gpus", PT_STRING, "", gpus, NOMAX, NULL,                               \
        "GPUs per job as count:probability (powers of two)"),                     \
     AR(a, "vram", PT_REAL, "GB", vram, 0, 1000, NULL, "minimum GPU memory per GPU"), \

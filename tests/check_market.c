@@ -2346,6 +2346,78 @@ START_TEST(posted_interruptible_share_is_exact)
 }
 END_TEST
 
+/* Arrivals follow the rate function the archetype parameters describe
+ * (docs/PARAMS.md): rate x (1 + a cos(2 pi (local hour - 14) / 24)),
+ * x weekend on local Saturdays and Sundays (t = 0 is a Monday 00:00
+ * UTC), x deadline-boost in the deadline-window before the end of each
+ * deadline day (days of the year counted from demand.start-day at
+ * t = 0), all scaled by the initial supply. The integral over the run,
+ * computed here from that description, is the expected count of a
+ * Poisson process: the realised count must lie within 3 sigma. A window
+ * of 1.5 days once boosted 2 whole local days: 3804 jobs here where 2906
+ * are expected (16 sigma). And arrivals are demand's own: a supply or
+ * platform change leaves every archetype's count as it was (common
+ * random numbers). */
+#define BURSTS \
+    "[General]\n" \
+    "sim.model = market\n" \
+    "sim.horizon = 21d\n" \
+    "sim.warmup = 0d\n" \
+    "sim.sample-interval = 1d\n" \
+    "supply.gpus = 200\n" \
+    "seed = 8\n" \
+    "demand.start-day = 100\n" \
+    "archetype.*.rate = 0\n" \
+    "archetype.hobbyist.rate = 100\n" \
+    "archetype.burst.rate = 250\n" \
+    "archetype.burst.tz = -5\n" \
+    "archetype.burst.day-amplitude = 0.35\n" \
+    "archetype.burst.weekend = 0.5\n" \
+    "archetype.burst.deadlines = 105,112\n" \
+    "archetype.burst.deadline-window = 1.5d\n" \
+    "archetype.burst.deadline-boost = 20\n" \
+    "archetype.burst.work-median = 0.5\n"
+
+START_TEST(arrivals_follow_the_rate_function)
+{
+    struct outcome o = run_text(BURSTS, NULL, 0);
+    struct outcome moved = run_text(BURSTS "market.fee = 0.35\nhostclass.*.mtbf = 5d\n"
+                                    "hostclass.hobbyist.ask-ceiling = 1.2\n", NULL, 0);
+    /* the deadlines' ends in local hours from t = 0: days 5 and 12 */
+    const double ends[] = { 6 * 24.0, 13 * 24.0 };
+    double expected = 0, arrived, step = 1.0 / 60;
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_int_eq(moved.rc, SIM_OK);
+    for (double t = step / 2; t < 21 * 24.0; t += step) {
+        double local = t - 5, r = 250 * 200 / 1000.0 / 24.0;    /* jobs per hour */
+        double hour = local - 24.0 * floor(local / 24.0);
+        long dow = ((long)floor(local / 24.0) % 7 + 7) % 7;
+
+        r *= 1 + 0.35 * cos(2 * PI * (hour - 14) / 24);
+        if (dow >= 5)
+            r *= 0.5;
+        for (size_t i = 0; i < 2; i++)
+            if (ends[i] - local > 0 && ends[i] - local <= 36)
+                r *= 20;
+        expected += r * step;
+    }
+    arrived = get(&o, "jobs_arrived", "archetype", "burst");
+    ck_assert_msg(fabs(arrived - expected) <= 3 * sqrt(expected),
+                  "%g arrivals, %g expected", arrived, expected);
+    ck_assert_double_gt(get(&o, "jobs_arrived", "archetype", "hobbyist"), 500);
+    ck_assert_double_eq(get(&o, "jobs_arrived", "archetype", "academic"), 0);
+    /* a different market, the same renters arriving */
+    ck_assert_double_eq(get(&moved, "jobs_arrived", "archetype", "burst"), arrived);
+    ck_assert_double_eq(get(&moved, "jobs_arrived", "archetype", "hobbyist"),
+                        get(&o, "jobs_arrived", "archetype", "hobbyist"));
+    ck_assert_double_ne(get(&moved, "platform_revenue_usd", "platform", "all"),
+                        get(&o, "platform_revenue_usd", "platform", "all"));
+    done(&o);
+    done(&moved);
+}
+END_TEST
+
 Suite *market_suite(void)
 {
     Suite *s = suite_create("market");
@@ -2410,6 +2482,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, every_host_class_and_region_supplies);
     tcase_add_test(tc, initial_asks_stay_within_their_bounds);
     tcase_add_test(tc, posted_interruptible_share_is_exact);
+    tcase_add_test(tc, arrivals_follow_the_rate_function);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;

@@ -49,5 +49,22 @@ expect_status "256 archetypes are refused" 1 "$GM" validate "$T/a256.ini"
 grep_err "256 archetypes: the count" "too many archetypes: 256, built-in ones included (at most 255)"
 expect_status "256 archetypes do not run" 2 "$GM" run "$T/a256.ini" -o "$T/a256"
 
+# -- deadlines ---------------------------------------------------------------
+# Up to 16 deadline days, each 0-364 (the model's year has 365 days, as
+# demand.start-day counts them). A 17th was dropped without a word, and
+# day 365 was taken as day 0.
+deadlines() {   # deadlines LIST FILE
+    printf '[General]\nsim.model = market\nsim.horizon = 1d\n' >"$2"
+    printf '[archetype academic]\ndeadlines = %s\n' "$1" >>"$2"
+}
+deadlines "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,364" "$T/d16.ini"
+check "16 deadlines, days 0 to 364" "$GM" validate "$T/d16.ini"
+deadlines "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,300" "$T/d17.ini"
+expect_status "a 17th deadline is refused" 1 "$GM" validate "$T/d17.ini"
+grep_err "17 deadlines: where" "d17.ini:5: error: archetype.academic.deadlines: at most 16 deadlines"
+deadlines "28,365" "$T/d365.ini"
+expect_status "day 365 is refused" 1 "$GM" validate "$T/d365.ini"
+grep_err "day 365: the range" "expected days of the year (0-364)"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
