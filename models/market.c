@@ -1918,9 +1918,13 @@ static void job_search(struct market *mk, uint32_t jid)
         }
         if (!m->down && admissible(mk, jb, jb->wait_machine, C_ONDEMAND == type ||
                                 type == C_RESERVED ? type : C_INTERRUPTIBLE, &price, &b)) {
+            /* the contract as a search would choose it: a renter who
+             * prepays long runs reserves the repaired host again */
+            double exp_h = (jb->work - jb->saved) / (speed(mk, m, jb->gpus) * jb->gpus);
+
             if (eng_now(mk->e) > eng_warmup(mk->e))
                 mk->ar[jb->arch].resumed_same++;
-            rent(mk, jid, jb->wait_machine, type == C_RESERVED ? C_ONDEMAND : type, price, b);
+            rent(mk, jid, jb->wait_machine, choose_type(mk, jb, exp_h), price, b);
             return;
         }
         jb->wait_machine = NONE;
