@@ -522,6 +522,8 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
         m->spd[c] = (float)(bundle_dlperf(mk, m, 1u << c) / ((double)(1u << c) * mk->ref_dlperf));
         if ((double)m->spd[c] > gm->max_spd[c])
             gm->max_spd[c] = (double)m->spd[c];
+        if (gm->min_spd[c] == 0 || (double)m->spd[c] < gm->min_spd[c])
+            gm->min_spd[c] = (double)m->spd[c];
     }
     m->power_cost = power_cost_per_gpu_h(mk, g, hc, &mk->rg[m->region]);
     floor = m->power_cost + g->street_usd / hc->amort_h + hc->overhead;
@@ -1422,11 +1424,14 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
     return true;
 }
 
+/* The shortest expected run, in hours, a renter prepays a month for. */
+#define RESERVE_MIN_H (24.0 * 30 * 0.75)
+
 static enum contract_type choose_type(const struct market *mk, const struct job *jb,
                                       double expected_h)
 {
     (void)mk;
-    if (jb->pref == C_RESERVED && expected_h < 24.0 * 30 * 0.75)
+    if (jb->pref == C_RESERVED && expected_h < RESERVE_MIN_H)
         return C_ONDEMAND;      /* too short to prepay a month */
     return (enum contract_type)jb->pref;
 }
@@ -2461,6 +2466,27 @@ static uint32_t pick_named(const struct market *mk, const struct job *jb,
     return last;
 }
 
+/* The slowest per-GPU speed a job could get: the slowest machine seen
+ * so far of the models it could rent (enough memory per GPU, on its
+ * archetype's list, in the supply); 1 (the reference GPU) when there is
+ * none. A job that would finish within a month even on it cannot prepay
+ * anywhere; one that may not is the job p-reserved applies to. */
+static double slowest_speed(const struct market *mk, const struct job *jb,
+                            const struct archetype *a)
+{
+    int kc = oix_kclass(jb->gpus);
+    double slowest = HUGE_VAL;
+
+    for (size_t g = 0; kc >= 0 && g < mk->ngpus; g++) {
+        const struct gpu *gm = &mk->gpus[g];
+
+        if (gm->min_spd[kc] > 0 && gm->min_spd[kc] < slowest && gm->vram_gb >= jb->vram &&
+            (!a->models || a->models[g]))
+            slowest = gm->min_spd[kc];
+    }
+    return slowest < HUGE_VAL ? slowest : 1.0;
+}
+
 static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct market *mk = model;
@@ -2492,10 +2518,25 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
                mk->wl_scale[jb->workload] * jb->gpus;
     jb->value = a->value * exp(gsl_ran_gaussian(a->draws, a->vsig));
     {
-        double p = gsl_rng_uniform(a->draws) * (a->p_od + a->p_res + a->p_int);
+        /* p-reserved is the chance that a job which may run a month or
+         * more prepays: it searches on-demand, and reserves if the
+         * machine it picks leaves RESERVE_MIN_H or more (choose_type).
+         * Every other job splits p-ondemand : p-interruptible, both 0
+         * meaning on-demand. One uniform decides both, the split reading
+         * it rescaled past p-reserved, so a job's draws, and every later
+         * job's, do not depend on which it chose. Read as one three-way
+         * split, the weights made short jobs, which can never prepay,
+         * bid less as p-reserved grew. */
+        double uc = gsl_rng_uniform(a->draws), split = a->p_od + a->p_int;
+        bool long_run = jb->work / (jb->gpus * slowest_speed(mk, jb, a)) >= RESERVE_MIN_H;
 
-        jb->pref = p < a->p_od ? C_ONDEMAND : p < a->p_od + a->p_res ? C_RESERVED
-                                                                      : C_INTERRUPTIBLE;
+        if (long_run && uc < a->p_res) {
+            jb->pref = C_RESERVED;
+        } else {
+            if (long_run)
+                uc = (uc - a->p_res) / (1.0 - a->p_res);
+            jb->pref = split > 0 && uc * split >= a->p_od ? C_INTERRUPTIBLE : C_ONDEMAND;
+        }
     }
     jb->checkpoints = mk->wl_ckpt[jb->workload];
     jb->ck_cost = a->ck_cost;

@@ -277,11 +277,16 @@ static const struct param_def region_params[] = {
        "reference-GPU-hours (it needs the card, not its DLPerf; 0 = by DLPerf only)"), \
     AR(a, "gpu-models", PT_STRING, "", "", NOMAX, NULL,                           \
        "search only these catalogue models (comma-separated; empty = any)"),   \
-    AR(a, "p-ondemand", PT_PROB, "1", pod, 0, 1, NULL, "probability a job rents on-demand"), \
+    AR(a, "p-ondemand", PT_PROB, "1", pod, 0, 1, NULL,                            \
+       "probability a job that does not prepay rents on-demand: p-ondemand / "    \
+       "(p-ondemand + p-interruptible), as written when they sum to 1 (both 0: on-demand)"), \
     AR(a, "p-reserved", PT_PROB, "1", pres, 0, 1, NULL,                           \
-       "probability a long job prepays (reserved) when it expects to run a month or more"), \
+       "probability a job that may run a month or more prepays (reserved): one that " \
+       "needs 540 h or more on the slowest machine it could rent searches on-demand " \
+       "and reserves if the machine it picks leaves 540 h or more (else on-demand)"), \
     AR(a, "p-interruptible", PT_PROB, "1", pint, 0, 1, NULL,                      \
-       "probability a job bids for interruptible"),                             \
+       "probability a job that does not prepay bids for interruptible: "         \
+       "p-interruptible / (p-ondemand + p-interruptible)"),                      \
     AR(a, "bid-fraction", PT_REAL, "1", bidf, 0, 10, NULL,                        \
        "bid = this x the offer's on-demand ask (at least min_bid)"),            \
     AR(a, "bid-cap", PT_PROB, "1", "0.9", 0.01, 1, NULL,                          \
@@ -327,6 +332,12 @@ static const struct param_def region_params[] = {
 /* Academics crowd the weeks before ICML (late Jan), NeurIPS (mid May),
  * ICLR (late Sept) and CVPR (mid Nov) deadlines [E].
  *
+ * Contract choice [E]: p-reserved applies to the jobs that may run long
+ * enough to prepay a month; every other job rents on-demand or bids,
+ * and each archetype's p-ondemand and p-interruptible sum to 1, so each
+ * is that chance as written (companies bid 15% of the time, and half of
+ * their month-long jobs prepay).
+ *
  * Named-model demand (name-pin, name-pin-speed) [E]: no data gives the
  * share of Vast searches that set gpu_name, only that the default query
  * is broken down by it (CALIBRATION.md 2.6). 15% of academic, indie,
@@ -343,12 +354,12 @@ static const struct param_def region_params[] = {
  * below, bit for bit. */
 static const struct param_def archetype_params[] = {
     ARCHETYPE("academic", "139", "-5", "0.35", "0.8", "1:0.65,2:0.2,4:0.12,8:0.03", "16",
-              "3.2", "1.4", "0.45", "0.35", "0.95", "0.55", "0.05", "0.40", "0.70",
+              "3.2", "1.4", "0.45", "0.35", "0.95", "0.60", "0.05", "0.40", "0.70",
               "dlperf-per-dollar", "48h", "1h", "training:0.5,finetune:0.3,scientific:0.2",
               "fixed", "60min", "0.4", "0.5", "50", "30", "400", "1.75", "28,135,270,318", "0.2",
               "0.05", "0.15", "0.6"),
     ARCHETYPE("indie", "225", "-5", "0.30", "0.9", "1:0.7,2:0.2,4:0.1", "16", "3.5", "1.3",
-              "0.55", "0.35", "0.95", "0.70", "0.05", "0.25", "0.75", "dlperf-per-dollar",
+              "0.55", "0.35", "0.95", "0.75", "0.05", "0.25", "0.75", "dlperf-per-dollar",
               "24h", "0.5h", "finetune:0.5,training:0.2,batch-inference:0.3", "fixed",
               "30min", "0.2", "0.7", "40", "25", "0", "1", "", "0.15", "0.05", "0.15", "0.6"),
     ARCHETYPE("hobbyist", "650", "-4", "0.50", "1.4", "1:0.9,2:0.1", "8", "1.5", "1.1",
@@ -356,19 +367,19 @@ static const struct param_def archetype_params[] = {
               "finetune:0.5,rendering:0.3,batch-inference:0.2", "none", "60min", "0.1",
               "0.5", "30", "15", "0", "1", "", "0.02", "0", "0.15", "0.6"),
     ARCHETYPE("company", "42", "-6", "0.25", "0.6", "1:0.1,2:0.2,4:0.35,8:0.35", "24", "9.9",
-              "1.2", "0.75", "0.3", "0.97", "0.80", "0.5", "0.15", "0.8", "dlperf-per-dollar",
+              "1.2", "0.75", "0.3", "0.97", "0.85", "0.5", "0.15", "0.8", "dlperf-per-dollar",
               "24h", "0.5h", "training:0.6,finetune:0.25,batch-inference:0.15", "young",
               "30min", "0.2", "0.8", "200", "60", "0", "1", "", "0.3", "0.3", "0.3", "0.6"),
     ARCHETYPE("consultant", "100", "1", "0.35", "0.5", "1:0.5,2:0.3,4:0.2", "16", "6.6",
-              "1.2", "0.6", "0.3", "0.97", "0.75", "0.2", "0.2", "0.8", "score",
+              "1.2", "0.6", "0.3", "0.97", "0.80", "0.2", "0.2", "0.8", "score",
               "12h", "0.5h", "finetune:0.5,batch-inference:0.3,rendering:0.2", "fixed",
               "30min", "0.3", "0.6", "100", "40", "0", "1", "", "0.2", "0.15", "0.15", "0.6"),
     ARCHETYPE("enterprise", "6.9", "-5", "0.20", "0.5", "4:0.2,8:0.8", "40", "69", "1.0",
-              "0.8", "0.25", "0.99", "0.85", "0.6", "0.05", "0.85", "score", "12h", "1h",
+              "0.8", "0.25", "0.99", "0.95", "0.6", "0.05", "0.85", "score", "12h", "1h",
               "training:0.8,batch-inference:0.2", "daly", "30min", "0.1", "0.9", "500",
               "120", "0", "1", "", "0", "0.7", "0.5", "1"),
     ARCHETYPE("*", "0", "0", "0.3", "1", "1:1", "8", "4", "1", "0.5", "0.3", "0.9",
-              "0.7", "0.1", "0.2", "0.9", "dlperf-per-dollar", "12h", "0.5h",
+              "0.8", "0.1", "0.2", "0.9", "dlperf-per-dollar", "12h", "0.5h",
               "finetune:1", "none", "60min", "0.2", "0.6", "40", "20", "0", "1", "", "0", "0",
               "0", "0.6"),
 };
