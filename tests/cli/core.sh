@@ -2,30 +2,7 @@
 # tests/cli/core.sh -- end-to-end tests of the gpumarket command line.
 # Run by 'make test' with GM_BIN pointing at the binary; prints
 # "N passed, M failed" and exits non-zero on any failure.
-set -u
-GM=${GM_BIN:-build/gpumarket}
-T=$(mktemp -d /tmp/gmcli.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() {   # check NAME CMD...: the command must succeed
-    name=$1; shift
-    if "$@" >"$T/out" 2>"$T/err"; then ok; else bad "$name"; cat "$T/err" >&2; fi
-}
-expect_status() {   # expect_status NAME STATUS CMD...
-    name=$1; want=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"; got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$name (exit $got, want $want)"; cat "$T/err" >&2; fi
-}
-grep_err() {   # grep_err NAME PATTERN: stderr of the last command contains it
-    if grep -qF -- "$2" "$T/err"; then ok; else bad "$1: stderr lacks '$2'"; cat "$T/err" >&2; fi
-}
-usage_is() {   # usage_is NAME LINE: stdout of the last command starts with LINE
-    if [ "$(head -n 1 "$T/out")" = "$2" ]; then ok; else bad "$1: first line is not '$2'"; head -n 3 "$T/out" >&2; fi
-}
+. tests/cli_lib.sh
 
 cat >"$T/phold.ini" <<'INI'
 [General]
@@ -370,5 +347,4 @@ if [ -f docs/PARAMS.md ]; then
     if cmp -s "$T/params.md" docs/PARAMS.md; then ok; else bad "docs/PARAMS.md is stale: run 'make docs'"; fi
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+cli_done

@@ -3,27 +3,7 @@
 # archetype and deadline limits the scenario checker enforces.
 # Run by 'make test' with GM_BIN pointing at the binary; prints
 # "N passed, M failed" and exits non-zero on any failure.
-set -u
-GM=${GM_BIN:-build/gpumarket}
-T=$(mktemp -d /tmp/gmcli.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() {   # check NAME CMD...: the command must succeed
-    name=$1; shift
-    if "$@" >"$T/out" 2>"$T/err"; then ok; else bad "$name"; cat "$T/err" >&2; fi
-}
-expect_status() {   # expect_status NAME STATUS CMD...
-    name=$1; want=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"; got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$name (exit $got, want $want)"; cat "$T/err" >&2; fi
-}
-grep_err() {   # grep_err NAME PATTERN: stderr of the last command contains it
-    if grep -qF -- "$2" "$T/err"; then ok; else bad "$1: stderr lacks '$2'"; cat "$T/err" >&2; fi
-}
+. tests/cli_lib.sh
 
 # -- archetype count -------------------------------------------------------
 # A job records its archetype in a byte: with the 6 built-in archetypes,
@@ -66,5 +46,4 @@ deadlines "28,365" "$T/d365.ini"
 expect_status "day 365 is refused" 1 "$GM" validate "$T/d365.ini"
 grep_err "day 365: the range" "expected days of the year (0-364)"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+cli_done

@@ -3,27 +3,7 @@
 # sweep ranges, extends order, enum values, run lists, unreadable input.
 # Run by 'make test' with GM_BIN pointing at the binary; prints
 # "N passed, M failed" and exits non-zero on any failure.
-set -u
-GM=${GM_BIN:-build/gpumarket}
-T=$(mktemp -d /tmp/gmcli.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() {   # check NAME CMD...: the command must succeed
-    name=$1; shift
-    if "$@" >"$T/out" 2>"$T/err"; then ok; else bad "$name"; cat "$T/err" >&2; fi
-}
-expect_status() {   # expect_status NAME STATUS CMD...
-    name=$1; want=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"; got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$name (exit $got, want $want)"; cat "$T/err" >&2; fi
-}
-grep_err() {   # grep_err NAME PATTERN: stderr of the last command contains it
-    if grep -qF -- "$2" "$T/err"; then ok; else bad "$1: stderr lacks '$2'"; cat "$T/err" >&2; fi
-}
+. tests/cli_lib.sh
 
 # -- sweep ranges over nan or inf ended never (and ate memory) ---------------
 # ulimit keeps a regression from taking the machine's memory with it.
@@ -72,5 +52,4 @@ printf '[General]\nsim.model = phold\nphold.remote = 0.1\000junk\n' >"$T/nul.ini
 expect_status "NUL byte" 1 "$GM" validate "$T/nul.ini"
 grep_err "NUL byte" "nul.ini:3: error: NUL byte in this line: binary file or UTF-16?"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+cli_done

@@ -4,27 +4,7 @@
 # a sweep with no numeric variable says why it has no sweep chart.
 # Run by 'make test' with GM_BIN pointing at the binary; prints
 # "N passed, M failed" and exits non-zero on any failure.
-set -u
-GM=${GM_BIN:-build/gpumarket}
-T=$(mktemp -d /tmp/gmcli.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() {   # check NAME CMD...: the command must succeed
-    name=$1; shift
-    if "$@" >"$T/out" 2>"$T/err"; then ok; else bad "$name"; cat "$T/err" >&2; fi
-}
-expect_status() {   # expect_status NAME STATUS CMD...
-    name=$1; want=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"; got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$name (exit $got, want $want)"; cat "$T/err" >&2; fi
-}
-grep_err() {   # grep_err NAME PATTERN: stderr of the last command contains it
-    if grep -qF -- "$2" "$T/err"; then ok; else bad "$1: stderr lacks '$2'"; cat "$T/err" >&2; fi
-}
+. tests/cli_lib.sh
 
 # -- a run listed twice in runs.csv: bad input (exit 2) at its row ----------
 # (the serverless chart aborted on it, exit 134)
@@ -59,5 +39,4 @@ grep_err "plot --only sweep, no numeric variable" "summary.csv: note: no sweep c
 if ls "$T/sc/plots" | grep -q '^sweep_'; then bad "a sweep chart of a text variable was drawn"
 else ok; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+cli_done

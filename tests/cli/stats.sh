@@ -2,30 +2,7 @@
 # tests/cli/stats.sh -- `gpumarket diff` and the statistics read back from
 # a result directory. Run by 'make test' with GM_BIN pointing at the
 # binary; prints "N passed, M failed" and exits non-zero on any failure.
-set -u
-GM=${GM_BIN:-build/gpumarket}
-T=$(mktemp -d /tmp/gmcli.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() {   # check NAME CMD...: the command must succeed
-    name=$1; shift
-    if "$@" >"$T/out" 2>"$T/err"; then ok; else bad "$name"; cat "$T/err" >&2; fi
-}
-expect_status() {   # expect_status NAME STATUS CMD...
-    name=$1; want=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"; got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$name (exit $got, want $want)"; cat "$T/err" >&2; fi
-}
-grep_err() {   # grep_err NAME PATTERN: stderr of the last command contains it
-    if grep -qF -- "$2" "$T/err"; then ok; else bad "$1: stderr lacks '$2'"; cat "$T/err" >&2; fi
-}
-grep_out() {   # grep_out NAME PATTERN: stdout of the last command contains it
-    if grep -qF -- "$2" "$T/out"; then ok; else bad "$1: stdout lacks '$2'"; cat "$T/out" >&2; fi
-}
+. tests/cli_lib.sh
 
 # Two sweep axes, one run per point (repeat = 1, as in the default scenario).
 cat >"$T/p.ini" <<'INI'
@@ -108,5 +85,4 @@ for c in run sweep runs; do
     grep_err "$c names the error" "sim.horizon"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+cli_done

@@ -3,27 +3,8 @@
 # directories made or taken meanwhile, what merge accepts, what manifests
 # and runs.csv record. Run by 'make test' with GM_BIN pointing at the
 # binary; prints "N passed, M failed" and exits non-zero on any failure.
-set -u
-GM=${GM_BIN:-build/gpumarket}
-T=$(mktemp -d /tmp/gmsweep.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
+. tests/cli_lib.sh
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() {   # check NAME CMD...: the command must succeed
-    name=$1; shift
-    if "$@" >"$T/out" 2>"$T/err"; then ok; else bad "$name"; cat "$T/err" >&2; fi
-}
-expect_status() {   # expect_status NAME STATUS CMD...
-    name=$1; want=$2; shift 2
-    "$@" >"$T/out" 2>"$T/err"; got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$name (exit $got, want $want)"; cat "$T/err" >&2; fi
-}
-grep_err() {   # grep_err NAME PATTERN: stderr of the last command contains it
-    if grep -qF -- "$2" "$T/err"; then ok; else bad "$1: stderr lacks '$2'"; cat "$T/err" >&2; fi
-}
 # Column of a CSV by header name (fields here hold no commas).
 col() { awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++)if($i==c)k=i;next}{gsub(/"/,"");print $k}' "$1"; }
 
@@ -247,5 +228,4 @@ else
     echo "skip mpirun (no Open MPI in this build or no mpirun)"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+cli_done
