@@ -119,10 +119,13 @@ int runner_check_runs(const struct scn_study *st, const size_t *runs, size_t n,
 
         if (!run)
             return SIM_EINVAL;
-        if (!sim_find_model(scn_str(run, "sim.model")))
-            rc = diag_error(d, scn_where(run, "sim.model"), "unknown model '%s'",
-                            scn_str(run, "sim.model"));
-        else
+        if (!sim_find_model(scn_str(run, "sim.model"))) {
+            char names[256];
+
+            sim_model_names(names, sizeof names);
+            rc = diag_error(d, scn_where(run, "sim.model"), "unknown model '%s' (models: %s)",
+                            scn_str(run, "sim.model"), names);
+        } else
             rc = eng_config_from_run(run, &ec, d);
         scn_run_free(run);
         if (rc != SIM_OK) {

@@ -288,6 +288,8 @@ check "bench phold small" "$GM" bench phold --lps 256 --events-per-lp 2 --end 20
 printf '[General]\nsim.model = nosuch\n' >"$T/nomodel.ini"
 expect_status "unknown model" 1 "$GM" validate "$T/nomodel.ini"
 grep_err "unknown model lists the models" "unknown model 'nosuch' (models: market, phold,"
+expect_status "run: unknown model" 2 "$GM" run "$T/nomodel.ini" -o "$T/nomodel" -q
+grep_err "run: unknown model lists the models" "unknown model 'nosuch' (models: market, phold,"
 names=$(sed -n "s/.*(models: \(.*\))\$/\1/p" "$T/err" | tr -d ',')
 "$GM" params >"$T/params.txt" 2>&1
 missing=""
