@@ -430,7 +430,7 @@ static bool spec_fits(const struct mspec *sp, const struct archetype *a, uint32_
 }
 
 /* market.posted-interruptible in parts per million, as money_muldiv()
- * applies it: rounded (a cast truncated 0.57 to 569999). */
+ * applies it: rounded (a cast truncated 0.062507 to 62506). */
 static int64_t posted_int_ppm(const struct market *mk)
 {
     return llround(mk->posted_int * 1e6);
@@ -1003,11 +1003,16 @@ static void fold_progress(struct market *mk, struct contract *c, sim_time now,
     count_useful(mk, jb, jb->saved - before, c->seg_start, now);
 }
 
+static void release_held(struct market *mk, struct contract *c, bool lose, sim_time now);
+
 void mkt_fold_at_end(struct market *mk, struct contract *c, sim_time now)
 {
-    fold_progress(mk, c, now, UNSAVED_KEEP);
-    c->seg_start = now;
-    c->overhead = 0;
+    if (c->state == CS_RUNNING) {
+        fold_progress(mk, c, now, UNSAVED_KEEP);
+        c->seg_start = now;
+        c->overhead = 0;
+    }
+    release_held(mk, c, false, now);    /* held by an instance offline at the end */
 }
 
 /* Work a suspended instance held: the job's when it resumes or ends
@@ -1027,8 +1032,13 @@ static void release_held(struct market *mk, struct contract *c, bool lose, sim_t
         jb->saved += c->held;
         if (jb->saved > jb->work)
             jb->saved = jb->work;
-        /* done before the host went offline */
-        count_useful(mk, jb, jb->saved - before, c->off_since, c->off_since);
+        /* done in the segment the host's going offline cut short (its
+         * start is still the contract's segment start): counted as a
+         * point at the cut, all of it was useful work after the warm-up
+         * even when the segment began before it, and goodput came out
+         * above 1 */
+        count_useful(mk, jb, jb->saved - before,
+                     c->seg_start < c->off_since ? c->seg_start : c->off_since, c->off_since);
     }
     c->held = 0;
 }
@@ -2210,7 +2220,7 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
     struct search bound = {
         .type = type,
         .cut = type != C_INTERRUPTIBLE ? 1.0
-               : mk->posted ? (double)(int64_t)(mk->posted_int * 1e6) * 1e-6 : a->bid_frac,
+               : mk->posted ? (double)posted_int_ppm(mk) * 1e-6 : a->bid_frac,
         .cap_lo = mk->posted ? HUGE_VAL : (double)cap_ppm(a) * 1e-6,
     };
 
@@ -2311,6 +2321,11 @@ void market_sls_stop(struct market *mk, uint32_t cid)
     eng_cancel(mk->e, c->ev);
     c->ev = EVQ_ID_NONE;
     c->state = CS_PAUSED;
+    /* its GPUs and its bid leave the auction: paused bids may run now,
+     * and under uniform or second price the others' price may move (they
+     * paid the stopped worker's bid until some other event; found by
+     * contracts.clearing-price) */
+    resolve(mk, c->machine);
 }
 
 bool market_sls_wake(struct market *mk, uint32_t cid)
@@ -2468,9 +2483,12 @@ static uint32_t pick_named(const struct market *mk, const struct job *jb,
 
 /* The slowest per-GPU speed a job could get: the slowest machine seen
  * so far of the models it could rent (enough memory per GPU, on its
- * archetype's list, in the supply); 1 (the reference GPU) when there is
- * none. A job that would finish within a month even on it cannot prepay
- * anywhere; one that may not is the job p-reserved applies to. */
+ * archetype's list, the one it names if it names one, in the supply), no
+ * slower than its DLPerf filter allows; 1 (the reference GPU) when there
+ * is none. A job that would finish within a month even on it cannot
+ * prepay anywhere; one that may not is the job p-reserved applies to.
+ * (Secure Cloud's datacenter-only supply is not told apart: a secure job
+ * is judged on every host's machines.) */
 static double slowest_speed(const struct market *mk, const struct job *jb,
                             const struct archetype *a)
 {
@@ -2481,10 +2499,14 @@ static double slowest_speed(const struct market *mk, const struct job *jb,
         const struct gpu *gm = &mk->gpus[g];
 
         if (gm->min_spd[kc] > 0 && gm->min_spd[kc] < slowest && gm->vram_gb >= jb->vram &&
-            (!a->models || a->models[g]))
+            (!a->models || a->models[g]) && (jb->pin == NONE || jb->pin == g))
             slowest = gm->min_spd[kc];
     }
-    return slowest < HUGE_VAL ? slowest : 1.0;
+    if (slowest == HUGE_VAL)
+        return 1.0;
+    /* an offer passes min-dlperf only if its bundle's DLPerf, speed x
+     * GPUs x the reference's, reaches it */
+    return fmax(slowest, a->min_dlperf / (jb->gpus * mk->ref_dlperf));
 }
 
 static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
@@ -2517,6 +2539,25 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
     jb->work = gsl_ran_lognormal(a->draws, log(a->wmed), a->wsig) *
                mk->wl_scale[jb->workload] * jb->gpus;
     jb->value = a->value * exp(gsl_ran_gaussian(a->draws, a->vsig));
+    jb->checkpoints = mk->wl_ckpt[jb->workload];
+    jb->ck_cost = a->ck_cost;
+    jb->give_up = ev->at + a->patience;
+    jb->budget = a->budget;
+    jb->secure = a->p_secure > 0 && gsl_rng_uniform(a->secure) < a->p_secure;
+    if (a->p_pin > 0) {
+        /* Both uniforms are drawn whatever the outcome, from the
+         * archetype's own stream: the renters' other draws, and every
+         * other archetype's, are the same at any share. */
+        double u_pin = gsl_rng_uniform(a->pin), u_model = gsl_rng_uniform(a->pin);
+
+        if (u_pin < a->p_pin)
+            jb->pin = pick_named(mk, jb, a, u_model);
+        if (jb->pin != NONE && ev->at >= eng_warmup(mk->e))
+            mk->pin_named[jb->pin]++;
+    }
+    /* the contract, once the job knows what it may rent (slowest_speed
+     * reads the named model); the streams differ, so the order changes
+     * no draw */
     {
         /* p-reserved is the chance that a job which may run a month or
          * more prepays: it searches on-demand, and reserves if the
@@ -2537,22 +2578,6 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
                 uc = (uc - a->p_res) / (1.0 - a->p_res);
             jb->pref = split > 0 && uc * split >= a->p_od ? C_INTERRUPTIBLE : C_ONDEMAND;
         }
-    }
-    jb->checkpoints = mk->wl_ckpt[jb->workload];
-    jb->ck_cost = a->ck_cost;
-    jb->give_up = ev->at + a->patience;
-    jb->budget = a->budget;
-    jb->secure = a->p_secure > 0 && gsl_rng_uniform(a->secure) < a->p_secure;
-    if (a->p_pin > 0) {
-        /* Both uniforms are drawn whatever the outcome, from the
-         * archetype's own stream: the renters' other draws, and every
-         * other archetype's, are the same at any share. */
-        double u_pin = gsl_rng_uniform(a->pin), u_model = gsl_rng_uniform(a->pin);
-
-        if (u_pin < a->p_pin)
-            jb->pin = pick_named(mk, jb, a, u_model);
-        if (jb->pin != NONE && ev->at >= eng_warmup(mk->e))
-            mk->pin_named[jb->pin]++;
     }
     if (ev->at >= eng_warmup(mk->e))
         a->arrived++;

@@ -398,7 +398,8 @@ void mkt_charge_over(struct market *mk, struct job *jb, struct machine *m,
                      enum bill_kind kind, money amount, sim_time from, sim_time to);
 void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now);
 /* At the end of the run: the running segment's work so far is the job's
- * (what stopping would save), counted as useful work. */
+ * (what stopping would save), and so is what an instance suspended on an
+ * offline host holds; both count as useful work. */
 void mkt_fold_at_end(struct market *mk, struct contract *c, sim_time now);
 /* Does every running interruptible pay what its machine's auction would
  * charge it now (the clearing rule at the machine's current floor)? On a

@@ -291,10 +291,9 @@ int mkt_finish(struct engine *e, void *state)
 
         if (!c->in_use)
             continue;
-        if (c->state == CS_RUNNING) {
+        if (c->state == CS_RUNNING)
             mkt_bill_segment(mk, c, now);
-            mkt_fold_at_end(mk, c, now);    /* goodput counts work in progress */
-        }
+        mkt_fold_at_end(mk, c, now);        /* goodput counts work in progress */
         {
             struct machine *m = &mk->m[c->machine];
 
