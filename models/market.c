@@ -404,7 +404,8 @@ static void replay_history(struct market *mk, uint32_t id, double age_h)
                                         : outage_next_disconnect_h(op, &r));
         }
     }
-    qsort(ev, n, sizeof *ev, cmp_hist);
+    if (n)
+        qsort(ev, n, sizeof *ev, cmp_hist);
     for (size_t i = 0; i < n; i++) {
         sim_time at = t0 + sim_time_from_hours(ev[i].at_h);
         enum rel_down k = ev[i].kind == HIST_FAIL ? REL_DOWN_FAILURE : REL_DOWN_DISCONNECT;
