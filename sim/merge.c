@@ -558,16 +558,20 @@ int merge_dir(const char *dir, const struct stats_opts *so,
     }
     /* scenario.resolved.ini and the manifest come from the first run, but
      * for what is the study's: the generators of every part (in run
-     * order, as `run` lists them) and the sum of their wall times. */
+     * order, as `run` lists them) and the sum of their wall times. A flag
+     * per part, not a look back over earlier runs: one run per part is
+     * a common layout and that look back was quadratic in runs. */
+    bool *part_seen = calloc(nparts, sizeof *part_seen);
+
+    if (!part_seen)
+        SIM_PANIC("merge: out of memory");
     for (size_t i = 0; rc == SIM_OK && i < nruns; i++) {
         char *pd, *path;
         struct blob b;
-        bool seen = false;
 
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = runs[j].part == runs[i].part;
-        if (seen)
+        if (part_seen[runs[i].part])
             continue;
+        part_seen[runs[i].part] = true;
         pd = join(runs_dir, parts[runs[i].part]);
         path = join(pd, "manifest.ini");
         if (read_blob(path, &b) == SIM_OK) {
@@ -577,6 +581,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         free(path);
         free(pd);
     }
+    free(part_seen);
     if (rc == SIM_OK && nruns > 0) {
         char *pd = join(runs_dir, parts[runs[0].part]);
         const char *names[2] = { "scenario.resolved.ini", "manifest.ini" };
