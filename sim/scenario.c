@@ -1837,10 +1837,18 @@ static bool build_vars(struct scn_study *st, struct diag *d, int *nerr)
         }
         st->vars[i].root = cur;
     }
+    /* Equal points are copies only when they share seeds: under seed-set =
+     * ${runnumber} every run has its own, and equal points are the
+     * independent samples the README offers that setting for. (A seed-set
+     * swept on its own axis or by the repetition is shared by equal
+     * points; one locked to this axis is in its points' text already.) */
+    const struct skey *ss = find_key(st, "seed-set");
+    bool own_seeds = ss && strcmp(ss->e->value, "${runnumber}") == 0;
+
     for (size_t i = 0; i < st->nvars; i++)
         if (st->vars[i].root == i && !st->vars[i].sw->follow) {
             st->dims[st->ndims++] = i;
-            if (!axis_distinct(st, i, d, nerr))
+            if (!own_seeds && !axis_distinct(st, i, d, nerr))
                 return false;
         }
     if (st->repeat > 1) {

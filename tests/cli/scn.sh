@@ -23,6 +23,15 @@ printf '[General]\nsim.model = phold\nphold.remote = ${r=0.5,0.50}\nrepeat = 2\n
 expect_status "duplicate sweep value" 1 "$GM" validate "$T/dup.ini"
 grep_err "duplicate sweep value" "dup.ini:3: error: sweep 'r' has the value 0.5 twice"
 expect_status "duplicate sweep value in runs" 2 "$GM" runs "$T/dup.ini"
+# ... but under seed-set = ${runnumber} equal points have their own seeds:
+# independent samples, not copies, and they were refused all the same.
+printf '[General]\nsim.model = phold\nseed-set = ${runnumber}\nphold.remote = ${r=0.5,0.5}\n' >"$T/dupr.ini"
+check "equal sweep values under seed-set = \${runnumber}" "$GM" validate "$T/dupr.ini"
+printf '[General]\nsim.model = phold\nphold.remote = ${r=0.5,0.5}\n' >"$T/dupr.ini"
+expect_status "equal sweep values, shared seeds" 1 "$GM" validate "$T/dupr.ini"
+grep_err "equal sweep values, shared seeds" "sweep 'r' has the value 0.5 twice"
+printf '[General]\nsim.model = phold\nseed-set = 7\nphold.remote = ${r=0.5,0.5}\n' >"$T/dupr.ini"
+expect_status "equal sweep values, a fixed seed set" 1 "$GM" validate "$T/dupr.ini"
 
 # -- an empty run list (-r "$UNSET") emptied the result directory -----------
 printf '[General]\nsim.model = phold\nsim.horizon = 20s\nsim.sample-interval = 10s\nphold.lps = 4\nphold.events-per-lp = 2\n' >"$T/small.ini"
