@@ -709,6 +709,25 @@ START_TEST(sweep_second_variable_splits_lines)
     free(csv);
     free(msg);
     free(dir);
+    /* x groups interleaved, the differing value only in a group's third
+     * row, another metric's rows between: sweep_splits sorts rows by x
+     * (it once compared every pair) and must still find it */
+    msg = plot_files(ONE_RUN, SUM_HDR("scale,fee")
+                     "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
+                     "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,,\n"
+                     "\"x\",\"1\",\"0.3\",\"price_usd\",\"\",9,,\n"
+                     "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
+                     "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,,\n"
+                     "\"x\",\"1\",\"0.2\",\"cost_per_work_usd\",\"\",3,,\n",
+                     NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.2\",\"\",1,3,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.1\",\"\",2,2,"));
+    free(csv);
+    free(msg);
+    free(dir);
 }
 END_TEST
 
