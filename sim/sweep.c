@@ -264,6 +264,7 @@ static int pool_run(const struct sweep *sw, const size_t *runs, size_t n,
     size_t next = 0;
     int worst = RUNNER_EXIT_OK;
     bool stopping = false;      /* the running children were told to stop */
+    bool dropping = false;      /* ... because a run could not be set up */
 
     if (!slots)
         SIM_PANIC("sweep: out of memory");
@@ -291,11 +292,15 @@ static int pool_run(const struct sweep *sw, const size_t *runs, size_t n,
         /* Interrupted: the children are told now, not left to finish whole
          * runs that would be thrown away (a terminal's ^C reaches them
          * anyway; a kill of the sweep alone does not). */
-        if (stop_asked(sw) && !stopping) {
+        /* A run that cannot be set up ends the study with no result, so the
+         * runs still going are stopped too, not waited for whole (they
+         * once were, minutes for nothing). */
+        if ((stop_asked(sw) || worst == RUNNER_EXIT_TROUBLE) && !stopping) {
             for (int k = 0; k < jobs; k++)
                 if (slots[k].pid > 0)
                     kill(slots[k].pid, SIGTERM);
             stopping = true;
+            dropping = !stop_asked(sw);
         }
         if (t->running == 0)
             break;
@@ -308,6 +313,14 @@ static int pool_run(const struct sweep *sw, const size_t *runs, size_t n,
         for (int k = 0; k < jobs; k++) {
             if (slots[k].pid != pid)
                 continue;
+            if (dropping) {
+                /* stopped by us, its run thrown away with the study: not
+                 * "interrupted by a signal to its process", no placeholder */
+                remove_child_tmp(sw, slots[k].run, pid);
+                slots[k].pid = 0;
+                t->running--;
+                continue;
+            }
             {
                 int s = sweep_reaped(sw, slots[k].run, pid, ws);
 
@@ -353,6 +366,9 @@ static int mpi_stop(void *ctx)
 {
     const struct mpi_ctx *c = ctx;
 
+    /* After a run that cannot be set up no more runs are handed out, but
+     * the workers' runs in progress go on to their end: stopping them
+     * would need a message the worker loop does not have. */
     if (stop_asked(c->sw) || c->worst == RUNNER_EXIT_TROUBLE)
         return 1;
     c->t->running++;        /* the caller hands out one more run */

@@ -112,6 +112,26 @@ done
 expect_status "merge refuses a part run with another config" 2 "$GM" merge "$T/cfg"
 grep_err "merge names the part of the other config" "Rep2-1/runs.csv: run 1 was made from a different"
 
+# -- a run that cannot be set up stops the runs already going ---------------
+# The pool stopped handing out runs but waited for the running ones to end
+# (minutes here) before it threw the study away.
+cat >"$T/la.ini" <<'INI'
+[General]
+sim.model = phold
+sim.horizon = 100000000s
+sim.sample-interval = 10000000s
+phold.lps = 1000
+phold.lookahead = 0
+phold.mean = ${m=1s,0s}
+INI
+if command -v timeout >/dev/null 2>&1; then
+    expect_status "sweep -j2, one run cannot be set up, the other long" 2 \
+        timeout 20 "$GM" sweep "$T/la.ini" -j2 -o "$T/la" -q --no-plots
+    grep_err "sweep -j2 says which run cannot be set up" "both zero: time would not advance"
+    left=$(cd "$T" && ls -d la la.tmp-* 2>/dev/null)
+    if [ -z "$left" ]; then ok; else bad "sweep stopped on a setup error left $left"; fi
+fi
+
 # -- a run that cannot be set up: bad input, for run and sweep alike --------
 # sweep exited 1 with a result and FAILED; run ran every run, then exit 2.
 for cmd in run sweep; do
