@@ -1474,21 +1474,32 @@ uint64_t scn_study_digest(const struct scn_study *st)
 {
     /* FNV-1a over the config and the winning --set entries, which st->keys
      * holds sorted by key with one winner each: the order they were given
-     * in does not matter, what they set does. */
+     * in does not matter, what they set does. A plain value goes in its
+     * canonical text (as the duplicate-sweep check compares them): "0.2"
+     * and "0.20" once made merge refuse parts of one study. A sweep goes
+     * in as written. */
     uint64_t h = scn_digest(st->s) ^ 0xcbf29ce484222325ULL;
 
     for (const char *c = st->config; *c; c++)
         h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
     for (size_t i = 0; i < st->nkeys; i++) {
         const struct entry *e = st->keys[i].e;
-        const char *parts[3] = { e->key, "=", e->value };
+        char *canon;
 
         if (strcmp(st->keys[i].source, "cli") != 0)
             continue;
-        h = (h ^ (unsigned char)'\n') * 0x100000001b3ULL;
-        for (size_t k = 0; k < 3; k++)
-            for (const char *c = parts[k]; *c; c++)
-                h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+        canon = e->sw ? NULL : canon_value(e->def, e->bi, e->value);
+        if (!e->sw && !canon)
+            SIM_PANIC("scenario: out of memory");
+        {
+            const char *parts[3] = { e->key, "=", canon ? canon : e->value };
+
+            h = (h ^ (unsigned char)'\n') * 0x100000001b3ULL;
+            for (size_t k = 0; k < 3; k++)
+                for (const char *c = parts[k]; *c; c++)
+                    h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+        }
+        free(canon);
     }
     return h;
 }

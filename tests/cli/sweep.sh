@@ -101,6 +101,11 @@ for n in 0 1 2 3; do    # the same overrides, given in either order: one study
     fi
 done
 expect_status "merge of parts with the same overrides in any order" 0 "$GM" merge "$T/same"
+# one value spelled two ways is one study: the digest hashed the text
+for n in 0 1 2 3; do
+    if [ $n = 2 ]; then part spell Rep $n -s phold.remote=0.20 -s sim.horizon=200.0s; else part spell Rep $n -s phold.remote=0.2 -s sim.horizon=200s; fi
+done
+expect_status "merge of parts with one value spelled two ways" 0 "$GM" merge "$T/spell"
 for n in 0 1 2 3; do
     if [ $n = 2 ]; then part sets Rep $n -s phold.remote=0.3; else part sets Rep $n -s phold.remote=0.2; fi
 done
