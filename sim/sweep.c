@@ -129,13 +129,34 @@ static bool stop_asked(const struct sweep *sw)
     return sw->interrupted && *sw->interrupted;
 }
 
+/* Did the child of run 'number' commit its part? */
+static bool part_written(const struct sweep *sw, size_t number)
+{
+    char *dir = part_dir(sw, number);
+    struct stat st;
+    bool ok = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+
+    free(dir);
+    return ok;
+}
+
 int sweep_reaped(const struct sweep *sw, size_t number, pid_t pid, int wstatus)
 {
     if (WIFEXITED(wstatus)) {
         int code = WEXITSTATUS(wstatus);
 
-        if (code == RUNNER_EXIT_OK || code == RUNNER_EXIT_CHECK)
-            return code;            /* the part says "ok" or "failed" */
+        /* the part says "ok" or "failed"; a child that exits 1 with no
+         * part crashed in a way its own handler turned into an exit
+         * (AddressSanitizer reports a SIGSEGV and exits 1) */
+        if ((code == RUNNER_EXIT_OK || code == RUNNER_EXIT_CHECK) && part_written(sw, number))
+            return code;
+        if (code == RUNNER_EXIT_OK || code == RUNNER_EXIT_CHECK) {
+            remove_child_tmp(sw, number, pid);
+            fprintf(stderr, "gpumarket sweep: run %zu crashed (exit %d, no results); the "
+                    "study goes on\n", number, code);
+            write_placeholder(sw, number, "crashed", "its process crashed before writing results");
+            return RUNNER_EXIT_CHECK;
+        }
         if (code == RUNNER_EXIT_INTERRUPTED && stop_asked(sw))
             return code;            /* the whole study stops */
         remove_child_tmp(sw, number, pid);
