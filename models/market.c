@@ -869,28 +869,30 @@ void mkt_charge(struct market *mk, struct job *jb, struct machine *m,
     mkt_charge_over(mk, jb, m, kind, amount, now, now);
 }
 
-void mkt_charge_over(struct market *mk, struct job *jb, struct machine *m,
-                     enum bill_kind kind, money amount, sim_time from, sim_time to)
+/* The share of something that accrued evenly over [from, to] that falls
+ * after the warm-up: what the measures (spend, useful work) count, as the
+ * measured GPU-hours and requests are. A point in time (from == to)
+ * counts whole or not at all. */
+static double after_warmup(const struct market *mk, sim_time from, sim_time to)
 {
     sim_time w = eng_warmup(mk->e);
 
+    if (to <= w)
+        return 0.0;
+    return from >= w || from == to ? 1.0 : (double)(to - w) / (double)(to - from);
+}
+
+void mkt_charge_over(struct market *mk, struct job *jb, struct machine *m,
+                     enum bill_kind kind, money amount, sim_time from, sim_time to)
+{
     if (amount <= 0)
         return;
     bill_charge(mk->ledger, jb->arch, m->cls, kind, amount);
     m->earned += amount;
     jb->spent += amount;
-    /* The measured spend is what accrued after the warm-up, as the
-     * measured GPU-hours and requests are: a line that began before it
-     * counts in proportion (a point in time, from == to, whole or not). */
-    if (to > w)
-        mk->ar[jb->arch].spend_usd += money_to_usd(amount) *
-            (from >= w || from == to ? 1.0 : (double)(to - w) / (double)(to - from));
+    mk->ar[jb->arch].spend_usd += money_to_usd(amount) * after_warmup(mk, from, to);
 }
 
-/* Bills the running segment of contract c up to 'now' and restarts it. */
-/* What the running segment of c owes for GPU time up to 'now' (0 when it
- * is not running). Reserved: GPU time within the reservation is prepaid;
- * past its end the rental continues at the undiscounted rate. */
 /* Where the open GPU line of contract c starts: its billing mark, or a
  * reservation's end when the mark is inside the prepaid term. */
 static sim_time due_from(const struct contract *c)
@@ -898,6 +900,9 @@ static sim_time due_from(const struct contract *c)
     return c->type == C_RESERVED && c->bill_start < c->res_end ? c->res_end : c->bill_start;
 }
 
+/* What the running segment of c owes for GPU time up to 'now' (0 when it
+ * is not running). Reserved: GPU time within the reservation is prepaid;
+ * past its end the rental continues at the undiscounted rate. */
 static money segment_due(const struct contract *c, sim_time now)
 {
     sim_time from = due_from(c);
@@ -913,6 +918,7 @@ money mkt_storage_due(const struct market *mk, const struct contract *c, sim_tim
                              mk->ar[mk->j[c->job].arch].storage_gb, mkt_storage_time(c, now));
 }
 
+/* Bills the running segment of contract c up to 'now' and restarts it. */
 void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now)
 {
     struct job *jb = &mk->j[c->job];
@@ -965,16 +971,12 @@ enum unsaved {
 };
 
 /* A job kept 'work' more, done over [from, to]: its part after the
- * warm-up is the archetype's useful work (a point in time, from == to,
- * whole or not). */
+ * warm-up is the archetype's useful work. */
 static void count_useful(struct market *mk, const struct job *jb, double work,
                          sim_time from, sim_time to)
 {
-    sim_time w = eng_warmup(mk->e);
-
-    if (work > 0 && to > w)
-        mk->ar[jb->arch].useful_work += work *
-            (from >= w || from == to ? 1.0 : (double)(to - w) / (double)(to - from));
+    if (work > 0)
+        mk->ar[jb->arch].useful_work += work * after_warmup(mk, from, to);
 }
 
 /* Progress of the current running segment folds into the job. */

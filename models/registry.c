@@ -19,6 +19,7 @@
 #include "models/serverless.h"
 #include "plots/plot.h"
 #include "sim/engine.h"
+#include "sim/scenario.h"
 
 const struct sim_model *const sim_models[] = {
     &market_model,
@@ -56,25 +57,32 @@ void sim_register_all_params(struct param_registry *reg)
     ckpt_register_params(reg);
 }
 
-void sim_model_names(char *buf, size_t len)
-{
-    size_t at = 0;
-
-    if (len)
-        buf[0] = '\0';
-    for (size_t i = 0; sim_models[i] && at < len; i++) {
-        int n = snprintf(buf + at, len - at, "%s%s", i ? ", " : "", sim_models[i]->name);
-
-        if (n < 0)
-            break;
-        at += (size_t)n;
-    }
-}
-
 const struct sim_model *sim_find_model(const char *name)
 {
     for (size_t i = 0; sim_models[i]; i++)
         if (strcmp(sim_models[i]->name, name) == 0)
             return sim_models[i];
+    return NULL;
+}
+
+const struct sim_model *sim_run_model(const struct scn_run *run, struct diag *d)
+{
+    const char *name = scn_str(run, "sim.model");
+    const struct sim_model *m = sim_find_model(name);
+    char names[256];
+    size_t at = 0;
+
+    if (m)
+        return m;
+    names[0] = '\0';
+    for (size_t i = 0; sim_models[i] && at < sizeof names; i++) {
+        int n = snprintf(names + at, sizeof names - at, "%s%s", i ? ", " : "",
+                         sim_models[i]->name);
+
+        if (n < 0)
+            break;
+        at += (size_t)n;
+    }
+    diag_error(d, scn_where(run, "sim.model"), "unknown model '%s' (models: %s)", name, names);
     return NULL;
 }

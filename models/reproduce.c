@@ -181,20 +181,14 @@ static void print_rows(const struct results *r, int *rows, int *failed)
 static int run_target(const struct scn_run *run, int *rows, int *failed,
                       struct diag *d)
 {
-    const char *name = scn_str(run, "sim.model");
-    const struct sim_model *m = sim_find_model(name);
+    const struct sim_model *m = sim_run_model(run, d);
     struct eng_config ec;
     struct engine *e;
     void *state;
     int rc;
 
-    if (!m) {
-        char names[256];
-
-        sim_model_names(names, sizeof names);
-        return diag_error(d, scn_where(run, "sim.model"), "unknown model '%s' (models: %s)",
-                          name, names);
-    }
+    if (!m)
+        return SIM_EINVAL;
     if (eng_config_from_run(run, &ec, d) != SIM_OK)
         return SIM_EINVAL;
     e = eng_new(&ec);
@@ -213,7 +207,7 @@ static int run_target(const struct scn_run *run, int *rows, int *failed,
         int before = *rows;
         print_rows(eng_results(e), rows, failed);
         if (*rows == before)
-            rc = diag_error(d, NULL, "model '%s' recorded no target rows", name);
+            rc = diag_error(d, NULL, "model '%s' recorded no target rows", m->name);
         else
             rc = SIM_OK;
         /* A broken invariant (a job left unfinished at the horizon, a

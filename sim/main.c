@@ -417,13 +417,8 @@ static int cmd_validate(int argc, char **argv)
 
         if (!run)
             break;
-        m = sim_find_model(scn_str(run, "sim.model"));
+        m = sim_run_model(run, &d);
         if (!m) {
-            char names[256];
-
-            sim_model_names(names, sizeof names);
-            diag_error(&d, scn_where(run, "sim.model"), "unknown model '%s' (models: %s)",
-                       scn_str(run, "sim.model"), names);
             scn_run_free(run);
             break;
         }

@@ -43,7 +43,8 @@ extern const struct sim_command sim_commands[];
 /* Registers the engine's own keys (sim.*) and every model's keys. */
 void sim_register_all_params(struct param_registry *reg);
 const struct sim_model *sim_find_model(const char *name);
-/* The models' names, comma-separated, for "unknown model" messages. */
-void sim_model_names(char *buf, size_t len);
+/* The model a run names in sim.model; NULL after "file:line: error:
+ * unknown model 'x' (models: market, phold, ...)" to 'd'. */
+const struct sim_model *sim_run_model(const struct scn_run *run, struct diag *d);
 
 #endif

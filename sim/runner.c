@@ -45,8 +45,7 @@ int runner_run(const struct scn_run *run, struct res_dir *rd,
                const struct runner_opts *o)
 {
     struct diag d = DIAG_INIT(stderr);
-    const char *model_name = scn_str(run, "sim.model");
-    const struct sim_model *m = sim_find_model(model_name);
+    const struct sim_model *m = sim_run_model(run, &d);
     struct eng_config ec;
     struct engine *e;
     struct progress pg = { o->index, o->total, runner_wall() };
@@ -54,14 +53,8 @@ int runner_run(const struct scn_run *run, struct res_dir *rd,
     int rc, status = RUNNER_EXIT_OK;
     struct res_run_info info = { 0 };
 
-    if (!m) {
-        char names[256];
-
-        sim_model_names(names, sizeof names);
-        diag_error(&d, scn_where(run, "sim.model"), "unknown model '%s' (models: %s)",
-                   model_name, names);
+    if (!m)
         return RUNNER_EXIT_TROUBLE;
-    }
     if (eng_config_from_run(run, &ec, &d) != SIM_OK)
         return RUNNER_EXIT_TROUBLE;
     e = eng_new(&ec);
@@ -119,13 +112,9 @@ int runner_check_runs(const struct scn_study *st, const size_t *runs, size_t n,
 
         if (!run)
             return SIM_EINVAL;
-        if (!sim_find_model(scn_str(run, "sim.model"))) {
-            char names[256];
-
-            sim_model_names(names, sizeof names);
-            rc = diag_error(d, scn_where(run, "sim.model"), "unknown model '%s' (models: %s)",
-                            scn_str(run, "sim.model"), names);
-        } else
+        if (!sim_run_model(run, d))
+            rc = SIM_EINVAL;
+        else
             rc = eng_config_from_run(run, &ec, d);
         scn_run_free(run);
         if (rc != SIM_OK) {
