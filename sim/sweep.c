@@ -142,50 +142,50 @@ static bool part_written(const struct sweep *sw, size_t number)
 
 int sweep_reaped(const struct sweep *sw, size_t number, pid_t pid, int wstatus)
 {
+    const char *status = "crashed", *why = "its process crashed before writing results";
+    char what[96];
+
     if (WIFEXITED(wstatus)) {
         int code = WEXITSTATUS(wstatus);
+        bool wrote = code == RUNNER_EXIT_OK || code == RUNNER_EXIT_CHECK;
 
-        /* the part says "ok" or "failed"; a child that exits 1 with no
-         * part crashed in a way its own handler turned into an exit
-         * (AddressSanitizer reports a SIGSEGV and exits 1) */
-        if ((code == RUNNER_EXIT_OK || code == RUNNER_EXIT_CHECK) && part_written(sw, number))
-            return code;
-        if (code == RUNNER_EXIT_OK || code == RUNNER_EXIT_CHECK) {
-            remove_child_tmp(sw, number, pid);
-            fprintf(stderr, "gpumarket sweep: run %zu crashed (exit %d, no results); the "
-                    "study goes on\n", number, code);
-            write_placeholder(sw, number, "crashed", "its process crashed before writing results");
-            return RUNNER_EXIT_CHECK;
-        }
+        if (wrote && part_written(sw, number))
+            return code;            /* the part says "ok" or "failed" */
         if (code == RUNNER_EXIT_INTERRUPTED && stop_asked(sw))
             return code;            /* the whole study stops */
-        remove_child_tmp(sw, number, pid);
-        if (code == RUNNER_EXIT_TROUBLE)
-            return code;            /* bad input (its setup refused it): as `run`, the
-                                     * study stops with no result */
-        if (code == RUNNER_EXIT_INTERRUPTED) {
-            /* a signal to this child alone loses its run, not the study */
-            fprintf(stderr, "gpumarket sweep: run %zu was interrupted by a signal to its "
-                    "process; the study goes on\n", number);
-            write_placeholder(sw, number, "interrupted",
-                              "its process was stopped by a signal before writing results");
-            return RUNNER_EXIT_CHECK;
+        if (code == RUNNER_EXIT_TROUBLE) {
+            /* bad input (its setup refused it): as `run`, the study
+             * stops with no result */
+            remove_child_tmp(sw, number, pid);
+            return code;
         }
-        fprintf(stderr, "gpumarket sweep: run %zu stopped with status %d\n",
-                number, code);
-        write_placeholder(sw, number, "error", "its process stopped with an error before writing results");
-        return RUNNER_EXIT_CHECK;
-    }
-    if (WIFSIGNALED(wstatus)) {
+        if (wrote) {
+            /* exit 0 or 1 with no part: a crash its own handler turned
+             * into an exit (AddressSanitizer reports a SIGSEGV and exits 1) */
+            snprintf(what, sizeof what, "crashed (exit %d, no results); the study goes on", code);
+        } else if (code == RUNNER_EXIT_INTERRUPTED) {
+            /* a signal to this child alone loses its run, not the study */
+            snprintf(what, sizeof what, "was interrupted by a signal to its process; the study "
+                     "goes on");
+            status = "interrupted";
+            why = "its process was stopped by a signal before writing results";
+        } else {
+            snprintf(what, sizeof what, "stopped with status %d", code);
+            status = "error";
+            why = "its process stopped with an error before writing results";
+        }
+    } else if (WIFSIGNALED(wstatus)) {
         if (stop_asked(sw))
             return RUNNER_EXIT_INTERRUPTED;
-        remove_child_tmp(sw, number, pid);
-        fprintf(stderr, "gpumarket sweep: run %zu crashed (signal %d); the study goes on\n",
-                number, WTERMSIG(wstatus));
-        write_placeholder(sw, number, "crashed", "its process crashed before writing results");
-        return RUNNER_EXIT_CHECK;
+        snprintf(what, sizeof what, "crashed (signal %d); the study goes on", WTERMSIG(wstatus));
+    } else {
+        return RUNNER_EXIT_TROUBLE;
     }
-    return RUNNER_EXIT_TROUBLE;
+    /* the run is lost: no temporary part of it stays, a placeholder says why */
+    remove_child_tmp(sw, number, pid);
+    fprintf(stderr, "gpumarket sweep: run %zu %s\n", number, what);
+    write_placeholder(sw, number, status, why);
+    return RUNNER_EXIT_CHECK;
 }
 
 static void on_sigchld(int sig)
