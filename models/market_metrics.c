@@ -102,30 +102,16 @@ static bool index_check(const struct market *mk, char *msg, size_t len)
     return true;
 }
 
-void mkt_sample(struct engine *e, void *ctx)
+/* The invariants checked at every sample, on the market's whole state
+ * (DESIGN.md section 9; README "Invariants"). */
+static void sample_checks(struct engine *e, const struct market *mk)
 {
-    static const char *const od_q[3] = { "price_ondemand_p10", "price_ondemand_p50", "price_ondemand_p90" };
-    static const char *const int_q[3] = { "price_interruptible_p10", "price_interruptible_p50", "price_interruptible_p90" };
-    static const char *const ask_q[3] = { NULL, "price_ask_p50", NULL };
-    static const char *const rel_q[3] = { "reliability_p10", "reliability_p50", "reliability_p90" };
-    struct market *mk = ctx;
-    struct results *res = eng_results(e);
-    sim_time now = eng_now(e);
-    size_t ng = mk->ngpus, n;
-    double *listed = xcalloc(ng, sizeof *listed), *failed = xcalloc(ng, sizeof *failed);
-    double *rented = xcalloc(ng * 3, sizeof *rented);
-    const char **gnames = xcalloc(ng, sizeof *gnames), **hnames = xcalloc(mk->nhc, sizeof *hnames);
-    struct keyed *v;
-    size_t *waiting;
+    char msg[160];
 
-    {
-        char msg[160];
-
-        if (!index_check(mk, msg, sizeof msg))
-            eng_fail(e, "offer-index", "%s", msg);
-        if (!mkt_prices_current(mk, msg, sizeof msg))
-            eng_fail(e, "contracts.clearing-price", "%s", msg);
-    }
+    if (!index_check(mk, msg, sizeof msg))
+        eng_fail(e, "offer-index", "%s", msg);
+    if (!mkt_prices_current(mk, msg, sizeof msg))
+        eng_fail(e, "contracts.clearing-price", "%s", msg);
     /* A renter whose instance is paused on a host that is up holds a
      * timer (its pause patience: raise the bid or move); without one it
      * would wait for the auction to resume it, maybe for ever. */
@@ -153,6 +139,25 @@ void mkt_sample(struct engine *e, void *ctx)
                      mk->j[i].wait_machine);
             break;
         }
+}
+
+void mkt_sample(struct engine *e, void *ctx)
+{
+    static const char *const od_q[3] = { "price_ondemand_p10", "price_ondemand_p50", "price_ondemand_p90" };
+    static const char *const int_q[3] = { "price_interruptible_p10", "price_interruptible_p50", "price_interruptible_p90" };
+    static const char *const ask_q[3] = { NULL, "price_ask_p50", NULL };
+    static const char *const rel_q[3] = { "reliability_p10", "reliability_p50", "reliability_p90" };
+    struct market *mk = ctx;
+    struct results *res = eng_results(e);
+    sim_time now = eng_now(e);
+    size_t ng = mk->ngpus, n;
+    double *listed = xcalloc(ng, sizeof *listed), *failed = xcalloc(ng, sizeof *failed);
+    double *rented = xcalloc(ng * 3, sizeof *rented);
+    const char **gnames = xcalloc(ng, sizeof *gnames), **hnames = xcalloc(mk->nhc, sizeof *hnames);
+    struct keyed *v;
+    size_t *waiting;
+
+    sample_checks(e, mk);
     for (size_t g = 0; g < ng; g++)
         gnames[g] = mk->gpus[g].name;
     for (size_t h = 0; h < mk->nhc; h++)
