@@ -525,6 +525,8 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
             gm->max_spd[c] = (double)m->spd[c];
         if (gm->min_spd[c] == 0 || (double)m->spd[c] < gm->min_spd[c])
             gm->min_spd[c] = (double)m->spd[c];
+        if (hc->datacenter && (gm->min_spd_dc[c] == 0 || (double)m->spd[c] < gm->min_spd_dc[c]))
+            gm->min_spd_dc[c] = (double)m->spd[c];
     }
     m->power_cost = power_cost_per_gpu_h(mk, g, hc, &mk->rg[m->region]);
     floor = m->power_cost + g->street_usd / hc->amort_h + hc->overhead;
@@ -2486,12 +2488,13 @@ static uint32_t pick_named(const struct market *mk, const struct job *jb,
 
 /* The slowest per-GPU speed a job could get: the slowest machine seen
  * so far of the models it could rent (enough memory per GPU, on its
- * archetype's list, the one it names if it names one, in the supply), no
- * slower than its DLPerf filter allows; 1 (the reference GPU) when there
- * is none. A job that would finish within a month even on it cannot
- * prepay anywhere; one that may not is the job p-reserved applies to.
- * (Secure Cloud's datacenter-only supply is not told apart: a secure job
- * is judged on every host's machines.) */
+ * archetype's list, the one it names if it names one, in the supply,
+ * on a datacenter host if it wants Secure Cloud), no slower than its
+ * DLPerf filter allows; 1 (the reference GPU) when there is none. A job
+ * that would finish within a month even on it cannot prepay anywhere;
+ * one that may not is the job p-reserved applies to. A secure job was
+ * judged on every host's machines: the slow consumer cards it can never
+ * rent made its short jobs long, and p-reserved sent them to on-demand. */
 static double slowest_speed(const struct market *mk, const struct job *jb,
                             const struct archetype *a)
 {
@@ -2500,10 +2503,11 @@ static double slowest_speed(const struct market *mk, const struct job *jb,
 
     for (size_t g = 0; kc >= 0 && g < mk->ngpus; g++) {
         const struct gpu *gm = &mk->gpus[g];
+        double min = jb->secure ? gm->min_spd_dc[kc] : gm->min_spd[kc];
 
-        if (gm->min_spd[kc] > 0 && gm->min_spd[kc] < slowest && gm->vram_gb >= jb->vram &&
+        if (min > 0 && min < slowest && gm->vram_gb >= jb->vram &&
             (!a->models || a->models[g]) && (jb->pin == NONE || jb->pin == g))
-            slowest = gm->min_spd[kc];
+            slowest = min;
     }
     if (slowest == HUGE_VAL)
         return 1.0;

@@ -59,6 +59,7 @@ struct gpu {
     double vram_gb, tdp_w, street_usd, share;
     double max_spd[OIX_KCLASSES];   /* fastest machine of this model, for search cut-offs */
     double min_spd[OIX_KCLASSES];   /* slowest so far (0: none yet): could a job run a month? */
+    double min_spd_dc[OIX_KCLASSES];    /* the same over datacenter hosts: a Secure Cloud job's */
     money ask_p50;              /* median listed ask, refreshed at every sample */
     money ask_ref;              /* median ask of the reliable tier, at every repricing */
     int tier;

@@ -1,6 +1,7 @@
 /* tests/check_market_rules.c -- the pure market rules: the per-machine
- * auction, the ledger, the offer index. Whole-market behaviour is tested
- * in check_market.c. */
+ * auction, the ledger, the offer index; and single rules of the market
+ * checked in a small market (the contract choice of Secure Cloud jobs).
+ * Whole-market behaviour is tested in check_market.c. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,9 @@
 #include "models/offerindex.h"
 #include "models/pricing.h"
 #include "models/priority.h"
+#include "sim/engine.h"
+#include "sim/err.h"
+#include "sim/results.h"
 #include "sim/time.h"
 #include "tests/suites.h"
 
@@ -435,6 +439,46 @@ START_TEST(less_reliable_hosts_undercut_the_reliable_tier)
 }
 END_TEST
 
+/* ---- single market rules, in a small market ---- */
+
+/* p-reserved applies to jobs that may run a month on some machine they
+ * could rent, and a Secure Cloud job rents only datacenter machines.
+ * Company jobs here want an RTX 3090 or an H100 SXM, securely: only the
+ * H100s are in datacenters, where 500 ref-GPU-h take about 200 h, so
+ * none of these jobs can prepay and p-reserved must change nothing. They
+ * were judged on every host's machines, the 3090s too (1,400 h), and
+ * p-reserved = 1 sent every one of them to prepay-or-on-demand: none bid. */
+START_TEST(p_reserved_sees_the_secure_cloud_filter)
+{
+#define SECURE "[General]\nsim.model = market\nsim.horizon = 20d\nsim.warmup = 2d\n" \
+    "sim.sample-interval = 6h\nsupply.gpus = 400\nseed = 6\n" \
+    "hostclass.hobbyist.tiers = consumer:1\nhostclass.farm.tiers = consumer:1\n" \
+    "hostclass.datacenter.tiers = datacenter:1\ngpu.h100-sxm.share = 5\n" \
+    "archetype.company.rate = 30\narchetype.company.gpus = 1:1\n" \
+    "archetype.company.big-model-prob = 0\n" \
+    "archetype.company.secure-cloud = 1\narchetype.company.name-pin = 0\n" \
+    "archetype.company.gpu-models = RTX 3090,H100 SXM\narchetype.company.value = 3\n" \
+    "archetype.company.p-ondemand = 0.5\narchetype.company.p-interruptible = 0.5\n" \
+    "archetype.company.work-median = 500\narchetype.company.work-sigma = 0.1\n"
+    struct test_run none = test_run_text(SECURE "archetype.company.p-reserved = 0\n", NULL,
+                                         NULL, 0);
+    struct test_run all = test_run_text(SECURE "archetype.company.p-reserved = 1\n", NULL,
+                                        NULL, 0);
+#undef SECURE
+    const struct results *rn = eng_results(none.e), *ra = eng_results(all.e);
+
+    ck_assert_int_eq(none.rc, SIM_OK);
+    ck_assert_int_eq(all.rc, SIM_OK);
+    ck_assert_double_gt(res_get(rn, "share_interruptible", "archetype", "company"), 0.2);
+    ck_assert_double_eq(res_get(rn, "share_interruptible", "archetype", "company"),
+                        res_get(ra, "share_interruptible", "archetype", "company"));
+    ck_assert_double_eq(res_get(rn, "spend_usd", "archetype", "company"),
+                        res_get(ra, "spend_usd", "archetype", "company"));
+    eng_free(none.e);
+    eng_free(all.e);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -455,6 +499,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, storage_bills_for_the_whole_life);
     tcase_add_test(tc, reserved_discount_and_early_cancel);
     tcase_add_test(tc, less_reliable_hosts_undercut_the_reliable_tier);
+    tcase_add_test(tc, p_reserved_sees_the_secure_cloud_filter);
     suite_add_tcase(s, tc);
     return s;
 }
