@@ -1,17 +1,23 @@
 /* tests/check_market_rules.c -- the pure market rules: the per-machine
  * auction, the ledger, the offer index; and single rules of the market
- * checked in a small market (the contract choice of Secure Cloud jobs).
+ * checked in a small market (the contract choice of Secure Cloud jobs,
+ * a host failure while its instances are suspended: the last driven
+ * event by event, with probes scheduled between the market's events).
  * Whole-market behaviour is tested in check_market.c. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "models/ledger.h"
+#include "models/market_int.h"
 #include "models/offerindex.h"
 #include "models/pricing.h"
 #include "models/priority.h"
 #include "sim/engine.h"
 #include "sim/err.h"
+#include "sim/model.h"
+#include "sim/param.h"
 #include "sim/results.h"
+#include "sim/scenario.h"
 #include "sim/time.h"
 #include "tests/suites.h"
 
@@ -479,6 +485,213 @@ START_TEST(p_reserved_sees_the_secure_cloud_filter)
 }
 END_TEST
 
+/* A market set up from 'text' but not yet run: a test schedules its own
+ * events (probes, a failure at a chosen moment) before the loop. */
+struct staged {
+    struct param_registry *reg;
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+    const struct sim_model *model;
+    struct engine *e;
+    struct market *mk;
+};
+
+static struct market *stage(struct staged *x, const char *text)
+{
+    struct diag d = DIAG_INIT(stderr);
+    struct eng_config ec;
+
+    x->reg = preg_new();
+    sim_register_all_params(x->reg);
+    x->s = scn_load_string("test.ini", text, x->reg, &d);
+    ck_assert_ptr_nonnull(x->s);
+    x->st = scn_study_new(x->s, NULL, NULL, &d);
+    ck_assert_ptr_nonnull(x->st);
+    x->run = scn_run_new(x->st, 0, &d);
+    ck_assert_ptr_nonnull(x->run);
+    x->model = sim_find_model("market");
+    ck_assert_ptr_nonnull(x->model);
+    ck_assert_int_eq(eng_config_from_run(x->run, &ec, &d), SIM_OK);
+    x->e = eng_new(&ec);
+    x->mk = x->model->setup(x->e, x->run, &d);
+    ck_assert_ptr_nonnull(x->mk);
+    return x->mk;
+}
+
+/* The loop, then the end-of-run checks (the books, the invariants). */
+static int stage_run(struct staged *x)
+{
+    int rc = eng_run(x->e);
+
+    return rc == SIM_OK ? x->model->finish(x->e, x->mk) : rc;
+}
+
+static void unstage(struct staged *x)
+{
+    x->model->free(x->mk);
+    eng_free(x->e);
+    scn_run_free(x->run);
+    scn_study_free(x->st);
+    scn_free(x->s);
+    preg_free(x->reg);
+}
+
+/* A host fails while it is offline: on day 3 the test disconnects the
+ * machine with the most instances running (none checkpoints), an hour
+ * later it fails, and at the same moment so does a machine nobody rents.
+ * No other outage happens in the run. The probes record what the rules
+ * should give just before the failure and what the market shows just
+ * after it. */
+enum { SF_PICK, SF_BEFORE, SF_AFTER, SF_MAXAR = 16 };
+
+static struct {
+    struct market *mk;
+    uint32_t busy, idle;
+    sim_time fail_at;
+    /* just before the failure: the counters, and what the rules add */
+    uint64_t hit0[SF_MAXAR], hit_expect[SF_MAXAR];
+    double lost0[SF_MAXAR], lost_expect[SF_MAXAR];
+    size_t suspended, holding;
+    /* just after */
+    uint64_t hit_added[SF_MAXAR];
+    double lost_added[SF_MAXAR];
+    uint32_t claims_left;
+    struct rel_state rel_busy, rel_idle;
+    bool after;
+} sf;
+
+static void sf_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = sf.mk;
+    sim_time now = eng_now(e);
+
+    (void)model;
+    if (ev->subject == SF_PICK) {
+        /* the machine with the most instances running for two hours or
+         * more, and one up with no instance at all */
+        uint32_t most = 0;
+
+        sf.busy = sf.idle = UINT32_MAX;
+        for (uint32_t i = 0; i < mk->nm; i++) {
+            uint32_t n = 0;
+
+            for (uint32_t k = 0; k < mk->m[i].nclaims; k++) {
+                const struct contract *c = &mk->c[mk->m[i].cids[k]];
+
+                n += c->state == CS_RUNNING && c->seg_start + 2 * SIM_HOUR < now;
+            }
+            if (n > most && !mk->m[i].down) {
+                most = n;
+                sf.busy = i;
+            }
+        }
+        for (uint32_t i = 0; i < mk->nm && sf.idle == UINT32_MAX; i++)
+            if (mk->m[i].nclaims == 0 && !mk->m[i].down)
+                sf.idle = i;
+        ck_assert(sf.busy != UINT32_MAX && sf.idle != UINT32_MAX);
+        ck_assert_uint_le(mk->nar, SF_MAXAR);
+        sf.fail_at = now + SIM_HOUR;
+        eng_at(e, now + 1, mk->k_disc, sf.busy);
+        eng_at(e, sf.fail_at - 1, ev->kind, SF_BEFORE);
+        eng_at(e, sf.fail_at, mk->k_fail, sf.busy);
+        eng_at(e, sf.fail_at, mk->k_fail, sf.idle);
+        eng_at(e, sf.fail_at + 1, ev->kind, SF_AFTER);
+    } else if (ev->subject == SF_BEFORE) {
+        const struct machine *m = &mk->m[sf.busy];
+
+        ck_assert(m->down == DOWN_DISCONNECT);
+        for (size_t a = 0; a < mk->nar; a++) {
+            sf.hit0[a] = mk->ar[a].failures_hit;
+            sf.lost0[a] = mk->ar[a].lost_work;
+        }
+        /* suspended: nothing runs on an offline host; hit: it holds
+         * unsaved work, which the failure loses (machine_down) */
+        for (uint32_t k = 0; k < m->nclaims; k++) {
+            const struct contract *c = &mk->c[m->cids[k]];
+            uint8_t a = mk->j[c->job].arch;
+
+            ck_assert(c->state == CS_PAUSED && c->offline);
+            sf.suspended++;
+            if (c->held > 0) {
+                sf.holding++;
+                sf.hit_expect[a]++;
+                sf.lost_expect[a] += c->held;
+            }
+        }
+    } else {
+        for (size_t a = 0; a < mk->nar; a++) {
+            sf.hit_added[a] = mk->ar[a].failures_hit - sf.hit0[a];
+            sf.lost_added[a] = mk->ar[a].lost_work - sf.lost0[a];
+        }
+        sf.claims_left = mk->m[sf.busy].nclaims;
+        sf.rel_busy = mk->m[sf.busy].rel;
+        sf.rel_idle = mk->m[sf.idle].rel;
+        sf.after = true;
+    }
+}
+
+/* Runs the scenario above; the market's state is freed, sf keeps what
+ * the probes saw. Returns the rental down weight. */
+static double sf_run(void)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 6d\nsim.warmup = 2d\n"
+        "sim.sample-interval = 6h\nsupply.gpus = 200\nseed = 21\n"
+        "hostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n"
+        "hostclass.*.maint-interval = 0\nhostclass.*.disconnect-duration = 100h\n"
+        "region.*.outage-rate = 0\narchetype.*.checkpoint = none\n");
+    double w = mk->relp.rental_down_weight;
+
+    memset(&sf, 0, sizeof sf);
+    sf.mk = mk;
+    eng_at(x.e, 3 * SIM_DAY, eng_kind(x.e, "test.probe", sf_probe, NULL), SF_PICK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(sf.after);
+    ck_assert_uint_gt(sf.holding, 0);
+    unstage(&x);
+    return w;
+}
+
+/* Every instance on the failed host ends; each that held unsaved work
+ * (all of them here: they ran, then were suspended) is a failure hit for
+ * its own archetype, and the work it held is lost. The work once went to
+ * the job at the suspension, so such a failure lost nothing; then it was
+ * lost with no failure hit counted for it (machine_down's 'hit'). */
+START_TEST(a_failure_while_suspended_loses_the_held_work)
+{
+    sf_run();
+    ck_assert_uint_eq(sf.claims_left, 0);
+    for (size_t a = 0; a < SF_MAXAR; a++) {
+        ck_assert_uint_eq(sf.hit_added[a], sf.hit_expect[a]);
+        ck_assert_msg(fabs(sf.lost_added[a] - sf.lost_expect[a]) <=
+                      1e-9 * (1 + sf.lost_expect[a]),
+                      "archetype %zu lost %.17g, held %.17g", a, sf.lost_added[a],
+                      sf.lost_expect[a]);
+    }
+}
+END_TEST
+
+/* The score: the failure came during a rental (its instances were
+ * suspended, none running: run_gpus was 0) and weighs as downtime during
+ * a rental until the repair, though it ended them; on the machine nobody
+ * rented, as idle downtime. */
+START_TEST(a_failure_while_suspended_scores_as_rental_downtime)
+{
+    double w = sf_run();
+
+    ck_assert(w != 1.0);
+    ck_assert(sf.rel_busy.active[REL_DOWN_FAILURE] && sf.rel_idle.active[REL_DOWN_FAILURE]);
+    ck_assert_double_eq(sf.rel_busy.kind_rate[REL_DOWN_FAILURE], w);
+    ck_assert_double_eq(sf.rel_idle.kind_rate[REL_DOWN_FAILURE], 1.0);
+    /* the badness rate now, the worst of the causes down: both the
+     * disconnect and the failure came during the rental */
+    ck_assert_double_eq(sf.rel_busy.rate, w);
+    ck_assert_double_eq(sf.rel_idle.rate, 1.0);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -500,6 +713,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, reserved_discount_and_early_cancel);
     tcase_add_test(tc, less_reliable_hosts_undercut_the_reliable_tier);
     tcase_add_test(tc, p_reserved_sees_the_secure_cloud_filter);
+    tcase_add_test(tc, a_failure_while_suspended_loses_the_held_work);
+    tcase_add_test(tc, a_failure_while_suspended_scores_as_rental_downtime);
     suite_add_tcase(s, tc);
     return s;
 }
