@@ -1414,6 +1414,7 @@ struct svar {
 struct skey {
     const struct entry *e;  /* winning entry; borrowed */
     const char *source;
+    bool inert;             /* a --set that changes no run (see mark_inert) */
 };
 
 struct ent {
@@ -1477,7 +1478,8 @@ uint64_t scn_study_digest(const struct scn_study *st)
      * in does not matter, what they set does. A plain value goes in its
      * canonical text (as the duplicate-sweep check compares them): "0.2"
      * and "0.20" once made merge refuse parts of one study. A sweep goes
-     * in as written. */
+     * in as written. A --set that changes no run (it restates the file's
+     * value) is left out, as if it had not been given. */
     uint64_t h = scn_digest(st->s) ^ 0xcbf29ce484222325ULL;
 
     for (const char *c = st->config; *c; c++)
@@ -1486,7 +1488,7 @@ uint64_t scn_study_digest(const struct scn_study *st)
         const struct entry *e = st->keys[i].e;
         char *canon;
 
-        if (strcmp(st->keys[i].source, "cli") != 0)
+        if (strcmp(st->keys[i].source, "cli") != 0 || st->keys[i].inert)
             continue;
         canon = e->sw ? NULL : canon_value(e->def, e->bi, e->value);
         if (!e->sw && !canon)
@@ -1885,8 +1887,8 @@ static bool build_vars(struct scn_study *st, struct diag *d, int *nerr)
     return true;
 }
 
-struct scn_study *scn_study_new(const struct scn *s, const char *config,
-                                const char *const *overrides, struct diag *d)
+static struct scn_study *study_new(const struct scn *s, const char *config,
+                                   const char *const *overrides, struct diag *d)
 {
     struct scn_study *st = calloc(1, sizeof *st);
     struct srcloc here = { s->path, 0 };
@@ -1982,7 +1984,7 @@ struct scn_study *scn_study_new(const struct scn *s, const char *config,
         goto out_of_memory;
     for (size_t i = 0; i < ncand; i++)
         if (st->nkeys == 0 || strcmp(st->keys[st->nkeys - 1].e->key, cand[i].e->key) != 0)
-            st->keys[st->nkeys++] = (struct skey){ cand[i].e, cand[i].source };
+            st->keys[st->nkeys++] = (struct skey){ cand[i].e, cand[i].source, false };
 
     {
         const struct skey *rep = find_key(st, "repeat");
@@ -2280,6 +2282,126 @@ const char *scn_run_var_value(const struct scn_run *r, size_t i)
 {
     SIM_ASSERT(i < r->st->nvars);
     return r->varval[i];
+}
+
+/* ---- --set overrides that change nothing ---- */
+
+/* Runs a and b (of two studies) set every key alike, seeds included, and
+ * sit at the same axis values. Where a value came from is not compared. */
+static bool same_run(const struct scn_run *a, const struct scn_run *b)
+{
+    if (a->nkeys != b->nkeys || a->seed != b->seed || a->seed_set != b->seed_set ||
+        a->rep != b->rep)
+        return false;
+    for (size_t i = 0; i < a->nkeys; i++)
+        if (strcmp(a->keys[i].key, b->keys[i].key) != 0 ||
+            strcmp(a->keys[i].text, b->keys[i].text) != 0)
+            return false;
+    for (size_t i = 0; i < a->st->nvars; i++)
+        if (strcmp(a->varval[i], b->varval[i]) != 0)
+            return false;
+    return true;
+}
+
+/* Run 'number' of studies a and b is the same run (a fresh run each:
+ * false when either cannot be built). */
+static bool same_numbered(const struct scn_study *a, const struct scn_study *b,
+                          size_t number, struct diag *d)
+{
+    struct scn_run *ra = scn_run_new(a, number, d);
+    struct scn_run *rb = ra ? scn_run_new(b, number, d) : NULL;
+    bool same = ra && rb && same_run(ra, rb);
+
+    scn_run_free(ra);
+    scn_run_free(rb);
+    return same;
+}
+
+/* Studies a and b have the same axes, entities and runs. Every run key
+ * follows one axis at most (its sweep's, or its '*' key's; seed-set may
+ * follow the run number), so run 0 and the runs that move one axis at a
+ * time away from it show every value each key takes, and a key that
+ * follows another axis in one study than in the other: comparing those
+ * runs (the sum of the axes' lengths) compares them all. */
+static bool same_study(const struct scn_study *a, const struct scn_study *b, struct diag *d)
+{
+    const struct skey *da = find_key(a, "description"), *db = find_key(b, "description");
+    bool same;
+
+    if (a->nruns != b->nruns || a->nvars != b->nvars || a->ndims != b->ndims ||
+        a->nents != b->nents || !da != !db || (da && strcmp(da->e->value, db->e->value) != 0))
+        return false;
+    for (size_t i = 0; i < a->ndims; i++)
+        if (a->dims[i] != b->dims[i])
+            return false;
+    for (size_t i = 0; i < a->nvars; i++)
+        if (strcmp(a->vars[i].name, b->vars[i].name) != 0 || a->vars[i].n != b->vars[i].n ||
+            a->vars[i].root != b->vars[i].root)
+            return false;
+    for (size_t i = 0; i < a->nents; i++)
+        if (cmp_ent(&a->ents[i], &b->ents[i]) != 0)
+            return false;
+    same = same_numbered(a, b, 0, d);
+    /* mixed radix as in scn_run_new: the last axis varies fastest */
+    for (size_t k = a->ndims, stride = 1; same && k-- > 0;) {
+        size_t len = a->vars[a->dims[k]].n;
+
+        for (size_t j = 1; same && j < len; j++)
+            same = same_numbered(a, b, j * stride, d);
+        stride *= len;
+    }
+    return same;
+}
+
+/* Marks the --set keys that change no run: `--set sim.horizon=24h` where
+ * the file says sim.horizon = 1d, or a default restated. Such a part
+ * is the same study as one made without it, and merge must take both
+ * (the digest leaves inert keys out). Each --set key in turn is dropped,
+ * with those found inert before it, and the study built again without
+ * it: it is inert when that study is the same, run for run. */
+static void mark_inert(struct scn_study *st, const char *config, const char *const *overrides)
+{
+    const char **rest = calloc(st->novr + 1, sizeof *rest);
+    bool *dropped = calloc(st->novr + 1, sizeof *dropped);
+    FILE *null = NULL;
+    struct diag quiet = DIAG_INIT(NULL);
+
+    /* study_new keeps every override in order when it succeeds */
+    SIM_ASSERT(!overrides || !overrides[st->novr]);
+    for (size_t i = 0; i < st->nkeys && rest && dropped; i++) {
+        struct scn_study *base;
+        size_t n = 0;
+
+        if (strcmp(st->keys[i].source, "cli") != 0)
+            continue;
+        if (!null && !(quiet.out = null = fopen("/dev/null", "w")))
+            break;
+        for (size_t j = 0; j < st->novr; j++)
+            if (!dropped[j] && strcmp(st->ovr[j].key, st->keys[i].e->key) != 0)
+                rest[n++] = overrides[j];
+        rest[n] = NULL;
+        base = study_new(st->s, config, rest, &quiet);
+        if (base && same_study(st, base, &quiet)) {
+            st->keys[i].inert = true;
+            for (size_t j = 0; j < st->novr; j++)
+                dropped[j] |= strcmp(st->ovr[j].key, st->keys[i].e->key) == 0;
+        }
+        scn_study_free(base);
+    }
+    if (null)
+        fclose(null);
+    free(rest);
+    free(dropped);
+}
+
+struct scn_study *scn_study_new(const struct scn *s, const char *config,
+                                const char *const *overrides, struct diag *d)
+{
+    struct scn_study *st = study_new(s, config, overrides, d);
+
+    if (st && st->novr)
+        mark_inert(st, config, overrides);
+    return st;
 }
 
 static const struct rkey *run_key(const struct scn_run *r, const char *key)

@@ -66,9 +66,10 @@ struct scn_study *scn_study_new(const struct scn *s, const char *config,
 void scn_study_free(struct scn_study *st);
 const char *scn_study_config(const struct scn_study *st);
 /* scn_digest() folded with the config's name and the --set overrides that
- * take effect (sorted by key, one per key): parts of one study share it,
- * parts run with another config or other overrides do not (runs.csv's
- * scenario_digest; merge refuses to mix them). */
+ * take effect (sorted by key, one per key) and change some run (one that
+ * restates the file's value or a default does not count): parts of one
+ * study share it, parts run with another config or other overrides do not
+ * (runs.csv's scenario_digest; merge refuses to mix them). */
 uint64_t scn_study_digest(const struct scn_study *st);
 size_t scn_study_run_count(const struct scn_study *st);
 /* Iteration variables (sweep axes, then "repetition" if repeat > 1). */
