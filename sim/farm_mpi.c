@@ -3,11 +3,19 @@
 
 #ifdef GM_HAVE_MPI
 #include <mpi.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include "sim/err.h"
 
 /* Message tags: a worker sends TAG_RESULT {run, status} (run -1 on its
- * first request); the manager answers TAG_WORK {run} or {-1} to stop. */
-enum { TAG_RESULT = 1, TAG_WORK = 2 };
+ * first request); the manager answers TAG_WORK {run}, or {-1} to stop, or
+ * {-2} to stop when it also sent that worker a TAG_STOP, which the worker
+ * then receives (nothing is left unreceived at MPI_Finalize). TAG_STOP
+ * goes to every worker with a run going when the manager stops: the
+ * worker probes for it while its run goes on, and stops the run. */
+enum { TAG_RESULT = 1, TAG_WORK = 2, TAG_STOP = 3 };
+enum { WORK_NONE = -1, WORK_NONE_STOP_SENT = -2 };
 
 int farm_init(int *argc, char ***argv, int *rank, int *size)
 {
@@ -29,30 +37,63 @@ void farm_bcast(void *buf, size_t len)
 }
 
 void farm_manage(const size_t *runs, size_t n,
+                 void (*start)(void *ctx, size_t run),
                  void (*done)(void *ctx, size_t run, int status),
                  int (*stop)(void *ctx), void *ctx)
 {
     int size, active;
     size_t next = 0;
+    bool halted = false;
+    bool *busy, *told;          /* per rank: a run going; sent TAG_STOP */
 
     MPI_Comm_size(MPI_COMM_WORLD, &size);
+    busy = calloc((size_t)size, sizeof *busy);
+    told = calloc((size_t)size, sizeof *told);
+    if (!busy || !told)
+        SIM_PANIC("farm: out of memory");
     active = size - 1;
     while (active > 0) {
-        int64_t msg[2], work;
+        int64_t msg[2], work, stopmsg = 0;
         MPI_Status st;
+        int src;
 
         MPI_Recv(msg, 2, MPI_INT64_T, MPI_ANY_SOURCE, TAG_RESULT,
                  MPI_COMM_WORLD, &st);
+        src = st.MPI_SOURCE;
+        busy[src] = false;
         if (msg[0] >= 0)
             done(ctx, (size_t)msg[0], (int)msg[1]);
-        if (next < n && !stop(ctx)) {
+        /* Stopping: the runs going on other ranks are stopped too, not
+         * waited for whole (the local pool kills its children alike). */
+        if (!halted && stop(ctx)) {
+            halted = true;
+            for (int r = 1; r < size; r++)
+                if (busy[r]) {
+                    MPI_Send(&stopmsg, 1, MPI_INT64_T, r, TAG_STOP, MPI_COMM_WORLD);
+                    told[r] = true;
+                }
+        }
+        if (next < n && !halted) {
             work = (int64_t)runs[next++];
+            busy[src] = true;
+            start(ctx, (size_t)work);
         } else {
-            work = -1;
+            work = told[src] ? WORK_NONE_STOP_SENT : WORK_NONE;
             active--;
         }
-        MPI_Send(&work, 1, MPI_INT64_T, st.MPI_SOURCE, TAG_WORK, MPI_COMM_WORLD);
+        MPI_Send(&work, 1, MPI_INT64_T, src, TAG_WORK, MPI_COMM_WORLD);
     }
+    free(busy);
+    free(told);
+}
+
+int farm_stopped(void)
+{
+    int flag = 0;
+
+    /* probed, not received: farm_work receives it at the end */
+    MPI_Iprobe(0, TAG_STOP, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+    return flag;
 }
 
 void farm_work(int (*exec)(void *ctx, size_t run), void *ctx)
@@ -63,6 +104,12 @@ void farm_work(int (*exec)(void *ctx, size_t run), void *ctx)
         MPI_Send(msg, 2, MPI_INT64_T, 0, TAG_RESULT, MPI_COMM_WORLD);
         MPI_Recv(&work, 1, MPI_INT64_T, 0, TAG_WORK, MPI_COMM_WORLD,
                  MPI_STATUS_IGNORE);
+        if (work == WORK_NONE_STOP_SENT) {
+            int64_t stopmsg;
+
+            MPI_Recv(&stopmsg, 1, MPI_INT64_T, 0, TAG_STOP, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
+        }
         if (work < 0)
             break;
         msg[0] = work;

@@ -17,13 +17,20 @@ int farm_init(int *argc, char ***argv, int *rank, int *size);
 void farm_finalize(void);
 /* Broadcasts rank 0's buffer (len bytes) to every rank. */
 void farm_bcast(void *buf, size_t len);
-/* Rank 0: hands out runs[0..n-1] to ranks 1..size-1; calls done() for each
- * finished run with its exit status, in completion order. Stops handing
- * out work once stop() is true; always releases every worker. */
+/* Rank 0: hands out runs[0..n-1] to ranks 1..size-1, calling start() for
+ * each as it goes out; calls done() for each finished run with its exit
+ * status, in completion order. stop() is asked after each result: once
+ * it is true no more work goes out and the ranks with a run going are
+ * told to stop it (farm_stopped); their runs still report to done().
+ * Always releases every worker. */
 void farm_manage(const size_t *runs, size_t n,
+                 void (*start)(void *ctx, size_t run),
                  void (*done)(void *ctx, size_t run, int status),
                  int (*stop)(void *ctx), void *ctx);
 /* Ranks > 0: executes runs with exec() until rank 0 says stop. */
 void farm_work(int (*exec)(void *ctx, size_t run), void *ctx);
+/* Ranks > 0, from within exec(): has rank 0 told this rank to stop the
+ * run it has going? Does not wait. */
+int farm_stopped(void);
 
 #endif

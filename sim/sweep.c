@@ -15,6 +15,7 @@
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -129,6 +130,11 @@ static bool stop_asked(const struct sweep *sw)
     return sw->interrupted && *sw->interrupted;
 }
 
+static bool halted(const struct sweep *sw)
+{
+    return sw->halted && sw->halted();
+}
+
 /* Did the child of run 'number' commit its part? */
 static bool part_written(const struct sweep *sw, size_t number)
 {
@@ -196,7 +202,9 @@ static void on_sigchld(int sig)
 /* Waits for child 'which' (-1: any). When 'interruptible', returns -1 with
  * errno EINTR as soon as the interrupt flag is set: SIGCHLD, SIGINT and
  * SIGTERM are blocked between the test of the flag and sigsuspend(), so a
- * signal cannot slip in between and leave the wait to the end of a run. */
+ * signal cannot slip in between and leave the wait to the end of a run.
+ * An MPI worker (sw->halted) also returns so when rank 0 stops the study:
+ * no signal says that, so it looks every 50 ms. */
 static pid_t wait_child(const struct sweep *sw, pid_t which, int *ws, bool interruptible)
 {
     sigset_t block, old;
@@ -211,12 +219,18 @@ static pid_t wait_child(const struct sweep *sw, pid_t which, int *ws, bool inter
         pid = waitpid(which, ws, WNOHANG);
         if (pid != 0)
             break;              /* a child, or an error (no children) */
-        if (interruptible && stop_asked(sw)) {
+        if (interruptible && (stop_asked(sw) || halted(sw))) {
             errno = EINTR;
             pid = -1;
             break;
         }
-        sigsuspend(&old);
+        if (interruptible && sw->halted) {
+            struct timespec poll = { 0, 50000000 };
+
+            pselect(0, NULL, NULL, NULL, &poll, &old);
+        } else {
+            sigsuspend(&old);
+        }
     }
     {
         int e = errno;
@@ -241,6 +255,13 @@ int sweep_exec(const struct sweep *sw, size_t number)
     if (got < 0 && errno == EINTR) {
         kill(pid, SIGTERM);     /* the run stops at its next poll */
         got = wait_child(sw, pid, &ws, false);
+        if (got >= 0 && !stop_asked(sw)) {
+            /* rank 0 stopped the study (a run that cannot be set up): this
+             * run is thrown away with it, as the local pool drops its
+             * children's, not recorded as interrupted */
+            remove_child_tmp(sw, number, pid);
+            return RUNNER_EXIT_INTERRUPTED;
+        }
     }
     if (got < 0)
         return RUNNER_EXIT_TROUBLE;
@@ -370,30 +391,38 @@ struct mpi_ctx {
     int worst;
 };
 
+static void mpi_start(void *ctx, size_t run)
+{
+    struct mpi_ctx *c = ctx;
+
+    (void)run;
+    c->t->running++;
+}
+
 static void mpi_done(void *ctx, size_t run, int status)
 {
     struct mpi_ctx *c = ctx;
 
     (void)run;
+    c->t->running--;
+    /* 130 after a run that cannot be set up: a run stopped by mpi_stop,
+     * thrown away with the study; the study's status stays 2 */
+    if (status == RUNNER_EXIT_INTERRUPTED && c->worst == RUNNER_EXIT_TROUBLE)
+        return;
     if (status > c->worst && c->worst != RUNNER_EXIT_INTERRUPTED)
         c->worst = status;
-    if (status != RUNNER_EXIT_INTERRUPTED) {
-        c->t->running--;
+    if (status != RUNNER_EXIT_INTERRUPTED)
         sweep_tally_done(c->t, status);
-    }
 }
 
 static int mpi_stop(void *ctx)
 {
     const struct mpi_ctx *c = ctx;
 
-    /* After a run that cannot be set up no more runs are handed out, but
-     * the workers' runs in progress go on to their end: stopping them
-     * would need a message the worker loop does not have. */
-    if (stop_asked(c->sw) || c->worst == RUNNER_EXIT_TROUBLE)
-        return 1;
-    c->t->running++;        /* the caller hands out one more run */
-    return 0;
+    /* After a run that cannot be set up the study has no result: no more
+     * runs go out, and those going on other ranks are stopped (farm_manage
+     * tells their ranks), as pool_run stops its children. */
+    return stop_asked(c->sw) || c->worst == RUNNER_EXIT_TROUBLE;
 }
 
 static int mpi_exec(void *ctx, size_t run)
@@ -683,7 +712,7 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
     size_t nsets = 0, nowned = 0, nvary = 0, sobol = 0, nruns = 0, *runs = NULL, count;
     struct vary vary[40];
     struct stats_opts so = { 0.95, NULL, NULL };
-    struct sweep sw = { NULL, NULL, NULL, argc, argv, -1, interrupted };
+    struct sweep sw = { NULL, NULL, NULL, argc, argv, -1, interrupted, NULL };
     struct sweep_tally t = { 0 };
     struct param_registry *reg = NULL;
     struct scn *scn = NULL;
@@ -905,11 +934,12 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
         if (rank == 0) {
             struct mpi_ctx c = { &sw, &t, RUNNER_EXIT_OK };
 
-            farm_manage(runs, nruns, mpi_done, mpi_stop, &c);
+            farm_manage(runs, nruns, mpi_start, mpi_done, mpi_stop, &c);
             status = c.worst;
             if (interrupted && *interrupted)
                 status = RUNNER_EXIT_INTERRUPTED;
         } else {
+            sw.halted = farm_stopped;
             farm_work(mpi_exec, &sw);
             if (stop_asked(&sw))
                 status = RUNNER_EXIT_INTERRUPTED;   /* mpirun passes it on */

@@ -28,6 +28,7 @@ struct sweep {
     char **argv;                        /* borrowed */
     long crash_run;                     /* testing aid: this run's child kills itself; -1 none */
     volatile sig_atomic_t *interrupted; /* borrowed, may be NULL */
+    int (*halted)(void);                /* MPI worker: rank 0 stopped the study; or NULL */
 };
 
 /* Progress of a study: one line on stderr, redrawn on a terminal. */
@@ -46,7 +47,9 @@ pid_t sweep_spawn(const struct sweep *sw, size_t number);
  * part removed). 130 only when the whole sweep was interrupted. */
 int sweep_reaped(const struct sweep *sw, size_t number, pid_t pid, int wstatus);
 /* Spawns and waits for one run (what an MPI worker does); on an interrupt
- * the child is told to stop (SIGTERM) and 130 returned. */
+ * the child is told to stop (SIGTERM) and 130 returned. When sw->halted()
+ * turns true meanwhile the child is stopped too, and its run dropped with
+ * the study (no part, no placeholder): 130. */
 int sweep_exec(const struct sweep *sw, size_t number);
 
 /* Counts one finished run with exit status 'status' and redraws. */

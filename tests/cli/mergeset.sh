@@ -83,4 +83,47 @@ part change 0; part change 1; part change 2 -s supply.gpus=51; part change 3
 expect_status "merge refuses a part whose --set changes a value" 2 "$GM" merge "$T/change"
 grep_err "merge names the changed part" "S-2/runs.csv: run 2 was made from a different scenario"
 
+# -- MPI: a run that cannot be set up stops the runs going on other ranks -----
+# Rank 0 stopped handing out runs but the other ranks' runs went on to
+# their end (minutes here) before the study was thrown away; the local
+# pool (sweep -j, tests/cli/sweep.sh) stops its children at once.
+now() { date +%s.%N; }
+cat >"$T/la.ini" <<'INI'
+[General]
+sim.model = phold
+sim.horizon = 100000000s
+sim.sample-interval = 10000000s
+phold.lps = 1000
+phold.lookahead = 0
+phold.mean = ${m=1s,0s,2s}
+INI
+if command -v mpirun >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 &&
+   command -v pgrep >/dev/null 2>&1 &&
+   ! "$GM" sweep "$T/m.ini" --mpi -o "$T/nompi" -q 2>&1 | grep -q 'no Open MPI'; then
+    for np in 3 4; do
+        t0=$(now)
+        OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 \
+            timeout 40 mpirun --oversubscribe -np $np "$GM" sweep "$T/la.ini" --mpi \
+            -o "$T/la$np" -q --no-plots >"$T/mpi.log" 2>&1
+        rc=$?
+        t1=$(now)
+        if [ $rc = 2 ]; then ok; else bad "mpirun -np $np sweep, one run cannot be set up: exit $rc, want 2 (124: waited)"; fi
+        if awk -v a="$t0" -v b="$t1" 'BEGIN{exit !(b - a < 20)}'; then ok; else
+            bad "mpirun -np $np sweep took $(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}') s to stop on a setup error"; fi
+        if grep -q "both zero: time would not advance" "$T/mpi.log"; then ok; else
+            bad "mpirun -np $np sweep does not say which run cannot be set up"; cat "$T/mpi.log" >&2; fi
+        if grep -q "interrupted by a signal" "$T/mpi.log"; then
+            bad "mpirun -np $np sweep calls the run it stopped interrupted"; else ok; fi
+        left=$(cd "$T" && ls -d la$np la$np.tmp-* 2>/dev/null)
+        if [ -z "$left" ]; then ok; else bad "mpirun -np $np sweep stopped on a setup error left $left"; fi
+        sleep 0.2
+        if pgrep -f "$T/la.ini" >/dev/null; then
+            bad "a run of mpirun -np $np sweep outlived the study"
+            for p in $(pgrep -f "$T/la.ini"); do kill "$p"; done
+        else ok; fi
+    done
+else
+    echo "skip mpirun (no Open MPI in this build or no mpirun)"
+fi
+
 cli_done
