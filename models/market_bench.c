@@ -65,7 +65,7 @@ static int run_once(const struct scn_run *run, bool profile, bool rss, struct di
         return 2;
     e = eng_new(&ec);
     eng_profile(e, profile);
-    state = m->setup(e, run, d);
+    state = sim_run_setup(m, e, run, d);
     if (!state) {
         eng_free(e);
         return 2;

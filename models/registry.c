@@ -86,3 +86,16 @@ const struct sim_model *sim_run_model(const struct scn_run *run, struct diag *d)
     diag_error(d, scn_where(run, "sim.model"), "unknown model '%s' (models: %s)", name, names);
     return NULL;
 }
+
+void *sim_run_setup(const struct sim_model *m, struct engine *e,
+                    const struct scn_run *run, struct diag *d)
+{
+    int before = d->nerrors;
+    void *state = m->setup(e, run, d);
+
+    if (!state && d->nerrors == before)
+        diag_error(d, scn_where(run, "sim.model"),
+                   "run %zu could not be set up: model '%s' stopped without saying why "
+                   "(a bug in the model)", scn_run_number(run), m->name);
+    return state;
+}

@@ -94,8 +94,10 @@ static void *avail_setup(struct engine *e, const struct scn_run *run, struct dia
     struct avail *a = calloc(1, sizeof *a);
     char buf[512], *save = NULL;
 
-    if (!a)
+    if (!a) {
+        diag_error(d, NULL, "availability: out of memory");
         return NULL;
+    }
     a->per_class = (uint32_t)scn_int(run, "availability.hosts");
     a->tol = scn_real(run, "availability.tol");
     a->tol_rel = scn_real(run, "availability.tol-rel");
@@ -122,7 +124,13 @@ static void *avail_setup(struct engine *e, const struct scn_run *run, struct dia
     }
     if (!a->ncls)
         scn_error(d, run, "availability.classes", "no host class given");
-    if (d->nerrors || !(a->h = calloc(a->ncls * a->per_class, sizeof *a->h))) {
+    if (d->nerrors) {
+        avail_free(a);
+        return NULL;
+    }
+    if (!(a->h = calloc((size_t)a->ncls * a->per_class, sizeof *a->h))) {
+        scn_error(d, run, "availability.hosts", "cannot allocate %zu x %u hosts: out of memory",
+                  a->ncls, a->per_class);
         avail_free(a);
         return NULL;
     }

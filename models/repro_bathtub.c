@@ -195,8 +195,10 @@ static void *bathtub_setup(struct engine *e, const struct scn_run *run, struct d
 {
     struct bathtub *b = calloc(1, sizeof *b);
 
-    if (!b)
+    if (!b) {
+        diag_error(d, NULL, "bathtub: out of memory");
         return NULL;
+    }
     b->n = (uint32_t)scn_int(run, "bathtub.vms");
     b->cap = hours(run, "bathtub.cap");
     b->w1 = scn_real(run, "bathtub.infant-weight");
@@ -225,7 +227,12 @@ static void *bathtub_setup(struct engine *e, const struct scn_run *run, struct d
                    "need 0 < job and safe-age + job < cap, got job %g h", b->job);
     if (!(b->price_ratio > 0.0))
         scn_error(d, run, "bathtub.price-ratio", "price ratio must be > 0");
-    if (d->nerrors || !(b->vm = calloc(b->n, sizeof *b->vm))) {
+    if (d->nerrors) {
+        bathtub_free(b);
+        return NULL;
+    }
+    if (!(b->vm = calloc(b->n, sizeof *b->vm))) {
+        scn_error(d, run, "bathtub.vms", "cannot allocate %u VMs: out of memory", b->n);
         bathtub_free(b);
         return NULL;
     }

@@ -174,8 +174,10 @@ static void *ckptjob_setup(struct engine *e, const struct scn_run *run,
     struct ckptjob *c = calloc(1, sizeof *c);
     uint64_t seed = rng_hash(scn_run_seed(run), scn_run_seed_set(run), "ckptjob.failures");
 
-    if (!c)
+    if (!c) {
+        diag_error(d, NULL, "ckptjob: out of memory");
         return NULL;
+    }
     c->work = tmin(run, "ckptjob.work");
     c->delta = tmin(run, "ckptjob.delta");
     c->restart = tmin(run, "ckptjob.restart");
@@ -205,12 +207,18 @@ static void *ckptjob_setup(struct engine *e, const struct scn_run *run,
         c->hi = ckpt_daly(c->delta, c->mtbf) * 135.0 / 116.69;
     if (d->nerrors == 0 && !(c->lo <= c->hi))
         scn_error(d, run, "ckptjob.argmin-hi", "argmin band [%g, %g] min is empty", c->lo, c->hi);
-    if (d->nerrors || (uint64_t)c->ntaus * c->jobs > UINT32_MAX) {
+    /* Job ids are 32-bit: more than that would wrap. */
+    if (d->nerrors == 0 && (uint64_t)c->ntaus * c->jobs > UINT32_MAX)
+        scn_error(d, run, "ckptjob.jobs", "%zu intervals x %u jobs is more than %u jobs",
+                  c->ntaus, c->jobs, UINT32_MAX);
+    if (d->nerrors) {
         ckptjob_free(c);
         return NULL;
     }
     c->j = calloc((size_t)c->ntaus * c->jobs, sizeof *c->j);
     if (!c->j) {
+        scn_error(d, run, "ckptjob.jobs", "cannot allocate %zu intervals x %u jobs: out of memory",
+                  c->ntaus, c->jobs);
         ckptjob_free(c);
         return NULL;
     }

@@ -169,8 +169,10 @@ static void *llama_setup(struct engine *e, const struct scn_run *run, struct dia
     struct llama *l = calloc(1, sizeof *l);
     double w[NCAUSES], gpus;
 
-    if (!l)
+    if (!l) {
+        diag_error(d, NULL, "llama: out of memory");
         return NULL;
+    }
     l->hosts = (uint32_t)scn_int(run, "llama.hosts");
     l->gpus = (uint32_t)scn_int(run, "llama.gpus-per-host");
     l->reps = (uint32_t)scn_int(run, "llama.reps");
@@ -210,6 +212,7 @@ static void *llama_setup(struct engine *e, const struct scn_run *run, struct dia
     l->pick = gsl_ran_discrete_preproc(NCAUSES, w);
     l->r = calloc(l->reps, sizeof *l->r);
     if (!l->pick || !l->r) {
+        scn_error(d, run, "llama.reps", "cannot allocate %u replications: out of memory", l->reps);
         llama_free(l);
         return NULL;
     }

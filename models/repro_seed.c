@@ -79,8 +79,10 @@ static void *seed_setup(struct engine *e, const struct scn_run *run, struct diag
 {
     struct seedtab *s = calloc(1, sizeof *s);
 
-    if (!s)
+    if (!s) {
+        diag_error(d, NULL, "seed: out of memory");
         return NULL;
+    }
     s->run = run;
     s->market = market_model.setup(e, run, d);
     if (!s->market) {

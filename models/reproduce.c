@@ -194,7 +194,7 @@ static int run_target(const struct scn_run *run, int *rows, int *failed,
     e = eng_new(&ec);
     if (!e)
         return SIM_ENOMEM;
-    state = m->setup(e, run, d);
+    state = sim_run_setup(m, e, run, d);
     if (!state) {
         eng_free(e);
         return SIM_EINVAL;

@@ -427,7 +427,7 @@ static int cmd_validate(int argc, char **argv)
             break;
         }
         e = eng_new(&ec);
-        state = m->setup(e, run, &d);
+        state = sim_run_setup(m, e, run, &d);
         if (state)
             m->free(state);
         eng_free(e);

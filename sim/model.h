@@ -46,5 +46,11 @@ const struct sim_model *sim_find_model(const char *name);
 /* The model a run names in sim.model; NULL after "file:line: error:
  * unknown model 'x' (models: market, phold, ...)" to 'd'. */
 const struct sim_model *sim_run_model(const struct scn_run *run, struct diag *d);
+/* m->setup(e, run, d), and where it returns NULL without an error of its
+ * own, "run N could not be set up" to 'd': a model that fails silently
+ * is a bug, and without the line validate said "valid" and run stopped
+ * with no reason. Every caller of a model's setup goes through here. */
+void *sim_run_setup(const struct sim_model *m, struct engine *e,
+                    const struct scn_run *run, struct diag *d);
 
 #endif

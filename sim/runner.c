@@ -64,7 +64,7 @@ int runner_run(const struct scn_run *run, struct res_dir *rd,
         eng_interrupt_on(e, o->interrupted);
     if (o->progress)
         eng_progress(e, 1u << 20, show_progress, &pg);
-    state = m->setup(e, run, &d);
+    state = sim_run_setup(m, e, run, &d);
     if (!state) {
         eng_free(e);
         return RUNNER_EXIT_TROUBLE;

@@ -1,6 +1,12 @@
 /* tests/check_engine.c -- the loop, the clock, ticks, end and PHOLD. */
 #include "sim/engine.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "models/phold.h"
+#include "sim/model.h"
+#include "sim/param.h"
+#include "sim/scenario.h"
 #include "tests/suites.h"
 
 struct log {
@@ -149,6 +155,64 @@ START_TEST(phold_same_count_on_both_engines)
 }
 END_TEST
 
+/* A model whose setup fails without a word. */
+static void *silent_setup(struct engine *e, const struct scn_run *run, struct diag *d)
+{
+    (void)e; (void)run; (void)d;
+    return NULL;
+}
+
+static void *loud_setup(struct engine *e, const struct scn_run *run, struct diag *d)
+{
+    (void)e;
+    scn_error(d, run, "sim.model", "loud");
+    return NULL;
+}
+
+/* A setup that returns NULL and reports nothing is a model bug: validate
+ * said "valid" and run stopped with exit 2 and no reason. sim_run_setup
+ * turns the silence into an error naming the run; a setup that gave its
+ * own reason is left alone. */
+START_TEST(a_silent_setup_failure_is_an_error)
+{
+    struct sim_model m = { "silent", "", NULL, silent_setup, NULL, NULL };
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+    struct param_registry *reg = preg_new();
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+    struct eng_config ec;
+    struct engine *e;
+
+    sim_register_all_params(reg);
+    s = scn_load_string("t.ini", "[General]\nsim.model = phold\n", reg, &d);
+    ck_assert_ptr_nonnull(s);
+    st = scn_study_new(s, NULL, NULL, &d);
+    ck_assert_ptr_nonnull(st);
+    run = scn_run_new(st, 0, &d);
+    ck_assert_ptr_nonnull(run);
+    ck_assert_int_eq(eng_config_from_run(run, &ec, &d), SIM_OK);
+    e = eng_new(&ec);
+    ck_assert_ptr_null(sim_run_setup(&m, e, run, &d));
+    ck_assert_int_eq(d.nerrors, 1);
+    m.setup = loud_setup;
+    ck_assert_ptr_null(sim_run_setup(&m, e, run, &d));
+    ck_assert_int_eq(d.nerrors, 2);
+    fclose(d.out);
+    ck_assert_msg(strstr(buf, "t.ini:2: error: run 0 could not be set up: model 'silent'"),
+                  "got: %s", buf);
+    ck_assert_ptr_null(strstr(strstr(buf, "\n") + 1, "could not be set up"));
+    free(buf);
+    eng_free(e);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(reg);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -158,6 +222,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, cancelled_events_do_not_fire);
     tcase_add_test(tc, a_failed_invariant_stops_the_run);
     tcase_add_test(tc, a_short_run_sees_the_interrupt);
+    tcase_add_test(tc, a_silent_setup_failure_is_an_error);
     tcase_add_loop_test(tc, phold_same_count_on_both_engines, 0, 3);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
