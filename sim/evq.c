@@ -65,6 +65,16 @@ __extension__ typedef unsigned __int128 u128;
 #define DEAD_BIT ((u128)1 << 40)          /* in a key: cancelled */
 #define LOW_BITS ((DEAD_BIT << 1) - 1)    /* dead, kind and subject */
 
+/* Cancelled events dropped when no live pop followed (evq_next_time, or
+ * a pop_before that found nothing live): 'last' stays where it was, so a
+ * push between it and them is still the future. Every id issued before
+ * 'mark' (the next sequence number then) with a key at or below 'key' has
+ * left the queue: everything in it was after 'key' when it was recorded. */
+struct gone {
+    u128 key;
+    uint64_t mark;
+};
+
 /* An unsorted list of keys: chunks of 1 KiB, newest chunk first. */
 #define CHUNK 63
 struct chunk {
@@ -92,8 +102,10 @@ struct evq {
     size_t n;               /* entries in the heap, cancelled included */
     size_t cap;             /* entries the array can hold past ROOT */
     uint64_t next_seq;      /* next sequence number to hand out (1-based) */
-    u128 last;              /* key of the last event popped (0 = none) */
+    u128 last;              /* key of the last live event popped (0 = none) */
     struct seqset far, near;    /* cancelled, not yet dropped (top of file) */
+    struct gone *gone;      /* owned: dropped beyond 'last' (see evq_cancel) */
+    size_t ngone, gone_cap;
 
     /* The ladder (see the top of the file). Invariant: every heap key is
      * before 'bound' <= every rung key < 'rung_end' <= every top key, and
@@ -187,6 +199,7 @@ void evq_free(struct evq *q)
     free(q->heap);
     free(q->far.v);
     free(q->near.v);
+    free(q->gone);
     free(q);
 }
 
@@ -382,6 +395,44 @@ static void near_to_far(struct evq *q)
     }
 }
 
+/* Records at or below 'last' say nothing that 'last' does not. */
+static void gone_prune(struct evq *q)
+{
+    while (q->ngone && q->gone[q->ngone - 1].key <= q->last)
+        q->ngone--;
+}
+
+/* 'key' is the largest of the cancelled events just dropped, and nothing
+ * live at or before it remains. The records are kept by key descending,
+ * so marks ascending: one at or below 'key' is now said by this one. */
+static void gone_add(struct evq *q, u128 key)
+{
+    gone_prune(q);
+    while (q->ngone && q->gone[q->ngone - 1].key <= key)
+        q->ngone--;
+    if (q->ngone == q->gone_cap) {
+        size_t ncap = q->gone_cap ? 2 * q->gone_cap : 4;
+        struct gone *g = realloc(q->gone, ncap * sizeof *g);
+
+        if (!g)
+            SIM_PANIC("event queue: out of memory");
+        q->gone = g;
+        q->gone_cap = ncap;
+    }
+    q->gone[q->ngone++] = (struct gone){ key, q->next_seq };
+}
+
+/* Whether the event (probe, seq), above 'last', was dropped: the nearest
+ * record at or above it has the latest mark of all that cover it. */
+static bool gone_has(struct evq *q, u128 probe, uint64_t seq)
+{
+    gone_prune(q);
+    for (size_t i = q->ngone; i-- > 0;)
+        if (probe <= q->gone[i].key)
+            return seq < q->gone[i].mark;
+    return false;
+}
+
 bool evq_cancel(struct evq *q, evq_id id)
 {
     u128 probe;
@@ -392,6 +443,8 @@ bool evq_cancel(struct evq *q, evq_id id)
      * dropped already; the dead, kind and subject bits do not matter. */
     probe = make_key(id.at, id.seq, 0, 0);
     if (probe <= (q->last & ~LOW_BITS))
+        return false;
+    if (q->ngone && gone_has(q, probe, id.seq))
         return false;
     if (ss_has(&q->near, id.seq) || ss_has(&q->far, id.seq))
         return false;
@@ -665,24 +718,26 @@ static bool refill(struct evq *q)
 
 bool evq_pop_before(struct evq *q, sim_time limit, struct evq_event *out)
 {
-    u128 k;
+    u128 k, dropped = 0;
 
+    /* A cancelled event dropped here moves 'last' only if a live one is
+     * popped after it (and then past it): when none is, a push between
+     * the last live pop and the dropped event is still the future, and
+     * the drop goes to the records evq_cancel reads instead. */
     for (;;) {
         if (q->n == 0 && !refill(q))
-            return false;
+            goto none;
         k = q->heap[ROOT];
-        /* Nothing at or after the limit is touched, cancelled or not:
-         * dropping a cancelled one there moved the past's edge beyond the
-         * limit, and a push before it was then refused as in the past. */
+        /* Nothing at or after the limit is touched, cancelled or not. */
         if (key_at(k) >= limit)
-            return false;
+            goto none;
         if (k & DEAD_BIT) {
-            q->last = pop_root(q);
+            dropped = pop_root(q);
             ss_remove(&q->far, key_seq(k));
             continue;
         }
         if (q->near.used && ss_has(&q->near, key_seq(k))) {
-            q->last = pop_root(q);
+            dropped = pop_root(q);
             ss_remove(&q->near, key_seq(k));
             continue;
         }
@@ -693,6 +748,10 @@ bool evq_pop_before(struct evq *q, sim_time limit, struct evq_event *out)
     out->kind = (unsigned)(k >> 32) & 0xff;
     out->subject = (uint32_t)k;
     return true;
+none:
+    if (dropped)
+        gone_add(q, dropped);
+    return false;
 }
 
 bool evq_pop(struct evq *q, struct evq_event *out)
@@ -702,22 +761,30 @@ bool evq_pop(struct evq *q, struct evq_event *out)
 
 sim_time evq_next_time(struct evq *q)
 {
-    /* Drop cancelled events at the top so the answer is a live event. */
+    u128 dropped = 0;
+    sim_time at = SIM_TIME_MAX;
+
+    /* Drop cancelled events at the top so the answer is a live event;
+     * nothing is popped live, so 'last' stays (see evq_pop_before). */
     for (;;) {
         u128 k;
 
         if (q->n == 0 && !refill(q))
-            return SIM_TIME_MAX;
+            break;
         k = q->heap[ROOT];
         if (k & DEAD_BIT) {
             ss_remove(&q->far, key_seq(k));
         } else if (q->near.used && ss_has(&q->near, key_seq(k))) {
             ss_remove(&q->near, key_seq(k));
         } else {
-            return key_at(k);
+            at = key_at(k);
+            break;
         }
-        q->last = pop_root(q);
+        dropped = pop_root(q);
     }
+    if (dropped)
+        gone_add(q, dropped);
+    return at;
 }
 
 size_t evq_size(const struct evq *q)

@@ -76,7 +76,7 @@ START_TEST(matches_reference_ordering_with_cancels)
     size_t cap = 20000, n = 0;
     struct ref *v = calloc(cap, sizeof *v);
     struct evq_event ev;
-    sim_time now = 0, cancelled_max = 0;
+    sim_time now = 0;
     uint64_t seq = 0;
 
     gsl_rng_set(r, (unsigned long)_i + 1);
@@ -100,8 +100,6 @@ START_TEST(matches_reference_ordering_with_cancels)
 
             /* Cancel succeeds exactly when the event is still pending. */
             ck_assert_int_eq(ok, !x->dead);
-            if (ok && x->at > cancelled_max)
-                cancelled_max = x->at;
             x->dead = true;
         } else {
             /* Pop: the reference's earliest live event must come out. */
@@ -111,14 +109,17 @@ START_TEST(matches_reference_ordering_with_cancels)
                 if (!v[i].dead && (!best || by_time_then_seq(&v[i], best) < 0))
                     best = &v[i];
             if (!best) {
-                /* Emptying drops the cancelled events too, and time
-                 * moves past them: no later push may go before. */
+                /* Emptying drops the cancelled events too, but time stays
+                 * at the last live pop: later pushes may go before them,
+                 * and cancelling a dropped one again is still refused. */
                 ck_assert(!evq_pop(q, &ev));
-                if (cancelled_max > now)
-                    now = cancelled_max;
                 continue;
             }
             ck_assert_int_eq(evq_next_time(q), best->at);
+            /* Looking ahead drops cancelled events as well; pushes after
+             * it may go before them too (the loop's next steps). */
+            if (gsl_rng_uniform(r) < 0.3)
+                continue;
             ck_assert(evq_pop(q, &ev));
             ck_assert_int_eq(ev.at, best->at);
             ck_assert_int_eq(ev.subject, best->subject);
@@ -187,6 +188,63 @@ START_TEST(pop_before_leaves_what_is_beyond_the_limit)
     ck_assert_int_eq(ev.at, 60);
     ck_assert(evq_pop(q, &ev));
     ck_assert_int_eq(ev.at, 200);
+    evq_free(q);
+}
+END_TEST
+
+/* Dropping cancelled events without a live pop after them (looking
+ * ahead, or emptying the queue) does not move the past's edge: an event
+ * pushed between the last live pop and the dropped one is the future.
+ * It moved, and such a push aborted "event scheduled in the past". A
+ * dropped event's id is still refused by cancel, a new one's accepted. */
+START_TEST(dropping_cancelled_events_leaves_the_past_where_it_was)
+{
+    struct evq *q = evq_new(8);
+    struct evq_event ev;
+    evq_id a, b, c;
+
+    evq_push(q, 10, 0, 1);
+    a = evq_push(q, 100, 0, 2);
+    evq_push(q, 200, 0, 3);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert(evq_cancel(q, a));
+    ck_assert_int_eq(evq_next_time(q), 200);    /* drops the one at 100 */
+    ck_assert(!evq_cancel(q, a));               /* dropped: refused again */
+    b = evq_push(q, 50, 0, 4);                  /* after 10, before 100 */
+    c = evq_push(q, 100, 0, 5);                 /* same time as the dropped */
+    ck_assert(evq_cancel(q, c));
+    ck_assert(!evq_cancel(q, a));
+    ck_assert_uint_eq(evq_size(q), 2);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_int_eq(ev.at, 50);
+    ck_assert_uint_eq(ev.subject, 4);
+    ck_assert(!evq_cancel(q, b));               /* fired */
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_int_eq(ev.at, 200);
+    ck_assert(!evq_cancel(q, c));
+
+    /* Emptying: the cancelled event at 300 is dropped, 250 still fits. */
+    a = evq_push(q, 300, 0, 6);
+    ck_assert(evq_cancel(q, a));
+    ck_assert(!evq_pop(q, &ev));
+    ck_assert(!evq_cancel(q, a));
+    b = evq_push(q, 250, 0, 7);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_int_eq(ev.at, 250);
+    ck_assert(!evq_cancel(q, b));
+
+    /* pop_before that drops up to its limit and finds nothing live. */
+    a = evq_push(q, 400, 0, 8);
+    evq_push(q, 600, 0, 9);
+    ck_assert(evq_cancel(q, a));
+    ck_assert(!evq_pop_before(q, 500, &ev));
+    ck_assert(!evq_cancel(q, a));
+    evq_push(q, 300, 0, 10);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_int_eq(ev.at, 300);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_int_eq(ev.at, 600);
+    ck_assert(!evq_pop(q, &ev));
     evq_free(q);
 }
 END_TEST
@@ -283,6 +341,7 @@ Suite *evq_suite(void)
     tcase_add_loop_test(tc, matches_reference_ordering_with_cancels, 0, 12);
     tcase_add_test(tc, cancel_rejects_fired_and_unknown_ids);
     tcase_add_test(tc, pop_before_leaves_what_is_beyond_the_limit);
+    tcase_add_test(tc, dropping_cancelled_events_leaves_the_past_where_it_was);
     tcase_add_test(tc, rebucketing_keeps_order_and_cancellations);
     tcase_add_loop_test(tc, large_times_and_subjects_round_trip, 0, 2);
     tcase_add_test_raise_signal(tc, push_into_the_past_aborts, SIGABRT);
