@@ -670,8 +670,15 @@ static char *manifest_text(const struct res_dir *rd)
             scn_study_config(rd->st), rd->nruns, scn_study_run_count(rd->st));
     fprintf(f, "seed_policy = seed-set (default ${repetition}: common random "
                "numbers across sweep points)\n");
+    /* The formula of rng_seed_for(), constants and all: enough to derive
+     * any stream's seed from the seeds below without the source. */
     fprintf(f, "\n[rng]\ngenerator = gsl %s\nstream_seed = "
-               "fold32(splitmix(fnv1a(name) ^ splitmix(seed) ^ splitmix(seed_set))), 0 -> 1\n",
+               "fold32(mix(mix(fnv1a64(name) ^ mix(seed + 0x9e3779b97f4a7c15)) "
+               "^ mix(seed_set + 0x632be59bd9b4e019))), 0 -> 1\n"
+               "fold32 = (uint32)(h ^ h >> 32)\n"
+               "mix = splitmix64 finalizer: z ^= z >> 30, z *= 0xbf58476d1ce4e5b9, "
+               "z ^= z >> 27, z *= 0x94d049bb133111eb, z ^= z >> 31\n"
+               "fnv1a64 = over the name's bytes, offset 0xcbf29ce484222325, prime 0x100000001b3\n",
             rd->rng[0] ? rd->rng : "none (no runs)");
     fprintf(f, "seeds =");
     for (size_t i = 0; i < rd->nseeds; i++)

@@ -34,6 +34,57 @@ START_TEST(names_seeds_and_seed_sets_all_change_the_stream)
 }
 END_TEST
 
+/* The stream-seed formula as README (Reproducibility) and manifest.ini
+ * state it, coded here from that text and not from sim/rng.c:
+ * fold32(mix(mix(fnv1a64(name) ^ mix(seed + 0x9e3779b97f4a7c15))
+ *        ^ mix(seed_set + 0x632be59bd9b4e019))), 0 -> 1. */
+static uint64_t doc_mix(uint64_t z)
+{
+    z ^= z >> 30;
+    z *= 0xbf58476d1ce4e5b9ULL;
+    z ^= z >> 27;
+    z *= 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return z;
+}
+
+static uint32_t doc_stream_seed(uint64_t seed, uint64_t seed_set, const char *name)
+{
+    uint64_t fnv = 0xcbf29ce484222325ULL, h;
+    uint32_t s;
+
+    for (size_t i = 0; name[i]; i++) {
+        fnv ^= (unsigned char)name[i];
+        fnv *= 0x100000001b3ULL;
+    }
+    h = doc_mix(doc_mix(fnv ^ doc_mix(seed + 0x9e3779b97f4a7c15ULL)) ^
+                doc_mix(seed_set + 0x632be59bd9b4e019ULL));
+    s = (uint32_t)(h ^ (h >> 32));
+    return s ? s : 1;
+}
+
+/* A stream's seed can be derived from the documented formula alone, and
+ * the stream is GSL's generator seeded with it. */
+START_TEST(stream_seeds_follow_the_documented_formula)
+{
+    static const char *const names[] = { "", "supply", "demand.arrivals.academic", "bids" };
+    static const uint64_t seeds[] = { 0, 1, 42, 0xffffffffffffffffULL };
+    struct rng_set *rs = rng_set_new(42, 7, NULL);
+    gsl_rng *ref = gsl_rng_alloc(gsl_rng_mt19937), *got = rng_get(rs, "supply");
+
+    for (size_t n = 0; n < sizeof names / sizeof *names; n++)
+        for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++)
+            for (uint64_t set = 0; set < 3; set++)
+                ck_assert_uint_eq(rng_seed_for(seeds[i], set, names[n]),
+                                  doc_stream_seed(seeds[i], set, names[n]));
+    gsl_rng_set(ref, doc_stream_seed(42, 7, "supply"));
+    for (int i = 0; i < 100; i++)
+        ck_assert_uint_eq(gsl_rng_get(got), gsl_rng_get(ref));
+    gsl_rng_free(ref);
+    rng_set_free(rs);
+}
+END_TEST
+
 START_TEST(streams_are_uncorrelated)
 {
     struct rng_set *rs = rng_set_new(7, 3, NULL);
@@ -116,6 +167,7 @@ Suite *rng_suite(void)
 
     tcase_add_test(tc, same_name_same_numbers_regardless_of_order);
     tcase_add_test(tc, names_seeds_and_seed_sets_all_change_the_stream);
+    tcase_add_test(tc, stream_seeds_follow_the_documented_formula);
     tcase_add_test(tc, streams_are_uncorrelated);
     tcase_add_test(tc, lite_streams_are_reproducible_and_uniform);
     tcase_add_test(tc, lite_view_draws_the_lite_numbers);

@@ -29,4 +29,19 @@ case $GM in
     ;;
 esac
 
+# -- the stream-seed formula, as manifest.ini and README state it ----------
+# (both said fold32(splitmix(fnv1a(name) ^ splitmix(seed) ^ ...)), which is
+# not what sim/rng.c computes; check_rng's stream_seeds_follow_the_documented
+# _formula codes this text and compares it with the library)
+formula='fold32(mix(mix(fnv1a64(name) ^ mix(seed + 0x9e3779b97f4a7c15)) ^ mix(seed_set + 0x632be59bd9b4e019)))'
+check "run for a manifest" "$GM" run -q --no-plots "$T/ph.ini" -o "$T/man"
+if grep -qxF "stream_seed = $formula, 0 -> 1" "$T/man/manifest.ini" &&
+   grep -qxF "mix = splitmix64 finalizer: z ^= z >> 30, z *= 0xbf58476d1ce4e5b9, z ^= z >> 27, z *= 0x94d049bb133111eb, z ^= z >> 31" "$T/man/manifest.ini" &&
+   grep -qxF "fnv1a64 = over the name's bytes, offset 0xcbf29ce484222325, prime 0x100000001b3" "$T/man/manifest.ini"
+then ok; else bad "manifest.ini does not state the stream-seed formula"; grep -A4 '^\[rng\]' "$T/man/manifest.ini" >&2; fi
+if [ -f README.md ]; then
+    if tr '\n' ' ' <README.md | grep -qF "\`$formula\` with 0 mapped to 1, where \`fold32(h)\` is \`(uint32)(h ^ h >> 32)\`, \`mix\` is splitmix64's finalizer (\`z ^= z >> 30, z *= 0xbf58476d1ce4e5b9, z ^= z >> 27, z *= 0x94d049bb133111eb, z ^= z >> 31\`) and \`fnv1a64\` runs over the name's bytes from offset 0xcbf29ce484222325 with prime 0x100000001b3"
+    then ok; else bad "README does not state the stream-seed formula"; fi
+fi
+
 cli_done
