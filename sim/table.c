@@ -125,6 +125,24 @@ int tbl_close(struct tbl_writer *w)
 
 /* ---- reading ---- */
 
+/* A UTF-8 byte order mark, which spreadsheets write at the start of a
+ * CSV: both readers skip it, as the scenario reader does, or the first
+ * column's name would begin with it ("missing column 'model'"). */
+static const char BOM[3] = { '\xEF', '\xBB', '\xBF' };
+
+/* Both readers refuse a carriage return that does not end a line (CRLF)
+ * outside quotes, with this message: libcsv took one as a line end but
+ * numbered every row line 1, and the streaming reader called it malformed. */
+#define LONE_CR "malformed CSV: a carriage return without a newline after it " \
+                "(CR-only line endings: save the file with LF or CRLF)"
+
+static int read_error(struct diag *d, const char *path, int err)
+{
+    struct srcloc at = { path, 0 };
+
+    return diag_error(d, &at, "cannot read: %s", strerror(err));
+}
+
 struct tbl {
     char *path;             /* owned */
     size_t ncols, nrows;    /* nrows excludes the header */
@@ -220,7 +238,7 @@ struct tbl *tbl_load(const char *path, struct diag *d)
     FILE *f;
     char buf[65536];
     size_t n;
-    bool quoted = false;
+    bool quoted = false, cr = false, first = true;
 
     f = fopen(path, "rb");
     if (!f) {
@@ -242,7 +260,18 @@ struct tbl *tbl_load(const char *path, struct diag *d)
     while ((n = fread(buf, 1, sizeof buf, f)) > 0 && !L.bad) {
         size_t start = 0;
 
-        for (size_t i = 0; i < n && !L.bad; i++) {
+        if (first && n >= sizeof BOM && memcmp(buf, BOM, sizeof BOM) == 0)
+            start = sizeof BOM;
+        first = false;
+        for (size_t i = start; i < n && !L.bad; i++) {
+            if (cr && buf[i] != '\n') {
+                struct srcloc at = { path, L.line };
+
+                diag_error(d, &at, LONE_CR);
+                L.bad = true;
+                break;
+            }
+            cr = buf[i] == '\r' && !quoted;
             if (buf[i] == '"')
                 quoted = !quoted;
             if (buf[i] != '\n')
@@ -258,6 +287,12 @@ struct tbl *tbl_load(const char *path, struct diag *d)
         if (start < n && !L.bad &&
             csv_parse(&p, buf + start, n - start, on_field, on_row, &L) != n - start)
             goto parse_error;
+    }
+    /* A directory opens and then reads as nothing; an I/O error mid-way
+     * would drop the rest of the rows. Neither is an empty table. */
+    if (!L.bad && ferror(f)) {
+        read_error(d, path, errno ? errno : EIO);
+        L.bad = true;
     }
     if (!L.bad && csv_fini(&p, on_field, on_row, &L) != 0)
         goto parse_error;
@@ -388,7 +423,8 @@ int tbl_get_money(const struct tbl *t, size_t row, size_t col, money *out,
  * callbacks cost about 1 s for a year of hourly series (3.7 M rows), and
  * drawing the charts of such a run must take under 2 s. It accepts what
  * libcsv in strict mode accepts for our files (RFC 4180 quoting, "" escapes,
- * CRLF, spaces and tabs trimmed around unquoted fields) and reports a quote
+ * CRLF, spaces and tabs trimmed around unquoted fields; a leading BOM and a
+ * lone CR are handled by both readers alike) and reports a quote
  * inside an unquoted field, text after a closing quote, or an unterminated
  * quote with libcsv's message. Fields are unescaped in place in the read
  * buffer, so a scan costs no allocation per cell. */
@@ -399,7 +435,7 @@ struct scan {
     int line;               /* physical line where the next record starts */
 };
 
-enum { REC_OK, REC_BAD };
+enum { REC_OK, REC_BAD, REC_CR };
 
 static void scan_add(struct scan *S, const char *field)
 {
@@ -493,7 +529,7 @@ static int scan_record(struct scan *S, char *p, char *end, size_t *used,
         }
         /* r is at the delimiter, the end of line, or the end of data. */
         if (r < end && *r == '\r' && r + 1 < end && r[1] != '\n')
-            return REC_BAD;
+            return REC_CR;
         if (r < end && *r != ',' && *r != '\n' && *r != '\r')
             return REC_BAD;                 /* text after a closing quote */
         scan_add(S, s);
@@ -520,7 +556,7 @@ int tbl_scan(const char *path, tbl_row_fn fn, void *ctx, struct diag *d)
     FILE *f = fopen(path, "rb");
     size_t cap = 1 << 20, have = 0, pos = 0;
     char *buf;
-    bool eof = false;
+    bool eof = false, first = true;
     int rc = SIM_OK;
 
     if (!f) {
@@ -555,18 +591,22 @@ int tbl_scan(const char *path, tbl_row_fn fn, void *ctx, struct diag *d)
             if (have < cap)
                 eof = feof(f) || ferror(f);
             if (ferror(f)) {
-                struct srcloc at = { path, S.line };
-
-                diag_error(d, &at, "read error: %s", strerror(errno));
+                read_error(d, path, errno ? errno : EIO);
                 rc = SIM_EIO;
             }
+            if (first && have >= sizeof BOM && memcmp(buf, BOM, sizeof BOM) == 0)
+                pos = sizeof BOM;
+            first = false;
             continue;
         }
         st = scan_record(&S, buf + pos, rend, &used, &nl);
-        if (st == REC_BAD) {
+        if (st != REC_OK) {
             struct srcloc at = { path, S.line };
 
-            diag_error(d, &at, "malformed CSV: %s", csv_strerror(CSV_EPARSE));
+            if (st == REC_CR)
+                diag_error(d, &at, LONE_CR);
+            else
+                diag_error(d, &at, "malformed CSV: %s", csv_strerror(CSV_EPARSE));
             rc = SIM_EPARSE;
             break;
         }

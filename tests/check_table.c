@@ -1,4 +1,5 @@
 /* tests/check_table.c -- CSV writing (quoting, numbers) and reading. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +144,140 @@ START_TEST(missing_file_is_an_error_not_a_crash)
 }
 END_TEST
 
+/* Both readers on one file: what tbl_load reported (and the header it
+ * read, joined by '|'), and what tbl_scan reported (and its header). */
+struct both {
+    char *load_err, *scan_err;
+    char load_head[64], scan_head[64];
+    int load_line2, scan_line2;     /* file line of the first data row */
+};
+
+static int scan_row(void *ctx, const char *const *f, size_t n, int line)
+{
+    struct both *b = ctx;
+
+    if (b->scan_head[0] == '\0') {              /* the header */
+        for (size_t i = 0; i < n; i++)
+            snprintf(b->scan_head + strlen(b->scan_head),
+                     sizeof b->scan_head - strlen(b->scan_head), "%s%s", i ? "|" : "", f[i]);
+    } else if (b->scan_line2 == 0) {
+        b->scan_line2 = line;
+    }
+    return SIM_OK;
+}
+
+static struct both read_both(const char *path)
+{
+    struct both b = { NULL, NULL, "", "", 0, 0 };
+    size_t len = 0;
+    struct diag d = { open_memstream(&b.load_err, &len), 0, 0 };
+    struct tbl *t = tbl_load(path, &d);
+
+    if (t) {
+        for (size_t i = 0; i < tbl_cols(t); i++)
+            snprintf(b.load_head + strlen(b.load_head),
+                     sizeof b.load_head - strlen(b.load_head), "%s%s", i ? "|" : "",
+                     tbl_col_name(t, i));
+        b.load_line2 = tbl_rows(t) ? tbl_line(t, 0) : 0;
+        tbl_free(t);
+    }
+    fclose(d.out);
+    d.out = open_memstream(&b.scan_err, &len);
+    tbl_scan(path, scan_row, &b, &d);
+    fclose(d.out);
+    return b;
+}
+
+static struct both read_text(const char *text)
+{
+    char *dir = test_tmpdir(), *p = path_in(dir, "t.csv");
+    struct both b;
+
+    test_write_file(p, text);
+    b = read_both(p);
+    remove(p);
+    remove(dir);
+    free(p);
+    free(dir);
+    return b;
+}
+
+/* A directory given as a data file read as an empty file (tbl_load never
+ * asked ferror); both readers now say they cannot read it. */
+START_TEST(a_directory_is_unreadable_not_empty)
+{
+    char *dir = test_tmpdir();
+    struct both b = read_both(dir);
+    char want[512];
+
+    snprintf(want, sizeof want, "%s: error: cannot read: %s", dir, strerror(EISDIR));
+    ck_assert_msg(strstr(b.load_err, want), "tbl_load: %s", b.load_err);
+    ck_assert_msg(strstr(b.scan_err, want), "tbl_scan: %s", b.scan_err);
+    ck_assert_ptr_null(strstr(b.load_err, "empty file"));
+    free(b.load_err);
+    free(b.scan_err);
+    remove(dir);
+    free(dir);
+}
+END_TEST
+
+/* A UTF-8 BOM before the header is not part of the first column's name
+ * (it was: "missing column 'model'"), and lines still count from 1. */
+START_TEST(a_byte_order_mark_is_skipped)
+{
+    struct both b = read_text("\xEF\xBB\xBFmodel,x\nA,1\n");
+
+    ck_assert_str_eq(b.load_err, "");
+    ck_assert_str_eq(b.scan_err, "");
+    ck_assert_str_eq(b.load_head, "model|x");
+    ck_assert_str_eq(b.scan_head, "model|x");
+    ck_assert_int_eq(b.load_line2, 2);
+    ck_assert_int_eq(b.scan_line2, 2);
+    free(b.load_err);
+    free(b.scan_err);
+    b = read_text("\xEF\xBB\xBF\"model\",x\r\nA,1\r\n");    /* quoted, CRLF */
+    ck_assert_str_eq(b.load_head, "model|x");
+    ck_assert_str_eq(b.scan_head, "model|x");
+    free(b.load_err);
+    free(b.scan_err);
+}
+END_TEST
+
+/* CR-only line endings: tbl_load took them as line ends but numbered
+ * every row line 1, tbl_scan called them malformed. Both now refuse a CR
+ * that does not end a CRLF (outside quotes) with the same message, and
+ * still accept CRLF, a CR in a quoted field and a CR at the end of file. */
+START_TEST(a_lone_carriage_return_is_refused_by_both_readers)
+{
+    static const char *const bad[] = { "a,b\r1,2\r3,4\r", "a,b\n1,2\n3\r,4\n",
+                                       "a,b\n\"1\"\r,2\n" };
+    static const int bad_line[] = { 1, 3, 2 };
+    static const char *const good[] = { "a,b\r\n1,2\r\n", "a,b\n\"1\r2\",3\n", "a,b\n1,2\r" };
+
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct both b = read_text(bad[i]);
+        char want[128];
+
+        snprintf(want, sizeof want, "t.csv:%d: error: malformed CSV: a carriage return "
+                 "without a newline after it", bad_line[i]);
+        ck_assert_msg(strstr(b.load_err, want), "%zu tbl_load: %s", i, b.load_err);
+        ck_assert_msg(strstr(b.scan_err, want), "%zu tbl_scan: %s", i, b.scan_err);
+        free(b.load_err);
+        free(b.scan_err);
+    }
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        struct both b = read_text(good[i]);
+
+        ck_assert_msg(strcmp(b.load_err, "") == 0, "%zu tbl_load: %s", i, b.load_err);
+        ck_assert_msg(strcmp(b.scan_err, "") == 0, "%zu tbl_scan: %s", i, b.scan_err);
+        ck_assert_int_eq(b.load_line2, 2);
+        ck_assert_int_eq(b.scan_line2, 2);
+        free(b.load_err);
+        free(b.scan_err);
+    }
+}
+END_TEST
+
 Suite *table_suite(void)
 {
     Suite *s = suite_create("table");
@@ -152,6 +287,9 @@ Suite *table_suite(void)
     tcase_add_test(tc, errors_name_file_and_row);
     tcase_add_test(tc, subnormals_round_trip_overflow_does_not);
     tcase_add_test(tc, missing_file_is_an_error_not_a_crash);
+    tcase_add_test(tc, a_directory_is_unreadable_not_empty);
+    tcase_add_test(tc, a_byte_order_mark_is_skipped);
+    tcase_add_test(tc, a_lone_carriage_return_is_refused_by_both_readers);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -44,4 +44,19 @@ if [ -f README.md ]; then
     then ok; else bad "README does not state the stream-seed formula"; fi
 fi
 
+# -- data CSVs: a directory, a BOM, CR-only line endings ------------------
+# (a directory read as "empty file (no header row)"; a BOM made the first
+# column "missing column 'model'"; CR-only lines read as all line 1)
+mkdir "$T/dir.csv"
+expect_status "a directory as the catalog" 1 \
+    "$GM" validate scenarios/default.ini -c Quick -s market.catalog="$T/dir.csv"
+grep_err "a directory as the catalog" "dir.csv: error: cannot read: Is a directory"
+printf '\357\273\277' >"$T/bom.csv"
+cat data/gpus.csv >>"$T/bom.csv"
+check "a catalog with a BOM" "$GM" validate scenarios/default.ini -c Quick -s market.catalog="$T/bom.csv"
+tr '\n' '\r' <data/gpus.csv >"$T/cr.csv"
+expect_status "a catalog with CR-only lines" 1 \
+    "$GM" validate scenarios/default.ini -c Quick -s market.catalog="$T/cr.csv"
+grep_err "a catalog with CR-only lines" "cr.csv:1: error: malformed CSV: a carriage return without a newline"
+
 cli_done
