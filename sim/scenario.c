@@ -332,15 +332,37 @@ static char *canon_value(const struct param_def *def, enum builtin bi, const cha
     return xstrdup(text);
 }
 
-/* Appends the values of one sweep item ("a", or "1..5 step 2"). */
+/* Like strcspn(s, {ch}), skipping what is inside double quotes: a sweep
+ * item in quotes may hold the characters that delimit items (',', '!',
+ * '=', '}'). */
+static size_t unquoted_span(const char *s, char ch)
+{
+    bool quoted = false;
+    size_t i;
+
+    for (i = 0; s[i]; i++) {
+        if (s[i] == '"')
+            quoted = !quoted;
+        else if (s[i] == ch && !quoted)
+            break;
+    }
+    return i;
+}
+
+/* Appends the values of one sweep item ("a", "1..5 step 2", or "\"a,b\"":
+ * in quotes, the text between them as it is, never a range). Quotes
+ * around a single item were kept in its value, so a quoted file name
+ * named no file; only a whole value lost its quotes. */
 static const char *sweep_item(struct sweep *sw, size_t *cap, const char *item)
 {
-    const char *dots = strstr(item, "..");
+    size_t n = strlen(item);
+    bool quoted = n >= 2 && item[0] == '"' && item[n - 1] == '"';
+    const char *dots = quoted ? NULL : strstr(item, "..");
 
     if (!*item)
         return "empty value";
     if (!dots) {
-        char *v = xstrdup(item);
+        char *v = quoted ? xstrndup(item + 1, n - 2) : xstrdup(item);
 
         if (!v || !grow((void **)&sw->vals, cap, sw->n + 1, sizeof *sw->vals)) {
             free(v);
@@ -394,13 +416,13 @@ static struct sweep *sweep_parse(const char *key, const char *text,
                                  char *err, size_t len)
 {
     const char *open = strstr(text, "${");
-    const char *close = open ? strchr(open, '}') : NULL;
+    const char *close = open ? open + unquoted_span(open, '}') : NULL;
     struct sweep *sw;
     char *body, *list, *bang, *eq;
     const char *why = NULL;
     size_t cap = 0;
 
-    if (!close) {
+    if (!close || !*close) {
         snprintf(err, len, "%s: unterminated sweep in \"%s\"", key, text);
         return NULL;
     }
@@ -419,13 +441,15 @@ static struct sweep *sweep_parse(const char *key, const char *text,
     sw->prefix = xstrndup(text, (size_t)(open - text));
     sw->suffix = xstrdup(close + 1);
     list = body;
-    if ((bang = strchr(body, '!'))) {
+    bang = body + unquoted_span(body, '!');
+    if (*bang) {
         *bang = '\0';
         sw->follow = trim_dup(bang + 1, strlen(bang + 1));
         if (sw->follow && !is_ident(sw->follow, true))
             why = "expected a variable name after '!'";
     }
-    if (!why && (eq = strchr(body, '='))) {
+    eq = body + unquoted_span(body, '=');
+    if (!why && *eq) {
         sw->name = trim_dup(body, (size_t)(eq - body));
         list = eq + 1;
         if (sw->name && !is_ident(sw->name, true))
@@ -434,12 +458,12 @@ static struct sweep *sweep_parse(const char *key, const char *text,
         sw->name = xstrdup(key);
     }
     for (char *p = list; !why && p; ) {
-        char *comma = strchr(p, ',');
-        char *item = trim_dup(p, comma ? (size_t)(comma - p) : strlen(p));
+        char *comma = p + unquoted_span(p, ',');
+        char *item = trim_dup(p, (size_t)(comma - p));
 
         why = item ? sweep_item(sw, &cap, item) : "out of memory";
         free(item);
-        p = comma ? comma + 1 : NULL;
+        p = *comma ? comma + 1 : NULL;
     }
     if (!why && (!sw->prefix || !sw->suffix || !sw->name))
         why = "out of memory";

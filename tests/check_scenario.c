@@ -843,6 +843,45 @@ START_TEST(test_run_numbering)
 }
 END_TEST
 
+/* A sweep item in double quotes is its text without them, taken as it is:
+ * commas, '!', '=' and '}' inside do not end it, ".." makes no range. The
+ * quotes were kept in the value (a quoted file name named no file, and
+ * runs.csv held "\"\"\"data/gpus.csv\"\"\""). */
+START_TEST(test_sweep_quoted_items)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok(
+        "[General]\n"
+        "label = ${l=\"a,b\", c , \"d}!=e\",\"1..3\", \"\"}\n", r);
+    static const char *const want[] = { "a,b", "c", "d}!=e", "1..3", "" };
+    const char *const ovr[] = { "market.policy=${p=\"spot\",fixed}", NULL };
+    struct scn_study *st = study_ok(s, NULL, NULL);
+
+    ck_assert_uint_eq(scn_study_run_count(st), 5);
+    for (size_t i = 0; i < 5; i++) {
+        struct scn_run *run = run_ok(st, i);
+
+        ck_assert_str_eq(scn_str(run, "label"), want[i]);
+        ck_assert_str_eq(scn_run_var_value(run, 0), want[i]);
+        scn_run_free(run);
+    }
+    scn_study_free(st);
+    st = study_ok(s, NULL, ovr);                /* --set, and an enum checked */
+    ck_assert_uint_eq(scn_study_run_count(st), 10);
+    {
+        struct scn_run *run = run_ok(st, 0);
+
+        ck_assert_str_eq(scn_str(run, "market.policy"), "spot");
+        scn_run_free(run);
+    }
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+    expect_load_error("label = ${l=\"a,b}\n",
+                      "t.ini:1: error: label: unterminated sweep in \"${l=\"a,b}\"\n", 1);
+}
+END_TEST
+
 START_TEST(test_seed_set)
 {
     struct param_registry *r = reg();
@@ -1029,6 +1068,7 @@ Suite *scenario_suite(void)
     tcase_add_test(sem, star_keys_name_no_entity);
     tcase_add_test(sem, test_wildcard_keys_apply);
     tcase_add_test(sem, test_run_numbering);
+    tcase_add_test(sem, test_sweep_quoted_items);
     tcase_add_test(sem, test_seed_set);
     tcase_add_test(sem, test_includes_digest);
     tcase_add_test(sem, test_long_lines_comments);

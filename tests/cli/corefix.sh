@@ -59,4 +59,16 @@ expect_status "a catalog with CR-only lines" 1 \
     "$GM" validate scenarios/default.ini -c Quick -s market.catalog="$T/cr.csv"
 grep_err "a catalog with CR-only lines" "cr.csv:1: error: malformed CSV: a carriage return without a newline"
 
+# -- a quoted sweep item loses its quotes ---------------------------------
+# (the quotes stayed in the value: the market opened '"data/gpus.csv"',
+# and runs.csv held the value with its quotes doubled)
+cp data/gpus.csv "$T/g,2.csv"
+check "a quoted catalog in a sweep" "$GM" validate scenarios/default.ini -c Quick \
+    -s "market.catalog=\${cat=\"data/gpus.csv\",\"$T/g,2.csv\"}"
+check "a run of quoted sweep items" "$GM" run -q --no-plots "$T/ph.ini" -o "$T/q" \
+    -s 'market.catalog=${cat="x,y.csv",z.csv}'
+if grep -qF ',"x,y.csv",' "$T/q/runs.csv" && grep -qF ',"z.csv",' "$T/q/runs.csv" &&
+   ! grep -qF '""' "$T/q/runs.csv"
+then ok; else bad "runs.csv does not hold the sweep values without quotes"; cat "$T/q/runs.csv" >&2; fi
+
 cli_done
