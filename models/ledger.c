@@ -191,3 +191,35 @@ money bill_early_cancel_refund(money prepaid, money per_gpu_hour, uint32_t gpus,
     refund = unused - received - money_muldiv(unused, (int64_t)llround(fee * 1e6), 1000000);
     return refund > 0 ? refund : 0;
 }
+
+money bill_reserved_cost(money per_gpu_hour, uint32_t gpus, sim_time span,
+                         double discount, double fee, sim_time run)
+{
+    money prepaid = bill_prepay(per_gpu_hour, gpus, span, discount);
+
+    SIM_ASSERT(span > 0 && run >= 0);
+    if (run >= span)
+        return prepaid + bill_gpu_line(per_gpu_hour, gpus, run - span);
+    return prepaid - bill_early_cancel_refund(prepaid, per_gpu_hour, gpus, span, run, fee);
+}
+
+int bill_cheapest_term(money per_gpu_hour, uint32_t gpus, sim_time run,
+                       const struct bill_term *terms, int n, double fee, money credit)
+{
+    money best = bill_gpu_line(per_gpu_hour, gpus, run);
+    int pick = -1;
+
+    for (int i = 0; i < n; i++) {
+        money cost;
+
+        if (bill_prepay(per_gpu_hour, gpus, terms[i].span, terms[i].discount) >= credit)
+            continue;
+        cost = bill_reserved_cost(per_gpu_hour, gpus, terms[i].span, terms[i].discount,
+                                  fee, run);
+        if (cost < best) {
+            best = cost;
+            pick = i;
+        }
+    }
+    return pick;
+}

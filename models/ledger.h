@@ -73,6 +73,27 @@ money bill_unused_prepay(money prepaid, sim_time span, sim_time used);
 money bill_early_cancel_refund(money prepaid, money per_gpu_hour, uint32_t gpus,
                                sim_time span, sim_time used, double fee);
 
+/* What a renter pays for the GPU time of a run of 'run' on a reservation
+ * of 'span' prepaid at 'discount': ending within the term, the prepay
+ * less the early-cancel refund (fee 'fee'); running past it, the prepay
+ * and the time past the term per second at the full rate. */
+money bill_reserved_cost(money per_gpu_hour, uint32_t gpus, sim_time span,
+                         double discount, double fee, sim_time run);
+
+/* A prepaid term a renter may choose: its length and its discount. */
+struct bill_term {
+    sim_time span;
+    double discount;
+};
+/* The cheapest way to pay for an expected run of 'run': on demand, or
+ * prepaying one of the 'n' terms (bill_reserved_cost). Returns the index
+ * of the term, or -1 for on demand. A term must be strictly cheaper than
+ * on demand and every term before it (ties go to on demand, then the
+ * earlier term), and its prepay less than 'credit' (what the renter's
+ * credits still cover; a renter cannot prepay what it does not have). */
+int bill_cheapest_term(money per_gpu_hour, uint32_t gpus, sim_time run,
+                       const struct bill_term *terms, int n, double fee, money credit);
+
 /* True when the books balance exactly; otherwise fills 'msg'. */
 bool bill_check(const struct bill_ledger *l, char *msg, size_t len);
 

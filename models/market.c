@@ -1439,15 +1439,47 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
     return true;
 }
 
-/* The shortest expected run, in hours, a renter prepays a month for. */
-#define RESERVE_MIN_H (24.0 * 30 * 0.75)
+/* The prepaid terms a renter may choose, in months of 30 days. */
+static const int reserve_months[] = { 1, 3 };
+#define RESERVE_TERMS ((int)(sizeof reserve_months / sizeof *reserve_months))
+
+/* A term's discount on a host of class hc: the market's, capped by the
+ * host (credit_discount_max). */
+static double term_discount(const struct market *mk, const struct hostclass *hc, int months)
+{
+    double d = months == 3 ? mk->disc3 : mk->disc1;
+
+    return d < hc->max_discount ? d : hc->max_discount;
+}
+
+/* The shortest expected run, in hours, for which some term on some host
+ * costs less than on demand. A term of T hours at discount d costs at
+ * least its prepay (1 - d) x T, and ended early costs the hours used at
+ * the full rate plus the fee on the unused balance (the early-cancel
+ * rule), more than on demand: it pays off only past (1 - d) x T, 576 h
+ * for a month at 0.2. Below this no renter prepays; above it rent()
+ * compares the exact costs on the machine picked (bill_cheapest_term). */
+static double reserve_min_h(const struct market *mk)
+{
+    double best = HUGE_VAL;
+
+    for (size_t k = 0; k < mk->nhc; k++) {
+        for (int t = 0; t < RESERVE_TERMS; t++) {
+            double h = (1.0 - term_discount(mk, &mk->hc[k], reserve_months[t])) *
+                       reserve_months[t] * 30 * 24;
+
+            if (h < best)
+                best = h;
+        }
+    }
+    return best;
+}
 
 static enum contract_type choose_type(const struct market *mk, const struct job *jb,
                                       double expected_h)
 {
-    (void)mk;
-    if (jb->pref == C_RESERVED && expected_h < RESERVE_MIN_H)
-        return C_ONDEMAND;      /* too short to prepay a month */
+    if (jb->pref == C_RESERVED && expected_h <= reserve_min_h(mk))
+        return C_ONDEMAND;      /* too short for any prepay to pay off */
     return (enum contract_type)jb->pref;
 }
 
@@ -2095,21 +2127,30 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
         return;
     }
     if (type == C_RESERVED) {
-        /* Prepay whole months: enough to cover the expected run, 1 or 3,
-         * but no more than the credits left pay for (a renter cannot
-         * prepay what it does not have); none affordable: on-demand. */
+        /* Prepay the term that costs least for the expected run, if one
+         * costs less than on demand, among those the credits left pay
+         * for (a renter cannot prepay what it does not have). A term
+         * ended early costs more than its hours on demand, so a quarter
+         * pays off only past about 1656 h at the default discounts (a
+         * month and then per second is cheaper before); none: on demand. */
         double exp_h = (jb->work - jb->saved) / (speed(mk, m, jb->gpus) * jb->gpus);
+        struct bill_term terms[RESERVE_TERMS];
+        int pick;
 
-        for (months = exp_h > 30 * 24 * 1.1 ? 3 : 1; months > 0; months = months == 3 ? 1 : 0) {
-            d = months == 3 ? mk->disc3 : mk->disc1;
-            if (d > hc->max_discount)
-                d = hc->max_discount;
-            prepaid = bill_prepay(price, jb->gpus, months * 30 * SIM_DAY, d);
-            if (jb->budget == 0 || jb->spent + prepaid < jb->budget)
-                break;
+        for (int t = 0; t < RESERVE_TERMS; t++) {
+            terms[t].span = reserve_months[t] * 30 * SIM_DAY;
+            terms[t].discount = term_discount(mk, hc, reserve_months[t]);
         }
-        if (months == 0)
+        pick = bill_cheapest_term(price, jb->gpus, sim_time_from_hours(exp_h), terms,
+                                  RESERVE_TERMS, mk->cancel_fee,
+                                  jb->budget == 0 ? INT64_MAX : jb->budget - jb->spent);
+        if (pick < 0) {
             type = C_ONDEMAND;
+        } else {
+            months = reserve_months[pick];
+            d = terms[pick].discount;
+            prepaid = bill_prepay(price, jb->gpus, terms[pick].span, d);
+        }
     }
     /* whatever machine the renter waited for is behind it now: a later
      * failure of this one, a move or an end date searches afresh (a stale
@@ -2566,9 +2607,11 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
      * reads the named model); the streams differ, so the order changes
      * no draw */
     {
-        /* p-reserved is the chance that a job which may run a month or
-         * more prepays: it searches on-demand, and reserves if the
-         * machine it picks leaves RESERVE_MIN_H or more (choose_type).
+        /* p-reserved is the chance that a job which may run long
+         * enough for a prepay to pay off (reserve_min_h, on the slowest
+         * machine it could rent) prepays: it searches on-demand, and
+         * reserves if, on the machine it picks, a term costs less than
+         * on demand (choose_type, rent).
          * Every other job splits p-ondemand : p-interruptible, both 0
          * meaning on-demand. One uniform decides both, the split reading
          * it rescaled past p-reserved, so a job's draws, and every later
@@ -2576,7 +2619,7 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
          * split, the weights made short jobs, which can never prepay,
          * bid less as p-reserved grew. */
         double uc = gsl_rng_uniform(a->draws), split = a->p_od + a->p_int;
-        bool long_run = jb->work / (jb->gpus * slowest_speed(mk, jb, a)) >= RESERVE_MIN_H;
+        bool long_run = jb->work / (jb->gpus * slowest_speed(mk, jb, a)) > reserve_min_h(mk);
 
         if (long_run && uc < a->p_res) {
             jb->pref = C_RESERVED;

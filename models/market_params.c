@@ -281,9 +281,10 @@ static const struct param_def region_params[] = {
        "probability a job that does not prepay rents on-demand: p-ondemand / "    \
        "(p-ondemand + p-interruptible), as written when they sum to 1 (both 0: on-demand)"), \
     AR(a, "p-reserved", PT_PROB, "1", pres, 0, 1, NULL,                           \
-       "probability a job that may run a month or more prepays (reserved): one that " \
-       "needs 540 h or more on the slowest machine it could rent searches on-demand " \
-       "and reserves if the machine it picks leaves 540 h or more (else on-demand)"), \
+       "probability a job long enough for a prepay to pay off prepays (reserved): one " \
+       "that needs more than (1 - discount) x term (576 h for a month at 0.2) on the " \
+       "slowest machine it could rent searches on-demand and prepays the term that " \
+       "costs least for its run on the machine it picks (else on-demand)"), \
     AR(a, "p-interruptible", PT_PROB, "1", pint, 0, 1, NULL,                      \
        "probability a job that does not prepay bids for interruptible: "         \
        "p-interruptible / (p-ondemand + p-interruptible)"),                      \

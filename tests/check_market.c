@@ -548,20 +548,25 @@ START_TEST(reservations_stay_within_credits)
 END_TEST
 
 /* The host caps the prepay discount (Vast's credit_discount_max): with no
- * budget these long jobs prepay the quarter at market.reserve-discount-3m
- * = 0.3, and a cap of 0.1 makes the same prepay cost 0.9 / 0.7 as much.
+ * budget and no discount on the quarter (which so never pays off), these
+ * long jobs (1240 h and more) prepay the month at
+ * market.reserve-discount-1m = 0.2, and a cap of 0.1 makes the same
+ * prepay cost 0.9 / 0.8 as much (the month still pays off from 648 h).
  * Twenty days is short of every job and every term, so nothing is
  * refunded and the runs rent alike (the hosts' repricing reads
  * utilisation, not revenue): only the prepay amounts differ, and storage,
- * the same in both, keeps the ratio a little below 9/7. */
+ * the same in both, keeps the ratio a little below 9/8. (With the
+ * quarter at 0.3 the cap changes the term too: the quarter beats a month
+ * then per second from 1656 h uncapped, from 2016 h capped.) */
 START_TEST(host_caps_the_prepay_discount)
 {
-    struct outcome free_cap = run_text(RESERVING "[Config Short]\nsim.horizon = 20d\n",
-                                       "Short", 0);
-    struct outcome capped = run_text(RESERVING "[Config Short]\nsim.horizon = 20d\n"
+#define SHORT "[Config Short]\nsim.horizon = 20d\nmarket.reserve-discount-3m = 0\n"
+    struct outcome free_cap = run_text(RESERVING SHORT, "Short", 0);
+    struct outcome capped = run_text(RESERVING SHORT
                                      "hostclass.hobbyist.max-discount = 0.1\n"
                                      "hostclass.farm.max-discount = 0.1\n"
                                      "hostclass.datacenter.max-discount = 0.1\n", "Short", 0);
+#undef SHORT
     double ratio;
 
     ck_assert_int_eq(free_cap.rc, SIM_OK);
@@ -572,8 +577,8 @@ START_TEST(host_caps_the_prepay_discount)
                         get(&capped, "paid_gpu_h", "archetype", "company"));
     ratio = get(&capped, "spend_usd", "archetype", "company") /
             get(&free_cap, "spend_usd", "archetype", "company");
-    ck_assert_double_le(ratio, 0.9 / 0.7);
-    ck_assert_double_ge(ratio, 0.9 / 0.7 - 0.01);
+    ck_assert_double_le(ratio, 0.9 / 0.8);
+    ck_assert_double_ge(ratio, 0.9 / 0.8 - 0.01);
     done(&free_cap);
     done(&capped);
 }
@@ -2528,6 +2533,70 @@ START_TEST(renters_back_on_the_repaired_host_keep_their_reservation)
 }
 END_TEST
 
+/* Renters prepay the term that costs least for their run (finding: a
+ * quarter cost more than on demand for any job of 33 to 65 days). RTX
+ * 4090s at the reference DLPerf run a reference-GPU-hour an hour, so
+ * companies' 800 h fine-tunes are the reviewer's 800 h job: a month and
+ * then per second (656 x the price) beats the quarter ended early
+ * (847.60 x) and on demand (800 x); indies' 560 h runs are short of the
+ * month's break-even (576 h at 0.2) and rent on demand. The market
+ * prepaid the quarter for every run over 792 h and a month from 540 h. */
+static size_t term_month, term_other, indie_reserved, indie_open;
+
+static void count_terms(void *state)
+{
+    const struct market *mk = state;
+
+    term_month = term_other = indie_reserved = indie_open = 0;
+    for (size_t i = 0; i < mk->nc; i++) {
+        const struct contract *c = &mk->c[i];
+        const char *who;
+
+        if (!c->in_use || mk->j[c->job].arch >= mk->nar)
+            continue;
+        who = mk->ar[mk->j[c->job].arch].name;
+        if (strcmp(who, "indie") == 0) {
+            indie_open++;
+            indie_reserved += c->type == C_RESERVED;
+        } else if (c->type == C_RESERVED) {
+            if (c->res_end - c->created == 30 * SIM_DAY)
+                term_month++;
+            else
+                term_other++;
+        }
+    }
+}
+
+START_TEST(renters_prepay_the_term_that_costs_least)
+{
+    struct test_run r = test_run_tampered("[General]\nsim.model = market\n"
+        "sim.horizon = 4d\nsim.warmup = 0d\nsim.sample-interval = 1d\nseed = 5\n"
+        "supply.gpus = 60\nsupply.join-rate = 0\nsupply.leave-rate = 0\n"
+        "supply.gpu-models = RTX 4090\nmarket.reference-dlperf = 97.2\n"
+        "market.dlperf-derate-scale = 0\n"
+        "archetype.*.rate = 0\narchetype.company.rate = 60\narchetype.indie.rate = 60\n"
+        "archetype.*.p-reserved = 1\narchetype.*.p-ondemand = 1\n"
+        "archetype.*.p-interruptible = 0\narchetype.*.gpus = 1:1\n"
+        "archetype.*.vram = 16\narchetype.*.big-model-prob = 0\n"
+        "archetype.*.work-sigma = 0\narchetype.*.mix = finetune:1\n"
+        "archetype.*.min-reliability = 0\narchetype.*.budget = 0\n"
+        "archetype.*.value = 100\narchetype.*.gpu-models = \n"
+        "workload.finetune.work-scale = 1\n"
+        "archetype.company.work-median = 800\narchetype.indie.work-median = 560\n"
+        "hostclass.*.offer-duration = 200d\nhostclass.*.mtbf = 100000d\n",
+        count_terms);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_uint_ge(term_month, 5);
+    ck_assert_msg(term_other == 0, "%zu of %zu reservations of 800 h runs are not for a "
+                  "month", term_other, term_other + term_month);
+    ck_assert_uint_ge(indie_open, 5);
+    ck_assert_msg(indie_reserved == 0, "%zu of %zu rentals of 560 h runs prepaid",
+                  indie_reserved, indie_open);
+    eng_free(r.e);
+}
+END_TEST
+
 /* Contract choice (archetype.*.p-*): p-reserved is the chance that a
  * job long enough to prepay a month does; the others split on-demand :
  * interruptible as p-ondemand : p-interruptible. These companies' jobs
@@ -2598,6 +2667,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, gpu_model_filter);
     tcase_add_test(tc, secure_cloud_rents_only_datacenter_hosts);
     tcase_add_test(tc, named_model_jobs_rent_only_the_named_model);
+    tcase_add_test(tc, renters_prepay_the_term_that_costs_least);
     tcase_add_test(tc, named_model_share_changes_nothing_else);
     tcase_add_test(tc, unprofitable_hosts_leave);
     tcase_add_test(tc, join_rate_counts_gpus);

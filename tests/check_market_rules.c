@@ -239,6 +239,58 @@ START_TEST(reserved_discount_and_early_cancel)
 }
 END_TEST
 
+/* Which term a renter prepays (bill_cheapest_term), at $1/GPU-h with the
+ * default terms: a month at 0.2, a quarter at 0.3, a 5% early-cancel
+ * fee. Ended early, a term costs the hours used at the full rate plus the
+ * fee on the unused balance, so it beats on demand only once its whole
+ * prepay does: a month past 0.8 x 720 = 576 h, a quarter past
+ * 0.7 x 2160 = 1512 h, and the quarter beats a month then per second
+ * (576 + h - 720) only past 1512 + 144 = 1656 h. The market used to
+ * prepay the quarter from 792 h and a month from 540 h. */
+START_TEST(renters_prepay_the_cheapest_term)
+{
+    const struct bill_term terms[2] = { { 30 * SIM_DAY, 0.2 }, { 90 * SIM_DAY, 0.3 } };
+    const struct bill_term capped[2] = { { 30 * SIM_DAY, 0.1 }, { 90 * SIM_DAY, 0.1 } };
+    const money none = INT64_MAX;
+
+#define H(h) ((sim_time)(h) * SIM_HOUR)
+    /* the reviewer's 800 h job: quarter 1512 - refund 664.40, month
+     * 576 + 80, on demand 800 */
+    ck_assert_int_eq(bill_reserved_cost(USD(1), 1, 90 * SIM_DAY, 0.3, 0.05, H(800)),
+                     USD(847.6));
+    ck_assert_int_eq(bill_reserved_cost(USD(1), 1, 30 * SIM_DAY, 0.2, 0.05, H(800)),
+                     USD(656));
+    /* 540 h on a month: 576 - (144 - 108 - 7.20) = 547.20 > 540 */
+    ck_assert_int_eq(bill_reserved_cost(USD(1), 1, 30 * SIM_DAY, 0.2, 0.05, H(540)),
+                     USD(547.2));
+    /* past the quarter: prepay + per second at the full rate */
+    ck_assert_int_eq(bill_reserved_cost(USD(1), 1, 90 * SIM_DAY, 0.3, 0.05, H(2200)),
+                     USD(1552));
+    ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(540), terms, 2, 0.05, none), -1);
+    ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(576), terms, 2, 0.05, none), -1);
+    ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(577), terms, 2, 0.05, none), 0);
+    ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(800), terms, 2, 0.05, none), 0);
+    ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(1656), terms, 2, 0.05, none), 0);
+    ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(1657), terms, 2, 0.05, none), 1);
+    ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(3000), terms, 2, 0.05, none), 1);
+    /* no fee: ended early, a term costs exactly its hours on demand */
+    ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(575), terms, 2, 0, none), -1);
+    /* credits: the prepay must be less than what they still cover */
+    ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(3000), terms, 2, 0.05, USD(1512)), 0);
+    ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(3000), terms, 2, 0.05, USD(576)), -1);
+    /* a host capping both discounts at 0.1: a month from 648 h, the
+     * quarter (1944) over a month (648 + h - 720) only past 2016 h */
+    ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(648), capped, 2, 0.05, none), -1);
+    ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(649), capped, 2, 0.05, none), 0);
+    ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(2016), capped, 2, 0.05, none), 0);
+    ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(2017), capped, 2, 0.05, none), 1);
+    /* GPUs and price scale every option alike */
+    ck_assert_int_eq(bill_cheapest_term(USD(0.5), 4, H(1657), terms, 2, 0.05, none), 1);
+    ck_assert_int_eq(bill_cheapest_term(USD(0.5), 4, H(1655), terms, 2, 0.05, none), 0);
+#undef H
+}
+END_TEST
+
 START_TEST(index_keeps_buckets_sorted_and_sliced)
 {
     struct oix *ix = oix_new(2, 2, 0, 4);
@@ -711,6 +763,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, proration_is_to_the_microsecond);
     tcase_add_test(tc, storage_bills_for_the_whole_life);
     tcase_add_test(tc, reserved_discount_and_early_cancel);
+    tcase_add_test(tc, renters_prepay_the_cheapest_term);
     tcase_add_test(tc, less_reliable_hosts_undercut_the_reliable_tier);
     tcase_add_test(tc, p_reserved_sees_the_secure_cloud_filter);
     tcase_add_test(tc, a_failure_while_suspended_loses_the_held_work);
