@@ -12,8 +12,7 @@
 
 #include <math.h>
 #include <string.h>
-#include "sim/param.h"
-#include "sim/scenario.h"
+#include "sim/err.h"
 
 static const char *const policy_names[] = { "none", "fixed", "young", "daly" };
 
@@ -120,44 +119,4 @@ double ckpt_wall_for_work(double tau, double delta, double work)
     /* Checkpoints after each full segment, but none at completion. */
     n = ceil(work / tau) - 1.0;
     return work + fmax(0.0, n) * delta;
-}
-
-/* ---- scenario keys ---- */
-
-static const struct param_def ckpt_params[] = {
-    { "checkpoint.policy", PT_ENUM, "", "daly", 0, -1, "none|fixed|young|daly",
-      "default checkpoint policy of jobs (young/daly use the host's expected MTBF)" },
-    { "checkpoint.interval", PT_TIME, "h", "1h", 0, -1, NULL,
-      "work between checkpoints under the fixed policy" },
-    { "checkpoint.cost", PT_TIME, "min", "2min", 0, -1, NULL,
-      "wall time to write one checkpoint (delta)" },
-    { "checkpoint.restart", PT_TIME, "min", "5min", 0, -1, NULL,
-      "wall time to restart from a checkpoint after a failure (R)" },
-};
-
-void ckpt_register_params(struct param_registry *reg)
-{
-    preg_add(reg, ckpt_params, sizeof ckpt_params / sizeof ckpt_params[0]);
-}
-
-int ckpt_params_from_run(const struct scn_run *run, struct ckpt_params *p,
-                         struct diag *d)
-{
-    int before = d->nerrors;
-
-    if (!ckpt_policy_parse(scn_str(run, "checkpoint.policy"), &p->policy))
-        SIM_PANIC("checkpoint.policy not validated by the registry");
-    p->interval_h = sim_time_to_hours(scn_time(run, "checkpoint.interval"));
-    p->cost_h = sim_time_to_hours(scn_time(run, "checkpoint.cost"));
-    p->restart_h = sim_time_to_hours(scn_time(run, "checkpoint.restart"));
-    if (!(p->interval_h > 0.0))
-        scn_error(d, run, "checkpoint.interval",
-                   "checkpoint interval must be > 0, got %g h", p->interval_h);
-    if (!(p->cost_h >= 0.0))
-        scn_error(d, run, "checkpoint.cost",
-                   "checkpoint cost must be >= 0, got %g h", p->cost_h);
-    if (!(p->restart_h >= 0.0))
-        scn_error(d, run, "checkpoint.restart",
-                   "checkpoint restart must be >= 0, got %g h", p->restart_h);
-    return d->nerrors > before ? SIM_EINVAL : SIM_OK;
 }

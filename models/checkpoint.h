@@ -19,10 +19,6 @@
 #define MODELS_CHECKPOINT_H
 
 #include <stdbool.h>
-#include "sim/err.h"
-
-struct param_registry;
-struct scn_run;
 
 enum ckpt_policy { CKPT_NONE, CKPT_FIXED, CKPT_YOUNG, CKPT_DALY };
 
@@ -69,18 +65,5 @@ void ckpt_at_wall(double tau, double delta, double elapsed,
  * plus one checkpoint after every full tau except a final one that would
  * coincide with completion (the result needs no checkpoint). */
 double ckpt_wall_for_work(double tau, double delta, double work);
-
-/* Scenario keys checkpoint.* (policy, interval, cost, restart). */
-void ckpt_register_params(struct param_registry *reg);
-
-/* The run-wide defaults, read from checkpoint.*; durations in hours. */
-struct ckpt_params {
-    enum ckpt_policy policy;
-    double interval_h;      /* CKPT_FIXED */
-    double cost_h;          /* delta */
-    double restart_h;       /* R */
-};
-int ckpt_params_from_run(const struct scn_run *run, struct ckpt_params *p,
-                         struct diag *d);
 
 #endif

@@ -9,7 +9,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include "models/checkpoint.h"
 #include "models/dlperf.h"
 #include "models/market.h"
 #include "models/outage.h"
@@ -48,13 +47,14 @@ void sim_register_all_params(struct param_registry *reg)
     eng_register_params(reg);
     for (size_t i = 0; sim_models[i]; i++)
         sim_models[i]->register_params(reg);
-    /* Outage, reliability and checkpoint keys are shared by the market and
-     * the reproduce models, so they are registered once, here, after the
+    /* Outage and reliability keys are shared by the market and the
+     * reproduce models, so they are registered once, here, after the
      * models: a key a model already defines (the market's own
-     * hostclass.*.mtbf, say) keeps that model's definition. */
+     * hostclass.*.mtbf, say) keeps that model's definition. Checkpoints
+     * have no run-wide keys: market jobs read archetype.*.checkpoint*,
+     * T3 its ckptjob.* (a checkpoint.* set that nothing read was removed). */
     outage_register_params(reg);
     rel_register_params(reg);
-    ckpt_register_params(reg);
 }
 
 const struct sim_model *sim_find_model(const char *name)
