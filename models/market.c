@@ -938,22 +938,30 @@ void mkt_bill_segment(struct market *mk, struct contract *c, sim_time now)
             double gh = sim_time_to_hours(now - from) * c->gpus;
             double price = money_to_usd(c->rate);
 
+            double usd = gh * price;
+
             a->paid_gpu_h[c->type] += gh;
             a->paid_ref += work_of(mk, c, now - from);
             mk->cls_run_h[m->cls] += gh;
-            a->gpu_usd += gh * price;
             if (c->type == C_RESERVED && from < c->res_end) {
                 /* a reservation's hours within its prepaid term cost its
                  * discounted rate; past it, the full rate (segment_due) */
                 sim_time to = now < c->res_end ? now : c->res_end;
 
-                a->gpu_usd -= sim_time_to_hours(to - from) * c->gpus * price * c->discount;
+                usd -= sim_time_to_hours(to - from) * c->gpus * price * c->discount;
             }
+            a->gpu_usd += usd;
+            /* by contract type, as the price series: a reserved hour at
+             * the undiscounted ask made the on-demand mean the ask where
+             * renters paid 0.7 of it */
             if (c->type == C_INTERRUPTIBLE) {
-                mk->int_price_sum[m->gpu] += price * gh;
+                mk->int_price_sum[m->gpu] += usd;
                 mk->int_price_w[m->gpu] += gh;
+            } else if (c->type == C_RESERVED) {
+                mk->res_price_sum[m->gpu] += usd;
+                mk->res_price_w[m->gpu] += gh;
             } else {
-                mk->od_price_sum[m->gpu] += price * gh;
+                mk->od_price_sum[m->gpu] += usd;
                 mk->od_price_w[m->gpu] += gh;
             }
         }
@@ -3377,6 +3385,8 @@ static void market_free(void *state)
     free(mk->od_price_w);
     free(mk->int_price_sum);
     free(mk->int_price_w);
+    free(mk->res_price_sum);
+    free(mk->res_price_w);
     free(mk->new_price_sum);
     free(mk->new_price_n);
     free(mk->cls_run_h);
@@ -3479,6 +3489,8 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->od_price_w = xcalloc(mk->ngpus, sizeof(double));
     mk->int_price_sum = xcalloc(mk->ngpus, sizeof(double));
     mk->int_price_w = xcalloc(mk->ngpus, sizeof(double));
+    mk->res_price_sum = xcalloc(mk->ngpus, sizeof(double));
+    mk->res_price_w = xcalloc(mk->ngpus, sizeof(double));
     mk->new_price_sum = xcalloc(mk->ngpus, sizeof(double));
     mk->new_price_n = xcalloc(mk->ngpus, sizeof(double));
     mk->cls_run_h = xcalloc(mk->nhc, sizeof(double));

@@ -345,6 +345,7 @@ struct market {
     uint32_t *scratch_ids;      /* owned: machines of a region */
     /* per-GPU-model price statistics (after warm-up) */
     double *od_price_sum, *od_price_w, *int_price_sum, *int_price_w;
+    double *res_price_sum, *res_price_w;    /* reserved, after the discount */
     double *new_price_sum, *new_price_n;    /* on-demand rentals since the last sample */
     double *cls_run_h;          /* GPU-hours run per host class, after warm-up */
     double *pin_named, *pin_started;    /* per model: jobs naming it, and of those started */

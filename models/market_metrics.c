@@ -507,13 +507,19 @@ int mkt_finish(struct engine *e, void *state)
         if (mk->int_price_w[g] > 0)
             res_scalar(res, "price_interruptible_mean", "gpu", mk->gpus[g].name,
                        mk->int_price_sum[g] / mk->int_price_w[g], "USD/GPU-h");
+        if (mk->res_price_w[g] > 0)
+            res_scalar(res, "price_reserved_mean", "gpu", mk->gpus[g].name,
+                       mk->res_price_sum[g] / mk->res_price_w[g], "USD/GPU-h");
         /* the means' weights, so models can be pooled (seed 002's "A100
          * 40GB" row covers the PCIe and SXM4 parts) */
-        if (mk->od_price_w[g] > 0 || mk->int_price_w[g] > 0 || mk->gpus[g].share > 0) {
+        if (mk->od_price_w[g] > 0 || mk->int_price_w[g] > 0 || mk->res_price_w[g] > 0 ||
+            mk->gpus[g].share > 0) {
             res_scalar(res, "gpu_h_ondemand", "gpu", mk->gpus[g].name, mk->od_price_w[g],
                        "GPU-h");
             res_scalar(res, "gpu_h_interruptible", "gpu", mk->gpus[g].name,
                        mk->int_price_w[g], "GPU-h");
+            res_scalar(res, "gpu_h_reserved", "gpu", mk->gpus[g].name,
+                       mk->res_price_w[g], "GPU-h");
         }
         if (mk->gpus[g].share > 0)
             res_scalar(res, "street_price_usd", "gpu", mk->gpus[g].name,

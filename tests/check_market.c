@@ -469,7 +469,8 @@ END_TEST
 START_TEST(gpu_hours_by_model_add_up_to_paid_hours)
 {
     struct outcome o = run_text(SMALL "seed = 4\n", NULL, 0);
-    double by_model = sum_of(&o, "gpu_h_ondemand") + sum_of(&o, "gpu_h_interruptible");
+    double by_model = sum_of(&o, "gpu_h_ondemand") + sum_of(&o, "gpu_h_interruptible") +
+                      sum_of(&o, "gpu_h_reserved");
     double by_archetype = sum_of(&o, "paid_gpu_h");
 
     ck_assert_int_eq(o.rc, SIM_OK);
@@ -581,6 +582,33 @@ START_TEST(host_caps_the_prepay_discount)
     ck_assert_double_ge(ratio, 0.9 / 0.8 - 0.01);
     done(&free_cap);
     done(&capped);
+}
+END_TEST
+
+/* The mean prices by model are by contract type, as the price series
+ * are: with every rental reserved, no GPU-hour is on-demand, so there is
+ * no on-demand mean, and the reserved mean is what renters paid per
+ * GPU-hour after the discount (the archetype's price_paid_per_gpu_h).
+ * Reserved hours used to count in price_ondemand_mean at the
+ * undiscounted ask (the reviewer's posted market: 0.220022, where
+ * renters paid 0.154). */
+START_TEST(reserved_hours_stay_out_of_the_on_demand_price)
+{
+    struct outcome o = run_text(RESERVING "[Config Short]\nsim.horizon = 20d\n"
+                                "market.pricing = posted\nmarket.fee = 0\n", "Short", 0);
+    double paid = get(&o, "paid_gpu_h", "archetype", "company");
+    double reserved = get(&o, "price_reserved_mean", "gpu", "RTX 3090");
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(paid, 1000);
+    ck_assert_msg(isnan(get(&o, "price_ondemand_mean", "gpu", "RTX 3090")),
+                  "price_ondemand_mean %g with no on-demand hour",
+                  get(&o, "price_ondemand_mean", "gpu", "RTX 3090"));
+    ck_assert_double_eq(get(&o, "gpu_h_ondemand", "gpu", "RTX 3090"), 0);
+    ck_assert_double_eq_tol(get(&o, "gpu_h_reserved", "gpu", "RTX 3090"), paid, 1e-9 * paid);
+    ck_assert_double_eq_tol(reserved, get(&o, "price_paid_per_gpu_h", "archetype", "company"),
+                            1e-9 * reserved);
+    done(&o);
 }
 END_TEST
 
@@ -2647,6 +2675,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, regional_outages_hit_their_own_region);
     tcase_add_test(tc, vanishing_arrival_rate_means_no_arrivals);
     tcase_add_test(tc, gpu_hours_by_model_add_up_to_paid_hours);
+    tcase_add_test(tc, reserved_hours_stay_out_of_the_on_demand_price);
     tcase_add_test(tc, supply_model_list_binds_every_class_and_joins);
     tcase_add_test(tc, pauses_lose_nothing_failures_lose_unsaved_work);
     tcase_add_test(tc, billing_keeps_the_segments_progress);
