@@ -369,7 +369,7 @@ static inline void *xcalloc(size_t n, size_t size)
     void *p = calloc(n ? n : 1, size);
 
     if (!p)
-        SIM_PANIC("market: out of memory");
+        SIM_OOM("market: out of memory");
     return p;
 }
 
@@ -377,7 +377,7 @@ static inline void *xrealloc(void *p, size_t size)
 {
     p = realloc(p, size);
     if (!p)
-        SIM_PANIC("market: out of memory");
+        SIM_OOM("market: out of memory");
     return p;
 }
 

@@ -255,7 +255,7 @@ static void recentre(struct bucket *b)
     uint8_t *lbuf = malloc(cap);
 
     if (!buf || !lbuf)
-        SIM_PANIC("offer index: out of memory");
+        SIM_OOM("offer index: out of memory");
     if (b->n) {
         memcpy(buf + off, b->v, b->n * sizeof *buf);
         memcpy(lbuf + off, b->lose, b->n);
@@ -393,7 +393,7 @@ void oix_set(struct oix *ix, uint32_t machine, uint32_t model, uint32_t band,
             n *= 2;
         ix->m = realloc(ix->m, n * sizeof *ix->m);
         if (!ix->m)
-            SIM_PANIC("offer index: out of memory");
+            SIM_OOM("offer index: out of memory");
         memset(&ix->m[ix->nm], 0, (n - ix->nm) * sizeof *ix->m);
         ix->nm = n;
     }

@@ -124,7 +124,7 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
             size_t ncap = m->qcap ? 2 * m->qcap : 1024;
             struct waiter *nq = malloc(ncap * sizeof *nq);
             if (!nq)
-                SIM_PANIC("out of memory");
+                SIM_OOM("out of memory");
             for (size_t i = 0; i < m->qlen; i++)
                 nq[i] = m->q[(m->qhead + i) % m->qcap];
             free(m->q);

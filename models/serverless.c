@@ -118,7 +118,7 @@ static void *xrealloc(void *p, size_t size)
 {
     p = realloc(p, size ? size : 1);
     if (!p)
-        SIM_PANIC("serverless: out of memory");
+        SIM_OOM("serverless: out of memory");
     return p;
 }
 
@@ -127,7 +127,7 @@ static void *xcalloc(size_t n, size_t size)
     void *p = calloc(n ? n : 1, size);
 
     if (!p)
-        SIM_PANIC("serverless: out of memory");
+        SIM_OOM("serverless: out of memory");
     return p;
 }
 

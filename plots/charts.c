@@ -53,7 +53,7 @@ static void *xmalloc(size_t n)
     void *p = malloc(n ? n : 1);
 
     if (!p)
-        abort();
+        SIM_OOM("plot: out of memory");
     return p;
 }
 
@@ -211,7 +211,7 @@ size_t plot_chart_add(struct plot_chart *c, const char *label,
         c->cap = c->cap ? 2 * c->cap : 8;
         c->s = realloc(c->s, c->cap * sizeof *c->s);
         if (!c->s)
-            abort();
+            SIM_OOM("plot: out of memory");
     }
     s = &c->s[c->ns];
     memset(s, 0, sizeof *s);
@@ -1676,7 +1676,7 @@ struct plot_chart *plot_forest(const char *title, const char *xlabel,
     h = xmalloc((nrows ? nrows : 1) * sizeof *h);
     done = calloc(nrows ? nrows : 1, sizeof *done);
     if (!done)
-        abort();
+        SIM_OOM("plot: out of memory");
     /* One series per group, so each group has one colour and one legend
      * entry; rows keep the order given. */
     for (size_t i = 0; i < nrows; i++) {

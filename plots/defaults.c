@@ -82,7 +82,7 @@ static char *path_in(const char *dir, const char *name)
     char *p = malloc(n);
 
     if (!p)
-        abort();
+        SIM_OOM("plot: out of memory");
     snprintf(p, n, "%s/%s", dir, name);
     return p;
 }
@@ -124,7 +124,7 @@ static void mean_ci(const double *v, size_t n, double *mean, double *half)
     size_t k = 0;
 
     if (!w)
-        abort();
+        SIM_OOM("plot: out of memory");
     for (size_t i = 0; i < n; i++)
         if (isfinite(v[i]))
             w[k++] = v[i];
@@ -231,7 +231,7 @@ static size_t duplicate_runs(const struct tbl *t, int cid, const char *path, str
     struct run_row *r = malloc((n ? n : 1) * sizeof *r);
 
     if (!r)
-        abort();
+        SIM_OOM("plot: out of memory");
     for (size_t i = 0; i < n; i++)
         r[i] = (struct run_row){ tbl_get(t, i, (size_t)cid), tbl_line(t, i) };
     qsort(r, n, sizeof *r, cmp_run_rows);
@@ -351,7 +351,7 @@ static size_t run_index(struct rdir *R, const char *id)
     /* A run missing from runs.csv: still chart it. */
     R->runs = realloc(R->runs, (R->nruns + 1) * sizeof *R->runs);
     if (!R->runs)
-        abort();
+        SIM_OOM("plot: out of memory");
     R->runs[R->nruns] = strdup(id);
     return R->nruns++;
 }
@@ -419,7 +419,7 @@ static size_t sc_entities(const struct rdir *R, const char *metric,
             continue;
         e = realloc(e, (n + 1) * sizeof *e);
         if (!e)
-            abort();
+            SIM_OOM("plot: out of memory");
         e[n++] = strdup(en);
     }
     *out = e;
@@ -472,7 +472,7 @@ static size_t gpu_index(struct rdir *R, const char *name)
         R->capgpu = R->capgpu ? 2 * R->capgpu : 16;
         R->gpus = realloc(R->gpus, R->capgpu * sizeof *R->gpus);
         if (!R->gpus)
-            abort();
+            SIM_OOM("plot: out of memory");
     }
     R->gpus[R->ngpu] = strdup(name);
     R->last_gpu = R->ngpu;
@@ -480,7 +480,7 @@ static size_t gpu_index(struct rdir *R, const char *name)
     R->ncells = (R->ngpu + 1) * NMET * R->nruns;
     R->cells = realloc(R->cells, R->ncells * sizeof *R->cells);
     if (!R->cells)
-        abort();
+        SIM_OOM("plot: out of memory");
     memset(R->cells + old, 0, (R->ncells - old) * sizeof *R->cells);
     return R->ngpu++;
 }
@@ -544,7 +544,7 @@ static int on_ts_row(void *ctx, const char *const *f, size_t n, int line)
             struct ts *nc = calloc(R->ngpu * NMET * R->nruns + 1, sizeof *nc);
 
             if (!nc)
-                abort();
+                SIM_OOM("plot: out of memory");
             for (size_t i = 0; i < R->ngpu * NMET; i++)
                 for (size_t k = 0; k < before; k++)
                     nc[i * R->nruns + k] = R->cells[i * before + k];
@@ -577,7 +577,7 @@ static int on_ts_row(void *ctx, const char *const *f, size_t n, int line)
         s->t = realloc(s->t, s->cap * sizeof *s->t);
         s->v = realloc(s->v, s->cap * sizeof *s->v);
         if (!s->t || !s->v)
-            abort();
+            SIM_OOM("plot: out of memory");
     }
     s->t[s->n] = R->last_tv;
     s->v[s->n++] = v;
@@ -624,7 +624,7 @@ static void rank_gpus(struct rdir *R)
 
     R->rank = malloc((R->ngpu ? R->ngpu : 1) * sizeof *R->rank);
     if (!w || !R->rank)
-        abort();
+        SIM_OOM("plot: out of memory");
     for (size_t e = 0; e < R->ngpu; e++) {
         double sum = 0;
 
@@ -679,7 +679,7 @@ static size_t across_runs(const struct rdir *R, size_t e, size_t m,
     buf = malloc((R->nruns + 1) * sizeof *buf);
     pos = calloc(R->nruns + 1, sizeof *pos);
     if (!*t || !*mid || !*lo || !*hi || !buf || !pos)
-        abort();
+        SIM_OOM("plot: out of memory");
     for (size_t i = 0; i < n; i++) {
         size_t k = 0;
 
@@ -878,7 +878,7 @@ static struct plot_chart *chart_supply(struct rdir *R)
         bool any = false;
 
         if (!t || !v)
-            abort();
+            SIM_OOM("plot: out of memory");
         for (size_t i = 0; i < n; i++)
             t[i] = grid->t[i] / 24.0;
         for (size_t e = 0; e < R->ngpu; e++)
@@ -924,7 +924,7 @@ static size_t wait_archetypes(const struct rdir *R, char ***out)
             continue;
         a = realloc(a, (n + 1) * sizeof *a);
         if (!a)
-            abort();
+            SIM_OOM("plot: out of memory");
         a[n++] = strdup(m);
     }
     if (n)
@@ -948,7 +948,7 @@ static struct plot_chart *chart_wait(struct rdir *R)
     double *runv = malloc((R->nruns + 1) * sizeof *runv), minpos = INFINITY;
 
     if (!runv)
-        abort();
+        SIM_OOM("plot: out of memory");
     plot_chart_axes(c, "Wait before start [min] (log scale)", "Fraction of jobs started");
     plot_chart_csv_names(c, "wait_min", "fraction");
     plot_chart_log(c, true, false);
@@ -966,7 +966,7 @@ static struct plot_chart *chart_wait(struct rdir *R)
         x = malloc((nq + 1) * sizeof *x);
         y = malloc((nq + 1) * sizeof *y);
         if (!x || !y)
-            abort();
+            SIM_OOM("plot: out of memory");
         for (size_t i = 0; i < nq; i++) {
             double m, h;
 
@@ -998,7 +998,7 @@ static struct plot_chart *chart_reliability(struct rdir *R)
     double *runv = malloc((R->nruns + 1) * sizeof *runv);
 
     if (!runv)
-        abort();
+        SIM_OOM("plot: out of memory");
     for (size_t i = 0; R->scalars && i < tbl_rows(R->scalars); i++) {
         const char *m = tbl_get(R->scalars, i, (size_t)R->sc_metric);
         bool dup = false;
@@ -1011,7 +1011,7 @@ static struct plot_chart *chart_reliability(struct rdir *R)
         if (!dup) {
             cls = realloc(cls, (nc + 1) * sizeof *cls);
             if (!cls)
-                abort();
+                SIM_OOM("plot: out of memory");
             cls[nc++] = strdup(m);
         }
     }
@@ -1037,7 +1037,7 @@ static struct plot_chart *chart_reliability(struct rdir *R)
         x = malloc((nb + 1) * sizeof *x);
         y = malloc((nb + 1) * sizeof *y);
         if (!x || !y)
-            abort();
+            SIM_OOM("plot: out of memory");
         for (i = 0; i < nb; i++) {
             double m, h;
 
@@ -1073,7 +1073,7 @@ static struct plot_chart *chart_cost(struct rdir *R)
     const char *label = R->config ? R->config : "run";
 
     if (!runv || !m || !lo || !hi)
-        abort();
+        SIM_OOM("plot: out of memory");
     if (na)
         qsort(arch, na, sizeof *arch, cmp_str);
     plot_chart_axes(c, "Archetype", "Cost [USD per reference GPU-h of work]");
@@ -1110,7 +1110,7 @@ static struct plot_chart *chart_price_perf(struct rdir *R)
     size_t *perf_row = NULL, nperf = 0;
 
     if (!cnt || !gx || !gy)
-        abort();
+        SIM_OOM("plot: out of memory");
     plot_chart_axes(c, "DLPerf per GPU", "Price [USD/GPU-h]");
     plot_chart_csv_names(c, "dlperf_per_gpu", "price_usd_per_gpu_h");
     plot_chart_subtitle(c, "offers listed at the end of the run; line: price-performance "
@@ -1119,14 +1119,14 @@ static struct plot_chart *chart_price_perf(struct rdir *R)
         gx[g] = malloc((rows + 1) * sizeof **gx);
         gy[g] = malloc((rows + 1) * sizeof **gy);
         if (!gx[g] || !gy[g])
-            abort();
+            SIM_OOM("plot: out of memory");
     }
     /* Index the DLPerf rows, then join each price row on (run, kind, id). */
     for (size_t i = 0; i < rows; i++)
         if (strcmp(tbl_get(R->scalars, i, (size_t)R->sc_metric), "offer_dlperf_per_gpu") == 0) {
             perf_row = realloc(perf_row, (nperf + 1) * sizeof *perf_row);
             if (!perf_row)
-                abort();
+                SIM_OOM("plot: out of memory");
             perf_row[nperf++] = i;
         }
     for (size_t i = 0, hint = 0; i < rows; i++) {
@@ -1200,7 +1200,7 @@ static struct plot_chart *chart_contrasts(struct rdir *R, struct tbl *t)
     char title[200];
 
     if (!labels || !groups || !d || !lo || !hi)
-        abort();
+        SIM_OOM("plot: out of memory");
     if (cd < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
@@ -1295,7 +1295,7 @@ static bool *sweep_splits(const struct tbl *t, int cx, const char *metric)
     struct xrow *r = calloc(n ? n : 1, sizeof *r);
 
     if (!split || !r)
-        abort();
+        SIM_OOM("plot: out of memory");
     for (size_t i = 0; i < n; i++)
         if (strcmp(tbl_get(t, i, (size_t)cm), metric) == 0)
             r[nr++] = (struct xrow){ tbl_get(t, i, (size_t)cx), i };
@@ -1387,7 +1387,7 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
     lo = malloc(nl * nx * sizeof *lo);
     hi = malloc(nl * nx * sizeof *hi);
     if (!mean || !lo || !hi)
-        abort();
+        SIM_OOM("plot: out of memory");
     for (size_t i = 0; i < nl * nx; i++)
         mean[i] = lo[i] = hi[i] = NAN;
     for (size_t i = 0; i < n; i++) {
@@ -1489,7 +1489,7 @@ static int on_ws_row(void *ctx, const char *const *f, size_t n, int line)
         c->t = realloc(c->t, c->cap * sizeof *c->t);
         c->v = realloc(c->v, c->cap * sizeof *c->v);
         if (!c->t || !c->v)
-            abort();
+            SIM_OOM("plot: out of memory");
     }
     c->t[c->n] = strtod(f[W->col[1]], NULL) / 24.0;
     c->v[c->n++] = strtod(f[W->col[4]], NULL);
@@ -1513,7 +1513,7 @@ static struct plot_chart *chart_workers(struct rdir *R)
     qsort(W.eps, W.ne, sizeof *W.eps, cmp_str);
     W.cells = calloc(W.ne * 4, sizeof *W.cells);
     if (!W.cells)
-        abort();
+        SIM_OOM("plot: out of memory");
     p = path_in(R->dir, "timeseries.csv");
     if (exists(p) && tbl_scan(p, on_ws_row, &W, R->d) == SIM_OK && W.run) {
         char sub[160];
@@ -1577,7 +1577,7 @@ static struct plot_chart *chart_serverless(struct rdir *R)
     gx = malloc(R->nruns * sizeof *gx);
     gy = malloc(R->nruns * sizeof *gy);
     if (!grp || !x || !y || !gx || !gy)
-        abort();
+        SIM_OOM("plot: out of memory");
     p = path_in(R->dir, "runs.csv");
     t = exists(p) ? tbl_load(p, R->d) : NULL;
     if (t) {
@@ -1615,7 +1615,7 @@ static struct plot_chart *chart_serverless(struct rdir *R)
         if (!dup) {
             names = realloc(names, (ng + 1) * sizeof *names);
             if (!names)
-                abort();
+                SIM_OOM("plot: out of memory");
             names[ng++] = grp[r];
         }
     }
@@ -1814,7 +1814,7 @@ static void *render_worker(void *arg)
             break;
         f = open_memstream(&buf, &len);
         if (!f)
-            abort();
+            SIM_OOM("plot: out of memory");
         jd = (struct diag)DIAG_INIT(f);
         if (k == 0)
             J->rc[k] = J->report ? plot_report(J->report, J->info, J->charts, J->n, &jd)
@@ -1847,7 +1847,7 @@ static int render_all(struct render_job *J, struct diag *d)
     J->rc = calloc(J->n + 1, sizeof *J->rc);
     J->nerr = calloc(J->n + 1, sizeof *J->nerr);
     if (!J->msg || !J->msglen || !J->rc || !J->nerr)
-        abort();
+        SIM_OOM("plot: out of memory");
     pthread_mutex_init(&J->lock, NULL);
     for (size_t i = 1; i < nt; i++)
         if (pthread_create(&th[started], NULL, render_worker, J) == 0)

@@ -6,6 +6,7 @@
  * its lines apart.
  */
 #include "plots/kit.h"
+#include "sim/err.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -133,13 +134,13 @@ struct plot_style plot_palette_style(struct plot_palette *p, const char *kind,
         p->cap = p->cap ? 2 * p->cap : 32;
         p->e = realloc(p->e, p->cap * sizeof *p->e);
         if (!p->e)
-            abort();
+            SIM_OOM("plot: out of memory");
     }
     p->e[p->n].kind = strdup(kind);
     p->e[p->n].name = strdup(name);
     p->e[p->n].index = in_kind;
     if (!p->e[p->n].kind || !p->e[p->n].name)
-        abort();
+        SIM_OOM("plot: out of memory");
     p->n++;
     return plot_style_nth(in_kind);
 }

@@ -50,7 +50,7 @@ static bool wanted(const char *metric, const char *list)
         return true;
     copy = strdup(list);
     if (!copy)
-        SIM_PANIC("diff: out of memory");
+        SIM_OOM("diff: out of memory");
     for (tok = strtok_r(copy, ",", &save); tok && !hit; tok = strtok_r(NULL, ",", &save))
         hit = fnmatch(tok, metric, 0) == 0;
     free(copy);
@@ -69,7 +69,7 @@ static bool metrics_exist(const struct stats_data *const ab[2], const char *list
         return true;
     copy = strdup(list);
     if (!copy)
-        SIM_PANIC("diff: out of memory");
+        SIM_OOM("diff: out of memory");
     for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         const char *best = NULL;
         size_t best_d = (size_t)-1;
@@ -255,7 +255,7 @@ int diff_main(int argc, char **argv)
     xa = malloc((stats_run_count(A) + 1) * sizeof *xa);
     xb = malloc((stats_run_count(B) + 1) * sizeof *xb);
     if (!xa || !xb)
-        SIM_PANIC("diff: out of memory");
+        SIM_OOM("diff: out of memory");
     /* Everything in A, in A's order; then what only B has. */
     for (size_t p = 0; p < stats_point_count(A); p++) {
         const char *label = stats_point_label(A, p);

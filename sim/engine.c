@@ -120,7 +120,7 @@ static struct ticker *add_ticker(struct ticker **v, size_t *n)
     struct ticker *nv = realloc(*v, (*n + 1) * sizeof *nv);
 
     if (!nv)
-        SIM_PANIC("engine: out of memory");
+        SIM_OOM("engine: out of memory");
     *v = nv;
     return &nv[(*n)++];
 }

@@ -79,6 +79,19 @@ void sim_panic(const char *file, int line, const char *fmt, ...)
     abort();
 }
 
+void sim_oom(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+
+    fflush(stdout);
+    fputs("gpumarket: error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (%s:%d)\n", file, line);
+    exit(SIM_EXIT_NOMEM);
+}
+
 static void gsl_handler(const char *reason, const char *file, int line,
                         int gsl_errno)
 {

@@ -58,6 +58,16 @@ _Noreturn void sim_panic(const char *file, int line, const char *fmt, ...)
     do { if (!(cond)) sim_panic(__FILE__, __LINE__, "assertion failed: %s", #cond); } while (0)
 #define SIM_PANIC(...) sim_panic(__FILE__, __LINE__, __VA_ARGS__)
 
+/* Not a bug but the machine's limit: an allocation failed. Prints
+ * "gpumarket: error: <msg> (file:line)" and exits with SIM_EXIT_NOMEM, a
+ * status of its own, so a sweep counts the run as lost and goes on
+ * (2 would read as bad input and stop the study). Any result directory
+ * being written stays under its temporary name, as after a kill. */
+#define SIM_EXIT_NOMEM 3
+_Noreturn void sim_oom(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define SIM_OOM(...) sim_oom(__FILE__, __LINE__, __VA_ARGS__)
+
 /* GSL's default handler calls abort() without context; main() and the test
  * runner install this one, which names GSL's file:line first. */
 void sim_install_gsl_handler(void);

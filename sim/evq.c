@@ -215,13 +215,13 @@ static struct chunk *chunk_get(struct evq *q)
             void **ns = realloc(q->slab, ncap * sizeof *ns);
 
             if (!ns)
-                SIM_PANIC("event queue: out of memory");
+                SIM_OOM("event queue: out of memory");
             q->slab = ns;
             q->slab_cap = ncap;
         }
         s = aligned_alloc(64, SLAB * sizeof *s);
         if (!s)
-            SIM_PANIC("event queue: out of memory");
+            SIM_OOM("event queue: out of memory");
         q->slab[q->nslab++] = s;
         for (size_t i = 0; i < SLAB - 1; i++)
             s[i].next = &s[i + 1];
@@ -287,7 +287,7 @@ evq_id evq_push(struct evq *q, sim_time at, unsigned kind, uint32_t subject)
     SIM_ASSERT(kind < EVQ_KINDS);
     SIM_ASSERT(seq <= SEQ_MAX);
     if (q->n == q->cap && grow(q, q->cap * 2) != SIM_OK)
-        SIM_PANIC("event queue: out of memory at %zu events", q->n);
+        SIM_OOM("event queue: out of memory at %zu events", q->n);
     k = make_key(at, seq, kind, subject);
     if (k < q->last)
         SIM_PANIC("event scheduled in the past: t=%lld us, now=%lld us",
@@ -355,7 +355,7 @@ static void ss_insert(struct seqset *s, uint64_t seq)
         uint64_t *old = s->v, *nv = calloc(ncap, sizeof *nv);
 
         if (!nv)
-            SIM_PANIC("event queue: out of memory for cancellations");
+            SIM_OOM("event queue: out of memory for cancellations");
         for (size_t j = 0; j < s->cap; j++) {
             if (old[j] != 0) {
                 size_t k = ss_slot(old[j] - 1, ncap);
@@ -415,7 +415,7 @@ static void gone_add(struct evq *q, u128 key)
         struct gone *g = realloc(q->gone, ncap * sizeof *g);
 
         if (!g)
-            SIM_PANIC("event queue: out of memory");
+            SIM_OOM("event queue: out of memory");
         q->gone = g;
         q->gone_cap = ncap;
     }
@@ -537,7 +537,7 @@ static void heap_take(struct evq *q, struct chunk *c, size_t count)
     size_t end;
 
     if (count > q->cap && grow(q, count) != SIM_OK)
-        SIM_PANIC("event queue: out of memory at %zu events", count);
+        SIM_OOM("event queue: out of memory at %zu events", count);
     while (c) {
         struct chunk *next = c->next;
         u128 *h = q->heap + ROOT + q->n;
@@ -657,7 +657,7 @@ static void rebuild(struct evq *q)
         struct chunk **b = realloc(q->bucket, nb * sizeof *b);
 
         if (!b)
-            SIM_PANIC("event queue: out of memory");
+            SIM_OOM("event queue: out of memory");
         q->bucket = b;
         q->bucket_cap = nb;
     }

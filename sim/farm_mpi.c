@@ -50,7 +50,7 @@ void farm_manage(const size_t *runs, size_t n,
     busy = calloc((size_t)size, sizeof *busy);
     told = calloc((size_t)size, sizeof *told);
     if (!busy || !told)
-        SIM_PANIC("farm: out of memory");
+        SIM_OOM("farm: out of memory");
     active = size - 1;
     while (active > 0) {
         int64_t msg[2], work, stopmsg = 0;

@@ -3,7 +3,7 @@
  * git-style subcommands, each with its own getopt_long table. stdout
  * carries only data (run lists, parameter docs, reports); everything meant
  * for a person goes to stderr. Exit status: 0 ok, 1 a check was negative,
- * 2 trouble (usage, unreadable input), 130 interrupted.
+ * 2 trouble (usage, unreadable input), 3 out of memory, 130 interrupted.
  */
 #define _DEFAULT_SOURCE             /* getopt_long, strdup, isatty */
 #include <errno.h>
@@ -57,7 +57,7 @@ static void add_set(struct study_args *a, const char *kv)
 {
     a->sets = realloc(a->sets, (a->nsets + 2) * sizeof *a->sets);
     if (!a->sets)
-        SIM_PANIC("out of memory");
+        SIM_OOM("out of memory");
     a->sets[a->nsets++] = kv;
     a->sets[a->nsets] = NULL;
 }
@@ -93,7 +93,7 @@ static int parse_runs(const char *spec, size_t n, size_t **out, size_t *count)
     int rc = SIM_OK;
 
     if (!s || !want)
-        SIM_PANIC("out of memory");
+        SIM_OOM("out of memory");
     for (tok = s; tok; tok = next) {
         char *end, *dots, *comma = strchr(tok, ',');
         unsigned long lo, hi;
@@ -117,7 +117,7 @@ static int parse_runs(const char *spec, size_t n, size_t **out, size_t *count)
     *count = 0;
     *out = malloc((n ? n : 1) * sizeof **out);
     if (!*out)
-        SIM_PANIC("out of memory");
+        SIM_OOM("out of memory");
     for (size_t i = 0; i < n && rc == SIM_OK; i++)
         if (want[i])
             (*out)[(*count)++] = i;
@@ -158,7 +158,7 @@ static void run_usage(FILE *f)
 "same runs give the same bytes. With -r they describe only the runs\n"
 "chosen; merge recomputes them for the whole study from the parts.\n"
 "The directory is written as DIR.tmp-PID and renamed when complete.\n"
-"Exit status: 0 ok, 1 an invariant failed, 2 trouble, 130 interrupted.\n");
+"Exit status: 0 ok, 1 an invariant failed, 2 trouble, 3 out of memory, 130 interrupted.\n");
 }
 
 static int cmd_run(int argc, char **argv)
@@ -196,7 +196,7 @@ static int cmd_run(int argc, char **argv)
             free(contrast);
             contrast = strdup(optarg);
             if (!contrast)
-                SIM_PANIC("out of memory");
+                SIM_OOM("out of memory");
             so.axis = so.baseline = NULL;
             if (merge_parse_contrast(contrast, &so) != SIM_OK)
                 goto usage;
@@ -236,7 +236,7 @@ static int cmd_run(int argc, char **argv)
         nruns = scn_study_run_count(a.st);
         runs = malloc((nruns ? nruns : 1) * sizeof *runs);
         if (!runs)
-            SIM_PANIC("out of memory");
+            SIM_OOM("out of memory");
         for (size_t i = 0; i < nruns; i++)
             runs[i] = i;
     }
@@ -494,7 +494,8 @@ static void usage(FILE *f)
     for (size_t i = 0; sim_commands[i].name; i++)
         fprintf(f, "  %-19s %s\n", sim_commands[i].name, sim_commands[i].summary);
     fprintf(f, "\n'gpumarket COMMAND --help' describes a command.\n"
-               "Exit status: 0 ok, 1 a check was negative, 2 trouble, 130 interrupted.\n");
+               "Exit status: 0 ok, 1 a check was negative, 2 trouble, 3 out of memory,\n"
+               "130 interrupted.\n");
 }
 
 int main(int argc, char **argv)

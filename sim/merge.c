@@ -44,7 +44,7 @@ static char *join(const char *a, const char *b)
     char *p = malloc(n);
 
     if (!p)
-        SIM_PANIC("merge: out of memory");
+        SIM_OOM("merge: out of memory");
     snprintf(p, n, "%s/%s", a, b);
     return p;
 }
@@ -60,7 +60,7 @@ static int read_blob(const char *path, struct blob *b)
         return SIM_EIO;
     b->p = malloc(cap);
     if (!b->p)
-        SIM_PANIC("merge: out of memory");
+        SIM_OOM("merge: out of memory");
     for (;;) {
         size_t got = fread(b->p + b->len, 1, cap - b->len, f);
 
@@ -70,7 +70,7 @@ static int read_blob(const char *path, struct blob *b)
         cap *= 2;
         b->p = realloc(b->p, cap);
         if (!b->p)
-            SIM_PANIC("merge: out of memory");
+            SIM_OOM("merge: out of memory");
     }
     if (ferror(f)) {
         fclose(f);
@@ -104,7 +104,7 @@ static char *field(const struct blob *b, size_t pos, size_t end, size_t k)
     size_t n = 0;
 
     if (!out)
-        SIM_PANIC("merge: out of memory");
+        SIM_OOM("merge: out of memory");
     while (i < end && f < k) {      /* skip k fields */
         bool q = false;
 
@@ -197,7 +197,7 @@ static char **list_parts(const char *runs_dir, size_t *n, struct diag *d)
             cap = cap ? cap * 2 : 64;
             names = realloc(names, cap * sizeof *names);
             if (!names)
-                SIM_PANIC("merge: out of memory");
+                SIM_OOM("merge: out of memory");
         }
         names[(*n)++] = strdup(de->d_name);
     }
@@ -214,7 +214,7 @@ static FILE *open_tmp(const char *path, char **tmp)
 
     *tmp = malloc(n);
     if (!*tmp)
-        SIM_PANIC("merge: out of memory");
+        SIM_OOM("merge: out of memory");
     snprintf(*tmp, n, "%s.part", path);
     return fopen(*tmp, "wb");
 }
@@ -387,7 +387,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
     rb = calloc(nparts, sizeof *rb);
     fb = calloc(nparts, sizeof *fb);
     if (!rb || !fb)
-        SIM_PANIC("merge: out of memory");
+        SIM_OOM("merge: out of memory");
     for (size_t p = 0; p < nparts && rc == SIM_OK; p++) {
         char *pd = join(runs_dir, parts[p]), *path = join(pd, "runs.csv");
         size_t hend, pos;
@@ -424,7 +424,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
                     caprun = caprun ? caprun * 2 : 64;
                     runs = realloc(runs, caprun * sizeof *runs);
                     if (!runs)
-                        SIM_PANIC("merge: out of memory");
+                        SIM_OOM("merge: out of memory");
                 }
                 runs[nruns] = (struct mrun){ .number = (size_t)v, .part = p,
                                              .row_off = pos, .row_len = end - pos };
@@ -510,7 +510,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
 
                     *sg = realloc(*sg, (r->nsegs[k] + 1) * sizeof **sg);
                     if (!*sg)
-                        SIM_PANIC("merge: out of memory");
+                        SIM_OOM("merge: out of memory");
                     (*sg)[r->nsegs[k]++] = (struct seg){ p, start, pos - start };
                 }
                 free(id);
@@ -564,7 +564,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
     bool *part_seen = calloc(nparts, sizeof *part_seen);
 
     if (!part_seen)
-        SIM_PANIC("merge: out of memory");
+        SIM_OOM("merge: out of memory");
     for (size_t i = 0; rc == SIM_OK && i < nruns; i++) {
         char *pd, *path;
         struct blob b;

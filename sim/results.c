@@ -65,7 +65,7 @@ static void *xrealloc(void *p, size_t n)
 {
     p = realloc(p, n);
     if (!p && n)
-        SIM_PANIC("results: out of memory");
+        SIM_OOM("results: out of memory");
     return p;
 }
 
@@ -80,7 +80,7 @@ static const char *intern(struct results *r, const char *s)
         char **ns = calloc(ncap, sizeof *ns);
 
         if (!ns)
-            SIM_PANIC("results: out of memory");
+            SIM_OOM("results: out of memory");
         for (size_t j = 0; j < r->strs_cap; j++) {
             if (!r->strs[j])
                 continue;
@@ -97,7 +97,7 @@ static const char *intern(struct results *r, const char *s)
             return r->strs[i];
     r->strs[i] = strdup(s);
     if (!r->strs[i])
-        SIM_PANIC("results: out of memory");
+        SIM_OOM("results: out of memory");
     r->strs_n++;
     return r->strs[i];
 }
@@ -142,7 +142,7 @@ static struct scalar *find_scalar(struct results *r, const char *metric,
         free(r->sc_index);
         r->sc_index = calloc(ncap, sizeof *r->sc_index);
         if (!r->sc_index)
-            SIM_PANIC("results: out of memory");
+            SIM_OOM("results: out of memory");
         r->sc_index_cap = ncap;
         for (size_t j = 0; j < r->nsc; j++) {
             struct scalar *s = &r->sc[j];
@@ -282,7 +282,7 @@ static char *path_join(const char *a, const char *b)
     char *p = malloc(n);
 
     if (!p)
-        SIM_PANIC("results: out of memory");
+        SIM_OOM("results: out of memory");
     snprintf(p, n, "%s/%s", a, b);
     return p;
 }
@@ -354,7 +354,7 @@ bool res_dir_replaceable(const char *dir)
     if (S_ISDIR(st.st_mode)) {
         manifest = malloc(strlen(dir) + 16);
         if (!manifest)
-            SIM_PANIC("results: out of memory");
+            SIM_OOM("results: out of memory");
         sprintf(manifest, "%s/manifest.ini", dir);
         if (access(manifest, F_OK) == 0) {
             free(manifest);
@@ -383,7 +383,7 @@ int res_dir_replace(const char *from, const char *to)
     int rc = SIM_OK, err = 0;
 
     if (!old)
-        SIM_PANIC("results: out of memory");
+        SIM_OOM("results: out of memory");
     snprintf(old, n, "%s.old-%ld", to, (long)getpid());
     remove_tree(old);
     /* Checked again now, not only at the start: whatever was made at 'to'
@@ -419,11 +419,11 @@ struct res_dir *res_dir_begin(const char *dir, const struct scn *s,
     char *p;
 
     if (!rd)
-        SIM_PANIC("results: out of memory");
+        SIM_OOM("results: out of memory");
     len = strlen(dir) + 1;
     rd->dir = malloc(len);
     if (!rd->dir)
-        SIM_PANIC("results: out of memory");
+        SIM_OOM("results: out of memory");
     if (!res_dir_name(dir, rd->dir, len) || !res_dir_replaceable(rd->dir)) {
         free(rd->dir);
         free(rd);
@@ -433,7 +433,7 @@ struct res_dir *res_dir_begin(const char *dir, const struct scn *s,
     len = strlen(dir) + 32;
     rd->tmp = malloc(len);
     if (!rd->tmp)
-        SIM_PANIC("results: out of memory");
+        SIM_OOM("results: out of memory");
     snprintf(rd->tmp, len, "%s.tmp-%ld", dir, (long)getpid());
     rd->scn = s;
     rd->st = st;
@@ -442,7 +442,7 @@ struct res_dir *res_dir_begin(const char *dir, const struct scn *s,
         len += strlen(argv[i]) + 1;
     rd->command = calloc(1, len);
     if (!rd->command)
-        SIM_PANIC("results: out of memory");
+        SIM_OOM("results: out of memory");
     for (int i = 0; i < argc; i++) {
         if (i)
             strcat(rd->command, " ");
@@ -468,7 +468,7 @@ struct res_dir *res_dir_begin(const char *dir, const struct scn *s,
     ncols = NELEM(runs_fixed) + nv + NELEM(runs_tail);
     cols = malloc(ncols * sizeof *cols);
     if (!cols)
-        SIM_PANIC("results: out of memory");
+        SIM_OOM("results: out of memory");
     for (size_t i = 0; i < NELEM(runs_fixed); i++)
         cols[n++] = runs_fixed[i];
     /* 'repetition' already has its own column */
@@ -510,7 +510,7 @@ static char *resolved_text(const struct res_dir *rd, const struct scn_run *run)
     size_t n = scn_run_key_count(run);
 
     if (!f)
-        SIM_PANIC("results: out of memory");
+        SIM_OOM("results: out of memory");
     fprintf(f, "; every parameter of config '%s' after inheritance and "
                "overrides, as run %zu saw it\n",
             scn_study_config(rd->st), scn_run_number(run));
@@ -557,7 +557,7 @@ static void note_run(struct res_dir *rd, const char *id, const struct res_run_in
 
         rd->failed = realloc(rd->failed, n + add);
         if (!rd->failed)
-            SIM_PANIC("results: out of memory");
+            SIM_OOM("results: out of memory");
         snprintf(rd->failed + n, add, "%s: %s\n", id, info->why);
         rd->nfailed++;
     }
@@ -661,7 +661,7 @@ static char *manifest_text(const struct res_dir *rd)
     FILE *f = open_memstream(&buf, &len);
 
     if (!f)
-        SIM_PANIC("results: out of memory");
+        SIM_OOM("results: out of memory");
     fprintf(f, "; gpumarket result directory: how these files were made\n");
     fprintf(f, "[gpumarket]\nversion = %s\ngit_describe = %s\n", GM_VERSION, GM_GIT);
     fprintf(f, "command = %s\n", rd->command);

@@ -91,7 +91,7 @@ gsl_rng *rng_get(struct rng_set *rs, const char *name)
         struct stream *v = realloc(rs->v, cap * sizeof *v);
 
         if (!v)
-            SIM_PANIC("rng: out of memory");
+            SIM_OOM("rng: out of memory");
         rs->v = v;
         rs->cap = cap;
     }
@@ -99,7 +99,7 @@ gsl_rng *rng_get(struct rng_set *rs, const char *name)
     s->name = strdup(name);
     s->rng = gsl_rng_alloc(rs->type);
     if (!s->name || !s->rng)
-        SIM_PANIC("rng: out of memory");
+        SIM_OOM("rng: out of memory");
     s->seed = rng_seed_for(rs->base_seed, rs->seed_set, name);
     gsl_rng_set(s->rng, s->seed);
     rs->n++;

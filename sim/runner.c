@@ -59,7 +59,7 @@ int runner_run(const struct scn_run *run, struct res_dir *rd,
         return RUNNER_EXIT_TROUBLE;
     e = eng_new(&ec);
     if (!e)
-        SIM_PANIC("out of memory");
+        SIM_OOM("out of memory");
     if (o->interrupted)
         eng_interrupt_on(e, o->interrupted);
     if (o->progress)

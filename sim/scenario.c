@@ -1516,7 +1516,7 @@ uint64_t scn_study_digest(const struct scn_study *st)
             continue;
         canon = e->sw ? NULL : canon_value(e->def, e->bi, e->value);
         if (!e->sw && !canon)
-            SIM_PANIC("scenario: out of memory");
+            SIM_OOM("scenario: out of memory");
         {
             const char *parts[3] = { e->key, "=", canon ? canon : e->value };
 

@@ -95,7 +95,7 @@ void stats_paired(const double *a, const double *b, size_t n, double level,
     double *d = malloc((n ? n : 1) * sizeof *d);
 
     if (!d)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     for (size_t i = 0; i < n; i++)
         d[i] = b[i] - a[i];
     stats_ci(d, n, level, out);
@@ -147,7 +147,7 @@ static void map_put(struct strmap *m, const char *key, size_t val)
         nm.keys = calloc(nm.cap, sizeof *nm.keys);
         nm.vals = calloc(nm.cap, sizeof *nm.vals);
         if (!nm.keys || !nm.vals)
-            SIM_PANIC("stats: out of memory");
+            SIM_OOM("stats: out of memory");
         for (size_t j = 0; j < m->cap; j++) {
             if (!m->keys[j])
                 continue;
@@ -168,7 +168,7 @@ static void map_put(struct strmap *m, const char *key, size_t val)
         }
     m->keys[i] = strdup(key);
     if (!m->keys[i])
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     m->vals[i] = val;
     m->n++;
 }
@@ -209,7 +209,7 @@ static char *xstrdup(const char *s)
     char *p = strdup(s ? s : "");
 
     if (!p)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     return p;
 }
 
@@ -219,7 +219,7 @@ static char *path_in(const char *dir, const char *name)
     char *p = malloc(n);
 
     if (!p)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     snprintf(p, n, "%s/%s", dir, name);
     return p;
 }
@@ -232,7 +232,7 @@ static size_t add_metric(struct stats_data *sd, const char *metric,
     long at;
 
     if (!key)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     snprintf(key, klen, "%s\x1f%s\x1f%s", metric, kind, entity);
     at = map_get(&sd->metric_map, key);
     if (at >= 0) {
@@ -244,7 +244,7 @@ static size_t add_metric(struct stats_data *sd, const char *metric,
         double *nv = malloc((sd->nruns ? sd->nruns : 1) * ncap * sizeof *nv);
 
         if (!nv)
-            SIM_PANIC("stats: out of memory");
+            SIM_OOM("stats: out of memory");
         for (size_t r = 0; r < sd->nruns; r++)
             for (size_t m = 0; m < ncap; m++)
                 nv[r * ncap + m] = m < sd->nmetrics ? sd->val[r * sd->capmetrics + m] : (double)NAN;
@@ -253,7 +253,7 @@ static size_t add_metric(struct stats_data *sd, const char *metric,
         sd->capmetrics = ncap;
         sd->metrics = realloc(sd->metrics, ncap * sizeof *sd->metrics);
         if (!sd->metrics)
-            SIM_PANIC("stats: out of memory");
+            SIM_OOM("stats: out of memory");
     }
     sd->metrics[sd->nmetrics] = (struct smetric){ xstrdup(metric), xstrdup(kind),
                                                   xstrdup(entity), xstrdup(unit) };
@@ -297,7 +297,7 @@ static int load_runs(struct stats_data *sd, const char *dir, struct diag *d)
     nvar_all = (size_t)c_status - first_var;
     sd->vars = calloc(nvar_all + 1, sizeof *sd->vars);
     if (!sd->vars)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     for (size_t i = 0; i < nvar_all; i++) {
         const char *name = tbl_col_name(t, first_var + i);
 
@@ -309,7 +309,7 @@ static int load_runs(struct stats_data *sd, const char *dir, struct diag *d)
     sd->nruns = tbl_rows(t);
     sd->runs = calloc(sd->nruns ? sd->nruns : 1, sizeof *sd->runs);
     if (!sd->runs)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     for (size_t r = 0; r < sd->nruns; r++) {
         struct srun *u = &sd->runs[r];
         int64_t num, rep;
@@ -327,7 +327,7 @@ static int load_runs(struct stats_data *sd, const char *dir, struct diag *d)
         u->id = xstrdup(tbl_get(t, r, (size_t)c_id));
         u->vals = calloc(sd->nvars + 1, sizeof *u->vals);
         if (!u->vals)
-            SIM_PANIC("stats: out of memory");
+            SIM_OOM("stats: out of memory");
         for (size_t i = 0; i < nvar_all; i++)
             if ((long)i != rep_var)
                 u->vals[k++] = xstrdup(tbl_get(t, r, first_var + i));
@@ -365,7 +365,7 @@ static char *point_key(const struct stats_data *sd, const struct srun *u)
     FILE *f = open_memstream(&buf, &len);
 
     if (!order || !f)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     /* Insertion sort by name: a study has a handful of axes. */
     for (size_t i = 0; i < sd->nvars; i++) {
         size_t j = i;
@@ -396,7 +396,7 @@ static void index_points(struct stats_data *sd)
     sd->point_label = calloc(sd->nruns ? sd->nruns : 1, sizeof *sd->point_label);
     sd->point_key = calloc(sd->nruns ? sd->nruns : 1, sizeof *sd->point_key);
     if (!sd->point_run || !sd->point_label || !sd->point_key)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     for (size_t r = 0; r < sd->nruns; r++) {
         struct srun *u = &sd->runs[r];
         char *buf = NULL;
@@ -405,7 +405,7 @@ static void index_points(struct stats_data *sd)
         long p;
 
         if (!f)
-            SIM_PANIC("stats: out of memory");
+            SIM_OOM("stats: out of memory");
         for (size_t i = 0; i < sd->nvars; i++)
             fprintf(f, "%s%s=%s", i ? ", " : "", sd->vars[i], u->vals[i]);
         if (sd->nvars == 0)
@@ -548,7 +548,7 @@ static int load_series(struct stats_data *sd, const char *dir, struct diag *d)
     }
     warm_h = malloc((sd->nruns ? sd->nruns : 1) * sizeof *warm_h);
     if (!warm_h)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     load_warmups(sd, dir, warm_h, d);
     for (size_t i = 0; i < tbl_rows(t); i++) {
         long r = map_get(&sd->run_map, tbl_get(t, i, (size_t)c_id));
@@ -577,7 +577,7 @@ static int load_series(struct stats_data *sd, const char *dir, struct diag *d)
             sum = realloc(sum, ncap * sizeof *sum);
             cnt = realloc(cnt, ncap * sizeof *cnt);
             if (!sum || !cnt)
-                SIM_PANIC("stats: out of memory");
+                SIM_OOM("stats: out of memory");
             /* capmetrics may have grown: re-lay the accumulators. */
             memset(sum, 0, ncap * sizeof *sum);
             memset(cnt, 0, ncap * sizeof *cnt);
@@ -607,7 +607,7 @@ struct stats_data *stats_load(const char *dir, struct diag *d)
     struct stats_data *sd = calloc(1, sizeof *sd);
 
     if (!sd)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     if (load_runs(sd, dir, d) != SIM_OK) {
         stats_free(sd);
         return NULL;
@@ -694,7 +694,7 @@ long stats_find_metric(const struct stats_data *sd, const char *metric,
     long at;
 
     if (!key)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     snprintf(key, klen, "%s\x1f%s\x1f%s", metric, kind, entity);
     at = map_get(&sd->metric_map, key);
     free(key);
@@ -742,7 +742,7 @@ static struct tbl_writer *open_with_vars(const char *path, const char *const *he
     struct tbl_writer *w;
 
     if (!cols)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     for (size_t i = 0; i < nhead; i++)
         cols[n++] = head[i];
     for (size_t i = 0; i < sd->nvars; i++)
@@ -764,7 +764,7 @@ int stats_write_summary(const struct stats_data *sd, const char *path,
     double *x = malloc((sd->nruns ? sd->nruns : 1) * sizeof *x);
 
     if (!x)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     if (!w) {
         free(x);
         return SIM_EIO;
@@ -834,7 +834,7 @@ static bool *lockstep_vars(const struct stats_data *sd, size_t ax)
     bool *locked = calloc(sd->nvars + 1, sizeof *locked);
 
     if (!locked)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     for (size_t i = 0; i < sd->nvars; i++) {
         bool lk = i != ax;
 
@@ -906,7 +906,7 @@ int stats_write_contrasts(const struct stats_data *sd, const char *path,
     a = malloc(sd->nruns * sizeof *a);
     b = malloc(sd->nruns * sizeof *b);
     if (!a || !b)
-        SIM_PANIC("stats: out of memory");
+        SIM_OOM("stats: out of memory");
     /* Points in first-appearance order; each non-baseline point is paired
      * with the baseline point that shares its other variables. */
     for (size_t p = 0; p < sd->npoints; p++) {

@@ -53,7 +53,7 @@ static char *part_dir(const struct sweep *sw, size_t number)
     char *p = malloc(n);
 
     if (!p)
-        SIM_PANIC("sweep: out of memory");
+        SIM_OOM("sweep: out of memory");
     snprintf(p, n, "%s/runs/%s-%zu", sw->work, scn_study_config(sw->st), number);
     return p;
 }
@@ -118,7 +118,7 @@ static void remove_child_tmp(const struct sweep *sw, size_t number, pid_t pid)
     char *tmp = malloc(n);
 
     if (!tmp)
-        SIM_PANIC("sweep: out of memory");
+        SIM_OOM("sweep: out of memory");
     snprintf(tmp, n, "%s.tmp-%ld", dir, (long)pid);
     remove_tree(tmp);
     free(tmp);
@@ -309,7 +309,7 @@ static int pool_run(const struct sweep *sw, const size_t *runs, size_t n,
     bool dropping = false;      /* ... because a run could not be set up */
 
     if (!slots)
-        SIM_PANIC("sweep: out of memory");
+        SIM_OOM("sweep: out of memory");
     for (;;) {
         pid_t pid;
         int ws;
@@ -439,7 +439,7 @@ static int make_dirs(const char *path)
     int rc = 0;
 
     if (!p)
-        SIM_PANIC("sweep: out of memory");
+        SIM_OOM("sweep: out of memory");
     for (char *q = p + 1; *q; q++) {
         if (*q == '/') {
             *q = '\0';
@@ -483,7 +483,8 @@ static void sweep_usage(FILE *f)
 "Writes DIR/runs/CONFIG-N/ per run, then DIR/{runs,params,scalars,timeseries,\n"
 "summary,contrasts}.csv: byte-identical for any -j or rank count. The study\n"
 "is built in DIR.tmp-PID and renamed when complete.\n"
-"Exit status: 0 ok, 1 some runs failed or crashed, 2 trouble, 130 interrupted.\n");
+"Exit status: 0 ok, 1 some runs failed or crashed, 2 trouble, 3 out of memory,\n"
+"130 interrupted.\n");
 }
 
 struct vary {
@@ -543,7 +544,7 @@ static int sobol_overrides(const struct param_registry *reg,
     lens = calloc(nv, sizeof *lens);
     fs = calloc(nv, sizeof *fs);
     if (!q || !bufs || !lens || !fs)
-        SIM_PANIC("sweep: out of memory");
+        SIM_OOM("sweep: out of memory");
     for (size_t k = 0; k < nv; k++) {
         char name[128];
 
@@ -555,7 +556,7 @@ static int sobol_overrides(const struct param_registry *reg,
             snprintf(axis0, sizeof axis0, "%s", name);
         fs[k] = open_memstream(&bufs[k], &lens[k]);
         if (!fs[k])
-            SIM_PANIC("sweep: out of memory");
+            SIM_OOM("sweep: out of memory");
         fprintf(fs[k], "%s=${%s=", v[k].key, name);
     }
     /* GSL's Sobol sequence starts at (0.5, ...), not at the corner. A
@@ -569,7 +570,7 @@ static int sobol_overrides(const struct param_registry *reg,
         size_t *slot = calloc(cap, sizeof *slot);      /* row index + 1; 0 = empty */
 
         if (!rows || !slot)
-            SIM_PANIC("sweep: out of memory");
+            SIM_OOM("sweep: out of memory");
         for (size_t i = 0; i < npts; i++) {
             char row[40 * 32], cell[40][32];
             size_t len = 0;
@@ -602,7 +603,7 @@ static int sobol_overrides(const struct param_registry *reg,
                 if (dup)
                     continue;
                 if (!(rows[kept++] = strdup(row)))
-                    SIM_PANIC("sweep: out of memory");
+                    SIM_OOM("sweep: out of memory");
                 slot[at] = kept;
             }
             for (size_t k = 0; k < nv; k++)
@@ -624,7 +625,7 @@ static int sobol_overrides(const struct param_registry *reg,
         fclose(fs[k]);
         *sets = realloc(*sets, (*nsets + 2) * sizeof **sets);
         if (!*sets)
-            SIM_PANIC("sweep: out of memory");
+            SIM_OOM("sweep: out of memory");
         (*sets)[(*nsets)++] = bufs[k];
         (*sets)[*nsets] = NULL;
     }
@@ -646,7 +647,7 @@ static int parse_vary(const char *arg, struct vary *v)
     v->key = strndup(arg, (size_t)(eq - arg));
     lo = strndup(eq + 1, (size_t)(dots - eq - 1));   /* "16..64": not "16." */
     if (!v->key || !lo)
-        SIM_PANIC("sweep: out of memory");
+        SIM_OOM("sweep: out of memory");
     v->lo = strtod(lo, &end);
     if (end == lo || *end != '\0') {
         free(lo);
@@ -676,7 +677,7 @@ static void note_manifest(const char *dir, const char *mode, int workers,
     FILE *f;
 
     if (!path)
-        SIM_PANIC("sweep: out of memory");
+        SIM_OOM("sweep: out of memory");
     snprintf(path, n, "%s/manifest.ini", dir);
     f = fopen(path, "ab");
     free(path);
@@ -739,7 +740,7 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
         case 's':
             sets = realloc(sets, (nsets + 2) * sizeof *sets);
             if (!sets)
-                SIM_PANIC("sweep: out of memory");
+                SIM_OOM("sweep: out of memory");
             sets[nsets++] = optarg;
             sets[nsets] = NULL;
             break;
@@ -765,7 +766,7 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
             free(contrast);
             contrast = strdup(optarg);
             if (!contrast)
-                SIM_PANIC("sweep: out of memory");
+                SIM_OOM("sweep: out of memory");
             so.axis = so.baseline = NULL;
             if (merge_parse_contrast(contrast, &so) != SIM_OK)
                 goto usage;
@@ -814,7 +815,7 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
     /* Every rank loads the study: runs are pure functions of it. */
     reg = preg_new();
     if (!reg)
-        SIM_PANIC("sweep: out of memory");
+        SIM_OOM("sweep: out of memory");
     sim_register_all_params(reg);
     if (sobol) {
         size_t before = nsets;
@@ -852,7 +853,7 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
     nruns = scn_study_run_count(st);
     runs = malloc((nruns ? nruns : 1) * sizeof *runs);
     if (!runs)
-        SIM_PANIC("sweep: out of memory");
+        SIM_OOM("sweep: out of memory");
     for (size_t i = 0; i < nruns; i++)
         runs[i] = i;
     if (!out) {
@@ -876,7 +877,7 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
 #endif
         work = strdup(wbuf);
         if (!work)
-            SIM_PANIC("sweep: out of memory");
+            SIM_OOM("sweep: out of memory");
     }
     /* Rank 0 alone looks at DIR and makes the work directory; the others
      * learn from the flag below whether to go on (a rank 0 that stopped
@@ -888,7 +889,7 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
         char *rd = malloc(n);
 
         if (!rd)
-            SIM_PANIC("sweep: out of memory");
+            SIM_OOM("sweep: out of memory");
         snprintf(rd, n, "%s/runs", work);
         remove_tree(work);
         if (make_dirs(rd) != 0) {

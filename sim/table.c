@@ -173,11 +173,11 @@ static void on_field(void *s, size_t len, void *ctx)
         L->capf = L->capf ? 2 * L->capf : 16;
         L->row = realloc(L->row, L->capf * sizeof *L->row);
         if (!L->row)
-            SIM_PANIC("table: out of memory");
+            SIM_OOM("table: out of memory");
     }
     f = malloc(len + 1);
     if (!f)
-        SIM_PANIC("table: out of memory");
+        SIM_OOM("table: out of memory");
     memcpy(f, s, len);
     f[len] = '\0';
     L->row[L->nf++] = f;
@@ -221,7 +221,7 @@ static void on_row(int c, void *ctx)
         t->cells = realloc(t->cells, L->cap_rows * t->ncols * sizeof *t->cells);
         t->lines = realloc(t->lines, L->cap_rows * sizeof *t->lines);
         if (!t->cells || !t->lines)
-            SIM_PANIC("table: out of memory");
+            SIM_OOM("table: out of memory");
     }
     memcpy(&t->cells[r * t->ncols], L->row, t->ncols * sizeof *L->row);
     t->lines[r] = L->rec_line;
@@ -249,7 +249,7 @@ struct tbl *tbl_load(const char *path, struct diag *d)
     }
     t = calloc(1, sizeof *t);
     if (!t || !(t->path = strdup(path)))
-        SIM_PANIC("table: out of memory");
+        SIM_OOM("table: out of memory");
     L.t = t;
     L.d = d;
     L.line = 1;
@@ -443,7 +443,7 @@ static void scan_add(struct scan *S, const char *field)
         S->capf = S->capf ? 2 * S->capf : 16;
         S->f = realloc(S->f, S->capf * sizeof *S->f);
         if (!S->f)
-            SIM_PANIC("table: out of memory");
+            SIM_OOM("table: out of memory");
     }
     S->f[S->nf++] = field;
 }
@@ -567,7 +567,7 @@ int tbl_scan(const char *path, tbl_row_fn fn, void *ctx, struct diag *d)
     }
     buf = malloc(cap + 1);
     if (!buf)
-        SIM_PANIC("table: out of memory");
+        SIM_OOM("table: out of memory");
     while (rc == SIM_OK) {
         size_t used;
         int nl, st;
@@ -585,7 +585,7 @@ int tbl_scan(const char *path, tbl_row_fn fn, void *ctx, struct diag *d)
                 cap *= 2;
                 buf = realloc(buf, cap + 1);
                 if (!buf)
-                    SIM_PANIC("table: out of memory");
+                    SIM_OOM("table: out of memory");
             }
             have += fread(buf + have, 1, cap - have, f);
             if (have < cap)
