@@ -186,6 +186,7 @@ static int load_catalog(struct dlperf_model *m, const char *path, struct diag *d
         int bad = 0;
 
         snprintf(g->name, sizeof g->name, "%s", tbl_get(t, i, (size_t)c[0]));
+        g->line = at.line;
         for (int j = 0; j < 8; j++)
             if (tbl_get_num(t, i, (size_t)c[j + 1], &v[j], d) != SIM_OK)
                 bad = 1;

@@ -67,6 +67,7 @@ struct dlperf_gpu {
     double derate_median;       /* per-machine derate median: 1, or the
                                    calibrated efficiency / the reference */
     size_t calib_rows;          /* calibration rows behind it (0: none) */
+    int line;                   /* its row's line in the catalogue file */
 };
 
 /* Reference kernel efficiency when no GPU was measured [E]: what a tuned

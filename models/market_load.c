@@ -25,13 +25,20 @@ static const char *const workload_names[NWORKLOADS] = {
     "finetune", "training", "batch-inference", "rendering", "scientific"
 };
 
+/* A catalogue name as the middle part of a key ("RTX 4090" as the
+ * rtx-4090 of gpu.rtx-4090.share): lower case, and every character a key
+ * part cannot hold (anything but letters, digits, '-' and '_', see
+ * is_ident in sim/scenario.c) a '-'. '_' becomes '-' too, so names that
+ * differ only there share an id (mkt_load_catalog refuses them). A '.'
+ * once stayed: "GH200 96.5GB" made gpu.gh200-96.5gb.share, a key of four
+ * parts that matched no registered pattern and aborted the run. */
 static void key_id(const char *name, char *out, size_t len)
 {
     size_t n = 0;
 
     for (const char *p = name; *p && n + 1 < len; p++)
-        out[n++] = (*p == ' ' || *p == '_') ? '-' :
-                   (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+        out[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') :
+                   ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) ? *p : '-';
     out[n] = '\0';
 }
 
@@ -208,10 +215,11 @@ int mkt_load_catalog(struct market *mk, struct diag *d)
 {
     char b1[4096], b2[4096], b3[4096], b4[4096];
     const char *calib = scn_str(mk->run, "market.dlperf-calibration");
+    const char *catalog = data_path(scn_str(mk->run, "market.catalog"), b1, sizeof b1);
 
     /* The kernel calibration is the one table a scenario may leave out
      * (an empty path): a named table must exist, like the others. */
-    mk->dlp = dlperf_model_fit(data_path(scn_str(mk->run, "market.catalog"), b1, sizeof b1),
+    mk->dlp = dlperf_model_fit(catalog,
                                data_path(scn_str(mk->run, "market.dlperf-observed"), b2, sizeof b2),
                                data_path(scn_str(mk->run, "market.dlperf-bundles"), b3, sizeof b3),
                                calib[0] ? data_path(calib, b4, sizeof b4) : NULL, d);
@@ -233,6 +241,17 @@ int mkt_load_catalog(struct market *mk, struct diag *d)
         g->cat = c;
         snprintf(g->name, sizeof g->name, "%s", c->name);
         key_id(g->name, g->id, sizeof g->id);
+        /* Two models with one id would read the same gpu.<id>.* keys
+         * ("RTX 4090" and "RTX_4090", "A10" and "a10"), silently. */
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(mk->gpus[k].id, g->id) == 0) {
+                struct srcloc at = { catalog, c->line };
+
+                diag_error(d, &at, "GPU model '%s' has the key name '%s' of '%s' (line %d): "
+                           "gpu.%s.* could not tell them apart; rename one",
+                           g->name, g->id, mk->gpus[k].name, mk->gpus[k].cat->line, g->id);
+                break;
+            }
         g->vram_gb = c->vram_gb;
         g->tdp_w = c->tdp_w;
         g->street_usd = c->street_price_usd;

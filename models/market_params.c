@@ -97,7 +97,9 @@ static const struct param_def market_params[] = {
  * above any count, to bring its price into seed 002's range. Normalised
  * at set-up over the models in the catalogue. */
 static const struct param_def gpu_params[] = {
-    { "gpu.*.share", PT_REAL, "1", "0", 0, 1e6, NULL, "relative supply share of this GPU model" },
+    { "gpu.*.share", PT_REAL, "1", "0", 0, 1e6, NULL,
+      "relative supply share of this GPU model (its key name is the catalogue name in lower "
+      "case, every character but letters and digits a '-': RTX 4090 is gpu.rtx-4090)" },
     { "gpu.rtx-3060.share", PT_REAL, "1", "0.04", 0, 1e6, NULL, "relative supply share" },
     { "gpu.rtx-3070.share", PT_REAL, "1", "0.03", 0, 1e6, NULL, "relative supply share" },
     { "gpu.rtx-3080.share", PT_REAL, "1", "0.04", 0, 1e6, NULL, "relative supply share" },

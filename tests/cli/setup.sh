@@ -1,0 +1,32 @@
+#!/bin/sh
+# tests/cli/setup.sh -- end-to-end tests of the market's set-up checks:
+# catalogue names as scenario keys, and errors at the line the analyst
+# wrote. Run by 'make test' with GM_BIN pointing at the binary; prints
+# "N passed, M failed" and exits non-zero on any failure.
+. tests/cli_lib.sh
+
+# -- a catalogue name with a '.' is a key like any other ---------------------
+# ("GH200 96.5GB" made gpu.gh200-96.5gb.share, not registered: exit 134)
+{ cat data/gpus.csv; echo "GH200 96.5GB,96,4000,67,990,700,5,2024,30000,0"; } >"$T/dot.csv"
+check "validate, a '.' in a GPU name" "$GM" validate scenarios/default.ini -c Quick \
+    -s market.catalog="$T/dot.csv" -s gpu.gh200-96-5gb.share=5
+check "run, a '.' in a GPU name" "$GM" run scenarios/default.ini -c Quick \
+    -s market.catalog="$T/dot.csv" -s gpu.gh200-96-5gb.share=5 -s sim.horizon=2d \
+    -s sim.warmup=0s -s supply.gpus=100 -o "$T/dot" --no-plots -q
+if grep -q '"GH200 96.5GB",[1-9]' "$T/dot/scalars.csv"; then ok
+else bad "the GH200 96.5GB was not supplied"; fi
+
+# -- two names with one key name are refused at the second row ---------------
+# (RTX_4090 silently shared gpu.rtx-4090.* with the RTX 4090)
+{ cat data/gpus.csv; echo "RTX_4090,24,1008,82.6,165,450,4,2022,1599,0"; } >"$T/us.csv"
+expect_status "validate, two GPUs with one key name" 1 "$GM" validate scenarios/default.ini \
+    -c Quick -s market.catalog="$T/us.csv"
+grep_err "validate, two GPUs with one key name" \
+    "us.csv:32: error: GPU model 'RTX_4090' has the key name 'rtx-4090' of 'RTX 4090' (line 8)"
+{ cat data/gpus.csv; echo "a10,24,600,31,125,150,4,2021,3000,0"; } >"$T/case.csv"
+expect_status "validate, two GPUs differing in case" 1 "$GM" validate scenarios/default.ini \
+    -c Quick -s market.catalog="$T/case.csv"
+grep_err "validate, two GPUs differing in case" \
+    "case.csv:32: error: GPU model 'a10' has the key name 'a10' of 'A10' (line 19)"
+
+cli_done
