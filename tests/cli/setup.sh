@@ -29,4 +29,16 @@ expect_status "validate, two GPUs differing in case" 1 "$GM" validate scenarios/
 grep_err "validate, two GPUs differing in case" \
     "case.csv:32: error: GPU model 'a10' has the key name 'a10' of 'A10' (line 19)"
 
+# -- reliability-filter.ini: the baseline 0 is no filter ---------------------
+# (every archetype asked for verified machines, which need a score of 0.90,
+# so the points 0 and 0.90 were the same runs bit for bit)
+for r in 0 1; do
+    check "reliability-filter.ini point $r" "$GM" run scenarios/reliability-filter.ini -c Filter \
+        -r $r -s repeat=1 -s sim.horizon=4d -s sim.warmup=1d -s supply.gpus=100 \
+        -o "$T/rf$r" --no-plots -q
+    cut -d, -f2- "$T/rf$r/scalars.csv" >"$T/rf$r.csv"
+done
+if cmp -s "$T/rf0.csv" "$T/rf1.csv"; then bad "reliability filters 0 and 0.90 give the same runs"
+else ok; fi
+
 cli_done
