@@ -3451,7 +3451,11 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->pricing.util_low = scn_real(run, "market.util-low");
     mk->pricing.util_high = scn_real(run, "market.util-high");
     if (mk->pricing.util_low > mk->pricing.util_high) {
-        diag_error(d, scn_where(run, "market.util-low"),
+        struct mkt_blame b = { "", NULL, false };
+
+        mkt_blame(&b, run, "market.util-low");
+        mkt_blame(&b, run, "market.util-high");
+        diag_error(d, b.at,
                    "market.util-low %g is above market.util-high %g", mk->pricing.util_low,
                    mk->pricing.util_high);
         market_free(mk);

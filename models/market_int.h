@@ -426,5 +426,18 @@ int mkt_finish(struct engine *e, void *state);
 int mkt_load_catalog(struct market *mk, struct diag *d);
 int mkt_load_archetypes(struct market *mk, struct diag *d);
 int mkt_load_supply(struct market *mk, struct diag *d);
+/* The key a check over several keys blames when they fail together
+ * (markup-min above markup-max, every share zero): offer each key with
+ * mkt_blame(); it keeps the one the analyst wrote (in a file or with
+ * --set), not one left at its default, and of several written the later
+ * (--set after any file, a later line of the same file); the first key
+ * offered when none was written. Report at 'at' (NULL: no place). */
+struct mkt_blame {
+    char key[160];
+    const struct srcloc *at;    /* where 'key' was written; NULL: its default */
+    bool cli;                   /* written with --set */
+};
+void mkt_blame(struct mkt_blame *b, const struct scn_run *r, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -8,6 +8,7 @@
 #include "models/market_int.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +41,59 @@ static void key_id(const char *name, char *out, size_t len)
         out[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') :
                    ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) ? *p : '-';
     out[n] = '\0';
+}
+
+/* Where the analyst wrote 'key', or NULL when it has its default (a key
+ * of an entity no key names, like a catalogue model the registry does
+ * not list, is not in the run at all: scn_where would assert). 'cli' is
+ * set for a --set value. The run's keys are in strcmp order. */
+static const struct srcloc *written_at(const struct scn_run *r, const char *key, bool *cli)
+{
+    size_t lo = 0, hi = scn_run_key_count(r);
+
+    while (lo < hi) {
+        size_t m = lo + (hi - lo) / 2;
+        const char *k, *source;
+        int c;
+
+        scn_run_key_at(r, m, &k, NULL, NULL, &source);
+        c = strcmp(k, key);
+        if (c == 0) {
+            *cli = strcmp(source, "cli") == 0;
+            return strcmp(source, "default") == 0 ? NULL : scn_where(r, key);
+        }
+        if (c < 0)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return NULL;
+}
+
+/* Pairwise checks once blamed a fixed key, often one left at its default
+ * while the analyst wrote the other: "error: hostclass farm: markup-max 2
+ * is below markup-min 3" with no line, the markup-min = 3 unnamed. */
+void mkt_blame(struct mkt_blame *b, const struct scn_run *r, const char *fmt, ...)
+{
+    char key[sizeof b->key];
+    const struct srcloc *at;
+    bool cli = false;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(key, sizeof key, fmt, ap);
+    va_end(ap);
+    SIM_ASSERT(n >= 0 && (size_t)n < sizeof key);
+    at = written_at(r, key, &cli);
+    if (b->key[0] == '\0' ||
+        (at && (!b->at || (cli && !b->cli) ||
+                (!cli && !b->cli && at->file && b->at->file &&
+                 strcmp(at->file, b->at->file) == 0 && at->line > b->at->line)))) {
+        memcpy(b->key, key, sizeof key);
+        b->at = at;
+        b->cli = cli;
+    }
 }
 
 /* Trims spaces off both ends of 'tok' in place (a list item as written
@@ -267,18 +321,21 @@ int mkt_load_catalog(struct market *mk, struct diag *d)
         for (size_t k = 0; keep && k < mk->ngpus; k++)
             if (!keep[k])
                 mk->gpus[k].share = 0;
-        free(keep);
         for (size_t k = 0; k < mk->ngpus; k++)
             any |= mk->gpus[k].share > 0;
         /* add_machine() would pick the catalogue's last model for every
          * machine (a market of B200s), as pick_weighted does on zeros */
         if (!any && !d->nerrors && mk->ngpus) {
-            char key[160];
+            struct mkt_blame b = { "", NULL, false };
 
-            snprintf(key, sizeof key, "gpu.%s.share", mk->gpus[0].id);
-            scn_error(d, mk->run, key, "every gpu.*.share (of the models supply.gpu-models "
-                      "keeps) is 0: the market has no supply");
+            for (size_t k = 0; k < mk->ngpus; k++)
+                if (!keep || keep[k])
+                    mkt_blame(&b, mk->run, "gpu.%s.share", mk->gpus[k].id);
+            mkt_blame(&b, mk->run, "supply.gpu-models");
+            diag_error(d, b.at, "%s: every gpu.*.share (of the models supply.gpu-models "
+                       "keeps) is 0: the market has no supply", b.key);
         }
+        free(keep);
     }
     check_entity_names(mk, "gpu", d);
     check_entity_names(mk, "workload", d);
@@ -396,13 +453,20 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
                     p++;
             }
             if (a->p_od + a->p_res + a->p_int <= 0) {
-                snprintf(key, sizeof key, "archetype.%s.p-ondemand", nm);
-                diag_error(d, scn_where(r, key), "archetype %s: p-ondemand, p-reserved and "
+                struct mkt_blame b = { "", NULL, false };
+
+                mkt_blame(&b, r, "archetype.%s.p-ondemand", nm);
+                mkt_blame(&b, r, "archetype.%s.p-reserved", nm);
+                mkt_blame(&b, r, "archetype.%s.p-interruptible", nm);
+                diag_error(d, b.at, "archetype %s: p-ondemand, p-reserved and "
                            "p-interruptible are all zero", nm);
             }
             if (a->fail_wait + a->fail_move > 1.0 + 1e-9) {
-                snprintf(key, sizeof key, "archetype.%s.on-failure-move", nm);
-                diag_error(d, scn_where(r, key), "archetype %s: on-failure-wait + "
+                struct mkt_blame b = { "", NULL, false };
+
+                mkt_blame(&b, r, "archetype.%s.on-failure-move", nm);
+                mkt_blame(&b, r, "archetype.%s.on-failure-wait", nm);
+                diag_error(d, b.at, "archetype %s: on-failure-wait + "
                            "on-failure-move = %g exceeds 1", nm, a->fail_wait + a->fail_move);
             }
         }
@@ -410,15 +474,19 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
     return d->nerrors ? SIM_EINVAL : SIM_OK;
 }
 
-/* Where '<kind>.<name>.share' was set: the place to blame when every
- * share of a kind is zero. */
+/* Where to blame every share of a kind being zero: the share the
+ * analyst wrote last (the last entity's when none was written). */
 static const struct srcloc *share_where(const struct scn_run *r, const char *kind,
-                                             const char *name)
+                                        const char **names, size_t n)
 {
-    char key[160];
+    struct mkt_blame b = { "", NULL, false };
 
-    snprintf(key, sizeof key, "%s.%s.share", kind, name);
-    return scn_where(r, key);
+    if (n == 0)
+        return NULL;
+    mkt_blame(&b, r, "%s.%s.share", kind, names[n - 1]);
+    for (size_t i = 0; i + 1 < n; i++)
+        mkt_blame(&b, r, "%s.%s.share", kind, names[i]);
+    return b.at;
 }
 
 /* A machine keeps its host class and region in a byte: more would be
@@ -488,15 +556,21 @@ int mkt_load_supply(struct market *mk, struct diag *d)
         h->datacenter = scn_boolf(r, "hostclass.%s.datacenter", nm);
         total += h->share;
         if (h->mk_min > h->mk_max) {
-            snprintf(key, sizeof key, "hostclass.%s.markup-max", nm);
-            diag_error(d, scn_where(r, key), "hostclass %s: markup-max %g is below markup-min %g",
+            struct mkt_blame b = { "", NULL, false };
+
+            mkt_blame(&b, r, "hostclass.%s.markup-max", nm);
+            mkt_blame(&b, r, "hostclass.%s.markup-min", nm);
+            diag_error(d, b.at, "hostclass %s: markup-max %g is below markup-min %g",
                        nm, h->mk_max, h->mk_min);
         }
         /* repricing clamps to the ceiling, then the floor: with the two
          * crossed every ask sat at the floor above the ceiling */
         if (h->ask_floor > h->ask_ceil) {
-            snprintf(key, sizeof key, "hostclass.%s.ask-ceiling", nm);
-            diag_error(d, scn_where(r, key), "hostclass %s: ask-ceiling %g is below ask-floor %g",
+            struct mkt_blame b = { "", NULL, false };
+
+            mkt_blame(&b, r, "hostclass.%s.ask-ceiling", nm);
+            mkt_blame(&b, r, "hostclass.%s.ask-floor", nm);
+            diag_error(d, b.at, "hostclass %s: ask-ceiling %g is below ask-floor %g",
                        nm, h->ask_ceil, h->ask_floor);
         }
         snprintf(key, sizeof key, "hostclass.%s.machine-gpus", nm);
@@ -515,7 +589,7 @@ int mkt_load_supply(struct market *mk, struct diag *d)
                   "GB:probability pairs with values from 1 to 1000000");
     }
     if (!(total > 0))
-        diag_error(d, n ? share_where(r, "hostclass", names[n - 1]) : NULL,
+        diag_error(d, share_where(r, "hostclass", names, n),
                    "every hostclass.*.share is zero: no supply");
     n = scn_entities(r, "region", &names);
     if (too_many(r, d, "region", "regions", names, n))
@@ -533,7 +607,7 @@ int mkt_load_supply(struct market *mk, struct diag *d)
         total += mk->rg[i].share;
     }
     if (!(total > 0))
-        diag_error(d, n ? share_where(r, "region", names[n - 1]) : NULL,
+        diag_error(d, share_where(r, "region", names, n),
                    "every region.*.share is zero: no supply");
     for (int w = 0; w < NWORKLOADS; w++) {
         mk->wl_scale[w] = scn_realf(r, "workload.%s.work-scale", workload_names[w]);

@@ -809,6 +809,46 @@ START_TEST(bad_market_values_are_all_reported_with_their_lines)
 }
 END_TEST
 
+/* A check over two or more keys blames the one the analyst wrote, not
+ * one left at its default (those errors had no line, the analyst's own
+ * key unnamed), and of two written the later line. */
+static void blamed_at(const char *text, const char *want)
+{
+    int n;
+    char *buf = test_setup_errors("w.ini", text, &n);
+
+    ck_assert_msg(strstr(buf, want), "want \"%s\", got:\n%s", want, buf);
+    ck_assert_int_eq(n, 1);
+    free(buf);
+}
+
+START_TEST(pairwise_checks_blame_the_key_written)
+{
+#define W "[General]\nsim.model = market\n"
+    blamed_at(W "[hostclass farm]\nmarkup-min = 30\n",
+              "w.ini:4: error: hostclass farm: markup-max 2.1 is below markup-min 30");
+    blamed_at(W "[hostclass farm]\nmarkup-min = 3\nmarkup-max = 2\n",
+              "w.ini:5: error: hostclass farm: markup-max 2 is below markup-min 3");
+    blamed_at(W "[hostclass farm]\nmarkup-max = 2\nmarkup-min = 3\n",
+              "w.ini:5: error: hostclass farm: markup-max 2 is below markup-min 3");
+    blamed_at(W "hostclass.farm.ask-floor = 50\n",
+              "w.ini:3: error: hostclass farm: ask-ceiling 6 is below ask-floor 50");
+    blamed_at(W "archetype.indie.on-failure-wait = 0.9\n",
+              "w.ini:3: error: archetype indie: on-failure-wait + on-failure-move");
+    blamed_at(W "[archetype indie]\np-ondemand = 0\np-interruptible = 0\np-reserved = 0\n",
+              "w.ini:6: error: archetype indie: p-ondemand, p-reserved and p-interruptible "
+              "are all zero");
+    blamed_at(W "market.util-high = 0.01\n",
+              "w.ini:3: error: market.util-low 0.45 is above market.util-high 0.01");
+    /* every share zero: the one written last, not the last by name */
+    blamed_at(W "hostclass.hobbyist.share = 0\nhostclass.datacenter.share = 0\n"
+              "hostclass.farm.share = 0\n", "w.ini:5: error: every hostclass.*.share is zero");
+    blamed_at(W "supply.gpu-models = B200\ngpu.b200.share = 0\n",
+              "w.ini:4: error: gpu.b200.share: every gpu.*.share");
+#undef W
+}
+END_TEST
+
 /* Distributions and lists as an analyst writes them: spaces around items
  * are fine; a fractional count, junk after a weight, or weights that are
  * not finite are errors at their lines. (1.5 GPUs a machine passed as a
@@ -2701,6 +2741,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, unprofitable_hosts_leave);
     tcase_add_test(tc, join_rate_counts_gpus);
     tcase_add_test(tc, min_chunk_sells_small_machines_whole);
+    tcase_add_test(tc, pairwise_checks_blame_the_key_written);
     tcase_add_test(tc, distributions_reject_what_they_cannot_mean);
     tcase_add_test(tc, bid_floor_follows_the_ask_both_ways);
     tcase_add_test(tc, cpu_ram_disk_filters);

@@ -29,6 +29,14 @@ expect_status "validate, two GPUs differing in case" 1 "$GM" validate scenarios/
 grep_err "validate, two GPUs differing in case" \
     "case.csv:32: error: GPU model 'a10' has the key name 'a10' of 'A10' (line 19)"
 
+# -- every gpu share zero, the first catalogue model unknown to the registry --
+# (blaming gpu.aaa-test.share, a key the run does not hold, aborted: 134)
+{ head -n 1 data/gpus.csv; echo "AAA Test,96,4000,67,990,700,5,2024,30000,0"
+  tail -n +2 data/gpus.csv; } >"$T/first.csv"
+expect_status "validate, every gpu share zero" 1 "$GM" validate scenarios/default.ini -c Quick \
+    -s market.catalog="$T/first.csv" -s 'gpu.*.share=0'
+grep_err "validate, every gpu share zero" "--set: error: gpu.rtx-3060.share: every gpu.*.share"
+
 # -- reliability-filter.ini: the baseline 0 is no filter ---------------------
 # (every archetype asked for verified machines, which need a score of 0.90,
 # so the points 0 and 0.90 were the same runs bit for bit)
