@@ -439,6 +439,12 @@ int mkt_finish(struct engine *e, void *state)
             if (m->cls != h)
                 continue;
             up += m->up_post_us * m->ngpu;
+            /* The machines in the market at the end: a host that left
+             * keeps its slot (leaving) and was counted here for good. One
+             * leaving but still hosting instances counts until they end,
+             * since its renters still meet its record. */
+            if (m->leaving && m->nclaims == 0)
+                continue;
             b = (int)floor((score_of(m) - 0.5) / 0.01);
             hist[b < 0 ? 0 : b > 49 ? 49 : b]++;
         }
