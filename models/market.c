@@ -421,13 +421,16 @@ static void replay_history(struct market *mk, uint32_t id, double age_h)
 }
 
 /* Vast's cpu_cores, cpu_ram and disk_space filters for a job of
- * archetype a on 'gpus' GPUs: per GPU for CPU and RAM; the offer's share
- * of the disk (k of the machine's n GPUs get k/n of it) must hold the
- * instance's storage. */
-static bool spec_fits(const struct mspec *sp, const struct archetype *a, uint32_t gpus)
+ * archetype a on 'gpus' of the machine's 'ngpu' GPUs: per GPU for CPU and
+ * RAM; the offer's share of the disk (k of n GPUs get k/n of it) must
+ * hold the instance's storage. Compared as disk x k >= storage x n: a
+ * per-GPU disk cut to whole GB offered a 16-GPU machine's 1000 GB as
+ * 992. */
+static bool spec_fits(const struct mspec *sp, uint32_t ngpu, const struct archetype *a,
+                      uint32_t gpus)
 {
     return sp->cpu >= a->min_cpu && sp->ram >= a->min_ram &&
-           (double)sp->disk * gpus >= a->storage_gb;
+           (double)sp->disk * gpus >= a->storage_gb * ngpu;
 }
 
 /* market.posted-interruptible in parts per million, as money_muldiv()
@@ -509,7 +512,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
                 pow(dlperf_draw_derate(mk->dlp, mk->r_supply), mk->derate_scale);
     mk->spec[id] = (struct mspec){
         (uint16_t)draw_dist(&hc->cpu, mk->r_spec), (uint16_t)draw_dist(&hc->ram, mk->r_spec),
-        (uint32_t)(draw_dist(&hc->disk, mk->r_spec) / m->ngpu)
+        (uint32_t)draw_dist(&hc->disk, mk->r_spec)
     };
     m->dlperf = bundle_dlperf(mk, m, 1);
     for (int c = 0; c < OIX_KCLASSES; c++) {
@@ -517,7 +520,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
 
         m->fit[c] = 0;
         for (size_t i = 0; i < mk->nar && i < 32; i++)
-            if (spec_fits(&mk->spec[id], &mk->ar[i], 1u << c))
+            if (spec_fits(&mk->spec[id], m->ngpu, &mk->ar[i], 1u << c))
                 m->fit[c] |= 1u << i;
 
         m->spd[c] = (float)(bundle_dlperf(mk, m, 1u << c) / ((double)(1u << c) * mk->ref_dlperf));
@@ -1378,7 +1381,7 @@ static bool specs_fit(const struct market *mk, const struct job *jb,
 {
     if (jb->arch >= mk->nar)
         return true;
-    return spec_fits(&mk->spec[mid], a, jb->gpus);
+    return spec_fits(&mk->spec[mid], mk->m[mid].ngpu, a, jb->gpus);
 }
 
 /* Vast's dlperf filter: the DLPerf of the bundle the job would rent. */

@@ -196,7 +196,7 @@ struct machine {
     bool reviewed;
 };
 
-/* A machine's CPU, RAM and disk per GPU, drawn once: what Vast's
+/* A machine's CPU and RAM per GPU and its disk, drawn once: what Vast's
  * cpu_cores_effective, cpu_ram and disk_space filters read. Kept apart
  * from struct machine (a small array a search can afford to touch) and
  * drawn from their own stream, so the rest of the supply is the same
@@ -204,7 +204,8 @@ struct machine {
 struct mspec {
     uint16_t cpu;               /* cores per GPU */
     uint16_t ram;               /* GB per GPU */
-    uint32_t disk;              /* GB per GPU */
+    uint32_t disk;              /* GB on the machine (an offer of k of its
+                                 * n GPUs has k/n of it: spec_fits) */
 };
 
 /* A machine's own streams for what its hardware and host do, whoever

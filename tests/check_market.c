@@ -1789,6 +1789,29 @@ START_TEST(cpu_ram_disk_filters)
 }
 END_TEST
 
+/* An offer of k of a machine's n GPUs has k/n of its disk, exactly: a
+ * 16-GPU machine's 1000 GB hold a 1000 GB instance on all 16 (the disk per
+ * GPU was cut to 62 GB, 992 for the machine, and nobody started), and not
+ * a 1001 GB one. */
+START_TEST(whole_machine_offer_has_the_whole_disk)
+{
+#define SIXTEENS HOBBYISTS_ONLY "seed = 21\nhostclass.farm.share = 0\n" \
+    "hostclass.datacenter.share = 0\nhostclass.hobbyist.machine-gpus = 16:1\n" \
+    "hostclass.hobbyist.min-chunk = 16\nhostclass.hobbyist.disk = 1000:1\n" \
+    "archetype.hobbyist.gpus = 16:1\n"
+    struct outcome fits = run_text(SIXTEENS "archetype.hobbyist.storage = 1000\n", NULL, 0);
+    struct outcome over = run_text(SIXTEENS "archetype.hobbyist.storage = 1001\n", NULL, 0);
+#undef SIXTEENS
+
+    ck_assert_int_eq(fits.rc, SIM_OK);
+    ck_assert_int_eq(over.rc, SIM_OK);
+    ck_assert_double_gt(get(&fits, "jobs_started", "archetype", "hobbyist"), 0);
+    ck_assert_double_eq(get(&over, "jobs_started", "archetype", "hobbyist"), 0);
+    done(&fits);
+    done(&over);
+}
+END_TEST
+
 /* Vast's dlperf filter: with 'min-dlperf = 150', nothing slower is rented
  * (an RTX 3090 has about 44, two of them about 88; an RTX 5090 about
  * 200), and the renters still find offers. */
@@ -2785,6 +2808,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, distributions_reject_what_they_cannot_mean);
     tcase_add_test(tc, bid_floor_follows_the_ask_both_ways);
     tcase_add_test(tc, cpu_ram_disk_filters);
+    tcase_add_test(tc, whole_machine_offer_has_the_whole_disk);
     tcase_add_test(tc, dlperf_filter);
     tcase_add_test(tc, reliability_filter_inside_a_band);
     tcase_add_test(tc, calibrated_model_machines_are_derated);
