@@ -3545,7 +3545,10 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->k_maint_end = eng_kind(e, "market.maint-end", on_maint_end, mk);
     mk->k_region = eng_kind(e, "market.region-outage", on_region, mk);
     mk->k_region_end = eng_kind(e, "market.region-outage-end", on_region_end, mk);
-    /* Initial supply: machines until the GPU count is reached. */
+    /* Initial supply: machines until the GPU count is reached. The last
+     * machine may overshoot it by up to 15 GPUs; demand and joins scale
+     * with the GPUs built (supply.gpus = 2 built 9 GPUs and sized their
+     * demand for 2). */
     {
         size_t gpus = 0;
 
@@ -3555,6 +3558,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
 
             gpus += mk->m[id].ngpu;
         }
+        mk->gpus0 = gpus;
     }
     schedule_join(mk);
     for (size_t i = 0; i < mk->nrg; i++)

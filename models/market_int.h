@@ -328,7 +328,9 @@ struct market {
     struct { uint32_t cid; uint64_t order; } *bud;  /* owned: contracts of budgeted jobs */
     size_t nbud, capbud;
     uint64_t order;
-    size_t gpus0;
+    size_t gpus0;               /* GPUs built at the start: supply.gpus, rounded
+                                 * up to whole machines (demand and joins scale
+                                 * with it) */
     gsl_rng *r_search, *r_supply, *r_bid;
     gsl_rng *r_start;           /* "outages.starts": failed container starts */
     gsl_rng *r_after;           /* "outages.renters": wait, move or abandon after a failure */

@@ -65,7 +65,9 @@ static const struct param_def market_params[] = {
       "fee on the unused prepaid balance when a reserved rental ends early" },
 
     { "supply.gpus", PT_INT, "GPUs", "10000", 1, 1e7, NULL,
-      "GPUs listed at the start" },
+      "GPUs listed at the start: machines are added until there are this many, so the last "
+      "may add up to 15 more; demand (archetype rates per 1000 GPUs) and joins scale with "
+      "the GPUs built" },
     { "supply.gpu-models", PT_STRING, "", "", NOMAX, NULL,
       "only these catalogue models are listed (comma-separated names; empty = all)" },
     { "supply.join-rate", PT_REAL, "1/year", "0.25", 0, 100, NULL,
