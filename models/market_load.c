@@ -110,22 +110,29 @@ static char *trim(char *tok)
     return tok;
 }
 
-/* Parses "1:0.5,2:0.3" (value:weight pairs; values whole numbers in
- * [1, vmax], powers of two if 'pow2', or names from 'names'; weights
- * finite numbers >= 0 with nothing after them); weights are normalised. */
+/* Parses "1:0.5,2:0.3" (value:weight pairs, at most as many as struct
+ * dist holds; values whole numbers in [1, vmax], powers of two if 'pow2',
+ * or names from 'names'; weights finite numbers >= 0 with nothing after
+ * them); weights are normalised. '*too_many' tells a list with more pairs
+ * apart from a bad one (it once got the same message). */
 static int parse_dist(const char *text, struct dist *d, const char *const *names,
-                      int nnames, bool pow2, double vmax)
+                      int nnames, bool pow2, double vmax, bool *too_many)
 {
     char buf[512], *save = NULL, *tok;
     double total = 0;
 
     d->n = 0;
+    *too_many = false;
     snprintf(buf, sizeof buf, "%s", text);
     for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         char *colon = strchr(tok, ':'), *end;
         double v, w;
 
-        if (!colon || d->n == 16)
+        if (d->n == (int)(sizeof d->v / sizeof d->v[0])) {
+            *too_many = true;
+            return SIM_EINVAL;
+        }
+        if (!colon)
             return SIM_EINVAL;
         *colon = '\0';
         tok = trim(tok);
@@ -167,7 +174,14 @@ static void read_dist(const struct scn_run *r, struct diag *d, const char *key,
                       struct dist *out, const char *const *names, int nnames, bool pow2,
                       double vmax, const char *what)
 {
-    if (parse_dist(scn_str(r, key), out, names, nnames, pow2, vmax) != SIM_OK)
+    bool too_many;
+
+    if (parse_dist(scn_str(r, key), out, names, nnames, pow2, vmax, &too_many) == SIM_OK)
+        return;
+    if (too_many)
+        scn_error(d, r, key, "expected at most %d pairs, got more in \"%s\"",
+                  (int)(sizeof out->v / sizeof out->v[0]), scn_str(r, key));
+    else
         scn_error(d, r, key, "expected %s, got \"%s\"", what, scn_str(r, key));
 }
 
@@ -580,13 +594,13 @@ int mkt_load_supply(struct market *mk, struct diag *d)
                   "tier:weight pairs over consumer, workstation, datacenter");
         snprintf(key, sizeof key, "hostclass.%s.cpu-per-gpu", nm);
         read_dist(r, d, key, &h->cpu, NULL, 0, false, 1000,
-                  "cores:probability pairs with values from 1 to 1000");
+                  "cores:probability pairs with whole numbers of cores from 1 to 1000");
         snprintf(key, sizeof key, "hostclass.%s.ram-per-gpu", nm);
         read_dist(r, d, key, &h->ram, NULL, 0, false, 60000,
-                  "GB:probability pairs with values from 1 to 60000");
+                  "GB:probability pairs with whole numbers of GB from 1 to 60000");
         snprintf(key, sizeof key, "hostclass.%s.disk", nm);
         read_dist(r, d, key, &h->disk, NULL, 0, false, 1e6,
-                  "GB:probability pairs with values from 1 to 1000000");
+                  "GB:probability pairs with whole numbers of GB from 1 to 1000000");
     }
     if (!(total > 0))
         diag_error(d, share_where(r, "hostclass", names, n),

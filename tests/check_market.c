@@ -859,7 +859,7 @@ START_TEST(bad_market_values_are_all_reported_with_their_lines)
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:8: error: hostclass farm: markup-max 2 is "
                                       "below markup-min 3"));
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:9: error: hostclass.farm.disk: expected "
-                                      "GB:probability pairs with values from 1 to 1000000"));
+                                      "GB:probability pairs with whole numbers of GB from 1 to 1000000"));
     ck_assert_int_eq(n, 4);
     free(buf);
     /* a market with no supply names the line that zeroed it last */
@@ -943,6 +943,20 @@ START_TEST(distributions_reject_what_they_cannot_mean)
     ck_assert_ptr_nonnull(strstr(buf, "d.ini:6: error: hostclass.hobbyist.machine-gpus: expected"));
     ck_assert_ptr_nonnull(strstr(buf, "d.ini:8: error: hostclass.datacenter.machine-gpus: expected"));
     ck_assert_int_eq(n, 3);
+    free(buf);
+    /* the message says which rule failed: whole numbers, at most 16 pairs
+     * (a fractional core count and a 17th pair were "expected cores:
+     * probability pairs with values from 1 to 1000") */
+    buf = test_setup_errors("r.ini", "[General]\nsim.model = market\n"
+                            "hostclass.farm.cpu-per-gpu = 5.5:1\n"
+                            "hostclass.hobbyist.cpu-per-gpu = 1:1,2:1,3:1,4:1,5:1,6:1,7:1,8:1,"
+                            "9:1,10:1,11:1,12:1,13:1,14:1,15:1,16:1,17:1\n", &n);
+    ck_assert_ptr_nonnull(strstr(buf, "r.ini:3: error: hostclass.farm.cpu-per-gpu: expected "
+                                      "cores:probability pairs with whole numbers of cores "
+                                      "from 1 to 1000, got \"5.5:1\""));
+    ck_assert_ptr_nonnull(strstr(buf, "r.ini:4: error: hostclass.hobbyist.cpu-per-gpu: expected "
+                                      "at most 16 pairs, got more in \"1:1,2:1,"));
+    ck_assert_int_eq(n, 2);
     free(buf);
     {
         struct outcome o = run_text(SMALL "supply.gpu-models = RTX 3090 , RTX 4090 \n"
