@@ -2446,11 +2446,38 @@ static const struct rkey *run_key(const struct scn_run *r, const char *key)
     return NULL;
 }
 
-/* The value of a registered key; a pattern key for an entity the scenario
- * never named still has its default. */
-static struct param_value get(const struct scn_run *r, const char *key)
+/* The run's key 'key', or else the analyst's '*' key that stands for it
+ * ("gpu.*.share" for "gpu.aaa-test.share"). The study gives every entity
+ * it knows its exact keys (collect_defaults), but a model may learn of
+ * entities the scenario never names, such as the models of a catalogue it
+ * loads: a '*' key reaches those too, as it says it does. */
+static const struct rkey *run_key_or_wild(const struct scn_run *r, const char *key)
 {
     const struct rkey *k = run_key(r, key);
+    const char *seg = strchr(key, '.');
+
+    while (!k && seg) {
+        const char *next = strchr(seg + 1, '.');
+        char *pat;
+
+        if (!next)
+            break;
+        pat = xasprintf("%.*s.*%s", (int)(seg - key), key, next);
+        if (!pat)
+            SIM_OOM("scenario: out of memory");
+        k = run_key(r, pat);
+        free(pat);
+        seg = next;
+    }
+    return k;
+}
+
+/* The value of a registered key; a pattern key for an entity the scenario
+ * never named has the value of the analyst's '*' key for it, if any, and
+ * else its default. */
+static struct param_value get(const struct scn_run *r, const char *key)
+{
+    const struct rkey *k = run_key_or_wild(r, key);
     const struct param_def *def;
     struct param_value v;
     char err[256];
@@ -2573,10 +2600,12 @@ const char *scn_strf(const struct scn_run *r, const char *fmt, ...)
 
 const struct srcloc *scn_where(const struct scn_run *r, const char *key)
 {
-    const struct rkey *k = run_key(r, key);
+    static const struct srcloc nowhere = { NULL, 0 };
+    const struct rkey *k = run_key_or_wild(r, key);
 
-    SIM_ASSERT(k);
-    return &k->loc;
+    /* a registered pattern's key for an entity only the model knows, left
+     * at its default: no line to point at */
+    return k ? &k->loc : &nowhere;
 }
 
 int scn_error(struct diag *d, const struct scn_run *r, const char *key, const char *fmt, ...)

@@ -49,4 +49,19 @@ done
 if cmp -s "$T/rf0.csv" "$T/rf1.csv"; then bad "reliability filters 0 and 0.90 give the same runs"
 else ok; fi
 
+# -- a '*' key reaches catalogue models the scenario never names -----------
+# (gpu.*.share=1 left a model of a loaded catalogue at the pattern's default
+# 0, so a market of that model alone was refused as having no supply)
+{ cat data/gpus.csv; echo "AAA Test,96,4000,67,990,700,5,2024,30000,0"; } >"$T/aaa.csv"
+check "a '*' share reaches a loaded catalogue's model" "$GM" run scenarios/default.ini -c Quick \
+    -s market.catalog="$T/aaa.csv" -s 'gpu.*.share=1' -s 'supply.gpu-models=AAA Test' \
+    -s sim.horizon=1d -s sim.warmup=0 -s supply.gpus=64 -o "$T/aaa" --no-plots -q
+if grep -q '^"[^"]*","gpus_listed","gpu","AAA Test",' "$T/aaa/scalars.csv" 2>/dev/null ||
+   grep -q '"AAA Test"' "$T/aaa/timeseries.csv" 2>/dev/null; then ok
+else bad "the market of the loaded model lists none of it"; fi
+# an exact key still beats the '*' key: that model's share 0 leaves no supply
+expect_status "an exact share beats the '*' share" 1 "$GM" validate scenarios/default.ini -c Quick \
+    -s market.catalog="$T/aaa.csv" -s 'gpu.*.share=1' -s 'gpu.aaa-test.share=0' \
+    -s 'supply.gpu-models=AAA Test'
+
 cli_done
