@@ -1464,22 +1464,28 @@ static double term_discount(const struct market *mk, const struct hostclass *hc,
 }
 
 /* The shortest expected run, in hours, for which some term on some host
- * costs less than on demand. A term of T hours at discount d costs at
- * least its prepay (1 - d) x T, and ended early costs the hours used at
- * the full rate plus the fee on the unused balance (the early-cancel
- * rule), more than on demand: it pays off only past (1 - d) x T, 576 h
- * for a month at 0.2. Below this no renter prepays; above it rent()
- * compares the exact costs on the machine picked (bill_cheapest_term). */
-static double reserve_min_h(const struct market *mk)
+ * job 'jb' could rent costs less than on demand. A term of T hours at
+ * discount d costs at least its prepay (1 - d) x T, and ended early costs
+ * the hours used at the full rate plus the fee on the unused balance (the
+ * early-cancel rule), more than on demand: it pays off only past
+ * (1 - d) x T, 576 h for a month at 0.2. A term without a discount never
+ * does (it costs its hours, and ties go to on demand), nor does a host
+ * class the job cannot rent (a Secure Cloud job rents datacenters only):
+ * HUGE_VAL when no term is left. Below this no renter prepays; above it
+ * rent() compares the exact costs on the machine picked
+ * (bill_cheapest_term). */
+static double reserve_min_h(const struct market *mk, const struct job *jb)
 {
     double best = HUGE_VAL;
 
     for (size_t k = 0; k < mk->nhc; k++) {
+        if (jb->secure && !mk->hc[k].datacenter)
+            continue;
         for (int t = 0; t < RESERVE_TERMS; t++) {
-            double h = (1.0 - term_discount(mk, &mk->hc[k], reserve_months[t])) *
-                       reserve_months[t] * 30 * 24;
+            double d = term_discount(mk, &mk->hc[k], reserve_months[t]);
+            double h = (1.0 - d) * reserve_months[t] * 30 * 24;
 
-            if (h < best)
+            if (d > 0 && h < best)
                 best = h;
         }
     }
@@ -1489,7 +1495,7 @@ static double reserve_min_h(const struct market *mk)
 static enum contract_type choose_type(const struct market *mk, const struct job *jb,
                                       double expected_h)
 {
-    if (jb->pref == C_RESERVED && expected_h <= reserve_min_h(mk))
+    if (jb->pref == C_RESERVED && expected_h <= reserve_min_h(mk, jb))
         return C_ONDEMAND;      /* too short for any prepay to pay off */
     return (enum contract_type)jb->pref;
 }
@@ -2630,7 +2636,7 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
          * split, the weights made short jobs, which can never prepay,
          * bid less as p-reserved grew. */
         double uc = gsl_rng_uniform(a->draws), split = a->p_od + a->p_int;
-        bool long_run = jb->work / (jb->gpus * slowest_speed(mk, jb, a)) > reserve_min_h(mk);
+        bool long_run = jb->work / (jb->gpus * slowest_speed(mk, jb, a)) > reserve_min_h(mk, jb);
 
         if (long_run && uc < a->p_res) {
             jb->pref = C_RESERVED;

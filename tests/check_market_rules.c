@@ -537,6 +537,55 @@ START_TEST(p_reserved_sees_the_secure_cloud_filter)
 }
 END_TEST
 
+/* A prepay without a discount never pays off (it costs its hours, and ties
+ * go to on demand), nor does one on a host class the job cannot rent: with
+ * no discount anywhere, or none in the datacenters a Secure Cloud job is
+ * kept to, p-reserved must change nothing even for month-long jobs. It
+ * took the bound over every term and class, so such jobs were pulled out
+ * of the on-demand : interruptible split and then rented on demand anyway
+ * (interruptible share 0.36 -> 0.15). */
+START_TEST(p_reserved_needs_a_discount_the_job_can_get)
+{
+#define LONG "[General]\nsim.model = market\nsim.horizon = 20d\nsim.warmup = 2d\n" \
+    "sim.sample-interval = 6h\nsupply.gpus = 400\nseed = 6\n" \
+    "hostclass.hobbyist.tiers = consumer:1\nhostclass.farm.tiers = consumer:1\n" \
+    "hostclass.datacenter.tiers = datacenter:1\ngpu.h100-sxm.share = 5\n" \
+    "archetype.company.rate = 30\narchetype.company.gpus = 1:1\n" \
+    "archetype.company.big-model-prob = 0\narchetype.company.name-pin = 0\n" \
+    "archetype.company.gpu-models = RTX 3090,H100 SXM\narchetype.company.value = 3\n" \
+    "archetype.company.p-ondemand = 0.5\narchetype.company.p-interruptible = 0.5\n" \
+    "archetype.company.work-median = 2000\narchetype.company.work-sigma = 0.1\n"
+    static const char *const cases[] = {
+        LONG "archetype.company.secure-cloud = 0\nmarket.reserve-discount-1m = 0\n"
+             "market.reserve-discount-3m = 0\n",
+        LONG "archetype.company.secure-cloud = 1\nhostclass.datacenter.max-discount = 0\n",
+    };
+#undef LONG
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char none_text[2048], all_text[2048];
+
+        snprintf(none_text, sizeof none_text, "%sarchetype.company.p-reserved = 0\n", cases[i]);
+        snprintf(all_text, sizeof all_text, "%sarchetype.company.p-reserved = 1\n", cases[i]);
+        struct test_run none = test_run_text(none_text, NULL, NULL, 0);
+        struct test_run all = test_run_text(all_text, NULL, NULL, 0);
+        const struct results *rn = eng_results(none.e), *ra = eng_results(all.e);
+
+        ck_assert_int_eq(none.rc, SIM_OK);
+        ck_assert_int_eq(all.rc, SIM_OK);
+        ck_assert_double_gt(res_get(rn, "share_interruptible", "archetype", "company"), 0.2);
+        ck_assert_msg(res_get(rn, "share_interruptible", "archetype", "company") ==
+                      res_get(ra, "share_interruptible", "archetype", "company"),
+                      "case %zu: interruptible share %g at p-reserved 0, %g at 1", i,
+                      res_get(rn, "share_interruptible", "archetype", "company"),
+                      res_get(ra, "share_interruptible", "archetype", "company"));
+        ck_assert_double_eq(res_get(rn, "spend_usd", "archetype", "company"),
+                            res_get(ra, "spend_usd", "archetype", "company"));
+        eng_free(none.e);
+        eng_free(all.e);
+    }
+}
+END_TEST
+
 /* A market set up from 'text' but not yet run: a test schedules its own
  * events (probes, a failure at a chosen moment) before the loop. */
 struct staged {
@@ -766,6 +815,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, renters_prepay_the_cheapest_term);
     tcase_add_test(tc, less_reliable_hosts_undercut_the_reliable_tier);
     tcase_add_test(tc, p_reserved_sees_the_secure_cloud_filter);
+    tcase_add_test(tc, p_reserved_needs_a_discount_the_job_can_get);
     tcase_add_test(tc, a_failure_while_suspended_loses_the_held_work);
     tcase_add_test(tc, a_failure_while_suspended_scores_as_rental_downtime);
     suite_add_tcase(s, tc);
