@@ -94,10 +94,9 @@ static void *avail_setup(struct engine *e, const struct scn_run *run, struct dia
     struct avail *a = calloc(1, sizeof *a);
     char buf[512], *save = NULL;
 
-    if (!a) {
-        diag_error(d, NULL, "availability: out of memory");
-        return NULL;
-    }
+    if (!a)
+
+        SIM_OOM("availability: out of memory");
     a->per_class = (uint32_t)scn_int(run, "availability.hosts");
     a->tol = scn_real(run, "availability.tol");
     a->tol_rel = scn_real(run, "availability.tol-rel");

@@ -195,10 +195,9 @@ static void *bathtub_setup(struct engine *e, const struct scn_run *run, struct d
 {
     struct bathtub *b = calloc(1, sizeof *b);
 
-    if (!b) {
-        diag_error(d, NULL, "bathtub: out of memory");
-        return NULL;
-    }
+    if (!b)
+
+        SIM_OOM("bathtub: out of memory");
     b->n = (uint32_t)scn_int(run, "bathtub.vms");
     b->cap = hours(run, "bathtub.cap");
     b->w1 = scn_real(run, "bathtub.infant-weight");

@@ -174,10 +174,9 @@ static void *ckptjob_setup(struct engine *e, const struct scn_run *run,
     struct ckptjob *c = calloc(1, sizeof *c);
     uint64_t seed = rng_hash(scn_run_seed(run), scn_run_seed_set(run), "ckptjob.failures");
 
-    if (!c) {
-        diag_error(d, NULL, "ckptjob: out of memory");
-        return NULL;
-    }
+    if (!c)
+
+        SIM_OOM("ckptjob: out of memory");
     c->work = tmin(run, "ckptjob.work");
     c->delta = tmin(run, "ckptjob.delta");
     c->restart = tmin(run, "ckptjob.restart");

@@ -169,10 +169,9 @@ static void *llama_setup(struct engine *e, const struct scn_run *run, struct dia
     struct llama *l = calloc(1, sizeof *l);
     double w[NCAUSES], gpus;
 
-    if (!l) {
-        diag_error(d, NULL, "llama: out of memory");
-        return NULL;
-    }
+    if (!l)
+
+        SIM_OOM("llama: out of memory");
     l->hosts = (uint32_t)scn_int(run, "llama.hosts");
     l->gpus = (uint32_t)scn_int(run, "llama.gpus-per-host");
     l->reps = (uint32_t)scn_int(run, "llama.reps");

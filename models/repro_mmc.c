@@ -189,10 +189,9 @@ static void *mmc_setup(struct engine *e, const struct scn_run *run,
 {
     struct mmc *m = calloc(1, sizeof *m);
 
-    if (!m) {
-        diag_error(d, NULL, "mmc: out of memory");
-        return NULL;
-    }
+    if (!m)
+
+        SIM_OOM("mmc: out of memory");
     m->c = (unsigned)scn_int(run, "mmc.servers");
     m->lambda = scn_real(run, "mmc.lambda");
     m->mu = scn_real(run, "mmc.mu");

@@ -79,10 +79,9 @@ static void *seed_setup(struct engine *e, const struct scn_run *run, struct diag
 {
     struct seedtab *s = calloc(1, sizeof *s);
 
-    if (!s) {
-        diag_error(d, NULL, "seed: out of memory");
-        return NULL;
-    }
+    if (!s)
+
+        SIM_OOM("seed: out of memory");
     s->run = run;
     s->market = market_model.setup(e, run, d);
     if (!s->market) {

@@ -95,6 +95,10 @@ void sim_oom(const char *file, int line, const char *fmt, ...)
 static void gsl_handler(const char *reason, const char *file, int line,
                         int gsl_errno)
 {
+    /* GSL reports a failed allocation (gsl_rng_alloc, gsl_matrix_alloc)
+     * through this handler, before its caller could see the NULL */
+    if (gsl_errno == GSL_ENOMEM)
+        sim_oom(file, line, "GSL: %s", reason);
     sim_panic(file, line, "GSL: %s (%s)", reason, gsl_strerror(gsl_errno));
 }
 

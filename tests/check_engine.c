@@ -8,6 +8,8 @@
 #include "sim/param.h"
 #include "sim/scenario.h"
 #include "tests/suites.h"
+#include <gsl/gsl_errno.h>
+#include "sim/err.h"
 
 struct log {
     sim_time at[64];
@@ -213,6 +215,24 @@ START_TEST(a_silent_setup_failure_is_an_error)
 }
 END_TEST
 
+/* Running out of memory is the machine's limit, not a bug: exit 3, which a
+ * sweep counts as a lost run, not abort() (134) as for an internal error.
+ * GSL reports its own failed allocations (gsl_rng_alloc for a new stream)
+ * through the installed handler before its caller sees the NULL; the
+ * handler aborted on them. Each runs in Check's forked child. */
+START_TEST(gsl_out_of_memory_exits_3)
+{
+    sim_install_gsl_handler();
+    gsl_error("failed to allocate space for rng state", __FILE__, __LINE__, GSL_ENOMEM);
+}
+END_TEST
+
+START_TEST(sim_oom_exits_3)
+{
+    SIM_OOM("test: out of memory");
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -223,6 +243,8 @@ Suite *engine_suite(void)
     tcase_add_test(tc, a_failed_invariant_stops_the_run);
     tcase_add_test(tc, a_short_run_sees_the_interrupt);
     tcase_add_test(tc, a_silent_setup_failure_is_an_error);
+    tcase_add_exit_test(tc, gsl_out_of_memory_exits_3, SIM_EXIT_NOMEM);
+    tcase_add_exit_test(tc, sim_oom_exits_3, SIM_EXIT_NOMEM);
     tcase_add_loop_test(tc, phold_same_count_on_both_engines, 0, 3);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
