@@ -101,7 +101,12 @@ static int parse(int argc, char **argv, struct bench_opts *o)
             v = strtoll(optarg, &end, 10);
             if (*end || v < 1 || (opt == 'n' && v > 16384) || (opt == 'r' && v > 1000) ||
                 (opt == 't' && v > (1LL << 30))) {
-                fprintf(stderr, "bench dlperf: bad value '%s' for -%c\n", optarg, opt);
+                /* Name the long option the analyst typed: 't' is only
+                 * getopt's code for --triad-size, there is no -t. */
+                fprintf(stderr, "bench dlperf: bad value '%s' for %s (a whole number from 1 "
+                        "to %s)\n", optarg, opt == 'n' ? "--size" : opt == 'r' ? "--reps"
+                                                                         : "--triad-size",
+                        opt == 'n' ? "16384" : opt == 'r' ? "1000" : "1073741824");
                 return 2;
             }
             if (opt == 'n')
