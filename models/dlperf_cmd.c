@@ -270,11 +270,15 @@ static int run(const struct bench_opts *o)
     else
         snprintf(p4, sizeof p4, "%s/calibration.csv", o->data);
     /* The calibration table is optional here: --calibrate creates it. */
+    /* A back-end that fails without saying why must not print stack
+     * garbage. */
+    why[0] = '\0';
     m = dlperf_model_fit(p1, p2, p3, access(p4, F_OK) == 0 ? p4 : NULL, &d);
     if (!m)
         return 1;
     if (kern_open(o->kind, &k, why, sizeof why) != SIM_OK) {
-        fprintf(stderr, "bench dlperf: %s: %s\n", kern_kind_name(o->kind), why);
+        fprintf(stderr, "bench dlperf: %s: %s\n", kern_kind_name(o->kind),
+                why[0] ? why : "the back-end could not be opened");
         dlperf_model_free(m);
         return 1;
     }

@@ -159,6 +159,8 @@ int kern_ocl_open(struct kern_ocl **out, char *why, size_t whylen)
     k->q = clCreateCommandQueue(k->ctx, dev, 0, &err);
     if (err == CL_SUCCESS)
         k->prog_f32 = build(k, "", why, whylen);
+    else
+        snprintf(why, whylen, "clCreateCommandQueue failed (%d)", (int)err);
     if (k->prog_f32)
         k->prog_f16 = build(k, "-DHALF_IN", why, whylen);
     if (k->prog_f16) {
