@@ -423,7 +423,11 @@ static int run(const struct bench_opts *o)
          * on a working set that fits in a cache, or the peak on a busy
          * machine (one rep of memcpy can come out at a seventh of the
          * best), and a table holding it would stop every later run that
-         * reads it. */
+         * reads it. There is no lower bound: honest rows go as low as
+         * 1-2 % (PoCL's sgemm and hgemm against the FMA-loop peak, a
+         * plain FP16 GEMM against a tensor-core peak), as low as a first
+         * launch that was timed with its compilation, which the kernels
+         * now keep out of the timing instead. */
         for (size_t i = 0; i < nrows; i++) {
             double e = rows[i].achieved / rows[i].peak;
 
