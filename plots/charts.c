@@ -31,6 +31,7 @@ struct series {
     enum plot_unc unc;
     size_t n;
     double *x, *y, *lo, *hi;    /* owned; lo/hi may be NULL */
+    char **cols;                /* owned, n x chart's ncols texts, or NULL */
 };
 
 struct plot_chart {
@@ -46,6 +47,8 @@ struct plot_chart {
     char **cats;                /* owned */
     struct series *s;
     size_t ns, cap;
+    size_t ncols;               /* extra CSV columns (plot_chart_columns) */
+    char **colnames;            /* owned */
 };
 
 static void *xmalloc(size_t n)
@@ -77,6 +80,13 @@ static double *dup_nums(const double *v, size_t n)
     p = xmalloc(n * sizeof *p);
     memcpy(p, v, n * sizeof *p);
     return p;
+}
+
+static void free_texts(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
 }
 
 static void set_str(char **dst, const char *s)
@@ -128,8 +138,10 @@ void plot_chart_free(struct plot_chart *c)
         free(c->s[i].y);
         free(c->s[i].lo);
         free(c->s[i].hi);
+        free_texts(c->s[i].cols, c->s[i].n * c->ncols);
     }
     free(c->s);
+    free_texts(c->colnames, c->ncols);
     free(c);
 }
 
@@ -251,6 +263,51 @@ void plot_series_unc(struct plot_chart *c, size_t i, enum plot_unc u)
 {
     SIM_ASSERT(i < c->ns);
     c->s[i].unc = u;
+}
+
+void plot_chart_columns(struct plot_chart *c, size_t n, const char *const *names)
+{
+    /* Values already given were laid out for the old count. */
+    for (size_t i = 0; i < c->ns; i++) {
+        free_texts(c->s[i].cols, c->s[i].n * c->ncols);
+        c->s[i].cols = NULL;
+    }
+    free_texts(c->colnames, c->ncols);
+    c->ncols = n;
+    c->colnames = xmalloc((n ? n : 1) * sizeof *c->colnames);
+    for (size_t k = 0; k < n; k++)
+        c->colnames[k] = xstrdup(names[k] ? names[k] : "");
+}
+
+void plot_series_columns(struct plot_chart *c, size_t i, const char *const *values)
+{
+    struct series *s;
+
+    SIM_ASSERT(i < c->ns);
+    s = &c->s[i];
+    free_texts(s->cols, s->n * c->ncols);
+    s->cols = xmalloc(s->n * c->ncols * sizeof *s->cols);
+    for (size_t k = 0; k < s->n * c->ncols; k++)
+        s->cols[k] = xstrdup(values[k] ? values[k] : "");
+}
+
+void plot_chart_row_columns(struct plot_chart *c, const char *const *values)
+{
+    SIM_ASSERT(c->type == PLOT_FOREST);
+    for (size_t i = 0; i < c->ns; i++) {
+        struct series *s = &c->s[i];
+
+        free_texts(s->cols, s->n * c->ncols);
+        s->cols = xmalloc(s->n * c->ncols * sizeof *s->cols);
+        for (size_t j = 0; j < s->n; j++) {
+            /* A forest point's y is its row. */
+            size_t r = isfinite(s->y[j]) && s->y[j] >= 0 ? (size_t)s->y[j] : SIZE_MAX;
+
+            for (size_t k = 0; k < c->ncols; k++)
+                s->cols[j * c->ncols + k] = xstrdup(r < c->ncats && values[r * c->ncols + k]
+                                                        ? values[r * c->ncols + k] : "");
+        }
+    }
 }
 
 static int cmp_xy(const void *a, const void *b)
@@ -1377,7 +1434,7 @@ int plot_chart_write_csv(const struct plot_chart *c, const char *path)
 {
     const char *xn = c->xname ? c->xname : "x", *yn = c->yname ? c->yname : "y";
     char lo[96], hi[96];
-    const char *cols[7];
+    const char **cols = xmalloc((7 + c->ncols) * sizeof *cols);
     size_t nc = 0;
     struct tbl_writer *w;
 
@@ -1411,7 +1468,10 @@ int plot_chart_write_csv(const struct plot_chart *c, const char *path)
         cols[nc++] = hi;
         break;
     }
+    for (size_t k = 0; k < c->ncols; k++)
+        cols[nc++] = c->colnames[k];
     w = tbl_create(path, cols, nc);
+    free(cols);
     if (!w)
         return SIM_EIO;
     for (size_t i = 0; i < c->ns; i++) {
@@ -1448,6 +1508,8 @@ int plot_chart_write_csv(const struct plot_chart *c, const char *path)
                 tbl_num(w, s->lo ? s->lo[j] : (double)NAN);
                 tbl_num(w, s->hi ? s->hi[j] : (double)NAN);
             }
+            for (size_t k = 0; k < c->ncols; k++)
+                tbl_str(w, s->cols ? s->cols[j * c->ncols + k] : "");
             tbl_end_row(w);
         }
     }
@@ -1650,8 +1712,10 @@ struct plot_chart *plot_sweep(const char *title, const char *xlabel,
         plot_series_draw(c, k, PLOT_DRAW_LINE_POINTS);
         plot_series_unc(c, k, PLOT_UNC_BARS);
     }
+    /* No level here: the arrays do not say it, and a fixed "95%" once
+     * sat under intervals at --level 0.8 (the caller's note says it). */
     if (lo && hi)
-        plot_chart_note(c, "error bars: 95% confidence interval of the mean");
+        plot_chart_note(c, "error bars: confidence interval of the mean");
     return c;
 }
 
@@ -1704,7 +1768,7 @@ struct plot_chart *plot_forest(const char *title, const char *xlabel,
             st.marker = PLOT_MARK_SQUARE;
         plot_chart_add(c, g, &st, n, x, y, l, h);
     }
-    plot_chart_note(c, "bars: 95% confidence interval of the paired difference");
+    plot_chart_note(c, "bars: confidence interval of the paired difference");
     free(x);
     free(y);
     free(l);

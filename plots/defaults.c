@@ -1186,49 +1186,190 @@ static struct plot_chart *chart_price_perf(struct rdir *R)
 
 /* ---- sweep and contrasts (later analyses write these files) ---- */
 
-static struct plot_chart *chart_contrasts(struct rdir *R, struct tbl *t)
+/* The note under a chart's intervals: their level, from the ci_level
+ * texts of the rows drawn (NULL or empty: no interval). summary.csv and
+ * contrasts.csv follow --level, so a fixed "95%" once sat under 80%
+ * intervals; rows of different levels (a hand-made or merged file) are
+ * said to differ rather than given one level. */
+static void level_note(const char *bars, const char *what, const char *file,
+                       const char *const *lev, size_t n, char *buf, size_t size)
 {
-    int cm = tbl_col(t, "metric"), ce = tbl_col(t, "entity"), cp = tbl_col(t, "policy");
-    int cb = tbl_col(t, "baseline_policy"), cd = tbl_need_col(t, "mean_diff", R->d);
-    int cl = tbl_col(t, "ci_low"), ch = tbl_col(t, "ci_high");
-    size_t n = tbl_rows(t);
-    char **labels = calloc(n + 1, sizeof *labels);
-    const char **groups = calloc(n + 1, sizeof *groups);
-    double *d = malloc((n + 1) * sizeof *d), *lo = malloc((n + 1) * sizeof *lo),
-           *hi = malloc((n + 1) * sizeof *hi);
-    struct plot_chart *c = NULL;
-    char title[200];
+    double seen[4];
+    size_t ns = 0, len;
+    bool more = false;
 
-    if (!labels || !groups || !d || !lo || !hi)
-        SIM_OOM("plot: out of memory");
-    if (cd < 0)
-        goto out;
     for (size_t i = 0; i < n; i++) {
-        char buf[256];
+        char *end;
+        double v;
+        bool dup = false;
 
-        snprintf(buf, sizeof buf, "%s%s%s", cm >= 0 ? tbl_get(t, i, (size_t)cm) : "",
-                 ce >= 0 && *tbl_get(t, i, (size_t)ce) ? " " : "",
-                 ce >= 0 ? tbl_get(t, i, (size_t)ce) : "");
-        labels[i] = strdup(buf);
-        groups[i] = cp >= 0 ? tbl_get(t, i, (size_t)cp) : NULL;
-        if (tbl_get_num(t, i, (size_t)cd, &d[i], R->d))
-            goto out;
-        lo[i] = hi[i] = NAN;
-        if (cl >= 0 && *tbl_get(t, i, (size_t)cl) && tbl_get_num(t, i, (size_t)cl, &lo[i], R->d))
-            goto out;
-        if (ch >= 0 && *tbl_get(t, i, (size_t)ch) && tbl_get_num(t, i, (size_t)ch, &hi[i], R->d))
-            goto out;
+        if (!lev[i] || !*lev[i])
+            continue;
+        v = strtod(lev[i], &end);
+        if (*end || !isfinite(v))
+            continue;
+        for (size_t k = 0; k < ns && !dup; k++)
+            dup = fabs(seen[k] - v) <= 1e-9;
+        if (dup)
+            continue;
+        if (ns < 4)
+            seen[ns++] = v;
+        else
+            more = true;
     }
-    snprintf(title, sizeof title, "Policy contrasts vs %s (common random numbers)",
-             cb >= 0 && n ? tbl_get(t, 0, (size_t)cb) : "baseline");
-    c = plot_forest(title, "Paired mean difference [policy - baseline, metric units]",
-                    R->pal, "policy", n, (const char *const *)labels, groups, d, lo, hi);
+    if (ns == 0) {
+        snprintf(buf, size, "%s: confidence interval of %s (%s records no level)", bars, what,
+                 file);
+        return;
+    }
+    qsort(seen, ns, sizeof *seen, cmp_dbl);
+    if (ns == 1) {
+        snprintf(buf, size, "%s: %.4g%% confidence interval of %s", bars, 100.0 * seen[0], what);
+        return;
+    }
+    snprintf(buf, size, "%s: confidence intervals of %s at ", bars, what);
+    for (size_t k = 0; k < ns; k++) {
+        len = strlen(buf);
+        snprintf(buf + len, size - len, "%s%.4g%%", k ? ", " : "", 100.0 * seen[k]);
+    }
+    len = strlen(buf);
+    snprintf(buf + len, size - len, "%s (the rows of %s differ in ci_level)",
+             more ? ", ..." : "", file);
+}
+
+/* The metrics with a contrast chart each, as for the sweep charts: a
+ * forest of every row of contrasts.csv (6,286 rows for two axes of a
+ * market study) overprinted its labels on one x axis, on which a
+ * utilisation difference could not be seen beside a revenue one. */
+static const char headline_metrics[4][24] = {
+    "cost_per_work_usd", "wait_h_mean", "utilisation", "platform_revenue_usd",
+};
+
+/* Rows drawn in one contrast chart at most: as many labels as its
+ * height holds at the tick font. The rest are counted in a note. */
+#define CONTRAST_ROWS 28
+
+/* Does column k take two values among rows[0..n) of t? */
+static bool col_varies(const struct tbl *t, int k, const size_t *rows, size_t n)
+{
+    for (size_t i = 1; k >= 0 && i < n; i++)
+        if (strcmp(tbl_get(t, rows[i], (size_t)k), tbl_get(t, rows[0], (size_t)k)) != 0)
+            return true;
+    return false;
+}
+
+/* Forest plot of one metric's rows of contrasts.csv: a row per entity
+ * and value of every other sweep axis that varies among them
+ * (name=value), coloured by the comparison ("fee=0.3 vs 0.1"). The
+ * chart's CSV repeats the source columns, so each point maps back to
+ * its row of contrasts.csv. NULL when the metric has no row; '*bad' is
+ * set on a malformed number. */
+static struct plot_chart *chart_contrast(struct rdir *R, struct tbl *t, const char *metric,
+                                         bool *bad)
+{
+    int cc = tbl_col(t, "config"), cm = tbl_col(t, "metric"), ck = tbl_col(t, "entity_kind");
+    int ce = tbl_col(t, "entity"), ca = tbl_col(t, "axis"), cp = tbl_col(t, "policy");
+    int cb = tbl_col(t, "baseline_policy"), cd = tbl_col(t, "mean_diff");
+    int cl = tbl_col(t, "ci_low"), ch = tbl_col(t, "ci_high"), cv = tbl_col(t, "ci_level");
+    int first_axis = cc >= 0 ? cc + 1 : 0;
+    size_t nt = tbl_rows(t), n = 0, all = 0, ncol = 0;
+    size_t *rows = malloc((nt + 1) * sizeof *rows);
+    char **labels, **groups, note[600], title[200], sub[200];
+    const char **lev, **colname, **colval;
+    double *d, *lo, *hi;
+    struct plot_chart *c = NULL;
+
+    if (!rows)
+        SIM_OOM("plot: out of memory");
+    for (size_t i = 0; i < nt; i++)
+        if (strcmp(tbl_get(t, i, (size_t)cm), metric) == 0 && all++ < CONTRAST_ROWS)
+            rows[n++] = i;
+    if (n == 0) {
+        free(rows);
+        return NULL;
+    }
+    labels = calloc(n, sizeof *labels);
+    groups = calloc(n, sizeof *groups);
+    lev = calloc(n, sizeof *lev);
+    d = malloc(n * sizeof *d);
+    lo = malloc(n * sizeof *lo);
+    hi = malloc(n * sizeof *hi);
+    /* CSV columns: config, the other axes, then metric to ci_level. */
+    colname = calloc(tbl_cols(t) + 1, sizeof *colname);
+    colval = calloc(n * (tbl_cols(t) + 1), sizeof *colval);
+    if (!labels || !groups || !lev || !d || !lo || !hi || !colname || !colval)
+        SIM_OOM("plot: out of memory");
+    for (int k = 0; k < (int)tbl_cols(t); k++)
+        if (k == cc || (k >= first_axis && k < cm) || k == cm || k == ck || k == ce ||
+            k == ca || k == cp || k == cb || k == cv)
+            colname[ncol++] = tbl_col_name(t, (size_t)k);
+    for (size_t i = 0; i < n; i++) {
+        size_t r = rows[i], len, j = 0;
+        char buf[512];
+
+        /* entity, then config, entity kind and the axes that vary */
+        snprintf(buf, sizeof buf, "%s", ce >= 0 ? tbl_get(t, r, (size_t)ce) : "");
+        if (ck >= 0 && col_varies(t, ck, rows, n)) {
+            len = strlen(buf);
+            snprintf(buf + len, sizeof buf - len, "%s(%s)", len ? " " : "",
+                     tbl_get(t, r, (size_t)ck));
+        }
+        if (cc >= 0 && col_varies(t, cc, rows, n)) {
+            len = strlen(buf);
+            snprintf(buf + len, sizeof buf - len, "%s%s", len ? " " : "",
+                     tbl_get(t, r, (size_t)cc));
+        }
+        for (int k = first_axis; k < cm; k++) {
+            len = strlen(buf);
+            if (*tbl_get(t, r, (size_t)k) && col_varies(t, k, rows, n) && len < sizeof buf)
+                snprintf(buf + len, sizeof buf - len, "%s%s=%s", len ? " " : "",
+                         tbl_col_name(t, (size_t)k), tbl_get(t, r, (size_t)k));
+        }
+        labels[i] = strdup(*buf ? buf : metric);
+        snprintf(buf, sizeof buf, "%s%s%s vs %s", ca >= 0 ? tbl_get(t, r, (size_t)ca) : "",
+                 ca >= 0 ? "=" : "", cp >= 0 ? tbl_get(t, r, (size_t)cp) : "?",
+                 cb >= 0 ? tbl_get(t, r, (size_t)cb) : "baseline");
+        groups[i] = strdup(buf);
+        lev[i] = cv >= 0 ? tbl_get(t, r, (size_t)cv) : NULL;
+        for (int k = 0; k < (int)tbl_cols(t); k++)
+            if (k == cc || (k >= first_axis && k < cm) || k == cm || k == ck || k == ce ||
+                k == ca || k == cp || k == cb || k == cv)
+                colval[i * ncol + j++] = tbl_get(t, r, (size_t)k);
+        lo[i] = hi[i] = NAN;
+        if (tbl_get_num(t, r, (size_t)cd, &d[i], R->d) ||
+            (cl >= 0 && *tbl_get(t, r, (size_t)cl) &&
+             tbl_get_num(t, r, (size_t)cl, &lo[i], R->d)) ||
+            (ch >= 0 && *tbl_get(t, r, (size_t)ch) &&
+             tbl_get_num(t, r, (size_t)ch, &hi[i], R->d))) {
+            *bad = true;
+            goto out;
+        }
+    }
+    snprintf(title, sizeof title, "Contrasts: %s (common random numbers)", metric);
+    c = plot_forest(title, "Paired mean difference [metric units]", R->pal, "contrast", n,
+                    (const char *const *)labels, (const char *const *)groups, d, lo, hi);
+    snprintf(sub, sizeof sub, "compared value minus baseline, not standardised: each headline "
+             "metric on its own chart, in its own units (all metrics: contrasts.csv)");
+    plot_chart_subtitle(c, sub);
+    plot_chart_columns(c, ncol, colname);
+    plot_chart_row_columns(c, colval);
+    level_note("bars", "the paired difference", "contrasts.csv", lev, n, note, sizeof note);
+    if (all > n) {
+        size_t len = strlen(note);
+
+        snprintf(note + len, sizeof note - len, "; the first %zu of %zu rows drawn", n, all);
+    }
+    plot_chart_note(c, note);
 out:
     free_strs(labels, n);
-    free(groups);
+    free_strs(groups, n);
+    free(lev);
     free(d);
     free(lo);
     free(hi);
+    free(colname);
+    free(colval);
+    free(rows);
     return c;
 }
 
@@ -1342,9 +1483,10 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
                                       const char *metric)
 {
     int cm = tbl_col(t, "metric"), cmean = tbl_col(t, "mean");
-    int cl = tbl_col(t, "ci_low"), ch = tbl_col(t, "ci_high");
+    int cl = tbl_col(t, "ci_low"), ch = tbl_col(t, "ci_high"), cv = tbl_col(t, "ci_level");
     size_t n = tbl_rows(t), nl = 0, nx = 0, clash = 0;
-    char **lines = NULL;
+    char **lines = NULL, note[600];
+    const char **lev;
     double *xs = NULL, *mean, *lo, *hi;
     bool *split;
     struct plot_chart *c;
@@ -1386,7 +1528,8 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
     mean = malloc(nl * nx * sizeof *mean);
     lo = malloc(nl * nx * sizeof *lo);
     hi = malloc(nl * nx * sizeof *hi);
-    if (!mean || !lo || !hi)
+    lev = calloc(nl * nx, sizeof *lev);
+    if (!mean || !lo || !hi || !lev)
         SIM_OOM("plot: out of memory");
     for (size_t i = 0; i < nl * nx; i++)
         mean[i] = lo[i] = hi[i] = NAN;
@@ -1414,17 +1557,29 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
             lo[at] = strtod(tbl_get(t, i, (size_t)cl), NULL);
         if (ch >= 0 && *tbl_get(t, i, (size_t)ch))
             hi[at] = strtod(tbl_get(t, i, (size_t)ch), NULL);
+        if (cv >= 0 && !isnan(lo[at]) && !isnan(hi[at]))
+            lev[at] = tbl_get(t, i, (size_t)cv);
     }
     snprintf(title, sizeof title, "Sweep response: %s", metric);
     c = plot_sweep(title, tbl_col_name(t, (size_t)cx), metric, R->pal, "policy", nl,
                    (const char *const *)lines, nx, xs, mean, lo, hi);
-    if (c && clash) {
-        char note[160];
+    if (c) {
+        static const char *const levcol[1] = { "ci_level" };
 
-        snprintf(note, sizeof note, "%zu summary rows not drawn: the same line and %s as "
-                 "another row", clash, tbl_col_name(t, (size_t)cx));
+        level_note("error bars", "the mean", "summary.csv", lev, nl * nx, note, sizeof note);
+        if (clash) {
+            size_t len = strlen(note);
+
+            snprintf(note + len, sizeof note - len, "; %zu summary rows not drawn: the same "
+                     "line and %s as another row", clash, tbl_col_name(t, (size_t)cx));
+        }
         plot_chart_note(c, note);
+        /* the level of each point's interval, in the chart's CSV */
+        plot_chart_columns(c, 1, levcol);
+        for (size_t li = 0; li < nl; li++)
+            plot_series_columns(c, li, lev + li * nx);
     }
+    free(lev);
     free_strs(lines, nl);
     free(xs);
     free(split);
@@ -1876,8 +2031,9 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
 {
     struct rdir R;
     unsigned fmt;
-    struct plot_chart *charts[16];
-    char names[16][64];
+    /* nine default charts, four sweep and four contrast charts at most */
+    struct plot_chart *charts[24];
+    char names[24][64];
     size_t nch = 0;
     char *pdir, *p;
     int rc;
@@ -1948,9 +2104,6 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
     p = path_in(dir, "summary.csv");
     if (wanted(only, "sweep") && exists(p)) {
         struct tbl *t = tbl_load(p, d);
-        static const char sweep_metrics[][24] = {
-            "cost_per_work_usd", "wait_h_mean", "utilisation", "platform_revenue_usd",
-        };
         size_t others = 0;
         int cx = t ? sweep_x(t, &others) : -1;
 
@@ -1963,12 +2116,12 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
                       "with numbers for values to put on an x axis (see the contrasts chart)",
                       others, others == 1 ? "" : "s");
         }
-        for (size_t i = 0; t && i < sizeof sweep_metrics / sizeof *sweep_metrics; i++) {
-            struct plot_chart *c = chart_sweep(&R, t, cx, sweep_metrics[i]);
+        for (size_t i = 0; t && i < sizeof headline_metrics / sizeof *headline_metrics; i++) {
+            struct plot_chart *c = chart_sweep(&R, t, cx, headline_metrics[i]);
 
-            if (c && nch < 16) {
+            if (c && nch < 24) {
                 charts[nch] = c;
-                snprintf(names[nch++], 64, "sweep_%.40s", sweep_metrics[i]);
+                snprintf(names[nch++], 64, "sweep_%.40s", headline_metrics[i]);
             } else
                 plot_chart_free(c);
         }
@@ -1978,16 +2131,29 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
     p = path_in(dir, "contrasts.csv");
     if (wanted(only, "contrasts") && exists(p)) {
         struct tbl *t = tbl_load(p, d);
+        bool bad = !t || tbl_need_col(t, "metric", d) < 0 || tbl_need_col(t, "mean_diff", d) < 0;
+        size_t drawn = 0;
+
         /* A study without an axis (one run, or repetitions only) has a
          * contrasts.csv of its header alone: nothing to chart. */
-        bool empty = t && tbl_rows(t) == 0;
-        struct plot_chart *c = t && !empty ? chart_contrasts(&R, t) : NULL;
+        for (size_t i = 0; !bad && i < sizeof headline_metrics / sizeof *headline_metrics; i++) {
+            struct plot_chart *c = chart_contrast(&R, t, headline_metrics[i], &bad);
 
-        if (!c && !empty)
+            if (c && nch < 24) {
+                charts[nch] = c;
+                snprintf(names[nch++], 64, "contrasts_%.40s", headline_metrics[i]);
+                drawn++;
+            } else
+                plot_chart_free(c);
+        }
+        if (bad)
             rc = SIM_EPARSE;
-        else if (c && nch < 16) {
-            charts[nch] = c;
-            snprintf(names[nch++], 64, "contrasts");
+        else if (!drawn && tbl_rows(t) > 0) {
+            struct srcloc at = { p, 0 };
+
+            diag_note(d, &at, "no contrast charts: none of the headline metrics "
+                      "(cost_per_work_usd, wait_h_mean, utilisation, platform_revenue_usd) "
+                      "has a row");
         }
         tbl_free(t);
     }

@@ -90,6 +90,14 @@ size_t plot_chart_add(struct plot_chart *c, const char *label,
 void plot_series_panel(struct plot_chart *c, size_t series, size_t panel);
 void plot_series_draw(struct plot_chart *c, size_t series, enum plot_draw d);
 void plot_series_unc(struct plot_chart *c, size_t series, enum plot_unc u);
+/* Extra text columns of the chart's CSV, after the numbers: say which
+ * source row a point came from (a contrast's axes, the CI level). Set the
+ * names first; then each series' values, n x ncols row-major, or for a
+ * forest plot the values of each row (category), nrows x ncols. Points
+ * without values get empty cells. */
+void plot_chart_columns(struct plot_chart *c, size_t ncols, const char *const *names);
+void plot_series_columns(struct plot_chart *c, size_t series, const char *const *values);
+void plot_chart_row_columns(struct plot_chart *c, const char *const *values);
 /* Appends a line computed from the points of 'series' (all of them when
  * series == SIZE_MAX): ordinary least squares (gsl_fit_linear), or the
  * price-performance frontier (no other point has larger x and lower y).
@@ -126,7 +134,8 @@ int plot_chart_write_csv(const struct plot_chart *c, const char *path);
 
 /* Sweep response: one line per name (styled by 'pal' under 'kind', e.g.
  * "policy"), x = the swept values, mean/lo/hi as nlines x nx row-major
- * arrays (lo/hi may be NULL), drawn with markers and CI error bars. */
+ * arrays (lo/hi may be NULL), drawn with markers and CI error bars. The
+ * note names no confidence level: set one that does (plot_chart_note). */
 struct plot_chart *plot_sweep(const char *title, const char *xlabel,
                               const char *ylabel, struct plot_palette *pal,
                               const char *kind, size_t nlines,
@@ -136,7 +145,8 @@ struct plot_chart *plot_sweep(const char *title, const char *xlabel,
 
 /* Forest plot of paired differences: one row per label, the point at
  * diff[i] with its CI [lo[i], hi[i]] and a zero line; groups[i] (e.g. the
- * policy, may be NULL) picks the colour through 'pal' under 'kind'. */
+ * policy, may be NULL) picks the colour through 'pal' under 'kind'. As for
+ * plot_sweep, the caller's note says the confidence level. */
 struct plot_chart *plot_forest(const char *title, const char *xlabel,
                                struct plot_palette *pal, const char *kind,
                                size_t nrows, const char *const *labels,

@@ -731,6 +731,125 @@ START_TEST(sweep_second_variable_splits_lines)
 }
 END_TEST
 
+/* A result directory of the named files, drawn with --only 'only' in
+ * PNG: as plot_files, for any set of files. */
+static char *plot_dir(const char *const *names, const char *const *texts, size_t n,
+                      const char *only, int *rc, char **dir)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+
+    *dir = test_tmpdir();
+    for (size_t i = 0; i < n; i++) {
+        char *p = join(*dir, names[i]);
+
+        test_write_file(p, texts[i]);
+        free(p);
+    }
+    *rc = plot_result_dir(*dir, "png", only, &d);
+    fclose(d.out);
+    return buf;
+}
+
+/* The intervals of summary.csv and contrasts.csv follow --level: the
+ * sweep and contrast charts said "95%" under 80% intervals. Each point's
+ * level goes to the chart's CSV (the note says the same in words). */
+START_TEST(sweep_and_contrast_intervals_keep_their_level)
+{
+    static const char *const names[] = { "runs.csv", "summary.csv", "contrasts.csv" };
+    const char *texts[] = {
+        ONE_RUN,
+        "config,fee,metric,entity_kind,entity,n,mean,sd,ci_level,ci_low,ci_high,p05,p50,p95,unit\n"
+        "\"x\",\"0.1\",\"utilisation\",\"platform\",\"all\",2,0.5,0,0.80000000000000004,0.4,0.6,"
+        "0,0,0,\"1\"\n"
+        "\"x\",\"0.3\",\"utilisation\",\"platform\",\"all\",2,0.6,0,0.80000000000000004,0.5,0.7,"
+        "0,0,0,\"1\"\n",
+        "config,metric,entity_kind,entity,axis,policy,baseline_policy,n,mean_diff,sd_diff,"
+        "ci_level,ci_low,ci_high,method,common_seeds\n"
+        "\"x\",\"utilisation\",\"platform\",\"all\",\"fee\",\"0.3\",\"0.1\",2,0.1,0,"
+        "0.80000000000000004,0.05,0.15,\"paired-t\",1\n",
+    };
+    int rc;
+    char *dir, *csv, *msg = plot_dir(names, texts, 3, "sweep,contrasts", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_utilisation.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "series,panel,x,mean,mean_low,mean_high,ci_level\n"));
+    ck_assert_ptr_nonnull(strstr(csv, ",0.5,0.40000000000000002,0.59999999999999998,"
+                                      "\"0.80000000000000004\"\n"));
+    free(csv);
+    csv = plotted(dir, "contrasts_utilisation.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, ",\"0.80000000000000004\"\n"));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* Contrasts: one forest per headline metric, as for the sweep charts,
+ * each row labelled with the other sweep axes that vary (two clearing
+ * rules once gave two rows of one label, 6,286 labels on one axis) and
+ * the chart's CSV carrying contrasts.csv's own columns. */
+START_TEST(contrasts_chart_headline_metrics_with_their_axes)
+{
+    static const char *const names[] = { "runs.csv", "contrasts.csv" };
+#define CON_HDR "config,clearing,metric,entity_kind,entity,axis,policy,baseline_policy,n," \
+                "mean_diff,sd_diff,ci_level,ci_low,ci_high,method,common_seeds\n"
+    const char *texts[] = {
+        ONE_RUN,
+        CON_HDR
+        "\"x\",\"pay-as-bid\",\"cost_per_work_usd\",\"archetype\",\"academic\",\"fee\",\"0.3\","
+        "\"0.1\",2,0.1,0,0.95,0.05,0.15,\"paired-t\",1\n"
+        "\"x\",\"uniform\",\"cost_per_work_usd\",\"archetype\",\"academic\",\"fee\",\"0.3\","
+        "\"0.1\",2,0.2,0,0.95,0.15,0.25,\"paired-t\",1\n"
+        "\"x\",\"pay-as-bid\",\"platform_revenue_usd\",\"platform\",\"all\",\"fee\",\"0.3\","
+        "\"0.1\",2,20000,0,0.95,19000,21000,\"paired-t\",1\n"
+        "\"x\",\"uniform\",\"gpus_joined\",\"gpu\",\"RTX 3060\",\"fee\",\"0.3\","
+        "\"0.1\",2,0,0,0.95,0,0,\"paired-t\",1\n",
+    };
+    int rc;
+    char *dir, *csv, *msg = plot_dir(names, texts, 2, "contrasts", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    ck_assert_ptr_null(plotted(dir, "contrasts.csv"));
+    ck_assert_ptr_null(plotted(dir, "contrasts_gpus_joined.csv"));
+    csv = plotted(dir, "contrasts_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "series,row,mean_diff,mean_diff_low,mean_diff_high,config,"
+                                      "clearing,metric,entity_kind,entity,axis,policy,"
+                                      "baseline_policy,ci_level\n"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"fee=0.3 vs 0.1\",\"academic clearing=pay-as-bid\","
+                                      "0.10000000000000001,"
+                                      "0.050000000000000003,0.14999999999999999,\"x\","
+                                      "\"pay-as-bid\",\"cost_per_work_usd\",\"archetype\","
+                                      "\"academic\",\"fee\",\"0.3\",\"0.1\",\"0.95\"\n"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"fee=0.3 vs 0.1\",\"academic clearing=uniform\","
+                                      "0.20000000000000001,"));
+    ck_assert_ptr_null(strstr(csv, "platform_revenue_usd"));
+    free(csv);
+    /* one row: no axis varies, the label is the entity */
+    csv = plotted(dir, "contrasts_platform_revenue_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"fee=0.3 vs 0.1\",\"all\",20000,19000,21000,"));
+    free(csv);
+    free(msg);
+    free(dir);
+    /* no headline metric: no chart, and a note says why */
+    texts[1] = CON_HDR
+        "\"x\",\"uniform\",\"gpus_joined\",\"gpu\",\"RTX 3060\",\"fee\",\"0.3\","
+        "\"0.1\",2,0,0,0.95,0,0,\"paired-t\",1\n";
+#undef CON_HDR
+    msg = plot_dir(names, texts, 2, "contrasts", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    ck_assert_ptr_nonnull(strstr(msg, "contrasts.csv: note: no contrast charts"));
+    free(msg);
+    free(dir);
+}
+END_TEST
+
 /* A run listed twice in runs.csv is bad input at its row: the serverless
  * chart once aborted on it (exit 134). */
 START_TEST(duplicate_run_is_an_input_error)
@@ -861,6 +980,8 @@ Suite *plots_suite(void)
     tcase_add_test(tc, sweep_x_is_a_numeric_variable);
     tcase_add_test(tc, sweep_second_variable_splits_lines);
     tcase_add_test(tc, duplicate_run_is_an_input_error);
+    tcase_add_test(tc, sweep_and_contrast_intervals_keep_their_level);
+    tcase_add_test(tc, contrasts_chart_headline_metrics_with_their_axes);
     tcase_add_test(tc, serverless_chart_points_by_sweep_point);
     tcase_add_test(tc, scan_streams_quoted_fields);
     tcase_add_test(tc, scan_reports_a_quote_open_at_the_end);
