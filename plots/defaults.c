@@ -654,43 +654,73 @@ static void rank_gpus(struct rdir *R)
     free(w);
 }
 
-/* The series of (gpu e, metric m) aggregated over runs on the time grid of
- * the first run that has it: median and P10/P90 across runs. With one run
- * 'lo'/'hi' are the run's own values (the caller picks P10/P90 metrics).
- * Returns the number of points; arrays are malloc'ed. */
+/* The sorted union of the sample times of 'ns' series, equal times
+ * (within 1e-9 h) once: runs of a swept sim.horizon or sample interval
+ * have different grids, and one run's grid once cut the others short. */
+static size_t union_grid(const struct ts *const *s, size_t ns, double **out)
+{
+    size_t n = 0, k = 0;
+    double *t;
+
+    for (size_t i = 0; i < ns; i++)
+        n += s[i]->n;
+    t = malloc((n ? n : 1) * sizeof *t);
+    if (!t)
+        SIM_OOM("plot: out of memory");
+    for (size_t i = 0; i < ns; i++) {
+        memcpy(t + k, s[i]->t, s[i]->n * sizeof *t);
+        k += s[i]->n;
+    }
+    qsort(t, n, sizeof *t, cmp_dbl);
+    k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || t[i] - t[k - 1] > 1e-9)
+            t[k++] = t[i];
+    *out = t;
+    return k;
+}
+
+/* The series of (gpu e, metric m) aggregated over runs on the union of
+ * their time grids: at each time, median and P10/P90 of the runs that
+ * have a sample then. With one run 'lo'/'hi' are the run's own values
+ * (the caller picks P10/P90 metrics). Returns the number of points;
+ * arrays are malloc'ed. */
 static size_t across_runs(const struct rdir *R, size_t e, size_t m,
                           double **t, double **mid, double **lo, double **hi)
 {
-    const struct ts *base = NULL;
+    const struct ts **runs = malloc((R->nruns + 1) * sizeof *runs);
     double *buf;
     size_t n, *pos;
 
-    for (size_t r = 0; r < R->nruns && !base; r++)
-        if (cell(R, e, m, r)->n)
-            base = cell(R, e, m, r);
-    *t = *mid = *lo = *hi = NULL;
-    if (!base)
+    if (!runs)
+        SIM_OOM("plot: out of memory");
+    for (size_t r = 0; r < R->nruns; r++)
+        runs[r] = cell(R, e, m, r);
+    *mid = *lo = *hi = NULL;
+    n = union_grid(runs, R->nruns, t);
+    if (n == 0) {
+        free(*t);
+        *t = NULL;
+        free(runs);
         return 0;
-    n = base->n;
-    *t = malloc(n * sizeof **t);
+    }
     *mid = malloc(n * sizeof **mid);
     *lo = malloc(n * sizeof **lo);
     *hi = malloc(n * sizeof **hi);
     buf = malloc((R->nruns + 1) * sizeof *buf);
     pos = calloc(R->nruns + 1, sizeof *pos);
-    if (!*t || !*mid || !*lo || !*hi || !buf || !pos)
+    if (!*mid || !*lo || !*hi || !buf || !pos)
         SIM_OOM("plot: out of memory");
     for (size_t i = 0; i < n; i++) {
         size_t k = 0;
 
-        (*t)[i] = base->t[i];
         for (size_t r = 0; r < R->nruns; r++) {
-            const struct ts *s = cell(R, e, m, r);
+            const struct ts *s = runs[r];
 
-            /* Runs share the sample grid; walk each one forward. */
-            while (pos[r] < s->n && s->t[pos[r]] < base->t[i] - 1e-9)
+            /* Each run's samples are in time order: walk it forward. */
+            while (pos[r] < s->n && s->t[pos[r]] < (*t)[i] - 1e-9)
                 pos[r]++;
-            if (pos[r] < s->n && fabs(s->t[pos[r]] - base->t[i]) <= 1e-9)
+            if (pos[r] < s->n && fabs(s->t[pos[r]] - (*t)[i]) <= 1e-9)
                 buf[k++] = s->v[pos[r]];
         }
         (*mid)[i] = quantile(buf, k, 0.5);
@@ -699,6 +729,7 @@ static size_t across_runs(const struct rdir *R, size_t e, size_t m,
     }
     free(buf);
     free(pos);
+    free(runs);
     return n;
 }
 
@@ -858,40 +889,65 @@ static struct plot_chart *chart_supply(struct rdir *R)
         { 0xD5 / 255.0, 0x5E / 255.0, 0x00 / 255.0 },
     };
     struct plot_chart *c = plot_chart_new(PLOT_AREA, "Supply by state, all GPU models");
-    const struct ts *grid = NULL;
+    static const struct ts none;    /* a run without a supply sample */
+    size_t n, *cnt;
+    const struct ts **longest = calloc(R->nruns + 1, sizeof *longest);
+    double *grid;
 
+    if (!longest)
+        SIM_OOM("plot: out of memory");
     plot_chart_axes(c, "Time [days]", "GPUs");
     plot_chart_csv_names(c, "t_days", "gpus");
     plot_chart_subtitle(c, R->nruns > 1 ? "mean across runs, stacked"
                                         : "GPUs in each state, stacked");
     add_warmup(c, R);
-    /* The common grid: the longest series of any state, GPU and run. */
+    /* The grid: every time any run sampled. A run samples every state
+     * of every model at once, so its longest series holds its times. A
+     * run counts at a time when it has a sample then, and the mean is
+     * over those runs: a run that had ended (a swept sim.horizon) once
+     * counted as 0 GPUs, on the grid of the longest run alone. */
     for (size_t e = 0; e < R->ngpu; e++)
         for (size_t k = 0; k < 5; k++)
             for (size_t r = 0; r < R->nruns; r++)
-                if (!grid || cell(R, e, (size_t)ms[k], r)->n > grid->n)
-                    grid = cell(R, e, (size_t)ms[k], r);
+                if (!longest[r] || cell(R, e, (size_t)ms[k], r)->n > longest[r]->n)
+                    longest[r] = cell(R, e, (size_t)ms[k], r);
+    for (size_t r = 0; r < R->nruns; r++)
+        if (!longest[r])
+            longest[r] = &none;
+    n = union_grid(longest, R->nruns, &grid);
+    cnt = calloc(n + 1, sizeof *cnt);
+    if (!cnt)
+        SIM_OOM("plot: out of memory");
+    for (size_t r = 0; r < R->nruns; r++) {
+        const struct ts *s = longest[r];
+
+        for (size_t i = 0, j = 0; i < n && j < s->n; i++) {
+            while (j < s->n && s->t[j] < grid[i] - 1e-9)
+                j++;
+            if (j < s->n && fabs(s->t[j] - grid[i]) <= 1e-9)
+                cnt[i]++;
+        }
+    }
     for (size_t k = 0; k < 5; k++) {
         struct plot_style st = { cols[k], 0, PLOT_MARK_NONE };
-        size_t n = grid ? grid->n : 0;
         double *t = calloc(n + 1, sizeof *t), *v = calloc(n + 1, sizeof *v);
         bool any = false;
 
         if (!t || !v)
             SIM_OOM("plot: out of memory");
         for (size_t i = 0; i < n; i++)
-            t[i] = grid->t[i] / 24.0;
+            t[i] = grid[i] / 24.0;
         for (size_t e = 0; e < R->ngpu; e++)
             for (size_t r = 0; r < R->nruns; r++) {
                 const struct ts *s = cell(R, e, (size_t)ms[k], r);
                 size_t j = 0;
 
                 for (size_t i = 0; i < n; i++) {
-                    while (j < s->n && s->t[j] < grid->t[i] - 1e-9)
+                    while (j < s->n && s->t[j] < grid[i] - 1e-9)
                         j++;
-                    if (j < s->n && fabs(s->t[j] - grid->t[i]) <= 1e-9 &&
+                    if (j < s->n && fabs(s->t[j] - grid[i]) <= 1e-9 &&
                         isfinite(s->v[j])) {
-                        v[i] += s->v[j] / (double)R->nruns;
+                        v[i] += s->v[j] / (double)(cnt[i] ? cnt[i] : 1);
                         any = true;
                     }
                 }
@@ -900,6 +956,9 @@ static struct plot_chart *chart_supply(struct rdir *R)
         free(t);
         free(v);
     }
+    free(longest);
+    free(grid);
+    free(cnt);
     pooled_note(c, R, NULL);
     return c;
 }

@@ -850,6 +850,48 @@ START_TEST(contrasts_chart_headline_metrics_with_their_axes)
 }
 END_TEST
 
+/* Runs of different lengths (a swept sim.horizon): every chart over time
+ * runs on the union of their sample times and averages the runs that have
+ * a sample at each. Supply divided by every run, an ended one counting as
+ * 0 GPUs; price and utilisation kept the first run's grid alone. */
+START_TEST(runs_of_different_lengths)
+{
+    static const char *const names[] = { "runs.csv", "timeseries.csv" };
+    char ts[4096] = "run_id,t_h,metric,entity_kind,entity,value\n";
+    const char *texts[2] = {
+        "run_id,config,base_seed,h,status\n\"x-0\",\"x\",1,\"2d\",\"ok\"\n"
+        "\"x-1\",\"x\",1,\"4d\",\"ok\"\n",
+        ts,
+    };
+    int rc;
+    char *dir, *csv, *msg;
+
+    for (int r = 0; r < 2; r++)
+        for (int h = 0; h <= (r ? 96 : 48); h += 24) {
+            size_t len = strlen(ts);
+
+            snprintf(ts + len, sizeof ts - len,
+                     "\"x-%d\",%d,\"gpus_rented_ondemand\",\"gpu\",\"G\",%d\n"
+                     "\"x-%d\",%d,\"utilisation\",\"gpu\",\"G\",%s\n",
+                     r, h, r ? 20 : 10, r, h, r ? "0.5" : "0.25");
+        }
+    msg = plot_dir(names, texts, 2, "supply,utilisation", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "supply.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"rented on-demand\",\"\",1,15,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"rented on-demand\",\"\",3,20,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"rented on-demand\",\"\",4,20,"));
+    free(csv);
+    csv = plotted(dir, "utilisation.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"G\",\"\",4,50,50,50\n"));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
 /* A run listed twice in runs.csv is bad input at its row: the serverless
  * chart once aborted on it (exit 134). */
 START_TEST(duplicate_run_is_an_input_error)
@@ -982,6 +1024,7 @@ Suite *plots_suite(void)
     tcase_add_test(tc, duplicate_run_is_an_input_error);
     tcase_add_test(tc, sweep_and_contrast_intervals_keep_their_level);
     tcase_add_test(tc, contrasts_chart_headline_metrics_with_their_axes);
+    tcase_add_test(tc, runs_of_different_lengths);
     tcase_add_test(tc, serverless_chart_points_by_sweep_point);
     tcase_add_test(tc, scan_streams_quoted_fields);
     tcase_add_test(tc, scan_reports_a_quote_open_at_the_end);
