@@ -533,6 +533,17 @@ static void make_axis(struct axis *a, double lo, double hi, const double fix[2],
         lo = fix[0];
     if (!isnan(fix[1]))
         hi = fix[1];
+    /* One end fixed and nothing between (one sample, at t = 0): widen
+     * away from the fixed end rather than around the value, so a time
+     * axis fixed at 0 does not run from -1 day. */
+    if (!log && hi - lo <= 1e-12 * fmax(fabs(lo), fabs(hi)) && isnan(fix[0]) != isnan(fix[1])) {
+        double d = lo == 0.0 ? 1.0 : 0.1 * fabs(lo);
+
+        if (isnan(fix[1]))
+            hi = lo + d;
+        else
+            lo = hi - d;
+    }
     if (log) {
         plot_ticks_log(lo, hi, &a->t);
     } else {
@@ -1055,11 +1066,32 @@ static void draw_hist(cairo_t *cr, const struct pan *p, const struct series *s)
     }
 }
 
+/* A stack of one time (a run with a single sample) has no width as an
+ * area and drew nothing: it is drawn as a bar there instead. True when
+ * every finite x of the chart is one value. */
+static bool single_x(const struct plot_chart *c)
+{
+    bool seen = false;
+    double x0 = 0.0;
+
+    for (size_t i = 0; i < c->ns; i++)
+        for (size_t j = 0; j < c->s[i].n; j++) {
+            if (!isfinite(c->s[i].x[j]))
+                continue;
+            if (seen && c->s[i].x[j] != x0)
+                return false;
+            x0 = c->s[i].x[j];
+            seen = true;
+        }
+    return seen;
+}
+
 static void draw_area(cairo_t *cr, const struct pan *p,
                       const struct plot_chart *c)
 {
     size_t n = 0;
     double *base, *top;
+    bool bar = single_x(c);
 
     for (size_t i = 0; i < c->ns; i++)
         if (c->s[i].n > n)
@@ -1078,15 +1110,25 @@ static void draw_area(cairo_t *cr, const struct pan *p,
             top[j] = base[j] + v;
         }
         cairo_new_path(cr);
-        for (size_t j = 0; j < s->n; j++)
+        for (size_t j = 0; bar && j < s->n; j++)
+            if (isfinite(s->x[j]) && top[j] > base[j]) {
+                /* 12 pt wide, inside the panel */
+                double w = fmin(12.0, (p->x1 - p->x0) / 4);
+                double x = fmin(fmax(px(p, s->x[j]) - w / 2, p->x0), p->x1 - w);
+
+                cairo_rectangle(cr, x, py(p, top[j]), w, py(p, base[j]) - py(p, top[j]));
+                m++;
+            }
+        for (size_t j = 0; !bar && j < s->n; j++)
             if (isfinite(s->x[j])) {
                 cairo_line_to(cr, px(p, s->x[j]), py(p, top[j]));
                 m++;
             }
-        for (size_t j = s->n; j-- > 0;)
+        for (size_t j = s->n; !bar && j-- > 0;)
             if (isfinite(s->x[j]))
                 cairo_line_to(cr, px(p, s->x[j]), py(p, base[j]));
-        cairo_close_path(cr);
+        if (!bar)
+            cairo_close_path(cr);
         if (m) {
             set_rgb(cr, &s->st.color, 1.0);
             cairo_fill(cr);

@@ -739,6 +739,13 @@ static void hours_to_days(double *t, size_t n)
         t[i] /= 24.0;
 }
 
+/* Time axes start at 0, the start of every run: with one sample (at
+ * t = 0) the axis once ran from -1 to 1 day around it. */
+static void time_axis(struct plot_chart *c)
+{
+    plot_chart_xrange(c, 0.0, NAN);
+}
+
 static void add_warmup(struct plot_chart *c, const struct rdir *R)
 {
     if (R->warmup_h > 0)
@@ -793,6 +800,7 @@ static struct plot_chart *chart_price(struct rdir *R)
 
     plot_chart_axes(c, "Time [days]", "Price [USD/GPU-h]");
     plot_chart_csv_names(c, "t_days", "price_usd_per_gpu_h");
+    time_axis(c);
     plot_chart_panels(c, 2, panels);
     top_note(c, R, multi ? "median across runs of the median realised price"
                          : "median realised price of running rentals");
@@ -842,6 +850,7 @@ static struct plot_chart *chart_util(struct rdir *R)
 
     plot_chart_axes(c, "Time [days]", "Utilisation [%]");
     plot_chart_csv_names(c, "t_days", "utilisation_pct");
+    time_axis(c);
     plot_chart_yrange(c, 0.0, 100.0);
     top_note(c, R, multi ? "running GPUs / listed GPUs, median across runs"
                          : "running GPUs / listed GPUs");
@@ -898,6 +907,7 @@ static struct plot_chart *chart_supply(struct rdir *R)
         SIM_OOM("plot: out of memory");
     plot_chart_axes(c, "Time [days]", "GPUs");
     plot_chart_csv_names(c, "t_days", "gpus");
+    time_axis(c);
     plot_chart_subtitle(c, R->nruns > 1 ? "mean across runs, stacked"
                                         : "GPUs in each state, stacked");
     add_warmup(c, R);
@@ -1738,6 +1748,7 @@ static struct plot_chart *chart_workers(struct rdir *R)
         plot_chart_subtitle(c, sub);
         plot_chart_axes(c, "Time [days]", "Workers");
         plot_chart_csv_names(c, "t_days", "workers");
+        time_axis(c);
         plot_chart_panels(c, W.ne, (const char *const *)W.eps);
         add_warmup(c, R);
         for (size_t e = 0; e < W.ne; e++)

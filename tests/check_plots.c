@@ -309,6 +309,32 @@ START_TEST(stacked_area_and_ecdf)
 }
 END_TEST
 
+/* A stack of one sample (a run shorter than its sample interval) drew
+ * nothing, on an axis from -1 to 1 day: it is a bar at t = 0 now, on an
+ * axis fixed at 0 that widens to the right. */
+START_TEST(stacked_area_of_one_sample)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_AREA, "one sample");
+    double x[1] = { 0 }, a[1] = { 4 }, b[1] = { 2 }, cx, cy, rx, ry;
+    struct plot_style sa = plot_style_nth(3), sb = plot_style_nth(0);
+    cairo_surface_t *s;
+
+    plot_chart_xrange(c, 0.0, NAN);
+    plot_chart_add(c, "low", &sa, 1, x, a, NULL, NULL);
+    plot_chart_add(c, "high", &sb, 1, x, b, NULL, NULL);
+    s = render(c);
+    plot_chart_locate(c, 0, 0.0, 2.0, &cx, &cy);
+    plot_chart_locate(c, 0, 1.0, 2.0, &rx, &ry);
+    ck_assert(cx < 0.2 * PLOT_W_PT);            /* t = 0 at the left edge */
+    ck_assert(rx > cx + 0.5 * PLOT_W_PT);       /* 0 to 1, not -1 to 1 */
+    ck_assert(near(pixel(s, cx + 3, cy), sa.color, 0.02));
+    plot_chart_locate(c, 0, 0.0, 5.0, &cx, &cy);
+    ck_assert(near(pixel(s, cx + 3, cy), sb.color, 0.02));   /* stacked on top */
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
 START_TEST(scatter_frontier_and_forest)
 {
     struct plot_chart *c = plot_chart_new(PLOT_SCATTER, "scatter");
@@ -1012,6 +1038,7 @@ Suite *plots_suite(void)
     tcase_add_test(tc, bars_zero_height_draws_nothing);
     tcase_add_test(tc, histogram_shared_bins);
     tcase_add_test(tc, stacked_area_and_ecdf);
+    tcase_add_test(tc, stacked_area_of_one_sample);
     tcase_add_test(tc, scatter_frontier_and_forest);
     tcase_add_test(tc, sweep_from_arrays);
     tcase_add_test(tc, empty_chart_draws_axes_and_note);
