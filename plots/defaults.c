@@ -1158,7 +1158,10 @@ static struct plot_chart *chart_cost(struct rdir *R)
         lo[a] = m[a] - h;
         hi[a] = m[a] + h;
     }
-    st = plot_palette_style(R->pal, "policy", label);
+    /* a kind of its own: colours must not depend on which charts are
+     * drawn (--only), and the sweep charts once started a colour later
+     * when this chart took the first "policy" style */
+    st = plot_palette_style(R->pal, "config", label);
     plot_chart_add(c, label, &st, na, NULL, m, R->nruns > 1 ? lo : NULL,
                    R->nruns > 1 ? hi : NULL);
     free_strs(arch, na);
@@ -1630,7 +1633,7 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
             lev[at] = tbl_get(t, i, (size_t)cv);
     }
     snprintf(title, sizeof title, "Sweep response: %s", metric);
-    c = plot_sweep(title, tbl_col_name(t, (size_t)cx), metric, R->pal, "policy", nl,
+    c = plot_sweep(title, tbl_col_name(t, (size_t)cx), metric, R->pal, "sweep", nl,
                    (const char *const *)lines, nx, xs, mean, lo, hi);
     if (c) {
         static const char *const levcol[1] = { "ci_level" };

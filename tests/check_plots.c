@@ -918,6 +918,48 @@ START_TEST(runs_of_different_lengths)
 }
 END_TEST
 
+/* Colours do not depend on --only: the cost chart took the first
+ * "policy" style for the config, so a sweep line got another colour in
+ * the full report than under --only sweep. Each family of charts now
+ * styles its names under a kind of its own. */
+START_TEST(sweep_colours_do_not_depend_on_only)
+{
+    static const char *const summary = SUM_HDR("scale")
+        "\"x\",\"1\",\"cost_per_work_usd\",\"a\",1,0.9,1.1\n"
+        "\"x\",\"2\",\"cost_per_work_usd\",\"a\",2,1.9,2.1\n";
+    static const char *const scalars = "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"x-0\",\"cost_per_work_usd\",\"archetype\",\"a\",1,\"USD\"\n";
+    int rc;
+    char *d1, *d2, *m1, *m2, *pd, *p, *png1, *png2;
+    size_t n1, n2;
+
+    m1 = plot_files(ONE_RUN, summary, scalars, NULL, &rc, &d1);
+    ck_assert_int_eq(rc, SIM_OK);
+    m2 = plot_files(ONE_RUN, summary, scalars, "sweep", &rc, &d2);
+    ck_assert_int_eq(rc, SIM_OK);
+    pd = join(d1, "plots");
+    p = join(pd, "sweep_cost_per_work_usd.png");
+    png1 = test_read_file(p, &n1);
+    free(p);
+    free(pd);
+    pd = join(d2, "plots");
+    p = join(pd, "sweep_cost_per_work_usd.png");
+    png2 = test_read_file(p, &n2);
+    free(p);
+    free(pd);
+    ck_assert_ptr_nonnull(png1);
+    ck_assert_ptr_nonnull(png2);
+    ck_assert_msg(n1 == n2 && memcmp(png1, png2, n1) == 0,
+                  "sweep chart differs between a full plot and --only sweep");
+    free(png1);
+    free(png2);
+    free(m1);
+    free(m2);
+    free(d1);
+    free(d2);
+}
+END_TEST
+
 /* A run listed twice in runs.csv is bad input at its row: the serverless
  * chart once aborted on it (exit 134). */
 START_TEST(duplicate_run_is_an_input_error)
@@ -1052,6 +1094,7 @@ Suite *plots_suite(void)
     tcase_add_test(tc, sweep_and_contrast_intervals_keep_their_level);
     tcase_add_test(tc, contrasts_chart_headline_metrics_with_their_axes);
     tcase_add_test(tc, runs_of_different_lengths);
+    tcase_add_test(tc, sweep_colours_do_not_depend_on_only);
     tcase_add_test(tc, serverless_chart_points_by_sweep_point);
     tcase_add_test(tc, scan_streams_quoted_fields);
     tcase_add_test(tc, scan_reports_a_quote_open_at_the_end);
