@@ -139,7 +139,7 @@ if [ "$v" = 3 ] && grep -q '^"Rep","events_committed","model","phold",3,' "$T/re
 then ok; else bad "run Rep: summary.csv n = 3"; cat "$T/rep/summary.csv" >&2; fi
 if [ "$(wc -l <"$T/rep/contrasts.csv")" = 1 ]; then ok; else bad "run Rep: contrasts without an axis"; fi
 check "plot Rep" "$GM" plot "$T/rep"
-if [ -f "$T/rep/plots/price.png" ] && [ ! -e "$T/rep/plots/contrasts.png" ]; then ok
+if [ -f "$T/rep/plots/price.png" ] && ! ls "$T/rep/plots" | grep -q '^contrasts'; then ok
 else bad "plot of a study without an axis: no contrasts chart"; ls "$T/rep/plots" >&2; fi
 
 # the manifest names the generator and seeds the runs really used
