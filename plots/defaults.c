@@ -668,6 +668,8 @@ static size_t union_grid(const struct ts *const *s, size_t ns, double **out)
     if (!t)
         SIM_OOM("plot: out of memory");
     for (size_t i = 0; i < ns; i++) {
+        if (s[i]->n == 0)
+            continue;   /* an empty series may have no array at all */
         memcpy(t + k, s[i]->t, s[i]->n * sizeof *t);
         k += s[i]->n;
     }
