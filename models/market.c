@@ -2409,6 +2409,11 @@ const char *market_sls_gpu_name(const struct market *mk, size_t g)
     return mk->gpus[g].name;
 }
 
+double market_sls_gpu_vram(const struct market *mk, size_t g)
+{
+    return mk->gpus[g].vram_gb;
+}
+
 double market_sls_spend_usd(const struct market *mk, uint32_t payer)
 {
     return mk->ar[payer].spend_usd;

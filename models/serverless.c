@@ -921,6 +921,7 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
 {
     const char *pol = scn_strf(r, "endpoint.%s.policy", nm), *list;
     char key[160];
+    int nerr;
 
     ep->name = nm;
     ep->p.policy = strcmp(pol, "fixed") == 0 ? SLS_FIXED :
@@ -985,6 +986,7 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
     }
     /* Allowed GPU models: a comma-separated list of catalogue names. */
     list = scn_strf(r, "endpoint.%s.gpus", nm);
+    nerr = d->nerrors;
     snprintf(key, sizeof key, "endpoint.%s.gpus", nm);
     if (!*list || !s->mk) {
         memset(ep->allowed, 1, s->ngpus);
@@ -1011,6 +1013,23 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
             p += len;
             if (*p == ',')
                 p++;
+        }
+    }
+    /* The search hires only GPUs with at least gpu-ram GB: with no
+     * allowed model that large the endpoint can never have a worker, and
+     * its requests waited in the global queue for good, none rejected
+     * and nothing said. */
+    if (s->mk && d->nerrors == nerr) {     /* the list was good */
+        double most = 0;
+
+        for (size_t g = 0; g < s->ngpus; g++)
+            if (ep->allowed[g] && market_sls_gpu_vram(s->mk, g) > most)
+                most = market_sls_gpu_vram(s->mk, g);
+        if (most < ep->gpu_ram) {
+            snprintf(key, sizeof key, "endpoint.%s.gpu-ram", nm);
+            diag_error(d, scn_where(r, key), "endpoint %s: gpu-ram %g GB exceeds every allowed "
+                       "GPU model (the largest has %g GB): no worker could be hired",
+                       nm, ep->gpu_ram, most);
         }
     }
     return d->nerrors ? SIM_EINVAL : SIM_OK;

@@ -127,6 +127,7 @@ void market_sls_stop(struct market *mk, uint32_t cid);      /* Inactive: storage
 bool market_sls_wake(struct market *mk, uint32_t cid);
 size_t market_sls_gpu_count(const struct market *mk);
 const char *market_sls_gpu_name(const struct market *mk, size_t g);
+double market_sls_gpu_vram(const struct market *mk, size_t g);     /* GB per GPU */
 double market_sls_spend_usd(const struct market *mk, uint32_t payer);  /* after warm-up */
 
 extern const struct sim_model sls_mmc_model;

@@ -390,6 +390,32 @@ START_TEST(bad_endpoint_settings_are_reported_with_their_lines)
 }
 END_TEST
 
+/* gpu-ram beyond every allowed GPU model: the endpoint could never hire
+ * a worker. It once ran, every request waiting in the global queue for
+ * good (none served, none rejected); it is an error at the key's line,
+ * whether the list of models or the catalogue is what falls short. */
+START_TEST(gpu_ram_no_allowed_model_has_is_an_error)
+{
+    int n;
+    char *one = test_setup_errors("ep.ini", MARKET
+        "[endpoint api]\n"
+        "enabled = true\n"
+        "gpus = RTX 3090\n"
+        "gpu-ram = 48\n", &n);
+    char *any = test_setup_errors("ep.ini", MARKET
+        "[endpoint api]\n"
+        "enabled = true\n"
+        "gpu-ram = 5000\n", &n);
+
+    ck_assert_ptr_nonnull(strstr(one, "ep.ini:10: error: endpoint api: gpu-ram 48 GB exceeds "
+                                      "every allowed GPU model (the largest has 24 GB)"));
+    ck_assert_ptr_nonnull(strstr(any, "ep.ini:9: error: endpoint api: gpu-ram 5000 GB exceeds "
+                                      "every allowed GPU model"));
+    free(one);
+    free(any);
+}
+END_TEST
+
 /* The endpoint's cost is measured over the same period as its requests,
  * after the warm-up: a fixed pool costs the same per hour all along, so
  * measuring the second of two days costs half of measuring both. Lines
@@ -578,6 +604,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, empty_fixed_pool_rejects_requests);
     tcase_add_test(runs, endpoint_gpu_list_limits_hiring);
     tcase_add_test(runs, bad_endpoint_settings_are_reported_with_their_lines);
+    tcase_add_test(runs, gpu_ram_no_allowed_model_has_is_an_error);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
