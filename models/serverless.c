@@ -999,6 +999,8 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
                 p++;
                 len--;
             }
+            while (len && p[len - 1] == ' ')     /* "RTX 3090 , RTX 4090" */
+                len--;
             for (size_t g = 0; g < s->ngpus; g++) {
                 const char *gn = market_sls_gpu_name(s->mk, g);
 
@@ -1010,7 +1012,7 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
             if (!found)
                 diag_error(d, scn_where(r, key), "endpoint %s: unknown GPU model \"%.*s\"",
                            nm, (int)len, p);
-            p += len;
+            p += strcspn(p, ",");
             if (*p == ',')
                 p++;
         }

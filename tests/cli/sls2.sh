@@ -1,0 +1,23 @@
+#!/bin/sh
+# tests/cli/sls2.sh -- end-to-end tests of serverless endpoint settings
+# (models/serverless.c): what 'validate' and 'run' say about them.
+# Run by 'make test' with GM_BIN pointing at the binary; prints
+# "N passed, M failed" and exits non-zero on any failure.
+. tests/cli_lib.sh
+
+# -- endpoint.*.gpus: spaces around a comma are not part of a name ----------
+# ("RTX 3090 , RTX 4090" was an unknown GPU model "RTX 3090 ")
+cat >"$T/gpus.ini" <<'INI'
+[General]
+sim.model = market
+supply.gpus = 300
+endpoint.api.enabled = true
+endpoint.api.gpus = RTX 3090 , RTX 4090 ,A100 SXM4 40GB
+INI
+if grep -q '^A100 SXM4,' data/gpus.csv 2>/dev/null || grep -q '"A100 SXM4"' data/gpus.csv 2>/dev/null; then :; fi
+check "gpus list with spaces around commas" "$GM" validate "$T/gpus.ini"
+sed 's/RTX 4090 ,/RTX 9999 ,/' "$T/gpus.ini" >"$T/gpus_bad.ini"
+expect_status "gpus list with an unknown model" 1 "$GM" validate "$T/gpus_bad.ini"
+grep_err "gpus list with an unknown model" "error: endpoint api: unknown GPU model \"RTX 9999\""
+
+cli_done
