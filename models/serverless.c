@@ -209,8 +209,11 @@ struct sls_target sls_decide(const struct sls_params *p, const struct sls_obs *o
         /* Total (active + cold) capacity: cold_mult x load, at least
          * min_cold_load, and at least min_workers workers. */
         tot = fmax(p->min_cold_load, p->cold_mult * o->load_rate);
-        t.active = (int)ceil(act / perf - 1e-9);
-        t.total = (int)ceil(tot / perf - 1e-9);
+        /* capped before the conversion: a count past INT_MAX (a huge
+         * backlog while nothing serves) made the cast undefined, and on
+         * x86 INT_MIN, i.e. no active worker at all */
+        t.active = (int)ceil(fmin(act / perf, (double)p->max_workers + 1) - 1e-9);
+        t.total = (int)ceil(fmin(tot / perf, (double)p->max_workers + 1) - 1e-9);
         if (t.total < p->min_workers)
             t.total = p->min_workers;
         break;

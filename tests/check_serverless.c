@@ -60,6 +60,26 @@ START_TEST(scale_up_on_queue_time_target)
 }
 END_TEST
 
+/* A backlog or a load so large that the worker count passes INT_MAX
+ * wants every worker allowed: the count was converted to int unchecked
+ * (undefined; on x86 INT_MIN, clamped to 0 active workers). */
+START_TEST(huge_load_wants_max_workers)
+{
+    struct sls_params p = vast();
+    struct sls_obs o = { .load_rate = 1e3, .queue_s = 100, .backlog = 1e13,
+                         .worker_perf = 100, .active = 3 };
+    struct sls_target t = sls_decide(&p, &o);
+
+    ck_assert_int_eq(t.active, 16);
+    ck_assert_int_eq(t.total, 16);
+    o.backlog = o.queue_s = 0;
+    o.load_rate = 1e12;
+    t = sls_decide(&p, &o);
+    ck_assert_int_eq(t.active, 16);
+    ck_assert_int_eq(t.total, 16);
+}
+END_TEST
+
 START_TEST(scale_to_zero_after_inactivity)
 {
     struct sls_params p = vast();
@@ -589,6 +609,7 @@ Suite *serverless_suite(void)
     tcase_add_test(rules, capacity_is_load_over_target_util);
     tcase_add_test(rules, scale_up_on_queue_time_target);
     tcase_add_test(rules, scale_to_zero_after_inactivity);
+    tcase_add_test(rules, huge_load_wants_max_workers);
     tcase_add_test(rules, queue_delay_and_fixed_policies);
     tcase_add_test(rules, scale_down_releases_worst_price_performance);
     tcase_set_timeout(runs, 120);
