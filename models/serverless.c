@@ -1291,8 +1291,14 @@ static int solo_finish(struct engine *e, void *state)
     double s1 = 0, s2 = 0, mean, half;
     char name[160];
 
-    if (!sls_finish(m->s, eng_results(e)) || per == 0)
+    if (!sls_finish(m->s, eng_results(e)))
         return SIM_ECHECK;
+    if (per == 0) {             /* it once failed here without a word */
+        eng_fail(e, "sls-mmc.batches", "endpoint %s: %zu requests served after the warm-up, "
+                 "fewer than sls-mmc.batches = %zu: no batch means (run longer)",
+                 ep->name, ep->nlat, nb);
+        return SIM_ECHECK;
+    }
     for (size_t b = 0; b < nb; b++) {
         double x = 0;
 

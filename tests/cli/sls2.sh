@@ -20,4 +20,20 @@ sed 's/RTX 4090 ,/RTX 9999 ,/' "$T/gpus.ini" >"$T/gpus_bad.ini"
 expect_status "gpus list with an unknown model" 1 "$GM" validate "$T/gpus_bad.ini"
 grep_err "gpus list with an unknown model" "error: endpoint api: unknown GPU model \"RTX 9999\""
 
+# -- sls-mmc with too few requests for its batch means says so -------------
+# (the run failed, exit 1, "its messages went to stderr", with none there)
+cat >"$T/mmc.ini" <<'INI'
+[General]
+sim.model = sls-mmc
+sim.horizon = 2h
+sim.warmup = 1h
+endpoint.m.enabled = true
+endpoint.m.policy = fixed
+endpoint.m.fixed-workers = 2
+endpoint.m.rate = 0.001
+endpoint.m.day-amplitude = 0
+INI
+expect_status "sls-mmc, too few requests" 1 "$GM" run "$T/mmc.ini" -o "$T/mmc" --no-plots -q
+grep_err "sls-mmc, too few requests" "fewer than sls-mmc.batches = 20"
+
 cli_done
