@@ -25,6 +25,7 @@
 #include "sim/stats.h"
 #include "sim/sweep.h"
 #include "sim/scenario.h"
+#include "sim/table.h"
 
 #define EXIT_CHECK 1
 #define EXIT_TROUBLE 2
@@ -332,6 +333,17 @@ static int parse_study_args(int argc, char **argv, struct study_args *a,
     return -1;
 }
 
+/* One CSV field of `runs`: as is, or quoted (RFC 4180) when the text holds
+ * a comma, a quote or a line break, so that a swept value such as
+ * ${cat="a,b.csv",c.csv} stays one field. */
+static void put_csv_field(const char *s)
+{
+    if (strpbrk(s, ",\"\r\n"))
+        tbl_fput_str(stdout, s);
+    else
+        fputs(s, stdout);
+}
+
 static int cmd_runs(int argc, char **argv)
 {
     struct study_args a = { NULL, NULL, NULL, 0, NULL, NULL, NULL };
@@ -359,8 +371,10 @@ static int cmd_runs(int argc, char **argv)
         printf("%zu,%zu,%llu", r, scn_run_repetition(run),
                (unsigned long long)scn_run_seed_set(run));
         for (size_t i = 0; i < scn_study_var_count(a.st); i++)
-            if (strcmp(scn_study_var_name(a.st, i), "repetition") != 0)
-                printf(",%s", scn_run_var_value(run, i));
+            if (strcmp(scn_study_var_name(a.st, i), "repetition") != 0) {
+                putchar(',');
+                put_csv_field(scn_run_var_value(run, i));
+            }
         putchar('\n');
         scn_run_free(run);
     }
