@@ -17,4 +17,21 @@ check "runs, a value with a comma" "$GM" runs "$T/q.ini"
 if [ "$(sed -n 2p "$T/out")" = '0,0,0,"a,b.csv"' ] && [ "$(sed -n 3p "$T/out")" = '1,0,0,c.csv' ]
 then ok; else bad "runs: a value with a comma is not one quoted CSV field"; cat "$T/out" >&2; fi
 
+# -- the include graph is the one README "Source layout" describes ----------
+# Every directory-to-directory include that exists is named there as
+# `FROM -> TO` (models/registry.c includes plots/plot.h for the `plot`
+# command, and README said only `models -> sim`), and sim/ includes
+# neither models/ nor plots/.
+for from in sim models plots; do
+    for to in sim models plots; do
+        [ "$from" = "$to" ] && continue
+        if grep -rqs "#include \"$to/" "$from"; then
+            if [ "$from" = sim ]; then bad "sim/ includes $to/ (README: sim/ never does)"
+            elif grep -qF "\`$from -> $to\`" README.md; then ok
+            else bad "README Source layout does not name the include $from -> $to"; fi
+        fi
+    done
+done
+
+
 cli_done
