@@ -33,5 +33,36 @@ for from in sim models plots; do
     done
 done
 
+# -- metric names: what a run writes is in docs/METRICS.md ------------------
+# A short Quick run of the market and a short serverless run (their
+# scalars and time series); per-entity families are documented by their
+# pattern (wait_h_quantile_<archetype>, reliability_hist_<host_class>...).
+check "metrics: a short Quick run" "$GM" run scenarios/default.ini -c Quick \
+    --set sim.horizon=4d --set sim.warmup=1d -o "$T/mq" --no-plots -q
+check "metrics: a short serverless run" "$GM" run scenarios/serverless.ini \
+    --set sim.horizon=1d --set sim.warmup=0.5d --set supply.gpus=300 -o "$T/ms" --no-plots -q
+for d in "$T/mq" "$T/ms"; do
+    { cut -d, -f2 "$d/scalars.csv"; cut -d, -f3 "$d/timeseries.csv"; } | tr -d '"' |
+        grep -v '^metric$' | sed -e 's/^wait_h_quantile_.*/wait_h_quantile_<archetype>/' \
+            -e 's/^reliability_hist_listed_.*/reliability_hist_listed_<host_class>/' \
+            -e 's/^reliability_hist_[^<]*$/reliability_hist_<host_class>/' | sort -u
+done | sort -u >"$T/metrics"
+[ -s "$T/metrics" ] || bad "metrics: the runs wrote no metric"
+while read -r m; do
+    if grep -qF "\`$m\`" docs/METRICS.md; then ok; else bad "metric '$m' is written but not in docs/METRICS.md"; fi
+done <"$T/metrics"
+grep -qx 'latency_p99_s' "$T/metrics" && grep -qx 'gpus_listed' "$T/metrics" && ok ||
+    bad "metrics: the runs lack latency_p99_s or gpus_listed"
+
+# -- metric names in README are in docs/METRICS.md --------------------------
+# Every snake_case name the README quotes is a metric of docs/METRICS.md,
+# a column of a result file, or one of the other names below (Vast's
+# fields, C identifiers, a kernel).
+others=' dlperf_per_dphtotal dph_total gpu_name gsl_rng_mt19937 market_sls_recruit min_bid policy_changes_no_machine_outage res_sample res_scalar scn_where sgemm_fp32 sim_time sls_worst study_runs '
+cols=" $(head -q -n 1 "$T/mq"/*.csv | tr ',\n' '  ') "
+for t in $(grep -o '`[a-z][a-z0-9]*\(_[a-z0-9]*\)\{1,\}`' README.md | tr -d '`' | sort -u); do
+    case "$others$cols" in *" $t "*) ok; continue ;; esac
+    if grep -qF "\`$t\`" docs/METRICS.md; then ok; else bad "README names '$t', which docs/METRICS.md does not list"; fi
+done
 
 cli_done
