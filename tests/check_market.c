@@ -1220,6 +1220,29 @@ START_TEST(stopped_workers_leave_the_auction_at_once)
 }
 END_TEST
 
+/* An interruptible worker outbid as its download ended was given a
+ * renter's pause timer; its host failing freed the job record without
+ * it, and the timer fired on the slot's next job: jobs.one-timer failed
+ * the run (at 4.9 h here). Its endpoint now decides, as for one outbid
+ * while downloading. Frequent failures, demand bidding above the ask. */
+START_TEST(outbid_workers_hold_no_renter_timer)
+{
+    struct outcome o = run_text("[General]\nsim.model = market\nsim.horizon = 1d\n"
+        "sim.warmup = 2h\nsim.sample-interval = 6h\nsupply.gpus = 300\nseed = 2\n"
+        "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n"
+        "archetype.*.p-interruptible = 1\narchetype.*.p-ondemand = 0\n"
+        "archetype.*.p-reserved = 0\narchetype.*.bid-fraction = 2\n"
+        "archetype.*.bid-cap = 1\nhostclass.*.mtbf = 6h\n"
+        "hostclass.*.repair-median = 10min\nendpoint.img.enabled = true\n"
+        "endpoint.img.gpu-ram = 8\nendpoint.img.image = 100\nendpoint.img.rate = 0.5\n"
+        "endpoint.img.interruptible = true\nendpoint.img.min-workers = 10\n"
+        "endpoint.img.max-workers = 40\nendpoint.img.fixed-workers = 10\n", NULL, 0);
+
+    ck_assert_msg(o.rc == SIM_OK, "%s", eng_fail_reason(o.r.e) ? eng_fail_reason(o.r.e) : "?");
+    done(&o);
+}
+END_TEST
+
 /* goodput is the work jobs kept over what their paid GPU time could have
  * done. With nothing that wastes it (no outages of any kind, no
  * checkpoints, no restart cost) it is 1, work still in progress at the
@@ -2841,6 +2864,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, renters_outbid_while_suspended_decide);
     tcase_add_test(tc, p_reserved_sees_the_dlperf_filter);
     tcase_add_test(tc, stopped_workers_leave_the_auction_at_once);
+    tcase_add_test(tc, outbid_workers_hold_no_renter_timer);
     tcase_add_test(tc, initial_scores_start_where_they_stay);
     tcase_add_test(tc, outages_overlapping_rentals_keep_the_books);
     tcase_add_test(tc, goodput_counts_what_paid_time_did);
