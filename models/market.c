@@ -1991,8 +1991,6 @@ static void job_search(struct market *mk, uint32_t jid)
              * prepays long runs reserves the repaired host again */
             double exp_h = (jb->work - jb->saved) / (speed(mk, m, jb->gpus) * jb->gpus);
 
-            if (eng_now(mk->e) > eng_warmup(mk->e))
-                mk->ar[jb->arch].resumed_same++;
             rent(mk, jid, jb->wait_machine, choose_type(mk, jb, exp_h), price, b);
             return;
         }
@@ -2169,6 +2167,12 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
             prepaid = bill_prepay(price, jb->gpus, terms[pick].span, d);
         }
     }
+    /* Rented again the host it waited out (failures_resumed_same_host):
+     * counted once the container has started. Counted before rent(), a
+     * failed start counted it, and every retry of the host again (more
+     * than the failures that made renters wait, at failed-start-prob 0.9). */
+    if (jb->wait_machine == mid && now > eng_warmup(mk->e))
+        mk->ar[jb->arch].resumed_same++;
     /* whatever machine the renter waited for is behind it now: a later
      * failure of this one, a move or an end date searches afresh (a stale
      * mark sent a renter that chose to move back to wait for a dead host) */

@@ -1243,6 +1243,32 @@ START_TEST(outbid_workers_hold_no_renter_timer)
 }
 END_TEST
 
+/* failures_resumed_same_host counts renters who waited out their host's
+ * repair and rented it again: at most one per failure that made one wait.
+ * Every renter waits here, and with no download every instance a failure
+ * kills was running (failures_hit). It was counted before the container
+ * started, so each failed start (9 in 10 here) counted it, and each retry
+ * of the host again: 4.6 times failures_hit. */
+START_TEST(failed_starts_resume_no_one)
+{
+    struct outcome o = run_text("[General]\nsim.model = market\nsim.horizon = 6d\n"
+        "sim.warmup = 0s\nsim.sample-interval = 6h\nsupply.gpus = 300\nseed = 11\n"
+        "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n"
+        "archetype.*.p-interruptible = 0\narchetype.*.p-reserved = 0\n"
+        "archetype.*.image = 0\narchetype.*.on-failure-wait = 1\n"
+        "archetype.*.on-failure-move = 0\nhostclass.*.mtbf = 1d\n"
+        "hostclass.*.repair-median = 1h\nhostclass.*.failed-start-prob = 0.9\n", NULL, 0);
+    double hit = sum_of(&o, "failures_hit"), again = sum_of(&o, "failures_resumed_same_host");
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(hit, 50);
+    ck_assert_double_gt(again, 0);
+    ck_assert_msg(again <= hit, "%g renters resumed on the same host after %g failures", again,
+                  hit);
+    done(&o);
+}
+END_TEST
+
 /* goodput is the work jobs kept over what their paid GPU time could have
  * done. With nothing that wastes it (no outages of any kind, no
  * checkpoints, no restart cost) it is 1, work still in progress at the
@@ -2865,6 +2891,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, p_reserved_sees_the_dlperf_filter);
     tcase_add_test(tc, stopped_workers_leave_the_auction_at_once);
     tcase_add_test(tc, outbid_workers_hold_no_renter_timer);
+    tcase_add_test(tc, failed_starts_resume_no_one);
     tcase_add_test(tc, initial_scores_start_where_they_stay);
     tcase_add_test(tc, outages_overlapping_rentals_keep_the_books);
     tcase_add_test(tc, goodput_counts_what_paid_time_did);
