@@ -724,7 +724,7 @@ int merge_check_contrast(const struct scn_study *st, const size_t *runs, size_t 
 
         if (!r)
             return SIM_EINVAL;
-        found = strcmp(scn_run_var_value(r, (size_t)ax), so->baseline) == 0;
+        found = stats_same_value(scn_run_var_value(r, (size_t)ax), so->baseline);
         scn_run_free(r);
     }
     return found ? SIM_OK

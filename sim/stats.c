@@ -390,6 +390,18 @@ static char *point_key(const struct stats_data *sd, const struct srun *u)
     return buf;
 }
 
+bool stats_same_value(const char *a, const char *b)
+{
+    char *ea, *eb;
+    double x, y;
+
+    if (strcmp(a, b) == 0)
+        return true;
+    x = strtod(a, &ea);
+    y = strtod(b, &eb);
+    return *a && *b && !*ea && !*eb && isfinite(x) && isfinite(y) && x == y;
+}
+
 static void index_points(struct stats_data *sd)
 {
     sd->point_run = calloc(sd->nruns ? sd->nruns : 1, sizeof *sd->point_run);
@@ -894,8 +906,13 @@ int stats_write_contrasts(const struct stats_data *sd, const char *path,
     {
         bool found = false;
 
-        for (size_t p = 0; p < sd->npoints; p++)
-            found |= strcmp(stats_point_value(sd, p, (size_t)ax), base) == 0;
+        /* the baseline as the axis spells it: --contrast fee=0.3 names
+         * the point written 0.30, as points match everywhere else */
+        for (size_t p = 0; p < sd->npoints && !found; p++)
+            if (stats_same_value(stats_point_value(sd, p, (size_t)ax), base)) {
+                base = stats_point_value(sd, p, (size_t)ax);
+                found = true;
+            }
         if (!found) {
             tbl_close(w);
             free(locked);

@@ -67,6 +67,9 @@ const char *stats_var_name(const struct stats_data *sd, size_t i);
 size_t stats_point_count(const struct stats_data *sd);
 /* Value of variable i at point p. */
 const char *stats_point_value(const struct stats_data *sd, size_t p, size_t i);
+/* Do two values of a sweep variable name the same point: the same text,
+ * or the same finite number written two ways ("0.3" and "0.30"). */
+bool stats_same_value(const char *a, const char *b);
 /* "name=value, name=value" ("all" without variables); owned by sd. */
 const char *stats_point_label(const struct stats_data *sd, size_t p);
 size_t stats_metric_count(const struct stats_data *sd);

@@ -85,4 +85,29 @@ for c in run sweep runs; do
     grep_err "$c names the error" "sim.horizon"
 done
 
+# -- --contrast names a numeric baseline as any spelling of it -------------
+# (0.3 on an axis written 0.30 was "not a value of axis", exit 2, while
+# points match numerically everywhere else: diff, summary keys)
+cat >"$T/ct.ini" <<'INI'
+[General]
+sim.model = phold
+sim.horizon = 0.0001d
+phold.remote = ${remote=0.10,0.20,0.30}
+repeat = 2
+INI
+check "run --contrast remote=0.3 on 0.30" "$GM" run -q --no-plots "$T/ct.ini" --contrast remote=0.3 \
+    -o "$T/ct"
+if grep -q '"remote","0.10","0.30"' "$T/ct/contrasts.csv" 2>/dev/null; then ok
+else bad "contrasts.csv does not pair against the point 0.30"; head -3 "$T/ct/contrasts.csv" >&2; fi
+mkdir -p "$T/ctm/runs"
+for n in 0 1 2 3 4 5; do
+    "$GM" run -q --no-plots "$T/ct.ini" -r $n -o "$T/ctm/runs/General-$n" || bad "run -r $n"
+done
+check "merge --contrast remote=.3" "$GM" merge "$T/ctm" --contrast remote=.3
+if cmp -s "$T/ct/contrasts.csv" "$T/ctm/contrasts.csv"; then ok
+else bad "merge's contrasts differ from run's"; fi
+expect_status "--contrast remote=0.4 is no value" 2 "$GM" run -q --no-plots "$T/ct.ini" \
+    --contrast remote=0.4 -o "$T/ct4"
+grep_err "--contrast remote=0.4 says why" "baseline '0.4' is not a value of axis 'remote'"
+
 cli_done
