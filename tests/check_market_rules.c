@@ -499,41 +499,56 @@ END_TEST
 
 /* ---- single market rules, in a small market ---- */
 
-/* p-reserved applies to jobs that may run a month on some machine they
- * could rent, and a Secure Cloud job rents only datacenter machines.
- * Company jobs here want an RTX 3090 or an H100 SXM, securely: only the
- * H100s are in datacenters, where 500 ref-GPU-h take about 200 h, so
- * none of these jobs can prepay and p-reserved must change nothing. They
- * were judged on every host's machines, the 3090s too (1,400 h), and
- * p-reserved = 1 sent every one of them to prepay-or-on-demand: none bid. */
-START_TEST(p_reserved_sees_the_secure_cloud_filter)
-{
-#define SECURE "[General]\nsim.model = market\nsim.horizon = 20d\nsim.warmup = 2d\n" \
+/* Company jobs that want an RTX 3090 or an H100 SXM, in a market where
+ * only the H100s are in datacenters; the case adds the work, the Secure
+ * Cloud share and the discounts. */
+#define PRES_MARKET "[General]\nsim.model = market\nsim.horizon = 20d\nsim.warmup = 2d\n" \
     "sim.sample-interval = 6h\nsupply.gpus = 400\nseed = 6\n" \
     "hostclass.hobbyist.tiers = consumer:1\nhostclass.farm.tiers = consumer:1\n" \
     "hostclass.datacenter.tiers = datacenter:1\ngpu.h100-sxm.share = 5\n" \
     "archetype.company.rate = 30\narchetype.company.gpus = 1:1\n" \
-    "archetype.company.big-model-prob = 0\n" \
-    "archetype.company.secure-cloud = 1\narchetype.company.name-pin = 0\n" \
+    "archetype.company.big-model-prob = 0\narchetype.company.name-pin = 0\n" \
     "archetype.company.gpu-models = RTX 3090,H100 SXM\narchetype.company.value = 3\n" \
     "archetype.company.p-ondemand = 0.5\narchetype.company.p-interruptible = 0.5\n" \
-    "archetype.company.work-median = 500\narchetype.company.work-sigma = 0.1\n"
-    struct test_run none = test_run_text(SECURE "archetype.company.p-reserved = 0\n", NULL,
-                                         NULL, 0);
-    struct test_run all = test_run_text(SECURE "archetype.company.p-reserved = 1\n", NULL,
-                                        NULL, 0);
-#undef SECURE
+    "archetype.company.work-sigma = 0.1\n"
+
+/* Runs the market 'text' at p-reserved 0 and 1 and requires the company's
+ * interruptible share (some, at 0) and spend to be the same: no job of
+ * it can prepay to any gain, so p-reserved must change nothing. */
+static void p_reserved_changes_nothing(const char *text)
+{
+    char none_text[2048], all_text[2048];
+
+    snprintf(none_text, sizeof none_text, "%sarchetype.company.p-reserved = 0\n", text);
+    snprintf(all_text, sizeof all_text, "%sarchetype.company.p-reserved = 1\n", text);
+    struct test_run none = test_run_text(none_text, NULL, NULL, 0);
+    struct test_run all = test_run_text(all_text, NULL, NULL, 0);
     const struct results *rn = eng_results(none.e), *ra = eng_results(all.e);
+    double share0, share1;
 
     ck_assert_int_eq(none.rc, SIM_OK);
     ck_assert_int_eq(all.rc, SIM_OK);
-    ck_assert_double_gt(res_get(rn, "share_interruptible", "archetype", "company"), 0.2);
-    ck_assert_double_eq(res_get(rn, "share_interruptible", "archetype", "company"),
-                        res_get(ra, "share_interruptible", "archetype", "company"));
+    share0 = res_get(rn, "share_interruptible", "archetype", "company");
+    share1 = res_get(ra, "share_interruptible", "archetype", "company");
+    ck_assert_double_gt(share0, 0.2);
+    ck_assert_msg(share0 == share1, "interruptible share %g at p-reserved 0, %g at 1 in:\n%s",
+                  share0, share1, text);
     ck_assert_double_eq(res_get(rn, "spend_usd", "archetype", "company"),
                         res_get(ra, "spend_usd", "archetype", "company"));
     eng_free(none.e);
     eng_free(all.e);
+}
+
+/* p-reserved applies to jobs that may run a month on some machine they
+ * could rent, and a Secure Cloud job rents only datacenter machines: only
+ * the H100s, where 500 ref-GPU-h take about 200 h, so none of these jobs
+ * can prepay. They were judged on every host's machines, the 3090s too
+ * (1,400 h), and p-reserved = 1 sent every one of them to
+ * prepay-or-on-demand: none bid. */
+START_TEST(p_reserved_sees_the_secure_cloud_filter)
+{
+    p_reserved_changes_nothing(PRES_MARKET "archetype.company.work-median = 500\n"
+                               "archetype.company.secure-cloud = 1\n");
 }
 END_TEST
 
@@ -546,45 +561,15 @@ END_TEST
  * (interruptible share 0.36 -> 0.15). */
 START_TEST(p_reserved_needs_a_discount_the_job_can_get)
 {
-#define LONG "[General]\nsim.model = market\nsim.horizon = 20d\nsim.warmup = 2d\n" \
-    "sim.sample-interval = 6h\nsupply.gpus = 400\nseed = 6\n" \
-    "hostclass.hobbyist.tiers = consumer:1\nhostclass.farm.tiers = consumer:1\n" \
-    "hostclass.datacenter.tiers = datacenter:1\ngpu.h100-sxm.share = 5\n" \
-    "archetype.company.rate = 30\narchetype.company.gpus = 1:1\n" \
-    "archetype.company.big-model-prob = 0\narchetype.company.name-pin = 0\n" \
-    "archetype.company.gpu-models = RTX 3090,H100 SXM\narchetype.company.value = 3\n" \
-    "archetype.company.p-ondemand = 0.5\narchetype.company.p-interruptible = 0.5\n" \
-    "archetype.company.work-median = 2000\narchetype.company.work-sigma = 0.1\n"
-    static const char *const cases[] = {
-        LONG "archetype.company.secure-cloud = 0\nmarket.reserve-discount-1m = 0\n"
-             "market.reserve-discount-3m = 0\n",
-        LONG "archetype.company.secure-cloud = 1\nhostclass.datacenter.max-discount = 0\n",
-    };
-#undef LONG
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char none_text[2048], all_text[2048];
-
-        snprintf(none_text, sizeof none_text, "%sarchetype.company.p-reserved = 0\n", cases[i]);
-        snprintf(all_text, sizeof all_text, "%sarchetype.company.p-reserved = 1\n", cases[i]);
-        struct test_run none = test_run_text(none_text, NULL, NULL, 0);
-        struct test_run all = test_run_text(all_text, NULL, NULL, 0);
-        const struct results *rn = eng_results(none.e), *ra = eng_results(all.e);
-
-        ck_assert_int_eq(none.rc, SIM_OK);
-        ck_assert_int_eq(all.rc, SIM_OK);
-        ck_assert_double_gt(res_get(rn, "share_interruptible", "archetype", "company"), 0.2);
-        ck_assert_msg(res_get(rn, "share_interruptible", "archetype", "company") ==
-                      res_get(ra, "share_interruptible", "archetype", "company"),
-                      "case %zu: interruptible share %g at p-reserved 0, %g at 1", i,
-                      res_get(rn, "share_interruptible", "archetype", "company"),
-                      res_get(ra, "share_interruptible", "archetype", "company"));
-        ck_assert_double_eq(res_get(rn, "spend_usd", "archetype", "company"),
-                            res_get(ra, "spend_usd", "archetype", "company"));
-        eng_free(none.e);
-        eng_free(all.e);
-    }
+    p_reserved_changes_nothing(PRES_MARKET "archetype.company.work-median = 2000\n"
+                               "archetype.company.secure-cloud = 0\n"
+                               "market.reserve-discount-1m = 0\nmarket.reserve-discount-3m = 0\n");
+    p_reserved_changes_nothing(PRES_MARKET "archetype.company.work-median = 2000\n"
+                               "archetype.company.secure-cloud = 1\n"
+                               "hostclass.datacenter.max-discount = 0\n");
 }
 END_TEST
+#undef PRES_MARKET
 
 /* A market set up from 'text' but not yet run: a test schedules its own
  * events (probes, a failure at a chosen moment) before the loop. */
