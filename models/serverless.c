@@ -98,6 +98,7 @@ struct endpoint {
     /* statistics, requests arriving after warm-up */
     uint64_t requests, rejections, served, cold_starts, lost, hires, wakes, preempted;
     uint64_t disconnected;              /* paused by a host gone offline (sls_on_offline) */
+    uint64_t wake_failed;               /* Inactive, outbid while stopped: woken in vain */
     double load_served, qsum, lsum;
     double *lat, *qt;           /* owned: latency and queue time per served request */
     size_t nlat, caplat;
@@ -831,9 +832,13 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
             best->want_active = true;
             cold--;
             if (best->state == W_INACTIVE) {
+                bool woke = market_sls_wake(s->mk, best->contract);
+
+                /* counted once the market has said: a wake that fails is
+                 * no wake (workers_woken), but a worker gone all the same */
                 if (after_warmup(s, now))
-                    ep->wakes++;
-                if (!market_sls_wake(s->mk, best->contract)) {
+                    ++*(woke ? &ep->wakes : &ep->wake_failed);
+                if (!woke) {
                     /* An interruptible outbid while stopped: useless. */
                     release(s, ep, best);
                     continue;
@@ -1213,6 +1218,7 @@ bool sls_finish(struct sls *s, struct results *res)
         res_scalar(res, "workers_lost", "endpoint", nm, (double)ep->lost, "1");
         res_scalar(res, "workers_hired", "endpoint", nm, (double)ep->hires, "1");
         res_scalar(res, "workers_woken", "endpoint", nm, (double)ep->wakes, "1");
+        res_scalar(res, "workers_wake_failed", "endpoint", nm, (double)ep->wake_failed, "1");
         res_scalar(res, "workers_preempted", "endpoint", nm, (double)ep->preempted, "1");
         res_scalar(res, "workers_disconnected", "endpoint", nm, (double)ep->disconnected, "1");
         {

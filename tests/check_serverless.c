@@ -262,6 +262,49 @@ START_TEST(interruptible_workers_and_learning)
 }
 END_TEST
 
+/* A busy market (hobbyists at 3000 jobs/day per 1000 GPUs) and an
+ * interruptible endpoint whose bursts come and go: its workers go
+ * Inactive after a minute, their claims leave the auction, and some are
+ * outbid while stopped, so the wake that should bring them back fails
+ * and the worker is released. Such a wake once counted in workers_woken
+ * (counted before market_sls_wake() answered); it is workers_wake_failed.
+ * A wake that succeeds is a cold start at once (the worker enters
+ * Loading), so every one is among the cold starts. */
+START_TEST(failed_wakes_are_not_wakes)
+{
+    const char *sets[] = { "supply.gpus=200", NULL };
+    struct test_run o = run_text(MARKET
+        "archetype.hobbyist.rate = 3000\n"
+        "endpoint.spot.enabled = true\n"
+        "endpoint.spot.interruptible = true\n"
+        "endpoint.spot.rate = 1\n"
+        "endpoint.spot.min-workers = 1\n"
+        "endpoint.spot.max-workers = 8\n"
+        "endpoint.spot.burst-rate = 24\n"
+        "endpoint.spot.burst-size = 300\n"
+        "endpoint.spot.inactivity-timeout = 60s\n", sets);
+    double woken, failed, cold, hired;
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    woken = get(&o, "workers_woken", "spot");
+    failed = get(&o, "workers_wake_failed", "spot");
+    cold = get(&o, "cold_starts", "spot");
+    hired = get(&o, "workers_hired", "spot");
+    ck_assert_double_gt(woken, 0);
+    ck_assert_double_gt(failed, 0);         /* this run has some: 4 of 196 */
+    /* a cold start is a hire that got its GPU or a successful wake */
+    ck_assert_double_ge(cold, woken);
+    ck_assert_double_le(cold, hired + woken);
+    /* each worker lost, whichever way, was hired (warm-up 0), and so was
+     * the first (min-workers = 1) */
+    ck_assert_double_ge(hired, 1 + failed + get(&o, "workers_preempted", "spot") +
+                        get(&o, "workers_lost", "spot") +
+                        get(&o, "workers_disconnected", "spot"));
+    eng_free(o.e);
+}
+END_TEST
+
 /* Hosts that fail every half day (all classes), with the endpoint's
  * workers on them: a failure ends a worker's contract, and the endpoint
  * replaces it and serves what it held. The run's checks include
@@ -618,6 +661,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, hiring_finds_what_reading_every_offer_finds);
     tcase_add_test(runs, endpoint_cost_is_measured_after_the_warmup);
     tcase_add_test(runs, interruptible_workers_and_learning);
+    tcase_add_test(runs, failed_wakes_are_not_wakes);
     tcase_add_test(runs, inactive_workers_bill_storage_only);
     tcase_add_test(runs, fixed_pool_matches_erlang_c);
     tcase_add_test(runs, workers_lost_to_host_failures_are_replaced);
