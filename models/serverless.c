@@ -638,6 +638,14 @@ void sls_on_lost(struct sls *s, uint32_t cid)
     if (!w)
         return;
     requeue(s, ep, w);
+    /* An Error worker (paused, its release event pending at this same
+     * instant) keeps its model's "being benchmarked" mark: its host would
+     * have to fail in the very microsecond of the pause. Harmless even
+     * then: the learning phase counts the model as tried and so may stop
+     * one model early, but it never waits on the mark (recruit() falls
+     * back to the whole market) and never mislabels a model (on_ready
+     * measures the worker's own GPU); the next worker of that model to be
+     * benchmarked, or released before it is, clears it. */
     if (w->state == W_CREATING || w->state == W_LOADING)
         ep->trying[w->gpu] = 0;
     set_state(s, w, W_DEAD);
