@@ -2368,8 +2368,11 @@ void market_sls_release(struct market *mk, uint32_t cid)
 
 /* Inactive: like a paused contract (storage keeps billing, GPU time does
  * not), but paused by its owner, so the auction never restarts it. The
- * claim keeps its GPU: a simplification (Vast lets others take the GPU of
- * a stopped instance). */
+ * claim leaves the auction while stopped (claims_of), so interruptible
+ * bids may run on its GPUs, as Vast lets others use a stopped instance's
+ * GPU; it still holds its place on the machine. Woken, an on-demand worker
+ * takes its GPUs back; an interruptible one runs only if its bid wins
+ * again (market_sls_wake says which). */
 void market_sls_stop(struct market *mk, uint32_t cid)
 {
     struct contract *c = &mk->c[cid];
