@@ -207,7 +207,10 @@ static void *mmc_setup(struct engine *e, const struct scn_run *run,
         diag_error(d, scn_where(run, "mmc.lambda"), "arrival rate must be > 0, got %g", m->lambda);
     if (!(m->mu > 0.0))
         diag_error(d, scn_where(run, "mmc.mu"), "service rate must be > 0, got %g", m->mu);
-    if (!m->loss && !(m->lambda < m->c * m->mu))
+    /* Tested on a = lambda / mu, the value Erlang C is computed from:
+     * lambda < c mu could hold after rounding while a came out c (lambda
+     * 0.939, mu 0.313, c 3), and repro_erlang_c() aborted on it. */
+    if (!m->loss && !(m->lambda / m->mu < (double)m->c))
         diag_error(d, scn_where(run, "mmc.lambda"),
                    "queue is unstable: lambda %g >= c mu = %g (use mmc.loss)",
                    m->lambda, m->c * m->mu);

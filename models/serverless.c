@@ -1282,7 +1282,9 @@ static void *solo_setup(struct engine *e, const struct scn_run *run, struct diag
         double mu = m->s->solo_perf / ep->load_mean;
 
         if (ep->p.policy != SLS_FIXED || ep->amp != 0 || ep->burst_rate > 0 ||
-            !(ep->rate < ep->p.fixed_workers * mu)) {
+            /* on a = rate / mu, as Erlang C in solo_finish() needs: rate
+             * < c mu could hold after rounding with a = c (an abort) */
+            !(ep->rate / mu < (double)ep->p.fixed_workers)) {
             diag_error(d, NULL, "sls-mmc: endpoint %s must be a fixed pool with stationary "
                        "Poisson arrivals below capacity (rate %g, c mu %g)", ep->name,
                        ep->rate, ep->p.fixed_workers * mu);

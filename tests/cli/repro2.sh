@@ -1,0 +1,21 @@
+#!/bin/sh
+# tests/cli/repro2.sh -- 'gpumarket reproduce' at parameter values other
+# than the scenarios' own (README, Validation: the expected values come
+# from the closed forms with the run's parameters, so --set checks others).
+# Run by 'make test' with GM_BIN pointing at the binary; prints
+# "N passed, M failed" and exits non-zero on any failure.
+. tests/cli_lib.sh
+
+# -- lambda = c mu in decimal is unstable, an error (exit 2), not an abort ----
+# (0.939 < 3 x 0.313 after rounding, but a = 0.939 / 0.313 came out 3 and
+# repro_erlang_c() aborted, exit 134; the serverless pool likewise)
+expect_status "mmc at lambda = c mu" 2 "$GM" reproduce --fast \
+    --set 'mmc.servers=${c=3}' --set 'mmc.lambda=${lambda=0.939}' --set mmc.mu=0.313 \
+    --set 'mmc.jobs=${jobs=1000}' --set 'mmc.warmup-jobs=${warm=10}' mmc
+grep_err "mmc at lambda = c mu" "queue is unstable"
+expect_status "serverless pool at rate = c mu" 2 "$GM" reproduce --fast \
+    --set sim.horizon=1h --set sim.warmup=0s --set 'endpoint.mmc.fixed-workers=${c=17}' \
+    --set 'endpoint.mmc.rate=${lambda=13.6}' --set endpoint.mmc.load-mean=125 serverless
+grep_err "serverless pool at rate = c mu" "below capacity"
+
+cli_done
