@@ -18,4 +18,13 @@ expect_status "serverless pool at rate = c mu" 2 "$GM" reproduce --fast \
     --set 'endpoint.mmc.rate=${lambda=13.6}' --set endpoint.mmc.load-mean=125 serverless
 grep_err "serverless pool at rate = c mu" "below capacity"
 
+# -- T4 effective training time at many planned stops: exact expected value --
+# (the expected value was (1 - planned R / window) / Daly's T_w: 0.798 at
+# 2,000 planned stops where the model and its exact renewal-reward form give
+# 0.810, so a correct run failed its +-0.01)
+# (exit 1: the "> 90%" claim row fails at 81%, as it should)
+expect_status "llama with 2000 planned stops" 1 "$GM" reproduce --fast --set llama.planned=2000 llama
+if grep -E '^T4 effective training time \(Daly.* 0\.810241 .* pass$' "$T/out" >/dev/null; then ok
+else bad "llama with 2000 planned stops: effective-time row"; cat "$T/out" >&2; fi
+
 cli_done
