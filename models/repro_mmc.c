@@ -35,7 +35,7 @@ struct mmc {
     double lambda, mu;
     bool loss;
     uint64_t jobs, warmup, batches, batch_size;
-    double tol_pwait, tol_wq, tol_little, tol_block;
+    double tol_pwait, tol_wq, tol_little, tol_block, tol_prob_rel;
     gsl_rng *arr, *svc;
     unsigned k_arrive, k_depart;
     unsigned busy;
@@ -168,6 +168,8 @@ static const struct param_def mmc_defs[] = {
     { "mmc.tol-wq", PT_REAL, "1", "0.03", 0, 1, NULL, "relative tolerance on W_q and L_q" },
     { "mmc.tol-little", PT_REAL, "1", "0.01", 0, 1, NULL, "relative tolerance of Little's law L = lambda W" },
     { "mmc.tol-block", PT_REAL, "1", "0.003", 0, 1, NULL, "absolute tolerance on blocking (Erlang B)" },
+    { "mmc.tol-prob-rel", PT_REAL, "1", "0.2", 0, 1, NULL,
+      "relative ceiling on the P(wait) and blocking tolerances: each is min(its absolute tolerance, this x expected)" },
 };
 
 static void mmc_register(struct param_registry *reg)
@@ -203,6 +205,7 @@ static void *mmc_setup(struct engine *e, const struct scn_run *run,
     m->tol_wq = scn_real(run, "mmc.tol-wq");
     m->tol_little = scn_real(run, "mmc.tol-little");
     m->tol_block = scn_real(run, "mmc.tol-block");
+    m->tol_prob_rel = scn_real(run, "mmc.tol-prob-rel");
     if (!(m->lambda > 0.0))
         diag_error(d, scn_where(run, "mmc.lambda"), "arrival rate must be > 0, got %g", m->lambda);
     if (!(m->mu > 0.0))
@@ -272,6 +275,17 @@ static void batch_ci(const struct mmc *m, enum field fnum, enum field fden,
     *half = repro_t95(n - 1) * sqrt(fmax(0.0, (ss - s * s / n) / (n - 1)) / n);
 }
 
+/* The spec's absolute tolerances (0.005 on P(wait), 0.003 on blocking)
+ * are for its tables, where the probabilities are 0.03 to 0.8. At other
+ * parameters they could not fail: at c = 10, a = 3 (B = 0.00081) a model
+ * with one server too few (B(9, 3) = 0.0027) passed T2, and its P(wait)
+ * row too. The band is therefore also at most tol-prob-rel x expected,
+ * which leaves the spec's tables at their absolute tolerances. */
+static double prob_tol(const struct mmc *m, double tol_abs, double expected)
+{
+    return fmin(tol_abs, m->tol_prob_rel * expected);
+}
+
 static int mmc_finish(struct engine *e, void *state)
 {
     struct mmc *m = state;
@@ -299,7 +313,7 @@ static int mmc_finish(struct engine *e, void *state)
         batch_ci(m, F_BLOCKED, F_ARRIVALS, &mean, &half);
         snprintf(name, sizeof name, "T2 Erlang B blocking c=%u a=%g", m->c, a);
         ok &= repro_target(e, name, repro_erlang_b(m->c, a), mean, half,
-                           REPRO_ABS, m->tol_block, 0.0);
+                           REPRO_ABS, prob_tol(m, m->tol_block, repro_erlang_b(m->c, a)), 0.0);
         return ok ? SIM_OK : SIM_ECHECK;
     }
     {
@@ -312,7 +326,7 @@ static int mmc_finish(struct engine *e, void *state)
 
         batch_ci(m, F_WAITED, F_SERVED, &mean, &half);
         snprintf(name, sizeof name, "T1 Erlang C P(wait) c=%u a=%g", m->c, a);
-        ok &= repro_target(e, name, pc, mean, half, REPRO_ABS, m->tol_pwait, 0.0);
+        ok &= repro_target(e, name, pc, mean, half, REPRO_ABS, prob_tol(m, m->tol_pwait, pc), 0.0);
         batch_ci(m, F_WAIT_SUM, F_SERVED, &mean, &half);
         snprintf(name, sizeof name, "T1 Erlang C W_q c=%u a=%g", m->c, a);
         ok &= repro_target(e, name, wq, mean, half, REPRO_REL, m->tol_wq, 0.0);

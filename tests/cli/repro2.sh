@@ -27,4 +27,18 @@ expect_status "llama with 2000 planned stops" 1 "$GM" reproduce --fast --set lla
 if grep -E '^T4 effective training time \(Daly.* 0\.810241 .* pass$' "$T/out" >/dev/null; then ok
 else bad "llama with 2000 planned stops: effective-time row"; cat "$T/out" >&2; fi
 
+# -- P(wait) and blocking tolerances scale down with small probabilities -----
+# (at c = 10, a = 3 the spec's +-0.003 on B = 0.00081 passed a model with
+# one server too few, B(9, 3) = 0.0027; now the band is 20% of B)
+expect_status "erlang B at c=10 a=3" 0 "$GM" reproduce --fast --set mmc.loss=true \
+    --set 'mmc.servers=${c=10}' --set 'mmc.lambda=${lambda=3}' \
+    --set 'mmc.jobs=${jobs=200000}' --set 'mmc.warmup-jobs=${warm=1000}' mmc
+if grep -E '^T2 Erlang B blocking c=10 a=3 .* \+-0\.0001621  pass$' "$T/out" >/dev/null; then ok
+else bad "erlang B at c=10 a=3: tolerance row"; cat "$T/out" >&2; fi
+expect_status "erlang C at c=10 a=3" 0 "$GM" reproduce --fast \
+    --set 'mmc.servers=${c=10}' --set 'mmc.lambda=${lambda=3}' \
+    --set 'mmc.jobs=${jobs=200000}' --set 'mmc.warmup-jobs=${warm=1000}' mmc
+if grep -E '^T1 Erlang C P\(wait\) c=10 a=3 .* \+-0\.0002315  pass$' "$T/out" >/dev/null; then ok
+else bad "erlang C at c=10 a=3: P(wait) tolerance row"; cat "$T/out" >&2; fi
+
 cli_done
