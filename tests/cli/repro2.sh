@@ -41,4 +41,12 @@ expect_status "erlang C at c=10 a=3" 0 "$GM" reproduce --fast \
 if grep -E '^T1 Erlang C P\(wait\) c=10 a=3 .* \+-0\.0002315  pass$' "$T/out" >/dev/null; then ok
 else bad "erlang C at c=10 a=3: P(wait) tolerance row"; cat "$T/out" >&2; fi
 
+# -- T7 closed forms end at the cap with S's left limit there ----------------
+# (Simpson's rule took S(cap) = 0 at the end of the P_aware integral: 0.0177990
+# for the exact 0.0176365 when most VMs reach the cap)
+expect_status "bathtub with wear-scale 100h" 0 "$GM" reproduce --fast \
+    --set bathtub.wear-scale=100h --set bathtub.job=6h bathtub
+if grep -E '^T7 P\(fail\) bathtub-aware \(age>=3h\) +0\.0176365 ' "$T/out" >/dev/null; then ok
+else bad "bathtub with wear-scale 100h: P_aware expected"; cat "$T/out" >&2; fi
+
 cli_done
