@@ -24,6 +24,8 @@ static void vreport(struct diag *d, const struct srcloc *at, const char *tag,
 {
     FILE *f = d && d->out ? d->out : stderr;
 
+    if (d && d->silent)
+        return;
     if (at && at->file && at->line > 0)
         fprintf(f, "%s:%d: %s: ", at->file, at->line, tag);
     else if (at && at->file)

@@ -10,6 +10,7 @@
 #ifndef SIM_ERR_H
 #define SIM_ERR_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 enum sim_err {
@@ -34,9 +35,11 @@ struct diag {
     FILE *out;
     int nerrors;
     int nwarnings;
+    bool silent;            /* count, print nothing (a probe's own attempts) */
 };
 
-#define DIAG_INIT(f) { (f), 0, 0 }
+#define DIAG_INIT(f) { (f), 0, 0, false }
+#define DIAG_SILENT { NULL, 0, 0, true }
 
 const char *sim_strerror(int err);
 

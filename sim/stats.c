@@ -493,17 +493,14 @@ static void load_warmups(const struct stats_data *sd, const char *dir,
         "sim.warmup", PT_TIME, "d", "0d", 0, -1, NULL, "warm-up"
     };
     char *path = path_in(dir, "params.csv");
-    struct diag quiet = DIAG_INIT(NULL);
+    struct diag quiet = DIAG_SILENT;
     struct tbl *t;
     int c_id, c_k, c_v;
 
     (void)d;
     for (size_t r = 0; r < sd->nruns; r++)
         warm_h[r] = 0.0;
-    quiet.out = fopen("/dev/null", "w");
     t = tbl_load(path, &quiet);
-    if (quiet.out)
-        fclose(quiet.out);
     free(path);
     if (!t)
         return;

@@ -827,8 +827,7 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
         owned = sets + before;
         nowned = nsets - before;
     }
-    if (rank != 0)              /* rank 0 alone reports */
-        d.out = fopen("/dev/null", "w");
+    d.silent = rank != 0;       /* rank 0 alone reports */
     scn = scn_load(scenario, reg, &d);
     if (scn)
         st = scn_study_new(scn, config, (const char *const *)sets, &d);
@@ -842,10 +841,7 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
         scn_study_free(st);
         st = NULL;
     }
-    if (rank != 0 && d.out) {
-        fclose(d.out);
-        d.out = stderr;
-    }
+    d.silent = false;
     if (!st) {
         status = RUNNER_EXIT_TROUBLE;
         goto done;

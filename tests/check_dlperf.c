@@ -144,7 +144,7 @@ static char *fit_error3(const char *gpus, const char *obs, const char *calib)
 {
     char *dir = test_tmpdir(), p1[256], p2[256], p3[256], *buf = NULL;
     size_t len = 0;
-    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
     struct dlperf_model *m;
 
     snprintf(p1, sizeof p1, "%s/gpus.csv", dir);
@@ -434,7 +434,7 @@ START_TEST(calibration_errors_name_file_and_row)
         /* A path given must exist. */
         char *buf = NULL;
         size_t len = 0;
-        struct diag d = { open_memstream(&buf, &len), 0, 0 };
+        struct diag d = DIAG_INIT(open_memstream(&buf, &len));
 
         ck_assert_ptr_null(dlperf_model_fit("data/gpus.csv", "data/dlperf_observed.csv", NULL,
                                             "tests/data/no-such-calibration.csv", &d));

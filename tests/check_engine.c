@@ -180,7 +180,7 @@ START_TEST(a_silent_setup_failure_is_an_error)
     struct sim_model m = { "silent", "", NULL, silent_setup, NULL, NULL };
     char *buf = NULL;
     size_t len = 0;
-    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
     struct param_registry *reg = preg_new();
     struct scn *s;
     struct scn_study *st;
@@ -233,6 +233,29 @@ START_TEST(sim_oom_exits_3)
 }
 END_TEST
 
+/* A silent diag counts what it is told and prints nothing: a probe that
+ * tries something quietly (merge's inert-override check rebuilding a
+ * study, MPI ranks other than 0, the stats' optional params.csv) needs
+ * the count, not the text. Each once opened /dev/null for it. */
+START_TEST(a_silent_diag_counts_and_prints_nothing)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = DIAG_SILENT;
+    struct srcloc at = { "x.ini", 3 };
+
+    d.out = open_memstream(&buf, &len);
+    ck_assert_int_eq(diag_error(&d, &at, "bad %d", 1), SIM_EINVAL);
+    diag_warn(&d, &at, "odd");
+    diag_note(&d, NULL, "by the way");
+    fclose(d.out);
+    ck_assert_int_eq(d.nerrors, 1);
+    ck_assert_int_eq(d.nwarnings, 1);
+    ck_assert_uint_eq(len, 0);
+    free(buf);
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
     Suite *s = suite_create("engine");
@@ -245,6 +268,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, a_silent_setup_failure_is_an_error);
     tcase_add_exit_test(tc, gsl_out_of_memory_exits_3, SIM_EXIT_NOMEM);
     tcase_add_exit_test(tc, sim_oom_exits_3, SIM_EXIT_NOMEM);
+    tcase_add_test(tc, a_silent_diag_counts_and_prints_nothing);
     tcase_add_loop_test(tc, phold_same_count_on_both_engines, 0, 3);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);

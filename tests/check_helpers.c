@@ -122,7 +122,7 @@ char *test_setup_errors(const char *name, const char *text, int *nerrors)
 {
     char *buf = NULL;
     size_t len = 0;
-    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
     struct param_registry *reg;
     struct scn *s;
     struct scn_study *st;

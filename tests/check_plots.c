@@ -561,7 +561,7 @@ static char *errors_for(const char *file, const char *content)
     static const char *const files[] = { "runs.csv", "scalars.csv", "timeseries.csv" };
     char *dir = test_tmpdir(), *buf = NULL;
     size_t len = 0;
-    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
 
     for (size_t i = 0; i < 3; i++) {
         char *src = join(FIXTURE, files[i]), *dst = join(dir, files[i]), *text;
@@ -635,7 +635,7 @@ static char *plot_files(const char *runs, const char *summary, const char *scala
     const char *const texts[] = { runs, summary, scalars };
     char *buf = NULL;
     size_t len = 0;
-    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
 
     *dir = test_tmpdir();
     for (size_t i = 0; i < 3; i++)
@@ -764,7 +764,7 @@ static char *plot_dir(const char *const *names, const char *const *texts, size_t
 {
     char *buf = NULL;
     size_t len = 0;
-    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
 
     *dir = test_tmpdir();
     for (size_t i = 0; i < n; i++) {

@@ -443,7 +443,7 @@ START_TEST(bad_parameters_name_the_line)
     struct outage_where w = { .mtbf = &at, .shape = &at, .failed_start = &at };
     char *buf = NULL;
     size_t len = 0;
-    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
 
     p.mtbf_h = -24;
     p.shape = 0;
@@ -475,7 +475,7 @@ START_TEST(scenario_values_are_checked_with_file_and_line)
     struct param_registry *reg = preg_new();
     char *buf = NULL;
     size_t len = 0;
-    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
     struct scn *s;
     struct scn_study *st;
     struct scn_run *run;

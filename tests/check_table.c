@@ -58,7 +58,7 @@ static char *load_errors(const char *content)
     char *dir = test_tmpdir(), *p = path_in(dir, "bad.csv");
     char *buf = NULL;
     size_t len = 0;
-    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
     struct tbl *t;
 
     test_write_file(p, content);
@@ -134,7 +134,7 @@ START_TEST(missing_file_is_an_error_not_a_crash)
 {
     char *buf = NULL;
     size_t len = 0;
-    struct diag d = { open_memstream(&buf, &len), 0, 0 };
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
 
     ck_assert_ptr_null(tbl_load("/nonexistent/x.csv", &d));
     fclose(d.out);
@@ -170,7 +170,7 @@ static struct both read_both(const char *path)
 {
     struct both b = { NULL, NULL, "", "", 0, 0 };
     size_t len = 0;
-    struct diag d = { open_memstream(&b.load_err, &len), 0, 0 };
+    struct diag d = DIAG_INIT(open_memstream(&b.load_err, &len));
     struct tbl *t = tbl_load(path, &d);
 
     if (t) {
