@@ -1438,6 +1438,7 @@ struct svar {
 struct skey {
     const struct entry *e;  /* winning entry; borrowed */
     const char *source;
+    size_t rank;            /* its level: 0 --set, then the config chain */
     bool inert;             /* a --set that changes no run (see mark_inert) */
 };
 
@@ -1637,9 +1638,10 @@ static const struct skey *find_key(const struct scn_study *st, const char *key)
 
 /* A key the analyst did not write may still be set by one they did: the
  * same key with '*' for an entity name ("archetype.*.rate" for
- * "archetype.academic.rate"). An exact key, written, beats it; it beats
- * the built-in defaults, the exact ones included (else a '*' key would be
- * read, checked and then ignored for every built-in entity). */
+ * "archetype.academic.rate"). An exact key written at its level or above
+ * beats it (drop_shadowed); it beats the built-in defaults, the exact
+ * ones included (else a '*' key would be read, checked and then ignored
+ * for every built-in entity). */
 static const struct skey *wild_key(const struct scn_study *st, const char *key)
 {
     const char *seg = strchr(key, '.');
@@ -1659,6 +1661,33 @@ static const struct skey *wild_key(const struct scn_study *st, const char *key)
         seg = next;
     }
     return NULL;
+}
+
+/* The levels' order holds for '*' keys too: `--set 'archetype.*.x=0'`
+ * sets x for every archetype, those the file names included, and so does
+ * a config's '*' key over [General]'s own keys. Only within one level does
+ * an entity's own key beat the '*' key. An exact key that a '*' key of a
+ * higher level covers is dropped here, and collect_defaults() gives it
+ * that key's value (and sweep axis) as it does for unwritten keys. */
+static bool drop_shadowed(struct scn_study *st)
+{
+    bool *drop = calloc(st->nkeys + 1, sizeof *drop);
+    size_t w = 0;
+
+    if (!drop)
+        return false;
+    for (size_t i = 0; i < st->nkeys; i++) {
+        const struct skey *k = &st->keys[i];
+        const struct skey *wk = strchr(k->e->key, '*') ? NULL : wild_key(st, k->e->key);
+
+        drop[i] = wk && wk->rank < k->rank;
+    }
+    for (size_t i = 0; i < st->nkeys; i++)
+        if (!drop[i])
+            st->keys[w++] = st->keys[i];
+    st->nkeys = w;
+    free(drop);
+    return true;
 }
 
 static bool add_default(struct scn_study *st, size_t *cap, const char *key,
@@ -2008,7 +2037,8 @@ static struct scn_study *study_new(const struct scn *s, const char *config,
         goto out_of_memory;
     for (size_t i = 0; i < ncand; i++)
         if (st->nkeys == 0 || strcmp(st->keys[st->nkeys - 1].e->key, cand[i].e->key) != 0)
-            st->keys[st->nkeys++] = (struct skey){ cand[i].e, cand[i].source, false };
+            st->keys[st->nkeys++] = (struct skey){ cand[i].e, cand[i].source, cand[i].rank,
+                                                   false };
 
     {
         const struct skey *rep = find_key(st, "repeat");
@@ -2058,6 +2088,9 @@ static struct scn_study *study_new(const struct scn *s, const char *config,
         goto out_of_memory;
     for (size_t i = 0; i < st->nents; i++)
         st->ent_names[i] = st->ents[i].name;
+    /* After the entities: a key it drops still names its entity. */
+    if (!drop_shadowed(st))
+        goto out_of_memory;
 
     if (!collect_defaults(st, d, &nerr) || !build_vars(st, d, &nerr))
         goto out_of_memory;

@@ -780,6 +780,50 @@ START_TEST(test_wildcard_keys_apply)
 }
 END_TEST
 
+/* The levels' order holds for '*' keys: a --set '*' key beats every key
+ * the file writes, exact ones included, and a config's '*' key beats
+ * [General]'s exact keys; only within one level does an entity's own key
+ * win. (A --set 'archetype.*.min-reliability=0' once left default.ini's
+ * enterprise at 0.99.) A file's sweep that a higher '*' key covers is no
+ * axis. */
+START_TEST(wildcards_follow_the_levels)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok(
+        "[General]\narchetype.*.share = 0.4\n"
+        "[archetype academic]\nshare = 0.3\nmax-price = ${p=7,8}\n"
+        "[archetype startup]\nmax-price = 9\nshare = 0.2\n"
+        "[Config C]\narchetype.*.max-price = 5\narchetype.startup.share = 0.6\n", r);
+    const char *sets[] = { "archetype.*.share=0.1", "archetype.startup.share=0.7", NULL };
+    struct scn_study *st = study_ok(s, "C", NULL);
+    struct scn_run *run;
+
+    /* the config's '*' max-price covers [General]'s swept one: no axis */
+    ck_assert_uint_eq(scn_study_run_count(st), 1);
+    run = run_ok(st, 0);
+    ck_assert_int_eq(scn_money(run, "archetype.academic.max-price"), 5 * MONEY_USD);
+    ck_assert_int_eq(scn_money(run, "archetype.startup.max-price"), 5 * MONEY_USD);
+    ck_assert_int_eq(scn_where(run, "archetype.startup.max-price")->line, 10);
+    ck_assert(scn_real(run, "archetype.startup.share") == 0.6);     /* own key, own level */
+    ck_assert(scn_real(run, "archetype.academic.share") == 0.3);    /* exact, same level */
+    ck_assert(scn_real(run, "archetype.builtin.share") == 0.4);
+    scn_run_free(run);
+    scn_study_free(st);
+
+    st = study_ok(s, "General", sets);
+    ck_assert_uint_eq(scn_study_run_count(st), 2);      /* the file's sweep stands */
+    run = run_ok(st, 1);
+    ck_assert(scn_real(run, "archetype.academic.share") == 0.1);    /* over the file's key */
+    ck_assert(scn_real(run, "archetype.builtin.share") == 0.1);
+    ck_assert(scn_real(run, "archetype.startup.share") == 0.7);     /* --set's own key */
+    ck_assert_int_eq(scn_money(run, "archetype.academic.max-price"), 8 * MONEY_USD);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
 START_TEST(test_run_numbering)
 {
     struct param_registry *r = reg();
@@ -1067,6 +1111,7 @@ Suite *scenario_suite(void)
     tcase_add_test(sem, test_entities);
     tcase_add_test(sem, star_keys_name_no_entity);
     tcase_add_test(sem, test_wildcard_keys_apply);
+    tcase_add_test(sem, wildcards_follow_the_levels);
     tcase_add_test(sem, test_run_numbering);
     tcase_add_test(sem, test_sweep_quoted_items);
     tcase_add_test(sem, test_seed_set);
