@@ -1094,6 +1094,36 @@ static void set_extends(struct pctx *c, struct section *sc, const char *value,
     }
 }
 
+/* A copy of 'value' without its inline comment: ';' or '#' after a
+ * blank (or first), as inih strips them, but not inside double quotes, so
+ * that a quoted sweep item or text may hold one ("${f=\"a ;b.csv\",c}").
+ * With the quotes unbalanced the first such character starts the comment,
+ * quotes or not. Trailing blanks go too. */
+static char *uncomment(const char *value)
+{
+    size_t end = strlen(value);
+
+    for (int quoted = 1; quoted >= 0; quoted--) {
+        bool in_q = false;
+        size_t i;
+
+        for (i = 0; value[i]; i++) {
+            if (value[i] == '"' && quoted)
+                in_q = !in_q;
+            else if (!in_q && (value[i] == ';' || value[i] == '#') &&
+                     (i == 0 || isspace((unsigned char)value[i - 1])))
+                break;
+        }
+        if (!in_q) {
+            end = i;
+            break;
+        }
+    }
+    while (end > 0 && isspace((unsigned char)value[end - 1]))
+        end--;
+    return xstrndup(value, end);
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     struct pctx *c = user;
@@ -1101,21 +1131,29 @@ static int handler(void *user, const char *section, const char *name, const char
     struct srcloc loc = { t->file, t->line };
     struct section *sc;
     struct entry e;
-    char *key, *val;
+    char *key, *val, *plain;
     size_t n;
 
     (void)section;          /* sections are tracked by the reader */
     if (!value)
         value = "";
+    if (!(plain = uncomment(value))) {
+        report(c->d, &c->nerr, &loc, "out of memory");
+        return 1;
+    }
+    value = plain;
     if (strcmp(name, "include") == 0) {
         /* 'include = x': the reader opens it before the next line. */
         free(c->pending);
         c->pending = xstrdup(value);
         c->pending_loc = loc;
+        free(plain);
         return 1;
     }
-    if (c->sec < 0)
+    if (c->sec < 0) {
+        free(plain);
         return 1;           /* keys of a bad section header: already reported */
+    }
     sc = &c->s->sec[c->sec];
     key = xasprintf("%s%s", c->prefix, name);
     n = strlen(value);
@@ -1156,6 +1194,7 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     free(key);
     free(val);
+    free(plain);
     return 1;
 }
 
@@ -1370,7 +1409,7 @@ static struct scn *load(const char *name, char *text, size_t len, bool from_stri
     ini_max_line = 65536;
     ini_allow_multiline = false;    /* an indented key is a key, not a continuation */
     ini_allow_no_value = false;
-    ini_allow_inline_comments = true;
+    ini_allow_inline_comments = false;     /* the handler strips them (uncomment) */
     ini_stop_on_first_error = false;
     ini_inline_comment_prefixes = prefixes;
     rc = ini_parse_stream(reader, &c, handler, &c);

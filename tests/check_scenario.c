@@ -891,6 +891,42 @@ END_TEST
  * commas, '!', '=' and '}' inside do not end it, ".." makes no range. The
  * quotes were kept in the value (a quoted file name named no file, and
  * runs.csv held "\"\"\"data/gpus.csv\"\"\""). */
+/* Inside double quotes ';' and '#' are text, not a comment: a quoted
+ * sweep item or value may hold one (inih stripped "comments" inside them,
+ * and "${l=\"a ;b\",c}" was an unterminated sweep). With the quotes
+ * unbalanced the first one after a blank still starts a comment. */
+START_TEST(quotes_keep_comment_characters)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok("[General]\n"
+                            "label = ${l=\"a ;b\", \"c #d\"}   ; a comment\n"
+                            "market.policy = \"fixed\"  # a \"comment\"\n", r);
+    struct scn_study *st = study_ok(s, NULL, NULL);
+    struct scn_run *run;
+
+    ck_assert_uint_eq(scn_study_run_count(st), 2);
+    run = run_ok(st, 1);
+    ck_assert_str_eq(scn_str(run, "label"), "c #d");
+    scn_run_free(run);
+    run = run_ok(st, 0);
+    ck_assert_str_eq(scn_str(run, "label"), "a ;b");
+    ck_assert_str_eq(scn_str(run, "market.policy"), "fixed");
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+
+    s = load_ok("[General]\nlabel = 5\" screen ; a note\nmarket.fee = 0.3 #\"\n", r);
+    st = study_ok(s, NULL, NULL);
+    run = run_ok(st, 0);
+    ck_assert_str_eq(scn_str(run, "label"), "5\" screen");
+    ck_assert(scn_real(run, "market.fee") == 0.3);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
 START_TEST(test_sweep_quoted_items)
 {
     struct param_registry *r = reg();
@@ -1111,6 +1147,7 @@ Suite *scenario_suite(void)
     tcase_add_test(sem, test_entities);
     tcase_add_test(sem, star_keys_name_no_entity);
     tcase_add_test(sem, test_wildcard_keys_apply);
+    tcase_add_test(sem, quotes_keep_comment_characters);
     tcase_add_test(sem, wildcards_follow_the_levels);
     tcase_add_test(sem, test_run_numbering);
     tcase_add_test(sem, test_sweep_quoted_items);
