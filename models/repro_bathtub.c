@@ -40,7 +40,7 @@ struct bathtub {
     uint32_t n;
     double cap, w1, k1, s1, k2, s2, job, safe, price_ratio;   /* hours */
     uint32_t probes;
-    double min_ratio, tol_p, tol_cost, max_overhead;
+    double min_ratio, tol_p, tol_p_rel, tol_cost, max_overhead;
     struct vm *vm;          /* owned */
     gsl_rng *life, *pick;
     unsigned k_die;
@@ -172,6 +172,8 @@ static const struct param_def bathtub_defs[] = {
     { "bathtub.probes", PT_INT, "1", "20", 1, 1e6, NULL, "placements per probe tick (every sim.sample-interval)" },
     { "bathtub.min-ratio", PT_REAL, "1", "2", 0, -1, NULL, "P(fail) ratio memoryless / aware must be at least this" },
     { "bathtub.tol-pfail", PT_PROB, "1", "0.01", 0, 1, NULL, "absolute tolerance on P(fail)" },
+    { "bathtub.tol-pfail-rel", PT_REAL, "1", "0.25", 0, 1, NULL,
+      "P(fail) tolerance is also at most this x the expected P(fail)" },
     { "bathtub.tol-cost", PT_REAL, "1", "1", 0, -1, NULL, "absolute tolerance on the cost ratio" },
     { "bathtub.max-overhead", PT_REAL, "1", "0.03", 0, -1, NULL,
       "preemptible overhead (paid hours / L - 1) must be below this (paper: < 3%)" },
@@ -216,6 +218,7 @@ static void *bathtub_setup(struct engine *e, const struct scn_run *run, struct d
     b->probes = (uint32_t)scn_int(run, "bathtub.probes");
     b->min_ratio = scn_real(run, "bathtub.min-ratio");
     b->tol_p = scn_real(run, "bathtub.tol-pfail");
+    b->tol_p_rel = scn_real(run, "bathtub.tol-pfail-rel");
     b->tol_cost = scn_real(run, "bathtub.tol-cost");
     b->max_overhead = scn_real(run, "bathtub.max-overhead");
     if (!(b->k1 > 0.0))
@@ -298,10 +301,16 @@ static int bathtub_finish(struct engine *e, void *state)
     prop(b->aw_t, b->aw_n, &att, &atth);
     paid = att / (1.0 - pa);
     paid_exp = c.attempt / (1.0 - c.p_aware);
+    /* +-0.01 suits the default table (P 0.10 and 0.042); for short jobs it
+     * could not fail: at L = 0.25 h, P_aware = 0.0091, and a model whose
+     * aware placements never failed passed. The band is also at most
+     * tol-pfail-rel x expected (0.25: the default rows keep +-0.01). */
     snprintf(name, sizeof name, "T7 P(fail) memoryless placement, L=%gh", b->job);
-    ok &= repro_target(e, name, c.p_mem, pm, pmh, REPRO_ABS, b->tol_p, 0.0);
+    ok &= repro_target(e, name, c.p_mem, pm, pmh, REPRO_ABS,
+                       fmin(b->tol_p, b->tol_p_rel * c.p_mem), 0.0);
     snprintf(name, sizeof name, "T7 P(fail) bathtub-aware (age>=%gh)", b->safe);
-    ok &= repro_target(e, name, c.p_aware, pa, pah, REPRO_ABS, b->tol_p, 0.0);
+    ok &= repro_target(e, name, c.p_aware, pa, pah, REPRO_ABS,
+                       fmin(b->tol_p, b->tol_p_rel * c.p_aware), 0.0);
     ok &= repro_target(e, "T7 P(fail) ratio memoryless/aware (paper >2x)",
                        c.p_mem / c.p_aware, pa > 0.0 ? pm / pa : (double)NAN, NAN, REPRO_MIN,
                        b->min_ratio, 0.0);     /* no aware failures: no ratio to claim */

@@ -49,4 +49,12 @@ expect_status "bathtub with wear-scale 100h" 0 "$GM" reproduce --fast \
 if grep -E '^T7 P\(fail\) bathtub-aware \(age>=3h\) +0\.0176365 ' "$T/out" >/dev/null; then ok
 else bad "bathtub with wear-scale 100h: P_aware expected"; cat "$T/out" >&2; fi
 
+# -- T7 P(fail) tolerance scales down with small probabilities --------------
+# (at L = 0.25 h, P_aware = 0.0091 and the absolute +-0.01 passed a model
+# whose aware placements never failed; now the band is 25% of P)
+expect_status "bathtub with 15-minute jobs" 1 "$GM" reproduce --fast --set bathtub.job=0.25h bathtub
+if grep -E '^T7 P\(fail\) bathtub-aware \(age>=3h\) +0\.00913678 .* \+-0\.002284  pass$' "$T/out" >/dev/null
+then ok
+else bad "bathtub with 15-minute jobs: P_aware tolerance row"; cat "$T/out" >&2; fi
+
 cli_done
