@@ -428,6 +428,35 @@ START_TEST(a_job_that_cannot_be_placed_waits_then_abandons)
     /* only jobs from the last patience window can still be waiting */
     ck_assert_double_lt(waiting, arrived * 0.1);
     ck_assert_double_eq(get(&o, "spend_usd", "archetype", "indie"), 0);
+    /* They wait before they abandon. Little's law: the mean number of
+     * indie jobs waiting (demand_waiting, sampled every 6 h after the
+     * warm-up) is the arrival rate times the mean wait. A renter gives up
+     * only at a search whose next one would fall past its 6 h patience,
+     * so the wait is below 6 h; searches come every 0.5 h, 1 h, 2 h ...
+     * on average (the indie retry, doubling), so the first two (1.5 h on
+     * average, past 6 h about once in 60) nearly always happen: the mean
+     * wait is well above 1 h. A renter abandoning at once (patience
+     * ignored) waits 0 h. */
+    {
+        double sum = 0, n = 0, lambda, w;
+
+        for (size_t i = 0; i < res_sample_count(o.res); i++) {
+            sim_time t;
+            const char *m, *k, *e;
+            double v;
+
+            res_sample_at(o.res, i, &t, &m, &k, &e, &v);
+            if (t >= 2 * SIM_DAY && strcmp(m, "demand_waiting") == 0 &&
+                strcmp(e, "indie") == 0) {
+                sum += v;
+                n++;
+            }
+        }
+        ck_assert_double_gt(n, 50);
+        lambda = arrived / (18 * 24.0);
+        w = sum / n / lambda;
+        ck_assert_msg(w > 1 && w < 6, "mean wait %g h before abandoning (patience 6 h)", w);
+    }
     done(&o);
 }
 END_TEST
