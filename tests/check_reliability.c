@@ -133,38 +133,61 @@ START_TEST(vast_new_machine_starts_at_prior_and_climbs)
 }
 END_TEST
 
+/* The Vast-like rule's parts, each by the amount its parameter documents
+ * (models/reliability.c's parameter table, reliability.h): badness is an
+ * exponentially decayed integral, score = 1 - ((1 - prior) W0 + B) / (W0
+ * + W). So one hour of badness added at t0 lowers the score at t2 by
+ * u = e^{-(t2 - t0)/H} / (W0 + W), with W0 = 168 e^{-age/H} and W = H (1
+ * - e^{-age/H}) for a machine listed at 0; an idle outage [t0, t1) lowers
+ * it by H (e^{-(t2 - t1)/H} - e^{-(t2 - t0)/H}) / (W0 + W); the same
+ * outage during a rental by rental-down-weight (3) times that; a failed
+ * start by failed-start-penalty (2 h here) x u; a disconnect by its
+ * downtime plus disconnect-penalty (1 h) x u; a datacenter keeps 1 -
+ * datacenter-bonus of its badness (0.2 here, so that the fraction kept
+ * and the fraction forgiven differ). Orderings alone let a disconnect
+ * without its penalty (its downtime still lowers the score) and a
+ * datacenter keeping only the bonus's fraction (at the default 0.5 the
+ * same) pass. */
 START_TEST(vast_penalties_and_datacenter_bonus)
 {
     struct rel_params p = vast();
-    struct rel_state a, b, c, dc;
+    struct rel_state a, b, c, dc, e;
     sim_time t0 = 60 * SIM_DAY, t1 = t0 + 6 * SIM_HOUR, t2 = t1 + SIM_DAY;
+    double H = 720, age = 1470, w = 168 * exp(-age / H) + H * (1 - exp(-age / H));
+    double u = exp(-30 / H) / w;                    /* t2 - t0 = 30 h */
+    double six = H * (exp(-24 / H) - exp(-30 / H)) / w;
+    double ten = H * (exp(-(30 - 1.0 / 6) / H) - exp(-30 / H)) / w;
+    double sc;
 
+    p.datacenter_bonus = 0.2;
     rel_init(&a, 0, false);
     b = a;
     c = a;
     rel_init(&dc, 0, true);
+    sc = rel_score(&c, &p, t2);
+    NEAR(sc, 1 - 0.4 * 168 * exp(-age / H) / w, 1e-12);
     rel_on_down(&a, &p, t0, REL_DOWN_FAILURE, false);
     rel_on_up(&a, &p, t1);
     rel_on_down(&b, &p, t0, REL_DOWN_FAILURE, true);    /* during a rental */
     rel_on_up(&b, &p, t1);
     rel_on_down(&dc, &p, t0, REL_DOWN_FAILURE, false);
     rel_on_up(&dc, &p, t1);
-    ck_assert(rel_score(&a, &p, t2) < rel_score(&c, &p, t2));
-    ck_assert(rel_score(&b, &p, t2) < rel_score(&a, &p, t2));
-    ck_assert(rel_score(&dc, &p, t2) > rel_score(&a, &p, t2));
+    NEAR(sc - rel_score(&a, &p, t2), six, 1e-12);
+    NEAR(sc - rel_score(&b, &p, t2), 3 * six, 1e-12);
+    NEAR(sc - rel_score(&dc, &p, t2), 0.8 * six, 1e-12);
     /* failed starts and disconnects cost their penalty */
-    b = c;
-    rel_on_failed_start(&b, &p, t0);
-    ck_assert(rel_score(&b, &p, t2) < rel_score(&c, &p, t2));
-    b = c;
-    rel_on_down(&b, &p, t0, REL_DOWN_DISCONNECT, false);
-    rel_on_up(&b, &p, t0 + 10 * SIM_MIN);
-    ck_assert(rel_score(&b, &p, t2) < rel_score(&c, &p, t2));
+    e = c;
+    rel_on_failed_start(&e, &p, t0);
+    NEAR(sc - rel_score(&e, &p, t2), 2 * u, 1e-12);
+    e = c;
+    rel_on_down(&e, &p, t0, REL_DOWN_DISCONNECT, false);
+    rel_on_up(&e, &p, t0 + 10 * SIM_MIN);
+    NEAR(sc - rel_score(&e, &p, t2), ten + 1 * u, 1e-12);
     /* scheduled maintenance at weight 0 costs nothing */
-    b = c;
-    rel_on_down(&b, &p, t0, REL_DOWN_MAINTENANCE, false);
-    rel_on_up(&b, &p, t1);
-    NEAR(rel_score(&b, &p, t2), rel_score(&c, &p, t2), 1e-12);
+    e = c;
+    rel_on_down(&e, &p, t0, REL_DOWN_MAINTENANCE, false);
+    rel_on_up(&e, &p, t1);
+    NEAR(rel_score(&e, &p, t2), sc, 1e-12);
     /* a machine down forever sinks to 0, never below */
     rel_on_down(&c, &p, t0, REL_DOWN_FAILURE, true);
     NEAR(rel_score(&c, &p, t0 + 400 * SIM_DAY), 0.0, 1e-9);
