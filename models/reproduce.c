@@ -150,7 +150,7 @@ static void print_rows(const struct results *r, int *rows, int *failed)
     for (size_t i = 0; i < res_scalar_count(r); i++) {
         const char *metric, *kind, *name, *unit;
         double expected, sim, ci, tk, tol, tol2, pass, impr;
-        char tbuf[48], cbuf[32];
+        char tbuf[48], cbuf[32], sbuf[32];
 
         res_scalar_at(r, i, &metric, &kind, &name, &expected, &unit);
         if (strcmp(metric, "repro.expected") != 0)
@@ -167,7 +167,12 @@ static void print_rows(const struct results *r, int *rows, int *failed)
             snprintf(cbuf, sizeof cbuf, "-");
         else
             snprintf(cbuf, sizeof cbuf, "+-%.4g", ci);
-        printf("%-48s %12.6g %12.6g %12s %14s  %s\n", name, expected, sim,
+        /* a NaN (no observations) reads "-", as a missing CI does, not "-nan" */
+        if (isnan(sim))
+            snprintf(sbuf, sizeof sbuf, "-");
+        else
+            snprintf(sbuf, sizeof sbuf, "%.6g", sim);
+        printf("%-48s %12.6g %12s %12s %14s  %s\n", name, expected, sbuf,
                cbuf, tbuf, pass == 1.0 ? "pass" : impr == 1.0 ? "FAIL (imprecise: CI > tol)" : "FAIL");
         (*rows)++;
         if (pass != 1.0)

@@ -57,4 +57,10 @@ if grep -E '^T7 P\(fail\) bathtub-aware \(age>=3h\) +0\.00913678 .* \+-0\.002284
 then ok
 else bad "bathtub with 15-minute jobs: P_aware tolerance row"; cat "$T/out" >&2; fi
 
+# -- a row with no observations reads "-", not "-nan" -------------------------
+expect_status "ckpt over one second" 1 "$GM" reproduce --fast --set sim.horizon=1s ckpt
+if grep -E '^T3 Daly T_w\(tau=200\) .* +- +- +\+-0\.1%  FAIL$' "$T/out" >/dev/null &&
+   ! grep -q nan "$T/out"; then ok
+else bad "ckpt over one second: simulated column"; cat "$T/out" >&2; fi
+
 cli_done
