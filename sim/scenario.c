@@ -694,7 +694,8 @@ struct pctx {
     struct src stack[MAX_INCLUDE_DEPTH];
     int depth;
     bool midline;           /* feeding a key/value line to inih */
-    size_t lstart, llen, loff;  /* that line: start, length with '\n', offset */
+    size_t lstart, llen, loff;  /* that line: start, length fed with '\n', offset */
+    size_t lfull;               /* its length in the source, '\n' included */
     int sec;                /* current section; -1 after a bad header */
     char *prefix;           /* entity section prefix, "" otherwise; owned */
     char *pending;          /* 'include = x' seen by the handler */
@@ -991,6 +992,37 @@ static bool classify(struct pctx *c, struct src *t, size_t n)
     return kv;
 }
 
+/* Where the inline comment of key/value line 'p' (n bytes) starts, or n:
+ * a ';' or '#' after a blank in the value, as inih finds them, but not
+ * inside double quotes, so that a quoted sweep item or text may hold one
+ * ("${f=\"a ;b.csv\",c}"); inih, which cannot tell, is left no comment
+ * to strip. With the quotes unbalanced the first one after a blank starts
+ * the comment, quotes or not. classify() has checked the key holds none. */
+static size_t comment_at(const char *p, size_t n)
+{
+    size_t v = 0;
+
+    while (v < n && p[v] != '=' && p[v] != ':')
+        v++;
+    v++;                    /* the value starts after the first '=' or ':' */
+
+    for (int quoted = 1; v <= n; quoted--) {
+        bool in_q = false, was_space = false;
+        size_t i;
+
+        for (i = v; i < n; i++) {
+            if (p[i] == '"' && quoted)
+                in_q = !in_q;
+            else if (!in_q && was_space && (p[i] == ';' || p[i] == '#'))
+                break;
+            was_space = isspace((unsigned char)p[i]);
+        }
+        if (!in_q || !quoted)
+            return i;
+    }
+    return n;
+}
+
 static char *reader(char *str, int num, void *stream)
 {
     struct pctx *c = stream;
@@ -1037,7 +1069,8 @@ static char *reader(char *str, int num, void *stream)
              * long-line loop never glues it to the next source's line. */
             c->midline = true;
             c->lstart = t->pos;
-            c->llen = n + 1;
+            c->llen = comment_at(t->text + t->pos, n) + 1;
+            c->lfull = n + 1;
             c->loff = 0;
             break;
         }
@@ -1055,7 +1088,7 @@ static char *reader(char *str, int num, void *stream)
     str[k] = '\0';
     if (c->loff == c->llen) {
         c->midline = false;
-        t->pos = c->lstart + c->llen;
+        t->pos = c->lstart + c->lfull;
         if (t->pos > t->len)
             t->pos = t->len;
     }
@@ -1094,36 +1127,6 @@ static void set_extends(struct pctx *c, struct section *sc, const char *value,
     }
 }
 
-/* A copy of 'value' without its inline comment: ';' or '#' after a
- * blank (or first), as inih strips them, but not inside double quotes, so
- * that a quoted sweep item or text may hold one ("${f=\"a ;b.csv\",c}").
- * With the quotes unbalanced the first such character starts the comment,
- * quotes or not. Trailing blanks go too. */
-static char *uncomment(const char *value)
-{
-    size_t end = strlen(value);
-
-    for (int quoted = 1; quoted >= 0; quoted--) {
-        bool in_q = false;
-        size_t i;
-
-        for (i = 0; value[i]; i++) {
-            if (value[i] == '"' && quoted)
-                in_q = !in_q;
-            else if (!in_q && (value[i] == ';' || value[i] == '#') &&
-                     (i == 0 || isspace((unsigned char)value[i - 1])))
-                break;
-        }
-        if (!in_q) {
-            end = i;
-            break;
-        }
-    }
-    while (end > 0 && isspace((unsigned char)value[end - 1]))
-        end--;
-    return xstrndup(value, end);
-}
-
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     struct pctx *c = user;
@@ -1131,29 +1134,21 @@ static int handler(void *user, const char *section, const char *name, const char
     struct srcloc loc = { t->file, t->line };
     struct section *sc;
     struct entry e;
-    char *key, *val, *plain;
+    char *key, *val;
     size_t n;
 
     (void)section;          /* sections are tracked by the reader */
     if (!value)
         value = "";
-    if (!(plain = uncomment(value))) {
-        report(c->d, &c->nerr, &loc, "out of memory");
-        return 1;
-    }
-    value = plain;
     if (strcmp(name, "include") == 0) {
         /* 'include = x': the reader opens it before the next line. */
         free(c->pending);
         c->pending = xstrdup(value);
         c->pending_loc = loc;
-        free(plain);
         return 1;
     }
-    if (c->sec < 0) {
-        free(plain);
+    if (c->sec < 0)
         return 1;           /* keys of a bad section header: already reported */
-    }
     sc = &c->s->sec[c->sec];
     key = xasprintf("%s%s", c->prefix, name);
     n = strlen(value);
@@ -1194,7 +1189,6 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     free(key);
     free(val);
-    free(plain);
     return 1;
 }
 
@@ -1409,7 +1403,7 @@ static struct scn *load(const char *name, char *text, size_t len, bool from_stri
     ini_max_line = 65536;
     ini_allow_multiline = false;    /* an indented key is a key, not a continuation */
     ini_allow_no_value = false;
-    ini_allow_inline_comments = false;     /* the handler strips them (uncomment) */
+    ini_allow_inline_comments = false;     /* the reader cuts them (comment_at) */
     ini_stop_on_first_error = false;
     ini_inline_comment_prefixes = prefixes;
     rc = ini_parse_stream(reader, &c, handler, &c);

@@ -923,6 +923,15 @@ START_TEST(quotes_keep_comment_characters)
     scn_run_free(run);
     scn_study_free(st);
     scn_free(s);
+    /* as in inih, a value's first character, right after the '=', is no
+     * comment: a colour written "#ff0000" */
+    s = load_ok("[General]\nlabel=#ff0000 ; red\n", r);
+    st = study_ok(s, NULL, NULL);
+    run = run_ok(st, 0);
+    ck_assert_str_eq(scn_str(run, "label"), "#ff0000");
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
     preg_free(r);
 }
 END_TEST
