@@ -851,18 +851,36 @@ static void do_include(struct pctx *c, const char *path, const struct srcloc *lo
     free(full);
 }
 
-/* Strips an inline comment (';' or '#' after a blank, as inih does) and
- * surrounding blanks and quotes; in place. */
+/* Where an inline comment starts in the n bytes at p, or n: a ';' or
+ * '#' after a blank (or first, if 'blank_before'), as inih finds them,
+ * but not inside double quotes, so that a quoted sweep item, text or file
+ * name may hold one ("${f=\"a ;b.csv\",c}"). With the quotes unbalanced
+ * the first one after a blank starts the comment, quotes or not. */
+static size_t comment_start(const char *p, size_t n, bool blank_before)
+{
+    for (int quoted = 1;; quoted = 0) {
+        bool in_q = false, was_space = blank_before;
+        size_t i;
+
+        for (i = 0; i < n; i++) {
+            if (p[i] == '"' && quoted)
+                in_q = !in_q;
+            else if (!in_q && was_space && (p[i] == ';' || p[i] == '#'))
+                break;
+            was_space = isspace((unsigned char)p[i]);
+        }
+        if (!in_q || !quoted)
+            return i;
+    }
+}
+
+/* Strips an inline comment (comment_start) and surrounding blanks and
+ * quotes; in place. */
 static char *clean_tail(char *s)
 {
     size_t n;
 
-    for (char *p = s; *p; p++) {
-        if ((*p == ';' || *p == '#') && (p == s || isspace((unsigned char)p[-1]))) {
-            *p = '\0';
-            break;
-        }
-    }
+    s[comment_start(s, strlen(s), true)] = '\0';
     while (isspace((unsigned char)*s))
         s++;
     n = strlen(s);
@@ -992,35 +1010,20 @@ static bool classify(struct pctx *c, struct src *t, size_t n)
     return kv;
 }
 
-/* Where the inline comment of key/value line 'p' (n bytes) starts, or n:
- * a ';' or '#' after a blank in the value, as inih finds them, but not
- * inside double quotes, so that a quoted sweep item or text may hold one
- * ("${f=\"a ;b.csv\",c}"); inih, which cannot tell, is left no comment
- * to strip. With the quotes unbalanced the first one after a blank starts
- * the comment, quotes or not. classify() has checked the key holds none. */
+/* Where the inline comment of key/value line 'p' (n bytes) starts, or n.
+ * inih, which cannot tell quotes, is left no comment to strip; as in
+ * inih, the value's first character, right after the '=' or ':', starts
+ * none ("color=#ff0000"). classify() has checked the key holds none. */
 static size_t comment_at(const char *p, size_t n)
 {
     size_t v = 0;
 
     while (v < n && p[v] != '=' && p[v] != ':')
         v++;
-    v++;                    /* the value starts after the first '=' or ':' */
-
-    for (int quoted = 1; v <= n; quoted--) {
-        bool in_q = false, was_space = false;
-        size_t i;
-
-        for (i = v; i < n; i++) {
-            if (p[i] == '"' && quoted)
-                in_q = !in_q;
-            else if (!in_q && was_space && (p[i] == ';' || p[i] == '#'))
-                break;
-            was_space = isspace((unsigned char)p[i]);
-        }
-        if (!in_q || !quoted)
-            return i;
-    }
-    return n;
+    if (v >= n)
+        return n;
+    v++;
+    return v + comment_start(p + v, n - v, false);
 }
 
 static char *reader(char *str, int num, void *stream)

@@ -65,4 +65,9 @@ printf '[General]\nsim.model = phold\nphold.remote = 0.1\000junk\n' >"$T/nul.ini
 expect_status "NUL byte" 1 "$GM" validate "$T/nul.ini"
 grep_err "NUL byte" "nul.ini:3: error: NUL byte in this line: binary file or UTF-16?"
 
+# -- ';' inside double quotes is no comment: an include's file name --------
+printf '[General]\nsim.model = phold\n' >"$T/a ;b.ini"
+printf 'include "a ;b.ini"   ; the base\n[Config X]  # a variant\n' >"$T/inc.ini"
+check "quoted include name holding ';'" "$GM" validate "$T/inc.ini" -c X
+
 cli_done
