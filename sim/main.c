@@ -178,7 +178,7 @@ static int cmd_run(int argc, char **argv)
     };
     struct study_args a = { DEFAULT_SCENARIO, NULL, NULL, 0, NULL, NULL, NULL };
     struct diag d = DIAG_INIT(stderr);
-    struct stats_opts so = { 0.95, NULL, NULL };
+    struct stats_opts so = { 0.95, NULL, NULL, false };
     char *contrast = NULL;      /* owned copy: argv goes into the manifest whole */
     const char *runs_spec = NULL, *out = NULL;
     bool plots = true, quiet = false, progress = isatty(STDERR_FILENO);
@@ -225,6 +225,7 @@ static int cmd_run(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     if (runs_spec) {
+        so.part = true;
         if (parse_runs(runs_spec, scn_study_run_count(a.st), &runs, &nruns) != SIM_OK) {
             fprintf(stderr, "error: bad run list '%s' (the study has %zu runs: 0..%zu)\n",
                     runs_spec, scn_study_run_count(a.st), scn_study_run_count(a.st) - 1);

@@ -700,7 +700,8 @@ static void merge_usage(FILE *f)
 
 /* Refuses a --contrast that cannot fit the runs before they are run, not
  * after: the axis must be an iteration variable and the baseline a value
- * of it in some chosen run. stats_write_contrasts() applies the same rules
+ * of it in some chosen run, or for a part (so->part, run -r) in some run of
+ * the study. stats_write_contrasts() applies the same rules
  * to the files (to ok runs only), so this is an early check, not the rule. */
 int merge_check_contrast(const struct scn_study *st, const size_t *runs, size_t n,
                          const struct stats_opts *so, struct diag *d)
@@ -719,6 +720,11 @@ int merge_check_contrast(const struct scn_study *st, const size_t *runs, size_t 
                           so->axis);
     if (!so->baseline)
         return SIM_OK;
+    /* a part (run -r) may hold no run at the baseline: the study must */
+    if (so->part) {
+        runs = NULL;
+        n = scn_study_run_count(st);
+    }
     for (size_t k = 0; k < n && !found; k++) {
         struct scn_run *r = scn_run_new(st, runs ? runs[k] : k, d);
 
@@ -765,7 +771,7 @@ int merge_main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    struct stats_opts so = { 0.95, NULL, NULL };
+    struct stats_opts so = { 0.95, NULL, NULL, false };
     struct merge_report rep;
     struct diag d = DIAG_INIT(stderr);
     int opt;

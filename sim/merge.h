@@ -37,7 +37,8 @@ int merge_parse_contrast(char *arg, struct stats_opts *so);
 int merge_parse_level(const char *arg, struct stats_opts *so, const char *cmd);
 /* Refuses (with a message) a contrast axis that is not an iteration
  * variable of 'st', or a baseline that is no value of it among runs[0..n)
- * (NULL: runs 0..n-1); SIM_OK when so->axis is NULL. */
+ * (NULL: runs 0..n-1), or with so->part among all the study's runs;
+ * SIM_OK when so->axis is NULL. */
 int merge_check_contrast(const struct scn_study *st, const size_t *runs, size_t n,
                          const struct stats_opts *so, struct diag *d);
 

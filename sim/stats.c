@@ -910,6 +910,12 @@ int stats_write_contrasts(const struct stats_data *sd, const char *path,
                 base = stats_point_value(sd, p, (size_t)ax);
                 found = true;
             }
+        if (!found && o->part) {
+            /* run -r of runs away from the baseline: nothing to pair
+             * here; merge pairs them when the parts come together */
+            free(locked);
+            return tbl_close(w);
+        }
         if (!found) {
             tbl_close(w);
             free(locked);

@@ -93,6 +93,9 @@ struct stats_opts {
     double level;               /* CI level, 0.95 */
     const char *axis;           /* contrast axis; NULL = "policy" if present, else the first */
     const char *baseline;       /* its baseline value; NULL = the first in run order */
+    bool part;                  /* the runs are a part of the study (run -r): a
+                                 * baseline that none of them has gives a
+                                 * header-only contrasts.csv, not an error */
 };
 
 /* summary.csv: config, <vars>, metric, entity_kind, entity, n, mean, sd,

@@ -712,7 +712,7 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
     char **sets = NULL, **owned = NULL, outbuf[512], *work = NULL, *contrast = NULL;
     size_t nsets = 0, nowned = 0, nvary = 0, sobol = 0, nruns = 0, *runs = NULL, count;
     struct vary vary[40];
-    struct stats_opts so = { 0.95, NULL, NULL };
+    struct stats_opts so = { 0.95, NULL, NULL, false };
     struct sweep sw = { NULL, NULL, NULL, argc, argv, -1, interrupted, NULL };
     struct sweep_tally t = { 0 };
     struct param_registry *reg = NULL;

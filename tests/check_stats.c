@@ -140,7 +140,7 @@ START_TEST(files_from_a_small_study)
 {
     char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
     char *sum = join(dir, "summary.csv"), *con = join(dir, "contrasts.csv"), *text;
-    struct stats_opts o = { 0.95, NULL, NULL };
+    struct stats_opts o = { 0.95, NULL, NULL, false };
     struct diag d = DIAG_INIT(stderr);
 
     /* policy a/b x 3 repetitions; b = a + 1, 2, 3 under common seeds. */
