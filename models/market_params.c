@@ -138,7 +138,8 @@ static const struct param_def gpu_params[] = {
 #define HOSTCLASS(c, share, gpus, tiers, pue, amort, mkmin, mkmax, bidf, verif, \
                   bw, stor, bwp, dur, ext, ovh, cpu, ram, disk)                  \
     HC(c, "share", PT_PROB, "1", share, 0, 1, NULL,                                \
-       "share of the initial machines (of GPUs: x its GPUs per machine)"),        \
+       "share of the initial machines (of GPUs: x its GPUs per machine), a "       \
+       "weight: the classes' shares are normalised to sum to 1"),                 \
     HC(c, "machine-gpus", PT_STRING, "", gpus, NOMAX, NULL,                         \
        "GPUs per machine as count:probability pairs (powers of two up to 16)"),    \
     HC(c, "tiers", PT_STRING, "", tiers, NOMAX, NULL,                               \
@@ -222,7 +223,8 @@ static const struct param_def hostclass_params[] = {
 };
 
 #define RG(r, share, kwh, tz)                                                   \
-    { "region." r ".share", PT_PROB, "1", share, 0, 1, NULL, "share of machines" }, \
+    { "region." r ".share", PT_PROB, "1", share, 0, 1, NULL,                \
+      "share of machines, a weight: the regions' shares are normalised to sum to 1" }, \
     { "region." r ".electricity", PT_REAL, "USD/kWh", kwh, 0, 10, NULL, "electricity price" }, \
     { "region." r ".tz", PT_REAL, "h", tz, -12, 14, NULL, "UTC offset" }
 

@@ -40,4 +40,26 @@ expect_status "part with a baseline the study lacks" 2 "$GM" run "$T/phold.ini" 
     -o "$T/nob" --no-plots -q --contrast policy=0.7
 grep_err "part with a baseline the study lacks" "baseline '0.7' is not a value of axis 'policy'"
 
+# -- What it models, Supply: "any other name works too" for a host class.
+# Its share is a weight beside the others' (normalised): the parameter help
+# said "share of the initial machines", so a class added with share 0.3
+# beside the built-in ones (summing to 1) looked like 30% and was 23%.
+"$GM" params hostclass.farm.share >"$T/out" 2>"$T/err"
+grep_out "hostclass share help says it is a weight" "normalised to sum to 1"
+"$GM" params region.us.share >"$T/out" 2>"$T/err"
+grep_out "region share help says it is a weight" "normalised to sum to 1"
+cat >"$T/garage.ini" <<'INI'
+[General]
+sim.horizon = 1d
+sim.warmup = 0d
+supply.gpus = 600
+[hostclass garage]
+share = 1
+INI
+check "a host class of one's own" "$GM" run "$T/garage.ini" -o "$T/garage" --no-plots -q
+# machines listed at t = 0 by class: garage's weight 1 beside 0.5+0.35+0.15
+awk -F, '$2 == 0 && $3 ~ /^"reliability_hist_listed_/ { n[$3] += $6; all += $6 }
+         END { g = n["\"reliability_hist_listed_garage\""] / all; exit !(g > 0.4 && g < 0.6) }' \
+    "$T/garage/timeseries.csv" && ok || bad "host class share 1 beside the built-in 1: half the machines"
+
 cli_done
