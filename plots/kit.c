@@ -76,9 +76,14 @@ struct plot_style plot_style_nth(size_t i)
 {
     struct plot_style s;
 
+    /* Past seven lines the colours repeat; the marker moves on one and the
+     * dash three, so lines i and i + 7 differ in both (with the marker tied
+     * to the colour, the dashes alone told apart 'dashed' and 'long dashed'
+     * lines of one colour, which read as one style in a legend). Colour and
+     * marker repeat together only after 49. */
     s.color = plot_okabe_ito[line_colors[i % 7]];
     s.dash = (int)((i + i / 7) % 5);
-    s.marker = (enum plot_marker)(1 + i % 7);
+    s.marker = (enum plot_marker)(1 + (i + i / 7) % 7);
     return s;
 }
 

@@ -148,6 +148,14 @@ START_TEST(palette_is_stable)
         ck_assert(!near(plot_style_nth(i).color, plot_okabe_ito[3], 0.01));
     ck_assert(plot_style_nth(0).dash != plot_style_nth(1).dash);
     ck_assert(plot_style_nth(0).marker != plot_style_nth(1).marker);
+    /* The first 49 lines differ in colour or marker, not in a dash alone
+     * (a sweep chart's 4th and 11th line were alike but for dashed / long
+     * dashed). */
+    for (size_t i = 0; i < 49; i++)
+        for (size_t j = i + 1; j < 49; j++)
+            ck_assert_msg(!near(plot_style_nth(i).color, plot_style_nth(j).color, 0) ||
+                          plot_style_nth(i).marker != plot_style_nth(j).marker,
+                          "lines %zu and %zu differ only in dash", i, j);
     plot_palette_free(p);
 }
 END_TEST
