@@ -778,6 +778,124 @@ START_TEST(a_failure_while_suspended_scores_as_rental_downtime)
 }
 END_TEST
 
+/* Storage stops billing while the host is offline and bills again once it
+ * is back (MARKET-FACTS.md 15), over as many offline periods as the
+ * instance lives through. On day 3 the test takes the busiest machine
+ * (no other outage happens in the run) offline three times: 5 h, then
+ * 11 h, then from t5 to the end of the run. Its own times give the
+ * offline time; the storage each surviving instance is billed at the end
+ * (its renter's spend across the end, while nothing else can be billed
+ * to it: it is suspended) must be its life less exactly that, at the
+ * price and size the scenario sets ($0.12/GB-month, 30 GB). The old
+ * check read the market's own offline counters, so a market that
+ * forgot ended offline periods (storage time counting only the current
+ * one) passed it. */
+enum { ST_PICK, ST_BEFORE, ST_MAX = 16 };
+#define ST_HORIZON (6 * SIM_DAY)
+
+static struct {
+    struct market *mk;
+    uint32_t machine;
+    sim_time t[5];              /* disconnect, reconnect, disconnect, reconnect, disconnect */
+    size_t n;
+    uint32_t cid[ST_MAX], job[ST_MAX];
+    uint64_t order[ST_MAX];
+    sim_time created[ST_MAX];
+    bool alive[ST_MAX];
+    money spent0[ST_MAX];
+} st;
+
+static void st_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = st.mk;
+    sim_time now = eng_now(e);
+
+    (void)model;
+    if (ev->subject == ST_PICK) {
+        uint32_t most = 0;
+        const struct machine *m;
+
+        st.machine = UINT32_MAX;
+        for (uint32_t i = 0; i < mk->nm; i++) {
+            uint32_t n = 0;
+
+            for (uint32_t k = 0; k < mk->m[i].nclaims; k++)
+                n += mk->c[mk->m[i].cids[k]].state == CS_RUNNING;
+            if (n > most && !mk->m[i].down) {
+                most = n;
+                st.machine = i;
+            }
+        }
+        ck_assert(st.machine != UINT32_MAX);
+        m = &mk->m[st.machine];
+        for (uint32_t k = 0; k < m->nclaims && st.n < ST_MAX; k++) {
+            const struct contract *c = &mk->c[m->cids[k]];
+
+            st.cid[st.n] = m->cids[k];
+            st.job[st.n] = c->job;
+            st.order[st.n] = c->order;
+            st.created[st.n++] = c->created;
+        }
+        st.t[0] = now + 1;
+        st.t[1] = st.t[0] + 5 * SIM_HOUR;
+        st.t[2] = st.t[1] + 7 * SIM_HOUR;
+        st.t[3] = st.t[2] + 11 * SIM_HOUR;
+        st.t[4] = st.t[3] + 13 * SIM_HOUR;
+        for (int i = 0; i < 5; i++)
+            eng_at(e, st.t[i], i % 2 ? mk->k_reconn : mk->k_disc, st.machine);
+        eng_at(e, ST_HORIZON - 1, ev->kind, ST_BEFORE);
+    } else {
+        for (size_t i = 0; i < st.n; i++) {
+            const struct contract *c = &mk->c[st.cid[i]];
+
+            st.alive[i] = c->in_use && c->job == st.job[i] && c->order == st.order[i];
+            if (!st.alive[i])
+                continue;
+            ck_assert(c->offline && c->state == CS_PAUSED);
+            st.spent0[i] = mk->j[c->job].spent;
+        }
+    }
+}
+
+START_TEST(storage_stops_for_every_offline_period)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 6d\nsim.warmup = 2d\n"
+        "sim.sample-interval = 6h\nsupply.gpus = 200\nseed = 21\n"
+        "hostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n"
+        "hostclass.*.maint-interval = 0\nhostclass.*.disconnect-duration = 1000000h\n"
+        "hostclass.*.storage-price = 0.12\narchetype.*.storage = 30\n"
+        "archetype.*.work-median = 2000\n"
+        "region.*.outage-rate = 0\n");
+    sim_time offline;
+    size_t checked = 0;
+
+    memset(&st, 0, sizeof st);
+    st.mk = mk;
+    eng_at(x.e, 3 * SIM_DAY, eng_kind(x.e, "test.probe", st_probe, NULL), ST_PICK);
+    ck_assert_int_eq(eng_end(x.e), ST_HORIZON);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_gt(st.n, 0);
+    offline = (st.t[1] - st.t[0]) + (st.t[3] - st.t[2]) + (ST_HORIZON - st.t[4]);
+    for (size_t i = 0; i < st.n; i++) {
+        money billed, expect;
+
+        if (!st.alive[i])
+            continue;
+        billed = mk->j[st.job[i]].spent - st.spent0[i];
+        expect = bill_storage_line(USD(0.12), 30, ST_HORIZON - st.created[i] - offline);
+        ck_assert_msg(billed == expect, "instance %zu billed %lld micro-dollars of storage, "
+                      "%lld for %lld us on line", i, (long long)billed, (long long)expect,
+                      (long long)(ST_HORIZON - st.created[i] - offline));
+        checked++;
+    }
+    ck_assert_uint_gt(checked, 0);
+    unstage(&x);
+}
+END_TEST
+#undef ST_HORIZON
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -803,6 +921,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, p_reserved_needs_a_discount_the_job_can_get);
     tcase_add_test(tc, a_failure_while_suspended_loses_the_held_work);
     tcase_add_test(tc, a_failure_while_suspended_scores_as_rental_downtime);
+    tcase_add_test(tc, storage_stops_for_every_offline_period);
     suite_add_tcase(s, tc);
     return s;
 }
