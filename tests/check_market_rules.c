@@ -896,6 +896,133 @@ START_TEST(storage_stops_for_every_offline_period)
 END_TEST
 #undef ST_HORIZON
 
+/* An outbid interruptible keeps paying storage while it is paused, and no
+ * GPU time (MARKET-FACTS.md 2, DESIGN.md: the loser is paused, not
+ * destroyed): a market of one RTX 3090 and no arrivals of its own; the
+ * test sends a hobbyist who bids (day 1) and, a day later, a company
+ * renting on demand, which preempts it when it rents. The hobbyist, who
+ * would wait years before reconsidering, stays paused to the end. Its
+ * bill is computed from the scenario's prices and the test's times:
+ * nothing for the download (bandwidth-price 0), its bid per hour from the
+ * end of the download (image 20 GB at 500 Mb/s: 320 s) to the
+ * preemption, and storage ($0.12/GB-month, 30 GB) for its whole life, the
+ * paused day to the end of the run included. */
+enum { OB_ARRIVE_BID, OB_ARRIVE_OD, OB_RUNNING, OB_PAUSED, OB_END };
+#define OB_HORIZON (4 * SIM_DAY)
+
+static struct {
+    struct market *mk;
+    size_t hobbyist, company;
+    uint32_t cid, job;
+    sim_time t_bid, t_od;
+    money rate, spent_running, spent_paused, spent_end;
+    bool paused_all_along;
+} ob;
+
+static void ob_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = ob.mk;
+    const struct contract *c;
+
+    (void)model;
+    switch (ev->subject) {
+    case OB_ARRIVE_BID:
+        ob.t_bid = eng_now(e);
+        eng_at(e, ob.t_bid, mk->k_arrive, (uint32_t)ob.hobbyist);
+        break;
+    case OB_ARRIVE_OD:
+        ob.t_od = eng_now(e);
+        eng_at(e, ob.t_od, mk->k_arrive, (uint32_t)ob.company);
+        break;
+    case OB_RUNNING:
+        /* the only contract: the bidder's, running */
+        ck_assert_uint_eq(mk->m[0].nclaims, 1);
+        ob.cid = mk->m[0].cids[0];
+        c = &mk->c[ob.cid];
+        ob.job = c->job;
+        ck_assert_uint_eq(mk->j[ob.job].arch, ob.hobbyist);
+        ck_assert_int_eq(c->type, C_INTERRUPTIBLE);
+        ck_assert_int_eq(c->state, CS_RUNNING);
+        ck_assert_int_eq(c->created, ob.t_bid);
+        ob.rate = c->rate;
+        ck_assert_int_eq(ob.rate, c->bid);      /* pay as bid */
+        ob.spent_running = mk->j[ob.job].spent;
+        ob.paused_all_along = true;
+        break;
+    default:
+        c = &mk->c[ob.cid];
+        ck_assert(c->in_use && c->job == ob.job);
+        ob.paused_all_along &= c->state == CS_PAUSED && !mk->m[0].down;
+        ck_assert_uint_eq(mk->m[0].nclaims, 2);
+        if (ev->subject == OB_PAUSED)
+            ob.spent_paused = mk->j[ob.job].spent;
+        else
+            ob.spent_end = mk->j[ob.job].spent;
+        break;
+    }
+}
+
+START_TEST(outbid_instances_pay_storage_and_no_gpu_while_paused)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 4d\nsim.warmup = 0d\n"
+        "sim.sample-interval = 6h\nsupply.gpus = 1\nsupply.gpu-models = RTX 3090\nseed = 2\n"
+        "supply.join-rate = 0\nsupply.exit-threshold = 0\nsupply.entry-elasticity = 0\n"
+        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
+        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
+        "hostclass.*.failed-start-prob = 0\nhostclass.*.storage-price = 0.12\n"
+        "hostclass.*.bandwidth = 500\nhostclass.*.bandwidth-price = 0\n"
+        "region.*.outage-rate = 0\n"
+        "archetype.*.rate = 0\narchetype.*.storage = 30\narchetype.*.image = 20\n"
+        "archetype.*.gpus = 1:1\narchetype.*.vram = 8\narchetype.*.big-model-prob = 0\n"
+        "archetype.*.name-pin = 0\narchetype.*.secure-cloud = 0\narchetype.*.budget = 0\n"
+        "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n"
+        "archetype.*.min-dlperf = 0\narchetype.*.gpu-models = RTX 3090\n"
+        "archetype.*.value = 100\narchetype.*.work-median = 1000\n"
+        "archetype.*.work-sigma = 0\narchetype.*.pause-patience = 100000h\n"
+        "archetype.*.p-reserved = 0\n"
+        "archetype.hobbyist.p-interruptible = 1\narchetype.hobbyist.p-ondemand = 0\n"
+        "archetype.company.p-interruptible = 0\narchetype.company.p-ondemand = 1\n");
+    unsigned k;
+    money gpu, storage;
+
+    memset(&ob, 0, sizeof ob);
+    ob.mk = mk;
+    ob.hobbyist = ob.company = mk->nar;
+    for (size_t a = 0; a < mk->nar; a++) {
+        if (strcmp(mk->ar[a].name, "hobbyist") == 0)
+            ob.hobbyist = a;
+        if (strcmp(mk->ar[a].name, "company") == 0)
+            ob.company = a;
+    }
+    ck_assert(ob.hobbyist < mk->nar && ob.company < mk->nar);
+    ck_assert_uint_eq(mk->nm, 1);
+    k = eng_kind(x.e, "test.probe", ob_probe, NULL);
+    eng_at(x.e, 1 * SIM_DAY, k, OB_ARRIVE_BID);
+    eng_at(x.e, 1 * SIM_DAY + SIM_HOUR, k, OB_RUNNING);
+    eng_at(x.e, 2 * SIM_DAY, k, OB_ARRIVE_OD);
+    eng_at(x.e, 2 * SIM_DAY + 1, k, OB_PAUSED);
+    for (sim_time t = 2 * SIM_DAY + SIM_HOUR; t < OB_HORIZON; t += SIM_HOUR)
+        eng_at(x.e, t, k, OB_PAUSED + 1);           /* still paused, every hour */
+    eng_at(x.e, OB_HORIZON - 1, k, OB_END);
+    ck_assert_int_eq(eng_end(x.e), OB_HORIZON);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(ob.paused_all_along);
+    /* before the preemption: the bid per hour, from the end of the download */
+    gpu = bill_gpu_line(ob.rate, 1, ob.t_od - (ob.t_bid + 320 * SIM_SEC));
+    ck_assert_int_gt(gpu, 0);
+    ck_assert_int_eq(ob.spent_paused, gpu);
+    /* paused: nothing more until the end of the run ... */
+    ck_assert_int_eq(ob.spent_end, gpu);
+    /* ... which bills the storage of the whole life, the pause included */
+    storage = bill_storage_line(USD(0.12), 30, OB_HORIZON - ob.t_bid);
+    ck_assert_int_eq(mk->j[ob.job].spent - ob.spent_end, storage);
+    unstage(&x);
+}
+END_TEST
+#undef OB_HORIZON
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -922,6 +1049,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_failure_while_suspended_loses_the_held_work);
     tcase_add_test(tc, a_failure_while_suspended_scores_as_rental_downtime);
     tcase_add_test(tc, storage_stops_for_every_offline_period);
+    tcase_add_test(tc, outbid_instances_pay_storage_and_no_gpu_while_paused);
     suite_add_tcase(s, tc);
     return s;
 }
