@@ -102,6 +102,38 @@ START_TEST(clearing_rules_set_the_price)
 }
 END_TEST
 
+/* Second price is the *highest* paused bid (priority.h), not the last or
+ * lowest: with two bids paused, winners pay the better one. And never
+ * more than a winner's own bid: a 4-GPU bid at 0.90 that does not fit is
+ * paused while a 1-GPU bid at 0.20 runs in the gap, and pays 0.20, not
+ * the 0.90 paused above it. A resolve that kept the last loser's bid
+ * (0.20 here) and one that dropped the cap on the price (0.90) both
+ * passed clearing_rules_set_the_price, which has one loser and no bid
+ * skipped for its size. */
+START_TEST(second_price_is_the_best_paused_bid_at_most_ones_own)
+{
+    struct prio_claim c[4] = {
+        { 1, false, USD(0.50), 1, false, 0 },
+        { 1, false, USD(0.40), 2, false, 0 },
+        { 1, false, USD(0.20), 3, false, 0 },
+        { 1, false, USD(0.30), 4, false, 0 },
+    };
+    struct prio_claim gap[3] = {
+        { 2, true, 0, 1, false, 0 },
+        { 4, false, USD(0.90), 2, false, 0 },
+        { 1, false, USD(0.20), 3, false, 0 },
+    };
+
+    prio_resolve(c, 4, 2, USD(0.10), PRIO_SECOND_PRICE);
+    ck_assert(c[0].runs && c[1].runs && !c[2].runs && !c[3].runs);
+    ck_assert_int_eq(c[0].price, USD(0.30));
+    ck_assert_int_eq(c[1].price, USD(0.30));
+    prio_resolve(gap, 3, 4, USD(0.10), PRIO_SECOND_PRICE);
+    ck_assert(!gap[1].runs && gap[2].runs);
+    ck_assert_int_eq(gap[2].price, USD(0.20));
+}
+END_TEST
+
 START_TEST(a_big_bid_that_does_not_fit_leaves_room_for_a_small_one)
 {
     struct prio_claim c[3] = {
@@ -1032,6 +1064,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, highest_bid_runs_ties_go_to_the_earlier);
     tcase_add_test(tc, paused_resume_in_bid_order);
     tcase_add_test(tc, clearing_rules_set_the_price);
+    tcase_add_test(tc, second_price_is_the_best_paused_bid_at_most_ones_own);
     tcase_add_test(tc, a_big_bid_that_does_not_fit_leaves_room_for_a_small_one);
     tcase_add_test(tc, threshold_agrees_with_the_auction);
     tcase_add_test(tc, ledger_conserves_to_the_micro_dollar);
