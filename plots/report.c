@@ -146,10 +146,25 @@ int plot_main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    /* An empty list drew nothing (--only) or everything (--format), and
+     * said nothing either way. */
+    if (only && !only[strspn(only, ", ")]) {
+        fprintf(stderr, "gpumarket plot: --only needs at least one chart name\n");
+        return 2;
+    }
+    if (formats && !formats[strspn(formats, ", ")]) {
+        fprintf(stderr, "gpumarket plot: --format needs at least one of png, svg, pdf\n");
+        return 2;
+    }
     c = plot_result_dir(argv[optind], formats, only, &d);
+    /* 1: a run in it failed its checks, which the message before says
+     * (run and sweep call this too, where "gpumarket plot" would name a
+     * command the user never typed) */
+    if (c == SIM_ECHECK)
+        return 1;
     if (c != SIM_OK) {
         fprintf(stderr, "gpumarket plot: charts of %s not (all) drawn\n", argv[optind]);
-        return c == SIM_ECHECK ? 1 : 2;     /* 1: a run in it failed its checks */
+        return 2;
     }
     return 0;
 }

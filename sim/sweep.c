@@ -492,8 +492,6 @@ struct vary {
     double lo, hi;
 };
 
-/* Builds the --set overrides of a Sobol design: the first key an axis, the
- * others lock-step with it. Returns the number of strings added. */
 /* A whole number in [1, most], all of 's' (strtoul would take "-3" as a
  * huge count and "4x" as 4). */
 static bool count_arg(const char *s, size_t most, size_t *out)
@@ -511,6 +509,19 @@ static bool count_arg(const char *s, size_t most, size_t *out)
     return true;
 }
 
+/* A design point's value of key 'def' as the --set text it goes in as. */
+static void sobol_cell(const struct param_def *def, double val, char *cell, size_t size)
+{
+    if (def->type == PT_INT)
+        snprintf(cell, size, "%lld", (long long)llround(val));
+    else if (def->type == PT_MONEY)
+        snprintf(cell, size, "%.6f", val);
+    else
+        snprintf(cell, size, "%.10g", val);
+}
+
+/* Builds the --set overrides of a Sobol design: the first key an axis, the
+ * others lock-step with it. Returns the number of strings added. */
 static int sobol_overrides(const struct param_registry *reg,
                            const struct vary *v, size_t nv, size_t npts,
                            char ***sets, size_t *nsets)
@@ -534,9 +545,22 @@ static int sobol_overrides(const struct param_registry *reg,
             return -1;
         }
         if (def->type == PT_BOOL || def->type == PT_STRING || def->type == PT_ENUM) {
-            fprintf(stderr, "gpumarket sweep: --vary: '%s' is a %s, not a number\n",
+            fprintf(stderr, "gpumarket sweep: --vary: '%s' has type %s, not a number\n",
                     v[k].key, param_type_name(def->type));
             return -1;
+        }
+        /* The range must lie in the key's own: a point past it was refused
+         * later as a --set error, naming a value the user never wrote. */
+        for (int end = 0; end < 2; end++) {
+            char cell[32], err[256];
+            struct param_value pv;
+
+            sobol_cell(def, end ? v[k].hi : v[k].lo, cell, sizeof cell);
+            if (param_parse(def, cell, &pv, err, sizeof err) != SIM_OK) {
+                fprintf(stderr, "gpumarket sweep: --vary %s=%g..%g: %s\n", v[k].key,
+                        v[k].lo, v[k].hi, err);
+                return -1;
+            }
         }
     }
     q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)nv);
@@ -581,12 +605,7 @@ static int sobol_overrides(const struct param_registry *reg,
                 const struct param_def *def = preg_find(reg, v[k].key);
                 double val = v[k].lo + x[k] * (v[k].hi - v[k].lo);
 
-                if (def->type == PT_INT)
-                    snprintf(cell[k], sizeof cell[k], "%lld", (long long)llround(val));
-                else if (def->type == PT_MONEY)
-                    snprintf(cell[k], sizeof cell[k], "%.6f", val);
-                else
-                    snprintf(cell[k], sizeof cell[k], "%.10g", val);
+                sobol_cell(def, val, cell[k], sizeof cell[k]);
                 len += (size_t)snprintf(row + len, sizeof row - len, "%s;", cell[k]);
             }
             {

@@ -166,6 +166,7 @@ if [ -f "$T/miss/runs.csv" ] && grep -q '^General-0: ' "$T/miss/FAILED" &&
 then ok; else bad "FAILED and manifest of a failed run"; ls "$T/miss" >&2; fi
 if [ -z "$(ls "$T/miss/plots" 2>/dev/null)" ]; then ok; else bad "charts drawn from failed runs"; fi
 grep_err "run says why no charts" "its numbers are not results"
+if grep -q "gpumarket plot:" "$T/err"; then bad "run names a plot command never typed"; else ok; fi
 expect_status "plot refuses failed runs" 1 "$GM" plot "$T/miss"
 grep_err "plot names the run" "run General-0: status failed"
 expect_status "sweep with failed runs" 1 "$GM" sweep "$T/miss.ini" -j 2 -o "$T/missw" -q --no-plots

@@ -36,6 +36,11 @@ config,policy,ipolicy,metric,entity_kind,entity,n,mean,sd,ci_level,ci_low,ci_hig
 CSV
 check "plot --only sweep, no numeric variable" "$GM" plot "$T/sc" --only sweep --format png
 grep_err "plot --only sweep, no numeric variable" "summary.csv: note: no sweep charts"
+# an empty list is refused, not read as "nothing" (--only) or "all" (--format)
+expect_status "plot --only ''" 2 "$GM" plot "$T/sc" --only ''
+grep_err "plot --only ''" "--only needs at least one chart name"
+expect_status "plot --format ','" 2 "$GM" plot "$T/sc" --format ','
+grep_err "plot --format ','" "--format needs at least one of png, svg, pdf"
 if ls "$T/sc/plots" | grep -q '^sweep_'; then bad "a sweep chart of a text variable was drawn"
 else ok; fi
 
