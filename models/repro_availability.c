@@ -177,8 +177,10 @@ static int avail_finish(struct engine *e, void *state)
         snprintf(name, sizeof name, "availability: U = 1-A, %s (%s, MTBF %gd)", a->names[c],
                  a->p[c].failure_dist == OUTAGE_WEIBULL ? "Weibull" : "exp",
                  a->p[c].mtbf_h / 24.0);
+        /* no host down in the whole run (a run too short to see one):
+         * no spread to measure, so no CI rather than +-0 */
         ok &= repro_target(e, name, u_exp, mean,
-                           repro_t95((unsigned)n - 1)
+                           s == 0.0 ? (double)NAN : repro_t95((unsigned)n - 1)
                            * sqrt(fmax(0.0, (ss - n * mean * mean) / (n - 1.0)) / n),
                            REPRO_REL, tol, 0.0);
     }
