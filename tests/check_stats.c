@@ -97,6 +97,50 @@ START_TEST(diff_decisions)
 }
 END_TEST
 
+/* The CI's level is the one asked for (--level), not always 95 %. The
+ * t quantiles are from a textbook table (e.g. NIST/SEMATECH e-Handbook
+ * 1.3.6.7.2; R: qt(0.95, 4), qt(0.995, 4)): t(0.95, 4) = 2.131847,
+ * t(0.995, 4) = 4.604095. A CI that ignored the level survived every
+ * test (all used 0.95). */
+START_TEST(ci_follows_the_level)
+{
+    const double x[] = { 1, 2, 3, 4, 5 }, a[] = { 1, 2, 3 }, b[] = { 2, 4, 6 };
+    struct stats_ci ci;
+
+    stats_ci(x, 5, 0.90, &ci);
+    NEAR(ci.hi - ci.mean, 2.131847 * sqrt(2.5) / sqrt(5.0), 1e-6);
+    NEAR(ci.mean - ci.lo, 2.131847 * sqrt(2.5) / sqrt(5.0), 1e-6);
+    stats_ci(x, 5, 0.99, &ci);
+    NEAR(ci.hi - ci.mean, 4.604095 * sqrt(2.5) / sqrt(5.0), 1e-6);
+    /* paired, differences {1, 2, 3}: sd 1; t(0.95, 2) = 2.919986 */
+    stats_paired(a, b, 3, 0.90, &ci);
+    NEAR(ci.hi - ci.mean, 2.919986 / sqrt(3.0), 1e-6);
+}
+END_TEST
+
+/* The relative change is against |mean(A)|: from -100 to -95 is +5 %, a
+ * rise (dividing by the signed mean printed -5 %, and diff's verdicts,
+ * which take |rel|, hid it). And "larger than rtol" is strict: a change
+ * of exactly rtol (0.5 / 10 == 0.05 in binary too) is not flagged. */
+START_TEST(relative_change_sign_and_rtol_edge)
+{
+    const double a[] = { -100, -100 }, b[] = { -95, -95 };
+    const double c[] = { 10, 10 }, s[] = { 10.5, 10.5 };
+    struct stats_welch w;
+
+    stats_welch(a, 2, b, 2, &w);
+    NEAR(w.diff, 5.0, 0);
+    NEAR(w.rel, 0.05, 1e-15);
+    stats_welch(b, 2, a, 2, &w);
+    NEAR(w.rel, -5.0 / 95.0, 1e-15);
+    stats_welch(c, 2, s, 2, &w);
+    ck_assert(w.rel == 0.05);
+    ck_assert_int_eq(diff_judge(&w, 2, 2, 0.05, 0.05), DIFF_WITHIN_RTOL);
+    ck_assert(!diff_flagged(&w, 2, 2, 0.05, 0.05));
+    ck_assert_int_eq(diff_judge(&w, 2, 2, 0.0499, 0.05), DIFF_MOVED);
+}
+END_TEST
+
 /* An infinite value: the mean is inf, not the running mean's NaN, and a
  * change to or from a non-finite mean is flagged (its NaN p-value and
  * relative change passed it as ok). */
@@ -165,6 +209,31 @@ START_TEST(files_from_a_small_study)
     ck_assert_ptr_nonnull(strstr(text,
         "config,policy,metric,entity_kind,entity,n,mean,sd,ci_level,ci_low,ci_high,p05,p50,p95,unit\n"
         "\"S\",\"a\",\"price\",\"gpu\",\"H100\",3,20,10,"));
+    /* p05, p50, p95 of {10, 20, 30}: R's default quantile (type 7,
+     * Hyndman & Fan 1996), x[h] interpolated at h = (n - 1) p: 11, 20, 29
+     * by hand. A p05 taken at 0.10 survived every test. */
+    {
+        const char *row = strstr(text, "\"S\",\"a\",\"price\"");
+        double f[13];
+        const char *q = row;
+
+        ck_assert_ptr_nonnull(row);
+        for (int i = 0; i < 5; i++)         /* past config .. entity */
+            q = strchr(q, ',') + 1;
+        for (int i = 0; i < 9; i++) {       /* n .. p95 */
+            char *end;
+
+            f[i] = strtod(q, &end);
+            ck_assert(end != q && *end == ',');
+            q = end + 1;
+        }
+        NEAR(f[0], 3, 0);                   /* n */
+        NEAR(f[1], 20, 1e-12);              /* mean */
+        NEAR(f[3], 0.95, 0);                /* ci_level */
+        NEAR(f[6], 11, 1e-9);               /* p05 */
+        NEAR(f[7], 20, 1e-9);               /* p50 */
+        NEAR(f[8], 29, 1e-9);               /* p95 */
+    }
     /* the crashed run does not count: n = 2 for b */
     ck_assert_ptr_nonnull(strstr(text, "\"S\",\"b\",\"price\",\"gpu\",\"H100\",2,16.5,"));
     free(text);
@@ -208,6 +277,49 @@ START_TEST(empty_series_value_is_a_missing_sample)
     NEAR(x[0], (1.0 + 3.0 + 1e-310) / 3.0, 1e-15);
     stats_free(sd);
     free(runs); free(sc); free(ts); free(dir);
+}
+END_TEST
+
+/* steady_mean is the mean of the samples at t_h >= sim.warmup
+ * (docs/METRICS.md), the warm-up read from params.csv: with a 1 h
+ * warm-up, samples 100 (t 0.5 h), 2 (t 1 h) and 4 (t 2 h) give 3 by hand.
+ * Ignoring the warm-up (106 / 3) or dropping the sample at it (4)
+ * survived every test. */
+START_TEST(steady_mean_deletes_the_warmup)
+{
+    char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
+    char *ts = join(dir, "timeseries.csv"), *pa = join(dir, "params.csv");
+    struct diag d = DIAG_INIT(stderr);
+    struct stats_data *sd;
+    double x[4];
+    long m;
+
+    ck_assert_int_eq(test_write_file(runs,
+        "run_id,config,run_number,repetition,seed_set,base_seed,repetition,status\n"
+        "\"S-0\",\"S\",0,0,0,1,\"0\",\"ok\"\n"
+        "\"S-1\",\"S\",1,1,1,1,\"1\",\"ok\"\n"), 0);
+    ck_assert_int_eq(test_write_file(sc, "run_id,metric,entity_kind,entity,value,unit\n"), 0);
+    ck_assert_int_eq(test_write_file(pa,
+        "run_id,key,value,unit,source\n"
+        "\"S-0\",\"sim.warmup\",\"1h\",\"d\",\"General\"\n"
+        "\"S-1\",\"sim.warmup\",\"0d\",\"d\",\"General\"\n"), 0);
+    ck_assert_int_eq(test_write_file(ts,
+        "run_id,t_h,metric,entity_kind,entity,value\n"
+        "\"S-0\",0.5,\"price\",\"gpu\",\"H100\",100\n"
+        "\"S-0\",1,\"price\",\"gpu\",\"H100\",2\n"
+        "\"S-0\",2,\"price\",\"gpu\",\"H100\",4\n"
+        "\"S-1\",0.5,\"price\",\"gpu\",\"H100\",100\n"
+        "\"S-1\",1,\"price\",\"gpu\",\"H100\",2\n"
+        "\"S-1\",2,\"price\",\"gpu\",\"H100\",4\n"), 0);
+    sd = stats_load(dir, &d);
+    ck_assert_ptr_nonnull(sd);
+    m = stats_find_metric(sd, "price.steady_mean", "gpu", "H100");
+    ck_assert_int_ge(m, 0);
+    ck_assert_uint_eq(stats_values(sd, 0, (size_t)m, x), 2);
+    NEAR(x[0], 3.0, 1e-12);                 /* S-0: warm-up 1 h */
+    NEAR(x[1], 106.0 / 3.0, 1e-12);         /* S-1: none */
+    stats_free(sd);
+    free(runs); free(sc); free(ts); free(pa); free(dir);
 }
 END_TEST
 
@@ -255,9 +367,12 @@ Suite *stats_suite(void)
     tcase_add_test(tc, paired_differences);
     tcase_add_test(tc, welch_hand_computed);
     tcase_add_test(tc, diff_decisions);
+    tcase_add_test(tc, ci_follows_the_level);
+    tcase_add_test(tc, relative_change_sign_and_rtol_edge);
     tcase_add_test(tc, infinite_values_mean_and_diff);
     tcase_add_test(tc, files_from_a_small_study);
     tcase_add_test(tc, empty_series_value_is_a_missing_sample);
+    tcase_add_test(tc, steady_mean_deletes_the_warmup);
     tcase_add_test(tc, points_match_on_axis_values);
     suite_add_tcase(s, tc);
     return s;
