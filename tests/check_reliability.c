@@ -247,6 +247,43 @@ START_TEST(runpod_rule)
 }
 END_TEST
 
+/* RunPod's window for a machine younger than it is its age
+ * (models/reliability.h): listed at day 0, down 1 h on day 1, at day 2 it
+ * scores (48 - 1 + 1/6) / 48 = 0.98264 by hand, listed; over a full
+ * 30-day window it would be 0.99884. And a block that left the window
+ * but was not yet pruned from the ring (pruning happens only when an
+ * interval closes) counts nothing: 10 h down on day 1 and 1 h on day 20
+ * give (720 - 1 + 1/6) / 720 at day 40. Scoring over 30 days from the
+ * start, and counting the expired block pro rata (a negative downtime,
+ * clamped to a score of 1), both survived every test. */
+START_TEST(runpod_young_machine_and_expired_blocks)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+
+    p.rule = REL_RUNPOD;
+    rel_init(&s, 0, false);
+    rel_on_down(&s, &p, SIM_DAY, REL_DOWN_FAILURE, false);
+    rel_on_up(&s, &p, SIM_DAY + SIM_HOUR);
+    NEAR(rel_score(&s, &p, 2 * SIM_DAY), (48.0 - 1 + 1.0 / 6) / 48, 1e-9);
+    ck_assert(rel_listed(&s, &p, 2 * SIM_DAY));
+    /* 12 h old, 1 h down just now: (12 - 1 + 1/6) / 12 = 0.931, delisted */
+    rel_init(&s, 0, false);
+    rel_on_down(&s, &p, 11 * SIM_HOUR, REL_DOWN_FAILURE, false);
+    rel_on_up(&s, &p, 12 * SIM_HOUR);
+    NEAR(rel_score(&s, &p, 12 * SIM_HOUR), (12.0 - 1 + 1.0 / 6) / 12, 1e-9);
+    ck_assert(!rel_listed(&s, &p, 12 * SIM_HOUR));
+
+    rel_init(&s, 0, false);
+    rel_on_down(&s, &p, SIM_DAY, REL_DOWN_FAILURE, false);
+    rel_on_up(&s, &p, SIM_DAY + 10 * SIM_HOUR);
+    rel_on_down(&s, &p, 20 * SIM_DAY, REL_DOWN_FAILURE, false);
+    rel_on_up(&s, &p, 20 * SIM_DAY + SIM_HOUR);
+    NEAR(rel_score(&s, &p, 40 * SIM_DAY), (720.0 - 1 + 1.0 / 6) / 720, 1e-9);
+    ck_assert(rel_listed(&s, &p, 40 * SIM_DAY));
+}
+END_TEST
+
 START_TEST(runpod_ring_merges_without_losing_downtime)
 {
     struct rel_params p = vast();
@@ -568,6 +605,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, vast_penalties_and_datacenter_bonus);
     tcase_add_test(tc, vast_steady_state_tracks_availability);
     tcase_add_test(tc, runpod_rule);
+    tcase_add_test(tc, runpod_young_machine_and_expired_blocks);
     tcase_add_test(tc, runpod_ring_keeps_frequent_outages);
     tcase_add_test(tc, overlapping_causes_count_while_they_last);
     tcase_add_test(tc, runpod_ring_merges_without_losing_downtime);
