@@ -63,6 +63,37 @@ END_TEST
 /* A backlog or a load so large that the worker count passes INT_MAX
  * wants every worker allowed: the count was converted to int unchecked
  * (undefined; on x86 INT_MIN, clamped to 0 active workers). */
+/* Edges of the decision, by hand:
+ * - a queue exactly target_queue_time old is not "older than" it: load
+ *   only (180 / 0.9 / 100 = 2 workers), not 4;
+ * - 630 / 0.7 / 100 = 9.0000000000000018 in binary: 9 workers, not a 10th for
+ *   the rounding error;
+ * - total is never below active: cold_mult 1 and no min_workers give a
+ *   total of 2 for 180 perf/s, but the backlog wants 4 active.
+ * Each of '>=' for '>', ceil without its tolerance, and dropping the
+ * total >= active clamp survived every test. */
+START_TEST(decision_edges)
+{
+    struct sls_params p = vast();
+    struct sls_obs o = { .load_rate = 180, .worker_perf = 100, .backlog = 2000,
+                         .queue_s = 10.0, .active = 2, .total = 6 };
+    struct sls_target t;
+
+    ck_assert_int_eq(sls_decide(&p, &o).active, 2);
+    o.queue_s = 10.5;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 4);
+    p.cold_mult = 1.0;
+    p.min_workers = 0;
+    t = sls_decide(&p, &o);
+    ck_assert_int_eq(t.active, 4);
+    ck_assert_int_eq(t.total, 4);
+    p = vast();
+    p.target_util = 0.7;
+    o = (struct sls_obs){ .load_rate = 630, .worker_perf = 100, .active = 9, .total = 16 };
+    ck_assert_int_eq(sls_decide(&p, &o).active, 9);
+}
+END_TEST
+
 START_TEST(huge_load_wants_max_workers)
 {
     struct sls_params p = vast();
@@ -651,6 +682,7 @@ Suite *serverless_suite(void)
 
     tcase_add_test(rules, capacity_is_load_over_target_util);
     tcase_add_test(rules, scale_up_on_queue_time_target);
+    tcase_add_test(rules, decision_edges);
     tcase_add_test(rules, scale_to_zero_after_inactivity);
     tcase_add_test(rules, huge_load_wants_max_workers);
     tcase_add_test(rules, queue_delay_and_fixed_policies);
