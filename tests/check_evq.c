@@ -170,6 +170,29 @@ START_TEST(cancel_rejects_fired_and_unknown_ids)
 }
 END_TEST
 
+/* The next id to be issued is not issued yet: cancelling it is refused,
+ * and the event then pushed with that id fires. Accepting it (seq >
+ * next_seq for >=) survived every test, and silently dropped the next
+ * event pushed. */
+START_TEST(cancel_rejects_the_next_id)
+{
+    struct evq *q = evq_new(8);
+    struct evq_event ev;
+    evq_id a = evq_push(q, 10, 0, 1), b;
+
+    ck_assert_uint_eq(a.seq, 1);                /* 1-based (evq.h) */
+    ck_assert(!evq_cancel(q, (evq_id){ 30, 2 }));
+    b = evq_push(q, 30, 0, 2);
+    ck_assert_uint_eq(b.seq, 2);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_uint_eq(ev.subject, 1);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_uint_eq(ev.subject, 2);
+    ck_assert(!evq_pop(q, &ev));
+    evq_free(q);
+}
+END_TEST
+
 /* pop_before(limit) touches nothing at or after the limit, cancelled or
  * not: a cancelled event beyond it was dropped and moved the past's edge
  * there, so an event pushed before the limit was then refused as being
@@ -340,6 +363,7 @@ Suite *evq_suite(void)
     tcase_add_test(tc, ties_fire_in_push_order);
     tcase_add_loop_test(tc, matches_reference_ordering_with_cancels, 0, 12);
     tcase_add_test(tc, cancel_rejects_fired_and_unknown_ids);
+    tcase_add_test(tc, cancel_rejects_the_next_id);
     tcase_add_test(tc, pop_before_leaves_what_is_beyond_the_limit);
     tcase_add_test(tc, dropping_cancelled_events_leaves_the_past_where_it_was);
     tcase_add_test(tc, rebucketing_keeps_order_and_cancellations);
