@@ -93,6 +93,15 @@ START_TEST(errors_name_file_and_row)
     e = load_errors("");
     ck_assert_ptr_nonnull(strstr(e, "bad.csv: error: empty file"));
     free(e);
+    /* An empty cell and "nan" are not numbers (strtod reads "" as 0 and
+     * "nan" as NaN: accepting either survived every test); a blank line
+     * between rows is skipped, not a row of one field. */
+    e = load_errors("a,b\n1,2\n\n,3\nnan,4\n");
+    ck_assert_ptr_nonnull(strstr(e, "bad.csv:4: error: column 'a': expected a number, got \"\""));
+    ck_assert_ptr_nonnull(strstr(e, "bad.csv:5: error: column 'a': expected a number, got \"nan\""));
+    ck_assert_ptr_null(strstr(e, "fields"));
+    ck_assert_ptr_null(strstr(e, ":2:"));
+    free(e);
 }
 END_TEST
 
