@@ -1055,6 +1055,127 @@ START_TEST(outbid_instances_pay_storage_and_no_gpu_while_paused)
 END_TEST
 #undef OB_HORIZON
 
+/* A host failure keeps the checkpointed work and loses only the work since
+ * the last checkpoint (DESIGN.md: "A failure stops running instances:
+ * work since the last checkpoint is lost"). A market of one RTX 3090 and
+ * no arrivals of its own; the test sends one academic renter (day 1) who checkpoints
+ * every 60 min at 2 min a write and waits out its host's repair, and
+ * fails the host 5 h 17 min into its run. The image (20 GB at 500 Mb/s)
+ * loads in 320 s, so the run starts 320 s after the arrival. Compute and
+ * write alternate (60 min, then 2 min): 5 full periods of 62 min are done
+ * by 310 min, 5 checkpoints of 60 min of work each, and the 7 min since
+ * the last one are lost. Work is speed x GPU-hours, the machine's speed
+ * (per reference GPU) its own attribute; the job (40 ref-GPU-h of
+ * training) is far from done. A market that dropped the checkpointed
+ * work at a failure (fold_progress) passed every other test. */
+enum { CF_ARRIVE, CF_RUNNING, CF_BEFORE, CF_AFTER };
+#define CF_RUN_AT (1 * SIM_DAY + 320 * SIM_SEC)
+#define CF_FAIL_AT (CF_RUN_AT + 317 * SIM_MIN)
+
+static struct {
+    struct market *mk;
+    size_t academic;
+    uint32_t cid, job;
+    double saved0, lost0, saved1, lost1;
+    bool waiting;
+} cf;
+
+static void cf_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = cf.mk;
+    const struct contract *c;
+    const struct job *jb;
+
+    (void)model;
+    switch (ev->subject) {
+    case CF_ARRIVE:
+        eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)cf.academic);
+        break;
+    case CF_RUNNING:
+        ck_assert_uint_eq(mk->m[0].nclaims, 1);
+        cf.cid = mk->m[0].cids[0];
+        c = &mk->c[cf.cid];
+        cf.job = c->job;
+        ck_assert_uint_eq(mk->j[cf.job].arch, cf.academic);
+        ck_assert_int_eq(c->state, CS_RUNNING);
+        ck_assert_int_eq(c->seg_start, CF_RUN_AT);
+        ck_assert_int_eq(c->tau, 60 * SIM_MIN);
+        break;
+    case CF_BEFORE:
+        c = &mk->c[cf.cid];
+        ck_assert(c->in_use && c->job == cf.job && c->state == CS_RUNNING);
+        cf.saved0 = mk->j[cf.job].saved;
+        cf.lost0 = mk->ar[cf.academic].lost_work;
+        break;
+    default:
+        jb = &mk->j[cf.job];
+        ck_assert_uint_eq(mk->m[0].nclaims, 0);
+        cf.waiting = jb->state == J_WAITING && jb->wait_machine == 0;
+        cf.saved1 = jb->saved;
+        cf.lost1 = mk->ar[cf.academic].lost_work;
+        break;
+    }
+}
+
+START_TEST(a_failure_keeps_the_checkpointed_work)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 2d\nsim.warmup = 0d\n"
+        "sim.sample-interval = 6h\nsupply.gpus = 1\nsupply.gpu-models = RTX 3090\nseed = 2\n"
+        "supply.join-rate = 0\nsupply.exit-threshold = 0\nsupply.entry-elasticity = 0\n"
+        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
+        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
+        "hostclass.*.failed-start-prob = 0\nhostclass.*.bandwidth = 500\n"
+        "region.*.outage-rate = 0\n"
+        "archetype.*.rate = 0\narchetype.*.image = 20\narchetype.*.storage = 30\n"
+        "archetype.*.gpus = 1:1\narchetype.*.vram = 8\narchetype.*.big-model-prob = 0\n"
+        "archetype.*.name-pin = 0\narchetype.*.secure-cloud = 0\narchetype.*.budget = 0\n"
+        "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n"
+        "archetype.*.min-dlperf = 0\narchetype.*.gpu-models = RTX 3090\n"
+        "archetype.*.value = 100\narchetype.*.value-sigma = 0\n"
+        "archetype.*.work-median = 20\narchetype.*.work-sigma = 0\n"
+        "archetype.*.mix = training:1\narchetype.*.p-reserved = 0\n"
+        "archetype.*.p-ondemand = 1\narchetype.*.p-interruptible = 0\n"
+        "archetype.*.checkpoint = fixed\narchetype.*.checkpoint-interval = 60min\n"
+        "archetype.*.checkpoint-cost = 2min\narchetype.*.restart-cost = 5min\n"
+        "archetype.*.on-failure-wait = 1\narchetype.*.on-failure-move = 0\n");
+    unsigned k;
+    double speed, saved_expect, lost_expect;
+
+    memset(&cf, 0, sizeof cf);
+    cf.mk = mk;
+    cf.academic = mk->nar;
+    for (size_t a = 0; a < mk->nar; a++)
+        if (strcmp(mk->ar[a].name, "academic") == 0)
+            cf.academic = a;
+    ck_assert(cf.academic < mk->nar);
+    ck_assert_uint_eq(mk->nm, 1);
+    k = eng_kind(x.e, "test.probe", cf_probe, NULL);
+    eng_at(x.e, 1 * SIM_DAY, k, CF_ARRIVE);
+    eng_at(x.e, CF_RUN_AT + 1, k, CF_RUNNING);
+    eng_at(x.e, CF_FAIL_AT - 1, k, CF_BEFORE);
+    eng_at(x.e, CF_FAIL_AT, mk->k_fail, 0);
+    eng_at(x.e, CF_FAIL_AT + 1, k, CF_AFTER);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(cf.waiting);
+    speed = (double)mk->m[0].spd[0];
+    ck_assert_double_gt(speed, 0);
+    saved_expect = 5 * 60 / 60.0 * speed;       /* 5 checkpoints of 60 min */
+    lost_expect = 7 / 60.0 * speed;             /* 317 - 5 x 62 min */
+    ck_assert_double_eq(cf.saved0, 0);          /* nothing folded before the failure */
+    ck_assert_msg(fabs(cf.saved1 - cf.saved0 - saved_expect) <= 1e-9 * saved_expect,
+                  "the job kept %.17g ref-GPU-h, checkpointed %.17g",
+                  cf.saved1 - cf.saved0, saved_expect);
+    ck_assert_msg(fabs(cf.lost1 - cf.lost0 - lost_expect) <= 1e-9 * lost_expect,
+                  "lost %.17g ref-GPU-h, %.17g since the last checkpoint",
+                  cf.lost1 - cf.lost0, lost_expect);
+    unstage(&x);
+}
+END_TEST
+#undef CF_RUN_AT
+#undef CF_FAIL_AT
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -1083,6 +1204,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_failure_while_suspended_scores_as_rental_downtime);
     tcase_add_test(tc, storage_stops_for_every_offline_period);
     tcase_add_test(tc, outbid_instances_pay_storage_and_no_gpu_while_paused);
+    tcase_add_test(tc, a_failure_keeps_the_checkpointed_work);
     suite_add_tcase(s, tc);
     return s;
 }
