@@ -1176,6 +1176,122 @@ END_TEST
 #undef CF_RUN_AT
 #undef CF_FAIL_AT
 
+/* Each archetype splits the jobs that do not prepay p-ondemand :
+ * p-interruptible (both 0: on demand). A market of 400 GPUs, far more
+ * than the demand needs, with nothing that ends a contract but its job's
+ * end (no outages, failed starts or end dates; a paused interruptible
+ * would wait years before it moved): every job that starts rents exactly
+ * one contract, of the type it chose. A probe every 5 min, less than
+ * any job runs, records every new contract's type by its renter's
+ * archetype; the share of interruptible contracts must be the configured
+ * p-interruptible / (p-ondemand + p-interruptible) within 4 binomial
+ * standard errors (exactly, at 0 and 1). The shares are set far from
+ * 1/2 on both sides: a split that ignored the archetype's weights passed
+ * the whole-market tests. */
+#define CS_MAXAR 16
+#define CS_HORIZON (5 * SIM_DAY)
+
+static struct {
+    struct market *mk;
+    uint64_t seen;                      /* highest contract order counted */
+    uint64_t n[CS_MAXAR], n_int[CS_MAXAR], n_other[CS_MAXAR];
+} cs;
+
+static void cs_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = cs.mk;
+    uint64_t top = cs.seen;
+
+    (void)ev;
+    (void)model;
+    for (uint32_t i = 0; i < mk->nc; i++) {
+        const struct contract *c = &mk->c[i];
+        uint8_t a;
+
+        if (!c->in_use || c->order <= cs.seen)
+            continue;
+        a = mk->j[c->job].arch;
+        ck_assert_uint_lt(a, CS_MAXAR);
+        cs.n[a]++;
+        cs.n_int[a] += c->type == C_INTERRUPTIBLE;
+        cs.n_other[a] += c->type != C_INTERRUPTIBLE && c->type != C_ONDEMAND;
+        if (c->order > top)
+            top = c->order;
+    }
+    cs.seen = top;
+    if (eng_now(e) < CS_HORIZON - 1)      /* the last one just before the end */
+        eng_at(e, eng_now(e) + 5 * SIM_MIN < CS_HORIZON - 1 ? eng_now(e) + 5 * SIM_MIN
+                                                           : CS_HORIZON - 1, ev->kind, 0);
+}
+
+START_TEST(each_archetype_starts_its_own_contract_split)
+{
+    static const struct { const char *name; double od, in; } split[] = {
+        { "academic", 0.9, 0.1 },       /* 0.10 interruptible */
+        { "company", 0.2, 0.6 },        /* 0.75: the weights need not add to 1 */
+        { "consultant", 0.5, 0 },       /* 0 */
+        { "enterprise", 0, 1 },         /* 1 */
+        { "hobbyist", 0.3, 0.7 },       /* 0.70 */
+        { "indie", 0.05, 0.45 },        /* 0.90 */
+    };
+    char text[4096];
+    size_t len, checked = 0;
+    struct staged x;
+    struct market *mk;
+
+    len = (size_t)snprintf(text, sizeof text,
+        "[General]\nsim.model = market\nsim.horizon = 5d\nsim.warmup = 0d\n"
+        "sim.sample-interval = 6h\nsupply.gpus = 400\nseed = 5\n"
+        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
+        "hostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n"
+        "hostclass.*.maint-interval = 0\nhostclass.*.failed-start-prob = 0\n"
+        "hostclass.*.auto-extend = 1\nregion.*.outage-rate = 0\n"
+        "archetype.*.rate = 150\narchetype.*.day-amplitude = 0\narchetype.*.weekend = 1\n"
+        "archetype.*.deadline-boost = 1\narchetype.*.gpus = 1:1\n"
+        "archetype.*.big-model-prob = 0\narchetype.*.name-pin = 0\n"
+        "archetype.*.secure-cloud = 0\narchetype.*.budget = 0\n"
+        "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n"
+        "archetype.*.value = 100\narchetype.*.work-median = 10\n"
+        "archetype.*.work-sigma = 0\narchetype.*.mix = finetune:1\n"
+        "archetype.*.patience = 1000h\narchetype.*.pause-patience = 100000h\n"
+        "archetype.*.p-reserved = 0\n");
+    for (size_t i = 0; i < sizeof split / sizeof split[0]; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len,
+                                "archetype.%s.p-ondemand = %g\narchetype.%s.p-interruptible = %g\n",
+                                split[i].name, split[i].od, split[i].name, split[i].in);
+    ck_assert_uint_lt(len, sizeof text);
+    mk = stage(&x, text);
+    memset(&cs, 0, sizeof cs);
+    cs.mk = mk;
+    ck_assert_uint_le(mk->nar, CS_MAXAR);
+    eng_at(x.e, 1, eng_kind(x.e, "test.probe", cs_probe, NULL), 0);
+    ck_assert_int_eq(eng_end(x.e), CS_HORIZON);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    for (size_t a = 0; a < mk->nar; a++) {
+        double p = -1, n = (double)cs.n[a], share, se;
+
+        for (size_t i = 0; i < sizeof split / sizeof split[0]; i++)
+            if (strcmp(mk->ar[a].name, split[i].name) == 0)
+                p = split[i].od + split[i].in > 0 ? split[i].in / (split[i].od + split[i].in) : 0;
+        ck_assert_msg(p >= 0, "archetype %s has no split in the test", mk->ar[a].name);
+        /* every job that started was counted, once */
+        ck_assert_uint_eq(cs.n[a], mk->ar[a].started);
+        ck_assert_uint_eq(cs.n_other[a], 0);
+        ck_assert_msg(n >= 200, "archetype %s started %g jobs", mk->ar[a].name, n);
+        share = cs.n_int[a] / n;
+        se = sqrt(p * (1 - p) / n);
+        ck_assert_msg(fabs(share - p) <= 4 * se,
+                      "archetype %s: %g of %g jobs started interruptible, configured %g "
+                      "(4 standard errors: %g)", mk->ar[a].name, share, n, p, 4 * se);
+        checked++;
+    }
+    ck_assert_uint_eq(checked, sizeof split / sizeof split[0]);
+    unstage(&x);
+}
+END_TEST
+#undef CS_MAXAR
+#undef CS_HORIZON
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -1205,6 +1321,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, storage_stops_for_every_offline_period);
     tcase_add_test(tc, outbid_instances_pay_storage_and_no_gpu_while_paused);
     tcase_add_test(tc, a_failure_keeps_the_checkpointed_work);
+    tcase_add_test(tc, each_archetype_starts_its_own_contract_split);
     suite_add_tcase(s, tc);
     return s;
 }
