@@ -1,8 +1,9 @@
 /* tests/check_market_rules.c -- the pure market rules: the per-machine
  * auction, the ledger, the offer index; and single rules of the market
  * checked in a small market (the contract choice of Secure Cloud jobs,
- * a host failure while its instances are suspended: the last driven
- * event by event, with probes scheduled between the market's events).
+ * a host failure while its instances are suspended, the work a failure
+ * keeps, each archetype's contract split and sort: most driven event by
+ * event, with probes scheduled between the market's events).
  * Whole-market behaviour is tested in check_market.c. */
 #include <math.h>
 #include <stdio.h>
@@ -1292,6 +1293,129 @@ END_TEST
 #undef CS_MAXAR
 #undef CS_HORIZON
 
+/* Each archetype ranks the offers by its own sort (README: price,
+ * DLPerf per dollar, or score = DLPerf per dollar x reliability^4 with
+ * some noise, here none), and with market.search-top = 1 and every
+ * offer read (search-depth and search-candidates past the market's
+ * size) it takes the first. A market of a dozen one-GPU machines of
+ * three models (RTX 3060, RTX 4090, H100 SXM) and no demand of its own,
+ * whose hosts' past failures (mtbf 20 d) spread the scores; at hour 1 the
+ * test ranks the idle listed offers itself, from each machine's ask,
+ * speed and score (no storage is charged: the key is speed per dollar of
+ * the ask), and sends one renter: a hobbyist (sort = price), an indie
+ * (dlperf-per-dollar) or a consultant (score), each in a market of its
+ * own, the same at the same seed. Here the cheapest offer is a slow
+ * 3060, the best DLPerf per dollar a dearer 4090 and the best score
+ * another 4090 (the test checks that the three differ), so each renter
+ * must rent the one its own sort puts first, and any sort read as
+ * another rents the wrong one. Every archetype sorting by price passed
+ * the other tests. */
+enum { SO_PRICE, SO_DPD, SO_SCORE, SO_SORTS };
+enum { SO_PICK = SO_SORTS, SO_AFTER };
+
+static struct {
+    struct market *mk;
+    size_t arch;
+    uint32_t best[SO_SORTS];
+    uint32_t rented;
+    size_t idle;
+} so;
+
+static void so_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = so.mk;
+
+    (void)model;
+    if (ev->subject == SO_PICK) {
+        double best[SO_SORTS] = { -HUGE_VAL, -HUGE_VAL, -HUGE_VAL };
+
+        for (int s = 0; s < SO_SORTS; s++)
+            so.best[s] = UINT32_MAX;
+        for (uint32_t i = 0; i < mk->nm; i++) {
+            const struct machine *m = &mk->m[i];
+            double ask = (double)m->ask * 1e-6, sp = (double)m->spd[0];
+            double key[SO_SORTS] = { -ask, sp / ask, sp / ask * pow(m->score, 4) };
+
+            if (!m->listed || m->down || m->nclaims > 0)
+                continue;
+            so.idle++;
+            for (int s = 0; s < SO_SORTS; s++)
+                if (key[s] > best[s]) {
+                    best[s] = key[s];
+                    so.best[s] = i;
+                }
+        }
+        eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)so.arch);
+    } else {
+        so.rented = UINT32_MAX;
+        for (uint32_t i = 0; i < mk->nm; i++)
+            for (uint32_t k = 0; k < mk->m[i].nclaims; k++) {
+                ck_assert_uint_eq(mk->j[mk->c[mk->m[i].cids[k]].job].arch, so.arch);
+                ck_assert_uint_eq(so.rented, UINT32_MAX);
+                so.rented = i;
+            }
+    }
+}
+
+static const char *const so_names[SO_SORTS] = { "hobbyist", "indie", "consultant" };
+
+/* The market above with one renter, of the archetype that sorts by 'sort'. */
+static void so_run(int sort)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 2h\nsim.warmup = 0d\n"
+        "sim.sample-interval = 6h\nsupply.gpus = 12\nseed = 4\n"
+        "supply.gpu-models = RTX 3060,RTX 4090,H100 SXM\n"
+        "gpu.rtx-3060.share = 1\ngpu.rtx-4090.share = 1\ngpu.h100-sxm.share = 1\n"
+        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
+        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 20d\n"
+        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
+        "hostclass.*.failed-start-prob = 0\nhostclass.*.storage-price = 0\n"
+        "region.*.outage-rate = 0\n"
+        "market.search-top = 1\nmarket.search-candidates = 1000\n"
+        "market.search-depth = 1000\nmarket.score-noise = 0\n"
+        "archetype.*.rate = 0\narchetype.*.storage = 0\n"
+        "archetype.*.gpus = 1:1\narchetype.*.vram = 8\narchetype.*.big-model-prob = 0\n"
+        "archetype.*.name-pin = 0\narchetype.*.secure-cloud = 0\narchetype.*.budget = 0\n"
+        "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n"
+        "archetype.*.min-dlperf = 0\narchetype.*.gpu-models = \n"
+        "archetype.*.value = 1000\narchetype.*.value-sigma = 0\n"
+        "archetype.*.work-median = 10\narchetype.*.work-sigma = 0\n"
+        "archetype.*.p-reserved = 0\narchetype.*.p-ondemand = 1\n"
+        "archetype.*.p-interruptible = 0\n"
+        "archetype.hobbyist.sort = price\narchetype.indie.sort = dlperf-per-dollar\n"
+        "archetype.consultant.sort = score\n");
+    unsigned k;
+
+    memset(&so, 0, sizeof so);
+    so.mk = mk;
+    so.arch = mk->nar;
+    for (size_t a = 0; a < mk->nar; a++)
+        if (strcmp(mk->ar[a].name, so_names[sort]) == 0)
+            so.arch = a;
+    ck_assert(so.arch < mk->nar);
+    k = eng_kind(x.e, "test.probe", so_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, SO_PICK);
+    eng_at(x.e, SIM_HOUR + 1, k, SO_AFTER);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    unstage(&x);
+}
+
+START_TEST(each_archetype_rents_the_first_offer_of_its_own_sort)
+{
+    so_run(_i);
+    ck_assert_uint_ge(so.idle, 6);
+    /* the three sorts disagree here */
+    ck_assert_uint_ne(so.best[SO_PRICE], so.best[SO_DPD]);
+    ck_assert_uint_ne(so.best[SO_PRICE], so.best[SO_SCORE]);
+    ck_assert_uint_ne(so.best[SO_DPD], so.best[SO_SCORE]);
+    ck_assert_msg(so.rented == so.best[_i], "%s rented machine %u, its sort's first is %u "
+                  "(price %u, dlperf per dollar %u, score %u)", so_names[_i], so.rented,
+                  so.best[_i], so.best[SO_PRICE], so.best[SO_DPD], so.best[SO_SCORE]);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -1322,6 +1446,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, outbid_instances_pay_storage_and_no_gpu_while_paused);
     tcase_add_test(tc, a_failure_keeps_the_checkpointed_work);
     tcase_add_test(tc, each_archetype_starts_its_own_contract_split);
+    tcase_add_loop_test(tc, each_archetype_rents_the_first_offer_of_its_own_sort, 0, SO_SORTS);
     suite_add_tcase(s, tc);
     return s;
 }
