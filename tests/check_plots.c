@@ -483,6 +483,36 @@ START_TEST(svg_and_pdf_are_deterministic)
 }
 END_TEST
 
+/* The numbers after 'prefix' on the line of 'csv' that starts with it
+ * (an empty field is NaN); returns how many were read, 0 when no line
+ * starts so. */
+static size_t row_nums(const char *csv, const char *prefix, double *v, size_t max)
+{
+    const char *l = csv;
+    size_t k = 0, plen = strlen(prefix);
+
+    while (l && strncmp(l, prefix, plen) != 0) {
+        l = strchr(l, '\n');
+        l = l ? l + 1 : NULL;
+    }
+    if (!l)
+        return 0;
+    l += plen;
+    while (k < max && *l && *l != '\n') {
+        char *end;
+
+        v[k] = strtod(l, &end);
+        if (end == l)
+            v[k] = NAN;
+        k++;
+        l = end;
+        if (*l != ',')
+            break;
+        l++;
+    }
+    return k;
+}
+
 START_TEST(default_set_from_fixture)
 {
     static const char *const files[] = {
@@ -520,11 +550,37 @@ START_TEST(default_set_from_fixture)
         ck_assert(file_exists(pd, name));
     }
     ck_assert(file_exists(dir, "report.pdf"));
-    /* Cost: mean over the two runs (1.0 and 1.2) with a t-interval. */
+    {
+        /* report.pdf: a title page, then one page per chart drawn (7
+         * PNGs here). A report that dropped its last chart passed. */
+        size_t n, pages = 0;
+        char *pdf;
+
+        p = join(dir, "report.pdf");
+        pdf = test_read_file(p, &n);
+        ck_assert_ptr_nonnull(pdf);
+        for (size_t i = 0; i + 12 <= n; i++)
+            if (memcmp(pdf + i, "/Type /Page", 11) == 0 && pdf[i + 11] != 's')
+                pages++;
+        ck_assert_uint_eq(pages, 1 + 7);
+        free(pdf);
+        free(p);
+    }
+    /* Cost: mean over the two runs (1.0 and 1.2) with a 95% t-interval:
+     * sd 0.1 sqrt 2, standard error 0.1, and the t quantile for one
+     * degree of freedom (Cauchy) tan(0.475 pi) = 12.7062. A 90% interval
+     * (quantile 0.95, 6.3138) passed every test. */
     p = join(pd, "cost.csv");
     text = test_read_file(p, NULL);
     ck_assert_ptr_nonnull(strstr(text, "series,category,cost_usd_per_work_h,"));
     ck_assert_ptr_nonnull(strstr(text, "\"base\",\"academic\",1.1000000000000001,"));
+    {
+        double v[3], half = 0.1 * tan(0.475 * 3.14159265358979323846);
+
+        ck_assert_uint_eq(row_nums(text, "\"base\",\"academic\",", v, 3), 3);
+        ck_assert_double_eq_tol(v[1], 1.1 - half, 1e-9);
+        ck_assert_double_eq_tol(v[2], 1.1 + half, 1e-9);
+    }
     ck_assert_ptr_nonnull(strstr(text, "\"base\",\"hobbyist\",0.10000000000000001,"));
     free(text);
     free(p);
@@ -1021,6 +1077,99 @@ START_TEST(serverless_chart_points_by_sweep_point)
 }
 END_TEST
 
+/* The price bands are P10 below and P90 above: across three runs of
+ * prices 1, 2 and 3 (gsl's quantile, linear between order statistics:
+ * P10 = 1 + 0.1 x 2 = 1.2, P90 = 2.8), and in one run its own
+ * price_ondemand_p10 and _p90 series. Mutations that survived every test:
+ * across_runs' lo and hi quantiles swapped (0.9, 0.1), and the one-run
+ * chart reading the p90 series as its lower edge. */
+START_TEST(price_bands_are_p10_below_and_p90_above)
+{
+    static const char *const names[] = { "runs.csv", "timeseries.csv" };
+    const char *texts[2] = {
+        "run_id,config,status\n\"x-0\",\"x\",\"ok\"\n\"x-1\",\"x\",\"ok\"\n"
+        "\"x-2\",\"x\",\"ok\"\n",
+        "run_id,t_h,metric,entity_kind,entity,value\n"
+        "\"x-0\",24,\"price_ondemand_p50\",\"gpu\",\"G\",1\n"
+        "\"x-1\",24,\"price_ondemand_p50\",\"gpu\",\"G\",3\n"
+        "\"x-2\",24,\"price_ondemand_p50\",\"gpu\",\"G\",2\n",
+    };
+    int rc;
+    double v[4];
+    char *dir, *csv, *msg = plot_dir(names, texts, 2, "price", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "price.csv");
+    ck_assert_ptr_nonnull(csv);
+    /* x (days), median, P10, P90 */
+    ck_assert_uint_eq(row_nums(csv, "\"G\",\"On-demand\",", v, 4), 4);
+    ck_assert_double_eq_tol(v[0], 1.0, 1e-12);
+    ck_assert_double_eq_tol(v[1], 2.0, 1e-12);
+    ck_assert_double_eq_tol(v[2], 1.2, 1e-12);
+    ck_assert_double_eq_tol(v[3], 2.8, 1e-12);
+    free(csv);
+    free(msg);
+    free(dir);
+
+    texts[0] = ONE_RUN;
+    texts[1] = "run_id,t_h,metric,entity_kind,entity,value\n"
+               "\"x-0\",24,\"price_ondemand_p10\",\"gpu\",\"G\",1.5\n"
+               "\"x-0\",24,\"price_ondemand_p50\",\"gpu\",\"G\",2\n"
+               "\"x-0\",24,\"price_ondemand_p90\",\"gpu\",\"G\",2.5\n";
+    msg = plot_dir(names, texts, 2, "price", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "price.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_uint_eq(row_nums(csv, "\"G\",\"On-demand\",", v, 4), 4);
+    ck_assert_double_eq_tol(v[1], 2.0, 1e-12);
+    ck_assert_double_eq_tol(v[2], 1.5, 1e-12);
+    ck_assert_double_eq_tol(v[3], 2.5, 1e-12);
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* The wait-time ECDF's x is in minutes (its axis says so): a median wait
+ * of 0.5 h is at 30. The reliability histogram's CSV has each bin's low
+ * edge, its width and the machines in it, in that order: bins 0.50, 0.51
+ * and 0.52 are 0.01 wide. Mutations that survived: hours times 3600 as
+ * "minutes"; bin_width and machines written in each other's column. */
+START_TEST(wait_in_minutes_and_histogram_columns)
+{
+    int rc;
+    double v[3];
+    char *dir, *csv, *msg = plot_files(
+        ONE_RUN, NULL,
+        "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"x-0\",\"wait_h_quantile_a\",\"q\",\"0.5\",0.5,\"h\"\n"
+        "\"x-0\",\"wait_h_quantile_a\",\"q\",\"1\",2,\"h\"\n"
+        "\"x-0\",\"reliability_hist_dc\",\"bin\",\"0.50\",3,\"1\"\n"
+        "\"x-0\",\"reliability_hist_dc\",\"bin\",\"0.51\",0,\"1\"\n"
+        "\"x-0\",\"reliability_hist_dc\",\"bin\",\"0.52\",7,\"1\"\n",
+        "wait_ecdf,reliability", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "wait_ecdf.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "series,panel,wait_min,fraction,"));
+    ck_assert_uint_ge(row_nums(csv, "\"a\",\"\",", v, 2), 2);
+    ck_assert_double_eq_tol(v[0], 30.0, 1e-9);
+    ck_assert_double_eq_tol(v[1], 0.5, 1e-12);
+    free(csv);
+    csv = plotted(dir, "reliability.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "series,panel,bin_low,bin_width,machines\n"));
+    ck_assert_uint_eq(row_nums(csv, "\"dc\",\"\",", v, 3), 3);      /* the first bin */
+    ck_assert_double_eq_tol(v[0], 0.5, 1e-12);
+    ck_assert_double_eq_tol(v[1], 0.01, 1e-9);
+    ck_assert_double_eq_tol(v[2], 3.0, 1e-12);
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
 /* Appends "line:field|field;" for each record. */
 static int collect(void *ctx, const char *const *f, size_t n, int line)
 {
@@ -1104,6 +1253,8 @@ Suite *plots_suite(void)
     tcase_add_test(tc, runs_of_different_lengths);
     tcase_add_test(tc, sweep_colours_do_not_depend_on_only);
     tcase_add_test(tc, serverless_chart_points_by_sweep_point);
+    tcase_add_test(tc, price_bands_are_p10_below_and_p90_above);
+    tcase_add_test(tc, wait_in_minutes_and_histogram_columns);
     tcase_add_test(tc, scan_streams_quoted_fields);
     tcase_add_test(tc, scan_reports_a_quote_open_at_the_end);
     suite_add_tcase(s, tc);
