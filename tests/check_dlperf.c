@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
 #include "models/bench/kern.h"
 #include "models/dlperf.h"
@@ -248,6 +249,88 @@ START_TEST(sxm_boards_from_the_catalogue_column)
     ck_assert_ptr_nonnull(strstr(msg, "gpus.csv:3: error: column 'sxm'"));
     ck_assert_ptr_nonnull(strstr(msg, "gpus.csv:4: error: column 'sxm': expected 0 or 1, got 2\n"));
     free(msg);
+}
+END_TEST
+
+/* ---- the spec model on a known law ---- */
+
+/* Seven observed GPUs whose DLPerf is exactly 0.5 FP32^0.6 BW^0.4
+ * FP16^t, with every p10 and p90 at exp(-0.1 z90) and exp(0.2 z90) of the
+ * median (z90 the normal 90th percentile), and an eighth, unobserved, GPU
+ * "H" the fit must fill. The tables go to a temporary directory. */
+static struct dlperf_model *fit_law(double t)
+{
+    static const double spec[8][3] = {          /* FP32 TFLOPS, GB/s, FP16 */
+        { 10, 500, 40 }, { 20, 700, 160 }, { 35, 900, 70 }, { 50, 2000, 400 },
+        { 80, 1000, 1000 }, { 15, 3000, 100 }, { 60, 400, 250 }, { 30, 1500, 300 },
+    };
+    char *dir = test_tmpdir(), p1[256], p2[256], gpus[2048] = GPUS_HDR, obs[2048] = OBS_HDR;
+    double z = gsl_cdf_ugaussian_Pinv(0.9);
+    struct diag d = DIAG_INIT(stderr);
+    struct dlperf_model *m;
+
+    for (int i = 0; i < 8; i++) {
+        double law = 0.5 * pow(spec[i][0], 0.6) * pow(spec[i][1], 0.4) * pow(spec[i][2], t);
+        const char *name = i < 7 ? "G" : "H";
+        size_t len = strlen(gpus);
+
+        snprintf(gpus + len, sizeof gpus - len, "%s%d,24,%.17g,%.17g,%.17g,300,4,2022,1000\n",
+                 name, i, spec[i][1], spec[i][0], spec[i][2]);
+        if (i < 7) {
+            len = strlen(obs);
+            snprintf(obs + len, sizeof obs - len, "G%d,%d,%.17g,%.17g,%.17g\n", i, 3 + 5 * i,
+                     law, law * exp(-0.1 * z), law * exp(0.2 * z));
+        }
+    }
+    snprintf(p1, sizeof p1, "%s/gpus.csv", dir);
+    snprintf(p2, sizeof p2, "%s/obs.csv", dir);
+    test_write_file(p1, gpus);
+    test_write_file(p2, obs);
+    m = dlperf_model_fit(p1, p2, NULL, NULL, &d);
+    ck_assert_ptr_nonnull(m);
+    remove(p1), remove(p2), remove(dir);
+    free(dir);
+    return m;
+}
+
+/* The fit recovers the law, fills the unobserved GPU with it, and reads
+ * the derate spreads off p10 and p90 at the normal 90th percentile.
+ * Mutations that survived every test: the two-term prediction's
+ * bandwidth term taking ln FP32 instead (an unobserved GPU's DLPerf, and
+ * every bench estimate, off); the form chosen by the worse adjusted R^2;
+ * the p10 and p90 spreads swapped, or divided by z95 instead of z90. */
+START_TEST(fit_recovers_an_exact_power_law)
+{
+    struct dlperf_model *m = fit_law(0.0);
+    const struct dlperf_gpu *h;
+    double c[4], law = 0.5 * pow(30, 0.6) * pow(1500, 0.4);
+
+    /* Two terms: FP16 has exponent 0, whichever form wins. */
+    ck_assert_double_eq_tol(dlperf_predict(m, 30, 1500, 0), law, 1e-9 * law);
+    ck_assert_double_eq_tol(dlperf_predict(m, 30, 1500, 300), law, 1e-9 * law);
+    ck_assert_double_eq_tol(dlperf_predict(m, 30, 3000, 0), law * pow(2, 0.4), 1e-9 * law);
+    h = dlperf_catalog_find(m, "H7");
+    ck_assert_ptr_nonnull(h);
+    ck_assert(!h->observed);
+    ck_assert_double_eq_tol(h->dlperf1, law, 1e-9 * law);
+    ck_assert_double_eq_tol(dlperf_derate_sigma(m, false), 0.1, 1e-9);
+    ck_assert_double_eq_tol(dlperf_derate_sigma(m, true), 0.2, 1e-9);
+    dlperf_model_free(m);
+
+    /* Three terms: only the FP16 form fits exactly, and it is chosen. */
+    m = fit_law(0.2);
+    law *= pow(300, 0.2);
+    ck_assert(dlperf_uses_fp16(m));
+    ck_assert_double_eq_tol(dlperf_r2(m), 1.0, 1e-9);
+    ck_assert_double_lt(dlperf_r2_form(m, false), 0.999);
+    dlperf_coefs(m, c);
+    ck_assert_double_eq_tol(c[0], log(0.5), 1e-7);
+    ck_assert_double_eq_tol(c[1], 0.6, 1e-9);
+    ck_assert_double_eq_tol(c[2], 0.4, 1e-9);
+    ck_assert_double_eq_tol(c[3], 0.2, 1e-9);
+    ck_assert_double_eq_tol(dlperf_catalog_find(m, "H7")->dlperf1, law, 1e-9 * law);
+    ck_assert_double_eq_tol(dlperf_predict(m, 30, 1500, 300), law, 1e-9 * law);
+    dlperf_model_free(m);
 }
 END_TEST
 
@@ -606,6 +689,7 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, bundles_as_simulated_within_20_and_30_percent);
     tcase_add_test(fit, sxm_boards_from_the_catalogue_column);
     tcase_add_test(fit, market_api);
+    tcase_add_test(fit, fit_recovers_an_exact_power_law);
     tcase_add_test(fit, csv_errors_name_file_and_row);
     tcase_add_test(fit, device_names_match_catalogue);
     tcase_add_test(fit, cpu_rows_calibrate_nothing);
