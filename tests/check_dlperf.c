@@ -455,6 +455,37 @@ START_TEST(calibration_sets_derate_median)
 }
 END_TEST
 
+/* A device's efficiency is the geometric mean of its sgemm_fp32 and
+ * triad medians, and the reference that over every GPU row, a median of
+ * two rows being their mean (models/dlperf.h). The H200's kernels reach
+ * 0.4 and 0.9 (own 0.6), the 4090's 0.8 and 0.8; the reference is
+ * sqrt(0.6 x 0.85). Mutations that survived calibration_sets_derate_median
+ * (every device there had equal kernels and three rows): the arithmetic
+ * mean instead of the geometric (H200 0.8966), and the upper middle row
+ * as an even median (H200 0.7071). */
+START_TEST(calibration_combines_kernels_geometrically)
+{
+    static const char calib[] = CAL_HDR
+        "\"cuda:NVIDIA H200\",sgemm_fp32,4096,26.8,TFLOPS,67,0.4,2026-11-29,t\n"
+        "\"cuda:NVIDIA H200\",triad,16777216,4320,GB/s,4800,0.9,2026-11-29,t\n"
+        "\"cuda:NVIDIA GeForce RTX 4090\",sgemm_fp32,4096,66.08,TFLOPS,82.6,0.8,2026-11-29,t\n"
+        "\"cuda:NVIDIA GeForce RTX 4090\",triad,16777216,806.4,GB/s,1008,0.8,2026-11-29,t\n";
+    char *dir;
+    struct dlperf_model *m = fit_with_calib(calib, &dir);
+    double ref = sqrt(0.6 * 0.85);
+    size_t nref = 0;
+
+    ck_assert_double_eq_tol(dlperf_ref_efficiency(m, &nref), ref, 1e-12);
+    ck_assert_uint_eq(nref, 4);
+    ck_assert_double_eq_tol(dlperf_catalog_find(m, "H200")->derate_median, 0.6 / ref, 1e-12);
+    ck_assert_double_eq_tol(dlperf_catalog_find(m, "RTX 4090")->derate_median, 0.8 / ref,
+                            1e-12);
+    dlperf_model_free(m);
+    remove(dir);
+    free(dir);
+}
+END_TEST
+
 /* One GPU row of a kernel and none of the other calibrates nothing. */
 START_TEST(calibration_needs_both_kernels)
 {
@@ -694,6 +725,7 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, device_names_match_catalogue);
     tcase_add_test(fit, cpu_rows_calibrate_nothing);
     tcase_add_test(fit, calibration_sets_derate_median);
+    tcase_add_test(fit, calibration_combines_kernels_geometrically);
     tcase_add_test(fit, calibration_needs_both_kernels);
     tcase_add_test(fit, calibration_errors_name_file_and_row);
     tcase_add_test(kern, half_conversion);
