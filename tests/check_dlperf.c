@@ -666,6 +666,24 @@ START_TEST(cuda_reports_why)
 }
 END_TEST
 
+/* The triad check allows 4 ulp of |b| + |s c| (models/bench/kern.h):
+ * with b = 1 and c = 0 that is at most 2^-21. One ulp off (2^-23)
+ * passes, 16 ulp (2^-19) fails. A tolerance 1024 times wider (2^-12)
+ * survived run_kernels, whose wrong element is off by 1e-3 of a value
+ * that can be small against |b| + |s c|. */
+START_TEST(triad_check_catches_a_few_ulp)
+{
+    float b[2] = { 1.0f, 1.0f }, c[2] = { 0.0f, 0.0f };
+    float a[2] = { 1.0f, 1.0f + 0x1.0p-23f };
+
+    ck_assert_double_le(kern_verify_triad(2, b, c, 3.0f, a), 1.0);
+    a[1] = 1.0f + 0x1.0p-19f;
+    ck_assert_double_gt(kern_verify_triad(2, b, c, 3.0f, a), 1.0);
+    a[1] = 1.0f - 0x1.0p-19f;
+    ck_assert_double_gt(kern_verify_triad(2, b, c, 3.0f, a), 1.0);
+}
+END_TEST
+
 START_TEST(half_conversion)
 {
     const float exact[] = { 0.0f, 1.0f, -2.5f, 65504.0f, 0x1.0p-24f, 0.333251953125f };
@@ -729,6 +747,7 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, calibration_needs_both_kernels);
     tcase_add_test(fit, calibration_errors_name_file_and_row);
     tcase_add_test(kern, half_conversion);
+    tcase_add_test(kern, triad_check_catches_a_few_ulp);
     tcase_add_test(kern, c_kernels_verified);
     tcase_add_test(kern, opencl_kernels_verified);
     tcase_add_test(kern, cuda_reports_why);
