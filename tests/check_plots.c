@@ -1130,6 +1130,42 @@ START_TEST(price_bands_are_p10_below_and_p90_above)
 }
 END_TEST
 
+/* With more GPU models than the charts give colours (7), the price chart
+ * draws the 7 with most GPUs listed: of models M1..M8 listing 1..8 GPUs,
+ * M1 is left out. Mutation that survived (default_set_from_fixture has
+ * fewer than 8 models): rank_gpus sorting ascending, which kept M1..M7
+ * and dropped the largest. */
+START_TEST(price_chart_keeps_the_models_with_most_gpus)
+{
+    static const char *const names[] = { "runs.csv", "timeseries.csv" };
+    char ts[4096] = "run_id,t_h,metric,entity_kind,entity,value\n", *dir, *csv, *msg;
+    const char *texts[2] = { ONE_RUN, ts };
+    int rc;
+
+    for (int k = 1; k <= 8; k++) {
+        size_t len = strlen(ts);
+
+        snprintf(ts + len, sizeof ts - len,
+                 "\"x-0\",0,\"gpus_listed\",\"gpu\",\"M%d\",%d\n"
+                 "\"x-0\",0,\"price_ondemand_p50\",\"gpu\",\"M%d\",1\n", k, k, k);
+    }
+    msg = plot_dir(names, texts, 2, "price", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "price.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_null(strstr(csv, "\"M1\""));
+    for (int k = 2; k <= 8; k++) {
+        char want[16];
+
+        snprintf(want, sizeof want, "\"M%d\"", k);
+        ck_assert_msg(strstr(csv, want) != NULL, "%s missing from price.csv", want);
+    }
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
 /* The wait-time ECDF's x is in minutes (its axis says so): a median wait
  * of 0.5 h is at 30. The reliability histogram's CSV has each bin's low
  * edge, its width and the machines in it, in that order: bins 0.50, 0.51
@@ -1255,6 +1291,7 @@ Suite *plots_suite(void)
     tcase_add_test(tc, serverless_chart_points_by_sweep_point);
     tcase_add_test(tc, price_bands_are_p10_below_and_p90_above);
     tcase_add_test(tc, wait_in_minutes_and_histogram_columns);
+    tcase_add_test(tc, price_chart_keeps_the_models_with_most_gpus);
     tcase_add_test(tc, scan_streams_quoted_fields);
     tcase_add_test(tc, scan_reports_a_quote_open_at_the_end);
     suite_add_tcase(s, tc);
