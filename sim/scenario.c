@@ -1143,20 +1143,25 @@ static int handler(void *user, const char *section, const char *name, const char
     (void)section;          /* sections are tracked by the reader */
     if (!value)
         value = "";
-    if (strcmp(name, "include") == 0) {
-        /* 'include = x': the reader opens it before the next line. */
-        free(c->pending);
-        c->pending = xstrdup(value);
-        c->pending_loc = loc;
-        return 1;
-    }
-    if (c->sec < 0)
-        return 1;           /* keys of a bad section header: already reported */
-    sc = &c->s->sec[c->sec];
-    key = xasprintf("%s%s", c->prefix, name);
     n = strlen(value);
     val = n >= 2 && value[0] == '"' && value[n - 1] == '"' ? xstrndup(value + 1, n - 2)
                                                             : xstrdup(value);
+    if (strcmp(name, "include") == 0) {
+        /* 'include = x': the reader opens it before the next line. Its
+         * quotes go as for any value (and as in 'include "x"'). */
+        free(c->pending);
+        c->pending = val;
+        c->pending_loc = loc;
+        if (!val)
+            report(c->d, &c->nerr, &loc, "out of memory");
+        return 1;
+    }
+    if (c->sec < 0) {
+        free(val);
+        return 1;           /* keys of a bad section header: already reported */
+    }
+    sc = &c->s->sec[c->sec];
+    key = xasprintf("%s%s", c->prefix, name);
     if (!key || !val) {
         report(c->d, &c->nerr, &loc, "out of memory");
     } else if (strcmp(key, "extends") == 0) {
