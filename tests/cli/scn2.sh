@@ -14,4 +14,20 @@ printf 'include = "a ;b.ini\n' >"$T/inc2.ini"
 expect_status "include = unbalanced quote" 1 "$GM" validate "$T/inc2.ini"
 grep_err "include = unbalanced quote" "cannot open include file '\"a'"
 
+# -- docs/PARAMS.md says what a '*' key does across the lookup levels ------
+# (it said an entity's own key always beats it; a --set '*' key beats the
+# file's exact keys: default.ini's enterprise min-reliability 0.99 -> 0)
+if grep -qF "except where an entity's own key is written" docs/PARAMS.md; then
+    bad "docs/PARAMS.md: an exact key at any level beats a '*' key"
+else
+    ok
+fi
+"$GM" run scenarios/default.ini -c Quick --set 'archetype.*.min-reliability=0' \
+    --set sim.horizon=1h --set sim.warmup=0 --set supply.gpus=20 -q --no-plots -o "$T/wild" >"$T/out" 2>"$T/err"
+if grep -qF '"archetype.enterprise.min-reliability","0","1","cli"' "$T/wild/params.csv"; then
+    ok
+else
+    bad "--set 'archetype.*.min-reliability=0' sets enterprise's"; grep enterprise.min "$T/wild/params.csv" >&2
+fi
+
 cli_done
