@@ -188,6 +188,7 @@ static double secure_price(const struct scn_run *run, const char *gpu, double ma
     len += (size_t)snprintf(text, cap, "[General]\n");
     for (size_t i = 0, n = scn_run_key_count(run); i < n; i++) {
         const char *key, *value, *unit, *source;
+        char *vtext;
         int w;
 
         scn_run_key_at(run, i, &key, &value, &unit, &source);
@@ -196,15 +197,21 @@ static double secure_price(const struct scn_run *run, const char *gpu, double ma
             || strcmp(key, "market.posted-markup") == 0 || strcmp(key, "repeat") == 0
             || strncmp(key, "seed.", 5) == 0)
             continue;
-        while ((w = snprintf(text + len, cap - len, "%s = %s\n", key, value)) < 0
+        /* quoted where a comment character or a blank would cut it */
+        if (!(vtext = scn_value_for_file(value)))
+            goto out;
+        while ((w = snprintf(text + len, cap - len, "%s = %s\n", key, vtext)) < 0
                || (size_t)w >= cap - len) {
             char *t = realloc(text, cap * 2);
 
-            if (!t || w < 0)
+            if (!t || w < 0) {
+                free(vtext);
                 goto out;
+            }
             text = t;
             cap *= 2;
         }
+        free(vtext);
         len += (size_t)w;
     }
     {

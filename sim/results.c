@@ -521,8 +521,14 @@ static char *resolved_text(const struct res_dir *rd, const struct scn_run *run)
     for (size_t i = 0; i < n; i++) {
         const char *key, *value, *unit, *source;
 
+        char *text;
+
         scn_run_key_at(run, i, &key, &value, &unit, &source);
-        fprintf(f, "%s = %s", key, value);
+        /* quoted where a comment character or a blank would cut it */
+        if (!(text = scn_value_for_file(value)))
+            SIM_OOM("results: out of memory");
+        fprintf(f, "%s = %s", key, text);
+        free(text);
         if ((unit && *unit) || (source && *source))
             fprintf(f, "    ; %s%s%s", unit && *unit ? unit : "",
                     unit && *unit ? ", " : "", source);

@@ -1,7 +1,8 @@
 /* sim/scenario.c -- scenario files, studies and runs.
  *
- * Loading is two layers. inih splits "key = value" lines and strips inline
- * comments; our reader (passed to ini_parse_stream) sits under it and owns
+ * Loading is two layers. inih splits "key = value" lines; our reader
+ * (passed to ini_parse_stream) sits under it, cuts inline comments off
+ * (quote-aware, which inih is not: comment_at) and owns
  * everything that needs a file:line: it counts lines, follows 'include'
  * lines into a stack of sources, tracks section headers and reports syntax
  * errors itself, so inih only ever sees blank lines and key/value lines.
@@ -872,6 +873,23 @@ static size_t comment_start(const char *p, size_t n, bool blank_before)
         if (!in_q || !quoted)
             return i;
     }
+}
+
+char *scn_value_for_file(const char *value)
+{
+    size_t n = strlen(value);
+    char *q;
+
+    if ((n == 0 || comment_start(value, n, true) == n) &&
+        !(n > 0 && (isspace((unsigned char)value[0]) || isspace((unsigned char)value[n - 1]))) &&
+        !(n >= 2 && value[0] == '"' && value[n - 1] == '"'))
+        return xstrdup(value);
+    if (!(q = xasprintf("\"%s\"", value)))
+        return NULL;
+    if (comment_start(q, n + 2, true) == n + 2)
+        return q;
+    free(q);
+    return xstrdup(value);      /* no quoting reads back as it is */
 }
 
 /* Strips an inline comment (comment_start) and surrounding blanks and

@@ -133,4 +133,12 @@ size_t scn_run_key_count(const struct scn_run *r);
 void scn_run_key_at(const struct scn_run *r, size_t i, const char **key,
                     const char **value, const char **unit, const char **source);
 
+/* 'value' as it must be written after "key = " in a scenario file to be
+ * read back as it is: in double quotes where a ';' or '#' after a blank
+ * (or first) would start a comment, where blanks at either end would be
+ * trimmed, or where it starts and ends with a quote; else as it is (also
+ * where no quoting keeps it: a quote inside a comment-like text). Owned
+ * by the caller; NULL when out of memory. */
+char *scn_value_for_file(const char *value);
+
 #endif

@@ -936,6 +936,44 @@ START_TEST(quotes_keep_comment_characters)
 }
 END_TEST
 
+/* A resolved value written back (scenario.resolved.ini, the seed
+ * reproduction's sub-scenario) reads as the same text: a path holding
+ * " #" or " ;" was cut at it, a value starting with '#' read as empty. */
+START_TEST(values_for_file_read_back)
+{
+    struct param_registry *r = reg();
+    static const char *const vals[] = {
+        "plain", "", "data/run #2/cat.csv", "a ;b", "#ff0000", ";x", " lead", "trail ",
+        "\"q\"", "5\" screen", "a;b#c",
+    };
+
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        char *v = scn_value_for_file(vals[i]), text[256];
+        struct scn *s;
+        struct scn_study *st;
+        struct scn_run *run;
+
+        ck_assert_ptr_nonnull(v);
+        snprintf(text, sizeof text, "[General]\nlabel = %s    ; a note\n", v);
+        s = load_ok(text, r);
+        st = study_ok(s, NULL, NULL);
+        run = run_ok(st, 0);
+        ck_assert_str_eq(scn_str(run, "label"), vals[i]);
+        scn_run_free(run);
+        scn_study_free(st);
+        scn_free(s);
+        free(v);
+    }
+    {
+        char *v = scn_value_for_file("plain");
+
+        ck_assert_str_eq(v, "plain");           /* unchanged where it needs no quotes */
+        free(v);
+    }
+    preg_free(r);
+}
+END_TEST
+
 START_TEST(test_sweep_quoted_items)
 {
     struct param_registry *r = reg();
@@ -1157,6 +1195,7 @@ Suite *scenario_suite(void)
     tcase_add_test(sem, star_keys_name_no_entity);
     tcase_add_test(sem, test_wildcard_keys_apply);
     tcase_add_test(sem, quotes_keep_comment_characters);
+    tcase_add_test(sem, values_for_file_read_back);
     tcase_add_test(sem, wildcards_follow_the_levels);
     tcase_add_test(sem, test_run_numbering);
     tcase_add_test(sem, test_sweep_quoted_items);

@@ -30,4 +30,19 @@ else
     bad "--set 'archetype.*.min-reliability=0' sets enterprise's"; grep enterprise.min "$T/wild/params.csv" >&2
 fi
 
+# -- scenario.resolved.ini reads back: a value holding " #" is quoted -----
+# (a catalogue under "run #2/" was written bare and read back as "run")
+mkdir "$T/run #2"
+cp data/gpus.csv "$T/run #2/cat.csv"
+printf 'include %s/scenarios/default.ini\n[Config Q]\nextends = Quick\nmarket.catalog = "%s/run #2/cat.csv"\n' \
+    "$PWD" "$T" >"$T/cat.ini"
+check "run with a catalogue path holding ' #'" "$GM" run "$T/cat.ini" -c Q --set sim.horizon=1h \
+    --set sim.warmup=0 --set supply.gpus=20 -q --no-plots -o "$T/cat"
+check "its scenario.resolved.ini validates" "$GM" validate "$T/cat/scenario.resolved.ini"
+if grep -qF "market.catalog = \"$T/run #2/cat.csv\"" "$T/cat/scenario.resolved.ini"; then
+    ok
+else
+    bad "resolved.ini quotes the catalogue path"; grep catalog "$T/cat/scenario.resolved.ini" >&2
+fi
+
 cli_done
