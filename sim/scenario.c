@@ -1753,11 +1753,14 @@ static bool add_default(struct scn_study *st, size_t *cap, const char *key,
                         const struct param_def *def, struct diag *d, int *nerr)
 {
     struct srcloc here = { st->s->path, 0 };
+    const struct skey *wild = wild_key(st, key);
 
     for (size_t i = 0; i < st->ndefaults; i++)
         if (strcmp(st->def_keys[i], key) == 0)
             return true;
-    if (!def->def) {
+    /* a required key that a '*' key sets is set (one drop_shadowed left
+     * to it, or an entity's the analyst never wrote) */
+    if (!def->def && !wild) {
         report(d, nerr, &here, "missing required key '%s'%s%s", key,
                strcmp(st->config, "General") ? " in config " : "",
                strcmp(st->config, "General") ? st->config : "");
@@ -1769,7 +1772,7 @@ static bool add_default(struct scn_study *st, size_t *cap, const char *key,
     st->def_wild = realloc(st->def_wild, *cap * sizeof *st->def_wild);
     if (!st->def_defs || !st->def_wild || !(st->def_keys[st->ndefaults] = xstrdup(key)))
         return false;
-    st->def_wild[st->ndefaults] = wild_key(st, key);
+    st->def_wild[st->ndefaults] = wild;
     st->def_defs[st->ndefaults++] = def;
     return true;
 }

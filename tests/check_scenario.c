@@ -974,6 +974,48 @@ START_TEST(values_for_file_read_back)
 }
 END_TEST
 
+/* A required key (no default) is given when a '*' key sets it: for an
+ * entity named only by another key, and for one whose own key a '*' key
+ * of a higher level covers. Both were "missing required key". */
+START_TEST(wildcard_gives_required_keys)
+{
+    static const struct param_def need[] = {
+        { "thing.*.size", PT_INT, "1", NULL, 0, 100, NULL, "required" },
+        { "thing.*.tag", PT_STRING, "", "", 1, 0, NULL, "names a thing" },
+    };
+    struct param_registry *r = preg_new();
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+    const char *sets[] = { "thing.*.size=4", NULL };
+    struct cap c;
+
+    preg_add(r, need, sizeof need / sizeof need[0]);
+    s = load_ok("[General]\nthing.*.size = 3\nthing.b.tag = x\n[thing a]\nsize = 5\n", r);
+    st = study_ok(s, NULL, NULL);
+    run = run_ok(st, 0);
+    ck_assert_int_eq(scn_int(run, "thing.a.size"), 5);
+    ck_assert_int_eq(scn_int(run, "thing.b.size"), 3);
+    scn_run_free(run);
+    scn_study_free(st);
+    st = study_ok(s, NULL, sets);
+    run = run_ok(st, 0);
+    ck_assert_int_eq(scn_int(run, "thing.a.size"), 4);
+    ck_assert_int_eq(scn_int(run, "thing.b.size"), 4);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    /* with no '*' key it is still required */
+    s = load_ok("[General]\nthing.b.tag = x\n", r);
+    cap_init(&c);
+    ck_assert_ptr_null(scn_study_new(s, NULL, NULL, &c.d));
+    ck_assert_str_eq(cap_done(&c), "t.ini: error: missing required key 'thing.b.size'\n");
+    free(c.text);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
 START_TEST(test_sweep_quoted_items)
 {
     struct param_registry *r = reg();
@@ -1197,6 +1239,7 @@ Suite *scenario_suite(void)
     tcase_add_test(sem, quotes_keep_comment_characters);
     tcase_add_test(sem, values_for_file_read_back);
     tcase_add_test(sem, wildcards_follow_the_levels);
+    tcase_add_test(sem, wildcard_gives_required_keys);
     tcase_add_test(sem, test_run_numbering);
     tcase_add_test(sem, test_sweep_quoted_items);
     tcase_add_test(sem, test_seed_set);
