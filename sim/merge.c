@@ -357,6 +357,45 @@ static void manifest_facts(const struct blob *b, char *gens, size_t len, double 
     }
 }
 
+/* The build that made a part: its manifest's "version = " and
+ * "git_describe = " lines of [gpumarket], as "version V, git G"; "" when
+ * the part has no manifest or the manifest does not say. */
+static void part_build(const char *pd, char *out, size_t len)
+{
+    static const char vkey[] = "version = ", gkey[] = "git_describe = ";
+    char *path = join(pd, "manifest.ini");
+    char ver[64] = "", git[64] = "";
+    bool in_section = false;
+    struct blob b;
+
+    out[0] = '\0';
+    if (read_blob(path, &b) == SIM_OK) {
+        for (size_t pos = 0; pos < b.len;) {
+            size_t end = pos;
+
+            while (end < b.len && b.p[end] != '\n')
+                end++;
+            if (b.p[pos] == '[') {
+                if (in_section)
+                    break;              /* past [gpumarket] */
+                in_section = end - pos == 11 && !memcmp(b.p + pos, "[gpumarket]", 11);
+            }
+            if (in_section && end - pos > sizeof vkey - 1 && !memcmp(b.p + pos, vkey, sizeof vkey - 1))
+                snprintf(ver, sizeof ver, "%.*s", (int)(end - pos - (sizeof vkey - 1)),
+                         b.p + pos + sizeof vkey - 1);
+            if (in_section && end - pos > sizeof gkey - 1 &&
+                !memcmp(b.p + pos, gkey, sizeof gkey - 1))
+                snprintf(git, sizeof git, "%.*s", (int)(end - pos - (sizeof gkey - 1)),
+                         b.p + pos + sizeof gkey - 1);
+            pos = end + 1;
+        }
+        free(b.p);
+        if (ver[0] || git[0])
+            snprintf(out, len, "version %s, git %s", ver, git);
+    }
+    free(path);
+}
+
 int merge_dir(const char *dir, const struct stats_opts *so,
               struct merge_report *rep, struct diag *d)
 {
@@ -454,6 +493,30 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         }
         free(path);
         free(pd);
+    }
+    /* ... and from one build: the digest covers what the study says, not
+     * the code that ran it (a part from before a change to the model, or
+     * to how a '*' key resolves, would be averaged in unseen). */
+    {
+        char first[160] = "";
+        size_t first_part = 0;
+
+        for (size_t p = 0; p < nparts && rc == SIM_OK; p++) {
+            char *pd = join(runs_dir, parts[p]), build[160];
+
+            part_build(pd, build, sizeof build);
+            free(pd);
+            if (!build[0])
+                continue;
+            if (!first[0]) {
+                snprintf(first, sizeof first, "%s", build);
+                first_part = p;
+            } else if (strcmp(build, first) != 0) {
+                rc = diag_error(d, NULL, "%s/%s was made by another build (%s) than %s/%s "
+                                "(%s): parts of one study must come from one build",
+                                runs_dir, parts[p], build, runs_dir, parts[first_part], first);
+            }
+        }
     }
     if (rc == SIM_OK) {
         qsort(runs, nruns, sizeof *runs, cmp_mrun);

@@ -82,6 +82,13 @@ if cmp -s "$T/whole/scalars.csv" "$T/restate/scalars.csv"; then ok; else
 part change 0; part change 1; part change 2 -s supply.gpus=51; part change 3
 expect_status "merge refuses a part whose --set changes a value" 2 "$GM" merge "$T/change"
 grep_err "merge names the changed part" "S-2/runs.csv: run 2 was made from a different scenario"
+# ... and a part from another build (the digest covers the study, not the code)
+part build 0; part build 1; part build 2; part build 3
+sed 's/^git_describe = .*/git_describe = 0000000-other/' "$T/build/runs/S-3/manifest.ini" >"$T/mf" &&
+    mv "$T/mf" "$T/build/runs/S-3/manifest.ini"
+expect_status "merge refuses a part from another build" 2 "$GM" merge "$T/build"
+grep_err "merge names the other build" "S-3 was made by another build (version 0.1.0, git 0000000-other)"
+if [ -e "$T/build/scalars.csv" ]; then bad "a refused merge wrote scalars.csv"; else ok; fi
 
 # -- MPI: a run that cannot be set up stops the runs going on other ranks -----
 # Rank 0 stopped handing out runs but the other ranks' runs went on to
