@@ -410,6 +410,63 @@ START_TEST(samplers_have_the_documented_means)
 }
 END_TEST
 
+/* The other samplers follow the laws their keys document (docs/PARAMS.md):
+ * disconnect gaps exponential at disconnect-rate per day and lengths
+ * exponential of mean disconnect-duration, maintenance gaps exponential
+ * of mean maint-interval, regional outages Poisson at outage-rate per year
+ * with lognormal lengths (median outage-duration, sd of log outage-sigma),
+ * and a power cut with probability outage-power-share. An exponential of
+ * mean m falls below m with probability 1 - 1/e (a fixed length, with the
+ * same mean, always or never does); a lognormal falls below its median
+ * half the time and has mean median x exp(sigma^2 / 2). Every bound is 4
+ * standard errors of n draws. A length drawn without its sigma, a fixed
+ * disconnect or maintenance gap, and the power share read the wrong way
+ * round all passed every test before this one. */
+static void exp_law(double (*draw)(const struct outage_params *, gsl_rng *),
+                    const struct outage_params *p, double mean, gsl_rng *r)
+{
+    const int n = 200000;
+    const double q = 1 - exp(-1);
+    double sum = 0, below = 0;
+
+    for (int i = 0; i < n; i++) {
+        double x = draw(p, r);
+
+        sum += x;
+        below += x < mean;
+    }
+    NEAR(sum / n, mean, 4 * mean / sqrt(n));
+    NEAR(below / n, q, 4 * sqrt(q * (1 - q) / n));
+}
+
+START_TEST(outage_samplers_follow_their_laws)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    struct outage_params p = hobby();
+    struct outage_region_params g = { 4, 3, 1, 0.3, 0.2 };
+    const int n = 200000;
+    double sum = 0, below = 0, power = 0, gaps = 0;
+    double sd = 3 * sqrt((exp(1) - 1) * exp(1));        /* of the lognormal (ln 3, 1) */
+
+    exp_law(outage_next_disconnect_h, &p, 24 / 0.1, r);
+    exp_law(outage_disconnect_h, &p, 1.0 / 3, r);
+    exp_law(outage_next_maintenance_h, &p, 1440, r);
+    for (int i = 0; i < n; i++) {
+        double x = outage_region_duration_h(&g, r);
+
+        sum += x;
+        below += x < 3;
+        power += outage_region_kind(&g, r) == OUTAGE_POWER;
+        gaps += outage_region_next_h(&g, r);
+    }
+    NEAR(sum / n, 3 * exp(0.5), 4 * sd / sqrt(n));
+    NEAR(below / n, 0.5, 4 * sqrt(0.25 / n));
+    NEAR(power / n, 0.2, 4 * sqrt(0.2 * 0.8 / n));
+    NEAR(gaps / n, 8760 / 4.0, 4 * (8760 / 4.0) / sqrt(n));
+    gsl_rng_free(r);
+}
+END_TEST
+
 /* A host running since long ago fails first after its residual life,
  * whose mean is E[X^2] / (2 E[X]) (the inspection paradox): for a Weibull
  * of scale L and shape k, L Gamma(1 + 2/k) / (2 Gamma(1 + 1/k)); at
@@ -610,6 +667,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, overlapping_causes_count_while_they_last);
     tcase_add_test(tc, runpod_ring_merges_without_losing_downtime);
     tcase_add_test(tc, samplers_have_the_documented_means);
+    tcase_add_test(tc, outage_samplers_follow_their_laws);
     tcase_add_test(tc, aged_hosts_fail_after_their_residual_life);
     tcase_add_test(tc, regional_outages_are_correlated);
     tcase_add_test(tc, bad_parameters_name_the_line);
