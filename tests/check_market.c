@@ -2741,6 +2741,63 @@ START_TEST(arrivals_follow_the_rate_function)
 }
 END_TEST
 
+/* Three checks of the rate function that the count over three weeks
+ * above cannot make, each against a closed form (expected counts of a
+ * Poisson process, bounds of 4 standard errors, sqrt of the count):
+ * - the time zone: over the first 12 h UTC of a Monday, renters at
+ *   UTC+6 live local hours 6-18, around their 14:00 peak: the integral
+ *   of 1 + 0.9 cos(2 pi (h - 14) / 24) over them is
+ *   12 + 0.9 x 24 / (2 pi) x (sin(pi / 3) - sin(-2 pi / 3)) = 17.95 h,
+ *   where the offset applied the wrong way (local 18-6) gives 6.05 h;
+ *   over whole weeks the offset only shifts the cycle, so the count
+ *   above did not see it;
+ * - demand.scale: twice the scale, twice the arrivals (the thinning once
+ *   left it out, and demand.scale changed nothing: no test saw it);
+ * - overlapping deadline windows boost once: with deadlines on days 0
+ *   and 1 and a 3-day window, all of day 0 is in both windows, and over
+ *   one whole day the daily cycle integrates to 1: rate x 2 x 1 day. */
+static double arrivals_of(const char *text)
+{
+    struct test_run r = test_run_tampered(text, count_initial_gpus);
+    double n = res_get(eng_results(r.e), "jobs_arrived", "archetype", "indie");
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    eng_free(r.e);
+    return n;
+}
+
+#define ZONED \
+    "[General]\nsim.model = market\nsim.warmup = 0d\nsim.sample-interval = 6h\n" \
+    "supply.gpus = 200\nseed = 12\narchetype.*.rate = 0\n" \
+    "archetype.indie.rate = 4000\narchetype.indie.weekend = 1\n" \
+    "archetype.indie.work-median = 0.5\n"
+
+START_TEST(arrivals_follow_the_time_zone_scale_and_one_boost)
+{
+    double per_h = 4000 * 1e-3 / 24;    /* jobs per hour per GPU built */
+    double k = 0.9 * 24 / (2 * PI) * 2 * sin(PI / 3), want, n;
+
+    n = arrivals_of(ZONED "sim.horizon = 12h\narchetype.indie.tz = 6\n"
+                    "archetype.indie.day-amplitude = 0.9\narchetype.indie.deadline-boost = 1\n");
+    want = per_h * (double)gpus_built * (12 + k);
+    ck_assert_msg(fabs(n - want) <= 4 * sqrt(want), "UTC+6: %g arrivals, %g expected (%g "
+                  "with the offset the wrong way)", n, want, per_h * (double)gpus_built * (12 - k));
+    n = arrivals_of(ZONED "sim.horizon = 12h\narchetype.indie.tz = 6\n"
+                    "archetype.indie.day-amplitude = 0.9\narchetype.indie.deadline-boost = 1\n"
+                    "demand.scale = 2\n");
+    want *= 2;
+    ck_assert_msg(fabs(n - want) <= 4 * sqrt(want), "demand.scale 2: %g arrivals, %g expected",
+                  n, want);
+    n = arrivals_of(ZONED "sim.horizon = 1d\narchetype.indie.tz = 0\n"
+                    "archetype.indie.day-amplitude = 0.5\narchetype.indie.deadlines = 0,1\n"
+                    "demand.start-day = 0\narchetype.indie.deadline-window = 3d\n"
+                    "archetype.indie.deadline-boost = 2\n");
+    want = per_h * (double)gpus_built * 2 * 24;
+    ck_assert_msg(fabs(n - want) <= 4 * sqrt(want), "two deadline windows: %g arrivals, "
+                  "%g expected (boosted once)", n, want);
+}
+END_TEST
+
 /* A renter who waits out its host's failure rents the repaired host on
  * the contract a search would have chosen: these long-running companies
  * prepay (p-reserved 1), so every instance of theirs still open at the
@@ -2962,6 +3019,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, initial_asks_stay_within_their_bounds);
     tcase_add_test(tc, posted_interruptible_share_is_exact);
     tcase_add_test(tc, arrivals_follow_the_rate_function);
+    tcase_add_test(tc, arrivals_follow_the_time_zone_scale_and_one_boost);
     tcase_add_test(tc, renters_back_on_the_repaired_host_keep_their_reservation);
     tcase_add_test(tc, short_jobs_choose_their_contract_without_p_reserved);
     tcase_set_timeout(tc, 120);
