@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include "models/market.h"
 #include "models/market_int.h"
 #include "sim/engine.h"
@@ -458,6 +460,67 @@ START_TEST(a_job_that_cannot_be_placed_waits_then_abandons)
         ck_assert_msg(w > 1 && w < 6, "mean wait %g h before abandoning (patience 6 h)", w);
     }
     done(&o);
+}
+END_TEST
+
+/* Renters who find nothing look again after exponential gaps whose mean
+ * doubles from their retry interval up to 16 times it (docs/PARAMS.md),
+ * and give up at a search whose next one would fall past their
+ * patience. Nothing fits these renters (200 GB of VRAM), so each searches
+ * 1 + max{k : G_0 + ... + G_(k-1) <= 6 h} times, G_i of mean
+ * 0.5 h x 2^min(i, 4): about 4.4 times on average (13 without the
+ * back-off, 2.6 at four times the interval), estimated here by drawing
+ * that rule directly. The market's searches (less those of renters still
+ * waiting at the end) over the renters who gave up must agree within 4
+ * standard errors. The test above (a mean wait between 1 and 6 h) passed
+ * with the back-off gone and at four times the retry interval. */
+static double searches_done, waiting_searches, gave_up;
+
+static void count_searches(void *state)
+{
+    const struct market *mk = state;
+
+    searches_done = (double)mk->searches;
+    waiting_searches = 0;
+    for (size_t i = 0; i < mk->nj; i++)
+        if (mk->j[i].state == J_WAITING)
+            waiting_searches += mk->j[i].retries;
+    gave_up = 0;
+    for (size_t a = 0; a < mk->nar; a++)
+        gave_up += (double)mk->ar[a].abandoned_all;
+}
+
+START_TEST(renters_back_off_between_searches)
+{
+    struct test_run r = test_run_tampered("[General]\nsim.model = market\nsim.horizon = 5d\n"
+        "sim.warmup = 0d\nsim.sample-interval = 1d\nsupply.gpus = 400\nseed = 6\n"
+        "archetype.*.rate = 0\narchetype.indie.rate = 2000\narchetype.indie.vram = 200\n"
+        "archetype.indie.patience = 6h\narchetype.indie.retry = 30min\n", count_searches);
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    double sum = 0, sum2 = 0, mean, sd, got;
+    const int n = 200000;
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    for (int i = 0; i < n; i++) {
+        double t = 0, k = 1;
+
+        for (int j = 0;; j++) {
+            t += gsl_ran_exponential(g, 0.5 * (1 << (j < 4 ? j : 4)));
+            if (t > 6)
+                break;
+            k++;
+        }
+        sum += k;
+        sum2 += k * k;
+    }
+    mean = sum / n;
+    sd = sqrt(sum2 / n - mean * mean);
+    ck_assert_double_gt(gave_up, 1000);
+    got = (searches_done - waiting_searches) / gave_up;
+    ck_assert_msg(fabs(got - mean) <= 4 * sd / sqrt(gave_up) + 4 * sd / sqrt(n),
+                  "%g searches per renter who gave up, %g expected", got, mean);
+    gsl_rng_free(g);
+    eng_free(r.e);
 }
 END_TEST
 
@@ -2959,6 +3022,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, fee_reaches_renters);
     tcase_add_test(tc, known_answer_price_times_hours);
     tcase_add_test(tc, a_job_that_cannot_be_placed_waits_then_abandons);
+    tcase_add_test(tc, renters_back_off_between_searches);
     tcase_add_test(tc, credits_that_run_out_stop_instances);
     tcase_add_test(tc, reservations_stay_within_credits);
     tcase_add_test(tc, credits_cover_storage_too);
