@@ -749,6 +749,42 @@ START_TEST(credits_cover_storage_too)
 }
 END_TEST
 
+/* The same for on-demand renters whose storage costs more than their
+ * GPU: 1000 GB at 1 USD per GB-month is 1.39 USD an hour, an RTX 3090 at
+ * its cost floor well under 1 USD. Credits of 5 USD are checked every
+ * hour (the repricing interval), so no renter still running at the end
+ * owes more than its credits and one hour of both (2.39 USD); nor can
+ * what the renters who started spent, on average, pass that bound.
+ * Leaving the storage out of the check passed the test above (its
+ * renters no longer run into their credits with storage the larger
+ * part), and here lets renters run until their GPU time alone has spent
+ * the 5 USD: tens of dollars of storage each. */
+START_TEST(credits_cover_storage_dearer_than_the_gpu)
+{
+    struct test_run r = test_run_tampered("[General]\nsim.model = market\nsim.horizon = 6d\n"
+        "sim.warmup = 0d\nsim.sample-interval = 1d\nsupply.gpus = 200\nseed = 4\n"
+        "supply.gpu-models = RTX 3090\nhostclass.*.ask-ceiling = 1\n"
+        "hostclass.*.storage-price = 1\nmarket.reprice-interval = 1h\n"
+        "archetype.*.rate = 0\narchetype.indie.rate = 100\narchetype.indie.storage = 1000\n"
+        "archetype.indie.image = 0\narchetype.indie.budget = 5\n"
+        "archetype.indie.work-median = 500\narchetype.indie.gpus = 1:1\n"
+        "archetype.indie.vram = 16\narchetype.indie.big-model-prob = 0\n"
+        "archetype.indie.p-ondemand = 1\narchetype.indie.p-interruptible = 0\n"
+        "archetype.indie.p-reserved = 0\n", credits_left);
+    const struct results *res = eng_results(r.e);
+    double started = res_get(res, "jobs_started", "archetype", "indie");
+    double bound = 5 + 1000 * 1.0 / 720 + 1.0;
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert(isfinite(worst_overrun));         /* some budgeted renters still run */
+    ck_assert_double_le(worst_overrun, bound - 5);
+    ck_assert_double_gt(res_get(res, "jobs_out_of_budget", "archetype", "indie"), 20);
+    ck_assert_double_gt(started, 20);
+    ck_assert_double_le(res_get(res, "spend_usd", "archetype", "indie") / started, bound);
+    eng_free(r.e);
+}
+END_TEST
+
 /* supply.gpu-models holds for every host class, datacenters (whose tiers
  * have no consumer part) and hosts that join later included. */
 START_TEST(supply_model_list_binds_every_class_and_joins)
@@ -3026,6 +3062,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, credits_that_run_out_stop_instances);
     tcase_add_test(tc, reservations_stay_within_credits);
     tcase_add_test(tc, credits_cover_storage_too);
+    tcase_add_test(tc, credits_cover_storage_dearer_than_the_gpu);
     tcase_add_test(tc, host_caps_the_prepay_discount);
     tcase_add_test(tc, runpod_rule_lists_recovered_machines_again);
     tcase_add_test(tc, verified_only_filter_and_the_unverified_band);
