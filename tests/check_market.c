@@ -1789,6 +1789,32 @@ START_TEST(regional_outages_hit_their_own_region)
 }
 END_TEST
 
+/* A regional power cut kills the instances on the machines it takes
+ * down, an internet cut suspends them (docs/PARAMS.md,
+ * region.*.outage-power-share): with regional outages the only outages,
+ * renters are hit by failures when every cut is a power cut, and never
+ * when none is. Power cuts that only suspended passed every test. */
+START_TEST(regional_power_cuts_kill_internet_cuts_suspend)
+{
+#define EUROPE_ONLY SMALL "seed = 10\nhostclass.*.mtbf = 100000d\n" \
+    "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0s\n" \
+    "hostclass.*.failed-start-prob = 0\nregion.*.outage-rate = 0\n" \
+    "region.europe.outage-rate = 50\nregion.europe.outage-fraction = 0.5\n"
+    struct outcome power = run_text(EUROPE_ONLY "region.europe.outage-power-share = 1\n", NULL, 0);
+    struct outcome net = run_text(EUROPE_ONLY "region.europe.outage-power-share = 0\n", NULL, 0);
+#undef EUROPE_ONLY
+
+    ck_assert_int_eq(power.rc, SIM_OK);
+    ck_assert_int_eq(net.rc, SIM_OK);
+    ck_assert_double_gt(get(&power, "regional_outages", "region", "europe"), 0);
+    ck_assert_double_gt(get(&net, "regional_outages", "region", "europe"), 0);
+    ck_assert_double_gt(sum_of(&power, "failures_hit"), 5);
+    ck_assert_double_eq(sum_of(&net, "failures_hit"), 0);
+    done(&power);
+    done(&net);
+}
+END_TEST
+
 START_TEST(checkpoint_interval_follows_the_machine_score)
 {
     struct test_run r = test_run_tampered(SMALL "seed = 5\n", checkpoint_intervals);
@@ -3112,6 +3138,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, runpod_rule_lists_recovered_machines_again);
     tcase_add_test(tc, verified_only_filter_and_the_unverified_band);
     tcase_add_test(tc, regional_outages_hit_their_own_region);
+    tcase_add_test(tc, regional_power_cuts_kill_internet_cuts_suspend);
     tcase_add_test(tc, vanishing_arrival_rate_means_no_arrivals);
     tcase_add_test(tc, gpu_hours_by_model_add_up_to_paid_hours);
     tcase_add_test(tc, reserved_hours_stay_out_of_the_on_demand_price);
