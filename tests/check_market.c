@@ -1815,6 +1815,31 @@ START_TEST(regional_power_cuts_kill_internet_cuts_suspend)
 }
 END_TEST
 
+/* Renters whose host fails move (on-failure-move 1): with patience
+ * beyond the run and no credits to run out, not one of them abandons,
+ * however often hosts fail; and a container start that always fails
+ * (failed-start-prob 1) starts no job at all. Movers that abandoned, and
+ * starts that never failed, passed every test. */
+START_TEST(movers_move_and_failed_starts_start_nothing)
+{
+#define FAILING SMALL "seed = 3\nhostclass.*.mtbf = 2d\narchetype.*.budget = 0\n" \
+    "archetype.*.patience = 100000h\narchetype.*.on-failure-wait = 0\n" \
+    "archetype.*.on-failure-move = 1\n"
+    struct outcome move = run_text(FAILING, NULL, 0);
+    struct outcome dud = run_text(FAILING "hostclass.*.failed-start-prob = 1\n", NULL, 0);
+#undef FAILING
+
+    ck_assert_int_eq(move.rc, SIM_OK);
+    ck_assert_int_eq(dud.rc, SIM_OK);
+    ck_assert_double_gt(sum_of(&move, "failures_hit"), 20);
+    ck_assert_double_eq(sum_of(&move, "jobs_abandoned"), 0);
+    ck_assert_double_gt(sum_of(&dud, "jobs_arrived"), 100);
+    ck_assert_double_eq(sum_of(&dud, "jobs_started"), 0);
+    done(&move);
+    done(&dud);
+}
+END_TEST
+
 START_TEST(checkpoint_interval_follows_the_machine_score)
 {
     struct test_run r = test_run_tampered(SMALL "seed = 5\n", checkpoint_intervals);
@@ -3139,6 +3164,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, verified_only_filter_and_the_unverified_band);
     tcase_add_test(tc, regional_outages_hit_their_own_region);
     tcase_add_test(tc, regional_power_cuts_kill_internet_cuts_suspend);
+    tcase_add_test(tc, movers_move_and_failed_starts_start_nothing);
     tcase_add_test(tc, vanishing_arrival_rate_means_no_arrivals);
     tcase_add_test(tc, gpu_hours_by_model_add_up_to_paid_hours);
     tcase_add_test(tc, reserved_hours_stay_out_of_the_on_demand_price);
