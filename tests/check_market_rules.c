@@ -936,7 +936,8 @@ END_TEST
  * renting on demand, which preempts it when it rents. The hobbyist, who
  * would wait years before reconsidering, stays paused to the end. Its
  * bill is computed from the scenario's prices and the test's times:
- * nothing for the download (bandwidth-price 0), its bid per hour from the
+ * $0.05/GB for the 20 GB download (charged as it starts: a market that
+ * never charged bandwidth passed every test), its bid per hour from the
  * end of the download (image 20 GB at 500 Mb/s: 320 s) to the
  * preemption, and storage ($0.12/GB-month, 30 GB) for its whole life, the
  * paused day to the end of the run included. */
@@ -1005,7 +1006,7 @@ START_TEST(outbid_instances_pay_storage_and_no_gpu_while_paused)
         "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
         "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
         "hostclass.*.failed-start-prob = 0\nhostclass.*.storage-price = 0.12\n"
-        "hostclass.*.bandwidth = 500\nhostclass.*.bandwidth-price = 0\n"
+        "hostclass.*.bandwidth = 500\nhostclass.*.bandwidth-price = 0.05\n"
         "region.*.outage-rate = 0\n"
         "archetype.*.rate = 0\narchetype.*.storage = 30\narchetype.*.image = 20\n"
         "archetype.*.gpus = 1:1\narchetype.*.vram = 8\narchetype.*.big-model-prob = 0\n"
@@ -1018,7 +1019,7 @@ START_TEST(outbid_instances_pay_storage_and_no_gpu_while_paused)
         "archetype.hobbyist.p-interruptible = 1\narchetype.hobbyist.p-ondemand = 0\n"
         "archetype.company.p-interruptible = 0\narchetype.company.p-ondemand = 1\n");
     unsigned k;
-    money gpu, storage;
+    money gpu, storage, bw = USD(0.05) * 20;
 
     memset(&ob, 0, sizeof ob);
     ob.mk = mk;
@@ -1042,12 +1043,14 @@ START_TEST(outbid_instances_pay_storage_and_no_gpu_while_paused)
     ck_assert_int_eq(eng_end(x.e), OB_HORIZON);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(ob.paused_all_along);
+    /* the download, charged at the rent, is all an hour into the run */
+    ck_assert_int_eq(ob.spent_running, bw);
     /* before the preemption: the bid per hour, from the end of the download */
     gpu = bill_gpu_line(ob.rate, 1, ob.t_od - (ob.t_bid + 320 * SIM_SEC));
     ck_assert_int_gt(gpu, 0);
-    ck_assert_int_eq(ob.spent_paused, gpu);
+    ck_assert_int_eq(ob.spent_paused, bw + gpu);
     /* paused: nothing more until the end of the run ... */
-    ck_assert_int_eq(ob.spent_end, gpu);
+    ck_assert_int_eq(ob.spent_end, bw + gpu);
     /* ... which bills the storage of the whole life, the pause included */
     storage = bill_storage_line(USD(0.12), 30, OB_HORIZON - ob.t_bid);
     ck_assert_int_eq(mk->j[ob.job].spent - ob.spent_end, storage);
