@@ -1059,6 +1059,81 @@ START_TEST(outbid_instances_pay_storage_and_no_gpu_while_paused)
 END_TEST
 #undef OB_HORIZON
 
+/* archetype.*.big-model-prob of the jobs need big-model-vram per GPU (an
+ * LLM that does not fit the archetype's usual card): 2,000 hobbyist jobs
+ * arrive in a market of one 24 GB RTX 3090 and wait (patience longer than
+ * the run); 30% of them, within 4 binomial standard errors (0.041), need
+ * 40 GB, the rest the archetype's 8, and none of the 40 GB ones is on the
+ * 3090. A market that never drew the big models passed every test. */
+#define BM_JOBS 2000
+
+static struct {
+    struct market *mk;
+    size_t hobbyist;
+} bm;
+
+static void bm_arrive(struct engine *e, const struct evq_event *ev, void *model)
+{
+    (void)ev;
+    (void)model;
+    eng_at(e, eng_now(e), bm.mk->k_arrive, (uint32_t)bm.hobbyist);
+}
+
+START_TEST(big_models_need_their_vram)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 2d\nsim.warmup = 0d\n"
+        "sim.sample-interval = 6h\nsupply.gpus = 1\nsupply.gpu-models = RTX 3090\nseed = 5\n"
+        "supply.join-rate = 0\nsupply.exit-threshold = 0\nsupply.entry-elasticity = 0\n"
+        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
+        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
+        "hostclass.*.failed-start-prob = 0\nregion.*.outage-rate = 0\n"
+        "archetype.*.rate = 0\narchetype.*.gpus = 1:1\narchetype.*.vram = 8\n"
+        "archetype.*.big-model-prob = 0.3\narchetype.*.big-model-vram = 40\n"
+        "archetype.*.name-pin = 0\narchetype.*.secure-cloud = 0\narchetype.*.budget = 0\n"
+        "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n"
+        "archetype.*.min-dlperf = 0\narchetype.*.value = 100\n"
+        "archetype.*.work-median = 1000\narchetype.*.patience = 1000h\n");
+    unsigned k;
+    size_t big = 0, small = 0, other = 0;
+
+    memset(&bm, 0, sizeof bm);
+    bm.mk = mk;
+    bm.hobbyist = mk->nar;
+    for (size_t a = 0; a < mk->nar; a++)
+        if (strcmp(mk->ar[a].name, "hobbyist") == 0)
+            bm.hobbyist = a;
+    ck_assert(bm.hobbyist < mk->nar);
+    ck_assert_uint_eq(mk->nm, 1);
+    ck_assert(mk->gpus[mk->m[0].gpu].vram_gb < 40);
+    k = eng_kind(x.e, "test.arrive", bm_arrive, NULL);
+    for (unsigned i = 0; i < BM_JOBS; i++)
+        eng_at(x.e, SIM_HOUR + (sim_time)i * SIM_SEC, k, i);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    for (size_t i = 0; i < mk->nj; i++) {
+        const struct job *jb = &mk->j[i];
+
+        if (jb->state == J_DONE || jb->arch != bm.hobbyist)
+            continue;
+        if (jb->vram == 40.0) {
+            big++;
+            ck_assert_int_eq(jb->state, J_WAITING);     /* the 3090 has 24 GB */
+        } else if (jb->vram == 8.0) {
+            small++;
+        } else {
+            other++;
+        }
+    }
+    ck_assert_uint_eq(other, 0);
+    ck_assert_uint_eq(big + small, BM_JOBS);            /* none gave up or finished */
+    ck_assert_msg(fabs((double)big / BM_JOBS - 0.3) <= 4.0 * sqrt(0.3 * 0.7 / BM_JOBS),
+                  "%zu of %d jobs need 40 GB, want 0.3 of them", big, BM_JOBS);
+    unstage(&x);
+}
+END_TEST
+#undef BM_JOBS
+
 /* A host failure keeps the checkpointed work and loses only the work since
  * the last checkpoint (DESIGN.md: "A failure stops running instances:
  * work since the last checkpoint is lost"). A market of one RTX 3090 and
@@ -1447,6 +1522,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_failure_while_suspended_scores_as_rental_downtime);
     tcase_add_test(tc, storage_stops_for_every_offline_period);
     tcase_add_test(tc, outbid_instances_pay_storage_and_no_gpu_while_paused);
+    tcase_add_test(tc, big_models_need_their_vram);
     tcase_add_test(tc, a_failure_keeps_the_checkpointed_work);
     tcase_add_test(tc, each_archetype_starts_its_own_contract_split);
     tcase_add_loop_test(tc, each_archetype_rents_the_first_offer_of_its_own_sort, 0, SO_SORTS);
