@@ -1147,7 +1147,7 @@ END_TEST
  * (per reference GPU) its own attribute; the job (40 ref-GPU-h of
  * training) is far from done. A market that dropped the checkpointed
  * work at a failure (fold_progress) passed every other test. */
-enum { CF_ARRIVE, CF_RUNNING, CF_BEFORE, CF_AFTER };
+enum { CF_ARRIVE, CF_RUNNING, CF_BEFORE, CF_AFTER, CF_END };
 #define CF_RUN_AT (1 * SIM_DAY + 320 * SIM_SEC)
 #define CF_FAIL_AT (CF_RUN_AT + 317 * SIM_MIN)
 
@@ -1156,7 +1156,7 @@ static struct {
     size_t academic;
     uint32_t cid, job;
     double saved0, lost0, saved1, lost1;
-    bool waiting;
+    bool waiting, back;
 } cf;
 
 static void cf_probe(struct engine *e, const struct evq_event *ev, void *model)
@@ -1179,6 +1179,11 @@ static void cf_probe(struct engine *e, const struct evq_event *ev, void *model)
         ck_assert_int_eq(c->state, CS_RUNNING);
         ck_assert_int_eq(c->seg_start, CF_RUN_AT);
         ck_assert_int_eq(c->tau, 60 * SIM_MIN);
+        break;
+    case CF_END:
+        /* the renter waited past its patience for the repair, and is back */
+        cf.back = mk->m[0].nclaims == 1 && mk->c[mk->m[0].cids[0]].job == cf.job &&
+                  mk->j[cf.job].state == J_RENTING;
         break;
     case CF_BEFORE:
         c = &mk->c[cf.cid];
@@ -1218,7 +1223,9 @@ START_TEST(a_failure_keeps_the_checkpointed_work)
         "archetype.*.p-ondemand = 1\narchetype.*.p-interruptible = 0\n"
         "archetype.*.checkpoint = fixed\narchetype.*.checkpoint-interval = 60min\n"
         "archetype.*.checkpoint-cost = 2min\narchetype.*.restart-cost = 5min\n"
-        "archetype.*.on-failure-wait = 1\narchetype.*.on-failure-move = 0\n");
+        "archetype.*.on-failure-wait = 1\narchetype.*.on-failure-move = 0\n"
+        "archetype.*.patience = 1h\nhostclass.*.repair-median = 6h\n"
+        "hostclass.*.repair-sigma = 0\n");
     unsigned k;
     double speed, saved_expect, lost_expect;
 
@@ -1236,8 +1243,13 @@ START_TEST(a_failure_keeps_the_checkpointed_work)
     eng_at(x.e, CF_FAIL_AT - 1, k, CF_BEFORE);
     eng_at(x.e, CF_FAIL_AT, mk->k_fail, 0);
     eng_at(x.e, CF_FAIL_AT + 1, k, CF_AFTER);
+    eng_at(x.e, eng_end(x.e) - 1, k, CF_END);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(cf.waiting);
+    /* A renter waiting for its host keeps at it for its patience and a
+     * day (README, Outages): with 1 h of patience it is back on the host
+     * repaired 6 h after the failure. */
+    ck_assert(cf.back);
     speed = (double)mk->m[0].spd[0];
     ck_assert_double_gt(speed, 0);
     saved_expect = 5 * 60 / 60.0 * speed;       /* 5 checkpoints of 60 min */
