@@ -1134,6 +1134,40 @@ START_TEST(big_models_need_their_vram)
 END_TEST
 #undef BM_JOBS
 
+/* Machines in service when the run starts fail first after their residual
+ * life, so failures come at the stationary rate from the start: in a
+ * stationary alternating renewal process the expected number of failures
+ * in [0, t] is t / (MTBF + MTTR) (renewal theory), 720 / 721 per host in
+ * 30 days at MTBF 30 d and a fixed 1 h repair, whatever the Weibull
+ * shape. At k = 0.5 (CV^2 = 5) a count's variance is about 5 per host, so
+ * 2,000 hosts' mean is within 4 x sqrt(5 / 2000) = 0.2 of it. A market
+ * whose initial machines drew a new machine's life (1.7 failures a host in
+ * the first 30 days at k = 0.5) passed every market test; only the
+ * sampler itself was checked. */
+START_TEST(initial_machines_fail_at_the_stationary_rate)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 30d\nsim.warmup = 0d\n"
+        "sim.sample-interval = 10d\nsupply.gpus = 2000\nsupply.gpu-models = RTX 3090\n"
+        "seed = 3\nsupply.join-rate = 0\nsupply.leave-rate = 0\n"
+        "supply.exit-threshold = 0\nsupply.entry-elasticity = 0\n"
+        "hostclass.*.machine-gpus = 1:1\nhostclass.*.failure-dist = weibull\n"
+        "hostclass.*.failure-shape = 0.5\nhostclass.*.mtbf = 30d\n"
+        "hostclass.*.repair-median = 1h\nhostclass.*.repair-sigma = 0\n"
+        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
+        "region.*.outage-rate = 0\narchetype.*.rate = 0\n");
+    double per_host;
+
+    ck_assert_uint_eq(mk->nm, 2000);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    per_host = (double)eng_kind_events(x.e, mk->k_fail) / (double)mk->nm;
+    ck_assert_msg(fabs(per_host - 720.0 / 721.0) <= 4.0 * sqrt(5.0 / 2000.0),
+                  "%.4f failures a host in 30 days, want %.4f", per_host, 720.0 / 721.0);
+    unstage(&x);
+}
+END_TEST
+
 /* A host failure keeps the checkpointed work and loses only the work since
  * the last checkpoint (DESIGN.md: "A failure stops running instances:
  * work since the last checkpoint is lost"). A market of one RTX 3090 and
@@ -1535,6 +1569,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, storage_stops_for_every_offline_period);
     tcase_add_test(tc, outbid_instances_pay_storage_and_no_gpu_while_paused);
     tcase_add_test(tc, big_models_need_their_vram);
+    tcase_add_test(tc, initial_machines_fail_at_the_stationary_rate);
     tcase_add_test(tc, a_failure_keeps_the_checkpointed_work);
     tcase_add_test(tc, each_archetype_starts_its_own_contract_split);
     tcase_add_loop_test(tc, each_archetype_rents_the_first_offer_of_its_own_sort, 0, SO_SORTS);
