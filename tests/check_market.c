@@ -2782,6 +2782,135 @@ START_TEST(initial_asks_stay_within_their_bounds)
 }
 END_TEST
 
+/* Every host's cost floor, initial ask and bid floor as README "Host
+ * pricing" states them, computed here by hand for RTX 4090s (450 W,
+ * $1599 in data/gpus.csv) at a take of 0.25 (gross-up 1 / 0.75), with no
+ * repricing before the end (interval 10 days, run 1 day):
+ *
+ *   floor   = 0.45 kW x PUE x electricity + 1599 / (amortisation h) + overhead
+ *   ask     = floor / 0.75 x U(markup-min, markup-max), in
+ *             floor / 0.75 x [ask-floor, ask-ceiling]
+ *   outside = 0.45 kW x PUE x electricity x min-bid-factor / 0.75
+ *   min_bid = min(outside, ask)
+ *
+ * Hobbyists: PUE 1.5, 500 days, $0.03/h, markup U(1.2, 2.0) under a
+ * ceiling of 1.8 (a quarter of the draws land on it; the rest mean 1.575
+ * with sd 0.198), min-bid-factor 1.5 (below the ask: min_bid is the
+ * outside option). Farms: PUE 1.1, 1000 days, $0.01/h, markup U(1.5, 3.0)
+ * over an ask-floor of 2.0 (a third of the draws land on it; all mean
+ * 2.333 with sd 0.333), min-bid-factor 10 (above the ask: min_bid is the
+ * ask). US electricity $0.20/kWh, Europe $0.30 with three times the
+ * US's share of machines; verified-prob 0.3 and 0.9. A model that drops
+ * the PUE, the amortisation, the overhead, a region's own price or the
+ * min-bid-factor, grosses up by 1 + fee or not at all, or draws the
+ * markup at one end fails machine by machine or by a 4-sigma bound on a
+ * mean or a share. */
+struct cost_check {
+    size_t n[2], wrong_floor, wrong_ask, wrong_bid, at_ceiling, at_floor, europe, verified[2];
+    double ratio_sum[2];
+    char first[160];
+};
+static struct cost_check cost_seen;
+
+static void check_costs(void *state)
+{
+    const struct market *mk = state;
+    struct cost_check *s = &cost_seen;
+    /* per class: PUE, amortisation (h), overhead, markup range, ask bounds, bid factor */
+    static const double pue[2] = { 1.5, 1.1 }, amort_h[2] = { 500 * 24.0, 1000 * 24.0 },
+                        ovh[2] = { 0.03, 0.01 }, mlo[2] = { 1.2, 2.0 }, mhi[2] = { 1.8, 3.0 },
+                        bidf[2] = { 1.5, 10 };
+
+    memset(s, 0, sizeof *s);
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+        int k = strcmp(mk->hc[m->cls].name, "hobbyist") == 0 ? 0 : 1;
+        int eu = strcmp(mk->rg[m->region].name, "europe") == 0;
+        double kwh = eu ? 0.30 : 0.20, power = 0.45 * pue[k] * kwh;
+        double floor_usd = power + 1599.0 / amort_h[k] + ovh[k];
+        double net = floor_usd / 0.75, ask = money_to_usd(m->ask), ratio = ask / net;
+        double outside = power * bidf[k] / 0.75;
+        double want_bid = outside < ask ? outside : ask;
+
+        ck_assert_msg(strcmp(mk->hc[m->cls].name, k ? "farm" : "hobbyist") == 0, "class %s",
+                      mk->hc[m->cls].name);
+        s->n[k]++;
+        s->europe += eu;
+        s->verified[k] += m->verified;
+        s->ratio_sum[k] += ratio;
+        if (llabs(m->floor - money_from_usd(floor_usd)) > 1) {
+            s->wrong_floor++;
+            snprintf(s->first, sizeof s->first, "machine %zu: floor %.6f, want %.6f", i,
+                     money_to_usd(m->floor), floor_usd);
+        }
+        if (ratio < mlo[k] - 1e-5 || ratio > mhi[k] + 1e-5) {
+            s->wrong_ask++;
+            snprintf(s->first, sizeof s->first, "machine %zu: ask %.6f = %.4f x floor / 0.75",
+                     i, ask, ratio);
+        }
+        s->at_ceiling += k == 0 && ratio > 1.8 - 1e-5;
+        s->at_floor += k == 1 && ratio < 2.0 + 1e-5;
+        if (fabs(money_to_usd(m->min_bid) - want_bid) > 2e-6) {
+            s->wrong_bid++;
+            snprintf(s->first, sizeof s->first, "machine %zu: min_bid %.6f, want %.6f", i,
+                     money_to_usd(m->min_bid), want_bid);
+        }
+    }
+}
+
+START_TEST(host_costs_asks_and_bid_floors_follow_their_formulas)
+{
+    struct test_run r = test_run_tampered(
+        "[General]\nsim.model = market\nsim.horizon = 1d\nsim.warmup = 0d\n"
+        "supply.gpus = 400\nseed = 31\nsupply.join-rate = 0\nsupply.leave-rate = 0\n"
+        "supply.gpu-models = RTX 4090\nmarket.fee = 0.25\nmarket.reprice-interval = 10d\n"
+        "region.*.share = 0\nregion.us.share = 0.25\nregion.us.electricity = 0.20\n"
+        "region.europe.share = 0.75\nregion.europe.electricity = 0.30\n"
+        "hostclass.datacenter.share = 0\n"
+        "[hostclass hobbyist]\nshare = 1\npue = 1.5\namortisation = 500d\noverhead = 0.03\n"
+        "markup-min = 1.2\nmarkup-max = 2.0\nask-floor = 1.1\nask-ceiling = 1.8\n"
+        "min-bid-factor = 1.5\nverified-prob = 0.3\n"
+        "[hostclass farm]\nshare = 1\npue = 1.1\namortisation = 1000d\noverhead = 0.01\n"
+        "markup-min = 1.5\nmarkup-max = 3.0\nask-floor = 2.0\nmin-bid-factor = 10\nverified-prob = 0.9\n",
+        check_costs);
+    const struct cost_check *s = &cost_seen;
+    double n = (double)(s->n[0] + s->n[1]), p;
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_msg(s->n[0] >= 40 && s->n[1] >= 40, "%zu hobbyist, %zu farm machines", s->n[0],
+                  s->n[1]);
+    ck_assert_msg(s->wrong_floor == 0 && s->wrong_ask == 0 && s->wrong_bid == 0,
+                  "%zu floors, %zu asks, %zu bid floors wrong; %s", s->wrong_floor,
+                  s->wrong_ask, s->wrong_bid, s->first);
+    /* the markup draws: a quarter of the hobbyists' at the ceiling, a
+     * third of the farms' at the floor, means 1.575 and 2.333 within 4
+     * standard errors */
+    p = (double)s->at_ceiling / (double)s->n[0];
+    ck_assert_msg(fabs(p - 0.25) < 4 * sqrt(0.25 * 0.75 / (double)s->n[0]),
+                  "%g of the hobbyist asks at the ceiling", p);
+    p = (double)s->at_floor / (double)s->n[1];
+    ck_assert_msg(fabs(p - 1 / 3.0) < 4 * sqrt(2 / 9.0 / (double)s->n[1]),
+                  "%g of the farm asks at the floor", p);
+    ck_assert_msg(fabs(s->ratio_sum[0] / (double)s->n[0] - 1.575) <
+                  4 * 0.198 / sqrt((double)s->n[0]), "hobbyist markup mean %g",
+                  s->ratio_sum[0] / (double)s->n[0]);
+    ck_assert_msg(fabs(s->ratio_sum[1] / (double)s->n[1] - 7 / 3.0) <
+                  4 / 3.0 / sqrt((double)s->n[1]), "farm markup mean %g",
+                  s->ratio_sum[1] / (double)s->n[1]);
+    /* region shares are weights (3 of 4 machines in Europe), and each
+     * class verifies its own share of machines */
+    ck_assert_msg(fabs((double)s->europe / n - 0.75) < 4 * sqrt(0.75 * 0.25 / n),
+                  "%zu of %g machines in Europe", s->europe, n);
+    p = (double)s->verified[0] / (double)s->n[0];
+    ck_assert_msg(fabs(p - 0.3) < 4 * sqrt(0.3 * 0.7 / (double)s->n[0]),
+                  "%g of hobbyist machines verified", p);
+    p = (double)s->verified[1] / (double)s->n[1];
+    ck_assert_msg(fabs(p - 0.9) < 4 * sqrt(0.9 * 0.1 / (double)s->n[1]),
+                  "%g of farm machines verified", p);
+    eng_free(r.e);
+}
+END_TEST
+
 /* Posted pricing sells interruptible at market.posted-interruptible x
  * the posted price, to the micro-dollar: the share was cast to parts per
  * million, and 0.062507 x 1e6 (62506.99999999999) became 62506, so every
@@ -3216,6 +3345,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, datacenter_is_a_class_setting_not_a_name);
     tcase_add_test(tc, every_host_class_and_region_supplies);
     tcase_add_test(tc, initial_asks_stay_within_their_bounds);
+    tcase_add_test(tc, host_costs_asks_and_bid_floors_follow_their_formulas);
     tcase_add_test(tc, posted_interruptible_share_is_exact);
     tcase_add_test(tc, arrivals_follow_the_rate_function);
     tcase_add_test(tc, arrivals_follow_the_time_zone_scale_and_one_boost);
