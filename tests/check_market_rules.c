@@ -530,6 +530,34 @@ START_TEST(less_reliable_hosts_undercut_the_reliable_tier)
 }
 END_TEST
 
+/* The utilisation rule (models/pricing.h): strictly above util-high
+ * raises by one step, strictly below util-low cuts by one, in between or
+ * at a threshold nothing moves, so util-low 0 and util-high 1 turn cuts
+ * and raises off (an idle host at 0 or a full one at 1 holds its ask);
+ * the result stays within [lo, hi] both ways. Hand values: 3% of $0.60. */
+START_TEST(repricing_moves_only_past_its_thresholds_and_stays_in_bounds)
+{
+    struct pricing_rule p = { 0.45, 0.80, 0.03, 0.99, 0.2 };
+    money lo = USD(0.10), hi = USD(1.00);
+
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.60), 0.80, 1, 0, lo, hi), USD(0.60));
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.60), 0.45, 1, 0, lo, hi), USD(0.60));
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.60), 0.81, 1, 0, lo, hi), USD(0.618));
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.60), 0.44, 1, 0, lo, hi), USD(0.582));
+    /* a full host at the ceiling stays there; one step below, it stops at it */
+    ck_assert_int_eq(pricing_next_ask(&p, USD(1.00), 1.0, 1, 0, lo, hi), USD(1.00));
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.99), 1.0, 1, 0, lo, hi), USD(1.00));
+    /* an idle host at the floor stays there */
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.10), 0.0, 1, 0, lo, hi), USD(0.10));
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.101), 0.0, 1, 0, lo, hi), USD(0.10));
+    /* the rules off at their ends of [0, 1] */
+    p.util_low = 0;
+    p.util_high = 1;
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.60), 0.0, 1, 0, lo, hi), USD(0.60));
+    ck_assert_int_eq(pricing_next_ask(&p, USD(0.60), 1.0, 1, 0, lo, hi), USD(0.60));
+}
+END_TEST
+
 /* ---- single market rules, in a small market ---- */
 
 /* Company jobs that want an RTX 3090 or an H100 SXM, in a market where
@@ -1562,6 +1590,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, reserved_discount_and_early_cancel);
     tcase_add_test(tc, renters_prepay_the_cheapest_term);
     tcase_add_test(tc, less_reliable_hosts_undercut_the_reliable_tier);
+    tcase_add_test(tc, repricing_moves_only_past_its_thresholds_and_stays_in_bounds);
     tcase_add_test(tc, p_reserved_sees_the_secure_cloud_filter);
     tcase_add_test(tc, p_reserved_needs_a_discount_the_job_can_get);
     tcase_add_test(tc, a_failure_while_suspended_loses_the_held_work);
