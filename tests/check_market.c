@@ -2092,6 +2092,28 @@ START_TEST(whole_machine_offer_has_the_whole_disk)
 }
 END_TEST
 
+/* ... and an offer of 1 of those 16 GPUs has a sixteenth of the disk,
+ * 62.5 GB: a 62 GB instance fits on it, a 63 GB one does not (with the
+ * disk not divided, 63 GB of a 1000 GB disk fitted on one GPU). */
+START_TEST(one_gpu_offer_has_its_share_of_the_disk)
+{
+#define SIXTEENS HOBBYISTS_ONLY "seed = 21\nhostclass.farm.share = 0\n" \
+    "hostclass.datacenter.share = 0\nhostclass.hobbyist.machine-gpus = 16:1\n" \
+    "hostclass.hobbyist.min-chunk = 1\nhostclass.hobbyist.disk = 1000:1\n" \
+    "archetype.hobbyist.gpus = 1:1\n"
+    struct outcome fits = run_text(SIXTEENS "archetype.hobbyist.storage = 62\n", NULL, 0);
+    struct outcome over = run_text(SIXTEENS "archetype.hobbyist.storage = 63\n", NULL, 0);
+#undef SIXTEENS
+
+    ck_assert_int_eq(fits.rc, SIM_OK);
+    ck_assert_int_eq(over.rc, SIM_OK);
+    ck_assert_double_gt(get(&fits, "jobs_started", "archetype", "hobbyist"), 0);
+    ck_assert_double_eq(get(&over, "jobs_started", "archetype", "hobbyist"), 0);
+    done(&fits);
+    done(&over);
+}
+END_TEST
+
 /* Vast's dlperf filter: with 'min-dlperf = 150', nothing slower is rented
  * (an RTX 3090 has about 44, two of them about 88; an RTX 5090 about
  * 200), and the renters still find offers. */
@@ -3329,6 +3351,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, bid_floor_follows_the_ask_both_ways);
     tcase_add_test(tc, cpu_ram_disk_filters);
     tcase_add_test(tc, whole_machine_offer_has_the_whole_disk);
+    tcase_add_test(tc, one_gpu_offer_has_its_share_of_the_disk);
     tcase_add_test(tc, dlperf_filter);
     tcase_add_test(tc, reliability_filter_inside_a_band);
     tcase_add_test(tc, calibrated_model_machines_are_derated);
