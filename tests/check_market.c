@@ -2114,6 +2114,36 @@ START_TEST(one_gpu_offer_has_its_share_of_the_disk)
 }
 END_TEST
 
+/* Bandwidth is billed per GB (10^9 bytes) at the host class's
+ * bandwidth-price, once for every download: with one class at $0.037/GB
+ * and 10 GB images, the renters' bandwidth lines sum to a whole number
+ * of $0.37 (per GiB, 9.766 GB billed, each start would cost $0.361328). */
+static money bandwidth_spent;
+
+static void sum_bandwidth(void *state)
+{
+    const struct market *mk = state;
+
+    bandwidth_spent = 0;
+    for (size_t i = 0; i < mk->nar + mk->nsls; i++)
+        bandwidth_spent += bill_spend_kind(mk->ledger, i, BILL_BANDWIDTH);
+}
+
+START_TEST(bandwidth_bills_per_gb_at_each_start)
+{
+    struct test_run r = test_run_tampered(HOBBYISTS_ONLY "seed = 22\nhostclass.farm.share = 0\n"
+                                          "hostclass.datacenter.share = 0\n"
+                                          "hostclass.hobbyist.bandwidth-price = 0.037\n"
+                                          "archetype.hobbyist.image = 10\n", sum_bandwidth);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_int_gt(bandwidth_spent, 100 * 370000);
+    ck_assert_msg(bandwidth_spent % 370000 == 0, "bandwidth billed: %lld micro-dollars, "
+                  "not a whole number of $0.37 starts", (long long)bandwidth_spent);
+    eng_free(r.e);
+}
+END_TEST
+
 /* Vast's dlperf filter: with 'min-dlperf = 150', nothing slower is rented
  * (an RTX 3090 has about 44, two of them about 88; an RTX 5090 about
  * 200), and the renters still find offers. */
@@ -3352,6 +3382,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, cpu_ram_disk_filters);
     tcase_add_test(tc, whole_machine_offer_has_the_whole_disk);
     tcase_add_test(tc, one_gpu_offer_has_its_share_of_the_disk);
+    tcase_add_test(tc, bandwidth_bills_per_gb_at_each_start);
     tcase_add_test(tc, dlperf_filter);
     tcase_add_test(tc, reliability_filter_inside_a_band);
     tcase_add_test(tc, calibrated_model_machines_are_derated);
