@@ -2649,6 +2649,62 @@ START_TEST(contracts_end_at_their_end_date_unless_extended)
 }
 END_TEST
 
+/* Each contract's end date is its rental time + its host class's
+ * offer-duration, and an extension moves it one offer-duration past the
+ * moment the host extends, never further: checked on every contract
+ * alive at the end of a busy market where hobbyists (2 days) never extend
+ * and farms (1 day) and datacenters (36 h) always do, and paused renters
+ * wait up to 2 days, so some contracts outlive their first end date. */
+static size_t ends_checked, ends_extended, ends_wrong;
+static char ends_first[160];
+
+static void check_end_dates(void *state)
+{
+    const struct market *mk = state;
+    sim_time now = eng_now(mk->e);
+
+    ends_checked = ends_extended = ends_wrong = 0;
+    for (size_t i = 0; i < mk->nc; i++) {
+        const struct contract *c = &mk->c[i];
+        const char *cls;
+        sim_time dur;
+        bool ok;
+
+        if (!c->in_use || mk->j[c->job].arch >= mk->nar)
+            continue;
+        cls = mk->hc[mk->m[c->machine].cls].name;
+        dur = (strcmp(cls, "hobbyist") == 0 ? 48 : strcmp(cls, "farm") == 0 ? 24 : 36) * SIM_HOUR;
+        ends_checked++;
+        if (strcmp(cls, "hobbyist") == 0) {
+            ok = c->end == c->created + dur;
+        } else {
+            ok = c->end >= c->created + dur && c->end <= now + dur;
+            ends_extended += c->end > c->created + dur;
+        }
+        if (!ok && ends_wrong++ == 0)
+            snprintf(ends_first, sizeof ends_first, "%s contract rented at %.3f h ends at "
+                     "%.3f h (now %.3f h)", cls, sim_time_to_hours(c->created),
+                     sim_time_to_hours(c->end), sim_time_to_hours(now));
+    }
+}
+
+START_TEST(end_dates_are_one_offer_duration_ahead)
+{
+    struct test_run r = test_run_tampered(SMALL "seed = 5\ndemand.scale = 3\n"
+        "hostclass.hobbyist.offer-duration = 2d\nhostclass.farm.offer-duration = 1d\n"
+        "hostclass.datacenter.offer-duration = 36h\nhostclass.hobbyist.auto-extend = 0\n"
+        "hostclass.farm.auto-extend = 1\nhostclass.datacenter.auto-extend = 1\n"
+        "archetype.*.pause-patience = 2d\n", check_end_dates);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_uint_gt(ends_checked, 50);
+    ck_assert_uint_gt(ends_extended, 8);      /* 16 of 387 */
+    ck_assert_msg(ends_wrong == 0, "%zu of %zu end dates wrong; %s", ends_wrong, ends_checked,
+                  ends_first);
+    eng_free(r.e);
+}
+END_TEST
+
 /* A host's review counts a reservation's prepay over its term, as the
  * time it pays for passes. It once counted the whole 1- or 3-month
  * prepay in the review after the rental and nothing in later reviews of
@@ -3395,6 +3451,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, pruned_search_finds_what_a_full_search_finds);
     tcase_add_test(tc, prices_dip_off_peak);
     tcase_add_test(tc, contracts_end_at_their_end_date_unless_extended);
+    tcase_add_test(tc, end_dates_are_one_offer_duration_ahead);
     tcase_add_test(tc, reviews_spread_the_prepay_over_its_term);
     tcase_add_test(tc, datacenter_is_a_class_setting_not_a_name);
     tcase_add_test(tc, every_host_class_and_region_supplies);
