@@ -2376,6 +2376,95 @@ START_TEST(unprofitable_hosts_leave)
 }
 END_TEST
 
+/* Supply turnover, against closed forms:
+ *  - profit-driven exit (idle market, so every review is below the
+ *    threshold): a machine present at the start is first reviewed after
+ *    U(1, 2) x supply.review, then every review; at 3-day reviews over 20
+ *    days that is 6 reviews for two thirds of them and 5 for the rest, so
+ *    at exit-prob 0.1 a share (2/3) 0.9^6 + (1/3) 0.9^5 = 0.5511 stays
+ *    (within 4 sd); a machine that joins is not reviewed within its
+ *    exit-grace (30 days here), so none of them leaves;
+ *  - with exit-prob 1, a reviewed machine leaves exactly when it earned
+ *    (net of the take) below exit-threshold x its floor at its review;
+ *  - supply.leave-rate 10 a year: a share exp(-10 x 480 / 8766) = 0.578
+ *    of the initial machines is still there after 20 days (within 4 sd). */
+static size_t to_initial, to_initial_left, to_joined, to_joined_left, to_joined_reviewed,
+              to_reviewed, to_rule_broken;
+static char to_first[160];
+
+static void check_turnover(void *state)
+{
+    const struct market *mk = state;
+
+    to_initial = to_initial_left = to_joined = to_joined_left = to_joined_reviewed = 0;
+    to_reviewed = to_rule_broken = 0;
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+
+        if (m->joined == 0) {
+            to_initial++;
+            to_initial_left += m->leaving;
+        } else {
+            to_joined++;
+            to_joined_left += m->leaving;
+            to_joined_reviewed += m->reviewed;
+        }
+        if (m->reviewed) {
+            bool below = m->net_rate < mk->exit_thr * money_to_usd(m->floor);
+
+            to_reviewed++;
+            if (below != m->leaving && to_rule_broken++ == 0)
+                snprintf(to_first, sizeof to_first, "machine %zu earned %.4f of a floor of "
+                         "%.4f and %s", i, m->net_rate, money_to_usd(m->floor),
+                         m->leaving ? "left" : "stayed");
+        }
+    }
+}
+
+#define BIG_IDLE "[General]\nsim.model = market\nsim.horizon = 20d\nsim.warmup = 2d\n" \
+    "sim.sample-interval = 6h\nsupply.gpus = 1000\nseed = 12\ndemand.scale = 0\n"
+
+START_TEST(hosts_exit_by_review_and_leave_at_their_rate)
+{
+    struct test_run r;
+    double n, stay;
+
+    r = test_run_tampered(BIG_IDLE "supply.join-rate = 20\nsupply.leave-rate = 0\nsupply.review = 3d\n"
+                          "supply.exit-threshold = 0.2\nsupply.exit-prob = 0.1\n"
+                          "supply.exit-grace = 30d\n", check_turnover);
+    ck_assert_int_eq(r.rc, SIM_OK);
+    n = (double)to_initial;
+    stay = 1 - (double)to_initial_left / n;
+    ck_assert_msg(fabs(stay - 0.5511) < 4 * sqrt(0.5511 * 0.4489 / n),
+                  "%g of %g initial machines stayed through their reviews", stay, n);
+    ck_assert_uint_gt(to_joined, 50);
+    ck_assert_msg(to_joined_reviewed == 0 && to_joined_left == 0, "of %zu machines that "
+                  "joined, %zu were reviewed and %zu left within their grace", to_joined,
+                  to_joined_reviewed, to_joined_left);
+    eng_free(r.e);
+
+    r = test_run_tampered(SMALL "seed = 12\nsupply.join-rate = 0\nsupply.leave-rate = 0\n"
+                          "supply.review = 3d\nsupply.exit-threshold = 1\n"
+                          "supply.exit-prob = 1\n", check_turnover);
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_uint_gt(to_reviewed, 50);
+    ck_assert_uint_gt(to_initial_left, 10);
+    ck_assert_uint_gt(to_initial - to_initial_left, 10);
+    ck_assert_msg(to_rule_broken == 0, "%zu of %zu reviewed machines broke the exit rule; %s",
+                  to_rule_broken, to_reviewed, to_first);
+    eng_free(r.e);
+
+    r = test_run_tampered(BIG_IDLE "supply.join-rate = 0\nsupply.leave-rate = 10\n", check_turnover);
+    ck_assert_int_eq(r.rc, SIM_OK);
+    n = (double)to_initial;
+    stay = 1 - (double)to_initial_left / n;
+    ck_assert_msg(fabs(stay - 0.5784) < 4 * sqrt(0.5784 * 0.4216 / n),
+                  "%g of %g initial machines still there at a leave rate of 10 a year", stay, n);
+    eng_free(r.e);
+}
+END_TEST
+#undef BIG_IDLE
+
 /* Profit-driven entry: when renters want only RTX 3060s, new hosts with
  * entry elasticity buy far more of them than hosts choosing by supply
  * share alone. */
@@ -3430,6 +3519,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, renters_prepay_the_term_that_costs_least);
     tcase_add_test(tc, named_model_share_changes_nothing_else);
     tcase_add_test(tc, unprofitable_hosts_leave);
+    tcase_add_test(tc, hosts_exit_by_review_and_leave_at_their_rate);
     tcase_add_test(tc, join_rate_counts_gpus);
     tcase_add_test(tc, min_chunk_sells_small_machines_whole);
     tcase_add_test(tc, pairwise_checks_blame_the_key_written);
