@@ -88,7 +88,7 @@ struct hostclass {
 
 struct region {
     const char *name;
-    double share, kwh, tz;
+    double share, kwh;
     struct outage_region_params op;     /* correlated outages */
     gsl_rng *r_outage;          /* "outages.regional.<region>": when, how long, which kind */
 };

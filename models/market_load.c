@@ -616,7 +616,6 @@ int mkt_load_supply(struct market *mk, struct diag *d)
         mk->rg[i].name = names[i];
         mk->rg[i].share = mk->rg_share[i] = scn_realf(r, "region.%s.share", names[i]);
         mk->rg[i].kwh = scn_realf(r, "region.%s.electricity", names[i]);
-        mk->rg[i].tz = scn_realf(r, "region.%s.tz", names[i]);
         outage_region_from_run(r, names[i], &mk->rg[i].op, d);
         total += mk->rg[i].share;
     }

@@ -222,19 +222,21 @@ static const struct param_def hostclass_params[] = {
     HCDC("*", "false"),
 };
 
-#define RG(r, share, kwh, tz)                                                   \
+/* No time zone: nothing a host does depends on its local time (a
+ * region.*.tz key was read and never used; renters' and endpoints' days
+ * have their own, archetype.*.tz and endpoint.*.tz). */
+#define RG(r, share, kwh)                                                       \
     { "region." r ".share", PT_PROB, "1", share, 0, 1, NULL,                \
       "share of machines, a weight: the regions' shares are normalised to sum to 1" }, \
-    { "region." r ".electricity", PT_REAL, "USD/kWh", kwh, 0, 10, NULL, "electricity price" }, \
-    { "region." r ".tz", PT_REAL, "h", tz, -12, 14, NULL, "UTC offset" }
+    { "region." r ".electricity", PT_REAL, "USD/kWh", kwh, 0, 10, NULL, "electricity price" }
 
 static const struct param_def region_params[] = {
-    RG("us", "0.40", "0.14", "-6"),
-    RG("canada", "0.12", "0.08", "-5"),
-    RG("europe", "0.22", "0.24", "1"),
-    RG("asia", "0.20", "0.13", "8"),
-    RG("nordics", "0.06", "0.06", "1"),
-    RG("*", "0", "0.12", "0"),
+    RG("us", "0.40", "0.14"),
+    RG("canada", "0.12", "0.08"),
+    RG("europe", "0.22", "0.24"),
+    RG("asia", "0.20", "0.13"),
+    RG("nordics", "0.06", "0.06"),
+    RG("*", "0", "0.12"),
 };
 
 #define AR(a, key, ...) { "archetype." a "." key, __VA_ARGS__ }

@@ -70,4 +70,9 @@ printf '[General]\nsim.model = phold\n' >"$T/a ;b.ini"
 printf 'include "a ;b.ini"   ; the base\n[Config X]  # a variant\n' >"$T/inc.ini"
 check "quoted include name holding ';'" "$GM" validate "$T/inc.ini" -c X
 
+# -- region.*.tz was read and never used: no such key ------------------------
+printf '[General]\nregion.us.tz = 3\n' >"$T/tz.ini"
+expect_status "region.us.tz" 1 "$GM" validate "$T/tz.ini"
+grep_err "region.us.tz" "tz.ini:2: error: unknown key 'region.us.tz'"
+
 cli_done
