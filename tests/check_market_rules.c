@@ -1196,6 +1196,43 @@ START_TEST(initial_machines_fail_at_the_stationary_rate)
 }
 END_TEST
 
+/* Verified means verified checks passed and a score of at least
+ * reliability.verify-threshold: hosts that are down a fifth of the time
+ * (MTBF 2 d, repairs of 12 h) score about 0.8, so at a threshold of 0.99
+ * a market of renters who take only verified machines rents nothing, and
+ * at 0.5 it rents. A market that ignored the threshold passed every
+ * test. */
+static uint64_t verified_starts(const char *threshold)
+{
+    struct staged x;
+    char text[2048];
+    struct market *mk;
+    uint64_t started = 0;
+
+    snprintf(text, sizeof text,
+        "[General]\nsim.model = market\nsim.horizon = 3d\nsim.warmup = 0d\n"
+        "sim.sample-interval = 1d\nsupply.gpus = 200\nseed = 4\n"
+        "supply.join-rate = 0\nsupply.leave-rate = 0\n"
+        "hostclass.*.verified-prob = 1\nhostclass.*.mtbf = 2d\n"
+        "hostclass.*.repair-median = 12h\nhostclass.*.repair-sigma = 0\n"
+        "reliability.verify-threshold = %s\n"
+        "archetype.*.verified-only = true\narchetype.*.min-reliability = 0\n"
+        "archetype.*.secure-cloud = 0\n", threshold);
+    mk = stage(&x, text);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    for (size_t a = 0; a < mk->nar; a++)
+        started += mk->ar[a].started;
+    unstage(&x);
+    return started;
+}
+
+START_TEST(verified_needs_the_score_threshold)
+{
+    ck_assert_uint_eq(verified_starts("0.99"), 0);
+    ck_assert_uint_gt(verified_starts("0.5"), 100);
+}
+END_TEST
+
 /* A host failure keeps the checkpointed work and loses only the work since
  * the last checkpoint (DESIGN.md: "A failure stops running instances:
  * work since the last checkpoint is lost"). A market of one RTX 3090 and
@@ -1599,6 +1636,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, outbid_instances_pay_storage_and_no_gpu_while_paused);
     tcase_add_test(tc, big_models_need_their_vram);
     tcase_add_test(tc, initial_machines_fail_at_the_stationary_rate);
+    tcase_add_test(tc, verified_needs_the_score_threshold);
     tcase_add_test(tc, a_failure_keeps_the_checkpointed_work);
     tcase_add_test(tc, each_archetype_starts_its_own_contract_split);
     tcase_add_loop_test(tc, each_archetype_rents_the_first_offer_of_its_own_sort, 0, SO_SORTS);
