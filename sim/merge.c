@@ -295,30 +295,40 @@ static struct mrun *find_run(struct mrun *runs, size_t n, const char *id)
     return NULL;
 }
 
-/* The study's run count from a part's manifest ("study_runs = N" in
- * [scenario]); 0 when the part does not say. */
-static size_t study_runs(const struct blob *b)
+/* The value of "key = value" in [section] of a manifest, into 'out'
+ * (cut to 'len'); false when that section has no such line. */
+static bool manifest_value(const struct blob *b, const char *section, const char *key,
+                           char *out, size_t len)
 {
-    static const char key[] = "study_runs = ";
+    size_t sl = strlen(section), kl = strlen(key);
+    bool in_section = false;
 
     for (size_t pos = 0; pos < b->len;) {
         size_t end = pos;
 
         while (end < b->len && b->p[end] != '\n')
             end++;
-        if (end - pos > sizeof key - 1 && memcmp(b->p + pos, key, sizeof key - 1) == 0) {
-            char num[24];
-            size_t n = end - pos - (sizeof key - 1);
-
-            if (n >= sizeof num)
-                return 0;
-            memcpy(num, b->p + pos + sizeof key - 1, n);
-            num[n] = '\0';
-            return (size_t)strtoull(num, NULL, 10);
+        if (b->p[pos] == '[')
+            in_section = end - pos == sl + 2 && !memcmp(b->p + pos + 1, section, sl) &&
+                         b->p[pos + sl + 1] == ']';
+        else if (in_section && end - pos > kl + 3 && !memcmp(b->p + pos, key, kl) &&
+                 !memcmp(b->p + pos + kl, " = ", 3)) {
+            snprintf(out, len, "%.*s", (int)(end - pos - kl - 3), b->p + pos + kl + 3);
+            return true;
         }
         pos = end + 1;
     }
-    return 0;
+    return false;
+}
+
+/* The study's run count from a part's manifest ("study_runs = N" in
+ * [scenario]); 0 when the part does not say. */
+static size_t study_runs(const struct blob *b)
+{
+    char num[24];
+
+    return manifest_value(b, "scenario", "study_runs", num, sizeof num)
+           ? (size_t)strtoull(num, NULL, 10) : 0;
 }
 
 /* Adds a part's manifest's generators ("generator = gsl a, b") to the
@@ -357,41 +367,23 @@ static void manifest_facts(const struct blob *b, char *gens, size_t len, double 
     }
 }
 
-/* The build that made a part: its manifest's "version = " and
- * "git_describe = " lines of [gpumarket], as "version V, git G"; "" when
- * the part has no manifest or the manifest does not say. */
+/* The build that made a part: its manifest's version and git_describe
+ * (in [gpumarket]) as "version V, git G"; "" when the part has no
+ * manifest or the manifest does not say. */
 static void part_build(const char *pd, char *out, size_t len)
 {
-    static const char vkey[] = "version = ", gkey[] = "git_describe = ";
     char *path = join(pd, "manifest.ini");
     char ver[64] = "", git[64] = "";
-    bool in_section = false;
     struct blob b;
 
     out[0] = '\0';
     if (read_blob(path, &b) == SIM_OK) {
-        for (size_t pos = 0; pos < b.len;) {
-            size_t end = pos;
+        bool has_ver = manifest_value(&b, "gpumarket", "version", ver, sizeof ver);
+        bool has_git = manifest_value(&b, "gpumarket", "git_describe", git, sizeof git);
 
-            while (end < b.len && b.p[end] != '\n')
-                end++;
-            if (b.p[pos] == '[') {
-                if (in_section)
-                    break;              /* past [gpumarket] */
-                in_section = end - pos == 11 && !memcmp(b.p + pos, "[gpumarket]", 11);
-            }
-            if (in_section && end - pos > sizeof vkey - 1 && !memcmp(b.p + pos, vkey, sizeof vkey - 1))
-                snprintf(ver, sizeof ver, "%.*s", (int)(end - pos - (sizeof vkey - 1)),
-                         b.p + pos + sizeof vkey - 1);
-            if (in_section && end - pos > sizeof gkey - 1 &&
-                !memcmp(b.p + pos, gkey, sizeof gkey - 1))
-                snprintf(git, sizeof git, "%.*s", (int)(end - pos - (sizeof gkey - 1)),
-                         b.p + pos + sizeof gkey - 1);
-            pos = end + 1;
-        }
-        free(b.p);
-        if (ver[0] || git[0])
+        if (has_ver || has_git)
             snprintf(out, len, "version %s, git %s", ver, git);
+        free(b.p);
     }
     free(path);
 }
