@@ -2069,26 +2069,39 @@ START_TEST(cpu_ram_disk_filters)
 }
 END_TEST
 
+/* Hobbyist-only markets of 16-GPU machines with 1000 GB disks, offered
+ * from 'chunk' GPUs up, and jobs of 'gpus' GPUs: instances of 'fits' GB
+ * start, instances of 'over' GB do not. */
+static void disk_share(const char *chunk, const char *gpus, const char *fits_gb,
+                       const char *over_gb)
+{
+    char text[4096];
+    struct outcome o[2];
+
+    for (int k = 0; k < 2; k++) {
+        int n = snprintf(text, sizeof text, HOBBYISTS_ONLY "seed = 21\nhostclass.farm.share = 0\n"
+                 "hostclass.datacenter.share = 0\nhostclass.hobbyist.machine-gpus = 16:1\n"
+                 "hostclass.hobbyist.min-chunk = %s\nhostclass.hobbyist.disk = 1000:1\n"
+                 "archetype.hobbyist.gpus = %s:1\narchetype.hobbyist.storage = %s\n",
+                 chunk, gpus, k == 0 ? fits_gb : over_gb);
+
+        ck_assert(n > 0 && (size_t)n < sizeof text);
+        o[k] = run_text(text, NULL, 0);
+        ck_assert_int_eq(o[k].rc, SIM_OK);
+    }
+    ck_assert_double_gt(get(&o[0], "jobs_started", "archetype", "hobbyist"), 0);
+    ck_assert_double_eq(get(&o[1], "jobs_started", "archetype", "hobbyist"), 0);
+    done(&o[0]);
+    done(&o[1]);
+}
+
 /* An offer of k of a machine's n GPUs has k/n of its disk, exactly: a
  * 16-GPU machine's 1000 GB hold a 1000 GB instance on all 16 (the disk per
  * GPU was cut to 62 GB, 992 for the machine, and nobody started), and not
  * a 1001 GB one. */
 START_TEST(whole_machine_offer_has_the_whole_disk)
 {
-#define SIXTEENS HOBBYISTS_ONLY "seed = 21\nhostclass.farm.share = 0\n" \
-    "hostclass.datacenter.share = 0\nhostclass.hobbyist.machine-gpus = 16:1\n" \
-    "hostclass.hobbyist.min-chunk = 16\nhostclass.hobbyist.disk = 1000:1\n" \
-    "archetype.hobbyist.gpus = 16:1\n"
-    struct outcome fits = run_text(SIXTEENS "archetype.hobbyist.storage = 1000\n", NULL, 0);
-    struct outcome over = run_text(SIXTEENS "archetype.hobbyist.storage = 1001\n", NULL, 0);
-#undef SIXTEENS
-
-    ck_assert_int_eq(fits.rc, SIM_OK);
-    ck_assert_int_eq(over.rc, SIM_OK);
-    ck_assert_double_gt(get(&fits, "jobs_started", "archetype", "hobbyist"), 0);
-    ck_assert_double_eq(get(&over, "jobs_started", "archetype", "hobbyist"), 0);
-    done(&fits);
-    done(&over);
+    disk_share("16", "16", "1000", "1001");
 }
 END_TEST
 
@@ -2097,20 +2110,7 @@ END_TEST
  * disk not divided, 63 GB of a 1000 GB disk fitted on one GPU). */
 START_TEST(one_gpu_offer_has_its_share_of_the_disk)
 {
-#define SIXTEENS HOBBYISTS_ONLY "seed = 21\nhostclass.farm.share = 0\n" \
-    "hostclass.datacenter.share = 0\nhostclass.hobbyist.machine-gpus = 16:1\n" \
-    "hostclass.hobbyist.min-chunk = 1\nhostclass.hobbyist.disk = 1000:1\n" \
-    "archetype.hobbyist.gpus = 1:1\n"
-    struct outcome fits = run_text(SIXTEENS "archetype.hobbyist.storage = 62\n", NULL, 0);
-    struct outcome over = run_text(SIXTEENS "archetype.hobbyist.storage = 63\n", NULL, 0);
-#undef SIXTEENS
-
-    ck_assert_int_eq(fits.rc, SIM_OK);
-    ck_assert_int_eq(over.rc, SIM_OK);
-    ck_assert_double_gt(get(&fits, "jobs_started", "archetype", "hobbyist"), 0);
-    ck_assert_double_eq(get(&over, "jobs_started", "archetype", "hobbyist"), 0);
-    done(&fits);
-    done(&over);
+    disk_share("1", "1", "62", "63");
 }
 END_TEST
 
