@@ -520,7 +520,6 @@ static char *resolved_text(const struct res_dir *rd, const struct scn_run *run)
     fprintf(f, "%s\n[General]\n", scn_study_var_count(rd->st) ? "" : " none");
     for (size_t i = 0; i < n; i++) {
         const char *key, *value, *unit, *source;
-
         char *text;
 
         scn_run_key_at(run, i, &key, &value, &unit, &source);

@@ -1077,23 +1077,13 @@ START_TEST(serverless_chart_points_by_sweep_point)
 }
 END_TEST
 
-/* The price bands are P10 below and P90 above: across three runs of
- * prices 1, 2 and 3 (gsl's quantile, linear between order statistics:
- * P10 = 1 + 0.1 x 2 = 1.2, P90 = 2.8), and in one run its own
- * price_ondemand_p10 and _p90 series. Mutations that survived every test:
- * across_runs' lo and hi quantiles swapped (0.9, 0.1), and the one-run
- * chart reading the p90 series as its lower edge. */
-START_TEST(price_bands_are_p10_below_and_p90_above)
+/* The price chart's On-demand row of GPU model G at day 1, drawn from a
+ * result directory of runs.csv 'runs' and timeseries.csv 'ts', must be
+ * median 'mid' between 'lo' and 'hi'. */
+static void price_band_is(const char *runs, const char *ts, double mid, double lo, double hi)
 {
     static const char *const names[] = { "runs.csv", "timeseries.csv" };
-    const char *texts[2] = {
-        "run_id,config,status\n\"x-0\",\"x\",\"ok\"\n\"x-1\",\"x\",\"ok\"\n"
-        "\"x-2\",\"x\",\"ok\"\n",
-        "run_id,t_h,metric,entity_kind,entity,value\n"
-        "\"x-0\",24,\"price_ondemand_p50\",\"gpu\",\"G\",1\n"
-        "\"x-1\",24,\"price_ondemand_p50\",\"gpu\",\"G\",3\n"
-        "\"x-2\",24,\"price_ondemand_p50\",\"gpu\",\"G\",2\n",
-    };
+    const char *texts[2] = { runs, ts };
     int rc;
     double v[4];
     char *dir, *csv, *msg = plot_dir(names, texts, 2, "price", &rc, &dir);
@@ -1104,29 +1094,33 @@ START_TEST(price_bands_are_p10_below_and_p90_above)
     /* x (days), median, P10, P90 */
     ck_assert_uint_eq(row_nums(csv, "\"G\",\"On-demand\",", v, 4), 4);
     ck_assert_double_eq_tol(v[0], 1.0, 1e-12);
-    ck_assert_double_eq_tol(v[1], 2.0, 1e-12);
-    ck_assert_double_eq_tol(v[2], 1.2, 1e-12);
-    ck_assert_double_eq_tol(v[3], 2.8, 1e-12);
+    ck_assert_double_eq_tol(v[1], mid, 1e-12);
+    ck_assert_double_eq_tol(v[2], lo, 1e-12);
+    ck_assert_double_eq_tol(v[3], hi, 1e-12);
     free(csv);
     free(msg);
     free(dir);
+}
 
-    texts[0] = ONE_RUN;
-    texts[1] = "run_id,t_h,metric,entity_kind,entity,value\n"
-               "\"x-0\",24,\"price_ondemand_p10\",\"gpu\",\"G\",1.5\n"
-               "\"x-0\",24,\"price_ondemand_p50\",\"gpu\",\"G\",2\n"
-               "\"x-0\",24,\"price_ondemand_p90\",\"gpu\",\"G\",2.5\n";
-    msg = plot_dir(names, texts, 2, "price", &rc, &dir);
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "price.csv");
-    ck_assert_ptr_nonnull(csv);
-    ck_assert_uint_eq(row_nums(csv, "\"G\",\"On-demand\",", v, 4), 4);
-    ck_assert_double_eq_tol(v[1], 2.0, 1e-12);
-    ck_assert_double_eq_tol(v[2], 1.5, 1e-12);
-    ck_assert_double_eq_tol(v[3], 2.5, 1e-12);
-    free(csv);
-    free(msg);
-    free(dir);
+/* The price bands are P10 below and P90 above: across three runs of
+ * prices 1, 2 and 3 (gsl's quantile, linear between order statistics:
+ * P10 = 1 + 0.1 x 2 = 1.2, P90 = 2.8), and in one run its own
+ * price_ondemand_p10 and _p90 series. Mutations that survived every test:
+ * across_runs' lo and hi quantiles swapped (0.9, 0.1), and the one-run
+ * chart reading the p90 series as its lower edge. */
+START_TEST(price_bands_are_p10_below_and_p90_above)
+{
+    price_band_is("run_id,config,status\n\"x-0\",\"x\",\"ok\"\n\"x-1\",\"x\",\"ok\"\n"
+                  "\"x-2\",\"x\",\"ok\"\n",
+                  "run_id,t_h,metric,entity_kind,entity,value\n"
+                  "\"x-0\",24,\"price_ondemand_p50\",\"gpu\",\"G\",1\n"
+                  "\"x-1\",24,\"price_ondemand_p50\",\"gpu\",\"G\",3\n"
+                  "\"x-2\",24,\"price_ondemand_p50\",\"gpu\",\"G\",2\n", 2.0, 1.2, 2.8);
+    price_band_is(ONE_RUN,
+                  "run_id,t_h,metric,entity_kind,entity,value\n"
+                  "\"x-0\",24,\"price_ondemand_p10\",\"gpu\",\"G\",1.5\n"
+                  "\"x-0\",24,\"price_ondemand_p50\",\"gpu\",\"G\",2\n"
+                  "\"x-0\",24,\"price_ondemand_p90\",\"gpu\",\"G\",2.5\n", 2.0, 1.5, 2.5);
 }
 END_TEST
 
