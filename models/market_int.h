@@ -389,6 +389,14 @@ static inline double score_of(const struct machine *m)
     return m->score;
 }
 
+/* A host that left and whose last instance has ended: it keeps its slot
+ * (and its outage clocks run on), but it is no longer in the market, so
+ * no count of the market's machines may include it. */
+static inline bool mkt_gone(const struct machine *m)
+{
+    return m->leaving && m->nclaims == 0;
+}
+
 /* models/market.c, for the files beside it */
 extern const double mkt_band_lo[NBANDS];    /* lower score edge of each search band */
 void mkt_rel_refresh(struct market *mk, struct machine *m, sim_time now);

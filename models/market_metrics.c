@@ -165,6 +165,10 @@ void mkt_sample(struct engine *e, void *ctx)
     for (size_t i = 0; i < mk->nm; i++) {
         const struct machine *m = &mk->m[i];
 
+        /* a departed host's failure clock runs on: its downtime is no
+         * longer the market's (it made gpus_failed grow as hosts left) */
+        if (mkt_gone(m))
+            continue;
         if (m->down)
             failed[m->gpu] += m->ngpu;
         else if (m->listed || m->nclaims > 0)
@@ -443,7 +447,7 @@ int mkt_finish(struct engine *e, void *state)
              * keeps its slot (leaving) and was counted here for good. One
              * leaving but still hosting instances counts until they end,
              * since its renters still meet its record. */
-            if (m->leaving && m->nclaims == 0)
+            if (mkt_gone(m))
                 continue;
             b = (int)floor((score_of(m) - 0.5) / 0.01);
             hist[b < 0 ? 0 : b > 49 ? 49 : b]++;
