@@ -3046,8 +3046,12 @@ static void on_region(struct engine *e, const struct evq_event *ev, void *model)
     size_t n = 0, hit;
 
     mk->scratch_ids = xrealloc(mk->scratch_ids, (mk->nm + 1) * sizeof *mk->scratch_ids);
+    /* the region's machines in the market: departed hosts keep their
+     * slots, and counted here they took their share of the hits (at a
+     * fraction of 0.5, 1 of 6 machines there went down, or all 5) */
     for (size_t i = 0; i < mk->nm; i++)
-        if (mk->m[i].region == ev->subject && !(mk->m[i].down & (DOWN_POWER | DOWN_NET)))
+        if (mk->m[i].region == ev->subject && !mkt_gone(&mk->m[i]) &&
+            !(mk->m[i].down & (DOWN_POWER | DOWN_NET)))
             mk->scratch_ids[n++] = (uint32_t)i;
     /* How many machines are there to hit depends on who joined and left:
      * the pick has its own stream, so the outages' times do not. It keeps

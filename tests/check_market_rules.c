@@ -1605,6 +1605,86 @@ START_TEST(each_archetype_rents_the_first_offer_of_its_own_sort)
 }
 END_TEST
 
+/* A regional outage takes down its share of the region's machines in the
+ * market (models/outage.h: k = fraction x n, rounded up or down at
+ * random). Hosts leave at a hazard of 100 a year and nobody rents, so
+ * from day 8 on most of the region's slots are departed hosts; the test
+ * sends an internet outage of an hour into the US every 3 hours and
+ * counts, a microsecond later, the machines there still in the market and
+ * how many of them are offline. At a fraction of 0.5 that is half of them,
+ * rounded either way. Departed hosts were picked too, and took most of
+ * the hits: 1 of 6 machines went down, or all 5. */
+enum { RO_SEND = 1000, RO_MAX = 24 };
+
+static struct {
+    struct market *mk;
+    uint32_t region;
+    size_t n;
+    uint32_t hit[RO_MAX], there[RO_MAX], slots[RO_MAX];
+} ro;
+
+static void ro_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = ro.mk;
+
+    (void)model;
+    if (ev->subject == RO_SEND) {
+        eng_at(e, eng_now(e), mk->k_region, ro.region);
+        eng_at(e, eng_now(e) + 1, ev->kind, 0);
+        if (ro.n + 1 < RO_MAX)
+            eng_at(e, eng_now(e) + 3 * SIM_HOUR, ev->kind, RO_SEND);
+        return;
+    }
+    for (uint32_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+
+        if (m->region != ro.region)
+            continue;
+        ro.slots[ro.n]++;
+        if (m->leaving && m->nclaims == 0)
+            continue;
+        ro.there[ro.n]++;
+        ro.hit[ro.n] += (m->down & DOWN_NET) != 0;
+    }
+    ro.n++;
+}
+
+START_TEST(regional_outages_hit_their_share_of_the_machines_there)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 12d\nsim.warmup = 0d\n"
+        "sim.sample-interval = 1d\nsupply.gpus = 400\nseed = 3\n"
+        "supply.join-rate = 0\nsupply.leave-rate = 100\nhostclass.*.machine-gpus = 1:1\n"
+        "hostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n"
+        "hostclass.*.maint-interval = 0\narchetype.*.rate = 0\n"
+        "region.*.outage-rate = 0\nregion.*.outage-fraction = 0.5\n"
+        "region.*.outage-power-share = 0\nregion.*.outage-duration = 1h\n"
+        "region.*.outage-sigma = 0\n");
+    size_t busy = 0;
+
+    memset(&ro, 0, sizeof ro);
+    ro.mk = mk;
+    ro.region = UINT32_MAX;
+    for (uint32_t i = 0; i < mk->nrg; i++)
+        if (strcmp(mk->rg[i].name, "us") == 0)
+            ro.region = i;
+    ck_assert(ro.region != UINT32_MAX);
+    eng_at(x.e, 8 * SIM_DAY, eng_kind(x.e, "test.probe", ro_probe, NULL), RO_SEND);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(ro.n, RO_MAX);
+    for (size_t k = 0; k < ro.n; k++) {
+        ck_assert_msg(ro.hit[k] == ro.there[k] / 2 || ro.hit[k] == (ro.there[k] + 1) / 2,
+                      "outage %zu: %u of the %u machines there went down (%u slots)", k,
+                      ro.hit[k], ro.there[k], ro.slots[k]);
+        busy += ro.there[k] >= 2 && ro.slots[k] > 4 * ro.there[k];
+    }
+    /* the case in point: most slots departed, machines still there */
+    ck_assert_uint_ge(busy, RO_MAX / 2);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -1640,6 +1720,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_failure_keeps_the_checkpointed_work);
     tcase_add_test(tc, each_archetype_starts_its_own_contract_split);
     tcase_add_loop_test(tc, each_archetype_rents_the_first_offer_of_its_own_sort, 0, SO_SORTS);
+    tcase_add_test(tc, regional_outages_hit_their_share_of_the_machines_there);
     suite_add_tcase(s, tc);
     return s;
 }
