@@ -258,7 +258,7 @@ static int run(const struct bench_opts *o)
     size_t nrows = 0, nn = (size_t)o->n * (size_t)o->n, tn = o->triad_n;
     float *a = NULL, *b = NULL, *c = NULL, *ta = NULL, *tb = NULL, *tc = NULL;
     uint16_t *ha = NULL, *hb = NULL;
-    double t, cpu_peak = 0.0, cpu_bw = 0.0, flop = 2.0 * (double)o->n * (double)nn;
+    double t, cpu_peak = 0.0, cpu_bw = 0.0, flop = kern_gemm_flops(o->n);
     int rc = 0, threads;
     bool is_cpu;
 
@@ -331,7 +331,7 @@ static int run(const struct bench_opts *o)
         rc = 1;
     if (kern_triad(k, tn, tb, tc, 3.0f, ta, o->reps, &t) == SIM_OK)
         rows[nrows++] = (struct row){ "triad", "GB/s", (long long)tn,
-                                      3.0 * (double)(tn * sizeof(float)) / t * 1e-9,
+                                      kern_triad_bytes(tn) / t * 1e-9,
                                       is_cpu ? cpu_bw : gpu ? gpu->mem_bw_gbs : 0.0,
                                       kern_verify_triad(tn, tb, tc, 3.0f, ta) };
     else

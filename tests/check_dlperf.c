@@ -684,6 +684,24 @@ START_TEST(triad_check_catches_a_few_ulp)
 }
 END_TEST
 
+/* The work behind each rate, from the kernels' loops: C[i][j] = sum over
+ * l of A[i][l] B[l][j] is n^2 entries of n multiply-adds (n = 3: 27 of
+ * them, 54 FLOPs; n = 1024: 2^31); a[i] = b[i] + s c[i] touches three
+ * 4-byte floats per element (16M elements: 3 x 64 MiB). No test read
+ * these: 'flop' at n^3 or the triad at two arrays would have halved or
+ * cut by a third every TFLOPS and GB/s the bench prints and appends. */
+START_TEST(work_counts_by_hand)
+{
+    ck_assert(kern_gemm_flops(1) == 2.0);
+    ck_assert(kern_gemm_flops(3) == 54.0);
+    ck_assert(kern_gemm_flops(1024) == 2147483648.0);
+    ck_assert(kern_gemm_flops(16384) == 8796093022208.0);        /* 2^43: no int overflow */
+    ck_assert(kern_triad_bytes(1) == 12.0);
+    ck_assert(kern_triad_bytes(100003) == 1200036.0);
+    ck_assert(kern_triad_bytes((size_t)1 << 24) == 201326592.0);
+}
+END_TEST
+
 START_TEST(half_conversion)
 {
     const float exact[] = { 0.0f, 1.0f, -2.5f, 65504.0f, 0x1.0p-24f, 0.333251953125f };
@@ -747,6 +765,7 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, calibration_needs_both_kernels);
     tcase_add_test(fit, calibration_errors_name_file_and_row);
     tcase_add_test(kern, half_conversion);
+    tcase_add_test(kern, work_counts_by_hand);
     tcase_add_test(kern, triad_check_catches_a_few_ulp);
     tcase_add_test(kern, c_kernels_verified);
     tcase_add_test(kern, opencl_kernels_verified);

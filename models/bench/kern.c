@@ -204,6 +204,16 @@ double kern_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+double kern_gemm_flops(int n)
+{
+    return 2.0 * (double)n * (double)n * (double)n;
+}
+
+double kern_triad_bytes(size_t n)
+{
+    return 3.0 * (double)n * (double)sizeof(float);
+}
+
 uint16_t kern_half_from_float(float f)
 {
     uint32_t x, sign, mant;

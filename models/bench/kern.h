@@ -90,6 +90,14 @@ void kern_fill(float *x, size_t n, uint64_t seed);
 
 double kern_now(void);                             /* monotonic seconds */
 
+/* The work one run does, which turns a best time into a rate. A GEMM of
+ * edge n (sgemm or hgemm) is n^2 dot products of n multiply-adds: 2 n^3
+ * FLOPs. The triad over n elements reads b and c and writes a: 3 n floats
+ * (the CPU's non-temporal stores keep out the write-allocate read that
+ * STREAM does not count either). h2d moves its 'bytes' once. */
+double kern_gemm_flops(int n);
+double kern_triad_bytes(size_t n);
+
 /* ---- the CPU back-end's extras (models/bench/kern_c.c) ---- */
 
 /* Measured peak FP32 FLOP/s of this CPU: independent FMA chains in
