@@ -702,6 +702,46 @@ START_TEST(work_counts_by_hand)
 }
 END_TEST
 
+/* The GEMM check's tolerance by hand (models/bench/kern.c, freivalds):
+ * with A = B = I, (A B x)_i = x_i and the tolerance for row i is
+ * 2^-24 fac x_i, fac = min(2n, 64 / sqrt n). A diagonal entry k ulps
+ * above 1 (ulp 2^-23) is off by k 2^-23 x_i, whatever x is: the ratio is
+ * 2k / fac exactly. n = 16: fac 16, ratio k / 8 (7 ulps pass, 9 fail);
+ * n = 4: fac min(8, 32) = 8, ratio k / 4. A tolerance ten times wider
+ * (64 -> 640) survived run_kernels, whose wrong entries are off by 0.01
+ * to 0.05, far past the threshold at its sizes. */
+static double identity_check(int n, int i, int ulps, bool half)
+{
+    size_t nn = (size_t)n * (size_t)n;
+    float *id = calloc(nn, sizeof *id), *c = calloc(nn, sizeof *c);
+    uint16_t *hid = calloc(nn, sizeof *hid);
+    double r;
+
+    for (int j = 0; j < n; j++) {
+        id[(size_t)j * (size_t)n + (size_t)j] = c[(size_t)j * (size_t)n + (size_t)j] = 1.0f;
+        hid[(size_t)j * (size_t)n + (size_t)j] = 0x3c00;     /* 1.0 in half */
+    }
+    c[(size_t)i * (size_t)n + (size_t)i] = 1.0f + (float)ulps * 0x1.0p-23f;
+    r = half ? kern_verify_hgemm(n, hid, hid, c, 7) : kern_verify_gemm(n, id, id, c, 7);
+    free(id), free(c), free(hid);
+    return r;
+}
+
+START_TEST(gemm_check_tolerance_by_hand)
+{
+    for (int half = 0; half < 2; half++) {
+        ck_assert_double_eq_tol(identity_check(16, 5, 0, half), 0.0, 1e-12);
+        ck_assert_double_eq_tol(identity_check(16, 5, 7, half), 7.0 / 8.0, 1e-9);
+        ck_assert_double_eq_tol(identity_check(16, 5, 9, half), 9.0 / 8.0, 1e-9);
+        ck_assert_double_eq_tol(identity_check(16, 15, -3, half), 3.0 / 8.0, 1e-9);
+        ck_assert_double_eq_tol(identity_check(4, 0, 3, half), 3.0 / 4.0, 1e-9);
+        ck_assert_double_eq_tol(identity_check(4, 3, 5, half), 5.0 / 4.0, 1e-9);
+        /* n = 1: fac = min(2, 64) = 2, ratio k */
+        ck_assert_double_eq_tol(identity_check(1, 0, 1, half), 1.0, 1e-9);
+    }
+}
+END_TEST
+
 START_TEST(half_conversion)
 {
     const float exact[] = { 0.0f, 1.0f, -2.5f, 65504.0f, 0x1.0p-24f, 0.333251953125f };
@@ -766,6 +806,7 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, calibration_errors_name_file_and_row);
     tcase_add_test(kern, half_conversion);
     tcase_add_test(kern, work_counts_by_hand);
+    tcase_add_test(kern, gemm_check_tolerance_by_hand);
     tcase_add_test(kern, triad_check_catches_a_few_ulp);
     tcase_add_test(kern, c_kernels_verified);
     tcase_add_test(kern, opencl_kernels_verified);
