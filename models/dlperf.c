@@ -20,6 +20,7 @@
 struct obs {                        /* one fitted single-GPU median */
     char name[48];
     double fp32, bw, fp16, dlperf, pred;
+    int line;                       /* its row in the observed table */
 };
 
 struct bundle {
@@ -28,6 +29,7 @@ struct bundle {
     bool sxm;                       /* its model's interconnect (set_dlperf1) */
     const struct dlperf_gpu *gpu;   /* the model dlperf_of() finds for the name */
     double per_gpu, fitted;         /* observed; simulated (fit_bundle_class) */
+    int line;                       /* its row in the bundle table */
 };
 
 struct dlperf_model {
@@ -265,6 +267,19 @@ static int match_specs(const struct dlperf_model *m, const char *name,
     return n;
 }
 
+/* True, with an error at 'at', when 'name' already has a median. */
+static bool dup_obs(const struct dlperf_model *m, const char *name,
+                    const struct srcloc *at, struct diag *d)
+{
+    for (size_t j = 0; j < m->nobs; j++)
+        if (strcmp(m->obs[j].name, name) == 0) {
+            diag_error(d, at, "GPU '%s' is listed again (first at line %d)", name,
+                       m->obs[j].line);
+            return true;
+        }
+    return false;
+}
+
 static int load_observed(struct dlperf_model *m, const char *path,
                          struct diag *d)
 {
@@ -309,7 +324,12 @@ static int load_observed(struct dlperf_model *m, const char *path,
             diag_error(d, &at, "unknown GPU '%s' (not in the catalogue)", o->name);
             continue;
         }
+        /* A second median would enter the fit while the market kept the
+         * first (set_dlperf1 stops at the first exact name). */
+        if (dup_obs(m, o->name, &at, d))
+            continue;
         o->dlperf = med;
+        o->line = at.line;
         m->nobs++;
         /* Spreads of ln DLPerf below and above the median, weighted by
          * how many offers each median stands for. */
@@ -348,6 +368,7 @@ static int load_bundles(struct dlperf_model *m, const char *path,
         struct srcloc at = { path, tbl_line(t, i) };
         double fp32, bw, fp16, v;
         int64_t n;
+        size_t j;
 
         snprintf(b->name, sizeof b->name, "%s", tbl_get(t, i, (size_t)c[0]));
         if (tbl_get_int(t, i, (size_t)c[1], &n, d) != SIM_OK ||
@@ -362,8 +383,17 @@ static int load_bundles(struct dlperf_model *m, const char *path,
             diag_error(d, &at, "unknown GPU '%s' (not in the catalogue)", b->name);
             continue;
         }
+        for (j = 0; j < m->nbundles; j++)
+            if (m->bundles[j].n == (int)n && strcmp(m->bundles[j].name, b->name) == 0)
+                break;
+        if (j < m->nbundles) {
+            diag_error(d, &at, "GPU '%s' x%lld is listed again (first at line %d)",
+                       b->name, (long long)n, m->bundles[j].line);
+            continue;
+        }
         b->n = (int)n;
         b->per_gpu = v;
+        b->line = at.line;
         m->nbundles++;
     }
     tbl_free(t);

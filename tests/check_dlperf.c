@@ -212,6 +212,44 @@ START_TEST(csv_errors_name_file_and_row)
 }
 END_TEST
 
+/* A GPU's median listed twice: the fit took both while the market kept
+ * the first (a second RTX 3090 row at 80 left every 3090 at 44.4 and put
+ * 80 into the spec model), and the bundle table likewise. The catalogue
+ * already refused a duplicate model. */
+START_TEST(repeated_rows_are_errors)
+{
+    char *msg = fit_error(GPUS_HDR "RTX 3090,24,936,35.6,71,350,4,2020,1499\n",
+                          OBS_HDR "RTX 3090,34,44.4,43.8,44.8\nRTX 3090,10,80,79,81\n");
+    char *dir = test_tmpdir(), p[3][256], *buf = NULL;
+    size_t len = 0;
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+
+    ck_assert_str_eq(msg, "obs.csv:3: error: GPU 'RTX 3090' is listed again (first at line 2)\n");
+    free(msg);
+    for (int i = 0; i < 3; i++)
+        snprintf(p[i], sizeof p[i], "%s/%d.csv", dir, i);
+    test_write_file(p[0], "model,vram_gb,mem_bw_gbs,fp32_tflops,fp16_tensor_tflops,tdp_w,"
+                    "pcie_gen,year,street_price_usd\n"
+                    "G1,24,500,10,40,300,4,2022,1000\nG2,24,700,20,160,300,4,2022,1000\n"
+                    "G3,24,900,35,70,300,4,2022,1000\nG4,24,2000,50,400,300,4,2022,1000\n"
+                    "G5,24,1000,80,1000,300,4,2022,1000\nG6,24,3000,15,100,300,4,2022,1000\n");
+    test_write_file(p[1], OBS_HDR "G1,3,10,9,11\nG2,3,20,19,21\nG3,3,30,29,31\n"
+                    "G4,3,40,39,41\nG5,3,50,49,51\nG6,3,60,59,61\n");
+    test_write_file(p[2], "gpu_name,num_gpus,dlperf_per_gpu_median\n"
+                    "G1,1,10\nG1,2,9\nG2,2,18\nG1,2,5\n");
+    ck_assert_ptr_null(dlperf_model_fit(p[0], p[1], p[2], NULL, &d));
+    fclose(d.out);
+    ck_assert_int_eq(d.nerrors, 1);
+    ck_assert_msg(strstr(buf, "2.csv:5: error: GPU 'G1' x2 is listed again (first at line 3)\n"),
+                  "%s", buf);
+    free(buf);
+    for (int i = 0; i < 3; i++)
+        remove(p[i]);
+    remove(dir);
+    free(dir);
+}
+END_TEST
+
 /* The catalogue's sxm column marks the boards whose names do not say so
  * (CALIBRATION.md 1: H200 SXM, B200 HGX, V100 SXM2): they once took the
  * consumer PCIe curve from "SXM" missing in the name, and an 8x B200
@@ -798,6 +836,7 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, market_api);
     tcase_add_test(fit, fit_recovers_an_exact_power_law);
     tcase_add_test(fit, csv_errors_name_file_and_row);
+    tcase_add_test(fit, repeated_rows_are_errors);
     tcase_add_test(fit, device_names_match_catalogue);
     tcase_add_test(fit, cpu_rows_calibrate_nothing);
     tcase_add_test(fit, calibration_sets_derate_median);
