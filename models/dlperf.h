@@ -163,7 +163,8 @@ void dlperf_print_fit(const struct dlperf_model *m, FILE *out);
 
 /* `gpumarket bench dlperf` (models/dlperf_cmd.c); argv[0] is "dlperf".
  * Exit status: 0 ok, 1 a kernel failed verification or could not run,
- * 2 usage. */
+ * 2 usage or a data table unreadable, invalid or not appendable, 3 out
+ * of memory (README's convention for every command). */
 int dlperf_bench_main(int argc, char **argv);
 
 #endif

@@ -65,7 +65,8 @@ static void usage(FILE *f)
           "  --data DIR        gpus.csv, dlperf_observed.csv, dlperf_bundles.csv\n"
           "  --fit             also print the DLPerf fit report\n"
           "Exit status: 0 ok, 1 a result failed verification or the back-end\n"
-          "could not run, 2 usage.\n", f);
+          "could not run, 2 usage or a data table that cannot be read, is invalid\n"
+          "or cannot be appended to, 3 out of memory.\n", f);
 }
 
 static int parse(int argc, char **argv, struct bench_opts *o)
@@ -275,7 +276,7 @@ static int run(const struct bench_opts *o)
     why[0] = '\0';
     m = dlperf_model_fit(p1, p2, p3, access(p4, F_OK) == 0 ? p4 : NULL, &d);
     if (!m)
-        return 1;
+        return 2;                   /* unreadable or invalid input */
     if (kern_open(o->kind, &k, why, sizeof why) != SIM_OK) {
         fprintf(stderr, "bench dlperf: %s: %s\n", kern_kind_name(o->kind),
                 why[0] ? why : "the back-end could not be opened");
@@ -306,7 +307,7 @@ static int run(const struct bench_opts *o)
     ta = malloc(tn * sizeof *ta), tb = malloc(tn * sizeof *tb), tc = malloc(tn * sizeof *tc);
     if (!a || !b || !c || !ha || !hb || !ta || !tb || !tc) {
         fprintf(stderr, "bench dlperf: out of memory\n");
-        rc = 1;
+        rc = 3;
         goto out;
     }
     kern_fill(a, nn, 1), kern_fill(b, nn, 2);
@@ -443,7 +444,7 @@ static int run(const struct bench_opts *o)
     }
     if (o->calibrate && nrows > 0 && rc == 0) {
         if (append_calibration(p4, devlabel, rows, nrows) != SIM_OK)
-            rc = 1;
+            rc = 2;
         else
             printf("appended %zu rows to %s\n", nrows, p4);
     }

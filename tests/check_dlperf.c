@@ -813,7 +813,7 @@ START_TEST(bench_command_exit_codes)
 
         snprintf(path, sizeof path, "%s/calib.csv", dir);
         test_write_file(path, CAL_HDR "\"cuda:NVIDIA H200\",triad,1,1,GB/s,1,-1,d,b\n");
-        ck_assert_int_eq(dlperf_bench_main(9, v6), 1);
+        ck_assert_int_eq(dlperf_bench_main(9, v6), 2);     /* bad input */
         remove(path), remove(dir);
         free(dir);
     }
