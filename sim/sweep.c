@@ -201,10 +201,14 @@ static void on_sigchld(int sig)
 
 /* Waits for child 'which' (-1: any). When 'interruptible', returns -1 with
  * errno EINTR as soon as the interrupt flag is set: SIGCHLD, SIGINT and
- * SIGTERM are blocked between the test of the flag and sigsuspend(), so a
- * signal cannot slip in between and leave the wait to the end of a run.
- * An MPI worker (sw->halted) also returns so when rank 0 stops the study:
- * no signal says that, so it looks every 50 ms. */
+ * SIGTERM are blocked between the test of the flag and the sleep, which
+ * unblocks them, so in this thread a signal cannot slip in between. An MPI
+ * rank has other threads (Open MPI's), though, which block nothing: a
+ * SIGCHLD sent while this thread blocks it is taken by one of them, and a
+ * sleep until the next signal never ended (a rank told to stop waited
+ * forever for a child already gone). So the sleep is bounded: 50 ms, and
+ * waitpid() and the flags are looked at again. An MPI worker (sw->halted)
+ * also returns so when rank 0 stops the study, which no signal says. */
 static pid_t wait_child(const struct sweep *sw, pid_t which, int *ws, bool interruptible)
 {
     sigset_t block, old;
@@ -224,12 +228,10 @@ static pid_t wait_child(const struct sweep *sw, pid_t which, int *ws, bool inter
             pid = -1;
             break;
         }
-        if (interruptible && sw->halted) {
+        {
             struct timespec poll = { 0, 50000000 };
 
             pselect(0, NULL, NULL, NULL, &poll, &old);
-        } else {
-            sigsuspend(&old);
         }
     }
     {
