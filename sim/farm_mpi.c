@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include "sim/err.h"
 
 /* Message tags: a worker sends TAG_RESULT {run, status} (run -1 on its
@@ -36,6 +37,20 @@ void farm_bcast(void *buf, size_t len)
     MPI_Bcast(buf, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD);
 }
 
+/* Stopping: the runs going on other ranks are stopped too, not waited
+ * for whole (the local pool kills its children alike). */
+static bool halt(int size, const bool *busy, bool *told)
+{
+    int64_t stopmsg = 0;
+
+    for (int r = 1; r < size; r++)
+        if (busy[r]) {
+            MPI_Send(&stopmsg, 1, MPI_INT64_T, r, TAG_STOP, MPI_COMM_WORLD);
+            told[r] = true;
+        }
+    return true;
+}
+
 void farm_manage(const size_t *runs, size_t n,
                  void (*start)(void *ctx, size_t run),
                  void (*done)(void *ctx, size_t run, int status),
@@ -53,26 +68,29 @@ void farm_manage(const size_t *runs, size_t n,
         SIM_OOM("farm: out of memory");
     active = size - 1;
     while (active > 0) {
-        int64_t msg[2], work, stopmsg = 0;
+        int64_t msg[2], work;
         MPI_Status st;
-        int src;
+        int src, flag = 0;
 
-        MPI_Recv(msg, 2, MPI_INT64_T, MPI_ANY_SOURCE, TAG_RESULT,
-                 MPI_COMM_WORLD, &st);
+        /* Asked while no result comes too: a SIGTERM to rank 0 alone was
+         * noticed only when some run ended (whole runs, for nothing). */
+        if (!halted && stop(ctx))
+            halted = halt(size, busy, told);
+        MPI_Iprobe(MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &flag, &st);
+        if (!flag) {
+            struct timespec poll = { 0, 10000000 };
+
+            nanosleep(&poll, NULL);
+            continue;
+        }
         src = st.MPI_SOURCE;
+        MPI_Recv(msg, 2, MPI_INT64_T, src, TAG_RESULT, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE);
         busy[src] = false;
         if (msg[0] >= 0)
             done(ctx, (size_t)msg[0], (int)msg[1]);
-        /* Stopping: the runs going on other ranks are stopped too, not
-         * waited for whole (the local pool kills its children alike). */
-        if (!halted && stop(ctx)) {
-            halted = true;
-            for (int r = 1; r < size; r++)
-                if (busy[r]) {
-                    MPI_Send(&stopmsg, 1, MPI_INT64_T, r, TAG_STOP, MPI_COMM_WORLD);
-                    told[r] = true;
-                }
-        }
+        if (!halted && stop(ctx))
+            halted = halt(size, busy, told);
         if (next < n && !halted) {
             work = (int64_t)runs[next++];
             busy[src] = true;

@@ -19,8 +19,8 @@ void farm_finalize(void);
 void farm_bcast(void *buf, size_t len);
 /* Rank 0: hands out runs[0..n-1] to ranks 1..size-1, calling start() for
  * each as it goes out; calls done() for each finished run with its exit
- * status, in completion order. stop() is asked after each result: once
- * it is true no more work goes out and the ranks with a run going are
+ * status, in completion order. stop() is asked after each result and
+ * every 10 ms while none comes: once it is true no more work goes out and the ranks with a run going are
  * told to stop it (farm_stopped); their runs still report to done().
  * Always releases every worker. */
 void farm_manage(const size_t *runs, size_t n,

@@ -423,8 +423,11 @@ static int mpi_stop(void *ctx)
 
     /* After a run that cannot be set up the study has no result: no more
      * runs go out, and those going on other ranks are stopped (farm_manage
-     * tells their ranks), as pool_run stops its children. */
-    return stop_asked(c->sw) || c->worst == RUNNER_EXIT_TROUBLE;
+     * tells their ranks), as pool_run stops its children. So after a rank
+     * interrupted alone (a SIGTERM to its process): the study ends with
+     * 130 and no result, and the other ranks' runs went on whole for it. */
+    return stop_asked(c->sw) || c->worst == RUNNER_EXIT_TROUBLE ||
+           c->worst == RUNNER_EXIT_INTERRUPTED;
 }
 
 static int mpi_exec(void *ctx, size_t run)

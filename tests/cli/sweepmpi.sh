@@ -118,4 +118,40 @@ else
     echo "skip mpirun waits (no Open MPI in this build, no mpirun or no C compiler)"
 fi
 
+# -- MPI: a SIGTERM to one rank alone stops the study at once ---------------
+# The study ends with 130 and no result either way; it did so only after
+# the runs on the other ranks had gone on whole: rank 0 looked at its flag
+# only when a result came, and a worker's interrupted run did not stop
+# the others (here about 30 s of runs each time, more on a loaded machine).
+if command -v mpirun >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 &&
+   command -v pgrep >/dev/null 2>&1 &&
+   ! "$GM" sweep "$T/p.ini" --mpi -o "$T/nompi" -q 2>&1 | grep -q 'no Open MPI'; then
+    for who in manager worker; do
+        OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 \
+            timeout 60 mpirun --oversubscribe -np 3 "$GM" sweep "$T/p.ini" -c Longer --mpi \
+            -o "$T/one-$who" -q --no-plots >"$T/mpi.log" 2>&1 &
+        pid=$!
+        i=0     # until both workers have a run going
+        while [ $i -lt 400 ] && [ "$(ls -d "$T/one-$who".tmp-*/runs/*.tmp-* 2>/dev/null | wc -l)" -lt 2 ]; do
+            sleep 0.05; i=$((i + 1))
+        done
+        m= w=   # rank 0 forks no run; a worker has its run's child
+        for r in $(pgrep -P "$(pgrep -P $pid)"); do
+            if pgrep -P "$r" >/dev/null; then w=$r; else m=$r; fi
+        done
+        if [ $who = manager ]; then v=$m; else v=$w; fi
+        t0=$(now)
+        if [ -n "$v" ]; then kill -TERM "$v"; else bad "no $who rank found"; fi
+        wait $pid; rc=$?
+        t1=$(now)
+        if [ $rc = 130 ]; then ok; else bad "mpirun sweep, SIGTERM to the $who rank alone: exit $rc, want 130"; fi
+        if awk -v a="$t0" -v b="$t1" 'BEGIN{exit !(b - a < 15)}'; then ok; else
+            bad "mpirun sweep took $(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}') s to stop after a SIGTERM to the $who rank"; fi
+        left=$(cd "$T" && ls -d one-$who one-$who.tmp-* 2>/dev/null)
+        if [ -z "$left" ]; then ok; else bad "mpirun sweep, SIGTERM to the $who rank, left $left"; fi
+    done
+else
+    echo "skip mpirun one-rank signals (no Open MPI in this build or no mpirun)"
+fi
+
 cli_done
