@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/stats.h"
@@ -388,6 +389,63 @@ static void part_build(const char *pd, char *out, size_t len)
     free(path);
 }
 
+/* Removes the flat scratch directory 'tmp' and what is in it. */
+static void remove_scratch(const char *tmp)
+{
+    DIR *dp = opendir(tmp);
+    struct dirent *de;
+
+    if (!dp)
+        return;
+    while ((de = readdir(dp))) {
+        char *f;
+
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        f = join(tmp, de->d_name);
+        remove(f);
+        free(f);
+    }
+    closedir(dp);
+    rmdir(tmp);
+}
+
+/* Moves the merged files from 'tmp' into 'dir'. Files cannot all be
+ * replaced at once, so the two that make a directory look like a result
+ * (runs.csv, which plot and diff read first, and manifest.ini) go first
+ * and come back last: a merge stopped in between leaves a directory that
+ * is plainly not whole, not new runs.csv beside the last merge's scalars
+ * and summary (a SIGTERM between two files left exactly that). */
+static int publish(const char *tmp, const char *dir, struct diag *d)
+{
+    static const char *const names[] = {
+        "params.csv", "scalars.csv", "timeseries.csv", "scenario.resolved.ini",
+        "summary.csv", "contrasts.csv", "FAILED", "runs.csv", "manifest.ini",
+    };
+    size_t n = sizeof names / sizeof *names;
+    int rc = SIM_OK;
+
+    for (size_t i = n - 2; i < n; i++) {
+        char *to = join(dir, names[i]);
+
+        remove(to);
+        free(to);
+    }
+    for (size_t i = 0; i < n && rc == SIM_OK; i++) {
+        char *from = join(tmp, names[i]), *to = join(dir, names[i]);
+        struct stat st;
+
+        if (stat(from, &st) != 0) {
+            remove(to);         /* FAILED of the last merge, none now */
+        } else if (rename(from, to) != 0) {
+            rc = diag_error(d, NULL, "cannot rename %s to %s: %s", from, to, strerror(errno));
+        }
+        free(from);
+        free(to);
+    }
+    return rc;
+}
+
 int merge_dir(const char *dir, const struct stats_opts *so,
               struct merge_report *rep, struct diag *d)
 {
@@ -398,6 +456,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
     struct mrun *runs = NULL;
     char *header = NULL, *fheader[3] = { NULL, NULL, NULL };
     char *digest = NULL;                /* scenario_digest of the first part's runs */
+    char *out = NULL;                   /* DIR/.merge.tmp-PID: written, then moved in */
     size_t digest_part = 0;
     size_t header_len = 0, fheader_len[3] = { 0, 0, 0 };
     char gens[256] = "";                /* generators of every part */
@@ -574,9 +633,21 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         }
         free(pd);
     }
-    /* Write the merged files. */
+    /* Write the merged files, with their statistics, into a scratch
+     * directory in DIR, and move them in when all are written: a merge
+     * that fails (a --contrast that does not fit) or is killed midway
+     * leaves the last merge's files as they were, not some of them
+     * rewritten. */
     if (rc == SIM_OK) {
-        char *path = join(dir, "runs.csv"), *tmp;
+        char name[48];
+
+        snprintf(name, sizeof name, ".merge.tmp-%ld", (long)getpid());
+        out = join(dir, name);
+        if (mkdir(out, 0777) != 0)
+            rc = diag_error(d, NULL, "%s: cannot create: %s", out, strerror(errno));
+    }
+    if (rc == SIM_OK) {
+        char *path = join(out, "runs.csv"), *tmp;
         FILE *f = open_tmp(path, &tmp);
 
         if (!f) {
@@ -592,7 +663,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         free(path);
     }
     for (int k = 0; k < 3 && rc == SIM_OK; k++) {
-        char *path = join(dir, data_files[k]), *tmp;
+        char *path = join(out, data_files[k]), *tmp;
         FILE *f = open_tmp(path, &tmp);
 
         if (!f) {
@@ -642,7 +713,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         const char *names[2] = { "scenario.resolved.ini", "manifest.ini" };
 
         for (int k = 0; k < 2; k++) {
-            char *src = join(pd, names[k]), *dst = join(dir, names[k]), *tmp;
+            char *src = join(pd, names[k]), *dst = join(out, names[k]), *tmp;
             struct blob b;
             FILE *f;
 
@@ -689,7 +760,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         free(pd);
     }
     if (rc == SIM_OK)
-        rc = write_failed(dir, runs_dir, parts, runs, nruns, d);
+        rc = write_failed(out, runs_dir, parts, runs, nruns, d);
     rep->parts = nparts;
     rep->runs = nruns;
     for (size_t i = 0; i < nruns; i++) {
@@ -714,7 +785,12 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         free(mp);
     }
     if (rc == SIM_OK)
-        rc = stats_write_all(dir, so, d);
+        rc = stats_write_all(out, so, d);
+    if (rc == SIM_OK)
+        rc = publish(out, dir, d);
+    if (out)
+        remove_scratch(out);
+    free(out);
 
     for (size_t i = 0; i < nruns; i++) {
         free(runs[i].id);

@@ -154,4 +154,65 @@ else
     echo "skip mpirun one-rank signals (no Open MPI in this build or no mpirun)"
 fi
 
+# -- merge: a merge stopped midway leaves no mix of two merges ---------------
+# merge rewrote DIR's files one by one: a merge after more parts came in,
+# stopped between two of them, left runs.csv listing every run beside the
+# earlier merge's scalars.csv, summary.csv and manifest.ini, a directory
+# that looked whole (plot and diff read it); one that failed at the
+# statistics (a --contrast baseline the study lacks) left the same mix.
+cat >"$T/m.ini" <<'INI'
+[General]
+sim.model = phold
+sim.horizon = 200s
+sim.sample-interval = 50s
+phold.lps = 64
+phold.events-per-lp = 4
+seed = 9
+phold.remote = ${r=0.1,0.5}
+repeat = 2
+INI
+for n in 0 1 2 3; do
+    "$GM" run "$T/m.ini" -r $n -o "$T/all/runs/General-$n" -q --no-plots || bad "part $n"
+done
+expect_status "merge of the four parts" 0 "$GM" merge "$T/all"
+mkdir -p "$T/half/runs" && cp -R "$T/all/runs/General-0" "$T/all/runs/General-1" "$T/half/runs/"
+expect_status "merge of two parts of four" 1 "$GM" merge "$T/half"
+files="runs.csv scalars.csv timeseries.csv summary.csv contrasts.csv"
+# same_as DIR REF: DIR's merged files are REF's (manifest.ini: but wall_s)
+same_as() {
+    for f in $files; do cmp -s "$1/$f" "$2/$f" || return 1; done
+    grep -v '^wall_s' "$1/manifest.ini" >"$T/m1" && grep -v '^wall_s' "$2/manifest.ini" >"$T/m2" &&
+        cmp -s "$T/m1" "$T/m2"
+}
+# whole_or_not DIR WHAT: DIR is the earlier merge or the new one, whole, or
+# has neither runs.csv nor manifest.ini
+whole_or_not() {
+    if [ ! -e "$1/runs.csv" ] && [ ! -e "$1/manifest.ini" ]; then ok
+    elif [ -e "$1/runs.csv" ] && [ -e "$1/manifest.ini" ] && { same_as "$1" "$T/half" || same_as "$1" "$T/all"; }; then ok
+    else bad "$2: $1 holds files of two merges: $(wc -l "$1/runs.csv" "$1/scalars.csv" 2>&1 | tr -s ' \n' ' ')"; fi
+}
+rm -rf "$T/more" && cp -R "$T/half" "$T/more" && cp -R "$T/all/runs/General-2" "$T/all/runs/General-3" "$T/more/runs/"
+expect_status "merge with a contrast baseline the study lacks" 2 "$GM" merge --contrast r=0.7 "$T/more"
+whole_or_not "$T/more" "merge that failed at its statistics"
+if same_as "$T/more" "$T/half"; then ok; else bad "a failed merge changed the earlier merge's files"; fi
+# stopped at one moment or another: every rename takes 0.3 s more
+if command -v strace >/dev/null 2>&1 &&
+   strace -o /dev/null -e trace=rename -e inject=rename:delay_exit=1 true 2>/dev/null; then
+    for at in 0.45 1.05 2.85 3.45; do
+        rm -rf "$T/more" && cp -R "$T/half" "$T/more" &&
+            cp -R "$T/all/runs/General-2" "$T/all/runs/General-3" "$T/more/runs/"
+        strace -o /dev/null -e trace=rename -e inject=rename:delay_exit=300000 \
+            "$GM" merge "$T/more" 2>"$T/err" &
+        sp=$!
+        sleep $at
+        c=$(pgrep -P $sp) && kill -TERM "$c"
+        wait $sp 2>/dev/null
+        whole_or_not "$T/more" "merge stopped after $at s"
+        expect_status "merge again after a merge stopped after $at s" 0 "$GM" merge "$T/more"
+        if same_as "$T/more" "$T/all"; then ok; else bad "merge again after $at s: not the whole study's files"; fi
+    done
+else
+    echo "skip merge stopped midway (no strace with syscall delays)"
+fi
+
 cli_done
