@@ -212,6 +212,7 @@ static void on_sigchld(int sig)
 static pid_t wait_child(const struct sweep *sw, pid_t which, int *ws, bool interruptible)
 {
     sigset_t block, old;
+    const struct timespec poll = { 0, 50000000 };
     pid_t pid;
 
     sigemptyset(&block);
@@ -228,11 +229,7 @@ static pid_t wait_child(const struct sweep *sw, pid_t which, int *ws, bool inter
             pid = -1;
             break;
         }
-        {
-            struct timespec poll = { 0, 50000000 };
-
-            pselect(0, NULL, NULL, NULL, &poll, &old);
-        }
+        pselect(0, NULL, NULL, NULL, &poll, &old);
     }
     {
         int e = errno;
