@@ -368,8 +368,25 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
      * here, whether or not the scenario has endpoints. */
     if (n > MAX_ARCHETYPES) {
         char key[160];
+        int line = 0;
 
+        /* Blame the last archetype key the scenario wrote: the names are
+         * sorted, so names[MAX_ARCHETYPES] was often a built-in one
+         * ("archetype.indie.rate", with no line) that nobody had added. */
         snprintf(key, sizeof key, "archetype.%s.rate", names[MAX_ARCHETYPES]);
+        for (size_t i = 0; i < scn_run_key_count(r); i++) {
+            const char *k;
+            const struct srcloc *at;
+
+            scn_run_key_at(r, i, &k, NULL, NULL, NULL);
+            if (strncmp(k, "archetype.", 10) != 0 || strncmp(k, "archetype.*.", 12) == 0)
+                continue;
+            at = scn_where(r, k);
+            if (at->line > line) {
+                line = at->line;
+                snprintf(key, sizeof key, "%s", k);
+            }
+        }
         scn_error(d, r, key, "too many archetypes: %zu, built-in ones included "
                   "(at most %d)", n, MAX_ARCHETYPES);
     }

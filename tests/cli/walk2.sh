@@ -38,4 +38,19 @@ done
 if grep -F '`revenue_usd` (' "$D" | grep -q 'whole run, warm-up included'; then ok
 else bad "docs/METRICS.md does not say revenue_usd covers the whole run"; fi
 
+# -- too many archetypes: the error points at the scenario's archetypes ---
+# (it blamed "archetype.indie.rate", a built-in the scenario never wrote,
+# with no line: the 256th name in sorted order). 250 added archetypes and
+# the six built in are 256, one over the 255 a job's byte can name; the
+# last key written, a250's rate, is at line 5 + 2 x 250 = 505.
+{ printf '[General]\nsim.model = market\nsim.horizon = 1d\nsim.warmup = 0d\n'
+  printf 'supply.gpus = 50\n'
+  i=1
+  while [ $i -le 250 ]; do printf '[archetype a%d]\nrate = 1\n' $i; i=$((i + 1)); done
+} >"$T/many.ini"
+expect_status "256 archetypes: validate" 1 "$GM" validate "$T/many.ini"
+expect_status "256 archetypes: run" 2 "$GM" run "$T/many.ini" -o "$T/many" --no-plots -q
+grep_err "256 archetypes: where" \
+    "many.ini:505: error: archetype.a250.rate: too many archetypes: 256, built-in ones included (at most 255)"
+
 cli_done
