@@ -116,7 +116,10 @@ static void set_score(const struct market *mk, struct machine *m, double score)
             m->rel_ok |= 1u << i;
 }
 
-void mkt_rel_refresh(struct market *mk, struct machine *m, sim_time now)
+/* Brings the machine's up/down totals to 'now': every interval is
+ * counted under the state it had throughout (callers account before they
+ * change the state). */
+static void account_state(struct market *mk, struct machine *m, sim_time now)
 {
     sim_time dt = now - m->state_mark;
 
@@ -140,6 +143,11 @@ void mkt_rel_refresh(struct market *mk, struct machine *m, sim_time now)
                 (double)(now - from);
         m->state_mark = now;
     }
+}
+
+void mkt_rel_refresh(struct market *mk, struct machine *m, sim_time now)
+{
+    account_state(mk, m, now);
     set_score(mk, m, rel_score(&m->rel, &mk->relp, now));
 }
 
@@ -248,7 +256,14 @@ static void util_mark(struct market *mk, struct machine *m, sim_time now)
     m->util_gpu_us += (double)m->run_gpus * (double)(now - m->util_mark);
     m->run_gpu_us += (int64_t)m->run_gpus * (now - m->util_mark);
     m->util_mark = now;
-    (void)mk;
+    /* A leaving machine stays in the market (utilisation's denominator)
+     * while it runs a rental: its running GPUs are about to change, so
+     * the time so far is counted under the old count. Counted only at
+     * the next refresh, a last rental ending between two samples dropped
+     * the hours it ran from the denominator while they stayed in the
+     * numerator (datacenter utilisation 1.16 with profit-driven exit). */
+    if (m->leaving)
+        account_state(mk, m, now);
 }
 
 static double power_cost_per_gpu_h(const struct market *mk, const struct gpu *g,

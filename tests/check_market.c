@@ -2465,6 +2465,36 @@ START_TEST(hosts_exit_by_review_and_leave_at_their_rate)
 END_TEST
 #undef BIG_IDLE
 
+/* A machine that leaves stays in the market (utilisation's denominator)
+ * while it still runs a rental, and drops out when its last one ends:
+ * with every machine below its floor leaving at its review, samples 5
+ * days apart and the market's end checks on, the hours a leaving
+ * machine's last rentals ran must count on both sides. They counted in
+ * the rented hours but not in the hours up when the rentals ended
+ * between two refreshes (with 6-hour samples, datacenter utilisation
+ * 1.03 at seed 1 and 1.16 at seed 11: the run failed its
+ * utilisation.range check; with 5-day samples, seeds 1 and 12 fail). */
+START_TEST(leaving_hosts_count_while_they_run)
+{
+    static const int seeds[] = { 1, 12 };
+
+    for (size_t k = 0; k < 2; k++) {
+        char text[1024];
+        struct outcome o;
+
+        snprintf(text, sizeof text, "%sseed = %d\n",
+                 "[General]\nsim.model = market\nsim.horizon = 20d\n"
+                 "sim.warmup = 2d\nsim.sample-interval = 5d\nsupply.gpus = 400\n"
+                 "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.review = 3d\n"
+                 "supply.exit-threshold = 1\nsupply.exit-prob = 1\n", seeds[k]);
+        o = run_text(text, NULL, 0);
+        ck_assert_msg(o.rc == SIM_OK, "seed %d: the run failed its checks", seeds[k]);
+        ck_assert_double_gt(get_sum(&o, "gpus_exited", "gpu"), 50);
+        done(&o);
+    }
+}
+END_TEST
+
 /* Profit-driven entry: when renters want only RTX 3060s, new hosts with
  * entry elasticity buy far more of them than hosts choosing by supply
  * share alone. */
@@ -3520,6 +3550,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, named_model_share_changes_nothing_else);
     tcase_add_test(tc, unprofitable_hosts_leave);
     tcase_add_test(tc, hosts_exit_by_review_and_leave_at_their_rate);
+    tcase_add_test(tc, leaving_hosts_count_while_they_run);
     tcase_add_test(tc, join_rate_counts_gpus);
     tcase_add_test(tc, min_chunk_sells_small_machines_whole);
     tcase_add_test(tc, pairwise_checks_blame_the_key_written);
