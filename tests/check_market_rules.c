@@ -1685,6 +1685,262 @@ START_TEST(regional_outages_hit_their_share_of_the_machines_there)
 }
 END_TEST
 
+/* ---- the supply side: reviews, entry, the reliable tier ---- */
+
+/* A market of 1-GPU RTX 3090s (supply.gpus of them) and nothing else,
+ * with no outages, no storage or bandwidth charges and no arrivals of its
+ * own: the tests send the renters. */
+#define ONE_HOST \
+    "[General]\nsim.model = market\nsim.warmup = 0d\nsim.sample-interval = 6h\n" \
+    "supply.gpu-models = RTX 3090\narchetype.*.gpu-models = RTX 3090\n" \
+    "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.entry-elasticity = 0\n" \
+    "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n" \
+    "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n" \
+    "hostclass.*.failed-start-prob = 0\nhostclass.*.storage-price = 0\n" \
+    "hostclass.*.bandwidth-price = 0\nhostclass.*.offer-duration = 1000d\n" \
+    "region.*.outage-rate = 0\n" \
+    "archetype.*.rate = 0\narchetype.*.gpus = 1:1\narchetype.*.vram = 8\n" \
+    "archetype.*.big-model-prob = 0\narchetype.*.name-pin = 0\n" \
+    "archetype.*.secure-cloud = 0\narchetype.*.budget = 0\n" \
+    "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n" \
+    "archetype.*.min-dlperf = 0\narchetype.*.value = 100\n" \
+    "archetype.*.work-median = 1000\narchetype.*.work-sigma = 0\n" \
+    "archetype.*.p-reserved = 0\narchetype.*.p-interruptible = 0\n" \
+    "archetype.*.p-ondemand = 1\n"
+
+static size_t arch_named(const struct market *mk, const char *name)
+{
+    for (size_t a = 0; a < mk->nar; a++)
+        if (strcmp(mk->ar[a].name, name) == 0)
+            return a;
+    ck_abort_msg("no archetype %s", name);
+    return 0;
+}
+
+/* A host's review income is net of the platform's take (README, Supply):
+ * the one machine is rented on demand from the start for longer than the
+ * run; every review after the first (whose window holds the download)
+ * sees a whole window of GPU time at the contract's rate, so its income
+ * per GPU-hour is that rate x (1 - fee), here 0.75 of it. The first
+ * review of a machine present at the start comes one to two review
+ * intervals in (here 1 to 2 days). Reviewed at the gross rate, every
+ * host looked a third richer than it was (a mutation no test caught). */
+static struct {
+    struct market *mk;
+    size_t company;
+    money rate;
+    double net[8];
+    sim_time first, from[8];
+    size_t n;
+} rv;
+
+enum { RV_ARRIVE, RV_LOOK };
+
+static void rv_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = rv.mk;
+    const struct machine *m = &mk->m[0];
+
+    (void)model;
+    if (ev->subject == RV_ARRIVE) {
+        eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)rv.company);
+        return;
+    }
+    if (m->nclaims == 1)
+        rv.rate = mk->c[m->cids[0]].rate;
+    if (m->reviewed && rv.first == 0)
+        rv.first = m->review_mark;
+    if (m->reviewed && rv.n < 8 && (rv.n == 0 || m->review_mark != rv.from[rv.n - 1])) {
+        rv.from[rv.n] = m->review_mark;
+        rv.net[rv.n++] = m->net_rate;
+    }
+}
+
+START_TEST(review_income_is_net_of_the_fee)
+{
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 6d\nseed = 3\nsupply.gpus = 1\nmarket.fee = 0.25\n"
+                              "supply.review = 1d\nsupply.exit-threshold = 0.5\n"
+                              "supply.exit-prob = 0\n");
+    unsigned k;
+
+    memset(&rv, 0, sizeof rv);
+    rv.mk = mk;
+    rv.company = arch_named(mk, "company");
+    ck_assert_uint_eq(mk->nm, 1);
+    k = eng_kind(x.e, "test.probe", rv_probe, NULL);
+    eng_at(x.e, 0, k, RV_ARRIVE);
+    for (sim_time t = SIM_MIN; t < 6 * SIM_DAY; t += 10 * SIM_MIN)
+        eng_at(x.e, t, k, RV_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_int_gt(rv.rate, 0);
+    ck_assert_msg(rv.first >= SIM_DAY && rv.first < 2 * SIM_DAY, "first review at %g h",
+                  sim_time_to_hours(rv.first));
+    /* 1-2 days, then daily to day 6: at least four reviews, three whole */
+    ck_assert_uint_ge(rv.n, 4);
+    for (size_t i = 1; i < rv.n; i++)
+        ck_assert_msg(fabs(rv.net[i] / (0.75 * money_to_usd(rv.rate)) - 1) < 1e-5,
+                      "review %zu: %.6f per GPU-hour on a contract at %.6f", i, rv.net[i],
+                      money_to_usd(rv.rate));
+    unstage(&x);
+}
+END_TEST
+
+/* Profit-driven entry (README, Supply): new hosts pick a model with
+ * weight share x (earnings / floor of its reviewed machines)^elasticity,
+ * the ratio clamped to [0.05, 20]. Two models of equal share, RTX 3090
+ * and RTX 4090; the test writes what their machines earned (no review
+ * comes in the run, nor any renter), and the share of the joining
+ * machines that are RTX 3090s must be, within 4 binomial standard errors:
+ *  - 3090s at 2x their floor, 4090s at 0.5x, elasticity 1.5: 2^1.5 :
+ *    0.5^1.5 = 8 : 1, a share 8/9 (exponent 1: 0.8). Half the 3090s are
+ *    leaving and earned nothing: they are out of the record (counted,
+ *    the 3090s' ratio is 1 and the share 0.74);
+ *  - 1000x against 20x, elasticity 1: both at the clamp, 1/2 (no upper
+ *    clamp: 0.98);
+ *  - 0.05x against nothing: both at the lower clamp, 1/2 (none: 1). */
+static double entry_share(double r3090, double r4090, const char *elasticity, size_t *joined)
+{
+    struct staged x;
+    char text[2048];
+    struct market *mk;
+    size_t n3090 = 0, a = 0, b = 0;
+    uint32_t g3090 = 0;
+
+    snprintf(text, sizeof text,
+             "[General]\nsim.model = market\nsim.horizon = 10d\nsim.warmup = 0d\n"
+             "sim.sample-interval = 1d\nseed = 4\nsupply.gpus = 200\n"
+             "supply.gpu-models = RTX 3090,RTX 4090\n"
+             "gpu.rtx-3090.share = 1\ngpu.rtx-4090.share = 1\n"
+             "hostclass.*.tiers = consumer:1\nhostclass.*.machine-gpus = 1:1\n"
+             "supply.join-rate = 100\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
+             "supply.review = 3650d\nsupply.entry-elasticity = %s\narchetype.*.rate = 0\n",
+             elasticity);
+    mk = stage(&x, text);
+    while (g3090 < mk->ngpus && strcmp(mk->gpus[g3090].name, "RTX 3090") != 0)
+        g3090++;
+    ck_assert_uint_lt(g3090, mk->ngpus);
+    for (size_t i = 0; i < mk->nm; i++) {
+        struct machine *m = &mk->m[i];
+        bool is3090 = m->gpu == g3090;
+
+        m->reviewed = true;
+        m->net_rate = (is3090 ? r3090 : r4090) * money_to_usd(m->floor);
+        if (is3090 && r3090 == 2 && n3090++ % 2 == 0) {
+            m->net_rate = 0;
+            m->leaving = true;
+            mkt_index_machine(mk, (uint32_t)i);
+        }
+    }
+    ck_assert_uint_ge(mk->nm, 150);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    for (size_t i = 0; i < mk->nm; i++)
+        if (mk->m[i].joined > 0) {
+            a += mk->m[i].gpu == g3090;
+            b++;
+        }
+    unstage(&x);
+    *joined = b;
+    return b ? (double)a / (double)b : (double)NAN;
+}
+
+static void entry_share_is(double r3090, double r4090, const char *elasticity, double want)
+{
+    size_t n;
+    double got = entry_share(r3090, r4090, elasticity, &n);
+
+    ck_assert_uint_gt(n, 300);
+    ck_assert_msg(fabs(got - want) < 4 * sqrt(want * (1 - want) / (double)n),
+                  "3090s at %gx, 4090s at %gx, elasticity %s: %g of %zu joining machines "
+                  "are 3090s, want %g", r3090, r4090, elasticity, got, n, want);
+}
+
+START_TEST(new_hosts_weigh_models_by_earnings_over_floor)
+{
+    entry_share_is(2, 0.5, "1.5", 8.0 / 9.0);
+    entry_share_is(1000, 20, "1", 0.5);
+    entry_share_is(0.05, 0, "1", 0.5);
+}
+END_TEST
+
+/* The reliable tier's going price (README, Host pricing): the lower
+ * median ask of a model's listed machines scoring at least
+ * market.reliability-reference, rented or not. Eleven 1-GPU RTX 3090s;
+ * half an hour in, the test sets six to score 0.95 (reference 0.9) at
+ * $1..$6 (the $2 one at 0.9 exactly: at the reference counts), two to score 0.5 at $0.10 and $0.20, and three at 0.95 and
+ * $10..$12 that are leaving (unlisted); then a hobbyist (price sort,
+ * search-top 1, min-reliability 0.9) rents the $1 machine. The repricing
+ * at 1 h must take the lower median of $1..$6: $3. Counting the
+ * unreliable ones gives $2, the leaving ones $5, leaving out the rented
+ * one or the one at the reference $4, the upper median $4, the largest
+ * $6. */
+static struct {
+    struct market *mk;
+    size_t hobbyist;
+    money ref;
+    uint32_t rented;
+} rt;
+
+enum { RT_SET, RT_READ };
+
+static void rt_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = rt.mk;
+
+    (void)model;
+    if (ev->subject == RT_SET) {
+        static const double ask[11] = { 1, 2, 3, 4, 5, 6, 0.10, 0.20, 10, 11, 12 };
+
+        for (uint32_t i = 0; i < 11; i++) {
+            struct machine *m = &mk->m[i];
+
+            m->ask = USD(ask[i]);
+            /* what set_score() derives from the score: the renters'
+             * reliability filters read it */
+            m->score = i == 6 || i == 7 ? 0.5 : i == 1 ? 0.9 : 0.95;
+            m->score4 = pow(m->score, 4);
+            m->rel_ok = 0;
+            for (size_t a = 0; a < mk->nar && a < 32; a++)
+                if (!(m->score < mk->ar[a].min_rel))
+                    m->rel_ok |= 1u << a;
+            m->leaving = i >= 8;
+            mkt_index_machine(mk, i);
+        }
+        eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)rt.hobbyist);
+        return;
+    }
+    rt.ref = mk->gpus[mk->m[0].gpu].ask_ref;
+    rt.rented = 11;
+    for (uint32_t i = 0; i < 11; i++)
+        if (mk->m[i].nclaims > 0)
+            rt.rented = i;
+}
+
+START_TEST(reliable_tier_price_is_the_median_listed_ask)
+{
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 2h\nseed = 5\nsupply.gpus = 11\n"
+                              "supply.exit-threshold = 0\nmarket.reprice-interval = 1h\n"
+                              "market.reliability-reference = 0.9\nmarket.search-top = 1\n"
+                              "archetype.hobbyist.min-reliability = 0.9\n");
+    unsigned k;
+
+    memset(&rt, 0, sizeof rt);
+    rt.mk = mk;
+    rt.hobbyist = arch_named(mk, "hobbyist");
+    ck_assert_uint_eq(mk->nm, 11);
+    ck_assert_int_eq(mk->ar[rt.hobbyist].sort, SORT_PRICE);
+    k = eng_kind(x.e, "test.probe", rt_probe, NULL);
+    eng_at(x.e, 30 * SIM_MIN, k, RT_SET);
+    eng_at(x.e, SIM_HOUR + 1, k, RT_READ);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(rt.rented, 0);
+    ck_assert_msg(rt.ref == USD(3), "reliable tier at %.6f", money_to_usd(rt.ref));
+    unstage(&x);
+}
+END_TEST
+#undef ONE_HOST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -1721,6 +1977,9 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, each_archetype_starts_its_own_contract_split);
     tcase_add_loop_test(tc, each_archetype_rents_the_first_offer_of_its_own_sort, 0, SO_SORTS);
     tcase_add_test(tc, regional_outages_hit_their_share_of_the_machines_there);
+    tcase_add_test(tc, review_income_is_net_of_the_fee);
+    tcase_add_test(tc, new_hosts_weigh_models_by_earnings_over_floor);
+    tcase_add_test(tc, reliable_tier_price_is_the_median_listed_ask);
     suite_add_tcase(s, tc);
     return s;
 }
