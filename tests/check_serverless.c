@@ -430,6 +430,34 @@ START_TEST(empty_fixed_pool_rejects_requests)
 }
 END_TEST
 
+/* A worker is hired only on an offer lasting 1.3 x one reference
+ * GPU-hour of work on it (the renters' offer-duration filter, README
+ * Search): an RTX 3090 (DLPerf 44.4 against the reference's 100) needs
+ * 1.3 / 0.444 = 2.9 hours, so offers of 0.05 day (1.2 h) hire nobody
+ * (it would take a machine derated 2.4x faster than its model's median)
+ * and offers of a day do. Hiring checks each offer against the machine
+ * record alone (admissible()), so without the filter there every 3090
+ * was hired whatever its offer's end. */
+START_TEST(workers_need_offers_that_last)
+{
+#define LASTING MARKET "endpoint.api.enabled = true\nendpoint.api.rate = 1\n" \
+    "endpoint.api.min-workers = 2\nendpoint.api.max-workers = 4\n" \
+    "endpoint.api.gpus = RTX 3090\n"
+    struct test_run brief = run_text(LASTING "hostclass.*.offer-duration = 0.05d\n", NULL);
+    struct test_run day = run_text(LASTING "hostclass.*.offer-duration = 1d\n", NULL);
+#undef LASTING
+
+    ck_assert_int_eq(brief.rc, SIM_OK);
+    ck_assert_int_eq(day.rc, SIM_OK);
+    ck_assert_double_eq(get(&brief, "workers_hired", "api"), 0);
+    ck_assert_double_eq(get(&brief, "served", "api"), 0);
+    ck_assert_double_ge(get(&day, "workers_hired", "api"), 2);
+    ck_assert_double_gt(get(&day, "served", "api"), 0);
+    eng_free(brief.e);
+    eng_free(day.e);
+}
+END_TEST
+
 /* endpoint.<name>.gpus limits the models the endpoint hires: with one
  * model named, its learning phase benchmarks that one only, where the
  * same endpoint free to choose benchmarks the three it asks for. */
@@ -700,6 +728,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, host_disconnects_are_not_preemptions);
     tcase_add_test(runs, empty_fixed_pool_rejects_requests);
     tcase_add_test(runs, endpoint_gpu_list_limits_hiring);
+    tcase_add_test(runs, workers_need_offers_that_last);
     tcase_add_test(runs, bad_endpoint_settings_are_reported_with_their_lines);
     tcase_add_test(runs, gpu_ram_no_allowed_model_has_is_an_error);
     suite_add_tcase(s, rules);
