@@ -5,8 +5,9 @@
  * M) checkpoints every tau of work at cost delta; a failure loses the
  * segment in progress and costs a restart R (itself interruptible). That
  * is exactly the model behind Daly's T_w(tau), so the mean completion time
- * must match it (summed over whole segments: ckpt_segments_wall()). 'jobs' replications run side by side in one engine, for
- * every tau of the sweep list. Job j draws its failures from its own
+ * must match it (summed over whole segments: ckpt_segments_wall()).
+ * 'jobs' replications run side by side in one engine, for every tau of
+ * the sweep list. Job j draws its failures from its own
  * counter-based stream seeded by j alone, so job j sees the same failure
  * times at every tau: common random numbers make the empirical argmin over
  * tau far more stable than independent runs would.
@@ -176,7 +177,6 @@ static void *ckptjob_setup(struct engine *e, const struct scn_run *run,
     uint64_t seed = rng_hash(scn_run_seed(run), scn_run_seed_set(run), "ckptjob.failures");
 
     if (!c)
-
         SIM_OOM("ckptjob: out of memory");
     c->work = tmin(run, "ckptjob.work");
     c->delta = tmin(run, "ckptjob.delta");
