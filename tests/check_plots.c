@@ -1200,6 +1200,474 @@ START_TEST(wait_in_minutes_and_histogram_columns)
 }
 END_TEST
 
+/* ---- ticks, scales and marks checked against hand-derived values ---- */
+
+/* Heckbert's nice steps are 1, 2 and 5 times a power of ten: 0..20 in
+ * about 6 ticks steps by 5 (20 / 5 = 4 rounds to 5), 0..4 in about 5 by
+ * 1 (4 is loosely 5, over 4 intervals 1.25, rounding to 1). A tight
+ * (not loose) axis keeps its ends and only the ticks inside them.
+ * Mutations that survived: the 5 of the rounded table as 4 (steps of 4),
+ * the 5 of the loose table dropped (0..4 in steps of 2), tight axes
+ * keeping the tick below their low end. */
+START_TEST(linear_ticks_are_one_two_five)
+{
+    struct plot_ticks t;
+
+    plot_ticks_linear(0.0, 20.0, 6, true, &t);
+    ck_assert_uint_eq(t.n, 5);
+    for (size_t i = 0; i < t.n; i++)
+        ck_assert_double_eq_tol(t.v[i], 5.0 * (double)i, 1e-12);
+    plot_ticks_linear(0.0, 4.0, 5, true, &t);
+    ck_assert_uint_eq(t.n, 5);
+    for (size_t i = 0; i < t.n; i++)
+        ck_assert_double_eq_tol(t.v[i], (double)i, 1e-12);
+    /* 0.3..9.3 tight: step 2, ticks 2, 4, 6, 8; not the 0 below it. */
+    plot_ticks_linear(0.3, 9.3, 6, false, &t);
+    ck_assert(t.lo == 0.3 && t.hi == 9.3);
+    ck_assert_uint_eq(t.n, 4);
+    for (size_t i = 0; i < t.n; i++) {
+        ck_assert_double_eq_tol(t.v[i], 2.0 * (double)(i + 1), 1e-12);
+        ck_assert(t.major[i]);
+    }
+}
+END_TEST
+
+/* Log axes: over three decades (1..1000) every decade is labelled and
+ * 2..9 times each decade is an unlabelled minor tick, 1 2 3 ... 9 10 20
+ * ... 90 100 ... 1000 (28 ticks); over two decades the labels are 1, 2, 5
+ * per decade; over twelve (1..1e12) only decades are ticks and every
+ * other one is labelled (at most about 8 labels). Labels of 20000 and
+ * 3e6 on a log axis read "20k" and "3M". Mutations that survived: minor
+ * ticks 2..8, at 20..90 times the decade, labelled; every decade
+ * labelled on long axes; 1-2-5 labels only for one decade; minor ticks
+ * only up to three decades; "k" labels divided by 1e4. */
+START_TEST(log_ticks_minor_and_decades)
+{
+    struct plot_ticks t;
+    char buf[32];
+    size_t k = 0;
+
+    plot_ticks_log(1.0, 1000.0, &t);
+    ck_assert_uint_eq(t.n, 28);
+    for (int dec = 0; dec < 3; dec++)
+        for (int m = 1; m <= 9; m++, k++) {
+            ck_assert_double_eq_tol(t.v[k], m * pow(10.0, dec), 1e-9 * pow(10.0, dec));
+            ck_assert_msg(t.major[k] == (m == 1), "tick %g major %d", t.v[k], t.major[k]);
+        }
+    ck_assert_double_eq_tol(t.v[27], 1000.0, 1e-9);
+    ck_assert(t.major[27]);
+    /* Six decades still get minor ticks: 6 x 9 + 1. */
+    plot_ticks_log(1.0, 1e6, &t);
+    ck_assert_uint_eq(t.n, 55);
+    ck_assert(!t.major[1] && t.v[1] == 2.0);
+    /* Two decades: 1 2 5 10 20 50 100, all labelled. */
+    plot_ticks_log(1.0, 100.0, &t);
+    {
+        static const double want[7] = { 1, 2, 5, 10, 20, 50, 100 };
+
+        ck_assert_uint_eq(t.n, 7);
+        for (size_t i = 0; i < 7; i++) {
+            ck_assert_double_eq_tol(t.v[i], want[i], 1e-9);
+            ck_assert(t.major[i]);
+        }
+    }
+    plot_ticks_log(1.0, 1e12, &t);
+    ck_assert_uint_eq(t.n, 13);
+    for (size_t i = 0; i < t.n; i++) {
+        ck_assert_double_eq_tol(t.v[i], pow(10.0, (double)i), 1e-6 * pow(10.0, (double)i));
+        ck_assert_msg(t.major[i] == (i % 2 == 0), "1e%zu major %d", i, t.major[i]);
+    }
+    plot_tick_label(&t, 20000.0, true, buf, sizeof buf);
+    ck_assert_str_eq(buf, "20k");
+    plot_tick_label(&t, 3e6, true, buf, sizeof buf);
+    ck_assert_str_eq(buf, "3M");
+}
+END_TEST
+
+/* Grey level (mean of r, g, b) of the pixel under canvas point (x, y). */
+static double grey_at(cairo_surface_t *s, double x, double y)
+{
+    struct plot_rgb c = pixel(s, x, y);
+
+    return (c.r + c.g + c.b) / 3.0;
+}
+
+/* The minor ticks of a log axis are drawn where they belong: light grid
+ * lines at 2..9 times each decade (lighter than the decades' lines),
+ * white paper halfway between them. Same mutations as above, seen in
+ * the picture. */
+START_TEST(log_axis_draws_minor_grid_at_two_to_nine)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "log");
+    double x[2] = { 1, 1000 }, y[2] = { 1, 1 }, cx, cy;
+    cairo_surface_t *s;
+
+    plot_chart_log(c, true, false);
+    plot_chart_yrange(c, 0, 10);
+    plot_chart_add(c, "A", NULL, 2, x, y, NULL, NULL);
+    s = render(c);
+    for (int dec = 0; dec < 3; dec++) {
+        double d = pow(10.0, dec), g;
+
+        if (dec > 0) {
+            plot_chart_locate(c, 0, d, 7.0, &cx, &cy);
+            g = grey_at(s, cx, cy);
+            ck_assert_msg(g > 0.85 && g < 0.93, "decade %g: grey %.3f", d, g);
+        }
+        for (int m = 2; m <= 9; m++) {
+            plot_chart_locate(c, 0, m * d, 7.0, &cx, &cy);
+            g = grey_at(s, cx, cy);
+            ck_assert_msg(g > 0.93 && g < 0.975, "minor %g: grey %.3f", m * d, g);
+            plot_chart_locate(c, 0, sqrt(m * (m - 1.0)) * d, 7.0, &cx, &cy);
+            g = grey_at(s, cx, cy);
+            ck_assert_msg(g > 0.99, "between %g and %g: grey %.3f", (m - 1) * d, m * d, g);
+        }
+    }
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* An ECDF is a step function from the left edge at 0 to the right edge
+ * of the axis: with x fixed to 0..5 and points (1, 0.2), (2, 0.5),
+ * (3, 0.8), it runs along 0 from x = 0 to 1, holds 0.5 up to 3, rises
+ * there to 0.8 and holds it to 5, past its last point. Mutations that
+ * survived: the last step stopping at the last point, the first one
+ * starting at the first point. */
+START_TEST(ecdf_steps_from_left_edge_to_right_edge)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_ECDF, "ecdf");
+    double x[3] = { 1, 2, 3 }, q[3] = { 0.2, 0.5, 0.8 };
+    struct plot_style st = plot_style_nth(4);           /* vermillion */
+    cairo_surface_t *s;
+
+    st.dash = 0;
+    plot_chart_xrange(c, 0.0, 5.0);
+    plot_chart_add(c, "a", &st, 3, x, q, NULL, NULL);
+    s = render(c);
+    ck_assert(at(c, s, 0, 4.6, 0.8, st.color, 0.1));     /* right of the last point */
+    ck_assert(at(c, s, 0, 4.0, 0.8, st.color, 0.1));
+    ck_assert(at(c, s, 0, 4.6, 0.9, white, 0.02));
+    ck_assert(at(c, s, 0, 2.5, 0.5, st.color, 0.1));     /* a step holds */
+    ck_assert(at(c, s, 0, 2.5, 0.65, white, 0.02));
+    ck_assert(at(c, s, 0, 3.0, 0.65, st.color, 0.15));   /* and rises at the next x */
+    ck_assert(at(c, s, 0, 0.5, 0.0, st.color, 0.1));     /* from the left edge at 0 */
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* Kinds of non-white runs met walking down column 'px' of 's' from pixel
+ * row y0 on: one letter per run, the index into 'cols' ('a' + i) of the
+ * colour its middle pixel has, 'g' for the light grey of the band and
+ * shade swatches, '?' for anything else. */
+static void runs_down(cairo_surface_t *s, int px, int y0, const struct plot_rgb *cols,
+                      size_t ncols, char *out, size_t len)
+{
+    const unsigned char *d = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    size_t n = 0;
+    int y = y0;
+
+    while (y < PLOT_PNG_H && n + 1 < len) {
+        int a;
+        uint32_t v;
+        struct plot_rgb c;
+        char k = '?';
+
+        while (y < PLOT_PNG_H &&
+               (*(const uint32_t *)(const void *)(d + y * stride + px * 4) & 0xffffff) == 0xffffff)
+            y++;
+        if (y >= PLOT_PNG_H)
+            break;
+        a = y;
+        while (y < PLOT_PNG_H &&
+               (*(const uint32_t *)(const void *)(d + y * stride + px * 4) & 0xffffff) != 0xffffff)
+            y++;
+        v = *(const uint32_t *)(const void *)(d + ((a + y) / 2) * stride + px * 4);
+        c = (struct plot_rgb){ ((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0,
+                               (v & 0xff) / 255.0 };
+        for (size_t i = 0; i < ncols && k == '?'; i++)
+            if (near(c, cols[i], 0.06))
+                k = (char)('a' + i);
+        if (k == '?' && near(c, (struct plot_rgb){ 0.85, 0.85, 0.85 }, 0.04))
+            k = 'g';
+        out[n++] = k;
+    }
+    out[n] = '\0';
+}
+
+/* The legend lists the series in the order they were added (not sorted,
+ * not reversed), each label once with its first style, then the band
+ * note and the shaded interval. Series "zeta", "alpha", "mid" and
+ * "zeta" again, in four colours: the swatch column reads zeta, alpha,
+ * mid, band, shade. Mutations that survived: entries in reverse order,
+ * repeated labels listed twice, the band or shade entry left out. */
+START_TEST(legend_in_series_order)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "L");
+    static const char *const names[4] = { "zeta", "alpha", "mid", "zeta" };
+    static const size_t style[4] = { 4, 1, 2, 3 };
+    struct plot_rgb cols[4];
+    double x[2] = { 0, 4 }, y[2] = { 1, 1 }, x1, y0, cx, cy;
+    char seq[16];
+    int col = -1;
+    cairo_surface_t *s;
+
+    plot_chart_xrange(c, 0, 4);
+    plot_chart_yrange(c, 0, 4);
+    for (size_t i = 0; i < 4; i++) {
+        struct plot_style st = plot_style_nth(style[i]);
+
+        st.dash = 0;
+        st.marker = PLOT_MARK_NONE;
+        cols[i] = st.color;
+        y[0] = y[1] = 0.5 + (double)i;
+        plot_chart_add(c, names[i], &st, 2, x, y, NULL, NULL);
+    }
+    plot_chart_band_note(c, "band: P10-P90");
+    plot_chart_shade_x(c, 0.0, 1.0, "warm-up");
+    s = render(c);
+    plot_chart_locate(c, 0, 4.0, 4.0, &x1, &y0);        /* panel's top right */
+    /* The legend column: the first pixel column right of the panel that
+     * shows a series' colour, a little into its swatch. */
+    for (int px = (int)(x1 * PLOT_PNG_W / PLOT_W_PT) + 4; px < PLOT_PNG_W && col < 0; px++)
+        for (int py = 0; py < PLOT_PNG_H && col < 0; py++) {
+            cx = (px + 0.5) * PLOT_W_PT / PLOT_PNG_W;
+            cy = (py + 0.5) * PLOT_H_PT / PLOT_PNG_H;
+            for (size_t i = 0; i < 4; i++)
+                if (near(pixel(s, cx, cy), cols[i], 0.06))
+                    col = px + 4;
+        }
+    ck_assert_int_ge(col, 0);
+    runs_down(s, col, (int)(y0 * PLOT_PNG_H / PLOT_H_PT), cols, 4, seq, sizeof seq);
+    ck_assert_str_eq(seq, "abcgg");
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* Bars start at zero even when every value is far from it, and the bars
+ * of several series share a category side by side in series order: of
+ * category 0's slot the left half is series 0's bar, the right half
+ * series 1's. Mutations that survived: bar axes not extended to zero
+ * (values 3 and 4 drew from 3); both series' bars at the slot's left;
+ * each bar as wide as the whole group. */
+START_TEST(bars_from_zero_side_by_side)
+{
+    static const char *const cats[2] = { "a", "b" };
+    struct plot_chart *c = plot_chart_new(PLOT_BARS, "bars");
+    double y0[2] = { 3, 4 }, y1[2] = { 4, 3 };
+    struct plot_style s0 = plot_style_nth(4), s1 = plot_style_nth(3);
+    cairo_surface_t *s;
+
+    plot_chart_categories(c, 2, cats);
+    plot_chart_add(c, "first", &s0, 2, NULL, y0, NULL, NULL);
+    plot_chart_add(c, "second", &s1, 2, NULL, y1, NULL, NULL);
+    s = render(c);
+    for (int j = 0; j < 2; j++) {
+        ck_assert(at(c, s, 0, j - 0.15, 0.3, s0.color, 0.02));   /* down to zero */
+        ck_assert(at(c, s, 0, j + 0.15, 0.3, s1.color, 0.02));
+        ck_assert(at(c, s, 0, j - 0.15, 2.0, s0.color, 0.02));
+        ck_assert(at(c, s, 0, j + 0.15, 2.0, s1.color, 0.02));
+    }
+    ck_assert(at(c, s, 0, -0.15, 3.5, white, 0.15));     /* series 0 is 3 in a */
+    ck_assert(at(c, s, 0, 0.15, 3.5, s1.color, 0.02));   /* series 1 is 4 */
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* A histogram's axis covers its last bin to the bin's upper edge: bins
+ * at 0.90..0.93, 0.01 wide, the last with 1 machine, draw up to 0.94.
+ * Mutation that survived: the x range ending at the last bin's lower
+ * edge, which cut the last bin off the chart. */
+START_TEST(histogram_shows_its_last_bin)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_HIST, "hist");
+    double x[4] = { 0.90, 0.91, 0.92, 0.93 }, y[4] = { 5, 0, 3, 1 };
+    struct plot_style a = plot_style_nth(0);
+    cairo_surface_t *s;
+
+    plot_chart_add(c, "dc", &a, 4, x, y, NULL, NULL);
+    s = render(c);
+    ck_assert(at(c, s, 0, 0.935, 0.5, a.color, 0.02));
+    ck_assert(at(c, s, 0, 0.905, 4.5, a.color, 0.02));
+    ck_assert(at(c, s, 0, 0.935, 1.5, white, 0.15));
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* A step series holds each value until the next x, then rises or falls
+ * there: (0, 1), (1, 3), (2, 2) is flat at 1 over 0..1, vertical at 1,
+ * flat at 3 over 1..2 (down to 2 at x = 2). Mutation that survived: steps drawn as straight
+ * lines between the points (through (0.5, 2)). */
+START_TEST(step_series_holds_until_the_next_x)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "step");
+    double x[3] = { 0, 1, 2 }, y[3] = { 1, 3, 2 };
+    struct plot_style st = plot_style_nth(3);
+    size_t i;
+    cairo_surface_t *s;
+
+    st.dash = 0;
+    st.marker = PLOT_MARK_NONE;
+    plot_chart_yrange(c, 0, 4);
+    i = plot_chart_add(c, "Ready", &st, 3, x, y, NULL, NULL);
+    plot_series_draw(c, i, PLOT_DRAW_STEP);
+    s = render(c);
+    ck_assert(at(c, s, 0, 0.5, 1.0, st.color, 0.1));
+    ck_assert(at(c, s, 0, 0.25, 1.9, white, 0.02));    /* off the grid lines */
+    ck_assert(at(c, s, 0, 1.0, 2.2, st.color, 0.15));
+    ck_assert(at(c, s, 0, 1.5, 3.0, st.color, 0.1));
+    ck_assert(at(c, s, 0, 1.75, 2.3, white, 0.02));
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* A sweep line shows each point's interval as an error bar: mean 2,
+ * interval 1..3 at x = 1, 2, 3 draws a vertical bar through 1.3 and 2.7
+ * at each x and nothing beside it. Mutation that survived: the error
+ * bars of PLOT_UNC_BARS lines not drawn (sweep charts without their
+ * confidence intervals). */
+START_TEST(sweep_draws_error_bars)
+{
+    static const char *const names[1] = { "fixed" };
+    double x[3] = { 1, 2, 3 }, m[3] = { 2, 2, 2 }, lo[3] = { 1, 1, 1 }, hi[3] = { 3, 3, 3 };
+    struct plot_chart *c = plot_sweep("sweep", "scale", "cost", NULL, NULL, 1, names, 3,
+                                      x, m, lo, hi);
+    struct plot_rgb col = plot_style_nth(0).color;
+    cairo_surface_t *s = render(c);
+
+    for (int k = 1; k <= 3; k++) {
+        ck_assert(at(c, s, 0, k, 2.7, col, 0.15));
+        ck_assert(at(c, s, 0, k, 1.3, col, 0.15));
+    }
+    ck_assert(at(c, s, 0, 1.25, 2.7, white, 0.02));    /* off the grid lines */
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* Pooling a dense band into pixel columns keeps each column's highest
+ * top and lowest bottom: 40,000 points whose top alternates 0.5 and 1.0
+ * over points 10,000..12,000 (and bottom -0.5 and -1.0 over
+ * 26,000..28,000) shade up to 1.0 (down to -1.0) there, while elsewhere
+ * the band stops at +-0.5. Mutations that survived: the pooled top or
+ * bottom taking the inner value, which thinned the band to +-0.5. */
+START_TEST(dense_band_keeps_each_columns_extremes)
+{
+    enum { N = 40000 };
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "dense band");
+    double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
+    double *lo = malloc(N * sizeof *lo), *hi = malloc(N * sizeof *hi);
+    struct plot_style st = plot_style_nth(3);             /* blue */
+    cairo_surface_t *s;
+    double cx, cy;
+    struct plot_rgb b;
+
+    for (int i = 0; i < N; i++) {
+        x[i] = i;
+        y[i] = 0.0;
+        lo[i] = -0.5;
+        hi[i] = 0.5;
+        if (i >= 10000 && i < 12000 && i % 2 == 0)
+            hi[i] = 1.0;
+        if (i >= 26000 && i < 28000 && i % 2 == 0)
+            lo[i] = -1.0;
+    }
+    plot_chart_yrange(c, -1.2, 1.2);
+    plot_chart_add(c, "A", &st, N, x, y, lo, hi);
+    s = render(c);
+    plot_chart_locate(c, 0, 11000, 0.85, &cx, &cy);
+    b = pixel(s, cx, cy);
+    ck_assert(!near(b, white, 0.05) && b.b > b.r);
+    plot_chart_locate(c, 0, 27000, -0.85, &cx, &cy);
+    b = pixel(s, cx, cy);
+    ck_assert(!near(b, white, 0.05) && b.b > b.r);
+    ck_assert(at(c, s, 0, 5000, 0.85, white, 0.02));
+    ck_assert(at(c, s, 0, 5000, -0.85, white, 0.02));
+    plot_chart_locate(c, 0, 5000, 0.3, &cx, &cy);       /* the band itself */
+    b = pixel(s, cx, cy);
+    ck_assert(!near(b, white, 0.05) && b.b > b.r);
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+    free(x);
+    free(y);
+    free(lo);
+    free(hi);
+}
+END_TEST
+
+/* The warm-up shading is in the time axis's units (days): a warm-up of
+ * 30 h on a 4-day run (samples 0..96 h) shades the first 1.25 days, 5/16
+ * of the panel, from its left edge. Read back from price.png: the
+ * panel's extent is the dark bottom axis line (the longest dark run of
+ * any pixel row, the left panel's), the shade is the light grey 40 px
+ * above it. Mutation that survived: the band given in hours (30 "days",
+ * the whole panel grey). */
+START_TEST(warmup_shade_is_in_days)
+{
+    static const char *const names[] = { "runs.csv", "params.csv", "timeseries.csv" };
+    char ts[1024] = "run_id,t_h,metric,entity_kind,entity,value\n";
+    const char *texts[3] = { ONE_RUN,
+                             "run_id,key,value,unit,source\n"
+                             "\"x-0\",\"sim.horizon\",\"4d\",\"d\",\"scenario\"\n"
+                             "\"x-0\",\"sim.warmup\",\"30h\",\"d\",\"scenario\"\n", ts };
+    int rc, best = 0, ya = -1, xa = 0, stride;
+    char *dir, *msg, *pd, *p;
+    cairo_surface_t *s;
+    const unsigned char *d;
+
+    for (int h = 0; h <= 96; h += 12) {
+        size_t len = strlen(ts);
+
+        snprintf(ts + len, sizeof ts - len,
+                 "\"x-0\",%d,\"price_ondemand_p50\",\"gpu\",\"G\",2\n", h);
+    }
+    msg = plot_dir(names, texts, 3, "price", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    pd = join(dir, "plots");
+    p = join(pd, "price.png");
+    s = cairo_image_surface_create_from_png(p);
+    ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    ck_assert_int_eq(cairo_image_surface_get_width(s), PLOT_PNG_W);
+    d = cairo_image_surface_get_data(s);
+    stride = cairo_image_surface_get_stride(s);
+#define GREY_AT(x, y) ((*(const uint32_t *)(const void *)(d + (y) * stride + (x) * 4)) & 0xff)
+    for (int y = 0; y < PLOT_PNG_H; y++)
+        for (int x = 0, run = 0; x < PLOT_PNG_W; x++) {
+            run = GREY_AT(x, y) < 140 ? run + 1 : 0;
+            if (run > best) {
+                best = run;
+                ya = y;
+                xa = x - run + 1;
+            }
+        }
+    ck_assert_int_gt(best, PLOT_PNG_W / 4);             /* an axis, not text */
+    {
+        int y = ya - 40;
+        double f[4] = { 0.05, 0.28, 0.345, 0.6 };
+        int want[4] = { 235, 235, 255, 255 };           /* 0.92 grey, then paper */
+
+        for (int k = 0; k < 4; k++) {
+            int x = xa + (int)(f[k] * best), g = GREY_AT(x, y);
+
+            ck_assert_msg(abs(g - want[k]) <= 3, "at %.3f of the panel: %d, want %d",
+                          f[k], g, want[k]);
+        }
+    }
+#undef GREY_AT
+    cairo_surface_destroy(s);
+    free(p);
+    free(pd);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
 /* Appends "line:field|field;" for each record. */
 static int collect(void *ctx, const char *const *f, size_t n, int line)
 {
@@ -1286,6 +1754,17 @@ Suite *plots_suite(void)
     tcase_add_test(tc, price_bands_are_p10_below_and_p90_above);
     tcase_add_test(tc, wait_in_minutes_and_histogram_columns);
     tcase_add_test(tc, price_chart_keeps_the_models_with_most_gpus);
+    tcase_add_test(tc, linear_ticks_are_one_two_five);
+    tcase_add_test(tc, log_ticks_minor_and_decades);
+    tcase_add_test(tc, log_axis_draws_minor_grid_at_two_to_nine);
+    tcase_add_test(tc, ecdf_steps_from_left_edge_to_right_edge);
+    tcase_add_test(tc, legend_in_series_order);
+    tcase_add_test(tc, bars_from_zero_side_by_side);
+    tcase_add_test(tc, histogram_shows_its_last_bin);
+    tcase_add_test(tc, step_series_holds_until_the_next_x);
+    tcase_add_test(tc, sweep_draws_error_bars);
+    tcase_add_test(tc, dense_band_keeps_each_columns_extremes);
+    tcase_add_test(tc, warmup_shade_is_in_days);
     tcase_add_test(tc, scan_streams_quoted_fields);
     tcase_add_test(tc, scan_reports_a_quote_open_at_the_end);
     suite_add_tcase(s, tc);
