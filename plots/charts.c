@@ -592,14 +592,26 @@ static int entry_kind(const struct plot_chart *c, const struct series *s)
     return c->type == PLOT_ECDF ? 5 : 0;       /* ECDF steps carry no markers */
 }
 
-/* Unique labels in series order, then the band and shade notes. */
+/* Is series i's P10-P90 (or CI) drawn as a band? */
+static bool drawn_as_band(const struct plot_chart *c, size_t i)
+{
+    return c->s[i].lo && c->s[i].hi && c->s[i].unc == PLOT_UNC_BAND &&
+           (c->type == PLOT_LINE || c->type == PLOT_SCATTER);
+}
+
+/* Unique labels in series order, then the band and shade notes (the band
+ * note only when some band is drawn: a one-run price chart whose result
+ * has no P10/P90 columns said "band: P10-P90 of rentals" over none). */
 static size_t legend_entries(const struct plot_chart *c,
                              struct legend_entry *e, size_t max)
 {
     static const struct plot_style band = { { 0.5, 0.5, 0.5 }, 0, PLOT_MARK_NONE };
     static const struct plot_style shade = { { 0.85, 0.85, 0.85 }, 0, PLOT_MARK_NONE };
     size_t n = 0;
+    bool bands = false;
 
+    for (size_t i = 0; i < c->ns && !bands; i++)
+        bands = drawn_as_band(c, i);
     for (size_t i = 0; i < c->ns && n < max; i++) {
         bool dup = false;
 
@@ -614,7 +626,7 @@ static size_t legend_entries(const struct plot_chart *c,
         e[n].kind = entry_kind(c, &c->s[i]);
         n++;
     }
-    if (c->band_note && n < max) {
+    if (c->band_note && bands && n < max) {
         e[n].label = c->band_note;
         e[n].st = &band;
         e[n++].kind = 3;
@@ -1400,9 +1412,7 @@ void plot_chart_draw(const struct plot_chart *c, cairo_t *cr)
                 draw_forest(cr, &P, c);
         } else {
             for (size_t i = 0; i < c->ns; i++)
-                if (c->s[i].panel == p && c->s[i].lo && c->s[i].hi &&
-                    c->s[i].unc == PLOT_UNC_BAND &&
-                    (c->type == PLOT_LINE || c->type == PLOT_SCATTER))
+                if (c->s[i].panel == p && drawn_as_band(c, i))
                     draw_band(cr, &P, &c->s[i]);
             for (size_t i = 0; i < c->ns; i++)
                 if (c->s[i].panel == p)

@@ -1188,7 +1188,7 @@ static struct plot_chart *chart_price_perf(struct rdir *R)
     plot_chart_axes(c, "DLPerf per GPU", "Price [USD/GPU-h]");
     plot_chart_csv_names(c, "dlperf_per_gpu", "price_usd_per_gpu_h");
     plot_chart_subtitle(c, "offers listed at the end of the run; line: price-performance "
-                           "frontier (no offer is both faster and cheaper)");
+                           "frontier (no other offer is as fast and as cheap)");
     for (size_t g = 0; g < ngroups; g++) {
         gx[g] = malloc((rows + 1) * sizeof **gx);
         gy[g] = malloc((rows + 1) * sizeof **gy);

@@ -100,7 +100,8 @@ void plot_series_columns(struct plot_chart *c, size_t series, const char *const 
 void plot_chart_row_columns(struct plot_chart *c, const char *const *values);
 /* Appends a line computed from the points of 'series' (all of them when
  * series == SIZE_MAX): ordinary least squares (gsl_fit_linear), or the
- * price-performance frontier (no other point has larger x and lower y).
+ * price-performance frontier (the points no other point dominates: none
+ * has at least their x at no more than their y).
  * Returns its index, or SIZE_MAX when there are too few points. */
 size_t plot_chart_add_fit(struct plot_chart *c, size_t series,
                           enum plot_fit fit, const char *label);
