@@ -1533,6 +1533,40 @@ START_TEST(step_series_holds_until_the_next_x)
 }
 END_TEST
 
+/* On a log y axis a value <= 0 has no place: the line breaks there and
+ * starts again after it, rather than joining its neighbours across the
+ * gap (or drawing towards log 0). Points (0, 1), (1, 5.5), (2, 0),
+ * (3, 5.5), (4, 1): the segments either side are drawn (their middles,
+ * on a log axis, at the geometric mean sqrt(5.5) = 2.345), and nothing
+ * runs at 5.5 between x = 1 and 3 (checked at x = 1.8, off the grid: a
+ * 5.5 lies between the minor lines at 5 and 6), nor down from either
+ * towards the bottom (a 0 placed at log 0 drew a vertical line from each
+ * neighbour out of the panel: checked at y = 0.75, below them). */
+START_TEST(log_line_breaks_at_nonpositive_values)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "log");
+    double x[5] = { 0, 1, 2, 3, 4 }, y[5] = { 1, 5.5, 0, 5.5, 1 };
+    struct plot_style st = plot_style_nth(0);
+    cairo_surface_t *s;
+
+    st.dash = 0;
+    st.marker = PLOT_MARK_NONE;
+    plot_chart_log(c, false, true);
+    plot_chart_xrange(c, 0, 4);
+    plot_chart_yrange(c, 0.5, 20);
+    plot_chart_add(c, "a", &st, 5, x, y, NULL, NULL);
+    s = render(c);
+    ck_assert(near_row(c, s, 0.5, sqrt(5.5), st.color, 0.15));
+    ck_assert(near_row(c, s, 3.5, sqrt(5.5), st.color, 0.15));
+    ck_assert(at(c, s, 0, 1.8, 5.5, white, 0.02));
+    ck_assert(at(c, s, 0, 2.2, 5.5, white, 0.02));
+    ck_assert(!near_row(c, s, 1.0, 0.75, st.color, 0.15));
+    ck_assert(!near_row(c, s, 3.0, 0.75, st.color, 0.15));
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
 /* A sweep line shows each point's interval as an error bar: mean 2,
  * interval 1..3 at x = 1, 2, 3 draws a vertical bar through 1.3 and 2.7
  * at each x and nothing beside it. Mutation that survived: the error
@@ -1768,6 +1802,7 @@ Suite *plots_suite(void)
     tcase_add_test(tc, bars_from_zero_side_by_side);
     tcase_add_test(tc, histogram_shows_its_last_bin);
     tcase_add_test(tc, step_series_holds_until_the_next_x);
+    tcase_add_test(tc, log_line_breaks_at_nonpositive_values);
     tcase_add_test(tc, sweep_draws_error_bars);
     tcase_add_test(tc, dense_band_keeps_each_columns_extremes);
     tcase_add_test(tc, warmup_shade_is_in_days);
