@@ -1567,6 +1567,37 @@ START_TEST(log_line_breaks_at_nonpositive_values)
 }
 END_TEST
 
+/* Up to three panels stand side by side in one row (on-demand and
+ * interruptible prices, three host classes); more go in a grid of
+ * ceil(sqrt(n)) columns, filled row by row: four panels make 2 x 2, five
+ * 3 + 2. Each panel's data origin is located: the same height along a row,
+ * further right along it; a new row starts lower, under the first. */
+START_TEST(panels_one_row_up_to_three_then_a_grid)
+{
+    static const size_t counts[] = { 2, 3, 4, 5 }, cols[] = { 2, 3, 2, 3 };
+    size_t n = counts[_i], k = cols[_i];
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "panels");
+    double x[2] = { 0, 1 }, y[2] = { 0, 1 }, px[5], py[5];
+    struct plot_style st = plot_style_nth(0);
+
+    plot_chart_panels(c, n, NULL);
+    for (size_t p = 0; p < n; p++)
+        plot_series_panel(c, plot_chart_add(c, NULL, &st, 2, x, y, NULL, NULL), p);
+    for (size_t p = 0; p < n; p++)
+        plot_chart_locate(c, p, 0.0, 0.0, &px[p], &py[p]);
+    for (size_t p = 1; p < n; p++) {
+        if (p % k) {            /* along a row */
+            ck_assert_double_eq_tol(py[p], py[p - 1], 1e-9);
+            ck_assert_double_gt(px[p], px[p - 1] + 10);
+        } else {                /* a new row, under the first */
+            ck_assert_double_gt(py[p], py[p - k] + 10);
+            ck_assert_double_eq_tol(px[p], px[0], 1e-9);
+        }
+    }
+    plot_chart_free(c);
+}
+END_TEST
+
 /* A sweep line shows each point's interval as an error bar: mean 2,
  * interval 1..3 at x = 1, 2, 3 draws a vertical bar through 1.3 and 2.7
  * at each x and nothing beside it. Mutation that survived: the error
@@ -1803,6 +1834,7 @@ Suite *plots_suite(void)
     tcase_add_test(tc, histogram_shows_its_last_bin);
     tcase_add_test(tc, step_series_holds_until_the_next_x);
     tcase_add_test(tc, log_line_breaks_at_nonpositive_values);
+    tcase_add_loop_test(tc, panels_one_row_up_to_three_then_a_grid, 0, 4);
     tcase_add_test(tc, sweep_draws_error_bars);
     tcase_add_test(tc, dense_band_keeps_each_columns_extremes);
     tcase_add_test(tc, warmup_shade_is_in_days);
