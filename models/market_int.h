@@ -267,7 +267,7 @@ struct job {
     bool started, checkpoints;
     bool secure;                /* datacenter hosts only */
     uint32_t pin;               /* the one GPU model searched, or NONE (any) */
-    uint8_t retries;
+    uint32_t retries;           /* failed searches, for the back-off (a byte wrapped) */
     money spent, budget;
     money bid;                  /* current per-GPU bid for interruptible */
     evq_id ev;

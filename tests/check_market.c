@@ -524,6 +524,32 @@ START_TEST(renters_back_off_between_searches)
 }
 END_TEST
 
+/* A renter that keeps finding nothing stays backed off at 16x its retry
+ * interval however long it waits: its count of searches never wraps
+ * back below 4 (it was a byte: after 256 searches the next gap had the
+ * bare interval's mean again, and the count said 0). Nothing fits these
+ * renters (200 GB of VRAM) and none gives up (patience 100,000 h), so
+ * every search but none other left exactly one count on a waiting
+ * renter: the market's searches equal the waiting renters' counts. At a
+ * 3.6 s retry a renter waiting a day searches about 86,400 / 57.6 = 1,500
+ * times, well past 255. */
+START_TEST(long_waits_stay_backed_off)
+{
+    struct test_run r = test_run_tampered("[General]\nsim.model = market\nsim.horizon = 1d\n"
+        "sim.warmup = 0d\nsim.sample-interval = 1d\nsupply.gpus = 100\nseed = 6\n"
+        "archetype.*.rate = 0\narchetype.indie.rate = 200\narchetype.indie.vram = 200\n"
+        "archetype.indie.patience = 100000h\narchetype.indie.retry = 0.001h\n",
+        count_searches);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_double_eq(gave_up, 0);
+    ck_assert_double_gt(searches_done, 10 * 256);
+    ck_assert_msg(searches_done == waiting_searches, "%g searches, %g counted by the renters",
+                  searches_done, waiting_searches);
+    eng_free(r.e);
+}
+END_TEST
+
 /* A grant of $2 per job: academics' instances stop when it runs out. */
 START_TEST(credits_that_run_out_stop_instances)
 {
@@ -3511,6 +3537,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, known_answer_price_times_hours);
     tcase_add_test(tc, a_job_that_cannot_be_placed_waits_then_abandons);
     tcase_add_test(tc, renters_back_off_between_searches);
+    tcase_add_test(tc, long_waits_stay_backed_off);
     tcase_add_test(tc, credits_that_run_out_stop_instances);
     tcase_add_test(tc, reservations_stay_within_credits);
     tcase_add_test(tc, credits_cover_storage_too);
