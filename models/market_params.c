@@ -265,7 +265,8 @@ static const struct param_def region_params[] = {
     AR(a, "big-model-vram", PT_REAL, "GB", "40", 0, 1000, NULL,                   \
        "VRAM per GPU that such a job needs"),                                   \
     AR(a, "work-median", PT_REAL, "ref-GPU-h", wmed, 1e-6, 1e9, NULL,            \
-       "median work of a job in reference-GPU-hours (lognormal)"),              \
+       "median work per GPU of a job in reference-GPU-hours (lognormal): a job of n GPUs " \
+       "holds n times as much"),                                                  \
     AR(a, "work-sigma", PT_REAL, "1", wsig, 0, 5, NULL, "log-sd of job work"),   \
     AR(a, "value", PT_REAL, "USD/ref-GPU-h", value, 0, 1e4, NULL,                 \
        "median willingness to pay per reference-GPU-hour of work (price cap)"), \
