@@ -2192,6 +2192,13 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
      * failure of this one, a move or an end date searches afresh (a stale
      * mark sent a renter that chose to move back to wait for a dead host) */
     jb->wait_machine = NONE;
+    /* The back-off counts searches that found nothing since the last
+     * rental: a renter whose host later dies, or whose contract ends, has
+     * not kept finding nothing. Carried on, a renter that once searched
+     * four times looked again after 16 retry intervals on average, past a
+     * hobbyist's patience (8 h at 0.5 h) a third of the time, and gave up
+     * without a search. */
+    jb->retries = 0;
     cid = new_contract(mk);
     c = &mk->c[cid];
     c->job = jid;

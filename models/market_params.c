@@ -308,7 +308,8 @@ static const struct param_def region_params[] = {
     AR(a, "patience", PT_TIME, "h", pat, 0, 1e5, NULL,                            \
        "how long a job keeps searching before it abandons"),                    \
     AR(a, "retry", PT_TIME, "h", retry, 0.001, 1e5, NULL,                         \
-       "mean time between searches while waiting"),                             \
+       "mean time to the next search after one that found nothing; doubles "    \
+       "with each further such search, up to 16x, and starts again at a rental"), \
     AR(a, "pause-patience", PT_TIME, "h", "2h", 0, 1e5, NULL,                     \
        "how long a paused interruptible waits before raising its bid or moving"), \
     AR(a, "mix", PT_STRING, "", mix, NOMAX, NULL,                                 \

@@ -221,20 +221,31 @@ END_TEST
 /* Hosts price net of the take, so a higher fee reaches renters: their
  * price per GPU-hour rises with it (a take the hosts ignored left every
  * renter-side number unchanged, bit for bit), though by less than the
- * gross-up (1/0.7 = 1.43): demand falls and idle hosts cut their asks. */
+ * gross-up (1/0.7 = 1.43): demand falls and idle hosts cut their asks.
+ * Pooled over five seeds: in one 400-GPU market of 20 days the rise
+ * ranges from 1% to 35% with the seed (seed 3 alone: 1.105 once, 1.011
+ * after renters' back-off started again at each rental), around 1.2. */
 START_TEST(fee_reaches_renters)
 {
-    struct outcome lo = run_text(SMALL "seed = 3\nmarket.fee = 0\n", NULL, 0);
-    struct outcome hi = run_text(SMALL "seed = 3\nmarket.fee = 0.3\n", NULL, 0);
-    double p_lo = sum_of(&lo, "spend_usd") / sum_of(&lo, "paid_gpu_h");
-    double p_hi = sum_of(&hi, "spend_usd") / sum_of(&hi, "paid_gpu_h");
+    double spend[2] = { 0, 0 }, hours[2] = { 0, 0 }, p_lo, p_hi;
 
-    ck_assert_int_eq(lo.rc, SIM_OK);
-    ck_assert_int_eq(hi.rc, SIM_OK);
+    for (int seed = 3; seed <= 7; seed++)
+        for (int k = 0; k < 2; k++) {
+            char text[256];
+            struct outcome o;
+
+            snprintf(text, sizeof text, SMALL "seed = %d\nmarket.fee = %s\n", seed,
+                     k ? "0.3" : "0");
+            o = run_text(text, NULL, 0);
+            ck_assert_int_eq(o.rc, SIM_OK);
+            spend[k] += sum_of(&o, "spend_usd");
+            hours[k] += sum_of(&o, "paid_gpu_h");
+            done(&o);
+        }
+    p_lo = spend[0] / hours[0];
+    p_hi = spend[1] / hours[1];
     ck_assert_msg(p_hi > 1.05 * p_lo && p_hi < 1.0 / 0.7 * p_lo + 1e-9,
                   "price per GPU-hour %g at fee 0, %g at fee 0.3", p_lo, p_hi);
-    done(&lo);
-    done(&hi);
 }
 END_TEST
 

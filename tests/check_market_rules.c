@@ -1366,6 +1366,83 @@ END_TEST
 #undef CF_RUN_AT
 #undef CF_FAIL_AT
 
+/* A renter's back-off (its retry interval doubling up to 16x while its
+ * searches find nothing) starts again from the plain interval once it
+ * rents: a renter whose host dies later, or whose contract ends, has not
+ * kept finding nothing. Carried over, a renter that once searched four
+ * times waited 16 retry intervals on average before its next search, past
+ * a hobbyist's patience a third of the time. The market's one machine
+ * fails at 0.9 d and is repaired 3 h later; one renter arrives at 1 d
+ * (retry 1 min, so it searches in vain several times before the repair)
+ * and rents it. Probed at 1.5 d: renting, after more than one search, at
+ * the plain interval again. */
+static struct {
+    struct market *mk;
+    size_t academic;
+    uint64_t searches;
+    uint32_t retries;
+    bool renting;
+} bo;
+
+static void bo_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = bo.mk;
+
+    (void)model;
+    if (ev->subject == 0) {
+        eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)bo.academic);
+        return;
+    }
+    ck_assert_uint_eq(mk->m[0].nclaims, 1);
+    bo.renting = mk->j[mk->c[mk->m[0].cids[0]].job].state == J_RENTING;
+    bo.retries = mk->j[mk->c[mk->m[0].cids[0]].job].retries;
+    bo.searches = mk->searches;
+}
+
+START_TEST(renting_ends_the_back_off)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 2d\nsim.warmup = 0d\n"
+        "sim.sample-interval = 6h\nsupply.gpus = 1\nsupply.gpu-models = RTX 3090\nseed = 2\n"
+        "supply.join-rate = 0\nsupply.exit-threshold = 0\nsupply.entry-elasticity = 0\n"
+        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
+        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
+        "hostclass.*.failed-start-prob = 0\nregion.*.outage-rate = 0\n"
+        "hostclass.*.repair-median = 3h\nhostclass.*.repair-sigma = 0\n"
+        "archetype.*.rate = 0\narchetype.*.gpus = 1:1\narchetype.*.vram = 8\n"
+        "archetype.*.big-model-prob = 0\narchetype.*.name-pin = 0\n"
+        "archetype.*.secure-cloud = 0\narchetype.*.budget = 0\n"
+        "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n"
+        "archetype.*.min-dlperf = 0\narchetype.*.gpu-models = RTX 3090\n"
+        "archetype.*.value = 100\narchetype.*.value-sigma = 0\n"
+        "archetype.*.work-median = 20\narchetype.*.work-sigma = 0\n"
+        "archetype.*.p-reserved = 0\narchetype.*.p-ondemand = 1\n"
+        "archetype.*.p-interruptible = 0\narchetype.*.patience = 10d\n"
+        "archetype.*.retry = 1min\n");
+    unsigned k;
+
+    memset(&bo, 0, sizeof bo);
+    bo.mk = mk;
+    bo.academic = mk->nar;
+    for (size_t a = 0; a < mk->nar; a++)
+        if (strcmp(mk->ar[a].name, "academic") == 0)
+            bo.academic = a;
+    ck_assert(bo.academic < mk->nar);
+    ck_assert_uint_eq(mk->nm, 1);
+    k = eng_kind(x.e, "test.probe", bo_probe, NULL);
+    eng_at(x.e, 9 * SIM_DAY / 10, mk->k_fail, 0);
+    eng_at(x.e, 1 * SIM_DAY, k, 0);
+    eng_at(x.e, 3 * SIM_DAY / 2, k, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(bo.renting);
+    ck_assert_msg(bo.searches >= 3, "%llu searches: the renter never waited",
+                  (unsigned long long)bo.searches);
+    ck_assert_uint_eq(bo.retries, 0);
+    unstage(&x);
+}
+END_TEST
+
 /* Each archetype splits the jobs that do not prepay p-ondemand :
  * p-interruptible (both 0: on demand). A market of 400 GPUs, far more
  * than the demand needs, with nothing that ends a contract but its job's
@@ -1974,6 +2051,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, initial_machines_fail_at_the_stationary_rate);
     tcase_add_test(tc, verified_needs_the_score_threshold);
     tcase_add_test(tc, a_failure_keeps_the_checkpointed_work);
+    tcase_add_test(tc, renting_ends_the_back_off);
     tcase_add_test(tc, each_archetype_starts_its_own_contract_split);
     tcase_add_loop_test(tc, each_archetype_rents_the_first_offer_of_its_own_sort, 0, SO_SORTS);
     tcase_add_test(tc, regional_outages_hit_their_share_of_the_machines_there);
