@@ -884,8 +884,14 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
             o.active--;
         }
     }
-    /* The cold pool. */
-    if (cold < t.total - t.active && o.active + cold < ep->p.max_workers && s->mk)
+    /* The cold pool: what the total leaves beside the active workers,
+     * those still active above a target that fell (waiting out the
+     * scale-down delay) included. Against the target alone it hired a
+     * cold worker for each of them, and the one scaled down then found
+     * the pool full and was released: with an inactivity timeout every
+     * quiet spell rented a new worker and dropped a loaded one. */
+    if (cold < t.total - (o.active > t.active ? o.active : t.active) &&
+        o.active + cold < ep->p.max_workers && s->mk)
         recruit(s, ep, false);
     /* A one-worker dead band: the count target moves with the mean perf
      * of the workers, which moves with every hire and release. */
