@@ -197,10 +197,13 @@ struct sls_target sls_decide(const struct sls_params *p, const struct sls_obs *o
         /* Active capacity = anticipated load / target_util, at least
          * min_load; a global queue older than target_queue_time adds the
          * capacity that drains its backlog within that time. After
-         * inactivity_timeout without requests, no active capacity at all. */
+         * inactivity_timeout without requests, and none waiting, no
+         * active capacity at all (with requests queued it once scaled to
+         * zero too: a worker lost or timed out then was not replaced, and
+         * the queue waited for the next arrival, hours for a batch). */
         double act, tot;
 
-        if (p->inactivity_s > 0 && o->idle_s >= p->inactivity_s) {
+        if (p->inactivity_s > 0 && o->idle_s >= p->inactivity_s && o->backlog <= 0) {
             act = 0;
         } else {
             act = fmax(p->min_load, o->load_rate / p->target_util);
@@ -248,7 +251,7 @@ static const struct param_def sls_defs[] = {
     EP("target-util", PT_REAL, "1", "0.9", 0.01, 1, NULL, "active capacity = anticipated load / target-util"),
     EP("cold-mult", PT_REAL, "1", "3", 0, 1000, NULL, "total capacity as a multiple of the anticipated load"),
     EP("inactivity-timeout", PT_TIME, "s", "0s", 0, 1e9, NULL,
-       "no requests for this long: scale active workers to zero (0 = never)"),
+       "no requests for this long and none queued: scale active workers to zero (0 = never)"),
     EP("max-queue-time", PT_TIME, "s", "30s", 0, 1e6, NULL,
        "route to a worker only if its expected wait is at most this, else the global queue"),
     EP("target-queue-time", PT_TIME, "s", "10s", 0.001, 1e6, NULL,

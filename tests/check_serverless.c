@@ -125,6 +125,16 @@ START_TEST(scale_to_zero_after_inactivity)
     t = sls_decide(&p, &o);
     ck_assert_int_eq(t.active, 0);              /* no GPU billing at all */
     ck_assert_int_eq(t.total, 5);               /* cold workers stay (storage only) */
+    /* not while requests wait in the global queue: min-load 1 plus
+     * backlog 1000 / target-queue-time 10 s = 101 perf/s, 2 workers of
+     * 100; a young queue (5 s < 10 s) adds nothing: min-load, 1 worker */
+    o.backlog = 1000;
+    o.queue_s = 20;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 2);
+    o.queue_s = 5;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 1);
+    o.backlog = 0;
+    o.queue_s = 0;
     p.inactivity_s = 0;                         /* 0: never */
     o.idle_s = 1e9;
     ck_assert_int_eq(sls_decide(&p, &o).active, 1);
@@ -393,6 +403,40 @@ START_TEST(quiet_spells_keep_the_total_at_min_workers)
                         5 + get(&o, "workers_lost", "api") +
                         get(&o, "workers_preempted", "api") +
                         get(&o, "workers_disconnected", "api"));
+    eng_free(o.e);
+}
+END_TEST
+
+/* Batches of 1000 requests (bursts only, two a day), a 30 s inactivity
+ * timeout, and hosts failing every 20 minutes: a batch (100,000 perf
+ * units, 250 s on four workers of perf 100) outlasts the timeout, and
+ * workers die under it. With requests waiting the endpoint is not
+ * inactive, so it replaces them: the batch is drained within minutes of
+ * cold starts, and its P99 latency stays under two hours. Scaled to zero
+ * with the queue full, as it once was, it replaced nobody and the rest
+ * of the batch waited for the next one to arrive, hours later (P99
+ * 20,623 s). */
+START_TEST(waiting_requests_keep_an_endpoint_active)
+{
+    const char *sets[] = { "sim.horizon=1d", NULL };
+    struct test_run o = run_text(MARKET
+        "hostclass.hobbyist.mtbf = 20min\n"
+        "hostclass.farm.mtbf = 20min\n"
+        "hostclass.datacenter.mtbf = 20min\n"
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.rate = 0\n"
+        "endpoint.api.burst-rate = 2\n"
+        "endpoint.api.burst-size = 1000\n"
+        "endpoint.api.min-workers = 0\n"
+        "endpoint.api.max-workers = 4\n"
+        "endpoint.api.inactivity-timeout = 30s\n"
+        "endpoint.api.reject-after = 1d\n", sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_ge(get(&o, "requests", "api"), 1000);
+    ck_assert_double_gt(get(&o, "workers_lost", "api"), 0);
+    ck_assert_double_lt(get(&o, "latency_p99_s", "api"), 7200);
     eng_free(o.e);
 }
 END_TEST
@@ -789,6 +833,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, host_disconnects_are_not_preemptions);
     tcase_add_test(runs, empty_fixed_pool_rejects_requests);
     tcase_add_test(runs, quiet_spells_keep_the_total_at_min_workers);
+    tcase_add_test(runs, waiting_requests_keep_an_endpoint_active);
     tcase_add_test(runs, endpoint_gpu_list_limits_hiring);
     tcase_add_test(runs, workers_need_offers_that_last);
     tcase_add_test(runs, bad_endpoint_settings_are_reported_with_their_lines);
