@@ -98,7 +98,7 @@ struct endpoint {
     /* statistics, requests arriving after warm-up */
     uint64_t requests, rejections, served, cold_starts, lost, hires, wakes, preempted;
     uint64_t disconnected;              /* paused by a host gone offline (sls_on_offline) */
-    uint64_t wake_failed;               /* Inactive, outbid while stopped: woken in vain */
+    uint64_t wake_failed;               /* Inactive, outbid or host offline while stopped */
     double load_served, qsum, lsum;
     double *lat, *qt;           /* owned: latency and queue time per served request */
     size_t nlat, caplat;

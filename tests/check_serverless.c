@@ -441,6 +441,31 @@ START_TEST(waiting_requests_keep_an_endpoint_active)
 }
 END_TEST
 
+/* An on-demand endpoint is never outbid, yet its wakes can fail: an
+ * Inactive worker's host that goes offline (a disconnect) while it is
+ * stopped (12 disconnects a day per host here) does not tell the
+ * endpoint, which finds out when it wakes the worker and the GPU does
+ * not come back. The docs said a failed wake was an interruptible worker
+ * outbid while stopped; they now name both. */
+START_TEST(on_demand_wakes_fail_on_hosts_gone_offline)
+{
+    const char *sets[] = { "sim.horizon=1d", NULL };
+    struct test_run o = run_text(MARKET
+        "hostclass.hobbyist.disconnect-rate = 12\n"
+        "hostclass.farm.disconnect-rate = 12\n"
+        "hostclass.datacenter.disconnect-rate = 12\n"
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.rate = 0.02\n"
+        "endpoint.api.inactivity-timeout = 10s\n", sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(get(&o, "workers_preempted", "api"), 0);
+    ck_assert_double_gt(get(&o, "workers_wake_failed", "api"), 0);
+    eng_free(o.e);
+}
+END_TEST
+
 /* Hosts that fail every half day (all classes), with the endpoint's
  * workers on them: a failure ends a worker's contract, and the endpoint
  * replaces it and serves what it held. The run's checks include
@@ -834,6 +859,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, empty_fixed_pool_rejects_requests);
     tcase_add_test(runs, quiet_spells_keep_the_total_at_min_workers);
     tcase_add_test(runs, waiting_requests_keep_an_endpoint_active);
+    tcase_add_test(runs, on_demand_wakes_fail_on_hosts_gone_offline);
     tcase_add_test(runs, endpoint_gpu_list_limits_hiring);
     tcase_add_test(runs, workers_need_offers_that_last);
     tcase_add_test(runs, bad_endpoint_settings_are_reported_with_their_lines);
