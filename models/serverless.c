@@ -386,15 +386,18 @@ static void requeue(struct sls *s, struct endpoint *ep, struct worker *w)
     if (w->q.len) {
         struct ring q = { NULL, 0, 0, 0 };
 
-        while (w->q.len) {
-            struct req r = ring_pop(&w->q);
+        /* Merged by arrival (the worker's first on a tie): both queues
+         * are in arrival order, and so stays the global one. Put in front
+         * of it whole, a second lost worker's newer requests went ahead
+         * of the first one's older ones, and the queue's oldest request,
+         * which both scaling policies watch, looked younger than it was. */
+        while (w->q.len || ep->gq.len) {
+            bool mine = w->q.len &&
+                        (!ep->gq.len || ring_front(&w->q)->arrived <= ring_front(&ep->gq)->arrived);
+            struct req r = ring_pop(mine ? &w->q : &ep->gq);
 
-            ep->gq_load += r.load;
-            ring_push(&q, &r);
-        }
-        while (ep->gq.len) {
-            struct req r = ring_pop(&ep->gq);
-
+            if (mine)
+                ep->gq_load += r.load;
             ring_push(&q, &r);
         }
         free(ep->gq.v);
