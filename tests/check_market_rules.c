@@ -2018,6 +2018,180 @@ START_TEST(reliable_tier_price_is_the_median_listed_ask)
 END_TEST
 #undef ONE_HOST
 
+/* README "Host pricing" and the bid rule: an interruptible renter bids
+ * at most bid-cap x the ask (the lower of the ask and the model's going
+ * ask), and when a host cuts its ask, bidders above what they would now
+ * bid at most cut their bids to it, unless that is below the host's
+ * floor (min_bid): a cut to below the floor would price them out of a
+ * machine they hold, so they keep their bid. Probed right after every
+ * hourly repricing in a market of bidders with bid-fraction 1 (every bid
+ * placed at its limit) and bid-cap 0.5:
+ *  - with min-bid-factor 0 (no floor) every bid is at most half the
+ *    ask of its machine, at every probe;
+ *  - with a floor near half the ask, no bid is ever cut to below its
+ *    machine's floor, while some bids do sit above half the ask (kept,
+ *    their limit being below the floor).
+ * The two mutations this catches survived every test: repricing that
+ * never cuts the bids, and one that cuts them to below the floor. */
+#define BC_SLOTS 65536
+
+static struct {
+    struct market *mk;
+    size_t probes, bids, over, cuts, below_floor, kept;
+    money prev_bid[BC_SLOTS];
+    sim_time prev_created[BC_SLOTS];
+    uint32_t prev_job[BC_SLOTS];
+    bool seen[BC_SLOTS];
+    char first[200];
+} bc;
+
+static void bc_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = bc.mk;
+
+    (void)e;
+    (void)ev;
+    (void)model;
+    bc.probes++;
+    ck_assert_uint_lt(mk->nc, BC_SLOTS);
+    for (uint32_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+        money half = money_muldiv(m->ask, 500000, 1000000);
+
+        for (uint32_t k = 0; k < m->nclaims; k++) {
+            uint32_t cid = m->cids[k];
+            const struct contract *c = &mk->c[cid];
+            bool same = bc.seen[cid] && bc.prev_created[cid] == c->created &&
+                        bc.prev_job[cid] == c->job;
+
+            if (c->type != C_INTERRUPTIBLE)
+                continue;
+            bc.bids++;
+            if (c->bid > half) {
+                bc.kept += half < m->min_bid;
+                if (bc.over++ == 0)
+                    snprintf(bc.first, sizeof bc.first, "contract %u on machine %u bids "
+                             "%.6f over half the ask %.6f (floor %.6f)", cid, i,
+                             money_to_usd(c->bid), money_to_usd(m->ask),
+                             money_to_usd(m->min_bid));
+            }
+            if (same && c->bid < bc.prev_bid[cid]) {
+                bc.cuts++;
+                if (c->bid < m->min_bid && bc.below_floor++ == 0)
+                    snprintf(bc.first, sizeof bc.first, "contract %u on machine %u cut "
+                             "from %.6f to %.6f, below the floor %.6f", cid, i,
+                             money_to_usd(bc.prev_bid[cid]), money_to_usd(c->bid),
+                             money_to_usd(m->min_bid));
+            }
+            bc.seen[cid] = true;
+            bc.prev_bid[cid] = c->bid;
+            bc.prev_created[cid] = c->created;
+            bc.prev_job[cid] = c->job;
+        }
+    }
+}
+
+static void bc_run(const char *floor_text)
+{
+    struct staged x;
+    char text[2048];
+    unsigned k;
+
+    snprintf(text, sizeof text,
+             "[General]\nsim.model = market\nsim.horizon = 4d\nsim.warmup = 0d\n"
+             "sim.sample-interval = 6h\nsupply.gpus = 100\nsupply.gpu-models = RTX 3090\n"
+             "seed = 3\nsupply.join-rate = 0\nsupply.exit-threshold = 0\n"
+             "market.reprice-interval = 1h\nmarket.clearing = pay-as-bid\n"
+             "archetype.*.p-reserved = 0\narchetype.*.p-ondemand = 0.3\n"
+             "archetype.*.p-interruptible = 0.7\narchetype.*.bid-fraction = 1\n"
+             "archetype.*.bid-cap = 0.5\narchetype.*.gpu-models = RTX 3090\n"
+             "archetype.*.name-pin = 0\n%s", floor_text);
+    memset(&bc, 0, sizeof bc);
+    bc.mk = stage(&x, text);
+    k = eng_kind(x.e, "test.probe", bc_probe, NULL);
+    for (sim_time t = SIM_HOUR + 1; t < eng_end(x.e); t += SIM_HOUR)
+        eng_at(x.e, t, k, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    unstage(&x);
+}
+
+START_TEST(cheaper_asks_cut_bids_to_the_limit_not_below_the_floor)
+{
+    bc_run("hostclass.*.min-bid-factor = 0\n");
+    ck_assert_uint_gt(bc.bids, 500);
+    ck_assert_uint_gt(bc.cuts, 20);
+    ck_assert_msg(bc.over == 0, "%zu of %zu bids over half the ask; %s", bc.over, bc.bids,
+                  bc.first);
+    bc_run("hostclass.*.min-bid-factor = 1.5\n");
+    ck_assert_uint_gt(bc.bids, 500);
+    ck_assert_uint_gt(bc.cuts, 20);
+    ck_assert_uint_gt(bc.kept, 20);
+    ck_assert_msg(bc.below_floor == 0, "%zu of %zu cuts below the floor; %s", bc.below_floor,
+                  bc.cuts, bc.first);
+}
+END_TEST
+#undef BC_SLOTS
+
+/* A host that is down does not reprice: an offline machine sees no
+ * demand, and its idle hours are no verdict on its price. In a market
+ * with no renters every machine up cuts its ask by the reprice-step each
+ * hour (3 x its floor to about 1 x in 36 hours), while a machine that
+ * fails half an hour in and stays down for 48 hours keeps the ask it had
+ * when it failed. A model that repriced down machines too let it return
+ * from a repair at its floor. */
+static struct {
+    struct market *mk;
+    money ask0[2];
+    money ask_down, ask_up;
+    bool down;
+} dr;
+
+static void dr_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = dr.mk;
+
+    (void)model;
+    if (ev->subject == 0) {
+        dr.ask0[0] = mk->m[0].ask;
+        dr.ask0[1] = mk->m[1].ask;
+        eng_at(e, eng_now(e) + 1, mk->k_fail, 0);
+    } else {
+        dr.down = mk->m[0].down != 0 && mk->m[1].down == 0;
+        dr.ask_down = mk->m[0].ask;
+        dr.ask_up = mk->m[1].ask;
+    }
+}
+
+START_TEST(down_hosts_keep_their_ask)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 3d\nsim.warmup = 0d\n"
+        "sim.sample-interval = 6h\nsupply.gpus = 2\nsupply.gpu-models = RTX 3090\nseed = 2\n"
+        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
+        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
+        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
+        "hostclass.*.repair-median = 48h\nhostclass.*.repair-sigma = 0\n"
+        "hostclass.*.markup-min = 3\nhostclass.*.markup-max = 3\n"
+        "region.*.outage-rate = 0\narchetype.*.rate = 0\n");
+    unsigned k;
+
+    memset(&dr, 0, sizeof dr);
+    dr.mk = mk;
+    ck_assert_uint_eq(mk->nm, 2);
+    k = eng_kind(x.e, "test.probe", dr_probe, NULL);
+    eng_at(x.e, 30 * SIM_MIN, k, 0);
+    eng_at(x.e, 40 * SIM_HOUR + 1, k, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(dr.down);
+    /* the idle machine up cut its ask to under half */
+    ck_assert_int_lt(2 * dr.ask_up, dr.ask0[1]);
+    ck_assert_msg(dr.ask_down == dr.ask0[0], "the down machine asked %.6f, %.6f when it failed",
+                  money_to_usd(dr.ask_down), money_to_usd(dr.ask0[0]));
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -2058,6 +2232,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, review_income_is_net_of_the_fee);
     tcase_add_test(tc, new_hosts_weigh_models_by_earnings_over_floor);
     tcase_add_test(tc, reliable_tier_price_is_the_median_listed_ask);
+    tcase_add_test(tc, cheaper_asks_cut_bids_to_the_limit_not_below_the_floor);
+    tcase_add_test(tc, down_hosts_keep_their_ask);
     suite_add_tcase(s, tc);
     return s;
 }
