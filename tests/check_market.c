@@ -1307,6 +1307,39 @@ START_TEST(clearing_prices_follow_the_floor)
 }
 END_TEST
 
+/* The same where the floor moves at every repricing: a min-bid-factor
+ * of 100 puts every host's outside option above its ask, so min_bid is
+ * the ask itself, and bidders (bid-cap 1) pay at least it. Under second
+ * price and uniform clearing a repricing that moves the floor must run
+ * the auction again even when no bid was cut (an ask going up cuts
+ * none), or winners keep paying the old floor (invariant
+ * contracts.clearing-price). The default market above rarely moves a
+ * floor (its outside options lie below the asks): with the re-run
+ * dropped it passed, this market fails at hour 45. */
+START_TEST(clearing_prices_follow_a_floor_that_is_the_ask)
+{
+    static const char *const rules[] = { "second-price", "uniform" };
+
+    for (size_t i = 0; i < 2; i++) {
+        char text[1024];
+        struct outcome o;
+
+        snprintf(text, sizeof text, "[General]\nsim.model = market\nsim.horizon = 5d\n"
+                 "sim.warmup = 0d\nsim.sample-interval = 1h\nsupply.gpus = 100\n"
+                 "supply.gpu-models = RTX 3090\nseed = 3\nsupply.join-rate = 0\n"
+                 "market.clearing = %s\nhostclass.*.min-bid-factor = 100\n"
+                 "archetype.*.p-reserved = 0\narchetype.*.p-ondemand = 0.3\n"
+                 "archetype.*.p-interruptible = 0.7\narchetype.*.bid-cap = 1\n"
+                 "archetype.*.gpu-models = RTX 3090\narchetype.*.name-pin = 0\n", rules[i]);
+        o = run_text(text, NULL, 0);
+        ck_assert_msg(o.rc == SIM_OK, "%s: %s", rules[i],
+                      eng_fail_reason(o.r.e) ? eng_fail_reason(o.r.e) : "?");
+        ck_assert_double_gt(sum_of(&o, "interruptions"), 50);
+        done(&o);
+    }
+}
+END_TEST
+
 /* Counts of events a run may not have are written as 0 for every entity,
  * and the reliability histogram has every bin of every class at every
  * sample: a row some runs lack was averaged over the runs that have it
@@ -2178,6 +2211,17 @@ START_TEST(bandwidth_bills_per_gb_at_each_start)
     ck_assert_msg(bandwidth_spent % 370000 == 0, "bandwidth billed: %lld micro-dollars, "
                   "not a whole number of $0.37 starts", (long long)bandwidth_spent);
     eng_free(r.e);
+    /* Fractions of a GB bill too: a 0.5 GB image at $0.30/GB is $0.15 a
+     * start (GB cut to whole ones billed these downloads nothing). */
+    r = test_run_tampered(HOBBYISTS_ONLY "seed = 22\nhostclass.farm.share = 0\n"
+                          "hostclass.datacenter.share = 0\n"
+                          "hostclass.hobbyist.bandwidth-price = 0.30\n"
+                          "archetype.hobbyist.image = 0.5\n", sum_bandwidth);
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_int_gt(bandwidth_spent, 100 * 150000);
+    ck_assert_msg(bandwidth_spent % 150000 == 0, "bandwidth billed: %lld micro-dollars, "
+                  "not a whole number of $0.15 starts", (long long)bandwidth_spent);
+    eng_free(r.e);
 }
 END_TEST
 
@@ -2501,6 +2545,62 @@ START_TEST(hosts_exit_by_review_and_leave_at_their_rate)
 }
 END_TEST
 #undef BIG_IDLE
+
+/* machines_exited and gpus_exited count hosts that left after the
+ * warm-up because a review found them below supply.exit-threshold
+ * (docs/METRICS.md), in an idle market where every review finds that:
+ *  - with a 10-day warm-up, the initial machines' first reviews (3 to 6
+ *    days in, exit-prob 1) empty the market before the warm-up ends:
+ *    every machine left, none counted;
+ *  - with no warm-up and hosts also leaving at supply.leave-rate 50 a
+ *    year (mean life 8766 / 50 = 175.32 h), a machine exits by review
+ *    when its first review, U(72, 144) h, comes before its departure:
+ *    a share 175.32 / 72 x (e^(-72 / 175.32) - e^(-144 / 175.32))
+ *    = 0.5439 of 400 one-GPU machines (within 4 sd, 0.0996). A host
+ *    that has left is not reviewed again: counted as exiting too, every
+ *    machine was. */
+static size_t ex_machines, ex_leaving;
+
+static void count_leaving(void *state)
+{
+    const struct market *mk = state;
+
+    ex_machines = mk->nm;
+    ex_leaving = 0;
+    for (size_t i = 0; i < mk->nm; i++)
+        ex_leaving += mk->m[i].leaving;
+}
+
+START_TEST(exits_count_review_exits_after_the_warmup)
+{
+#define EXITS "[General]\nsim.model = market\nsim.sample-interval = 1d\nsupply.gpus = 400\n" \
+    "seed = 9\ndemand.scale = 0\nsupply.join-rate = 0\nsupply.review = 3d\n" \
+    "supply.exit-threshold = 0.2\nsupply.exit-prob = 1\n"
+    struct test_run r = test_run_tampered(EXITS "sim.horizon = 12d\nsim.warmup = 10d\n"
+                                          "supply.leave-rate = 0\n", count_leaving);
+    struct outcome o = { r, r.rc, eng_results(r.e) };
+    double share;
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_uint_gt(ex_machines, 50);
+    ck_assert_uint_eq(ex_leaving, ex_machines);
+    ck_assert_double_eq(get_sum(&o, "machines_exited", "host_class"), 0);
+    ck_assert_double_eq(get_sum(&o, "gpus_exited", "gpu"), 0);
+    done(&o);
+
+    r = test_run_tampered(EXITS "sim.horizon = 10d\nsim.warmup = 0d\nsupply.leave-rate = 50\n"
+                          "hostclass.*.machine-gpus = 1:1\n", count_leaving);
+    o = (struct outcome){ r, r.rc, eng_results(r.e) };
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_uint_eq(ex_machines, 400);
+    ck_assert_uint_eq(ex_leaving, 400);
+    share = get_sum(&o, "machines_exited", "host_class") / 400;
+    ck_assert_msg(fabs(share - 0.5439) < 0.0996, "%g of the machines exited by review", share);
+    ck_assert_double_eq(get_sum(&o, "gpus_exited", "gpu"), share * 400);
+    done(&o);
+#undef EXITS
+}
+END_TEST
 
 /* A machine that leaves stays in the market (utilisation's denominator)
  * while it still runs a rental, and drops out when its last one ends:
@@ -3210,6 +3310,63 @@ START_TEST(posted_interruptible_share_is_exact)
 }
 END_TEST
 
+/* The posted price (README "Host pricing": market.posted-markup x the
+ * model's cost floor at the fleet's averages over the scenario's machine
+ * shares), by hand for RTX 4090s (450 W, $1599 in data/gpus.csv). Shares
+ * are weights, here summing to 0.8 (classes) and 0.4 (regions):
+ *
+ *   PUE          (0.2 x 1.5 + 0.6 x 1.1) / 0.8           = 1.2
+ *   electricity  (0.1 x 0.20 + 0.3 x 0.30) / 0.4         = $0.275/kWh
+ *   write-off    (0.2 / 12000 h + 0.6 / 24000 h) / 0.8   = 1 / 19200 h
+ *                (the average rate, not 1 / the average amortisation,
+ *                 which would be 1 / 21000 h)
+ *   floor        0.45 x 1.2 x 0.275 + 1599 / 19200       = $0.23178125/h
+ *   posted       1.8 x floor                             = $0.41720625/h
+ *
+ * the same on every machine whatever its class and region, with no host
+ * overhead (the hosts' own business: $0.05 and $0.07 here) and no
+ * gross-up by the take (the platform sets the renter's price; 0.25 here
+ * would make it $0.556275). Hourly repricing changes none of it. */
+static size_t posted_price_n, posted_price_wrong;
+static char posted_price_first[160];
+
+static void check_posted_price(void *state)
+{
+    const struct market *mk = state;
+
+    posted_price_n = posted_price_wrong = 0;
+    for (size_t i = 0; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+
+        posted_price_n++;
+        if (llabs(m->ask - 417206) > 1 && posted_price_wrong++ == 0)
+            snprintf(posted_price_first, sizeof posted_price_first,
+                     "machine %zu (%s, %s) asks %.6f, want 0.417206", i, mk->hc[m->cls].name,
+                     mk->rg[m->region].name, money_to_usd(m->ask));
+    }
+}
+
+START_TEST(posted_price_is_the_fleet_average_floor)
+{
+    struct test_run r = test_run_tampered(
+        "[General]\nsim.model = market\nsim.horizon = 2d\nsim.warmup = 0d\n"
+        "supply.gpus = 200\nseed = 32\nsupply.gpu-models = RTX 4090\n"
+        "market.pricing = posted\nmarket.posted-markup = 1.8\nmarket.fee = 0.25\n"
+        "region.*.share = 0\nregion.us.share = 0.1\nregion.us.electricity = 0.20\n"
+        "region.europe.share = 0.3\nregion.europe.electricity = 0.30\n"
+        "hostclass.datacenter.share = 0\n"
+        "[hostclass hobbyist]\nshare = 0.2\npue = 1.5\namortisation = 500d\noverhead = 0.05\n"
+        "[hostclass farm]\nshare = 0.6\npue = 1.1\namortisation = 1000d\noverhead = 0.07\n",
+        check_posted_price);
+
+    ck_assert_int_eq(r.rc, SIM_OK);
+    ck_assert_uint_gt(posted_price_n, 20);
+    ck_assert_msg(posted_price_wrong == 0, "%zu of %zu posted prices wrong; %s",
+                  posted_price_wrong, posted_price_n, posted_price_first);
+    eng_free(r.e);
+}
+END_TEST
+
 /* Arrivals follow the rate function the archetype parameters describe
  * (docs/PARAMS.md): rate x (1 + a cos(2 pi (local hour - 14) / 24)),
  * x weekend on local Saturdays and Sundays (t = 0 is a Monday 00:00
@@ -3576,6 +3733,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, goodput_counts_what_paid_time_did);
     tcase_add_test(tc, counts_are_written_when_nothing_happened);
     tcase_add_test(tc, clearing_prices_follow_the_floor);
+    tcase_add_test(tc, clearing_prices_follow_a_floor_that_is_the_ask);
     tcase_add_test(tc, refunds_follow_their_prepay_into_the_measured_spend);
     tcase_add_test(tc, offline_hosts_hold_unsaved_work_and_bill_no_storage);
     tcase_add_test(tc, free_checkpoints_lose_least);
@@ -3588,6 +3746,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, named_model_share_changes_nothing_else);
     tcase_add_test(tc, unprofitable_hosts_leave);
     tcase_add_test(tc, hosts_exit_by_review_and_leave_at_their_rate);
+    tcase_add_test(tc, exits_count_review_exits_after_the_warmup);
     tcase_add_test(tc, leaving_hosts_count_while_they_run);
     tcase_add_test(tc, join_rate_counts_gpus);
     tcase_add_test(tc, min_chunk_sells_small_machines_whole);
@@ -3617,6 +3776,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, initial_asks_stay_within_their_bounds);
     tcase_add_test(tc, host_costs_asks_and_bid_floors_follow_their_formulas);
     tcase_add_test(tc, posted_interruptible_share_is_exact);
+    tcase_add_test(tc, posted_price_is_the_fleet_average_floor);
     tcase_add_test(tc, arrivals_follow_the_rate_function);
     tcase_add_test(tc, arrivals_follow_the_time_zone_scale_and_one_boost);
     tcase_add_test(tc, maintenance_is_announced_and_renews);
