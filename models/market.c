@@ -2232,7 +2232,6 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
         mk->bud[mk->nbud].cid = cid;
         mk->bud[mk->nbud++].order = c->order;
     }
-    jb->bid = bid;
     eng_cancel(mk->e, jb->ev);
     jb->ev = EVQ_ID_NONE;
     if (jb->pin != NONE && jb->pin != m->gpu)
@@ -2729,7 +2728,6 @@ static void on_retry(struct engine *e, const struct evq_event *ev, void *model)
         if (!mk->posted && gsl_rng_uniform(mk->r_bid) < a->bid_raise && raised <= cap &&
             raised > c->bid) {
             c->bid = raised;            /* "bids can change" */
-            jb->bid = raised;
             jb->ev = eng_after(mk->e, a->pause_patience, mk->k_retry, ev->subject);
             resolve(mk, c->machine);
             claims_changed(mk, c->machine);
@@ -3395,7 +3393,6 @@ static void reprice(struct engine *e, void *ctx)
                     if (c->bid > cap && cap >= m->min_bid) {
                         c->bid = cap;
                         m->thr_ok = false;
-                        mk->j[c->job].bid = cap;
                         changed = true;
                     }
                 }

@@ -269,7 +269,6 @@ struct job {
     uint32_t pin;               /* the one GPU model searched, or NONE (any) */
     uint32_t retries;           /* failed searches, for the back-off (a byte wrapped) */
     money spent, budget;
-    money bid;                  /* current per-GPU bid for interruptible */
     evq_id ev;
     uint32_t next_free;
 };
