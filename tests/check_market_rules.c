@@ -1443,6 +1443,76 @@ START_TEST(renting_ends_the_back_off)
 }
 END_TEST
 
+/* Repricing reads a machine's utilisation over the last interval: GPU
+ * time rented / (GPUs x time), started afresh each interval. One 4-GPU
+ * machine (asking 2x its floor) with one 1-GPU renter running from
+ * 30 min on: every hourly repricing from the second sees utilisation
+ * 1/4, below util-low (0.45), and cuts the ask by 3%, four times by
+ * 5 h. Mutations that survived: the span not counted in GPUs (the
+ * renter alone looks like 100%: the ask rises) and the rented time never
+ * started afresh (2/4, then 3/4: the cuts stop). */
+static struct {
+    struct market *mk;
+    size_t academic;
+    money ask[6];
+} ut;
+
+static void ut_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    (void)model;
+    if (ev->subject == 99)
+        eng_at(e, eng_now(e), ut.mk->k_arrive, (uint32_t)ut.academic);
+    else
+        ut.ask[ev->subject] = ut.mk->m[0].ask;
+}
+
+START_TEST(repricing_reads_each_intervals_utilisation_per_gpu)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 6h\nsim.warmup = 0d\n"
+        "sim.sample-interval = 6h\nsupply.gpus = 4\nsupply.gpu-models = RTX 3090\nseed = 2\n"
+        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
+        "supply.entry-elasticity = 0\nmarket.reliability-discount = 0\n"
+        "hostclass.*.machine-gpus = 4:1\nhostclass.*.min-chunk = 1\n"
+        "hostclass.*.markup-min = 2\nhostclass.*.markup-max = 2\n"
+        "hostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n"
+        "hostclass.*.maint-interval = 0\nhostclass.*.failed-start-prob = 0\n"
+        "region.*.outage-rate = 0\n"
+        "archetype.*.rate = 0\narchetype.*.gpus = 1:1\narchetype.*.vram = 8\n"
+        "archetype.*.big-model-prob = 0\narchetype.*.name-pin = 0\n"
+        "archetype.*.secure-cloud = 0\narchetype.*.budget = 0\n"
+        "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n"
+        "archetype.*.min-dlperf = 0\narchetype.*.gpu-models = RTX 3090\n"
+        "archetype.*.value = 100\narchetype.*.value-sigma = 0\n"
+        "archetype.*.work-median = 1000\narchetype.*.work-sigma = 0\n"
+        "archetype.*.p-reserved = 0\narchetype.*.p-ondemand = 1\n"
+        "archetype.*.p-interruptible = 0\narchetype.*.image = 1\n");
+    unsigned k;
+
+    memset(&ut, 0, sizeof ut);
+    ut.mk = mk;
+    ut.academic = mk->nar;
+    for (size_t a = 0; a < mk->nar; a++)
+        if (strcmp(mk->ar[a].name, "academic") == 0)
+            ut.academic = a;
+    ck_assert(ut.academic < mk->nar);
+    ck_assert_uint_eq(mk->nm, 1);
+    ck_assert_uint_eq(mk->m[0].ngpu, 4);
+    k = eng_kind(x.e, "test.probe", ut_probe, NULL);
+    eng_at(x.e, 30 * SIM_MIN, k, 99);
+    for (unsigned h = 1; h <= 5; h++)       /* just after each repricing */
+        eng_at(x.e, h * SIM_HOUR + 1, k, h);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(mk->m[0].nclaims, 1);
+    for (unsigned h = 2; h <= 5; h++)
+        ck_assert_msg(ut.ask[h] == money_muldiv(ut.ask[h - 1], 970000, 1000000),
+                      "hour %u: ask %lld after %lld, a 3%% cut expected", h,
+                      (long long)ut.ask[h], (long long)ut.ask[h - 1]);
+    unstage(&x);
+}
+END_TEST
+
 /* Each archetype splits the jobs that do not prepay p-ondemand :
  * p-interruptible (both 0: on demand). A market of 400 GPUs, far more
  * than the demand needs, with nothing that ends a contract but its job's
@@ -2226,6 +2296,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, verified_needs_the_score_threshold);
     tcase_add_test(tc, a_failure_keeps_the_checkpointed_work);
     tcase_add_test(tc, renting_ends_the_back_off);
+    tcase_add_test(tc, repricing_reads_each_intervals_utilisation_per_gpu);
     tcase_add_test(tc, each_archetype_starts_its_own_contract_split);
     tcase_add_loop_test(tc, each_archetype_rents_the_first_offer_of_its_own_sort, 0, SO_SORTS);
     tcase_add_test(tc, regional_outages_hit_their_share_of_the_machines_there);
