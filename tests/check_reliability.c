@@ -634,6 +634,218 @@ START_TEST(scenario_values_are_checked_with_file_and_line)
 }
 END_TEST
 
+/* A machine that was listed long before the simulation starts begins
+ * where its history left it (reliability.h, rel_init_history): W = H (1 -
+ * e^{-a/H}), B = (1 - availability) W, and the prior's weight W0 e^{-a/H}.
+ * Listed for ever (a = 10^6 h, e^{-a/H} = 0 in double): score =
+ * availability. Listed one horizon ago (a = H = 720 h) at availability
+ * 0.9: 1 - (0.4 x 168/e + 0.1 x 720 (1 - 1/e)) / (168/e + 720 (1 - 1/e)).
+ * The badness set to the availability instead of its complement, and W
+ * decayed the wrong way (e^{-a/H} for 1 - e^{-a/H}), passed every test. */
+START_TEST(vast_history_starts_at_its_availability)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+    double e1 = exp(-1.0), w = 168 * e1 + 720 * (1 - e1);
+
+    rel_init_history(&s, &p, 5 * SIM_DAY, false, 1e6, 0.95);
+    NEAR(rel_score(&s, &p, 5 * SIM_DAY), 0.95, 1e-12);
+    rel_init_history(&s, &p, 5 * SIM_DAY, false, 720, 0.9);
+    NEAR(rel_score(&s, &p, 5 * SIM_DAY),
+         1 - (0.4 * 168 * e1 + 0.1 * 720 * (1 - e1)) / w, 1e-12);
+    /* a datacenter keeps 1 - bonus (0.5) of that badness */
+    rel_init_history(&s, &p, 5 * SIM_DAY, true, 1e6, 0.95);
+    NEAR(rel_score(&s, &p, 5 * SIM_DAY), 0.975, 1e-12);
+}
+END_TEST
+
+/* Overlapping causes accrue at the worst rate of those down now, not at
+ * their sum (reliability.h): an idle failure (rate 1) and a regional
+ * outage during a rental (rate 3) over the same 6 hours cost what the
+ * outage alone costs. Two causes of one kind, the second during a rental,
+ * take the rental's rate: same cost again. A disconnect while the machine
+ * is already down costs no impulse ("applies only to an up machine"): a
+ * failure with a disconnect inside it costs what the failure alone does.
+ * Summing the rates, keeping the first cause's rate for its kind, and the
+ * impulse on a down machine all passed every test. */
+START_TEST(vast_overlapping_causes_take_the_worst_rate)
+{
+    struct rel_params p = vast();
+    struct rel_state ref, s;
+    sim_time t0 = 60 * SIM_DAY, t1 = t0 + 6 * SIM_HOUR, t2 = t1 + SIM_DAY;
+    double want;
+
+    rel_init(&ref, 0, false);
+    rel_on_down(&ref, &p, t0, REL_DOWN_OUTAGE, true);
+    rel_on_up(&ref, &p, t1);
+    want = rel_score(&ref, &p, t2);
+
+    rel_init(&s, 0, false);
+    rel_on_down(&s, &p, t0, REL_DOWN_FAILURE, false);
+    rel_on_down(&s, &p, t0, REL_DOWN_OUTAGE, true);
+    rel_on_up(&s, &p, t1);
+    NEAR(rel_score(&s, &p, t2), want, 1e-12);
+
+    rel_init(&s, 0, false);
+    rel_on_down(&s, &p, t0, REL_DOWN_OUTAGE, false);
+    rel_on_down(&s, &p, t0, REL_DOWN_OUTAGE, true);
+    rel_on_up(&s, &p, t1);
+    NEAR(rel_score(&s, &p, t2), want, 1e-12);
+
+    rel_init(&ref, 0, false);
+    rel_on_down(&ref, &p, t0, REL_DOWN_FAILURE, false);
+    rel_on_up(&ref, &p, t1);
+    rel_init(&s, 0, false);
+    rel_on_down(&s, &p, t0, REL_DOWN_FAILURE, false);
+    rel_on_down(&s, &p, t0 + SIM_HOUR, REL_DOWN_DISCONNECT, false);
+    rel_on_cause_end(&s, &p, t0 + SIM_HOUR + 10 * SIM_MIN, REL_DOWN_DISCONNECT);
+    rel_on_up(&s, &p, t1);
+    NEAR(rel_score(&s, &p, t2), rel_score(&ref, &p, t2), 1e-12);
+
+    /* the end of a cause that never began changes nothing */
+    rel_init(&s, 0, false);
+    rel_on_cause_end(&s, &p, t0, REL_DOWN_FAILURE);
+    ck_assert(!s.down);
+    rel_init(&ref, 0, false);
+    NEAR(rel_score(&s, &p, t2), rel_score(&ref, &p, t2), 0);
+}
+END_TEST
+
+/* Edges of both rules, by hand. A new machine with no prior weight (W0 =
+ * 0) at age 0 scores exactly the prior, 0.60 (reliability.h: "a new
+ * machine scores exactly 'prior'"). RunPod at age 0 has nothing down:
+ * 1. A machine down since day 1 and still down at day 40 has its whole
+ * 30-day window down: (0 + 10 min) / 30 d (counting from the failure, 39
+ * days, clamped the score to 0). A machine in maintenance now is not
+ * counted down: 1 (counting it gave (720 - 5 + 1/6) / 720). At exactly
+ * the thresholds a machine is listed and verified ("at least"). */
+START_TEST(score_edges_by_hand)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+    sim_time t = 40 * SIM_DAY;
+
+    p.prior_weight_h = 0;
+    rel_init(&s, 0, false);
+    NEAR(rel_score(&s, &p, 0), 0.60, 0);
+
+    p = vast();
+    p.rule = REL_RUNPOD;
+    rel_init(&s, 0, false);
+    NEAR(rel_score(&s, &p, 0), 1.0, 0);
+    p.runpod_delist = 1.0;
+    p.verify_threshold = 1.0;
+    ck_assert(rel_listed(&s, &p, t));
+    ck_assert(rel_verified(&s, &p, t));
+    p = vast();
+    p.rule = REL_RUNPOD;
+    rel_on_down(&s, &p, SIM_DAY, REL_DOWN_FAILURE, false);
+    NEAR(rel_score(&s, &p, t), (1.0 / 6) / 720, 1e-12);
+    rel_init(&s, 0, false);
+    rel_on_down(&s, &p, t, REL_DOWN_MAINTENANCE, false);
+    NEAR(rel_score(&s, &p, t + 5 * SIM_HOUR), 1.0, 0);
+}
+END_TEST
+
+/* When the ring is full the two neighbours with the shortest gap merge
+ * (reliability.h). Nine 1-hour outages: day 1, day 20, and seven on day 25
+ * an hour apart. The nine intervals merge two of day 25's (gap 1 h); at
+ * day 35 the window starts at day 5, day 1's outage has left it, the
+ * other 8 h are inside: (720 - 8 + 1/6) / 720. Merging the widest gap
+ * (day 1 with day 20) made a block the window's start cuts, counted pro
+ * rata (7.58 h). */
+START_TEST(runpod_ring_merges_the_closest_neighbours)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+
+    p.rule = REL_RUNPOD;
+    rel_init(&s, 0, false);
+    rel_on_down(&s, &p, SIM_DAY, REL_DOWN_FAILURE, false);
+    rel_on_up(&s, &p, SIM_DAY + SIM_HOUR);
+    rel_on_down(&s, &p, 20 * SIM_DAY, REL_DOWN_FAILURE, false);
+    rel_on_up(&s, &p, 20 * SIM_DAY + SIM_HOUR);
+    for (int i = 0; i < 7; i++) {
+        sim_time at = 25 * SIM_DAY + 2 * i * SIM_HOUR;
+
+        rel_on_down(&s, &p, at, REL_DOWN_FAILURE, false);
+        rel_on_up(&s, &p, at + SIM_HOUR);
+    }
+    ck_assert_uint_eq(s.nslots, REL_RUNPOD_SLOTS);
+    NEAR(rel_score(&s, &p, 35 * SIM_DAY), (720.0 - 8 + 1.0 / 6) / 720, 1e-9);
+}
+END_TEST
+
+/* Rule names, range checks, and the documented defaults (reliability.h,
+ * MARKET-FACTS: prior 0.60, RunPod window 30 d, buffer 10 min, delist
+ * below 0.98; verified at 0.90), and that set keys are read. */
+START_TEST(reliability_names_checks_and_defaults)
+{
+    struct param_registry *reg = preg_new();
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+    struct scn *sc;
+    struct scn_study *st;
+    struct scn_run *run;
+    struct rel_params p = vast();
+    enum rel_rule rule = REL_VAST;
+
+    ck_assert(rel_rule_parse("runpod", &rule) && rule == REL_RUNPOD);
+    ck_assert(rel_rule_parse("vast", &rule) && rule == REL_VAST);
+    ck_assert(!rel_rule_parse("lambda", &rule));
+    p.runpod_window_h = 0;
+    ck_assert_int_eq(rel_params_check(&p, &d), SIM_EINVAL);
+    p = vast();
+    p.datacenter_bonus = 1.5;
+    ck_assert_int_eq(rel_params_check(&p, &d), SIM_EINVAL);
+    p = vast();
+    ck_assert_int_eq(rel_params_check(&p, &d), SIM_OK);
+
+    sim_register_all_params(reg);
+    run = load(reg, "[General]\n", &sc, &st, &d);
+    ck_assert_ptr_nonnull(run);
+    ck_assert_int_eq(rel_params_from_run(run, &p, &d), SIM_OK);
+    ck_assert(p.rule == REL_VAST);
+    NEAR(p.prior, 0.60, 0);
+    NEAR(p.prior_weight_h, 168, 0);
+    NEAR(p.horizon_h, 720, 0);
+    NEAR(p.runpod_window_h, 720, 0);
+    NEAR(p.runpod_buffer_h, 10.0 / 60, 1e-12);
+    NEAR(p.runpod_delist, 0.98, 0);
+    NEAR(p.verify_threshold, 0.90, 0);
+    NEAR(p.datacenter_bonus, 0.5, 0);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(sc);
+    run = load(reg, "[General]\n"
+                    "reliability.rule = runpod\n"
+                    "reliability.runpod-buffer = 20min\n"
+                    "reliability.runpod-window = 7d\n"
+                    "reliability.datacenter-bonus = 0.3\n"
+                    "reliability.failed-start-penalty = 3h\n"
+                    "reliability.disconnect-penalty = 2h\n"
+                    "reliability.rental-down-weight = 4\n"
+                    "reliability.maintenance-weight = 0.25\n", &sc, &st, &d);
+    ck_assert_ptr_nonnull(run);
+    ck_assert_int_eq(rel_params_from_run(run, &p, &d), SIM_OK);
+    ck_assert(p.rule == REL_RUNPOD);
+    NEAR(p.runpod_buffer_h, 1.0 / 3, 1e-12);
+    NEAR(p.runpod_window_h, 168, 1e-12);
+    NEAR(p.datacenter_bonus, 0.3, 0);
+    NEAR(p.failed_start_penalty_h, 3, 1e-12);
+    NEAR(p.disconnect_penalty_h, 2, 1e-12);
+    NEAR(p.rental_down_weight, 4, 0);
+    NEAR(p.maintenance_weight, 0.25, 0);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(sc);
+    fclose(d.out);
+    free(buf);
+    preg_free(reg);
+}
+END_TEST
+
 /* ---- closed forms of the reproduce targets ---- */
 
 START_TEST(erlang_reference_values)
@@ -672,6 +884,11 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, regional_outages_are_correlated);
     tcase_add_test(tc, bad_parameters_name_the_line);
     tcase_add_test(tc, scenario_values_are_checked_with_file_and_line);
+    tcase_add_test(tc, vast_history_starts_at_its_availability);
+    tcase_add_test(tc, vast_overlapping_causes_take_the_worst_rate);
+    tcase_add_test(tc, score_edges_by_hand);
+    tcase_add_test(tc, runpod_ring_merges_the_closest_neighbours);
+    tcase_add_test(tc, reliability_names_checks_and_defaults);
     tcase_add_test(tc, erlang_reference_values);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
