@@ -846,6 +846,105 @@ START_TEST(reliability_names_checks_and_defaults)
 }
 END_TEST
 
+/* Every hostclass.* and region.* key lands in its own field, in its unit
+ * (docs/PARAMS.md), with the tuned class defaults outage.c documents
+ * (hobbyist MTBF 40 d, repair median 6 h; farm 90 d, 3 h; datacenter
+ * 300 d, 1 h); a region's bad duration names its own line. Reading
+ * maint-duration and maint-notice crossed, fraction and power-share
+ * crossed, failure-dist always exp, and the disconnect length in the
+ * wrong unit all passed every test, as did other class defaults. */
+START_TEST(outage_keys_land_in_their_fields)
+{
+    struct param_registry *reg = preg_new();
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+    struct scn *sc;
+    struct scn_study *st;
+    struct scn_run *run;
+    struct outage_params p;
+    struct outage_region_params g;
+    static const struct { const char *cls; double mtbf_d, rmed_h; } cls[] = {
+        { "hobbyist", 40, 6 }, { "farm", 90, 3 }, { "datacenter", 300, 1 },
+    };
+
+    sim_register_all_params(reg);
+    run = load(reg, "[General]\n"
+                    "hostclass.odd.failure-dist = weibull\n"
+                    "hostclass.odd.failure-shape = 0.7\n"
+                    "hostclass.odd.repair-sigma = 0\n"
+                    "hostclass.odd.disconnect-rate = 2\n"
+                    "hostclass.odd.disconnect-duration = 30min\n"
+                    "hostclass.odd.failed-start-prob = 0.25\n"
+                    "hostclass.odd.maint-interval = 10d\n"
+                    "hostclass.odd.maint-duration = 5h\n"
+                    "hostclass.odd.maint-notice = 0d\n"
+                    "region.zz.outage-rate = 6\n"
+                    "region.zz.outage-fraction = 0.4\n"
+                    "region.zz.outage-power-share = 0.1\n"
+                    "region.zz.outage-sigma = 0.5\n"
+                    "region.bad.outage-duration = 0h\n", &sc, &st, &d);
+    ck_assert_ptr_nonnull(run);
+    /* sigma 0 (a fixed repair time) and no notice are allowed */
+    ck_assert_int_eq(outage_params_from_run(run, "odd", &p, &d), SIM_OK);
+    ck_assert(p.failure_dist == OUTAGE_WEIBULL);
+    NEAR(p.shape, 0.7, 0);
+    NEAR(p.repair_sigma, 0, 0);
+    NEAR(p.disconnect_per_day, 2, 0);
+    NEAR(p.disconnect_h, 0.5, 1e-12);
+    NEAR(p.failed_start_prob, 0.25, 0);
+    NEAR(p.maint_interval_h, 240, 1e-9);
+    NEAR(p.maint_duration_h, 5, 1e-12);
+    NEAR(p.maint_notice_h, 0, 0);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(outage_params_from_run(run, cls[i].cls, &p, &d), SIM_OK);
+        ck_assert(p.failure_dist == OUTAGE_EXP);
+        NEAR(p.mtbf_h, 24 * cls[i].mtbf_d, 1e-9);
+        NEAR(p.repair_median_h, cls[i].rmed_h, 1e-12);
+    }
+    ck_assert_int_eq(outage_region_from_run(run, "zz", &g, &d), SIM_OK);
+    NEAR(g.rate_per_year, 6, 0);
+    NEAR(g.duration_median_h, 3, 1e-12);        /* region.* default */
+    NEAR(g.duration_sigma, 0.5, 0);
+    NEAR(g.fraction, 0.4, 0);
+    NEAR(g.power_share, 0.1, 0);
+    ck_assert_int_eq(outage_region_from_run(run, "bad", &g, &d), SIM_EINVAL);
+    g = (struct outage_region_params){ 4, 3, 1, 1.5, 0.2 };
+    ck_assert_int_eq(outage_region_check(&g, NULL, &d), SIM_EINVAL);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(sc);
+    fclose(d.out);
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:15: error: region.bad.outage-duration: "
+                                      "regional outage duration must be > 0, got 0 h"));
+    free(buf);
+    preg_free(reg);
+}
+END_TEST
+
+/* A container start draws one number whatever its probability, so
+ * changing failed-start-prob does not shift later draws (outage.c): after
+ * one start at probability 0, 1 or 0.5, the next uniform of a stream is
+ * the second uniform of a fresh stream of the same seed. Skipping the draw
+ * at probability 0 passed every test. */
+START_TEST(failed_start_draws_once_whatever_its_probability)
+{
+    static const double prob[] = { 0, 1, 0.5 };
+    struct outage_params p = hobby();
+    gsl_rng *a = gsl_rng_alloc(gsl_rng_mt19937), *b = gsl_rng_alloc(gsl_rng_mt19937);
+
+    for (int i = 0; i < 3; i++) {
+        gsl_rng_set(a, 7);
+        gsl_rng_set(b, 7);
+        p.failed_start_prob = prob[i];
+        ck_assert(outage_start_fails(&p, a) == (gsl_rng_uniform(b) < prob[i]));
+        NEAR(gsl_rng_uniform(a), gsl_rng_uniform(b), 0);
+    }
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+END_TEST
+
 /* ---- closed forms of the reproduce targets ---- */
 
 START_TEST(erlang_reference_values)
@@ -889,6 +988,8 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, score_edges_by_hand);
     tcase_add_test(tc, runpod_ring_merges_the_closest_neighbours);
     tcase_add_test(tc, reliability_names_checks_and_defaults);
+    tcase_add_test(tc, outage_keys_land_in_their_fields);
+    tcase_add_test(tc, failed_start_draws_once_whatever_its_probability);
     tcase_add_test(tc, erlang_reference_values);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
