@@ -164,6 +164,56 @@ START_TEST(queue_delay_and_fixed_policies)
 }
 END_TEST
 
+/* More rules by hand (mutation testing found each unchecked):
+ * - queue-delay: "more than" the threshold: a queue exactly 4 s old with
+ *   none starting, or exactly 8 s old with one starting (4 x (1 + 1)),
+ *   adds no worker; 8.5 s with one starting adds one;
+ * - queue-delay: idle workers do not leave while requests wait in the
+ *   global queue, even one too young to add a worker (2 s < 4 s);
+ * - vast: the total is cold-mult x the anticipated load, not x the active
+ *   capacity the backlog raised: 180 perf/s, a 2000-unit backlog 11 s old
+ *   wants 180 / 0.9 + 2000 / 10 = 400 perf/s active (4 workers of 100),
+ *   and a total of 3 x 180 = 540 perf/s, 6 workers (not 3 x 400: 12);
+ * - vast: min-load is active capacity as it stands, not divided by
+ *   target-util: min-load 100 with no load is one worker of 100 (100 /
+ *   0.9 would be two). */
+START_TEST(decision_rules_by_hand)
+{
+    struct sls_params p = vast();
+    struct sls_obs o = { .worker_perf = 100, .active = 2, .total = 2, .queue_s = 4.0,
+                         .backlog = 300 };
+    struct sls_target t;
+
+    p.policy = SLS_QUEUE_DELAY;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 2);
+    o.starting = 1;
+    o.queue_s = 8.0;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 2);
+    o.queue_s = 8.5;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 3);
+    o.starting = 0;
+    o.queue_s = 2.0;
+    o.idle = 1;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 2);
+    o.backlog = 0;
+    o.queue_s = 0;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 1);     /* queue empty: the idle one goes */
+
+    p = vast();
+    p.min_workers = 0;
+    o = (struct sls_obs){ .load_rate = 180, .worker_perf = 100, .backlog = 2000,
+                          .queue_s = 11.0, .active = 2, .total = 6 };
+    t = sls_decide(&p, &o);
+    ck_assert_int_eq(t.active, 4);
+    ck_assert_int_eq(t.total, 6);
+
+    p = vast();
+    p.min_load = 100;
+    o = (struct sls_obs){ .load_rate = 0, .worker_perf = 100, .active = 1, .total = 5 };
+    ck_assert_int_eq(sls_decide(&p, &o).active, 1);
+}
+END_TEST
+
 START_TEST(scale_down_releases_worst_price_performance)
 {
     struct sls_worker_view v[4] = {
@@ -845,6 +895,7 @@ Suite *serverless_suite(void)
     tcase_add_test(rules, huge_load_wants_max_workers);
     tcase_add_test(rules, queue_delay_and_fixed_policies);
     tcase_add_test(rules, scale_down_releases_worst_price_performance);
+    tcase_add_test(rules, decision_rules_by_hand);
     tcase_set_timeout(runs, 120);
     tcase_add_test(runs, endpoint_in_market_serves_and_conserves_money);
     tcase_add_test(runs, disabled_endpoint_changes_nothing);
