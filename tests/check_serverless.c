@@ -457,6 +457,39 @@ START_TEST(quiet_spells_keep_the_total_at_min_workers)
 }
 END_TEST
 
+/* The scale-down delay, by hand: one request every 50 s on average
+ * (Poisson, 0.02/s), a 10 s inactivity timeout, the default 60 s delay.
+ * The active target falls to 0 some 10 s after a request and the worker
+ * is stopped (to the cold pool) only once that target has held 60 s, so
+ * a wake follows only gaps longer than about 71 s: a fraction
+ * exp(-71/50) = 0.24 of the requests. Without the delay (or with it
+ * never restarted when the target rises again, so a later dip finds it
+ * already spent) most gaps over 11 s, exp(-11/50) = 0.80, would cost a
+ * stop and a wake. */
+START_TEST(scale_down_waits_out_its_delay)
+{
+    const char *sets[] = { "sim.horizon=8h", NULL };
+    struct test_run o = run_text(MARKET
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.rate = 0.02\n"
+        "endpoint.api.day-amplitude = 0\n"
+        "endpoint.api.load-mean = 100\n"
+        "endpoint.api.min-workers = 5\n"
+        "endpoint.api.inactivity-timeout = 10s\n"
+        "endpoint.api.scale-down-delay = 60s\n", sets);
+    double n, woken;
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    n = get(&o, "requests", "api");
+    woken = get(&o, "workers_woken", "api");
+    ck_assert_double_gt(n, 400);                /* 576 expected */
+    ck_assert_double_ge(woken, 0.15 * n);
+    ck_assert_double_le(woken, 0.35 * n);
+    eng_free(o.e);
+}
+END_TEST
+
 /* Batches of 1000 requests (bursts only, two a day), a 30 s inactivity
  * timeout, and hosts failing every 20 minutes: a batch (100,000 perf
  * units, 250 s on four workers of perf 100) outlasts the timeout, and
@@ -909,6 +942,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, host_disconnects_are_not_preemptions);
     tcase_add_test(runs, empty_fixed_pool_rejects_requests);
     tcase_add_test(runs, quiet_spells_keep_the_total_at_min_workers);
+    tcase_add_test(runs, scale_down_waits_out_its_delay);
     tcase_add_test(runs, waiting_requests_keep_an_endpoint_active);
     tcase_add_test(runs, on_demand_wakes_fail_on_hosts_gone_offline);
     tcase_add_test(runs, endpoint_gpu_list_limits_hiring);
