@@ -490,6 +490,62 @@ START_TEST(scale_down_waits_out_its_delay)
 }
 END_TEST
 
+/* The queue-delay policy's idle timeout, by hand: one worker at most,
+ * a request every 20 s on average (Poisson, 0.05/s, 1 s of work each),
+ * a 120 s idle timeout. The worker is released only after a gap over
+ * 120 s, a fraction exp(-120/20) = 0.0025 of the gaps: about 4 in 8 h
+ * (1440 requests), so few hires (asserted: at most 2 + 1% of the
+ * requests, besides replacements). Released as soon as it is idle at all,
+ * it would cost a cold start for nearly every lull: one hire per cold
+ * start's worth of requests. */
+START_TEST(queue_delay_keeps_workers_for_the_idle_timeout)
+{
+    const char *sets[] = { "sim.horizon=8h", NULL };
+    struct test_run o = run_text(MARKET
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.policy = queue-delay\n"
+        "endpoint.api.rate = 0.05\n"
+        "endpoint.api.day-amplitude = 0\n"
+        "endpoint.api.load-mean = 100\n"
+        "endpoint.api.min-workers = 0\n"
+        "endpoint.api.max-workers = 1\n"
+        "endpoint.api.idle-timeout = 120s\n", sets);
+    double n, hired;
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    n = get(&o, "requests", "api");
+    hired = get(&o, "workers_hired", "api");
+    ck_assert_double_gt(n, 1000);
+    ck_assert_double_le(hired, 2 + 0.01 * n + get(&o, "workers_lost", "api") +
+                        get(&o, "workers_disconnected", "api"));
+    eng_free(o.e);
+}
+END_TEST
+
+/* max-workers is a hard cap on live workers (active and cold): a load of
+ * 5 requests/s of 100 units wants 500 / 0.9 = 556 perf/s, six workers
+ * of 100, and a cold pool of 3 x 500 = 1500 perf/s, yet at most two
+ * workers ever live (sampled each minute). */
+START_TEST(max_workers_caps_live_workers)
+{
+    const char *sets[] = { "sim.horizon=2h", "serverless.sample-interval=1min", NULL };
+    struct test_run o = run_text(MARKET
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.rate = 5\n"
+        "endpoint.api.day-amplitude = 0\n"
+        "endpoint.api.load-mean = 100\n"
+        "endpoint.api.min-workers = 2\n"
+        "endpoint.api.max-workers = 2\n", sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_le(max_live_workers(&o, "api"), 2);
+    ck_assert_double_gt(max_live_workers(&o, "api"), 0);
+    eng_free(o.e);
+}
+END_TEST
+
 /* Batches of 1000 requests (bursts only, two a day), a 30 s inactivity
  * timeout, and hosts failing every 20 minutes: a batch (100,000 perf
  * units, 250 s on four workers of perf 100) outlasts the timeout, and
@@ -943,6 +999,8 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, empty_fixed_pool_rejects_requests);
     tcase_add_test(runs, quiet_spells_keep_the_total_at_min_workers);
     tcase_add_test(runs, scale_down_waits_out_its_delay);
+    tcase_add_test(runs, queue_delay_keeps_workers_for_the_idle_timeout);
+    tcase_add_test(runs, max_workers_caps_live_workers);
     tcase_add_test(runs, waiting_requests_keep_an_endpoint_active);
     tcase_add_test(runs, on_demand_wakes_fail_on_hosts_gone_offline);
     tcase_add_test(runs, endpoint_gpu_list_limits_hiring);
