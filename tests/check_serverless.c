@@ -972,6 +972,40 @@ START_TEST(fixed_pool_matches_erlang_c)
 }
 END_TEST
 
+/* reject-after 0 with max-queue-time 0: a request is served only when a
+ * worker is free at once, else its expected global-queue wait (its own
+ * load over the serving perf, > 0) exceeds 0 s and it is rejected. The
+ * fixed pool is then an M/M/c/c loss system and the rejected fraction is
+ * Erlang B: c = 3, a = 2.4, B = (a^3/3!) / (1 + a + a^2/2 + a^3/3!) =
+ * 2.304 / 8.584 = 0.2684. An estimate without the request's own load
+ * (an empty queue: 0 s, accepted) queued the first blocked request of
+ * each busy spell instead. The run's own Erlang C check cannot pass
+ * (nothing waits), so only the results are read. */
+START_TEST(zero_reject_after_is_erlang_b_loss)
+{
+    struct test_run o = run_text(
+        "[General]\n"
+        "sim.model = sls-mmc\n"
+        "sim.horizon = 1d\n"
+        "sim.warmup = 1h\n"
+        "sls-mmc.perf = 100\n"
+        "endpoint.m.enabled = true\n"
+        "endpoint.m.policy = fixed\n"
+        "endpoint.m.fixed-workers = 3\n"
+        "endpoint.m.rate = 2.4\n"
+        "endpoint.m.load-mean = 100\n"
+        "endpoint.m.day-amplitude = 0\n"
+        "endpoint.m.reject-after = 0s\n"
+        "endpoint.m.max-queue-time = 0s\n", NULL);
+    double a = 2.4, b = (a * a * a / 6) / (1 + a + a * a / 2 + a * a * a / 6);
+
+    ck_assert(o.setup_ok);
+    ck_assert_double_gt(get(&o, "requests", "m"), 1e5);
+    ck_assert_double_eq_tol(get(&o, "rejections", "m") / get(&o, "requests", "m"), b, 0.01);
+    eng_free(o.e);
+}
+END_TEST
+
 Suite *serverless_suite(void)
 {
     Suite *s = suite_create("serverless");
@@ -994,6 +1028,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, failed_wakes_are_not_wakes);
     tcase_add_test(runs, inactive_workers_bill_storage_only);
     tcase_add_test(runs, fixed_pool_matches_erlang_c);
+    tcase_add_test(runs, zero_reject_after_is_erlang_b_loss);
     tcase_add_test(runs, workers_lost_to_host_failures_are_replaced);
     tcase_add_test(runs, host_disconnects_are_not_preemptions);
     tcase_add_test(runs, empty_fixed_pool_rejects_requests);
