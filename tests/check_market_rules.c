@@ -632,6 +632,16 @@ START_TEST(p_reserved_needs_a_discount_the_job_can_get)
 END_TEST
 #undef PRES_MARKET
 
+/* The index of the archetype called 'name'. */
+static size_t arch_named(const struct market *mk, const char *name)
+{
+    for (size_t a = 0; a < mk->nar; a++)
+        if (strcmp(mk->ar[a].name, name) == 0)
+            return a;
+    ck_abort_msg("no archetype %s", name);
+    return 0;
+}
+
 /* A market set up from 'text' but not yet run: a test schedules its own
  * events (probes, a failure at a chosen moment) before the loop. */
 struct staged {
@@ -1330,11 +1340,7 @@ START_TEST(a_failure_keeps_the_checkpointed_work)
 
     memset(&cf, 0, sizeof cf);
     cf.mk = mk;
-    cf.academic = mk->nar;
-    for (size_t a = 0; a < mk->nar; a++)
-        if (strcmp(mk->ar[a].name, "academic") == 0)
-            cf.academic = a;
-    ck_assert(cf.academic < mk->nar);
+    cf.academic = arch_named(mk, "academic");
     ck_assert_uint_eq(mk->nm, 1);
     k = eng_kind(x.e, "test.probe", cf_probe, NULL);
     eng_at(x.e, 1 * SIM_DAY, k, CF_ARRIVE);
@@ -1365,6 +1371,18 @@ START_TEST(a_failure_keeps_the_checkpointed_work)
 END_TEST
 #undef CF_RUN_AT
 #undef CF_FAIL_AT
+
+/* Renters the test sends itself (no arrivals of their own): one GPU of
+ * an RTX 3090 on demand, no filters that could turn an offer down, a
+ * price cap that never binds, a fixed amount of work (work-median). */
+#define LONE_RENTER \
+    "archetype.*.rate = 0\narchetype.*.gpus = 1:1\narchetype.*.vram = 8\n" \
+    "archetype.*.big-model-prob = 0\narchetype.*.name-pin = 0\n" \
+    "archetype.*.secure-cloud = 0\narchetype.*.budget = 0\n" \
+    "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n" \
+    "archetype.*.min-dlperf = 0\narchetype.*.gpu-models = RTX 3090\n" \
+    "archetype.*.value = 100\narchetype.*.value-sigma = 0\narchetype.*.work-sigma = 0\n" \
+    "archetype.*.p-reserved = 0\narchetype.*.p-ondemand = 1\narchetype.*.p-interruptible = 0\n"
 
 /* A renter's back-off (its retry interval doubling up to 16x while its
  * searches find nothing) starts again from the plain interval once it
@@ -1410,25 +1428,13 @@ START_TEST(renting_ends_the_back_off)
         "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
         "hostclass.*.failed-start-prob = 0\nregion.*.outage-rate = 0\n"
         "hostclass.*.repair-median = 3h\nhostclass.*.repair-sigma = 0\n"
-        "archetype.*.rate = 0\narchetype.*.gpus = 1:1\narchetype.*.vram = 8\n"
-        "archetype.*.big-model-prob = 0\narchetype.*.name-pin = 0\n"
-        "archetype.*.secure-cloud = 0\narchetype.*.budget = 0\n"
-        "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n"
-        "archetype.*.min-dlperf = 0\narchetype.*.gpu-models = RTX 3090\n"
-        "archetype.*.value = 100\narchetype.*.value-sigma = 0\n"
-        "archetype.*.work-median = 20\narchetype.*.work-sigma = 0\n"
-        "archetype.*.p-reserved = 0\narchetype.*.p-ondemand = 1\n"
-        "archetype.*.p-interruptible = 0\narchetype.*.patience = 10d\n"
+        LONE_RENTER "archetype.*.work-median = 20\narchetype.*.patience = 10d\n"
         "archetype.*.retry = 1min\n");
     unsigned k;
 
     memset(&bo, 0, sizeof bo);
     bo.mk = mk;
-    bo.academic = mk->nar;
-    for (size_t a = 0; a < mk->nar; a++)
-        if (strcmp(mk->ar[a].name, "academic") == 0)
-            bo.academic = a;
-    ck_assert(bo.academic < mk->nar);
+    bo.academic = arch_named(mk, "academic");
     ck_assert_uint_eq(mk->nm, 1);
     k = eng_kind(x.e, "test.probe", bo_probe, NULL);
     eng_at(x.e, 9 * SIM_DAY / 10, mk->k_fail, 0);
@@ -1479,24 +1485,12 @@ START_TEST(repricing_reads_each_intervals_utilisation_per_gpu)
         "hostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n"
         "hostclass.*.maint-interval = 0\nhostclass.*.failed-start-prob = 0\n"
         "region.*.outage-rate = 0\n"
-        "archetype.*.rate = 0\narchetype.*.gpus = 1:1\narchetype.*.vram = 8\n"
-        "archetype.*.big-model-prob = 0\narchetype.*.name-pin = 0\n"
-        "archetype.*.secure-cloud = 0\narchetype.*.budget = 0\n"
-        "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n"
-        "archetype.*.min-dlperf = 0\narchetype.*.gpu-models = RTX 3090\n"
-        "archetype.*.value = 100\narchetype.*.value-sigma = 0\n"
-        "archetype.*.work-median = 1000\narchetype.*.work-sigma = 0\n"
-        "archetype.*.p-reserved = 0\narchetype.*.p-ondemand = 1\n"
-        "archetype.*.p-interruptible = 0\narchetype.*.image = 1\n");
+        LONE_RENTER "archetype.*.work-median = 1000\narchetype.*.image = 1\n");
     unsigned k;
 
     memset(&ut, 0, sizeof ut);
     ut.mk = mk;
-    ut.academic = mk->nar;
-    for (size_t a = 0; a < mk->nar; a++)
-        if (strcmp(mk->ar[a].name, "academic") == 0)
-            ut.academic = a;
-    ck_assert(ut.academic < mk->nar);
+    ut.academic = arch_named(mk, "academic");
     ck_assert_uint_eq(mk->nm, 1);
     ck_assert_uint_eq(mk->m[0].ngpu, 4);
     k = eng_kind(x.e, "test.probe", ut_probe, NULL);
@@ -1512,6 +1506,7 @@ START_TEST(repricing_reads_each_intervals_utilisation_per_gpu)
     unstage(&x);
 }
 END_TEST
+#undef LONE_RENTER
 
 /* Each archetype splits the jobs that do not prepay p-ondemand :
  * p-interruptible (both 0: on demand). A market of 400 GPUs, far more
@@ -1854,15 +1849,6 @@ END_TEST
     "archetype.*.work-median = 1000\narchetype.*.work-sigma = 0\n" \
     "archetype.*.p-reserved = 0\narchetype.*.p-interruptible = 0\n" \
     "archetype.*.p-ondemand = 1\n"
-
-static size_t arch_named(const struct market *mk, const char *name)
-{
-    for (size_t a = 0; a < mk->nar; a++)
-        if (strcmp(mk->ar[a].name, name) == 0)
-            return a;
-    ck_abort_msg("no archetype %s", name);
-    return 0;
-}
 
 /* A host's review income is net of the platform's take (README, Supply):
  * the one machine is rented on demand from the start for longer than the
