@@ -8,12 +8,17 @@
 #include "sim/scenario.h"
 #include "tests/suites.h"
 
+/* Under the run's own directory (GM_TEST_TMP, made and removed by
+ * check_main.c), so the suites leave nothing behind in /tmp: each test
+ * runs in a forked child, which could not clean up after a failed
+ * assertion anyway. */
 char *test_tmpdir(void)
 {
-    char tmpl[] = "/tmp/gmtest-XXXXXX";
-    char *d = mkdtemp(tmpl);
+    const char *base = getenv("GM_TEST_TMP");
+    char tmpl[4096];
 
-    return d ? strdup(d) : NULL;
+    snprintf(tmpl, sizeof tmpl, "%s/t-XXXXXX", base && *base ? base : "/tmp");
+    return mkdtemp(tmpl) ? strdup(tmpl) : NULL;
 }
 
 char *test_read_file(const char *path, size_t *len)
