@@ -137,8 +137,10 @@ static void account_state(struct market *mk, struct machine *m, sim_time now)
         }
         /* Uptime as renters meet it: machine time in the market after the
          * warm-up, up or down for any cause, by host class and by the
-         * reliability band the machine was in when the interval began. */
-        if (now > from && !m->leaving)
+         * reliability band the machine was in when the interval began. A
+         * leaving host is in it until its last instance ends (end_contract()
+         * accounts then): its renters still meet its outages. */
+        if (now > from && !mkt_gone(m))
             mk->uptime[((size_t)m->cls * NBANDS + band_of(mk, m)) * 2 + (m->down ? 1 : 0)] +=
                 (double)(now - from);
         m->state_mark = now;
@@ -1152,12 +1154,14 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
                 mk->ar[jb->arch].spend_usd -= money_to_usd(refund);
         }
     }
+    /* Before the claim goes: a leaving machine's last one takes it out of
+     * the market, and util_mark() counts its time up to now as in it. */
+    util_mark(mk, m, now);
     detach(mk, cid);
     jb->contract = NONE;
     c->in_use = false;
     c->next = mk->free_c;
     mk->free_c = cid;
-    util_mark(mk, m, now);
     mkt_index_machine(mk, c->machine);
 }
 

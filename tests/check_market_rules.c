@@ -1919,6 +1919,69 @@ START_TEST(review_income_is_net_of_the_fee)
 }
 END_TEST
 
+/* Uptime counts a leaving host until its last instance ends (docs/
+ * METRICS.md: machine time in the market; its renters still meet its
+ * outages). The one machine is rented on demand at t = 0, its host
+ * leaves on day 1, and it is offline from day 1.5 to day 2.5 (the test
+ * reconnects it: the drawn offline time is a million hours).
+ *  - Case 0: a job longer than the run; the rental runs to the horizon on
+ *    day 4. In the market 4 days, down 1: uptime 3/4.
+ *  - Case 1: 3-day offers and a job of 50 hours at the machine's speed
+ *    (with the 1.3 margin it fits the offer); the day offline pushes its
+ *    end past day 3, so the rental ends at its end date (a leaving host
+ *    does not extend) and the machine is gone from then: 3 days, down 1,
+ *    uptime 2/3.
+ * The leaving machine once dropped out at once: a perfect day 1. */
+static void lu_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    const struct market *mk = model;
+
+    (void)e;
+    ck_assert(mk->m[0].leaving);
+    ck_assert_uint_eq(mk->m[0].nclaims, 1 - ev->subject);
+    if (ev->subject == 0)
+        ck_assert_int_eq(mk->c[mk->m[0].cids[0]].state, CS_RUNNING);
+}
+
+START_TEST(a_leaving_host_counts_in_uptime_while_it_has_instances)
+{
+    static const double days[] = { 4, 3 };
+    char text[4096], *d;
+    struct staged x;
+    struct market *mk;
+    size_t company;
+    double up = 0, all = 0;
+
+    snprintf(text, sizeof text, "%s", ONE_HOST "sim.horizon = 4d\nseed = 3\nsupply.gpus = 1\n"
+             "supply.exit-prob = 0\nhostclass.*.disconnect-duration = 1000000h\n");
+    d = strstr(text, "offer-duration = 1000d\n");
+    ck_assert_ptr_nonnull(d);
+    if (_i == 1)
+        memcpy(d + strlen("offer-duration = "), "   3d", 5);    /* "   3d" reads as 3d */
+    mk = stage(&x, text);
+    ck_assert_uint_eq(mk->nm, 1);
+    company = arch_named(mk, "company");
+    if (_i == 1) {
+        for (size_t w = 0; w < NWORKLOADS; w++)
+            mk->wl_scale[w] = 1.0;
+        mk->ar[company].wmed = 50.0 * (double)mk->m[0].spd[0];
+    }
+    eng_at(x.e, 0, mk->k_arrive, (uint32_t)company);
+    eng_at(x.e, SIM_DAY, mk->k_leave, 0);
+    eng_at(x.e, 3 * SIM_DAY / 2, mk->k_disc, 0);
+    eng_at(x.e, 5 * SIM_DAY / 2, mk->k_reconn, 0);
+    eng_at(x.e, 4 * SIM_DAY - 1, eng_kind(x.e, "test.probe", lu_probe, mk), (uint32_t)_i);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    for (size_t i = 0; i < mk->nhc * NBANDS; i++) {
+        up += mk->uptime[2 * i];
+        all += mk->uptime[2 * i] + mk->uptime[2 * i + 1];
+    }
+    ck_assert_msg(fabs(all - days[_i] * SIM_DAY) < 1 && fabs(up / all - (1 - 1 / days[_i])) < 1e-9,
+                  "uptime %.6f over %.4f days in the market", up / all, all / SIM_DAY);
+    unstage(&x);
+}
+END_TEST
+
 /* Profit-driven entry (README, Supply): new hosts pick a model with
  * weight share x (earnings / floor of its reviewed machines)^elasticity,
  * the ratio clamped to [0.05, 20]. Two models of equal share, RTX 3090
@@ -2286,6 +2349,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, each_archetype_starts_its_own_contract_split);
     tcase_add_loop_test(tc, each_archetype_rents_the_first_offer_of_its_own_sort, 0, SO_SORTS);
     tcase_add_test(tc, regional_outages_hit_their_share_of_the_machines_there);
+    tcase_add_loop_test(tc, a_leaving_host_counts_in_uptime_while_it_has_instances, 0, 2);
     tcase_add_test(tc, review_income_is_net_of_the_fee);
     tcase_add_test(tc, new_hosts_weigh_models_by_earnings_over_floor);
     tcase_add_test(tc, reliable_tier_price_is_the_median_listed_ask);
