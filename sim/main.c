@@ -135,6 +135,48 @@ static const struct sim_command *find_command(const char *name)
     return NULL;
 }
 
+/* The nearest name to a mistyped command or benchmark, or NULL when none
+ * is near enough (the same limit as for scenario keys), up to its first
+ * blank. 'prefix' picks the
+ * two-word commands that start with it ("bench "), their second word
+ * compared; NULL compares the first words of all of them and the built-in
+ * ones. */
+static const char *nearest_command(const char *typed, const char *prefix)
+{
+    static const char *const builtin[] = { "run", "runs", "validate", "params", "sweep",
+                                           "merge", "diff", "help", NULL };
+    const char *best = NULL;
+    size_t best_d = (size_t)-1, plen = prefix ? strlen(prefix) : 0;
+    char word[64];
+
+    for (size_t i = 0; !prefix && builtin[i]; i++) {
+        size_t d = param_edit_distance(typed, builtin[i]);
+
+        if (d < best_d) {
+            best_d = d;
+            best = builtin[i];
+        }
+    }
+    for (size_t i = 0; sim_commands[i].name; i++) {
+        const char *name = sim_commands[i].name;
+        size_t d;
+
+        if (prefix && strncmp(name, prefix, plen) != 0)
+            continue;
+        if (prefix)
+            name += plen;
+        snprintf(word, sizeof word, "%.*s", (int)strcspn(name, " "), name);
+        d = param_edit_distance(typed, word);
+        if (d < best_d) {
+            best_d = d;
+            best = name;        /* the caller prints its first word */
+        }
+    }
+    if (!best || best_d == 0 || best_d > param_suggest_limit(typed) || best_d >= strlen(typed))
+        return NULL;
+    return best;
+}
+
 static void run_usage(FILE *f)
 {
     fprintf(f,
@@ -568,10 +610,23 @@ int main(int argc, char **argv)
             if (strncmp(sim_commands[i].name, "bench ", 6) == 0)
                 fprintf(f, " %s", sim_commands[i].name + 6);
         fputc('\n', f);
-        if (!help && argc >= 3)
-            fprintf(stderr, "gpumarket: '%s' is not a benchmark\n", argv[2]);
+        if (!help && argc >= 3) {
+            const char *near = nearest_command(argv[2], "bench ");
+
+            fprintf(stderr, "gpumarket: '%s' is not a benchmark", argv[2]);
+            if (near)
+                fprintf(stderr, " (did you mean '%.*s'?)", (int)strcspn(near, " "), near);
+            fputc('\n', stderr);
+        }
         return help ? 0 : EXIT_TROUBLE;
     }
-    fprintf(stderr, "gpumarket: '%s' is not a command; see 'gpumarket --help'\n", argv[1]);
+    {
+        const char *near = nearest_command(argv[1], NULL);
+
+        fprintf(stderr, "gpumarket: '%s' is not a command", argv[1]);
+        if (near)
+            fprintf(stderr, " (did you mean '%.*s'?)", (int)strcspn(near, " "), near);
+        fputs("; see 'gpumarket --help'\n", stderr);
+    }
     return EXIT_TROUBLE;
 }

@@ -195,35 +195,44 @@ const struct param_def *preg_find(const struct param_registry *reg, const char *
     return best;
 }
 
+/* Optimal string alignment: Levenshtein's insertions, deletions and
+ * substitutions, and a swap of two neighbours at cost 1, not 2 ("rnu" is
+ * one slip from "run"). Three rows: the swap looks two back. */
 size_t param_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
-    size_t *row = malloc((lb + 1) * sizeof *row);
+    size_t *buf = malloc(3 * (lb + 1) * sizeof *buf);
+    size_t *back = buf, *prev = buf + lb + 1, *cur = buf + 2 * (lb + 1);
     size_t d;
 
-    if (!row)
+    if (!buf)
         return (size_t)-1;
     for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
+        prev[j] = j;
     for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
+        size_t *t;
 
-        row[0] = i;
+        cur[0] = i;
         for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
             size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diag + cost;
+            size_t best = prev[j - 1] + cost;
 
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                back[j - 2] + 1 < best)
+                best = back[j - 2] + 1;
+            cur[j] = best;
         }
+        t = back;
+        back = prev;
+        prev = cur;
+        cur = t;
     }
-    d = row[lb];
-    free(row);
+    d = prev[lb];
+    free(buf);
     return d;
 }
 

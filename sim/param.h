@@ -74,7 +74,8 @@ const struct param_def *preg_at(const struct param_registry *reg, size_t i); /* 
  * "did you mean" hints; NULL if nothing is close enough. */
 const char *preg_suggest(const struct param_registry *reg, const char *key);
 
-/* Levenshtein distance, and the largest distance preg_suggest() accepts for
+/* Edit distance (Levenshtein's, with a swap of two neighbouring characters
+ * counted as one edit), and the largest distance preg_suggest() accepts for
  * 'key'; scenario.c uses both to suggest its own built-in keys. */
 size_t param_edit_distance(const char *a, const char *b);
 size_t param_suggest_limit(const char *key);

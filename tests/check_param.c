@@ -193,6 +193,14 @@ START_TEST(test_lookup_suggest)
     ck_assert_ptr_null(preg_suggest(r, "completely.different.thing"));
     ck_assert_uint_eq(param_edit_distance("kitten", "sitting"), 3);
     ck_assert_uint_eq(param_edit_distance("", "abc"), 3);
+    ck_assert_uint_eq(param_edit_distance("abc", ""), 3);
+    /* a swap of neighbours is one edit: "rnu" for "run", "ca" for "ac";
+     * "abc" -> "ca" takes 3 (no substring is edited twice) */
+    ck_assert_uint_eq(param_edit_distance("rnu", "run"), 1);
+    ck_assert_uint_eq(param_edit_distance("ca", "ac"), 1);
+    ck_assert_uint_eq(param_edit_distance("ca", "abc"), 3);
+    ck_assert_uint_eq(param_edit_distance("flaw", "lawn"), 2);
+    ck_assert_str_eq(preg_suggest(r, "market.efe"), "market.fee");
     ck_assert_str_eq(param_type_name(PT_MONEY), "money");
     preg_free(r);
 }

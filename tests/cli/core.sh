@@ -83,6 +83,16 @@ if [ "$(wc -l <"$T/cal.csv")" -eq 9 ] && grep -q "appended 4 rows to $T/cal.csv"
 then ok; else bad "bench dlperf --calibrate: $(wc -l <"$T/cal.csv") lines in the table, want 9"; fi
 expect_status "bench nosuch" 2 "$GM" bench nosuch
 grep_err "bench nosuch" "'nosuch' is not a benchmark"
+if grep -q "did you mean" "$T/err"; then bad "bench nosuch: suggests a benchmark"; else ok; fi
+# a slip gets the nearest name: a swap of two letters is one edit
+expect_status "bench pohld" 2 "$GM" bench pohld
+grep_err "bench pohld" "'pohld' is not a benchmark (did you mean 'phold'?)"
+expect_status "rnu" 2 "$GM" rnu scenarios/default.ini
+grep_err "rnu" "'rnu' is not a command (did you mean 'run'?)"
+expect_status "reprodce" 2 "$GM" reprodce
+grep_err "reprodce" "(did you mean 'reproduce'?)"
+expect_status "xyzzy" 2 "$GM" xyzzy
+if grep -q "did you mean" "$T/err"; then bad "xyzzy: suggests a command"; else ok; fi
 for c in run runs validate params "bench phold"; do
     # shellcheck disable=SC2086
     check "$c --help" "$GM" $c --help
