@@ -145,6 +145,57 @@ START_TEST(test_numbers)
 }
 END_TEST
 
+/* Edges of the number and duration readers, each expectation from the
+ * rule in sim/param.h or the comment it is next to, not from a run. */
+START_TEST(test_parse_edges)
+{
+    static const struct param_def edge[] = {
+        { "t.bare", PT_TIME, NULL, "1", 1, 0, NULL, "no unit: seconds" },
+        { "t.free", PT_TIME, "us", "1", 1, 0, NULL, "unbounded" },
+        { "t.fixed", PT_INT, "1", "2", 2, 2, NULL, "min == max: exactly 2" },
+        { "t.prob", PT_PROB, "1", "0.5", 0, 5, NULL, "prob: max above 1" },
+        { "t.int", PT_INT, "1", "0", 1, 0, NULL, "unbounded int" },
+        { "t.real", PT_REAL, "1", "0", 1, 0, NULL, "unbounded real" },
+    };
+    struct param_registry *r = preg_new();
+    struct param_value v;
+    char err[256];
+
+    preg_add(r, edge, sizeof edge / sizeof edge[0]);
+    /* "A PT_TIME definition with no unit reads bare numbers as seconds." */
+    ck_assert_int_eq(parse(r, "t.bare", "3", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(v.u.t, 3 * SIM_SEC);
+    /* 0.29 h = 1044 s exactly; 0.29 * 3.6e9 is 1043999999.99999988 in
+     * doubles, so the microseconds are rounded, not truncated. */
+    ck_assert_int_eq(parse(r, "t.free", "0.29h", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(v.u.t, 1044 * SIM_SEC);
+    ck_assert_int_eq(parse(r, "t.free", "1.005s", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(v.u.t, 1005 * SIM_MS);
+    /* 2e8 days is 1.7e19 us, past int64: refused, not wrapped around,
+     * even with no range to catch it. */
+    ck_assert_int_eq(parse(r, "t.free", "200000000d", &v, err, sizeof err), SIM_EINVAL);
+    /* min == max is a range of one value, not "unbounded" (min > max). */
+    ck_assert_int_eq(parse(r, "t.fixed", "2", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(parse(r, "t.fixed", "3", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "t.fixed: 3 is out of range [2, 2]");
+    /* A prob stays in [0, 1] whatever its min/max: they may only narrow it. */
+    ck_assert_int_eq(parse(r, "t.prob", "1", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(parse(r, "t.prob", "1.5", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "t.prob: 1.5 is out of range [0, 1]");
+    /* With no range to catch them, an integer past int64 and a
+     * non-finite real are still not numbers. */
+    ck_assert_int_eq(parse(r, "t.int", "-9223372036854775808", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(v.u.i, INT64_MIN);
+    ck_assert_int_eq(parse(r, "t.int", "99999999999999999999", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "t.int: expected an integer, got \"99999999999999999999\"");
+    ck_assert_int_eq(parse(r, "t.real", "-1e300", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(parse(r, "t.real", "inf", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "t.real: expected a number, got \"inf\"");
+    ck_assert_int_eq(parse(r, "t.real", "nan", &v, err, sizeof err), SIM_EINVAL);
+    preg_free(r);
+}
+END_TEST
+
 static void roundtrip(const struct param_registry *r, const char *key, const char *in,
                       const char *want)
 {
@@ -172,6 +223,10 @@ START_TEST(test_format)
     roundtrip(r, "market.price", "2.10", "2.1");
     roundtrip(r, "market.hosts", "007", "7");
     roundtrip(r, "market.verbose", "on", "true");
+    /* The coarsest unit that divides the value exactly (units largest
+     * first): 14 days is 2 weeks, 1.5 weeks is 252 hours. */
+    roundtrip(r, "market.horizon", "14d", "2w");
+    roundtrip(r, "market.horizon", "10.5d", "252h");
     preg_free(r);
 }
 END_TEST
@@ -191,6 +246,17 @@ START_TEST(test_lookup_suggest)
     ck_assert_str_eq(preg_suggest(r, "markte.fee"), "market.fee");
     ck_assert_str_eq(preg_suggest(r, "archetype.academic.shar"), "archetype.*.share");
     ck_assert_ptr_null(preg_suggest(r, "completely.different.thing"));
+    /* '*' stands for one non-empty segment (pattern_match). */
+    ck_assert_ptr_null(preg_find(r, "archetype..share"));
+    /* How far a hint may reach grows with the key (a quarter of its length
+     * plus one, at most 4): "mXrket.f" (8 bytes, limit 3) is 3 edits from
+     * market.fee; "mXrXeX.vXrbose" (14 bytes, limit 4) is 4 from
+     * market.verbose, and with a fifth edit it is too far. */
+    ck_assert_uint_eq(param_suggest_limit("mXrket.f"), 3);
+    ck_assert_uint_eq(param_suggest_limit("mXrXeX.vXrbose"), 4);
+    ck_assert_str_eq(preg_suggest(r, "mXrket.f"), "market.fee");
+    ck_assert_str_eq(preg_suggest(r, "mXrXeX.vXrbose"), "market.verbose");
+    ck_assert_ptr_null(preg_suggest(r, "mXrXeX.vXrbXse"));
     ck_assert_uint_eq(param_edit_distance("kitten", "sitting"), 3);
     ck_assert_uint_eq(param_edit_distance("", "abc"), 3);
     ck_assert_uint_eq(param_edit_distance("abc", ""), 3);
@@ -202,6 +268,27 @@ START_TEST(test_lookup_suggest)
     ck_assert_uint_eq(param_edit_distance("flaw", "lawn"), 2);
     ck_assert_str_eq(preg_suggest(r, "market.efe"), "market.fee");
     ck_assert_str_eq(param_type_name(PT_MONEY), "money");
+    preg_free(r);
+}
+END_TEST
+
+/* Among patterns that match, the one with fewest '*' wins, and a tie goes
+ * to the first in key order (the comment in preg_find), whatever order
+ * the model added them in. */
+START_TEST(test_pattern_precedence)
+{
+    static const struct param_def pats[] = {
+        { "archetype.*.share", PT_PROB, "1", "0.5", 1, 0, NULL, "one star" },
+        { "*.*.share", PT_PROB, "1", "0.5", 1, 0, NULL, "two stars" },
+        { "*.b.share", PT_PROB, "1", "0.5", 1, 0, NULL, "one star, sorts first" },
+    };
+    struct param_registry *r = preg_new();
+
+    preg_add(r, pats, sizeof pats / sizeof pats[0]);
+    ck_assert_str_eq(preg_find(r, "archetype.x.share")->key, "archetype.*.share");
+    ck_assert_str_eq(preg_find(r, "gpu.x.share")->key, "*.*.share");
+    /* "*.b.share" < "archetype.*.share" in strcmp order ('*' < 'a') */
+    ck_assert_str_eq(preg_find(r, "archetype.b.share")->key, "*.b.share");
     preg_free(r);
 }
 END_TEST
@@ -239,8 +326,10 @@ Suite *param_suite(void)
     tcase_add_test(tc, test_durations);
     tcase_add_test(tc, test_money_bool_enum);
     tcase_add_test(tc, test_numbers);
+    tcase_add_test(tc, test_parse_edges);
     tcase_add_test(tc, test_format);
     tcase_add_test(tc, test_lookup_suggest);
+    tcase_add_test(tc, test_pattern_precedence);
     tcase_add_test(tc, test_print);
     suite_add_tcase(s, tc);
     return s;
