@@ -358,6 +358,104 @@ START_TEST(test_err_lockstep)
 }
 END_TEST
 
+/* Sweep errors that only the whole study shows, each at the line of the
+ * sweep: the names 'repetition' and 'runnumber' are taken (seed-set's
+ * ${repetition} and ${runnumber}), a variable is defined once, '!' links
+ * must end at an independent axis, and 'extends' is the file's business,
+ * not --set's. */
+START_TEST(test_err_study_sweeps)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok("[Config R]\nmarket.fee = ${repetition=0.1,0.2}\n"
+                            "[Config N]\nmarket.fee = ${runnumber=0.1,0.2}\n"
+                            "[Config D]\nmarket.fee = ${x=0.1,0.2}\nmarket.hosts = ${x=1,2}\n"
+                            "[Config C]\nmarket.fee = ${a=0.1,0.2 ! b}\n"
+                            "market.hosts = ${b=1,2 ! a}\n", r);
+    const char *const ext[] = { "extends=R", NULL };
+    struct cap c;
+
+    cap_init(&c);
+    ck_assert_ptr_null(scn_study_new(s, "R", NULL, &c.d));
+    ck_assert_ptr_null(scn_study_new(s, "N", NULL, &c.d));
+    ck_assert_ptr_null(scn_study_new(s, "D", NULL, &c.d));
+    ck_assert_ptr_null(scn_study_new(s, "C", NULL, &c.d));
+    ck_assert_ptr_null(scn_study_new(s, NULL, ext, &c.d));
+    ck_assert_str_eq(cap_done(&c),
+                     "t.ini:2: error: market.fee: sweep variable name 'repetition' is reserved\n"
+                     "t.ini:4: error: market.fee: sweep variable name 'runnumber' is reserved\n"
+                     "t.ini:7: error: market.hosts: duplicate sweep variable 'x' (also defined "
+                     "at t.ini:6)\n"
+                     "t.ini:9: error: lock-step sweep 'a' is part of a '!' cycle\n"
+                     "t.ini:10: error: lock-step sweep 'b' is part of a '!' cycle\n"
+                     "--set: error: 'extends' cannot be set from the command line\n");
+    ck_assert_int_eq(c.d.nerrors, 6);
+    free(c.text);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
+/* Range edges. "2..2" is one value (start above end is the error, not
+ * start equal to end); a range may give MAX_SWEEP_VALUES = 100000 values
+ * (1..100000) but not 100001; points are written as the decimals they
+ * are: 0.1 + 2 x 0.1 is 0.30000000000000004 in doubles, the third point
+ * of "0.1..0.3 step 0.1" is "0.3". */
+START_TEST(test_sweep_range_edges)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok("[Config One]\ndemand.scale = ${x=2..2}\n"
+                            "[Config Max]\nmarket.hosts = ${h=1..100000}\n"
+                            "[Config Dec]\nmarket.fee = ${f=0.1..0.3 step 0.1}\n", r);
+    struct scn_study *st = study_ok(s, "One", NULL);
+    struct scn_run *run = run_ok(st, 0);
+
+    ck_assert_uint_eq(scn_study_run_count(st), 1);
+    ck_assert(scn_real(run, "demand.scale") == 2.0);
+    scn_run_free(run);
+    scn_study_free(st);
+    st = study_ok(s, "Max", NULL);
+    ck_assert_uint_eq(scn_study_run_count(st), 100000);
+    scn_study_free(st);
+    st = study_ok(s, "Dec", NULL);
+    ck_assert_uint_eq(scn_study_run_count(st), 3);
+    run = run_ok(st, 2);
+    ck_assert_str_eq(scn_run_var_value(run, 0), "0.3");
+    ck_assert(scn_real(run, "market.fee") == 0.3);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+    expect_load_error("market.hosts = ${h=1..100001}\n",
+                      "t.ini:1: error: market.hosts: bad sweep \"${h=1..100001}\": too many "
+                      "values\n", 1);
+}
+END_TEST
+
+/* Axes multiply: three of 100000 values and repeat = 1000000 are 10^21
+ * runs, past SIZE_MAX (1.8e19): an error, not a wrapped count. */
+START_TEST(test_err_too_many_runs)
+{
+    static const struct param_def three[] = {
+        { "a.x", PT_INT, "1", "0", 1, 0, NULL, "" },
+        { "a.y", PT_INT, "1", "0", 1, 0, NULL, "" },
+        { "a.z", PT_INT, "1", "0", 1, 0, NULL, "" },
+    };
+    struct param_registry *r = preg_new();
+    struct scn *s;
+    struct cap c;
+
+    preg_add(r, three, 3);
+    s = load_ok("a.x = ${x=1..100000}\na.y = ${y=1..100000}\na.z = ${z=1..100000}\n"
+                "repeat = 1000000\n", r);
+    cap_init(&c);
+    ck_assert_ptr_null(scn_study_new(s, NULL, NULL, &c.d));
+    ck_assert_str_eq(cap_done(&c), "t.ini: error: study has too many runs\n");
+    free(c.text);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
 START_TEST(test_err_extends)
 {
     expect_load_error("[Config A]\nextends = B\n[Config B]\nextends = C\n[Config C]\nextends = A\n",
@@ -391,6 +489,18 @@ START_TEST(test_err_unknown_config)
     ck_assert_str_eq(cap_done(&c),
                      "t.ini: error: unknown config 'PolicyStudi' (did you mean 'PolicyStudy'?)\n"
                      "t.ini: error: unknown config 'Zebra'\n");
+    free(c.text);
+    scn_free(s);
+
+    /* The hint reaches as far as for keys (param_suggest_limit): a
+     * 2-letter name allows 1 edit, so 'Ax' is 'Ab' mistyped, 'Cd' is not. */
+    s = load_ok("[Config Ab]\nmarket.fee = 0.2\n", r);
+    cap_init(&c);
+    ck_assert_ptr_null(scn_study_new(s, "Ax", NULL, &c.d));
+    ck_assert_ptr_null(scn_study_new(s, "Cd", NULL, &c.d));
+    ck_assert_str_eq(cap_done(&c),
+                     "t.ini: error: unknown config 'Ax' (did you mean 'Ab'?)\n"
+                     "t.ini: error: unknown config 'Cd'\n");
     free(c.text);
 
     /* Bad --set values are errors too, attributed to --set. */
@@ -509,6 +619,116 @@ START_TEST(test_err_nul_byte)
     ck_assert_str_eq(cap_done(&c), want);
     free(c.text);
     free(p);
+    free(dir);
+    preg_free(r);
+}
+END_TEST
+
+/* Section headers and extends lists that cannot mean anything: each is
+ * refused at its own line. An entity name is one key segment (a dot in
+ * it would make "archetype.a.b.share", a key of another shape); a config
+ * name is one identifier; nothing may follow ']'; extends names no empty
+ * config. */
+START_TEST(test_err_headers)
+{
+    expect_load_error("[archetype a.b]\nshare = 0.1\n[Config a b]\n[General] x\n"
+                      "[Config A]\nextends = B,,B\n[Config B]\n"
+                      "market.fee = ${f=0.1,0.2 ! a b}\n",
+                      "t.ini:1: error: bad entity section [archetype a.b]: expected [kind name]\n"
+                      "t.ini:3: error: bad config name 'a b'\n"
+                      "t.ini:4: error: syntax error: unexpected text after section header "
+                      "\"[General] x\"\n"
+                      "t.ini:6: error: extends: empty config name in \"B,,B\"\n"
+                      "t.ini:8: error: market.fee: bad sweep \"${f=0.1,0.2 ! a b}\": expected "
+                      "a variable name after '!'\n", 5);
+}
+END_TEST
+
+/* The built-in keys' ranges, at their edges: repeat is in [1, 1000000]
+ * (its message says so) and seed any uint64 (2^64 - 1 is the largest; one
+ * more wrapped to a valid-looking number). */
+START_TEST(test_err_builtin_edges)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok("[General]\nrepeat = 1000000\nseed = 18446744073709551615\n", r);
+
+    scn_free(s);
+    preg_free(r);
+    expect_load_error("repeat = 1000001\nseed = 18446744073709551616\n",
+                      "t.ini:1: error: repeat: expected an integer in [1, 1000000], got "
+                      "\"1000001\"\n"
+                      "t.ini:2: error: seed: expected a non-negative integer, got "
+                      "\"18446744073709551616\"\n", 2);
+}
+END_TEST
+
+/* A line may hold 65533 bytes (the message's own limit); one more is an
+ * error at that line, not a line inih cuts in two. */
+START_TEST(test_err_line_length)
+{
+    struct param_registry *r = reg();
+    size_t n = 65533;
+    char *text = malloc(n + 64);
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+
+    memcpy(text, "label = ", 8);
+    memset(text + 8, 'a', n - 8);
+    strcpy(text + n, "\n");
+    s = load_ok(text, r);
+    st = study_ok(s, NULL, NULL);
+    run = run_ok(st, 0);
+    ck_assert_uint_eq(strlen(scn_str(run, "label")), n - 8);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+    memset(text + 8, 'a', n + 1 - 8);
+    strcpy(text + n + 1, "\nmarket.fee = x\n");
+    expect_load_error(text, "t.ini:1: error: line too long (65534 bytes, at most 65533)\n"
+                      "t.ini:2: error: market.fee: expected a number, got \"x\"\n", 2);
+    free(text);
+}
+END_TEST
+
+/* Includes nest 32 deep (MAX_INCLUDE_DEPTH, the scenario file counted):
+ * a chain of 32 files loads, one of 33 is refused at the include line of
+ * the 32nd. */
+START_TEST(test_err_include_depth)
+{
+    struct param_registry *r = reg();
+    char *dir = test_tmpdir();
+    char name[32], text[64], want[1024];
+    char *top, *f31;
+    struct cap c;
+    struct scn *s;
+
+    for (int i = 0; i <= 32; i++) {
+        snprintf(name, sizeof name, "f%d.ini", i);
+        if (i < 32)
+            snprintf(text, sizeof text, "include f%d.ini\n", i + 1);
+        else
+            snprintf(text, sizeof text, "label = deep\n");
+        write_in(dir, name, text);
+    }
+    top = path_in(dir, "f1.ini");               /* f1 .. f32: 32 files */
+    cap_init(&c);
+    s = scn_load(top, r, &c.d);
+    ck_assert_str_eq(cap_done(&c), "");
+    ck_assert_ptr_nonnull(s);
+    free(c.text);
+    scn_free(s);
+    free(top);
+    top = path_in(dir, "f0.ini");               /* f0 .. f32: 33 files */
+    f31 = path_in(dir, "f31.ini");
+    cap_init(&c);
+    ck_assert_ptr_null(scn_load(top, r, &c.d));
+    snprintf(want, sizeof want, "%s:1: error: includes nested too deeply (more than 32)\n", f31);
+    ck_assert_str_eq(cap_done(&c), want);
+    free(c.text);
+    free(top);
+    free(f31);
     free(dir);
     preg_free(r);
 }
@@ -660,6 +880,27 @@ START_TEST(test_extends_c3_order)
                       "t.ini:8: error: extends: no lookup order for config 'X' keeps every "
                       "config before the ones it extends and the parents in the order "
                       "written\n", 1);
+}
+END_TEST
+
+/* README "Lookup order": --set > [Config X] > its extends chain >
+ * [General]. Naming General in extends, even first, does not lift it
+ * above the chain: [General] is read last whatever the list says. */
+START_TEST(general_stays_last_in_extends)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok("[General]\nlabel = general\nmarket.hosts = 3\n"
+                            "[Config Base]\nlabel = base\n"
+                            "[Config X]\nextends = General, Base\n", r);
+    struct scn_study *st = study_ok(s, "X", NULL);
+    struct scn_run *run = run_ok(st, 0);
+
+    ck_assert_str_eq(scn_str(run, "label"), "base");
+    ck_assert_int_eq(scn_int(run, "market.hosts"), 3);          /* General still read */
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
 }
 END_TEST
 
@@ -1223,15 +1464,23 @@ Suite *scenario_suite(void)
     tcase_add_test(err, test_err_sweep_duplicates);
     tcase_add_test(err, test_err_long_name);
     tcase_add_test(err, test_err_lockstep);
+    tcase_add_test(err, test_err_study_sweeps);
+    tcase_add_test(err, test_sweep_range_edges);
+    tcase_add_test(err, test_err_too_many_runs);
     tcase_add_test(err, test_err_extends);
     tcase_add_test(err, test_err_unknown_config);
     tcase_add_test(err, test_err_include);
     tcase_add_test(err, test_extends_include_override);
     tcase_add_test(err, test_err_directory);
     tcase_add_test(err, test_err_nul_byte);
+    tcase_add_test(err, test_err_headers);
+    tcase_add_test(err, test_err_builtin_edges);
+    tcase_add_test(err, test_err_line_length);
+    tcase_add_test(err, test_err_include_depth);
     tcase_set_timeout(sem, 20);
     tcase_add_test(sem, test_precedence);
     tcase_add_test(sem, test_extends_c3_order);
+    tcase_add_test(sem, general_stays_last_in_extends);
     tcase_add_test(sem, test_enum_blanks_canonical);
     tcase_add_test(sem, test_entities);
     tcase_add_test(sem, star_keys_name_no_entity);
