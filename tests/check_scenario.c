@@ -113,6 +113,17 @@ START_TEST(test_err_syntax)
                       "t.ini:5: error: syntax error: missing key before '='\n", 3);
     expect_load_error("[general]\n",
                       "t.ini:1: error: unknown section [general] (did you mean [General]?)\n", 1);
+    /* "[Config" must be followed by a blank: [Configuration] is no config
+     * named "uration". A ';' after a blank starts a comment even in the
+     * key (README), so "market.fee ;x = 0.2" is a key with no '='.
+     * 'include' needs a file name, however it is written. */
+    expect_load_error("[Configuration]\nmarket.fee ;x = 0.2\ninclude \"\"\ninclude =\n",
+                      "t.ini:1: error: unknown section [Configuration]: expected [General], "
+                      "[Config <name>] or [<kind> <name>]\n"
+                      "t.ini:2: error: syntax error: expected 'key = value', '[section]' or "
+                      "'include file', got \"market.fee\"\n"
+                      "t.ini:3: error: include: missing file name\n"
+                      "t.ini:4: error: include: missing file name\n", 4);
     expect_load_error("[Config]\n",
                       "t.ini:1: error: missing config name in section header [Config]\n", 1);
     /* -c General reads [General]: the keys of [Config General] were never used. */
@@ -339,7 +350,8 @@ START_TEST(test_err_lockstep)
     struct param_registry *r = reg();
     struct scn *s = load_ok("[General]\nmarket.fee = ${fee=0.1,0.2}\n"
                             "market.hosts = ${h=1,2,3 ! fee}\n"
-                            "[Config B]\ndemand.scale = ${d=1,2 ! nope}\n", r);
+                            "[Config B]\ndemand.scale = ${d=1,2 ! nope}\n"
+                            "[Config C]\nmarket.hosts = ${h=1,1,2 ! fee}\n", r);
     struct cap c;
 
     cap_init(&c);
@@ -352,6 +364,13 @@ START_TEST(test_err_lockstep)
     ck_assert_str_eq(cap_done(&c),
                      "t.ini:3: error: lock-step sweep 'h' has 3 values but 'fee' has 2\n"
                      "t.ini:5: error: lock-step sweep 'd' refers to unknown variable 'nope'\n");
+    free(c.text);
+    /* A partner that cannot follow its axis is that one error; it is not
+     * then also checked as an axis of its own (its 1 twice). */
+    cap_init(&c);
+    ck_assert_ptr_null(scn_study_new(s, "C", NULL, &c.d));
+    ck_assert_str_eq(cap_done(&c),
+                     "t.ini:7: error: lock-step sweep 'h' has 3 values but 'fee' has 2\n");
     free(c.text);
     scn_free(s);
     preg_free(r);
@@ -766,6 +785,60 @@ START_TEST(test_extends_include_override)
 END_TEST
 
 /* ---- semantics ---- */
+
+/* A UTF-8 byte-order mark is not part of the first line (Windows editors
+ * write one), and a lone '"' is a value, not a pair of quotes around
+ * nothing. */
+START_TEST(bom_and_lone_quote)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok("\xEF\xBB\xBF[General]\nmarket.fee = 0.3\nlabel = \"\n", r);
+    struct scn_study *st = study_ok(s, NULL, NULL);
+    struct scn_run *run = run_ok(st, 0);
+
+    ck_assert(scn_real(run, "market.fee") == 0.3);
+    ck_assert_str_eq(scn_str(run, "label"), "\"");
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
+/* An included file may switch sections; when it ends the includer is back
+ * in its own section (as for entity sections in test_includes_digest). */
+START_TEST(include_restores_config_section)
+{
+    struct param_registry *r = reg();
+    char *dir = test_tmpdir();
+    char *main_ini = path_in(dir, "main.ini");
+    struct diag d = DIAG_INIT(stderr);
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+
+    write_in(dir, "main.ini", "[Config A]\ninclude sub.ini\nlabel = a\n");
+    write_in(dir, "sub.ini", "[General]\nlabel = g\n");
+    s = scn_load(main_ini, r, &d);
+    ck_assert_ptr_nonnull(s);
+    st = study_ok(s, NULL, NULL);
+    run = run_ok(st, 0);
+    ck_assert_str_eq(scn_str(run, "label"), "g");
+    scn_run_free(run);
+    scn_study_free(st);
+    st = study_ok(s, "A", NULL);
+    run = run_ok(st, 0);
+    ck_assert_str_eq(scn_str(run, "label"), "a");
+    ck_assert_int_eq(scn_where(run, "label")->line, 3);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    free(main_ini);
+    free(dir);
+    preg_free(r);
+}
+END_TEST
+
 
 START_TEST(test_precedence)
 {
@@ -1494,6 +1567,8 @@ Suite *scenario_suite(void)
     tcase_add_test(sem, test_seed_set);
     tcase_add_test(sem, test_includes_digest);
     tcase_add_test(sem, test_long_lines_comments);
+    tcase_add_test(sem, bom_and_lone_quote);
+    tcase_add_test(sem, include_restores_config_section);
     suite_add_tcase(s, err);
     suite_add_tcase(s, sem);
     return s;
