@@ -127,6 +127,9 @@ START_TEST(test_numbers)
 
     ck_assert_int_eq(parse(r, "market.fee", "0.25", &v, err, sizeof err), SIM_OK);
     ck_assert(v.u.r == 0.25);
+    /* Blanks around a number are not part of it (param_parse trims). */
+    ck_assert_int_eq(parse(r, "market.fee", " 0.25 \t", &v, err, sizeof err), SIM_OK);
+    ck_assert(v.u.r == 0.25);
     ck_assert_int_eq(parse(r, "market.fee", "abc", &v, err, sizeof err), SIM_EINVAL);
     ck_assert_str_eq(err, "market.fee: expected a number, got \"abc\"");
     ck_assert_int_eq(parse(r, "market.fee", "1.5", &v, err, sizeof err), SIM_EINVAL);
