@@ -1087,6 +1087,11 @@ START_TEST(test_wildcard_keys_apply)
     ck_assert_int_eq(scn_money(run, "archetype.academic.max-price"), 4 * MONEY_USD);
     ck_assert_int_eq(scn_money(run, "archetype.startup.max-price"), 9 * MONEY_USD);
     ck_assert_int_eq(scn_where(run, "archetype.builtin.share")->line, 2);
+    /* an entity only the model knows of (a catalogue's): the '*' key
+     * reaches it too, sweep and line included (scn_run_key_or_wild) */
+    ck_assert(scn_real(run, "archetype.unnamed.share") == 0.4);
+    ck_assert_int_eq(scn_money(run, "archetype.unnamed.max-price"), 4 * MONEY_USD);
+    ck_assert_int_eq(scn_where(run, "archetype.unnamed.share")->line, 2);
     scn_run_free(run);
     scn_study_free(st);
     scn_free(s);
@@ -1326,6 +1331,13 @@ START_TEST(wildcard_gives_required_keys)
     ck_assert_str_eq(cap_done(&c), "t.ini: error: missing required key 'thing.b.size'\n");
     free(c.text);
     scn_free(s);
+    /* ... and the message names the config it is missing in */
+    s = load_ok("[Config A]\nthing.b.tag = x\n", r);
+    cap_init(&c);
+    ck_assert_ptr_null(scn_study_new(s, "A", NULL, &c.d));
+    ck_assert_str_eq(cap_done(&c), "t.ini: error: missing required key 'thing.b.size' in config A\n");
+    free(c.text);
+    scn_free(s);
     preg_free(r);
 }
 END_TEST
@@ -1417,6 +1429,56 @@ START_TEST(test_seed_set)
     ck_assert_uint_eq(scn_run_seed_set(run), 0);
     scn_run_free(run);
     scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
+static uint64_t digest_with(const struct scn *s, const char *const *ovr)
+{
+    struct scn_study *st = study_ok(s, NULL, ovr);
+    uint64_t h = scn_study_digest(st);
+
+    scn_study_free(st);
+    return h;
+}
+
+/* README (merge): an override that changes no run is left out of the
+ * digest, so such parts merge; one that changes something counts. The
+ * description counts (it is part of what the study says), an axis counts
+ * by every point, not the first two, and a value by what it reads as
+ * ("0.2" and "0.20" are one value). */
+START_TEST(inert_overrides_and_digest)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok("[General]\nmarket.fee = 0.1\ndescription = orig\n"
+                            "market.hosts = ${h=1,2,3}\n", r);
+    uint64_t base = digest_with(s, NULL);
+    const char *const fee[] = { "market.fee=0.10", NULL };
+    const char *const desc_same[] = { "description=orig", NULL };
+    const char *const desc_new[] = { "description=other", NULL };
+    const char *const axis_same[] = { "market.hosts=${h=1,2,3}", NULL };
+    const char *const axis_third[] = { "market.hosts=${h=1,2,4}", NULL };
+    const char *const f2[] = { "market.fee=0.2", NULL };
+    const char *const f20[] = { "market.fee=0.20", NULL };
+    const char *const both[] = { "archetype.*.share=0.3", "archetype.builtin.share=0.3", NULL };
+
+    ck_assert_uint_eq(digest_with(s, fee), base);
+    ck_assert_uint_eq(digest_with(s, desc_same), base);
+    ck_assert_uint_eq(digest_with(s, axis_same), base);
+    ck_assert_uint_ne(digest_with(s, desc_new), base);
+    ck_assert_uint_ne(digest_with(s, axis_third), base);
+    ck_assert_uint_ne(digest_with(s, f2), base);
+    ck_assert_uint_eq(digest_with(s, f2), digest_with(s, f20));
+    scn_free(s);
+    /* Either of these alone makes the built-in share 0.3 (the --set '*'
+     * key covers the file's exact 0.9; the exact --set key beats it), so
+     * with both given, each restates the other; but together they change
+     * 0.9 to 0.3. Once the first is found inert, the second must be
+     * judged without it, or both are left out of the digest. */
+    s = load_ok("[General]\narchetype.*.share = 0.3\narchetype.builtin.share = 0.9\n", r);
+    base = digest_with(s, NULL);
+    ck_assert_uint_ne(digest_with(s, both), base);
     scn_free(s);
     preg_free(r);
 }
@@ -1566,6 +1628,7 @@ Suite *scenario_suite(void)
     tcase_add_test(sem, test_sweep_quoted_items);
     tcase_add_test(sem, test_seed_set);
     tcase_add_test(sem, test_includes_digest);
+    tcase_add_test(sem, inert_overrides_and_digest);
     tcase_add_test(sem, test_long_lines_comments);
     tcase_add_test(sem, bom_and_lone_quote);
     tcase_add_test(sem, include_restores_config_section);
