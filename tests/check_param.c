@@ -315,6 +315,9 @@ START_TEST(test_print)
     ck_assert_uint_eq(preg_print(r, NULL, false, f), sizeof defs / sizeof defs[0]);
     fclose(f);
     ck_assert_ptr_nonnull(strstr(buf, "market.fee "));
+    /* Columns line up: a key is padded to the longest one
+     * ("archetype.builtin.share", 23 bytes) and two blanks. */
+    ck_assert_ptr_nonnull(strstr(buf, "\nlabel                    string"));
     ck_assert_ptr_nonnull(strstr(buf, "[0, 1]"));
     free(buf);
     preg_free(r);

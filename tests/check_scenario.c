@@ -1371,6 +1371,20 @@ START_TEST(test_sweep_quoted_items)
     }
     scn_study_free(st);
     scn_free(s);
+    /* Text around the sweep is part of every value: "${h=1,2}d" is 1d,
+     * 2d (the form sweep_parse documents: prefix${...}suffix). */
+    s = load_ok("[General]\nmarket.horizon = ${h=1,2}d\nlabel = x-${l=a,b}-y\n", r);
+    st = study_ok(s, NULL, NULL);
+    {
+        struct scn_run *run = run_ok(st, 3);
+
+        ck_assert_int_eq(scn_time(run, "market.horizon"), 2 * SIM_DAY);
+        ck_assert_str_eq(scn_str(run, "label"), "x-b-y");
+        ck_assert_str_eq(scn_run_var_value(run, 1), "b");
+        scn_run_free(run);
+    }
+    scn_study_free(st);
+    scn_free(s);
     preg_free(r);
     expect_load_error("label = ${l=\"a,b}\n",
                       "t.ini:1: error: label: unterminated sweep in \"${l=\"a,b}\"\n", 1);
