@@ -5,13 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
 #include "models/checkpoint.h"
 #include "models/outage.h"
 #include "models/reliability.h"
 #include "models/reproduce.h"
+#include "sim/engine.h"
 #include "sim/model.h"
 #include "sim/param.h"
+#include "sim/results.h"
 #include "sim/scenario.h"
 #include "tests/suites.h"
 
@@ -960,6 +963,71 @@ START_TEST(erlang_reference_values)
 }
 END_TEST
 
+/* repro_target() as reproduce.h states it: ABS and REL rows pass when
+ * |sim - expected| <= tol (REL: tol |expected|), boundary included; a row
+ * that misses while a CI strictly wider than the band covers the
+ * expected value (|sim - expected| <= CI) is "imprecise", still a
+ * failure; MIN passes at sim >= tol, RANGE at tol <= sim <= tol2, ends
+ * included; a NaN never passes. Every value here is a dyadic fraction, so each difference is
+ * exact and the boundaries are hit exactly. '<' for '<=' at any of these
+ * boundaries, or tol x expected without fabs(), passed every test. */
+static void target_is(const char *name, double expected, double sim, double ci,
+                      enum repro_tol kind, double tol, double tol2,
+                      bool pass, bool imprecise)
+{
+    struct eng_config c = { .end = 100, .seed = 1 };
+    struct engine *e = eng_new(&c);
+
+    ck_assert_msg(repro_target(e, name, expected, sim, ci, kind, tol, tol2) == pass,
+                  "%s: pass should be %d", name, pass);
+    NEAR(res_get(eng_results(e), "repro.pass", "target", name), pass, 0);
+    NEAR(res_get(eng_results(e), "repro.imprecise", "target", name), imprecise, 0);
+    eng_free(e);
+}
+
+START_TEST(repro_target_boundaries)
+{
+    /* absolute: |1.5 - 1| = 0.5 */
+    target_is("abs at the band", 1, 1.5, NAN, REPRO_ABS, 0.5, 0, true, false);
+    target_is("abs past the band", 1, 1.5, NAN, REPRO_ABS, 0.25, 0, false, false);
+    target_is("abs, CI covers", 1, 1.5, 0.75, REPRO_ABS, 0.25, 0, false, true);
+    target_is("abs, CI just covers", 1, 1.5, 0.5, REPRO_ABS, 0.25, 0, false, true);
+    target_is("abs, CI short", 1, 1.5, 0.375, REPRO_ABS, 0.25, 0, false, false);
+    target_is("abs pass, wide CI", 1, 1.25, 1, REPRO_ABS, 0.5, 0, true, false);
+    /* relative: the band is tol |expected|, also for a negative expected */
+    target_is("rel at the band", -2, -2.5, NAN, REPRO_REL, 0.25, 0, true, false);
+    target_is("rel past the band", -2, -2.5, NAN, REPRO_REL, 0.125, 0, false, false);
+    target_is("rel above, negative", -2, -1.5, NAN, REPRO_REL, 0.25, 0, true, false);
+    /* lower bound and range, ends included */
+    target_is("min at the bound", 0, 0.75, NAN, REPRO_MIN, 0.75, 0, true, false);
+    target_is("min below", 0, 0.625, NAN, REPRO_MIN, 0.75, 2, false, false);
+    target_is("range low end", 0, 0.25, NAN, REPRO_RANGE, 0.25, 0.75, true, false);
+    target_is("range high end", 0, 0.75, NAN, REPRO_RANGE, 0.25, 0.75, true, false);
+    target_is("range below", 0, 0.125, NAN, REPRO_RANGE, 0.25, 0.75, false, false);
+    target_is("range above", 0, 0.875, NAN, REPRO_RANGE, 0.25, 0.75, false, false);
+    /* NaN never passes, whatever the kind or the CI */
+    target_is("abs nan", 1, NAN, 10, REPRO_ABS, 100, 0, false, false);
+    target_is("rel nan", 1, NAN, NAN, REPRO_REL, 1, 0, false, false);
+    target_is("min nan", 1, NAN, NAN, REPRO_MIN, -1, 0, false, false);
+    target_is("range nan", 1, NAN, NAN, REPRO_RANGE, -1, 1, false, false);
+}
+END_TEST
+
+/* repro_t95() is the two-sided 95% Student t quantile (reproduce.h),
+ * checked against GSL's inverse t CDF: the table's three decimals within
+ * 0.0005 up to df = 30, the 1.96 + 2.4 / df tail within 0.005 beyond it
+ * (the normal quantile 1.96 alone is 0.08 off at df = 31). Taking the
+ * tail formula already at df = 30 passed every test. */
+START_TEST(t95_matches_student_t)
+{
+    for (unsigned df = 1; df <= 30; df++)
+        NEAR(repro_t95(df), gsl_cdf_tdist_Pinv(0.975, df), 0.0005 + 1e-9);
+    NEAR(repro_t95(30), 2.042, 1e-12);          /* the table's own entry */
+    for (unsigned df = 31; df <= 2000; df += df < 100 ? 1 : 37)
+        NEAR(repro_t95(df), gsl_cdf_tdist_Pinv(0.975, df), 0.005);
+}
+END_TEST
+
 Suite *reliability_suite(void)
 {
     Suite *s = suite_create("reliability");
@@ -991,6 +1059,8 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, outage_keys_land_in_their_fields);
     tcase_add_test(tc, failed_start_draws_once_whatever_its_probability);
     tcase_add_test(tc, erlang_reference_values);
+    tcase_add_test(tc, repro_target_boundaries);
+    tcase_add_test(tc, t95_matches_student_t);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;
