@@ -44,6 +44,14 @@ expect_status "mmc with 200001 jobs in 20 batches" 0 "$GM" reproduce --fast \
     --set 'mmc.jobs=${jobs=200001}' --set 'mmc.warmup-jobs=${warm=10000}' mmc
 if ! grep -q 'broke an invariant' "$T/out" && ! grep -q 'measured renters' "$T/err"; then ok
 else bad "mmc with 200001 jobs in 20 batches: invariant"; cat "$T/out" "$T/err" >&2; fi
+# Little's row expects lambda_obs W over the window from the first to the
+# last measured arrival, about L = L_q + a = C(2, 1) x 1 / (2 - 1) + 1 =
+# 4/3 (the W_q row's CI is +-3%: accept +-2%). A window never closed at
+# the last arrival ran to the end of time: an expected value of ~1e-12.
+if awk '/^T1 Little L\(time-avg\) = lambda W c=2 a=1 / {
+        n++; if ($(NF-4) < 4 / 3 * 0.98 || $(NF-4) > 4 / 3 * 1.02) bad = 1 }
+        END { exit bad || n != 1 }' "$T/out"; then ok
+else bad "mmc with 200001 jobs in 20 batches: Little's row"; cat "$T/out" >&2; fi
 
 # -- mmc: the batch-means CI of blocking at c = 1 -------------------------------
 # With one server every arrival leaves it busy (it was, or the renter took
