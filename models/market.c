@@ -583,7 +583,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
      * prior is long gone (ten horizons). */
     if (initial) {
         double turnover = fmax(mk->join_rate, mk->leave_rate);
-        double mean_age_h = turnover > 0 ? 8766.0 / turnover : 10 * mk->relp.horizon_h;
+        double mean_age_h = turnover > 0 ? SIM_YEAR_H / turnover : 10 * mk->relp.horizon_h;
 
         replay_history(mk, id, gsl_ran_exponential(mk->r_supply, mean_age_h));
     }
@@ -598,7 +598,7 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
     schedule_maintenance(mk, id);
     if (mk->leave_rate > 0)
         eng_after(mk->e, sim_time_from_hours(gsl_ran_exponential(mk->r_supply,
-                  8766.0 / mk->leave_rate)), mk->k_leave, id);
+                  SIM_YEAR_H / mk->leave_rate)), mk->k_leave, id);
     m->review_mark = m->joined;
     if (mk->exit_thr > 0 || mk->entry_elast > 0)
         /* The first review after one to two intervals, so reviews do not
@@ -3118,7 +3118,7 @@ static double joins_per_hour(const struct market *mk)
         share += mk->hc[i].share;
         gpus += mk->hc[i].share * mean;
     }
-    return mk->join_rate * (double)mk->gpus0 / (gpus / share) / 8766.0;
+    return mk->join_rate * (double)mk->gpus0 / (gpus / share) / SIM_YEAR_H;
 }
 
 /* The next machine to join, when hosts join at all. */

@@ -20,6 +20,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include "sim/param.h"
 #include "sim/scenario.h"
+#include "sim/time.h"
 
 /* ---- checks ---- */
 
@@ -178,7 +179,7 @@ double outage_region_next_h(const struct outage_region_params *p, gsl_rng *r)
 {
     if (!(p->rate_per_year > 0.0))
         return INFINITY;
-    return gsl_ran_exponential(r, 365.0 * 24.0 / p->rate_per_year);
+    return gsl_ran_exponential(r, SIM_YEAR_H / p->rate_per_year);
 }
 
 double outage_region_duration_h(const struct outage_region_params *p,
@@ -268,7 +269,7 @@ static const struct param_def outage_defs[] = {
                "0.003", "120d", "1h", "7d"),
     /* Bounded: a rate so high that the gaps round to zero would repeat
      * outages at one instant for ever. */
-    { "region.*.outage-rate", PT_REAL, "1/yr", "1", 0, 8760, NULL,
+    { "region.*.outage-rate", PT_REAL, "1/year", "1", 0, SIM_YEAR_H, NULL,
       "regional (correlated) outages per year (at most one an hour)" },
     { "region.*.outage-duration", PT_TIME, "h", "3h", 0, -1, NULL,
       "median length of a regional outage (lognormal)" },

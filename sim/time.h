@@ -22,6 +22,9 @@ typedef int64_t sim_time;
 #define SIM_HOUR  (3600 * SIM_SEC)
 #define SIM_DAY   (24 * SIM_HOUR)
 #define SIM_WEEK  (7 * SIM_DAY)
+/* Hours in the year of a rate per year (supply.join-rate, region.*.
+ * outage-rate): 365.25 days, the average calendar year. */
+#define SIM_YEAR_H 8766.0
 #define SIM_TIME_MAX (((sim_time)1 << 48) - 1)
 
 static inline sim_time sim_time_from_sec(double s)
