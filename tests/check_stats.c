@@ -171,6 +171,33 @@ START_TEST(infinite_values_mean_and_diff)
 }
 END_TEST
 
+/* The corner cases stats.h spells out for Welch's test. Equal constant
+ * samples (both sds 0, means equal) are no evidence of a change: t = 0
+ * and p = 1 (p = 0 is for means that differ). From mean(a) = 0 the
+ * relative change is infinite with the sign of the change: 0 -> -1 is
+ * -inf (diff prints "-inf%"). A non-finite mean has no test: t, df and p
+ * are all NaN. A p of 0 for equal constants, a +inf for a fall from 0,
+ * and a df of 1 beside a NaN p survived every test. */
+START_TEST(welch_documented_corners)
+{
+    const double five[] = { 5, 5 }, zero[] = { 0, 0 }, m1[] = { -1, -1 };
+    const double f[] = { 1, 2, 3 }, g[] = { INFINITY, 2, 3 };
+    struct stats_welch w;
+
+    stats_welch(five, 2, five, 2, &w);
+    ck_assert(w.t == 0.0);
+    ck_assert(w.p == 1.0);
+    stats_welch(zero, 2, m1, 2, &w);
+    ck_assert(isinf(w.rel) && w.rel < 0);
+    ck_assert(isinf(w.t) && w.t < 0);
+    ck_assert(w.p == 0.0);
+    stats_welch(m1, 2, zero, 2, &w);        /* from -1: +100 % */
+    NEAR(w.rel, 1.0, 0);
+    stats_welch(f, 3, g, 3, &w);
+    ck_assert(isnan(w.t) && isnan(w.df) && isnan(w.p));
+}
+END_TEST
+
 static char *join(const char *d, const char *f)
 {
     size_t n = strlen(d) + strlen(f) + 2;
@@ -370,6 +397,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, ci_follows_the_level);
     tcase_add_test(tc, relative_change_sign_and_rtol_edge);
     tcase_add_test(tc, infinite_values_mean_and_diff);
+    tcase_add_test(tc, welch_documented_corners);
     tcase_add_test(tc, files_from_a_small_study);
     tcase_add_test(tc, empty_series_value_is_a_missing_sample);
     tcase_add_test(tc, steady_mean_deletes_the_warmup);
