@@ -288,7 +288,15 @@ static int load_runs(struct stats_data *sd, const char *dir, struct diag *d)
     c_base = tbl_need_col(t, "base_seed", d);
     c_status = tbl_need_col(t, "status", d);
     if (c_id < 0 || c_cfg < 0 || c_num < 0 || c_rep < 0 || c_seed < 0 ||
-        c_base < 0 || c_status < 0 || c_status < c_base) {
+        c_base < 0 || c_status < 0) {
+        tbl_free(t);
+        return SIM_EINVAL;
+    }
+    if (c_status < c_base) {
+        struct srcloc at = { tbl_path(t), 1 };
+
+        diag_error(d, &at, "column 'status' comes before 'base_seed' "
+                   "(the sweep axes sit between them)");
         tbl_free(t);
         return SIM_EINVAL;
     }
@@ -316,8 +324,16 @@ static int load_runs(struct stats_data *sd, const char *dir, struct diag *d)
         size_t k = 0;
 
         if (tbl_get_int(t, r, (size_t)c_num, &num, d) != SIM_OK ||
-            tbl_get_int(t, r, (size_t)c_rep, &rep, d) != SIM_OK || num < 0 || rep < 0) {
+            tbl_get_int(t, r, (size_t)c_rep, &rep, d) != SIM_OK) {
             rc = SIM_EINVAL;
+            break;
+        }
+        if (num < 0 || rep < 0) {
+            struct srcloc at = { tbl_path(t), tbl_line(t, r) };
+
+            rc = diag_error(d, &at, "column '%s': expected a number >= 0, got %lld",
+                            num < 0 ? "run_number" : "repetition",
+                            (long long)(num < 0 ? num : rep));
             break;
         }
         u->number = (size_t)num;

@@ -350,6 +350,111 @@ START_TEST(steady_mean_deletes_the_warmup)
 }
 END_TEST
 
+/* Loads a directory made of the given files (series NULL: none); '*err'
+ * gets what stats_load reported, malloc'd. */
+static struct stats_data *load_files(const char *runs_text, const char *sc_text,
+                                     const char *ts_text, char **err)
+{
+    char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
+    char *ts = join(dir, "timeseries.csv");
+    size_t len = 0;
+    struct diag d = DIAG_INIT(open_memstream(err, &len));
+    struct stats_data *sd;
+
+    ck_assert_int_eq(test_write_file(runs, runs_text), 0);
+    ck_assert_int_eq(test_write_file(sc, sc_text), 0);
+    if (ts_text)
+        ck_assert_int_eq(test_write_file(ts, ts_text), 0);
+    sd = stats_load(dir, &d);
+    fclose(d.out);
+    ck_assert_msg(sd || d.nerrors > 0, "stats_load failed without a message");
+    free(runs); free(sc); free(ts); free(dir);
+    return sd;
+}
+
+#define RUNS_HEAD "run_id,config,run_number,repetition,seed_set,base_seed,repetition,status\n"
+#define SC_HEAD "run_id,metric,entity_kind,entity,value,unit\n"
+
+/* What stats.h promises of stats_load: a broken directory is refused
+ * with "file:row: error:", never loaded, never a crash. A run id twice
+ * (the first run's twin went unseen when the check was '> 0'), a scalar
+ * of a run runs.csv lacks (skipping it survived every test), a negative
+ * run number or repetition (accepted, as 2^64 - 1, without the check),
+ * and a status column before base_seed (the axes between them then
+ * number SIZE_MAX: a crash without the check). The last two were refused
+ * without a word (exit 2 from diff, no message). A time-series row of an
+ * unknown run is skipped, as the loader says: the others still load (it
+ * indexed the warm-up table at -1 without the skip). */
+START_TEST(broken_directories_are_refused_with_file_and_row)
+{
+    char *err;
+    struct stats_data *sd;
+    double x[2];
+    long m;
+
+    sd = load_files(RUNS_HEAD "\"S-0\",\"S\",0,0,0,1,\"0\",\"ok\"\n"
+                              "\"S-0\",\"S\",1,1,1,1,\"1\",\"ok\"\n", SC_HEAD, NULL, &err);
+    ck_assert_ptr_null(sd);
+    ck_assert_msg(strstr(err, "run 'S-0' appears twice"), "%s", err);
+    free(err);
+    sd = load_files(RUNS_HEAD "\"S-0\",\"S\",0,0,0,1,\"0\",\"ok\"\n",
+                    SC_HEAD "\"S-0\",\"x\",\"k\",\"e\",1,\"1\"\n"
+                            "\"S-9\",\"x\",\"k\",\"e\",2,\"1\"\n", NULL, &err);
+    ck_assert_ptr_null(sd);
+    ck_assert_msg(strstr(err, "scalars.csv:3: error: run 'S-9' is not in runs.csv"), "%s", err);
+    free(err);
+    sd = load_files(RUNS_HEAD "\"S-0\",\"S\",0,0,0,1,\"0\",\"ok\"\n"
+                              "\"S-1\",\"S\",-1,1,1,1,\"1\",\"ok\"\n", SC_HEAD, NULL, &err);
+    ck_assert_ptr_null(sd);
+    ck_assert_msg(strstr(err, "runs.csv:3: error: column 'run_number'"), "%s", err);
+    free(err);
+    sd = load_files(RUNS_HEAD "\"S-0\",\"S\",0,-2,0,1,\"0\",\"ok\"\n", SC_HEAD, NULL, &err);
+    ck_assert_ptr_null(sd);
+    ck_assert_msg(strstr(err, "runs.csv:2: error: column 'repetition'"), "%s", err);
+    free(err);
+    sd = load_files("run_id,config,run_number,repetition,seed_set,status,base_seed\n"
+                    "\"S-0\",\"S\",0,0,0,\"ok\",1\n", SC_HEAD, NULL, &err);
+    ck_assert_ptr_null(sd);
+    ck_assert_msg(strstr(err, "runs.csv:1: error: column 'status'"), "%s", err);
+    free(err);
+    sd = load_files(RUNS_HEAD "\"S-0\",\"S\",0,0,0,1,\"0\",\"ok\"\n", SC_HEAD,
+                    "run_id,t_h,metric,entity_kind,entity,value\n"
+                    "\"S-7\",1,\"price\",\"gpu\",\"H100\",100\n"
+                    "\"S-0\",1,\"price\",\"gpu\",\"H100\",2\n"
+                    "\"S-0\",2,\"price\",\"gpu\",\"H100\",4\n", &err);
+    ck_assert_msg(sd != NULL, "%s", err);
+    free(err);
+    m = stats_find_metric(sd, "price.steady_mean", "gpu", "H100");
+    ck_assert_int_ge(m, 0);
+    ck_assert_uint_eq(stats_values(sd, 0, (size_t)m, x), 1);
+    NEAR(x[0], 3.0, 1e-12);                 /* (2 + 4) / 2 by hand */
+    stats_free(sd);
+}
+END_TEST
+
+/* stats_values gives a point's values "in run-number order" (stats.h),
+ * whatever order runs.csv lists them in: S-1 (20) before S-0 (10) in the
+ * file still gives {10, 20}. Without the sort it gave {20, 10}. */
+START_TEST(values_come_in_run_number_order)
+{
+    char *err;
+    struct stats_data *sd = load_files(RUNS_HEAD
+                                       "\"S-1\",\"S\",1,1,1,1,\"1\",\"ok\"\n"
+                                       "\"S-0\",\"S\",0,0,0,1,\"0\",\"ok\"\n",
+                                       SC_HEAD "\"S-1\",\"x\",\"k\",\"e\",20,\"1\"\n"
+                                               "\"S-0\",\"x\",\"k\",\"e\",10,\"1\"\n",
+                                       NULL, &err);
+    double x[2];
+
+    ck_assert_msg(sd != NULL, "%s", err);
+    free(err);
+    ck_assert_uint_eq(stats_values(sd, 0, 0, x), 2);
+    NEAR(x[0], 10, 0);
+    NEAR(x[1], 20, 0);
+    stats_free(sd);
+}
+END_TEST
+
 static struct stats_data *one_run_dir(const char *head, const char *row)
 {
     char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
@@ -402,6 +507,8 @@ Suite *stats_suite(void)
     tcase_add_test(tc, empty_series_value_is_a_missing_sample);
     tcase_add_test(tc, steady_mean_deletes_the_warmup);
     tcase_add_test(tc, points_match_on_axis_values);
+    tcase_add_test(tc, broken_directories_are_refused_with_file_and_row);
+    tcase_add_test(tc, values_come_in_run_number_order);
     suite_add_tcase(s, tc);
     return s;
 }
