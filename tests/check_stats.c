@@ -384,7 +384,8 @@ static struct stats_data *load_files(const char *runs_text, const char *sc_text,
  * number SIZE_MAX: a crash without the check). The last two were refused
  * without a word (exit 2 from diff, no message). A time-series row of an
  * unknown run is skipped, as the loader says: the others still load (it
- * indexed the warm-up table at -1 without the skip). */
+ * indexed the warm-up table at -1 without the skip, and the unknown
+ * run's metric appeared). */
 START_TEST(broken_directories_are_refused_with_file_and_row)
 {
     char *err;
@@ -419,7 +420,7 @@ START_TEST(broken_directories_are_refused_with_file_and_row)
     free(err);
     sd = load_files(RUNS_HEAD "\"S-0\",\"S\",0,0,0,1,\"0\",\"ok\"\n", SC_HEAD,
                     "run_id,t_h,metric,entity_kind,entity,value\n"
-                    "\"S-7\",1,\"price\",\"gpu\",\"H100\",100\n"
+                    "\"S-7\",1,\"ghost\",\"gpu\",\"H100\",100\n"
                     "\"S-0\",1,\"price\",\"gpu\",\"H100\",2\n"
                     "\"S-0\",2,\"price\",\"gpu\",\"H100\",4\n", &err);
     ck_assert_msg(sd != NULL, "%s", err);
@@ -428,6 +429,7 @@ START_TEST(broken_directories_are_refused_with_file_and_row)
     ck_assert_int_ge(m, 0);
     ck_assert_uint_eq(stats_values(sd, 0, (size_t)m, x), 1);
     NEAR(x[0], 3.0, 1e-12);                 /* (2 + 4) / 2 by hand */
+    ck_assert_int_eq(stats_find_metric(sd, "ghost.steady_mean", "gpu", "H100"), -1);
     stats_free(sd);
 }
 END_TEST
