@@ -491,6 +491,41 @@ START_TEST(points_match_on_axis_values)
 }
 END_TEST
 
+/* The number rules of point matching, by stats.h: "the same finite
+ * number written two ways" is one value, so -0 is 0 (the key writes -0
+ * as 0), while inf and Infinity are text, as stats_same_value() says:
+ * dropping the finiteness test matched them. Two points of one study
+ * equal as numbers (${fee=1,1.0}): the first is the one matched (the
+ * last won without the check). */
+START_TEST(point_matching_number_rules)
+{
+    struct stats_data *a = one_run_dir("fee", "\"-0\"");
+    struct stats_data *b = one_run_dir("fee", "\"0\"");
+    struct stats_data *c = one_run_dir("fee", "\"inf\"");
+    struct stats_data *e = one_run_dir("fee", "\"Infinity\"");
+    struct stats_data *one = one_run_dir("fee", "\"1\"");
+    char *err;
+    struct stats_data *two = load_files("run_id,config,run_number,repetition,seed_set,"
+                                        "base_seed,fee,status\n"
+                                        "\"S-0\",\"S\",0,0,0,1,\"1\",\"ok\"\n"
+                                        "\"S-1\",\"S\",1,0,0,1,\"1.0\",\"ok\"\n",
+                                        SC_HEAD, NULL, &err);
+
+    ck_assert_int_eq(stats_match_point(a, b, 0), 0);
+    ck_assert_int_eq(stats_match_point(b, a, 0), 0);
+    ck_assert(stats_same_value("-0", "0"));
+    ck_assert(!stats_same_value("inf", "Infinity"));
+    ck_assert(!stats_same_value("inf", "INF"));
+    ck_assert_int_eq(stats_match_point(c, e, 0), -1);
+    ck_assert_msg(two != NULL, "%s", err);
+    free(err);
+    ck_assert_uint_eq(stats_point_count(two), 2);
+    ck_assert_int_eq(stats_match_point(two, one, 0), 0);
+    stats_free(a); stats_free(b); stats_free(c); stats_free(e);
+    stats_free(one); stats_free(two);
+}
+END_TEST
+
 Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -511,6 +546,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, points_match_on_axis_values);
     tcase_add_test(tc, broken_directories_are_refused_with_file_and_row);
     tcase_add_test(tc, values_come_in_run_number_order);
+    tcase_add_test(tc, point_matching_number_rules);
     suite_add_tcase(s, tc);
     return s;
 }
