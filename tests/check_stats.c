@@ -526,6 +526,76 @@ START_TEST(point_matching_number_rules)
 }
 END_TEST
 
+/* contrasts.csv of a two-axis study without a 'policy' axis, by hand.
+ * fee {lo, hi} x size {s, m} x 2 repetitions; S-1 (lo, s, rep 1) failed.
+ * README: the contrast axis is then the first axis (fee), the baseline
+ * its first value (lo); pairs match on size and repetition, and a failed
+ * run is no result, so (s) pairs only rep 0: 11 - 10 = 1, n 1; (m) pairs
+ * 35 - 30 = 5 and 46 - 40 = 6: n 2, mean 5.5. The baseline is not
+ * contrasted with itself. summary.csv leaves out what only the failed run
+ * measured: metric y of (lo, s). A failing baseline (--contrast fee=zz)
+ * leaves no temporary file behind. Survivors: the last axis taken by
+ * default, the failed baseline run paired (n 2, mean 2), lo-vs-lo rows,
+ * summary rows with n = 0, the temporary contrasts file kept. */
+START_TEST(contrasts_by_hand_on_the_first_axis)
+{
+    char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
+    char *sum = join(dir, "summary.csv"), *con = join(dir, "contrasts.csv");
+    char *tmp = join(dir, ".contrasts.csv.tmp"), *text;
+    const char *head = "config,size,metric,entity_kind,entity,axis,policy,"
+                       "baseline_policy,n,mean_diff,";
+    struct stats_opts o = { 0.95, NULL, NULL, false };
+    struct diag d = DIAG_INIT(stderr);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *probe;
+
+    ck_assert_int_eq(test_write_file(runs,
+        "run_id,config,run_number,repetition,seed_set,base_seed,fee,size,repetition,status\n"
+        "\"S-0\",\"S\",0,0,0,1,\"lo\",\"s\",\"0\",\"ok\"\n"
+        "\"S-1\",\"S\",1,1,1,1,\"lo\",\"s\",\"1\",\"failed\"\n"
+        "\"S-2\",\"S\",2,0,0,1,\"lo\",\"m\",\"0\",\"ok\"\n"
+        "\"S-3\",\"S\",3,1,1,1,\"lo\",\"m\",\"1\",\"ok\"\n"
+        "\"S-4\",\"S\",4,0,0,1,\"hi\",\"s\",\"0\",\"ok\"\n"
+        "\"S-5\",\"S\",5,1,1,1,\"hi\",\"s\",\"1\",\"ok\"\n"
+        "\"S-6\",\"S\",6,0,0,1,\"hi\",\"m\",\"0\",\"ok\"\n"
+        "\"S-7\",\"S\",7,1,1,1,\"hi\",\"m\",\"1\",\"ok\"\n"), 0);
+    ck_assert_int_eq(test_write_file(sc, SC_HEAD
+        "\"S-0\",\"x\",\"k\",\"e\",10,\"1\"\n"
+        "\"S-1\",\"x\",\"k\",\"e\",20,\"1\"\n"
+        "\"S-1\",\"y\",\"k\",\"e\",7,\"1\"\n"
+        "\"S-2\",\"x\",\"k\",\"e\",30,\"1\"\n"
+        "\"S-3\",\"x\",\"k\",\"e\",40,\"1\"\n"
+        "\"S-4\",\"x\",\"k\",\"e\",11,\"1\"\n"
+        "\"S-4\",\"y\",\"k\",\"e\",8,\"1\"\n"
+        "\"S-5\",\"x\",\"k\",\"e\",23,\"1\"\n"
+        "\"S-6\",\"x\",\"k\",\"e\",35,\"1\"\n"
+        "\"S-7\",\"x\",\"k\",\"e\",46,\"1\"\n"), 0);
+    ck_assert_int_eq(stats_write_all(dir, &o, &d), 0);
+    text = test_read_file(con, NULL);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strncmp(text, head, strlen(head)) == 0, "%s", text);
+    ck_assert_msg(strstr(text, "\"S\",\"s\",\"x\",\"k\",\"e\",\"fee\",\"hi\",\"lo\",1,1,"), "%s", text);
+    ck_assert_msg(strstr(text, "\"S\",\"m\",\"x\",\"k\",\"e\",\"fee\",\"hi\",\"lo\",2,5.5,"), "%s", text);
+    ck_assert_msg(!strstr(text, "\"lo\",\"lo\""), "%s", text);
+    free(text);
+    text = test_read_file(sum, NULL);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, "\"S\",\"hi\",\"s\",\"y\",\"k\",\"e\",1,8,"), "%s", text);
+    ck_assert_msg(!strstr(text, "\"y\",\"k\",\"e\",0,"), "%s", text);
+    free(text);
+    o.baseline = "zz";
+    d.out = open_memstream(&buf, &len);
+    ck_assert_int_ne(stats_write_all(dir, &o, &d), 0);
+    fclose(d.out);
+    ck_assert_msg(strstr(buf, "baseline 'zz' is not a value of axis 'fee'"), "%s", buf);
+    free(buf);
+    probe = fopen(tmp, "r");
+    ck_assert_msg(probe == NULL, ".contrasts.csv.tmp left behind");
+    free(runs); free(sc); free(sum); free(con); free(tmp); free(dir);
+}
+END_TEST
+
 Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -547,6 +617,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, broken_directories_are_refused_with_file_and_row);
     tcase_add_test(tc, values_come_in_run_number_order);
     tcase_add_test(tc, point_matching_number_rules);
+    tcase_add_test(tc, contrasts_by_hand_on_the_first_axis);
     suite_add_tcase(s, tc);
     return s;
 }
