@@ -1,6 +1,7 @@
 /* tests/check_table.c -- CSV writing (quoting, numbers) and reading. */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,133 @@ START_TEST(a_lone_carriage_return_is_refused_by_both_readers)
 }
 END_TEST
 
+/* The writer's promises beyond strings and plain numbers: -0 is written
+ * "0" (the writer's own comment: not "-0"), -inf "-inf" and read back so;
+ * tbl_open(append) writes the header into a new (empty) file and no
+ * second header into one that has rows. Writing "-0", "inf" for -inf,
+ * and no header for a new file opened to append survived every test. */
+START_TEST(negative_zero_minus_infinity_and_append)
+{
+    char *dir = test_tmpdir(), *p = path_in(dir, "z.csv"), *q = path_in(dir, "a.csv"), *text;
+    static const char *const cols[] = { "v" };
+    struct tbl_writer *w = tbl_create(p, cols, 1);
+    struct diag d = DIAG_INIT(stderr);
+    struct tbl *t;
+    double v;
+
+    tbl_num(w, -0.0);
+    tbl_end_row(w);
+    tbl_num(w, -INFINITY);
+    tbl_end_row(w);
+    ck_assert_int_eq(tbl_close(w), SIM_OK);
+    text = test_read_file(p, NULL);
+    ck_assert_str_eq(text, "v\n0\n-inf\n");
+    free(text);
+    t = tbl_load(p, &d);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(tbl_get_num(t, 1, 0, &v, &d), SIM_OK);
+    ck_assert(isinf(v) && v < 0);
+    tbl_free(t);
+    for (int i = 0; i < 2; i++) {
+        w = tbl_open(q, cols, 1, true);
+        ck_assert_ptr_nonnull(w);
+        tbl_int(w, i);
+        tbl_end_row(w);
+        ck_assert_int_eq(tbl_close(w), SIM_OK);
+    }
+    text = test_read_file(q, NULL);
+    ck_assert_str_eq(text, "v\n0\n1\n");
+    free(text);
+    free(p);
+    free(q);
+    free(dir);
+}
+END_TEST
+
+/* An integer cell is an integer: not empty (strtoll reads "" as 0) and
+ * not past int64 (strtoll clamps and sets ERANGE). Accepting either
+ * survived every test. */
+START_TEST(integers_empty_or_out_of_range_are_errors)
+{
+    char *dir = test_tmpdir(), *p = path_in(dir, "i.csv");
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+    struct tbl *t;
+    int64_t v;
+
+    test_write_file(p, "a,b\n,1\n9223372036854775808,2\n-9223372036854775808,3\n");
+    t = tbl_load(p, &d);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(tbl_get_int(t, 0, 0, &v, &d), SIM_EINVAL);
+    ck_assert_int_eq(tbl_get_int(t, 1, 0, &v, &d), SIM_EINVAL);
+    ck_assert_int_eq(tbl_get_int(t, 2, 0, &v, &d), SIM_OK);  /* INT64_MIN fits */
+    ck_assert(v == INT64_MIN);
+    tbl_free(t);
+    fclose(d.out);
+    ck_assert_ptr_nonnull(strstr(buf, "i.csv:2: error: column 'a': expected an integer, got \"\""));
+    ck_assert_ptr_nonnull(strstr(buf, "i.csv:3: error: column 'a': expected an integer, "
+                                      "got \"9223372036854775808\""));
+    free(buf);
+    free(p);
+    free(dir);
+}
+END_TEST
+
+/* tbl_scan reports what tbl_load reports (table.h): a row with fewer
+ * fields than the header, a quote inside an unquoted field (libcsv's
+ * strict mode refuses it) and an empty file. The scan accepted each
+ * without a word when its check was cut. */
+START_TEST(scan_reports_short_rows_and_empty_files)
+{
+    struct both b = read_text("a,b\n1,2\n3\n");
+
+    ck_assert_msg(strstr(b.load_err, "t.csv:3: error: expected 2 fields, got 1"), "%s", b.load_err);
+    ck_assert_msg(strstr(b.scan_err, "t.csv:3: error: expected 2 fields, got 1"), "%s", b.scan_err);
+    free(b.load_err);
+    free(b.scan_err);
+    b = read_text("a,b\nx\"y,2\n");            /* a quote inside an unquoted field */
+    ck_assert_msg(strstr(b.load_err, "t.csv:2: error: malformed CSV"), "%s", b.load_err);
+    ck_assert_msg(strstr(b.scan_err, "t.csv:2: error: malformed CSV"), "%s", b.scan_err);
+    free(b.load_err);
+    free(b.scan_err);
+    b = read_text("");
+    ck_assert_msg(strstr(b.load_err, "t.csv: error: empty file (no header row)"), "%s", b.load_err);
+    ck_assert_msg(strstr(b.scan_err, "t.csv: error: empty file (no header row)"), "%s", b.scan_err);
+    free(b.load_err);
+    free(b.scan_err);
+}
+END_TEST
+
+/* A byte order mark is skipped at the start of the file only: the same
+ * three bytes opening tbl_load's second 64 KiB read are data. "a\n" and
+ * 32767 rows "x\n" fill 65536 bytes, so the next row starts the second
+ * read. Skipping a BOM at the start of every read survived every test. */
+START_TEST(a_byte_order_mark_inside_the_file_is_data)
+{
+    char *dir = test_tmpdir(), *p = path_in(dir, "big.csv");
+    FILE *f = fopen(p, "wb");
+    struct diag d = DIAG_INIT(stderr);
+    struct tbl *t;
+
+    ck_assert_ptr_nonnull(f);
+    fputs("a\n", f);
+    for (int i = 0; i < 32767; i++)
+        fputs("x\n", f);
+    ck_assert_int_eq(ftell(f), 65536);
+    fputs("\xEF\xBB\xBFz\n", f);
+    fclose(f);
+    t = tbl_load(p, &d);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(tbl_rows(t), 32768);
+    ck_assert_str_eq(tbl_get(t, 32767, 0), "\xEF\xBB\xBFz");
+    tbl_free(t);
+    remove(p);
+    free(p);
+    free(dir);
+}
+END_TEST
+
 Suite *table_suite(void)
 {
     Suite *s = suite_create("table");
@@ -299,6 +427,10 @@ Suite *table_suite(void)
     tcase_add_test(tc, a_directory_is_unreadable_not_empty);
     tcase_add_test(tc, a_byte_order_mark_is_skipped);
     tcase_add_test(tc, a_lone_carriage_return_is_refused_by_both_readers);
+    tcase_add_test(tc, negative_zero_minus_infinity_and_append);
+    tcase_add_test(tc, integers_empty_or_out_of_range_are_errors);
+    tcase_add_test(tc, scan_reports_short_rows_and_empty_files);
+    tcase_add_test(tc, a_byte_order_mark_inside_the_file_is_data);
     suite_add_tcase(s, tc);
     return s;
 }
