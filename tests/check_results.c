@@ -42,6 +42,20 @@ static int exists(const char *p)
     return stat(p, &st) == 0;
 }
 
+/* The commit shared by run and sweep: what is at the destination when the
+ * runs end decides, not what was there when they began. */
+static void touch(const char *dir, const char *name)
+{
+    char path[700];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("x\n", f);
+    fclose(f);
+}
+
 START_TEST(directory_appears_only_when_complete)
 {
     char *tmp = test_tmpdir(), dir[512], path[600], tmp2[600], *first;
@@ -61,6 +75,11 @@ START_TEST(directory_appears_only_when_complete)
     st = scn_study_new(s, NULL, NULL, &d);
     run = scn_run_new(st, 0, &d);
     snprintf(dir, sizeof dir, "%s/out", tmp);
+    /* a stale temporary twin of ours (same pid) is removed, not in the
+     * way (res_dir_begin's contract: mkdir failed on it without that) */
+    snprintf(tmp2, sizeof tmp2, "%s.tmp-%ld", dir, (long)getpid());
+    ck_assert_int_eq(mkdir(tmp2, 0777), 0);
+    touch(tmp2, "stale.csv");
     rd = res_dir_begin(dir, s, st, 1, argv);
     ck_assert_ptr_nonnull(rd);
     ck_assert(!exists(dir));                    /* not yet */
@@ -71,6 +90,17 @@ START_TEST(directory_appears_only_when_complete)
     ck_assert_int_eq(res_dir_add_run(rd, &info, r), SIM_OK);
     ck_assert_int_eq(res_dir_commit(rd), SIM_OK);
     ck_assert(exists(dir));
+    snprintf(path, sizeof path, "%s/stale.csv", dir);
+    ck_assert(!exists(path));
+    /* runs.csv carries the run's events and simulated hours as given
+     * (10 and 1.0 above: a 0 for events survived every test) */
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    {
+        char *text = test_read_file(path, NULL);
+
+        ck_assert_msg(strstr(text, ",\"ok\",10,1,\""), "%s", text);
+        free(text);
+    }
     snprintf(path, sizeof path, "%s/scalars.csv", dir);
     first = test_read_file(path, NULL);
     ck_assert_str_eq(first, "run_id,metric,entity_kind,entity,value,unit\n"
@@ -115,23 +145,9 @@ START_TEST(directory_appears_only_when_complete)
 }
 END_TEST
 
-/* The commit shared by run and sweep: what is at the destination when the
- * runs end decides, not what was there when they began. */
-static void touch(const char *dir, const char *name)
-{
-    char path[700];
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs("x\n", f);
-    fclose(f);
-}
-
 START_TEST(replace_keeps_what_it_may_not_replace)
 {
-    char *tmp = test_tmpdir(), from[512], to[512], path[700];
+    char *tmp = test_tmpdir(), from[512], to[512], path[700], outside[600];
 
     snprintf(from, sizeof from, "%s/new.tmp-1", tmp);
     snprintf(to, sizeof to, "%s/new", tmp);
@@ -147,9 +163,23 @@ START_TEST(replace_keeps_what_it_may_not_replace)
     ck_assert(exists(path));
     snprintf(path, sizeof path, "%s.old-%ld", to, (long)getpid());
     ck_assert(!exists(path));
-    /* an earlier result is replaced, and leaves no .old- behind */
+    /* an earlier result is replaced, and leaves no .old- behind; a stale
+     * .old-<pid> of ours is cleared first (rename onto it failed without
+     * that), and a symbolic link inside the old result is removed, not
+     * followed: what it points to is the analyst's (removing the tree
+     * without FTW_PHYS deleted outside/keep.txt) */
     touch(to, "manifest.ini");
+    snprintf(path, sizeof path, "%s.old-%ld", to, (long)getpid());
+    ck_assert_int_eq(mkdir(path, 0777), 0);
+    touch(path, "stale.csv");
+    snprintf(outside, sizeof outside, "%s/outside", tmp);
+    ck_assert_int_eq(mkdir(outside, 0777), 0);
+    touch(outside, "keep.txt");
+    snprintf(path, sizeof path, "%s/link", to);
+    ck_assert_int_eq(symlink(outside, path), 0);
     ck_assert_int_eq(res_dir_replace(from, to), SIM_OK);
+    snprintf(path, sizeof path, "%s/keep.txt", outside);
+    ck_assert(exists(path));
     ck_assert(!exists(from));
     snprintf(path, sizeof path, "%s/precious.txt", to);
     ck_assert(!exists(path));
@@ -165,6 +195,32 @@ START_TEST(replace_keeps_what_it_may_not_replace)
 }
 END_TEST
 
+/* res_dir_name() drops every trailing '/' ("out//" names "out", so the
+ * temporary twin goes beside it) and refuses a name of slashes only;
+ * res_dir_replaceable() takes an empty directory (results.h) but not one
+ * holding anything without a manifest. Dropping only one '/', and an
+ * empty directory refused, survived every test. */
+START_TEST(names_and_what_may_be_replaced)
+{
+    char *tmp = test_tmpdir(), buf[600], d[600];
+
+    ck_assert(res_dir_name("out//", buf, sizeof buf));
+    ck_assert_str_eq(buf, "out");
+    ck_assert(res_dir_name("a/b/", buf, sizeof buf));
+    ck_assert_str_eq(buf, "a/b");
+    ck_assert(!res_dir_name("//", buf, sizeof buf));
+    ck_assert(!res_dir_name("", buf, sizeof buf));
+    snprintf(d, sizeof d, "%s/empty", tmp);
+    ck_assert_int_eq(mkdir(d, 0777), 0);
+    ck_assert(res_dir_replaceable(d));
+    touch(d, "notes.txt");
+    ck_assert(!res_dir_replaceable(d));
+    snprintf(d, sizeof d, "%s/none", tmp);
+    ck_assert(res_dir_replaceable(d));
+    free(tmp);
+}
+END_TEST
+
 Suite *results_suite(void)
 {
     Suite *s = suite_create("results");
@@ -173,6 +229,7 @@ Suite *results_suite(void)
     tcase_add_test(tc, scalars_add_and_overwrite);
     tcase_add_test(tc, directory_appears_only_when_complete);
     tcase_add_test(tc, replace_keeps_what_it_may_not_replace);
+    tcase_add_test(tc, names_and_what_may_be_replaced);
     suite_add_tcase(s, tc);
     return s;
 }
