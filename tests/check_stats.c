@@ -596,6 +596,63 @@ START_TEST(contrasts_by_hand_on_the_first_axis)
 }
 END_TEST
 
+/* contrasts.csv of a directory of the given runs.csv and scalars.csv,
+ * default options; malloc'd. */
+static char *contrasts_of(const char *runs_text, const char *sc_text)
+{
+    char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
+    char *con = join(dir, "contrasts.csv"), *text;
+    struct stats_opts o = { 0.95, NULL, NULL, false };
+    struct diag d = DIAG_INIT(stderr);
+
+    ck_assert_int_eq(test_write_file(runs, runs_text), 0);
+    ck_assert_int_eq(test_write_file(sc, sc_text), 0);
+    ck_assert_int_eq(stats_write_all(dir, &o, &d), 0);
+    text = test_read_file(con, NULL);
+    ck_assert_ptr_nonnull(text);
+    free(runs); free(sc); free(con); free(dir);
+    return text;
+}
+
+/* Lock-step is both ways (stats.c: "equal values of one mean equal
+ * values of the other, over every point"). policy {a, b, c} with x
+ * {1, 1, 2}: x is a function of policy but b shares a's x, so x is not in
+ * lock-step: it stays a column and is matched on; b pairs with a (12 - 10
+ * = 2), c (x 2) has no baseline of its own x and no row. policy {a, a, b}
+ * with x {1, 2, 3}: policy is a function of x but a has two x, so again
+ * no lock-step, and b (x 3) has no baseline. Either direction alone taken
+ * as lock-step dropped the x column and contrasted c, or b, with a. */
+START_TEST(lockstep_needs_both_directions)
+{
+    static const char runs_head[] =
+        "run_id,config,run_number,repetition,seed_set,base_seed,policy,x,repetition,status\n";
+    static const char sc_text[] = SC_HEAD
+        "\"S-0\",\"v\",\"k\",\"e\",10,\"1\"\n"
+        "\"S-1\",\"v\",\"k\",\"e\",12,\"1\"\n"
+        "\"S-2\",\"v\",\"k\",\"e\",15,\"1\"\n";
+    char runs[512], *text;
+
+    snprintf(runs, sizeof runs, "%s%s", runs_head,
+             "\"S-0\",\"S\",0,0,0,1,\"a\",\"1\",\"0\",\"ok\"\n"
+             "\"S-1\",\"S\",1,0,0,1,\"b\",\"1\",\"0\",\"ok\"\n"
+             "\"S-2\",\"S\",2,0,0,1,\"c\",\"2\",\"0\",\"ok\"\n");
+    text = contrasts_of(runs, sc_text);
+    ck_assert_msg(strncmp(text, "config,x,metric,", 16) == 0, "%s", text);
+    ck_assert_msg(strstr(text, "\"S\",\"1\",\"v\",\"k\",\"e\",\"policy\",\"b\",\"a\",1,2,"), "%s", text);
+    ck_assert_msg(!strstr(text, "\"c\",\"a\""), "%s", text);
+    free(text);
+    snprintf(runs, sizeof runs, "%s%s", runs_head,
+             "\"S-0\",\"S\",0,0,0,1,\"a\",\"1\",\"0\",\"ok\"\n"
+             "\"S-1\",\"S\",1,0,0,1,\"a\",\"2\",\"0\",\"ok\"\n"
+             "\"S-2\",\"S\",2,0,0,1,\"b\",\"3\",\"0\",\"ok\"\n");
+    text = contrasts_of(runs, sc_text);
+    ck_assert_msg(strcmp(text, "config,x,metric,entity_kind,entity,axis,policy,baseline_policy,"
+                               "n,mean_diff,sd_diff,ci_level,ci_low,ci_high,method,"
+                               "common_seeds\n") == 0, "%s", text);
+    free(text);
+}
+END_TEST
+
 Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -618,6 +675,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, values_come_in_run_number_order);
     tcase_add_test(tc, point_matching_number_rules);
     tcase_add_test(tc, contrasts_by_hand_on_the_first_axis);
+    tcase_add_test(tc, lockstep_needs_both_directions);
     suite_add_tcase(s, tc);
     return s;
 }
