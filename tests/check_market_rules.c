@@ -153,6 +153,74 @@ START_TEST(a_big_bid_that_does_not_fit_leaves_room_for_a_small_one)
 }
 END_TEST
 
+/* Uniform clearing is floored at min_bid like second price: the market
+ * re-runs the auction when min_bid moves under uniform clearing "because
+ * the floor can set what winners pay" (market.c, the repricing loop), and
+ * a bid placed before the floor came back up can sit below it. Winners at
+ * 0.50 and 0.05 on a 2-GPU machine with min_bid 0.10: the lowest winning
+ * bid is 0.05, so the 0.50 bidder pays the floor, 0.10, and the 0.05
+ * bidder its own bid (never more than it bid). Kills uniform clearing
+ * without the min_bid floor (the 0.50 bidder paid 0.05). */
+START_TEST(uniform_price_is_floored_at_min_bid)
+{
+    struct prio_claim c[2] = {
+        { 1, false, USD(0.50), 1, false, 0 },
+        { 1, false, USD(0.05), 2, false, 0 },
+    };
+
+    prio_resolve(c, 2, 2, USD(0.10), PRIO_UNIFORM);
+    ck_assert(c[0].runs && c[1].runs);
+    ck_assert_int_eq(c[0].price, USD(0.10));
+    ck_assert_int_eq(c[1].price, USD(0.05));
+    /* the floor below the lowest winning bid changes nothing */
+    prio_resolve(c, 2, 2, USD(0.01), PRIO_UNIFORM);
+    ck_assert_int_eq(c[0].price, USD(0.05));
+}
+END_TEST
+
+/* prio_resolve "decides 'runs' and 'price' for every claim" (priority.h),
+ * and a paused claim pays nothing: one that ran at 0.40 and is then
+ * displaced by an on-demand contract must come out with price 0, not the
+ * price of its last run. Kills dropping the reset of 'price' in the first
+ * loop. */
+START_TEST(a_paused_claim_pays_nothing)
+{
+    struct prio_claim c[2] = {
+        { 1, false, USD(0.40), 1, false, 0 },
+        { 1, true, 0, 2, false, 0 },
+    };
+
+    prio_resolve(c, 1, 1, USD(0.10), PRIO_PAY_AS_BID);
+    ck_assert(c[0].runs);
+    ck_assert_int_eq(c[0].price, USD(0.40));
+    prio_resolve(c, 2, 1, USD(0.10), PRIO_PAY_AS_BID);
+    ck_assert(!c[0].runs && c[1].runs);
+    ck_assert_int_eq(c[0].price, 0);
+}
+END_TEST
+
+/* prio_threshold() is INT64_MAX "when high-priority claims hold too much"
+ * (priority.h): on-demand claims holding 4 GPUs of a 2-GPU machine leave
+ * no room for any bid, not (with unsigned wrap-around) 4 billion GPUs.
+ * prio_resolve asserts this never happens, but the threshold clamps it on
+ * purpose. Also: prio_would_run() resolves at most 64 claims, so a machine
+ * that already has 64 cannot take a 65th: the answer is no, whatever the
+ * bid. Kills the threshold's unclamped 'left - gpus' (it returned 0, any
+ * bid runs) and would_run's '>= 64' relaxed to '> 64' (a write past its
+ * buffer, then the auction's assertion). */
+START_TEST(thresholds_and_would_run_at_their_limits)
+{
+    struct prio_claim over[1] = { { 4, true, 0, 1, false, 0 } };
+    struct prio_claim full[64];
+
+    ck_assert_int_eq(prio_threshold(over, 1, 2, 1), INT64_MAX);
+    for (size_t i = 0; i < 64; i++)
+        full[i] = (struct prio_claim){ 1, false, USD(0.10), i + 1, false, 0 };
+    ck_assert(!prio_would_run(full, 64, 128, 1, USD(5)));
+    ck_assert(prio_would_run(full, 63, 128, 1, USD(5)));
+}
+END_TEST
+
 /* The cached threshold must decide exactly as the auction does, for any
  * claims: random machines, random bids (with ties), random sizes. */
 START_TEST(threshold_agrees_with_the_auction)
@@ -2323,6 +2391,9 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, second_price_is_the_best_paused_bid_at_most_ones_own);
     tcase_add_test(tc, a_big_bid_that_does_not_fit_leaves_room_for_a_small_one);
     tcase_add_test(tc, threshold_agrees_with_the_auction);
+    tcase_add_test(tc, uniform_price_is_floored_at_min_bid);
+    tcase_add_test(tc, a_paused_claim_pays_nothing);
+    tcase_add_test(tc, thresholds_and_would_run_at_their_limits);
     tcase_add_test(tc, ledger_conserves_to_the_micro_dollar);
     tcase_add_test(tc, ledger_detects_a_broken_book);
     tcase_add_test(tc, index_keeps_buckets_sorted_and_sliced);
