@@ -36,8 +36,11 @@ START_TEST(young_daly_worked_numbers)
     NEAR(ckpt_daly(10, 600), 102.979, 5e-4);
     NEAR(ckpt_waste_first_order(120, 5, 1440), 0.0833, 5e-5);
     NEAR(ckpt_waste_first_order(43.079, 5, 185.58), 0.2321, 5e-5);
-    /* delta >= 2M: Daly says checkpoint every M. */
+    /* delta >= 2M: Daly says checkpoint every M, at delta = 2M too (the
+     * series there gives 20 x 13/9 - 20 = 8.89; checkpoint.h: "for
+     * delta < 2M, else M"). */
     NEAR(ckpt_daly(30, 10), 10.0, 1e-12);
+    NEAR(ckpt_daly(20, 10), 10.0, 1e-12);
     ck_assert(isinf(ckpt_interval(CKPT_NONE, 1, 1, 1)));
     NEAR(ckpt_interval(CKPT_FIXED, 42, 1, 1), 42, 0);
     NEAR(ckpt_interval(CKPT_DALY, 0, 5, 1440), 116.690, 5e-4);
@@ -66,6 +69,21 @@ START_TEST(segments_wall_time_counts_whole_segments)
     NEAR(ckpt_segments_wall(150, 5, 10, 1440, 300), 329.579927, 1e-5);
     NEAR(ckpt_segments_wall(150, 5, 10, 1440, 300), ckpt_daly_wall(150, 5, 10, 1440, 300), 1e-9);
     ck_assert(fabs(ckpt_daly_wall(200, 5, 10, 1440, 300) - 331.527008) > 1.0);
+}
+END_TEST
+
+/* 63 x 0.1 is 6.300000000000001, an ulp over 7 segments of 0.9: floor
+ * gives 7 and leaves a rest of 9e-16, which is rounding, not an eighth
+ * segment with a checkpoint write of its own (checkpoint.c: "a rest
+ * within rounding of 0 is no segment"). The answer is 7 x S(0.9), with
+ * S(L) = M e^{R/M} (e^{(L+delta)/M} - 1) written out here (M 10, R 0.2,
+ * delta 0.1). Kills the rest test 'rest > 1e-12 solve' loosened to
+ * 'rest > 0' (it added a segment of almost nothing plus its write, ~0.1). */
+START_TEST(segments_wall_time_ignores_a_rounding_rest)
+{
+    double one = 10 * exp(0.2 / 10) * expm1((0.9 + 0.1) / 10);
+
+    NEAR(ckpt_segments_wall(0.9, 0.1, 0.2, 10, 63 * 0.1), 7 * one, 1e-9);
 }
 END_TEST
 
@@ -1036,6 +1054,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, young_daly_worked_numbers);
     tcase_add_test(tc, daly_wall_time_table);
     tcase_add_test(tc, segments_wall_time_counts_whole_segments);
+    tcase_add_test(tc, segments_wall_time_ignores_a_rounding_rest);
     tcase_add_test(tc, lost_work_never_exceeds_interval);
     tcase_add_test(tc, vast_new_machine_starts_at_prior_and_climbs);
     tcase_add_test(tc, vast_penalties_and_datacenter_bonus);
