@@ -1,4 +1,5 @@
 /* tests/check_money.c -- exact decimal money. */
+#include <signal.h>
 #include <stdio.h>
 #include "sim/err.h"
 #include "sim/money.h"
@@ -67,6 +68,52 @@ START_TEST(muldiv_rounds_half_away_from_zero)
 }
 END_TEST
 
+/* The 128-bit path rounds as the 64-bit one does (money.h: "the
+ * rounding is the same"): (3e18 + 1) x 4 / 8 overflows 64 bits in the
+ * product and is 1.5e18 + 0.5, so half away from zero gives 1.5e18 + 1,
+ * and its negative -(1.5e18 + 1). Kills, in money_muldiv_wide, '2r >= den'
+ * to '>' (for either sign) and the rounding step always +1. */
+START_TEST(wide_muldiv_rounds_half_away_from_zero)
+{
+    ck_assert_int_eq(money_muldiv(INT64_C(3000000000000000001), 4, 8),
+                     INT64_C(1500000000000000001));
+    ck_assert_int_eq(money_muldiv(-INT64_C(3000000000000000001), 4, 8),
+                     -INT64_C(1500000000000000001));
+    ck_assert_int_eq(money_muldiv(INT64_C(3000000000000000003), 4, 8),
+                     INT64_C(1500000000000000002));     /* .5 up, not .5 + 1 */
+}
+END_TEST
+
+/* money_from_usd() rounds to the nearest micro-dollar, halves away from
+ * zero (money.h), for negative amounts too: -(0.1 + 0.2) USD is -300000
+ * and -2.5 micro-dollars -3 (2.5e-6 x 1e6 is exactly 2.5). Adding +0.5
+ * whatever the sign, then truncating, gave -299999 and -2. */
+START_TEST(usd_rounds_negative_amounts_away_from_zero)
+{
+    ck_assert_int_eq(money_from_usd(-(0.1 + 0.2)), -300000);
+    ck_assert_int_eq(money_from_usd(-2.5e-6), -3);
+    ck_assert_int_eq(money_from_usd(2.5e-6), 3);
+}
+END_TEST
+
+/* Bugs stop loudly (STYLE 2.6): 9.25e12 USD is 9.25e18 micro-dollars,
+ * past INT64_MAX (9.22e18), and must panic rather than convert (UB).
+ * Kills the range check's 9.0e18 raised to 9.3e18. */
+START_TEST(usd_out_of_range_aborts)
+{
+    (void)money_from_usd(9.25e12);
+}
+END_TEST
+
+/* 'den' must be positive (money.h); a negative one is a bug that the
+ * wide path asserts, not a value. The inline path handing den <= 0 on
+ * kept that: without it, money_muldiv(1, 1, -1) returned 0. */
+START_TEST(muldiv_by_a_non_positive_den_aborts)
+{
+    (void)money_muldiv(1, 1, -1);
+}
+END_TEST
+
 START_TEST(formats_trimmed_exact_text)
 {
     char b[40];
@@ -93,6 +140,10 @@ Suite *money_suite(void)
     tcase_add_test(tc, rejects_amounts_past_int64);
     tcase_add_test(tc, muldiv_rounds_half_away_from_zero);
     tcase_add_test(tc, formats_trimmed_exact_text);
+    tcase_add_test(tc, wide_muldiv_rounds_half_away_from_zero);
+    tcase_add_test(tc, usd_rounds_negative_amounts_away_from_zero);
+    tcase_add_test_raise_signal(tc, usd_out_of_range_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, muldiv_by_a_non_positive_den_aborts, SIGABRT);
     suite_add_tcase(s, tc);
     return s;
 }
