@@ -351,6 +351,9 @@ START_TEST(proration_is_to_the_microsecond)
     ck_assert_int_eq(bill_gpu_line(USD(0.36), 2, 10 * SIM_SEC), 2000);
     /* 1 s at $1/h = 277.78 micro-dollars -> 278 (one rounding per line) */
     ck_assert_int_eq(bill_gpu_line(USD(1), 1, SIM_SEC), 278);
+    /* rounded once for all the GPUs: 3 GPUs for 1 s at $1/h = 833.33
+     * -> 833, not 3 x 278 = 834 */
+    ck_assert_int_eq(bill_gpu_line(USD(1), 3, SIM_SEC), 833);
     ck_assert_int_eq(bill_gpu_line(USD(1), 1, 0), 0);
 }
 END_TEST
@@ -446,6 +449,15 @@ START_TEST(renters_prepay_the_cheapest_term)
     /* credits: the prepay must be less than what they still cover */
     ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(3000), terms, 2, 0.05, USD(1512)), 0);
     ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(3000), terms, 2, 0.05, USD(576)), -1);
+    /* an unaffordable term rules out itself, not the terms after it:
+     * quarter first (prepay 1512, over 1000 of credit), then a month
+     * (576 + 80 = 656 for 800 h, under 800 on demand) -> the month */
+    {
+        const struct bill_term big_first[2] = { { 90 * SIM_DAY, 0.3 }, { 30 * SIM_DAY, 0.2 } };
+
+        ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(800), big_first, 2, 0.05,
+                                            USD(1000)), 1);
+    }
     /* a host capping both discounts at 0.1: a month from 648 h, the
      * quarter (1944) over a month (648 + h - 720) only past 2016 h */
     ck_assert_int_eq(bill_cheapest_term(USD(1), 1, H(648), capped, 2, 0.05, none), -1);
