@@ -52,7 +52,10 @@ money bill_total_spend(const struct bill_ledger *l);
 money bill_total_refunds(const struct bill_ledger *l);
 int64_t bill_fee_ppb(const struct bill_ledger *l);
 
-/* ---- invoice arithmetic: every amount is rounded once ---- */
+/* ---- invoice arithmetic: each step rounded once, half away from zero ----
+ * A GPU line is one rounding for all its GPUs; storage rounds the monthly
+ * price of the instance's GB, then its proration; a prepay the full line,
+ * then the discount (under half a micro-dollar each). */
 
 /* GPU time: per-GPU-hour rate x GPUs x dt, prorated to the microsecond. */
 money bill_gpu_line(money per_gpu_hour, uint32_t gpus, sim_time dt);
