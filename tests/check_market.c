@@ -1133,6 +1133,152 @@ START_TEST(distributions_reject_what_they_cannot_mean)
 }
 END_TEST
 
+/* What set-up makes of the values an analyst writes, read off the state
+ * a one-hour run leaves (the tamper hook). Expectations by hand from the
+ * documented rules (docs/PARAMS.md, the comments of models/market_load.c):
+ * - distribution weights are normalised to sum to 1, in the order written
+ *   ("1:1,16:3" is 1 GPU with 1/4, 16 with 3/4; a tier or workload is its
+ *   index in consumer, workstation, datacenter and finetune, training,
+ *   batch-inference, rendering, scientific);
+ * - the edges of each range are accepted: 16 GPUs, 1000 cores, 60000 GB of
+ *   RAM and 1000000 GB of disk ("from 1 to ..."), a weight of 0 (">= 0"),
+ *   deadline days 0 and 364, on-failure-wait + on-failure-move = 1
+ *   exactly, markup-min = markup-max and ask-floor = ask-ceiling (only
+ *   "below" is refused), and p-reserved alone ("both 0: on-demand");
+ * - each workload reads its own work-scale, and a catalogue model named
+ *   "RTX A<n>" is a workstation part, "RTX <digit>" consumer, the rest
+ *   datacenter (dlperf.c, class_from_name). */
+static double ld_p[16][2];
+static int ld_n[8], ld_dead[3], ld_tier[3];
+static double ld_scale[NWORKLOADS];
+
+static void read_loaded(void *state)
+{
+    const struct market *mk = state;
+    const struct hostclass *farm = NULL;
+    const struct archetype *indie = NULL;
+    const struct dist *ds[6];
+
+    for (size_t i = 0; i < mk->nhc; i++)
+        if (strcmp(mk->hc[i].name, "farm") == 0)
+            farm = &mk->hc[i];
+    for (size_t i = 0; i < mk->nar; i++)
+        if (strcmp(mk->ar[i].name, "indie") == 0)
+            indie = &mk->ar[i];
+    ck_assert(farm && indie);
+    ds[0] = &farm->gpus, ds[1] = &farm->cpu, ds[2] = &farm->ram, ds[3] = &farm->disk;
+    ds[4] = &farm->tiers, ds[5] = &indie->mix;
+    for (int k = 0; k < 6; k++) {
+        ld_n[k] = ds[k]->n;
+        for (int i = 0; i < ds[k]->n && i < 2; i++) {
+            ld_p[2 * k + i][0] = ds[k]->v[i].v;
+            ld_p[2 * k + i][1] = ds[k]->v[i].p;
+        }
+    }
+    ld_n[6] = indie->ndead;
+    for (int i = 0; i < indie->ndead && i < 3; i++)
+        ld_dead[i] = indie->dead[i];
+    for (int w = 0; w < NWORKLOADS; w++)
+        ld_scale[w] = mk->wl_scale[w];
+    for (size_t g = 0; g < mk->ngpus; g++) {
+        if (strcmp(mk->gpus[g].name, "RTX 4090") == 0)
+            ld_tier[0] = mk->gpus[g].tier;
+        if (strcmp(mk->gpus[g].name, "RTX A6000") == 0)
+            ld_tier[1] = mk->gpus[g].tier;
+        if (strcmp(mk->gpus[g].name, "H100 SXM") == 0)
+            ld_tier[2] = mk->gpus[g].tier;
+    }
+}
+
+START_TEST(set_up_normalises_weights_and_accepts_range_edges)
+{
+    static const double want[12][2] = {
+        { 1, 0.25 }, { 16, 0.75 },          /* machine-gpus 1:1,16:3 */
+        { 1000, 1.0 }, { 1, 0.0 },          /* cpu-per-gpu 1000:2,1:0 */
+        { 60000, 1.0 }, { 0, 0 },           /* ram-per-gpu 60000:5 */
+        { 1000000, 0.5 }, { 1, 0.5 },       /* disk 1000000:1,1:1 */
+        { 2, 0.25 }, { 0, 0.75 },           /* tiers datacenter:2,consumer:6 */
+        { 4, 0.2 }, { 3, 0.8 },             /* mix scientific:0.5,rendering:2 */
+    };
+    static const int want_n[6] = { 2, 2, 1, 2, 2, 2 };
+    static const double want_scale[NWORKLOADS] = { 0.125, 0.25, 0.375, 0.5, 0.625 };
+    struct test_run r = test_run_tampered(
+        "[General]\nsim.model = market\nsim.horizon = 1h\nsim.warmup = 0s\n"
+        "sim.sample-interval = 1h\nsupply.gpus = 64\nseed = 3\n"
+        "workload.finetune.work-scale = 0.125\nworkload.training.work-scale = 0.25\n"
+        "workload.batch-inference.work-scale = 0.375\nworkload.rendering.work-scale = 0.5\n"
+        "workload.scientific.work-scale = 0.625\n"
+        "[hostclass farm]\nmachine-gpus = 1:1,16:3\ncpu-per-gpu = 1000:2,1:0\n"
+        "ram-per-gpu = 60000:5\ndisk = 1000000:1,1:1\ntiers = datacenter:2,consumer:6\n"
+        "markup-min = 2\nmarkup-max = 2\nask-floor = 3\nask-ceiling = 3\n"
+        "[archetype indie]\nmix = scientific:0.5,rendering:2\ngpus = 16:1\n"
+        "deadlines = 0, 364\non-failure-wait = 0.25\non-failure-move = 0.75\n"
+        "p-ondemand = 0\np-interruptible = 0\np-reserved = 1\n", read_loaded);
+
+    ck_assert_msg(r.setup_ok, "set-up refused values at the edges of their ranges");
+    ck_assert_int_eq(r.rc, SIM_OK);
+    for (int k = 0; k < 6; k++) {
+        ck_assert_int_eq(ld_n[k], want_n[k]);
+        for (int i = 0; i < want_n[k]; i++) {
+            ck_assert_double_eq(ld_p[2 * k + i][0], want[2 * k + i][0]);
+            ck_assert_double_eq_tol(ld_p[2 * k + i][1], want[2 * k + i][1], 1e-12);
+        }
+    }
+    ck_assert_int_eq(ld_n[6], 2);
+    ck_assert_int_eq(ld_dead[0], 0);
+    ck_assert_int_eq(ld_dead[1], 364);
+    for (int w = 0; w < NWORKLOADS; w++)
+        ck_assert_double_eq(ld_scale[w], want_scale[w]);
+    ck_assert_int_eq(ld_tier[0], TIER_CONSUMER);
+    ck_assert_int_eq(ld_tier[1], TIER_WORKSTATION);
+    ck_assert_int_eq(ld_tier[2], TIER_DATACENTER);
+    eng_free(r.e);
+}
+END_TEST
+
+/* ... and the values just past those edges are refused, each at its
+ * line (the ranges as above: counts and sizes from 1, a list whose
+ * weights are all 0 or missing gives no distribution, days 0-364,
+ * on-failure-wait + on-failure-move at most 1: 1.0005 is not a rounding
+ * of 1); and a model list may name only catalogue models. */
+START_TEST(set_up_refuses_values_just_past_range_edges)
+{
+    int n;
+    char *buf = test_setup_errors("e.ini", "[General]\nsim.model = market\n"
+                                  "supply.gpu-models = RTX 4090, RTX 4099\n"
+                                  "[hostclass farm]\nmachine-gpus = 0:1\ncpu-per-gpu = 0:1\n"
+                                  "disk = 1:0,2:0\nram-per-gpu = 8:1,16:\n"
+                                  "[archetype indie]\ndeadlines = 364,365\n"
+                                  "on-failure-wait = 0.5\non-failure-move = 0.5005\n"
+                                  "gpu-models = H100 SXM,B2OO\n"
+                                  "[archetype academic]\ndeadlines = -1\n", &n);
+
+    ck_assert_msg(strstr(buf, "e.ini:5: error: hostclass.farm.machine-gpus: expected "
+                              "count:probability pairs with power-of-two counts up to 16, "
+                              "got \"0:1\""), "%s", buf);
+    ck_assert_msg(strstr(buf, "e.ini:6: error: hostclass.farm.cpu-per-gpu: expected "
+                              "cores:probability pairs with whole numbers of cores from 1 to "
+                              "1000, got \"0:1\""), "%s", buf);
+    ck_assert_msg(strstr(buf, "e.ini:7: error: hostclass.farm.disk: expected GB:probability "
+                              "pairs with whole numbers of GB from 1 to 1000000, got \"1:0,2:0\""),
+                  "%s", buf);
+    ck_assert_msg(strstr(buf, "e.ini:8: error: hostclass.farm.ram-per-gpu: expected "
+                              "GB:probability pairs"), "%s", buf);
+    ck_assert_msg(strstr(buf, "e.ini:10: error: archetype.indie.deadlines: expected days of the "
+                              "year (0-364) separated by commas, got \"364,365\""), "%s", buf);
+    ck_assert_msg(strstr(buf, "e.ini:12: error: archetype indie: on-failure-wait + "
+                              "on-failure-move = 1.0005 exceeds 1"), "%s", buf);
+    ck_assert_msg(strstr(buf, "e.ini:15: error: archetype.academic.deadlines: expected days of "
+                              "the year (0-364)"), "%s", buf);
+    ck_assert_msg(strstr(buf, "e.ini:3: error: supply.gpu-models: 'RTX 4099' is not in the "
+                              "catalogue"), "%s", buf);
+    ck_assert_msg(strstr(buf, "e.ini:13: error: archetype.indie.gpu-models: 'B2OO' is not in "
+                              "the catalogue"), "%s", buf);
+    ck_assert_int_eq(n, 9);
+    free(buf);
+}
+END_TEST
+
 /* A paused interruptible keeps its work; a failed host kills the run
  * since the last checkpoint. With no failures at all, outbid renters are
  * interrupted yet lose nothing; with frequent failures and no
@@ -3783,6 +3929,11 @@ Suite *market_suite(void)
     tcase_add_test(tc, renters_back_on_the_repaired_host_keep_their_reservation);
     tcase_add_test(tc, short_jobs_choose_their_contract_without_p_reserved);
     tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+    /* set-up alone (models/market_load.c): what the loaded structs hold */
+    tc = tcase_create("load");
+    tcase_add_test(tc, set_up_normalises_weights_and_accepts_range_edges);
+    tcase_add_test(tc, set_up_refuses_values_just_past_range_edges);
     suite_add_tcase(s, tc);
     return s;
 }
