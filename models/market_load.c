@@ -523,14 +523,18 @@ static const struct srcloc *share_where(const struct scn_run *r, const char *kin
 /* A machine keeps its host class and region in a byte: more would be
  * cut off (the supply once drew from the first 16 classes and 32
  * regions, and silently never used the rest). Reported at a key the
- * scenario wrote for the first entity past the limit, in name order. */
+ * scenario wrote for the first entity past the limit, in name order;
+ * when that one is built in and unwritten ("hobbyist" after h000-h253,
+ * the error once had no line), at the last key of the kind the scenario
+ * wrote, as mkt_load_archetypes does. */
 #define MAX_SUPPLY_ENTITIES 256
 
 static bool too_many(const struct scn_run *r, struct diag *d, const char *kind,
                      const char *what, const char **names, size_t n)
 {
     const struct srcloc *at = NULL;
-    char prefix[160];
+    char prefix[160], any[160], star[160];
+    bool named;
 
     if (n <= MAX_SUPPLY_ENTITIES)
         return false;
@@ -541,6 +545,21 @@ static bool too_many(const struct scn_run *r, struct diag *d, const char *kind,
         scn_run_key_at(r, i, &key, NULL, NULL, &source);
         if (strcmp(source, "default") != 0 && strncmp(key, prefix, strlen(prefix)) == 0)
             at = scn_where(r, key);
+    }
+    named = at != NULL;
+    snprintf(any, sizeof any, "%s.", kind);
+    snprintf(star, sizeof star, "%s.*.", kind);
+    for (size_t i = 0; i < scn_run_key_count(r) && !named; i++) {
+        const char *key, *source;
+        const struct srcloc *w;
+
+        scn_run_key_at(r, i, &key, NULL, NULL, &source);
+        if (strcmp(source, "default") == 0 || strncmp(key, any, strlen(any)) != 0 ||
+            strncmp(key, star, strlen(star)) == 0)
+            continue;
+        w = scn_where(r, key);
+        if (!at || w->line > at->line)
+            at = w;
     }
     diag_error(d, at, "%zu %s; the market takes at most %d ('%s' and after are too many)",
                n, what, MAX_SUPPLY_ENTITIES, names[MAX_SUPPLY_ENTITIES]);

@@ -28,4 +28,39 @@ expect_status "adjacent rows with one key name" 1 "$GM" validate scenarios/defau
 grep_err "adjacent rows with one key name" \
     "adj.csv:9: error: GPU model 'RTX_4090' has the key name 'rtx-4090' of 'RTX 4090' (line 8)"
 
+# -- the catalogue's size limit: 64 models is the most, and allowed ---------
+# add_machine draws a model from at most 64 (market_load.c): 64 are taken,
+# a 65th is refused, naming the catalogue (no row: it is the whole file).
+# data/gpus.csv has 30 models; 34 or 35 more are added.
+n=$(($(wc -l <data/gpus.csv) - 1))
+for extra in $((64 - n)) $((65 - n)); do
+    awk -F, -v k="$extra" 'NR == 2 { row = $0 } { print }
+        END { for (i = 0; i < k; i++) { sub(/^[^,]*/, "Fake " i, row); print row } }' \
+        data/gpus.csv >"$T/cat$extra.csv"
+done
+check "a catalogue of 64 models" "$GM" validate scenarios/default.ini -c Quick \
+    -s market.catalog="$T/cat$((64 - n)).csv"
+expect_status "a catalogue of 65 models" 1 "$GM" validate scenarios/default.ini -c Quick \
+    -s market.catalog="$T/cat$((65 - n)).csv"
+grep_err "a catalogue of 65 models" "cat$((65 - n)).csv: error: 65 GPU models; the market takes at most 64"
+
+# -- 256 host classes and 256 regions are the most, and allowed -------------
+# A machine keeps its class and region in a byte (market_load.c,
+# MAX_SUPPLY_ENTITIES): 256 of each, the built-in ones (3 classes, 5
+# regions) included, are taken; a 257th class is refused.
+entities() {   # entities CLASSES REGIONS FILE
+    { printf '[General]\nsim.model = market\n'
+      i=0; while [ "$i" -lt "$1" ]; do printf 'hostclass.h%03d.share = 0.5\n' "$i"; i=$((i + 1)); done
+      i=0; while [ "$i" -lt "$2" ]; do printf 'region.r%03d.share = 0.5\n' "$i"; i=$((i + 1)); done
+    } >"$3"
+}
+entities 253 251 "$T/e256.ini"
+check "256 host classes and 256 regions" "$GM" validate "$T/e256.ini"
+entities 254 251 "$T/e257.ini"
+expect_status "257 host classes" 1 "$GM" validate "$T/e257.ini"
+grep_err "257 host classes" "e257.ini:256: error: 257 host classes; the market takes at most 256"
+entities 253 252 "$T/r257.ini"
+expect_status "257 regions" 1 "$GM" validate "$T/r257.ini"
+grep_err "257 regions" "r257.ini:507: error: 257 regions; the market takes at most 256"
+
 cli_done
