@@ -1087,6 +1087,11 @@ START_TEST(pairwise_checks_blame_the_key_written)
               "hostclass.farm.share = 0\n", "w.ini:5: error: every hostclass.*.share is zero");
     blamed_at(W "supply.gpu-models = B200\ngpu.b200.share = 0\n",
               "w.ini:4: error: gpu.b200.share: every gpu.*.share");
+    /* the regions likewise (README: region shares are weights with no
+     * supply when all are 0): nordics, written last at line 7 */
+    blamed_at(W "region.us.share = 0\nregion.europe.share = 0\nregion.asia.share = 0\n"
+              "region.canada.share = 0\nregion.nordics.share = 0\n",
+              "w.ini:7: error: every region.*.share is zero: no supply");
 #undef W
 }
 END_TEST
