@@ -63,4 +63,25 @@ entities 253 252 "$T/r257.ini"
 expect_status "257 regions" 1 "$GM" validate "$T/r257.ini"
 grep_err "257 regions" "r257.ini:507: error: 257 regions; the market takes at most 256"
 
+# -- parameter ranges: both ends taken, just past either refused -------------
+# The ranges docs/PARAMS.md gives (closed intervals): market.fee [0, 0.9],
+# demand.start-day [0, 364], archetype.*.tz [-12, 14], hostclass.*.min-chunk
+# [1, 16], market.reliability-reference [0, 0.999], archetype.*.retry
+# [0.001 h, ...], hostclass.*.pue [1, 3], supply.gpus [1, ...],
+# archetype.*.bid-cap [0.01, 1].
+check "range edges accepted (low)" "$GM" validate scenarios/default.ini -c Quick \
+    -s market.fee=0 -s demand.start-day=0 -s archetype.indie.tz=-12 -s hostclass.farm.min-chunk=1 \
+    -s market.reliability-reference=0 -s archetype.indie.retry=0.001h -s hostclass.farm.pue=1 \
+    -s supply.gpus=1 -s archetype.indie.bid-cap=0.01
+check "range edges accepted (high)" "$GM" validate scenarios/default.ini -c Quick \
+    -s market.fee=0.9 -s demand.start-day=364 -s archetype.indie.tz=14 \
+    -s hostclass.farm.min-chunk=16 -s hostclass.farm.machine-gpus=16:1 \
+    -s market.reliability-reference=0.999 -s hostclass.farm.pue=3 -s archetype.indie.bid-cap=1
+for kv in market.fee=0.901 market.fee=-0.001 demand.start-day=365 archetype.indie.tz=14.5 \
+          archetype.indie.tz=-12.5 hostclass.farm.min-chunk=17 market.reliability-reference=1 \
+          archetype.indie.retry=0h hostclass.farm.pue=0.99 supply.gpus=0 archetype.indie.bid-cap=0; do
+    expect_status "$kv refused" 1 "$GM" validate scenarios/default.ini -c Quick -s "$kv"
+    grep_err "$kv refused" "--set: error: ${kv%%=*}: "
+done
+
 cli_done
