@@ -327,6 +327,125 @@ START_TEST(rebucketing_keeps_order_and_cancellations)
 }
 END_TEST
 
+/* The contract (evq.h): cancel is false for an id already fired, already
+ * cancelled or never issued, and true for any event still pending. Two
+ * cancelled events dropped by look-aheads, the later drop the earlier
+ * one in time, and events of kind 0 and subject 0 (their key equals the
+ * id's probe exactly): each is refused a second time, and an event
+ * pushed after the first drop, before it in time and with the very next
+ * sequence number, is still pending and can be cancelled. Killed: the
+ * drop records matched with '<' for '<=' (a dropped kind-0 subject-0
+ * event accepted again), their sequence marks with '<=' for '<' (the
+ * next pushed event refused), and the records read oldest first. */
+START_TEST(cancel_after_drops_refuses_exactly_the_dropped)
+{
+    struct evq *q = evq_new(8);
+    struct evq_event ev;
+    evq_id a, b, c;
+
+    evq_push(q, 10, 0, 0);
+    ck_assert(evq_pop(q, &ev));                 /* the past ends at 10 */
+    a = evq_push(q, 300, 0, 0);
+    evq_push(q, 1000, 0, 1);
+    ck_assert(evq_cancel(q, a));
+    ck_assert_int_eq(evq_next_time(q), 1000);   /* drops a */
+    ck_assert(!evq_cancel(q, a));               /* already cancelled */
+    b = evq_push(q, 100, 0, 0);                 /* after 10, before a */
+    ck_assert(evq_cancel(q, b));                /* pending: accepted */
+    ck_assert(!evq_cancel(q, b));
+    ck_assert_int_eq(evq_next_time(q), 1000);   /* drops b */
+    ck_assert(!evq_cancel(q, b));
+    ck_assert(!evq_cancel(q, a));
+    c = evq_push(q, 200, 0, 0);                 /* between b and a */
+    ck_assert_uint_eq(evq_size(q), 2);
+    ck_assert(evq_cancel(q, c));
+    ck_assert(!evq_cancel(q, c));
+    ck_assert_uint_eq(evq_size(q), 1);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_int_eq(ev.at, 1000);
+    ck_assert_uint_eq(ev.subject, 1);
+    ck_assert(!evq_pop(q, &ev));
+    evq_free(q);
+}
+END_TEST
+
+/* evq.c packs a 39-bit sequence number across the two 64-bit halves of
+ * a key: its top 16 bits in the high half, the low 23 in the low half.
+ * Ties must stay FIFO (evq.h) across the bits where the split happens:
+ * pairs at the same instant with sequence numbers 2^22 - 1, 2^22 and
+ * 2^23 - 1, 2^23 come out in push order, and the id of the 2^23rd is
+ * cancelled exactly. A push and a pop per step keep the heap at one
+ * entry, so the 8.4 million events take a fraction of a second. Killed:
+ * the high part shifted by 24 instead of 23, the low part masked to 22
+ * bits. */
+START_TEST(ties_stay_fifo_across_the_sequence_number_split)
+{
+    struct evq *q = evq_new(8);
+    struct evq_event ev;
+    const uint64_t edges[] = { (uint64_t)1 << 22, (uint64_t)1 << 23 };
+    uint64_t next = 1;
+    evq_id id;
+
+    for (size_t e = 0; e < 2; e++) {
+        sim_time t = 1000 * (sim_time)(e + 1);
+
+        size_t popped = 0;
+
+        /* no ck_assert per step: each one writes to Check's pipe */
+        for (; next < edges[e] - 1; next++) {
+            evq_push(q, t - 1, 0, 0);
+            popped += evq_pop(q, &ev);
+        }
+        ck_assert_uint_eq(popped, edges[e] - 1 - (e ? edges[e - 1] + 2 : 1));
+        id = evq_push(q, t, 1, 1);
+        ck_assert_uint_eq(id.seq, edges[e] - 1);
+        id = evq_push(q, t, 1, 2);
+        ck_assert_uint_eq(id.seq, edges[e]);
+        evq_push(q, t, 1, 3);
+        ck_assert(evq_cancel(q, id));
+        next += 3;
+        ck_assert(evq_pop(q, &ev));
+        ck_assert_uint_eq(ev.subject, 1);
+        ck_assert(evq_pop(q, &ev));
+        ck_assert_uint_eq(ev.subject, 3);       /* 2 was cancelled */
+        ck_assert_int_eq(ev.at, t);
+        ck_assert(!evq_pop(q, &ev));
+    }
+    evq_free(q);
+}
+END_TEST
+
+/* More ties than the heap holds before spilling into the ladder: every
+ * event is at the same instant, so a re-bucketing sees a spread of zero
+ * and must still make a bucket that holds them. They come out in push
+ * order, and a later event pushed half-way comes out after them. Killed: the rung's end one bucket short
+ * (every event left in the top, re-bucketed forever: a hang). */
+START_TEST(ties_beyond_the_spill_come_out_in_push_order)
+{
+    struct evq *q = evq_new_tuned(1, 8, 4);
+    struct evq_event ev;
+
+    for (uint32_t i = 0; i < 100; i++)
+        evq_push(q, 500, 2, i);
+    for (uint32_t i = 0; i < 50; i++) {
+        ck_assert(evq_pop(q, &ev));
+        ck_assert_int_eq(ev.at, 500);
+        ck_assert_uint_eq(ev.subject, i);
+    }
+    evq_push(q, 900, 3, 999);                   /* one later event */
+    for (uint32_t i = 50; i < 100; i++) {
+        ck_assert(evq_pop(q, &ev));
+        ck_assert_int_eq(ev.at, 500);
+        ck_assert_uint_eq(ev.subject, i);
+    }
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_int_eq(ev.at, 900);
+    ck_assert_uint_eq(ev.subject, 999);
+    ck_assert(!evq_pop(q, &ev));
+    evq_free(q);
+}
+END_TEST
+
 START_TEST(large_times_and_subjects_round_trip)
 {
     struct evq *q = _i ? evq_new_tuned(1, 1, 1) : evq_new(8);
@@ -367,6 +486,9 @@ Suite *evq_suite(void)
     tcase_add_test(tc, pop_before_leaves_what_is_beyond_the_limit);
     tcase_add_test(tc, dropping_cancelled_events_leaves_the_past_where_it_was);
     tcase_add_test(tc, rebucketing_keeps_order_and_cancellations);
+    tcase_add_test(tc, cancel_after_drops_refuses_exactly_the_dropped);
+    tcase_add_test(tc, ties_stay_fifo_across_the_sequence_number_split);
+    tcase_add_test(tc, ties_beyond_the_spill_come_out_in_push_order);
     tcase_add_loop_test(tc, large_times_and_subjects_round_trip, 0, 2);
     tcase_add_test_raise_signal(tc, push_into_the_past_aborts, SIGABRT);
     tcase_set_timeout(tc, 30);
