@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <time.h>
 #include "models/phold.h"
 #include "sim/model.h"
 #include "sim/param.h"
@@ -98,11 +100,18 @@ START_TEST(a_failed_invariant_stops_the_run)
     struct engine *e = eng_new(&c);
     unsigned k = eng_kind(e, "fail", failing, NULL);
 
+    struct log l = { 0 };
+
     eng_at(e, 5, k, 0);
     eng_at(e, 6, k, 0);
+    /* stopped means stopped: the end-of-run hooks (which close rentals
+     * and check more invariants) do not run after a failure. Killed:
+     * the hooks called whenever the run was not interrupted. */
+    eng_at_end(e, on_end, &l);
     ck_assert_ptr_null(eng_fail_reason(e));
     ck_assert_int_eq(eng_run(e), SIM_ECHECK);
     ck_assert_uint_eq(eng_events(e), 1);
+    ck_assert_int_eq(l.ends, 0);
     /* the result directory's FAILED file gets this line */
     ck_assert_str_eq(eng_fail_reason(e),
                      "invariant test.invariant violated at t=0.000000 h: deliberate 42");
@@ -135,6 +144,226 @@ START_TEST(a_short_run_sees_the_interrupt)
     ck_assert_int_eq(eng_run(e), SIM_EINTR);
     ck_assert_int_eq(l.ends, 0);
     eng_free(e);
+}
+END_TEST
+
+/* engine.h: eng_every calls fn "before events of the same instant
+ * scheduled later". A tick whose fn schedules work one interval ahead
+ * meets the next tick at that instant: the tick was scheduled first (the
+ * engine re-pushes it before calling fn), so it fires first. Killed:
+ * on_tick re-pushing after fn. */
+struct order {
+    unsigned kind;
+    char seen[16];
+    int n;
+};
+
+static void order_tick(struct engine *e, void *ctx)
+{
+    struct order *o = ctx;
+
+    o->seen[o->n++] = 'T';
+    eng_after(e, 10, o->kind, 0);
+}
+
+static void order_work(struct engine *e, const struct evq_event *ev, void *m)
+{
+    struct order *o = m;
+
+    (void)e; (void)ev;
+    o->seen[o->n++] = 'w';
+}
+
+START_TEST(a_tick_fires_before_work_it_scheduled_for_the_next_tick)
+{
+    struct eng_config c = { .end = 25, .seed = 1 };
+    struct engine *e = eng_new(&c);
+    struct order o = { 0 };
+
+    o.kind = eng_kind(e, "work", order_work, &o);
+    eng_every(e, 0, 10, order_tick, &o);
+    ck_assert_int_eq(eng_run(e), SIM_OK);
+    /* ticks at 0, 10, 20; work at 10 and 20 (30 is past the end) */
+    ck_assert_str_eq(o.seen, "TTwTw");
+    eng_free(e);
+}
+END_TEST
+
+/* engine.h: "Events at or past the end are still accepted (they simply
+ * never fire)", even one a handler schedules beyond the last time the
+ * queue can hold (SIM_TIME_MAX): it is kept at that time, and neither
+ * aborts nor fires. Killed: eng_at without its clamp to SIM_TIME_MAX
+ * (evq_push asserts). */
+static void schedules_far_ahead(struct engine *e, const struct evq_event *ev, void *m)
+{
+    struct log *l = m;
+
+    l->at[l->n++] = ev->at;
+    if (ev->subject == 0)
+        eng_after(e, SIM_TIME_MAX, l->kind, 1);
+}
+
+START_TEST(events_beyond_the_last_time_are_accepted_and_never_fire)
+{
+    struct eng_config c = { .end = 100, .seed = 1 };
+    struct engine *e = eng_new(&c);
+    struct log l = { 0 };
+
+    l.kind = eng_kind(e, "far", schedules_far_ahead, &l);
+    eng_at(e, 50, l.kind, 0);
+    ck_assert_int_eq(eng_run(e), SIM_OK);
+    ck_assert_int_eq(l.n, 1);
+    ck_assert_uint_eq(eng_pending(e), 1);
+    ck_assert_int_eq(evq_next_time(eng_queue(e)), SIM_TIME_MAX);
+    eng_free(e);
+}
+END_TEST
+
+/* engine.h: the progress callback comes "every 'every_events' events":
+ * over 3 x 4096 + 10 events with every_events = 4096, three times.
+ * Killed: the next call set two intervals ahead. */
+static void noop(struct engine *e, const struct evq_event *ev, void *m)
+{
+    (void)e; (void)ev; (void)m;
+}
+
+static void count_progress(const struct engine *e, void *ctx)
+{
+    (void)e;
+    (*(int *)ctx)++;
+}
+
+START_TEST(progress_comes_every_so_many_events)
+{
+    struct eng_config c = { .end = SIM_DAY, .seed = 1 };
+    struct engine *e = eng_new(&c);
+    unsigned k = eng_kind(e, "noop", noop, NULL);
+    int calls = 0;
+
+    for (sim_time t = 1; t <= 3 * 4096 + 10; t++)
+        eng_at(e, t, k, 0);
+    eng_progress(e, 4096, count_progress, &calls);
+    ck_assert_int_eq(eng_run(e), SIM_OK);
+    ck_assert_uint_eq(eng_events(e), 3 * 4096 + 10);
+    ck_assert_int_eq(calls, 3);
+    eng_free(e);
+}
+END_TEST
+
+/* engine.h: on an interrupt "the loop stops between events": a flag
+ * raised by the first of 20,000 events stops a long run well before
+ * the queue is done (within the polling interval), returns SIM_EINTR
+ * and skips the end hooks. Killed: the poll inside the loop dropped
+ * (the run went on to the end and only then saw the flag). */
+START_TEST(an_interrupt_stops_a_long_run_between_events)
+{
+    struct eng_config c = { .end = SIM_DAY, .seed = 1 };
+    struct engine *e = eng_new(&c);
+    unsigned flag = eng_kind(e, "flag", raises_flag, NULL);
+    unsigned k = eng_kind(e, "noop", noop, NULL);
+    struct log l = { 0 };
+
+    test_flag = 0;
+    eng_interrupt_on(e, &test_flag);
+    eng_at(e, 1, flag, 0);
+    for (sim_time t = 2; t <= 20000; t++)
+        eng_at(e, t, k, 0);
+    eng_at_end(e, on_end, &l);
+    ck_assert_int_eq(eng_run(e), SIM_EINTR);
+    ck_assert_uint_lt(eng_events(e), 20000);
+    ck_assert_uint_gt(eng_pending(e), 0);
+    ck_assert_int_eq(l.ends, 0);
+    eng_free(e);
+}
+END_TEST
+
+/* eng_profile: "Times every handler call". A handler that sleeps 2 ms
+ * twice is charged at least 4 ms when profiling is on, nothing when it
+ * is off. Killed: the profiled time never added up. */
+static void sleeps(struct engine *e, const struct evq_event *ev, void *m)
+{
+    struct timespec ts = { 0, 2000000 };
+
+    (void)e; (void)ev; (void)m;
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+START_TEST(profiling_times_the_handlers)
+{
+    struct eng_config c = { .end = 100, .seed = 1 };
+    struct engine *e = eng_new(&c), *f = eng_new(&c);
+    unsigned k = eng_kind(e, "sleep", sleeps, NULL), kf = eng_kind(f, "sleep", sleeps, NULL);
+
+    eng_profile(e, true);
+    eng_at(e, 1, k, 0);
+    eng_at(e, 2, k, 0);
+    eng_at(f, 1, kf, 0);
+    ck_assert_int_eq(eng_run(e), SIM_OK);
+    ck_assert_int_eq(eng_run(f), SIM_OK);
+    ck_assert_double_ge(eng_kind_seconds(e, k), 0.004);
+    ck_assert_double_eq(eng_kind_seconds(f, kf), 0.0);
+    eng_free(e);
+    eng_free(f);
+}
+END_TEST
+
+/* Kinds are 0..EVQ_KINDS-1 (engine.h), the engine's own tick being one:
+ * EVQ_KINDS - 1 more register, the next is a bug and aborts. Killed:
+ * the bound checked with '<=' (a write past the handler table). */
+START_TEST(one_kind_too_many_aborts)
+{
+    struct eng_config c = { .end = 100, .seed = 1 };
+    struct engine *e = eng_new(&c);
+
+    for (unsigned i = 1; i < EVQ_KINDS; i++)
+        ck_assert_uint_eq(eng_kind(e, "k", noop, NULL), i);
+    ck_assert_uint_eq(eng_kind_count(e), EVQ_KINDS);
+    eng_kind(e, "one too many", noop, NULL);
+}
+END_TEST
+
+/* engine.h: eng_config_from_run fails "when the keys disagree (a
+ * warm-up as long as the run would leave no statistics at all)": a
+ * warm-up equal to the horizon is refused, a microsecond shorter is
+ * fine. Killed: '>=' weakened to '>'. */
+START_TEST(a_warmup_as_long_as_the_horizon_is_refused)
+{
+    static const char *const ini[] = {
+        "[General]\nsim.model = phold\nsim.horizon = 2d\nsim.warmup = 48h\n",
+        "[General]\nsim.model = phold\nsim.horizon = 2d\nsim.warmup = 172799.999999s\n",
+    };
+    struct param_registry *reg = preg_new();
+
+    sim_register_all_params(reg);
+    for (int i = 0; i < 2; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+        struct scn *s = scn_load_string("t.ini", ini[i], reg, &d);
+        struct scn_study *st;
+        struct scn_run *run;
+        struct eng_config ec;
+
+        ck_assert_ptr_nonnull(s);
+        st = scn_study_new(s, NULL, NULL, &d);
+        ck_assert_ptr_nonnull(st);
+        run = scn_run_new(st, 0, &d);
+        ck_assert_ptr_nonnull(run);
+        ck_assert_int_eq(eng_config_from_run(run, &ec, &d), i == 0 ? SIM_EINVAL : SIM_OK);
+        ck_assert_int_eq(ec.end, 2 * SIM_DAY);
+        ck_assert_int_eq(ec.warmup, i == 0 ? 2 * SIM_DAY : 2 * SIM_DAY - 1);
+        fclose(d.out);
+        if (i == 0)
+            ck_assert_msg(strstr(buf, "t.ini:4: error: sim.warmup"), "got: %s", buf);
+        else
+            ck_assert_uint_eq(len, 0);
+        free(buf);
+        scn_run_free(run);
+        scn_study_free(st);
+        scn_free(s);
+    }
+    preg_free(reg);
 }
 END_TEST
 
@@ -265,6 +494,13 @@ Suite *engine_suite(void)
     tcase_add_test(tc, cancelled_events_do_not_fire);
     tcase_add_test(tc, a_failed_invariant_stops_the_run);
     tcase_add_test(tc, a_short_run_sees_the_interrupt);
+    tcase_add_test(tc, a_tick_fires_before_work_it_scheduled_for_the_next_tick);
+    tcase_add_test(tc, events_beyond_the_last_time_are_accepted_and_never_fire);
+    tcase_add_test(tc, progress_comes_every_so_many_events);
+    tcase_add_test(tc, an_interrupt_stops_a_long_run_between_events);
+    tcase_add_test(tc, profiling_times_the_handlers);
+    tcase_add_test_raise_signal(tc, one_kind_too_many_aborts, SIGABRT);
+    tcase_add_test(tc, a_warmup_as_long_as_the_horizon_is_refused);
     tcase_add_test(tc, a_silent_setup_failure_is_an_error);
     tcase_add_exit_test(tc, gsl_out_of_memory_exits_3, SIM_EXIT_NOMEM);
     tcase_add_exit_test(tc, sim_oom_exits_3, SIM_EXIT_NOMEM);
