@@ -85,6 +85,64 @@ START_TEST(stream_seeds_follow_the_documented_formula)
 }
 END_TEST
 
+/* rng.h: the hash is "folded to 32 bits with 0 mapped to 1" (mt19937
+ * would turn a 0 seed into its default 4357). Base seed 5092236042,
+ * seed-set 0, name "x" folds to exactly 0: found by a search over base
+ * seeds with the documented formula (doc_stream_seed above without its
+ * last line), and checked here with that formula's pieces. Killed: the
+ * 0 -> 1 mapping dropped. */
+START_TEST(a_hash_that_folds_to_zero_seeds_with_one)
+{
+    const uint64_t seed = 5092236042ULL;
+    uint64_t fnv = (0xcbf29ce484222325ULL ^ 'x') * 0x100000001b3ULL;
+    uint64_t h = doc_mix(doc_mix(fnv ^ doc_mix(seed + 0x9e3779b97f4a7c15ULL)) ^
+                         doc_mix(0 + 0x632be59bd9b4e019ULL));
+    struct rng_set *rs = rng_set_new(seed, 0, NULL);
+    gsl_rng *ref = gsl_rng_alloc(gsl_rng_mt19937), *got;
+
+    ck_assert_uint_eq((uint32_t)(h ^ (h >> 32)), 0);
+    ck_assert_uint_eq(rng_hash(seed, 0, "x"), h);
+    ck_assert_uint_eq(rng_seed_for(seed, 0, "x"), 1);
+    got = rng_get(rs, "x");
+    ck_assert_uint_eq(rng_seed_at(rs, 0), 1);
+    gsl_rng_set(ref, 1);
+    for (int i = 0; i < 10; i++)
+        ck_assert_uint_eq(gsl_rng_get(got), gsl_rng_get(ref));
+    gsl_rng_free(ref);
+    rng_set_free(rs);
+}
+END_TEST
+
+/* rng.h: rng_name_at / rng_seed_at list the streams in creation order
+ * (the manifest's order), each with its documented seed, and the set
+ * uses the generator it was given. Three streams, the second through
+ * rng_getf, a lookup of the first in between (no new stream), with
+ * taus2. Killed: names listed last first; every seed reported as the
+ * first stream's; the type argument ignored (mt19937 always). */
+START_TEST(streams_are_listed_in_creation_order_with_their_seeds)
+{
+    static const char *const names[] = { "supply", "arrivals.academic", "bids" };
+    struct rng_set *rs = rng_set_new(11, 2, gsl_rng_taus2);
+    gsl_rng *ref = gsl_rng_alloc(gsl_rng_taus2), *first;
+
+    first = rng_get(rs, "supply");
+    rng_getf(rs, "arrivals.%s", "academic");
+    ck_assert_ptr_eq(rng_get(rs, "supply"), first);
+    rng_get(rs, "bids");
+    ck_assert_uint_eq(rng_count(rs), 3);
+    ck_assert_str_eq(rng_type_name(rs), "taus2");
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_str_eq(rng_name_at(rs, i), names[i]);
+        ck_assert_uint_eq(rng_seed_at(rs, i), doc_stream_seed(11, 2, names[i]));
+    }
+    gsl_rng_set(ref, doc_stream_seed(11, 2, "supply"));
+    for (int i = 0; i < 10; i++)
+        ck_assert_uint_eq(gsl_rng_get(first), gsl_rng_get(ref));
+    gsl_rng_free(ref);
+    rng_set_free(rs);
+}
+END_TEST
+
 START_TEST(streams_are_uncorrelated)
 {
     struct rng_set *rs = rng_set_new(7, 3, NULL);
@@ -168,6 +226,8 @@ Suite *rng_suite(void)
     tcase_add_test(tc, same_name_same_numbers_regardless_of_order);
     tcase_add_test(tc, names_seeds_and_seed_sets_all_change_the_stream);
     tcase_add_test(tc, stream_seeds_follow_the_documented_formula);
+    tcase_add_test(tc, a_hash_that_folds_to_zero_seeds_with_one);
+    tcase_add_test(tc, streams_are_listed_in_creation_order_with_their_seeds);
     tcase_add_test(tc, streams_are_uncorrelated);
     tcase_add_test(tc, lite_streams_are_reproducible_and_uniform);
     tcase_add_test(tc, lite_view_draws_the_lite_numbers);
