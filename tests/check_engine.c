@@ -189,6 +189,30 @@ START_TEST(a_tick_fires_before_work_it_scheduled_for_the_next_tick)
 }
 END_TEST
 
+/* Each eng_every keeps its own interval and callback: every 10 from 0
+ * and every 15 from 5, up to an end of 40, tick at 0, 10, 20, 30 (four)
+ * and 5, 20, 35 (three). Killed: a tick re-pushed as the first ticker's. */
+static void count_tick(struct engine *e, void *ctx)
+{
+    (void)e;
+    (*(int *)ctx)++;
+}
+
+START_TEST(each_ticker_keeps_its_own_interval)
+{
+    struct eng_config c = { .end = 40, .seed = 1 };
+    struct engine *e = eng_new(&c);
+    int a = 0, b = 0;
+
+    eng_every(e, 0, 10, count_tick, &a);
+    eng_every(e, 5, 15, count_tick, &b);
+    ck_assert_int_eq(eng_run(e), SIM_OK);
+    ck_assert_int_eq(a, 4);
+    ck_assert_int_eq(b, 3);
+    eng_free(e);
+}
+END_TEST
+
 /* engine.h: "Events at or past the end are still accepted (they simply
  * never fire)", even one a handler schedules beyond the last time the
  * queue can hold (SIM_TIME_MAX): it is kept at that time, and neither
@@ -495,6 +519,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, a_failed_invariant_stops_the_run);
     tcase_add_test(tc, a_short_run_sees_the_interrupt);
     tcase_add_test(tc, a_tick_fires_before_work_it_scheduled_for_the_next_tick);
+    tcase_add_test(tc, each_ticker_keeps_its_own_interval);
     tcase_add_test(tc, events_beyond_the_last_time_are_accepted_and_never_fire);
     tcase_add_test(tc, progress_comes_every_so_many_events);
     tcase_add_test(tc, an_interrupt_stops_a_long_run_between_events);
