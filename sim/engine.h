@@ -31,7 +31,8 @@ typedef void (*eng_tick)(struct engine *e, void *ctx);
 typedef void (*eng_progress_fn)(const struct engine *e, void *ctx);
 
 struct eng_config {
-    sim_time end;               /* events at t >= end are not processed */
+    sim_time end;               /* events at t >= end are not processed;
+                                 * 0: no end */
     sim_time warmup;            /* statistics before this are discarded by models */
     uint64_t seed;              /* base seed */
     uint64_t seed_set;          /* seed-set of this run */
@@ -68,7 +69,10 @@ bool eng_cancel(struct engine *e, evq_id id);
 void eng_every(struct engine *e, sim_time first, sim_time interval,
                eng_tick fn, void *ctx);
 /* Calls fn once when the loop ends (in registration order), with now ==
- * end, e.g. to close open rentals and check invariants. */
+ * end, e.g. to close open rentals and check invariants. A run without an
+ * end (end 0 in eng_config: SIM_TIME_MAX) leaves now at its last event:
+ * closing rentals at the end of time would bill them for years. A run
+ * that failed (eng_fail) or was interrupted calls none of them. */
 void eng_at_end(struct engine *e, eng_tick fn, void *ctx);
 
 /* Progress callback every 'every_events' events (0 disables). */
