@@ -136,11 +136,10 @@ static const struct sim_command *find_command(const char *name)
 }
 
 /* The nearest name to a mistyped command or benchmark, or NULL when none
- * is near enough (the same limit as for scenario keys), up to its first
- * blank. 'prefix' picks the
- * two-word commands that start with it ("bench "), their second word
- * compared; NULL compares the first words of all of them and the built-in
- * ones. */
+ * is near enough (the same limit as for scenario keys); read it up to its
+ * first blank. 'prefix' picks the two-word commands that start with it
+ * ("bench ") and compares their second words; NULL compares the first
+ * words of them all and the built-in commands (main()'s own list). */
 static const char *nearest_command(const char *typed, const char *prefix)
 {
     static const char *const builtin[] = { "run", "runs", "validate", "params", "sweep",
@@ -175,6 +174,15 @@ static const char *nearest_command(const char *typed, const char *prefix)
     if (!best || best_d == 0 || best_d > param_suggest_limit(typed) || best_d >= strlen(typed))
         return NULL;
     return best;
+}
+
+/* " (did you mean 'X'?)" after an error about 'typed', when a name is near. */
+static void suggest_command(const char *typed, const char *prefix)
+{
+    const char *near = nearest_command(typed, prefix);
+
+    if (near)
+        fprintf(stderr, " (did you mean '%.*s'?)", (int)strcspn(near, " "), near);
 }
 
 static void run_usage(FILE *f)
@@ -611,22 +619,14 @@ int main(int argc, char **argv)
                 fprintf(f, " %s", sim_commands[i].name + 6);
         fputc('\n', f);
         if (!help && argc >= 3) {
-            const char *near = nearest_command(argv[2], "bench ");
-
             fprintf(stderr, "gpumarket: '%s' is not a benchmark", argv[2]);
-            if (near)
-                fprintf(stderr, " (did you mean '%.*s'?)", (int)strcspn(near, " "), near);
+            suggest_command(argv[2], "bench ");
             fputc('\n', stderr);
         }
         return help ? 0 : EXIT_TROUBLE;
     }
-    {
-        const char *near = nearest_command(argv[1], NULL);
-
-        fprintf(stderr, "gpumarket: '%s' is not a command", argv[1]);
-        if (near)
-            fprintf(stderr, " (did you mean '%.*s'?)", (int)strcspn(near, " "), near);
-        fputs("; see 'gpumarket --help'\n", stderr);
-    }
+    fprintf(stderr, "gpumarket: '%s' is not a command", argv[1]);
+    suggest_command(argv[1], NULL);
+    fputs("; see 'gpumarket --help'\n", stderr);
     return EXIT_TROUBLE;
 }
