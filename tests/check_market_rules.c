@@ -2282,6 +2282,166 @@ START_TEST(reliable_tier_price_is_the_median_listed_ask)
     unstage(&x);
 }
 END_TEST
+/* The market's time series at one sample (docs/METRICS.md), in a staged
+ * market of eight 1-GPU RTX 3090 machines whose asks the test sets, and
+ * no repricing in the run: at 30 min five renters who sort by price and
+ * take the first offer arrive one after another and rent the five
+ * cheapest machines (asks 1, 2, 3, 4 and 10 USD), on demand at the ask;
+ * two renters who need 80 GB of VRAM find nothing and wait; a bidder who
+ * also sorts by price takes an interruptible on one of the two machines
+ * left (asks 50 and 60); at 5 h the
+ * idle machine asking 80 fails for two days and the rented one asking 1
+ * goes offline for longer (its instance is suspended, its claim stays).
+ * At the 6 h sample:
+ *  - gpus_listed 6 (four rented on demand and running, one interruptible,
+ *    one idle; neither machine down is, though one still holds a claim),
+ *    idle 1, rented on demand 4, interruptible 1, failed 2 (down for any
+ *    cause), utilisation 5/6 (every contract type runs);
+ *  - the realised on-demand price quantiles of the running {2, 3, 4,
+ *    10}, by linear interpolation between order statistics at q (n - 1):
+ *    p10 at 0.3 is 2 + 0.3 = 2.3, p50 at 1.5 is 3.5, p90 at 2.7 is 4 +
+ *    0.7 x 6 = 8.2 (a p10 taken at q = 0.2 or a p90 at 0.8 read 2.6 and
+ *    6.4, and q n for q (n - 1) 2.4, 4 and 10);
+ *  - the ask median of the six listed machines (a host lists its machine
+ *    while it is rented; one down is not listed), {2, 3, 4, 10, 50, 60}:
+ *    7, and the model's going ask (ask_p50, which bids are capped at) is
+ *    it (at the 0.9 quantile it would be 55);
+ *  - the interruptible price quantiles all at the one running bid;
+ *  - demand_waiting: 2 for the renters who found nothing, 0 for those
+ *    who rent;
+ *  - price_new_ondemand, the mean price of the rentals that started
+ *    since the last sample: (1 + 2 + 3 + 4 + 10) / 5 = 4 at 6 h, and
+ *    none at 12 h, when nothing has started since 6 h. */
+static struct {
+    struct market *mk;
+    size_t renters, waiters;
+    size_t bidders;
+    int running;
+    money ask_p50, bid;
+} mq;
+
+enum { MQ_SET, MQ_FAIL, MQ_COUNT, MQ_READ };
+
+static void mq_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    static const double ask[8] = { 10, 50, 3, 60, 1, 4, 2, 80 };
+    struct market *mk = mq.mk;
+
+    (void)model;
+    if (ev->subject == MQ_SET) {
+        for (uint32_t i = 0; i < 8; i++) {
+            mk->m[i].ask = USD(ask[i]);
+            mkt_index_machine(mk, i);
+        }
+        for (int k = 0; k < 5; k++)
+            eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)mq.renters);
+        for (int k = 0; k < 2; k++)
+            eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)mq.waiters);
+        eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)mq.bidders);
+    } else if (ev->subject == MQ_FAIL) {
+        eng_at(e, eng_now(e), mk->k_fail, 7);
+        eng_at(e, eng_now(e), mk->k_disc, 4);
+    } else if (ev->subject == MQ_COUNT) {
+        for (size_t i = 0; i < mk->nc; i++)
+            if (mk->c[i].in_use && mk->c[i].type == C_INTERRUPTIBLE) {
+                ck_assert_int_eq(mk->c[i].state, CS_RUNNING);
+                ck_assert(mk->c[i].machine == 1 || mk->c[i].machine == 3);
+                mq.bid = mk->c[i].rate;
+            } else if (mk->c[i].in_use) {
+                ck_assert_int_eq(mk->c[i].state, mk->c[i].machine == 4 ? CS_PAUSED : CS_RUNNING);
+                ck_assert_int_eq(mk->c[i].type, C_ONDEMAND);
+                ck_assert_msg(mk->c[i].rate == USD(ask[mk->c[i].machine]),
+                              "machine %u rented at %.6f", mk->c[i].machine,
+                              money_to_usd(mk->c[i].rate));
+                mq.running++;
+            }
+    } else {
+        mq.ask_p50 = mk->gpus[mk->m[0].gpu].ask_p50;
+    }
+}
+
+/* The value of a sample at time t, NaN when none was written. */
+static double sample_of(const struct results *res, sim_time at, const char *metric,
+                        const char *entity)
+{
+    for (size_t i = 0; i < res_sample_count(res); i++) {
+        sim_time t;
+        const char *m, *k, *en;
+        double v;
+
+        res_sample_at(res, i, &t, &m, &k, &en, &v);
+        if (t == at && strcmp(m, metric) == 0 && strcmp(en, entity) == 0)
+            return v;
+    }
+    return NAN;
+}
+
+START_TEST(a_sample_counts_the_supply_and_takes_price_quantiles)
+{
+    static const struct { const char *metric, *entity; double want; } rows[] = {
+        { "gpus_listed", "RTX 3090", 6 },
+        { "gpus_idle", "RTX 3090", 1 },
+        { "gpus_rented_ondemand", "RTX 3090", 4 },
+        { "gpus_rented_reserved", "RTX 3090", 0 },
+        { "gpus_rented_interruptible", "RTX 3090", 1 },
+        { "gpus_failed", "RTX 3090", 2 },
+        { "utilisation", "RTX 3090", 5.0 / 6 },
+        { "price_ondemand_p10", "RTX 3090", 2.3 },
+        { "price_ondemand_p50", "RTX 3090", 3.5 },
+        { "price_ondemand_p90", "RTX 3090", 8.2 },
+        { "price_ask_p50", "RTX 3090", 7 },
+        { "demand_waiting", "hobbyist", 0 },
+        { "demand_waiting", "indie", 2 },
+        { "price_new_ondemand", "RTX 3090", 4 },
+    };
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 13h\nseed = 5\nsupply.gpus = 8\n"
+                              "market.reprice-interval = 1000h\nmarket.search-top = 1\n"
+                              "market.fee = 0\nhostclass.*.repair-median = 48h\n"
+                              "hostclass.*.repair-sigma = 0\n"
+                              "hostclass.*.disconnect-duration = 100h\narchetype.indie.vram = 80\n"
+                              "archetype.academic.p-ondemand = 0\n"
+                              "archetype.academic.p-interruptible = 1\n"
+                              "archetype.academic.sort = price\n"
+                              "archetype.*.patience = 100h\n");
+    const struct results *res = eng_results(x.e);
+    unsigned k;
+
+    memset(&mq, 0, sizeof mq);
+    mq.mk = mk;
+    mq.renters = arch_named(mk, "hobbyist");
+    mq.waiters = arch_named(mk, "indie");
+    mq.bidders = arch_named(mk, "academic");
+    ck_assert_uint_eq(mk->nm, 8);
+    ck_assert_int_eq(mk->ar[mq.renters].sort, SORT_PRICE);
+    k = eng_kind(x.e, "test.probe", mq_probe, NULL);
+    eng_at(x.e, 30 * SIM_MIN, k, MQ_SET);
+    eng_at(x.e, 5 * SIM_HOUR, k, MQ_FAIL);
+    eng_at(x.e, 6 * SIM_HOUR - 1, k, MQ_COUNT);
+    eng_at(x.e, 6 * SIM_HOUR + 1, k, MQ_READ);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_int_eq(mq.running, 5);
+    ck_assert_int_gt(mq.bid, 0);
+    for (int q = 0; q < 3; q++) {
+        static const char *const name[3] = { "price_interruptible_p10",
+                                             "price_interruptible_p50",
+                                             "price_interruptible_p90" };
+
+        ck_assert_double_eq(sample_of(res, 6 * SIM_HOUR, name[q], "RTX 3090"),
+                            money_to_usd(mq.bid));
+    }
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        double v = sample_of(res, 6 * SIM_HOUR, rows[i].metric, rows[i].entity);
+
+        ck_assert_msg(fabs(v - rows[i].want) < 1e-9, "%s %s: %.17g, want %.17g",
+                      rows[i].metric, rows[i].entity, v, rows[i].want);
+    }
+    ck_assert(isnan(sample_of(res, 12 * SIM_HOUR, "price_new_ondemand", "RTX 3090")));
+    ck_assert_msg(mq.ask_p50 == USD(7), "ask_p50 %.6f", money_to_usd(mq.ask_p50));
+    unstage(&x);
+}
+END_TEST
+
 #undef ONE_HOST
 
 /* README "Host pricing" and the bid rule: an interruptible renter bids
@@ -2507,6 +2667,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, reliable_tier_price_is_the_median_listed_ask);
     tcase_add_test(tc, cheaper_asks_cut_bids_to_the_limit_not_below_the_floor);
     tcase_add_test(tc, down_hosts_keep_their_ask);
+    tcase_add_test(tc, a_sample_counts_the_supply_and_takes_price_quantiles);
     suite_add_tcase(s, tc);
     return s;
 }
