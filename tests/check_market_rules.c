@@ -2442,6 +2442,208 @@ START_TEST(a_sample_counts_the_supply_and_takes_price_quantiles)
 }
 END_TEST
 
+/* Each invariant the market checks catches its own kind of broken state
+ * (DESIGN.md section 9; README "Invariants"), in a staged market of four
+ * 1-GPU machines where two renters rent on demand and one bids for an
+ * interruptible. The state is broken on purpose just before the 6 h
+ * sample (the sample's checks), or after the loop before the books are
+ * closed (the end-of-run checks); untouched, the run passes. Each case
+ * is broken just past its check's limit, so a check with a slack (a
+ * utilisation bound of 1.5, a capacity of twice the market's), a check
+ * dropped, or one that sees half of what it should, lets it through:
+ *  - offer-index: an idle machine's ask moves and its index entry keeps
+ *    the old one (a stale entry, not a missing one);
+ *  - contracts.clearing-price: the interruptible pays 1 micro-dollar more
+ *    than its auction's rule;
+ *  - contracts.paused-timer: an on-demand instance paused on a machine
+ *    that is up, its renter holding no timer;
+ *  - contracts.loading: an instance downloading on a machine down;
+ *  - jobs.wait-mark: a renter that rents still marked as waiting for a
+ *    machine;
+ *  - utilisation.range: one GPU more running than the model has in the
+ *    market (an on-demand instance runs 2 GPUs on a machine that went
+ *    down: 4 running of 3 listed);
+ *  - money.conservation: a refund of more than the host class will have
+ *    earned leaves its revenue negative;
+ *  - capacity: a machine running 2 GPUs of 1 with no time run yet, and
+ *    renters paid for 1.1 x the market's GPU-time up (4 GPUs for 7 h);
+ *  - utilisation.range at the end: a host class whose paid GPU-time is
+ *    1.1 x its GPU-time up.
+ * The last two count what closing the books will add (the running
+ * segments, billed to the end), so the totals are those the checks see. */
+enum {
+    IV_NONE, IV_INDEX, IV_PRICE, IV_PAUSED, IV_LOADING, IV_WAIT, IV_OVERFULL,
+    IV_SAMPLED = IV_OVERFULL,   /* the cases above break the state before a sample */
+    IV_BOOKS, IV_RUN_GPUS, IV_PAID, IV_CLASS_UTIL, IV_CASES
+};
+
+static const char *const iv_invariant[IV_CASES] = {
+    NULL, "offer-index", "contracts.clearing-price", "contracts.paused-timer",
+    "contracts.loading", "jobs.wait-mark", "utilisation.range", "money.conservation",
+    "capacity", "capacity", "utilisation.range",
+};
+
+static struct {
+    struct market *mk;
+    size_t renters, bidders;
+    int what;
+} iv;
+
+/* The first contract in use of 'type', running. */
+static struct contract *iv_running(struct market *mk, int type)
+{
+    for (size_t i = 0; i < mk->nc; i++)
+        if (mk->c[i].in_use && mk->c[i].type == type && mk->c[i].state == CS_RUNNING)
+            return &mk->c[i];
+    ck_abort_msg("no running contract of type %d", type);
+    return NULL;
+}
+
+/* GPU-hours the running segments will bill by 'now' (no warm-up), on
+ * machines of host class 'cls' (-1: every class). */
+static double iv_open_h(const struct market *mk, sim_time now, int cls)
+{
+    double h = 0;
+
+    for (size_t i = 0; i < mk->nc; i++) {
+        const struct contract *c = &mk->c[i];
+
+        if (c->in_use && c->state == CS_RUNNING &&
+            (cls < 0 || mk->m[c->machine].cls == cls))
+            h += sim_time_to_hours(now - c->bill_start) * c->gpus;
+    }
+    return h;
+}
+
+static void iv_break(struct market *mk, sim_time now)
+{
+    struct contract *od = iv_running(mk, C_ONDEMAND);
+
+    switch (iv.what) {
+    case IV_INDEX:
+        for (uint32_t i = 0; i < mk->nm; i++)
+            if (mk->m[i].listed && mk->m[i].nclaims == 0) {
+                mk->m[i].ask += USD(1);
+                return;
+            }
+        ck_abort_msg("no idle machine");
+        break;
+    case IV_PRICE:
+        iv_running(mk, C_INTERRUPTIBLE)->rate++;
+        break;
+    case IV_PAUSED:
+        ck_assert(!evq_id_valid(mk->j[od->job].ev));
+        od->state = CS_PAUSED;
+        break;
+    case IV_LOADING:
+        od->state = CS_LOADING;
+        mk->m[od->machine].down |= DOWN_DISCONNECT;
+        break;
+    case IV_WAIT:
+        mk->j[od->job].wait_machine = od->machine;
+        break;
+    case IV_OVERFULL:
+        od->gpus++;
+        mk->m[od->machine].down |= DOWN_DISCONNECT;
+        break;
+    case IV_BOOKS: {
+        size_t h = mk->m[od->machine].cls;
+
+        /* more than 4 GPUs at 9 USD for 7 h */
+        bill_refund(mk->ledger, 0, h, bill_revenue(mk->ledger, h) + USD(1000), 0);
+        break;
+    }
+    case IV_RUN_GPUS:
+        for (uint32_t i = 0; i < mk->nm; i++)
+            if (mk->m[i].nclaims == 0) {
+                mk->m[i].run_gpus = mk->m[i].ngpu + 1;
+                mk->m[i].util_mark = now;       /* no GPU-time run by it */
+                return;
+            }
+        ck_abort_msg("no idle machine");
+        break;
+    case IV_PAID: {
+        double paid = iv_open_h(mk, now, -1);
+
+        for (size_t a = 0; a < mk->nar; a++)
+            for (int t = 0; t < 3; t++)
+                paid += mk->ar[a].paid_gpu_h[t];
+        mk->ar[iv.renters].paid_gpu_h[C_ONDEMAND] += 1.1 * 28 - paid;
+        break;
+    }
+    case IV_CLASS_UTIL: {
+        uint8_t h = mk->m[od->machine].cls;
+        double up_h = 0;
+
+        for (uint32_t i = 0; i < mk->nm; i++)
+            up_h += mk->m[i].cls == h ? 7.0 * mk->m[i].ngpu : 0;
+        mk->cls_run_h[h] = 1.1 * up_h - iv_open_h(mk, now, h);
+        break;
+    }
+    }
+}
+
+enum { IV_SET, IV_BREAK };
+
+static void iv_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    static const double ask[4] = { 1, 2, 3, 9 };
+    struct market *mk = iv.mk;
+
+    (void)model;
+    if (ev->subject == IV_SET) {
+        for (uint32_t i = 0; i < 4; i++) {
+            mk->m[i].ask = USD(ask[i]);
+            mkt_index_machine(mk, i);
+        }
+        for (int k = 0; k < 2; k++)
+            eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)iv.renters);
+        eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)iv.bidders);
+    } else if (iv.what <= IV_SAMPLED) {
+        iv_break(mk, eng_now(e));
+    }
+}
+
+START_TEST(each_invariant_catches_its_broken_state)
+{
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 4\n"
+                              "market.reprice-interval = 1000h\nmarket.search-top = 1\n"
+                              "archetype.academic.p-ondemand = 0\n"
+                              "archetype.academic.p-interruptible = 1\n"
+                              "archetype.academic.sort = price\n");
+    unsigned k;
+    int rc;
+
+    memset(&iv, 0, sizeof iv);
+    iv.mk = mk;
+    iv.what = _i;
+    iv.renters = arch_named(mk, "hobbyist");
+    iv.bidders = arch_named(mk, "academic");
+    ck_assert_uint_eq(mk->nm, 4);
+    k = eng_kind(x.e, "test.probe", iv_probe, NULL);
+    eng_at(x.e, 30 * SIM_MIN, k, IV_SET);
+    eng_at(x.e, 6 * SIM_HOUR - 1, k, IV_BREAK);
+    rc = eng_run(x.e);
+    if (rc == SIM_OK) {
+        if (_i > IV_SAMPLED)
+            iv_break(mk, eng_now(x.e));
+        rc = x.model->finish(x.e, mk);
+    }
+    if (_i == IV_NONE) {
+        ck_assert_msg(rc == SIM_OK, "%s", eng_fail_reason(x.e));
+    } else {
+        char want[64];
+
+        snprintf(want, sizeof want, "invariant %s violated", iv_invariant[_i]);
+        ck_assert_int_eq(rc, SIM_ECHECK);
+        ck_assert_msg(strstr(eng_fail_reason(x.e), want), "case %d: %s", _i,
+                      eng_fail_reason(x.e));
+    }
+    unstage(&x);
+}
+END_TEST
+
 #undef ONE_HOST
 
 /* README "Host pricing" and the bid rule: an interruptible renter bids
@@ -2668,6 +2870,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, cheaper_asks_cut_bids_to_the_limit_not_below_the_floor);
     tcase_add_test(tc, down_hosts_keep_their_ask);
     tcase_add_test(tc, a_sample_counts_the_supply_and_takes_price_quantiles);
+    tcase_add_loop_test(tc, each_invariant_catches_its_broken_state, 0, IV_CASES);
     suite_add_tcase(s, tc);
     return s;
 }
