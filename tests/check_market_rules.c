@@ -2644,6 +2644,89 @@ START_TEST(each_invariant_catches_its_broken_state)
 }
 END_TEST
 
+/* Reliability by host class at a sample and at the end (docs/METRICS.md):
+ * four hobbyist machines, no prior weight and no datacenter bonus, so a
+ * score is 1 - badness / observed time; just before the 6 h sample the
+ * test sets each machine's history to scores 0.956, 0.3, 0.999 and 0.956
+ * (a microsecond's decay moves them by under 1e-7). At 6 h:
+ *  - reliability_p10/p50/p90 of {0.3, 0.956, 0.956, 0.999} at q (n - 1):
+ *    0.3 + 0.3 x 0.656 = 0.4968, 0.956, 0.956 + 0.7 x 0.043 = 0.9861;
+ *  - reliability_hist_listed_hobbyist: bins of width 0.01 from 0.5 by
+ *    their lower edge, a score below 0.5 in the first: 1 in 0.50, 2 in
+ *    0.95 (0.956 is not rounded up to 0.96), 1 in 0.99, 0 elsewhere.
+ * Then the machine scoring 0.999 leaves (idle: it is gone at once), and
+ * by the end (7 h: an hour's decay moves 0.956 to 0.95604, 0.3 to 0.3003)
+ * reliability_hist_hobbyist counts the three machines still in the
+ * market: 1 in 0.50, 2 in 0.95. */
+static struct {
+    struct market *mk;
+} rh;
+
+static void rh_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    static const double score[4] = { 0.956, 0.3, 0.999, 0.956 };
+    struct market *mk = rh.mk;
+
+    (void)model;
+    if (ev->subject == 1) {
+        eng_at(e, eng_now(e), mk->k_leave, 2);
+        return;
+    }
+    for (uint32_t i = 0; i < 4; i++) {
+        struct rel_state *r = &mk->m[i].rel;
+
+        ck_assert(!mk->m[i].down && r->rate == 0);
+        r->last = eng_now(e);
+        r->seen_h = 1000;
+        r->bad_h = 1000 * (1 - score[i]);
+    }
+}
+
+START_TEST(reliability_quantiles_and_histograms_by_host_class)
+{
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 4\n"
+                              "market.reprice-interval = 1000h\n"
+                              "hostclass.hobbyist.share = 1\nhostclass.farm.share = 0\n"
+                              "hostclass.datacenter.share = 0\n"
+                              "reliability.prior-weight = 0\n"
+                              "reliability.datacenter-bonus = 0\n");
+    const struct results *res = eng_results(x.e);
+    unsigned k;
+    double listed = 0, end = 0;
+
+    memset(&rh, 0, sizeof rh);
+    rh.mk = mk;
+    ck_assert_uint_eq(mk->nm, 4);
+    k = eng_kind(x.e, "test.probe", rh_probe, NULL);
+    eng_at(x.e, 6 * SIM_HOUR - 1, k, 0);
+    eng_at(x.e, 6 * SIM_HOUR + 1, k, 1);
+    ck_assert_msg(stage_run(&x) == SIM_OK, "%s", eng_fail_reason(x.e));
+    ck_assert_double_eq_tol(sample_of(res, 6 * SIM_HOUR, "reliability_p10", "hobbyist"),
+                            0.4968, 1e-6);
+    ck_assert_double_eq_tol(sample_of(res, 6 * SIM_HOUR, "reliability_p50", "hobbyist"),
+                            0.956, 1e-6);
+    ck_assert_double_eq_tol(sample_of(res, 6 * SIM_HOUR, "reliability_p90", "hobbyist"),
+                            0.9861, 1e-6);
+    for (int b = 0; b < 50; b++) {
+        char bin[16];
+        double v, want = b == 0 ? 1 : b == 45 ? 2 : b == 49 ? 1 : 0;
+
+        snprintf(bin, sizeof bin, "%.2f", 0.5 + 0.01 * b);
+        v = sample_of(res, 6 * SIM_HOUR, "reliability_hist_listed_hobbyist", bin);
+        ck_assert_msg(v == want, "listed bin %s: %g, want %g", bin, v, want);
+        listed += v;
+        v = res_get(res, "reliability_hist_hobbyist", "bin", bin);
+        want = b == 0 ? 1 : b == 45 ? 2 : 0;
+        ck_assert_msg(v == want, "end bin %s: %g, want %g", bin, v, want);
+        end += v;
+    }
+    ck_assert_double_eq(listed, 4);
+    ck_assert_double_eq(end, 3);
+    unstage(&x);
+}
+END_TEST
+
 #undef ONE_HOST
 
 /* README "Host pricing" and the bid rule: an interruptible renter bids
@@ -2871,6 +2954,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, down_hosts_keep_their_ask);
     tcase_add_test(tc, a_sample_counts_the_supply_and_takes_price_quantiles);
     tcase_add_loop_test(tc, each_invariant_catches_its_broken_state, 0, IV_CASES);
+    tcase_add_test(tc, reliability_quantiles_and_histograms_by_host_class);
     suite_add_tcase(s, tc);
     return s;
 }
