@@ -2727,6 +2727,48 @@ START_TEST(reliability_quantiles_and_histograms_by_host_class)
 }
 END_TEST
 
+/* wait_h_quantile_<archetype> is the ECDF of first-start waits at 29
+ * points (docs/METRICS.md), interpolated linearly between the sorted
+ * waits at q (n - 1). Three waits, 3, 0 and 1 h, set after the loop
+ * before the books are closed: q = 0 reads 0, 0.25 reads 0.5, 0.5 reads
+ * 1, 0.9 reads 1 + 0.8 x 2 = 2.6, 0.995 reads 1 + 0.99 x 2 = 2.98, and 1
+ * reads 3 (without the interpolation 0.25 read 0 and 0.9 read 1). */
+START_TEST(wait_quantiles_interpolate_the_sorted_waits)
+{
+    static const struct { const char *q; double want; } rows[] = {
+        { "0", 0 }, { "0.25", 0.5 }, { "0.5", 1 }, { "0.9", 2.6 }, { "0.995", 2.98 },
+        { "1", 3 },
+    };
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 1h\nseed = 5\nsupply.gpus = 1\n");
+    const struct results *res = eng_results(x.e);
+    struct archetype *a = &mk->ar[arch_named(mk, "hobbyist")];
+    size_t n = 0;
+
+    ck_assert_int_eq(eng_run(x.e), SIM_OK);
+    ck_assert_uint_eq(a->nwaits, 0);
+    a->capwaits = 3;
+    a->waits = xrealloc(a->waits, 3 * sizeof *a->waits);
+    a->waits[0] = 3;
+    a->waits[1] = 0;
+    a->waits[2] = 1;
+    a->nwaits = 3;
+    ck_assert_int_eq(x.model->finish(x.e, mk), SIM_OK);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        ck_assert_double_eq_tol(res_get(res, "wait_h_quantile_hobbyist", "q", rows[i].q),
+                                rows[i].want, 1e-12);
+    for (size_t i = 0; i < res_scalar_count(res); i++) {
+        const char *m, *k, *e, *u;
+        double v;
+
+        res_scalar_at(res, i, &m, &k, &e, &v, &u);
+        n += strcmp(m, "wait_h_quantile_hobbyist") == 0;
+    }
+    ck_assert_uint_eq(n, 29);
+    unstage(&x);
+}
+END_TEST
+
 #undef ONE_HOST
 
 /* README "Host pricing" and the bid rule: an interruptible renter bids
@@ -2955,6 +2997,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_sample_counts_the_supply_and_takes_price_quantiles);
     tcase_add_loop_test(tc, each_invariant_catches_its_broken_state, 0, IV_CASES);
     tcase_add_test(tc, reliability_quantiles_and_histograms_by_host_class);
+    tcase_add_test(tc, wait_quantiles_interpolate_the_sorted_waits);
     suite_add_tcase(s, tc);
     return s;
 }
