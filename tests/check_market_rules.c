@@ -2311,7 +2311,10 @@ END_TEST
  *    who rent;
  *  - price_new_ondemand, the mean price of the rentals that started
  *    since the last sample: (1 + 2 + 3 + 4 + 10) / 5 = 4 at 6 h, and
- *    none at 12 h, when nothing has started since 6 h. */
+ *    none at 12 h, when nothing has started since 6 h;
+ *  - at the end, the offer snapshot's free GPUs: 0 on the machine asking
+ *    10, held on demand, 1 on the idle one asking 60 or the bidder's
+ *    (an interruptible holds nothing). */
 static struct {
     struct market *mk;
     size_t renters, waiters;
@@ -2437,6 +2440,8 @@ START_TEST(a_sample_counts_the_supply_and_takes_price_quantiles)
                       rows[i].metric, rows[i].entity, v, rows[i].want);
     }
     ck_assert(isnan(sample_of(res, 12 * SIM_HOUR, "price_new_ondemand", "RTX 3090")));
+    ck_assert_double_eq(res_get(res, "offer_free_gpus", "offer:RTX 3090", "0"), 0);
+    ck_assert_double_eq(res_get(res, "offer_free_gpus", "offer:RTX 3090", "3"), 1);
     ck_assert_msg(mq.ask_p50 == USD(7), "ask_p50 %.6f", money_to_usd(mq.ask_p50));
     unstage(&x);
 }
@@ -2657,7 +2662,9 @@ END_TEST
  * Then the machine scoring 0.999 leaves (idle: it is gone at once), and
  * by the end (7 h: an hour's decay moves 0.956 to 0.95604, 0.3 to 0.3003)
  * reliability_hist_hobbyist counts the three machines still in the
- * market: 1 in 0.50, 2 in 0.95. */
+ * market: 1 in 0.50, 2 in 0.95. No machine was ever down: uptime is 1
+ * exactly for the class and the platform, and the min_reliability rows
+ * are only the documented lower edges (0.95 and up), none for 0. */
 static struct {
     struct market *mk;
 } rh;
@@ -2723,6 +2730,9 @@ START_TEST(reliability_quantiles_and_histograms_by_host_class)
     }
     ck_assert_double_eq(listed, 4);
     ck_assert_double_eq(end, 3);
+    ck_assert_double_eq(res_get(res, "uptime", "host_class", "hobbyist"), 1);
+    ck_assert_double_eq(res_get(res, "uptime", "platform", "all"), 1);
+    ck_assert(isnan(res_get(res, "uptime", "min_reliability", "0")));
     unstage(&x);
 }
 END_TEST
