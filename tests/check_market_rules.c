@@ -2664,7 +2664,9 @@ END_TEST
  * reliability_hist_hobbyist counts the three machines still in the
  * market: 1 in 0.50, 2 in 0.95. No machine was ever down: uptime is 1
  * exactly for the class and the platform, and the min_reliability rows
- * are only the documented lower edges (0.95 and up), none for 0. */
+ * are only the documented lower edges (0.95 and up), none for 0. Nobody
+ * rented: gpu_h_ondemand and the other weights are written for the
+ * supply's model all the same, as 0. */
 static struct {
     struct market *mk;
 } rh;
@@ -2733,6 +2735,9 @@ START_TEST(reliability_quantiles_and_histograms_by_host_class)
     ck_assert_double_eq(res_get(res, "uptime", "host_class", "hobbyist"), 1);
     ck_assert_double_eq(res_get(res, "uptime", "platform", "all"), 1);
     ck_assert(isnan(res_get(res, "uptime", "min_reliability", "0")));
+    ck_assert_double_eq(res_get(res, "gpu_h_ondemand", "gpu", "RTX 3090"), 0);
+    ck_assert_double_eq(res_get(res, "gpu_h_reserved", "gpu", "RTX 3090"), 0);
+    ck_assert_double_eq(res_get(res, "gpu_h_interruptible", "gpu", "RTX 3090"), 0);
     unstage(&x);
 }
 END_TEST
