@@ -1516,6 +1516,91 @@ START_TEST(a_failure_keeps_the_checkpointed_work)
     unstage(&x);
 }
 END_TEST
+/* Goodput is the useful work over what the paid GPU time could have
+ * done at its machine's speed (docs/METRICS.md). The set-up of the test
+ * above without checkpoints, checkpoint or restart costs: the job runs
+ * from CF_RUN_AT, its host fails 317 minutes later (all of it lost:
+ * 317/60 x speed ref-GPU-h paid for and lost), and after the repair the
+ * renter comes back and runs the whole job W again. Paid for: W + the
+ * lost part; useful: W (10 ref-GPU-h: 5 x training's scale of 2, about 22
+ * hours at this machine's speed). goodput = W / (W + 317/60 x speed). Dividing by
+ * the paid work plus the lost work again (counting the loss twice)
+ * passed every suite. */
+static struct {
+    struct market *mk;
+    size_t academic;
+    double work;
+} gp;
+
+static void gp_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = gp.mk;
+    const struct contract *c;
+
+    (void)model;
+    if (ev->subject == CF_ARRIVE) {
+        eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)gp.academic);
+        return;
+    }
+    ck_assert_uint_eq(mk->m[0].nclaims, 1);
+    c = &mk->c[mk->m[0].cids[0]];
+    ck_assert_int_eq(c->state, CS_RUNNING);
+    ck_assert_int_eq(c->seg_start, CF_RUN_AT);
+    gp.work = mk->j[c->job].work;
+}
+
+START_TEST(goodput_counts_lost_work_once)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 3d\nsim.warmup = 0d\n"
+        "sim.sample-interval = 6h\nsupply.gpus = 1\nsupply.gpu-models = RTX 3090\nseed = 2\n"
+        "supply.join-rate = 0\nsupply.exit-threshold = 0\nsupply.entry-elasticity = 0\n"
+        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
+        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
+        "hostclass.*.failed-start-prob = 0\nhostclass.*.bandwidth = 500\n"
+        "region.*.outage-rate = 0\n"
+        "archetype.*.rate = 0\narchetype.*.image = 20\narchetype.*.storage = 30\n"
+        "archetype.*.gpus = 1:1\narchetype.*.vram = 8\narchetype.*.big-model-prob = 0\n"
+        "archetype.*.name-pin = 0\narchetype.*.secure-cloud = 0\narchetype.*.budget = 0\n"
+        "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n"
+        "archetype.*.min-dlperf = 0\narchetype.*.gpu-models = RTX 3090\n"
+        "archetype.*.value = 100\narchetype.*.value-sigma = 0\n"
+        "archetype.*.work-median = 5\narchetype.*.work-sigma = 0\n"
+        "archetype.*.mix = training:1\narchetype.*.p-reserved = 0\n"
+        "archetype.*.p-ondemand = 1\narchetype.*.p-interruptible = 0\n"
+        "archetype.*.checkpoint = none\narchetype.*.checkpoint-cost = 0\n"
+        "archetype.*.restart-cost = 0\n"
+        "archetype.*.on-failure-wait = 1\narchetype.*.on-failure-move = 0\n"
+        "archetype.*.patience = 1h\nhostclass.*.repair-median = 6h\n"
+        "hostclass.*.repair-sigma = 0\n");
+    const struct archetype *a;
+    unsigned k;
+    double speed, lost, want, g;
+
+    memset(&gp, 0, sizeof gp);
+    gp.mk = mk;
+    gp.academic = arch_named(mk, "academic");
+    ck_assert_uint_eq(mk->nm, 1);
+    k = eng_kind(x.e, "test.probe", gp_probe, NULL);
+    eng_at(x.e, 1 * SIM_DAY, k, CF_ARRIVE);
+    eng_at(x.e, CF_FAIL_AT - 1, k, CF_BEFORE);
+    eng_at(x.e, CF_FAIL_AT, mk->k_fail, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    a = &mk->ar[gp.academic];
+    ck_assert_uint_eq(a->completed, 1);        /* back on the host, and done */
+    speed = (double)mk->m[0].spd[0];
+    lost = 317 / 60.0 * speed;
+    want = gp.work / (gp.work + lost);
+    ck_assert_double_gt(gp.work, 0);
+    ck_assert_msg(fabs(a->lost_work - lost) <= 1e-9 * lost, "lost %.17g, want %.17g",
+                  a->lost_work, lost);
+    g = res_get(eng_results(x.e), "goodput", "archetype", "academic");
+    ck_assert_msg(fabs(g - want) <= 1e-9, "goodput %.12f (useful %.6f over %.6f), want %.12f",
+                  g, a->useful_work, a->paid_ref, want);
+    unstage(&x);
+}
+END_TEST
 #undef CF_RUN_AT
 #undef CF_FAIL_AT
 
@@ -2998,6 +3083,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, initial_machines_fail_at_the_stationary_rate);
     tcase_add_test(tc, verified_needs_the_score_threshold);
     tcase_add_test(tc, a_failure_keeps_the_checkpointed_work);
+    tcase_add_test(tc, goodput_counts_lost_work_once);
     tcase_add_test(tc, renting_ends_the_back_off);
     tcase_add_test(tc, repricing_reads_each_intervals_utilisation_per_gpu);
     tcase_add_test(tc, each_archetype_starts_its_own_contract_split);
