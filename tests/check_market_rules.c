@@ -2869,6 +2869,53 @@ START_TEST(wait_quantiles_interpolate_the_sorted_waits)
 }
 END_TEST
 
+/* uptime by min_reliability (docs/METRICS.md): what a renter filtering
+ * on reliability >= x met, so each row sums every band from x's up, not
+ * x's band alone. The test writes the machine-hours by band just before
+ * the end (the last microsecond adds nothing visible): band 0.97 up 900
+ * down 100, band 0.99 up 990 down 10, band 0.995 up 999 down 1. By hand:
+ * >= 0.95 and >= 0.97: 2889 / 3000; >= 0.98 and >= 0.99: 1989 / 2000;
+ * >= 0.995: 0.999. Summing its own band only, >= 0.97 read 0.9. */
+static void ub_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    static const struct { int band; double up, down; } w[] = {
+        { 3, 900, 100 }, { 5, 990, 10 }, { 6, 999, 1 },
+    };
+    struct market *mk = model;
+
+    (void)ev;
+    memset(mk->uptime, 0, mk->nhc * NBANDS * 2 * sizeof *mk->uptime);
+    mk->m[0].state_mark = eng_now(e);      /* its time so far is in the totals */
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) {
+        mk->uptime[w[i].band * 2] = w[i].up * SIM_HOUR;     /* host class 0 */
+        mk->uptime[w[i].band * 2 + 1] = w[i].down * SIM_HOUR;
+    }
+}
+
+START_TEST(uptime_by_min_reliability_sums_the_bands_above)
+{
+    static const struct { const char *lo; double want; } r[] = {
+        { "0.95", 2889 / 3000.0 }, { "0.97", 2889 / 3000.0 }, { "0.98", 1989 / 2000.0 },
+        { "0.99", 1989 / 2000.0 }, { "0.995", 0.999 },
+    };
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 2h\nseed = 5\nsupply.gpus = 1\n");
+
+    ck_assert_double_eq(mkt_band_lo[3], 0.97);
+    ck_assert_double_eq(mkt_band_lo[5], 0.99);
+    ck_assert_double_eq(mkt_band_lo[6], 0.995);
+    eng_at(x.e, 2 * SIM_HOUR - 1, eng_kind(x.e, "test.probe", ub_probe, mk), 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+        double v = res_get(eng_results(x.e), "uptime", "min_reliability", r[i].lo);
+
+        ck_assert_msg(fabs(v - r[i].want) < 1e-9, "uptime at >= %s: %.12f, want %.12f",
+                      r[i].lo, v, r[i].want);
+    }
+    unstage(&x);
+}
+END_TEST
+
 #undef ONE_HOST
 
 /* README "Host pricing" and the bid rule: an interruptible renter bids
@@ -3098,6 +3145,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_sample_counts_the_supply_and_takes_price_quantiles);
     tcase_add_loop_test(tc, each_invariant_catches_its_broken_state, 0, IV_CASES);
     tcase_add_test(tc, reliability_quantiles_and_histograms_by_host_class);
+    tcase_add_test(tc, uptime_by_min_reliability_sums_the_bands_above);
     tcase_add_test(tc, wait_quantiles_interpolate_the_sorted_waits);
     suite_add_tcase(s, tc);
     return s;
