@@ -171,6 +171,32 @@ START_TEST(infinite_values_mean_and_diff)
 }
 END_TEST
 
+/* The decision's edges that only a hand-built test result reaches.
+ * "Significant" is p < alpha, strictly (diff's usage: "flagged when it is
+ * significant (p < alpha)"): p equal to alpha is not, whatever the size of
+ * the change. And two NaN means (each side held inf and -inf, stats.h) are
+ * the same non-finite value: diff.c's rule is "moved unless both sides are
+ * the same infinity (or both NaN)". p <= alpha, and a NaN on both sides
+ * called a move (NaN != NaN), survived every test. */
+START_TEST(diff_judge_alpha_edge_and_nan_means)
+{
+    struct stats_welch w = { .mean_a = 10, .mean_b = 20, .diff = 10, .rel = 1.0,
+                             .t = 3, .df = 8, .p = 0.05 };
+
+    ck_assert_int_eq(diff_judge(&w, 5, 5, 0.01, 0.05), DIFF_OK);
+    ck_assert(!diff_flagged(&w, 5, 5, 0.01, 0.05));
+    w.p = 0.0499;
+    ck_assert_int_eq(diff_judge(&w, 5, 5, 0.01, 0.05), DIFF_MOVED);
+
+    w = (struct stats_welch){ .mean_a = NAN, .mean_b = NAN, .diff = NAN, .rel = NAN,
+                              .t = NAN, .df = NAN, .p = NAN };
+    ck_assert_int_eq(diff_judge(&w, 3, 3, 0.01, 0.05), DIFF_OK);
+    ck_assert(!diff_flagged(&w, 3, 3, 0.01, 0.05));
+    w.mean_b = INFINITY;                    /* NaN -> inf: not the same */
+    ck_assert_int_eq(diff_judge(&w, 3, 3, 0.01, 0.05), DIFF_NOT_FINITE);
+}
+END_TEST
+
 /* The corner cases stats.h spells out for Welch's test. Equal constant
  * samples (both sds 0, means equal) are no evidence of a change: t = 0
  * and p = 1 (p = 0 is for means that differ). From mean(a) = 0 the
@@ -667,6 +693,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, relative_change_sign_and_rtol_edge);
     tcase_add_test(tc, infinite_values_mean_and_diff);
     tcase_add_test(tc, welch_documented_corners);
+    tcase_add_test(tc, diff_judge_alpha_edge_and_nan_means);
     tcase_add_test(tc, files_from_a_small_study);
     tcase_add_test(tc, empty_series_value_is_a_missing_sample);
     tcase_add_test(tc, steady_mean_deletes_the_warmup);
