@@ -1,0 +1,153 @@
+#!/bin/sh
+# tests/cli/merge.sh -- what `gpumarket merge` refuses, counts and
+# publishes, and `gpumarket diff`'s edges, each found unchecked by
+# mutation testing of sim/merge.c and sim/diff.c. Expectations come from
+# README ('Experiments at scale', 'Outputs') and the usage texts, not from
+# the program's output. Run by 'make test' with GM_BIN pointing at the
+# binary; prints "N passed, M failed" and exits non-zero on any failure.
+. tests/cli_lib.sh
+
+cat >"$T/m.ini" <<'INI'
+[General]
+sim.model = phold
+sim.horizon = 100s
+sim.sample-interval = 50s
+phold.lps = 8
+phold.events-per-lp = 2
+seed = 5
+repeat = 4
+
+[Config Eleven]
+repeat = 11
+
+[Config Ax]
+repeat = 2
+phold.remote = ${remote=0.1,0.5}
+INI
+FILES="runs.csv params.csv scalars.csv timeseries.csv summary.csv contrasts.csv"
+same() {    # same NAME DIR: DIR's files are the whole sweep's, byte for byte
+    for f in $FILES; do
+        if cmp -s "$T/whole/$f" "$2/$f"; then ok; else bad "$1: $f differs from the sweep's"; fi
+    done
+}
+mark_failed() {     # mark_failed RUNS_CSV ID: the run's status becomes failed
+    sed "s/^\(\"$2\",.*\)\"ok\"/\1\"failed\"/" "$1" >"$T/rc" && mv "$T/rc" "$1"
+}
+"$GM" sweep "$T/m.ini" -o "$T/whole" -q --no-plots 2>"$T/err" || bad "sweep"
+for r in 0 1 2 3; do     # the Slurm-array layout: one run per part
+    "$GM" run "$T/m.ini" -r $r -o "$T/s/runs/General-$r" -q --no-plots || bad "run -r $r"
+done
+fresh() { rm -rf "$T/$1"; mkdir -p "$T/$1"; cp -r "$T/s/runs" "$T/$1/runs"; }
+
+# -- parts of several runs each, interleaved -------------------------------
+# README: the tiers give byte-identical merged files. With parts holding
+# runs 0,2 and 1,3, a run's rows must stop where the next run's start
+# (extending over the rest of the part put run 2's rows after run 0's).
+"$GM" run "$T/m.ini" -r 0,2 -o "$T/il/runs/even" -q --no-plots || bad "run -r 0,2"
+"$GM" run "$T/m.ini" -r 1,3 -o "$T/il/runs/odd" -q --no-plots || bad "run -r 1,3"
+# [timing] wall_s of the merge is the parts' sum (each part once, not once
+# per run it holds): 1.250 + 2.500 = 3.750.
+sed 's/^wall_s = .*/wall_s = 1.250/' "$T/il/runs/even/manifest.ini" >"$T/mf" && mv "$T/mf" "$T/il/runs/even/manifest.ini"
+sed 's/^wall_s = .*/wall_s = 2.500/' "$T/il/runs/odd/manifest.ini" >"$T/mf" && mv "$T/mf" "$T/il/runs/odd/manifest.ini"
+expect_status "merge of interleaved two-run parts" 0 "$GM" merge "$T/il"
+same "interleaved parts" "$T/il"
+v=$(grep -m 1 '^wall_s = ' "$T/il/manifest.ini")
+if [ "$v" = "wall_s = 3.750" ]; then ok; else bad "merged wall time '$v', the parts sum to 3.750"; fi
+# README 'Outputs': FAILED only when a run failed its checks
+if [ -e "$T/il/FAILED" ]; then bad "a merge of ok runs wrote FAILED"; cat "$T/il/FAILED" >&2; else ok; fi
+
+# -- what is not a part ----------------------------------------------------
+# A result being replaced is moved aside as DIR.old-PID (sim/results.c);
+# one left there is the run again, not a second copy. A file or folder
+# without runs.csv (a Slurm log, notes) is no part either.
+fresh side
+cp -r "$T/side/runs/General-1" "$T/side/runs/General-1.old-4242"
+echo "slurm log" >"$T/side/runs/slurm-77_1.out"
+mkdir "$T/side/runs/notes"
+expect_status "merge skips .old-, a stray file and a folder without runs.csv" 0 "$GM" merge "$T/side"
+same "beside .old- and strays" "$T/side"
+
+# -- missing runs: exit 1, counted wherever they are -----------------------
+# README: merge exits 1 when runs are missing, the study's last ones
+# included. Four runs, one part gone: 1 missing.
+fresh first; rm -r "$T/first/runs/General-0"
+expect_status "merge without run 0" 1 "$GM" merge "$T/first"
+grep_err "merge counts run 0 missing" "(0 failed, 1 missing)"
+fresh last; rm -r "$T/last/runs/General-3"
+expect_status "merge without the last run" 1 "$GM" merge "$T/last"
+grep_err "merge counts the last run missing" "(0 failed, 1 missing)"
+
+# -- a failed run: exit 1, FAILED, counted in the manifest -------------------
+fresh fail
+mark_failed "$T/fail/runs/General-2/runs.csv" General-2
+echo 'General-2: invariant phold.order violated at t=0.01 h' >"$T/fail/runs/General-2/FAILED"
+expect_status "merge with a failed run" 1 "$GM" merge "$T/fail"
+grep_err "merge counts the failed run" "(1 failed, 0 missing)"
+if [ "$(cat "$T/fail/FAILED")" = 'General-2: invariant phold.order violated at t=0.01 h' ]; then ok
+else bad "merged FAILED"; cat "$T/fail/FAILED" >&2; fi
+if grep -qx 'failed_runs = 1' "$T/fail/manifest.ini" && grep -qx 'failed = 1' "$T/fail/manifest.ini"
+then ok; else bad "merged manifest does not count the failed run"; cat "$T/fail/manifest.ini" >&2; fi
+# the run redone (a Slurm task resubmitted): merge again, FAILED goes
+rm -r "$T/fail/runs/General-2" && cp -r "$T/s/runs/General-2" "$T/fail/runs/"
+expect_status "merge again with the run redone" 0 "$GM" merge "$T/fail"
+if [ -e "$T/fail/FAILED" ]; then bad "the last merge's FAILED outlived the redone run"; else ok; fi
+same "merge again after the redo" "$T/fail"
+
+# FAILED takes each run's own line from its part: 'Eleven-1' is not the
+# start of 'Eleven-10: ...' (a part holding runs 1 and 10, its FAILED in
+# any order).
+"$GM" run "$T/m.ini" -c Eleven -r 1,10 -o "$T/e/runs/p" -q --no-plots || bad "run -r 1,10"
+mark_failed "$T/e/runs/p/runs.csv" Eleven-1
+mark_failed "$T/e/runs/p/runs.csv" Eleven-10
+printf 'Eleven-10: invariant b violated\nEleven-1: invariant a violated\n' >"$T/e/runs/p/FAILED"
+expect_status "merge of a part with runs 1 and 10 failed" 1 "$GM" merge "$T/e"
+if [ "$(cat "$T/e/FAILED")" = "$(printf 'Eleven-1: invariant a violated\nEleven-10: invariant b violated')" ]
+then ok; else bad "merged FAILED mixes up Eleven-1 and Eleven-10"; cat "$T/e/FAILED" >&2; fi
+
+# -- parts that do not fit are refused (exit 2), nothing published -----------
+refused() {     # refused NAME DIR MESSAGE
+    expect_status "$1" 2 "$GM" merge "$T/$2"
+    grep_err "$1: says why" "$3"
+    if [ -e "$T/$2/scalars.csv" ]; then bad "$1: a refused merge wrote scalars.csv"; else ok; fi
+}
+fresh hdr
+sed '1s/,events,/,events_n,/' "$T/hdr/runs/General-2/runs.csv" >"$T/rc" && mv "$T/rc" "$T/hdr/runs/General-2/runs.csv"
+refused "merge refuses a runs.csv with another header" hdr "General-2/runs.csv:1: error: header differs from the other parts'"
+fresh nostat
+for r in 0 1 2 3; do    # every part alike without its status column
+    f="$T/nostat/runs/General-$r/runs.csv"
+    awk -F, -v OFS=, 'NR==1{for(i=1;i<=NF;i++)if($i=="status")k=i} {s="";for(i=1;i<=NF;i++)if(i!=k)s=s (s==""&&i==1?"":OFS) $i;print s}' "$f" >"$T/rc" && mv "$T/rc" "$f"
+done
+if head -n 1 "$T/nostat/runs/General-0/runs.csv" | grep -q status; then bad "test setup: status column kept"; else ok; fi
+refused "merge refuses runs.csv without a status column" nostat "not a runs.csv (needs run_id, run_number, status)"
+fresh badnum
+sed 's/^\("General-2","General",\)2,/\12x,/' "$T/badnum/runs/General-2/runs.csv" >"$T/rc" && mv "$T/rc" "$T/badnum/runs/General-2/runs.csv"
+refused "merge refuses run_number 2x" badnum "bad run_number '2x'"
+fresh stray
+grep '^"General-1",' "$T/stray/runs/General-1/scalars.csv" >>"$T/stray/runs/General-0/scalars.csv"
+refused "merge refuses rows of a run another part lists" stray \
+    "rows of run 'General-1', which this part's runs.csv does not list"
+mkdir -p "$T/empty/runs"
+refused "merge of an empty runs/" empty "no run directories to merge"
+
+# A part without a manifest says nothing of its build (sim/merge.c,
+# part_build: "" when the part has no manifest): not refused for it.
+fresh noman; rm "$T/noman/runs/General-3/manifest.ini"
+expect_status "merge of a part without a manifest" 0 "$GM" merge "$T/noman"
+
+# -- merge's arguments ------------------------------------------------------
+expect_status "merge --level 1" 2 "$GM" merge "$T/s" --level 1
+grep_err "merge --level 1 says why" "--level must be a number in (0, 1)"
+expect_status "merge --level 0" 2 "$GM" merge "$T/s" --level 0
+expect_status "merge --contrast with no axis" 2 "$GM" merge "$T/s" --contrast =0.1
+expect_status "merge of two directories" 2 "$GM" merge "$T/s" "$T/il"
+
+# --contrast AXIS without a baseline: the axis's first value (run's usage),
+# the same contrasts as the default on a study whose only axis it is
+"$GM" run "$T/m.ini" -c Ax -o "$T/ax" -q --no-plots || bad "run -c Ax"
+expect_status "run --contrast remote (no baseline)" 0 "$GM" run "$T/m.ini" -c Ax -o "$T/axc" \
+    -q --no-plots --contrast remote
+if [ "$(wc -l <"$T/ax/contrasts.csv")" -gt 1 ] && cmp -s "$T/ax/contrasts.csv" "$T/axc/contrasts.csv"
+then ok; else bad "run --contrast remote differs from the default contrasts"; fi
+
+cli_done
