@@ -150,4 +150,54 @@ expect_status "run --contrast remote (no baseline)" 0 "$GM" run "$T/m.ini" -c Ax
 if [ "$(wc -l <"$T/ax/contrasts.csv")" -gt 1 ] && cmp -s "$T/ax/contrasts.csv" "$T/axc/contrasts.csv"
 then ok; else bad "run --contrast remote differs from the default contrasts"; fi
 
+# -- diff on hand-made directories -------------------------------------------
+# Two points (fee 0.1 and 0.2), two runs each. In A, metric x exists at
+# fee=0.1 only; y everywhere, constant. B has x at both points.
+mkdir -p "$T/da" "$T/db" "$T/dz" "$T/d2" "$T/d1"
+runs4='run_id,config,run_number,repetition,seed_set,base_seed,fee,status
+"S-0","S",0,0,0,1,"0.1","ok"
+"S-1","S",1,1,1,1,"0.1","ok"
+"S-2","S",2,0,2,1,"0.2","ok"
+"S-3","S",3,1,3,1,"0.2","ok"'
+echo "$runs4" >"$T/da/runs.csv"; echo "$runs4" >"$T/db/runs.csv"; echo "$runs4" >"$T/dz/runs.csv"
+cat >"$T/da/scalars.csv" <<'CSV'
+run_id,metric,entity_kind,entity,value,unit
+"S-0","x","model","m",10,"1"
+"S-1","x","model","m",10,"1"
+"S-0","y","model","m",5,"1"
+"S-1","y","model","m",5,"1"
+"S-2","y","model","m",5,"1"
+"S-3","y","model","m",5,"1"
+CSV
+{ cat "$T/da/scalars.csv"; printf '"S-2","x","model","m",10,"1"\n"S-3","x","model","m",10,"1"\n'; } >"$T/db/scalars.csv"
+{ cat "$T/da/scalars.csv"; printf '"S-0","z","model","m",1,"1"\n"S-1","z","model","m",1,"1"\n'; } >"$T/dz/scalars.csv"
+# A metric absent at a point of A is no comparison there: A against itself
+# makes 3 comparisons (x at 0.1, y at 0.1 and 0.2), none moved.
+expect_status "diff A A, x at one point only" 0 "$GM" diff "$T/da" "$T/da"
+grep_err "diff A A counts 3 comparisons" "diff: 0 of 3 comparisons moved"
+# ... and where B has it but A does not, it is new in B (usage: "present
+# on one side only are flagged")
+expect_status "diff A B, x new at fee=0.2" 1 "$GM" diff "$T/da" "$T/db"
+if grep -q '^fee=0.2 .* x .*MOVED (new in B)' "$T/out"; then ok; else bad "x at fee=0.2 is not 'new in B'"; cat "$T/out" >&2; fi
+grep_err "diff A B counts it" "diff: 1 of 4 comparisons moved: 1 on one side only"
+# --metrics may name a metric B has and A lacks (it must name something in
+# A or B): flagged as new (exit 1), not refused as unknown (exit 2)
+expect_status "diff --metrics z, z only in B" 1 "$GM" diff "$T/da" "$T/dz" --metrics z
+grep_out "z is new in B" "MOVED (new in B)"
+# --rtol 0 is allowed ("a number >= 0"); --alpha 0 is not ("in (0, 1)")
+expect_status "diff --rtol 0" 0 "$GM" diff "$T/da" "$T/da" --rtol 0
+expect_status "diff --alpha 0" 2 "$GM" diff "$T/da" "$T/da" --alpha 0
+grep_err "diff --alpha 0 says why" "--alpha wants a number in (0, 1)"
+expect_status "diff of three directories" 2 "$GM" diff "$T/da" "$T/da" "$T/da"
+grep_err "diff of three directories says why" "two result directories, got 3"
+# Two runs in A (10, 12), one in B (20): fewer than 2 on a side is no test,
+# so no p-value ("p=-"), whatever Welch's formula gives with one variance.
+printf 'run_id,config,run_number,repetition,seed_set,base_seed,status\n"R-0","R",0,0,0,1,"ok"\n"R-1","R",1,1,1,1,"ok"\n' >"$T/d2/runs.csv"
+printf 'run_id,metric,entity_kind,entity,value,unit\n"R-0","x","model","m",10,"1"\n"R-1","x","model","m",12,"1"\n' >"$T/d2/scalars.csv"
+printf 'run_id,config,run_number,repetition,seed_set,base_seed,status\n"R-0","R",0,0,0,1,"ok"\n' >"$T/d1/runs.csv"
+printf 'run_id,metric,entity_kind,entity,value,unit\n"R-0","x","model","m",20,"1"\n' >"$T/d1/scalars.csv"
+expect_status "diff of 2 runs against 1" 1 "$GM" diff "$T/d2" "$T/d1"
+if grep -q ' x .*p=- .*MOVED (n < 2, no test)' "$T/out"; then ok
+else bad "2 runs against 1: not 'p=-' and 'MOVED (n < 2, no test)'"; cat "$T/out" >&2; fi
+
 cli_done
