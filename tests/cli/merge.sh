@@ -127,6 +127,12 @@ fresh stray
 grep '^"General-1",' "$T/stray/runs/General-1/scalars.csv" >>"$T/stray/runs/General-0/scalars.csv"
 refused "merge refuses rows of a run another part lists" stray \
     "rows of run 'General-1', which this part's runs.csv does not list"
+fresh tshdr
+sed '1s/^run_id,t_h,/run_id,t_s,/' "$T/tshdr/runs/General-2/timeseries.csv" >"$T/rc" && mv "$T/rc" "$T/tshdr/runs/General-2/timeseries.csv"
+refused "merge refuses a timeseries.csv with another header" tshdr \
+    "General-2/timeseries.csv:1: error: header differs from the other parts'"
+fresh noscal; rm "$T/noscal/runs/General-2/scalars.csv"
+refused "merge refuses a part without scalars.csv" noscal "General-2/scalars.csv: cannot read"
 mkdir -p "$T/empty/runs"
 refused "merge of an empty runs/" empty "no run directories to merge"
 
