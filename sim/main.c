@@ -171,9 +171,7 @@ static const char *nearest_command(const char *typed, const char *prefix)
             best = name;        /* the caller prints its first word */
         }
     }
-    if (!best || best_d == 0 || best_d > param_suggest_limit(typed) || best_d >= strlen(typed))
-        return NULL;
-    return best;
+    return best && param_near_enough(typed, best_d) ? best : NULL;
 }
 
 /* " (did you mean 'X'?)" after an error about 'typed', when a name is near. */

@@ -279,6 +279,11 @@ size_t param_suggest_limit(const char *key)
     return lim > 4 ? 4 : lim;
 }
 
+bool param_near_enough(const char *typed, size_t d)
+{
+    return d > 0 && d <= param_suggest_limit(typed) && d < strlen(typed);
+}
+
 const char *preg_suggest(const struct param_registry *reg, const char *key)
 {
     const char *best = NULL;
@@ -302,8 +307,7 @@ const char *preg_suggest(const struct param_registry *reg, const char *key)
             best = k;
         }
     }
-    if (!best || best_d == 0 || best_d > param_suggest_limit(key)
-        || best_d >= strlen(key))
+    if (!best || !param_near_enough(key, best_d))
         return NULL;
     return best;
 }

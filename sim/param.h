@@ -79,6 +79,10 @@ const char *preg_suggest(const struct param_registry *reg, const char *key);
  * 'key'; scenario.c uses both to suggest its own built-in keys. */
 size_t param_edit_distance(const char *a, const char *b);
 size_t param_suggest_limit(const char *key);
+/* Is a name at distance d from 'typed' worth a "did you mean" hint: not
+ * the same, within param_suggest_limit(), and not every letter of it
+ * replaced (a short word)? preg_suggest()'s rule, and the CLI's. */
+bool param_near_enough(const char *typed, size_t d);
 
 /* Parses and range-checks 'text' for 'def'. On error writes a message
  * "<key>: expected ..., got \"text\"" (no location) into 'err' and returns
