@@ -356,6 +356,35 @@ int mkt_load_catalog(struct market *mk, struct diag *d)
     return d->nerrors ? SIM_EINVAL : SIM_OK;
 }
 
+/* The key of entities of 'kind' ("archetype", "hostclass") the scenario
+ * wrote last (its highest line), '*' keys aside; NULL if it wrote none:
+ * where an error about too many of them points when the one past the
+ * limit is built in, with no line of its own. */
+static const char *last_written_key(const struct scn_run *r, const char *kind)
+{
+    char any[64], star[64];
+    const char *last = NULL;
+    int line = 0;
+
+    snprintf(any, sizeof any, "%s.", kind);
+    snprintf(star, sizeof star, "%s.*.", kind);
+    for (size_t i = 0; i < scn_run_key_count(r); i++) {
+        const char *key, *source;
+        const struct srcloc *at;
+
+        scn_run_key_at(r, i, &key, NULL, NULL, &source);
+        if (strcmp(source, "default") == 0 || strncmp(key, any, strlen(any)) != 0 ||
+            strncmp(key, star, strlen(star)) == 0)
+            continue;
+        at = scn_where(r, key);
+        if (at && at->line > line) {
+            line = at->line;
+            last = key;
+        }
+    }
+    return last;
+}
+
 int mkt_load_archetypes(struct market *mk, struct diag *d)
 {
     const char **names;
@@ -368,25 +397,16 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
      * here, whether or not the scenario has endpoints. */
     if (n > MAX_ARCHETYPES) {
         char key[160];
-        int line = 0;
 
         /* Blame the last archetype key the scenario wrote: the names are
          * sorted, so names[MAX_ARCHETYPES] was often a built-in one
          * ("archetype.indie.rate", with no line) that nobody had added. */
-        snprintf(key, sizeof key, "archetype.%s.rate", names[MAX_ARCHETYPES]);
-        for (size_t i = 0; i < scn_run_key_count(r); i++) {
-            const char *k;
-            const struct srcloc *at;
+        const char *last = last_written_key(r, "archetype");
 
-            scn_run_key_at(r, i, &k, NULL, NULL, NULL);
-            if (strncmp(k, "archetype.", 10) != 0 || strncmp(k, "archetype.*.", 12) == 0)
-                continue;
-            at = scn_where(r, k);
-            if (at->line > line) {
-                line = at->line;
-                snprintf(key, sizeof key, "%s", k);
-            }
-        }
+        if (last)
+            snprintf(key, sizeof key, "%s", last);
+        else
+            snprintf(key, sizeof key, "archetype.%s.rate", names[MAX_ARCHETYPES]);
         scn_error(d, r, key, "too many archetypes: %zu, built-in ones included "
                   "(at most %d)", n, MAX_ARCHETYPES);
     }
@@ -533,8 +553,7 @@ static bool too_many(const struct scn_run *r, struct diag *d, const char *kind,
                      const char *what, const char **names, size_t n)
 {
     const struct srcloc *at = NULL;
-    char prefix[160], any[160], star[160];
-    bool named;
+    char prefix[160];
 
     if (n <= MAX_SUPPLY_ENTITIES)
         return false;
@@ -546,20 +565,10 @@ static bool too_many(const struct scn_run *r, struct diag *d, const char *kind,
         if (strcmp(source, "default") != 0 && strncmp(key, prefix, strlen(prefix)) == 0)
             at = scn_where(r, key);
     }
-    named = at != NULL;
-    snprintf(any, sizeof any, "%s.", kind);
-    snprintf(star, sizeof star, "%s.*.", kind);
-    for (size_t i = 0; i < scn_run_key_count(r) && !named; i++) {
-        const char *key, *source;
-        const struct srcloc *w;
+    if (!at) {
+        const char *last = last_written_key(r, kind);
 
-        scn_run_key_at(r, i, &key, NULL, NULL, &source);
-        if (strcmp(source, "default") == 0 || strncmp(key, any, strlen(any)) != 0 ||
-            strncmp(key, star, strlen(star)) == 0)
-            continue;
-        w = scn_where(r, key);
-        if (!at || w->line > at->line)
-            at = w;
+        at = last ? scn_where(r, last) : NULL;
     }
     diag_error(d, at, "%zu %s; the market takes at most %d ('%s' and after are too many)",
                n, what, MAX_SUPPLY_ENTITIES, names[MAX_SUPPLY_ENTITIES]);
