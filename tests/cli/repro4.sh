@@ -1,0 +1,85 @@
+#!/bin/sh
+# tests/cli/repro4.sh -- 'gpumarket reproduce' T3 (ckpt), T4 (llama) and T7
+# (bathtub): the bookkeeping, argmin and tolerance columns that the
+# default tables cannot tell apart, with answers from the closed forms in
+# REPRODUCTIONS.md or worked by hand. Run by 'make test' with GM_BIN
+# pointing at the binary; prints "N passed, M failed" and exits non-zero
+# on any failure.
+. tests/cli_lib.sh
+
+# -- T3: the restart is itself interruptible ------------------------------------
+# Daly's T_w = M e^(R/M) (e^((tau+delta)/M) - 1) T_s / tau; at R = M = 1440,
+# delta = 5, tau = 100, T_s = 1000 min that is 1440 e (e^(105/1440) - 1) 10
+# = 2960.83 min. A restart that failures cannot interrupt costs R, not
+# M (e^(R/M) - 1): (M + R)(e^(105/1440) - 1) 10 = 2178.46, 26% less. At
+# 20,000 jobs the mean's sd is about 0.6%; accept +-5%.
+expect_status "ckpt with R = M" 0 "$GM" reproduce --fast --set ckptjob.restart=1440min \
+    --set ckptjob.work=1000min --set ckptjob.taus=100 --set ckptjob.jobs=20000 ckpt
+if awk '/^T3 Daly T_w\(tau=100\) / { n++; if ($(NF-4) != "2960.83" ||
+        $(NF-3) < 2960.83 * 0.95 || $(NF-3) > 2960.83 * 1.05) bad = 1 }
+        END { exit bad || n != 1 }' "$T/out"; then ok
+else bad "ckpt with R = M: row"; cat "$T/out" >&2; fi
+
+# -- T3: the argmin of a tie is its first interval ------------------------------
+# 100 min of work: tau = 100 and tau = 200 both run one segment of 100 + 5
+# min (same failures, common random numbers: the same wall time), tau = 50
+# pays a second checkpoint. The argmin is the first of the tie, 100.
+expect_status "ckpt argmin of a tie" 0 "$GM" reproduce --fast --set ckptjob.work=100min \
+    --set ckptjob.taus=100,200,50 ckpt
+if grep -E '^T3 argmin tau .* 116\.69 +100 +- ' "$T/out" >/dev/null; then ok
+else bad "ckpt argmin of a tie"; cat "$T/out" >&2; fi
+
+# -- T3: an interval with no finished job is not the argmin ----------------------
+# tau = 0.001 min needs 10^7 checkpoints of 5 min, past the horizon: not
+# simulated, no mean. Of 60 (T_w 11,158.78) and 100 (10,968.19) the argmin
+# is 100; a NaN mean taken as a best made the row "-".
+expect_status "ckpt with an unsimulated interval" 1 "$GM" reproduce --fast \
+    --set ckptjob.taus=60,100,0.001 ckpt
+if grep -E '^T3 argmin tau .* 116\.69 +100 +- .* pass$' "$T/out" >/dev/null; then ok
+else bad "ckpt with an unsimulated interval: argmin"; cat "$T/out" >&2; fi
+
+# -- T3: the argmin band is REPRODUCTIONS.md's [100, 135] scaled to tau* ------
+# Default (M = 1440, delta = 5): [100, 135]. At M = 185.58 min Daly's tau*
+# is 39.810 (REPRODUCTIONS.md's table), so 39.810 x [100, 135] / 116.69 =
+# [34.12, 46.06].
+"$GM" reproduce --fast ckpt >"$T/out" 2>&1
+if grep -E '^T3 argmin tau .* \[100, 135\]  pass$' "$T/out" >/dev/null; then ok
+else bad "ckpt default argmin band"; cat "$T/out" >&2; fi
+"$GM" reproduce --fast --set ckptjob.mtbf=185.58min ckpt >"$T/out" 2>&1
+if grep -E '^T3 argmin tau .* 39\.8101 .* \[34\.12, 46\.06\]  pass$' "$T/out" >/dev/null; then ok
+else bad "ckpt argmin band at M = 185.58"; cat "$T/out" >&2; fi
+
+# -- T3: a one-point band [lo, lo] is allowed; tau 0 is not ----------------------
+expect_status "ckpt argmin band [120, 120]" 0 "$GM" reproduce --fast \
+    --set ckptjob.argmin-lo=120min --set ckptjob.argmin-hi=120min ckpt
+expect_status "ckpt tau 0" 2 "$GM" reproduce --fast --set ckptjob.taus=60,0 ckpt
+grep_err "ckpt tau 0" "checkpoint interval must be > 0 minutes, got '0'"
+
+# -- T3: a row's tolerance is min(tol, max(3 CI / T_w, tol-floor)) -----------------
+# (ckptjob.tol-floor's help: 1% ceiling, 0.1% floor). Each row's tolerance
+# column must be that of its own expected value and CI (to print rounding).
+"$GM" reproduce --fast ckpt >"$T/out" 2>&1
+if awk '/^T3 Daly T_w/ { n++; ci = substr($(NF-2), 3); tol = substr($(NF-1), 3) + 0
+        want = 300 * ci / $(NF-4); if (want < 0.1) want = 0.1; if (want > 1) want = 1
+        if (tol < want * 0.995 || tol > want * 1.005) bad = 1 }
+        END { exit bad || n != 6 }' "$T/out"; then ok
+else bad "ckpt tolerance column"; cat "$T/out" >&2; fi
+# The CI is that of a mean: 4 times the jobs, half the CI (the sample sd
+# is +-3% at 3,000 jobs: accept a ratio of 1.8 to 2.2).
+"$GM" reproduce --fast --set ckptjob.taus=100 --set ckptjob.jobs=3000 ckpt >"$T/a" 2>&1
+"$GM" reproduce --fast --set ckptjob.taus=100 --set ckptjob.jobs=12000 ckpt >"$T/b" 2>&1
+a=$(awk '/^T3 Daly T_w/ { print substr($(NF-2), 3) }' "$T/a")
+b=$(awk '/^T3 Daly T_w/ { print substr($(NF-2), 3) }' "$T/b")
+if awk -v a="$a" -v b="$b" 'BEGIN { exit !(b > 0 && a / b > 1.8 && a / b < 2.2) }'; then ok
+else bad "ckpt CI scales with 1/sqrt(jobs): $a at 3000, $b at 12000"; fi
+
+# -- T3: common random numbers: job j sees the same failures at every tau -----
+# tau = 100 and 100.01 differ by 0.01 min a segment: with the same failure
+# times their means differ by far less than a minute (independent draws:
+# by about the CI, +-7 min).
+"$GM" reproduce --fast --set ckptjob.taus=100,100.01 ckpt >"$T/out" 2>&1
+if awk '/^T3 Daly T_w\(tau=100\) / { a = $(NF-3) } /^T3 Daly T_w\(tau=100\.01\) / { b = $(NF-3) }
+        END { d = a - b; if (d < 0) d = -d; exit !(a > 0 && b > 0 && d < 0.5) }' "$T/out"; then ok
+else bad "ckpt common random numbers"; cat "$T/out" >&2; fi
+
+cli_done
