@@ -82,4 +82,75 @@ if awk '/^T3 Daly T_w\(tau=100\) / { a = $(NF-3) } /^T3 Daly T_w\(tau=100\.01\) 
         END { d = a - b; if (d < 0) d = -d; exit !(a > 0 && b > 0 && d < 0.5) }' "$T/out"; then ok
 else bad "ckpt common random numbers"; cat "$T/out" >&2; fi
 
+# -- T4: a restart interrupted by a failure starts over -------------------------
+# Without planned stops the kept share is 1 / Daly's T_w per unit of work,
+# tau / (M e^(R/M) (e^((tau+delta)/M) - 1)): M = 54 x 24 / 419 = 3.0931 h,
+# delta = 20 s, Daly tau = 10.902 min, R = 3 h give 0.35685. A restart that
+# ignores failures would give tau / ((M + R)(e^((tau+delta)/M) - 1)) = 0.478.
+expect_status "llama with 3-hour restarts" 1 "$GM" reproduce --fast --set llama.restart=3h \
+    --set llama.planned=0 llama
+if awk '/^T4 effective training time \(Daly tau=10.9 min\)/ { n++
+        if ($(NF-4) < 0.3568 || $(NF-4) > 0.3569 || $(NF-3) < 0.337 || $(NF-3) > 0.377) bad = 1 }
+        END { exit bad || n != 1 }' "$T/out"; then ok
+else bad "llama with 3-hour restarts: effective row"; cat "$T/out" >&2; fi
+
+# -- T4: work in progress at the end of the window is kept ------------------------
+# At 1e-6 interruptions a day the job's Daly interval is ~31,000 min, past
+# the one-day window: no checkpoint, no failure, the whole day is kept (1).
+"$GM" reproduce --fast --set sim.horizon=1d --set llama.days=1 --set llama.unexpected=1e-6 \
+    --set llama.planned=0 llama >"$T/out" 2>&1
+if grep -E '^T4 effective training time \(Daly.* +1 +\+-0 +\+-0\.01  pass$' "$T/out" >/dev/null; then ok
+else bad "llama, no interruption in the window: effective row"; cat "$T/out" >&2; fi
+
+# -- T4: the horizon must be the window ------------------------------------------
+expect_status "llama with a 10-day horizon" 1 "$GM" reproduce --fast --set sim.horizon=10d llama
+grep_err "llama with a 10-day horizon" "must equal llama.days"
+
+# -- T4: the count rows' expected values and bands ---------------------------------
+# P(379 <= N <= 459) for N ~ Poisson(419) (419 -+ 1.96 sqrt(419) = 378.88,
+# 459.12), summed by hand: 0.952201; band -3 binomial sd over 40 runs:
+# 0.952201 - 3 sqrt(0.952201 x 0.047799 / 40) = 0.851. The mean count's
+# band is 3 sqrt(419 / 40) = 9.71. The dispersion band is the 99% chi2(39)
+# band / 39, by Wilson-Hilferty [0.512, 1.680] (accept +-0.01).
+"$GM" reproduce --fast llama >"$T/out" 2>&1
+if grep -E '^T4 share of runs with 419 .* 0\.952201 .* \[0\.851, 1\]  pass$' "$T/out" >/dev/null &&
+   grep -E '^T4 mean interruptions in 54 d .* \+-9\.71  pass$' "$T/out" >/dev/null &&
+   awk '/^T4 dispersion index/ { n++; lo = substr($(NF-2), 2) + 0; hi = $(NF-1) + 0
+        if (lo < 0.502 || lo > 0.522 || hi < 1.67 || hi > 1.69) bad = 1 }
+        END { exit bad || n != 1 }' "$T/out"; then ok
+else bad "llama count rows' expected values and bands"; cat "$T/out" >&2; fi
+
+# -- T7: closed forms of the default table -------------------------------------------
+# Integrated by hand (trapezoid, 20,000 panels) from the mixture's survival:
+# P_mem = 0.100674, P_aware = 0.042193, overhead E[attempt] / (1 - P_aware)
+# / L - 1 = 0.027477; and at L = 0.25 h P_mem = 0.0142947, whose band is
+# min(0.01, 0.25 x 0.0142947) = 0.003574.
+"$GM" reproduce --fast bathtub >"$T/out" 2>&1
+if grep -E '^T7 P\(fail\) memoryless placement, L=2h +0\.100674 ' "$T/out" >/dev/null &&
+   grep -E '^T7 P\(fail\) bathtub-aware \(age>=3h\) +0\.042193' "$T/out" >/dev/null &&
+   grep -E '^T7 preemptible overhead .* 0\.02748 ' "$T/out" >/dev/null; then ok
+else bad "bathtub closed forms"; cat "$T/out" >&2; fi
+# The cost ratio is (1 / price ratio) / (1 + overhead), overhead as simulated
+# (the overhead row's tolerance is a range, two fields: its simulated is $(NF-4)).
+if awk '/^T7 preemptible overhead/ { o = $(NF-4) } /^T7 cost ratio/ { c = $(NF-3) }
+        END { w = 1 / (0.2 * (1 + o)); exit !(c > 0 && c > w * 0.999 && c < w * 1.001) }' "$T/out"; then ok
+else bad "bathtub cost ratio vs overhead"; cat "$T/out" >&2; fi
+"$GM" reproduce --fast --set bathtub.job=0.25h bathtub >"$T/out" 2>&1
+if grep -E '^T7 P\(fail\) memoryless placement, L=0.25h +0\.0142947 .* \+-0\.003574  pass$' "$T/out" >/dev/null
+then ok
+else bad "bathtub memoryless tolerance at L = 0.25 h"; cat "$T/out" >&2; fi
+
+# -- T7: no aware failure, no ratio ---------------------------------------------------
+# Every VM lives exactly to the 24 h cap (no infants, wear-out scale 1000 h):
+# an aware placement (age <= cap - L) never fails, so the ratio has no value
+# and its row fails rather than pass ">= 2" with infinity.
+expect_status "bathtub, aware never fails" 1 "$GM" reproduce --fast --set bathtub.infant-weight=0 \
+    --set bathtub.wear-scale=1000h --set bathtub.job=1h bathtub
+if grep -E '^T7 P\(fail\) ratio .* inf +- +- +>= 2  FAIL$' "$T/out" >/dev/null; then ok
+else bad "bathtub, aware never fails: ratio row"; cat "$T/out" >&2; fi
+
+# -- T7: safe-age + job must be below the cap ------------------------------------------
+expect_status "bathtub safe-age + job = cap" 2 "$GM" reproduce --fast --set bathtub.job=21h bathtub
+grep_err "bathtub safe-age + job = cap" "safe-age + job < cap"
+
 cli_done
