@@ -153,4 +153,27 @@ else bad "bathtub, aware never fails: ratio row"; cat "$T/out" >&2; fi
 expect_status "bathtub safe-age + job = cap" 2 "$GM" reproduce --fast --set bathtub.job=21h bathtub
 grep_err "bathtub safe-age + job = cap" "safe-age + job < cap"
 
+# -- T7: a batch needs placements of both policies ------------------------------------
+# Infants only, scale 0.01 h: a VM reaches the 3 h safe age with probability
+# exp(-sqrt(300)) = 3e-8, so the aware policy places nothing in any batch:
+# the batches row counts 0 of 20 (memoryless placements alone do not make
+# a batch) and fails.
+expect_status "bathtub, no VM reaches the safe age" 1 "$GM" reproduce --fast \
+    --set sim.horizon=10d --set bathtub.infant-weight=1 --set bathtub.infant-scale=0.01h \
+    --set bathtub.vms=50 bathtub
+if grep -E '^T7 batches with placements .* 20 +0 +- +>= 20  FAIL$' "$T/out" >/dev/null; then ok
+else bad "bathtub, no VM reaches the safe age: batches row"; cat "$T/out" >&2; fi
+
+# -- T7: the batch-means CI is that of a mean ------------------------------------------
+# 20 placements every 10 min from day 3 to day 60: 57 x 144 x 20 = 164,160,
+# at P = 0.1007 a binomial half-width of 2.093 sqrt(0.1007 x 0.8993 / 164160)
+# = 0.00155. The batch means see some correlation (and their sd is +-16%):
+# accept 0.5 to 2 times that; the batches' sd not divided by sqrt(20) is
+# 4.5 times it.
+"$GM" reproduce --fast bathtub >"$T/out" 2>&1
+if awk '/^T7 P\(fail\) memoryless placement/ { n++; ci = substr($(NF-2), 3)
+        if (ci < 0.00078 || ci > 0.0031) bad = 1 }
+        END { exit bad || n != 1 }' "$T/out"; then ok
+else bad "bathtub memoryless CI"; cat "$T/out" >&2; fi
+
 cli_done
