@@ -176,4 +176,17 @@ if awk '/^T7 P\(fail\) memoryless placement/ { n++; ci = substr($(NF-2), 3)
         END { exit bad || n != 1 }' "$T/out"; then ok
 else bad "bathtub memoryless CI"; cat "$T/out" >&2; fi
 
+# -- 'run' of a reproduce scenario: a failing row is a negative check (exit 1) ----
+# 'reproduce' counts FAIL rows itself; 'run' has only the model's finish
+# status. Each of these fails exactly one row: llama's effective time
+# (0.91) below a 0.99 claim, bathtub's P(fail) ratio (2.35) below 3, ckpt's
+# argmin (120 at Fast) below a band starting at 130.
+expect_status "run llama, claim 0.99" 1 "$GM" run scenarios/reproduce/llama.ini -c Fast \
+    --set llama.effective-claim=0.99 -o "$T/r1" -q --no-plots
+expect_status "run bathtub, min-ratio 3" 1 "$GM" run scenarios/reproduce/bathtub.ini -c Fast \
+    --set bathtub.min-ratio=3 -o "$T/r2" -q --no-plots
+expect_status "run ckpt, argmin band from 130" 1 "$GM" run scenarios/reproduce/ckpt.ini -c Fast \
+    --set ckptjob.argmin-lo=130min -o "$T/r3" -q --no-plots
+expect_status "run llama" 0 "$GM" run scenarios/reproduce/llama.ini -c Fast -o "$T/r4" -q --no-plots
+
 cli_done
