@@ -372,6 +372,158 @@ START_TEST(fit_recovers_an_exact_power_law)
 }
 END_TEST
 
+/* ---- the fit's statistics and the bundle law on hand-made tables ---- */
+
+/* Eight observed GPUs P0..P7 in four pairs of equal specs, a 2 x 2
+ * design: FP32 10 or 20 TFLOPS, 500 or 1000 GB/s (pair k: FP32 20 if k
+ * is odd, 1000 GB/s if k >= 2). Each median is 0.5 FP32^0.6 BW^0.4 times
+ * exp(+0.1) for the first of a pair and exp(-0.1) for the second. Those
+ * residuals differ only within pairs, so they are orthogonal to the
+ * intercept and both ln specs: least squares returns the law exactly and
+ * leaves residuals of exactly +-0.1. FP16 is 40 everywhere except: with
+ * 'split' 0 pair 3 has 80 (constant within pairs, so FP16 explains none
+ * of the residual); with 1 pair 0 has 80 and 20 (ln FP16 then carries
+ * pair 0's residual, and only that); with 2 pairs 0 and 1 have 80 and
+ * 20, pair 2 20 and 80 (a third of pair 0 + pair 1 - pair 2's residual
+ * pattern). P7 is an SXM board.
+ * 'bundles', 'xgpus' and 'xobs' (NULL for none) add a bundle table and
+ * catalogue and observed rows. Returns the model, or NULL with the
+ * messages in '*errs' (when given, directory stripped). */
+static struct dlperf_model *fit_pairs(int split, const char *bundles, const char *xgpus,
+                                      const char *xobs, char **errs)
+{
+    char *dir = test_tmpdir(), p[3][256], gpus[4096], obs[4096] = OBS_HDR, *buf = NULL;
+    size_t len = 0;
+    double z = gsl_cdf_ugaussian_Pinv(0.9);
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+    struct dlperf_model *m;
+
+    snprintf(gpus, sizeof gpus, "%s", "model,vram_gb,mem_bw_gbs,fp32_tflops,fp16_tensor_tflops,"
+             "tdp_w,pcie_gen,year,street_price_usd,sxm\n");
+    for (int i = 0; i < 8; i++) {
+        int k = i / 2;
+        double fp32 = k % 2 ? 20 : 10, bw = k >= 2 ? 1000 : 500, fp16 = 40;
+        double med = 0.5 * pow(fp32, 0.6) * pow(bw, 0.4) * exp(i % 2 ? -0.1 : 0.1);
+
+        if (split == 0 && k == 3)
+            fp16 = 80;
+        if (split > 0 && k == 0)
+            fp16 = i == 0 ? 80 : 20;
+        if (split == 2 && (k == 1 || k == 2))
+            fp16 = (i % 2 == 0) == (k == 1) ? 80 : 20;
+        len = strlen(gpus);
+        snprintf(gpus + len, sizeof gpus - len, "P%d,24,%g,%g,%g,300,4,2022,1000,%d\n",
+                 i, bw, fp32, fp16, i == 7);
+        len = strlen(obs);
+        snprintf(obs + len, sizeof obs - len, "P%d,3,%.17g,%.17g,%.17g\n", i, med,
+                 med * exp(-0.1 * z), med * exp(0.2 * z));
+    }
+    if (xgpus)
+        snprintf(gpus + strlen(gpus), sizeof gpus - strlen(gpus), "%s", xgpus);
+    if (xobs)
+        snprintf(obs + strlen(obs), sizeof obs - strlen(obs), "%s", xobs);
+    for (int i = 0; i < 3; i++)
+        snprintf(p[i], sizeof p[i], "%s/%s.csv", dir, i == 0 ? "gpus" : i == 1 ? "obs" : "bun");
+    test_write_file(p[0], gpus);
+    test_write_file(p[1], obs);
+    if (bundles)
+        test_write_file(p[2], bundles);
+    m = dlperf_model_fit(p[0], p[1], bundles ? p[2] : NULL, NULL, &d);
+    fclose(d.out);
+    if (errs) {
+        char *s = buf, *o = buf;
+        size_t dl = strlen(dir);
+
+        while (*s) {
+            if (strncmp(s, dir, dl) == 0)
+                s += dl + 1;
+            else
+                *o++ = *s++;
+        }
+        *o = '\0';
+        *errs = buf;
+    } else {
+        ck_assert_msg(m != NULL, "%s", buf);
+        free(buf);
+    }
+    for (int i = 0; i < 3; i++)
+        remove(p[i]);
+    remove(dir);
+    free(dir);
+    return m;
+}
+
+/* R^2, RMSE and the adjusted-R^2 choice by hand on fit_pairs. With
+ * s = ln 2 the fitted values' sum of squares about their mean is
+ * 8 (0.6^2 + 0.4^2) s^2 / 4 (each spec moves ln DLPerf by a s or b s
+ * between its two levels, balanced), the residuals' 8 x 0.1^2, so
+ * TSS = 2 s^2 (0.36 + 0.16) + 0.08. The split table's FP16 column takes
+ * pair 0's residuals: SSE falls from 0.08 to 0.06. Adjusted R^2 is
+ * 1 - (1 - R^2)(n - 1)/(n - p), so with n = 8 the FP16 form wins when
+ * SSE3 / SSE2 < (n - 4)/(n - 3) = 0.8: 0.75 does. Mutations that
+ * survived every test: RMSE over n - 1; the two-term form's adjusted
+ * R^2 over n - 2 (threshold 4/6, and the split table would keep two
+ * terms); the three-term form's over n - 3 (FP16 chosen whenever it
+ * lowers SSE at all: the third table's 11/12); fewer than 6 observed
+ * GPUs fitted; the three-term prediction
+ * used with an unknown FP16 (its ln 0 sent every such estimate to 0). */
+START_TEST(fit_statistics_by_hand)
+{
+    double s = log(2.0), tss = 2 * s * s * (0.36 + 0.16) + 0.08, c[4];
+    double law = 0.5 * pow(10, 0.6) * pow(500, 0.4);
+    struct dlperf_model *m = fit_pairs(0, NULL, NULL, NULL, NULL);
+    char *msg;
+
+    ck_assert(!dlperf_uses_fp16(m));
+    ck_assert_double_eq_tol(dlperf_r2(m), 1.0 - 0.08 / tss, 1e-9);
+    ck_assert_double_eq_tol(dlperf_r2_form(m, true), 1.0 - 0.08 / tss, 1e-9);
+    ck_assert_double_eq_tol(dlperf_rmse_log(m), 0.1, 1e-9);
+    dlperf_coefs(m, c);
+    ck_assert_double_eq_tol(c[0], log(0.5), 1e-9);
+    ck_assert_double_eq_tol(c[1], 0.6, 1e-9);
+    ck_assert_double_eq_tol(c[2], 0.4, 1e-9);
+    ck_assert(c[3] == 0.0);
+    dlperf_model_free(m);
+
+    m = fit_pairs(1, NULL, NULL, NULL, NULL);
+    ck_assert(dlperf_uses_fp16(m));
+    ck_assert_double_eq_tol(dlperf_r2_form(m, false), 1.0 - 0.08 / tss, 1e-9);
+    ck_assert_double_eq_tol(dlperf_r2(m), 1.0 - 0.06 / tss, 1e-9);
+    ck_assert_double_eq_tol(dlperf_rmse_log(m), sqrt(0.06 / 8), 1e-9);
+    /* ln FP16 is ln 40 +- ln 2 on pair 0 against residuals +-0.1: its
+     * exponent is 0.1 / ln 2, and the intercept gives back t ln 40. */
+    dlperf_coefs(m, c);
+    ck_assert_double_eq_tol(c[3], 0.1 / s, 1e-9);
+    ck_assert_double_eq_tol(c[0], log(0.5) - 0.1 / s * log(40), 1e-9);
+    ck_assert_double_eq_tol(c[1], 0.6, 1e-9);
+    ck_assert_double_eq_tol(c[2], 0.4, 1e-9);
+    /* FP16 unknown (models/dlperf.h): the two-term form, the law itself. */
+    ck_assert_double_eq_tol(dlperf_predict(m, 10, 500, 0), law, 1e-9 * law);
+    /* FP16 40, pair 0's geometric mean: the three-term form gives the law too. */
+    ck_assert_double_eq_tol(dlperf_predict(m, 10, 500, 40), law, 1e-9 * law);
+    dlperf_model_free(m);
+
+    /* ln FP16 = ln 40 + ln 2 u, u = +-1 on pairs 0, 1 and -+1 on pair 2:
+     * it takes (e.u)^2 / u.u = 0.2^2 / 6 of the residuals' 0.08, a ratio
+     * of 11/12 > 0.8: two terms stay. */
+    m = fit_pairs(2, NULL, NULL, NULL, NULL);
+    ck_assert(!dlperf_uses_fp16(m));
+    ck_assert_double_eq_tol(dlperf_r2_form(m, true), 1.0 - (0.08 - 0.04 / 6) / tss, 1e-9);
+    ck_assert_double_eq_tol(dlperf_r2(m), 1.0 - 0.08 / tss, 1e-9);
+    ck_assert_double_eq_tol(dlperf_rmse_log(m), 0.1, 1e-9);
+    dlperf_model_free(m);
+
+    /* Five observed GPUs are too few; six fit (fit_law has seven). */
+    msg = fit_error(GPUS_HDR "G1,24,500,10,40,300,4,2022,1000\nG2,24,700,20,160,300,4,2022,1000\n"
+                    "G3,24,900,35,70,300,4,2022,1000\nG4,24,2000,50,400,300,4,2022,1000\n"
+                    "G5,24,1000,80,1000,300,4,2022,1000\n",
+                    OBS_HDR "G1,3,10,9,11\nG2,3,20,19,21\nG3,3,30,29,31\nG4,3,40,39,41\n"
+                    "G5,3,50,49,51\n");
+    ck_assert_str_eq(msg, "error: DLPerf fit needs at least 6 observed GPUs, got 5\n");
+    free(msg);
+}
+END_TEST
+
 /* ---- kernel calibration ---- */
 
 #define CAL_HDR "device,kernel,size,achieved,unit,peak,efficiency,date,build\n"
@@ -835,6 +987,7 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, sxm_boards_from_the_catalogue_column);
     tcase_add_test(fit, market_api);
     tcase_add_test(fit, fit_recovers_an_exact_power_law);
+    tcase_add_test(fit, fit_statistics_by_hand);
     tcase_add_test(fit, csv_errors_name_file_and_row);
     tcase_add_test(fit, repeated_rows_are_errors);
     tcase_add_test(fit, device_names_match_catalogue);
