@@ -524,6 +524,122 @@ START_TEST(fit_statistics_by_hand)
 }
 END_TEST
 
+/* The bundle law by hand (models/dlperf.h: per-GPU = d1 n^-(k + q ln n),
+ * the curvature only with >= 4 distinct n, fitted per class as the shape
+ * alone against the single-GPU DLPerf d1 the simulator uses). On
+ * fit_pairs' tables P0 (PCIe) has d1 = 0.5 10^0.6 500^0.4 e^0.1 and P7
+ * (SXM) d1 = 0.5 20^0.6 1000^0.4 e^-0.1, their observed medians.
+ *  - SXM: P7 at n = 1, 2, 4, 8 exactly on k = 0.05, q = 0.02; the fit
+ *    returns both, and an 8-GPU bundle is d1 8^(1 - 0.05 - 0.02 ln 8).
+ *  - PCIe: P0 and P1 (its pair, d1 = 0.5 10^0.6 500^0.4 e^-0.1) at
+ *    n = 1, 2, 8 on k = 0.1, q = 0.05: six rows, but three sizes fit the
+ *    power law alone. Through the origin in ln n (L = ln 2; ln n = 0, L,
+ *    3L) the slope is k' = k + q sum ln^3 n / sum ln^2 n = k + 2.8 q L,
+ *    so a k-GPU bundle is d1 k^(1 - k'): 1, 2^(1 - k'), 8^(1 - k') times
+ *    d1. The worst row is n = 2, simulated/observed exp(-1.8 q L^2).
+ *  - Two sizes are enough for k (P0 at n = 1, 4 on k = 0.1), one says
+ *    nothing: flat, k = q = 0 (P7 and an unobserved SXM board, both at
+ *    n = 8 only).
+ * Mutations that survived every test: the curvature fitted from three
+ * sizes, or with the sizes counted once per row; k from three sizes
+ * only, or from one. */
+START_TEST(bundle_law_by_hand)
+{
+    char bun[1024] = "gpu_name,num_gpus,dlperf_per_gpu_median\n";
+    double d0 = 0.5 * pow(10, 0.6) * pow(500, 0.4) * exp(0.1);
+    double d7 = 0.5 * pow(20, 0.6) * pow(1000, 0.4) * exp(-0.1);
+    double d1 = 0.5 * pow(10, 0.6) * pow(500, 0.4) * exp(-0.1);
+    double L = log(2.0), kp = 0.1 + 2.8 * 0.05 * L;
+    static const int pn[] = { 1, 2, 8 }, sn[] = { 1, 2, 4, 8 };
+    struct dlperf_model *m;
+
+    for (int i = 0; i < 6; i++)
+        snprintf(bun + strlen(bun), sizeof bun - strlen(bun), "P%d,%d,%.17g\n", i / 3,
+                 pn[i % 3], (i < 3 ? d0 : d1) * pow(pn[i % 3], -(0.1 + 0.05 * log(pn[i % 3]))));
+    for (int i = 0; i < 4; i++)
+        snprintf(bun + strlen(bun), sizeof bun - strlen(bun), "P7,%d,%.17g\n", sn[i],
+                 d7 * pow(sn[i], -(0.05 + 0.02 * log(sn[i]))));
+    m = fit_pairs(0, bun, NULL, NULL, NULL);
+    ck_assert_uint_eq(dlperf_nbundles(m), 10);
+    ck_assert_double_eq_tol(dlperf_bundle_k(m, true), 0.05, 1e-9);
+    ck_assert_double_eq_tol(dlperf_bundle_q(m, true), 0.02, 1e-9);
+    ck_assert_double_eq_tol(dlperf_bundle_k(m, false), kp, 1e-9);
+    ck_assert(dlperf_bundle_q(m, false) == 0.0);
+    ck_assert_double_eq_tol(dlperf_bundle_factor(m, false, 1), 1.0, 1e-12);
+    ck_assert_double_eq_tol(dlperf_bundle_factor(m, false, 2), pow(2, 1 - kp), 1e-9);
+    ck_assert_double_eq_tol(dlperf_bundle_factor(m, false, 8), pow(8, 1 - kp), 1e-9);
+    ck_assert_double_eq_tol(dlperf_of(m, "P0", 1, 1.0), d0, 1e-9 * d0);
+    ck_assert_double_eq_tol(dlperf_of(m, "P0", 2, 1.0), d0 * pow(2, 1 - kp), 1e-9 * d0);
+    ck_assert_double_eq_tol(dlperf_of(m, "P0", 8, 0.9), 0.9 * d0 * pow(8, 1 - kp), 1e-9 * d0);
+    ck_assert_double_eq_tol(dlperf_of(m, "P7", 8, 1.0),
+                            d7 * pow(8, 1 - 0.05 - 0.02 * log(8)), 1e-9 * d7);
+    ck_assert_double_eq_tol(dlperf_of(m, "P7", 2, 1.0), d7 * pow(2, 1 - 0.05 - 0.02 * L),
+                            1e-9 * d7);
+    /* P6, the SXM board's pair without the flag, takes the PCIe curve. */
+    ck_assert_double_eq_tol(dlperf_of(m, "P6", 8, 1.0) / dlperf_of(m, "P6", 1, 1.0),
+                            pow(8, 1 - kp), 1e-9);
+    ck_assert_double_eq_tol(dlperf_bundle_max_err(m), 1.0 - exp(-1.8 * 0.05 * L * L), 1e-9);
+    for (size_t i = 0; i < dlperf_nbundles(m); i++) {
+        const char *name;
+        int n;
+        double obs, fit;
+
+        dlperf_bundle_row(m, i, &name, &n, &obs, &fit);
+        ck_assert_double_eq_tol(fit, dlperf_of(m, name, n, 1.0) / n, 1e-9 * fit);
+    }
+    dlperf_model_free(m);
+
+    snprintf(bun, sizeof bun, "gpu_name,num_gpus,dlperf_per_gpu_median\n"
+             "P0,1,%.17g\nP0,4,%.17g\nP7,8,%.17g\nS SXM,8,3\n", d0, d0 * pow(4, -0.1),
+             d7 / 2);
+    m = fit_pairs(0, bun, "S SXM,24,500,10,40,300,4,2022,1000,1\n", NULL, NULL);
+    ck_assert_double_eq_tol(dlperf_bundle_k(m, false), 0.1, 1e-9);
+    ck_assert(dlperf_bundle_q(m, false) == 0.0);
+    ck_assert(dlperf_bundle_k(m, true) == 0.0 && dlperf_bundle_q(m, true) == 0.0);
+    ck_assert_double_eq_tol(dlperf_of(m, "P7", 8, 1.0), 8 * d7, 1e-9 * d7);
+    dlperf_model_free(m);
+}
+END_TEST
+
+/* Bad rows are refused at their row numbers: num_gpus 1..1024 and a
+ * positive DLPerf (the bundle table), 0 < p10 <= median <= p90 (the
+ * observed table), and the catalogue's bounds are inclusive (4096 GB of
+ * memory and every other column at its bound is allowed, 4097 GB is
+ * not). Mutations that survived every test: the n = 1024 bound off by
+ * one either way (1024 refused, 0 accepted); p90 below the median
+ * accepted; the catalogue's upper bounds exclusive. */
+START_TEST(bad_rows_refused_at_their_rows)
+{
+    char *msg;
+
+    ck_assert_ptr_null(fit_pairs(0, "gpu_name,num_gpus,dlperf_per_gpu_median\n"
+                                 "P0,1024,5\nP0,1025,5\nP0,0,5\nP1,2,0\nP1,1,3\n",
+                                 NULL, NULL, &msg));
+    ck_assert_str_eq(msg, "bun.csv:3: error: GPU 'P0': need 1 <= num_gpus <= 1024 and a "
+                     "positive DLPerf, got 1025 and 5\n"
+                     "bun.csv:4: error: GPU 'P0': need 1 <= num_gpus <= 1024 and a "
+                     "positive DLPerf, got 0 and 5\n"
+                     "bun.csv:5: error: GPU 'P1': need 1 <= num_gpus <= 1024 and a "
+                     "positive DLPerf, got 2 and 0\n");
+    free(msg);
+    ck_assert_ptr_null(fit_pairs(0, NULL, "Q1,24,500,10,40,300,4,2022,1000,0\n"
+                                 "Q2,24,500,10,40,300,4,2022,1000,0\n"
+                                 "Q3,24,500,10,40,300,4,2022,1000,0\n",
+                                 "Q1,3,10,9,11\nQ2,3,10,11,12\nQ3,3,10,9,9.5\n", &msg));
+    ck_assert_str_eq(msg, "obs.csv:11: error: GPU 'Q2': need 0 < p10 <= median <= p90 and "
+                     "offers >= 1, got 11 <= 10 <= 12, 3 offers\n"
+                     "obs.csv:12: error: GPU 'Q3': need 0 < p10 <= median <= p90 and "
+                     "offers >= 1, got 9 <= 10 <= 9.5, 3 offers\n");
+    free(msg);
+    ck_assert_ptr_null(fit_pairs(0, NULL, "Q1,4096,1000000,100000,1000000,100000,16,2200,"
+                                 "10000000,0\nQ2,4097,500,10,40,300,4,2022,1000,0\n",
+                                 NULL, &msg));
+    ck_assert_str_eq(msg, "gpus.csv:11: error: column 'vram_gb': 4097 is out of range "
+                     "(0, 4096]\n");
+    free(msg);
+}
+END_TEST
+
 /* ---- kernel calibration ---- */
 
 #define CAL_HDR "device,kernel,size,achieved,unit,peak,efficiency,date,build\n"
@@ -988,6 +1104,8 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, market_api);
     tcase_add_test(fit, fit_recovers_an_exact_power_law);
     tcase_add_test(fit, fit_statistics_by_hand);
+    tcase_add_test(fit, bundle_law_by_hand);
+    tcase_add_test(fit, bad_rows_refused_at_their_rows);
     tcase_add_test(fit, csv_errors_name_file_and_row);
     tcase_add_test(fit, repeated_rows_are_errors);
     tcase_add_test(fit, device_names_match_catalogue);
