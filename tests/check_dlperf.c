@@ -640,6 +640,73 @@ START_TEST(bad_rows_refused_at_their_rows)
 }
 END_TEST
 
+/* Names on fit_pairs' tables, by the rules of models/dlperf.h and
+ * data/README.md. Observed rows added exactly on the fitted law
+ * (0.5 FP32^0.6 BW^0.4) leave the fit as it was, so each row's
+ * prediction is that law at its own specs:
+ *  - "X" is observed and the catalogue has "X" and "X NVL": its specs
+ *    are X's alone (the exact name), predicted law(10, 600);
+ *  - "Y 80GB" and then "Y" are observed, the catalogue has "Y 80GB" and
+ *    "Y 40GB": Y 80GB keeps its own median (an exact name beats a
+ *    prefix, whichever comes first), Y 40GB takes Y's;
+ *  - lookup is by word prefix: "P" is no catalogue name (P0 is not "P"
+ *    followed by a word), "Y" finds the first Y row;
+ *  - without a class column, GeForce "RTX <digit>" is consumer, other
+ *    "RTX" workstation, the rest datacenter; the sxm column, where
+ *    given, decides the form factor even against "SXM" in the name.
+ * Mutations that survived every test: the exact-name check dropped from
+ * match_specs (X's specs averaged with X NVL's) and from set_dlperf1 (Y
+ * 80GB took the later "Y" median); the word prefix without its space;
+ * "RTX 9..." not consumer, "RTX A..." not workstation; sxm = 0 ignored
+ * on an "SXM" name; a duplicate or empty catalogue name accepted. */
+START_TEST(names_prefixes_and_classes)
+{
+    double lx = 0.5 * pow(10, 0.6) * pow(600, 0.4), ly8 = 0.5 * pow(20, 0.6) * pow(800, 0.4);
+    double ly4 = 0.5 * pow(20, 0.6) * pow(400, 0.4), ly = sqrt(ly8 * ly4);
+    char obs[256];
+    struct dlperf_model *m;
+    bool seen = false;
+    char *msg;
+
+    snprintf(obs, sizeof obs, "X,3,%.17g,%.17g,%.17g\nY 80GB,3,%.17g,%.17g,%.17g\n"
+             "Y,3,%.17g,%.17g,%.17g\n", lx, lx, lx, ly8, ly8, ly8, ly, ly, ly);
+    m = fit_pairs(0, NULL,
+                  "X,24,600,10,40,300,4,2022,1000,0\nX NVL,24,3000,30,40,300,4,2022,1000,0\n"
+                  "Y 80GB,80,800,20,40,300,4,2022,1000,0\nY 40GB,40,400,20,40,300,4,2022,1000,0\n"
+                  "RTX 9070,16,640,36,190,300,5,2025,600,0\n"
+                  "RTX A4000,16,448,19,80,140,4,2021,1000,0\n"
+                  "Z SXM,80,2000,20,300,400,4,2021,10000,0\n", obs, NULL);
+    for (size_t i = 0; i < dlperf_nobs(m); i++) {
+        const char *name;
+        double o, p;
+
+        dlperf_residual(m, i, &name, &o, &p);
+        if (strcmp(name, "X") == 0) {
+            ck_assert_double_eq_tol(p, lx, 1e-9 * lx);
+            seen = true;
+        }
+    }
+    ck_assert(seen);
+    ck_assert_double_eq_tol(dlperf_of(m, "Y 80GB", 1, 1.0), ly8, 1e-9 * ly8);
+    ck_assert_double_eq_tol(dlperf_of(m, "Y 40GB", 1, 1.0), ly, 1e-9 * ly);
+    ck_assert_ptr_null(dlperf_catalog_find(m, "P"));
+    ck_assert_str_eq(dlperf_catalog_find(m, "Y")->name, "Y 80GB");
+    ck_assert_int_eq(dlperf_catalog_find(m, "RTX 9070")->cls, DLPERF_CONSUMER);
+    ck_assert_int_eq(dlperf_catalog_find(m, "RTX A4000")->cls, DLPERF_WORKSTATION);
+    ck_assert_int_eq(dlperf_catalog_find(m, "P0")->cls, DLPERF_DATACENTER);
+    ck_assert(!dlperf_catalog_find(m, "Z SXM")->sxm);
+    ck_assert(dlperf_catalog_find(m, "P7")->sxm);
+    dlperf_model_free(m);
+
+    ck_assert_ptr_null(fit_pairs(0, NULL, "Q,24,500,10,40,300,4,2022,1000,0\n"
+                                 "Q,24,500,10,40,300,4,2022,1000,0\n"
+                                 ",24,500,10,40,300,4,2022,1000,0\n", NULL, &msg));
+    ck_assert_str_eq(msg, "gpus.csv:11: error: duplicate GPU model 'Q'\n"
+                     "gpus.csv:12: error: empty GPU model name\n");
+    free(msg);
+}
+END_TEST
+
 /* ---- kernel calibration ---- */
 
 #define CAL_HDR "device,kernel,size,achieved,unit,peak,efficiency,date,build\n"
@@ -1106,6 +1173,7 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, fit_statistics_by_hand);
     tcase_add_test(fit, bundle_law_by_hand);
     tcase_add_test(fit, bad_rows_refused_at_their_rows);
+    tcase_add_test(fit, names_prefixes_and_classes);
     tcase_add_test(fit, csv_errors_name_file_and_row);
     tcase_add_test(fit, repeated_rows_are_errors);
     tcase_add_test(fit, device_names_match_catalogue);
