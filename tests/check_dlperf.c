@@ -932,6 +932,28 @@ START_TEST(calibration_errors_name_file_and_row)
 }
 END_TEST
 
+/* The calibration table's bounds, row by row: efficiency = achieved /
+ * peak (data/README.md), at most DLPERF_EFF_MAX = 3 ("above this ... is
+ * an error", so 3 itself is allowed), size >= 1, and a device named
+ * after its back-end. Mutations that survived every test: 3 refused;
+ * size 0 accepted; "cuda:" with no name accepted; an efficiency 1.5 %
+ * off achieved / peak accepted (the check loosened to 2 %). */
+START_TEST(calibration_row_bounds)
+{
+    char *msg = fit_error3(CAL_GPUS, CAL_OBS, CAL_HDR
+                           "\"cpu:host\",triad,1,3,GB/s,1,3,d,b\n"
+                           "\"cpu:host\",triad,0,3,GB/s,1,3,d,b\n"
+                           "\"cuda:\",triad,1,1,GB/s,2,0.5,d,b\n"
+                           "\"cpu:host\",sgemm_fp32,1,1.015,TFLOPS,1,1,d,b\n");
+
+    ck_assert_str_eq(msg, "calib.csv:3: error: need size >= 1 and a positive achieved rate, "
+                     "got 0 and 3\n"
+                     "calib.csv:4: error: empty device name or kernel\n"
+                     "calib.csv:5: error: efficiency 1 is not achieved / peak (1.015)\n");
+    free(msg);
+}
+END_TEST
+
 /* ---- kernels ---- */
 
 static const int sizes[] = { 1, 7, 33, 64, 100 };
@@ -1182,6 +1204,7 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, calibration_combines_kernels_geometrically);
     tcase_add_test(fit, calibration_needs_both_kernels);
     tcase_add_test(fit, calibration_errors_name_file_and_row);
+    tcase_add_test(fit, calibration_row_bounds);
     tcase_add_test(kern, half_conversion);
     tcase_add_test(kern, work_counts_by_hand);
     tcase_add_test(kern, gemm_check_tolerance_by_hand);
