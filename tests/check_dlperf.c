@@ -606,8 +606,8 @@ END_TEST
  * observed table), and the catalogue's bounds are inclusive (4096 GB of
  * memory and every other column at its bound is allowed, 4097 GB is
  * not). Mutations that survived every test: the n = 1024 bound off by
- * one either way (1024 refused, 0 accepted); p90 below the median
- * accepted; the catalogue's upper bounds exclusive. */
+ * one either way (1024 refused, 0 accepted); p90 below the median, or
+ * a p10 of 0, accepted; the catalogue's upper bounds exclusive. */
 START_TEST(bad_rows_refused_at_their_rows)
 {
     char *msg;
@@ -625,11 +625,14 @@ START_TEST(bad_rows_refused_at_their_rows)
     ck_assert_ptr_null(fit_pairs(0, NULL, "Q1,24,500,10,40,300,4,2022,1000,0\n"
                                  "Q2,24,500,10,40,300,4,2022,1000,0\n"
                                  "Q3,24,500,10,40,300,4,2022,1000,0\n",
-                                 "Q1,3,10,9,11\nQ2,3,10,11,12\nQ3,3,10,9,9.5\n", &msg));
+                                 "Q1,3,10,9,11\nQ2,3,10,11,12\nQ3,3,10,9,9.5\nQ1,3,10,0,11\n",
+                                 &msg));
     ck_assert_str_eq(msg, "obs.csv:11: error: GPU 'Q2': need 0 < p10 <= median <= p90 and "
                      "offers >= 1, got 11 <= 10 <= 12, 3 offers\n"
                      "obs.csv:12: error: GPU 'Q3': need 0 < p10 <= median <= p90 and "
-                     "offers >= 1, got 9 <= 10 <= 9.5, 3 offers\n");
+                     "offers >= 1, got 9 <= 10 <= 9.5, 3 offers\n"
+                     "obs.csv:13: error: GPU 'Q1': need 0 < p10 <= median <= p90 and "
+                     "offers >= 1, got 0 <= 10 <= 11, 3 offers\n");
     free(msg);
     ck_assert_ptr_null(fit_pairs(0, NULL, "Q1,4096,1000000,100000,1000000,100000,16,2200,"
                                  "10000000,0\nQ2,4097,500,10,40,300,4,2022,1000,0\n",
@@ -853,6 +856,37 @@ START_TEST(calibration_combines_kernels_geometrically)
     ck_assert_double_eq_tol(dlperf_catalog_find(m, "H200")->derate_median, 0.6 / ref, 1e-12);
     ck_assert_double_eq_tol(dlperf_catalog_find(m, "RTX 4090")->derate_median, 0.8 / ref,
                             1e-12);
+    dlperf_model_free(m);
+    remove(dir);
+    free(dir);
+}
+END_TEST
+
+/* The catalogue's first row is calibrated like any other: the RTX 3060
+ * (row 0 of data/gpus.csv) at 0.4 on both kernels, the RTX 3070 at 0.8;
+ * the reference is sqrt(0.6 x 0.6) = 0.6 (each kernel's median of two
+ * rows is their mean), so their derate medians are 2/3 and 4/3. And a
+ * device that two catalogue models match with as many words each names
+ * neither (models/dlperf.h): "H100 SXM PCIE" is H100 SXM and H100 PCIE.
+ * Mutations that survived every test: row 0 taking every GPU's rows (the
+ * 'gpu < 0' for all made '<= 0'); a tie won by the first or the last. */
+START_TEST(calibration_row0_and_ties)
+{
+    static const char calib[] = CAL_HDR
+        "\"cuda:NVIDIA GeForce RTX 3060\",sgemm_fp32,4096,5.08,TFLOPS,12.7,0.4,d,t\n"
+        "\"cuda:NVIDIA GeForce RTX 3060\",triad,16777216,144,GB/s,360,0.4,d,t\n"
+        "\"cuda:NVIDIA GeForce RTX 3070\",sgemm_fp32,4096,16.24,TFLOPS,20.3,0.8,d,t\n"
+        "\"cuda:NVIDIA GeForce RTX 3070\",triad,16777216,358.4,GB/s,448,0.8,d,t\n";
+    char *dir;
+    struct dlperf_model *m = fit_with_calib(calib, &dir);
+
+    ck_assert_str_eq(dlperf_catalog_get(m, 0)->name, "RTX 3060");
+    ck_assert_double_eq_tol(dlperf_ref_efficiency(m, NULL), 0.6, 1e-12);
+    ck_assert_double_eq_tol(dlperf_catalog_get(m, 0)->derate_median, 0.4 / 0.6, 1e-12);
+    ck_assert_uint_eq(dlperf_catalog_get(m, 0)->calib_rows, 2);
+    ck_assert_double_eq_tol(dlperf_catalog_find(m, "RTX 3070")->derate_median, 0.8 / 0.6, 1e-12);
+    ck_assert_ptr_null(dlperf_catalog_match_device(m, "NVIDIA H100 SXM PCIE"));
+    ck_assert_str_eq(dlperf_catalog_match_device(m, "NVIDIA H100 SXM")->name, "H100 SXM");
     dlperf_model_free(m);
     remove(dir);
     free(dir);
@@ -1205,6 +1239,7 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, calibration_needs_both_kernels);
     tcase_add_test(fit, calibration_errors_name_file_and_row);
     tcase_add_test(fit, calibration_row_bounds);
+    tcase_add_test(fit, calibration_row0_and_ties);
     tcase_add_test(kern, half_conversion);
     tcase_add_test(kern, work_counts_by_hand);
     tcase_add_test(kern, gemm_check_tolerance_by_hand);
