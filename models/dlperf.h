@@ -93,6 +93,7 @@ void dlperf_model_free(struct dlperf_model *m);             /* NULL ok */
 
 /* ---- catalogue ---- */
 size_t dlperf_catalog_count(const struct dlperf_model *m);
+/* Row i of the catalogue, 0 .. count - 1; NULL past the end. */
 const struct dlperf_gpu *dlperf_catalog_get(const struct dlperf_model *m,
                                             size_t i);
 /* Exact name, else a catalogue name of which 'name' is a word prefix;

@@ -104,6 +104,8 @@ START_TEST(market_api)
     ck_assert(isnan(dlperf_of(m, "RTX 4090", 0, 1.0)));
     ck_assert(dlperf_of(m, "RTX 4090", 8, 1.0) > dlperf_of(m, "RTX 4090", 4, 1.0));
     ck_assert_uint_eq(dlperf_catalog_count(m), 30);
+    ck_assert_ptr_nonnull(dlperf_catalog_get(m, 29));
+    ck_assert_ptr_null(dlperf_catalog_get(m, 30));        /* past the end: NULL */
     g = dlperf_catalog_find(m, "H100 SXM");
     ck_assert(g->sxm && g->cls == DLPERF_DATACENTER && g->vram_gb == 80.0);
     /* Derates: median 1, a spread of a few percent. */
