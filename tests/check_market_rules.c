@@ -1403,6 +1403,30 @@ END_TEST
  * (per reference GPU) its own attribute; the job (40 ref-GPU-h of
  * training) is far from done. A market that dropped the checkpointed
  * work at a failure (fold_progress) passed every other test. */
+/* The failure tests' market: one 1-GPU RTX 3090 that fails only when a
+ * test says so (repaired 6 h later), one academic renter the test sends,
+ * on demand, who waits for its host (patience 1 h); a 20 GB image at
+ * 500 Mbit/s. The tests add the horizon, the work and the checkpoints. */
+#define CF_MARKET \
+    "[General]\nsim.model = market\nsim.warmup = 0d\n" \
+    "sim.sample-interval = 6h\nsupply.gpus = 1\nsupply.gpu-models = RTX 3090\nseed = 2\n" \
+    "supply.join-rate = 0\nsupply.exit-threshold = 0\nsupply.entry-elasticity = 0\n" \
+    "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n" \
+    "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n" \
+    "hostclass.*.failed-start-prob = 0\nhostclass.*.bandwidth = 500\n" \
+    "region.*.outage-rate = 0\n" \
+    "archetype.*.rate = 0\narchetype.*.image = 20\narchetype.*.storage = 30\n" \
+    "archetype.*.gpus = 1:1\narchetype.*.vram = 8\narchetype.*.big-model-prob = 0\n" \
+    "archetype.*.name-pin = 0\narchetype.*.secure-cloud = 0\narchetype.*.budget = 0\n" \
+    "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n" \
+    "archetype.*.min-dlperf = 0\narchetype.*.gpu-models = RTX 3090\n" \
+    "archetype.*.value = 100\narchetype.*.value-sigma = 0\narchetype.*.work-sigma = 0\n" \
+    "archetype.*.mix = training:1\narchetype.*.p-reserved = 0\n" \
+    "archetype.*.p-ondemand = 1\narchetype.*.p-interruptible = 0\n" \
+    "archetype.*.on-failure-wait = 1\narchetype.*.on-failure-move = 0\n" \
+    "archetype.*.patience = 1h\nhostclass.*.repair-median = 6h\n" \
+    "hostclass.*.repair-sigma = 0\n"
+
 enum { CF_ARRIVE, CF_RUNNING, CF_BEFORE, CF_AFTER, CF_END };
 #define CF_RUN_AT (1 * SIM_DAY + 320 * SIM_SEC)
 #define CF_FAIL_AT (CF_RUN_AT + 317 * SIM_MIN)
@@ -1461,27 +1485,9 @@ START_TEST(a_failure_keeps_the_checkpointed_work)
 {
     struct staged x;
     struct market *mk = stage(&x,
-        "[General]\nsim.model = market\nsim.horizon = 2d\nsim.warmup = 0d\n"
-        "sim.sample-interval = 6h\nsupply.gpus = 1\nsupply.gpu-models = RTX 3090\nseed = 2\n"
-        "supply.join-rate = 0\nsupply.exit-threshold = 0\nsupply.entry-elasticity = 0\n"
-        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
-        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
-        "hostclass.*.failed-start-prob = 0\nhostclass.*.bandwidth = 500\n"
-        "region.*.outage-rate = 0\n"
-        "archetype.*.rate = 0\narchetype.*.image = 20\narchetype.*.storage = 30\n"
-        "archetype.*.gpus = 1:1\narchetype.*.vram = 8\narchetype.*.big-model-prob = 0\n"
-        "archetype.*.name-pin = 0\narchetype.*.secure-cloud = 0\narchetype.*.budget = 0\n"
-        "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n"
-        "archetype.*.min-dlperf = 0\narchetype.*.gpu-models = RTX 3090\n"
-        "archetype.*.value = 100\narchetype.*.value-sigma = 0\n"
-        "archetype.*.work-median = 20\narchetype.*.work-sigma = 0\n"
-        "archetype.*.mix = training:1\narchetype.*.p-reserved = 0\n"
-        "archetype.*.p-ondemand = 1\narchetype.*.p-interruptible = 0\n"
+        CF_MARKET "sim.horizon = 2d\narchetype.*.work-median = 20\n"
         "archetype.*.checkpoint = fixed\narchetype.*.checkpoint-interval = 60min\n"
-        "archetype.*.checkpoint-cost = 2min\narchetype.*.restart-cost = 5min\n"
-        "archetype.*.on-failure-wait = 1\narchetype.*.on-failure-move = 0\n"
-        "archetype.*.patience = 1h\nhostclass.*.repair-median = 6h\n"
-        "hostclass.*.repair-sigma = 0\n");
+        "archetype.*.checkpoint-cost = 2min\narchetype.*.restart-cost = 5min\n");
     unsigned k;
     double speed, saved_expect, lost_expect;
 
@@ -1553,27 +1559,9 @@ START_TEST(goodput_counts_lost_work_once)
 {
     struct staged x;
     struct market *mk = stage(&x,
-        "[General]\nsim.model = market\nsim.horizon = 3d\nsim.warmup = 0d\n"
-        "sim.sample-interval = 6h\nsupply.gpus = 1\nsupply.gpu-models = RTX 3090\nseed = 2\n"
-        "supply.join-rate = 0\nsupply.exit-threshold = 0\nsupply.entry-elasticity = 0\n"
-        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
-        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
-        "hostclass.*.failed-start-prob = 0\nhostclass.*.bandwidth = 500\n"
-        "region.*.outage-rate = 0\n"
-        "archetype.*.rate = 0\narchetype.*.image = 20\narchetype.*.storage = 30\n"
-        "archetype.*.gpus = 1:1\narchetype.*.vram = 8\narchetype.*.big-model-prob = 0\n"
-        "archetype.*.name-pin = 0\narchetype.*.secure-cloud = 0\narchetype.*.budget = 0\n"
-        "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n"
-        "archetype.*.min-dlperf = 0\narchetype.*.gpu-models = RTX 3090\n"
-        "archetype.*.value = 100\narchetype.*.value-sigma = 0\n"
-        "archetype.*.work-median = 5\narchetype.*.work-sigma = 0\n"
-        "archetype.*.mix = training:1\narchetype.*.p-reserved = 0\n"
-        "archetype.*.p-ondemand = 1\narchetype.*.p-interruptible = 0\n"
+        CF_MARKET "sim.horizon = 3d\narchetype.*.work-median = 5\n"
         "archetype.*.checkpoint = none\narchetype.*.checkpoint-cost = 0\n"
-        "archetype.*.restart-cost = 0\n"
-        "archetype.*.on-failure-wait = 1\narchetype.*.on-failure-move = 0\n"
-        "archetype.*.patience = 1h\nhostclass.*.repair-median = 6h\n"
-        "hostclass.*.repair-sigma = 0\n");
+        "archetype.*.restart-cost = 0\n");
     const struct archetype *a;
     unsigned k;
     double speed, lost, want, g;
@@ -1603,6 +1591,7 @@ START_TEST(goodput_counts_lost_work_once)
 END_TEST
 #undef CF_RUN_AT
 #undef CF_FAIL_AT
+#undef CF_MARKET
 
 /* Renters the test sends itself (no arrivals of their own): one GPU of
  * an RTX 3090 on demand, no filters that could turn an offer down, a
