@@ -176,6 +176,23 @@ static void print_row(const struct row *r)
            r->check);
 }
 
+/* Could --calibrate append to 'path': the file writable, or its directory
+ * one a file can be made in? Asked before the kernels run, so a typo in
+ * --calibration fails at once, not after minutes of measuring (or, when a
+ * measured efficiency is refused first, with the wrong complaint). */
+static bool can_append(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+
+    if (access(path, F_OK) == 0)
+        return access(path, W_OK) == 0;
+    if (!slash)
+        return access(".", W_OK | X_OK) == 0;
+    snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    return access(dir, W_OK | X_OK) == 0;
+}
+
 static int append_calibration(const char *path, const char *device,
                               const struct row *rows, size_t nrows)
 {
@@ -277,6 +294,11 @@ static int run(const struct bench_opts *o)
     m = dlperf_model_fit(p1, p2, p3, access(p4, F_OK) == 0 ? p4 : NULL, &d);
     if (!m)
         return 2;                   /* unreadable or invalid input */
+    if (o->calibrate && !can_append(p4)) {
+        fprintf(stderr, "bench dlperf: cannot append to %s\n", p4);
+        dlperf_model_free(m);
+        return 2;
+    }
     if (kern_open(o->kind, &k, why, sizeof why) != SIM_OK) {
         fprintf(stderr, "bench dlperf: %s: %s\n", kern_kind_name(o->kind),
                 why[0] ? why : "the back-end could not be opened");
