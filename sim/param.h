@@ -71,7 +71,9 @@ size_t preg_count(const struct param_registry *reg);
 const struct param_def *preg_at(const struct param_registry *reg, size_t i); /* sorted by key */
 
 /* The registered key (or pattern) closest to 'key' by edit distance, for
- * "did you mean" hints; NULL if nothing is close enough. */
+ * "did you mean" hints; NULL if nothing is close enough. Of keys equally
+ * near, the first in key order (preg_at's), so the hint does not depend on
+ * the order the models added their tables in. */
 const char *preg_suggest(const struct param_registry *reg, const char *key);
 
 /* Edit distance (Levenshtein's, with a swap of two neighbouring characters

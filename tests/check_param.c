@@ -275,6 +275,25 @@ START_TEST(test_lookup_suggest)
 }
 END_TEST
 
+/* Two keys equally near what was typed: the hint names the first in key
+ * order (param.h), not the one the model added first. "market.caX" is one
+ * replacement from both. */
+START_TEST(test_suggest_tie_goes_to_key_order)
+{
+    static const struct param_def two[] = {
+        { "market.cat", PT_INT, "1", "1", 0, 10, NULL, "added first" },
+        { "market.cap", PT_INT, "1", "1", 0, 10, NULL, "sorts first" },
+    };
+    struct param_registry *r = preg_new();
+
+    preg_add(r, two, sizeof two / sizeof two[0]);
+    ck_assert_uint_eq(param_edit_distance("market.caX", "market.cat"), 1);
+    ck_assert_uint_eq(param_edit_distance("market.caX", "market.cap"), 1);
+    ck_assert_str_eq(preg_suggest(r, "market.caX"), "market.cap");
+    preg_free(r);
+}
+END_TEST
+
 /* Among patterns that match, the one with fewest '*' wins, and a tie goes
  * to the first in key order (the comment in preg_find), whatever order
  * the model added them in. */
@@ -336,6 +355,7 @@ Suite *param_suite(void)
     tcase_add_test(tc, test_format);
     tcase_add_test(tc, test_lookup_suggest);
     tcase_add_test(tc, test_pattern_precedence);
+    tcase_add_test(tc, test_suggest_tie_goes_to_key_order);
     tcase_add_test(tc, test_print);
     suite_add_tcase(s, tc);
     return s;
