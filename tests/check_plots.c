@@ -940,6 +940,38 @@ START_TEST(contrasts_chart_headline_metrics_with_their_axes)
 }
 END_TEST
 
+/* A study whose 'policy' axis is not the contrast axis (--contrast fee):
+ * contrasts.csv then has two columns named 'policy', the axis among the
+ * other axes and the compared value after 'axis'. The comparison is
+ * labelled with the compared value (fee=0.1 vs 0.3), not the first
+ * 'policy' column's (it read "fee=pay-as-bid vs 0.3"). */
+START_TEST(contrasts_chart_other_axis_named_policy)
+{
+    static const char *const names[] = { "runs.csv", "contrasts.csv" };
+    const char *texts[] = {
+        ONE_RUN,
+        "config,policy,metric,entity_kind,entity,axis,policy,baseline_policy,n,"
+        "mean_diff,sd_diff,ci_level,ci_low,ci_high,method,common_seeds\n"
+        "\"x\",\"pay-as-bid\",\"utilisation\",\"platform\",\"all\",\"fee\",\"0.1\","
+        "\"0.3\",2,0.1,0,0.95,0.05,0.15,\"paired-t\",1\n"
+        "\"x\",\"uniform\",\"utilisation\",\"platform\",\"all\",\"fee\",\"0.2\","
+        "\"0.3\",2,0.2,0,0.95,0.15,0.25,\"paired-t\",1\n",
+    };
+    int rc;
+    char *dir, *csv, *msg = plot_dir(names, texts, 2, "contrasts", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "contrasts_utilisation.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"fee=0.1 vs 0.3\",\"all policy=pay-as-bid\","));
+    ck_assert_ptr_nonnull(strstr(csv, "\"fee=0.2 vs 0.3\",\"all policy=uniform\","));
+    ck_assert_ptr_null(strstr(csv, "fee=pay-as-bid"));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
 /* Runs of different lengths (a swept sim.horizon): every chart over time
  * runs on the union of their sample times and averages the runs that have
  * a sample at each. Supply divided by every run, an ended one counting as
@@ -1819,6 +1851,7 @@ Suite *plots_suite(void)
     tcase_add_test(tc, duplicate_run_is_an_input_error);
     tcase_add_test(tc, sweep_and_contrast_intervals_keep_their_level);
     tcase_add_test(tc, contrasts_chart_headline_metrics_with_their_axes);
+    tcase_add_test(tc, contrasts_chart_other_axis_named_policy);
     tcase_add_test(tc, runs_of_different_lengths);
     tcase_add_test(tc, sweep_colours_do_not_depend_on_only);
     tcase_add_test(tc, serverless_chart_points_by_sweep_point);
