@@ -525,7 +525,9 @@ static int cmd_params(int argc, char **argv)
         case 'h':
             printf("Usage: gpumarket params [--markdown] [PATTERN]\n"
                    "Document every scenario parameter whose key contains PATTERN:\n"
-                   "type, unit, default, range and help.\n");
+                   "type, unit, default, range and help. The study keys seed, repeat,\n"
+                   "seed-set, description and extends are not parameters (README).\n"
+                   "Exit status: 0 ok, 1 no parameter matches, 2 usage.\n");
             return 0;
         default: return EXIT_TROUBLE;
         }
@@ -538,6 +540,9 @@ static int cmd_params(int argc, char **argv)
     sim_register_all_params(reg);
     n = preg_print(reg, optind < argc ? argv[optind] : NULL, markdown, stdout);
     preg_free(reg);
+    if (!n)
+        fprintf(stderr, "gpumarket params: no parameter key contains '%s'\n",
+                optind < argc ? argv[optind] : "");
     return n ? 0 : EXIT_CHECK;
 }
 

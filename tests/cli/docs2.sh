@@ -17,6 +17,12 @@ check "runs, a value with a comma" "$GM" runs "$T/q.ini"
 if [ "$(sed -n 2p "$T/out")" = '0,0,0,"a,b.csv"' ] && [ "$(sed -n 3p "$T/out")" = '1,0,0,c.csv' ]
 then ok; else bad "runs: a value with a comma is not one quoted CSV field"; cat "$T/out" >&2; fi
 
+# -- `params` with no match: exit 1 (README "Command line") and says so ------
+# It printed a bare header and exited 1 with nothing on stderr.
+expect_status "params, a pattern nothing matches" 1 "$GM" params nomatchxyz
+grep_err "params, a pattern nothing matches" "no parameter key contains 'nomatchxyz'"
+expect_status "params, a pattern that matches" 0 "$GM" params market.fee
+
 # -- the include graph is the one README "Source layout" describes ----------
 # Every directory-to-directory include that exists is named there as
 # `FROM -> TO` (models/registry.c includes plots/plot.h for the `plot`
