@@ -1342,8 +1342,8 @@ static struct plot_chart *chart_contrast(struct rdir *R, struct tbl *t, const ch
                                          bool *bad)
 {
     int cc = tbl_col(t, "config"), cm = tbl_col(t, "metric"), ck = tbl_col(t, "entity_kind");
-    int ce = tbl_col(t, "entity"), ca = tbl_col(t, "axis"), cp = -1;
-    int cb = tbl_col(t, "baseline_policy"), cd = tbl_col(t, "mean_diff");
+    int ce = tbl_col(t, "entity"), ca = tbl_col(t, "axis"), cp = tbl_col(t, "level");
+    int cb = tbl_col(t, "baseline_level"), cd = tbl_col(t, "mean_diff");
     int cl = tbl_col(t, "ci_low"), ch = tbl_col(t, "ci_high"), cv = tbl_col(t, "ci_level");
     int first_axis = cc >= 0 ? cc + 1 : 0;
     size_t nt = tbl_rows(t), n = 0, all = 0, ncol = 0;
@@ -1355,12 +1355,6 @@ static struct plot_chart *chart_contrast(struct rdir *R, struct tbl *t, const ch
 
     if (!rows)
         SIM_OOM("plot: out of memory");
-    /* The compared value is the 'policy' column after 'metric': an axis
-     * named policy among the other axes (--contrast on another axis)
-     * comes before it under the same name. */
-    for (int k = cm + 1; k < (int)tbl_cols(t) && cp < 0; k++)
-        if (strcmp(tbl_col_name(t, (size_t)k), "policy") == 0)
-            cp = k;
     for (size_t i = 0; i < nt; i++)
         if (strcmp(tbl_get(t, i, (size_t)cm), metric) == 0 && all++ < CONTRAST_ROWS)
             rows[n++] = i;

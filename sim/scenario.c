@@ -173,6 +173,29 @@ static bool is_ident(const char *s, bool dots)
     return true;
 }
 
+/* A study variable is a column of its own in runs.csv, summary.csv,
+ * contrasts.csv and the contrast charts' CSVs, beside their fixed columns
+ * (results.c, stats.c, plots/defaults.c): a variable named like one gave
+ * a file two columns of that name, which every reader took for the
+ * other (an axis named 'status' failed every run). tests/cli/varnames.sh
+ * checks that each fixed column those files are written with is here. */
+static const char *const reserved_vars[] = {
+    "run_id", "config", "run_number", "repetition", "seed_set", "base_seed",
+    "status", "events", "sim_time_h", "scenario_digest",
+    "metric", "entity_kind", "entity", "n", "mean", "sd", "ci_level", "ci_low",
+    "ci_high", "p05", "p50", "p95", "unit",
+    "axis", "level", "baseline_level", "mean_diff", "sd_diff", "method", "common_seeds",
+    "series", "row", "mean_diff_low", "mean_diff_high",
+};
+
+static bool reserved_var(const char *name)
+{
+    for (size_t i = 0; i < sizeof reserved_vars / sizeof reserved_vars[0]; i++)
+        if (strcmp(name, reserved_vars[i]) == 0)
+            return true;
+    return false;
+}
+
 static uint64_t fnv1a(uint64_t h, const char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -455,6 +478,7 @@ static struct sweep *sweep_parse(const char *key, const char *text,
         list = eq + 1;
         if (sw->name && !is_ident(sw->name, true))
             why = "bad variable name";
+
     } else if (!why) {
         sw->name = xstrdup(key);
     }
@@ -1912,6 +1936,12 @@ static bool build_vars(struct scn_study *st, struct diag *d, int *nerr)
         if (strcmp(sw[i]->sw->name, "repetition") == 0 || strcmp(sw[i]->sw->name, "runnumber") == 0) {
             report(d, nerr, &sw[i]->loc, "%s: sweep variable name '%s' is reserved",
                    sw[i]->key, sw[i]->sw->name);
+            continue;
+        }
+        if (reserved_var(sw[i]->sw->name)) {
+            report(d, nerr, &sw[i]->loc, "%s: sweep variable name '%s' is reserved: the "
+                   "result files (runs.csv, summary.csv, contrasts.csv) have a column of "
+                   "that name", sw[i]->key, sw[i]->sw->name);
             continue;
         }
         for (size_t j = 0; j < st->nvars; j++)

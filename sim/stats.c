@@ -829,7 +829,7 @@ int stats_write_summary(const struct stats_data *sd, const char *path,
 /* ---- contrasts.csv ---- */
 
 static const char *const contrast_tail[] = {
-    "metric", "entity_kind", "entity", "axis", "policy", "baseline_policy", "n",
+    "metric", "entity_kind", "entity", "axis", "level", "baseline_level", "n",
     "mean_diff", "sd_diff", "ci_level", "ci_low", "ci_high", "method",
     "common_seeds"
 };

@@ -103,8 +103,10 @@ struct stats_opts {
 int stats_write_summary(const struct stats_data *sd, const char *path,
                         double level);
 /* contrasts.csv: config, <vars but the axis>, metric, entity_kind, entity,
- * axis, policy, baseline_policy, n, mean_diff, sd_diff, ci_level, ci_low,
- * ci_high, method, common_seeds. Pairs are matched by repetition. */
+ * axis, level, baseline_level, n, mean_diff, sd_diff, ci_level, ci_low,
+ * ci_high, method, common_seeds: 'axis' names the contrast axis, 'level'
+ * and 'baseline_level' are its two values compared. Pairs are matched by
+ * repetition. */
 int stats_write_contrasts(const struct stats_data *sd, const char *path,
                           const struct stats_opts *o, struct diag *d);
 /* Both files into 'dir' (each through a temporary name and rename). */

@@ -855,7 +855,7 @@ START_TEST(sweep_and_contrast_intervals_keep_their_level)
         "0,0,0,\"1\"\n"
         "\"x\",\"0.3\",\"utilisation\",\"platform\",\"all\",2,0.6,0,0.80000000000000004,0.5,0.7,"
         "0,0,0,\"1\"\n",
-        "config,metric,entity_kind,entity,axis,policy,baseline_policy,n,mean_diff,sd_diff,"
+        "config,metric,entity_kind,entity,axis,level,baseline_level,n,mean_diff,sd_diff,"
         "ci_level,ci_low,ci_high,method,common_seeds\n"
         "\"x\",\"utilisation\",\"platform\",\"all\",\"fee\",\"0.3\",\"0.1\",2,0.1,0,"
         "0.80000000000000004,0.05,0.15,\"paired-t\",1\n",
@@ -886,7 +886,7 @@ END_TEST
 START_TEST(contrasts_chart_headline_metrics_with_their_axes)
 {
     static const char *const names[] = { "runs.csv", "contrasts.csv" };
-#define CON_HDR "config,clearing,metric,entity_kind,entity,axis,policy,baseline_policy,n," \
+#define CON_HDR "config,clearing,metric,entity_kind,entity,axis,level,baseline_level,n," \
                 "mean_diff,sd_diff,ci_level,ci_low,ci_high,method,common_seeds\n"
     const char *texts[] = {
         ONE_RUN,
@@ -909,8 +909,8 @@ START_TEST(contrasts_chart_headline_metrics_with_their_axes)
     csv = plotted(dir, "contrasts_cost_per_work_usd.csv");
     ck_assert_ptr_nonnull(csv);
     ck_assert_ptr_nonnull(strstr(csv, "series,row,mean_diff,mean_diff_low,mean_diff_high,config,"
-                                      "clearing,metric,entity_kind,entity,axis,policy,"
-                                      "baseline_policy,ci_level\n"));
+                                      "clearing,metric,entity_kind,entity,axis,level,"
+                                      "baseline_level,ci_level\n"));
     ck_assert_ptr_nonnull(strstr(csv, "\"fee=0.3 vs 0.1\",\"academic clearing=pay-as-bid\","
                                       "0.10000000000000001,"
                                       "0.050000000000000003,0.14999999999999999,\"x\","
@@ -941,16 +941,16 @@ START_TEST(contrasts_chart_headline_metrics_with_their_axes)
 END_TEST
 
 /* A study whose 'policy' axis is not the contrast axis (--contrast fee):
- * contrasts.csv then has two columns named 'policy', the axis among the
- * other axes and the compared value after 'axis'. The comparison is
- * labelled with the compared value (fee=0.1 vs 0.3), not the first
- * 'policy' column's (it read "fee=pay-as-bid vs 0.3"). */
+ * the 'policy' column is one of the other axes, and the comparison is
+ * labelled with the compared values, 'level' and 'baseline_level' (fee=0.1
+ * vs 0.3), not with the policy (when both were named 'policy' it read
+ * "fee=pay-as-bid vs 0.3"). */
 START_TEST(contrasts_chart_other_axis_named_policy)
 {
     static const char *const names[] = { "runs.csv", "contrasts.csv" };
     const char *texts[] = {
         ONE_RUN,
-        "config,policy,metric,entity_kind,entity,axis,policy,baseline_policy,n,"
+        "config,policy,metric,entity_kind,entity,axis,level,baseline_level,n,"
         "mean_diff,sd_diff,ci_level,ci_low,ci_high,method,common_seeds\n"
         "\"x\",\"pay-as-bid\",\"utilisation\",\"platform\",\"all\",\"fee\",\"0.1\","
         "\"0.3\",2,0.1,0,0.95,0.05,0.15,\"paired-t\",1\n"

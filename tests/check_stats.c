@@ -568,8 +568,8 @@ START_TEST(contrasts_by_hand_on_the_first_axis)
     char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
     char *sum = join(dir, "summary.csv"), *con = join(dir, "contrasts.csv");
     char *tmp = join(dir, ".contrasts.csv.tmp"), *text;
-    const char *head = "config,size,metric,entity_kind,entity,axis,policy,"
-                       "baseline_policy,n,mean_diff,";
+    const char *head = "config,size,metric,entity_kind,entity,axis,level,"
+                       "baseline_level,n,mean_diff,";
     struct stats_opts o = { 0.95, NULL, NULL, false };
     struct diag d = DIAG_INIT(stderr);
     char *buf = NULL;
@@ -672,7 +672,7 @@ START_TEST(lockstep_needs_both_directions)
              "\"S-1\",\"S\",1,0,0,1,\"a\",\"2\",\"0\",\"ok\"\n"
              "\"S-2\",\"S\",2,0,0,1,\"b\",\"3\",\"0\",\"ok\"\n");
     text = contrasts_of(runs, sc_text);
-    ck_assert_msg(strcmp(text, "config,x,metric,entity_kind,entity,axis,policy,baseline_policy,"
+    ck_assert_msg(strcmp(text, "config,x,metric,entity_kind,entity,axis,level,baseline_level,"
                                "n,mean_diff,sd_diff,ci_level,ci_low,ci_high,method,"
                                "common_seeds\n") == 0, "%s", text);
     free(text);
