@@ -48,7 +48,7 @@ struct row {                        /* one measured line of the report */
 
 static void usage(FILE *f)
 {
-    fputs("usage: gpumarket bench dlperf [--device cpu|opencl|cuda] [--size N]\n"
+    fputs("Usage: gpumarket bench dlperf [--device cpu|opencl|cuda] [--size N]\n"
           "         [--triad-size N] [--reps R] [--compare] [--calibrate]\n"
           "         [--calibration FILE] [--data DIR] [--fit]\n"
           "Runs FP32 GEMM, FP16 GEMM, the triad and host-to-device copy on one\n"

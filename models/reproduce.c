@@ -119,7 +119,7 @@ static const struct target targets[] = {
 static void usage(FILE *f)
 {
     fprintf(f,
-        "usage: gpumarket reproduce [--fast] [-c CONFIG] [-d DIR] [--set K=V]... [NAME...]\n"
+        "Usage: gpumarket reproduce [--fast] [-c CONFIG] [-d DIR] [--set K=V]... [NAME...]\n"
         "\n"
         "Runs validation targets and prints target, expected, simulated, 95%% CI,\n"
         "tolerance and pass/fail. Exit 1 if any target fails.\n"
@@ -326,7 +326,7 @@ int reproduce_main(int argc, char **argv)
             trouble++;
         }
     }
-    printf("%d rows, %d passed, %d failed%s\n", rows, rows - failed, failed,
+    printf("%d row%s, %d passed, %d failed%s\n", rows, rows == 1 ? "" : "s", rows - failed, failed,
            trouble ? " (some targets could not run)" : "");
     free(sets);
     if (trouble)

@@ -1942,6 +1942,33 @@ static int check_only(const char *only, struct diag *d)
     return rc;
 }
 
+/* Names the charts --only asked for that drew nothing (a serverless
+ * chart of a market without endpoints, sweep charts of a single run): a
+ * run that exits 0 having drawn nothing said nothing about why. Charts
+ * that write their own note (sweep, contrasts with rows) are named too,
+ * for one line per chart. */
+static void note_undrawn(const char *only, const char *dir, char names[][64], size_t nch,
+                         struct diag *d)
+{
+    struct srcloc at = { dir, 0 };
+
+    for (size_t i = 0; only && i < sizeof chart_names / sizeof *chart_names; i++) {
+        size_t n = strlen(chart_names[i]);
+        bool drawn = false;
+
+        if (!wanted(only, chart_names[i]))
+            continue;
+        for (size_t k = 0; k < nch && !drawn; k++)
+            drawn = strcmp(names[k], chart_names[i]) == 0 ||
+                    (strncmp(names[k], chart_names[i], n) == 0 && names[k][n] == '_' &&
+                     (strcmp(chart_names[i], "sweep") == 0 ||
+                      strcmp(chart_names[i], "contrasts") == 0));
+        if (!drawn)
+            diag_note(d, &at, "no '%s' chart: the results hold nothing it draws",
+                      chart_names[i]);
+    }
+}
+
 static void rdir_free(struct rdir *R)
 {
     free_strs(R->runs, R->nruns);
@@ -2233,6 +2260,8 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
         tbl_free(t);
     }
     free(p);
+    if (rc == SIM_OK)
+        note_undrawn(only, dir, names, nch, d);
 
     if (rc == SIM_OK) {
         char facts[12][128];

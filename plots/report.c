@@ -111,7 +111,7 @@ int plot_report(const char *path, const struct plot_report_info *info,
 static void usage(FILE *f)
 {
     fprintf(f,
-"usage: gpumarket plot DIR [--format png,svg,pdf] [--only NAMES]\n"
+"Usage: gpumarket plot DIR [--format png,svg,pdf] [--only NAMES]\n"
 "  Draws the charts of result directory DIR into DIR/plots/ (each with a\n"
 "  CSV of the plotted numbers) and gathers them in DIR/report.pdf.\n"
 "      --format LIST   any of png, svg, pdf (default: all three)\n"

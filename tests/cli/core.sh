@@ -270,6 +270,14 @@ D=docs/METRICS.md
 [ -f "$D" ] || D=$(dirname "$0")/../../docs/METRICS.md
 check "metrics run: market" "$GM" run scenarios/default.ini -c Quick --set sim.horizon=6d \
     -o "$T/mq" --no-plots -q
+# plot --only a chart the results cannot give (no endpoints in the
+# market, one run: no sweep) says so, still exit 0; one it draws says
+# nothing (it exited 0 in silence, having drawn nothing)
+check "plot --only serverless,sweep on a market run" "$GM" plot "$T/mq" --only serverless,sweep,price --format svg
+grep_err "plot --only serverless" "mq: note: no 'serverless' chart: the results hold nothing it draws"
+grep_err "plot --only sweep" "mq: note: no 'sweep' chart"
+if grep -q "'price' chart" "$T/err"; then bad "plot noted the price chart it drew"; else ok; fi
+if [ -f "$T/mq/plots/price.svg" ]; then ok; else bad "plot --only price drew no price.svg"; fi
 check "metrics run: runpod" "$GM" run scenarios/runpod.ini --set sim.horizon=3d \
     --set sim.warmup=1d --set supply.gpus=500 -o "$T/mr" --no-plots -q
 check "runpod.ini -c Secure (posted prices, RunPod rule) runs with its checks" "$GM" run \
@@ -330,6 +338,18 @@ then ok; else bad "T7 too few probes"; cat "$T/out" >&2; fi
 check "reproduce --set" "$GM" reproduce --fast --set mmc.loss=true --set 'mmc.servers=${c=7}' \
     --set 'mmc.lambda=${lambda=5}' --set 'mmc.jobs=${jobs=100000}' --set 'mmc.warmup-jobs=${warm=1000}' mmc
 if grep -q 'Erlang B blocking c=7 a=5' "$T/out"; then ok; else bad "reproduce --set"; cat "$T/out" >&2; fi
+# one row is one row ("1 rows" before)
+if [ "$(tail -n 1 "$T/out")" = "1 row, 1 passed, 0 failed" ]; then ok
+else bad "reproduce's count of one row"; tail -n 1 "$T/out" >&2; fi
+# every command's help starts the same way (plot, bench dlperf and
+# reproduce said "usage:")
+for c in "plot" "bench dlperf" "reproduce"; do
+    check "$c --help" "$GM" $c --help
+    case "$(head -n 1 "$T/out")" in
+        "Usage: gpumarket $c "*) ok ;;
+        *) bad "$c --help starts '$(head -n 1 "$T/out")'" ;;
+    esac
+done
 # an impossible tolerance fails with exit 1
 expect_status "reproduce failing target" 1 "$GM" reproduce --fast --set llama.effective-claim=0.99 llama
 expect_status "reproduce unknown target" 2 "$GM" reproduce nosuch
