@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "models/serverless.h"
 #include "sim/param.h"
 #include "sim/table.h"
 
@@ -185,6 +186,22 @@ static void read_dist(const struct scn_run *r, struct diag *d, const char *key,
         scn_error(d, r, key, "expected %s, got \"%s\"", what, scn_str(r, key));
 }
 
+const char *market_sls_gpu_near(const struct market *mk, const char *typed)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+
+    for (size_t g = 0; g < mk->ngpus; g++) {
+        size_t d = param_edit_distance(typed, mk->gpus[g].name);
+
+        if (d < best_d) {
+            best_d = d;
+            best = mk->gpus[g].name;
+        }
+    }
+    return best && param_near_enough(typed, best_d) ? best : NULL;
+}
+
 /* Parses a comma-separated list of catalogue model names (the value of
  * 'key') into a flag per model; unknown names are reported at the key's
  * line. Returns NULL for an empty list (meaning: any model); owned. */
@@ -202,8 +219,12 @@ static bool *parse_models(struct market *mk, const char *key, struct diag *d)
             on = xcalloc(mk->ngpus, sizeof *on);
         for (k = 0; k < mk->ngpus && strcmp(mk->gpus[k].name, tok) != 0; k++)
             ;
-        if (k == mk->ngpus)
-            scn_error(d, mk->run, key, "'%s' is not in the catalogue", tok);
+        if (k == mk->ngpus) {
+            const char *near = market_sls_gpu_near(mk, tok);
+
+            scn_error(d, mk->run, key, "'%s' is not in the catalogue%s%s%s", tok,
+                      near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+        }
         else
             on[k] = true;
     }

@@ -1037,9 +1037,16 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
                     found = true;
                 }
             }
-            if (!found)
-                diag_error(d, scn_where(r, key), "endpoint %s: unknown GPU model \"%.*s\"",
-                           nm, (int)len, p);
+            if (!found) {
+                char typed[128];
+                const char *near;
+
+                snprintf(typed, sizeof typed, "%.*s", (int)len, p);
+                near = market_sls_gpu_near(s->mk, typed);
+                diag_error(d, scn_where(r, key), "endpoint %s: unknown GPU model \"%.*s\"%s%s%s",
+                           nm, (int)len, p, near ? " (did you mean '" : "", near ? near : "",
+                           near ? "'?)" : "");
+            }
             p += strcspn(p, ",");
             if (*p == ',')
                 p++;

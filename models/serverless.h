@@ -127,6 +127,11 @@ void market_sls_stop(struct market *mk, uint32_t cid);      /* Inactive: storage
 bool market_sls_wake(struct market *mk, uint32_t cid);
 size_t market_sls_gpu_count(const struct market *mk);
 const char *market_sls_gpu_name(const struct market *mk, size_t g);
+/* The catalogue model named nearest 'typed', for a "did you mean" after
+ * an unknown name (the rule of every hint, param_near_enough; the first
+ * in catalogue order of equally near ones); NULL when none is near.
+ * (models/market_load.c, which reports its own unknown names with it.) */
+const char *market_sls_gpu_near(const struct market *mk, const char *typed);
 double market_sls_gpu_vram(const struct market *mk, size_t g);     /* GB per GPU */
 double market_sls_spend_usd(const struct market *mk, uint32_t payer);  /* after warm-up */
 

@@ -19,6 +19,19 @@ check "gpus list with spaces around commas" "$GM" validate "$T/gpus.ini"
 sed 's/RTX 4090 ,/RTX 9999 ,/' "$T/gpus.ini" >"$T/gpus_bad.ini"
 expect_status "gpus list with an unknown model" 1 "$GM" validate "$T/gpus_bad.ini"
 grep_err "gpus list with an unknown model" "error: endpoint api: unknown GPU model \"RTX 9999\""
+# a near miss is named (the catalogue writes RTX and PCIE in capitals)
+sed 's/RTX 4090 ,/rtx 4090 ,/' "$T/gpus.ini" >"$T/gpus_case.ini"
+expect_status "gpus list, a model in lower case" 1 "$GM" validate "$T/gpus_case.ini"
+grep_err "gpus list, a model in lower case" \
+    "unknown GPU model \"rtx 4090\" (did you mean 'RTX 4090'?)"
+expect_status "gpu-models, PCIe for PCIE" 1 "$GM" validate scenarios/default.ini -c Quick \
+    --set 'archetype.academic.gpu-models=RTX 3090,A100 PCIe 40GB'
+grep_err "gpu-models, PCIe for PCIE" \
+    "'A100 PCIe 40GB' is not in the catalogue (did you mean 'A100 PCIE 40GB'?)"
+expect_status "gpu-models, nothing near" 1 "$GM" validate scenarios/default.ini -c Quick \
+    --set 'supply.gpu-models=Voodoo2'
+grep_err "gpu-models, nothing near" "'Voodoo2' is not in the catalogue"
+if grep -q "did you mean" "$T/err"; then bad "a hint for a name nothing is near"; else ok; fi
 
 # -- sls-mmc with too few requests for its batch means says so -------------
 # (the run failed, exit 1, "its messages went to stderr", with none there)
