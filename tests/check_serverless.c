@@ -523,6 +523,43 @@ START_TEST(queue_delay_keeps_workers_for_the_idle_timeout)
 }
 END_TEST
 
+/* The scale-down delay is the vast policy's (its parameter says so): the
+ * queue-delay policy lets a worker go once it has been idle for the idle
+ * timeout, whatever scale-down-delay says. One worker at most, a request
+ * every 50 s on average (Poisson, 0.02/s, about 1 s of work), a 5 s idle
+ * timeout and a one-hour scale-down delay; a tiny image and a 1 s model
+ * load keep a cold start to seconds. The worker leaves some 6 s after
+ * each request, so a request that follows a gap of more than about
+ * 5 + 1 + a cold start (well under 20 s) hires a new one: at least
+ * exp(-27/50) = 0.58 of them (asserted: half). Held back by the one-hour
+ * delay, the worker would never leave (each request resets it), and at
+ * most one hire an hour, 8 in all, would be seen. */
+START_TEST(queue_delay_ignores_the_scale_down_delay)
+{
+    const char *sets[] = { "sim.horizon=8h", NULL };
+    struct test_run o = run_text(MARKET
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.policy = queue-delay\n"
+        "endpoint.api.rate = 0.02\n"
+        "endpoint.api.day-amplitude = 0\n"
+        "endpoint.api.load-mean = 100\n"
+        "endpoint.api.min-workers = 0\n"
+        "endpoint.api.max-workers = 1\n"
+        "endpoint.api.image = 0.1\n"
+        "endpoint.api.model-load = 1s\n"
+        "endpoint.api.idle-timeout = 5s\n"
+        "endpoint.api.scale-down-delay = 3600s\n", sets);
+    double n;
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    n = get(&o, "requests", "api");
+    ck_assert_double_gt(n, 400);                /* 576 expected */
+    ck_assert_double_ge(get(&o, "workers_hired", "api"), 0.5 * n);
+    eng_free(o.e);
+}
+END_TEST
+
 /* max-workers is a hard cap on live workers (active and cold): a load of
  * 5 requests/s of 100 units wants 500 / 0.9 = 556 perf/s, six workers
  * of 100, and a cold pool of 3 x 500 = 1500 perf/s, yet at most two
@@ -1035,6 +1072,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, quiet_spells_keep_the_total_at_min_workers);
     tcase_add_test(runs, scale_down_waits_out_its_delay);
     tcase_add_test(runs, queue_delay_keeps_workers_for_the_idle_timeout);
+    tcase_add_test(runs, queue_delay_ignores_the_scale_down_delay);
     tcase_add_test(runs, max_workers_caps_live_workers);
     tcase_add_test(runs, waiting_requests_keep_an_endpoint_active);
     tcase_add_test(runs, on_demand_wakes_fail_on_hosts_gone_offline);
