@@ -560,6 +560,56 @@ START_TEST(queue_delay_ignores_the_scale_down_delay)
 }
 END_TEST
 
+/* The cold pool's one-worker dead band (serverless.c: the count target
+ * moves with the workers' mean perf, so the pool is trimmed only once it
+ * is two above its target, and then down to one above). Bursts of 30
+ * requests of 100 units and nothing between them, cold-mult 30: a burst
+ * lifts the anticipated load (60 s window) by 3000 x (1 - exp(-1/60)) =
+ * 50 perf/s, so the total wants 30 x 50 = 1500 perf/s, past max-workers
+ * 12 of one GPU model (about 100 perf/s each), and cold workers are
+ * hired. Once the burst is served and the load has decayed, the total
+ * is min-workers = 2 and, 60 s after the last request (inactivity
+ * timeout), the active target 0: the surplus Inactive workers are
+ * released down to 2 - 0 + 1 = 3, none Ready. Without the band the pool
+ * ends at 2, with a two-worker band at 4. */
+#define DEAD_BAND \
+    "endpoint.api.enabled = true\n" \
+    "endpoint.api.rate = 0\n" \
+    "endpoint.api.burst-rate = 4\n" \
+    "endpoint.api.burst-size = 30\n" \
+    "endpoint.api.load-mean = 100\n" \
+    "endpoint.api.cold-mult = 30\n" \
+    "endpoint.api.min-workers = 2\n" \
+    "endpoint.api.max-workers = 12\n" \
+    "endpoint.api.inactivity-timeout = 60s\n" \
+    "endpoint.api.gpus = RTX 4090\n"
+
+START_TEST(cold_pool_keeps_a_one_worker_dead_band)
+{
+    const char *sets[] = { "sim.horizon=10h", "serverless.sample-interval=10min", NULL };
+    struct test_run o = run_text(MARKET DEAD_BAND, sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_ge(get(&o, "requests", "api"), 60);     /* two bursts at least */
+    ck_assert_double_ge(max_live_workers(&o, "api"), 6);    /* the pool was well above */
+    ck_assert_double_eq(last_sample(&o, "workers_ready", "api"), 0);
+    ck_assert_double_eq(last_sample(&o, "workers_inactive", "api"), 3);
+    eng_free(o.e);
+    /* The pool is trimmed only once its surplus has held for the
+     * scale-down delay: with a delay longer than the run nobody is
+     * released after the first burst, and the live workers at the end
+     * are as many as ever lived at once. */
+    o = run_text(MARKET DEAD_BAND "endpoint.api.scale-down-delay = 100h\n", sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_ge(max_live_workers(&o, "api"), 6);
+    ck_assert_double_eq(last_sample(&o, "workers_ready", "api") +
+                        last_sample(&o, "workers_inactive", "api"),
+                        max_live_workers(&o, "api"));
+    eng_free(o.e);
+}
+END_TEST
+
 /* max-workers is a hard cap on live workers (active and cold): a load of
  * 5 requests/s of 100 units wants 500 / 0.9 = 556 perf/s, six workers
  * of 100, and a cold pool of 3 x 500 = 1500 perf/s, yet at most two
@@ -1073,6 +1123,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, scale_down_waits_out_its_delay);
     tcase_add_test(runs, queue_delay_keeps_workers_for_the_idle_timeout);
     tcase_add_test(runs, queue_delay_ignores_the_scale_down_delay);
+    tcase_add_test(runs, cold_pool_keeps_a_one_worker_dead_band);
     tcase_add_test(runs, max_workers_caps_live_workers);
     tcase_add_test(runs, waiting_requests_keep_an_endpoint_active);
     tcase_add_test(runs, on_demand_wakes_fail_on_hosts_gone_offline);
