@@ -163,11 +163,6 @@ static struct req ring_pop(struct ring *r)
     return x;
 }
 
-static double ratio(const struct worker *w)
-{
-    return w->perf / (w->price_h > 0 ? w->price_h : 1e-9);
-}
-
 /* ---- the decision (pure) ---- */
 
 struct sls_target sls_decide(const struct sls_params *p, const struct sls_obs *o)
@@ -765,6 +760,22 @@ size_t sls_worst(const struct sls_worker_view *v, size_t n)
     return worst;
 }
 
+size_t sls_best(const struct sls_worker_view *v, size_t n)
+{
+    size_t best = n;
+
+    for (size_t i = 0; i < n; i++) {
+        double r;
+
+        if (!v[i].eligible)
+            continue;
+        r = v[i].perf / (v[i].price_h > 0 ? v[i].price_h : 1e-9);
+        if (best == n || r > v[best].perf / (v[best].price_h > 0 ? v[best].price_h : 1e-9))
+            best = i;
+    }
+    return best;
+}
+
 /* The worst price-performance worker in 'state' (idle ones only when
  * Ready), or NULL: the one the engine gives up first (MARKET-FACTS.md 33). */
 static struct worker *worst(struct sls *s, struct endpoint *ep, enum wstate st, sim_time idle)
@@ -782,6 +793,23 @@ static struct worker *worst(struct sls *s, struct endpoint *ep, enum wstate st, 
                         !(st == W_READY && (w->q.len || now - w->idle_since < idle));
     }
     k = sls_worst(v, ep->nw);
+    free(v);
+    return k < ep->nw ? &ep->w[k] : NULL;
+}
+
+/* The Inactive worker with the best price-performance, or NULL: the
+ * one a scale-up wakes (the mirror of worst()). */
+static struct worker *best_inactive(struct endpoint *ep)
+{
+    struct sls_worker_view *v = xcalloc(ep->nw, sizeof *v);
+    size_t k;
+
+    for (size_t i = 0; i < ep->nw; i++) {
+        v[i].perf = ep->w[i].perf;
+        v[i].price_h = ep->w[i].price_h;
+        v[i].eligible = ep->w[i].state == W_INACTIVE;
+    }
+    k = sls_best(v, ep->nw);
     free(v);
     return k < ep->nw ? &ep->w[k] : NULL;
 }
@@ -832,16 +860,14 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
     for (int need = t.active - o.active; need > 0; need--) {
         struct worker *best = NULL;
 
-        for (size_t i = 0; i < ep->nw; i++) {
+        for (size_t i = 0; i < ep->nw && !best; i++) {
             struct worker *w = &ep->w[i];
 
-            if (!w->want_active && (w->state == W_CREATING || w->state == W_LOADING)) {
-                best = w;
-                break;
-            }
-            if (w->state == W_INACTIVE && (!best || ratio(w) > ratio(best)))
+            if (!w->want_active && (w->state == W_CREATING || w->state == W_LOADING))
                 best = w;
         }
+        if (!best)
+            best = best_inactive(ep);
         if (best) {
             best->want_active = true;
             cold--;

@@ -76,6 +76,10 @@ struct sls_worker_view {
     bool eligible;
 };
 size_t sls_worst(const struct sls_worker_view *v, size_t n);
+/* Scale-up, once no cold worker is still starting, wakes the eligible
+ * (Inactive) worker with the highest perf per dollar (ties: the first);
+ * returns n if none is eligible. */
+size_t sls_best(const struct sls_worker_view *v, size_t n);
 
 void sls_register_params(struct param_registry *reg);
 

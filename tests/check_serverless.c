@@ -231,6 +231,31 @@ START_TEST(scale_down_releases_worst_price_performance)
 }
 END_TEST
 
+/* Scale-up wakes the best Inactive worker (serverless.c, scale(): "wake
+ * the best Inactive one"), the mirror of the release rule: the highest
+ * perf per dollar, the first on a tie. By hand: 100/0.40 = 250,
+ * 300/0.60 = 500, 50/0.30 = 167, and 1000/0.50 = 2000 but not eligible
+ * (not Inactive). */
+START_TEST(scale_up_wakes_best_price_performance)
+{
+    struct sls_worker_view v[5] = {
+        { 100, 0.40, true },        /* 250 perf per $/h */
+        { 50, 0.30, true },         /* 167 */
+        { 300, 0.60, true },        /* 500: the best */
+        { 1000, 0.50, false },      /* 2000, but not Inactive */
+        { 150, 0.30, true },        /* 500: ties with 2, which comes first */
+    };
+
+    ck_assert_uint_eq(sls_best(v, 5), 2);
+    v[2].eligible = false;
+    ck_assert_uint_eq(sls_best(v, 5), 4);
+    v[4].eligible = false;
+    ck_assert_uint_eq(sls_best(v, 5), 0);
+    v[0].eligible = v[1].eligible = false;
+    ck_assert_uint_eq(sls_best(v, 5), 5);      /* none */
+}
+END_TEST
+
 /* ---- whole runs in-process ---- */
 
 /* A finished run (tests/check_helpers.c). */
@@ -1105,6 +1130,7 @@ Suite *serverless_suite(void)
     tcase_add_test(rules, huge_load_wants_max_workers);
     tcase_add_test(rules, queue_delay_and_fixed_policies);
     tcase_add_test(rules, scale_down_releases_worst_price_performance);
+    tcase_add_test(rules, scale_up_wakes_best_price_performance);
     tcase_add_test(rules, decision_rules_by_hand);
     tcase_set_timeout(runs, 120);
     tcase_add_test(runs, endpoint_in_market_serves_and_conserves_money);
