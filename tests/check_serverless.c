@@ -309,6 +309,9 @@ START_TEST(endpoint_in_market_serves_and_conserves_money)
     ck_assert_int_eq(o.rc, SIM_OK);             /* includes the ledger check */
     ck_assert_double_gt(get(&o, "served", "api"), 100000);
     ck_assert_double_gt(get(&o, "cost_usd", "api"), 0);
+    /* docs/METRICS.md: cost per 1,000 served requests */
+    ck_assert_double_eq_tol(get(&o, "cost_per_1000_requests_usd", "api"),
+                            1000 * get(&o, "cost_usd", "api") / get(&o, "served", "api"), 1e-9);
     ck_assert_double_ge(get(&o, "latency_p99_s", "api"), get(&o, "latency_p50_s", "api"));
     ck_assert_double_gt(get(&o, "cold_starts", "api"), 0);
     eng_free(o.e);
@@ -635,6 +638,78 @@ START_TEST(cold_pool_keeps_a_one_worker_dead_band)
 }
 END_TEST
 
+/* The daily cycle peaks at 14:00 local time, local = UTC + tz (README:
+ * "day-amplitude ... peak at 14:00 local"). At full amplitude the rate
+ * is r (1 + cos(2 pi (h - 14) / 24)), so the requests over [h0, h1] are
+ * r x 3600 x (h1 - h0 + (24 / 2 pi) [sin(2 pi (h - 14) / 24)]). Over the
+ * first 12 h at tz 0 (local 0-12): 12 + 3.8197 x (sin(-pi/6) -
+ * sin(-7 pi/6)) = 12 - 3.8197 = 8.1803 h, 29,449 requests at 1/s; at
+ * tz 6 (local 6-18) 12 + 3.8197 x (sin(pi/3) - sin(-2 pi/3)) = 18.616 h,
+ * 67,017. Poisson sd under 260; asserted within 3%. The peak put at 2:00
+ * gives 56,951 for the first, tz subtracted 19,383 for the second, and
+ * thinning against the mean rate instead of the peak loses requests. */
+START_TEST(daily_cycle_peaks_at_14h_local)
+{
+    const char *early[] = { "sim.horizon=12h", NULL };
+    const char *late[] = { "sim.horizon=12h", "endpoint.api.tz=6", NULL };
+#define CYCLE MARKET \
+    "endpoint.api.enabled = true\nendpoint.api.rate = 1\n" \
+    "endpoint.api.day-amplitude = 1\nendpoint.api.load-mean = 1\n"
+    struct test_run a = run_text(CYCLE, early), b = run_text(CYCLE, late);
+#undef CYCLE
+
+    ck_assert_int_eq(a.rc, SIM_OK);
+    ck_assert_int_eq(b.rc, SIM_OK);
+    ck_assert_double_eq_tol(get(&a, "requests", "api"), 29449, 0.03 * 29449);
+    ck_assert_double_eq_tol(get(&b, "requests", "api"), 67017, 0.03 * 67017);
+    eng_free(a.e);
+    eng_free(b.e);
+}
+END_TEST
+
+/* A worker still Creating after create-timeout is released and another
+ * hired (scale(): "never got its GPU"). A 100,000 GB image never finishes
+ * downloading, so with one worker allowed and a 10-minute timeout the
+ * endpoint hires at t = 0 and again at each first load report past each
+ * 600 s: 1 + floor(7200 / 601) = 12 hires in 2 h (asserted 11..13), and
+ * serves nothing. Ignoring the timeout it would hire once. */
+START_TEST(creating_workers_time_out)
+{
+    const char *sets[] = { "sim.horizon=2h", NULL };
+    struct test_run o = run_text(MARKET
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.rate = 0.1\n"
+        "endpoint.api.min-workers = 1\n"
+        "endpoint.api.max-workers = 1\n"
+        "endpoint.api.image = 100000\n"
+        "endpoint.api.create-timeout = 10min\n"
+        "endpoint.api.reject-after = 1d\n", sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(get(&o, "served", "api"), 0);
+    ck_assert_double_ge(get(&o, "workers_hired", "api"), 11);
+    ck_assert_double_le(get(&o, "workers_hired", "api"), 13);
+    eng_free(o.e);
+}
+END_TEST
+
+/* burst-size must be at least 1 with bursts on: exactly 1 is allowed. */
+START_TEST(burst_of_one_request_is_allowed)
+{
+    const char *sets[] = { "sim.horizon=1h", NULL };
+    struct test_run o = run_text(MARKET
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.rate = 0\n"
+        "endpoint.api.burst-rate = 48\n"
+        "endpoint.api.burst-size = 1\n", sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    eng_free(o.e);
+}
+END_TEST
+
 /* max-workers is a hard cap on live workers (active and cold): a load of
  * 5 requests/s of 100 units wants 500 / 0.9 = 556 perf/s, six workers
  * of 100, and a cold pool of 3 x 500 = 1500 perf/s, yet at most two
@@ -853,7 +928,7 @@ START_TEST(endpoint_gpu_list_limits_hiring)
 {
     struct test_run any = run_text(MARKET LEARNING, NULL);
     struct test_run one = run_text(MARKET LEARNING "endpoint.api.gpus = RTX 3090\n", NULL);
-    struct test_run two = run_text(MARKET LEARNING "endpoint.api.gpus = RTX 3090, RTX 4090\n",
+    struct test_run two = run_text(MARKET LEARNING "endpoint.api.gpus = RTX 3090 , RTX 4090\n",
                                    NULL);
 
     ck_assert_int_eq(any.rc, SIM_OK);
@@ -1150,6 +1225,9 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, queue_delay_keeps_workers_for_the_idle_timeout);
     tcase_add_test(runs, queue_delay_ignores_the_scale_down_delay);
     tcase_add_test(runs, cold_pool_keeps_a_one_worker_dead_band);
+    tcase_add_test(runs, daily_cycle_peaks_at_14h_local);
+    tcase_add_test(runs, creating_workers_time_out);
+    tcase_add_test(runs, burst_of_one_request_is_allowed);
     tcase_add_test(runs, max_workers_caps_live_workers);
     tcase_add_test(runs, waiting_requests_keep_an_endpoint_active);
     tcase_add_test(runs, on_demand_wakes_fail_on_hosts_gone_offline);
