@@ -710,6 +710,40 @@ START_TEST(burst_of_one_request_is_allowed)
 }
 END_TEST
 
+/* The queue-delay policy counts the workers already starting: the k-th
+ * worker is added only once the oldest request has waited more than
+ * queue-delay x k (sls_decide; here the executor's count of starting
+ * workers). No worker at first, requests from t = 0 at 1/s of 10 units
+ * (a tenth of a worker), queue-delay 10 s, and a cold start of the
+ * 60 s model load plus a short download: the first worker is hired at
+ * 10 s and ready near 71 s, when the oldest request has waited about
+ * 71 s, so at most 7 workers were hired before it (at 10, 20, ... 70 s);
+ * after that one worker keeps the queue short. Asserted: at most 8 live
+ * at once, at least 3. Counting none as starting, one worker a second
+ * would be added from 10 s on, up to max-workers 16. */
+START_TEST(queue_delay_counts_starting_workers)
+{
+    const char *sets[] = { "sim.horizon=10min", "serverless.sample-interval=5s", NULL };
+    struct test_run o = run_text(MARKET
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.policy = queue-delay\n"
+        "endpoint.api.rate = 1\n"
+        "endpoint.api.day-amplitude = 0\n"
+        "endpoint.api.load-mean = 10\n"
+        "endpoint.api.min-workers = 0\n"
+        "endpoint.api.max-workers = 16\n"
+        "endpoint.api.image = 0.1\n"
+        "endpoint.api.model-load = 60s\n"
+        "endpoint.api.queue-delay = 10s\n", sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_le(max_live_workers(&o, "api"), 8);
+    ck_assert_double_ge(max_live_workers(&o, "api"), 3);
+    eng_free(o.e);
+}
+END_TEST
+
 /* max-workers is a hard cap on live workers (active and cold): a load of
  * 5 requests/s of 100 units wants 500 / 0.9 = 556 perf/s, six workers
  * of 100, and a cold pool of 3 x 500 = 1500 perf/s, yet at most two
@@ -1228,6 +1262,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, daily_cycle_peaks_at_14h_local);
     tcase_add_test(runs, creating_workers_time_out);
     tcase_add_test(runs, burst_of_one_request_is_allowed);
+    tcase_add_test(runs, queue_delay_counts_starting_workers);
     tcase_add_test(runs, max_workers_caps_live_workers);
     tcase_add_test(runs, waiting_requests_keep_an_endpoint_active);
     tcase_add_test(runs, on_demand_wakes_fail_on_hosts_gone_offline);
