@@ -1077,6 +1077,19 @@ START_TEST(endpoint_cost_is_measured_after_the_warmup)
     ck_assert_double_gt(c_all, 0);
     ck_assert_msg(fabs(c_second / c_all - 0.5) < 0.05, "cost %g over day 2, %g over both",
                   c_second, c_all);
+    /* Hires and cold starts are counted after the warm-up too: the pool's
+     * three workers were hired and loaded on day 1, so day 2 counts only
+     * replacements of workers lost, preempted or disconnected. */
+    {
+        double gone = get(&second, "workers_lost", "api") +
+                      get(&second, "workers_preempted", "api") +
+                      get(&second, "workers_disconnected", "api");
+
+        ck_assert_double_le(get(&second, "workers_hired", "api"), gone);
+        ck_assert_double_le(get(&second, "cold_starts", "api"), gone);
+        ck_assert_double_ge(get(&all, "workers_hired", "api"), 3);
+        ck_assert_double_ge(get(&all, "cold_starts", "api"), 3);
+    }
     eng_free(all.e);
     eng_free(second.e);
 }
