@@ -694,18 +694,31 @@ START_TEST(creating_workers_time_out)
 }
 END_TEST
 
-/* burst-size must be at least 1 with bursts on: exactly 1 is allowed. */
+/* burst-size must be at least 1 with bursts on: exactly 1 is allowed.
+ * A burst is burst-size requests at once, burst-rate a day (Poisson):
+ * with no other arrivals, bursts of 7 at 240 a day give a multiple of 7
+ * requests in a day, 240 bursts expected (sd 15.5; asserted 190..290). */
 START_TEST(burst_of_one_request_is_allowed)
 {
     const char *sets[] = { "sim.horizon=1h", NULL };
+    const char *day[] = { "sim.horizon=1d", "endpoint.api.burst-size=7",
+                          "endpoint.api.burst-rate=240", NULL };
     struct test_run o = run_text(MARKET
         "endpoint.api.enabled = true\n"
         "endpoint.api.rate = 0\n"
         "endpoint.api.burst-rate = 48\n"
         "endpoint.api.burst-size = 1\n", sets);
+    double n;
 
     ck_assert(o.setup_ok);
     ck_assert_int_eq(o.rc, SIM_OK);
+    eng_free(o.e);
+    o = run_text(MARKET "endpoint.api.enabled = true\nendpoint.api.rate = 0\n", day);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    n = get(&o, "requests", "api");
+    ck_assert_double_eq(fmod(n, 7), 0);
+    ck_assert_double_ge(n, 7 * 190);
+    ck_assert_double_le(n, 7 * 290);
     eng_free(o.e);
 }
 END_TEST
@@ -1013,7 +1026,7 @@ START_TEST(bad_endpoint_settings_are_reported_with_their_lines)
     char *buf = test_setup_errors("ep.ini", MARKET
         "[endpoint api]\n"
         "enabled = true\n"
-        "gpus = RTX 3090, RTX 9999\n"
+        "gpus = RTX 3090, RTX 9999, RTX 30\n"
         "min-workers = 5\n"
         "max-workers = 4\n"
         "burst-rate = 2\n"
@@ -1022,6 +1035,9 @@ START_TEST(bad_endpoint_settings_are_reported_with_their_lines)
     /* MARKET is six lines; the section header is line 7 */
     ck_assert_ptr_nonnull(strstr(buf, "ep.ini:9: error: endpoint api: unknown GPU model "
                                       "\"RTX 9999\""));
+    /* a name must match whole: "RTX 30" begins RTX 3060 ... RTX 3090 */
+    ck_assert_ptr_nonnull(strstr(buf, "ep.ini:9: error: endpoint api: unknown GPU model "
+                                      "\"RTX 30\""));
     ck_assert_ptr_nonnull(strstr(buf, "ep.ini:10: error: endpoint api: min-workers 5 exceeds "
                                       "max-workers 4"));
     ck_assert_ptr_nonnull(strstr(buf, "ep.ini:13: error: endpoint api: burst-rate > 0 needs "
