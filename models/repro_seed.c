@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "models/market.h"
+#include "models/serverless.h"
 #include "sim/engine.h"
 #include "sim/param.h"
 #include "sim/results.h"
@@ -75,16 +76,101 @@ static void seed_register(struct param_registry *reg)
     preg_add(reg, seed_defs, sizeof seed_defs / sizeof seed_defs[0]);
 }
 
+/* The nearest of 'names' to 'typed' by the rule of every hint; NULL if
+ * none is near. */
+static const char *nearest(const char *typed, const char *const *names, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+
+    for (size_t i = 0; i < n; i++) {
+        size_t dist = param_edit_distance(typed, names[i]);
+
+        if (dist < best_d) {
+            best_d = dist;
+            best = names[i];
+        }
+    }
+    return best && param_near_enough(typed, best_d) ? best : NULL;
+}
+
+/* Is 'name' one of the config's entities of 'kind'? Reports at 'key'
+ * when not, with the nearest as a hint. */
+static bool entity_named(const struct scn_run *run, struct diag *d, const char *key,
+                         const char *kind, const char *what, const char *name)
+{
+    const char **names;
+    size_t n = scn_entities(run, kind, &names);
+    const char *near;
+
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return true;
+    near = nearest(name, names, n);
+    scn_error(d, run, key, "'%s' is not %s of the scenario%s%s%s", name, what,
+              near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    return false;
+}
+
+/* seed.* names parts of the market: a catalogue model, probe archetypes,
+ * a host class. A name that is none left every row it feeds NaN, failing
+ * with no word why; so did an empty probe list, and a checkpoint probe
+ * that does not checkpoint at a fixed interval measured something else
+ * than its row's half interval. */
+static bool seed_names_ok(const struct scn_run *run, const struct market *mk, struct diag *d)
+{
+    static const char *const lists[] = {
+        "seed.probe-all", "seed.probe-97", "seed.probe-99", "seed.probe-ckpt",
+    };
+    const char *gpu = scn_str(run, "seed.gpu");
+    bool ok = false;
+
+    for (size_t g = 0; g < market_sls_gpu_count(mk) && !ok; g++)
+        ok = strcmp(market_sls_gpu_name(mk, g), gpu) == 0;
+    if (!ok) {
+        const char *near = market_sls_gpu_near(mk, gpu);
+
+        scn_error(d, run, "seed.gpu", "'%s' is not in the catalogue%s%s%s", gpu,
+                  near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    }
+    if (!entity_named(run, d, "seed.secure-class", "hostclass", "a host class",
+                      scn_str(run, "seed.secure-class")))
+        ok = false;
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+        char buf[512], *save = NULL;
+        size_t n = 0;
+
+        snprintf(buf, sizeof buf, "%s", scn_str(run, lists[k]));
+        for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save), n++) {
+            if (!entity_named(run, d, lists[k], "archetype", "an archetype", t))
+                ok = false;
+            else if (k == 3 && strcmp(scn_strf(run, "archetype.%s.checkpoint", t), "fixed") != 0) {
+                scn_error(d, run, lists[k], "archetype %s checkpoints '%s': a checkpoint "
+                          "probe needs checkpoint = fixed (its row expects half the interval)",
+                          t, scn_strf(run, "archetype.%s.checkpoint", t));
+                ok = false;
+            }
+        }
+        if (n == 0) {
+            scn_error(d, run, lists[k], "names no archetype: the rows it feeds need at "
+                      "least one probe");
+            ok = false;
+        }
+    }
+    return ok;
+}
+
 static void *seed_setup(struct engine *e, const struct scn_run *run, struct diag *d)
 {
     struct seedtab *s = calloc(1, sizeof *s);
 
     if (!s)
-
         SIM_OOM("seed: out of memory");
     s->run = run;
     s->market = market_model.setup(e, run, d);
-    if (!s->market) {
+    if (!s->market || !seed_names_ok(run, s->market, d)) {
+        if (s->market)
+            market_model.free(s->market);
         free(s);
         return NULL;
     }

@@ -152,4 +152,22 @@ n=$(grep -c '"repro.simulated","target","T9 ' "$D/scalars.csv")
 if [ "$n" = 12 ]; then ok; else bad "$n T9 rows, want 12"; fi
 want=0; [ "$nfail" = 0 ] || want=1
 if [ "$st" = "$want" ]; then ok; else bad "exit $st with $nfail rows failing"; fi
+
+# -- seed.* must name parts of the market ----------------------------------
+# A model, archetype or host class that is none left the rows it feeds NaN:
+# the run failed (exit 1) with nothing said. Each is refused before the
+# run, at its key, with the nearest name.
+small="--set supply.gpus=300 --set sim.horizon=20d --set sim.warmup=5d"
+while IFS='|' read -r set msg; do
+    expect_status "T9 with $set" 2 "$GM" run scenarios/reproduce/seed.ini $small --set "$set" \
+        -o "$T/bad" --no-plots -q
+    grep_err "T9 with $set" "$msg"
+    if [ -e "$T/bad" ]; then bad "T9 with $set wrote $T/bad"; rm -rf "$T/bad"; else ok; fi
+done <<ROWS
+seed.gpu=rtx 4090|seed.gpu: 'rtx 4090' is not in the catalogue (did you mean 'RTX 4090'?)
+seed.probe-99=v99a,v99x|seed.probe-99: 'v99x' is not an archetype of the scenario (did you mean 'v99a'?)
+seed.secure-class=datacentre|seed.secure-class: 'datacentre' is not a host class of the scenario (did you mean 'datacenter'?)
+seed.probe-ckpt=vall1|seed.probe-ckpt: archetype vall1 checkpoints 'none': a checkpoint probe needs checkpoint = fixed
+seed.probe-all=|seed.probe-all: names no archetype
+ROWS
 cli_done
