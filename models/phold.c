@@ -247,16 +247,16 @@ static void *phold_setup(struct engine *e, const struct scn_run *run,
     struct phold_run *pr;
 
     if (c.mean <= 0 && c.lookahead <= 0) {
-        diag_error(d, scn_where(run, "phold.mean"),
-                   "phold.mean and phold.lookahead are both zero: time would not advance");
+        scn_error(d, run, "phold.mean", "phold.mean and phold.lookahead are both zero: time "
+                  "would not advance");
         return NULL;
     }
     /* phold.lps goes to 4e9: its array is the one allocation a scenario
      * can make too large, and the error names the key that did it. */
     pr = calloc(1, sizeof *pr);
     if (!pr || !(pr->p = phold_new(e, &c))) {
-        diag_error(d, scn_where(run, "phold.lps"),
-                   "cannot allocate %u logical processes (%.3g GB): out of memory",
+        scn_error(d, run, "phold.lps",
+                  "cannot allocate %u logical processes (%.3g GB): out of memory",
                    c.lps, (double)c.lps * sizeof(struct lp) / 1e9);
         free(pr);
         return NULL;

@@ -153,7 +153,7 @@ static int parse_taus(struct ckptjob *c, const char *text,
         char *end;
 
         if (c->ntaus == MAX_TAUS)
-            return diag_error(d, at, "at most %d intervals", MAX_TAUS);
+            return diag_error(d, at, "ckptjob.taus: at most %d intervals", MAX_TAUS);
         if (strcmp(tok, "daly") == 0)
             v = ckpt_daly(c->delta, c->mtbf);
         else if (strcmp(tok, "young") == 0)
@@ -161,12 +161,13 @@ static int parse_taus(struct ckptjob *c, const char *text,
         else {
             v = strtod(tok, &end);
             if (*end || !(v > 0.0))
-                return diag_error(d, at, "checkpoint interval must be > 0 minutes, got '%s'", tok);
+                return diag_error(d, at, "ckptjob.taus: expected intervals in minutes (> 0), "
+                                  "'young' or 'daly', got '%s'", tok);
         }
         c->taus[c->ntaus++] = v;
     }
     if (!c->ntaus)
-        return diag_error(d, at, "no checkpoint interval given");
+        return diag_error(d, at, "ckptjob.taus: no checkpoint interval given");
     return SIM_OK;
 }
 

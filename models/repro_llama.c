@@ -186,15 +186,16 @@ static void *llama_setup(struct engine *e, const struct scn_run *run, struct dia
     l->tol_eff = scn_real(run, "llama.tol-effective");
     l->claim = scn_real(run, "llama.effective-claim");
     if (!(l->days > 0.0))
-        diag_error(d, scn_where(run, "llama.days"), "window must be > 0 days, got %g", l->days);
+        scn_error(d, run, "llama.days", "window must be > 0 days, got %g", l->days);
     if (!(l->unexpected > 0.0))
-        diag_error(d, scn_where(run, "llama.unexpected"), "interruptions must be > 0, got %g", l->unexpected);
+        scn_error(d, run, "llama.unexpected", "interruptions must be > 0, got %g", l->unexpected);
     /* 0 would put the Young/Daly interval at 0: checkpoints without end */
     if (!(l->delta_h > 0.0))
-        diag_error(d, scn_where(run, "llama.ckpt-cost"), "checkpoint cost must be > 0, got %g h",
-                   l->delta_h);
+        scn_error(d, run, "llama.ckpt-cost", "checkpoint cost must be > 0, got %g h",
+                  l->delta_h);
     if ((uint64_t)l->hosts * l->reps > UINT32_MAX)
-        diag_error(d, scn_where(run, "llama.reps"), "hosts x reps too large");
+        scn_error(d, run, "llama.reps", "hosts x reps too large (%u x %u, at most 2^32 - 1)",
+                  (unsigned)l->hosts, (unsigned)l->reps);
     if (d->nerrors) {
         llama_free(l);
         return NULL;

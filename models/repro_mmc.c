@@ -207,18 +207,18 @@ static void *mmc_setup(struct engine *e, const struct scn_run *run,
     m->tol_block = scn_real(run, "mmc.tol-block");
     m->tol_prob_rel = scn_real(run, "mmc.tol-prob-rel");
     if (!(m->lambda > 0.0))
-        diag_error(d, scn_where(run, "mmc.lambda"), "arrival rate must be > 0, got %g", m->lambda);
+        scn_error(d, run, "mmc.lambda", "arrival rate must be > 0, got %g", m->lambda);
     if (!(m->mu > 0.0))
-        diag_error(d, scn_where(run, "mmc.mu"), "service rate must be > 0, got %g", m->mu);
+        scn_error(d, run, "mmc.mu", "service rate must be > 0, got %g", m->mu);
     /* Tested on a = lambda / mu, the value Erlang C is computed from:
      * lambda < c mu could hold after rounding while a came out c (lambda
      * 0.939, mu 0.313, c 3), and repro_erlang_c() aborted on it. */
     if (!m->loss && !(m->lambda / m->mu < (double)m->c))
-        diag_error(d, scn_where(run, "mmc.lambda"),
-                   "queue is unstable: lambda %g >= c mu = %g (use mmc.loss)",
-                   m->lambda, m->c * m->mu);
+        scn_error(d, run, "mmc.lambda", "queue is unstable: lambda %g >= c mu = %g (use mmc.loss)",
+                  m->lambda, m->c * m->mu);
     if (m->jobs < m->batches)
-        diag_error(d, scn_where(run, "mmc.jobs"), "need at least one job per batch");
+        scn_error(d, run, "mmc.jobs", "need at least one job per batch (%zu jobs, mmc.batches %zu)",
+                  (size_t)m->jobs, (size_t)m->batches);
     if (d->nerrors) {
         mmc_free(m);
         return NULL;

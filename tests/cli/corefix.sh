@@ -21,7 +21,7 @@ case $GM in
 *)
     expect_status "validate, phold.lps too large" 1 \
         sh -c 'ulimit -v 4000000 && exec "$0" validate "$1" --set phold.lps=4000000000' "$GM" "$T/ph.ini"
-    grep_err "validate, phold.lps too large" "--set: error: cannot allocate 4000000000 logical processes"
+    grep_err "validate, phold.lps too large" "--set: error: phold.lps: cannot allocate 4000000000 logical processes"
     expect_status "run, phold.lps too large" 2 \
         sh -c 'ulimit -v 4000000 && exec "$0" run -q "$1" -o "$2" --set phold.lps=4000000000' \
         "$GM" "$T/ph.ini" "$T/phout"

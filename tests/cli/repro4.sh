@@ -53,7 +53,22 @@ else bad "ckpt argmin band at M = 185.58"; cat "$T/out" >&2; fi
 expect_status "ckpt argmin band [120, 120]" 0 "$GM" reproduce --fast \
     --set ckptjob.argmin-lo=120min --set ckptjob.argmin-hi=120min ckpt
 expect_status "ckpt tau 0" 2 "$GM" reproduce --fast --set ckptjob.taus=60,0 ckpt
-grep_err "ckpt tau 0" "checkpoint interval must be > 0 minutes, got '0'"
+grep_err "ckpt tau 0" "ckptjob.taus: expected intervals in minutes (> 0), 'young' or 'daly', got '0'"
+expect_status "ckpt tau not a number" 2 "$GM" reproduce --fast --set ckptjob.taus=60,abc ckpt
+grep_err "ckpt tau not a number" "--set: error: ckptjob.taus: expected intervals"
+# a refused value names its key, as every scenario error does (these named
+# only the line, and a --set value no key at all)
+expect_status "mmc, fewer jobs than batches" 2 "$GM" reproduce --fast --set mmc.jobs=10 mmc
+grep_err "mmc, fewer jobs than batches" \
+    "--set: error: mmc.jobs: need at least one job per batch (10 jobs, mmc.batches 20)"
+expect_status "mmc, unstable" 2 "$GM" reproduce --fast --set 'mmc.lambda=${l=5}' \
+    --set 'mmc.servers=${c=2}' --set 'mmc.jobs=${j=1000}' --set 'mmc.warmup-jobs=${w=0}' mmc
+grep_err "mmc, unstable" "--set: error: mmc.lambda: queue is unstable"
+expect_status "llama, zero checkpoint cost" 2 "$GM" reproduce --fast --set llama.ckpt-cost=0 llama
+grep_err "llama, zero checkpoint cost" "--set: error: llama.ckpt-cost: checkpoint cost must be > 0"
+printf '[General]\nsim.model = phold\nphold.mean = 0\nphold.lookahead = 0\n' >"$T/still.ini"
+expect_status "phold, time that cannot advance" 2 "$GM" run "$T/still.ini" -o "$T/still" -q --no-plots
+grep_err "phold, time that cannot advance" "still.ini:3: error: phold.mean: phold.mean and phold.lookahead are both zero"
 
 # -- T3: a row's tolerance is min(tol, max(3 CI / T_w, tol-floor)) -----------------
 # (ckptjob.tol-floor's help: 1% ceiling, 0.1% floor). Each row's tolerance
