@@ -188,18 +188,12 @@ static void read_dist(const struct scn_run *r, struct diag *d, const char *key,
 
 const char *market_sls_gpu_near(const struct market *mk, const char *typed)
 {
-    const char *best = NULL;
-    size_t best_d = (size_t)-1;
+    struct param_near near;
 
-    for (size_t g = 0; g < mk->ngpus; g++) {
-        size_t d = param_edit_distance(typed, mk->gpus[g].name);
-
-        if (d < best_d) {
-            best_d = d;
-            best = mk->gpus[g].name;
-        }
-    }
-    return best && param_near_enough(typed, best_d) ? best : NULL;
+    param_near_init(&near, typed);
+    for (size_t g = 0; g < mk->ngpus; g++)
+        param_near_offer(&near, mk->gpus[g].name);
+    return param_near_best(&near);
 }
 
 /* Parses a comma-separated list of catalogue model names (the value of
@@ -268,10 +262,10 @@ static void check_entity_names(struct market *mk, const char *kind, struct diag 
     size_t klen = strlen(kind), nmem = gpu ? mk->ngpus : NWORKLOADS;
 
     for (size_t i = 0; i < scn_run_key_count(mk->run); i++) {
-        const char *key, *source, *name, *dot;
-        size_t len, best = 0, best_d = SIZE_MAX;
+        const char *key, *source, *name, *dot, *hint;
+        struct param_near near;
+        size_t len;
         char ent[128];
-        bool known = false;
 
         scn_run_key_at(mk->run, i, &key, NULL, NULL, &source);
         if (strcmp(source, "default") == 0 || strncmp(key, kind, klen) != 0 || key[klen] != '.')
@@ -283,20 +277,14 @@ static void check_entity_names(struct market *mk, const char *kind, struct diag 
             continue;
         memcpy(ent, name, len);
         ent[len] = '\0';
-        for (size_t m = 0; m < nmem && !known; m++) {
-            size_t dist = param_edit_distance(ent, member_name(mk, gpu, m));
-
-            known = dist == 0;
-            if (dist < best_d) {
-                best_d = dist;
-                best = m;
-            }
-        }
-        if (!known && nmem)
-            scn_error(d, mk->run, key, "no %s named '%s' (did you mean '%s'?)", kind, ent,
-                      member_name(mk, gpu, best));
-        else if (!known)
-            scn_error(d, mk->run, key, "no %s named '%s'", kind, ent);
+        param_near_init(&near, ent);
+        for (size_t m = 0; m < nmem && near.d != 0; m++)
+            param_near_offer(&near, member_name(mk, gpu, m));
+        if (near.d == 0)
+            continue;
+        hint = param_near_best(&near);
+        scn_error(d, mk->run, key, "no %s named '%s'%s%s%s", kind, ent,
+                  hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
     }
 }
 

@@ -76,24 +76,6 @@ static void seed_register(struct param_registry *reg)
     preg_add(reg, seed_defs, sizeof seed_defs / sizeof seed_defs[0]);
 }
 
-/* The nearest of 'names' to 'typed' by the rule of every hint; NULL if
- * none is near. */
-static const char *nearest(const char *typed, const char *const *names, size_t n)
-{
-    const char *best = NULL;
-    size_t best_d = (size_t)-1;
-
-    for (size_t i = 0; i < n; i++) {
-        size_t dist = param_edit_distance(typed, names[i]);
-
-        if (dist < best_d) {
-            best_d = dist;
-            best = names[i];
-        }
-    }
-    return best && param_near_enough(typed, best_d) ? best : NULL;
-}
-
 /* Is 'name' one of the config's entities of 'kind'? Reports at 'key'
  * when not, with the nearest as a hint. */
 static bool entity_named(const struct scn_run *run, struct diag *d, const char *key,
@@ -101,12 +83,16 @@ static bool entity_named(const struct scn_run *run, struct diag *d, const char *
 {
     const char **names;
     size_t n = scn_entities(run, kind, &names);
+    struct param_near pn;
     const char *near;
 
-    for (size_t i = 0; i < n; i++)
+    param_near_init(&pn, name);
+    for (size_t i = 0; i < n; i++) {
         if (strcmp(names[i], name) == 0)
             return true;
-    near = nearest(name, names, n);
+        param_near_offer(&pn, names[i]);
+    }
+    near = param_near_best(&pn);
     scn_error(d, run, key, "'%s' is not %s of the scenario%s%s%s", name, what,
               near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
     return false;

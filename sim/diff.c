@@ -71,27 +71,23 @@ static bool metrics_exist(const struct stats_data *const ab[2], const char *list
     if (!copy)
         SIM_OOM("diff: out of memory");
     for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        const char *best = NULL;
-        size_t best_d = (size_t)-1;
+        struct param_near near;
+        const char *best;
         bool hit = false;
 
+        param_near_init(&near, tok);
         for (int side = 0; side < 2 && !hit; side++)
             for (size_t m = 0; m < stats_metric_count(ab[side]) && !hit; m++) {
                 const char *metric, *kind, *entity, *unit;
-                size_t dist;
 
                 stats_metric(ab[side], m, &metric, &kind, &entity, &unit);
                 hit = fnmatch(tok, metric, 0) == 0;
-                dist = param_edit_distance(tok, metric);
-                if (dist < best_d) {
-                    best_d = dist;
-                    best = metric;
-                }
+                param_near_offer(&near, metric);
             }
         if (hit)
             continue;
         ok = false;
-        if (best && best_d <= param_suggest_limit(tok))
+        if ((best = param_near_best(&near)) != NULL)
             fprintf(stderr, "gpumarket diff: --metrics: no metric '%s' in either directory "
                             "(did you mean '%s'?)\n", tok, best);
         else

@@ -144,34 +144,25 @@ static const char *nearest_command(const char *typed, const char *prefix)
 {
     static const char *const builtin[] = { "run", "runs", "validate", "params", "sweep",
                                            "merge", "diff", "help", NULL };
-    const char *best = NULL;
-    size_t best_d = (size_t)-1, plen = prefix ? strlen(prefix) : 0;
+    struct param_near near;
+    size_t plen = prefix ? strlen(prefix) : 0;
     char word[64];
 
-    for (size_t i = 0; !prefix && builtin[i]; i++) {
-        size_t d = param_edit_distance(typed, builtin[i]);
-
-        if (d < best_d) {
-            best_d = d;
-            best = builtin[i];
-        }
-    }
+    param_near_init(&near, typed);
+    for (size_t i = 0; !prefix && builtin[i]; i++)
+        param_near_offer(&near, builtin[i]);
     for (size_t i = 0; sim_commands[i].name; i++) {
         const char *name = sim_commands[i].name;
-        size_t d;
 
         if (prefix && strncmp(name, prefix, plen) != 0)
             continue;
         if (prefix)
             name += plen;
         snprintf(word, sizeof word, "%.*s", (int)strcspn(name, " "), name);
-        d = param_edit_distance(typed, word);
-        if (d < best_d) {
-            best_d = d;
-            best = name;        /* the caller prints its first word */
-        }
+        /* compared by its first word; the caller prints that word */
+        param_near_offer_d(&near, name, param_edit_distance(typed, word));
     }
-    return best && param_near_enough(typed, best_d) ? best : NULL;
+    return param_near_best(&near);
 }
 
 /* " (did you mean 'X'?)" after an error about 'typed', when a name is near. */

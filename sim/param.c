@@ -236,10 +236,7 @@ size_t param_edit_distance(const char *a, const char *b)
     return d;
 }
 
-/* Writes 'pat' with each '*' replaced by the segment of 'key' at the same
- * position, so "archetype.*.share" is compared with the analyst's own entity
- * name in it. Returns false if it does not fit in 'buf'. */
-static bool substitute_stars(const char *pat, const char *key, char *buf, size_t len)
+bool param_instance(const char *pat, const char *key, char *buf, size_t len)
 {
     size_t o = 0;
     const char *k = key;
@@ -284,32 +281,52 @@ bool param_near_enough(const char *typed, size_t d)
     return d > 0 && d <= param_suggest_limit(typed) && d < strlen(typed);
 }
 
+void param_near_init(struct param_near *n, const char *typed)
+{
+    n->typed = typed;
+    n->best = NULL;
+    n->d = (size_t)-1;
+}
+
+void param_near_offer_d(struct param_near *n, const char *name, size_t d)
+{
+    if (d < n->d) {
+        n->d = d;
+        n->best = name;
+    }
+}
+
+void param_near_offer(struct param_near *n, const char *name)
+{
+    param_near_offer_d(n, name, param_edit_distance(n->typed, name));
+}
+
+const char *param_near_best(const struct param_near *n)
+{
+    return n->best && param_near_enough(n->typed, n->d) ? n->best : NULL;
+}
+
 const char *preg_suggest(const struct param_registry *reg, const char *key)
 {
-    const char *best = NULL;
-    size_t best_d = (size_t)-1;
+    struct param_near near;
     char buf[512];
 
     if (!reg || !key)
         return NULL;
+    param_near_init(&near, key);
     for (size_t i = 0; i < reg->n; i++) {
         const char *k = reg->defs[i]->key;
         size_t d = param_edit_distance(key, k);
 
-        if (strchr(k, '*') && substitute_stars(k, key, buf, sizeof buf)) {
+        if (strchr(k, '*') && param_instance(k, key, buf, sizeof buf)) {
             size_t ds = param_edit_distance(key, buf);
 
             if (ds < d)
                 d = ds;
         }
-        if (d < best_d) {
-            best_d = d;
-            best = k;
-        }
+        param_near_offer_d(&near, k, d);
     }
-    if (!best || !param_near_enough(key, best_d))
-        return NULL;
-    return best;
+    return param_near_best(&near);
 }
 
 /* ---- parsing ---- */

@@ -77,14 +77,37 @@ const struct param_def *preg_at(const struct param_registry *reg, size_t i); /* 
 const char *preg_suggest(const struct param_registry *reg, const char *key);
 
 /* Edit distance (Levenshtein's, with a swap of two neighbouring characters
- * counted as one edit), and the largest distance preg_suggest() accepts for
- * 'key'; scenario.c uses both to suggest its own built-in keys. */
+ * counted as one edit), and the largest distance a hint may be from what
+ * was typed (param_near_enough). */
 size_t param_edit_distance(const char *a, const char *b);
 size_t param_suggest_limit(const char *key);
 /* Is a name at distance d from 'typed' worth a "did you mean" hint: not
  * the same, within param_suggest_limit(), and not every letter of it
  * replaced (a short word)? preg_suggest()'s rule, and the CLI's. */
 bool param_near_enough(const char *typed, size_t d);
+
+/* Writes pattern 'pat' with each '*' replaced by the segment of 'key' at
+ * the same position ("archetype.*.share" for "archetype.acadmic.shar" is
+ * "archetype.acadmic.share"), so a pattern is compared with, and shown
+ * as, the analyst's own entity name in it. False if it does not fit in
+ * 'buf'. */
+bool param_instance(const char *pat, const char *key, char *buf, size_t len);
+
+/* The name nearest 'typed' among names offered one at a time, for a "did
+ * you mean" hint: every hint (keys, commands, catalogue models, entities)
+ * picks this way, the first offered of equally near names winning. */
+struct param_near {
+    const char *typed;
+    const char *best;           /* NULL until a name is offered */
+    size_t d;                   /* best's distance */
+};
+void param_near_init(struct param_near *n, const char *typed);
+void param_near_offer(struct param_near *n, const char *name);
+/* Offers 'name' at a distance the caller measured (a pattern's distance is
+ * the nearer of its text and its instance). */
+void param_near_offer_d(struct param_near *n, const char *name, size_t d);
+/* The nearest name if param_near_enough() accepts it, else NULL. */
+const char *param_near_best(const struct param_near *n);
 
 /* Parses and range-checks 'text' for 'def'. On error writes a message
  * "<key>: expected ..., got \"text\"" (no location) into 'err' and returns

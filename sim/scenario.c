@@ -527,42 +527,15 @@ static bool make_entry(const struct param_registry *reg, struct diag *d, int *ne
     if (bi == B_NONE && !(def = preg_find(reg, key))) {
         const char *sug = preg_suggest(reg, key);
         char sbuf[512];
-        size_t best = (size_t)-1;
+        struct param_near near;
 
-        if (sug) {
-            /* Put the analyst's own entity name in place of '*'. */
-            const char *k = key;
-            size_t o = 0;
-
-            for (const char *p = sug; *p && o + 1 < sizeof sbuf; ) {
-                const char *kd = k ? strchr(k, '.') : NULL;
-                size_t kl = k ? (kd ? (size_t)(kd - k) : strlen(k)) : 0;
-
-                if (p[0] == '*' && (p[1] == '.' || !p[1]) && kl > 0 && o + kl + 1 < sizeof sbuf) {
-                    memcpy(sbuf + o, k, kl);
-                    o += kl;
-                    p++;
-                } else {
-                    while (*p && *p != '.' && o + 1 < sizeof sbuf)
-                        sbuf[o++] = *p++;
-                }
-                if (*p == '.' && o + 1 < sizeof sbuf) {
-                    sbuf[o++] = *p++;
-                    k = kd ? kd + 1 : NULL;
-                }
-            }
-            sbuf[o] = '\0';
-            sug = sbuf;
-            best = param_edit_distance(key, sbuf);
-        }
-        for (size_t i = 0; i < N_BUILTINS; i++) {
-            size_t dist = param_edit_distance(key, builtins[i].name);
-
-            if (dist < best && dist <= param_suggest_limit(key)) {
-                best = dist;
-                sug = builtins[i].name;
-            }
-        }
+        param_near_init(&near, key);
+        /* a pattern is named with the analyst's own entity for its '*' */
+        if (sug)
+            param_near_offer(&near, param_instance(sug, key, sbuf, sizeof sbuf) ? sbuf : sug);
+        for (size_t i = 0; i < N_BUILTINS; i++)
+            param_near_offer(&near, builtins[i].name);
+        sug = param_near_best(&near);
         if (sug)
             report(d, nerr, loc, "unknown key '%s' (did you mean '%s'?)", key, sug);
         else
@@ -2050,18 +2023,13 @@ static struct scn_study *study_new(const struct scn *s, const char *config,
         for (cfg = 1; cfg < s->nsec && strcmp(s->sec[cfg].name, config) != 0; cfg++)
             ;
         if (cfg == s->nsec) {
-            const char *best = NULL;
-            size_t bd = param_suggest_limit(config) + 1;
+            struct param_near near;
+            const char *best;
 
-            for (size_t i = 1; i < s->nsec; i++) {
-                size_t dist = param_edit_distance(config, s->sec[i].name);
-
-                if (dist < bd) {
-                    bd = dist;
-                    best = s->sec[i].name;
-                }
-            }
-            if (best)
+            param_near_init(&near, config);
+            for (size_t i = 1; i < s->nsec; i++)
+                param_near_offer(&near, s->sec[i].name);
+            if ((best = param_near_best(&near)) != NULL)
                 diag_error(d, &here, "unknown config '%s' (did you mean '%s'?)", config, best);
             else
                 diag_error(d, &here, "unknown config '%s'", config);

@@ -32,6 +32,13 @@ expect_status "gpu-models, nothing near" 1 "$GM" validate scenarios/default.ini 
     --set 'supply.gpu-models=Voodoo2'
 grep_err "gpu-models, nothing near" "'Voodoo2' is not in the catalogue"
 if grep -q "did you mean" "$T/err"; then bad "a hint for a name nothing is near"; else ok; fi
+# a gpu.<id>.* key names a catalogue id; a far one gets no hint (it got
+# the nearest id, however far: "zzzzzzzz" was "did you mean 'a100-pcie-40gb'")
+expect_status "gpu.<id>, near" 1 "$GM" validate scenarios/default.ini -c Quick --set 'gpu.rtx409.share=1'
+grep_err "gpu.<id>, near" "gpu.rtx409.share: no gpu named 'rtx409' (did you mean 'rtx-4090'?)"
+expect_status "gpu.<id>, far" 1 "$GM" validate scenarios/default.ini -c Quick --set 'gpu.zzzzzzzz.share=1'
+grep_err "gpu.<id>, far" "gpu.zzzzzzzz.share: no gpu named 'zzzzzzzz'"
+if grep -q "did you mean" "$T/err"; then bad "a hint for an id nothing is near"; else ok; fi
 
 # -- sls-mmc with too few requests for its batch means says so -------------
 # (the run failed, exit 1, "its messages went to stderr", with none there)
