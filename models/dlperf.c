@@ -203,6 +203,11 @@ static int load_catalog(struct dlperf_model *m, const char *path, struct diag *d
             else if (v[j] > most[j])
                 diag_error(d, &at, "column '%s': %g is out of range (0, %g]",
                            names[j + 1], v[j], most[j]);
+            /* a PCIe generation and a year are whole (read as ints: 0.5
+             * was generation 0) */
+            else if ((j == 5 || j == 6) && v[j] != floor(v[j]))
+                diag_error(d, &at, "column '%s': expected a whole number, got %g",
+                           names[j + 1], v[j]);
         g->vram_gb = v[0], g->mem_bw_gbs = v[1], g->fp32_tflops = v[2];
         g->fp16_tflops = v[3], g->tdp_w = v[4], g->pcie_gen = (int)v[5];
         g->year = (int)v[6], g->street_price_usd = v[7];

@@ -367,7 +367,9 @@ static bool parse_double(const char *s, double *out)
     char *end;
     double v;
 
-    if (!*s || isspace((unsigned char)*s))
+    /* decimal only: strtod also reads hexadecimal ("0x1p-4"), which no
+     * scenario means and params.csv would echo as typed */
+    if (!*s || isspace((unsigned char)*s) || strpbrk(s, "xX"))
         return false;
     errno = 0;
     v = strtod(s, &end);

@@ -389,8 +389,9 @@ int tbl_get_num(const struct tbl *t, size_t row, size_t col, double *out,
     errno = 0;
     *out = strtod(s, &end);
     /* ERANGE on underflow too: a subnormal such as 1e-310, which tbl_num
-     * writes, is a number; only overflow (HUGE_VAL) is not. */
-    if (*s == '\0' || *end != '\0' || isnan(*out) ||
+     * writes, is a number; only overflow (HUGE_VAL) is not. Decimal only:
+     * strtod also reads "0x10" (16), which tbl_num never writes. */
+    if (*s == '\0' || *end != '\0' || isnan(*out) || strpbrk(s, "xX") ||
         (errno == ERANGE && isinf(*out)))
         return bad_cell(t, row, col, "a number", d);
     return SIM_OK;

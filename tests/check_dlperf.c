@@ -201,6 +201,14 @@ START_TEST(csv_errors_name_file_and_row)
                     OBS_HDR "RTX 3090,34,44.4,43.8,44.8\n");
     ck_assert_str_eq(msg, "gpus.csv:2: error: column 'mem_bw_gbs': must be positive, got -936\n");
     free(msg);
+    /* a PCIe generation and a year are whole numbers (read as ints, 4.5
+     * was generation 4 and a year of 1e-320 year 0, without a word) */
+    msg = fit_error(GPUS_HDR "RTX 3090,24,936,35.6,71,350,4.5,2020,1499\n"
+                    "RTX 4090,24,1008,82.6,165.2,450,4,1e-320,1599\n",
+                    OBS_HDR "RTX 3090,34,44.4,43.8,44.8\n");
+    ck_assert_str_eq(msg, "gpus.csv:2: error: column 'pcie_gen': expected a whole number, got 4.5\n"
+                          "gpus.csv:3: error: column 'year': expected a whole number, got 9.99989e-321\n");
+    free(msg);
     msg = fit_error(GPUS_HDR "RTX 3090,24,936,35.6,71,350,4,2020,1499\n",
                     OBS_HDR "RTX 3090,34,44.4,43.8,44.8\nGTX 1080,3,10,9,11\n");
     ck_assert_str_eq(msg, "obs.csv:3: error: unknown GPU 'GTX 1080' (not in the catalogue)\n");

@@ -195,6 +195,11 @@ START_TEST(test_parse_edges)
     ck_assert_int_eq(parse(r, "t.real", "inf", &v, err, sizeof err), SIM_EINVAL);
     ck_assert_str_eq(err, "t.real: expected a number, got \"inf\"");
     ck_assert_int_eq(parse(r, "t.real", "nan", &v, err, sizeof err), SIM_EINVAL);
+    /* decimal only: strtod reads hexadecimal too (0x0.1p0 is 0.0625) */
+    ck_assert_int_eq(parse(r, "t.real", "0x0.1p0", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "t.real: expected a number, got \"0x0.1p0\"");
+    ck_assert_int_eq(parse(r, "t.real", "1E-2", &v, err, sizeof err), SIM_OK);
+    ck_assert(v.u.r == 0.01);
     preg_free(r);
 }
 END_TEST

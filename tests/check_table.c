@@ -103,6 +103,13 @@ START_TEST(errors_name_file_and_row)
     ck_assert_ptr_null(strstr(e, "fields"));
     ck_assert_ptr_null(strstr(e, ":2:"));
     free(e);
+    /* Decimal only: strtod reads "0x10" as 16 and "0x1p-2" as 0.25;
+     * tbl_num never writes them, and a catalogue's "0x10" GB is a typo. */
+    e = load_errors("a,b\n0x10,0x1p-2\n1e-3,2\n");
+    ck_assert_ptr_nonnull(strstr(e, "bad.csv:2: error: column 'a': expected a number, got \"0x10\""));
+    ck_assert_ptr_nonnull(strstr(e, "bad.csv:2: error: column 'b': expected a number, got \"0x1p-2\""));
+    ck_assert_ptr_null(strstr(e, ":3:"));
+    free(e);
 }
 END_TEST
 
