@@ -319,9 +319,13 @@ static int load_observed(struct dlperf_model *m, const char *path,
         bad |= tbl_get_num(t, i, (size_t)c[4], &p90, d);
         if (bad)
             continue;
-        if (!(med > 0.0 && p10 > 0.0 && p10 <= med && med <= p90 && offers >= 1.0)) {
-            diag_error(d, &at, "GPU '%s': need 0 < p10 <= median <= p90 and "
-                       "offers >= 1, got %g <= %g <= %g, %g offers",
+        /* "inf" is a number to tbl_get_num: an infinite p90 or count of
+         * offers made every spread infinite and the run failed its index
+         * check, far from the cell */
+        if (!(med > 0.0 && p10 > 0.0 && p10 <= med && med <= p90 && isfinite(p90) &&
+              offers >= 1.0 && isfinite(offers) && offers == floor(offers))) {
+            diag_error(d, &at, "GPU '%s': need 0 < p10 <= median <= p90, finite, and a whole "
+                       "number of offers >= 1, got %g <= %g <= %g, %g offers",
                        o->name, p10, med, p90, offers);
             continue;
         }
@@ -379,9 +383,9 @@ static int load_bundles(struct dlperf_model *m, const char *path,
         if (tbl_get_int(t, i, (size_t)c[1], &n, d) != SIM_OK ||
             tbl_get_num(t, i, (size_t)c[2], &v, d) != SIM_OK)
             continue;
-        if (n < 1 || n > 1024 || !(v > 0.0)) {
+        if (n < 1 || n > 1024 || !(v > 0.0 && isfinite(v))) {
             diag_error(d, &at, "GPU '%s': need 1 <= num_gpus <= 1024 and a "
-                       "positive DLPerf, got %lld and %g", b->name, (long long)n, v);
+                       "positive, finite DLPerf, got %lld and %g", b->name, (long long)n, v);
             continue;
         }
         if (!match_specs(m, b->name, &fp32, &bw, &fp16)) {

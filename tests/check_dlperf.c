@@ -612,8 +612,9 @@ START_TEST(bundle_law_by_hand)
 END_TEST
 
 /* Bad rows are refused at their row numbers: num_gpus 1..1024 and a
- * positive DLPerf (the bundle table), 0 < p10 <= median <= p90 (the
- * observed table), and the catalogue's bounds are inclusive (4096 GB of
+ * positive, finite DLPerf (the bundle table), 0 < p10 <= median <= p90,
+ * finite, and a whole number of offers (the observed table; an "inf"
+ * reached the market and failed its index check), and the catalogue's bounds are inclusive (4096 GB of
  * memory and every other column at its bound is allowed, 4097 GB is
  * not). Mutations that survived every test: the n = 1024 bound off by
  * one either way (1024 refused, 0 accepted); p90 below the median, or
@@ -623,26 +624,31 @@ START_TEST(bad_rows_refused_at_their_rows)
     char *msg;
 
     ck_assert_ptr_null(fit_pairs(0, "gpu_name,num_gpus,dlperf_per_gpu_median\n"
-                                 "P0,1024,5\nP0,1025,5\nP0,0,5\nP1,2,0\nP1,1,3\n",
+                                 "P0,1024,5\nP0,1025,5\nP0,0,5\nP1,2,0\nP1,1,3\nP1,4,inf\n",
                                  NULL, NULL, &msg));
     ck_assert_str_eq(msg, "bun.csv:3: error: GPU 'P0': need 1 <= num_gpus <= 1024 and a "
-                     "positive DLPerf, got 1025 and 5\n"
+                     "positive, finite DLPerf, got 1025 and 5\n"
                      "bun.csv:4: error: GPU 'P0': need 1 <= num_gpus <= 1024 and a "
-                     "positive DLPerf, got 0 and 5\n"
+                     "positive, finite DLPerf, got 0 and 5\n"
                      "bun.csv:5: error: GPU 'P1': need 1 <= num_gpus <= 1024 and a "
-                     "positive DLPerf, got 2 and 0\n");
+                     "positive, finite DLPerf, got 2 and 0\n"
+                     "bun.csv:7: error: GPU 'P1': need 1 <= num_gpus <= 1024 and a "
+                     "positive, finite DLPerf, got 4 and inf\n");
     free(msg);
     ck_assert_ptr_null(fit_pairs(0, NULL, "Q1,24,500,10,40,300,4,2022,1000,0\n"
                                  "Q2,24,500,10,40,300,4,2022,1000,0\n"
                                  "Q3,24,500,10,40,300,4,2022,1000,0\n",
-                                 "Q1,3,10,9,11\nQ2,3,10,11,12\nQ3,3,10,9,9.5\nQ1,3,10,0,11\n",
+                                 "Q1,3,10,9,11\nQ2,3,10,11,12\nQ3,3,10,9,9.5\nQ1,3,10,0,11\n"
+                                 "Q2,3,10,9,inf\nQ3,1.5,10,9,11\nQ3,inf,10,9,11\n",
                                  &msg));
-    ck_assert_str_eq(msg, "obs.csv:11: error: GPU 'Q2': need 0 < p10 <= median <= p90 and "
-                     "offers >= 1, got 11 <= 10 <= 12, 3 offers\n"
-                     "obs.csv:12: error: GPU 'Q3': need 0 < p10 <= median <= p90 and "
-                     "offers >= 1, got 9 <= 10 <= 9.5, 3 offers\n"
-                     "obs.csv:13: error: GPU 'Q1': need 0 < p10 <= median <= p90 and "
-                     "offers >= 1, got 0 <= 10 <= 11, 3 offers\n");
+#define NEED "need 0 < p10 <= median <= p90, finite, and a whole number of offers >= 1, got "
+    ck_assert_str_eq(msg, "obs.csv:11: error: GPU 'Q2': " NEED "11 <= 10 <= 12, 3 offers\n"
+                     "obs.csv:12: error: GPU 'Q3': " NEED "9 <= 10 <= 9.5, 3 offers\n"
+                     "obs.csv:13: error: GPU 'Q1': " NEED "0 <= 10 <= 11, 3 offers\n"
+                     "obs.csv:14: error: GPU 'Q2': " NEED "9 <= 10 <= inf, 3 offers\n"
+                     "obs.csv:15: error: GPU 'Q3': " NEED "9 <= 10 <= 11, 1.5 offers\n"
+                     "obs.csv:16: error: GPU 'Q3': " NEED "9 <= 10 <= 11, inf offers\n");
+#undef NEED
     free(msg);
     ck_assert_ptr_null(fit_pairs(0, NULL, "Q1,4096,1000000,100000,1000000,100000,16,2200,"
                                  "10000000,0\nQ2,4097,500,10,40,300,4,2022,1000,0\n",
