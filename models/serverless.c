@@ -744,36 +744,35 @@ static void on_release(struct engine *e, const struct evq_event *ev, void *model
         release(s, ep, &ep->w[wid]);
 }
 
-size_t sls_worst(const struct sls_worker_view *v, size_t n)
+/* The eligible worker of highest (dir 1) or lowest (dir -1) performance
+ * per dollar, the first of a tie; n if none is eligible. */
+static size_t extreme_ppd(const struct sls_worker_view *v, size_t n, int dir)
 {
-    size_t worst = n;
+    size_t pick = n;
+    double best = 0;
 
     for (size_t i = 0; i < n; i++) {
         double r;
 
         if (!v[i].eligible)
             continue;
-        r = v[i].perf / (v[i].price_h > 0 ? v[i].price_h : 1e-9);
-        if (worst == n || r < v[worst].perf / (v[worst].price_h > 0 ? v[worst].price_h : 1e-9))
-            worst = i;
+        r = dir * v[i].perf / (v[i].price_h > 0 ? v[i].price_h : 1e-9);
+        if (pick == n || r > best) {
+            pick = i;
+            best = r;
+        }
     }
-    return worst;
+    return pick;
+}
+
+size_t sls_worst(const struct sls_worker_view *v, size_t n)
+{
+    return extreme_ppd(v, n, -1);
 }
 
 size_t sls_best(const struct sls_worker_view *v, size_t n)
 {
-    size_t best = n;
-
-    for (size_t i = 0; i < n; i++) {
-        double r;
-
-        if (!v[i].eligible)
-            continue;
-        r = v[i].perf / (v[i].price_h > 0 ? v[i].price_h : 1e-9);
-        if (best == n || r > v[best].perf / (v[best].price_h > 0 ? v[best].price_h : 1e-9))
-            best = i;
-    }
-    return best;
+    return extreme_ppd(v, n, 1);
 }
 
 /* The worst price-performance worker in 'state' (idle ones only when
