@@ -1284,6 +1284,71 @@ START_TEST(zero_reject_after_is_erlang_b_loss)
 }
 END_TEST
 
+/* True when two runs' scalars agree bit for bit (names and values), the
+ * first difference printed. */
+static bool same_scalars(const struct test_run *a, const struct test_run *b)
+{
+    const struct results *ra = eng_results(a->e), *rb = eng_results(b->e);
+
+    if (res_scalar_count(ra) != res_scalar_count(rb))
+        return false;
+    for (size_t i = 0; i < res_scalar_count(ra); i++) {
+        const char *m1, *k1, *e1, *u1, *m2, *k2, *e2, *u2;
+        double v1, v2;
+
+        res_scalar_at(ra, i, &m1, &k1, &e1, &v1, &u1);
+        res_scalar_at(rb, i, &m2, &k2, &e2, &v2, &u2);
+        if (strcmp(m1, m2) != 0 || strcmp(e1, e2) != 0 || memcmp(&v1, &v2, sizeof v1) != 0) {
+            fprintf(stderr, "%s %s: %.17g against %.17g\n", m1, e1, v1, v2);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The learning phase (README "Learning phase"): until learning-models GPU
+ * models are benchmarked, each hire goes to a model nobody has measured
+ * yet. With learning-models = 1 that is only the very first hire, and at
+ * the first hire no model has been measured, so the phase restricts
+ * nothing: the run must be the same, bit for bit, as one with
+ * learning = false (which never restricts), and as one with learning =
+ * false and learning-models = 4 (ignored when learning is off). The
+ * learning phase run with learning-models = 4 is not the same (it
+ * benchmarks more models: the test would prove nothing otherwise).
+ * Kills: the ep->learning flag ignored (the third run learns 4 models),
+ * and 'nlearned <= learning-models' for '<' (learning-models 1 then
+ * sends the second hire to an untested model too). */
+#define LEARN1 MARKET \
+    "endpoint.api.enabled = true\n" \
+    "endpoint.api.rate = 1\n" \
+    "endpoint.api.min-workers = 4\n" \
+    "endpoint.api.max-workers = 6\n"
+
+START_TEST(learning_one_model_restricts_nothing)
+{
+    const char *one[] = { "endpoint.api.learning-models=1", NULL };
+    const char *off[] = { "endpoint.api.learning=false", "endpoint.api.learning-models=1", NULL };
+    const char *off4[] = { "endpoint.api.learning=false", "endpoint.api.learning-models=4", NULL };
+    const char *on4[] = { "endpoint.api.learning-models=4", NULL };
+    struct test_run a = run_text(LEARN1, one), b = run_text(LEARN1, off);
+    struct test_run c = run_text(LEARN1, off4), d = run_text(LEARN1, on4);
+
+    ck_assert_int_eq(a.rc, SIM_OK);
+    ck_assert_int_eq(b.rc, SIM_OK);
+    ck_assert_int_eq(c.rc, SIM_OK);
+    ck_assert_int_eq(d.rc, SIM_OK);
+    ck_assert_double_ge(get(&d, "gpu_models_benchmarked", "api"), 4);
+    ck_assert_msg(!same_scalars(&a, &d), "learning-models 4 changed nothing: no test");
+    ck_assert_msg(same_scalars(&a, &b), "learning-models 1 differs from no learning");
+    ck_assert_msg(same_scalars(&b, &c), "learning = false still learns");
+    eng_free(a.e);
+    eng_free(b.e);
+    eng_free(c.e);
+    eng_free(d.e);
+}
+END_TEST
+#undef LEARN1
+
 Suite *serverless_suite(void)
 {
     Suite *s = suite_create("serverless");
@@ -1328,6 +1393,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, workers_need_offers_that_last);
     tcase_add_test(runs, bad_endpoint_settings_are_reported_with_their_lines);
     tcase_add_test(runs, gpu_ram_no_allowed_model_has_is_an_error);
+    tcase_add_test(runs, learning_one_model_restricts_nothing);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
