@@ -1349,6 +1349,57 @@ START_TEST(learning_one_model_restricts_nothing)
 END_TEST
 #undef LEARN1
 
+/* A worker that ends before its benchmark (released: its Creating timed
+ * out; or lost: its host failed while it was Creating) frees its GPU
+ * model for the learning phase to try again (release(), sls_on_lost():
+ * "its model is free to try again"). A 100,000 GB image never finishes
+ * downloading, so no worker here is ever benchmarked: every hire then
+ * sees no model measured nor being measured, the learning phase
+ * restricts nothing, and the run must be the same, bit for bit, as with
+ * learning = false. With the mark left set, the second hire had to go to
+ * another model, the third to a third ... (a different machine, so a
+ * different storage bill). Kills: the "trying" mark not reset in
+ * release() (the first pair, workers timing out after 10 minutes), and
+ * not reset in sls_on_lost() (the second pair: no timeout within the
+ * run, hosts failing every 20 minutes). */
+#define NEVER_READY MARKET \
+    "endpoint.api.enabled = true\n" \
+    "endpoint.api.rate = 0.1\n" \
+    "endpoint.api.min-workers = 1\n" \
+    "endpoint.api.max-workers = 1\n" \
+    "endpoint.api.image = 100000\n" \
+    "endpoint.api.learning-models = 4\n" \
+    "endpoint.api.reject-after = 1d\n"
+
+START_TEST(workers_gone_before_their_benchmark_free_their_model)
+{
+    static const char *const scen[] = {
+        NEVER_READY "endpoint.api.create-timeout = 10min\n",
+        NEVER_READY "endpoint.api.create-timeout = 1d\n"
+        "hostclass.hobbyist.mtbf = 20min\n"
+        "hostclass.farm.mtbf = 20min\n"
+        "hostclass.datacenter.mtbf = 20min\n",
+    };
+    const char *on[] = { "sim.horizon=4h", NULL };
+    const char *off[] = { "sim.horizon=4h", "endpoint.api.learning=false", NULL };
+
+    for (size_t k = 0; k < 2; k++) {
+        struct test_run a = run_text(scen[k], on), b = run_text(scen[k], off);
+
+        ck_assert_int_eq(a.rc, SIM_OK);
+        ck_assert_int_eq(b.rc, SIM_OK);
+        ck_assert_double_eq(get(&a, "gpu_models_benchmarked", "api"), 0);
+        ck_assert_double_ge(get(&a, "workers_hired", "api"), 5);
+        if (k == 1)
+            ck_assert_double_ge(get(&a, "workers_lost", "api"), 4);
+        ck_assert_msg(same_scalars(&a, &b), "case %zu: the learning phase restricted hiring", k);
+        eng_free(a.e);
+        eng_free(b.e);
+    }
+}
+END_TEST
+#undef NEVER_READY
+
 Suite *serverless_suite(void)
 {
     Suite *s = suite_create("serverless");
@@ -1394,6 +1445,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, bad_endpoint_settings_are_reported_with_their_lines);
     tcase_add_test(runs, gpu_ram_no_allowed_model_has_is_an_error);
     tcase_add_test(runs, learning_one_model_restricts_nothing);
+    tcase_add_test(runs, workers_gone_before_their_benchmark_free_their_model);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
