@@ -10,12 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include "models/reproduce.h"
 #include "models/serverless.h"
 #include "sim/engine.h"
 #include "sim/model.h"
 #include "sim/param.h"
 #include "sim/results.h"
+#include "sim/rng.h"
 #include "sim/scenario.h"
 #include "tests/suites.h"
 
@@ -1400,6 +1403,77 @@ START_TEST(workers_gone_before_their_benchmark_free_their_model)
 END_TEST
 #undef NEVER_READY
 
+/* The first N(0, 1) draw of the run's stream 'name': a fresh generator
+ * of the run's type and that stream's seed (sim/rng.h: the seed is a
+ * function of the run's seeds and the name alone). */
+static double first_gaussian(const struct test_run *o, const char *name)
+{
+    struct rng_set *rs = eng_rngs(o->e);
+    const gsl_rng_type **t;
+    double z = NAN;
+
+    for (size_t i = 0; i < rng_count(rs); i++) {
+        if (strcmp(rng_name_at(rs, i), name) != 0)
+            continue;
+        for (t = gsl_rng_types_setup(); *t; t++)
+            if (strcmp((*t)->name, rng_type_name(rs)) == 0)
+                break;
+        ck_assert_ptr_nonnull(*t);
+        {
+            gsl_rng *g = gsl_rng_alloc(*t);
+
+            gsl_rng_set(g, rng_seed_at(rs, i));
+            z = gsl_ran_gaussian(g, 1.0);
+            gsl_rng_free(g);
+        }
+    }
+    ck_assert(!isnan(z));
+    return z;
+}
+
+/* A worker's true perf is DLPerf x perf-per-dlperf x a per-model
+ * log-normal factor exp(perf-sigma z), z the model's first N(0, 1) draw
+ * of "serverless.<endpoint>.perf" (README "Learning phase"; serverless.c
+ * model_factor()). One RTX 4090 worker (a fixed pool of one, no host
+ * failures within the 6 hours) and one request every 50 s of load-mean
+ * 100: each served request takes load / perf, so the mean service time
+ * (mean latency less mean queue time) scales as 1 / perf. The market
+ * never sees the requests, so it hires the same machine at any sigma:
+ * the ratio of the mean service times at sigma 0 and 0.8 is exp(0.8 z).
+ * Kills: the factor dropped (ratio 1), and perf-sigma scaled (exp(0.8 k
+ * z)). */
+#define ONE_4090 MARKET \
+    "endpoint.api.enabled = true\n" \
+    "endpoint.api.policy = fixed\n" \
+    "endpoint.api.fixed-workers = 1\n" \
+    "endpoint.api.rate = 0.02\n" \
+    "endpoint.api.day-amplitude = 0\n" \
+    "endpoint.api.load-mean = 100\n" \
+    "endpoint.api.gpus = RTX 4090\n"
+
+START_TEST(perf_is_dlperf_times_a_lognormal_model_factor)
+{
+    const char *flat[] = { "sim.horizon=6h", "endpoint.api.perf-sigma=0", NULL };
+    const char *wide[] = { "sim.horizon=6h", "endpoint.api.perf-sigma=0.8", NULL };
+    struct test_run a = run_text(ONE_4090, flat), b = run_text(ONE_4090, wide);
+    double sa, sb, z;
+
+    ck_assert_int_eq(a.rc, SIM_OK);
+    ck_assert_int_eq(b.rc, SIM_OK);
+    ck_assert_double_eq(get(&a, "workers_hired", "api"), 1);
+    ck_assert_double_eq(get(&b, "workers_hired", "api"), 1);
+    ck_assert_double_gt(get(&a, "served", "api"), 300);
+    sa = get(&a, "latency_mean_s", "api") - get(&a, "queue_time_mean_s", "api");
+    sb = get(&b, "latency_mean_s", "api") - get(&b, "queue_time_mean_s", "api");
+    z = first_gaussian(&b, "serverless.api.perf");
+    ck_assert_msg(fabs(sa / sb / exp(0.8 * z) - 1) < 0.01, "service %g s at sigma 0, %g s at "
+                  "0.8: ratio %g, expected exp(0.8 x %g) = %g", sa, sb, sa / sb, z, exp(0.8 * z));
+    eng_free(a.e);
+    eng_free(b.e);
+}
+END_TEST
+#undef ONE_4090
+
 Suite *serverless_suite(void)
 {
     Suite *s = suite_create("serverless");
@@ -1446,6 +1520,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, gpu_ram_no_allowed_model_has_is_an_error);
     tcase_add_test(runs, learning_one_model_restricts_nothing);
     tcase_add_test(runs, workers_gone_before_their_benchmark_free_their_model);
+    tcase_add_test(runs, perf_is_dlperf_times_a_lognormal_model_factor);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
