@@ -1510,6 +1510,65 @@ START_TEST(benchmarked_workers_count_at_their_measured_perf)
 }
 END_TEST
 
+/* The fewest Ready workers of endpoint 'ep' at any sample from the first
+ * that has one on (NaN if none has). */
+static double min_ready_once_ready(const struct test_run *o, const char *ep)
+{
+    const struct results *r = eng_results(o->e);
+    double lo = NAN;
+
+    for (size_t i = 0; i < res_sample_count(r); i++) {
+        sim_time t;
+        const char *m, *k, *en;
+        double x;
+
+        res_sample_at(r, i, &t, &m, &k, &en, &x);
+        if (strcmp(m, "workers_ready") != 0 || strcmp(en, ep) != 0)
+            continue;
+        if (!isnan(lo) || x > 0)
+            lo = isnan(lo) ? x : fmin(lo, x);
+    }
+    return lo;
+}
+
+/* Cold workers still starting are not active (scale(): a worker is
+ * active when it wants to serve and is not Inactive). The daily cycle at
+ * full amplitude with tz 2 starts at its trough (2:00 local) and rises
+ * slowly: 100-unit requests at 1 (1 - cos(2 pi t / 24 h)) per second, 0.29
+ * per second after 3 hours, want at most 29 / 0.9 = 32 perf/s of active
+ * capacity, one worker (min-load 1 keeps one even with no load; no
+ * inactivity timeout), while cold-mult 30 raises the total from 1
+ * (min-workers) to several as the load grows: cold workers are hired
+ * from about half an hour on, each Creating (downloading 30 GB) for some
+ * ten minutes. The active worker is never above its target of one, so
+ * once Ready it is never scaled down: no 30-second sample after the
+ * first Ready one sees none Ready. Counted as active, the cold ones still
+ * Creating or Loading put the active count above the target, the Ready
+ * worker was stopped after the scale-down delay, and none served until
+ * they were ready (none Ready at dozens of samples). Kills:
+ * want_active left out of the active count. */
+START_TEST(cold_workers_starting_are_not_active)
+{
+    const char *sets[] = { "sim.horizon=3h", "serverless.sample-interval=30s", NULL };
+    struct test_run o = run_text(MARKET
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.rate = 1\n"
+        "endpoint.api.day-amplitude = 1\n"
+        "endpoint.api.tz = 2\n"
+        "endpoint.api.load-mean = 100\n"
+        "endpoint.api.min-workers = 1\n"
+        "endpoint.api.cold-mult = 30\n", sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(get(&o, "workers_lost", "api") + get(&o, "workers_preempted", "api") +
+                        get(&o, "workers_disconnected", "api"), 0);
+    ck_assert_double_ge(max_live_workers(&o, "api"), 4);   /* a cold pool was hired */
+    ck_assert_double_eq(min_ready_once_ready(&o, "api"), 1);
+    eng_free(o.e);
+}
+END_TEST
+
 Suite *serverless_suite(void)
 {
     Suite *s = suite_create("serverless");
@@ -1558,6 +1617,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, workers_gone_before_their_benchmark_free_their_model);
     tcase_add_test(runs, perf_is_dlperf_times_a_lognormal_model_factor);
     tcase_add_test(runs, benchmarked_workers_count_at_their_measured_perf);
+    tcase_add_test(runs, cold_workers_starting_are_not_active);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
