@@ -1621,6 +1621,47 @@ START_TEST(wakes_take_the_best_inactive_worker)
 }
 END_TEST
 
+/* A lost worker's requests go back to the global queue and count in its
+ * backlog (requeue()). Batches of 1000 requests (bursts only, two a day)
+ * for one worker (max-workers 1) whose own queue takes a whole batch
+ * (max-queue-time 1 day), a 30 s inactivity timeout, hosts failing
+ * every 20 minutes: the global queue holds nothing but what a lost
+ * worker held. That backlog keeps the endpoint active (README: zero
+ * active capacity after inactivity-timeout "while none waits in the
+ * global queue"), so the lost worker is replaced within a cold start
+ * (a 1 GB image, a 20 s model load) and the batch is served within
+ * minutes of work and restarts: P99 latency under two hours. Left out of
+ * the backlog, the queue looked empty 30 s after the batch arrived, the
+ * endpoint scaled to zero and hired nobody, and the rest of the batch
+ * waited for the next one, hours later. Kills: requeue() leaving out
+ * gq_load. */
+START_TEST(requeued_requests_count_in_the_backlog)
+{
+    const char *sets[] = { "sim.horizon=1d", NULL };
+    struct test_run o = run_text(MARKET
+        "hostclass.hobbyist.mtbf = 20min\n"
+        "hostclass.farm.mtbf = 20min\n"
+        "hostclass.datacenter.mtbf = 20min\n"
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.rate = 0\n"
+        "endpoint.api.burst-rate = 2\n"
+        "endpoint.api.burst-size = 1000\n"
+        "endpoint.api.min-workers = 0\n"
+        "endpoint.api.max-workers = 1\n"
+        "endpoint.api.image = 1\n"
+        "endpoint.api.max-queue-time = 1d\n"
+        "endpoint.api.inactivity-timeout = 30s\n"
+        "endpoint.api.reject-after = 1d\n", sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_ge(get(&o, "requests", "api"), 1000);
+    ck_assert_double_gt(get(&o, "workers_lost", "api"), 0);
+    ck_assert_double_lt(get(&o, "latency_p99_s", "api"), 7200);
+    eng_free(o.e);
+}
+END_TEST
+
 Suite *serverless_suite(void)
 {
     Suite *s = suite_create("serverless");
@@ -1671,6 +1712,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, benchmarked_workers_count_at_their_measured_perf);
     tcase_add_test(runs, cold_workers_starting_are_not_active);
     tcase_add_test(runs, wakes_take_the_best_inactive_worker);
+    tcase_add_test(runs, requeued_requests_count_in_the_backlog);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
