@@ -1662,6 +1662,77 @@ START_TEST(requeued_requests_count_in_the_backlog)
 }
 END_TEST
 
+/* Samples of endpoint 'ep' at which its workers by state (Creating,
+ * Loading, Ready, Inactive) are exactly c, l, r, i. */
+static int samples_in_state(const struct test_run *o, const char *ep, int c, int l, int r, int i)
+{
+    static const char *const names[] = { "workers_creating", "workers_loading",
+                                         "workers_ready", "workers_inactive" };
+    const struct results *res = eng_results(o->e);
+    double want[4] = { c, l, r, i }, cur[4] = { -1, -1, -1, -1 };
+    sim_time at = -1;
+    int n = 0;
+
+    for (size_t k = 0; k <= res_sample_count(res); k++) {
+        sim_time t = -2;
+        const char *m = "", *kind, *en = "";
+        double x = 0;
+
+        if (k < res_sample_count(res))
+            res_sample_at(res, k, &t, &m, &kind, &en, &x);
+        if (t != at) {
+            n += at >= 0 && memcmp(cur, want, sizeof cur) == 0;
+            at = t;
+            for (int j = 0; j < 4; j++)
+                cur[j] = -1;
+        }
+        if (strcmp(en, ep) != 0)
+            continue;
+        for (int j = 0; j < 4; j++)
+            if (strcmp(m, names[j]) == 0)
+                cur[j] = x;
+    }
+    return n;
+}
+
+/* The cold pool's one-worker dead band, at a wake (scale(): a woken
+ * worker leaves the cold count). Bursts of 30 requests raise the pool
+ * (cold-mult 30); a quiet minute later (inactivity-timeout 60 s, no
+ * scale-down delay) the active target is 0 and the total target is
+ * min-workers = 2, so the pool is trimmed to 2 - 0 + 1 = 3 Inactive (the
+ * test cold_pool_keeps_a_one_worker_dead_band). The next single request
+ * (load 100 against min-workers' worth of capacity: the total target
+ * stays 2) wakes one: 1 active, 2 cold, and 2 is within the band 2 - 1 +
+ * 1, so nobody is released while it loads: sampled every second, 1
+ * Loading and 2 Inactive (none Creating or Ready) for the 20 s model
+ * load after each burst's trim. Still counting the woken worker as cold
+ * (3 > 2), the pool released an Inactive one at once and showed 1 and
+ * 1. Kills: 'cold--' left out on a wake. */
+START_TEST(a_wake_within_the_dead_band_releases_nobody)
+{
+    const char *sets[] = { "sim.horizon=12h", "serverless.sample-interval=1s", NULL };
+    struct test_run o = run_text(MARKET
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.rate = 0.01\n"
+        "endpoint.api.day-amplitude = 0\n"
+        "endpoint.api.burst-rate = 8\n"
+        "endpoint.api.burst-size = 30\n"
+        "endpoint.api.load-mean = 100\n"
+        "endpoint.api.cold-mult = 30\n"
+        "endpoint.api.min-workers = 2\n"
+        "endpoint.api.max-workers = 12\n"
+        "endpoint.api.inactivity-timeout = 60s\n"
+        "endpoint.api.scale-down-delay = 0s\n", sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_ge(max_live_workers(&o, "api"), 6);    /* the bursts raised the pool */
+    ck_assert_int_ge(samples_in_state(&o, "api", 0, 0, 0, 3), 60);  /* trimmed to 3 */
+    ck_assert_int_ge(samples_in_state(&o, "api", 0, 1, 0, 2), 15);
+    eng_free(o.e);
+}
+END_TEST
+
 Suite *serverless_suite(void)
 {
     Suite *s = suite_create("serverless");
@@ -1713,6 +1784,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, cold_workers_starting_are_not_active);
     tcase_add_test(runs, wakes_take_the_best_inactive_worker);
     tcase_add_test(runs, requeued_requests_count_in_the_backlog);
+    tcase_add_test(runs, a_wake_within_the_dead_band_releases_nobody);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
