@@ -1398,7 +1398,8 @@ START_TEST(workers_gone_before_their_benchmark_free_their_model)
         ck_assert_double_ge(get(&a, "workers_hired", "api"), 5);
         if (k == 1)
             ck_assert_double_ge(get(&a, "workers_lost", "api"), 4);
-        ck_assert_msg(same_scalars(&a, &b, true), "case %zu: the learning phase restricted hiring", k);
+        ck_assert_msg(same_scalars(&a, &b, true), "case %zu: the learning phase restricted "
+                      "hiring", k);
         eng_free(a.e);
         eng_free(b.e);
     }
