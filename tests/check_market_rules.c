@@ -3081,6 +3081,143 @@ START_TEST(down_hosts_keep_their_ask)
 }
 END_TEST
 
+/* ---- the contract life cycle, staged on one machine ----
+ *
+ * One 1-GPU RTX 3090 whose ask cannot move (markup, ask floor and ask
+ * ceiling all 1.5 x its cost floor), nothing failing, no arrivals but
+ * the ones a test sends: hobbyists bid, companies rent on demand, no one
+ * checkpoints, a restart costs 5 min, images download in 320 s (20 GB at
+ * 500 Mb/s). */
+#define LIFE_MARKET \
+    "[General]\nsim.model = market\nsim.warmup = 0d\n" \
+    "sim.sample-interval = 6h\nsupply.gpus = 1\nsupply.gpu-models = RTX 3090\nseed = 2\n" \
+    "supply.join-rate = 0\nsupply.exit-threshold = 0\nsupply.entry-elasticity = 0\n" \
+    "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n" \
+    "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n" \
+    "hostclass.*.failed-start-prob = 0\nhostclass.*.bandwidth = 500\n" \
+    "hostclass.*.markup-min = 1.5\nhostclass.*.markup-max = 1.5\n" \
+    "hostclass.*.ask-floor = 1.5\nhostclass.*.ask-ceiling = 1.5\n" \
+    "region.*.outage-rate = 0\n" \
+    "archetype.*.rate = 0\narchetype.*.image = 20\n" \
+    "archetype.*.gpus = 1:1\narchetype.*.vram = 8\narchetype.*.big-model-prob = 0\n" \
+    "archetype.*.name-pin = 0\narchetype.*.secure-cloud = 0\narchetype.*.budget = 0\n" \
+    "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n" \
+    "archetype.*.min-dlperf = 0\narchetype.*.gpu-models = RTX 3090\n" \
+    "archetype.*.value = 100\narchetype.*.value-sigma = 0\narchetype.*.work-sigma = 0\n" \
+    "archetype.*.checkpoint = none\narchetype.*.restart-cost = 5min\n" \
+    "archetype.*.patience = 10d\narchetype.*.p-reserved = 0\n" \
+    "archetype.hobbyist.p-interruptible = 1\narchetype.hobbyist.p-ondemand = 0\n" \
+    "archetype.company.p-interruptible = 0\narchetype.company.p-ondemand = 1\n"
+
+/* Probes of the life-cycle tests: subject LC_ARRIVE + a sends a job of
+ * archetype a now; LC_LOOK records the hobbyist's contract. */
+enum { LC_LOOK = 1000, LC_ARRIVE = 2000, LC_MAXLOOK = 16 };
+
+static struct {
+    struct market *mk;
+    size_t hobbyist, company;
+    unsigned nlook;
+    struct {
+        bool renting;           /* the hobbyist's job holds a contract */
+        int state;              /* its state */
+        money bid, ask;
+        sim_time done_at, seg_start, overhead, end, at;
+        uint32_t job_state, retries;
+        uint32_t nclaims;
+    } look[LC_MAXLOOK];
+    uint32_t hob_job;
+} lc;
+
+static void lc_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = lc.mk;
+
+    (void)model;
+    if (ev->subject >= LC_ARRIVE) {
+        eng_at(e, eng_now(e), mk->k_arrive, ev->subject - LC_ARRIVE);
+        return;
+    }
+    ck_assert_uint_lt(lc.nlook, LC_MAXLOOK);
+    lc.look[lc.nlook].at = eng_now(e);
+    lc.look[lc.nlook].nclaims = mk->m[0].nclaims;
+    lc.look[lc.nlook].ask = mk->m[0].ask;
+    lc.look[lc.nlook].renting = false;
+    for (uint32_t i = 0; i < mk->m[0].nclaims; i++) {
+        const struct contract *c = &mk->c[mk->m[0].cids[i]];
+
+        if (mk->j[c->job].arch != lc.hobbyist)
+            continue;
+        lc.hob_job = c->job;
+        lc.look[lc.nlook].renting = true;
+        lc.look[lc.nlook].state = c->state;
+        lc.look[lc.nlook].bid = c->bid;
+        lc.look[lc.nlook].done_at = c->done_at;
+        lc.look[lc.nlook].seg_start = c->seg_start;
+        lc.look[lc.nlook].overhead = c->overhead;
+        lc.look[lc.nlook].end = c->end;
+    }
+    lc.nlook++;
+}
+
+static struct market *lc_stage(struct staged *x, const char *text, unsigned *k)
+{
+    struct market *mk = stage(x, text);
+
+    memset(&lc, 0, sizeof lc);
+    lc.mk = mk;
+    lc.hobbyist = arch_named(mk, "hobbyist");
+    lc.company = arch_named(mk, "company");
+    ck_assert_uint_eq(mk->nm, 1);
+    *k = eng_kind(x->e, "test.probe", lc_probe, NULL);
+    return mk;
+}
+
+/* A paused bidder reconsiders after its pause patience and raises its
+ * bid by 20% (archetype.*.bid-raise: "raises its bid by 20% instead of
+ * moving"), never above bid-cap x the ask (README: bids are at most
+ * bid-cap x the going ask); once a raise cannot lift it, it moves. A
+ * hobbyist bidding 0.6 x the ask runs from day 1; an on-demand company
+ * preempts it at day 2 and keeps the GPU. Pause patience 1 h, bid-raise
+ * 1: bids 0.6, 0.72, 0.864, then 0.9 (the cap, 0.9 x 1.2 = 1.0368 over
+ * it) x the ask at 1 h steps, and at the fourth hour the renter gives
+ * up the contract (no raise left) and waits for another machine. Kills
+ * a raise of 10% (on_retry's 12/10), a raise timer at the search
+ * patience, not the pause patience, and a raise that keeps the renter
+ * at its cap for ever. */
+START_TEST(paused_bidders_raise_by_a_fifth_up_to_the_cap_then_move)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 3d\n"
+        "archetype.*.bid-fraction = 0.6\narchetype.*.bid-cap = 0.9\n"
+        "archetype.*.bid-raise = 1\narchetype.*.pause-patience = 1h\n"
+        "archetype.*.work-median = 1000\n", &k);
+    sim_time t_od = 2 * SIM_DAY;
+    const double want[] = { 0.6, 0.72, 0.864, 0.9 };
+
+    eng_at(x.e, 1 * SIM_DAY, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, t_od, k, LC_ARRIVE + (unsigned)lc.company);
+    for (int i = 0; i < 5; i++)
+        eng_at(x.e, t_od + 30 * SIM_MIN + i * SIM_HOUR, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(lc.nlook, 5);
+    for (int i = 0; i < 4; i++) {
+        double ask = money_to_usd(lc.look[i].ask);
+
+        ck_assert_msg(lc.look[i].renting && lc.look[i].state == CS_PAUSED,
+                      "look %d: the bidder is not paused on the machine", i);
+        ck_assert_msg(fabs(money_to_usd(lc.look[i].bid) - want[i] * ask) <= 2e-6,
+                      "look %d (%d h after the preemption): bid %.6f, want %.3f x %.6f", i,
+                      i, money_to_usd(lc.look[i].bid), want[i], ask);
+    }
+    /* moved: the contract is gone, only the company's left */
+    ck_assert(!lc.look[4].renting);
+    ck_assert_uint_eq(lc.look[4].nclaims, 1);
+    ck_assert_int_eq(mk->j[lc.hob_job].state, J_WAITING);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -3136,6 +3273,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, reliability_quantiles_and_histograms_by_host_class);
     tcase_add_test(tc, uptime_by_min_reliability_sums_the_bands_above);
     tcase_add_test(tc, wait_quantiles_interpolate_the_sorted_waits);
+    tcase_add_test(tc, paused_bidders_raise_by_a_fifth_up_to_the_cap_then_move);
     suite_add_tcase(s, tc);
     return s;
 }
