@@ -7,6 +7,7 @@
  * Whole-market behaviour is tested in check_market.c. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "models/ledger.h"
 #include "models/market_int.h"
@@ -3218,6 +3219,47 @@ START_TEST(paused_bidders_raise_by_a_fifth_up_to_the_cap_then_move)
 }
 END_TEST
 
+/* A bidder resumed after a pause restores from its preserved state first:
+ * restart-cost ("time to restore from a checkpoint after an
+ * interruption", docs/PARAMS.md) is paid on every resume, as after a
+ * move. The hobbyist runs from day 1 (no checkpoints, so its completion
+ * is its start + its useful time), a company preempts it at day 2 for a
+ * 2 GPU-hour job and leaves; the hobbyist resumes with the useful time
+ * it had left, plus 5 min. Kills a resume that skips the restart
+ * (start_running's 'if (c->ran)'). */
+START_TEST(a_resumed_bidder_pays_the_restart)
+{
+    struct staged x;
+    unsigned k;
+    sim_time t_od = 2 * SIM_DAY, left, want;
+
+    lc_stage(&x, LIFE_MARKET "sim.horizon = 3d\n"
+        "archetype.*.bid-fraction = 0.6\narchetype.*.pause-patience = 100000h\n"
+        "archetype.hobbyist.work-median = 1000\narchetype.company.work-median = 2\n", &k);
+    eng_at(x.e, 1 * SIM_DAY, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 1 * SIM_DAY + SIM_HOUR, k, LC_LOOK);
+    eng_at(x.e, t_od, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, t_od + SIM_MIN, k, LC_LOOK);
+    eng_at(x.e, t_od + 20 * SIM_HOUR, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(lc.nlook, 3);
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_RUNNING);
+    ck_assert_int_eq(lc.look[0].seg_start, 1 * SIM_DAY + 320 * SIM_SEC);
+    ck_assert(lc.look[1].renting && lc.look[1].state == CS_PAUSED);
+    /* resumed, alone on the machine again */
+    ck_assert(lc.look[2].renting && lc.look[2].state == CS_RUNNING);
+    ck_assert_uint_eq(lc.look[2].nclaims, 1);
+    ck_assert_int_gt(lc.look[2].seg_start, t_od);
+    left = (lc.look[0].done_at - lc.look[0].seg_start) - (t_od - lc.look[0].seg_start);
+    want = lc.look[2].seg_start + 5 * SIM_MIN + left;
+    ck_assert_msg(llabs(lc.look[2].done_at - want) <= 2,
+                  "resumed at %.4f h, done at %.4f h, want %.4f h (5 min restart)",
+                  sim_time_to_hours(lc.look[2].seg_start),
+                  sim_time_to_hours(lc.look[2].done_at), sim_time_to_hours(want));
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -3274,6 +3316,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, uptime_by_min_reliability_sums_the_bands_above);
     tcase_add_test(tc, wait_quantiles_interpolate_the_sorted_waits);
     tcase_add_test(tc, paused_bidders_raise_by_a_fifth_up_to_the_cap_then_move);
+    tcase_add_test(tc, a_resumed_bidder_pays_the_restart);
     suite_add_tcase(s, tc);
     return s;
 }
