@@ -3125,6 +3125,7 @@ static struct {
         sim_time done_at, seg_start, overhead, end, at;
         uint32_t job_state, retries;
         uint32_t nclaims;
+        uint64_t abandoned;     /* hobbyists abandoned so far */
     } look[LC_MAXLOOK];
     uint32_t hob_job;
 } lc;
@@ -3143,6 +3144,7 @@ static void lc_probe(struct engine *e, const struct evq_event *ev, void *model)
     lc.look[lc.nlook].nclaims = mk->m[0].nclaims;
     lc.look[lc.nlook].ask = mk->m[0].ask;
     lc.look[lc.nlook].renting = false;
+    lc.look[lc.nlook].abandoned = mk->ar[lc.hobbyist].abandoned_all;
     for (uint32_t i = 0; i < mk->m[0].nclaims; i++) {
         const struct contract *c = &mk->c[mk->m[0].cids[i]];
 
@@ -3260,6 +3262,38 @@ START_TEST(a_resumed_bidder_pays_the_restart)
 }
 END_TEST
 
+/* A paused renter that moves searches "with fresh patience, as after a
+ * failure or at an end date" (on_retry): the patience it arrived with
+ * is long spent by then. The hobbyist (patience 12 h) arrives at day 1
+ * and runs; the company preempts it at day 2 and keeps the GPU; with
+ * bid-raise 0 the hobbyist moves an hour later, finds nothing (the one
+ * machine is taken) and waits: it has 12 h from the move, so it has
+ * not abandoned 10 min later. Kills the move keeping the job's old
+ * give-up time (abandoned at once, without a single wait). */
+START_TEST(a_paused_renter_moves_with_fresh_patience)
+{
+    struct staged x;
+    unsigned k;
+    sim_time t_od = 2 * SIM_DAY;
+
+    lc_stage(&x, LIFE_MARKET "sim.horizon = 3d\n"
+        "archetype.*.bid-fraction = 0.6\narchetype.*.bid-raise = 0\n"
+        "archetype.*.pause-patience = 1h\narchetype.hobbyist.patience = 12h\n"
+        "archetype.*.work-median = 1000\n", &k);
+
+    eng_at(x.e, 1 * SIM_DAY, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, t_od, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, t_od + 30 * SIM_MIN, k, LC_LOOK);
+    eng_at(x.e, t_od + 70 * SIM_MIN, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_PAUSED);
+    ck_assert(!lc.look[1].renting);                 /* moved */
+    ck_assert_uint_eq(lc.look[1].nclaims, 1);       /* the company's */
+    ck_assert_uint_eq(lc.look[1].abandoned, 0);     /* and waits */
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -3317,6 +3351,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, wait_quantiles_interpolate_the_sorted_waits);
     tcase_add_test(tc, paused_bidders_raise_by_a_fifth_up_to_the_cap_then_move);
     tcase_add_test(tc, a_resumed_bidder_pays_the_restart);
+    tcase_add_test(tc, a_paused_renter_moves_with_fresh_patience);
     suite_add_tcase(s, tc);
     return s;
 }
