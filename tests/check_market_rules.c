@@ -3294,6 +3294,71 @@ START_TEST(a_paused_renter_moves_with_fresh_patience)
 }
 END_TEST
 
+/* At its end date a running contract the host extends goes on to its
+ * job's completion (README, End dates: "the host extends it by another
+ * offer-duration"; the contract's one event then becomes the completion
+ * or the new end date, whichever comes first). Offers last 12 h, every
+ * host extends (auto-extend 1). The hobbyist (5 GPU-hours, about 7.5 h
+ * on the 3090: inside the offer's 12 h / 1.3, so it rents it) runs from
+ * 1 h; a company (4 GPU-hours) preempts it at 2 h and runs to its end,
+ * so the hobbyist, resumed, is due past its end date at 13 h. Probed at
+ * 12 h: running, due after its end date; it completes when it was due
+ * (the extension changes nothing of its run), nothing expired. Kills
+ * contract_expire() extending a running contract without scheduling its
+ * next event (the job ran for ever). */
+static struct {
+    struct market *mk;
+    sim_time done_at, end, completed_at;
+    bool running;
+} ex;
+
+static void ex_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = ex.mk;
+
+    (void)model;
+    if (ev->subject == 0) {
+        ck_assert_uint_eq(mk->m[0].nclaims, 1);
+        ex.done_at = mk->c[mk->m[0].cids[0]].done_at;
+        ex.end = mk->c[mk->m[0].cids[0]].end;
+        ex.running = mk->c[mk->m[0].cids[0]].state == CS_RUNNING &&
+                     mk->j[mk->c[mk->m[0].cids[0]].job].arch == lc.hobbyist;
+    } else if (ex.completed_at == 0 && mk->ar[lc.hobbyist].completed_all == 1) {
+        ex.completed_at = eng_now(e);
+    }
+}
+
+START_TEST(an_extended_contract_runs_to_its_completion)
+{
+    struct staged x;
+    unsigned k, kx;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 2d\n"
+        "hostclass.*.offer-duration = 12h\nhostclass.*.auto-extend = 1\n"
+        "archetype.*.pause-patience = 100000h\n"
+        "archetype.hobbyist.work-median = 5\narchetype.company.work-median = 4\n", &k);
+
+    memset(&ex, 0, sizeof ex);
+    ex.mk = mk;
+    kx = eng_kind(x.e, "test.probe-ex", ex_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 12 * SIM_HOUR, kx, 0);
+    for (sim_time t = 12 * SIM_HOUR + SIM_MIN; t < 2 * SIM_DAY; t += SIM_MIN)
+        eng_at(x.e, t, kx, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(ex.running);
+    ck_assert_int_eq(ex.end, 13 * SIM_HOUR);
+    ck_assert_int_gt(ex.done_at, ex.end);           /* due past its end date */
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].completed_all, 1);
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].extended, 1);
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].expired, 0);
+    /* completed in the minute it was due */
+    ck_assert_int_le(ex.done_at, ex.completed_at);
+    ck_assert_int_gt(ex.done_at, ex.completed_at - SIM_MIN);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -3352,6 +3417,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, paused_bidders_raise_by_a_fifth_up_to_the_cap_then_move);
     tcase_add_test(tc, a_resumed_bidder_pays_the_restart);
     tcase_add_test(tc, a_paused_renter_moves_with_fresh_patience);
+    tcase_add_test(tc, an_extended_contract_runs_to_its_completion);
     suite_add_tcase(s, tc);
     return s;
 }
