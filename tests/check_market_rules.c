@@ -3359,6 +3359,68 @@ START_TEST(an_extended_contract_runs_to_its_completion)
 }
 END_TEST
 
+/* The other way at an end date: the host stops the instance (auto-extend
+ * 0). "The contract ends ..., the job keeps all its progress (the renter
+ * knew the end date and saved its work before it), and the renter
+ * searches again with fresh patience" (README, End dates). The same
+ * market as an_extended_contract_runs_to_its_completion, the hobbyist's
+ * patience 5 h (spent long before its end date at 13 h, from its
+ * arrival at 1 h), and from 12 h every container fails to start, so the
+ * search after the stop finds the machine and cannot start on it: the
+ * renter waits. Probed at 13 h + 1 min: the contract expired, nothing
+ * lost though nobody checkpoints, not abandoned. Kills the stop ending
+ * the contract as a failure (the unsaved work lost) and the stop keeping
+ * the job's give-up time from its arrival (abandoned at once). */
+static struct {
+    struct market *mk;
+    uint64_t expired, abandoned;
+    double lost;
+} st2;
+
+static void st2_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = st2.mk;
+
+    (void)e;
+    (void)model;
+    if (ev->subject == 0) {
+        mk->hc[mk->m[0].cls].op.failed_start_prob = 1;
+        return;
+    }
+    st2.expired = mk->ar[lc.hobbyist].expired;
+    st2.abandoned = mk->ar[lc.hobbyist].abandoned_all;
+    st2.lost = mk->ar[lc.hobbyist].lost_work;
+}
+
+START_TEST(a_stopped_contract_keeps_its_work_and_renews_patience)
+{
+    struct staged x;
+    unsigned k, ks;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 1d\n"
+        "hostclass.*.offer-duration = 12h\nhostclass.*.auto-extend = 0\n"
+        "archetype.*.pause-patience = 100000h\narchetype.hobbyist.patience = 5h\n"
+        "archetype.hobbyist.work-median = 5\narchetype.company.work-median = 4\n", &k);
+
+    memset(&st2, 0, sizeof st2);
+    st2.mk = mk;
+    ks = eng_kind(x.e, "test.probe-st", st2_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 12 * SIM_HOUR, k, LC_LOOK);
+    eng_at(x.e, 12 * SIM_HOUR, ks, 0);
+    eng_at(x.e, 13 * SIM_HOUR + SIM_MIN, ks, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    /* running at 12 h, due past its end date at 13 h */
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_RUNNING);
+    ck_assert_int_eq(lc.look[0].end, 13 * SIM_HOUR);
+    ck_assert_int_gt(lc.look[0].done_at, lc.look[0].end);
+    ck_assert_uint_eq(st2.expired, 1);
+    ck_assert_msg(st2.lost == 0, "%.4f GPU-hours lost at the end date", st2.lost);
+    ck_assert_uint_eq(st2.abandoned, 0);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -3418,6 +3480,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_resumed_bidder_pays_the_restart);
     tcase_add_test(tc, a_paused_renter_moves_with_fresh_patience);
     tcase_add_test(tc, an_extended_contract_runs_to_its_completion);
+    tcase_add_test(tc, a_stopped_contract_keeps_its_work_and_renews_patience);
     suite_add_tcase(s, tc);
     return s;
 }
