@@ -3421,6 +3421,47 @@ START_TEST(a_stopped_contract_keeps_its_work_and_renews_patience)
 }
 END_TEST
 
+/* A paused contract is checked at its end date "when ... its renter's
+ * pause timer fires" (README, End dates), and a timer that fires at the
+ * end date itself has reached it. The hobbyist rents at 1 h on 12 h
+ * offers (end date 13 h); at 1.5 h the test lengthens the host's offers
+ * to 1000 h, so the company that preempts it at 2 h keeps the GPU (100
+ * GPU-hours). The hobbyist's pause patience, 11 h, fires at 13 h
+ * exactly: every host extends (auto-extend 1), so the contract is
+ * extended to 13 h + 1000 h. Kills on_retry's 'c->end <= now' read as
+ * 'c->end < now' (not extended: it stayed at its old end date). */
+static void lx_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    (void)e;
+    (void)ev;
+    (void)model;
+    lc.mk->hc[lc.mk->m[0].cls].offer_dur = 1000 * SIM_HOUR;
+}
+
+START_TEST(a_pause_timer_at_the_end_date_reaches_it)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 1d\n"
+        "hostclass.*.offer-duration = 12h\nhostclass.*.auto-extend = 1\n"
+        "archetype.*.pause-patience = 11h\narchetype.*.bid-raise = 1\n"
+        "archetype.hobbyist.work-median = 5\narchetype.company.work-median = 100\n", &k);
+
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 3 * SIM_HOUR / 2, eng_kind(x.e, "test.lengthen", lx_probe, NULL), 0);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 12 * SIM_HOUR, k, LC_LOOK);
+    eng_at(x.e, 13 * SIM_HOUR + SIM_MIN, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_PAUSED);
+    ck_assert_int_eq(lc.look[0].end, 13 * SIM_HOUR);
+    ck_assert(lc.look[1].renting && lc.look[1].state == CS_PAUSED);
+    ck_assert_int_eq(lc.look[1].end, 13 * SIM_HOUR + 1000 * SIM_HOUR);
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].extended, 1);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -3481,6 +3522,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_paused_renter_moves_with_fresh_patience);
     tcase_add_test(tc, an_extended_contract_runs_to_its_completion);
     tcase_add_test(tc, a_stopped_contract_keeps_its_work_and_renews_patience);
+    tcase_add_test(tc, a_pause_timer_at_the_end_date_reaches_it);
     suite_add_tcase(s, tc);
     return s;
 }
