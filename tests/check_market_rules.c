@@ -3089,8 +3089,9 @@ END_TEST
  * the ones a test sends: hobbyists bid, companies rent on demand, no one
  * checkpoints, a restart costs 5 min, images download in 320 s (20 GB at
  * 500 Mb/s). */
-#define LIFE_MARKET \
-    "[General]\nsim.model = market\nsim.warmup = 0d\n" \
+#define LIFE_MARKET LIFE_MARKET_W("0d")
+#define LIFE_MARKET_W(warmup) \
+    "[General]\nsim.model = market\nsim.warmup = " warmup "\n" \
     "sim.sample-interval = 6h\nsupply.gpus = 1\nsupply.gpu-models = RTX 3090\nseed = 2\n" \
     "supply.join-rate = 0\nsupply.exit-threshold = 0\nsupply.entry-elasticity = 0\n" \
     "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n" \
@@ -3462,6 +3463,33 @@ START_TEST(a_pause_timer_at_the_end_date_reaches_it)
 }
 END_TEST
 
+/* Extensions and stops are counted after the warm-up only, as every
+ * count the results report (README, Outputs: "the scalars count from the warm-up on"):
+ * an_extended_contract_runs_to_its_completion's market with a 1-day
+ * warm-up extends its one contract at 13 h, in the warm-up, and counts
+ * nothing. Kills contract_expire() counting regardless of the warm-up. */
+START_TEST(extensions_in_the_warm_up_are_not_counted)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET_W("1d") "sim.horizon = 2d\n"
+        "hostclass.*.offer-duration = 12h\nhostclass.*.auto-extend = 1\n"
+        "archetype.*.pause-patience = 100000h\n"
+        "archetype.hobbyist.work-median = 5\narchetype.company.work-median = 4\n", &k);
+
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 12 * SIM_HOUR, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_RUNNING);
+    ck_assert_int_gt(lc.look[0].done_at, lc.look[0].end);   /* it reaches its end date */
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].completed_all, 1);
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].extended, 0);
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].expired, 0);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -3523,6 +3551,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, an_extended_contract_runs_to_its_completion);
     tcase_add_test(tc, a_stopped_contract_keeps_its_work_and_renews_patience);
     tcase_add_test(tc, a_pause_timer_at_the_end_date_reaches_it);
+    tcase_add_test(tc, extensions_in_the_warm_up_are_not_counted);
     suite_add_tcase(s, tc);
     return s;
 }
