@@ -3490,6 +3490,107 @@ START_TEST(extensions_in_the_warm_up_are_not_counted)
 }
 END_TEST
 
+/* A reservation ended inside its prepaid term (README, Contracts: "an
+ * early end refunds the unused balance minus the discount received minus
+ * a 5% fee, except when the host's failure killed the instance: then the
+ * unused balance comes back whole"). A company prepays a month (its job,
+ * 460 GPU-hours, is expected to run under the 720 h term and past the
+ * 576 h a month at 0.2 pays off after) and no transfer or storage is
+ * billed, so what it spends is the prepay less any refund.
+ *  _i = 0: the job completes inside the term. Used u, term T, prepaid P
+ *   at rate r: unused P (T - u) / T, received r u - P u / T (what the
+ *   hours would have cost at r, less the prepay they used), so the refund
+ *   is unused - received - 5% of unused, nothing here: it spends P.
+ *  _i = 1: the host fails at 2 d 0.5 h: the unused balance, P (T - u) / T,
+ *   comes back whole, to the renter's spend and off the host's earnings.
+ * Kills end_contract() refunding a renter's early end whole, refunding
+ * a failure by the early-cancel rule, and a refund left in the host's
+ * earnings. */
+static struct {
+    struct market *mk;
+    money rate, prepaid;
+    sim_time created, res_end, done_at;
+    double discount, spend[2];
+    money earned[2];
+    bool reserved;
+} rs;
+
+static void rs_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = rs.mk;
+
+    (void)e;
+    (void)model;
+    if (ev->subject == 0) {
+        const struct contract *c;
+
+        ck_assert_uint_eq(mk->m[0].nclaims, 1);
+        c = &mk->c[mk->m[0].cids[0]];
+        rs.reserved = c->type == C_RESERVED;
+        rs.rate = c->rate;
+        rs.prepaid = c->prepaid;
+        rs.created = c->created;
+        rs.res_end = c->res_end;
+        rs.done_at = c->done_at;
+        rs.discount = c->discount;
+        return;
+    }
+    rs.spend[ev->subject - 1] = mk->ar[lc.company].spend_usd;
+    rs.earned[ev->subject - 1] = mk->m[0].earned;
+}
+
+START_TEST(an_early_end_refunds_by_who_ended_it)
+{
+    struct staged x;
+    unsigned k, kr;
+    sim_time t_fail = 2 * SIM_DAY + 30 * SIM_MIN + 7 * SIM_SEC, T = 30 * SIM_DAY, u;
+    double unused;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 40d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "hostclass.*.repair-median = 100d\nhostclass.*.repair-sigma = 0\n"
+        "market.reserve-discount-1m = 0.2\n"
+        "archetype.company.p-reserved = 1\narchetype.company.work-median = 460\n", &k);
+
+    memset(&rs, 0, sizeof rs);
+    rs.mk = mk;
+    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    if (_i == 1) {
+        eng_at(x.e, t_fail - 1, kr, 1);
+        eng_at(x.e, t_fail, mk->k_fail, 0);
+        eng_at(x.e, t_fail + 1, kr, 2);
+    }
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.res_end - rs.created, T);
+    ck_assert_msg(fabs(rs.discount - 0.2) < 1e-12, "discount %g", rs.discount);
+    ck_assert_int_eq(rs.prepaid, llround(money_to_usd(rs.rate) * 720 * 0.8 * 1e6));
+    if (_i == 0) {
+        /* completed inside the term, as the renter expected */
+        ck_assert_int_lt(rs.done_at, rs.res_end);
+        ck_assert_uint_eq(mk->ar[lc.company].completed_all, 1);
+        u = rs.done_at - rs.created;
+        unused = money_to_usd(rs.prepaid) * (double)(T - u) / (double)T;
+        ck_assert_double_le(unused - (money_to_usd(rs.rate) * sim_time_to_hours(u) -
+                                      money_to_usd(rs.prepaid) * (double)u / (double)T) -
+                            0.05 * unused, 0);
+        ck_assert_msg(fabs(mk->ar[lc.company].spend_usd - money_to_usd(rs.prepaid)) < 2e-6,
+                      "spent %.6f, prepaid %.6f", mk->ar[lc.company].spend_usd,
+                      money_to_usd(rs.prepaid));
+    } else {
+        u = t_fail - rs.created;
+        unused = money_to_usd(rs.prepaid) * (double)(T - u) / (double)T;
+        ck_assert_msg(fabs(rs.spend[1] - rs.spend[0] + unused) < 2e-6,
+                      "the failure refunded %.6f, unused %.6f", rs.spend[0] - rs.spend[1], unused);
+        ck_assert_msg(fabs(money_to_usd(rs.earned[1] - rs.earned[0]) + unused) < 2e-6,
+                      "the host's earnings fell %.6f, unused %.6f",
+                      money_to_usd(rs.earned[0] - rs.earned[1]), unused);
+    }
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -3552,6 +3653,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_stopped_contract_keeps_its_work_and_renews_patience);
     tcase_add_test(tc, a_pause_timer_at_the_end_date_reaches_it);
     tcase_add_test(tc, extensions_in_the_warm_up_are_not_counted);
+    tcase_add_loop_test(tc, an_early_end_refunds_by_who_ended_it, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }
