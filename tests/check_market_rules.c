@@ -3509,7 +3509,7 @@ END_TEST
 static struct {
     struct market *mk;
     money rate, prepaid;
-    sim_time created, res_end, done_at;
+    sim_time created, res_end, done_at, end;
     double discount, spend[2];
     money earned[2];
     bool reserved;
@@ -3532,6 +3532,7 @@ static void rs_probe(struct engine *e, const struct evq_event *ev, void *model)
         rs.created = c->created;
         rs.res_end = c->res_end;
         rs.done_at = c->done_at;
+        rs.end = c->end;
         rs.discount = c->discount;
         return;
     }
@@ -3587,6 +3588,69 @@ START_TEST(an_early_end_refunds_by_who_ended_it)
                       "the host's earnings fell %.6f, unused %.6f",
                       money_to_usd(rs.earned[0] - rs.earned[1]), unused);
     }
+    unstage(&x);
+}
+END_TEST
+
+/* A contract that ends pays the storage of its instance's whole life
+ * when it ends (README, Billing: "storage for an instance's whole life,
+ * paused or stopped included"), at the host's storage price per GB-month
+ * for the archetype's disk: a company (30 GB at $0.12/GB-month, no
+ * transfer billed) rents on demand at 1 h and completes; what it spent
+ * is its GPU time from the end of the download at its rate, plus that
+ * storage. Kills end_contract() without its storage charge (every test
+ * before billed storage only at the end of a run, to instances still
+ * alive). */
+START_TEST(an_ended_contract_pays_storage_for_its_life)
+{
+    struct staged x;
+    unsigned k, kr;
+    money want;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 2d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0.12\n"
+        "archetype.*.storage = 30\narchetype.company.work-median = 5\n", &k);
+
+    memset(&rs, 0, sizeof rs);
+    rs.mk = mk;
+    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(!rs.reserved);
+    ck_assert_uint_eq(mk->ar[lc.company].completed_all, 1);
+    want = bill_gpu_line(rs.rate, 1, rs.done_at - (SIM_HOUR + 320 * SIM_SEC)) +
+           bill_storage_line(USD(0.12), 30, rs.done_at - SIM_HOUR);
+    ck_assert_msg(fabs(mk->ar[lc.company].spend_usd - money_to_usd(want)) < 2e-6,
+                  "spent %.6f, want %.6f", mk->ar[lc.company].spend_usd, money_to_usd(want));
+    unstage(&x);
+}
+END_TEST
+
+/* "A reservation's end date is at least its prepaid term" (README, End
+ * dates): offers last 62 days, and a company prepays three months (no
+ * month discount, 0.5 for three months, the host's cap raised to 0.6: its
+ * job of about 1,100 h on the 3090 pays off on a quarter, past its
+ * 1080 h prepay, and fits the offer's 62 days / 1.3). Its end date is its
+ * prepaid end, 90 days on, not the offer's 62. Kills rent() without the
+ * 'c->end < c->res_end' raise. */
+START_TEST(a_reservation_ends_no_earlier_than_its_term)
+{
+    struct staged x;
+    unsigned k, kr;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 1d\n"
+        "hostclass.*.max-discount = 0.6\nhostclass.*.offer-duration = 62d\n"
+        "market.reserve-discount-1m = 0\nmarket.reserve-discount-3m = 0.5\n"
+        "archetype.company.p-reserved = 1\narchetype.company.work-median = 720\n", &k);
+
+    memset(&rs, 0, sizeof rs);
+    rs.mk = mk;
+    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.res_end - rs.created, 90 * SIM_DAY);
+    ck_assert_int_eq(rs.end, rs.res_end);
     unstage(&x);
 }
 END_TEST
@@ -3654,6 +3718,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_pause_timer_at_the_end_date_reaches_it);
     tcase_add_test(tc, extensions_in_the_warm_up_are_not_counted);
     tcase_add_loop_test(tc, an_early_end_refunds_by_who_ended_it, 0, 2);
+    tcase_add_test(tc, an_ended_contract_pays_storage_for_its_life);
+    tcase_add_test(tc, a_reservation_ends_no_earlier_than_its_term);
     suite_add_tcase(s, tc);
     return s;
 }
