@@ -3655,6 +3655,43 @@ START_TEST(a_reservation_ends_no_earlier_than_its_term)
 }
 END_TEST
 
+/* A renter stopped at its end date "pays the restart on its next
+ * machine like any move" (README, End dates). The market of
+ * a_stopped_contract_keeps_its_work_and_renews_patience without the
+ * failing starts: stopped at 13 h, the hobbyist rents the same machine
+ * again at once, downloads its image (320 s), restores (5 min) and runs
+ * what it had left at 13 h, so it is due 320 s + 5 min after it was due
+ * on its first contract. Kills rent() without the restart for a job with
+ * saved work ('c->overhead = jb->saved > 0 ? restart : 0'). */
+START_TEST(a_stopped_renter_pays_the_restart_on_its_next_machine)
+{
+    struct staged x;
+    unsigned k;
+    sim_time want;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 1d\n"
+        "hostclass.*.offer-duration = 12h\nhostclass.*.auto-extend = 0\n"
+        "archetype.*.pause-patience = 100000h\n"
+        "archetype.hobbyist.work-median = 5\narchetype.company.work-median = 4\n", &k);
+
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 12 * SIM_HOUR, k, LC_LOOK);
+    eng_at(x.e, 13 * SIM_HOUR + 30 * SIM_MIN, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_RUNNING);
+    ck_assert_int_eq(lc.look[0].end, 13 * SIM_HOUR);
+    ck_assert_int_gt(lc.look[0].done_at, lc.look[0].end);
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].expired, 1);
+    /* the new contract, from 13 h */
+    ck_assert(lc.look[1].renting && lc.look[1].state == CS_RUNNING);
+    ck_assert_int_eq(lc.look[1].end, 25 * SIM_HOUR);
+    want = lc.look[0].done_at + 320 * SIM_SEC + 5 * SIM_MIN;
+    ck_assert_msg(llabs(lc.look[1].done_at - want) <= 2, "due at %.4f h, want %.4f h",
+                  sim_time_to_hours(lc.look[1].done_at), sim_time_to_hours(want));
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -3720,6 +3757,7 @@ Suite *market_rules_suite(void)
     tcase_add_loop_test(tc, an_early_end_refunds_by_who_ended_it, 0, 2);
     tcase_add_test(tc, an_ended_contract_pays_storage_for_its_life);
     tcase_add_test(tc, a_reservation_ends_no_earlier_than_its_term);
+    tcase_add_test(tc, a_stopped_renter_pays_the_restart_on_its_next_machine);
     suite_add_tcase(s, tc);
     return s;
 }
