@@ -3505,7 +3505,8 @@ END_TEST
  *   comes back whole, to the renter's spend and off the host's earnings.
  * Kills end_contract() refunding a renter's early end whole, refunding
  * a failure by the early-cancel rule, and a refund left in the host's
- * earnings. */
+ * earnings; and rent() not keeping the discount in the contract (the
+ * reservation's hours valued at the full rate in gpu_usd). */
 static struct {
     struct market *mk;
     money rate, prepaid;
@@ -3579,6 +3580,10 @@ START_TEST(an_early_end_refunds_by_who_ended_it)
         ck_assert_msg(fabs(mk->ar[lc.company].spend_usd - money_to_usd(rs.prepaid)) < 2e-6,
                       "spent %.6f, prepaid %.6f", mk->ar[lc.company].spend_usd,
                       money_to_usd(rs.prepaid));
+        /* its GPU hours are valued at the discounted rate, r (1 - d) */
+        ck_assert_msg(fabs(mk->ar[lc.company].gpu_usd - money_to_usd(rs.rate) * 0.8 *
+                           sim_time_to_hours(rs.done_at - rs.created - 320 * SIM_SEC)) < 1e-6,
+                      "GPU hours valued at %.6f", mk->ar[lc.company].gpu_usd);
     } else {
         u = t_fail - rs.created;
         unused = money_to_usd(rs.prepaid) * (double)(T - u) / (double)T;
