@@ -3127,6 +3127,7 @@ static struct {
         uint32_t job_state, retries;
         uint32_t nclaims;
         uint64_t abandoned;     /* hobbyists abandoned so far */
+        sim_time other_done_at; /* when another renter's contract is due */
     } look[LC_MAXLOOK];
     uint32_t hob_job;
 } lc;
@@ -3149,8 +3150,10 @@ static void lc_probe(struct engine *e, const struct evq_event *ev, void *model)
     for (uint32_t i = 0; i < mk->m[0].nclaims; i++) {
         const struct contract *c = &mk->c[mk->m[0].cids[i]];
 
-        if (mk->j[c->job].arch != lc.hobbyist)
+        if (mk->j[c->job].arch != lc.hobbyist) {
+            lc.look[lc.nlook].other_done_at = c->done_at;
             continue;
+        }
         lc.hob_job = c->job;
         lc.look[lc.nlook].renting = true;
         lc.look[lc.nlook].state = c->state;
@@ -3697,6 +3700,34 @@ START_TEST(a_stopped_renter_pays_the_restart_on_its_next_machine)
 }
 END_TEST
 
+/* Outbid while downloading, "the rest of the download waits on the
+ * host's disk with the instance" (pause_contract): resumed, it downloads
+ * only what it had left. The hobbyist rents at 1 h (320 s to download);
+ * a company preempts it 100 s in, for a 2 GPU-hour job; when that is
+ * done, the hobbyist downloads its last 220 s and only then runs. Kills
+ * a pause that drops the rest of the download (it ran at once). */
+START_TEST(an_instance_outbid_while_downloading_downloads_the_rest)
+{
+    struct staged x;
+    unsigned k;
+
+    lc_stage(&x, LIFE_MARKET "sim.horizon = 1d\narchetype.*.pause-patience = 100000h\n"
+        "archetype.hobbyist.work-median = 100\narchetype.company.work-median = 2\n", &k);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, SIM_HOUR + 100 * SIM_SEC, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, SIM_HOUR + 30 * SIM_MIN, k, LC_LOOK);
+    eng_at(x.e, 12 * SIM_HOUR, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_PAUSED);
+    ck_assert_uint_eq(lc.look[0].nclaims, 2);
+    ck_assert_int_gt(lc.look[0].other_done_at, 0);
+    ck_assert(lc.look[1].renting && lc.look[1].state == CS_RUNNING);
+    ck_assert_uint_eq(lc.look[1].nclaims, 1);
+    ck_assert_int_eq(lc.look[1].seg_start, lc.look[0].other_done_at + 220 * SIM_SEC);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -3763,6 +3794,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, an_ended_contract_pays_storage_for_its_life);
     tcase_add_test(tc, a_reservation_ends_no_earlier_than_its_term);
     tcase_add_test(tc, a_stopped_renter_pays_the_restart_on_its_next_machine);
+    tcase_add_test(tc, an_instance_outbid_while_downloading_downloads_the_rest);
     suite_add_tcase(s, tc);
     return s;
 }
