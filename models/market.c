@@ -2765,18 +2765,16 @@ static void on_loaded(struct engine *e, const struct evq_event *ev, void *model)
     eng_cancel(mk->e, jb->ev);
     jb->ev = EVQ_ID_NONE;
     resolve(mk, c->machine);
-    /* Outbid on arrival: the renter reconsiders after its pause patience.
-     * (A renter that runs has nothing to reconsider: scheduling the timer
-     * before the auction left one pending, and then cancelled, for every
-     * job that started.) A serverless worker holds no timer: its endpoint
-     * decides, as for one outbid while downloading (pause_contract). It
-     * was given the renter's timer, which did nothing but outlive the
-     * worker when its host failed (machine_down frees the job record) and
-     * fire on the slot's next job: jobs.one-timer failed the run. */
+    /* Outbid on arrival: the auction gave the renter its pause-patience
+     * timer, as to any paused loser (outbid_while_suspended; the timer
+     * cancelled above leaves it none). A serverless worker holds no
+     * timer: its endpoint decides, as for one outbid while downloading
+     * (pause_contract). It was given the renter's timer, which did
+     * nothing but outlive the worker when its host failed (machine_down
+     * frees the job record) and fire on the slot's next job:
+     * jobs.one-timer failed the run. */
     if (c->state == CS_PAUSED && jb->arch >= mk->nar)
         sls_on_paused(mk->sls, ev->subject);
-    else if (c->state == CS_PAUSED && jb->ev.seq == 0)
-        jb->ev = eng_after(mk->e, mk->ar[jb->arch].pause_patience, mk->k_retry, c->job);
 }
 
 static void job_finished(struct market *mk, uint32_t jid)
