@@ -3600,6 +3600,80 @@ START_TEST(an_early_end_refunds_by_who_ended_it)
 }
 END_TEST
 
+/* A renter that ends a reservation early "forfeits the discount and pays
+ * 5% of the unused balance" (README, Contracts: "an early end refunds the
+ * unused balance minus the discount received minus a 5% fee"), here with
+ * something left to refund. A company prepays a month at 0.2 (its 460
+ * GPU-hours are expected to run past the 576 h a month pays off after)
+ * at 1 h, with credits of the prepay plus its 100 GB of storage at
+ * $0.10/GB-month for 240 h; the credits are checked every hour (at each
+ * repricing, market.reprice-interval), so at 241 h, when the storage
+ * due reaches them, the instance is stopped, 240 h into its 720 h term.
+ * By hand, at rate r and prepay P = 576 r: unused P (T - u) / T = 384 r,
+ * discount received r u - P u / T = 48 r, fee 5% of 384 r = 19.2 r,
+ * refund 316.8 r; it spends P + the storage - the refund. Kills
+ * end_contract() ignoring the fee (refund 336 r): the test beside it
+ * has nothing left to refund. */
+static struct {
+    struct market *mk;
+    sim_time ended;
+} ec;
+
+static void ec_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    (void)ev;
+    (void)model;
+    if (ec.ended == 0 && ec.mk->m[0].nclaims == 0)
+        ec.ended = eng_now(e);
+}
+
+START_TEST(an_early_end_by_the_renter_pays_the_cancel_fee)
+{
+    struct staged x;
+    unsigned k, kr, ke;
+    sim_time T = 30 * SIM_DAY, u = 240 * SIM_HOUR;
+    money storage = bill_storage_line(USD(0.10), 100, u);
+    double r, P, unused, received, refund, want;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 12d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0.10\n"
+        "market.reserve-discount-1m = 0.2\narchetype.*.storage = 100\n"
+        "archetype.company.p-reserved = 1\narchetype.company.work-median = 460\n", &k);
+
+    memset(&rs, 0, sizeof rs);
+    rs.mk = mk;
+    memset(&ec, 0, sizeof ec);
+    ec.mk = mk;
+    /* credits: the month's prepay at the machine's fixed ask, plus the storage */
+    mk->ar[lc.company].budget = bill_prepay(mk->m[0].ask, 1, T, 0.2) + storage;
+    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
+    ke = eng_kind(x.e, "test.probe-ec", ec_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    for (sim_time t = 200 * SIM_HOUR + SIM_SEC; t < 12 * SIM_DAY; t += 30 * SIM_MIN)
+        eng_at(x.e, t, ke, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.created, SIM_HOUR);
+    ck_assert_int_eq(rs.res_end - rs.created, T);
+    ck_assert_uint_eq(mk->ar[lc.company].out_of_budget, 1);
+    /* stopped at the 241 h check, the first its storage reached the credits */
+    ck_assert_int_eq(ec.ended, 241 * SIM_HOUR + SIM_SEC);
+    r = money_to_usd(rs.rate);
+    P = r * 720 * 0.8;
+    ck_assert_msg(fabs(money_to_usd(rs.prepaid) - P) < 1e-6, "prepaid %.6f, want %.6f",
+                  money_to_usd(rs.prepaid), P);
+    unused = P * (double)(T - u) / (double)T;
+    received = r * 240 - P * (double)u / (double)T;
+    refund = unused - received - 0.05 * unused;
+    ck_assert_double_gt(refund, 0);
+    want = P + money_to_usd(storage) - refund;
+    ck_assert_msg(fabs(mk->ar[lc.company].spend_usd - want) < 5e-6,
+                  "spent %.6f, want %.6f (refund %.6f)", mk->ar[lc.company].spend_usd, want,
+                  refund);
+    unstage(&x);
+}
+END_TEST
+
 /* A contract that ends pays the storage of its instance's whole life
  * when it ends (README, Billing: "storage for an instance's whole life,
  * paused or stopped included"), at the host's storage price per GB-month
@@ -3791,6 +3865,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_pause_timer_at_the_end_date_reaches_it);
     tcase_add_test(tc, extensions_in_the_warm_up_are_not_counted);
     tcase_add_loop_test(tc, an_early_end_refunds_by_who_ended_it, 0, 2);
+    tcase_add_test(tc, an_early_end_by_the_renter_pays_the_cancel_fee);
     tcase_add_test(tc, an_ended_contract_pays_storage_for_its_life);
     tcase_add_test(tc, a_reservation_ends_no_earlier_than_its_term);
     tcase_add_test(tc, a_stopped_renter_pays_the_restart_on_its_next_machine);
