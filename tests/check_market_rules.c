@@ -3674,6 +3674,63 @@ START_TEST(an_early_end_by_the_renter_pays_the_cancel_fee)
 }
 END_TEST
 
+/* A contract stopped at its end date frees its GPUs at once (README, End
+ * dates: "the contract ends"), and the paused bidders behind it "resume
+ * in bid order" (README, Contracts and priority). Offers last 1000 h
+ * when a hobbyist (bid 0.6 x the ask) rents at 1 h, and 12 h from 1.5 h
+ * on; an indie (bid 0.9 x the ask, 3.6 GPU-hours of fine-tuning: about
+ * 7.9 h, inside 12 h / 1.3) rents at 2 h, end date 14 h, and outbids
+ * the hobbyist; a company preempts the indie from 3 h for 4 GPU-hours,
+ * so the indie, resumed, is still running at its end date. No host extends: at 14 h
+ * the indie is stopped and the hobbyist, alone, runs from 14 h (the
+ * indie then rents the machine again and downloads for 320 s, so a
+ * minute later the hobbyist still runs). Kills contract_expire() ending
+ * the contract without running the machine's auction (the hobbyist
+ * stayed paused until the indie's new download finished). */
+static void sh_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    (void)e;
+    (void)ev;
+    (void)model;
+    lc.mk->hc[lc.mk->m[0].cls].offer_dur = 12 * SIM_HOUR;
+}
+
+START_TEST(a_stop_at_the_end_date_resumes_the_paused_bidders)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 1d\n"
+        "hostclass.*.offer-duration = 1000h\nhostclass.*.auto-extend = 0\n"
+        "archetype.*.pause-patience = 100000h\narchetype.*.bid-cap = 1\n"
+        "archetype.hobbyist.bid-fraction = 0.6\narchetype.indie.bid-fraction = 0.9\n"
+        "archetype.indie.p-interruptible = 1\narchetype.indie.p-ondemand = 0\n"
+        "archetype.hobbyist.work-median = 100\narchetype.indie.work-median = 6\n"
+        "archetype.indie.mix = finetune:1\n"
+        "archetype.company.work-median = 4\n", &k);
+    size_t indie = arch_named(mk, "indie");
+
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 3 * SIM_HOUR / 2, eng_kind(x.e, "test.shorten", sh_probe, NULL), 0);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)indie);
+    eng_at(x.e, 3 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 14 * SIM_HOUR - SIM_MIN, k, LC_LOOK);
+    eng_at(x.e, 14 * SIM_HOUR + SIM_MIN, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    /* before the end date: the company is done, the indie runs past it */
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_PAUSED);
+    ck_assert_uint_eq(lc.look[0].nclaims, 2);
+    ck_assert_int_gt(lc.look[0].other_done_at, 14 * SIM_HOUR);
+    ck_assert_uint_eq(mk->ar[lc.company].completed_all, 1);
+    ck_assert_uint_eq(mk->ar[indie].expired, 1);
+    /* the indie stopped: the hobbyist runs from its end date */
+    ck_assert_msg(lc.look[1].renting && lc.look[1].state == CS_RUNNING,
+                  "the hobbyist is not running after the indie's end date (state %d)",
+                  lc.look[1].state);
+    ck_assert_int_eq(lc.look[1].seg_start, 14 * SIM_HOUR);
+    unstage(&x);
+}
+END_TEST
+
 /* A contract that ends pays the storage of its instance's whole life
  * when it ends (README, Billing: "storage for an instance's whole life,
  * paused or stopped included"), at the host's storage price per GB-month
@@ -3866,6 +3923,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, extensions_in_the_warm_up_are_not_counted);
     tcase_add_loop_test(tc, an_early_end_refunds_by_who_ended_it, 0, 2);
     tcase_add_test(tc, an_early_end_by_the_renter_pays_the_cancel_fee);
+    tcase_add_test(tc, a_stop_at_the_end_date_resumes_the_paused_bidders);
     tcase_add_test(tc, an_ended_contract_pays_storage_for_its_life);
     tcase_add_test(tc, a_reservation_ends_no_earlier_than_its_term);
     tcase_add_test(tc, a_stopped_renter_pays_the_restart_on_its_next_machine);
