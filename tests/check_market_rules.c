@@ -3731,6 +3731,95 @@ START_TEST(a_stop_at_the_end_date_resumes_the_paused_bidders)
 }
 END_TEST
 
+/* "A renter with credits (budget) prepays only what they cover (else
+ * on-demand)" (README, Contracts): what its credits cover is what is left
+ * of them, not the budget it started with. A company (320
+ * reference GPU-hours of fine-tuning, about 700 h on the 3090, past the
+ * 576 h a month at 0.2 pays off after) with credits of 61/60 of a
+ * month's prepay P prepays a month at 1 h. The host fails a day later
+ * (the work is lost, none is checkpointed), the unused balance comes
+ * back whole, so it has spent P / 30 and has 59/60 P left; it waits for
+ * the host (repaired in an hour) and rents it again for the whole job:
+ * a month would pay off again, but its credits no longer cover the
+ * prepay, so it rents on demand. Kills rent() checking the prepay
+ * against the budget instead of what is left of it (it prepaid P again,
+ * past its credits). */
+static struct {
+    struct market *mk;
+    sim_time after, created;
+    int type;
+    money prepaid;
+} cr;
+
+static void cr_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    const struct market *mk = cr.mk;
+
+    (void)e;
+    (void)ev;
+    (void)model;
+    for (uint32_t i = 0; i < mk->m[0].nclaims && cr.created == 0; i++) {
+        const struct contract *c = &mk->c[mk->m[0].cids[i]];
+
+        if (c->created > cr.after) {
+            cr.created = c->created;
+            cr.type = c->type;
+            cr.prepaid = c->prepaid;
+        }
+    }
+}
+
+START_TEST(a_second_rental_prepays_only_what_the_credits_left_cover)
+{
+    struct staged x;
+    unsigned k, kr, kc;
+    sim_time t_fail = SIM_HOUR + SIM_DAY;
+    money P;
+    double left;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 3d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "hostclass.*.offer-duration = 100d\n"
+        "hostclass.*.repair-median = 1h\nhostclass.*.repair-sigma = 0\n"
+        "market.reserve-discount-1m = 0.2\nmarket.reserve-discount-3m = 0\n"
+        "archetype.company.on-failure-wait = 1\narchetype.company.on-failure-move = 0\n"
+        "archetype.company.p-reserved = 1\narchetype.company.mix = finetune:1\n"
+        "archetype.company.work-median = 533\n", &k);
+
+    memset(&rs, 0, sizeof rs);
+    rs.mk = mk;
+    memset(&cr, 0, sizeof cr);
+    cr.mk = mk;
+    cr.after = t_fail;
+    P = bill_prepay(mk->m[0].ask, 1, 30 * SIM_DAY, 0.2);
+    mk->ar[lc.company].budget = money_muldiv(P, 61, 60);
+    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
+    kc = eng_kind(x.e, "test.probe-cr", cr_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    eng_at(x.e, t_fail - 1, kr, 1);
+    eng_at(x.e, t_fail, mk->k_fail, 0);
+    eng_at(x.e, t_fail + 1, kr, 2);
+    for (sim_time t = t_fail + SIM_MIN; t < t_fail + 12 * SIM_HOUR; t += SIM_MIN)
+        eng_at(x.e, t, kc, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    /* the first rental: a month, within the credits */
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.prepaid, P);
+    ck_assert_int_gt(rs.done_at - rs.created, 576 * SIM_HOUR);
+    /* after the failure: P / 30 spent, less than P left */
+    left = money_to_usd(mk->ar[lc.company].budget) - rs.spend[1];
+    ck_assert_msg(fabs(rs.spend[1] - money_to_usd(P) / 30) < 2e-6,
+                  "spent %.6f after the failure, want %.6f", rs.spend[1], money_to_usd(P) / 30);
+    ck_assert_double_lt(left, money_to_usd(P));
+    /* the second rental, once the host is back: on demand */
+    ck_assert_msg(cr.created >= t_fail + SIM_HOUR, "no second rental");
+    ck_assert_msg(cr.type == C_ONDEMAND && cr.prepaid == 0,
+                  "the second rental is of type %d with %.6f prepaid, %.6f of credits left",
+                  cr.type, money_to_usd(cr.prepaid), left);
+    unstage(&x);
+}
+END_TEST
+
 /* A contract that ends pays the storage of its instance's whole life
  * when it ends (README, Billing: "storage for an instance's whole life,
  * paused or stopped included"), at the host's storage price per GB-month
@@ -3924,6 +4013,7 @@ Suite *market_rules_suite(void)
     tcase_add_loop_test(tc, an_early_end_refunds_by_who_ended_it, 0, 2);
     tcase_add_test(tc, an_early_end_by_the_renter_pays_the_cancel_fee);
     tcase_add_test(tc, a_stop_at_the_end_date_resumes_the_paused_bidders);
+    tcase_add_test(tc, a_second_rental_prepays_only_what_the_credits_left_cover);
     tcase_add_test(tc, an_ended_contract_pays_storage_for_its_life);
     tcase_add_test(tc, a_reservation_ends_no_earlier_than_its_term);
     tcase_add_test(tc, a_stopped_renter_pays_the_restart_on_its_next_machine);
