@@ -3820,6 +3820,82 @@ START_TEST(a_second_rental_prepays_only_what_the_credits_left_cover)
 }
 END_TEST
 
+/* An instance that never ran is not interrupted when it loses its place:
+ * an interruption is a running instance paused (pause_contract counts one
+ * only for a running instance; one outbid while downloading counts
+ * none). A hobbyist (bid 0.6 x the ask) rents at 1 h and downloads for
+ * 320 s; an indie (bid 0.9 x the ask) rents a minute later, and both are
+ * still downloading when the host disconnects at 1 h 2 min. When the
+ * host is back the auction runs the indie: the hobbyist, suspended
+ * while downloading, is outbid and gets its renter's pause timer
+ * (outbid_while_suspended), but no interruption. Kills
+ * outbid_while_suspended() counting an interruption for an instance that
+ * never ran. */
+static struct {
+    struct market *mk;
+    sim_time up_at;
+    int state;
+    bool timer;
+    uint64_t interruptions;
+} ns;
+
+static void ns_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    const struct market *mk = ns.mk;
+
+    (void)ev;
+    (void)model;
+    if (ns.up_at != 0 || mk->m[0].down)
+        return;
+    ns.up_at = eng_now(e);
+    ns.state = -1;
+    for (uint32_t i = 0; i < mk->m[0].nclaims; i++) {
+        const struct contract *c = &mk->c[mk->m[0].cids[i]];
+
+        if (mk->j[c->job].arch == lc.hobbyist) {
+            ns.state = c->state;
+            ns.timer = mk->j[c->job].ev.seq != 0;
+        }
+    }
+    ns.interruptions = mk->ar[lc.hobbyist].interruptions;
+}
+
+START_TEST(an_instance_that_never_ran_is_not_interrupted)
+{
+    struct staged x;
+    unsigned k, kn;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 2d\n"
+        "hostclass.*.disconnect-duration = 1h\n"
+        "archetype.*.pause-patience = 100000h\narchetype.*.bid-cap = 1\n"
+        "archetype.hobbyist.bid-fraction = 0.6\narchetype.indie.bid-fraction = 0.9\n"
+        "archetype.indie.p-interruptible = 1\narchetype.indie.p-ondemand = 0\n"
+        "archetype.hobbyist.work-median = 100\narchetype.indie.work-median = 6\n"
+        "archetype.indie.mix = finetune:1\n", &k);
+    size_t indie = arch_named(mk, "indie");
+
+    memset(&ns, 0, sizeof ns);
+    ns.mk = mk;
+    kn = eng_kind(x.e, "test.probe-ns", ns_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, SIM_HOUR + SIM_MIN, k, LC_ARRIVE + (unsigned)indie);
+    eng_at(x.e, SIM_HOUR + 2 * SIM_MIN, k, LC_LOOK);
+    eng_at(x.e, SIM_HOUR + 2 * SIM_MIN, mk->k_disc, 0);
+    for (sim_time t = SIM_HOUR + 3 * SIM_MIN; t < SIM_DAY; t += SIM_MIN)
+        eng_at(x.e, t, kn, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    /* both downloading when the host went offline */
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_LOADING);
+    ck_assert_uint_eq(lc.look[0].nclaims, 2);
+    /* back: the hobbyist lost its place, paused with its timer */
+    ck_assert_msg(ns.up_at > 0, "the host never came back");
+    ck_assert_int_eq(ns.state, CS_PAUSED);
+    ck_assert(ns.timer);
+    ck_assert_uint_eq(ns.interruptions, 0);
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].interruptions, 0);
+    unstage(&x);
+}
+END_TEST
+
 /* A contract that ends pays the storage of its instance's whole life
  * when it ends (README, Billing: "storage for an instance's whole life,
  * paused or stopped included"), at the host's storage price per GB-month
@@ -4014,6 +4090,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, an_early_end_by_the_renter_pays_the_cancel_fee);
     tcase_add_test(tc, a_stop_at_the_end_date_resumes_the_paused_bidders);
     tcase_add_test(tc, a_second_rental_prepays_only_what_the_credits_left_cover);
+    tcase_add_test(tc, an_instance_that_never_ran_is_not_interrupted);
     tcase_add_test(tc, an_ended_contract_pays_storage_for_its_life);
     tcase_add_test(tc, a_reservation_ends_no_earlier_than_its_term);
     tcase_add_test(tc, a_stopped_renter_pays_the_restart_on_its_next_machine);
