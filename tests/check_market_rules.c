@@ -3896,6 +3896,67 @@ START_TEST(an_instance_that_never_ran_is_not_interrupted)
 }
 END_TEST
 
+/* A renter prepays the term that costs least for its expected run
+ * (README, Contracts), and a job's expected run is its work over the
+ * speed of all the GPUs it rents. A 2-GPU company job on a 2-GPU 3090
+ * machine, expected to run u of about 650 h (asserted between 576 and
+ * 1224 h below), with 0.2 off a month and 0.5 off three months (the
+ * host's cap raised to 0.6), at rate r per GPU-hour: on demand costs
+ * u r; a month (prepaid 576 r, ended early at u it refunds nothing, the
+ * discount received 0.2 u r exceeding 95% of the unused 0.8 (720 - u) r)
+ * costs 576 r; a quarter ended early costs u r + 5% of its unused
+ * 0.5 (2160 - u) r, more than on demand; a quarter would beat a month
+ * then per second only past 1224 h (1080 r = 576 r + (u - 720) r). So it
+ * prepays a month. Kills rent() not dividing the expected run by the GPU
+ * count (about 1300 h: a quarter). */
+/* 'text' with the first 'from' in it replaced by 'to', malloc'd. */
+static char *text_with(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    size_t n = strlen(text) - strlen(from) + strlen(to) + 1;
+    char *out = malloc(n);
+
+    ck_assert_ptr_nonnull(at);
+    ck_assert_ptr_nonnull(out);
+    snprintf(out, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    return out;
+}
+
+START_TEST(a_multi_gpu_renter_prepays_for_its_run_on_all_its_gpus)
+{
+    struct staged x;
+    unsigned k, kr;
+    double u;
+    char *t1 = text_with(LIFE_MARKET "sim.horizon = 1d\n"
+        "hostclass.*.max-discount = 0.6\nhostclass.*.offer-duration = 100d\n"
+        "market.reserve-discount-1m = 0.2\nmarket.reserve-discount-3m = 0.5\n"
+        "archetype.company.p-reserved = 1\narchetype.company.mix = finetune:1\n"
+        "archetype.company.work-median = 495\n", "supply.gpus = 1\n", "supply.gpus = 2\n");
+    char *t2 = text_with(t1, "machine-gpus = 1:1\n", "machine-gpus = 2:1\n");
+    char *text = text_with(t2, "archetype.*.gpus = 1:1\n", "archetype.*.gpus = 2:1\n");
+    struct market *mk = lc_stage(&x, text, &k);
+
+    memset(&rs, 0, sizeof rs);
+    rs.mk = mk;
+    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(mk->m[0].ngpu, 2);
+    ck_assert_uint_eq(mk->c[mk->m[0].cids[0]].gpus, 2);
+    /* no checkpoints, no restart: the run is its expected run */
+    u = sim_time_to_hours(rs.done_at - rs.created - 320 * SIM_SEC);
+    ck_assert_msg(u > 600 && u < 1200, "expected run %.1f h", u);
+    ck_assert(rs.reserved);
+    ck_assert_msg(rs.res_end - rs.created == 30 * SIM_DAY, "prepaid %.1f days",
+                  sim_time_to_hours(rs.res_end - rs.created) / 24);
+    unstage(&x);
+    free(t1);
+    free(t2);
+    free(text);
+}
+END_TEST
+
 /* A contract that ends pays the storage of its instance's whole life
  * when it ends (README, Billing: "storage for an instance's whole life,
  * paused or stopped included"), at the host's storage price per GB-month
@@ -4091,6 +4152,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_stop_at_the_end_date_resumes_the_paused_bidders);
     tcase_add_test(tc, a_second_rental_prepays_only_what_the_credits_left_cover);
     tcase_add_test(tc, an_instance_that_never_ran_is_not_interrupted);
+    tcase_add_test(tc, a_multi_gpu_renter_prepays_for_its_run_on_all_its_gpus);
     tcase_add_test(tc, an_ended_contract_pays_storage_for_its_life);
     tcase_add_test(tc, a_reservation_ends_no_earlier_than_its_term);
     tcase_add_test(tc, a_stopped_renter_pays_the_restart_on_its_next_machine);
