@@ -3746,7 +3746,7 @@ END_TEST
  * past its credits). */
 static struct {
     struct market *mk;
-    sim_time after, created;
+    sim_time after, created, res_end, done_at;
     int type;
     money prepaid;
 } cr;
@@ -3758,14 +3758,18 @@ static void cr_probe(struct engine *e, const struct evq_event *ev, void *model)
     (void)e;
     (void)ev;
     (void)model;
-    for (uint32_t i = 0; i < mk->m[0].nclaims && cr.created == 0; i++) {
+    for (uint32_t i = 0; i < mk->m[0].nclaims; i++) {
         const struct contract *c = &mk->c[mk->m[0].cids[i]];
 
-        if (c->created > cr.after) {
+        if (c->created > cr.after && cr.created == 0) {
             cr.created = c->created;
             cr.type = c->type;
             cr.prepaid = c->prepaid;
+            cr.res_end = c->res_end;
         }
+        /* due once it runs */
+        if (c->created == cr.created && c->state == CS_RUNNING && cr.done_at == 0)
+            cr.done_at = c->done_at;
     }
 }
 
@@ -3954,6 +3958,62 @@ START_TEST(a_multi_gpu_renter_prepays_for_its_run_on_all_its_gpus)
     free(t1);
     free(t2);
     free(text);
+}
+END_TEST
+
+/* A renter renting again prepays for what is left of its job (README,
+ * Contracts: "the term that costs least for its expected run"), not for
+ * the whole job. A company checkpointing hourly, expected to run about
+ * 1500 h on the 3090 (asserted past 1300 h), with 0.2 off a month and
+ * 0.5 off three months (the host's cap raised to 0.6), prepays a
+ * quarter at 1 h: past 1224 h a quarter (1080 r) beats a month then per
+ * second (576 r + (u - 720) r). The host fails at 15 d 1 h and is
+ * repaired an hour later; the company, which waits for it, has about
+ * 1140 h left (asserted between 760 and 1200 h), where a month then per
+ * second (576 r + (u - 720) r) costs less than the quarter and than on
+ * demand (u r): it prepays a month. Kills rent() reckoning the expected
+ * run from the whole work, saved work ignored (a quarter again). */
+START_TEST(a_renter_renting_again_prepays_for_the_work_left)
+{
+    struct staged x;
+    unsigned k, kr, kc;
+    sim_time t_fail = SIM_HOUR + 15 * SIM_DAY;
+    double left;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 16d\n"
+        "hostclass.*.max-discount = 0.6\nhostclass.*.offer-duration = 100d\n"
+        "hostclass.*.repair-median = 1h\nhostclass.*.repair-sigma = 0\n"
+        "market.reserve-discount-1m = 0.2\nmarket.reserve-discount-3m = 0.5\n"
+        "archetype.company.on-failure-wait = 1\narchetype.company.on-failure-move = 0\n"
+        "archetype.company.checkpoint = fixed\narchetype.company.checkpoint-interval = 1h\n"
+        "archetype.company.checkpoint-cost = 1min\n"
+        "archetype.company.p-reserved = 1\narchetype.company.mix = finetune:1\n"
+        "archetype.company.work-median = 1142\n", &k);
+
+    memset(&rs, 0, sizeof rs);
+    rs.mk = mk;
+    memset(&cr, 0, sizeof cr);
+    cr.mk = mk;
+    cr.after = t_fail;
+    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
+    kc = eng_kind(x.e, "test.probe-cr", cr_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    eng_at(x.e, t_fail, mk->k_fail, 0);
+    for (sim_time t = t_fail + SIM_MIN; t < t_fail + 12 * SIM_HOUR; t += SIM_MIN)
+        eng_at(x.e, t, kc, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    /* the first rental: a quarter */
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.res_end - rs.created, 90 * SIM_DAY);
+    ck_assert_int_gt(rs.done_at - rs.created, 1300 * SIM_HOUR);
+    /* the second, after the repair: a month for what is left */
+    ck_assert_msg(cr.created >= t_fail + SIM_HOUR, "no second rental");
+    left = sim_time_to_hours(cr.done_at - cr.created);
+    ck_assert_msg(left > 760 && left < 1200, "%.1f h left", left);
+    ck_assert_msg(cr.type == C_RESERVED && cr.res_end - cr.created == 30 * SIM_DAY,
+                  "the second rental is of type %d, prepaid for %.1f days", cr.type,
+                  sim_time_to_hours(cr.res_end - cr.created) / 24);
+    unstage(&x);
 }
 END_TEST
 
@@ -4153,6 +4213,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_second_rental_prepays_only_what_the_credits_left_cover);
     tcase_add_test(tc, an_instance_that_never_ran_is_not_interrupted);
     tcase_add_test(tc, a_multi_gpu_renter_prepays_for_its_run_on_all_its_gpus);
+    tcase_add_test(tc, a_renter_renting_again_prepays_for_the_work_left);
     tcase_add_test(tc, an_ended_contract_pays_storage_for_its_life);
     tcase_add_test(tc, a_reservation_ends_no_earlier_than_its_term);
     tcase_add_test(tc, a_stopped_renter_pays_the_restart_on_its_next_machine);
