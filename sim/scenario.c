@@ -1587,6 +1587,7 @@ uint64_t scn_study_digest(const struct scn_study *st)
     return h;
 }
 size_t scn_study_run_count(const struct scn_study *st) { return st->nruns; }
+size_t scn_study_repeat(const struct scn_study *st) { return st->repeat; }
 size_t scn_study_var_count(const struct scn_study *st) { return st->nvars; }
 
 const char *scn_study_var_name(const struct scn_study *st, size_t i)

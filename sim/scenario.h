@@ -72,6 +72,9 @@ const char *scn_study_config(const struct scn_study *st);
  * (runs.csv's scenario_digest; merge refuses to mix them). */
 uint64_t scn_study_digest(const struct scn_study *st);
 size_t scn_study_run_count(const struct scn_study *st);
+/* Repetitions of each sweep point ('repeat'): runs r .. r + repeat - 1 of
+ * a point share every value but the seeds (repetition is innermost). */
+size_t scn_study_repeat(const struct scn_study *st);
 /* Iteration variables (sweep axes, then "repetition" if repeat > 1). */
 size_t scn_study_var_count(const struct scn_study *st);
 const char *scn_study_var_name(const struct scn_study *st, size_t i);

@@ -82,4 +82,15 @@ if grep -qF ',"x,y.csv",' "$T/q/runs.csv" && grep -qF ',"z.csv",' "$T/q/runs.csv
    ! grep -qF '""' "$T/q/runs.csv"
 then ok; else bad "runs.csv does not hold the sweep values without quotes"; cat "$T/q/runs.csv" >&2; fi
 
+# -- validate sets up one run per sweep point, not one per repetition -------
+# (repetitions differ only in their seeds: 'repeat = 1000000' set up the
+# same market a million times, about half an hour); a point whose model
+# refuses its values is still found, behind repetitions of a good one
+check "validate, a million repetitions" timeout 60 "$GM" validate scenarios/default.ini \
+    -c Quick --set repeat=1000000
+grep_err "validate, a million repetitions" "config Quick: 1000000 runs, valid"
+printf '[General]\nsim.model = phold\nrepeat = 3\nphold.mean = 0\nphold.lookahead = ${l=1s,0s}\n' \
+    >"$T/lock0.ini"
+expect_status "validate, the second point cannot advance" 1 "$GM" validate "$T/lock0.ini"
+grep_err "validate, the second point cannot advance" "lock0.ini:4: error: phold.mean: phold.mean and phold.lookahead are both zero"
 cli_done
