@@ -1522,6 +1522,12 @@ struct scn_study {
     const struct param_def **def_defs;
     const struct skey **def_wild;   /* the analyst's "kind.*.param" that sets it, or NULL */
     size_t ndefaults;
+    /* A registry default (def_wild NULL) resolves alike in every run:
+     * parsed and formatted once here, and lent to the runs (about 1,000
+     * keys: resolving them again was most of a run's set-up, and all of
+     * listing a study of a million runs) */
+    char **def_raw, **def_text;     /* owned; NULL where def_wild is set */
+    struct param_value *def_val;    /* strings point into def_raw */
 };
 
 void scn_study_free(struct scn_study *st)
@@ -1540,8 +1546,16 @@ void scn_study_free(struct scn_study *st)
     }
     free(st->ents);
     free(st->ent_names);
-    for (size_t i = 0; i < st->ndefaults; i++)
+    for (size_t i = 0; i < st->ndefaults; i++) {
         free(st->def_keys[i]);
+        if (st->def_raw)
+            free(st->def_raw[i]);
+        if (st->def_text)
+            free(st->def_text[i]);
+    }
+    free(st->def_raw);
+    free(st->def_text);
+    free(st->def_val);
     free(st->def_keys);
     free(st->def_defs);
     free(st->def_wild);
@@ -1772,6 +1786,36 @@ static bool add_default(struct scn_study *st, size_t *cap, const char *key,
         return false;
     st->def_wild[st->ndefaults] = wild;
     st->def_defs[st->ndefaults++] = def;
+    return true;
+}
+
+/* The registry defaults no '*' key sets, resolved once for every run
+ * (def_raw). False on out of memory; a default that does not parse is a
+ * bug in its model's table (preg_add checked it). */
+static bool resolve_defaults(struct scn_study *st)
+{
+    char err[256], buf[512];
+
+    st->def_raw = calloc(st->ndefaults + 1, sizeof *st->def_raw);
+    st->def_text = calloc(st->ndefaults + 1, sizeof *st->def_text);
+    st->def_val = calloc(st->ndefaults + 1, sizeof *st->def_val);
+    if (!st->def_raw || !st->def_text || !st->def_val)
+        return false;
+    for (size_t i = 0; i < st->ndefaults; i++) {
+        const struct param_def *def = st->def_defs[i];
+
+        if (st->def_wild[i])
+            continue;
+        st->def_raw[i] = def->type != PT_STRING ? trim_dup(def->def, strlen(def->def))
+                                                : xstrdup(def->def);
+        if (!st->def_raw[i])
+            return false;
+        if (param_parse(def, st->def_raw[i], &st->def_val[i], err, sizeof err) != SIM_OK)
+            SIM_PANIC("default of '%s' does not parse: %s", st->def_keys[i], err);
+        param_format(&st->def_val[i], def, buf, sizeof buf);
+        if (!(st->def_text[i] = xstrdup(buf)))
+            return false;
+    }
     return true;
 }
 
@@ -2153,7 +2197,7 @@ static struct scn_study *study_new(const struct scn *s, const char *config,
     if (!drop_shadowed(st))
         goto out_of_memory;
 
-    if (!collect_defaults(st, d, &nerr) || !build_vars(st, d, &nerr))
+    if (!collect_defaults(st, d, &nerr) || !build_vars(st, d, &nerr) || !resolve_defaults(st))
         goto out_of_memory;
     free(chain);
     free(cand);
@@ -2178,6 +2222,7 @@ struct rkey {
     const struct param_def *def;    /* NULL for seed and seed-set */
     char *raw;              /* owned: value text with the sweep applied */
     char *text;             /* owned: canonical form */
+    bool lent;              /* raw and text are the study's (a default) */
     struct param_value v;
     const char *source;
     struct srcloc loc;
@@ -2198,6 +2243,8 @@ void scn_run_free(struct scn_run *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->nkeys; i++) {
+        if (r->keys[i].lent)
+            continue;
         free(r->keys[i].raw);
         free(r->keys[i].text);
     }
@@ -2277,7 +2324,6 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
     size_t rest = number, n = 0;
     const char *seedset_text = "${repetition}";
     const struct skey *ss;
-    char err[1024];
     int rc;
 
     if (number >= st->nruns) {
@@ -2340,8 +2386,10 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
         k->def = st->def_defs[i];
         if (!w) {
             k->source = "default";
-            if (fill_key(k, k->def->def, err, sizeof err) != SIM_OK)
-                goto out_of_memory;     /* defaults were checked by preg_add */
+            k->raw = st->def_raw[i];
+            k->text = st->def_text[i];
+            k->v = st->def_val[i];
+            k->lent = true;
             continue;
         }
         /* set by the analyst's '*' key: its value (and its sweep axis) */
