@@ -478,7 +478,6 @@ static struct sweep *sweep_parse(const char *key, const char *text,
         list = eq + 1;
         if (sw->name && !is_ident(sw->name, true))
             why = "bad variable name";
-
     } else if (!why) {
         sw->name = xstrdup(key);
     }
@@ -1502,6 +1501,18 @@ struct ent {
     char *kind, *name;
 };
 
+/* A run's resolved key (scn_run_new). */
+struct rkey {
+    const char *key;        /* borrowed from the entry or the study */
+    const struct param_def *def;    /* NULL for seed and seed-set */
+    char *raw;              /* owned: value text with the sweep applied */
+    char *text;             /* owned: canonical form */
+    bool lent;              /* raw and text are the study's (a default) */
+    struct param_value v;
+    const char *source;
+    struct srcloc loc;
+};
+
 struct scn_study {
     const struct scn *s;
     char *config;
@@ -1523,11 +1534,10 @@ struct scn_study {
     const struct skey **def_wild;   /* the analyst's "kind.*.param" that sets it, or NULL */
     size_t ndefaults;
     /* A registry default (def_wild NULL) resolves alike in every run:
-     * parsed and formatted once here, and lent to the runs (about 1,000
+     * resolved once here (fill_key) and lent to the runs (about 1,000
      * keys: resolving them again was most of a run's set-up, and all of
      * listing a study of a million runs) */
-    char **def_raw, **def_text;     /* owned; NULL where def_wild is set */
-    struct param_value *def_val;    /* strings point into def_raw */
+    struct rkey *def_fill;          /* owns raw and text; empty where def_wild is set */
 };
 
 void scn_study_free(struct scn_study *st)
@@ -1548,14 +1558,12 @@ void scn_study_free(struct scn_study *st)
     free(st->ent_names);
     for (size_t i = 0; i < st->ndefaults; i++) {
         free(st->def_keys[i]);
-        if (st->def_raw)
-            free(st->def_raw[i]);
-        if (st->def_text)
-            free(st->def_text[i]);
+        if (st->def_fill) {
+            free(st->def_fill[i].raw);
+            free(st->def_fill[i].text);
+        }
     }
-    free(st->def_raw);
-    free(st->def_text);
-    free(st->def_val);
+    free(st->def_fill);
     free(st->def_keys);
     free(st->def_defs);
     free(st->def_wild);
@@ -1789,32 +1797,31 @@ static bool add_default(struct scn_study *st, size_t *cap, const char *key,
     return true;
 }
 
+static int fill_key(struct rkey *k, const char *raw_in, char *err, size_t len);
+
 /* The registry defaults no '*' key sets, resolved once for every run
- * (def_raw). False on out of memory; a default that does not parse is a
+ * (def_fill). False on out of memory; a default that does not parse is a
  * bug in its model's table (preg_add checked it). */
 static bool resolve_defaults(struct scn_study *st)
 {
-    char err[256], buf[512];
+    char err[256];
 
-    st->def_raw = calloc(st->ndefaults + 1, sizeof *st->def_raw);
-    st->def_text = calloc(st->ndefaults + 1, sizeof *st->def_text);
-    st->def_val = calloc(st->ndefaults + 1, sizeof *st->def_val);
-    if (!st->def_raw || !st->def_text || !st->def_val)
+    if (!(st->def_fill = calloc(st->ndefaults + 1, sizeof *st->def_fill)))
         return false;
     for (size_t i = 0; i < st->ndefaults; i++) {
-        const struct param_def *def = st->def_defs[i];
+        struct rkey *k = &st->def_fill[i];
+        int rc;
 
         if (st->def_wild[i])
             continue;
-        st->def_raw[i] = def->type != PT_STRING ? trim_dup(def->def, strlen(def->def))
-                                                : xstrdup(def->def);
-        if (!st->def_raw[i])
+        k->key = st->def_keys[i];
+        k->def = st->def_defs[i];
+        k->source = "default";
+        if ((rc = fill_key(k, k->def->def, err, sizeof err)) == SIM_ENOMEM)
             return false;
-        if (param_parse(def, st->def_raw[i], &st->def_val[i], err, sizeof err) != SIM_OK)
-            SIM_PANIC("default of '%s' does not parse: %s", st->def_keys[i], err);
-        param_format(&st->def_val[i], def, buf, sizeof buf);
-        if (!(st->def_text[i] = xstrdup(buf)))
-            return false;
+        if (rc != SIM_OK)
+            SIM_PANIC("default of '%s' does not parse: %s", k->key, err);
+        k->lent = true;
     }
     return true;
 }
@@ -2217,17 +2224,6 @@ out_of_memory:
 
 /* ---- runs ---- */
 
-struct rkey {
-    const char *key;        /* borrowed from the entry or the study */
-    const struct param_def *def;    /* NULL for seed and seed-set */
-    char *raw;              /* owned: value text with the sweep applied */
-    char *text;             /* owned: canonical form */
-    bool lent;              /* raw and text are the study's (a default) */
-    struct param_value v;
-    const char *source;
-    struct srcloc loc;
-};
-
 struct scn_run {
     const struct scn_study *st;
     size_t number, rep;
@@ -2385,11 +2381,7 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
         k->key = st->def_keys[i];
         k->def = st->def_defs[i];
         if (!w) {
-            k->source = "default";
-            k->raw = st->def_raw[i];
-            k->text = st->def_text[i];
-            k->v = st->def_val[i];
-            k->lent = true;
+            *k = st->def_fill[i];
             continue;
         }
         /* set by the analyst's '*' key: its value (and its sweep axis) */
