@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE             /* strdup */
 #include "sim/stats.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1006,10 +1007,15 @@ int stats_write_contrasts(const struct stats_data *sd, const char *path,
     return tbl_close(w);
 }
 
-static int commit_file(const char *tmp, const char *final)
+/* Moves 'tmp' to 'final'; a failure says which file (it said nothing,
+ * and merge exited 2 without a word when the rename failed). */
+static int commit_file(const char *tmp, const char *final, struct diag *d)
 {
     if (rename(tmp, final) != 0) {
+        int e = errno;
+
         remove(tmp);
+        diag_error(d, NULL, "cannot rename %s to %s: %s", tmp, final, strerror(e));
         return SIM_EIO;
     }
     return SIM_OK;
@@ -1025,13 +1031,13 @@ int stats_write_all(const char *dir, const struct stats_opts *o, struct diag *d)
     if (sd) {
         rc = stats_write_summary(sd, s_tmp, o->level);
         if (rc == SIM_OK)
-            rc = commit_file(s_tmp, s_fin);
+            rc = commit_file(s_tmp, s_fin, d);
         else
             diag_error(d, NULL, "cannot write %s", s_fin);
         if (rc == SIM_OK) {
             rc = stats_write_contrasts(sd, c_tmp, o, d);
             if (rc == SIM_OK)
-                rc = commit_file(c_tmp, c_fin);
+                rc = commit_file(c_tmp, c_fin, d);
             else
                 remove(c_tmp);
         }
