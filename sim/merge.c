@@ -436,11 +436,22 @@ static int publish(const char *tmp, const char *dir, struct diag *d)
         struct stat st;
 
         if (stat(from, &st) != 0) {
-            remove(to);         /* FAILED of the last merge, none now */
+            /* FAILED of the last merge, none now: one that stays would
+             * be the last merge's beside this one's runs */
+            if (remove(to) != 0 && errno != ENOENT)
+                rc = diag_error(d, NULL, "cannot remove %s: %s", to, strerror(errno));
         } else if (rename(from, to) != 0) {
             rc = diag_error(d, NULL, "cannot rename %s to %s: %s", from, to, strerror(errno));
         }
         free(from);
+        free(to);
+    }
+    /* runs.csv is in but manifest.ini is not: take runs.csv out again,
+     * for a directory without the two, as README promises */
+    if (rc != SIM_OK) {
+        char *to = join(dir, names[n - 2]);
+
+        remove(to);
         free(to);
     }
     return rc;
@@ -712,12 +723,20 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         char *pd = join(runs_dir, parts[runs[0].part]);
         const char *names[2] = { "scenario.resolved.ini", "manifest.ini" };
 
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < 2 && rc == SIM_OK; k++) {
             char *src = join(pd, names[k]), *dst = join(out, names[k]), *tmp;
             struct blob b;
             FILE *f;
 
-            if (read_blob(src, &b) == SIM_OK && (f = open_tmp(dst, &tmp))) {
+            /* a part without one gives none; one that cannot be written
+             * fails the merge (it published a directory without
+             * manifest.ini and exited 0) */
+            if (read_blob(src, &b) != SIM_OK) {
+                b.p = NULL;
+            } else if (!(f = open_tmp(dst, &tmp))) {
+                rc = diag_error(d, NULL, "%s: cannot write: %s", dst, strerror(errno));
+                free(tmp);
+            } else {
                 size_t failed = 0;
 
                 for (size_t i = 0; i < nruns; i++)
@@ -751,7 +770,8 @@ int merge_dir(const char *dir, const struct stats_opts *so,
                                "parts = %zu\nruns = %zu\nfailed = %zu\n",
                             "runs", nparts, nruns, failed);
                 }
-                close_tmp(f, tmp, dst);
+                if (close_tmp(f, tmp, dst) != SIM_OK)
+                    rc = diag_error(d, NULL, "%s: cannot write", dst);
             }
             free(b.p);
             free(src);
