@@ -220,18 +220,22 @@ static FILE *open_tmp(const char *path, char **tmp)
     return fopen(*tmp, "wb");
 }
 
+/* Closes and moves 'tmp' to 'path'; SIM_EIO with errno saying why (the
+ * write's, the close's or the rename's, not the clean-up's) if not. */
 static int close_tmp(FILE *f, char *tmp, const char *path)
 {
-    int rc = SIM_OK;
+    int err = 0;
 
+    errno = 0;
     if (ferror(f) | fclose(f))
-        rc = SIM_EIO;
-    if (rc == SIM_OK && rename(tmp, path) != 0)
-        rc = SIM_EIO;
-    if (rc != SIM_OK)
+        err = errno ? errno : EIO;
+    else if (rename(tmp, path) != 0)
+        err = errno;
+    if (err)
         remove(tmp);
     free(tmp);
-    return rc;
+    errno = err;
+    return err ? SIM_EIO : SIM_OK;
 }
 
 /* FAILED of the merged directory: each run that did not end ok, with the
@@ -280,7 +284,7 @@ static int write_failed(const char *dir, const char *runs_dir, char *const *part
         free(pd);
     }
     if (f && close_tmp(f, tmp, path) != SIM_OK)
-        rc = diag_error(d, NULL, "%s: cannot write", path);
+        rc = diag_error(d, NULL, "%s: cannot write: %s", path, strerror(errno));
     free(path);
     return rc;
 }
@@ -669,7 +673,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
             for (size_t i = 0; i < nruns; i++)
                 fwrite(rb[runs[i].part].p + runs[i].row_off, 1, runs[i].row_len, f);
             if (close_tmp(f, tmp, path) != SIM_OK)
-                rc = diag_error(d, NULL, "%s: cannot write", path);
+                rc = diag_error(d, NULL, "%s: cannot write: %s", path, strerror(errno));
         }
         free(path);
     }
@@ -689,7 +693,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
                     fwrite(fb[sg->part][k].p + sg->off, 1, sg->len, f);
                 }
             if (close_tmp(f, tmp, path) != SIM_OK)
-                rc = diag_error(d, NULL, "%s: cannot write", path);
+                rc = diag_error(d, NULL, "%s: cannot write: %s", path, strerror(errno));
         }
         free(path);
     }
@@ -771,7 +775,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
                             "runs", nparts, nruns, failed);
                 }
                 if (close_tmp(f, tmp, dst) != SIM_OK)
-                    rc = diag_error(d, NULL, "%s: cannot write", dst);
+                    rc = diag_error(d, NULL, "%s: cannot write: %s", dst, strerror(errno));
             }
             free(b.p);
             free(src);

@@ -156,6 +156,9 @@ while read -r kind n path; do
         if [ $st = 2 ]; then ok; else bad "$what: exit $st, want 2"; fi
         if grep -qF -- "$base" "$T/err"; then ok; else
             bad "$what: stderr does not name $base"; cat "$T/err" >&2; fi
+        # and says why (the scratch files' 'cannot write' said nothing more)
+        if grep -qF -- "Input/output error" "$T/err"; then ok; else
+            bad "$what: stderr does not give the error"; cat "$T/err" >&2; fi
         if [ -z "$left" ]; then ok; else bad "$what: failed merge left $left"; fi
         if same "$T/d" "$T/base"; then
             ok
