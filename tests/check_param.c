@@ -198,6 +198,10 @@ START_TEST(test_parse_edges)
     /* decimal only: strtod reads hexadecimal too (0x0.1p0 is 0.0625) */
     ck_assert_int_eq(parse(r, "t.real", "0x0.1p0", &v, err, sizeof err), SIM_EINVAL);
     ck_assert_str_eq(err, "t.real: expected a number, got \"0x0.1p0\"");
+    /* strtod takes a capital X too ("0X10" is 16): README, numbers are
+     * decimal */
+    ck_assert_int_eq(parse(r, "t.real", "0X10", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "t.real: expected a number, got \"0X10\"");
     ck_assert_int_eq(parse(r, "t.real", "1E-2", &v, err, sizeof err), SIM_OK);
     ck_assert(v.u.r == 0.01);
     preg_free(r);
@@ -283,6 +287,28 @@ END_TEST
 /* Two keys equally near what was typed: the hint names the first in key
  * order (param.h), not the one the model added first. "market.caX" is one
  * replacement from both. */
+/* param_near_enough's rule (param.h): a hint is "not the same" as what
+ * was typed and does not replace every letter of it. So a distance of 0
+ * is no hint, and a one-letter word has no hint one edit away (its limit,
+ * 1 + 1/4 = 1, would allow it). */
+START_TEST(test_near_enough_not_same_not_all_replaced)
+{
+    struct param_near pn;
+
+    ck_assert(!param_near_enough("market.fee", 0));
+    ck_assert(param_near_enough("market.fee", 1));
+    ck_assert_uint_eq(param_suggest_limit("x"), 1);
+    ck_assert(!param_near_enough("x", 1));
+    ck_assert(param_near_enough("xy", 1));
+    param_near_init(&pn, "same");
+    param_near_offer(&pn, "same");
+    ck_assert_ptr_null(param_near_best(&pn));
+    param_near_init(&pn, "q");
+    param_near_offer(&pn, "z");
+    ck_assert_ptr_null(param_near_best(&pn));
+}
+END_TEST
+
 START_TEST(test_suggest_tie_goes_to_key_order)
 {
     static const struct param_def two[] = {
@@ -361,6 +387,7 @@ Suite *param_suite(void)
     tcase_add_test(tc, test_lookup_suggest);
     tcase_add_test(tc, test_pattern_precedence);
     tcase_add_test(tc, test_suggest_tie_goes_to_key_order);
+    tcase_add_test(tc, test_near_enough_not_same_not_all_replaced);
     tcase_add_test(tc, test_print);
     suite_add_tcase(s, tc);
     return s;

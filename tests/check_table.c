@@ -110,6 +110,10 @@ START_TEST(errors_name_file_and_row)
     ck_assert_ptr_nonnull(strstr(e, "bad.csv:2: error: column 'b': expected a number, got \"0x1p-2\""));
     ck_assert_ptr_null(strstr(e, ":3:"));
     free(e);
+    /* strtod reads a capital X as well ("0X10" is 16) */
+    e = load_errors("a\n0X10\n");
+    ck_assert_ptr_nonnull(strstr(e, "bad.csv:2: error: column 'a': expected a number, got \"0X10\""));
+    free(e);
 }
 END_TEST
 
