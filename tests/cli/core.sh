@@ -93,6 +93,16 @@ expect_status "reprodce" 2 "$GM" reprodce
 grep_err "reprodce" "(did you mean 'reproduce'?)"
 expect_status "xyzzy" 2 "$GM" xyzzy
 if grep -q "did you mean" "$T/err"; then bad "xyzzy: suggests a command"; else ok; fi
+# a command is compared by its first word ("bench" of "bench phold"), and
+# a benchmark's hint names only a benchmark, never a command ('rnu' is one
+# swap from 'run'; 'duce' is the tail of 'reproduce' past "bench ")
+expect_status "bnech" 2 "$GM" bnech
+grep_err "bnech" "'bnech' is not a command (did you mean 'bench'?)"
+expect_status "bench rnu" 2 "$GM" bench rnu
+grep_err "bench rnu" "'rnu' is not a benchmark"
+if grep -q "did you mean" "$T/err"; then bad "bench rnu: suggests a command"; else ok; fi
+expect_status "bench duce" 2 "$GM" bench duce
+if grep -q "did you mean" "$T/err"; then bad "bench duce: suggests a non-benchmark"; else ok; fi
 for c in run runs validate params "bench phold"; do
     # shellcheck disable=SC2086
     check "$c --help" "$GM" $c --help
