@@ -32,6 +32,11 @@ expect_status "gpu-models, nothing near" 1 "$GM" validate scenarios/default.ini 
     --set 'supply.gpu-models=Voodoo2'
 grep_err "gpu-models, nothing near" "'Voodoo2' is not in the catalogue"
 if grep -q "did you mean" "$T/err"; then bad "a hint for a name nothing is near"; else ok; fi
+# the catalogue's first model (data/gpus.csv row 1) is a hint like any other
+expect_status "gpu-models, the first model in lower case" 1 "$GM" validate scenarios/default.ini \
+    -c Quick --set 'supply.gpu-models=rtx 3060'
+grep_err "gpu-models, the first model in lower case" \
+    "'rtx 3060' is not in the catalogue (did you mean 'RTX 3060'?)"
 # a gpu.<id>.* key names a catalogue id; a far one gets no hint (it got
 # the nearest id, however far: "zzzzzzzz" was "did you mean 'a100-pcie-40gb'")
 expect_status "gpu.<id>, near" 1 "$GM" validate scenarios/default.ini -c Quick --set 'gpu.rtx409.share=1'
