@@ -169,5 +169,12 @@ seed.probe-99=v99a,v99x|seed.probe-99: 'v99x' is not an archetype of the scenari
 seed.secure-class=datacentre|seed.secure-class: 'datacentre' is not a host class of the scenario (did you mean 'datacenter'?)
 seed.probe-ckpt=vall1|seed.probe-ckpt: archetype vall1 checkpoints 'none': a checkpoint probe needs checkpoint = fixed
 seed.probe-all=|seed.probe-all: names no archetype
+seed.probe-97=|seed.probe-97: names no archetype
+seed.probe-99=|seed.probe-99: names no archetype
+seed.probe-ckpt=|seed.probe-ckpt: names no archetype
 ROWS
+# every catalogue model is a seed.gpu, the first row of data/gpus.csv too
+# (validate runs T9's set-up, where the names are checked)
+check "T9 with seed.gpu=RTX 3060" "$GM" validate scenarios/reproduce/seed.ini \
+    --set 'seed.gpu=RTX 3060'
 cli_done
