@@ -966,6 +966,11 @@ START_TEST(contrasts_chart_other_axis_named_policy)
     ck_assert_ptr_nonnull(strstr(csv, "\"fee=0.1 vs 0.3\",\"all policy=pay-as-bid\","));
     ck_assert_ptr_nonnull(strstr(csv, "\"fee=0.2 vs 0.3\",\"all policy=uniform\","));
     ck_assert_ptr_null(strstr(csv, "fee=pay-as-bid"));
+    /* --only contrasts drew contrasts_utilisation: no note that the
+     * 'contrasts' chart was not drawn (note_undrawn: charts drawn as
+     * contrasts_<metric> count for 'contrasts') */
+    ck_assert_ptr_nonnull(msg);
+    ck_assert_ptr_null(strstr(msg, "no 'contrasts' chart"));
     free(csv);
     free(msg);
     free(dir);
