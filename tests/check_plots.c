@@ -757,6 +757,10 @@ START_TEST(sweep_x_is_a_numeric_variable)
     ck_assert_ptr_nonnull(csv);
     ck_assert_ptr_nonnull(strstr(csv, "\"x\",\"\",1,1,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"x\",\"\",2,2,"));
+    /* drawn as sweep_<metric>: --only sweep notes nothing undrawn
+     * (note_undrawn) */
+    ck_assert_ptr_nonnull(msg);
+    ck_assert_ptr_null(strstr(msg, "no 'sweep' chart"));
     free(csv);
     free(msg);
     free(dir);
@@ -971,6 +975,8 @@ START_TEST(contrasts_chart_other_axis_named_policy)
      * contrasts_<metric> count for 'contrasts') */
     ck_assert_ptr_nonnull(msg);
     ck_assert_ptr_null(strstr(msg, "no 'contrasts' chart"));
+    /* and names only the charts --only asked for: price was not */
+    ck_assert_ptr_null(strstr(msg, "no 'price' chart"));
     free(csv);
     free(msg);
     free(dir);
