@@ -214,10 +214,10 @@ static bool *parse_models(struct market *mk, const char *key, struct diag *d)
         for (k = 0; k < mk->ngpus && strcmp(mk->gpus[k].name, tok) != 0; k++)
             ;
         if (k == mk->ngpus) {
-            const char *near = market_sls_gpu_near(mk, tok);
+            char hint[160];
 
-            scn_error(d, mk->run, key, "'%s' is not in the catalogue%s%s%s", tok,
-                      near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+            scn_error(d, mk->run, key, "'%s' is not in the catalogue%s", tok,
+                      param_hint(market_sls_gpu_near(mk, tok), hint, sizeof hint));
         }
         else
             on[k] = true;
@@ -262,10 +262,10 @@ static void check_entity_names(struct market *mk, const char *kind, struct diag 
     size_t klen = strlen(kind), nmem = gpu ? mk->ngpus : NWORKLOADS;
 
     for (size_t i = 0; i < scn_run_key_count(mk->run); i++) {
-        const char *key, *source, *name, *dot, *hint;
+        const char *key, *source, *name, *dot;
         struct param_near near;
         size_t len;
-        char ent[128];
+        char ent[128], hint[160];
 
         scn_run_key_at(mk->run, i, &key, NULL, NULL, &source);
         if (strcmp(source, "default") == 0 || strncmp(key, kind, klen) != 0 || key[klen] != '.')
@@ -282,9 +282,8 @@ static void check_entity_names(struct market *mk, const char *kind, struct diag 
             param_near_offer(&near, member_name(mk, gpu, m));
         if (near.d == 0)
             continue;
-        hint = param_near_best(&near);
-        scn_error(d, mk->run, key, "no %s named '%s'%s%s%s", kind, ent,
-                  hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+        scn_error(d, mk->run, key, "no %s named '%s'%s", kind, ent,
+                  param_hint(param_near_best(&near), hint, sizeof hint));
     }
 }
 

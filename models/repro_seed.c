@@ -84,7 +84,7 @@ static bool entity_named(const struct scn_run *run, struct diag *d, const char *
     const char **names;
     size_t n = scn_entities(run, kind, &names);
     struct param_near pn;
-    const char *near;
+    char hint[160];
 
     param_near_init(&pn, name);
     for (size_t i = 0; i < n; i++) {
@@ -92,9 +92,8 @@ static bool entity_named(const struct scn_run *run, struct diag *d, const char *
             return true;
         param_near_offer(&pn, names[i]);
     }
-    near = param_near_best(&pn);
-    scn_error(d, run, key, "'%s' is not %s of the scenario%s%s%s", name, what,
-              near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    scn_error(d, run, key, "'%s' is not %s of the scenario%s", name, what,
+              param_hint(param_near_best(&pn), hint, sizeof hint));
     return false;
 }
 
@@ -114,10 +113,10 @@ static bool seed_names_ok(const struct scn_run *run, const struct market *mk, st
     for (size_t g = 0; g < market_sls_gpu_count(mk) && !ok; g++)
         ok = strcmp(market_sls_gpu_name(mk, g), gpu) == 0;
     if (!ok) {
-        const char *near = market_sls_gpu_near(mk, gpu);
+        char hint[160];
 
-        scn_error(d, run, "seed.gpu", "'%s' is not in the catalogue%s%s%s", gpu,
-                  near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+        scn_error(d, run, "seed.gpu", "'%s' is not in the catalogue%s", gpu,
+                  param_hint(market_sls_gpu_near(mk, gpu), hint, sizeof hint));
     }
     if (!entity_named(run, d, "seed.secure-class", "hostclass", "a host class",
                       scn_str(run, "seed.secure-class")))

@@ -1063,14 +1063,12 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
                 }
             }
             if (!found) {
-                char typed[128];
-                const char *near;
+                char typed[128], hint[160];
 
                 snprintf(typed, sizeof typed, "%.*s", (int)len, p);
-                near = market_sls_gpu_near(s->mk, typed);
-                diag_error(d, scn_where(r, key), "endpoint %s: unknown GPU model \"%.*s\"%s%s%s",
-                           nm, (int)len, p, near ? " (did you mean '" : "", near ? near : "",
-                           near ? "'?)" : "");
+                diag_error(d, scn_where(r, key), "endpoint %s: unknown GPU model \"%.*s\"%s",
+                           nm, (int)len, p,
+                           param_hint(market_sls_gpu_near(s->mk, typed), hint, sizeof hint));
             }
             p += strcspn(p, ",");
             if (*p == ',')

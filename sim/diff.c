@@ -72,7 +72,7 @@ static bool metrics_exist(const struct stats_data *const ab[2], const char *list
         SIM_OOM("diff: out of memory");
     for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         struct param_near near;
-        const char *best;
+        char hint[160];
         bool hit = false;
 
         param_near_init(&near, tok);
@@ -87,12 +87,8 @@ static bool metrics_exist(const struct stats_data *const ab[2], const char *list
         if (hit)
             continue;
         ok = false;
-        if ((best = param_near_best(&near)) != NULL)
-            fprintf(stderr, "gpumarket diff: --metrics: no metric '%s' in either directory "
-                            "(did you mean '%s'?)\n", tok, best);
-        else
-            fprintf(stderr, "gpumarket diff: --metrics: no metric '%s' in either directory\n",
-                    tok);
+        fprintf(stderr, "gpumarket diff: --metrics: no metric '%s' in either directory%s\n", tok,
+                param_hint(param_near_best(&near), hint, sizeof hint));
     }
     free(copy);
     return ok;

@@ -306,6 +306,14 @@ const char *param_near_best(const struct param_near *n)
     return n->best && param_near_enough(n->typed, n->d) ? n->best : NULL;
 }
 
+const char *param_hint(const char *near, char *buf, size_t len)
+{
+    if (!near)
+        return "";
+    snprintf(buf, len, " (did you mean '%s'?)", near);
+    return buf;
+}
+
 const char *preg_suggest(const struct param_registry *reg, const char *key)
 {
     struct param_near near;

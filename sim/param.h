@@ -108,6 +108,9 @@ void param_near_offer(struct param_near *n, const char *name);
 void param_near_offer_d(struct param_near *n, const char *name, size_t d);
 /* The nearest name if param_near_enough() accepts it, else NULL. */
 const char *param_near_best(const struct param_near *n);
+/* " (did you mean 'NEAR'?)" in 'buf', or "" when 'near' is NULL: the tail
+ * of an error about an unknown name. */
+const char *param_hint(const char *near, char *buf, size_t len);
 
 /* Parses and range-checks 'text' for 'def'. On error writes a message
  * "<key>: expected ..., got \"text\"" (no location) into 'err' and returns

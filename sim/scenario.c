@@ -525,7 +525,7 @@ static bool make_entry(const struct param_registry *reg, struct diag *d, int *ne
     }
     if (bi == B_NONE && !(def = preg_find(reg, key))) {
         const char *sug = preg_suggest(reg, key);
-        char sbuf[512];
+        char sbuf[512], hint[600];
         struct param_near near;
 
         param_near_init(&near, key);
@@ -534,11 +534,8 @@ static bool make_entry(const struct param_registry *reg, struct diag *d, int *ne
             param_near_offer(&near, param_instance(sug, key, sbuf, sizeof sbuf) ? sbuf : sug);
         for (size_t i = 0; i < N_BUILTINS; i++)
             param_near_offer(&near, builtins[i].name);
-        sug = param_near_best(&near);
-        if (sug)
-            report(d, nerr, loc, "unknown key '%s' (did you mean '%s'?)", key, sug);
-        else
-            report(d, nerr, loc, "unknown key '%s'", key);
+        report(d, nerr, loc, "unknown key '%s'%s", key,
+               param_hint(param_near_best(&near), hint, sizeof hint));
         return false;
     }
     if (strstr(value, "${") && bi != B_SEEDSET) {
@@ -2076,15 +2073,13 @@ static struct scn_study *study_new(const struct scn *s, const char *config,
             ;
         if (cfg == s->nsec) {
             struct param_near near;
-            const char *best;
+            char hint[160];
 
             param_near_init(&near, config);
             for (size_t i = 1; i < s->nsec; i++)
                 param_near_offer(&near, s->sec[i].name);
-            if ((best = param_near_best(&near)) != NULL)
-                diag_error(d, &here, "unknown config '%s' (did you mean '%s'?)", config, best);
-            else
-                diag_error(d, &here, "unknown config '%s'", config);
+            diag_error(d, &here, "unknown config '%s'%s", config,
+                       param_hint(param_near_best(&near), hint, sizeof hint));
             scn_study_free(st);
             return NULL;
         }
