@@ -323,15 +323,18 @@ START_TEST(endpoint_in_market_serves_and_conserves_money)
 }
 END_TEST
 
-/* Live workers of endpoint 'ep' (Creating, Loading, Ready, Inactive) at
- * each sample time from 'from' on, smallest over the run: an Error worker
- * is preempted and useless, so it is left out. */
-static double min_live_workers(const struct test_run *o, const char *ep, sim_time from)
+/* Live workers of endpoint 'ep' (its workers_<state> samples summed) at
+ * each sample time from 'from' on: the fewest (NAN without a sample) and
+ * the most (0 without one). */
+static void live_workers_range(const struct test_run *o, const char *ep, sim_time from,
+                               double *lo, double *hi)
 {
     const struct results *r = eng_results(o->e);
-    double lo = INFINITY, cur = 0;
+    double cur = 0;
     sim_time at = -1;
 
+    *lo = INFINITY;
+    *hi = 0;
     for (size_t i = 0; i < res_sample_count(r); i++) {
         sim_time t;
         const char *m, *k, *en;
@@ -341,14 +344,28 @@ static double min_live_workers(const struct test_run *o, const char *ep, sim_tim
         if (t < from || strcmp(en, ep) != 0 || strncmp(m, "workers_", 8) != 0)
             continue;
         if (t != at) {
-            if (at >= 0)
-                lo = fmin(lo, cur);
+            if (at >= 0) {
+                *lo = fmin(*lo, cur);
+                *hi = fmax(*hi, cur);
+            }
             at = t;
             cur = 0;
         }
         cur += x;
     }
-    return at >= 0 ? fmin(lo, cur) : (double)NAN;
+    *lo = at >= 0 ? fmin(*lo, cur) : (double)NAN;
+    *hi = fmax(*hi, cur);
+}
+
+/* The fewest live workers at a sample from 'from' on (Creating, Loading,
+ * Ready, Inactive: an Error worker is preempted and useless, and has no
+ * sample). */
+static double min_live_workers(const struct test_run *o, const char *ep, sim_time from)
+{
+    double lo, hi;
+
+    live_workers_range(o, ep, from, &lo, &hi);
+    return lo;
 }
 
 /* Interruptible workers get preempted by on-demand renters and replaced;
@@ -429,30 +446,13 @@ START_TEST(failed_wakes_are_not_wakes)
 }
 END_TEST
 
-/* Live workers (Creating, Loading, Ready, Inactive) of endpoint 'ep' at
- * its busiest sample. */
+/* Live workers of endpoint 'ep' at its busiest sample. */
 static double max_live_workers(const struct test_run *o, const char *ep)
 {
-    const struct results *r = eng_results(o->e);
-    double hi = 0, cur = 0;
-    sim_time at = -1;
+    double lo, hi;
 
-    for (size_t i = 0; i < res_sample_count(r); i++) {
-        sim_time t;
-        const char *m, *k, *en;
-        double x;
-
-        res_sample_at(r, i, &t, &m, &k, &en, &x);
-        if (strcmp(en, ep) != 0 || strncmp(m, "workers_", 8) != 0)
-            continue;
-        if (t != at) {
-            hi = fmax(hi, cur);
-            at = t;
-            cur = 0;
-        }
-        cur += x;
-    }
-    return fmax(hi, cur);
+    live_workers_range(o, ep, 0, &lo, &hi);
+    return hi;
 }
 
 /* A request every 50 s on average and a 10 s inactivity timeout: the
