@@ -21,7 +21,8 @@
     SUITE(reliability)        \
     SUITE(plots)        \
     SUITE(dlperf)       \
-    SUITE(serverless)
+    SUITE(serverless)   \
+    SUITE(spot)
 
 #define DECLARE_SUITE(name) Suite *name##_suite(void);
 SUITES(DECLARE_SUITE)

@@ -1,0 +1,236 @@
+/* tests/check_spot.c -- the hidden-reserve spot price trace
+ * (models/spotprice.c): its band, its AR(1), its market and lookups.
+ * Expectations come from the process's definition (spotprice.h) and from
+ * closed forms: the AR(1)'s lag-1 autocorrelation, and the Poisson
+ * occupancy of an M/M/infinity market seen at Poisson update instants. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <gsl/gsl_rng.h>
+#include "models/spotprice.h"
+#include "tests/suites.h"
+
+static struct spot_params base(void)
+{
+    return (struct spot_params){
+        .ondemand = 1000000,        /* 1 USD/h: prices read as fractions x 1e6 */
+        .floor = 0.35, .ceil = 0.45, .a1 = 0.7, .sigma = 0.01,
+        .update_mean = SIM_HOUR, .capacity = 100, .load = 0.0,
+        .hold_mean = 6 * SIM_HOUR, .bid_lo = 0.3, .bid_hi = 1.0,
+    };
+}
+
+static struct spot_trace *build(const struct spot_params *p, unsigned long s1,
+                                unsigned long s2, sim_time end)
+{
+    gsl_rng *a = gsl_rng_alloc(gsl_rng_mt19937), *b = gsl_rng_alloc(gsl_rng_mt19937);
+    struct spot_trace *t;
+
+    gsl_rng_set(a, s1);
+    gsl_rng_set(b, s2);
+    t = spot_trace_build(p, a, b, end);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    ck_assert_ptr_nonnull(t);
+    return t;
+}
+
+/* The first update is at 0, times rise strictly and stay before the end,
+ * the reserve stays in its band (to the micro-dollar of rounding), and
+ * with no demand the price is the reserve. */
+START_TEST(trace_in_band_and_ordered)
+{
+    struct spot_params p = base();
+    struct spot_trace *t = build(&p, 1, 2, 2000 * SIM_HOUR);
+    size_t n = spot_trace_count(t);
+
+    /* exponential gaps of mean 1 h over 2000 h: about 2000 updates */
+    ck_assert_uint_gt(n, 1800);
+    ck_assert_uint_lt(n, 2200);
+    ck_assert_int_eq(spot_trace_at(t, 0), 0);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_int_ge(spot_trace_reserve(t, i), 350000);
+        ck_assert_int_le(spot_trace_reserve(t, i), 450000);
+        ck_assert_int_eq(spot_trace_price(t, i), spot_trace_reserve(t, i));
+        ck_assert_int_lt(spot_trace_at(t, i), 2000 * SIM_HOUR);
+        if (i > 0)
+            ck_assert_int_gt(spot_trace_at(t, i), spot_trace_at(t, i - 1));
+    }
+    spot_trace_free(t);
+}
+END_TEST
+
+/* sigma = 0: no innovation, so the reserve never moves from its first
+ * value (the recursion starts from a zero increment). */
+START_TEST(no_noise_no_move)
+{
+    struct spot_params p = base();
+    struct spot_trace *t;
+
+    p.sigma = 0.0;
+    t = build(&p, 3, 4, 500 * SIM_HOUR);
+    for (size_t i = 1; i < spot_trace_count(t); i++)
+        ck_assert_int_eq(spot_trace_reserve(t, i), spot_trace_reserve(t, 0));
+    spot_trace_free(t);
+}
+END_TEST
+
+/* In a band too wide to clip, the increments are the AR(1)
+ * dP_i = -a1 dP_(i-1) + eps, whose lag-1 autocorrelation is -a1: over
+ * 100,000 steps the sample value is within a few 1/sqrt(n) of it. Both
+ * signs of a1, so a sign slip cannot pass. */
+START_TEST(increments_are_ar1)
+{
+    const double a1s[] = { 0.7, -0.4 };
+
+    for (size_t k = 0; k < 2; k++) {
+        struct spot_params p = base();
+        struct spot_trace *t;
+        double s1 = 0, s2 = 0, q1 = 0, q2 = 0, s12 = 0, n = 0, r;
+
+        p.floor = 0.01;
+        p.ceil = 0.99;
+        p.sigma = 1e-4;     /* a walk of sd ~ 0.02 over the run: no clip */
+        p.a1 = a1s[k];
+        p.ondemand = 1000000000000LL;   /* 1e6 USD/h: rounding far below sigma */
+        t = build(&p, 5 + k, 6, 100000 * SIM_HOUR);
+        for (size_t i = 2; i < spot_trace_count(t); i++) {
+            double d1 = (double)(spot_trace_price(t, i) - spot_trace_price(t, i - 1));
+            double d0 = (double)(spot_trace_price(t, i - 1) - spot_trace_price(t, i - 2));
+
+            s1 += d1;
+            s2 += d0;
+            q1 += d1 * d1;
+            q2 += d0 * d0;
+            s12 += d1 * d0;
+            n++;
+        }
+        r = (s12 / n - s1 / n * s2 / n) /
+            sqrt((q1 / n - s1 / n * s1 / n) * (q2 / n - s2 / n * s2 / n));
+        ck_assert_double_eq_tol(r, -p.a1, 0.015);
+        spot_trace_free(t);
+    }
+}
+END_TEST
+
+/* The market binds when more requests are present than it can run. With
+ * capacity 1, every bid 0.9 x on-demand and a mean of 1 request present,
+ * the count present is Poisson(1) (an M/M/infinity queue), and updates,
+ * a Poisson process of their own, see it as time does: the price is
+ * 0.9 x on-demand at a share 1 - 2/e = 0.2642 of updates, else the
+ * reserve. */
+START_TEST(market_binds_at_capacity)
+{
+    struct spot_params p = base();
+    struct spot_trace *t;
+    size_t n, high = 0;
+
+    p.capacity = 1;
+    p.load = 1.0;
+    p.bid_lo = p.bid_hi = 0.9;
+    t = build(&p, 7, 8, 200000 * SIM_HOUR);
+    n = spot_trace_count(t);
+    for (size_t i = 0; i < n; i++) {
+        money pr = spot_trace_price(t, i);
+
+        if (pr == 900000)
+            high++;
+        else
+            ck_assert_int_eq(pr, spot_trace_reserve(t, i));
+    }
+    ck_assert_double_eq_tol((double)high / (double)n, 1.0 - 2.0 * exp(-1.0), 0.01);
+    spot_trace_free(t);
+}
+END_TEST
+
+/* With capacity 2, a mean of 3 requests present (Poisson(3)) and bids
+ * uniform in [0.5, 0.9], all above the band, the market binds whenever
+ * more than 2 are present: P = 1 - e^-3 (1 + 3 + 4.5) = 0.5768. Its
+ * price is then the second-highest of N uniform bids, whose mean is
+ * 0.5 + 0.4 (N - 1)/(N + 1); over N ~ Poisson(3) given N > 2 that is
+ * 0.7369 (the highest bid would give 0.80). */
+START_TEST(clearing_price_is_capacity_th_bid)
+{
+    struct spot_params p = base();
+    struct spot_trace *t;
+    size_t bound = 0;
+    double sum = 0.0;
+
+    p.capacity = 2;
+    p.load = 1.5;
+    p.bid_lo = 0.5;
+    p.bid_hi = 0.9;
+    t = build(&p, 9, 10, 100000 * SIM_HOUR);
+    for (size_t i = 0; i < spot_trace_count(t); i++) {
+        money pr = spot_trace_price(t, i);
+
+        if (pr == spot_trace_reserve(t, i))
+            continue;
+        bound++;
+        sum += (double)pr * 1e-6;
+        ck_assert_int_ge(pr, 500000);
+        ck_assert_int_le(pr, 900000);
+    }
+    ck_assert_double_eq_tol((double)bound / (double)spot_trace_count(t), 0.5768, 0.01);
+    ck_assert_double_eq_tol(sum / (double)bound, 0.7369, 0.005);
+    spot_trace_free(t);
+}
+END_TEST
+
+/* The streams are the processes' own: a different demand seed moves no
+ * update time and no reserve; the same seeds give the same trace. */
+START_TEST(streams_are_separate)
+{
+    struct spot_params p = base();
+    struct spot_trace *a, *b, *c;
+
+    p.load = 0.9;
+    p.capacity = 5;
+    a = build(&p, 11, 12, 3000 * SIM_HOUR);
+    b = build(&p, 11, 99, 3000 * SIM_HOUR);
+    c = build(&p, 11, 12, 3000 * SIM_HOUR);
+    ck_assert_uint_eq(spot_trace_count(a), spot_trace_count(b));
+    for (size_t i = 0; i < spot_trace_count(a); i++) {
+        ck_assert_int_eq(spot_trace_at(a, i), spot_trace_at(b, i));
+        ck_assert_int_eq(spot_trace_reserve(a, i), spot_trace_reserve(b, i));
+        ck_assert_int_eq(spot_trace_price(a, i), spot_trace_price(c, i));
+    }
+    spot_trace_free(a);
+    spot_trace_free(b);
+    spot_trace_free(c);
+}
+END_TEST
+
+/* find: the last update posted at or before the time asked. */
+START_TEST(find_the_update_in_force)
+{
+    struct spot_params p = base();
+    struct spot_trace *t = build(&p, 13, 14, 300 * SIM_HOUR);
+    size_t n = spot_trace_count(t);
+
+    ck_assert_uint_eq(spot_trace_find(t, 0), 0);
+    for (size_t i = 1; i < n; i++) {
+        ck_assert_uint_eq(spot_trace_find(t, spot_trace_at(t, i)), i);
+        ck_assert_uint_eq(spot_trace_find(t, spot_trace_at(t, i) - 1), i - 1);
+    }
+    ck_assert_uint_eq(spot_trace_find(t, 10000 * SIM_HOUR), n - 1);
+    spot_trace_free(t);
+    spot_trace_free(NULL);
+}
+END_TEST
+
+Suite *spot_suite(void)
+{
+    Suite *s = suite_create("spot");
+    TCase *tc = tcase_create("trace");
+
+    tcase_add_test(tc, trace_in_band_and_ordered);
+    tcase_add_test(tc, no_noise_no_move);
+    tcase_add_test(tc, increments_are_ar1);
+    tcase_add_test(tc, market_binds_at_capacity);
+    tcase_add_test(tc, clearing_price_is_capacity_th_bid);
+    tcase_add_test(tc, streams_are_separate);
+    tcase_add_test(tc, find_the_update_in_force);
+    suite_add_tcase(s, tc);
+    return s;
+}
