@@ -29,6 +29,7 @@ const struct sim_model *const sim_models[] = {
     &repro_bathtub_model,
     &repro_availability_model,
     &repro_seed_model,
+    &repro_spot_model,
     &sls_mmc_model,
     NULL,
 };

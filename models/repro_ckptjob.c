@@ -150,7 +150,6 @@ static int parse_taus(struct ckptjob *c, const char *text,
     snprintf(buf, sizeof buf, "%s", text);
     for (char *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
         double v;
-        char *end;
 
         if (c->ntaus == MAX_TAUS)
             return diag_error(d, at, "ckptjob.taus: at most %d intervals", MAX_TAUS);
@@ -159,8 +158,7 @@ static int parse_taus(struct ckptjob *c, const char *text,
         else if (strcmp(tok, "young") == 0)
             v = ckpt_young(c->delta, c->mtbf);
         else {
-            v = strtod(tok, &end);
-            if (*end || !(v > 0.0))
+            if (!param_parse_real(tok, &v) || !(v > 0.0))
                 return diag_error(d, at, "ckptjob.taus: expected intervals in minutes (> 0), "
                                   "'young' or 'daly', got '%s'", tok);
         }

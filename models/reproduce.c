@@ -111,6 +111,8 @@ static const struct target targets[] = {
     { "bathtub", "T7 bathtub preemptions: P(fail) ratio and cost ratio", false },
     { "availability", "host availability = MTBF / (MTBF + MTTR) per class", false },
     { "serverless", "serverless fixed pool: mean queue time vs Erlang C (M/M/c)", false },
+    { "spot", "T5 hidden reserve price: increments AR(1), linear price curve, types collapse",
+      false },
     { "seed", "T9 seed 002 tables: 2-hour job cost, price gap, checkpoints, break-even, uptime"
       " (named only)", true },
 };

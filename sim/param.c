@@ -370,7 +370,7 @@ static bool trimmed(const char *text, char *buf, size_t len)
     return true;
 }
 
-static bool parse_double(const char *s, double *out)
+bool param_parse_real(const char *s, double *out)
 {
     char *end;
     double v;
@@ -498,7 +498,7 @@ int param_parse(const struct param_def *def, const char *text,
     }
     case PT_REAL:
     case PT_PROB:
-        if (!parse_double(s, &out->u.r)) {
+        if (!param_parse_real(s, &out->u.r)) {
             set_err(err, errlen, "%s: expected a number, got \"%s\"", def->key, text);
             return SIM_EINVAL;
         }

@@ -118,6 +118,10 @@ const char *param_hint(const char *near, char *buf, size_t len);
 int param_parse(const struct param_def *def, const char *text,
                 struct param_value *out, char *err, size_t errlen);
 
+/* A plain decimal real (no hexadecimal, no blanks around it, finite), as
+ * PT_REAL reads one: for the items of a list a model splits itself. */
+bool param_parse_real(const char *text, double *out);
+
 /* Writes the value in canonical text form (re-parseable). */
 void param_format(const struct param_value *v, const struct param_def *def,
                   char *buf, size_t len);
