@@ -30,6 +30,7 @@ const struct sim_model *const sim_models[] = {
     &repro_availability_model,
     &repro_seed_model,
     &repro_spot_model,
+    &repro_spotckpt_model,
     &sls_mmc_model,
     NULL,
 };

@@ -113,6 +113,8 @@ static const struct target targets[] = {
     { "serverless", "serverless fixed pool: mean queue time vs Erlang C (M/M/c)", false },
     { "spot", "T5 hidden reserve price: increments AR(1), linear price curve, types collapse",
       false },
+    { "spotckpt", "T6 checkpointing on spot instances: cost order of NONE/HOUR/EDGE/ADAPT/OPT",
+      false },
     { "seed", "T9 seed 002 tables: 2-hour job cost, price gap, checkpoints, break-even, uptime"
       " (named only)", true },
 };

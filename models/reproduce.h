@@ -1,8 +1,8 @@
 /* models/reproduce.h -- validation targets: the `reproduce` command and the
- * small models behind it (REPRODUCTIONS.md T1 T2 T3 T4 T5 T7, availability).
+ * small models behind it (REPRODUCTIONS.md T1-T7, T9, availability).
  *
  * Each target is an ordinary model (sim.model = mmc | ckptjob | llama |
- * bathtub | availability | seedtables | spot) run from a scenario in scenarios/reproduce/. Its
+ * bathtub | availability | seedtables | spot | spotckpt) run from a scenario in scenarios/reproduce/. Its
  * finish() computes the expected value from the closed form with the
  * scenario's own parameters and records one row per check with
  * repro_target(); `gpumarket reproduce` runs every run of each scenario
@@ -54,5 +54,6 @@ extern const struct sim_model repro_bathtub_model;
 extern const struct sim_model repro_availability_model;
 extern const struct sim_model repro_seed_model;
 extern const struct sim_model repro_spot_model;
+extern const struct sim_model repro_spotckpt_model;
 
 #endif

@@ -164,6 +164,25 @@ struct spot_trace *spot_trace_build(const struct spot_params *p, gsl_rng *upd, g
     return t;
 }
 
+struct spot_trace *spot_trace_from(const sim_time *at, const money *price, size_t n)
+{
+    struct spot_trace *t;
+
+    if (n == 0 || at[0] != 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (price[i] < 0 || (i > 0 && at[i] <= at[i - 1]))
+            return NULL;
+    if (!(t = calloc(1, sizeof *t)))
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!push_update(t, at[i], price[i], price[i])) {
+            spot_trace_free(t);
+            return NULL;
+        }
+    return t;
+}
+
 void spot_trace_free(struct spot_trace *t)
 {
     if (!t)

@@ -51,6 +51,10 @@ struct spot_trace;          /* opaque: update times strictly rise from 0 */
  * streams. Returns NULL when out of memory. */
 struct spot_trace *spot_trace_build(const struct spot_params *p, gsl_rng *upd, gsl_rng *dem,
                                     sim_time end);
+/* A trace of 'n' recorded updates (a price history; the reserve is the
+ * price): 'at' must start at 0 and rise strictly, prices be >= 0.
+ * Returns NULL if they do not, or when out of memory. */
+struct spot_trace *spot_trace_from(const sim_time *at, const money *price, size_t n);
 void spot_trace_free(struct spot_trace *t);
 
 size_t spot_trace_count(const struct spot_trace *t);

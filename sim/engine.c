@@ -261,7 +261,7 @@ struct results *eng_results(struct engine *e) { return e->res; }
 static const struct param_def eng_params[] = {
     { "sim.model", PT_STRING, "", "market", 0, -1, NULL,
       "the model to run: market, phold, or a reproduce target's (mmc, ckptjob, llama, bathtub, "
-      "availability, seedtables, spot, sls-mmc)" },
+      "availability, seedtables, spot, spotckpt, sls-mmc)" },
     { "sim.horizon", PT_TIME, "d", "365d", 1e-6, 3000, NULL,
       "simulated time span of a run (at most 3000 days, about 8.2 years)" },
     { "sim.warmup", PT_TIME, "d", "0d", 0, 3000, NULL,

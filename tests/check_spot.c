@@ -2,11 +2,14 @@
  * (models/spotprice.c): its band, its AR(1), its market and lookups.
  * Expectations come from the process's definition (spotprice.h) and from
  * closed forms: the AR(1)'s lag-1 autocorrelation, and the Poisson
- * occupancy of an M/M/infinity market seen at Poisson update instants. */
+ * occupancy of an M/M/infinity market seen at Poisson update instants.
+ * The checkpointing walk (models/spotckpt.c) is checked on a hand-made
+ * price history against times and bills worked out by hand. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_rng.h>
+#include "models/spotckpt.h"
 #include "models/spotprice.h"
 #include "tests/suites.h"
 
@@ -219,6 +222,144 @@ START_TEST(find_the_update_in_force)
 }
 END_TEST
 
+/* spot_trace_from: a recorded history must start at 0 and rise. */
+START_TEST(trace_from_checks_history)
+{
+    const sim_time at[] = { 0, 5, 5 }, late[] = { 1, 5 };
+    const money pr[] = { 1, 2, 3 }, neg[] = { 1, -2 };
+    struct spot_trace *t;
+
+    ck_assert_ptr_null(spot_trace_from(at, pr, 0));
+    ck_assert_ptr_null(spot_trace_from(late, pr, 2));
+    ck_assert_ptr_null(spot_trace_from(at, pr, 3));
+    ck_assert_ptr_null(spot_trace_from(at, neg, 2));
+    t = spot_trace_from(at, pr, 2);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(spot_trace_count(t), 2);
+    ck_assert_int_eq(spot_trace_reserve(t, 1), 2);
+    spot_trace_free(t);
+}
+END_TEST
+
+/* The history every walk below reads: 0.30 USD/h from 0 and again from
+ * 1 h (no rise), 0.40 from 1.5 h (a rise within the bid), 0.90 from 2.5 h
+ * (above the bid of 0.50: the instance is cut), 0.30 from 3 h and 0.35
+ * from 4 h, posted on an hour's boundary (that hour is charged at 0.35).
+ * The job: 3 h of work, checkpoints and restores of 0.1 h. */
+static struct spot_trace *history(void)
+{
+    const sim_time at[] = { 0, SIM_HOUR, 3 * SIM_HOUR / 2, 5 * SIM_HOUR / 2, 3 * SIM_HOUR,
+                            4 * SIM_HOUR };
+    const money pr[] = { 300000, 300000, 400000, 900000, 300000, 350000 };
+    struct spot_trace *t = spot_trace_from(at, pr, 6);
+
+    ck_assert_ptr_nonnull(t);
+    return t;
+}
+
+static const struct spck_job job3h = {
+    .work = 3 * SIM_HOUR, .delta = SIM_HOUR / 10, .restart = SIM_HOUR / 10,
+    .deadline = 100 * SIM_HOUR,
+};
+
+static void walk_is(const struct spot_trace *t, const struct spck_job *j, enum spck_policy pol,
+                    const struct spck_hazard *h, money cost, sim_time took, bool done)
+{
+    struct spck_outcome o;
+
+    spck_walk(t, j, pol, 500000, h, 0, &o);
+    ck_assert_int_eq(o.cost, cost);
+    ck_assert_int_eq(o.took, took);
+    ck_assert(o.done == done);
+    ck_assert_uint_eq(o.outs, 1);
+}
+
+/* By hand, hours charged at the price posted at each hour's start; the
+ * hour [2, 2.5) h that the cut ends is free; the hour the job ends in is
+ * charged whole; hours from 4 h are at 0.35:
+ *   NONE: 2.5 h computed and lost; restarts from zero at 3 h, done at 6 h.
+ *         Hours [0,1) [1,2) [3,4) at 0.30, [4,5) [5,6) at 0.35: 1.60 USD.
+ *   HOUR: writes at 0.9-1.0 and 1.9-2.0 h (1.8 h saved), loses 0.5 h;
+ *         restores 3.0-3.1, computes 0.8, writes 3.9-4.0 (2.6 h saved),
+ *         done at 4.4 h. Hours [0,1) [1,2) [3,4) at 0.30, [4,4.4) at
+ *         0.35: 1.25 USD.
+ *   EDGE: writes at the rise, 1.5-1.6 h (1.5 h saved; not at 1 h, where
+ *         the price stays), loses 0.9 h; restores to 3.1, computes 0.9,
+ *         writes at the rise at 4 h (4.0-4.1, 2.4 h saved), done at 4.7 h:
+ *         1.25 USD.
+ *   OPT:  writes from 2.4 h less a microsecond to just before the cut
+ *         (2.4 h less 1 us saved); restores to 3.1 h, done at 3.7 h and
+ *         1 us. Hours [0,1) [1,2) [3,3.7): 0.90 USD. */
+START_TEST(walk_policies_by_hand)
+{
+    struct spot_trace *t = history();
+
+    walk_is(t, &job3h, SPCK_NONE, NULL, 1600000, 6 * SIM_HOUR, true);
+    walk_is(t, &job3h, SPCK_HOUR, NULL, 1250000, 44 * SIM_HOUR / 10, true);
+    walk_is(t, &job3h, SPCK_EDGE, NULL, 1250000, 47 * SIM_HOUR / 10, true);
+    walk_is(t, &job3h, SPCK_OPT, NULL, 900000, 37 * SIM_HOUR / 10 + 1, true);
+    spot_trace_free(t);
+}
+END_TEST
+
+/* ADAPT writes at HOUR's moments when P x unsaved > delta (0.1 h). At
+ * P = 1 everywhere it is HOUR. At P = 0.1: 0.09 at 0.9 h, no write;
+ * 0.19 at 1.9 h, a write (1.9 h saved), 0.5 h lost; restored at 3.1 h,
+ * 0.08 at 3.9 h, no write; done at 3.1 + 1.1 = 4.2 h, 1.25 USD. */
+START_TEST(walk_adapt_by_hand)
+{
+    struct spot_trace *t = history();
+    struct spck_hazard h = { .lo = 350000, .hi = 450000 };
+
+    for (unsigned l = 0; l < SPCK_LEVELS; l++)
+        h.p[l] = 1.0;
+    walk_is(t, &job3h, SPCK_ADAPT, &h, 1250000, 44 * SIM_HOUR / 10, true);
+    for (unsigned l = 0; l < SPCK_LEVELS; l++)
+        h.p[l] = 0.1;
+    walk_is(t, &job3h, SPCK_ADAPT, &h, 1250000, 42 * SIM_HOUR / 10, true);
+    spot_trace_free(t);
+}
+END_TEST
+
+/* Censored at the deadline: while computing (NONE at 3.5 h, two whole
+ * hours paid, the hour [3, 3.5) not yet), and while waiting for the price
+ * (NONE at 2.8 h, before the fall at 3 h). */
+START_TEST(walk_censored_at_deadline)
+{
+    struct spot_trace *t = history();
+    struct spck_job j = job3h;
+
+    j.deadline = 7 * SIM_HOUR / 2;
+    walk_is(t, &j, SPCK_NONE, NULL, 600000, 7 * SIM_HOUR / 2, false);
+    j.deadline = 28 * SIM_HOUR / 10;
+    walk_is(t, &j, SPCK_NONE, NULL, 600000, 28 * SIM_HOUR / 10, false);
+    spot_trace_free(t);
+}
+END_TEST
+
+/* ADAPT's estimate from the history up to 10 h, bid 0.50 (band 0.35-0.45
+ * in ten levels; 0.30 and 0.35 are level 0, 0.40 level 5): at 0, 1, 3
+ * and 4 h no update above the bid follows within the hour; at 1.5 h the
+ * cut at 2.5 h does, at the hour's last instant; 0.90 is above the bid
+ * and not counted. So level 0: 0 of 4, level 5: 1 of 1, every other
+ * level 1 of 5. */
+START_TEST(estimate_hazard_by_hand)
+{
+    struct spot_trace *t = history();
+    struct spck_hazard h = { .lo = 350000, .hi = 450000 };
+
+    spck_estimate(&h, t, 500000, 10 * SIM_HOUR);
+    ck_assert_double_eq_tol(h.p[0], 0.0, 1e-12);
+    ck_assert_double_eq_tol(h.p[5], 1.0, 1e-12);
+    ck_assert_double_eq_tol(h.p[3], 0.2, 1e-12);
+    ck_assert_double_eq_tol(h.p[9], 0.2, 1e-12);
+    ck_assert_uint_eq(spck_level(&h, 449999), 9);
+    ck_assert_uint_eq(spck_level(&h, 10000000), 9);
+    ck_assert_str_eq(spck_policy_name(SPCK_ADAPT), "ADAPT");
+    spot_trace_free(t);
+}
+END_TEST
+
 Suite *spot_suite(void)
 {
     Suite *s = suite_create("spot");
@@ -231,6 +372,13 @@ Suite *spot_suite(void)
     tcase_add_test(tc, clearing_price_is_capacity_th_bid);
     tcase_add_test(tc, streams_are_separate);
     tcase_add_test(tc, find_the_update_in_force);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("checkpointing");
+    tcase_add_test(tc, trace_from_checks_history);
+    tcase_add_test(tc, walk_policies_by_hand);
+    tcase_add_test(tc, walk_adapt_by_hand);
+    tcase_add_test(tc, walk_censored_at_deadline);
+    tcase_add_test(tc, estimate_hazard_by_hand);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,8 +1,10 @@
 #!/bin/sh
 # tests/cli/spot.sh -- 'gpumarket reproduce spot' (T5, the hidden reserve
-# price): its rows follow the scenario's own parameters, a market that
-# binds often fails the "rarely binds" row, and bad lists are errors at
-# their key. Run by 'make test' with GM_BIN pointing at the binary.
+# price) and 'spotckpt' (T6, checkpointing on its trace): rows follow the
+# scenario's own parameters, a market that binds often fails the "rarely
+# binds" row, a never-cut job's times and bills match a hand count, and
+# bad values are errors at their key. Run by 'make test' with GM_BIN
+# pointing at the binary.
 . tests/cli_lib.sh
 
 row() {   # row NAME PATTERN: a line of the last table matches the extended regex
@@ -43,5 +45,42 @@ grep_err "spot, bids inverted" "need bid-lo <= bid-hi, got 2 > 1"
 # T3's interval list reads decimals as every real does: 0x3c is not 60.
 expect_status "ckptjob, hexadecimal interval" 2 "$GM" reproduce --fast --set ckptjob.taus=0x3c ckpt
 grep_err "ckptjob, hexadecimal interval" "ckptjob.taus: expected intervals in minutes (> 0)"
+
+# -- T6, checkpointing on spot instances --------------------------------------
+expect_status "spotckpt, fast" 0 "$GM" reproduce --fast spotckpt
+row "spotckpt, fast: nine rows" '^9 rows, 9 passed, 0 failed$'
+
+# A constant price (no noise, no bidders) below a bid of the whole
+# on-demand price: no instance is ever cut. By hand: HOUR computes 55 min
+# and writes 5 min each hour, so 24 h of work end at 26 h 10 min and 27
+# hours are billed; every other policy writes nothing (no rise, a hazard
+# of 0, no cut to foresee) and takes 24 h, 24 hours billed. (The run
+# exits 1: the ordering rows need interruptions.)
+expect_status "spotckpt, never cut" 1 "$GM" run scenarios/reproduce/spotckpt.ini -c Fast \
+    --set spot.sigma=0 --set spot.load=0 --set spotckpt.bid=1 --set spotckpt.bids=1,1 \
+    --set spotckpt.jobs=20 -o "$T/never" -q
+val() {   # val METRIC ENTITY: the value column of scalars.csv
+    awk -F, -v m="\"$1\"" -v e="\"$2\"" '$2 == m && $4 == e { print $5; exit }' "$T/never/scalars.csv"
+}
+if awk -v h="$(val spotckpt.time HOUR@1)" -v o="$(val spotckpt.time OPT@1)" \
+       -v n="$(val spotckpt.time NONE@1)" -v a="$(val spotckpt.time ADAPT@1)" \
+       -v d="$(val spotckpt.time EDGE@1)" \
+       'BEGIN { exit !(h > 26.16666 && h < 26.16667 && o == 24 && n == 24 && a == 24 && d == 24) }'
+then ok; else bad "spotckpt, never cut: times"; grep spotckpt.time "$T/never/scalars.csv" >&2; fi
+if awk -v h="$(val spotckpt.cost HOUR@1)" -v o="$(val spotckpt.cost OPT@1)" \
+       'BEGIN { r = h / o; exit !(r > 1.12499 && r < 1.12501) }'
+then ok; else bad "spotckpt, never cut: HOUR bills 27 hours to OPT's 24"; grep spotckpt.cost "$T/never/scalars.csv" >&2; fi
+
+expect_status "spotckpt, one bid" 2 "$GM" reproduce --fast --set spotckpt.bids=0.45 spotckpt
+grep_err "spotckpt, one bid" "spotckpt.bids: need at least two bids to see a trend"
+expect_status "spotckpt, hour-long checkpoint" 2 "$GM" reproduce --fast --set spotckpt.delta=1h spotckpt
+grep_err "spotckpt, hour-long checkpoint" "spotckpt.delta: need 0 < delta < 1h"
+expect_status "spotckpt, no history" 2 "$GM" reproduce --fast --set sim.warmup=0s spotckpt
+grep_err "spotckpt, no history" "need at least 1d, got 0 h"
+expect_status "spotckpt, deadline past the horizon" 2 "$GM" reproduce --fast \
+    --set spotckpt.deadline=1000d spotckpt
+grep_err "spotckpt, deadline past the horizon" "need work < deadline < horizon - warm-up"
+expect_status "spotckpt, hexadecimal bid" 2 "$GM" reproduce --fast --set spotckpt.bids=0x1,0.4 spotckpt
+grep_err "spotckpt, hexadecimal bid" "spotckpt.bids: expected bids > 0, got '0x1'"
 
 cli_done
