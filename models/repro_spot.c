@@ -32,7 +32,7 @@
 #include "sim/scenario.h"
 
 #define NBATCH 20
-#define MAX_TYPES 8
+#define MAX_TYPES SPOT_MAX_TYPES
 #define NBINS 400           /* time-CDF resolution across the band */
 
 struct stype {
@@ -207,69 +207,113 @@ static size_t parse_list(const struct scn_run *run, const char *key, bool positi
     return n;
 }
 
+/* What one process may cost: the trace is built in memory before the run
+ * and each update reads the requests present, so these bound the updates
+ * a type posts, the requests present and the work of the two together. */
+#define MAX_UPDATES 1e7
+#define MAX_PRESENT 1e4
+#define MAX_ARRIVALS 1e8
+#define MAX_WORK 1e9
+
+size_t spot_read_types(const struct scn_run *run, sim_time horizon, struct spot_params *types,
+                       struct diag *d)
+{
+    struct spot_params b = { 0 };
+    double od[MAX_TYPES], load[MAX_TYPES], updates, h = sim_time_to_hours(horizon);
+    size_t n, nload;
+    int errors = d->nerrors;
+
+    b.floor = scn_real(run, "spot.floor");
+    b.ceil = scn_real(run, "spot.ceil");
+    b.a1 = scn_real(run, "spot.a1");
+    b.sigma = scn_real(run, "spot.sigma");
+    b.update_mean = scn_time(run, "spot.update-mean");
+    b.capacity = (uint32_t)scn_int(run, "spot.capacity");
+    b.hold_mean = scn_time(run, "spot.hold-mean");
+    b.bid_lo = scn_real(run, "spot.bid-lo");
+    b.bid_hi = scn_real(run, "spot.bid-hi");
+    n = parse_list(run, "spot.ondemand", true, od, d);
+    nload = parse_list(run, "spot.load", false, load, d);
+    if (n && nload && nload != 1 && nload != n)
+        scn_error(d, run, "spot.load", "give one load or one per type (%zu), got %zu", n, nload);
+    if (!(b.floor > 0.0 && b.floor < b.ceil))
+        scn_error(d, run, "spot.floor", "need 0 < floor < ceil, got floor %g, ceil %g",
+                  b.floor, b.ceil);
+    if (!(b.hold_mean > 0))
+        scn_error(d, run, "spot.hold-mean", "must be > 0");
+    if (!(b.bid_lo <= b.bid_hi))
+        scn_error(d, run, "spot.bid-lo", "need bid-lo <= bid-hi, got %g > %g", b.bid_lo,
+                  b.bid_hi);
+    updates = b.update_mean > 0 ? h / sim_time_to_hours(b.update_mean) : HUGE_VAL;
+    if (!(b.update_mean > 0))
+        scn_error(d, run, "spot.update-mean", "must be > 0");
+    else if (updates > MAX_UPDATES)
+        scn_error(d, run, "spot.update-mean", "%g h over a %g d horizon is %.3g updates a type "
+                  "(at most %g)", sim_time_to_hours(b.update_mean), h / 24, updates, MAX_UPDATES);
+    for (size_t i = 0; i < n && d->nerrors == errors; i++) {
+        double l = load[nload == 1 ? 0 : i], present = l * b.capacity;
+
+        /* a narrower band rounds to one price, in whole micro-dollars */
+        if (!(od[i] >= 0.001 && od[i] <= 1e6))
+            scn_error(d, run, "spot.ondemand", "on-demand prices must be in [0.001, 1e+06] "
+                      "USD/h, got %g", od[i]);
+        else if ((b.ceil - b.floor) * od[i] < 1e-4)
+            scn_error(d, run, "spot.floor", "the band (ceil - floor) x on-demand must span at "
+                      "least 0.0001 USD/h, got %g at %g USD/h", (b.ceil - b.floor) * od[i], od[i]);
+        else if (present > MAX_PRESENT)
+            scn_error(d, run, "spot.load", "load x capacity is the mean of requests present, "
+                      "at most %g, got %g", MAX_PRESENT, present);
+        else if (present * h / sim_time_to_hours(b.hold_mean) > MAX_ARRIVALS)
+            scn_error(d, run, "spot.hold-mean", "%g requests present staying %g h on average "
+                      "over %g d is %.3g arrivals (at most %g)", present,
+                      sim_time_to_hours(b.hold_mean), h / 24,
+                      present * h / sim_time_to_hours(b.hold_mean), MAX_ARRIVALS);
+        else if (present * updates > MAX_WORK)
+            scn_error(d, run, "spot.load", "%g requests present read at %.3g updates is more "
+                      "than %g: fewer, or fewer updates", present, updates, MAX_WORK);
+        if (d->nerrors != errors)
+            break;
+        types[i] = b;
+        types[i].ondemand = money_from_usd(od[i]);
+        types[i].load = l;
+    }
+    return d->nerrors == errors ? n : 0;
+}
+
 static void *spot_setup(struct engine *e, const struct scn_run *run, struct diag *d)
 {
     struct spot *s = calloc(1, sizeof *s);
-    struct spot_params *b;
-    double od[MAX_TYPES], load[MAX_TYPES];
-    size_t nload;
+    struct spot_params p[MAX_TYPES];
 
     if (!s)
         SIM_OOM("spot: out of memory");
-    b = &s->base;
-    b->floor = scn_real(run, "spot.floor");
-    b->ceil = scn_real(run, "spot.ceil");
-    b->a1 = scn_real(run, "spot.a1");
-    b->sigma = scn_real(run, "spot.sigma");
-    b->update_mean = scn_time(run, "spot.update-mean");
-    b->capacity = (uint32_t)scn_int(run, "spot.capacity");
-    b->hold_mean = scn_time(run, "spot.hold-mean");
-    b->bid_lo = scn_real(run, "spot.bid-lo");
-    b->bid_hi = scn_real(run, "spot.bid-hi");
     s->tol_acf = scn_real(run, "spot.tol-acf");
     s->min_r2 = scn_real(run, "spot.min-r2");
     s->tol_collapse = scn_real(run, "spot.tol-collapse");
     s->max_bind = scn_real(run, "spot.max-bind");
     s->tol_mean = scn_real(run, "spot.tol-mean");
-    s->ntypes = parse_list(run, "spot.ondemand", true, od, d);
-    nload = parse_list(run, "spot.load", false, load, d);
-    if (s->ntypes && nload && nload != 1 && nload != s->ntypes)
-        scn_error(d, run, "spot.load", "give one load or one per type (%zu), got %zu",
-                  s->ntypes, nload);
-    if (!(b->floor > 0.0 && b->floor < b->ceil))
-        scn_error(d, run, "spot.floor", "need 0 < floor < ceil, got floor %g, ceil %g",
-                  b->floor, b->ceil);
-    if (!(b->update_mean > 0))
-        scn_error(d, run, "spot.update-mean", "must be > 0");
-    if (!(b->hold_mean > 0))
-        scn_error(d, run, "spot.hold-mean", "must be > 0");
-    if (!(b->bid_lo <= b->bid_hi))
-        scn_error(d, run, "spot.bid-lo", "need bid-lo <= bid-hi, got %g > %g", b->bid_lo,
-                  b->bid_hi);
-    if (d->nerrors) {
-        s->ntypes = 0;
+    s->ntypes = spot_read_types(run, eng_end(e), p, d);
+    if (s->ntypes == 0) {
         spot_free(s);
         return NULL;
     }
+    s->base = p[0];
     s->k_update = eng_kind(e, "spot.update", on_update, s);
     s->first = eng_warmup(e);
     s->end = eng_end(e);
     for (size_t i = 0; i < s->ntypes; i++) {
         struct stype *t = &s->t[i];
-        struct spot_params p = *b;
         char upd[64], dem[64];
 
-        p.ondemand = money_from_usd(od[i]);
-        p.load = load[nload == 1 ? 0 : i];
         snprintf(upd, sizeof upd, "spot.reserve.%zu", i);
         snprintf(dem, sizeof dem, "spot.demand.%zu", i);
-        t->tr = spot_trace_build(&p, eng_rng(e, upd), eng_rng(e, dem), s->end);
+        t->tr = spot_trace_build(&p[i], eng_rng(e, upd), eng_rng(e, dem), s->end);
         if (!t->tr) {
             scn_error(d, run, "spot.update-mean", "cannot allocate the price trace: out of memory");
             spot_free(s);
             return NULL;
         }
-        t->od = (double)p.ondemand;
+        t->od = (double)p[i].ondemand;
         eng_at(e, 0, s->k_update, (uint32_t)i);
     }
     return s;

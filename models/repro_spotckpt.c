@@ -85,7 +85,7 @@ static const struct param_def sck_defs[] = {
       "the bid of the cost-ordering rows, a fraction of on-demand (near the median price)" },
     { "spotckpt.bids", PT_STRING, "1", "0.45,0.43,0.41", 0, -1, NULL,
       "bids of the completion-time rows, falling towards the median (at most 7)" },
-    { "spotckpt.jobs", PT_INT, "1", "2000", NBATCH, 1e6, NULL,
+    { "spotckpt.jobs", PT_INT, "1", "2000", NBATCH, 1e5, NULL,
       "jobs, submitted evenly over [warm-up, horizon - deadline]" },
     { "spotckpt.min-diverge", PT_REAL, "1", "2", 0, -1, NULL,
       "NONE's completion time / OPT's at the last bid must be at least this" },
@@ -105,43 +105,17 @@ static void sck_free(void *state)
     free(c);
 }
 
-/* The first number of a list key (spot.ondemand, spot.load). */
-static double first_of(const struct scn_run *run, const char *key, struct diag *d)
-{
-    char buf[64];
-    size_t n = strcspn(scn_str(run, key), ", ");
-    double v;
-
-    snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1),
-             scn_str(run, key));
-    if (!param_parse_real(buf, &v) || !(v >= 0.0)) {
-        scn_error(d, run, key, "expected a number >= 0 first, got '%s'", buf);
-        return NAN;
-    }
-    return v;
-}
-
 static void *sck_setup(struct engine *e, const struct scn_run *run, struct diag *d)
 {
     struct sck *c = calloc(1, sizeof *c);
-    struct spot_params *p;
-    double od;
+    struct spot_params *p, types[SPOT_MAX_TYPES];
     char buf[512], *save = NULL;
 
     if (!c)
         SIM_OOM("spotckpt: out of memory");
     p = &c->sp;
-    p->floor = scn_real(run, "spot.floor");
-    p->ceil = scn_real(run, "spot.ceil");
-    p->a1 = scn_real(run, "spot.a1");
-    p->sigma = scn_real(run, "spot.sigma");
-    p->update_mean = scn_time(run, "spot.update-mean");
-    p->capacity = (uint32_t)scn_int(run, "spot.capacity");
-    p->hold_mean = scn_time(run, "spot.hold-mean");
-    p->bid_lo = scn_real(run, "spot.bid-lo");
-    p->bid_hi = scn_real(run, "spot.bid-hi");
-    od = first_of(run, "spot.ondemand", d);
-    p->load = first_of(run, "spot.load", d);
+    if (spot_read_types(run, eng_end(e), types, d) > 0)
+        *p = types[0];
     c->job.work = scn_time(run, "spotckpt.work");
     c->job.delta = scn_time(run, "spotckpt.delta");
     c->job.restart = scn_time(run, "spotckpt.restart");
@@ -163,16 +137,6 @@ static void *sck_setup(struct engine *e, const struct scn_run *run, struct diag 
     }
     if (c->nbids < 3 && d->nerrors == 0)
         scn_error(d, run, "spotckpt.bids", "need at least two bids to see a trend");
-    if (!(od > 0.0))
-        scn_error(d, run, "spot.ondemand", "the first on-demand price must be > 0");
-    if (!(p->floor > 0.0 && p->floor < p->ceil))
-        scn_error(d, run, "spot.floor", "need 0 < floor < ceil, got floor %g, ceil %g",
-                  p->floor, p->ceil);
-    if (!(p->bid_lo <= p->bid_hi))
-        scn_error(d, run, "spot.bid-lo", "need bid-lo <= bid-hi, got %g > %g", p->bid_lo,
-                  p->bid_hi);
-    if (!(p->update_mean > 0 && p->hold_mean > 0))
-        scn_error(d, run, "spot.update-mean", "update-mean and hold-mean must be > 0");
     if (!(c->job.work > 0))
         scn_error(d, run, "spotckpt.work", "work must be > 0");
     /* a checkpoint must fit in an hour before its boundary */
@@ -187,11 +151,22 @@ static void *sck_setup(struct engine *e, const struct scn_run *run, struct diag 
     else if (!(c->job.deadline > c->job.work && c->span > 0))
         scn_error(d, run, "spotckpt.deadline", "need work < deadline < horizon - warm-up, got "
                   "%g h", sim_time_to_hours(c->job.deadline));
+    /* each walk steps through at most the updates and hours of a
+     * deadline (and its own checkpoint events, about one an hour) */
+    if (d->nerrors == 0) {
+        double dl = sim_time_to_hours(c->job.deadline);
+        double steps = (double)c->jobs * (double)c->nbids * SPCK_NPOLICIES *
+                       (dl / sim_time_to_hours(p->update_mean) + 2 * dl);
+
+        if (steps > 2e9)
+            scn_error(d, run, "spotckpt.jobs", "%u jobs x %zu bids x %d policies over a %g d "
+                      "deadline is %.3g steps (at most 2e9): fewer jobs, or a shorter deadline",
+                      c->jobs, c->nbids, SPCK_NPOLICIES, dl / 24, steps);
+    }
     if (d->nerrors) {
         sck_free(c);
         return NULL;
     }
-    p->ondemand = money_from_usd(od);
     for (size_t bi = 0; bi < c->nbids; bi++)
         c->bid_m[bi] = (money)llround(c->bid[bi] * (double)p->ondemand);
     c->tr = spot_trace_build(p, eng_rng(e, "spot.reserve.0"), eng_rng(e, "spot.demand.0"),

@@ -14,7 +14,9 @@
 #define MODELS_REPRODUCE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "sim/model.h"
+#include "sim/time.h"
 
 struct engine;
 
@@ -43,6 +45,16 @@ double repro_erlang_c(unsigned c, double a);
 
 /* Two-sided 95% Student t quantile for 'df' degrees of freedom. */
 double repro_t95(unsigned df);
+
+/* T5's instance types from the spot.* keys (at most SPOT_MAX_TYPES), each checked
+ * for a run of 'horizon' (errors at their key in d); the number of types,
+ * 0 after an error. T6 runs on the first. */
+#define SPOT_MAX_TYPES 8
+struct scn_run;
+struct spot_params;
+struct diag;
+size_t spot_read_types(const struct scn_run *run, sim_time horizon, struct spot_params *types,
+                       struct diag *d);
 
 /* The command: gpumarket reproduce [--fast] [-d DIR] [NAME...] */
 int reproduce_main(int argc, char **argv);

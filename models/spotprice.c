@@ -3,6 +3,7 @@
 #include "models/spotprice.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <gsl/gsl_randist.h>
 #include "sim/err.h"
@@ -53,14 +54,16 @@ static bool push_update(struct spot_trace *t, sim_time at, money price, money re
     return true;
 }
 
-/* An exponential gap of mean 'mean', at least a microsecond: two updates
- * (or arrivals) at one instant would leave the first without a time in
- * force. */
+/* An exponential gap of mean 'mean', at least a microsecond (two updates,
+ * or arrivals, at one instant would leave the first without a time in
+ * force) and at most SIM_TIME_MAX (which two sums stay far from
+ * overflowing). */
 static sim_time gap(gsl_rng *r, double mean_us)
 {
     double g = gsl_ran_exponential(r, mean_us);
 
-    return g < 1.0 ? 1 : (sim_time)g;
+    /* past the largest time, never: a request that rare does not come */
+    return g < 1.0 ? 1 : g >= (double)SIM_TIME_MAX ? SIM_TIME_MAX : (sim_time)g;
 }
 
 /* Brings the market's requests up to time 'now': those arrived by then
@@ -98,25 +101,52 @@ static bool market_advance(struct market *m, const struct spot_params *p, gsl_rn
     return true;
 }
 
-static int by_bid_desc(const void *a, const void *b)
+/* The k-th smallest of x[0..n-1] (k < n), reordering x: Hoare's
+ * selection, linear on average, where a sort per update was n log n.
+ * Each pass splits [lo, hi] at j into x[lo..j] <= x[j+1..hi], with
+ * lo <= j < hi (the pivot is the middle element), and keeps the side
+ * holding k. */
+static double select_kth(double *x, size_t n, size_t k)
 {
-    double x = *(const double *)a, y = *(const double *)b;
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, want = (ptrdiff_t)k;
 
-    return (x < y) - (x > y);
+    while (lo < hi) {
+        double pivot = x[lo + (hi - lo) / 2];
+        ptrdiff_t i = lo - 1, j = hi + 1;
+
+        for (;;) {
+            double t;
+
+            do
+                i++;
+            while (x[i] < pivot);
+            do
+                j--;
+            while (x[j] > pivot);
+            if (i >= j)
+                break;
+            t = x[i];
+            x[i] = x[j];
+            x[j] = t;
+        }
+        if (want <= j)
+            hi = j;
+        else
+            lo = j + 1;
+    }
+    return x[lo];
 }
 
 /* The clearing price (a fraction of on-demand): the capacity-th highest
  * bid present when more requests than the market can run are present,
- * else 0 (the market does not bind). The order of the array depends on
- * removals, so the bids are sorted, not read by position. */
+ * else 0 (the market does not bind). */
 static double clearing(struct market *m, uint32_t capacity)
 {
     if (m->n <= capacity)
         return 0.0;
     for (size_t i = 0; i < m->n; i++)
         m->scratch[i] = m->r[i].bid;
-    qsort(m->scratch, m->n, sizeof *m->scratch, by_bid_desc);
-    return m->scratch[capacity - 1];
+    return select_kth(m->scratch, m->n, m->n - capacity);
 }
 
 static money of_ondemand(const struct spot_params *p, double frac)

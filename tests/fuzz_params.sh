@@ -121,7 +121,7 @@ strict=0
 # machine of this class, and read as a hang whenever another job shared it;
 # --fast runs the same code on fewer jobs).
 for spec in mmc=mmc bathtub=bathtub ckptjob=ckpt llama=llama availability=availability \
-            sls-mmc=serverless; do
+            sls-mmc=serverless spot=spot spot=spotckpt spotckpt=spotckpt; do
     prefix=${spec%%=*}
     target=${spec#*=}
     grep "^$prefix\." "$OUT/keys" > "$OUT/target-keys"

@@ -42,6 +42,23 @@ grep_err "spot, floor above ceiling" "need 0 < floor < ceil, got floor 0.5, ceil
 expect_status "spot, bids inverted" 2 "$GM" reproduce --fast --set spot.bid-lo=2 spot
 grep_err "spot, bids inverted" "need bid-lo <= bid-hi, got 2 > 1"
 
+# The traces are built in memory before the run: the updates, requests
+# present and arrivals a run would need are bounded, with the numbers.
+expect_status "spot, an update a second" 2 "$GM" reproduce --fast --set spot.update-mean=1s spot
+grep_err "spot, an update a second" "spot.update-mean: 0.000277778 h over a 1000 d horizon is 8.64e+07 updates a type (at most 1e+07)"
+expect_status "spot, a crowd" 2 "$GM" reproduce --fast --set spot.load=200 spot
+grep_err "spot, a crowd" "spot.load: load x capacity is the mean of requests present, at most 10000, got 20000"
+expect_status "spot, stays of a microsecond" 2 "$GM" reproduce --fast --set spot.hold-mean=1us spot
+grep_err "spot, stays of a microsecond" "arrivals (at most 1e+08)"
+expect_status "spot, a price of 1e300" 2 "$GM" reproduce --fast --set spot.ondemand=1e300 \
+    --set spot.load=0.5 spot
+grep_err "spot, a price of 1e300" "spot.ondemand: on-demand prices must be in [0.001, 1e+06] USD/h, got 1e+300"
+expect_status "spot, a band narrower than a micro-dollar" 2 "$GM" reproduce --fast \
+    --set spot.ceil=0.3500001 spot
+grep_err "spot, a band narrower than a micro-dollar" "must span at least 0.0001 USD/h"
+# (an arrival gap past the largest time once wrapped the clock: a hang)
+expect_status "spot, a load of 1e-300" 0 timeout 60 "$GM" reproduce --fast --set spot.load=1e-300 spot
+
 # T3's interval list reads decimals as every real does: 0x3c is not 60.
 expect_status "ckptjob, hexadecimal interval" 2 "$GM" reproduce --fast --set ckptjob.taus=0x3c ckpt
 grep_err "ckptjob, hexadecimal interval" "ckptjob.taus: expected intervals in minutes (> 0)"
@@ -80,6 +97,11 @@ grep_err "spotckpt, no history" "need at least 1d, got 0 h"
 expect_status "spotckpt, deadline past the horizon" 2 "$GM" reproduce --fast \
     --set spotckpt.deadline=1000d spotckpt
 grep_err "spotckpt, deadline past the horizon" "need work < deadline < horizon - warm-up"
+expect_status "spotckpt, a million job walks" 2 "$GM" reproduce --fast --set spotckpt.jobs=100000 \
+    --set spotckpt.deadline=300d spotckpt
+grep_err "spotckpt, a million job walks" "spotckpt.jobs: 100000 jobs x 4 bids x 5 policies over a 300 d deadline"
+expect_status "spotckpt, a price of 1e300" 2 "$GM" reproduce --fast --set spot.ondemand=1e300 spotckpt
+grep_err "spotckpt, a price of 1e300" "on-demand prices must be in [0.001, 1e+06] USD/h, got 1e+300"
 expect_status "spotckpt, hexadecimal bid" 2 "$GM" reproduce --fast --set spotckpt.bids=0x1,0.4 spotckpt
 grep_err "spotckpt, hexadecimal bid" "spotckpt.bids: expected bids > 0, got '0x1'"
 
