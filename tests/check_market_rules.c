@@ -265,6 +265,68 @@ START_TEST(threshold_agrees_with_the_auction)
 }
 END_TEST
 
+/* The tie-break is the earlier contract (priority.h), its 'order', not
+ * its place in the array: the functions take claims listed in any order
+ * (the market happens to list them as they attached, which today is
+ * creation order, so only a unit test sees the difference).
+ *  - prio_would_run(): the newcomer joins "as the latest one", after
+ *    every claim, not after the last listed. Claims order 5 and order 2,
+ *    both 1 GPU at 0.30, on a 2-GPU machine: both run, and a newcomer at
+ *    0.30 ties with both and comes after them, so it does not run (were
+ *    it numbered after the last listed, order 2, it beat order 5).
+ *  - prio_threshold(): a 2-GPU claim (order 5) listed before a 1-GPU
+ *    claim (order 2) at the same 0.30 bid on a 2-GPU machine: by
+ *    creation order the 1-GPU claim goes first and runs, the 2-GPU one
+ *    does not fit and is paused, so 1 GPU is free: any 1-GPU newcomer
+ *    runs (threshold 0, the "any bid can" of priority.h); prio_resolve
+ *    agrees. Sorted in array order the 2-GPU claim took both GPUs and the
+ *    threshold was 0.30 + 1 micro-dollar.
+ * Kills prio_would_run() numbering the newcomer after the last claim
+ * listed ('last = c[i].order') and the threshold's sort ignoring
+ * 'order' among equal bids (by_bid_desc returning 0). */
+START_TEST(the_auction_reads_creation_order_not_array_order)
+{
+    struct prio_claim two[2] = {
+        { 1, false, USD(0.30), 5, false, 0 },
+        { 1, false, USD(0.30), 2, false, 0 },
+    };
+    struct prio_claim mixed[2] = {
+        { 2, false, USD(0.30), 5, false, 0 },
+        { 1, false, USD(0.30), 2, false, 0 },
+    };
+
+    ck_assert(!prio_would_run(two, 2, 2, 1, USD(0.30)));
+    ck_assert(prio_would_run(two, 2, 2, 1, USD(0.30) + 1));
+    prio_resolve(mixed, 2, 2, USD(0.10), PRIO_PAY_AS_BID);
+    ck_assert(!mixed[0].runs && mixed[1].runs);
+    ck_assert_int_eq(prio_threshold(mixed, 2, 2, 1), 0);
+    ck_assert(prio_would_run(mixed, 2, 2, 1, 0));
+}
+END_TEST
+
+/* Second price is floored at min_bid, like uniform clearing
+ * (uniform_price_is_floored_at_min_bid): a bid placed before the floor
+ * came back up can sit below it, and when that bid is the best paused
+ * one the winner pays the floor, not the stale bid. Winner 0.50 on a
+ * 1-GPU machine, 0.05 paused, min_bid 0.10: the winner pays 0.10; with
+ * the floor at 0.01 it pays the paused 0.05. Kills second price taking
+ * the best paused bid whenever there is one ('best_loser >= 0' for
+ * 'best_loser > min_bid'). */
+START_TEST(second_price_is_floored_at_min_bid)
+{
+    struct prio_claim c[2] = {
+        { 1, false, USD(0.50), 1, false, 0 },
+        { 1, false, USD(0.05), 2, false, 0 },
+    };
+
+    prio_resolve(c, 2, 1, USD(0.10), PRIO_SECOND_PRICE);
+    ck_assert(c[0].runs && !c[1].runs);
+    ck_assert_int_eq(c[0].price, USD(0.10));
+    prio_resolve(c, 2, 1, USD(0.01), PRIO_SECOND_PRICE);
+    ck_assert_int_eq(c[0].price, USD(0.05));
+}
+END_TEST
+
 START_TEST(ledger_conserves_to_the_micro_dollar)
 {
     struct bill_ledger *l = bill_new(2, 3, 150000000);     /* 15% take */
@@ -4160,6 +4222,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, uniform_price_is_floored_at_min_bid);
     tcase_add_test(tc, a_paused_claim_pays_nothing);
     tcase_add_test(tc, thresholds_and_would_run_at_their_limits);
+    tcase_add_test(tc, the_auction_reads_creation_order_not_array_order);
+    tcase_add_test(tc, second_price_is_floored_at_min_bid);
     tcase_add_test(tc, ledger_conserves_to_the_micro_dollar);
     tcase_add_test(tc, ledger_detects_a_broken_book);
     tcase_add_test(tc, ledger_rejects_a_negative_platform_balance);
