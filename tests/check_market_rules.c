@@ -379,6 +379,55 @@ START_TEST(ledger_rejects_a_negative_platform_balance)
 }
 END_TEST
 
+/* The ledger's sign checks start at -1 micro-dollar, not below: a host
+ * group refunded one micro-dollar more than it earned (charge 100 at no
+ * take, refund 101 from the host), or a platform refunding one it never
+ * took, still balances (spend - refunds == revenue + platform) but is a
+ * negative balance, which bill_check() must reject. Kills the checks
+ * weakened to 'revenue[h] < -1' and 'platform < -1' (they let -1 pass). */
+START_TEST(ledger_rejects_a_balance_one_micro_dollar_short)
+{
+    struct bill_ledger *l = bill_new(1, 1, 0);
+    char msg[256];
+
+    bill_charge(l, 0, 0, BILL_GPU, 100);
+    bill_refund(l, 0, 0, 101, 0);
+    ck_assert(!bill_check(l, msg, sizeof msg));
+    ck_assert_str_eq(msg, "negative revenue -1 for host group 0");
+    bill_free(l);
+    l = bill_new(1, 1, 0);
+    bill_charge(l, 0, 0, BILL_GPU, 100);
+    bill_refund(l, 0, 0, 0, 1);
+    ck_assert(!bill_check(l, msg, sizeof msg));
+    ck_assert_str_eq(msg, "negative platform balance -1");
+    bill_free(l);
+}
+END_TEST
+
+/* Decimal inputs are rounded to the nearest unit of the invoice
+ * arithmetic, never truncated (ledger.h: "each step rounded once, half
+ * away from zero"). In binary, 2.01 x 1000 is 2009.9999999999998 and
+ * 0.0157 x 10^6 is 15699.999999999998, so truncation loses a unit:
+ *  - 2.01 GB at $1/GB-month for a 30-day month is $2.01 (truncated:
+ *    2.009 GB, $2.009);
+ *  - a $1/GPU-h month prepaid at 20% off is $576; cancelled after 15
+ *    days with a 1.57% fee: unused $288, discount received $360 - $288 =
+ *    $72, fee 1.57% x $288 = $4.5216, refund $288 - $72 - $4.5216 =
+ *    $211.4784 (truncated: a fee of 15,699 ppm, $4.521312, refund
+ *    $211.478688).
+ * Kills llround dropped from bill_storage_line's GB and from
+ * bill_early_cancel_refund's fee. */
+START_TEST(decimal_inputs_are_rounded_not_truncated)
+{
+    money prepaid = bill_prepay(USD(1), 1, 30 * SIM_DAY, 0.2);
+
+    ck_assert_int_eq(bill_storage_line(USD(1), 2.01, 30 * SIM_DAY), USD(2.01));
+    ck_assert_int_eq(prepaid, USD(576));
+    ck_assert_int_eq(bill_early_cancel_refund(prepaid, USD(1), 1, 30 * SIM_DAY,
+                                              15 * SIM_DAY, 0.0157), 211478400);
+}
+END_TEST
+
 /* What lands where, and the take rounded once, half away from zero
  * (ledger.h: money_muldiv(gross, fee_ppb, 10^9)):
  *  - 15% of 1,000,004 is 150,000.6: the platform keeps 150,001, the host
@@ -4228,6 +4277,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, ledger_detects_a_broken_book);
     tcase_add_test(tc, ledger_rejects_a_negative_platform_balance);
     tcase_add_test(tc, ledger_books_each_kind_and_rounds_the_take);
+    tcase_add_test(tc, ledger_rejects_a_balance_one_micro_dollar_short);
+    tcase_add_test(tc, decimal_inputs_are_rounded_not_truncated);
     tcase_add_test(tc, index_keeps_buckets_sorted_and_sliced);
     tcase_add_test(tc, index_grows_and_shrinks_at_both_ends);
     tcase_add_loop_test(tc, index_matches_a_reference_under_random_updates, 0, 2);
