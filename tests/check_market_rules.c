@@ -653,6 +653,84 @@ START_TEST(index_grows_and_shrinks_at_both_ends)
 }
 END_TEST
 
+/* A machine that stays where it is (same ask, model, band and slices)
+ * but whose hot fields change has its entries refreshed, every field a
+ * search reads without the machine record (offerindex.h: "entries never
+ * go stale"): fit, cls, score4, room. oix_entry_is() (the market's
+ * index_check) must also tell an entry from one differing in any of them,
+ * or a stale entry passes the check that should catch it. The random
+ * test above changes only min_bid, thr, lose and spd. Kills same_entry()
+ * without its 'fit' or its 'cls' comparison (the refresh was skipped
+ * and the check agreed with the stale entry). */
+START_TEST(index_refreshes_every_hot_field_in_place)
+{
+    struct oix *ix = oix_new(1, 1, 0, 4);
+    struct oix_hot was, now;
+    struct oix_entry e;
+
+    memset(&was, 0, sizeof was);
+    was.fit[0] = 0x1;
+    was.cls = 1;
+    was.score4 = 0.5;
+    was.room = true;
+    oix_set(ix, 0, 0, 0, 1, 1, USD(1), &was);
+    now = was;
+    now.fit[0] = 0x6;
+    oix_set(ix, 0, 0, 0, 1, 1, USD(1), &now);
+    ck_assert(oix_get(ix, 0, 0, &e));
+    ck_assert_uint_eq(e.fit, 0x6);
+    ck_assert(oix_entry_is(&e, USD(1), &now, 0));
+    ck_assert(!oix_entry_is(&e, USD(1), &was, 0));
+    was = now;
+    now.cls = 2;
+    oix_set(ix, 0, 0, 0, 1, 1, USD(1), &now);
+    ck_assert(oix_get(ix, 0, 0, &e));
+    ck_assert_uint_eq(e.cls, 2);
+    ck_assert(!oix_entry_is(&e, USD(1), &was, 0));
+    was = now;
+    now.score4 = 0.25;
+    now.room = false;
+    oix_set(ix, 0, 0, 0, 1, 1, USD(1), &now);
+    ck_assert(oix_get(ix, 0, 0, &e));
+    ck_assert(e.score4 == 0.25 && !e.room);
+    ck_assert(oix_entry_is(&e, USD(1), &now, 0));
+    ck_assert(!oix_entry_is(&e, USD(1), &was, 0));
+    oix_free(ix);
+}
+END_TEST
+
+/* A repricing that moves an entry from among a bucket's first 'depth'
+ * to just past them (to place 'depth' exactly) pulls the next one in,
+ * and the head's speed must count it (offerindex.h: no less than the spd
+ * of any of the first 'depth' entries). Depth 2; asks 1, 2, 3 with
+ * speeds 1, 5, 9: the first two are 1 and 5. The ask-1 machine moves to
+ * ask 4, last: the first two are now 5 and 9, so the head reads 9 (to
+ * within 1 in 128, rounded up). Kills move_within's 'j >= b->depth' for
+ * 'j > b->depth' (the head kept 5: a search would skip a bucket whose
+ * second offer is the fastest). */
+START_TEST(index_head_counts_an_entry_pulled_into_the_first)
+{
+    struct oix *ix = oix_new(1, 1, 2, 4);
+    struct oix_hot h;
+    const float spd[3] = { 1, 5, 9 };
+    float s;
+
+    memset(&h, 0, sizeof h);
+    for (uint32_t id = 0; id < 3; id++) {
+        h.spd[0] = spd[id];
+        oix_set(ix, id, 0, 0, 1, 1, USD(1) * (money)(id + 1), &h);
+    }
+    s = oix_head_spd(&oix_heads(ix, 0, 0)[0]);
+    ck_assert(s >= 5 && s <= 5 * (1 + 1.0f / 128));
+    h.spd[0] = 1;
+    oix_set(ix, 0, 0, 0, 1, 1, USD(4), &h);
+    s = oix_head_spd(&oix_heads(ix, 0, 0)[0]);
+    ck_assert_msg(s >= 9 && s <= 9 * (1 + 1.0f / 128), "head speed %g", (double)s);
+    ck_assert_int_eq(oix_heads(ix, 0, 0)[0].first, USD(2));
+    oix_free(ix);
+}
+END_TEST
+
 enum { IX_MMAX = 400, IX_MODELS = 3, IX_BANDS = 3, IX_DEPTH = 12 };
 struct ix_want { uint32_t model, band, free, chunk; money ask; struct oix_hot hot; };
 
@@ -4282,6 +4360,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, index_keeps_buckets_sorted_and_sliced);
     tcase_add_test(tc, index_grows_and_shrinks_at_both_ends);
     tcase_add_loop_test(tc, index_matches_a_reference_under_random_updates, 0, 2);
+    tcase_add_test(tc, index_refreshes_every_hot_field_in_place);
+    tcase_add_test(tc, index_head_counts_an_entry_pulled_into_the_first);
     tcase_add_test(tc, proration_is_to_the_microsecond);
     tcase_add_test(tc, storage_bills_for_the_whole_life);
     tcase_add_test(tc, reserved_discount_and_early_cancel);
