@@ -6,6 +6,7 @@
  * event, with probes scheduled between the market's events).
  * Whole-market behaviour is tested in check_market.c. */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,6 +426,44 @@ START_TEST(decimal_inputs_are_rounded_not_truncated)
     ck_assert_int_eq(prepaid, USD(576));
     ck_assert_int_eq(bill_early_cancel_refund(prepaid, USD(1), 1, 30 * SIM_DAY,
                                               15 * SIM_DAY, 0.0157), 211478400);
+}
+END_TEST
+
+/* The ledger's preconditions are bugs when broken, and bugs stop loudly
+ * (STYLE 2.6) rather than book a sign-flipped line that still balances:
+ * a negative charge (ledger.h: 'gross' >= 0) would move money from the
+ * host to the renter and pass bill_check; so would a negative refund,
+ * the other way; a take above 100% (fee_ppb 0..10^9) leaves the host a
+ * negative share of every line; a reservation used for longer than its
+ * span has no unused balance to refund. Kills each of these
+ * SIM_ASSERTs deleted (bill_charge, bill_refund, bill_new,
+ * bill_unused_prepay). */
+START_TEST(a_negative_charge_aborts)
+{
+    struct bill_ledger *l = bill_new(1, 1, 0);
+
+    bill_charge(l, 0, 0, BILL_GPU, -1);
+}
+END_TEST
+
+START_TEST(a_negative_refund_aborts)
+{
+    struct bill_ledger *l = bill_new(1, 1, 0);
+
+    bill_charge(l, 0, 0, BILL_GPU, 100);
+    bill_refund(l, 0, 0, -1, 0);
+}
+END_TEST
+
+START_TEST(a_take_above_the_whole_aborts)
+{
+    (void)bill_new(1, 1, BILL_PPB + 1);
+}
+END_TEST
+
+START_TEST(a_prepay_used_past_its_span_aborts)
+{
+    (void)bill_unused_prepay(USD(576), 30 * SIM_DAY, 30 * SIM_DAY + 1);
 }
 END_TEST
 
@@ -4357,6 +4396,10 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, ledger_books_each_kind_and_rounds_the_take);
     tcase_add_test(tc, ledger_rejects_a_balance_one_micro_dollar_short);
     tcase_add_test(tc, decimal_inputs_are_rounded_not_truncated);
+    tcase_add_test_raise_signal(tc, a_negative_charge_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, a_negative_refund_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, a_take_above_the_whole_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, a_prepay_used_past_its_span_aborts, SIGABRT);
     tcase_add_test(tc, index_keeps_buckets_sorted_and_sliced);
     tcase_add_test(tc, index_grows_and_shrinks_at_both_ends);
     tcase_add_loop_test(tc, index_matches_a_reference_under_random_updates, 0, 2);
