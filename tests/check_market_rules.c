@@ -266,6 +266,33 @@ START_TEST(threshold_agrees_with_the_auction)
 }
 END_TEST
 
+/* prio_resolve()'s documented limits are asserted (priority.h): high-
+ * priority claims that do not fit together in 'ngpu' are a caller's bug
+ * (two on-demand GPUs on a 1-GPU machine), not a state to resolve (the
+ * free count would wrap and let every bid run); and it sorts at most 64
+ * claims (65 would write past its index). Kills the SIM_ASSERT on the
+ * high claims' fit deleted, and the one on n <= 64. */
+START_TEST(high_claims_that_do_not_fit_abort)
+{
+    struct prio_claim c[2] = {
+        { 1, true, 0, 1, false, 0 },
+        { 1, true, 0, 2, false, 0 },
+    };
+
+    prio_resolve(c, 2, 1, USD(0.10), PRIO_PAY_AS_BID);
+}
+END_TEST
+
+START_TEST(more_than_64_claims_abort)
+{
+    struct prio_claim c[65];
+
+    for (size_t i = 0; i < 65; i++)
+        c[i] = (struct prio_claim){ 1, false, USD(0.10), i + 1, false, 0 };
+    prio_resolve(c, 65, 128, USD(0.10), PRIO_PAY_AS_BID);
+}
+END_TEST
+
 /* The tie-break is the earlier contract (priority.h), its 'order', not
  * its place in the array: the functions take claims listed in any order
  * (the market happens to list them as they attached, which today is
@@ -4390,6 +4417,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, thresholds_and_would_run_at_their_limits);
     tcase_add_test(tc, the_auction_reads_creation_order_not_array_order);
     tcase_add_test(tc, second_price_is_floored_at_min_bid);
+    tcase_add_test_raise_signal(tc, high_claims_that_do_not_fit_abort, SIGABRT);
+    tcase_add_test_raise_signal(tc, more_than_64_claims_abort, SIGABRT);
     tcase_add_test(tc, ledger_conserves_to_the_micro_dollar);
     tcase_add_test(tc, ledger_detects_a_broken_book);
     tcase_add_test(tc, ledger_rejects_a_negative_platform_balance);
