@@ -277,7 +277,8 @@ void eng_register_params(struct param_registry *reg)
     preg_add(reg, eng_params, sizeof eng_params / sizeof eng_params[0]);
 }
 
-/* A time span for a message, in the largest unit that keeps it >= 1. */
+/* A time span for a message: days from two days on (36h reads better
+ * than 1.5d), hours from an hour, else seconds. */
 static const char *span_text(char *buf, size_t len, sim_time t)
 {
     if (t >= 2 * SIM_DAY)
