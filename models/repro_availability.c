@@ -180,8 +180,7 @@ static int avail_finish(struct engine *e, void *state)
         /* no host down in the whole run (a run too short to see one):
          * no spread to measure, so no CI rather than +-0 */
         ok &= repro_target(e, name, u_exp, mean,
-                           s == 0.0 ? (double)NAN : repro_t95((unsigned)n - 1)
-                           * sqrt(fmax(0.0, (ss - n * mean * mean) / (n - 1.0)) / n),
+                           s == 0.0 ? (double)NAN : repro_ci95(n, s, ss),
                            REPRO_REL, tol, 0.0);
     }
     return ok ? SIM_OK : SIM_ECHECK;

@@ -241,9 +241,7 @@ static void acc_add(struct acc *a, double x)
 static double acc_mean(const struct acc *a) { return a->s / a->n; }
 static double acc_ci(const struct acc *a)
 {
-    double m = acc_mean(a);
-    return repro_t95((unsigned)a->n - 1)
-           * sqrt(fmax(0.0, (a->ss - a->n * m * m) / (a->n - 1.0)) / a->n);
+    return repro_ci95(a->n, a->s, a->ss);
 }
 
 /* The long-run share of wall time that is kept work, exact for this

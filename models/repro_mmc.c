@@ -268,11 +268,7 @@ static void batch_ci(const struct mmc *m, enum field fnum, enum field fden,
         n++;
     }
     *mean = tot_den > 0.0 ? tot_num / tot_den : (double)NAN;
-    if (n < 2) {
-        *half = NAN;
-        return;
-    }
-    *half = repro_t95(n - 1) * sqrt(fmax(0.0, (ss - s * s / n) / (n - 1)) / n);
+    *half = repro_ci95(n, s, ss);
 }
 
 /* The spec's absolute tolerances (0.005 on P(wait), 0.003 on blocking)

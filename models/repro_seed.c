@@ -183,8 +183,7 @@ static double over_list(const struct results *r, const char *metric, const char 
         *ci = (double)NAN;
         return NAN;
     }
-    *ci = n < 2 ? (double)NAN : repro_t95((unsigned)n - 1)
-                        * sqrt(fmax(0.0, (ss - s * s / n) / (n - 1)) / n);
+    *ci = repro_ci95(n, s, ss);
     return s / n;
 }
 

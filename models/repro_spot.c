@@ -371,8 +371,7 @@ static void mean_ci(const double *x, unsigned n, double *mean, double *half)
         ss += x[i] * x[i];
     }
     *mean = n ? s / n : (double)NAN;
-    *half = n > 1 ? repro_t95(n - 1) * sqrt(fmax(0.0, (ss - s * s / n) / (n - 1)) / n)
-                  : (double)NAN;
+    *half = repro_ci95(n, s, ss);
 }
 
 static int spot_finish(struct engine *e, void *state)

@@ -206,8 +206,7 @@ static void ratio(const double *num, const double *den, double *r, double *half)
         }
     }
     *r = td > 0 ? tn / td : (double)NAN;
-    *half = n > 1 ? repro_t95(n - 1) * sqrt(fmax(0.0, (ss - s * s / n) / (n - 1)) / n)
-                  : (double)NAN;
+    *half = repro_ci95(n, s, ss);
 }
 
 static int sck_finish(struct engine *e, void *state)

@@ -93,6 +93,13 @@ double repro_t95(unsigned df)
     return df <= 30 ? t[df] : 1.96 + 2.4 / (double)df;
 }
 
+double repro_ci95(double n, double s, double ss)
+{
+    if (!(n >= 2.0))
+        return NAN;
+    return repro_t95((unsigned)(n - 1.0)) * sqrt(fmax(0.0, (ss - s * s / n) / (n - 1.0)) / n);
+}
+
 /* ---- the command ---- */
 
 struct target {

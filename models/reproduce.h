@@ -45,6 +45,10 @@ double repro_erlang_c(unsigned c, double a);
 
 /* Two-sided 95% Student t quantile for 'df' degrees of freedom. */
 double repro_t95(unsigned df);
+/* The half-width of the 95% CI of the mean of n values (batch means,
+ * replications) whose sum is s and sum of squares ss: Student t on n - 1
+ * degrees of freedom. NAN when n < 2 (no spread to measure). */
+double repro_ci95(double n, double s, double ss);
 
 /* T5's instance types from the spot.* keys (at most SPOT_MAX_TYPES), each checked
  * for a run of 'horizon' (errors at their key in d); the number of types,

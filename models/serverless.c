@@ -1367,8 +1367,7 @@ static int solo_finish(struct engine *e, void *state)
         s2 += x * x;
     }
     mean = s1 / (double)nb;
-    half = repro_t95((unsigned)nb - 1) *
-           sqrt(fmax(0.0, (s2 - s1 * s1 / (double)nb) / (double)(nb - 1)) / (double)nb);
+    half = repro_ci95((double)nb, s1, s2);
     snprintf(name, sizeof name, "serverless fixed pool W_q vs Erlang C c=%u a=%g", c, a);
     return repro_target(e, name, wq, mean, half, REPRO_REL, m->tol, 0.0) ? SIM_OK : SIM_ECHECK;
 }
