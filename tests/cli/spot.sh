@@ -88,6 +88,11 @@ if awk -v h="$(val spotckpt.cost HOUR@1)" -v o="$(val spotckpt.cost OPT@1)" \
        'BEGIN { r = h / o; exit !(r > 1.12499 && r < 1.12501) }'
 then ok; else bad "spotckpt, never cut: HOUR bills 27 hours to OPT's 24"; grep spotckpt.cost "$T/never/scalars.csv" >&2; fi
 
+# every metric the run wrote is documented
+for m in $(cut -d, -f2 "$T/never/scalars.csv" | tr -d '"' | grep -v '^metric$' | sort -u); do
+    if grep -qF "\`$m\`" docs/METRICS.md; then ok; else bad "metric '$m' is not in docs/METRICS.md"; fi
+done
+
 expect_status "spotckpt, one bid" 2 "$GM" reproduce --fast --set spotckpt.bids=0.45 spotckpt
 grep_err "spotckpt, one bid" "spotckpt.bids: need at least two bids to see a trend"
 expect_status "spotckpt, hour-long checkpoint" 2 "$GM" reproduce --fast --set spotckpt.delta=1h spotckpt
