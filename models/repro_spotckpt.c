@@ -30,6 +30,7 @@
 #include "sim/param.h"
 #include "sim/results.h"
 #include "sim/scenario.h"
+#include "sim/table.h"
 
 #define NBATCH 20
 #define MAX_BIDS 8
@@ -87,6 +88,9 @@ static const struct param_def sck_defs[] = {
       "bids of the completion-time rows, falling towards the median (at most 7)" },
     { "spotckpt.jobs", PT_INT, "1", "2000", NBATCH, 1e5, NULL,
       "jobs, submitted evenly over [warm-up, horizon - deadline]" },
+    { "spotckpt.trace", PT_STRING, "", "", 0, -1, NULL,
+      "a recorded price history (CSV: t_h from 0, strictly rising; price_usd per hour) "
+      "to walk instead of T5's process; empty: T5's" },
     { "spotckpt.min-diverge", PT_REAL, "1", "2", 0, -1, NULL,
       "NONE's completion time / OPT's at the last bid must be at least this" },
 };
@@ -103,6 +107,70 @@ static void sck_free(void *state)
     if (c)
         spot_trace_free(c->tr);
     free(c);
+}
+
+/* A recorded price history from CSV (columns t_h and price_usd, one row
+ * per update): the first update at 0 h, times strictly rising, prices at
+ * least 0; errors at the file's line. NULL after an error. */
+static struct spot_trace *load_history(const char *path, struct diag *d)
+{
+    struct tbl *t = tbl_load(path, d);
+    struct spot_trace *tr = NULL;
+    sim_time *at = NULL;
+    money *price = NULL;
+    size_t n;
+    int ct, cp, bad = 0;
+
+    if (!t)
+        return NULL;
+    n = tbl_rows(t);
+    ct = tbl_need_col(t, "t_h", d);
+    cp = tbl_need_col(t, "price_usd", d);
+    if (ct < 0 || cp < 0)
+        goto out;
+    if (n == 0) {
+        diag_error(d, &(struct srcloc){ path, 1 }, "no price updates");
+        goto out;
+    }
+    at = malloc(n * sizeof *at);
+    price = malloc(n * sizeof *price);
+    if (!at || !price)
+        SIM_OOM("spotckpt: out of memory for %zu updates", n);
+    for (size_t i = 0; i < n && !bad; i++) {
+        struct srcloc where = { path, tbl_line(t, i) };
+        double h, usd;
+
+        if (tbl_get_num(t, i, (size_t)ct, &h, d) != SIM_OK ||
+            tbl_get_num(t, i, (size_t)cp, &usd, d) != SIM_OK) {
+            bad = 1;
+            break;
+        }
+        if (!(h >= 0.0 && h <= sim_time_to_hours(SIM_TIME_MAX)) || (i == 0 && h != 0.0)) {
+            bad = diag_error(d, &where, "column 't_h': %s, got %g",
+                             i == 0 ? "the first update must be at 0 h"
+                                    : "expected hours from 0", h);
+            break;
+        }
+        if (!(usd >= 0.0 && usd <= 1e6)) {
+            bad = diag_error(d, &where, "column 'price_usd': expected a price in [0, 1e+06] "
+                             "USD/h, got %g", usd);
+            break;
+        }
+        at[i] = sim_time_from_hours(h);
+        price[i] = money_from_usd(usd);
+        if (i > 0 && at[i] <= at[i - 1]) {
+            bad = diag_error(d, &where, "column 't_h': times must rise, got %g h after %g h",
+                             h, sim_time_to_hours(at[i - 1]));
+            break;
+        }
+    }
+    if (!bad && !(tr = spot_trace_from(at, price, n)))
+        SIM_OOM("spotckpt: out of memory for %zu updates", n);
+out:
+    free(at);
+    free(price);
+    tbl_free(t);
+    return tr;
 }
 
 static void *sck_setup(struct engine *e, const struct scn_run *run, struct diag *d)
@@ -169,18 +237,37 @@ static void *sck_setup(struct engine *e, const struct scn_run *run, struct diag 
     }
     for (size_t bi = 0; bi < c->nbids; bi++)
         c->bid_m[bi] = (money)llround(c->bid[bi] * (double)p->ondemand);
-    c->tr = spot_trace_build(p, eng_rng(e, "spot.reserve.0"), eng_rng(e, "spot.demand.0"),
-                             eng_end(e));
-    if (!c->tr) {
-        scn_error(d, run, "spot.update-mean", "cannot allocate the price trace: out of memory");
-        sck_free(c);
-        return NULL;
+    if (*scn_str(run, "spotckpt.trace")) {
+        money lo = INT64_MAX, hi = 0;
+
+        if (!(c->tr = load_history(scn_str(run, "spotckpt.trace"), d))) {
+            sck_free(c);
+            return NULL;
+        }
+        /* ADAPT's price levels cut the range the history covers */
+        for (size_t i = 0; i < spot_trace_count(c->tr); i++) {
+            lo = spot_trace_price(c->tr, i) < lo ? spot_trace_price(c->tr, i) : lo;
+            hi = spot_trace_price(c->tr, i) > hi ? spot_trace_price(c->tr, i) : hi;
+        }
+        for (size_t bi = 0; bi < c->nbids; bi++) {
+            c->haz[bi].lo = lo;
+            c->haz[bi].hi = hi > lo ? hi : lo + 1;
+        }
+    } else {
+        c->tr = spot_trace_build(p, eng_rng(e, "spot.reserve.0"), eng_rng(e, "spot.demand.0"),
+                                 eng_end(e));
+        if (!c->tr) {
+            scn_error(d, run, "spot.update-mean", "cannot allocate the price trace: out of memory");
+            sck_free(c);
+            return NULL;
+        }
+        for (size_t bi = 0; bi < c->nbids; bi++) {
+            c->haz[bi].lo = (money)llround(p->floor * (double)p->ondemand);
+            c->haz[bi].hi = (money)llround(p->ceil * (double)p->ondemand);
+        }
     }
-    for (size_t bi = 0; bi < c->nbids; bi++) {
-        c->haz[bi].lo = (money)llround(p->floor * (double)p->ondemand);
-        c->haz[bi].hi = (money)llround(p->ceil * (double)p->ondemand);
+    for (size_t bi = 0; bi < c->nbids; bi++)
         spck_estimate(&c->haz[bi], c->tr, c->bid_m[bi], c->first);
-    }
     c->k_submit = eng_kind(e, "spotckpt.submit", on_submit, c);
     for (uint32_t jn = 0; jn < c->jobs; jn++)
         eng_at(e, c->first + (sim_time)((double)c->span * jn / c->jobs), c->k_submit, jn);

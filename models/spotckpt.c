@@ -83,10 +83,12 @@ void spck_walk(const struct spot_trace *tr, const struct spck_job *j, enum spck_
         if (act == A_RESTORE)
             act_end = t + j->restart;
         for (;;) {
-            sim_time next = out, fin = SIM_TIME_MAX;
-            enum ev what = E_OUT;
+            sim_time next = SIM_TIME_MAX, fin = SIM_TIME_MAX;
+            enum ev what = E_LIMIT;
 
-            /* the earliest of the candidates; on a tie the first listed */
+            /* The earliest of the candidates; on a tie the first listed.
+             * What ends at the instant of a cut happened before it: the
+             * job done, a checkpoint written, an hour complete (charged). */
 #define CONSIDER(at, ev) do { if ((at) < next) { next = (at); what = (ev); } } while (0)
             if (act == A_COMPUTE) {
                 fin = t + (j->work - saved - unsaved);
@@ -95,6 +97,7 @@ void spck_walk(const struct spot_trace *tr, const struct spck_job *j, enum spck_
                 CONSIDER(act_end, E_ACT);
             }
             CONSIDER(hs + SIM_HOUR, E_HOUR);
+            CONSIDER(out, E_OUT);
             if (k + 1 < end)
                 CONSIDER(spot_trace_at(tr, k + 1), E_UPD);
             /* computing until a moment later than now, it has work to save

@@ -302,6 +302,28 @@ START_TEST(walk_policies_by_hand)
 }
 END_TEST
 
+/* A cut on an hour's boundary: 0.30 from 0, 0.90 (above the bid) from
+ * 2 h, 0.30 from 3 h. What ends at the cut's instant happened before it.
+ *   NONE: the hour [1, 2) is complete at the cut and charged; restarts
+ *         at 3 h, done at 6 h: five hours at 0.30, 1.50 USD.
+ *   HOUR: its write 1.9-2.0 h completes at the cut (1.8 h saved, 0.9 at
+ *         1 h before it); restores to 3.1 h, computes 0.8, writes to
+ *         4.0 h (2.6 h saved), done at 4.4 h: four hours, 1.20 USD.
+ * (Were the cut first, NONE's hour would be free, 1.20 USD, and HOUR
+ * would keep 0.9 h, done at 5.4 h.) */
+START_TEST(walk_cut_on_the_hour)
+{
+    const sim_time at[] = { 0, 2 * SIM_HOUR, 3 * SIM_HOUR };
+    const money pr[] = { 300000, 900000, 300000 };
+    struct spot_trace *t = spot_trace_from(at, pr, 3);
+
+    ck_assert_ptr_nonnull(t);
+    walk_is(t, &job3h, SPCK_NONE, NULL, 1500000, 6 * SIM_HOUR, true);
+    walk_is(t, &job3h, SPCK_HOUR, NULL, 1200000, 44 * SIM_HOUR / 10, true);
+    spot_trace_free(t);
+}
+END_TEST
+
 /* ADAPT writes at HOUR's moments when P x unsaved > delta (0.1 h). At
  * P = 1 everywhere it is HOUR. At P = 0.1: 0.09 at 0.9 h, no write;
  * 0.19 at 1.9 h, a write (1.9 h saved), 0.5 h lost; restored at 3.1 h,
@@ -376,6 +398,7 @@ Suite *spot_suite(void)
     tc = tcase_create("checkpointing");
     tcase_add_test(tc, trace_from_checks_history);
     tcase_add_test(tc, walk_policies_by_hand);
+    tcase_add_test(tc, walk_cut_on_the_hour);
     tcase_add_test(tc, walk_adapt_by_hand);
     tcase_add_test(tc, walk_censored_at_deadline);
     tcase_add_test(tc, estimate_hazard_by_hand);

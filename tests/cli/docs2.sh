@@ -63,8 +63,8 @@ grep -qx 'latency_p99_s' "$T/metrics" && grep -qx 'gpus_listed' "$T/metrics" && 
 # -- metric names in README are in docs/METRICS.md --------------------------
 # Every snake_case name the README quotes is a metric of docs/METRICS.md,
 # a column of a result file, or one of the other names below (Vast's
-# fields, C identifiers, a kernel, a --sobol axis).
-others=' dlperf_per_dphtotal dph_total gpu_name gsl_rng_mt19937 market_fee market_sls_recruit min_bid policy_changes_no_machine_outage res_sample res_scalar scn_where sgemm_fp32 sim_time sls_worst study_runs '
+# fields, C identifiers, a kernel, a --sobol axis, an input column).
+others=' dlperf_per_dphtotal dph_total gpu_name gsl_rng_mt19937 market_fee market_sls_recruit min_bid policy_changes_no_machine_outage price_usd res_sample res_scalar scn_where sgemm_fp32 sim_time sls_worst study_runs '
 cols=" $(head -q -n 1 "$T/mq"/*.csv | tr ',\n' '  ') "
 for t in $(grep -o '`[a-z][a-z0-9]*\(_[a-z0-9]*\)\{1,\}`' README.md | tr -d '`' | sort -u); do
     case "$others$cols" in *" $t "*) ok; continue ;; esac

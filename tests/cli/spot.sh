@@ -93,6 +93,46 @@ for m in $(cut -d, -f2 "$T/never/scalars.csv" | tr -d '"' | grep -v '^metric$' |
     if grep -qF "\`$m\`" docs/METRICS.md; then ok; else bad "metric '$m' is not in docs/METRICS.md"; fi
 done
 
+# A recorded history (spotckpt.trace): 0.10 USD/h for 5 h, then 0.50 for
+# an hour, over and over. At a bid of 2 x 0.34 nothing is ever cut: NONE
+# takes 24 h, and any 24 consecutive instance hours start 4 times in a
+# 0.50 hour and 20 times in a 0.10 one, 4.00 USD whatever the phase. At
+# 0.4 x 0.34 = 0.136 every 0.50 hour cuts the instance, so NONE (at most
+# 5 h in one go) never finishes 24 h: censored at the 20-day deadline.
+awk 'BEGIN { print "t_h,price_usd"; for (k = 0; k < 4000; k++) printf "%d,0.10\n%d,0.50\n", 6 * k, 6 * k + 5 }' \
+    >"$T/history.csv"
+expect_status "spotckpt, a recorded history" 1 "$GM" run scenarios/reproduce/spotckpt.ini -c Fast \
+    --set spotckpt.trace="$T/history.csv" --set spotckpt.bid=2 --set spotckpt.bids=0.4,0.4 \
+    --set spotckpt.jobs=20 -o "$T/rec" -q
+rval() { awk -F, -v m="\"$1\"" -v e="\"$2\"" '$2 == m && $4 == e { print $5; exit }' "$T/rec/scalars.csv"; }
+if [ "$(rval spotckpt.cost NONE@2)" = 4 ] && [ "$(rval spotckpt.time NONE@2)" = 24 ] &&
+   [ "$(rval spotckpt.done NONE@0.4)" = 0 ] && [ "$(rval spotckpt.time NONE@0.4)" = 480 ]
+then ok; else bad "spotckpt, a recorded history: NONE's costs and times"; grep NONE "$T/rec/scalars.csv" >&2; fi
+
+printf 't_h,price_usd\n1,0.1\n2,0.2\n' >"$T/late.csv"
+expect_status "spotckpt, a history starting late" 2 "$GM" reproduce --fast \
+    --set spotckpt.trace="$T/late.csv" spotckpt
+grep_err "spotckpt, a history starting late" "late.csv:2: error: column 't_h': the first update must be at 0 h, got 1"
+printf 't_h,price_usd\n0,0.1\n2,0.2\n2,0.3\n' >"$T/back.csv"
+expect_status "spotckpt, a history standing still" 2 "$GM" reproduce --fast \
+    --set spotckpt.trace="$T/back.csv" spotckpt
+grep_err "spotckpt, a history standing still" "back.csv:4: error: column 't_h': times must rise, got 2 h after 2 h"
+printf 't_h,price_usd\n0,0.1\n1,-0.2\n' >"$T/neg.csv"
+expect_status "spotckpt, a negative price" 2 "$GM" reproduce --fast \
+    --set spotckpt.trace="$T/neg.csv" spotckpt
+grep_err "spotckpt, a negative price" "neg.csv:3: error: column 'price_usd': expected a price in [0, 1e+06] USD/h, got -0.2"
+printf 't_h,usd\n0,0.1\n' >"$T/cols.csv"
+expect_status "spotckpt, no price column" 2 "$GM" reproduce --fast \
+    --set spotckpt.trace="$T/cols.csv" spotckpt
+grep_err "spotckpt, no price column" "missing column 'price_usd'"
+printf 't_h,price_usd\n' >"$T/empty.csv"
+expect_status "spotckpt, no updates" 2 "$GM" reproduce --fast \
+    --set spotckpt.trace="$T/empty.csv" spotckpt
+grep_err "spotckpt, no updates" "empty.csv:1: error: no price updates"
+expect_status "spotckpt, no such history" 2 "$GM" reproduce --fast \
+    --set spotckpt.trace="$T/nosuch.csv" spotckpt
+grep_err "spotckpt, no such history" "nosuch.csv"
+
 expect_status "spotckpt, one bid" 2 "$GM" reproduce --fast --set spotckpt.bids=0.45 spotckpt
 grep_err "spotckpt, one bid" "spotckpt.bids: need at least two bids to see a trend"
 expect_status "spotckpt, hour-long checkpoint" 2 "$GM" reproduce --fast --set spotckpt.delta=1h spotckpt
