@@ -1028,18 +1028,31 @@ int stats_write_all(const char *dir, const struct stats_opts *o, struct diag *d)
     char *c_tmp = path_in(dir, ".contrasts.csv.tmp"), *c_fin = path_in(dir, "contrasts.csv");
     int rc = SIM_EIO;
 
+    /* A writer that cannot open or close its file returns SIM_EIO with
+     * errno set and says nothing: the reason is given here. */
     if (sd) {
+        errno = 0;
         rc = stats_write_summary(sd, s_tmp, o->level);
-        if (rc == SIM_OK)
-            rc = commit_file(s_tmp, s_fin, d);
-        else
-            diag_error(d, NULL, "cannot write %s", s_fin);
         if (rc == SIM_OK) {
+            rc = commit_file(s_tmp, s_fin, d);
+        } else {
+            int e = errno ? errno : EIO;
+
+            remove(s_tmp);
+            diag_error(d, NULL, "cannot write %s: %s", s_fin, strerror(e));
+        }
+        if (rc == SIM_OK) {
+            errno = 0;
             rc = stats_write_contrasts(sd, c_tmp, o, d);
-            if (rc == SIM_OK)
+            if (rc == SIM_OK) {
                 rc = commit_file(c_tmp, c_fin, d);
-            else
+            } else {
+                int e = errno ? errno : EIO;
+
                 remove(c_tmp);
+                if (rc == SIM_EIO)      /* other errors said what they were */
+                    diag_error(d, NULL, "cannot write %s: %s", c_fin, strerror(e));
+            }
         }
     }
     stats_free(sd);
