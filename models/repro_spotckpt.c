@@ -191,6 +191,8 @@ static void *sck_setup(struct engine *e, const struct scn_run *run, struct diag 
     c->jobs = (uint32_t)scn_int(run, "spotckpt.jobs");
     c->min_diverge = scn_real(run, "spotckpt.min-diverge");
     c->bid[c->nbids++] = scn_real(run, "spotckpt.bid");
+    if (!(c->bid[0] > 0.0))
+        scn_error(d, run, "spotckpt.bid", "a bid must be > 0, got %g", c->bid[0]);
     snprintf(buf, sizeof buf, "%s", scn_str(run, "spotckpt.bids"));
     for (char *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
         if (c->nbids == MAX_BIDS) {

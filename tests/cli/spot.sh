@@ -133,6 +133,8 @@ expect_status "spotckpt, no such history" 2 "$GM" reproduce --fast \
     --set spotckpt.trace="$T/nosuch.csv" spotckpt
 grep_err "spotckpt, no such history" "nosuch.csv"
 
+expect_status "spotckpt, a bid of 0" 2 "$GM" reproduce --fast --set spotckpt.bid=0 spotckpt
+grep_err "spotckpt, a bid of 0" "spotckpt.bid: a bid must be > 0"
 expect_status "spotckpt, one bid" 2 "$GM" reproduce --fast --set spotckpt.bids=0.45 spotckpt
 grep_err "spotckpt, one bid" "spotckpt.bids: need at least two bids to see a trend"
 expect_status "spotckpt, hour-long checkpoint" 2 "$GM" reproduce --fast --set spotckpt.delta=1h spotckpt
