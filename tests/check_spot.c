@@ -204,6 +204,151 @@ START_TEST(streams_are_separate)
 }
 END_TEST
 
+/* A scripted generator: gsl_rng_uniform() returns pre[0..npre-1], then
+ * cyc[] over and over. GSL 2's exponential of mean mu is
+ * -mu log1p(-u) of one uniform and its Gaussian is Marsaglia's polar
+ * method on two (x, y = 2u - 1; y sqrt(-2 ln r2 / r2)), so a trace can
+ * be laid out by hand: an exponential gap of mean mu from u = 1 - e^(-g/mu)
+ * is g (up to rounding, so g is chosen mid-microsecond and truncates to
+ * its whole part), and the pair (0.75, 0.5) is x = 0.5, y = 0: eps = 0. */
+struct script {
+    const double *pre, *cyc;
+    size_t npre, ncyc, i;
+};
+
+static void script_set(void *st, unsigned long seed)
+{
+    (void)seed;
+    ((struct script *)st)->i = 0;
+}
+
+static unsigned long script_get(void *st)
+{
+    (void)st;
+    return 0;
+}
+
+static double script_get_double(void *st)
+{
+    struct script *s = st;
+    size_t i = s->i++;
+
+    return i < s->npre ? s->pre[i] : s->cyc[(i - s->npre) % s->ncyc];
+}
+
+static const gsl_rng_type script_type = {
+    "script", 0, 0, sizeof(struct script), script_set, script_get, script_get_double,
+};
+
+static gsl_rng *scripted(const double *pre, size_t npre, const double *cyc, size_t ncyc)
+{
+    gsl_rng *r = gsl_rng_alloc(&script_type);
+    struct script *s = r->state;
+
+    s->pre = pre;
+    s->npre = npre;
+    s->cyc = cyc;
+    s->ncyc = ncyc;
+    s->i = 0;
+    return r;
+}
+
+/* u for an exponential gap of g x its mean */
+static double u_gap(double g)
+{
+    return 1.0 - exp(-g);
+}
+
+/* The band's rule, by hand: the first reserve is floor + (ceil - floor) u,
+ * 0.40 at u = 0.5; a step of eps = +0.08 takes it to 0.48, clipped to
+ * 0.45, so the increment the next step sees is the realised +0.05, not
+ * the +0.08 drawn; with eps = 0 next, a1 = 0.5 gives 0.45 - 0.025 =
+ * 0.425 (0.41 had the unclipped increment been carried), then 0.4375.
+ * Updates every microsecond (gaps of 1.5 us at a mean of 2 truncate to 1)
+ * in [0, 4): four of them, none at the end itself. */
+START_TEST(reserve_steps_by_hand)
+{
+    /* the polar pair for eps = +0.08: x = 0, y = 0.5, r2 = 0.25 */
+    const double e1 = 0.5 * sqrt(-2.0 * log(0.25) / 0.25);
+    const double pre[] = { 0.5, 0.5, 0.75, u_gap(0.75) };
+    const double cyc[] = { 0.75, 0.5, u_gap(0.75) };
+    struct spot_params p = base();
+    gsl_rng *upd = scripted(pre, 4, cyc, 3), *dem = gsl_rng_alloc(gsl_rng_mt19937);
+    struct spot_trace *t;
+
+    p.a1 = 0.5;
+    p.sigma = 0.08 / e1;
+    p.update_mean = 2;
+    t = spot_trace_build(&p, upd, dem, 4);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(spot_trace_count(t), 4);
+    for (size_t i = 0; i < 4; i++)
+        ck_assert_int_eq(spot_trace_at(t, i), (sim_time)i);
+    ck_assert_int_eq(spot_trace_reserve(t, 0), 400000);
+    ck_assert_int_eq(spot_trace_reserve(t, 1), 450000);
+    ck_assert_int_eq(spot_trace_reserve(t, 2), 425000);
+    ck_assert_int_eq(spot_trace_reserve(t, 3), 437500);
+    spot_trace_free(t);
+    gsl_rng_free(upd);
+    gsl_rng_free(dem);
+}
+END_TEST
+
+/* The market's edges, by hand, with updates every microsecond and
+ * capacity 1 (two requests present bind it, at their bid 0.9): A arrives
+ * at 2 (a gap of 2.5 us, truncated) and stays 3 us (3.5), to 5; B
+ * arrives 1 us later, at 3, and stays 2, to 5; the next arrival is past
+ * the end. A request is present at an update from its arrival
+ * (arrived by then) to before its leaving (gone by then), so both are
+ * present at 3 and 4 only: the price is 0.9 there and the reserve at
+ * 0, 1, 2, 5, 6 and 7. The mean stay is 1 us and the load 1, so stays
+ * and arrival gaps both have a mean of 1 us. */
+START_TEST(market_edges_by_hand)
+{
+    const double upre[] = { 0.5 }, ucyc[] = { 0.75, 0.5, u_gap(0.75) };
+    const double dpre[] = { u_gap(2.5), u_gap(3.5), 0.5, u_gap(1.5), u_gap(2.5), 0.5,
+                            u_gap(1000.5) };
+    const double dcyc[] = { 0.5 };
+    struct spot_params p = base();
+    gsl_rng *upd = scripted(upre, 1, ucyc, 3), *dem = scripted(dpre, 7, dcyc, 1);
+    struct spot_trace *t;
+
+    p.sigma = 0.0;
+    p.update_mean = 2;
+    p.capacity = 1;
+    p.load = 1.0;
+    p.hold_mean = 1;
+    p.bid_lo = p.bid_hi = 0.9;
+    t = spot_trace_build(&p, upd, dem, 8);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(spot_trace_count(t), 8);
+    for (size_t i = 0; i < 8; i++) {
+        ck_assert_int_eq(spot_trace_reserve(t, i), 400000);
+        ck_assert_int_eq(spot_trace_price(t, i), i == 3 || i == 4 ? 900000 : 400000);
+    }
+    spot_trace_free(t);
+    gsl_rng_free(upd);
+    gsl_rng_free(dem);
+}
+END_TEST
+
+/* Gaps are at least a microsecond: at a mean update gap of 1 us most
+ * draws are below 1, yet the update times still rise strictly (two
+ * updates at one instant would leave the first never in force). */
+START_TEST(update_gaps_at_least_a_microsecond)
+{
+    struct spot_params p = base();
+    struct spot_trace *t;
+
+    p.update_mean = 1;
+    t = build(&p, 15, 16, 10000);
+    ck_assert_uint_gt(spot_trace_count(t), 1000);
+    for (size_t i = 1; i < spot_trace_count(t); i++)
+        ck_assert_int_gt(spot_trace_at(t, i), spot_trace_at(t, i - 1));
+    spot_trace_free(t);
+}
+END_TEST
+
 /* find: the last update posted at or before the time asked. */
 START_TEST(find_the_update_in_force)
 {
@@ -226,13 +371,18 @@ END_TEST
 START_TEST(trace_from_checks_history)
 {
     const sim_time at[] = { 0, 5, 5 }, late[] = { 1, 5 };
-    const money pr[] = { 1, 2, 3 }, neg[] = { 1, -2 };
+    const money pr[] = { 1, 2, 3 }, neg[] = { 1, -2 }, neg1[] = { 1, -1 }, zero[] = { 0, 0 };
     struct spot_trace *t;
 
     ck_assert_ptr_null(spot_trace_from(at, pr, 0));
     ck_assert_ptr_null(spot_trace_from(late, pr, 2));
     ck_assert_ptr_null(spot_trace_from(at, pr, 3));
     ck_assert_ptr_null(spot_trace_from(at, neg, 2));
+    /* the bound is 0 itself: -1 is refused, 0 (a free hour) is a price */
+    ck_assert_ptr_null(spot_trace_from(at, neg1, 2));
+    t = spot_trace_from(at, zero, 2);
+    ck_assert_ptr_nonnull(t);
+    spot_trace_free(t);
     t = spot_trace_from(at, pr, 2);
     ck_assert_ptr_nonnull(t);
     ck_assert_uint_eq(spot_trace_count(t), 2);
@@ -394,6 +544,9 @@ Suite *spot_suite(void)
     tcase_add_test(tc, clearing_price_is_capacity_th_bid);
     tcase_add_test(tc, streams_are_separate);
     tcase_add_test(tc, find_the_update_in_force);
+    tcase_add_test(tc, reserve_steps_by_hand);
+    tcase_add_test(tc, market_edges_by_hand);
+    tcase_add_test(tc, update_gaps_at_least_a_microsecond);
     suite_add_tcase(s, tc);
     tc = tcase_create("checkpointing");
     tcase_add_test(tc, trace_from_checks_history);
