@@ -532,6 +532,167 @@ START_TEST(estimate_hazard_by_hand)
 }
 END_TEST
 
+/* A history from (hours, USD/h) pairs, the first at 0. */
+static struct spot_trace *mini(size_t n, const double *hours, const double *usd)
+{
+    sim_time at[8];
+    money pr[8];
+    struct spot_trace *t;
+
+    for (size_t i = 0; i < n; i++) {
+        at[i] = (sim_time)llround(hours[i] * (double)SIM_HOUR);
+        pr[i] = (money)llround(usd[i] * 1e6);
+    }
+    t = spot_trace_from(at, pr, n);
+    ck_assert_ptr_nonnull(t);
+    return t;
+}
+
+static void mini_is(const struct spot_trace *t, const struct spck_job *j, enum spck_policy pol,
+                    money bid, const struct spck_hazard *h, money cost, sim_time took, bool done,
+                    uint32_t outs)
+{
+    struct spck_outcome o;
+
+    spck_walk(t, j, pol, bid, h, 0, &o);
+    ck_assert_int_eq(o.cost, cost);
+    ck_assert_int_eq(o.took, took);
+    ck_assert(o.done == done);
+    ck_assert_uint_eq(o.outs, outs);
+}
+
+static const struct spck_job job1h = {
+    .work = SIM_HOUR, .delta = SIM_HOUR / 10, .restart = SIM_HOUR / 10,
+    .deadline = 100 * SIM_HOUR,
+};
+
+/* "Runs while the posted price is at most b": a price equal to the bid
+ * neither keeps an instance from starting nor cuts one. A 1 h job, NONE,
+ * bid 0.50: from 0.50 at 0 it starts at once and ends at 1 h (the hour
+ * at 0.50); from 0.30 at 0 it runs through 0.50 at 0.5 h and ends at
+ * 1 h (the hour at 0.30). No terminations. */
+START_TEST(walk_price_at_bid_runs)
+{
+    const double h1[] = { 0, 1 }, p1[] = { 0.50, 0.30 };
+    const double h2[] = { 0, 0.5 }, p2[] = { 0.30, 0.50 };
+    struct spot_trace *a = mini(2, h1, p1), *b = mini(2, h2, p2);
+
+    mini_is(a, &job1h, SPCK_NONE, 500000, NULL, 500000, SIM_HOUR, true, 0);
+    mini_is(b, &job1h, SPCK_NONE, 500000, NULL, 300000, SIM_HOUR, true, 0);
+    spot_trace_free(a);
+    spot_trace_free(b);
+}
+END_TEST
+
+/* OPT writes unless the job would finish first; finishing at the very
+ * instant of the cut is not first (the cut ends the instance then). A
+ * 1 h job from 0 with the price above the bid from 1 h to 2 h: OPT
+ * computes to 0.9 h less 1 us, writes to 1 h less 1 us, is cut at 1 h
+ * (a free hour), restores 2.0-2.1 h and computes the 0.1 h and 1 us
+ * left: done at 2.2 h and 1 us, the hour from 2 h at 0.30. */
+START_TEST(walk_opt_writes_when_cut_at_finish)
+{
+    const double hr[] = { 0, 1, 2 }, pr[] = { 0.30, 0.90, 0.30 };
+    struct spot_trace *t = mini(3, hr, pr);
+
+    mini_is(t, &job1h, SPCK_OPT, 500000, NULL, 300000, 22 * SIM_HOUR / 10 + 1, true, 1);
+    spot_trace_free(t);
+}
+END_TEST
+
+/* EDGE writes at a rise while computing, and a checkpoint takes delta:
+ * rises at 0.5, 0.55 and 0.6 h. The write 0.5-0.6 h is not restarted by
+ * the rise at 0.55 h (it is writing, not computing), and the rise at
+ * 0.6 h, the instant it completes, finds nothing unsaved to write. So
+ * 0.5 h + 0.5 h of computing: done at 1.1 h; the hours at 0.30 (from 0)
+ * and 0.45 (in force at 1 h). */
+START_TEST(walk_edge_one_write_per_rise_burst)
+{
+    const double hr[] = { 0, 0.5, 0.55, 0.6 }, pr[] = { 0.30, 0.35, 0.40, 0.45 };
+    struct spot_trace *t = mini(4, hr, pr);
+
+    mini_is(t, &job1h, SPCK_EDGE, 500000, NULL, 750000, 11 * SIM_HOUR / 10, true, 0);
+    spot_trace_free(t);
+}
+END_TEST
+
+/* ADAPT writes when P x unsaved is MORE than delta. With delta = 0.2 h,
+ * the decision at 0.8 h holds 0.8 h unsaved; at P = 0.25 (exact in
+ * binary) that is 0.2 h, not more: no write, and a 1.5 h job is done at
+ * 1.5 h (two hours at 0.30). P is read at the price level in force at the
+ * decision: with 0.45 (level 9, P = 1) from 0.5 h and level 0 at P = 0,
+ * 1 x 0.9 h > 0.1 h at 0.9 h writes (0.9-1.0 h), done at 1.6 h; the
+ * hours at 0.30 and 0.45. */
+START_TEST(walk_adapt_threshold_and_level)
+{
+    const double h1[] = { 0 }, p1[] = { 0.30 };
+    const double h2[] = { 0, 0.5 }, p2[] = { 0.30, 0.45 };
+    struct spot_trace *a = mini(1, h1, p1), *b = mini(2, h2, p2);
+    struct spck_hazard h = { .lo = 350000, .hi = 450000 };
+    struct spck_job j = job1h;
+
+    j.work = 3 * SIM_HOUR / 2;
+    j.delta = SIM_HOUR / 5;
+    for (unsigned l = 0; l < SPCK_LEVELS; l++)
+        h.p[l] = 0.25;
+    mini_is(a, &j, SPCK_ADAPT, 500000, &h, 600000, 3 * SIM_HOUR / 2, true, 0);
+    j.delta = SIM_HOUR / 10;
+    for (unsigned l = 0; l < SPCK_LEVELS; l++)
+        h.p[l] = l == SPCK_LEVELS - 1 ? 1.0 : 0.0;
+    mini_is(b, &j, SPCK_ADAPT, 500000, &h, 750000, 16 * SIM_HOUR / 10, true, 0);
+    spot_trace_free(a);
+    spot_trace_free(b);
+}
+END_TEST
+
+/* "A censored job has paid the whole hours up to the deadline": a 3 h
+ * job with a 2 h deadline at a constant 0.30 pays the hours [0,1) and
+ * [1,2), the second ending at the deadline itself. */
+START_TEST(walk_censored_pays_hour_ending_at_deadline)
+{
+    const double hr[] = { 0 }, pr[] = { 0.30 };
+    struct spot_trace *t = mini(1, hr, pr);
+    struct spck_job j = job1h;
+
+    j.work = 3 * SIM_HOUR;
+    j.deadline = 2 * SIM_HOUR;
+    mini_is(t, &j, SPCK_NONE, 500000, NULL, 600000, 2 * SIM_HOUR, false, 0);
+    spot_trace_free(t);
+}
+END_TEST
+
+/* The estimate's edges (spotckpt.h): an update counts when its following
+ * hour ends by 'history' (at it included), when its price is at most the
+ * bid (at it included), and with no data at all every level is 0.5. On
+ * history() with bid 0.40 up to 10 h: 0.40 at 1.5 h is counted and the
+ * 0.90 at 2.5 h follows within the hour, so level 5 is 1 of 1 and level 0
+ * 0 of 4 (0, 1, 3, 4 h). Up to 2.5 h with bid 0.50: the hour after 1.5 h
+ * ends at 2.5 h and counts, so again level 5 is 1 of 1 (level 0: 0 of 2,
+ * other levels 1 of 3). Up to 0.5 h no hour has ended: 0.5 everywhere.
+ * And the level of the band's top, hi itself, is the last. */
+START_TEST(estimate_edges_by_hand)
+{
+    struct spot_trace *t = history();
+    struct spck_hazard h = { .lo = 350000, .hi = 450000 };
+
+    spck_estimate(&h, t, 400000, 10 * SIM_HOUR);
+    ck_assert_double_eq_tol(h.p[5], 1.0, 1e-12);
+    ck_assert_double_eq_tol(h.p[0], 0.0, 1e-12);
+    ck_assert_double_eq_tol(h.p[7], 0.2, 1e-12);
+    spck_estimate(&h, t, 500000, 5 * SIM_HOUR / 2);
+    ck_assert_double_eq_tol(h.p[5], 1.0, 1e-12);
+    ck_assert_double_eq_tol(h.p[0], 0.0, 1e-12);
+    ck_assert_double_eq_tol(h.p[2], 1.0 / 3.0, 1e-12);
+    spck_estimate(&h, t, 500000, SIM_HOUR / 2);
+    for (unsigned l = 0; l < SPCK_LEVELS; l++)
+        ck_assert_double_eq_tol(h.p[l], 0.5, 1e-12);
+    ck_assert_uint_eq(spck_level(&h, 450000), SPCK_LEVELS - 1);
+    ck_assert_uint_eq(spck_level(&h, 350000), 0);
+    ck_assert_uint_eq(spck_level(&h, 360000), 1);
+    spot_trace_free(t);
+}
+END_TEST
+
 Suite *spot_suite(void)
 {
     Suite *s = suite_create("spot");
@@ -555,6 +716,12 @@ Suite *spot_suite(void)
     tcase_add_test(tc, walk_adapt_by_hand);
     tcase_add_test(tc, walk_censored_at_deadline);
     tcase_add_test(tc, estimate_hazard_by_hand);
+    tcase_add_test(tc, walk_price_at_bid_runs);
+    tcase_add_test(tc, walk_opt_writes_when_cut_at_finish);
+    tcase_add_test(tc, walk_edge_one_write_per_rise_burst);
+    tcase_add_test(tc, walk_adapt_threshold_and_level);
+    tcase_add_test(tc, walk_censored_pays_hour_ending_at_deadline);
+    tcase_add_test(tc, estimate_edges_by_hand);
     suite_add_tcase(s, tc);
     return s;
 }
