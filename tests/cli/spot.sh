@@ -108,6 +108,18 @@ then ok; else bad "spotckpt, never cut: times"; grep spotckpt.time "$T/never/sca
 if awk -v h="$(val spotckpt.cost HOUR@1)" -v o="$(val spotckpt.cost OPT@1)" \
        'BEGIN { r = h / o; exit !(r > 1.12499 && r < 1.12501) }'
 then ok; else bad "spotckpt, never cut: HOUR bills 27 hours to OPT's 24"; grep spotckpt.cost "$T/never/scalars.csv" >&2; fi
+# Every job is done (a share of 1, not 0 and not the count of 20); the
+# EDGE/HOUR row compares EDGE's 24 hours with HOUR's 27, 24/27 = 0.8889
+# (so it fails here); NONE takes OPT's 24 h, 1 x OPT, short of the
+# min-diverge of 2 at the last bid, so that row fails too.
+if [ "$(val spotckpt.done NONE@1)" = 1 ] && [ "$(val spotckpt.done OPT@1)" = 1 ]
+then ok; else bad "spotckpt, never cut: every job done"; grep spotckpt.done "$T/never/scalars.csv" >&2; fi
+if awk -v r="$(val repro.simulated 'T6 cost EDGE/HOUR at bid 1 (HOUR among the best)')" \
+       'BEGIN { exit !(r > 0.888888 && r < 0.888890) }'
+then ok; else bad "spotckpt, never cut: EDGE/HOUR = 24/27"; grep EDGE/HOUR "$T/never/scalars.csv" >&2; fi
+if [ "$(val repro.simulated 'T6 time NONE/OPT at bid 1')" = 1 ] && \
+   [ "$(val repro.pass 'T6 time NONE/OPT at bid 1')" = 0 ]
+then ok; else bad "spotckpt, never cut: NONE/OPT = 1 < 2 fails"; grep "NONE/OPT at bid" "$T/never/scalars.csv" >&2; fi
 
 # every metric the run wrote is documented
 for m in $(cut -d, -f2 "$T/never/scalars.csv" | tr -d '"' | grep -v '^metric$' | sort -u); do
@@ -158,6 +170,19 @@ expect_status "spotckpt, a bid of 0" 2 "$GM" reproduce --fast --set spotckpt.bid
 grep_err "spotckpt, a bid of 0" "spotckpt.bid: a bid must be > 0"
 expect_status "spotckpt, one bid" 2 "$GM" reproduce --fast --set spotckpt.bids=0.45 spotckpt
 grep_err "spotckpt, one bid" "spotckpt.bids: need at least two bids to see a trend"
+# The bounds at their edges: eight bids beside spotckpt.bid, a warm-up of
+# half a day, a deadline equal to the work, and 10000 x 4 x 5 walks of
+# 7200 updates and 14400 hours' steps each, 4.32e9.
+expect_status "spotckpt, eight bids" 2 "$GM" reproduce --fast \
+    --set spotckpt.bids=0.45,0.44,0.43,0.42,0.41,0.4,0.39,0.38 spotckpt
+grep_err "spotckpt, eight bids" "spotckpt.bids: at most 7 bids"
+expect_status "spotckpt, half a day's history" 2 "$GM" reproduce --fast --set sim.warmup=12h spotckpt
+grep_err "spotckpt, half a day's history" "need at least 1d, got 12 h"
+expect_status "spotckpt, deadline = work" 2 "$GM" reproduce --fast --set spotckpt.deadline=1d spotckpt
+grep_err "spotckpt, deadline = work" "need work < deadline < horizon - warm-up, got 24 h"
+expect_status "spotckpt, 4.32e9 steps" 2 "$GM" reproduce --fast --set spotckpt.jobs=10000 \
+    --set spotckpt.deadline=300d spotckpt
+grep_err "spotckpt, 4.32e9 steps" "is 4.32e+09 steps (at most 2e9)"
 expect_status "spotckpt, hour-long checkpoint" 2 "$GM" reproduce --fast --set spotckpt.delta=1h spotckpt
 grep_err "spotckpt, hour-long checkpoint" "spotckpt.delta: need 0 < delta < 1h"
 expect_status "spotckpt, no history" 2 "$GM" reproduce --fast --set sim.warmup=0s spotckpt
