@@ -68,6 +68,9 @@ expect_status "spot, an update a second" 2 "$GM" reproduce --fast --set spot.upd
 grep_err "spot, an update a second" "spot.update-mean: 0.000277778 h over a 1000 d horizon is 8.64e+07 updates a type (at most 1e+07)"
 expect_status "spot, a crowd" 2 "$GM" reproduce --fast --set spot.load=200 spot
 grep_err "spot, a crowd" "spot.load: load x capacity is the mean of requests present, at most 10000, got 20000"
+# A stay of zero is refused at its key before any bound divides by it.
+expect_status "spot, stays of zero" 2 "$GM" reproduce --fast --set spot.hold-mean=0s spot
+grep_err "spot, stays of zero" "spot.hold-mean: must be > 0"
 expect_status "spot, stays of a microsecond" 2 "$GM" reproduce --fast --set spot.hold-mean=1us spot
 grep_err "spot, stays of a microsecond" "arrivals (at most 1e+08)"
 expect_status "spot, a price of 1e300" 2 "$GM" reproduce --fast --set spot.ondemand=1e300 \
