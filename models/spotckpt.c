@@ -107,8 +107,8 @@ void spck_walk(const struct spot_trace *tr, const struct spck_job *j, enum spck_
                     CONSIDER(hs + SIM_HOUR - j->delta, E_DEC);
                 /* the oracle's write ends a microsecond before the
                  * termination, and only when the job would not finish
-                 * first */
-                if (pol == SPCK_OPT && out != SIM_TIME_MAX && fin >= out &&
+                 * first (finishing at the cut's instant is first) */
+                if (pol == SPCK_OPT && out != SIM_TIME_MAX && fin > out &&
                     out - j->delta - 1 > t)
                     CONSIDER(out - j->delta - 1, E_DEC);
             }

@@ -24,6 +24,10 @@
  *          more than delta;
  *   OPT    an oracle: ending a microsecond before each termination, unless
  *          the job would finish first.
+ * A policy writes only while computing with work unsaved (a rise during a
+ * write, or just after one, starts none). What ends at the instant of a
+ * cut happens before it: the job done, a write complete, an hour complete
+ * and charged.
  * A job cannot move the price, so its whole run is a function of the
  * trace: spck_walk() computes it at once.
  */

@@ -585,17 +585,17 @@ START_TEST(walk_price_at_bid_runs)
 END_TEST
 
 /* OPT writes unless the job would finish first; finishing at the very
- * instant of the cut is not first (the cut ends the instance then). A
- * 1 h job from 0 with the price above the bid from 1 h to 2 h: OPT
- * computes to 0.9 h less 1 us, writes to 1 h less 1 us, is cut at 1 h
- * (a free hour), restores 2.0-2.1 h and computes the 0.1 h and 1 us
- * left: done at 2.2 h and 1 us, the hour from 2 h at 0.30. */
-START_TEST(walk_opt_writes_when_cut_at_finish)
+ * instant of the cut is first (what ends at a cut's instant happens
+ * before it). A 1 h job from 0 with the price above the bid from 1 h to
+ * 2 h: OPT writes nothing and is done at 1 h, the hour [0, 1) at 0.30,
+ * no cut. (Writing "to be safe" would cost 0.9 h to 1 h less 1 us, a cut
+ * with 1 us unsaved, a restore and a second hour: 0.60 USD at 2.2 h.) */
+START_TEST(walk_opt_finishing_at_the_cut_writes_nothing)
 {
     const double hr[] = { 0, 1, 2 }, pr[] = { 0.30, 0.90, 0.30 };
     struct spot_trace *t = mini(3, hr, pr);
 
-    mini_is(t, &job1h, SPCK_OPT, 500000, NULL, 300000, 22 * SIM_HOUR / 10 + 1, true, 1);
+    mini_is(t, &job1h, SPCK_OPT, 500000, NULL, 300000, SIM_HOUR, true, 0);
     spot_trace_free(t);
 }
 END_TEST
@@ -717,7 +717,7 @@ Suite *spot_suite(void)
     tcase_add_test(tc, walk_censored_at_deadline);
     tcase_add_test(tc, estimate_hazard_by_hand);
     tcase_add_test(tc, walk_price_at_bid_runs);
-    tcase_add_test(tc, walk_opt_writes_when_cut_at_finish);
+    tcase_add_test(tc, walk_opt_finishing_at_the_cut_writes_nothing);
     tcase_add_test(tc, walk_edge_one_write_per_rise_burst);
     tcase_add_test(tc, walk_adapt_threshold_and_level);
     tcase_add_test(tc, walk_censored_pays_hour_ending_at_deadline);
