@@ -1046,6 +1046,32 @@ START_TEST(t95_matches_student_t)
 }
 END_TEST
 
+/* repro_ci95() is t(n - 1) x s / sqrt(n), s the sample standard deviation
+ * (divisor n - 1), and NaN below two observations. Worked by hand: {1, 3}
+ * has s^2 = 2, so t(1) sqrt(2 / 2) = 12.706 (the t table's entry); {1, 2,
+ * 3, 4, 5} has s^2 = 10 / 4 = 2.5, so 2.776 sqrt(0.5) = 1.962938. NaN at
+ * n = 2, a variance over n, or t(n) for t(n - 1) each passed every test.
+ * Three equal values have no spread: 0, not NaN, though 0.1 + 0.1 + 0.1
+ * squared over 3 rounds above 3 x 0.01 (without the clamp at 0, sqrt of
+ * -3.5e-18 was NaN). */
+START_TEST(ci95_is_t_times_standard_error)
+{
+    double s = 0.0, ss = 0.0;
+
+    NEAR(repro_ci95(2, 1 + 3, 1 + 9), 12.706, 1e-9);
+    NEAR(repro_ci95(5, 15, 1 + 4 + 9 + 16 + 25), 2.776 * sqrt(0.5), 1e-9);
+    ck_assert(isnan(repro_ci95(1, 1, 1)));
+    ck_assert(isnan(repro_ci95(0, 0, 0)));
+    ck_assert(isnan(repro_ci95(NAN, 1, 1)));
+    for (int i = 0; i < 3; i++) {
+        s += 0.1;
+        ss += 0.1 * 0.1;
+    }
+    ck_assert(ss - s * s / 3 < 0.0);            /* the rounding the clamp is for */
+    NEAR(repro_ci95(3, s, ss), 0.0, 0);
+}
+END_TEST
+
 Suite *reliability_suite(void)
 {
     Suite *s = suite_create("reliability");
@@ -1080,6 +1106,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, erlang_reference_values);
     tcase_add_test(tc, repro_target_boundaries);
     tcase_add_test(tc, t95_matches_student_t);
+    tcase_add_test(tc, ci95_is_t_times_standard_error);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;
