@@ -156,6 +156,23 @@ if [ "$(rval spotckpt.cost NONE@2)" = 4 ] && [ "$(rval spotckpt.time NONE@2)" = 
    [ "$(rval spotckpt.done NONE@0.4)" = 0 ] && [ "$(rval spotckpt.time NONE@0.4)" = 480 ]
 then ok; else bad "spotckpt, a recorded history: NONE's costs and times"; grep NONE "$T/rec/scalars.csv" >&2; fi
 
+# ADAPT learns only from the history before the warm-up ends (60 d):
+# a flat 0.10 there, then the 5 h / 1 h cycle, with 0.10 posted again
+# half an hour before each cut. It has seen no cut, so it never writes,
+# and like NONE never finishes a 24 h job at 0.4 x 0.34; reading the
+# cuts to come (every second 0.10 update is followed by one within the
+# hour: P = 0.5), it would write every hour as HOUR does, and finish.
+awk 'BEGIN { print "t_h,price_usd"; print "0,0.10"
+             for (k = 240; k < 4000; k++) printf "%d,0.10\n%.1f,0.10\n%d,0.50\n", 6 * k, 6 * k + 4.5, 6 * k + 5 }' \
+    >"$T/calm.csv"
+expect_status "spotckpt, a calm history" 0 "$GM" run scenarios/reproduce/spotckpt.ini -c Fast \
+    --set spotckpt.trace="$T/calm.csv" --set spotckpt.bid=0.4 --set spotckpt.bids=0.4,0.4 \
+    --set spotckpt.jobs=20 -o "$T/calm" -q
+cval() { awk -F, -v m="\"$1\"" -v e="\"$2\"" '$2 == m && $4 == e { print $5; exit }' "$T/calm/scalars.csv"; }
+if [ "$(cval spotckpt.done ADAPT@0.4)" = 0 ] && [ "$(cval spotckpt.done HOUR@0.4)" = 1 ]; then ok
+else bad "spotckpt, a calm history: ADAPT wrote what its history gave no reason to"
+    grep 'done' "$T/calm/scalars.csv" >&2; fi
+
 printf 't_h,price_usd\n1,0.1\n2,0.2\n' >"$T/late.csv"
 expect_status "spotckpt, a history starting late" 2 "$GM" reproduce --fast \
     --set spotckpt.trace="$T/late.csv" spotckpt
