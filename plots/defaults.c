@@ -1895,6 +1895,90 @@ static struct plot_chart *chart_serverless(struct rdir *R)
     return c;
 }
 
+/* T6 (scenarios/reproduce/spotckpt.ini): mean cost per job by
+ * checkpointing policy, one bar per bid (scalars spotckpt.cost, entity
+ * "POLICY@BID"), with a CI across runs when there are several; a note
+ * names each policy and bid whose jobs were not all done by their
+ * deadline (their cost is what they paid by then). NULL when the run is
+ * not T6's. */
+static struct plot_chart *chart_spotckpt(struct rdir *R)
+{
+    static const char *const pols[] = { "NONE", "HOUR", "EDGE", "ADAPT", "OPT" };
+    const size_t np = sizeof pols / sizeof *pols;
+    char **ents, note[512] = "";
+    const char *bids[16];
+    size_t ne = sc_entities(R, "spotckpt.cost", "policy", &ents), nb = 0, len = 0;
+    double *runv, m[5], lo[5], hi[5];
+    struct plot_chart *c;
+
+    if (ne == 0) {
+        free(ents);
+        return NULL;
+    }
+    /* the bids, as written after the '@', dearest first */
+    for (size_t i = 0; i < ne; i++) {
+        const char *at = strchr(ents[i], '@');
+        bool seen = false;
+
+        if (!at)
+            continue;
+        for (size_t b = 0; b < nb; b++)
+            seen |= strcmp(bids[b], at + 1) == 0;
+        if (!seen && nb < sizeof bids / sizeof *bids)
+            bids[nb++] = at + 1;
+    }
+    for (size_t i = 1; i < nb; i++)
+        for (size_t k = i; k > 0 && strtod(bids[k], NULL) > strtod(bids[k - 1], NULL); k--) {
+            const char *t = bids[k];
+
+            bids[k] = bids[k - 1];
+            bids[k - 1] = t;
+        }
+    if (!(runv = malloc((R->nruns + 1) * sizeof *runv)))
+        SIM_OOM("plot: out of memory");
+    c = plot_chart_new(PLOT_BARS, "Spot checkpointing: cost per job by policy");
+    plot_chart_axes(c, "Checkpointing policy", "Cost [USD per job]");
+    plot_chart_csv_names(c, "policy", "cost_usd_per_job");
+    plot_chart_categories(c, np, pols);
+    plot_chart_subtitle(c, R->nruns > 1 ? "one bar per bid (a fraction of on-demand); mean "
+                                          "across runs with 95% confidence interval"
+                                        : "one bar per bid (a fraction of on-demand); one run");
+    for (size_t b = 0; b < nb; b++) {
+        char label[64];
+        struct plot_style st;
+
+        for (size_t k = 0; k < np; k++) {
+            char ent[96];
+            double h, done, dh;
+
+            snprintf(ent, sizeof ent, "%s@%s", pols[k], bids[b]);
+            sc_per_run(R, "spotckpt.cost", "policy", ent, runv);
+            mean_ci(runv, R->nruns, &m[k], &h);
+            lo[k] = m[k] - h;
+            hi[k] = m[k] + h;
+            sc_per_run(R, "spotckpt.done", "policy", ent, runv);
+            mean_ci(runv, R->nruns, &done, &dh);
+            if (done < 1.0 && len < sizeof note - 64)
+                len += (size_t)snprintf(note + len, sizeof note - len, "%s%s at %s: %.1f%%",
+                                        len ? ", " : "", pols[k], bids[b], 100.0 * done);
+        }
+        snprintf(label, sizeof label, "bid %s", bids[b]);
+        st = plot_palette_style(R->pal, "bid", label);
+        plot_chart_add(c, label, &st, np, NULL, m, R->nruns > 1 ? lo : NULL,
+                       R->nruns > 1 ? hi : NULL);
+    }
+    if (len) {
+        char full[600];
+
+        snprintf(full, sizeof full, "done by the deadline (the rest paid what they had by "
+                 "then): %s", note);
+        plot_chart_note(c, full);
+    }
+    free_strs(ents, ne);
+    free(runv);
+    return c;
+}
+
 static bool wanted(const char *only, const char *name)
 {
     size_t n = strlen(name);
@@ -1917,7 +2001,7 @@ static bool wanted(const char *only, const char *name)
 /* Names of the default set, in report order. */
 static const char chart_names[][12] = {
     "price", "utilisation", "supply", "wait_ecdf", "reliability", "cost",
-    "price_perf", "serverless", "workers", "sweep", "contrasts",
+    "price_perf", "serverless", "workers", "spotckpt", "sweep", "contrasts",
 };
 
 static int check_only(const char *only, struct diag *d)
@@ -1935,7 +2019,7 @@ static int check_only(const char *only, struct diag *d)
             ok |= strcmp(tok, chart_names[i]) == 0;
         if (!ok)
             rc = diag_error(d, NULL, "unknown chart '%s' (price, utilisation, supply, "
-                                     "wait_ecdf, reliability, cost, price_perf, serverless, workers, sweep, "
+                                     "wait_ecdf, reliability, cost, price_perf, serverless, workers, spotckpt, sweep, "
                                      "contrasts)", tok);
     }
     free(copy);
@@ -2133,7 +2217,7 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
 {
     struct rdir R;
     unsigned fmt;
-    /* nine default charts, four sweep and four contrast charts at most */
+    /* ten default charts, four sweep and four contrast charts at most */
     struct plot_chart *charts[24];
     char names[24][64];
     size_t nch = 0;
@@ -2202,6 +2286,7 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
     ADD("price_perf", chart_price_perf(&R));
     ADD("serverless", chart_serverless(&R));
     ADD("workers", chart_workers(&R));
+    ADD("spotckpt", chart_spotckpt(&R));
 #undef ADD
     p = path_in(dir, "summary.csv");
     if (wanted(only, "sweep") && exists(p)) {

@@ -172,6 +172,14 @@ cval() { awk -F, -v m="\"$1\"" -v e="\"$2\"" '$2 == m && $4 == e { print $5; exi
 if [ "$(cval spotckpt.done ADAPT@0.4)" = 0 ] && [ "$(cval spotckpt.done HOUR@0.4)" = 1 ]; then ok
 else bad "spotckpt, a calm history: ADAPT wrote what its history gave no reason to"
     grep 'done' "$T/calm/scalars.csv" >&2; fi
+# its chart (a run that passes draws it): one bar per policy and bid,
+# each the run's spotckpt.cost for that POLICY@BID
+for pol in NONE HOUR EDGE ADAPT OPT; do
+    bar=$(awk -F, -v p="\"$pol\"" '$1 == "\"bid 0.4\"" && $2 == p { print $3 }' "$T/calm/plots/spotckpt.csv")
+    if [ -n "$bar" ] && awk -v a="$bar" -v b="$(cval spotckpt.cost "$pol@0.4")" \
+           'BEGIN { exit !(a == b) }'; then ok
+    else bad "spotckpt, a calm history: the chart's $pol bar is '$bar', not the scalar"; fi
+done
 
 printf 't_h,price_usd\n1,0.1\n2,0.2\n' >"$T/late.csv"
 expect_status "spotckpt, a history starting late" 2 "$GM" reproduce --fast \
