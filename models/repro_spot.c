@@ -29,6 +29,7 @@
 #include "models/spotprice.h"
 #include "sim/engine.h"
 #include "sim/param.h"
+#include "sim/results.h"
 #include "sim/scenario.h"
 
 #define NBATCH 20
@@ -407,6 +408,16 @@ static int spot_finish(struct engine *e, void *state)
             }
         }
         r2 = fmin(r2, linear_r2(s, t));
+        /* the price-availability curve itself, for the chart 'spot':
+         * entity "ON-DEMAND@X", X a fraction of on-demand */
+        for (unsigned j = 0; j <= 20; j++) {
+            char ent[64];
+
+            snprintf(ent, sizeof ent, "%g@%g", t->od * 1e-6,
+                     s->base.floor + (s->base.ceil - s->base.floor) * j / 20.0);
+            res_scalar(eng_results(e), "spot.time_cdf", "type", ent,
+                       cdf_at(s, t, j * NBINS / 20), "1");
+        }
         for (unsigned k = 0; k <= NBINS; k++)
             gap = fmax(gap, fabs(cdf_at(s, t, k) - cdf_at(s, NULL, k)));
     }

@@ -1895,6 +1895,78 @@ static struct plot_chart *chart_serverless(struct rdir *R)
     return c;
 }
 
+/* T5 (scenarios/reproduce/spot.ini): the price-availability curve of
+ * each instance type, the fraction of time its price was at most x
+ * (x a fraction of on-demand), from scalars spot.time_cdf with entity
+ * "ON-DEMAND@X"; the mean across runs. NULL when the run is not T5's. */
+static struct plot_chart *chart_spot(struct rdir *R)
+{
+    char **ents, *types[8];
+    size_t ne = sc_entities(R, "spot.time_cdf", "type", &ents), nt = 0;
+    double *runv, *x, *y;
+    struct plot_chart *c;
+
+    if (ne == 0) {
+        free(ents);
+        return NULL;
+    }
+    runv = malloc((R->nruns + 1) * sizeof *runv);
+    x = malloc(ne * sizeof *x);
+    y = malloc(ne * sizeof *y);
+    if (!runv || !x || !y)
+        SIM_OOM("plot: out of memory");
+    /* the types, as written before the '@' (ents are sorted, so a type's
+     * points are together) */
+    for (size_t i = 0; i < ne; i++) {
+        size_t len = strcspn(ents[i], "@");
+        bool seen = false;
+
+        for (size_t k = 0; k < nt; k++)
+            seen |= strncmp(types[k], ents[i], len) == 0 && types[k][len] == '@';
+        if (!seen && nt < sizeof types / sizeof *types)
+            types[nt++] = ents[i];
+    }
+    c = plot_chart_new(PLOT_LINE, "Spot price: fraction of time at or below a price");
+    plot_chart_axes(c, "Price [fraction of on-demand]", "Fraction of time");
+    plot_chart_csv_names(c, "price_over_ondemand", "time_fraction");
+    plot_chart_subtitle(c, "one line per instance type (its on-demand price); the hidden "
+                           "reserve's band is where the line rises");
+    plot_chart_yrange(c, 0.0, 1.0);
+    for (size_t k = 0; k < nt; k++) {
+        size_t len = strcspn(types[k], "@"), n = 0;
+        char label[64];
+        struct plot_style st;
+        double h;
+
+        for (size_t i = 0; i < ne; i++) {
+            if (strncmp(ents[i], types[k], len) != 0 || ents[i][len] != '@')
+                continue;
+            x[n] = strtod(ents[i] + len + 1, NULL);
+            sc_per_run(R, "spot.time_cdf", "type", ents[i], runv);
+            mean_ci(runv, R->nruns, &y[n], &h);
+            n++;
+        }
+        /* in x order: the names sort as text ("0.4" before "0.375") */
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && x[j] < x[j - 1]; j--) {
+                double tx = x[j], ty = y[j];
+
+                x[j] = x[j - 1];
+                y[j] = y[j - 1];
+                x[j - 1] = tx;
+                y[j - 1] = ty;
+            }
+        snprintf(label, sizeof label, "%.*s USD/h", (int)len, types[k]);
+        st = plot_palette_style(R->pal, "type", label);
+        plot_chart_add(c, label, &st, n, x, y, NULL, NULL);
+    }
+    free_strs(ents, ne);
+    free(runv);
+    free(x);
+    free(y);
+    return c;
+}
+
 /* T6 (scenarios/reproduce/spotckpt.ini): mean cost per job by
  * checkpointing policy, one bar per bid (scalars spotckpt.cost, entity
  * "POLICY@BID"), with a CI across runs when there are several; a note
@@ -2001,7 +2073,7 @@ static bool wanted(const char *only, const char *name)
 /* Names of the default set, in report order. */
 static const char chart_names[][12] = {
     "price", "utilisation", "supply", "wait_ecdf", "reliability", "cost",
-    "price_perf", "serverless", "workers", "spotckpt", "sweep", "contrasts",
+    "price_perf", "serverless", "workers", "spot", "spotckpt", "sweep", "contrasts",
 };
 
 static int check_only(const char *only, struct diag *d)
@@ -2019,7 +2091,7 @@ static int check_only(const char *only, struct diag *d)
             ok |= strcmp(tok, chart_names[i]) == 0;
         if (!ok)
             rc = diag_error(d, NULL, "unknown chart '%s' (price, utilisation, supply, "
-                                     "wait_ecdf, reliability, cost, price_perf, serverless, workers, spotckpt, sweep, "
+                                     "wait_ecdf, reliability, cost, price_perf, serverless, workers, spot, spotckpt, sweep, "
                                      "contrasts)", tok);
     }
     free(copy);
@@ -2217,7 +2289,7 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
 {
     struct rdir R;
     unsigned fmt;
-    /* ten default charts, four sweep and four contrast charts at most */
+    /* eleven default charts, four sweep and four contrast charts at most */
     struct plot_chart *charts[24];
     char names[24][64];
     size_t nch = 0;
@@ -2286,6 +2358,7 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
     ADD("price_perf", chart_price_perf(&R));
     ADD("serverless", chart_serverless(&R));
     ADD("workers", chart_workers(&R));
+    ADD("spot", chart_spot(&R));
     ADD("spotckpt", chart_spotckpt(&R));
 #undef ADD
     p = path_in(dir, "summary.csv");

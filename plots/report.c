@@ -117,7 +117,7 @@ static void usage(FILE *f)
 "      --format LIST   any of png, svg, pdf (default: all three)\n"
 "      --only NAMES    comma list of price, utilisation, supply, wait_ecdf,\n"
 "                      reliability, cost, price_perf, serverless, workers,\n"
-"                      spotckpt, sweep, contrasts\n"
+"                      spot, spotckpt, sweep, contrasts\n"
 "                      (report.pdf is written only for the full set)\n");
 }
 

@@ -550,7 +550,8 @@ START_TEST(default_set_from_fixture)
         ck_assert(file_exists(pd, name));
     }
     ck_assert(file_exists(dir, "report.pdf"));
-    /* the spot checkpointing chart is T6's alone: no empty one here */
+    /* the spot charts are T5's and T6's alone: no empty ones here */
+    ck_assert(!file_exists(pd, "spot.png"));
     ck_assert(!file_exists(pd, "spotckpt.png"));
     {
         /* report.pdf: a title page, then one page per chart drawn (7

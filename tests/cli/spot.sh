@@ -47,6 +47,30 @@ row "spot, 100 days: autocorrelation" '^T5 lag-1 autocorrelation .* -0\.7 .* pas
 expect_status "spot, one type overloaded" 1 "$GM" reproduce --fast --set spot.load=0,0,1.2 spot
 row "spot, one type overloaded" '^T5 types collapse: largest CDF gap to the pooled .* FAIL$'
 
+# The price-availability curve (scalars spot.time_cdf, the chart 'spot'):
+# per type a CDF, so it never falls, ends at the ceiling at 1 less the
+# share of time above it (at most max-bind, 0.1), and the chart draws
+# exactly the scalars. Every metric the run writes is documented.
+expect_status "spot, a run" 0 "$GM" run scenarios/reproduce/spot.ini -c Fast -o "$T/t5" -q
+awk -F, 'NR > 1 && $2 == "\"spot.time_cdf\"" { gsub(/"/, "", $4); split($4, e, "@"); print e[1], e[2], $5 }' \
+    "$T/t5/scalars.csv" | sort -k1,1g -k2,2g >"$T/t5cdf"
+if [ "$(wc -l <"$T/t5cdf")" = 63 ] && awk '
+        $1 != t { t = $1; last = -1 }
+        $3 < last || $3 < 0 || $3 > 1 { bad = 1 }
+        { last = $3 }
+        $2 == 0.45 && $3 < 0.9 { bad = 1 }
+        END { exit bad }' "$T/t5cdf"; then ok
+else bad "spot, a run: the time-CDFs are not 3 x 21 rising points ending above 0.9"; cat "$T/t5cdf" >&2; fi
+awk -F, 'NR > 1 { gsub(/"/, ""); sub(/ USD\/h$/, "", $1); print $1, $3, $4 }' "$T/t5/plots/spot.csv" |
+    sort -k1,1g -k2,2g >"$T/t5chart"
+if awk 'NR == FNR { v[$1 " " sprintf("%.6f", $2)] = $3; next }
+        { k = $1 " " sprintf("%.6f", $2); if (!(k in v) || v[k] + 0 != $3 + 0) bad = 1; n++ }
+        END { exit bad || n != 63 }' "$T/t5cdf" "$T/t5chart"; then ok
+else bad "spot, a run: the chart is not the scalars"; head "$T/t5chart" >&2; fi
+for m in $(cut -d, -f2 "$T/t5/scalars.csv" | tr -d '"' | grep -v '^metric$' | sort -u); do
+    if grep -qF "\`$m\`" docs/METRICS.md; then ok; else bad "metric '$m' is not in docs/METRICS.md"; fi
+done
+
 # Lists are checked item by item, at their key.
 expect_status "spot, loads for two of three types" 2 "$GM" reproduce --fast \
     --set spot.load=0.5,0.6 spot
