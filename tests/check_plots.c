@@ -1330,6 +1330,122 @@ START_TEST(log_ticks_minor_and_decades)
 }
 END_TEST
 
+/* Heckbert's nice numbers at their boundaries, worked by hand from the
+ * paper's rules (nicenum unrounded: f <= 1, 2, 5 -> 1, 2, 5, else 10;
+ * rounded: f < 1.5, 3, 7 -> 1, 2, 5, else 10; step = rounded(unrounded
+ * (hi - lo) / (want - 1))):
+ *   0..10, want 5: nice(10) = 10 (f = 1 exactly), 10/4 = 2.5 -> step 2,
+ *     ticks 0 2 4 6 8 10 (f < 1 took 10 to 20, step 5, 3 ticks);
+ *   0..5, want 6: nice(5) = 5 (f = 5 exactly), 5/5 = 1 -> step 1, ticks
+ *     0..5 (f < 5 took 5 to 10, step 2, 0 2 4 6);
+ *   10..0 is the same range as 0..10 (the swap dropped gave nonsense);
+ *   want 1 counts as 2: nice(10) / 1 = 10 -> ticks 0, 10 (without the
+ *     clamp the step divided by zero);
+ *   0.3..0.7, want 5: nice(0.4) = 0.5, 0.125 -> step 0.1; 0.3 / 0.1 is
+ *     2.9999999999999996 in doubles, and the loose axis must still start
+ *     at 0.3 with 5 ticks, not at 0.2 with 6 (the +1e-9 in floor dropped);
+ *   -1..-0.3, want 11: nice(0.7) = 1, 0.1 -> step 0.1; -0.3 / 0.1 is
+ *     -2.9999999999999996 and the axis must end at -0.3 with 8 ticks, not
+ *     -0.2 (the -1e-9 in ceil dropped);
+ *   5..5 tight widens by a tenth of the value each way, 4.5..5.5; 0..0 by
+ *     one, -1..1 (kit.c's degenerate rule; 0.2 and 2 survived). */
+START_TEST(linear_ticks_at_heckbert_boundaries)
+{
+    struct plot_ticks t;
+
+    plot_ticks_linear(0.0, 10.0, 5, true, &t);
+    ck_assert_uint_eq(t.n, 6);
+    for (size_t i = 0; i < t.n; i++)
+        ck_assert_double_eq_tol(t.v[i], 2.0 * (double)i, 1e-12);
+    plot_ticks_linear(10.0, 0.0, 5, true, &t);
+    ck_assert(t.lo == 0.0 && t.hi == 10.0);
+    ck_assert_uint_eq(t.n, 6);
+    ck_assert_double_eq_tol(t.v[1], 2.0, 1e-12);
+    plot_ticks_linear(0.0, 5.0, 6, true, &t);
+    ck_assert_uint_eq(t.n, 6);
+    for (size_t i = 0; i < t.n; i++)
+        ck_assert_double_eq_tol(t.v[i], (double)i, 1e-12);
+    plot_ticks_linear(0.0, 10.0, 1, true, &t);
+    ck_assert_uint_eq(t.n, 2);
+    ck_assert(t.v[0] == 0.0 && t.v[1] == 10.0);
+    ck_assert(t.lo == 0.0 && t.hi == 10.0);
+    plot_ticks_linear(0.3, 0.7, 5, true, &t);
+    ck_assert_double_eq_tol(t.lo, 0.3, 1e-12);
+    ck_assert_double_eq_tol(t.hi, 0.7, 1e-12);
+    ck_assert_uint_eq(t.n, 5);
+    ck_assert_int_eq(t.decimals, 1);
+    plot_ticks_linear(-1.0, -0.3, 11, true, &t);
+    ck_assert_double_eq_tol(t.lo, -1.0, 1e-12);
+    ck_assert_double_eq_tol(t.hi, -0.3, 1e-12);
+    ck_assert_uint_eq(t.n, 8);
+    plot_ticks_linear(5.0, 5.0, 5, false, &t);
+    ck_assert_double_eq_tol(t.lo, 4.5, 1e-12);
+    ck_assert_double_eq_tol(t.hi, 5.5, 1e-12);
+    plot_ticks_linear(0.0, 0.0, 5, false, &t);
+    ck_assert(t.lo == -1.0 && t.hi == 1.0);
+}
+END_TEST
+
+/* Log axes at their edges (kit.h: decades, minor ticks on short ranges,
+ * at most about 8 labelled decades, i.e. every ceil(decades / 8)-th):
+ *   no usable hi: one decade above lo, 1..10 (hi = 100 lo survived);
+ *   1 .. 1 + 1e-10: rounding noise above a decade still gets a whole
+ *     decade, 1..10, not a zero-width axis (b <= a widening dropped);
+ *   1000 (1 - 1e-12) .. 1e5: noise below a decade does not add one, the
+ *     axis is 1000..1e5; likewise 1 .. 1000 (1 + 1e-12) ends at 1000
+ *     (the 1e-9 slack in floor/ceil dropped);
+ *   seven decades: decades only, 8 ticks (minor ticks up to seven
+ *     decades survived);
+ *   eight decades: every = ceil(8 / 8) = 1, all nine labelled ((b - a +
+ *     8) / 8 labelled every other one). */
+START_TEST(log_ticks_at_their_edges)
+{
+    struct plot_ticks t;
+
+    plot_ticks_log(1.0, NAN, &t);
+    ck_assert(t.lo == 1.0 && t.hi == 10.0);
+    plot_ticks_log(1.0, 1.0 + 1e-10, &t);
+    ck_assert(t.lo == 1.0 && t.hi == 10.0);
+    plot_ticks_log(1000.0 * (1.0 - 1e-12), 1e5, &t);
+    ck_assert_double_eq_tol(t.lo, 1000.0, 1e-9);
+    ck_assert_double_eq_tol(t.hi, 1e5, 1e-6);
+    plot_ticks_log(1.0, 1000.0 * (1.0 + 1e-12), &t);
+    ck_assert_double_eq_tol(t.hi, 1000.0, 1e-9);
+    plot_ticks_log(1.0, 1e7, &t);
+    ck_assert_uint_eq(t.n, 8);
+    plot_ticks_log(1.0, 1e8, &t);
+    ck_assert_uint_eq(t.n, 9);
+    for (size_t i = 0; i < t.n; i++)
+        ck_assert_msg(t.major[i], "1e%zu not labelled", i);
+}
+END_TEST
+
+/* Tick labels (kit.h: fixed decimals, thousands as "12k", millions as
+ * "3M"; kit.c: k from 10 000 on and for whole hundreds, M from 1e6 on
+ * and for whole 100 000s): 1e6 is "1M" on both axes (not "1000k"),
+ * 1.5e6 "1.5M" (not "1500k"), 12 500 "12.5k" (not "12500"), 5000 stays
+ * "5000" (not "5k"). */
+START_TEST(tick_labels_k_and_m)
+{
+    struct plot_ticks t;
+    char buf[32];
+
+    plot_ticks_linear(0.0, 4e6, 5, true, &t);
+    ck_assert_int_eq(t.decimals, 0);
+    plot_tick_label(&t, 1e6, false, buf, sizeof buf);
+    ck_assert_str_eq(buf, "1M");
+    plot_tick_label(&t, 1.5e6, false, buf, sizeof buf);
+    ck_assert_str_eq(buf, "1.5M");
+    plot_tick_label(&t, 12500.0, false, buf, sizeof buf);
+    ck_assert_str_eq(buf, "12.5k");
+    plot_tick_label(&t, 5000.0, false, buf, sizeof buf);
+    ck_assert_str_eq(buf, "5000");
+    plot_ticks_log(1.0, 1e7, &t);
+    plot_tick_label(&t, 1e6, true, buf, sizeof buf);
+    ck_assert_str_eq(buf, "1M");
+}
+END_TEST
+
 /* Grey level (mean of r, g, b) of the pixel under canvas point (x, y). */
 static double grey_at(cairo_surface_t *s, double x, double y)
 {
@@ -1887,6 +2003,9 @@ Suite *plots_suite(void)
     tcase_add_test(tc, warmup_shade_is_in_days);
     tcase_add_test(tc, scan_streams_quoted_fields);
     tcase_add_test(tc, scan_reports_a_quote_open_at_the_end);
+    tcase_add_test(tc, linear_ticks_at_heckbert_boundaries);
+    tcase_add_test(tc, log_ticks_at_their_edges);
+    tcase_add_test(tc, tick_labels_k_and_m);
     suite_add_tcase(s, tc);
     return s;
 }
