@@ -310,13 +310,17 @@ void plot_chart_row_columns(struct plot_chart *c, const char *const *values)
     }
 }
 
+/* By x, and for equal x by y descending: the frontier walks from the
+ * last point down, so of two points with one x it must meet the lower y
+ * first (ascending y kept the dearer of two equal performers, which the
+ * cheaper one dominates). */
 static int cmp_xy(const void *a, const void *b)
 {
     const double *p = a, *q = b;
 
     if (p[0] != q[0])
         return p[0] < q[0] ? -1 : 1;
-    return (p[1] > q[1]) - (p[1] < q[1]);
+    return (p[1] < q[1]) - (p[1] > q[1]);
 }
 
 size_t plot_chart_add_fit(struct plot_chart *c, size_t series,

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
@@ -1446,6 +1447,143 @@ START_TEST(tick_labels_k_and_m)
 }
 END_TEST
 
+/* Reads chart 'c' back as its CSV text (caller frees). */
+static char *chart_csv(const struct plot_chart *c)
+{
+    char *dir = test_tmpdir(), *p = join(dir, "chart.csv"), *text;
+
+    ck_assert_int_eq(plot_chart_write_csv(c, p), SIM_OK);
+    text = test_read_file(p, NULL);
+    ck_assert_ptr_nonnull(text);
+    free(p);
+    free(dir);
+    return text;
+}
+
+/* Fitted lines (plot.h): OLS through y = 2x + 1 exactly, points at x = 0,
+ * 1, 2, 4 and a NaN at x = 3 that must be left out, spans the data from
+ * its smallest x to its largest: (0, 1) to (4, 9) by the closed form (the
+ * line ending at the second-largest x, ending at the left end's height,
+ * or the NaN kept in the fit all survived). The fit lands in the panel of
+ * its series ("right", not the first panel: that survived too). One
+ * point is too few for either fit: SIZE_MAX (k < 1 survived, drawing a
+ * one-point "line"). */
+START_TEST(ols_fit_spans_the_data_in_its_panel)
+{
+    static const char *const titles[2] = { "left", "right" };
+    struct plot_chart *c = plot_chart_new(PLOT_SCATTER, "fit");
+    double x[5] = { 0, 1, 2, 3, 4 }, y[5] = { 1, 3, 5, NAN, 9 };
+    size_t s, f;
+    char *text;
+
+    plot_chart_panels(c, 2, titles);
+    s = plot_chart_add(c, "pts", NULL, 5, x, y, NULL, NULL);
+    plot_series_panel(c, s, 1);
+    f = plot_chart_add_fit(c, s, PLOT_FIT_OLS, "ols");
+    ck_assert_uint_eq(f, 1);
+    text = chart_csv(c);
+    ck_assert_msg(strstr(text, "\"ols\",\"right\",0,1,,\n\"ols\",\"right\",4,9,,\n"),
+                  "%s", text);
+    free(text);
+    plot_chart_free(c);
+
+    c = plot_chart_new(PLOT_SCATTER, "one");
+    s = plot_chart_add(c, "pts", NULL, 1, x, y, NULL, NULL);
+    ck_assert_uint_eq(plot_chart_add_fit(c, s, PLOT_FIT_OLS, "ols"), SIZE_MAX);
+    ck_assert_uint_eq(plot_chart_add_fit(c, s, PLOT_FIT_FRONTIER, "f"), SIZE_MAX);
+    ck_assert_uint_eq(plot_chart_series_count(c), 1);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* The frontier keeps the points no other point dominates (plot.h: none
+ * has at least their x at no more than their y). Worked by hand for
+ * performance x, price y:
+ *   (1, 1) (3, 4) (3, 2) (5, 5) (6, 5): (3, 4) is dominated by (3, 2),
+ *     same performance and cheaper; (5, 5) by (6, 5), more performance
+ *     at the same price. Frontier: (1, 1) (3, 2) (6, 5).
+ * Two offers of one GPU model at different prices are exactly this
+ * tie in x; the walk from the best performer used to meet the dearer
+ * one first and keep it (kills the tie order of cmp_xy dropped and
+ * "<= best", which kept (5, 5)). */
+START_TEST(frontier_drops_dominated_ties)
+{
+    /* Both orders of the tied pair, so no sort that leaves ties as given
+     * passes by luck. */
+    static const double xs[2][5] = { { 1, 3, 3, 5, 6 }, { 1, 3, 3, 5, 6 } };
+    static const double ys[2][5] = { { 1, 4, 2, 5, 5 }, { 1, 2, 4, 5, 5 } };
+    const char *want = "\"frontier\",\"\",1,1,,\n\"frontier\",\"\",3,2,,\n"
+                       "\"frontier\",\"\",6,5,,\n";
+
+    for (int o = 0; o < 2; o++) {
+        struct plot_chart *c = plot_chart_new(PLOT_SCATTER, "frontier");
+        char *text;
+
+        plot_chart_add(c, "offers", NULL, 5, xs[o], ys[o], NULL, NULL);
+        ck_assert_uint_ne(plot_chart_add_fit(c, 0, PLOT_FIT_FRONTIER, "frontier"), SIZE_MAX);
+        text = chart_csv(c);
+        ck_assert_msg(strstr(text, want), "order %d:\n%s", o, text);
+        ck_assert_ptr_null(strstr(text, "\"frontier\",\"\",3,4"));
+        free(text);
+        plot_chart_free(c);
+    }
+}
+END_TEST
+
+/* Viridis from its published ends: matplotlib's viridis(0) is #440154,
+ * viridis(1) #FDE725 and viridis(0.5) #21918C; the 16-stop interpolation
+ * lands within 2/255 of each (t scaled by 16 instead of 15 missed the
+ * middle by 7/255 in green). Style i + 7 keeps the colour, moves the
+ * marker one on and the dash three (kit.c's comment; i % 5 moved it
+ * two). */
+START_TEST(viridis_ends_and_style_cycle)
+{
+    struct plot_rgb v;
+
+    v = plot_viridis(0.0);
+    ck_assert(near(v, (struct plot_rgb){ 0x44 / 255.0, 0x01 / 255.0, 0x54 / 255.0 }, 0.5 / 255));
+    v = plot_viridis(1.0);
+    ck_assert(near(v, (struct plot_rgb){ 0xFD / 255.0, 0xE7 / 255.0, 0x25 / 255.0 }, 0.5 / 255));
+    v = plot_viridis(0.5);
+    ck_assert_msg(near(v, (struct plot_rgb){ 0x21 / 255.0, 0x91 / 255.0, 0x8C / 255.0 }, 2.0 / 255),
+                  "%g %g %g", v.r * 255, v.g * 255, v.b * 255);
+    for (size_t i = 0; i < 7; i++) {
+        struct plot_style a = plot_style_nth(i), b = plot_style_nth(i + 7);
+
+        ck_assert(near(a.color, b.color, 0));
+        ck_assert_int_eq(b.dash, (a.dash + 3) % 5);
+    }
+}
+END_TEST
+
+/* Dash pattern 4 (long dashes, 7 pt on, 2.2 off) is drawn dashed, not
+ * solid: on a 1:1 surface a 2 pt line from x = 0 leaves white at x = 8,
+ * inside the first gap (7 to 9.2), and ink at x = 3 (the upper bound
+ * checked as 3 drew dash 4 solid). */
+START_TEST(long_dash_has_gaps)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 40, 20);
+    cairo_t *cr = cairo_create(s);
+    struct plot_style st = { { 0, 0, 0 }, 4, PLOT_MARK_NONE };
+    unsigned char *d;
+    int stride;
+
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    plot_set_line(cr, &st, 2.0);
+    cairo_move_to(cr, 0, 10);
+    cairo_line_to(cr, 40, 10);
+    cairo_stroke(cr);
+    cairo_surface_flush(s);
+    d = cairo_image_surface_get_data(s);
+    stride = cairo_image_surface_get_stride(s);
+    ck_assert_uint_lt(((uint32_t *)(d + 10 * stride))[3] & 0xff, 64);
+    ck_assert_uint_gt(((uint32_t *)(d + 10 * stride))[8] & 0xff, 192);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+}
+END_TEST
+
 /* Grey level (mean of r, g, b) of the pixel under canvas point (x, y). */
 static double grey_at(cairo_surface_t *s, double x, double y)
 {
@@ -2006,6 +2144,10 @@ Suite *plots_suite(void)
     tcase_add_test(tc, linear_ticks_at_heckbert_boundaries);
     tcase_add_test(tc, log_ticks_at_their_edges);
     tcase_add_test(tc, tick_labels_k_and_m);
+    tcase_add_test(tc, ols_fit_spans_the_data_in_its_panel);
+    tcase_add_test(tc, frontier_drops_dominated_ties);
+    tcase_add_test(tc, viridis_ends_and_style_cycle);
+    tcase_add_test(tc, long_dash_has_gaps);
     suite_add_tcase(s, tc);
     return s;
 }
