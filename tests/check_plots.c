@@ -1584,6 +1584,156 @@ START_TEST(long_dash_has_gaps)
 }
 END_TEST
 
+/* True when data point (x, y) lands on the same canvas spot in 'c' as in
+ * 'ref', a copy of the chart whose axes are fixed at the ranges 'c' is
+ * expected to choose: equal spots mean equal axis ranges. */
+static bool same_spot(const struct plot_chart *c, const struct plot_chart *ref,
+                      double x, double y)
+{
+    double ax, ay, bx, by;
+
+    plot_chart_locate(c, 0, x, y, &ax, &ay);
+    plot_chart_locate(ref, 0, x, y, &bx, &by);
+    return fabs(ax - bx) < 1e-6 && fabs(ay - by) < 1e-6;
+}
+
+/* A one-series chart of 'type'; the tests build it twice, once as the
+ * reference with fixed ranges. */
+static struct plot_chart *line_of(enum plot_type type, size_t n, const double *x,
+                                  const double *y, const double *lo, const double *hi)
+{
+    struct plot_chart *c = plot_chart_new(type, "axes");
+
+    plot_chart_add(c, "s", NULL, n, x, y, lo, hi);
+    return c;
+}
+
+/* Axis ranges chosen from the data, each expectation worked by hand with
+ * Heckbert's rules (see linear_ticks_at_heckbert_boundaries):
+ *   a line's x stops at its last point with a y: x 0, 1, 2 and a gap at
+ *     10 give a tight 0..2 (points without y widening x to 10 survived);
+ *   a forest plot's x spans the intervals, diff 1 with CI [-3, 2]: loose
+ *     -3..2 (step 1) (the CI's low end left out gave 0..2);
+ *   a forest plot's x includes 0 (plot.h: a 0 line): diffs 1, 2 with CIs
+ *     0.5..2.5 give 0..2.5, loose 0..3 (not 0.5..2.5);
+ *   bars from zero when all are negative: -1, -2 give -2..0 (the "hi < 0"
+ *     clamp dropped gave -2..-1, bars hanging from nowhere);
+ *   one end fixed, the free end still rounds out to a tick: y fixed at 0
+ *     with data to 9.3 gives 0..10; y fixed at 10 with data from 0.7 gives
+ *     0..10 (both t2 round-outs dropped survived);
+ *   an ECDF's x is loose: 0.3..9.3 (want 7: nice(9) = 10, /6 -> step 2)
+ *     gives 0..10, not the tight 0.3..9.3;
+ *   a stacked area's height is the sum of the positive parts, as drawn:
+ *     3 and -1 stack to 3, 0..3 (step 1), not to 2. */
+START_TEST(axis_ranges_from_the_data)
+{
+    struct plot_chart *c, *ref;
+
+    {
+        double x[4] = { 0, 1, 2, 10 }, y[4] = { 1, 2, 3, NAN };
+
+        c = line_of(PLOT_LINE, 4, x, y, NULL, NULL);
+        ref = line_of(PLOT_LINE, 4, x, y, NULL, NULL);
+        plot_chart_yrange(c, 0, 4);
+        plot_chart_yrange(ref, 0, 4);
+        plot_chart_xrange(ref, 0, 2);
+        ck_assert(same_spot(c, ref, 1.0, 2.0));
+        plot_chart_free(c);
+        plot_chart_free(ref);
+    }
+    {
+        double d[1] = { 1 }, r[1] = { 0 }, lo[1] = { -3 }, hi[1] = { 2 };
+
+        c = line_of(PLOT_FOREST, 1, d, r, lo, hi);
+        ref = line_of(PLOT_FOREST, 1, d, r, lo, hi);
+        plot_chart_xrange(ref, -3, 2);
+        ck_assert(same_spot(c, ref, 0.0, 0.0));
+    }
+    plot_chart_free(c);
+    plot_chart_free(ref);
+    {
+        double d[2] = { 1, 2 }, r[2] = { 0, 1 }, lo[2] = { 0.5, 1.5 }, hi[2] = { 1.5, 2.5 };
+
+        c = line_of(PLOT_FOREST, 2, d, r, lo, hi);
+        ref = line_of(PLOT_FOREST, 2, d, r, lo, hi);
+        plot_chart_xrange(ref, 0, 3);
+        ck_assert(same_spot(c, ref, 1.0, 0.0));
+    }
+    plot_chart_free(c);
+    plot_chart_free(ref);
+    {
+        double y[2] = { -1, -2 };
+
+        c = line_of(PLOT_BARS, 2, NULL, y, NULL, NULL);
+        ref = line_of(PLOT_BARS, 2, NULL, y, NULL, NULL);
+        plot_chart_yrange(ref, -2, 0);
+        ck_assert(same_spot(c, ref, 0.0, -1.0));
+    }
+    plot_chart_free(c);
+    plot_chart_free(ref);
+    {
+        double x[3] = { 0, 1, 2 }, y[3] = { 1, 9.3, 4 };
+
+        c = line_of(PLOT_LINE, 3, x, y, NULL, NULL);
+        ref = line_of(PLOT_LINE, 3, x, y, NULL, NULL);
+        plot_chart_yrange(c, 0, NAN);
+        plot_chart_yrange(ref, 0, 10);
+        ck_assert(same_spot(c, ref, 1.0, 5.0));
+        plot_chart_free(c);
+        plot_chart_free(ref);
+        y[0] = 0.7;
+        y[1] = 10;
+        c = line_of(PLOT_LINE, 3, x, y, NULL, NULL);
+        ref = line_of(PLOT_LINE, 3, x, y, NULL, NULL);
+        plot_chart_yrange(c, NAN, 10);
+        plot_chart_yrange(ref, 0, 10);
+        ck_assert(same_spot(c, ref, 1.0, 5.0));
+    }
+    plot_chart_free(c);
+    plot_chart_free(ref);
+    {
+        double x[2] = { 0.3, 9.3 }, y[2] = { 0.5, 1 };
+
+        c = line_of(PLOT_ECDF, 2, x, y, NULL, NULL);
+        ref = line_of(PLOT_ECDF, 2, x, y, NULL, NULL);
+        plot_chart_xrange(ref, 0, 10);
+        ck_assert(same_spot(c, ref, 5.0, 0.5));
+    }
+    plot_chart_free(c);
+    plot_chart_free(ref);
+    {
+        double x[2] = { 0, 1 }, a[2] = { 3, 3 }, b[2] = { -1, -1 };
+
+        c = line_of(PLOT_AREA, 2, x, a, NULL, NULL);
+        plot_chart_add(c, "b", NULL, 2, x, b, NULL, NULL);
+        ref = line_of(PLOT_AREA, 2, x, a, NULL, NULL);
+        plot_chart_add(ref, "b", NULL, 2, x, b, NULL, NULL);
+        plot_chart_yrange(ref, 0, 3);
+        ck_assert(same_spot(c, ref, 0.5, 1.5));
+    }
+    plot_chart_free(c);
+    plot_chart_free(ref);
+}
+END_TEST
+
+/* A histogram of one bin has no neighbour to take its width from; it is
+ * drawn one unit wide and its CSV says so (a width of 0 survived, a bin
+ * nobody could see). */
+START_TEST(lone_histogram_bin_is_one_wide)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_HIST, "one bin");
+    double x[1] = { 5 }, y[1] = { 0.4 };
+    char *text;
+
+    plot_chart_csv_names(c, "x", "share");
+    plot_chart_add(c, "s", NULL, 1, x, y, NULL, NULL);
+    text = chart_csv(c);
+    ck_assert_msg(strstr(text, "\"s\",\"\",5,1,0.4"), "%s", text);
+    free(text);
+    plot_chart_free(c);
+}
+END_TEST
+
 /* Grey level (mean of r, g, b) of the pixel under canvas point (x, y). */
 static double grey_at(cairo_surface_t *s, double x, double y)
 {
@@ -2148,6 +2298,8 @@ Suite *plots_suite(void)
     tcase_add_test(tc, frontier_drops_dominated_ties);
     tcase_add_test(tc, viridis_ends_and_style_cycle);
     tcase_add_test(tc, long_dash_has_gaps);
+    tcase_add_test(tc, axis_ranges_from_the_data);
+    tcase_add_test(tc, lone_histogram_bin_is_one_wide);
     suite_add_tcase(s, tc);
     return s;
 }
