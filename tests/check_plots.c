@@ -1734,6 +1734,100 @@ START_TEST(lone_histogram_bin_is_one_wide)
 }
 END_TEST
 
+/* Bar chart CSV: one row per category with its name, the last one too
+ * (j + 1 < ncats left the last category's name empty). */
+START_TEST(bars_csv_names_every_category)
+{
+    static const char *const cats[3] = { "A100", "H100", "V100" };
+    struct plot_chart *c = plot_chart_new(PLOT_BARS, "bars");
+    double y[3] = { 1, 2, 3 };
+    char *text;
+
+    plot_chart_categories(c, 3, cats);
+    plot_chart_csv_names(c, "gpu", "n");
+    plot_chart_add(c, "s", NULL, 3, NULL, y, NULL, NULL);
+    text = chart_csv(c);
+    ck_assert_msg(strstr(text, "\"s\",\"A100\",1,,\n\"s\",\"H100\",2,,\n\"s\",\"V100\",3,,\n"),
+                  "%s", text);
+    free(text);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* plot_forest (plot.h): one series per group, so groups a, b, a give two
+ * series; a's rows are 0 and 2 and each keeps its own interval (the
+ * group's first interval copied to its later rows, or one series per
+ * row, both survived). */
+START_TEST(forest_groups_rows_with_their_intervals)
+{
+    static const char *const labels[3] = { "r0", "r1", "r2" };
+    static const char *const groups[3] = { "a", "b", "a" };
+    double d[3] = { 1, 2, 3 }, lo[3] = { 0.5, 1.5, 2.5 }, hi[3] = { 1.5, 2.5, 3.5 };
+    struct plot_chart *c = plot_forest("f", "diff", NULL, NULL, 3, labels, groups, d, lo, hi);
+    char *text;
+
+    ck_assert_uint_eq(plot_chart_series_count(c), 2);
+    text = chart_csv(c);
+    ck_assert_msg(strstr(text, "\"a\",\"r0\",1,0.5,1.5\n\"a\",\"r2\",3,2.5,3.5\n"
+                               "\"b\",\"r1\",2,1.5,2.5\n"), "%s", text);
+    free(text);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* A sweep with intervals carries the note saying what its bars are
+ * (plot.h); the note takes a line under the chart, so its points sit
+ * where those of a chart given a note by hand do (the note dropped moved
+ * them). */
+START_TEST(sweep_with_intervals_has_a_note)
+{
+    static const char *const names[1] = { "fixed" };
+    double x[2] = { 1, 2 }, m[2] = { 1, 2 }, lo[2] = { 0.5, 1.5 }, hi[2] = { 1.5, 2.5 };
+    struct plot_chart *c = plot_sweep("s", "x", "y", NULL, NULL, 1, names, 2, x, m, lo, hi);
+    struct plot_chart *ref = plot_sweep("s", "x", "y", NULL, NULL, 1, names, 2, x, m, NULL, NULL);
+
+    plot_chart_yrange(c, 0, 3);
+    plot_chart_yrange(ref, 0, 3);
+    plot_chart_note(ref, "a note");
+    ck_assert(same_spot(c, ref, 1.5, 1.0));
+    plot_chart_free(c);
+    plot_chart_free(ref);
+}
+END_TEST
+
+/* "csv" is a format (plot.h's PLOT_FMT_CSV): "png,csv" parses to both
+ * bits without an error (dropping it made it an unknown format). */
+START_TEST(csv_is_a_format)
+{
+    struct diag d = DIAG_INIT(stderr);
+    unsigned f = 0;
+
+    ck_assert_int_eq(plot_parse_formats("png,csv", &f, &d), SIM_OK);
+    ck_assert_uint_eq(f, PLOT_FMT_PNG | PLOT_FMT_CSV);
+}
+END_TEST
+
+/* Series added without a style take the i-th categorical style (plot.h
+ * via plot_style_nth), so two of them differ: series 1's point is drawn
+ * in style 1's colour (every series in style 0 survived). */
+START_TEST(unstyled_series_take_successive_styles)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_SCATTER, "two");
+    double x[1] = { 1 }, y0[1] = { 1 }, y1[1] = { 2 };
+    cairo_surface_t *s;
+
+    plot_chart_xrange(c, 0, 2);
+    plot_chart_yrange(c, 0, 3);
+    plot_chart_add(c, "a", NULL, 1, x, y0, NULL, NULL);
+    plot_chart_add(c, "b", NULL, 1, x, y1, NULL, NULL);
+    s = render(c);
+    ck_assert(at(c, s, 0, 1.0, 1.0, plot_style_nth(0).color, 0.05));
+    ck_assert(at(c, s, 0, 1.0, 2.0, plot_style_nth(1).color, 0.05));
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
 /* Grey level (mean of r, g, b) of the pixel under canvas point (x, y). */
 static double grey_at(cairo_surface_t *s, double x, double y)
 {
@@ -2300,6 +2394,11 @@ Suite *plots_suite(void)
     tcase_add_test(tc, long_dash_has_gaps);
     tcase_add_test(tc, axis_ranges_from_the_data);
     tcase_add_test(tc, lone_histogram_bin_is_one_wide);
+    tcase_add_test(tc, bars_csv_names_every_category);
+    tcase_add_test(tc, forest_groups_rows_with_their_intervals);
+    tcase_add_test(tc, sweep_with_intervals_has_a_note);
+    tcase_add_test(tc, csv_is_a_format);
+    tcase_add_test(tc, unstyled_series_take_successive_styles);
     suite_add_tcase(s, tc);
     return s;
 }
