@@ -1828,6 +1828,71 @@ START_TEST(unstyled_series_take_successive_styles)
 }
 END_TEST
 
+/* What takes a legend entry (plot.h, charts.c's legend_entries): a label
+ * "" stays off the legend like NULL; a shade label without a shaded
+ * interval names nothing; a band note names only bands, and bars draw
+ * their lo/hi as error bars, not bands. Each chart here has no entry at
+ * all, so it lays out exactly like its twin without the label or note
+ * (a legend column would move every point). Kills: "" labels listed, the
+ * shade label listed with no interval, bars' intervals counted as
+ * bands. */
+START_TEST(legend_lists_only_what_is_drawn)
+{
+    double x[2] = { 0, 1 }, y[2] = { 1, 2 }, lo[2] = { 0.5, 1.5 }, hi[2] = { 1.5, 2.5 };
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "l"), *ref = plot_chart_new(PLOT_LINE, "l");
+
+    plot_chart_add(c, "", NULL, 2, x, y, NULL, NULL);
+    plot_chart_add(ref, NULL, NULL, 2, x, y, NULL, NULL);
+    plot_chart_shade_x(c, NAN, NAN, "warm-up");
+    ck_assert(same_spot(c, ref, 0.5, 1.5));
+    plot_chart_free(c);
+    plot_chart_free(ref);
+
+    c = plot_chart_new(PLOT_BARS, "b");
+    ref = plot_chart_new(PLOT_BARS, "b");
+    plot_chart_add(c, NULL, NULL, 2, NULL, y, lo, hi);
+    plot_chart_add(ref, NULL, NULL, 2, NULL, y, lo, hi);
+    plot_chart_band_note(c, "band: P10-P90");
+    ck_assert(same_spot(c, ref, 0.0, 1.0));
+    plot_chart_free(c);
+    plot_chart_free(ref);
+}
+END_TEST
+
+/* Extra CSV columns (plot.h: points without values get empty cells): a
+ * NULL value is an empty cell, not a placeholder ("-" survived); a
+ * forest point on a row past the categories gets empty cells, not the
+ * values of the row after the last (r <= ncats survived, reading one
+ * row too far). */
+START_TEST(extra_columns_empty_where_no_value)
+{
+    static const char *const names[1] = { "axis" };
+    static const char *const vals[2] = { "fee", NULL };
+    static const char *const rowvals[2] = { "row0", "beyond" };
+    static const char *const cats[1] = { "only" };
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "cols");
+    double x[2] = { 0, 1 }, y[2] = { 1, 2 };
+    char *text;
+
+    plot_chart_columns(c, 1, names);
+    plot_series_columns(c, plot_chart_add(c, "s", NULL, 2, x, y, NULL, NULL), vals);
+    text = chart_csv(c);
+    ck_assert_msg(strstr(text, ",\"fee\"\n") && strstr(text, ",2,,,\"\"\n"), "%s", text);
+    free(text);
+    plot_chart_free(c);
+
+    c = plot_chart_new(PLOT_FOREST, "f");
+    plot_chart_categories(c, 1, cats);
+    plot_chart_add(c, "g", NULL, 2, x, x, NULL, NULL);     /* rows 0 and 1 */
+    plot_chart_columns(c, 1, names);
+    plot_chart_row_columns(c, rowvals);
+    text = chart_csv(c);
+    ck_assert_msg(strstr(text, "\"row0\"\n") && !strstr(text, "beyond"), "%s", text);
+    free(text);
+    plot_chart_free(c);
+}
+END_TEST
+
 /* Grey level (mean of r, g, b) of the pixel under canvas point (x, y). */
 static double grey_at(cairo_surface_t *s, double x, double y)
 {
@@ -2399,6 +2464,8 @@ Suite *plots_suite(void)
     tcase_add_test(tc, sweep_with_intervals_has_a_note);
     tcase_add_test(tc, csv_is_a_format);
     tcase_add_test(tc, unstyled_series_take_successive_styles);
+    tcase_add_test(tc, legend_lists_only_what_is_drawn);
+    tcase_add_test(tc, extra_columns_empty_where_no_value);
     suite_add_tcase(s, tc);
     return s;
 }
