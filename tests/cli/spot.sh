@@ -159,6 +159,11 @@ if [ "$(val repro.simulated 'T6 time NONE/OPT at bid 1')" = 1 ] && \
    [ "$(val repro.pass 'T6 time NONE/OPT at bid 1')" = 0 ]
 then ok; else bad "spotckpt, never cut: NONE/OPT = 1 < 2 fails"; grep "NONE/OPT at bid" "$T/never/scalars.csv" >&2; fi
 
+# a bid listed more than once (here 1, three times) is one set of
+# scalars: the CSV's keys (run, metric, kind, entity) stay unique
+dups=$(cut -d, -f1-4 "$T/never/scalars.csv" | sort | uniq -d | head -n 3)
+if [ -z "$dups" ]; then ok; else bad "spotckpt, never cut: scalars repeated: $dups"; fi
+
 # every metric the run wrote is documented
 for m in $(cut -d, -f2 "$T/never/scalars.csv" | tr -d '"' | grep -v '^metric$' | sort -u); do
     if grep -qF "\`$m\`" docs/METRICS.md; then ok; else bad "metric '$m' is not in docs/METRICS.md"; fi
