@@ -53,4 +53,45 @@ v=$(grep '^\[sweep\]' "$T/err" | tail -n 1 | sed 's/, elapsed.*//')
 if [ "$v" = "[sweep] 4/4 runs done, 1 failed, 0 running" ]; then ok; else
     bad "last progress line after one crash: '$v'"; fi
 
+# -- under Open MPI ----------------------------------------------------------
+if command -v mpirun >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 &&
+   ! "$GM" sweep "$T/p.ini" --mpi -o "$T/nompi" -q 2>&1 | grep -q 'no Open MPI'; then
+    mpi() {
+        OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+            ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0 timeout 60 mpirun --oversubscribe "$@"
+    }
+    # the manifest records the farm: K ranks are rank 0 and K-1 workers
+    mpi -np 3 "$GM" sweep "$T/p.ini" -c Rep --mpi -o "$T/np3" -q --no-plots >"$T/mpi.log" 2>&1
+    v=$(sed -n '/^\[sweep\]/,/^$/p' "$T/np3/manifest.ini" 2>/dev/null | grep -E '^(mode|workers)' | tr '\n' ';')
+    if [ "$v" = "mode = mpi;workers = 2;" ]; then ok; else bad "mpirun -np 3 --mpi recorded '$v'"; cat "$T/mpi.log" >&2; fi
+    # every run is counted as it ends, run 0 too: run 0 crashes, and the
+    # last progress line says 4 of 4 done, 1 failed (rank 0 alone prints it)
+    mpi -np 2 "$GM" sweep "$T/p.ini" -c Rep --mpi -o "$T/mcrash" --no-plots \
+        --test-crash-run 0 >"$T/mpi.log" 2>&1
+    rc=$?
+    if [ $rc = 1 ]; then ok; else bad "mpirun sweep, run 0 crashed: exit $rc, want 1"; fi
+    v=$(grep '\[sweep\]' "$T/mpi.log" | tail -n 1 | sed 's/.*\[sweep\]/[sweep]/; s/, elapsed.*//')
+    if [ "$v" = "[sweep] 4/4 runs done, 1 failed, 0 running" ]; then ok; else
+        bad "mpirun sweep, last progress line after run 0 crashed: '$v'"; fi
+    # a run that cannot be set up (found when it starts) stops the study
+    # with status 2, as in the local pool: the run stopped on the other
+    # rank for it does not turn it into an interrupt (130)
+    cat >"$T/la.ini" <<'INI'
+[General]
+sim.model = phold
+sim.horizon = 100000000s
+sim.sample-interval = 10000000s
+phold.lps = 1000
+phold.lookahead = 0
+phold.mean = ${m=1s,0s}
+INI
+    mpi -np 3 "$GM" sweep "$T/la.ini" --mpi -o "$T/mla" -q --no-plots >"$T/mpi.log" 2>&1
+    rc=$?
+    if [ $rc = 2 ]; then ok; else bad "mpirun sweep, one run cannot be set up: exit $rc, want 2"; cat "$T/mpi.log" >&2; fi
+    left=$(cd "$T" && ls -d mla mla.tmp-* 2>/dev/null)
+    if [ -z "$left" ]; then ok; else bad "mpirun sweep stopped on a setup error left $left"; fi
+else
+    echo "skip mpirun (no Open MPI in this build or no mpirun)"
+fi
+
 cli_done
