@@ -90,6 +90,17 @@ INI
     if [ $rc = 2 ]; then ok; else bad "mpirun sweep, one run cannot be set up: exit $rc, want 2"; cat "$T/mpi.log" >&2; fi
     left=$(cd "$T" && ls -d mla mla.tmp-* 2>/dev/null)
     if [ -z "$left" ]; then ok; else bad "mpirun sweep stopped on a setup error left $left"; fi
+    # one worker: run 0 cannot be set up, and run 1 (long) is not handed
+    # out after it (it was, and ran whole: minutes, then thrown away)
+    sed 's/^phold.mean = .*/phold.mean = ${m=0s,1s}/' "$T/la.ini" >"$T/la0.ini"
+    now() { date +%s.%N; }
+    t0=$(now)
+    mpi -np 2 "$GM" sweep "$T/la0.ini" --mpi -o "$T/mla0" -q --no-plots >"$T/mpi.log" 2>&1
+    rc=$?
+    t1=$(now)
+    if [ $rc = 2 ]; then ok; else bad "mpirun -np 2 sweep, run 0 cannot be set up: exit $rc, want 2"; fi
+    if awk -v a="$t0" -v b="$t1" 'BEGIN{exit !(b - a < 20)}'; then ok; else
+        bad "mpirun -np 2 sweep took $(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}') s to stop after run 0 could not be set up"; fi
 else
     echo "skip mpirun (no Open MPI in this build or no mpirun)"
 fi
