@@ -53,6 +53,22 @@ v=$(grep '^\[sweep\]' "$T/err" | tail -n 1 | sed 's/, elapsed.*//')
 if [ "$v" = "[sweep] 4/4 runs done, 1 failed, 0 running" ]; then ok; else
     bad "last progress line after one crash: '$v'"; fi
 
+# -- --sobol takes 1 to 40 --vary keys (GSL's Sobol has up to 40 dimensions)
+# Forty probabilities of the market's archetypes (a phold study ignores
+# them): the one point is the middle of every range, 0.1 + 0.5 * 0.1.
+vs= i=0
+for a in academic company consultant enterprise hobbyist indie; do
+    for k in bid-raise big-model-prob day-amplitude secure-cloud min-reliability name-pin on-failure-move; do
+        [ $i -lt 40 ] && vs="$vs --vary archetype.$a.$k=0.1..0.2"
+        i=$((i + 1))
+    done
+done
+# shellcheck disable=SC2086
+expect_status "sweep --sobol 1 with 40 --vary keys" 0 "$GM" sweep "$T/p.ini" -c Rep -o "$T/v40" \
+    -q --no-plots --sobol 1 --set repeat=1 $vs
+v=$(col "$T/v40/runs.csv" archetype_indie_min_reliability 2>/dev/null)
+if [ "$v" = 0.15 ]; then ok; else bad "the 40th --vary key's point is '$v', want 0.15"; fi
+
 # -- under Open MPI ----------------------------------------------------------
 if command -v mpirun >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 &&
    ! "$GM" sweep "$T/p.ini" --mpi -o "$T/nompi" -q 2>&1 | grep -q 'no Open MPI'; then
