@@ -183,31 +183,6 @@ static void spot_free(void *state)
     free(s);
 }
 
-/* Splits 'key''s list into v (at most MAX_TYPES, each > 0 when 'positive',
- * else >= 0); returns how many, 0 after an error. */
-static size_t parse_list(const struct scn_run *run, const char *key, bool positive, double *v,
-                         struct diag *d)
-{
-    char buf[512], *save = NULL;
-    size_t n = 0;
-
-    snprintf(buf, sizeof buf, "%s", scn_str(run, key));
-    for (char *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-        if (n == MAX_TYPES) {
-            scn_error(d, run, key, "at most %d instance types", MAX_TYPES);
-            return 0;
-        }
-        if (!param_parse_real(tok, &v[n]) || !(positive ? v[n] > 0.0 : v[n] >= 0.0)) {
-            scn_error(d, run, key, "expected numbers %s 0, got '%s'", positive ? ">" : ">=", tok);
-            return 0;
-        }
-        n++;
-    }
-    if (n == 0)
-        scn_error(d, run, key, "no value given");
-    return n;
-}
-
 /* What one process may cost: the trace is built in memory before the run
  * and each update reads the requests present, so these bound the updates
  * a type posts, the requests present and the work of the two together. */
@@ -233,8 +208,8 @@ size_t spot_read_types(const struct scn_run *run, sim_time horizon, struct spot_
     b.hold_mean = scn_time(run, "spot.hold-mean");
     b.bid_lo = scn_real(run, "spot.bid-lo");
     b.bid_hi = scn_real(run, "spot.bid-hi");
-    n = parse_list(run, "spot.ondemand", true, od, d);
-    nload = parse_list(run, "spot.load", false, load, d);
+    n = repro_list(run, "spot.ondemand", true, od, MAX_TYPES, "instance types", d);
+    nload = repro_list(run, "spot.load", false, load, MAX_TYPES, "instance types", d);
     if (n && nload && nload != 1 && nload != n)
         scn_error(d, run, "spot.load", "give one load or one per type (%zu), got %zu", n, nload);
     if (!(b.floor > 0.0 && b.floor < b.ceil))

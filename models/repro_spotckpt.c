@@ -177,7 +177,6 @@ static void *sck_setup(struct engine *e, const struct scn_run *run, struct diag 
 {
     struct sck *c = calloc(1, sizeof *c);
     struct spot_params *p, types[SPOT_MAX_TYPES];
-    char buf[512], *save = NULL;
 
     if (!c)
         SIM_OOM("spotckpt: out of memory");
@@ -193,18 +192,7 @@ static void *sck_setup(struct engine *e, const struct scn_run *run, struct diag 
     c->bid[c->nbids++] = scn_real(run, "spotckpt.bid");
     if (!(c->bid[0] > 0.0))
         scn_error(d, run, "spotckpt.bid", "a bid must be > 0, got %g", c->bid[0]);
-    snprintf(buf, sizeof buf, "%s", scn_str(run, "spotckpt.bids"));
-    for (char *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-        if (c->nbids == MAX_BIDS) {
-            scn_error(d, run, "spotckpt.bids", "at most %d bids", MAX_BIDS - 1);
-            break;
-        }
-        if (!param_parse_real(tok, &c->bid[c->nbids]) || !(c->bid[c->nbids] > 0.0)) {
-            scn_error(d, run, "spotckpt.bids", "expected bids > 0, got '%s'", tok);
-            break;
-        }
-        c->nbids++;
-    }
+    c->nbids += repro_list(run, "spotckpt.bids", true, c->bid + 1, MAX_BIDS - 1, "bids", d);
     if (c->nbids < 3 && d->nerrors == 0)
         scn_error(d, run, "spotckpt.bids", "need at least two bids to see a trend");
     if (!(c->job.work > 0))

@@ -100,6 +100,29 @@ double repro_ci95(double n, double s, double ss)
     return repro_t95((unsigned)(n - 1.0)) * sqrt(fmax(0.0, (ss - s * s / n) / (n - 1.0)) / n);
 }
 
+size_t repro_list(const struct scn_run *run, const char *key, bool positive, double *v,
+                  size_t max, const char *what, struct diag *d)
+{
+    char buf[512], *save = NULL;
+    size_t n = 0;
+
+    snprintf(buf, sizeof buf, "%s", scn_str(run, key));
+    for (char *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        if (n == max) {
+            scn_error(d, run, key, "at most %zu %s", max, what);
+            return 0;
+        }
+        if (!param_parse_real(tok, &v[n]) || !(positive ? v[n] > 0.0 : v[n] >= 0.0)) {
+            scn_error(d, run, key, "expected numbers %s 0, got '%s'", positive ? ">" : ">=", tok);
+            return 0;
+        }
+        n++;
+    }
+    if (n == 0)
+        scn_error(d, run, key, "no value given");
+    return n;
+}
+
 /* ---- the command ---- */
 
 struct target {

@@ -50,13 +50,21 @@ double repro_t95(unsigned df);
  * degrees of freedom. NAN when n < 2 (no spread to measure). */
 double repro_ci95(double n, double s, double ss);
 
+struct scn_run;
+struct diag;
+
+/* Splits list key 'key' (comma-separated decimals) into v: at most 'max'
+ * values ("at most MAX WHAT" beyond), each > 0 when 'positive', else
+ * >= 0. Errors at the key; returns how many, 0 after an error (an empty
+ * list is one). */
+size_t repro_list(const struct scn_run *run, const char *key, bool positive, double *v,
+                  size_t max, const char *what, struct diag *d);
+
 /* T5's instance types from the spot.* keys (at most SPOT_MAX_TYPES), each checked
  * for a run of 'horizon' (errors at their key in d); the number of types,
  * 0 after an error. T6 runs on the first. */
 #define SPOT_MAX_TYPES 8
-struct scn_run;
 struct spot_params;
-struct diag;
 size_t spot_read_types(const struct scn_run *run, sim_time horizon, struct spot_params *types,
                        struct diag *d);
 

@@ -7,6 +7,9 @@
 # pointing at the binary.
 . tests/cli_lib.sh
 
+sval() {  # sval DIR METRIC ENTITY: the value column of DIR/scalars.csv
+    awk -F, -v m="\"$2\"" -v e="\"$3\"" '$2 == m && $4 == e { print $5; exit }' "$1/scalars.csv"
+}
 row() {   # row NAME PATTERN: a line of the last table matches the extended regex
     if grep -Eq -- "$2" "$T/out"; then ok; else bad "$1: no line matches '$2'"; cat "$T/out" >&2; fi
 }
@@ -135,9 +138,7 @@ row "spotckpt, fast: a 95% CI" '^T6 cost HOUR/OPT at bid 0\.4 .* \+-0\.[0-9]+ +>
 expect_status "spotckpt, never cut" 1 "$GM" run scenarios/reproduce/spotckpt.ini -c Fast \
     --set spot.sigma=0 --set spot.load=0 --set spotckpt.bid=1 --set spotckpt.bids=1,1 \
     --set spotckpt.jobs=20 -o "$T/never" -q
-val() {   # val METRIC ENTITY: the value column of scalars.csv
-    awk -F, -v m="\"$1\"" -v e="\"$2\"" '$2 == m && $4 == e { print $5; exit }' "$T/never/scalars.csv"
-}
+val() { sval "$T/never" "$@"; }
 if awk -v h="$(val spotckpt.time HOUR@1)" -v o="$(val spotckpt.time OPT@1)" \
        -v n="$(val spotckpt.time NONE@1)" -v a="$(val spotckpt.time ADAPT@1)" \
        -v d="$(val spotckpt.time EDGE@1)" \
@@ -180,7 +181,7 @@ awk 'BEGIN { print "t_h,price_usd"; for (k = 0; k < 4000; k++) printf "%d,0.10\n
 expect_status "spotckpt, a recorded history" 1 "$GM" run scenarios/reproduce/spotckpt.ini -c Fast \
     --set spotckpt.trace="$T/history.csv" --set spotckpt.bid=2 --set spotckpt.bids=0.4,0.4 \
     --set spotckpt.jobs=20 -o "$T/rec" -q
-rval() { awk -F, -v m="\"$1\"" -v e="\"$2\"" '$2 == m && $4 == e { print $5; exit }' "$T/rec/scalars.csv"; }
+rval() { sval "$T/rec" "$@"; }
 if [ "$(rval spotckpt.cost NONE@2)" = 4 ] && [ "$(rval spotckpt.time NONE@2)" = 24 ] &&
    [ "$(rval spotckpt.done NONE@0.4)" = 0 ] && [ "$(rval spotckpt.time NONE@0.4)" = 480 ]
 then ok; else bad "spotckpt, a recorded history: NONE's costs and times"; grep NONE "$T/rec/scalars.csv" >&2; fi
@@ -197,7 +198,7 @@ awk 'BEGIN { print "t_h,price_usd"; print "0,0.10"
 expect_status "spotckpt, a calm history" 0 "$GM" run scenarios/reproduce/spotckpt.ini -c Fast \
     --set spotckpt.trace="$T/calm.csv" --set spotckpt.bid=0.4 --set spotckpt.bids=0.4,0.4 \
     --set spotckpt.jobs=20 -o "$T/calm" -q
-cval() { awk -F, -v m="\"$1\"" -v e="\"$2\"" '$2 == m && $4 == e { print $5; exit }' "$T/calm/scalars.csv"; }
+cval() { sval "$T/calm" "$@"; }
 if [ "$(cval spotckpt.done ADAPT@0.4)" = 0 ] && [ "$(cval spotckpt.done HOUR@0.4)" = 1 ]; then ok
 else bad "spotckpt, a calm history: ADAPT wrote what its history gave no reason to"
     grep 'done' "$T/calm/scalars.csv" >&2; fi
@@ -264,6 +265,6 @@ grep_err "spotckpt, a million job walks" "spotckpt.jobs: 100000 jobs x 4 bids x 
 expect_status "spotckpt, a price of 1e300" 2 "$GM" reproduce --fast --set spot.ondemand=1e300 spotckpt
 grep_err "spotckpt, a price of 1e300" "on-demand prices must be in [0.001, 1e+06] USD/h, got 1e+300"
 expect_status "spotckpt, hexadecimal bid" 2 "$GM" reproduce --fast --set spotckpt.bids=0x1,0.4 spotckpt
-grep_err "spotckpt, hexadecimal bid" "spotckpt.bids: expected bids > 0, got '0x1'"
+grep_err "spotckpt, hexadecimal bid" "spotckpt.bids: expected numbers > 0, got '0x1'"
 
 cli_done
