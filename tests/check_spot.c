@@ -391,6 +391,36 @@ START_TEST(trace_from_checks_history)
 }
 END_TEST
 
+/* A trace from hours and USD/h (at most 8 updates), for the walks. */
+static struct spot_trace *mini(size_t n, const double *hours, const double *usd)
+{
+    sim_time at[8];
+    money pr[8];
+    struct spot_trace *t;
+
+    ck_assert_uint_le(n, 8);
+    for (size_t i = 0; i < n; i++) {
+        at[i] = (sim_time)llround(hours[i] * (double)SIM_HOUR);
+        pr[i] = (money)llround(usd[i] * 1e6);
+    }
+    t = spot_trace_from(at, pr, n);
+    ck_assert_ptr_nonnull(t);
+    return t;
+}
+
+static void walk_is(const struct spot_trace *t, const struct spck_job *j, enum spck_policy pol,
+                    money bid, const struct spck_hazard *h, money cost, sim_time took, bool done,
+                    uint32_t outs)
+{
+    struct spck_outcome o;
+
+    spck_walk(t, j, pol, bid, h, 0, &o);
+    ck_assert_int_eq(o.cost, cost);
+    ck_assert_int_eq(o.took, took);
+    ck_assert(o.done == done);
+    ck_assert_uint_eq(o.outs, outs);
+}
+
 /* The history every walk below reads: 0.30 USD/h from 0 and again from
  * 1 h (no rise), 0.40 from 1.5 h (a rise within the bid), 0.90 from 2.5 h
  * (above the bid of 0.50: the instance is cut), 0.30 from 3 h and 0.35
@@ -398,31 +428,15 @@ END_TEST
  * The job: 3 h of work, checkpoints and restores of 0.1 h. */
 static struct spot_trace *history(void)
 {
-    const sim_time at[] = { 0, SIM_HOUR, 3 * SIM_HOUR / 2, 5 * SIM_HOUR / 2, 3 * SIM_HOUR,
-                            4 * SIM_HOUR };
-    const money pr[] = { 300000, 300000, 400000, 900000, 300000, 350000 };
-    struct spot_trace *t = spot_trace_from(at, pr, 6);
+    const double hr[] = { 0, 1, 1.5, 2.5, 3, 4 }, pr[] = { 0.30, 0.30, 0.40, 0.90, 0.30, 0.35 };
 
-    ck_assert_ptr_nonnull(t);
-    return t;
+    return mini(6, hr, pr);
 }
 
 static const struct spck_job job3h = {
     .work = 3 * SIM_HOUR, .delta = SIM_HOUR / 10, .restart = SIM_HOUR / 10,
     .deadline = 100 * SIM_HOUR,
 };
-
-static void walk_is(const struct spot_trace *t, const struct spck_job *j, enum spck_policy pol,
-                    const struct spck_hazard *h, money cost, sim_time took, bool done)
-{
-    struct spck_outcome o;
-
-    spck_walk(t, j, pol, 500000, h, 0, &o);
-    ck_assert_int_eq(o.cost, cost);
-    ck_assert_int_eq(o.took, took);
-    ck_assert(o.done == done);
-    ck_assert_uint_eq(o.outs, 1);
-}
 
 /* By hand, hours charged at the price posted at each hour's start; the
  * hour [2, 2.5) h that the cut ends is free; the hour the job ends in is
@@ -444,10 +458,10 @@ START_TEST(walk_policies_by_hand)
 {
     struct spot_trace *t = history();
 
-    walk_is(t, &job3h, SPCK_NONE, NULL, 1600000, 6 * SIM_HOUR, true);
-    walk_is(t, &job3h, SPCK_HOUR, NULL, 1250000, 44 * SIM_HOUR / 10, true);
-    walk_is(t, &job3h, SPCK_EDGE, NULL, 1250000, 47 * SIM_HOUR / 10, true);
-    walk_is(t, &job3h, SPCK_OPT, NULL, 900000, 37 * SIM_HOUR / 10 + 1, true);
+    walk_is(t, &job3h, SPCK_NONE, 500000, NULL, 1600000, 6 * SIM_HOUR, true, 1);
+    walk_is(t, &job3h, SPCK_HOUR, 500000, NULL, 1250000, 44 * SIM_HOUR / 10, true, 1);
+    walk_is(t, &job3h, SPCK_EDGE, 500000, NULL, 1250000, 47 * SIM_HOUR / 10, true, 1);
+    walk_is(t, &job3h, SPCK_OPT, 500000, NULL, 900000, 37 * SIM_HOUR / 10 + 1, true, 1);
     spot_trace_free(t);
 }
 END_TEST
@@ -463,13 +477,11 @@ END_TEST
  * would keep 0.9 h, done at 5.4 h.) */
 START_TEST(walk_cut_on_the_hour)
 {
-    const sim_time at[] = { 0, 2 * SIM_HOUR, 3 * SIM_HOUR };
-    const money pr[] = { 300000, 900000, 300000 };
-    struct spot_trace *t = spot_trace_from(at, pr, 3);
+    const double hr[] = { 0, 2, 3 }, pr[] = { 0.30, 0.90, 0.30 };
+    struct spot_trace *t = mini(3, hr, pr);
 
-    ck_assert_ptr_nonnull(t);
-    walk_is(t, &job3h, SPCK_NONE, NULL, 1500000, 6 * SIM_HOUR, true);
-    walk_is(t, &job3h, SPCK_HOUR, NULL, 1200000, 44 * SIM_HOUR / 10, true);
+    walk_is(t, &job3h, SPCK_NONE, 500000, NULL, 1500000, 6 * SIM_HOUR, true, 1);
+    walk_is(t, &job3h, SPCK_HOUR, 500000, NULL, 1200000, 44 * SIM_HOUR / 10, true, 1);
     spot_trace_free(t);
 }
 END_TEST
@@ -485,10 +497,10 @@ START_TEST(walk_adapt_by_hand)
 
     for (unsigned l = 0; l < SPCK_LEVELS; l++)
         h.p[l] = 1.0;
-    walk_is(t, &job3h, SPCK_ADAPT, &h, 1250000, 44 * SIM_HOUR / 10, true);
+    walk_is(t, &job3h, SPCK_ADAPT, 500000, &h, 1250000, 44 * SIM_HOUR / 10, true, 1);
     for (unsigned l = 0; l < SPCK_LEVELS; l++)
         h.p[l] = 0.1;
-    walk_is(t, &job3h, SPCK_ADAPT, &h, 1250000, 42 * SIM_HOUR / 10, true);
+    walk_is(t, &job3h, SPCK_ADAPT, 500000, &h, 1250000, 42 * SIM_HOUR / 10, true, 1);
     spot_trace_free(t);
 }
 END_TEST
@@ -502,9 +514,9 @@ START_TEST(walk_censored_at_deadline)
     struct spck_job j = job3h;
 
     j.deadline = 7 * SIM_HOUR / 2;
-    walk_is(t, &j, SPCK_NONE, NULL, 600000, 7 * SIM_HOUR / 2, false);
+    walk_is(t, &j, SPCK_NONE, 500000, NULL, 600000, 7 * SIM_HOUR / 2, false, 1);
     j.deadline = 28 * SIM_HOUR / 10;
-    walk_is(t, &j, SPCK_NONE, NULL, 600000, 28 * SIM_HOUR / 10, false);
+    walk_is(t, &j, SPCK_NONE, 500000, NULL, 600000, 28 * SIM_HOUR / 10, false, 1);
     spot_trace_free(t);
 }
 END_TEST
@@ -533,34 +545,6 @@ START_TEST(estimate_hazard_by_hand)
 END_TEST
 
 /* A history from (hours, USD/h) pairs, the first at 0. */
-static struct spot_trace *mini(size_t n, const double *hours, const double *usd)
-{
-    sim_time at[8];
-    money pr[8];
-    struct spot_trace *t;
-
-    for (size_t i = 0; i < n; i++) {
-        at[i] = (sim_time)llround(hours[i] * (double)SIM_HOUR);
-        pr[i] = (money)llround(usd[i] * 1e6);
-    }
-    t = spot_trace_from(at, pr, n);
-    ck_assert_ptr_nonnull(t);
-    return t;
-}
-
-static void mini_is(const struct spot_trace *t, const struct spck_job *j, enum spck_policy pol,
-                    money bid, const struct spck_hazard *h, money cost, sim_time took, bool done,
-                    uint32_t outs)
-{
-    struct spck_outcome o;
-
-    spck_walk(t, j, pol, bid, h, 0, &o);
-    ck_assert_int_eq(o.cost, cost);
-    ck_assert_int_eq(o.took, took);
-    ck_assert(o.done == done);
-    ck_assert_uint_eq(o.outs, outs);
-}
-
 static const struct spck_job job1h = {
     .work = SIM_HOUR, .delta = SIM_HOUR / 10, .restart = SIM_HOUR / 10,
     .deadline = 100 * SIM_HOUR,
@@ -577,8 +561,8 @@ START_TEST(walk_price_at_bid_runs)
     const double h2[] = { 0, 0.5 }, p2[] = { 0.30, 0.50 };
     struct spot_trace *a = mini(2, h1, p1), *b = mini(2, h2, p2);
 
-    mini_is(a, &job1h, SPCK_NONE, 500000, NULL, 500000, SIM_HOUR, true, 0);
-    mini_is(b, &job1h, SPCK_NONE, 500000, NULL, 300000, SIM_HOUR, true, 0);
+    walk_is(a, &job1h, SPCK_NONE, 500000, NULL, 500000, SIM_HOUR, true, 0);
+    walk_is(b, &job1h, SPCK_NONE, 500000, NULL, 300000, SIM_HOUR, true, 0);
     spot_trace_free(a);
     spot_trace_free(b);
 }
@@ -595,7 +579,7 @@ START_TEST(walk_opt_finishing_at_the_cut_writes_nothing)
     const double hr[] = { 0, 1, 2 }, pr[] = { 0.30, 0.90, 0.30 };
     struct spot_trace *t = mini(3, hr, pr);
 
-    mini_is(t, &job1h, SPCK_OPT, 500000, NULL, 300000, SIM_HOUR, true, 0);
+    walk_is(t, &job1h, SPCK_OPT, 500000, NULL, 300000, SIM_HOUR, true, 0);
     spot_trace_free(t);
 }
 END_TEST
@@ -611,7 +595,7 @@ START_TEST(walk_edge_one_write_per_rise_burst)
     const double hr[] = { 0, 0.5, 0.55, 0.6 }, pr[] = { 0.30, 0.35, 0.40, 0.45 };
     struct spot_trace *t = mini(4, hr, pr);
 
-    mini_is(t, &job1h, SPCK_EDGE, 500000, NULL, 750000, 11 * SIM_HOUR / 10, true, 0);
+    walk_is(t, &job1h, SPCK_EDGE, 500000, NULL, 750000, 11 * SIM_HOUR / 10, true, 0);
     spot_trace_free(t);
 }
 END_TEST
@@ -635,11 +619,11 @@ START_TEST(walk_adapt_threshold_and_level)
     j.delta = SIM_HOUR / 5;
     for (unsigned l = 0; l < SPCK_LEVELS; l++)
         h.p[l] = 0.25;
-    mini_is(a, &j, SPCK_ADAPT, 500000, &h, 600000, 3 * SIM_HOUR / 2, true, 0);
+    walk_is(a, &j, SPCK_ADAPT, 500000, &h, 600000, 3 * SIM_HOUR / 2, true, 0);
     j.delta = SIM_HOUR / 10;
     for (unsigned l = 0; l < SPCK_LEVELS; l++)
         h.p[l] = l == SPCK_LEVELS - 1 ? 1.0 : 0.0;
-    mini_is(b, &j, SPCK_ADAPT, 500000, &h, 750000, 16 * SIM_HOUR / 10, true, 0);
+    walk_is(b, &j, SPCK_ADAPT, 500000, &h, 750000, 16 * SIM_HOUR / 10, true, 0);
     spot_trace_free(a);
     spot_trace_free(b);
 }
@@ -656,7 +640,7 @@ START_TEST(walk_censored_pays_hour_ending_at_deadline)
 
     j.work = 3 * SIM_HOUR;
     j.deadline = 2 * SIM_HOUR;
-    mini_is(t, &j, SPCK_NONE, 500000, NULL, 600000, 2 * SIM_HOUR, false, 0);
+    walk_is(t, &j, SPCK_NONE, 500000, NULL, 600000, 2 * SIM_HOUR, false, 0);
     spot_trace_free(t);
 }
 END_TEST

@@ -30,6 +30,9 @@ usage_is() {   # usage_is NAME LINE: stdout of the last command starts with LINE
 grep_out() {   # grep_out NAME PATTERN: stdout of the last command contains it
     if grep -qF -- "$2" "$T/out"; then ok; else bad "$1: stdout lacks '$2'"; cat "$T/out" >&2; fi
 }
+col() {   # col CSV NAME: the column NAME of CSV, unquoted (fields hold no commas)
+    awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++)if($i==c)k=i;next}{gsub(/"/,"");print $k}' "$1"
+}
 cli_done() {
     echo "$pass passed, $fail failed"
     [ "$fail" = 0 ]

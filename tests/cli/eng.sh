@@ -39,7 +39,6 @@ check "run -r 0 with its warm-up before the horizon" "$GM" run "$T/w.ini" -r 0 \
 # initial events fire at 10, 20, ..., 190 s (19 rounds; 200 s is the end,
 # which never fires), 16 x 19 = 304, plus the sampling ticks at 50, 100 and
 # 150 s: 307 events. Kills runner_run recording 0 events.
-col() { awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++)if($i==c)k=i;next}{gsub(/"/,"");print $k}' "$1"; }
 ev=$(col "$T/w0/runs.csv" events)
 if [ "$ev" = 307 ]; then ok; else bad "runs.csv events of run 0: '$ev', want 307"; fi
 

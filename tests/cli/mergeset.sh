@@ -6,8 +6,6 @@
 # "N passed, M failed" and exits non-zero on any failure.
 . tests/cli_lib.sh
 
-# Column of a CSV by header name (fields here hold no commas).
-col() { awk -F, -v c="$2" 'NR==1{for(i=1;i<=NF;i++)if($i==c)k=i;next}{gsub(/"/,"");print $k}' "$1"; }
 
 cat >"$T/m.ini" <<'INI'
 [General]

@@ -211,26 +211,19 @@ for pol in NONE HOUR EDGE ADAPT OPT; do
     else bad "spotckpt, a calm history: the chart's $pol bar is '$bar', not the scalar"; fi
 done
 
-printf 't_h,price_usd\n1,0.1\n2,0.2\n' >"$T/late.csv"
-expect_status "spotckpt, a history starting late" 2 "$GM" reproduce --fast \
-    --set spotckpt.trace="$T/late.csv" spotckpt
-grep_err "spotckpt, a history starting late" "late.csv:2: error: column 't_h': the first update must be at 0 h, got 1"
-printf 't_h,price_usd\n0,0.1\n2,0.2\n2,0.3\n' >"$T/back.csv"
-expect_status "spotckpt, a history standing still" 2 "$GM" reproduce --fast \
-    --set spotckpt.trace="$T/back.csv" spotckpt
-grep_err "spotckpt, a history standing still" "back.csv:4: error: column 't_h': times must rise, got 2 h after 2 h"
-printf 't_h,price_usd\n0,0.1\n1,-0.2\n' >"$T/neg.csv"
-expect_status "spotckpt, a negative price" 2 "$GM" reproduce --fast \
-    --set spotckpt.trace="$T/neg.csv" spotckpt
-grep_err "spotckpt, a negative price" "neg.csv:3: error: column 'price_usd': expected a price in [0, 1e+06] USD/h, got -0.2"
-printf 't_h,usd\n0,0.1\n' >"$T/cols.csv"
-expect_status "spotckpt, no price column" 2 "$GM" reproduce --fast \
-    --set spotckpt.trace="$T/cols.csv" spotckpt
-grep_err "spotckpt, no price column" "missing column 'price_usd'"
-printf 't_h,price_usd\n' >"$T/empty.csv"
-expect_status "spotckpt, no updates" 2 "$GM" reproduce --fast \
-    --set spotckpt.trace="$T/empty.csv" spotckpt
-grep_err "spotckpt, no updates" "empty.csv:1: error: no price updates"
+bad_history() {   # bad_history NAME FILE CSV MESSAGE: spotckpt.trace refuses it
+    printf "$3" >"$T/$2"
+    expect_status "spotckpt, $1" 2 "$GM" reproduce --fast --set spotckpt.trace="$T/$2" spotckpt
+    grep_err "spotckpt, $1" "$4"
+}
+bad_history "a history starting late" late.csv 't_h,price_usd\n1,0.1\n2,0.2\n' \
+    "late.csv:2: error: column 't_h': the first update must be at 0 h, got 1"
+bad_history "a history standing still" back.csv 't_h,price_usd\n0,0.1\n2,0.2\n2,0.3\n' \
+    "back.csv:4: error: column 't_h': times must rise, got 2 h after 2 h"
+bad_history "a negative price" neg.csv 't_h,price_usd\n0,0.1\n1,-0.2\n' \
+    "neg.csv:3: error: column 'price_usd': expected a price in [0, 1e+06] USD/h, got -0.2"
+bad_history "no price column" cols.csv 't_h,usd\n0,0.1\n' "missing column 'price_usd'"
+bad_history "no updates" empty.csv 't_h,price_usd\n' "empty.csv:1: error: no price updates"
 expect_status "spotckpt, no such history" 2 "$GM" reproduce --fast \
     --set spotckpt.trace="$T/nosuch.csv" spotckpt
 grep_err "spotckpt, no such history" "nosuch.csv"
