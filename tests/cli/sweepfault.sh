@@ -1,0 +1,110 @@
+#!/bin/sh
+# tests/cli/sweepfault.sh -- a sweep child that exits 0 without its part.
+# sweep_reaped() takes a child's exit 0 (ok) or 1 (failed checks) at its
+# word only when the child's part directory, DIR/runs/<config>-<N>, is
+# there: a crash that its own handler turned into an exit (AddressSanitizer
+# reports a SIGSEGV and exits 1) leaves none. README 'Experiments at scale':
+# a lost run is recorded as crashed, the study goes on and exits 1. A
+# preloaded library makes the child's rename of its finished part into
+# DIR/runs/Rep-2 report success without renaming anything, once (a flag
+# file SF_ONCE, since the child is a fork of the sweep and the sweep's own
+# placeholder for the run goes to the same name). A sanitizer build cannot
+# run with a preloaded library, so it skips these.
+. tests/cli_lib.sh
+
+case $GM in */build-san/*)
+    echo "sweepfault.sh: skipped under a sanitizer build"
+    cli_done
+    exit ;;
+esac
+
+cat >"$T/swallow.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* SF_SUFFIX: a rename whose target ends so returns 0 and does nothing,
+ * the first time only (SF_ONCE: a file made at that first time). */
+static int swallow(const char *to)
+{
+    const char *suf = getenv("SF_SUFFIX"), *once = getenv("SF_ONCE");
+    size_t n, k;
+    int fd;
+
+    if (!suf || !once || !to)
+        return 0;
+    n = strlen(to);
+    k = strlen(suf);
+    if (n < k || strcmp(to + n - k, suf) != 0)
+        return 0;
+    fd = open(once, O_CREAT | O_EXCL | O_WRONLY, 0600);
+    if (fd < 0)
+        return 0;
+    close(fd);
+    return 1;
+}
+
+#define REAL(fn) static __typeof__(fn) *real; \
+    if (!real) real = (__typeof__(fn) *)dlsym(RTLD_NEXT, #fn)
+
+int rename(const char *a, const char *b)
+{
+    REAL(rename);
+    return swallow(b) ? 0 : real(a, b);
+}
+
+int renameat(int fa, const char *a, int fb, const char *b)
+{
+    REAL(renameat);
+    return swallow(b) ? 0 : real(fa, a, fb, b);
+}
+
+int renameat2(int fa, const char *a, int fb, const char *b, unsigned fl)
+{
+    REAL(renameat2);
+    return swallow(b) ? 0 : real(fa, a, fb, b, fl);
+}
+C
+if ${CC:-cc} -shared -fPIC -o "$T/swallow.so" "$T/swallow.c" -ldl 2>"$T/err"; then
+    ok
+else
+    bad "cannot build the rename shim"; cat "$T/err" >&2
+    cli_done
+    exit
+fi
+
+cat >"$T/p.ini" <<'INI'
+[General]
+sim.model = phold
+sim.horizon = 200s
+sim.sample-interval = 50s
+phold.lps = 16
+phold.events-per-lp = 2
+seed = 3
+
+[Config Rep]
+repeat = 4
+INI
+
+# -j 1 and -j 2: the local pool's children both ways
+for j in 1 2; do
+    rm -f "$T/once"
+    SF_SUFFIX=/runs/Rep-2 SF_ONCE="$T/once" LD_PRELOAD="$T/swallow.so" \
+        "$GM" sweep "$T/p.ini" -c Rep -j $j -o "$T/s$j" -q --no-plots >"$T/out" 2>"$T/err"
+    rc=$?
+    if [ -e "$T/once" ]; then ok; else bad "-j $j: the child's rename of Rep-2 was never seen"; fi
+    if [ $rc = 1 ]; then ok; else bad "-j $j: sweep with a child that wrote no part: exit $rc, want 1"; cat "$T/err" >&2; fi
+    grep_err "-j $j: the lost run is reported" "run 2 crashed (exit 0, no results); the study goes on"
+    v=$(col "$T/s$j/runs.csv" status 2>/dev/null | tr '\n' ' ')
+    if [ "$v" = "ok ok crashed ok " ]; then ok; else
+        bad "-j $j: runs.csv statuses '$v', want run 2 crashed and the others ok"; fi
+    # the child's finished part, never renamed, is not left behind
+    left=$(ls "$T/s$j/runs" | grep -v '^Rep-[0-3]$' | tr '\n' ' ')
+    if [ -z "$left" ]; then ok; else bad "-j $j: left in runs/: $left"; fi
+done
+
+cli_done
