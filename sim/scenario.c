@@ -1535,6 +1535,12 @@ struct scn_study {
      * keys: resolving them again was most of a run's set-up, and all of
      * listing a study of a million runs) */
     struct rkey *def_fill;          /* owns raw and text; empty where def_wild is set */
+    /* Where scn_run_new puts its n-th key so the run's keys come out
+     * sorted: the names are the same in every run, so they are sorted
+     * once here (sorting a thousand keys per run was most of listing a
+     * study of a million runs) */
+    size_t *slot;
+    size_t nslots;
 };
 
 void scn_study_free(struct scn_study *st)
@@ -1561,6 +1567,7 @@ void scn_study_free(struct scn_study *st)
         }
     }
     free(st->def_fill);
+    free(st->slot);
     free(st->def_keys);
     free(st->def_defs);
     free(st->def_wild);
@@ -1820,6 +1827,55 @@ static bool resolve_defaults(struct scn_study *st)
             SIM_PANIC("default of '%s' does not parse: %s", k->key, err);
         k->lent = true;
     }
+    return true;
+}
+
+struct named_pos {
+    const char *name;
+    size_t pos;
+};
+
+static int cmp_named_pos(const void *a, const void *b)
+{
+    const struct named_pos *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+
+    return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Sorts, once, the names scn_run_new() gives its keys, in the order it
+ * gives them (keep the two in step): the analyst's keys but repeat,
+ * description and seed-set, the registry defaults, "seed" when nobody
+ * wrote it, and "seed-set". st->slot[n] is where its n-th key goes. False
+ * on out of memory. */
+static bool run_order(struct scn_study *st)
+{
+    size_t cap = st->nkeys + st->ndefaults + 2, n = 0;
+    struct named_pos *v = calloc(cap, sizeof *v);
+
+    st->slot = calloc(cap, sizeof *st->slot);
+    if (!v || !st->slot) {
+        free(v);
+        return false;
+    }
+    for (size_t i = 0; i < st->nkeys; i++) {
+        const struct entry *e = st->keys[i].e;
+
+        if (e->bi != B_REPEAT && e->bi != B_DESC && e->bi != B_SEEDSET)
+            v[n++].name = e->key;
+    }
+    for (size_t i = 0; i < st->ndefaults; i++)
+        v[n++].name = st->def_keys[i];
+    if (!find_key(st, "seed"))
+        v[n++].name = "seed";
+    v[n++].name = "seed-set";
+    for (size_t i = 0; i < n; i++)
+        v[i].pos = i;
+    qsort(v, n, sizeof *v, cmp_named_pos);
+    for (size_t i = 0; i < n; i++)
+        st->slot[v[i].pos] = i;
+    st->nslots = n;
+    free(v);
     return true;
 }
 
@@ -2199,7 +2255,8 @@ static struct scn_study *study_new(const struct scn *s, const char *config,
     if (!drop_shadowed(st))
         goto out_of_memory;
 
-    if (!collect_defaults(st, d, &nerr) || !build_vars(st, d, &nerr) || !resolve_defaults(st))
+    if (!collect_defaults(st, d, &nerr) || !build_vars(st, d, &nerr) || !resolve_defaults(st) ||
+        !run_order(st))
         goto out_of_memory;
     free(chain);
     free(cand);
@@ -2247,13 +2304,6 @@ void scn_run_free(struct scn_run *r)
     free(r->varval);
     free(r->idx);
     free(r);
-}
-
-static int cmp_rkey(const void *a, const void *b)
-{
-    const struct rkey *x = a, *y = b;
-
-    return strcmp(x->key, y->key);
 }
 
 /* The text of entry 'e' in this run: its sweep value when it has one. */
@@ -2350,7 +2400,7 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
     r->seed = DEFAULT_SEED;
     for (size_t i = 0; i < st->nkeys; i++) {
         const struct entry *e = st->keys[i].e;
-        struct rkey *k = &r->keys[n];
+        struct rkey *k = &r->keys[st->slot[n]];
 
         if (e->bi == B_REPEAT || e->bi == B_DESC)
             continue;
@@ -2370,7 +2420,7 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
             parse_u64(k->raw, &r->seed);
     }
     for (size_t i = 0; i < st->ndefaults; i++) {
-        struct rkey *k = &r->keys[n++];
+        struct rkey *k = &r->keys[st->slot[n++]];
         const struct skey *w = st->def_wild[i];
 
         k->key = st->def_keys[i];
@@ -2387,7 +2437,7 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
             goto bad_value;
     }
     if (!find_key(st, "seed")) {
-        struct rkey *k = &r->keys[n++];
+        struct rkey *k = &r->keys[st->slot[n++]];
 
         k->key = "seed";
         k->source = "default";
@@ -2401,7 +2451,7 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
     else
         parse_u64(seedset_text, &r->seed_set);
     {
-        struct rkey *k = &r->keys[n++];
+        struct rkey *k = &r->keys[st->slot[n++]];
 
         ss = find_key(st, "seed-set");
         k->key = "seed-set";
@@ -2411,17 +2461,16 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
         if (!(k->raw = xasprintf("%" PRIu64, r->seed_set)) || !(k->text = xstrdup(k->raw)))
             goto out_of_memory;
     }
+    SIM_ASSERT(n == st->nslots);
     r->nkeys = n;
-    qsort(r->keys, r->nkeys, sizeof *r->keys, cmp_rkey);
-    /* PT_STRING/PT_ENUM values point into 'raw'; qsort moved the structs,
-     * not the strings, so they stay valid. */
     return r;
 
 out_of_memory:
     diag_error(d, &here, "out of memory");
 bad_value:                      /* reported at its line */
-    if (r)
-        r->nkeys = n;
+    /* keys not filled yet are zero (calloc): nothing to free there */
+    if (r && r->keys)
+        r->nkeys = st->nslots;
     scn_run_free(r);
     return NULL;
 }
