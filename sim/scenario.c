@@ -1701,6 +1701,69 @@ static bool ents_range(const struct scn_study *st, const char *kind, size_t *lo,
     return *hi > *lo;
 }
 
+/* Does the registry have an exact key "kind.name.<...>"? */
+static bool builtin_entity(const struct param_registry *reg, const char *kind, const char *name)
+{
+    size_t kl = strlen(kind), nl = strlen(name);
+
+    for (size_t i = 0; i < preg_count(reg); i++) {
+        const char *key = preg_at(reg, i)->key;
+
+        if (strncmp(key, kind, kl) == 0 && key[kl] == '.' &&
+            strncmp(key + kl + 1, name, nl) == 0 && key[kl + 1 + nl] == '.' &&
+            !strchr(key, '*'))
+            return true;
+    }
+    return false;
+}
+
+/* An entity the analyst names that no built-in one of its kind has, but
+ * that is near a built-in name, is most likely a typing error: a key
+ * 'archetype.academik.rate' adds a seventh archetype, with the defaults of
+ * every other key, and leaves the academic one as it was. Adding entities
+ * is allowed (a scenario may add archetypes, host classes, regions), so
+ * this is a warning at the entity's first key, not an error. Kinds whose
+ * members come from a data table (GPU models) have no built-in names here:
+ * their models check those against the table. */
+static void warn_new_entities(const struct scn_study *st, struct diag *d)
+{
+    const struct param_registry *reg = st->s->reg;
+    bool *builtin = calloc(st->nents + 1, sizeof *builtin);
+
+    if (!builtin)
+        return;                 /* a warning only: out of memory shows later */
+    for (size_t i = 0; i < st->nents; i++)
+        builtin[i] = builtin_entity(reg, st->ents[i].kind, st->ents[i].name);
+    for (size_t i = 0; i < st->nents; i++) {
+        const struct ent *en = &st->ents[i];
+        struct param_near near;
+        size_t lo, hi, kl = strlen(en->kind), nl = strlen(en->name);
+        char hint[160];
+
+        if (builtin[i] || !ents_range(st, en->kind, &lo, &hi))
+            continue;
+        param_near_init(&near, en->name);
+        for (size_t k = lo; k < hi; k++)
+            if (builtin[k])
+                param_near_offer(&near, st->ents[k].name);
+        if (!param_near_best(&near))
+            continue;
+        for (size_t k = 0; k < st->nkeys; k++) {
+            const struct entry *e = st->keys[k].e;
+
+            if (strncmp(e->key, en->kind, kl) == 0 && e->key[kl] == '.' &&
+                strncmp(e->key + kl + 1, en->name, nl) == 0 && e->key[kl + 1 + nl] == '.') {
+                diag_warn(d, &e->loc, "no built-in %s is named '%s'%s: this adds a new %s, "
+                          "which takes the defaults of every key not written for it",
+                          en->kind, en->name, param_hint(param_near_best(&near), hint, sizeof hint),
+                          en->kind);
+                break;
+            }
+        }
+    }
+    free(builtin);
+}
+
 static const struct skey *find_key(const struct scn_study *st, const char *key)
 {
     size_t lo = 0, hi = st->nkeys;
@@ -2251,6 +2314,7 @@ static struct scn_study *study_new(const struct scn *s, const char *config,
         goto out_of_memory;
     for (size_t i = 0; i < st->nents; i++)
         st->ent_names[i] = st->ents[i].name;
+    warn_new_entities(st, d);
     /* After the entities: a key it drops still names its entity. */
     if (!drop_shadowed(st))
         goto out_of_memory;

@@ -1036,6 +1036,42 @@ START_TEST(test_entities)
 }
 END_TEST
 
+/* An entity near a built-in name but not one is most likely mistyped: a
+ * warning at its first key (file or --set), the study still built, since
+ * adding entities is allowed; one far from every built-in name ('startup')
+ * and the built-in one itself say nothing. The registry above has one
+ * built-in archetype, 'builtin'; 'builtn' is one deletion from it and
+ * 'bulitin' one swap of neighbours (README: a swap is one edit). In the
+ * order of the entities' names. */
+START_TEST(new_entity_near_a_builtin_warns)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok("[General]\narchetype.builtin.share = 0.2\n"
+                            "[archetype startup]\nshare = 0.3\n"
+                            "[archetype builtn]\nmax-price = 2\nshare = 0.1\n", r);
+    const char *sets[] = { "archetype.bulitin.share=0.1", NULL };
+    struct cap c;
+    struct scn_study *st;
+
+    cap_init(&c);
+    st = scn_study_new(s, NULL, sets, &c.d);
+    ck_assert_str_eq(cap_done(&c),
+                     "t.ini:6: warning: no built-in archetype is named 'builtn' (did you mean "
+                     "'builtin'?): this adds a new archetype, which takes the defaults of every "
+                     "key not written for it\n"
+                     "--set: warning: no built-in archetype is named 'bulitin' (did you mean "
+                     "'builtin'?): this adds a new archetype, which takes the defaults of every "
+                     "key not written for it\n");
+    ck_assert_int_eq(c.d.nwarnings, 2);
+    ck_assert_int_eq(c.d.nerrors, 0);
+    ck_assert_ptr_nonnull(st);
+    free(c.text);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
 /* A '*' key names no entity: "archetype.*.share" in a file or a --set
  * sets the archetypes there are and adds none called "*" (one did, and
  * ran with the defaults beside the real ones: a seventh of the demand
@@ -1632,6 +1668,7 @@ Suite *scenario_suite(void)
     tcase_add_test(sem, general_stays_last_in_extends);
     tcase_add_test(sem, test_enum_blanks_canonical);
     tcase_add_test(sem, test_entities);
+    tcase_add_test(sem, new_entity_near_a_builtin_warns);
     tcase_add_test(sem, star_keys_name_no_entity);
     tcase_add_test(sem, test_wildcard_keys_apply);
     tcase_add_test(sem, quotes_keep_comment_characters);
