@@ -417,5 +417,11 @@ void market_register_params(struct param_registry *reg)
     preg_add(reg, region_params, N(region_params));
     preg_add(reg, archetype_params, N(archetype_params));
     preg_add(reg, workload_params, N(workload_params));
+    /* a scenario may add archetypes, host classes and regions; GPU models
+     * and workloads are closed sets (the catalogue, the fixed mix), whose
+     * unknown names market_load.c refuses */
+    preg_open_kind(reg, "archetype");
+    preg_open_kind(reg, "hostclass");
+    preg_open_kind(reg, "region");
     sls_register_params(reg);
 }

@@ -19,6 +19,8 @@
 struct param_registry {
     const struct param_def **defs;      /* borrowed definitions, sorted by key */
     size_t n, cap;
+    const char *open[PREG_OPEN_KINDS];  /* borrowed: preg_open_kind() */
+    size_t nopen;
 };
 
 /* Duration units, largest first so formatting picks the coarsest exact one. */
@@ -73,6 +75,20 @@ void preg_free(struct param_registry *reg)
         return;
     free(reg->defs);
     free(reg);
+}
+
+void preg_open_kind(struct param_registry *reg, const char *kind)
+{
+    SIM_ASSERT(reg->nopen < PREG_OPEN_KINDS);
+    reg->open[reg->nopen++] = kind;
+}
+
+bool preg_kind_open(const struct param_registry *reg, const char *kind)
+{
+    for (size_t i = 0; i < reg->nopen; i++)
+        if (strcmp(reg->open[i], kind) == 0)
+            return true;
+    return false;
 }
 
 static int cmp_def(const void *a, const void *b)

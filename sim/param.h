@@ -65,6 +65,16 @@ void preg_free(struct param_registry *reg);             /* NULL is a no-op */
  * in the model's table and asserts. */
 void preg_add(struct param_registry *reg, const struct param_def *defs, size_t n);
 
+/* Declares entity kind 'kind' (borrowed, e.g. "archetype") open: a
+ * scenario may add members beside the built-in ones (those with exact
+ * keys), so one that is near a built-in name but not it is warned about
+ * as a likely typing error (scenario.c). Kinds not declared open are a
+ * closed set their model checks itself, or have no built-in members. At
+ * most PREG_OPEN_KINDS. */
+#define PREG_OPEN_KINDS 8
+void preg_open_kind(struct param_registry *reg, const char *kind);
+bool preg_kind_open(const struct param_registry *reg, const char *kind);
+
 /* The definition for a concrete key: exact match first, then patterns. */
 const struct param_def *preg_find(const struct param_registry *reg, const char *key);
 size_t preg_count(const struct param_registry *reg);

@@ -1717,14 +1717,14 @@ static bool builtin_entity(const struct param_registry *reg, const char *kind, c
     return false;
 }
 
-/* An entity the analyst names that no built-in one of its kind has, but
- * that is near a built-in name, is most likely a typing error: a key
- * 'archetype.academik.rate' adds a seventh archetype, with the defaults of
- * every other key, and leaves the academic one as it was. Adding entities
- * is allowed (a scenario may add archetypes, host classes, regions), so
- * this is a warning at the entity's first key, not an error. Kinds whose
- * members come from a data table (GPU models) have no built-in names here:
- * their models check those against the table. */
+/* An entity of an open kind (preg_open_kind) that the analyst names, that
+ * no built-in one of its kind has, but that is near a built-in name, is
+ * most likely a typing error: a key 'archetype.academik.rate' adds a
+ * seventh archetype, with the defaults of every other key, and leaves the
+ * academic one as it was. Adding entities is allowed, so this is a
+ * warning at the entity's first key, not an error. Closed kinds (GPU
+ * models, which a scenario may extend through its own catalogue) are
+ * left to their models. */
 static void warn_new_entities(const struct scn_study *st, struct diag *d)
 {
     const struct param_registry *reg = st->s->reg;
@@ -1733,14 +1733,16 @@ static void warn_new_entities(const struct scn_study *st, struct diag *d)
     if (!builtin)
         return;                 /* a warning only: out of memory shows later */
     for (size_t i = 0; i < st->nents; i++)
-        builtin[i] = builtin_entity(reg, st->ents[i].kind, st->ents[i].name);
+        builtin[i] = preg_kind_open(reg, st->ents[i].kind) &&
+                     builtin_entity(reg, st->ents[i].kind, st->ents[i].name);
     for (size_t i = 0; i < st->nents; i++) {
         const struct ent *en = &st->ents[i];
         struct param_near near;
         size_t lo, hi, kl = strlen(en->kind), nl = strlen(en->name);
         char hint[160];
 
-        if (builtin[i] || !ents_range(st, en->kind, &lo, &hi))
+        if (builtin[i] || !preg_kind_open(reg, en->kind) ||
+            !ents_range(st, en->kind, &lo, &hi))
             continue;
         param_near_init(&near, en->name);
         for (size_t k = lo; k < hi; k++)

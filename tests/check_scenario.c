@@ -1036,23 +1036,29 @@ START_TEST(test_entities)
 }
 END_TEST
 
-/* An entity near a built-in name but not one is most likely mistyped: a
- * warning at its first key (file or --set), the study still built, since
- * adding entities is allowed; one far from every built-in name ('startup')
- * and the built-in one itself say nothing. The registry above has one
- * built-in archetype, 'builtin'; 'builtn' is one deletion from it and
- * 'bulitin' one swap of neighbours (README: a swap is one edit). In the
- * order of the entities' names. */
+/* An entity of an open kind near a built-in name but not one is most
+ * likely mistyped: a warning at its first key (file or --set), the study
+ * still built, since adding entities is allowed; one far from every
+ * built-in name ('startup') and the built-in one itself say nothing. The
+ * registry above has one built-in archetype, 'builtin'; 'builtn' is one
+ * deletion from it and 'bulitin' one swap of neighbours (README: a swap is
+ * one edit). In the order of the entities' names. A kind not declared
+ * open (its model checks the names, or it has no built-in ones) says
+ * nothing. */
 START_TEST(new_entity_near_a_builtin_warns)
 {
-    struct param_registry *r = reg();
-    struct scn *s = load_ok("[General]\narchetype.builtin.share = 0.2\n"
-                            "[archetype startup]\nshare = 0.3\n"
-                            "[archetype builtn]\nmax-price = 2\nshare = 0.1\n", r);
+    static const char text[] = "[General]\narchetype.builtin.share = 0.2\n"
+                               "[archetype startup]\nshare = 0.3\n"
+                               "[archetype builtn]\nmax-price = 2\nshare = 0.1\n";
     const char *sets[] = { "archetype.bulitin.share=0.1", NULL };
+    struct param_registry *r = reg(), *closed = reg();
+    struct scn *s, *sc;
     struct cap c;
     struct scn_study *st;
 
+    preg_open_kind(r, "label");         /* open, but no built-in members */
+    preg_open_kind(r, "archetype");
+    s = load_ok(text, r);
     cap_init(&c);
     st = scn_study_new(s, NULL, sets, &c.d);
     ck_assert_str_eq(cap_done(&c),
@@ -1067,7 +1073,12 @@ START_TEST(new_entity_near_a_builtin_warns)
     ck_assert_ptr_nonnull(st);
     free(c.text);
     scn_study_free(st);
+    sc = load_ok(text, closed);
+    st = study_ok(sc, NULL, sets);      /* asserts that it said nothing */
+    scn_study_free(st);
+    scn_free(sc);
     scn_free(s);
+    preg_free(closed);
     preg_free(r);
 }
 END_TEST
