@@ -75,4 +75,14 @@ printf '[General]\nregion.us.tz = 3\n' >"$T/tz.ini"
 expect_status "region.us.tz" 1 "$GM" validate "$T/tz.ini"
 grep_err "region.us.tz" "tz.ini:2: error: unknown key 'region.us.tz'"
 
+
+# -- a mistyped archetype adds one, with a warning; a mistyped GPU is refused
+printf '[General]\nsim.model = market\nsim.horizon = 1d\nsupply.gpus = 50\n[archetype academik]\nrate = 5\n' >"$T/typo.ini"
+expect_status "archetype near a built-in name" 0 "$GM" run "$T/typo.ini" -o "$T/typo" -q --no-plots
+grep_err "archetype near a built-in name" "typo.ini:6: warning: no built-in archetype is named 'academik' (did you mean 'academic'?)"
+v=$(grep -F '"archetype","academik"' "$T/typo/scalars.csv" | head -n 1)
+if [ -n "$v" ]; then ok; else bad "the archetype 'academik' has no scalars: it was not added"; fi
+expect_status "an unknown GPU model" 1 "$GM" validate "$T/typo.ini" --set gpu.rtx-409.share=1
+grep_err "an unknown GPU model" "--set: error: gpu.rtx-409.share: no gpu named 'rtx-409' (did you mean 'rtx-4090'?)"
+if grep -q "warning: no built-in gpu" "$T/err"; then bad "a mistyped GPU model warned beside its error"; cat "$T/err" >&2; else ok; fi
 cli_done
