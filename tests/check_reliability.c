@@ -596,6 +596,66 @@ START_TEST(bad_parameters_name_the_line)
 }
 END_TEST
 
+/* The checks' boundaries as outage.h and docs/PARAMS.md state them: MTBF,
+ * repair median and a regional outage's median length must be > 0 (0 is
+ * refused); every rate, length, sigma and the maintenance notice may be 0
+ * ("0 = none", "sigma 0 = a fixed length"); a probability or share may be
+ * anything in [0, 1], both ends included. A diag that already holds an
+ * error from elsewhere (the market checks every class and region into
+ * one) does not make a good class fail: each check counts only its own
+ * errors. MTBF 0, a zero disconnect or maintenance length, and 1 for a
+ * failed-start probability, fraction or power share refused, 0 refused
+ * as a fraction, an error from before failing a good class, and a sigma
+ * of -0.5 let through all passed every test before this one. */
+START_TEST(checks_take_their_boundaries)
+{
+    struct outage_params p = hobby();
+    struct outage_region_params g = { 0, 3, 0, 0, 0 };
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+
+    /* every field at its allowed edge */
+    p.repair_sigma = 0;
+    p.disconnect_per_day = 0;
+    p.disconnect_h = 0;
+    p.failed_start_prob = 0;
+    p.maint_interval_h = 0;
+    p.maint_duration_h = 0;
+    p.maint_notice_h = 0;
+    ck_assert_int_eq(outage_check(&p, NULL, &d), SIM_OK);
+    p.failed_start_prob = 1;
+    ck_assert_int_eq(outage_check(&p, NULL, &d), SIM_OK);
+    ck_assert_int_eq(outage_region_check(&g, NULL, &d), SIM_OK);
+    g.fraction = 1;
+    g.power_share = 1;
+    ck_assert_int_eq(outage_region_check(&g, NULL, &d), SIM_OK);
+    ck_assert_int_eq(d.nerrors, 0);
+    /* one step past: exactly one error each */
+    p.mtbf_h = 0;
+    ck_assert_int_eq(outage_check(&p, NULL, &d), SIM_EINVAL);
+    ck_assert_int_eq(d.nerrors, 1);
+    p = hobby();
+    p.repair_sigma = -0.5;
+    ck_assert_int_eq(outage_check(&p, NULL, &d), SIM_EINVAL);
+    ck_assert_int_eq(d.nerrors, 2);
+    g.duration_median_h = 0;
+    ck_assert_int_eq(outage_region_check(&g, NULL, &d), SIM_EINVAL);
+    ck_assert_int_eq(d.nerrors, 3);
+    /* earlier errors are not this class's or region's */
+    p = hobby();
+    g.duration_median_h = 3;
+    ck_assert_int_eq(outage_check(&p, NULL, &d), SIM_OK);
+    ck_assert_int_eq(outage_region_check(&g, NULL, &d), SIM_OK);
+    ck_assert_int_eq(d.nerrors, 3);
+    fclose(d.out);
+    ck_assert_str_eq(buf, "error: MTBF must be > 0, got 0 h\n"
+                          "error: repair sigma must be >= 0, got -0.5\n"
+                          "error: regional outage duration must be > 0, got 0 h\n");
+    free(buf);
+}
+END_TEST
+
 /* Loads 'text' as bad.ini and resolves run 0; NULL if the registry already
  * rejected it (messages in *buf either way). */
 static struct scn_run *load(struct param_registry *reg, const char *text,
@@ -1095,6 +1155,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, aged_hosts_fail_after_their_residual_life);
     tcase_add_test(tc, regional_outages_are_correlated);
     tcase_add_test(tc, bad_parameters_name_the_line);
+    tcase_add_test(tc, checks_take_their_boundaries);
     tcase_add_test(tc, scenario_values_are_checked_with_file_and_line);
     tcase_add_test(tc, vast_history_starts_at_its_availability);
     tcase_add_test(tc, vast_overlapping_causes_take_the_worst_rate);
