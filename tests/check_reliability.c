@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include "models/checkpoint.h"
 #include "models/outage.h"
@@ -485,6 +486,41 @@ START_TEST(outage_samplers_follow_their_laws)
     NEAR(power / n, 0.2, 4 * sqrt(0.2 * 0.8 / n));
     NEAR(gaps / n, 8760 / 4.0, 4 * (8760 / 4.0) / sqrt(n));
     gsl_rng_free(r);
+}
+END_TEST
+
+/* Draw for draw, each sampler is its documented law (outage.h,
+ * docs/PARAMS.md) taken from one stream: a twin stream of the same seed,
+ * drawn with GSL's own samplers at the parameters worked out here, gives
+ * the same numbers. Disconnect gaps exponential of mean 24 / rate h;
+ * regional outage gaps exponential of mean 8,766 / rate h (a year is
+ * 365.25 days, README "Units"); a Weibull life of shape k and scale
+ * MTBF / Gamma(1 + 1/k), so its mean is the MTBF; lognormal repairs and
+ * regional lengths around log(median). The means tests above allow a few
+ * tenths of a percent: a 365-day year (0.07% off) and a disconnect gap an
+ * hour too long (0.4% at 240 h) passed them. */
+START_TEST(samplers_draw_their_laws_draw_for_draw)
+{
+    gsl_rng *a = gsl_rng_alloc(gsl_rng_mt19937), *b = gsl_rng_alloc(gsl_rng_mt19937);
+    struct outage_params p = hobby();           /* Weibull k 1.5, MTBF 720 h */
+    struct outage_region_params g = { 4, 3, 0.5, 0.3, 0.2 };
+    double scale = 720 / gsl_sf_gamma(1 + 1 / 1.5);
+
+    p.repair_sigma = 0.7;
+
+    gsl_rng_set(a, 11);
+    gsl_rng_set(b, 11);
+    for (int i = 0; i < 1000; i++) {
+        NEAR(outage_next_disconnect_h(&p, a), gsl_ran_exponential(b, 24 / 0.1), 1e-9);
+        NEAR(outage_disconnect_h(&p, a), gsl_ran_exponential(b, 1.0 / 3), 1e-12);
+        NEAR(outage_next_maintenance_h(&p, a), gsl_ran_exponential(b, 1440), 1e-9);
+        NEAR(outage_region_next_h(&g, a), gsl_ran_exponential(b, 8766 / 4.0), 1e-9);
+        NEAR(outage_next_failure_h(&p, a), gsl_ran_weibull(b, scale, 1.5), 1e-9);
+        NEAR(outage_repair_h(&p, a), gsl_ran_lognormal(b, log(4), 0.7), 1e-9);
+        NEAR(outage_region_duration_h(&g, a), gsl_ran_lognormal(b, log(3), 0.5), 1e-9);
+    }
+    gsl_rng_free(a);
+    gsl_rng_free(b);
 }
 END_TEST
 
@@ -1152,6 +1188,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, runpod_ring_merges_without_losing_downtime);
     tcase_add_test(tc, samplers_have_the_documented_means);
     tcase_add_test(tc, outage_samplers_follow_their_laws);
+    tcase_add_test(tc, samplers_draw_their_laws_draw_for_draw);
     tcase_add_test(tc, aged_hosts_fail_after_their_residual_life);
     tcase_add_test(tc, regional_outages_are_correlated);
     tcase_add_test(tc, bad_parameters_name_the_line);
