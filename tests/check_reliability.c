@@ -751,6 +751,76 @@ START_TEST(scenario_values_are_checked_with_file_and_line)
 }
 END_TEST
 
+/* The values only the models refuse (the registry has no range for
+ * them and durations cannot be negative) name their own key's line: a
+ * zero MTBF, a negative repair sigma, a negative regional sigma, each on a
+ * line of its own between good keys of the same class or region. MTBF's
+ * message at the failure-shape line, and the sigmas' at their
+ * neighbours', passed every test before this one. */
+START_TEST(model_errors_name_their_own_line)
+{
+    struct param_registry *reg = preg_new();
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+    struct outage_params p;
+    struct outage_region_params g;
+
+    sim_register_all_params(reg);
+    run = load(reg, "[General]\n"
+                    "hostclass.odd.failure-dist = weibull\n"
+                    "hostclass.odd.mtbf = 0d\n"
+                    "hostclass.odd.failure-shape = 2\n"
+                    "hostclass.odd.repair-median = 5h\n"
+                    "hostclass.odd.repair-sigma = -1\n"
+                    "hostclass.odd.disconnect-rate = 1\n"
+                    "region.zz.outage-duration = 2h\n"
+                    "region.zz.outage-sigma = -2\n"
+                    "region.zz.outage-fraction = 0.5\n", &s, &st, &d);
+    ck_assert_ptr_nonnull(run);
+    ck_assert_int_eq(outage_params_from_run(run, "odd", &p, &d), SIM_EINVAL);
+    ck_assert_int_eq(outage_region_from_run(run, "zz", &g, &d), SIM_EINVAL);
+    ck_assert_int_eq(d.nerrors, 3);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    fclose(d.out);
+    ck_assert_str_eq(buf, "bad.ini:3: error: hostclass.odd.mtbf: MTBF must be > 0, got 0 h\n"
+                          "bad.ini:6: error: hostclass.odd.repair-sigma: "
+                          "repair sigma must be >= 0, got -1\n"
+                          "bad.ini:9: error: region.zz.outage-sigma: "
+                          "regional outage sigma must be >= 0, got -2\n");
+    free(buf);
+    preg_free(reg);
+}
+END_TEST
+
+/* A regional outage of fraction 1 takes every host of the region
+ * (outage.h: k = round(fraction n), and fraction n = n has nothing to
+ * round), fraction 0 none; a clamp of k to n - 1 passed every test. */
+START_TEST(regional_fraction_one_takes_every_host)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    struct outage_region_params p = { 4, 3, 1, 1, 0.5 };
+    uint32_t ids[7];
+
+    for (int rep = 0; rep < 100; rep++) {
+        for (uint32_t i = 0; i < 7; i++)
+            ids[i] = 40 + 3 * i;
+        ck_assert_uint_eq(outage_region_pick(&p, 7, ids, r), 7);
+        for (uint32_t i = 0; i < 7; i++)
+            ck_assert_uint_eq(ids[i], 40 + 3 * i);
+    }
+    p.fraction = 0;
+    for (int rep = 0; rep < 100; rep++)
+        ck_assert_uint_eq(outage_region_pick(&p, 7, ids, r), 0);
+    gsl_rng_free(r);
+}
+END_TEST
+
 /* A machine that was listed long before the simulation starts begins
  * where its history left it (reliability.h, rel_init_history): W = H (1 -
  * e^{-a/H}), B = (1 - availability) W, and the prior's weight W0 e^{-a/H}.
@@ -1194,6 +1264,8 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, bad_parameters_name_the_line);
     tcase_add_test(tc, checks_take_their_boundaries);
     tcase_add_test(tc, scenario_values_are_checked_with_file_and_line);
+    tcase_add_test(tc, model_errors_name_their_own_line);
+    tcase_add_test(tc, regional_fraction_one_takes_every_host);
     tcase_add_test(tc, vast_history_starts_at_its_availability);
     tcase_add_test(tc, vast_overlapping_causes_take_the_worst_rate);
     tcase_add_test(tc, score_edges_by_hand);
