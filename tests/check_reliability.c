@@ -48,6 +48,33 @@ START_TEST(young_daly_worked_numbers)
 }
 END_TEST
 
+/* Every policy name of checkpoint.h parses to its own policy and back;
+ * an unknown one does not. Young's interval through ckpt_interval() is
+ * sqrt(2 delta M) = sqrt(2 x 5 x 1440) = 120, not Daly's 116.69. Free
+ * checkpoints (delta 0) are allowed (checkpoint.h: delta >= 0; the
+ * market's interval 0 for cost 0): both formulas give interval 0. "daly"
+ * not parsed, the Young policy answered with Daly's interval, and delta 0
+ * refused by Young's or Daly's assertion all passed every test. */
+START_TEST(policies_parse_and_pick_their_interval)
+{
+    static const char *const names[] = { "none", "fixed", "young", "daly" };
+    static const enum ckpt_policy pol[] = { CKPT_NONE, CKPT_FIXED, CKPT_YOUNG, CKPT_DALY };
+    enum ckpt_policy got = CKPT_FIXED;
+
+    for (int i = 0; i < 4; i++) {
+        ck_assert(ckpt_policy_parse(names[i], &got));
+        ck_assert_int_eq(got, pol[i]);
+        ck_assert_str_eq(ckpt_policy_name(pol[i]), names[i]);
+    }
+    ck_assert(!ckpt_policy_parse("Daly", &got));
+    ck_assert(!ckpt_policy_parse("", &got));
+    NEAR(ckpt_interval(CKPT_YOUNG, 0, 5, 1440), 120, 1e-12);
+    NEAR(ckpt_young(0, 1440), 0, 0);
+    NEAR(ckpt_daly(0, 1440), 0, 0);
+    NEAR(ckpt_interval(CKPT_DALY, 7, 0, 1440), 0, 0);
+}
+END_TEST
+
 START_TEST(daly_wall_time_table)
 {
     static const double tau[] = { 60, 100, 116.69, 120, 150, 200 };
@@ -1245,6 +1272,7 @@ Suite *reliability_suite(void)
 
     tcase_add_test(tc, young_daly_worked_numbers);
     tcase_add_test(tc, daly_wall_time_table);
+    tcase_add_test(tc, policies_parse_and_pick_their_interval);
     tcase_add_test(tc, segments_wall_time_counts_whole_segments);
     tcase_add_test(tc, segments_wall_time_ignores_a_rounding_rest);
     tcase_add_test(tc, lost_work_never_exceeds_interval);
