@@ -75,6 +75,23 @@ START_TEST(policies_parse_and_pick_their_interval)
 }
 END_TEST
 
+/* Daly's series holds for every delta < 2M (checkpoint.h), not only
+ * delta < M: at delta = M = 10, x = 1/2, sqrt(200) (1 + sqrt(1/2)/3 +
+ * 1/18) - 10 = 8.261143 (worked by hand); at delta 15, M 10, x = 3/4,
+ * sqrt(300) (1 + sqrt(3)/6 + 1/12) - 15 = 8.763884. Cutting over to M at
+ * delta >= M passed every test. A job shorter than one interval writes no
+ * checkpoint, however short: 5e-324 of work at tau 10 takes 5e-324 (the
+ * count ceil(work / tau) - 1 is -1 there, as work / tau rounds to 0, and
+ * an unclamped count charged -1 write). */
+START_TEST(daly_series_holds_below_twice_the_mtbf)
+{
+    NEAR(ckpt_daly(10, 10), 8.261143, 5e-7);
+    NEAR(ckpt_daly(15, 10), 8.763884, 5e-7);
+    NEAR(ckpt_wall_for_work(10, 2, 5e-324), 5e-324, 0);
+    NEAR(ckpt_wall_for_work(10, 2, 9.99), 9.99, 0);
+}
+END_TEST
+
 START_TEST(daly_wall_time_table)
 {
     static const double tau[] = { 60, 100, 116.69, 120, 150, 200 };
@@ -1272,6 +1289,7 @@ Suite *reliability_suite(void)
 
     tcase_add_test(tc, young_daly_worked_numbers);
     tcase_add_test(tc, daly_wall_time_table);
+    tcase_add_test(tc, daly_series_holds_below_twice_the_mtbf);
     tcase_add_test(tc, policies_parse_and_pick_their_interval);
     tcase_add_test(tc, segments_wall_time_counts_whole_segments);
     tcase_add_test(tc, segments_wall_time_ignores_a_rounding_rest);
