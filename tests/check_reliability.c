@@ -551,6 +551,10 @@ START_TEST(samplers_draw_their_laws_draw_for_draw)
     double scale = 720 / gsl_sf_gamma(1 + 1 / 1.5);
 
     p.repair_sigma = 0.7;
+    /* the lognormal's mean, median x exp(sigma^2 / 2), and with it the
+     * availability (hobby()'s sigma of 1 hid a sigma not squared) */
+    NEAR(outage_mttr_h(&p), 4 * exp(0.245), 1e-12);
+    NEAR(outage_availability(&p), 720 / (720 + 4 * exp(0.245)), 1e-12);
 
     gsl_rng_set(a, 11);
     gsl_rng_set(b, 11);
@@ -562,6 +566,26 @@ START_TEST(samplers_draw_their_laws_draw_for_draw)
         NEAR(outage_next_failure_h(&p, a), gsl_ran_weibull(b, scale, 1.5), 1e-9);
         NEAR(outage_repair_h(&p, a), gsl_ran_lognormal(b, log(4), 0.7), 1e-9);
         NEAR(outage_region_duration_h(&g, a), gsl_ran_lognormal(b, log(3), 0.5), 1e-9);
+    }
+    /* a residual life: Weibull L G^(1/k), G ~ Gamma(1/k, 1) (outage.c),
+     * the exponential its own law */
+    for (int i = 0; i < 1000; i++)
+        NEAR(outage_residual_failure_h(&p, a), scale * pow(gsl_ran_gamma(b, 1 / 1.5, 1), 1 / 1.5),
+             1e-9);
+    p.failure_dist = OUTAGE_EXP;
+    for (int i = 0; i < 1000; i++)
+        NEAR(outage_residual_failure_h(&p, a), gsl_ran_exponential(b, 720), 1e-9);
+    /* stochastic rounding: 0.35 x 10 = 3.5 hosts is 4 when the pick's
+     * first uniform is below 0.5, else 3 (outage.h: the mean is exactly
+     * fraction n); the twin, seeded alike each time, gives that uniform */
+    g.fraction = 0.35;
+    for (unsigned long seed = 1; seed <= 1000; seed++) {
+        uint32_t ids[10] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+
+        gsl_rng_set(a, seed);
+        gsl_rng_set(b, seed);
+        ck_assert_uint_eq(outage_region_pick(&g, 10, ids, a),
+                          gsl_rng_uniform(b) < 0.5 ? 4 : 3);
     }
     gsl_rng_free(a);
     gsl_rng_free(b);
@@ -732,6 +756,62 @@ START_TEST(checks_take_their_boundaries)
     ck_assert_str_eq(buf, "error: MTBF must be > 0, got 0 h\n"
                           "error: repair sigma must be >= 0, got -0.5\n"
                           "error: regional outage duration must be > 0, got 0 h\n");
+    free(buf);
+}
+END_TEST
+
+/* Each field's error is reported at that field's own place and names its
+ * own key (outage.h: "file:line: error: ..."; keys as docs/PARAMS.md
+ * spells them), here every field bad at a line of its own. With one
+ * place for all fields (as in the test above) a message at a
+ * neighbour's line or under a neighbour's key name went unnoticed. NaN
+ * fails every check too (outage.c: "written so NaN fails too"). */
+START_TEST(each_bad_field_names_its_line_and_key)
+{
+    static const struct srcloc at[15] = {
+        { "c.ini", 1 }, { "c.ini", 2 }, { "c.ini", 3 }, { "c.ini", 4 }, { "c.ini", 5 },
+        { "c.ini", 6 }, { "c.ini", 7 }, { "c.ini", 8 }, { "c.ini", 9 }, { "c.ini", 10 },
+        { "c.ini", 11 }, { "c.ini", 12 }, { "c.ini", 13 }, { "c.ini", 14 }, { "c.ini", 15 },
+    };
+    const struct outage_where w = {
+        &at[0], &at[1], &at[2], &at[3], &at[4], &at[5], &at[6], &at[7], &at[8], &at[9],
+        "hostclass.t.",
+    };
+    const struct outage_region_where rw = {
+        &at[10], &at[11], &at[12], &at[13], &at[14], "region.r.",
+    };
+    struct outage_params p = {
+        OUTAGE_EXP, -1, -2, -3, -4, -5, -6, 2, -7, -8, -9,
+    };
+    struct outage_region_params g = { -1, -2, -3, -0.5, 1.5 };
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+
+    ck_assert_int_eq(outage_check(&p, &w, &d), SIM_EINVAL);
+    ck_assert_int_eq(outage_region_check(&g, &rw, &d), SIM_EINVAL);
+    p = (struct outage_params){ OUTAGE_EXP, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN };
+    ck_assert_int_eq(outage_check(&p, NULL, &d), SIM_EINVAL);
+    g = (struct outage_region_params){ NAN, NAN, NAN, NAN, NAN };
+    ck_assert_int_eq(outage_region_check(&g, NULL, &d), SIM_EINVAL);
+    ck_assert_int_eq(d.nerrors, 30);
+    fclose(d.out);
+    ck_assert_ptr_nonnull(strstr(buf,
+        "c.ini:1: error: hostclass.t.mtbf: MTBF must be > 0, got -1 h\n"
+        "c.ini:2: error: hostclass.t.failure-shape: failure shape must be > 0, got -2\n"
+        "c.ini:3: error: hostclass.t.repair-median: repair median must be > 0, got -3 h\n"
+        "c.ini:4: error: hostclass.t.repair-sigma: repair sigma must be >= 0, got -4\n"
+        "c.ini:5: error: hostclass.t.disconnect-rate: disconnect rate must be >= 0, got -5 per day\n"
+        "c.ini:6: error: hostclass.t.disconnect-duration: disconnect duration must be >= 0, got -6 h\n"
+        "c.ini:7: error: hostclass.t.failed-start-prob: failed-start probability must be in [0, 1], got 2\n"
+        "c.ini:8: error: hostclass.t.maint-interval: maintenance interval must be >= 0 (0 = none), got -7 h\n"
+        "c.ini:9: error: hostclass.t.maint-duration: maintenance duration must be >= 0, got -8 h\n"
+        "c.ini:10: error: hostclass.t.maint-notice: maintenance notice must be >= 0, got -9 h\n"
+        "c.ini:11: error: region.r.outage-rate: regional outage rate must be >= 0, got -1 per year\n"
+        "c.ini:12: error: region.r.outage-duration: regional outage duration must be > 0, got -2 h\n"
+        "c.ini:13: error: region.r.outage-sigma: regional outage sigma must be >= 0, got -3\n"
+        "c.ini:14: error: region.r.outage-fraction: regional outage fraction must be in [0, 1], got -0.5\n"
+        "c.ini:15: error: region.r.outage-power-share: regional outage power share must be in [0, 1], got 1.5\n"));
     free(buf);
 }
 END_TEST
@@ -1308,6 +1388,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, aged_hosts_fail_after_their_residual_life);
     tcase_add_test(tc, regional_outages_are_correlated);
     tcase_add_test(tc, bad_parameters_name_the_line);
+    tcase_add_test(tc, each_bad_field_names_its_line_and_key);
     tcase_add_test(tc, checks_take_their_boundaries);
     tcase_add_test(tc, scenario_values_are_checked_with_file_and_line);
     tcase_add_test(tc, model_errors_name_their_own_line);
