@@ -132,6 +132,19 @@ START_TEST(segments_wall_time_ignores_a_rounding_rest)
 }
 END_TEST
 
+/* The rounding rest is judged against the work, not in absolute terms
+ * (checkpoint.c: "to a relative 1e-12"): 81972 x 0.1 = 8197.2 is 27324
+ * segments of 0.3 and a rest of 1.8e-12, above 1e-12 but 2e-16 of the
+ * work, so still no extra segment: 27324 x S(0.3), S(L) as above (M 1000,
+ * R 0.2, delta 0.1). An absolute 1e-12 added a write of ~0.1. */
+START_TEST(segments_wall_time_rest_is_relative_to_the_work)
+{
+    double one = 1000 * exp(0.2 / 1000) * expm1((0.3 + 0.1) / 1000);
+
+    NEAR(ckpt_segments_wall(0.3, 0.1, 0.2, 1000, 81972 * 0.1), 27324 * one, 1e-6);
+}
+END_TEST
+
 START_TEST(lost_work_never_exceeds_interval)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -1373,6 +1386,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, policies_parse_and_pick_their_interval);
     tcase_add_test(tc, segments_wall_time_counts_whole_segments);
     tcase_add_test(tc, segments_wall_time_ignores_a_rounding_rest);
+    tcase_add_test(tc, segments_wall_time_rest_is_relative_to_the_work);
     tcase_add_test(tc, lost_work_never_exceeds_interval);
     tcase_add_test(tc, vast_new_machine_starts_at_prior_and_climbs);
     tcase_add_test(tc, vast_penalties_and_datacenter_bonus);
