@@ -911,6 +911,10 @@ START_TEST(less_reliable_hosts_undercut_the_reliable_tier)
     ck_assert_int_eq(pricing_rel_cap(&p, 0.98, ref), USD(0.40));
     /* 0.96: four times, two doublings */
     ck_assert_int_eq(pricing_rel_cap(&p, 0.96, ref), USD(0.30));
+    /* 0.91: nine times, log2 9 = 2 log2 3 doublings, so $1 x (1 - 0.4 x
+     * 1.5849625) = $0.3660149997, to the micro-dollar $0.366015: the
+     * factor is rounded to the part per million, not cut (366014) */
+    ck_assert_int_eq(pricing_rel_cap(&p, 0.91, USD(1.00)), USD(0.366015));
     ck_assert_int_eq(pricing_rel_cap(&p, 0.995, ref), INT64_MAX);
     ck_assert_int_eq(pricing_rel_cap(&p, 0.99, ref), INT64_MAX);
     ck_assert_int_eq(pricing_rel_cap(&p, 0.5, 0), INT64_MAX);
