@@ -1056,6 +1056,21 @@ START_TEST(bad_market_values_are_all_reported_with_their_lines)
                                       "workload named 'trainng' (did you mean 'training'?)"));
     ck_assert_int_eq(n, 2);
     free(buf);
+    /* a one-letter name is a name too: only '*' is the pattern */
+    buf = test_setup_errors("one.ini", "[General]\nsim.model = market\n"
+                            "gpu.x.share = 1\nworkload.q.work-scale = 2\n", &n);
+    ck_assert_ptr_nonnull(strstr(buf, "one.ini:3: error: gpu.x.share: no gpu named 'x'"));
+    ck_assert_ptr_nonnull(strstr(buf, "one.ini:4: error: workload.q.work-scale: no workload "
+                                      "named 'q'"));
+    ck_assert_int_eq(n, 2);
+    free(buf);
+    /* every kept model at share 0, supply.gpu-models written last: the
+     * error is at the list's line, not at the share's before it */
+    buf = test_setup_errors("keep.ini", "[General]\nsim.model = market\n"
+                            "gpu.rtx-4090.share = 0\nsupply.gpu-models = RTX 4090\n", &n);
+    ck_assert_ptr_nonnull(strstr(buf, "keep.ini:4: error: supply.gpu-models: every gpu.*.share"));
+    ck_assert_int_eq(n, 1);
+    free(buf);
 }
 END_TEST
 
@@ -1136,6 +1151,23 @@ START_TEST(distributions_reject_what_they_cannot_mean)
                                       "at most 16 pairs, got more in \"1:1,2:1,"));
     ck_assert_int_eq(n, 2);
     free(buf);
+    /* two finite weights whose sum is not (1e308 + 1e308 is infinite):
+     * normalised by it, every probability would be 0 */
+    buf = test_setup_errors("o.ini", "[General]\nsim.model = market\n"
+                            "hostclass.farm.machine-gpus = 1:1e308,2:1e308\n", &n);
+    ck_assert_ptr_nonnull(strstr(buf, "o.ini:3: error: hostclass.farm.machine-gpus: expected"));
+    ck_assert_int_eq(n, 1);
+    free(buf);
+    {
+        /* exactly 16 pairs is the most, not one too many; and spaces
+         * around a deadline's comma are the separator's, as in a list */
+        struct outcome o = run_text(SMALL "hostclass.farm.cpu-per-gpu = 1:1,2:1,3:1,4:1,5:1,6:1,"
+                                    "7:1,8:1,9:1,10:1,11:1,12:1,13:1,14:1,15:1,16:1\n"
+                                    "archetype.indie.deadlines = 10 , 200 \n", NULL, 0);
+
+        ck_assert_int_eq(o.rc, SIM_OK);
+        done(&o);
+    }
     {
         struct outcome o = run_text(SMALL "supply.gpu-models = RTX 3090 , RTX 4090 \n"
                                     "hostclass.farm.machine-gpus = 1 : 0.5 , 2:0.5 \n", NULL, 0);
