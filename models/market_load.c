@@ -385,6 +385,20 @@ static const char *last_written_key(const struct scn_run *r, const char *kind)
             strncmp(key, star, strlen(star)) == 0)
             continue;
         at = scn_where(r, key);
+        /* a key an "archetype.*.x" line set for every entity is that
+         * line's, not the entity's: "archetype.a1.weekend" once took the
+         * blame, at the '*' line, for a250 being one too many */
+        {
+            const char *dot = strchr(key + strlen(any), '.');
+            const struct srcloc *pat;
+            char pk[160];
+            bool cli;
+
+            if (dot && snprintf(pk, sizeof pk, "%s*%s", any, dot) < (int)sizeof pk &&
+                (pat = written_at(r, pk, &cli)) && at && pat->line == at->line &&
+                pat->file && at->file && strcmp(pat->file, at->file) == 0)
+                continue;
+        }
         if (at && at->line > line) {
             line = at->line;
             last = key;

@@ -52,5 +52,11 @@ expect_status "256 archetypes: validate" 1 "$GM" validate "$T/many.ini"
 expect_status "256 archetypes: run" 2 "$GM" run "$T/many.ini" -o "$T/many" --no-plots -q
 grep_err "256 archetypes: where" \
     "many.ini:505: error: archetype.a250.rate: too many archetypes: 256, built-in ones included (at most 255)"
+# an archetype.*.* key written after them is every archetype's, not the
+# one past the limit: the error stays at a250's rate (line 505)
+{ cat "$T/many.ini"; printf '[General]\narchetype.*.weekend = 0.5\n'; } >"$T/many2.ini"
+expect_status "256 archetypes, a '*' key last: validate" 1 "$GM" validate "$T/many2.ini"
+grep_err "256 archetypes, a '*' key last: where" \
+    "many2.ini:505: error: archetype.a250.rate: too many archetypes"
 
 cli_done
