@@ -1697,6 +1697,7 @@ static struct {
     uint32_t cid, job;
     double saved0, lost0, saved1, lost1;
     bool waiting, back;
+    sim_time tau;                   /* the checkpoint interval the contract must have */
 } cf;
 
 static void cf_probe(struct engine *e, const struct evq_event *ev, void *model)
@@ -1718,7 +1719,7 @@ static void cf_probe(struct engine *e, const struct evq_event *ev, void *model)
         ck_assert_uint_eq(mk->j[cf.job].arch, cf.academic);
         ck_assert_int_eq(c->state, CS_RUNNING);
         ck_assert_int_eq(c->seg_start, CF_RUN_AT);
-        ck_assert_int_eq(c->tau, 60 * SIM_MIN);
+        ck_assert_int_eq(c->tau, cf.tau);
         break;
     case CF_END:
         /* the renter waited past its patience for the repair, and is back */
@@ -1754,6 +1755,7 @@ START_TEST(a_failure_keeps_the_checkpointed_work)
     memset(&cf, 0, sizeof cf);
     cf.mk = mk;
     cf.academic = arch_named(mk, "academic");
+    cf.tau = 60 * SIM_MIN;
     ck_assert_uint_eq(mk->nm, 1);
     k = eng_kind(x.e, "test.probe", cf_probe, NULL);
     eng_at(x.e, 1 * SIM_DAY, k, CF_ARRIVE);
@@ -1779,6 +1781,44 @@ START_TEST(a_failure_keeps_the_checkpointed_work)
     ck_assert_msg(fabs(cf.lost1 - cf.lost0 - lost_expect) <= 1e-9 * lost_expect,
                   "lost %.17g ref-GPU-h, %.17g since the last checkpoint",
                   cf.lost1 - cf.lost0, lost_expect);
+    unstage(&x);
+}
+END_TEST
+/* The same job of a workload that writes no checkpoints
+ * (workload.*.checkpointable, false by default for batch inference and
+ * rendering): its archetype's fixed 60-minute policy does not apply, so
+ * it runs the 317 minutes to the failure without a checkpoint (or a
+ * checkpoint's cost) and loses them all, keeping nothing. */
+START_TEST(a_workload_that_cannot_checkpoint_loses_all_its_run)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        CF_MARKET "sim.horizon = 2d\narchetype.*.work-median = 20\n"
+        "archetype.*.checkpoint = fixed\narchetype.*.checkpoint-interval = 60min\n"
+        "archetype.*.checkpoint-cost = 2min\narchetype.*.restart-cost = 5min\n"
+        "workload.training.checkpointable = false\n");
+    unsigned k;
+    double speed, lost_expect;
+
+    memset(&cf, 0, sizeof cf);
+    cf.mk = mk;
+    cf.academic = arch_named(mk, "academic");
+    cf.tau = 0;                     /* no checkpoints: interval 0 */
+    k = eng_kind(x.e, "test.probe", cf_probe, NULL);
+    eng_at(x.e, 1 * SIM_DAY, k, CF_ARRIVE);
+    eng_at(x.e, CF_RUN_AT + 1, k, CF_RUNNING);
+    eng_at(x.e, CF_FAIL_AT - 1, k, CF_BEFORE);
+    eng_at(x.e, CF_FAIL_AT, mk->k_fail, 0);
+    eng_at(x.e, CF_FAIL_AT + 1, k, CF_AFTER);
+    eng_at(x.e, eng_end(x.e) - 1, k, CF_END);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    speed = (double)mk->m[0].spd[0];
+    ck_assert_double_gt(speed, 0);
+    lost_expect = 317 / 60.0 * speed;
+    ck_assert_double_eq(cf.saved1 - cf.saved0, 0);
+    ck_assert_msg(fabs(cf.lost1 - cf.lost0 - lost_expect) <= 1e-9 * lost_expect,
+                  "lost %.17g ref-GPU-h, the whole run's %.17g", cf.lost1 - cf.lost0,
+                  lost_expect);
     unstage(&x);
 }
 END_TEST
@@ -4454,6 +4494,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, initial_machines_fail_at_the_stationary_rate);
     tcase_add_test(tc, verified_needs_the_score_threshold);
     tcase_add_test(tc, a_failure_keeps_the_checkpointed_work);
+    tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
     tcase_add_test(tc, renting_ends_the_back_off);
     tcase_add_test(tc, repricing_reads_each_intervals_utilisation_per_gpu);
