@@ -722,7 +722,12 @@ static size_t across_runs(const struct rdir *R, size_t e, size_t m,
             /* Each run's samples are in time order: walk it forward. */
             while (pos[r] < s->n && s->t[pos[r]] < (*t)[i] - 1e-9)
                 pos[r]++;
-            if (pos[r] < s->n && fabs(s->t[pos[r]] - (*t)[i]) <= 1e-9)
+            /* A run without a value then (no rentals: NaN) is left out
+             * here: quantile() packs the finite values to the front of
+             * 'buf', so a NaN kept in once made the P10 and P90 calls
+             * read a repeated value in its place. */
+            if (pos[r] < s->n && fabs(s->t[pos[r]] - (*t)[i]) <= 1e-9 &&
+                isfinite(s->v[pos[r]]))
                 buf[k++] = s->v[pos[r]];
         }
         (*mid)[i] = quantile(buf, k, 0.5);

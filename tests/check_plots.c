@@ -2402,6 +2402,194 @@ START_TEST(scan_reports_a_quote_open_at_the_end)
 }
 END_TEST
 
+/* ---- the default set's numbers, derived by hand from tiny inputs ---- */
+
+/* A run without a price at a sample time (no rentals then: the value is
+ * empty) is left out of that time's median and band: of three runs at
+ * day 1 priced 3, (none) and 1, the median is 2 and gsl's P10/P90 of
+ * {1, 3} are 1 + 0.1 x 2 = 1.2 and 2.8. A defect this found: the median
+ * call packed the finite values to the front of the shared buffer, and
+ * the P10/P90 calls then read {1, 1, 3} (band 1 to 2.6). Mutation
+ * killed: quantile() keeping the NaN, which qsort cannot order. */
+START_TEST(price_band_skips_runs_without_a_price)
+{
+    price_band_is("run_id,config,status\n\"x-0\",\"x\",\"ok\"\n\"x-1\",\"x\",\"ok\"\n"
+                  "\"x-2\",\"x\",\"ok\"\n",
+                  "run_id,t_h,metric,entity_kind,entity,value\n"
+                  "\"x-0\",24,\"price_ondemand_p50\",\"gpu\",\"G\",3\n"
+                  "\"x-1\",24,\"price_ondemand_p50\",\"gpu\",\"G\",\n"
+                  "\"x-2\",24,\"price_ondemand_p50\",\"gpu\",\"G\",1\n", 2.0, 1.2, 2.8);
+    price_band_is("run_id,config,status\n\"x-0\",\"x\",\"ok\"\n\"x-1\",\"x\",\"ok\"\n"
+                  "\"x-2\",\"x\",\"ok\"\n",
+                  "run_id,t_h,metric,entity_kind,entity,value\n"
+                  "\"x-0\",24,\"price_ondemand_p50\",\"gpu\",\"G\",\n"
+                  "\"x-1\",24,\"price_ondemand_p50\",\"gpu\",\"G\",3\n"
+                  "\"x-2\",24,\"price_ondemand_p50\",\"gpu\",\"G\",1\n", 2.0, 1.2, 2.8);
+}
+END_TEST
+
+/* The charts over time are by GPU model: the entity of a row whose
+ * entity_kind is "gpu". A utilisation row of the platform ("all") is not
+ * a model (docs/METRICS.md names both kinds). Utilisation 0.25 is 25 %.
+ * Mutation killed: on_ts_row dropping its entity_kind test, which drew a
+ * GPU model "all". */
+START_TEST(series_charts_take_gpu_rows_only)
+{
+    static const char *const names[] = { "runs.csv", "timeseries.csv" };
+    const char *texts[2] = {
+        ONE_RUN,
+        "run_id,t_h,metric,entity_kind,entity,value\n"
+        "\"x-0\",24,\"utilisation\",\"gpu\",\"G\",0.25\n"
+        "\"x-0\",24,\"utilisation\",\"platform\",\"all\",0.75\n",
+    };
+    int rc;
+    double v[2];
+    char *dir, *csv, *msg = plot_dir(names, texts, 2, "utilisation", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "utilisation.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_uint_ge(row_nums(csv, "\"G\",\"\",", v, 2), 2);
+    ck_assert_double_eq_tol(v[0], 1.0, 1e-12);
+    ck_assert_double_eq_tol(v[1], 25.0, 1e-12);
+    ck_assert_ptr_null(strstr(csv, "\"all\""));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* A sample time that is not a finite number is bad input at its row,
+ * as a malformed value is: "nan" and "inf" parse with strtod but place
+ * no point. Mutation killed: on_ts_row accepting a non-finite t_h. */
+START_TEST(non_finite_sample_time_is_an_error)
+{
+    static const char *const bad[] = { "nan", "inf" };
+
+    for (size_t i = 0; i < 2; i++) {
+        char ts[256], *e;
+
+        snprintf(ts, sizeof ts, "run_id,t_h,metric,entity_kind,entity,value\n"
+                 "\"base-0\",0,\"utilisation\",\"gpu\",\"A\",0.5\n"
+                 "\"base-0\",%s,\"utilisation\",\"gpu\",\"A\",0.5\n", bad[i]);
+        e = errors_for("timeseries.csv", ts);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_msg(strstr(e, "timeseries.csv:3: error: column 't_h': expected a number") !=
+                      NULL, "t_h %s: %s", bad[i], e);
+        free(e);
+    }
+}
+END_TEST
+
+/* GPU models that list as many GPUs (here none: no gpus_listed rows)
+ * rank by name (rank_gpus' header): of M1..M8, the seven kept are M1..M7,
+ * and the CSV lists them in that order. Mutation killed: the name
+ * tie-break reversed, which dropped M1. */
+START_TEST(tied_gpu_models_rank_by_name)
+{
+    static const char *const names[] = { "runs.csv", "timeseries.csv" };
+    char ts[4096] = "run_id,t_h,metric,entity_kind,entity,value\n", *dir, *csv, *msg;
+    const char *texts[2] = { ONE_RUN, ts };
+    int rc;
+
+    for (int k = 8; k >= 1; k--) {      /* read in reverse name order */
+        size_t len = strlen(ts);
+
+        snprintf(ts + len, sizeof ts - len,
+                 "\"x-0\",0,\"price_ondemand_p50\",\"gpu\",\"M%d\",1\n", k);
+    }
+    msg = plot_dir(names, texts, 2, "price", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "price.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_null(strstr(csv, "\"M8\""));
+    for (int k = 1; k <= 7; k++) {
+        char want[16], next[16];
+
+        snprintf(want, sizeof want, "\"M%d\"", k);
+        ck_assert_msg(strstr(csv, want) != NULL, "%s missing from price.csv", want);
+        snprintf(next, sizeof next, "\"M%d\"", k + 1);
+        if (k < 7)
+            ck_assert_msg(strstr(csv, want) < strstr(csv, next), "%s after %s", want, next);
+    }
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* Samples 15 minutes apart (sim.sample-interval 15min) are three points,
+ * at 0, 0.25/24 and 0.5/24 days: only times within 1e-9 h are one
+ * (union_grid). Mutation killed: the merging tolerance widened to half
+ * an hour, which left one point. */
+START_TEST(quarter_hour_samples_are_distinct_points)
+{
+    static const char *const names[] = { "runs.csv", "timeseries.csv" };
+    const char *texts[2] = {
+        ONE_RUN,
+        "run_id,t_h,metric,entity_kind,entity,value\n"
+        "\"x-0\",0,\"utilisation\",\"gpu\",\"G\",0.1\n"
+        "\"x-0\",0.25,\"utilisation\",\"gpu\",\"G\",0.2\n"
+        "\"x-0\",0.5,\"utilisation\",\"gpu\",\"G\",0.3\n",
+    };
+    int rc;
+    char *dir, *csv, *msg = plot_dir(names, texts, 2, "utilisation", &rc, &dir);
+    const char *l;
+    size_t rows = 0;
+    double v[2];
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "utilisation.csv");
+    ck_assert_ptr_nonnull(csv);
+    for (l = strstr(csv, "\"G\","); l; l = strstr(l + 1, "\"G\","))
+        rows++;
+    ck_assert_uint_eq(rows, 3);
+    l = strstr(csv, "\"G\",\"\",0,");
+    ck_assert_ptr_nonnull(l);
+    ck_assert_uint_ge(row_nums(strchr(l, '\n') + 1, "\"G\",\"\",", v, 2), 2);
+    ck_assert_double_eq_tol(v[0], 0.25 / 24.0, 1e-12);
+    ck_assert_double_eq_tol(v[1], 20.0, 1e-9);
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* Runs sampled on different grids (a swept sim.sample-interval): at a
+ * time only the runs with a sample then count. Run x-0 samples daily
+ * (utilisation 0.2, 0.4), x-1 every 12 h (0.6, 0.8, 1.0): at 12 h the
+ * median is x-1's alone, 80 %, and at day 1 that of 0.4 and 1.0, 70 %.
+ * Mutation killed: across_runs taking a run's next sample after the time
+ * as if it were at the time (60 % at 12 h). */
+START_TEST(runs_on_different_grids_count_where_they_sample)
+{
+    static const char *const names[] = { "runs.csv", "timeseries.csv" };
+    const char *texts[2] = {
+        "run_id,config,status\n\"x-0\",\"x\",\"ok\"\n\"x-1\",\"x\",\"ok\"\n",
+        "run_id,t_h,metric,entity_kind,entity,value\n"
+        "\"x-0\",0,\"utilisation\",\"gpu\",\"G\",0.2\n"
+        "\"x-0\",24,\"utilisation\",\"gpu\",\"G\",0.4\n"
+        "\"x-1\",0,\"utilisation\",\"gpu\",\"G\",0.6\n"
+        "\"x-1\",12,\"utilisation\",\"gpu\",\"G\",0.8\n"
+        "\"x-1\",24,\"utilisation\",\"gpu\",\"G\",1.0\n",
+    };
+    int rc;
+    double v[2];
+    char *dir, *csv, *msg = plot_dir(names, texts, 2, "utilisation", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "utilisation.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_uint_ge(row_nums(csv, "\"G\",\"\",0.5,", v, 1), 1);
+    ck_assert_double_eq_tol(v[0], 80.0, 1e-9);
+    ck_assert_uint_ge(row_nums(csv, "\"G\",\"\",1,", v, 1), 1);
+    ck_assert_double_eq_tol(v[0], 70.0, 1e-9);
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
 Suite *plots_suite(void)
 {
     Suite *s = suite_create("plots");
@@ -2466,6 +2654,12 @@ Suite *plots_suite(void)
     tcase_add_test(tc, unstyled_series_take_successive_styles);
     tcase_add_test(tc, legend_lists_only_what_is_drawn);
     tcase_add_test(tc, extra_columns_empty_where_no_value);
+    tcase_add_test(tc, price_band_skips_runs_without_a_price);
+    tcase_add_test(tc, series_charts_take_gpu_rows_only);
+    tcase_add_test(tc, non_finite_sample_time_is_an_error);
+    tcase_add_test(tc, tied_gpu_models_rank_by_name);
+    tcase_add_test(tc, quarter_hour_samples_are_distinct_points);
+    tcase_add_test(tc, runs_on_different_grids_count_where_they_sample);
     suite_add_tcase(s, tc);
     return s;
 }
