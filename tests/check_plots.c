@@ -2443,7 +2443,7 @@ START_TEST(series_charts_take_gpu_rows_only)
         "\"x-0\",24,\"utilisation\",\"platform\",\"all\",0.75\n",
     };
     int rc;
-    double v[2];
+    double v[4];
     char *dir, *csv, *msg = plot_dir(names, texts, 2, "utilisation", &rc, &dir);
 
     ck_assert_int_eq(rc, SIM_OK);
@@ -2452,6 +2452,9 @@ START_TEST(series_charts_take_gpu_rows_only)
     ck_assert_uint_ge(row_nums(csv, "\"G\",\"\",", v, 2), 2);
     ck_assert_double_eq_tol(v[0], 1.0, 1e-12);
     ck_assert_double_eq_tol(v[1], 25.0, 1e-12);
+    /* one run has no band here: there are no P10/P90 utilisation
+     * series (mutation killed: the run's own value as its band) */
+    ck_assert_ptr_nonnull(strstr(csv, "\"G\",\"\",1,25,,\n"));
     ck_assert_ptr_null(strstr(csv, "\"all\""));
     free(csv);
     free(msg);
@@ -2590,6 +2593,376 @@ START_TEST(runs_on_different_grids_count_where_they_sample)
 }
 END_TEST
 
+/* utilisation.png of two runs of utilisation 0.2 and 0.6 at day 1 whose
+ * runs.csv is 'runs'; returns the PNG's bytes (size in '*n'). */
+static char *util_png_of(const char *runs, size_t *n)
+{
+    static const char *const names[] = { "runs.csv", "timeseries.csv" };
+    const char *texts[2] = {
+        runs,
+        "run_id,t_h,metric,entity_kind,entity,value\n"
+        "\"x-0\",24,\"utilisation\",\"gpu\",\"G\",0.2\n"
+        "\"x-1\",24,\"utilisation\",\"gpu\",\"G\",0.6\n",
+    };
+    int rc;
+    char *dir, *msg = plot_dir(names, texts, 2, "utilisation", &rc, &dir), *pd, *p, *png;
+
+    ck_assert_int_eq(rc, SIM_OK);
+    pd = join(dir, "plots");
+    p = join(pd, "utilisation.png");
+    png = test_read_file(p, n);
+    ck_assert_ptr_nonnull(png);
+    free(p);
+    free(pd);
+    free(msg);
+    free(dir);
+    return png;
+}
+
+/* The sweep points of runs.csv are its distinct rows of the columns
+ * between base_seed and status (count_points); a chart pooling several
+ * says so in a note. Two replications of one point (fee 0.1 twice) draw
+ * the same chart as two runs of a runs.csv with no sweep column, and two
+ * points (fee 0.1 and 0.3) a different one (the note). Mutations killed:
+ * every run counted as a point; a single sweep column not counted. */
+START_TEST(pooled_note_counts_distinct_sweep_points)
+{
+    size_t n0, n1, n2;
+    char *plain = util_png_of("run_id,config,base_seed,status\n\"x-0\",\"x\",1,\"ok\"\n"
+                              "\"x-1\",\"x\",1,\"ok\"\n", &n0);
+    char *reps = util_png_of("run_id,config,base_seed,fee,status\n\"x-0\",\"x\",1,\"0.1\",\"ok\"\n"
+                             "\"x-1\",\"x\",1,\"0.1\",\"ok\"\n", &n1);
+    char *pts = util_png_of("run_id,config,base_seed,fee,status\n\"x-0\",\"x\",1,\"0.1\",\"ok\"\n"
+                            "\"x-1\",\"x\",1,\"0.3\",\"ok\"\n", &n2);
+
+    ck_assert_msg(n0 == n1 && memcmp(plain, reps, n0) == 0,
+                  "replications of one sweep point drew a different chart");
+    ck_assert_msg(n0 != n2 || memcmp(plain, pts, n0) != 0,
+                  "two sweep points drew no pooled note");
+    free(plain);
+    free(reps);
+    free(pts);
+}
+END_TEST
+
+/* One run draws its own price_ondemand_p10/_p90 as the band; where those
+ * series lack a sample time of the median's (a price recorded only from
+ * day 1), no point takes a band value of another time: day 0 has no P10
+ * or P90 sample, so no band there, and day 1's band, if drawn, is day
+ * 1's P10 (1.5) and P90 (2.5). Mutation killed: chart_price keeping the
+ * shorter P10/P90 arrays, which shifted day 1's values onto day 0. */
+START_TEST(one_run_band_never_shifts_in_time)
+{
+    static const char *const names[] = { "runs.csv", "timeseries.csv" };
+    const char *texts[2] = {
+        ONE_RUN,
+        "run_id,t_h,metric,entity_kind,entity,value\n"
+        "\"x-0\",0,\"price_ondemand_p50\",\"gpu\",\"G\",1\n"
+        "\"x-0\",24,\"price_ondemand_p10\",\"gpu\",\"G\",1.5\n"
+        "\"x-0\",24,\"price_ondemand_p50\",\"gpu\",\"G\",2\n"
+        "\"x-0\",24,\"price_ondemand_p90\",\"gpu\",\"G\",2.5\n",
+    };
+    int rc;
+    double v[4];
+    char *dir, *csv, *msg = plot_dir(names, texts, 2, "price", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "price.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_msg(strstr(csv, "\"G\",\"On-demand\",0,1,,\n") != NULL, "price.csv:\n%s", csv);
+    ck_assert_uint_ge(row_nums(csv, "\"G\",\"On-demand\",1,", v, 3), 1);
+    ck_assert_double_eq_tol(v[0], 2.0, 1e-12);
+    ck_assert_msg(strstr(csv, "\"G\",\"On-demand\",1,2,,\n") != NULL ||
+                  strstr(csv, "\"G\",\"On-demand\",1,2,1.5,2.5\n") != NULL,
+                  "price.csv:\n%s", csv);
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* The reliability histogram is the mean across runs of the machines per
+ * bin, a run that wrote no row for a bin having none there: bin 0.52 of
+ * 4 machines in x-0 and absent from x-1 is (4 + 0) / 2 = 2. Mutation
+ * killed: the absent bin left NaN, so the mean was x-0's alone (4). */
+START_TEST(reliability_bin_absent_from_a_run_counts_zero)
+{
+    int rc;
+    double v[3];
+    char *dir, *csv, *msg = plot_files(
+        "run_id,config,status\n\"x-0\",\"x\",\"ok\"\n\"x-1\",\"x\",\"ok\"\n", NULL,
+        "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"x-0\",\"reliability_hist_dc\",\"bin\",\"0.51\",6,\"1\"\n"
+        "\"x-0\",\"reliability_hist_dc\",\"bin\",\"0.52\",4,\"1\"\n"
+        "\"x-1\",\"reliability_hist_dc\",\"bin\",\"0.51\",2,\"1\"\n",
+        "reliability", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "reliability.csv");
+    ck_assert_ptr_nonnull(csv);
+    /* bin low edge, width, machines: 0.51 first, then 0.52 */
+    ck_assert_uint_eq(row_nums(csv, "\"dc\",\"\",", v, 3), 3);
+    ck_assert_double_eq_tol(v[0], 0.51, 1e-12);
+    ck_assert_double_eq_tol(v[2], 4.0, 1e-12);
+    ck_assert_uint_eq(row_nums(strstr(csv, "\"dc\"") + 1, "\"dc\",\"\",", v, 3), 3);
+    ck_assert_double_eq_tol(v[0], 0.52, 1e-12);
+    ck_assert_double_eq_tol(v[2], 2.0, 1e-12);
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* The price-performance scatter joins each offer's price to its DLPerf
+ * in the same run: offer o of x-0 (DLPerf 10, price 1) and of x-1 (20,
+ * 2) are the points (10, 1) and (20, 2), whatever order the rows come
+ * in. Mutation killed: the join ignoring run_id, which paired x-0's
+ * price with the first DLPerf row of that offer id (x-1's 20). */
+START_TEST(price_perf_joins_offers_within_a_run)
+{
+    int rc;
+    char *dir, *csv, *msg = plot_files(
+        "run_id,config,status\n\"x-0\",\"x\",\"ok\"\n\"x-1\",\"x\",\"ok\"\n", NULL,
+        "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"x-1\",\"offer_dlperf_per_gpu\",\"offer:G\",\"o\",20,\"1\"\n"
+        "\"x-0\",\"offer_dlperf_per_gpu\",\"offer:G\",\"o\",10,\"1\"\n"
+        "\"x-0\",\"offer_price_per_gpu_h\",\"offer:G\",\"o\",1,\"USD\"\n"
+        "\"x-1\",\"offer_price_per_gpu_h\",\"offer:G\",\"o\",2,\"USD\"\n",
+        "price_perf", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "price_perf.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"offers\",\"\",10,1,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"offers\",\"\",20,2,"));
+    ck_assert_ptr_null(strstr(csv, "\"offers\",\"\",20,1,"));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* Two summary rows of one sweep line and x (two configs, one policy
+ * axis): the first is drawn (chart_sweep), the other counted in the
+ * note. Config a's mean 1 at scale 1, not config b's 5. Mutation killed:
+ * the later row overwriting the earlier. */
+START_TEST(sweep_clash_draws_the_first_row)
+{
+    int rc;
+    double v[2];
+    char *dir, *csv, *msg = plot_files(ONE_RUN, SUM_HDR("policy,scale")
+                                       "\"a\",\"p\",\"1\",\"cost_per_work_usd\",\"\",1,,\n"
+                                       "\"b\",\"p\",\"1\",\"cost_per_work_usd\",\"\",5,,\n"
+                                       "\"a\",\"p\",\"2\",\"cost_per_work_usd\",\"\",2,,\n",
+                                       NULL, "sweep", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_uint_ge(row_nums(csv, "\"p\",\"\",1,", v, 1), 1);
+    ck_assert_double_eq_tol(v[0], 1.0, 1e-12);
+    ck_assert_uint_ge(row_nums(csv, "\"p\",\"\",2,", v, 1), 1);
+    ck_assert_double_eq_tol(v[0], 2.0, 1e-12);
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* A sweep variable with an empty value somewhere is not numeric (the
+ * x axis needs a number for every row): no sweep chart, and the note
+ * says so. Mutation killed: col_numeric taking "" as a number (x = 0). */
+START_TEST(sweep_x_with_an_empty_value_is_not_numeric)
+{
+    int rc;
+    char *dir, *msg = plot_files(ONE_RUN, SUM_HDR("scale")
+                                 "\"x\",\"1\",\"cost_per_work_usd\",\"\",1,,\n"
+                                 "\"x\",\"\",\"cost_per_work_usd\",\"\",2,,\n",
+                                 NULL, "sweep", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    ck_assert_ptr_null(plotted(dir, "sweep_cost_per_work_usd.csv"));
+    ck_assert_ptr_nonnull(msg);
+    ck_assert_ptr_nonnull(strstr(msg, "summary.csv: note: no sweep charts: 1 sweep variable"));
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* A contrast chart draws at most CONTRAST_ROWS (28) rows of a metric,
+ * the first in contrasts.csv: of 29 rows (entities e01..e29) e28 is the
+ * last drawn and e29 is left to the note. Mutation killed: the limit
+ * compared with <=, drawing 29. */
+START_TEST(contrast_chart_draws_at_most_28_rows)
+{
+    static const char *const names[] = { "runs.csv", "contrasts.csv" };
+    char con[8192] = "config,metric,entity_kind,entity,axis,level,baseline_level,n,mean_diff,"
+                     "sd_diff,ci_level,ci_low,ci_high,method,common_seeds\n";
+    const char *texts[2] = { ONE_RUN, con };
+    int rc;
+    char *dir, *csv, *msg;
+
+    for (int k = 1; k <= 29; k++) {
+        size_t len = strlen(con);
+
+        snprintf(con + len, sizeof con - len,
+                 "\"x\",\"utilisation\",\"gpu\",\"e%02d\",\"fee\",\"0.3\",\"0.1\",2,0.1,0,0.95,"
+                 "0.05,0.15,\"paired-t\",1\n", k);
+    }
+    msg = plot_dir(names, texts, 2, "contrasts", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "contrasts_utilisation.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"e28\""));
+    ck_assert_ptr_null(strstr(csv, "\"e29\""));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* The spot chart's line of a type runs in x order, whatever the text
+ * order of its entities ("0.375" sorts before "0.4" but "1" after both
+ * only as text by luck): x = 0.375, 0.4, 1 in that order, y the mean
+ * across runs. Mutation killed: the insertion sort reversed. */
+START_TEST(spot_curve_in_price_order)
+{
+    int rc;
+    char *dir, *csv, *msg = plot_files(
+        ONE_RUN, NULL,
+        "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"x-0\",\"spot.time_cdf\",\"type\",\"0.1@0.4\",0.5,\"1\"\n"
+        "\"x-0\",\"spot.time_cdf\",\"type\",\"0.1@1\",1,\"1\"\n"
+        "\"x-0\",\"spot.time_cdf\",\"type\",\"0.1@0.375\",0.25,\"1\"\n",
+        "spot", &rc, &dir);
+    const char *a, *b, *c;
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "spot.csv");
+    ck_assert_ptr_nonnull(csv);
+    a = strstr(csv, "\"0.1 USD/h\",\"\",0.375,0.25,");
+    b = strstr(csv, "\"0.1 USD/h\",\"\",0.40000000000000002,0.5,");
+    c = strstr(csv, "\"0.1 USD/h\",\"\",1,1,");
+    ck_assert_msg(a && b && c && a < b && b < c, "spot.csv:\n%s", csv);
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* spotckpt.png for one run of bids 0.3 and 0.5 (listed cheapest first),
+ * every policy costing 1 at either, with spotckpt.done 'done' for each
+ * (NULL: no done rows); spotckpt.csv in '*csv'. */
+static char *spotckpt_png(const char *done, size_t *n, char **csv)
+{
+    static const char *const pols[] = { "NONE", "HOUR", "EDGE", "ADAPT", "OPT" };
+    static const char *const bids[] = { "0.3", "0.5" };
+    char sc[4096] = "run_id,metric,entity_kind,entity,value,unit\n", *dir, *msg, *pd, *p, *png;
+    int rc;
+
+    for (size_t b = 0; b < 2; b++)
+        for (size_t k = 0; k < 5; k++) {
+            size_t len = strlen(sc);
+
+            snprintf(sc + len, sizeof sc - len,
+                     "\"x-0\",\"spotckpt.cost\",\"policy\",\"%s@%s\",1,\"USD\"\n", pols[k],
+                     bids[b]);
+            len = strlen(sc);
+            if (done)
+                snprintf(sc + len, sizeof sc - len,
+                         "\"x-0\",\"spotckpt.done\",\"policy\",\"%s@%s\",%s,\"1\"\n", pols[k],
+                         bids[b], done);
+        }
+    msg = plot_files(ONE_RUN, NULL, sc, "spotckpt", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    pd = join(dir, "plots");
+    p = join(pd, "spotckpt.png");
+    png = test_read_file(p, n);
+    ck_assert_ptr_nonnull(png);
+    *csv = plotted(dir, "spotckpt.csv");
+    ck_assert_ptr_nonnull(*csv);
+    free(p);
+    free(pd);
+    free(msg);
+    free(dir);
+    return png;
+}
+
+/* The spot checkpointing chart has one bar series per bid, dearest
+ * first (its header), and notes only the policies whose jobs were not
+ * all done: every job done (1) draws the same chart as no done rows at
+ * all, and 0.5 done a different one. Mutations killed: the bids sorted
+ * cheapest first; the note written for done = 1 too. */
+START_TEST(spotckpt_bids_dearest_first_and_note_only_when_undone)
+{
+    size_t n0, n1, n2;
+    char *c0, *c1, *c2;
+    char *none = spotckpt_png(NULL, &n0, &c0), *all = spotckpt_png("1", &n1, &c1);
+    char *half = spotckpt_png("0.5", &n2, &c2);
+    const char *b5 = strstr(c0, "\"bid 0.5\","), *b3 = strstr(c0, "\"bid 0.3\",");
+
+    ck_assert_msg(b5 && b3 && b5 < b3, "spotckpt.csv:\n%s", c0);
+    ck_assert_msg(n0 == n1 && memcmp(none, all, n0) == 0, "a note with every job done");
+    ck_assert_msg(n0 != n2 || memcmp(none, half, n0) != 0, "no note with half the jobs done");
+    free(none);
+    free(all);
+    free(half);
+    free(c0);
+    free(c1);
+    free(c2);
+}
+END_TEST
+
+/* --only names whole charts: "price_perf" is not "price", nor
+ * "spotckpt" "spot". Mutation killed: wanted() matching a chart whose
+ * name is a prefix of the one asked for. */
+START_TEST(only_matches_whole_chart_names)
+{
+    int rc;
+    char *dir, *csv, *msg = plot_files(ONE_RUN, NULL,
+                                       "run_id,metric,entity_kind,entity,value,unit\n"
+                                       "\"x-0\",\"spot.time_cdf\",\"type\",\"0.1@1\",1,\"1\"\n",
+                                       "price_perf,spotckpt", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "price_perf.csv");
+    ck_assert_ptr_nonnull(csv);
+    free(csv);
+    ck_assert_ptr_null(plotted(dir, "price.csv"));
+    ck_assert_ptr_null(plotted(dir, "spot.csv"));
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* The workers chart is the first run's (its subtitle names it), in days:
+ * x-0's 3 Ready workers at 24 h are at day 1, and x-1's 9 are not drawn.
+ * Mutations killed: every run's rows drawn; t_h left in hours. */
+START_TEST(workers_chart_is_the_first_run_in_days)
+{
+    static const char *const names[] = { "runs.csv", "scalars.csv", "timeseries.csv" };
+    const char *texts[3] = {
+        "run_id,config,status\n\"x-0\",\"x\",\"ok\"\n\"x-1\",\"x\",\"ok\"\n",
+        "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"x-0\",\"latency_p99_s\",\"endpoint\",\"e\",1,\"s\"\n",
+        "run_id,t_h,metric,entity_kind,entity,value\n"
+        "\"x-0\",24,\"workers_ready\",\"endpoint\",\"e\",3\n"
+        "\"x-1\",24,\"workers_ready\",\"endpoint\",\"e\",9\n",
+    };
+    int rc;
+    char *dir, *csv, *msg = plot_dir(names, texts, 3, "workers", &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "workers.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"Ready\",\"\",1,3,"));
+    ck_assert_ptr_null(strstr(csv, ",9,"));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
 Suite *plots_suite(void)
 {
     Suite *s = suite_create("plots");
@@ -2660,6 +3033,17 @@ Suite *plots_suite(void)
     tcase_add_test(tc, tied_gpu_models_rank_by_name);
     tcase_add_test(tc, quarter_hour_samples_are_distinct_points);
     tcase_add_test(tc, runs_on_different_grids_count_where_they_sample);
+    tcase_add_test(tc, pooled_note_counts_distinct_sweep_points);
+    tcase_add_test(tc, one_run_band_never_shifts_in_time);
+    tcase_add_test(tc, reliability_bin_absent_from_a_run_counts_zero);
+    tcase_add_test(tc, price_perf_joins_offers_within_a_run);
+    tcase_add_test(tc, sweep_clash_draws_the_first_row);
+    tcase_add_test(tc, sweep_x_with_an_empty_value_is_not_numeric);
+    tcase_add_test(tc, contrast_chart_draws_at_most_28_rows);
+    tcase_add_test(tc, spot_curve_in_price_order);
+    tcase_add_test(tc, spotckpt_bids_dearest_first_and_note_only_when_undone);
+    tcase_add_test(tc, only_matches_whole_chart_names);
+    tcase_add_test(tc, workers_chart_is_the_first_run_in_days);
     suite_add_tcase(s, tc);
     return s;
 }
