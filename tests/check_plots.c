@@ -2963,6 +2963,80 @@ START_TEST(workers_chart_is_the_first_run_in_days)
 }
 END_TEST
 
+/* A runs.csv or scalars.csv without its run_id column is bad input
+ * named by file and line 1, and nothing is drawn (a result directory of
+ * numbers keyed by no run has no meaning to chart). Mutations killed:
+ * read_scalars and read_meta going on without the column. */
+START_TEST(missing_run_id_column_is_an_input_error)
+{
+    int rc;
+    char *dir, *msg = plot_files(ONE_RUN, NULL,
+                                 "metric,entity_kind,entity,value,unit\n"
+                                 "\"cost_per_work_usd\",\"archetype\",\"a\",1,\"USD\"\n",
+                                 NULL, &rc, &dir);
+
+    ck_assert_int_eq(rc, SIM_EPARSE);
+    ck_assert_ptr_nonnull(msg);
+    ck_assert_msg(strstr(msg, "scalars.csv:1: error: missing column 'run_id'") != NULL, "%s", msg);
+    ck_assert_ptr_null(plotted(dir, "cost.csv"));
+    free(msg);
+    free(dir);
+    msg = plot_files("config,status\n\"x\",\"ok\"\n", NULL, NULL, NULL, &rc, &dir);
+    ck_assert_int_eq(rc, SIM_EPARSE);
+    ck_assert_ptr_nonnull(msg);
+    ck_assert_msg(strstr(msg, "runs.csv:1: error: missing column 'run_id'") != NULL, "%s", msg);
+    ck_assert_ptr_null(plotted(dir, "price.csv"));
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* A report.pdf that cannot be written (a directory of that name) is an
+ * error naming it, not a silent success. Mutation killed: the status
+ * of the report job not passed on by render_all. */
+START_TEST(unwritable_report_is_an_error)
+{
+    int rc;
+    char *dir = test_tmpdir(), *p = join(dir, "runs.csv"), *q = join(dir, "report.pdf"), *r;
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+
+    test_write_file(p, ONE_RUN);
+    ck_assert_int_eq(mkdir(q, 0777), 0);
+    r = join(q, "keep");
+    test_write_file(r, "x");
+    rc = plot_result_dir(dir, "png", NULL, &d);
+    fclose(d.out);
+    ck_assert_int_ne(rc, SIM_OK);
+    ck_assert_msg(strstr(buf, "report.pdf: error: cannot write") != NULL, "%s", buf);
+    free(buf);
+    free(r);
+    free(q);
+    free(p);
+    free(dir);
+}
+END_TEST
+
+/* A summary.csv that does not parse is an error naming its row, and the
+ * plot fails (exit 2) rather than drawing no sweep chart and exiting 0.
+ * Mutation killed: the load failure not setting the status. */
+START_TEST(malformed_summary_is_an_error)
+{
+    int rc;
+    char *dir, *msg = plot_files(ONE_RUN, SUM_HDR("scale")
+                                 "\"x\",\"1\",\"cost_per_work_usd\",\"\",1,,\n"
+                                 "\"x\",\"2\",\"cost_per_work_usd\",\"\",2\n",
+                                 NULL, "sweep", &rc, &dir);
+
+    ck_assert_int_ne(rc, SIM_OK);
+    ck_assert_ptr_nonnull(msg);
+    ck_assert_msg(strstr(msg, "summary.csv:3: error:") != NULL, "%s", msg);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
 Suite *plots_suite(void)
 {
     Suite *s = suite_create("plots");
@@ -3044,6 +3118,9 @@ Suite *plots_suite(void)
     tcase_add_test(tc, spotckpt_bids_dearest_first_and_note_only_when_undone);
     tcase_add_test(tc, only_matches_whole_chart_names);
     tcase_add_test(tc, workers_chart_is_the_first_run_in_days);
+    tcase_add_test(tc, missing_run_id_column_is_an_input_error);
+    tcase_add_test(tc, unwritable_report_is_an_error);
+    tcase_add_test(tc, malformed_summary_is_an_error);
     suite_add_tcase(s, tc);
     return s;
 }
