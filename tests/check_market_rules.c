@@ -1742,38 +1742,52 @@ static void cf_probe(struct engine *e, const struct evq_event *ev, void *model)
     }
 }
 
-START_TEST(a_failure_keeps_the_checkpointed_work)
+/* Stages the failure test's market with 'extra' keys after CF_MARKET and
+ * its checkpoint policy, runs it with the probes at their times (the
+ * contract must have checkpoint interval 'tau') and returns the market;
+ * the caller unstages x. */
+static struct market *cf_run(struct staged *x, const char *extra, sim_time tau)
 {
-    struct staged x;
-    struct market *mk = stage(&x,
-        CF_MARKET "sim.horizon = 2d\narchetype.*.work-median = 20\n"
-        "archetype.*.checkpoint = fixed\narchetype.*.checkpoint-interval = 60min\n"
-        "archetype.*.checkpoint-cost = 2min\narchetype.*.restart-cost = 5min\n");
+    char text[4096];
+    struct market *mk;
     unsigned k;
-    double speed, saved_expect, lost_expect;
 
+    ck_assert_int_lt(snprintf(text, sizeof text, "%s%s%s", CF_MARKET,
+             "sim.horizon = 2d\narchetype.*.work-median = 20\n"
+             "archetype.*.checkpoint = fixed\narchetype.*.checkpoint-interval = 60min\n"
+             "archetype.*.checkpoint-cost = 2min\narchetype.*.restart-cost = 5min\n", extra),
+                      (int)sizeof text);
+    mk = stage(x, text);
     memset(&cf, 0, sizeof cf);
     cf.mk = mk;
     cf.academic = arch_named(mk, "academic");
-    cf.tau = 60 * SIM_MIN;
+    cf.tau = tau;
     ck_assert_uint_eq(mk->nm, 1);
-    k = eng_kind(x.e, "test.probe", cf_probe, NULL);
-    eng_at(x.e, 1 * SIM_DAY, k, CF_ARRIVE);
-    eng_at(x.e, CF_RUN_AT + 1, k, CF_RUNNING);
-    eng_at(x.e, CF_FAIL_AT - 1, k, CF_BEFORE);
-    eng_at(x.e, CF_FAIL_AT, mk->k_fail, 0);
-    eng_at(x.e, CF_FAIL_AT + 1, k, CF_AFTER);
-    eng_at(x.e, eng_end(x.e) - 1, k, CF_END);
-    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    k = eng_kind(x->e, "test.probe", cf_probe, NULL);
+    eng_at(x->e, 1 * SIM_DAY, k, CF_ARRIVE);
+    eng_at(x->e, CF_RUN_AT + 1, k, CF_RUNNING);
+    eng_at(x->e, CF_FAIL_AT - 1, k, CF_BEFORE);
+    eng_at(x->e, CF_FAIL_AT, mk->k_fail, 0);
+    eng_at(x->e, CF_FAIL_AT + 1, k, CF_AFTER);
+    eng_at(x->e, eng_end(x->e) - 1, k, CF_END);
+    ck_assert_int_eq(stage_run(x), SIM_OK);
+    ck_assert_double_gt(mk->m[0].spd[0], 0);
+    return mk;
+}
+
+START_TEST(a_failure_keeps_the_checkpointed_work)
+{
+    struct staged x;
+    struct market *mk = cf_run(&x, "", 60 * SIM_MIN);
+    double speed = (double)mk->m[0].spd[0];
+    double saved_expect = 5 * 60 / 60.0 * speed;        /* 5 checkpoints of 60 min */
+    double lost_expect = 7 / 60.0 * speed;              /* 317 - 5 x 62 min */
+
     ck_assert(cf.waiting);
     /* A renter waiting for its host keeps at it for its patience and a
      * day (README, Outages): with 1 h of patience it is back on the host
      * repaired 6 h after the failure. */
     ck_assert(cf.back);
-    speed = (double)mk->m[0].spd[0];
-    ck_assert_double_gt(speed, 0);
-    saved_expect = 5 * 60 / 60.0 * speed;       /* 5 checkpoints of 60 min */
-    lost_expect = 7 / 60.0 * speed;             /* 317 - 5 x 62 min */
     ck_assert_double_eq(cf.saved0, 0);          /* nothing folded before the failure */
     ck_assert_msg(fabs(cf.saved1 - cf.saved0 - saved_expect) <= 1e-9 * saved_expect,
                   "the job kept %.17g ref-GPU-h, checkpointed %.17g",
@@ -1788,33 +1802,14 @@ END_TEST
  * (workload.*.checkpointable, false by default for batch inference and
  * rendering): its archetype's fixed 60-minute policy does not apply, so
  * it runs the 317 minutes to the failure without a checkpoint (or a
- * checkpoint's cost) and loses them all, keeping nothing. */
+ * checkpoint's cost), with interval 0, and loses them all, keeping
+ * nothing. */
 START_TEST(a_workload_that_cannot_checkpoint_loses_all_its_run)
 {
     struct staged x;
-    struct market *mk = stage(&x,
-        CF_MARKET "sim.horizon = 2d\narchetype.*.work-median = 20\n"
-        "archetype.*.checkpoint = fixed\narchetype.*.checkpoint-interval = 60min\n"
-        "archetype.*.checkpoint-cost = 2min\narchetype.*.restart-cost = 5min\n"
-        "workload.training.checkpointable = false\n");
-    unsigned k;
-    double speed, lost_expect;
+    struct market *mk = cf_run(&x, "workload.training.checkpointable = false\n", 0);
+    double lost_expect = 317 / 60.0 * (double)mk->m[0].spd[0];
 
-    memset(&cf, 0, sizeof cf);
-    cf.mk = mk;
-    cf.academic = arch_named(mk, "academic");
-    cf.tau = 0;                     /* no checkpoints: interval 0 */
-    k = eng_kind(x.e, "test.probe", cf_probe, NULL);
-    eng_at(x.e, 1 * SIM_DAY, k, CF_ARRIVE);
-    eng_at(x.e, CF_RUN_AT + 1, k, CF_RUNNING);
-    eng_at(x.e, CF_FAIL_AT - 1, k, CF_BEFORE);
-    eng_at(x.e, CF_FAIL_AT, mk->k_fail, 0);
-    eng_at(x.e, CF_FAIL_AT + 1, k, CF_AFTER);
-    eng_at(x.e, eng_end(x.e) - 1, k, CF_END);
-    ck_assert_int_eq(stage_run(&x), SIM_OK);
-    speed = (double)mk->m[0].spd[0];
-    ck_assert_double_gt(speed, 0);
-    lost_expect = 317 / 60.0 * speed;
     ck_assert_double_eq(cf.saved1 - cf.saved0, 0);
     ck_assert_msg(fabs(cf.lost1 - cf.lost0 - lost_expect) <= 1e-9 * lost_expect,
                   "lost %.17g ref-GPU-h, the whole run's %.17g", cf.lost1 - cf.lost0,
