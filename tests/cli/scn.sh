@@ -43,14 +43,17 @@ for spec in "" "," "0," ",0" "0,,0" " " "0x..0"; do
 done
 
 # -- a long entity name aborted (assertion, or an unregistered key) ---------
-python3 -c "print('[General]\narchetype.' + 'x' * 600 + '.rate = 1')" >"$T/long.ini"
+# rep N C: the character C N times (no python3: make deps does not install it)
+rep() { printf "%${1}s" '' | tr ' ' "$2"; }
+printf '[General]\narchetype.%s.rate = 1\n' "$(rep 600 x)" >"$T/long.ini"
 expect_status "600-byte entity name" 1 "$GM" validate "$T/long.ini"
 grep_err "600-byte entity name" "long.ini:2: error: key 'archetype."
-python3 -c "print('[General]\nsim.model = market\nsim.horizon = 1d\n[archetype ' + 'a' * 140 + ']\nrate = 1')" >"$T/long.ini"
+printf '[General]\nsim.model = market\nsim.horizon = 1d\n[archetype %s]\nrate = 1\n' "$(rep 140 a)" >"$T/long.ini"
 expect_status "140-byte archetype name" 1 "$GM" validate "$T/long.ini"
 grep_err "140-byte archetype name" "long.ini:5: error: key 'archetype."
 # the longest name allowed fits the models' key buffers
-python3 -c "print('[General]\nsim.model = market\nsim.horizon = 1d\n[archetype ' + 'a' * 128 + ']\nrate = 1\n[hostclass ' + 'h' * 128 + ']\nshare = 0.5\n[endpoint ' + 'e' * 128 + ']\nenabled = true\nfixed-workers = 1')" >"$T/long.ini"
+printf '[General]\nsim.model = market\nsim.horizon = 1d\n[archetype %s]\nrate = 1\n[hostclass %s]\nshare = 0.5\n[endpoint %s]\nenabled = true\nfixed-workers = 1\n' \
+    "$(rep 128 a)" "$(rep 128 h)" "$(rep 128 e)" >"$T/long.ini"
 check "128-byte entity names" "$GM" validate "$T/long.ini"
 
 # -- a directory is unreadable input: exit 2 and the reason, not "I/O error" --
