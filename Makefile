@@ -164,10 +164,11 @@ bench: deps
 	sh tests/bench_sweep.sh $(O)/gpumarket
 
 # Every scenario parameter, data-table field and validation-target key at
-# edge values: errors, never crashes or hangs (about 20 minutes; not part
-# of check).
+# edge values, then 2,000 randomly corrupted scenario files: errors, never
+# crashes or hangs (about 20 minutes; not part of check).
 fuzz: $(O)/gpumarket
-	sh tests/fuzz_params.sh $(O)/gpumarket
+	@rc=0; sh tests/fuzz_params.sh $(O)/gpumarket || rc=1; \
+	sh tests/fuzz_syntax.sh $(O)/gpumarket 2000 1 || rc=1; exit $$rc
 
 # docs/PARAMS.md is generated from the compiled-in registry; a CLI test
 # fails when it is stale.
