@@ -445,6 +445,25 @@ START_TEST(phold_same_count_on_both_engines)
 }
 END_TEST
 
+/* With mean = 0 every increment is the lookahead alone, so the count is
+ * known in closed form: each of the N x E tokens fires at 1, 2, ... s, and
+ * bench/PHOLD.md's end rule ("events with t >= END are not processed")
+ * drops the one at exactly END = 10 s: 9 firings per token, N x E x 9 in
+ * all, whatever the remote fraction. Both engines must reach it. Kills the
+ * reference processing an event at t == END, and either engine scheduling
+ * more or fewer initial events than E per LP. */
+START_TEST(phold_count_in_closed_form_without_randomness)
+{
+    struct phold_config c = { 32, 3, 10 * SIM_SEC, 0.25 * _i, 0, SIM_SEC, 5 };
+    struct phold_result a, r;
+
+    ck_assert_int_eq(phold_run_engine(&c, &a), SIM_OK);
+    ck_assert_int_eq(phold_run_reference(&c, &r), SIM_OK);
+    ck_assert_uint_eq(a.committed, 32 * 3 * 9);
+    ck_assert_uint_eq(r.committed, 32 * 3 * 9);
+}
+END_TEST
+
 /* A model whose setup fails without a word. */
 static void *silent_setup(struct engine *e, const struct scn_run *run, struct diag *d)
 {
@@ -567,6 +586,7 @@ Suite *engine_suite(void)
     tcase_add_exit_test(tc, sim_oom_exits_3, SIM_EXIT_NOMEM);
     tcase_add_test(tc, a_silent_diag_counts_and_prints_nothing);
     tcase_add_loop_test(tc, phold_same_count_on_both_engines, 0, 3);
+    tcase_add_loop_test(tc, phold_count_in_closed_form_without_randomness, 0, 5);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     return s;
