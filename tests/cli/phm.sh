@@ -104,4 +104,50 @@ else bad "remote 1: per-LP counts '$mn'..'$mx', want spread and every LP reached
 if [ "$(lp_scalar 1 events_committed)" = 304 ]; then ok
 else bad "remote 1: events_committed '$(lp_scalar 1 events_committed)', want 304"; fi
 
+
+# -- bench phold with no options: preset S in full ---------------------------
+# "bench phold" alone is a two-word command with nothing after it (main.c
+# looks two-word names up when argc >= 3). It runs preset S, whose count
+# bench/PHOLD.md puts at about 14.9 M: N x E x END / (mean + lookahead) =
+# 1024 x 16 x 1000 / 1.1 = 14.89 M, and a spread of a few thousand. About
+# two seconds. Kills the two-word lookup needing an argument after the name.
+check "bench phold (preset S)" "$GM" bench phold
+if head -n 1 "$T/out" | grep -qF "preset=S lps=1024 events_per_lp=16 end_s=1000 remote=0.25 seed=1"
+then ok; else bad "bench phold: header"; head -n 1 "$T/out" >&2; fi
+n=$(sed -n 's/^gpumarket  *committed=\([0-9]*\) .*/\1/p' "$T/out")
+if [ -n "$n" ] && [ "$n" -gt 14850000 ] && [ "$n" -lt 14940000 ]; then ok
+else bad "bench phold preset S: committed '$n', want about 14.89 M"; fi
+
+# -- the top level: help, and bench without a benchmark ----------------------
+# main.c: -h, --help and help print the usage on stdout with status 0.
+for h in -h --help help; do
+    check "gpumarket $h" "$GM" $h
+    usage_is "gpumarket $h" "Usage: gpumarket [--version] [--help] COMMAND [ARGS]"
+done
+expect_status "no command" 2 "$GM"
+# bench -h / --help list the benchmarks on stdout (0); bench alone, or with
+# more after --help, is a usage error (2) with the list on stderr.
+check "bench -h" "$GM" bench -h
+grep_out "bench -h lists phold" "Benchmarks: phold"
+expect_status "bench alone" 2 "$GM" bench
+grep_err "bench alone lists on stderr" "Benchmarks: phold"
+expect_status "bench --help extra" 2 "$GM" bench --help extra
+
+# -- run -r: the list must name runs the study has ---------------------------
+# dst.ini has 2 runs, 0 and 1: 2 is one past the end; an empty item, text
+# between a number and '..', a range without an end, and a range that goes
+# down are errors (main.c's parse_runs), all status 2 with nothing run.
+for spec in 2 0..2 "0," "1x..1" "0.." "1..0"; do
+    expect_status "run -r '$spec'" 2 "$GM" run "$T/dst.ini" -r "$spec" -o "$T/rr" -q --no-plots
+    grep_err "run -r '$spec' says why" "bad run list '$spec' (the study has 2 runs: 0..1)"
+done
+if [ -e "$T/rr" ]; then bad "a bad run list wrote $T/rr"; else ok; fi
+check "run -r 1 (the last run)" "$GM" run "$T/dst.ini" -r 1 -o "$T/rr" -q --no-plots
+
+# -- runs, validate, params: operands and status -----------------------------
+expect_status "runs with two scenarios" 2 "$GM" runs "$T/dst.ini" "$T/dst.ini"
+grep_err "runs with two scenarios" "gpumarket runs: one scenario file at a time"
+expect_status "params, no match" 1 "$GM" params nomatchxyz
+expect_status "params, unknown option" 2 "$GM" params --bogus
+
 cli_done
