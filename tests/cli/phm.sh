@@ -150,4 +150,34 @@ grep_err "runs with two scenarios" "gpumarket runs: one scenario file at a time"
 expect_status "params, no match" 1 "$GM" params nomatchxyz
 expect_status "params, unknown option" 2 "$GM" params --bogus
 
+
+# -- runs and validate on a study whose later point is out of range ---------
+# phold.remote is a probability, [0, 1] (params phold.remote): the point
+# r=2 is an error found when the study is read: runs exits 2 (trouble,
+# main.c's header), validate 1 (errors found).
+printf '[General]\nsim.model = phold\nrepeat = 2\nphold.remote = ${r=0.5,2}\n' >"$T/late.ini"
+expect_status "runs, a point out of range" 2 "$GM" runs "$T/late.ini"
+grep_err "runs, a point out of range" "phold.remote: 2 is out of range [0, 1]"
+expect_status "validate, the second point out of range" 1 "$GM" validate "$T/late.ini"
+grep_err "validate, the second point out of range" "phold.remote: 2 is out of range [0, 1]"
+# A model's own check fails only at the second point (run 2 with repeat 2):
+# mean and lookahead both zero would not advance time. validate sets up
+# the first run of every point, so it finds it: status 1.
+printf '[General]\nsim.model = phold\nrepeat = 2\nphold.mean = 0s\nphold.lookahead = ${la=1s,0s}\n' >"$T/la.ini"
+expect_status "validate, a model check fails at the second point" 1 "$GM" validate "$T/la.ini"
+grep_err "validate, a model check fails at the second point" "phold.mean and phold.lookahead are both zero"
+
+# runs --help: "run_number, repetition, seed_set, then one column per
+# variable"; the repetition is not a variable column too.
+printf '[General]\nsim.model = phold\nrepeat = 2\nphold.remote = ${remote=0.5,1}\n' >"$T/rep2.ini"
+check "runs with repeat 2" "$GM" runs "$T/rep2.ini"
+usage_is "runs header" "run_number,repetition,seed_set,remote"
+
+# A run that cannot be set up stops the command (status 2, run --help) with
+# "no result directory written", and no "results in" line after it.
+printf '[General]\nsim.model = phold\nsim.horizon = 200s\nphold.lps = 8\nsim.warmup = 300s\n' >"$T/wp.ini"
+expect_status "run, warm-up past the horizon" 2 "$GM" run "$T/wp.ini" -o "$T/wp"
+grep_err "run, warm-up past the horizon" "gpumarket: stopped; no result directory written"
+if grep -q "results in" "$T/err" || [ -e "$T/wp" ]; then bad "a stopped run reported or left results"; else ok; fi
+
 cli_done
