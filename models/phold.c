@@ -386,22 +386,26 @@ static int bench_one(bool reference, const struct phold_config *c, int repeat,
     for (int i = 0; i < repeat; i++) {
         if (run_child(reference, c, last) != SIM_OK)
             return SIM_EIO;
-        rates[i] = (double)last->committed / last->loop_s;
+        /* nothing committed (an end before the lookahead) is a rate of
+         * 0, not 0 / 0 */
+        rates[i] = last->committed ? (double)last->committed / last->loop_s : 0.0;
     }
     qsort(rates, (size_t)repeat, sizeof rates[0], cmp_double);
     *median = rates[repeat / 2];
     return SIM_OK;
 }
 
-/* A number in [lo, hi] that is all of 's'; otherwise a message, *bad
- * set and lo returned (strtoul took "-1" LPs as four billion). */
-static double num_arg(const char *s, double lo, double hi, bool *bad)
+/* A number in [lo, hi] that is all of 's', the value of option 'opt';
+ * otherwise a message naming the option, *bad set and lo returned
+ * (strtoul took "-1" LPs as four billion). */
+static double num_arg(const char *opt, const char *s, double lo, double hi, bool *bad)
 {
     char *end;
     double v = strtod(s, &end);
 
     if (end == s || *end || !(v >= lo && v <= hi)) {
-        fprintf(stderr, "gpumarket bench phold: '%s' is not a number in [%g, %g]\n", s, lo, hi);
+        fprintf(stderr, "gpumarket bench phold: --%s: '%s' is not a number in [%g, %g]\n",
+                opt, s, lo, hi);
         *bad = true;
         return lo;
     }
@@ -447,12 +451,12 @@ int phold_bench_main(int argc, char **argv)
                 return 2;
             }
             break;
-        case 'n': c.lps = (uint32_t)num_arg(optarg, 1, 1e8, &bad); preset = "custom"; break;
-        case 'E': c.events_per_lp = (uint32_t)num_arg(optarg, 1, 1e6, &bad); preset = "custom"; break;
-        case 'e': c.end = sim_time_from_sec(num_arg(optarg, 1e-6, 1e8, &bad)); preset = "custom"; break;
-        case 'R': c.remote = num_arg(optarg, 0, 1, &bad); preset = "custom"; break;
-        case 's': c.seed = (uint64_t)num_arg(optarg, 0, 9e15, &bad); break;
-        case 'k': repeat = (int)num_arg(optarg, 1, 64, &bad); break;
+        case 'n': c.lps = (uint32_t)num_arg("lps", optarg, 1, 1e8, &bad); preset = "custom"; break;
+        case 'E': c.events_per_lp = (uint32_t)num_arg("events-per-lp", optarg, 1, 1e6, &bad); preset = "custom"; break;
+        case 'e': c.end = sim_time_from_sec(num_arg("end", optarg, 1e-6, 1e8, &bad)); preset = "custom"; break;
+        case 'R': c.remote = num_arg("remote", optarg, 0, 1, &bad); preset = "custom"; break;
+        case 's': c.seed = (uint64_t)num_arg("seed", optarg, 0, 9e15, &bad); break;
+        case 'k': repeat = (int)num_arg("repeat", optarg, 1, 64, &bad); break;
         case 'C': compare = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -478,7 +482,10 @@ int phold_bench_main(int argc, char **argv)
         return 2;
     }
     report("reference", &ref, repeat, ref_rate);
-    printf("ratio gpumarket/reference = %.3f\n", our_rate / ref_rate);
+    if (ref_rate > 0)
+        printf("ratio gpumarket/reference = %.3f\n", our_rate / ref_rate);
+    else
+        printf("ratio gpumarket/reference = n/a (no events committed)\n");
     if (ours.committed != ref.committed) {
         fprintf(stderr, "error: committed counts differ: %llu vs %llu\n",
                 (unsigned long long)ours.committed,

@@ -60,11 +60,17 @@ for bad_arg in "--lps 0" "--lps 100000001" "--lps 5x" "--events-per-lp 0" \
         "--repeat 0" "--repeat 65" "--seed -1"; do
     # shellcheck disable=SC2086
     expect_status "bench phold $bad_arg" 2 "$GM" bench phold $bad_arg --lps 1 --end 1e-6
+    # the message names the option, not only its value
+    grep_err "bench phold $bad_arg" "bench phold: ${bad_arg%% *}: '${bad_arg#* }' is not a number"
 done
 # (--lps 1 after the bad one: the last value wins, so a bad value that is
 # stored and forgotten still fails the run with status 2.)
 expect_status "bench phold --lps 5x names it" 2 "$GM" bench phold --lps 5x
-grep_err "bench phold --lps 5x" "'5x' is not a number in [1, 1e+08]"
+grep_err "bench phold --lps 5x" "--lps: '5x' is not a number in [1, 1e+08]"
+# an end before the least delay commits nothing on either engine: the
+# ratio of two zero rates is not a number to print
+check "bench phold --compare, nothing committed" "$GM" bench phold --lps 10 --end 0.05 --compare
+grep_out "nothing committed: the ratio" "ratio gpumarket/reference = n/a (no events committed)"
 expect_status "bench phold with an operand" 2 "$GM" bench phold --lps 1 --end 1e-6 extra
 check "bench phold --help" "$GM" bench phold --help
 usage_is "bench phold --help on stdout" "Usage: gpumarket bench phold [--preset S|L|XL] [OPTIONS]"
