@@ -2619,6 +2619,29 @@ START_TEST(join_rate_counts_gpus)
 }
 END_TEST
 
+/* Host class shares are weights (README "Supply"), so the join rate
+ * reads the classes' mean machine size over their shares' sum: one class
+ * of 4-GPU machines at share 0.5 joins 20 x 1000 / 4 / 8766 machines an
+ * hour, 30 measured days of them 410.7 machines, 1,643 GPUs (a Poisson
+ * count: within 4 sd, 81 machines). Weighting the mean by the bare share
+ * took it as 2 GPUs a machine and joined twice as many. */
+START_TEST(join_rate_reads_class_shares_as_weights)
+{
+    struct outcome o = run_text("[General]\nsim.model = market\nsim.horizon = 32d\n"
+                                "sim.warmup = 2d\nsim.sample-interval = 1d\n"
+                                "supply.gpus = 1000\nseed = 15\ndemand.scale = 0\n"
+                                "supply.join-rate = 20\nsupply.leave-rate = 0\n"
+                                "hostclass.*.share = 0\nhostclass.farm.share = 0.5\n"
+                                "hostclass.farm.machine-gpus = 4:1\n", NULL, 0);
+    double joined = get_sum(&o, "gpus_joined", "gpu"), want = 20 * 1000 * 720 / 8766.0;
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_msg(fabs(joined - want) < 4 * 4 * sqrt(want / 4), "%g GPUs joined, %g asked",
+                  joined, want);
+    done(&o);
+}
+END_TEST
+
 /* Profit-driven exit: with no demand at all every machine earns nothing
  * and, reviewed every 3 days with certain exit, the whole fleet leaves;
  * with the default demand about half the machines cover a fifth of their
@@ -3940,6 +3963,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, exits_count_review_exits_after_the_warmup);
     tcase_add_test(tc, leaving_hosts_count_while_they_run);
     tcase_add_test(tc, join_rate_counts_gpus);
+    tcase_add_test(tc, join_rate_reads_class_shares_as_weights);
     tcase_add_test(tc, min_chunk_sells_small_machines_whole);
     tcase_add_test(tc, pairwise_checks_blame_the_key_written);
     tcase_add_test(tc, distributions_reject_what_they_cannot_mean);
