@@ -3323,11 +3323,21 @@ END_TEST
  * fails half an hour in and stays down for 48 hours keeps the ask it had
  * when it failed. A model that repriced down machines too let it return
  * from a repair at its floor. */
+#define DR_MARKET \
+    "[General]\nsim.model = market\nsim.horizon = 3d\nsim.warmup = 0d\n" \
+    "sim.sample-interval = 6h\nsupply.gpus = 2\nsupply.gpu-models = RTX 3090\nseed = 2\n" \
+    "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n" \
+    "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n" \
+    "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n" \
+    "hostclass.*.repair-median = 48h\nhostclass.*.repair-sigma = 0\n" \
+    "hostclass.*.markup-min = 3\nhostclass.*.markup-max = 3\n" \
+    "region.*.outage-rate = 0\narchetype.*.rate = 0\n"
+
 static struct {
     struct market *mk;
     money ask0[2];
     money ask_down, ask_up;
-    bool down;
+    bool down, leave;
 } dr;
 
 static void dr_probe(struct engine *e, const struct evq_event *ev, void *model)
@@ -3338,9 +3348,10 @@ static void dr_probe(struct engine *e, const struct evq_event *ev, void *model)
     if (ev->subject == 0) {
         dr.ask0[0] = mk->m[0].ask;
         dr.ask0[1] = mk->m[1].ask;
-        eng_at(e, eng_now(e) + 1, mk->k_fail, 0);
+        eng_at(e, eng_now(e) + 1, dr.leave ? mk->k_leave : mk->k_fail, 0);
     } else {
-        dr.down = mk->m[0].down != 0 && mk->m[1].down == 0;
+        dr.down = dr.leave ? mk->m[0].leaving && !mk->m[1].leaving
+                           : mk->m[0].down != 0 && mk->m[1].down == 0;
         dr.ask_down = mk->m[0].ask;
         dr.ask_up = mk->m[1].ask;
     }
@@ -3349,15 +3360,7 @@ static void dr_probe(struct engine *e, const struct evq_event *ev, void *model)
 START_TEST(down_hosts_keep_their_ask)
 {
     struct staged x;
-    struct market *mk = stage(&x,
-        "[General]\nsim.model = market\nsim.horizon = 3d\nsim.warmup = 0d\n"
-        "sim.sample-interval = 6h\nsupply.gpus = 2\nsupply.gpu-models = RTX 3090\nseed = 2\n"
-        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
-        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
-        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
-        "hostclass.*.repair-median = 48h\nhostclass.*.repair-sigma = 0\n"
-        "hostclass.*.markup-min = 3\nhostclass.*.markup-max = 3\n"
-        "region.*.outage-rate = 0\narchetype.*.rate = 0\n");
+    struct market *mk = stage(&x, DR_MARKET);
     unsigned k;
 
     memset(&dr, 0, sizeof dr);
@@ -3375,6 +3378,35 @@ START_TEST(down_hosts_keep_their_ask)
     unstage(&x);
 }
 END_TEST
+
+/* A host that has left the market (supply.leave-rate, or a review) does
+ * not reprice either: its machine is no longer listed, so its idle hours
+ * say nothing of its price, and its remaining renters keep the terms they
+ * rented on. Same market, the first machine leaving half an hour in: its
+ * ask stays, the other's falls. Repricing leaving hosts too cut the
+ * leaving machine's ask with the other's. */
+START_TEST(leaving_hosts_keep_their_ask)
+{
+    struct staged x;
+    struct market *mk = stage(&x, DR_MARKET);
+    unsigned k;
+
+    memset(&dr, 0, sizeof dr);
+    dr.mk = mk;
+    dr.leave = true;
+    ck_assert_uint_eq(mk->nm, 2);
+    k = eng_kind(x.e, "test.probe", dr_probe, NULL);
+    eng_at(x.e, 30 * SIM_MIN, k, 0);
+    eng_at(x.e, 40 * SIM_HOUR + 1, k, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(dr.down);
+    ck_assert_int_lt(2 * dr.ask_up, dr.ask0[1]);
+    ck_assert_msg(dr.ask_down == dr.ask0[0], "the leaving machine asked %.6f, %.6f when it left",
+                  money_to_usd(dr.ask_down), money_to_usd(dr.ask0[0]));
+    unstage(&x);
+}
+END_TEST
+#undef DR_MARKET
 
 /* ---- the contract life cycle, staged on one machine ----
  *
@@ -4502,6 +4534,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, reliable_tier_price_is_the_median_listed_ask);
     tcase_add_test(tc, cheaper_asks_cut_bids_to_the_limit_not_below_the_floor);
     tcase_add_test(tc, down_hosts_keep_their_ask);
+    tcase_add_test(tc, leaving_hosts_keep_their_ask);
     tcase_add_test(tc, a_sample_counts_the_supply_and_takes_price_quantiles);
     tcase_add_loop_test(tc, each_invariant_catches_its_broken_state, 0, IV_CASES);
     tcase_add_test(tc, reliability_quantiles_and_histograms_by_host_class);
