@@ -2435,6 +2435,73 @@ START_TEST(review_income_is_net_of_the_fee)
 }
 END_TEST
 
+/* Each review counts what the machine earned since the last one
+ * (README, Supply: hosts compare "what its machine earned"; on_review's
+ * window [review_from, review_mark]). The one machine is rented on demand
+ * at t = 0 by a job of 10 reference GPU-hours, which ends within the
+ * first day and is billed then; reviews come daily from 1-2 days in. A
+ * review whose whole window comes after the rental ended saw no income:
+ * its net rate is exactly 0. Earnings not cleared at a review were
+ * counted again in every later one. */
+static struct {
+    struct market *mk;
+    size_t company;
+    sim_time ended, from;
+    size_t after, paid_after;
+    bool rented;
+    char first[160];
+} rw;
+
+static void rw_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = rw.mk;
+    const struct machine *m = &mk->m[0];
+
+    (void)model;
+    if (ev->subject == RV_ARRIVE) {
+        eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)rw.company);
+        return;
+    }
+    rw.rented |= m->nclaims > 0;
+    if (rw.rented && m->nclaims == 0 && rw.ended == 0)
+        rw.ended = eng_now(e);
+    if (m->reviewed && rw.ended && m->review_from >= rw.ended && m->review_from != rw.from) {
+        rw.from = m->review_from;
+        rw.after++;
+        if (m->net_rate != 0 && rw.paid_after++ == 0)
+            snprintf(rw.first, sizeof rw.first, "review of [%g h, %g h] earned %.6f per "
+                     "GPU-hour after the rental ended at %g h",
+                     sim_time_to_hours(m->review_from), sim_time_to_hours(m->review_mark),
+                     m->net_rate, sim_time_to_hours(rw.ended));
+    }
+}
+
+START_TEST(a_review_counts_only_what_its_window_earned)
+{
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 6d\nseed = 3\nsupply.gpus = 1\n"
+                              "supply.review = 1d\nsupply.exit-threshold = 0.5\n"
+                              "supply.exit-prob = 0\narchetype.company.work-median = 10\n");
+    unsigned k;
+
+    memset(&rw, 0, sizeof rw);
+    rw.mk = mk;
+    rw.company = arch_named(mk, "company");
+    ck_assert_uint_eq(mk->nm, 1);
+    k = eng_kind(x.e, "test.probe", rw_probe, NULL);
+    eng_at(x.e, 0, k, RV_ARRIVE);
+    for (sim_time t = SIM_MIN; t < 6 * SIM_DAY; t += 10 * SIM_MIN)
+        eng_at(x.e, t, k, RV_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_msg(rw.ended > 0 && rw.ended < SIM_DAY, "the rental ended at %g h",
+                  sim_time_to_hours(rw.ended));
+    ck_assert_uint_ge(rw.after, 2);
+    ck_assert_msg(rw.paid_after == 0, "%zu of %zu reviews after the rental earned; %s",
+                  rw.paid_after, rw.after, rw.first);
+    unstage(&x);
+}
+END_TEST
+
 /* Uptime counts a leaving host until its last instance ends (docs/
  * METRICS.md: machine time in the market; its renters still meet its
  * outages). The one machine is rented on demand at t = 0, its host
@@ -4530,6 +4597,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, regional_outages_hit_their_share_of_the_machines_there);
     tcase_add_loop_test(tc, a_leaving_host_counts_in_uptime_while_it_has_instances, 0, 2);
     tcase_add_test(tc, review_income_is_net_of_the_fee);
+    tcase_add_test(tc, a_review_counts_only_what_its_window_earned);
     tcase_add_test(tc, new_hosts_weigh_models_by_earnings_over_floor);
     tcase_add_test(tc, reliable_tier_price_is_the_median_listed_ask);
     tcase_add_test(tc, cheaper_asks_cut_bids_to_the_limit_not_below_the_floor);
