@@ -2642,6 +2642,27 @@ START_TEST(join_rate_reads_class_shares_as_weights)
 }
 END_TEST
 
+/* gpus_joined counts machines that joined after the warm-up (docs/
+ * METRICS.md): 16 days of warm-up and 2 measured at 20 joins a year of
+ * a 1,000-GPU market of 4-GPU machines is 20 x 1000 x 48 / 8766 = 109.5
+ * GPUs, 27.4 machines (a Poisson count: within 4 sd, 21 machines). The
+ * warm-up's joins counted too would make it about 985. */
+START_TEST(gpus_joined_counts_after_the_warmup)
+{
+    struct outcome o = run_text("[General]\nsim.model = market\nsim.horizon = 18d\n"
+                                "sim.warmup = 16d\nsim.sample-interval = 1d\n"
+                                "supply.gpus = 1000\nseed = 15\ndemand.scale = 0\n"
+                                "supply.join-rate = 20\nsupply.leave-rate = 0\n"
+                                "hostclass.*.machine-gpus = 4:1\n", NULL, 0);
+    double joined = get_sum(&o, "gpus_joined", "gpu"), want = 20 * 1000 * 48 / 8766.0;
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_msg(fabs(joined - want) < 4 * 4 * sqrt(want / 4), "%g GPUs joined after the "
+                  "warm-up, %g expected", joined, want);
+    done(&o);
+}
+END_TEST
+
 /* Profit-driven exit: with no demand at all every machine earns nothing
  * and, reviewed every 3 days with certain exit, the whole fleet leaves;
  * with the default demand about half the machines cover a fifth of their
@@ -3964,6 +3985,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, leaving_hosts_count_while_they_run);
     tcase_add_test(tc, join_rate_counts_gpus);
     tcase_add_test(tc, join_rate_reads_class_shares_as_weights);
+    tcase_add_test(tc, gpus_joined_counts_after_the_warmup);
     tcase_add_test(tc, min_chunk_sells_small_machines_whole);
     tcase_add_test(tc, pairwise_checks_blame_the_key_written);
     tcase_add_test(tc, distributions_reject_what_they_cannot_mean);
