@@ -2405,14 +2405,17 @@ static void rv_probe(struct engine *e, const struct evq_event *ev, void *model)
     }
 }
 
-START_TEST(review_income_is_net_of_the_fee)
+static void rv_run(const char *extra)
 {
     struct staged x;
-    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 6d\nseed = 3\nsupply.gpus = 1\nmarket.fee = 0.25\n"
-                              "supply.review = 1d\nsupply.exit-threshold = 0.5\n"
-                              "supply.exit-prob = 0\n");
+    char text[4096];
+    struct market *mk;
     unsigned k;
 
+    snprintf(text, sizeof text, ONE_HOST "sim.horizon = 6d\nseed = 3\nsupply.gpus = %s\n"
+             "market.fee = 0.25\nsupply.review = 1d\nsupply.exit-threshold = 0.5\n"
+             "supply.exit-prob = 0\n%s", *extra ? "2" : "1", extra);
+    mk = stage(&x, text);
     memset(&rv, 0, sizeof rv);
     rv.mk = mk;
     rv.company = arch_named(mk, "company");
@@ -2429,9 +2432,19 @@ START_TEST(review_income_is_net_of_the_fee)
     ck_assert_uint_ge(rv.n, 4);
     for (size_t i = 1; i < rv.n; i++)
         ck_assert_msg(fabs(rv.net[i] / (0.75 * money_to_usd(rv.rate)) - 1) < 1e-5,
-                      "review %zu: %.6f per GPU-hour on a contract at %.6f", i, rv.net[i],
-                      money_to_usd(rv.rate));
+                      "%s review %zu: %.6f per GPU-hour on a contract at %.6f",
+                      *extra ? "2-GPU" : "1-GPU", i, rv.net[i], money_to_usd(rv.rate));
     unstage(&x);
+}
+
+START_TEST(review_income_is_net_of_the_fee)
+{
+    rv_run("");
+    /* per GPU-hour (README, Supply; on_review): one 2-GPU machine rented
+     * whole at a rate per GPU-hour earns twice that rate an hour, and its
+     * review reads the rate, not twice it */
+    rv_run("hostclass.hobbyist.machine-gpus = 2:1\nhostclass.farm.machine-gpus = 2:1\n"
+           "hostclass.datacenter.machine-gpus = 2:1\narchetype.company.gpus = 2:1\n");
 }
 END_TEST
 
