@@ -600,6 +600,26 @@ START_TEST(credits_that_run_out_stop_instances)
 }
 END_TEST
 
+/* Credits run out under posted prices too: the budget check rides on the
+ * repricing tick, which a posted market still runs (only the hosts'
+ * repricing is off). The same $2 grants as above: academics' instances
+ * stop, within part of one tick of the grant. A tick that returned before
+ * checking budgets let every academic spend past it. */
+START_TEST(credits_run_out_under_posted_prices)
+{
+    struct outcome o = run_text(SMALL "seed = 2\nmarket.pricing = posted\n"
+                                "archetype.academic.budget = 2\n", NULL, 0);
+    double out = get(&o, "jobs_out_of_budget", "archetype", "academic");
+    double started = get(&o, "jobs_started", "archetype", "academic");
+    double spend = get(&o, "spend_usd", "archetype", "academic");
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(out, 10);
+    ck_assert_double_le(spend / started, 2.0 * 1.25);
+    done(&o);
+}
+END_TEST
+
 /* The GPU-hours behind each model's mean prices (booked per model) add
  * up to the hours renters paid for (booked per archetype): the weights
  * that pool models are the market's own hours, none lost or doubled. */
@@ -3942,6 +3962,7 @@ Suite *market_suite(void)
     tcase_add_loop_test(tc, renters_back_off_between_searches, 0, 2);
     tcase_add_test(tc, long_waits_stay_backed_off);
     tcase_add_test(tc, credits_that_run_out_stop_instances);
+    tcase_add_test(tc, credits_run_out_under_posted_prices);
     tcase_add_test(tc, reservations_stay_within_credits);
     tcase_add_test(tc, credits_cover_storage_too);
     tcase_add_test(tc, credits_cover_storage_dearer_than_the_gpu);
