@@ -2669,11 +2669,11 @@ END_TEST
 static struct {
     struct market *mk;
     size_t hobbyist;
-    money ref;
+    money ref, ref2;
     uint32_t rented;
 } rt;
 
-enum { RT_SET, RT_READ };
+enum { RT_SET, RT_READ, RT_DROP, RT_READ2 };
 
 static void rt_probe(struct engine *e, const struct evq_event *ev, void *model)
 {
@@ -2699,6 +2699,20 @@ static void rt_probe(struct engine *e, const struct evq_event *ev, void *model)
             mkt_index_machine(mk, i);
         }
         eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)rt.hobbyist);
+        return;
+    }
+    if (ev->subject == RT_DROP) {
+        /* no machine at the reference any more: the tier is empty */
+        for (uint32_t i = 0; i < mk->nm; i++) {
+            mk->m[i].score = 0.5;
+            mk->m[i].score4 = pow(0.5, 4);
+            mk->m[i].rel_ok = 0;
+            mkt_index_machine(mk, i);
+        }
+        return;
+    }
+    if (ev->subject == RT_READ2) {
+        rt.ref2 = mk->gpus[mk->m[0].gpu].ask_ref;
         return;
     }
     rt.ref = mk->gpus[mk->m[0].gpu].ask_ref;
@@ -2728,6 +2742,36 @@ START_TEST(reliable_tier_price_is_the_median_listed_ask)
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert_uint_eq(rt.rented, 0);
     ck_assert_msg(rt.ref == USD(3), "reliable tier at %.6f", money_to_usd(rt.ref));
+    unstage(&x);
+}
+END_TEST
+
+/* A tier that empties has no going price (0: nobody is capped), not the
+ * last one it had. The market above, all eleven machines at score 0.5
+ * from 1 h 30 min: the repricing at 2 h finds no machine at the
+ * reference. A going price kept from the 1 h repricing ($3) went on
+ * capping unreliable hosts against a tier that no longer existed. */
+START_TEST(an_empty_reliable_tier_has_no_price)
+{
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 3h\nseed = 5\nsupply.gpus = 11\n"
+                              "supply.exit-threshold = 0\nmarket.reprice-interval = 1h\n"
+                              "market.reliability-reference = 0.9\nmarket.search-top = 1\n"
+                              "archetype.hobbyist.min-reliability = 0.9\n");
+    unsigned k;
+
+    memset(&rt, 0, sizeof rt);
+    rt.mk = mk;
+    rt.hobbyist = arch_named(mk, "hobbyist");
+    ck_assert_uint_eq(mk->nm, 11);
+    k = eng_kind(x.e, "test.probe", rt_probe, NULL);
+    eng_at(x.e, 30 * SIM_MIN, k, RT_SET);
+    eng_at(x.e, SIM_HOUR + 1, k, RT_READ);
+    eng_at(x.e, 90 * SIM_MIN, k, RT_DROP);
+    eng_at(x.e, 2 * SIM_HOUR + 1, k, RT_READ2);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_msg(rt.ref == USD(3), "reliable tier at %.6f", money_to_usd(rt.ref));
+    ck_assert_msg(rt.ref2 == 0, "emptied reliable tier at %.6f", money_to_usd(rt.ref2));
     unstage(&x);
 }
 END_TEST
@@ -4613,6 +4657,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_review_counts_only_what_its_window_earned);
     tcase_add_test(tc, new_hosts_weigh_models_by_earnings_over_floor);
     tcase_add_test(tc, reliable_tier_price_is_the_median_listed_ask);
+    tcase_add_test(tc, an_empty_reliable_tier_has_no_price);
     tcase_add_test(tc, cheaper_asks_cut_bids_to_the_limit_not_below_the_floor);
     tcase_add_test(tc, down_hosts_keep_their_ask);
     tcase_add_test(tc, leaving_hosts_keep_their_ask);
