@@ -2515,6 +2515,41 @@ START_TEST(a_review_counts_only_what_its_window_earned)
 }
 END_TEST
 
+/* A host that leaves with nothing rented is out of the market from that
+ * moment: its time up in the market (utilisation's denominator, docs/
+ * METRICS.md) is the 21 hours it was there, the other machine's the
+ * whole 48-hour run. machine_leave() brings the machine's books to the
+ * moment it leaves; without that the hours since they were last brought
+ * up to date were counted under the leaving state, and so not at all. */
+static const struct market *ll_mk;
+
+static void ll_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    (void)ev;
+    (void)model;
+    eng_at(e, eng_now(e), ll_mk->k_leave, 0);
+}
+
+START_TEST(a_host_leaving_idle_was_in_the_market_until_it_left)
+{
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 2d\nseed = 3\nsupply.gpus = 2\n");
+    unsigned k;
+
+    ck_assert_uint_eq(mk->nm, 2);
+    ll_mk = mk;
+    k = eng_kind(x.e, "test.probe", ll_probe, NULL);
+    eng_at(x.e, 21 * SIM_HOUR, k, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(mk->m[0].leaving && !mk->m[1].leaving);
+    ck_assert_msg(mk->m[0].up_post_us == 21 * 3600e6, "the leaving machine was up %.6f h",
+                  mk->m[0].up_post_us / 3600e6);
+    ck_assert_msg(mk->m[1].up_post_us == 48 * 3600e6, "the other machine was up %.6f h",
+                  mk->m[1].up_post_us / 3600e6);
+    unstage(&x);
+}
+END_TEST
+
 /* Uptime counts a leaving host until its last instance ends (docs/
  * METRICS.md: machine time in the market; its renters still meet its
  * outages). The one machine is rented on demand at t = 0, its host
@@ -4655,6 +4690,7 @@ Suite *market_rules_suite(void)
     tcase_add_loop_test(tc, a_leaving_host_counts_in_uptime_while_it_has_instances, 0, 2);
     tcase_add_test(tc, review_income_is_net_of_the_fee);
     tcase_add_test(tc, a_review_counts_only_what_its_window_earned);
+    tcase_add_test(tc, a_host_leaving_idle_was_in_the_market_until_it_left);
     tcase_add_test(tc, new_hosts_weigh_models_by_earnings_over_floor);
     tcase_add_test(tc, reliable_tier_price_is_the_median_listed_ask);
     tcase_add_test(tc, an_empty_reliable_tier_has_no_price);
