@@ -3516,7 +3516,10 @@ static void dr_probe(struct engine *e, const struct evq_event *ev, void *model)
     }
 }
 
-START_TEST(down_hosts_keep_their_ask)
+/* Runs DR_MARKET with the first machine failing (or leaving, 'leave')
+ * half an hour in, and checks at 40 h that it kept the ask it had then
+ * while the other, idle and up, cut its ask to under half. */
+static void dr_check(bool leave)
 {
     struct staged x;
     struct market *mk = stage(&x, DR_MARKET);
@@ -3524,17 +3527,23 @@ START_TEST(down_hosts_keep_their_ask)
 
     memset(&dr, 0, sizeof dr);
     dr.mk = mk;
+    dr.leave = leave;
     ck_assert_uint_eq(mk->nm, 2);
     k = eng_kind(x.e, "test.probe", dr_probe, NULL);
     eng_at(x.e, 30 * SIM_MIN, k, 0);
     eng_at(x.e, 40 * SIM_HOUR + 1, k, 1);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(dr.down);
-    /* the idle machine up cut its ask to under half */
     ck_assert_int_lt(2 * dr.ask_up, dr.ask0[1]);
-    ck_assert_msg(dr.ask_down == dr.ask0[0], "the down machine asked %.6f, %.6f when it failed",
-                  money_to_usd(dr.ask_down), money_to_usd(dr.ask0[0]));
+    ck_assert_msg(dr.ask_down == dr.ask0[0], "the %s machine asked %.6f, %.6f when it %s",
+                  leave ? "leaving" : "down", money_to_usd(dr.ask_down),
+                  money_to_usd(dr.ask0[0]), leave ? "left" : "failed");
     unstage(&x);
+}
+
+START_TEST(down_hosts_keep_their_ask)
+{
+    dr_check(false);
 }
 END_TEST
 
@@ -3546,23 +3555,7 @@ END_TEST
  * leaving machine's ask with the other's. */
 START_TEST(leaving_hosts_keep_their_ask)
 {
-    struct staged x;
-    struct market *mk = stage(&x, DR_MARKET);
-    unsigned k;
-
-    memset(&dr, 0, sizeof dr);
-    dr.mk = mk;
-    dr.leave = true;
-    ck_assert_uint_eq(mk->nm, 2);
-    k = eng_kind(x.e, "test.probe", dr_probe, NULL);
-    eng_at(x.e, 30 * SIM_MIN, k, 0);
-    eng_at(x.e, 40 * SIM_HOUR + 1, k, 1);
-    ck_assert_int_eq(stage_run(&x), SIM_OK);
-    ck_assert(dr.down);
-    ck_assert_int_lt(2 * dr.ask_up, dr.ask0[1]);
-    ck_assert_msg(dr.ask_down == dr.ask0[0], "the leaving machine asked %.6f, %.6f when it left",
-                  money_to_usd(dr.ask_down), money_to_usd(dr.ask0[0]));
-    unstage(&x);
+    dr_check(true);
 }
 END_TEST
 #undef DR_MARKET
