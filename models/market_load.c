@@ -364,10 +364,28 @@ int mkt_load_catalog(struct market *mk, struct diag *d)
     return d->nerrors ? SIM_EINVAL : SIM_OK;
 }
 
+/* Did the '*' key of 'key' ("archetype.*.weekend" for
+ * "archetype.a1.weekend"; 'any' is "archetype.") set it, at 'at'? Such a
+ * key stands at the '*' line, which is not the entity's own. */
+static bool set_by_star(const struct scn_run *r, const char *any, const char *key,
+                        const struct srcloc *at)
+{
+    const char *dot = strchr(key + strlen(any), '.');
+    const struct srcloc *pat;
+    char pk[160];
+    bool cli;
+
+    return dot && at && snprintf(pk, sizeof pk, "%s*%s", any, dot) < (int)sizeof pk &&
+           (pat = written_at(r, pk, &cli)) && pat->line == at->line &&
+           pat->file && at->file && strcmp(pat->file, at->file) == 0;
+}
+
 /* The key of entities of 'kind' ("archetype", "hostclass") the scenario
- * wrote last (its highest line), '*' keys aside; NULL if it wrote none:
- * where an error about too many of them points when the one past the
- * limit is built in, with no line of its own. */
+ * wrote last (its highest line), '*' keys and what they set aside; NULL
+ * if it wrote none: where an error about too many of them points when the
+ * one past the limit is built in, with no line of its own. ("archetype.
+ * a1.weekend", set at an 'archetype.*.weekend' line, once took the blame
+ * for a250 being one too many.) */
 static const char *last_written_key(const struct scn_run *r, const char *kind)
 {
     char any[64], star[64];
@@ -385,20 +403,8 @@ static const char *last_written_key(const struct scn_run *r, const char *kind)
             strncmp(key, star, strlen(star)) == 0)
             continue;
         at = scn_where(r, key);
-        /* a key an "archetype.*.x" line set for every entity is that
-         * line's, not the entity's: "archetype.a1.weekend" once took the
-         * blame, at the '*' line, for a250 being one too many */
-        {
-            const char *dot = strchr(key + strlen(any), '.');
-            const struct srcloc *pat;
-            char pk[160];
-            bool cli;
-
-            if (dot && snprintf(pk, sizeof pk, "%s*%s", any, dot) < (int)sizeof pk &&
-                (pat = written_at(r, pk, &cli)) && at && pat->line == at->line &&
-                pat->file && at->file && strcmp(pat->file, at->file) == 0)
-                continue;
-        }
+        if (set_by_star(r, any, key, at))
+            continue;
         if (at && at->line > line) {
             line = at->line;
             last = key;

@@ -1701,17 +1701,22 @@ static bool ents_range(const struct scn_study *st, const char *kind, size_t *lo,
     return *hi > *lo;
 }
 
-/* Does the registry have an exact key "kind.name.<...>"? */
-static bool builtin_entity(const struct param_registry *reg, const char *kind, const char *name)
+/* Is 'key' "kind.name.<...>"? */
+static bool key_of_entity(const char *key, const char *kind, const char *name)
 {
     size_t kl = strlen(kind), nl = strlen(name);
 
+    return strncmp(key, kind, kl) == 0 && key[kl] == '.' &&
+           strncmp(key + kl + 1, name, nl) == 0 && key[kl + 1 + nl] == '.';
+}
+
+/* Does the registry have an exact key "kind.name.<...>"? */
+static bool builtin_entity(const struct param_registry *reg, const char *kind, const char *name)
+{
     for (size_t i = 0; i < preg_count(reg); i++) {
         const char *key = preg_at(reg, i)->key;
 
-        if (strncmp(key, kind, kl) == 0 && key[kl] == '.' &&
-            strncmp(key + kl + 1, name, nl) == 0 && key[kl + 1 + nl] == '.' &&
-            !strchr(key, '*'))
+        if (key_of_entity(key, kind, name) && !strchr(key, '*'))
             return true;
     }
     return false;
@@ -1738,7 +1743,7 @@ static void warn_new_entities(const struct scn_study *st, struct diag *d)
     for (size_t i = 0; i < st->nents; i++) {
         const struct ent *en = &st->ents[i];
         struct param_near near;
-        size_t lo, hi, kl = strlen(en->kind), nl = strlen(en->name);
+        size_t lo, hi;
         char hint[160];
 
         if (builtin[i] || !preg_kind_open(reg, en->kind) ||
@@ -1753,8 +1758,7 @@ static void warn_new_entities(const struct scn_study *st, struct diag *d)
         for (size_t k = 0; k < st->nkeys; k++) {
             const struct entry *e = st->keys[k].e;
 
-            if (strncmp(e->key, en->kind, kl) == 0 && e->key[kl] == '.' &&
-                strncmp(e->key + kl + 1, en->name, nl) == 0 && e->key[kl + 1 + nl] == '.') {
+            if (key_of_entity(e->key, en->kind, en->name)) {
                 diag_warn(d, &e->loc, "no built-in %s is named '%s'%s: this adds a new %s, "
                           "which takes the defaults of every key not written for it",
                           en->kind, en->name, param_hint(param_near_best(&near), hint, sizeof hint),
