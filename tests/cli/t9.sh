@@ -57,9 +57,12 @@ same "Vast 97%+ cost = 2 h x the 97% probes' mean price" \
     "$(row simulated "T9 job cost Vast 97%+ (probe price)")" "$(awk -v p="$p97" 'BEGIN { printf "%.17g", 2 * p }')"
 
 # RunPod Community: the median ask of the RTX 4090 offers with a GPU free
-awk -F, '$3 == "\"offer:RTX 4090\"" && $2 == "\"offer_free_gpus\"" && $5 > 0 { free[$4] = 1 }
-         $3 == "\"offer:RTX 4090\"" && $2 == "\"offer_price_per_gpu_h\"" { ask[$4] = $5 }
-         END { for (o in ask) if (o in free) print ask[o] }' "$D/scalars.csv" | sort -g >"$T/asks"
+asks() {   # the rentable asks of $D, sorted, into $T/asks
+    awk -F, '$3 == "\"offer:RTX 4090\"" && $2 == "\"offer_free_gpus\"" && $5 > 0 { free[$4] = 1 }
+             $3 == "\"offer:RTX 4090\"" && $2 == "\"offer_price_per_gpu_h\"" { ask[$4] = $5 }
+             END { for (o in ask) if (o in free) print ask[o] }' "$D/scalars.csv" | sort -g >"$T/asks"
+}
+asks
 p_com=$(awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2;
               printf "%.17g\n", m }' "$T/asks")
 if [ "$(wc -l <"$T/asks")" -ge 5 ]; then ok; else bad "fewer than 5 rentable RTX 4090 offers"; fi
@@ -205,23 +208,38 @@ near "CI of the gap, 99%" "$(value repro.ci95 target "T9 gap 99%+ filter 1-Vast9
     "$(awk -v c="$ci99" -v s="$p_sec" 'BEGIN { printf "%.17g", c / s }')"
 # the median's: sorted asks v[0..n-1], h = 0.98 sqrt(n), lo = floor(n/2 - h),
 # hi = ceil(n/2 + h) clamped to [0, n-1], half-width (v[hi] - v[lo]) / 2
-cicom=$(awk '{ v[NR - 1] = $1 } END { n = NR; h = 0.98 * sqrt(n); lo = int(n / 2 - h);
-            if (lo > n / 2 - h) lo--; hi = int(n / 2 + h); if (hi < n / 2 + h) hi++;
-            if (lo < 0) lo = 0; if (hi > n - 1) hi = n - 1; printf "%.17g", 2 * 0.5 * (v[hi] - v[lo]) }' "$T/asks")
+cicom() {   # 2 h x the median's half-width over $T/asks
+    awk '{ v[NR - 1] = $1 } END { n = NR; h = 0.98 * sqrt(n); lo = int(n / 2 - h);
+         if (lo > n / 2 - h) lo--; hi = int(n / 2 + h); if (hi < n / 2 + h) hi++;
+         if (lo < 0) lo = 0; if (hi > n - 1) hi = n - 1; printf "%.17g", 2 * 0.5 * (v[hi] - v[lo]) }' "$T/asks"
+}
 same "CI of the Community cost (order statistics)" \
-    "$(value repro.ci95 target "T9 job cost RunPod Community (median ask)")" "$cicom"
+    "$(value repro.ci95 target "T9 job cost RunPod Community (median ask)")" "$(cicom)"
 
 # -- a second, shorter market: seed.tol, a single probe, one failure -------
 # seed.tol is the costs' tolerance (each cost row's, not a constant 0.15);
-# one 99% probe is a mean of one (no CI), not a missing row; a checkpoint
-# probe that met a single failure still has a lost-work row; and a
-# market.posted-markup in the scenario is not the secure run's markup
-# (seed.secure-markup is). Found unchecked by mutation testing.
+# one 99% probe is a mean of one (no CI), not a missing row; a probe that
+# rented nothing (v97c at rate 0: its price is empty) is left out of the
+# mean; a checkpoint probe that met a single failure still has a lost-work
+# row, and the lost work and failures are summed over the list (ck1 twice
+# is ck1); a market.posted-markup in the scenario is not the secure run's
+# markup (seed.secure-markup is). 600 GPUs give enough rentable asks (18)
+# for the median's order-statistic window to be narrower than all of
+# them. Found unchecked by mutation testing.
 D0=$D; D="$T/t9b"
-"$GM" run scenarios/reproduce/seed.ini --set supply.gpus=300 --set sim.horizon=10d \
+"$GM" run scenarios/reproduce/seed.ini --set supply.gpus=600 --set sim.horizon=10d \
     --set sim.warmup=5d --set seed.tol=0.5 --set seed.probe-99=v99a \
+    --set archetype.v97c.rate=0 --set seed.probe-ckpt=ck1,ck1 \
     --set market.posted-markup=2 -o "$D" --no-plots -q >"$T/out" 2>"$T/err"
 if [ -f "$D/scalars.csv" ]; then ok; else bad "short T9 wrote no scalars.csv"; cat "$T/err" >&2; fi
+if [ -z "$(value price_paid_per_gpu_h archetype v97c)" ]; then ok; else bad "test setup: v97c rented"; fi
+same "a probe that rented nothing is left out of the mean" \
+    "$(row simulated "T9 job cost Vast 97%+ (probe price)")" \
+    "$(awk -v p="$(mean_paid v97a v97b)" 'BEGIN { printf "%.17g", 2 * p }')"
+asks
+if [ "$(wc -l <"$T/asks")" -ge 12 ]; then ok; else bad "test setup: fewer than 12 rentable asks"; fi
+same "CI of the Community cost, 600 GPUs" \
+    "$(value repro.ci95 target "T9 job cost RunPod Community (median ask)")" "$(cicom)"
 sec2=$(row simulated "T9 job cost RunPod Secure (posted run)")
 if awk -v a="$sec2" -v b="$want_sec" 'BEGIN { d = a - b; exit !(a != "" && d < 5e-4 && d > -5e-4) }'
 then ok; else bad "market.posted-markup=2: secure job cost $sec2, by hand at 4.1 $want_sec"; fi
@@ -245,6 +263,14 @@ same "lost wall-h per failure, one failure" \
     "$(row simulated "T9 lost wall-h per failure, fixed ckpt (~interval/2)")" \
     "$(awk -v l="$(value lost_work_h archetype ck1)" -v d="$dl" -v r="$ref" 'BEGIN { printf "%.17g", l / (d / r) }')"
 D=$D0
+# -- seed.secure-markup is the secure run's market.posted-markup, whose
+# range is [1, 20] (models/market_params.c): a smaller one is refused at
+# its own key, not left to fail the secure run and leave its row NaN
+expect_status "T9 with seed.secure-markup=0.5" 2 "$GM" run scenarios/reproduce/seed.ini \
+    --set supply.gpus=300 --set sim.horizon=10d --set sim.warmup=5d --set seed.secure-markup=0.5 \
+    -o "$T/bad" --no-plots -q
+grep_err "T9 with seed.secure-markup=0.5" "seed.secure-markup: 0.5 is out of range"
+rm -rf "$T/bad"
 
 # -- seed.* must name parts of the market ----------------------------------
 # A model, archetype or host class that is none left the rows it feeds NaN:
