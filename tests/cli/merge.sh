@@ -206,4 +206,41 @@ expect_status "diff of 2 runs against 1" 1 "$GM" diff "$T/d2" "$T/d1"
 if grep -q ' x .*p=- .*MOVED (n < 2, no test)' "$T/out"; then ok
 else bad "2 runs against 1: not 'p=-' and 'MOVED (n < 2, no test)'"; cat "$T/out" >&2; fi
 
+# ... and the relative change is B's against A's mean: (20 - 11) / 11 =
+# +81.818% (with A and B swapped in the test it read -45.000%)
+if grep -q ' x .*+81\.818%' "$T/out"; then ok
+else bad "2 runs (10, 12) against 1 (20): change not +81.818%"; cat "$T/out" >&2; fi
+
+# -- more diff edges, found unchecked by mutation testing of sim/diff.c ----
+# --alpha 1 is outside (0, 1) as --help gives it
+expect_status "diff --alpha 1" 2 "$GM" diff "$T/da" "$T/da" --alpha 1
+grep_err "diff --alpha 1 says why" "--alpha wants a number in (0, 1)"
+# --all prints every comparison: A against itself, 3 lines, all ok
+expect_status "diff --all" 0 "$GM" diff "$T/da" "$T/da" --all
+if [ "$(grep -c ' ok$' "$T/out")" = 3 ]; then ok; else bad "diff --all: not 3 'ok' lines"; cat "$T/out" >&2; fi
+# a point of A that B lacks: B has fee=0.1 only (x and y there), so x and
+# y at fee=0.2 are missing points, not metrics missing at a point
+mkdir -p "$T/dp"
+head -3 "$T/da/runs.csv" >"$T/dp/runs.csv"
+grep -v '"S-[23]"' "$T/db/scalars.csv" >"$T/dp/scalars.csv"
+expect_status "diff A B, B without fee=0.2" 1 "$GM" diff "$T/db" "$T/dp"
+if [ "$(grep -c '^fee=0.2 .*MOVED (point missing in B)$' "$T/out")" = 2 ]; then ok
+else bad "fee=0.2's x and y are not 'point missing in B'"; cat "$T/out" >&2; fi
+grep_err "diff A B, B without fee=0.2, counts them" "diff: 2 of 4 comparisons moved: 2 on one side only"
+# the default alpha is 0.05: A (10, 12) against B (15, 17) is Welch's t =
+# 5 / sqrt(2/2 + 2/2) = 3.5355 on df = (1 + 1)^2 / (1 + 1) = 2, whose
+# two-sided p = 1 - t / sqrt(2 + t^2) = 0.0715 (Student t, 2 df, closed
+# form): beyond rtol but not significant at 0.05 (ok, exit 0); at --alpha
+# 0.1 it moved
+mkdir -p "$T/w1" "$T/w2"
+printf 'run_id,config,run_number,repetition,seed_set,base_seed,status\n"R-0","R",0,0,0,1,"ok"\n"R-1","R",1,1,1,1,"ok"\n' >"$T/w1/runs.csv"
+cp "$T/w1/runs.csv" "$T/w2/runs.csv"
+printf 'run_id,metric,entity_kind,entity,value,unit\n"R-0","x","model","m",10,"1"\n"R-1","x","model","m",12,"1"\n' >"$T/w1/scalars.csv"
+printf 'run_id,metric,entity_kind,entity,value,unit\n"R-0","x","model","m",15,"1"\n"R-1","x","model","m",17,"1"\n' >"$T/w2/scalars.csv"
+expect_status "diff p = 0.0715 at the default alpha 0.05" 0 "$GM" diff "$T/w1" "$T/w2" --all
+if grep -q ' x .*+45\.455%  p=0\.0715 ' "$T/out"; then ok
+else bad "10,12 against 15,17: not +45.455% and p=0.0715"; cat "$T/out" >&2; fi
+expect_status "diff p = 0.0715 at --alpha 0.1" 1 "$GM" diff "$T/w1" "$T/w2" --alpha 0.1
+grep_out "diff p = 0.0715 at --alpha 0.1 moved" "MOVED"
+
 cli_done
