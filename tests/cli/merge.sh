@@ -243,4 +243,27 @@ else bad "10,12 against 15,17: not +45.455% and p=0.0715"; cat "$T/out" >&2; fi
 expect_status "diff p = 0.0715 at --alpha 0.1" 1 "$GM" diff "$T/w1" "$T/w2" --alpha 0.1
 grep_out "diff p = 0.0715 at --alpha 0.1 moved" "MOVED"
 
+# --metrics takes globs (usage: "names or globs"): 'x*' is x alone, at
+# fee=0.1 (ok) and new in B at fee=0.2; y is not compared
+expect_status "diff --metrics 'x*'" 1 "$GM" diff "$T/da" "$T/db" --metrics 'x*'
+grep_err "diff --metrics 'x*' compares x only" "diff: 1 of 2 comparisons moved: 1 on one side only"
+# ... and one naming nothing in either directory is refused (exit 2)
+expect_status "diff --metrics xx" 2 "$GM" diff "$T/da" "$T/db" --metrics xx
+grep_err "diff --metrics xx says why" "--metrics: no metric 'xx' in either directory"
+# significant but within rtol is not flagged: A (100, 100.002) against B
+# (100.5, 100.502) is t = 0.5 / sqrt(2e-6) = 354 on 2 df, p = 1 - t /
+# sqrt(2 + t^2) = 8e-6, a change of 0.5 / 100.001 = 0.5% < the 1% rtol
+mkdir -p "$T/w3" "$T/w4"
+cp "$T/w1/runs.csv" "$T/w3/runs.csv"; cp "$T/w1/runs.csv" "$T/w4/runs.csv"
+printf 'run_id,metric,entity_kind,entity,value,unit\n"R-0","x","model","m",100,"1"\n"R-1","x","model","m",100.002,"1"\n' >"$T/w3/scalars.csv"
+printf 'run_id,metric,entity_kind,entity,value,unit\n"R-0","x","model","m",100.5,"1"\n"R-1","x","model","m",100.502,"1"\n' >"$T/w4/scalars.csv"
+expect_status "diff significant within rtol" 0 "$GM" diff "$T/w3" "$T/w4" --all
+grep_out "diff significant within rtol says so" "significant, within rtol"
+# the CI half-width shown: two runs (10, 12) have s = sqrt(2), the mean's
+# standard error 1 and t(0.975, 1 df) = 12.706 (t table), so "11 ±12.7";
+# (15, 17) "16 ±12.7"
+expect_status "diff --all of (10, 12) and (15, 17)" 0 "$GM" diff "$T/w1" "$T/w2" --all
+if grep -q 'A 11 ±12\.7 .*B 16 ±12\.7 ' "$T/out"; then ok
+else bad "(10, 12) and (15, 17): not 11 ±12.7 and 16 ±12.7"; cat "$T/out" >&2; fi
+
 cli_done
