@@ -262,6 +262,29 @@ dl=$(awk -F, '$3 == "\"offer:RTX 4090\"" && $2 == "\"offer_dlperf_per_gpu\"" { s
 same "lost wall-h per failure, one failure" \
     "$(row simulated "T9 lost wall-h per failure, fixed ckpt (~interval/2)")" \
     "$(awk -v l="$(value lost_work_h archetype ck1)" -v d="$dl" -v r="$ref" 'BEGIN { printf "%.17g", l / (d / r) }')"
+order_of() {   # the order row from $D's four job costs (2 h x price keeps the order)
+    awk -v s="$(row simulated "T9 job cost RunPod Secure (posted run)")" \
+        -v a="$(row simulated "T9 job cost Vast 99%+ (probe price)")" \
+        -v c="$(row simulated "T9 job cost RunPod Community (median ask)")" \
+        -v b="$(row simulated "T9 job cost Vast 97%+ (probe price)")" \
+        'BEGIN { print (s > a && a > c && c > b) ? 1 : 0 }'
+}
+# here Secure > Vast 99% but Vast 99% < Community: the order is 0 whatever
+# Community against Vast 97% (a row dropping that middle term passed)
+same "order row, 600 GPUs" "$(row simulated "T9 order Secure>Vast99>Community>Vast97 (1=yes)")" "$(order_of)"
+# -- and a third: 300 GPUs for 10 days, where Secure > Vast 99% >
+# Community but Community <= Vast 97% (0.415 against 0.513 per hour when
+# written): the order is 0, every term counts
+D="$T/t9c"
+"$GM" run scenarios/reproduce/seed.ini --set supply.gpus=300 --set sim.horizon=10d \
+    --set sim.warmup=5d -o "$D" --no-plots -q >"$T/out" 2>"$T/err"
+if [ -f "$D/scalars.csv" ]; then ok; else bad "10-day T9 wrote no scalars.csv"; cat "$T/err" >&2; fi
+same "order row, 10 days" "$(row simulated "T9 order Secure>Vast99>Community>Vast97 (1=yes)")" "$(order_of)"
+if awk -v s="$(row simulated "T9 job cost RunPod Secure (posted run)")" \
+       -v a="$(row simulated "T9 job cost Vast 99%+ (probe price)")" \
+       -v c="$(row simulated "T9 job cost RunPod Community (median ask)")" \
+       -v b="$(row simulated "T9 job cost Vast 97%+ (probe price)")" 'BEGIN { exit !(s > a && a > c && c <= b) }'
+then ok; else bad "test setup: the 10-day market is not Secure > Vast 99% > Community <= Vast 97%"; fi
 D=$D0
 # -- seed.secure-markup is the secure run's market.posted-markup, whose
 # range is [1, 20] (models/market_params.c): a smaller one is refused at
