@@ -266,4 +266,26 @@ expect_status "diff --all of (10, 12) and (15, 17)" 0 "$GM" diff "$T/w1" "$T/w2"
 if grep -q 'A 11 ±12\.7 .*B 16 ±12\.7 ' "$T/out"; then ok
 else bad "(10, 12) and (15, 17): not 11 ±12.7 and 16 ±12.7"; cat "$T/out" >&2; fi
 
+# a point new in B, listed first in B: B has fee=0.2 (runs S-0, S-1) before
+# fee=0.1 (S-2, S-3), A fee=0.1 only; B's points are matched to A's by
+# value, not by position, so x and y at fee=0.2 are new points
+mkdir -p "$T/dq"
+printf 'run_id,config,run_number,repetition,seed_set,base_seed,fee,status\n"S-0","S",0,0,0,1,"0.2","ok"\n"S-1","S",1,1,1,1,"0.2","ok"\n"S-2","S",2,0,2,1,"0.1","ok"\n"S-3","S",3,1,3,1,"0.1","ok"\n' >"$T/dq/runs.csv"
+cp "$T/db/scalars.csv" "$T/dq/scalars.csv"
+expect_status "diff A B, B's new point first" 1 "$GM" diff "$T/dp" "$T/dq"
+if [ "$(grep -c '^fee=0.2 .*MOVED (point new in B)$' "$T/out")" = 2 ]; then ok
+else bad "fee=0.2's x and y, first in B, are not 'point new in B'"; cat "$T/out" >&2; fi
+grep_err "diff A B, B's new point first, counts them" "diff: 2 of 4 comparisons moved: 2 on one side only"
+# metrics match by name, not position: A's scalars with the y lines first
+# are A (x 10, y 5 against y 5, x 10 would move)
+mkdir -p "$T/dy"
+cp "$T/da/runs.csv" "$T/dy/runs.csv"
+{ head -1 "$T/da/scalars.csv"; grep '"y"' "$T/da/scalars.csv"; grep '"x"' "$T/da/scalars.csv"; } >"$T/dy/scalars.csv"
+expect_status "diff A, A with its metrics reordered" 0 "$GM" diff "$T/da" "$T/dy"
+grep_err "diff A, A reordered: nothing moved" "diff: 0 of 3 comparisons moved"
+expect_status "diff A reordered, A" 0 "$GM" diff "$T/dy" "$T/da"
+# --metrics leaves out what B alone has too: z (only in B) is not wanted
+expect_status "diff --metrics x, z only in B" 0 "$GM" diff "$T/da" "$T/dz" --metrics x
+grep_err "diff --metrics x compares x alone" "diff: 0 of 1 comparisons moved"
+
 cli_done
