@@ -57,14 +57,17 @@ same "Vast 97%+ cost = 2 h x the 97% probes' mean price" \
     "$(row simulated "T9 job cost Vast 97%+ (probe price)")" "$(awk -v p="$p97" 'BEGIN { printf "%.17g", 2 * p }')"
 
 # RunPod Community: the median ask of the RTX 4090 offers with a GPU free
-asks() {   # the rentable asks of $D, sorted, into $T/asks
-    awk -F, '$3 == "\"offer:RTX 4090\"" && $2 == "\"offer_free_gpus\"" && $5 > 0 { free[$4] = 1 }
-             $3 == "\"offer:RTX 4090\"" && $2 == "\"offer_price_per_gpu_h\"" { ask[$4] = $5 }
+asks() {   # asks [MODEL]: the rentable asks of $D (RTX 4090), sorted, into $T/asks
+    awk -F, -v k="\"offer:${1:-RTX 4090}\"" '$3 == k && $2 == "\"offer_free_gpus\"" && $5 > 0 { free[$4] = 1 }
+             $3 == k && $2 == "\"offer_price_per_gpu_h\"" { ask[$4] = $5 }
              END { for (o in ask) if (o in free) print ask[o] }' "$D/scalars.csv" | sort -g >"$T/asks"
 }
 asks
-p_com=$(awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2;
-              printf "%.17g\n", m }' "$T/asks")
+median() {   # the median of $T/asks
+    awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2;
+          printf "%.17g\n", m }' "$T/asks"
+}
+p_com=$(median)
 if [ "$(wc -l <"$T/asks")" -ge 5 ]; then ok; else bad "fewer than 5 rentable RTX 4090 offers"; fi
 same "Community cost = 2 h x the median rentable ask" \
     "$(row simulated "T9 job cost RunPod Community (median ask)")" "$(awk -v p="$p_com" 'BEGIN { printf "%.17g", 2 * p }')"
@@ -285,6 +288,35 @@ if awk -v s="$(row simulated "T9 job cost RunPod Secure (posted run)")" \
        -v c="$(row simulated "T9 job cost RunPod Community (median ask)")" \
        -v b="$(row simulated "T9 job cost Vast 97%+ (probe price)")" 'BEGIN { exit !(s > a && a > c && c <= b) }'
 then ok; else bad "test setup: the 10-day market is not Secure > Vast 99% > Community <= Vast 97%"; fi
+# -- a fourth: another model, job length and secure class -----------------
+# seed.gpu = RTX 3090, seed.job = 3h, seed.secure-class = hobbyist, and
+# market.pricing given (as its default, host) in the scenario: the rows
+# follow the keys, not RTX 4090, 2 h and datacenter. The secure run's
+# posted price by hand as above, at the RTX 3090's 0.35 kW and 1,499 USD
+# (data/gpus.csv): 3 x 4.1 x (0.35 x 1.1475 x 0.148 + 1499 / (994.6 x 24))
+# = 1.50353 USD. Found unchecked by mutation testing (a constant 2 h,
+# "RTX 4090" or "datacenter" in their place, market.pricing not replaced).
+D="$T/t9d"
+"$GM" run scenarios/reproduce/seed.ini --set supply.gpus=300 --set sim.horizon=10d \
+    --set sim.warmup=5d --set 'seed.gpu=RTX 3090' --set seed.job=3h \
+    --set seed.secure-class=hobbyist --set market.pricing=host -o "$D" --no-plots -q >"$T/out" 2>"$T/err"
+if [ -f "$D/scalars.csv" ]; then ok; else bad "RTX 3090 T9 wrote no scalars.csv"; cat "$T/err" >&2; fi
+sec3=$(row simulated "T9 job cost RunPod Secure (posted run)")
+want3=$(awk 'BEGIN { printf "%.17g", 3 * 4.1 * (0.35 * 1.1475 * 0.148 + 1499 / (994.6 * 24)) }')
+if awk -v a="$sec3" -v b="$want3" 'BEGIN { d = a - b; exit !(a != "" && d < 5e-4 && d > -5e-4) }'
+then ok; else bad "RTX 3090, 3 h: secure job cost $sec3, by hand $want3"; fi
+same "RTX 3090, 3 h: Vast 99%+ = 3 h x the probes' mean" "$(row simulated "T9 job cost Vast 99%+ (probe price)")" \
+    "$(awk -v p="$(mean_paid v99a v99b v99c)" 'BEGIN { printf "%.17g", 3 * p }')"
+asks "RTX 3090"
+if [ "$(wc -l <"$T/asks")" -ge 3 ]; then ok; else bad "test setup: fewer than 3 rentable RTX 3090 asks"; fi
+same "RTX 3090, 3 h: Community = 3 h x its median rentable ask" \
+    "$(row simulated "T9 job cost RunPod Community (median ask)")" "$(awk -v p="$(median)" 'BEGIN { printf "%.17g", 3 * p }')"
+same "RTX 3090: break-even = its street price / its on-demand price" \
+    "$(row simulated "T9 break-even h = street / on-demand price")" \
+    "$(awk -v s="$(value street_price_usd gpu "RTX 3090")" -v p="$(value price_ondemand_mean gpu "RTX 3090")" \
+        'BEGIN { printf "%.17g", s / p }')"
+same "secure class hobbyist: its uptime" "$(row simulated "T9 uptime secure tier (datacenter class)")" \
+    "$(value uptime host_class hobbyist)"
 D=$D0
 # -- seed.secure-markup is the secure run's market.posted-markup, whose
 # range is [1, 20] (models/market_params.c): a smaller one is refused at
