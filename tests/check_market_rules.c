@@ -4623,6 +4623,233 @@ START_TEST(an_instance_outbid_while_downloading_downloads_the_rest)
 }
 END_TEST
 
+/* ---- mutation-testing additions: the contract life cycle and its bills ---- */
+
+/* "On-demand and reserved hold their GPUs ... an on-demand rental preempts
+ * interruptibles" (README, Contracts and priority): a reservation holds
+ * its GPUs from the rental on, as an on-demand rental does, not from the
+ * end of its download. A hobbyist (bid 0.6 x the ask) runs from 1 h; a
+ * company prepays a month at 2 h (460 GPU-hours, past the 576 h a month
+ * at 0.2 pays off after, as in an_early_end_refunds_by_who_ended_it) and
+ * downloads for 320 s. A minute after the rental the hobbyist is already
+ * paused. Kills rent() running the machine's auction for on-demand
+ * rentals only (the bidder ran, and was billed, through the download). */
+START_TEST(a_reservation_preempts_the_bidders_at_its_rental)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 1d\n"
+        "market.reserve-discount-1m = 0.2\narchetype.*.pause-patience = 100000h\n"
+        "archetype.hobbyist.bid-fraction = 0.6\narchetype.hobbyist.work-median = 100\n"
+        "archetype.company.p-reserved = 1\narchetype.company.work-median = 460\n", &k);
+
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 2 * SIM_HOUR - SIM_MIN, k, LC_LOOK);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR + SIM_MIN, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_RUNNING);
+    ck_assert_uint_eq(lc.look[1].nclaims, 2);
+    ck_assert_msg(lc.look[1].renting && lc.look[1].state == CS_PAUSED,
+                  "the bidder is in state %d while the reservation downloads",
+                  lc.look[1].state);
+    /* and the company did prepay: its hours are reserved ones */
+    ck_assert_double_gt(mk->ar[lc.company].paid_gpu_h[C_RESERVED], 0);
+    unstage(&x);
+}
+END_TEST
+
+/* A paused instance pays no GPU time (README, Billing: GPU time per
+ * running segment), so the credit check does not count the time since
+ * its pause as owed: a bidder with credits, paused for days, is not
+ * stopped for GPU time it does not pay. A hobbyist (bid 0.6 x the ask a,
+ * credits 5 a-hours, no storage or transfer billed) runs from 1 h 320 s
+ * to 2 h, spending under 0.6 a; a company (30 GPU-hours, more than a
+ * day on the 3090) preempts it at 2 h. Had the paused hours been owed,
+ * 0.6 a per hour, the credits would have run out about 7.5 h later; at
+ * 20 h the hobbyist is still paused on the machine, not out of budget.
+ * Kills segment_due() without its 'c->state != CS_RUNNING' (check_budgets
+ * reads it for paused contracts too). */
+START_TEST(a_paused_instance_owes_no_gpu_time_to_its_credits)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 1d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "archetype.*.pause-patience = 100000h\narchetype.hobbyist.bid-fraction = 0.6\n"
+        "archetype.hobbyist.work-median = 1000\narchetype.company.work-median = 30\n", &k);
+
+    mk->ar[lc.hobbyist].budget = bill_gpu_line(mk->m[0].ask, 1, 5 * SIM_HOUR);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 3 * SIM_HOUR, k, LC_LOOK);
+    eng_at(x.e, 20 * SIM_HOUR, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_PAUSED);
+    ck_assert_int_gt(lc.look[1].other_done_at, 20 * SIM_HOUR);   /* the company still runs */
+    ck_assert_msg(lc.look[1].renting && lc.look[1].state == CS_PAUSED,
+                  "the paused bidder is gone at 20 h");
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].out_of_budget, 0);
+    unstage(&x);
+}
+END_TEST
+
+/* "A reservation that runs past its prepaid end bills per second like
+ * on-demand" (README, Contracts). A company prepays a month at 0.2 at
+ * 1 h (610 GPU-hours, about 800 h on the 3090: a month then per second,
+ * 576 r + (u - 720) r, beats on demand, u r; no quarter discount), runs
+ * from the end of its download, s = 1 h 320 s, through its term's end
+ * R = 721 h, and completes at D. By hand, at rate r and prepay
+ * P = 576 r: it spends P + r (D - R) (no storage or transfer billed);
+ * its GPU hours are valued at r (1 - 0.2) within the term and r past it:
+ * 0.8 r (R - s) + r (D - R). Kills mkt_bill_segment() valuing the hours
+ * past the term at the discount too (gpu_usd 0.8 r (D - s)). */
+START_TEST(a_reservation_run_past_its_term_pays_the_full_rate)
+{
+    struct staged x;
+    unsigned k, kr;
+    sim_time s = SIM_HOUR + 320 * SIM_SEC;
+    double r, want_spend, want_gpu;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 40d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "hostclass.*.offer-duration = 100d\n"
+        "market.reserve-discount-1m = 0.2\nmarket.reserve-discount-3m = 0\n"
+        "archetype.company.p-reserved = 1\narchetype.company.work-median = 610\n", &k);
+
+    memset(&rs, 0, sizeof rs);
+    rs.mk = mk;
+    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.created, SIM_HOUR);
+    ck_assert_int_eq(rs.res_end, 721 * SIM_HOUR);
+    ck_assert_msg(rs.done_at > rs.res_end + 24 * SIM_HOUR, "due at %.1f h",
+                  sim_time_to_hours(rs.done_at));
+    ck_assert_uint_eq(mk->ar[lc.company].completed_all, 1);
+    r = money_to_usd(rs.rate);
+    ck_assert_msg(fabs(money_to_usd(rs.prepaid) - r * 576) < 1e-6, "prepaid %.6f",
+                  money_to_usd(rs.prepaid));
+    want_spend = r * 576 + r * sim_time_to_hours(rs.done_at - rs.res_end);
+    ck_assert_msg(fabs(mk->ar[lc.company].spend_usd - want_spend) < 2e-6,
+                  "spent %.6f, want %.6f", mk->ar[lc.company].spend_usd, want_spend);
+    want_gpu = 0.8 * r * sim_time_to_hours(rs.res_end - s) +
+               r * sim_time_to_hours(rs.done_at - rs.res_end);
+    ck_assert_msg(fabs(mk->ar[lc.company].gpu_usd - want_gpu) < 1e-5,
+                  "GPU hours valued at %.6f, want %.6f", mk->ar[lc.company].gpu_usd, want_gpu);
+    unstage(&x);
+}
+END_TEST
+
+/* A refund follows its prepay into the measured spend (end_contract):
+ * a prepay the warm-up left out leaves its refund out too, and one that
+ * counted counts its refund. At the boundary, a reservation made at the
+ * very end of a 1 h warm-up: the company prepays a month at 1 h, its
+ * host fails a day later and the unused balance U comes back whole (no
+ * storage or transfer billed, it waits for the host, repaired in 100
+ * days). Its measured spend is then either 0 (neither counted) or
+ * P - U (both), never P (a prepay counted, its refund not) nor -U (a
+ * refund of a prepay never counted: a negative spend). Kills
+ * after_warmup() counting a point at the warm-up's end ('to < w') and
+ * end_contract() taking the refund off for a contract made at it
+ * ('c->created >= warm-up'). */
+START_TEST(a_prepay_at_the_warm_ups_end_counts_with_its_refund)
+{
+    struct staged x;
+    unsigned k, kr;
+    sim_time t_fail = SIM_HOUR + SIM_DAY, T = 30 * SIM_DAY, u = SIM_DAY;
+    double P, U, spend;
+    struct market *mk = lc_stage(&x, LIFE_MARKET_W("1h") "sim.horizon = 3d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "hostclass.*.repair-median = 100d\nhostclass.*.repair-sigma = 0\n"
+        "market.reserve-discount-1m = 0.2\n"
+        "archetype.company.on-failure-wait = 1\narchetype.company.on-failure-move = 0\n"
+        "archetype.company.p-reserved = 1\narchetype.company.work-median = 460\n", &k);
+
+    memset(&rs, 0, sizeof rs);
+    rs.mk = mk;
+    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    eng_at(x.e, t_fail, mk->k_fail, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.created, SIM_HOUR);
+    P = money_to_usd(rs.prepaid);
+    U = P * (double)(T - u) / (double)T;
+    spend = mk->ar[lc.company].spend_usd;
+    ck_assert_msg(fabs(spend) < 2e-6 || fabs(spend - (P - U)) < 2e-6,
+                  "measured spend %.6f: neither 0 nor P - U = %.6f (P %.6f)", spend, P - U, P);
+    unstage(&x);
+}
+END_TEST
+
+/* Storage accrues evenly over an instance's life (README, Billing), so
+ * the measured spend counts the part of its life after the warm-up, as
+ * the GPU time: README, Outputs, "the scalars count from the warm-up
+ * on". A company (30 GB at $0.12/GB-month) rents on demand at 1 h,
+ * runs from s = 1 h 320 s and completes at D; the warm-up ends at
+ * w = 3 h. By hand: GPU line G = r (D - s) x (D - w) / (D - s), storage
+ * line S = 0.12 x 30 x (D - 1 h) / 30 days, x (D - w) / (D - 1 h).
+ * Kills end_contract() counting the storage line as a point at the end
+ * (all of it after the warm-up). */
+START_TEST(storage_across_the_warm_up_counts_its_part_after_it)
+{
+    struct staged x;
+    unsigned k, kr;
+    sim_time s = SIM_HOUR + 320 * SIM_SEC, w = 3 * SIM_HOUR, D;
+    double want;
+    struct market *mk = lc_stage(&x, LIFE_MARKET_W("3h") "sim.horizon = 2d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0.12\n"
+        "archetype.*.storage = 30\narchetype.company.work-median = 5\n", &k);
+
+    memset(&rs, 0, sizeof rs);
+    rs.mk = mk;
+    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(!rs.reserved);
+    ck_assert_uint_eq(mk->ar[lc.company].completed_all, 1);
+    D = rs.done_at;
+    ck_assert_int_gt(D, w + SIM_HOUR);
+    want = money_to_usd(bill_gpu_line(rs.rate, 1, D - s)) * (double)(D - w) / (double)(D - s) +
+           0.12 * 30 * sim_time_to_hours(D - SIM_HOUR) / (30 * 24) *
+           (double)(D - w) / (double)(D - SIM_HOUR);
+    ck_assert_msg(fabs(mk->ar[lc.company].spend_usd - want) < 2e-6, "spent %.6f, want %.6f",
+                  mk->ar[lc.company].spend_usd, want);
+    unstage(&x);
+}
+END_TEST
+
+/* An interruption is counted after the warm-up only, as every count the
+ * results report (README, Outputs: "the scalars count from the warm-up
+ * on"). A hobbyist runs from 1 h and a company preempts it at 2 h:
+ * _i = 0, no warm-up, one interruption; _i = 1, a 1-day warm-up, none.
+ * Kills pause_contract() counting interruptions in the warm-up. */
+START_TEST(interruptions_in_the_warm_up_are_not_counted)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, _i == 0 ? LIFE_MARKET_W("0d") "sim.horizon = 1d\n"
+        "archetype.*.pause-patience = 100000h\narchetype.hobbyist.work-median = 100\n"
+        "archetype.company.work-median = 2\n"
+        : LIFE_MARKET_W("1d") "sim.horizon = 2d\n"
+        "archetype.*.pause-patience = 100000h\narchetype.hobbyist.work-median = 100\n"
+        "archetype.company.work-median = 2\n", &k);
+    uint64_t want = _i == 0 ? 1 : 0;
+
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR + SIM_MIN, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_PAUSED);
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].interruptions, want);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -4713,6 +4940,12 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_reservation_ends_no_earlier_than_its_term);
     tcase_add_test(tc, a_stopped_renter_pays_the_restart_on_its_next_machine);
     tcase_add_test(tc, an_instance_outbid_while_downloading_downloads_the_rest);
+    tcase_add_test(tc, a_reservation_preempts_the_bidders_at_its_rental);
+    tcase_add_test(tc, a_paused_instance_owes_no_gpu_time_to_its_credits);
+    tcase_add_test(tc, a_reservation_run_past_its_term_pays_the_full_rate);
+    tcase_add_test(tc, a_prepay_at_the_warm_ups_end_counts_with_its_refund);
+    tcase_add_test(tc, storage_across_the_warm_up_counts_its_part_after_it);
+    tcase_add_loop_test(tc, interruptions_in_the_warm_up_are_not_counted, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }
