@@ -4850,6 +4850,92 @@ START_TEST(interruptions_in_the_warm_up_are_not_counted)
 }
 END_TEST
 
+/* The early-cancel rule on a reservation of several GPUs: the discount
+ * received is on the hours of all its GPUs (README, Contracts: "the
+ * unused balance minus the discount received minus a 5% fee").
+ * an_early_end_by_the_renter_pays_the_cancel_fee on a 2-GPU 3090 with a
+ * 2-GPU job (495 GPU-hours, about 650 h: a month pays off): credits of
+ * the month's prepay for both GPUs plus 240 h of storage stop it at the
+ * 241 h check, 240 h into its 720 h term. By hand, at rate r per GPU-hour
+ * and P = 2 x 576 r: unused P (T - u) / T = 768 r, received
+ * 2 r u - P u / T = 96 r, fee 5% of 768 r = 38.4 r, refund 633.6 r; it
+ * spends P + the storage - the refund. Kills end_contract() passing one
+ * GPU to the early-cancel rule (received 240 r - 384 r < 0, a refund
+ * larger than the unused balance). */
+START_TEST(an_early_end_of_a_multi_gpu_reservation_forfeits_all_its_discount)
+{
+    struct staged x;
+    unsigned k, kr, ke;
+    sim_time T = 30 * SIM_DAY, u = 240 * SIM_HOUR;
+    money storage = bill_storage_line(USD(0.10), 100, u);
+    double r, P, refund, want;
+    char *t1 = text_with(LIFE_MARKET "sim.horizon = 12d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0.10\n"
+        "market.reserve-discount-1m = 0.2\narchetype.*.storage = 100\n"
+        "archetype.company.p-reserved = 1\narchetype.company.mix = finetune:1\n"
+        "archetype.company.work-median = 495\n", "supply.gpus = 1\n", "supply.gpus = 2\n");
+    char *t2 = text_with(t1, "machine-gpus = 1:1\n", "machine-gpus = 2:1\n");
+    char *text = text_with(t2, "archetype.*.gpus = 1:1\n", "archetype.*.gpus = 2:1\n");
+    struct market *mk = lc_stage(&x, text, &k);
+
+    memset(&rs, 0, sizeof rs);
+    rs.mk = mk;
+    memset(&ec, 0, sizeof ec);
+    ec.mk = mk;
+    mk->ar[lc.company].budget = bill_prepay(mk->m[0].ask, 2, T, 0.2) + storage;
+    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
+    ke = eng_kind(x.e, "test.probe-ec", ec_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    for (sim_time t = 200 * SIM_HOUR + SIM_SEC; t < 12 * SIM_DAY; t += 30 * SIM_MIN)
+        eng_at(x.e, t, ke, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(rs.reserved);
+    ck_assert_uint_eq(mk->ar[lc.company].out_of_budget, 1);
+    ck_assert_int_eq(rs.res_end - rs.created, T);
+    ck_assert_int_eq(ec.ended, 241 * SIM_HOUR + SIM_SEC);
+    r = money_to_usd(rs.rate);
+    P = 2 * 576 * r;
+    ck_assert_msg(fabs(money_to_usd(rs.prepaid) - P) < 1e-6, "prepaid %.6f, want %.6f",
+                  money_to_usd(rs.prepaid), P);
+    refund = 633.6 * r;
+    want = P + money_to_usd(storage) - refund;
+    ck_assert_msg(fabs(mk->ar[lc.company].spend_usd - want) < 5e-6,
+                  "spent %.6f, want %.6f (refund %.6f)", mk->ar[lc.company].spend_usd, want,
+                  refund);
+    unstage(&x);
+    free(t1);
+    free(t2);
+    free(text);
+}
+END_TEST
+
+/* A job whose credits run out is "also counted as abandoned"
+ * (docs/METRICS.md, jobs_out_of_budget), and abandoned jobs are counted
+ * for the jobs that arrived after the warm-up: so is running out of
+ * credits. A company arrives at 1 h, in a 1-day warm-up, with credits
+ * for 5 hours at the ask (no storage or transfer billed) and 100
+ * GPU-hours of work: its credits run out, it is abandoned, and neither
+ * count includes it. Kills check_budgets() counting out_of_budget
+ * regardless of the warm-up. */
+START_TEST(running_out_of_credits_in_the_warm_up_is_not_counted)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET_W("1d") "sim.horizon = 2d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "archetype.company.work-median = 100\n", &k);
+
+    mk->ar[lc.company].budget = bill_gpu_line(mk->m[0].ask, 1, 5 * SIM_HOUR);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(mk->ar[lc.company].abandoned_all, 1);
+    ck_assert_uint_eq(mk->ar[lc.company].abandoned, 0);
+    ck_assert_uint_eq(mk->ar[lc.company].out_of_budget, 0);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -4946,6 +5032,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_prepay_at_the_warm_ups_end_counts_with_its_refund);
     tcase_add_test(tc, storage_across_the_warm_up_counts_its_part_after_it);
     tcase_add_loop_test(tc, interruptions_in_the_warm_up_are_not_counted, 0, 2);
+    tcase_add_test(tc, an_early_end_of_a_multi_gpu_reservation_forfeits_all_its_discount);
+    tcase_add_test(tc, running_out_of_credits_in_the_warm_up_is_not_counted);
     suite_add_tcase(s, tc);
     return s;
 }
