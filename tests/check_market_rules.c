@@ -4936,6 +4936,57 @@ START_TEST(running_out_of_credits_in_the_warm_up_is_not_counted)
 }
 END_TEST
 
+/* A refund goes back to the renter's credits (README, Contracts: after a
+ * host failure "the unused balance comes back whole"), so what its
+ * credits cover afterwards counts it. The market of
+ * a_second_rental_prepays_only_what_the_credits_left_cover with credits
+ * of 3/2 of a month's prepay P: the company prepays a month at 1 h, the
+ * host fails a day later and P x 29/30 comes back, so it has spent
+ * P / 30 and has 3/2 P - P / 30 > P left; waiting out the repair, it
+ * rents the host again for the whole job (nothing was checkpointed),
+ * where a month pays off again, and its credits cover it: it prepays a
+ * month. Kills end_contract() leaving a refund out of the job's spent
+ * credits (1/2 P left: on demand). */
+START_TEST(a_refund_goes_back_to_the_credits)
+{
+    struct staged x;
+    unsigned k, kr, kc;
+    sim_time t_fail = SIM_HOUR + SIM_DAY;
+    money P;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 3d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "hostclass.*.offer-duration = 100d\n"
+        "hostclass.*.repair-median = 1h\nhostclass.*.repair-sigma = 0\n"
+        "market.reserve-discount-1m = 0.2\nmarket.reserve-discount-3m = 0\n"
+        "archetype.company.on-failure-wait = 1\narchetype.company.on-failure-move = 0\n"
+        "archetype.company.p-reserved = 1\narchetype.company.mix = finetune:1\n"
+        "archetype.company.work-median = 533\n", &k);
+
+    memset(&rs, 0, sizeof rs);
+    rs.mk = mk;
+    memset(&cr, 0, sizeof cr);
+    cr.mk = mk;
+    cr.after = t_fail;
+    P = bill_prepay(mk->m[0].ask, 1, 30 * SIM_DAY, 0.2);
+    mk->ar[lc.company].budget = money_muldiv(P, 3, 2);
+    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
+    kc = eng_kind(x.e, "test.probe-cr", cr_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    eng_at(x.e, t_fail, mk->k_fail, 0);
+    for (sim_time t = t_fail + SIM_MIN; t < t_fail + 12 * SIM_HOUR; t += SIM_MIN)
+        eng_at(x.e, t, kc, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.prepaid, P);
+    ck_assert_msg(cr.created >= t_fail + SIM_HOUR, "no second rental");
+    ck_assert_msg(cr.type == C_RESERVED && cr.prepaid == P,
+                  "the second rental is of type %d with %.6f prepaid, want a month's %.6f",
+                  cr.type, money_to_usd(cr.prepaid), money_to_usd(P));
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -5034,6 +5085,7 @@ Suite *market_rules_suite(void)
     tcase_add_loop_test(tc, interruptions_in_the_warm_up_are_not_counted, 0, 2);
     tcase_add_test(tc, an_early_end_of_a_multi_gpu_reservation_forfeits_all_its_discount);
     tcase_add_test(tc, running_out_of_credits_in_the_warm_up_is_not_counted);
+    tcase_add_test(tc, a_refund_goes_back_to_the_credits);
     suite_add_tcase(s, tc);
     return s;
 }
