@@ -4987,6 +4987,55 @@ START_TEST(a_refund_goes_back_to_the_credits)
 }
 END_TEST
 
+/* "Serverless workers have no end date: their endpoint holds them until
+ * it releases them" (README, End dates). The one machine's offers last a
+ * day and its host never extends (auto-extend 0); an endpoint keeps a
+ * fixed pool of one worker on it and no renter arrives. Probed at 2 h and
+ * at 2 days: the same contract (made at the same time) holds the machine
+ * throughout, with no end date. Kills rent() giving a worker its offer's
+ * end date (the worker was stopped at 1 day and its job rented again). */
+static struct {
+    struct market *mk;
+    sim_time created[2], end[2];
+    bool worker[2];
+} sw;
+
+static void sw_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    const struct market *mk = sw.mk;
+
+    (void)e;
+    (void)model;
+    ck_assert_uint_eq(mk->m[0].nclaims, 1);
+    sw.created[ev->subject] = mk->c[mk->m[0].cids[0]].created;
+    sw.end[ev->subject] = mk->c[mk->m[0].cids[0]].end;
+    sw.worker[ev->subject] = mk->j[mk->c[mk->m[0].cids[0]].job].arch >= mk->nar;
+}
+
+START_TEST(a_serverless_worker_has_no_end_date)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 3d\n"
+        "hostclass.*.offer-duration = 1d\nhostclass.*.auto-extend = 0\n"
+        "endpoint.api.enabled = true\nendpoint.api.policy = fixed\n"
+        "endpoint.api.fixed-workers = 1\nendpoint.api.min-workers = 1\n"
+        "endpoint.api.max-workers = 1\nendpoint.api.rate = 1\n", &k);
+    unsigned kw = eng_kind(x.e, "test.probe-sw", sw_probe, NULL);
+
+    memset(&sw, 0, sizeof sw);
+    sw.mk = mk;
+    eng_at(x.e, 2 * SIM_HOUR, kw, 0);
+    eng_at(x.e, 2 * SIM_DAY, kw, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(sw.worker[0] && sw.worker[1]);
+    ck_assert_int_lt(sw.created[0], 2 * SIM_HOUR);
+    ck_assert_int_eq(sw.created[1], sw.created[0]);
+    ck_assert(sw.end[0] == SIM_TIME_MAX && sw.end[1] == SIM_TIME_MAX);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -5086,6 +5135,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, an_early_end_of_a_multi_gpu_reservation_forfeits_all_its_discount);
     tcase_add_test(tc, running_out_of_credits_in_the_warm_up_is_not_counted);
     tcase_add_test(tc, a_refund_goes_back_to_the_credits);
+    tcase_add_test(tc, a_serverless_worker_has_no_end_date);
     suite_add_tcase(s, tc);
     return s;
 }
