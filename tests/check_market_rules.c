@@ -4251,14 +4251,18 @@ static void cr_probe(struct engine *e, const struct evq_event *ev, void *model)
     }
 }
 
-START_TEST(a_second_rental_prepays_only_what_the_credits_left_cover)
+/* The staging both credit tests share: a company renter on one machine
+ * that prepays a month (P, returned in *P) when its credits, budget_num /
+ * budget_den x P, cover it; it arrives at 1 h, the host fails at CR_FAIL
+ * and is repaired an hour later; rs_probe looks at 2 h, cr_probe every
+ * minute for 12 h after the failure. Returns the market, not yet run;
+ * *kr is rs_probe's kind, for more probes. */
+#define CR_FAIL (SIM_HOUR + SIM_DAY)
+static struct market *cr_stage(struct staged *x, int64_t budget_num, int64_t budget_den,
+                               money *P, unsigned *kr)
 {
-    struct staged x;
-    unsigned k, kr, kc;
-    sim_time t_fail = SIM_HOUR + SIM_DAY;
-    money P;
-    double left;
-    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 3d\n"
+    unsigned k, kc;
+    struct market *mk = lc_stage(x, LIFE_MARKET "sim.horizon = 3d\n"
         "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
         "hostclass.*.offer-duration = 100d\n"
         "hostclass.*.repair-median = 1h\nhostclass.*.repair-sigma = 0\n"
@@ -4271,18 +4275,30 @@ START_TEST(a_second_rental_prepays_only_what_the_credits_left_cover)
     rs.mk = mk;
     memset(&cr, 0, sizeof cr);
     cr.mk = mk;
-    cr.after = t_fail;
-    P = bill_prepay(mk->m[0].ask, 1, 30 * SIM_DAY, 0.2);
-    mk->ar[lc.company].budget = money_muldiv(P, 61, 60);
-    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
-    kc = eng_kind(x.e, "test.probe-cr", cr_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
-    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    cr.after = CR_FAIL;
+    *P = bill_prepay(mk->m[0].ask, 1, 30 * SIM_DAY, 0.2);
+    mk->ar[lc.company].budget = money_muldiv(*P, budget_num, budget_den);
+    *kr = eng_kind(x->e, "test.probe-rs", rs_probe, NULL);
+    kc = eng_kind(x->e, "test.probe-cr", cr_probe, NULL);
+    eng_at(x->e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x->e, 2 * SIM_HOUR, *kr, 0);
+    eng_at(x->e, CR_FAIL, mk->k_fail, 0);
+    for (sim_time t = CR_FAIL + SIM_MIN; t < CR_FAIL + 12 * SIM_HOUR; t += SIM_MIN)
+        eng_at(x->e, t, kc, 0);
+    return mk;
+}
+
+START_TEST(a_second_rental_prepays_only_what_the_credits_left_cover)
+{
+    struct staged x;
+    unsigned kr;
+    sim_time t_fail = CR_FAIL;
+    money P;
+    double left;
+    struct market *mk = cr_stage(&x, 61, 60, &P, &kr);
+
     eng_at(x.e, t_fail - 1, kr, 1);
-    eng_at(x.e, t_fail, mk->k_fail, 0);
     eng_at(x.e, t_fail + 1, kr, 2);
-    for (sim_time t = t_fail + SIM_MIN; t < t_fail + 12 * SIM_HOUR; t += SIM_MIN)
-        eng_at(x.e, t, kc, 0);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     /* the first rental: a month, within the credits */
     ck_assert(rs.reserved);
@@ -4950,36 +4966,14 @@ END_TEST
 START_TEST(a_refund_goes_back_to_the_credits)
 {
     struct staged x;
-    unsigned k, kr, kc;
-    sim_time t_fail = SIM_HOUR + SIM_DAY;
+    unsigned kr;
     money P;
-    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 3d\n"
-        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
-        "hostclass.*.offer-duration = 100d\n"
-        "hostclass.*.repair-median = 1h\nhostclass.*.repair-sigma = 0\n"
-        "market.reserve-discount-1m = 0.2\nmarket.reserve-discount-3m = 0\n"
-        "archetype.company.on-failure-wait = 1\narchetype.company.on-failure-move = 0\n"
-        "archetype.company.p-reserved = 1\narchetype.company.mix = finetune:1\n"
-        "archetype.company.work-median = 533\n", &k);
 
-    memset(&rs, 0, sizeof rs);
-    rs.mk = mk;
-    memset(&cr, 0, sizeof cr);
-    cr.mk = mk;
-    cr.after = t_fail;
-    P = bill_prepay(mk->m[0].ask, 1, 30 * SIM_DAY, 0.2);
-    mk->ar[lc.company].budget = money_muldiv(P, 3, 2);
-    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
-    kc = eng_kind(x.e, "test.probe-cr", cr_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
-    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
-    eng_at(x.e, t_fail, mk->k_fail, 0);
-    for (sim_time t = t_fail + SIM_MIN; t < t_fail + 12 * SIM_HOUR; t += SIM_MIN)
-        eng_at(x.e, t, kc, 0);
+    cr_stage(&x, 3, 2, &P, &kr);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(rs.reserved);
     ck_assert_int_eq(rs.prepaid, P);
-    ck_assert_msg(cr.created >= t_fail + SIM_HOUR, "no second rental");
+    ck_assert_msg(cr.created >= CR_FAIL + SIM_HOUR, "no second rental");
     ck_assert_msg(cr.type == C_RESERVED && cr.prepaid == P,
                   "the second rental is of type %d with %.6f prepaid, want a month's %.6f",
                   cr.type, money_to_usd(cr.prepaid), money_to_usd(P));
