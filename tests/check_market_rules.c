@@ -4105,10 +4105,33 @@ static void ec_probe(struct engine *e, const struct evq_event *ev, void *model)
         ec.ended = eng_now(e);
 }
 
+/* The probes both early-end tests share: the company renter, given
+ * credits of a month's prepay of 'gpus' GPUs at the machine's fixed ask
+ * plus 'storage', arrives at 1 h ('k' is lc_stage's kind); rs_probe looks
+ * at 2 h and ec_probe every 30 minutes from 200 h on, to see when the
+ * credits stop the instance. */
+static void ec_probes(struct staged *x, struct market *mk, unsigned k, unsigned gpus,
+                      sim_time T, money storage)
+{
+    unsigned kr, ke;
+
+    memset(&rs, 0, sizeof rs);
+    rs.mk = mk;
+    memset(&ec, 0, sizeof ec);
+    ec.mk = mk;
+    mk->ar[lc.company].budget = bill_prepay(mk->m[0].ask, gpus, T, 0.2) + storage;
+    kr = eng_kind(x->e, "test.probe-rs", rs_probe, NULL);
+    ke = eng_kind(x->e, "test.probe-ec", ec_probe, NULL);
+    eng_at(x->e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x->e, 2 * SIM_HOUR, kr, 0);
+    for (sim_time t = 200 * SIM_HOUR + SIM_SEC; t < 12 * SIM_DAY; t += 30 * SIM_MIN)
+        eng_at(x->e, t, ke, 0);
+}
+
 START_TEST(an_early_end_by_the_renter_pays_the_cancel_fee)
 {
     struct staged x;
-    unsigned k, kr, ke;
+    unsigned k;
     sim_time T = 30 * SIM_DAY, u = 240 * SIM_HOUR;
     money storage = bill_storage_line(USD(0.10), 100, u);
     double r, P, unused, received, refund, want;
@@ -4117,18 +4140,7 @@ START_TEST(an_early_end_by_the_renter_pays_the_cancel_fee)
         "market.reserve-discount-1m = 0.2\narchetype.*.storage = 100\n"
         "archetype.company.p-reserved = 1\narchetype.company.work-median = 460\n", &k);
 
-    memset(&rs, 0, sizeof rs);
-    rs.mk = mk;
-    memset(&ec, 0, sizeof ec);
-    ec.mk = mk;
-    /* credits: the month's prepay at the machine's fixed ask, plus the storage */
-    mk->ar[lc.company].budget = bill_prepay(mk->m[0].ask, 1, T, 0.2) + storage;
-    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
-    ke = eng_kind(x.e, "test.probe-ec", ec_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
-    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
-    for (sim_time t = 200 * SIM_HOUR + SIM_SEC; t < 12 * SIM_DAY; t += 30 * SIM_MIN)
-        eng_at(x.e, t, ke, 0);
+    ec_probes(&x, mk, k, 1, T, storage);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(rs.reserved);
     ck_assert_int_eq(rs.created, SIM_HOUR);
@@ -4881,7 +4893,7 @@ END_TEST
 START_TEST(an_early_end_of_a_multi_gpu_reservation_forfeits_all_its_discount)
 {
     struct staged x;
-    unsigned k, kr, ke;
+    unsigned k;
     sim_time T = 30 * SIM_DAY, u = 240 * SIM_HOUR;
     money storage = bill_storage_line(USD(0.10), 100, u);
     double r, P, refund, want;
@@ -4894,17 +4906,7 @@ START_TEST(an_early_end_of_a_multi_gpu_reservation_forfeits_all_its_discount)
     char *text = text_with(t2, "archetype.*.gpus = 1:1\n", "archetype.*.gpus = 2:1\n");
     struct market *mk = lc_stage(&x, text, &k);
 
-    memset(&rs, 0, sizeof rs);
-    rs.mk = mk;
-    memset(&ec, 0, sizeof ec);
-    ec.mk = mk;
-    mk->ar[lc.company].budget = bill_prepay(mk->m[0].ask, 2, T, 0.2) + storage;
-    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
-    ke = eng_kind(x.e, "test.probe-ec", ec_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
-    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
-    for (sim_time t = 200 * SIM_HOUR + SIM_SEC; t < 12 * SIM_DAY; t += 30 * SIM_MIN)
-        eng_at(x.e, t, ke, 0);
+    ec_probes(&x, mk, k, 2, T, storage);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(rs.reserved);
     ck_assert_uint_eq(mk->ar[lc.company].out_of_budget, 1);

@@ -850,6 +850,40 @@ static char *plot_dir(const char *const *names, const char *const *texts, size_t
     return buf;
 }
 
+/* Draws chart 'only' from result files and returns the text of the CSV
+ * it wrote beside the image, plots/'csv': the draw must succeed and
+ * write it. dir_chart writes names[i] = texts[i]; files_chart writes
+ * runs.csv, summary.csv and scalars.csv (plot_files). */
+static char *drawn_csv(char *msg, int rc, char *dir, const char *csv)
+{
+    char *text;
+
+    ck_assert_msg(rc == SIM_OK, "plot failed: %s", msg ? msg : "");
+    text = plotted(dir, csv);
+    ck_assert_msg(text != NULL, "no plots/%s", csv);
+    free(msg);
+    free(dir);
+    return text;
+}
+
+static char *dir_chart(const char *const *names, const char *const *texts, size_t n,
+                       const char *only, const char *csv)
+{
+    int rc;
+    char *dir, *msg = plot_dir(names, texts, n, only, &rc, &dir);
+
+    return drawn_csv(msg, rc, dir, csv);
+}
+
+static char *files_chart(const char *runs, const char *summary, const char *scalars,
+                         const char *only, const char *csv)
+{
+    int rc;
+    char *dir, *msg = plot_files(runs, summary, scalars, only, &rc, &dir);
+
+    return drawn_csv(msg, rc, dir, csv);
+}
+
 /* The intervals of summary.csv and contrasts.csv follow --level: the
  * sweep and contrast charts said "95%" under 80% intervals. Each point's
  * level goes to the chart's CSV (the note says the same in words). */
@@ -1097,8 +1131,7 @@ END_TEST
  * market) off its log axes. */
 START_TEST(serverless_chart_points_by_sweep_point)
 {
-    int rc;
-    char *dir, *csv, *msg = plot_files(
+    char *csv = files_chart(
         "run_id,config,run_number,repetition,seed_set,base_seed,c,lambda,status\n"
         "\"F-0\",\"F\",0,0,0,1,\"2\",\"1.6\",\"ok\"\n"
         "\"F-1\",\"F\",1,0,0,1,\"8\",\"7.2\",\"ok\"\n"
@@ -1110,17 +1143,12 @@ START_TEST(serverless_chart_points_by_sweep_point)
         "\"F-1\",\"cost_per_1000_requests_usd\",\"endpoint\",\"e\",0.7,\"USD\"\n"
         "\"F-2\",\"latency_p99_s\",\"endpoint\",\"e\",6,\"s\"\n"
         "\"F-2\",\"cost_per_1000_requests_usd\",\"endpoint\",\"e\",0,\"USD\"\n",
-        "serverless", &rc, &dir);
+        "serverless", "serverless.csv");
 
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "serverless.csv");
-    ck_assert_ptr_nonnull(csv);
     ck_assert_ptr_nonnull(strstr(csv, "\"c=2 lambda=1.6\",\"\",0.5,12,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"c=8 lambda=7.2\",\"\",0.69999999999999996,7,"));
     ck_assert_ptr_null(strstr(csv, "c=9"));
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -2442,13 +2470,9 @@ START_TEST(series_charts_take_gpu_rows_only)
         "\"x-0\",24,\"utilisation\",\"gpu\",\"G\",0.25\n"
         "\"x-0\",24,\"utilisation\",\"platform\",\"all\",0.75\n",
     };
-    int rc;
     double v[4];
-    char *dir, *csv, *msg = plot_dir(names, texts, 2, "utilisation", &rc, &dir);
+    char *csv = dir_chart(names, texts, 2, "utilisation", "utilisation.csv");
 
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "utilisation.csv");
-    ck_assert_ptr_nonnull(csv);
     ck_assert_uint_ge(row_nums(csv, "\"G\",\"\",", v, 2), 2);
     ck_assert_double_eq_tol(v[0], 1.0, 1e-12);
     ck_assert_double_eq_tol(v[1], 25.0, 1e-12);
@@ -2457,8 +2481,6 @@ START_TEST(series_charts_take_gpu_rows_only)
     ck_assert_ptr_nonnull(strstr(csv, "\"G\",\"\",1,25,,\n"));
     ck_assert_ptr_null(strstr(csv, "\"all\""));
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -2535,15 +2557,11 @@ START_TEST(quarter_hour_samples_are_distinct_points)
         "\"x-0\",0.25,\"utilisation\",\"gpu\",\"G\",0.2\n"
         "\"x-0\",0.5,\"utilisation\",\"gpu\",\"G\",0.3\n",
     };
-    int rc;
-    char *dir, *csv, *msg = plot_dir(names, texts, 2, "utilisation", &rc, &dir);
+    char *csv = dir_chart(names, texts, 2, "utilisation", "utilisation.csv");
     const char *l;
     size_t rows = 0;
     double v[2];
 
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "utilisation.csv");
-    ck_assert_ptr_nonnull(csv);
     for (l = strstr(csv, "\"G\","); l; l = strstr(l + 1, "\"G\","))
         rows++;
     ck_assert_uint_eq(rows, 3);
@@ -2553,8 +2571,6 @@ START_TEST(quarter_hour_samples_are_distinct_points)
     ck_assert_double_eq_tol(v[0], 0.25 / 24.0, 1e-12);
     ck_assert_double_eq_tol(v[1], 20.0, 1e-9);
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -2576,20 +2592,14 @@ START_TEST(runs_on_different_grids_count_where_they_sample)
         "\"x-1\",12,\"utilisation\",\"gpu\",\"G\",0.8\n"
         "\"x-1\",24,\"utilisation\",\"gpu\",\"G\",1.0\n",
     };
-    int rc;
     double v[2];
-    char *dir, *csv, *msg = plot_dir(names, texts, 2, "utilisation", &rc, &dir);
+    char *csv = dir_chart(names, texts, 2, "utilisation", "utilisation.csv");
 
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "utilisation.csv");
-    ck_assert_ptr_nonnull(csv);
     ck_assert_uint_ge(row_nums(csv, "\"G\",\"\",0.5,", v, 1), 1);
     ck_assert_double_eq_tol(v[0], 80.0, 1e-9);
     ck_assert_uint_ge(row_nums(csv, "\"G\",\"\",1,", v, 1), 1);
     ck_assert_double_eq_tol(v[0], 70.0, 1e-9);
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -2662,13 +2672,9 @@ START_TEST(one_run_band_never_shifts_in_time)
         "\"x-0\",24,\"price_ondemand_p50\",\"gpu\",\"G\",2\n"
         "\"x-0\",24,\"price_ondemand_p90\",\"gpu\",\"G\",2.5\n",
     };
-    int rc;
     double v[4];
-    char *dir, *csv, *msg = plot_dir(names, texts, 2, "price", &rc, &dir);
+    char *csv = dir_chart(names, texts, 2, "price", "price.csv");
 
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "price.csv");
-    ck_assert_ptr_nonnull(csv);
     ck_assert_msg(strstr(csv, "\"G\",\"On-demand\",0,1,,\n") != NULL, "price.csv:\n%s", csv);
     ck_assert_uint_ge(row_nums(csv, "\"G\",\"On-demand\",1,", v, 3), 1);
     ck_assert_double_eq_tol(v[0], 2.0, 1e-12);
@@ -2676,8 +2682,6 @@ START_TEST(one_run_band_never_shifts_in_time)
                   strstr(csv, "\"G\",\"On-demand\",1,2,1.5,2.5\n") != NULL,
                   "price.csv:\n%s", csv);
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -2687,19 +2691,15 @@ END_TEST
  * killed: the absent bin left NaN, so the mean was x-0's alone (4). */
 START_TEST(reliability_bin_absent_from_a_run_counts_zero)
 {
-    int rc;
     double v[3];
-    char *dir, *csv, *msg = plot_files(
+    char *csv = files_chart(
         "run_id,config,status\n\"x-0\",\"x\",\"ok\"\n\"x-1\",\"x\",\"ok\"\n", NULL,
         "run_id,metric,entity_kind,entity,value,unit\n"
         "\"x-0\",\"reliability_hist_dc\",\"bin\",\"0.51\",6,\"1\"\n"
         "\"x-0\",\"reliability_hist_dc\",\"bin\",\"0.52\",4,\"1\"\n"
         "\"x-1\",\"reliability_hist_dc\",\"bin\",\"0.51\",2,\"1\"\n",
-        "reliability", &rc, &dir);
+        "reliability", "reliability.csv");
 
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "reliability.csv");
-    ck_assert_ptr_nonnull(csv);
     /* bin low edge, width, machines: 0.51 first, then 0.52 */
     ck_assert_uint_eq(row_nums(csv, "\"dc\",\"\",", v, 3), 3);
     ck_assert_double_eq_tol(v[0], 0.51, 1e-12);
@@ -2708,8 +2708,6 @@ START_TEST(reliability_bin_absent_from_a_run_counts_zero)
     ck_assert_double_eq_tol(v[0], 0.52, 1e-12);
     ck_assert_double_eq_tol(v[2], 2.0, 1e-12);
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -2720,25 +2718,19 @@ END_TEST
  * price with the first DLPerf row of that offer id (x-1's 20). */
 START_TEST(price_perf_joins_offers_within_a_run)
 {
-    int rc;
-    char *dir, *csv, *msg = plot_files(
+    char *csv = files_chart(
         "run_id,config,status\n\"x-0\",\"x\",\"ok\"\n\"x-1\",\"x\",\"ok\"\n", NULL,
         "run_id,metric,entity_kind,entity,value,unit\n"
         "\"x-1\",\"offer_dlperf_per_gpu\",\"offer:G\",\"o\",20,\"1\"\n"
         "\"x-0\",\"offer_dlperf_per_gpu\",\"offer:G\",\"o\",10,\"1\"\n"
         "\"x-0\",\"offer_price_per_gpu_h\",\"offer:G\",\"o\",1,\"USD\"\n"
         "\"x-1\",\"offer_price_per_gpu_h\",\"offer:G\",\"o\",2,\"USD\"\n",
-        "price_perf", &rc, &dir);
+        "price_perf", "price_perf.csv");
 
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "price_perf.csv");
-    ck_assert_ptr_nonnull(csv);
     ck_assert_ptr_nonnull(strstr(csv, "\"offers\",\"\",10,1,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"offers\",\"\",20,2,"));
     ck_assert_ptr_null(strstr(csv, "\"offers\",\"\",20,1,"));
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -2748,24 +2740,18 @@ END_TEST
  * the later row overwriting the earlier. */
 START_TEST(sweep_clash_draws_the_first_row)
 {
-    int rc;
     double v[2];
-    char *dir, *csv, *msg = plot_files(ONE_RUN, SUM_HDR("policy,scale")
-                                       "\"a\",\"p\",\"1\",\"cost_per_work_usd\",\"\",1,,\n"
-                                       "\"b\",\"p\",\"1\",\"cost_per_work_usd\",\"\",5,,\n"
-                                       "\"a\",\"p\",\"2\",\"cost_per_work_usd\",\"\",2,,\n",
-                                       NULL, "sweep", &rc, &dir);
+    char *csv = files_chart(ONE_RUN, SUM_HDR("policy,scale")
+                            "\"a\",\"p\",\"1\",\"cost_per_work_usd\",\"\",1,,\n"
+                            "\"b\",\"p\",\"1\",\"cost_per_work_usd\",\"\",5,,\n"
+                            "\"a\",\"p\",\"2\",\"cost_per_work_usd\",\"\",2,,\n",
+                            NULL, "sweep", "sweep_cost_per_work_usd.csv");
 
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
-    ck_assert_ptr_nonnull(csv);
     ck_assert_uint_ge(row_nums(csv, "\"p\",\"\",1,", v, 1), 1);
     ck_assert_double_eq_tol(v[0], 1.0, 1e-12);
     ck_assert_uint_ge(row_nums(csv, "\"p\",\"\",2,", v, 1), 1);
     ck_assert_double_eq_tol(v[0], 2.0, 1e-12);
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -2827,26 +2813,20 @@ END_TEST
  * across runs. Mutation killed: the insertion sort reversed. */
 START_TEST(spot_curve_in_price_order)
 {
-    int rc;
-    char *dir, *csv, *msg = plot_files(
+    char *csv = files_chart(
         ONE_RUN, NULL,
         "run_id,metric,entity_kind,entity,value,unit\n"
         "\"x-0\",\"spot.time_cdf\",\"type\",\"0.1@0.4\",0.5,\"1\"\n"
         "\"x-0\",\"spot.time_cdf\",\"type\",\"0.1@1\",1,\"1\"\n"
         "\"x-0\",\"spot.time_cdf\",\"type\",\"0.1@0.375\",0.25,\"1\"\n",
-        "spot", &rc, &dir);
+        "spot", "spot.csv");
     const char *a, *b, *c;
 
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "spot.csv");
-    ck_assert_ptr_nonnull(csv);
     a = strstr(csv, "\"0.1 USD/h\",\"\",0.375,0.25,");
     b = strstr(csv, "\"0.1 USD/h\",\"\",0.40000000000000002,0.5,");
     c = strstr(csv, "\"0.1 USD/h\",\"\",1,1,");
     ck_assert_msg(a && b && c && a < b && b < c, "spot.csv:\n%s", csv);
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -2949,17 +2929,11 @@ START_TEST(workers_chart_is_the_first_run_in_days)
         "\"x-0\",24,\"workers_ready\",\"endpoint\",\"e\",3\n"
         "\"x-1\",24,\"workers_ready\",\"endpoint\",\"e\",9\n",
     };
-    int rc;
-    char *dir, *csv, *msg = plot_dir(names, texts, 3, "workers", &rc, &dir);
+    char *csv = dir_chart(names, texts, 3, "workers", "workers.csv");
 
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "workers.csv");
-    ck_assert_ptr_nonnull(csv);
     ck_assert_ptr_nonnull(strstr(csv, "\"Ready\",\"\",1,3,"));
     ck_assert_ptr_null(strstr(csv, ",9,"));
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
