@@ -49,16 +49,6 @@ struct dlperf_model {
     size_t ncalib;                  /* rows of the calibration table */
 };
 
-const char *dlperf_class_name(enum dlperf_class c)
-{
-    switch (c) {
-    case DLPERF_CONSUMER: return "consumer";
-    case DLPERF_WORKSTATION: return "workstation";
-    case DLPERF_DATACENTER: return "datacenter";
-    }
-    return "?";
-}
-
 /* Catalogue files without a 'class' column get one from the name: GeForce
  * "RTX <digit>...", server parts by family, the rest workstation. */
 static enum dlperf_class class_from_name(const char *s)

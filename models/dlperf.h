@@ -100,7 +100,6 @@ const struct dlperf_gpu *dlperf_catalog_get(const struct dlperf_model *m,
  * NULL when unknown. Borrowed until dlperf_model_free(). */
 const struct dlperf_gpu *dlperf_catalog_find(const struct dlperf_model *m,
                                              const char *name);
-const char *dlperf_class_name(enum dlperf_class c);
 /* The catalogue model a benchmark device name stands for ("NVIDIA GeForce
  * RTX 4090", "NVIDIA A100-SXM4-80GB"): every word of the model's name,
  * split at spaces, punctuation and letter-digit changes and compared

@@ -97,7 +97,6 @@ money bill_spend_kind(const struct bill_ledger *l, size_t payer, enum bill_kind 
     return l->spend[payer * BILL_KINDS + k];
 }
 
-money bill_refunds(const struct bill_ledger *l, size_t payer) { return l->refunded[payer]; }
 money bill_revenue(const struct bill_ledger *l, size_t payee) { return l->revenue[payee]; }
 money bill_platform(const struct bill_ledger *l) { return l->platform; }
 int64_t bill_fee_ppb(const struct bill_ledger *l) { return l->fee_ppb; }

@@ -45,7 +45,6 @@ void bill_refund(struct bill_ledger *l, size_t payer, size_t payee,
 
 money bill_spend(const struct bill_ledger *l, size_t payer);   /* gross paid */
 money bill_spend_kind(const struct bill_ledger *l, size_t payer, enum bill_kind k);
-money bill_refunds(const struct bill_ledger *l, size_t payer);
 money bill_revenue(const struct bill_ledger *l, size_t payee);
 money bill_platform(const struct bill_ledger *l);
 money bill_total_spend(const struct bill_ledger *l);

@@ -149,7 +149,6 @@ void plot_chart_subtitle(struct plot_chart *c, const char *t) { set_str(&c->subt
 void plot_chart_band_note(struct plot_chart *c, const char *t) { set_str(&c->band_note, t); }
 void plot_chart_note(struct plot_chart *c, const char *t) { set_str(&c->note, t); }
 size_t plot_chart_series_count(const struct plot_chart *c) { return c->ns; }
-enum plot_type plot_chart_type(const struct plot_chart *c) { return c->type; }
 
 void plot_chart_axes(struct plot_chart *c, const char *xl, const char *yl)
 {

@@ -107,7 +107,6 @@ size_t plot_chart_add_fit(struct plot_chart *c, size_t series,
                           enum plot_fit fit, const char *label);
 
 size_t plot_chart_series_count(const struct plot_chart *c);
-enum plot_type plot_chart_type(const struct plot_chart *c);
 
 /* Draws the chart into a PLOT_W_PT x PLOT_H_PT box at the user-space
  * origin of 'cr' (scale 'cr' first for other sizes). */

@@ -5,20 +5,6 @@
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
 
-const char *sim_strerror(int err)
-{
-    switch (err) {
-    case SIM_OK: return "success";
-    case SIM_ENOMEM: return "out of memory";
-    case SIM_EINVAL: return "invalid input";
-    case SIM_EPARSE: return "parse error";
-    case SIM_EIO: return "input/output error";
-    case SIM_ECHECK: return "check failed";
-    case SIM_EINTR: return "interrupted";
-    }
-    return "unknown error";
-}
-
 static void vreport(struct diag *d, const struct srcloc *at, const char *tag,
                     const char *fmt, va_list ap)
 {

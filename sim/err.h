@@ -41,8 +41,6 @@ struct diag {
 #define DIAG_INIT(f) { (f), 0, 0, false }
 #define DIAG_SILENT { NULL, 0, 0, true }
 
-const char *sim_strerror(int err);
-
 /* Prints "file:line: error: <msg>\n" (or "file: error:" without a line,
  * or "error:" without a file), counts it and returns SIM_EINVAL. */
 int diag_error(struct diag *d, const struct srcloc *at, const char *fmt, ...)

@@ -684,11 +684,8 @@ void stats_free(struct stats_data *sd)
     free(sd);
 }
 
-const char *stats_config(const struct stats_data *sd) { return sd->config; }
 size_t stats_run_count(const struct stats_data *sd) { return sd->nruns; }
 size_t stats_failed_count(const struct stats_data *sd) { return sd->nfailed; }
-size_t stats_var_count(const struct stats_data *sd) { return sd->nvars; }
-const char *stats_var_name(const struct stats_data *sd, size_t i) { return sd->vars[i]; }
 size_t stats_point_count(const struct stats_data *sd) { return sd->npoints; }
 size_t stats_metric_count(const struct stats_data *sd) { return sd->nmetrics; }
 

@@ -59,11 +59,8 @@ struct stats_data;
 struct stats_data *stats_load(const char *dir, struct diag *d);
 void stats_free(struct stats_data *sd);                /* NULL is a no-op */
 
-const char *stats_config(const struct stats_data *sd);
 size_t stats_run_count(const struct stats_data *sd);
 size_t stats_failed_count(const struct stats_data *sd);  /* status != ok */
-size_t stats_var_count(const struct stats_data *sd);     /* without repetition */
-const char *stats_var_name(const struct stats_data *sd, size_t i);
 size_t stats_point_count(const struct stats_data *sd);
 /* Value of variable i at point p. */
 const char *stats_point_value(const struct stats_data *sd, size_t p, size_t i);

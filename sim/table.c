@@ -99,11 +99,6 @@ void tbl_money(struct tbl_writer *w, money m)
     fputs(buf, w->f);
 }
 
-void tbl_empty(struct tbl_writer *w)
-{
-    sep(w);
-}
-
 void tbl_end_row(struct tbl_writer *w)
 {
     SIM_ASSERT(w->col == w->ncols);
@@ -407,14 +402,6 @@ int tbl_get_int(const struct tbl *t, size_t row, size_t col, int64_t *out,
     *out = strtoll(s, &end, 10);
     if (*s == '\0' || *end != '\0' || errno == ERANGE)
         return bad_cell(t, row, col, "an integer", d);
-    return SIM_OK;
-}
-
-int tbl_get_money(const struct tbl *t, size_t row, size_t col, money *out,
-                  struct diag *d)
-{
-    if (money_parse(tbl_get(t, row, col), out) != SIM_OK)
-        return bad_cell(t, row, col, "an amount in USD", d);
     return SIM_OK;
 }
 

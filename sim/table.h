@@ -32,7 +32,6 @@ void tbl_num(struct tbl_writer *w, double v);        /* NaN -> empty field */
 void tbl_int(struct tbl_writer *w, int64_t v);
 void tbl_uint(struct tbl_writer *w, uint64_t v);     /* seeds: all 64 bits */
 void tbl_money(struct tbl_writer *w, money m);       /* as USD, exact text */
-void tbl_empty(struct tbl_writer *w);
 /* Ends the row; writing more or fewer fields than columns is a bug. */
 void tbl_end_row(struct tbl_writer *w);
 /* Flushes and closes; returns 0 or SIM_EIO (disk full...). NULL is a no-op. */
@@ -80,7 +79,5 @@ int tbl_get_num(const struct tbl *t, size_t row, size_t col, double *out,
                 struct diag *d);
 int tbl_get_int(const struct tbl *t, size_t row, size_t col, int64_t *out,
                 struct diag *d);
-int tbl_get_money(const struct tbl *t, size_t row, size_t col, money *out,
-                  struct diag *d);
 
 #endif
