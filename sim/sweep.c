@@ -485,7 +485,7 @@ static void sweep_usage(FILE *f)
 "Writes DIR/runs/CONFIG-N/ per run, then DIR/{runs,params,scalars,timeseries,\n"
 "summary,contrasts}.csv: byte-identical for any -j or rank count. The study\n"
 "is built in DIR.tmp-PID and renamed when complete.\n"
-"Exit status: 0 ok, 1 some runs failed or crashed, 2 trouble, 3 out of memory,\n"
+"Exit status: 0 ok, 1 some runs failed, crashed or went missing, 2 trouble, 3 out of memory,\n"
 "130 interrupted.\n");
 }
 
@@ -993,7 +993,9 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
         if (!quiet)
             fprintf(stderr, "results in %s (%zu runs, %zu failed)\n", out,
                     rep.runs, rep.failed);
-        if (rep.failed && status == RUNNER_EXIT_OK)
+        /* a part gone from runs/ (deleted while the sweep ran) is a gap
+         * merge counts as missing: exit 1, as merge itself does */
+        if ((rep.failed || rep.missing) && status == RUNNER_EXIT_OK)
             status = RUNNER_EXIT_CHECK;
     }
     if (plots && plot_command()) {

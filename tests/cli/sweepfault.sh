@@ -1,5 +1,6 @@
 #!/bin/sh
-# tests/cli/sweepfault.sh -- a sweep child that exits 0 without its part.
+# tests/cli/sweepfault.sh -- a sweep child that exits 0 without its part,
+# and a finished part that vanishes before the sweep merges.
 # sweep_reaped() takes a child's exit 0 (ok) or 1 (failed checks) at its
 # word only when the child's part directory, DIR/runs/<config>-<N>, is
 # there: a crash that its own handler turned into an exit (AddressSanitizer
@@ -107,4 +108,51 @@ for j in 1 2; do
     if [ -z "$left" ]; then ok; else bad "-j $j: left in runs/: $left"; fi
 done
 
+
+# A part that vanishes after its child finished and before the merge (a
+# user's clean-up deleting it mid-sweep) is a gap merge counts as missing:
+# the sweep exits 1, as merge does (README: "runs missing or failed").
+# The library's opendir() moves runs/Rep-1 aside the first time the
+# sweep reads DIR/runs with that part in it.
+cat >"$T/vanish.c" <<'C'
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+DIR *opendir(const char *name)
+{
+    static __typeof__(opendir) *real;
+    const char *part = getenv("SF_PART"), *gone = getenv("SF_GONE");
+    size_t n = name ? strlen(name) : 0;
+    char path[4096];
+
+    if (!real)
+        real = (__typeof__(opendir) *)dlsym(RTLD_NEXT, "opendir");
+    if (part && gone && n >= 5 && strcmp(name + n - 5, "/runs") == 0 &&
+        access(gone, F_OK) != 0) {
+        snprintf(path, sizeof path, "%s/%s", name, part);
+        rename(path, gone);     /* fails, and so waits, until the part is there */
+    }
+    return real(name);
+}
+C
+if ${CC:-cc} -shared -fPIC -o "$T/vanish.so" "$T/vanish.c" -ldl 2>"$T/err"; then
+    ok
+else
+    bad "cannot build the opendir shim"; cat "$T/err" >&2
+    cli_done
+    exit
+fi
+rm -rf "$T/v" "$T/gone"
+SF_PART=Rep-1 SF_GONE="$T/gone" LD_PRELOAD="$T/vanish.so" \
+    "$GM" sweep "$T/p.ini" -c Rep -j 1 -o "$T/v" -q --no-plots >"$T/out" 2>"$T/err"
+rc=$?
+if [ -d "$T/gone" ]; then ok; else bad "the part Rep-1 was never moved aside"; fi
+if [ $rc = 1 ]; then ok; else bad "sweep whose part Rep-1 vanished before the merge: exit $rc, want 1"; cat "$T/err" >&2; fi
+v=$(col "$T/v/runs.csv" run_id 2>/dev/null | tr '\n' ' ')
+if [ "$v" = "Rep-0 Rep-2 Rep-3 " ]; then ok; else bad "runs.csv run_ids '$v', want Rep-0 Rep-2 Rep-3"; cat "$T/err" >&2; fi
 cli_done
