@@ -186,13 +186,21 @@ static void read_dist(const struct scn_run *r, struct diag *d, const char *key,
         scn_error(d, r, key, "expected %s, got \"%s\"", what, scn_str(r, key));
 }
 
+/* A model is named in lists by its catalogue name ("RTX 4090") and in keys
+ * by its id ("gpu.rtx-4090.share"): an id typed where a name belongs, or one
+ * near it, hints the name it stands for. */
 const char *market_sls_gpu_near(const struct market *mk, const char *typed)
 {
     struct param_near near;
 
-    param_near_init(&near, typed);
     for (size_t g = 0; g < mk->ngpus; g++)
+        if (strcmp(mk->gpus[g].id, typed) == 0)
+            return mk->gpus[g].name;
+    param_near_init(&near, typed);
+    for (size_t g = 0; g < mk->ngpus; g++) {
         param_near_offer(&near, mk->gpus[g].name);
+        param_near_offer_d(&near, mk->gpus[g].name, param_edit_distance(typed, mk->gpus[g].id));
+    }
     return param_near_best(&near);
 }
 

@@ -37,6 +37,16 @@ expect_status "gpu-models, the first model in lower case" 1 "$GM" validate scena
     -c Quick --set 'supply.gpu-models=rtx 3060'
 grep_err "gpu-models, the first model in lower case" \
     "'rtx 3060' is not in the catalogue (did you mean 'RTX 3060'?)"
+# a model's id (the gpu.<id>.* key's form) where its name belongs names the
+# name: the id, or one near it, is how the analyst knows the model
+expect_status "gpu-models, an id for a name" 1 "$GM" validate scenarios/default.ini \
+    -c Quick --set 'supply.gpu-models=rtx-4090'
+grep_err "gpu-models, an id for a name" \
+    "'rtx-4090' is not in the catalogue (did you mean 'RTX 4090'?)"
+expect_status "gpu-models, a near id" 1 "$GM" validate scenarios/default.ini \
+    -c Quick --set 'archetype.academic.gpu-models=rtx-409'
+grep_err "gpu-models, a near id" \
+    "'rtx-409' is not in the catalogue (did you mean 'RTX 4090'?)"
 # a gpu.<id>.* key names a catalogue id; a far one gets no hint (it got
 # the nearest id, however far: "zzzzzzzz" was "did you mean 'a100-pcie-40gb'")
 expect_status "gpu.<id>, near" 1 "$GM" validate scenarios/default.ini -c Quick --set 'gpu.rtx409.share=1'
