@@ -337,7 +337,8 @@ static void runs_usage(FILE *f)
     fprintf(f,
 "Usage: gpumarket runs SCENARIO [-c CONFIG] [--set KEY=VALUE]...\n"
 "List the runs of a study with their iteration variables, as CSV on stdout\n"
-"(run_number, repetition, seed_set, then one column per variable).\n");
+"(run_number, repetition, seed_set, then one column per variable).\n"
+"Exit status: 0 ok, 2 trouble (usage, unreadable file, errors in the scenario).\n");
 }
 
 /* The options `runs` and `validate` share: SCENARIO [-c CONFIG]
