@@ -266,8 +266,13 @@ static int cmd_run(int argc, char **argv)
     if (runs_spec) {
         so.part = true;
         if (parse_runs(runs_spec, scn_study_run_count(a.st), &runs, &nruns) != SIM_OK) {
-            fprintf(stderr, "error: bad run list '%s' (the study has %zu runs: 0..%zu)\n",
-                    runs_spec, scn_study_run_count(a.st), scn_study_run_count(a.st) - 1);
+            size_t n = scn_study_run_count(a.st);
+
+            if (n == 1)
+                fprintf(stderr, "error: bad run list '%s' (the study has 1 run: 0)\n", runs_spec);
+            else
+                fprintf(stderr, "error: bad run list '%s' (the study has %zu runs: 0..%zu)\n",
+                        runs_spec, n, n - 1);
             free(runs);
             free_study(&a);
             free(contrast);

@@ -147,6 +147,9 @@ for spec in 2 0..2 "0," "1x..1" "0.." "1..0"; do
     expect_status "run -r '$spec'" 2 "$GM" run "$T/dst.ini" -r "$spec" -o "$T/rr" -q --no-plots
     grep_err "run -r '$spec' says why" "bad run list '$spec' (the study has 2 runs: 0..1)"
 done
+# a study of one run says so in the singular
+expect_status "run -r 1 of one run" 2 "$GM" run scenarios/default.ini -c Quick -r 1 -o "$T/rr" -q --no-plots
+grep_err "run -r 1 of one run says why" "bad run list '1' (the study has 1 run: 0)"
 if [ -e "$T/rr" ]; then bad "a bad run list wrote $T/rr"; else ok; fi
 check "run -r 1 (the last run)" "$GM" run "$T/dst.ini" -r 1 -o "$T/rr" -q --no-plots
 
