@@ -2,7 +2,7 @@
  *
  * Per-LP state is a 16-byte counter-based stream plus an event counter, 24
  * bytes, so a million LPs fit in 24 MB. The reference engine is the
- * "minimal hand-written C engine" of bench/PHOLD.md: a binary heap of
+ * "minimal hand-written C engine" of ../shared/bench/PHOLD.md: a binary heap of
  * 128-bit (t, seq, lp) keys. Running both in one invocation, each in a
  * child process so peak RSS is measured per engine, is how `bench phold
  * --compare` puts our figure beside the reference on the same machine.
@@ -315,7 +315,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
 "Usage: gpumarket bench phold [--preset S|L|XL] [OPTIONS]\n"
-"Run the PHOLD engine benchmark of bench/PHOLD.md.\n\n"
+"Run the PHOLD engine benchmark of ../shared/bench/PHOLD.md.\n\n"
 "  --preset NAME       S (1,024 LPs x 16, end 1000), L (1M x 1, end 10),\n"
 "                      XL (1M x 16, end 2); default S\n"
 "  --lps N             logical processes\n"

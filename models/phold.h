@@ -1,4 +1,4 @@
-/* models/phold.h -- PHOLD, the standard engine benchmark (bench/PHOLD.md),
+/* models/phold.h -- PHOLD, the standard engine benchmark (../shared/bench/PHOLD.md),
  * as a scenario model ("sim.model = phold") and as `gpumarket bench phold`.
  *
  * N logical processes; each starts with E events to itself at Exp(mean) +

@@ -36,7 +36,7 @@ const struct sim_model *const sim_models[] = {
 };
 
 const struct sim_command sim_commands[] = {
-    { "bench phold", "PHOLD engine benchmark (bench/PHOLD.md)", phold_bench_main },
+    { "bench phold", "PHOLD engine benchmark (../shared/bench/PHOLD.md)", phold_bench_main },
     { "bench market", "market events/s and ns per event by kind", market_bench_main },
     { "bench dlperf", "DLPerf benchmark kernels (C, OpenCL, CUDA)", dlperf_bench_main },
     { "reproduce", "validation and reproduction targets (pass/fail table)", reproduce_main },

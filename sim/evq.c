@@ -7,7 +7,7 @@
  * Comparing two keys as unsigned 128-bit integers compares (at, seq); the
  * dead bit, kind and subject never decide because seq is unique. One
  * fused comparison is what keeps the loop fast: a two-field (t, seq)
- * compare costs about 20 ns an event more at PHOLD scale (bench/PHOLD.md).
+ * compare costs about 20 ns an event more at PHOLD scale (../shared/bench/PHOLD.md).
  *
  * The array is laid out so that the four children of a node share one
  * 64-byte line: the root sits at index 3, and the children of node i are
