@@ -18,6 +18,7 @@
 #include "models/serverless.h"
 #include "plots/plot.h"
 #include "sim/engine.h"
+#include "sim/param.h"
 #include "sim/scenario.h"
 
 const struct sim_model *const sim_models[] = {
@@ -71,21 +72,24 @@ const struct sim_model *sim_run_model(const struct scn_run *run, struct diag *d)
 {
     const char *name = scn_str(run, "sim.model");
     const struct sim_model *m = sim_find_model(name);
-    char names[256];
+    struct param_near near;
+    char names[256], hint[160];
     size_t at = 0;
 
     if (m)
         return m;
     names[0] = '\0';
-    for (size_t i = 0; sim_models[i] && at < sizeof names; i++) {
-        int n = snprintf(names + at, sizeof names - at, "%s%s", i ? ", " : "",
-                         sim_models[i]->name);
+    param_near_init(&near, name);
+    for (size_t i = 0; sim_models[i]; i++) {
+        int n = at < sizeof names ? snprintf(names + at, sizeof names - at, "%s%s",
+                                             i ? ", " : "", sim_models[i]->name) : 0;
 
-        if (n < 0)
-            break;
-        at += (size_t)n;
+        if (n > 0)
+            at += (size_t)n;
+        param_near_offer(&near, sim_models[i]->name);
     }
-    diag_error(d, scn_where(run, "sim.model"), "unknown model '%s' (models: %s)", name, names);
+    diag_error(d, scn_where(run, "sim.model"), "unknown model '%s'%s (models: %s)", name,
+               param_hint(param_near_best(&near), hint, sizeof hint), names);
     return NULL;
 }
 

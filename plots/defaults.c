@@ -27,6 +27,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
+#include "sim/param.h"
 #include "sim/table.h"
 
 #define TOP_GPUS 7              /* GPU models drawn with their own colour */
@@ -2080,6 +2081,9 @@ static const char chart_names[][12] = {
     "price", "utilisation", "supply", "wait_ecdf", "reliability", "cost",
     "price_perf", "serverless", "workers", "spot", "spotckpt", "sweep", "contrasts",
 };
+/* check_only() lists them all in one 256-byte line */
+_Static_assert(sizeof chart_names / sizeof *chart_names * (sizeof *chart_names + 2) <= 256,
+               "chart names do not fit check_only()'s list");
 
 static int check_only(const char *only, struct diag *d)
 {
@@ -2091,13 +2095,20 @@ static int check_only(const char *only, struct diag *d)
     copy = strdup(only);
     for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         bool ok = false;
+        struct param_near near;
+        char names[256] = "", hint[160];
+        size_t at = 0;
 
-        for (size_t i = 0; i < sizeof chart_names / sizeof *chart_names; i++)
+        param_near_init(&near, tok);
+        for (size_t i = 0; i < sizeof chart_names / sizeof *chart_names; i++) {
             ok |= strcmp(tok, chart_names[i]) == 0;
+            param_near_offer(&near, chart_names[i]);
+            at += (size_t)snprintf(names + at, sizeof names - at, "%s%s", i ? ", " : "",
+                                   chart_names[i]);
+        }
         if (!ok)
-            rc = diag_error(d, NULL, "unknown chart '%s' (price, utilisation, supply, "
-                                     "wait_ecdf, reliability, cost, price_perf, serverless, workers, spot, spotckpt, sweep, "
-                                     "contrasts)", tok);
+            rc = diag_error(d, NULL, "unknown chart '%s'%s (%s)", tok,
+                            param_hint(param_near_best(&near), hint, sizeof hint), names);
     }
     free(copy);
     return rc;

@@ -44,7 +44,7 @@ extern const struct sim_command sim_commands[];
 void sim_register_all_params(struct param_registry *reg);
 const struct sim_model *sim_find_model(const char *name);
 /* The model a run names in sim.model; NULL after "file:line: error:
- * unknown model 'x' (models: market, phold, ...)" to 'd'. */
+ * unknown model 'x' (did you mean ...?) (models: market, phold, ...)" to 'd'. */
 const struct sim_model *sim_run_model(const struct scn_run *run, struct diag *d);
 /* m->setup(e, run, d), and where it returns NULL without an error of its
  * own, "run N could not be set up" to 'd': a model that fails silently

@@ -465,6 +465,31 @@ static bool enum_has(const char *choices, const char *s)
     return false;
 }
 
+/* The choice of "a|b|c" nearest 's', copied into 'buf', or NULL when none is
+ * near enough for a hint (param_near_enough, as for keys). */
+static const char *enum_near(const char *choices, const char *s, char *buf, size_t len)
+{
+    size_t best = SIZE_MAX;
+    char one[128];
+
+    for (const char *p = choices; p; ) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p), d;
+
+        if (n < sizeof one) {
+            memcpy(one, p, n);
+            one[n] = '\0';
+            d = param_edit_distance(s, one);
+            if (d < best) {
+                best = d;
+                snprintf(buf, len, "%s", one);
+            }
+        }
+        p = bar ? bar + 1 : NULL;
+    }
+    return best != SIZE_MAX && param_near_enough(s, best) ? buf : NULL;
+}
+
 /* The inclusive range that applies to 'def', false if unbounded. */
 static bool def_range(const struct param_def *def, double *lo, double *hi)
 {
@@ -550,8 +575,12 @@ int param_parse(const struct param_def *def, const char *text,
          * " second-price" pass and then match nothing. Callers that
          * accept blanks (scenario.c) trim before calling. */
         if (!enum_has(def->choices, text)) {
-            set_err(err, errlen, "%s: expected one of %s, got \"%s\"",
-                    def->key, def->choices, text);
+            char near[128], hint[160];
+
+            set_err(err, errlen, "%s: expected one of %s, got \"%s\"%s",
+                    def->key, def->choices, text,
+                    param_hint(enum_near(def->choices, text, near, sizeof near),
+                               hint, sizeof hint));
             return SIM_EINVAL;
         }
         out->u.s = text;

@@ -1350,8 +1350,16 @@ static void resolve_extends(struct pctx *c)
                 for (k = 1; k < s->nsec && strcmp(s->sec[k].name, sc->ext[j]) != 0; k++)
                     ;
                 if (k == s->nsec) {
-                    report(c->d, &c->nerr, &sc->ext_loc, "unknown config '%s' in extends",
-                           sc->ext[j]);
+                    struct param_near near;
+                    char hint[160];
+
+                    param_near_init(&near, sc->ext[j]);
+                    param_near_offer(&near, "General");
+                    for (size_t q = 1; q < s->nsec; q++)     /* not itself */
+                        if (&s->sec[q] != sc)
+                            param_near_offer(&near, s->sec[q].name);
+                    report(c->d, &c->nerr, &sc->ext_loc, "unknown config '%s' in extends%s",
+                           sc->ext[j], param_hint(param_near_best(&near), hint, sizeof hint));
                     k = 0;
                 }
             }

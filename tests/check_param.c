@@ -112,9 +112,20 @@ START_TEST(test_money_bool_enum)
     /* The value is the text itself (models strcmp it), so blanks around a
      * choice are not that choice: " fixed" passed and then matched nothing. */
     ck_assert_int_eq(parse(r, "market.policy", " fixed", &v, err, sizeof err), SIM_EINVAL);
-    ck_assert_str_eq(err, "market.policy: expected one of spot|fixed|auction, got \" fixed\"");
+    /* A near miss hints the choice, by the rule keys use (param_near_enough:
+     * at most 1 + length/4 edits, a swap of neighbours counting one): the
+     * blank is one edit from "fixed" (limit 2 for 6 characters), "auctoin" one
+     * swap from "auction"; "fix" is two edits short of "fixed" with a limit
+     * of 1, and "barter" is near nothing. */
+    ck_assert_str_eq(err, "market.policy: expected one of spot|fixed|auction, got \" fixed\""
+                     " (did you mean 'fixed'?)");
+    ck_assert_int_eq(parse(r, "market.policy", "auctoin", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "market.policy: expected one of spot|fixed|auction, got \"auctoin\""
+                     " (did you mean 'auction'?)");
     ck_assert_int_eq(parse(r, "market.policy", "fix", &v, err, sizeof err), SIM_EINVAL);
     ck_assert_str_eq(err, "market.policy: expected one of spot|fixed|auction, got \"fix\"");
+    ck_assert_int_eq(parse(r, "market.policy", "barter", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "market.policy: expected one of spot|fixed|auction, got \"barter\"");
     preg_free(r);
 }
 END_TEST

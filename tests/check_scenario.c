@@ -483,6 +483,14 @@ START_TEST(test_err_extends)
                       "t.ini:2: error: cycle in extends: A -> A\n", 1);
     expect_load_error("[Config A]\nextends = Nope\n",
                       "t.ini:2: error: unknown config 'Nope' in extends\n", 1);
+    /* a near name is hinted as for keys (param_near_enough: at most 1 +
+     * length/4 edits): 'Bse' is one from 'Base'; 'Basexx' is one from
+     * 'Basex', the config that extends, and two from 'Base' (limit 2):
+     * a config is never hinted to extend itself, a cycle */
+    expect_load_error("[Config Base]\n[Config B]\nextends = Bse\n",
+                      "t.ini:3: error: unknown config 'Bse' in extends (did you mean 'Base'?)\n", 1);
+    expect_load_error("[Config Base]\n[Config Basex]\nextends = Basexx\n",
+                      "t.ini:3: error: unknown config 'Basexx' in extends (did you mean 'Base'?)\n", 1);
     expect_load_error("[General]\nextends = A\n",
                       "t.ini:2: error: 'extends' is only allowed in [Config] sections\n", 1);
     /* Like any key, extends twice in one section of one file is a slip

@@ -290,6 +290,10 @@ check "metrics run: market" "$GM" run scenarios/default.ini -c Quick --set sim.h
 check "plot --only serverless,sweep on a market run" "$GM" plot "$T/mq" --only serverless,sweep,price --format svg
 grep_err "plot --only serverless" "mq: note: no 'serverless' chart: the results hold nothing it draws"
 grep_err "plot --only sweep" "mq: note: no 'sweep' chart"
+# a mistyped chart name is hinted (one edit from 'price'), a far one is not
+expect_status "plot --only pricez" 2 "$GM" plot "$T/mq" --only pricez,zzzzz --format svg
+grep_err "plot --only pricez is hinted" "unknown chart 'pricez' (did you mean 'price'?) (price, utilisation,"
+grep_err "plot --only zzzzz is not" "unknown chart 'zzzzz' (price, utilisation,"
 if grep -q "'price' chart" "$T/err"; then bad "plot noted the price chart it drew"; else ok; fi
 if [ -f "$T/mq/plots/price.svg" ]; then ok; else bad "plot --only price drew no price.svg"; fi
 check "metrics run: runpod" "$GM" run scenarios/runpod.ini --set sim.horizon=3d \
@@ -323,6 +327,10 @@ expect_status "unknown model" 1 "$GM" validate "$T/nomodel.ini"
 grep_err "unknown model lists the models" "unknown model 'nosuch' (models: market, phold,"
 expect_status "run: unknown model" 2 "$GM" run "$T/nomodel.ini" -o "$T/nomodel" -q
 grep_err "run: unknown model lists the models" "unknown model 'nosuch' (models: market, phold,"
+# a near name is hinted (one edit from 'market'), before the list
+printf '[General]\nsim.model = markt\n' >"$T/nearmodel.ini"
+expect_status "near model" 1 "$GM" validate "$T/nearmodel.ini"
+grep_err "near model is hinted" "unknown model 'markt' (did you mean 'market'?) (models: market, phold,"
 names=$(sed -n "s/.*(models: \(.*\))\$/\1/p" "$T/err" | tr -d ',')
 "$GM" params >"$T/params.txt" 2>&1
 missing=""
