@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "sim/param.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
 #include "sim/stats.h"
@@ -863,16 +864,22 @@ int merge_check_contrast(const struct scn_study *st, const size_t *runs, size_t 
 {
     long ax = -1;
     bool found = false;
+    struct param_near near;
+    char hint[160];
 
     if (!so->axis)
         return SIM_OK;
-    for (size_t i = 0; i < scn_study_var_count(st); i++)
-        if (strcmp(scn_study_var_name(st, i), so->axis) == 0 &&
-            strcmp(so->axis, "repetition") != 0)
+    param_near_init(&near, so->axis);
+    for (size_t i = 0; i < scn_study_var_count(st); i++) {
+        if (strcmp(scn_study_var_name(st, i), "repetition") == 0)
+            continue;
+        if (strcmp(scn_study_var_name(st, i), so->axis) == 0)
             ax = (long)i;
+        param_near_offer(&near, scn_study_var_name(st, i));
+    }
     if (ax < 0)
-        return diag_error(d, NULL, "contrast axis '%s' is not an iteration variable of this study",
-                          so->axis);
+        return diag_error(d, NULL, "contrast axis '%s' is not an iteration variable of this "
+                          "study%s", so->axis, param_hint(param_near_best(&near), hint, sizeof hint));
     if (!so->baseline)
         return SIM_OK;
     /* a part (run -r) may hold no run at the baseline: the study must */

@@ -142,6 +142,11 @@ then ok; else bad "manifest command keeps --contrast AXIS=BASELINE whole"; fi
 expect_status "run --contrast, no such baseline" 2 "$GM" run "$T/phold.ini" -c Sweep -o "$T/nob" -q --no-plots --contrast remote=0.7
 grep_err "baseline message" "baseline '0.7' is not a value of axis 'remote'"
 if [ ! -e "$T/nob" ]; then ok; else bad "a refused --contrast left a directory"; fi
+# a mistyped axis is hinted (one edit from 'remote'); 'repetition' is no axis
+expect_status "run --contrast remot" 2 "$GM" run "$T/phold.ini" -c Sweep -o "$T/nob" -q --no-plots --contrast remot=0.5
+grep_err "axis hint" "contrast axis 'remot' is not an iteration variable of this study (did you mean 'remote'?)"
+expect_status "run --contrast repetition" 2 "$GM" run "$T/phold.ini" -c Sweep -o "$T/nob" -q --no-plots --contrast repetition
+grep_err "repetition is no axis" "contrast axis 'repetition' is not an iteration variable of this study"
 expect_status "sweep: bad baseline up front" 2 "$GM" sweep "$T/phold.ini" -c Sweep -j 2 -o "$T/nosw" -q --no-plots --contrast remote=0.7
 grep_err "sweep names the baseline" "baseline '0.7' is not a value of axis 'remote'"
 if [ -e "$T/nosw" ] || grep -q '^run ' "$T/err"; then bad "sweep ran or wrote before refusing"; else ok; fi
