@@ -446,6 +446,97 @@ START_TEST(ties_beyond_the_spill_come_out_in_push_order)
 }
 END_TEST
 
+/* A re-bucketing of the heap's window (pushes due now filling it past
+ * twice its bucket) sends everything to the top and leaves no window at
+ * all: a push due at the very same instant afterwards must wait in the
+ * top too, behind the equal-time events pushed before it (ties are FIFO,
+ * evq.h). Spill 8, target 4: 21 spread events make a ladder whose first
+ * bucket holds the events at 0 and 1000 (re-bucketed at 8 entries), so
+ * of 10 pushes at 0 the 7th re-buckets and 3 follow it. Expected order by
+ * hand: subjects 0..10 at 0, then 1000, 2000, ... 20000. Killed: flatten
+ * leaving the window's bound at 1 instead of 0 (the last 3 pushes at 0
+ * stayed in the heap and came out before the 7 sent to the top). */
+START_TEST(ties_at_zero_stay_fifo_across_a_rebucketing)
+{
+    struct evq *q = evq_new_tuned(1, 8, 4);
+    struct evq_event ev;
+
+    evq_push(q, 0, 1, 0);
+    for (uint32_t i = 1; i <= 20; i++)
+        evq_push(q, 1000 * (sim_time)i, 2, i);
+    ck_assert_int_eq(evq_next_time(q), 0);      /* builds the ladder */
+    for (uint32_t i = 1; i <= 10; i++)
+        evq_push(q, 0, 1, i);
+    for (uint32_t i = 0; i <= 10; i++) {
+        ck_assert(evq_pop(q, &ev));
+        ck_assert_int_eq(ev.at, 0);
+        ck_assert_uint_eq(ev.subject, i);
+    }
+    for (uint32_t i = 1; i <= 20; i++) {
+        ck_assert(evq_pop(q, &ev));
+        ck_assert_int_eq(ev.at, 1000 * (sim_time)i);
+        ck_assert_uint_eq(ev.subject, i);
+    }
+    ck_assert(!evq_pop(q, &ev));
+    evq_free(q);
+}
+END_TEST
+
+/* evq.h: the thresholds never change the order of events, so a bucket
+ * target far above the spill (64 against 2) must still drain: each rung
+ * then has a single bucket. Events pushed in descending time come out
+ * ascending. Killed: the rung's bucket count one short (no bucket at all
+ * when 2 * pending < target: everything back in the top, re-bucketed
+ * forever, a hang). */
+START_TEST(a_target_above_the_spill_still_drains)
+{
+    struct evq *q = evq_new_tuned(1, 2, 64);
+    struct evq_event ev;
+
+    for (uint32_t i = 10; i >= 1; i--)
+        evq_push(q, 100 * (sim_time)i, 0, i);
+    for (uint32_t i = 1; i <= 10; i++) {
+        ck_assert(evq_pop(q, &ev));
+        ck_assert_int_eq(ev.at, 100 * (sim_time)i);
+        ck_assert_uint_eq(ev.subject, i);
+    }
+    ck_assert(!evq_pop(q, &ev));
+    evq_free(q);
+}
+END_TEST
+
+/* evq.h: cancel is false for an id already cancelled. An event cancelled
+ * while it waits in a bucket (at 20000, past the heap's first window) is
+ * dropped by the pop that empties the queue, with no live pop after it:
+ * a second cancel is refused and nothing is pending. Killed: the drop of
+ * a dead-bit key not recorded (only the near set's drops were), so the
+ * second cancel was accepted and evq_size wrapped below zero. */
+START_TEST(a_bucket_cancel_dropped_at_the_end_is_refused_again)
+{
+    struct evq *q = evq_new_tuned(1, 8, 4);
+    struct evq_event ev;
+    evq_id id[21];
+
+    for (int i = 1; i <= 20; i++)
+        id[i] = evq_push(q, 1000 * (sim_time)i, 0, (uint32_t)i);
+    ck_assert(evq_pop(q, &ev));                 /* a ladder now */
+    ck_assert_int_eq(ev.at, 1000);
+    ck_assert(evq_cancel(q, id[20]));
+    for (int i = 2; i <= 19; i++) {
+        ck_assert(evq_pop(q, &ev));
+        ck_assert_int_eq(ev.at, 1000 * (sim_time)i);
+    }
+    ck_assert(!evq_pop(q, &ev));                /* drops 20000 */
+    ck_assert(!evq_cancel(q, id[20]));
+    ck_assert_uint_eq(evq_size(q), 0);
+    evq_push(q, 19500, 0, 99);                  /* after the last live pop */
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_uint_eq(ev.subject, 99);
+    ck_assert(!evq_pop(q, &ev));
+    evq_free(q);
+}
+END_TEST
+
 START_TEST(large_times_and_subjects_round_trip)
 {
     struct evq *q = _i ? evq_new_tuned(1, 1, 1) : evq_new(8);
@@ -489,6 +580,9 @@ Suite *evq_suite(void)
     tcase_add_test(tc, cancel_after_drops_refuses_exactly_the_dropped);
     tcase_add_test(tc, ties_stay_fifo_across_the_sequence_number_split);
     tcase_add_test(tc, ties_beyond_the_spill_come_out_in_push_order);
+    tcase_add_test(tc, ties_at_zero_stay_fifo_across_a_rebucketing);
+    tcase_add_test(tc, a_target_above_the_spill_still_drains);
+    tcase_add_test(tc, a_bucket_cancel_dropped_at_the_end_is_refused_again);
     tcase_add_loop_test(tc, large_times_and_subjects_round_trip, 0, 2);
     tcase_add_test_raise_signal(tc, push_into_the_past_aborts, SIGABRT);
     tcase_set_timeout(tc, 30);
