@@ -426,6 +426,52 @@ START_TEST(a_warmup_as_long_as_the_horizon_is_refused)
 }
 END_TEST
 
+/* The refusal names both spans the way engine.c's comment says: days
+ * from two days on, hours from an hour, else seconds. Each boundary
+ * itself: a 2-day warm-up reads "2d" (not "48h"), a 1-hour one "1h"
+ * (not "3600s"), and 90 s stays "90s". Killed: '>=' weakened to '>' at
+ * either boundary. */
+START_TEST(the_warmup_refusal_names_spans_at_their_boundaries)
+{
+    static const char *const ini[] = {
+        "[General]\nsim.model = phold\nsim.horizon = 2d\nsim.warmup = 2d\n",
+        "[General]\nsim.model = phold\nsim.horizon = 1h\nsim.warmup = 1h\n",
+        "[General]\nsim.model = phold\nsim.horizon = 30s\nsim.warmup = 90s\n",
+    };
+    static const char *const want[] = {
+        "sim.warmup (2d) must be shorter than sim.horizon (2d)",
+        "sim.warmup (1h) must be shorter than sim.horizon (1h)",
+        "sim.warmup (90s) must be shorter than sim.horizon (30s)",
+    };
+    struct param_registry *reg = preg_new();
+
+    sim_register_all_params(reg);
+    for (int i = 0; i < 3; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+        struct scn *s = scn_load_string("t.ini", ini[i], reg, &d);
+        struct scn_study *st;
+        struct scn_run *run;
+        struct eng_config ec;
+
+        ck_assert_ptr_nonnull(s);
+        st = scn_study_new(s, NULL, NULL, &d);
+        ck_assert_ptr_nonnull(st);
+        run = scn_run_new(st, 0, &d);
+        ck_assert_ptr_nonnull(run);
+        ck_assert_int_eq(eng_config_from_run(run, &ec, &d), SIM_EINVAL);
+        fclose(d.out);
+        ck_assert_msg(strstr(buf, want[i]), "want '%s', got: %s", want[i], buf);
+        free(buf);
+        scn_run_free(run);
+        scn_study_free(st);
+        scn_free(s);
+    }
+    preg_free(reg);
+}
+END_TEST
+
 /* PHOLD's committed count depends only on the streams: our 4-ary heap and
  * the reference binary heap must agree exactly, and a rerun must too. */
 START_TEST(phold_same_count_on_both_engines)
@@ -581,6 +627,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, profiling_times_the_handlers);
     tcase_add_test_raise_signal(tc, one_kind_too_many_aborts, SIGABRT);
     tcase_add_test(tc, a_warmup_as_long_as_the_horizon_is_refused);
+    tcase_add_test(tc, the_warmup_refusal_names_spans_at_their_boundaries);
     tcase_add_test(tc, a_silent_setup_failure_is_an_error);
     tcase_add_exit_test(tc, gsl_out_of_memory_exits_3, SIM_EXIT_NOMEM);
     tcase_add_exit_test(tc, sim_oom_exits_3, SIM_EXIT_NOMEM);
