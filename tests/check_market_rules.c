@@ -676,6 +676,11 @@ START_TEST(index_keeps_buckets_sorted_and_sliced)
     ck_assert_uint_eq(oix_bucket(ix, 0, 2, 0, &v), 0);
     ck_assert_uint_eq(oix_bucket(ix, 0, 2, 1, &v), 1);
     ck_assert_uint_eq(oix_bucket(ix, 0, 2, 2, &v), 0);    /* no such band */
+    /* nor band 3 for k = 1, whose place in a [model][k][band] layout of
+     * two bands would be model 0's k = 2, band 1 bucket, which holds
+     * machine 0: kills oix_bucket() without its 'band >= nbands' check */
+    ck_assert_uint_eq(oix_bucket(ix, 0, 1, 3, &v), 0);
+    ck_assert_ptr_null(v);
     oix_free(ix);
 }
 END_TEST
@@ -753,8 +758,18 @@ START_TEST(index_refreshes_every_hot_field_in_place)
     ck_assert(oix_get(ix, 0, 0, &e));
     ck_assert_uint_eq(e.cls, 2);
     ck_assert(!oix_entry_is(&e, USD(1), &was, 0));
+    /* score4 and room one at a time: changed together, a comparison
+     * without either still saw the other differ (kills same_entry()
+     * without its 'score4' or its 'room' comparison here, not only
+     * through a whole market run) */
     was = now;
     now.score4 = 0.25;
+    oix_set(ix, 0, 0, 0, 1, 1, USD(1), &now);
+    ck_assert(oix_get(ix, 0, 0, &e));
+    ck_assert(e.score4 == 0.25 && e.room);
+    ck_assert(oix_entry_is(&e, USD(1), &now, 0));
+    ck_assert(!oix_entry_is(&e, USD(1), &was, 0));
+    was = now;
     now.room = false;
     oix_set(ix, 0, 0, 0, 1, 1, USD(1), &now);
     ck_assert(oix_get(ix, 0, 0, &e));
@@ -793,6 +808,77 @@ START_TEST(index_head_counts_an_entry_pulled_into_the_first)
     s = oix_head_spd(&oix_heads(ix, 0, 0)[0]);
     ck_assert_msg(s >= 9 && s <= 9 * (1 + 1.0f / 128), "head speed %g", (double)s);
     ck_assert_int_eq(oix_heads(ix, 0, 0)[0].first, USD(2));
+    oix_free(ix);
+}
+END_TEST
+
+/* Depth 0 means all (offerindex.h, oix_new): a head's fastest and open
+ * bits cover every entry, not some first few. Twenty offers at $1..$20,
+ * speed 1 and every lose bit set, but the dearest (place 20) has speed 7
+ * and bit 0 clear: the head reads 7 (rounded up, within 1 in 128) and
+ * open 0x01. Kills oix_new() taking depth 0 as 16 (head speed 1, open 0:
+ * a search would skip a bucket it must read). */
+START_TEST(index_depth_zero_heads_cover_every_entry)
+{
+    struct oix *ix = oix_new(1, 1, 0, 4);
+    struct oix_hot h;
+    const struct oix_head *head;
+    float s;
+
+    memset(&h, 0, sizeof h);
+    for (uint32_t id = 0; id < 20; id++) {
+        h.spd[0] = id == 19 ? 7 : 1;
+        h.lose[0] = id == 19 ? 0xfe : 0xff;
+        oix_set(ix, id, 0, 0, 1, 1, USD(1) * (money)(id + 1), &h);
+    }
+    head = &oix_heads(ix, 0, 0)[0];
+    ck_assert_uint_eq(head->n, 20);
+    ck_assert_int_eq(head->first, USD(1));
+    s = oix_head_spd(head);
+    ck_assert_msg(s >= 7 && s <= 7 * (1 + 1.0f / 128), "head speed %g", (double)s);
+    ck_assert_uint_eq(head->open, 0x01);
+    oix_free(ix);
+}
+END_TEST
+
+/* Each bucket's entry carries its own chunk class's fields (offerindex.h:
+ * "hot.fit for this bucket's chunk size"): a machine with 16 free GPUs
+ * sits in all five buckets, and fit[c] = 1 << c tells them apart. The
+ * random test below never sets fit, so kills entry() reading fit[0]. A
+ * machine set without hot fields (NULL: all zero) is what oix_entry_is()
+ * says it is with NULL (kills entry() losing the machine id when hot is
+ * NULL), and a machine never set is not there, however large its id
+ * (kills oix_get() without its 'machine >= nm' check: it read past the
+ * slots). */
+START_TEST(index_entries_carry_their_chunk_class_fields)
+{
+    struct oix *ix = oix_new(1, 1, 4, 4);
+    struct oix_hot h;
+    struct oix_entry e;
+
+    memset(&h, 0, sizeof h);
+    for (int c = 0; c < OIX_KCLASSES; c++) {
+        h.fit[c] = 1u << c;
+        h.thr[c] = (money)(10 + c);
+        h.spd[c] = (float)(c + 1);
+        h.lose[c] = (uint8_t)(0x10 << (c % 4));
+    }
+    oix_set(ix, 2, 0, 0, 16, 1, USD(1), &h);
+    for (int c = 0; c < OIX_KCLASSES; c++) {
+        ck_assert(oix_get(ix, 2, c, &e));
+        ck_assert_uint_eq(e.fit, 1u << c);
+        ck_assert_int_eq(e.thr, 10 + c);
+        ck_assert(e.spd == (float)(c + 1));
+        ck_assert_uint_eq(e.lose, 0x10 << (c % 4));
+        ck_assert(oix_entry_is(&e, USD(1), &h, c));
+    }
+    oix_set(ix, 3, 0, 0, 1, 1, USD(2), NULL);
+    ck_assert(oix_get(ix, 3, 0, &e));
+    ck_assert_uint_eq(e.machine, 3);
+    ck_assert(oix_entry_is(&e, USD(2), NULL, 0));
+    ck_assert(!oix_get(ix, 3, 1, &e));          /* one GPU free: k = 1 only */
+    ck_assert(!oix_get(ix, 1, 0, &e));          /* never set */
+    ck_assert(!oix_get(ix, UINT32_MAX - 1, 0, &e));
     oix_free(ix);
 }
 END_TEST
@@ -5066,6 +5152,8 @@ Suite *market_rules_suite(void)
     tcase_add_loop_test(tc, index_matches_a_reference_under_random_updates, 0, 2);
     tcase_add_test(tc, index_refreshes_every_hot_field_in_place);
     tcase_add_test(tc, index_head_counts_an_entry_pulled_into_the_first);
+    tcase_add_test(tc, index_depth_zero_heads_cover_every_entry);
+    tcase_add_test(tc, index_entries_carry_their_chunk_class_fields);
     tcase_add_test(tc, proration_is_to_the_microsecond);
     tcase_add_test(tc, storage_bills_for_the_whole_life);
     tcase_add_test(tc, reserved_discount_and_early_cancel);
