@@ -415,6 +415,19 @@ START_TEST(ties_stay_fifo_across_the_sequence_number_split)
 }
 END_TEST
 
+/* Pops subjects from..to in order, subject i due at at0 + step x i. */
+static void expect_pops(struct evq *q, sim_time at0, sim_time step, uint32_t from,
+                        uint32_t to)
+{
+    struct evq_event ev;
+
+    for (uint32_t i = from; i <= to; i++) {
+        ck_assert(evq_pop(q, &ev));
+        ck_assert_int_eq(ev.at, at0 + step * (sim_time)i);
+        ck_assert_uint_eq(ev.subject, i);
+    }
+}
+
 /* More ties than the heap holds before spilling into the ladder: every
  * event is at the same instant, so a re-bucketing sees a spread of zero
  * and must still make a bucket that holds them. They come out in push
@@ -427,17 +440,9 @@ START_TEST(ties_beyond_the_spill_come_out_in_push_order)
 
     for (uint32_t i = 0; i < 100; i++)
         evq_push(q, 500, 2, i);
-    for (uint32_t i = 0; i < 50; i++) {
-        ck_assert(evq_pop(q, &ev));
-        ck_assert_int_eq(ev.at, 500);
-        ck_assert_uint_eq(ev.subject, i);
-    }
+    expect_pops(q, 500, 0, 0, 49);
     evq_push(q, 900, 3, 999);                   /* one later event */
-    for (uint32_t i = 50; i < 100; i++) {
-        ck_assert(evq_pop(q, &ev));
-        ck_assert_int_eq(ev.at, 500);
-        ck_assert_uint_eq(ev.subject, i);
-    }
+    expect_pops(q, 500, 0, 50, 99);
     ck_assert(evq_pop(q, &ev));
     ck_assert_int_eq(ev.at, 900);
     ck_assert_uint_eq(ev.subject, 999);
@@ -467,16 +472,8 @@ START_TEST(ties_at_zero_stay_fifo_across_a_rebucketing)
     ck_assert_int_eq(evq_next_time(q), 0);      /* builds the ladder */
     for (uint32_t i = 1; i <= 10; i++)
         evq_push(q, 0, 1, i);
-    for (uint32_t i = 0; i <= 10; i++) {
-        ck_assert(evq_pop(q, &ev));
-        ck_assert_int_eq(ev.at, 0);
-        ck_assert_uint_eq(ev.subject, i);
-    }
-    for (uint32_t i = 1; i <= 20; i++) {
-        ck_assert(evq_pop(q, &ev));
-        ck_assert_int_eq(ev.at, 1000 * (sim_time)i);
-        ck_assert_uint_eq(ev.subject, i);
-    }
+    expect_pops(q, 0, 0, 0, 10);
+    expect_pops(q, 0, 1000, 1, 20);
     ck_assert(!evq_pop(q, &ev));
     evq_free(q);
 }
@@ -495,11 +492,7 @@ START_TEST(a_target_above_the_spill_still_drains)
 
     for (uint32_t i = 10; i >= 1; i--)
         evq_push(q, 100 * (sim_time)i, 0, i);
-    for (uint32_t i = 1; i <= 10; i++) {
-        ck_assert(evq_pop(q, &ev));
-        ck_assert_int_eq(ev.at, 100 * (sim_time)i);
-        ck_assert_uint_eq(ev.subject, i);
-    }
+    expect_pops(q, 0, 100, 1, 10);
     ck_assert(!evq_pop(q, &ev));
     evq_free(q);
 }
@@ -522,10 +515,7 @@ START_TEST(a_bucket_cancel_dropped_at_the_end_is_refused_again)
     ck_assert(evq_pop(q, &ev));                 /* a ladder now */
     ck_assert_int_eq(ev.at, 1000);
     ck_assert(evq_cancel(q, id[20]));
-    for (int i = 2; i <= 19; i++) {
-        ck_assert(evq_pop(q, &ev));
-        ck_assert_int_eq(ev.at, 1000 * (sim_time)i);
-    }
+    expect_pops(q, 0, 1000, 2, 19);
     ck_assert(!evq_pop(q, &ev));                /* drops 20000 */
     ck_assert(!evq_cancel(q, id[20]));
     ck_assert_uint_eq(evq_size(q), 0);
