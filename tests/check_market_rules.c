@@ -3398,6 +3398,53 @@ START_TEST(wait_quantiles_interpolate_the_sorted_waits)
 }
 END_TEST
 
+/* The per-archetype ratios at the end follow docs/METRICS.md, on
+ * statistics set by hand after the loop, before the books are closed
+ * (one idle 1-GPU machine for 1 h, no warm-up, no renter): 4 jobs started
+ * after waits summing to 6 h wait 1.5 h on the mean (over the jobs that
+ * started, not those that arrived: 8 here, 0.75); 12 USD spent on 3
+ * reference-GPU-hours of useful work cost 4 USD each (12 over the 0.5
+ * paid GPU-hours would read 24); of those 0.5 GPU-hours, 0.15 on
+ * interruptible is a share of 0.3 (0.1 reserved read 0.2); 1 USD of GPU
+ * time over them is 2 USD per GPU-hour; the 3 units done against the 6
+ * the paid time could have done at its machines' speed is a goodput of
+ * 0.5 (over the paid GPU-hours it would read 6). */
+START_TEST(finish_ratios_follow_their_definitions)
+{
+    static const struct { const char *metric; double want; } rows[] = {
+        { "wait_h_mean", 1.5 }, { "cost_per_work_usd", 4 }, { "share_interruptible", 0.3 },
+        { "price_paid_per_gpu_h", 2 }, { "goodput", 0.5 }, { "paid_gpu_h", 0.5 },
+        { "spend_usd", 12 }, { "jobs_started", 4 }, { "jobs_arrived", 8 },
+    };
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 1h\nseed = 5\nsupply.gpus = 1\n");
+    const struct results *res = eng_results(x.e);
+    struct archetype *a = &mk->ar[arch_named(mk, "hobbyist")];
+
+    ck_assert_int_eq(eng_run(x.e), SIM_OK);
+    ck_assert_uint_eq(a->arrived, 0);
+    /* 8 arrived: 4 completed, 4 abandoned (jobs.accounted holds) */
+    a->arrived = a->arrived_all = 8;
+    a->completed = a->completed_all = 4;
+    a->abandoned = a->abandoned_all = 4;
+    a->started = 4;
+    a->wait_sum_h = 6;
+    a->spend_usd = 12;
+    a->useful_work = 3;
+    a->paid_ref = 6;
+    a->paid_gpu_h[C_ONDEMAND] = 0.25;
+    a->paid_gpu_h[C_RESERVED] = 0.1;
+    a->paid_gpu_h[C_INTERRUPTIBLE] = 0.15;
+    a->gpu_usd = 1;
+    ck_assert_int_eq(x.model->finish(x.e, mk), SIM_OK);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        ck_assert_msg(fabs(res_get(res, rows[i].metric, "archetype", "hobbyist") - rows[i].want)
+                      < 1e-12, "%s: %.17g, want %.17g", rows[i].metric,
+                      res_get(res, rows[i].metric, "archetype", "hobbyist"), rows[i].want);
+    unstage(&x);
+}
+END_TEST
+
 /* uptime by min_reliability (docs/METRICS.md): what a renter filtering
  * on reliability >= x met, so each row sums every band from x's up, not
  * x's band alone. The test writes the machine-hours by band just before
@@ -5192,6 +5239,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, reliability_quantiles_and_histograms_by_host_class);
     tcase_add_test(tc, uptime_by_min_reliability_sums_the_bands_above);
     tcase_add_test(tc, wait_quantiles_interpolate_the_sorted_waits);
+    tcase_add_test(tc, finish_ratios_follow_their_definitions);
     tcase_add_test(tc, paused_bidders_raise_by_a_fifth_up_to_the_cap_then_move);
     tcase_add_test(tc, a_resumed_bidder_pays_the_restart);
     tcase_add_test(tc, a_paused_renter_moves_with_fresh_patience);
