@@ -3445,6 +3445,41 @@ START_TEST(finish_ratios_follow_their_definitions)
 }
 END_TEST
 
+/* Utilisation counts every contract type running (docs/METRICS.md:
+ * running GPUs / listed GPUs): of two 1-GPU machines, one rented on a
+ * reservation from 30 min, the 6 h sample reads 1 reserved, 1 idle and
+ * utilisation 1/2 (on-demand and interruptible GPUs alone read 0). */
+static struct { struct market *mk; size_t renter; } ur;
+
+static void ur_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    (void)ev;
+    (void)model;
+    eng_at(e, eng_now(e), ur.mk->k_arrive, (uint32_t)ur.renter);
+}
+
+START_TEST(utilisation_counts_reserved_rentals)
+{
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 2\n"
+                              "archetype.hobbyist.p-ondemand = 0\narchetype.hobbyist.p-reserved = 1\n");
+    const struct results *res = eng_results(x.e);
+
+    ur.mk = mk;
+    ur.renter = arch_named(mk, "hobbyist");
+    ck_assert_uint_eq(mk->nm, 2);
+    eng_at(x.e, 30 * SIM_MIN, eng_kind(x.e, "test.probe", ur_probe, NULL), 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_double_eq(sample_of(res, 6 * SIM_HOUR, "gpus_listed", "RTX 3090"), 2);
+    ck_assert_double_eq(sample_of(res, 6 * SIM_HOUR, "gpus_rented_reserved", "RTX 3090"), 1);
+    ck_assert_double_eq(sample_of(res, 6 * SIM_HOUR, "gpus_rented_ondemand", "RTX 3090"), 0);
+    ck_assert_double_eq(sample_of(res, 6 * SIM_HOUR, "gpus_idle", "RTX 3090"), 1);
+    ck_assert_double_eq_tol(sample_of(res, 6 * SIM_HOUR, "utilisation", "RTX 3090"), 0.5,
+                            1e-12);
+    unstage(&x);
+}
+END_TEST
+
 /* uptime by min_reliability (docs/METRICS.md): what a renter filtering
  * on reliability >= x met, so each row sums every band from x's up, not
  * x's band alone. The test writes the machine-hours by band just before
@@ -5240,6 +5275,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, uptime_by_min_reliability_sums_the_bands_above);
     tcase_add_test(tc, wait_quantiles_interpolate_the_sorted_waits);
     tcase_add_test(tc, finish_ratios_follow_their_definitions);
+    tcase_add_test(tc, utilisation_counts_reserved_rentals);
     tcase_add_test(tc, paused_bidders_raise_by_a_fifth_up_to_the_cap_then_move);
     tcase_add_test(tc, a_resumed_bidder_pays_the_restart);
     tcase_add_test(tc, a_paused_renter_moves_with_fresh_patience);
