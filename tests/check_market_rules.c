@@ -3524,6 +3524,66 @@ START_TEST(a_job_arriving_as_the_warmup_ends_is_measured)
 }
 END_TEST
 
+/* The supply sample counts GPUs, not machines or contracts (docs/METRICS.md:
+ * listed, rented, idle and failed GPUs): three 2-GPU machines, one rented
+ * whole by a 2-GPU renter from 30 min, one failed for two days at 5 h,
+ * one idle. At 6 h: 4 GPUs listed, 2 rented on demand, 2 idle, 2 failed,
+ * utilisation 2/4 (counting machines or contracts read 2 listed and 1
+ * failed, or 1 rented). */
+static void mg_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    (void)model;
+    if (ev->subject == 0) {
+        eng_at(e, eng_now(e), ur.mk->k_arrive, (uint32_t)ur.renter);
+        return;
+    }
+    for (uint32_t i = 0; i < ur.mk->nm; i++)
+        if (ur.mk->m[i].nclaims == 0) {
+            eng_at(e, eng_now(e), ur.mk->k_fail, i);
+            return;
+        }
+    ck_abort_msg("no idle machine to fail");
+}
+
+START_TEST(a_sample_counts_gpus_of_multi_gpu_machines)
+{
+    static const struct { const char *metric; double want; } rows[] = {
+        { "gpus_listed", 4 }, { "gpus_rented_ondemand", 2 }, { "gpus_idle", 2 },
+        { "gpus_failed", 2 }, { "utilisation", 0.5 },
+    };
+    /* ONE_HOST with 2-GPU machines and renters (a key may be written once) */
+    char text[sizeof ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 6\n"
+              "hostclass.*.repair-median = 48h\nhostclass.*.repair-sigma = 0\n"] =
+        ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 6\n"
+        "hostclass.*.repair-median = 48h\nhostclass.*.repair-sigma = 0\n";
+    char *w1 = strstr(text, "machine-gpus = 1:1"), *w2 = strstr(text, "archetype.*.gpus = 1:1");
+    struct staged x;
+    struct market *mk;
+    const struct results *res;
+    unsigned k;
+
+    ck_assert(w1 && w2);
+    w1[strlen("machine-gpus = ")] = '2';
+    w2[strlen("archetype.*.gpus = ")] = '2';
+    mk = stage(&x, text);
+    res = eng_results(x.e);
+    ur.mk = mk;
+    ur.renter = arch_named(mk, "hobbyist");
+    ck_assert_uint_eq(mk->nm, 3);
+    k = eng_kind(x.e, "test.probe", mg_probe, NULL);
+    eng_at(x.e, 30 * SIM_MIN, k, 0);
+    eng_at(x.e, 5 * SIM_HOUR, k, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        double v = sample_of(res, 6 * SIM_HOUR, rows[i].metric, "RTX 3090");
+
+        ck_assert_msg(fabs(v - rows[i].want) < 1e-12, "%s: %.17g, want %.17g",
+                      rows[i].metric, v, rows[i].want);
+    }
+    unstage(&x);
+}
+END_TEST
+
 /* uptime by min_reliability (docs/METRICS.md): what a renter filtering
  * on reliability >= x met, so each row sums every band from x's up, not
  * x's band alone. The test writes the machine-hours by band just before
@@ -5321,6 +5381,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, finish_ratios_follow_their_definitions);
     tcase_add_test(tc, utilisation_counts_reserved_rentals);
     tcase_add_test(tc, a_job_arriving_as_the_warmup_ends_is_measured);
+    tcase_add_test(tc, a_sample_counts_gpus_of_multi_gpu_machines);
     tcase_add_test(tc, paused_bidders_raise_by_a_fifth_up_to_the_cap_then_move);
     tcase_add_test(tc, a_resumed_bidder_pays_the_restart);
     tcase_add_test(tc, a_paused_renter_moves_with_fresh_patience);
