@@ -3448,7 +3448,10 @@ END_TEST
 /* Utilisation counts every contract type running (docs/METRICS.md:
  * running GPUs / listed GPUs): of two 1-GPU machines, one rented on a
  * reservation from 30 min, the 6 h sample reads 1 reserved, 1 idle and
- * utilisation 1/2 (on-demand and interruptible GPUs alone read 0). */
+ * utilisation 1/2 (on-demand and interruptible GPUs alone read 0), and no
+ * realised on-demand price (its quantiles are of running on-demand
+ * rentals, docs/METRICS.md; with the reservation in them they read its
+ * rate). */
 static struct { struct market *mk; size_t renter; } ur;
 
 static void ur_probe(struct engine *e, const struct evq_event *ev, void *model)
@@ -3476,6 +3479,8 @@ START_TEST(utilisation_counts_reserved_rentals)
     ck_assert_double_eq(sample_of(res, 6 * SIM_HOUR, "gpus_idle", "RTX 3090"), 1);
     ck_assert_double_eq_tol(sample_of(res, 6 * SIM_HOUR, "utilisation", "RTX 3090"), 0.5,
                             1e-12);
+    /* the on-demand price quantiles are of on-demand rentals alone: none */
+    ck_assert(isnan(sample_of(res, 6 * SIM_HOUR, "price_ondemand_p50", "RTX 3090")));
     unstage(&x);
 }
 END_TEST
