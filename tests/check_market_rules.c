@@ -3550,6 +3550,9 @@ static void mg_probe(struct engine *e, const struct evq_event *ev, void *model)
     ck_abort_msg("no idle machine to fail");
 }
 
+#define MG_ONE "hostclass.hobbyist.share = 1\nhostclass.farm.share = 0\n" \
+    "hostclass.datacenter.share = 0\narchetype.*.image = 0\n"
+
 START_TEST(a_sample_counts_gpus_of_multi_gpu_machines)
 {
     static const struct { const char *metric; double want; } rows[] = {
@@ -3558,9 +3561,9 @@ START_TEST(a_sample_counts_gpus_of_multi_gpu_machines)
     };
     /* ONE_HOST with 2-GPU machines and renters (a key may be written once) */
     char text[sizeof ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 6\n"
-              "hostclass.*.repair-median = 48h\nhostclass.*.repair-sigma = 0\n"] =
+              "hostclass.*.repair-median = 48h\nhostclass.*.repair-sigma = 0\n" MG_ONE] =
         ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 6\n"
-        "hostclass.*.repair-median = 48h\nhostclass.*.repair-sigma = 0\n";
+        "hostclass.*.repair-median = 48h\nhostclass.*.repair-sigma = 0\n" MG_ONE;
     char *w1 = strstr(text, "machine-gpus = 1:1"), *w2 = strstr(text, "archetype.*.gpus = 1:1");
     struct staged x;
     struct market *mk;
@@ -3585,6 +3588,12 @@ START_TEST(a_sample_counts_gpus_of_multi_gpu_machines)
         ck_assert_msg(fabs(v - rows[i].want) < 1e-12, "%s: %.17g, want %.17g",
                       rows[i].metric, v, rows[i].want);
     }
+    /* the class's utilisation at the end, in GPU-time: 2 GPUs paid for
+     * from 30 min to 7 h (no image to load), 13 GPU-h, over 6 GPUs up for
+     * 7 h less the failed machine's 2 GPUs for 2 h, 38 GPU-h (machine-
+     * hours read 13 / 19) */
+    ck_assert_double_eq_tol(res_get(res, "utilisation", "host_class", "hobbyist"), 13.0 / 38,
+                            1e-9);
     unstage(&x);
 }
 END_TEST
