@@ -3445,6 +3445,67 @@ START_TEST(finish_ratios_follow_their_definitions)
 }
 END_TEST
 
+/* Uptime by host class, over every machine, and over the verified
+ * machines in each search band from a score edge up (docs/METRICS.md),
+ * on machine time set by hand after the loop (up, down), in hours:
+ * hobbyist unverified (band 0) 1, 1; verified below 0.95 (band 1) 2, 0;
+ * 0.95-0.97 (band 2) 3, 1; 0.99-0.995 (band 5) 4, 0; farm at 0.995 or
+ * more (band 6) 1, 1. So hobbyist 10/12, farm 1/2, datacenter none (NaN),
+ * all 11/14; from 0.95: bands 2-6, 8/10; from 0.97, 0.98 and 0.99:
+ * bands 5 and 6, 5/6; from 0.995: band 6, 1/2. Five edges, no more (the
+ * unverified band and the verified one below 0.95 have no edge of their
+ * own: both are in "all"). */
+START_TEST(uptime_by_class_and_band_edge)
+{
+    static const struct { const char *kind, *entity; double want; } rows[] = {
+        { "host_class", "hobbyist", 10.0 / 12 }, { "host_class", "farm", 0.5 },
+        { "platform", "all", 11.0 / 14 }, { "min_reliability", "0.95", 0.8 },
+        { "min_reliability", "0.97", 5.0 / 6 }, { "min_reliability", "0.98", 5.0 / 6 },
+        { "min_reliability", "0.99", 5.0 / 6 }, { "min_reliability", "0.995", 0.5 },
+    };
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 1h\nseed = 5\nsupply.gpus = 1\n");
+    const struct results *res = eng_results(x.e);
+    size_t hob = NBANDS, farm = NBANDS, dc = NBANDS, n = 0;
+
+    ck_assert_int_eq(eng_run(x.e), SIM_OK);
+    for (size_t i = 0; i < mk->nm; i++)     /* bring the books to now first */
+        mkt_rel_refresh(mk, &mk->m[i], eng_now(x.e));
+    for (size_t h = 0; h < mk->nhc; h++) {
+        hob = strcmp(mk->hc[h].name, "hobbyist") == 0 ? h : hob;
+        farm = strcmp(mk->hc[h].name, "farm") == 0 ? h : farm;
+        dc = strcmp(mk->hc[h].name, "datacenter") == 0 ? h : dc;
+    }
+    ck_assert(hob < mk->nhc && farm < mk->nhc && dc < mk->nhc);
+    memset(mk->uptime, 0, mk->nhc * NBANDS * 2 * sizeof *mk->uptime);
+#define UP(h, b, up, down) (mk->uptime[((h) * NBANDS + (b)) * 2] = (up) * 3600e6, \
+                            mk->uptime[((h) * NBANDS + (b)) * 2 + 1] = (down) * 3600e6)
+    UP(hob, 0, 1, 1);
+    UP(hob, 1, 2, 0);
+    UP(hob, 2, 3, 1);
+    UP(hob, 5, 4, 0);
+    UP(farm, 6, 1, 1);
+#undef UP
+    ck_assert_int_eq(x.model->finish(x.e, mk), SIM_OK);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        double v = res_get(res, "uptime", rows[i].kind, rows[i].entity);
+
+        ck_assert_msg(fabs(v - rows[i].want) < 1e-12, "uptime %s %s: %.17g, want %.17g",
+                      rows[i].kind, rows[i].entity, v, rows[i].want);
+    }
+    ck_assert(isnan(res_get(res, "uptime", "host_class", "datacenter")));
+    for (size_t i = 0; i < res_scalar_count(res); i++) {
+        const char *m, *k, *e, *u;
+        double v;
+
+        res_scalar_at(res, i, &m, &k, &e, &v, &u);
+        n += strcmp(m, "uptime") == 0 && strcmp(k, "min_reliability") == 0;
+    }
+    ck_assert_uint_eq(n, 5);
+    unstage(&x);
+}
+END_TEST
+
 /* Utilisation counts every contract type running (docs/METRICS.md:
  * running GPUs / listed GPUs): of two 1-GPU machines, one rented on a
  * reservation from 30 min, the 6 h sample reads 1 reserved, 1 idle and
@@ -5393,6 +5454,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, uptime_by_min_reliability_sums_the_bands_above);
     tcase_add_test(tc, wait_quantiles_interpolate_the_sorted_waits);
     tcase_add_test(tc, finish_ratios_follow_their_definitions);
+    tcase_add_test(tc, uptime_by_class_and_band_edge);
     tcase_add_test(tc, utilisation_counts_reserved_rentals);
     tcase_add_test(tc, a_job_arriving_as_the_warmup_ends_is_measured);
     tcase_add_test(tc, a_sample_counts_gpus_of_multi_gpu_machines);
