@@ -3506,6 +3506,44 @@ START_TEST(uptime_by_class_and_band_edge)
 }
 END_TEST
 
+/* The per-model end scalars (docs/METRICS.md) on sums set by hand after
+ * the loop: 6 USD over 3 on-demand GPU-hours is a mean of 2, 1 USD over
+ * 2 interruptible GPU-hours 0.5, no reserved hour (no mean, its weight
+ * 0); two jobs named the model and none started: jobs_named 2,
+ * jobs_named_started 0 (absent only when nobody named it). */
+START_TEST(per_model_means_weights_and_named_jobs)
+{
+    static const struct { const char *metric; double want; } rows[] = {
+        { "price_ondemand_mean", 2 }, { "price_interruptible_mean", 0.5 },
+        { "gpu_h_ondemand", 3 }, { "gpu_h_interruptible", 2 }, { "gpu_h_reserved", 0 },
+        { "jobs_named", 2 }, { "jobs_named_started", 0 },
+    };
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 1h\nseed = 5\nsupply.gpus = 1\n");
+    const struct results *res = eng_results(x.e);
+    size_t g = mk->m[0].gpu;
+
+    ck_assert_int_eq(eng_run(x.e), SIM_OK);
+    ck_assert_str_eq(mk->gpus[g].name, "RTX 3090");
+    mk->od_price_sum[g] = 6;
+    mk->od_price_w[g] = 3;
+    mk->int_price_sum[g] = 1;
+    mk->int_price_w[g] = 2;
+    mk->res_price_sum[g] = mk->res_price_w[g] = 0;
+    mk->pin_named[g] = 2;
+    mk->pin_started[g] = 0;
+    ck_assert_int_eq(x.model->finish(x.e, mk), SIM_OK);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        double v = res_get(res, rows[i].metric, "gpu", "RTX 3090");
+
+        ck_assert_msg(fabs(v - rows[i].want) < 1e-12, "%s: %.17g, want %.17g",
+                      rows[i].metric, v, rows[i].want);
+    }
+    ck_assert(isnan(res_get(res, "price_reserved_mean", "gpu", "RTX 3090")));
+    unstage(&x);
+}
+END_TEST
+
 /* Utilisation counts every contract type running (docs/METRICS.md:
  * running GPUs / listed GPUs): of two 1-GPU machines, one rented on a
  * reservation from 30 min, the 6 h sample reads 1 reserved, 1 idle and
@@ -5455,6 +5493,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, wait_quantiles_interpolate_the_sorted_waits);
     tcase_add_test(tc, finish_ratios_follow_their_definitions);
     tcase_add_test(tc, uptime_by_class_and_band_edge);
+    tcase_add_test(tc, per_model_means_weights_and_named_jobs);
     tcase_add_test(tc, utilisation_counts_reserved_rentals);
     tcase_add_test(tc, a_job_arriving_as_the_warmup_ends_is_measured);
     tcase_add_test(tc, a_sample_counts_gpus_of_multi_gpu_machines);
