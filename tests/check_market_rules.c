@@ -3544,6 +3544,33 @@ START_TEST(per_model_means_weights_and_named_jobs)
 }
 END_TEST
 
+/* utilisation.range at the end (README "Invariants"): a host class's paid
+ * GPU-time never exceeds its GPU-time up, rounding aside (1e-9). One
+ * 1-GPU machine up for the whole hour: 1 GPU-hour run is utilisation 1
+ * and passes; 1 + 1e-7 fails the run. */
+START_TEST(class_utilisation_over_one_fails_the_run)
+{
+    for (int over = 0; over < 2; over++) {
+        struct staged x;
+        struct market *mk = stage(&x, ONE_HOST "sim.horizon = 1h\nseed = 5\nsupply.gpus = 1\n");
+        const struct results *res = eng_results(x.e);
+        size_t h = mk->m[0].cls;
+
+        ck_assert_int_eq(eng_run(x.e), SIM_OK);
+        ck_assert_uint_eq(mk->nm, 1);
+        mk->cls_run_h[h] = over ? 1 + 1e-7 : 1;
+        if (over) {
+            ck_assert_int_eq(x.model->finish(x.e, mk), SIM_ECHECK);
+        } else {
+            ck_assert_int_eq(x.model->finish(x.e, mk), SIM_OK);
+            ck_assert_double_eq_tol(res_get(res, "utilisation", "host_class",
+                                            mk->hc[h].name), 1, 1e-12);
+        }
+        unstage(&x);
+    }
+}
+END_TEST
+
 /* Utilisation counts every contract type running (docs/METRICS.md:
  * running GPUs / listed GPUs): of two 1-GPU machines, one rented on a
  * reservation from 30 min, the 6 h sample reads 1 reserved, 1 idle and
@@ -5494,6 +5521,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, finish_ratios_follow_their_definitions);
     tcase_add_test(tc, uptime_by_class_and_band_edge);
     tcase_add_test(tc, per_model_means_weights_and_named_jobs);
+    tcase_add_test(tc, class_utilisation_over_one_fails_the_run);
     tcase_add_test(tc, utilisation_counts_reserved_rentals);
     tcase_add_test(tc, a_job_arriving_as_the_warmup_ends_is_measured);
     tcase_add_test(tc, a_sample_counts_gpus_of_multi_gpu_machines);
