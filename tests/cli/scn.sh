@@ -88,4 +88,14 @@ if [ -n "$v" ]; then ok; else bad "the archetype 'academik' has no scalars: it w
 expect_status "an unknown GPU model" 1 "$GM" validate "$T/typo.ini" --set gpu.rtx-409.share=1
 grep_err "an unknown GPU model" "--set: error: gpu.rtx-409.share: no gpu named 'rtx-409' (did you mean 'rtx-4090'?)"
 if grep -q "warning: no built-in gpu" "$T/err"; then bad "a mistyped GPU model warned beside its error"; cat "$T/err" >&2; else ok; fi
+
+# -- mistyped regions and host classes add one, with a warning --------------
+# README: a scenario may add archetypes, host classes and regions; all three
+# kinds are declared open, and each warns at a name near a built-in one
+# (only the archetype's warning was tested: with the region or host class
+# kind left closed, 'europ' and 'farms' were added without a word).
+printf '[General]\nsim.model = market\nregion.europ.share = 0.1\nhostclass.farms.share = 0.1\n' >"$T/rg.ini"
+expect_status "region and host class near built-in names" 0 "$GM" validate "$T/rg.ini"
+grep_err "region near a built-in name" "rg.ini:3: warning: no built-in region is named 'europ' (did you mean 'europe'?)"
+grep_err "host class near a built-in name" "rg.ini:4: warning: no built-in hostclass is named 'farms' (did you mean 'farm'?)"
 cli_done
