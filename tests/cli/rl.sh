@@ -77,6 +77,15 @@ grep_err "llama, 2^32 subjects" "llama.reps: hosts x reps too large"
 if grep -E '^T4 share of runs with 4 \+- 1\.96 sqrt\(4\) interruptions +0\.930551 ' "$T/out" >/dev/null
 then ok
 else bad "llama at 4 interruptions: share row"; cat "$T/out" >&2; fi
+# At 0.5 interruptions the interval is [-0.886, 1.886], N in 0..1: P =
+# e^-0.5 (1 + 0.5) = 0.909796, and with some interruptions (mean count
+# 0.5 +- 0.11 over 40 runs) the dispersion row is judged: it is left out
+# only with none at all (it was left out below a mean count of 1).
+"$GM" reproduce --fast --set llama.unexpected=0.5 --set llama.planned=0 --set llama.hosts=16 \
+    llama >"$T/out" 2>&1
+if grep -E '^T4 share of runs with 0\.5 \+- 1\.96 sqrt\(0\.5\) interruptions +0\.909796 ' "$T/out" >/dev/null &&
+   grep -q '^T4 dispersion index var/mean' "$T/out"; then ok
+else bad "llama at 0.5 interruptions: share and dispersion rows"; cat "$T/out" >&2; fi
 # At 1e-6 interruptions in a day the interval [-0.00196, 0.00196] holds
 # only N = 0: P = e^-1e-6 = 0.999999, and every one of the 40 runs (no
 # interruption: probability 1 - 4e-5) is inside, a share of 1. The lower
