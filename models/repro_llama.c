@@ -63,7 +63,7 @@ struct rep {
     bool restarting;
     evq_id restart;
     double useful_h;        /* work kept */
-    unsigned unexpected, planned, gpu, hbm3;
+    unsigned unexpected, gpu, hbm3;
 };
 
 struct llama {
@@ -115,7 +115,6 @@ static void on_maint(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct llama *l = model;
 
-    l->r[ev->subject].planned++;
     interrupt(l, e, ev->subject, true);
     eng_after(e, sim_time_from_hours(gsl_ran_exponential(l->rng, l->planned_mean_h)),
               l->k_maint, ev->subject);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/cli/rl.sh -- 'gpumarket reproduce' llama (T4), mmc/erlangb (T1,
+# tests/cli/repro6.sh -- 'gpumarket reproduce' llama (T4), mmc/erlangb (T1,
 # T2) and availability: argument checks, small-parameter rows with answers
 # worked out by hand, and sample-path bounds. Written by mutation testing:
 # each check names the change to the code it catches. Run by 'make test'
