@@ -1475,6 +1475,91 @@ START_TEST(tick_labels_k_and_m)
 }
 END_TEST
 
+/* Labels at the k boundary and below zero (kit.h: thousands as "12k";
+ * kit.c: k from 10 000 on, so 10 000 itself is "10k" on a linear and on
+ * a log axis; the sign does not change the unit: -20 000 is "-20k",
+ * -1.5e6 "-1.5M"). Mutations that survived: '>= 1e4' as '> 1e4' on
+ * either axis ("10000"), the magnitude taken as v, not |v| ("-20000"). */
+START_TEST(tick_labels_at_ten_thousand_and_negative)
+{
+    struct plot_ticks t;
+    char buf[32];
+
+    plot_ticks_linear(0.0, 40000.0, 5, true, &t);
+    plot_tick_label(&t, 10000.0, false, buf, sizeof buf);
+    ck_assert_str_eq(buf, "10k");
+    plot_tick_label(&t, -20000.0, false, buf, sizeof buf);
+    ck_assert_str_eq(buf, "-20k");
+    plot_tick_label(&t, -1.5e6, false, buf, sizeof buf);
+    ck_assert_str_eq(buf, "-1.5M");
+    plot_ticks_log(1.0, 1e5, &t);
+    plot_tick_label(&t, 10000.0, true, buf, sizeof buf);
+    ck_assert_str_eq(buf, "10k");
+}
+END_TEST
+
+/* Viridis clamps t to [0, 1] (kit.h): below 0 is viridis(0), #440154,
+ * and NaN counts as 0 too (the '!(t > 0)' clamp dropped indexed the
+ * table with a negative, then wrapped, position). */
+START_TEST(viridis_clamps_below_zero)
+{
+    static const double bad[2] = { -0.5, NAN };
+
+    for (size_t i = 0; i < 2; i++) {
+        struct plot_rgb v = plot_viridis(bad[i]);
+
+        ck_assert_msg(near(v, (struct plot_rgb){ 0x44 / 255.0, 0x01 / 255.0, 0x54 / 255.0 },
+                           0.5 / 255), "viridis(%g) = %g %g %g", bad[i],
+                      v.r * 255, v.g * 255, v.b * 255);
+    }
+}
+END_TEST
+
+/* A palette numbers names within their kind (kit.c's pal_entry: "position
+ * within its kind"): the first name of a second kind is style 0 on every
+ * lookup, not only the first (the index stored as the position among all
+ * entries gave "academic" style 0, then style 2). */
+START_TEST(palette_second_kind_keeps_its_style)
+{
+    struct plot_palette *p = plot_palette_new();
+    struct plot_style s0 = plot_style_nth(0), c, c2;
+
+    plot_palette_style(p, "gpu", "H100");
+    plot_palette_style(p, "gpu", "A100");
+    c = plot_palette_style(p, "archetype", "academic");
+    c2 = plot_palette_style(p, "archetype", "academic");
+    ck_assert(near(c.color, s0.color, 0) && c.dash == s0.dash && c.marker == s0.marker);
+    ck_assert(near(c2.color, s0.color, 0) && c2.dash == s0.dash && c2.marker == s0.marker);
+    plot_palette_free(p);
+}
+END_TEST
+
+/* The PDF date (kit.h): SOURCE_DATE_EPOCH as ISO 8601 when it is a
+ * whole number of seconds, 0 being 1970-01-01T00:00:00Z and 86400 one
+ * day later; a value that is not a number ("86400x") is not an epoch,
+ * and the fixed 2026-01-01T00:00:00Z is used (the check of the end of
+ * the number dropped read "86400x" as 86400). */
+START_TEST(pdf_date_from_source_date_epoch)
+{
+    char buf[32];
+    const char *old = getenv("SOURCE_DATE_EPOCH");
+    char *keep = old ? strdup(old) : NULL;
+
+    setenv("SOURCE_DATE_EPOCH", "86400", 1);
+    plot_pdf_date(buf, sizeof buf);
+    ck_assert_str_eq(buf, "1970-01-02T00:00:00Z");
+    setenv("SOURCE_DATE_EPOCH", "86400x", 1);
+    plot_pdf_date(buf, sizeof buf);
+    ck_assert_str_eq(buf, "2026-01-01T00:00:00Z");
+    unsetenv("SOURCE_DATE_EPOCH");
+    plot_pdf_date(buf, sizeof buf);
+    ck_assert_str_eq(buf, "2026-01-01T00:00:00Z");
+    if (keep)
+        setenv("SOURCE_DATE_EPOCH", keep, 1);
+    free(keep);
+}
+END_TEST
+
 /* Reads chart 'c' back as its CSV text (caller frees). */
 static char *chart_csv(const struct plot_chart *c)
 {
@@ -3062,6 +3147,10 @@ Suite *plots_suite(void)
     tcase_add_test(tc, linear_ticks_at_heckbert_boundaries);
     tcase_add_test(tc, log_ticks_at_their_edges);
     tcase_add_test(tc, tick_labels_k_and_m);
+    tcase_add_test(tc, tick_labels_at_ten_thousand_and_negative);
+    tcase_add_test(tc, viridis_clamps_below_zero);
+    tcase_add_test(tc, palette_second_kind_keeps_its_style);
+    tcase_add_test(tc, pdf_date_from_source_date_epoch);
     tcase_add_test(tc, ols_fit_spans_the_data_in_its_panel);
     tcase_add_test(tc, frontier_drops_dominated_ties);
     tcase_add_test(tc, viridis_ends_and_style_cycle);
