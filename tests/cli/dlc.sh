@@ -1,5 +1,6 @@
 #!/bin/sh
-# tests/cli/dlc.sh -- what 'gpumarket bench dlperf' prints about one small
+# tests/cli/dlc.sh -- mutation-testing gaps of models/dlperf_cmd.c and
+# sim/runner.c. First, what 'gpumarket bench dlperf' prints about one small
 # CPU run, checked against its own rows. The kernel efficiency line says
 # "geometric mean of sgemm and triad": sqrt(eff_sgemm * eff_triad) of the
 # eff column, within the rounding of the printed percentages (one decimal)
@@ -30,5 +31,29 @@ then ok; else bad "bench dlperf: kernel efficiency is not the geometric mean of 
 # -- --size 0 is refused before any table is read -------------------------
 expect_status "bench dlperf --size 0" 2 "$GM" bench dlperf --size 0 --data "$T/none"
 grep_err "bench dlperf --size 0" "bad value '0' for --size (a whole number from 1 to 16384)"
+
+# -- run: a run that cannot be set up stops the study before any run ------
+# (runner.h: runner_check_runs() checks every run "before anything runs"
+# and reports the first that fails: exit 2, nothing run, no result.) Run 0
+# is sound, run 1's warm-up (300 s) is past its horizon (200 s); run 0
+# must not have run. Kills the check going on past a failing run and
+# answering ok: run 0 ran ("run 0: ok") and run 1 failed only when it
+# started.
+cat >"$T/w.ini" <<'INI'
+[General]
+sim.model = phold
+sim.horizon = 200s
+sim.sample-interval = 50s
+phold.lps = 8
+phold.events-per-lp = 2
+phold.mean = 0s
+phold.lookahead = 10s
+seed = 3
+sim.warmup = ${w=50s,300s}
+INI
+expect_status "run with run 1 past its horizon" 2 "$GM" run "$T/w.ini" -o "$T/w" --no-plots
+grep_err "run with run 1 past its horizon" "run 1 of the study cannot be set up; nothing was run"
+if grep -q "run 0: ok" "$T/err"; then bad "run ran run 0 before finding run 1 cannot be set up"; else ok; fi
+if [ -e "$T/w" ]; then bad "run that cannot be set up left $T/w"; else ok; fi
 
 cli_done
