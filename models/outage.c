@@ -149,6 +149,18 @@ double outage_repair_h(const struct outage_params *p, gsl_rng *r)
     return gsl_ran_lognormal(r, log(p->repair_median_h), p->repair_sigma);
 }
 
+/* A repair found under way is length-biased, density x f(x) / MTTR: for a
+ * lognormal (mu, sigma) that is the lognormal (mu + sigma^2, sigma). The time
+ * left of it is uniform over its length, so the mean is E[R^2] / (2 E[R]) =
+ * median e^(3 sigma^2 / 2) / 2 (half the repair when it is fixed). */
+double outage_residual_repair_h(const struct outage_params *p, gsl_rng *r)
+{
+    double s = p->repair_sigma;
+    double len = gsl_ran_lognormal(r, log(p->repair_median_h) + s * s, s);
+
+    return gsl_rng_uniform(r) * len;
+}
+
 double outage_next_disconnect_h(const struct outage_params *p, gsl_rng *r)
 {
     if (!(p->disconnect_per_day > 0.0))

@@ -85,6 +85,9 @@ double outage_next_failure_h(const struct outage_params *p, gsl_rng *r);
  * (1.7 per host in the first 30 days at k = 0.5, against 0.75 later). */
 double outage_residual_failure_h(const struct outage_params *p, gsl_rng *r);
 double outage_repair_h(const struct outage_params *p, gsl_rng *r);
+/* The rest of a repair under way since long ago (its equilibrium law), for a
+ * host found down when the simulation starts. */
+double outage_residual_repair_h(const struct outage_params *p, gsl_rng *r);
 double outage_next_disconnect_h(const struct outage_params *p, gsl_rng *r);
 double outage_disconnect_h(const struct outage_params *p, gsl_rng *r);
 bool outage_start_fails(const struct outage_params *p, gsl_rng *r);

@@ -136,14 +136,24 @@ static void *avail_setup(struct engine *e, const struct scn_run *run, struct dia
     a->rng = eng_rng(e, "availability.failures");
     a->k_fail = eng_kind(e, "availability.failure", on_fail, a);
     a->k_repair = eng_kind(e, "availability.repair", on_repair, a);
-    /* Hosts start as if they had been running for ever: the first
-     * failure comes after the residual life, as for the market's initial
-     * machines. From new, a Weibull host with shape k < 1 fails more
-     * often early on (about (CV^2 - 1) / 2 extra failures, 2 at k = 0.5),
-     * and the run could not reach MTBF / (MTBF + MTTR). */
-    for (uint32_t i = 0; i < a->ncls * a->per_class; i++)
-        eng_at(e, sim_time_from_hours(outage_residual_failure_h(params_of(a, i), a->rng)),
-               a->k_fail, i);
+    /* Hosts start in the stationary state, as if they had been running for
+     * ever: down with probability MTTR / (MTBF + MTTR), for the rest of a
+     * repair found under way, else up until the residual life ends. From
+     * new, a Weibull host with shape k < 1 fails more often early on (about
+     * (CV^2 - 1) / 2 extra failures, 2 at k = 0.5); all up at the start, a
+     * short run read U low (0.0839 against 0.0909 over 20 days at k = 0.5,
+     * MTBF 10 d, a fixed 1 d repair). */
+    for (uint32_t i = 0; i < a->ncls * a->per_class; i++) {
+        const struct outage_params *p = params_of(a, i);
+
+        if (gsl_rng_uniform(a->rng) < 1.0 - outage_availability(p)) {
+            a->h[i].down = true;
+            a->h[i].down_since = 0;
+            eng_at(e, sim_time_from_hours(outage_residual_repair_h(p, a->rng)), a->k_repair, i);
+        } else {
+            eng_at(e, sim_time_from_hours(outage_residual_failure_h(p, a->rng)), a->k_fail, i);
+        }
+    }
     return a;
 }
 

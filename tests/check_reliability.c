@@ -642,6 +642,45 @@ START_TEST(aged_hosts_fail_after_their_residual_life)
 }
 END_TEST
 
+/* A host found down at the start is part-way through a repair: the repair
+ * under way is length-biased (density x f(x) / MTTR, for a lognormal
+ * (mu, sigma) the lognormal (mu + sigma^2, sigma)) and the time left of it
+ * uniform over it, so its mean is E[R^2] / (2 E[R]) = median e^(3 sigma^2
+ * / 2) / 2: 4 e^0.735 / 2 = 4.171 h at median 4 h, sigma 0.7, against a
+ * new repair's 4 e^0.245 = 5.11 h; a fixed repair (sigma 0) leaves U(0, 4). */
+START_TEST(a_repair_found_under_way_has_its_residual_law)
+{
+    gsl_rng *a = gsl_rng_alloc(gsl_rng_mt19937), *b = gsl_rng_alloc(gsl_rng_mt19937);
+    struct outage_params p = hobby();
+    const int n = 200000;
+    double sum = 0, want = 4 * exp(1.5 * 0.49) / 2;
+
+    p.repair_median_h = 4;
+    p.repair_sigma = 0.7;
+    gsl_rng_set(a, 5);
+    gsl_rng_set(b, 5);
+    for (int i = 0; i < 1000; i++) {
+        double len = gsl_ran_lognormal(b, log(4) + 0.49, 0.7);
+
+        NEAR(outage_residual_repair_h(&p, a), gsl_rng_uniform(b) * len, 1e-9);
+    }
+    for (int i = 0; i < n; i++)
+        sum += outage_residual_repair_h(&p, a);
+    NEAR(sum / n, want, want * 0.02);
+    p.repair_sigma = 0;
+    sum = 0;
+    for (int i = 0; i < n; i++) {
+        double x = outage_residual_repair_h(&p, a);
+
+        ck_assert(x >= 0 && x < 4);
+        sum += x;
+    }
+    NEAR(sum / n, 2, 0.02);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+END_TEST
+
 START_TEST(regional_outages_are_correlated)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -1400,6 +1439,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, outage_samplers_follow_their_laws);
     tcase_add_test(tc, samplers_draw_their_laws_draw_for_draw);
     tcase_add_test(tc, aged_hosts_fail_after_their_residual_life);
+    tcase_add_test(tc, a_repair_found_under_way_has_its_residual_law);
     tcase_add_test(tc, regional_outages_are_correlated);
     tcase_add_test(tc, bad_parameters_name_the_line);
     tcase_add_test(tc, each_bad_field_names_its_line_and_key);

@@ -6,24 +6,26 @@
 . tests/cli_lib.sh
 
 # -- availability: a repair still running at the horizon counts ---------------
-# Hosts fail after an Exp(1 h) residual life and take exactly 1000 h to
-# repair (sigma 0), so in a 100 h run each is down from its failure T to
-# the end: U = (100 - T) / 100, whose mean over 1000 hosts is 1 - 1/100 =
-# 0.99 (sd of the mean 0.0003; the band is 6 of them). Counting downtime
-# only when a repair ends gave 0 for every host. The expected value is the
-# long-run 1 - MTBF / (MTBF + MTTR) = 1 - 1/1001 = 0.999001, and its
-# tolerance the tighter of 10% and 0.001 / 0.999 (availability.tol): 0.1%.
-# The hosts' U are iid with sd 1/100, so the 95% CI is near
-# t(999) 0.01 / sqrt(1000) = 0.00062 (the sample sd is itself +-14%);
-# one not divided by sqrt(hosts) was 0.019.
-expect_status "availability, repairs longer than the run" 1 "$GM" reproduce --fast \
+# Hosts fail after an Exp(1 h) life and take exactly 1000 h to repair
+# (sigma 0); the run is 100 h. Started stationary, a host is down with
+# probability 1000/1001, for the rest of its repair, U(0, 1000 h): 90% of
+# hosts are down the whole run (U = 1), and nearly all the rest come back
+# once, fail an Exp(1 h) later and are down to the end (U about 0.99). The
+# mean is the long-run 1 - MTBF / (MTBF + MTTR) = 1 - 1/1001 = 0.999001 at
+# any horizon; the hosts' U have variance 0.9 x 0.1 x 0.01^2 + 0.1 x 0.01^2
+# = 1.9e-5 (sd 0.0044), so over 1000 hosts the mean is within 6 sd
+# (0.00083) of it and the 95% CI near 1.96 x 0.0044 / sqrt(1000) = 0.00027;
+# one not divided by sqrt(hosts) would be 0.0086. Counting downtime only
+# when a repair ends gave the hosts down all run 0. The tolerance is the
+# tighter of 10% and 0.001 / 0.999 (availability.tol): 0.1%.
+expect_status "availability, repairs longer than the run" 0 "$GM" reproduce --fast \
     --set availability.classes=hobbyist --set hostclass.hobbyist.mtbf=1h \
     --set hostclass.hobbyist.repair-median=1000h --set hostclass.hobbyist.repair-sigma=0 \
     --set sim.horizon=100h availability
 if awk '/^availability: U = 1-A, hobbyist/ {
         n++; ci = substr($(NF-2), 3)
-        if ($(NF-4) != "0.999001" || $(NF-3) < 0.988 || $(NF-3) > 0.992 ||
-            ci < 0.0005 || ci > 0.00075 || $(NF-1) != "+-0.1%") bad = 1 }
+        if ($(NF-4) != "0.999001" || $(NF-3) < 0.99817 || $(NF-3) > 0.99983 ||
+            ci < 0.00018 || ci > 0.00036 || $(NF-1) != "+-0.1%") bad = 1 }
         END { exit bad || n != 1 }' "$T/out"; then ok
 else bad "availability, repairs longer than the run: row"; cat "$T/out" >&2; fi
 
