@@ -114,6 +114,42 @@ START_TEST(muldiv_by_a_non_positive_den_aborts)
 }
 END_TEST
 
+/* A fraction without whole digits is still a number: ".5" is half a
+ * dollar and "-.25" minus a quarter (the digits after the point count
+ * towards the "no digits at all" check, which is there for "", "." and
+ * "-"). Kills the fraction loop not counting its digits (".5" rejected). */
+START_TEST(parses_a_fraction_without_whole_digits)
+{
+    money m;
+
+    ck_assert_int_eq(money_parse(".5", &m), SIM_OK);
+    ck_assert_int_eq(m, 500000);
+    ck_assert_int_eq(money_parse("-.25", &m), SIM_OK);
+    ck_assert_int_eq(m, -250000);
+    ck_assert_int_eq(money_parse(".", &m), SIM_EINVAL);
+    ck_assert_int_eq(money_parse("-", &m), SIM_EINVAL);
+    ck_assert_int_eq(money_parse("-.", &m), SIM_EINVAL);
+}
+END_TEST
+
+/* "Overflow of the result is a bug and asserts" (money.h): INT64_MAX x 2
+ * / 1 does not fit and must stop, not wrap to -2. Kills the range
+ * SIM_ASSERT in money_muldiv_wide deleted. */
+START_TEST(muldiv_overflow_aborts)
+{
+    (void)money_muldiv(INT64_MAX, 2, 1);
+}
+END_TEST
+
+/* 'den' must be positive (money.h): zero too is a bug that asserts
+ * (SIGABRT), not a division by zero (SIGFPE) in the inline path. Kills
+ * the inline guard 'den <= 0' weakened to 'den < 0'. */
+START_TEST(muldiv_by_zero_aborts)
+{
+    (void)money_muldiv(1, 1, 0);
+}
+END_TEST
+
 START_TEST(formats_trimmed_exact_text)
 {
     char b[40];
@@ -144,6 +180,9 @@ Suite *money_suite(void)
     tcase_add_test(tc, usd_rounds_negative_amounts_away_from_zero);
     tcase_add_test_raise_signal(tc, usd_out_of_range_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, muldiv_by_a_non_positive_den_aborts, SIGABRT);
+    tcase_add_test(tc, parses_a_fraction_without_whole_digits);
+    tcase_add_test_raise_signal(tc, muldiv_overflow_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, muldiv_by_zero_aborts, SIGABRT);
     suite_add_tcase(s, tc);
     return s;
 }
