@@ -494,6 +494,48 @@ START_TEST(a_prepay_used_past_its_span_aborts)
 }
 END_TEST
 
+/* Preconditions of the platform-only charge and the refund, as for
+ * bill_charge (ledger.h: 'gross' >= 0, groups in range): a negative
+ * platform charge would move money from the platform to a renter and
+ * still balance; a refund from a host group past 'n_payees' writes
+ * outside the books. Kills the SIM_ASSERT in bill_platform_charge
+ * deleted and bill_refund's range SIM_ASSERT deleted. */
+START_TEST(a_negative_platform_charge_aborts)
+{
+    struct bill_ledger *l = bill_new(1, 1, 0);
+
+    bill_platform_charge(l, 0, -1);
+}
+END_TEST
+
+START_TEST(a_refund_from_an_unknown_host_group_aborts)
+{
+    struct bill_ledger *l = bill_new(1, 1, 0);
+
+    bill_refund(l, 0, 1, 0, 0);
+}
+END_TEST
+
+/* A reservation its host ended returns the unused balance: with no
+ * discount the renter ends up paying exactly what its time cost at the
+ * full rate, one rounding (ledger.h). 3 micro-dollars/GPU-h prepaid for
+ * an hour, ended after 30 min: the half hour costs 1.5 -> 2 (half away
+ * from zero), so the refund is 3 - 2 = 1, not the unused half rounded
+ * on its own (1.5 -> 2, a refund that leaves the renter paying 1 for 2
+ * of time). A fee-free early cancel with no discount received is the
+ * same refund. Kills bill_unused_prepay rounding the unused part itself
+ * (money_muldiv(prepaid, span - used, span)). */
+START_TEST(an_unused_prepay_leaves_the_used_time_paid_in_full)
+{
+    money prepaid = bill_prepay(3, 1, SIM_HOUR, 0);
+
+    ck_assert_int_eq(prepaid, 3);
+    ck_assert_int_eq(bill_gpu_line(3, 1, SIM_HOUR / 2), 2);
+    ck_assert_int_eq(bill_unused_prepay(prepaid, SIM_HOUR, SIM_HOUR / 2), 1);
+    ck_assert_int_eq(bill_early_cancel_refund(prepaid, 3, 1, SIM_HOUR, SIM_HOUR / 2, 0), 1);
+}
+END_TEST
+
 /* What lands where, and the take rounded once, half away from zero
  * (ledger.h: money_muldiv(gross, fee_ppb, 10^9)):
  *  - 15% of 1,000,004 is 150,000.6: the platform keeps 150,001, the host
@@ -5473,6 +5515,9 @@ Suite *market_rules_suite(void)
     tcase_add_test_raise_signal(tc, a_negative_refund_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, a_take_above_the_whole_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, a_prepay_used_past_its_span_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, a_negative_platform_charge_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, a_refund_from_an_unknown_host_group_aborts, SIGABRT);
+    tcase_add_test(tc, an_unused_prepay_leaves_the_used_time_paid_in_full);
     tcase_add_test(tc, index_keeps_buckets_sorted_and_sliced);
     tcase_add_test(tc, index_grows_and_shrinks_at_both_ends);
     tcase_add_loop_test(tc, index_matches_a_reference_under_random_updates, 0, 2);
