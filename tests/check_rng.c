@@ -143,6 +143,52 @@ START_TEST(streams_are_listed_in_creation_order_with_their_seeds)
 }
 END_TEST
 
+/* A stream is found by its whole name (rng.h: one stream per purpose):
+ * names that share a prefix, or where one is a prefix of the other,
+ * are different purposes and get different streams, each seeded from
+ * its own name by the documented formula. Kills the lookup comparing
+ * only a prefix (strncmp of the first 3 characters: "arrivals.company"
+ * came back as the "arrivals.academic" stream). */
+START_TEST(names_sharing_a_prefix_are_different_streams)
+{
+    static const char *const names[] = { "arrivals.academic", "arrivals.company",
+                                         "bid", "bids" };
+    struct rng_set *rs = rng_set_new(42, 0, NULL);
+    gsl_rng *got[4];
+
+    for (size_t i = 0; i < 4; i++)
+        got[i] = rng_get(rs, names[i]);
+    ck_assert_uint_eq(rng_count(rs), 4);
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_str_eq(rng_name_at(rs, i), names[i]);
+        ck_assert_uint_eq(rng_seed_at(rs, i), doc_stream_seed(42, 0, names[i]));
+        for (size_t j = 0; j < i; j++)
+            ck_assert_ptr_ne(got[i], got[j]);
+        ck_assert_ptr_eq(rng_get(rs, names[i]), got[i]);
+    }
+    rng_set_free(rs);
+}
+END_TEST
+
+/* rng_lite is splitmix64-based (rng.h), a Weyl sequence s += inc, which
+ * visits all 2^64 states only for an odd increment: an even one (half
+ * the hashes) gives a stream whose low state bit never changes and a
+ * period of at most 2^63. Every (seed, id) must get an odd increment.
+ * Kills the '| 1' dropped from rng_lite_init. */
+START_TEST(lite_streams_have_odd_increments)
+{
+    static const uint64_t seeds[] = { 0, 1, 42, 0xffffffffffffffffULL };
+
+    for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++)
+        for (uint64_t id = 0; id < 64; id++) {
+            struct rng_lite g;
+
+            rng_lite_init(&g, seeds[i], id);
+            ck_assert_uint_eq(g.inc & 1, 1);
+        }
+}
+END_TEST
+
 START_TEST(streams_are_uncorrelated)
 {
     struct rng_set *rs = rng_set_new(7, 3, NULL);
@@ -231,6 +277,8 @@ Suite *rng_suite(void)
     tcase_add_test(tc, streams_are_uncorrelated);
     tcase_add_test(tc, lite_streams_are_reproducible_and_uniform);
     tcase_add_test(tc, lite_view_draws_the_lite_numbers);
+    tcase_add_test(tc, names_sharing_a_prefix_are_different_streams);
+    tcase_add_test(tc, lite_streams_have_odd_increments);
     suite_add_tcase(s, tc);
     return s;
 }
