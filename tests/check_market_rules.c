@@ -516,6 +516,66 @@ START_TEST(a_refund_from_an_unknown_host_group_aborts)
 }
 END_TEST
 
+/* More preconditions that are bugs when broken (STYLE 2.6), each a
+ * SIM_ASSERT in ledger.c that no test reached:
+ *  - a take below zero (ledger.h: fee_ppb in 0..10^9) would pay hosts
+ *    more than renters paid;
+ *  - a charge to a host group past 'n_payees' writes outside the books;
+ *  - negative time billed (a GPU line of -1 us, storage for a lifetime
+ *    of -1 us) is a credit in disguise;
+ *  - an early cancel after more than the span, an unused prepay for a
+ *    negative time used, or the cost of a reserved term of no length,
+ *    has no meaning.
+ * Kills, one each: bill_new's 'fee_ppb >= 0' dropped, bill_charge's
+ * 'payee < nh' dropped, the SIM_ASSERTs of bill_gpu_line,
+ * bill_storage_line, bill_early_cancel_refund and bill_reserved_cost
+ * deleted, and bill_unused_prepay's 'used >= 0' dropped. */
+START_TEST(a_negative_take_aborts)
+{
+    (void)bill_new(1, 1, -1);
+}
+END_TEST
+
+START_TEST(a_charge_to_an_unknown_host_group_aborts)
+{
+    struct bill_ledger *l = bill_new(1, 1, 0);
+
+    bill_charge(l, 0, 1, BILL_GPU, 100);
+}
+END_TEST
+
+START_TEST(a_gpu_line_for_negative_time_aborts)
+{
+    (void)bill_gpu_line(USD(1), 1, -1);
+}
+END_TEST
+
+START_TEST(a_storage_line_for_negative_time_aborts)
+{
+    (void)bill_storage_line(USD(1), 1, -1);
+}
+END_TEST
+
+START_TEST(an_early_cancel_past_its_span_aborts)
+{
+    (void)bill_early_cancel_refund(USD(576), USD(1), 1, 30 * SIM_DAY,
+                                   30 * SIM_DAY + 1, 0.05);
+}
+END_TEST
+
+START_TEST(a_reserved_cost_for_an_empty_term_aborts)
+{
+    /* (a negative run is caught further down, by the early cancel) */
+    (void)bill_reserved_cost(USD(1), 1, 0, 0.2, 0.05, SIM_HOUR);
+}
+END_TEST
+
+START_TEST(an_unused_prepay_for_negative_use_aborts)
+{
+    (void)bill_unused_prepay(USD(576), 30 * SIM_DAY, -1);
+}
+END_TEST
+
 /* A reservation its host ended returns the unused balance: with no
  * discount the renter ends up paying exactly what its time cost at the
  * full rate, one rounding (ledger.h). 3 micro-dollars/GPU-h prepaid for
@@ -5518,6 +5578,13 @@ Suite *market_rules_suite(void)
     tcase_add_test_raise_signal(tc, a_negative_platform_charge_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, a_refund_from_an_unknown_host_group_aborts, SIGABRT);
     tcase_add_test(tc, an_unused_prepay_leaves_the_used_time_paid_in_full);
+    tcase_add_test_raise_signal(tc, a_negative_take_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, a_charge_to_an_unknown_host_group_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, a_gpu_line_for_negative_time_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, a_storage_line_for_negative_time_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, an_early_cancel_past_its_span_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, a_reserved_cost_for_an_empty_term_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, an_unused_prepay_for_negative_use_aborts, SIGABRT);
     tcase_add_test(tc, index_keeps_buckets_sorted_and_sliced);
     tcase_add_test(tc, index_grows_and_shrinks_at_both_ends);
     tcase_add_loop_test(tc, index_matches_a_reference_under_random_updates, 0, 2);

@@ -20,6 +20,10 @@ START_TEST(parses_decimal_text_without_a_double)
     ck_assert_int_eq(m, 300000);
     ck_assert_int_eq(money_parse("1.2300000", &m), SIM_OK);
     ck_assert_int_eq(m, 1230000);
+    /* an explicit plus sign is the positive amount (kills the sign test
+     * reading only '-') */
+    ck_assert_int_eq(money_parse("+0.35", &m), SIM_OK);
+    ck_assert_int_eq(m, 350000);
 }
 END_TEST
 
