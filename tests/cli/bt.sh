@@ -39,4 +39,11 @@ near "T7 L=10h: P_aware" "$(expected "$T/bt10" "T7 P(fail) bathtub-aware")" 0.06
 near "T7 L=10h: overhead" "$(expected "$T/bt10" "T7 preemptible overhead")" 0.066378070 1e-6
 near "T7 L=10h: ratio" "$(expected "$T/bt10" "T7 P(fail) ratio")" 6.3545416 5e-5
 
+# -- T7: a zero price ratio is refused ------------------------------------------------
+# bathtub.price-ratio is a probability, so the parameter table lets 0 in;
+# the cost ratio L / (price ratio x paid hours) would be infinite, so the
+# model's setup refuses it (exit 2, the parameter named).
+expect_status "T7 price ratio 0" 2 "$GM" reproduce --fast --set bathtub.price-ratio=0 bathtub
+grep_err "T7 price ratio 0" "bathtub.price-ratio: price ratio must be > 0"
+
 cli_done
