@@ -46,4 +46,42 @@ near "T7 L=10h: ratio" "$(expected "$T/bt10" "T7 P(fail) ratio")" 6.3545416 5e-5
 expect_status "T7 price ratio 0" 2 "$GM" reproduce --fast --set bathtub.price-ratio=0 bathtub
 grep_err "T7 price ratio 0" "bathtub.price-ratio: price ratio must be > 0"
 
+# -- T3: the last segment ends the job despite rounding -------------------------------
+# 0.9 min of work in segments of 0.3: in doubles 0.3 + 0.3 + 0.3 comes to
+# 0.8999999999999999, below 0.9, so a job that asked for saved >= work
+# exactly would write a fourth checkpoint after ~1e-16 min of work. With
+# delta = 5 min, R = 0 and M = 1e6 min (a failure within a job's 16 min
+# has probability 1.6e-5), every job takes 0.9 + 3 x 5 = 15.9 min: a fourth
+# checkpoint makes it 20.9, and the row fails.
+expect_status "T3 rounding of the last segment" 0 "$GM" reproduce --fast --set ckptjob.work=0.9min \
+    --set ckptjob.taus=0.3 --set ckptjob.delta=5min --set ckptjob.mtbf=1000000min \
+    --set ckptjob.restart=0 --set ckptjob.jobs=100 ckpt
+grep_out "T3 rounding of the last segment" "T3 Daly T_w(tau=0.3) M=1e+06 d=5                         15.9         15.9"
+
+# -- T3: 'young' and 'daly' name the two formulas ------------------------------------
+# Young: sqrt(2 delta M) = sqrt(2 x 5 x 1440) = 120 min; Daly: 120 (1 +
+# sqrt(5/2880)/3 + (5/2880)/9) - 5 = 116.69 min. A restart cost of 0 is
+# allowed (R >= 0); each segment of length s then costs M (e^((s + delta)/M)
+# - 1), so at tau = 120 and T_s = 1000 min (8 whole segments and one of 40)
+# T_w = 1440 (8 (e^(125/1440) - 1) + e^(45/1440) - 1) = 1090.40 (with R =
+# 10 min it would be e^(10/1440) times that, 1098.0). The row's name shows
+# each interval.
+expect_status "T3 young and daly, R = 0" 0 "$GM" reproduce --fast --set ckptjob.taus=young,daly \
+    --set ckptjob.restart=0 --set ckptjob.work=1000min ckpt
+grep_out "T3 young" "T3 Daly T_w(tau=120) M=1440 d=5                        1090.4 "
+grep_out "T3 daly" "T3 Daly T_w(tau=116.69) M=1440 d=5"
+
+# -- T3: the parameter checks ----------------------------------------------------------
+# M = 0 or T_s = 0 have no Daly interval (ckpt_daly asserts M > 0); an
+# empty list has no interval to run; 33 intervals overflow the 32 kept.
+expect_status "T3 MTBF 0" 2 "$GM" reproduce --fast --set ckptjob.mtbf=0 ckpt
+grep_err "T3 MTBF 0" "ckptjob.mtbf: MTBF must be > 0, got 0 min"
+expect_status "T3 work 0" 2 "$GM" reproduce --fast --set ckptjob.work=0 ckpt
+grep_err "T3 work 0" "ckptjob.work: work must be > 0, got 0 min"
+expect_status "T3 no interval" 2 "$GM" reproduce --fast --set ckptjob.taus=, ckpt
+grep_err "T3 no interval" "ckptjob.taus: no checkpoint interval given"
+expect_status "T3 33 intervals" 2 "$GM" reproduce --fast \
+    --set ckptjob.taus=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33 ckpt
+grep_err "T3 33 intervals" "ckptjob.taus: at most 32 intervals"
+
 cli_done
