@@ -84,4 +84,24 @@ expect_status "T3 33 intervals" 2 "$GM" reproduce --fast \
     --set ckptjob.taus=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33 ckpt
 grep_err "T3 33 intervals" "ckptjob.taus: at most 32 intervals"
 
+# -- T3: a row's tolerance is capped at ckptjob.tol ------------------------------------
+# ckptjob.tol-floor's help: max(3 x the row's 95% CI, the floor), capped by
+# ckptjob.tol (1%). Ten jobs of 10,000 min have a CI near 1% of T_w, so
+# 3 CIs is about 3% and the band must read 1%.
+"$GM" reproduce --fast --set ckptjob.jobs=10 --set ckptjob.taus=100 ckpt >"$T/out" 2>&1
+if awk '/^T3 Daly T_w\(tau=100\)/ { n++; ci = substr($(NF-2), 3); if (!(3 * ci / $(NF-4) > 0.01) ||
+        $(NF-1) != "+-1%") bad = 1 } END { exit bad || n != 1 }' "$T/out"; then ok
+else bad "T3 tolerance capped at 1%"; cat "$T/out" >&2; fi
+
+# -- T3: jobs unfinished at the horizon fail the run -----------------------------------
+# 1,000 min of work in segments of 100 take 1,050 min without a failure, and
+# a failure costs a restart and the segment lost; by 1,300 min a few jobs
+# of 3,000 are still running (the ones with 3 or more failures). The mean
+# of the finished ones can still pass its row, so the run must fail on
+# its own (ckptjob.finished): 'run' exits 1.
+expect_status "T3 unfinished jobs" 1 "$GM" run scenarios/reproduce/ckpt.ini -c Fast \
+    --set ckptjob.work=1000min --set ckptjob.taus=100 --set sim.horizon=1300min \
+    -o "$T/unf" -q --no-plots
+grep_err "T3 unfinished jobs" "jobs at tau 100 did not finish by the horizon"
+
 cli_done
