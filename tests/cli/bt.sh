@@ -104,4 +104,21 @@ expect_status "T3 unfinished jobs" 1 "$GM" run scenarios/reproduce/ckpt.ini -c F
     -o "$T/unf" -q --no-plots
 grep_err "T3 unfinished jobs" "jobs at tau 100 did not finish by the horizon"
 
+# -- T6: a free, flat recorded history -----------------------------------------------
+# load_history takes prices of at least 0 USD/h. One update, 0 USD/h at
+# 0 h: at a bid of 2 x 0.34 nothing is ever cut, so every policy finishes
+# its 24 h job (done 1) and NONE takes 24 h for 0 USD; ADAPT's price levels
+# span a single price (its range is widened by one unit) and it, too,
+# never sees a cut: 24 h. The cost rows are 0/0, so the run fails (exit 1),
+# not the load (exit 2).
+sval() { awk -F, -v m="\"$2\"" -v p="\"$3\"" '$2 == m && $4 == p { print $5 }' "$1/scalars.csv"; }
+printf 't_h,price_usd\n0,0\n' >"$T/free.csv"
+expect_status "T6 a free history" 1 "$GM" run scenarios/reproduce/spotckpt.ini -c Fast \
+    --set spotckpt.trace="$T/free.csv" --set spotckpt.bid=2 --set spotckpt.bids=0.4,0.4 \
+    --set spotckpt.jobs=20 -o "$T/free" -q
+if [ "$(sval "$T/free" spotckpt.cost NONE@2)" = 0 ] && [ "$(sval "$T/free" spotckpt.time NONE@2)" = 24 ] &&
+   [ "$(sval "$T/free" spotckpt.done NONE@2)" = 1 ] && [ "$(sval "$T/free" spotckpt.time ADAPT@2)" = 24 ] &&
+   [ "$(sval "$T/free" spotckpt.done ADAPT@2)" = 1 ]
+then ok; else bad "T6 a free history: NONE and ADAPT"; cat "$T/free/scalars.csv" >&2; fi
+
 cli_done
