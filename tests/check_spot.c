@@ -332,6 +332,37 @@ START_TEST(market_edges_by_hand)
 }
 END_TEST
 
+/* The first reserve is drawn uniformly in the band (spotprice.h):
+ * floor + (ceil - floor) u, here 0.35 + 0.1 x 0.25 = 0.375, not the
+ * midpoint nor measured down from the ceiling (both 0.40 or 0.425 at
+ * this u). Prices are rounded to the micro-dollar, not truncated: at an
+ * on-demand price of 1,000,002 micro-dollars an hour, 0.375 of it is
+ * 375,000.75, so 375,001. With sigma = 0 and no demand it stays there;
+ * the cycle is the eps = 0 pair and 1.5 us gaps (truncated to 1) of
+ * reserve_steps_by_hand. */
+START_TEST(first_reserve_uniform_and_rounded)
+{
+    const double upre[] = { 0.25 }, ucyc[] = { 0.75, 0.5, u_gap(0.75) };
+    struct spot_params p = base();
+    gsl_rng *upd = scripted(upre, 1, ucyc, 3), *dem = gsl_rng_alloc(gsl_rng_mt19937);
+    struct spot_trace *t;
+
+    p.ondemand = 1000002;
+    p.sigma = 0.0;
+    p.update_mean = 2;
+    t = spot_trace_build(&p, upd, dem, 3);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(spot_trace_count(t), 3);
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_int_eq(spot_trace_reserve(t, i), 375001);
+        ck_assert_int_eq(spot_trace_price(t, i), 375001);
+    }
+    spot_trace_free(t);
+    gsl_rng_free(upd);
+    gsl_rng_free(dem);
+}
+END_TEST
+
 /* Gaps are at least a microsecond: at a mean update gap of 1 us most
  * draws are below 1, yet the update times still rise strictly (two
  * updates at one instant would leave the first never in force). */
@@ -692,6 +723,7 @@ Suite *spot_suite(void)
     tcase_add_test(tc, reserve_steps_by_hand);
     tcase_add_test(tc, market_edges_by_hand);
     tcase_add_test(tc, update_gaps_at_least_a_microsecond);
+    tcase_add_test(tc, first_reserve_uniform_and_rounded);
     suite_add_tcase(s, tc);
     tc = tcase_create("checkpointing");
     tcase_add_test(tc, trace_from_checks_history);
