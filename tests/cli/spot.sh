@@ -118,6 +118,41 @@ grep_err "spot, 2e9 reads" "spot.load: 1000 requests present read at 2e+06 updat
 # (an arrival gap past the largest time once wrapped the clock: a hang)
 expect_status "spot, a load of 1e-300" 0 timeout 60 "$GM" reproduce --fast --set spot.load=1e-300 spot
 
+# The collapse row is the largest gap |type's CDF - pooled CDF| over the
+# band, of either sign. With loads 0, 0, 1.2 the overloaded type's CDF
+# lies below the pooled one (its mean, the types' hours being equal) by
+# twice what each unloaded one lies above it, so the row is at least the
+# largest such gap read off the 21 points of spot.time_cdf (a signed gap
+# would see only the unloaded types' half of it).
+expect_status "spot, one type overloaded, a run" 1 "$GM" run scenarios/reproduce/spot.ini -c Fast \
+    --set spot.load=0,0,1.2 -o "$T/over" -q
+if awk -F, '$2 == "\"spot.time_cdf\"" { gsub(/"/, "", $4); split($4, e, "@"); c[e[1], e[2]] = $5; x[e[2]] = 1 }
+        $2 == "\"repro.simulated\"" && $4 ~ /collapse/ { row = $5 }
+        END { for (p in x) { m = (c[0.085, p] + c[0.34, p] + c[0.68, p]) / 3
+                  for (o = 1; o <= 3; o++) { v = c[o == 1 ? 0.085 : o == 2 ? 0.34 : 0.68, p] - m
+                      if (v < 0) v = -v; if (v > g) g = v } }
+              exit !(g > 0.1 && row >= g - 1e-9) }' "$T/over/scalars.csv"; then ok
+else bad "spot, one type overloaded: the collapse row is not the largest absolute CDF gap"; fi
+
+# Bin 0 of the time-CDF is at or below the floor: a sigma far above the
+# band (1 x on-demand against a band of 0.1) clips nearly every step to
+# one edge or the other, symmetrically, so about half the time is spent
+# at the floor itself, and the CDF at the floor is about 0.5, not 0. (At
+# 1 USD/h the floor, 350000 micro-dollars, reads back as 0.35 exactly.)
+"$GM" run scenarios/reproduce/spot.ini -c Fast --set spot.ondemand=1 --set spot.load=0 \
+    --set spot.sigma=1 --set sim.horizon=200d -o "$T/clip" -q 2>/dev/null
+if awk -F, '$2 == "\"spot.time_cdf\"" && $4 == "\"1@0.35\"" { v = $5 }
+        END { exit !(v > 0.4 && v < 0.6) }' "$T/clip/scalars.csv"; then ok
+else bad "spot, sigma 1: the time-CDF at the floor is not about 0.5"; grep '1@0.35"' "$T/clip/scalars.csv" >&2; fi
+
+# The bound on requests present is inclusive: load x capacity = 100 x 100
+# = 10000 is allowed (the targets may fail on so short a run; no input
+# error, so not status 2).
+"$GM" reproduce --fast --set spot.ondemand=1 --set spot.load=100 --set sim.horizon=40d spot \
+    >"$T/out" 2>"$T/err"
+if [ $? -ne 2 ] && ! grep -q "spot.load" "$T/err"; then ok
+else bad "spot, 10000 present: refused"; cat "$T/err" >&2; fi
+
 # T3's interval list reads decimals as every real does: 0x3c is not 60.
 expect_status "ckptjob, hexadecimal interval" 2 "$GM" reproduce --fast --set ckptjob.taus=0x3c ckpt
 grep_err "ckptjob, hexadecimal interval" "ckptjob.taus: expected intervals in minutes (> 0)"
