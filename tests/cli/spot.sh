@@ -144,6 +144,19 @@ else bad "spot, one type overloaded: the collapse row is not the largest absolut
 if awk -F, '$2 == "\"spot.time_cdf\"" && $4 == "\"1@0.35\"" { v = $5 }
         END { exit !(v > 0.4 && v < 0.6) }' "$T/clip/scalars.csv"; then ok
 else bad "spot, sigma 1: the time-CDF at the floor is not about 0.5"; grep '1@0.35"' "$T/clip/scalars.csv" >&2; fi
+# ... and the top bin ends at the ceiling itself: with no bidders the price
+# is never above it, so the CDF there is 1, the time at the ceiling
+# included.
+if awk -F, '$2 == "\"spot.time_cdf\"" && $4 == "\"1@0.45\"" { v = $5 }
+        END { exit !(v == 1) }' "$T/clip/scalars.csv"; then ok
+else bad "spot, sigma 1: the time-CDF at the ceiling is not 1"; grep '1@0.45"' "$T/clip/scalars.csv" >&2; fi
+
+# A price always above the band (500 bidders at 0.9 for 100 places) has a
+# flat time-CDF on (F, C), 0 throughout: no line to fit, so R^2 is 0 and
+# the linearity row fails rather than passing on a degenerate fit.
+"$GM" reproduce --fast --set spot.bid-lo=0.9 --set spot.bid-hi=0.9 --set spot.load=5 \
+    --set sim.horizon=100d spot >"$T/out" 2>"$T/err"
+row "spot, always above the band: no line" '^T5 time-CDF linear on \(F, C\).* 0 .* FAIL$'
 
 # The bound on requests present is inclusive: load x capacity = 100 x 100
 # = 10000 is allowed (the targets may fail on so short a run; no input
