@@ -34,6 +34,17 @@ if [ -e "$T/w1" ]; then bad "run -r 1 that cannot be set up left $T/w1"; else ok
 check "run -r 0 with its warm-up before the horizon" "$GM" run "$T/w.ini" -r 0 \
     -o "$T/w0" -q --no-plots
 
+# -- run: a run that cannot be set up stops the study before any run ------
+# (runner.h: runner_check_runs() checks every run "before anything runs"
+# and reports the first that fails: exit 2, nothing run, no result.) Run 0
+# is sound, run 1 is not (w.ini above); run 0 must not have run. Kills
+# the check going on past a failing run and answering ok: run 0 ran ("run
+# 0: ok") and run 1 failed only when it started.
+expect_status "run with run 1 past its horizon" 2 "$GM" run "$T/w.ini" -o "$T/w" --no-plots
+grep_err "run with run 1 past its horizon" "run 1 of the study cannot be set up; nothing was run"
+if grep -q "run 0: ok" "$T/err"; then bad "run ran run 0 before finding run 1 cannot be set up"; else ok; fi
+if [ -e "$T/w" ]; then bad "run that cannot be set up left $T/w"; else ok; fi
+
 # -- runs.csv counts the events a run processed -----------------------------
 # With phold.mean = 0 every increment is the 10 s lookahead: the 8 LPs x 2
 # initial events fire at 10, 20, ..., 190 s (19 rounds; 200 s is the end,

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/cli/bt.sh -- 'gpumarket reproduce' T7 (bathtub), T3 (ckpt) and T6
+# tests/cli/repro7.sh -- 'gpumarket reproduce' T7 (bathtub), T3 (ckpt) and T6
 # (spotckpt): expected values away from the default tables, from closed
 # forms worked outside the program, so that a slip in a formula that the
 # default parameters hide (a term that happens to equal 2 h, a panel count)
