@@ -32,6 +32,20 @@ if awk '/^T1 Little L\(time-avg\) = lambda W c=100000 a=10000 / { n++; if ($(NF-
 else bad "mmc Little's window with 2 renters"; cat "$T/out" >&2; fi
 
 # -- availability: hosts start in their stationary state -------------------------
+# One 'aging' class of Weibull 0.5 hosts, MTBF 10 d, repair median 1 d:
+# aging_row NAME REPAIR-SIGMA HOSTS HORIZON ROW-TAIL (a regex after the
+# row's label: the expected value on).
+aging_row() {
+    expect_status "$1" 0 "$GM" reproduce --fast \
+        --set availability.classes=aging --set hostclass.aging.failure-shape=0.5 \
+        --set hostclass.aging.mtbf=10d --set hostclass.aging.repair-median=1d \
+        --set hostclass.aging.repair-sigma="$2" --set availability.hosts="$3" \
+        --set sim.horizon="$4" availability
+    if grep -E "^availability: U = 1-A, aging \(Weibull, MTBF 10d\) +$5" "$T/out" >/dev/null
+    then ok
+    else bad "$1: row"; cat "$T/out" >&2; fi
+}
+
 # Weibull shape 0.5 (CV^2 = Gamma(5) / Gamma(3)^2 - 1 = 5), MTBF 10 d,
 # repairs of exactly 1 d (sigma 0): U = 1 / (10 + 1) = 0.0909091 at any
 # horizon for hosts in the stationary state, and the rows' label says
@@ -39,28 +53,16 @@ else bad "mmc Little's window with 2 renters"; cat "$T/out" >&2; fi
 # tolerance min(10%, 0.001 / U) = 1.1%. Hosts started new fail about
 # (CV^2 - 1) / 2 = 2 extra times each (2 d of 1000 more down: +2.2%),
 # and failed the row: the first failure must come after the residual life.
-expect_status "availability, Weibull 0.5 from the residual life" 0 "$GM" reproduce --fast \
-    --set availability.classes=aging --set hostclass.aging.failure-shape=0.5 \
-    --set hostclass.aging.mtbf=10d --set hostclass.aging.repair-median=1d \
-    --set hostclass.aging.repair-sigma=0 --set availability.hosts=20000 \
-    --set sim.horizon=1000d availability
-if grep -E '^availability: U = 1-A, aging \(Weibull, MTBF 10d\) +0\.0909091 .* \+-1\.1%  pass$' "$T/out" >/dev/null
-then ok
-else bad "availability, Weibull 0.5: row"; cat "$T/out" >&2; fi
+aging_row "availability, Weibull 0.5 from the residual life" 0 20000 1000d \
+    '0\.0909091 .* \+-1\.1%  pass$'
 # The same stationary state over 5 days only, with lognormal repairs
 # (median 1 d, sigma 1: MTTR = e^0.5 d, U = e^0.5 / (10 + e^0.5) = 0.141537):
 # a host is down at the start with probability U, for the rest of a repair
 # found under way. 400,000 hosts give a CI of about 0.55% against the
 # tolerance 0.001 / U = 0.71%. Every host up at the start read 0.0818: the
 # first repair of most hosts does not end within 5 days.
-expect_status "availability, 5 days from the stationary state" 0 "$GM" reproduce --fast \
-    --set availability.classes=aging --set hostclass.aging.failure-shape=0.5 \
-    --set hostclass.aging.mtbf=10d --set hostclass.aging.repair-median=1d \
-    --set hostclass.aging.repair-sigma=1 --set availability.hosts=400000 \
-    --set sim.horizon=5d availability
-if grep -E '^availability: U = 1-A, aging \(Weibull, MTBF 10d\) +0\.141537 .*  pass$' "$T/out" >/dev/null
-then ok
-else bad "availability, 5 days: row"; cat "$T/out" >&2; fi
+aging_row "availability, 5 days from the stationary state" 1 400000 5d \
+    '0\.141537 .*  pass$'
 
 # -- availability: the class list -----------------------------------------------
 # (an empty list ran no row at all; the list is split at commas and spaces)
