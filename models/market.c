@@ -2791,9 +2791,11 @@ static void job_finished(struct market *mk, uint32_t jid)
 
 /* Contract cid has reached its end date, still alive (running, or paused:
  * a paused one is checked when its renter's pause timer fires or when it
- * would resume). The host extends it, with probability auto-extend, by
- * another offer-duration at the same price (extensions are only at the
- * same or a lower price; a leaving host does not extend), or stops it
+ * would resume). The host extends it, with probability auto-extend, to
+ * one offer-duration past now (the host acts when it is checked, so a
+ * paused contract checked late gets the full duration from then) at the
+ * same price (extensions are only at the same or a lower price; a leaving
+ * host does not extend), or stops it
  * (MARKET-FACTS.md 12). Stopped, the instance cannot restart: the
  * contract ends, billed as any end (a reservation has no unused prepay by
  * then, see rent()), and the job keeps all it has done: the renter knew

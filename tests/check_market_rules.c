@@ -4425,7 +4425,11 @@ END_TEST
  * GPU-hours). The hobbyist's pause patience, 11 h, fires at 13 h
  * exactly: every host extends (auto-extend 1), so the contract is
  * extended to 13 h + 1000 h. Kills on_retry's 'c->end <= now' read as
- * 'c->end < now' (not extended: it stayed at its old end date). */
+ * 'c->end < now' (not extended: it stayed at its old end date).
+ *  _i = 1: a pause patience of 12 h fires at 14 h, an hour past the end
+ *   date: the host extends when it is checked, so the new end date is
+ *   14 h + 1000 h, an offer-duration from the check (README, End dates),
+ *   not 13 h + 1000 h from the end date it passed. */
 static void lx_probe(struct engine *e, const struct evq_event *ev, void *model)
 {
     (void)e;
@@ -4436,23 +4440,30 @@ static void lx_probe(struct engine *e, const struct evq_event *ev, void *model)
 
 START_TEST(a_pause_timer_at_the_end_date_reaches_it)
 {
+    static const char *const patience[] = { "11h", "12h" };
+    const sim_time checked = (13 + _i) * SIM_HOUR;
     struct staged x;
     unsigned k;
-    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 1d\n"
-        "hostclass.*.offer-duration = 12h\nhostclass.*.auto-extend = 1\n"
-        "archetype.*.pause-patience = 11h\narchetype.*.bid-raise = 1\n"
-        "archetype.hobbyist.work-median = 5\narchetype.company.work-median = 100\n", &k);
+    char ini[8192];
+    struct market *mk;
+
+    snprintf(ini, sizeof ini, LIFE_MARKET "sim.horizon = 1d\n"
+             "hostclass.*.offer-duration = 12h\nhostclass.*.auto-extend = 1\n"
+             "archetype.*.pause-patience = %s\narchetype.*.bid-raise = 1\n"
+             "archetype.hobbyist.work-median = 5\narchetype.company.work-median = 100\n",
+             patience[_i]);
+    mk = lc_stage(&x, ini, &k);
 
     eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
     eng_at(x.e, 3 * SIM_HOUR / 2, eng_kind(x.e, "test.lengthen", lx_probe, NULL), 0);
     eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
     eng_at(x.e, 12 * SIM_HOUR, k, LC_LOOK);
-    eng_at(x.e, 13 * SIM_HOUR + SIM_MIN, k, LC_LOOK);
+    eng_at(x.e, checked + SIM_MIN, k, LC_LOOK);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(lc.look[0].renting && lc.look[0].state == CS_PAUSED);
     ck_assert_int_eq(lc.look[0].end, 13 * SIM_HOUR);
     ck_assert(lc.look[1].renting && lc.look[1].state == CS_PAUSED);
-    ck_assert_int_eq(lc.look[1].end, 13 * SIM_HOUR + 1000 * SIM_HOUR);
+    ck_assert_int_eq(lc.look[1].end, checked + 1000 * SIM_HOUR);
     ck_assert_uint_eq(mk->ar[lc.hobbyist].extended, 1);
     unstage(&x);
 }
@@ -5642,7 +5653,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_paused_renter_moves_with_fresh_patience);
     tcase_add_test(tc, an_extended_contract_runs_to_its_completion);
     tcase_add_test(tc, a_stopped_contract_keeps_its_work_and_renews_patience);
-    tcase_add_test(tc, a_pause_timer_at_the_end_date_reaches_it);
+    tcase_add_loop_test(tc, a_pause_timer_at_the_end_date_reaches_it, 0, 2);
     tcase_add_test(tc, extensions_in_the_warm_up_are_not_counted);
     tcase_add_loop_test(tc, an_early_end_refunds_by_who_ended_it, 0, 2);
     tcase_add_test(tc, an_early_end_by_the_renter_pays_the_cancel_fee);
