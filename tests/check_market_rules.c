@@ -4547,6 +4547,20 @@ static void rs_probe(struct engine *e, const struct evq_event *ev, void *model)
     rs.earned[ev->subject - 1] = mk->m[0].earned;
 }
 
+/* Arms rs for 'mk': the company arrives at 1 h and the probe records its
+ * contract at 2 h (subject 0); returns the probe's kind for later looks
+ * (subjects 1 and 2: spend and earnings). */
+static unsigned rs_arm(struct staged *x, struct market *mk, unsigned k)
+{
+    unsigned kr = eng_kind(x->e, "test.probe-rs", rs_probe, NULL);
+
+    memset(&rs, 0, sizeof rs);
+    rs.mk = mk;
+    eng_at(x->e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x->e, 2 * SIM_HOUR, kr, 0);
+    return kr;
+}
+
 START_TEST(an_early_end_refunds_by_who_ended_it)
 {
     struct staged x;
@@ -4559,11 +4573,7 @@ START_TEST(an_early_end_refunds_by_who_ended_it)
         "market.reserve-discount-1m = 0.2\n"
         "archetype.company.p-reserved = 1\narchetype.company.work-median = 460\n", &k);
 
-    memset(&rs, 0, sizeof rs);
-    rs.mk = mk;
-    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
-    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    kr = rs_arm(&x, mk, k);
     if (_i == 1) {
         eng_at(x.e, t_fail - 1, kr, 1);
         eng_at(x.e, t_fail, mk->k_fail, 0);
@@ -4960,7 +4970,7 @@ static char *text_with(const char *text, const char *from, const char *to)
 START_TEST(a_multi_gpu_renter_prepays_for_its_run_on_all_its_gpus)
 {
     struct staged x;
-    unsigned k, kr;
+    unsigned k;
     double u;
     char *t1 = text_with(LIFE_MARKET "sim.horizon = 1d\n"
         "hostclass.*.max-discount = 0.6\nhostclass.*.offer-duration = 100d\n"
@@ -4971,11 +4981,7 @@ START_TEST(a_multi_gpu_renter_prepays_for_its_run_on_all_its_gpus)
     char *text = text_with(t2, "archetype.*.gpus = 1:1\n", "archetype.*.gpus = 2:1\n");
     struct market *mk = lc_stage(&x, text, &k);
 
-    memset(&rs, 0, sizeof rs);
-    rs.mk = mk;
-    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
-    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    rs_arm(&x, mk, k);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert_uint_eq(mk->m[0].ngpu, 2);
     ck_assert_uint_eq(mk->c[mk->m[0].cids[0]].gpus, 2);
@@ -5007,7 +5013,7 @@ END_TEST
 START_TEST(a_renter_renting_again_prepays_for_the_work_left)
 {
     struct staged x;
-    unsigned k, kr, kc;
+    unsigned k, kc;
     sim_time t_fail = SIM_HOUR + 15 * SIM_DAY;
     double left;
     struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 16d\n"
@@ -5020,15 +5026,11 @@ START_TEST(a_renter_renting_again_prepays_for_the_work_left)
         "archetype.company.p-reserved = 1\narchetype.company.mix = finetune:1\n"
         "archetype.company.work-median = 1142\n", &k);
 
-    memset(&rs, 0, sizeof rs);
-    rs.mk = mk;
     memset(&cr, 0, sizeof cr);
     cr.mk = mk;
     cr.after = t_fail;
-    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
+    rs_arm(&x, mk, k);
     kc = eng_kind(x.e, "test.probe-cr", cr_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
-    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
     eng_at(x.e, t_fail, mk->k_fail, 0);
     for (sim_time t = t_fail + SIM_MIN; t < t_fail + 12 * SIM_HOUR; t += SIM_MIN)
         eng_at(x.e, t, kc, 0);
@@ -5060,17 +5062,13 @@ END_TEST
 START_TEST(an_ended_contract_pays_storage_for_its_life)
 {
     struct staged x;
-    unsigned k, kr;
+    unsigned k;
     money want;
     struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 2d\n"
         "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0.12\n"
         "archetype.*.storage = 30\narchetype.company.work-median = 5\n", &k);
 
-    memset(&rs, 0, sizeof rs);
-    rs.mk = mk;
-    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
-    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    rs_arm(&x, mk, k);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(!rs.reserved);
     ck_assert_uint_eq(mk->ar[lc.company].completed_all, 1);
@@ -5092,17 +5090,13 @@ END_TEST
 START_TEST(a_reservation_ends_no_earlier_than_its_term)
 {
     struct staged x;
-    unsigned k, kr;
+    unsigned k;
     struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 1d\n"
         "hostclass.*.max-discount = 0.6\nhostclass.*.offer-duration = 62d\n"
         "market.reserve-discount-1m = 0\nmarket.reserve-discount-3m = 0.5\n"
         "archetype.company.p-reserved = 1\narchetype.company.work-median = 720\n", &k);
 
-    memset(&rs, 0, sizeof rs);
-    rs.mk = mk;
-    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
-    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    rs_arm(&x, mk, k);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(rs.reserved);
     ck_assert_int_eq(rs.res_end - rs.created, 90 * SIM_DAY);
@@ -5260,7 +5254,7 @@ END_TEST
 START_TEST(a_reservation_run_past_its_term_pays_the_full_rate)
 {
     struct staged x;
-    unsigned k, kr;
+    unsigned k;
     sim_time s = SIM_HOUR + 320 * SIM_SEC;
     double r, want_spend, want_gpu;
     struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 40d\n"
@@ -5269,11 +5263,7 @@ START_TEST(a_reservation_run_past_its_term_pays_the_full_rate)
         "market.reserve-discount-1m = 0.2\nmarket.reserve-discount-3m = 0\n"
         "archetype.company.p-reserved = 1\narchetype.company.work-median = 610\n", &k);
 
-    memset(&rs, 0, sizeof rs);
-    rs.mk = mk;
-    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
-    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    rs_arm(&x, mk, k);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(rs.reserved);
     ck_assert_int_eq(rs.created, SIM_HOUR);
@@ -5310,7 +5300,7 @@ END_TEST
 START_TEST(a_prepay_at_the_warm_ups_end_counts_with_its_refund)
 {
     struct staged x;
-    unsigned k, kr;
+    unsigned k;
     sim_time t_fail = SIM_HOUR + SIM_DAY, T = 30 * SIM_DAY, u = SIM_DAY;
     double P, U, spend;
     struct market *mk = lc_stage(&x, LIFE_MARKET_W("1h") "sim.horizon = 3d\n"
@@ -5320,11 +5310,7 @@ START_TEST(a_prepay_at_the_warm_ups_end_counts_with_its_refund)
         "archetype.company.on-failure-wait = 1\narchetype.company.on-failure-move = 0\n"
         "archetype.company.p-reserved = 1\narchetype.company.work-median = 460\n", &k);
 
-    memset(&rs, 0, sizeof rs);
-    rs.mk = mk;
-    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
-    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    rs_arm(&x, mk, k);
     eng_at(x.e, t_fail, mk->k_fail, 0);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(rs.reserved);
@@ -5350,18 +5336,14 @@ END_TEST
 START_TEST(storage_across_the_warm_up_counts_its_part_after_it)
 {
     struct staged x;
-    unsigned k, kr;
+    unsigned k;
     sim_time s = SIM_HOUR + 320 * SIM_SEC, w = 3 * SIM_HOUR, D;
     double want;
     struct market *mk = lc_stage(&x, LIFE_MARKET_W("3h") "sim.horizon = 2d\n"
         "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0.12\n"
         "archetype.*.storage = 30\narchetype.company.work-median = 5\n", &k);
 
-    memset(&rs, 0, sizeof rs);
-    rs.mk = mk;
-    kr = eng_kind(x.e, "test.probe-rs", rs_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
-    eng_at(x.e, 2 * SIM_HOUR, kr, 0);
+    rs_arm(&x, mk, k);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(!rs.reserved);
     ck_assert_uint_eq(mk->ar[lc.company].completed_all, 1);
