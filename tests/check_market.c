@@ -569,34 +569,34 @@ START_TEST(long_waits_stay_backed_off)
 }
 END_TEST
 
+/* Runs 'text', whose academics hold grants of $2 a job: more than ten
+ * stop for want of budget, and what they spend per job started is within
+ * 25% of the grant (budgets are checked every 3-hour repricing tick, so a
+ * job may overshoot by part of one tick). */
+static void expect_grants_stop(const char *text)
+{
+    struct outcome o = run_text(text, NULL, 0);
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(get(&o, "jobs_out_of_budget", "archetype", "academic"), 10);
+    ck_assert_double_le(get(&o, "spend_usd", "archetype", "academic") /
+                        get(&o, "jobs_started", "archetype", "academic"), 2.0 * 1.25);
+    done(&o);
+}
+
 /* A grant of $2 per job: academics' instances stop when it runs out. */
 START_TEST(credits_that_run_out_stop_instances)
 {
-    struct outcome o = run_text(SMALL "seed = 2\n"
-                                "archetype.academic.budget = 2\n", NULL, 0);
-    double out = get(&o, "jobs_out_of_budget", "archetype", "academic");
-    double started = get(&o, "jobs_started", "archetype", "academic");
-    double spend = get(&o, "spend_usd", "archetype", "academic");
+    /* without a grant (budget 0; the default, 400 USD, is one too, and a
+     * long job named on a slow card can spend it) the same renters spend
+     * far more a job, and none is stopped */
+    struct outcome free_o = run_text(SMALL "seed = 2\narchetype.academic.budget = 0\n", NULL, 0);
 
-    ck_assert_int_eq(o.rc, SIM_OK);
-    ck_assert_double_gt(out, 10);
-    /* budgets are checked every 3-hour repricing tick, so a job may
-     * overshoot by part of one tick: on average within 25% of the grant,
-     * far below what the same renters spend without a grant */
-    ck_assert_double_le(spend / started, 2.0 * 1.25);
-    {
-        /* without a grant: the default (400 USD) is one too, and a long
-         * job named on a slow card can spend it */
-        struct outcome free_o = run_text(SMALL "seed = 2\n"
-                                         "archetype.academic.budget = 0\n", NULL, 0);
-
-        ck_assert_double_gt(get(&free_o, "spend_usd", "archetype", "academic") /
-                            get(&free_o, "jobs_started", "archetype", "academic"),
-                            2.0 * 2);
-        ck_assert_double_eq(get(&free_o, "jobs_out_of_budget", "archetype", "academic"), 0);
-        done(&free_o);
-    }
-    done(&o);
+    expect_grants_stop(SMALL "seed = 2\narchetype.academic.budget = 2\n");
+    ck_assert_double_gt(get(&free_o, "spend_usd", "archetype", "academic") /
+                        get(&free_o, "jobs_started", "archetype", "academic"), 2.0 * 2);
+    ck_assert_double_eq(get(&free_o, "jobs_out_of_budget", "archetype", "academic"), 0);
+    done(&free_o);
 }
 END_TEST
 
@@ -607,16 +607,7 @@ END_TEST
  * checking budgets let every academic spend past it. */
 START_TEST(credits_run_out_under_posted_prices)
 {
-    struct outcome o = run_text(SMALL "seed = 2\nmarket.pricing = posted\n"
-                                "archetype.academic.budget = 2\n", NULL, 0);
-    double out = get(&o, "jobs_out_of_budget", "archetype", "academic");
-    double started = get(&o, "jobs_started", "archetype", "academic");
-    double spend = get(&o, "spend_usd", "archetype", "academic");
-
-    ck_assert_int_eq(o.rc, SIM_OK);
-    ck_assert_double_gt(out, 10);
-    ck_assert_double_le(spend / started, 2.0 * 1.25);
-    done(&o);
+    expect_grants_stop(SMALL "seed = 2\nmarket.pricing = posted\narchetype.academic.budget = 2\n");
 }
 END_TEST
 

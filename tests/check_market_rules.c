@@ -2945,23 +2945,37 @@ static void rt_probe(struct engine *e, const struct evq_event *ev, void *model)
             rt.rented = i;
 }
 
-START_TEST(reliable_tier_price_is_the_median_listed_ask)
+/* The market of the reliable-tier tests, run to 'horizon': eleven
+ * one-GPU hosts, hourly repricing, the tier at 0.9, a hobbyist renting
+ * the cheapest offer scoring 0.9 or more. Arms rt; the probe's kind goes
+ * to *k, its set-up at 30 min and first read just after 1 h. */
+static struct market *rt_stage(struct staged *x, const char *horizon, unsigned *k)
 {
-    struct staged x;
-    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 2h\nseed = 5\nsupply.gpus = 11\n"
-                              "supply.exit-threshold = 0\nmarket.reprice-interval = 1h\n"
-                              "market.reliability-reference = 0.9\nmarket.search-top = 1\n"
-                              "archetype.hobbyist.min-reliability = 0.9\n");
-    unsigned k;
+    char ini[4096];
+    struct market *mk;
 
+    snprintf(ini, sizeof ini, ONE_HOST "sim.horizon = %s\nseed = 5\nsupply.gpus = 11\n"
+             "supply.exit-threshold = 0\nmarket.reprice-interval = 1h\n"
+             "market.reliability-reference = 0.9\nmarket.search-top = 1\n"
+             "archetype.hobbyist.min-reliability = 0.9\n", horizon);
+    mk = stage(x, ini);
     memset(&rt, 0, sizeof rt);
     rt.mk = mk;
     rt.hobbyist = arch_named(mk, "hobbyist");
     ck_assert_uint_eq(mk->nm, 11);
+    *k = eng_kind(x->e, "test.probe", rt_probe, NULL);
+    eng_at(x->e, 30 * SIM_MIN, *k, RT_SET);
+    eng_at(x->e, SIM_HOUR + 1, *k, RT_READ);
+    return mk;
+}
+
+START_TEST(reliable_tier_price_is_the_median_listed_ask)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = rt_stage(&x, "2h", &k);
+
     ck_assert_int_eq(mk->ar[rt.hobbyist].sort, SORT_PRICE);
-    k = eng_kind(x.e, "test.probe", rt_probe, NULL);
-    eng_at(x.e, 30 * SIM_MIN, k, RT_SET);
-    eng_at(x.e, SIM_HOUR + 1, k, RT_READ);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert_uint_eq(rt.rented, 0);
     ck_assert_msg(rt.ref == USD(3), "reliable tier at %.6f", money_to_usd(rt.ref));
@@ -2977,19 +2991,9 @@ END_TEST
 START_TEST(an_empty_reliable_tier_has_no_price)
 {
     struct staged x;
-    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 3h\nseed = 5\nsupply.gpus = 11\n"
-                              "supply.exit-threshold = 0\nmarket.reprice-interval = 1h\n"
-                              "market.reliability-reference = 0.9\nmarket.search-top = 1\n"
-                              "archetype.hobbyist.min-reliability = 0.9\n");
     unsigned k;
+    rt_stage(&x, "3h", &k);
 
-    memset(&rt, 0, sizeof rt);
-    rt.mk = mk;
-    rt.hobbyist = arch_named(mk, "hobbyist");
-    ck_assert_uint_eq(mk->nm, 11);
-    k = eng_kind(x.e, "test.probe", rt_probe, NULL);
-    eng_at(x.e, 30 * SIM_MIN, k, RT_SET);
-    eng_at(x.e, SIM_HOUR + 1, k, RT_READ);
     eng_at(x.e, 90 * SIM_MIN, k, RT_DROP);
     eng_at(x.e, 2 * SIM_HOUR + 1, k, RT_READ2);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
