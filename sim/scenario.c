@@ -501,6 +501,58 @@ static struct sweep *sweep_parse(const char *key, const char *text,
     return sw;
 }
 
+/* Words other simulators use for the last part of one of our keys: an
+ * analyst's first guess, and too far from ours for the edit distance. */
+static const struct {
+    char typed[16], ours[8];
+} synonyms[] = {
+    { "duration", "horizon" }, { "sim-time-limit", "horizon" }, { "time-limit", "horizon" },
+    { "until", "horizon" }, { "end-time", "horizon" }, { "runs", "repeat" },
+    { "repetitions", "repeat" }, { "replications", "repeat" }, { "warm-up", "warmup" },
+    { "burn-in", "warmup" }, { "random-seed", "seed" }, { "rng-seed", "seed" },
+};
+
+/* The hint for an unknown key no name is a slip from: the keys and built-ins
+ * whose last part is the one typed (or its synonym), as when the section
+ * is what went wrong ('horizon', 'sim.seed'). Up to three are named, so
+ * a name two sections share still gets its hint; "" if none or more. */
+static void same_name_hint(const struct param_registry *reg, const char *key,
+                           char *buf, size_t len)
+{
+    const char *last = strrchr(key, '.'), *hit[4];
+    size_t n = 0, plen;     /* plen: the typed section and its dot */
+
+    last = last ? last + 1 : key;
+    plen = (size_t)(last - key);
+    for (size_t i = 0; i < sizeof synonyms / sizeof synonyms[0]; i++)
+        if (strcmp(last, synonyms[i].typed) == 0)
+            last = synonyms[i].ours;
+    for (size_t i = 0; i < N_BUILTINS && n < 4; i++)
+        if (strcmp(last, builtins[i].name) == 0)
+            hit[n++] = builtins[i].name;
+    for (size_t i = 0; i < preg_count(reg) && n < 4; i++) {
+        const char *k = preg_at(reg, i)->key, *kl = strrchr(k, '.');
+
+        if (strcmp(last, kl ? kl + 1 : k) == 0)
+            hit[n++] = k;
+    }
+    buf[0] = '\0';
+    if (n == 0 || n == 4)
+        return;
+    /* the section typed settles a name two sections share ('sim.duration') */
+    for (size_t i = 0; i < n && plen > 0; i++)
+        if (strncmp(hit[i], key, plen) == 0) {
+            hit[0] = hit[i];
+            n = 1;
+        }
+    if (n == 1)
+        snprintf(buf, len, " (did you mean '%s'?)", hit[0]);
+    else if (n == 2)
+        snprintf(buf, len, " (did you mean '%s' or '%s'?)", hit[0], hit[1]);
+    else
+        snprintf(buf, len, " (did you mean '%s', '%s' or '%s'?)", hit[0], hit[1], hit[2]);
+}
+
 /* Builds a checked entry (not 'extends'). Reports and returns false on
  * an unknown key or a bad value; takes no ownership of key or value. */
 static bool make_entry(const struct param_registry *reg, struct diag *d, int *nerr,
@@ -534,8 +586,14 @@ static bool make_entry(const struct param_registry *reg, struct diag *d, int *ne
             param_near_offer(&near, param_instance(sug, key, sbuf, sizeof sbuf) ? sbuf : sug);
         for (size_t i = 0; i < N_BUILTINS; i++)
             param_near_offer(&near, builtins[i].name);
-        report(d, nerr, loc, "unknown key '%s'%s", key,
-               param_hint(param_near_best(&near), hint, sizeof hint));
+        /* one slip from a name is that name; else the last part, if it
+         * names keys, says more than a name two or three edits away */
+        hint[0] = '\0';
+        if (!param_near_best(&near) || near.d > 1)
+            same_name_hint(reg, key, hint, sizeof hint);
+        if (!hint[0])
+            param_hint(param_near_best(&near), hint, sizeof hint);
+        report(d, nerr, loc, "unknown key '%s'%s", key, hint);
         return false;
     }
     if (strstr(value, "${") && bi != B_SEEDSET) {

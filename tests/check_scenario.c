@@ -142,6 +142,16 @@ START_TEST(test_err_unknown_key)
                       "t.ini:1: error: unknown key 'market.fe' (did you mean 'market.fee'?)\n"
                       "t.ini:2: error: unknown key 'sed' (did you mean 'seed'?)\n"
                       "t.ini:3: error: unknown key 'zzz.qqq'\n", 3);
+    /* Too far for the edit distance, but the last part names a key (or
+     * built-in) elsewhere: the section was wrong, or the word is another
+     * tool's ('duration' for the horizon). A name on two keys gets both. */
+    expect_load_error("horizon = 30d\ndemand.duration = 30d\nmarket.seed = 2\nshare = 0.1\n",
+                      "t.ini:1: error: unknown key 'horizon' (did you mean 'market.horizon'?)\n"
+                      "t.ini:2: error: unknown key 'demand.duration' "
+                      "(did you mean 'market.horizon'?)\n"
+                      "t.ini:3: error: unknown key 'market.seed' (did you mean 'seed'?)\n"
+                      "t.ini:4: error: unknown key 'share' (did you mean 'archetype.*.share' or "
+                      "'archetype.builtin.share'?)\n", 4);
 }
 END_TEST
 

@@ -209,6 +209,13 @@ grep_err "validate names the config and its runs" "$T/phold.ini: config Sweep: 4
 printf '[General]\nsim.model = phold\nphold.lpz = 3\n' >"$T/bad.ini"
 expect_status "validate unknown key" 1 "$GM" validate "$T/bad.ini"
 grep_err "did-you-mean" "bad.ini:3: error: unknown key 'phold.lpz'"
+# A wrong section, or another tool's word: the hint names the key by its
+# last part, and the section typed picks one of two keys sharing it.
+printf '[General]\nsim.duration = 30d\nhorizon = 30d\nsim.seed = 3\n' >"$T/bad.ini"
+expect_status "validate keys named elsewhere" 1 "$GM" validate "$T/bad.ini"
+grep_err "section hint" "bad.ini:2: error: unknown key 'sim.duration' (did you mean 'sim.horizon'?)"
+grep_err "two-key hint" "bad.ini:3: error: unknown key 'horizon' (did you mean 'reliability.horizon' or 'sim.horizon'?)"
+grep_err "built-in hint" "bad.ini:4: error: unknown key 'sim.seed' (did you mean 'seed'?)"
 expect_status "validate missing file" 2 "$GM" validate "$T/nope.ini"
 check "params" "$GM" params phold.
 if grep -q 'phold.remote' "$T/out"; then ok; else bad "params lists phold.remote"; fi
