@@ -87,8 +87,16 @@ static bool metrics_exist(const struct stats_data *const ab[2], const char *list
         if (hit)
             continue;
         ok = false;
-        fprintf(stderr, "gpumarket diff: --metrics: no metric '%s' in either directory%s\n", tok,
-                param_hint(param_near_best(&near), hint, sizeof hint));
+        for (int side = 0; side < 2 && !hit; side++)
+            for (size_t m = 0; m < stats_record_metric_count(ab[side]) && !hit; m++)
+                hit = fnmatch(tok, stats_record_metric(ab[side], m), 0) == 0;
+        if (hit)
+            fprintf(stderr, "gpumarket diff: --metrics: '%s' names per-run records (one row "
+                    "per offer of a run), which are not compared across runs: read them in "
+                    "scalars.csv\n", tok);
+        else
+            fprintf(stderr, "gpumarket diff: --metrics: no metric '%s' in either directory%s\n",
+                    tok, param_hint(param_near_best(&near), hint, sizeof hint));
     }
     free(copy);
     return ok;

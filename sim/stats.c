@@ -202,6 +202,8 @@ struct stats_data {
     struct smetric *metrics;    /* owned, first-appearance order */
     size_t nmetrics, capmetrics;
     double *val;                /* owned: nruns x capmetrics, NaN = missing */
+    char **rec_metric;          /* owned: the per-run records' metric names */
+    size_t nrec;
     struct strmap metric_map, run_map, point_map, key_map;
 };
 
@@ -458,6 +460,26 @@ static void index_points(struct stats_data *sd)
     }
 }
 
+bool stats_record_kind(const char *kind)
+{
+    return strchr(kind, ':') != NULL;
+}
+
+/* Remembers a per-run record's metric name (a handful of them: a linear
+ * look is enough). */
+static void note_record(struct stats_data *sd, const char *metric)
+{
+    char **grown;
+
+    for (size_t i = 0; i < sd->nrec; i++)
+        if (strcmp(sd->rec_metric[i], metric) == 0)
+            return;
+    if (!(grown = realloc(sd->rec_metric, (sd->nrec + 1) * sizeof *grown)))
+        SIM_OOM("stats: out of memory");
+    sd->rec_metric = grown;
+    sd->rec_metric[sd->nrec++] = xstrdup(metric);
+}
+
 static int load_scalars(struct stats_data *sd, const char *dir, struct diag *d)
 {
     char *path = path_in(dir, "scalars.csv");
@@ -493,6 +515,10 @@ static int load_scalars(struct stats_data *sd, const char *dir, struct diag *d)
             tbl_get_num(t, i, (size_t)c_v, &v, d) != SIM_OK) {
             rc = SIM_EINVAL;
             break;
+        }
+        if (stats_record_kind(tbl_get(t, i, (size_t)c_k))) {
+            note_record(sd, tbl_get(t, i, (size_t)c_m));
+            continue;
         }
         m = add_metric(sd, tbl_get(t, i, (size_t)c_m), tbl_get(t, i, (size_t)c_k),
                        tbl_get(t, i, (size_t)c_e), tbl_get(t, i, (size_t)c_u));
@@ -676,6 +702,9 @@ void stats_free(struct stats_data *sd)
     }
     free(sd->metrics);
     free(sd->val);
+    for (size_t i = 0; i < sd->nrec; i++)
+        free(sd->rec_metric[i]);
+    free(sd->rec_metric);
     free(sd->config);
     map_free(&sd->metric_map);
     map_free(&sd->run_map);
@@ -688,6 +717,8 @@ size_t stats_run_count(const struct stats_data *sd) { return sd->nruns; }
 size_t stats_failed_count(const struct stats_data *sd) { return sd->nfailed; }
 size_t stats_point_count(const struct stats_data *sd) { return sd->npoints; }
 size_t stats_metric_count(const struct stats_data *sd) { return sd->nmetrics; }
+size_t stats_record_metric_count(const struct stats_data *sd) { return sd->nrec; }
+const char *stats_record_metric(const struct stats_data *sd, size_t i) { return sd->rec_metric[i]; }
 
 const char *stats_point_value(const struct stats_data *sd, size_t p, size_t i)
 {

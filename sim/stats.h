@@ -13,6 +13,13 @@
  * (from params.csv) becomes an extra per-run metric "<metric>.steady_mean";
  * end-of-run scalars are already warm-up-free by the engine contract.
  *
+ * Per-run records: scalars whose entity kind holds a ':' ("offer:RTX
+ * 4090", one row per offer listed at the end, the entity its machine's
+ * index in that run) describe the things one run had, and an entity names
+ * different things in different runs. Across runs they are no statistic:
+ * they are read, checked and then left out of summary.csv, contrasts.csv
+ * and diff (scalars.csv keeps them for the charts and per-run analysis).
+ *
  * Plots hook: summary.csv (sweep response) and contrasts.csv (forest plot
  * of CRN contrasts) are the data behind the two experiment charts; the
  * `plot` command, when registered, is called on the directory afterwards.
@@ -69,6 +76,12 @@ const char *stats_point_value(const struct stats_data *sd, size_t p, size_t i);
 bool stats_same_value(const char *a, const char *b);
 /* "name=value, name=value" ("all" without variables); owned by sd. */
 const char *stats_point_label(const struct stats_data *sd, size_t p);
+/* Is 'kind' a per-run record's entity kind (it holds a ':')? */
+bool stats_record_kind(const char *kind);
+/* The metric names of the per-run records left out, in first-appearance
+ * order (for a message naming one). */
+size_t stats_record_metric_count(const struct stats_data *sd);
+const char *stats_record_metric(const struct stats_data *sd, size_t i);
 size_t stats_metric_count(const struct stats_data *sd);
 void stats_metric(const struct stats_data *sd, size_t m, const char **metric,
                   const char **kind, const char **entity, const char **unit);

@@ -333,6 +333,55 @@ START_TEST(empty_series_value_is_a_missing_sample)
 }
 END_TEST
 
+/* Per-run records (an entity kind with a ':', as the market's
+ * "offer:<gpu>" rows, one per offer listed at the end of a run, the entity
+ * its machine's index in that run) name different things in different
+ * runs, so a mean over runs of "offer 0" means nothing: stats_load reads
+ * and checks them, then leaves them out of the metrics (so of summary.csv,
+ * contrasts.csv and diff) and names each record metric once. */
+START_TEST(per_run_records_are_left_out)
+{
+    char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
+    char *sum = join(dir, "summary.csv"), *text;
+    struct stats_opts o = { 0.95, NULL, NULL, false };
+    struct diag d = DIAG_INIT(stderr), quiet = DIAG_SILENT;
+    struct stats_data *sd;
+
+    ck_assert_int_eq(test_write_file(runs,
+        "run_id,config,run_number,repetition,seed_set,base_seed,repetition,status\n"
+        "\"S-0\",\"S\",0,0,0,1,\"0\",\"ok\"\n"
+        "\"S-1\",\"S\",1,1,1,1,\"1\",\"ok\"\n"), 0);
+    ck_assert_int_eq(test_write_file(sc,
+        "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"S-0\",\"price\",\"gpu\",\"H100\",2,\"USD/GPU-h\"\n"
+        "\"S-0\",\"offer_price\",\"offer:H100\",\"0\",2,\"USD/GPU-h\"\n"
+        "\"S-0\",\"offer_free\",\"offer:H100\",\"0\",1,\"GPUs\"\n"
+        "\"S-1\",\"price\",\"gpu\",\"H100\",4,\"USD/GPU-h\"\n"
+        "\"S-1\",\"offer_price\",\"offer:A100\",\"0\",1,\"USD/GPU-h\"\n"), 0);
+    sd = stats_load(dir, &d);
+    ck_assert_ptr_nonnull(sd);
+    ck_assert_uint_eq(stats_metric_count(sd), 1);
+    ck_assert_int_eq(stats_find_metric(sd, "offer_price", "offer:H100", "0"), -1);
+    ck_assert_uint_eq(stats_record_metric_count(sd), 2);
+    ck_assert_str_eq(stats_record_metric(sd, 0), "offer_price");
+    ck_assert_str_eq(stats_record_metric(sd, 1), "offer_free");
+    ck_assert(stats_record_kind("offer:H100") && !stats_record_kind("gpu"));
+    stats_free(sd);
+    ck_assert_int_eq(stats_write_all(dir, &o, &d), 0);
+    text = test_read_file(sum, NULL);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text, "\"S\",\"price\",\"gpu\",\"H100\",2,3,"));
+    ck_assert_ptr_null(strstr(text, "offer"));
+    free(text);
+    /* left out only after the checks: a bad record value is still an error */
+    ck_assert_int_eq(test_write_file(sc,
+        "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"S-0\",\"offer_price\",\"offer:H100\",\"0\",cheap,\"USD/GPU-h\"\n"), 0);
+    ck_assert_ptr_null(stats_load(dir, &quiet));
+    free(runs); free(sc); free(sum); free(dir);
+}
+END_TEST
+
 /* steady_mean is the mean of the samples at t_h >= sim.warmup
  * (docs/METRICS.md), the warm-up read from params.csv: with a 1 h
  * warm-up, samples 100 (t 0.5 h), 2 (t 1 h) and 4 (t 2 h) give 3 by hand.
@@ -696,6 +745,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, diff_judge_alpha_edge_and_nan_means);
     tcase_add_test(tc, files_from_a_small_study);
     tcase_add_test(tc, empty_series_value_is_a_missing_sample);
+    tcase_add_test(tc, per_run_records_are_left_out);
     tcase_add_test(tc, steady_mean_deletes_the_warmup);
     tcase_add_test(tc, points_match_on_axis_values);
     tcase_add_test(tc, broken_directories_are_refused_with_file_and_row);

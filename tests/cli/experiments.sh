@@ -131,6 +131,18 @@ check "diff --metrics restricts the comparison" [ $? = 0 ]
 "$G" diff "$T/ra" "$T/rs" --metrics events_comitted >/dev/null 2>"$T/err.txt"
 check "diff --metrics with no such metric exits 2" [ $? = 2 ]
 check "diff suggests the metric" grep -q "did you mean 'events_committed'" "$T/err.txt"
+# per-run records (an entity kind with a ':', the market's offer snapshot)
+# name different things in different runs: not compared, so two studies
+# differing only there did not move, and --metrics naming them says why
+for d in rr1 rr2; do mkdir -p "$T/$d" && cp "$T/ra/"*.csv "$T/$d/"; done
+rid=$(sed -n 2p "$T/ra/runs.csv" | cut -d, -f1)
+echo "$rid,\"offer_price_per_gpu_h\",\"offer:H100\",\"0\",1,\"USD/GPU-h\"" >>"$T/rr1/scalars.csv"
+echo "$rid,\"offer_price_per_gpu_h\",\"offer:H100\",\"0\",9,\"USD/GPU-h\"" >>"$T/rr2/scalars.csv"
+"$G" diff "$T/rr1" "$T/rr2" >/dev/null 2>&1
+check "diff leaves per-run records out (exit 0)" [ $? = 0 ]
+"$G" diff "$T/rr1" "$T/rr2" --metrics 'offer_*' >/dev/null 2>"$T/err.txt"
+check "diff --metrics naming only records exits 2" [ $? = 2 ]
+check "diff says records are not compared" grep -q "'offer_\*' names per-run records" "$T/err.txt"
 
 # a metric on one side only is flagged, whichever side
 mkdir -p "$T/rm" && cp "$T/ra/"*.csv "$T/rm/" &&
