@@ -1329,6 +1329,28 @@ static const char headline_metrics[4][24] = {
  * height holds at the tick font. The rest are counted in a note. */
 #define CONTRAST_ROWS 28
 
+/* "<what> [unit]" in buf, the unit the first row of 'metric' in
+ * scalars.csv gives: the sweep and contrast charts put it on their value
+ * axis (DESIGN.md 8: units on axes). A fraction ("1"), no unit or no row
+ * adds nothing. */
+static const char *value_label(const struct rdir *R, const char *what, const char *metric,
+                               char *buf, size_t len)
+{
+    int cu = R->scalars ? tbl_col(R->scalars, "unit") : -1;
+    const char *unit = "";
+
+    for (size_t i = 0; cu >= 0 && i < tbl_rows(R->scalars); i++)
+        if (strcmp(tbl_get(R->scalars, i, (size_t)R->sc_metric), metric) == 0) {
+            unit = tbl_get(R->scalars, i, (size_t)cu);
+            break;
+        }
+    if (*unit && strcmp(unit, "1") != 0)
+        snprintf(buf, len, "%s [%s]", what, unit);
+    else
+        snprintf(buf, len, "%s", what);
+    return buf;
+}
+
 /* Does column k take two values among rows[0..n) of t? */
 static bool col_varies(const struct tbl *t, int k, const size_t *rows, size_t n)
 {
@@ -1354,7 +1376,7 @@ static struct plot_chart *chart_contrast(struct rdir *R, struct tbl *t, const ch
     int first_axis = cc >= 0 ? cc + 1 : 0;
     size_t nt = tbl_rows(t), n = 0, all = 0, ncol = 0;
     size_t *rows = malloc((nt + 1) * sizeof *rows);
-    char **labels, **groups, note[600], title[200], sub[200];
+    char **labels, **groups, note[600], title[200], sub[200], xl[160];
     const char **lev, **colname, **colval;
     double *d, *lo, *hi;
     struct plot_chart *c = NULL;
@@ -1426,10 +1448,11 @@ static struct plot_chart *chart_contrast(struct rdir *R, struct tbl *t, const ch
         }
     }
     snprintf(title, sizeof title, "Contrasts: %s (common random numbers)", metric);
-    c = plot_forest(title, "Paired mean difference [metric units]", R->pal, "contrast", n,
-                    (const char *const *)labels, (const char *const *)groups, d, lo, hi);
-    snprintf(sub, sizeof sub, "compared value minus baseline, not standardised: each headline "
-             "metric on its own chart, in its own units (all metrics: contrasts.csv)");
+    c = plot_forest(title, value_label(R, "Paired mean difference", metric, xl, sizeof xl),
+                    R->pal, "contrast", n, (const char *const *)labels,
+                    (const char *const *)groups, d, lo, hi);
+    snprintf(sub, sizeof sub, "compared value minus baseline, in the metric's own units, not "
+             "standardised (every metric: contrasts.csv)");
     plot_chart_subtitle(c, sub);
     plot_chart_columns(c, ncol, colname);
     plot_chart_row_columns(c, colval);
@@ -1557,6 +1580,18 @@ static void sweep_key(const struct tbl *t, size_t i, const bool *split, char *ke
         snprintf(key + len, size - len, " %s", tbl_get(t, i, (size_t)ce));
 }
 
+/* The index of 'name' in names[0..*n), appended (copied) when new. */
+static size_t name_index(char ***names, size_t *n, const char *name)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*names)[i], name) == 0)
+            return i;
+    *names = realloc(*names, (*n + 1) * sizeof **names);
+    if (!*names || !((*names)[*n] = strdup(name)))
+        SIM_OOM("plot: out of memory");
+    return (*n)++;
+}
+
 /* Sweep response of one metric against sweep variable cx (sweep_x), one
  * line per sweep_key(). */
 static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
@@ -1564,13 +1599,18 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
 {
     int cm = tbl_col(t, "metric"), cmean = tbl_col(t, "mean");
     int cl = tbl_col(t, "ci_low"), ch = tbl_col(t, "ci_high"), cv = tbl_col(t, "ci_level");
-    size_t n = tbl_rows(t), nl = 0, nx = 0, clash = 0;
-    char **lines = NULL, note[600];
+    int cp = tbl_col(t, "policy"), ce = tbl_col(t, "entity"), ck = tbl_col(t, "entity_kind");
+    size_t first = 0;       /* the metric's first row */
+    const char *pal_kind = "sweep";
+    size_t n = tbl_rows(t), nl = 0, nx = 0, clash = 0, np = 0, nent = 0, *line_pol = NULL;
+    char **lines = NULL, note[600], **pols = NULL, **ents = NULL;
+    const char **labels;
+    bool facet;
     const char **lev;
     double *xs = NULL, *mean, *lo, *hi;
     bool *split;
     struct plot_chart *c;
-    char title[200];
+    char title[200], yl[160];
 
     if (cx < 0 || cm < 0 || cmean < 0)
         return NULL;
@@ -1582,13 +1622,21 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
 
         if (strcmp(tbl_get(t, i, (size_t)cm), metric) != 0)
             continue;
+        if (!nl)
+            first = i;
         sweep_key(t, i, split, key, sizeof key);
         for (size_t j = 0; j < nl && !dup; j++)
             dup = strcmp(lines[j], key) == 0;
         if (!dup) {
             lines = realloc(lines, (nl + 1) * sizeof *lines);
-            lines[nl++] = strdup(key);
+            line_pol = realloc(line_pol, (nl + 1) * sizeof *line_pol);
+            if (!lines || !line_pol)
+                SIM_OOM("plot: out of memory");
+            lines[nl] = strdup(key);
+            line_pol[nl++] = cp >= 0 ? name_index(&pols, &np, tbl_get(t, i, (size_t)cp)) : 0;
         }
+        if (ce >= 0)
+            name_index(&ents, &nent, tbl_get(t, i, (size_t)ce));
         x = strtod(tbl_get(t, i, (size_t)cx), NULL);
         dup = false;
         for (size_t j = 0; j < nx && !dup; j++)
@@ -1600,6 +1648,9 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
     }
     if (!nl || !nx) {
         free_strs(lines, nl);
+        free_strs(pols, np);
+        free_strs(ents, nent);
+        free(line_pol);
         free(xs);
         free(split);
         return NULL;
@@ -1640,9 +1691,54 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
         if (cv >= 0 && !isnan(lo[at]) && !isnan(hi[at]))
             lev[at] = tbl_get(t, i, (size_t)cv);
     }
+    /* Small multiples when a metric per entity meets a policy axis: a
+     * panel per policy, a line per entity in the same colour in every
+     * panel. Three clearing rules by six archetypes drew 18 lines on one
+     * axis, the eight colours cycling, two lines to a colour. */
+    facet = np >= 2 && np <= 6 && nent >= 2;
+    if (facet && ck >= 0) {
+        /* entities in their colours of the other charts ("the same
+         * colour for an archetype everywhere"), taken in sorted order,
+         * as the wait chart takes archetypes, so --only does not move
+         * them */
+        pal_kind = tbl_get(t, first, (size_t)ck);
+        qsort(ents, nent, sizeof *ents, cmp_str);
+        for (size_t k = 0; k < nent; k++)
+            (void)plot_palette_style(R->pal, pal_kind, ents[k]);
+    }
+    labels = malloc(nl * sizeof *labels);
+    if (!labels)
+        SIM_OOM("plot: out of memory");
+    for (size_t li = 0; li < nl; li++) {
+        size_t skip = facet ? strlen(pols[line_pol[li]]) : 0;
+
+        labels[li] = lines[li] + skip + (facet && lines[li][skip] == ' ');
+    }
     snprintf(title, sizeof title, "Sweep response: %s", metric);
-    c = plot_sweep(title, tbl_col_name(t, (size_t)cx), metric, R->pal, "sweep", nl,
-                   (const char *const *)lines, nx, xs, mean, lo, hi);
+    c = plot_sweep(title, tbl_col_name(t, (size_t)cx),
+                   value_label(R, metric, metric, yl, sizeof yl), R->pal, pal_kind, nl,
+                   labels, nx, xs, mean, lo, hi);
+    if (c && facet) {
+        char **pt = calloc(np, sizeof *pt);
+
+        if (!pt)
+            SIM_OOM("plot: out of memory");
+        for (size_t k = 0; k < np; k++) {
+            char buf[300];
+
+            snprintf(buf, sizeof buf, "policy=%s", pols[k]);
+            if (!(pt[k] = strdup(buf)))
+                SIM_OOM("plot: out of memory");
+        }
+        plot_chart_panels(c, np, (const char *const *)pt);
+        for (size_t li = 0; li < nl; li++)
+            plot_series_panel(c, li, line_pol[li]);
+        free_strs(pt, np);
+    }
+    free(labels);
+    free_strs(pols, np);
+    free_strs(ents, nent);
+    free(line_pol);
     if (c) {
         static const char *const levcol[1] = { "ci_level" };
 

@@ -771,6 +771,46 @@ START_TEST(sweep_x_is_a_numeric_variable)
 }
 END_TEST
 
+/* A metric per entity under a policy axis is drawn in small multiples:
+ * a panel per policy (first-appearance order), a line per entity, so
+ * 3 policies x 6 archetypes are not 18 lines in 8 recycled colours.
+ * With one entity (or one policy) it stays one panel of policy lines. */
+START_TEST(sweep_panels_per_policy)
+{
+    int rc;
+    char *dir, *csv, *msg;
+
+    msg = plot_files(ONE_RUN, SUM_HDR("policy,fee")
+                     "\"x\",\"b\",\"0.1\",\"cost_per_work_usd\",\"e1\",1,,\n"
+                     "\"x\",\"b\",\"0.1\",\"cost_per_work_usd\",\"e2\",2,,\n"
+                     "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"e1\",3,,\n"
+                     "\"x\",\"a\",\"0.2\",\"cost_per_work_usd\",\"e2\",4,,\n",
+                     NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"e1\",\"policy=b\",0.10000000000000001,1,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"e2\",\"policy=b\",0.10000000000000001,2,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"e1\",\"policy=a\",0.10000000000000001,3,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"e2\",\"policy=a\",0.20000000000000001,4,"));
+    free(csv);
+    free(msg);
+    free(dir);
+    msg = plot_files(ONE_RUN, SUM_HDR("policy,fee")
+                     "\"x\",\"b\",\"0.1\",\"cost_per_work_usd\",\"all\",1,,\n"
+                     "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"all\",3,,\n",
+                     NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"b all\",\"\",0.10000000000000001,1,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"a all\",\"\",0.10000000000000001,3,"));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
 /* A second sweep variable splits the lines: rows that differ in it once
  * shared a line and x, the last overwriting the others. One that is set
  * with x (${lambda=... ! c}) splits nothing. */
@@ -3119,6 +3159,7 @@ Suite *plots_suite(void)
     tcase_add_test(tc, empty_result_directory);
     tcase_add_test(tc, sweep_x_is_a_numeric_variable);
     tcase_add_test(tc, sweep_second_variable_splits_lines);
+    tcase_add_test(tc, sweep_panels_per_policy);
     tcase_add_test(tc, duplicate_run_is_an_input_error);
     tcase_add_test(tc, sweep_and_contrast_intervals_keep_their_level);
     tcase_add_test(tc, contrasts_chart_headline_metrics_with_their_axes);
