@@ -1192,6 +1192,9 @@ static struct plot_chart *chart_price_perf(struct rdir *R)
     if (!cnt || !gx || !gy)
         SIM_OOM("plot: out of memory");
     plot_chart_axes(c, "DLPerf per GPU", "Price [USD/GPU-h]");
+    /* no price is negative: the least-squares line dipping below 0 near
+     * x = 0 once took the axis down to -5 */
+    plot_chart_yrange(c, 0.0, NAN);
     plot_chart_csv_names(c, "dlperf_per_gpu", "price_usd_per_gpu_h");
     plot_chart_subtitle(c, "offers listed at the end of the run; line: price-performance "
                            "frontier (no other offer is as fast and as cheap)");
