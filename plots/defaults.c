@@ -1536,7 +1536,7 @@ static int cmp_xrow(const void *a, const void *b)
  * for 400 points. */
 static bool *sweep_splits(const struct tbl *t, int cx, const char *metric)
 {
-    int cc = tbl_col(t, "config"), cm = tbl_col(t, "metric"), cp = tbl_col(t, "policy");
+    int cc = tbl_col(t, "config"), cm = tbl_col(t, "metric");
     size_t n = tbl_rows(t), nr = 0;
     bool *split = calloc(tbl_cols(t) ? tbl_cols(t) : 1, sizeof *split);
     struct xrow *r = calloc(n ? n : 1, sizeof *r);
@@ -1548,7 +1548,7 @@ static bool *sweep_splits(const struct tbl *t, int cx, const char *metric)
             r[nr++] = (struct xrow){ tbl_get(t, i, (size_t)cx), i };
     qsort(r, nr, sizeof *r, cmp_xrow);
     for (int k = cc + 1; k < cm; k++) {
-        if (k == cp || k == cx)
+        if (k == cx)
             continue;
         for (size_t g = 0, j = 1; j < nr && !split[k]; j++) {
             if (strcmp(r[g].x, r[j].x) != 0)
@@ -1562,25 +1562,41 @@ static bool *sweep_splits(const struct tbl *t, int cx, const char *metric)
 }
 
 /* A sweep chart's line: the policy (or the config when there is no
- * policy axis), every sweep variable that splits lines (sweep_splits)
- * as name=value, and the entity. Rows differing in a second sweep
- * variable once shared a line and overwrote each other. */
-static void sweep_key(const struct tbl *t, size_t i, const bool *split, char *key, size_t size)
+ * policy axis), every other sweep variable that splits lines
+ * (sweep_splits) as name=value, and the entity. Rows differing in a
+ * second sweep variable once shared a line and overwrote each other. A
+ * policy set with x ('locked': ${policy=0,0.9 ! filter}, one policy per
+ * x) names no line, so an entity's line runs across the policies; the
+ * config stands in when nothing else names the line. */
+static void sweep_key(const struct tbl *t, size_t i, const bool *split, bool locked,
+                      char *key, size_t size)
 {
     int cc = tbl_col(t, "config"), cm = tbl_col(t, "metric"), cp = tbl_col(t, "policy");
     int ce = tbl_col(t, "entity");
     size_t len;
 
-    snprintf(key, size, "%s", tbl_get(t, i, (size_t)(cp >= 0 ? cp : cc)));
+    snprintf(key, size, "%s", locked ? "" : tbl_get(t, i, (size_t)(cp >= 0 ? cp : cc)));
     for (int k = cc + 1; k < cm; k++) {
         len = strlen(key);
-        if (split[k] && len < size)
-            snprintf(key + len, size - len, " %s=%s", tbl_col_name(t, (size_t)k),
-                     tbl_get(t, i, (size_t)k));
+        if (split[k] && k != cp && len < size)
+            snprintf(key + len, size - len, "%s%s=%s", len ? " " : "",
+                     tbl_col_name(t, (size_t)k), tbl_get(t, i, (size_t)k));
     }
     len = strlen(key);
     if (ce >= 0 && *tbl_get(t, i, (size_t)ce) && len < size)
-        snprintf(key + len, size - len, " %s", tbl_get(t, i, (size_t)ce));
+        snprintf(key + len, size - len, "%s%s", len ? " " : "", tbl_get(t, i, (size_t)ce));
+    if (!*key)
+        snprintf(key, size, "%s", tbl_get(t, i, (size_t)cc));
+}
+
+/* The first row of 'metric' in t (column cm); tbl_rows() if none. */
+static size_t first_row(const struct tbl *t, int cm, const char *metric)
+{
+    size_t i = 0;
+
+    while (i < tbl_rows(t) && strcmp(tbl_get(t, i, (size_t)cm), metric) != 0)
+        i++;
+    return i;
 }
 
 /* The index of 'name' in names[0..*n), appended (copied) when new. */
@@ -1603,12 +1619,12 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
     int cm = tbl_col(t, "metric"), cmean = tbl_col(t, "mean");
     int cl = tbl_col(t, "ci_low"), ch = tbl_col(t, "ci_high"), cv = tbl_col(t, "ci_level");
     int cp = tbl_col(t, "policy"), ce = tbl_col(t, "entity"), ck = tbl_col(t, "entity_kind");
-    size_t first = 0;       /* the metric's first row */
+    size_t first;           /* the metric's first row */
     const char *pal_kind = "sweep";
     size_t n = tbl_rows(t), nl = 0, nx = 0, clash = 0, np = 0, nent = 0, *line_pol = NULL;
     char **lines = NULL, note[600], **pols = NULL, **ents = NULL;
     const char **labels;
-    bool facet;
+    bool facet, locked = false;
     const char **lev;
     double *xs = NULL, *mean, *lo, *hi;
     bool *split;
@@ -1618,6 +1634,11 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
     if (cx < 0 || cm < 0 || cmean < 0)
         return NULL;
     split = sweep_splits(t, cx, metric);
+    first = first_row(t, cm, metric);
+    /* a policy that takes two values but never two at one x is set with x */
+    for (size_t i = first + 1; cp >= 0 && !split[cp] && i < n && !locked; i++)
+        locked = strcmp(tbl_get(t, i, (size_t)cm), metric) == 0 &&
+                 strcmp(tbl_get(t, i, (size_t)cp), tbl_get(t, first, (size_t)cp)) != 0;
     for (size_t i = 0; i < n; i++) {
         char key[512];
         double x;
@@ -1625,9 +1646,7 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
 
         if (strcmp(tbl_get(t, i, (size_t)cm), metric) != 0)
             continue;
-        if (!nl)
-            first = i;
-        sweep_key(t, i, split, key, sizeof key);
+        sweep_key(t, i, split, locked, key, sizeof key);
         for (size_t j = 0; j < nl && !dup; j++)
             dup = strcmp(lines[j], key) == 0;
         if (!dup) {
@@ -1636,7 +1655,8 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
             if (!lines || !line_pol)
                 SIM_OOM("plot: out of memory");
             lines[nl] = strdup(key);
-            line_pol[nl++] = cp >= 0 ? name_index(&pols, &np, tbl_get(t, i, (size_t)cp)) : 0;
+            line_pol[nl++] = cp >= 0 && !locked ? name_index(&pols, &np,
+                                                             tbl_get(t, i, (size_t)cp)) : 0;
         }
         if (ce >= 0)
             name_index(&ents, &nent, tbl_get(t, i, (size_t)ce));
@@ -1674,7 +1694,7 @@ static struct plot_chart *chart_sweep(struct rdir *R, struct tbl *t, int cx,
 
         if (strcmp(tbl_get(t, i, (size_t)cm), metric) != 0)
             continue;
-        sweep_key(t, i, split, key, sizeof key);
+        sweep_key(t, i, split, locked, key, sizeof key);
         while (li < nl && strcmp(lines[li], key) != 0)
             li++;
         while (xi < nx && xs[xi] != x)

@@ -774,7 +774,7 @@ END_TEST
 /* A metric per entity under a policy axis is drawn in small multiples:
  * a panel per policy (first-appearance order), a line per entity, so
  * 3 policies x 6 archetypes are not 18 lines in 8 recycled colours.
- * With one entity (or one policy) it stays one panel of policy lines. */
+ * With one entity it stays one panel of policy lines. */
 START_TEST(sweep_panels_per_policy)
 {
     int rc;
@@ -805,6 +805,26 @@ START_TEST(sweep_panels_per_policy)
     ck_assert_ptr_nonnull(csv);
     ck_assert_ptr_nonnull(strstr(csv, "\"b all\",\"\",0.10000000000000001,1,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"a all\",\"\",0.10000000000000001,3,"));
+    free(csv);
+    free(msg);
+    free(dir);
+    /* A policy set with x (scenarios/reliability-filter.ini: ${policy=0,
+     * 0.9} ! filter) takes one value per x: it names no line, each entity
+     * runs across x in one panel (a line per policy and entity had one
+     * point each) */
+    msg = plot_files(ONE_RUN, SUM_HDR("policy,filter")
+                     "\"x\",\"0\",\"0\",\"cost_per_work_usd\",\"e1\",1,,\n"
+                     "\"x\",\"0\",\"0\",\"cost_per_work_usd\",\"e2\",2,,\n"
+                     "\"x\",\"0.9\",\"0.9\",\"cost_per_work_usd\",\"e1\",3,,\n"
+                     "\"x\",\"0.9\",\"0.9\",\"cost_per_work_usd\",\"e2\",4,,\n",
+                     NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"e1\",\"\",0,1,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"e1\",\"\",0.90000000000000002,3,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"e2\",\"\",0,2,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"e2\",\"\",0.90000000000000002,4,"));
     free(csv);
     free(msg);
     free(dir);
