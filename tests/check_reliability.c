@@ -1,6 +1,7 @@
 /* tests/check_reliability.c -- outages, reliability scores, checkpoints and
  * the closed forms behind `gpumarket reproduce`. */
 #include <math.h>
+#include <stddef.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1139,6 +1140,178 @@ START_TEST(runpod_ring_merges_the_closest_neighbours)
 }
 END_TEST
 
+/* Two causes of the same kind overlap: the rate is the worst of those
+ * down now (reliability.h), so a regional outage met during a rental
+ * (rate 3) keeps rate 3 when a second, idle one (rate 1) joins it.
+ * Closed form, born at 0 and up except [t0, t1): W = H (1 - e^{-t2/H}),
+ * B = 3 H (1 - e^{-6/H}) e^{-24/H}, w0 = W0 e^{-t2/H}, score = 1 -
+ * (0.4 w0 + B) / (w0 + W). Letting the newer cause's rate replace the
+ * kind's (1 here) passed every test. */
+START_TEST(vast_same_kind_overlap_keeps_the_worst_rate)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+    sim_time t0 = 60 * SIM_DAY, t1 = t0 + 6 * SIM_HOUR, t2 = t1 + SIM_DAY;
+    double H = 720, t2h = 60 * 24 + 6 + 24;
+    double W = H * (1 - exp(-t2h / H));
+    double B = 3 * H * (1 - exp(-6 / H)) * exp(-24 / H);
+    double w0 = 168 * exp(-t2h / H);
+
+    rel_init(&s, 0, false);
+    rel_on_down(&s, &p, t0, REL_DOWN_OUTAGE, true);
+    rel_on_down(&s, &p, t0, REL_DOWN_OUTAGE, false);
+    rel_on_up(&s, &p, t1);
+    NEAR(rel_score(&s, &p, t2), 1 - (0.4 * w0 + B) / (w0 + W), 1e-9);
+}
+END_TEST
+
+/* A cause that begins and ends at one instant was down for no time and
+ * must not take one of the ring's slots (reliability.h: the ring holds
+ * down intervals). Eight 1-hour outages on days 1-8 fill the ring; an
+ * empty one at day 1 + 10 h, 9 h after the first ends (the closest gap),
+ * would merge it into a block [1 d, 1 d + 10 h) the window's start at day
+ * 31 + 5 h cuts, counting 30 min of it. By hand, day 1's hour has left
+ * the window and the other seven are in it: (720 - 7 + 1/6) / 720.
+ * Pushing empty intervals passed every test. */
+START_TEST(runpod_empty_down_takes_no_slot)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+
+    p.rule = REL_RUNPOD;
+    rel_init(&s, 0, false);
+    for (int d = 1; d <= 8; d++) {
+        rel_on_down(&s, &p, d * SIM_DAY, REL_DOWN_FAILURE, false);
+        rel_on_up(&s, &p, d * SIM_DAY + SIM_HOUR);
+        if (d == 1) {
+            rel_on_down(&s, &p, SIM_DAY + 10 * SIM_HOUR, REL_DOWN_DISCONNECT, false);
+            rel_on_up(&s, &p, SIM_DAY + 10 * SIM_HOUR);
+        }
+    }
+    ck_assert_uint_eq(s.nslots, REL_RUNPOD_SLOTS);
+    NEAR(rel_score(&s, &p, 31 * SIM_DAY + 5 * SIM_HOUR),
+         (720.0 - 7 + 1.0 / 6) / 720, 1e-9);
+}
+END_TEST
+
+/* Intervals that ended before the window starts leave the ring when the
+ * next one closes, including one that ends exactly at the window's start
+ * (half-open: [from, to) then has nothing inside). S = [10 d, 10 d + 1 h),
+ * I1 = [10 d + 3 h, 10 d + 4 h), I2-I7 on days 15-20, N = [40 d, 40 d +
+ * 1 h): when N closes the window starts at 10 d + 1 h = S's end, so the
+ * ring holds I1-I7 and N, eight, and nothing merges. At 40 d + 3.5 h the
+ * window starts half-way through I1: by hand 0.5 + 6 + 1 = 7.5 h down,
+ * (720 - 7.5 + 1/6) / 720. Keeping S (never expiring, or expiring only
+ * what ends strictly before the start) filled the ring and merged S with
+ * I1 into a block cut pro rata (7.25 h); both passed every test. */
+START_TEST(runpod_ring_drops_what_left_the_window)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+
+    p.rule = REL_RUNPOD;
+    rel_init(&s, 0, false);
+    rel_on_down(&s, &p, 10 * SIM_DAY, REL_DOWN_FAILURE, false);
+    rel_on_up(&s, &p, 10 * SIM_DAY + SIM_HOUR);
+    rel_on_down(&s, &p, 10 * SIM_DAY + 3 * SIM_HOUR, REL_DOWN_FAILURE, false);
+    rel_on_up(&s, &p, 10 * SIM_DAY + 4 * SIM_HOUR);
+    for (int d = 15; d <= 20; d++) {
+        rel_on_down(&s, &p, d * SIM_DAY, REL_DOWN_FAILURE, false);
+        rel_on_up(&s, &p, d * SIM_DAY + SIM_HOUR);
+    }
+    rel_on_down(&s, &p, 40 * SIM_DAY, REL_DOWN_FAILURE, false);
+    rel_on_up(&s, &p, 40 * SIM_DAY + SIM_HOUR);
+    ck_assert_uint_eq(s.nslots, REL_RUNPOD_SLOTS);
+    NEAR(rel_score(&s, &p, 40 * SIM_DAY + 3 * SIM_HOUR + 30 * SIM_MIN),
+         (720.0 - 7.5 + 1.0 / 6) / 720, 1e-9);
+}
+END_TEST
+
+/* The closest pair may be the newest two in the ring (reliability.h: the
+ * two neighbours with the shortest gap merge). 1-hour outages on days 1-7,
+ * then [7 d + 2 h, 7 d + 3 h) (1 h after day 7's, the closest gap), then
+ * day 9: the ninth merges day 7's two, all inside the window. At 31 d +
+ * 12 h the window starts at 1 d + 12 h: day 1's hour has left it, 8 h are
+ * in it, (720 - 8 + 1/6) / 720. Skipping the newest pair merged days 1
+ * and 2 (gaps tie at 23 h) into a block cut pro rata (8.04 h), and passed
+ * every test. */
+START_TEST(runpod_ring_merges_the_newest_pair_too)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+
+    p.rule = REL_RUNPOD;
+    rel_init(&s, 0, false);
+    for (int d = 1; d <= 7; d++) {
+        rel_on_down(&s, &p, d * SIM_DAY, REL_DOWN_FAILURE, false);
+        rel_on_up(&s, &p, d * SIM_DAY + SIM_HOUR);
+    }
+    rel_on_down(&s, &p, 7 * SIM_DAY + 2 * SIM_HOUR, REL_DOWN_FAILURE, false);
+    rel_on_up(&s, &p, 7 * SIM_DAY + 3 * SIM_HOUR);
+    rel_on_down(&s, &p, 9 * SIM_DAY, REL_DOWN_FAILURE, false);
+    rel_on_up(&s, &p, 9 * SIM_DAY + SIM_HOUR);
+    ck_assert_uint_eq(s.nslots, REL_RUNPOD_SLOTS);
+    NEAR(rel_score(&s, &p, 31 * SIM_DAY + 12 * SIM_HOUR),
+         (720.0 - 8 + 1.0 / 6) / 720, 1e-9);
+}
+END_TEST
+
+/* RunPod at age 0 with no buffer: nothing observed, nothing down, 1 (as
+ * with the buffer, score_edges_by_hand). Without the empty-span guard the
+ * score was 0 / 0, NaN, and the range assertion stopped the program. */
+START_TEST(runpod_age_zero_without_buffer)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+
+    p.rule = REL_RUNPOD;
+    p.runpod_buffer_h = 0;
+    rel_init(&s, 5 * SIM_DAY, false);
+    NEAR(rel_score(&s, &p, 5 * SIM_DAY), 1.0, 0);
+    ck_assert(rel_listed(&s, &p, 5 * SIM_DAY));
+}
+END_TEST
+
+/* Every reliability parameter's range, at and just past each bound, as
+ * the messages and docs/PARAMS.md state: prior, datacenter bonus, verify
+ * and delist thresholds in [0, 1]; horizon and RunPod window > 0; prior
+ * weight, weights, penalties and buffer >= 0. Dropping any one bound but
+ * the window's and the bonus's passed every test. */
+START_TEST(reliability_checks_take_every_bound)
+{
+    static const struct { size_t off; double ok, bad; } c[] = {
+#define F(f) offsetof(struct rel_params, f)
+        { F(prior), 0, -0.01 }, { F(prior), 1, 1.01 },
+        { F(prior_weight_h), 0, -0.01 },
+        { F(horizon_h), 1e-6, 0 },
+        { F(rental_down_weight), 0, -0.01 },
+        { F(maintenance_weight), 0, -0.01 },
+        { F(disconnect_penalty_h), 0, -0.01 },
+        { F(failed_start_penalty_h), 0, -0.01 },
+        { F(datacenter_bonus), 0, -0.01 }, { F(datacenter_bonus), 1, 1.01 },
+        { F(verify_threshold), 0, -0.01 }, { F(verify_threshold), 1, 1.01 },
+        { F(runpod_window_h), 1e-6, 0 },
+        { F(runpod_buffer_h), 0, -0.01 },
+        { F(runpod_delist), 0, -0.01 }, { F(runpod_delist), 1, 1.01 },
+#undef F
+    };
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        struct rel_params p = vast();
+
+        *(double *)((char *)&p + c[i].off) = c[i].ok;
+        ck_assert_msg(rel_params_check(&p, &d) == SIM_OK, "case %zu ok", i);
+        *(double *)((char *)&p + c[i].off) = c[i].bad;
+        ck_assert_msg(rel_params_check(&p, &d) == SIM_EINVAL, "case %zu bad", i);
+    }
+    fclose(d.out);
+    free(buf);
+}
+END_TEST
+
 /* Rule names, range checks, and the documented defaults (reliability.h,
  * MARKET-FACTS: prior 0.60, RunPod window 30 d, buffer 10 min, delist
  * below 0.98; verified at 0.90), and that set keys are read. */
@@ -1178,6 +1351,12 @@ START_TEST(reliability_names_checks_and_defaults)
     NEAR(p.runpod_delist, 0.98, 0);
     NEAR(p.verify_threshold, 0.90, 0);
     NEAR(p.datacenter_bonus, 0.5, 0);
+    /* docs/PARAMS.md: rental-down-weight 3, maintenance-weight 0, both
+     * penalties 1 h (a rental weight of 2 passed every test) */
+    NEAR(p.rental_down_weight, 3, 0);
+    NEAR(p.maintenance_weight, 0, 0);
+    NEAR(p.disconnect_penalty_h, 1, 1e-12);
+    NEAR(p.failed_start_penalty_h, 1, 1e-12);
     scn_run_free(run);
     scn_study_free(st);
     scn_free(sc);
@@ -1452,6 +1631,12 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, score_edges_by_hand);
     tcase_add_test(tc, runpod_ring_merges_the_closest_neighbours);
     tcase_add_test(tc, reliability_names_checks_and_defaults);
+    tcase_add_test(tc, vast_same_kind_overlap_keeps_the_worst_rate);
+    tcase_add_test(tc, runpod_empty_down_takes_no_slot);
+    tcase_add_test(tc, runpod_ring_drops_what_left_the_window);
+    tcase_add_test(tc, runpod_ring_merges_the_newest_pair_too);
+    tcase_add_test(tc, runpod_age_zero_without_buffer);
+    tcase_add_test(tc, reliability_checks_take_every_bound);
     tcase_add_test(tc, outage_keys_land_in_their_fields);
     tcase_add_test(tc, failed_start_draws_once_whatever_its_probability);
     tcase_add_test(tc, erlang_reference_values);
