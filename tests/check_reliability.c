@@ -1464,6 +1464,141 @@ START_TEST(outage_keys_land_in_their_fields)
 }
 END_TEST
 
+/* A generator whose every uniform is one fixed value, to put a draw
+ * exactly on a probability. */
+static double fixed_u;
+
+static void fixed_set(void *st, unsigned long seed)
+{
+    (void)st;
+    (void)seed;
+}
+
+static unsigned long fixed_get(void *st)
+{
+    (void)st;
+    return 0;
+}
+
+static double fixed_get_double(void *st)
+{
+    (void)st;
+    return fixed_u;
+}
+
+static const gsl_rng_type fixed_type = {
+    "fixed", 0, 0, 1, fixed_set, fixed_get, fixed_get_double,
+};
+
+/* Every yes/no draw is u < p with u uniform on [0, 1) (gsl_rng_uniform),
+ * the only reading under which probability 0 never happens and p is
+ * exactly the measure of [0, p). At u = 0 a failed-start probability 0
+ * never fails, a power share 0 is always an internet cut and a fraction 0
+ * takes no host; at u = 0.5 a probability 0.5 is a no, and Knuth's
+ * selection of 1 of 2 hosts skips the first (2 u < 1 is false) and takes
+ * the second (1 u < 1). Reading any of these as u <= p passed every test. */
+START_TEST(yes_no_draws_are_half_open)
+{
+    gsl_rng *r = gsl_rng_alloc(&fixed_type);
+    struct outage_params p = hobby();
+    struct outage_region_params g = { 1, 3, 1, 0, 0 };
+    uint32_t ids[5] = { 10, 11, 12, 13, 14 };
+
+    fixed_u = 0;
+    p.failed_start_prob = 0;
+    ck_assert(!outage_start_fails(&p, r));
+    ck_assert(outage_region_kind(&g, r) == OUTAGE_INTERNET);
+    ck_assert_uint_eq(outage_region_pick(&g, 5, ids, r), 0);
+
+    fixed_u = 0.5;
+    p.failed_start_prob = 0.5;
+    ck_assert(!outage_start_fails(&p, r));
+    g.power_share = 0.5;
+    ck_assert(outage_region_kind(&g, r) == OUTAGE_INTERNET);
+    g.fraction = 0.5;
+    ck_assert_uint_eq(outage_region_pick(&g, 2, ids, r), 1);
+    ck_assert_uint_eq(ids[0], 11);
+    gsl_rng_free(r);
+}
+END_TEST
+
+/* Probabilities are checked on both sides ("must be in [0, 1]"): a
+ * failed-start probability or a power share below 0, a fraction above 1.
+ * Dropping the lower bound of either probability passed every test. */
+START_TEST(probabilities_fail_below_zero_too)
+{
+    struct outage_params p = hobby();
+    struct outage_region_params g = { 1, 3, 1, 0.3, 0.5 };
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+
+    p.failed_start_prob = -0.01;
+    ck_assert_int_eq(outage_check(&p, NULL, &d), SIM_EINVAL);
+    g.power_share = -0.01;
+    ck_assert_int_eq(outage_region_check(&g, NULL, &d), SIM_EINVAL);
+    g.power_share = 0.5;
+    g.fraction = 1.01;
+    ck_assert_int_eq(outage_region_check(&g, NULL, &d), SIM_EINVAL);
+    ck_assert_int_eq(d.nerrors, 3);
+    fclose(d.out);
+    free(buf);
+}
+END_TEST
+
+/* The rest of each class's outage defaults and the region defaults, as
+ * docs/PARAMS.md lists them (outage_keys_land_in_their_fields has MTBF
+ * and repair median). Changing the farm's or the datacenter's notice, or
+ * the region's rate, fraction or power share, passed every test. */
+START_TEST(outage_class_and_region_defaults)
+{
+    struct param_registry *reg = preg_new();
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+    struct scn *sc;
+    struct scn_study *st;
+    struct scn_run *run;
+    struct outage_params p;
+    struct outage_region_params g;
+    static const struct {
+        const char *cls;
+        double sigma, drate, dmin, fstart, mint_d, mdur_h, mnot_d;
+    } c[] = {
+        { "hobbyist", 1, 0.1, 20, 0.01, 60, 3, 1 },
+        { "farm", 0.8, 0.05, 15, 0.005, 90, 2, 2 },
+        { "datacenter", 0.7, 0.01, 5, 0.003, 120, 1, 7 },
+        { "other", 1, 0.05, 15, 0.01, 90, 2, 2 },       /* hostclass.* */
+    };
+
+    sim_register_all_params(reg);
+    run = load(reg, "[General]\n", &sc, &st, &d);
+    ck_assert_ptr_nonnull(run);
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        ck_assert_int_eq(outage_params_from_run(run, c[i].cls, &p, &d), SIM_OK);
+        NEAR(p.repair_sigma, c[i].sigma, 0);
+        NEAR(p.disconnect_per_day, c[i].drate, 0);
+        NEAR(p.disconnect_h, c[i].dmin / 60, 1e-12);
+        NEAR(p.failed_start_prob, c[i].fstart, 0);
+        NEAR(p.maint_interval_h, 24 * c[i].mint_d, 1e-9);
+        NEAR(p.maint_duration_h, c[i].mdur_h, 1e-12);
+        NEAR(p.maint_notice_h, 24 * c[i].mnot_d, 1e-9);
+    }
+    ck_assert_int_eq(outage_region_from_run(run, "any", &g, &d), SIM_OK);
+    NEAR(g.rate_per_year, 1, 0);
+    NEAR(g.duration_median_h, 3, 1e-12);
+    NEAR(g.duration_sigma, 1, 0);
+    NEAR(g.fraction, 0.3, 0);
+    NEAR(g.power_share, 0.5, 0);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(sc);
+    fclose(d.out);
+    free(buf);
+    preg_free(reg);
+}
+END_TEST
+
 /* A container start draws one number whatever its probability, so
  * changing failed-start-prob does not shift later draws (outage.c): after
  * one start at probability 0, 1 or 0.5, the next uniform of a stream is
@@ -1638,6 +1773,9 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, runpod_age_zero_without_buffer);
     tcase_add_test(tc, reliability_checks_take_every_bound);
     tcase_add_test(tc, outage_keys_land_in_their_fields);
+    tcase_add_test(tc, yes_no_draws_are_half_open);
+    tcase_add_test(tc, probabilities_fail_below_zero_too);
+    tcase_add_test(tc, outage_class_and_region_defaults);
     tcase_add_test(tc, failed_start_draws_once_whatever_its_probability);
     tcase_add_test(tc, erlang_reference_values);
     tcase_add_test(tc, repro_target_boundaries);
