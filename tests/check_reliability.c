@@ -1368,7 +1368,11 @@ START_TEST(reliability_names_checks_and_defaults)
                     "reliability.failed-start-penalty = 3h\n"
                     "reliability.disconnect-penalty = 2h\n"
                     "reliability.rental-down-weight = 4\n"
-                    "reliability.maintenance-weight = 0.25\n", &sc, &st, &d);
+                    "reliability.maintenance-weight = 0.25\n"
+                    "reliability.prior = 0.5\n"
+                    "reliability.prior-weight = 3d\n"
+                    "reliability.verify-threshold = 0.8\n"
+                    "reliability.runpod-delist = 0.95\n", &sc, &st, &d);
     ck_assert_ptr_nonnull(run);
     ck_assert_int_eq(rel_params_from_run(run, &p, &d), SIM_OK);
     ck_assert(p.rule == REL_RUNPOD);
@@ -1379,6 +1383,12 @@ START_TEST(reliability_names_checks_and_defaults)
     NEAR(p.disconnect_penalty_h, 2, 1e-12);
     NEAR(p.rental_down_weight, 4, 0);
     NEAR(p.maintenance_weight, 0.25, 0);
+    /* prior, prior weight, verify and delist thresholds at their
+     * defaults passed every test whatever the scenario set */
+    NEAR(p.prior, 0.5, 0);
+    NEAR(p.prior_weight_h, 72, 1e-12);
+    NEAR(p.verify_threshold, 0.8, 0);
+    NEAR(p.runpod_delist, 0.95, 0);
     scn_run_free(run);
     scn_study_free(st);
     scn_free(sc);
