@@ -54,8 +54,9 @@ static void advance(struct rel_state *s, const struct rel_params *p,
 }
 
 /* RunPod ring: appends the closed down interval [from, to). When full,
- * the two neighbours with the shortest gap between them become one block
- * from the first's start to the second's end, holding both downtimes:
+ * the two neighbours with the shortest gap between them (of equal gaps,
+ * the oldest pair: the block's blur leaves the window first) become one
+ * block from the first's start to the second's end, holding both downtimes:
  * merging the two oldest instead piled every merge onto the oldest start,
  * and with more than a handful of outages a month most of the window's
  * downtime then left it at once (a machine down a tenth of the time

@@ -1145,6 +1145,32 @@ START_TEST(runpod_ring_merges_the_closest_neighbours)
 }
 END_TEST
 
+/* Of neighbours equally close, the oldest pair merges (ring_push): nine
+ * 1-hour outages 2 hours apart (every gap 1 hour) leave the first block
+ * [1 d, 1 d + 3 h) holding 2 hours of downtime and the newest two apart.
+ * Merging the newest pair on a tie passed every test. */
+START_TEST(runpod_ring_tie_merges_the_oldest_pair)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+
+    p.rule = REL_RUNPOD;
+    rel_init(&s, 0, false);
+    for (int i = 0; i < REL_RUNPOD_SLOTS + 1; i++) {
+        sim_time at = SIM_DAY + 2 * i * SIM_HOUR;
+
+        rel_on_down(&s, &p, at, REL_DOWN_FAILURE, false);
+        rel_on_up(&s, &p, at + SIM_HOUR);
+    }
+    ck_assert_uint_eq(s.nslots, REL_RUNPOD_SLOTS);
+    ck_assert_int_eq(s.win[0].from, SIM_DAY);
+    ck_assert_int_eq(s.win[0].to, SIM_DAY + 3 * SIM_HOUR);
+    ck_assert_int_eq(s.win[0].down, 2 * SIM_HOUR);
+    ck_assert_int_eq(s.win[REL_RUNPOD_SLOTS - 1].from, SIM_DAY + 16 * SIM_HOUR);
+    ck_assert_int_eq(s.win[REL_RUNPOD_SLOTS - 2].down, SIM_HOUR);
+}
+END_TEST
+
 /* Two causes of the same kind overlap: the rate is the worst of those
  * down now (reliability.h), so a regional outage met during a rental
  * (rate 3) keeps rate 3 when a second, idle one (rate 1) joins it.
@@ -1780,6 +1806,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, vast_overlapping_causes_take_the_worst_rate);
     tcase_add_test(tc, score_edges_by_hand);
     tcase_add_test(tc, runpod_ring_merges_the_closest_neighbours);
+    tcase_add_test(tc, runpod_ring_tie_merges_the_oldest_pair);
     tcase_add_test(tc, reliability_names_checks_and_defaults);
     tcase_add_test(tc, vast_same_kind_overlap_keeps_the_worst_rate);
     tcase_add_test(tc, runpod_empty_down_takes_no_slot);
