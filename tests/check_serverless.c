@@ -317,6 +317,13 @@ START_TEST(endpoint_in_market_serves_and_conserves_money)
     /* docs/METRICS.md: cost per 1,000 served requests */
     ck_assert_double_eq_tol(get(&o, "cost_per_1000_requests_usd", "api"),
                             1000 * get(&o, "cost_usd", "api") / get(&o, "served", "api"), 1e-9);
+    /* docs/METRICS.md: cost per unit of load served; the loads are
+     * exponential with mean load-mean = 100, so over more than 100,000
+     * requests the load served is 100 x served within 1% (the sd of the
+     * mean is 0.3%). Kills: cost over the requests served, not their load. */
+    ck_assert_double_eq_tol(get(&o, "cost_per_load_usd", "api"),
+                            get(&o, "cost_usd", "api") / (100 * get(&o, "served", "api")),
+                            0.01 * get(&o, "cost_per_load_usd", "api"));
     ck_assert_double_ge(get(&o, "latency_p99_s", "api"), get(&o, "latency_p50_s", "api"));
     ck_assert_double_gt(get(&o, "cold_starts", "api"), 0);
     eng_free(o.e);
@@ -696,6 +703,26 @@ START_TEST(creating_workers_time_out)
     ck_assert_double_ge(get(&o, "workers_hired", "api"), 11);
     ck_assert_double_le(get(&o, "workers_hired", "api"), 13);
     eng_free(o.e);
+    /* The boundary: a worker is given up once it has been Creating for
+     * more than the timeout, so the hires come every 601 s (a report at
+     * exactly 600 s still finds it within its time): at 0, 601, ...,
+     * 6010 s, 11 in a 6605 s run. Released at exactly 600 s ('>=' for
+     * '>'), the twelfth came at 6600 s. */
+    {
+        const char *edge[] = { "sim.horizon=6605s", NULL };
+
+        o = run_text(MARKET
+            "endpoint.api.enabled = true\n"
+            "endpoint.api.rate = 0.1\n"
+            "endpoint.api.min-workers = 1\n"
+            "endpoint.api.max-workers = 1\n"
+            "endpoint.api.image = 100000\n"
+            "endpoint.api.create-timeout = 10min\n"
+            "endpoint.api.reject-after = 1d\n", edge);
+        ck_assert_int_eq(o.rc, SIM_OK);
+        ck_assert_double_eq(get(&o, "workers_hired", "api"), 11);
+        eng_free(o.e);
+    }
 }
 END_TEST
 
