@@ -71,4 +71,21 @@ INI
 expect_status "sls-mmc, too few requests" 1 "$GM" run "$T/mmc.ini" -o "$T/mmc" --no-plots -q
 grep_err "sls-mmc, too few requests" "fewer than sls-mmc.batches = 20"
 
+# -- fixed-workers may equal max-workers, not exceed it ---------------------
+# (the error says "exceeds": a pool of exactly max-workers is allowed)
+cat >"$T/fixed.ini" <<'INI'
+[General]
+sim.model = market
+supply.gpus = 300
+endpoint.api.enabled = true
+endpoint.api.policy = fixed
+endpoint.api.fixed-workers = 4
+endpoint.api.max-workers = 4
+endpoint.api.min-workers = 1
+INI
+check "fixed-workers = max-workers" "$GM" validate "$T/fixed.ini"
+sed 's/fixed-workers = 4/fixed-workers = 5/' "$T/fixed.ini" >"$T/fixed_bad.ini"
+expect_status "fixed-workers > max-workers" 1 "$GM" validate "$T/fixed_bad.ini"
+grep_err "fixed-workers > max-workers" "endpoint api: fixed-workers 5 exceeds max-workers 4"
+
 cli_done
