@@ -3474,6 +3474,18 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->mref = xcalloc(mk->ngpus + 1, sizeof *mk->mref);
     mkt_load_supply(mk, d);
     mkt_load_archetypes(mk, d);
+    (void)rel_params_from_run(run, &mk->relp, d);
+    mk->pricing.util_low = scn_real(run, "market.util-low");
+    mk->pricing.util_high = scn_real(run, "market.util-high");
+    if (mk->pricing.util_low > mk->pricing.util_high) {
+        struct mkt_blame b = { "", NULL, false };
+
+        mkt_blame(&b, run, "market.util-low");
+        mkt_blame(&b, run, "market.util-high");
+        diag_error(d, b.at,
+                   "market.util-low %g is above market.util-high %g", mk->pricing.util_low,
+                   mk->pricing.util_high);
+    }
     if (!mk->dlp || d->nerrors > nerr) {
         market_free(mk);
         return NULL;
@@ -3492,29 +3504,12 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
         mk->hc[h].hi_ppm = llround(mk->hc[h].ask_ceil * mk->net_gross * 1e6);
     }
     mk->derate_scale = scn_real(run, "market.dlperf-derate-scale");
-    if (rel_params_from_run(run, &mk->relp, d) != SIM_OK) {
-        market_free(mk);
-        return NULL;
-    }
     s = scn_str(run, "market.clearing");
     mk->clearing = strcmp(s, "second-price") == 0 ? PRIO_SECOND_PRICE :
                    strcmp(s, "uniform") == 0 ? PRIO_UNIFORM : PRIO_PAY_AS_BID;
     mk->posted = strcmp(scn_str(run, "market.pricing"), "posted") == 0;
     mk->posted_markup = scn_real(run, "market.posted-markup");
     mk->posted_int = scn_real(run, "market.posted-interruptible");
-    mk->pricing.util_low = scn_real(run, "market.util-low");
-    mk->pricing.util_high = scn_real(run, "market.util-high");
-    if (mk->pricing.util_low > mk->pricing.util_high) {
-        struct mkt_blame b = { "", NULL, false };
-
-        mkt_blame(&b, run, "market.util-low");
-        mkt_blame(&b, run, "market.util-high");
-        diag_error(d, b.at,
-                   "market.util-low %g is above market.util-high %g", mk->pricing.util_low,
-                   mk->pricing.util_high);
-        market_free(mk);
-        return NULL;
-    }
     mk->pricing.step = scn_real(run, "market.reprice-step");
     mk->pricing.rel_reference = scn_real(run, "market.reliability-reference");
     mk->pricing.rel_slope = scn_real(run, "market.reliability-discount");

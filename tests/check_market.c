@@ -1116,6 +1116,20 @@ START_TEST(pairwise_checks_blame_the_key_written)
               "are all zero");
     blamed_at(W "market.util-high = 0.01\n",
               "w.ini:3: error: market.util-low 0.45 is above market.util-high 0.01");
+    /* one pass reports every bad value (market_new's loaders run on after
+     * an error): the util pair was checked only after the supply's errors
+     * had stopped the set-up, so a file with both needed two runs */
+    {
+        int n;
+        char *buf = test_setup_errors("w.ini", W "market.util-high = 0.01\n"
+                                      "hostclass.farm.ask-floor = 50\n", &n);
+
+        ck_assert_msg(strstr(buf, "w.ini:3: error: market.util-low 0.45 is above") &&
+                      strstr(buf, "w.ini:4: error: hostclass farm: ask-ceiling 6 is below"),
+                      "both errors in one pass, got:\n%s", buf);
+        ck_assert_int_eq(n, 2);
+        free(buf);
+    }
     /* every share zero: the one written last, not the last by name */
     blamed_at(W "hostclass.hobbyist.share = 0\nhostclass.datacenter.share = 0\n"
               "hostclass.farm.share = 0\n", "w.ini:5: error: every hostclass.*.share is zero");
