@@ -220,7 +220,7 @@ static int cmd_run(int argc, char **argv)
     struct stats_opts so = { 0.95, NULL, NULL, false };
     char *contrast = NULL;      /* owned copy: argv goes into the manifest whole */
     const char *runs_spec = NULL, *out = NULL;
-    bool plots = true, quiet = false, progress = isatty(STDERR_FILENO);
+    bool plots = true, quiet = false, progress = isatty(STDERR_FILENO), named;
     size_t *runs = NULL, nruns = 0;
     char outbuf[512];
     int opt, status = 0;
@@ -251,7 +251,8 @@ static int cmd_run(int argc, char **argv)
         default: goto usage;
         }
     }
-    if (optind < argc)
+    named = optind < argc;
+    if (named)
         a.scenario = argv[optind++];
     if (optind < argc) {
         fprintf(stderr, "gpumarket run: one scenario file at a time (got '%s' too)\n",
@@ -259,6 +260,11 @@ static int cmd_run(int argc, char **argv)
         goto usage;
     }
     if (load_study(&a, &d) != SIM_OK) {
+        /* the default is a path in the source tree, not an installed file */
+        if (!named && access(DEFAULT_SCENARIO, R_OK) != 0)
+            fprintf(stderr, "note: no SCENARIO was named, and the default " DEFAULT_SCENARIO
+                    " is read from the current directory: run from the gpumarket directory, "
+                    "or name a scenario file\n");
         free_study(&a);
         free(contrast);
         return EXIT_TROUBLE;

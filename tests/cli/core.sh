@@ -217,6 +217,14 @@ grep_err "section hint" "bad.ini:2: error: unknown key 'sim.duration' (did you m
 grep_err "two-key hint" "bad.ini:3: error: unknown key 'horizon' (did you mean 'reliability.horizon' or 'sim.horizon'?)"
 grep_err "built-in hint" "bad.ini:4: error: unknown key 'sim.seed' (did you mean 'seed'?)"
 expect_status "validate missing file" 2 "$GM" validate "$T/nope.ini"
+# run without a SCENARIO elsewhere: the default is a source-tree path, and
+# the note says so (a named file that is missing gets no such note)
+GMA=$(cd "$(dirname "$GM")" && pwd)/$(basename "$GM")
+(cd "$T" && "$GMA" run -o "$T/nodef") >"$T/out" 2>"$T/err"
+if [ $? = 2 ]; then ok; else bad "run with no default scenario here: not exit 2"; fi
+grep_err "default scenario note" "note: no SCENARIO was named, and the default scenarios/default.ini is read from the current directory"
+expect_status "run of a missing named file" 2 "$GM" run "$T/nope.ini" -o "$T/nodef"
+if grep -q "no SCENARIO was named" "$T/err"; then bad "a named missing file got the default's note"; else ok; fi
 check "params" "$GM" params phold.
 if grep -q 'phold.remote' "$T/out"; then ok; else bad "params lists phold.remote"; fi
 expect_status "params takes one pattern" 2 "$GM" params phold. sim.
