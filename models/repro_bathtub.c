@@ -321,10 +321,9 @@ static int bathtub_finish(struct engine *e, void *state)
                        REPRO_RANGE, 0.0, b->max_overhead);
     /* With the price ratio fixed at 20% [E], the cost ratio is
      * 5 / (1 + overhead): it passes 5 +- 1 for any overhead up to 25%, so
-     * it adds nothing to the overhead row, and its text says so. The
+     * it adds nothing to the overhead row, and its text gives the formula. The
      * paper's ~5x is at that ratio; another ratio expects its own. */
-    ok &= repro_target(e, "T7 cost ratio = (1/price ratio)/(1 + overhead), follows from"
-                       " overhead row (paper ~5x at 0.2)",
+    ok &= repro_target(e, "T7 cost ratio (1/price ratio)/(1 + overhead), paper ~5x",
                        1.0 / b->price_ratio, b->job / (b->price_ratio * paid), NAN,
                        REPRO_ABS, b->tol_cost, 0.0);
     return ok ? SIM_OK : SIM_ECHECK;
