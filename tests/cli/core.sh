@@ -366,6 +366,9 @@ if grep -q ' 0 failed' "$T/out" && ! grep -q 'FAIL' "$T/out"; then ok; else bad 
 for t in T1 T2 T3 T4 T7 availability serverless; do
     if grep -q "^$t" "$T/out"; then ok; else bad "reproduce lacks $t rows"; fi
 done
+# a table: every row's numbers start at one column, after the 64 of the name
+if awk '!/ rows?, / && substr($0, 65, 1) != " " { bad = 1 } END { exit bad }' "$T/out"; then ok
+else bad "reproduce rows whose name runs into the numbers"; awk 'substr($0, 65, 1) != " "' "$T/out" >&2; fi
 # a small expected count: the Poisson interval starts below 0, and the
 # share expected inside it is still a probability (it came out negative)
 "$GM" reproduce llama --set llama.unexpected=2 --set llama.reps=20 >"$T/out" 2>&1   # other rows may fail
