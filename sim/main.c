@@ -443,6 +443,13 @@ static void validate_usage(FILE *f)
 "Exit status: 0 valid, 1 errors found, 2 unreadable.\n");
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
 static int cmd_validate(int argc, char **argv)
 {
     struct study_args a = { NULL, NULL, NULL, 0, NULL, NULL, NULL };
@@ -450,7 +457,8 @@ static int cmd_validate(int argc, char **argv)
     int st = parse_study_args(argc, argv, &a, validate_usage);
     struct stat sb;
     int why = 0;
-    size_t n;
+    size_t n, npoints = 0, distinct = 0;
+    uint64_t *seeds;
 
     if (st >= 0) {
         free(a.sets);
@@ -476,6 +484,9 @@ static int cmd_validate(int argc, char **argv)
      * seeds, so the first of each point stands for the rest ('repeat =
      * 1000000' took half an hour, setting up one model a million times). */
     n = scn_study_run_count(a.st);
+    seeds = malloc((n / scn_study_repeat(a.st) + 1) * sizeof *seeds);
+    if (!seeds)
+        SIM_OOM("out of memory");
     for (size_t r = 0; r < n; r += scn_study_repeat(a.st)) {
         struct scn_run *run = scn_run_new(a.st, r, &d);
         const struct sim_model *m;
@@ -485,6 +496,8 @@ static int cmd_validate(int argc, char **argv)
 
         if (!run)
             break;
+        /* what seed-set makes of the points' first repetitions */
+        seeds[npoints++] = scn_run_seed_set(run);
         m = sim_run_model(run, &d);
         if (!m) {
             scn_run_free(run);
@@ -503,10 +516,18 @@ static int cmd_validate(int argc, char **argv)
         if (d.nerrors)
             break;
     }
+    qsort(seeds, npoints, sizeof *seeds, cmp_u64);
+    for (size_t i = 0; i < npoints; i++)
+        distinct += i == 0 || seeds[i] != seeds[i - 1];
+    free(seeds);
+    /* seed-set as it came out, not as the default would have it */
     if (d.nerrors == 0)
-        fprintf(stderr, "%s: config %s: %zu run%s, valid (seed-set policy: "
-                "common random numbers across sweep points unless seed-set says otherwise)\n",
-                a.scenario, scn_study_config(a.st), n, n == 1 ? "" : "s");
+        fprintf(stderr, "%s: config %s: %zu run%s, valid%s\n", a.scenario,
+                scn_study_config(a.st), n, n == 1 ? "" : "s",
+                npoints < 2 ? "" : distinct == 1
+                ? " (seed-set: common random numbers, every sweep point sees the same seeds)"
+                : distinct == npoints ? " (seed-set: independent seeds at every sweep point)"
+                : " (seed-set: some sweep points share their seeds)");
     free_study(&a);
     return d.nerrors ? EXIT_CHECK : 0;
 }

@@ -206,6 +206,11 @@ if [ "$(wc -l <"$T/out")" = 5 ] && sed -n 2p "$T/out" | grep -q '^0,0,0,0.1$' &&
 check "validate" "$GM" validate "$T/phold.ini" -c Sweep
 # Sweep: two values of remote x repeat 2 = 4 runs.
 grep_err "validate names the config and its runs" "$T/phold.ini: config Sweep: 4 runs, valid"
+# ... and what seed-set makes of the sweep points, as written: the default
+# ${repetition} shares seeds across them, ${runnumber} does not
+grep_err "validate: the default seed-set is CRN" "valid (seed-set: common random numbers"
+expect_status "validate, independent seeds" 0 "$GM" validate "$T/phold.ini" -c Sweep --set 'seed-set=${runnumber}'
+grep_err "validate: seed-set = \${runnumber} is independent" "valid (seed-set: independent seeds at every sweep point)"
 printf '[General]\nsim.model = phold\nphold.lpz = 3\n' >"$T/bad.ini"
 expect_status "validate unknown key" 1 "$GM" validate "$T/bad.ini"
 grep_err "did-you-mean" "bad.ini:3: error: unknown key 'phold.lpz'"
