@@ -251,4 +251,33 @@ else
     echo "skip mpirun (no Open MPI in this build or no mpirun)"
 fi
 
+# -- counts and --vary ranges at their edges (mutation testing of
+# sim/sweep.c); expectations from sweep's usage text and count_arg's
+# header comment ("a whole number in [1, most]"), not from its output.
+# -j 0 is no worker at all: refused, as "-j N  parallel runs" wants 1..4096
+expect_status "sweep -j 0" 2 "$GM" sweep "$T/p.ini" -c Rep -j 0 -o "$T/j0" -q --no-plots
+grep_err "sweep -j 0 says why" "-j needs 1..4096, got '0'"
+# the top of the range is allowed (the pool never starts more children
+# than the study has runs), one past it is not
+expect_status "sweep -j 4096" 0 "$GM" sweep "$T/p.ini" -c Rep -j 4096 -o "$T/j4096" -q --no-plots
+expect_status "sweep -j 4097" 2 "$GM" sweep "$T/p.ini" -c Rep -j 4097 -o "$T/j4097" -q --no-plots
+grep_err "sweep -j 4097 says why" "-j needs 1..4096, got '4097'"
+# LO < HI (usage: "--vary wants KEY=LO..HI with LO < HI"): an empty range
+# LO = HI is refused like a reversed one
+expect_status "sweep --vary LO..LO" 2 "$GM" sweep "$T/p.ini" -c Rep -o "$T/vq" -q --no-plots \
+    --sobol 2 --vary phold.remote=0.5..0.5
+grep_err "sweep --vary LO..LO says why" "--vary wants KEY=LO..HI with LO < HI, got 'phold.remote=0.5..0.5'"
+# a --vary without a key is malformed, not "unknown key ''"
+expect_status "sweep --vary =LO..HI" 2 "$GM" sweep "$T/p.ini" -c Rep -o "$T/vq" -q --no-plots \
+    --sobol 2 --vary =0.1..0.9
+grep_err "sweep --vary =LO..HI says why" "--vary wants KEY=LO..HI with LO < HI, got '=0.1..0.9'"
+if [ -e "$T/vq" ]; then bad "a refused --vary left $T/vq"; else ok; fi
+# an integer key is rounded to the nearest whole number: GSL's Sobol
+# sequence starts at 0.5 (sim/sweep.c), so --sobol 1 over 16..19.2 is the
+# point 16 + 0.5 * 3.2 = 17.6, which rounds to 18 (truncation gives 17)
+expect_status "sweep --sobol 1 over an integer key" 0 "$GM" sweep "$T/p.ini" -o "$T/sob1" -q \
+    --no-plots --sobol 1 --vary phold.lps=16..19.2
+v=$(col "$T/sob1/runs.csv" phold_lps)
+if [ "$v" = 18 ]; then ok; else bad "--sobol 1 over phold.lps=16..19.2 ran lps '$v', want 18 (17.6 rounded)"; fi
+
 cli_done
