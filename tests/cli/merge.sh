@@ -141,11 +141,58 @@ refused "merge of an empty runs/" empty "no run directories to merge"
 fresh noman; rm "$T/noman/runs/General-3/manifest.ini"
 expect_status "merge of a part without a manifest" 0 "$GM" merge "$T/noman"
 
+# -- more edges, found unchecked by mutation testing of sim/merge.c --------
+# an empty run_number is not run 0 (strtoull reads "" as 0): refused
+fresh nonum
+sed 's/^\("General-2","General",\)2,/\1,/' "$T/nonum/runs/General-2/runs.csv" >"$T/rc" && mv "$T/rc" "$T/nonum/runs/General-2/runs.csv"
+refused "merge refuses an empty run_number" nonum "bad run_number ''"
+# one run in two parts is named as such ("run N is in both A and B"), not
+# taken for stray rows of one of them
+fresh dup; cp -r "$T/dup/runs/General-1" "$T/dup/runs/General-1b"
+refused "merge refuses a run in two parts" dup "run 1 is in both"
+# part_build: a manifest that gives its version but no git_describe still
+# says which build made the part ("" only when it says neither), so parts
+# of two versions are refused
+fresh onlyver
+for r in 0 1 2 3; do
+    f="$T/onlyver/runs/General-$r/manifest.ini"
+    grep -v '^git_describe = ' "$f" >"$T/mf" && mv "$T/mf" "$f"
+done
+f="$T/onlyver/runs/General-2/manifest.ini"
+sed 's/^version = .*/version = 0.0.9/' "$f" >"$T/mf" && mv "$T/mf" "$f"
+refused "merge refuses parts of two versions without git_describe" onlyver "General-2 was made by another build (version 0.0.9, git )"
+# generators are listed once each by whole name (manifest_facts): run 0's
+# mt19937_1999 does not already list run 1's mt19937
+fresh gens
+f="$T/gens/runs/General-0/manifest.ini"
+sed 's/^generator = gsl .*/generator = gsl mt19937_1999/' "$f" >"$T/mf" && mv "$T/mf" "$f"
+f="$T/gens/runs/General-1/manifest.ini"
+sed 's/^generator = gsl .*/generator = gsl mt19937/' "$f" >"$T/mf" && mv "$T/mf" "$f"
+expect_status "merge of parts with two generators" 0 "$GM" merge "$T/gens"
+v=$(grep -m 1 '^generator = ' "$T/gens/manifest.ini")
+if [ "$v" = "generator = gsl mt19937_1999, mt19937" ]; then ok
+else bad "merged generators '$v', want 'generator = gsl mt19937_1999, mt19937'"; fi
+# 'repetition' is no contrast axis (merge_check_contrast): refused up front
+expect_status "run --contrast repetition" 2 "$GM" run "$T/m.ini" -o "$T/crep" -q --no-plots \
+    --contrast repetition
+grep_err "run --contrast repetition says why" "contrast axis 'repetition' is not an iteration variable"
+# ... before any run, not by the statistics after every run ("stopped; no
+# result directory written" is what a study stopped after its runs says)
+if grep -q 'stopped; no result directory written' "$T/err"; then
+    bad "run --contrast repetition was refused after its runs, not up front"; else ok; fi
+if [ -e "$T/crep" ]; then bad "run --contrast repetition wrote $T/crep"; else ok; fi
+# a part (run -r) checks the baseline against the whole study: run 3 of Ax
+# (remote 0.1, 0.5, two repetitions each) has remote 0.5 whichever way the
+# axes nest, and 0.1 is still a value of the study's axis
+expect_status "run -r 3 --contrast remote=0.1" 0 "$GM" run "$T/m.ini" -c Ax -r 3 \
+    -o "$T/axp/runs/Ax-3" -q --no-plots --contrast remote=0.1
+
 # -- merge's arguments ------------------------------------------------------
 expect_status "merge --level 1" 2 "$GM" merge "$T/s" --level 1
 grep_err "merge --level 1 says why" "--level must be a number in (0, 1)"
 expect_status "merge --level 0" 2 "$GM" merge "$T/s" --level 0
 expect_status "merge --contrast with no axis" 2 "$GM" merge "$T/s" --contrast =0.1
+grep_err "merge --contrast with no axis gives the usage" "Usage: gpumarket merge DIR"
 expect_status "merge of two directories" 2 "$GM" merge "$T/s" "$T/il"
 
 # --contrast AXIS without a baseline: the axis's first value (run's usage),
