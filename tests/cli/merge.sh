@@ -53,6 +53,9 @@ expect_status "merge of interleaved two-run parts" 0 "$GM" merge "$T/il"
 same "interleaved parts" "$T/il"
 v=$(grep -m 1 '^wall_s = ' "$T/il/manifest.ini")
 if [ "$v" = "wall_s = 3.750" ]; then ok; else bad "merged wall time '$v', the parts sum to 3.750"; fi
+# its per-run line "runs = N" becomes the study's: 4 runs (in 2 parts)
+v=$(grep -m 1 '^runs = ' "$T/il/manifest.ini")
+if [ "$v" = "runs = 4" ]; then ok; else bad "merged manifest says '$v', the study has 4 runs"; fi
 # README 'Outputs': FAILED only when a run failed its checks
 if [ -e "$T/il/FAILED" ]; then bad "a merge of ok runs wrote FAILED"; cat "$T/il/FAILED" >&2; else ok; fi
 
@@ -66,6 +69,12 @@ echo "slurm log" >"$T/side/runs/slurm-77_1.out"
 mkdir "$T/side/runs/notes"
 expect_status "merge skips .old-, a stray file and a folder without runs.csv" 0 "$GM" merge "$T/side"
 same "beside .old- and strays" "$T/side"
+# ... nor a part still being written: the result writer builds it as
+# DIR.tmp-PID (sim/results.c) and renames it when whole
+fresh sidetmp
+cp -r "$T/sidetmp/runs/General-1" "$T/sidetmp/runs/General-1.tmp-4242"
+expect_status "merge skips a .tmp- part" 0 "$GM" merge "$T/sidetmp"
+same "beside a .tmp- part" "$T/sidetmp"
 
 # -- missing runs: exit 1, counted wherever they are -----------------------
 # README: merge exits 1 when runs are missing, the study's last ones

@@ -280,4 +280,10 @@ expect_status "sweep --sobol 1 over an integer key" 0 "$GM" sweep "$T/p.ini" -o 
 v=$(col "$T/sob1/runs.csv" phold_lps)
 if [ "$v" = 18 ]; then ok; else bad "--sobol 1 over phold.lps=16..19.2 ran lps '$v', want 18 (17.6 rounded)"; fi
 
+# the progress line counts a crashed run as failed (usage: exit 1 when
+# "some runs failed, crashed or went missing"): run 1 of 4 crashes
+expect_status "sweep with a crashed run, progress shown" 1 "$GM" sweep "$T/p.ini" -c Rep -j 1 \
+    -o "$T/tally" --no-plots --test-crash-run 1
+grep_err "the progress line counts the crashed run" "[sweep] 4/4 runs done, 1 failed"
+
 cli_done
