@@ -408,7 +408,7 @@ static const struct plot_font f_panel = { 7.5, true, { 0.2, 0.2, 0.2 } };
 static const struct plot_font f_note = { 6.5, false, { 0.4, 0.4, 0.4 } };
 
 #define MARGIN 8.0
-#define LEGEND_MAX_W 112.0
+#define LEGEND_MAX_W 140.0
 #define CAT_MAX_W 130.0
 
 struct axis {
