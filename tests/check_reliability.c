@@ -192,6 +192,13 @@ static struct rel_params vast(void)
     };
 }
 
+/* An idle failure (no rental) from 'at', up again 'len' later. */
+static void failure(struct rel_state *s, const struct rel_params *p, sim_time at, sim_time len)
+{
+    rel_on_down(s, p, at, REL_DOWN_FAILURE, false);
+    rel_on_up(s, p, at + len);
+}
+
 START_TEST(vast_new_machine_starts_at_prior_and_climbs)
 {
     struct rel_params p = vast();
@@ -303,8 +310,7 @@ START_TEST(runpod_rule)
     NEAR(rel_score(&s, &p, t), 1.0, 0);
     /* the published example: 30 min down in 30 days -> 99.95 % (capped at 1
      * only above) */
-    rel_on_down(&s, &p, t, REL_DOWN_FAILURE, false);
-    rel_on_up(&s, &p, t + 30 * SIM_MIN);
+    failure(&s, &p, t, 30 * SIM_MIN);
     NEAR(rel_score(&s, &p, t + SIM_DAY), (43200.0 - 30 + 10) / 43200, 1e-9);
     ck_assert(rel_listed(&s, &p, t + SIM_DAY));
     /* 15 h more: (43200 - 930 + 10) / 43200 = 0.9787 < 0.98 -> delisted */
@@ -343,8 +349,7 @@ START_TEST(runpod_young_machine_and_expired_blocks)
 
     p.rule = REL_RUNPOD;
     rel_init(&s, 0, false);
-    rel_on_down(&s, &p, SIM_DAY, REL_DOWN_FAILURE, false);
-    rel_on_up(&s, &p, SIM_DAY + SIM_HOUR);
+    failure(&s, &p, SIM_DAY, SIM_HOUR);
     NEAR(rel_score(&s, &p, 2 * SIM_DAY), (48.0 - 1 + 1.0 / 6) / 48, 1e-9);
     ck_assert(rel_listed(&s, &p, 2 * SIM_DAY));
     /* 12 h old, 1 h down just now: (12 - 1 + 1/6) / 12 = 0.931, delisted */
@@ -355,10 +360,8 @@ START_TEST(runpod_young_machine_and_expired_blocks)
     ck_assert(!rel_listed(&s, &p, 12 * SIM_HOUR));
 
     rel_init(&s, 0, false);
-    rel_on_down(&s, &p, SIM_DAY, REL_DOWN_FAILURE, false);
-    rel_on_up(&s, &p, SIM_DAY + 10 * SIM_HOUR);
-    rel_on_down(&s, &p, 20 * SIM_DAY, REL_DOWN_FAILURE, false);
-    rel_on_up(&s, &p, 20 * SIM_DAY + SIM_HOUR);
+    failure(&s, &p, SIM_DAY, 10 * SIM_HOUR);
+    failure(&s, &p, 20 * SIM_DAY, SIM_HOUR);
     NEAR(rel_score(&s, &p, 40 * SIM_DAY), (720.0 - 1 + 1.0 / 6) / 720, 1e-9);
     ck_assert(rel_listed(&s, &p, 40 * SIM_DAY));
 }
@@ -373,8 +376,7 @@ START_TEST(runpod_ring_merges_without_losing_downtime)
     p.rule = REL_RUNPOD;
     rel_init(&s, 0, false);
     for (int i = 0; i < 3 * REL_RUNPOD_SLOTS; i++) {
-        rel_on_down(&s, &p, t + i * SIM_HOUR, REL_DOWN_FAILURE, false);
-        rel_on_up(&s, &p, t + i * SIM_HOUR + SIM_MIN);
+        failure(&s, &p, t + i * SIM_HOUR, SIM_MIN);
     }
     ck_assert_uint_le(s.nslots, REL_RUNPOD_SLOTS);
     NEAR(rel_score(&s, &p, t + SIM_DAY),
@@ -399,8 +401,7 @@ START_TEST(runpod_ring_keeps_frequent_outages)
     p.rule = REL_RUNPOD;
     rel_init(&s, 0, false);
     for (t = 0; t < 60 * SIM_DAY; t += period) {
-        rel_on_down(&s, &p, t, REL_DOWN_FAILURE, false);
-        rel_on_up(&s, &p, t + down);
+        failure(&s, &p, t, down);
         if (t >= 31 * SIM_DAY) {
             /* just after an outage and just before the next */
             NEAR(rel_score(&s, &p, t + down), exact, 0.01);
@@ -1130,15 +1131,12 @@ START_TEST(runpod_ring_merges_the_closest_neighbours)
 
     p.rule = REL_RUNPOD;
     rel_init(&s, 0, false);
-    rel_on_down(&s, &p, SIM_DAY, REL_DOWN_FAILURE, false);
-    rel_on_up(&s, &p, SIM_DAY + SIM_HOUR);
-    rel_on_down(&s, &p, 20 * SIM_DAY, REL_DOWN_FAILURE, false);
-    rel_on_up(&s, &p, 20 * SIM_DAY + SIM_HOUR);
+    failure(&s, &p, SIM_DAY, SIM_HOUR);
+    failure(&s, &p, 20 * SIM_DAY, SIM_HOUR);
     for (int i = 0; i < 7; i++) {
         sim_time at = 25 * SIM_DAY + 2 * i * SIM_HOUR;
 
-        rel_on_down(&s, &p, at, REL_DOWN_FAILURE, false);
-        rel_on_up(&s, &p, at + SIM_HOUR);
+        failure(&s, &p, at, SIM_HOUR);
     }
     ck_assert_uint_eq(s.nslots, REL_RUNPOD_SLOTS);
     NEAR(rel_score(&s, &p, 35 * SIM_DAY), (720.0 - 8 + 1.0 / 6) / 720, 1e-9);
@@ -1159,8 +1157,7 @@ START_TEST(runpod_ring_tie_merges_the_oldest_pair)
     for (int i = 0; i < REL_RUNPOD_SLOTS + 1; i++) {
         sim_time at = SIM_DAY + 2 * i * SIM_HOUR;
 
-        rel_on_down(&s, &p, at, REL_DOWN_FAILURE, false);
-        rel_on_up(&s, &p, at + SIM_HOUR);
+        failure(&s, &p, at, SIM_HOUR);
     }
     ck_assert_uint_eq(s.nslots, REL_RUNPOD_SLOTS);
     ck_assert_int_eq(s.win[0].from, SIM_DAY);
@@ -1212,8 +1209,7 @@ START_TEST(runpod_empty_down_takes_no_slot)
     p.rule = REL_RUNPOD;
     rel_init(&s, 0, false);
     for (int d = 1; d <= 8; d++) {
-        rel_on_down(&s, &p, d * SIM_DAY, REL_DOWN_FAILURE, false);
-        rel_on_up(&s, &p, d * SIM_DAY + SIM_HOUR);
+        failure(&s, &p, d * SIM_DAY, SIM_HOUR);
         if (d == 1) {
             rel_on_down(&s, &p, SIM_DAY + 10 * SIM_HOUR, REL_DOWN_DISCONNECT, false);
             rel_on_up(&s, &p, SIM_DAY + 10 * SIM_HOUR);
@@ -1242,16 +1238,13 @@ START_TEST(runpod_ring_drops_what_left_the_window)
 
     p.rule = REL_RUNPOD;
     rel_init(&s, 0, false);
-    rel_on_down(&s, &p, 10 * SIM_DAY, REL_DOWN_FAILURE, false);
-    rel_on_up(&s, &p, 10 * SIM_DAY + SIM_HOUR);
+    failure(&s, &p, 10 * SIM_DAY, SIM_HOUR);
     rel_on_down(&s, &p, 10 * SIM_DAY + 3 * SIM_HOUR, REL_DOWN_FAILURE, false);
     rel_on_up(&s, &p, 10 * SIM_DAY + 4 * SIM_HOUR);
     for (int d = 15; d <= 20; d++) {
-        rel_on_down(&s, &p, d * SIM_DAY, REL_DOWN_FAILURE, false);
-        rel_on_up(&s, &p, d * SIM_DAY + SIM_HOUR);
+        failure(&s, &p, d * SIM_DAY, SIM_HOUR);
     }
-    rel_on_down(&s, &p, 40 * SIM_DAY, REL_DOWN_FAILURE, false);
-    rel_on_up(&s, &p, 40 * SIM_DAY + SIM_HOUR);
+    failure(&s, &p, 40 * SIM_DAY, SIM_HOUR);
     ck_assert_uint_eq(s.nslots, REL_RUNPOD_SLOTS);
     NEAR(rel_score(&s, &p, 40 * SIM_DAY + 3 * SIM_HOUR + 30 * SIM_MIN),
          (720.0 - 7.5 + 1.0 / 6) / 720, 1e-9);
@@ -1274,13 +1267,11 @@ START_TEST(runpod_ring_merges_the_newest_pair_too)
     p.rule = REL_RUNPOD;
     rel_init(&s, 0, false);
     for (int d = 1; d <= 7; d++) {
-        rel_on_down(&s, &p, d * SIM_DAY, REL_DOWN_FAILURE, false);
-        rel_on_up(&s, &p, d * SIM_DAY + SIM_HOUR);
+        failure(&s, &p, d * SIM_DAY, SIM_HOUR);
     }
     rel_on_down(&s, &p, 7 * SIM_DAY + 2 * SIM_HOUR, REL_DOWN_FAILURE, false);
     rel_on_up(&s, &p, 7 * SIM_DAY + 3 * SIM_HOUR);
-    rel_on_down(&s, &p, 9 * SIM_DAY, REL_DOWN_FAILURE, false);
-    rel_on_up(&s, &p, 9 * SIM_DAY + SIM_HOUR);
+    failure(&s, &p, 9 * SIM_DAY, SIM_HOUR);
     ck_assert_uint_eq(s.nslots, REL_RUNPOD_SLOTS);
     NEAR(rel_score(&s, &p, 31 * SIM_DAY + 12 * SIM_HOUR),
          (720.0 - 8 + 1.0 / 6) / 720, 1e-9);
