@@ -426,6 +426,49 @@ START_TEST(a_byte_order_mark_inside_the_file_is_data)
 }
 END_TEST
 
+/* The streaming reader splits fields as libcsv does in strict mode
+ * (RFC 4180, table.c's tbl_scan comment): "" inside quotes is one quote,
+ * blanks around a field are trimmed, a newline inside quotes is data but
+ * still a line (so the next record starts one line further down), a
+ * blank line is skipped, and text after a closing quote is malformed.
+ * Each expectation is the RFC's, not the program's: for each, cutting
+ * that rule from tbl_scan survived every test. */
+START_TEST(scan_splits_fields_as_libcsv_does)
+{
+    static const struct {
+        const char *text, *head;
+        int line2;
+    } good[] = {
+        { "\"x\"\"y\",b\n1,2\n", "x\"y|b", 2 },         /* "" escape */
+        { "\"a\" ,b\n1,2\n", "a|b", 2 },                /* blank after a quote */
+        { "a \t, b\n1,2\n", "a|b", 2 },                 /* blanks around plain text */
+        { "\"x\ny\",b\n1,2\n", "x\ny|b", 3 },           /* a newline in quotes */
+        { "a,b\n\n1,2\n\n3,4\n", "a|b", 3 },            /* blank lines skipped */
+    };
+
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        struct both b = read_text(good[i].text);
+
+        ck_assert_msg(strcmp(b.load_err, "") == 0, "%zu tbl_load: %s", i, b.load_err);
+        ck_assert_msg(strcmp(b.scan_err, "") == 0, "%zu tbl_scan: %s", i, b.scan_err);
+        ck_assert_msg(strcmp(b.load_head, good[i].head) == 0, "%zu tbl_load: %s", i, b.load_head);
+        ck_assert_msg(strcmp(b.scan_head, good[i].head) == 0, "%zu tbl_scan: %s", i, b.scan_head);
+        ck_assert_int_eq(b.load_line2, good[i].line2);
+        ck_assert_int_eq(b.scan_line2, good[i].line2);
+        free(b.load_err);
+        free(b.scan_err);
+    }
+    {
+        struct both b = read_text("a,b\n\"1\"x,2\n");  /* text after a closing quote */
+
+        ck_assert_msg(strstr(b.load_err, "t.csv:2: error: malformed CSV"), "%s", b.load_err);
+        ck_assert_msg(strstr(b.scan_err, "t.csv:2: error: malformed CSV"), "%s", b.scan_err);
+        free(b.load_err);
+        free(b.scan_err);
+    }
+}
+END_TEST
+
 Suite *table_suite(void)
 {
     Suite *s = suite_create("table");
@@ -442,6 +485,7 @@ Suite *table_suite(void)
     tcase_add_test(tc, integers_empty_or_out_of_range_are_errors);
     tcase_add_test(tc, scan_reports_short_rows_and_empty_files);
     tcase_add_test(tc, a_byte_order_mark_inside_the_file_is_data);
+    tcase_add_test(tc, scan_splits_fields_as_libcsv_does);
     suite_add_tcase(s, tc);
     return s;
 }
