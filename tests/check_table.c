@@ -469,6 +469,28 @@ START_TEST(scan_splits_fields_as_libcsv_does)
 }
 END_TEST
 
+/* A row with MORE fields than the header is as wrong as one with fewer
+ * (table.h: "a row with the wrong number of fields"); both readers
+ * accepted a long row, silently dropping its extra fields, when the
+ * check was cut to "fewer". A file holding only a BOM holds no header:
+ * the BOM is skipped and nothing is left ("empty file"); not skipping a
+ * BOM that is the whole file read it as a one-column header. */
+START_TEST(long_rows_and_a_bare_bom_are_errors)
+{
+    struct both b = read_text("a,b\n1,2\n3,4,5\n");
+
+    ck_assert_msg(strstr(b.load_err, "t.csv:3: error: expected 2 fields, got 3"), "%s", b.load_err);
+    ck_assert_msg(strstr(b.scan_err, "t.csv:3: error: expected 2 fields, got 3"), "%s", b.scan_err);
+    free(b.load_err);
+    free(b.scan_err);
+    b = read_text("\xEF\xBB\xBF");
+    ck_assert_msg(strstr(b.load_err, "t.csv: error: empty file (no header row)"), "%s", b.load_err);
+    ck_assert_msg(strstr(b.scan_err, "t.csv: error: empty file (no header row)"), "%s", b.scan_err);
+    free(b.load_err);
+    free(b.scan_err);
+}
+END_TEST
+
 Suite *table_suite(void)
 {
     Suite *s = suite_create("table");
@@ -486,6 +508,7 @@ Suite *table_suite(void)
     tcase_add_test(tc, scan_reports_short_rows_and_empty_files);
     tcase_add_test(tc, a_byte_order_mark_inside_the_file_is_data);
     tcase_add_test(tc, scan_splits_fields_as_libcsv_does);
+    tcase_add_test(tc, long_rows_and_a_bare_bom_are_errors);
     suite_add_tcase(s, tc);
     return s;
 }
