@@ -491,6 +491,38 @@ START_TEST(long_rows_and_a_bare_bom_are_errors)
 }
 END_TEST
 
+/* An integer cell holds digits only: "3x" and "1.5" are not integers
+ * (strtoll stops at the 'x' or '.' and reads 3 and 1; accepting them
+ * survived every test). A missing column is reported on the header's
+ * line, line 1 (table.h's "path:row" form; line 0 survived this suite). */
+START_TEST(integer_cells_are_whole_and_missing_columns_name_line_1)
+{
+    char *dir = test_tmpdir(), *p = path_in(dir, "i.csv");
+    char *buf = NULL;
+    size_t len = 0;
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+    struct tbl *t;
+    int64_t v;
+
+    test_write_file(p, "a\n3x\n1.5\n42\n");
+    t = tbl_load(p, &d);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(tbl_get_int(t, 0, 0, &v, &d), SIM_EINVAL);
+    ck_assert_int_eq(tbl_get_int(t, 1, 0, &v, &d), SIM_EINVAL);
+    ck_assert_int_eq(tbl_get_int(t, 2, 0, &v, &d), SIM_OK);
+    ck_assert(v == 42);
+    ck_assert_int_eq(tbl_need_col(t, "zz", &d), -1);
+    tbl_free(t);
+    fclose(d.out);
+    ck_assert_ptr_nonnull(strstr(buf, "i.csv:2: error: column 'a': expected an integer, got \"3x\""));
+    ck_assert_ptr_nonnull(strstr(buf, "i.csv:3: error: column 'a': expected an integer, got \"1.5\""));
+    ck_assert_ptr_nonnull(strstr(buf, "i.csv:1: error: missing column 'zz'"));
+    free(buf);
+    free(p);
+    free(dir);
+}
+END_TEST
+
 Suite *table_suite(void)
 {
     Suite *s = suite_create("table");
@@ -509,6 +541,7 @@ Suite *table_suite(void)
     tcase_add_test(tc, a_byte_order_mark_inside_the_file_is_data);
     tcase_add_test(tc, scan_splits_fields_as_libcsv_does);
     tcase_add_test(tc, long_rows_and_a_bare_bom_are_errors);
+    tcase_add_test(tc, integer_cells_are_whole_and_missing_columns_name_line_1);
     suite_add_tcase(s, tc);
     return s;
 }
