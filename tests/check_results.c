@@ -35,6 +35,31 @@ START_TEST(scalars_add_and_overwrite)
 }
 END_TEST
 
+/* A NULL entity is the empty one, when recorded and when looked up
+ * (intern() maps NULL to ""): res_get(..., NULL) crashed on strcmp when
+ * it lost its NULL check, which survived every test. res_add records its
+ * unit as res_scalar does: a scalar made by res_add alone had unit ""
+ * in scalars.csv when the unit was dropped, which also survived. */
+START_TEST(null_entity_and_the_unit_of_an_added_scalar)
+{
+    struct results *r = res_new();
+    const char *m, *k, *e, *u;
+    double v;
+
+    res_scalar(r, "total", "market", NULL, 5, "1");
+    ck_assert_double_eq(res_get(r, "total", "market", NULL), 5);
+    ck_assert_double_eq(res_get(r, "total", "market", ""), 5);
+    res_add(r, "spend", "market", "", 2.5, "USD");
+    ck_assert_double_eq(res_get(r, "spend", "market", NULL), 2.5);
+    ck_assert_uint_eq(res_scalar_count(r), 2);
+    res_scalar_at(r, 1, &m, &k, &e, &v, &u);
+    ck_assert_str_eq(m, "spend");
+    ck_assert_str_eq(e, "");
+    ck_assert_str_eq(u, "USD");
+    res_free(r);
+}
+END_TEST
+
 static int exists(const char *p)
 {
     struct stat st;
@@ -227,6 +252,7 @@ Suite *results_suite(void)
     TCase *tc = tcase_create("core");
 
     tcase_add_test(tc, scalars_add_and_overwrite);
+    tcase_add_test(tc, null_entity_and_the_unit_of_an_added_scalar);
     tcase_add_test(tc, directory_appears_only_when_complete);
     tcase_add_test(tc, replace_keeps_what_it_may_not_replace);
     tcase_add_test(tc, names_and_what_may_be_replaced);
