@@ -246,6 +246,29 @@ START_TEST(names_and_what_may_be_replaced)
 }
 END_TEST
 
+/* res_dir_name() refuses a name that does not fit 'len' with its NUL
+ * (results.h: "False ... if it does not fit"): "abc" needs 4 bytes, so
+ * 3 is too few (n > len took it and wrote the NUL past the buffer).
+ * res_dir_replaceable() says yes only to nothing there, an empty
+ * directory or a result; a path it cannot look at (under a regular file,
+ * lstat says ENOTDIR) is none of those and is refused, not taken for
+ * "nothing there" (treating every lstat error so survived every test). */
+START_TEST(names_that_do_not_fit_and_paths_that_cannot_be_seen)
+{
+    char *tmp = test_tmpdir(), buf[8], d[600];
+
+    memset(buf, 'x', sizeof buf);
+    ck_assert(!res_dir_name("abc", buf, 3));
+    ck_assert(buf[3] == 'x');
+    ck_assert(res_dir_name("abc", buf, 4));
+    ck_assert_str_eq(buf, "abc");
+    touch(tmp, "file");
+    snprintf(d, sizeof d, "%s/file/out", tmp);
+    ck_assert(!res_dir_replaceable(d));
+    free(tmp);
+}
+END_TEST
+
 Suite *results_suite(void)
 {
     Suite *s = suite_create("results");
@@ -256,6 +279,7 @@ Suite *results_suite(void)
     tcase_add_test(tc, directory_appears_only_when_complete);
     tcase_add_test(tc, replace_keeps_what_it_may_not_replace);
     tcase_add_test(tc, names_and_what_may_be_replaced);
+    tcase_add_test(tc, names_that_do_not_fit_and_paths_that_cannot_be_seen);
     suite_add_tcase(s, tc);
     return s;
 }
