@@ -255,7 +255,7 @@ END_TEST
  * "nothing there" (treating every lstat error so survived every test). */
 START_TEST(names_that_do_not_fit_and_paths_that_cannot_be_seen)
 {
-    char *tmp = test_tmpdir(), buf[8], d[600];
+    char *tmp = test_tmpdir(), buf[8], d[600], buf2[700];
 
     memset(buf, 'x', sizeof buf);
     ck_assert(!res_dir_name("abc", buf, 3));
@@ -265,6 +265,17 @@ START_TEST(names_that_do_not_fit_and_paths_that_cannot_be_seen)
     touch(tmp, "file");
     snprintf(d, sizeof d, "%s/file/out", tmp);
     ck_assert(!res_dir_replaceable(d));
+    /* a symbolic link is not a directory, even one pointing at a result:
+     * it is the analyst's (results.h: "anything else"), and replacing it
+     * would drop the link; following it (no S_ISDIR on the lstat) took it
+     * and survived every test */
+    snprintf(d, sizeof d, "%s/res", tmp);
+    ck_assert_int_eq(mkdir(d, 0777), 0);
+    touch(d, "manifest.ini");
+    ck_assert(res_dir_replaceable(d));
+    snprintf(buf2, sizeof buf2, "%s/link", tmp);
+    ck_assert_int_eq(symlink(d, buf2), 0);
+    ck_assert(!res_dir_replaceable(buf2));
     free(tmp);
 }
 END_TEST
