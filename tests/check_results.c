@@ -280,6 +280,39 @@ START_TEST(names_that_do_not_fit_and_paths_that_cannot_be_seen)
 }
 END_TEST
 
+/* README 'Outputs': "-o onto anything else is refused before the run":
+ * res_dir_begin() asks res_dir_replaceable() itself, so a folder of the
+ * analyst's is refused before any run and no DIR.tmp-PID is made. Without
+ * that check only the commit, after every run, refused it, which
+ * survived every test. */
+START_TEST(begin_refuses_a_foreign_directory_before_the_runs)
+{
+    char *tmp = test_tmpdir(), dir[512], twin[600], path[700];
+    struct diag d = DIAG_INIT(stderr);
+    struct param_registry *reg = preg_new();
+    struct scn *s;
+    struct scn_study *st;
+    char prog[] = "gpumarket", *argv[] = { prog };
+
+    sim_register_all_params(reg);
+    s = scn_load_string("t.ini", "[General]\nsim.model = phold\nphold.lps = 4\n", reg, &d);
+    ck_assert_ptr_nonnull(s);
+    st = scn_study_new(s, NULL, NULL, &d);
+    snprintf(dir, sizeof dir, "%s/mine", tmp);
+    ck_assert_int_eq(mkdir(dir, 0777), 0);
+    touch(dir, "notes.txt");
+    ck_assert_ptr_null(res_dir_begin(dir, s, st, 1, argv));
+    snprintf(twin, sizeof twin, "%s.tmp-%ld", dir, (long)getpid());
+    ck_assert(!exists(twin));
+    snprintf(path, sizeof path, "%s/notes.txt", dir);
+    ck_assert(exists(path));
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(reg);
+    free(tmp);
+}
+END_TEST
+
 Suite *results_suite(void)
 {
     Suite *s = suite_create("results");
@@ -291,6 +324,7 @@ Suite *results_suite(void)
     tcase_add_test(tc, replace_keeps_what_it_may_not_replace);
     tcase_add_test(tc, names_and_what_may_be_replaced);
     tcase_add_test(tc, names_that_do_not_fit_and_paths_that_cannot_be_seen);
+    tcase_add_test(tc, begin_refuses_a_foreign_directory_before_the_runs);
     suite_add_tcase(s, tc);
     return s;
 }
