@@ -313,6 +313,67 @@ START_TEST(begin_refuses_a_foreign_directory_before_the_runs)
 }
 END_TEST
 
+/* Two replications of one scenario, seed 2^64 - 1, into one directory:
+ * runs.csv writes the base seed as the unsigned 64-bit number the
+ * scenario gave (results.c: "as int64 one past 2^63 read negative"), and
+ * manifest.ini (README 'Outputs': command, base seeds, generator, wall
+ * time) counts both runs, lists that seed and the generator once each,
+ * sums the wall times (0.125 + 0.25 = 0.375) and joins the command line
+ * with single spaces. Writing the seed as int64, listing each run's seed
+ * or generator again, counting no runs, keeping the last wall time and
+ * dropping the first space each survived every test. */
+START_TEST(seeds_runs_and_wall_time_of_two_runs)
+{
+    char *tmp = test_tmpdir(), dir[512], path[600], *text;
+    struct diag d = DIAG_INIT(stderr);
+    struct param_registry *reg = preg_new();
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run[2];
+    struct res_dir *rd;
+    struct res_run_info info = { .status = "ok", .events = 1, .sim_time_h = 1.0,
+                                 .rng = "mt19937" };
+    char a0[] = "gpumarket", a1[] = "run", a2[] = "t.ini", *argv[] = { a0, a1, a2 };
+
+    sim_register_all_params(reg);
+    s = scn_load_string("t.ini", "[General]\nsim.model = phold\nphold.lps = 4\n"
+                        "seed = 18446744073709551615\nrepeat = 2\n", reg, &d);
+    ck_assert_ptr_nonnull(s);
+    st = scn_study_new(s, NULL, NULL, &d);
+    ck_assert_ptr_nonnull(st);
+    snprintf(dir, sizeof dir, "%s/out", tmp);
+    rd = res_dir_begin(dir, s, st, 3, argv);
+    ck_assert_ptr_nonnull(rd);
+    for (size_t i = 0; i < 2; i++) {
+        run[i] = scn_run_new(st, i, &d);
+        ck_assert_ptr_nonnull(run[i]);
+        info.run = run[i];
+        info.wall_s = i ? 0.25 : 0.125;
+        ck_assert_int_eq(res_dir_add_run(rd, &info, NULL), SIM_OK);
+    }
+    ck_assert_int_eq(res_dir_commit(rd), SIM_OK);
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    text = test_read_file(path, NULL);
+    ck_assert_msg(strstr(text, "\"General-0\",\"General\",0,0,0,18446744073709551615,"), "%s", text);
+    ck_assert_msg(strstr(text, "\"General-1\",\"General\",1,1,1,18446744073709551615,"), "%s", text);
+    free(text);
+    snprintf(path, sizeof path, "%s/manifest.ini", dir);
+    text = test_read_file(path, NULL);
+    ck_assert_msg(strstr(text, "\ncommand = gpumarket run t.ini\n"), "%s", text);
+    ck_assert_msg(strstr(text, "\nruns = 2\n"), "%s", text);
+    ck_assert_msg(strstr(text, "\ngenerator = gsl mt19937\n"), "%s", text);
+    ck_assert_msg(strstr(text, "\nseeds = 18446744073709551615\n"), "%s", text);
+    ck_assert_msg(strstr(text, "\nwall_s = 0.375\n"), "%s", text);
+    free(text);
+    scn_run_free(run[0]);
+    scn_run_free(run[1]);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(reg);
+    free(tmp);
+}
+END_TEST
+
 Suite *results_suite(void)
 {
     Suite *s = suite_create("results");
@@ -325,6 +386,7 @@ Suite *results_suite(void)
     tcase_add_test(tc, names_and_what_may_be_replaced);
     tcase_add_test(tc, names_that_do_not_fit_and_paths_that_cannot_be_seen);
     tcase_add_test(tc, begin_refuses_a_foreign_directory_before_the_runs);
+    tcase_add_test(tc, seeds_runs_and_wall_time_of_two_runs);
     suite_add_tcase(s, tc);
     return s;
 }
