@@ -257,6 +257,8 @@ static void util_mark(struct market *mk, struct machine *m, sim_time now)
 {
     m->util_gpu_us += (double)m->run_gpus * (double)(now - m->util_mark);
     m->run_gpu_us += (int64_t)m->run_gpus * (now - m->util_mark);
+    if (m->run_gpus < m->ngpu)
+        m->part_us += now - m->util_mark;
     m->util_mark = now;
     /* A leaving machine stays in the market (utilisation's denominator)
      * while it runs a rental: its running GPUs are about to change, so
@@ -3358,7 +3360,17 @@ static void reprice(struct engine *e, void *ctx)
         util_mark(mk, m, now);
         span = (double)(now - m->util_since) * m->ngpu;
         u = span > 0 ? m->util_gpu_us / span : 0;
+        /* A busy machine raises only when it was full, every GPU rented,
+         * for as long (util-high): with one job on 7 of 8 GPUs all
+         * interval it is 88% utilised, but the eighth found no taker at
+         * its price, and raising on that drove the idle GPU's ask to the
+         * ceiling (6x cost in 60 hours at 3% an hour) for as long as the
+         * job ran. On one GPU the two shares are the same. */
+        if (u > mk->pricing.util_high && span > 0 &&
+            1.0 - (double)m->part_us / (double)(now - m->util_since) <= mk->pricing.util_high)
+            u = mk->pricing.util_high;
         m->util_gpu_us = 0;
+        m->part_us = 0;
         m->util_since = now;
         if (m->down || m->leaving)
             continue;

@@ -164,8 +164,9 @@ struct machine {
     /* The third line: what the hourly repricing reads of every machine
      * besides the first two (so it walks three lines per machine, not
      * four) and what an index update reads. */
-    /* utilisation since the last repricing */
-    sim_time util_since, util_mark;
+    /* utilisation since the last repricing, and the time in it some GPU
+     * stood idle (the machine was not full) */
+    sim_time util_since, util_mark, part_us;
     double util_gpu_us;
     int64_t run_gpu_us;         /* GPUs running x µs, whole run (capacity check) */
     money floor;                /* per GPU-hour */

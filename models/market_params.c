@@ -38,7 +38,7 @@ static const struct param_def market_params[] = {
     { "market.util-low", PT_PROB, "1", "0.45", 0, 1, NULL,
       "a host whose utilisation since the last repricing is below this lowers its ask" },
     { "market.util-high", PT_PROB, "1", "0.80", 0, 1, NULL,
-      "a host whose utilisation since the last repricing is above this raises its ask" },
+      "a host whose machine was full (every GPU running) for more than this share of the time since the last repricing raises its ask" },
     { "market.reprice-step", PT_PROB, "1", "0.03", 0, 0.5, NULL,
       "relative ask change per repricing" },
     { "market.reliability-reference", PT_PROB, "1", "0.99", 0, 0.999, NULL,

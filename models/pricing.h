@@ -5,6 +5,10 @@
  *  1. Utilisation since the last repricing: above 'util_high' it raises
  *     its ask by 'step', below 'util_low' it cuts by 'step' (prices then
  *     follow the daily demand cycle with a lag; nothing writes a curve).
+ *     The caller passes a machine that was busy but not full (some GPU
+ *     idle for more than 1 - util_high of the time) as util_high: an
+ *     idle GPU beside busy ones is no reason to raise (market.c's
+ *     reprice).
  *  2. Its reliability score against the market's reliable tier: renters
  *     filter on the score (min-reliability) and rank by it, so a less
  *     reliable machine sells less at the same price. A host whose score

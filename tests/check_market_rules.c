@@ -2210,6 +2210,61 @@ START_TEST(repricing_reads_each_intervals_utilisation_per_gpu)
     unstage(&x);
 }
 END_TEST
+/* A busy machine raises only when it was full (README: every GPU rented
+ * for more than util-high of the interval): with util-high 0.2 and
+ * util-low 0.1, one renter on a 4-GPU machine is 25% utilisation, above
+ * util-high, but three GPUs found no taker at the ask, so the ask holds
+ * (neither raised nor cut) from hour 2 to 5; alone on a 1-GPU machine the
+ * same renter fills it, and every repricing raises by 3%. Raising on
+ * utilisation alone took an idle GPU of a busy machine to the ceiling. */
+static void full_check(unsigned gpus, bool raises)
+{
+    struct staged x;
+    char text[2048];
+    struct market *mk;
+    unsigned k;
+
+    snprintf(text, sizeof text,
+        "[General]\nsim.model = market\nsim.horizon = 6h\nsim.warmup = 0d\n"
+        "sim.sample-interval = 6h\nsupply.gpus = %u\nsupply.gpu-models = RTX 3090\nseed = 2\n"
+        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
+        "supply.entry-elasticity = 0\nmarket.reliability-discount = 0\n"
+        "market.util-high = 0.2\nmarket.util-low = 0.1\n"
+        "hostclass.*.machine-gpus = %u:1\nhostclass.*.min-chunk = 1\n"
+        "hostclass.*.markup-min = 2\nhostclass.*.markup-max = 2\n"
+        "hostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n"
+        "hostclass.*.maint-interval = 0\nhostclass.*.failed-start-prob = 0\n"
+        "region.*.outage-rate = 0\n"
+        LONE_RENTER "archetype.*.work-median = 1000\narchetype.*.image = 1\n", gpus, gpus);
+    mk = stage(&x, text);
+    memset(&ut, 0, sizeof ut);
+    ut.mk = mk;
+    ut.academic = arch_named(mk, "academic");
+    ck_assert_uint_eq(mk->nm, 1);
+    ck_assert_uint_eq(mk->m[0].ngpu, gpus);
+    k = eng_kind(x.e, "test.probe", ut_probe, NULL);
+    eng_at(x.e, 30 * SIM_MIN, k, 99);
+    for (unsigned h = 1; h <= 5; h++)
+        eng_at(x.e, h * SIM_HOUR + 1, k, h);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(mk->m[0].nclaims, 1);
+    for (unsigned h = 3; h <= 5; h++) {
+        money want = raises ? money_muldiv(ut.ask[h - 1], 1030000, 1000000) : ut.ask[h - 1];
+
+        ck_assert_msg(ut.ask[h] == want, "%u GPUs, hour %u: ask %lld after %lld, %s expected",
+                      gpus, h, (long long)ut.ask[h], (long long)ut.ask[h - 1],
+                      raises ? "a 3% raise" : "no change");
+    }
+    unstage(&x);
+}
+
+START_TEST(only_a_full_machine_raises)
+{
+    full_check(4, false);
+    full_check(1, true);
+}
+END_TEST
+
 #undef LONE_RENTER
 
 /* Each archetype splits the jobs that do not prepay p-ondemand :
@@ -5609,6 +5664,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, goodput_counts_lost_work_once);
     tcase_add_test(tc, renting_ends_the_back_off);
     tcase_add_test(tc, repricing_reads_each_intervals_utilisation_per_gpu);
+    tcase_add_test(tc, only_a_full_machine_raises);
     tcase_add_test(tc, each_archetype_starts_its_own_contract_split);
     tcase_add_loop_test(tc, each_archetype_rents_the_first_offer_of_its_own_sort, 0, SO_SORTS);
     tcase_add_test(tc, regional_outages_hit_their_share_of_the_machines_there);
