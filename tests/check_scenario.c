@@ -155,6 +155,37 @@ START_TEST(test_err_unknown_key)
 }
 END_TEST
 
+/* same_name_hint names at most three keys: "Up to three are named ...;
+ * \"\" if none or more" (its header comment). Four keys ending in '.rate',
+ * none within the edit distance of 'xyz.qq.rate' (11 bytes, limit 3), so
+ * the message must carry no hint at all; three such keys are all named.
+ * Kills dropping the 'n == 4' test, which named three of the four. */
+START_TEST(test_err_unknown_key_four_hits)
+{
+    static const struct param_def four[] = {
+        { "alpha.one.rate", PT_REAL, "1", "1", 0, 10, NULL, "a" },
+        { "bravo.one.rate", PT_REAL, "1", "1", 0, 10, NULL, "b" },
+        { "charlie.one.rate", PT_REAL, "1", "1", 0, 10, NULL, "c" },
+        { "delta.one.rate", PT_REAL, "1", "1", 0, 10, NULL, "d" },
+    };
+    struct param_registry *r;
+    struct cap c;
+
+    for (size_t n = 3; n <= 4; n++) {
+        r = preg_new();
+        preg_add(r, four, n);
+        cap_init(&c);
+        ck_assert_ptr_null(scn_load_string("t.ini", "xyz.qq.rate = 1\n", r, &c.d));
+        ck_assert_str_eq(cap_done(&c), n == 3
+                         ? "t.ini:1: error: unknown key 'xyz.qq.rate' (did you mean "
+                           "'alpha.one.rate', 'bravo.one.rate' or 'charlie.one.rate'?)\n"
+                         : "t.ini:1: error: unknown key 'xyz.qq.rate'\n");
+        free(c.text);
+        preg_free(r);
+    }
+}
+END_TEST
+
 /* A key twice in one section of one file is a slip (which line was
  * meant?); the same key in another section, or in a file that includes
  * this one, is an override. */
@@ -1671,6 +1702,7 @@ Suite *scenario_suite(void)
 
     tcase_add_test(err, test_err_syntax);
     tcase_add_test(err, test_err_unknown_key);
+    tcase_add_test(err, test_err_unknown_key_four_hits);
     tcase_add_test(err, test_err_duplicate_key);
     tcase_add_test(err, test_err_type_range);
     tcase_add_test(err, test_err_sweep);
