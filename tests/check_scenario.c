@@ -1594,6 +1594,33 @@ START_TEST(inert_overrides_and_digest)
 }
 END_TEST
 
+/* An override that changes only runs off the innermost axis still
+ * counts. fee is the outer axis (2 points), repetition the inner (2):
+ * runs 0..3 are (f0,r0) (f0,r1) (f1,r0) (f1,r1). seed-set = ${repetition}
+ * (the default) gives seed sets 0,1,0,1; ${runnumber} gives 0,1,2,3
+ * (README: seeds). Runs 0 and 1 agree, run 2 differs, so the override is
+ * not inert and is in the digest. Kills same_study() not advancing its
+ * stride (it compared runs 0 and 1 for every axis). */
+START_TEST(outer_axis_override_counts)
+{
+    struct param_registry *r = reg();
+    struct scn *s = load_ok("market.fee = ${f=0.1,0.2}\nrepeat = 2\n", r);
+    uint64_t base = digest_with(s, NULL);
+    const char *const same[] = { "seed-set=${repetition}", NULL };
+    const char *const own[] = { "seed-set=${runnumber}", NULL };
+    struct scn_study *st = study_ok(s, NULL, own);
+    struct scn_run *run = run_ok(st, 2);
+
+    ck_assert_uint_eq(scn_run_seed_set(run), 2);
+    scn_run_free(run);
+    scn_study_free(st);
+    ck_assert_uint_eq(digest_with(s, same), base);
+    ck_assert_uint_ne(digest_with(s, own), base);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
 START_TEST(test_includes_digest)
 {
     struct param_registry *r = reg();
@@ -1741,6 +1768,7 @@ Suite *scenario_suite(void)
     tcase_add_test(sem, test_seed_set);
     tcase_add_test(sem, test_includes_digest);
     tcase_add_test(sem, inert_overrides_and_digest);
+    tcase_add_test(sem, outer_axis_override_counts);
     tcase_add_test(sem, test_long_lines_comments);
     tcase_add_test(sem, bom_and_lone_quote);
     tcase_add_test(sem, include_restores_config_section);
