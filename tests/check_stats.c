@@ -728,6 +728,184 @@ START_TEST(lockstep_needs_both_directions)
 }
 END_TEST
 
+/* More number rules of point matching (stats.h: "values that are numbers
+ * compared as numbers", stats_same_value: "the same finite number written
+ * two ways"). An empty value is no number: strtod reads "" as 0 with
+ * nothing consumed, so without the non-empty test an axis value "" named
+ * the point 0. Two numbers that differ in the seventh significant digit
+ * are two doubles, so two points: a key written with fewer digits than
+ * %.17g (the round-trip precision of a double) merged 0.1000001 with
+ * 0.1000002. Both survived every test. */
+START_TEST(point_matching_empty_and_close_numbers)
+{
+    struct stats_data *empty = one_run_dir("fee", "\"\"");
+    struct stats_data *zero = one_run_dir("fee", "\"0\"");
+    struct stats_data *p1 = one_run_dir("fee", "\"0.1000001\"");
+    struct stats_data *p2 = one_run_dir("fee", "\"0.1000002\"");
+    struct stats_data *p1b = one_run_dir("fee", "\"1.000001e-1\"");
+
+    ck_assert(!stats_same_value("", "0"));
+    ck_assert(!stats_same_value("0", ""));
+    ck_assert(!stats_same_value("0.1000001", "0.1000002"));
+    ck_assert_int_eq(stats_match_point(empty, zero, 0), -1);
+    ck_assert_int_eq(stats_match_point(zero, empty, 0), -1);
+    ck_assert_int_eq(stats_match_point(p1, p2, 0), -1);
+    ck_assert_int_eq(stats_match_point(p2, p1, 0), -1);
+    ck_assert_int_eq(stats_match_point(p1b, p1, 0), 0);     /* the same number */
+    stats_free(empty); stats_free(zero); stats_free(p1); stats_free(p2); stats_free(p1b);
+}
+END_TEST
+
+/* The file 'name' of a directory of the given runs.csv and scalars.csv
+ * after stats_write_all with default options; malloc'd. */
+static char *written_file(const char *runs_text, const char *sc_text, const char *name)
+{
+    char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
+    char *out = join(dir, name), *text;
+    struct stats_opts o = { 0.95, NULL, NULL, false };
+    struct diag d = DIAG_INIT(stderr);
+
+    ck_assert_int_eq(test_write_file(runs, runs_text), 0);
+    ck_assert_int_eq(test_write_file(sc, sc_text), 0);
+    ck_assert_int_eq(stats_write_all(dir, &o, &d), 0);
+    text = test_read_file(out, NULL);
+    ck_assert_ptr_nonnull(text);
+    free(runs); free(sc); free(out); free(dir);
+    return text;
+}
+
+/* The quantiles are of the sorted values, whatever the run order: runs
+ * giving 30, 10, 20 have p05 11, p50 20, p95 29 (type 7, h = (n - 1) p on
+ * the sorted {10, 20, 30}, by hand), as {10, 20, 30} does. Without the
+ * sort (the earlier test's values were already in order) p05 was
+ * 30 + 0.1 (10 - 30) = 28. */
+START_TEST(summary_quantiles_of_unordered_runs)
+{
+    char *text = written_file(RUNS_HEAD
+                              "\"S-0\",\"S\",0,0,0,1,\"0\",\"ok\"\n"
+                              "\"S-1\",\"S\",1,1,1,1,\"1\",\"ok\"\n"
+                              "\"S-2\",\"S\",2,2,2,1,\"2\",\"ok\"\n",
+                              SC_HEAD "\"S-0\",\"x\",\"k\",\"e\",30,\"1\"\n"
+                                      "\"S-1\",\"x\",\"k\",\"e\",10,\"1\"\n"
+                                      "\"S-2\",\"x\",\"k\",\"e\",20,\"1\"\n", "summary.csv");
+    const char *q = strstr(text, "\"S\",\"x\",\"k\",\"e\",");
+    double f[9];
+
+    ck_assert_msg(q != NULL, "%s", text);
+    for (int i = 0; i < 4; i++)
+        q = strchr(q, ',') + 1;
+    for (int i = 0; i < 9; i++) {           /* n .. p95 */
+        char *end;
+
+        f[i] = strtod(q, &end);
+        ck_assert(end != q && *end == ',');
+        q = end + 1;
+    }
+    NEAR(f[0], 3, 0);
+    NEAR(f[1], 20, 1e-12);
+    NEAR(f[6], 11, 1e-9);
+    NEAR(f[7], 20, 1e-9);
+    NEAR(f[8], 29, 1e-9);
+    free(text);
+}
+END_TEST
+
+/* The line of 'text' that starts with 'prefix', as a malloc'd string
+ * without its newline; NULL if none. */
+static char *line_of(const char *text, const char *prefix)
+{
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (strncmp(l, prefix, strlen(prefix)) == 0) {
+            const char *e = strchr(l, '\n');
+
+            return strndup(l, e ? (size_t)(e - l) : strlen(l));
+        }
+    return NULL;
+}
+
+/* Contrast rules by hand, stats.h and README: the axis is 'policy' when
+ * there is one, even when it is not the first axis (here x, policy); the
+ * baseline its first value (a). Pairs match by repetition; a pair where
+ * either side lacks the metric is no pair (w of S-1, the baseline's
+ * rep 1, is empty: w pairs rep 0 only, 6 - 5 = 1, n 1). common_seeds is 1
+ * only when every pair shares its seed set: v's rep 1 pair has seed sets
+ * 1 and 7, so v is 0 (24 - 20 = 4, 13 - 10 = 3: n 2, mean 3.5), while w's
+ * only pair (0, 0) is 1. Survivors: the first axis taken over 'policy'
+ * (no row at all: x has one value), common_seeds always 1, and a missing
+ * baseline value paired (n 2, mean NaN). */
+START_TEST(contrasts_policy_axis_seeds_and_missing_values)
+{
+    char *text = written_file(
+        "run_id,config,run_number,repetition,seed_set,base_seed,x,policy,repetition,status\n"
+        "\"S-0\",\"S\",0,0,0,1,\"1\",\"a\",\"0\",\"ok\"\n"
+        "\"S-1\",\"S\",1,1,1,1,\"1\",\"a\",\"1\",\"ok\"\n"
+        "\"S-2\",\"S\",2,0,0,1,\"1\",\"b\",\"0\",\"ok\"\n"
+        "\"S-3\",\"S\",3,1,7,1,\"1\",\"b\",\"1\",\"ok\"\n",
+        SC_HEAD "\"S-0\",\"v\",\"k\",\"e\",10,\"1\"\n"
+                "\"S-0\",\"w\",\"k\",\"e\",5,\"1\"\n"
+                "\"S-1\",\"v\",\"k\",\"e\",20,\"1\"\n"
+                "\"S-1\",\"w\",\"k\",\"e\",,\"1\"\n"
+                "\"S-2\",\"v\",\"k\",\"e\",13,\"1\"\n"
+                "\"S-2\",\"w\",\"k\",\"e\",6,\"1\"\n"
+                "\"S-3\",\"v\",\"k\",\"e\",24,\"1\"\n"
+                "\"S-3\",\"w\",\"k\",\"e\",9,\"1\"\n", "contrasts.csv");
+    char *v = line_of(text, "\"S\",\"1\",\"v\",\"k\",\"e\",\"policy\",\"b\",\"a\",2,3.5,");
+    char *w = line_of(text, "\"S\",\"1\",\"w\",\"k\",\"e\",\"policy\",\"b\",\"a\",1,1,");
+
+    ck_assert_msg(strncmp(text, "config,x,metric,", 16) == 0, "%s", text);
+    ck_assert_msg(v != NULL && w != NULL, "%s", text);
+    ck_assert_msg(strlen(v) > 12 && strcmp(v + strlen(v) - 12, "\"paired-t\",0") == 0, "%s", v);
+    ck_assert_msg(strlen(w) > 12 && strcmp(w + strlen(w) - 12, "\"paired-t\",1") == 0, "%s", w);
+    free(v); free(w); free(text);
+}
+END_TEST
+
+/* More than 16 metrics (the first capacity of the value table) in
+ * scalars.csv and in timeseries.csv: the table grows, and what was read
+ * before it grew is kept. By hand: m0 of the one run is 0, m16 is 16;
+ * s0.steady_mean is (1 + 3) / 2 = 2 (samples at t 1 h and 2 h, no
+ * params.csv: no warm-up). Losing the values on a growth (NaN: metric
+ * missing) or the samples read before the series accumulators grew
+ * (s0 then 3) survived every test. */
+START_TEST(many_metrics_survive_the_table_growing)
+{
+    char sc[4096], ts[8192], *err;
+    size_t n = 0, k = 0;
+    struct stats_data *sd;
+    double x[1];
+    long m;
+
+    n += (size_t)snprintf(sc + n, sizeof sc - n, SC_HEAD);
+    for (int i = 0; i < 17; i++)
+        n += (size_t)snprintf(sc + n, sizeof sc - n, "\"S-0\",\"m%d\",\"k\",\"e\",%d,\"1\"\n", i, i);
+    k += (size_t)snprintf(ts + k, sizeof ts - k, "run_id,t_h,metric,entity_kind,entity,value\n");
+    for (int t = 1; t <= 2; t++)
+        for (int i = 0; i < 17; i++)
+            k += (size_t)snprintf(ts + k, sizeof ts - k, "\"S-0\",%d,\"s%d\",\"k\",\"e\",%d\n",
+                                  t, i, 2 * t - 1);
+    ck_assert(n < sizeof sc && k < sizeof ts);
+    sd = load_files(RUNS_HEAD "\"S-0\",\"S\",0,0,0,1,\"0\",\"ok\"\n", sc, ts, &err);
+    ck_assert_msg(sd != NULL, "%s", err);
+    free(err);
+    ck_assert_uint_eq(stats_metric_count(sd), 34);
+    m = stats_find_metric(sd, "m0", "k", "e");
+    ck_assert_int_ge(m, 0);
+    ck_assert_uint_eq(stats_values(sd, 0, (size_t)m, x), 1);
+    NEAR(x[0], 0, 0);
+    m = stats_find_metric(sd, "m16", "k", "e");
+    ck_assert_uint_eq(stats_values(sd, 0, (size_t)m, x), 1);
+    NEAR(x[0], 16, 0);
+    m = stats_find_metric(sd, "s0.steady_mean", "k", "e");
+    ck_assert_int_ge(m, 0);
+    ck_assert_uint_eq(stats_values(sd, 0, (size_t)m, x), 1);
+    NEAR(x[0], 2, 1e-12);
+    m = stats_find_metric(sd, "s16.steady_mean", "k", "e");
+    ck_assert_uint_eq(stats_values(sd, 0, (size_t)m, x), 1);
+    NEAR(x[0], 2, 1e-12);
+    stats_free(sd);
+}
+END_TEST
+
 Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -753,6 +931,10 @@ Suite *stats_suite(void)
     tcase_add_test(tc, point_matching_number_rules);
     tcase_add_test(tc, contrasts_by_hand_on_the_first_axis);
     tcase_add_test(tc, lockstep_needs_both_directions);
+    tcase_add_test(tc, point_matching_empty_and_close_numbers);
+    tcase_add_test(tc, summary_quantiles_of_unordered_runs);
+    tcase_add_test(tc, contrasts_policy_axis_seeds_and_missing_values);
+    tcase_add_test(tc, many_metrics_survive_the_table_growing);
     suite_add_tcase(s, tc);
     return s;
 }
