@@ -224,6 +224,24 @@ START_TEST(welch_documented_corners)
 }
 END_TEST
 
+/* 0 -> 0 is no change: rel is 0 (stats.h gives inf only "when mean(a) is
+ * 0 and diff is not"), so a metric that stays 0 (no failures on either
+ * side) is ok even with one run a side, where rtol alone decides. A rel
+ * of 1 for 0 -> 0 survived every test, and flagged it "MOVED (n < 2)". */
+START_TEST(zero_to_zero_is_no_change)
+{
+    const double zero[] = { 0, 0 };
+    struct stats_welch w;
+
+    stats_welch(zero, 1, zero, 1, &w);
+    ck_assert(w.diff == 0.0 && w.rel == 0.0);
+    ck_assert_int_eq(diff_judge(&w, 1, 1, 0.01, 0.05), DIFF_OK);
+    stats_welch(zero, 2, zero, 2, &w);
+    ck_assert(w.rel == 0.0 && w.p == 1.0);
+    ck_assert_int_eq(diff_judge(&w, 2, 2, 0.01, 0.05), DIFF_OK);
+}
+END_TEST
+
 static char *join(const char *d, const char *f)
 {
     size_t n = strlen(d) + strlen(f) + 2;
@@ -752,17 +770,28 @@ START_TEST(point_matching_empty_and_close_numbers)
     ck_assert_int_eq(stats_match_point(p1, p2, 0), -1);
     ck_assert_int_eq(stats_match_point(p2, p1, 0), -1);
     ck_assert_int_eq(stats_match_point(p1b, p1, 0), 0);     /* the same number */
+    /* the same value on another axis is another point (stats.h: "the
+     * same variables with the same values"); a key of values alone
+     * matched fee=0 with rate=0 */
+    {
+        struct stats_data *rate = one_run_dir("rate", "\"0\"");
+
+        ck_assert_int_eq(stats_match_point(rate, zero, 0), -1);
+        ck_assert_int_eq(stats_match_point(zero, rate, 0), -1);
+        stats_free(rate);
+    }
     stats_free(empty); stats_free(zero); stats_free(p1); stats_free(p2); stats_free(p1b);
 }
 END_TEST
 
 /* The file 'name' of a directory of the given runs.csv and scalars.csv
  * after stats_write_all with default options; malloc'd. */
-static char *written_file(const char *runs_text, const char *sc_text, const char *name)
+static char *written_file_at(double level, const char *runs_text, const char *sc_text,
+                             const char *name)
 {
     char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
     char *out = join(dir, name), *text;
-    struct stats_opts o = { 0.95, NULL, NULL, false };
+    struct stats_opts o = { level, NULL, NULL, false };
     struct diag d = DIAG_INIT(stderr);
 
     ck_assert_int_eq(test_write_file(runs, runs_text), 0);
@@ -772,6 +801,11 @@ static char *written_file(const char *runs_text, const char *sc_text, const char
     ck_assert_ptr_nonnull(text);
     free(runs); free(sc); free(out); free(dir);
     return text;
+}
+
+static char *written_file(const char *runs_text, const char *sc_text, const char *name)
+{
+    return written_file_at(0.95, runs_text, sc_text, name);
 }
 
 /* The quantiles are of the sorted values, whatever the run order: runs
@@ -830,9 +864,13 @@ static char *line_of(const char *text, const char *prefix)
  * rep 1, is empty: w pairs rep 0 only, 6 - 5 = 1, n 1). common_seeds is 1
  * only when every pair shares its seed set: v's rep 1 pair has seed sets
  * 1 and 7, so v is 0 (24 - 20 = 4, 13 - 10 = 3: n 2, mean 3.5), while w's
- * only pair (0, 0) is 1. Survivors: the first axis taken over 'policy'
- * (no row at all: x has one value), common_seeds always 1, and a missing
- * baseline value paired (n 2, mean NaN). */
+ * only pair (0, 0) is 1. A failed run of b (S-5, rep 2, v 100) is no
+ * result and pairs with nothing (v stays n 2), and u, which only b
+ * measured (S-3), has no pair and so no row (not a row with n 0).
+ * Survivors: the first axis taken over 'policy'
+ * (no row at all: x has one value), common_seeds always 1, a missing
+ * baseline value paired (n 2, mean NaN), the failed b run paired (n 3),
+ * and rows with n 0. */
 START_TEST(contrasts_policy_axis_seeds_and_missing_values)
 {
     char *text = written_file(
@@ -840,7 +878,9 @@ START_TEST(contrasts_policy_axis_seeds_and_missing_values)
         "\"S-0\",\"S\",0,0,0,1,\"1\",\"a\",\"0\",\"ok\"\n"
         "\"S-1\",\"S\",1,1,1,1,\"1\",\"a\",\"1\",\"ok\"\n"
         "\"S-2\",\"S\",2,0,0,1,\"1\",\"b\",\"0\",\"ok\"\n"
-        "\"S-3\",\"S\",3,1,7,1,\"1\",\"b\",\"1\",\"ok\"\n",
+        "\"S-3\",\"S\",3,1,7,1,\"1\",\"b\",\"1\",\"ok\"\n"
+        "\"S-4\",\"S\",4,2,2,1,\"1\",\"a\",\"2\",\"ok\"\n"
+        "\"S-5\",\"S\",5,2,2,1,\"1\",\"b\",\"2\",\"failed\"\n",
         SC_HEAD "\"S-0\",\"v\",\"k\",\"e\",10,\"1\"\n"
                 "\"S-0\",\"w\",\"k\",\"e\",5,\"1\"\n"
                 "\"S-1\",\"v\",\"k\",\"e\",20,\"1\"\n"
@@ -848,7 +888,10 @@ START_TEST(contrasts_policy_axis_seeds_and_missing_values)
                 "\"S-2\",\"v\",\"k\",\"e\",13,\"1\"\n"
                 "\"S-2\",\"w\",\"k\",\"e\",6,\"1\"\n"
                 "\"S-3\",\"v\",\"k\",\"e\",24,\"1\"\n"
-                "\"S-3\",\"w\",\"k\",\"e\",9,\"1\"\n", "contrasts.csv");
+                "\"S-3\",\"w\",\"k\",\"e\",9,\"1\"\n"
+                "\"S-3\",\"u\",\"k\",\"e\",1,\"1\"\n"
+                "\"S-4\",\"v\",\"k\",\"e\",30,\"1\"\n"
+                "\"S-5\",\"v\",\"k\",\"e\",100,\"1\"\n", "contrasts.csv");
     char *v = line_of(text, "\"S\",\"1\",\"v\",\"k\",\"e\",\"policy\",\"b\",\"a\",2,3.5,");
     char *w = line_of(text, "\"S\",\"1\",\"w\",\"k\",\"e\",\"policy\",\"b\",\"a\",1,1,");
 
@@ -856,6 +899,7 @@ START_TEST(contrasts_policy_axis_seeds_and_missing_values)
     ck_assert_msg(v != NULL && w != NULL, "%s", text);
     ck_assert_msg(strlen(v) > 12 && strcmp(v + strlen(v) - 12, "\"paired-t\",0") == 0, "%s", v);
     ck_assert_msg(strlen(w) > 12 && strcmp(w + strlen(w) - 12, "\"paired-t\",1") == 0, "%s", w);
+    ck_assert_msg(!strstr(text, "\"u\""), "%s", text);
     free(v); free(w); free(text);
 }
 END_TEST
@@ -906,6 +950,111 @@ START_TEST(many_metrics_survive_the_table_growing)
 }
 END_TEST
 
+/* --level reaches the files, not only the CI function: at 0.90 the
+ * summary of {10, 20, 30} (sd 10) has ci_level 0.9 and half-width
+ * t(0.95, 2) 10 / sqrt(3) = 2.919986 * 10 / sqrt(3) = 16.858548 (t from
+ * a textbook table; R: qt(0.95, 2)), and the contrast of b = a + {1, 2, 3}
+ * (sd 1) has ci_level 0.9 and half-width 2.919986 / sqrt(3). Writing
+ * 0.95 into either file, or computing either CI at 0.95, survived every
+ * test. */
+START_TEST(files_follow_the_level)
+{
+    static const char runs_text[] =
+        "run_id,config,run_number,repetition,seed_set,base_seed,policy,repetition,status\n"
+        "\"S-0\",\"S\",0,0,0,1,\"a\",\"0\",\"ok\"\n"
+        "\"S-1\",\"S\",1,1,1,1,\"a\",\"1\",\"ok\"\n"
+        "\"S-2\",\"S\",2,2,2,1,\"a\",\"2\",\"ok\"\n"
+        "\"S-3\",\"S\",3,0,0,1,\"b\",\"0\",\"ok\"\n"
+        "\"S-4\",\"S\",4,1,1,1,\"b\",\"1\",\"ok\"\n"
+        "\"S-5\",\"S\",5,2,2,1,\"b\",\"2\",\"ok\"\n";
+    static const char sc_text[] = SC_HEAD
+        "\"S-0\",\"x\",\"k\",\"e\",10,\"1\"\n"
+        "\"S-1\",\"x\",\"k\",\"e\",20,\"1\"\n"
+        "\"S-2\",\"x\",\"k\",\"e\",30,\"1\"\n"
+        "\"S-3\",\"x\",\"k\",\"e\",11,\"1\"\n"
+        "\"S-4\",\"x\",\"k\",\"e\",22,\"1\"\n"
+        "\"S-5\",\"x\",\"k\",\"e\",33,\"1\"\n";
+    const double half_s = 2.919986 * 10 / sqrt(3.0), half_c = 2.919986 / sqrt(3.0);
+    double f[6];
+    char *text = written_file_at(0.90, runs_text, sc_text, "summary.csv");
+    const char *q = strstr(text, "\"S\",\"a\",\"x\",\"k\",\"e\",");
+
+    ck_assert_msg(q != NULL, "%s", text);
+    for (int i = 0; i < 5; i++)
+        q = strchr(q, ',') + 1;
+    for (int i = 0; i < 6; i++) {           /* n, mean, sd, ci_level, ci_low, ci_high */
+        char *end;
+
+        f[i] = strtod(q, &end);
+        ck_assert(end != q && *end == ',');
+        q = end + 1;
+    }
+    NEAR(f[1], 20, 1e-12);
+    NEAR(f[3], 0.90, 0);
+    NEAR(f[4], 20 - half_s, 1e-5);
+    NEAR(f[5], 20 + half_s, 1e-5);
+    free(text);
+    text = written_file_at(0.90, runs_text, sc_text, "contrasts.csv");
+    q = strstr(text, "\"S\",\"x\",\"k\",\"e\",\"policy\",\"b\",\"a\",");
+    ck_assert_msg(q != NULL, "%s", text);
+    for (int i = 0; i < 7; i++)
+        q = strchr(q, ',') + 1;
+    for (int i = 0; i < 6; i++) {           /* n, mean_diff, sd_diff, ci_level, ci_low, ci_high */
+        char *end;
+
+        f[i] = strtod(q, &end);
+        ck_assert(end != q && *end == ',');
+        q = end + 1;
+    }
+    NEAR(f[0], 3, 0);
+    NEAR(f[1], 2, 1e-12);
+    NEAR(f[2], 1, 1e-12);
+    NEAR(f[3], 0.90, 0);
+    NEAR(f[4], 2 - half_c, 1e-5);
+    NEAR(f[5], 2 + half_c, 1e-5);
+    free(text);
+}
+END_TEST
+
+/* A params.csv row of a run that runs.csv lacks is skipped, as the
+ * time-series rows of one are: its warm-up was stored at index -1 (out
+ * of the table: heap damage) without the r >= 0 test, which survived
+ * every test. The runs that are there keep their own warm-up: S-0's
+ * 1 h drops the sample at 0.5 h, so (2 + 4) / 2 = 3 by hand. */
+START_TEST(warmup_of_an_unknown_run_is_skipped)
+{
+    char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
+    char *ts = join(dir, "timeseries.csv"), *pa = join(dir, "params.csv");
+    struct diag d = DIAG_INIT(stderr);
+    struct stats_data *sd;
+    double x[1];
+    long m;
+
+    ck_assert_int_eq(test_write_file(runs, RUNS_HEAD "\"S-0\",\"S\",0,0,0,1,\"0\",\"ok\"\n"), 0);
+    ck_assert_int_eq(test_write_file(sc, SC_HEAD), 0);
+    ck_assert_int_eq(test_write_file(pa,
+        "run_id,key,value,unit,source\n"
+        "\"S-9\",\"sim.warmup\",\"5h\",\"d\",\"General\"\n"
+        "\"S-0\",\"sim.warmup\",\"1h\",\"d\",\"General\"\n"
+        "\"S-8\",\"sim.warmup\",\"7h\",\"d\",\"General\"\n"), 0);
+    ck_assert_int_eq(test_write_file(ts,
+        "run_id,t_h,metric,entity_kind,entity,value\n"
+        "\"S-0\",0.5,\"price\",\"gpu\",\"H100\",100\n"
+        "\"S-0\",1,\"price\",\"gpu\",\"H100\",2\n"
+        "\"S-0\",2,\"price\",\"gpu\",\"H100\",4\n"), 0);
+    for (int k = 0; k < 3; k++) {           /* the damage shows on a later malloc or free */
+        sd = stats_load(dir, &d);
+        ck_assert_ptr_nonnull(sd);
+        m = stats_find_metric(sd, "price.steady_mean", "gpu", "H100");
+        ck_assert_int_ge(m, 0);
+        ck_assert_uint_eq(stats_values(sd, 0, (size_t)m, x), 1);
+        NEAR(x[0], 3.0, 1e-12);
+        stats_free(sd);
+    }
+    free(runs); free(sc); free(ts); free(pa); free(dir);
+}
+END_TEST
+
 Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -935,6 +1084,9 @@ Suite *stats_suite(void)
     tcase_add_test(tc, summary_quantiles_of_unordered_runs);
     tcase_add_test(tc, contrasts_policy_axis_seeds_and_missing_values);
     tcase_add_test(tc, many_metrics_survive_the_table_growing);
+    tcase_add_test(tc, zero_to_zero_is_no_change);
+    tcase_add_test(tc, files_follow_the_level);
+    tcase_add_test(tc, warmup_of_an_unknown_run_is_skipped);
     suite_add_tcase(s, tc);
     return s;
 }
