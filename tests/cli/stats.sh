@@ -71,6 +71,18 @@ awk -F, 'BEGIN{OFS=","} NR==2 {$6=""} NR==3 {$6="1e-310"} {print}' \
     "$T/rep/timeseries.csv" >"$T/inf/timeseries.csv"
 expect_status "diff: finite -> inf is a change" 1 "$GM" diff "$T/rep" "$T/inf" --metrics events_committed
 grep_out "diff: finite -> inf says so" "MOVED (not finite)"
+# an infinite mean over two runs has no CI that means anything (its sd is
+# NaN): "inf ±n/a", as for one run, not "inf ±nan" (print_side tested
+# isfinite(hi); a test of n > 1 alone survived every test)
+grep_out "diff: inf over two runs has no CI" "B inf ±n/a"
+if grep -qi 'nan' "$T/out"; then bad "diff printed a NaN CI"; cat "$T/out" >&2; else ok; fi
+
+# -- --rtol and --alpha are whole numbers, not a number and then text -----
+# (usage: "--alpha A  significance level"; '0.1x' read as 0.1 survived)
+expect_status "diff --alpha 0.1x is refused" 2 "$GM" diff "$T/rep" "$T/rep" --alpha 0.1x
+grep_err "diff --alpha 0.1x says why" "--alpha wants a number in (0, 1), got '0.1x'"
+expect_status "diff --rtol 0.1x is refused" 2 "$GM" diff "$T/rep" "$T/rep" --rtol 0.1x
+grep_err "diff --rtol 0.1x says why" "--rtol wants a number >= 0, got '0.1x'"
 expect_status "diff reads an empty and a subnormal series sample" 0 \
     "$GM" diff "$T/inf" "$T/inf" --metrics 'events_committed.steady_mean'
 
