@@ -1055,6 +1055,36 @@ START_TEST(warmup_of_an_unknown_run_is_skipped)
 }
 END_TEST
 
+/* A contrast axis that is not an iteration variable is an error of
+ * stats_write_contrasts itself (merge and run check --contrast first, so
+ * only this test reaches it): without the check the first axis was
+ * contrasted instead, silently. No temporary file is left. */
+START_TEST(unknown_contrast_axis_is_refused)
+{
+    char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
+    char *tmp = join(dir, ".contrasts.csv.tmp"), *buf = NULL;
+    struct stats_opts o = { 0.95, "nope", NULL, false };
+    struct diag d = DIAG_INIT(NULL);
+    size_t len = 0;
+    FILE *probe;
+
+    ck_assert_int_eq(test_write_file(runs,
+        "run_id,config,run_number,repetition,seed_set,base_seed,fee,repetition,status\n"
+        "\"S-0\",\"S\",0,0,0,1,\"lo\",\"0\",\"ok\"\n"
+        "\"S-1\",\"S\",1,0,0,1,\"hi\",\"0\",\"ok\"\n"), 0);
+    ck_assert_int_eq(test_write_file(sc, SC_HEAD "\"S-0\",\"x\",\"k\",\"e\",1,\"1\"\n"
+                                             "\"S-1\",\"x\",\"k\",\"e\",2,\"1\"\n"), 0);
+    d.out = open_memstream(&buf, &len);
+    ck_assert_int_ne(stats_write_all(dir, &o, &d), 0);
+    fclose(d.out);
+    ck_assert_msg(strstr(buf, "contrast axis 'nope' is not an iteration variable"), "%s", buf);
+    free(buf);
+    probe = fopen(tmp, "r");
+    ck_assert_msg(probe == NULL, ".contrasts.csv.tmp left behind");
+    free(runs); free(sc); free(tmp); free(dir);
+}
+END_TEST
+
 Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -1087,6 +1117,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, zero_to_zero_is_no_change);
     tcase_add_test(tc, files_follow_the_level);
     tcase_add_test(tc, warmup_of_an_unknown_run_is_skipped);
+    tcase_add_test(tc, unknown_contrast_axis_is_refused);
     suite_add_tcase(s, tc);
     return s;
 }
