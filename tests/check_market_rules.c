@@ -5598,6 +5598,72 @@ START_TEST(a_serverless_worker_has_no_end_date)
 }
 END_TEST
 
+/* Credits that run out stop the instance (README, Contracts: "credits
+ * that run out") and, as any end, free its GPUs at once: the paused
+ * bidders behind it "resume in bid order" (README, Contracts and
+ * priority). A hobbyist bids 0.6 x the ask from 1 h (1000 GPU-hours);
+ * an on-demand company with credits for 5 hours at the ask (no storage
+ * or transfer billed, 100 GPU-hours of work) preempts it at 2 h and runs
+ * from 2 h 320 s. The credits are checked at every hourly repricing: at
+ * 7 h its open GPU line is r (4 h 54 min 40 s), under them, at 8 h
+ * r (5 h 54 min 40 s), past them, so it is stopped at 8 h and the
+ * hobbyist runs again from 8 h (asks are fixed and nobody else arrives,
+ * so nothing else would run the machine's auction). Kills
+ * check_budgets() ending the contract without resolve(): the bidder
+ * stayed paused for ever. */
+START_TEST(credits_running_out_resume_the_paused_bidders)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 12h\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "archetype.*.pause-patience = 100000h\narchetype.hobbyist.bid-fraction = 0.6\n"
+        "archetype.hobbyist.work-median = 1000\narchetype.company.work-median = 100\n", &k);
+
+    mk->ar[lc.company].budget = bill_gpu_line(mk->m[0].ask, 1, 5 * SIM_HOUR);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 3 * SIM_HOUR, k, LC_LOOK);
+    eng_at(x.e, 8 * SIM_HOUR + SIM_MIN, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_PAUSED);
+    ck_assert_uint_eq(lc.look[0].nclaims, 2);
+    ck_assert_uint_eq(mk->ar[lc.company].out_of_budget, 1);
+    ck_assert_uint_eq(lc.look[1].nclaims, 1);
+    ck_assert_msg(lc.look[1].renting && lc.look[1].state == CS_RUNNING,
+                  "the bidder is not running after the credits stopped the company (state %d)",
+                  lc.look[1].state);
+    ck_assert_int_eq(lc.look[1].seg_start, 8 * SIM_HOUR);
+    unstage(&x);
+}
+END_TEST
+
+/* A renter whose credits run out is counted out_of_budget when its job
+ * is measured: a job arriving exactly as the warm-up ends is
+ * (a_job_arriving_as_the_warmup_ends_is_measured; README, Outputs: "the
+ * scalars count from the warm-up on"), so its abandonment and its
+ * running out of credits are both counted. A company arrives at the end
+ * of a 1 h warm-up with credits for 5 hours at the ask and 100
+ * GPU-hours of work. Kills check_budgets() counting only jobs that
+ * arrived strictly after the warm-up (abandoned 1, out_of_budget 0). */
+START_TEST(running_out_of_credits_as_the_warm_up_ends_is_counted)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET_W("1h") "sim.horizon = 1d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "archetype.company.work-median = 100\n", &k);
+
+    mk->ar[lc.company].budget = bill_gpu_line(mk->m[0].ask, 1, 5 * SIM_HOUR);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(mk->ar[lc.company].abandoned_all, 1);
+    ck_assert_uint_eq(mk->ar[lc.company].abandoned, 1);
+    ck_assert_uint_eq(mk->ar[lc.company].out_of_budget, 1);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -5718,6 +5784,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, running_out_of_credits_in_the_warm_up_is_not_counted);
     tcase_add_test(tc, a_refund_goes_back_to_the_credits);
     tcase_add_test(tc, a_serverless_worker_has_no_end_date);
+    tcase_add_test(tc, credits_running_out_resume_the_paused_bidders);
+    tcase_add_test(tc, running_out_of_credits_as_the_warm_up_ends_is_counted);
     suite_add_tcase(s, tc);
     return s;
 }
