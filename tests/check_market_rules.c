@@ -5664,6 +5664,41 @@ START_TEST(running_out_of_credits_as_the_warm_up_ends_is_counted)
 }
 END_TEST
 
+/* price_new_ondemand is "the mean USD per GPU-hour of the on-demand
+ * rentals that started since the last sample" (docs/METRICS.md): a
+ * reservation is not one. In the market of an_early_end_refunds_by_who_
+ * ended_it the company rents at 1 h, the first sample is at 6 h:
+ *  _i = 0: it prepays a month (p-reserved 1, 460 GPU-hours): no
+ *   on-demand rental started, so no value is written;
+ *  _i = 1: it rents on demand (p-reserved 0): the value is its rate.
+ * Kills rent() counting every rental but the interruptible ones. */
+START_TEST(a_reservation_is_not_a_new_on_demand_price)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, _i == 0
+        ? LIFE_MARKET "sim.horizon = 7h\nhostclass.*.bandwidth-price = 0\n"
+          "hostclass.*.storage-price = 0\nmarket.reserve-discount-1m = 0.2\n"
+          "archetype.company.work-median = 460\narchetype.company.p-reserved = 1\n"
+        : LIFE_MARKET "sim.horizon = 7h\nhostclass.*.bandwidth-price = 0\n"
+          "hostclass.*.storage-price = 0\nmarket.reserve-discount-1m = 0.2\n"
+          "archetype.company.work-median = 460\n", &k);
+    const struct results *res = eng_results(x.e);
+    double v;
+
+    rs_arm(&x, mk, k);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_int_eq(rs.created, SIM_HOUR);
+    ck_assert(rs.reserved == (_i == 0));
+    v = sample_of(res, 6 * SIM_HOUR, "price_new_ondemand", "RTX 3090");
+    if (_i == 0)
+        ck_assert_msg(isnan(v), "a reservation counted as an on-demand price %.6f", v);
+    else
+        ck_assert_double_eq_tol(v, money_to_usd(rs.rate), 1e-9);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -5786,6 +5821,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_serverless_worker_has_no_end_date);
     tcase_add_test(tc, credits_running_out_resume_the_paused_bidders);
     tcase_add_test(tc, running_out_of_credits_as_the_warm_up_ends_is_counted);
+    tcase_add_loop_test(tc, a_reservation_is_not_a_new_on_demand_price, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }
