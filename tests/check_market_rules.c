@@ -5699,6 +5699,49 @@ START_TEST(a_reservation_is_not_a_new_on_demand_price)
 }
 END_TEST
 
+/* After a host failure "the unused balance comes back whole" (README,
+ * Contracts), down to its last micro-dollar. In the market of
+ * an_early_end_refunds_by_who_ended_it with a job that runs past the
+ * term (1000 GPU-hours: a month and then per second beats on demand,
+ * and no quarter discount), the host fails k = floor(T / P) µs before
+ * the end of the month T (P the prepay in micro-dollars). The used part
+ * is P (T - k) / T rounded half away from zero (sim/money.h), that is
+ * P - P k / T with P k / T in (1 - P / T, 1], so P - 1, and the unused
+ * balance is exactly 1 micro-dollar: the renter's spend and the host's
+ * earnings both fall by it. Kills end_contract() dropping a refund of a
+ * single micro-dollar ('refund > 1'). */
+START_TEST(a_failure_just_before_the_terms_end_refunds_the_last_micro_dollar)
+{
+    struct staged x;
+    unsigned k, kr;
+    sim_time T = 30 * SIM_DAY, t_fail;
+    money P;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 32d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "hostclass.*.repair-median = 100d\nhostclass.*.repair-sigma = 0\n"
+        "market.reserve-discount-1m = 0.2\nmarket.reserve-discount-3m = 0\n"
+        "archetype.company.p-reserved = 1\narchetype.company.work-median = 1000\n", &k);
+
+    /* the prepay at the machine's fixed ask, known before the run */
+    P = bill_prepay(mk->m[0].ask, 1, T, 0.2);
+    t_fail = SIM_HOUR + T - T / P;
+    kr = rs_arm(&x, mk, k);
+    eng_at(x.e, t_fail - 1, kr, 1);
+    eng_at(x.e, t_fail, mk->k_fail, 0);
+    eng_at(x.e, t_fail + 1, kr, 2);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.created, SIM_HOUR);
+    ck_assert_int_eq(rs.prepaid, P);
+    ck_assert_int_gt(rs.done_at, t_fail);       /* still running when its host fails */
+    ck_assert_msg(rs.earned[0] - rs.earned[1] == 1, "the host's earnings fell %lld µ$",
+                  (long long)(rs.earned[0] - rs.earned[1]));
+    ck_assert_msg(fabs(rs.spend[0] - rs.spend[1] - 1e-6) < 1e-9, "the refund was %.9f",
+                  rs.spend[0] - rs.spend[1]);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -5822,6 +5865,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, credits_running_out_resume_the_paused_bidders);
     tcase_add_test(tc, running_out_of_credits_as_the_warm_up_ends_is_counted);
     tcase_add_loop_test(tc, a_reservation_is_not_a_new_on_demand_price, 0, 2);
+    tcase_add_test(tc, a_failure_just_before_the_terms_end_refunds_the_last_micro_dollar);
     suite_add_tcase(s, tc);
     return s;
 }
