@@ -5742,6 +5742,50 @@ START_TEST(a_failure_just_before_the_terms_end_refunds_the_last_micro_dollar)
 }
 END_TEST
 
+/* A host that cuts its ask cuts the bids above what its bidders would
+ * now bid at most, bid-cap x the ask, to that limit, as long as the
+ * limit is not below the floor (README, Contracts: bids are "at least
+ * min_bid, at most bid-cap x the going ask"): when the limit is the
+ * floor itself, both bounds hold at it, so the bid is cut to it. A
+ * hobbyist (bid-cap 1) bids at 30 min on a machine (its ask-floor
+ * lowered to 0.5) whose outside option
+ * is above its ask (min-bid-factor 100), so the floor is the ask and so
+ * is its bid. At the 1 h repricing the machine was 41% utilised (the
+ * hobbyist ran 30 min less its 320 s download), under util-low 0.9, so
+ * the host cuts its ask 3%: the floor follows it down, the limit is the
+ * new ask, equal to the floor, and the bid becomes the new ask. Kills
+ * reprice() cutting only to a limit strictly above the floor (the bid
+ * stayed at the old ask, above the ask). */
+START_TEST(a_bid_is_cut_to_a_limit_equal_to_the_floor)
+{
+    struct staged x;
+    unsigned k;
+    money ask0, ask1;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 2h\n"
+        "hostclass.*.min-bid-factor = 100\n"
+        "market.reprice-interval = 1h\nmarket.util-low = 0.9\nmarket.util-high = 0.95\n"
+        "archetype.*.bid-cap = 1\narchetype.hobbyist.work-median = 100\n", &k);
+
+    /* the market's asks are pinned at 1.5 x the floor: room below */
+    mk->hc[mk->m[0].cls].lo_ppm = 500000;
+    eng_at(x.e, 30 * SIM_MIN, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 30 * SIM_MIN + SIM_SEC, k, LC_LOOK);
+    eng_at(x.e, SIM_HOUR + 1, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ask0 = lc.look[0].ask;
+    ask1 = lc.look[1].ask;
+    ck_assert(lc.look[0].renting && lc.look[1].renting);
+    ck_assert_int_eq(lc.look[0].bid, ask0);
+    /* the 3% cut, rounded to the micro-dollar */
+    ck_assert_msg(llabs(ask1 - llround(0.97 * (double)ask0)) <= 1, "ask %lld after %lld",
+                  (long long)ask1, (long long)ask0);
+    ck_assert_int_eq(mk->m[0].min_bid, mk->m[0].ask);     /* the floor is the ask */
+    ck_assert_msg(lc.look[1].bid == ask1, "bid %.6f after the cut to %.6f",
+                  money_to_usd(lc.look[1].bid), money_to_usd(ask1));
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -5866,6 +5910,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, running_out_of_credits_as_the_warm_up_ends_is_counted);
     tcase_add_loop_test(tc, a_reservation_is_not_a_new_on_demand_price, 0, 2);
     tcase_add_test(tc, a_failure_just_before_the_terms_end_refunds_the_last_micro_dollar);
+    tcase_add_test(tc, a_bid_is_cut_to_a_limit_equal_to_the_floor);
     suite_add_tcase(s, tc);
     return s;
 }
