@@ -28,6 +28,14 @@ expect_status "adjacent rows with one key name" 1 "$GM" validate scenarios/defau
 grep_err "adjacent rows with one key name" \
     "adj.csv:9: error: GPU model 'RTX_4090' has the key name 'rtx-4090' of 'RTX 4090' (line 8)"
 
+# -- a catalogue name's key id: every letter lower-cased, A to Z -------------
+# key_id (market_load.c): "lower case, and every character a key part
+# cannot hold ... a '-'": the Z of "ZX 9000" is a letter like the others,
+# so the model's keys are gpu.zx-9000.*, not gpu.-x-9000.*.
+{ cat data/gpus.csv; echo "ZX 9000,24,1008,82.6,165,450,4,2022,1599,0"; } >"$T/z.csv"
+check "a model name with a Z" "$GM" validate scenarios/default.ini -c Quick \
+    -s market.catalog="$T/z.csv" -s gpu.zx-9000.share=1
+
 # -- the catalogue's size limit: 64 models is the most, and allowed ---------
 # add_machine draws a model from at most 64 (market_load.c): 64 are taken,
 # a 65th is refused, naming the catalogue (no row: it is the whole file).
