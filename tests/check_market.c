@@ -1135,6 +1135,15 @@ START_TEST(pairwise_checks_blame_the_key_written)
               "hostclass.farm.share = 0\n", "w.ini:5: error: every hostclass.*.share is zero");
     blamed_at(W "supply.gpu-models = B200\ngpu.b200.share = 0\n",
               "w.ini:4: error: gpu.b200.share: every gpu.*.share");
+    /* only the shares of the models supply.gpu-models keeps: the H100's
+     * at line 5, later but left out of the list, is not why there is no
+     * supply */
+    blamed_at(W "supply.gpu-models = B200\ngpu.b200.share = 0\ngpu.h100-sxm.share = 0\n",
+              "w.ini:4: error: gpu.b200.share: every gpu.*.share");
+    /* a list naming no catalogue model is its own error, not also a
+     * market with no supply (the check waits for a clean catalogue) */
+    blamed_at(W "supply.gpu-models = B2OO\n",
+              "w.ini:3: error: supply.gpu-models: 'B2OO' is not in the catalogue");
     /* the regions likewise (README: region shares are weights with no
      * supply when all are 0): nordics, written last at line 7 */
     blamed_at(W "region.us.share = 0\nregion.europe.share = 0\nregion.asia.share = 0\n"
@@ -1183,6 +1192,13 @@ START_TEST(distributions_reject_what_they_cannot_mean)
     ck_assert_ptr_nonnull(strstr(buf, "o.ini:3: error: hostclass.farm.machine-gpus: expected"));
     ck_assert_int_eq(n, 1);
     free(buf);
+    /* every item is a value:weight pair: a bare "4" beside a good pair is
+     * not skipped (the list would be 2 GPUs only) */
+    buf = test_setup_errors("c.ini", "[General]\nsim.model = market\n"
+                            "hostclass.farm.machine-gpus = 4,2:1\n", &n);
+    ck_assert_ptr_nonnull(strstr(buf, "c.ini:3: error: hostclass.farm.machine-gpus: expected"));
+    ck_assert_int_eq(n, 1);
+    free(buf);
     {
         /* exactly 16 pairs is the most, not one too many; and spaces
          * around a deadline's comma are the separator's, as in a list */
@@ -1215,12 +1231,13 @@ END_TEST
  *   deadline days 0 and 364, on-failure-wait + on-failure-move = 1
  *   exactly, markup-min = markup-max and ask-floor = ask-ceiling (only
  *   "below" is refused), and p-reserved alone ("both 0: on-demand");
- * - each workload reads its own work-scale, and a catalogue model named
+ * - each workload reads its own work-scale and checkpointable, and a catalogue model named
  *   "RTX A<n>" is a workstation part, "RTX <digit>" consumer, the rest
  *   datacenter (dlperf.c, class_from_name). */
 static double ld_p[16][2];
 static int ld_n[8], ld_dead[3], ld_tier[3];
 static double ld_scale[NWORKLOADS];
+static bool ld_ckpt[NWORKLOADS];
 
 static void read_loaded(void *state)
 {
@@ -1249,7 +1266,7 @@ static void read_loaded(void *state)
     for (int i = 0; i < indie->ndead && i < 3; i++)
         ld_dead[i] = indie->dead[i];
     for (int w = 0; w < NWORKLOADS; w++)
-        ld_scale[w] = mk->wl_scale[w];
+        ld_scale[w] = mk->wl_scale[w], ld_ckpt[w] = mk->wl_ckpt[w];
     for (size_t g = 0; g < mk->ngpus; g++) {
         if (strcmp(mk->gpus[g].name, "RTX 4090") == 0)
             ld_tier[0] = mk->gpus[g].tier;
@@ -1278,6 +1295,9 @@ START_TEST(set_up_normalises_weights_and_accepts_range_edges)
         "workload.finetune.work-scale = 0.125\nworkload.training.work-scale = 0.25\n"
         "workload.batch-inference.work-scale = 0.375\nworkload.rendering.work-scale = 0.5\n"
         "workload.scientific.work-scale = 0.625\n"
+        "workload.finetune.checkpointable = false\nworkload.training.checkpointable = true\n"
+        "workload.batch-inference.checkpointable = false\n"
+        "workload.rendering.checkpointable = true\nworkload.scientific.checkpointable = false\n"
         "[hostclass farm]\nmachine-gpus = 1:1,16:3\ncpu-per-gpu = 1000:2,1:0\n"
         "ram-per-gpu = 60000:5\ndisk = 1000000:1,1:1\ntiers = datacenter:2,consumer:6\n"
         "markup-min = 2\nmarkup-max = 2\nask-floor = 3\nask-ceiling = 3\n"
@@ -1299,6 +1319,9 @@ START_TEST(set_up_normalises_weights_and_accepts_range_edges)
     ck_assert_int_eq(ld_dead[1], 364);
     for (int w = 0; w < NWORKLOADS; w++)
         ck_assert_double_eq(ld_scale[w], want_scale[w]);
+    /* and its own checkpointable, as written: only training and rendering */
+    for (int w = 0; w < NWORKLOADS; w++)
+        ck_assert_int_eq(ld_ckpt[w], w == 1 || w == 3);
     ck_assert_int_eq(ld_tier[0], TIER_CONSUMER);
     ck_assert_int_eq(ld_tier[1], TIER_WORKSTATION);
     ck_assert_int_eq(ld_tier[2], TIER_DATACENTER);
