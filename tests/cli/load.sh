@@ -36,6 +36,14 @@ grep_err "adjacent rows with one key name" \
 check "a model name with a Z" "$GM" validate scenarios/default.ini -c Quick \
     -s market.catalog="$T/z.csv" -s gpu.zx-9000.share=1
 
+# -- only a bare '*' is the pattern: "*x" is a name, and no model's ----------
+# check_entity_names (market_load.c): every key written for gpu.* must
+# name a member; '*' alone stands for all of them, a name that merely
+# starts with '*' does not, and was read by nobody.
+printf '[General]\nsim.model = market\ngpu.*x.share = 1\n' >"$T/star.ini"
+expect_status "a gpu named *x" 1 "$GM" validate "$T/star.ini"
+grep_err "a gpu named *x" "star.ini:3: error: gpu.*x.share: no gpu named '*x'"
+
 # -- the catalogue's size limit: 64 models is the most, and allowed ---------
 # add_machine draws a model from at most 64 (market_load.c): 64 are taken,
 # a 65th is refused, naming the catalogue (no row: it is the whole file).
