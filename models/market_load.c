@@ -646,8 +646,10 @@ int mkt_load_supply(struct market *mk, struct diag *d)
         h->offer_dur = scn_timef(r, "hostclass.%s.offer-duration", nm);
         h->auto_extend = scn_realf(r, "hostclass.%s.auto-extend", nm);
         h->max_discount = scn_realf(r, "hostclass.%s.max-discount", nm);
-        if (outage_params_from_run(r, nm, &h->op, d) != SIM_OK)
-            continue;
+        /* a bad outage value is reported there; the class is still read
+         * on (its share counts, its other checks run), or its markups
+         * went unchecked and a lone supplier read as "no supply" */
+        outage_params_from_run(r, nm, &h->op, d);
         h->datacenter = scn_boolf(r, "hostclass.%s.datacenter", nm);
         total += h->share;
         if (h->mk_min > h->mk_max) {

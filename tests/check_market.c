@@ -1130,6 +1130,26 @@ START_TEST(pairwise_checks_blame_the_key_written)
         ck_assert_int_eq(n, 2);
         free(buf);
     }
+    /* a bad outage value of a class is one error: the rest of the class
+     * is still read and checked (the file header: every bad value, all
+     * before the run is refused). The loader once skipped the class on
+     * it, so farm's crossed markups went unreported and, farm holding
+     * the only share, a false "every hostclass.*.share is zero" came
+     * instead. */
+    {
+        int n;
+        char *buf = test_setup_errors("w.ini", W "hostclass.hobbyist.share = 0\n"
+                                      "hostclass.datacenter.share = 0\n"
+                                      "[hostclass farm]\nmtbf = 0h\nmarkup-min = 3\n"
+                                      "markup-max = 2\n", &n);
+
+        ck_assert_msg(strstr(buf, "w.ini:6: error: hostclass.farm.mtbf: MTBF must be > 0") &&
+                      strstr(buf, "w.ini:8: error: hostclass farm: markup-max 2 is below "
+                                  "markup-min 3") && !strstr(buf, "no supply"),
+                      "both errors and no other, got:\n%s", buf);
+        ck_assert_int_eq(n, 2);
+        free(buf);
+    }
     /* every share zero: the one written last, not the last by name */
     blamed_at(W "hostclass.hobbyist.share = 0\nhostclass.datacenter.share = 0\n"
               "hostclass.farm.share = 0\n", "w.ini:5: error: every hostclass.*.share is zero");
