@@ -3156,6 +3156,149 @@ START_TEST(malformed_summary_is_an_error)
 }
 END_TEST
 
+/* A log axis keeps zero out of its range (0 has no logarithm): ECDF x of
+ * 0, 0.1 and 100 on a log x spans the decades 0.1..100 (floor(log10
+ * 0.1) = -1, ceil(log10 100) = 2), as if the 0 were absent. Mutation
+ * killed: finite_for accepting v >= 0 on a log axis, which took the low
+ * end to 0 and so to plot_ticks_log's fallback of 1. */
+START_TEST(log_axis_leaves_zero_out)
+{
+    double x[3] = { 0, 0.1, 100 }, y[3] = { 0.2, 0.5, 1 };
+    struct plot_chart *c = line_of(PLOT_ECDF, 3, x, y, NULL, NULL);
+    struct plot_chart *ref = line_of(PLOT_ECDF, 3, x, y, NULL, NULL);
+
+    plot_chart_log(c, true, false);
+    plot_chart_log(ref, true, false);
+    plot_chart_xrange(ref, 0.1, 100);
+    ck_assert(same_spot(c, ref, 10.0, 0.5));
+    ck_assert(same_spot(c, ref, 0.3, 0.5));
+    plot_chart_free(c);
+    plot_chart_free(ref);
+}
+END_TEST
+
+/* One sample at a fixed end that is not 0 (make_axis: widen away from
+ * the fixed end): a line's x fixed at 5 with its one point at 5 runs to
+ * 5 + 10% of 5 = 5.5 (the same 10% plot_ticks_linear widens a point by),
+ * and a line's x is not rounded out, so the axis is exactly 5..5.5.
+ * Mutation killed: the widening always 1 (5..6). */
+START_TEST(one_sample_at_a_fixed_end_widens_by_a_tenth)
+{
+    double x[1] = { 5 }, y[1] = { 1 };
+    struct plot_chart *c = line_of(PLOT_LINE, 1, x, y, NULL, NULL);
+    struct plot_chart *ref = line_of(PLOT_LINE, 1, x, y, NULL, NULL);
+
+    plot_chart_xrange(c, 5, NAN);
+    plot_chart_yrange(c, 0, 2);
+    plot_chart_xrange(ref, 5, 5.5);
+    plot_chart_yrange(ref, 0, 2);
+    ck_assert(same_spot(c, ref, 5.25, 1.0));
+    plot_chart_free(c);
+    plot_chart_free(ref);
+}
+END_TEST
+
+/* The price-performance join is on (run, kind, id) (chart_price_perf):
+ * offer 1 of model A (DLPerf 10, price 1) and offer 1 of model B (20, 2)
+ * in one run are the points (10, 1) and (20, 2), not (10, 2). Mutation
+ * killed: the join ignoring entity_kind, which paired B's price with
+ * the first DLPerf row of id 1 (A's 10). */
+START_TEST(price_perf_joins_offers_of_one_kind)
+{
+    char *csv = files_chart(
+        ONE_RUN, NULL,
+        "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"x-0\",\"offer_dlperf_per_gpu\",\"offer:A\",\"1\",10,\"1\"\n"
+        "\"x-0\",\"offer_dlperf_per_gpu\",\"offer:B\",\"1\",20,\"1\"\n"
+        "\"x-0\",\"offer_price_per_gpu_h\",\"offer:B\",\"1\",2,\"USD\"\n"
+        "\"x-0\",\"offer_price_per_gpu_h\",\"offer:A\",\"1\",1,\"USD\"\n",
+        "price_perf", "price_perf.csv");
+
+    ck_assert_ptr_nonnull(strstr(csv, "\"offers\",\"\",10,1,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"offers\",\"\",20,2,"));
+    ck_assert_ptr_null(strstr(csv, "\"offers\",\"\",10,2,"));
+    free(csv);
+}
+END_TEST
+
+/* Sample times within 1e-9 h are one time (union_grid): runs sampling
+ * utilisation at 24 h and at 24.0000000001 h give one row at day 1, the
+ * median of 20% and 40%, 30%. Mutation killed: the grid merging only
+ * equal times, which gave two rows (each matching both runs). */
+START_TEST(sample_times_a_hair_apart_are_one_point)
+{
+    static const char *const names[] = { "runs.csv", "timeseries.csv" };
+    const char *texts[2] = {
+        "run_id,config,status\n\"x-0\",\"x\",\"ok\"\n\"x-1\",\"x\",\"ok\"\n",
+        "run_id,t_h,metric,entity_kind,entity,value\n"
+        "\"x-0\",24,\"utilisation\",\"gpu\",\"G\",0.2\n"
+        "\"x-1\",24.0000000001,\"utilisation\",\"gpu\",\"G\",0.4\n",
+    };
+    char *csv = dir_chart(names, texts, 2, "utilisation", "utilisation.csv"), *p;
+    size_t rows = 0;
+    double v[2];
+
+    for (p = csv; (p = strstr(p, "\n\"G\",")) != NULL; p++)
+        rows++;
+    ck_assert_uint_eq(rows, 1);
+    ck_assert_uint_eq(row_nums(csv, "\"G\",\"\",", v, 2), 2);
+    ck_assert_double_eq_tol(v[0], 1.0, 1e-9);
+    ck_assert_double_eq_tol(v[1], 30.0, 1e-9);
+    free(csv);
+}
+END_TEST
+
+/* GPU models rank by the mean of their measured gpus_listed samples
+ * (rank_gpus; an empty value is "not measured"): of M1..M8 listing 1..8,
+ * M8 also has an empty sample at 24 h, and still ranks first, so M1 is
+ * the one left out of the price chart's 7. Mutation killed: ts_mean
+ * summing the NaN, which made M8's mean NaN, ranked it last and dropped
+ * it instead. */
+START_TEST(unmeasured_listing_sample_keeps_the_rank)
+{
+    static const char *const names[] = { "runs.csv", "timeseries.csv" };
+    char ts[4096] = "run_id,t_h,metric,entity_kind,entity,value\n";
+    const char *texts[2] = { ONE_RUN, ts };
+    char *csv;
+
+    for (int k = 1; k <= 8; k++) {
+        size_t len = strlen(ts);
+
+        snprintf(ts + len, sizeof ts - len,
+                 "\"x-0\",0,\"gpus_listed\",\"gpu\",\"M%d\",%d\n"
+                 "\"x-0\",0,\"price_ondemand_p50\",\"gpu\",\"M%d\",1\n", k, k, k);
+    }
+    strcat(ts, "\"x-0\",24,\"gpus_listed\",\"gpu\",\"M8\",\n");
+    csv = dir_chart(names, texts, 2, "price", "price.csv");
+    ck_assert_ptr_nonnull(strstr(csv, "\"M8\""));
+    ck_assert_ptr_null(strstr(csv, "\"M1\""));
+    free(csv);
+}
+END_TEST
+
+/* The supply stack adds the measured samples of every model: idle GPUs
+ * of model A (3) and B (an empty value, not measured) at 24 h stack to
+ * 3 at day 1, not to NaN. Mutation killed: chart_supply adding the NaN
+ * sample. */
+START_TEST(supply_stack_skips_unmeasured_samples)
+{
+    static const char *const names[] = { "runs.csv", "timeseries.csv" };
+    const char *texts[2] = {
+        ONE_RUN,
+        "run_id,t_h,metric,entity_kind,entity,value\n"
+        "\"x-0\",24,\"gpus_idle\",\"gpu\",\"A\",3\n"
+        "\"x-0\",24,\"gpus_idle\",\"gpu\",\"B\",\n",
+    };
+    char *csv = dir_chart(names, texts, 2, "supply", "supply.csv");
+    double v[2];
+
+    ck_assert_uint_eq(row_nums(csv, "\"idle\",\"\",", v, 2), 2);
+    ck_assert_double_eq_tol(v[0], 1.0, 1e-12);
+    ck_assert_double_eq_tol(v[1], 3.0, 1e-12);
+    free(csv);
+}
+END_TEST
+
 Suite *plots_suite(void)
 {
     Suite *s = suite_create("plots");
@@ -3245,6 +3388,12 @@ Suite *plots_suite(void)
     tcase_add_test(tc, missing_run_id_column_is_an_input_error);
     tcase_add_test(tc, unwritable_report_is_an_error);
     tcase_add_test(tc, malformed_summary_is_an_error);
+    tcase_add_test(tc, log_axis_leaves_zero_out);
+    tcase_add_test(tc, one_sample_at_a_fixed_end_widens_by_a_tenth);
+    tcase_add_test(tc, price_perf_joins_offers_of_one_kind);
+    tcase_add_test(tc, sample_times_a_hair_apart_are_one_point);
+    tcase_add_test(tc, unmeasured_listing_sample_keeps_the_rank);
+    tcase_add_test(tc, supply_stack_skips_unmeasured_samples);
     suite_add_tcase(s, tc);
     return s;
 }
