@@ -3299,6 +3299,83 @@ START_TEST(supply_stack_skips_unmeasured_samples)
 }
 END_TEST
 
+/* A second variable that varies only at a later x still splits the lines
+ * (sweep_splits: each x group is led by its own first row): fee is 0.1
+ * at scale 1 and both 0.1 and 0.2 at scale 2, so scale 2 has a line per
+ * fee, "x fee=0.1" (mean 2) and "x fee=0.2" (mean 3). Mutation killed:
+ * the group leader never moving past the first x, which found no split
+ * and drew one line with the first row at scale 2 (3 lost). */
+START_TEST(sweep_split_found_at_a_later_x)
+{
+    int rc;
+    char *dir, *csv, *msg;
+
+    msg = plot_files(ONE_RUN, SUM_HDR("scale,fee")
+                     "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
+                     "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,,\n"
+                     "\"x\",\"2\",\"0.2\",\"cost_per_work_usd\",\"\",3,,\n",
+                     NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.1\",\"\",2,2,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.2\",\"\",2,3,"));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* A policy set with x and a metric without an entity: nothing names the
+ * line, so the config does (sweep_key: "the config stands in when
+ * nothing else names the line"), line "x" at filter 0 and 0.9. Mutation
+ * killed: the config fallback dropped, which left the line unnamed. */
+START_TEST(sweep_line_named_by_config_when_nothing_else)
+{
+    int rc;
+    char *dir, *csv, *msg;
+
+    msg = plot_files(ONE_RUN, SUM_HDR("policy,filter")
+                     "\"x\",\"0\",\"0\",\"cost_per_work_usd\",\"\",1,,\n"
+                     "\"x\",\"0.9\",\"0.9\",\"cost_per_work_usd\",\"\",3,,\n",
+                     NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\n\"x\",\"\",0,1,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\n\"x\",\"\",0.90000000000000002,3,"));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* A contrast row is labelled with the other axes that vary (README,
+ * Charts), each as name=value; a row where that axis is empty has no
+ * value to name: the clearing axis is "" in one row and "uniform" in the
+ * other, labels "academic" and "academic clearing=uniform". Mutation
+ * killed: the empty value labelled "clearing=". */
+START_TEST(contrast_label_leaves_out_an_empty_axis)
+{
+    static const char *const names[] = { "runs.csv", "contrasts.csv" };
+    const char *texts[] = {
+        ONE_RUN,
+        "config,clearing,metric,entity_kind,entity,axis,level,baseline_level,n,"
+        "mean_diff,sd_diff,ci_level,ci_low,ci_high,method,common_seeds\n"
+        "\"x\",\"\",\"cost_per_work_usd\",\"archetype\",\"academic\",\"fee\",\"0.3\","
+        "\"0.1\",2,0.1,0,0.95,0.05,0.15,\"paired-t\",1\n"
+        "\"x\",\"uniform\",\"cost_per_work_usd\",\"archetype\",\"academic\",\"fee\",\"0.3\","
+        "\"0.1\",2,0.2,0,0.95,0.15,0.25,\"paired-t\",1\n",
+    };
+    char *csv = dir_chart(names, texts, 2, "contrasts", "contrasts_cost_per_work_usd.csv");
+
+    ck_assert_ptr_nonnull(strstr(csv, "\"fee=0.3 vs 0.1\",\"academic\",0.10000000000000001,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"fee=0.3 vs 0.1\",\"academic clearing=uniform\","
+                                      "0.20000000000000001,"));
+    free(csv);
+}
+END_TEST
+
 Suite *plots_suite(void)
 {
     Suite *s = suite_create("plots");
@@ -3394,6 +3471,9 @@ Suite *plots_suite(void)
     tcase_add_test(tc, sample_times_a_hair_apart_are_one_point);
     tcase_add_test(tc, unmeasured_listing_sample_keeps_the_rank);
     tcase_add_test(tc, supply_stack_skips_unmeasured_samples);
+    tcase_add_test(tc, sweep_split_found_at_a_later_x);
+    tcase_add_test(tc, sweep_line_named_by_config_when_nothing_else);
+    tcase_add_test(tc, contrast_label_leaves_out_an_empty_axis);
     suite_add_tcase(s, tc);
     return s;
 }
