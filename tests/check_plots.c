@@ -3376,6 +3376,129 @@ START_TEST(contrast_label_leaves_out_an_empty_axis)
 }
 END_TEST
 
+/* Panels per policy only for "a policy axis of two to six values"
+ * (README, Charts): seven policies by two entities stay one panel, each
+ * line named by its policy and entity ("p1 e1"), and one policy by two
+ * entities is one panel of lines "a e1" and "a e2". Mutations killed:
+ * the facet bound 6 raised to 7, and the lower bound 2 lowered to 1. */
+START_TEST(sweep_panels_only_for_two_to_six_policies)
+{
+    char sum[4096] = SUM_HDR("policy,fee");
+    int rc;
+    char *dir, *csv, *msg;
+
+    for (int p = 1; p <= 7; p++)
+        for (int e = 1; e <= 2; e++) {
+            size_t len = strlen(sum);
+
+            snprintf(sum + len, sizeof sum - len,
+                     "\"x\",\"p%d\",\"0.1\",\"cost_per_work_usd\",\"e%d\",%d,,\n", p, e, p);
+        }
+    msg = plot_files(ONE_RUN, sum, NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"p1 e1\",\"\",0.10000000000000001,1,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"p7 e2\",\"\",0.10000000000000001,7,"));
+    ck_assert_ptr_null(strstr(csv, "policy=p"));
+    free(csv);
+    free(msg);
+    free(dir);
+    msg = plot_files(ONE_RUN, SUM_HDR("policy,fee")
+                     "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"e1\",1,,\n"
+                     "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"e2\",2,,\n",
+                     NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\"a e1\",\"\",0.10000000000000001,1,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"a e2\",\"\",0.10000000000000001,2,"));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* A sweep point's interval ends are read only where given, and its
+ * ci_level is kept only with both ends (chart_sweep: "the level of each
+ * point's interval"): at scale 1 neither end (low and high empty, no
+ * level), at scale 2 only the low end 1.5 (high empty, still no level).
+ * Mutations killed: an empty ci_low read as 0, and the level kept with
+ * the low end alone. */
+START_TEST(sweep_interval_ends_only_where_given)
+{
+    int rc;
+    char *dir, *csv, *msg;
+
+    msg = plot_files(ONE_RUN, "config,scale,metric,entity,mean,ci_low,ci_high,ci_level\n"
+                     "\"x\",\"1\",\"cost_per_work_usd\",\"\",1,,,\"0.95\"\n"
+                     "\"x\",\"2\",\"cost_per_work_usd\",\"\",2,1.5,,\"0.95\"\n",
+                     NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\n\"x\",\"\",1,1,,,\"\"\n"));
+    ck_assert_ptr_nonnull(strstr(csv, "\n\"x\",\"\",2,2,1.5,,\"\"\n"));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* A policy is "set with x" (locked) only when the rows of the metric
+ * charted take two policies: cost_per_work_usd has policy a alone, and
+ * the b rows of another metric must not lock it, so its line is "a".
+ * Mutation killed: the locked test counting every metric's rows, which
+ * named the line by the config "x". */
+START_TEST(sweep_policy_lock_reads_only_its_metric)
+{
+    int rc;
+    char *dir, *csv, *msg;
+
+    msg = plot_files(ONE_RUN, SUM_HDR("policy,fee")
+                     "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
+                     "\"x\",\"b\",\"0.2\",\"utilisation\",\"\",0.5,,\n"
+                     "\"x\",\"a\",\"0.2\",\"cost_per_work_usd\",\"\",2,,\n",
+                     NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_ptr_nonnull(strstr(csv, "\n\"a\",\"\",0.10000000000000001,1,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\n\"a\",\"\",0.20000000000000001,2,"));
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
+/* Each x is one point of a line: two lines (fee 0.1 and 0.2) at scales 1
+ * and 2 give each line exactly two rows, four in all. Mutation killed:
+ * x values not deduplicated across lines, which gave each line four
+ * rows, two of them empty. */
+START_TEST(sweep_line_has_one_row_per_x)
+{
+    int rc;
+    size_t rows = 0;
+    char *dir, *csv, *msg, *p;
+
+    msg = plot_files(ONE_RUN, SUM_HDR("scale,fee")
+                     "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
+                     "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,,\n"
+                     "\"x\",\"1\",\"0.2\",\"cost_per_work_usd\",\"\",3,,\n"
+                     "\"x\",\"2\",\"0.2\",\"cost_per_work_usd\",\"\",4,,\n",
+                     NULL, "sweep", &rc, &dir);
+    ck_assert_int_eq(rc, SIM_OK);
+    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
+    ck_assert_ptr_nonnull(csv);
+    for (p = csv; (p = strchr(p, '\n')) != NULL && p[1]; p++)
+        rows++;
+    ck_assert_uint_eq(rows, 4);
+    free(csv);
+    free(msg);
+    free(dir);
+}
+END_TEST
+
 Suite *plots_suite(void)
 {
     Suite *s = suite_create("plots");
@@ -3474,6 +3597,10 @@ Suite *plots_suite(void)
     tcase_add_test(tc, sweep_split_found_at_a_later_x);
     tcase_add_test(tc, sweep_line_named_by_config_when_nothing_else);
     tcase_add_test(tc, contrast_label_leaves_out_an_empty_axis);
+    tcase_add_test(tc, sweep_panels_only_for_two_to_six_policies);
+    tcase_add_test(tc, sweep_interval_ends_only_where_given);
+    tcase_add_test(tc, sweep_policy_lock_reads_only_its_metric);
+    tcase_add_test(tc, sweep_line_has_one_row_per_x);
     suite_add_tcase(s, tc);
     return s;
 }
