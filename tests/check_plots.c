@@ -3499,6 +3499,57 @@ START_TEST(sweep_line_has_one_row_per_x)
 }
 END_TEST
 
+/* With a policy column in runs.csv the serverless chart groups runs by
+ * policy (chart_serverless; the sweep variables only stand in without
+ * one): runs of policies a and b are the series "a" (0.5, 12) and "b"
+ * (0.7, 7). Mutation killed: the policy never read, which put both runs
+ * under the config "F". */
+START_TEST(serverless_chart_points_by_policy)
+{
+    char *csv = files_chart(
+        "run_id,config,policy,status\n"
+        "\"F-0\",\"F\",\"a\",\"ok\"\n"
+        "\"F-1\",\"F\",\"b\",\"ok\"\n", NULL,
+        "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"F-0\",\"latency_p99_s\",\"endpoint\",\"e\",12,\"s\"\n"
+        "\"F-0\",\"cost_per_1000_requests_usd\",\"endpoint\",\"e\",0.5,\"USD\"\n"
+        "\"F-1\",\"latency_p99_s\",\"endpoint\",\"e\",7,\"s\"\n"
+        "\"F-1\",\"cost_per_1000_requests_usd\",\"endpoint\",\"e\",0.7,\"USD\"\n",
+        "serverless", "serverless.csv");
+
+    ck_assert_ptr_nonnull(strstr(csv, "\n\"a\",\"\",0.5,12,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\n\"b\",\"\",0.69999999999999996,7,"));
+    free(csv);
+}
+END_TEST
+
+/* A spot type is the text before '@' in full (chart_spot): types "1" and
+ * "10" are two lines, "1 USD/h" of the one point (0.5, 0.2) and "10
+ * USD/h" of (0.5, 0.7) and (1, 1); with "10@0.5" met first, a prefix
+ * match takes "1" for a type already seen. Mutations killed: the
+ * type or the line matching on the prefix without the '@', and the
+ * types capped at one. */
+START_TEST(spot_types_match_in_full)
+{
+    char *csv = files_chart(
+        ONE_RUN, NULL,
+        "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"x-0\",\"spot.time_cdf\",\"type\",\"10@0.5\",0.7,\"1\"\n"
+        "\"x-0\",\"spot.time_cdf\",\"type\",\"10@1\",1,\"1\"\n"
+        "\"x-0\",\"spot.time_cdf\",\"type\",\"1@0.5\",0.2,\"1\"\n",
+        "spot", "spot.csv");
+    size_t rows = 0;
+
+    for (const char *p = csv; (p = strstr(p, "\n\"1 USD/h\",")) != NULL; p++)
+        rows++;
+    ck_assert_uint_eq(rows, 1);
+    ck_assert_ptr_nonnull(strstr(csv, "\n\"1 USD/h\",\"\",0.5,0.20000000000000001,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\n\"10 USD/h\",\"\",0.5,0.69999999999999996,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\n\"10 USD/h\",\"\",1,1,"));
+    free(csv);
+}
+END_TEST
+
 Suite *plots_suite(void)
 {
     Suite *s = suite_create("plots");
@@ -3601,6 +3652,8 @@ Suite *plots_suite(void)
     tcase_add_test(tc, sweep_interval_ends_only_where_given);
     tcase_add_test(tc, sweep_policy_lock_reads_only_its_metric);
     tcase_add_test(tc, sweep_line_has_one_row_per_x);
+    tcase_add_test(tc, serverless_chart_points_by_policy);
+    tcase_add_test(tc, spot_types_match_in_full);
     suite_add_tcase(s, tc);
     return s;
 }
