@@ -2040,8 +2040,9 @@ static struct plot_chart *chart_spot(struct rdir *R)
     y = malloc(ne * sizeof *y);
     if (!runv || !x || !y)
         SIM_OOM("plot: out of memory");
-    /* the types, as written before the '@' (ents are sorted, so a type's
-     * points are together) */
+    /* the types, as written before the '@', in the order they first
+     * appear (each entity is checked against every type found so far, so
+     * a type's points need not be together) */
     for (size_t i = 0; i < ne; i++) {
         size_t len = strcspn(ents[i], "@");
         bool seen = false;
