@@ -728,6 +728,27 @@ static char *plotted(const char *dir, const char *name)
     return text;
 }
 
+static char *drawn_csv(char *msg, int rc, char *dir, const char *csv)
+{
+    char *text;
+
+    ck_assert_msg(rc == SIM_OK, "plot failed: %s", msg ? msg : "");
+    text = plotted(dir, csv);
+    ck_assert_msg(text != NULL, "no plots/%s", csv);
+    free(msg);
+    free(dir);
+    return text;
+}
+
+static char *files_chart(const char *runs, const char *summary, const char *scalars,
+                         const char *only, const char *csv)
+{
+    int rc;
+    char *dir, *msg = plot_files(runs, summary, scalars, only, &rc, &dir);
+
+    return drawn_csv(msg, rc, dir, csv);
+}
+
 #define ONE_RUN "run_id,config,status\n\"x-0\",\"x\",\"ok\"\n"
 #define SUM_HDR(vars) "config," vars ",metric,entity,mean,ci_low,ci_high\n"
 
@@ -777,57 +798,41 @@ END_TEST
  * With one entity it stays one panel of policy lines. */
 START_TEST(sweep_panels_per_policy)
 {
-    int rc;
-    char *dir, *csv, *msg;
+    char *csv;
 
-    msg = plot_files(ONE_RUN, SUM_HDR("policy,fee")
-                     "\"x\",\"b\",\"0.1\",\"cost_per_work_usd\",\"e1\",1,,\n"
-                     "\"x\",\"b\",\"0.1\",\"cost_per_work_usd\",\"e2\",2,,\n"
-                     "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"e1\",3,,\n"
-                     "\"x\",\"a\",\"0.2\",\"cost_per_work_usd\",\"e2\",4,,\n",
-                     NULL, "sweep", &rc, &dir);
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
-    ck_assert_ptr_nonnull(csv);
+    csv = files_chart(ONE_RUN, SUM_HDR("policy,fee")
+                      "\"x\",\"b\",\"0.1\",\"cost_per_work_usd\",\"e1\",1,,\n"
+                      "\"x\",\"b\",\"0.1\",\"cost_per_work_usd\",\"e2\",2,,\n"
+                      "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"e1\",3,,\n"
+                      "\"x\",\"a\",\"0.2\",\"cost_per_work_usd\",\"e2\",4,,\n",
+                      NULL, "sweep", "sweep_cost_per_work_usd.csv");
     ck_assert_ptr_nonnull(strstr(csv, "\"e1\",\"policy=b\",0.10000000000000001,1,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"e2\",\"policy=b\",0.10000000000000001,2,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"e1\",\"policy=a\",0.10000000000000001,3,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"e2\",\"policy=a\",0.20000000000000001,4,"));
     free(csv);
-    free(msg);
-    free(dir);
-    msg = plot_files(ONE_RUN, SUM_HDR("policy,fee")
-                     "\"x\",\"b\",\"0.1\",\"cost_per_work_usd\",\"all\",1,,\n"
-                     "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"all\",3,,\n",
-                     NULL, "sweep", &rc, &dir);
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
-    ck_assert_ptr_nonnull(csv);
+    csv = files_chart(ONE_RUN, SUM_HDR("policy,fee")
+                      "\"x\",\"b\",\"0.1\",\"cost_per_work_usd\",\"all\",1,,\n"
+                      "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"all\",3,,\n",
+                      NULL, "sweep", "sweep_cost_per_work_usd.csv");
     ck_assert_ptr_nonnull(strstr(csv, "\"b all\",\"\",0.10000000000000001,1,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"a all\",\"\",0.10000000000000001,3,"));
     free(csv);
-    free(msg);
-    free(dir);
     /* A policy set with x (scenarios/reliability-filter.ini: ${policy=0,
      * 0.9} ! filter) takes one value per x: it names no line, each entity
      * runs across x in one panel (a line per policy and entity had one
      * point each) */
-    msg = plot_files(ONE_RUN, SUM_HDR("policy,filter")
-                     "\"x\",\"0\",\"0\",\"cost_per_work_usd\",\"e1\",1,,\n"
-                     "\"x\",\"0\",\"0\",\"cost_per_work_usd\",\"e2\",2,,\n"
-                     "\"x\",\"0.9\",\"0.9\",\"cost_per_work_usd\",\"e1\",3,,\n"
-                     "\"x\",\"0.9\",\"0.9\",\"cost_per_work_usd\",\"e2\",4,,\n",
-                     NULL, "sweep", &rc, &dir);
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
-    ck_assert_ptr_nonnull(csv);
+    csv = files_chart(ONE_RUN, SUM_HDR("policy,filter")
+                      "\"x\",\"0\",\"0\",\"cost_per_work_usd\",\"e1\",1,,\n"
+                      "\"x\",\"0\",\"0\",\"cost_per_work_usd\",\"e2\",2,,\n"
+                      "\"x\",\"0.9\",\"0.9\",\"cost_per_work_usd\",\"e1\",3,,\n"
+                      "\"x\",\"0.9\",\"0.9\",\"cost_per_work_usd\",\"e2\",4,,\n",
+                      NULL, "sweep", "sweep_cost_per_work_usd.csv");
     ck_assert_ptr_nonnull(strstr(csv, "\"e1\",\"\",0,1,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"e1\",\"\",0.90000000000000002,3,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"e2\",\"\",0,2,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"e2\",\"\",0.90000000000000002,4,"));
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -836,56 +841,40 @@ END_TEST
  * with x (${lambda=... ! c}) splits nothing. */
 START_TEST(sweep_second_variable_splits_lines)
 {
-    int rc;
-    char *dir, *csv, *msg;
+    char *csv;
 
-    msg = plot_files(ONE_RUN, SUM_HDR("scale,fee")
-                     "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,0.9,1.1\n"
-                     "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,1.9,2.1\n"
-                     "\"x\",\"1\",\"0.2\",\"cost_per_work_usd\",\"\",3,2.9,3.1\n"
-                     "\"x\",\"2\",\"0.2\",\"cost_per_work_usd\",\"\",4,3.9,4.1\n",
-                     NULL, "sweep", &rc, &dir);
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
-    ck_assert_ptr_nonnull(csv);
+    csv = files_chart(ONE_RUN, SUM_HDR("scale,fee")
+                      "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,0.9,1.1\n"
+                      "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,1.9,2.1\n"
+                      "\"x\",\"1\",\"0.2\",\"cost_per_work_usd\",\"\",3,2.9,3.1\n"
+                      "\"x\",\"2\",\"0.2\",\"cost_per_work_usd\",\"\",4,3.9,4.1\n",
+                      NULL, "sweep", "sweep_cost_per_work_usd.csv");
     ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.1\",\"\",1,1,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.1\",\"\",2,2,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.2\",\"\",1,3,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.2\",\"\",2,4,"));
     free(csv);
-    free(msg);
-    free(dir);
-    msg = plot_files(ONE_RUN, SUM_HDR("c,lambda")
-                     "\"x\",\"2\",\"1.6\",\"cost_per_work_usd\",\"\",1,,\n"
-                     "\"x\",\"8\",\"7.2\",\"cost_per_work_usd\",\"\",2,,\n",
-                     NULL, "sweep", &rc, &dir);
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
-    ck_assert_ptr_nonnull(csv);
+    csv = files_chart(ONE_RUN, SUM_HDR("c,lambda")
+                      "\"x\",\"2\",\"1.6\",\"cost_per_work_usd\",\"\",1,,\n"
+                      "\"x\",\"8\",\"7.2\",\"cost_per_work_usd\",\"\",2,,\n",
+                      NULL, "sweep", "sweep_cost_per_work_usd.csv");
     ck_assert_ptr_nonnull(strstr(csv, "\"x\",\"\",2,1,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"x\",\"\",8,2,"));
     free(csv);
-    free(msg);
-    free(dir);
     /* x groups interleaved, the differing value only in a group's third
      * row, another metric's rows between: sweep_splits sorts rows by x
      * (it once compared every pair) and must still find it */
-    msg = plot_files(ONE_RUN, SUM_HDR("scale,fee")
-                     "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
-                     "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,,\n"
-                     "\"x\",\"1\",\"0.3\",\"price_usd\",\"\",9,,\n"
-                     "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
-                     "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,,\n"
-                     "\"x\",\"1\",\"0.2\",\"cost_per_work_usd\",\"\",3,,\n",
-                     NULL, "sweep", &rc, &dir);
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
-    ck_assert_ptr_nonnull(csv);
+    csv = files_chart(ONE_RUN, SUM_HDR("scale,fee")
+                      "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
+                      "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,,\n"
+                      "\"x\",\"1\",\"0.3\",\"price_usd\",\"\",9,,\n"
+                      "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
+                      "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,,\n"
+                      "\"x\",\"1\",\"0.2\",\"cost_per_work_usd\",\"\",3,,\n",
+                      NULL, "sweep", "sweep_cost_per_work_usd.csv");
     ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.2\",\"\",1,3,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.1\",\"\",2,2,"));
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -914,32 +903,11 @@ static char *plot_dir(const char *const *names, const char *const *texts, size_t
  * it wrote beside the image, plots/'csv': the draw must succeed and
  * write it. dir_chart writes names[i] = texts[i]; files_chart writes
  * runs.csv, summary.csv and scalars.csv (plot_files). */
-static char *drawn_csv(char *msg, int rc, char *dir, const char *csv)
-{
-    char *text;
-
-    ck_assert_msg(rc == SIM_OK, "plot failed: %s", msg ? msg : "");
-    text = plotted(dir, csv);
-    ck_assert_msg(text != NULL, "no plots/%s", csv);
-    free(msg);
-    free(dir);
-    return text;
-}
-
 static char *dir_chart(const char *const *names, const char *const *texts, size_t n,
                        const char *only, const char *csv)
 {
     int rc;
     char *dir, *msg = plot_dir(names, texts, n, only, &rc, &dir);
-
-    return drawn_csv(msg, rc, dir, csv);
-}
-
-static char *files_chart(const char *runs, const char *summary, const char *scalars,
-                         const char *only, const char *csv)
-{
-    int rc;
-    char *dir, *msg = plot_files(runs, summary, scalars, only, &rc, &dir);
 
     return drawn_csv(msg, rc, dir, csv);
 }
@@ -3307,22 +3275,16 @@ END_TEST
  * and drew one line with the first row at scale 2 (3 lost). */
 START_TEST(sweep_split_found_at_a_later_x)
 {
-    int rc;
-    char *dir, *csv, *msg;
+    char *csv;
 
-    msg = plot_files(ONE_RUN, SUM_HDR("scale,fee")
-                     "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
-                     "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,,\n"
-                     "\"x\",\"2\",\"0.2\",\"cost_per_work_usd\",\"\",3,,\n",
-                     NULL, "sweep", &rc, &dir);
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
-    ck_assert_ptr_nonnull(csv);
+    csv = files_chart(ONE_RUN, SUM_HDR("scale,fee")
+                      "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
+                      "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,,\n"
+                      "\"x\",\"2\",\"0.2\",\"cost_per_work_usd\",\"\",3,,\n",
+                      NULL, "sweep", "sweep_cost_per_work_usd.csv");
     ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.1\",\"\",2,2,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"x fee=0.2\",\"\",2,3,"));
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -3332,21 +3294,15 @@ END_TEST
  * killed: the config fallback dropped, which left the line unnamed. */
 START_TEST(sweep_line_named_by_config_when_nothing_else)
 {
-    int rc;
-    char *dir, *csv, *msg;
+    char *csv;
 
-    msg = plot_files(ONE_RUN, SUM_HDR("policy,filter")
-                     "\"x\",\"0\",\"0\",\"cost_per_work_usd\",\"\",1,,\n"
-                     "\"x\",\"0.9\",\"0.9\",\"cost_per_work_usd\",\"\",3,,\n",
-                     NULL, "sweep", &rc, &dir);
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
-    ck_assert_ptr_nonnull(csv);
+    csv = files_chart(ONE_RUN, SUM_HDR("policy,filter")
+                      "\"x\",\"0\",\"0\",\"cost_per_work_usd\",\"\",1,,\n"
+                      "\"x\",\"0.9\",\"0.9\",\"cost_per_work_usd\",\"\",3,,\n",
+                      NULL, "sweep", "sweep_cost_per_work_usd.csv");
     ck_assert_ptr_nonnull(strstr(csv, "\n\"x\",\"\",0,1,"));
     ck_assert_ptr_nonnull(strstr(csv, "\n\"x\",\"\",0.90000000000000002,3,"));
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -3384,8 +3340,7 @@ END_TEST
 START_TEST(sweep_panels_only_for_two_to_six_policies)
 {
     char sum[4096] = SUM_HDR("policy,fee");
-    int rc;
-    char *dir, *csv, *msg;
+    char *csv;
 
     for (int p = 1; p <= 7; p++)
         for (int e = 1; e <= 2; e++) {
@@ -3394,28 +3349,18 @@ START_TEST(sweep_panels_only_for_two_to_six_policies)
             snprintf(sum + len, sizeof sum - len,
                      "\"x\",\"p%d\",\"0.1\",\"cost_per_work_usd\",\"e%d\",%d,,\n", p, e, p);
         }
-    msg = plot_files(ONE_RUN, sum, NULL, "sweep", &rc, &dir);
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
-    ck_assert_ptr_nonnull(csv);
+    csv = files_chart(ONE_RUN, sum, NULL, "sweep", "sweep_cost_per_work_usd.csv");
     ck_assert_ptr_nonnull(strstr(csv, "\"p1 e1\",\"\",0.10000000000000001,1,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"p7 e2\",\"\",0.10000000000000001,7,"));
     ck_assert_ptr_null(strstr(csv, "policy=p"));
     free(csv);
-    free(msg);
-    free(dir);
-    msg = plot_files(ONE_RUN, SUM_HDR("policy,fee")
-                     "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"e1\",1,,\n"
-                     "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"e2\",2,,\n",
-                     NULL, "sweep", &rc, &dir);
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
-    ck_assert_ptr_nonnull(csv);
+    csv = files_chart(ONE_RUN, SUM_HDR("policy,fee")
+                      "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"e1\",1,,\n"
+                      "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"e2\",2,,\n",
+                      NULL, "sweep", "sweep_cost_per_work_usd.csv");
     ck_assert_ptr_nonnull(strstr(csv, "\"a e1\",\"\",0.10000000000000001,1,"));
     ck_assert_ptr_nonnull(strstr(csv, "\"a e2\",\"\",0.10000000000000001,2,"));
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -3427,21 +3372,15 @@ END_TEST
  * the low end alone. */
 START_TEST(sweep_interval_ends_only_where_given)
 {
-    int rc;
-    char *dir, *csv, *msg;
+    char *csv;
 
-    msg = plot_files(ONE_RUN, "config,scale,metric,entity,mean,ci_low,ci_high,ci_level\n"
-                     "\"x\",\"1\",\"cost_per_work_usd\",\"\",1,,,\"0.95\"\n"
-                     "\"x\",\"2\",\"cost_per_work_usd\",\"\",2,1.5,,\"0.95\"\n",
-                     NULL, "sweep", &rc, &dir);
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
-    ck_assert_ptr_nonnull(csv);
+    csv = files_chart(ONE_RUN, "config,scale,metric,entity,mean,ci_low,ci_high,ci_level\n"
+                      "\"x\",\"1\",\"cost_per_work_usd\",\"\",1,,,\"0.95\"\n"
+                      "\"x\",\"2\",\"cost_per_work_usd\",\"\",2,1.5,,\"0.95\"\n",
+                      NULL, "sweep", "sweep_cost_per_work_usd.csv");
     ck_assert_ptr_nonnull(strstr(csv, "\n\"x\",\"\",1,1,,,\"\"\n"));
     ck_assert_ptr_nonnull(strstr(csv, "\n\"x\",\"\",2,2,1.5,,\"\"\n"));
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -3452,22 +3391,16 @@ END_TEST
  * named the line by the config "x". */
 START_TEST(sweep_policy_lock_reads_only_its_metric)
 {
-    int rc;
-    char *dir, *csv, *msg;
+    char *csv;
 
-    msg = plot_files(ONE_RUN, SUM_HDR("policy,fee")
-                     "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
-                     "\"x\",\"b\",\"0.2\",\"utilisation\",\"\",0.5,,\n"
-                     "\"x\",\"a\",\"0.2\",\"cost_per_work_usd\",\"\",2,,\n",
-                     NULL, "sweep", &rc, &dir);
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
-    ck_assert_ptr_nonnull(csv);
+    csv = files_chart(ONE_RUN, SUM_HDR("policy,fee")
+                      "\"x\",\"a\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
+                      "\"x\",\"b\",\"0.2\",\"utilisation\",\"\",0.5,,\n"
+                      "\"x\",\"a\",\"0.2\",\"cost_per_work_usd\",\"\",2,,\n",
+                      NULL, "sweep", "sweep_cost_per_work_usd.csv");
     ck_assert_ptr_nonnull(strstr(csv, "\n\"a\",\"\",0.10000000000000001,1,"));
     ck_assert_ptr_nonnull(strstr(csv, "\n\"a\",\"\",0.20000000000000001,2,"));
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
@@ -3477,25 +3410,19 @@ END_TEST
  * rows, two of them empty. */
 START_TEST(sweep_line_has_one_row_per_x)
 {
-    int rc;
     size_t rows = 0;
-    char *dir, *csv, *msg, *p;
+    char *csv, *p;
 
-    msg = plot_files(ONE_RUN, SUM_HDR("scale,fee")
-                     "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
-                     "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,,\n"
-                     "\"x\",\"1\",\"0.2\",\"cost_per_work_usd\",\"\",3,,\n"
-                     "\"x\",\"2\",\"0.2\",\"cost_per_work_usd\",\"\",4,,\n",
-                     NULL, "sweep", &rc, &dir);
-    ck_assert_int_eq(rc, SIM_OK);
-    csv = plotted(dir, "sweep_cost_per_work_usd.csv");
-    ck_assert_ptr_nonnull(csv);
+    csv = files_chart(ONE_RUN, SUM_HDR("scale,fee")
+                      "\"x\",\"1\",\"0.1\",\"cost_per_work_usd\",\"\",1,,\n"
+                      "\"x\",\"2\",\"0.1\",\"cost_per_work_usd\",\"\",2,,\n"
+                      "\"x\",\"1\",\"0.2\",\"cost_per_work_usd\",\"\",3,,\n"
+                      "\"x\",\"2\",\"0.2\",\"cost_per_work_usd\",\"\",4,,\n",
+                      NULL, "sweep", "sweep_cost_per_work_usd.csv");
     for (p = csv; (p = strchr(p, '\n')) != NULL && p[1]; p++)
         rows++;
     ck_assert_uint_eq(rows, 4);
     free(csv);
-    free(msg);
-    free(dir);
 }
 END_TEST
 
