@@ -1,5 +1,6 @@
 /* tests/check_param.c -- the parameter registry: parsing, formatting,
  * lookup, suggestions and docs. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sim/param.h"
@@ -385,6 +386,149 @@ START_TEST(test_print)
 }
 END_TEST
 
+/* Edges the other tests leave open, found by mutation testing of
+ * sim/param.c; each expectation is worked out by hand from the rule
+ * quoted next to it. */
+START_TEST(test_range_and_limit_edges)
+{
+    static const struct param_def edge[] = {
+        { "t.blank", PT_TIME, "", "1", 1, 0, NULL, "empty unit: seconds" },
+        { "t.free", PT_TIME, "us", "1", 1, 0, NULL, "unbounded" },
+        { "t.prob", PT_PROB, "1", "0.5", -1, 1, NULL, "min below 0" },
+        { "t.real", PT_REAL, "1", "0", 1, 0, NULL, "unbounded real" },
+    };
+    struct param_registry *r = preg_new();
+    struct param_value v;
+    char err[512], big[300];
+
+    preg_add(r, edge, sizeof edge / sizeof edge[0]);
+    /* "A PT_TIME definition with no unit reads bare numbers as seconds":
+     * an empty unit is no unit, as a NULL one is. */
+    ck_assert_int_eq(parse(r, "t.blank", "3", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(v.u.t, 3 * SIM_SEC);
+    /* 9.25e12 s is 9.25e18 us, just past INT64_MAX (about 9.2234e18):
+     * refused, not wrapped (the 2e8-day case is far past it). */
+    ck_assert_int_eq(parse(r, "t.free", "9250000000000s", &v, err, sizeof err), SIM_EINVAL);
+    /* A prob stays in [0, 1]: a min below 0 does not widen it. */
+    ck_assert_int_eq(parse(r, "t.prob", "-0.5", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "t.prob: -0.5 is out of range [0, 1]");
+    ck_assert_int_eq(parse(r, "t.prob", "0", &v, err, sizeof err), SIM_OK);
+    /* The value buffer is 256 bytes: 255 characters fit ("1" and 254
+     * zeros is 1e254, finite), 256 are too long. */
+    memset(big, '0', sizeof big);
+    big[0] = '1';
+    big[255] = '\0';
+    ck_assert_int_eq(parse(r, "t.real", big, &v, err, sizeof err), SIM_OK);
+    ck_assert(v.u.r == 1e254);
+    big[255] = '0';
+    big[256] = '\0';
+    ck_assert_int_eq(parse(r, "t.real", big, &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "t.real: value too long (256 bytes)");
+    /* param_parse_real: "no blanks around it" (param.h); strtod itself
+     * would skip the leading one. */
+    {
+        double x = 0.0;
+
+        ck_assert(!param_parse_real(" 1", &x));
+        ck_assert(!param_parse_real("1 ", &x));
+        ck_assert(param_parse_real("1", &x) && x == 1.0);
+    }
+    /* The hint reach is 1 + length/4, at most 4: 12 bytes give 4 and so
+     * do 16 (1 + 4 = 5, capped). */
+    ck_assert_uint_eq(param_suggest_limit("abcdefghijkl"), 4);
+    ck_assert_uint_eq(param_suggest_limit("abcdefghijklmnop"), 4);
+    ck_assert_uint_eq(param_suggest_limit("abcdefghijklmnopqrstuvwxyz"), 4);
+    preg_free(r);
+}
+END_TEST
+
+/* Canonical text re-parses to the same double: 0.1 + 0.2 is
+ * 0.3000000000000000444..., whose shortest exact form needs 17
+ * significant digits (16 give "0.3", a different double). */
+START_TEST(test_format_needs_17_digits)
+{
+    static const struct param_def d = { "t.real", PT_REAL, "1", "0", 1, 0, NULL, "" };
+    struct param_value v = { .type = PT_REAL }, back;
+    char buf[64], err[256];
+    volatile double a = 0.1, b = 0.2;
+
+    v.u.r = a + b;
+    param_format(&v, &d, buf, sizeof buf);
+    ck_assert_str_eq(buf, "0.30000000000000004");
+    ck_assert_int_eq(param_parse(&d, buf, &back, err, sizeof err), SIM_OK);
+    ck_assert(back.u.r == v.u.r);
+}
+END_TEST
+
+/* param_instance: false when the result and its terminator do not fit
+ * (param.h). "x.abcd" is 6 bytes plus the terminator: 7 fit, 6 do not.
+ * A '*' facing an empty segment stays '*', so "archetype..share" is one
+ * insertion from "archetype.*.share" and gets it as a hint. */
+START_TEST(test_instance_fit_and_empty_segment)
+{
+    struct param_registry *r = reg();
+    char buf[16];
+
+    ck_assert(param_instance("x.*", "x.abcd", buf, 7));
+    ck_assert_str_eq(buf, "x.abcd");
+    ck_assert(!param_instance("x.*", "x.abcd", buf, 6));
+    ck_assert(!param_instance("*", "abcd", buf, 4));
+    ck_assert_str_eq(preg_suggest(r, "archetype..share"), "archetype.*.share");
+    preg_free(r);
+}
+END_TEST
+
+/* The text table pads each column to its widest cell and two blanks:
+ * unit "USD/GPU-h" (9), default "(required)" (10), range "[0, 123456]"
+ * (11); the key and type columns keep their headers' widths (3, 4). */
+START_TEST(test_print_columns)
+{
+    static const struct param_def one[] = {
+        { "k", PT_REAL, "USD/GPU-h", NULL, 0, 123456, NULL, "help" },
+    };
+    struct param_registry *r = preg_new();
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    preg_add(r, one, 1);
+    ck_assert_uint_eq(preg_print(r, NULL, false, f), 1);
+    fclose(f);
+    ck_assert_str_eq(buf,
+                     "key  type  unit       default     range        description\n"
+                     "k    real  USD/GPU-h  (required)  [0, 123456]  help\n");
+    free(buf);
+    preg_free(r);
+}
+END_TEST
+
+/* A parameter table is checked when it is added: a default that does not
+ * parse, or a key added twice, is a programming error and panics. */
+START_TEST(bad_default_aborts)
+{
+    static const struct param_def bad[] = {
+        { "t.n", PT_INT, "1", "abc", 1, 0, NULL, "" },
+    };
+    struct param_registry *r = preg_new();
+
+    preg_add(r, bad, 1);
+    preg_free(r);
+}
+END_TEST
+
+START_TEST(duplicate_key_aborts)
+{
+    static const struct param_def dup[] = {
+        { "t.n", PT_INT, "1", "1", 1, 0, NULL, "" },
+        { "t.n", PT_INT, "1", "2", 1, 0, NULL, "" },
+    };
+    struct param_registry *r = preg_new();
+
+    preg_add(r, dup, 2);
+    preg_free(r);
+}
+END_TEST
+
 Suite *param_suite(void)
 {
     Suite *s = suite_create("param");
@@ -400,6 +544,12 @@ Suite *param_suite(void)
     tcase_add_test(tc, test_suggest_tie_goes_to_key_order);
     tcase_add_test(tc, test_near_enough_not_same_not_all_replaced);
     tcase_add_test(tc, test_print);
+    tcase_add_test(tc, test_range_and_limit_edges);
+    tcase_add_test(tc, test_format_needs_17_digits);
+    tcase_add_test(tc, test_instance_fit_and_empty_segment);
+    tcase_add_test(tc, test_print_columns);
+    tcase_add_test_raise_signal(tc, bad_default_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, duplicate_key_aborts, SIGABRT);
     suite_add_tcase(s, tc);
     return s;
 }
