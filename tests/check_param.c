@@ -529,6 +529,79 @@ START_TEST(duplicate_key_aborts)
 }
 END_TEST
 
+/* More edges from mutation testing of sim/param.c. */
+START_TEST(test_more_edges)
+{
+    static const struct param_def more[] = {
+        { "gpu.*", PT_INT, "1", "1", 1, 0, NULL, "'*' as the last segment" },
+        { "t.free", PT_TIME, "us", "1", 1, 0, NULL, "unbounded" },
+        { "t.pick", PT_ENUM, "", "cat", 1, 0, "cat|cap", "two equally near" },
+    };
+    struct param_registry *r = preg_new();
+    struct param_value v;
+    char err[256], buf[16];
+
+    preg_add(r, more, sizeof more / sizeof more[0]);
+    /* '*' stands for one segment wherever it is, the last one too. */
+    ck_assert_ptr_nonnull(preg_find(r, "gpu.h100"));
+    ck_assert_str_eq(preg_find(r, "gpu.h100")->key, "gpu.*");
+    ck_assert_ptr_null(preg_find(r, "gpu.h100.x"));
+    /* A number may start with its point: ".5h" is half an hour. */
+    ck_assert_int_eq(parse(r, "t.free", ".5h", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(v.u.t, 30 * SIM_MIN);
+    /* Microseconds are rounded to the nearest: 1.505us is 2, 1.49us 1. */
+    ck_assert_int_eq(parse(r, "t.free", "1.505us", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(v.u.t, 2);
+    ck_assert_int_eq(parse(r, "t.free", "1.49us", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(v.u.t, 1);
+    /* "caX" is one replacement from both choices: the hint names the
+     * first as written, as a key hint names the first in key order. */
+    ck_assert_int_eq(parse(r, "t.pick", "caX", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "t.pick: expected one of cat|cap, got \"caX\" (did you mean 'cat'?)");
+    /* param_instance copies literal text under the same fit rule:
+     * "abcd" and its terminator need 5 bytes. */
+    ck_assert(param_instance("abcd", "abcd", buf, 5));
+    ck_assert_str_eq(buf, "abcd");
+    ck_assert(!param_instance("abcd", "abcd", buf, 4));
+    preg_free(r);
+}
+END_TEST
+
+/* With a pattern, the text columns are sized for the rows printed, not
+ * for every key: "label" alone gives widths key 5, type 6 ("string"),
+ * unit 4, default 7, range 5 (the headers' own), each plus two blanks:
+ * after "none" 3 + 2 of padding and 5 + 2 for the empty range.
+ * In markdown a required key shows "(required)", which is not a value,
+ * so it is not set as code as a default is. */
+START_TEST(test_print_filtered_widths)
+{
+    static const struct param_def one[] = {
+        { "k", PT_REAL, "USD/GPU-h", NULL, 0, 123456, NULL, "help" },
+    };
+    struct param_registry *r = reg(), *r1 = preg_new();
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    ck_assert_uint_eq(preg_print(r, "label", false, f), 1);
+    fclose(f);
+    ck_assert_str_eq(buf,
+                     "key    type    unit  default  range  description\n"
+                     "label  string        none" "            free text\n");
+    free(buf);
+
+    preg_add(r1, one, 1);
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    ck_assert_uint_eq(preg_print(r1, NULL, true, f), 1);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "| `k` | real | USD/GPU-h | (required) | [0, 123456] | help |\n"));
+    free(buf);
+    preg_free(r1);
+    preg_free(r);
+}
+END_TEST
+
 Suite *param_suite(void)
 {
     Suite *s = suite_create("param");
@@ -548,6 +621,8 @@ Suite *param_suite(void)
     tcase_add_test(tc, test_format_needs_17_digits);
     tcase_add_test(tc, test_instance_fit_and_empty_segment);
     tcase_add_test(tc, test_print_columns);
+    tcase_add_test(tc, test_more_edges);
+    tcase_add_test(tc, test_print_filtered_widths);
     tcase_add_test_raise_signal(tc, bad_default_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, duplicate_key_aborts, SIGABRT);
     suite_add_tcase(s, tc);
