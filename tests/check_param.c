@@ -290,6 +290,15 @@ START_TEST(test_lookup_suggest)
     ck_assert_uint_eq(param_edit_distance("ca", "ac"), 1);
     ck_assert_uint_eq(param_edit_distance("ca", "abc"), 3);
     ck_assert_uint_eq(param_edit_distance("flaw", "lawn"), 2);
+    /* one deletion, in the middle or at the end, is one edit each way
+     * (Levenshtein, by hand); "ab" -> "a" is the case where deleting
+     * beats replacing by exactly one, which a deletion check of
+     * "+ 2 < best" missed */
+    ck_assert_uint_eq(param_edit_distance("abcd", "abd"), 1);
+    ck_assert_uint_eq(param_edit_distance("abd", "abcd"), 1);
+    ck_assert_uint_eq(param_edit_distance("market.feee", "market.fee"), 1);
+    ck_assert_uint_eq(param_edit_distance("ab", "a"), 1);
+    ck_assert_uint_eq(param_edit_distance("market.feeX", "market.fee"), 1);
     ck_assert_str_eq(preg_suggest(r, "market.efe"), "market.fee");
     ck_assert_str_eq(param_type_name(PT_MONEY), "money");
     preg_free(r);
