@@ -787,6 +787,14 @@ static void renter_reconsiders(struct market *mk, uint32_t cid)
     jb->ev = eng_after(mk->e, mk->ar[jb->arch].pause_patience, mk->k_retry, mk->c[cid].job);
 }
 
+/* Whether something that happens at t is measured: the scalars count
+ * from the warm-up on, the instant it ends included, as for an arrival
+ * (README, Outputs). */
+static bool measured(const struct market *mk, sim_time t)
+{
+    return t >= eng_warmup(mk->e);
+}
+
 /* A suspended instance (its host went offline, machine_down) stays
  * paused without a renter's timer: the renter waits for the host. When
  * the host is back and the instance has lost its place meanwhile (a
@@ -801,7 +809,7 @@ static void outbid_while_suspended(struct market *mk, uint32_t cid, sim_time now
 
     if (jb->arch >= mk->nar || jb->ev.seq != 0)
         return;         /* a serverless worker, or a renter already deciding */
-    if (c->ran && now > eng_warmup(mk->e))
+    if (c->ran && measured(mk, now))
         mk->ar[jb->arch].interruptions++;
     renter_reconsiders(mk, cid);
 }
@@ -896,14 +904,16 @@ void mkt_charge(struct market *mk, struct job *jb, struct machine *m,
 /* The share of something that accrued evenly over [from, to] that falls
  * after the warm-up: what the measures (spend, useful work) count, as the
  * measured GPU-hours and requests are. A point in time (from == to)
- * counts whole or not at all. */
+ * counts whole or not at all, as measured() says. */
 static double after_warmup(const struct market *mk, sim_time from, sim_time to)
 {
     sim_time w = eng_warmup(mk->e);
 
+    if (from == to)
+        return measured(mk, to) ? 1.0 : 0.0;
     if (to <= w)
         return 0.0;
-    return from >= w || from == to ? 1.0 : (double)(to - w) / (double)(to - from);
+    return from >= w ? 1.0 : (double)(to - w) / (double)(to - from);
 }
 
 void mkt_charge_over(struct market *mk, struct job *jb, struct machine *m,
@@ -1030,7 +1040,7 @@ static void fold_progress(struct market *mk, struct contract *c, sim_time now,
         unsaved = work_of(mk, c, useful - saved);
         if (how == UNSAVED_HOLD)
             c->held += unsaved;
-        else if (now > eng_warmup(mk->e))
+        else if (measured(mk, now))
             mk->ar[jb->arch].lost_work += unsaved;
     }
     if (jb->saved > jb->work)
@@ -1059,7 +1069,7 @@ static void release_held(struct market *mk, struct contract *c, bool lose, sim_t
     if (c->held <= 0)
         return;
     if (lose) {
-        if (now > eng_warmup(mk->e))
+        if (measured(mk, now))
             mk->ar[jb->arch].lost_work += c->held;
     } else {
         double before = jb->saved;
@@ -1152,7 +1162,7 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
              * a prepay made before the warm-up was not counted, and
              * taking its refund off drove a measured spend negative
              * (enterprise's came out 26% low in Quick). */
-            if (c->created > eng_warmup(mk->e))
+            if (measured(mk, c->created))
                 mk->ar[jb->arch].spend_usd -= money_to_usd(refund);
         }
     }
@@ -1178,7 +1188,7 @@ static void pause_contract(struct market *mk, uint32_t cid, sim_time now)
         m->run_gpus -= c->gpus;
         fold_progress(mk, c, now, UNSAVED_KEEP);       /* paused keeps its data */
         mkt_bill_segment(mk, c, now);
-        if (now > eng_warmup(mk->e))
+        if (measured(mk, now))
             mk->ar[jb->arch].interruptions++;
     } else if (c->state == CS_LOADING) {
         /* outbid while downloading: the rest of the download waits on
@@ -2110,7 +2120,7 @@ static void job_abandon(struct market *mk, uint32_t jid)
 {
     struct job *jb = &mk->j[jid];
 
-    if (jb->arrived >= eng_warmup(mk->e))
+    if (measured(mk, jb->arrived))
         mk->ar[jb->arch].abandoned++;
     mk->ar[jb->arch].abandoned_all++;
     eng_cancel(mk->e, jb->ev);
@@ -2192,7 +2202,7 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
      * counted once the container has started. Counted before rent(), a
      * failed start counted it, and every retry of the host again (more
      * than the failures that made renters wait, at failed-start-prob 0.9). */
-    if (jb->wait_machine == mid && now > eng_warmup(mk->e))
+    if (jb->wait_machine == mid && measured(mk, now))
         mk->ar[jb->arch].resumed_same++;
     /* whatever machine the renter waited for is behind it now: a later
      * failure of this one, a move or an end date searches afresh (a stale
@@ -2245,7 +2255,7 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
                  (unsigned)jid, mk->gpus[jb->pin].name, mk->gpus[m->gpu].name);
     if (!jb->started) {
         jb->started = true;
-        if (jb->arrived >= eng_warmup(mk->e)) {
+        if (measured(mk, jb->arrived)) {
             struct archetype *aw = &mk->ar[jb->arch];
             double w = sim_time_to_hours(now - jb->arrived);
 
@@ -2656,7 +2666,7 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
 
         if (u_pin < a->p_pin)
             jb->pin = pick_named(mk, jb, a, u_model);
-        if (jb->pin != NONE && ev->at >= eng_warmup(mk->e))
+        if (jb->pin != NONE && measured(mk, ev->at))
             mk->pin_named[jb->pin]++;
     }
     /* the contract, once the job knows what it may rent (slowest_speed
@@ -2685,7 +2695,7 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
             jb->pref = split > 0 && uc * split >= a->p_od ? C_INTERRUPTIBLE : C_ONDEMAND;
         }
     }
-    if (ev->at >= eng_warmup(mk->e))
+    if (measured(mk, ev->at))
         a->arrived++;
     a->arrived_all++;
     job_search(mk, jid);
@@ -2784,7 +2794,7 @@ static void job_finished(struct market *mk, uint32_t jid)
     struct job *jb = &mk->j[jid];
     struct archetype *a = &mk->ar[jb->arch];
 
-    if (jb->arrived >= eng_warmup(mk->e))
+    if (measured(mk, jb->arrived))
         a->completed++;
     a->completed_all++;
     eng_cancel(mk->e, jb->ev);
@@ -2814,7 +2824,7 @@ static bool contract_expire(struct market *mk, uint32_t cid, sim_time now)
     struct archetype *a = &mk->ar[jb->arch];
     const struct machine *m = &mk->m[mid];
     double p = mk->hc[m->cls].auto_extend;
-    bool post = now > eng_warmup(mk->e);
+    bool post = measured(mk, now);
 
     /* p = 0 or 1 draws nothing, so the stream serves only real choices */
     if (!m->leaving && p > 0 && (p >= 1 || gsl_rng_uniform(mk->r_extend) < p)) {
@@ -2899,7 +2909,7 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
                 free_job(mk, jid);
                 continue;
             }
-            if (hit && now > eng_warmup(mk->e))
+            if (hit && measured(mk, now))
                 mk->ar[jb->arch].failures_hit++;
             if (u < a->fail_wait) {
                 jb->wait_machine = mid;
@@ -3091,7 +3101,7 @@ static void on_region(struct engine *e, const struct evq_event *ev, void *model)
         eng_after(e, dur, mk->k_region_end, mid * 2u + (power ? 1u : 0u));
     }
     eng_after(e, sim_time_from_hours(outage_region_next_h(op, r)), mk->k_region, ev->subject);
-    if (eng_now(e) > eng_warmup(e))
+    if (measured(mk, eng_now(e)))
         res_add(eng_results(e), "regional_outages", "region", mk->rg[ev->subject].name, 1, "1");
 }
 
@@ -3139,7 +3149,7 @@ static void on_join(struct engine *e, const struct evq_event *ev, void *model)
 
     (void)ev;
     id = add_machine(mk, pick_weighted(mk->hc_share, mk->nhc, mk->r_supply), false);
-    if (eng_now(e) > eng_warmup(e))
+    if (measured(mk, eng_now(e)))
         res_add(eng_results(e), "gpus_joined", "gpu", mk->gpus[mk->m[id].gpu].name,
                 mk->m[id].ngpu, "GPUs");
     schedule_join(mk);
@@ -3211,7 +3221,7 @@ static void on_review(struct engine *e, const struct evq_event *ev, void *model)
     if (mk->exit_thr > 0 && m->net_rate < mk->exit_thr * money_to_usd(m->floor) &&
         gsl_rng_uniform(mk->r_exit) < mk->exit_p) {
         machine_leave(mk, ev->subject);
-        if (now > eng_warmup(e)) {
+        if (measured(mk, now)) {
             res_add(eng_results(e), "machines_exited", "host_class", mk->hc[m->cls].name, 1,
                     "machines");
             res_add(eng_results(e), "gpus_exited", "gpu", mk->gpus[m->gpu].name, m->ngpu, "GPUs");
@@ -3251,7 +3261,7 @@ static void check_budgets(struct market *mk, sim_time now)
             uint32_t jid = c->job, mid = c->machine;
 
             end_contract(mk, cid, now, false);
-            if (jb->arrived >= eng_warmup(mk->e))
+            if (measured(mk, jb->arrived))
                 mk->ar[jb->arch].out_of_budget++;
             job_abandon(mk, jid);
             resolve(mk, mid);

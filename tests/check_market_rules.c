@@ -5350,12 +5350,12 @@ END_TEST
  * very end of a 1 h warm-up: the company prepays a month at 1 h, its
  * host fails a day later and the unused balance U comes back whole (no
  * storage or transfer billed, it waits for the host, repaired in 100
- * days). Its measured spend is then either 0 (neither counted) or
- * P - U (both), never P (a prepay counted, its refund not) nor -U (a
- * refund of a prepay never counted: a negative spend). Kills
- * after_warmup() counting a point at the warm-up's end ('to < w') and
- * end_contract() taking the refund off for a contract made at it
- * ('c->created >= warm-up'). */
+ * days). The scalars count from the warm-up on, the instant it ends
+ * included (measured()), so both count: the measured spend is P - U,
+ * not 0 (neither counted), P (a prepay counted, its refund not) nor -U
+ * (a refund of a prepay never counted: a negative spend). Kills
+ * after_warmup() or end_contract() leaving out a point at the warm-up's
+ * end ('>' for '>='). */
 START_TEST(a_prepay_at_the_warm_ups_end_counts_with_its_refund)
 {
     struct staged x;
@@ -5377,8 +5377,8 @@ START_TEST(a_prepay_at_the_warm_ups_end_counts_with_its_refund)
     P = money_to_usd(rs.prepaid);
     U = P * (double)(T - u) / (double)T;
     spend = mk->ar[lc.company].spend_usd;
-    ck_assert_msg(fabs(spend) < 2e-6 || fabs(spend - (P - U)) < 2e-6,
-                  "measured spend %.6f: neither 0 nor P - U = %.6f (P %.6f)", spend, P - U, P);
+    ck_assert_msg(fabs(spend - (P - U)) < 2e-6, "measured spend %.6f, want P - U = %.6f (P %.6f)",
+                  spend, P - U, P);
     unstage(&x);
 }
 END_TEST
@@ -5417,22 +5417,26 @@ START_TEST(storage_across_the_warm_up_counts_its_part_after_it)
 }
 END_TEST
 
-/* An interruption is counted after the warm-up only, as every count the
+/* An interruption is counted from the warm-up on, as every count the
  * results report (README, Outputs: "the scalars count from the warm-up
- * on"). A hobbyist runs from 1 h and a company preempts it at 2 h:
- * _i = 0, no warm-up, one interruption; _i = 1, a 1-day warm-up, none.
- * Kills pause_contract() counting interruptions in the warm-up. */
+ * on"; the instant it ends included, as for an arrival). A hobbyist runs
+ * from 1 h and a company preempts it at 2 h: _i = 0, no warm-up, one
+ * interruption; _i = 1, a 1-day warm-up, none; _i = 2, a warm-up that
+ * ends at 2 h, one. Kills pause_contract() counting interruptions in the
+ * warm-up, or only strictly after it. */
+#define IW_TAIL "archetype.*.pause-patience = 100000h\narchetype.hobbyist.work-median = 100\n" \
+    "archetype.company.work-median = 2\n"
 START_TEST(interruptions_in_the_warm_up_are_not_counted)
 {
+    static const char *const text[] = {
+        LIFE_MARKET_W("0d") "sim.horizon = 1d\n" IW_TAIL,
+        LIFE_MARKET_W("1d") "sim.horizon = 2d\n" IW_TAIL,
+        LIFE_MARKET_W("2h") "sim.horizon = 1d\n" IW_TAIL,
+    };
     struct staged x;
     unsigned k;
-    struct market *mk = lc_stage(&x, _i == 0 ? LIFE_MARKET_W("0d") "sim.horizon = 1d\n"
-        "archetype.*.pause-patience = 100000h\narchetype.hobbyist.work-median = 100\n"
-        "archetype.company.work-median = 2\n"
-        : LIFE_MARKET_W("1d") "sim.horizon = 2d\n"
-        "archetype.*.pause-patience = 100000h\narchetype.hobbyist.work-median = 100\n"
-        "archetype.company.work-median = 2\n", &k);
-    uint64_t want = _i == 0 ? 1 : 0;
+    struct market *mk = lc_stage(&x, text[_i], &k);
+    uint64_t want = _i == 1 ? 0 : 1;
 
     eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
     eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
@@ -5901,7 +5905,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_reservation_run_past_its_term_pays_the_full_rate);
     tcase_add_test(tc, a_prepay_at_the_warm_ups_end_counts_with_its_refund);
     tcase_add_test(tc, storage_across_the_warm_up_counts_its_part_after_it);
-    tcase_add_loop_test(tc, interruptions_in_the_warm_up_are_not_counted, 0, 2);
+    tcase_add_loop_test(tc, interruptions_in_the_warm_up_are_not_counted, 0, 3);
     tcase_add_test(tc, an_early_end_of_a_multi_gpu_reservation_forfeits_all_its_discount);
     tcase_add_test(tc, running_out_of_credits_in_the_warm_up_is_not_counted);
     tcase_add_test(tc, a_refund_goes_back_to_the_credits);
