@@ -204,6 +204,11 @@ START_TEST(test_parse_edges)
     ck_assert_int_eq(parse(r, "t.int", "99999999999999999999", &v, err, sizeof err), SIM_EINVAL);
     ck_assert_str_eq(err, "t.int: expected an integer, got \"99999999999999999999\"");
     ck_assert_int_eq(parse(r, "t.real", "-1e300", &v, err, sizeof err), SIM_OK);
+    /* past the doubles either way: 1e400 is no number, and 1e-400 is not
+     * zero (strtod's underflow would read it so, without a word) */
+    ck_assert_int_eq(parse(r, "t.real", "1e400", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_int_eq(parse(r, "t.real", "1e-400", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "t.real: expected a number, got \"1e-400\"");
     ck_assert_int_eq(parse(r, "t.real", "inf", &v, err, sizeof err), SIM_EINVAL);
     ck_assert_str_eq(err, "t.real: expected a number, got \"inf\"");
     ck_assert_int_eq(parse(r, "t.real", "nan", &v, err, sizeof err), SIM_EINVAL);

@@ -262,6 +262,11 @@ grep_err "sweep -j 0 says why" "-j needs 1..4096, got '0'"
 expect_status "sweep -j 4096" 0 "$GM" sweep "$T/p.ini" -c Rep -j 4096 -o "$T/j4096" -q --no-plots
 expect_status "sweep -j 4097" 2 "$GM" sweep "$T/p.ini" -c Rep -j 4097 -o "$T/j4097" -q --no-plots
 grep_err "sweep -j 4097 says why" "-j needs 1..4096, got '4097'"
+# strtoull would take a sign or leading blanks ("+2", " 2"); a count is
+# digits only, as the usage writes it
+expect_status "sweep -j +2" 2 "$GM" sweep "$T/p.ini" -c Rep -j +2 -o "$T/jplus" -q --no-plots
+grep_err "sweep -j +2 says why" "-j needs 1..4096, got '+2'"
+expect_status "sweep -j ' 2'" 2 "$GM" sweep "$T/p.ini" -c Rep -j ' 2' -o "$T/jsp" -q --no-plots
 # LO < HI (usage: "--vary wants KEY=LO..HI with LO < HI"): an empty range
 # LO = HI is refused like a reversed one
 expect_status "sweep --vary LO..LO" 2 "$GM" sweep "$T/p.ini" -c Rep -o "$T/vq" -q --no-plots \
