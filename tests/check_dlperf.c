@@ -142,8 +142,10 @@ END_TEST
 /* ---- CSV errors ---- */
 
 /* Fits the given tables (and 'calib' unless NULL) from a temporary
- * directory; the fit must fail. Returns the messages, directory stripped. */
-static char *fit_error3(const char *gpus, const char *obs, const char *calib)
+ * directory. Returns the model (NULL if the fit failed) and, in '*msgs',
+ * the messages, directory stripped. */
+static struct dlperf_model *fit_texts(const char *gpus, const char *obs, const char *calib,
+                                      char **msgs)
 {
     char *dir = test_tmpdir(), p1[256], p2[256], p3[256], *buf = NULL;
     size_t len = 0;
@@ -158,8 +160,7 @@ static char *fit_error3(const char *gpus, const char *obs, const char *calib)
     if (calib)
         test_write_file(p3, calib);
     m = dlperf_model_fit(p1, p2, NULL, calib ? p3 : NULL, &d);
-    ck_assert_ptr_null(m);
-    ck_assert_int_gt(d.nerrors, 0);
+    ck_assert(m == NULL ? d.nerrors > 0 : d.nerrors == 0);
     fclose(d.out);
     remove(p1), remove(p2), remove(p3), remove(dir);
     {
@@ -176,8 +177,18 @@ static char *fit_error3(const char *gpus, const char *obs, const char *calib)
         *o = '\0';
         free(buf);
         free(dir);
-        return out;
+        *msgs = out;
+        return m;
     }
+}
+
+/* The same for tables that must not fit: returns the messages. */
+static char *fit_error3(const char *gpus, const char *obs, const char *calib)
+{
+    char *msg;
+
+    ck_assert_ptr_null(fit_texts(gpus, obs, calib, &msg));
+    return msg;
 }
 
 static char *fit_error(const char *gpus, const char *obs)
@@ -213,8 +224,10 @@ START_TEST(csv_errors_name_file_and_row)
                     OBS_HDR "RTX 3090,34,44.4,43.8,44.8\nGTX 1080,3,10,9,11\n");
     ck_assert_str_eq(msg, "obs.csv:3: error: unknown GPU 'GTX 1080' (not in the catalogue)\n");
     free(msg);
+    /* every missing column is named, not only the first */
     msg = fit_error("model,vram_gb\nRTX 3090,24\n", OBS_HDR);
     ck_assert(strstr(msg, "gpus.csv:1: error: missing column 'mem_bw_gbs'\n") != NULL);
+    ck_assert(strstr(msg, "gpus.csv:1: error: missing column 'street_price_usd'\n") != NULL);
     free(msg);
     msg = fit_error(GPUS_HDR "RTX 3090,24,936,35.6,71,350,4,2020\n", OBS_HDR);
     ck_assert_str_eq(msg, "gpus.csv:2: error: expected 9 fields, got 8\n");
@@ -1004,6 +1017,173 @@ START_TEST(calibration_row_bounds)
 }
 END_TEST
 
+/* ---- more catalogue, fit and calibration rules ---- */
+
+/* Six catalogue rows of generic specs (the spec model has four terms,
+ * so six observed GPUs are the fewest it fits), with 'tail' after each
+ * row's street price: the columns a header adds after it. */
+static void six_gpus(char *out, size_t size, const char *hdr_tail, const char *const name[6],
+                     const char *const tail[6])
+{
+    static const char *const spec[6] = {
+        "24,500,10,40", "24,700,20,160", "24,900,35,70",
+        "24,2000,50,400", "24,1000,80,1000", "24,3000,15,100",
+    };
+
+    snprintf(out, size, "model,vram_gb,mem_bw_gbs,fp32_tflops,fp16_tensor_tflops,tdp_w,"
+             "pcie_gen,year,street_price_usd%s\n", hdr_tail);
+    for (int i = 0; i < 6; i++)
+        snprintf(out + strlen(out), size - strlen(out), "%s,%s,300,4,2022,1000%s\n", name[i],
+                 spec[i], tail[i]);
+}
+
+/* The optional class column (data/README.md: consumer, workstation,
+ * datacenter) overrides what the name says, and any other value is an
+ * error at its row; without an sxm column the form factor comes from
+ * "SXM" in the name. No table in the repository or the tests had a
+ * class column, or lacked the sxm column and fitted: mutations that
+ * survived every test: each class value read as another class, or as
+ * the name's class; a bad class value accepted; sxm always 0 without
+ * the column. */
+START_TEST(class_column_and_sxm_from_the_name)
+{
+    static const char *const name[6] = { "RTX 5090", "RTX A6000", "H100 SXM", "L40S",
+                                         "A10", "RTX 4090" };
+    static const char *const cls[6] = { ",datacenter", ",consumer", ",workstation",
+                                        ",consumer", ",workstation", ",consumer" };
+    static const char *const bad[6] = { ",datacenter", ",consumer", ",workstation",
+                                        ",consumer", ",server", ",consumer" };
+    char gpus[1024], *msg;
+    const char *obs = OBS_HDR "RTX 5090,3,10,9,11\nRTX A6000,3,20,19,21\nH100 SXM,3,30,29,31\n"
+                      "L40S,3,40,39,41\nA10,3,50,49,51\nRTX 4090,3,60,59,61\n";
+    struct dlperf_model *m;
+
+    six_gpus(gpus, sizeof gpus, ",class", name, cls);
+    m = fit_texts(gpus, obs, NULL, &msg);
+    ck_assert_msg(m != NULL, "%s", msg);
+    free(msg);
+    ck_assert_int_eq(dlperf_catalog_find(m, "RTX 5090")->cls, DLPERF_DATACENTER);
+    ck_assert_int_eq(dlperf_catalog_find(m, "RTX A6000")->cls, DLPERF_CONSUMER);
+    ck_assert_int_eq(dlperf_catalog_find(m, "H100 SXM")->cls, DLPERF_WORKSTATION);
+    ck_assert_int_eq(dlperf_catalog_find(m, "A10")->cls, DLPERF_WORKSTATION);
+    ck_assert_int_eq(dlperf_catalog_find(m, "RTX 4090")->cls, DLPERF_CONSUMER);
+    for (size_t i = 0; i < dlperf_catalog_count(m); i++) {
+        const struct dlperf_gpu *g = dlperf_catalog_get(m, i);
+
+        ck_assert_msg(g->sxm == (strcmp(g->name, "H100 SXM") == 0), "%s: sxm %d", g->name,
+                      g->sxm);
+    }
+    dlperf_model_free(m);
+
+    six_gpus(gpus, sizeof gpus, ",class", name, bad);
+    msg = fit_error(gpus, obs);
+    ck_assert_str_eq(msg, "gpus.csv:6: error: column 'class': expected consumer, workstation "
+                     "or datacenter, got \"server\"\n");
+    free(msg);
+}
+END_TEST
+
+/* A device name with a variant word (TI, SUPER, ...) matches only a
+ * catalogue model that has the word too (models/dlperf.c, variant_word),
+ * and then the model with most words: "RTX 4070 Ti SUPER" is neither the
+ * 4070 nor the 4070 Ti, and the catalogue's own "RTX 4070 Ti" is found.
+ * The repository's catalogue has no variant card, so a mutation refusing
+ * every device with a variant word survived. */
+START_TEST(variant_cards_match_their_own_row)
+{
+    static const char *const name[6] = { "RTX 4070", "RTX 4070 Ti", "RTX 4070 Ti SUPER",
+                                         "G4", "G5", "G6" };
+    static const char *const tail[6] = { "", "", "", "", "", "" };
+    char gpus[1024], *msg;
+    struct dlperf_model *m;
+
+    six_gpus(gpus, sizeof gpus, "", name, tail);
+    m = fit_texts(gpus, OBS_HDR "RTX 4070,3,10,9,11\nRTX 4070 Ti,3,20,19,21\n"
+                  "RTX 4070 Ti SUPER,3,30,29,31\nG4,3,40,39,41\nG5,3,50,49,51\n"
+                  "G6,3,60,59,61\n", NULL, &msg);
+    ck_assert_msg(m != NULL, "%s", msg);
+    free(msg);
+    ck_assert_str_eq(dlperf_catalog_match_device(m, "NVIDIA GeForce RTX 4070")->name,
+                     "RTX 4070");
+    ck_assert_str_eq(dlperf_catalog_match_device(m, "NVIDIA GeForce RTX 4070 Ti")->name,
+                     "RTX 4070 Ti");
+    ck_assert_str_eq(dlperf_catalog_match_device(m, "NVIDIA GeForce RTX 4070 Ti SUPER")->name,
+                     "RTX 4070 Ti SUPER");
+    ck_assert_ptr_null(dlperf_catalog_match_device(m, "NVIDIA GeForce RTX 4070 SUPER"));
+    dlperf_model_free(m);
+}
+END_TEST
+
+/* Observed medians for G1..G6 of six_gpus: medians 10 .. 60 unless
+ * 'same', offers 1 each and 5 for G6. G1..G5's p10 and p90 sit at
+ * exp(-0.1 z90) and exp(0.2 z90) of the median, G6's at exp(-0.4 z90)
+ * and the median itself. */
+static struct dlperf_model *fit_six(bool same)
+{
+    static const char *const name[6] = { "G1", "G2", "G3", "G4", "G5", "G6" };
+    static const char *const tail[6] = { "", "", "", "", "", "" };
+    char gpus[1024], obs[1024] = OBS_HDR, *msg;
+    double z = gsl_cdf_ugaussian_Pinv(0.9);
+    struct dlperf_model *m;
+
+    six_gpus(gpus, sizeof gpus, "", name, tail);
+    snprintf(gpus + strlen(gpus), sizeof gpus - strlen(gpus),
+             "G7,24,800,30,200,300,4,2022,1000\n");
+    for (int i = 0; i < 6; i++) {
+        double med = same ? 20.0 : 10.0 * (i + 1), lo = i < 5 ? 0.1 : 0.4, hi = i < 5 ? 0.2 : 0.0;
+
+        snprintf(obs + strlen(obs), sizeof obs - strlen(obs), "G%d,%d,%.17g,%.17g,%.17g\n",
+                 i + 1, i < 5 ? 1 : 5, med, med * exp(-lo * z), med * exp(hi * z));
+    }
+    m = fit_texts(gpus, obs, NULL, &msg);
+    ck_assert_msg(m != NULL, "%s", msg);
+    free(msg);
+    return m;
+}
+
+/* The derate spreads are offer-weighted means (models/dlperf.h): five
+ * GPUs of one offer each at 0.1 below and 0.2 above, one of five offers
+ * at 0.4 and 0: below (5 x 0.1 + 5 x 0.4) / 10 = 0.25, above
+ * (5 x 0.2 + 5 x 0) / 10 = 0.1 (unweighted they would be 0.15 and 1/6).
+ * Every table before gave all GPUs the same spreads, so a mutation
+ * dropping the weights survived. Also: the spec model needs both specs
+ * positive (NaN, not exp(-inf) = 0, for an unknown FP32 rate or
+ * bandwidth), and 'observed' marks the rows with a median (G1..G6),
+ * not the one the fit fills (G7); both mutations survived. */
+START_TEST(spreads_weighted_by_offers)
+{
+    struct dlperf_model *m = fit_six(false);
+
+    ck_assert_double_eq_tol(dlperf_derate_sigma(m, false), 0.25, 1e-9);
+    ck_assert_double_eq_tol(dlperf_derate_sigma(m, true), 0.1, 1e-9);
+    ck_assert(isnan(dlperf_predict(m, 0.0, 500, 40)));
+    ck_assert(isnan(dlperf_predict(m, 10, 0.0, 40)));
+    ck_assert(isnan(dlperf_predict(m, -10, 500, 0.0)));
+    ck_assert(isfinite(dlperf_predict(m, 10, 500, 0.0)));
+    ck_assert(dlperf_catalog_find(m, "G1")->observed);
+    ck_assert(dlperf_catalog_find(m, "G6")->observed);
+    ck_assert(!dlperf_catalog_find(m, "G7")->observed);
+    dlperf_model_free(m);
+}
+END_TEST
+
+/* Every observed GPU at the same median: ln DLPerf has no variance and
+ * the intercept alone explains it all, so both forms have R^2 1 (not
+ * 0/0), residuals 0, and every GPU is predicted at that median. A
+ * mutation giving R^2 0 when the total sum of squares is 0 survived. */
+START_TEST(equal_medians_fit_exactly)
+{
+    struct dlperf_model *m = fit_six(true);
+
+    ck_assert_double_eq_tol(dlperf_r2_form(m, false), 1.0, 1e-9);
+    ck_assert_double_eq_tol(dlperf_r2_form(m, true), 1.0, 1e-9);
+    ck_assert_double_eq_tol(dlperf_rmse_log(m), 0.0, 1e-9);
+    ck_assert_double_eq_tol(dlperf_catalog_find(m, "G7")->dlperf1, 20.0, 1e-9);
+    ck_assert_double_eq_tol(dlperf_predict(m, 3, 9000, 0), 20.0, 1e-9);
+    dlperf_model_free(m);
+}
+END_TEST
+
 /* ---- kernels ---- */
 
 static const int sizes[] = { 1, 7, 33, 64, 100 };
@@ -1256,6 +1436,10 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, calibration_errors_name_file_and_row);
     tcase_add_test(fit, calibration_row_bounds);
     tcase_add_test(fit, calibration_row0_and_ties);
+    tcase_add_test(fit, class_column_and_sxm_from_the_name);
+    tcase_add_test(fit, variant_cards_match_their_own_row);
+    tcase_add_test(fit, spreads_weighted_by_offers);
+    tcase_add_test(fit, equal_medians_fit_exactly);
     tcase_add_test(kern, half_conversion);
     tcase_add_test(kern, work_counts_by_hand);
     tcase_add_test(kern, gemm_check_tolerance_by_hand);
