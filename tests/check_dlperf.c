@@ -1184,6 +1184,83 @@ START_TEST(equal_medians_fit_exactly)
 }
 END_TEST
 
+/* Medians and the reference by hand (models/dlperf.h: a device's
+ * efficiency is the geometric mean of its sgemm_fp32 and triad medians;
+ * the reference that over every GPU row). The H200's sgemm rows are 0.3,
+ * 0.5, 0.9 (median 0.5, the middle one) and its triad 0.5: own 0.5. A
+ * GPU no catalogue model matches ("Some Future GPU") adds 0.8 and 0.8 to
+ * the reference but to no model; the 4090 has an sgemm row only. Every
+ * GPU's sgemm rows: 0.3 0.5 0.8 0.8 0.9, median 0.8; triad 0.5 0.8,
+ * median 0.65; the reference is sqrt(0.8 x 0.65) over 7 rows, the H200's
+ * derate median 0.5 / that. The 4090, with one kernel, keeps median 1
+ * and counts no calibration rows. Mutations that survived every test:
+ * an odd median taking the row above the middle (every odd table before
+ * had equal upper rows); unmatched GPU rows left out of the reference,
+ * or counted for every model; a one-kernel model keeping its row count. */
+START_TEST(calibration_medians_and_unmatched_devices)
+{
+    static const char calib[] = CAL_HDR
+        "\"cuda:NVIDIA H200\",sgemm_fp32,4096,30,TFLOPS,100,0.3,d,t\n"
+        "\"cuda:NVIDIA H200\",sgemm_fp32,4096,90,TFLOPS,100,0.9,d,t\n"
+        "\"cuda:NVIDIA H200\",sgemm_fp32,4096,50,TFLOPS,100,0.5,d,t\n"
+        "\"cuda:NVIDIA H200\",triad,16777216,50,GB/s,100,0.5,d,t\n"
+        "\"cuda:Some Future GPU\",sgemm_fp32,4096,80,TFLOPS,100,0.8,d,t\n"
+        "\"opencl:Some Future GPU\",triad,16777216,80,GB/s,100,0.8,d,t\n"
+        "\"cuda:NVIDIA GeForce RTX 4090\",sgemm_fp32,4096,80,TFLOPS,100,0.8,d,t\n";
+    char *dir;
+    struct dlperf_model *m = fit_with_calib(calib, &dir);
+    double ref = sqrt(0.8 * 0.65);
+    size_t nref = 0;
+
+    ck_assert_ptr_null(dlperf_catalog_match_device(m, "Some Future GPU"));
+    ck_assert_double_eq_tol(dlperf_ref_efficiency(m, &nref), ref, 1e-12);
+    ck_assert_uint_eq(nref, 7);
+    ck_assert_double_eq_tol(dlperf_catalog_find(m, "H200")->derate_median, 0.5 / ref, 1e-12);
+    ck_assert_uint_eq(dlperf_catalog_find(m, "H200")->calib_rows, 4);
+    ck_assert(dlperf_catalog_find(m, "RTX 4090")->derate_median == 1.0);
+    ck_assert_uint_eq(dlperf_catalog_find(m, "RTX 4090")->calib_rows, 0);
+    dlperf_model_free(m);
+    remove(dir);
+    free(dir);
+}
+END_TEST
+
+/* More of a calibration row's checks (data/README.md): the back-end is
+ * one of four exact words ("cpux", "cudax", "opencl-poclx" are none),
+ * the kernel may not be empty, a peak and an efficiency must be positive
+ * (refused as such, not as an efficiency off an infinite or nonzero
+ * achieved / peak), and efficiency is achieved / peak within 1 % (1.2 %
+ * off is refused, 0.8 % is not). Mutations that survived every test: any
+ * back-end starting "cpu", "cuda" or "opencl-pocl" accepted; an empty
+ * kernel accepted; the peak check dropped; an efficiency of 0 let
+ * through to the ratio check; the tolerance widened to 1.25 %. */
+START_TEST(calibration_row_checks)
+{
+    char *msg = fit_error3(CAL_GPUS, CAL_OBS, CAL_HDR
+                           "\"cpux:host\",triad,1,1,GB/s,1,1,d,b\n"
+                           "\"cudax:NVIDIA H200\",triad,1,1,GB/s,1,1,d,b\n"
+                           "\"opencl-poclx:host\",triad,1,1,GB/s,1,1,d,b\n"
+                           "\"cuda:NVIDIA GeForce RTX 3090\",,1,1,GB/s,1,1,d,b\n"
+                           "\"cpu:host\",triad,1,1,GB/s,0,1,d,b\n"
+                           "\"cpu:host\",triad,1,1,GB/s,1,0,d,b\n"
+                           "\"cpu:host\",sgemm_fp32,1,1.012,TFLOPS,1,1,d,b\n"
+                           "\"cpu:host\",sgemm_fp32,1,1.008,TFLOPS,1,1,d,b\n");
+
+#define BACKEND "': expected <back-end>:<name> with back-end cpu, opencl-pocl, opencl or cuda\n"
+    ck_assert_str_eq(msg, "calib.csv:2: error: device 'cpux:host" BACKEND
+                     "calib.csv:3: error: device 'cudax:NVIDIA H200" BACKEND
+                     "calib.csv:4: error: device 'opencl-poclx:host" BACKEND
+                     "calib.csv:5: error: empty device name or kernel\n"
+                     "calib.csv:6: error: need a positive peak and 0 < efficiency <= 3, "
+                     "got 0 and 1\n"
+                     "calib.csv:7: error: need a positive peak and 0 < efficiency <= 3, "
+                     "got 1 and 0\n"
+                     "calib.csv:8: error: efficiency 1 is not achieved / peak (1.012)\n");
+#undef BACKEND
+    free(msg);
+}
+END_TEST
+
 /* ---- kernels ---- */
 
 static const int sizes[] = { 1, 7, 33, 64, 100 };
@@ -1440,6 +1517,8 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, variant_cards_match_their_own_row);
     tcase_add_test(fit, spreads_weighted_by_offers);
     tcase_add_test(fit, equal_medians_fit_exactly);
+    tcase_add_test(fit, calibration_medians_and_unmatched_devices);
+    tcase_add_test(fit, calibration_row_checks);
     tcase_add_test(kern, half_conversion);
     tcase_add_test(kern, work_counts_by_hand);
     tcase_add_test(kern, gemm_check_tolerance_by_hand);
