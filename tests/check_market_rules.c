@@ -914,6 +914,46 @@ START_TEST(index_head_counts_an_entry_pulled_into_the_first)
 }
 END_TEST
 
+/* A repricing that also changes an entry's speed (the market passes new
+ * hot fields with every oix_set) while it stays among the bucket's first
+ * 'depth': the head must forget the old speed and count the new one
+ * (offerindex.h: no less than the spd of any of the first 'depth'
+ * entries, within 1 in 128 of the most). The random test never changes
+ * an ask and a speed in one update. Depth 2; asks 1, 2, 3 with speeds 1,
+ * 5, 9: the first two hold 1 and 5.
+ *  - the ask-1 machine moves to 1.5 (still first) at speed 7: the first
+ *    two hold 7 and 5, the head reads 7;
+ *  - it moves again to 1.2 (still first) at speed 2: they hold 2 and 5,
+ *    the head falls back to 5.
+ * Kills move_within() counting the new speed only when the entry comes
+ * in from past the first 'depth' (head kept 5 for the first step) and
+ * dropping the old speed only when it goes past them (head kept 7 for
+ * the second). */
+START_TEST(index_head_follows_a_speed_changed_with_the_ask)
+{
+    struct oix *ix = oix_new(1, 1, 2, 4);
+    struct oix_hot h;
+    const float spd[3] = { 1, 5, 9 };
+    float s;
+
+    memset(&h, 0, sizeof h);
+    for (uint32_t id = 0; id < 3; id++) {
+        h.spd[0] = spd[id];
+        oix_set(ix, id, 0, 0, 1, 1, USD(1) * (money)(id + 1), &h);
+    }
+    h.spd[0] = 7;
+    oix_set(ix, 0, 0, 0, 1, 1, USD(1.5), &h);
+    s = oix_head_spd(&oix_heads(ix, 0, 0)[0]);
+    ck_assert_msg(s >= 7 && s <= 7 * (1 + 1.0f / 128), "head speed %g", (double)s);
+    h.spd[0] = 2;
+    oix_set(ix, 0, 0, 0, 1, 1, USD(1.2), &h);
+    s = oix_head_spd(&oix_heads(ix, 0, 0)[0]);
+    ck_assert_msg(s >= 5 && s <= 5 * (1 + 1.0f / 128), "head speed %g", (double)s);
+    ck_assert_int_eq(oix_heads(ix, 0, 0)[0].first, USD(1.2));
+    oix_free(ix);
+}
+END_TEST
+
 /* Depth 0 means all (offerindex.h, oix_new): a head's fastest and open
  * bits cover every entry, not some first few. Twenty offers at $1..$20,
  * speed 1 and every lose bit set, but the dearest (place 20) has speed 7
@@ -5843,6 +5883,7 @@ Suite *market_rules_suite(void)
     tcase_add_loop_test(tc, index_matches_a_reference_under_random_updates, 0, 2);
     tcase_add_test(tc, index_refreshes_every_hot_field_in_place);
     tcase_add_test(tc, index_head_counts_an_entry_pulled_into_the_first);
+    tcase_add_test(tc, index_head_follows_a_speed_changed_with_the_ask);
     tcase_add_test(tc, index_depth_zero_heads_cover_every_entry);
     tcase_add_test(tc, index_entries_carry_their_chunk_class_fields);
     tcase_add_test(tc, proration_is_to_the_microsecond);
