@@ -60,7 +60,7 @@ struct oix_entry {
 struct oix;
 
 /* 'depth': how many entries of a bucket a search reads at most (the
- * heads' open bits cover those; 0 = all). */
+ * heads' open bits cover those; 0 = all). 'nbands' 0 is one band. */
 struct oix *oix_new(size_t nmodels, size_t nbands, size_t depth, size_t nmachines_hint);
 void oix_free(struct oix *ix);
 

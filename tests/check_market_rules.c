@@ -787,6 +787,42 @@ START_TEST(index_keeps_buckets_sorted_and_sliced)
 }
 END_TEST
 
+/* oix_bucket() answers an empty bucket (0, NULL) for a model the index
+ * does not have, as it does for a band or a chunk size it does not have:
+ * model 2 of a 2-model index lies past the [model][k][band] buckets, so
+ * reading it would read past the array. And oix_new() takes 0 bands as
+ * one band (a caller without a filter class): band 0 holds offers, band 1
+ * is not there. Kills oix_bucket()'s 'model >= nmodels' relaxed to '>'
+ * (it read whatever lies past the buckets: a count of 7e16 here; being
+ * a read past an array, the count it gets is not promised) and oix_new()
+ * keeping 0 bands (oix_set() then aborted on band 0). */
+START_TEST(index_has_only_its_models_and_at_least_one_band)
+{
+    static const struct oix_entry stale;
+    struct oix *ix = oix_new(2, 2, 0, 4);
+    const struct oix_entry *v;
+
+    for (uint32_t id = 0; id < 4; id++)
+        oix_set(ix, id, id % 2, id / 2, 16, 1, USD(1), NULL);
+    ck_assert_uint_eq(oix_bucket(ix, 1, 16, 1, &v), 1);
+    for (uint32_t k = 1; k <= 16; k *= 2)
+        for (uint32_t band = 0; band < 2; band++) {
+            v = &stale;                 /* not NULL before the call */
+            ck_assert_uint_eq(oix_bucket(ix, 2, k, band, &v), 0);
+            ck_assert_ptr_null(v);
+        }
+    oix_free(ix);
+
+    ix = oix_new(1, 0, 0, 4);
+    oix_set(ix, 0, 0, 0, 2, 1, USD(1), NULL);
+    ck_assert_uint_eq(oix_bucket(ix, 0, 2, 0, &v), 1);
+    ck_assert_uint_eq(v[0].machine, 0);
+    ck_assert_uint_eq(oix_bucket(ix, 0, 2, 1, &v), 0);
+    ck_assert_uint_eq(oix_heads(ix, 0, 1)[0].n, 1);
+    oix_free(ix);
+}
+END_TEST
+
 /* Buckets shift whichever side of an insert or removal is shorter, and
  * grow on either side: 1,000 offers arriving cheapest-last (each at the
  * front), then the cheapest and the dearest leaving in turn, keep every
@@ -5880,6 +5916,7 @@ Suite *market_rules_suite(void)
     tcase_add_test_raise_signal(tc, an_unused_prepay_for_negative_use_aborts, SIGABRT);
     tcase_add_test(tc, index_keeps_buckets_sorted_and_sliced);
     tcase_add_test(tc, index_grows_and_shrinks_at_both_ends);
+    tcase_add_test(tc, index_has_only_its_models_and_at_least_one_band);
     tcase_add_loop_test(tc, index_matches_a_reference_under_random_updates, 0, 2);
     tcase_add_test(tc, index_refreshes_every_hot_field_in_place);
     tcase_add_test(tc, index_head_counts_an_entry_pulled_into_the_first);
