@@ -2062,6 +2062,32 @@ START_TEST(a_failure_keeps_the_checkpointed_work)
     unstage(&x);
 }
 END_TEST
+
+/* A renter waiting for its failed host takes it back only if the host
+ * still passes its filters (job_search's wait_machine path goes through
+ * admissible(), where the index's bands filter every other search). Here
+ * the outage during the rental costs the host's score (1 to about 0.975
+ * at the repair) its verification at a threshold of 0.98 (README,
+ * Outages: verification uses the score), and an academic searching only
+ * verified machines does not come back, where the same renter without the
+ * filter does (a_failure_keeps_the_checkpointed_work). Without the check
+ * on that path the renter re-rented the unverified host (a mutation no
+ * test caught). */
+START_TEST(a_waiting_renter_does_not_return_to_a_host_its_filter_rejects)
+{
+    struct staged x;
+    struct market *mk = cf_run(&x, "hostclass.*.verified-prob = 1\n"
+                               "reliability.verify-threshold = 0.98\n"
+                               "archetype.academic.verified-only = true\n", 60 * SIM_MIN);
+
+    ck_assert(cf.waiting);
+    ck_assert(mk->m[0].verified && !mk->m[0].down);
+    ck_assert_msg(mk->m[0].score < 0.98, "score %.6f after the outage", mk->m[0].score);
+    ck_assert(!cf.back);
+    ck_assert_uint_eq(mk->m[0].nclaims, 0);
+    unstage(&x);
+}
+END_TEST
 /* The same job of a workload that writes no checkpoints
  * (workload.*.checkpointable, false by default for batch inference and
  * rendering): its archetype's fixed 60-minute policy does not apply, so
@@ -5939,6 +5965,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, initial_machines_fail_at_the_stationary_rate);
     tcase_add_test(tc, verified_needs_the_score_threshold);
     tcase_add_test(tc, a_failure_keeps_the_checkpointed_work);
+    tcase_add_test(tc, a_waiting_renter_does_not_return_to_a_host_its_filter_rejects);
     tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
     tcase_add_test(tc, renting_ends_the_back_off);
