@@ -1423,6 +1423,14 @@ static bool dlperf_fits(const struct market *mk, const struct job *jb,
            spd_per_gpu * jb->gpus * mk->ref_dlperf >= a->min_dlperf;
 }
 
+/* Vast's duration filter: the offer (of host class cls, at speed spd per
+ * GPU) must last for the job's expected run with a margin of 1.3. */
+static bool lasts_for(const struct market *mk, const struct job *jb, double spd, uint8_t cls)
+{
+    return sim_time_from_hours((jb->work - jb->saved) / (spd * (double)jb->gpus) * 1.3) <=
+           mk->hc[cls].offer_dur;
+}
+
 /* Could machine m host job jb as 'type' now, and at what price? Checks
  * run cheapest and most selective first: the search calls this for every
  * offer it looks at. */
@@ -1472,9 +1480,7 @@ static bool admissible(struct market *mk, const struct job *jb, uint32_t mid,
     cap = value_cap(mk, jb, m);
     if (money_to_usd(type == C_INTERRUPTIBLE ? b : m->ask) > cap)
         return false;
-    /* the offer must last for the expected run, with a margin */
-    if (sim_time_from_hours((jb->work - jb->saved) / (sp * (double)jb->gpus) * 1.3) >
-        mk->hc[m->cls].offer_dur)
+    if (!lasts_for(mk, jb, sp, m->cls))
         return false;
     *price = type == C_INTERRUPTIBLE ? b : m->ask;
     *bid = b;
@@ -1856,9 +1862,7 @@ static bool offer_fits(const struct market *mk, const struct search *s,
                    specs_fit(mk, jb, s->a, e->machine)) ||
         !dlperf_fits(mk, jb, s->a, (double)e->spd))
         return false;
-    /* the offer must last for the expected run, with a margin */
-    if (sim_time_from_hours((jb->work - jb->saved) / ((double)e->spd * (double)jb->gpus) * 1.3) >
-        mk->hc[e->cls].offer_dur)
+    if (!lasts_for(mk, jb, (double)e->spd, e->cls))
         return false;
     *price = s->type == C_INTERRUPTIBLE ? b : e->ask;
     return true;

@@ -2784,6 +2784,39 @@ static void rv_run(const char *gpus, double storage, const char *extra)
     unstage(&x);
 }
 
+/* Vast's duration filter (README, End dates): a renter takes only offers
+ * lasting 1.3 x its expected run. The one machine's host class offers
+ * 'margin' x the company's expected run (1000 reference GPU-hours of
+ * training, at scale 1, at the machine's speed); the renter arrives at 0 and is looked at an hour
+ * later. Returns whether it rented. */
+static bool rents_at_margin(double margin)
+{
+    struct staged x;
+    struct market *mk;
+    double exp_h;
+    bool rented;
+
+    mk = stage(&x, ONE_HOST "sim.horizon = 2h\nseed = 3\nsupply.gpus = 1\n"
+               "archetype.company.mix = training:1\nworkload.training.work-scale = 1\n");
+    ck_assert_uint_eq(mk->nm, 1);
+    exp_h = 1000.0 / (double)mk->m[0].spd[0];
+    for (size_t k = 0; k < mk->nhc; k++)
+        mk->hc[k].offer_dur = sim_time_from_hours(exp_h * margin);
+    eng_at(x.e, 0, mk->k_arrive, (uint32_t)arch_named(mk, "company"));
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    rented = mk->m[0].nclaims == 1;
+    unstage(&x);
+    return rented;
+}
+
+START_TEST(offers_must_last_the_expected_run_with_a_margin)
+{
+    ck_assert(rents_at_margin(1.31));
+    ck_assert(!rents_at_margin(1.29));
+    ck_assert(!rents_at_margin(1.0));
+}
+END_TEST
+
 START_TEST(review_income_is_net_of_the_fee)
 {
     rv_run("1", 0, "");
@@ -5975,6 +6008,7 @@ Suite *market_rules_suite(void)
     tcase_add_loop_test(tc, each_archetype_rents_the_first_offer_of_its_own_sort, 0, SO_SORTS);
     tcase_add_test(tc, regional_outages_hit_their_share_of_the_machines_there);
     tcase_add_loop_test(tc, a_leaving_host_counts_in_uptime_while_it_has_instances, 0, 2);
+    tcase_add_test(tc, offers_must_last_the_expected_run_with_a_margin);
     tcase_add_test(tc, review_income_is_net_of_the_fee);
     tcase_add_test(tc, a_review_counts_only_what_its_window_earned);
     tcase_add_test(tc, a_host_leaving_idle_was_in_the_market_until_it_left);
