@@ -2088,6 +2088,29 @@ START_TEST(a_waiting_renter_does_not_return_to_a_host_its_filter_rejects)
     unstage(&x);
 }
 END_TEST
+
+/* The same path under RunPod's rule (README, Outages: delisted below
+ * 0.98): 14.8 h of repair is 888 of the window's 43,200 minutes, a score
+ * of about 0.9797, and the repaired machine stays delisted for the rest
+ * of the run, so the renter, which waits up to its patience and a day
+ * and looks every few minutes (retry 2 min, backing off to 32), cannot
+ * take it back in the 3.8 h left. Without the listing check on that path
+ * it did. */
+START_TEST(a_waiting_renter_does_not_return_to_a_delisted_host)
+{
+    struct staged x;
+    struct market *mk = cf_run(&x, "reliability.rule = runpod\narchetype.academic.retry = 2min\n"
+                               "hostclass.hobbyist.repair-median = 14.8h\n"
+                               "hostclass.farm.repair-median = 14.8h\n"
+                               "hostclass.datacenter.repair-median = 14.8h\n", 60 * SIM_MIN);
+
+    ck_assert(cf.waiting);
+    ck_assert(!mk->m[0].down && !mk->m[0].listed);
+    ck_assert_msg(mk->m[0].score < 0.98, "score %.6f after the outage", mk->m[0].score);
+    ck_assert(!cf.back);
+    unstage(&x);
+}
+END_TEST
 /* The same job of a workload that writes no checkpoints
  * (workload.*.checkpointable, false by default for batch inference and
  * rendering): its archetype's fixed 60-minute policy does not apply, so
@@ -5999,6 +6022,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, verified_needs_the_score_threshold);
     tcase_add_test(tc, a_failure_keeps_the_checkpointed_work);
     tcase_add_test(tc, a_waiting_renter_does_not_return_to_a_host_its_filter_rejects);
+    tcase_add_test(tc, a_waiting_renter_does_not_return_to_a_delisted_host);
     tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
     tcase_add_test(tc, renting_ends_the_back_off);
