@@ -1584,7 +1584,9 @@ static char *out_path(const char *dir, const char *name, const char *ext,
     return p;
 }
 
-static int finish_file(const char *tmp, const char *final, int rc,
+/* 'err': the errno of what failed, when the caller kept it (plot_file);
+ * 0 reads errno. */
+static int finish_file(const char *tmp, const char *final, int rc, int err,
                        struct diag *d)
 {
     if (rc == SIM_OK && rename(tmp, final) != 0)
@@ -1592,7 +1594,9 @@ static int finish_file(const char *tmp, const char *final, int rc,
     if (rc != SIM_OK) {
         struct srcloc at = { final, 0 };
 
-        diag_error(d, &at, "cannot write: %s", strerror(errno ? errno : EIO));
+        if (!err)
+            err = errno ? errno : EIO;
+        diag_error(d, &at, "cannot write: %s", strerror(err));
         remove(tmp);
     }
     return rc;
@@ -1675,14 +1679,19 @@ int plot_chart_save(const struct plot_chart *c, const char *dir,
         cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
                                                         PLOT_PNG_W, PLOT_PNG_H);
         cairo_t *cr = cairo_create(s);
-        int r;
+        struct plot_file pf;
+        int r, e;
 
         cairo_scale(cr, PLOT_PNG_W / PLOT_W_PT, PLOT_PNG_H / PLOT_H_PT);
         plot_chart_draw(c, cr);
         cairo_destroy(cr);
-        r = cairo_surface_write_to_png(s, tmp) == CAIRO_STATUS_SUCCESS ? SIM_OK : SIM_EIO;
+        plot_file_open(&pf, tmp);
+        r = cairo_surface_write_to_png_stream(s, plot_file_write, &pf) == CAIRO_STATUS_SUCCESS
+            ? SIM_OK : SIM_EIO;
         cairo_surface_destroy(s);
-        if (finish_file(tmp, fin, r, d) != SIM_OK)
+        if ((e = plot_file_close(&pf)) != 0)
+            r = SIM_EIO;
+        if (finish_file(tmp, fin, r, e, d) != SIM_OK)
             rc = SIM_EIO;
         free(tmp);
         free(fin);
@@ -1703,18 +1712,21 @@ int plot_chart_save(const struct plot_chart *c, const char *dir,
         if (r == SIM_OK)
             r = write_svg(tmp, &m);
         free(m.p);
-        if (finish_file(tmp, fin, r, d) != SIM_OK)
+        if (finish_file(tmp, fin, r, 0, d) != SIM_OK)
             rc = SIM_EIO;
         free(tmp);
         free(fin);
     }
     if (formats & PLOT_FMT_PDF) {
         char *tmp = out_path(dir, name, "pdf", true), *fin = out_path(dir, name, "pdf", false);
-        cairo_surface_t *s = cairo_pdf_surface_create(tmp, PLOT_W_PT, PLOT_H_PT);
+        struct plot_file pf;
+        cairo_surface_t *s;
         cairo_t *cr;
         char date[40];
-        int r;
+        int r, e;
 
+        plot_file_open(&pf, tmp);
+        s = cairo_pdf_surface_create_for_stream(plot_file_write, &pf, PLOT_W_PT, PLOT_H_PT);
         plot_pdf_date(date, sizeof date);
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
@@ -1725,7 +1737,9 @@ int plot_chart_save(const struct plot_chart *c, const char *dir,
         cairo_surface_finish(s);
         r = status_of(s);
         cairo_surface_destroy(s);
-        if (finish_file(tmp, fin, r, d) != SIM_OK)
+        if ((e = plot_file_close(&pf)) != 0)
+            r = SIM_EIO;
+        if (finish_file(tmp, fin, r, e, d) != SIM_OK)
             rc = SIM_EIO;
         free(tmp);
         free(fin);
@@ -1733,7 +1747,7 @@ int plot_chart_save(const struct plot_chart *c, const char *dir,
     if (formats & PLOT_FMT_CSV) {
         char *tmp = out_path(dir, name, "csv", true), *fin = out_path(dir, name, "csv", false);
 
-        if (finish_file(tmp, fin, plot_chart_write_csv(c, tmp), d) != SIM_OK)
+        if (finish_file(tmp, fin, plot_chart_write_csv(c, tmp), 0, d) != SIM_OK)
             rc = SIM_EIO;
         free(tmp);
         free(fin);

@@ -8,6 +8,7 @@
 #include "plots/kit.h"
 #include "sim/err.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -406,6 +407,37 @@ void plot_marker(cairo_t *cr, enum plot_marker m, double x, double y,
         cairo_stroke(cr);
     }
     cairo_restore(cr);
+}
+
+void plot_file_open(struct plot_file *pf, const char *path)
+{
+    pf->f = fopen(path, "wb");
+    pf->err = pf->f ? 0 : (errno ? errno : EIO);
+}
+
+cairo_status_t plot_file_write(void *closure, const unsigned char *data, unsigned int len)
+{
+    struct plot_file *pf = closure;
+
+    if (pf->err)
+        return CAIRO_STATUS_WRITE_ERROR;
+    errno = 0;
+    if (fwrite(data, 1, len, pf->f) != len) {
+        pf->err = errno ? errno : EIO;
+        return CAIRO_STATUS_WRITE_ERROR;
+    }
+    return CAIRO_STATUS_SUCCESS;
+}
+
+int plot_file_close(struct plot_file *pf)
+{
+    if (pf->f) {
+        errno = 0;
+        if (fclose(pf->f) != 0 && !pf->err)
+            pf->err = errno ? errno : EIO;
+        pf->f = NULL;
+    }
+    return pf->err;
 }
 
 void plot_pdf_date(char *buf, size_t len)

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <cairo.h>
 
 #define PLOT_W_PT 460.8         /* canvas width, points */
@@ -110,5 +111,22 @@ void plot_marker(cairo_t *cr, enum plot_marker m, double x, double y,
 /* The fixed creation date of every PDF, so outputs are byte-reproducible:
  * SOURCE_DATE_EPOCH when set (as ISO 8601), else 2026-01-01T00:00:00Z. */
 void plot_pdf_date(char *buf, size_t len);
+
+/* A chart file written through a cairo stream (plot_file_write is the
+ * cairo_write_func_t, the plot_file its closure). It keeps the errno of
+ * the first write that failed: cairo reports only a write error, and
+ * by the time its caller looked, errno held whatever a later call had
+ * left there (a file past the size limit once read "Resource
+ * temporarily unavailable"). */
+struct plot_file {
+    FILE *f;
+    int err;                        /* the first failure's errno; 0: none */
+};
+
+/* Opens 'path' for writing; a failure is kept for plot_file_close. */
+void plot_file_open(struct plot_file *pf, const char *path);
+cairo_status_t plot_file_write(void *closure, const unsigned char *data, unsigned int len);
+/* Closes the file: 0, or the errno of its first failure. */
+int plot_file_close(struct plot_file *pf);
 
 #endif

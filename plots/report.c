@@ -74,14 +74,16 @@ int plot_report(const char *path, const struct plot_report_info *info,
 {
     size_t len = strlen(path) + 32;
     char *tmp = malloc(len), date[40];
+    struct plot_file pf;
     cairo_surface_t *s;
     cairo_t *cr;
-    int rc;
+    int rc, e;
 
     if (!tmp)
         return SIM_ENOMEM;
     snprintf(tmp, len, "%s.tmp-%ld", path, (long)getpid());
-    s = cairo_pdf_surface_create(tmp, PLOT_W_PT, PLOT_H_PT);
+    plot_file_open(&pf, tmp);
+    s = cairo_pdf_surface_create_for_stream(plot_file_write, &pf, PLOT_W_PT, PLOT_H_PT);
     plot_pdf_date(date, sizeof date);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "gpumarket report");
@@ -96,12 +98,14 @@ int plot_report(const char *path, const struct plot_report_info *info,
     cairo_surface_finish(s);
     rc = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS ? SIM_OK : SIM_EIO;
     cairo_surface_destroy(s);
+    if ((e = plot_file_close(&pf)) != 0)
+        rc = SIM_EIO;
     if (rc == SIM_OK && rename(tmp, path) != 0)
         rc = SIM_EIO;
     if (rc != SIM_OK) {
         struct srcloc at = { path, 0 };
 
-        diag_error(d, &at, "cannot write: %s", strerror(errno ? errno : EIO));
+        diag_error(d, &at, "cannot write: %s", strerror(e ? e : errno ? errno : EIO));
         remove(tmp);
     }
     free(tmp);

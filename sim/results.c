@@ -705,12 +705,22 @@ static char *manifest_text(const struct res_dir *rd)
 
 int res_dir_close(struct res_dir *rd)
 {
+    struct tbl_writer **w[] = { &rd->runs, &rd->params, &rd->scalars, &rd->series };
+    static const char *const file[] = { "runs.csv", "params.csv", "scalars.csv",
+                                        "timeseries.csv" };
     int rc = SIM_OK;
 
-    if (tbl_close(rd->runs) | tbl_close(rd->params) | tbl_close(rd->scalars) |
-        tbl_close(rd->series))
-        rc = SIM_EIO;
-    rd->runs = rd->params = rd->scalars = rd->series = NULL;
+    /* Written as the runs go, a file that could not be (disk full, a
+     * file size limit) shows at its close: say which, or the user read
+     * "cannot write DIR.tmp-PID" about a directory that is gone. */
+    for (size_t i = 0; i < NELEM(file); i++) {
+        if (tbl_close(*w[i]) != SIM_OK && rc == SIM_OK) {
+            fprintf(stderr, "error: cannot write %s/%s: %s\n", rd->dir, file[i],
+                    strerror(errno));
+            rc = SIM_EIO;
+        }
+        *w[i] = NULL;
+    }
     return rc;
 }
 

@@ -98,7 +98,8 @@ int res_dir_add_run(struct res_dir *rd, const struct res_run_info *info,
 /* Closes runs.csv, params.csv, scalars.csv and timeseries.csv, so that
  * they can be read back from res_dir_tmp_path() (for summary.csv and
  * contrasts.csv) before the commit. No more runs may be added after it.
- * Returns 0 or SIM_EIO. */
+ * Returns 0 or SIM_EIO, having named on stderr the first file it could
+ * not write. */
 int res_dir_close(struct res_dir *rd);
 /* Writes manifest.ini and scenario.resolved.ini, closes the CSVs (if
  * res_dir_close() has not) and renames the directory into place

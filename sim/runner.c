@@ -174,8 +174,7 @@ int runner_run_dir(const struct scn *s, const struct scn_study *st,
     }
     /* The statistics are read back from the closed files, as merge does,
      * inside the temporary directory: the result appears only complete. */
-    if (res_dir_close(rd) != SIM_OK) {
-        fprintf(stderr, "error: cannot write %s: %s\n", res_dir_tmp_path(rd), strerror(errno));
+    if (res_dir_close(rd) != SIM_OK) {         /* it says which file */
         res_dir_abort(rd);
         return RUNNER_EXIT_TROUBLE;
     }
