@@ -3551,6 +3551,80 @@ static void iv_probe(struct engine *e, const struct evq_event *ev, void *model)
     }
 }
 
+/* Sorting by price ranks offers by their total per GPU-hour: the GPU's
+ * ask and the job's storage on that host, per GPU (README, Search: the
+ * order of Vast's dph_total). Two 2-GPU machines on host classes whose
+ * storage costs differ (hobbyist 0.72, farm 0.36, datacenter 0 USD/GB-
+ * month: 0.10, 0.05 and 0 USD an hour for 100 GB), a 2-GPU renter that
+ * sorts by price and takes the top offer. The machine with the dearer
+ * storage asks X = 1 USD, the other X + 0.75 d, d the difference in
+ * storage per hour: per GPU the first costs X + S_A / 2 and the second
+ * X + 0.75 d + S_B / 2, a quarter of d per 2 GPUs more, so the renter
+ * takes the first. Counting the whole instance's storage against one GPU's
+ * price it took the second (a mutation no test caught). */
+static struct {
+    struct market *mk;
+    uint32_t dear;                  /* the machine with the dearer storage */
+} sk;
+
+static void sk_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = sk.mk;
+    double per_h[2];                /* storage of 100 GB, USD an hour */
+
+    (void)ev;
+    (void)model;
+    for (uint32_t i = 0; i < 2; i++)
+        per_h[i] = money_to_usd(mk->hc[mk->m[i].cls].storage_price) * 100 / 720;
+    sk.dear = per_h[0] > per_h[1] ? 0 : 1;
+    mk->m[sk.dear].ask = USD(1);
+    mk->m[1 - sk.dear].ask = USD(1) + (money)llround(0.75 * fabs(per_h[0] - per_h[1]) * 1e6);
+    for (uint32_t i = 0; i < 2; i++)
+        mkt_index_machine(mk, i);
+    eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)arch_named(mk, "company"));
+}
+
+START_TEST(a_price_sort_counts_storage_per_gpu)
+{
+    bool tried = false;
+
+    /* seeds whose two machines land on host classes of different storage
+     * prices (the classes are drawn) */
+    for (int seed = 1; seed <= 40; seed++) {
+        struct staged x;
+        char text[4096];
+        struct market *mk;
+        unsigned k;
+
+        snprintf(text, sizeof text, ONE_HOST "sim.horizon = 2h\nseed = %d\nsupply.gpus = 4\n"
+                 "market.reprice-interval = 1000h\nmarket.search-top = 1\n"
+                 "hostclass.hobbyist.machine-gpus = 2:1\nhostclass.farm.machine-gpus = 2:1\n"
+                 "hostclass.datacenter.machine-gpus = 2:1\n"
+                 "hostclass.hobbyist.storage-price = 0.72\nhostclass.farm.storage-price = 0.36\n"
+                 "archetype.company.gpus = 2:1\narchetype.company.storage = 100\n"
+                 "archetype.company.sort = price\n", seed);
+        mk = stage(&x, text);
+        ck_assert_uint_eq(mk->nm, 2);
+        if (mk->hc[mk->m[0].cls].storage_price == mk->hc[mk->m[1].cls].storage_price) {
+            unstage(&x);
+            continue;
+        }
+        memset(&sk, 0, sizeof sk);
+        sk.mk = mk;
+        k = eng_kind(x.e, "test.probe", sk_probe, NULL);
+        eng_at(x.e, 30 * SIM_MIN, k, 0);
+        ck_assert_int_eq(stage_run(&x), SIM_OK);
+        ck_assert_msg(mk->m[sk.dear].nclaims == 1 && mk->m[1 - sk.dear].nclaims == 0,
+                      "seed %d: %u rentals on the %s machine at 1 USD, %u on the %s one",
+                      seed, mk->m[sk.dear].nclaims, mk->hc[mk->m[sk.dear].cls].name,
+                      mk->m[1 - sk.dear].nclaims, mk->hc[mk->m[1 - sk.dear].cls].name);
+        tried = true;
+        unstage(&x);
+    }
+    ck_assert(tried);
+}
+END_TEST
+
 START_TEST(each_invariant_catches_its_broken_state)
 {
     struct staged x;
@@ -6033,6 +6107,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, regional_outages_hit_their_share_of_the_machines_there);
     tcase_add_loop_test(tc, a_leaving_host_counts_in_uptime_while_it_has_instances, 0, 2);
     tcase_add_test(tc, offers_must_last_the_expected_run_with_a_margin);
+    tcase_add_test(tc, a_price_sort_counts_storage_per_gpu);
     tcase_add_test(tc, review_income_is_net_of_the_fee);
     tcase_add_test(tc, a_review_counts_only_what_its_window_earned);
     tcase_add_test(tc, a_host_leaving_idle_was_in_the_market_until_it_left);
