@@ -3643,13 +3643,12 @@ static void sn_probe(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct market *mk = sn.mk;
 
-    (void)ev;
     (void)model;
     for (uint32_t i = 0; i < 8; i++) {
         mk->m[i].ask = USD(1);
         mkt_index_machine(mk, i);
     }
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < (ev->subject == 1 ? 1 : 4); k++)
         eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)arch_named(mk, "company"));
 }
 
@@ -3695,6 +3694,46 @@ START_TEST(the_score_order_has_noise)
 {
     ck_assert_int_eq(other_than_best_four("market.score-noise = 0\n"), 0);
     ck_assert_int_gt(other_than_best_four(""), 0);
+}
+END_TEST
+
+/* The noise is drawn afresh for every search, not once per machine: ten
+ * renters in turn, each arriving after the one before has finished (0.01
+ * reference GPU-hours, a 1 GB image), every offer idle and asking the
+ * same at every search. With noise they spread over the eight machines;
+ * with one draw per machine for the whole run, or none, every one of
+ * them took the same best machine. Returns how many machines earned. */
+static int machines_used(const char *noise)
+{
+    struct staged x;
+    char text[4096];
+    struct market *mk;
+    unsigned k;
+    int used = 0;
+
+    snprintf(text, sizeof text, ONE_HOST "sim.horizon = 6h\nseed = 4\nsupply.gpus = 8\n"
+             "market.reprice-interval = 1000h\nmarket.search-top = 1\n"
+             "archetype.company.sort = score\narchetype.company.work-median = 0.01\n"
+             "archetype.company.image = 1\n%s", noise);
+    mk = stage(&x, text);
+    memset(&sn, 0, sizeof sn);
+    sn.mk = mk;
+    k = eng_kind(x.e, "test.probe", sn_probe, NULL);
+    for (int i = 0; i < 10; i++)
+        eng_at(x.e, 30 * SIM_MIN * (i + 1), k, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    for (uint32_t i = 0; i < 8; i++) {
+        ck_assert_uint_eq(mk->m[i].nclaims, 0);         /* all done */
+        used += mk->m[i].earned > 0;
+    }
+    unstage(&x);
+    return used;
+}
+
+START_TEST(the_score_noise_is_drawn_for_each_search)
+{
+    ck_assert_int_eq(machines_used("market.score-noise = 0\n"), 1);
+    ck_assert_int_gt(machines_used(""), 3);
 }
 END_TEST
 
@@ -6182,6 +6221,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, offers_must_last_the_expected_run_with_a_margin);
     tcase_add_test(tc, a_price_sort_counts_storage_per_gpu);
     tcase_add_test(tc, the_score_order_has_noise);
+    tcase_add_test(tc, the_score_noise_is_drawn_for_each_search);
     tcase_add_test(tc, review_income_is_net_of_the_fee);
     tcase_add_test(tc, a_review_counts_only_what_its_window_earned);
     tcase_add_test(tc, a_host_leaving_idle_was_in_the_market_until_it_left);
