@@ -2197,6 +2197,62 @@ START_TEST(goodput_counts_lost_work_once)
     unstage(&x);
 }
 END_TEST
+/* Lost work is a measure, counted from the warm-up on as every scalar
+ * the results report (README, Outputs: "the scalars count from the
+ * warm-up on"). The failure tests' market, a workload that writes no
+ * checkpoints: the job runs from CF_RUN_AT and its host fails 317
+ * minutes later, with the job
+ *  _i = 0, 1: running, all 317 minutes of its run unsaved;
+ *  _i = 2, 3: suspended an hour before, when the test disconnected the
+ *   host (for a million hours): the instance held the 257 minutes it had
+ *   run, and they are lost at the failure (release_held).
+ * _i even: no warm-up, the loss is those minutes x the machine's speed
+ * (work is ref-GPU-hours); _i odd: a 2-day warm-up, past the failure:
+ * nothing counted. Kills fold_progress() and release_held() counting
+ * the work a failure loses in the warm-up. */
+START_TEST(work_lost_in_the_warm_up_is_not_counted)
+{
+    char text[4096], *w;
+    struct staged x;
+    struct market *mk;
+    unsigned k;
+    bool warm = _i % 2 == 1, suspended = _i >= 2;
+    double want;
+
+    ck_assert_int_lt(snprintf(text, sizeof text, "%s%s", CF_MARKET,
+             "sim.horizon = 3d\narchetype.*.work-median = 20\n"
+             "archetype.*.checkpoint = none\narchetype.*.restart-cost = 5min\n"
+             "workload.training.checkpointable = false\n"
+             "hostclass.*.disconnect-duration = 1000000h\n"), (int)sizeof text);
+    w = strstr(text, "sim.warmup = 0d\n");
+    ck_assert_ptr_nonnull(w);
+    if (warm)
+        w[strlen("sim.warmup = ")] = '2';
+    mk = stage(&x, text);
+    memset(&cf, 0, sizeof cf);
+    cf.mk = mk;
+    cf.academic = arch_named(mk, "academic");
+    ck_assert_uint_eq(mk->nm, 1);
+    k = eng_kind(x.e, "test.probe", cf_probe, NULL);
+    eng_at(x.e, 1 * SIM_DAY, k, CF_ARRIVE);
+    eng_at(x.e, CF_RUN_AT + 1, k, CF_RUNNING);
+    if (suspended)
+        eng_at(x.e, CF_FAIL_AT - SIM_HOUR, mk->k_disc, 0);
+    eng_at(x.e, CF_FAIL_AT, mk->k_fail, 0);
+    eng_at(x.e, CF_FAIL_AT + 1, k, CF_AFTER);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_int_eq(eng_warmup(x.e), warm ? 2 * SIM_DAY : 0);
+    want = warm ? 0 : (suspended ? 257 : 317) / 60.0 * (double)mk->m[0].spd[0];
+    ck_assert_double_eq(cf.saved1, 0);          /* nothing kept either way */
+    ck_assert_msg(fabs(cf.lost1 - want) <= 1e-9 * (1 + want),
+                  "lost %.17g ref-GPU-h at the failure, want %.17g", cf.lost1, want);
+    ck_assert_msg(fabs(mk->ar[cf.academic].lost_work - want) <= 1e-9 * (1 + want),
+                  "lost %.17g ref-GPU-h in the run, want %.17g",
+                  mk->ar[cf.academic].lost_work, want);
+    unstage(&x);
+}
+END_TEST
+
 #undef CF_RUN_AT
 #undef CF_FAIL_AT
 #undef CF_MARKET
@@ -4767,6 +4823,85 @@ START_TEST(an_extended_contract_runs_to_its_completion)
 }
 END_TEST
 
+/* A job due at the very instant its end date comes completes: the
+ * contract's one event is the job's completion, "or its end date when
+ * that comes first" (schedule_contract_event), and an end date that
+ * does not come first stops nothing. an_extended_contract_runs_to_its_
+ * completion's market: at 12 h the hobbyist, resumed after the company's
+ * job, runs due at D past its end date, 13 h; the test then makes the
+ * host's offers last D - 13 h, so the extension at 13 h puts the end
+ * date on D itself, and from 13 h 1 min no host extends (auto-extend
+ * 0). Just after D the job has completed, the machine is free, one
+ * extension and no stop. Kills schedule_contract_event() taking the end
+ * date on the tie ('<' for '<='): the host stopped the instance at D,
+ * and the renter rented the machine again to finish. */
+enum { TE_AT_12H, TE_NO_MORE, TE_AFTER };
+
+static struct {
+    struct market *mk;
+    sim_time done_at, end;
+    bool running, after_free;
+    uint64_t completed, extended, expired;
+} te;
+
+static void te_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = te.mk;
+    const struct contract *c;
+
+    (void)model;
+    switch (ev->subject) {
+    case TE_AT_12H:
+        ck_assert_uint_eq(mk->m[0].nclaims, 1);
+        c = &mk->c[mk->m[0].cids[0]];
+        te.running = c->state == CS_RUNNING && mk->j[c->job].arch == lc.hobbyist;
+        te.done_at = c->done_at;
+        te.end = c->end;
+        if (te.done_at > te.end + SIM_MIN) {
+            mk->hc[mk->m[0].cls].offer_dur = te.done_at - te.end;
+            eng_at(e, te.done_at + 1, ev->kind, TE_AFTER);
+        }
+        break;
+    case TE_NO_MORE:
+        mk->hc[mk->m[0].cls].auto_extend = 0;
+        break;
+    default:
+        te.after_free = mk->m[0].nclaims == 0;
+        te.completed = mk->ar[lc.hobbyist].completed_all;
+        te.extended = mk->ar[lc.hobbyist].extended;
+        te.expired = mk->ar[lc.hobbyist].expired;
+        break;
+    }
+}
+
+START_TEST(a_job_due_at_its_end_date_completes)
+{
+    struct staged x;
+    unsigned k, kt;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 2d\n"
+        "hostclass.*.offer-duration = 12h\nhostclass.*.auto-extend = 1\n"
+        "archetype.*.pause-patience = 100000h\n"
+        "archetype.hobbyist.work-median = 5\narchetype.company.work-median = 4\n", &k);
+
+    memset(&te, 0, sizeof te);
+    te.mk = mk;
+    kt = eng_kind(x.e, "test.probe-te", te_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 12 * SIM_HOUR, kt, TE_AT_12H);
+    eng_at(x.e, 13 * SIM_HOUR + SIM_MIN, kt, TE_NO_MORE);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(te.running);
+    ck_assert_int_eq(te.end, 13 * SIM_HOUR);
+    ck_assert_int_gt(te.done_at, te.end + SIM_MIN);
+    ck_assert_msg(te.after_free, "the machine is rented again just after the completion");
+    ck_assert_uint_eq(te.completed, 1);
+    ck_assert_uint_eq(te.extended, 1);
+    ck_assert_uint_eq(te.expired, 0);
+    unstage(&x);
+}
+END_TEST
+
 /* The other way at an end date: the host stops the instance (auto-extend
  * 0). "The contract ends ..., the job keeps all its progress (the renter
  * knew the end date and saved its work before it), and the renter
@@ -5736,6 +5871,42 @@ START_TEST(a_prepay_at_the_warm_ups_end_counts_with_its_refund)
 }
 END_TEST
 
+/* The other side of a_prepay_at_the_warm_ups_end_counts_with_its_refund:
+ * the same reservation and failure with a 2 h warm-up, so the prepay
+ * (made at 1 h) falls in the warm-up and the refund (at the failure, a
+ * day later) after it. The refund follows its prepay out of the
+ * measured spend, which comes to 0 (nothing else is billed), not -U, a
+ * refund of money the measures never counted as spent. Kills
+ * end_contract() reading the refund's time instead of its prepay's
+ * (measured(now) for measured(c->created)). */
+START_TEST(a_refund_of_a_prepay_made_in_the_warm_up_is_not_counted)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET_W("2h") "sim.horizon = 3d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "hostclass.*.repair-median = 100d\nhostclass.*.repair-sigma = 0\n"
+        "market.reserve-discount-1m = 0.2\n"
+        "archetype.company.on-failure-wait = 1\narchetype.company.on-failure-move = 0\n"
+        "archetype.company.p-reserved = 1\narchetype.company.work-median = 460\n", &k);
+    unsigned kr = rs_arm(&x, mk, k);
+
+    eng_at(x.e, SIM_HOUR + SIM_DAY - 1, kr, 1);
+    eng_at(x.e, SIM_HOUR + SIM_DAY, mk->k_fail, 0);
+    eng_at(x.e, SIM_HOUR + SIM_DAY + 1, kr, 2);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.created, SIM_HOUR);
+    ck_assert_int_gt(rs.prepaid, 0);
+    /* the failure did refund the unused balance (the host's earnings fell) */
+    ck_assert_int_lt(rs.earned[1], rs.earned[0]);
+    ck_assert_msg(fabs(mk->ar[lc.company].spend_usd) < 2e-6,
+                  "measured spend %.6f, want 0 (prepay %.6f in the warm-up)",
+                  mk->ar[lc.company].spend_usd, money_to_usd(rs.prepaid));
+    unstage(&x);
+}
+END_TEST
+
 /* Storage accrues evenly over an instance's life (README, Billing), so
  * the measured spend counts the part of its life after the warm-up, as
  * the GPU time: README, Outputs, "the scalars count from the warm-up
@@ -6211,6 +6382,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_waiting_renter_does_not_return_to_a_delisted_host);
     tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
+    tcase_add_loop_test(tc, work_lost_in_the_warm_up_is_not_counted, 0, 4);
     tcase_add_test(tc, renting_ends_the_back_off);
     tcase_add_test(tc, repricing_reads_each_intervals_utilisation_per_gpu);
     tcase_add_test(tc, only_a_full_machine_raises);
@@ -6247,6 +6419,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_resumed_bidder_pays_the_restart);
     tcase_add_test(tc, a_paused_renter_moves_with_fresh_patience);
     tcase_add_test(tc, an_extended_contract_runs_to_its_completion);
+    tcase_add_test(tc, a_job_due_at_its_end_date_completes);
     tcase_add_test(tc, a_stopped_contract_keeps_its_work_and_renews_patience);
     tcase_add_loop_test(tc, a_pause_timer_at_the_end_date_reaches_it, 0, 2);
     tcase_add_test(tc, extensions_in_the_warm_up_are_not_counted);
@@ -6265,6 +6438,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_paused_instance_owes_no_gpu_time_to_its_credits);
     tcase_add_test(tc, a_reservation_run_past_its_term_pays_the_full_rate);
     tcase_add_test(tc, a_prepay_at_the_warm_ups_end_counts_with_its_refund);
+    tcase_add_test(tc, a_refund_of_a_prepay_made_in_the_warm_up_is_not_counted);
     tcase_add_test(tc, storage_across_the_warm_up_counts_its_part_after_it);
     tcase_add_loop_test(tc, interruptions_in_the_warm_up_are_not_counted, 0, 3);
     tcase_add_test(tc, an_early_end_of_a_multi_gpu_reservation_forfeits_all_its_discount);
