@@ -2208,9 +2208,16 @@ END_TEST
  *   run, and they are lost at the failure (release_held).
  * _i even: no warm-up, the loss is those minutes x the machine's speed
  * (work is ref-GPU-hours); _i odd: a 2-day warm-up, past the failure:
- * nothing counted. Kills fold_progress() and release_held() counting
- * the work a failure loses in the warm-up. */
-START_TEST(work_lost_in_the_warm_up_is_not_counted)
+ * nothing counted. So with the failure itself: it hit the instance
+ * (running, or holding unsaved work), one failure hit without a warm-up
+ * and none in it; and the renter who waits for its host is back on it
+ * after the 6 h repair (_i = 0, 1; the disconnected host never comes
+ * back), rented again the host it waited out once without a warm-up,
+ * and not counted in it. Kills fold_progress() and release_held()
+ * counting the work a failure loses in the warm-up, machine_down()
+ * counting the failure hit, and rent() the return to the same host, in
+ * the warm-up. */
+START_TEST(a_failure_in_the_warm_up_counts_nothing)
 {
     char text[4096], *w;
     struct staged x;
@@ -2240,8 +2247,12 @@ START_TEST(work_lost_in_the_warm_up_is_not_counted)
         eng_at(x.e, CF_FAIL_AT - SIM_HOUR, mk->k_disc, 0);
     eng_at(x.e, CF_FAIL_AT, mk->k_fail, 0);
     eng_at(x.e, CF_FAIL_AT + 1, k, CF_AFTER);
+    eng_at(x.e, eng_end(x.e) - 1, k, CF_END);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert_int_eq(eng_warmup(x.e), warm ? 2 * SIM_DAY : 0);
+    ck_assert(cf.back == !suspended);
+    ck_assert_uint_eq(mk->ar[cf.academic].failures_hit, (warm ? 0 : 1));
+    ck_assert_uint_eq(mk->ar[cf.academic].resumed_same, (!warm && !suspended) ? 1 : 0);
     want = warm ? 0 : (suspended ? 257 : 317) / 60.0 * (double)mk->m[0].spd[0];
     ck_assert_double_eq(cf.saved1, 0);          /* nothing kept either way */
     ck_assert_msg(fabs(cf.lost1 - want) <= 1e-9 * (1 + want),
@@ -5043,6 +5054,37 @@ START_TEST(extensions_in_the_warm_up_are_not_counted)
 }
 END_TEST
 
+/* The same for a stop: a_stopped_contract_keeps_its_work_and_renews_
+ * patience's end date (13 h, no host extends) inside a 1-day warm-up.
+ * At 13 h 1 min the renter, stopped, has rented the machine again (a
+ * new contract, downloading, its end date an offer-duration from the
+ * stop) and nothing is counted. Kills contract_expire() counting stops
+ * in the warm-up. */
+START_TEST(stops_in_the_warm_up_are_not_counted)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET_W("1d") "sim.horizon = 2d\n"
+        "hostclass.*.offer-duration = 12h\nhostclass.*.auto-extend = 0\n"
+        "archetype.*.pause-patience = 100000h\n"
+        "archetype.hobbyist.work-median = 5\narchetype.company.work-median = 4\n", &k);
+
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 12 * SIM_HOUR, k, LC_LOOK);
+    eng_at(x.e, 13 * SIM_HOUR + SIM_MIN, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_RUNNING);
+    ck_assert_int_eq(lc.look[0].end, 13 * SIM_HOUR);
+    ck_assert_int_gt(lc.look[0].done_at, lc.look[0].end);
+    ck_assert(lc.look[1].renting && lc.look[1].state == CS_LOADING);
+    ck_assert_int_eq(lc.look[1].end, 25 * SIM_HOUR);
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].expired, 0);
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].extended, 0);
+    unstage(&x);
+}
+END_TEST
+
 /* A reservation ended inside its prepaid term (README, Contracts: "an
  * early end refunds the unused balance minus the discount received minus
  * a 5% fee, except when the host's failure killed the instance: then the
@@ -5907,6 +5949,44 @@ START_TEST(a_refund_of_a_prepay_made_in_the_warm_up_is_not_counted)
 }
 END_TEST
 
+/* A job's wait to start is measured when the job is (docs/METRICS.md:
+ * the measured jobs are those arriving from the warm-up's end on), not
+ * when it starts: jobs_started never exceeds jobs_arrived. Two companies
+ * (on demand) want the one GPU: the first arrives at 30 min and runs
+ * for hours, the second arrives at 1 h, finds the GPU taken, and starts
+ * only once the first is done. _i = 0, no warm-up: both started, the
+ * second after a wait of more than 5 h; _i = 1, a 2 h warm-up: both
+ * arrived in it and neither start counts, though the second started
+ * after it. Kills rent() reading the start's time for the arrival's. */
+START_TEST(a_job_that_arrived_in_the_warm_up_starts_unmeasured)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, _i ? LIFE_MARKET_W("2h") "sim.horizon = 3d\n"
+                                            "archetype.company.work-median = 4\n"
+                                        : LIFE_MARKET_W("0d") "sim.horizon = 3d\n"
+                                            "archetype.company.work-median = 4\n", &k);
+    const struct archetype *a = &mk->ar[lc.company];
+
+    eng_at(x.e, 30 * SIM_MIN, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(a->arrived_all, 2);
+    ck_assert_uint_eq(a->completed_all, 2);     /* both ran */
+    if (_i == 0) {
+        ck_assert_uint_eq(a->started, 2);
+        ck_assert_uint_eq(a->nwaits, 2);
+        ck_assert_double_gt(fmax(a->waits[0], a->waits[1]), 5);
+    } else {
+        ck_assert_uint_eq(a->arrived, 0);
+        ck_assert_uint_eq(a->started, 0);
+        ck_assert_uint_eq(a->nwaits, 0);
+        ck_assert_double_eq(a->wait_sum_h, 0);
+    }
+    unstage(&x);
+}
+END_TEST
+
 /* Storage accrues evenly over an instance's life (README, Billing), so
  * the measured spend counts the part of its life after the warm-up, as
  * the GPU time: README, Outputs, "the scalars count from the warm-up
@@ -6382,7 +6462,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_waiting_renter_does_not_return_to_a_delisted_host);
     tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
-    tcase_add_loop_test(tc, work_lost_in_the_warm_up_is_not_counted, 0, 4);
+    tcase_add_loop_test(tc, a_failure_in_the_warm_up_counts_nothing, 0, 4);
     tcase_add_test(tc, renting_ends_the_back_off);
     tcase_add_test(tc, repricing_reads_each_intervals_utilisation_per_gpu);
     tcase_add_test(tc, only_a_full_machine_raises);
@@ -6423,6 +6503,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_stopped_contract_keeps_its_work_and_renews_patience);
     tcase_add_loop_test(tc, a_pause_timer_at_the_end_date_reaches_it, 0, 2);
     tcase_add_test(tc, extensions_in_the_warm_up_are_not_counted);
+    tcase_add_test(tc, stops_in_the_warm_up_are_not_counted);
     tcase_add_loop_test(tc, an_early_end_refunds_by_who_ended_it, 0, 2);
     tcase_add_test(tc, an_early_end_by_the_renter_pays_the_cancel_fee);
     tcase_add_test(tc, a_stop_at_the_end_date_resumes_the_paused_bidders);
@@ -6439,6 +6520,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_reservation_run_past_its_term_pays_the_full_rate);
     tcase_add_test(tc, a_prepay_at_the_warm_ups_end_counts_with_its_refund);
     tcase_add_test(tc, a_refund_of_a_prepay_made_in_the_warm_up_is_not_counted);
+    tcase_add_loop_test(tc, a_job_that_arrived_in_the_warm_up_starts_unmeasured, 0, 2);
     tcase_add_test(tc, storage_across_the_warm_up_counts_its_part_after_it);
     tcase_add_loop_test(tc, interruptions_in_the_warm_up_are_not_counted, 0, 3);
     tcase_add_test(tc, an_early_end_of_a_multi_gpu_reservation_forfeits_all_its_discount);
