@@ -918,6 +918,33 @@ START_TEST(index_refreshes_every_hot_field_in_place)
 }
 END_TEST
 
+/* The two tests below start from one bucket of depth 2 holding asks 1,
+ * 2 and 3 USD at speeds 1, 5 and 9 (machines 0, 1, 2); 'h' is left
+ * zeroed. */
+static struct oix *three_offers(struct oix_hot *h)
+{
+    struct oix *ix = oix_new(1, 1, 2, 4);
+    const float spd[3] = { 1, 5, 9 };
+
+    memset(h, 0, sizeof *h);
+    for (uint32_t id = 0; id < 3; id++) {
+        h->spd[0] = spd[id];
+        oix_set(ix, id, 0, 0, 1, 1, USD(1) * (money)(id + 1), h);
+    }
+    memset(h, 0, sizeof *h);
+    return ix;
+}
+
+/* The bucket's head speed is 'want' to within 1 in 128, rounded up
+ * (offerindex.h). */
+static void head_spd_is(const struct oix *ix, float want)
+{
+    float s = oix_head_spd(&oix_heads(ix, 0, 0)[0]);
+
+    ck_assert_msg(s >= want && s <= want * (1 + 1.0f / 128), "head speed %g, want %g",
+                  (double)s, (double)want);
+}
+
 /* A repricing that moves an entry from among a bucket's first 'depth'
  * to just past them (to place 'depth' exactly) pulls the next one in,
  * and the head's speed must count it (offerindex.h: no less than the spd
@@ -929,22 +956,13 @@ END_TEST
  * second offer is the fastest). */
 START_TEST(index_head_counts_an_entry_pulled_into_the_first)
 {
-    struct oix *ix = oix_new(1, 1, 2, 4);
     struct oix_hot h;
-    const float spd[3] = { 1, 5, 9 };
-    float s;
+    struct oix *ix = three_offers(&h);
 
-    memset(&h, 0, sizeof h);
-    for (uint32_t id = 0; id < 3; id++) {
-        h.spd[0] = spd[id];
-        oix_set(ix, id, 0, 0, 1, 1, USD(1) * (money)(id + 1), &h);
-    }
-    s = oix_head_spd(&oix_heads(ix, 0, 0)[0]);
-    ck_assert(s >= 5 && s <= 5 * (1 + 1.0f / 128));
+    head_spd_is(ix, 5);
     h.spd[0] = 1;
     oix_set(ix, 0, 0, 0, 1, 1, USD(4), &h);
-    s = oix_head_spd(&oix_heads(ix, 0, 0)[0]);
-    ck_assert_msg(s >= 9 && s <= 9 * (1 + 1.0f / 128), "head speed %g", (double)s);
+    head_spd_is(ix, 9);
     ck_assert_int_eq(oix_heads(ix, 0, 0)[0].first, USD(2));
     oix_free(ix);
 }
@@ -967,24 +985,15 @@ END_TEST
  * the second). */
 START_TEST(index_head_follows_a_speed_changed_with_the_ask)
 {
-    struct oix *ix = oix_new(1, 1, 2, 4);
     struct oix_hot h;
-    const float spd[3] = { 1, 5, 9 };
-    float s;
+    struct oix *ix = three_offers(&h);
 
-    memset(&h, 0, sizeof h);
-    for (uint32_t id = 0; id < 3; id++) {
-        h.spd[0] = spd[id];
-        oix_set(ix, id, 0, 0, 1, 1, USD(1) * (money)(id + 1), &h);
-    }
     h.spd[0] = 7;
     oix_set(ix, 0, 0, 0, 1, 1, USD(1.5), &h);
-    s = oix_head_spd(&oix_heads(ix, 0, 0)[0]);
-    ck_assert_msg(s >= 7 && s <= 7 * (1 + 1.0f / 128), "head speed %g", (double)s);
+    head_spd_is(ix, 7);
     h.spd[0] = 2;
     oix_set(ix, 0, 0, 0, 1, 1, USD(1.2), &h);
-    s = oix_head_spd(&oix_heads(ix, 0, 0)[0]);
-    ck_assert_msg(s >= 5 && s <= 5 * (1 + 1.0f / 128), "head speed %g", (double)s);
+    head_spd_is(ix, 5);
     ck_assert_int_eq(oix_heads(ix, 0, 0)[0].first, USD(1.2));
     oix_free(ix);
 }
