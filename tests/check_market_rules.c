@@ -3813,6 +3813,75 @@ START_TEST(the_score_noise_is_drawn_for_each_search)
 }
 END_TEST
 
+/* The Secure Cloud filter applies before the list is cut to
+ * market.search-depth, as Vast filters (README, Search): four 1-GPU
+ * machines on hobbyist and datacenter hosts (drawn), the others asking
+ * 0.5 USD and the datacenter ones 1, 2, 3, ... in machine order; depth
+ * 1, the renter takes one of its top 5, sorting by price, on Secure
+ * Cloud only. No machine is verified, so all share one bucket (the
+ * index cuts each bucket, a band of verification and score, to the
+ * depth). It sees one offer, the datacenter asking 1, whatever the
+ * cheaper hobbyist offers, so it rents that one at every seed. Showing
+ * a secure search one offer more than the depth (a mutation no test
+ * caught) let it take the one asking 2 at some. */
+static struct {
+    struct market *mk;
+    uint32_t ndc, first_dc;
+} sc;
+
+static void sc_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = sc.mk;
+
+    (void)ev;
+    (void)model;
+    for (uint32_t i = 0; i < 4; i++) {
+        if (!mk->hc[mk->m[i].cls].datacenter) {
+            mk->m[i].ask = USD(0.5);
+        } else {
+            if (sc.ndc == 0)
+                sc.first_dc = i;
+            mk->m[i].ask = USD(1) * (money)++sc.ndc;
+        }
+        mkt_index_machine(mk, i);
+    }
+    eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)arch_named(mk, "company"));
+}
+
+START_TEST(secure_cloud_filters_before_the_depth_cut)
+{
+    int mixed = 0;
+
+    for (int seed = 1; seed <= 40; seed++) {
+        struct staged x;
+        char text[4096];
+        struct market *mk;
+
+        snprintf(text, sizeof text, ONE_HOST "sim.horizon = 2h\nseed = %d\nsupply.gpus = 4\n"
+                 "market.reprice-interval = 1000h\nmarket.search-depth = 1\n"
+                 "hostclass.hobbyist.share = 0.5\nhostclass.farm.share = 0\n"
+                 "hostclass.datacenter.share = 0.5\nhostclass.*.verified-prob = 0\n"
+                 "archetype.company.secure-cloud = 1\narchetype.company.sort = price\n", seed);
+        mk = stage(&x, text);
+        ck_assert_uint_eq(mk->nm, 4);
+        memset(&sc, 0, sizeof sc);
+        sc.mk = mk;
+        eng_at(x.e, 30 * SIM_MIN, eng_kind(x.e, "test.probe", sc_probe, NULL), 0);
+        ck_assert_int_eq(stage_run(&x), SIM_OK);
+        if (sc.ndc >= 2 && sc.ndc < 4) {
+            mixed++;
+            for (uint32_t i = 0; i < 4; i++)
+                ck_assert_msg(mk->m[i].nclaims == (i == sc.first_dc),
+                              "seed %d: machine %u (%s, ask %.2f) has %u rentals", seed, i,
+                              mk->hc[mk->m[i].cls].name, money_to_usd(mk->m[i].ask),
+                              mk->m[i].nclaims);
+        }
+        unstage(&x);
+    }
+    ck_assert_int_ge(mixed, 5);
+}
+END_TEST
+
 START_TEST(each_invariant_catches_its_broken_state)
 {
     struct staged x;
@@ -6483,6 +6552,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_price_sort_counts_storage_per_gpu);
     tcase_add_test(tc, the_score_order_has_noise);
     tcase_add_test(tc, the_score_noise_is_drawn_for_each_search);
+    tcase_add_test(tc, secure_cloud_filters_before_the_depth_cut);
     tcase_add_test(tc, review_income_is_net_of_the_fee);
     tcase_add_test(tc, a_review_counts_only_what_its_window_earned);
     tcase_add_test(tc, a_host_leaving_idle_was_in_the_market_until_it_left);
