@@ -3465,6 +3465,62 @@ START_TEST(a_sample_counts_the_supply_and_takes_price_quantiles)
 }
 END_TEST
 
+/* What a sample counts as the market's (docs/METRICS.md): a host that
+ * has left with nothing rented is gone, so its machine's later failure
+ * is no GPU of the market failed (its failure clock runs on: counted, it
+ * made gpus_failed grow as hosts left). Two 1-GPU machines; at 1 h the
+ * first host leaves idle, at 2 h that machine fails (repairs take 100 h).
+ * At 6 h one GPU is listed and none has failed. */
+START_TEST(a_departed_hosts_failure_is_not_the_markets)
+{
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 2\n"
+                              "hostclass.*.repair-median = 100h\nhostclass.*.repair-sigma = 0\n");
+    const struct results *res;
+
+    ck_assert_uint_eq(mk->nm, 2);
+    eng_at(x.e, SIM_HOUR, mk->k_leave, 0);
+    eng_at(x.e, 2 * SIM_HOUR, mk->k_fail, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    res = eng_results(x.e);
+    ck_assert(mk->m[0].leaving && mk->m[0].down);
+    ck_assert_double_eq(sample_of(res, 6 * SIM_HOUR, "gpus_listed", "RTX 3090"), 1);
+    ck_assert_double_eq(sample_of(res, 6 * SIM_HOUR, "gpus_failed", "RTX 3090"), 0);
+    unstage(&x);
+}
+END_TEST
+
+/* A model of the market none of whose machines is there at a sample is
+ * sampled as 0s, not left out (docs/METRICS.md: means over time count
+ * it). RTX 3090 and 4090 in the market, one 1-GPU machine drawn: the
+ * model it is not has 0 GPUs listed and utilisation 0 at 6 h. */
+START_TEST(a_model_with_no_machine_is_sampled_as_zeros)
+{
+    static const char base[] = ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 1\n";
+    static const char line[] = "supply.gpu-models = RTX 3090\n";
+    const char *models[2] = { "RTX 3090", "RTX 4090" };
+    const char *at = strstr(base, line), *other;
+    char text[4096];
+    struct staged x;
+    struct market *mk;
+    const struct results *res;
+
+    ck_assert_ptr_nonnull(at);
+    snprintf(text, sizeof text, "%.*ssupply.gpu-models = RTX 3090,RTX 4090\n%s",
+             (int)(at - base), base, at + strlen(line));
+    mk = stage(&x, text);
+    ck_assert_uint_eq(mk->nm, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    res = eng_results(x.e);
+    other = strcmp(mk->gpus[mk->m[0].gpu].name, models[0]) == 0 ? models[1] : models[0];
+    ck_assert_double_eq(sample_of(res, 6 * SIM_HOUR, "gpus_listed", other), 0);
+    ck_assert_double_eq(sample_of(res, 6 * SIM_HOUR, "utilisation", other), 0);
+    ck_assert_double_eq(sample_of(res, 6 * SIM_HOUR, "gpus_listed",
+                                  mk->gpus[mk->m[0].gpu].name), 1);
+    unstage(&x);
+}
+END_TEST
+
 /* Each invariant the market checks catches its own kind of broken state
  * (DESIGN.md section 9; README "Invariants"), in a staged market of four
  * 1-GPU machines where two renters rent on demand and one bids for an
@@ -6563,6 +6619,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, down_hosts_keep_their_ask);
     tcase_add_test(tc, leaving_hosts_keep_their_ask);
     tcase_add_test(tc, a_sample_counts_the_supply_and_takes_price_quantiles);
+    tcase_add_test(tc, a_departed_hosts_failure_is_not_the_markets);
+    tcase_add_test(tc, a_model_with_no_machine_is_sampled_as_zeros);
     tcase_add_loop_test(tc, each_invariant_catches_its_broken_state, 0, IV_CASES);
     tcase_add_test(tc, reliability_quantiles_and_histograms_by_host_class);
     tcase_add_test(tc, uptime_by_min_reliability_sums_the_bands_above);
