@@ -3490,6 +3490,25 @@ START_TEST(a_departed_hosts_failure_is_not_the_markets)
 }
 END_TEST
 
+/* demand_waiting counts the jobs waiting for an offer (docs/METRICS.md),
+ * not the finished ones whose records wait for reuse: one short job
+ * arrives at 1 h, rents the one machine and completes; the 6 h sample
+ * reads 0 waiting. */
+START_TEST(a_finished_job_is_not_waiting_demand)
+{
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 1\n"
+                              "archetype.company.work-median = 0.01\n"
+                              "archetype.company.image = 1\n");
+
+    eng_at(x.e, SIM_HOUR, mk->k_arrive, (uint32_t)arch_named(mk, "company"));
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(mk->ar[arch_named(mk, "company")].completed_all, 1);
+    ck_assert_double_eq(sample_of(eng_results(x.e), 6 * SIM_HOUR, "demand_waiting", "company"), 0);
+    unstage(&x);
+}
+END_TEST
+
 /* A model of the market none of whose machines is there at a sample is
  * sampled as 0s, not left out (docs/METRICS.md: means over time count
  * it). RTX 3090 and 4090 in the market, one 1-GPU machine drawn: the
@@ -6621,6 +6640,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_sample_counts_the_supply_and_takes_price_quantiles);
     tcase_add_test(tc, a_departed_hosts_failure_is_not_the_markets);
     tcase_add_test(tc, a_model_with_no_machine_is_sampled_as_zeros);
+    tcase_add_test(tc, a_finished_job_is_not_waiting_demand);
     tcase_add_loop_test(tc, each_invariant_catches_its_broken_state, 0, IV_CASES);
     tcase_add_test(tc, reliability_quantiles_and_histograms_by_host_class);
     tcase_add_test(tc, uptime_by_min_reliability_sums_the_bands_above);
