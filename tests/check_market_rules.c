@@ -4746,6 +4746,7 @@ static struct {
     struct {
         bool renting;           /* the hobbyist's job holds a contract */
         int state;              /* its state */
+        int type;               /* its contract type (C_*) */
         money bid, ask;
         sim_time done_at, seg_start, overhead, end, at;
         uint32_t job_state, retries;
@@ -4781,6 +4782,7 @@ static void lc_probe(struct engine *e, const struct evq_event *ev, void *model)
         lc.hob_job = c->job;
         lc.look[lc.nlook].renting = true;
         lc.look[lc.nlook].state = c->state;
+        lc.look[lc.nlook].type = c->type;
         lc.look[lc.nlook].bid = c->bid;
         lc.look[lc.nlook].done_at = c->done_at;
         lc.look[lc.nlook].seg_start = c->seg_start;
@@ -6460,6 +6462,34 @@ START_TEST(a_reservation_is_not_a_new_on_demand_price)
 }
 END_TEST
 
+/* A job that does not reserve splits p-ondemand : p-interruptible, "both
+ * 0 meaning on-demand" (on_arrive; the loader only refuses all three
+ * shares at 0). The hobbyist made a reserver only (p-reserved 1, both
+ * other shares 0) with a job of 5 GPU-hours, at most a few dozen hours
+ * on the 3090 where no prepay pays off before (1 - discount) x a month,
+ * hundreds of hours: it is not a long runner, so it is left to the split
+ * and rents on demand, at 1 h, alone on the machine. Kills the split
+ * without its 'split > 0' (0 x u >= 0: an interruptible bid). */
+START_TEST(a_job_with_no_ondemand_or_interruptible_share_rents_on_demand)
+{
+    struct staged x;
+    unsigned k;
+    char *text = text_with(LIFE_MARKET "sim.horizon = 3h\n"
+        "archetype.hobbyist.p-reserved = 1\narchetype.hobbyist.work-median = 5\n",
+        "archetype.hobbyist.p-interruptible = 1\n", "archetype.hobbyist.p-interruptible = 0\n");
+
+    lc_stage(&x, text, &k);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_RUNNING);
+    ck_assert_msg(lc.look[0].type == C_ONDEMAND, "rented a contract of type %d, not on demand",
+                  lc.look[0].type);
+    unstage(&x);
+    free(text);
+}
+END_TEST
+
 /* After a host failure "the unused balance comes back whole" (README,
  * Contracts), down to its last micro-dollar. In the market of
  * an_early_end_refunds_by_who_ended_it with a job that runs past the
@@ -6687,6 +6717,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, credits_running_out_resume_the_paused_bidders);
     tcase_add_test(tc, running_out_of_credits_as_the_warm_up_ends_is_counted);
     tcase_add_loop_test(tc, a_reservation_is_not_a_new_on_demand_price, 0, 2);
+    tcase_add_test(tc, a_job_with_no_ondemand_or_interruptible_share_rents_on_demand);
     tcase_add_test(tc, a_failure_just_before_the_terms_end_refunds_the_last_micro_dollar);
     tcase_add_test(tc, a_bid_is_cut_to_a_limit_equal_to_the_floor);
     suite_add_tcase(s, tc);
