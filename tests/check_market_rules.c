@@ -6533,6 +6533,111 @@ START_TEST(a_failure_just_before_the_terms_end_refunds_the_last_micro_dollar)
 }
 END_TEST
 
+/* A renter whose host fails "waits for the repair, moves, or abandons,
+ * per archetype" (machine_down): one uniform each, below on-failure-wait
+ * it waits, below wait + move it moves, past both it abandons. Eight
+ * companies (100 GPU-hours each, on demand) rent the GPUs of one 8-GPU
+ * machine at 1 h; it fails at 3 h. With on-failure-wait 0 and
+ * on-failure-move m, the renters that move are those whose draw is
+ * below m: the probe counts them on a copy of the stream just before the
+ * failure (one draw a renter). Movers wait for another machine (none is
+ * up: they wait, for no machine in particular), the rest abandon.
+ *  _i = 0: m = 0, every renter abandons;
+ *  _i = 1: m = 0.5, some of each (the draws here: 4 of 8 below 0.5);
+ *  _i = 2: m = 1, every renter moves.
+ * Kills the move branch without its 'fail_move' (u < 1: all moved at
+ * m = 0 and 0.5; or u < fail_wait: none moved). */
+enum { FM_N = 8 };
+
+static struct {
+    struct market *mk;
+    double move;
+    uint32_t job[FM_N], claims;
+    unsigned below;             /* draws below on-failure-move */
+    unsigned moved, abandoned;
+} fm;
+
+static void fm_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = fm.mk;
+
+    (void)e;
+    (void)model;
+    if (ev->subject == 0) {
+        gsl_rng *r = gsl_rng_clone(mk->r_after);
+
+        fm.claims = mk->m[0].nclaims;
+        ck_assert_uint_eq(fm.claims, FM_N);
+        for (uint32_t i = 0; i < FM_N; i++) {
+            const struct contract *c = &mk->c[mk->m[0].cids[i]];
+
+            ck_assert_int_eq(c->state, CS_RUNNING);
+            ck_assert_uint_eq(mk->j[c->job].arch, lc.company);
+            fm.job[i] = c->job;
+            if (gsl_rng_uniform(r) < fm.move)
+                fm.below++;
+        }
+        gsl_rng_free(r);
+        return;
+    }
+    ck_assert_uint_eq(mk->m[0].nclaims, 0);
+    for (uint32_t i = 0; i < FM_N; i++) {
+        const struct job *jb = &mk->j[fm.job[i]];
+
+        if (jb->state == J_WAITING) {
+            ck_assert_uint_eq(jb->wait_machine, NONE);
+            fm.moved++;
+        }
+    }
+    fm.abandoned = (unsigned)mk->ar[lc.company].abandoned_all;
+}
+
+START_TEST(renters_of_a_failed_host_move_at_their_move_share)
+{
+    static const double move[] = { 0, 0.5, 1 };
+    static const char *const move_text[] = { "0", "0.5", "1" };
+    struct staged x;
+    unsigned k, kf;
+    char extra[256], *t1, *t2, *text;
+    struct market *mk;
+
+    snprintf(extra, sizeof extra, "sim.horizon = 6h\narchetype.company.work-median = 100\n"
+             "archetype.company.on-failure-wait = 0\narchetype.company.on-failure-move = %s\n",
+             move_text[_i]);
+    t1 = text_with(LIFE_MARKET, "supply.gpus = 1\n", "supply.gpus = 8\n");
+    t2 = text_with(t1, "machine-gpus = 1:1\n", "machine-gpus = 8:8\n");
+    text = malloc(strlen(t2) + strlen(extra) + 1);
+    ck_assert_ptr_nonnull(text);
+    strcpy(text, t2);
+    strcat(text, extra);
+    mk = lc_stage(&x, text, &k);
+    memset(&fm, 0, sizeof fm);
+    fm.mk = mk;
+    fm.move = move[_i];
+    kf = eng_kind(x.e, "test.probe-fm", fm_probe, NULL);
+    for (int i = 0; i < FM_N; i++)
+        eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 3 * SIM_HOUR - 1, kf, 0);
+    eng_at(x.e, 3 * SIM_HOUR, mk->k_fail, 0);
+    eng_at(x.e, 3 * SIM_HOUR + 1, kf, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(fm.claims, FM_N);
+    if (_i == 0)
+        ck_assert_uint_eq(fm.below, 0);
+    else if (_i == 2)
+        ck_assert_uint_eq(fm.below, FM_N);
+    else
+        ck_assert(fm.below > 0 && fm.below < FM_N);     /* the case tells the two apart */
+    ck_assert_msg(fm.moved == fm.below && fm.abandoned == FM_N - fm.below,
+                  "at on-failure-move %s: %u moved and %u abandoned, %u drew below it",
+                  move_text[_i], fm.moved, fm.abandoned, fm.below);
+    unstage(&x);
+    free(text);
+    free(t2);
+    free(t1);
+}
+END_TEST
+
 /* A host that cuts its ask cuts the bids above what its bidders would
  * now bid at most, bid-cap x the ask, to that limit, as long as the
  * limit is not below the floor (README, Contracts: bids are "at least
@@ -6719,6 +6824,7 @@ Suite *market_rules_suite(void)
     tcase_add_loop_test(tc, a_reservation_is_not_a_new_on_demand_price, 0, 2);
     tcase_add_test(tc, a_job_with_no_ondemand_or_interruptible_share_rents_on_demand);
     tcase_add_test(tc, a_failure_just_before_the_terms_end_refunds_the_last_micro_dollar);
+    tcase_add_loop_test(tc, renters_of_a_failed_host_move_at_their_move_share, 0, 3);
     tcase_add_test(tc, a_bid_is_cut_to_a_limit_equal_to_the_floor);
     suite_add_tcase(s, tc);
     return s;
