@@ -5824,6 +5824,41 @@ START_TEST(an_ended_contract_pays_storage_for_its_life)
 }
 END_TEST
 
+/* Storage is billed for an instance's life less its host's offline time
+ * (README, Billing), and offline time is one span however many causes
+ * keep the host down in it. The company (30 GB at $0.12/GB-month, 1000
+ * GPU-hours: still renting at the 12 h horizon) rents at 1 h; its host
+ * disconnects at 2 h (the drawn reconnection is a million hours away;
+ * the test reconnects it at 6 h) and goes into a 1 h maintenance at 3 h,
+ * inside the disconnect. Offline from 2 h to 6 h: storage for 11 h - 4 h
+ * = 7 h, billed when the run closes its books. Kills machine_down()
+ * restarting the offline span at the second cause (storage for 8 h: the
+ * hour offline before the maintenance billed). */
+START_TEST(storage_skips_an_offline_span_with_overlapping_causes)
+{
+    struct staged x;
+    unsigned k;
+    money want = bill_storage_line(USD(0.12), 30, 7 * SIM_HOUR), got;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 12h\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0.12\n"
+        "hostclass.*.disconnect-duration = 1000000h\nhostclass.*.maint-duration = 1h\n"
+        "archetype.*.storage = 30\narchetype.company.work-median = 1000\n", &k);
+
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR, mk->k_disc, 0);
+    eng_at(x.e, 3 * SIM_HOUR, mk->k_maint, 0);
+    eng_at(x.e, 6 * SIM_HOUR, mk->k_reconn, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(!mk->m[0].down);
+    ck_assert_uint_eq(mk->m[0].nclaims, 1);
+    ck_assert_uint_eq(mk->ar[lc.company].completed_all, 0);
+    got = bill_spend_kind(mk->ledger, lc.company, BILL_STORAGE);
+    ck_assert_msg(got == want, "storage %.6f, want %.6f (7 h)", money_to_usd(got),
+                  money_to_usd(want));
+    unstage(&x);
+}
+END_TEST
+
 /* "A reservation's end date is at least its prepaid term" (README, End
  * dates): offers last 62 days, and a company prepays three months (no
  * month discount, 0.5 for three months, the host's cap raised to 0.6: its
@@ -6804,6 +6839,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_multi_gpu_renter_prepays_for_its_run_on_all_its_gpus);
     tcase_add_test(tc, a_renter_renting_again_prepays_for_the_work_left);
     tcase_add_test(tc, an_ended_contract_pays_storage_for_its_life);
+    tcase_add_test(tc, storage_skips_an_offline_span_with_overlapping_causes);
     tcase_add_test(tc, a_reservation_ends_no_earlier_than_its_term);
     tcase_add_test(tc, a_stopped_renter_pays_the_restart_on_its_next_machine);
     tcase_add_test(tc, an_instance_outbid_while_downloading_downloads_the_rest);
