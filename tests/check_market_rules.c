@@ -6446,6 +6446,51 @@ START_TEST(credits_running_out_resume_the_paused_bidders)
 }
 END_TEST
 
+/* A leaving host is in the market, uptime's denominator, until its last
+ * instance ends (docs/METRICS.md; end_contract() accounts its time up to
+ * then, before the claim goes), also when that instance is not running.
+ * The company (credits for 1.5 h at the ask, 100 GPU-hours) rents at
+ * 1 h and runs from 1 h 320 s; the host leaves at 1.5 h, and its machine
+ * disconnects at 2 h 45 min for longer than the run, suspending the
+ * instance. Its GPU time billed at the disconnect, 1 h 39 min 40 s, is
+ * past its credits, which are checked at the hourly repricing: at 2 h it
+ * had run 54 min 40 s, so it is stopped at 3 h, suspended, the machine's
+ * last claim. The machine was in the market 3 h, down the last 15 min:
+ * uptime 2 h 45 min / 3 h = 11/12. Kills end_contract() without its
+ * accounting before the detach (the machine, gone at once, lost its last
+ * 15 min, all of its downtime: nothing else looked at it between the
+ * disconnect and the end). */
+START_TEST(a_leaving_host_counts_in_uptime_until_a_suspended_last_instance_ends)
+{
+    struct staged x;
+    unsigned k;
+    double up = 0, all = 0;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 6h\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "hostclass.*.disconnect-duration = 1000000h\nmarket.reprice-interval = 1h\n"
+        "archetype.company.work-median = 100\n", &k);
+
+    mk->ar[lc.company].budget = bill_gpu_line(mk->m[0].ask, 1, 90 * SIM_MIN);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 90 * SIM_MIN, mk->k_leave, 0);
+    eng_at(x.e, 165 * SIM_MIN, mk->k_disc, 0);
+    eng_at(x.e, 165 * SIM_MIN + 1, k, LC_LOOK);
+    eng_at(x.e, 3 * SIM_HOUR + 1, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(lc.look[0].nclaims, 1);
+    ck_assert_uint_eq(lc.look[1].nclaims, 0);
+    ck_assert_uint_eq(mk->ar[lc.company].out_of_budget, 1);
+    ck_assert(mk->m[0].leaving && mk->m[0].down);
+    for (size_t i = 0; i < mk->nhc * NBANDS; i++) {
+        up += mk->uptime[2 * i];
+        all += mk->uptime[2 * i] + mk->uptime[2 * i + 1];
+    }
+    ck_assert_msg(fabs(all - 3.0 * SIM_HOUR) < 1 && fabs(up / all - 11.0 / 12) < 1e-9,
+                  "uptime %.6f over %.4f h in the market", up / all, all / SIM_HOUR);
+    unstage(&x);
+}
+END_TEST
+
 /* A renter whose credits run out is counted out_of_budget when its job
  * is measured: a job arriving exactly as the warm-up ends is
  * (a_job_arriving_as_the_warmup_ends_is_measured; README, Outputs: "the
@@ -6856,6 +6901,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_refund_goes_back_to_the_credits);
     tcase_add_test(tc, a_serverless_worker_has_no_end_date);
     tcase_add_test(tc, credits_running_out_resume_the_paused_bidders);
+    tcase_add_test(tc, a_leaving_host_counts_in_uptime_until_a_suspended_last_instance_ends);
     tcase_add_test(tc, running_out_of_credits_as_the_warm_up_ends_is_counted);
     tcase_add_loop_test(tc, a_reservation_is_not_a_new_on_demand_price, 0, 2);
     tcase_add_test(tc, a_job_with_no_ondemand_or_interruptible_share_rents_on_demand);
