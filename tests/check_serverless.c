@@ -1897,6 +1897,118 @@ START_TEST(scale_down_after_exactly_its_delay)
 }
 END_TEST
 
+/* Sample times (at most 'max') at which endpoint 'ep' has fewer live
+ * workers (Creating, Loading, Ready, Inactive) than at the sample
+ * before; how many there were in all. */
+static size_t live_falls(const struct test_run *o, const char *ep, sim_time *when, size_t max)
+{
+    const struct results *r = eng_results(o->e);
+    double cur = 0, prev = NAN;
+    sim_time at = -1;
+    size_t n = 0;
+
+    for (size_t i = 0; i <= res_sample_count(r); i++) {
+        sim_time t = -2;
+        const char *m = "", *k, *en = "";
+        double x = 0;
+
+        if (i < res_sample_count(r))
+            res_sample_at(r, i, &t, &m, &k, &en, &x);
+        else
+            t = at + 1;         /* closes the last instant */
+        if (i < res_sample_count(r) && (strcmp(en, ep) != 0 || strncmp(m, "workers_", 8) != 0))
+            continue;
+        if (t != at) {
+            if (at >= 0) {
+                if (cur < prev) {
+                    if (n < max)
+                        when[n] = at;
+                    n++;
+                }
+                prev = cur;
+            }
+            at = t;
+            cur = 0;
+        }
+        cur += x;
+    }
+    return n;
+}
+
+/* The cold pool's dead band waits out the scale-down delay from the
+ * moment the pool is two above its target, and starts afresh each time
+ * (scale(): cold_since is set when cold first exceeds total - active +
+ * 1, cleared once it is back within). One request early in the run,
+ * cold-mult 1000 and a one-hour load window: the anticipated load, and
+ * with it the total target, rises past max-workers = 12 and then decays
+ * as exp(-t / 1 h), so the target steps down one worker at a time at
+ * instants T_k (k = 11, 10, ..., 2 = min-workers) that hang on the
+ * request alone, spaced 1 h x ln(k / (k - 1)): 5.7 min from 11 to 10, 24
+ * min from 3 to 2. The active target is 0 a minute after the request
+ * (inactivity timeout), so all 12 workers are cold by then. Every worker
+ * has the same perf (one GPU model, no derating of DLPerf per machine, no
+ * perf factor: the count target never moves with a hire or release), and
+ * no host fails or disconnects. The pool is then 12 at target 11 (kept,
+ * one above), and from T_10 on each step puts it two above: a worker goes
+ * at T_k + delay, the pool is back to one above, and the next step starts
+ * the clock again. So the falls of the live count are the same with a
+ * 5-minute delay as without one, each exactly 5 minutes later (1-minute
+ * samples, reports every whole second), down to 3. Kills: the clock not
+ * started at exactly two above (no wait there: the falls as without a
+ * delay), started already at one above (it ran from T_11, so T_10 came
+ * 5.7 min later with the delay spent), and never cleared (every trim after
+ * the first at once). */
+START_TEST(cold_pool_trims_wait_out_the_delay_each_time)
+{
+#define DECAY MARKET \
+    "serverless.sample-interval = 1min\n" \
+    "market.dlperf-derate-scale = 0\n" \
+    "hostclass.*.mtbf = 100000d\n" \
+    "hostclass.*.disconnect-rate = 0\n" \
+    "hostclass.*.failed-start-prob = 0\n" \
+    "hostclass.*.maint-interval = 0d\n" \
+    "region.*.outage-rate = 0\n" \
+    "endpoint.api.enabled = true\n" \
+    "endpoint.api.rate = 0\n" \
+    "endpoint.api.burst-rate = 4\n" \
+    "endpoint.api.burst-size = 1\n" \
+    "endpoint.api.load-window = 1h\n" \
+    "endpoint.api.cold-mult = 1000\n" \
+    "endpoint.api.min-load = 0\n" \
+    "endpoint.api.min-workers = 2\n" \
+    "endpoint.api.max-workers = 12\n" \
+    "endpoint.api.perf-sigma = 0\n" \
+    "endpoint.api.perf-per-dlperf = 0.01\n" \
+    "endpoint.api.inactivity-timeout = 60s\n" \
+    "endpoint.api.gpus = RTX 4090\n"
+    const char *none[] = { "sim.horizon=4h", "endpoint.api.scale-down-delay=0s", NULL };
+    const char *five[] = { "sim.horizon=4h", "endpoint.api.scale-down-delay=5min", NULL };
+    struct test_run a = run_text(DECAY, none), b = run_text(DECAY, five);
+#undef DECAY
+    sim_time fa[16], fb[16];
+    size_t na, nb;
+
+    ck_assert_int_eq(a.rc, SIM_OK);
+    ck_assert_int_eq(b.rc, SIM_OK);
+    /* the scenario as described: one request, nobody lost */
+    ck_assert_double_eq(get(&a, "requests", "api"), 1);
+    ck_assert_double_eq(max_live_workers(&a, "api"), 12);
+    ck_assert_double_eq(get(&a, "workers_lost", "api") + get(&b, "workers_lost", "api") +
+                        get(&a, "workers_wake_failed", "api") +
+                        get(&b, "workers_wake_failed", "api"), 0);
+    na = live_falls(&a, "api", fa, 16);
+    nb = live_falls(&b, "api", fb, 16);
+    ck_assert_uint_eq(na, 9);                   /* 12 down to 3 */
+    ck_assert_uint_eq(nb, 9);
+    for (size_t i = 0; i < na; i++)
+        ck_assert_msg(fb[i] - fa[i] == 5 * SIM_MIN, "fall %zu: at %g min with the delay, "
+                      "%g min without", i, sim_time_to_sec(fb[i]) / 60, sim_time_to_sec(fa[i]) / 60);
+    ck_assert_double_eq(last_sample(&b, "workers_inactive", "api"), 3);
+    eng_free(a.e);
+    eng_free(b.e);
+}
+END_TEST
+
 /* Latency quantiles interpolate linearly between order statistics
  * (position q (n - 1)): with two served requests the median is their
  * mean, and P95 and P99 lie 95% and 99% of the way from the shorter to
@@ -1988,6 +2100,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, a_worker_is_idle_from_when_it_is_ready);
     tcase_add_test(runs, scale_down_after_exactly_its_delay);
     tcase_add_test(runs, latency_quantiles_interpolate_between_two);
+    tcase_add_test(runs, cold_pool_trims_wait_out_the_delay_each_time);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
