@@ -1408,31 +1408,36 @@ END_TEST
  * learning = false. With the mark left set, the second hire had to go to
  * another model, the third to a third ... (a different machine, so a
  * different storage bill). Kills: the "trying" mark not reset in
- * release() (the first pair, workers timing out after 10 minutes), and
- * not reset in sls_on_lost() (the second pair: no timeout within the
- * run, hosts failing every 20 minutes). */
+ * release() (the first pair, workers timing out after 10 minutes), not
+ * reset in sls_on_lost() (the second pair: no timeout within the run,
+ * hosts failing every 20 minutes), and not reset when release() ends an
+ * Error worker (the third pair: a 0.001 GB image but a model load of a
+ * day, so every worker is Loading, not benchmarked, when its host
+ * disconnects, some 3 times an hour; the worker is paused, Error, and
+ * released by the event that follows). */
 #define NEVER_READY MARKET \
     "endpoint.api.enabled = true\n" \
     "endpoint.api.rate = 0.1\n" \
     "endpoint.api.min-workers = 1\n" \
     "endpoint.api.max-workers = 1\n" \
-    "endpoint.api.image = 100000\n" \
     "endpoint.api.learning-models = 4\n" \
     "endpoint.api.reject-after = 1d\n"
 
 START_TEST(workers_gone_before_their_benchmark_free_their_model)
 {
     static const char *const scen[] = {
-        NEVER_READY "endpoint.api.create-timeout = 10min\n",
-        NEVER_READY "endpoint.api.create-timeout = 1d\n"
+        NEVER_READY "endpoint.api.image = 100000\n" "endpoint.api.create-timeout = 10min\n",
+        NEVER_READY "endpoint.api.image = 100000\n" "endpoint.api.create-timeout = 1d\n"
         "hostclass.hobbyist.mtbf = 20min\n"
         "hostclass.farm.mtbf = 20min\n"
         "hostclass.datacenter.mtbf = 20min\n",
+        NEVER_READY "endpoint.api.image = 0.001\n" "endpoint.api.model-load = 1d\n"
+        "hostclass.*.disconnect-rate = 72\n",
     };
     const char *on[] = { "sim.horizon=4h", NULL };
     const char *off[] = { "sim.horizon=4h", "endpoint.api.learning=false", NULL };
 
-    for (size_t k = 0; k < 2; k++) {
+    for (size_t k = 0; k < 3; k++) {
         struct test_run a = run_text(scen[k], on), b = run_text(scen[k], off);
 
         ck_assert_int_eq(a.rc, SIM_OK);
@@ -1441,6 +1446,8 @@ START_TEST(workers_gone_before_their_benchmark_free_their_model)
         ck_assert_double_ge(get(&a, "workers_hired", "api"), 5);
         if (k == 1)
             ck_assert_double_ge(get(&a, "workers_lost", "api"), 4);
+        if (k == 2)
+            ck_assert_double_ge(get(&a, "workers_disconnected", "api"), 4);
         ck_assert_msg(same_scalars(&a, &b, true), "case %zu: the learning phase restricted "
                       "hiring", k);
         eng_free(a.e);
