@@ -2016,6 +2016,41 @@ START_TEST(cold_pool_trims_wait_out_the_delay_each_time)
 }
 END_TEST
 
+/* The idle timeout ends when the worker has been idle exactly that long
+ * (worst(): a Ready worker may go once now - idle_since >= idle-timeout).
+ * One worker (min-workers = max-workers = 1), no requests, a 0 GB image
+ * and no model load: hired by the report at 0 s, it is Ready at that same
+ * instant (after the 0 s sample, which sees it Creating), idle from then.
+ * The inactivity timeout (1 s) drops the active target to 0 at the 1 s
+ * report and there is no scale-down delay, so the idle timeout (5 s)
+ * alone holds it: it is stopped (into the cold pool min-workers keeps) by
+ * the report at 5 s, which runs before the 5 s sample. Ready at the
+ * samples 1 to 4 s: exactly 4. Eligible only once idle longer than the
+ * timeout ('>' for '>='), it was stopped a report late: 5. */
+START_TEST(idle_timeout_ends_exactly_on_time)
+{
+    const char *sets[] = { "sim.horizon=30s", NULL };
+    struct test_run o = run_text(MARKET
+        "serverless.sample-interval = 1s\n"
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.rate = 0\n"
+        "endpoint.api.min-workers = 1\n"
+        "endpoint.api.max-workers = 1\n"
+        "endpoint.api.image = 0\n"
+        "endpoint.api.model-load = 0s\n"
+        "endpoint.api.idle-timeout = 5s\n"
+        "endpoint.api.inactivity-timeout = 1s\n"
+        "endpoint.api.scale-down-delay = 0s\n", sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_int_eq(samples_in_state(&o, "api", 1, 0, 0, 0), 1);      /* the 0 s sample */
+    ck_assert_int_eq(samples_in_state(&o, "api", 0, 0, 1, 0), 4);
+    ck_assert_int_eq(samples_in_state(&o, "api", 0, 0, 0, 1), 25);     /* 5 s to 29 s */
+    eng_free(o.e);
+}
+END_TEST
+
 /* Latency quantiles interpolate linearly between order statistics
  * (position q (n - 1)): with two served requests the median is their
  * mean, and P95 and P99 lie 95% and 99% of the way from the shorter to
@@ -2108,6 +2143,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, scale_down_after_exactly_its_delay);
     tcase_add_test(runs, latency_quantiles_interpolate_between_two);
     tcase_add_test(runs, cold_pool_trims_wait_out_the_delay_each_time);
+    tcase_add_test(runs, idle_timeout_ends_exactly_on_time);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
