@@ -233,6 +233,13 @@ START_TEST(scale_down_releases_worst_price_performance)
     ck_assert_uint_eq(sls_worst(v, 4), 0);
     v[0].eligible = v[1].eligible = false;
     ck_assert_uint_eq(sls_worst(v, 4), 4);      /* none */
+    /* A free worker (price 0, as the stand-alone queue's) gives infinite
+     * perf per dollar, however slow: never the worst while a paying one
+     * is eligible. Kills: a price of 0 counted as $1/h (10 perf per $/h
+     * against 250). */
+    v[0].eligible = true;
+    v[3] = (struct sls_worker_view){ 10, 0, true };
+    ck_assert_uint_eq(sls_worst(v, 4), 0);
 }
 END_TEST
 
@@ -258,6 +265,11 @@ START_TEST(scale_up_wakes_best_price_performance)
     ck_assert_uint_eq(sls_best(v, 5), 0);
     v[0].eligible = v[1].eligible = false;
     ck_assert_uint_eq(sls_best(v, 5), 5);      /* none */
+    /* A free worker is the best whatever its perf: 10 at $0/h against
+     * 1000 at $0.50/h (2000 per $/h). Counted as $1/h, 10 < 2000. */
+    v[3].eligible = true;
+    v[1] = (struct sls_worker_view){ 10, 0, true };
+    ck_assert_uint_eq(sls_best(v, 5), 1);
 }
 END_TEST
 
