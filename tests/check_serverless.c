@@ -735,6 +735,28 @@ START_TEST(creating_workers_time_out)
         ck_assert_double_eq(get(&o, "workers_hired", "api"), 11);
         eng_free(o.e);
     }
+    /* The worker given up no longer counts: the same report hires its
+     * replacement, so a sample every second (taken after the report of
+     * its instant) never finds the endpoint without a live worker; hires
+     * at 0, 601 and 1202 s in 1300 s. Still counted as active in the
+     * report that released it, the replacement came a report later, and
+     * the samples at 601 and 1203 s saw none. */
+    {
+        const char *fine[] = { "sim.horizon=1300s", "serverless.sample-interval=1s", NULL };
+
+        o = run_text(MARKET
+            "endpoint.api.enabled = true\n"
+            "endpoint.api.rate = 0.1\n"
+            "endpoint.api.min-workers = 1\n"
+            "endpoint.api.max-workers = 1\n"
+            "endpoint.api.image = 100000\n"
+            "endpoint.api.create-timeout = 10min\n"
+            "endpoint.api.reject-after = 1d\n", fine);
+        ck_assert_int_eq(o.rc, SIM_OK);
+        ck_assert_double_eq(get(&o, "workers_hired", "api"), 3);
+        ck_assert_double_eq(min_live_workers(&o, "api", 0), 1);
+        eng_free(o.e);
+    }
 }
 END_TEST
 
