@@ -1448,7 +1448,9 @@ END_TEST
  * Error worker (the third pair: a 0.001 GB image but a model load of a
  * day, so every worker is Loading, not benchmarked, when its host
  * disconnects, some 3 times an hour; the worker is paused, Error, and
- * released by the event that follows). */
+ * released by the event that follows), nor in sls_on_lost() for a
+ * worker Loading (the fourth pair: that model load, hosts failing every
+ * 20 minutes). */
 #define NEVER_READY MARKET \
     "endpoint.api.enabled = true\n" \
     "endpoint.api.rate = 0.1\n" \
@@ -1467,18 +1469,20 @@ START_TEST(workers_gone_before_their_benchmark_free_their_model)
         "hostclass.datacenter.mtbf = 20min\n",
         NEVER_READY "endpoint.api.image = 0.001\n" "endpoint.api.model-load = 1d\n"
         "hostclass.*.disconnect-rate = 72\n",
+        NEVER_READY "endpoint.api.image = 0.001\n" "endpoint.api.model-load = 1d\n"
+        "hostclass.*.mtbf = 20min\n",
     };
     const char *on[] = { "sim.horizon=4h", NULL };
     const char *off[] = { "sim.horizon=4h", "endpoint.api.learning=false", NULL };
 
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < 4; k++) {
         struct test_run a = run_text(scen[k], on), b = run_text(scen[k], off);
 
         ck_assert_int_eq(a.rc, SIM_OK);
         ck_assert_int_eq(b.rc, SIM_OK);
         ck_assert_double_eq(get(&a, "gpu_models_benchmarked", "api"), 0);
         ck_assert_double_ge(get(&a, "workers_hired", "api"), 5);
-        if (k == 1)
+        if (k == 1 || k == 3)
             ck_assert_double_ge(get(&a, "workers_lost", "api"), 4);
         if (k == 2)
             ck_assert_double_ge(get(&a, "workers_disconnected", "api"), 4);
