@@ -2100,6 +2100,40 @@ START_TEST(idle_timeout_ends_exactly_on_time)
 }
 END_TEST
 
+/* The anticipated load counts every request, the warm-up's too (the
+ * warm-up only keeps them out of the statistics): the scaler must be warm
+ * when the measurement starts. A request every 5 s of load 100 is 20
+ * perf/s, a fifth of one RTX 4090 worker (about 100 perf/s), and
+ * cold-mult 30 wants a total of 30 x 20 = 600 perf/s: some 6 workers
+ * (the 60 s average moves by a few perf/s; asserted at least 5 at some
+ * 1-minute sample), hired within the first minutes, long before the 1 h
+ * warm-up ends. Counting only requests after the warm-up, the total
+ * stayed at min-workers = 2 through it (one of them the active worker;
+ * with a near-instant start, a 0.001 GB image and no model load, no
+ * request waits the 10 s target-queue-time that would add workers). */
+START_TEST(warmup_requests_count_in_the_anticipated_load)
+{
+    const char *sets[] = { "sim.warmup=1h", "sim.horizon=61min",
+                           "serverless.sample-interval=1min", NULL };
+    struct test_run o = run_text(MARKET
+        "endpoint.api.enabled = true\n"
+        "endpoint.api.rate = 0.2\n"
+        "endpoint.api.day-amplitude = 0\n"
+        "endpoint.api.load-mean = 100\n"
+        "endpoint.api.cold-mult = 30\n"
+        "endpoint.api.min-workers = 2\n"
+        "endpoint.api.max-workers = 12\n"
+        "endpoint.api.image = 0.001\n"
+        "endpoint.api.model-load = 0s\n"
+        "endpoint.api.gpus = RTX 4090\n", sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_ge(max_live_workers(&o, "api"), 5);
+    eng_free(o.e);
+}
+END_TEST
+
 /* Latency quantiles interpolate linearly between order statistics
  * (position q (n - 1)): with two served requests the median is their
  * mean, and P95 and P99 lie 95% and 99% of the way from the shorter to
@@ -2193,6 +2227,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, latency_quantiles_interpolate_between_two);
     tcase_add_test(runs, cold_pool_trims_wait_out_the_delay_each_time);
     tcase_add_test(runs, idle_timeout_ends_exactly_on_time);
+    tcase_add_test(runs, warmup_requests_count_in_the_anticipated_load);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
