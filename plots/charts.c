@@ -1634,26 +1634,25 @@ static cairo_status_t mem_write(void *closure, const unsigned char *data,
  * ("surface17"), so a second chart drawn by the same process would differ
  * from the first. Renumber those names by first appearance: then the file
  * depends on the chart alone. */
-static int write_svg(const char *path, const struct membuf *m)
+static int write_svg(const char *path, const struct membuf *m, int *err)
 {
-    FILE *f = fopen(path, "wb");
+    struct plot_file pf;
     const char *p = m->p, *end = m->p + m->n;
     unsigned long seen[64];
     size_t nseen = 0;
 
-    if (!f)
-        return SIM_EIO;
-    while (p < end) {
+    plot_file_open(&pf, path);
+    while (p < end && !pf.err) {
         const char *q = strstr(p, "surface");
 
         if (!q) {
-            fwrite(p, 1, (size_t)(end - p), f);
+            plot_file_write(&pf, (const unsigned char *)p, (unsigned int)(end - p));
             break;
         }
         q += 7;
-        fwrite(p, 1, (size_t)(q - p), f);
+        plot_file_write(&pf, (const unsigned char *)p, (unsigned int)(q - p));
         if (*q >= '0' && *q <= '9') {
-            char *e;
+            char *e, num[24];
             unsigned long id = strtoul(q, &e, 10);
             size_t k = 0;
 
@@ -1661,12 +1660,14 @@ static int write_svg(const char *path, const struct membuf *m)
                 k++;
             if (k == nseen && nseen < 64)
                 seen[nseen++] = id;
-            fprintf(f, "%zu", k + 1);
+            plot_file_write(&pf, (const unsigned char *)num,
+                            (unsigned int)snprintf(num, sizeof num, "%zu", k + 1));
             q = e;
         }
         p = q;
     }
-    return (ferror(f) | fclose(f)) ? SIM_EIO : SIM_OK;
+    *err = plot_file_close(&pf);
+    return *err ? SIM_EIO : SIM_OK;
 }
 
 int plot_chart_save(const struct plot_chart *c, const char *dir,
@@ -1702,7 +1703,7 @@ int plot_chart_save(const struct plot_chart *c, const char *dir,
         cairo_surface_t *s = cairo_svg_surface_create_for_stream(mem_write, &m,
                                                                  PLOT_W_PT, PLOT_H_PT);
         cairo_t *cr = cairo_create(s);
-        int r;
+        int r, e = 0;
 
         plot_chart_draw(c, cr);
         cairo_destroy(cr);
@@ -1710,9 +1711,9 @@ int plot_chart_save(const struct plot_chart *c, const char *dir,
         r = status_of(s);
         cairo_surface_destroy(s);
         if (r == SIM_OK)
-            r = write_svg(tmp, &m);
+            r = write_svg(tmp, &m, &e);
         free(m.p);
-        if (finish_file(tmp, fin, r, 0, d) != SIM_OK)
+        if (finish_file(tmp, fin, r, e, d) != SIM_OK)
             rc = SIM_EIO;
         free(tmp);
         free(fin);
