@@ -143,7 +143,8 @@ expect_status "bench --help extra" 2 "$GM" bench --help extra
 # dst.ini has 2 runs, 0 and 1: 2 is one past the end; an empty item, text
 # between a number and '..', a range without an end, and a range that goes
 # down are errors (main.c's parse_runs), all status 2 with nothing run.
-for spec in 2 0..2 "0," "1x..1" "0.." "1..0"; do
+# So is text after a number or a range's end ("1x", "0..1x"): not run 1.
+for spec in 2 0..2 "0," "1x..1" "0.." "1..0" "1x" "0..1x"; do
     expect_status "run -r '$spec'" 2 "$GM" run "$T/dst.ini" -r "$spec" -o "$T/rr" -q --no-plots
     grep_err "run -r '$spec' says why" "bad run list '$spec' (the study has 2 runs: 0..1)"
 done
@@ -156,6 +157,11 @@ check "run -r 1 (the last run)" "$GM" run "$T/dst.ini" -r 1 -o "$T/rr" -q --no-p
 # -- runs, validate, params: operands and status -----------------------------
 expect_status "runs with two scenarios" 2 "$GM" runs "$T/dst.ini" "$T/dst.ini"
 grep_err "runs with two scenarios" "gpumarket runs: one scenario file at a time"
+# validate of a study of one run: "1 run", singular, and no seed-set note
+# (one point has nothing to share its seeds with), so the line ends there.
+expect_status "validate, one run" 0 "$GM" validate "$T/dst.ini" --set phold.remote=0.5
+if [ "$(cat "$T/err")" = "$T/dst.ini: config General: 1 run, valid" ]; then ok
+else bad "validate, one run: '$(cat "$T/err")'"; fi
 expect_status "params, no match" 1 "$GM" params nomatchxyz
 expect_status "params, unknown option" 2 "$GM" params --bogus
 
