@@ -263,10 +263,16 @@ if [ -f "$T/swslash/runs.csv" ]; then ok; else bad "sweep -o DIR/ result"; fi
 expect_status "run -o ''" 2 "$GM" run "$T/phold.ini" -o '' --no-plots
 grep_err "empty result directory" "needs a name"
 expect_status "sweep -o /" 2 "$GM" sweep "$T/phold.ini" -o /
+# without -o the result goes to results/CONFIG under the current
+# directory, CONFIG the one chosen with -c (run --help)
+mkdir "$T/wd"
+(cd "$T/wd" && "$GMA" run "$T/phold.ini" -c Rep --no-plots) >"$T/out" 2>"$T/err"
+if [ $? = 0 ] && [ -f "$T/wd/results/Rep/runs.csv" ] && grep -qx 'results in results/Rep' "$T/err"
+then ok; else bad "run without -o: no results/Rep"; ls -R "$T/wd" >&2; fi
 
 # -- an interrupted run leaves no result that looks whole --------------------
 printf '[General]\nsim.model = phold\nsim.horizon = 100000s\nphold.lps = 4096\n' >"$T/long.ini"
-"$GM" run "$T/long.ini" -o "$T/int" --no-plots -q 2>/dev/null &
+"$GM" run "$T/long.ini" -o "$T/int" --no-plots -q 2>"$T/interr" &
 pid=$!
 sleep 1
 kill -INT $pid 2>/dev/null
@@ -278,6 +284,9 @@ if [ "$st" = 130 ]; then ok; else bad "interrupted run exit $st, want 130"; fi
 # events (this run takes many minutes; without the hookup it ran them)
 if [ $(($(date +%s) - t0)) -le 30 ]; then ok; else bad "interrupted run took over 30 s to stop"; fi
 if [ -e "$T/int" ] || ls "$T" | grep -q 'int\.tmp-'; then bad "interrupted run left files"; else ok; fi
+# and says it was interrupted, not "stopped" (a run that failed to set up)
+if grep -qx 'gpumarket: interrupted; no result directory written' "$T/interr"; then ok
+else bad "interrupted run's message"; cat "$T/interr" >&2; fi
 
 # -- bench market: rate, per-kind costs and what the searches read ----------
 check "bench market" "$GM" bench market scenarios/default.ini -c Quick --set sim.horizon=3d \
