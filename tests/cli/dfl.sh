@@ -30,6 +30,8 @@ mkdir "$T/none"
 expect_status "plot of a directory that holds no results" 2 "$GM" plot "$T/none"
 grep_err "plot of a directory that holds no results" \
     "none: error: not a result directory (no runs.csv or manifest.ini)"
+# and the command's own line says the charts of DIR were not drawn
+grep_err "plot of a directory that holds no results" "gpumarket plot: charts of $T/none not (all) drawn"
 if [ -e "$T/none/plots" ]; then bad "plot wrote plots/ into a non-result directory"; else ok; fi
 
 # -- a failed run, listed first, refuses the directory (exit 1) --------------
