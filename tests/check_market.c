@@ -1392,6 +1392,52 @@ START_TEST(set_up_refuses_values_just_past_range_edges)
 }
 END_TEST
 
+/* ... and just past the upper ends: the edges are taken (above), one
+ * step more is not. GPU counts are powers of two up to 16, so 32 is the
+ * next, for a machine and a job alike; cores, RAM and disk are whole
+ * numbers up to 1000, 60000 and 1000000. A count is a whole number with
+ * nothing after it ("2x" is not 2); deadline days are separated by
+ * commas ("10;20" is not a day 10 and then day 0 read again and again up
+ * to the 16-deadline limit); and on-failure-wait + on-failure-move may
+ * pass 1 by a rounding only (the 1e-9 the check allows): 0.5 + 0.50001
+ * is 1.00001. */
+START_TEST(set_up_refuses_values_just_past_upper_edges)
+{
+    int n;
+    char *buf = test_setup_errors("u.ini", "[General]\nsim.model = market\n"
+                                  "[hostclass farm]\nmachine-gpus = 32:1\ncpu-per-gpu = 1001:1\n"
+                                  "ram-per-gpu = 60001:1\ndisk = 1000001:1\n"
+                                  "[hostclass hobbyist]\nmachine-gpus = 2x:1\n"
+                                  "[archetype indie]\ngpus = 32:1\ndeadlines = 10;20\n"
+                                  "on-failure-wait = 0.5\non-failure-move = 0.50001\n", &n);
+
+    ck_assert_msg(strstr(buf, "u.ini:4: error: hostclass.farm.machine-gpus: expected "
+                              "count:probability pairs with power-of-two counts up to 16, "
+                              "got \"32:1\""), "%s", buf);
+    ck_assert_msg(strstr(buf, "u.ini:5: error: hostclass.farm.cpu-per-gpu: expected "
+                              "cores:probability pairs with whole numbers of cores from 1 to "
+                              "1000, got \"1001:1\""), "%s", buf);
+    ck_assert_msg(strstr(buf, "u.ini:6: error: hostclass.farm.ram-per-gpu: expected "
+                              "GB:probability pairs with whole numbers of GB from 1 to 60000, "
+                              "got \"60001:1\""), "%s", buf);
+    ck_assert_msg(strstr(buf, "u.ini:7: error: hostclass.farm.disk: expected GB:probability "
+                              "pairs with whole numbers of GB from 1 to 1000000, "
+                              "got \"1000001:1\""), "%s", buf);
+    ck_assert_msg(strstr(buf, "u.ini:9: error: hostclass.hobbyist.machine-gpus: expected "
+                              "count:probability pairs with power-of-two counts up to 16, "
+                              "got \"2x:1\""), "%s", buf);
+    ck_assert_msg(strstr(buf, "u.ini:11: error: archetype.indie.gpus: expected "
+                              "count:probability pairs with power-of-two counts up to 16, "
+                              "got \"32:1\""), "%s", buf);
+    ck_assert_msg(strstr(buf, "u.ini:12: error: archetype.indie.deadlines: expected days of "
+                              "the year (0-364) separated by commas, got \"10;20\""), "%s", buf);
+    ck_assert_msg(strstr(buf, "u.ini:14: error: archetype indie: on-failure-wait + "
+                              "on-failure-move = 1.00001 exceeds 1"), "%s", buf);
+    ck_assert_int_eq(n, 8);
+    free(buf);
+}
+END_TEST
+
 /* A paused interruptible keeps its work; a failed host kills the run
  * since the last checkpoint. With no failures at all, outbid renters are
  * interrupted yet lose nothing; with frequent failures and no
@@ -4094,6 +4140,7 @@ Suite *market_suite(void)
     tc = tcase_create("load");
     tcase_add_test(tc, set_up_normalises_weights_and_accepts_range_edges);
     tcase_add_test(tc, set_up_refuses_values_just_past_range_edges);
+    tcase_add_test(tc, set_up_refuses_values_just_past_upper_edges);
     suite_add_tcase(s, tc);
     return s;
 }
