@@ -1085,6 +1085,31 @@ START_TEST(bad_market_values_are_all_reported_with_their_lines)
 }
 END_TEST
 
+/* A key part may be 128 bytes (sim/scenario.c refuses longer ones): a GPU
+ * model or workload of that length that does not exist is named like any
+ * other. The name was checked only when shorter than 128, so such a key
+ * passed, read by nobody, without a word. */
+START_TEST(a_longest_unknown_member_name_is_reported)
+{
+    char name[129], text[512], want[512];
+    int n;
+    char *buf;
+
+    memset(name, 'x', 128);
+    name[128] = '\0';
+    snprintf(text, sizeof text, "[General]\nsim.model = market\ngpu.%s.share = 1\n"
+             "workload.%s.work-scale = 2\n", name, name);
+    buf = test_setup_errors("l.ini", text, &n);
+    snprintf(want, sizeof want, "l.ini:3: error: gpu.%s.share: no gpu named '%s'", name, name);
+    ck_assert_msg(strstr(buf, want), "want \"%s\", got:\n%s", want, buf);
+    snprintf(want, sizeof want, "l.ini:4: error: workload.%s.work-scale: no workload named '%s'",
+             name, name);
+    ck_assert_msg(strstr(buf, want), "want \"%s\", got:\n%s", want, buf);
+    ck_assert_int_eq(n, 2);
+    free(buf);
+}
+END_TEST
+
 /* A check over two or more keys blames the one the analyst wrote, not
  * one left at its default (those errors had no line, the analyst's own
  * key unnamed), and of two written the later line. */
@@ -4141,6 +4166,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, set_up_normalises_weights_and_accepts_range_edges);
     tcase_add_test(tc, set_up_refuses_values_just_past_range_edges);
     tcase_add_test(tc, set_up_refuses_values_just_past_upper_edges);
+    tcase_add_test(tc, a_longest_unknown_member_name_is_reported);
     suite_add_tcase(s, tc);
     return s;
 }
