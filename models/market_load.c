@@ -273,9 +273,9 @@ static void check_entity_names(struct market *mk, const char *kind, struct diag 
         const char *key, *source, *name, *dot;
         struct param_near near;
         size_t len;
-        /* a key part is at most 128 bytes (sim/scenario.c, MAX_KEY_PART):
-         * with ent[128] a 128-byte name was skipped, its key read by nobody */
-        char ent[128 + 1], hint[160];
+        /* any part the reader takes (with ent[128] a 128-byte name was
+         * skipped, its key read by nobody) */
+        char ent[SCN_MAX_KEY_PART + 1], hint[160];
 
         scn_run_key_at(mk->run, i, &key, NULL, NULL, &source);
         if (strcmp(source, "default") == 0 || strncmp(key, kind, klen) != 0 || key[klen] != '.')

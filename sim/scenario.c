@@ -34,11 +34,6 @@
 
 #define MAX_INCLUDE_DEPTH 32
 #define MAX_SWEEP_VALUES 100000
-/* Longest part of a dotted key, an entity name included. Models build
- * keys from entity names in fixed buffers (scn_realf's 512 bytes,
- * market_load.c's "archetype.%s.on-failure-move" in 160); a longer name
- * asserted there or came out truncated as an unregistered key. */
-#define MAX_KEY_PART 128
 #define DEFAULT_SEED 1
 
 enum builtin { B_NONE, B_SEED, B_REPEAT, B_SEEDSET, B_DESC, B_EXTENDS };
@@ -568,9 +563,9 @@ static bool make_entry(const struct param_registry *reg, struct diag *d, int *ne
     for (const char *p = key; *p; ) {
         size_t len = strcspn(p, ".");
 
-        if (len > MAX_KEY_PART) {
+        if (len > SCN_MAX_KEY_PART) {
             report(d, nerr, loc, "key '%.*s...': name too long (%zu bytes, at most %d)",
-                   (int)(p - key) + 20, key, len, MAX_KEY_PART);
+                   (int)(p - key) + 20, key, len, SCN_MAX_KEY_PART);
             return false;
         }
         p += len + (p[len] == '.');

@@ -34,6 +34,13 @@
 #include "sim/err.h"
 #include "sim/param.h"
 
+/* Longest part of a dotted key, an entity name included, in bytes: the
+ * reader refuses longer. Models build keys from entity names in fixed
+ * buffers (scn_realf's 512 bytes, market_load.c's
+ * "archetype.%s.on-failure-move" in 160); a longer name asserted there or
+ * came out truncated as an unregistered key. */
+#define SCN_MAX_KEY_PART 128
+
 struct scn;             /* a parsed file with its includes */
 struct scn_study;       /* one config, overrides applied, sweep expanded */
 struct scn_run;         /* one run's resolved parameters */
