@@ -4805,6 +4805,14 @@ static struct market *lc_stage(struct staged *x, const char *text, unsigned *k)
     return mk;
 }
 
+/* The arrivals most life-cycle tests start from: the hobbyist at 1 h,
+ * the company at 2 h (k: lc_stage's probe kind). */
+static void lc_hobbyist_then_company(struct staged *x, unsigned k)
+{
+    eng_at(x->e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x->e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+}
+
 /* A paused bidder reconsiders after its pause patience and raises its
  * bid by 20% (archetype.*.bid-raise: "raises its bid by 20% instead of
  * moving"), never above bid-cap x the ask (README: bids are at most
@@ -4970,8 +4978,7 @@ START_TEST(an_extended_contract_runs_to_its_completion)
     memset(&ex, 0, sizeof ex);
     ex.mk = mk;
     kx = eng_kind(x.e, "test.probe-ex", ex_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
-    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    lc_hobbyist_then_company(&x, k);
     eng_at(x.e, 12 * SIM_HOUR, kx, 0);
     for (sim_time t = 12 * SIM_HOUR + SIM_MIN; t < 2 * SIM_DAY; t += SIM_MIN)
         eng_at(x.e, t, kx, 1);
@@ -5052,8 +5059,7 @@ START_TEST(a_job_due_at_its_end_date_completes)
     memset(&te, 0, sizeof te);
     te.mk = mk;
     kt = eng_kind(x.e, "test.probe-te", te_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
-    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    lc_hobbyist_then_company(&x, k);
     eng_at(x.e, 12 * SIM_HOUR, kt, TE_AT_12H);
     eng_at(x.e, 13 * SIM_HOUR + SIM_MIN, kt, TE_NO_MORE);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
@@ -5113,8 +5119,7 @@ START_TEST(a_stopped_contract_keeps_its_work_and_renews_patience)
     memset(&st2, 0, sizeof st2);
     st2.mk = mk;
     ks = eng_kind(x.e, "test.probe-st", st2_probe, NULL);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
-    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    lc_hobbyist_then_company(&x, k);
     eng_at(x.e, 12 * SIM_HOUR, k, LC_LOOK);
     eng_at(x.e, 12 * SIM_HOUR, ks, 0);
     eng_at(x.e, 13 * SIM_HOUR + SIM_MIN, ks, 1);
@@ -5196,8 +5201,7 @@ START_TEST(extensions_in_the_warm_up_are_not_counted)
         "archetype.*.pause-patience = 100000h\n"
         "archetype.hobbyist.work-median = 5\narchetype.company.work-median = 4\n", &k);
 
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
-    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    lc_hobbyist_then_company(&x, k);
     eng_at(x.e, 12 * SIM_HOUR, k, LC_LOOK);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(lc.look[0].renting && lc.look[0].state == CS_RUNNING);
@@ -5224,8 +5228,7 @@ START_TEST(stops_in_the_warm_up_are_not_counted)
         "archetype.*.pause-patience = 100000h\n"
         "archetype.hobbyist.work-median = 5\narchetype.company.work-median = 4\n", &k);
 
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
-    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    lc_hobbyist_then_company(&x, k);
     eng_at(x.e, 12 * SIM_HOUR, k, LC_LOOK);
     eng_at(x.e, 13 * SIM_HOUR + SIM_MIN, k, LC_LOOK);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
@@ -5902,8 +5905,7 @@ START_TEST(a_stopped_renter_pays_the_restart_on_its_next_machine)
         "archetype.*.pause-patience = 100000h\n"
         "archetype.hobbyist.work-median = 5\narchetype.company.work-median = 4\n", &k);
 
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
-    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    lc_hobbyist_then_company(&x, k);
     eng_at(x.e, 12 * SIM_HOUR, k, LC_LOOK);
     eng_at(x.e, 13 * SIM_HOUR + 30 * SIM_MIN, k, LC_LOOK);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
@@ -6006,8 +6008,7 @@ START_TEST(a_paused_instance_owes_no_gpu_time_to_its_credits)
         "archetype.hobbyist.work-median = 1000\narchetype.company.work-median = 30\n", &k);
 
     mk->ar[lc.hobbyist].budget = bill_gpu_line(mk->m[0].ask, 1, 5 * SIM_HOUR);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
-    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    lc_hobbyist_then_company(&x, k);
     eng_at(x.e, 3 * SIM_HOUR, k, LC_LOOK);
     eng_at(x.e, 20 * SIM_HOUR, k, LC_LOOK);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
@@ -6232,8 +6233,7 @@ START_TEST(interruptions_in_the_warm_up_are_not_counted)
     struct market *mk = lc_stage(&x, text[_i], &k);
     uint64_t want = _i == 1 ? 0 : 1;
 
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
-    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    lc_hobbyist_then_company(&x, k);
     eng_at(x.e, 2 * SIM_HOUR + SIM_MIN, k, LC_LOOK);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(lc.look[0].renting && lc.look[0].state == CS_PAUSED);
@@ -6429,8 +6429,7 @@ START_TEST(credits_running_out_resume_the_paused_bidders)
         "archetype.hobbyist.work-median = 1000\narchetype.company.work-median = 100\n", &k);
 
     mk->ar[lc.company].budget = bill_gpu_line(mk->m[0].ask, 1, 5 * SIM_HOUR);
-    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
-    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    lc_hobbyist_then_company(&x, k);
     eng_at(x.e, 3 * SIM_HOUR, k, LC_LOOK);
     eng_at(x.e, 8 * SIM_HOUR + SIM_MIN, k, LC_LOOK);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
