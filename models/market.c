@@ -259,6 +259,8 @@ static void util_mark(struct market *mk, struct machine *m, sim_time now)
     m->run_gpu_us += (int64_t)m->run_gpus * (now - m->util_mark);
     if (m->run_gpus < m->ngpu)
         m->part_us += now - m->util_mark;
+    if (m->hp_gpus < m->ngpu)
+        m->soft_us += now - m->util_mark;
     m->util_mark = now;
     /* A leaving machine stays in the market (utilisation's denominator)
      * while it runs a rental: its running GPUs are about to change, so
@@ -1115,6 +1117,7 @@ static void detach(struct market *mk, uint32_t cid)
     memmove(&m->cids[i], &m->cids[i + 1], (m->nclaims - i - 1) * sizeof *m->cids);
     m->nclaims--;
     m->thr_ok = false;
+    util_mark(mk, m, eng_now(mk->e));   /* the time held so far counts as held */
     if (c->type != C_INTERRUPTIBLE)
         m->hp_gpus -= c->gpus;
     else
@@ -2238,6 +2241,7 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     c->state = CS_LOADING;
     attach(m, cid);
     m->thr_ok = false;
+    util_mark(mk, m, now);
     if (type != C_INTERRUPTIBLE)
         m->hp_gpus += jb->gpus;
     else
@@ -3383,8 +3387,16 @@ static void reprice(struct engine *e, void *ctx)
         if (u > mk->pricing.util_high && span > 0 &&
             1.0 - (double)m->part_us / (double)(now - m->util_since) <= mk->pricing.util_high)
             u = mk->pricing.util_high;
+        /* Under raise-on = firm only on-demand and reserved renters fill
+         * it: interruptibles on every GPU say that no renter took it at
+         * its ask (an on-demand one would have displaced them), so such
+         * a machine holds its ask rather than raise it. */
+        if (mk->raise_firm && u > mk->pricing.util_high && span > 0 &&
+            1.0 - (double)m->soft_us / (double)(now - m->util_since) <= mk->pricing.util_high)
+            u = mk->pricing.util_high;
         m->util_gpu_us = 0;
         m->part_us = 0;
+        m->soft_us = 0;
         m->util_since = now;
         if (m->down || m->leaving)
             continue;
@@ -3534,6 +3546,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->clearing = strcmp(s, "second-price") == 0 ? PRIO_SECOND_PRICE :
                    strcmp(s, "uniform") == 0 ? PRIO_UNIFORM : PRIO_PAY_AS_BID;
     mk->posted = strcmp(scn_str(run, "market.pricing"), "posted") == 0;
+    mk->raise_firm = strcmp(scn_str(run, "market.raise-on"), "firm") == 0;
     mk->posted_markup = scn_real(run, "market.posted-markup");
     mk->posted_int = scn_real(run, "market.posted-interruptible");
     mk->pricing.step = scn_real(run, "market.reprice-step");

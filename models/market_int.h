@@ -164,9 +164,10 @@ struct machine {
     /* The third line: what the hourly repricing reads of every machine
      * besides the first two (so it walks three lines per machine, not
      * four) and what an index update reads. */
-    /* utilisation since the last repricing, and the time in it some GPU
-     * stood idle (the machine was not full) */
-    sim_time util_since, util_mark, part_us;
+    /* utilisation since the last repricing, the time in it some GPU
+     * stood idle (the machine was not full), and the time some GPU was
+     * not held on demand or reserved (market.raise-on = firm) */
+    sim_time util_since, util_mark, part_us, soft_us;
     double util_gpu_us;
     int64_t run_gpu_us;         /* GPUs running x µs, whole run (capacity check) */
     money floor;                /* per GPU-hour */
@@ -309,6 +310,7 @@ struct market {
     struct bill_ledger *ledger;
     enum prio_rule clearing;
     bool posted;
+    bool raise_firm;            /* market.raise-on = firm */
     double posted_markup, posted_int;
     double derate_scale;
     struct dlperf_model *dlp;   /* owned */

@@ -39,6 +39,8 @@ static const struct param_def market_params[] = {
       "a host whose utilisation since the last repricing is below this lowers its ask" },
     { "market.util-high", PT_PROB, "1", "0.80", 0, 1, NULL,
       "a host whose machine was full (every GPU running) for more than this share of the time since the last repricing raises its ask" },
+    { "market.raise-on", PT_ENUM, "", "any", NOMAX, "any|firm",
+      "what fills a machine that raises its ask: any: renters of any type; firm: on-demand and reserved renters only (interruptibles, whom an on-demand renter displaces, show that no renter took it at its ask: such a machine holds its ask)" },
     { "market.reprice-step", PT_PROB, "1", "0.03", 0, 0.5, NULL,
       "relative ask change per repricing" },
     { "market.reliability-reference", PT_PROB, "1", "0.99", 0, 0.999, NULL,

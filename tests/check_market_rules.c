@@ -2280,14 +2280,15 @@ END_TEST
 /* Renters the test sends itself (no arrivals of their own): one GPU of
  * an RTX 3090 on demand, no filters that could turn an offer down, a
  * price cap that never binds, a fixed amount of work (work-median). */
-#define LONE_RENTER \
+#define LONE_SPECS \
     "archetype.*.rate = 0\narchetype.*.gpus = 1:1\narchetype.*.vram = 8\n" \
     "archetype.*.big-model-prob = 0\narchetype.*.name-pin = 0\n" \
     "archetype.*.secure-cloud = 0\narchetype.*.budget = 0\n" \
     "archetype.*.min-reliability = 0\narchetype.*.verified-only = false\n" \
     "archetype.*.min-dlperf = 0\narchetype.*.gpu-models = RTX 3090\n" \
     "archetype.*.value = 100\narchetype.*.value-sigma = 0\narchetype.*.work-sigma = 0\n" \
-    "archetype.*.p-reserved = 0\narchetype.*.p-ondemand = 1\narchetype.*.p-interruptible = 0\n"
+    "archetype.*.p-reserved = 0\n"
+#define LONE_RENTER LONE_SPECS "archetype.*.p-ondemand = 1\narchetype.*.p-interruptible = 0\n"
 
 /* A renter's back-off (its retry interval doubling up to 16x while its
  * searches find nothing) starts again from the plain interval once it
@@ -2417,8 +2418,11 @@ END_TEST
  * util-high, but three GPUs found no taker at the ask, so the ask holds
  * (neither raised nor cut) from hour 2 to 5; alone on a 1-GPU machine the
  * same renter fills it, and every repricing raises by 3%. Raising on
- * utilisation alone took an idle GPU of a busy machine to the ceiling. */
-static void full_check(unsigned gpus, bool raises)
+ * utilisation alone took an idle GPU of a busy machine to the ceiling.
+ * With market.raise-on = firm only an on-demand or reserved renter fills
+ * it: an interruptible one alone on the 1-GPU machine leaves the ask
+ * where it was (held, not cut: it is 100% utilised). */
+static void full_check(unsigned gpus, bool interruptible, const char *raise_on, bool raises)
 {
     struct staged x;
     char text[2048];
@@ -2430,13 +2434,15 @@ static void full_check(unsigned gpus, bool raises)
         "sim.sample-interval = 6h\nsupply.gpus = %u\nsupply.gpu-models = RTX 3090\nseed = 2\n"
         "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
         "supply.entry-elasticity = 0\nmarket.reliability-discount = 0\n"
-        "market.util-high = 0.2\nmarket.util-low = 0.1\n"
+        "market.util-high = 0.2\nmarket.util-low = 0.1\nmarket.raise-on = %s\n"
         "hostclass.*.machine-gpus = %u:1\nhostclass.*.min-chunk = 1\n"
         "hostclass.*.markup-min = 2\nhostclass.*.markup-max = 2\n"
         "hostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n"
         "hostclass.*.maint-interval = 0\nhostclass.*.failed-start-prob = 0\n"
         "region.*.outage-rate = 0\n"
-        LONE_RENTER "archetype.*.work-median = 1000\narchetype.*.image = 1\n", gpus, gpus);
+        LONE_SPECS "archetype.*.p-ondemand = %d\narchetype.*.p-interruptible = %d\n"
+        "archetype.*.work-median = 1000\narchetype.*.image = 1\n",
+        gpus, raise_on, gpus, !interruptible, interruptible);
     mk = stage(&x, text);
     memset(&ut, 0, sizeof ut);
     ut.mk = mk;
@@ -2449,11 +2455,14 @@ static void full_check(unsigned gpus, bool raises)
         eng_at(x.e, h * SIM_HOUR + 1, k, h);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert_uint_eq(mk->m[0].nclaims, 1);
+    ck_assert(mk->c[mk->m[0].cids[0]].type == (interruptible ? C_INTERRUPTIBLE : C_ONDEMAND));
+    ck_assert(mk->c[mk->m[0].cids[0]].state == CS_RUNNING);
     for (unsigned h = 3; h <= 5; h++) {
         money want = raises ? money_muldiv(ut.ask[h - 1], 1030000, 1000000) : ut.ask[h - 1];
 
-        ck_assert_msg(ut.ask[h] == want, "%u GPUs, hour %u: ask %lld after %lld, %s expected",
-                      gpus, h, (long long)ut.ask[h], (long long)ut.ask[h - 1],
+        ck_assert_msg(ut.ask[h] == want, "%u GPUs, %s, raise-on %s, hour %u: ask %lld after "
+                      "%lld, %s expected", gpus, interruptible ? "interruptible" : "on demand",
+                      raise_on, h, (long long)ut.ask[h], (long long)ut.ask[h - 1],
                       raises ? "a 3% raise" : "no change");
     }
     unstage(&x);
@@ -2461,12 +2470,69 @@ static void full_check(unsigned gpus, bool raises)
 
 START_TEST(only_a_full_machine_raises)
 {
-    full_check(4, false);
-    full_check(1, true);
+    full_check(4, false, "any", false);
+    full_check(1, false, "any", true);
+    full_check(1, true, "any", true);
+    full_check(4, false, "firm", false);
+    full_check(1, false, "firm", true);
+    full_check(1, true, "firm", false);
+}
+END_TEST
+
+/* raise-on = firm counts the time some GPU was not held on demand or
+ * reserved, from the rental (not from the first run: a download holds the
+ * GPU too). The renter arrives at 30 min and rents at once; a probe at
+ * 45 min, with the download still running or just done, finds the
+ * machine's first 30 min counted, and what is not yet marked of the rest
+ * none, since the GPU has been held since. Marking only when the
+ * instance starts ran the rented stretch into the unheld one. */
+static sim_time soft_seen, rented_at;
+
+static void soft_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    const struct machine *m = &ut.mk->m[0];
+
+    (void)model;
+    if (ev->subject == 99) {
+        eng_at(e, eng_now(e), ut.mk->k_arrive, (uint32_t)ut.academic);
+        return;
+    }
+    ck_assert_uint_eq(m->nclaims, 1);
+    rented_at = ut.mk->c[m->cids[0]].created;
+    soft_seen = m->soft_us + (m->hp_gpus < m->ngpu ? eng_now(e) - m->util_mark : 0);
+}
+
+START_TEST(firm_share_counts_from_the_rental)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 1h\nsim.warmup = 0d\n"
+        "sim.sample-interval = 6h\nsupply.gpus = 1\nsupply.gpu-models = RTX 3090\nseed = 2\n"
+        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
+        "supply.entry-elasticity = 0\nmarket.reliability-discount = 0\n"
+        "market.raise-on = firm\nmarket.reprice-interval = 2h\n"
+        "hostclass.*.machine-gpus = 1:1\nhostclass.*.min-chunk = 1\n"
+        "hostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n"
+        "hostclass.*.maint-interval = 0\nhostclass.*.failed-start-prob = 0\n"
+        "region.*.outage-rate = 0\n"
+        LONE_RENTER "archetype.*.work-median = 1000\narchetype.*.image = 1\n");
+    unsigned k;
+
+    memset(&ut, 0, sizeof ut);
+    ut.mk = mk;
+    ut.academic = arch_named(mk, "academic");
+    k = eng_kind(x.e, "test.probe", soft_probe, NULL);
+    eng_at(x.e, 30 * SIM_MIN, k, 99);
+    eng_at(x.e, 45 * SIM_MIN, k, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_int_eq(rented_at, 30 * SIM_MIN);
+    ck_assert_int_eq(soft_seen, 30 * SIM_MIN);
+    unstage(&x);
 }
 END_TEST
 
 #undef LONE_RENTER
+#undef LONE_SPECS
 
 /* Each archetype splits the jobs that do not prepay p-ondemand :
  * p-interruptible (both 0: on demand). A market of 400 GPUs, far more
@@ -6833,6 +6899,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, renting_ends_the_back_off);
     tcase_add_test(tc, repricing_reads_each_intervals_utilisation_per_gpu);
     tcase_add_test(tc, only_a_full_machine_raises);
+    tcase_add_test(tc, firm_share_counts_from_the_rental);
     tcase_add_test(tc, each_archetype_starts_its_own_contract_split);
     tcase_add_loop_test(tc, each_archetype_rents_the_first_offer_of_its_own_sort, 0, SO_SORTS);
     tcase_add_test(tc, regional_outages_hit_their_share_of_the_machines_there);
