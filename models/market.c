@@ -102,18 +102,32 @@ static double bundle_dlperf(const struct market *mk, const struct machine *m,
  */
 static uint32_t band_of(const struct market *mk, const struct machine *m);
 
+static bool machine_verified(const struct market *mk, const struct machine *m)
+{
+    return m->verified && m->score >= mk->relp.verify_threshold;
+}
+
 /* What the index entries carry of the score is derived here, when it
  * changes, not for every offer a search ranks or every index update:
  * the score to the fourth power (the score sort's factor) and which
  * archetypes' reliability filters it passes. */
-static void set_score(const struct market *mk, struct machine *m, double score)
+static void set_score(struct market *mk, struct machine *m, double score)
 {
+    bool was_verified = machine_verified(mk, m);
+
     m->score = score;
     m->score4 = pow(score, 4);
     m->rel_ok = 0;
     for (size_t i = 0; i < mk->nar && i < 32; i++)
         if (!(score < mk->ar[i].min_rel))
             m->rel_ok |= 1u << i;
+    /* Deverified (its score fell below the threshold): the reservations
+     * on it may be withdrawn whole from now on, even if it earns its
+     * verification back before they end. */
+    if (was_verified && !machine_verified(mk, m))
+        for (uint32_t k = 0; k < m->nclaims; k++)
+            if (mk->c[m->cids[k]].type == C_RESERVED)
+                mk->c[m->cids[k]].deverified = true;
 }
 
 /* Brings the machine's up/down totals to 'now': every interval is
@@ -158,11 +172,6 @@ static bool machine_listed(const struct market *mk, const struct machine *m)
     if (m->down || m->leaving || m->maint_pending)
         return false;
     return rel_listed(&m->rel, &mk->relp, eng_now(mk->e));
-}
-
-static bool machine_verified(const struct market *mk, const struct machine *m)
-{
-    return m->verified && m->score >= mk->relp.verify_threshold;
 }
 
 /* ---- supply ---- */
@@ -1146,9 +1155,10 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
     mkt_charge_over(mk, jb, m, BILL_STORAGE, mkt_storage_due(mk, c, now), c->created, now);
     if (c->type == C_RESERVED && now < c->res_end) {
         /* Ended by the renter (work done, credits out): the early-cancel
-         * rule. Killed by its host's failure (lose_unsaved): the unused
-         * balance back, no penalty. */
-        money refund = lose_unsaved
+         * rule. Killed by its host's failure (lose_unsaved), or on a
+         * machine deverified since the rental: the unused balance back,
+         * no penalty. */
+        money refund = lose_unsaved || c->deverified
             ? bill_unused_prepay(c->prepaid, c->res_end - c->created, now - c->created)
             : bill_early_cancel_refund(c->prepaid, c->rate, c->gpus, c->res_end - c->created,
                                        now - c->created, mk->cancel_fee);

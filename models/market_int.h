@@ -259,6 +259,10 @@ struct contract {
     sim_time off_total, off_since;
     bool offline;
     bool in_use, ran, loaded;
+    /* A reservation whose machine has lost its verification since the
+     * rental: its renter may withdraw the whole unused balance without
+     * the early-cancel penalty (MARKET-FACTS.md 19). */
+    bool deverified;
 };
 
 struct job {

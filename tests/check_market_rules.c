@@ -5426,6 +5426,95 @@ START_TEST(an_early_end_refunds_by_who_ended_it)
 }
 END_TEST
 
+/* A reservation on a machine deverified since the rental comes back
+ * whole when it ends early (MARKET-FACTS.md 19: "if the machine fails the
+ * implicit or explicit Service Level Agreement and is deverified the full
+ * balance can be withdrawn without penalty"). The month the company
+ * prepays at 1 h for its 460 GPU-hours (the renter of
+ * an_early_end_refunds_by_who_ended_it), on a verified machine whose
+ * score is at least the threshold of DV_THRESHOLD when it rents; a
+ * disconnect at 2 d (DV_DISCONNECT_H hours on average) suspends it and
+ * pulls the score below the threshold; then the machine earns it back,
+ * and the job completes inside the term: the early-cancel rule would
+ * refund nothing (_i = 0, no disconnect: it spends P), here (_i = 1)
+ * the unused P (T - u) / T comes back, u = the end - the rental. A
+ * machine unverified from the start (_i = 2, the same disconnect) was not
+ * deverified: the renter knew, and the early-cancel rule applies. */
+#define DV_THRESHOLD "0.98"
+#define DV_DISCONNECT_H "6h"
+static struct {
+    struct market *mk;
+    bool verified[3];
+    double score[3];
+    sim_time done_at;
+} dv;
+
+static void dv_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    const struct machine *m = &dv.mk->m[0];
+
+    (void)e;
+    (void)model;
+    dv.verified[ev->subject] = m->verified && m->score >= dv.mk->relp.verify_threshold;
+    dv.score[ev->subject] = m->score;
+    if (ev->subject == 1 && m->nclaims == 1)
+        dv.done_at = dv.mk->c[m->cids[0]].done_at;
+}
+
+START_TEST(a_deverified_machine_refunds_a_reservation_whole)
+{
+    struct staged x;
+    unsigned k, kd;
+    sim_time t_disc = 2 * SIM_DAY, T = 30 * SIM_DAY, u;
+    double unused, spent;
+    char text[4096];
+    struct market *mk;
+
+    snprintf(text, sizeof text, LIFE_MARKET "sim.horizon = 40d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "hostclass.*.verified-prob = %d\nreliability.verify-threshold = " DV_THRESHOLD "\n"
+        "hostclass.*.disconnect-duration = " DV_DISCONNECT_H "\n"
+        "market.reserve-discount-1m = 0.2\n"
+        "archetype.company.p-reserved = 1\narchetype.company.work-median = 460\n", _i != 2);
+    mk = lc_stage(&x, text, &k);
+    (void)rs_arm(&x, mk, k);
+    memset(&dv, 0, sizeof dv);
+    dv.mk = mk;
+    kd = eng_kind(x.e, "test.probe-dv", dv_probe, NULL);
+    eng_at(x.e, 2 * SIM_HOUR, kd, 0);
+    if (_i >= 1) {
+        eng_at(x.e, t_disc, mk->k_disc, 0);
+        /* the instance is running again within 6 d, its completion
+         * scheduled; the score climbs back in the days after */
+        eng_at(x.e, 8 * SIM_DAY, kd, 1);
+    }
+    eng_at(x.e, 25 * SIM_DAY, kd, 2);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.res_end - rs.created, T);
+    ck_assert_msg(dv.verified[0] == (_i != 2), "score %.6f at the rental", dv.score[0]);
+    ck_assert_uint_eq(mk->ar[lc.company].completed_all, 1);
+    spent = mk->ar[lc.company].spend_usd;
+    if (_i != 1) {
+        ck_assert_msg(fabs(spent - money_to_usd(rs.prepaid)) < 2e-6,
+                      "spent %.6f, prepaid %.6f", spent, money_to_usd(rs.prepaid));
+        unstage(&x);
+        return;
+    }
+    ck_assert_msg(!dv.verified[1], "score %.6f after the disconnect", dv.score[1]);
+    ck_assert_msg(dv.verified[2], "score %.6f at 25 d: verified again", dv.score[2]);
+    ck_assert_int_lt(dv.done_at, rs.res_end);
+    u = dv.done_at - rs.created;
+    unused = money_to_usd(rs.prepaid) * (double)(T - u) / (double)T;
+    ck_assert_msg(fabs(spent - (money_to_usd(rs.prepaid) - unused)) < 2e-6,
+                  "spent %.6f, prepaid %.6f less the unused %.6f", spent,
+                  money_to_usd(rs.prepaid), unused);
+    unstage(&x);
+}
+END_TEST
+#undef DV_THRESHOLD
+#undef DV_DISCONNECT_H
+
 /* A renter that ends a reservation early "forfeits the discount and pays
  * 5% of the unused balance" (README, Contracts: "an early end refunds the
  * unused balance minus the discount received minus a 5% fee"), here with
@@ -6943,6 +7032,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, extensions_in_the_warm_up_are_not_counted);
     tcase_add_test(tc, stops_in_the_warm_up_are_not_counted);
     tcase_add_loop_test(tc, an_early_end_refunds_by_who_ended_it, 0, 2);
+    tcase_add_loop_test(tc, a_deverified_machine_refunds_a_reservation_whole, 0, 3);
     tcase_add_test(tc, an_early_end_by_the_renter_pays_the_cancel_fee);
     tcase_add_test(tc, a_stop_at_the_end_date_resumes_the_paused_bidders);
     tcase_add_test(tc, a_second_rental_prepays_only_what_the_credits_left_cover);
