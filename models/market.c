@@ -2824,8 +2824,8 @@ static void job_finished(struct market *mk, uint32_t jid)
  * would resume). The host extends it, with probability auto-extend, to
  * one offer-duration past now (the host acts when it is checked, so a
  * paused contract checked late gets the full duration from then) at the
- * same price (extensions are only at the same or a lower price; a leaving
- * host does not extend), or stops it
+ * same price or, under market.extend-price = ask, at its current ask
+ * (below; a leaving host does not extend), or stops it
  * (MARKET-FACTS.md 12). Stopped, the instance cannot restart: the
  * contract ends, billed as any end (a reservation has no unused prepay by
  * then, see rent()), and the job keeps all it has done: the renter knew
@@ -2845,7 +2845,29 @@ static bool contract_expire(struct market *mk, uint32_t cid, sim_time now)
     bool post = measured(mk, now);
 
     /* p = 0 or 1 draws nothing, so the stream serves only real choices */
-    if (!m->leaving && p > 0 && (p >= 1 || gsl_rng_uniform(mk->r_extend) < p)) {
+    bool extend = !m->leaving && p > 0 && (p >= 1 || gsl_rng_uniform(mk->r_extend) < p);
+
+    /* Under market.extend-price = ask the host extends on-demand and
+     * reserved contracts (a reservation's end date is past its prepaid
+     * term, so it bills per second by now) at its current ask: a lower
+     * one simply applies, a higher one is Vast's price-increase challenge,
+     * which the renter accepts when the new price is within what the job
+     * is worth to it on this machine (the cap its searches apply), and
+     * otherwise rejects: the instance stops as if not extended. */
+    if (extend && mk->extend_at_ask && c->type != C_INTERRUPTIBLE && m->ask != c->rate) {
+        if (m->ask > c->rate && money_to_usd(m->ask) > value_cap(mk, jb, m)) {
+            extend = false;
+            if (post)
+                a->increase_rejected++;
+        } else {
+            if (c->state == CS_RUNNING)
+                mkt_bill_segment(mk, c, now);   /* close the line at the old price */
+            c->rate = m->ask;
+            if (post)
+                a->repriced++;
+        }
+    }
+    if (extend) {
         c->end = now + mk->hc[m->cls].offer_dur;
         if (post)
             a->extended++;
@@ -3557,6 +3579,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
                    strcmp(s, "uniform") == 0 ? PRIO_UNIFORM : PRIO_PAY_AS_BID;
     mk->posted = strcmp(scn_str(run, "market.pricing"), "posted") == 0;
     mk->raise_firm = strcmp(scn_str(run, "market.raise-on"), "firm") == 0;
+    mk->extend_at_ask = strcmp(scn_str(run, "market.extend-price"), "ask") == 0;
     mk->posted_markup = scn_real(run, "market.posted-markup");
     mk->posted_int = scn_real(run, "market.posted-interruptible");
     mk->pricing.step = scn_real(run, "market.reprice-step");

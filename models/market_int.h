@@ -123,6 +123,9 @@ struct archetype {
     uint64_t arrived_all, completed_all, abandoned_all;
     uint64_t out_of_budget;
     uint64_t expired, extended; /* contracts stopped / extended at their end date */
+    /* extensions at a new price, and price increases the renter turned
+     * down (market.extend-price = ask; those are in 'expired' too) */
+    uint64_t repriced, increase_rejected;
     double wait_sum_h, paid_gpu_h[3], gpu_usd, lost_work, spend_usd;
     /* After the warm-up, in reference-GPU-hours: the work jobs kept
      * (progress that survived: saved at stops and checkpoints, handed back
@@ -315,6 +318,7 @@ struct market {
     enum prio_rule clearing;
     bool posted;
     bool raise_firm;            /* market.raise-on = firm */
+    bool extend_at_ask;         /* market.extend-price = ask */
     double posted_markup, posted_int;
     double derate_scale;
     struct dlperf_model *dlp;   /* owned */

@@ -389,6 +389,9 @@ int mkt_finish(struct engine *e, void *state)
         res_scalar(res, "jobs_out_of_budget", "archetype", nm, (double)ar->out_of_budget, "1");
         res_scalar(res, "contracts_expired", "archetype", nm, (double)ar->expired, "1");
         res_scalar(res, "contracts_extended", "archetype", nm, (double)ar->extended, "1");
+        res_scalar(res, "contracts_repriced", "archetype", nm, (double)ar->repriced, "1");
+        res_scalar(res, "price_increases_rejected", "archetype", nm,
+                   (double)ar->increase_rejected, "1");
         res_scalar(res, "paid_gpu_h", "archetype", nm, paid, "GPU-h");
         res_scalar(res, "spend_usd", "archetype", nm, spend, "USD");
         /* both after the warm-up: what was spent then, over the work

@@ -41,6 +41,8 @@ static const struct param_def market_params[] = {
       "a host whose machine was full (every GPU running) for more than this share of the time since the last repricing raises its ask" },
     { "market.raise-on", PT_ENUM, "", "any", NOMAX, "any|firm",
       "what fills a machine that raises its ask: any: renters of any type; firm: on-demand and reserved renters only (interruptibles, whom an on-demand renter displaces, show that no renter took it at its ask: such a machine holds its ask)" },
+    { "market.extend-price", PT_ENUM, "", "locked", NOMAX, "locked|ask",
+      "the price of an on-demand or reserved contract a host extends at its end date: locked: the contract's own; ask: the host's current ask (a higher one is Vast's price-increase challenge, which the renter accepts if the job is worth it on that machine and otherwise rejects, ending the contract)" },
     { "market.reprice-step", PT_PROB, "1", "0.03", 0, 0.5, NULL,
       "relative ask change per repricing" },
     { "market.reliability-reference", PT_PROB, "1", "0.99", 0, 0.999, NULL,
@@ -183,8 +185,8 @@ static const struct param_def gpu_params[] = {
        "its rental time + this"),                                                  \
     HC(c, "auto-extend", PT_PROB, "1", ext, 0, 1, NULL,                             \
        "probability the host extends a contract still alive at its end date by "   \
-       "another offer-duration at the same price (else the instance stops and "    \
-       "the renter moves) [E]"),                                                   \
+       "another offer-duration at the price market.extend-price sets (else the "  \
+       "instance stops and the renter moves) [E]"),                                \
     HC(c, "max-discount", PT_PROB, "1", "0.4", 0, 1, NULL,                          \
        "cap on the prepay discount (credit_discount_max)")
 

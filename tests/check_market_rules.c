@@ -5013,6 +5013,7 @@ END_TEST
 static struct {
     struct market *mk;
     sim_time done_at, end, completed_at;
+    money rate, rate_after;
     bool running;
 } ex;
 
@@ -5027,9 +5028,13 @@ static void ex_probe(struct engine *e, const struct evq_event *ev, void *model)
         ex.end = mk->c[mk->m[0].cids[0]].end;
         ex.running = mk->c[mk->m[0].cids[0]].state == CS_RUNNING &&
                      mk->j[mk->c[mk->m[0].cids[0]].job].arch == lc.hobbyist;
-    } else if (ex.completed_at == 0 && mk->ar[lc.hobbyist].completed_all == 1) {
-        ex.completed_at = eng_now(e);
+        ex.rate = mk->c[mk->m[0].cids[0]].rate;
+    } else if (eng_now(e) == 13 * SIM_HOUR + SIM_MIN) {
+        ck_assert_uint_eq(mk->m[0].nclaims, 1);
+        ex.rate_after = mk->c[mk->m[0].cids[0]].rate;
     }
+    if (ev->subject == 1 && ex.completed_at == 0 && mk->ar[lc.hobbyist].completed_all == 1)
+        ex.completed_at = eng_now(e);
 }
 
 START_TEST(an_extended_contract_runs_to_its_completion)
@@ -5038,7 +5043,7 @@ START_TEST(an_extended_contract_runs_to_its_completion)
     unsigned k, kx;
     struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 2d\n"
         "hostclass.*.offer-duration = 12h\nhostclass.*.auto-extend = 1\n"
-        "archetype.*.pause-patience = 100000h\n"
+        "market.extend-price = ask\narchetype.*.pause-patience = 100000h\n"
         "archetype.hobbyist.work-median = 5\narchetype.company.work-median = 4\n", &k);
 
     memset(&ex, 0, sizeof ex);
@@ -5051,6 +5056,10 @@ START_TEST(an_extended_contract_runs_to_its_completion)
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(ex.running);
     ck_assert_int_eq(ex.end, 13 * SIM_HOUR);
+    /* an interruptible pays what its auction clears at, extended at the
+     * ask or not (market.extend-price is about on-demand and reserved) */
+    ck_assert_int_lt(ex.rate, mk->m[0].ask);
+    ck_assert_int_eq(ex.rate_after, ex.rate);
     ck_assert_int_gt(ex.done_at, ex.end);           /* due past its end date */
     ck_assert_uint_eq(mk->ar[lc.hobbyist].completed_all, 1);
     ck_assert_uint_eq(mk->ar[lc.hobbyist].extended, 1);
@@ -5136,6 +5145,122 @@ START_TEST(a_job_due_at_its_end_date_completes)
     ck_assert_uint_eq(te.completed, 1);
     ck_assert_uint_eq(te.extended, 1);
     ck_assert_uint_eq(te.expired, 0);
+    unstage(&x);
+}
+END_TEST
+
+/* market.extend-price (README, End dates): at its end date a host that
+ * extends an on-demand contract does so at the contract's own price
+ * (locked, _i = 0) or at its current ask (ask): a lower ask applies
+ * (_i = 3, the ask halved), a higher one is a price-increase challenge
+ * the renter accepts when the job is worth it on that machine (_i = 1:
+ * the ask doubled, the job's value 100 USD per reference-GPU-hour) and
+ * rejects otherwise (_i = 2: the same ask, the job worth 1.5 x its old
+ * price: the instance stops like one not extended, and the renter, whose
+ * cap the machine now passes, finds nothing to rent). The company's
+ * 5 reference-GPU-hours, about 7.5 h on the 3090, pass the 12 h offers'
+ * duration filter (x 1.3), but fixed checkpoints of 30 min every 30 min
+ * double the run: from its rental at 1 h it is due past its end date at
+ * 13 h. At 6 h the test scales the host's ask bounds (pinned at 1.5 x
+ * the floor by LIFE_MARKET) by 2 or 0.5, so the repricing at 7 h moves
+ * the ask. With storage and bandwidth free the renter spends exactly
+ * its running time at the old price to 13 h and at the new one after. */
+static struct {
+    struct market *mk;
+    bool half, cap_low;                 /* scale the ask by 0.5, not 2; cap the job */
+    money rate0, rate1, ask;
+    sim_time ran_from, done_at;
+    uint32_t nclaims;
+} xp;
+
+static void xp_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = xp.mk;
+    struct machine *m = &mk->m[0];
+    struct hostclass *hc = &mk->hc[m->cls];
+    struct contract *c = m->nclaims ? &mk->c[m->cids[0]] : NULL;
+
+    (void)e;
+    (void)model;
+    if (ev->subject == 0) {             /* 6 h: running at its first price */
+        ck_assert(c && c->state == CS_RUNNING && c->type == C_ONDEMAND);
+        ck_assert_int_eq(c->end, 13 * SIM_HOUR);
+        xp.rate0 = c->rate;
+        xp.ran_from = c->seg_start;
+        ck_assert_int_eq(m->ask, c->rate);
+        if (xp.half) {
+            hc->lo_ppm /= 2;
+            hc->hi_ppm /= 2;
+        } else {
+            hc->lo_ppm *= 2;
+            hc->hi_ppm *= 2;
+        }
+        if (xp.cap_low)
+            mk->j[c->job].value = 1.5 * money_to_usd(c->rate) / (double)m->spd[0];
+        return;
+    }
+    xp.ask = m->ask;                    /* 13 h + 1 min */
+    xp.nclaims = m->nclaims;
+    if (c) {
+        xp.rate1 = c->rate;
+        xp.done_at = c->done_at;
+    }
+}
+
+START_TEST(an_extension_at_the_hosts_ask)
+{
+    struct staged x;
+    unsigned k, kx;
+    char text[4096];
+    struct market *mk;
+    const struct archetype *a;
+    double want;
+
+    snprintf(text, sizeof text, LIFE_MARKET "sim.horizon = 2d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "hostclass.*.offer-duration = 12h\nhostclass.*.auto-extend = 1\n"
+        "market.extend-price = %s\n"
+        "archetype.company.checkpoint = fixed\narchetype.company.checkpoint-interval = 30min\n"
+        "archetype.company.checkpoint-cost = 30min\narchetype.company.vram-value = 0\n"
+        "workload.*.checkpointable = true\narchetype.company.work-median = 5\n",
+        _i == 0 ? "locked" : "ask");
+    mk = lc_stage(&x, text, &k);
+    memset(&xp, 0, sizeof xp);
+    xp.mk = mk;
+    xp.half = _i == 3;
+    xp.cap_low = _i == 2;
+    kx = eng_kind(x.e, "test.probe-xp", xp_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 6 * SIM_HOUR, kx, 0);
+    eng_at(x.e, 13 * SIM_HOUR + SIM_MIN, kx, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    a = &mk->ar[lc.company];
+    /* the repricing at 7 h moved the ask to the new bounds */
+    want = _i == 3 ? 0.5 : 2;
+    ck_assert_msg(llabs(xp.ask - (money)llround((double)xp.rate0 * want)) <= 1,
+                  "ask %lld after %lld", (long long)xp.ask, (long long)xp.rate0);
+    if (_i == 2) {
+        ck_assert_uint_eq(xp.nclaims, 0);
+        ck_assert_uint_eq(a->extended, 0);
+        ck_assert_uint_eq(a->expired, 1);
+        ck_assert_uint_eq(a->increase_rejected, 1);
+        ck_assert_uint_eq(a->repriced, 0);
+        ck_assert_uint_eq(a->completed_all, 0);
+        unstage(&x);
+        return;
+    }
+    ck_assert_uint_eq(xp.nclaims, 1);
+    ck_assert_uint_eq(a->extended, 1);
+    ck_assert_uint_eq(a->expired, 0);
+    ck_assert_uint_eq(a->increase_rejected, 0);
+    ck_assert_uint_eq(a->repriced, _i == 0 ? 0 : 1);
+    ck_assert_int_eq(xp.rate1, _i == 0 ? xp.rate0 : xp.ask);
+    ck_assert_uint_eq(a->completed_all, 1);
+    ck_assert_int_gt(xp.done_at, 13 * SIM_HOUR);
+    want = money_to_usd(xp.rate0) * sim_time_to_hours(13 * SIM_HOUR - xp.ran_from) +
+           money_to_usd(xp.rate1) * sim_time_to_hours(xp.done_at - 13 * SIM_HOUR);
+    ck_assert_msg(fabs(a->spend_usd - want) < 1e-5, "spent %.6f, %.6f expected",
+                  a->spend_usd, want);
     unstage(&x);
 }
 END_TEST
@@ -7026,6 +7151,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_resumed_bidder_pays_the_restart);
     tcase_add_test(tc, a_paused_renter_moves_with_fresh_patience);
     tcase_add_test(tc, an_extended_contract_runs_to_its_completion);
+    tcase_add_loop_test(tc, an_extension_at_the_hosts_ask, 0, 4);
     tcase_add_test(tc, a_job_due_at_its_end_date_completes);
     tcase_add_test(tc, a_stopped_contract_keeps_its_work_and_renews_patience);
     tcase_add_loop_test(tc, a_pause_timer_at_the_end_date_reaches_it, 0, 2);
