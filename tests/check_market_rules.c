@@ -2378,27 +2378,44 @@ static void ut_probe(struct engine *e, const struct evq_event *ev, void *model)
         ut.ask[ev->subject] = ut.mk->m[0].ask;
 }
 
-START_TEST(repricing_reads_each_intervals_utilisation_per_gpu)
+/* The market of the repricing tests: one machine of 'gpus' RTX 3090s
+ * asking twice its floor, nothing that fails, joins or leaves, and one
+ * academic renter of one GPU (on demand, or interruptible), sent by a
+ * probe; 'extra' adds keys. Arms ut. */
+static struct market *ut_stage(struct staged *x, unsigned gpus, const char *horizon,
+                               bool interruptible, const char *extra)
 {
-    struct staged x;
-    struct market *mk = stage(&x,
-        "[General]\nsim.model = market\nsim.horizon = 6h\nsim.warmup = 0d\n"
-        "sim.sample-interval = 6h\nsupply.gpus = 4\nsupply.gpu-models = RTX 3090\nseed = 2\n"
+    char text[4096];
+    struct market *mk;
+
+    snprintf(text, sizeof text,
+        "[General]\nsim.model = market\nsim.horizon = %s\nsim.warmup = 0d\n"
+        "sim.sample-interval = 6h\nsupply.gpus = %u\nsupply.gpu-models = RTX 3090\nseed = 2\n"
         "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
         "supply.entry-elasticity = 0\nmarket.reliability-discount = 0\n"
-        "hostclass.*.machine-gpus = 4:1\nhostclass.*.min-chunk = 1\n"
+        "hostclass.*.machine-gpus = %u:1\nhostclass.*.min-chunk = 1\n"
         "hostclass.*.markup-min = 2\nhostclass.*.markup-max = 2\n"
         "hostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n"
         "hostclass.*.maint-interval = 0\nhostclass.*.failed-start-prob = 0\n"
         "region.*.outage-rate = 0\n"
-        LONE_RENTER "archetype.*.work-median = 1000\narchetype.*.image = 1\n");
-    unsigned k;
-
+        LONE_SPECS "archetype.*.p-ondemand = %d\narchetype.*.p-interruptible = %d\n"
+        "archetype.*.work-median = 1000\narchetype.*.image = 1\n%s",
+        horizon, gpus, gpus, !interruptible, interruptible, extra);
+    mk = stage(x, text);
     memset(&ut, 0, sizeof ut);
     ut.mk = mk;
     ut.academic = arch_named(mk, "academic");
     ck_assert_uint_eq(mk->nm, 1);
-    ck_assert_uint_eq(mk->m[0].ngpu, 4);
+    ck_assert_uint_eq(mk->m[0].ngpu, gpus);
+    return mk;
+}
+
+START_TEST(repricing_reads_each_intervals_utilisation_per_gpu)
+{
+    struct staged x;
+    struct market *mk = ut_stage(&x, 4, "6h", false, "");
+    unsigned k;
+
     k = eng_kind(x.e, "test.probe", ut_probe, NULL);
     eng_at(x.e, 30 * SIM_MIN, k, 99);
     for (unsigned h = 1; h <= 5; h++)       /* just after each repricing */
@@ -2425,30 +2442,13 @@ END_TEST
 static void full_check(unsigned gpus, bool interruptible, const char *raise_on, bool raises)
 {
     struct staged x;
-    char text[2048];
+    char extra[128];
     struct market *mk;
     unsigned k;
 
-    snprintf(text, sizeof text,
-        "[General]\nsim.model = market\nsim.horizon = 6h\nsim.warmup = 0d\n"
-        "sim.sample-interval = 6h\nsupply.gpus = %u\nsupply.gpu-models = RTX 3090\nseed = 2\n"
-        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
-        "supply.entry-elasticity = 0\nmarket.reliability-discount = 0\n"
-        "market.util-high = 0.2\nmarket.util-low = 0.1\nmarket.raise-on = %s\n"
-        "hostclass.*.machine-gpus = %u:1\nhostclass.*.min-chunk = 1\n"
-        "hostclass.*.markup-min = 2\nhostclass.*.markup-max = 2\n"
-        "hostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n"
-        "hostclass.*.maint-interval = 0\nhostclass.*.failed-start-prob = 0\n"
-        "region.*.outage-rate = 0\n"
-        LONE_SPECS "archetype.*.p-ondemand = %d\narchetype.*.p-interruptible = %d\n"
-        "archetype.*.work-median = 1000\narchetype.*.image = 1\n",
-        gpus, raise_on, gpus, !interruptible, interruptible);
-    mk = stage(&x, text);
-    memset(&ut, 0, sizeof ut);
-    ut.mk = mk;
-    ut.academic = arch_named(mk, "academic");
-    ck_assert_uint_eq(mk->nm, 1);
-    ck_assert_uint_eq(mk->m[0].ngpu, gpus);
+    snprintf(extra, sizeof extra, "market.util-high = 0.2\nmarket.util-low = 0.1\n"
+             "market.raise-on = %s\n", raise_on);
+    mk = ut_stage(&x, gpus, "6h", interruptible, extra);
     k = eng_kind(x.e, "test.probe", ut_probe, NULL);
     eng_at(x.e, 30 * SIM_MIN, k, 99);
     for (unsigned h = 1; h <= 5; h++)
@@ -2505,22 +2505,9 @@ static void soft_probe(struct engine *e, const struct evq_event *ev, void *model
 START_TEST(firm_share_counts_from_the_rental)
 {
     struct staged x;
-    struct market *mk = stage(&x,
-        "[General]\nsim.model = market\nsim.horizon = 1h\nsim.warmup = 0d\n"
-        "sim.sample-interval = 6h\nsupply.gpus = 1\nsupply.gpu-models = RTX 3090\nseed = 2\n"
-        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
-        "supply.entry-elasticity = 0\nmarket.reliability-discount = 0\n"
-        "market.raise-on = firm\nmarket.reprice-interval = 2h\n"
-        "hostclass.*.machine-gpus = 1:1\nhostclass.*.min-chunk = 1\n"
-        "hostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n"
-        "hostclass.*.maint-interval = 0\nhostclass.*.failed-start-prob = 0\n"
-        "region.*.outage-rate = 0\n"
-        LONE_RENTER "archetype.*.work-median = 1000\narchetype.*.image = 1\n");
     unsigned k;
 
-    memset(&ut, 0, sizeof ut);
-    ut.mk = mk;
-    ut.academic = arch_named(mk, "academic");
+    (void)ut_stage(&x, 1, "1h", false, "market.raise-on = firm\nmarket.reprice-interval = 2h\n");
     k = eng_kind(x.e, "test.probe", soft_probe, NULL);
     eng_at(x.e, 30 * SIM_MIN, k, 99);
     eng_at(x.e, 45 * SIM_MIN, k, 1);
