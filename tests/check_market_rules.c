@@ -2518,6 +2518,85 @@ START_TEST(firm_share_counts_from_the_rental)
 }
 END_TEST
 
+/* "Full for more than util-high of the interval" at its edge, and the
+ * full time counted afresh each interval. One idle 2-GPU machine, util-
+ * high 0.5; at 'full_until' the probe writes the first interval's
+ * accumulators as if both GPUs had been rented until then and one GPU
+ * for the rest of the hour (rented GPU time 1 h + full_until, the idle
+ * time from then on counted by the market as not full). At 30 min that is
+ * utilisation 0.75 but full for exactly half the hour, not more: the ask
+ * holds. One microsecond later it is full for more: a 3% raise. Just
+ * before 2 h the probe writes a second hour with both GPUs rented all
+ * but its last microsecond: full for all of it, whatever the first hour
+ * was, so a 3% raise. Found by mutation testing: '<' for '<=' at the edge
+ * and the not-full time carried into the next interval (half an hour of
+ * it then held the second hour's ask) both passed. */
+static struct {
+    struct market *mk;
+    money ask[3];
+} fe;
+
+enum { FE_FIRST, FE_SECOND, FE_READ0, FE_READ1, FE_READ2 };
+
+static void fe_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct machine *m = &fe.mk->m[0];
+    sim_time now = eng_now(e);
+
+    (void)model;
+    switch (ev->subject) {
+    case FE_FIRST:
+        m->util_gpu_us = (double)(SIM_HOUR + now);
+        m->part_us = 0;
+        m->util_mark = now;
+        break;
+    case FE_SECOND:
+        m->util_gpu_us = 2.0 * (double)(now - SIM_HOUR);
+        m->util_mark = now;
+        break;
+    default:
+        fe.ask[ev->subject - FE_READ0] = m->ask;
+        break;
+    }
+}
+
+static void full_edge_check(sim_time full_until, bool raises_first)
+{
+    struct staged x;
+    /* ut_stage's market, its renter never sent */
+    struct market *mk = ut_stage(&x, 2, "3h", false,
+                                 "market.util-high = 0.5\nmarket.util-low = 0.1\n");
+    unsigned k;
+    money want1, want2;
+
+    memset(&fe, 0, sizeof fe);
+    fe.mk = mk;
+    k = eng_kind(x.e, "test.probe", fe_probe, NULL);
+    eng_at(x.e, 10 * SIM_MIN, k, FE_READ0);
+    eng_at(x.e, full_until, k, FE_FIRST);
+    eng_at(x.e, SIM_HOUR + 1, k, FE_READ1);
+    eng_at(x.e, 2 * SIM_HOUR - 1, k, FE_SECOND);
+    eng_at(x.e, 2 * SIM_HOUR + 1, k, FE_READ2);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(mk->m[0].nclaims, 0);
+    want1 = raises_first ? money_muldiv(fe.ask[0], 1030000, 1000000) : fe.ask[0];
+    want2 = money_muldiv(want1, 1030000, 1000000);
+    ck_assert_msg(fe.ask[1] == want1, "full until %lld us: ask %lld after %lld, %s expected",
+                  (long long)full_until, (long long)fe.ask[1], (long long)fe.ask[0],
+                  raises_first ? "a 3% raise" : "no change");
+    ck_assert_msg(fe.ask[2] == want2, "full until %lld us, second hour: ask %lld after %lld, "
+                  "a 3%% raise expected", (long long)full_until, (long long)fe.ask[2],
+                  (long long)fe.ask[1]);
+    unstage(&x);
+}
+
+START_TEST(full_for_exactly_util_high_of_the_interval_holds)
+{
+    full_edge_check(30 * SIM_MIN, false);
+    full_edge_check(30 * SIM_MIN + 1, true);
+}
+END_TEST
+
 #undef LONE_RENTER
 #undef LONE_SPECS
 
@@ -7101,6 +7180,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, repricing_reads_each_intervals_utilisation_per_gpu);
     tcase_add_test(tc, only_a_full_machine_raises);
     tcase_add_test(tc, firm_share_counts_from_the_rental);
+    tcase_add_test(tc, full_for_exactly_util_high_of_the_interval_holds);
     tcase_add_test(tc, each_archetype_starts_its_own_contract_split);
     tcase_add_loop_test(tc, each_archetype_rents_the_first_offer_of_its_own_sort, 0, SO_SORTS);
     tcase_add_test(tc, regional_outages_hit_their_share_of_the_machines_there);
