@@ -320,6 +320,25 @@ same "RTX 3090: break-even = its street price / its on-demand price" \
         'BEGIN { printf "%.17g", s / p }')"
 same "secure class hobbyist: its uptime" "$(row simulated "T9 uptime secure tier (datacenter class)")" \
     "$(value uptime host_class hobbyist)"
+# -- a fifth: a model with two or three rentable asks ---------------------
+# (the RTX 6000Ada here): the median's order-statistic window,
+# n/2 -+ 0.98 sqrt(n), then runs past both ends (n = 3: -0.20 and 3.20),
+# so it is clamped to the lowest and highest ask and the half-width is
+# (highest - lowest) / 2. The markets above all had 9 or more, where the
+# window's low end is 1 or more: a clamp to index 1 instead of 0 passed.
+D="$T/t9e"
+"$GM" run scenarios/reproduce/seed.ini --set supply.gpus=300 --set sim.horizon=10d \
+    --set sim.warmup=5d --set 'seed.gpu=RTX 6000Ada' -o "$D" --no-plots -q >"$T/out" 2>"$T/err"
+if [ -f "$D/scalars.csv" ]; then ok; else bad "RTX 6000Ada T9 wrote no scalars.csv"; cat "$T/err" >&2; fi
+asks "RTX 6000Ada"
+n=$(wc -l <"$T/asks")
+if [ "$n" -ge 2 ] && [ "$n" -le 3 ] && [ "$(sed -n 1p "$T/asks")" != "$(sed -n 2p "$T/asks")" ]
+then ok; else bad "test setup: $n rentable RTX 6000Ada asks, want 2 or 3, the lowest two apart"; fi
+same "CI of the Community cost, 2-3 asks = 2 h x (highest - lowest) / 2" \
+    "$(value repro.ci95 target "T9 job cost RunPod Community (median ask)")" \
+    "$(awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.17g", 2 * (hi - lo) / 2 }' "$T/asks")"
+same "RTX 6000Ada: Community = 2 h x its median rentable ask" \
+    "$(row simulated "T9 job cost RunPod Community (median ask)")" "$(awk -v p="$(median)" 'BEGIN { printf "%.17g", 2 * p }')"
 D=$D0
 # -- seed.secure-markup is the secure run's market.posted-markup, whose
 # range is [1, 20] (models/market_params.c): a smaller one is refused at
