@@ -3432,6 +3432,99 @@ START_TEST(an_empty_reliable_tier_has_no_price)
     unstage(&x);
 }
 END_TEST
+
+/* The going price is each GPU model's own, counts a machine scoring
+ * exactly the reference (models/pricing.h: "scoring at least
+ * rel_reference") and is set by a tier of one. Twelve one-GPU hosts of
+ * two models, A and B (catalogue indices 0 and 1); at 30 min the probe
+ * gives A's first machine the score 0.9, the reference, and ask $1, A's
+ * second 0.95 and $2, B's first 0.95 and $10, and every other machine
+ * 0.5 and $0.30 (below the tier). The repricing at 1 h finds A's tier
+ * {1, 2} and B's {10}: lower medians $1 and $10. Found by mutation
+ * testing, unseen by the one-model market above: the pass that counts
+ * each model's tier and the pass that fills it disagreeing on a machine
+ * at the reference ('>' in one: B's group emptied), B's group starting
+ * at the first model's (then {1, 2, 10}, $2), and a tier of one left
+ * without a price. */
+static struct {
+    struct market *mk;
+    uint32_t ga, gb;                    /* the two models' indices */
+    money ref_a, ref_b;
+} tm;
+
+static void tm_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = tm.mk;
+    unsigned na = 0, nb = 0;
+
+    (void)e;
+    (void)model;
+    if (ev->subject == 1) {
+        tm.ref_a = mk->gpus[tm.ga].ask_ref;
+        tm.ref_b = mk->gpus[tm.gb].ask_ref;
+        return;
+    }
+    for (uint32_t i = 0; i < mk->nm; i++) {
+        struct machine *m = &mk->m[i];
+        unsigned *nth = m->gpu == tm.ga ? &na : &nb;
+
+        m->score = 0.5;
+        m->ask = USD(0.30);
+        if (m->gpu == tm.ga && *nth < 2) {
+            m->score = *nth == 0 ? 0.9 : 0.95;
+            m->ask = USD(1 + *nth);
+        } else if (m->gpu == tm.gb && *nth == 0) {
+            m->score = 0.95;
+            m->ask = USD(10);
+        }
+        (*nth)++;
+        /* what set_score() derives from the score */
+        m->score4 = pow(m->score, 4);
+        m->rel_ok = 0;
+        for (size_t a = 0; a < mk->nar && a < 32; a++)
+            if (!(m->score < mk->ar[a].min_rel))
+                m->rel_ok |= 1u << a;
+        mkt_index_machine(mk, i);
+    }
+}
+
+START_TEST(each_model_has_its_own_reliable_tier_from_the_reference_up)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.warmup = 0d\nsim.sample-interval = 6h\n"
+        "sim.horizon = 2h\nseed = 3\nsupply.gpus = 12\nsupply.gpu-models = RTX 3060,RTX 3070\n"
+        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.entry-elasticity = 0\n"
+        "supply.exit-threshold = 0\nhostclass.*.machine-gpus = 1:1\n"
+        "hostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n"
+        "hostclass.*.maint-interval = 0\nhostclass.*.failed-start-prob = 0\n"
+        "region.*.outage-rate = 0\narchetype.*.rate = 0\nmarket.reprice-interval = 1h\n"
+        "market.reliability-reference = 0.9\n");
+    unsigned k, na = 0, nb = 0;
+
+    memset(&tm, 0, sizeof tm);
+    tm.mk = mk;
+    ck_assert_uint_eq(mk->nm, 12);
+    tm.ga = tm.gb = mk->m[0].gpu;
+    for (uint32_t i = 0; i < mk->nm; i++) {
+        tm.ga = mk->m[i].gpu < tm.ga ? mk->m[i].gpu : tm.ga;
+        tm.gb = mk->m[i].gpu > tm.gb ? mk->m[i].gpu : tm.gb;
+    }
+    for (uint32_t i = 0; i < mk->nm; i++) {
+        na += mk->m[i].gpu == tm.ga;
+        nb += mk->m[i].gpu == tm.gb;
+    }
+    ck_assert_msg(tm.ga == 0 && tm.gb == 1 && na >= 2 && nb >= 1 && na + nb == 12,
+                  "test setup: %u and %u machines of the two models", na, nb);
+    k = eng_kind(x.e, "test.probe", tm_probe, NULL);
+    eng_at(x.e, 30 * SIM_MIN, k, 0);
+    eng_at(x.e, SIM_HOUR + 1, k, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_msg(tm.ref_a == USD(1), "model A's tier at %.6f", money_to_usd(tm.ref_a));
+    ck_assert_msg(tm.ref_b == USD(10), "model B's tier at %.6f", money_to_usd(tm.ref_b));
+    unstage(&x);
+}
+END_TEST
 /* The market's time series at one sample (docs/METRICS.md), in a staged
  * market of eight 1-GPU RTX 3090 machines whose asks the test sets, and
  * no repricing in the run: at 30 min five renters who sort by price and
@@ -7196,6 +7289,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, new_hosts_weigh_models_by_earnings_over_floor);
     tcase_add_test(tc, reliable_tier_price_is_the_median_listed_ask);
     tcase_add_test(tc, an_empty_reliable_tier_has_no_price);
+    tcase_add_test(tc, each_model_has_its_own_reliable_tier_from_the_reference_up);
     tcase_add_test(tc, cheaper_asks_cut_bids_to_the_limit_not_below_the_floor);
     tcase_add_test(tc, down_hosts_keep_their_ask);
     tcase_add_test(tc, leaving_hosts_keep_their_ask);
