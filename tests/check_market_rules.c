@@ -2120,6 +2120,105 @@ START_TEST(a_waiting_renter_does_not_return_to_a_delisted_host)
     unstage(&x);
 }
 END_TEST
+
+/* A machine holds at most MAX_CLAIMS - 1 contracts, paused ones included
+ * (admissible() and the index's room bit turn a renter down once it holds
+ * that many; the per-machine arrays take MAX_CLAIMS). One 1-GPU machine;
+ * academics bid for interruptible only and never give up or reconsider.
+ * R rents at 1 h, the machine fails at 2 h and R waits for it (on-failure-
+ * wait = 1); it is repaired at 8 h. From 9 h an academic arrives every 10
+ * minutes bidding more than all before (the test raises bid-fraction by
+ * 0.01 of the ask before each), so each outbids the running one and
+ * pauses it: MAX_CLAIMS - 1 of them fill the machine. Then R (whose own
+ * next look, at a mean of 1000 h, falls later: checked) is made to look
+ * again, and tries the repaired host (job_search's
+ * wait_machine path, admissible() itself) with the best bid yet, and a
+ * last newcomer with a better one searches the index: neither gets in.
+ * Admitting one claim less failed the run (the index offered an offer
+ * admissible() refused); one more put R or the newcomer on the machine. */
+#define MC_FILL (MAX_CLAIMS - 1)
+enum { MC_ARRIVE, MC_RENTING, MC_RETRY };
+
+static struct {
+    struct market *mk;
+    size_t academic;
+    uint32_t r;                     /* R's job */
+    unsigned bids;                  /* arrivals so far, R's included */
+} mc;
+
+static void mc_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = mc.mk;
+    struct job *jb;
+
+    (void)model;
+    switch (ev->subject) {
+    case MC_ARRIVE:
+        mk->ar[mc.academic].bid_frac = 0.30 + 0.01 * mc.bids++;
+        mkt_index_machine(mk, 0);       /* the index caches each archetype's bid */
+        eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)mc.academic);
+        break;
+    case MC_RENTING:
+        ck_assert_uint_eq(mk->m[0].nclaims, 1);
+        mc.r = mk->c[mk->m[0].cids[0]].job;
+        break;
+    default:
+        jb = &mk->j[mc.r];
+        ck_assert_int_eq(jb->state, J_WAITING);
+        ck_assert_uint_eq(jb->wait_machine, 0);
+        ck_assert_uint_eq(mk->m[0].nclaims, MC_FILL);
+        mk->ar[mc.academic].bid_frac = 0.30 + 0.01 * mc.bids++;
+        mkt_index_machine(mk, 0);
+        eng_cancel(e, jb->ev);
+        jb->ev = eng_at(e, eng_now(e), mk->k_retry, mc.r);
+        break;
+    }
+}
+
+START_TEST(a_machine_takes_at_most_max_claims_less_one)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        CF_MARKET "sim.horizon = 1d\narchetype.*.work-median = 100\n"
+        "archetype.academic.image = 1\narchetype.academic.p-ondemand = 0\n"
+        "archetype.academic.p-interruptible = 1\narchetype.*.bid-cap = 1\n"
+        "archetype.academic.patience = 10000h\narchetype.*.pause-patience = 100000h\n"
+        "archetype.*.retry = 1000h\nhostclass.*.min-bid-factor = 0\n"
+        "market.reprice-step = 0\n");
+    unsigned k;
+    sim_time t = 9 * SIM_HOUR;
+
+    memset(&mc, 0, sizeof mc);
+    mc.mk = mk;
+    mc.academic = arch_named(mk, "academic");
+    ck_assert_uint_eq(mk->nm, 1);
+    ck_assert_uint_eq(mk->m[0].ngpu, 1);
+    k = eng_kind(x.e, "test.probe", mc_probe, NULL);
+    eng_at(x.e, 1 * SIM_HOUR, k, MC_ARRIVE);
+    eng_at(x.e, 1 * SIM_HOUR + 30 * SIM_MIN, k, MC_RENTING);
+    eng_at(x.e, 2 * SIM_HOUR, mk->k_fail, 0);
+    for (unsigned i = 0; i < MC_FILL; i++, t += 10 * SIM_MIN)
+        eng_at(x.e, t, k, MC_ARRIVE);
+    eng_at(x.e, t, k, MC_RETRY);
+    eng_at(x.e, t + 10 * SIM_MIN, k, MC_ARRIVE);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(mc.bids, MC_FILL + 3);
+    ck_assert_uint_eq(mk->m[0].nclaims, MC_FILL);
+    /* R and the last newcomer wait; every other academic holds a claim */
+    ck_assert_int_eq(mk->j[mc.r].state, J_WAITING);
+    for (uint32_t i = 0; i < mk->m[0].nclaims; i++)
+        ck_assert_uint_ne(mk->c[mk->m[0].cids[i]].job, mc.r);
+    {
+        size_t waiting = 0;
+
+        for (size_t i = 0; i < mk->nj; i++)
+            waiting += mk->j[i].arch == mc.academic && mk->j[i].state == J_WAITING;
+        ck_assert_uint_eq(waiting, 2);
+    }
+    unstage(&x);
+}
+END_TEST
+#undef MC_FILL
 /* The same job of a workload that writes no checkpoints
  * (workload.*.checkpointable, false by default for batch inference and
  * rendering): its archetype's fixed 60-minute policy does not apply, so
@@ -7266,6 +7365,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_failure_keeps_the_checkpointed_work);
     tcase_add_test(tc, a_waiting_renter_does_not_return_to_a_host_its_filter_rejects);
     tcase_add_test(tc, a_waiting_renter_does_not_return_to_a_delisted_host);
+    tcase_add_test(tc, a_machine_takes_at_most_max_claims_less_one);
     tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
     tcase_add_loop_test(tc, a_failure_in_the_warm_up_counts_nothing, 0, 4);
