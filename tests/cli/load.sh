@@ -28,6 +28,21 @@ expect_status "adjacent rows with one key name" 1 "$GM" validate scenarios/defau
 grep_err "adjacent rows with one key name" \
     "adj.csv:9: error: GPU model 'RTX_4090' has the key name 'rtx-4090' of 'RTX 4090' (line 8)"
 
+# -- three catalogue rows with one key name: each later row reported once ----
+# mkt_load_catalog names the first earlier row that shares the id and
+# stops there: lines 9 and 10 both point at line 8, and line 10 is not
+# reported a second time against line 9 (two errors, not three).
+{ head -n 8 data/gpus.csv; echo "RTX_4090,24,1008,82.6,165,450,4,2022,1599,0"
+  echo "Rtx 4090,24,1008,82.6,165,450,4,2022,1599,0"; tail -n +9 data/gpus.csv; } >"$T/three.csv"
+expect_status "three rows with one key name" 1 "$GM" validate scenarios/default.ini -c Quick \
+    -s market.catalog="$T/three.csv"
+grep_err "three rows with one key name: the second" \
+    "three.csv:9: error: GPU model 'RTX_4090' has the key name 'rtx-4090' of 'RTX 4090' (line 8)"
+grep_err "three rows with one key name: the third" \
+    "three.csv:10: error: GPU model 'Rtx 4090' has the key name 'rtx-4090' of 'RTX 4090' (line 8)"
+n=$(grep -c "has the key name" "$T/err")
+if [ "$n" = 2 ]; then ok; else bad "three rows with one key name: $n errors, want 2"; cat "$T/err" >&2; fi
+
 # -- a catalogue name's key id: every letter lower-cased, A to Z -------------
 # key_id (market_load.c): "lower case, and every character a key part
 # cannot hold ... a '-'": the Z of "ZX 9000" is a letter like the others,
