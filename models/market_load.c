@@ -391,15 +391,17 @@ static bool set_by_star(const struct scn_run *r, const char *any, const char *ke
 }
 
 /* The key of entities of 'kind' ("archetype", "hostclass") the scenario
- * wrote last (its highest line), '*' keys and what they set aside; NULL
- * if it wrote none: where an error about too many of them points when the
+ * wrote last (its highest line), '*' keys and what they set aside; a
+ * --set one (the last in key order) if no file wrote one; NULL if none
+ * was written: where an error about too many of them points when the
  * one past the limit is built in, with no line of its own. ("archetype.
  * a1.weekend", set at an 'archetype.*.weekend' line, once took the blame
- * for a250 being one too many.) */
+ * for a250 being one too many; with the archetypes all added by --set,
+ * at line 0, the built-in archetype.indie.rate did, with no line.) */
 static const char *last_written_key(const struct scn_run *r, const char *kind)
 {
     char any[64], star[64];
-    const char *last = NULL;
+    const char *last = NULL, *cli = NULL;
     int line = 0;
 
     snprintf(any, sizeof any, "%s.", kind);
@@ -415,12 +417,14 @@ static const char *last_written_key(const struct scn_run *r, const char *kind)
         at = scn_where(r, key);
         if (set_by_star(r, any, key, at))
             continue;
-        if (at && at->line > line) {
+        if (strcmp(source, "cli") == 0) {
+            cli = key;          /* line 0: no file line to compare */
+        } else if (at && at->line > line) {
             line = at->line;
             last = key;
         }
     }
-    return last;
+    return last ? last : cli;
 }
 
 int mkt_load_archetypes(struct market *mk, struct diag *d)

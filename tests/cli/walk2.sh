@@ -58,5 +58,21 @@ grep_err "256 archetypes: where" \
 expect_status "256 archetypes, a '*' key last: validate" 1 "$GM" validate "$T/many2.ini"
 grep_err "256 archetypes, a '*' key last: where" \
     "many2.ini:505: error: archetype.a250.rate: too many archetypes"
+# the same 250 added by --set alone: no file line is theirs, so the error
+# names a --set key, the last in key order (a99: '9' sorts after '2'),
+# not the built-in archetype.indie.rate (the 256th name) with no line
+printf '[General]\nsim.model = market\nsim.horizon = 1d\nsim.warmup = 0d\n' >"$T/few.ini"
+set --
+i=1
+while [ $i -le 250 ]; do set -- "$@" -s "archetype.a$i.rate=1"; i=$((i + 1)); done
+expect_status "256 archetypes from --set: validate" 1 "$GM" validate "$T/few.ini" "$@"
+grep_err "256 archetypes from --set: where" \
+    "--set: error: archetype.a99.rate: too many archetypes: 256, built-in ones included (at most 255)"
+# a --set archetype beside the file's 250 (257 in all): a file wrote some,
+# so the error stays at the last of them, many.ini:505
+expect_status "257 archetypes, one from --set: validate" 1 "$GM" validate "$T/many.ini" \
+    -s archetype.zz.rate=1
+grep_err "257 archetypes, one from --set: where" \
+    "many.ini:505: error: archetype.a250.rate: too many archetypes: 257"
 
 cli_done
