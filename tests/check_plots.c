@@ -484,6 +484,56 @@ START_TEST(svg_and_pdf_are_deterministic)
 }
 END_TEST
 
+/* The report's title page leaves out a fact with no value: a field that
+ * is NULL and one that is "" (a config the run did not name, a key
+ * figure "label\t" with nothing after the tab) draw the same page, no
+ * label without its value. A "Quick" config and a figure with a value
+ * are drawn (the comparison sees a row). */
+static char *report_bytes(const struct plot_report_info *info, size_t *len)
+{
+    char *dir = test_tmpdir(), *p = join(dir, "r.pdf"), *t;
+    struct diag d = DIAG_INIT(stderr);
+
+    ck_assert_int_eq(plot_report(p, info, NULL, 0, &d), SIM_OK);
+    t = test_read_file(p, len);
+    ck_assert_ptr_nonnull(t);
+    free(p);
+    free(dir);
+    return t;
+}
+
+static bool same_report(const struct plot_report_info *a, const struct plot_report_info *b)
+{
+    size_t na, nb;
+    char *ta = report_bytes(a, &na), *tb = report_bytes(b, &nb);
+    bool same = na == nb && memcmp(ta, tb, na) == 0;
+
+    free(ta);
+    free(tb);
+    return same;
+}
+
+START_TEST(title_page_skips_facts_without_a_value)
+{
+    static const char *const empty_fig[] = { "Served\t" };
+    static const char *const fig[] = { "Served\t12" };
+    struct plot_report_info none = { .scenario = "s.ini", .seed = "1" };
+    struct plot_report_info blank = none, named = none;
+
+    blank.config = "";
+    blank.digest = "";
+    blank.facts = empty_fig;
+    blank.nfacts = 1;
+    ck_assert(same_report(&none, &blank));
+    named.config = "Quick";
+    ck_assert(!same_report(&none, &named));
+    named = none;
+    named.facts = fig;
+    named.nfacts = 1;
+    ck_assert(!same_report(&none, &named));
+}
+END_TEST
+
 /* The numbers after 'prefix' on the line of 'csv' that starts with it
  * (an empty field is NaN); returns how many were read, 0 when no line
  * starts so. */
@@ -3495,6 +3545,7 @@ Suite *plots_suite(void)
     tcase_add_test(tc, sweep_from_arrays);
     tcase_add_test(tc, empty_chart_draws_axes_and_note);
     tcase_add_test(tc, svg_and_pdf_are_deterministic);
+    tcase_add_test(tc, title_page_skips_facts_without_a_value);
     tcase_add_test(tc, default_set_from_fixture);
     tcase_add_test(tc, malformed_csv_names_file_and_row);
     tcase_add_test(tc, empty_result_directory);
