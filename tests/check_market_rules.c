@@ -2219,6 +2219,99 @@ START_TEST(a_machine_takes_at_most_max_claims_less_one)
 }
 END_TEST
 #undef MC_FILL
+
+/* A lost worker's unfinished requests go back to the global queue at its
+ * head, in arrival order, ahead of requests that arrived after them
+ * (serverless.c, requeue(); README: "a lost worker's requests go back to
+ * the global queue"). One worker (a fixed pool of 1) on two 1-GPU hosts,
+ * no renters; the test submits two bursts of 60 requests of 5.6 minutes
+ * on average (load-mean 15,000 perf on a 3090 of DLPerf 44.4, one perf
+ * per DLPerf): some 5.6 h of work each (sd 0.7 h). A at 1 h: the worker
+ * queues all of it (max-queue-time 7 h). B at 2 h, with 4.6 h of A left:
+ * the worker queues B until its wait passes 7 h (some 2.4 h of it), the
+ * rest of B waits in the global queue. At 2.5 h the worker's host fails:
+ * A's unserved requests (about 4.1 h of work) go back to the queue ahead
+ * of the rest of B, and the replacement on the other host serves the
+ * queue in order until the run ends at 4.5 h. The warm-up ends at 1.5 h,
+ * so only B counts: B waits behind A's hours of work and not one of B is
+ * served. Requeued behind what waited in the global queue, B's requests
+ * there were served first (25 of them), and the oldest waiting request,
+ * which both scaling policies watch, looked an hour younger than it was. */
+enum { RQ_FIND, RQ_BURST, RQ_FAIL };
+
+static struct {
+    struct market *mk;
+    unsigned k_burst;
+    uint32_t host;                  /* the first worker's */
+} rq;
+
+static void rq_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = rq.mk;
+    size_t n = 0;
+
+    (void)model;
+    switch (ev->subject) {
+    case RQ_FIND:
+        for (size_t i = 0; i < mk->nc; i++)
+            if (mk->c[i].in_use && mk->j[mk->c[i].job].arch >= mk->nar) {
+                rq.host = mk->c[i].machine;
+                n++;
+            }
+        ck_assert_uint_eq(n, 1);
+        break;
+    case RQ_BURST:
+        eng_at(e, eng_now(e), rq.k_burst, 0);
+        break;
+    default:
+        eng_at(e, eng_now(e), mk->k_fail, rq.host);
+        break;
+    }
+}
+
+START_TEST(a_lost_workers_requests_go_ahead_of_later_ones)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 4.5h\nsim.warmup = 1.5h\n"
+        "sim.sample-interval = 1h\nsupply.gpus = 2\nsupply.gpu-models = RTX 3090\nseed = 3\n"
+        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
+        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
+        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
+        "hostclass.*.failed-start-prob = 0\nhostclass.*.repair-median = 100h\n"
+        "region.*.outage-rate = 0\narchetype.*.rate = 0\nmarket.dlperf-derate-scale = 0\n"
+        "endpoint.api.enabled = true\nendpoint.api.policy = fixed\n"
+        "endpoint.api.fixed-workers = 1\nendpoint.api.rate = 0\n"
+        "endpoint.api.burst-rate = 0.001\nendpoint.api.burst-size = 60\n"
+        "endpoint.api.load-mean = 15000\nendpoint.api.perf-per-dlperf = 1\n"
+        "endpoint.api.perf-sigma = 0\nendpoint.api.learning = false\n"
+        "endpoint.api.max-queue-time = 7h\nendpoint.api.image = 0.001\n"
+        "endpoint.api.model-load = 0s\nendpoint.api.reject-after = 100000000s\n");
+    const struct results *res;
+    unsigned k;
+
+    memset(&rq, 0, sizeof rq);
+    rq.mk = mk;
+    ck_assert_uint_eq(mk->nm, 2);
+    rq.k_burst = eng_kind_count(x.e);
+    for (unsigned i = 0; i < eng_kind_count(x.e); i++)
+        if (strcmp(eng_kind_name(x.e, i), "sls.burst") == 0)
+            rq.k_burst = i;
+    ck_assert_uint_lt(rq.k_burst, eng_kind_count(x.e));
+    k = eng_kind(x.e, "test.probe", rq_probe, NULL);
+    eng_at(x.e, 30 * SIM_MIN, k, RQ_FIND);
+    eng_at(x.e, 1 * SIM_HOUR, k, RQ_BURST);
+    eng_at(x.e, 2 * SIM_HOUR, k, RQ_BURST);
+    eng_at(x.e, 2 * SIM_HOUR + 30 * SIM_MIN, k, RQ_FAIL);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    res = eng_results(x.e);
+    ck_assert_double_eq(res_get(res, "requests", "endpoint", "api"), 60);   /* B alone */
+    ck_assert_double_eq(res_get(res, "rejections", "endpoint", "api"), 0);
+    ck_assert_double_eq(res_get(res, "workers_lost", "endpoint", "api"), 1);
+    ck_assert_double_eq(res_get(res, "served", "endpoint", "api"), 0);
+    unstage(&x);
+}
+END_TEST
 /* The same job of a workload that writes no checkpoints
  * (workload.*.checkpointable, false by default for batch inference and
  * rendering): its archetype's fixed 60-minute policy does not apply, so
@@ -7366,6 +7459,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_waiting_renter_does_not_return_to_a_host_its_filter_rejects);
     tcase_add_test(tc, a_waiting_renter_does_not_return_to_a_delisted_host);
     tcase_add_test(tc, a_machine_takes_at_most_max_claims_less_one);
+    tcase_add_test(tc, a_lost_workers_requests_go_ahead_of_later_ones);
     tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
     tcase_add_loop_test(tc, a_failure_in_the_warm_up_counts_nothing, 0, 4);
