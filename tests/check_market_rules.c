@@ -2312,6 +2312,93 @@ START_TEST(a_lost_workers_requests_go_ahead_of_later_ones)
     unstage(&x);
 }
 END_TEST
+
+/* The cold pool is trimmed once its surplus has held exactly the scale-
+ * down delay (serverless.c: now - cold_since >= delay; reports come every
+ * whole second). No requests, no active target (min-load 0), a total
+ * target of ceil(min-cold-load 45 / mean predicted perf) workers, all
+ * cold: before any hire the mean is the reference GPU's 100, then the
+ * hired workers' own (DLPerf x 1, no derating). The test prices three RTX
+ * 3060s (DLPerf 12.3) at 0.10 USD/h and the other 3060s at 100, the 4090s
+ * (97.2) at 2: best perf per dollar first, so the pool, hiring one a
+ * report, takes a 3060 at 0 s (target ceil(0.45) = 1), two more at 1 and
+ * 2 s (target ceil(45 / 12.3) = 4), and at 3 s a 4090, the next best
+ * offer. At the 4 s report the mean is (3 x 12.3 + 97.2) / 4 = 33.5, the
+ * target ceil(1.34) = 2, and the pool of 4 is past the one-worker dead
+ * band (4 > 2 + 1): with a 5 s delay its worst price-performance worker
+ * (the 4090) goes at 4 + 5 = 9 s, leaving 3: target 4 again, so the
+ * 10 s report hires the next 4090, counted from 11 s, when the surplus
+ * starts over, and it goes at 16 s. Reports run before the samples of the
+ * same instant, so the 1-second samples count 4 live workers at 3 to 15 s
+ * but 3 at 9 and 16 s. Trimmed a report late ('>' for '>='), 4 at 9 s. */
+static double cp_live_at(const struct results *res, sim_time when)
+{
+    static const char *const live[] = {
+        "workers_creating", "workers_loading", "workers_ready", "workers_inactive"
+    };
+    double n = 0;
+    size_t seen = 0;
+
+    for (size_t i = 0; i < res_sample_count(res); i++) {
+        sim_time t;
+        const char *m, *k, *en;
+        double v;
+
+        res_sample_at(res, i, &t, &m, &k, &en, &v);
+        for (size_t s = 0; s < 4; s++)
+            if (t == when && strcmp(m, live[s]) == 0 && strcmp(en, "api") == 0) {
+                n += v;
+                seen++;
+            }
+    }
+    ck_assert_uint_eq(seen, 4);
+    return n;
+}
+
+START_TEST(cold_pool_trims_after_exactly_its_delay)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 20s\nsim.warmup = 0d\n"
+        "sim.sample-interval = 1h\nsupply.gpus = 16\n"
+        "supply.gpu-models = RTX 3060, RTX 4090\nseed = 3\n"
+        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
+        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
+        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
+        "hostclass.*.failed-start-prob = 0\nregion.*.outage-rate = 0\n"
+        "archetype.*.rate = 0\nmarket.dlperf-derate-scale = 0\n"
+        "market.reprice-step = 0\nserverless.sample-interval = 1s\n"
+        "endpoint.api.enabled = true\nendpoint.api.rate = 0\n"
+        "endpoint.api.min-workers = 0\nendpoint.api.max-workers = 10\n"
+        "endpoint.api.min-load = 0\nendpoint.api.cold-mult = 0\n"
+        "endpoint.api.min-cold-load = 45\nendpoint.api.gpu-ram = 12\n"
+        "endpoint.api.perf-per-dlperf = 1\nendpoint.api.perf-sigma = 0\n"
+        "endpoint.api.learning = false\nendpoint.api.image = 0.001\n"
+        "endpoint.api.model-load = 0s\nendpoint.api.scale-down-delay = 5s\n");
+    const struct results *res;
+    size_t cheap = 0, fast = 0;
+
+    for (uint32_t i = 0; i < mk->nm; i++) {
+        bool is4090 = strcmp(mk->gpus[mk->m[i].gpu].name, "RTX 4090") == 0;
+
+        mk->m[i].ask = is4090 ? USD(2) : cheap < 3 ? USD(0.10) : USD(100);
+        cheap += !is4090 && cheap < 3;
+        fast += is4090;
+        mkt_index_machine(mk, i);
+    }
+    ck_assert_uint_eq(cheap, 3);
+    ck_assert_uint_ge(fast, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    res = eng_results(x.e);
+    for (sim_time t = 3; t <= 16; t++) {
+        double want = t == 9 || t == 16 ? 3 : 4;
+
+        ck_assert_msg(cp_live_at(res, t * SIM_SEC) == want, "%g live at %lld s, want %g",
+                      cp_live_at(res, t * SIM_SEC), (long long)t, want);
+    }
+    unstage(&x);
+}
+END_TEST
 /* The same job of a workload that writes no checkpoints
  * (workload.*.checkpointable, false by default for batch inference and
  * rendering): its archetype's fixed 60-minute policy does not apply, so
@@ -7460,6 +7547,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_waiting_renter_does_not_return_to_a_delisted_host);
     tcase_add_test(tc, a_machine_takes_at_most_max_claims_less_one);
     tcase_add_test(tc, a_lost_workers_requests_go_ahead_of_later_ones);
+    tcase_add_test(tc, cold_pool_trims_after_exactly_its_delay);
     tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
     tcase_add_loop_test(tc, a_failure_in_the_warm_up_counts_nothing, 0, 4);
