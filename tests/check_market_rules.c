@@ -3,7 +3,9 @@
  * checked in a small market (the contract choice of Secure Cloud jobs,
  * a host failure while its instances are suspended, the work a failure
  * keeps, each archetype's contract split and sort: most driven event by
- * event, with probes scheduled between the market's events).
+ * event, with probes scheduled between the market's events; and two
+ * serverless rules that need bursts and host failures at chosen times,
+ * the order of a lost worker's requests and the cold pool's delay).
  * Whole-market behaviour is tested in check_market.c. */
 #include <math.h>
 #include <signal.h>
