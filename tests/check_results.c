@@ -1,5 +1,7 @@
 /* tests/check_results.c -- the metric store and the result directory. */
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,6 +376,180 @@ START_TEST(seeds_runs_and_wall_time_of_two_runs)
 }
 END_TEST
 
+/* README 'Outputs': scenario.resolved.ini is every parameter "as run N
+ * saw it", one file for the study: the first run's (run 0's in a sweep),
+ * not rewritten by each run after it. Two runs of phold.lps = ${lps=4,6}:
+ * run 0 saw lps 4. Rewriting it per run (the last run's file, lps 6)
+ * survived every test. */
+START_TEST(the_first_run_resolves_the_study)
+{
+    char *tmp = test_tmpdir(), dir[512], path[600], *text;
+    struct diag d = DIAG_INIT(stderr);
+    struct param_registry *reg = preg_new();
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run[2];
+    struct res_dir *rd;
+    struct res_run_info info = { .status = "ok", .events = 1, .sim_time_h = 1.0,
+                                 .rng = "mt19937" };
+    char prog[] = "gpumarket", *argv[] = { prog };
+
+    sim_register_all_params(reg);
+    s = scn_load_string("t.ini", "[General]\nsim.model = phold\nphold.lps = ${lps=4,6}\n",
+                        reg, &d);
+    ck_assert_ptr_nonnull(s);
+    st = scn_study_new(s, NULL, NULL, &d);
+    ck_assert_ptr_nonnull(st);
+    snprintf(dir, sizeof dir, "%s/out", tmp);
+    rd = res_dir_begin(dir, s, st, 1, argv);
+    ck_assert_ptr_nonnull(rd);
+    for (size_t i = 0; i < 2; i++) {
+        run[i] = scn_run_new(st, i, &d);
+        ck_assert_ptr_nonnull(run[i]);
+        info.run = run[i];
+        ck_assert_int_eq(res_dir_add_run(rd, &info, NULL), SIM_OK);
+    }
+    ck_assert_int_eq(res_dir_commit(rd), SIM_OK);
+    snprintf(path, sizeof path, "%s/scenario.resolved.ini", dir);
+    text = test_read_file(path, NULL);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, " as run 0 saw it\n; sweep axes: lps\n[General]\n"), "%.200s", text);
+    ck_assert_msg(strstr(text, "\nphold.lps = 4 "), "%.200s", text);
+    ck_assert_msg(!strstr(text, "phold.lps = 6"), "%.200s", text);
+    free(text);
+    scn_run_free(run[0]);
+    scn_run_free(run[1]);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(reg);
+    free(tmp);
+}
+END_TEST
+
+/* A result directory of no runs (every run interrupted before it was
+ * recorded) has no generator to name: the manifest says "gsl none (no
+ * runs)" (results.c), the line merge's manifest_facts() skips, not "gsl "
+ * and nothing, which survived every test; and no run resolved the
+ * scenario, so there is no scenario.resolved.ini. */
+START_TEST(a_directory_of_no_runs)
+{
+    char *tmp = test_tmpdir(), dir[512], path[600], *text;
+    struct diag d = DIAG_INIT(stderr);
+    struct param_registry *reg = preg_new();
+    struct scn *s;
+    struct scn_study *st;
+    struct res_dir *rd;
+    char prog[] = "gpumarket", *argv[] = { prog };
+
+    sim_register_all_params(reg);
+    s = scn_load_string("t.ini", "[General]\nsim.model = phold\nphold.lps = 4\n", reg, &d);
+    ck_assert_ptr_nonnull(s);
+    st = scn_study_new(s, NULL, NULL, &d);
+    ck_assert_ptr_nonnull(st);
+    snprintf(dir, sizeof dir, "%s/out", tmp);
+    rd = res_dir_begin(dir, s, st, 1, argv);
+    ck_assert_ptr_nonnull(rd);
+    ck_assert_int_eq(res_dir_commit(rd), SIM_OK);
+    snprintf(path, sizeof path, "%s/manifest.ini", dir);
+    text = test_read_file(path, NULL);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, "\nruns = 0\n"), "%s", text);
+    ck_assert_msg(strstr(text, "\ngenerator = gsl none (no runs)\n"), "%s", text);
+    free(text);
+    snprintf(path, sizeof path, "%s/scenario.resolved.ini", dir);
+    ck_assert(!exists(path));
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(reg);
+    free(tmp);
+}
+END_TEST
+
+/* The text after "key = " on the line of 'text' that starts with it,
+ * up to the line's end, into 'out'; false when there is no such line. */
+static bool line_value(const char *text, const char *key, char *out, size_t len)
+{
+    size_t kl = strlen(key);
+
+    for (const char *p = text; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+        if (strncmp(p, key, kl) == 0 && strncmp(p + kl, " = ", 3) == 0) {
+            snprintf(out, len, "%.*s", (int)strcspn(p + kl + 3, "\n"), p + kl + 3);
+            return true;
+        }
+    return false;
+}
+
+/* True when 's' is 16 lower-case hex digits giving 'v'. */
+static bool hex16(const char *s, uint64_t v)
+{
+    return strlen(s) == 16 && strspn(s, "0123456789abcdef") == 16 &&
+           strtoull(s, NULL, 16) == v;
+}
+
+/* The scenario digest (manifest.ini) and the study's (runs.csv's
+ * scenario_digest, which merge compares as text) are 64-bit numbers
+ * written as 16 hex digits, leading zeros and all: a digest below 2^60
+ * written in 15 digits ("%llx") survived every test. A comment changes
+ * the file's text and so both digests: the first text whose two digests
+ * both have a top hex digit 0 (one in 256; 4096 tries all miss one with
+ * odds of about 1e-7) is written and read back. */
+START_TEST(digests_keep_their_leading_zeros)
+{
+    char *tmp = test_tmpdir(), dir[512], path[600], text[128], *got, val[64], *q;
+    struct diag d = DIAG_INIT(stderr);
+    struct param_registry *reg = preg_new();
+    struct scn *s = NULL;
+    struct scn_study *st = NULL;
+    struct scn_run *run;
+    struct res_dir *rd;
+    struct res_run_info info = { .status = "ok", .events = 1, .sim_time_h = 1.0,
+                                 .rng = "mt19937" };
+    char prog[] = "gpumarket", *argv[] = { prog };
+    int k;
+
+    sim_register_all_params(reg);
+    for (k = 0; k < 4096; k++) {
+        snprintf(text, sizeof text, "; try %d\n[General]\nsim.model = phold\nphold.lps = 4\n", k);
+        s = scn_load_string("t.ini", text, reg, &d);
+        ck_assert_ptr_nonnull(s);
+        st = scn_study_new(s, NULL, NULL, &d);
+        ck_assert_ptr_nonnull(st);
+        if (scn_digest(s) >> 60 == 0 && scn_study_digest(st) >> 60 == 0)
+            break;
+        scn_study_free(st);
+        scn_free(s);
+    }
+    ck_assert_int_lt(k, 4096);
+    snprintf(dir, sizeof dir, "%s/out", tmp);
+    rd = res_dir_begin(dir, s, st, 1, argv);
+    ck_assert_ptr_nonnull(rd);
+    run = scn_run_new(st, 0, &d);
+    ck_assert_ptr_nonnull(run);
+    info.run = run;
+    ck_assert_int_eq(res_dir_add_run(rd, &info, NULL), SIM_OK);
+    ck_assert_int_eq(res_dir_commit(rd), SIM_OK);
+    snprintf(path, sizeof path, "%s/manifest.ini", dir);
+    got = test_read_file(path, NULL);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_msg(line_value(got, "digest", val, sizeof val), "%s", got);
+    ck_assert_msg(hex16(val, scn_digest(s)), "manifest digest '%s'", val);
+    free(got);
+    /* runs.csv: scenario_digest is the last field, quoted */
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    got = test_read_file(path, NULL);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_msg((q = strrchr(got, ',')) != NULL && q[1] == '"', "%s", got);
+    snprintf(val, sizeof val, "%.*s", (int)strcspn(q + 2, "\""), q + 2);
+    ck_assert_msg(hex16(val, scn_study_digest(st)), "runs.csv scenario_digest '%s'", val);
+    free(got);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(reg);
+    free(tmp);
+}
+END_TEST
+
 Suite *results_suite(void)
 {
     Suite *s = suite_create("results");
@@ -387,6 +563,9 @@ Suite *results_suite(void)
     tcase_add_test(tc, names_that_do_not_fit_and_paths_that_cannot_be_seen);
     tcase_add_test(tc, begin_refuses_a_foreign_directory_before_the_runs);
     tcase_add_test(tc, seeds_runs_and_wall_time_of_two_runs);
+    tcase_add_test(tc, the_first_run_resolves_the_study);
+    tcase_add_test(tc, a_directory_of_no_runs);
+    tcase_add_test(tc, digests_keep_their_leading_zeros);
     suite_add_tcase(s, tc);
     return s;
 }
