@@ -344,4 +344,71 @@ expect_status "diff A reordered, A" 0 "$GM" diff "$T/dy" "$T/da"
 expect_status "diff --metrics x, z only in B" 0 "$GM" diff "$T/da" "$T/dz" --metrics x
 grep_err "diff --metrics x compares x alone" "diff: 0 of 1 comparisons moved"
 
+# -- found unchecked by mutation testing of sim/merge.c and sim/results.c --
+# CSV quoting (RFC 4180, as sim/table.c writes it): a quoted field may hold
+# a newline or a comma, and a record ends only at a newline outside
+# quotes. A value of General-1's params.csv with both, and a "" inside,
+# is one row of run General-1: merged byte for byte (README), not split
+# into a row of a run named '' (ending records at every newline did).
+fresh quoted
+f="$T/quoted/runs/General-1/params.csv"
+awk '/^"General-1","phold.lps",/ { sub(/,"8",/, ",\"8,\n\"\"eight\"\"\","); } { print }' "$f" >"$T/pc" && mv "$T/pc" "$f"
+if grep -q '^""eight""",' "$f"; then ok; else bad "test setup: no quoted newline in $f"; fi
+expect_status "merge of a quoted field holding a newline and a comma" 0 "$GM" merge "$T/quoted"
+grep_err "merge of a quoted newline: nothing failed or missing" "(0 failed, 0 missing)"
+{ head -n 1 "$T/quoted/runs/General-0/params.csv"
+  for r in 0 1 2 3; do tail -n +2 "$T/quoted/runs/General-$r/params.csv"; done; } >"$T/pcat"
+if cmp -s "$T/pcat" "$T/quoted/params.csv"; then ok; else bad "merged params.csv is not the parts' rows in run order"; fi
+# ... and a comma inside a quoted field before status: Ax's remote column
+# ("0.1" made "0.1,x" in run 0's row) is one field, so status (after it) is
+# still "ok" and the digest (last) still the study's
+for r in 0 1 2 3; do
+    "$GM" run "$T/m.ini" -c Ax -r $r -o "$T/qc/runs/Ax-$r" -q --no-plots || bad "run -c Ax -r $r"
+done
+f="$T/qc/runs/Ax-0/runs.csv"
+sed '2s/,"0\.1",/,"0.1,x",/' "$f" >"$T/rc" && mv "$T/rc" "$f"
+if grep -q '"0\.1,x"' "$f"; then ok; else bad "test setup: no quoted comma in $f"; fi
+expect_status "merge of a quoted field holding a comma" 0 "$GM" merge "$T/qc"
+grep_err "merge of a quoted comma: nothing failed or missing" "(0 failed, 0 missing)"
+
+# scenario.resolved.ini and the manifest are run 0's (sim/merge.c: "come
+# from the first run"), wherever its part sorts: here last, as x0
+rm -rf "$T/r0"; mkdir -p "$T/r0/runs"
+cp -r "$T/s/runs/General-0" "$T/r0/runs/x0"
+for r in 1 2 3; do cp -r "$T/s/runs/General-$r" "$T/r0/runs/"; done
+expect_status "merge with run 0's part sorting last" 0 "$GM" merge "$T/r0"
+if cmp -s "$T/s/runs/General-0/scenario.resolved.ini" "$T/r0/scenario.resolved.ini"; then ok
+else bad "merged scenario.resolved.ini is not run 0's"; head -n 1 "$T/r0/scenario.resolved.ini" >&2; fi
+if head -n 1 "$T/r0/scenario.resolved.ini" | grep -q ' as run 0 saw it$'; then ok
+else bad "merged scenario.resolved.ini: not 'as run 0 saw it'"; fi
+if grep -q '^command = .* -r 0 ' "$T/r0/manifest.ini"; then ok
+else bad "merged manifest's command is not run 0's"; grep '^command' "$T/r0/manifest.ini" >&2; fi
+
+# generators: a part whose manifest names none ("gsl none (no runs)",
+# sim/results.c) adds none to the list, whose words are no generators
+fresh nogen
+for r in 0 1 2 3; do
+    f="$T/nogen/runs/General-$r/manifest.ini"
+    sed 's/^generator = gsl .*/generator = gsl none (no runs)/' "$f" >"$T/mf" && mv "$T/mf" "$f"
+done
+expect_status "merge of parts naming no generator" 0 "$GM" merge "$T/nogen"
+v=$(grep -m 1 '^generator = ' "$T/nogen/manifest.ini")
+if [ "$v" = "generator = gsl none (no runs)" ]; then ok
+else bad "merged generators '$v', want 'generator = gsl none (no runs)'"; fi
+rm -r "$T/nogen/runs/General-2" && cp -r "$T/s/runs/General-2" "$T/nogen/runs/"
+expect_status "merge of one part with a generator, three with none" 0 "$GM" merge "$T/nogen"
+v=$(grep -m 1 '^generator = ' "$T/nogen/manifest.ini")
+if [ "$v" = "generator = gsl mt19937" ]; then ok
+else bad "merged generators '$v', want 'generator = gsl mt19937'"; fi
+
+# digests are 16 hex digits, leading zeros kept (sim/results.c "%016llx"):
+# merge compares scenario_digest as text
+for v in $(col "$T/whole/runs.csv" scenario_digest) \
+         $(sed -n 's/^digest = //p' "$T/whole/manifest.ini"); do
+    case $v in
+    [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) ok ;;
+    *) bad "digest '$v' is not 16 hex digits" ;;
+    esac
+done
+
 cli_done
