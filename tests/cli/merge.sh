@@ -411,4 +411,55 @@ for v in $(col "$T/whole/runs.csv" scenario_digest) \
     esac
 done
 
+# the merged manifest's [merge] section counts parts and runs apart: the
+# interleaved merge above is 4 runs from 2 parts; and its [rng] seeds line,
+# run 0's seeds alone in a part, is made the study's (per run in runs.csv)
+if grep -qx 'parts = 2' "$T/il/manifest.ini"; then ok
+else bad "merged manifest: not 'parts = 2'"; sed -n '/^\[merge\]/,$p' "$T/il/manifest.ini" >&2; fi
+if grep -qx 'seeds = per run in runs.csv (base_seed)' "$T/il/manifest.ini"; then ok
+else bad "merged manifest's seeds line is a part's"; grep '^seeds' "$T/il/manifest.ini" >&2; fi
+# a failed run whose part has no FAILED (sim/merge.c write_failed: "a part
+# without one: its status") is still listed in the merged FAILED
+fresh nofail
+mark_failed "$T/nofail/runs/General-2/runs.csv" General-2
+expect_status "merge with a failed run, its part without FAILED" 1 "$GM" merge "$T/nofail"
+if [ "$(cat "$T/nofail/FAILED" 2>/dev/null)" = 'General-2: status failed' ]; then ok
+else bad "merged FAILED of a part without one: not 'General-2: status failed'"; cat "$T/nofail/FAILED" >&2; fi
+# parts edited on Windows (CRLF line ends): the header's last column is
+# still scenario_digest, not "scenario_digest\r" taken for no digest at
+# all, so a part from another scenario is still refused
+fresh crlf
+for r in 0 1 2 3; do
+    f="$T/crlf/runs/General-$r/runs.csv"
+    sed 's/$/\r/' "$f" >"$T/rc" && mv "$T/rc" "$f"
+done
+f="$T/crlf/runs/General-2/runs.csv"
+sed '2s/,"[0-9a-f]*"\r$/,"0123456789abcdef"\r/' "$f" >"$T/rc" && mv "$T/rc" "$f"
+if grep -q '"0123456789abcdef"' "$f"; then ok; else bad "test setup: digest of $f not changed"; fi
+refused "merge refuses a CRLF part from another scenario" crlf "run 2 was made from a different scenario"
+
+# -- diff's summary line (stderr), found unchecked by mutation testing -----
+# nothing moved: the tolerances it was judged by, the defaults of --help
+# (rtol 0.01 = 1%, alpha 0.05)
+expect_status "diff A A, the summary" 0 "$GM" diff "$T/da" "$T/da"
+grep_err "diff A A names the default tolerances" "diff: 0 of 3 comparisons moved (rtol 1%, alpha 0.05)"
+# reasons are listed after ': ', joined by ', ': one run a side, x 10 ->
+# 20 is beyond rtol with no test, z 1 -> inf is not finite
+mkdir -p "$T/f1" "$T/f2"
+printf 'run_id,config,run_number,repetition,seed_set,base_seed,status\n"R-0","R",0,0,0,1,"ok"\n' >"$T/f1/runs.csv"
+cp "$T/f1/runs.csv" "$T/f2/runs.csv"
+printf 'run_id,metric,entity_kind,entity,value,unit\n"R-0","x","model","m",10,"1"\n"R-0","z","model","m",1,"1"\n' >"$T/f1/scalars.csv"
+printf 'run_id,metric,entity_kind,entity,value,unit\n"R-0","x","model","m",20,"1"\n"R-0","z","model","m",inf,"1"\n' >"$T/f2/scalars.csv"
+expect_status "diff, one run a side, x moved and z infinite" 1 "$GM" diff "$T/f1" "$T/f2"
+grep_err "diff lists both reasons" "diff: 2 of 2 comparisons moved: 1 beyond 1% with fewer than 2 runs on a side (no test), 1 not finite on one side"
+expect_status "diff, one run a side, x moved" 1 "$GM" diff "$T/f1" "$T/f2" --metrics x
+grep_err "diff gives the one reason after ': '" "diff: 1 of 1 comparisons moved: 1 beyond 1% with fewer than 2 runs on a side (no test)"
+# the columns line up on screen: '±' is one column but two bytes, so B's
+# column starts where it does in a row whose A is '-' (x new in B at
+# fee=0.2); with ± made one byte, "  B " is at one offset in every line
+expect_status "diff --all of A and B" 1 "$GM" diff "$T/da" "$T/db" --all
+n=$(sed 's/±/+/g' "$T/out" | awk '{ print index($0, "  B ") }' | sort -u | wc -l)
+if [ "$n" = 1 ] && [ "$(wc -l <"$T/out")" = 4 ]; then ok
+else bad "diff --all: B's column moves from line to line"; cat "$T/out" >&2; fi
+
 cli_done
