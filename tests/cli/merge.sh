@@ -181,6 +181,16 @@ expect_status "merge of parts with two generators" 0 "$GM" merge "$T/gens"
 v=$(grep -m 1 '^generator = ' "$T/gens/manifest.ini")
 if [ "$v" = "generator = gsl mt19937_1999, mt19937" ]; then ok
 else bad "merged generators '$v', want 'generator = gsl mt19937_1999, mt19937'"; fi
+# ... and from the start too: run 1's ran2 is no generator run 0's
+# knuthran2 already lists (GSL has both names)
+f="$T/gens/runs/General-0/manifest.ini"
+sed 's/^generator = gsl .*/generator = gsl knuthran2/' "$f" >"$T/mf" && mv "$T/mf" "$f"
+f="$T/gens/runs/General-1/manifest.ini"
+sed 's/^generator = gsl .*/generator = gsl ran2/' "$f" >"$T/mf" && mv "$T/mf" "$f"
+expect_status "merge of parts with generators knuthran2 and ran2" 0 "$GM" merge "$T/gens"
+v=$(grep -m 1 '^generator = ' "$T/gens/manifest.ini")
+if [ "$v" = "generator = gsl knuthran2, ran2, mt19937" ]; then ok
+else bad "merged generators '$v', want 'generator = gsl knuthran2, ran2, mt19937'"; fi
 # 'repetition' is no contrast axis (merge_check_contrast): refused up front
 expect_status "run --contrast repetition" 2 "$GM" run "$T/m.ini" -o "$T/crep" -q --no-plots \
     --contrast repetition
