@@ -149,8 +149,11 @@ test: $(O)/check_all $(O)/gpumarket
 	    GM_BIN=$(CURDIR)/$(O)/gpumarket sh $$t || exit 1; \
 	done
 
+# The sanitizers run the tests 2-5x slower: Check's per-test timeouts
+# scale with them (CK_TIMEOUT_MULTIPLIER, unless set already).
 sanitize: deps
-	@$(MAKE) --no-print-directory O=build-san SAN=address,undefined OPT='-O1 -g' test
+	@CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-3} $(MAKE) --no-print-directory \
+	  O=build-san SAN=address,undefined OPT='-O1 -g' test
 
 bench: deps
 	@$(MAKE) --no-print-directory all
