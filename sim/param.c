@@ -19,6 +19,11 @@
 struct param_registry {
     const struct param_def **defs;      /* borrowed definitions, sorted by key */
     size_t n, cap;
+    /* The patterns among them (keys with a '*'), in key order: preg_find
+     * tries each on a key no definition names exactly, and a study asks
+     * that for every entity's keys, once per --set in mark_inert(). */
+    const struct param_def **pats;
+    size_t npats;
     const char *open[PREG_OPEN_KINDS];  /* borrowed: preg_open_kind() */
     size_t nopen;
 };
@@ -74,6 +79,7 @@ void preg_free(struct param_registry *reg)
     if (!reg)
         return;
     free(reg->defs);
+    free(reg->pats);
     free(reg);
 }
 
@@ -130,6 +136,12 @@ void preg_add(struct param_registry *reg, const struct param_def *defs, size_t n
     for (size_t i = 1; i < reg->n; i++)
         if (strcmp(reg->defs[i - 1]->key, reg->defs[i]->key) == 0)
             SIM_PANIC("duplicate parameter key '%s'", reg->defs[i]->key);
+    reg->pats = realloc(reg->pats, reg->n * sizeof *reg->pats);
+    SIM_ASSERT(reg->pats);
+    reg->npats = 0;
+    for (size_t i = 0; i < reg->n; i++)
+        if (strchr(reg->defs[i]->key, '*'))
+            reg->pats[reg->npats++] = reg->defs[i];
 }
 
 size_t preg_count(const struct param_registry *reg)
@@ -196,11 +208,11 @@ const struct param_def *preg_find(const struct param_registry *reg, const char *
     }
     /* Among matching patterns, the most specific (fewest '*') wins; ties go
      * to the first in key order so the answer never depends on add order. */
-    for (size_t i = 0; i < reg->n; i++) {
-        const struct param_def *def = reg->defs[i];
+    for (size_t i = 0; i < reg->npats; i++) {
+        const struct param_def *def = reg->pats[i];
         size_t stars;
 
-        if (!strchr(def->key, '*') || !pattern_match(def->key, key))
+        if (!pattern_match(def->key, key))
             continue;
         stars = count_stars(def->key);
         if (!best || stars < best_stars) {
