@@ -315,6 +315,75 @@ START_TEST(begin_refuses_a_foreign_directory_before_the_runs)
 }
 END_TEST
 
+/* A study of 'text' and its result directory begun at TMP/out, for the
+ * tests of what a directory holds: rs_open(), rs_commit(), rs_close(). */
+struct rs_fix {
+    char *tmp, dir[512];
+    struct diag d;
+    struct param_registry *reg;
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run[2];
+    size_t nrun;
+    struct res_dir *rd;
+};
+
+static void rs_open(struct rs_fix *f, const char *text, int argc, char **argv)
+{
+    memset(f, 0, sizeof *f);
+    f->tmp = test_tmpdir();
+    f->d = (struct diag)DIAG_INIT(stderr);
+    f->reg = preg_new();
+    sim_register_all_params(f->reg);
+    f->s = scn_load_string("t.ini", text, f->reg, &f->d);
+    ck_assert_ptr_nonnull(f->s);
+    f->st = scn_study_new(f->s, NULL, NULL, &f->d);
+    ck_assert_ptr_nonnull(f->st);
+    snprintf(f->dir, sizeof f->dir, "%s/out", f->tmp);
+    f->rd = res_dir_begin(f->dir, f->s, f->st, argc, argv);
+    ck_assert_ptr_nonnull(f->rd);
+}
+
+/* Records runs 0 to n - 1 as 'info' says (with wall_s[i], if given) and
+ * commits the directory. */
+static void rs_commit(struct rs_fix *f, size_t n, struct res_run_info info,
+                      const double *wall_s)
+{
+    SIM_ASSERT(n <= 2);
+    for (size_t i = 0; i < n; i++) {
+        f->run[i] = scn_run_new(f->st, i, &f->d);
+        ck_assert_ptr_nonnull(f->run[i]);
+        info.run = f->run[i];
+        if (wall_s)
+            info.wall_s = wall_s[i];
+        ck_assert_int_eq(res_dir_add_run(f->rd, &info, NULL), SIM_OK);
+    }
+    f->nrun = n;
+    ck_assert_int_eq(res_dir_commit(f->rd), SIM_OK);
+}
+
+/* The text of the directory's file 'name' (to free). */
+static char *rs_read(const struct rs_fix *f, const char *name)
+{
+    char path[600];
+    char *text;
+
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    text = test_read_file(path, NULL);
+    ck_assert_ptr_nonnull(text);
+    return text;
+}
+
+static void rs_close(struct rs_fix *f)
+{
+    for (size_t i = 0; i < f->nrun; i++)
+        scn_run_free(f->run[i]);
+    scn_study_free(f->st);
+    scn_free(f->s);
+    preg_free(f->reg);
+    free(f->tmp);
+}
+
 /* Two replications of one scenario, seed 2^64 - 1, into one directory:
  * runs.csv writes the base seed as the unsigned 64-bit number the
  * scenario gave (results.c: "as int64 one past 2^63 read negative"), and
@@ -326,53 +395,28 @@ END_TEST
  * dropping the first space each survived every test. */
 START_TEST(seeds_runs_and_wall_time_of_two_runs)
 {
-    char *tmp = test_tmpdir(), dir[512], path[600], *text;
-    struct diag d = DIAG_INIT(stderr);
-    struct param_registry *reg = preg_new();
-    struct scn *s;
-    struct scn_study *st;
-    struct scn_run *run[2];
-    struct res_dir *rd;
+    struct rs_fix f;
     struct res_run_info info = { .status = "ok", .events = 1, .sim_time_h = 1.0,
                                  .rng = "mt19937" };
+    const double wall_s[] = { 0.125, 0.25 };
     char a0[] = "gpumarket", a1[] = "run", a2[] = "t.ini", *argv[] = { a0, a1, a2 };
+    char *text;
 
-    sim_register_all_params(reg);
-    s = scn_load_string("t.ini", "[General]\nsim.model = phold\nphold.lps = 4\n"
-                        "seed = 18446744073709551615\nrepeat = 2\n", reg, &d);
-    ck_assert_ptr_nonnull(s);
-    st = scn_study_new(s, NULL, NULL, &d);
-    ck_assert_ptr_nonnull(st);
-    snprintf(dir, sizeof dir, "%s/out", tmp);
-    rd = res_dir_begin(dir, s, st, 3, argv);
-    ck_assert_ptr_nonnull(rd);
-    for (size_t i = 0; i < 2; i++) {
-        run[i] = scn_run_new(st, i, &d);
-        ck_assert_ptr_nonnull(run[i]);
-        info.run = run[i];
-        info.wall_s = i ? 0.25 : 0.125;
-        ck_assert_int_eq(res_dir_add_run(rd, &info, NULL), SIM_OK);
-    }
-    ck_assert_int_eq(res_dir_commit(rd), SIM_OK);
-    snprintf(path, sizeof path, "%s/runs.csv", dir);
-    text = test_read_file(path, NULL);
+    rs_open(&f, "[General]\nsim.model = phold\nphold.lps = 4\n"
+            "seed = 18446744073709551615\nrepeat = 2\n", 3, argv);
+    rs_commit(&f, 2, info, wall_s);
+    text = rs_read(&f, "runs.csv");
     ck_assert_msg(strstr(text, "\"General-0\",\"General\",0,0,0,18446744073709551615,"), "%s", text);
     ck_assert_msg(strstr(text, "\"General-1\",\"General\",1,1,1,18446744073709551615,"), "%s", text);
     free(text);
-    snprintf(path, sizeof path, "%s/manifest.ini", dir);
-    text = test_read_file(path, NULL);
+    text = rs_read(&f, "manifest.ini");
     ck_assert_msg(strstr(text, "\ncommand = gpumarket run t.ini\n"), "%s", text);
     ck_assert_msg(strstr(text, "\nruns = 2\n"), "%s", text);
     ck_assert_msg(strstr(text, "\ngenerator = gsl mt19937\n"), "%s", text);
     ck_assert_msg(strstr(text, "\nseeds = 18446744073709551615\n"), "%s", text);
     ck_assert_msg(strstr(text, "\nwall_s = 0.375\n"), "%s", text);
     free(text);
-    scn_run_free(run[0]);
-    scn_run_free(run[1]);
-    scn_study_free(st);
-    scn_free(s);
-    preg_free(reg);
-    free(tmp);
+    rs_close(&f);
 }
 END_TEST
 
@@ -383,46 +427,20 @@ END_TEST
  * survived every test. */
 START_TEST(the_first_run_resolves_the_study)
 {
-    char *tmp = test_tmpdir(), dir[512], path[600], *text;
-    struct diag d = DIAG_INIT(stderr);
-    struct param_registry *reg = preg_new();
-    struct scn *s;
-    struct scn_study *st;
-    struct scn_run *run[2];
-    struct res_dir *rd;
+    struct rs_fix f;
     struct res_run_info info = { .status = "ok", .events = 1, .sim_time_h = 1.0,
                                  .rng = "mt19937" };
     char prog[] = "gpumarket", *argv[] = { prog };
+    char *text;
 
-    sim_register_all_params(reg);
-    s = scn_load_string("t.ini", "[General]\nsim.model = phold\nphold.lps = ${lps=4,6}\n",
-                        reg, &d);
-    ck_assert_ptr_nonnull(s);
-    st = scn_study_new(s, NULL, NULL, &d);
-    ck_assert_ptr_nonnull(st);
-    snprintf(dir, sizeof dir, "%s/out", tmp);
-    rd = res_dir_begin(dir, s, st, 1, argv);
-    ck_assert_ptr_nonnull(rd);
-    for (size_t i = 0; i < 2; i++) {
-        run[i] = scn_run_new(st, i, &d);
-        ck_assert_ptr_nonnull(run[i]);
-        info.run = run[i];
-        ck_assert_int_eq(res_dir_add_run(rd, &info, NULL), SIM_OK);
-    }
-    ck_assert_int_eq(res_dir_commit(rd), SIM_OK);
-    snprintf(path, sizeof path, "%s/scenario.resolved.ini", dir);
-    text = test_read_file(path, NULL);
-    ck_assert_ptr_nonnull(text);
+    rs_open(&f, "[General]\nsim.model = phold\nphold.lps = ${lps=4,6}\n", 1, argv);
+    rs_commit(&f, 2, info, NULL);
+    text = rs_read(&f, "scenario.resolved.ini");
     ck_assert_msg(strstr(text, " as run 0 saw it\n; sweep axes: lps\n[General]\n"), "%.200s", text);
     ck_assert_msg(strstr(text, "\nphold.lps = 4 "), "%.200s", text);
     ck_assert_msg(!strstr(text, "phold.lps = 6"), "%.200s", text);
     free(text);
-    scn_run_free(run[0]);
-    scn_run_free(run[1]);
-    scn_study_free(st);
-    scn_free(s);
-    preg_free(reg);
-    free(tmp);
+    rs_close(&f);
 }
 END_TEST
 
@@ -433,35 +451,20 @@ END_TEST
  * scenario, so there is no scenario.resolved.ini. */
 START_TEST(a_directory_of_no_runs)
 {
-    char *tmp = test_tmpdir(), dir[512], path[600], *text;
-    struct diag d = DIAG_INIT(stderr);
-    struct param_registry *reg = preg_new();
-    struct scn *s;
-    struct scn_study *st;
-    struct res_dir *rd;
+    struct rs_fix f;
+    struct res_run_info none = { 0 };
     char prog[] = "gpumarket", *argv[] = { prog };
+    char path[600], *text;
 
-    sim_register_all_params(reg);
-    s = scn_load_string("t.ini", "[General]\nsim.model = phold\nphold.lps = 4\n", reg, &d);
-    ck_assert_ptr_nonnull(s);
-    st = scn_study_new(s, NULL, NULL, &d);
-    ck_assert_ptr_nonnull(st);
-    snprintf(dir, sizeof dir, "%s/out", tmp);
-    rd = res_dir_begin(dir, s, st, 1, argv);
-    ck_assert_ptr_nonnull(rd);
-    ck_assert_int_eq(res_dir_commit(rd), SIM_OK);
-    snprintf(path, sizeof path, "%s/manifest.ini", dir);
-    text = test_read_file(path, NULL);
-    ck_assert_ptr_nonnull(text);
+    rs_open(&f, "[General]\nsim.model = phold\nphold.lps = 4\n", 1, argv);
+    rs_commit(&f, 0, none, NULL);
+    text = rs_read(&f, "manifest.ini");
     ck_assert_msg(strstr(text, "\nruns = 0\n"), "%s", text);
     ck_assert_msg(strstr(text, "\ngenerator = gsl none (no runs)\n"), "%s", text);
     free(text);
-    snprintf(path, sizeof path, "%s/scenario.resolved.ini", dir);
+    snprintf(path, sizeof path, "%s/scenario.resolved.ini", f.dir);
     ck_assert(!exists(path));
-    scn_study_free(st);
-    scn_free(s);
-    preg_free(reg);
-    free(tmp);
+    rs_close(&f);
 }
 END_TEST
 
@@ -495,58 +498,46 @@ static bool hex16(const char *s, uint64_t v)
  * odds of about 1e-7) is written and read back. */
 START_TEST(digests_keep_their_leading_zeros)
 {
-    char *tmp = test_tmpdir(), dir[512], path[600], text[128], *got, val[64], *q;
     struct diag d = DIAG_INIT(stderr);
     struct param_registry *reg = preg_new();
-    struct scn *s = NULL;
-    struct scn_study *st = NULL;
-    struct scn_run *run;
-    struct res_dir *rd;
+    struct rs_fix f;
     struct res_run_info info = { .status = "ok", .events = 1, .sim_time_h = 1.0,
                                  .rng = "mt19937" };
     char prog[] = "gpumarket", *argv[] = { prog };
+    char text[128], *got, val[64], *q;
+    bool zeros = false;
     int k;
 
     sim_register_all_params(reg);
-    for (k = 0; k < 4096; k++) {
+    for (k = 0; k < 4096 && !zeros; k++) {
+        struct scn *s;
+        struct scn_study *st;
+
         snprintf(text, sizeof text, "; try %d\n[General]\nsim.model = phold\nphold.lps = 4\n", k);
         s = scn_load_string("t.ini", text, reg, &d);
         ck_assert_ptr_nonnull(s);
         st = scn_study_new(s, NULL, NULL, &d);
         ck_assert_ptr_nonnull(st);
-        if (scn_digest(s) >> 60 == 0 && scn_study_digest(st) >> 60 == 0)
-            break;
+        zeros = scn_digest(s) >> 60 == 0 && scn_study_digest(st) >> 60 == 0;
         scn_study_free(st);
         scn_free(s);
     }
-    ck_assert_int_lt(k, 4096);
-    snprintf(dir, sizeof dir, "%s/out", tmp);
-    rd = res_dir_begin(dir, s, st, 1, argv);
-    ck_assert_ptr_nonnull(rd);
-    run = scn_run_new(st, 0, &d);
-    ck_assert_ptr_nonnull(run);
-    info.run = run;
-    ck_assert_int_eq(res_dir_add_run(rd, &info, NULL), SIM_OK);
-    ck_assert_int_eq(res_dir_commit(rd), SIM_OK);
-    snprintf(path, sizeof path, "%s/manifest.ini", dir);
-    got = test_read_file(path, NULL);
-    ck_assert_ptr_nonnull(got);
+    preg_free(reg);
+    ck_assert(zeros);
+    rs_open(&f, text, 1, argv);
+    ck_assert(scn_digest(f.s) >> 60 == 0 && scn_study_digest(f.st) >> 60 == 0);
+    rs_commit(&f, 1, info, NULL);
+    got = rs_read(&f, "manifest.ini");
     ck_assert_msg(line_value(got, "digest", val, sizeof val), "%s", got);
-    ck_assert_msg(hex16(val, scn_digest(s)), "manifest digest '%s'", val);
+    ck_assert_msg(hex16(val, scn_digest(f.s)), "manifest digest '%s'", val);
     free(got);
     /* runs.csv: scenario_digest is the last field, quoted */
-    snprintf(path, sizeof path, "%s/runs.csv", dir);
-    got = test_read_file(path, NULL);
-    ck_assert_ptr_nonnull(got);
+    got = rs_read(&f, "runs.csv");
     ck_assert_msg((q = strrchr(got, ',')) != NULL && q[1] == '"', "%s", got);
     snprintf(val, sizeof val, "%.*s", (int)strcspn(q + 2, "\""), q + 2);
-    ck_assert_msg(hex16(val, scn_study_digest(st)), "runs.csv scenario_digest '%s'", val);
+    ck_assert_msg(hex16(val, scn_study_digest(f.st)), "runs.csv scenario_digest '%s'", val);
     free(got);
-    scn_run_free(run);
-    scn_study_free(st);
-    scn_free(s);
-    preg_free(reg);
-    free(tmp);
+    rs_close(&f);
 }
 END_TEST
 
