@@ -38,6 +38,15 @@ for r in 0 1 2 3; do     # the Slurm-array layout: one run per part
     "$GM" run "$T/m.ini" -r $r -o "$T/s/runs/General-$r" -q --no-plots || bad "run -r $r"
 done
 fresh() { rm -rf "$T/$1"; mkdir -p "$T/$1"; cp -r "$T/s/runs" "$T/$1/runs"; }
+edit_manifest() {   # edit_manifest DIR RUN SED-ARGS...: sed run RUN's part's manifest in place
+    f="$T/$1/runs/General-$2/manifest.ini"; shift 2
+    sed "$@" "$f" >"$T/mf" && mv "$T/mf" "$f"
+}
+merged_gen() {      # merged_gen NAME DIR WANT: DIR's merged manifest lists 'generator = gsl WANT'
+    v=$(grep -m 1 '^generator = ' "$T/$2/manifest.ini")
+    if [ "$v" = "generator = gsl $3" ]; then ok
+    else bad "$1: merged generators '$v', want 'generator = gsl $3'"; fi
+}
 
 # -- parts of several runs each, interleaved -------------------------------
 # README: the tiers give byte-identical merged files. With parts holding
@@ -163,34 +172,22 @@ refused "merge refuses a run in two parts" dup "run 1 is in both"
 # says which build made the part ("" only when it says neither), so parts
 # of two versions are refused
 fresh onlyver
-for r in 0 1 2 3; do
-    f="$T/onlyver/runs/General-$r/manifest.ini"
-    grep -v '^git_describe = ' "$f" >"$T/mf" && mv "$T/mf" "$f"
-done
-f="$T/onlyver/runs/General-2/manifest.ini"
-sed 's/^version = .*/version = 0.0.9/' "$f" >"$T/mf" && mv "$T/mf" "$f"
+for r in 0 1 2 3; do edit_manifest onlyver $r '/^git_describe = /d'; done
+edit_manifest onlyver 2 's/^version = .*/version = 0.0.9/'
 refused "merge refuses parts of two versions without git_describe" onlyver "General-2 was made by another build (version 0.0.9, git )"
 # generators are listed once each by whole name (manifest_facts): run 0's
 # mt19937_1999 does not already list run 1's mt19937
 fresh gens
-f="$T/gens/runs/General-0/manifest.ini"
-sed 's/^generator = gsl .*/generator = gsl mt19937_1999/' "$f" >"$T/mf" && mv "$T/mf" "$f"
-f="$T/gens/runs/General-1/manifest.ini"
-sed 's/^generator = gsl .*/generator = gsl mt19937/' "$f" >"$T/mf" && mv "$T/mf" "$f"
+edit_manifest gens 0 's/^generator = gsl .*/generator = gsl mt19937_1999/'
+edit_manifest gens 1 's/^generator = gsl .*/generator = gsl mt19937/'
 expect_status "merge of parts with two generators" 0 "$GM" merge "$T/gens"
-v=$(grep -m 1 '^generator = ' "$T/gens/manifest.ini")
-if [ "$v" = "generator = gsl mt19937_1999, mt19937" ]; then ok
-else bad "merged generators '$v', want 'generator = gsl mt19937_1999, mt19937'"; fi
+merged_gen "gens generators" gens "mt19937_1999, mt19937"
 # ... and from the start too: run 1's ran2 is no generator run 0's
 # knuthran2 already lists (GSL has both names)
-f="$T/gens/runs/General-0/manifest.ini"
-sed 's/^generator = gsl .*/generator = gsl knuthran2/' "$f" >"$T/mf" && mv "$T/mf" "$f"
-f="$T/gens/runs/General-1/manifest.ini"
-sed 's/^generator = gsl .*/generator = gsl ran2/' "$f" >"$T/mf" && mv "$T/mf" "$f"
+edit_manifest gens 0 's/^generator = gsl .*/generator = gsl knuthran2/'
+edit_manifest gens 1 's/^generator = gsl .*/generator = gsl ran2/'
 expect_status "merge of parts with generators knuthran2 and ran2" 0 "$GM" merge "$T/gens"
-v=$(grep -m 1 '^generator = ' "$T/gens/manifest.ini")
-if [ "$v" = "generator = gsl knuthran2, ran2, mt19937" ]; then ok
-else bad "merged generators '$v', want 'generator = gsl knuthran2, ran2, mt19937'"; fi
+merged_gen "gens generators" gens "knuthran2, ran2, mt19937"
 # 'repetition' is no contrast axis (merge_check_contrast): refused up front
 expect_status "run --contrast repetition" 2 "$GM" run "$T/m.ini" -o "$T/crep" -q --no-plots \
     --contrast repetition
@@ -397,19 +394,12 @@ else bad "merged manifest's command is not run 0's"; grep '^command' "$T/r0/mani
 # generators: a part whose manifest names none ("gsl none (no runs)",
 # sim/results.c) adds none to the list, whose words are no generators
 fresh nogen
-for r in 0 1 2 3; do
-    f="$T/nogen/runs/General-$r/manifest.ini"
-    sed 's/^generator = gsl .*/generator = gsl none (no runs)/' "$f" >"$T/mf" && mv "$T/mf" "$f"
-done
+for r in 0 1 2 3; do edit_manifest nogen $r 's/^generator = gsl .*/generator = gsl none (no runs)/'; done
 expect_status "merge of parts naming no generator" 0 "$GM" merge "$T/nogen"
-v=$(grep -m 1 '^generator = ' "$T/nogen/manifest.ini")
-if [ "$v" = "generator = gsl none (no runs)" ]; then ok
-else bad "merged generators '$v', want 'generator = gsl none (no runs)'"; fi
+merged_gen "nogen generators" nogen "none (no runs)"
 rm -r "$T/nogen/runs/General-2" && cp -r "$T/s/runs/General-2" "$T/nogen/runs/"
 expect_status "merge of one part with a generator, three with none" 0 "$GM" merge "$T/nogen"
-v=$(grep -m 1 '^generator = ' "$T/nogen/manifest.ini")
-if [ "$v" = "generator = gsl mt19937" ]; then ok
-else bad "merged generators '$v', want 'generator = gsl mt19937'"; fi
+merged_gen "nogen generators" nogen "mt19937"
 
 # digests are 16 hex digits, leading zeros kept (sim/results.c "%016llx"):
 # merge compares scenario_digest as text
