@@ -1926,16 +1926,16 @@ static bool add_default(struct scn_study *st, size_t *cap, const char *key,
         /* the two parallel arrays follow def_keys' capacity; resized only
          * when it grows (a realloc per key copied them each time under
          * the sanitizers' allocator: minutes for 10,000 keys) */
-        void *defs, *wild;
+        void *defs, *wilds;
 
         if (!grow((void **)&st->def_keys, cap, st->ndefaults + 1, sizeof *st->def_keys))
             return false;
         if (!(defs = realloc(st->def_defs, *cap * sizeof *st->def_defs)))
             return false;
         st->def_defs = defs;
-        if (!(wild = realloc(st->def_wild, *cap * sizeof *st->def_wild)))
+        if (!(wilds = realloc(st->def_wild, *cap * sizeof *st->def_wild)))
             return false;
-        st->def_wild = wild;
+        st->def_wild = wilds;
     }
     if (!(st->def_keys[st->ndefaults] = xstrdup(key)))
         return false;
