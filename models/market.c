@@ -959,8 +959,17 @@ static money segment_due(const struct contract *c, sim_time now)
 
 money mkt_storage_due(const struct market *mk, const struct contract *c, sim_time now)
 {
-    return bill_storage_line(mk->hc[mk->m[c->machine].cls].storage_price,
-                             mk->ar[mk->j[c->job].arch].storage_gb, mkt_storage_time(c, now));
+    const struct hostclass *hc = &mk->hc[mk->m[c->machine].cls];
+    double gb = mk->ar[mk->j[c->job].arch].storage_gb;
+    sim_time idle = mkt_idle_time(c, now);
+
+    /* The whole life at the running price, then the stopped part's
+     * difference: with one price for both (storage-inactive = 1) the
+     * second term is exactly 0 and the line rounds as a single one. Not
+     * negative either way: the first term bills the stopped part too. */
+    return bill_storage_line(hc->storage_price, gb, mkt_storage_time(c, now)) +
+           bill_storage_line(hc->storage_idle, gb, idle) -
+           bill_storage_line(hc->storage_price, gb, idle);
 }
 
 /* Bills the running segment of contract c up to 'now' and restarts it. */
@@ -1211,6 +1220,7 @@ static void pause_contract(struct market *mk, uint32_t cid, sim_time now)
     eng_cancel(mk->e, c->ev);
     c->ev = EVQ_ID_NONE;
     c->state = CS_PAUSED;
+    mkt_idle_sync(c, now);
     if (jb->arch >= mk->nar) {          /* a serverless worker: its endpoint decides */
         sls_on_paused(mk->sls, cid);
         return;
@@ -1242,6 +1252,7 @@ static void resume_loading(struct market *mk, uint32_t cid)
     eng_cancel(mk->e, jb->ev);      /* downloading, the renter waits, as at rental */
     jb->ev = EVQ_ID_NONE;
     c->state = CS_LOADING;
+    mkt_idle_sync(c, eng_now(mk->e));
     c->ev = eng_after(mk->e, c->load_left, mk->k_loaded, cid);
     c->load_left = 0;
 }
@@ -1271,6 +1282,7 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
         eng_fail(mk->e, "capacity", "machine %u runs %u of its %u GPUs%s", c->machine,
                  (unsigned)m->run_gpus, (unsigned)m->ngpu, m->down ? " while down" : "");
     c->state = CS_RUNNING;
+    mkt_idle_sync(c, now);
     c->ran = true;
     c->seg_start = c->bill_start = now;
     useful = sim_time_from_hours(remaining / (speed(mk, m, c->gpus) * (double)c->gpus));
@@ -2446,6 +2458,7 @@ void market_sls_stop(struct market *mk, uint32_t cid)
     eng_cancel(mk->e, c->ev);
     c->ev = EVQ_ID_NONE;
     c->state = CS_PAUSED;
+    mkt_idle_sync(c, now);
     /* its GPUs and its bid leave the auction: paused bids may run now,
      * and under uniform or second price the others' price may move (they
      * paid the stopped worker's bid until some other event; found by
@@ -2792,6 +2805,7 @@ static void on_loaded(struct engine *e, const struct evq_event *ev, void *model)
     /* Loading done: run if the auction says so, else wait paused. */
     c->loaded = true;
     c->state = CS_PAUSED;
+    mkt_idle_sync(c, eng_now(e));
     eng_cancel(mk->e, jb->ev);
     jb->ev = EVQ_ID_NONE;
     resolve(mk, c->machine);
@@ -2972,6 +2986,7 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
             if (!c->offline) {
                 c->offline = true;
                 c->off_since = now;
+                mkt_idle_sync(c, now);  /* off every storage clock, paused or not */
             }
             if (c->state == CS_RUNNING) {
                 util_mark(mk, m, now);
@@ -3030,6 +3045,7 @@ static void machine_up(struct market *mk, uint32_t mid, unsigned cause)
         if (c->offline) {       /* storage bills again from now */
             c->off_total += now - c->off_since;
             c->offline = false;
+            mkt_idle_sync(c, now);
         }
     }
     util_mark(mk, m, now);

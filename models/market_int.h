@@ -79,6 +79,8 @@ struct hostclass {
     double max_discount;
     int min_chunk;
     money storage_price, bw_price;  /* per GB-month, per GB */
+    money storage_idle;         /* per GB-month while the instance is stopped
+                                 * (storage-inactive x storage_price) */
     sim_time offer_dur;         /* rolling offer end date: a contract ends this long after rental */
     double auto_extend;         /* probability the host extends a contract at its end date */
     struct dist gpus, tiers;
@@ -261,6 +263,11 @@ struct contract {
      * 15): time offline so far, and since when while it is. */
     sim_time off_total, off_since;
     bool offline;
+    /* Stopped storage may cost more than running storage (MARKET-FACTS.md
+     * 16): time the instance has sat paused or stopped on a host that is
+     * up, and since when while it does (mkt_idle_sync keeps it). */
+    sim_time idle_total, idle_since;
+    bool idle;
     bool in_use, ran, loaded;
     /* A reservation whose machine has lost its verification since the
      * rental: its renter may withdraw the whole unused balance without
@@ -376,6 +383,36 @@ static inline sim_time mkt_storage_time(const struct contract *c, sim_time now)
     return now - c->created - c->off_total - (c->offline ? now - c->off_since : 0);
 }
 
+/* Is contract c's storage billed at the stopped price now: paused
+ * (outbid, waiting to start, stopped by its owner) on a host that is up?
+ * An offline host bills no storage at all, and a download is a running
+ * container. */
+static inline bool mkt_idle_now(const struct contract *c)
+{
+    return c->state == CS_PAUSED && !c->offline;
+}
+
+/* Called after every change of c's state or offline mark: opens or closes
+ * its stopped-storage interval. */
+static inline void mkt_idle_sync(struct contract *c, sim_time now)
+{
+    bool idle = mkt_idle_now(c);
+
+    if (idle == c->idle)
+        return;
+    if (idle)
+        c->idle_since = now;
+    else
+        c->idle_total += now - c->idle_since;
+    c->idle = idle;
+}
+
+/* The part of mkt_storage_time contract c has spent stopped by 'now'. */
+static inline sim_time mkt_idle_time(const struct contract *c, sim_time now)
+{
+    return c->idle_total + (c->idle ? now - c->idle_since : 0);
+}
+
 /* Allocation failure is fatal: a run cannot go on without its arrays. */
 static inline void *xcalloc(size_t n, size_t size)
 {
@@ -430,7 +467,8 @@ void mkt_fold_at_end(struct market *mk, struct contract *c, sim_time now);
  * is not checked. False with a message naming the first that does not. */
 bool mkt_prices_current(const struct market *mk, char *msg, size_t len);
 /* The storage contract c has run up by 'now' (mkt_storage_time at its
- * host class's price, for its renter's storage): what ending it bills. */
+ * host class's price, its stopped part at the stopped price, for its
+ * renter's storage): what ending it bills. */
 money mkt_storage_due(const struct market *mk, const struct contract *c, sim_time now);
 /* Checkpoint interval (µs; 0 = none) job jb would get renting machine m
  * now: Young / Daly from the MTBF its score implies. */

@@ -648,6 +648,9 @@ int mkt_load_supply(struct market *mk, struct diag *d)
         h->min_chunk = (int)scn_intf(r, "hostclass.%s.min-chunk", nm);
         h->bw_mbps = scn_realf(r, "hostclass.%s.bandwidth", nm);
         h->storage_price = scn_moneyf(r, "hostclass.%s.storage-price", nm);
+        /* a multiple of the running price, rounded once to the micro-dollar */
+        h->storage_idle = (money)llround((double)h->storage_price *
+                                         scn_realf(r, "hostclass.%s.storage-inactive", nm));
         h->bw_price = scn_moneyf(r, "hostclass.%s.bandwidth-price", nm);
         h->offer_dur = scn_timef(r, "hostclass.%s.offer-duration", nm);
         h->auto_extend = scn_realf(r, "hostclass.%s.auto-extend", nm);

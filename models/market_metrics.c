@@ -124,6 +124,19 @@ static void sample_checks(struct engine *e, const struct market *mk)
                      "which is up, and its renter holds no timer", i, c->machine);
             break;
         }
+        /* Storage bills by the two marks: an instance is offline exactly
+         * while its host is down, and on the stopped clock exactly while
+         * paused on a host that is up (a state change that skipped
+         * mkt_idle_sync would bill its time at the wrong price). */
+        if (c->in_use && (c->offline != (mk->m[c->machine].down != 0) ||
+                          c->idle != mkt_idle_now(c))) {
+            eng_fail(e, "contracts.storage-clock", "contract %zu, %s on machine %u, which is "
+                     "%s: offline mark %s, stopped-storage clock %s", i,
+                     c->state == CS_PAUSED ? "paused" : c->state == CS_RUNNING ? "running" :
+                     "downloading", c->machine, mk->m[c->machine].down ? "down" : "up",
+                     c->offline ? "set" : "clear", c->idle ? "on" : "off");
+            break;
+        }
         /* an offline host downloads nothing (its instances wait) */
         if (c->in_use && c->state == CS_LOADING && mk->m[c->machine].down) {
             eng_fail(e, "contracts.loading", "contract %zu downloads on machine %u, which "
@@ -311,6 +324,8 @@ int mkt_finish(struct engine *e, void *state)
             c->created = now;
             c->off_total = 0;
             c->off_since = now;
+            c->idle_total = 0;
+            c->idle_since = now;
         }
     }
     if (!sls_finish(mk->sls, res))  /* after the books are closed */

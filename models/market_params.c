@@ -177,7 +177,11 @@ static const struct param_def gpu_params[] = {
        "disk per machine as GB:probability pairs; an offer of k of its n GPUs "     \
        "has k/n of it (Vast: disk_space)"),                                        \
     HC(c, "storage-price", PT_MONEY, "USD/GB-month", stor, 0, 100, NULL,            \
-       "storage price while an instance exists"),                                  \
+       "storage price while an instance exists (and runs: see storage-inactive)"), \
+    HC(c, "storage-inactive", PT_REAL, "x", "1", 0, 100, NULL,                      \
+       "storage price while an instance is stopped or paused (outbid, waiting to " \
+       "start, a stopped serverless worker) as a multiple of storage-price: "     \
+       "Vast's is \"typically higher\" with no figure, RunPod's volumes 2 [E]"),  \
     HC(c, "bandwidth-price", PT_MONEY, "USD/GB", bwp, 0, 100, NULL,                 \
        "price of data transferred"),                                               \
     HC(c, "offer-duration", PT_TIME, "d", dur, 0.01, 3650, NULL,                    \
