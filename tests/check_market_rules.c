@@ -2417,6 +2417,57 @@ START_TEST(cold_pool_trims_after_exactly_its_delay)
     unstage(&x);
 }
 END_TEST
+/* A pool one worker above its target is left alone (serverless.c's
+ * one-worker dead band: the count target moves with the workers' mean
+ * perf, so each hire or release would otherwise move it again). The set-up
+ * of cold_pool_trims_after_exactly_its_delay with RTX 3090s (DLPerf 44.4,
+ * data/dlperf_observed.csv) at 2 USD/h in place of the 4090s: the pool
+ * hires a 3060 at 0, 1 and 2 s (targets ceil(45 / 100) = 1, then
+ * ceil(45 / 12.3) = 4) and at 3 s a 3090, the best price-performance left
+ * (22.2 per USD against 0.123 for a 3060 at 100). From the 4 s report the
+ * mean is (3 x 12.3 + 44.4) / 4 = 20.325 and the target ceil(2.21) = 3:
+ * four workers, one above it, and they stay four to the end. Without the
+ * band the 3090 went at 4 + 5 = 9 s (3 live), and came back at 10 s. */
+START_TEST(cold_pool_one_above_its_target_stays)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 20s\nsim.warmup = 0d\n"
+        "sim.sample-interval = 1h\nsupply.gpus = 16\n"
+        "supply.gpu-models = RTX 3060, RTX 3090\nseed = 3\n"
+        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
+        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
+        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
+        "hostclass.*.failed-start-prob = 0\nregion.*.outage-rate = 0\n"
+        "archetype.*.rate = 0\nmarket.dlperf-derate-scale = 0\n"
+        "market.reprice-step = 0\nserverless.sample-interval = 1s\n"
+        "endpoint.api.enabled = true\nendpoint.api.rate = 0\n"
+        "endpoint.api.min-workers = 0\nendpoint.api.max-workers = 10\n"
+        "endpoint.api.min-load = 0\nendpoint.api.cold-mult = 0\n"
+        "endpoint.api.min-cold-load = 45\nendpoint.api.gpu-ram = 12\n"
+        "endpoint.api.perf-per-dlperf = 1\nendpoint.api.perf-sigma = 0\n"
+        "endpoint.api.learning = false\nendpoint.api.image = 0.001\n"
+        "endpoint.api.model-load = 0s\nendpoint.api.scale-down-delay = 5s\n");
+    size_t cheap = 0, mid = 0;
+
+    for (uint32_t i = 0; i < mk->nm; i++) {
+        bool is3090 = strcmp(mk->gpus[mk->m[i].gpu].name, "RTX 3090") == 0;
+
+        mk->m[i].ask = is3090 ? USD(2) : cheap < 3 ? USD(0.10) : USD(100);
+        cheap += !is3090 && cheap < 3;
+        mid += is3090;
+        mkt_index_machine(mk, i);
+    }
+    ck_assert_uint_eq(cheap, 3);
+    ck_assert_uint_ge(mid, 2);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    for (sim_time t = 4; t <= 19; t++)
+        ck_assert_msg(cp_live_at(eng_results(x.e), t * SIM_SEC) == 4, "%g live at %lld s, want 4",
+                      cp_live_at(eng_results(x.e), t * SIM_SEC), (long long)t);
+    unstage(&x);
+}
+END_TEST
+
 /* The same job of a workload that writes no checkpoints
  * (workload.*.checkpointable, false by default for batch inference and
  * rendering): its archetype's fixed 60-minute policy does not apply, so
@@ -7580,6 +7631,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_machine_takes_at_most_max_claims_less_one);
     tcase_add_test(tc, a_lost_workers_requests_go_ahead_of_later_ones);
     tcase_add_test(tc, cold_pool_trims_after_exactly_its_delay);
+    tcase_add_test(tc, cold_pool_one_above_its_target_stays);
     tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
     tcase_add_loop_test(tc, a_failure_in_the_warm_up_counts_nothing, 0, 4);
