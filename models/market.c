@@ -961,14 +961,18 @@ money mkt_storage_due(const struct market *mk, const struct contract *c, sim_tim
 {
     const struct hostclass *hc = &mk->hc[mk->m[c->machine].cls];
     double gb = mk->ar[mk->j[c->job].arch].storage_gb;
-    sim_time idle = mkt_idle_time(c, now);
+    money life = bill_storage_line(hc->storage_price, gb, mkt_storage_time(c, now));
+    sim_time idle;
 
     /* The whole life at the running price, then the stopped part's
-     * difference: with one price for both (storage-inactive = 1) the
-     * second term is exactly 0 and the line rounds as a single one. Not
-     * negative either way: the first term bills the stopped part too. */
-    return bill_storage_line(hc->storage_price, gb, mkt_storage_time(c, now)) +
-           bill_storage_line(hc->storage_idle, gb, idle) -
+     * difference: with one price for both (storage-inactive = 1) there is
+     * none, and the line rounds as a single one (this runs for every
+     * budgeted contract at every repricing: the default skips the two
+     * extra lines). Not negative either way: the first term bills the
+     * stopped part too. */
+    if (hc->storage_idle == hc->storage_price || (idle = mkt_idle_time(c, now)) == 0)
+        return life;
+    return life + bill_storage_line(hc->storage_idle, gb, idle) -
            bill_storage_line(hc->storage_price, gb, idle);
 }
 
