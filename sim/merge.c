@@ -221,16 +221,27 @@ static FILE *open_tmp(const char *path, char **tmp)
     return fopen(*tmp, "wb");
 }
 
-/* Closes and moves 'tmp' to 'path'; SIM_EIO with errno saying why (the
- * write's, the close's or the rename's, not the clean-up's) if not. */
-static int close_tmp(FILE *f, char *tmp, const char *path)
+/* Keeps in *err the errno of the first write to f that failed, read
+ * right after the call: by the close the stream only knows that one did
+ * (a file size limit read "Input/output error", not "File too large"). */
+static void note_err(FILE *f, int *err)
 {
-    int err = 0;
+    if (!*err && ferror(f))
+        *err = errno ? errno : EIO;
+}
+
+/* Closes and moves 'tmp' to 'path'; SIM_EIO with errno saying why (the
+ * first failed write's, werr, else the close's or the rename's, not the
+ * clean-up's) if not. */
+static int close_tmp(FILE *f, char *tmp, const char *path, int werr)
+{
+    int err = werr, bad;
 
     errno = 0;
-    if (ferror(f) | fclose(f))
+    bad = ferror(f) | fclose(f);
+    if (!err && bad)
         err = errno ? errno : EIO;
-    else if (rename(tmp, path) != 0)
+    if (!err && rename(tmp, path) != 0)
         err = errno;
     if (err)
         remove(tmp);
@@ -240,13 +251,16 @@ static int close_tmp(FILE *f, char *tmp, const char *path)
 }
 
 /* FAILED of the merged directory: each run that did not end ok, with the
- * line its part's FAILED gives (a part without one: its status). */
-static int write_failed(const char *dir, const char *runs_dir, char *const *parts,
-                        const struct mrun *runs, size_t nruns, struct diag *d)
+ * line its part's FAILED gives (a part without one: its status). Written
+ * in the scratch directory 'dir'; errors name it in 'shown', the merged
+ * directory, where the user will look (the scratch one is gone by then). */
+static int write_failed(const char *dir, const char *shown, const char *runs_dir,
+                        char *const *parts, const struct mrun *runs, size_t nruns,
+                        struct diag *d)
 {
-    char *path = join(dir, "FAILED"), *tmp;
+    char *path = join(dir, "FAILED"), *name = join(shown, "FAILED"), *tmp;
     FILE *f = NULL;
-    int rc = SIM_OK;
+    int rc = SIM_OK, werr = 0;
 
     remove(path);
     for (size_t i = 0; i < nruns; i++) {
@@ -258,7 +272,7 @@ static int write_failed(const char *dir, const char *runs_dir, char *const *part
         if (strcmp(runs[i].status, "ok") == 0)
             continue;
         if (!f && !(f = open_tmp(path, &tmp))) {
-            rc = diag_error(d, NULL, "%s: cannot write: %s", path, strerror(errno));
+            rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
             free(tmp);
             break;
         }
@@ -280,13 +294,15 @@ static int write_failed(const char *dir, const char *runs_dir, char *const *part
         }
         if (!line)
             fprintf(f, "%s: status %s\n", runs[i].id, runs[i].status);
+        note_err(f, &werr);
         free(b.p);
         free(src);
         free(pd);
     }
-    if (f && close_tmp(f, tmp, path) != SIM_OK)
-        rc = diag_error(d, NULL, "%s: cannot write: %s", path, strerror(errno));
+    if (f && close_tmp(f, tmp, path, werr) != SIM_OK)
+        rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
     free(path);
+    free(name);
     return rc;
 }
 
@@ -662,41 +678,52 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         if (mkdir(out, 0777) != 0)
             rc = diag_error(d, NULL, "%s: cannot create: %s", out, strerror(errno));
     }
+    /* Each file is written in the scratch directory; an error names it
+     * where the user will look for it, in DIR. */
     if (rc == SIM_OK) {
-        char *path = join(out, "runs.csv"), *tmp;
+        char *path = join(out, "runs.csv"), *name = join(dir, "runs.csv"), *tmp;
         FILE *f = open_tmp(path, &tmp);
+        int werr = 0;
 
         if (!f) {
-            rc = diag_error(d, NULL, "%s: cannot write: %s", path, strerror(errno));
+            rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
             free(tmp);
         } else {
             fwrite(header, 1, header_len, f);
-            for (size_t i = 0; i < nruns; i++)
+            note_err(f, &werr);
+            for (size_t i = 0; i < nruns; i++) {
                 fwrite(rb[runs[i].part].p + runs[i].row_off, 1, runs[i].row_len, f);
-            if (close_tmp(f, tmp, path) != SIM_OK)
-                rc = diag_error(d, NULL, "%s: cannot write: %s", path, strerror(errno));
+                note_err(f, &werr);
+            }
+            if (close_tmp(f, tmp, path, werr) != SIM_OK)
+                rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
         }
         free(path);
+        free(name);
     }
     for (int k = 0; k < 3 && rc == SIM_OK; k++) {
-        char *path = join(out, data_files[k]), *tmp;
+        char *path = join(out, data_files[k]), *name = join(dir, data_files[k]), *tmp;
         FILE *f = open_tmp(path, &tmp);
+        int werr = 0;
 
         if (!f) {
-            rc = diag_error(d, NULL, "%s: cannot write: %s", path, strerror(errno));
+            rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
             free(tmp);
         } else {
             fwrite(fheader[k], 1, fheader_len[k], f);
+            note_err(f, &werr);
             for (size_t i = 0; i < nruns; i++)
                 for (size_t s = 0; s < runs[i].nsegs[k]; s++) {
                     const struct seg *sg = &runs[i].segs[k][s];
 
                     fwrite(fb[sg->part][k].p + sg->off, 1, sg->len, f);
+                    note_err(f, &werr);
                 }
-            if (close_tmp(f, tmp, path) != SIM_OK)
-                rc = diag_error(d, NULL, "%s: cannot write: %s", path, strerror(errno));
+            if (close_tmp(f, tmp, path, werr) != SIM_OK)
+                rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
         }
         free(path);
+        free(name);
     }
     /* scenario.resolved.ini and the manifest come from the first run, but
      * for what is the study's: the generators of every part (in run
@@ -730,8 +757,10 @@ int merge_dir(const char *dir, const struct stats_opts *so,
 
         for (int k = 0; k < 2 && rc == SIM_OK; k++) {
             char *src = join(pd, names[k]), *dst = join(out, names[k]), *tmp;
+            char *name = join(dir, names[k]);
             struct blob b;
             FILE *f;
+            int werr = 0;
 
             /* a part without one gives none; one that cannot be written
              * fails the merge (it published a directory without
@@ -739,7 +768,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
             if (read_blob(src, &b) != SIM_OK) {
                 b.p = NULL;
             } else if (!(f = open_tmp(dst, &tmp))) {
-                rc = diag_error(d, NULL, "%s: cannot write: %s", dst, strerror(errno));
+                rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
                 free(tmp);
             } else {
                 size_t failed = 0;
@@ -769,23 +798,26 @@ int merge_dir(const char *dir, const struct stats_opts *so,
                             fwrite(b.p + pos, 1, end - pos, f);
                         if (end < b.len)
                             fputc('\n', f);
+                        note_err(f, &werr);
                         pos = end + 1;
                     }
                     fprintf(f, "\n; merged by gpumarket merge from %s/\n[merge]\n"
                                "parts = %zu\nruns = %zu\nfailed = %zu\n",
                             "runs", nparts, nruns, failed);
                 }
-                if (close_tmp(f, tmp, dst) != SIM_OK)
-                    rc = diag_error(d, NULL, "%s: cannot write: %s", dst, strerror(errno));
+                note_err(f, &werr);
+                if (close_tmp(f, tmp, dst, werr) != SIM_OK)
+                    rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
             }
             free(b.p);
             free(src);
             free(dst);
+            free(name);
         }
         free(pd);
     }
     if (rc == SIM_OK)
-        rc = write_failed(out, runs_dir, parts, runs, nruns, d);
+        rc = write_failed(out, dir, runs_dir, parts, runs, nruns, d);
     rep->parts = nparts;
     rep->runs = nruns;
     for (size_t i = 0; i < nruns; i++) {
@@ -810,7 +842,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         free(mp);
     }
     if (rc == SIM_OK)
-        rc = stats_write_all(out, so, d);
+        rc = stats_write_all_as(out, dir, so, d);
     if (rc == SIM_OK)
         rc = publish(out, dir, d);
     if (out)

@@ -1051,9 +1051,16 @@ static int commit_file(const char *tmp, const char *final, struct diag *d)
 
 int stats_write_all(const char *dir, const struct stats_opts *o, struct diag *d)
 {
+    return stats_write_all_as(dir, dir, o, d);
+}
+
+int stats_write_all_as(const char *dir, const char *shown, const struct stats_opts *o,
+                       struct diag *d)
+{
     struct stats_data *sd = stats_load(dir, d);
     char *s_tmp = path_in(dir, ".summary.csv.tmp"), *s_fin = path_in(dir, "summary.csv");
     char *c_tmp = path_in(dir, ".contrasts.csv.tmp"), *c_fin = path_in(dir, "contrasts.csv");
+    char *s_shown = path_in(shown, "summary.csv"), *c_shown = path_in(shown, "contrasts.csv");
     int rc = SIM_EIO;
 
     /* A writer that cannot open or close its file returns SIM_EIO with
@@ -1067,7 +1074,7 @@ int stats_write_all(const char *dir, const struct stats_opts *o, struct diag *d)
             int e = errno ? errno : EIO;
 
             remove(s_tmp);
-            diag_error(d, NULL, "cannot write %s: %s", s_fin, strerror(e));
+            diag_error(d, NULL, "cannot write %s: %s", s_shown, strerror(e));
         }
         if (rc == SIM_OK) {
             errno = 0;
@@ -1079,7 +1086,7 @@ int stats_write_all(const char *dir, const struct stats_opts *o, struct diag *d)
 
                 remove(c_tmp);
                 if (rc == SIM_EIO)      /* other errors said what they were */
-                    diag_error(d, NULL, "cannot write %s: %s", c_fin, strerror(e));
+                    diag_error(d, NULL, "cannot write %s: %s", c_shown, strerror(e));
             }
         }
     }
@@ -1088,5 +1095,7 @@ int stats_write_all(const char *dir, const struct stats_opts *o, struct diag *d)
     free(s_fin);
     free(c_tmp);
     free(c_fin);
+    free(s_shown);
+    free(c_shown);
     return rc;
 }
