@@ -1140,6 +1140,70 @@ START_TEST(unknown_contrast_axis_is_refused)
 }
 END_TEST
 
+/* summary.csv's last column is the metric's unit (README: "..., p95,
+ * unit"): a scalar's is its unit in scalars.csv (USD/GPU-h here), while a
+ * <metric>.steady_mean has an empty unit (README: "unit empty";
+ * timeseries.csv has no unit column), written "" as every string is. No
+ * test looked at the unit column: the entity kind written there, or kept
+ * as a metric's unit, and the series' kind taken as its unit, survived
+ * every test. */
+START_TEST(summary_unit_column)
+{
+    char *dir = test_tmpdir(), *runs = join(dir, "runs.csv"), *sc = join(dir, "scalars.csv");
+    char *ts = join(dir, "timeseries.csv"), *sum = join(dir, "summary.csv"), *text, *l;
+    struct stats_opts o = { 0.95, NULL, NULL, false };
+    struct diag d = DIAG_INIT(stderr);
+    static const char tail_unit[] = ",\"USD/GPU-h\"", tail_empty[] = ",\"\"";
+
+    ck_assert_int_eq(test_write_file(runs, RUNS_HEAD "\"S-0\",\"S\",0,0,0,1,\"0\",\"ok\"\n"
+                                                     "\"S-1\",\"S\",1,1,1,1,\"1\",\"ok\"\n"), 0);
+    ck_assert_int_eq(test_write_file(sc, SC_HEAD
+        "\"S-0\",\"price\",\"gpu\",\"H100\",2,\"USD/GPU-h\"\n"
+        "\"S-1\",\"price\",\"gpu\",\"H100\",4,\"USD/GPU-h\"\n"), 0);
+    ck_assert_int_eq(test_write_file(ts,
+        "run_id,t_h,metric,entity_kind,entity,value\n"
+        "\"S-0\",1,\"listed\",\"gpu\",\"H100\",5\n"
+        "\"S-1\",1,\"listed\",\"gpu\",\"H100\",7\n"), 0);
+    ck_assert_int_eq(stats_write_all(dir, &o, &d), 0);
+    text = test_read_file(sum, NULL);
+    ck_assert_ptr_nonnull(text);
+    l = line_of(text, "\"S\",\"price\",\"gpu\",\"H100\",2,3,");
+    ck_assert_msg(l != NULL, "%s", text);
+    ck_assert_msg(strlen(l) > strlen(tail_unit) &&
+                  strcmp(l + strlen(l) - strlen(tail_unit), tail_unit) == 0, "%s", l);
+    free(l);
+    l = line_of(text, "\"S\",\"listed.steady_mean\",\"gpu\",\"H100\",2,6,");
+    ck_assert_msg(l != NULL, "%s", text);
+    ck_assert_msg(strlen(l) > strlen(tail_empty) &&
+                  strcmp(l + strlen(l) - strlen(tail_empty), tail_empty) == 0, "%s", l);
+    free(l);
+    free(text);
+    free(runs); free(sc); free(ts); free(sum); free(dir);
+}
+END_TEST
+
+/* A point's label, what diff prints in its first column, is as stats.h
+ * gives it: "name=value, name=value" in the declared order with the
+ * values as typed (0.10 stays 0.10: the matching key, not the label,
+ * reads numbers), and "all" without variables. An empty label for "all",
+ * and "," for ", ", survived every test. */
+START_TEST(point_labels)
+{
+    struct stats_data *a = one_run_dir("policy,fee", "\"fifo\",\"0.10\"");
+    char *err;
+    struct stats_data *none = load_files(RUNS_HEAD "\"S-0\",\"S\",0,0,0,1,\"0\",\"ok\"\n",
+                                         SC_HEAD, NULL, &err);
+
+    ck_assert_str_eq(stats_point_label(a, 0), "policy=fifo, fee=0.10");
+    ck_assert_msg(none != NULL, "%s", err);
+    free(err);
+    ck_assert_uint_eq(stats_point_count(none), 1);
+    ck_assert_str_eq(stats_point_label(none, 0), "all");
+    stats_free(a);
+    stats_free(none);
+}
+END_TEST
+
 Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -1174,6 +1238,8 @@ Suite *stats_suite(void)
     tcase_add_test(tc, files_follow_the_level);
     tcase_add_test(tc, warmup_of_an_unknown_run_is_skipped);
     tcase_add_test(tc, unknown_contrast_axis_is_refused);
+    tcase_add_test(tc, summary_unit_column);
+    tcase_add_test(tc, point_labels);
     suite_add_tcase(s, tc);
     return s;
 }
