@@ -1204,6 +1204,35 @@ START_TEST(point_labels)
 }
 END_TEST
 
+/* A pair is two results: a level run without the metric (an empty value,
+ * or no row at all) pairs with nothing, as a baseline run without it
+ * does (README: "paired (CRN) differences"; a missing value is no
+ * difference). policy a/b x 2 repetitions: v of b's rep 1 is empty, so
+ * v pairs rep 0 only: 13 - 10 = 3, n 1, by hand. z only the baseline
+ * measured: no pair, so no row. Testing only the baseline's side for
+ * NaN survived every test: it wrote v with n 2 and an empty (NaN) mean,
+ * and a z row with n 2 and no numbers. */
+START_TEST(contrasts_skip_a_level_without_the_metric)
+{
+    char *text = contrasts_of(
+        "run_id,config,run_number,repetition,seed_set,base_seed,policy,repetition,status\n"
+        "\"S-0\",\"S\",0,0,0,1,\"a\",\"0\",\"ok\"\n"
+        "\"S-1\",\"S\",1,1,1,1,\"a\",\"1\",\"ok\"\n"
+        "\"S-2\",\"S\",2,0,0,1,\"b\",\"0\",\"ok\"\n"
+        "\"S-3\",\"S\",3,1,1,1,\"b\",\"1\",\"ok\"\n",
+        SC_HEAD "\"S-0\",\"v\",\"k\",\"e\",10,\"1\"\n"
+                "\"S-0\",\"z\",\"k\",\"e\",1,\"1\"\n"
+                "\"S-1\",\"v\",\"k\",\"e\",20,\"1\"\n"
+                "\"S-1\",\"z\",\"k\",\"e\",2,\"1\"\n"
+                "\"S-2\",\"v\",\"k\",\"e\",13,\"1\"\n"
+                "\"S-3\",\"v\",\"k\",\"e\",,\"1\"\n");
+
+    ck_assert_msg(strstr(text, "\"S\",\"v\",\"k\",\"e\",\"policy\",\"b\",\"a\",1,3,"), "%s", text);
+    ck_assert_msg(!strstr(text, "\"z\""), "%s", text);
+    free(text);
+}
+END_TEST
+
 Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -1240,6 +1269,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, unknown_contrast_axis_is_refused);
     tcase_add_test(tc, summary_unit_column);
     tcase_add_test(tc, point_labels);
+    tcase_add_test(tc, contrasts_skip_a_level_without_the_metric);
     suite_add_tcase(s, tc);
     return s;
 }
