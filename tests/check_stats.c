@@ -1233,6 +1233,30 @@ START_TEST(contrasts_skip_a_level_without_the_metric)
 }
 END_TEST
 
+/* A value is a number only when all of it is one (stats.h: "values that
+ * are numbers compared as numbers"; stats_same_value: "the same finite
+ * number written two ways"): 1h and 1d start with the same number but
+ * are two durations, text, so two points and not the same baseline
+ * spelling; 0.3x is not 0.3. Reading a value as a number when strtod
+ * consumed only its start (end != v in place of !*end) matched 1h with
+ * 1d, and survived every test. */
+START_TEST(point_matching_number_with_a_suffix_is_text)
+{
+    struct stats_data *h = one_run_dir("warm", "\"1h\"");
+    struct stats_data *dd = one_run_dir("warm", "\"1d\"");
+    struct stats_data *h2 = one_run_dir("warm", "\"1h\"");
+
+    ck_assert(!stats_same_value("1h", "1d"));
+    ck_assert(!stats_same_value("0.3", "0.3x"));
+    ck_assert(!stats_same_value("0.3x", "0.30"));
+    ck_assert(stats_same_value("0.3", "0.30"));
+    ck_assert_int_eq(stats_match_point(h, dd, 0), -1);
+    ck_assert_int_eq(stats_match_point(dd, h, 0), -1);
+    ck_assert_int_eq(stats_match_point(h2, h, 0), 0);      /* the same text */
+    stats_free(h); stats_free(dd); stats_free(h2);
+}
+END_TEST
+
 Suite *stats_suite(void)
 {
     Suite *s = suite_create("stats");
@@ -1270,6 +1294,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, summary_unit_column);
     tcase_add_test(tc, point_labels);
     tcase_add_test(tc, contrasts_skip_a_level_without_the_metric);
+    tcase_add_test(tc, point_matching_number_with_a_suffix_is_text);
     suite_add_tcase(s, tc);
     return s;
 }
