@@ -1140,6 +1140,8 @@ static void detach(struct market *mk, uint32_t cid)
     m->nclaims--;
     m->thr_ok = false;
     util_mark(mk, m, eng_now(mk->e));   /* the time held so far counts as held */
+    if (c->released)
+        return;
     if (c->type != C_INTERRUPTIBLE)
         m->hp_gpus -= c->gpus;
     else
@@ -2441,23 +2443,33 @@ void market_sls_release(struct market *mk, uint32_t cid)
  * not), but paused by its owner, so the auction never restarts it. The
  * claim leaves the auction while stopped (claims_of), so interruptible
  * bids may run on its GPUs, as Vast lets others use a stopped instance's
- * GPU; it still holds its place on the machine. Woken, an on-demand worker
- * takes its GPUs back; an interruptible one runs only if its bid wins
- * again (market_sls_wake says which). */
-void market_sls_stop(struct market *mk, uint32_t cid)
+ * GPU; it still holds its place on the machine. Woken, an on-demand
+ * serverless worker takes its GPUs back; an interruptible one runs only if
+ * its bid wins again (market_sls_wake says which). An instance whose
+ * renter's credits ran out (check_budgets) will not start again, so it
+ * also 'release's its GPUs to on-demand renters: Vast's stopped instance
+ * holds none (a serverless worker's stay held, README Serverless). */
+static void stop_instance(struct market *mk, uint32_t cid, sim_time now, bool release)
 {
     struct contract *c = &mk->c[cid];
     struct machine *m = &mk->m[c->machine];
-    sim_time now = eng_now(mk->e);
 
-    SIM_ASSERT(c->state != CS_LOADING);
     c->stopped = true;
+    if (release) {      /* its GPUs are the market's again (detach skips them) */
+        c->released = true;
+        if (c->type != C_INTERRUPTIBLE)
+            m->hp_gpus -= c->gpus;
+        else
+            m->int_gpus -= c->gpus;
+    }
     claims_changed(mk, c->machine);
     if (c->state == CS_RUNNING) {
         util_mark(mk, m, now);
         m->run_gpus -= c->gpus;
         fold_progress(mk, c, now, UNSAVED_KEEP);
         mkt_bill_segment(mk, c, now);
+    } else if (c->state == CS_LOADING) {
+        c->load_left = c->ev.at > now ? c->ev.at - now : 0;
     }
     eng_cancel(mk->e, c->ev);
     c->ev = EVQ_ID_NONE;
@@ -2468,6 +2480,12 @@ void market_sls_stop(struct market *mk, uint32_t cid)
      * paid the stopped worker's bid until some other event; found by
      * contracts.clearing-price) */
     resolve(mk, c->machine);
+}
+
+void market_sls_stop(struct market *mk, uint32_t cid)
+{
+    SIM_ASSERT(mk->c[cid].state != CS_LOADING);
+    stop_instance(mk, cid, eng_now(mk->e), false);
 }
 
 bool market_sls_wake(struct market *mk, uint32_t cid)
@@ -2959,12 +2977,17 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
             /* hit: running, or suspended with unsaved work that is now
              * lost (it was counted lost with no failure behind it) */
             bool hit = mk->c[cid].state == CS_RUNNING || mk->c[cid].held > 0;
+            bool broke = mk->c[cid].stopped;    /* an archetype's: out of credits */
             double u = gsl_rng_uniform(mk->r_after);
 
             end_contract(mk, cid, now, true);
             if (jb->arch >= mk->nar) {  /* a serverless worker: its endpoint replaces it */
                 sls_on_lost(mk->sls, cid);
                 free_job(mk, jid);
+                continue;
+            }
+            if (broke) {        /* in its credit grace: no money to move with */
+                job_abandon(mk, jid);
                 continue;
             }
             if (hit && measured(mk, now))
@@ -3291,11 +3314,28 @@ static void on_review(struct engine *e, const struct evq_event *ev, void *model)
     eng_after(e, mk->review, mk->k_review, ev->subject);
 }
 
+/* The end of a stopped instance's credit grace (check_budgets): deleted,
+ * its storage billed to now, and its renter gives up the job. */
+static void on_delete(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    struct contract *c = &mk->c[ev->subject];
+    uint32_t jid = c->job, mid = c->machine;
+
+    c->ev = EVQ_ID_NONE;
+    end_contract(mk, ev->subject, eng_now(e), false);
+    job_abandon(mk, jid);
+    resolve(mk, mid);
+}
+
 /* ---- host repricing ---- */
 
 /* Credits that run out stop instances (MARKET-FACTS.md 18): checked at
  * every repricing tick, so a renter overspends by at most one tick of its
- * burn rate. An academic's grant is such a budget. */
+ * burn rate. An academic's grant is such a budget. The stopped instance
+ * keeps its storage, billing on, for market.credit-grace before it is
+ * deleted (on_delete); with no grace it is deleted at once. Either way
+ * the renter, out of money, gives up its job. */
 static void check_budgets(struct market *mk, sim_time now)
 {
     size_t keep = 0;
@@ -3320,9 +3360,17 @@ static void check_budgets(struct market *mk, sim_time now)
         if (jb->spent + open >= jb->budget) {
             uint32_t jid = c->job, mid = c->machine;
 
-            end_contract(mk, cid, now, false);
             if (measured(mk, jb->arrived))
                 mk->ar[jb->arch].out_of_budget++;
+            if (mk->credit_grace > 0) {
+                stop_instance(mk, cid, now, true);
+                /* the renter waits for nothing now: no timer, no move */
+                eng_cancel(mk->e, jb->ev);
+                jb->ev = EVQ_ID_NONE;
+                mk->c[cid].ev = eng_after(mk->e, mk->credit_grace, mk->k_delete, cid);
+                continue;
+            }
+            end_contract(mk, cid, now, false);
             job_abandon(mk, jid);
             resolve(mk, mid);
             continue;
@@ -3610,6 +3658,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->disc1 = scn_real(run, "market.reserve-discount-1m");
     mk->disc3 = scn_real(run, "market.reserve-discount-3m");
     mk->cancel_fee = scn_real(run, "market.early-cancel-fee");
+    mk->credit_grace = scn_time(run, "market.credit-grace");
     mk->candidates = (int)scn_int(run, "market.search-candidates");
     mk->top = (int)scn_int(run, "market.search-top");
     mk->depth = (int)scn_int(run, "market.search-depth");
@@ -3683,6 +3732,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->k_maint_end = eng_kind(e, "market.maint-end", on_maint_end, mk);
     mk->k_region = eng_kind(e, "market.region-outage", on_region, mk);
     mk->k_region_end = eng_kind(e, "market.region-outage-end", on_region_end, mk);
+    mk->k_delete = eng_kind(e, "market.delete", on_delete, mk);
     /* Initial supply: machines until the GPU count is reached. The last
      * machine may overshoot it by up to 15 GPUs; demand and joins scale
      * with the GPUs built (supply.gpus = 2 built 9 GPUs and sized their

@@ -230,7 +230,10 @@ struct contract {
     uint32_t job, machine, next;    /* next free contract, while free */
     uint32_t gpus;
     uint8_t type, state;
-    bool stopped;               /* serverless Inactive: paused by its owner */
+    bool stopped;               /* paused by its owner: a serverless Inactive
+                                 * worker, or credits out (check_budgets) */
+    bool released;              /* credits out: its GPUs no longer held (hp_gpus,
+                                 * int_gpus), its storage still billing */
     money rate;                 /* per GPU-hour: locked ask, or clearing price */
     money bid;
     uint64_t order;
@@ -333,6 +336,7 @@ struct market {
     struct pricing_rule pricing;    /* hosts' repricing rule (models/pricing.h) */
     double fee, noise, ref_dlperf;
     double disc1, disc3, cancel_fee;
+    sim_time credit_grace;      /* a stopped instance's life once credits run out */
     int candidates, top, depth;
     bool prune;                 /* market.search-prune */
     double join_rate, leave_rate;
@@ -361,6 +365,7 @@ struct market {
     unsigned k_arrive, k_retry, k_loaded, k_done, k_expire, k_fail, k_repair, k_join, k_leave;
     unsigned k_review;
     unsigned k_disc, k_reconn, k_maint_notice, k_maint, k_maint_end, k_region, k_region_end;
+    unsigned k_delete;
     gsl_rng *r_region_pick;     /* "outages.regional.pick": which machines an outage hits */
     uint32_t *scratch_ids;      /* owned: machines of a region */
     /* per-GPU-model price statistics (after warm-up) */

@@ -67,6 +67,10 @@ static const struct param_def market_params[] = {
       "prepay discount for three months" },
     { "market.early-cancel-fee", PT_PROB, "1", "0.05", 0, 1, NULL,
       "fee on the unused prepaid balance when a reserved rental ends early" },
+    { "market.credit-grace", PT_TIME, "d", "0", 0, 365, NULL,
+      "how long an instance whose renter's credits ran out stays stopped, its storage "
+      "billing on, before it is deleted; 0 deletes it at once (Vast scales a grace to the "
+      "renter's daily spend, with no published figure) [E]" },
 
     { "supply.gpus", PT_INT, "GPUs", "10000", 1, 1e7, NULL,
       "GPUs listed at the start: machines are added until there are this many, so the last "

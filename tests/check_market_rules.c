@@ -3290,6 +3290,146 @@ END_TEST
     "archetype.*.p-reserved = 0\narchetype.*.p-interruptible = 0\n" \
     "archetype.*.p-ondemand = 1\n"
 
+/* Credits that run out stop the instance (MARKET-FACTS.md 18); it stays,
+ * stopped, for market.credit-grace, its storage billing on at the stopped
+ * price, and is deleted at the end of it, when its renter gives up the
+ * job. One 1-GPU machine asking 1 USD/h when a hobbyist with 5 USD of
+ * credits arrives (1 s past day 1, no image: it runs at once, on demand,
+ * for far longer than the run). Storage 30 GB at 0.12 USD/GB-month is
+ * 0.005 USD/h running, 0.010 stopped (storage-inactive 2). Budgets are
+ * checked at the hourly repricing: the first tick at which the GPU time
+ * and the storage run up reach 5 USD is 4 h 59 min 59 s after the start
+ * (4.9997 + 0.0250 at day 1 + 5 h; 3.9997 + 0.0200 at the tick before),
+ * so the instance stops then and is deleted exactly 2 days later; meanwhile
+ * it holds no GPU: a company renting on demand an hour into the grace
+ * takes it (a stopped instance that kept its GPU held left it no room),
+ * and keeps it held when the stopped one goes.
+ * The hobbyist's whole bill is its 5 GPU-hours less a second, the storage
+ * of those hours running and 48 hours stopped: 4.9997 + 0.0250 + 0.48.
+ * Run again with the host failing 3 hours into the grace: the instance
+ * ends then, and the renter, with no money to move or wait with, gives
+ * up the job at once (its archetype's renters all wait out failures
+ * here: on-failure-wait 1). */
+enum { CG_START, CG_HOURLY, CG_COMPANY };
+
+static struct {
+    struct market *mk;
+    size_t hobbyist, company;
+    uint32_t cid, job;
+    uint64_t order;
+    sim_time t0, stopped_at, gone_at;
+    money rate;
+    bool held_gpu, paused_when_stopped, fail;
+    uint64_t abandoned_in_grace, abandoned_when_gone;
+    uint32_t held_when_gone;
+    uint32_t claims_in_grace;
+} cg;
+
+static void cg_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = cg.mk;
+    sim_time now = eng_now(e);
+    const struct contract *c;
+
+    (void)model;
+    if (ev->subject == CG_START) {
+        cg.t0 = now;
+        mk->m[0].ask = USD(1);
+        mkt_index_machine(mk, 0);
+        eng_at(e, now, mk->k_arrive, (uint32_t)cg.hobbyist);
+        return;
+    }
+    if (ev->subject == CG_COMPANY) {
+        eng_at(e, now, mk->k_arrive, (uint32_t)cg.company);
+        return;
+    }
+    if (cg.order == 0) {        /* the first hourly probe: the rental */
+        ck_assert_uint_eq(mk->m[0].nclaims, 1);
+        cg.cid = mk->m[0].cids[0];
+        c = &mk->c[cg.cid];
+        ck_assert_int_eq(c->state, CS_RUNNING);
+        ck_assert_int_eq(c->created, cg.t0);
+        ck_assert_int_eq(c->bill_start, cg.t0);
+        cg.job = c->job;
+        cg.order = c->order;
+        cg.rate = c->rate;
+        return;
+    }
+    c = &mk->c[cg.cid];
+    if (!(c->in_use && c->order == cg.order)) {
+        if (cg.gone_at == 0) {
+            cg.gone_at = now;
+            cg.abandoned_when_gone = mk->ar[cg.hobbyist].abandoned_all;
+            cg.held_when_gone = mk->m[0].hp_gpus;
+        }
+        return;
+    }
+    if (!c->stopped)
+        return;
+    if (cg.stopped_at == 0) {
+        cg.stopped_at = now;
+        cg.paused_when_stopped = c->state == CS_PAUSED;
+        eng_at(e, now + SIM_HOUR, eng_kind(e, "test.company", cg_probe, NULL), CG_COMPANY);
+        if (cg.fail)
+            eng_at(e, now + 3 * SIM_HOUR - SIM_SEC, mk->k_fail, 0);
+    }
+    cg.held_gpu |= mk->m[0].hp_gpus > (mk->m[0].nclaims > 1 ? 1u : 0u);
+    cg.abandoned_in_grace += mk->ar[cg.hobbyist].abandoned_all;
+    if (mk->m[0].nclaims > cg.claims_in_grace)
+        cg.claims_in_grace = mk->m[0].nclaims;
+}
+
+START_TEST(credits_out_stop_the_instance_for_its_grace)
+{
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 4d\nseed = 2\nsupply.gpus = 1\n"
+        "market.reprice-interval = 1h\nmarket.reprice-step = 0\nmarket.credit-grace = 2d\n"
+        "hostclass.hobbyist.storage-price = 0.12\nhostclass.farm.storage-price = 0.12\n"
+        "hostclass.datacenter.storage-price = 0.12\nhostclass.*.storage-inactive = 2\n"
+        "archetype.*.storage = 30\narchetype.*.image = 0\n"
+        "archetype.*.on-failure-wait = 1\narchetype.*.on-failure-move = 0\n"
+        "archetype.hobbyist.budget = 5\n");
+    unsigned k;
+    double want;
+
+    memset(&cg, 0, sizeof cg);
+    cg.mk = mk;
+    cg.fail = _i == 1;
+    cg.hobbyist = arch_named(mk, "hobbyist");
+    cg.company = arch_named(mk, "company");
+    ck_assert_uint_eq(mk->nm, 1);
+    k = eng_kind(x.e, "test.probe", cg_probe, NULL);
+    eng_at(x.e, SIM_DAY + SIM_SEC, k, CG_START);
+    for (sim_time t = SIM_DAY + 2 * SIM_SEC; t < 4 * SIM_DAY; t += SIM_HOUR)
+        eng_at(x.e, t, k, CG_HOURLY);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_int_eq(cg.rate, USD(1));
+    /* stopped at the 5 h tick (seen by the probe two seconds later) ... */
+    ck_assert_int_eq(cg.stopped_at, SIM_DAY + 5 * SIM_HOUR + 2 * SIM_SEC);
+    ck_assert(cg.paused_when_stopped);
+    ck_assert_uint_eq(mk->ar[cg.hobbyist].out_of_budget, 1);
+    if (cg.fail) {      /* ended by the failure, the job given up with it */
+        ck_assert_int_eq(cg.gone_at, cg.stopped_at + 3 * SIM_HOUR);
+        ck_assert_uint_eq(cg.abandoned_when_gone, 1);
+        unstage(&x);
+        return;
+    }
+    /* ... holding no GPU, which the company took; the job not given up ... */
+    ck_assert(!cg.held_gpu);
+    ck_assert_uint_eq(cg.claims_in_grace, 2);
+    ck_assert_uint_eq(cg.abandoned_in_grace, 0);
+    /* ... deleted 2 days after the stop, and the job given up then */
+    ck_assert_int_eq(cg.gone_at, cg.stopped_at + 2 * SIM_DAY);
+    ck_assert_uint_eq(cg.abandoned_when_gone, 1);
+    ck_assert_uint_eq(cg.held_when_gone, 1);    /* the company's GPU, still held */
+    ck_assert_uint_eq(mk->ar[cg.hobbyist].abandoned_all, 1);
+    want = (5 * 3600.0 - 1) / 3600 + 0.005 * (5 * 3600.0 - 1) / 3600 + 0.010 * 48;
+    ck_assert_msg(fabs(mk->ar[cg.hobbyist].spend_usd - want) < 3e-6, "spent %.6f USD, want %.6f",
+                  mk->ar[cg.hobbyist].spend_usd, want);
+    unstage(&x);
+}
+END_TEST
+
 /* A host's review income is net of the platform's take (README, Supply):
  * the one machine is rented on demand from the start for longer than the
  * run; every review after the first (whose window holds the download)
@@ -7632,6 +7772,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_lost_workers_requests_go_ahead_of_later_ones);
     tcase_add_test(tc, cold_pool_trims_after_exactly_its_delay);
     tcase_add_test(tc, cold_pool_one_above_its_target_stays);
+    tcase_add_loop_test(tc, credits_out_stop_the_instance_for_its_grace, 0, 2);
     tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
     tcase_add_loop_test(tc, a_failure_in_the_warm_up_counts_nothing, 0, 4);
