@@ -5227,6 +5227,142 @@ START_TEST(uptime_by_min_reliability_sums_the_bands_above)
 }
 END_TEST
 
+
+/* utilisation by host class is paid GPU-time after the warm-up over the
+ * class's GPU-time up after it (docs/METRICS.md), both cut at the warm-
+ * up's end. Two 1-GPU hobbyist machines, a 3 h warm-up, a 7 h horizon;
+ * one renter rents on demand at 30 min for longer than the run (no image
+ * to load) and runs to the end. After the warm-up it ran 7 - 3 = 4 GPU-h
+ * of the 2 x 4 = 8 GPU-h the class was up: 0.5. Taking the GPU-time up
+ * over the whole run (2 x 7 = 14 GPU-h) read 4 / 14; the paid time over
+ * the whole run (6.5 GPU-h) read 6.5 / 8. */
+#define UW_TEXT ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 2\n" \
+    "hostclass.hobbyist.share = 1\nhostclass.farm.share = 0\n" \
+    "hostclass.datacenter.share = 0\narchetype.*.image = 0\n"
+
+START_TEST(class_utilisation_counts_only_the_time_after_the_warmup)
+{
+    /* ONE_HOST with its warm-up of 0 made 3 h (a key may be written once) */
+    char text[sizeof UW_TEXT] = UW_TEXT;
+    char *w = strstr(text, "sim.warmup = 0d");
+    struct staged x;
+    struct market *mk;
+    const struct results *res;
+
+    ck_assert_ptr_nonnull(w);
+    memcpy(w, "sim.warmup = 3h", 15);
+    mk = stage(&x, text);
+    res = eng_results(x.e);
+    ur.mk = mk;
+    ur.renter = arch_named(mk, "hobbyist");
+    ck_assert_uint_eq(mk->nm, 2);
+    eng_at(x.e, 30 * SIM_MIN, eng_kind(x.e, "test.probe", ur_probe, NULL), 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    /* the renter ran from the warm-up's end to the horizon */
+    ck_assert_double_eq_tol(res_get(res, "paid_gpu_h", "archetype", "hobbyist"), 4, 1e-9);
+    ck_assert_double_eq_tol(res_get(res, "utilisation", "host_class", "hobbyist"), 0.5,
+                            1e-9);
+    unstage(&x);
+}
+END_TEST
+#undef UW_TEXT
+
+/* A machine the RunPod rule has delisted (reliability.rule = runpod:
+ * score (up time in the window + the 10 min buffer) / window, delisted
+ * below 0.98) is up but not listed, so it is in none of what
+ * docs/METRICS.md says is of listed machines or offers. Three 1-GPU
+ * machines asking 1, 2 and 9 USD, a 10 h window; the one asking 1 fails
+ * at 1 h and is repaired at 2 h: at 6 h it has been down 1 h of the 10 h
+ * window (a machine there from before the start; 1 h of 6 if it were
+ * new), so it scores at most (9 h + 10 min) / 10 h = 0.917 and is delisted,
+ * the other two were never down and score 1 (the buffer over an empty
+ * window's downtime, clamped to 1). Nobody rents. At the 6 h sample:
+ *  - gpus_listed 2, gpus_idle 2, gpus_failed 0 (it is up);
+ *  - reliability_p10/p50/p90 of the listed {1, 1}: 1 each (with the
+ *    delisted machine's score in them, p10 read 0.933);
+ *  - reliability_hist_listed_hobbyist: 2 in the last bin, 0.99 (a score
+ *    of 1 counts there), 0 in every other;
+ *  - price_ask_p50, the median on-demand ask of listed offers, of {2, 9}:
+ *    5.5 (of every machine's ask, {1, 2, 9}, it read 2).
+ * At the end (7 h, the failure still in the window) the offer snapshot
+ * is of the two listed machines: offers 1 and 2 asking 2 and 9 USD, each
+ * with reliability 1, and no row for machine 0. */
+static struct { struct market *mk; } rd;
+
+enum { RD_SET, RD_CHECK };
+
+static void rd_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    static const double ask[3] = { 1, 2, 9 };
+    struct market *mk = rd.mk;
+
+    (void)model;
+    if (ev->subject == RD_SET) {
+        for (uint32_t i = 0; i < 3; i++) {
+            mk->m[i].ask = USD(ask[i]);
+            mkt_index_machine(mk, i);
+        }
+        eng_at(e, 1 * SIM_HOUR, mk->k_fail, 0);
+        return;
+    }
+    /* just after the sample: machine 0 up and delisted, the others listed */
+    ck_assert(!mk->m[0].down && !mk->m[0].listed);
+    ck_assert_double_lt(mk->m[0].score, 0.92);
+    ck_assert(mk->m[1].listed && mk->m[2].listed);
+    ck_assert_double_eq(mk->m[1].score, 1);
+    ck_assert_double_eq(mk->m[2].score, 1);
+}
+
+START_TEST(a_delisted_machine_is_in_no_listed_metric)
+{
+    static const struct { const char *metric, *entity; double want; } rows[] = {
+        { "gpus_listed", "RTX 3090", 2 }, { "gpus_idle", "RTX 3090", 2 },
+        { "gpus_failed", "RTX 3090", 0 }, { "price_ask_p50", "RTX 3090", 5.5 },
+        { "reliability_p10", "hobbyist", 1 }, { "reliability_p50", "hobbyist", 1 },
+        { "reliability_p90", "hobbyist", 1 },
+    };
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 3\n"
+                              "market.reprice-interval = 1000h\n"
+                              "hostclass.hobbyist.share = 1\nhostclass.farm.share = 0\n"
+                              "hostclass.datacenter.share = 0\n"
+                              "hostclass.*.repair-median = 1h\nhostclass.*.repair-sigma = 0\n"
+                              "reliability.rule = runpod\nreliability.runpod-window = 10h\n");
+    const struct results *res = eng_results(x.e);
+    unsigned k;
+
+    memset(&rd, 0, sizeof rd);
+    rd.mk = mk;
+    ck_assert_uint_eq(mk->nm, 3);
+    k = eng_kind(x.e, "test.probe", rd_probe, NULL);
+    eng_at(x.e, 30 * SIM_MIN, k, RD_SET);
+    eng_at(x.e, 6 * SIM_HOUR + 1, k, RD_CHECK);
+    ck_assert_msg(stage_run(&x) == SIM_OK, "%s", eng_fail_reason(x.e));
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        double v = sample_of(res, 6 * SIM_HOUR, rows[i].metric, rows[i].entity);
+
+        ck_assert_msg(fabs(v - rows[i].want) < 1e-9, "%s %s: %.17g, want %.17g",
+                      rows[i].metric, rows[i].entity, v, rows[i].want);
+    }
+    for (int b = 0; b < 50; b++) {
+        char bin[16];
+        double v, want = b == 49 ? 2 : 0;
+
+        snprintf(bin, sizeof bin, "%.2f", 0.5 + 0.01 * b);
+        v = sample_of(res, 6 * SIM_HOUR, "reliability_hist_listed_hobbyist", bin);
+        ck_assert_msg(v == want, "listed bin %s: %g, want %g", bin, v, want);
+    }
+    ck_assert(isnan(res_get(res, "offer_price_per_gpu_h", "offer:RTX 3090", "0")));
+    ck_assert(isnan(res_get(res, "offer_reliability", "offer:RTX 3090", "0")));
+    ck_assert_double_eq_tol(res_get(res, "offer_price_per_gpu_h", "offer:RTX 3090", "1"), 2,
+                            1e-9);
+    ck_assert_double_eq_tol(res_get(res, "offer_price_per_gpu_h", "offer:RTX 3090", "2"), 9,
+                            1e-9);
+    ck_assert_double_eq(res_get(res, "offer_reliability", "offer:RTX 3090", "1"), 1);
+    ck_assert_double_eq(res_get(res, "offer_reliability", "offer:RTX 3090", "2"), 1);
+    unstage(&x);
+}
+END_TEST
 #undef ONE_HOST
 
 /* README "Host pricing" and the bid rule: an interruptible renter bids
@@ -7807,6 +7943,8 @@ Suite *market_rules_suite(void)
     tcase_add_loop_test(tc, each_invariant_catches_its_broken_state, 0, IV_CASES);
     tcase_add_test(tc, reliability_quantiles_and_histograms_by_host_class);
     tcase_add_test(tc, uptime_by_min_reliability_sums_the_bands_above);
+    tcase_add_test(tc, class_utilisation_counts_only_the_time_after_the_warmup);
+    tcase_add_test(tc, a_delisted_machine_is_in_no_listed_metric);
     tcase_add_test(tc, wait_quantiles_interpolate_the_sorted_waits);
     tcase_add_test(tc, finish_ratios_follow_their_definitions);
     tcase_add_test(tc, uptime_by_class_and_band_edge);
