@@ -5267,6 +5267,53 @@ START_TEST(class_utilisation_counts_only_the_time_after_the_warmup)
 END_TEST
 #undef UW_TEXT
 
+/* The capacity invariant at the end (README "Invariants"), both halves,
+ * on one 1-GPU machine up for the whole 7 h run with a 3 h warm-up and
+ * nobody renting; the test sets the books by hand after the loop:
+ *  - per machine, in integer GPU-µs over the whole run: 7 h of GPU-time
+ *    run on it passes, 7 h + 1 µs fails the run;
+ *  - for the market, GPU-time renters paid for after the warm-up against
+ *    GPU-time up after it, 7 - 3 = 4 GPU-h: 4 GPU-h paid passes, 4.4
+ *    fails (against the 7 GPU-h up over the whole run it passed). */
+#define CP_TEXT ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 1\n"
+
+START_TEST(capacity_is_checked_per_machine_and_after_the_warmup)
+{
+    static const struct { int64_t ran_us; double paid_h; bool ok; } cases[] = {
+        { 7 * 3600000000LL, 0, true }, { 7 * 3600000000LL + 1, 0, false },
+        { 0, 4, true }, { 0, 4.4, false },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        /* ONE_HOST with its warm-up of 0 made 3 h (a key may be written once) */
+        char text[sizeof CP_TEXT] = CP_TEXT;
+        char *w = strstr(text, "sim.warmup = 0d");
+        struct staged x;
+        struct market *mk;
+        int rc;
+
+        ck_assert_ptr_nonnull(w);
+        memcpy(w, "sim.warmup = 3h", 15);
+        mk = stage(&x, text);
+        ck_assert_int_eq(eng_run(x.e), SIM_OK);
+        ck_assert_uint_eq(mk->nm, 1);
+        ck_assert_uint_eq(mk->m[0].run_gpus, 0);
+        mk->m[0].run_gpu_us = cases[i].ran_us;
+        mk->ar[arch_named(mk, "hobbyist")].paid_gpu_h[C_ONDEMAND] = cases[i].paid_h;
+        rc = x.model->finish(x.e, mk);
+        if (cases[i].ok) {
+            ck_assert_msg(rc == SIM_OK, "case %zu: %s", i, eng_fail_reason(x.e));
+        } else {
+            ck_assert_int_eq(rc, SIM_ECHECK);
+            ck_assert_msg(strstr(eng_fail_reason(x.e), "invariant capacity violated"),
+                          "case %zu: %s", i, eng_fail_reason(x.e));
+        }
+        unstage(&x);
+    }
+}
+END_TEST
+#undef CP_TEXT
+
 /* A machine the RunPod rule has delisted (reliability.rule = runpod:
  * score (up time in the window + the 10 min buffer) / window, delisted
  * below 0.98) is up but not listed, so it is in none of what
@@ -7944,6 +7991,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, reliability_quantiles_and_histograms_by_host_class);
     tcase_add_test(tc, uptime_by_min_reliability_sums_the_bands_above);
     tcase_add_test(tc, class_utilisation_counts_only_the_time_after_the_warmup);
+    tcase_add_test(tc, capacity_is_checked_per_machine_and_after_the_warmup);
     tcase_add_test(tc, a_delisted_machine_is_in_no_listed_metric);
     tcase_add_test(tc, wait_quantiles_interpolate_the_sorted_waits);
     tcase_add_test(tc, finish_ratios_follow_their_definitions);
