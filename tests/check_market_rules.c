@@ -5314,6 +5314,81 @@ START_TEST(capacity_is_checked_per_machine_and_after_the_warmup)
 END_TEST
 #undef CP_TEXT
 
+/* The realised price quantiles are of running rentals (docs/METRICS.md:
+ * "realised USD per GPU-hour of running on-demand rentals"), and so are
+ * the rented counts: an instance still downloading its image holds its
+ * machine but runs nothing and has paid for no GPU-hour yet. Two 1-GPU
+ * machines asking 2 and 3 USD; renters sort by price and take the top
+ * offer. At 30 min a hobbyist with no image rents the one asking 2 and
+ * runs; at 1 h an indie with a 10,000 GB image at 1 Mb/s (80 million s
+ * of download) rents the one asking 3 and is still loading at 6 h. The
+ * 6 h sample: price_ondemand_p10/p50/p90 all 2 (with the loading rental
+ * in them, {2, 3}: p50 2.5), gpus_rented_ondemand 1, gpus_idle 1 (2
+ * listed, 1 running), utilisation 1/2. */
+static struct { struct market *mk; size_t runner, loader, seen; } lp;
+
+static void lp_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = lp.mk;
+
+    (void)model;
+    if (ev->subject == 0) {
+        mk->m[0].ask = USD(2);
+        mk->m[1].ask = USD(3);
+        mkt_index_machine(mk, 0);
+        mkt_index_machine(mk, 1);
+        eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)lp.runner);
+        eng_at(e, eng_now(e) + 30 * SIM_MIN, mk->k_arrive, (uint32_t)lp.loader);
+        return;
+    }
+    /* just before the sample: one contract running at 2, one loading at 3 */
+    for (size_t i = 0; i < mk->nc; i++)
+        if (mk->c[i].in_use) {
+            bool runner = mk->j[mk->c[i].job].arch == lp.runner;
+
+            ck_assert_int_eq(mk->c[i].type, C_ONDEMAND);
+            ck_assert_int_eq(mk->c[i].state, runner ? CS_RUNNING : CS_LOADING);
+            ck_assert(mk->c[i].rate == USD(runner ? 2 : 3));
+            lp.seen++;
+        }
+}
+
+START_TEST(a_loading_rental_is_not_in_the_running_prices)
+{
+    static const struct { const char *metric; double want; } rows[] = {
+        { "price_ondemand_p10", 2 }, { "price_ondemand_p50", 2 }, { "price_ondemand_p90", 2 },
+        { "gpus_listed", 2 }, { "gpus_rented_ondemand", 1 }, { "gpus_idle", 1 },
+        { "utilisation", 0.5 },
+    };
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 2\n"
+                              "market.reprice-interval = 1000h\nmarket.search-top = 1\n"
+                              "archetype.*.sort = price\narchetype.*.patience = 100h\n"
+                              "archetype.hobbyist.image = 0\narchetype.indie.image = 10000\n"
+                              "hostclass.*.bandwidth = 1\n");
+    const struct results *res = eng_results(x.e);
+    unsigned k;
+
+    memset(&lp, 0, sizeof lp);
+    lp.mk = mk;
+    lp.runner = arch_named(mk, "hobbyist");
+    lp.loader = arch_named(mk, "indie");
+    ck_assert_uint_eq(mk->nm, 2);
+    k = eng_kind(x.e, "test.probe", lp_probe, NULL);
+    eng_at(x.e, 30 * SIM_MIN, k, 0);
+    eng_at(x.e, 6 * SIM_HOUR - 1, k, 1);
+    ck_assert_msg(stage_run(&x) == SIM_OK, "%s", eng_fail_reason(x.e));
+    ck_assert_uint_eq(lp.seen, 2);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        double v = sample_of(res, 6 * SIM_HOUR, rows[i].metric, "RTX 3090");
+
+        ck_assert_msg(fabs(v - rows[i].want) < 1e-9, "%s: %.17g, want %.17g",
+                      rows[i].metric, v, rows[i].want);
+    }
+    unstage(&x);
+}
+END_TEST
+
 /* A machine the RunPod rule has delisted (reliability.rule = runpod:
  * score (up time in the window + the 10 min buffer) / window, delisted
  * below 0.98) is up but not listed, so it is in none of what
@@ -7992,6 +8067,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, uptime_by_min_reliability_sums_the_bands_above);
     tcase_add_test(tc, class_utilisation_counts_only_the_time_after_the_warmup);
     tcase_add_test(tc, capacity_is_checked_per_machine_and_after_the_warmup);
+    tcase_add_test(tc, a_loading_rental_is_not_in_the_running_prices);
     tcase_add_test(tc, a_delisted_machine_is_in_no_listed_metric);
     tcase_add_test(tc, wait_quantiles_interpolate_the_sorted_waits);
     tcase_add_test(tc, finish_ratios_follow_their_definitions);
