@@ -5274,14 +5274,21 @@ END_TEST
  *    run on it passes, 7 h + 1 µs fails the run;
  *  - for the market, GPU-time renters paid for after the warm-up against
  *    GPU-time up after it, 7 - 3 = 4 GPU-h: 4 GPU-h paid passes, 4.4
- *    fails (against the 7 GPU-h up over the whole run it passed). */
-#define CP_TEXT ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 1\n"
+ *    fails (against the 7 GPU-h up over the whole run it passed), and
+ *    4.4 fails as well when it is a serverless endpoint's workers that
+ *    paid for it (their payers follow the archetypes; an endpoint with no
+ *    worker and no request is there only to have one). */
+#define CP_TEXT ONE_HOST "sim.horizon = 7h\nseed = 5\nsupply.gpus = 1\n" \
+    "endpoint.api.enabled = true\nendpoint.api.policy = fixed\n" \
+    "endpoint.api.fixed-workers = 0\nendpoint.api.min-workers = 0\n" \
+    "endpoint.api.max-workers = 0\nendpoint.api.rate = 0\n"
 
 START_TEST(capacity_is_checked_per_machine_and_after_the_warmup)
 {
-    static const struct { int64_t ran_us; double paid_h; bool ok; } cases[] = {
-        { 7 * 3600000000LL, 0, true }, { 7 * 3600000000LL + 1, 0, false },
-        { 0, 4, true }, { 0, 4.4, false },
+    /* paid_h on the hobbyists, or (sls) on the endpoint's workers */
+    static const struct { int64_t ran_us; double paid_h; bool sls, ok; } cases[] = {
+        { 7 * 3600000000LL, 0, false, true }, { 7 * 3600000000LL + 1, 0, false, false },
+        { 0, 4, false, true }, { 0, 4.4, false, false }, { 0, 4.4, true, false },
     };
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -5297,9 +5304,11 @@ START_TEST(capacity_is_checked_per_machine_and_after_the_warmup)
         mk = stage(&x, text);
         ck_assert_int_eq(eng_run(x.e), SIM_OK);
         ck_assert_uint_eq(mk->nm, 1);
+        ck_assert_uint_eq(mk->nsls, 1);
         ck_assert_uint_eq(mk->m[0].run_gpus, 0);
         mk->m[0].run_gpu_us = cases[i].ran_us;
-        mk->ar[arch_named(mk, "hobbyist")].paid_gpu_h[C_ONDEMAND] = cases[i].paid_h;
+        mk->ar[cases[i].sls ? mk->nar : arch_named(mk, "hobbyist")].paid_gpu_h[C_ONDEMAND] =
+            cases[i].paid_h;
         rc = x.model->finish(x.e, mk);
         if (cases[i].ok) {
             ck_assert_msg(rc == SIM_OK, "case %zu: %s", i, eng_fail_reason(x.e));
