@@ -4253,6 +4253,25 @@ START_TEST(a_model_with_no_machine_is_sampled_as_zeros)
 }
 END_TEST
 
+/* street_price_usd is the catalogue's purchase price of the models with
+ * supply only (docs/METRICS.md): ONE_HOST's market holds RTX 3090s alone,
+ * so its row reads the 3090's street_price_usd in data/gpus.csv, 1499 USD,
+ * and the RTX 4090, in the catalogue (1599 USD) but with no share of the
+ * supply, has no row. */
+START_TEST(street_prices_are_of_the_supplys_models)
+{
+    struct staged x;
+    const struct results *res;
+
+    stage(&x, ONE_HOST "sim.horizon = 1h\nseed = 5\nsupply.gpus = 1\n");
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    res = eng_results(x.e);
+    ck_assert_double_eq(res_get(res, "street_price_usd", "gpu", "RTX 3090"), 1499);
+    ck_assert(isnan(res_get(res, "street_price_usd", "gpu", "RTX 4090")));
+    unstage(&x);
+}
+END_TEST
+
 /* Each invariant the market checks catches its own kind of broken state
  * (DESIGN.md section 9; README "Invariants"), in a staged market of four
  * 1-GPU machines where two renters rent on demand and one bids for an
@@ -8070,6 +8089,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_sample_counts_the_supply_and_takes_price_quantiles);
     tcase_add_test(tc, a_departed_hosts_failure_is_not_the_markets);
     tcase_add_test(tc, a_model_with_no_machine_is_sampled_as_zeros);
+    tcase_add_test(tc, street_prices_are_of_the_supplys_models);
     tcase_add_test(tc, a_finished_job_is_not_waiting_demand);
     tcase_add_loop_test(tc, each_invariant_catches_its_broken_state, 0, IV_CASES);
     tcase_add_test(tc, reliability_quantiles_and_histograms_by_host_class);
