@@ -4751,11 +4751,14 @@ END_TEST
  * Then the machine scoring 0.999 leaves (idle: it is gone at once), and
  * by the end (7 h: an hour's decay moves 0.956 to 0.95604, 0.3 to 0.3003)
  * reliability_hist_hobbyist counts the three machines still in the
- * market: 1 in 0.50, 2 in 0.95. No machine was ever down: uptime is 1
- * exactly for the class and the platform, and the min_reliability rows
- * are only the documented lower edges (0.95 and up), none for 0. Nobody
- * rented: gpu_h_ondemand and the other weights are written for the
- * supply's model all the same, as 0. */
+ * market: 1 in 0.50, 2 in 0.95. The offer snapshot at the end is of
+ * those three, each with its score (offer_reliability 0.956, 0.3 and
+ * 0.956 within the hour's decay), no row for the machine that left (a
+ * score to the fourth, the sort's factor, read 0.835 and 0.0081). No
+ * machine was ever down: uptime is 1 exactly for the class and the
+ * platform, and the min_reliability rows are only the documented lower
+ * edges (0.95 and up), none for 0. Nobody rented: gpu_h_ondemand and the
+ * other weights are written for the supply's model all the same, as 0. */
 static struct {
     struct market *mk;
 } rh;
@@ -4821,6 +4824,18 @@ START_TEST(reliability_quantiles_and_histograms_by_host_class)
     }
     ck_assert_double_eq(listed, 4);
     ck_assert_double_eq(end, 3);
+    for (int i = 0; i < 4; i++) {
+        static const double want[4] = { 0.956, 0.3, NAN, 0.956 };
+        char id[8];
+        double v;
+
+        snprintf(id, sizeof id, "%d", i);
+        v = res_get(res, "offer_reliability", "offer:RTX 3090", id);
+        if (i == 2)
+            ck_assert_msg(isnan(v), "offer 2 left, reliability %g", v);
+        else
+            ck_assert_msg(fabs(v - want[i]) < 1e-3, "offer %d: %g, want %g", i, v, want[i]);
+    }
     ck_assert_double_eq(res_get(res, "uptime", "host_class", "hobbyist"), 1);
     ck_assert_double_eq(res_get(res, "uptime", "platform", "all"), 1);
     ck_assert(isnan(res_get(res, "uptime", "min_reliability", "0")));
