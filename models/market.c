@@ -1126,6 +1126,15 @@ static void attach(struct machine *m, uint32_t cid)
     m->cids[m->nclaims++] = cid;
 }
 
+/* Contract c no longer holds its GPUs on m (ended, or stopped for good). */
+static void unhold(struct machine *m, const struct contract *c)
+{
+    if (c->type != C_INTERRUPTIBLE)
+        m->hp_gpus -= c->gpus;
+    else
+        m->int_gpus -= c->gpus;
+}
+
 static void detach(struct market *mk, uint32_t cid)
 {
     struct contract *c = &mk->c[cid];
@@ -1140,12 +1149,8 @@ static void detach(struct market *mk, uint32_t cid)
     m->nclaims--;
     m->thr_ok = false;
     util_mark(mk, m, eng_now(mk->e));   /* the time held so far counts as held */
-    if (c->released)
-        return;
-    if (c->type != C_INTERRUPTIBLE)
-        m->hp_gpus -= c->gpus;
-    else
-        m->int_gpus -= c->gpus;
+    if (!c->released)
+        unhold(m, c);
 }
 
 /* Ends a contract: bills what is open, storage for its life, settles a
@@ -2456,11 +2461,9 @@ static void stop_instance(struct market *mk, uint32_t cid, sim_time now, bool re
 
     c->stopped = true;
     if (release) {      /* its GPUs are the market's again (detach skips them) */
+        util_mark(mk, m, now);  /* the time so far was held (soft_us) */
         c->released = true;
-        if (c->type != C_INTERRUPTIBLE)
-            m->hp_gpus -= c->gpus;
-        else
-            m->int_gpus -= c->gpus;
+        unhold(m, c);
     }
     claims_changed(mk, c->machine);
     if (c->state == CS_RUNNING) {
