@@ -281,6 +281,37 @@ START_TEST(vast_penalties_and_datacenter_bonus)
 }
 END_TEST
 
+/* Scheduled maintenance accrues badness at maintenance-weight whether or
+ * not a rental was running (reliability.h: "at 'maintenance_weight'
+ * during scheduled maintenance"; README: "each cause of downtime at its
+ * own weight"; the market starts maintenance on rented machines too). As
+ * in vast_penalties_and_datacenter_bonus, an outage [t0, t1) of rate r
+ * lowers the score at t2 by r H (e^{-(t2 - t1)/H} - e^{-(t2 - t0)/H}) /
+ * (W0 e^{-age/H} + H (1 - e^{-age/H})), so 6 hours of maintenance at
+ * weight 0.5 cost half an idle failure's 6 hours, rented or idle. Taking
+ * the rental's weight (3) for maintenance during a rental, or ignoring a
+ * non-zero maintenance weight, passed every test (all used weight 0). */
+START_TEST(vast_maintenance_costs_its_own_weight)
+{
+    struct rel_params p = vast();
+    struct rel_state ref, s;
+    sim_time t0 = 60 * SIM_DAY, t1 = t0 + 6 * SIM_HOUR, t2 = t1 + SIM_DAY;
+    double H = 720, age = 1470, w = 168 * exp(-age / H) + H * (1 - exp(-age / H));
+    double six = H * (exp(-24 / H) - exp(-30 / H)) / w;
+    double sc;
+
+    p.maintenance_weight = 0.5;
+    rel_init(&ref, 0, false);
+    sc = rel_score(&ref, &p, t2);
+    for (int rented = 0; rented <= 1; rented++) {
+        rel_init(&s, 0, false);
+        rel_on_down(&s, &p, t0, REL_DOWN_MAINTENANCE, rented);
+        rel_on_up(&s, &p, t1);
+        NEAR(sc - rel_score(&s, &p, t2), 0.5 * six, 1e-12);
+    }
+}
+END_TEST
+
 START_TEST(vast_steady_state_tracks_availability)
 {
     /* Down 1 h in every 100 h (idle): the score tends to 0.99. */
@@ -1776,6 +1807,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, vast_new_machine_starts_at_prior_and_climbs);
     tcase_add_test(tc, vast_penalties_and_datacenter_bonus);
     tcase_add_test(tc, vast_steady_state_tracks_availability);
+    tcase_add_test(tc, vast_maintenance_costs_its_own_weight);
     tcase_add_test(tc, runpod_rule);
     tcase_add_test(tc, runpod_young_machine_and_expired_blocks);
     tcase_add_test(tc, runpod_ring_keeps_frequent_outages);
