@@ -1199,6 +1199,43 @@ START_TEST(runpod_ring_tie_merges_the_oldest_pair)
 }
 END_TEST
 
+/* The gap between two neighbours is from the first's end to the second's
+ * start (reliability.h: "the two with the shortest gap between them
+ * merge"), not between their starts or their ends: that only differs
+ * when the intervals are of unequal length, and every other ring test
+ * used 1-hour outages. A = [1 d, 1 d + 10 h) and B = [1 d + 12 h, 1 d +
+ * 22 h) are 2 h apart (12 h start to start and end to end); six 1-hour
+ * outages from day 3 every 5 h are 4 h apart (5 h start to start); B to
+ * the first of them is 26 h; the ninth outage on day 10 fills the ring,
+ * and A and B merge into [1 d, 1 d + 22 h) holding 20 h. At 31 d + 5 h
+ * the window starts 5 h into that block: 17/22 of its 20 h count, by
+ * hand 20 x 17/22 + 6 + 1 = 22.4545 h down, score (720 - 22.4545 +
+ * 1/6) / 720. Merging the first two short ones instead (gap measured
+ * start to start or end to end) leaves A cut in half and B whole, 22 h.
+ * The start-to-start gap passed every test. */
+START_TEST(runpod_ring_gap_runs_from_end_to_start)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+    double down = 20.0 * 17 / 22 + 6 + 1;
+
+    p.rule = REL_RUNPOD;
+    rel_init(&s, 0, false);
+    failure(&s, &p, SIM_DAY, 10 * SIM_HOUR);
+    failure(&s, &p, SIM_DAY + 12 * SIM_HOUR, 10 * SIM_HOUR);
+    for (int i = 0; i < 6; i++) {
+        failure(&s, &p, 3 * SIM_DAY + 5 * i * SIM_HOUR, SIM_HOUR);
+    }
+    failure(&s, &p, 10 * SIM_DAY, SIM_HOUR);
+    ck_assert_uint_eq(s.nslots, REL_RUNPOD_SLOTS);
+    ck_assert_int_eq(s.win[0].from, SIM_DAY);
+    ck_assert_int_eq(s.win[0].to, SIM_DAY + 22 * SIM_HOUR);
+    ck_assert_int_eq(s.win[0].down, 20 * SIM_HOUR);
+    NEAR(rel_score(&s, &p, 31 * SIM_DAY + 5 * SIM_HOUR),
+         (720.0 - down + 1.0 / 6) / 720, 1e-9);
+}
+END_TEST
+
 /* Two causes of the same kind overlap: the rate is the worst of those
  * down now (reliability.h), so a regional outage met during a rental
  * (rate 3) keeps rate 3 when a second, idle one (rate 1) joins it.
@@ -1830,6 +1867,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, score_edges_by_hand);
     tcase_add_test(tc, runpod_ring_merges_the_closest_neighbours);
     tcase_add_test(tc, runpod_ring_tie_merges_the_oldest_pair);
+    tcase_add_test(tc, runpod_ring_gap_runs_from_end_to_start);
     tcase_add_test(tc, reliability_names_checks_and_defaults);
     tcase_add_test(tc, vast_same_kind_overlap_keeps_the_worst_rate);
     tcase_add_test(tc, runpod_empty_down_takes_no_slot);
