@@ -398,6 +398,33 @@ START_TEST(runpod_young_machine_and_expired_blocks)
 }
 END_TEST
 
+/* A machine that joins mid-run is new from its listing time (rel_init:
+ * "a machine listed at 'now'"; the market lists joiners at their join
+ * time), not from the start of the simulation. Listed at day 10 and up
+ * since, the Vast-like score at day 10 is the prior and a day later, age
+ * 24 h, 1 - 0.4 W0 e^{-24/H} / (W0 e^{-24/H} + H (1 - e^{-24/H})) with W0
+ * = 168 h, H = 720 h. RunPod's window for it is its age: down 1 h on day
+ * 11, at day 12 it scores (48 - 1 + 1/6) / 48, over 0.98 and listed.
+ * Counting its age from time 0 (the prior decayed for 11 days, a window
+ * of 12 days) passed every test: they all listed machines at 0. */
+START_TEST(a_machine_listed_later_is_new_from_then)
+{
+    struct rel_params p = vast();
+    struct rel_state s;
+    double H = 720, w0 = 168 * exp(-24 / H), W = H * (1 - exp(-24 / H));
+
+    rel_init(&s, 10 * SIM_DAY, false);
+    NEAR(rel_score(&s, &p, 10 * SIM_DAY), 0.60, 1e-12);
+    NEAR(rel_score(&s, &p, 11 * SIM_DAY), 1 - 0.4 * w0 / (w0 + W), 1e-12);
+
+    p.rule = REL_RUNPOD;
+    rel_init(&s, 10 * SIM_DAY, false);
+    failure(&s, &p, 11 * SIM_DAY, SIM_HOUR);
+    NEAR(rel_score(&s, &p, 12 * SIM_DAY), (48.0 - 1 + 1.0 / 6) / 48, 1e-9);
+    ck_assert(rel_listed(&s, &p, 12 * SIM_DAY));
+}
+END_TEST
+
 START_TEST(runpod_ring_merges_without_losing_downtime)
 {
     struct rel_params p = vast();
@@ -1847,6 +1874,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, vast_maintenance_costs_its_own_weight);
     tcase_add_test(tc, runpod_rule);
     tcase_add_test(tc, runpod_young_machine_and_expired_blocks);
+    tcase_add_test(tc, a_machine_listed_later_is_new_from_then);
     tcase_add_test(tc, runpod_ring_keeps_frequent_outages);
     tcase_add_test(tc, overlapping_causes_count_while_they_last);
     tcase_add_test(tc, runpod_ring_merges_without_losing_downtime);
