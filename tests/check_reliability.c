@@ -1288,6 +1288,35 @@ START_TEST(vast_same_kind_overlap_keeps_the_worst_rate)
 }
 END_TEST
 
+/* One of two overlapping causes of one kind ending leaves the other's
+ * rate in force (reliability.h: "the badness rate is the worst of those
+ * down now"). Two idle regional outages, [t0, t0 + 4 h) and [t0 + 2 h,
+ * t0 + 6 h), keep the machine down at rate 1 from t0 to t0 + 6 h, and
+ * cost exactly what one idle 6-hour failure does: by the closed form of
+ * vast_penalties_and_datacenter_bonus, H (e^{-24/H} - e^{-30/H}) / (W0
+ * e^{-age/H} + H (1 - e^{-age/H})) at t2 = t0 + 30 h. Zeroing the kind's
+ * rate when the first one ended (its last 2 hours free) passed every
+ * test. */
+START_TEST(vast_same_kind_overlap_lasts_to_the_last_end)
+{
+    struct rel_params p = vast();
+    struct rel_state ref, s;
+    sim_time t0 = 60 * SIM_DAY, t2 = t0 + 30 * SIM_HOUR;
+    double H = 720, age = 1470, w = 168 * exp(-age / H) + H * (1 - exp(-age / H));
+    double six = H * (exp(-24 / H) - exp(-30 / H)) / w;
+
+    rel_init(&ref, 0, false);
+    rel_init(&s, 0, false);
+    rel_on_down(&s, &p, t0, REL_DOWN_OUTAGE, false);
+    rel_on_down(&s, &p, t0 + 2 * SIM_HOUR, REL_DOWN_OUTAGE, false);
+    rel_on_cause_end(&s, &p, t0 + 4 * SIM_HOUR, REL_DOWN_OUTAGE);
+    ck_assert(s.down);
+    rel_on_cause_end(&s, &p, t0 + 6 * SIM_HOUR, REL_DOWN_OUTAGE);
+    ck_assert(!s.down);
+    NEAR(rel_score(&ref, &p, t2) - rel_score(&s, &p, t2), six, 1e-12);
+}
+END_TEST
+
 /* A cause that begins and ends at one instant was down for no time and
  * must not take one of the ring's slots (reliability.h: the ring holds
  * down intervals). Eight 1-hour outages on days 1-8 fill the ring; an
@@ -1898,6 +1927,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, runpod_ring_gap_runs_from_end_to_start);
     tcase_add_test(tc, reliability_names_checks_and_defaults);
     tcase_add_test(tc, vast_same_kind_overlap_keeps_the_worst_rate);
+    tcase_add_test(tc, vast_same_kind_overlap_lasts_to_the_last_end);
     tcase_add_test(tc, runpod_empty_down_takes_no_slot);
     tcase_add_test(tc, runpod_ring_drops_what_left_the_window);
     tcase_add_test(tc, runpod_ring_merges_the_newest_pair_too);
