@@ -962,7 +962,8 @@ START_TEST(scenario_values_are_checked_with_file_and_line)
     run = load(reg, "[General]\n"
                     "hostclass.odd.mtbf = 10d\n"
                     "hostclass.odd.repair-median = 0h\n"
-                    "reliability.horizon = 0d\n", &s, &st, &d);
+                    "reliability.horizon = 0d\n"
+                    "reliability.runpod-window = 0d\n", &s, &st, &d);
     ck_assert_ptr_nonnull(run);
     ck_assert_int_eq(outage_params_from_run(run, "odd", &p, &d), SIM_EINVAL);
     NEAR(p.mtbf_h, 240, 1e-9);          /* a '*' pattern class, its own value */
@@ -985,6 +986,11 @@ START_TEST(scenario_values_are_checked_with_file_and_line)
                                       "repair median must be > 0, got 0 h"));
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:4: error: reliability.horizon: "
                                       "reliability horizon must be > 0 h"));
+    /* the RunPod window, with the horizon the only length the registry
+     * lets be 0 and the model refuses, at its own line and key (a
+     * message under the buffer's key passed every test) */
+    ck_assert_ptr_nonnull(strstr(buf, "bad.ini:5: error: reliability.runpod-window: "
+                                      "RunPod window must be > 0 h"));
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:2: error:"));
     ck_assert_ptr_nonnull(strstr(buf, "bad.ini:3: error:"));
     free(buf);
