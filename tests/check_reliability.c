@@ -1684,6 +1684,27 @@ START_TEST(yes_no_draws_are_half_open)
 }
 END_TEST
 
+/* A process that is off is never due (outage.h: "INFINITY when the
+ * process is off"): a disconnect rate of 0 or a regional outage rate of 0
+ * gives INFINITY whatever the stream holds. Drawing anyway, an
+ * exponential of mean 24 / 0 or 8,766 / 0 h, is infinite for most
+ * uniforms but inf x 0 = NaN at u = 0, a time the event queue cannot
+ * order; with GSL's Mersenne Twister that draw is one in 2^32, so
+ * dropping either guard passed every test. Here every uniform is 0. */
+START_TEST(an_off_process_is_never_due)
+{
+    gsl_rng *r = gsl_rng_alloc(&fixed_type);
+    struct outage_params p = hobby();
+    struct outage_region_params g = { 0, 3, 1, 0.3, 0.5 };
+
+    fixed_u = 0;
+    p.disconnect_per_day = 0;
+    ck_assert(isinf(outage_next_disconnect_h(&p, r)));
+    ck_assert(isinf(outage_region_next_h(&g, r)));
+    gsl_rng_free(r);
+}
+END_TEST
+
 /* Probabilities are checked on both sides ("must be in [0, 1]"): a
  * failed-start probability or a power share below 0, a fraction above 1.
  * Dropping the lower bound of either probability passed every test. */
@@ -1941,6 +1962,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, reliability_checks_take_every_bound);
     tcase_add_test(tc, outage_keys_land_in_their_fields);
     tcase_add_test(tc, yes_no_draws_are_half_open);
+    tcase_add_test(tc, an_off_process_is_never_due);
     tcase_add_test(tc, probabilities_fail_below_zero_too);
     tcase_add_test(tc, outage_class_and_region_defaults);
     tcase_add_test(tc, failed_start_draws_once_whatever_its_probability);
