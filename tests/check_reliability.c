@@ -1145,6 +1145,34 @@ START_TEST(vast_overlapping_causes_take_the_worst_rate)
 }
 END_TEST
 
+/* A disconnect's impulse applies only to an up machine (reliability.h),
+ * and a machine in scheduled maintenance is down though RunPod does not
+ * count it: a 10-minute disconnect 1 h into a 6-hour maintenance (weight
+ * 0) costs only its 10 minutes at rate 1, the worst of the two, and no
+ * disconnect-penalty. By the closed form of
+ * vast_penalties_and_datacenter_bonus, with t2 = t0 + 30 h the ten
+ * minutes [t0 + 1 h, t0 + 1 h + 10 min) lower the score by H (e^{-(29 -
+ * 1/6)/H} - e^{-29/H}) / (W0 e^{-age/H} + H (1 - e^{-age/H})). Charging
+ * the impulse whenever no counted cause was down (maintenance alone)
+ * passed every test. */
+START_TEST(vast_no_disconnect_impulse_during_maintenance)
+{
+    struct rel_params p = vast();
+    struct rel_state ref, s;
+    sim_time t0 = 60 * SIM_DAY, t1 = t0 + 6 * SIM_HOUR, t2 = t1 + SIM_DAY;
+    double H = 720, age = 1470, w = 168 * exp(-age / H) + H * (1 - exp(-age / H));
+    double ten = H * (exp(-(29 - 1.0 / 6) / H) - exp(-29 / H)) / w;
+
+    rel_init(&ref, 0, false);
+    rel_init(&s, 0, false);
+    rel_on_down(&s, &p, t0, REL_DOWN_MAINTENANCE, false);
+    rel_on_down(&s, &p, t0 + SIM_HOUR, REL_DOWN_DISCONNECT, false);
+    rel_on_cause_end(&s, &p, t0 + SIM_HOUR + 10 * SIM_MIN, REL_DOWN_DISCONNECT);
+    rel_on_up(&s, &p, t1);
+    NEAR(rel_score(&ref, &p, t2) - rel_score(&s, &p, t2), ten, 1e-12);
+}
+END_TEST
+
 /* Edges of both rules, by hand. A new machine with no prior weight (W0 =
  * 0) at age 0 scores exactly the prior, 0.60 (reliability.h: "a new
  * machine scores exactly 'prior'"). RunPod at age 0 has nothing down:
@@ -1948,6 +1976,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, regional_fraction_one_takes_every_host);
     tcase_add_test(tc, vast_history_starts_at_its_availability);
     tcase_add_test(tc, vast_overlapping_causes_take_the_worst_rate);
+    tcase_add_test(tc, vast_no_disconnect_impulse_during_maintenance);
     tcase_add_test(tc, score_edges_by_hand);
     tcase_add_test(tc, runpod_ring_merges_the_closest_neighbours);
     tcase_add_test(tc, runpod_ring_tie_merges_the_oldest_pair);
