@@ -445,7 +445,7 @@ static void replay_history(struct market *mk, uint32_t id, double age_h)
         if (ev[i].starts)
             rel_on_down(&m->rel, &mk->relp, at, k, ev[i].rented);
         else
-            rel_on_cause_end(&m->rel, &mk->relp, at, k);
+            rel_on_cause_end(&m->rel, &mk->relp, at, k, ev[i].rented);
     }
     free(ev);
 }
@@ -2969,8 +2969,11 @@ static void machine_down(struct market *mk, uint32_t mid, unsigned cause,
     /* during a rental: any instance on it, running or not (a failure
      * while suspended instances wait out a disconnect or maintenance hits
      * rentals too; run_gpus is 0 then) */
-    if (!(m->down & cause))
+    if (!(m->down & cause)) {
         rel_on_down(&m->rel, &mk->relp, now, why, m->nclaims > 0);
+        if (m->nclaims > 0)
+            m->down_rented |= (uint8_t)cause;
+    }
     m->down |= (uint8_t)cause;
     if (kill) {
         while (m->nclaims > 0) {
@@ -3061,8 +3064,10 @@ static void machine_up(struct market *mk, uint32_t mid, unsigned cause)
 
     mkt_rel_refresh(mk, m, now);
     if (m->down & cause)
-        rel_on_cause_end(&m->rel, &mk->relp, now, rel_kind(cause));
+        rel_on_cause_end(&m->rel, &mk->relp, now, rel_kind(cause),
+                         (m->down_rented & cause) != 0);
     m->down &= (uint8_t)~cause;
+    m->down_rented &= (uint8_t)~cause;
     if (m->down) {
         set_score(mk, m, rel_score(&m->rel, &mk->relp, now));
         return;

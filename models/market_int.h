@@ -146,6 +146,8 @@ struct machine {
     bool verified, leaving, listed, maint_pending;
     bool thr_ok;                /* thr[] is up to date with the claims */
     uint8_t down;               /* bit set of DOWN_* causes; up when 0 */
+    uint8_t down_rented;        /* those that began during a rental (the
+                                 * score's rate, rel_on_cause_end) */
     uint8_t ccap;               /* room in cids[] */
     uint8_t nclaims;            /* at most ccap */
     /* GPU counts (a machine has at most 255 GPUs and 255 claims) */

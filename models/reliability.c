@@ -128,29 +128,46 @@ static void causes_changed(struct rel_state *s, const struct rel_params *p, sim_
     s->down = any;
 }
 
+/* The worst rate of the causes of kind k down now: those begun during a
+ * rental and the others (0 when none is). */
+static double kind_rate_now(const struct rel_state *s, const struct rel_params *p,
+                            enum rel_down k)
+{
+    double r = 0.0;
+
+    if (s->rented[k])
+        r = badness_rate(p, k, true);
+    if (s->active[k] > s->rented[k])
+        r = fmax(r, badness_rate(p, k, false));
+    return r;
+}
+
 void rel_on_down(struct rel_state *s, const struct rel_params *p, sim_time now,
                  enum rel_down cause, bool during_rental)
 {
-    double rate = badness_rate(p, cause, during_rental);
-
     SIM_ASSERT((unsigned)cause < REL_DOWN_KINDS && s->active[cause] < UINT8_MAX);
     advance(s, p, now);
     if (cause == REL_DOWN_DISCONNECT && !s->down)
         s->bad_h += p->disconnect_penalty_h;
-    if (!s->active[cause]++ || rate > s->kind_rate[cause])
-        s->kind_rate[cause] = rate;
+    s->active[cause]++;
+    s->rented[cause] += during_rental;
+    s->kind_rate[cause] = kind_rate_now(s, p, cause);
     causes_changed(s, p, now);
 }
 
 void rel_on_cause_end(struct rel_state *s, const struct rel_params *p, sim_time now,
-                      enum rel_down kind)
+                      enum rel_down kind, bool during_rental)
 {
     SIM_ASSERT((unsigned)kind < REL_DOWN_KINDS);
     if (!s->active[kind])
         return;
     advance(s, p, now);
-    if (!--s->active[kind])
-        s->kind_rate[kind] = 0.0;
+    s->active[kind]--;
+    if (during_rental && s->rented[kind])
+        s->rented[kind]--;
+    if (s->rented[kind] > s->active[kind])      /* told differently than it began */
+        s->rented[kind] = s->active[kind];
+    s->kind_rate[kind] = kind_rate_now(s, p, kind);
     causes_changed(s, p, now);
 }
 
@@ -160,6 +177,7 @@ void rel_on_up(struct rel_state *s, const struct rel_params *p, sim_time now)
         return;
     advance(s, p, now);
     memset(s->active, 0, sizeof s->active);
+    memset(s->rented, 0, sizeof s->rented);
     memset(s->kind_rate, 0, sizeof s->kind_rate);
     causes_changed(s, p, now);
 }

@@ -87,8 +87,9 @@ struct rel_state {
     double bad_h;           /* B: decayed badness */
     double rate;            /* badness accrual now (0 when up): the worst
                              * of the causes down now */
-    double kind_rate[REL_DOWN_KINDS];   /* each cause's while it lasts */
+    double kind_rate[REL_DOWN_KINDS];   /* the worst of the kind's causes down now */
     uint8_t active[REL_DOWN_KINDS];     /* causes down now, by kind */
+    uint8_t rented[REL_DOWN_KINDS];     /* of those, begun during a rental */
     bool down;
     bool counted;           /* the open down interval counts for RunPod: a
                              * cause other than maintenance is down (it
@@ -118,9 +119,12 @@ void rel_init_history(struct rel_state *s, const struct rel_params *p,
  * up machine. */
 void rel_on_down(struct rel_state *s, const struct rel_params *p, sim_time now,
                  enum rel_down cause, bool during_rental);
-/* One cause of 'kind' ended at 'now'. */
+/* One cause of 'kind' ended at 'now'; 'during_rental' as it was told when
+ * it began (two causes of one kind, a power cut during a rental and an
+ * internet cut after it, accrue at different rates: the kind's is the
+ * worse of those still down). */
 void rel_on_cause_end(struct rel_state *s, const struct rel_params *p, sim_time now,
-                      enum rel_down kind);
+                      enum rel_down kind, bool during_rental);
 /* Every cause ended: the machine is back at 'now'. No-op when it was up. */
 void rel_on_up(struct rel_state *s, const struct rel_params *p, sim_time now);
 /* A renter's container failed to start. */

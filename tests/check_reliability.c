@@ -489,16 +489,16 @@ START_TEST(overlapping_causes_count_while_they_last)
     rel_init(&s, 0, false);
     rel_on_down(&s, &p, t, REL_DOWN_MAINTENANCE, false);
     rel_on_down(&s, &p, t + SIM_HOUR, REL_DOWN_FAILURE, false);
-    rel_on_cause_end(&s, &p, t + 3 * SIM_HOUR, REL_DOWN_FAILURE);
+    rel_on_cause_end(&s, &p, t + 3 * SIM_HOUR, REL_DOWN_FAILURE, false);
     ck_assert(s.down);
-    rel_on_cause_end(&s, &p, t + 5 * SIM_HOUR, REL_DOWN_MAINTENANCE);
+    rel_on_cause_end(&s, &p, t + 5 * SIM_HOUR, REL_DOWN_MAINTENANCE, false);
     ck_assert(!s.down);
     NEAR(rel_score(&s, &p, t + SIM_DAY), (43200.0 - 120 + 10) / 43200, 1e-9);
     /* the other order: failure, then maintenance starting before the repair */
     rel_init(&s, 0, false);
     rel_on_down(&s, &p, t, REL_DOWN_FAILURE, false);
     rel_on_down(&s, &p, t + SIM_HOUR, REL_DOWN_MAINTENANCE, false);
-    rel_on_cause_end(&s, &p, t + 2 * SIM_HOUR, REL_DOWN_FAILURE);
+    rel_on_cause_end(&s, &p, t + 2 * SIM_HOUR, REL_DOWN_FAILURE, false);
     rel_on_up(&s, &p, t + 6 * SIM_HOUR);
     NEAR(rel_score(&s, &p, t + SIM_DAY), (43200.0 - 120 + 10) / 43200, 1e-9);
 
@@ -508,7 +508,7 @@ START_TEST(overlapping_causes_count_while_they_last)
     rel_on_down(&s, &p, t, REL_DOWN_MAINTENANCE, false);
     rel_on_down(&only_maint, &p, t, REL_DOWN_MAINTENANCE, false);
     rel_on_down(&s, &p, t + SIM_HOUR, REL_DOWN_FAILURE, false);
-    rel_on_cause_end(&s, &p, t + 3 * SIM_HOUR, REL_DOWN_FAILURE);
+    rel_on_cause_end(&s, &p, t + 3 * SIM_HOUR, REL_DOWN_FAILURE, false);
     rel_on_up(&s, &p, t + 5 * SIM_HOUR);
     rel_on_up(&only_maint, &p, t + 5 * SIM_HOUR);
     ck_assert(rel_score(&s, &p, t + SIM_DAY) < rel_score(&only_maint, &p, t + SIM_DAY) - 1e-4);
@@ -1132,13 +1132,13 @@ START_TEST(vast_overlapping_causes_take_the_worst_rate)
     rel_init(&s, 0, false);
     rel_on_down(&s, &p, t0, REL_DOWN_FAILURE, false);
     rel_on_down(&s, &p, t0 + SIM_HOUR, REL_DOWN_DISCONNECT, false);
-    rel_on_cause_end(&s, &p, t0 + SIM_HOUR + 10 * SIM_MIN, REL_DOWN_DISCONNECT);
+    rel_on_cause_end(&s, &p, t0 + SIM_HOUR + 10 * SIM_MIN, REL_DOWN_DISCONNECT, false);
     rel_on_up(&s, &p, t1);
     NEAR(rel_score(&s, &p, t2), rel_score(&ref, &p, t2), 1e-12);
 
     /* the end of a cause that never began changes nothing */
     rel_init(&s, 0, false);
-    rel_on_cause_end(&s, &p, t0, REL_DOWN_FAILURE);
+    rel_on_cause_end(&s, &p, t0, REL_DOWN_FAILURE, false);
     ck_assert(!s.down);
     rel_init(&ref, 0, false);
     NEAR(rel_score(&s, &p, t2), rel_score(&ref, &p, t2), 0);
@@ -1167,7 +1167,7 @@ START_TEST(vast_no_disconnect_impulse_during_maintenance)
     rel_init(&s, 0, false);
     rel_on_down(&s, &p, t0, REL_DOWN_MAINTENANCE, false);
     rel_on_down(&s, &p, t0 + SIM_HOUR, REL_DOWN_DISCONNECT, false);
-    rel_on_cause_end(&s, &p, t0 + SIM_HOUR + 10 * SIM_MIN, REL_DOWN_DISCONNECT);
+    rel_on_cause_end(&s, &p, t0 + SIM_HOUR + 10 * SIM_MIN, REL_DOWN_DISCONNECT, false);
     rel_on_up(&s, &p, t1);
     NEAR(rel_score(&ref, &p, t2) - rel_score(&s, &p, t2), ten, 1e-12);
 }
@@ -1343,11 +1343,42 @@ START_TEST(vast_same_kind_overlap_lasts_to_the_last_end)
     rel_init(&s, 0, false);
     rel_on_down(&s, &p, t0, REL_DOWN_OUTAGE, false);
     rel_on_down(&s, &p, t0 + 2 * SIM_HOUR, REL_DOWN_OUTAGE, false);
-    rel_on_cause_end(&s, &p, t0 + 4 * SIM_HOUR, REL_DOWN_OUTAGE);
+    rel_on_cause_end(&s, &p, t0 + 4 * SIM_HOUR, REL_DOWN_OUTAGE, false);
     ck_assert(s.down);
-    rel_on_cause_end(&s, &p, t0 + 6 * SIM_HOUR, REL_DOWN_OUTAGE);
+    rel_on_cause_end(&s, &p, t0 + 6 * SIM_HOUR, REL_DOWN_OUTAGE, false);
     ck_assert(!s.down);
     NEAR(rel_score(&ref, &p, t2) - rel_score(&s, &p, t2), six, 1e-12);
+}
+END_TEST
+
+/* Two causes of one kind at different rates: a regional outage during a
+ * rental [t0, t0 + 4 h) and an idle one [t0 + 2 h, t0 + 6 h) (a power
+ * cut that killed the rentals, then an internet cut). When the rented one
+ * ends the kind's rate falls to the idle one's (reliability.h: the worst
+ * of those down now), exactly as for two causes of different kinds: a
+ * rented outage and an idle failure over the same spans give the same
+ * score. The kind once kept the rental's rate until both had ended (2 h
+ * more at 3 instead of 1). */
+START_TEST(vast_same_kind_rate_falls_when_the_worse_cause_ends)
+{
+    struct rel_params p = vast();
+    struct rel_state ref, s;
+    sim_time t0 = 60 * SIM_DAY, t2 = t0 + 30 * SIM_HOUR;
+
+    ck_assert(p.rental_down_weight > 1);
+    rel_init(&ref, 0, false);
+    rel_init(&s, 0, false);
+    rel_on_down(&ref, &p, t0, REL_DOWN_OUTAGE, true);
+    rel_on_down(&ref, &p, t0 + 2 * SIM_HOUR, REL_DOWN_FAILURE, false);
+    rel_on_cause_end(&ref, &p, t0 + 4 * SIM_HOUR, REL_DOWN_OUTAGE, true);
+    rel_on_cause_end(&ref, &p, t0 + 6 * SIM_HOUR, REL_DOWN_FAILURE, false);
+    rel_on_down(&s, &p, t0, REL_DOWN_OUTAGE, true);
+    rel_on_down(&s, &p, t0 + 2 * SIM_HOUR, REL_DOWN_OUTAGE, false);
+    rel_on_cause_end(&s, &p, t0 + 4 * SIM_HOUR, REL_DOWN_OUTAGE, true);
+    ck_assert(s.down);
+    rel_on_cause_end(&s, &p, t0 + 6 * SIM_HOUR, REL_DOWN_OUTAGE, false);
+    ck_assert(!s.down);
+    NEAR(rel_score(&s, &p, t2), rel_score(&ref, &p, t2), 1e-12);
 }
 END_TEST
 
@@ -1984,6 +2015,7 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, reliability_names_checks_and_defaults);
     tcase_add_test(tc, vast_same_kind_overlap_keeps_the_worst_rate);
     tcase_add_test(tc, vast_same_kind_overlap_lasts_to_the_last_end);
+    tcase_add_test(tc, vast_same_kind_rate_falls_when_the_worse_cause_ends);
     tcase_add_test(tc, runpod_empty_down_takes_no_slot);
     tcase_add_test(tc, runpod_ring_drops_what_left_the_window);
     tcase_add_test(tc, runpod_ring_merges_the_newest_pair_too);
