@@ -2373,13 +2373,21 @@ static double cp_live_at(const struct results *res, sim_time when)
     return n;
 }
 
-START_TEST(cold_pool_trims_after_exactly_its_delay)
+/* The serverless pool's market (cp_stage): 16 1-GPU machines of RTX 3060s
+ * and 'other', three 3060s asking 0.10 USD/h and the others 100, every
+ * 'other' 2; one endpoint with no requests whose cold pool wants
+ * ceil(min-cold-load 45 / mean perf) workers, hired one a report (every
+ * second), trimmed after a 5 s delay. *n_other: the 'other' machines. */
+static struct market *cp_stage(struct staged *x, const char *other, size_t *n_other)
 {
-    struct staged x;
-    struct market *mk = stage(&x,
+    char text[2048];
+    struct market *mk;
+    size_t cheap = 0;
+
+    snprintf(text, sizeof text,
         "[General]\nsim.model = market\nsim.horizon = 20s\nsim.warmup = 0d\n"
         "sim.sample-interval = 1h\nsupply.gpus = 16\n"
-        "supply.gpu-models = RTX 3060, RTX 4090\nseed = 3\n"
+        "supply.gpu-models = RTX 3060, %s\nseed = 3\n"
         "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
         "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
         "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
@@ -2392,19 +2400,28 @@ START_TEST(cold_pool_trims_after_exactly_its_delay)
         "endpoint.api.min-cold-load = 45\nendpoint.api.gpu-ram = 12\n"
         "endpoint.api.perf-per-dlperf = 1\nendpoint.api.perf-sigma = 0\n"
         "endpoint.api.learning = false\nendpoint.api.image = 0.001\n"
-        "endpoint.api.model-load = 0s\nendpoint.api.scale-down-delay = 5s\n");
-    const struct results *res;
-    size_t cheap = 0, fast = 0;
-
+        "endpoint.api.model-load = 0s\nendpoint.api.scale-down-delay = 5s\n", other);
+    mk = stage(x, text);
+    *n_other = 0;
     for (uint32_t i = 0; i < mk->nm; i++) {
-        bool is4090 = strcmp(mk->gpus[mk->m[i].gpu].name, "RTX 4090") == 0;
+        bool is_other = strcmp(mk->gpus[mk->m[i].gpu].name, other) == 0;
 
-        mk->m[i].ask = is4090 ? USD(2) : cheap < 3 ? USD(0.10) : USD(100);
-        cheap += !is4090 && cheap < 3;
-        fast += is4090;
+        mk->m[i].ask = is_other ? USD(2) : cheap < 3 ? USD(0.10) : USD(100);
+        cheap += !is_other && cheap < 3;
+        *n_other += is_other;
         mkt_index_machine(mk, i);
     }
     ck_assert_uint_eq(cheap, 3);
+    return mk;
+}
+
+START_TEST(cold_pool_trims_after_exactly_its_delay)
+{
+    struct staged x;
+    size_t fast;
+    const struct results *res;
+
+    cp_stage(&x, "RTX 4090", &fast);
     ck_assert_uint_ge(fast, 1);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     res = eng_results(x.e);
@@ -2431,34 +2448,9 @@ END_TEST
 START_TEST(cold_pool_one_above_its_target_stays)
 {
     struct staged x;
-    struct market *mk = stage(&x,
-        "[General]\nsim.model = market\nsim.horizon = 20s\nsim.warmup = 0d\n"
-        "sim.sample-interval = 1h\nsupply.gpus = 16\n"
-        "supply.gpu-models = RTX 3060, RTX 3090\nseed = 3\n"
-        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
-        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
-        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
-        "hostclass.*.failed-start-prob = 0\nregion.*.outage-rate = 0\n"
-        "archetype.*.rate = 0\nmarket.dlperf-derate-scale = 0\n"
-        "market.reprice-step = 0\nserverless.sample-interval = 1s\n"
-        "endpoint.api.enabled = true\nendpoint.api.rate = 0\n"
-        "endpoint.api.min-workers = 0\nendpoint.api.max-workers = 10\n"
-        "endpoint.api.min-load = 0\nendpoint.api.cold-mult = 0\n"
-        "endpoint.api.min-cold-load = 45\nendpoint.api.gpu-ram = 12\n"
-        "endpoint.api.perf-per-dlperf = 1\nendpoint.api.perf-sigma = 0\n"
-        "endpoint.api.learning = false\nendpoint.api.image = 0.001\n"
-        "endpoint.api.model-load = 0s\nendpoint.api.scale-down-delay = 5s\n");
-    size_t cheap = 0, mid = 0;
+    size_t mid;
 
-    for (uint32_t i = 0; i < mk->nm; i++) {
-        bool is3090 = strcmp(mk->gpus[mk->m[i].gpu].name, "RTX 3090") == 0;
-
-        mk->m[i].ask = is3090 ? USD(2) : cheap < 3 ? USD(0.10) : USD(100);
-        cheap += !is3090 && cheap < 3;
-        mid += is3090;
-        mkt_index_machine(mk, i);
-    }
-    ck_assert_uint_eq(cheap, 3);
+    cp_stage(&x, "RTX 3090", &mid);
     ck_assert_uint_ge(mid, 2);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     for (sim_time t = 4; t <= 19; t++)
