@@ -13,7 +13,6 @@ struct tbl_writer {
     FILE *f;                /* owned */
     size_t ncols;
     size_t col;             /* fields written in the current row */
-    bool err;
 };
 
 void tbl_fput_str(FILE *f, const char *s)
