@@ -295,5 +295,13 @@ if [ "$v" = 18 ]; then ok; else bad "--sobol 1 over phold.lps=16..19.2 ran lps '
 expect_status "sweep with a crashed run, progress shown" 1 "$GM" sweep "$T/p.ini" -c Rep -j 1 \
     -o "$T/tally" --no-plots --test-crash-run 1
 grep_err "the progress line counts the crashed run" "[sweep] 4/4 runs done, 1 failed"
+# ... and the lines in turn, stderr not a terminal (one line per run ended):
+# -j 1 hands out runs 0..3 in order, one child at a time, and a line is
+# shown once its run has ended, before the next starts, so 0 running each
+# time; the crash of run 1 is counted from the second line on
+v=$(grep -o '^\[sweep\] [0-9]*/[0-9]* runs done, [0-9]* failed, [0-9]* running' "$T/err" |
+    sed 's/^\[sweep\] //; s/ runs done, /:/; s/ failed, /:/; s/ running$//' | tr '\n' ' ')
+if [ "$v" = "1/4:0:0 2/4:1:0 3/4:1:0 4/4:1:0 " ]; then ok; else
+    bad "sweep -j 1 progress lines (done:failed:running) '$v', want 1/4:0:0 2/4:1:0 3/4:1:0 4/4:1:0"; cat "$T/err" >&2; fi
 
 cli_done
