@@ -198,6 +198,24 @@ expect_status "sweep with failed runs" 1 "$GM" sweep "$T/miss.ini" -j 2 -o "$T/m
 if grep -q '^General-0: a check' "$T/missw/FAILED" && grep -q '^General-1: a check' "$T/missw/FAILED"
 then ok; else bad "merged FAILED"; cat "$T/missw/FAILED" >&2; fi
 check "a good run leaves no FAILED" test ! -e "$T/a/FAILED"
+# a failed run followed by an ok one: the study's status is the worst of its
+# runs' (README 'Command line': exit 1 when "a run failed its checks"), not
+# the last run's. Run 0 has the zero tolerances above, run 1 tolerances of
+# 1 (100 %, the widest the keys allow), which the M/M/c checks pass.
+cat >"$T/miss1.ini" <<'INI'
+[General]
+sim.model = mmc
+sim.horizon = 1000000s
+mmc.jobs = 2000
+mmc.tol-wq = ${t=0,1}
+mmc.tol-pwait = ${0,1 ! t}
+mmc.tol-little = ${0,1 ! t}
+INI
+expect_status "run: a failed run, then an ok one" 1 "$GM" run "$T/miss1.ini" -o "$T/miss1" -q --no-plots
+v=$(col "$T/miss1/runs.csv" status | tr '\n' ' ')
+if [ "$v" = "failed ok " ]; then ok; else bad "runs.csv statuses '$v', want 'failed ok '"; fi
+v=$(cut -d: -f1 "$T/miss1/FAILED" 2>/dev/null | tr '\n' ' ')
+if [ "$v" = "General-0 " ]; then ok; else bad "FAILED lists '$v', want General-0 alone"; fi
 
 # -- runs / validate / params ----------------------------------------------
 check "runs" "$GM" runs "$T/phold.ini" -c Sweep
