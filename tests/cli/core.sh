@@ -216,6 +216,14 @@ v=$(col "$T/miss1/runs.csv" status | tr '\n' ' ')
 if [ "$v" = "failed ok " ]; then ok; else bad "runs.csv statuses '$v', want 'failed ok '"; fi
 v=$(cut -d: -f1 "$T/miss1/FAILED" 2>/dev/null | tr '\n' ' ')
 if [ "$v" = "General-0 " ]; then ok; else bad "FAILED lists '$v', want General-0 alone"; fi
+# sweep of it: exit 1, and the progress lines (stderr not a terminal: one
+# per run ended, -j 1 in run order) count run 0 failed as it ends, as they
+# count a crashed run (tests/cli/sweep.sh), whatever merge says at the end
+expect_status "sweep -j 1: a failed run, then an ok one" 1 "$GM" sweep "$T/miss1.ini" -j 1 \
+    -o "$T/miss1w" --no-plots
+v=$(grep -o '^\[sweep\] [0-9]*/[0-9]* runs done, [0-9]* failed' "$T/err" | tr '\n' ';')
+if [ "$v" = "[sweep] 1/2 runs done, 1 failed;[sweep] 2/2 runs done, 1 failed;" ]; then ok
+else bad "sweep progress after a failed run 0: '$v'"; cat "$T/err" >&2; fi
 
 # -- runs / validate / params ----------------------------------------------
 check "runs" "$GM" runs "$T/phold.ini" -c Sweep
