@@ -304,4 +304,25 @@ v=$(grep -o '^\[sweep\] [0-9]*/[0-9]* runs done, [0-9]* failed, [0-9]* running' 
 if [ "$v" = "1/4:0:0 2/4:1:0 3/4:1:0 4/4:1:0 " ]; then ok; else
     bad "sweep -j 1 progress lines (done:failed:running) '$v', want 1/4:0:0 2/4:1:0 3/4:1:0 4/4:1:0"; cat "$T/err" >&2; fi
 
+# -- the progress line on a terminal -----------------------------------------
+# README 'Command line': "a progress line goes to stderr when it is a
+# terminal": one line, each update written over the last from its start
+# ('\r'), ended once every run is done, so "results in ..." starts a line of
+# its own. script(1) gives the sweep a terminal and records what it wrote
+# (the terminal turns '\n' into '\r\n'). Four runs with -j 1: four updates,
+# all on one recorded line, which ends after the last.
+if script -qec true /dev/null </dev/null >/dev/null 2>&1; then
+    script -qec "$GM sweep $T/p.ini -c Rep -j 1 -o $T/tty --no-plots" "$T/ts" </dev/null >/dev/null 2>&1
+    n=$(grep -c '\[sweep\]' "$T/ts")
+    if [ "$n" = 1 ]; then ok; else bad "the terminal's progress updates span $n lines, want 1"; od -c "$T/ts" | head -40 >&2; fi
+    n=$(grep '\[sweep\]' "$T/ts" | grep -o "$(printf '\r')\[sweep\] [0-9]/4 runs done" | tr '\n' ';')
+    if [ "$n" = "$(printf '\r[sweep] 1/4 runs done;\r[sweep] 2/4 runs done;\r[sweep] 3/4 runs done;\r[sweep] 4/4 runs done;')" ]
+    then ok; else bad "the terminal's progress updates do not each start with a carriage return"; od -c "$T/ts" | head -40 >&2; fi
+    if grep '\[sweep\]' "$T/ts" | grep -q "4/4 runs done.*ETA [0-9]*:[0-9][0-9]$(printf '\r')\$"; then ok
+    else bad "the terminal's progress line is not ended after the last run"; od -c "$T/ts" | head -40 >&2; fi
+    if grep -q '^results in ' "$T/ts"; then ok; else bad "'results in' does not start a line on the terminal"; od -c "$T/ts" | head -40 >&2; fi
+else
+    echo "skip the progress line on a terminal (no util-linux script)"
+fi
+
 cli_done
