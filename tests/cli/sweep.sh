@@ -149,6 +149,15 @@ for cmd in run sweep; do
     left=$(cd "$T" && ls -d setup-$cmd* 2>/dev/null)
     if [ -z "$left" ]; then ok; else bad "$cmd with a run that cannot be set up left $left"; fi
 done
+# ... with -r too: the runs checked are those asked for, not the first ones
+# of the study. Run 0 (50 s warm-up) can be set up, run 4 (300 s) cannot:
+# README 'Outputs', "resolve every run before running any", so run 0 is not
+# run (no "run 0:" line, -q being off) and the error names run 4.
+expect_status "run -r 0,4, run 4 cannot be set up" 2 "$GM" run "$T/p.ini" -c Rep \
+    -s 'sim.warmup=${w=50s,300s}' -r 0,4 -o "$T/setup-r" --no-plots
+grep_err "run -r 0,4 says run 4 cannot be set up" "run 4 of the study cannot be set up; nothing was run"
+if grep -q '^run 0:' "$T/err"; then bad "run -r 0,4 ran run 0 before finding run 4 cannot be set up"; else ok; fi
+if [ -e "$T/setup-r" ] || ls -d "$T"/setup-r.tmp-* >/dev/null 2>&1; then bad "run -r 0,4 left a result"; else ok; fi
 # a model's own setup refusing a run (found only when it starts) stops the
 # study at once, with no result, for both
 for cmd in run "sweep -j 1"; do
