@@ -4102,6 +4102,16 @@ static double sample_of(const struct results *res, sim_time at, const char *metr
     return NAN;
 }
 
+/* The sample of 'metric' for 'entity' at 'at' is 'want', within 'tol'. */
+static void sample_near(const struct results *res, sim_time at, const char *metric,
+                        const char *entity, double want, double tol)
+{
+    double v = sample_of(res, at, metric, entity);
+
+    ck_assert_msg(fabs(v - want) < tol, "%s %s at %.6f h: %.17g, want %.17g", metric, entity,
+                  sim_time_to_hours(at), v, want);
+}
+
 START_TEST(a_sample_counts_the_supply_and_takes_price_quantiles)
 {
     static const struct { const char *metric, *entity; double want; } rows[] = {
@@ -4156,12 +4166,8 @@ START_TEST(a_sample_counts_the_supply_and_takes_price_quantiles)
         ck_assert_double_eq(sample_of(res, 6 * SIM_HOUR, name[q], "RTX 3090"),
                             money_to_usd(mq.bid));
     }
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        double v = sample_of(res, 6 * SIM_HOUR, rows[i].metric, rows[i].entity);
-
-        ck_assert_msg(fabs(v - rows[i].want) < 1e-9, "%s %s: %.17g, want %.17g",
-                      rows[i].metric, rows[i].entity, v, rows[i].want);
-    }
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        sample_near(res, 6 * SIM_HOUR, rows[i].metric, rows[i].entity, rows[i].want, 1e-9);
     ck_assert(isnan(sample_of(res, 12 * SIM_HOUR, "price_new_ondemand", "RTX 3090")));
     ck_assert_double_eq(res_get(res, "offer_free_gpus", "offer:RTX 3090", "0"), 0);
     ck_assert_double_eq(res_get(res, "offer_free_gpus", "offer:RTX 3090", "3"), 1);
@@ -5190,12 +5196,8 @@ START_TEST(a_sample_counts_gpus_of_multi_gpu_machines)
     eng_at(x.e, 30 * SIM_MIN, k, 0);
     eng_at(x.e, 5 * SIM_HOUR, k, 1);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        double v = sample_of(res, 6 * SIM_HOUR, rows[i].metric, "RTX 3090");
-
-        ck_assert_msg(fabs(v - rows[i].want) < 1e-12, "%s: %.17g, want %.17g",
-                      rows[i].metric, v, rows[i].want);
-    }
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        sample_near(res, 6 * SIM_HOUR, rows[i].metric, "RTX 3090", rows[i].want, 1e-12);
     /* the class's utilisation at the end, in GPU-time: 2 GPUs paid for
      * from 30 min to 7 h (no image to load), 13 GPU-h, over 6 GPUs up for
      * 7 h less the failed machine's 2 GPUs for 2 h, 38 GPU-h (machine-
@@ -5414,12 +5416,8 @@ START_TEST(a_loading_rental_is_not_in_the_running_prices)
     eng_at(x.e, 6 * SIM_HOUR - 1, k, 1);
     ck_assert_msg(stage_run(&x) == SIM_OK, "%s", eng_fail_reason(x.e));
     ck_assert_uint_eq(lp.seen, 2);
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        double v = sample_of(res, 6 * SIM_HOUR, rows[i].metric, "RTX 3090");
-
-        ck_assert_msg(fabs(v - rows[i].want) < 1e-9, "%s: %.17g, want %.17g",
-                      rows[i].metric, v, rows[i].want);
-    }
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        sample_near(res, 6 * SIM_HOUR, rows[i].metric, "RTX 3090", rows[i].want, 1e-9);
     unstage(&x);
 }
 END_TEST
@@ -5495,12 +5493,8 @@ START_TEST(a_delisted_machine_is_in_no_listed_metric)
     eng_at(x.e, 30 * SIM_MIN, k, RD_SET);
     eng_at(x.e, 6 * SIM_HOUR + 1, k, RD_CHECK);
     ck_assert_msg(stage_run(&x) == SIM_OK, "%s", eng_fail_reason(x.e));
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        double v = sample_of(res, 6 * SIM_HOUR, rows[i].metric, rows[i].entity);
-
-        ck_assert_msg(fabs(v - rows[i].want) < 1e-9, "%s %s: %.17g, want %.17g",
-                      rows[i].metric, rows[i].entity, v, rows[i].want);
-    }
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        sample_near(res, 6 * SIM_HOUR, rows[i].metric, rows[i].entity, rows[i].want, 1e-9);
     for (int b = 0; b < 50; b++) {
         char bin[16];
         double v, want = b == 49 ? 2 : 0;
