@@ -82,6 +82,34 @@ expect_status "mmc with renters still queueing" 2 "$GM" reproduce --fast --set s
     --set 'mmc.jobs=${jobs=10000}' --set 'mmc.warmup-jobs=${warm=0}' mmc
 grep_err "mmc with renters still queueing" "10000 of 10000 measured renters arrived and"
 
+# -- T1: W_q and L_q are in the units of 1 / mu, not of the load a ------------------
+# REPRODUCTIONS.md T1: W_q = C / (c mu - lambda), L_q = lambda W_q. At c = 2,
+# lambda = 2, mu = 2 the load is a = 1 as in the table's second row, so
+# C(2, 1) = (1/2! x 2/(2 - 1)) / (1 + 1 + 1) = 1/3, but W_q = (1/3) / (4 - 2)
+# = 1/6 = 0.166667 (half the row's 0.333333: rentals last half as long)
+# and L_q = 2 x 1/6 = 1/3. Every table row has mu = 1, where C / (c - a)
+# and a W_q (for lambda W_q) give the same numbers; both passed every
+# test. The simulation runs at those rates, so its rows pass.
+"$GM" reproduce --fast --set 'mmc.servers=${c=2}' --set 'mmc.lambda=${lambda=2}' --set mmc.mu=2 \
+    --set 'mmc.jobs=${jobs=200000}' --set 'mmc.warmup-jobs=${warm=10000}' mmc >"$T/out" 2>&1
+if grep -E '^T1 Erlang C W_q c=2 a=1 +0\.166667 .* pass$' "$T/out" >/dev/null &&
+   grep -E '^T1 Erlang C L_q \(time-avg\) c=2 a=1 +0\.333333 .* pass$' "$T/out" >/dev/null &&
+   grep -E '^T1 Erlang C P\(wait\) c=2 a=1 +0\.333333 .* pass$' "$T/out" >/dev/null &&
+   grep -q '^4 rows, 4 passed, 0 failed$' "$T/out"; then ok
+else bad "mmc at mu = 2: W_q and L_q"; cat "$T/out" >&2; fi
+
+# -- T2: a loss system has no stability condition --------------------------------------
+# Renters who find every GPU busy leave (T2), so the queue never grows and
+# any load a = lambda / mu is allowed; only the queueing model (T1) needs
+# a < c. At c = 2, a = 4: B(2, 4) = (4^2/2!) / (1 + 4 + 4^2/2!) = 8/13 =
+# 0.615385, within 0.003 (20% of B does not bind). Refusing a >= c with
+# mmc.loss as "queue is unstable" (exit 2) passed every test.
+expect_status "erlang B above c: a = 4 on 2 GPUs" 0 "$GM" reproduce --fast --set mmc.loss=true \
+    --set 'mmc.servers=${c=2}' --set 'mmc.lambda=${lambda=4}' \
+    --set 'mmc.jobs=${jobs=1000000}' --set 'mmc.warmup-jobs=${warm=1000}' mmc
+if grep -E '^T2 Erlang B blocking c=2 a=4 +0\.615385 .* \+-0\.003  pass$' "$T/out" >/dev/null; then ok
+else bad "erlang B above c: row"; cat "$T/out" >&2; fi
+
 # -- T4: the cause-share rows' expected values and tolerances -------------------
 # Table 5's counts (models/repro_llama.c) sum to 419; the GPU category
 # (148 + 72 + 19 + 17 + 6 + 6) is 268 of them, 0.639618, and GPU HBM3
