@@ -73,6 +73,27 @@ if grep -Eq '^T3 Daly T_w\(tau=120\) M=1440 d=5 +1090\.4 ' "$T/out"; then ok
 else bad "T3 young: no row at tau = 120 expecting 1090.4"; cat "$T/out" >&2; fi
 grep_out "T3 daly" "T3 Daly T_w(tau=116.69) M=1440 d=5"
 
+# -- T3: the 95% CI is 1.96 standard errors of the mean completion time ----------------
+# One segment (tau = 1000 >= T_s = 995 min) plus its checkpoint is s = 1000
+# min = M of uninterrupted time, with R = 0: the job ends at the first
+# failure-free stretch of length s, a renewal argument (T = s if no failure
+# in s, else the failure time U plus a fresh T) gives, with x = s / M = 1,
+#   E[T] = M (e^x - 1) = 1718.28 min (Daly's T_w at R = 0),
+#   E[T^2] = M^2 e^x (e^-x x^2 + int_0^x u^2 e^-u du + 2 (e^x - 1) int_0^x
+#            u e^-u du) = M^2 (2e^2 - 4e), so Var T = M^2 (e^2 - 2e - 1)
+#   = 0.952492 M^2, sd 975.957 min.
+# Over 100,000 jobs the CI is 1.96 x 975.957 / sqrt(100000) = 6.049 min;
+# the sample sd is good to about 0.4% there (seeds 1-6 read 6.012 to
+# 6.069): accept +-1.5%. The CI also sets each row's tolerance (3 CIs):
+# one standard error for the CI (1.0 for 1.96), which halved the band,
+# or 2.0 for 1.96, passed every test.
+"$GM" reproduce --fast --set ckptjob.work=995min --set ckptjob.delta=5min --set ckptjob.restart=0 \
+    --set ckptjob.mtbf=1000min --set ckptjob.taus=1000 --set ckptjob.jobs=100000 ckpt >"$T/out" 2>&1
+if awk '/^T3 Daly T_w\(tau=1000\) M=1000 d=5 / { n++; ci = substr($(NF-2), 3)
+        if ($(NF-4) != "1718.28" || $NF != "pass" || ci < 6.049 * 0.985 || ci > 6.049 * 1.015) bad = 1 }
+        END { exit bad || n != 1 }' "$T/out"; then ok
+else bad "T3 CI of one segment of M: want +-6.049"; cat "$T/out" >&2; fi
+
 # -- T3: the parameter checks ----------------------------------------------------------
 # M = 0 or T_s = 0 have no Daly interval (ckpt_daly asserts M > 0); an
 # empty list has no interval to run; 33 intervals overflow the 32 kept.
