@@ -98,6 +98,29 @@ if grep -E '^T1 Erlang C W_q c=2 a=1 +0\.166667 .* pass$' "$T/out" >/dev/null &&
    grep -q '^4 rows, 4 passed, 0 failed$' "$T/out"; then ok
 else bad "mmc at mu = 2: W_q and L_q"; cat "$T/out" >&2; fi
 
+# -- T1: L_q is the time average of the queue over the window, not lambda W_q ----------
+# README (Validation): L_q is measured as the time average of the queue
+# length. One GPU, no warm-up, 2 measured renters: over the window [first,
+# last measured arrival] only the first renter is present, in service, so
+# the queue is empty throughout and the time-averaged L_q is 0 on every
+# sample path, even when the second renter, arriving at the window's end,
+# finds the GPU busy and waits (W_q > 0: probability lambda / (lambda +
+# mu) = 0.47 at each seed; seeds 1-5 must show at least one). L_q as
+# lambda_obs x the measured W_q (what it once was) read > 0 there and
+# passed every test. (The rows fail: 2 renters are no steady state.)
+lq_bad=0 waited=0
+for s in 1 2 3 4 5; do
+    "$GM" reproduce --fast --set seed=$s --set 'mmc.servers=${c=1}' --set 'mmc.lambda=${lambda=0.9}' \
+        --set 'mmc.jobs=${jobs=2}' --set 'mmc.warmup-jobs=${warm=0}' --set mmc.batches=2 mmc >"$T/out" 2>&1
+    awk '/^T1 Erlang C L_q \(time-avg\) c=1 a=0\.9 / { n++; if ($9 != "0") bad = 1 }
+         END { exit bad || n != 1 }' "$T/out" || { lq_bad=1; cat "$T/out" >&2; }
+    if awk '/^T1 Erlang C W_q c=1 a=0\.9 / { w = $8 } END { exit !(w > 0) }' "$T/out"; then
+        waited=1
+    fi
+done
+if [ $lq_bad = 0 ] && [ $waited = 1 ]; then ok
+else bad "mmc L_q over a window with an empty queue (L_q 0 at every seed: $lq_bad = 0; a wait seen: $waited = 1)"; fi
+
 # -- T2: a loss system has no stability condition --------------------------------------
 # Renters who find every GPU busy leave (T2), so the queue never grows and
 # any load a = lambda / mu is allowed; only the queueing model (T1) needs
