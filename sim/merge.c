@@ -842,7 +842,7 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         free(mp);
     }
     if (rc == SIM_OK)
-        rc = stats_write_all_as(out, dir, so, d);
+        rc = stats_write_all(out, dir, so, d);
     if (rc == SIM_OK)
         rc = publish(out, dir, d);
     if (out)

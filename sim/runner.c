@@ -178,7 +178,7 @@ int runner_run_dir(const struct scn *s, const struct scn_study *st,
         res_dir_abort(rd);
         return RUNNER_EXIT_TROUBLE;
     }
-    if (o->stats && stats_write_all_as(res_dir_tmp_path(rd), out, o->stats, &d) != SIM_OK) {
+    if (o->stats && stats_write_all(res_dir_tmp_path(rd), out, o->stats, &d) != SIM_OK) {
         res_dir_abort(rd);
         return RUNNER_EXIT_TROUBLE;
     }

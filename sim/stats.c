@@ -1049,18 +1049,14 @@ static int commit_file(const char *tmp, const char *final, struct diag *d)
     return SIM_OK;
 }
 
-int stats_write_all(const char *dir, const struct stats_opts *o, struct diag *d)
-{
-    return stats_write_all_as(dir, dir, o, d);
-}
-
-int stats_write_all_as(const char *dir, const char *shown, const struct stats_opts *o,
-                       struct diag *d)
+int stats_write_all(const char *dir, const char *shown, const struct stats_opts *o,
+                    struct diag *d)
 {
     struct stats_data *sd = stats_load(dir, d);
     char *s_tmp = path_in(dir, ".summary.csv.tmp"), *s_fin = path_in(dir, "summary.csv");
     char *c_tmp = path_in(dir, ".contrasts.csv.tmp"), *c_fin = path_in(dir, "contrasts.csv");
-    char *s_shown = path_in(shown, "summary.csv"), *c_shown = path_in(shown, "contrasts.csv");
+    char *s_shown = path_in(shown ? shown : dir, "summary.csv");
+    char *c_shown = path_in(shown ? shown : dir, "contrasts.csv");
     int rc = SIM_EIO;
 
     /* A writer that cannot open or close its file returns SIM_EIO with

@@ -119,12 +119,10 @@ int stats_write_summary(const struct stats_data *sd, const char *path,
  * repetition. */
 int stats_write_contrasts(const struct stats_data *sd, const char *path,
                           const struct stats_opts *o, struct diag *d);
-/* Both files into 'dir' (each through a temporary name and rename). */
-int stats_write_all(const char *dir, const struct stats_opts *o, struct diag *d);
-/* The same into a scratch directory 'dir' that will become 'shown':
- * errors name the files in 'shown', where the user will look for them
- * (the scratch directory is gone by then). */
-int stats_write_all_as(const char *dir, const char *shown, const struct stats_opts *o,
-                       struct diag *d);
+/* Both files into 'dir' (each through a temporary name and rename).
+ * Errors name the files in 'shown' (NULL: 'dir'): a scratch directory
+ * that will become 'shown' is gone by the time the user reads them. */
+int stats_write_all(const char *dir, const char *shown, const struct stats_opts *o,
+                    struct diag *d);
 
 #endif

@@ -329,7 +329,7 @@ START_TEST(files_from_a_small_study)
         "\"S-2\",\"price\",\"gpu\",\"H100\",30,\"USD/GPU-h\"\n"
         "\"S-3\",\"price\",\"gpu\",\"H100\",11,\"USD/GPU-h\"\n"
         "\"S-4\",\"price\",\"gpu\",\"H100\",22,\"USD/GPU-h\"\n"), 0);
-    ck_assert_int_eq(stats_write_all(dir, &o, &d), 0);
+    ck_assert_int_eq(stats_write_all(dir, NULL, &o, &d), 0);
     text = test_read_file(sum, NULL);
     ck_assert_ptr_nonnull(text);
     ck_assert_ptr_nonnull(strstr(text,
@@ -440,7 +440,7 @@ START_TEST(per_run_records_are_left_out)
     ck_assert_str_eq(stats_record_metric(sd, 1), "offer_free");
     ck_assert(stats_record_kind("offer:H100") && !stats_record_kind("gpu"));
     stats_free(sd);
-    ck_assert_int_eq(stats_write_all(dir, &o, &d), 0);
+    ck_assert_int_eq(stats_write_all(dir, NULL, &o, &d), 0);
     text = test_read_file(sum, NULL);
     ck_assert_ptr_nonnull(text);
     ck_assert_ptr_nonnull(strstr(text, "\"S\",\"price\",\"gpu\",\"H100\",2,3,"));
@@ -719,7 +719,7 @@ START_TEST(contrasts_by_hand_on_the_first_axis)
         "\"S-5\",\"x\",\"k\",\"e\",23,\"1\"\n"
         "\"S-6\",\"x\",\"k\",\"e\",35,\"1\"\n"
         "\"S-7\",\"x\",\"k\",\"e\",46,\"1\"\n"), 0);
-    ck_assert_int_eq(stats_write_all(dir, &o, &d), 0);
+    ck_assert_int_eq(stats_write_all(dir, NULL, &o, &d), 0);
     text = test_read_file(con, NULL);
     ck_assert_ptr_nonnull(text);
     ck_assert_msg(strncmp(text, head, strlen(head)) == 0, "%s", text);
@@ -734,7 +734,7 @@ START_TEST(contrasts_by_hand_on_the_first_axis)
     free(text);
     o.baseline = "zz";
     d.out = open_memstream(&buf, &len);
-    ck_assert_int_ne(stats_write_all(dir, &o, &d), 0);
+    ck_assert_int_ne(stats_write_all(dir, NULL, &o, &d), 0);
     fclose(d.out);
     ck_assert_msg(strstr(buf, "baseline 'zz' is not a value of axis 'fee'"), "%s", buf);
     free(buf);
@@ -755,7 +755,7 @@ static char *contrasts_of(const char *runs_text, const char *sc_text)
 
     ck_assert_int_eq(test_write_file(runs, runs_text), 0);
     ck_assert_int_eq(test_write_file(sc, sc_text), 0);
-    ck_assert_int_eq(stats_write_all(dir, &o, &d), 0);
+    ck_assert_int_eq(stats_write_all(dir, NULL, &o, &d), 0);
     text = test_read_file(con, NULL);
     ck_assert_ptr_nonnull(text);
     free(runs); free(sc); free(con); free(dir);
@@ -851,7 +851,7 @@ static char *written_file_at(double level, const char *runs_text, const char *sc
 
     ck_assert_int_eq(test_write_file(runs, runs_text), 0);
     ck_assert_int_eq(test_write_file(sc, sc_text), 0);
-    ck_assert_int_eq(stats_write_all(dir, &o, &d), 0);
+    ck_assert_int_eq(stats_write_all(dir, NULL, &o, &d), 0);
     text = test_read_file(out, NULL);
     ck_assert_ptr_nonnull(text);
     free(runs); free(sc); free(out); free(dir);
@@ -1130,7 +1130,7 @@ START_TEST(unknown_contrast_axis_is_refused)
     ck_assert_int_eq(test_write_file(sc, SC_HEAD "\"S-0\",\"x\",\"k\",\"e\",1,\"1\"\n"
                                              "\"S-1\",\"x\",\"k\",\"e\",2,\"1\"\n"), 0);
     d.out = open_memstream(&buf, &len);
-    ck_assert_int_ne(stats_write_all(dir, &o, &d), 0);
+    ck_assert_int_ne(stats_write_all(dir, NULL, &o, &d), 0);
     fclose(d.out);
     ck_assert_msg(strstr(buf, "contrast axis 'nope' is not an iteration variable"), "%s", buf);
     free(buf);
@@ -1164,7 +1164,7 @@ START_TEST(summary_unit_column)
         "run_id,t_h,metric,entity_kind,entity,value\n"
         "\"S-0\",1,\"listed\",\"gpu\",\"H100\",5\n"
         "\"S-1\",1,\"listed\",\"gpu\",\"H100\",7\n"), 0);
-    ck_assert_int_eq(stats_write_all(dir, &o, &d), 0);
+    ck_assert_int_eq(stats_write_all(dir, NULL, &o, &d), 0);
     text = test_read_file(sum, NULL);
     ck_assert_ptr_nonnull(text);
     l = line_of(text, "\"S\",\"price\",\"gpu\",\"H100\",2,3,");
