@@ -209,60 +209,90 @@ static char **list_parts(const char *runs_dir, size_t *n, struct diag *d)
     return names ? names : calloc(1, sizeof *names);
 }
 
-/* Writes 'path' through a temporary name. */
-static FILE *open_tmp(const char *path, char **tmp)
-{
-    size_t n = strlen(path) + 8;
+/* One merged file, written in the scratch directory under a temporary
+ * name and renamed when complete. Errors name it in the merged directory,
+ * where the user will look (the scratch one is gone by then), with the
+ * errno of the first write that failed, read right after the call: by the
+ * close the stream only knows that one did (a file size limit read
+ * "Input/output error", not "File too large"). */
+struct mfile {
+    FILE *f;
+    char *path, *tmp, *shown;
+    int werr;
+};
 
-    *tmp = malloc(n);
-    if (!*tmp)
+/* Opens 'name' in the scratch directory 'dir', shown as in 'shown'. */
+static int mf_open(struct mfile *m, const char *dir, const char *shown, const char *name,
+                   struct diag *d)
+{
+    size_t n;
+    int rc;
+
+    m->path = join(dir, name);
+    m->shown = join(shown, name);
+    m->werr = 0;
+    n = strlen(m->path) + 8;
+    if (!(m->tmp = malloc(n)))
         SIM_OOM("merge: out of memory");
-    snprintf(*tmp, n, "%s.part", path);
-    return fopen(*tmp, "wb");
+    snprintf(m->tmp, n, "%s.part", m->path);
+    if ((m->f = fopen(m->tmp, "wb")))
+        return SIM_OK;
+    rc = diag_error(d, NULL, "%s: cannot write: %s", m->shown, strerror(errno));
+    free(m->path);
+    free(m->shown);
+    free(m->tmp);
+    return rc;
 }
 
-/* Keeps in *err the errno of the first write to f that failed, read
- * right after the call: by the close the stream only knows that one did
- * (a file size limit read "Input/output error", not "File too large"). */
-static void note_err(FILE *f, int *err)
+/* After each write to m->f (fwrite, fprintf, ...). */
+static void mf_check(struct mfile *m)
 {
-    if (!*err && ferror(f))
-        *err = errno ? errno : EIO;
+    if (!m->werr && ferror(m->f))
+        m->werr = errno ? errno : EIO;
 }
 
-/* Closes and moves 'tmp' to 'path'; SIM_EIO with errno saying why (the
- * first failed write's, werr, else the close's or the rename's, not the
- * clean-up's) if not. */
-static int close_tmp(FILE *f, char *tmp, const char *path, int werr)
+static void mf_write(struct mfile *m, const void *p, size_t n)
 {
-    int err = werr, bad;
+    fwrite(p, 1, n, m->f);
+    mf_check(m);
+}
+
+/* Closes and moves it in; an error (the first failed write's, else the
+ * close's or the rename's, not the clean-up's) is reported. */
+static int mf_close(struct mfile *m, struct diag *d)
+{
+    int err = m->werr, bad, rc = SIM_OK;
 
     errno = 0;
-    bad = ferror(f) | fclose(f);
+    bad = ferror(m->f) | fclose(m->f);
     if (!err && bad)
         err = errno ? errno : EIO;
-    if (!err && rename(tmp, path) != 0)
+    if (!err && rename(m->tmp, m->path) != 0)
         err = errno;
-    if (err)
-        remove(tmp);
-    free(tmp);
-    errno = err;
-    return err ? SIM_EIO : SIM_OK;
+    if (err) {
+        remove(m->tmp);
+        rc = diag_error(d, NULL, "%s: cannot write: %s", m->shown, strerror(err));
+    }
+    free(m->path);
+    free(m->shown);
+    free(m->tmp);
+    return rc;
 }
 
 /* FAILED of the merged directory: each run that did not end ok, with the
  * line its part's FAILED gives (a part without one: its status). Written
- * in the scratch directory 'dir'; errors name it in 'shown', the merged
- * directory, where the user will look (the scratch one is gone by then). */
+ * in the scratch directory 'dir', named in errors as in 'shown' (mf_open). */
 static int write_failed(const char *dir, const char *shown, const char *runs_dir,
                         char *const *parts, const struct mrun *runs, size_t nruns,
                         struct diag *d)
 {
-    char *path = join(dir, "FAILED"), *name = join(shown, "FAILED"), *tmp;
-    FILE *f = NULL;
-    int rc = SIM_OK, werr = 0;
+    char *path = join(dir, "FAILED");
+    struct mfile m;
+    bool open = false;
+    int rc = SIM_OK;
 
     remove(path);
+    free(path);
     for (size_t i = 0; i < nruns; i++) {
         char *pd, *src;
         struct blob b;
@@ -271,11 +301,9 @@ static int write_failed(const char *dir, const char *shown, const char *runs_dir
 
         if (strcmp(runs[i].status, "ok") == 0)
             continue;
-        if (!f && !(f = open_tmp(path, &tmp))) {
-            rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
-            free(tmp);
+        if (!open && (rc = mf_open(&m, dir, shown, "FAILED", d)) != SIM_OK)
             break;
-        }
+        open = true;
         pd = join(runs_dir, parts[runs[i].part]);
         src = join(pd, "FAILED");
         if (read_blob(src, &b) == SIM_OK) {
@@ -286,23 +314,21 @@ static int write_failed(const char *dir, const char *shown, const char *runs_dir
                 size_t len = nl ? (size_t)(nl - q) : (size_t)(end - q);
 
                 if (len > n && memcmp(q, runs[i].id, n) == 0 && q[n] == ':') {
-                    fprintf(f, "%.*s\n", (int)len, q);
+                    fprintf(m.f, "%.*s\n", (int)len, q);
                     line = q;
                 }
                 q += len + 1;
             }
         }
         if (!line)
-            fprintf(f, "%s: status %s\n", runs[i].id, runs[i].status);
-        note_err(f, &werr);
+            fprintf(m.f, "%s: status %s\n", runs[i].id, runs[i].status);
+        mf_check(&m);
         free(b.p);
         free(src);
         free(pd);
     }
-    if (f && close_tmp(f, tmp, path, werr) != SIM_OK)
-        rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
-    free(path);
-    free(name);
+    if (open)
+        rc = mf_close(&m, d);
     return rc;
 }
 
@@ -679,51 +705,30 @@ int merge_dir(const char *dir, const struct stats_opts *so,
             rc = diag_error(d, NULL, "%s: cannot create: %s", out, strerror(errno));
     }
     /* Each file is written in the scratch directory; an error names it
-     * where the user will look for it, in DIR. */
+     * where the user will look for it, in DIR (mf_open). */
     if (rc == SIM_OK) {
-        char *path = join(out, "runs.csv"), *name = join(dir, "runs.csv"), *tmp;
-        FILE *f = open_tmp(path, &tmp);
-        int werr = 0;
+        struct mfile m;
 
-        if (!f) {
-            rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
-            free(tmp);
-        } else {
-            fwrite(header, 1, header_len, f);
-            note_err(f, &werr);
-            for (size_t i = 0; i < nruns; i++) {
-                fwrite(rb[runs[i].part].p + runs[i].row_off, 1, runs[i].row_len, f);
-                note_err(f, &werr);
-            }
-            if (close_tmp(f, tmp, path, werr) != SIM_OK)
-                rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
+        if ((rc = mf_open(&m, out, dir, "runs.csv", d)) == SIM_OK) {
+            mf_write(&m, header, header_len);
+            for (size_t i = 0; i < nruns; i++)
+                mf_write(&m, rb[runs[i].part].p + runs[i].row_off, runs[i].row_len);
+            rc = mf_close(&m, d);
         }
-        free(path);
-        free(name);
     }
     for (int k = 0; k < 3 && rc == SIM_OK; k++) {
-        char *path = join(out, data_files[k]), *name = join(dir, data_files[k]), *tmp;
-        FILE *f = open_tmp(path, &tmp);
-        int werr = 0;
+        struct mfile m;
 
-        if (!f) {
-            rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
-            free(tmp);
-        } else {
-            fwrite(fheader[k], 1, fheader_len[k], f);
-            note_err(f, &werr);
-            for (size_t i = 0; i < nruns; i++)
-                for (size_t s = 0; s < runs[i].nsegs[k]; s++) {
-                    const struct seg *sg = &runs[i].segs[k][s];
+        if ((rc = mf_open(&m, out, dir, data_files[k], d)) != SIM_OK)
+            break;
+        mf_write(&m, fheader[k], fheader_len[k]);
+        for (size_t i = 0; i < nruns; i++)
+            for (size_t s = 0; s < runs[i].nsegs[k]; s++) {
+                const struct seg *sg = &runs[i].segs[k][s];
 
-                    fwrite(fb[sg->part][k].p + sg->off, 1, sg->len, f);
-                    note_err(f, &werr);
-                }
-            if (close_tmp(f, tmp, path, werr) != SIM_OK)
-                rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
-        }
-        free(path);
-        free(name);
+                mf_write(&m, fb[sg->part][k].p + sg->off, sg->len);
+            }
+        rc = mf_close(&m, d);
     }
     /* scenario.resolved.ini and the manifest come from the first run, but
      * for what is the study's: the generators of every part (in run
@@ -756,23 +761,20 @@ int merge_dir(const char *dir, const struct stats_opts *so,
         const char *names[2] = { "scenario.resolved.ini", "manifest.ini" };
 
         for (int k = 0; k < 2 && rc == SIM_OK; k++) {
-            char *src = join(pd, names[k]), *dst = join(out, names[k]), *tmp;
-            char *name = join(dir, names[k]);
+            char *src = join(pd, names[k]);
             struct blob b;
+            struct mfile m;
             FILE *f;
-            int werr = 0;
 
             /* a part without one gives none; one that cannot be written
              * fails the merge (it published a directory without
              * manifest.ini and exited 0) */
             if (read_blob(src, &b) != SIM_OK) {
                 b.p = NULL;
-            } else if (!(f = open_tmp(dst, &tmp))) {
-                rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
-                free(tmp);
-            } else {
+            } else if ((rc = mf_open(&m, out, dir, names[k], d)) == SIM_OK) {
                 size_t failed = 0;
 
+                f = m.f;
                 for (size_t i = 0; i < nruns; i++)
                     failed += strcmp(runs[i].status, "ok") != 0;
                 if (k == 0) {
@@ -798,21 +800,18 @@ int merge_dir(const char *dir, const struct stats_opts *so,
                             fwrite(b.p + pos, 1, end - pos, f);
                         if (end < b.len)
                             fputc('\n', f);
-                        note_err(f, &werr);
+                        mf_check(&m);
                         pos = end + 1;
                     }
                     fprintf(f, "\n; merged by gpumarket merge from %s/\n[merge]\n"
                                "parts = %zu\nruns = %zu\nfailed = %zu\n",
                             "runs", nparts, nruns, failed);
                 }
-                note_err(f, &werr);
-                if (close_tmp(f, tmp, dst, werr) != SIM_OK)
-                    rc = diag_error(d, NULL, "%s: cannot write: %s", name, strerror(errno));
+                mf_check(&m);
+                rc = mf_close(&m, d);
             }
             free(b.p);
             free(src);
-            free(dst);
-            free(name);
         }
         free(pd);
     }
