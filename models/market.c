@@ -2189,6 +2189,17 @@ static void job_wait(struct market *mk, uint32_t jid)
     jb->ev = eng_after(mk->e, dt, mk->k_retry, jid);
 }
 
+/* Lists contract cid for check_budgets: its job has credits. */
+static void watch_budget(struct market *mk, uint32_t cid)
+{
+    if (mk->nbud == mk->capbud) {
+        mk->capbud = mk->capbud ? 2 * mk->capbud : 256;
+        mk->bud = xrealloc(mk->bud, mk->capbud * sizeof *mk->bud);
+    }
+    mk->bud[mk->nbud].cid = cid;
+    mk->bud[mk->nbud++].order = mk->c[cid].order;
+}
+
 static void rent(struct market *mk, uint32_t jid, uint32_t mid,
                  enum contract_type type, money price, money bid)
 {
@@ -2281,14 +2292,8 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
         m->int_gpus += jb->gpus;
     jb->contract = cid;
     jb->state = J_RENTING;
-    if (jb->budget > 0) {
-        if (mk->nbud == mk->capbud) {
-            mk->capbud = mk->capbud ? 2 * mk->capbud : 256;
-            mk->bud = xrealloc(mk->bud, mk->capbud * sizeof *mk->bud);
-        }
-        mk->bud[mk->nbud].cid = cid;
-        mk->bud[mk->nbud++].order = c->order;
-    }
+    if (jb->budget > 0)
+        watch_budget(mk, cid);
     eng_cancel(mk->e, jb->ev);
     jb->ev = EVQ_ID_NONE;
     if (jb->pin != NONE && jb->pin != m->gpu)
@@ -3322,6 +3327,65 @@ static void on_review(struct engine *e, const struct evq_event *ev, void *model)
     eng_after(e, mk->review, mk->k_review, ev->subject);
 }
 
+/* Another 'budget' of credits: a renter tops up (saturating: a renter
+ * topping up for ever stays at the largest balance money holds). */
+static void add_credits(struct market *mk, struct job *jb)
+{
+    money more = mk->ar[jb->arch].budget;
+
+    jb->budget = jb->budget > INT64_MAX - more ? INT64_MAX : jb->budget + more;
+    if (measured(mk, jb->arrived))
+        mk->ar[jb->arch].topups++;
+}
+
+/* A renter whose credits ran out tops up during the grace (check_budgets):
+ * the deletion is off and the instance starts again if the GPUs it let go
+ * are still free (an interruptible bids for them again); taken by an
+ * on-demand or reserved renter meanwhile, they are not, and the renter
+ * moves, as from a paused contract: a fresh search with fresh patience
+ * (Vast's stopped instance cannot start until its GPUs are free again;
+ * its saved work goes with the job, as after a move). */
+static void on_topup(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    uint32_t jid = ev->subject;
+    struct job *jb = &mk->j[jid];
+    uint32_t cid = jb->contract;
+    struct contract *c = &mk->c[cid];
+    uint32_t mid = c->machine;
+    struct machine *m = &mk->m[mid];
+    sim_time now = eng_now(e);
+
+    jb->ev = EVQ_ID_NONE;
+    SIM_ASSERT(c->in_use && c->stopped && c->released);
+    add_credits(mk, jb);
+    eng_cancel(e, c->ev);       /* its deletion */
+    c->ev = EVQ_ID_NONE;
+    watch_budget(mk, cid);
+    if (c->type == C_INTERRUPTIBLE || (uint32_t)(m->ngpu - m->hp_gpus) >= c->gpus) {
+        util_mark(mk, m, now);  /* the time so far was not held */
+        if (c->type != C_INTERRUPTIBLE)
+            m->hp_gpus += c->gpus;
+        else
+            m->int_gpus += c->gpus;
+        c->released = false;
+        c->stopped = false;
+        claims_changed(mk, mid);
+        /* a bid that loses waits paused, its renter reconsidering, as
+         * after an outbid download (not an interruption: it was not
+         * running) */
+        if (c->type == C_INTERRUPTIBLE && !m->down)
+            renter_reconsiders(mk, cid);
+        resolve(mk, mid);
+        return;
+    }
+    end_contract(mk, cid, now, false);
+    resolve(mk, mid);
+    jb->state = J_WAITING;
+    jb->give_up = now + mk->ar[jb->arch].patience;
+    job_search(mk, jid);
+}
+
 /* The end of a stopped instance's credit grace (check_budgets): deleted,
  * its storage billed to now, and its renter gives up the job. */
 static void on_delete(struct engine *e, const struct evq_event *ev, void *model)
@@ -3368,13 +3432,29 @@ static void check_budgets(struct market *mk, sim_time now)
         if (jb->spent + open >= jb->budget) {
             uint32_t jid = c->job, mid = c->machine;
 
+            const struct archetype *a = &mk->ar[jb->arch];
+            /* Does the renter add credits, and after how long? Drawn
+             * only when it may: with no top-ups the stream is untouched. */
+            bool topup = a->topup > 0 && gsl_rng_uniform(mk->r_topup) < a->topup;
+            sim_time delay = topup && a->topup_delay > 0
+                ? sim_time_from_sec(gsl_ran_exponential(mk->r_topup,
+                                                        sim_time_to_sec(a->topup_delay)))
+                : 0;
+
             if (measured(mk, jb->arrived))
                 mk->ar[jb->arch].out_of_budget++;
+            if (topup && a->topup_delay == 0) {     /* a saved card, billed at once */
+                add_credits(mk, jb);
+                mk->bud[keep++] = mk->bud[k];
+                continue;
+            }
             if (mk->credit_grace > 0) {
                 stop_instance(mk, cid, now, true);
-                /* the renter waits for nothing now: no timer, no move */
+                /* the renter waits for nothing now (no timer, no move)
+                 * but, topping up before the grace ends, its top-up */
                 eng_cancel(mk->e, jb->ev);
-                jb->ev = EVQ_ID_NONE;
+                jb->ev = topup && delay < mk->credit_grace
+                    ? eng_after(mk->e, delay, mk->k_topup, c->job) : EVQ_ID_NONE;
                 mk->c[cid].ev = eng_after(mk->e, mk->credit_grace, mk->k_delete, cid);
                 continue;
             }
@@ -3717,6 +3797,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->r_start = eng_rng(e, "outages.starts");
     mk->r_after = eng_rng(e, "outages.renters");
     mk->r_extend = eng_rng(e, "contracts.extend");
+    mk->r_topup = eng_rng(e, "demand.topup");
     mk->r_region_pick = eng_rng(e, "outages.regional.pick");
     for (size_t i = 0; i < mk->nrg; i++)
         mk->rg[i].r_outage = rng_getf(eng_rngs(e), "outages.regional.%s", mk->rg[i].name);
@@ -3741,6 +3822,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->k_region = eng_kind(e, "market.region-outage", on_region, mk);
     mk->k_region_end = eng_kind(e, "market.region-outage-end", on_region_end, mk);
     mk->k_delete = eng_kind(e, "market.delete", on_delete, mk);
+    mk->k_topup = eng_kind(e, "market.topup", on_topup, mk);
     /* Initial supply: machines until the GPU count is reached. The last
      * machine may overshoot it by up to 15 GPUs; demand and joins scale
      * with the GPUs built (supply.gpus = 2 built 9 GPUs and sized their

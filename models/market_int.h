@@ -113,6 +113,10 @@ struct archetype {
     enum ckpt_policy ck;
     bool verified_only;
     money budget;
+    /* Credits out: the chance the renter adds another 'budget' and the
+     * mean time it takes (0: a saved card billed at once, no stop). */
+    double topup;
+    sim_time topup_delay;
     struct dist gpus, mix;
     double peak;                /* thinning bound, jobs per µs */
     gsl_rng *arrivals, *draws;  /* demand streams (borrowed from the engine) */
@@ -123,7 +127,7 @@ struct archetype {
     uint64_t resumed_same;      /* waited out a failure and rented that machine again */
     /* the same three over the whole run, warm-up included: jobs.accounted */
     uint64_t arrived_all, completed_all, abandoned_all;
-    uint64_t out_of_budget;
+    uint64_t out_of_budget, topups;
     uint64_t expired, extended; /* contracts stopped / extended at their end date */
     /* extensions at a new price, and price increases the renter turned
      * down (market.extend-price = ask; those are in 'expired' too) */
@@ -358,6 +362,7 @@ struct market {
     gsl_rng *r_start;           /* "outages.starts": failed container starts */
     gsl_rng *r_after;           /* "outages.renters": wait, move or abandon after a failure */
     gsl_rng *r_extend;          /* "contracts.extend": does a host extend at the end date */
+    gsl_rng *r_topup;           /* "demand.topup": does a renter out of credits add more, when */
     uint64_t noise_salt;        /* keys the per-offer search noise */
     uint64_t searches;          /* searches so far (a noise key) */
     struct market_search_stats stats;   /* for gpumarket bench market */
@@ -367,7 +372,7 @@ struct market {
     unsigned k_arrive, k_retry, k_loaded, k_done, k_expire, k_fail, k_repair, k_join, k_leave;
     unsigned k_review;
     unsigned k_disc, k_reconn, k_maint_notice, k_maint, k_maint_end, k_region, k_region_end;
-    unsigned k_delete;
+    unsigned k_delete, k_topup;
     gsl_rng *r_region_pick;     /* "outages.regional.pick": which machines an outage hits */
     uint32_t *scratch_ids;      /* owned: machines of a region */
     /* per-GPU-model price statistics (after warm-up) */

@@ -507,6 +507,8 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
         a->min_dlperf = scn_realf(r, "archetype.%s.min-dlperf", nm);
         a->min_ram = scn_realf(r, "archetype.%s.min-ram-per-gpu", nm);
         a->budget = scn_moneyf(r, "archetype.%s.budget", nm);
+        a->topup = scn_realf(r, "archetype.%s.topup", nm);
+        a->topup_delay = scn_timef(r, "archetype.%s.topup-delay", nm);
         s = scn_strf(r, "archetype.%s.sort", nm);
         a->sort = strcmp(s, "price") == 0 ? SORT_PRICE :
                   strcmp(s, "score") == 0 ? SORT_SCORE : SORT_DLPERF_PER_DOLLAR;
@@ -561,6 +563,20 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
                 mkt_blame(&b, r, "archetype.%s.on-failure-wait", nm);
                 diag_error(d, b.at, "archetype %s: on-failure-wait + "
                            "on-failure-move = %g exceeds 1", nm, a->fail_wait + a->fail_move);
+            }
+            /* A renter who tops up by hand does it while the stopped
+             * instance waits out its grace: with none it is deleted when
+             * the credits run out, and the setting would never act. */
+            if (a->topup > 0 && a->topup_delay > 0 && a->budget > 0 &&
+                scn_time(r, "market.credit-grace") == 0) {
+                struct mkt_blame b = { "", NULL, false };
+
+                mkt_blame(&b, r, "archetype.%s.topup", nm);
+                mkt_blame(&b, r, "archetype.%s.topup-delay", nm);
+                mkt_blame(&b, r, "market.credit-grace");
+                diag_error(d, b.at, "archetype %s: topup = %g after topup-delay needs "
+                           "market.credit-grace > 0 (with none a stopped instance is deleted "
+                           "at once); topup-delay = 0 tops up with no stop", nm, a->topup);
             }
         }
     }

@@ -349,8 +349,15 @@ static const struct param_def region_params[] = {
     AR(a, "image", PT_REAL, "GB", img, 0, 1e6, NULL,                              \
        "image + data downloaded at each start (loading time, not billed as GPU)"), \
     AR(a, "budget", PT_MONEY, "USD", budget, 0, 1e9, NULL,                        \
-       "credits per job (0 = unlimited); when they run out the job's instance ends and " \
-       "the job is abandoned (Vast's stop with a grace period is not modelled)")
+       "credits per job (0 = unlimited); when they run out the job's instance stops for " \
+       "market.credit-grace and is then deleted, the job abandoned, unless its renter tops up"), \
+    AR(a, "topup", PT_PROB, "1", "0", 0, 1, NULL,                                 \
+       "probability that a renter whose credits ran out adds another 'budget' (a saved card, " \
+       "or paying by hand); drawn each time they run out"),                     \
+    AR(a, "topup-delay", PT_TIME, "h", "12h", 0, 1e6, NULL,                       \
+       "mean (exponential) time a topping-up renter takes, its instance stopped meanwhile " \
+       "(deleted first if the grace ends sooner; a stopped instance whose GPUs were taken " \
+       "moves); 0 = billed at once, no stop (needs no grace)")
 
 /* Academics crowd the weeks before ICML (late Jan), NeurIPS (mid May),
  * ICLR (late Sept) and CVPR (mid Nov) deadlines [E].

@@ -611,6 +611,72 @@ START_TEST(credits_run_out_under_posted_prices)
 }
 END_TEST
 
+/* Renters who top up (archetype.*.topup): each time a job's credits run
+ * out its renter adds another 'budget' with probability topup. The $2
+ * grants of credits_that_run_out_stop_instances, topup 0.5:
+ *  - billed at once (topup-delay 0): every run-out is a fair coin, so
+ *    credit_topups / jobs_out_of_budget is a binomial proportion around
+ *    0.5 (within 4 standard errors);
+ *  - by hand, after an exponential delay of mean 1 day, within a grace
+ *    of 1 day: a run-out is topped up when the coin says so and the delay
+ *    beats the grace, 0.5 x (1 - e^-1) = 0.316 of them, less the few whose
+ *    top-up would fall past the end of the run (within 4 standard errors
+ *    and 0.03 below);
+ * and with top-ups academic jobs' instances run longer, so the same
+ * renters spend more a job started than with none. */
+START_TEST(renters_top_up_at_the_set_rate)
+{
+    struct outcome now = run_text(SMALL "seed = 2\narchetype.academic.budget = 2\n"
+                                  "archetype.academic.topup = 0.5\n"
+                                  "archetype.academic.topup-delay = 0\n", NULL, 0);
+    struct outcome later = run_text(SMALL "seed = 2\narchetype.academic.budget = 2\n"
+                                    "market.credit-grace = 1d\narchetype.academic.topup = 0.5\n"
+                                    "archetype.academic.topup-delay = 24h\n", NULL, 0);
+    struct outcome none = run_text(SMALL "seed = 2\narchetype.academic.budget = 2\n", NULL, 0);
+    double n = get(&now, "jobs_out_of_budget", "archetype", "academic");
+    double k = get(&now, "credit_topups", "archetype", "academic");
+    double p = 0.5 * (1 - exp(-1.0));
+
+    ck_assert_int_eq(now.rc, SIM_OK);
+    ck_assert_int_eq(later.rc, SIM_OK);
+    ck_assert_double_gt(n, 100);
+    ck_assert_msg(fabs(k / n - 0.5) < 4 * sqrt(0.25 / n), "%g of %g run-outs topped up", k, n);
+    ck_assert_int_eq(none.rc, SIM_OK);
+    ck_assert_double_eq(get(&none, "credit_topups", "archetype", "academic"), 0);
+    ck_assert_double_gt(get(&now, "spend_usd", "archetype", "academic") /
+                        get(&now, "jobs_started", "archetype", "academic"),
+                        1.1 * get(&none, "spend_usd", "archetype", "academic") /
+                        get(&none, "jobs_started", "archetype", "academic"));
+    n = get(&later, "jobs_out_of_budget", "archetype", "academic");
+    k = get(&later, "credit_topups", "archetype", "academic");
+    ck_assert_double_gt(n, 100);
+    ck_assert_msg(k / n < p + 4 * sqrt(p * (1 - p) / n) &&
+                  k / n > p - 0.03 - 4 * sqrt(p * (1 - p) / n),
+                  "%g of %g run-outs topped up, expected %.3f of them", k, n, p);
+    done(&none);
+    done(&now);
+    done(&later);
+}
+END_TEST
+
+/* A top-up after a delay happens while the stopped instance waits out its
+ * grace: with no grace the instance is deleted when the credits run out,
+ * so the setting could never act, and the run is refused, at the line
+ * that set it. Billed at once (topup-delay 0) it needs no grace: the
+ * first run of renters_top_up_at_the_set_rate has none. */
+START_TEST(a_delayed_top_up_needs_a_grace)
+{
+    int n;
+    char *buf = test_setup_errors("t.ini", "[General]\nsim.model = market\n"
+                                  "[archetype academic]\nbudget = 50\ntopup = 0.3\n", &n);
+
+    ck_assert_msg(strstr(buf, "t.ini:5: error: archetype academic: topup = 0.3 after "
+                              "topup-delay needs market.credit-grace > 0"), "%s", buf);
+    ck_assert_int_eq(n, 1);
+    free(buf);
+}
+END_TEST
+
 /* The GPU-hours behind each model's mean prices (booked per model) add
  * up to the hours renters paid for (booked per archetype): the weights
  * that pool models are the market's own hours, none lost or doubled. */
@@ -4082,6 +4148,8 @@ Suite *market_suite(void)
     tcase_add_test(tc, long_waits_stay_backed_off);
     tcase_add_test(tc, credits_that_run_out_stop_instances);
     tcase_add_test(tc, credits_run_out_under_posted_prices);
+    tcase_add_test(tc, renters_top_up_at_the_set_rate);
+    tcase_add_test(tc, a_delayed_top_up_needs_a_grace);
     tcase_add_test(tc, reservations_stay_within_credits);
     tcase_add_test(tc, credits_cover_storage_too);
     tcase_add_test(tc, credits_cover_storage_dearer_than_the_gpu);

@@ -3422,6 +3422,237 @@ START_TEST(credits_out_stop_the_instance_for_its_grace)
 }
 END_TEST
 
+/* A renter whose credits ran out tops up during the grace (archetype.*.topup;
+ * here the test sends the top-up itself, at a time it picks, so nothing is
+ * drawn). The setting of credits_out_stop_the_instance_for_its_grace: the
+ * hobbyist's instance stops at the day 1 + 5 h tick; the top-up comes at
+ * 6 h 30 min, adding another 5 USD.
+ * 0: the GPU is still free, so the same contract starts again then (its
+ *    image is on the host: nothing to download) and bills on. It has spent
+ *    4.9997 USD of GPU time and owes the storage so far: 5 h running at
+ *    0.005 USD/h and 1.5 h stopped at 0.010 (0.040); from the restart GPU
+ *    time (1 USD/h) and storage (0.005) run up again. At the tick n hours
+ *    after day 1 that is 5.0397 + (n - 6.5) x 1.005: 9.562 at 11 h, 10.567
+ *    at 12 h, so the 10 USD run out at the 12 h tick, and with no second
+ *    top-up the instance is deleted 2 days later, the job given up then.
+ * 1: a company renting on demand at 6 h took the GPU the stopped instance
+ *    let go, so it cannot start: the renter moves (the contract ends; the
+ *    job searches again, finds the one GPU held and waits, not given up,
+ *    with its new credits), and the company keeps its GPU. */
+static struct {
+    struct market *mk;
+    size_t hobbyist, company;
+    uint32_t cid, job;
+    uint64_t order;
+    bool take;
+    sim_time stop1, restart, stop2, gone_at;
+    bool running_again;
+    money budget_after;
+    uint64_t abandoned_when_gone;
+    int job_state_when_gone;
+    uint32_t held_when_gone, claims_when_gone;
+} tu;
+
+enum { TU_START, TU_HOURLY, TU_COMPANY };
+
+static void tu_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = tu.mk;
+    sim_time now = eng_now(e);
+    const struct contract *c;
+
+    (void)model;
+    if (ev->subject == TU_START) {
+        mk->m[0].ask = USD(1);
+        mkt_index_machine(mk, 0);
+        eng_at(e, now, mk->k_arrive, (uint32_t)tu.hobbyist);
+        return;
+    }
+    if (ev->subject == TU_COMPANY) {
+        eng_at(e, now, mk->k_arrive, (uint32_t)tu.company);
+        return;
+    }
+    if (tu.order == 0) {        /* the first hourly probe: the rental */
+        ck_assert_uint_eq(mk->m[0].nclaims, 1);
+        tu.cid = mk->m[0].cids[0];
+        tu.job = mk->c[tu.cid].job;
+        tu.order = mk->c[tu.cid].order;
+        return;
+    }
+    c = &mk->c[tu.cid];
+    if (!(c->in_use && c->order == tu.order)) {
+        if (tu.gone_at == 0) {
+            tu.gone_at = now;
+            tu.abandoned_when_gone = mk->ar[tu.hobbyist].abandoned_all;
+            tu.job_state_when_gone = mk->j[tu.job].state;
+            tu.held_when_gone = mk->m[0].hp_gpus;
+            tu.claims_when_gone = mk->m[0].nclaims;
+            tu.budget_after = mk->j[tu.job].budget;
+        }
+        return;
+    }
+    if (c->stopped && tu.stop1 == 0) {
+        tu.stop1 = now;
+        eng_at(e, SIM_DAY + 6 * SIM_HOUR + 30 * SIM_MIN, mk->k_topup, tu.job);
+        if (tu.take)
+            eng_at(e, SIM_DAY + 6 * SIM_HOUR, eng_kind(e, "test.company", tu_probe, NULL),
+                   TU_COMPANY);
+    } else if (!c->stopped && tu.stop1 != 0 && tu.restart == 0) {
+        tu.restart = now;
+        tu.running_again = c->state == CS_RUNNING && !c->released &&
+                           mk->m[0].hp_gpus == 1 && mk->m[0].run_gpus == 1;
+        tu.budget_after = mk->j[tu.job].budget;
+    } else if (c->stopped && tu.restart != 0 && tu.stop2 == 0) {
+        tu.stop2 = now;
+    }
+}
+
+START_TEST(a_topped_up_renter_restarts_or_moves)
+{
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 4d\nseed = 2\nsupply.gpus = 1\n"
+        "market.reprice-interval = 1h\nmarket.reprice-step = 0\nmarket.credit-grace = 2d\n"
+        "hostclass.hobbyist.storage-price = 0.12\nhostclass.farm.storage-price = 0.12\n"
+        "hostclass.datacenter.storage-price = 0.12\nhostclass.*.storage-inactive = 2\n"
+        "archetype.*.storage = 30\narchetype.*.image = 0\n"
+        "archetype.hobbyist.budget = 5\n");
+    unsigned k;
+
+    memset(&tu, 0, sizeof tu);
+    tu.mk = mk;
+    tu.take = _i == 1;
+    tu.hobbyist = arch_named(mk, "hobbyist");
+    tu.company = arch_named(mk, "company");
+    ck_assert_uint_eq(mk->nm, 1);
+    k = eng_kind(x.e, "test.probe", tu_probe, NULL);
+    eng_at(x.e, SIM_DAY + SIM_SEC, k, TU_START);
+    for (sim_time t = SIM_DAY + 2 * SIM_SEC; t < 4 * SIM_DAY; t += SIM_HOUR)
+        eng_at(x.e, t, k, TU_HOURLY);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_int_eq(tu.stop1, SIM_DAY + 5 * SIM_HOUR + 2 * SIM_SEC);
+    ck_assert_int_eq(tu.budget_after, USD(10));
+    ck_assert_uint_eq(mk->ar[tu.hobbyist].topups, 1);
+    if (tu.take) {
+        /* moved at the top-up (seen at the next probe), still in the market */
+        ck_assert_int_eq(tu.restart, 0);
+        ck_assert_int_eq(tu.gone_at, SIM_DAY + 7 * SIM_HOUR + 2 * SIM_SEC);
+        ck_assert_uint_eq(tu.abandoned_when_gone, 0);
+        ck_assert_int_eq(tu.job_state_when_gone, J_WAITING);
+        ck_assert_uint_eq(tu.held_when_gone, 1);        /* the company's */
+        ck_assert_uint_eq(tu.claims_when_gone, 1);
+        ck_assert_uint_eq(mk->ar[tu.hobbyist].out_of_budget, 1);
+        unstage(&x);
+        return;
+    }
+    ck_assert_int_eq(tu.restart, SIM_DAY + 7 * SIM_HOUR + 2 * SIM_SEC);
+    ck_assert(tu.running_again);
+    ck_assert_int_eq(tu.stop2, SIM_DAY + 12 * SIM_HOUR + 2 * SIM_SEC);
+    ck_assert_uint_eq(mk->ar[tu.hobbyist].out_of_budget, 2);
+    ck_assert_int_eq(tu.gone_at, tu.stop2 + 2 * SIM_DAY);
+    ck_assert_uint_eq(tu.abandoned_when_gone, 1);
+    unstage(&x);
+}
+END_TEST
+
+/* An interruptible renter outbid and paused holds a pause-patience timer
+ * (it will raise its bid or move). When its credits run out while it
+ * waits (on its storage alone), the instance stops for its grace and the
+ * renter, with no money, reconsiders nothing: its timer goes. Left to
+ * fire, 10 h after the pause, it moved the broke renter (bid-raise 0):
+ * the stopped instance ended long before its grace, and the job searched
+ * again with no credits. The one machine asks 1 USD/h; the hobbyist
+ * (3 USD of credits, 1000 GB of storage at 0.72 USD/GB-month: 1 USD/h,
+ * stopped or not) bids at 1 s past day 1 and runs until a company renting
+ * on demand preempts it at 30 min. By the tick n hours after day 1 it owes
+ * n h less a second of storage and half an hour of GPU time at its bid
+ * (above the host's minimum, at most 0.9 of the ask): at 2 h at most
+ * 2.45 USD, at 3 h more than 3, so it stops at the 3 h tick and is
+ * deleted 2 days later, the job given up then. */
+static struct {
+    struct market *mk;
+    size_t hobbyist, company;
+    uint32_t cid;
+    uint64_t order;
+    sim_time stopped_at, gone_at;
+    bool was_paused;
+    uint64_t abandoned_when_gone;
+} pp;
+
+enum { PP_START, PP_HOURLY, PP_COMPANY };
+
+static void pp_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = pp.mk;
+    sim_time now = eng_now(e);
+    const struct contract *c;
+
+    (void)model;
+    if (ev->subject == PP_START) {
+        mk->m[0].ask = USD(1);
+        mkt_index_machine(mk, 0);
+        eng_at(e, now, mk->k_arrive, (uint32_t)pp.hobbyist);
+        eng_at(e, SIM_DAY + 30 * SIM_MIN, eng_kind(e, "test.company", pp_probe, NULL),
+               PP_COMPANY);
+        return;
+    }
+    if (ev->subject == PP_COMPANY) {
+        eng_at(e, now, mk->k_arrive, (uint32_t)pp.company);
+        return;
+    }
+    if (pp.order == 0) {        /* the first probe, at 2 s: the bid runs */
+        ck_assert_uint_eq(mk->m[0].nclaims, 1);
+        pp.cid = mk->m[0].cids[0];
+        pp.order = mk->c[pp.cid].order;
+        ck_assert_int_eq(mk->c[pp.cid].type, C_INTERRUPTIBLE);
+        ck_assert_int_eq(mk->c[pp.cid].state, CS_RUNNING);
+        return;
+    }
+    c = &mk->c[pp.cid];
+    if (!(c->in_use && c->order == pp.order)) {
+        if (pp.gone_at == 0) {
+            pp.gone_at = now;
+            pp.abandoned_when_gone = mk->ar[pp.hobbyist].abandoned_all;
+        }
+        return;
+    }
+    if (pp.stopped_at == 0 && !c->stopped)
+        pp.was_paused = c->state == CS_PAUSED;  /* preempted, waiting */
+    if (pp.stopped_at == 0 && c->stopped)
+        pp.stopped_at = now;
+}
+
+START_TEST(a_broke_paused_renter_reconsiders_nothing)
+{
+    struct staged x;
+    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 4d\nseed = 2\nsupply.gpus = 1\n"
+        "market.reprice-interval = 1h\nmarket.reprice-step = 0\nmarket.credit-grace = 2d\n"
+        "hostclass.hobbyist.storage-price = 0.72\nhostclass.farm.storage-price = 0.72\n"
+        "hostclass.datacenter.storage-price = 0.72\nhostclass.*.disk = 2000:1\n"
+        "archetype.*.storage = 1000\narchetype.*.image = 0\n"
+        "archetype.hobbyist.budget = 3\narchetype.hobbyist.p-ondemand = 0\n"
+        "archetype.hobbyist.p-interruptible = 1\narchetype.hobbyist.bid-raise = 0\n"
+        "archetype.hobbyist.pause-patience = 10h\n");
+    unsigned k;
+
+    memset(&pp, 0, sizeof pp);
+    pp.mk = mk;
+    pp.hobbyist = arch_named(mk, "hobbyist");
+    pp.company = arch_named(mk, "company");
+    ck_assert_uint_eq(mk->nm, 1);
+    k = eng_kind(x.e, "test.probe", pp_probe, NULL);
+    eng_at(x.e, SIM_DAY + SIM_SEC, k, PP_START);
+    for (sim_time t = SIM_DAY + 2 * SIM_SEC; t < 4 * SIM_DAY; t += SIM_HOUR)
+        eng_at(x.e, t, k, PP_HOURLY);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(pp.was_paused);
+    ck_assert_int_eq(pp.stopped_at, SIM_DAY + 3 * SIM_HOUR + 2 * SIM_SEC);
+    ck_assert_uint_eq(mk->ar[pp.hobbyist].out_of_budget, 1);
+    ck_assert_int_eq(pp.gone_at, pp.stopped_at + 2 * SIM_DAY);
+    ck_assert_uint_eq(pp.abandoned_when_gone, 1);
+    unstage(&x);
+}
+END_TEST
+
 /* A host's review income is net of the platform's take (README, Supply):
  * the one machine is rented on demand from the start for longer than the
  * run; every review after the first (whose window holds the download)
@@ -8060,6 +8291,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, cold_pool_trims_after_exactly_its_delay);
     tcase_add_test(tc, cold_pool_one_above_its_target_stays);
     tcase_add_loop_test(tc, credits_out_stop_the_instance_for_its_grace, 0, 2);
+    tcase_add_loop_test(tc, a_topped_up_renter_restarts_or_moves, 0, 2);
+    tcase_add_test(tc, a_broke_paused_renter_reconsiders_nothing);
     tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
     tcase_add_loop_test(tc, a_failure_in_the_warm_up_counts_nothing, 0, 4);
