@@ -3,6 +3,8 @@
  * includes and the digest. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "sim/scenario.h"
 #include "tests/suites.h"
 
@@ -712,6 +714,58 @@ START_TEST(test_err_headers)
 }
 END_TEST
 
+/* A header refused at its line takes its keys with it (they belong to no
+ * section anyone meant): the keys after "[Config A] x" or "[Config A" are
+ * not read into the [Config A] open before it, where label would have been
+ * "given twice" (with line 2) -- one slip, one message each. */
+START_TEST(bad_header_drops_its_keys)
+{
+    expect_load_error("[Config A]\nlabel = a\n[Config A] x\nlabel = b\n[Config A]\n"
+                      "[Config A\nlabel = c\n",
+                      "t.ini:3: error: syntax error: unexpected text after section header "
+                      "\"[Config A] x\"\n"
+                      "t.ini:6: error: syntax error: missing ']' in section header \"[Config A\"\n",
+                      2);
+}
+END_TEST
+
+/* extends is resolved only for a file that read without error: [Config B x]
+ * is refused at line 1, so config B does not exist, and 'extends = B' is
+ * the same slip, not a second error ("unknown config 'B'"). */
+START_TEST(no_extends_errors_after_load_errors)
+{
+    expect_load_error("[Config B x]\nlabel = b\n[Config A]\nextends = B\n",
+                      "t.ini:1: error: bad config name 'B x'\n", 1);
+}
+END_TEST
+
+/* same_name_hint: when two keys share the last part typed (here through
+ * the synonym duration -> horizon), the section typed picks one
+ * ("the section typed settles a name two sections share"); a section
+ * neither has leaves both named. The registry keeps its keys sorted, so
+ * demand.horizon comes first. */
+START_TEST(unknown_key_section_settles_hint)
+{
+    static const struct param_def two[] = {
+        { "sim.horizon", PT_TIME, "d", "90d", 0, 3650, NULL, "a" },
+        { "demand.horizon", PT_TIME, "d", "90d", 0, 3650, NULL, "b" },
+    };
+    struct param_registry *r = preg_new();
+    struct cap c;
+
+    preg_add(r, two, 2);
+    cap_init(&c);
+    ck_assert_ptr_null(scn_load_string("t.ini", "sim.duration = 1d\nnet.duration = 1d\n",
+                                       r, &c.d));
+    ck_assert_str_eq(cap_done(&c),
+                     "t.ini:1: error: unknown key 'sim.duration' (did you mean 'sim.horizon'?)\n"
+                     "t.ini:2: error: unknown key 'net.duration' "
+                     "(did you mean 'demand.horizon' or 'sim.horizon'?)\n");
+    free(c.text);
+    preg_free(r);
+}
+END_TEST
+
 /* The built-in keys' ranges, at their edges: repeat is in [1, 1000000]
  * (its message says so) and seed any uint64 (2^64 - 1 is the largest; one
  * more wrapped to a valid-looking number). */
@@ -888,6 +942,87 @@ START_TEST(include_restores_config_section)
 }
 END_TEST
 
+
+/* "A file that includes another may set its keys again (the later file
+ * wins)" (README): only a key twice in one section of one file is an
+ * error. Includes read inline, so "later" is reading order: the includer's
+ * line after the include beats the included file's, and an included file
+ * read after the includer's line beats it. */
+START_TEST(include_override_either_way)
+{
+    struct param_registry *r = reg();
+    char *dir = test_tmpdir();
+    char *p1 = path_in(dir, "after.ini"), *p2 = path_in(dir, "before.ini");
+    struct cap c;
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+
+    write_in(dir, "base.ini", "[General]\nlabel = base\nmarket.hosts = 5\n");
+    write_in(dir, "after.ini", "[General]\ninclude base.ini\nlabel = main\n");
+    write_in(dir, "before.ini", "[General]\nmarket.hosts = 9\ninclude base.ini\n");
+    for (int i = 0; i < 2; i++) {
+        cap_init(&c);
+        s = scn_load(i == 0 ? p1 : p2, r, &c.d);
+        ck_assert_str_eq(cap_done(&c), "");
+        ck_assert_ptr_nonnull(s);
+        free(c.text);
+        st = study_ok(s, NULL, NULL);
+        run = run_ok(st, 0);
+        if (i == 0) {
+            ck_assert_str_eq(scn_str(run, "label"), "main");
+            ck_assert_int_eq(scn_int(run, "market.hosts"), 5);
+        } else {
+            ck_assert_str_eq(scn_str(run, "label"), "base");
+            ck_assert_int_eq(scn_int(run, "market.hosts"), 5);
+        }
+        scn_run_free(run);
+        scn_study_free(st);
+        scn_free(s);
+    }
+    free(p1);
+    free(p2);
+    free(dir);
+    preg_free(r);
+}
+END_TEST
+
+/* scn_load_string resolves includes "relative to the current directory"
+ * (scenario.h), whatever 'name' says: with name "sub/t.ini", 'include
+ * inc.ini' reads ./inc.ini, not sub/inc.ini. */
+START_TEST(string_include_resolves_in_cwd)
+{
+    struct param_registry *r = reg();
+    char *dir = test_tmpdir(), *sub = path_in(dir, "sub"), old[4096];
+    struct cap c;
+    struct scn *s;
+    struct scn_study *st;
+    struct scn_run *run;
+    int back;
+
+    ck_assert_ptr_nonnull(getcwd(old, sizeof old));
+    ck_assert_int_eq(mkdir(sub, 0777), 0);
+    write_in(dir, "inc.ini", "label = cwd\n");
+    write_in(dir, "sub/inc.ini", "label = sub\n");
+    ck_assert_int_eq(chdir(dir), 0);
+    cap_init(&c);
+    s = scn_load_string("sub/t.ini", "include inc.ini\n", r, &c.d);
+    back = chdir(old);          /* before any assertion can end the test */
+    ck_assert_int_eq(back, 0);
+    ck_assert_str_eq(cap_done(&c), "");
+    ck_assert_ptr_nonnull(s);
+    free(c.text);
+    st = study_ok(s, NULL, NULL);
+    run = run_ok(st, 0);
+    ck_assert_str_eq(scn_str(run, "label"), "cwd");
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    free(sub);
+    free(dir);
+    preg_free(r);
+}
+END_TEST
 
 START_TEST(test_precedence)
 {
@@ -1750,6 +1885,9 @@ Suite *scenario_suite(void)
     tcase_add_test(err, test_err_builtin_edges);
     tcase_add_test(err, test_err_line_length);
     tcase_add_test(err, test_err_include_depth);
+    tcase_add_test(err, bad_header_drops_its_keys);
+    tcase_add_test(err, no_extends_errors_after_load_errors);
+    tcase_add_test(err, unknown_key_section_settles_hint);
     tcase_set_timeout(sem, 20);
     tcase_add_test(sem, test_precedence);
     tcase_add_test(sem, test_extends_c3_order);
@@ -1772,6 +1910,8 @@ Suite *scenario_suite(void)
     tcase_add_test(sem, test_long_lines_comments);
     tcase_add_test(sem, bom_and_lone_quote);
     tcase_add_test(sem, include_restores_config_section);
+    tcase_add_test(sem, include_override_either_way);
+    tcase_add_test(sem, string_include_resolves_in_cwd);
     suite_add_tcase(s, err);
     suite_add_tcase(s, sem);
     return s;
