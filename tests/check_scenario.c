@@ -255,6 +255,11 @@ START_TEST(test_err_sweep)
                       "t.ini:7: error: repeat: sweeps are not allowed here, got \"${1,2}\"\n"
                       "t.ini:8: error: market.fee: only one sweep per value is supported, got "
                       "\"${a=0.1} ${b=0.2}\"\n", 8);
+    /* Only parameters and seed sweep (make_entry): a description is the
+     * one text of the whole study, not a value per run. */
+    expect_load_error("description = study ${d=a,b}\n",
+                      "t.ini:1: error: description: sweeps are not allowed here, got "
+                      "\"study ${d=a,b}\"\n", 1);
 }
 END_TEST
 
