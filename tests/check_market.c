@@ -622,6 +622,10 @@ END_TEST
  *    beats the grace, 0.5 x (1 - e^-1) = 0.316 of them, less the few whose
  *    top-up would fall past the end of the run (within 4 standard errors
  *    and 0.03 below);
+ *  - always, billed at once (topup 1): every run-out is topped up, and a
+ *    job runs out again each time it has spent another $2, so there are
+ *    many more run-outs (more than twice) than with no top-ups, where each
+ *    job that runs out does so once;
  * and with top-ups academic jobs' instances run longer, so the same
  * renters spend more a job started than with none. */
 START_TEST(renters_top_up_at_the_set_rate)
@@ -633,6 +637,9 @@ START_TEST(renters_top_up_at_the_set_rate)
                                     "market.credit-grace = 1d\narchetype.academic.topup = 0.5\n"
                                     "archetype.academic.topup-delay = 24h\n", NULL, 0);
     struct outcome none = run_text(SMALL "seed = 2\narchetype.academic.budget = 2\n", NULL, 0);
+    struct outcome always = run_text(SMALL "seed = 2\narchetype.academic.budget = 2\n"
+                                     "archetype.academic.topup = 1\n"
+                                     "archetype.academic.topup-delay = 0\n", NULL, 0);
     double n = get(&now, "jobs_out_of_budget", "archetype", "academic");
     double k = get(&now, "credit_topups", "archetype", "academic");
     double p = 0.5 * (1 - exp(-1.0));
@@ -643,6 +650,11 @@ START_TEST(renters_top_up_at_the_set_rate)
     ck_assert_msg(fabs(k / n - 0.5) < 4 * sqrt(0.25 / n), "%g of %g run-outs topped up", k, n);
     ck_assert_int_eq(none.rc, SIM_OK);
     ck_assert_double_eq(get(&none, "credit_topups", "archetype", "academic"), 0);
+    ck_assert_int_eq(always.rc, SIM_OK);
+    ck_assert_double_eq(get(&always, "credit_topups", "archetype", "academic"),
+                        get(&always, "jobs_out_of_budget", "archetype", "academic"));
+    ck_assert_double_gt(get(&always, "jobs_out_of_budget", "archetype", "academic"),
+                        2 * get(&none, "jobs_out_of_budget", "archetype", "academic"));
     ck_assert_double_gt(get(&now, "spend_usd", "archetype", "academic") /
                         get(&now, "jobs_started", "archetype", "academic"),
                         1.1 * get(&none, "spend_usd", "archetype", "academic") /
@@ -654,6 +666,7 @@ START_TEST(renters_top_up_at_the_set_rate)
                   k / n > p - 0.03 - 4 * sqrt(p * (1 - p) / n),
                   "%g of %g run-outs topped up, expected %.3f of them", k, n, p);
     done(&none);
+    done(&always);
     done(&now);
     done(&later);
 }

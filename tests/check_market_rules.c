@@ -3438,15 +3438,22 @@ END_TEST
  * 1: a company renting on demand at 6 h took the GPU the stopped instance
  *    let go, so it cannot start: the renter moves (the contract ends; the
  *    job searches again, finds the one GPU held and waits, not given up,
- *    with its new credits), and the company keeps its GPU. */
+ *    with its new credits), and the company keeps its GPU.
+ * 2: as 1, but the hobbyist bids (interruptible, paying its bid, so its
+ *    credits run out later; the company and the top-up come 1 h and 1.5 h
+ *    after the stop): a bid needs no GPU held for it, so the instance
+ *    stays and bids again, loses to the on-demand company and waits
+ *    paused, its renter reconsidering (a pause-patience timer); that is
+ *    not an interruption, as it was not running. */
 static struct {
     struct market *mk;
     size_t hobbyist, company;
     uint32_t cid, job;
     uint64_t order;
-    bool take;
+    bool take, bid;
     sim_time stop1, restart, stop2, gone_at;
-    bool running_again;
+    bool running_again, paused_bidding;
+    uint64_t interruptions;
     money budget_after;
     uint64_t abandoned_when_gone;
     int job_state_when_gone;
@@ -3492,15 +3499,19 @@ static void tu_probe(struct engine *e, const struct evq_event *ev, void *model)
         return;
     }
     if (c->stopped && tu.stop1 == 0) {
-        tu.stop1 = now;
-        eng_at(e, SIM_DAY + 6 * SIM_HOUR + 30 * SIM_MIN, mk->k_topup, tu.job);
+        tu.stop1 = now;         /* 2 s after the tick that stopped it */
+        eng_at(e, now - 2 * SIM_SEC + 90 * SIM_MIN, mk->k_topup, tu.job);
         if (tu.take)
-            eng_at(e, SIM_DAY + 6 * SIM_HOUR, eng_kind(e, "test.company", tu_probe, NULL),
-                   TU_COMPANY);
+            eng_at(e, now - 2 * SIM_SEC + SIM_HOUR,
+                   eng_kind(e, "test.company", tu_probe, NULL), TU_COMPANY);
     } else if (!c->stopped && tu.stop1 != 0 && tu.restart == 0) {
         tu.restart = now;
         tu.running_again = c->state == CS_RUNNING && !c->released &&
                            mk->m[0].hp_gpus == 1 && mk->m[0].run_gpus == 1;
+        tu.paused_bidding = c->state == CS_PAUSED && !c->released &&
+                            mk->m[0].int_gpus == 1 && mk->m[0].hp_gpus == 1 &&
+                            mk->j[tu.job].ev.seq != 0;
+        tu.interruptions = mk->ar[tu.hobbyist].interruptions;
         tu.budget_after = mk->j[tu.job].budget;
     } else if (c->stopped && tu.restart != 0 && tu.stop2 == 0) {
         tu.stop2 = now;
@@ -3510,17 +3521,24 @@ static void tu_probe(struct engine *e, const struct evq_event *ev, void *model)
 START_TEST(a_topped_up_renter_restarts_or_moves)
 {
     struct staged x;
-    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 4d\nseed = 2\nsupply.gpus = 1\n"
+    char text[2048];
+    struct market *mk;
+    unsigned k;
+
+    snprintf(text, sizeof text, "%s%s", ONE_HOST "sim.horizon = 4d\nseed = 2\nsupply.gpus = 1\n"
         "market.reprice-interval = 1h\nmarket.reprice-step = 0\nmarket.credit-grace = 2d\n"
         "hostclass.hobbyist.storage-price = 0.12\nhostclass.farm.storage-price = 0.12\n"
         "hostclass.datacenter.storage-price = 0.12\nhostclass.*.storage-inactive = 2\n"
         "archetype.*.storage = 30\narchetype.*.image = 0\n"
-        "archetype.hobbyist.budget = 5\n");
-    unsigned k;
+        "archetype.hobbyist.budget = 5\n",
+        _i == 2 ? "archetype.hobbyist.p-ondemand = 0\narchetype.hobbyist.p-interruptible = 1\n"
+                : "");
+    mk = stage(&x, text);
 
     memset(&tu, 0, sizeof tu);
     tu.mk = mk;
-    tu.take = _i == 1;
+    tu.take = _i >= 1;
+    tu.bid = _i == 2;
     tu.hobbyist = arch_named(mk, "hobbyist");
     tu.company = arch_named(mk, "company");
     ck_assert_uint_eq(mk->nm, 1);
@@ -3529,6 +3547,15 @@ START_TEST(a_topped_up_renter_restarts_or_moves)
     for (sim_time t = SIM_DAY + 2 * SIM_SEC; t < 4 * SIM_DAY; t += SIM_HOUR)
         eng_at(x.e, t, k, TU_HOURLY);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
+    if (tu.bid) {
+        ck_assert_int_gt(tu.stop1, 0);
+        ck_assert_int_eq(tu.restart, tu.stop1 + 2 * SIM_HOUR);   /* the probe after 1.5 h */
+        ck_assert(tu.paused_bidding);
+        ck_assert_uint_eq(tu.interruptions, 0);
+        ck_assert_int_eq(tu.budget_after, USD(10));
+        unstage(&x);
+        return;
+    }
     ck_assert_int_eq(tu.stop1, SIM_DAY + 5 * SIM_HOUR + 2 * SIM_SEC);
     ck_assert_int_eq(tu.budget_after, USD(10));
     ck_assert_uint_eq(mk->ar[tu.hobbyist].topups, 1);
@@ -8291,7 +8318,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, cold_pool_trims_after_exactly_its_delay);
     tcase_add_test(tc, cold_pool_one_above_its_target_stays);
     tcase_add_loop_test(tc, credits_out_stop_the_instance_for_its_grace, 0, 2);
-    tcase_add_loop_test(tc, a_topped_up_renter_restarts_or_moves, 0, 2);
+    tcase_add_loop_test(tc, a_topped_up_renter_restarts_or_moves, 0, 3);
     tcase_add_test(tc, a_broke_paused_renter_reconsiders_nothing);
     tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
