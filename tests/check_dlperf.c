@@ -1261,6 +1261,146 @@ START_TEST(calibration_row_checks)
 }
 END_TEST
 
+/* Zero is not positive (models/dlperf.h, data/README.md): a catalogue
+ * spec of 0 is refused at its row (ln 0 reached the spec model), an
+ * observed median standing for 0 offers too (a whole number >= 1), and a
+ * bundle row must name a catalogue GPU, as the observed table's must
+ * (dlperf_of() would find no model for it). Mutations that survived
+ * every test: a spec of 0 accepted; 0 offers accepted; the bundle
+ * table's unknown-GPU check dropped (the fit then dereferenced NULL). */
+START_TEST(zero_specs_offers_and_unknown_bundles_refused)
+{
+    char *msg;
+
+    ck_assert_ptr_null(fit_pairs(0, NULL, "Q1,24,0,10,40,300,4,2022,1000,0\n"
+                                 "Q2,24,500,10,40,0,4,2022,1000,0\n", NULL, &msg));
+    ck_assert_str_eq(msg, "gpus.csv:10: error: column 'mem_bw_gbs': must be positive, got 0\n"
+                     "gpus.csv:11: error: column 'tdp_w': must be positive, got 0\n");
+    free(msg);
+    ck_assert_ptr_null(fit_pairs(0, NULL, "Q1,24,500,10,40,300,4,2022,1000,0\n",
+                                 "Q1,0,10,9,11\n", &msg));
+    ck_assert_str_eq(msg, "obs.csv:10: error: GPU 'Q1': need 0 < p10 <= median <= p90, "
+                     "finite, and a whole number of offers >= 1, got 9 <= 10 <= 11, 0 offers\n");
+    free(msg);
+    ck_assert_ptr_null(fit_pairs(0, "gpu_name,num_gpus,dlperf_per_gpu_median\n"
+                                 "P0,1,5\nGTX 1080,2,5\nP0,2,4\n", NULL, NULL, &msg));
+    ck_assert_str_eq(msg, "bun.csv:3: error: unknown GPU 'GTX 1080' (not in the catalogue)\n");
+    free(msg);
+}
+END_TEST
+
+/* The optional sxm column may stand anywhere in the header, first too
+ * (data/README.md names columns, not positions): "0" on "A SXM" says
+ * PCIe against the name, "1" on "G2" says SXM. A mutation that read the
+ * column only when it was not the first survived every test. */
+START_TEST(sxm_column_first)
+{
+    static const char gpus[] = "sxm,model,vram_gb,mem_bw_gbs,fp32_tflops,fp16_tensor_tflops,"
+        "tdp_w,pcie_gen,year,street_price_usd\n"
+        "0,A SXM,24,500,10,40,300,4,2022,1000\n1,G2,24,700,20,160,300,4,2022,1000\n"
+        "0,G3,24,900,35,70,300,4,2022,1000\n0,G4,24,2000,50,400,300,4,2022,1000\n"
+        "0,G5,24,1000,80,1000,300,4,2022,1000\n0,G6,24,3000,15,100,300,4,2022,1000\n";
+    char *msg;
+    struct dlperf_model *m = fit_texts(gpus, OBS_HDR "A SXM,3,10,9,11\nG2,3,20,19,21\n"
+                                       "G3,3,30,29,31\nG4,3,40,39,41\nG5,3,50,49,51\n"
+                                       "G6,3,60,59,61\n", NULL, &msg);
+
+    ck_assert_msg(m != NULL, "%s", msg);
+    free(msg);
+    ck_assert(!dlperf_catalog_find(m, "A SXM")->sxm);
+    ck_assert(dlperf_catalog_find(m, "G2")->sxm);
+    ck_assert(!dlperf_catalog_find(m, "G3")->sxm);
+    dlperf_model_free(m);
+}
+END_TEST
+
+/* An infinite peak is refused as a peak that is not a positive finite
+ * number (data/README.md), not reported as an efficiency off achieved /
+ * peak = 0. A mutation dropping the peak's finiteness check survived
+ * (the row was still refused, under the wrong reason). */
+START_TEST(infinite_peak_refused_as_such)
+{
+    char *msg = fit_error3(CAL_GPUS, CAL_OBS, CAL_HDR
+                           "\"cuda:NVIDIA GeForce RTX 3090\",triad,1,468,GB/s,inf,0.5,d,b\n");
+
+    ck_assert_str_eq(msg, "calib.csv:2: error: need a positive peak and 0 < efficiency <= 3, "
+                     "got inf and 0.5\n");
+    free(msg);
+}
+END_TEST
+
+/* dlperf_print_fit into a string. */
+static char *fit_report(const struct dlperf_model *m)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    dlperf_print_fit(m, f);
+    fclose(f);
+    return buf;
+}
+
+/* The fit report's calibration lines (models/dlperf.c): with GPU rows of
+ * both kernels, the reference and how many GPU rows are behind it, and a
+ * derate line for each calibrated model only; without, the fallback
+ * marked [E]. calibration_sets_derate_median's table has 12 rows, 6 of
+ * them GPU sgemm_fp32/triad rows at reference 0.8; three models are
+ * calibrated (H200 0.5 / 0.8 = 0.625, the 4090 and the A100 SXM4 80GB at
+ * 0.8 / 0.8 = 1), two rows each. A single sgemm row is no reference.
+ * Mutations that survived every test: the reference line printed for
+ * the fallback, and a derate line for every uncalibrated model. */
+START_TEST(fit_report_names_the_calibration)
+{
+    static const char calib[] = CAL_HDR
+        "\"cuda:NVIDIA H200\",sgemm_fp32,4096,33.5,TFLOPS,67,0.5,2026-11-29,t\n"
+        "\"cuda:NVIDIA H200\",triad,16777216,2400,GB/s,4800,0.5,2026-11-29,t\n"
+        "\"cuda:NVIDIA H200\",hgemm_fp16,4096,99,TFLOPS,990,0.1,2026-11-29,t\n"
+        "\"cuda:NVIDIA GeForce RTX 4090\",sgemm_fp32,4096,66.08,TFLOPS,82.6,0.8,2026-11-29,t\n"
+        "\"opencl:NVIDIA GeForce RTX 4090\",triad,16777216,806.4,GB/s,1008,0.8,2026-11-29,t\n"
+        "\"cuda:NVIDIA A100-SXM4-80GB\",sgemm_fp32,4096,15.6,TFLOPS,19.5,0.8,2026-11-29,t\n"
+        "\"cuda:NVIDIA A100-SXM4-80GB\",triad,16777216,1630.4,GB/s,2038,0.8,2026-11-29,t\n"
+        "\"cpu:AMD EPYC\",sgemm_fp32,2048,0.15,TFLOPS,0.25,0.6,2026-11-23,t\n"
+        "\"cpu:AMD EPYC\",triad,16777216,35.7,GB/s,32.5,1.0984615384615385,2026-11-23,t\n"
+        "\"opencl-pocl:NVIDIA H200 NVL\",triad,16777216,17.8,GB/s,89,0.2,2026-11-23,t\n"
+        "\"opencl-pocl:NVIDIA H200 NVL\",sgemm_fp32,1024,0.01,TFLOPS,0.1,0.1,2026-11-23,t\n"
+        "\"cuda:Some Future GPU\",sgemm_fp32,4096,50,TFLOPS,,,2026-11-29,t\n";
+    char *dir, *rep;
+    struct dlperf_model *m = fit_with_calib(calib, &dir);
+    size_t lines = 0;
+
+    rep = fit_report(m);
+    ck_assert_msg(strstr(rep, "Kernel calibration: 12 rows; reference efficiency 0.800 "
+                          "(sgemm_fp32 x triad medians, 6 GPU rows)\n") != NULL, "%s", rep);
+    ck_assert_msg(strstr(rep, "  H200           derate median 0.625 (2 rows)\n") != NULL,
+                  "%s", rep);
+    ck_assert_msg(strstr(rep, "  RTX 4090       derate median 1.000 (2 rows)\n") != NULL,
+                  "%s", rep);
+    ck_assert_msg(strstr(rep, "  A100 SXM4 80GB derate median 1.000 (2 rows)\n") != NULL,
+                  "%s", rep);
+    for (const char *s = rep; (s = strstr(s, "derate median")) != NULL; s++)
+        lines++;
+    ck_assert_uint_eq(lines, 3);
+    free(rep);
+    dlperf_model_free(m);
+    remove(dir);
+    free(dir);
+
+    m = fit_with_calib(CAL_HDR "\"cuda:NVIDIA H200\",sgemm_fp32,4096,33.5,TFLOPS,67,0.5,d,t\n",
+                       &dir);
+    rep = fit_report(m);
+    ck_assert_msg(strstr(rep, "Kernel calibration: 1 rows, none from a GPU with both "
+                          "sgemm_fp32 and triad; reference efficiency 0.60 [E]\n") != NULL,
+                  "%s", rep);
+    ck_assert_msg(strstr(rep, "reference efficiency 0.600") == NULL, "%s", rep);
+    ck_assert_msg(strstr(rep, "derate median") == NULL, "%s", rep);
+    free(rep);
+    dlperf_model_free(m);
+    remove(dir);
+    free(dir);
+}
+END_TEST
+
 /* ---- kernels ---- */
 
 static const int sizes[] = { 1, 7, 33, 64, 100 };
@@ -1519,6 +1659,10 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, equal_medians_fit_exactly);
     tcase_add_test(fit, calibration_medians_and_unmatched_devices);
     tcase_add_test(fit, calibration_row_checks);
+    tcase_add_test(fit, zero_specs_offers_and_unknown_bundles_refused);
+    tcase_add_test(fit, sxm_column_first);
+    tcase_add_test(fit, infinite_peak_refused_as_such);
+    tcase_add_test(fit, fit_report_names_the_calibration);
     tcase_add_test(kern, half_conversion);
     tcase_add_test(kern, work_counts_by_hand);
     tcase_add_test(kern, gemm_check_tolerance_by_hand);
