@@ -1289,28 +1289,83 @@ START_TEST(zero_specs_offers_and_unknown_bundles_refused)
 }
 END_TEST
 
-/* The optional sxm column may stand anywhere in the header, first too
- * (data/README.md names columns, not positions): "0" on "A SXM" says
- * PCIe against the name, "1" on "G2" says SXM. A mutation that read the
- * column only when it was not the first survived every test. */
-START_TEST(sxm_column_first)
+/* The optional class and sxm columns may stand anywhere in the header,
+ * first too (data/README.md names columns, not positions): "0" on
+ * "A SXM" says PCIe against the name, "1" on "G2" says SXM; "consumer"
+ * on "G3" overrides the name's datacenter, "datacenter" on "RTX 4090"
+ * its consumer. Mutations that read either column only when it was not
+ * the first survived every test. */
+START_TEST(optional_columns_first)
 {
     static const char gpus[] = "sxm,model,vram_gb,mem_bw_gbs,fp32_tflops,fp16_tensor_tflops,"
         "tdp_w,pcie_gen,year,street_price_usd\n"
         "0,A SXM,24,500,10,40,300,4,2022,1000\n1,G2,24,700,20,160,300,4,2022,1000\n"
         "0,G3,24,900,35,70,300,4,2022,1000\n0,G4,24,2000,50,400,300,4,2022,1000\n"
         "0,G5,24,1000,80,1000,300,4,2022,1000\n0,G6,24,3000,15,100,300,4,2022,1000\n";
-    char *msg;
-    struct dlperf_model *m = fit_texts(gpus, OBS_HDR "A SXM,3,10,9,11\nG2,3,20,19,21\n"
-                                       "G3,3,30,29,31\nG4,3,40,39,41\nG5,3,50,49,51\n"
-                                       "G6,3,60,59,61\n", NULL, &msg);
+    static const char gpus_cls[] = "class,model,vram_gb,mem_bw_gbs,fp32_tflops,"
+        "fp16_tensor_tflops,tdp_w,pcie_gen,year,street_price_usd\n"
+        "datacenter,RTX 4090,24,500,10,40,300,4,2022,1000\n"
+        "workstation,G2,24,700,20,160,300,4,2022,1000\n"
+        "consumer,G3,24,900,35,70,300,4,2022,1000\ndatacenter,G4,24,2000,50,400,300,4,2022,1000\n"
+        "datacenter,G5,24,1000,80,1000,300,4,2022,1000\n"
+        "datacenter,G6,24,3000,15,100,300,4,2022,1000\n";
+    const char *tail = "G2,3,20,19,21\nG3,3,30,29,31\nG4,3,40,39,41\nG5,3,50,49,51\n"
+                       "G6,3,60,59,61\n";
+    char obs[512], *msg;
+    struct dlperf_model *m;
 
+    snprintf(obs, sizeof obs, OBS_HDR "A SXM,3,10,9,11\n%s", tail);
+    m = fit_texts(gpus, obs, NULL, &msg);
     ck_assert_msg(m != NULL, "%s", msg);
     free(msg);
     ck_assert(!dlperf_catalog_find(m, "A SXM")->sxm);
     ck_assert(dlperf_catalog_find(m, "G2")->sxm);
     ck_assert(!dlperf_catalog_find(m, "G3")->sxm);
     dlperf_model_free(m);
+
+    snprintf(obs, sizeof obs, OBS_HDR "RTX 4090,3,10,9,11\n%s", tail);
+    m = fit_texts(gpus_cls, obs, NULL, &msg);
+    ck_assert_msg(m != NULL, "%s", msg);
+    free(msg);
+    ck_assert_int_eq(dlperf_catalog_find(m, "RTX 4090")->cls, DLPERF_DATACENTER);
+    ck_assert_int_eq(dlperf_catalog_find(m, "G2")->cls, DLPERF_WORKSTATION);
+    ck_assert_int_eq(dlperf_catalog_find(m, "G3")->cls, DLPERF_CONSUMER);
+    dlperf_model_free(m);
+}
+END_TEST
+
+/* Every catalogue column has its own upper bound (models/dlperf.c,
+ * load_catalog: 4096 GB, 1e6 GB/s, 1e5 FP32 TFLOPS, 1e6 FP16 TFLOPS,
+ * 1e5 W, generation 16, year 2200, 1e7 USD; the price feeds the hosts'
+ * cost floors in micro-dollars, which must not overflow): one row per
+ * column just past its bound, each refused at its row, with %g of the
+ * value and the bound. Only the memory bound was tested; a mutation
+ * dropping the price bound survived every test. */
+START_TEST(catalogue_bound_per_column)
+{
+    char *msg;
+
+    ck_assert_ptr_null(fit_pairs(0, NULL,
+                                 "Q1,4097,500,10,40,300,4,2022,1000,0\n"
+                                 "Q2,24,2000000,10,40,300,4,2022,1000,0\n"
+                                 "Q3,24,500,200000,40,300,4,2022,1000,0\n"
+                                 "Q4,24,500,10,2000000,300,4,2022,1000,0\n"
+                                 "Q5,24,500,10,40,200000,4,2022,1000,0\n"
+                                 "Q6,24,500,10,40,300,17,2022,1000,0\n"
+                                 "Q7,24,500,10,40,300,4,2201,1000,0\n"
+                                 "Q8,24,500,10,40,300,4,2022,20000000,0\n", NULL, &msg));
+    ck_assert_str_eq(msg,
+                     "gpus.csv:10: error: column 'vram_gb': 4097 is out of range (0, 4096]\n"
+                     "gpus.csv:11: error: column 'mem_bw_gbs': 2e+06 is out of range (0, 1e+06]\n"
+                     "gpus.csv:12: error: column 'fp32_tflops': 200000 is out of range (0, 100000]\n"
+                     "gpus.csv:13: error: column 'fp16_tensor_tflops': 2e+06 is out of range "
+                     "(0, 1e+06]\n"
+                     "gpus.csv:14: error: column 'tdp_w': 200000 is out of range (0, 100000]\n"
+                     "gpus.csv:15: error: column 'pcie_gen': 17 is out of range (0, 16]\n"
+                     "gpus.csv:16: error: column 'year': 2201 is out of range (0, 2200]\n"
+                     "gpus.csv:17: error: column 'street_price_usd': 2e+07 is out of range "
+                     "(0, 1e+07]\n");
+    free(msg);
 }
 END_TEST
 
@@ -1660,7 +1715,8 @@ Suite *dlperf_suite(void)
     tcase_add_test(fit, calibration_medians_and_unmatched_devices);
     tcase_add_test(fit, calibration_row_checks);
     tcase_add_test(fit, zero_specs_offers_and_unknown_bundles_refused);
-    tcase_add_test(fit, sxm_column_first);
+    tcase_add_test(fit, optional_columns_first);
+    tcase_add_test(fit, catalogue_bound_per_column);
     tcase_add_test(fit, infinite_peak_refused_as_such);
     tcase_add_test(fit, fit_report_names_the_calibration);
     tcase_add_test(kern, half_conversion);
