@@ -2160,8 +2160,10 @@ static void job_abandon(struct market *mk, uint32_t jid)
 {
     struct job *jb = &mk->j[jid];
 
-    if (measured(mk, jb->arrived))
+    if (measured(mk, jb->arrived)) {
         mk->ar[jb->arch].abandoned++;
+        mk->ar[jb->arch].spend_abandoned_usd += money_to_usd(jb->spent);
+    }
     mk->ar[jb->arch].abandoned_all++;
     eng_cancel(mk->e, jb->ev);
     free_job(mk, jid);
@@ -2856,8 +2858,10 @@ static void job_finished(struct market *mk, uint32_t jid)
     struct job *jb = &mk->j[jid];
     struct archetype *a = &mk->ar[jb->arch];
 
-    if (measured(mk, jb->arrived))
+    if (measured(mk, jb->arrived)) {
         a->completed++;
+        a->spend_done_usd += money_to_usd(jb->spent);
+    }
     a->completed_all++;
     eng_cancel(mk->e, jb->ev);
     free_job(mk, jid);

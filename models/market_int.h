@@ -138,6 +138,10 @@ struct archetype {
      * by resumed instances), and what the GPU time they paid for could
      * have done at its speed. goodput and cost_per_work_usd divide by them. */
     double useful_work, paid_ref;
+    /* Whole-life spend of the jobs that arrived after the warm-up, by how
+     * they ended: the money renters put into work they got, and into work
+     * they gave up on (job_spend_* in the results). */
+    double spend_done_usd, spend_abandoned_usd;
     double *waits;              /* owned: every first-start wait, hours */
     size_t nwaits, capwaits;
 };

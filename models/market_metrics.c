@@ -370,13 +370,16 @@ int mkt_finish(struct engine *e, void *state)
         double paid = ar->paid_gpu_h[0] + ar->paid_gpu_h[1] + ar->paid_gpu_h[2];
         double spend = ar->spend_usd;      /* after warm-up */
         size_t running = 0;
-
         size_t running_all = 0;
+        double spend_running = 0;
 
         for (size_t i = 0; i < mk->nj; i++)
             if (mk->j[i].state != J_DONE && mk->j[i].arch == a) {
                 running_all++;
-                running += mk->j[i].arrived >= eng_warmup(e);
+                if (mk->j[i].arrived >= eng_warmup(e)) {
+                    running++;
+                    spend_running += money_to_usd(mk->j[i].spent);
+                }
             }
         /* every job, warm-up included, and the measured ones on their own */
         if (ar->arrived_all != ar->completed_all + ar->abandoned_all + running_all ||
@@ -395,6 +398,9 @@ int mkt_finish(struct engine *e, void *state)
         res_scalar(res, "jobs_completed", "archetype", nm, (double)ar->completed, "1");
         res_scalar(res, "jobs_abandoned", "archetype", nm, (double)ar->abandoned, "1");
         res_scalar(res, "jobs_running_at_end", "archetype", nm, (double)running, "1");
+        res_scalar(res, "job_spend_completed_usd", "archetype", nm, ar->spend_done_usd, "USD");
+        res_scalar(res, "job_spend_abandoned_usd", "archetype", nm, ar->spend_abandoned_usd, "USD");
+        res_scalar(res, "job_spend_running_usd", "archetype", nm, spend_running, "USD");
         res_scalar(res, "wait_h_mean", "archetype", nm,
                    ar->started ? ar->wait_sum_h / (double)ar->started : NaN, "h");
         res_scalar(res, "interruptions", "archetype", nm, (double)ar->interruptions, "1");

@@ -690,6 +690,37 @@ START_TEST(a_delayed_top_up_needs_a_grace)
 }
 END_TEST
 
+/* Every dollar a renter spends belongs to one job, and every job that
+ * arrived ends one of three ways by the end of the run: completed, given
+ * up, or still in the system. With no warm-up every job and every charge
+ * is measured, so for each archetype the whole-life spend of its jobs by
+ * how they ended adds up to its spend (to the rounding of a sum of
+ * doubles). A billing path that charged the ledger but not the job, or a
+ * job counted under two fates or none, breaks the sum. The academics' $2
+ * grants make sure some jobs are given up with money spent. */
+START_TEST(job_spend_by_fate_adds_up_to_the_spend)
+{
+    static const char *const arch[] = { "academic", "indie", "hobbyist", "company",
+                                        "consultant", "enterprise" };
+    struct outcome o = run_text(SMALL "seed = 3\narchetype.academic.budget = 2\n"
+                                "[Config NoWarmup]\nsim.warmup = 0d\n", "NoWarmup", 0);
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(get(&o, "job_spend_abandoned_usd", "archetype", "academic"), 0);
+    for (size_t i = 0; i < sizeof arch / sizeof arch[0]; i++) {
+        double total = get(&o, "spend_usd", "archetype", arch[i]);
+        double parts = get(&o, "job_spend_completed_usd", "archetype", arch[i]) +
+                       get(&o, "job_spend_abandoned_usd", "archetype", arch[i]) +
+                       get(&o, "job_spend_running_usd", "archetype", arch[i]);
+
+        ck_assert_double_gt(total, 0);
+        ck_assert_msg(fabs(parts - total) <= 1e-9 * total + 1e-6, "%s: %.9f by fate, %.9f spent",
+                      arch[i], parts, total);
+    }
+    done(&o);
+}
+END_TEST
+
 /* The GPU-hours behind each model's mean prices (booked per model) add
  * up to the hours renters paid for (booked per archetype): the weights
  * that pool models are the market's own hours, none lost or doubled. */
@@ -4163,6 +4194,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, credits_run_out_under_posted_prices);
     tcase_add_test(tc, renters_top_up_at_the_set_rate);
     tcase_add_test(tc, a_delayed_top_up_needs_a_grace);
+    tcase_add_test(tc, job_spend_by_fate_adds_up_to_the_spend);
     tcase_add_test(tc, reservations_stay_within_credits);
     tcase_add_test(tc, credits_cover_storage_too);
     tcase_add_test(tc, credits_cover_storage_dearer_than_the_gpu);

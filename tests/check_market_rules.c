@@ -3418,6 +3418,11 @@ START_TEST(credits_out_stop_the_instance_for_its_grace)
     want = (5 * 3600.0 - 1) / 3600 + 0.005 * (5 * 3600.0 - 1) / 3600 + 0.010 * 48;
     ck_assert_msg(fabs(mk->ar[cg.hobbyist].spend_usd - want) < 3e-6, "spent %.6f USD, want %.6f",
                   mk->ar[cg.hobbyist].spend_usd, want);
+    /* all of it on the job given up */
+    ck_assert_msg(fabs(mk->ar[cg.hobbyist].spend_abandoned_usd - want) < 3e-6,
+                  "given up with %.6f USD spent, want %.6f",
+                  mk->ar[cg.hobbyist].spend_abandoned_usd, want);
+    ck_assert_double_eq(mk->ar[cg.hobbyist].spend_done_usd, 0);
     unstage(&x);
 }
 END_TEST
