@@ -621,6 +621,12 @@ static uint32_t add_machine(struct market *mk, size_t cls, bool initial)
         eng_after(mk->e, (initial ? 0 : mk->exit_grace) +
                   (sim_time)((double)mk->review * (1 + gsl_rng_uniform(mk->r_exit))),
                   mk->k_review, id);
+    /* drawn only where a class anticipates: otherwise the stream is untouched */
+    if (hc->anticipate > 0 && gsl_rng_uniform(mk->r_anticipate) < hc->anticipate) {
+        m->uday = xcalloc(mk->day_slots, sizeof *m->uday);
+        for (size_t k = 0; k < mk->day_slots; k++)
+            m->uday[k] = NAN;
+    }
     mkt_index_machine(mk, id);
     return id;
 }
@@ -3590,6 +3596,20 @@ static void reprice(struct engine *e, void *ctx)
         m->part_us = 0;
         m->soft_us = 0;
         m->util_since = now;
+        if (mk->anticipating && m->uday) {
+            /* A host that anticipates the daily cycle keeps the interval
+             * just past (unknown if down now) and prices the coming one
+             * on what the same interval saw a day before, when it has
+             * seen it: it raises ahead of the peak and cuts ahead of the
+             * trough, where the others follow them an interval late. */
+            size_t k = (size_t)(now / mk->reprice_iv), n = mk->day_slots;
+            float then;
+
+            m->uday[(k + n - 1) % n] = m->down ? NAN : (float)u;
+            then = m->uday[k % n];
+            if (!isnan(then))
+                u = then;
+        }
         if (m->down || m->leaving)
             continue;
         /* Adapt the ask to demand (full machines raise, idle ones cut:
@@ -3658,8 +3678,10 @@ static void market_free(void *state)
     free(mk->rg_share);
     free(mk->gpus);
     dlperf_model_free(mk->dlp);
-    for (size_t i = 0; i < mk->nm; i++)
+    for (size_t i = 0; i < mk->nm; i++) {
         free(mk->m[i].cids);
+        free(mk->m[i].uday);
+    }
     free(mk->m);
     free(mk->spec);
     free(mk->clk);
@@ -3801,6 +3823,11 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->r_start = eng_rng(e, "outages.starts");
     mk->r_after = eng_rng(e, "outages.renters");
     mk->r_extend = eng_rng(e, "contracts.extend");
+    mk->r_anticipate = eng_rng(e, "supply.anticipate");
+    mk->reprice_iv = scn_time(run, "market.reprice-interval");
+    mk->day_slots = (size_t)(SIM_DAY / mk->reprice_iv);
+    for (size_t i = 0; i < mk->nhc; i++)
+        mk->anticipating |= mk->hc[i].anticipate > 0;
     mk->r_topup = eng_rng(e, "demand.topup");
     mk->r_region_pick = eng_rng(e, "outages.regional.pick");
     for (size_t i = 0; i < mk->nrg; i++)

@@ -83,6 +83,7 @@ struct hostclass {
                                  * (storage-inactive x storage_price) */
     sim_time offer_dur;         /* rolling offer end date: a contract ends this long after rental */
     double auto_extend;         /* probability the host extends a contract at its end date */
+    double anticipate;          /* share of hosts pricing from yesterday's cycle */
     struct dist gpus, tiers;
     struct dist cpu, ram, disk;     /* per GPU, per GPU, per machine */
     bool datacenter;
@@ -211,6 +212,11 @@ struct machine {
     sim_time review_mark;
     double net_rate;            /* last review: host's USD per GPU-hour */
     bool reviewed;
+    /* Owned, a host that anticipates the daily cycle (hostclass.*.anticipate):
+     * the utilisation of each repricing interval of the last day, by its
+     * place in the day (NaN: none seen yet, or the machine was down);
+     * NULL for the others. */
+    float *uday;
 };
 
 /* A machine's CPU and RAM per GPU and its disk, drawn once: what Vast's
@@ -366,6 +372,10 @@ struct market {
     gsl_rng *r_start;           /* "outages.starts": failed container starts */
     gsl_rng *r_after;           /* "outages.renters": wait, move or abandon after a failure */
     gsl_rng *r_extend;          /* "contracts.extend": does a host extend at the end date */
+    gsl_rng *r_anticipate;      /* "supply.anticipate": which hosts anticipate the cycle */
+    sim_time reprice_iv;        /* market.reprice-interval */
+    size_t day_slots;           /* repricing intervals in a day (anticipating hosts) */
+    bool anticipating;          /* some host class has anticipate > 0 */
     gsl_rng *r_topup;           /* "demand.topup": does a renter out of credits add more, when */
     uint64_t noise_salt;        /* keys the per-offer search noise */
     uint64_t searches;          /* searches so far (a noise key) */

@@ -670,6 +670,17 @@ int mkt_load_supply(struct market *mk, struct diag *d)
         h->bw_price = scn_moneyf(r, "hostclass.%s.bandwidth-price", nm);
         h->offer_dur = scn_timef(r, "hostclass.%s.offer-duration", nm);
         h->auto_extend = scn_realf(r, "hostclass.%s.auto-extend", nm);
+        h->anticipate = scn_realf(r, "hostclass.%s.anticipate", nm);
+        /* Its hosts look a day back, interval by interval: the intervals
+         * must tile the day, or "the same interval yesterday" drifts. */
+        if (h->anticipate > 0 && SIM_DAY % scn_time(r, "market.reprice-interval") != 0) {
+            struct mkt_blame b = { "", NULL, false };
+
+            mkt_blame(&b, r, "hostclass.%s.anticipate", nm);
+            mkt_blame(&b, r, "market.reprice-interval");
+            diag_error(d, b.at, "hostclass %s: anticipate = %g needs a market.reprice-interval "
+                       "that divides a day", nm, h->anticipate);
+        }
         h->max_discount = scn_realf(r, "hostclass.%s.max-discount", nm);
         /* a bad outage value is reported there; the class is still read
          * on (its share counts, its other checks run), or its markups

@@ -196,7 +196,11 @@ static const struct param_def gpu_params[] = {
        "another offer-duration at the price market.extend-price sets (else the "  \
        "instance stops and the renter moves) [E]"),                                \
     HC(c, "max-discount", PT_PROB, "1", "0.4", 0, 1, NULL,                          \
-       "cap on the prepay discount (credit_discount_max)")
+       "cap on the prepay discount (credit_discount_max)"),                       \
+    HC(c, "anticipate", PT_PROB, "1", "0", 0, 1, NULL,                              \
+       "share of the class's hosts that anticipate the daily cycle: they reprice "  \
+       "on the utilisation the coming interval had a day before, not the one just " \
+       "past (needs a market.reprice-interval that divides a day) [E]")
 
 #define HCDC(c, dc)                                                             \
     HC(c, "datacenter", PT_BOOL, "", dc, NOMAX, NULL,                               \

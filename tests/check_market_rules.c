@@ -3685,6 +3685,96 @@ START_TEST(a_broke_paused_renter_reconsiders_nothing)
 }
 END_TEST
 
+/* Hosts that anticipate the daily cycle (hostclass.*.anticipate) price the
+ * coming interval on what the same interval saw a day before. One idle
+ * 1-GPU machine, repriced hourly by 3% (util-low 0.45, util-high 0.80),
+ * its bounds far off (ask-floor 0.1, ask-ceiling 100 x cost). At day 1 +
+ * 10 h 30 min the test sets its ask to 1 USD/h and, for the host that
+ * anticipates, records that the hour 11-12 h was full (utilisation 1) the
+ * day before. At the 11 h tick that host raises to 1.03 USD/h, though the
+ * hour just past was idle; at 12 h it cuts by 3%, to 0.9991, as its hour
+ * 12-13 h was idle on day 0 (what it recorded then). A host that does not
+ * anticipate (anticipate 0: it keeps no record) cuts at both ticks: 0.97,
+ * then 0.9409. */
+static struct {
+    struct market *mk;
+    bool anticipates, had_record;
+    money ask11, ask12;
+} an;
+
+enum { AN_SET, AN_11, AN_12 };
+
+static void an_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = an.mk;
+    struct machine *m = &mk->m[0];
+
+    (void)e;
+    (void)model;
+    if (ev->subject == AN_SET) {
+        an.had_record = m->uday != NULL;
+        m->ask = USD(1);
+        if (m->uday)
+            m->uday[11] = 1.0f;
+        mkt_index_machine(mk, 0);
+    } else if (ev->subject == AN_11) {
+        an.ask11 = m->ask;
+    } else {
+        an.ask12 = m->ask;
+    }
+}
+
+START_TEST(an_anticipating_host_prices_from_yesterday)
+{
+    struct staged x;
+    char text[2048];
+    struct market *mk;
+    unsigned k;
+
+    snprintf(text, sizeof text, "%shostclass.*.anticipate = %s\n",
+             ONE_HOST "sim.horizon = 3d\nseed = 2\nsupply.gpus = 1\n"
+             "market.reprice-interval = 1h\nmarket.reprice-step = 0.03\n"
+             "hostclass.*.ask-floor = 0.1\nhostclass.*.ask-ceiling = 100\n",
+             _i == 0 ? "1" : "0");
+    mk = stage(&x, text);
+    memset(&an, 0, sizeof an);
+    an.mk = mk;
+    ck_assert_uint_eq(mk->nm, 1);
+    k = eng_kind(x.e, "test.probe", an_probe, NULL);
+    eng_at(x.e, SIM_DAY + 10 * SIM_HOUR + 30 * SIM_MIN, k, AN_SET);
+    eng_at(x.e, SIM_DAY + 11 * SIM_HOUR + SIM_SEC, k, AN_11);
+    eng_at(x.e, SIM_DAY + 12 * SIM_HOUR + SIM_SEC, k, AN_12);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    if (_i == 0) {
+        ck_assert(an.had_record);
+        ck_assert_int_eq(an.ask11, USD(1.03));
+        ck_assert_int_eq(an.ask12, USD(0.9991));
+    } else {
+        ck_assert(!an.had_record);
+        ck_assert_int_eq(an.ask11, USD(0.97));
+        ck_assert_int_eq(an.ask12, USD(0.9409));
+    }
+    unstage(&x);
+}
+END_TEST
+
+/* "The same interval a day before" needs intervals that tile the day: a
+ * 7-hour repricing would look back 21 or 28 hours by turns. Refused at the
+ * line that asks hosts to anticipate; with hourly repricing it is fine. */
+START_TEST(anticipating_needs_intervals_that_tile_a_day)
+{
+    int n;
+    char *buf = test_setup_errors("a.ini", "[General]\nsim.model = market\n"
+                                  "market.reprice-interval = 7h\n"
+                                  "[hostclass farm]\nanticipate = 0.5\n", &n);
+
+    ck_assert_msg(strstr(buf, "a.ini:5: error: hostclass farm: anticipate = 0.5 needs a "
+                              "market.reprice-interval that divides a day"), "%s", buf);
+    ck_assert_int_eq(n, 1);
+    free(buf);
+}
+END_TEST
+
 /* A host's review income is net of the platform's take (README, Supply):
  * the one machine is rented on demand from the start for longer than the
  * run; every review after the first (whose window holds the download)
@@ -8325,6 +8415,8 @@ Suite *market_rules_suite(void)
     tcase_add_loop_test(tc, credits_out_stop_the_instance_for_its_grace, 0, 2);
     tcase_add_loop_test(tc, a_topped_up_renter_restarts_or_moves, 0, 3);
     tcase_add_test(tc, a_broke_paused_renter_reconsiders_nothing);
+    tcase_add_loop_test(tc, an_anticipating_host_prices_from_yesterday, 0, 2);
+    tcase_add_test(tc, anticipating_needs_intervals_that_tile_a_day);
     tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
     tcase_add_loop_test(tc, a_failure_in_the_warm_up_counts_nothing, 0, 4);
