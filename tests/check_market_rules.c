@@ -1072,6 +1072,90 @@ START_TEST(index_entries_carry_their_chunk_class_fields)
 }
 END_TEST
 
+/* The head's fastest across inserts and removals at the edge of the
+ * first 'depth' (offerindex.h: no less than the spd of any of the first
+ * 'depth' entries, within 1 in 128 of the most). Depth 2; three_offers:
+ * asks 1, 2, 3 at speeds 1, 5, 9 (machines 0, 1, 2), hand values:
+ *  - machine 0 (ask 1) leaves: the first two are 5 and 9, the head 9
+ *    (kills remove_at() not counting the entry pulled up into them);
+ *  - it comes back at ask 1, speed 1: the first two are 1 and 5 again,
+ *    the head 5: the speed-9 entry was pushed out (kills insert_at()
+ *    not counting the entry pushed out, and its 'n >= depth' relaxed to
+ *    'n > depth': with two entries the second is pushed out too);
+ *  - machine 2 (ask 3, past the first two) leaves, then machine 0: only
+ *    machine 1 is left, the head 5. remove_at() with 'n > depth' relaxed
+ *    to 'n >= depth' read the slot past the two entries, where machine
+ *    2's speed 9 still lay, and the head read 9.
+ * The random test below finds these only in its larger loop. */
+START_TEST(index_head_follows_inserts_and_removals_at_the_depth)
+{
+    struct oix_hot h;
+    struct oix *ix = three_offers(&h);
+    const struct oix_head *head = &oix_heads(ix, 0, 0)[0];
+
+    head_spd_is(ix, 5);
+    oix_set(ix, 0, 0, 0, 0, 1, USD(1), &h);
+    ck_assert_uint_eq(head->n, 2);
+    ck_assert_int_eq(head->first, USD(2));
+    head_spd_is(ix, 9);
+    h.spd[0] = 1;
+    oix_set(ix, 0, 0, 0, 1, 1, USD(1), &h);
+    ck_assert_uint_eq(head->n, 3);
+    ck_assert_int_eq(head->first, USD(1));
+    head_spd_is(ix, 5);
+    h.spd[0] = 9;
+    oix_set(ix, 2, 0, 0, 0, 1, USD(3), &h);
+    head_spd_is(ix, 5);
+    h.spd[0] = 1;
+    oix_set(ix, 0, 0, 0, 0, 1, USD(1), &h);
+    ck_assert_uint_eq(head->n, 1);
+    ck_assert_int_eq(head->first, USD(2));
+    head_spd_is(ix, 5);
+    oix_free(ix);
+}
+END_TEST
+
+/* The index's preconditions are bugs when broken, and bugs stop loudly
+ * (sim/err.h) rather than give wrong numbers: an offer for a band or a
+ * model the index does not have, or heads or a view asked of one. In a
+ * [model][k][band] layout of two bands, band 2 of model 0's k = 1 is
+ * model 0's k = 2, band 0 bucket: without its check oix_set() filed the
+ * offer there, silently. Kills the SIM_ASSERTs of oix_set(), oix_heads()
+ * and oix_view() deleted. */
+START_TEST(index_set_past_its_bands_aborts)
+{
+    struct oix *ix = oix_new(2, 2, 0, 4);
+
+    oix_set(ix, 0, 0, 2, 1, 1, USD(1), NULL);
+}
+END_TEST
+
+START_TEST(index_set_past_its_models_aborts)
+{
+    struct oix *ix = oix_new(2, 2, 0, 4);
+
+    oix_set(ix, 0, 2, 0, 1, 1, USD(1), NULL);
+}
+END_TEST
+
+START_TEST(index_heads_past_its_chunk_classes_aborts)
+{
+    struct oix *ix = oix_new(2, 2, 0, 4);
+
+    (void)oix_heads(ix, 0, OIX_KCLASSES);
+}
+END_TEST
+
+START_TEST(index_view_past_its_bands_aborts)
+{
+    struct oix *ix = oix_new(2, 2, 0, 4);
+    const struct oix_entry *v;
+    const uint8_t *lose;
+
+    (void)oix_view(ix, 0, 0, 2, &v, &lose);
+}
+END_TEST
+
 enum { IX_MMAX = 400, IX_MODELS = 3, IX_BANDS = 3, IX_DEPTH = 12 };
 struct ix_want { uint32_t model, band, free, chunk; money ask; struct oix_hot hot; };
 
@@ -8389,6 +8473,11 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, index_head_counts_an_entry_pulled_into_the_first);
     tcase_add_test(tc, index_head_follows_a_speed_changed_with_the_ask);
     tcase_add_test(tc, index_depth_zero_heads_cover_every_entry);
+    tcase_add_test(tc, index_head_follows_inserts_and_removals_at_the_depth);
+    tcase_add_test_raise_signal(tc, index_set_past_its_bands_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, index_set_past_its_models_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, index_heads_past_its_chunk_classes_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, index_view_past_its_bands_aborts, SIGABRT);
     tcase_add_test(tc, index_entries_carry_their_chunk_class_fields);
     tcase_add_test(tc, proration_is_to_the_microsecond);
     tcase_add_test(tc, storage_bills_for_the_whole_life);
