@@ -1115,6 +1115,56 @@ START_TEST(index_head_follows_inserts_and_removals_at_the_depth)
 }
 END_TEST
 
+/* An offer refreshed in place (same ask, new hot fields) as the last of
+ * the first 'depth' still counts in the head's open bits (offerindex.h:
+ * bit i clear when lose bit i is set on each of the first 'depth'
+ * entries). Depth 2, three_offers (lose 0 everywhere: open 0xff). Machine
+ * 0 (place 0) then machine 1 (place 1, the last of the first two) come
+ * to lose every bit: open is 0xff after the first, 0 after the second;
+ * machine 2 (place 2, past them) losing bit 0 only changes nothing.
+ * Kills the refresh's 'i < depth' before set_first() cut to the first
+ * depth - 1 (open stayed 0xff). */
+START_TEST(index_head_open_follows_a_refresh_at_the_depth)
+{
+    struct oix_hot h;
+    struct oix *ix = three_offers(&h);
+    const struct oix_head *head = &oix_heads(ix, 0, 0)[0];
+
+    ck_assert_uint_eq(head->open, 0xff);
+    h.lose[0] = 0xff;
+    h.spd[0] = 1;
+    oix_set(ix, 0, 0, 0, 1, 1, USD(1), &h);
+    ck_assert_uint_eq(head->open, 0xff);
+    h.spd[0] = 5;
+    oix_set(ix, 1, 0, 0, 1, 1, USD(2), &h);
+    ck_assert_uint_eq(head->open, 0x00);
+    h.lose[0] = 0xfe;
+    h.spd[0] = 9;
+    oix_set(ix, 2, 0, 0, 1, 1, USD(3), &h);
+    ck_assert_uint_eq(head->open, 0x00);
+    head_spd_is(ix, 5);
+    oix_free(ix);
+}
+END_TEST
+
+/* oix_kclass(): the smallest chunk class (k = 1, 2, 4, 8, 16) that holds
+ * 'gpus', or -1 past 16 (offerindex.h). Hand values. Kills its -1
+ * replaced by the largest class (a 17-GPU job would search the 16-GPU
+ * offers). */
+START_TEST(index_chunk_class_is_the_smallest_that_fits)
+{
+    ck_assert_int_eq(oix_kclass(1), 0);
+    ck_assert_int_eq(oix_kclass(2), 1);
+    ck_assert_int_eq(oix_kclass(3), 2);
+    ck_assert_int_eq(oix_kclass(4), 2);
+    ck_assert_int_eq(oix_kclass(5), 3);
+    ck_assert_int_eq(oix_kclass(9), 4);
+    ck_assert_int_eq(oix_kclass(16), 4);
+    ck_assert_int_eq(oix_kclass(17), -1);
+    ck_assert_int_eq(oix_kclass(UINT32_MAX), -1);
+}
+END_TEST
+
 /* The index's preconditions are bugs when broken, and bugs stop loudly
  * (sim/err.h) rather than give wrong numbers: an offer for a band or a
  * model the index does not have, or heads or a view asked of one. In a
@@ -8474,6 +8524,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, index_head_follows_a_speed_changed_with_the_ask);
     tcase_add_test(tc, index_depth_zero_heads_cover_every_entry);
     tcase_add_test(tc, index_head_follows_inserts_and_removals_at_the_depth);
+    tcase_add_test(tc, index_head_open_follows_a_refresh_at_the_depth);
+    tcase_add_test(tc, index_chunk_class_is_the_smallest_that_fits);
     tcase_add_test_raise_signal(tc, index_set_past_its_bands_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, index_set_past_its_models_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, index_heads_past_its_chunk_classes_aborts, SIGABRT);
