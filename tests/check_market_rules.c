@@ -1165,6 +1165,70 @@ START_TEST(index_chunk_class_is_the_smallest_that_fits)
 }
 END_TEST
 
+/* The bucket holds exactly the machines 0..n-1 at asks[], sorted by
+ * (ask, id): the reference is a plain insertion sort of those pairs. */
+static void bucket_is_sorted_reference(const struct oix *ix, const money *asks, uint32_t n)
+{
+    uint32_t want[16];
+    const struct oix_entry *v;
+
+    ck_assert_uint_le(n, 16);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t j = i;
+
+        for (; j > 0 && (asks[want[j - 1]] > asks[i] ||
+                         (asks[want[j - 1]] == asks[i] && want[j - 1] > i)); j--)
+            want[j] = want[j - 1];
+        want[j] = i;
+    }
+    ck_assert_uint_eq(oix_bucket(ix, 0, 1, 0, &v), n);
+    for (uint32_t i = 0; i < n; i++) {
+        ck_assert_uint_eq(v[i].machine, want[i]);
+        ck_assert_int_eq(v[i].ask, asks[want[i]]);
+    }
+    ck_assert_uint_eq(oix_heads(ix, 0, 0)[0].n, n);
+    ck_assert_int_eq(oix_heads(ix, 0, 0)[0].first, asks[want[0]]);
+}
+
+/* Repricings that move an offer across a run of equal asks, where its
+ * place among them is set by the machine id (offerindex.h: sorted by
+ * (ask, machine id)). Ten machines: 1-4 at $1, 5-9 at $2, 0 at $3 (last).
+ *  - machine 0 to $1: before machines 1-4, first. Galloping back from
+ *    place 9 it meets (1, machine 3) at place 2, which is after it;
+ *    taking an equal ask as 'not after' stopped there (place 2);
+ *  - machine 0 to $2: after machines 1-4 and before 5-9. Galloping on
+ *    from place 0 it meets (2, machine 7) at place 7, which is after it;
+ *    taking only a dearer ask as 'after' went on to the end (place 6);
+ *  - machine 9 to $1 (after 1-4, before 0) and machine 1 to $3 (last).
+ * Each against a plain sorted array. The random test below finds these
+ * only with its ties and its seed. Kills lower_bound_near()'s two bounds
+ * compared by ask alone. */
+START_TEST(index_moves_an_offer_among_equal_asks)
+{
+    struct oix *ix = oix_new(1, 1, 4, 4);
+    money asks[10];
+
+    for (uint32_t id = 0; id < 10; id++) {
+        asks[id] = id == 0 ? USD(3) : id < 5 ? USD(1) : USD(2);
+        oix_set(ix, id, 0, 0, 1, 1, asks[id], NULL);
+    }
+    bucket_is_sorted_reference(ix, asks, 10);
+    asks[0] = USD(1);
+    oix_set(ix, 0, 0, 0, 1, 1, asks[0], NULL);
+    bucket_is_sorted_reference(ix, asks, 10);
+    asks[0] = USD(2);
+    oix_set(ix, 0, 0, 0, 1, 1, asks[0], NULL);
+    bucket_is_sorted_reference(ix, asks, 10);
+    asks[9] = USD(1);
+    oix_set(ix, 9, 0, 0, 1, 1, asks[9], NULL);
+    bucket_is_sorted_reference(ix, asks, 10);
+    asks[1] = USD(3);
+    oix_set(ix, 1, 0, 0, 1, 1, asks[1], NULL);
+    bucket_is_sorted_reference(ix, asks, 10);
+    oix_free(ix);
+}
+END_TEST
+
 /* The index's preconditions are bugs when broken, and bugs stop loudly
  * (sim/err.h) rather than give wrong numbers: an offer for a band or a
  * model the index does not have, or heads or a view asked of one. In a
@@ -8526,6 +8590,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, index_head_follows_inserts_and_removals_at_the_depth);
     tcase_add_test(tc, index_head_open_follows_a_refresh_at_the_depth);
     tcase_add_test(tc, index_chunk_class_is_the_smallest_that_fits);
+    tcase_add_test(tc, index_moves_an_offer_among_equal_asks);
     tcase_add_test_raise_signal(tc, index_set_past_its_bands_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, index_set_past_its_models_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, index_heads_past_its_chunk_classes_aborts, SIGABRT);
