@@ -8,6 +8,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <cairo.h>
 #include "plots/plot.h"
 #include "sim/table.h"
@@ -3527,6 +3528,256 @@ START_TEST(spot_types_match_in_full)
 }
 END_TEST
 
+/* A line's band counts toward the axes where the line itself has a gap
+ * (a run without a mean at some time still has its P10-P90 band there,
+ * and draw_band draws it): x 0, 1, 2 with y missing at 2 but a band of
+ * 3..4 there. A line's x is tight, so 0..2; y spans 0.5..4 and rounds
+ * out (Heckbert, want 6: nice(3.5) = 5, /5 -> step 1) to 0..4. Mutation
+ * killed: points without a y skipped even with a band (x 0..1, y
+ * 0.5..2.5). */
+START_TEST(band_without_a_mean_still_sets_the_axes)
+{
+    double x[3] = { 0, 1, 2 }, y[3] = { 1, 2, NAN };
+    double lo[3] = { 0.5, 1.5, 3 }, hi[3] = { 1.5, 2.5, 4 };
+    struct plot_chart *c = line_of(PLOT_LINE, 3, x, y, lo, hi);
+    struct plot_chart *ref = line_of(PLOT_LINE, 3, x, y, lo, hi);
+
+    plot_chart_xrange(ref, 0, 2);
+    plot_chart_yrange(ref, 0, 4);
+    ck_assert(same_spot(c, ref, 1.0, 2.0));
+    ck_assert(same_spot(c, ref, 2.0, 3.0));
+    plot_chart_free(c);
+    plot_chart_free(ref);
+}
+END_TEST
+
+/* A scatter series with lo/hi (default PLOT_UNC_BAND) gets its shaded
+ * band as a line does: two points at y 5 with lo 0 and hi 10, axes fixed
+ * at 0..10, fill the panel with the series colour at alpha 0.18 over
+ * white, so (5, 7) -- off the grid (ticks every 2) and away from the
+ * markers and the error bars at x 0 and 10 -- reads 0.82 + 0.18 * colour.
+ * Mutation killed: bands drawn for line charts only (white there). */
+START_TEST(scatter_with_intervals_draws_a_band)
+{
+    double x[2] = { 0, 10 }, y[2] = { 5, 5 }, lo[2] = { 0, 0 }, hi[2] = { 10, 10 };
+    struct plot_chart *c = plot_chart_new(PLOT_SCATTER, "scatter band");
+    struct plot_style st = plot_style_nth(2);
+    struct plot_rgb want;
+    cairo_surface_t *s;
+
+    plot_chart_add(c, "s", &st, 2, x, y, lo, hi);
+    plot_chart_xrange(c, 0, 10);
+    plot_chart_yrange(c, 0, 10);
+    want.r = 0.82 + 0.18 * st.color.r;
+    want.g = 0.82 + 0.18 * st.color.g;
+    want.b = 0.82 + 0.18 * st.color.b;
+    s = render(c);
+    ck_assert(at(c, s, 0, 5.0, 7.0, want, 0.02));
+    ck_assert(!at(c, s, 0, 5.0, 7.0, white, 0.02));
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* plot.h: for PLOT_BARS x is ignored. Bars given x = NaN, NaN draw the
+ * same picture as bars given no x: the chart has data, so its note is a
+ * footnote, not a "nothing here" message. Mutation killed: has_data()
+ * asking a bar chart for finite x (the footnote vanished). */
+START_TEST(bars_ignore_their_x)
+{
+    static const char *const cats[2] = { "a", "b" };
+    double x[2] = { NAN, NAN }, y[2] = { 1, 2 };
+    struct plot_chart *c = plot_chart_new(PLOT_BARS, "bars");
+    struct plot_chart *ref = plot_chart_new(PLOT_BARS, "bars");
+    cairo_surface_t *s1, *s2;
+    int stride;
+
+    plot_chart_categories(c, 2, cats);
+    plot_chart_categories(ref, 2, cats);
+    plot_chart_add(c, "s", NULL, 2, x, y, NULL, NULL);
+    plot_chart_add(ref, "s", NULL, 2, NULL, y, NULL, NULL);
+    plot_chart_note(c, "a footnote under the bars");
+    plot_chart_note(ref, "a footnote under the bars");
+    s1 = render(c);
+    s2 = render(ref);
+    stride = cairo_image_surface_get_stride(s1);
+    ck_assert(memcmp(cairo_image_surface_get_data(s1), cairo_image_surface_get_data(s2),
+                     (size_t)stride * PLOT_PNG_H) == 0);
+    cairo_surface_destroy(s1);
+    cairo_surface_destroy(s2);
+    plot_chart_free(c);
+    plot_chart_free(ref);
+}
+END_TEST
+
+/* plot_sweep's lo/hi are nlines x nx row-major like the means: line 1's
+ * interval at x = 1 is lo[2], hi[2] = 4.5, 5.5 (line 0's 0.5 read again
+ * survived). */
+START_TEST(sweep_intervals_of_each_line)
+{
+    static const char *const names[2] = { "a", "b" };
+    double x[2] = { 1, 2 }, m[4] = { 1, 2, 5, 6 };
+    double lo[4] = { 0.5, 1.5, 4.5, 5.5 }, hi[4] = { 1.5, 2.5, 5.5, 6.5 };
+    struct plot_chart *c = plot_sweep("s", "x", "y", NULL, NULL, 2, names, 2, x, m, lo, hi);
+    char *csv = chart_csv(c);
+
+    ck_assert_msg(strstr(csv, "\n\"a\",\"\",1,1,0.5,1.5\n") != NULL, "%s", csv);
+    ck_assert_msg(strstr(csv, "\n\"b\",\"\",1,5,4.5,5.5\n") != NULL, "%s", csv);
+    ck_assert_msg(strstr(csv, "\n\"b\",\"\",2,6,5.5,6.5\n") != NULL, "%s", csv);
+    free(csv);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* Error bars need both ends (draw_errbars skips a point without lo and
+ * hi), so a sweep given lo alone draws none and has no note saying
+ * "error bars": its layout is that of a sweep without intervals.
+ * Mutation killed: the note added when either end was given. */
+START_TEST(sweep_with_one_end_has_no_note)
+{
+    static const char *const names[1] = { "fixed" };
+    double x[2] = { 1, 2 }, m[2] = { 1, 2 }, lo[2] = { 0.5, 1.5 };
+    struct plot_chart *c = plot_sweep("s", "x", "y", NULL, NULL, 1, names, 2, x, m, lo, NULL);
+    struct plot_chart *ref = plot_sweep("s", "x", "y", NULL, NULL, 1, names, 2, x, m, NULL, NULL);
+
+    plot_chart_yrange(c, 0, 3);
+    plot_chart_yrange(ref, 0, 3);
+    ck_assert(same_spot(c, ref, 1.5, 1.0));
+    plot_chart_free(c);
+    plot_chart_free(ref);
+}
+END_TEST
+
+/* An empty panel of a chart that has data elsewhere says "no data"; the
+ * note is the chart's footnote, not that panel's message. Two charts
+ * differing only in their note's text draw the empty panel 1 alike (the
+ * note never changes the layout, only whether there is one). Mutation
+ * killed: the note shown in every empty panel. */
+START_TEST(empty_panel_says_no_data_when_the_chart_has_data)
+{
+    static const char *const titles[2] = { "full", "empty" };
+    double x[2] = { 0, 1 }, y[2] = { 0.2, 0.8 };
+    struct plot_chart *c[2];
+    cairo_surface_t *s[2];
+    double x0, y0, x1, y1;
+    size_t diff = 0;
+
+    for (int k = 0; k < 2; k++) {
+        c[k] = plot_chart_new(PLOT_LINE, "panels");
+        plot_chart_panels(c[k], 2, titles);
+        plot_chart_add(c[k], "s", NULL, 2, x, y, NULL, NULL);
+        plot_chart_xrange(c[k], 0, 1);
+        plot_chart_yrange(c[k], 0, 1);
+        plot_chart_note(c[k], k ? "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWW" : "a");
+        s[k] = render(c[k]);
+    }
+    plot_chart_locate(c[0], 1, 0, 0, &x0, &y1);
+    plot_chart_locate(c[0], 1, 1, 1, &x1, &y0);
+    for (double v = y0 + 2; v < y1 - 2; v += 0.25)
+        for (double u = x0 + 2; u < x1 - 2; u += 0.25)
+            diff += !near(pixel(s[0], u, v), pixel(s[1], u, v), 0.0);
+    ck_assert_uint_eq(diff, 0);
+    for (int k = 0; k < 2; k++) {
+        cairo_surface_destroy(s[k]);
+        plot_chart_free(c[k]);
+    }
+}
+END_TEST
+
+/* Zero waits sit at the left edge of a log axis (draw_ecdf): waits 0 and
+ * 10 (ECDF 0.5, 1) on a log x fixed at 1..100 rise from 0 to 0.5 at
+ * x = 1, the left edge, so just right of the frame at y 0.25 the line's
+ * colour shows (the 1.3 pt line covers 0.65 pt either side; the frame
+ * 0.3). Mutation killed: the zero left unclamped (its step drawn off the
+ * panel, nothing at the edge). */
+START_TEST(ecdf_zero_wait_rises_at_the_log_axis_edge)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_ECDF, "ecdf");
+    double x[2] = { 0, 10 }, q[2] = { 0.5, 1 }, cx, cy;
+    struct plot_style st = plot_style_nth(4);           /* vermillion */
+    cairo_surface_t *s;
+
+    st.dash = 0;
+    plot_chart_log(c, true, false);
+    plot_chart_xrange(c, 1, 100);
+    plot_chart_add(c, "a", &st, 2, x, q, NULL, NULL);
+    s = render(c);
+    plot_chart_locate(c, 0, 1.0, 0.25, &cx, &cy);
+    ck_assert(near(pixel(s, cx + 0.35, cy), st.color, 0.1));
+    ck_assert(at(c, s, 0, 10.0, 0.75, st.color, 0.15));  /* the second step */
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* Names in 'dir' that start with ".c." (out_path's temporary names). */
+static size_t temporaries(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *de;
+    size_t n = 0;
+
+    ck_assert_ptr_nonnull(dp);
+    while ((de = readdir(dp)) != NULL)
+        n += strncmp(de->d_name, ".c.", 3) == 0;
+    closedir(dp);
+    return n;
+}
+
+/* plot.h: each file is written under a temporary name and renamed when
+ * complete, so a save that fails leaves what was there and no litter.
+ * (1) The temporary name taken (a non-empty directory at
+ * DIR/.c.csv.tmp-PID, out_path's scheme): the save fails naming c.csv
+ * and the c.csv written before is untouched. Mutation killed: writing
+ * straight to the final name (old file overwritten, success reported).
+ * (2) The final name a non-empty directory: the rename fails, the save
+ * fails naming c.svg, and the temporary file is removed. Mutations
+ * killed: remove(tmp) dropped (the temporary left behind), the rename's
+ * failure ignored (success reported). */
+START_TEST(failed_save_keeps_the_old_file_and_leaves_no_temporary)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "save");
+    double x[2] = { 0, 1 }, y[2] = { 1, 2 };
+    char *dir = test_tmpdir(), name[64], *tmp, *fin, *keep, *text, *buf = NULL;
+    size_t len = 0;
+    struct diag d = DIAG_INIT(open_memstream(&buf, &len));
+
+    plot_chart_add(c, "s", NULL, 2, x, y, NULL, NULL);
+    snprintf(name, sizeof name, ".c.csv.tmp-%ld", (long)getpid());
+    tmp = join(dir, name);
+    fin = join(dir, "c.csv");
+    keep = join(tmp, "keep");
+    ck_assert_int_eq(test_write_file(fin, "old\n"), 0);
+    ck_assert_int_eq(mkdir(tmp, 0777), 0);
+    ck_assert_int_eq(test_write_file(keep, "x"), 0);
+    ck_assert_int_ne(plot_chart_save(c, dir, "c", PLOT_FMT_CSV, &d), SIM_OK);
+    fflush(d.out);
+    ck_assert_msg(strstr(buf, "c.csv: error: cannot write") != NULL, "%s", buf);
+    text = test_read_file(fin, NULL);
+    ck_assert_str_eq(text, "old\n");
+    free(text);
+    free(keep);
+    free(tmp);
+    free(fin);
+    free(dir);
+
+    dir = test_tmpdir();
+    fin = join(dir, "c.svg");
+    keep = join(fin, "keep");
+    ck_assert_int_eq(mkdir(fin, 0777), 0);
+    ck_assert_int_eq(test_write_file(keep, "x"), 0);
+    ck_assert_int_ne(plot_chart_save(c, dir, "c", PLOT_FMT_SVG, &d), SIM_OK);
+    fclose(d.out);
+    ck_assert_msg(strstr(buf, "c.svg: error: cannot write") != NULL, "%s", buf);
+    ck_assert_uint_eq(temporaries(dir), 0);
+    free(keep);
+    free(fin);
+    free(dir);
+    free(buf);
+    plot_chart_free(c);
+}
+END_TEST
+
 Suite *plots_suite(void)
 {
     Suite *s = suite_create("plots");
@@ -3632,6 +3883,14 @@ Suite *plots_suite(void)
     tcase_add_test(tc, sweep_line_has_one_row_per_x);
     tcase_add_test(tc, serverless_chart_points_by_policy);
     tcase_add_test(tc, spot_types_match_in_full);
+    tcase_add_test(tc, band_without_a_mean_still_sets_the_axes);
+    tcase_add_test(tc, scatter_with_intervals_draws_a_band);
+    tcase_add_test(tc, bars_ignore_their_x);
+    tcase_add_test(tc, sweep_intervals_of_each_line);
+    tcase_add_test(tc, sweep_with_one_end_has_no_note);
+    tcase_add_test(tc, empty_panel_says_no_data_when_the_chart_has_data);
+    tcase_add_test(tc, ecdf_zero_wait_rises_at_the_log_axis_edge);
+    tcase_add_test(tc, failed_save_keeps_the_old_file_and_leaves_no_temporary);
     suite_add_tcase(s, tc);
     return s;
 }
