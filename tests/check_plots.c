@@ -3778,6 +3778,161 @@ START_TEST(failed_save_keeps_the_old_file_and_leaves_no_temporary)
 }
 END_TEST
 
+/* A point a log axis cannot show is left out, not pinned to the edge
+ * where it would read as a value at the axis minimum (frac() sends it far
+ * outside the clipped panel): on a log-log scatter fixed at 1..100 both
+ * ways, (0, 5) draws nothing at the left edge x = 1, while (10, 5) draws
+ * its marker (a circle of radius 1.7 pt, so 0.5 pt right of its centre is
+ * its fill). Mutation killed: frac() of a non-positive value 0 (the point
+ * drawn on the left edge). */
+START_TEST(log_scatter_leaves_nonpositive_points_out)
+{
+    double x[2] = { 0, 10 }, y[2] = { 5, 5 }, cx, cy;
+    struct plot_chart *c = plot_chart_new(PLOT_SCATTER, "log scatter");
+    struct plot_style st = plot_style_nth(0);
+    cairo_surface_t *s;
+
+    ck_assert_int_eq(st.marker, PLOT_MARK_CIRCLE);
+    plot_chart_log(c, true, true);
+    plot_chart_xrange(c, 1, 100);
+    plot_chart_yrange(c, 1, 100);
+    plot_chart_add(c, "s", &st, 2, x, y, NULL, NULL);
+    s = render(c);
+    plot_chart_locate(c, 0, 10.0, 5.0, &cx, &cy);
+    ck_assert(near(pixel(s, cx + 0.5, cy), st.color, 0.1));
+    plot_chart_locate(c, 0, 1.0, 5.0, &cx, &cy);
+    ck_assert(!near(pixel(s, cx + 0.5, cy), st.color, 0.3));
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* The rows of a panel grid fill the panel block: each row is its title,
+ * its panel and the gap to the next, so the bottom row's panel ends on
+ * the block's bottom edge, where a one-panel chart with the same axes,
+ * title and (no) legend has its x axis. In a 2 x 2 grid the lower left
+ * panel's origin is the one-panel origin. Mutation killed: the title
+ * height left out of the row pitch (the bottom row ending a title's
+ * height above the x axis labels' place). */
+START_TEST(grid_bottom_row_sits_on_the_block_edge)
+{
+    static const char *const titles[4] = { "a", "b", "c", "d" };
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "grid");
+    struct plot_chart *ref = plot_chart_new(PLOT_LINE, "grid");
+    double x[2] = { 0, 1 }, y[2] = { 0, 1 }, ax, ay, bx, by;
+
+    plot_chart_panels(c, 4, titles);
+    for (size_t p = 0; p < 4; p++)
+        plot_series_panel(c, plot_chart_add(c, NULL, NULL, 2, x, y, NULL, NULL), p);
+    plot_chart_add(ref, NULL, NULL, 2, x, y, NULL, NULL);
+    plot_chart_xrange(c, 0, 1);
+    plot_chart_yrange(c, 0, 1);
+    plot_chart_xrange(ref, 0, 1);
+    plot_chart_yrange(ref, 0, 1);
+    plot_chart_locate(c, 2, 0.0, 0.0, &ax, &ay);
+    plot_chart_locate(ref, 0, 0.0, 0.0, &bx, &by);
+    ck_assert_double_eq_tol(ax, bx, 1e-9);
+    ck_assert_double_eq_tol(ay, by, 1e-9);
+    plot_chart_free(c);
+    plot_chart_free(ref);
+}
+END_TEST
+
+/* Non-white sample points in the strip 3..8 pt under panel 'p'. */
+static size_t inked_under(const struct plot_chart *c, cairo_surface_t *s, size_t p)
+{
+    double x0, y0, x1, y1;
+    size_t n = 0;
+
+    plot_chart_locate(c, p, 0.0, 0.0, &x0, &y1);
+    plot_chart_locate(c, p, 1.0, 1.0, &x1, &y0);
+    for (double v = y1 + 3; v < y1 + 8; v += 0.25)
+        for (double u = x0; u < x1; u += 0.25)
+            n += !near(pixel(s, u, v), white, 0.05);
+    return n;
+}
+
+/* x tick labels go under the bottom panel of each column, once: five
+ * panels make a 3 x 2 grid (3 columns), so the third column's bottom
+ * panel is panel 2 in the first row and carries the labels, while panel
+ * 0, with panel 3 under it, has none. Mutation killed: labels only under
+ * panels with a full column below (panel 2 without labels). */
+START_TEST(x_labels_under_the_last_panel_of_each_column)
+{
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "five");
+    double x[2] = { 0, 1 }, y[2] = { 0, 1 };
+    cairo_surface_t *s;
+
+    plot_chart_panels(c, 5, NULL);
+    for (size_t p = 0; p < 5; p++)
+        plot_series_panel(c, plot_chart_add(c, NULL, NULL, 2, x, y, NULL, NULL), p);
+    plot_chart_xrange(c, 0, 1);
+    plot_chart_yrange(c, 0, 1);
+    s = render(c);
+    ck_assert_uint_gt(inked_under(c, s, 2), 20);
+    ck_assert_uint_gt(inked_under(c, s, 3), 20);
+    ck_assert_uint_eq(inked_under(c, s, 0), 0);
+    cairo_surface_destroy(s);
+    plot_chart_free(c);
+}
+END_TEST
+
+/* plot.h: the note is "also shown in the middle of an empty chart". A
+ * line whose y are all NaN is empty even with finite x, so two such
+ * charts differing only in their note differ in the panel's middle.
+ * Mutation killed: has_data() counting points without a y (the middle
+ * said "no data" in both). */
+START_TEST(chart_without_any_y_shows_its_note_in_the_middle)
+{
+    double x[2] = { 0, 1 }, y[2] = { NAN, NAN };
+    struct plot_chart *c[2];
+    cairo_surface_t *s[2];
+    double x0, y0, x1, y1;
+    size_t diff = 0;
+
+    for (int k = 0; k < 2; k++) {
+        c[k] = plot_chart_new(PLOT_LINE, "empty");
+        plot_chart_add(c[k], "s", NULL, 2, x, y, NULL, NULL);
+        plot_chart_xrange(c[k], 0, 1);
+        plot_chart_yrange(c[k], 0, 1);
+        plot_chart_note(c[k], k ? "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWW" : "a");
+        s[k] = render(c[k]);
+    }
+    plot_chart_locate(c[0], 0, 0, 0, &x0, &y1);
+    plot_chart_locate(c[0], 0, 1, 1, &x1, &y0);
+    for (double v = y0 + 2; v < y1 - 2; v += 0.25)
+        for (double u = x0 + 2; u < x1 - 2; u += 0.25)
+            diff += !near(pixel(s[0], u, v), pixel(s[1], u, v), 0.0);
+    ck_assert_uint_gt(diff, 0);
+    for (int k = 0; k < 2; k++) {
+        cairo_surface_destroy(s[k]);
+        plot_chart_free(c[k]);
+    }
+}
+END_TEST
+
+/* The legend column is as wide as its longest entry, capped: a label far
+ * wider than the cap gives a column of LEGEND_MAX_W 140 + 20 pt swatch
+ * and padding, 6 pt from the panels, inside the 8 pt margin, so the panel
+ * ends at 460.8 - 8 - 160 - 6 = 286.8 pt. Mutation killed: a cap of
+ * 280 pt (the panel ending at 146.8). */
+START_TEST(long_legend_label_is_capped)
+{
+    char label[121];
+    double x[2] = { 0, 1 }, y[2] = { 0, 1 }, cx, cy;
+    struct plot_chart *c = plot_chart_new(PLOT_LINE, "legend");
+
+    memset(label, 'W', 120);
+    label[120] = '\0';
+    plot_chart_add(c, label, NULL, 2, x, y, NULL, NULL);
+    plot_chart_xrange(c, 0, 1);
+    plot_chart_yrange(c, 0, 1);
+    plot_chart_locate(c, 0, 1.0, 0.0, &cx, &cy);
+    ck_assert_double_eq_tol(cx, 286.8, 1e-9);
+    plot_chart_free(c);
+}
+END_TEST
+
 Suite *plots_suite(void)
 {
     Suite *s = suite_create("plots");
@@ -3891,6 +4046,11 @@ Suite *plots_suite(void)
     tcase_add_test(tc, empty_panel_says_no_data_when_the_chart_has_data);
     tcase_add_test(tc, ecdf_zero_wait_rises_at_the_log_axis_edge);
     tcase_add_test(tc, failed_save_keeps_the_old_file_and_leaves_no_temporary);
+    tcase_add_test(tc, log_scatter_leaves_nonpositive_points_out);
+    tcase_add_test(tc, grid_bottom_row_sits_on_the_block_edge);
+    tcase_add_test(tc, x_labels_under_the_last_panel_of_each_column);
+    tcase_add_test(tc, chart_without_any_y_shows_its_note_in_the_middle);
+    tcase_add_test(tc, long_legend_label_is_capped);
     suite_add_tcase(s, tc);
     return s;
 }
