@@ -804,6 +804,28 @@ static void renter_reconsiders(struct market *mk, uint32_t cid)
     jb->ev = eng_after(mk->e, mk->ar[jb->arch].pause_patience, mk->k_retry, mk->c[cid].job);
 }
 
+static void end_contract(struct market *mk, uint32_t cid, sim_time now, bool lose_unsaved);
+static void resolve(struct market *mk, uint32_t mid);
+
+/* The renter leaves contract cid (a paused bid it gives up on, an end
+ * date, GPUs taken while its instance was stopped) for a fresh search
+ * with fresh patience, its saved work with it: it kept the patience it
+ * arrived with, so a job paused long after its arrival was dropped,
+ * progress and all, without a look at the market. */
+static void renter_moves(struct market *mk, uint32_t cid, sim_time now)
+{
+    uint32_t jid = mk->c[cid].job, mid = mk->c[cid].machine;
+    struct job *jb = &mk->j[jid];
+
+    end_contract(mk, cid, now, false);
+    resolve(mk, mid);
+    eng_cancel(mk->e, jb->ev);
+    jb->ev = EVQ_ID_NONE;
+    jb->state = J_WAITING;
+    jb->give_up = now + mk->ar[jb->arch].patience;
+    job_search(mk, jid);
+}
+
 /* Whether something that happens at t is measured: the scalars count
  * from the warm-up on, the instant it ends included, as for an arrival
  * (README, Outputs). */
@@ -1130,6 +1152,17 @@ static void attach(struct machine *m, uint32_t cid)
         m->ccap = (uint8_t)cap;
     }
     m->cids[m->nclaims++] = cid;
+}
+
+/* Contract c holds its GPUs on m (rented, or started again after its
+ * renter topped up): on-demand and reserved against other renters,
+ * interruptibles as claims in the auction. */
+static void hold(struct machine *m, const struct contract *c)
+{
+    if (c->type != C_INTERRUPTIBLE)
+        m->hp_gpus += c->gpus;
+    else
+        m->int_gpus += c->gpus;
 }
 
 /* Contract c no longer holds its GPUs on m (ended, or stopped for good). */
@@ -2294,10 +2327,7 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     attach(m, cid);
     m->thr_ok = false;
     util_mark(mk, m, now);
-    if (type != C_INTERRUPTIBLE)
-        m->hp_gpus += jb->gpus;
-    else
-        m->int_gpus += jb->gpus;
+    hold(m, c);
     jb->contract = cid;
     jb->state = J_RENTING;
     if (jb->budget > 0)
@@ -2818,14 +2848,10 @@ static void on_retry(struct engine *e, const struct evq_event *ev, void *model)
             claims_changed(mk, c->machine);
             return;
         }
-        /* Moves: a fresh search with fresh patience, as after a failure
-         * or at an end date. It kept the patience it arrived with, so a
-         * job paused long after its arrival was dropped, progress and
-         * all, without a look at the market (4 moves in 10 in Quick). */
-        end_contract(mk, jb->contract, eng_now(mk->e), false);
-        resolve(mk, m - mk->m);
-        jb->give_up = eng_now(mk->e) + a->patience;
-        job_search(mk, ev->subject);
+        /* Moves, as after a failure or at an end date (with the
+         * patience it arrived with, 4 moves in 10 in Quick dropped the
+         * job without a look at the market). */
+        renter_moves(mk, jb->contract, eng_now(mk->e));
     }
 }
 
@@ -2933,13 +2959,7 @@ static bool contract_expire(struct market *mk, uint32_t cid, sim_time now)
     }
     if (post)
         a->expired++;
-    end_contract(mk, cid, now, false);
-    resolve(mk, mid);
-    eng_cancel(mk->e, jb->ev);
-    jb->ev = EVQ_ID_NONE;
-    jb->state = J_WAITING;
-    jb->give_up = now + a->patience;
-    job_search(mk, jid);
+    renter_moves(mk, cid, now);
     return true;
 }
 
@@ -3374,10 +3394,7 @@ static void on_topup(struct engine *e, const struct evq_event *ev, void *model)
     watch_budget(mk, cid);
     if (c->type == C_INTERRUPTIBLE || (uint32_t)(m->ngpu - m->hp_gpus) >= c->gpus) {
         util_mark(mk, m, now);  /* the time so far was not held */
-        if (c->type != C_INTERRUPTIBLE)
-            m->hp_gpus += c->gpus;
-        else
-            m->int_gpus += c->gpus;
+        hold(m, c);
         c->released = false;
         c->stopped = false;
         claims_changed(mk, mid);
@@ -3389,11 +3406,7 @@ static void on_topup(struct engine *e, const struct evq_event *ev, void *model)
         resolve(mk, mid);
         return;
     }
-    end_contract(mk, cid, now, false);
-    resolve(mk, mid);
-    jb->state = J_WAITING;
-    jb->give_up = now + mk->ar[jb->arch].patience;
-    job_search(mk, jid);
+    renter_moves(mk, cid, now);
 }
 
 /* The end of a stopped instance's credit grace (check_budgets): deleted,
