@@ -3480,6 +3480,17 @@ END_TEST
     "archetype.*.p-reserved = 0\narchetype.*.p-interruptible = 0\n" \
     "archetype.*.p-ondemand = 1\n"
 
+/* The credit tests' market: the one host of ONE_HOST for 4 days, its
+ * repricing (where budgets are checked) hourly with step 0, so the ask a
+ * test sets holds; stopped instances kept 2 days (market.credit-grace);
+ * 30 GB of storage per instance at 0.12 USD/GB-month running, twice that
+ * stopped; no image to download. */
+#define CREDITS_HOST ONE_HOST "sim.horizon = 4d\nseed = 2\nsupply.gpus = 1\n" \
+    "market.reprice-interval = 1h\nmarket.reprice-step = 0\nmarket.credit-grace = 2d\n" \
+    "hostclass.hobbyist.storage-price = 0.12\nhostclass.farm.storage-price = 0.12\n" \
+    "hostclass.datacenter.storage-price = 0.12\nhostclass.*.storage-inactive = 2\n" \
+    "archetype.*.storage = 30\narchetype.*.image = 0\n"
+
 /* Credits that run out stop the instance (MARKET-FACTS.md 18); it stays,
  * stopped, for market.credit-grace, its storage billing on at the stopped
  * price, and is deleted at the end of it, when its renter gives up the
@@ -3572,11 +3583,7 @@ static void cg_probe(struct engine *e, const struct evq_event *ev, void *model)
 START_TEST(credits_out_stop_the_instance_for_its_grace)
 {
     struct staged x;
-    struct market *mk = stage(&x, ONE_HOST "sim.horizon = 4d\nseed = 2\nsupply.gpus = 1\n"
-        "market.reprice-interval = 1h\nmarket.reprice-step = 0\nmarket.credit-grace = 2d\n"
-        "hostclass.hobbyist.storage-price = 0.12\nhostclass.farm.storage-price = 0.12\n"
-        "hostclass.datacenter.storage-price = 0.12\nhostclass.*.storage-inactive = 2\n"
-        "archetype.*.storage = 30\narchetype.*.image = 0\n"
+    struct market *mk = stage(&x, CREDITS_HOST
         "archetype.*.on-failure-wait = 1\narchetype.*.on-failure-move = 0\n"
         "archetype.hobbyist.budget = 5\n");
     unsigned k;
@@ -3728,12 +3735,7 @@ START_TEST(a_topped_up_renter_restarts_or_moves)
     struct market *mk;
     unsigned k;
 
-    snprintf(text, sizeof text, "%s%s", ONE_HOST "sim.horizon = 4d\nseed = 2\nsupply.gpus = 1\n"
-        "market.reprice-interval = 1h\nmarket.reprice-step = 0\nmarket.credit-grace = 2d\n"
-        "hostclass.hobbyist.storage-price = 0.12\nhostclass.farm.storage-price = 0.12\n"
-        "hostclass.datacenter.storage-price = 0.12\nhostclass.*.storage-inactive = 2\n"
-        "archetype.*.storage = 30\narchetype.*.image = 0\n"
-        "archetype.hobbyist.budget = 5\n",
+    snprintf(text, sizeof text, "%s%s", CREDITS_HOST "archetype.hobbyist.budget = 5\n",
         _i == 2 ? "archetype.hobbyist.p-ondemand = 0\narchetype.hobbyist.p-interruptible = 1\n"
                 : "");
     mk = stage(&x, text);
@@ -3896,7 +3898,7 @@ END_TEST
  * then 0.9409. */
 static struct {
     struct market *mk;
-    bool anticipates, had_record;
+    bool had_record;
     money ask11, ask12;
 } an;
 
