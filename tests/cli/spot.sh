@@ -117,6 +117,20 @@ expect_status "spot, 2e9 reads" 2 "$GM" reproduce --fast --set spot.load=10 --se
 grep_err "spot, 2e9 reads" "spot.load: 1000 requests present read at 2e+06 updates is more than 1e+09"
 # (an arrival gap past the largest time once wrapped the clock: a hang)
 expect_status "spot, a load of 1e-300" 0 timeout 60 "$GM" reproduce --fast --set spot.load=1e-300 spot
+# ... and exactly at them, all allowed ("at least", "at most", "more
+# than" in the messages). Checked by 'validate', which runs the model's
+# checks without building the traces. Every factor below is exact in
+# binary: (0.3125 - 0.25) x 0.0016 = 0.0016 / 16 = 1e-4 USD/h, as 1e-4
+# itself rounds; an update every 3.515625 s is 1/1024 h, so a horizon of
+# 9765.625 h posts 9765.625 x 1024 = 1e7 updates a type; load 1 x
+# capacity 100 = 100 present read at 1e7 updates is 1e9 reads; staying
+# 35.15625 s = 10/1024 h, 100 present over 9765.625 h are
+# 100 x 9765.625 x 102.4 = 1e8 arrivals.
+expect_status "spot, a band of exactly 1e-4 USD/h" 0 "$GM" validate scenarios/reproduce/spot.ini \
+    -c Fast --set spot.ondemand=0.0016 --set spot.load=0.5 --set spot.floor=0.25 --set spot.ceil=0.3125
+expect_status "spot, exactly 1e7 updates, 1e9 reads, 1e8 arrivals" 0 "$GM" validate \
+    scenarios/reproduce/spot.ini -c Fast --set sim.horizon=9765.625h \
+    --set spot.update-mean=3.515625s --set spot.load=1 --set spot.hold-mean=35.15625s
 
 # The collapse row is the largest gap |type's CDF - pooled CDF| over the
 # band, of either sign. With loads 0, 0, 1.2 the overloaded type's CDF
@@ -133,6 +147,21 @@ if awk -F, '$2 == "\"spot.time_cdf\"" { gsub(/"/, "", $4); split($4, e, "@"); c[
                       if (v < 0) v = -v; if (v > g) g = v } }
               exit !(g > 0.1 && row >= g - 1e-9) }' "$T/over/scalars.csv"; then ok
 else bad "spot, one type overloaded: the collapse row is not the largest absolute CDF gap"; fi
+# ... and at most what the 21 points allow between them: each CDF, the
+# pooled one included, rises, so between neighbouring points a < b a
+# type's gap is at most max(c(b) - P(a), P(b) - c(a)). (A gap measured
+# to one type rather than to the pooled CDF, here to an unloaded one,
+# would be the overloaded type's whole shortfall, half again as large.)
+if awk -F, '$2 == "\"spot.time_cdf\"" { gsub(/"/, "", $4); split($4, e, "@"); c[e[1], e[2] + 0] = $5 }
+        $2 == "\"repro.simulated\"" && $4 ~ /collapse/ { row = $5 }
+        END { n = split("0.085 0.34 0.68", ty, " ")
+              for (j = 0; j <= 20; j++) { x[j] = 0.35 + 0.005 * j; x[j] = sprintf("%.3f", x[j]) + 0
+                  m[j] = 0; for (o = 1; o <= n; o++) m[j] += c[ty[o], x[j]] / n }
+              for (o = 1; o <= n; o++) for (j = 0; j < 20; j++) {
+                  v = c[ty[o], x[j + 1]] - m[j]; w = m[j + 1] - c[ty[o], x[j]]
+                  if (v > u) u = v; if (w > u) u = w }
+              exit !(u > 0 && u < 1 && row <= u + 1e-9) }' "$T/over/scalars.csv"; then ok
+else bad "spot, one type overloaded: the collapse row is more than any gap to the pooled CDF"; fi
 
 # Bin 0 of the time-CDF is at or below the floor: a sigma far above the
 # band (1 x on-demand against a band of 0.1) clips nearly every step to
@@ -157,6 +186,13 @@ else bad "spot, sigma 1: the time-CDF at the ceiling is not 1"; grep '1@0.45"' "
 "$GM" reproduce --fast --set spot.bid-lo=0.9 --set spot.bid-hi=0.9 --set spot.load=5 \
     --set sim.horizon=100d spot >"$T/out" 2>"$T/err"
 row "spot, always above the band: no line" '^T5 time-CDF linear on \(F, C\).* 0 .* FAIL$'
+# The row is the least R^2 of the types: with only the first type so
+# loaded (loads 5, 0, 0: Poisson(500) requests for 100 places, its price
+# 0.9 x on-demand nearly always) its flat CDF gives 0, whatever the two
+# unloaded types, whose price is their reserve, fit.
+"$GM" reproduce --fast --set spot.bid-lo=0.9 --set spot.bid-hi=0.9 --set spot.load=5,0,0 \
+    --set sim.horizon=100d spot >"$T/out" 2>"$T/err"
+row "spot, the first type above the band: the least R^2" '^T5 time-CDF linear on \(F, C\).* 0 .* FAIL$'
 
 # The bound on requests present is inclusive: load x capacity = 100 x 100
 # = 10000 is allowed (the targets may fail on so short a run; no input
