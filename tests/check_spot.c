@@ -7,10 +7,15 @@
  * price history against times and bills worked out by hand. */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <gsl/gsl_rng.h>
+#include "models/reproduce.h"
 #include "models/spotckpt.h"
 #include "models/spotprice.h"
+#include "sim/model.h"
+#include "sim/param.h"
+#include "sim/scenario.h"
 #include "tests/suites.h"
 
 static struct spot_params base(void)
@@ -708,6 +713,66 @@ START_TEST(estimate_edges_by_hand)
 }
 END_TEST
 
+/* The types spot_read_types() accepts for a run of 'horizon': their
+ * count, 0 after an error (messages go to /dev/null). */
+static size_t read_types(const char *text, sim_time horizon)
+{
+    struct param_registry *reg = preg_new();
+    struct diag d = DIAG_INIT(fopen("/dev/null", "w"));
+    struct spot_params types[SPOT_MAX_TYPES];
+    struct scn_study *st = NULL;
+    struct scn_run *run = NULL;
+    struct scn *s;
+    size_t n = 0;
+
+    sim_register_all_params(reg);
+    s = scn_load_string("t.ini", text, reg, &d);
+    if (s)
+        st = scn_study_new(s, NULL, NULL, &d);
+    if (st)
+        run = scn_run_new(st, 0, &d);
+    ck_assert_ptr_nonnull(run);
+    n = spot_read_types(run, horizon, types, &d);
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    fclose(d.out);
+    preg_free(reg);
+    return n;
+}
+
+/* The bounds on what a trace may cost are inclusive where the messages
+ * say "at least" / "at most" and strict for "more than": exactly at each
+ * the types are read, a microsecond or a micro-dollar past it they are
+ * not. Every factor is exact in binary: (0.3125 - 0.25) x 0.0016 =
+ * 0.0016 / 16 = 1e-4 USD/h, as 1e-4 itself rounds (0.0015 gives less);
+ * an update every 3.515625 s is 1/1024 h, so 9765.625 h post
+ * 9765.625 x 1024 = 1e7 updates a type (at most 1e7); load 1 x capacity
+ * 100 = 100 present read at 1e7 updates is 1e9 reads (more than 1e9 is
+ * refused); staying 35.15625 s = 10/1024 h, 100 present over 9765.625 h
+ * are 100 x 9765.625 x 102.4 = 1e8 arrivals (at most 1e8). A microsecond
+ * more of horizon is past all three, one less of stay past the arrivals'
+ * bound only. Only the checks run: no trace is built. */
+#define BAND "[General]\nspot.ondemand = %s\nspot.load = 0.5\nspot.floor = 0.25\n" \
+             "spot.ceil = 0.3125\n"
+#define COSTS "[General]\nspot.update-mean = 3.515625s\nspot.load = 1\nspot.hold-mean = %s\n"
+START_TEST(read_types_bounds_inclusive)
+{
+    const sim_time edge = 35156250 * SIM_SEC;
+    char text[256];
+
+    snprintf(text, sizeof text, BAND, "0.0016");
+    ck_assert_uint_eq(read_types(text, 1000 * SIM_DAY), 1);
+    snprintf(text, sizeof text, BAND, "0.0015");
+    ck_assert_uint_eq(read_types(text, 1000 * SIM_DAY), 0);
+    snprintf(text, sizeof text, COSTS, "35.15625s");
+    ck_assert_uint_eq(read_types(text, edge), 3);
+    ck_assert_uint_eq(read_types(text, edge + 1), 0);
+    snprintf(text, sizeof text, COSTS, "35.156249s");
+    ck_assert_uint_eq(read_types(text, edge), 0);
+}
+END_TEST
+
 Suite *spot_suite(void)
 {
     Suite *s = suite_create("spot");
@@ -724,6 +789,7 @@ Suite *spot_suite(void)
     tcase_add_test(tc, market_edges_by_hand);
     tcase_add_test(tc, update_gaps_at_least_a_microsecond);
     tcase_add_test(tc, first_reserve_uniform_and_rounded);
+    tcase_add_test(tc, read_types_bounds_inclusive);
     suite_add_tcase(s, tc);
     tc = tcase_create("checkpointing");
     tcase_add_test(tc, trace_from_checks_history);
