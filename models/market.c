@@ -3454,7 +3454,6 @@ static void check_budgets(struct market *mk, sim_time now)
         open = segment_due(c, now) + mkt_storage_due(mk, c, now);
         if (jb->spent + open >= jb->budget) {
             uint32_t jid = c->job, mid = c->machine;
-
             const struct archetype *a = &mk->ar[jb->arch];
             /* Does the renter add credits, and after how long? Drawn
              * only when it may: with no top-ups the stream is untouched. */
