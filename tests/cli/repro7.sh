@@ -144,4 +144,29 @@ if [ "$(sval "$T/free" spotckpt.cost NONE@2)" = 0 ] && [ "$(sval "$T/free" spotc
    [ "$(sval "$T/free" spotckpt.done ADAPT@2)" = 1 ]
 then ok; else bad "T6 a free history: NONE and ADAPT"; cat "$T/free/scalars.csv" >&2; fi
 
+# -- T7: a P(fail) is pooled over the batches, not a mean of batch shares -----------
+# Every VM lives 10 h (no infant share, wear-out shape 1e9: the Weibull is
+# its scale to ~1e-8), so the whole pool is born at 0, 10 h, 20 h, ... and
+# every VM has the same age. Probes every hour from 100.5 h to 399.5 h (300
+# ticks; horizon 400 h) see ages 0.5, 1.5, ..., 9.5 h in turn, and the 20
+# batches are 15 ticks each (batch k = tick / 15 of the 299.5 h + 1 us
+# span). A 2 h job fails at ages 8.5 and 9.5 h; the aware policy places
+# only at ages >= 3 h. Even batches see ages 0.5..9.5, 0.5..4.5: 9 aware
+# ticks, 2 failing; odd ones 5.5..9.5, 0.5..9.5: 12 aware ticks, 4 failing.
+# Pooled: 10 x 6 / (10 x 21) = 2/7 = 0.285714 (prop(): "Pooled
+# proportion"); the mean of the batch shares, (2/9 + 4/12) / 2 = 0.277778,
+# is what an unweighted mean reports. Memoryless: 2 of every 10 ticks, 0.2.
+# (Exit 1: the memoryless/aware ratio 0.7 is below 2, as it should be.)
+simulated() {   # simulated DIR TARGET-PREFIX
+    awk -F, -v t="\"$2" '$2 == "\"repro.simulated\"" && index($4, t) == 1 { print $(NF-1) }' \
+        "$1/scalars.csv"
+}
+expect_status "T7 synchronised pool" 1 "$GM" run scenarios/reproduce/bathtub.ini \
+    --set sim.warmup=100.5h --set sim.horizon=400h --set sim.sample-interval=1h \
+    --set bathtub.vms=10 --set bathtub.infant-weight=0 --set bathtub.wear-shape=1e9 \
+    --set bathtub.wear-scale=10h -o "$T/sync" -q --no-plots
+near "T7 synchronised pool: P_aware pooled" "$(simulated "$T/sync" "T7 P(fail) bathtub-aware")" \
+    0.28571428571 1e-9
+near "T7 synchronised pool: P_mem" "$(simulated "$T/sync" "T7 P(fail) memoryless")" 0.2 1e-9
+
 cli_done
