@@ -102,6 +102,17 @@ else bad "llama at 4 interruptions: share row"; cat "$T/out" >&2; fi
 if grep -E '^T4 share of runs with 0\.5 \+- 1\.96 sqrt\(0\.5\) interruptions +0\.909796 ' "$T/out" >/dev/null &&
    grep -q '^T4 dispersion index var/mean' "$T/out"; then ok
 else bad "llama at 0.5 interruptions: share and dispersion rows"; cat "$T/out" >&2; fi
+# A run with no interruption has no cause shares: the share rows' CIs are
+# over the runs with some, about 40 x (1 - e^-0.5) = 15.7 of them, so a
+# number, at most t(15) x 0.5 sqrt(16/15) / sqrt(16) = 0.275 (accept < 1).
+# Taking 0/0 for the runs without made them NaN ("-").
+# (The CI is the field before the tolerance, the last "+-" field.)
+if awk 'function ci(  j) { for (j = NF; j > 1 && $j !~ /^\+-/; j--) ; return $(j - 1) }
+        /^T4 GPU share/ { g = ci() } /^T4 HBM3 share/ { h = ci() }
+        END { exit !(g ~ /^\+-[0-9]/ && h ~ /^\+-[0-9]/ && substr(g, 3) + 0 > 0 &&
+                     substr(g, 3) + 0 < 1 && substr(h, 3) + 0 > 0 && substr(h, 3) + 0 < 1) }' "$T/out"
+then ok
+else bad "llama at 0.5 interruptions: share CIs"; cat "$T/out" >&2; fi
 # At 1e-6 interruptions in a day the interval [-0.00196, 0.00196] holds
 # only N = 0: P = e^-1e-6 = 0.999999, and every one of the 40 runs (no
 # interruption: probability 1 - 4e-5) is inside, a share of 1. The lower

@@ -46,6 +46,15 @@ near "T7 L=10h: ratio" "$(expected "$T/bt10" "T7 P(fail) ratio")" 6.3545416 5e-5
 expect_status "T7 price ratio 0" 2 "$GM" reproduce --fast --set bathtub.price-ratio=0 bathtub
 grep_err "T7 price ratio 0" "bathtub.price-ratio: price ratio must be > 0"
 
+# -- T7: zero Weibull shapes and scales are refused -----------------------------------
+# The parameter table lets 0 in for all four; a Weibull needs shape > 0 and
+# scale > 0 (a scale of 0 makes lifetimes of 0: VMs preempted and replaced
+# at one instant without end), so setup refuses each (exit 2, named).
+for p in infant-shape:shape infant-scale:scale wear-shape:shape wear-scale:scale; do
+    expect_status "T7 bathtub.${p%%:*} 0" 2 "$GM" reproduce --fast --set "bathtub.${p%%:*}=0" bathtub
+    grep_err "T7 bathtub.${p%%:*} 0" "bathtub.${p%%:*}: ${p#*:} must be > 0, got 0"
+done
+
 # -- T3: the last segment ends the job despite rounding -------------------------------
 # 0.9 min of work in segments of 0.3: in doubles 0.3 + 0.3 + 0.3 comes to
 # 0.8999999999999999, below 0.9, so a job that asked for saved >= work
