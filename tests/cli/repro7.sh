@@ -165,6 +165,11 @@ then ok; else bad "T6 a free history: NONE and ADAPT"; cat "$T/free/scalars.csv"
 # Pooled: 10 x 6 / (10 x 21) = 2/7 = 0.285714 (prop(): "Pooled
 # proportion"); the mean of the batch shares, (2/9 + 4/12) / 2 = 0.277778,
 # is what an unweighted mean reports. Memoryless: 2 of every 10 ticks, 0.2.
+# An aware attempt lasts until the job ends or the VM dies: 2 h at ages
+# 3.5..7.5, 1.5 h at 8.5, 0.5 h at 9.5, so 16 h per even batch, 20 h per
+# odd one: E[attempt] = 360 / 210 = 12/7 h, paid = (12/7) / (1 - 2/7) =
+# 2.4 h and the overhead 2.4 / 2 - 1 = 0.2 (every attempt counted as a
+# full L gives 2.8 h, overhead 0.4).
 # (Exit 1: the memoryless/aware ratio 0.7 is below 2, as it should be.)
 simulated() {   # simulated DIR TARGET-PREFIX
     awk -F, -v t="\"$2" '$2 == "\"repro.simulated\"" && index($4, t) == 1 { print $(NF-1) }' \
@@ -177,5 +182,7 @@ expect_status "T7 synchronised pool" 1 "$GM" run scenarios/reproduce/bathtub.ini
 near "T7 synchronised pool: P_aware pooled" "$(simulated "$T/sync" "T7 P(fail) bathtub-aware")" \
     0.28571428571 1e-9
 near "T7 synchronised pool: P_mem" "$(simulated "$T/sync" "T7 P(fail) memoryless")" 0.2 1e-9
+# (the attempt hours carry the lifetimes' ~1e-8 jitter, ~ms after 40 lives)
+near "T7 synchronised pool: overhead" "$(simulated "$T/sync" "T7 preemptible overhead")" 0.2 1e-5
 
 cli_done
