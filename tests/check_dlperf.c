@@ -814,25 +814,31 @@ static struct dlperf_model *fit_with_calib(const char *calib, char **dirp)
     return m;
 }
 
+/* A calibration table with three GPUs measured (the H200 at 0.5 of spec,
+ * the 4090 and the A100 SXM4 80GB at 0.8, two kernel rows each, and an
+ * H200 hgemm row), host-CPU rows, PoCL rows naming a GPU, and a device
+ * with no peak: 12 rows, 6 of them GPU sgemm_fp32/triad rows. */
+static const char three_gpus_calib[] = CAL_HDR
+    "\"cuda:NVIDIA H200\",sgemm_fp32,4096,33.5,TFLOPS,67,0.5,2026-11-29,t\n"
+    "\"cuda:NVIDIA H200\",triad,16777216,2400,GB/s,4800,0.5,2026-11-29,t\n"
+    "\"cuda:NVIDIA H200\",hgemm_fp16,4096,99,TFLOPS,990,0.1,2026-11-29,t\n"
+    "\"cuda:NVIDIA GeForce RTX 4090\",sgemm_fp32,4096,66.08,TFLOPS,82.6,0.8,2026-11-29,t\n"
+    "\"opencl:NVIDIA GeForce RTX 4090\",triad,16777216,806.4,GB/s,1008,0.8,2026-11-29,t\n"
+    "\"cuda:NVIDIA A100-SXM4-80GB\",sgemm_fp32,4096,15.6,TFLOPS,19.5,0.8,2026-11-29,t\n"
+    "\"cuda:NVIDIA A100-SXM4-80GB\",triad,16777216,1630.4,GB/s,2038,0.8,2026-11-29,t\n"
+    "\"cpu:AMD EPYC\",sgemm_fp32,2048,0.15,TFLOPS,0.25,0.6,2026-11-23,t\n"
+    "\"cpu:AMD EPYC\",triad,16777216,35.7,GB/s,32.5,1.0984615384615385,2026-11-23,t\n"
+    "\"opencl-pocl:NVIDIA H200 NVL\",triad,16777216,17.8,GB/s,89,0.2,2026-11-23,t\n"
+    "\"opencl-pocl:NVIDIA H200 NVL\",sgemm_fp32,1024,0.01,TFLOPS,0.1,0.1,2026-11-23,t\n"
+    "\"cuda:Some Future GPU\",sgemm_fp32,4096,50,TFLOPS,,,2026-11-29,t\n";
+
 /* Three GPUs measured: the H200 at 0.5 of spec, the 4090 and the A100 at
  * 0.8. The reference is the GPUs' median, 0.8, so the H200's machines are
  * derated around 0.625 and every other model keeps median 1. Host-CPU
  * rows, even one naming a GPU, and a device with no peak change nothing. */
 START_TEST(calibration_sets_derate_median)
 {
-    static const char calib[] = CAL_HDR
-        "\"cuda:NVIDIA H200\",sgemm_fp32,4096,33.5,TFLOPS,67,0.5,2026-11-29,t\n"
-        "\"cuda:NVIDIA H200\",triad,16777216,2400,GB/s,4800,0.5,2026-11-29,t\n"
-        "\"cuda:NVIDIA H200\",hgemm_fp16,4096,99,TFLOPS,990,0.1,2026-11-29,t\n"
-        "\"cuda:NVIDIA GeForce RTX 4090\",sgemm_fp32,4096,66.08,TFLOPS,82.6,0.8,2026-11-29,t\n"
-        "\"opencl:NVIDIA GeForce RTX 4090\",triad,16777216,806.4,GB/s,1008,0.8,2026-11-29,t\n"
-        "\"cuda:NVIDIA A100-SXM4-80GB\",sgemm_fp32,4096,15.6,TFLOPS,19.5,0.8,2026-11-29,t\n"
-        "\"cuda:NVIDIA A100-SXM4-80GB\",triad,16777216,1630.4,GB/s,2038,0.8,2026-11-29,t\n"
-        "\"cpu:AMD EPYC\",sgemm_fp32,2048,0.15,TFLOPS,0.25,0.6,2026-11-23,t\n"
-        "\"cpu:AMD EPYC\",triad,16777216,35.7,GB/s,32.5,1.0984615384615385,2026-11-23,t\n"
-        "\"opencl-pocl:NVIDIA H200 NVL\",triad,16777216,17.8,GB/s,89,0.2,2026-11-23,t\n"
-        "\"opencl-pocl:NVIDIA H200 NVL\",sgemm_fp32,1024,0.01,TFLOPS,0.1,0.1,2026-11-23,t\n"
-        "\"cuda:Some Future GPU\",sgemm_fp32,4096,50,TFLOPS,,,2026-11-29,t\n";
+    const char *calib = three_gpus_calib;
     char *dir;
     struct dlperf_model *m = fit_with_calib(calib, &dir);
     const struct dlperf_gpu *h200 = dlperf_catalog_find(m, "H200");
@@ -1399,7 +1405,7 @@ static char *fit_report(const struct dlperf_model *m)
 /* The fit report's calibration lines (models/dlperf.c): with GPU rows of
  * both kernels, the reference and how many GPU rows are behind it, and a
  * derate line for each calibrated model only; without, the fallback
- * marked [E]. calibration_sets_derate_median's table has 12 rows, 6 of
+ * marked [E]. three_gpus_calib has 12 rows, 6 of
  * them GPU sgemm_fp32/triad rows at reference 0.8; three models are
  * calibrated (H200 0.5 / 0.8 = 0.625, the 4090 and the A100 SXM4 80GB at
  * 0.8 / 0.8 = 1), two rows each. A single sgemm row is no reference.
@@ -1407,19 +1413,7 @@ static char *fit_report(const struct dlperf_model *m)
  * the fallback, and a derate line for every uncalibrated model. */
 START_TEST(fit_report_names_the_calibration)
 {
-    static const char calib[] = CAL_HDR
-        "\"cuda:NVIDIA H200\",sgemm_fp32,4096,33.5,TFLOPS,67,0.5,2026-11-29,t\n"
-        "\"cuda:NVIDIA H200\",triad,16777216,2400,GB/s,4800,0.5,2026-11-29,t\n"
-        "\"cuda:NVIDIA H200\",hgemm_fp16,4096,99,TFLOPS,990,0.1,2026-11-29,t\n"
-        "\"cuda:NVIDIA GeForce RTX 4090\",sgemm_fp32,4096,66.08,TFLOPS,82.6,0.8,2026-11-29,t\n"
-        "\"opencl:NVIDIA GeForce RTX 4090\",triad,16777216,806.4,GB/s,1008,0.8,2026-11-29,t\n"
-        "\"cuda:NVIDIA A100-SXM4-80GB\",sgemm_fp32,4096,15.6,TFLOPS,19.5,0.8,2026-11-29,t\n"
-        "\"cuda:NVIDIA A100-SXM4-80GB\",triad,16777216,1630.4,GB/s,2038,0.8,2026-11-29,t\n"
-        "\"cpu:AMD EPYC\",sgemm_fp32,2048,0.15,TFLOPS,0.25,0.6,2026-11-23,t\n"
-        "\"cpu:AMD EPYC\",triad,16777216,35.7,GB/s,32.5,1.0984615384615385,2026-11-23,t\n"
-        "\"opencl-pocl:NVIDIA H200 NVL\",triad,16777216,17.8,GB/s,89,0.2,2026-11-23,t\n"
-        "\"opencl-pocl:NVIDIA H200 NVL\",sgemm_fp32,1024,0.01,TFLOPS,0.1,0.1,2026-11-23,t\n"
-        "\"cuda:Some Future GPU\",sgemm_fp32,4096,50,TFLOPS,,,2026-11-29,t\n";
+    const char *calib = three_gpus_calib;
     char *dir, *rep;
     struct dlperf_model *m = fit_with_calib(calib, &dir);
     size_t lines = 0;
