@@ -3491,6 +3491,18 @@ END_TEST
     "hostclass.datacenter.storage-price = 0.12\nhostclass.*.storage-inactive = 2\n" \
     "archetype.*.storage = 30\narchetype.*.image = 0\n"
 
+/* The credit tests' probes over their 4 days: 'fn' with subject 'start'
+ * at day 1 + 1 s (where the test sends its renter), then with 'hourly'
+ * every hour from day 1 + 2 s, 2 s after each repricing tick. */
+static void credit_probes(struct staged *x, eng_handler fn, uint32_t start, uint32_t hourly)
+{
+    unsigned k = eng_kind(x->e, "test.probe", fn, NULL);
+
+    eng_at(x->e, SIM_DAY + SIM_SEC, k, start);
+    for (sim_time t = SIM_DAY + 2 * SIM_SEC; t < 4 * SIM_DAY; t += SIM_HOUR)
+        eng_at(x->e, t, k, hourly);
+}
+
 /* Credits that run out stop the instance (MARKET-FACTS.md 18); it stays,
  * stopped, for market.credit-grace, its storage billing on at the stopped
  * price, and is deleted at the end of it, when its renter gives up the
@@ -3586,7 +3598,6 @@ START_TEST(credits_out_stop_the_instance_for_its_grace)
     struct market *mk = stage(&x, CREDITS_HOST
         "archetype.*.on-failure-wait = 1\narchetype.*.on-failure-move = 0\n"
         "archetype.hobbyist.budget = 5\n");
-    unsigned k;
     double want;
 
     memset(&cg, 0, sizeof cg);
@@ -3595,10 +3606,7 @@ START_TEST(credits_out_stop_the_instance_for_its_grace)
     cg.hobbyist = arch_named(mk, "hobbyist");
     cg.company = arch_named(mk, "company");
     ck_assert_uint_eq(mk->nm, 1);
-    k = eng_kind(x.e, "test.probe", cg_probe, NULL);
-    eng_at(x.e, SIM_DAY + SIM_SEC, k, CG_START);
-    for (sim_time t = SIM_DAY + 2 * SIM_SEC; t < 4 * SIM_DAY; t += SIM_HOUR)
-        eng_at(x.e, t, k, CG_HOURLY);
+    credit_probes(&x, cg_probe, CG_START, CG_HOURLY);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert_int_eq(cg.rate, USD(1));
     /* stopped at the 5 h tick (seen by the probe two seconds later) ... */
@@ -3733,7 +3741,6 @@ START_TEST(a_topped_up_renter_restarts_or_moves)
     struct staged x;
     char text[2048];
     struct market *mk;
-    unsigned k;
 
     snprintf(text, sizeof text, "%s%s", CREDITS_HOST "archetype.hobbyist.budget = 5\n",
         _i == 2 ? "archetype.hobbyist.p-ondemand = 0\narchetype.hobbyist.p-interruptible = 1\n"
@@ -3747,10 +3754,7 @@ START_TEST(a_topped_up_renter_restarts_or_moves)
     tu.hobbyist = arch_named(mk, "hobbyist");
     tu.company = arch_named(mk, "company");
     ck_assert_uint_eq(mk->nm, 1);
-    k = eng_kind(x.e, "test.probe", tu_probe, NULL);
-    eng_at(x.e, SIM_DAY + SIM_SEC, k, TU_START);
-    for (sim_time t = SIM_DAY + 2 * SIM_SEC; t < 4 * SIM_DAY; t += SIM_HOUR)
-        eng_at(x.e, t, k, TU_HOURLY);
+    credit_probes(&x, tu_probe, TU_START, TU_HOURLY);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     if (tu.bid) {
         ck_assert_int_gt(tu.stop1, 0);
@@ -3864,17 +3868,13 @@ START_TEST(a_broke_paused_renter_reconsiders_nothing)
         "archetype.hobbyist.budget = 3\narchetype.hobbyist.p-ondemand = 0\n"
         "archetype.hobbyist.p-interruptible = 1\narchetype.hobbyist.bid-raise = 0\n"
         "archetype.hobbyist.pause-patience = 10h\n");
-    unsigned k;
 
     memset(&pp, 0, sizeof pp);
     pp.mk = mk;
     pp.hobbyist = arch_named(mk, "hobbyist");
     pp.company = arch_named(mk, "company");
     ck_assert_uint_eq(mk->nm, 1);
-    k = eng_kind(x.e, "test.probe", pp_probe, NULL);
-    eng_at(x.e, SIM_DAY + SIM_SEC, k, PP_START);
-    for (sim_time t = SIM_DAY + 2 * SIM_SEC; t < 4 * SIM_DAY; t += SIM_HOUR)
-        eng_at(x.e, t, k, PP_HOURLY);
+    credit_probes(&x, pp_probe, PP_START, PP_HOURLY);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     ck_assert(pp.was_paused);
     ck_assert_int_eq(pp.stopped_at, SIM_DAY + 3 * SIM_HOUR + 2 * SIM_SEC);
