@@ -2420,11 +2420,12 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
     jb->pref = (uint8_t)type;
     jb->arrived = -1;           /* never counted as a renter */
     jb->give_up = SIM_TIME_MAX;
-    /* Best DLPerf (times what the learning phase measured) per dollar:
+    /* Best DLPerf (times what the learning phase measured, and the
+     * host's reliability score when the endpoint counts it) per dollar:
      * buckets are sorted by ask, so a bucket is left once even its
      * fastest machine at the least price the next ask allows cannot beat
-     * the best so far (market.search-prune = false reads them all: the
-     * check of this cut-off). */
+     * the best so far, a score being at most 1 (market.search-prune =
+     * false reads them all: the check of this cut-off). */
     for (size_t g = 0; g < mk->ngpus; g++) {
         double w = q->weight ? q->weight[g] : 1.0, spmax = mk->gpus[g].max_spd[kc];
         double ref = going_ask(mk, (uint32_t)g);
@@ -2443,6 +2444,8 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
                 if (!admissible(mk, jb, v[i].machine, type, &price, &bid))
                     continue;
                 key = speed(mk, &mk->m[v[i].machine], 1) * w / (money_to_usd(price) + 1e-6);
+                if (q->by_reliability)
+                    key *= score_of(&mk->m[v[i].machine]);
                 if (best == NONE || key > best_key ||
                     (key == best_key && v[i].machine < best)) {
                     best = v[i].machine;
@@ -2540,6 +2543,11 @@ bool market_sls_wake(struct market *mk, uint32_t cid)
     claims_changed(mk, mk->c[cid].machine);
     resolve(mk, mk->c[cid].machine);
     return mk->c[cid].state == CS_RUNNING;
+}
+
+double market_sls_reliability(const struct market *mk, uint32_t cid)
+{
+    return score_of(&mk->m[mk->c[cid].machine]);
 }
 
 size_t market_sls_gpu_count(const struct market *mk)

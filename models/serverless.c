@@ -82,6 +82,7 @@ struct endpoint {
     sim_time down_since;        /* target below the active count since (-1: not) */
     sim_time cold_since;        /* cold pool above its target since (-1: not) */
     bool interruptible, learning;
+    bool perf_rel;              /* count workers at perf x host reliability */
     int learn_models;
     uint32_t payer;
     uint8_t *allowed;           /* owned, per catalogue model */
@@ -271,6 +272,9 @@ static const struct param_def sls_defs[] = {
     EP("perf-per-dlperf", PT_REAL, "perf/s", "1", 1e-9, 1e9, NULL, "worker perf = DLPerf x this"),
     EP("perf-sigma", PT_REAL, "1", "0.15", 0, 5, NULL,
        "log-sd of each GPU model's measured perf around the DLPerf prediction"),
+    EP("perf-reliability", PT_BOOL, "", "true", NOMAX, NULL,
+       "the engine counts a worker at perf x its host's reliability score (Vast's worker "
+       "list): capacity, hiring, wake and release order; requests are served at full perf"),
     EP("learning", PT_BOOL, "", "true", NOMAX, NULL,
        "learning phase: recruit untested GPU models first and benchmark them"),
     EP("learning-models", PT_INT, "1", "4", 0, 100, NULL, "GPU models the learning phase benchmarks"),
@@ -522,7 +526,7 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
     }
     {
         struct sls_query q = { ep->payer, ep->gpu_ram, ep->allowed, ep->weight,
-                               ep->interruptible };
+                               ep->interruptible, ep->perf_rel };
         int nlearned = 0;
 
         for (size_t g = 0; g < s->ngpus; g++)
@@ -744,6 +748,20 @@ static void on_release(struct engine *e, const struct evq_event *ev, void *model
         release(s, ep, &ep->w[wid]);
 }
 
+/* The perf the engine counts worker w at, given the perf it knows ('perf':
+ * what its benchmark measured, or DLPerf's prediction before that): times
+ * the host's reliability score when the endpoint follows Vast's worker
+ * list (perf = measured_perf x reliability, MARKET-FACTS.md 23), so a host
+ * that may drop out counts for less in the capacity estimate and in the
+ * price-performance order of wakes and releases. Requests are served at
+ * the worker's true perf all the same: the score discounts a host's
+ * expected presence, not its GPU. */
+static double counted_perf(const struct sls *s, const struct endpoint *ep,
+                           const struct worker *w, double perf)
+{
+    return ep->perf_rel && s->mk ? perf * market_sls_reliability(s->mk, w->contract) : perf;
+}
+
 /* The eligible worker of highest (dir 1) or lowest (dir -1) performance
  * per dollar, the first of a tie; n if none is eligible. */
 static size_t extreme_ppd(const struct sls_worker_view *v, size_t n, int dir)
@@ -786,10 +804,11 @@ static struct worker *worst(struct sls *s, struct endpoint *ep, enum wstate st, 
     for (size_t i = 0; i < ep->nw; i++) {
         const struct worker *w = &ep->w[i];
 
-        v[i].perf = w->perf;
         v[i].price_h = w->price_h;
         v[i].eligible = w->state == st &&
                         !(st == W_READY && (w->q.len || now - w->idle_since < idle));
+        if (v[i].eligible)      /* a dead slot has no host */
+            v[i].perf = counted_perf(s, ep, w, w->perf);
     }
     k = sls_worst(v, ep->nw);
     free(v);
@@ -798,15 +817,16 @@ static struct worker *worst(struct sls *s, struct endpoint *ep, enum wstate st, 
 
 /* The Inactive worker with the best price-performance, or NULL: the
  * one a scale-up wakes (the mirror of worst()). */
-static struct worker *best_inactive(struct endpoint *ep)
+static struct worker *best_inactive(const struct sls *s, struct endpoint *ep)
 {
     struct sls_worker_view *v = xcalloc(ep->nw, sizeof *v);
     size_t k;
 
     for (size_t i = 0; i < ep->nw; i++) {
-        v[i].perf = ep->w[i].perf;
         v[i].price_h = ep->w[i].price_h;
         v[i].eligible = ep->w[i].state == W_INACTIVE;
+        if (v[i].eligible)
+            v[i].perf = counted_perf(s, ep, &ep->w[i], ep->w[i].perf);
     }
     k = sls_best(v, ep->nw);
     free(v);
@@ -835,7 +855,7 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
 
         if (w->state == W_DEAD || w->state == W_ERROR)
             continue;
-        perf_sum += w->predicted;
+        perf_sum += counted_perf(s, ep, w, w->predicted);
         nperf++;
         if (w->state == W_CREATING && now - w->since > ep->create_timeout) {
             release(s, ep, w);  /* never got its GPU (outbid at start) */
@@ -866,7 +886,7 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
                 best = w;
         }
         if (!best)
-            best = best_inactive(ep);
+            best = best_inactive(s, ep);
         if (best) {
             best->want_active = true;
             cold--;
@@ -1004,6 +1024,7 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
     ep->perf_sigma = scn_realf(r, "endpoint.%s.perf-sigma", nm);
     ep->interruptible = scn_boolf(r, "endpoint.%s.interruptible", nm);
     ep->learning = scn_boolf(r, "endpoint.%s.learning", nm);
+    ep->perf_rel = scn_boolf(r, "endpoint.%s.perf-reliability", nm);
     ep->learn_models = (int)scn_intf(r, "endpoint.%s.learning-models", nm);
     ep->load_alpha = 1.0 - exp(-1.0 / sim_time_to_sec(scn_timef(r, "endpoint.%s.load-window", nm)));
     ep->reject_after = scn_timef(r, "endpoint.%s.reject-after", nm);

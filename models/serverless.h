@@ -53,7 +53,7 @@ struct sls_obs {
     double load_rate;           /* anticipated load, perf units/s */
     double queue_s;             /* oldest request's wait in the global queue */
     double backlog;             /* load waiting in the global queue */
-    double worker_perf;         /* mean perf of a worker (perf units/s), > 0 */
+    double worker_perf;         /* mean perf a worker counts at (units/s), > 0 */
     int active;                 /* Ready + Loading + Creating-for-active */
     int total;                  /* active + inactive + creating cold */
     int starting;               /* active ones still Creating or Loading */
@@ -112,6 +112,7 @@ struct sls_query {
     const uint8_t *allowed;     /* per catalogue model, nonzero = allowed; NULL = all */
     const double *weight;       /* per model, measured/predicted perf; NULL = 1 */
     bool interruptible;
+    bool by_reliability;        /* rank by perf x the host's reliability score */
 };
 
 struct sls_hire {
@@ -129,6 +130,9 @@ void market_sls_stop(struct market *mk, uint32_t cid);      /* Inactive: storage
 /* Back to running; false if an interruptible worker lost its GPU to a
  * higher bid while stopped (the contract stays paused). */
 bool market_sls_wake(struct market *mk, uint32_t cid);
+/* The reliability score the market shows for the host of contract 'cid'
+ * now (Vast's worker list: perf = measured perf x reliability). */
+double market_sls_reliability(const struct market *mk, uint32_t cid);
 size_t market_sls_gpu_count(const struct market *mk);
 const char *market_sls_gpu_name(const struct market *mk, size_t g);
 /* The catalogue model named nearest 'typed', for a "did you mean" after

@@ -1161,12 +1161,16 @@ END_TEST
  * measuring the second of two days costs half of measuring both. Lines
  * that began in the warm-up (a worker's running segment, its storage)
  * once counted whole when billed after it: the cost did not move with the
- * warm-up at all, and cost per request came out several times too high. */
+ * warm-up at all, and cost per request came out several times too high.
+ * No learning phase: it sends each hire to a GPU model not benchmarked
+ * yet, so a worker replaced on day 2 (after a disconnect) could be a
+ * dearer model, and the pool would not cost the same per hour all along. */
 START_TEST(endpoint_cost_is_measured_after_the_warmup)
 {
 #define POOL MARKET \
     "endpoint.api.enabled = true\nendpoint.api.policy = fixed\n" \
-    "endpoint.api.fixed-workers = 3\nendpoint.api.rate = 1\n"
+    "endpoint.api.fixed-workers = 3\nendpoint.api.rate = 1\n" \
+    "endpoint.api.learning = false\n"
     const char *late[] = { "sim.warmup=1d", NULL };
     struct test_run all = run_text(POOL, NULL), second = run_text(POOL, late);
 #undef POOL
@@ -1672,6 +1676,55 @@ START_TEST(cold_workers_starting_are_not_active)
 }
 END_TEST
 
+/* The engine counts a worker at perf x its host's reliability score
+ * (perf-reliability, Vast's worker list: perf = measured_perf x
+ * reliability, MARKET-FACTS.md 23), so the active target is min-load over
+ * the mean of those products. The scores are pinned: a prior weight of
+ * 100,000 days that does not decay (horizon 100,000 days) outweighs any
+ * machine's history of at most a few years, so every score is the prior
+ * to within 0.01 (score = 1 - ((1 - prior) w0 + bad) / (w0 + seen)). One
+ * model, no requests, no cold pool, no learning phase: min-load alone sets
+ * the target, ceil(2000 / (mean perf x score)). At prior 1 that is the
+ * count without the factor (the same hires: the key is DLPerf per dollar
+ * times scores within 0.01 of 1); at prior 0.5 the capacity per worker
+ * halves, so the count doubles (within the rounding of a ceiling and the
+ * few slower RTX 4090s the extra hires may get). Kills: the score left
+ * out of the capacity estimate, or the flag read from another key. */
+START_TEST(workers_count_at_perf_times_reliability)
+{
+#define PINNED(prior) MARKET \
+    "reliability.prior = " prior "\n" \
+    "reliability.prior-weight = 100000d\n" \
+    "reliability.horizon = 100000d\n" \
+    "endpoint.api.enabled = true\n" \
+    "endpoint.api.rate = 0\n" \
+    "endpoint.api.min-load = 2000\n" \
+    "endpoint.api.min-workers = 0\n" \
+    "endpoint.api.max-workers = 100\n" \
+    "endpoint.api.cold-mult = 0\n" \
+    "endpoint.api.perf-sigma = 0\n" \
+    "endpoint.api.learning = false\n" \
+    "endpoint.api.gpus = RTX 4090\n"
+    const char *off[] = { "sim.horizon=6h", "endpoint.api.perf-reliability=false", NULL };
+    const char *on[] = { "sim.horizon=6h", NULL };
+    struct test_run plain = run_text(PINNED("0.5"), off), one = run_text(PINNED("1"), on),
+                    half = run_text(PINNED("0.5"), on);
+#undef PINNED
+    double n = last_sample(&plain, "workers_ready", "api");
+
+    ck_assert_int_eq(plain.rc, SIM_OK);
+    ck_assert_int_eq(one.rc, SIM_OK);
+    ck_assert_int_eq(half.rc, SIM_OK);
+    ck_assert_double_ge(n, 10);         /* many workers: the ratio is not all rounding */
+    ck_assert_double_eq(last_sample(&one, "workers_ready", "api"), n);
+    ck_assert_double_ge(last_sample(&half, "workers_ready", "api"), 1.9 * n);
+    ck_assert_double_le(last_sample(&half, "workers_ready", "api"), 2.1 * n);
+    eng_free(plain.e);
+    eng_free(one.e);
+    eng_free(half.e);
+}
+END_TEST
+
 /* Mean service time of an endpoint's served requests: latency less
  * queue time, load / perf of the worker that served each. */
 static double mean_service(const struct test_run *o, const char *ep)
@@ -1810,7 +1863,10 @@ static int samples_in_state(const struct test_run *o, const char *ep, int c, int
  * Loading and 2 Inactive (none Creating or Ready) for the 20 s model
  * load after each burst's trim. Still counting the woken worker as cold
  * (3 > 2), the pool released an Inactive one at once and showed 1 and
- * 1. Kills: 'cold--' left out on a wake. */
+ * 1. The capacities above are the workers' measured perf: counted at
+ * perf x reliability (the default) a worker is worth a little less, and
+ * at some bursts the total target is a worker higher. Kills: 'cold--'
+ * left out on a wake. */
 START_TEST(a_wake_within_the_dead_band_releases_nobody)
 {
     const char *sets[] = { "sim.horizon=12h", "serverless.sample-interval=1s", NULL };
@@ -1825,7 +1881,8 @@ START_TEST(a_wake_within_the_dead_band_releases_nobody)
         "endpoint.api.min-workers = 2\n"
         "endpoint.api.max-workers = 12\n"
         "endpoint.api.inactivity-timeout = 60s\n"
-        "endpoint.api.scale-down-delay = 0s\n", sets);
+        "endpoint.api.scale-down-delay = 0s\n"
+        "endpoint.api.perf-reliability = false\n", sets);
 
     ck_assert(o.setup_ok);
     ck_assert_int_eq(o.rc, SIM_OK);
@@ -2228,6 +2285,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, cold_pool_trims_wait_out_the_delay_each_time);
     tcase_add_test(runs, idle_timeout_ends_exactly_on_time);
     tcase_add_test(runs, warmup_requests_count_in_the_anticipated_load);
+    tcase_add_test(runs, workers_count_at_perf_times_reliability);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
