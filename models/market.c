@@ -1217,10 +1217,11 @@ static void end_contract(struct market *mk, uint32_t cid, sim_time now,
          * rule. Killed by its host's failure (lose_unsaved), or on a
          * machine deverified since the rental: the unused balance back,
          * no penalty. */
+        sim_time span = c->res_end - c->res_start, used = now - c->res_start;
         money refund = lose_unsaved || c->deverified
-            ? bill_unused_prepay(c->prepaid, c->res_end - c->created, now - c->created)
-            : bill_early_cancel_refund(c->prepaid, c->rate, c->gpus, c->res_end - c->created,
-                                       now - c->created, mk->cancel_fee);
+            ? bill_unused_prepay(c->prepaid, span, used)
+            : bill_early_cancel_refund(c->prepaid, c->rate, c->gpus, span, used,
+                                       mk->cancel_fee);
 
         if (refund > 0) {
             /* The prepaid money was split host/platform at payment; the
@@ -1326,6 +1327,15 @@ static void start_running(struct market *mk, uint32_t cid, sim_time now)
      * loaded, or since it last ran, it held a pause-patience timer) */
     eng_cancel(mk->e, jb->ev);
     jb->ev = EVQ_ID_NONE;
+    /* but for the prepay it means to weigh once it has tried the host
+     * (on_prepay); a pause or a stop took that timer, so it is set again
+     * here, at once if the time has come meanwhile */
+    if (c->type == C_ONDEMAND && !c->prepay_asked && jb->arch < mk->nar &&
+        mk->ar[jb->arch].prepay_after > 0) {
+        sim_time at = c->created + mk->ar[jb->arch].prepay_after;
+
+        jb->ev = eng_at(mk->e, at > now ? at : now, mk->k_prepay, c->job);
+    }
     util_mark(mk, m, now);
     m->run_gpus += c->gpus;
     if (m->run_gpus > m->ngpu || m->down)
@@ -1602,6 +1612,55 @@ static double reserve_min_h(const struct market *mk, const struct job *jb)
         }
     }
     return best;
+}
+
+/* The prepaid term that costs job jb least for a run of 'run' on a host
+ * of class hc at 'price' per GPU-hour, if one costs less than on demand,
+ * among those the credits it has left pay for (a renter cannot prepay
+ * what it does not have): returns its months, and sets its discount and
+ * prepay; 0 for none (on demand). A term ended early costs more than its
+ * hours on demand, so a quarter pays off only past about 1656 h at the
+ * default discounts (a month and then per second is cheaper before). */
+static int cheapest_term(const struct market *mk, const struct job *jb,
+                         const struct hostclass *hc, money price, sim_time run, double *d,
+                         money *prepaid)
+{
+    struct bill_term terms[RESERVE_TERMS];
+    int pick;
+
+    for (int t = 0; t < RESERVE_TERMS; t++) {
+        terms[t].span = reserve_months[t] * 30 * SIM_DAY;
+        terms[t].discount = term_discount(mk, hc, reserve_months[t]);
+    }
+    pick = bill_cheapest_term(price, jb->gpus, run, terms, RESERVE_TERMS, mk->cancel_fee,
+                              jb->budget == 0 ? INT64_MAX : jb->budget - jb->spent);
+    if (pick < 0)
+        return 0;
+    *d = terms[pick].discount;
+    *prepaid = bill_prepay(price, jb->gpus, terms[pick].span, *d);
+    return reserve_months[pick];
+}
+
+/* Contract cid becomes a reservation of 'months' from 'now' at discount
+ * d, its renter paying 'prepaid' (at rental, or converting a running
+ * on-demand rental: on_prepay). */
+static void begin_term(struct market *mk, uint32_t cid, int months, double d, money prepaid,
+                       sim_time now)
+{
+    struct contract *c = &mk->c[cid];
+
+    c->type = C_RESERVED;
+    c->discount = d;
+    c->res_start = now;
+    c->res_end = now + months * 30 * SIM_DAY;
+    /* A host cannot stop a reservation inside its prepaid term (it is
+     * rented for that term: on Vast, only up to the end date), so a
+     * prepaid term never ends early at the end date, and the host never
+     * owes a refund of the unused prepay there. */
+    if (c->end < c->res_end)
+        c->end = c->res_end;
+    c->prepaid = prepaid;
+    mkt_charge(mk, &mk->j[c->job], &mk->m[c->machine], BILL_PREPAY, c->prepaid);
 }
 
 static enum contract_type choose_type(const struct market *mk, const struct job *jb,
@@ -2265,30 +2324,11 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
         return;
     }
     if (type == C_RESERVED) {
-        /* Prepay the term that costs least for the expected run, if one
-         * costs less than on demand, among those the credits left pay
-         * for (a renter cannot prepay what it does not have). A term
-         * ended early costs more than its hours on demand, so a quarter
-         * pays off only past about 1656 h at the default discounts (a
-         * month and then per second is cheaper before); none: on demand. */
         double exp_h = (jb->work - jb->saved) / (speed(mk, m, jb->gpus) * jb->gpus);
-        struct bill_term terms[RESERVE_TERMS];
-        int pick;
 
-        for (int t = 0; t < RESERVE_TERMS; t++) {
-            terms[t].span = reserve_months[t] * 30 * SIM_DAY;
-            terms[t].discount = term_discount(mk, hc, reserve_months[t]);
-        }
-        pick = bill_cheapest_term(price, jb->gpus, sim_time_from_hours(exp_h), terms,
-                                  RESERVE_TERMS, mk->cancel_fee,
-                                  jb->budget == 0 ? INT64_MAX : jb->budget - jb->spent);
-        if (pick < 0) {
+        months = cheapest_term(mk, jb, hc, price, sim_time_from_hours(exp_h), &d, &prepaid);
+        if (months == 0)
             type = C_ONDEMAND;
-        } else {
-            months = reserve_months[pick];
-            d = terms[pick].discount;
-            prepaid = bill_prepay(price, jb->gpus, terms[pick].span, d);
-        }
     }
     /* Rented again the host it waited out (failures_resumed_same_host):
      * counted once the container has started. Counted before rent(), a
@@ -2354,18 +2394,8 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
             aw->waits[aw->nwaits++] = w;
         }
     }
-    if (type == C_RESERVED) {
-        c->discount = d;
-        c->res_end = now + months * 30 * SIM_DAY;
-        /* A host cannot stop a reservation inside its prepaid term (it is
-         * rented for that term: on Vast, only up to the end date), so a
-         * prepaid term never ends early at the end date, and the host never
-         * owes a refund of the unused prepay there. */
-        if (c->end < c->res_end)
-            c->end = c->res_end;
-        c->prepaid = prepaid;
-        mkt_charge(mk, jb, m, BILL_PREPAY, c->prepaid);
-    }
+    if (type == C_RESERVED)
+        begin_term(mk, cid, months, d, prepaid, now);
     if (type == C_ONDEMAND) {
         mk->new_price_sum[m->gpu] += money_to_usd(price);
         mk->new_price_n[m->gpu]++;
@@ -3312,7 +3342,7 @@ static void on_leave(struct engine *e, const struct evq_event *ev, void *model)
  * for. Running GPU time not yet billed: a long rental is not idle time.
  * Storage, billed for the instance's whole life when it ends, accrues as
  * it goes. A reservation's prepay, billed whole at rental, is earned over
- * its term [created, res_end]: counted as a lump, a machine rented for 3
+ * its term [res_start, res_end]: counted as a lump, a machine rented for 3
  * months showed months of revenue in one review and none in the next
  * (reviewed at a sixth of its cost floor while fully rented above it). */
 static money accrued_due(const struct market *mk, const struct machine *m, sim_time now)
@@ -3323,8 +3353,8 @@ static money accrued_due(const struct market *mk, const struct machine *m, sim_t
         const struct contract *c = &mk->c[m->cids[k]];
 
         sum += segment_due(c, now) + mkt_storage_due(mk, c, now);
-        if (c->type == C_RESERVED && now < c->res_end && c->res_end > c->created)
-            sum -= money_muldiv(c->prepaid, c->res_end - now, c->res_end - c->created);
+        if (c->type == C_RESERVED && now < c->res_end && c->res_end > c->res_start)
+            sum -= money_muldiv(c->prepaid, c->res_end - now, c->res_end - c->res_start);
     }
     return sum;
 }
@@ -3415,6 +3445,50 @@ static void on_topup(struct engine *e, const struct evq_event *ev, void *model)
         return;
     }
     renter_moves(mk, cid, now);
+}
+
+/* An on-demand renter that has tried its host for its archetype's
+ * prepay-after weighs prepaying the rest of its run there (Vast's
+ * `prepay instance`, MARKET-FACTS.md 19): a term, from now, if one costs
+ * less than on demand for the time it has left to run (at the contract's
+ * rate, as at a rental, and within the credits it has left). Once: a
+ * renter that stays on demand does not ask again. A renter whose
+ * instance is paused or stopped now asks when it runs again
+ * (start_running sets the timer again); a host that is leaving offers no
+ * term. */
+static void on_prepay(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    struct job *jb = &mk->j[ev->subject];
+    struct contract *c = &mk->c[jb->contract];
+    struct machine *m = &mk->m[c->machine];
+    sim_time now = eng_now(e);
+    double d = 0;
+    money prepaid = 0;
+    int months;
+
+    /* set when its on-demand instance starts running (start_running),
+     * and taken back by whatever ends it or gives the renter another
+     * timer; a host gone offline leaves it (the instance, paused, asks
+     * when it runs again) */
+    SIM_ASSERT(jb->ev.seq != 0 && jb->ev.at == ev->at && jb->contract != NONE);
+    jb->ev = EVQ_ID_NONE;
+    SIM_ASSERT(c->type == C_ONDEMAND && !c->prepay_asked);
+    if (c->state != CS_RUNNING)
+        return;
+    c->prepay_asked = true;
+    if (m->leaving)
+        return;
+    months = cheapest_term(mk, jb, &mk->hc[m->cls], c->rate, c->done_at - now, &d, &prepaid);
+    if (months == 0)
+        return;
+    mkt_bill_segment(mk, c, now);       /* on demand up to now */
+    begin_term(mk, jb->contract, months, d, prepaid, now);
+    if (measured(mk, now))
+        mk->ar[jb->arch].prepaid_later++;
+    /* an end date before the term's end has moved to it */
+    eng_cancel(e, c->ev);
+    schedule_contract_event(mk, jb->contract, now);
 }
 
 /* The end of a stopped instance's credit grace (check_budgets): deleted,
@@ -3874,6 +3948,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->k_region_end = eng_kind(e, "market.region-outage-end", on_region_end, mk);
     mk->k_delete = eng_kind(e, "market.delete", on_delete, mk);
     mk->k_topup = eng_kind(e, "market.topup", on_topup, mk);
+    mk->k_prepay = eng_kind(e, "market.prepay", on_prepay, mk);
     /* Initial supply: machines until the GPU count is reached. The last
      * machine may overshoot it by up to 15 GPUs; demand and joins scale
      * with the GPUs built (supply.gpus = 2 built 9 GPUs and sized their

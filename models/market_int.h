@@ -118,6 +118,9 @@ struct archetype {
      * mean time it takes (0: a saved card billed at once, no stop). */
     double topup;
     sim_time topup_delay;
+    /* An on-demand renter tries its host for this long, then prepays the
+     * rest of its run if a term costs less (0: never converts). */
+    sim_time prepay_after;
     struct dist gpus, mix;
     double peak;                /* thinning bound, jobs per µs */
     gsl_rng *arrivals, *draws;  /* demand streams (borrowed from the engine) */
@@ -129,6 +132,7 @@ struct archetype {
     /* the same three over the whole run, warm-up included: jobs.accounted */
     uint64_t arrived_all, completed_all, abandoned_all;
     uint64_t out_of_budget, topups;
+    uint64_t prepaid_later;     /* on-demand rentals converted to reserved */
     uint64_t expired, extended; /* contracts stopped / extended at their end date */
     /* extensions at a new price, and price increases the renter turned
      * down (market.extend-price = ask; those are in 'expired' too) */
@@ -263,7 +267,9 @@ struct contract {
     sim_time tau;               /* checkpoint interval, fixed at rental (mkt_ckpt_tau) */
     evq_id ev;
     money prepaid;              /* reserved: prepaid amount */
-    sim_time res_end;
+    /* reserved: the prepaid term, from the rental or from the renter's
+     * later prepay of an on-demand rental (archetype.*.prepay-after) */
+    sim_time res_start, res_end;
     /* The end date locked in at rental (MARKET-FACTS.md 10-12), and when
      * the running segment would finish the job: the one contract event is
      * whichever comes first (start_running), so a rental that finishes
@@ -292,6 +298,7 @@ struct contract {
      * rental: its renter may withdraw the whole unused balance without
      * the early-cancel penalty (MARKET-FACTS.md 19). */
     bool deverified;
+    bool prepay_asked;          /* its renter has weighed a later prepay */
 };
 
 struct job {
@@ -386,7 +393,7 @@ struct market {
     unsigned k_arrive, k_retry, k_loaded, k_done, k_expire, k_fail, k_repair, k_join, k_leave;
     unsigned k_review;
     unsigned k_disc, k_reconn, k_maint_notice, k_maint, k_maint_end, k_region, k_region_end;
-    unsigned k_delete, k_topup;
+    unsigned k_delete, k_topup, k_prepay;
     gsl_rng *r_region_pick;     /* "outages.regional.pick": which machines an outage hits */
     uint32_t *scratch_ids;      /* owned: machines of a region */
     /* per-GPU-model price statistics (after warm-up) */

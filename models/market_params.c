@@ -361,7 +361,11 @@ static const struct param_def region_params[] = {
     AR(a, "topup-delay", PT_TIME, "h", "12h", 0, 1e6, NULL,                       \
        "mean (exponential) time a topping-up renter takes, its instance stopped meanwhile " \
        "(deleted first if the grace ends sooner; a stopped instance whose GPUs were taken " \
-       "moves); 0 = billed at once, no stop (needs no grace)")
+       "moves); 0 = billed at once, no stop (needs no grace)"),              \
+    AR(a, "prepay-after", PT_TIME, "h", "0", 0, 1e6, NULL,                        \
+       "an on-demand renter that has rented one host this long (download included) " \
+       "prepays the rest of its run there if a term costs less than on demand for it " \
+       "(Vast's prepay of a running instance; 0 = never)")
 
 /* Academics crowd the weeks before ICML (late Jan), NeurIPS (mid May),
  * ICLR (late Sept) and CVPR (mid Nov) deadlines [E].

@@ -6950,7 +6950,7 @@ END_TEST
 static struct {
     struct market *mk;
     money rate, prepaid;
-    sim_time created, res_end, done_at, end;
+    sim_time created, res_start, res_end, done_at, end;
     double discount, spend[2];
     money earned[2];
     bool reserved;
@@ -6971,6 +6971,7 @@ static void rs_probe(struct engine *e, const struct evq_event *ev, void *model)
         rs.rate = c->rate;
         rs.prepaid = c->prepaid;
         rs.created = c->created;
+        rs.res_start = c->res_start;
         rs.res_end = c->res_end;
         rs.done_at = c->done_at;
         rs.end = c->end;
@@ -8317,6 +8318,82 @@ START_TEST(a_reservation_is_not_a_new_on_demand_price)
 }
 END_TEST
 
+/* An on-demand renter that has tried its host for prepay-after prepays
+ * the rest of its run there if a term costs less (Vast's prepay of a
+ * running instance, MARKET-FACTS.md 19; archetype.*.prepay-after). The
+ * company rents the 3090 on demand at 1 h (no prepay at rental:
+ * p-reserved 0) for about 800 h of work (460 ref-GPU-h; the 3090 runs at
+ * about 0.6 of the reference) and asks 5 h on, at 6 h:
+ *  _i = 0: some 795 h left. On demand that costs 795 r; a month at 0.2
+ *   off costs its prepay, 0.8 x 720 r = 576 r, and 75 h at r after it,
+ *   651 r; a quarter at 0.3 off, ended after 795 h of its 2160, costs
+ *   1512 r less the early-cancel refund (unused 1512 x 1365/2160 = 955,
+ *   less the discount received, 795 - 556 = 239, less 5% of the unused,
+ *   48: 668), 844 r. So it prepays a month from 6 h: a reservation from
+ *   6 h to 6 h + 30 d, and at 7 h its spend is the on-demand GPU time
+ *   from the end of its 320 s download to 6 h, plus 576 r (storage and
+ *   transfer free here).
+ *  _i = 1: 100 ref-GPU-h, some 170 h: nothing pays off below 576 h, so it
+ *   stays on demand, and has asked (no second ask).
+ *  _i = 2: prepay-after 0 (the default): it never asks.
+ *  _i = 3: as _i = 0, and the host fails at 10 h, 4 h into the term: the
+ *   unused balance comes back whole (a failure, no fee), P x 716 / 720,
+ *   so the renter has spent its on-demand hours and P x 4 / 720 = 3.2 r.
+ * Kills on_prepay not converting, converting at a loss, the term's start
+ * at the rental (the prepay would cover 5 h already billed, and the
+ * refund would count 9 h used), and the timer never set. */
+START_TEST(an_on_demand_renter_prepays_once_it_has_tried_the_host)
+{
+    struct staged x;
+    unsigned k, kr;
+    static const char *const work[] = { "460", "100", "460", "460" };
+    char text[2048];
+    struct market *mk;
+    double r, want;
+
+    snprintf(text, sizeof text, LIFE_MARKET "sim.horizon = 11h\n"
+             "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+             "hostclass.*.offer-duration = 100d\nmarket.reserve-discount-1m = 0.2\n"
+             "market.reserve-discount-3m = 0.3\narchetype.company.prepay-after = %s\n"
+             "hostclass.*.repair-median = 100h\nhostclass.*.repair-sigma = 0\n"
+             "archetype.company.work-median = %s\n", _i == 2 ? "0" : "5h", work[_i]);
+    mk = lc_stage(&x, text, &k);
+    kr = rs_arm(&x, mk, k);
+    eng_at(x.e, 7 * SIM_HOUR, kr, 0);
+    eng_at(x.e, 7 * SIM_HOUR, kr, 1);
+    if (_i == 3) {
+        eng_at(x.e, 10 * SIM_HOUR, mk->k_fail, 0);
+        eng_at(x.e, 10 * SIM_HOUR + SIM_SEC, kr, 2);
+    }
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_int_eq(rs.created, SIM_HOUR);
+    r = money_to_usd(rs.rate);
+    if (_i == 3) {
+        want = r * sim_time_to_hours(5 * SIM_HOUR - 320 * SIM_SEC) + 0.8 * 720 * r * 4 / 720;
+        ck_assert_msg(fabs(rs.spend[1] - want) < 3e-6, "spent %.6f after the failure, want %.6f",
+                      rs.spend[1], want);
+        unstage(&x);
+        return;
+    }
+    if (_i == 0) {
+        ck_assert(rs.reserved);
+        ck_assert_int_eq(rs.res_start, 6 * SIM_HOUR);
+        ck_assert_int_eq(rs.res_end, 6 * SIM_HOUR + 30 * SIM_DAY);
+        ck_assert_double_eq_tol(rs.discount, 0.2, 1e-12);
+        ck_assert_uint_eq(mk->ar[lc.company].prepaid_later, 1);
+        want = r * sim_time_to_hours(5 * SIM_HOUR - 320 * SIM_SEC) + 0.8 * 720 * r;
+        ck_assert_msg(fabs(rs.spend[0] - want) < 3e-6, "spent %.6f at 7 h, want %.6f",
+                      rs.spend[0], want);
+    } else {
+        ck_assert(!rs.reserved);
+        ck_assert_uint_eq(mk->ar[lc.company].prepaid_later, 0);
+    }
+    ck_assert_uint_eq(mk->m[0].nclaims, 1);
+    ck_assert(mk->c[mk->m[0].cids[0]].prepay_asked == (_i < 2));
+    unstage(&x);
+}
+END_TEST
+
 /* A job that does not reserve splits p-ondemand : p-interruptible, "both
  * 0 meaning on-demand" (on_arrive; the loader only refuses all three
  * shares at 0). The hobbyist made a reserver only (p-reserved 1, both
@@ -8711,6 +8788,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_leaving_host_counts_in_uptime_until_a_suspended_last_instance_ends);
     tcase_add_test(tc, running_out_of_credits_as_the_warm_up_ends_is_counted);
     tcase_add_loop_test(tc, a_reservation_is_not_a_new_on_demand_price, 0, 2);
+    tcase_add_loop_test(tc, an_on_demand_renter_prepays_once_it_has_tried_the_host, 0, 4);
     tcase_add_test(tc, a_job_with_no_ondemand_or_interruptible_share_rents_on_demand);
     tcase_add_test(tc, a_failure_just_before_the_terms_end_refunds_the_last_micro_dollar);
     tcase_add_loop_test(tc, renters_of_a_failed_host_move_at_their_move_share, 0, 3);
