@@ -107,6 +107,26 @@ static bool machine_verified(const struct market *mk, const struct machine *m)
     return m->verified && m->score >= mk->relp.verify_threshold;
 }
 
+/* The renter of reservation cid, whose machine has just lost its
+ * verification, may withdraw the unused balance whole and move
+ * (MARKET-FACTS.md 19), with its archetype's withdraw-deverified chance
+ * (drawn only where it is not 0): at once, by an event of the contract's
+ * own (on_withdraw), not the renter's timer, which a resumed instance
+ * gives up (start_running), and the machine is often deverified as it
+ * comes back online. */
+static void renter_may_withdraw(struct market *mk, uint32_t cid)
+{
+    struct contract *c = &mk->c[cid];
+    const struct job *jb = &mk->j[c->job];
+
+    if (jb->arch >= mk->nar || mk->ar[jb->arch].withdraw == 0)
+        return;
+    if (gsl_rng_uniform(mk->r_withdraw) < mk->ar[jb->arch].withdraw) {
+        c->withdrawing = true;
+        eng_at(mk->e, eng_now(mk->e), mk->k_withdraw, cid);
+    }
+}
+
 /* What the index entries carry of the score is derived here, when it
  * changes, not for every offer a search ranks or every index update:
  * the score to the fourth power (the score sort's factor) and which
@@ -125,9 +145,14 @@ static void set_score(struct market *mk, struct machine *m, double score)
      * on it may be withdrawn whole from now on, even if it earns its
      * verification back before they end. */
     if (was_verified && !machine_verified(mk, m))
-        for (uint32_t k = 0; k < m->nclaims; k++)
-            if (mk->c[m->cids[k]].type == C_RESERVED)
-                mk->c[m->cids[k]].deverified = true;
+        for (uint32_t k = 0; k < m->nclaims; k++) {
+            struct contract *c = &mk->c[m->cids[k]];
+
+            if (c->type == C_RESERVED && !c->deverified) {
+                c->deverified = true;
+                renter_may_withdraw(mk, m->cids[k]);
+            }
+        }
 }
 
 /* Brings the machine's up/down totals to 'now': every interval is
@@ -3491,6 +3516,27 @@ static void on_prepay(struct engine *e, const struct evq_event *ev, void *model)
     schedule_contract_event(mk, jb->contract, now);
 }
 
+/* A renter withdraws its reservation from a machine deverified since
+ * the rental (renter_may_withdraw): the unused balance comes back whole
+ * (end_contract) and the renter searches afresh with its saved work, as
+ * any renter that moves. A contract that ended meanwhile (at the same
+ * instant) is no longer in use, or its slot holds another one, which
+ * never had it. */
+static void on_withdraw(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = model;
+    struct contract *c = &mk->c[ev->subject];
+    sim_time now = eng_now(e);
+
+    if (!c->in_use || !c->withdrawing)
+        return;
+    SIM_ASSERT(c->type == C_RESERVED && c->deverified);
+    c->withdrawing = false;
+    if (measured(mk, now))
+        mk->ar[mk->j[c->job].arch].withdrawn++;
+    renter_moves(mk, ev->subject, now);
+}
+
 /* The end of a stopped instance's credit grace (check_budgets): deleted,
  * its storage billed to now, and its renter gives up the job. */
 static void on_delete(struct engine *e, const struct evq_event *ev, void *model)
@@ -3923,6 +3969,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     for (size_t i = 0; i < mk->nhc; i++)
         mk->anticipating |= mk->hc[i].anticipate > 0;
     mk->r_topup = eng_rng(e, "demand.topup");
+    mk->r_withdraw = eng_rng(e, "demand.withdraw");
     mk->r_region_pick = eng_rng(e, "outages.regional.pick");
     for (size_t i = 0; i < mk->nrg; i++)
         mk->rg[i].r_outage = rng_getf(eng_rngs(e), "outages.regional.%s", mk->rg[i].name);
@@ -3949,6 +3996,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->k_delete = eng_kind(e, "market.delete", on_delete, mk);
     mk->k_topup = eng_kind(e, "market.topup", on_topup, mk);
     mk->k_prepay = eng_kind(e, "market.prepay", on_prepay, mk);
+    mk->k_withdraw = eng_kind(e, "market.withdraw", on_withdraw, mk);
     /* Initial supply: machines until the GPU count is reached. The last
      * machine may overshoot it by up to 15 GPUs; demand and joins scale
      * with the GPUs built (supply.gpus = 2 built 9 GPUs and sized their

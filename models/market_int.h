@@ -121,6 +121,9 @@ struct archetype {
     /* An on-demand renter tries its host for this long, then prepays the
      * rest of its run if a term costs less (0: never converts). */
     sim_time prepay_after;
+    /* The chance a renter withdraws a reservation whose machine loses its
+     * verification, and moves (0: keeps it running). */
+    double withdraw;
     struct dist gpus, mix;
     double peak;                /* thinning bound, jobs per µs */
     gsl_rng *arrivals, *draws;  /* demand streams (borrowed from the engine) */
@@ -133,6 +136,7 @@ struct archetype {
     uint64_t arrived_all, completed_all, abandoned_all;
     uint64_t out_of_budget, topups;
     uint64_t prepaid_later;     /* on-demand rentals converted to reserved */
+    uint64_t withdrawn;         /* reservations withdrawn from a deverified machine */
     uint64_t expired, extended; /* contracts stopped / extended at their end date */
     /* extensions at a new price, and price increases the renter turned
      * down (market.extend-price = ask; those are in 'expired' too) */
@@ -299,6 +303,7 @@ struct contract {
      * the early-cancel penalty (MARKET-FACTS.md 19). */
     bool deverified;
     bool prepay_asked;          /* its renter has weighed a later prepay */
+    bool withdrawing;           /* deverified: its renter withdraws (on_withdraw) */
 };
 
 struct job {
@@ -384,6 +389,7 @@ struct market {
     size_t day_slots;           /* repricing intervals in a day (anticipating hosts) */
     bool anticipating;          /* some host class has anticipate > 0 */
     gsl_rng *r_topup;           /* "demand.topup": does a renter out of credits add more, when */
+    gsl_rng *r_withdraw;        /* "demand.withdraw": does a deverified reservation's renter leave */
     uint64_t noise_salt;        /* keys the per-offer search noise */
     uint64_t searches;          /* searches so far (a noise key) */
     struct market_search_stats stats;   /* for gpumarket bench market */
@@ -393,7 +399,7 @@ struct market {
     unsigned k_arrive, k_retry, k_loaded, k_done, k_expire, k_fail, k_repair, k_join, k_leave;
     unsigned k_review;
     unsigned k_disc, k_reconn, k_maint_notice, k_maint, k_maint_end, k_region, k_region_end;
-    unsigned k_delete, k_topup, k_prepay;
+    unsigned k_delete, k_topup, k_prepay, k_withdraw;
     gsl_rng *r_region_pick;     /* "outages.regional.pick": which machines an outage hits */
     uint32_t *scratch_ids;      /* owned: machines of a region */
     /* per-GPU-model price statistics (after warm-up) */

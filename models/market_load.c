@@ -510,6 +510,7 @@ int mkt_load_archetypes(struct market *mk, struct diag *d)
         a->topup = scn_realf(r, "archetype.%s.topup", nm);
         a->topup_delay = scn_timef(r, "archetype.%s.topup-delay", nm);
         a->prepay_after = scn_timef(r, "archetype.%s.prepay-after", nm);
+        a->withdraw = scn_realf(r, "archetype.%s.withdraw-deverified", nm);
         s = scn_strf(r, "archetype.%s.sort", nm);
         a->sort = strcmp(s, "price") == 0 ? SORT_PRICE :
                   strcmp(s, "score") == 0 ? SORT_SCORE : SORT_DLPERF_PER_DOLLAR;

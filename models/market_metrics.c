@@ -410,6 +410,7 @@ int mkt_finish(struct engine *e, void *state)
         res_scalar(res, "jobs_out_of_budget", "archetype", nm, (double)ar->out_of_budget, "1");
         res_scalar(res, "credit_topups", "archetype", nm, (double)ar->topups, "1");
         res_scalar(res, "prepaid_later", "archetype", nm, (double)ar->prepaid_later, "1");
+        res_scalar(res, "reservations_withdrawn", "archetype", nm, (double)ar->withdrawn, "1");
         res_scalar(res, "contracts_expired", "archetype", nm, (double)ar->expired, "1");
         res_scalar(res, "contracts_extended", "archetype", nm, (double)ar->extended, "1");
         res_scalar(res, "contracts_repriced", "archetype", nm, (double)ar->repriced, "1");

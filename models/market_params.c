@@ -365,7 +365,11 @@ static const struct param_def region_params[] = {
     AR(a, "prepay-after", PT_TIME, "h", "0", 0, 1e6, NULL,                        \
        "an on-demand renter that has rented one host this long (download included) " \
        "prepays the rest of its run there if a term costs less than on demand for it " \
-       "(Vast's prepay of a running instance; 0 = never)")
+       "(Vast's prepay of a running instance; 0 = never)"),                  \
+    AR(a, "withdraw-deverified", PT_PROB, "1", "0", 0, 1, NULL,                   \
+       "probability that a renter whose reservation's machine loses its verification " \
+       "withdraws the unused balance at once, whole, and moves, its saved work with it " \
+       "(else it keeps the reservation and takes the balance whole when it ends)")
 
 /* Academics crowd the weeks before ICML (late Jan), NeurIPS (mid May),
  * ICLR (late Sept) and CVPR (mid Nov) deadlines [E].

@@ -7134,6 +7134,57 @@ START_TEST(a_deverified_machine_refunds_a_reservation_whole)
     unstage(&x);
 }
 END_TEST
+
+/* A renter may withdraw a reservation whose machine has lost its
+ * verification, whole, and move (MARKET-FACTS.md 19: "full withdrawal
+ * without penalty if the machine is deverified";
+ * archetype.*.withdraw-deverified). As in
+ * a_deverified_machine_refunds_a_reservation_whole, _i = 1, the company
+ * prepays a month at 1 h on a verified machine (threshold 0.98) and the
+ * host disconnects at 2 d, here for exactly 6 h (the test reconnects
+ * it): the 6 h offline during a rental count when it comes back, and the
+ * score falls to about 0.97, so the machine is deverified at 2 d 6 h.
+ * With withdraw-deverified 1 the renter withdraws then: the contract
+ * ends with the unused balance back whole, so a second later the renter
+ * has spent P u / T, u = 2 d 6 h - 1 h (it wants verified machines only,
+ * so it does not rent this one again). At 0 (_i = 1) it keeps the
+ * reservation and has spent P. Kills the withdrawal never drawn or never
+ * acted on, and the early-cancel rule applied to it (which refunds
+ * nothing this early: the discount received exceeds the fee). */
+START_TEST(a_renter_may_withdraw_a_deverified_reservation)
+{
+    struct staged x;
+    unsigned k, kr;
+    sim_time t_disc = 2 * SIM_DAY, t_back = t_disc + 6 * SIM_HOUR, T = 30 * SIM_DAY;
+    sim_time u = t_back - SIM_HOUR;
+    double P, want;
+    char text[4096];
+    struct market *mk;
+
+    snprintf(text, sizeof text, LIFE_MARKET "sim.horizon = 3d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "hostclass.*.verified-prob = 1\nreliability.verify-threshold = " DV_THRESHOLD "\n"
+        "hostclass.*.disconnect-duration = 1000000h\narchetype.company.verified-only = true\n"
+        "market.reserve-discount-1m = 0.2\narchetype.company.withdraw-deverified = %d\n"
+        "archetype.company.p-reserved = 1\narchetype.company.work-median = 460\n", _i == 0);
+    mk = lc_stage(&x, text, &k);
+    kr = rs_arm(&x, mk, k);
+    eng_at(x.e, t_disc, mk->k_disc, 0);
+    eng_at(x.e, t_back, mk->k_reconn, 0);
+    eng_at(x.e, t_back + SIM_SEC, kr, 1);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.res_end - rs.created, T);
+    P = money_to_usd(rs.prepaid);
+    want = _i == 0 ? P * (double)u / (double)T : P;
+    ck_assert_msg(fabs(rs.spend[0] - want) < 2e-6, "spent %.6f a second after the reconnection,"
+                  " want %.6f (prepaid %.6f)", rs.spend[0], want, P);
+    ck_assert_uint_eq(mk->ar[lc.company].withdrawn, _i == 0);
+    ck_assert_uint_eq(mk->m[0].nclaims, _i == 1);
+    unstage(&x);
+}
+END_TEST
+
 #undef DV_THRESHOLD
 #undef DV_DISCONNECT_H
 
@@ -8789,6 +8840,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, running_out_of_credits_as_the_warm_up_ends_is_counted);
     tcase_add_loop_test(tc, a_reservation_is_not_a_new_on_demand_price, 0, 2);
     tcase_add_loop_test(tc, an_on_demand_renter_prepays_once_it_has_tried_the_host, 0, 4);
+    tcase_add_loop_test(tc, a_renter_may_withdraw_a_deverified_reservation, 0, 2);
     tcase_add_test(tc, a_job_with_no_ondemand_or_interruptible_share_rents_on_demand);
     tcase_add_test(tc, a_failure_just_before_the_terms_end_refunds_the_last_micro_dollar);
     tcase_add_loop_test(tc, renters_of_a_failed_host_move_at_their_move_share, 0, 3);
