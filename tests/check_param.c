@@ -616,6 +616,55 @@ START_TEST(test_print_filtered_widths)
 }
 END_TEST
 
+/* A third round of mutation testing of sim/param.c; each expectation is
+ * worked out by hand from the rule quoted next to it. */
+START_TEST(test_decimal_whole_choice_far_duration)
+{
+    static const struct param_def more[] = {
+        { "t.free", PT_TIME, "us", "1", 1, 0, NULL, "unbounded" },
+        { "t.bare", PT_REAL, NULL, "1", 1, 0, NULL, NULL },
+    };
+    struct param_registry *r = reg(), *r1 = preg_new();
+    struct param_value v;
+    char err[256], *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    /* README: "Numbers are decimal (0x10 is refused)", integers too:
+     * "0x10" is not 16, and a leading zero is not octal ("010" is 10). */
+    ck_assert_int_eq(parse(r, "market.hosts", "0x10", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "market.hosts: expected an integer, got \"0x10\"");
+    ck_assert_int_eq(parse(r, "market.hosts", "010", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(v.u.i, 10);
+    /* An enum value is one of the choices whole, not one followed by more:
+     * "spotty" is not "spot". It is 2 deletions from it, within the hint
+     * reach of a 6-byte word (1 + 6/4 = 2), so the hint names it. */
+    ck_assert_int_eq(parse(r, "market.policy", "spotty", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "market.policy: expected one of spot|fixed|auction, got \"spotty\""
+                     " (did you mean 'spot'?)");
+    /* With no range, a duration is refused only past int64 (about
+     * 9.22e18 us): 1e12 s is 1e18 us, which fits, and 1e18 is exact in a
+     * double (5^18 < 2^53). */
+    preg_add(r1, more, sizeof more / sizeof more[0]);
+    ck_assert_int_eq(parse(r1, "t.free", "1000000000000s", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(v.u.t, 1000000000000LL * SIM_SEC);
+    /* The canonical form of a real is the shortest that reads back, from
+     * 15 significant digits up: 9.95 is the double
+     * 9.9499999999999992894..., which 15 digits write as "9.95"
+     * (16 would give "9.949999999999999", which reads back too). */
+    roundtrip(r, "demand.scale", "9.95", "9.95");
+    /* A definition with no unit or help prints empty cells, and an
+     * unbounded real no range. */
+    f = open_memstream(&buf, &len);
+    ck_assert_uint_eq(preg_print(r1, "t.bare", true, f), 1);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "| `t.bare` | real |  | `1` |  |  |\n"));
+    free(buf);
+    preg_free(r1);
+    preg_free(r);
+}
+END_TEST
+
 Suite *param_suite(void)
 {
     Suite *s = suite_create("param");
@@ -637,6 +686,7 @@ Suite *param_suite(void)
     tcase_add_test(tc, test_print_columns);
     tcase_add_test(tc, test_more_edges);
     tcase_add_test(tc, test_print_filtered_widths);
+    tcase_add_test(tc, test_decimal_whole_choice_far_duration);
     tcase_add_test_raise_signal(tc, bad_default_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, duplicate_key_aborts, SIGABRT);
     suite_add_tcase(s, tc);
