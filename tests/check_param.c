@@ -665,6 +665,24 @@ START_TEST(test_decimal_whole_choice_far_duration)
 }
 END_TEST
 
+/* The type names docs/PARAMS.md's type column shows, one per type, and
+ * param.h's "NULL until a name is offered" for a fresh param_near. */
+START_TEST(test_type_names_and_fresh_near)
+{
+    static const char *const names[] = {
+        [PT_INT] = "int", [PT_REAL] = "real", [PT_PROB] = "prob", [PT_MONEY] = "money",
+        [PT_TIME] = "time", [PT_BOOL] = "bool", [PT_STRING] = "string", [PT_ENUM] = "enum",
+    };
+    struct param_near pn;
+
+    for (int t = PT_INT; t <= PT_ENUM; t++)
+        ck_assert_str_eq(param_type_name((enum param_type)t), names[t]);
+    param_near_init(&pn, "market.fee");
+    ck_assert_ptr_null(pn.best);
+    ck_assert_ptr_null(param_near_best(&pn));
+}
+END_TEST
+
 Suite *param_suite(void)
 {
     Suite *s = suite_create("param");
@@ -687,6 +705,7 @@ Suite *param_suite(void)
     tcase_add_test(tc, test_more_edges);
     tcase_add_test(tc, test_print_filtered_widths);
     tcase_add_test(tc, test_decimal_whole_choice_far_duration);
+    tcase_add_test(tc, test_type_names_and_fresh_near);
     tcase_add_test_raise_signal(tc, bad_default_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, duplicate_key_aborts, SIGABRT);
     suite_add_tcase(s, tc);
