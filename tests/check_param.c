@@ -683,6 +683,27 @@ START_TEST(test_type_names_and_fresh_near)
 }
 END_TEST
 
+/* A value is valid or not on its own: an integer past int64 before it
+ * (strtoll leaves errno at ERANGE, and a success does not clear it)
+ * does not make the next integer or duration "out of range". */
+START_TEST(test_overflow_does_not_stick)
+{
+    struct param_registry *r = reg();
+    struct param_value v;
+    char err[256];
+
+    ck_assert_int_eq(parse(r, "market.hosts", "99999999999999999999", &v, err, sizeof err),
+                     SIM_EINVAL);
+    ck_assert_int_eq(parse(r, "market.hosts", "12", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(v.u.i, 12);
+    ck_assert_int_eq(parse(r, "market.hosts", "99999999999999999999", &v, err, sizeof err),
+                     SIM_EINVAL);
+    ck_assert_int_eq(parse(r, "market.horizon", "5s", &v, err, sizeof err), SIM_OK);
+    ck_assert_int_eq(v.u.t, 5 * SIM_SEC);
+    preg_free(r);
+}
+END_TEST
+
 Suite *param_suite(void)
 {
     Suite *s = suite_create("param");
@@ -706,6 +727,7 @@ Suite *param_suite(void)
     tcase_add_test(tc, test_print_filtered_widths);
     tcase_add_test(tc, test_decimal_whole_choice_far_duration);
     tcase_add_test(tc, test_type_names_and_fresh_near);
+    tcase_add_test(tc, test_overflow_does_not_stick);
     tcase_add_test_raise_signal(tc, bad_default_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, duplicate_key_aborts, SIGABRT);
     suite_add_tcase(s, tc);
