@@ -713,6 +713,52 @@ START_TEST(estimate_edges_by_hand)
 }
 END_TEST
 
+/* spck_level() cuts the band [lo, hi] in SPCK_LEVELS equal levels
+ * (spotckpt.h), each a tenth of 0.35-0.45 here, 0.01 USD/h: a price inside
+ * a level, not on its lower edge, is in that level, so 0.355 (in [0.35,
+ * 0.36)) is level 0 and 0.405 (in [0.40, 0.41)) level 5. Kills rounding
+ * the level up (ceil for floor), which every edge price passed. */
+START_TEST(level_inside_a_level)
+{
+    struct spck_hazard h = { .lo = 350000, .hi = 450000 };
+
+    ck_assert_uint_eq(spck_level(&h, 355000), 0);
+    ck_assert_uint_eq(spck_level(&h, 405000), 5);
+    ck_assert_uint_eq(spck_level(&h, 445000), 9);
+}
+END_TEST
+
+/* Each policy's name as the header lists them ("NONE", "HOUR", ...), in
+ * the order of enum spck_policy: the tables and the scalar entities
+ * (NONE@2, ADAPT@2) are keyed by them. Kills two names swapped. */
+START_TEST(policy_names_in_enum_order)
+{
+    static const char *const want[SPCK_NPOLICIES] = { "NONE", "HOUR", "EDGE", "ADAPT", "OPT" };
+
+    for (int p = 0; p < SPCK_NPOLICIES; p++)
+        ck_assert_str_eq(spck_policy_name((enum spck_policy)p), want[p]);
+}
+END_TEST
+
+/* "A level never seen takes the share of all" (spotckpt.h), even when
+ * all is one update: on history() up to 1 h only the update at 0 has its
+ * following hour ended (at 1 h itself), 0.30 at most the bid 0.50, and
+ * nothing above the bid follows within it (the update at 1 h is 0.30).
+ * So level 0 is 0 of 1 and every other level takes the share of all,
+ * 0 of 1, not the 0.5 of "no data at all". Kills the fallback to the
+ * share of all requiring more than one update. */
+START_TEST(estimate_from_a_single_update)
+{
+    struct spot_trace *t = history();
+    struct spck_hazard h = { .lo = 350000, .hi = 450000 };
+
+    spck_estimate(&h, t, 500000, SIM_HOUR);
+    for (unsigned l = 0; l < SPCK_LEVELS; l++)
+        ck_assert_double_eq_tol(h.p[l], 0.0, 1e-12);
+    spot_trace_free(t);
+}
+END_TEST
+
 /* The types spot_read_types() accepts for a run of 'horizon': their
  * count, 0 after an error (messages go to /dev/null). */
 static size_t read_types(const char *text, sim_time horizon)
@@ -804,6 +850,9 @@ Suite *spot_suite(void)
     tcase_add_test(tc, walk_adapt_threshold_and_level);
     tcase_add_test(tc, walk_censored_pays_hour_ending_at_deadline);
     tcase_add_test(tc, estimate_edges_by_hand);
+    tcase_add_test(tc, level_inside_a_level);
+    tcase_add_test(tc, policy_names_in_enum_order);
+    tcase_add_test(tc, estimate_from_a_single_update);
     suite_add_tcase(s, tc);
     return s;
 }
