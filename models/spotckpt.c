@@ -56,6 +56,7 @@ void spck_walk(const struct spot_trace *tr, const struct spck_job *j, enum spck_
 {
     size_t n = spot_trace_count(tr), i = spot_trace_find(tr, submit);
     sim_time t = submit, limit = submit + j->deadline, saved = 0;
+    sim_time decided = -1;                  /* the last decision's moment */
 
     SIM_ASSERT(j->work > 0 && j->delta > 0 && j->delta < SIM_HOUR && j->restart >= 0);
     SIM_ASSERT(pol != SPCK_ADAPT || h);
@@ -101,16 +102,22 @@ void spck_walk(const struct spot_trace *tr, const struct spck_job *j, enum spck_
             if (k + 1 < end)
                 CONSIDER(spot_trace_at(tr, k + 1), E_UPD);
             /* computing until a moment later than now, it has work to save
-             * by then, even if it has none yet */
+             * by then, even if it has none yet; a moment that is now (an
+             * update posted at it came first, as listed) still decides once,
+             * if there is work unsaved */
             if (act == A_COMPUTE) {
-                if ((pol == SPCK_HOUR || pol == SPCK_ADAPT) && hs + SIM_HOUR - j->delta > t)
-                    CONSIDER(hs + SIM_HOUR - j->delta, E_DEC);
+                sim_time dec = SIM_TIME_MAX;
+
+                if (pol == SPCK_HOUR || pol == SPCK_ADAPT)
+                    dec = hs + SIM_HOUR - j->delta;
                 /* the oracle's write ends a microsecond before the
                  * termination, and only when the job would not finish
                  * first (finishing at the cut's instant is first) */
-                if (pol == SPCK_OPT && out != SIM_TIME_MAX && fin > out &&
-                    out - j->delta - 1 > t)
-                    CONSIDER(out - j->delta - 1, E_DEC);
+                if (pol == SPCK_OPT && out != SIM_TIME_MAX && fin > out)
+                    dec = out - j->delta - 1;
+                if (dec != SIM_TIME_MAX && dec != decided &&
+                    (dec > t || (dec == t && unsaved > 0)))
+                    CONSIDER(dec, E_DEC);
             }
             CONSIDER(limit, E_LIMIT);
 #undef CONSIDER
@@ -150,6 +157,7 @@ void spck_walk(const struct spot_trace *tr, const struct spck_job *j, enum spck_
                 }
                 continue;
             case E_DEC:
+                decided = t;
                 if (pol != SPCK_ADAPT ||
                     h->p[spck_level(h, spot_trace_price(tr, k))] * (double)unsaved >
                         (double)j->delta) {

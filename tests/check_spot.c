@@ -713,6 +713,47 @@ START_TEST(estimate_edges_by_hand)
 }
 END_TEST
 
+/* A decision moment on the instant of a price update (within the bid)
+ * still decides. HOUR writes ending at each hour's boundary (spotckpt.h),
+ * whatever else is posted then. A 2 h job, delta = restart = 0.1 h, bid
+ * 0.50; 0.30 from 0, 0.45 from 0.9 h (HOUR's moment, 1 h - delta), 0.90
+ * (a cut) from 1.5 h, 0.30 from 2 h. By hand:
+ *   HOUR: writes 0.9-1.0 h (0.9 h saved), loses 0.5 h at the cut (the
+ *         hour [1, 1.5) free); restores 2.0-2.1, computes to 2.9, writes
+ *         2.9-3.0 (1.7 h saved), computes 0.3 h: done at 3.3 h. Hours
+ *         [0,1) [2,3) [3,4) at 0.30: 0.90 USD.
+ *   ADAPT, P = 1 at 0.45's level (9) and 0 elsewhere: the level is the
+ *         price in force at the decision, the 0.45 posted at that very
+ *         instant, so it writes at 0.9 h like HOUR (1 x 0.9 h > 0.1 h);
+ *         after the restore the level is 0's, no write: done at 2.1 +
+ *         1.1 = 3.2 h, the same three hours, 0.90 USD.
+ * The oracle likewise: an update at 1.4 h less 1 us, OPT's write moment
+ * before the cut at 1.5 h, and it saves 1.4 h less 1 us; restored at
+ * 2.1 h, it is done at 2.7 h and 1 us: hours [0,1) and [2,3), 0.60 USD.
+ * (Had the update hidden the decision, all three lost 1.5 h at the cut:
+ * HOUR done at 4.2 h for 1.20 USD, ADAPT at 4.0 h, OPT at 4.0 h for
+ * 0.90 USD.) */
+START_TEST(walk_decides_at_an_update_on_its_moment)
+{
+    const double hr[] = { 0, 0.9, 1.5, 2 }, pr[] = { 0.30, 0.45, 0.90, 0.30 };
+    const sim_time at[] = { 0, 14 * SIM_HOUR / 10 - 1, 3 * SIM_HOUR / 2, 2 * SIM_HOUR };
+    const money opr[] = { 300000, 450000, 900000, 300000 };
+    struct spot_trace *t = mini(4, hr, pr), *o = spot_trace_from(at, opr, 4);
+    struct spck_hazard h = { .lo = 350000, .hi = 450000 };
+    struct spck_job j = job1h;
+
+    ck_assert_ptr_nonnull(o);
+    j.work = 2 * SIM_HOUR;
+    for (unsigned l = 0; l < SPCK_LEVELS; l++)
+        h.p[l] = l == SPCK_LEVELS - 1 ? 1.0 : 0.0;
+    walk_is(t, &j, SPCK_HOUR, 500000, NULL, 900000, 33 * SIM_HOUR / 10, true, 1);
+    walk_is(t, &j, SPCK_ADAPT, 500000, &h, 900000, 32 * SIM_HOUR / 10, true, 1);
+    walk_is(o, &j, SPCK_OPT, 500000, NULL, 600000, 27 * SIM_HOUR / 10 + 1, true, 1);
+    spot_trace_free(t);
+    spot_trace_free(o);
+}
+END_TEST
+
 /* spck_level() cuts the band [lo, hi] in SPCK_LEVELS equal levels
  * (spotckpt.h), each a tenth of 0.35-0.45 here, 0.01 USD/h: a price inside
  * a level, not on its lower edge, is in that level, so 0.355 (in [0.35,
@@ -850,6 +891,7 @@ Suite *spot_suite(void)
     tcase_add_test(tc, walk_adapt_threshold_and_level);
     tcase_add_test(tc, walk_censored_pays_hour_ending_at_deadline);
     tcase_add_test(tc, estimate_edges_by_hand);
+    tcase_add_test(tc, walk_decides_at_an_update_on_its_moment);
     tcase_add_test(tc, level_inside_a_level);
     tcase_add_test(tc, policy_names_in_enum_order);
     tcase_add_test(tc, estimate_from_a_single_update);
