@@ -72,6 +72,11 @@ expect_status "availability, classes with spaces" 0 "$GM" reproduce --fast \
     --set 'availability.classes=hobbyist, farm' availability
 if [ "$(grep -c '^availability: U = 1-A, \(hobbyist\|farm\) (exp, ' "$T/out")" = 2 ]; then ok
 else bad "availability, classes with spaces: rows"; cat "$T/out" >&2; fi
+# At most 8 classes (a class may be listed twice): a ninth is an error at
+# the key, not a row past the end of the class table.
+expect_status "availability, nine classes" 2 "$GM" reproduce --fast \
+    --set availability.classes=farm,farm,farm,farm,farm,farm,farm,farm,farm availability
+grep_err "availability, nine classes" "availability.classes: at most 8 classes"
 
 # -- T4: argument checks ------------------------------------------------------------
 expect_status "llama, zero days" 2 "$GM" reproduce --fast --set llama.days=0 llama
