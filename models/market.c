@@ -1770,6 +1770,7 @@ struct search {
     double cut;                     /* least fraction of an ask it bids (least_price) */
     double cap_lo;                  /* bid cap per USD of reference, as bid_limit_at applies it */
     double noise_max;               /* most the score noise can multiply */
+    double rank_max;                /* most the datacenter rank can multiply */
     /* cap_lo rounded up, so a bid above cap_hi x reference + 1 micro-dollar
      * is surely above bid_limit_at() */
     double cap_hi;
@@ -1848,7 +1849,8 @@ static double going_ask(const struct market *mk, uint32_t g)
 static double key_bound(const struct search *s, double lo, double spmax)
 {
     lo += s->st_min;            /* every key counts some storage */
-    return s->a->sort == SORT_PRICE ? -lo : spmax / (lo + 1e-6) * s->noise_max;
+    return s->a->sort == SORT_PRICE ? -lo
+                                    : spmax / (lo + 1e-6) * s->noise_max * s->rank_max;
 }
 
 /* Can nothing with best possible key 'bound' enter the top few? Strictly
@@ -2112,20 +2114,25 @@ static void scan_bucket(struct market *mk, struct search *s, const struct bucket
         case SORT_PRICE:
             key = -total;
             break;
-        case SORT_SCORE:
+        case SORT_SCORE: {
             /* Vast's auto ranking: DLPerf per dollar and reliability, with
-             * an element of randomness (MARKET-FACTS.md 29). */
+             * an element of randomness (MARKET-FACTS.md 29), and datacenter
+             * status ranked higher (26). */
+            double rank = mk->hc[v[i].cls].datacenter ? mk->dc_rank : 1.0;
+
             key = sp / (total + 1e-6) * v[i].score4;
             /* The noise is at most noise_max, and a product rounds
              * monotonically: an offer that could not enter the full top
              * few even at noise_max is counted without drawing its noise
-             * (three libm calls). */
-            if (key * s->noise_max < s->wkey && mk->prune) {
+             * (three libm calls). The factors multiply in key_bound()'s
+             * order, so neither bound rounds below a key. */
+            if (key * s->noise_max * rank < s->wkey && mk->prune) {
                 taken++;
                 continue;
             }
-            key *= search_noise(mk, v[i].machine, s->noise_max);
+            key = key * search_noise(mk, v[i].machine, s->noise_max) * rank;
             break;
+        }
         case SORT_DLPERF_PER_DOLLAR:
         default:
             key = sp / (total + 1e-6);
@@ -2201,6 +2208,7 @@ static void job_search(struct market *mk, uint32_t jid)
     s.cap_lo = mk->posted ? HUGE_VAL : (double)cap_ppm(a) * 1e-6;
     s.cap_hi = s.cap_lo * (1.0 + 1e-9);
     s.noise_max = a->sort == SORT_SCORE ? exp(4.0 * mk->noise) : 1.0;
+    s.rank_max = a->sort == SORT_SCORE ? mk->dc_rank : 1.0;
     s.st_min = storage_share(mk, jb, s.st);
     s.nbands = search_bands(a, s.bands);
     nm = collect_models(mk, &s);
@@ -3908,6 +3916,7 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->pricing.rel_reference = scn_real(run, "market.reliability-reference");
     mk->pricing.rel_slope = scn_real(run, "market.reliability-discount");
     mk->noise = scn_real(run, "market.score-noise");
+    mk->dc_rank = scn_real(run, "market.datacenter-rank");
     mk->ref_dlperf = scn_real(run, "market.reference-dlperf");
     mk->disc1 = scn_real(run, "market.reserve-discount-1m");
     mk->disc3 = scn_real(run, "market.reserve-discount-3m");

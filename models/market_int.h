@@ -363,6 +363,7 @@ struct market {
     struct rel_params relp;
     struct pricing_rule pricing;    /* hosts' repricing rule (models/pricing.h) */
     double fee, noise, ref_dlperf;
+    double dc_rank;             /* the score sort's factor for datacenter offers, >= 1 */
     double disc1, disc3, cancel_fee;
     sim_time credit_grace;      /* a stopped instance's life once credits run out */
     int candidates, top, depth;

@@ -59,6 +59,9 @@ static const struct param_def market_params[] = {
       "skip offers and buckets that provably cannot enter a renter's top results or would turn its bid down; false reads and checks every bucket's first search-depth offers, and serverless hiring every offer (the same results, slower: a check of the search)" },
     { "market.score-noise", PT_REAL, "1", "0.25", 0, 10, NULL,
       "log-normal sigma of the randomness in the 'score' sort (Vast's auto ranking)" },
+    { "market.datacenter-rank", PT_REAL, "1", "1", 1, 100, NULL,
+      "the 'score' sort ranks datacenter offers this many times higher (Vast: datacenter "
+      "status gives a higher ranking, with no figure; 1 = no boost)" },
     { "market.reference-dlperf", PT_REAL, "1", "100", 1, 1e5, NULL,
       "DLPerf per GPU of the reference GPU in which job work is measured" },
     { "market.reserve-discount-1m", PT_PROB, "1", "0.2", 0, 0.9, NULL,

@@ -3270,8 +3270,13 @@ END_TEST
  * another 4090 (the test checks that the three differ), so each renter
  * must rent the one its own sort puts first, and any sort read as
  * another rents the wrong one. Every archetype sorting by price passed
- * the other tests. */
-enum { SO_PRICE, SO_DPD, SO_SCORE, SO_SORTS };
+ * the other tests. A fourth market ranks datacenter offers 3 times higher
+ * in the score sort (market.datacenter-rank = 3: Vast's "higher ranking"
+ * for datacenter status, MARKET-FACTS.md 26): there the consultant must
+ * rent the offer with the best score x 3 if on a datacenter host: one on
+ * a datacenter host that the plain score ranks below another (the test
+ * checks that the two differ). */
+enum { SO_PRICE, SO_DPD, SO_SCORE, SO_DC, SO_SORTS };
 enum { SO_PICK = SO_SORTS, SO_AFTER };
 
 static struct {
@@ -3295,7 +3300,9 @@ static void so_probe(struct engine *e, const struct evq_event *ev, void *model)
         for (uint32_t i = 0; i < mk->nm; i++) {
             const struct machine *m = &mk->m[i];
             double ask = (double)m->ask * 1e-6, sp = (double)m->spd[0];
-            double key[SO_SORTS] = { -ask, sp / ask, sp / ask * pow(m->score, 4) };
+            double key[SO_SORTS] = { -ask, sp / ask, sp / ask * pow(m->score, 4),
+                                     sp / ask * pow(m->score, 4) *
+                                         (mk->hc[m->cls].datacenter ? 3 : 1) };
 
             if (!m->listed || m->down || m->nclaims > 0)
                 continue;
@@ -3318,13 +3325,18 @@ static void so_probe(struct engine *e, const struct evq_event *ev, void *model)
     }
 }
 
-static const char *const so_names[SO_SORTS] = { "hobbyist", "indie", "consultant" };
+static const char *const so_names[SO_SORTS] = { "hobbyist", "indie", "consultant",
+                                                 "consultant" };
 
 /* The market above with one renter, of the archetype that sorts by 'sort'. */
 static void so_run(int sort)
 {
     struct staged x;
-    struct market *mk = stage(&x,
+    char text[4096];
+    struct market *mk;
+    unsigned k;
+
+    snprintf(text, sizeof text,
         "[General]\nsim.model = market\nsim.horizon = 2h\nsim.warmup = 0d\n"
         "sim.sample-interval = 6h\nsupply.gpus = 12\nseed = 4\n"
         "supply.gpu-models = RTX 3060,RTX 4090,H100 SXM\n"
@@ -3346,9 +3358,9 @@ static void so_run(int sort)
         "archetype.*.p-reserved = 0\narchetype.*.p-ondemand = 1\n"
         "archetype.*.p-interruptible = 0\n"
         "archetype.hobbyist.sort = price\narchetype.indie.sort = dlperf-per-dollar\n"
-        "archetype.consultant.sort = score\n");
-    unsigned k;
-
+        "archetype.consultant.sort = score\nmarket.datacenter-rank = %d\n",
+        sort == SO_DC ? 3 : 1);
+    mk = stage(&x, text);
     memset(&so, 0, sizeof so);
     so.mk = mk;
     so.arch = mk->nar;
@@ -3367,13 +3379,14 @@ START_TEST(each_archetype_rents_the_first_offer_of_its_own_sort)
 {
     so_run(_i);
     ck_assert_uint_ge(so.idle, 6);
-    /* the three sorts disagree here */
-    ck_assert_uint_ne(so.best[SO_PRICE], so.best[SO_DPD]);
-    ck_assert_uint_ne(so.best[SO_PRICE], so.best[SO_SCORE]);
-    ck_assert_uint_ne(so.best[SO_DPD], so.best[SO_SCORE]);
+    /* the four sorts disagree here */
+    for (int a = 0; a < SO_SORTS; a++)
+        for (int b = a + 1; b < SO_SORTS; b++)
+            ck_assert_uint_ne(so.best[a], so.best[b]);
     ck_assert_msg(so.rented == so.best[_i], "%s rented machine %u, its sort's first is %u "
-                  "(price %u, dlperf per dollar %u, score %u)", so_names[_i], so.rented,
-                  so.best[_i], so.best[SO_PRICE], so.best[SO_DPD], so.best[SO_SCORE]);
+                  "(price %u, dlperf per dollar %u, score %u, datacenters x 3 %u)",
+                  so_names[_i], so.rented, so.best[_i], so.best[SO_PRICE], so.best[SO_DPD],
+                  so.best[SO_SCORE], so.best[SO_DC]);
 }
 END_TEST
 
