@@ -3493,8 +3493,8 @@ static void on_prepay(struct engine *e, const struct evq_event *ev, void *model)
 {
     struct market *mk = model;
     struct job *jb = &mk->j[ev->subject];
-    struct contract *c = &mk->c[jb->contract];
-    struct machine *m = &mk->m[c->machine];
+    struct contract *c;
+    struct machine *m;
     sim_time now = eng_now(e);
     double d = 0;
     money prepaid = 0;
@@ -3506,6 +3506,8 @@ static void on_prepay(struct engine *e, const struct evq_event *ev, void *model)
      * when it runs again) */
     SIM_ASSERT(jb->ev.seq != 0 && jb->ev.at == ev->at && jb->contract != NONE);
     jb->ev = EVQ_ID_NONE;
+    c = &mk->c[jb->contract];
+    m = &mk->m[c->machine];
     SIM_ASSERT(c->type == C_ONDEMAND && !c->prepay_asked);
     if (c->state != CS_RUNNING)
         return;
