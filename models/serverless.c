@@ -188,6 +188,20 @@ struct sls_target sls_decide(const struct sls_params *p, const struct sls_obs *o
             t.active = o->active - o->idle;
         t.total = t.active;
         break;
+    case SLS_REQUEST_COUNT: {
+        /* RunPod's other scaler: ceil((in queue + in progress) / scaler
+         * value) workers (MARKET-FACTS.md, RunPod). Up at once; down only
+         * by workers idle for the idle timeout, as the queue-delay
+         * scaler, so a worker that just served the last request of a
+         * burst stays for it. */
+        int want = (int)ceil(fmin((double)o->requests / p->per_worker,
+                                  (double)p->max_workers + 1) - 1e-9);
+
+        t.active = want >= o->active ? want
+                   : want > o->active - o->idle ? want : o->active - o->idle;
+        t.total = t.active;
+        break;
+    }
     case SLS_VAST:
     default: {
         /* Active capacity = anticipated load / target_util, at least
@@ -237,8 +251,9 @@ struct sls_target sls_decide(const struct sls_params *p, const struct sls_obs *o
 
 static const struct param_def sls_defs[] = {
     EP("enabled", PT_BOOL, "", "false", NOMAX, NULL, "simulate this endpoint"),
-    EP("policy", PT_ENUM, "", "vast", NOMAX, "vast|queue-delay|fixed",
-       "autoscaler: Vast's load-based engine, RunPod's queue-delay scaler, or a fixed pool"),
+    EP("policy", PT_ENUM, "", "vast", NOMAX, "vast|queue-delay|request-count|fixed",
+       "autoscaler: Vast's load-based engine, RunPod's queue-delay or request-count scaler, "
+       "or a fixed pool"),
     EP("min-workers", PT_INT, "1", "5", 0, 1000, NULL,
        "Vast min_workers / cold_workers: workers kept with the model loaded (active or inactive)"),
     EP("max-workers", PT_INT, "1", "16", 0, 1000, NULL, "hard cap on active + inactive workers"),
@@ -253,6 +268,9 @@ static const struct param_def sls_defs[] = {
     EP("target-queue-time", PT_TIME, "s", "10s", 0.001, 1e6, NULL,
        "a global queue older than this triggers aggressive scale-up"),
     EP("queue-delay", PT_TIME, "s", "4s", 0.001, 1e6, NULL, "queue-delay policy: add a worker past this wait"),
+    EP("request-count", PT_REAL, "requests", "4", 0.001, 1e6, NULL,
+       "request-count policy: one worker per this many requests queued or in service "
+       "(RunPod's scaler value; our default)"),
     EP("idle-timeout", PT_TIME, "s", "5s", 0, 1e6, NULL,
        "a worker idle this long may be scaled down (RunPod idle timeout)"),
     EP("scale-down-delay", PT_TIME, "s", "60s", 0, 1e7, NULL,
@@ -848,6 +866,7 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
     ep->ewma += ep->load_alpha * (ep->tick_load / dt_s - ep->ewma);
     ep->tick_load = 0;
     o.load_rate = ep->ewma;
+    o.requests = (int)ep->gq.len;       /* and those at workers, below */
     if (ep->gq.len)
         o.queue_s = sim_time_to_sec(now - ring_front(&ep->gq)->arrived);
     for (size_t i = 0; i < ep->nw; i++) {
@@ -855,6 +874,7 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
 
         if (w->state == W_DEAD || w->state == W_ERROR)
             continue;
+        o.requests += (int)w->q.len;
         perf_sum += counted_perf(s, ep, w, w->predicted);
         nperf++;
         if (w->state == W_CREATING && now - w->since > ep->create_timeout) {
@@ -998,7 +1018,9 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
 
     ep->name = nm;
     ep->p.policy = strcmp(pol, "fixed") == 0 ? SLS_FIXED :
-                   strcmp(pol, "queue-delay") == 0 ? SLS_QUEUE_DELAY : SLS_VAST;
+                   strcmp(pol, "queue-delay") == 0 ? SLS_QUEUE_DELAY :
+                   strcmp(pol, "request-count") == 0 ? SLS_REQUEST_COUNT : SLS_VAST;
+    ep->p.per_worker = scn_realf(r, "endpoint.%s.request-count", nm);
     ep->p.min_workers = (int)scn_intf(r, "endpoint.%s.min-workers", nm);
     ep->p.max_workers = (int)scn_intf(r, "endpoint.%s.max-workers", nm);
     ep->p.fixed_workers = (int)scn_intf(r, "endpoint.%s.fixed-workers", nm);

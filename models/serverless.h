@@ -37,7 +37,7 @@ struct results;
 struct scn_run;
 struct sls;
 
-enum sls_policy { SLS_VAST, SLS_QUEUE_DELAY, SLS_FIXED };
+enum sls_policy { SLS_VAST, SLS_QUEUE_DELAY, SLS_FIXED, SLS_REQUEST_COUNT };
 
 /* The parameters the scaling decision reads (a plain bundle). */
 struct sls_params {
@@ -46,6 +46,7 @@ struct sls_params {
     double min_load, min_cold_load, target_util, cold_mult;   /* perf units/s */
     double inactivity_s;        /* 0: never scale to zero */
     double max_queue_s, target_queue_s, queue_delay_s, idle_s;
+    double per_worker;          /* request-count: requests per worker (> 0) */
 };
 
 /* What the engine observes at a decision (one load report). */
@@ -59,6 +60,7 @@ struct sls_obs {
     int starting;               /* active ones still Creating or Loading */
     int idle;                   /* Ready ones idle for at least idle-timeout */
     double idle_s;              /* time since the last request arrived */
+    int requests;               /* queued (global and at workers) or in service */
 };
 
 struct sls_target {

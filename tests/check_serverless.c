@@ -26,7 +26,8 @@
 
 static struct sls_params vast(void)
 {
-    struct sls_params p = { SLS_VAST, 5, 16, 4, 1.0, 0.0, 0.9, 3.0, 0.0, 30.0, 10.0, 4.0, 5.0 };
+    struct sls_params p = { SLS_VAST, 5, 16, 4, 1.0, 0.0, 0.9, 3.0, 0.0, 30.0, 10.0, 4.0, 5.0,
+                            4.0 };
 
     return p;
 }
@@ -216,6 +217,36 @@ START_TEST(decision_rules_by_hand)
     p.min_load = 100;
     o = (struct sls_obs){ .load_rate = 0, .worker_perf = 100, .active = 1, .total = 5 };
     ck_assert_int_eq(sls_decide(&p, &o).active, 1);
+}
+END_TEST
+
+/* RunPod's request-count scaler: ceil((in queue + in progress) / scaler
+ * value) workers, at once on the way up, and on the way down no faster
+ * than workers go idle for the idle timeout (README, Policies). By hand,
+ * at 4 requests a worker: 9 requests want 3; 0 requests with 3 active of
+ * which 1 idle keep 2; 5 requests (want 2) with 4 active of which 3 idle
+ * keep 2 (the target, not 4 - 3); 1000 requests are capped at
+ * max-workers 16; at 2.5 a worker, 5 requests want exactly 2. No cold
+ * pool: the total is the active target. */
+START_TEST(request_count_rule_by_hand)
+{
+    struct sls_params p = vast();
+    struct sls_obs o = { .worker_perf = 100, .requests = 9, .active = 1 };
+    struct sls_target t;
+
+    p.policy = SLS_REQUEST_COUNT;
+    t = sls_decide(&p, &o);
+    ck_assert_int_eq(t.active, 3);
+    ck_assert_int_eq(t.total, 3);
+    o = (struct sls_obs){ .worker_perf = 100, .requests = 0, .active = 3, .idle = 1 };
+    ck_assert_int_eq(sls_decide(&p, &o).active, 2);
+    o = (struct sls_obs){ .worker_perf = 100, .requests = 5, .active = 4, .idle = 3 };
+    ck_assert_int_eq(sls_decide(&p, &o).active, 2);
+    o = (struct sls_obs){ .worker_perf = 100, .requests = 1000, .active = 4 };
+    ck_assert_int_eq(sls_decide(&p, &o).active, 16);
+    p.per_worker = 2.5;
+    o = (struct sls_obs){ .worker_perf = 100, .requests = 5, .active = 0 };
+    ck_assert_int_eq(sls_decide(&p, &o).active, 2);
 }
 END_TEST
 
@@ -1676,6 +1707,68 @@ START_TEST(cold_workers_starting_are_not_active)
 }
 END_TEST
 
+/* The request-count scaler in a market: one burst of 40 long requests
+ * (load 10^6 perf units each: hours of work on any GPU) and nothing else.
+ * They wait in the global queue while the first workers download their
+ * image, so the report after the burst counts 40 requests and hires
+ * ceil(40 / 4) = 10 workers at once (20 at 2 a worker, capped at
+ * max-workers 16); none is idle while the burst lasts, so the pool stays
+ * at that size: at most 10 (16) live workers, and at some sample all of
+ * them. Kills requests left out of the count (no worker at all) and the
+ * scaler value read as another key. */
+START_TEST(request_count_hires_for_a_burst)
+{
+    const char *sets[] = { "sim.horizon=3h", "serverless.sample-interval=1min", NULL };
+    const char *text[2] = {
+        MARKET "endpoint.api.enabled = true\nendpoint.api.policy = request-count\n"
+        "endpoint.api.rate = 0\nendpoint.api.burst-rate = 24\nendpoint.api.burst-size = 40\n"
+        "endpoint.api.load-mean = 1000000\nendpoint.api.max-workers = 16\n"
+        "endpoint.api.request-count = 4\n",
+        MARKET "endpoint.api.enabled = true\nendpoint.api.policy = request-count\n"
+        "endpoint.api.rate = 0\nendpoint.api.burst-rate = 24\nendpoint.api.burst-size = 40\n"
+        "endpoint.api.load-mean = 1000000\nendpoint.api.max-workers = 16\n"
+        "endpoint.api.request-count = 2\n" };
+    struct test_run o = run_text(text[_i], sets);
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(max_live_workers(&o, "api"), _i == 0 ? 10 : 16);
+    eng_free(o.e);
+}
+END_TEST
+
+/* The request-count scaler counts the requests in service as well as
+ * those queued: requests of hours each (load 10^6 perf units) arrive
+ * about once a minute for 45 minutes, and each waits in the global queue
+ * (no worker's expected wait is under max-queue-time once it serves one;
+ * none is rejected, reject-after being years) or is in service on a
+ * worker, none ever done. With both counted, the endpoint hires
+ * ceil(N / 4) workers for the N requests arrived (ceil((N - 1) / 4) if
+ * the last arrives within the report before the horizon), and never
+ * releases one (none is idle); counting the queue alone it settles near
+ * N / 5 (W = ceil((N - W) / 4)). */
+START_TEST(request_count_counts_requests_in_service)
+{
+    const char *sets[] = { "sim.horizon=45min", "serverless.sample-interval=10s", NULL };
+    struct test_run o = run_text(MARKET "endpoint.api.enabled = true\n"
+        "endpoint.api.policy = request-count\nendpoint.api.rate = 0.0167\n"
+        "endpoint.api.day-amplitude = 0\nendpoint.api.load-mean = 1000000\n"
+        "endpoint.api.max-workers = 100\nendpoint.api.request-count = 4\n"
+        "endpoint.api.reject-after = 100000000s\n", sets);
+    double n = get(&o, "requests", "api"), hired = get(&o, "workers_hired", "api");
+
+    ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_ge(n, 20);
+    ck_assert_double_eq(get(&o, "workers_lost", "api") + get(&o, "workers_preempted", "api") +
+                        get(&o, "workers_disconnected", "api"), 0);
+    ck_assert_double_eq(get(&o, "rejections", "api"), 0);
+    ck_assert_msg(hired >= ceil((n - 1) / 4) && hired <= ceil(n / 4), "%g hired for %g requests",
+                  hired, n);
+    eng_free(o.e);
+}
+END_TEST
+
 /* The engine counts a worker at perf x its host's reliability score
  * (perf-reliability, Vast's worker list: perf = measured_perf x
  * reliability, MARKET-FACTS.md 23), so the active target is min-load over
@@ -2240,6 +2333,7 @@ Suite *serverless_suite(void)
     tcase_add_test(rules, scale_down_releases_worst_price_performance);
     tcase_add_test(rules, scale_up_wakes_best_price_performance);
     tcase_add_test(rules, decision_rules_by_hand);
+    tcase_add_test(rules, request_count_rule_by_hand);
     tcase_set_timeout(runs, 120);
     tcase_add_test(runs, endpoint_in_market_serves_and_conserves_money);
     tcase_add_test(runs, disabled_endpoint_changes_nothing);
@@ -2286,6 +2380,8 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, idle_timeout_ends_exactly_on_time);
     tcase_add_test(runs, warmup_requests_count_in_the_anticipated_load);
     tcase_add_test(runs, workers_count_at_perf_times_reliability);
+    tcase_add_loop_test(runs, request_count_hires_for_a_burst, 0, 2);
+    tcase_add_test(runs, request_count_counts_requests_in_service);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
