@@ -367,6 +367,73 @@ START_TEST(profiling_times_the_handlers)
 }
 END_TEST
 
+/* engine.h: eng_at_end callbacks come "in registration order". Three
+ * hooks append their letters to one string: "abc". Killed: the hooks
+ * called last to first. */
+struct trail {
+    char s[8];
+    int n;
+};
+
+static void mark(void *ctx, char c)
+{
+    struct trail *t = ctx;
+
+    t->s[t->n++] = c;
+}
+
+static void end_a(struct engine *e, void *ctx) { (void)e; mark(ctx, 'a'); }
+static void end_b(struct engine *e, void *ctx) { (void)e; mark(ctx, 'b'); }
+static void end_c(struct engine *e, void *ctx) { (void)e; mark(ctx, 'c'); }
+
+START_TEST(end_hooks_run_in_registration_order)
+{
+    struct eng_config c = { .end = 10, .seed = 1 };
+    struct engine *e = eng_new(&c);
+    struct trail t = { { 0 }, 0 };
+
+    eng_at_end(e, end_a, &t);
+    eng_at_end(e, end_b, &t);
+    eng_at_end(e, end_c, &t);
+    ck_assert_int_eq(eng_run(e), SIM_OK);
+    ck_assert_str_eq(t.s, "abc");
+    eng_free(e);
+}
+END_TEST
+
+/* eng_loop_seconds() is the "wall time in eng_run" (engine.h), which
+ * `bench` divides events by, both in the progress callback and after
+ * the run. A run of two 2 ms sleeps spends at least 4 ms in the loop;
+ * a progress call after 4096 events has seen the loop run for some
+ * time (> 0: the monotonic clock moves during 4096 handler calls).
+ * Killed: the loop time not updated before a progress call (it read 0)
+ * or at the end of the run. */
+static void loop_time_seen(const struct engine *e, void *ctx)
+{
+    *(double *)ctx = eng_loop_seconds(e);
+}
+
+START_TEST(the_loop_time_is_kept_for_progress_and_after_the_run)
+{
+    struct eng_config c = { .end = SIM_DAY, .seed = 1 };
+    struct engine *e = eng_new(&c), *f = eng_new(&c);
+    unsigned k = eng_kind(e, "sleep", sleeps, NULL), kf = eng_kind(f, "noop", noop, NULL);
+    double seen = 0.0;
+
+    eng_at(e, 1, k, 0);
+    eng_at(e, 2, k, 0);
+    ck_assert_int_eq(eng_run(e), SIM_OK);
+    ck_assert_double_ge(eng_loop_seconds(e), 0.004);
+    for (sim_time t = 1; t <= 4096 + 1; t++)
+        eng_at(f, t, kf, 0);
+    eng_progress(f, 4096, loop_time_seen, &seen);
+    ck_assert_int_eq(eng_run(f), SIM_OK);
+    ck_assert_double_gt(seen, 0.0);
+    eng_free(e);
+    eng_free(f);
+}
+END_TEST
+
 /* Kinds are 0..EVQ_KINDS-1 (engine.h), the engine's own tick being one:
  * EVQ_KINDS - 1 more register, the next is a bug and aborts. Killed:
  * the bound checked with '<=' (a write past the handler table). */
@@ -433,6 +500,32 @@ START_TEST(a_warmup_as_long_as_the_horizon_is_refused)
             ck_assert_str_eq(buf, "");
         free(buf);
     }
+    preg_free(reg);
+}
+END_TEST
+
+/* eng_config_from_run() takes the generator, base seed and seed-set the
+ * scenario names: sim.rng = taus2 is GSL's taus2 (the default mt19937),
+ * and "seed = 5" with "seed-set = 9" give a base seed of 5 and a
+ * seed-set of 9, not the other way round. Killed: the generators
+ * swapped; the base seed or the seed-set read from the other key. */
+START_TEST(the_config_takes_the_generator_and_seeds_the_scenario_names)
+{
+    struct param_registry *reg = preg_new();
+    struct eng_config ec;
+    char *buf = NULL;
+
+    sim_register_all_params(reg);
+    ck_assert_int_eq(config_of(reg, "[General]\nsim.model = phold\nsim.rng = taus2\n"
+                                    "seed = 5\nseed-set = 9\n", &ec, &buf), SIM_OK);
+    ck_assert_ptr_eq(ec.rng_type, gsl_rng_taus2);
+    ck_assert_uint_eq(ec.seed, 5);
+    ck_assert_uint_eq(ec.seed_set, 9);
+    free(buf);
+    buf = NULL;
+    ck_assert_int_eq(config_of(reg, "[General]\nsim.model = phold\n", &ec, &buf), SIM_OK);
+    ck_assert_ptr_eq(ec.rng_type, gsl_rng_mt19937);
+    free(buf);
     preg_free(reg);
 }
 END_TEST
@@ -622,8 +715,11 @@ Suite *engine_suite(void)
     tcase_add_test(tc, progress_comes_every_so_many_events);
     tcase_add_test(tc, an_interrupt_stops_a_long_run_between_events);
     tcase_add_test(tc, profiling_times_the_handlers);
+    tcase_add_test(tc, end_hooks_run_in_registration_order);
+    tcase_add_test(tc, the_loop_time_is_kept_for_progress_and_after_the_run);
     tcase_add_test_raise_signal(tc, one_kind_too_many_aborts, SIGABRT);
     tcase_add_test(tc, a_warmup_as_long_as_the_horizon_is_refused);
+    tcase_add_test(tc, the_config_takes_the_generator_and_seeds_the_scenario_names);
     tcase_add_test(tc, the_warmup_refusal_names_spans_at_their_boundaries);
     tcase_add_test(tc, a_silent_setup_failure_is_an_error);
     tcase_add_exit_test(tc, gsl_out_of_memory_exits_3, SIM_EXIT_NOMEM);
