@@ -62,6 +62,72 @@ START_TEST(null_entity_and_the_unit_of_an_added_scalar)
 }
 END_TEST
 
+/* A scalar is named by its whole (metric, entity_kind, entity) triple
+ * (results.h), also once the store has grown: 600 kinds of metric "m"
+ * and 600 metrics of kind "k", all of entity "e", are 1200 scalars, kept
+ * in first-recorded order (results.c), and adding i to each a second
+ * time, after the store has grown past its first tables, finds the same
+ * scalar (1 + i, still 1200 of them). Killed: find_scalar() ignoring the
+ * kind or the metric; the index rebuilt one off (each name then missed,
+ * made again); the string table regrown from half its slots (names
+ * interned afresh); res_get() ignoring the kind; res_scalar_at() handing
+ * back the entity as the kind. */
+START_TEST(scalars_are_named_by_the_whole_triple_as_the_store_grows)
+{
+    struct results *r = res_new();
+    const char *m, *k, *e, *u;
+    char a[16], b[16];
+    double v;
+
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < 600; i++) {
+            snprintf(a, sizeof a, "k%d", i);
+            snprintf(b, sizeof b, "m%d", i);
+            res_add(r, "m", a, "e", pass ? i : 1, "1");
+            res_add(r, b, "k", "e", pass ? i : 1, "1");
+        }
+    ck_assert_uint_eq(res_scalar_count(r), 1200);
+    for (int i = 0; i < 600; i++) {
+        snprintf(a, sizeof a, "k%d", i);
+        snprintf(b, sizeof b, "m%d", i);
+        ck_assert_double_eq(res_get(r, "m", a, "e"), 1 + i);
+        ck_assert_double_eq(res_get(r, b, "k", "e"), 1 + i);
+        res_scalar_at(r, 2 * (size_t)i, &m, &k, &e, &v, &u);
+        ck_assert_str_eq(m, "m");
+        ck_assert_str_eq(k, a);
+        ck_assert_str_eq(e, "e");
+        ck_assert_double_eq(v, 1 + i);
+        res_scalar_at(r, 2 * (size_t)i + 1, &m, &k, &e, &v, &u);
+        ck_assert_str_eq(m, b);
+        ck_assert_str_eq(k, "k");
+    }
+    res_free(r);
+}
+END_TEST
+
+/* res_sample_at() gives back a sample as recorded: a sample at 2 h
+ * (7.2e9 us) of "q" for kind "gpu", entity "h100", value 4.5. Killed:
+ * the time or the entity not handed back. */
+START_TEST(a_sample_reads_back_as_recorded)
+{
+    struct results *r = res_new();
+    const char *m, *k, *e;
+    sim_time t;
+    double v;
+
+    res_sample(r, 1, "p", "x", "y", 0);
+    res_sample(r, 2 * SIM_HOUR, "q", "gpu", "h100", 4.5);
+    ck_assert_uint_eq(res_sample_count(r), 2);
+    res_sample_at(r, 1, &t, &m, &k, &e, &v);
+    ck_assert_int_eq(t, 7200000000);
+    ck_assert_str_eq(m, "q");
+    ck_assert_str_eq(k, "gpu");
+    ck_assert_str_eq(e, "h100");
+    ck_assert_double_eq(v, 4.5);
+    res_free(r);
+}
+END_TEST
+
 static int exists(const char *p)
 {
     struct stat st;
@@ -548,6 +614,8 @@ Suite *results_suite(void)
 
     tcase_add_test(tc, scalars_add_and_overwrite);
     tcase_add_test(tc, null_entity_and_the_unit_of_an_added_scalar);
+    tcase_add_test(tc, scalars_are_named_by_the_whole_triple_as_the_store_grows);
+    tcase_add_test(tc, a_sample_reads_back_as_recorded);
     tcase_add_test(tc, directory_appears_only_when_complete);
     tcase_add_test(tc, replace_keeps_what_it_may_not_replace);
     tcase_add_test(tc, names_and_what_may_be_replaced);
