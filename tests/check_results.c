@@ -227,8 +227,16 @@ START_TEST(directory_appears_only_when_complete)
     free(first);
     snprintf(path, sizeof path, "%s/manifest.ini", dir);
     ck_assert(exists(path));
+    /* a study of no axis says so (results.c: " none"), not "axes:" and
+     * nothing, which survived every test */
     snprintf(path, sizeof path, "%s/scenario.resolved.ini", dir);
-    ck_assert(exists(path));
+    {
+        char *text = test_read_file(path, NULL);
+
+        ck_assert_ptr_nonnull(text);
+        ck_assert_msg(strstr(text, "\n; sweep axes: none\n[General]\n"), "%.300s", text);
+        free(text);
+    }
     res_free(r);
     scn_run_free(run);
     scn_study_free(st);
@@ -534,6 +542,102 @@ START_TEST(a_directory_of_no_runs)
 }
 END_TEST
 
+/* Adds run 'number' of the study as 'info' says, and frees it: the
+ * directory keeps nothing of a run but its rows and notes. */
+static void rs_add(struct rs_fix *f, size_t number, struct res_run_info info)
+{
+    struct scn_run *run = scn_run_new(f->st, number, &f->d);
+
+    ck_assert_ptr_nonnull(run);
+    info.run = run;
+    ck_assert_int_eq(res_dir_add_run(f->rd, &info, NULL), SIM_OK);
+    scn_run_free(run);
+}
+
+/* Runs 1 and 2 of lps = ${4,6} x repeat = 2 (first axis outermost,
+ * repetition innermost, README: run 1 is lps 4 repetition 1, run 2 lps 6
+ * repetition 0; seed-set defaults to the repetition), both failing their
+ * checks, as a part written by `run -r 1..2` would be. README 'Outputs':
+ * runs.csv has the repetition, the axis's value, the status, events and
+ * simulated hours each run reported; FAILED has one "run_id: why" line
+ * per failed run; manifest.ini counts the failed runs, the runs written
+ * and the study's four, and names both generators; params.csv is "key,
+ * value, unit, source" (sim.horizon is in days, set in [General]);
+ * scenario.resolved.ini carries each key's unit and source after it
+ * ("; d, General"), the source alone when there is no unit. Killed: the
+ * run number written as the repetition, the axis's name for its value,
+ * a fixed "ok" or 1 h, no FAILED file, the second failure written over
+ * the first, failures not counted, the manifest's FAILED note dropped,
+ * study_runs as the runs written, the generators joined without a blank,
+ * params.csv's unit and source swapped, the resolved file's comment
+ * without the comma or left off where a key has no unit. */
+START_TEST(what_failed_runs_leave_in_the_directory)
+{
+    struct rs_fix f;
+    struct res_run_info a = { .status = "failed", .why = "invariant a violated",
+                              .events = 7, .sim_time_h = 2.5, .rng = "mt19937" };
+    struct res_run_info b = { .status = "failed", .why = "invariant b violated",
+                              .events = 8, .sim_time_h = 0.5, .rng = "taus2" };
+    char prog[] = "gpumarket", *argv[] = { prog };
+    char *text;
+
+    rs_open(&f, "[General]\nsim.model = phold\nphold.lps = ${lps=4,6}\nrepeat = 2\n"
+            "seed = 3\nsim.horizon = 1h\n", 1, argv);
+    rs_add(&f, 1, a);
+    rs_add(&f, 2, b);
+    ck_assert_int_eq(res_dir_commit(f.rd), SIM_OK);
+    text = rs_read(&f, "runs.csv");
+    ck_assert_msg(strstr(text, "run_id,config,run_number,repetition,seed_set,base_seed,lps,"
+                               "status,events,sim_time_h,scenario_digest\n"), "%s", text);
+    ck_assert_msg(strstr(text, "\n\"General-1\",\"General\",1,1,1,3,\"4\",\"failed\",7,2.5,\""),
+                  "%s", text);
+    ck_assert_msg(strstr(text, "\n\"General-2\",\"General\",2,0,0,3,\"6\",\"failed\",8,0.5,\""),
+                  "%s", text);
+    free(text);
+    text = rs_read(&f, "FAILED");
+    ck_assert_str_eq(text, "General-1: invariant a violated\nGeneral-2: invariant b violated\n");
+    free(text);
+    text = rs_read(&f, "manifest.ini");
+    ck_assert_msg(strstr(text, "\nfailed_runs = 2 ; FAILED lists them"), "%s", text);
+    ck_assert_msg(strstr(text, "\nruns = 2\nstudy_runs = 4\n"), "%s", text);
+    ck_assert_msg(strstr(text, "\ngenerator = gsl mt19937, taus2\n"), "%s", text);
+    free(text);
+    text = rs_read(&f, "params.csv");
+    ck_assert_msg(strstr(text, "\n\"General-2\",\"sim.horizon\",\"1h\",\"d\",\"General\"\n"),
+                  "%.300s", text);
+    free(text);
+    text = rs_read(&f, "scenario.resolved.ini");
+    ck_assert_msg(strstr(text, "\nsim.horizon = 1h    ; d, General\n"), "%.300s", text);
+    ck_assert_msg(strstr(text, "\nseed = 3    ; General\n"), "%.300s", text);
+    free(text);
+    rs_close(&f);
+}
+END_TEST
+
+/* manifest.ini lists the distinct base seeds, the first 16 of them, and
+ * says "and more" past those (results.c). seed = ${s=1..17 step 1} gives
+ * 17 runs of base seeds 1 to 17: 1 to 16 are listed, then "and more".
+ * Killed: 15 seeds kept, "and more" never said. */
+START_TEST(the_manifest_lists_sixteen_seeds_and_says_there_are_more)
+{
+    struct rs_fix f;
+    struct res_run_info ok = { .status = "ok", .events = 1, .sim_time_h = 1.0,
+                               .rng = "mt19937" };
+    char prog[] = "gpumarket", *argv[] = { prog };
+    char *text;
+
+    rs_open(&f, "[General]\nsim.model = phold\nseed = ${s=1..17 step 1}\n", 1, argv);
+    for (size_t i = 0; i < 17; i++)
+        rs_add(&f, i, ok);
+    ck_assert_int_eq(res_dir_commit(f.rd), SIM_OK);
+    text = rs_read(&f, "manifest.ini");
+    ck_assert_msg(strstr(text, "\nseeds = 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 and more\n"),
+                  "%s", text);
+    free(text);
+    rs_close(&f);
+}
+END_TEST
+
 /* The text after "key = " on the line of 'text' that starts with it,
  * up to the line's end, into 'out'; false when there is no such line. */
 static bool line_value(const char *text, const char *key, char *out, size_t len)
@@ -624,6 +728,8 @@ Suite *results_suite(void)
     tcase_add_test(tc, seeds_runs_and_wall_time_of_two_runs);
     tcase_add_test(tc, the_first_run_resolves_the_study);
     tcase_add_test(tc, a_directory_of_no_runs);
+    tcase_add_test(tc, what_failed_runs_leave_in_the_directory);
+    tcase_add_test(tc, the_manifest_lists_sixteen_seeds_and_says_there_are_more);
     tcase_add_test(tc, digests_keep_their_leading_zeros);
     suite_add_tcase(s, tc);
     return s;
