@@ -5,6 +5,8 @@
 #include <string.h>
 #include <signal.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include "models/phold.h"
 #include "sim/model.h"
 #include "sim/param.h"
@@ -115,6 +117,38 @@ START_TEST(a_failed_invariant_stops_the_run)
     /* the result directory's FAILED file gets this line */
     ck_assert_str_eq(eng_fail_reason(e),
                      "invariant test.invariant violated at t=0.000000 h: deliberate 42");
+    eng_free(e);
+}
+END_TEST
+
+/* engine.h: eng_fail "prints 'invariant <name> violated: <msg>'", on a
+ * line of its own, for each failure (the first is only the one kept):
+ * stderr, caught in a file, holds both messages, each ending in a
+ * newline, at t = 0 h (the clock of an engine that has not run).
+ * Killed: the message or the newline not printed. */
+START_TEST(each_failure_is_printed_on_a_line_of_its_own)
+{
+    struct eng_config c = { .end = 100, .seed = 1 };
+    struct engine *e = eng_new(&c);
+    char *tmp = test_tmpdir(), path[600], *text;
+    int saved = dup(2), fd;
+
+    snprintf(path, sizeof path, "%s/stderr", tmp);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    ck_assert_int_ge(fd, 0);
+    fflush(stderr);
+    dup2(fd, 2);
+    close(fd);
+    failing(e, NULL, NULL);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    text = test_read_file(path, NULL);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_str_eq(text, "error: invariant test.invariant violated at t=0.000000 h: deliberate 42\n"
+                           "error: invariant test.other violated at t=0.000000 h: second\n");
+    free(text);
+    free(tmp);
     eng_free(e);
 }
 END_TEST
@@ -707,6 +741,7 @@ Suite *engine_suite(void)
     tcase_add_test(tc, runs_in_time_order_and_stops_at_end);
     tcase_add_test(tc, cancelled_events_do_not_fire);
     tcase_add_test(tc, a_failed_invariant_stops_the_run);
+    tcase_add_test(tc, each_failure_is_printed_on_a_line_of_its_own);
     tcase_add_test(tc, a_short_run_sees_the_interrupt);
     tcase_add_test(tc, a_tick_fires_before_work_it_scheduled_for_the_next_tick);
     tcase_add_test(tc, each_ticker_keeps_its_own_interval);
