@@ -115,4 +115,44 @@ for kv in market.fee=0.901 market.fee=-0.001 demand.start-day=365 archetype.indi
     grep_err "$kv refused" "--set: error: ${kv%%=*}: "
 done
 
+# -- cross-parameter checks at their edges ------------------------------------
+# docs/PARAMS.md: archetype.*.budget 0 is unlimited credits, so they never
+# run out and a top-up after topup-delay can never be needed: no grace is
+# asked for (indie's budget is 0 by default, its topup-delay 12h).
+printf '[General]\nsim.model = market\n[archetype indie]\ntopup = 0.5\n' >"$T/tu0.ini"
+check "topup with unlimited credits needs no grace" "$GM" validate "$T/tu0.ini"
+# market.credit-grace "0 deletes it at once": any grace above 0, the
+# shortest being one microsecond (the clock's tick), lets a delayed
+# top-up act, so the run is accepted; at 0 it is refused (line 6, topup).
+printf '[General]\nsim.model = market\nmarket.credit-grace = 1us\n[archetype indie]\nbudget = 50\ntopup = 0.5\n' >"$T/tu1.ini"
+check "delayed topup with a 1us grace" "$GM" validate "$T/tu1.ini"
+expect_status "delayed topup with no grace" 1 "$GM" validate "$T/tu1.ini" -s market.credit-grace=0
+grep_err "delayed topup with no grace" "--set: error: archetype indie: topup = 0.5 after topup-delay"
+# anticipating hosts need a market.reprice-interval that divides a day:
+# 1d - 1us leaves a remainder of 1us (86400000000 mod 86399999999 = 1),
+# so it is refused, at the anticipate line (5); 1d itself divides it.
+printf '[General]\nsim.model = market\nmarket.reprice-interval = 86399999999us\n[hostclass farm]\nanticipate = 0.5\n' >"$T/an.ini"
+expect_status "anticipate, interval 1d - 1us" 1 "$GM" validate "$T/an.ini"
+grep_err "anticipate, interval 1d - 1us" "an.ini:5: error: hostclass farm: anticipate = 0.5 needs a market.reprice-interval"
+check "anticipate, interval 1d" "$GM" validate "$T/an.ini" -s market.reprice-interval=1d
+# every gpu.*.share zero with no supply.gpu-models list: the shares the
+# '*' line (3) wrote are to blame there, not the list left at its default
+# (which has no line)
+printf '[General]\nsim.model = market\ngpu.*.share = 0\n' >"$T/g0.ini"
+expect_status "every gpu share zero by '*'" 1 "$GM" validate "$T/g0.ini"
+grep_err "every gpu share zero by '*'" "g0.ini:3: error: gpu."
+# -- too many archetypes: an entity's own key after a '*' key of the setting --
+# A '*' key at line 7 sets archetype.*.weekend for all 256; a250's own
+# weekend at line 509 (505 lines of many.ini, then 4) is not set by the
+# '*' line, so it is the key written last and takes the blame.
+{ printf '[General]\nsim.model = market\nsim.horizon = 1d\nsim.warmup = 0d\n'
+  printf 'supply.gpus = 50\n[General]\narchetype.*.weekend = 0.5\n'
+  i=1
+  while [ $i -le 250 ]; do printf '[archetype a%d]\nrate = 1\n' $i; i=$((i + 1)); done
+  printf '[archetype a250]\nweekend = 0.7\n'
+} >"$T/many3.ini"
+expect_status "256 archetypes, own key after a '*' one" 1 "$GM" validate "$T/many3.ini"
+grep_err "256 archetypes, own key after a '*' one" \
+    "many3.ini:509: error: archetype.a250.weekend: too many archetypes: 256"
+
 cli_done
