@@ -75,7 +75,9 @@ void eng_every(struct engine *e, sim_time first, sim_time interval,
  * that failed (eng_fail) or was interrupted calls none of them. */
 void eng_at_end(struct engine *e, eng_tick fn, void *ctx);
 
-/* Progress callback every 'every_events' events (0 disables). */
+/* Progress callback every 'every_events' events (0 disables), at the
+ * first check after each: the loop looks every 4096 events, so a count
+ * that is not a multiple of 4096 fires up to 4095 events late. */
 void eng_progress(struct engine *e, uint64_t every_events,
                   eng_progress_fn fn, void *ctx);
 /* Times every handler call (for `bench market`: ns per event by kind).
