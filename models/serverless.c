@@ -197,8 +197,7 @@ struct sls_target sls_decide(const struct sls_params *p, const struct sls_obs *o
         int want = (int)ceil(fmin((double)o->requests / p->per_worker,
                                   (double)p->max_workers + 1) - 1e-9);
 
-        t.active = want >= o->active ? want
-                   : want > o->active - o->idle ? want : o->active - o->idle;
+        t.active = want > o->active - o->idle ? want : o->active - o->idle;
         t.total = t.active;
         break;
     }
