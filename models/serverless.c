@@ -810,9 +810,11 @@ size_t sls_best(const struct sls_worker_view *v, size_t n)
     return extreme_ppd(v, n, 1);
 }
 
-/* The worst price-performance worker in 'state' (idle ones only when
- * Ready), or NULL: the one the engine gives up first (MARKET-FACTS.md 33). */
-static struct worker *worst(struct sls *s, struct endpoint *ep, enum wstate st, sim_time idle)
+/* The worker in 'state' (idle ones only when Ready) with the worst
+ * (best: 'best') price-performance, or NULL: the one the engine gives up
+ * first (MARKET-FACTS.md 33), or the Inactive one a scale-up wakes. */
+static struct worker *pick(struct sls *s, struct endpoint *ep, enum wstate st, sim_time idle,
+                           bool best)
 {
     struct sls_worker_view *v = xcalloc(ep->nw, sizeof *v);
     sim_time now = eng_now(s->e);
@@ -827,25 +829,7 @@ static struct worker *worst(struct sls *s, struct endpoint *ep, enum wstate st, 
         if (v[i].eligible)      /* a dead slot has no host */
             v[i].perf = counted_perf(s, ep, w, w->perf);
     }
-    k = sls_worst(v, ep->nw);
-    free(v);
-    return k < ep->nw ? &ep->w[k] : NULL;
-}
-
-/* The Inactive worker with the best price-performance, or NULL: the
- * one a scale-up wakes (the mirror of worst()). */
-static struct worker *best_inactive(const struct sls *s, struct endpoint *ep)
-{
-    struct sls_worker_view *v = xcalloc(ep->nw, sizeof *v);
-    size_t k;
-
-    for (size_t i = 0; i < ep->nw; i++) {
-        v[i].price_h = ep->w[i].price_h;
-        v[i].eligible = ep->w[i].state == W_INACTIVE;
-        if (v[i].eligible)
-            v[i].perf = counted_perf(s, ep, &ep->w[i], ep->w[i].perf);
-    }
-    k = sls_best(v, ep->nw);
+    k = best ? sls_best(v, ep->nw) : sls_worst(v, ep->nw);
     free(v);
     return k < ep->nw ? &ep->w[k] : NULL;
 }
@@ -905,7 +889,7 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
                 best = w;
         }
         if (!best)
-            best = best_inactive(s, ep);
+            best = pick(s, ep, W_INACTIVE, 0, true);
         if (best) {
             best->want_active = true;
             cold--;
@@ -940,7 +924,7 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
         ep->down_since = now;
     if (t.active < o.active &&
         (ep->p.policy != SLS_VAST || now - ep->down_since >= ep->down_delay)) {
-        struct worker *w = worst(s, ep, W_READY, idle);
+        struct worker *w = pick(s, ep, W_READY, idle, false);
 
         if (w) {
             w->want_active = false;
@@ -970,7 +954,7 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
     else if (ep->cold_since < 0)
         ep->cold_since = now;
     if (cold > t.total - t.active + 1 && now - ep->cold_since >= ep->down_delay) {
-        struct worker *w = worst(s, ep, W_INACTIVE, 0);
+        struct worker *w = pick(s, ep, W_INACTIVE, 0, false);
 
         if (w)
             release(s, ep, w);

@@ -411,7 +411,7 @@ struct rs_fix {
     struct res_dir *rd;
 };
 
-static void rs_open(struct rs_fix *f, const char *text, int argc, char **argv)
+static void rs_open_cmd(struct rs_fix *f, const char *text, int argc, char **argv)
 {
     memset(f, 0, sizeof *f);
     f->tmp = test_tmpdir();
@@ -425,6 +425,22 @@ static void rs_open(struct rs_fix *f, const char *text, int argc, char **argv)
     snprintf(f->dir, sizeof f->dir, "%s/out", f->tmp);
     f->rd = res_dir_begin(f->dir, f->s, f->st, argc, argv);
     ck_assert_ptr_nonnull(f->rd);
+}
+
+/* rs_open_cmd() for a study run as plain `gpumarket`, which is all most
+ * tests need of the command line. */
+static void rs_open(struct rs_fix *f, const char *text)
+{
+    char prog[] = "gpumarket", *argv[] = { prog };
+
+    rs_open_cmd(f, text, 1, argv);      /* res_dir_begin() copies it */
+}
+
+/* A run that went well: one event, one simulated hour, mt19937. */
+static struct res_run_info rs_ok(void)
+{
+    return (struct res_run_info){ .status = "ok", .events = 1, .sim_time_h = 1.0,
+                                  .rng = "mt19937" };
 }
 
 /* Records runs 0 to n - 1 as 'info' says (with wall_s[i], if given) and
@@ -479,14 +495,13 @@ static void rs_close(struct rs_fix *f)
 START_TEST(seeds_runs_and_wall_time_of_two_runs)
 {
     struct rs_fix f;
-    struct res_run_info info = { .status = "ok", .events = 1, .sim_time_h = 1.0,
-                                 .rng = "mt19937" };
+    struct res_run_info info = rs_ok();
     const double wall_s[] = { 0.125, 0.25 };
     char a0[] = "gpumarket", a1[] = "run", a2[] = "t.ini", *argv[] = { a0, a1, a2 };
     char *text;
 
-    rs_open(&f, "[General]\nsim.model = phold\nphold.lps = 4\n"
-            "seed = 18446744073709551615\nrepeat = 2\n", 3, argv);
+    rs_open_cmd(&f, "[General]\nsim.model = phold\nphold.lps = 4\n"
+                "seed = 18446744073709551615\nrepeat = 2\n", 3, argv);
     rs_commit(&f, 2, info, wall_s);
     text = rs_read(&f, "runs.csv");
     ck_assert_msg(strstr(text, "\"General-0\",\"General\",0,0,0,18446744073709551615,"), "%s", text);
@@ -511,12 +526,10 @@ END_TEST
 START_TEST(the_first_run_resolves_the_study)
 {
     struct rs_fix f;
-    struct res_run_info info = { .status = "ok", .events = 1, .sim_time_h = 1.0,
-                                 .rng = "mt19937" };
-    char prog[] = "gpumarket", *argv[] = { prog };
+    struct res_run_info info = rs_ok();
     char *text;
 
-    rs_open(&f, "[General]\nsim.model = phold\nphold.lps = ${lps=4,6}\n", 1, argv);
+    rs_open(&f, "[General]\nsim.model = phold\nphold.lps = ${lps=4,6}\n");
     rs_commit(&f, 2, info, NULL);
     text = rs_read(&f, "scenario.resolved.ini");
     ck_assert_msg(strstr(text, " as run 0 saw it\n; sweep axes: lps\n[General]\n"), "%.200s", text);
@@ -536,10 +549,9 @@ START_TEST(a_directory_of_no_runs)
 {
     struct rs_fix f;
     struct res_run_info none = { 0 };
-    char prog[] = "gpumarket", *argv[] = { prog };
     char path[600], *text;
 
-    rs_open(&f, "[General]\nsim.model = phold\nphold.lps = 4\n", 1, argv);
+    rs_open(&f, "[General]\nsim.model = phold\nphold.lps = 4\n");
     rs_commit(&f, 0, none, NULL);
     text = rs_read(&f, "manifest.ini");
     ck_assert_msg(strstr(text, "\nruns = 0\n"), "%s", text);
@@ -587,11 +599,10 @@ START_TEST(what_failed_runs_leave_in_the_directory)
                               .events = 7, .sim_time_h = 2.5, .rng = "mt19937" };
     struct res_run_info b = { .status = "failed", .why = "invariant b violated",
                               .events = 8, .sim_time_h = 0.5, .rng = "taus2" };
-    char prog[] = "gpumarket", *argv[] = { prog };
     char *text;
 
     rs_open(&f, "[General]\nsim.model = phold\nphold.lps = ${lps=4,6}\nrepeat = 2\n"
-            "seed = 3\nsim.horizon = 1h\n", 1, argv);
+            "seed = 3\nsim.horizon = 1h\n");
     rs_add(&f, 1, a);
     rs_add(&f, 2, b);
     ck_assert_int_eq(res_dir_commit(f.rd), SIM_OK);
@@ -630,12 +641,10 @@ END_TEST
 START_TEST(the_manifest_lists_sixteen_seeds_and_says_there_are_more)
 {
     struct rs_fix f;
-    struct res_run_info ok = { .status = "ok", .events = 1, .sim_time_h = 1.0,
-                               .rng = "mt19937" };
-    char prog[] = "gpumarket", *argv[] = { prog };
+    struct res_run_info ok = rs_ok();
     char *text;
 
-    rs_open(&f, "[General]\nsim.model = phold\nseed = ${s=1..17 step 1}\n", 1, argv);
+    rs_open(&f, "[General]\nsim.model = phold\nseed = ${s=1..17 step 1}\n");
     for (size_t i = 0; i < 17; i++)
         rs_add(&f, i, ok);
     ck_assert_int_eq(res_dir_commit(f.rd), SIM_OK);
@@ -660,13 +669,12 @@ END_TEST
 START_TEST(a_csv_that_cannot_be_written_fails_the_commit)
 {
     struct rs_fix f;
-    struct res_run_info info = { .status = "ok", .events = 1, .sim_time_h = 1.0,
-                                 .rng = "mt19937" };
-    char prog[] = "gpumarket", *argv[] = { prog }, twin[600];
+    struct res_run_info info = rs_ok();
+    char twin[600];
     struct results *r = res_new();
     struct rlimit old, lim;
 
-    rs_open(&f, "[General]\nsim.model = phold\nphold.lps = 4\n", 1, argv);
+    rs_open(&f, "[General]\nsim.model = phold\nphold.lps = 4\n");
     snprintf(twin, sizeof twin, "%s", res_dir_tmp_path(f.rd));
     for (int i = 0; i < 4000; i++) {
         char e[16];
@@ -726,9 +734,7 @@ START_TEST(digests_keep_their_leading_zeros)
     struct diag d = DIAG_INIT(stderr);
     struct param_registry *reg = preg_new();
     struct rs_fix f;
-    struct res_run_info info = { .status = "ok", .events = 1, .sim_time_h = 1.0,
-                                 .rng = "mt19937" };
-    char prog[] = "gpumarket", *argv[] = { prog };
+    struct res_run_info info = rs_ok();
     char text[128], *got, val[64], *q;
     bool zeros = false;
     int k;
@@ -749,7 +755,7 @@ START_TEST(digests_keep_their_leading_zeros)
     }
     preg_free(reg);
     ck_assert(zeros);
-    rs_open(&f, text, 1, argv);
+    rs_open(&f, text);
     ck_assert(scn_digest(f.s) >> 60 == 0 && scn_study_digest(f.st) >> 60 == 0);
     rs_commit(&f, 1, info, NULL);
     got = rs_read(&f, "manifest.ini");

@@ -1826,7 +1826,7 @@ static double mean_service(const struct test_run *o, const char *ep)
 }
 
 /* A wake takes the best Inactive worker by perf per dollar (scale():
- * "wake the best Inactive one"; best_inactive()). With perf-sigma 0 a
+ * "wake the best Inactive one"; pick()). With perf-sigma 0 a
  * worker's perf is its DLPerf (perf-per-dlperf 1), so perf per dollar is
  * the very key the hiring ranks offers by, and the worker hired first, at
  * t = 0, is the best per dollar of the five hired in the first seconds
@@ -1839,7 +1839,7 @@ static double mean_service(const struct test_run *o, const char *ep)
  * worker, which hires the same machine at t = 0 from the same market and
  * serves the same requests: the mean service times agree (within 1%,
  * for the few requests left in flight at the end). Kills: sls_worst
- * called in place of sls_best in best_inactive(). */
+ * called in place of sls_best for a wake (pick() with best false). */
 START_TEST(wakes_take_the_best_inactive_worker)
 {
     const char *sets[] = { "sim.horizon=8h", NULL };
@@ -2216,7 +2216,7 @@ START_TEST(cold_pool_trims_wait_out_the_delay_each_time)
 END_TEST
 
 /* The idle timeout ends when the worker has been idle exactly that long
- * (worst(): a Ready worker may go once now - idle_since >= idle-timeout).
+ * (pick(): a Ready worker may go once now - idle_since >= idle-timeout).
  * One worker (min-workers = max-workers = 1), no requests, a 0 GB image
  * and no model load: hired by the report at 0 s, it is Ready at that same
  * instant (after the 0 s sample, which sees it Creating), idle from then.
