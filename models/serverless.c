@@ -83,6 +83,9 @@ struct endpoint {
     sim_time cold_since;        /* cold pool above its target since (-1: not) */
     bool interruptible, learning;
     bool perf_rel;              /* count workers at perf x host reliability */
+    size_t nprio;               /* RunPod GPU priority list length (0: off) */
+    uint32_t prio[SLS_MAX_PRIO];        /* catalogue models, first choice first */
+    double spread;              /* share each lower priority keeps from 5 workers */
     int learn_models;
     uint32_t payer;
     uint8_t *allowed;           /* owned, per catalogue model */
@@ -90,6 +93,7 @@ struct endpoint {
     bool *learned;              /* owned */
     double *weight;             /* owned: measured / predicted perf per model */
     double *factor;             /* owned: true perf deviation per model (NaN = not drawn) */
+    uint64_t *hired_by;         /* owned: hires after warm-up per model */
     struct worker *w;           /* owned */
     size_t nw, capw;
     struct ring gq;             /* global queue: start and finish unknown yet */
@@ -243,6 +247,30 @@ struct sls_target sls_decide(const struct sls_params *p, const struct sls_obs *o
     return t;
 }
 
+void sls_priority_order(const int *count, size_t n, double share, size_t *order)
+{
+    int live = 1;               /* the worker about to be hired */
+    size_t k = 0;
+    bool first[SLS_MAX_PRIO] = { false };
+
+    SIM_ASSERT(n >= 1 && n <= SLS_MAX_PRIO);
+    for (size_t i = 0; i < n; i++)
+        live += count[i];
+    /* RunPod: "for endpoints with five or more workers, Runpod distributes
+     * workers across your selected GPU priorities. Most workers run on
+     * your primary GPU type, with fewer assigned to secondary and
+     * tertiary"; below five every worker takes the first available. */
+    if (live >= 5)
+        for (size_t i = 1; i < n; i++)
+            if (count[i] < (int)floor(share * live + 1e-9)) {
+                order[k++] = i;
+                first[i] = true;
+            }
+    for (size_t i = 0; i < n; i++)
+        if (!first[i])
+            order[k++] = i;
+}
+
 /* ---- parameters ---- */
 
 #define NOMAX 0, -1
@@ -277,6 +305,12 @@ static const struct param_def sls_defs[] = {
     EP("fixed-workers", PT_INT, "1", "4", 0, 1000, NULL, "fixed policy: pool size"),
     EP("gpu-ram", PT_REAL, "GB", "24", 0, 1e4, NULL, "worker group search: minimum GPU memory"),
     EP("gpus", PT_STRING, "", "", NOMAX, NULL, "allowed GPU models, comma-separated (empty = any)"),
+    EP("gpu-priority", PT_BOOL, "", "false", NOMAX, NULL,
+       "gpus is RunPod's priority list (1-3 models): a worker takes the first listed model "
+       "with an offer; from 5 workers up, each lower priority keeps spread-share of them"),
+    EP("spread-share", PT_REAL, "1", "0.2", 0, 0.3, NULL,
+       "gpu-priority: share of the workers each lower priority keeps (RunPod: most on the "
+       "primary, fewer on the others; our default)"),
     EP("interruptible", PT_BOOL, "", "false", NOMAX, NULL, "rent workers as interruptible"),
     EP("image", PT_REAL, "GB", "30", 0, 1e5, NULL, "image + model size: download time and storage"),
     EP("model-load", PT_TIME, "s", "20s", 0, 1e6, NULL, "model load into the GPU (Loading state)"),
@@ -523,6 +557,31 @@ static void become_ready(struct sls *s, struct endpoint *ep, size_t wid)
     pull(s, ep, wid);
 }
 
+/* RunPod's priority list: one model at a time, in sls_priority_order()'s
+ * order over the live workers. */
+static bool recruit_by_priority(struct sls *s, struct endpoint *ep, struct sls_query *q,
+                                struct sls_hire *h)
+{
+    int count[SLS_MAX_PRIO] = { 0 };
+    size_t order[SLS_MAX_PRIO];
+    uint8_t *mask = xcalloc(s->ngpus, 1);
+    bool ok = false;
+
+    for (size_t i = 0; i < ep->nw; i++)
+        for (size_t k = 0; k < ep->nprio; k++)
+            count[k] += ep->w[i].state != W_DEAD && ep->w[i].gpu == ep->prio[k];
+    sls_priority_order(count, ep->nprio, ep->spread, order);
+    q->allowed = mask;
+    for (size_t k = 0; k < ep->nprio && !ok; k++) {
+        mask[ep->prio[order[k]]] = 1;
+        ok = market_sls_recruit(s->mk, q, h);
+        mask[ep->prio[order[k]]] = 0;
+    }
+    q->allowed = ep->allowed;
+    free(mask);
+    return ok;
+}
+
 /* Recruits one worker; false when the market has nothing suitable. */
 static bool recruit(struct sls *s, struct endpoint *ep, bool active)
 {
@@ -548,7 +607,11 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
 
         for (size_t g = 0; g < s->ngpus; g++)
             nlearned += ep->learned[g] || ep->trying[g];
-        if (ep->learning && nlearned < ep->learn_models) {
+        if (ep->nprio) {
+            /* The user's priority list decides the model, not the
+             * learning phase (its benchmark still learns the weight). */
+            ok = recruit_by_priority(s, ep, &q, &h);
+        } else if (ep->learning && nlearned < ep->learn_models) {
             /* Learning phase: a model nobody has benchmarked yet. */
             uint8_t *mask = xcalloc(s->ngpus, 1);
 
@@ -559,7 +622,7 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
             free(mask);
             q.allowed = ep->allowed;
         }
-        if (!ok)
+        if (!ok && !ep->nprio)
             ok = market_sls_recruit(s->mk, &q, &h);
     }
     if (!ok)
@@ -576,8 +639,10 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
     w->free_at = eng_now(s->e);
     if (!ep->learned[h.gpu])
         ep->trying[h.gpu] = 1;
-    if (after_warmup(s, eng_now(s->e)))
+    if (after_warmup(s, eng_now(s->e))) {
         ep->hires++;
+        ep->hired_by[h.gpu]++;
+    }
     set_state(s, w, W_CREATING);
     return true;
 }
@@ -998,6 +1063,7 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
     const char *pol = scn_strf(r, "endpoint.%s.policy", nm), *list;
     char key[160];
     int nerr;
+    bool prio;
 
     ep->name = nm;
     ep->p.policy = strcmp(pol, "fixed") == 0 ? SLS_FIXED :
@@ -1059,6 +1125,7 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
     ep->learned = xcalloc(s->ngpus, sizeof *ep->learned);
     ep->weight = xcalloc(s->ngpus, sizeof *ep->weight);
     ep->factor = xcalloc(s->ngpus, sizeof *ep->factor);
+    ep->hired_by = xcalloc(s->ngpus, sizeof *ep->hired_by);
     for (size_t g = 0; g < s->ngpus; g++) {
         ep->weight[g] = 1.0;
         ep->factor[g] = NaN;
@@ -1067,6 +1134,14 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
     list = scn_strf(r, "endpoint.%s.gpus", nm);
     nerr = d->nerrors;
     snprintf(key, sizeof key, "endpoint.%s.gpus", nm);
+    prio = scn_boolf(r, "endpoint.%s.gpu-priority", nm) && s->mk;
+    ep->spread = scn_realf(r, "endpoint.%s.spread-share", nm);
+    if (prio && !*list) {
+        snprintf(key, sizeof key, "endpoint.%s.gpu-priority", nm);
+        diag_error(d, scn_where(r, key), "endpoint %s: gpu-priority needs 1-%d GPU models "
+                   "in gpus, first choice first", nm, SLS_MAX_PRIO);
+        snprintf(key, sizeof key, "endpoint.%s.gpus", nm);
+    }
     if (!*list || !s->mk) {
         memset(ep->allowed, 1, s->ngpus);
     } else {
@@ -1084,6 +1159,14 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
                 const char *gn = market_sls_gpu_name(s->mk, g);
 
                 if (strlen(gn) == len && strncmp(gn, p, len) == 0) {
+                    if (ep->allowed[g] && prio)
+                        diag_error(d, scn_where(r, key), "endpoint %s: GPU model \"%s\" "
+                                   "listed twice in a priority list", nm, gn);
+                    else if (prio && ep->nprio == SLS_MAX_PRIO)
+                        diag_error(d, scn_where(r, key), "endpoint %s: a priority list "
+                                   "names at most %d GPU models", nm, SLS_MAX_PRIO);
+                    else if (prio)
+                        ep->prio[ep->nprio++] = (uint32_t)g;
                     ep->allowed[g] = 1;
                     found = true;
                 }
@@ -1189,6 +1272,7 @@ void sls_free(struct sls *s)
         free(ep->w);
         free(ep->gq.v);
         free(ep->allowed);
+        free(ep->hired_by);
         free(ep->trying);
         free(ep->learned);
         free(ep->weight);
@@ -1303,6 +1387,15 @@ bool sls_finish(struct sls *s, struct results *res)
             for (size_t g = 0; g < s->ngpus; g++)
                 nb += ep->learned[g];
             res_scalar(res, "gpu_models_benchmarked", "endpoint", nm, (double)nb, "1");
+        }
+        if (s->mk) {            /* where the workers came from: models hired from only */
+            char kind[160];
+
+            snprintf(kind, sizeof kind, "endpoint:%s", nm);
+            for (size_t g = 0; g < s->ngpus; g++)
+                if (ep->hired_by[g])
+                    res_scalar(res, "workers_hired", kind, market_sls_gpu_name(s->mk, g),
+                               (double)ep->hired_by[g], "1");
         }
         res_scalar(res, "cost_usd", "endpoint", nm, cost, "USD");
         res_scalar(res, "cost_per_1000_requests_usd", "endpoint", nm,

@@ -83,6 +83,15 @@ size_t sls_worst(const struct sls_worker_view *v, size_t n);
  * returns n if none is eligible. */
 size_t sls_best(const struct sls_worker_view *v, size_t n);
 
+/* RunPod's GPU priority list (up to SLS_MAX_PRIO models): the order in
+ * which a new worker's GPU model is tried. 'count' holds the live
+ * workers on each listed model, 'share' the part of the workers each
+ * lower priority keeps once the endpoint has five or more (the new one
+ * counted): a lower priority short of floor(share x workers) comes first,
+ * the rest follow in the list's order. Writes n indices into 'order'. */
+#define SLS_MAX_PRIO 3
+void sls_priority_order(const int *count, size_t n, double share, size_t *order);
+
 void sls_register_params(struct param_registry *reg);
 
 /* Builds every enabled endpoint of the run; 'payer0' is the ledger payer

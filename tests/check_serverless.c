@@ -250,6 +250,32 @@ START_TEST(request_count_rule_by_hand)
 }
 END_TEST
 
+/* RunPod's GPU priority list, by hand. Below five workers (the new one
+ * counted) every worker tries the first choice first; from five up a
+ * lower priority short of floor(share x workers) is tried first. */
+START_TEST(priority_order_by_hand)
+{
+    size_t o[SLS_MAX_PRIO];
+
+    sls_priority_order((int[]){ 3, 0, 0 }, 3, 0.2, o);     /* 4 workers: no spread */
+    ck_assert(o[0] == 0 && o[1] == 1 && o[2] == 2);
+    sls_priority_order((int[]){ 4, 0, 0 }, 3, 0.2, o);     /* 5: both lower short of 1 */
+    ck_assert(o[0] == 1 && o[1] == 2 && o[2] == 0);
+    sls_priority_order((int[]){ 4, 1, 0 }, 3, 0.2, o);     /* 6: the third short of 1 */
+    ck_assert(o[0] == 2 && o[1] == 0 && o[2] == 1);
+    sls_priority_order((int[]){ 7, 1, 1 }, 3, 0.2, o);     /* 10: each wants 2 */
+    ck_assert(o[0] == 1 && o[1] == 2 && o[2] == 0);
+    sls_priority_order((int[]){ 7, 2, 1 }, 3, 0.2, o);     /* 11: floor(2.2) = 2 */
+    ck_assert(o[0] == 2 && o[1] == 0 && o[2] == 1);
+    sls_priority_order((int[]){ 9, 0, 0 }, 3, 0.0, o);     /* no spread at share 0 */
+    ck_assert(o[0] == 0 && o[1] == 1 && o[2] == 2);
+    sls_priority_order((int[]){ 7, 0 }, 2, 0.3, o);        /* 8 x 0.3 = 2.4: short */
+    ck_assert(o[0] == 1 && o[1] == 0);
+    sls_priority_order((int[]){ 40 }, 1, 0.3, o);
+    ck_assert(o[0] == 0);
+}
+END_TEST
+
 START_TEST(scale_down_releases_worst_price_performance)
 {
     struct sls_worker_view v[4] = {
@@ -1769,6 +1795,72 @@ START_TEST(request_count_counts_requests_in_service)
 }
 END_TEST
 
+
+/* Workers hired by priority: a fixed pool of 10 hired at once from a
+ * market with offers of all three models. By sls_priority_order() the
+ * first four take the primary (fewer than five workers), the 5th the
+ * second choice and the 6th the third (each short of floor(0.2 x n) =
+ * 1), the 7th to 9th the primary (both have their one), the 10th the
+ * second (floor(2.0) = 2): 7, 2, 1. Without the priority list the same
+ * models are only allowed, the best DLPerf per dollar hired. With no
+ * RTX 4090 in the market every worker falls back to the RTX 3090. */
+START_TEST(gpu_priority_spreads_workers)
+{
+    const char *sets[] = { "sim.horizon=3h", NULL };
+    const char *base = MARKET "endpoint.api.enabled = true\nendpoint.api.policy = fixed\n"
+                       "endpoint.api.fixed-workers = 10\nendpoint.api.gpu-priority = true\n";
+    char text[1024];
+    struct test_run o;
+
+    snprintf(text, sizeof text, "%sendpoint.api.gpus = RTX 4090, RTX 3090, RTX A6000\n", base);
+    o = run_text(text, sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(get(&o, "workers_hired", "api"), 10);
+    ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 4090"), 7);
+    ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 3090"), 2);
+    ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX A6000"), 1);
+    eng_free(o.e);
+    snprintf(text, sizeof text, "%sendpoint.api.gpus = RTX 4090, RTX 3090\n"
+             "gpu.rtx-4090.share = 0\n", base);
+    o = run_text(text, sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 3090"), 10);
+    ck_assert(isnan(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 4090")));
+    eng_free(o.e);
+    snprintf(text, sizeof text, "%sendpoint.api.gpus = RTX 4090, RTX 3090\n"
+             "endpoint.api.spread-share = 0\n", base);
+    o = run_text(text, sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 4090"), 10);
+    eng_free(o.e);
+}
+END_TEST
+
+/* A priority list names one to three models, each once, at its line
+ * (MARKET is six lines; the section header is line 7). */
+START_TEST(gpu_priority_lists_are_checked)
+{
+    const char *bad[] = { "gpus = RTX 4090, RTX 3090, RTX A6000, L4\n",
+                          "gpus = RTX 4090, RTX 4090\n", "" };
+    const char *want[] = {
+        "ep.ini:10: error: endpoint api: a priority list names at most 3 GPU models",
+        "ep.ini:10: error: endpoint api: GPU model \"RTX 4090\" listed twice",
+        "ep.ini:9: error: endpoint api: gpu-priority needs 1-3 GPU models in gpus" };
+
+    for (size_t i = 0; i < 3; i++) {
+        char text[1024], *buf;
+        int n;
+
+        snprintf(text, sizeof text, "%s[endpoint api]\nenabled = true\ngpu-priority = true\n%s",
+                 MARKET, bad[i]);
+        buf = test_setup_errors("ep.ini", text, &n);
+        ck_assert_int_eq(n, 1);
+        ck_assert_msg(strstr(buf, want[i]), "%s", buf);
+        free(buf);
+    }
+}
+END_TEST
+
 /* The engine counts a worker at perf x its host's reliability score
  * (perf-reliability, Vast's worker list: perf = measured_perf x
  * reliability, MARKET-FACTS.md 23), so the active target is min-load over
@@ -2334,6 +2426,7 @@ Suite *serverless_suite(void)
     tcase_add_test(rules, scale_up_wakes_best_price_performance);
     tcase_add_test(rules, decision_rules_by_hand);
     tcase_add_test(rules, request_count_rule_by_hand);
+    tcase_add_test(rules, priority_order_by_hand);
     tcase_set_timeout(runs, 120);
     tcase_add_test(runs, endpoint_in_market_serves_and_conserves_money);
     tcase_add_test(runs, disabled_endpoint_changes_nothing);
@@ -2382,6 +2475,8 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, workers_count_at_perf_times_reliability);
     tcase_add_loop_test(runs, request_count_hires_for_a_burst, 0, 2);
     tcase_add_test(runs, request_count_counts_requests_in_service);
+    tcase_add_test(runs, gpu_priority_spreads_workers);
+    tcase_add_test(runs, gpu_priority_lists_are_checked);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
