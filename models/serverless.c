@@ -80,6 +80,7 @@ struct endpoint {
     double perf_per_dlperf, perf_sigma, load_alpha, peak;
     sim_time model_load, reject_after, create_timeout, down_delay;
     sim_time down_since;        /* target below the active count since (-1: not) */
+    sim_time decay_two, decay_zero;     /* idle-decay thresholds; decay_two < 0: off */
     sim_time cold_since;        /* cold pool above its target since (-1: not) */
     bool interruptible, learning;
     bool perf_rel;              /* count workers at perf x host reliability */
@@ -236,6 +237,10 @@ struct sls_target sls_decide(const struct sls_params *p, const struct sls_obs *o
         break;
     }
     }
+    /* RunPod's active workers run whatever the scaler says (the cap below
+     * still wins: an idle endpoint's max workers can fall under them). */
+    if (t.active < p->active_workers)
+        t.active = p->active_workers;
     if (t.active < 0)
         t.active = 0;
     if (t.active > p->max_workers)
@@ -284,6 +289,15 @@ static const struct param_def sls_defs[] = {
     EP("min-workers", PT_INT, "1", "5", 0, 1000, NULL,
        "Vast min_workers / cold_workers: workers kept with the model loaded (active or inactive)"),
     EP("max-workers", PT_INT, "1", "16", 0, 1000, NULL, "hard cap on active + inactive workers"),
+    EP("active-workers", PT_INT, "1", "0", 0, 1000, NULL,
+       "RunPod active workers: at least this many active (Ready) under any policy"),
+    EP("idle-decay", PT_BOOL, "", "false", NOMAX, NULL,
+       "RunPod: an endpoint without requests lowers its max workers to 2, later to 0, "
+       "for the rest of the run"),
+    EP("idle-decay-two", PT_TIME, "d", "3d", 0, 1e9, NULL,
+       "idle-decay: no request for this long: max workers at most 2"),
+    EP("idle-decay-zero", PT_TIME, "d", "7d", 0, 1e9, NULL,
+       "idle-decay: no request for this long: max workers 0 (requests rejected)"),
     EP("min-load", PT_REAL, "perf/s", "1", 0, 1e9, NULL, "minimum active capacity"),
     EP("min-cold-load", PT_REAL, "perf/s", "0", 0, 1e9, NULL, "floor of total (active + cold) capacity"),
     EP("target-util", PT_REAL, "1", "0.9", 0.01, 1, NULL, "active capacity = anticipated load / target-util"),
@@ -937,6 +951,17 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
             cold++;
         }
     }
+    /* RunPod: "idle endpoints: after 3 days, max workers -> 2; after 7
+     * days, -> 0", a change to the endpoint's settings that stays until
+     * its owner raises them, so for the rest of the run. Idle: no request
+     * arrived for that long, and none is waiting or in service. */
+    if (ep->decay_two >= 0 && o.requests == 0) {
+        sim_time quiet = now - ep->last_arrival;
+        int cap = quiet >= ep->decay_zero ? 0 : quiet >= ep->decay_two ? 2 : ep->p.max_workers;
+
+        if (cap < ep->p.max_workers)
+            ep->p.max_workers = cap;
+    }
     if (nperf)
         ep->perf_guess = perf_sum / nperf;
     o.worker_perf = ep->perf_guess;
@@ -1072,6 +1097,18 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
     ep->p.per_worker = scn_realf(r, "endpoint.%s.request-count", nm);
     ep->p.min_workers = (int)scn_intf(r, "endpoint.%s.min-workers", nm);
     ep->p.max_workers = (int)scn_intf(r, "endpoint.%s.max-workers", nm);
+    ep->p.active_workers = (int)scn_intf(r, "endpoint.%s.active-workers", nm);
+    ep->decay_two = ep->decay_zero = -1;
+    if (scn_boolf(r, "endpoint.%s.idle-decay", nm)) {
+        ep->decay_two = scn_timef(r, "endpoint.%s.idle-decay-two", nm);
+        ep->decay_zero = scn_timef(r, "endpoint.%s.idle-decay-zero", nm);
+        if (ep->decay_zero < ep->decay_two) {
+            snprintf(key, sizeof key, "endpoint.%s.idle-decay-zero", nm);
+            diag_error(d, scn_where(r, key), "endpoint %s: idle-decay-zero %gd is shorter "
+                       "than idle-decay-two %gd", nm, sim_time_to_sec(ep->decay_zero) / 86400,
+                       sim_time_to_sec(ep->decay_two) / 86400);
+        }
+    }
     ep->p.fixed_workers = (int)scn_intf(r, "endpoint.%s.fixed-workers", nm);
     ep->p.min_load = scn_realf(r, "endpoint.%s.min-load", nm);
     ep->p.min_cold_load = scn_realf(r, "endpoint.%s.min-cold-load", nm);
@@ -1108,6 +1145,11 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
         snprintf(key, sizeof key, "endpoint.%s.min-workers", nm);
         diag_error(d, scn_where(r, key), "endpoint %s: min-workers %d exceeds max-workers %d",
                    nm, ep->p.min_workers, ep->p.max_workers);
+    }
+    if (ep->p.active_workers > ep->p.max_workers) {
+        snprintf(key, sizeof key, "endpoint.%s.active-workers", nm);
+        diag_error(d, scn_where(r, key), "endpoint %s: active-workers %d exceeds max-workers %d",
+                   nm, ep->p.active_workers, ep->p.max_workers);
     }
     if (ep->p.policy == SLS_FIXED && ep->p.fixed_workers > ep->p.max_workers) {
         snprintf(key, sizeof key, "endpoint.%s.fixed-workers", nm);
@@ -1381,6 +1423,7 @@ bool sls_finish(struct sls *s, struct results *res)
         res_scalar(res, "workers_wake_failed", "endpoint", nm, (double)ep->wake_failed, "1");
         res_scalar(res, "workers_preempted", "endpoint", nm, (double)ep->preempted, "1");
         res_scalar(res, "workers_disconnected", "endpoint", nm, (double)ep->disconnected, "1");
+        res_scalar(res, "max_workers_at_end", "endpoint", nm, (double)ep->p.max_workers, "1");
         {
             size_t nb = 0;
 

@@ -47,6 +47,7 @@ struct sls_params {
     double inactivity_s;        /* 0: never scale to zero */
     double max_queue_s, target_queue_s, queue_delay_s, idle_s;
     double per_worker;          /* request-count: requests per worker (> 0) */
+    int active_workers;         /* RunPod active workers: a floor on active */
 };
 
 /* What the engine observes at a decision (one load report). */

@@ -26,8 +26,11 @@
 
 static struct sls_params vast(void)
 {
-    struct sls_params p = { SLS_VAST, 5, 16, 4, 1.0, 0.0, 0.9, 3.0, 0.0, 30.0, 10.0, 4.0, 5.0,
-                            4.0 };
+    struct sls_params p = { .policy = SLS_VAST, .min_workers = 5, .max_workers = 16,
+                            .fixed_workers = 4, .min_load = 1.0, .min_cold_load = 0.0,
+                            .target_util = 0.9, .cold_mult = 3.0, .inactivity_s = 0.0,
+                            .max_queue_s = 30.0, .target_queue_s = 10.0, .queue_delay_s = 4.0,
+                            .idle_s = 5.0, .per_worker = 4.0, .active_workers = 0 };
 
     return p;
 }
@@ -273,6 +276,28 @@ START_TEST(priority_order_by_hand)
     ck_assert(o[0] == 1 && o[1] == 0);
     sls_priority_order((int[]){ 40 }, 1, 0.3, o);
     ck_assert(o[0] == 0);
+}
+END_TEST
+
+/* RunPod's active workers: a floor under every policy's active target,
+ * the cap (max workers) still above it. */
+START_TEST(active_workers_are_a_floor)
+{
+    struct sls_params p = vast();
+    struct sls_obs o = { .worker_perf = 100, .active = 3, .idle = 3 };
+
+    p.policy = SLS_QUEUE_DELAY;         /* all idle: would go to 0 */
+    p.active_workers = 2;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 2);
+    p.policy = SLS_REQUEST_COUNT;
+    ck_assert_int_eq(sls_decide(&p, &o).active, 2);
+    o = (struct sls_obs){ .worker_perf = 100, .requests = 40, .active = 3 };
+    ck_assert_int_eq(sls_decide(&p, &o).active, 10);   /* above the floor: the rule */
+    p.policy = SLS_VAST;                /* min-load 1 of perf 100: one worker */
+    o = (struct sls_obs){ .worker_perf = 100 };
+    ck_assert_int_eq(sls_decide(&p, &o).active, 2);
+    p.max_workers = 1;                  /* an idle endpoint's cap under the floor */
+    ck_assert_int_eq(sls_decide(&p, &o).active, 1);
 }
 END_TEST
 
@@ -1836,6 +1861,106 @@ START_TEST(gpu_priority_spreads_workers)
 }
 END_TEST
 
+/* RunPod settings that cannot hold together, at their lines. */
+START_TEST(runpod_settings_are_checked)
+{
+    int n;
+    char *buf = test_setup_errors("ep.ini", MARKET
+        "[endpoint api]\n"
+        "enabled = true\n"
+        "min-workers = 0\n"
+        "max-workers = 3\n"
+        "active-workers = 4\n"
+        "idle-decay = true\n"
+        "idle-decay-two = 2d\n"
+        "idle-decay-zero = 1d\n", &n);
+
+    ck_assert_int_eq(n, 2);
+    ck_assert_ptr_nonnull(strstr(buf, "ep.ini:11: error: endpoint api: active-workers 4 exceeds "
+                                      "max-workers 3"));
+    ck_assert_ptr_nonnull(strstr(buf, "ep.ini:14: error: endpoint api: idle-decay-zero 1d is "
+                                      "shorter than idle-decay-two 2d"));
+    free(buf);
+}
+END_TEST
+
+/* Live workers (every state) in the sample at 't'. */
+static double live_at(const struct test_run *o, const char *ep, sim_time t)
+{
+    const struct results *r = eng_results(o->e);
+    double n = 0;
+
+    for (size_t i = 0; i < res_sample_count(r); i++) {
+        sim_time at;
+        const char *m, *k, *en;
+        double x;
+
+        res_sample_at(r, i, &at, &m, &k, &en, &x);
+        if (at == t && strcmp(en, ep) == 0 && strncmp(m, "workers_", 8) == 0)
+            n += x;
+    }
+    return n;
+}
+
+/* RunPod's idle endpoints: no request at all (rate 0), a fixed pool of
+ * four. From 3 days the cap is 2 and two workers go (idle, so the fixed
+ * pool releases them, one a load report); from 7 days it is 0. An
+ * endpoint with requests keeps its cap; idle-decay off keeps it too. */
+START_TEST(idle_endpoints_lose_their_workers)
+{
+    const char *sets[] = { "sim.horizon=8d", "serverless.sample-interval=6h", NULL };
+    const char *base = MARKET "endpoint.api.enabled = true\nendpoint.api.policy = fixed\n"
+                       "endpoint.api.fixed-workers = 4\nendpoint.api.day-amplitude = 0\n";
+    char text[1024];
+    struct test_run o;
+
+    snprintf(text, sizeof text, "%sendpoint.api.rate = 0\nendpoint.api.idle-decay = true\n", base);
+    o = run_text(text, sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(live_at(&o, "api", 2 * SIM_DAY + 18 * SIM_HOUR), 4);
+    ck_assert_double_eq(live_at(&o, "api", 3 * SIM_DAY + 6 * SIM_HOUR), 2);
+    ck_assert_double_eq(live_at(&o, "api", 6 * SIM_DAY + 18 * SIM_HOUR), 2);
+    ck_assert_double_eq(live_at(&o, "api", 7 * SIM_DAY + 6 * SIM_HOUR), 0);
+    ck_assert_double_eq(get(&o, "max_workers_at_end", "api"), 0);
+    eng_free(o.e);
+    snprintf(text, sizeof text, "%sendpoint.api.rate = 0\n", base);
+    o = run_text(text, sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(live_at(&o, "api", 7 * SIM_DAY + 6 * SIM_HOUR), 4);
+    ck_assert_double_eq(get(&o, "max_workers_at_end", "api"), 16);
+    eng_free(o.e);
+    snprintf(text, sizeof text, "%sendpoint.api.rate = 0.01\nendpoint.api.idle-decay = true\n",
+             base);         /* one request every 100 s on average: never 3 days quiet */
+    o = run_text(text, sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(get(&o, "max_workers_at_end", "api"), 16);
+    eng_free(o.e);
+}
+END_TEST
+
+/* RunPod's active workers keep the queue-delay scaler from releasing
+ * its last workers when no request comes. */
+START_TEST(active_workers_stay_without_requests)
+{
+    const char *sets[] = { "sim.horizon=1d", "serverless.sample-interval=6h", NULL };
+    const char *base = MARKET "endpoint.api.enabled = true\nendpoint.api.policy = queue-delay\n"
+                       "endpoint.api.rate = 0\n";
+    char text[1024];
+    struct test_run o;
+
+    snprintf(text, sizeof text, "%sendpoint.api.active-workers = 2\n", base);
+    o = run_text(text, sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    for (int h = 6; h <= 18; h += 6)
+        ck_assert_double_eq(live_at(&o, "api", h * SIM_HOUR), 2);
+    eng_free(o.e);
+    o = run_text(base, sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(live_at(&o, "api", 12 * SIM_HOUR), 0);
+    eng_free(o.e);
+}
+END_TEST
+
 /* A priority list names one to three models, each once, at its line
  * (MARKET is six lines; the section header is line 7). */
 START_TEST(gpu_priority_lists_are_checked)
@@ -2427,6 +2552,7 @@ Suite *serverless_suite(void)
     tcase_add_test(rules, decision_rules_by_hand);
     tcase_add_test(rules, request_count_rule_by_hand);
     tcase_add_test(rules, priority_order_by_hand);
+    tcase_add_test(rules, active_workers_are_a_floor);
     tcase_set_timeout(runs, 120);
     tcase_add_test(runs, endpoint_in_market_serves_and_conserves_money);
     tcase_add_test(runs, disabled_endpoint_changes_nothing);
@@ -2477,6 +2603,9 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, request_count_counts_requests_in_service);
     tcase_add_test(runs, gpu_priority_spreads_workers);
     tcase_add_test(runs, gpu_priority_lists_are_checked);
+    tcase_add_test(runs, idle_endpoints_lose_their_workers);
+    tcase_add_test(runs, runpod_settings_are_checked);
+    tcase_add_test(runs, active_workers_stay_without_requests);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
     return s;
