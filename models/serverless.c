@@ -51,6 +51,7 @@ enum wstate { W_CREATING, W_LOADING, W_READY, W_INACTIVE, W_ERROR, W_DEAD };
 struct req {
     sim_time arrived, start, finish;
     double load;
+    bool timed_out;             /* stopped at the execution timeout */
 };
 
 struct ring {                   /* FIFO of requests, owned array */
@@ -79,6 +80,7 @@ struct endpoint {
     double gpu_ram, image_gb, rate, amp, tz, burst_rate, burst_size, load_mean;
     double perf_per_dlperf, perf_sigma, load_alpha, peak;
     sim_time model_load, reject_after, create_timeout, down_delay;
+    sim_time exec_timeout, ttl;         /* RunPod's limits; 0: none */
     sim_time down_since;        /* target below the active count since (-1: not) */
     sim_time decay_two, decay_zero;     /* idle-decay thresholds; decay_two < 0: off */
     sim_time cold_since;        /* cold pool above its target since (-1: not) */
@@ -103,6 +105,7 @@ struct endpoint {
     gsl_rng *arr, *sz, *rperf;
     /* statistics, requests arriving after warm-up */
     uint64_t requests, rejections, served, cold_starts, lost, hires, wakes, preempted;
+    uint64_t timed_out, expired;        /* execution timeout, job TTL */
     uint64_t disconnected;              /* paused by a host gone offline (sls_on_offline) */
     uint64_t wake_failed;               /* Inactive, outbid or host offline while stopped */
     double load_served, qsum, lsum;
@@ -346,6 +349,11 @@ static const struct param_def sls_defs[] = {
     EP("load-window", PT_TIME, "s", "60s", 1, 1e7, NULL, "time constant of the anticipated-load average"),
     EP("reject-after", PT_TIME, "s", "300s", 0, 1e9, NULL,
        "reject a request whose expected global-queue wait exceeds this"),
+    EP("execution-timeout", PT_TIME, "s", "0s", 0, 1e9, NULL,
+       "a request running longer is stopped and fails (0 = none; RunPod's default is 600 s)"),
+    EP("job-ttl", PT_TIME, "h", "0s", 0, 1e9, NULL,
+       "a request not started this long after it arrived is dropped (0 = none; RunPod's "
+       "default is 24 h)"),
     EP("create-timeout", PT_TIME, "s", "3600s", 1, 1e9, NULL, "give up on a worker still Creating after this"),
     { "serverless.sample-interval", PT_TIME, "min", "10min", 0.001, 1e7, NULL,
       "interval of the workers-by-state time series" },
@@ -387,6 +395,10 @@ static void record(struct sls *s, struct endpoint *ep, const struct req *r)
 {
     if (!after_warmup(s, r->arrived))
         return;
+    if (r->timed_out) {         /* failed: no result, no latency */
+        ep->timed_out++;
+        return;
+    }
     if (ep->nlat == ep->caplat) {
         ep->caplat = ep->caplat ? 2 * ep->caplat : 4096;
         ep->lat = xrealloc(ep->lat, ep->caplat * sizeof *ep->lat);
@@ -407,9 +419,18 @@ static void assign(struct sls *s, struct endpoint *ep, size_t wid, struct req r)
     sim_time now = eng_now(s->e);
 
     r.start = w->free_at > now ? w->free_at : now;
+    if (ep->ttl > 0 && r.start - r.arrived > ep->ttl) {
+        /* would start past its time to live: dropped from the queue */
+        if (after_warmup(s, r.arrived))
+            ep->expired++;
+        return;
+    }
     r.finish = r.start + sim_time_from_sec(r.load / w->perf);
     if (r.finish <= r.start)
         r.finish = r.start + 1;
+    r.timed_out = ep->exec_timeout > 0 && r.finish - r.start > ep->exec_timeout;
+    if (r.timed_out)            /* the worker stops it, and is busy until then */
+        r.finish = r.start + ep->exec_timeout;
     w->free_at = r.finish;
     ring_push(&w->q, &r);
     if (w->q.len == 1)
@@ -776,7 +797,7 @@ static void on_arrive(struct engine *e, const struct evq_event *ev, void *model)
     u = gsl_rng_uniform(ep->arr);
     if (u * ep->peak > rate_at(ep, ev->at))
         return;
-    route(s, ep, (struct req){ ev->at, 0, 0, gsl_ran_exponential(ep->sz, ep->load_mean) });
+    route(s, ep, (struct req){ .arrived = ev->at, .load = gsl_ran_exponential(ep->sz, ep->load_mean) });
 }
 
 static void on_burst(struct engine *e, const struct evq_event *ev, void *model)
@@ -788,7 +809,7 @@ static void on_burst(struct engine *e, const struct evq_event *ev, void *model)
     eng_after(e, 1 + sim_time_from_sec(gsl_ran_exponential(ep->arr, 86400.0 / ep->burst_rate)),
               s->k_burst, ev->subject);
     for (long i = 0; i < n; i++)
-        route(s, ep, (struct req){ ev->at, 0, 0, gsl_ran_exponential(ep->sz, ep->load_mean) });
+        route(s, ep, (struct req){ .arrived = ev->at, .load = gsl_ran_exponential(ep->sz, ep->load_mean) });
 }
 
 static void on_done(struct engine *e, const struct evq_event *ev, void *model)
@@ -925,6 +946,17 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
 
     for (size_t i = 0; ep->gq.len && i < ep->nw; i++)
         pull(s, ep, i);
+    /* RunPod's job TTL: a request still in the global queue this long
+     * after it arrived will not run (the queue is in arrival order). */
+    while (ep->ttl > 0 && ep->gq.len && now - ring_front(&ep->gq)->arrived > ep->ttl) {
+        struct req r = ring_pop(&ep->gq);
+
+        ep->gq_load -= r.load;
+        if (after_warmup(s, r.arrived))
+            ep->expired++;
+    }
+    if (!ep->gq.len)
+        ep->gq_load = 0;
     ep->ewma += ep->load_alpha * (ep->tick_load / dt_s - ep->ewma);
     ep->tick_load = 0;
     o.load_rate = ep->ewma;
@@ -1137,6 +1169,8 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
     ep->load_alpha = 1.0 - exp(-1.0 / sim_time_to_sec(scn_timef(r, "endpoint.%s.load-window", nm)));
     ep->reject_after = scn_timef(r, "endpoint.%s.reject-after", nm);
     ep->create_timeout = scn_timef(r, "endpoint.%s.create-timeout", nm);
+    ep->exec_timeout = scn_timef(r, "endpoint.%s.execution-timeout", nm);
+    ep->ttl = scn_timef(r, "endpoint.%s.job-ttl", nm);
     ep->down_delay = scn_timef(r, "endpoint.%s.scale-down-delay", nm);
     ep->down_since = ep->cold_since = -1;
     ep->peak = ep->rate * (1.0 + ep->amp);
@@ -1371,8 +1405,8 @@ static uint64_t counted_in(const struct sls *s, const struct ring *r)
     return n;
 }
 
-/* Every request is accounted for: served, rejected, or still waiting at
- * the end, in the global queue or a worker's. A request that a lost,
+/* Every request is accounted for: served, rejected, timed out, expired,
+ * or still waiting at the end, in the global queue or a worker's. A request that a lost,
  * preempted or released worker held goes back to the global queue
  * (requeue); one dropped on the way would leave the latencies looking
  * better than they are. */
@@ -1382,12 +1416,13 @@ static bool check_requests(const struct sls *s, const struct endpoint *ep)
 
     for (size_t i = 0; i < ep->nw; i++)
         waiting += counted_in(s, &ep->w[i].q);
-    if (ep->requests == ep->served + ep->rejections + waiting)
+    if (ep->requests == ep->served + ep->rejections + ep->timed_out + ep->expired + waiting)
         return true;
     eng_fail(s->e, "serverless.requests", "endpoint %s: %llu requests != %llu served + "
-             "%llu rejected + %llu waiting", ep->name, (unsigned long long)ep->requests,
-             (unsigned long long)ep->served, (unsigned long long)ep->rejections,
-             (unsigned long long)waiting);
+             "%llu rejected + %llu timed out + %llu expired + %llu waiting", ep->name,
+             (unsigned long long)ep->requests, (unsigned long long)ep->served,
+             (unsigned long long)ep->rejections, (unsigned long long)ep->timed_out,
+             (unsigned long long)ep->expired, (unsigned long long)waiting);
     return false;
 }
 
@@ -1416,6 +1451,8 @@ bool sls_finish(struct sls *s, struct results *res)
         res_scalar(res, "requests", "endpoint", nm, (double)ep->requests, "1");
         res_scalar(res, "served", "endpoint", nm, (double)ep->served, "1");
         res_scalar(res, "rejections", "endpoint", nm, (double)ep->rejections, "1");
+        res_scalar(res, "timed_out", "endpoint", nm, (double)ep->timed_out, "1");
+        res_scalar(res, "expired", "endpoint", nm, (double)ep->expired, "1");
         res_scalar(res, "cold_starts", "endpoint", nm, (double)ep->cold_starts, "1");
         res_scalar(res, "workers_lost", "endpoint", nm, (double)ep->lost, "1");
         res_scalar(res, "workers_hired", "endpoint", nm, (double)ep->hires, "1");

@@ -1454,6 +1454,76 @@ START_TEST(zero_reject_after_is_erlang_b_loss)
 }
 END_TEST
 
+/* RunPod's execution timeout: a request's service time is its load over
+ * the worker's perf, exponential with mean load-mean / perf = 1 s here,
+ * so a timeout of 1 s stops a fraction P(S > 1 s) = e^-1 = 0.368 of the
+ * requests that start (whatever the queue does). Those are not served
+ * and every request is still accounted for (the run's own check). */
+START_TEST(execution_timeout_stops_long_requests)
+{
+    struct test_run o = run_text(
+        "[General]\n"
+        "sim.model = sls-mmc\n"
+        "sim.horizon = 1d\n"
+        "sim.warmup = 1h\n"
+        "sls-mmc.perf = 100\n"
+        "endpoint.m.enabled = true\n"
+        "endpoint.m.policy = fixed\n"
+        "endpoint.m.fixed-workers = 3\n"
+        "endpoint.m.rate = 2.4\n"
+        "endpoint.m.load-mean = 100\n"
+        "endpoint.m.day-amplitude = 0\n"
+        "endpoint.m.execution-timeout = 1s\n", NULL);
+    double t = get(&o, "timed_out", "m"), n = t + get(&o, "served", "m");
+
+    ck_assert(o.setup_ok);
+    ck_assert_double_gt(n, 1e5);
+    ck_assert_double_eq_tol(t / n, exp(-1.0), 0.01);
+    ck_assert_double_eq(get(&o, "expired", "m"), 0);
+    eng_free(o.e);
+}
+END_TEST
+
+/* RunPod's job TTL on one worker (max-queue-time 0: requests wait in the
+ * global FIFO queue and start only on a free worker): a request that
+ * cannot start within tau is dropped without using the worker, which is
+ * the M/M/1+D queue with deterministic patience. Its virtual waiting time
+ * V has an atom p0 at 0 and density p0 lambda e^-(mu-lambda)x up to tau,
+ * p0 lambda e^-(mu-lambda)tau e^-mu(x-tau) beyond (level crossing), so a
+ * request is dropped with P(V > tau) = p0 lambda e^-(mu-lambda)tau / mu,
+ * 1/p0 = 1 + lambda (1 - e^-(mu-lambda)tau) / (mu - lambda)
+ * + lambda e^-(mu-lambda)tau / mu. lambda 0.8, mu 1, tau 2 s: 0.1878. The
+ * run's Erlang C check cannot pass (the queue is shorter), so only the
+ * results are read. */
+START_TEST(job_ttl_is_mm1_with_deterministic_patience)
+{
+    struct test_run o = run_text(
+        "[General]\n"
+        "sim.model = sls-mmc\n"
+        "sim.horizon = 3d\n"
+        "sim.warmup = 1h\n"
+        "sls-mmc.perf = 100\n"
+        "endpoint.m.enabled = true\n"
+        "endpoint.m.policy = fixed\n"
+        "endpoint.m.fixed-workers = 1\n"
+        "endpoint.m.rate = 0.8\n"
+        "endpoint.m.load-mean = 100\n"
+        "endpoint.m.day-amplitude = 0\n"
+        "endpoint.m.reject-after = 1d\n"
+        "endpoint.m.max-queue-time = 0s\n"
+        "endpoint.m.job-ttl = 2s\n", NULL);
+    double lambda = 0.8, mu = 1.0, tau = 2.0, q = exp(-(mu - lambda) * tau);
+    double p0 = 1.0 / (1 + lambda * (1 - q) / (mu - lambda) + lambda * q / mu);
+    double want = p0 * lambda * q / mu;
+
+    ck_assert(o.setup_ok);
+    ck_assert_double_gt(get(&o, "requests", "m"), 1e5);
+    ck_assert_double_eq_tol(get(&o, "expired", "m") / get(&o, "requests", "m"), want, 0.01);
+    ck_assert_double_eq(get(&o, "timed_out", "m"), 0);
+    eng_free(o.e);
+}
+END_TEST
+
 /* True when two runs' scalars agree bit for bit (names and values); the
  * first difference printed if 'say'. */
 static bool same_scalars(const struct test_run *a, const struct test_run *b, bool say)
@@ -1857,6 +1927,40 @@ START_TEST(gpu_priority_spreads_workers)
     o = run_text(text, sets);
     ck_assert_int_eq(o.rc, SIM_OK);
     ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 4090"), 10);
+    eng_free(o.e);
+}
+END_TEST
+
+/* The job TTL also empties a queue no worker ever takes from: the only
+ * allowed model has no supply, so requests (one a minute on average)
+ * wait in the global queue for good. With a TTL of one hour, every
+ * request older than that is dropped at the load report after its TTL
+ * runs out; at the end of a day only the last hour's remain (about 60
+ * of ~1,440). Without a TTL none is dropped. */
+START_TEST(job_ttl_empties_a_queue_nobody_serves)
+{
+    const char *sets[] = { "sim.horizon=1d", NULL };
+    const char *base = MARKET "endpoint.api.enabled = true\nendpoint.api.policy = fixed\n"
+                       "endpoint.api.gpus = RTX 4090\ngpu.rtx-4090.share = 0\n"
+                       "endpoint.api.rate = 0.01666667\nendpoint.api.day-amplitude = 0\n"
+                       "endpoint.api.reject-after = 1000d\n";
+    char text[1024];
+    struct test_run o;
+    double n, x;
+
+    snprintf(text, sizeof text, "%sendpoint.api.job-ttl = 1h\n", base);
+    o = run_text(text, sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    n = get(&o, "requests", "api");
+    x = get(&o, "expired", "api");
+    ck_assert_double_eq(get(&o, "served", "api"), 0);
+    ck_assert_double_gt(n, 1200);
+    ck_assert_double_ge(n - x, 30);             /* the last hour's, Poisson mean 60 */
+    ck_assert_double_le(n - x, 100);
+    eng_free(o.e);
+    o = run_text(base, sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(get(&o, "expired", "api"), 0);
     eng_free(o.e);
 }
 END_TEST
@@ -2563,6 +2667,8 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, inactive_workers_bill_storage_only);
     tcase_add_test(runs, fixed_pool_matches_erlang_c);
     tcase_add_test(runs, zero_reject_after_is_erlang_b_loss);
+    tcase_add_test(runs, execution_timeout_stops_long_requests);
+    tcase_add_test(runs, job_ttl_is_mm1_with_deterministic_patience);
     tcase_add_test(runs, workers_lost_to_host_failures_are_replaced);
     tcase_add_test(runs, host_disconnects_are_not_preemptions);
     tcase_add_test(runs, empty_fixed_pool_rejects_requests);
@@ -2605,6 +2711,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, gpu_priority_lists_are_checked);
     tcase_add_test(runs, idle_endpoints_lose_their_workers);
     tcase_add_test(runs, runpod_settings_are_checked);
+    tcase_add_test(runs, job_ttl_empties_a_queue_nobody_serves);
     tcase_add_test(runs, active_workers_stay_without_requests);
     suite_add_tcase(s, rules);
     suite_add_tcase(s, runs);
