@@ -145,6 +145,7 @@ static const struct target targets[] = {
     { "bathtub", "T7 bathtub preemptions: P(fail) ratio and cost ratio", false },
     { "availability", "host availability = MTBF / (MTBF + MTTR) per class", false },
     { "serverless", "serverless fixed pool: mean queue time vs Erlang C (M/M/c)", false },
+    { "serverless-ttl", "serverless job TTL: dropped share vs M/M/1+D", false },
     { "spot", "T5 hidden reserve price: increments AR(1), linear price curve, types collapse",
       false },
     { "spotckpt", "T6 checkpointing on spot instances: cost order of NONE/HOUR/EDGE/ADAPT/OPT",

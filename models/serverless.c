@@ -120,6 +120,9 @@ struct sls {
     size_t nep, ngpus;
     unsigned k_arrive, k_burst, k_done, k_ready, k_release;
     double solo_perf;           /* stand-alone workers' perf */
+    uint8_t *outcome;           /* owned, sls-mmc with a TTL: 1 = dropped, per request */
+    size_t nout, capout;
+    bool log_outcomes;
 };
 
 /* ---- small helpers ---- */
@@ -391,10 +394,33 @@ static void set_state(struct sls *s, struct worker *w, enum wstate st)
     w->since = eng_now(s->e);
 }
 
+/* The stand-alone queue's batch means need each request's outcome in
+ * order: dropped by its TTL or not (served, or stopped by the timeout). */
+static void note_outcome(struct sls *s, bool dropped)
+{
+    if (!s->log_outcomes)
+        return;
+    if (s->nout == s->capout) {
+        s->capout = s->capout ? 2 * s->capout : 4096;
+        s->outcome = xrealloc(s->outcome, s->capout);
+    }
+    s->outcome[s->nout++] = dropped;
+}
+
+/* A request dropped by its time to live. */
+static void expire(struct sls *s, struct endpoint *ep, const struct req *r)
+{
+    if (!after_warmup(s, r->arrived))
+        return;
+    ep->expired++;
+    note_outcome(s, true);
+}
+
 static void record(struct sls *s, struct endpoint *ep, const struct req *r)
 {
     if (!after_warmup(s, r->arrived))
         return;
+    note_outcome(s, false);
     if (r->timed_out) {         /* failed: no result, no latency */
         ep->timed_out++;
         return;
@@ -420,9 +446,7 @@ static void assign(struct sls *s, struct endpoint *ep, size_t wid, struct req r)
 
     r.start = w->free_at > now ? w->free_at : now;
     if (ep->ttl > 0 && r.start - r.arrived > ep->ttl) {
-        /* would start past its time to live: dropped from the queue */
-        if (after_warmup(s, r.arrived))
-            ep->expired++;
+        expire(s, ep, &r);      /* would start past its time to live */
         return;
     }
     r.finish = r.start + sim_time_from_sec(r.load / w->perf);
@@ -952,8 +976,7 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
         struct req r = ring_pop(&ep->gq);
 
         ep->gq_load -= r.load;
-        if (after_warmup(s, r.arrived))
-            ep->expired++;
+        expire(s, ep, &r);
     }
     if (!ep->gq.len)
         ep->gq_load = 0;
@@ -1357,6 +1380,7 @@ void sls_free(struct sls *s)
         free(ep->qt);
     }
     free(s->ep);
+    free(s->outcome);
     free(s);
 }
 
@@ -1518,6 +1542,7 @@ static void *solo_setup(struct engine *e, const struct scn_run *run, struct diag
         return NULL;
     }
     m->s->solo_perf = scn_real(run, "sls-mmc.perf");
+    m->s->log_outcomes = m->s->ep[0].ttl > 0;
     {
         const struct endpoint *ep = &m->s->ep[0];
         double mu = m->s->solo_perf / ep->load_mean;
@@ -1533,8 +1558,58 @@ static void *solo_setup(struct engine *e, const struct scn_run *run, struct diag
             free(m);
             return NULL;
         }
+        if (ep->ttl > 0 && ep->p.fixed_workers != 1) {
+            diag_error(d, NULL, "sls-mmc: endpoint %s: a job-ttl is checked against M/M/1+D, "
+                       "which needs fixed-workers 1, got %d", ep->name, ep->p.fixed_workers);
+            sls_free(m->s);
+            free(m);
+            return NULL;
+        }
     }
     return m;
+}
+
+/* Mean of n values in 'nb' consecutive batches and its 95% CI half-width
+ * (batch means); false when there are fewer values than batches. */
+static bool batch_means(size_t n, size_t nb, double (*at)(const void *, size_t),
+                        const void *v, double *mean, double *half)
+{
+    size_t per = n / nb;
+    double s1 = 0, s2 = 0;
+
+    if (per == 0)
+        return false;
+    for (size_t b = 0; b < nb; b++) {
+        double x = 0;
+
+        for (size_t i = b * per; i < (b + 1) * per; i++)
+            x += at(v, i);
+        x /= (double)per;
+        s1 += x;
+        s2 += x * x;
+    }
+    *mean = s1 / (double)nb;
+    *half = repro_ci95((double)nb, s1, s2);
+    return true;
+}
+
+static double at_double(const void *v, size_t i) { return ((const double *)v)[i]; }
+static double at_byte(const void *v, size_t i) { return ((const uint8_t *)v)[i]; }
+
+/* With a job TTL tau on one worker the queue is M/M/1+D: a request is
+ * dropped when the work ahead of it exceeds tau, and then adds none. The
+ * virtual waiting time V has an atom p0 at 0 and density
+ * p0 lambda e^-(mu-lambda)x on (0, tau], p0 lambda e^-(mu-lambda)tau
+ * e^-mu(x-tau) beyond (equal rates of crossing each level up and down),
+ * so P(dropped) = P(V > tau) = p0 lambda e^-(mu-lambda)tau / mu. */
+double sls_mm1d_dropped(double lambda, double mu, double tau)
+{
+    double q = exp(-(mu - lambda) * tau);
+    double inv_p0 = 1 + lambda * q / mu +
+                    (fabs(mu - lambda) > 1e-12 * mu ? lambda * (1 - q) / (mu - lambda)
+                                                     : lambda * tau);
+
+    return lambda * q / mu / inv_p0;
 }
 
 static int solo_finish(struct engine *e, void *state)
@@ -1544,29 +1619,27 @@ static int solo_finish(struct engine *e, void *state)
     unsigned c = (unsigned)ep->p.fixed_workers;
     double mu = m->s->solo_perf / ep->load_mean, lambda = ep->rate, a = lambda / mu;
     double wq = repro_erlang_c(c, a) / (c * mu - lambda);
-    size_t nb = (size_t)m->batches, per = ep->nlat / nb;
-    double s1 = 0, s2 = 0, mean, half;
+    size_t nb = (size_t)m->batches;
+    bool ttl = ep->ttl > 0, ok;
+    double mean, half, tau = sim_time_to_sec(ep->ttl);
     char name[160];
 
     if (!sls_finish(m->s, eng_results(e)))
         return SIM_ECHECK;
-    if (per == 0) {             /* it once failed here without a word */
-        eng_fail(e, "sls-mmc.batches", "endpoint %s: %zu requests served after the warm-up, "
+    ok = ttl ? batch_means(m->s->nout, nb, at_byte, m->s->outcome, &mean, &half)
+             : batch_means(ep->nlat, nb, at_double, ep->qt, &mean, &half);
+    if (!ok) {                  /* it once failed here without a word */
+        eng_fail(e, "sls-mmc.batches", "endpoint %s: %zu requests %s after the warm-up, "
                  "fewer than sls-mmc.batches = %zu: no batch means (run longer)",
-                 ep->name, ep->nlat, nb);
+                 ep->name, ttl ? m->s->nout : ep->nlat, ttl ? "ended" : "served", nb);
         return SIM_ECHECK;
     }
-    for (size_t b = 0; b < nb; b++) {
-        double x = 0;
-
-        for (size_t i = b * per; i < (b + 1) * per; i++)
-            x += ep->qt[i];
-        x /= (double)per;
-        s1 += x;
-        s2 += x * x;
+    if (ttl) {
+        snprintf(name, sizeof name, "serverless job TTL: dropped share vs M/M/1+D a=%g "
+                 "tau mu=%g", a, tau * mu);
+        return repro_target(e, name, sls_mm1d_dropped(lambda, mu, tau), mean, half, REPRO_REL,
+                            m->tol, 0.0) ? SIM_OK : SIM_ECHECK;
     }
-    mean = s1 / (double)nb;
-    half = repro_ci95((double)nb, s1, s2);
     snprintf(name, sizeof name, "serverless fixed pool W_q vs Erlang C c=%u a=%g", c, a);
     return repro_target(e, name, wq, mean, half, REPRO_REL, m->tol, 0.0) ? SIM_OK : SIM_ECHECK;
 }
@@ -1586,6 +1659,6 @@ static void solo_register(struct param_registry *reg)
 }
 
 const struct sim_model sls_mmc_model = {
-    "sls-mmc", "serverless routing as an M/M/c queue (reproduce: Erlang C)",
+    "sls-mmc", "serverless routing as an M/M/c queue (reproduce: Erlang C; with a job TTL, M/M/1+D)",
     solo_register, solo_setup, solo_finish, solo_free,
 };

@@ -93,6 +93,10 @@ size_t sls_best(const struct sls_worker_view *v, size_t n);
 #define SLS_MAX_PRIO 3
 void sls_priority_order(const int *count, size_t n, double share, size_t *order);
 
+/* The share of requests an M/M/1 queue drops when each must start within
+ * tau of its arrival (M/M/1+D; arrival rate lambda, service rate mu). */
+double sls_mm1d_dropped(double lambda, double mu, double tau);
+
 void sls_register_params(struct param_registry *reg);
 
 /* Builds every enabled endpoint of the run; 'payer0' is the ledger payer

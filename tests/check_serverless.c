@@ -279,6 +279,22 @@ START_TEST(priority_order_by_hand)
 }
 END_TEST
 
+/* M/M/1+D's dropped share at its edges: with tau = 0 a request is served
+ * only by a free worker, M/M/1/1, Erlang B a / (1 + a); at lambda = mu
+ * the density is flat, p0 lambda on (0, tau], and 1/p0 = 2 + lambda tau
+ * (1 = p0 + p0 lambda tau + p0 lambda / mu), so 1 / (2 + tau) at mu = 1;
+ * a long patience drops almost nothing below capacity. */
+START_TEST(mm1d_dropped_share_at_its_edges)
+{
+    ck_assert_double_eq_tol(sls_mm1d_dropped(0.8, 1.0, 0.0), 0.8 / 1.8, 1e-12);
+    ck_assert_double_eq_tol(sls_mm1d_dropped(3.0, 2.0, 0.0), 1.5 / 2.5, 1e-12);
+    ck_assert_double_eq_tol(sls_mm1d_dropped(1.0, 1.0, 2.0), 0.25, 1e-12);
+    ck_assert_double_eq_tol(sls_mm1d_dropped(1.0, 1.0 + 1e-14, 2.0), 0.25, 1e-9);
+    ck_assert_double_lt(sls_mm1d_dropped(0.5, 1.0, 60.0), 1e-12);
+    ck_assert_double_eq_tol(sls_mm1d_dropped(2.0, 1.0, 60.0), 0.5, 1e-9);  /* over capacity: 1 - 1/rho */
+}
+END_TEST
+
 /* RunPod's active workers: a floor under every policy's active target,
  * the cap (max workers) still above it. */
 START_TEST(active_workers_are_a_floor)
@@ -1493,8 +1509,7 @@ END_TEST
  * request is dropped with P(V > tau) = p0 lambda e^-(mu-lambda)tau / mu,
  * 1/p0 = 1 + lambda (1 - e^-(mu-lambda)tau) / (mu - lambda)
  * + lambda e^-(mu-lambda)tau / mu. lambda 0.8, mu 1, tau 2 s: 0.1878. The
- * run's Erlang C check cannot pass (the queue is shorter), so only the
- * results are read. */
+ * run's own check (sls_mm1d_dropped(), the same target) passes too. */
 START_TEST(job_ttl_is_mm1_with_deterministic_patience)
 {
     struct test_run o = run_text(
@@ -1517,6 +1532,7 @@ START_TEST(job_ttl_is_mm1_with_deterministic_patience)
     double want = p0 * lambda * q / mu;
 
     ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
     ck_assert_double_gt(get(&o, "requests", "m"), 1e5);
     ck_assert_double_eq_tol(get(&o, "expired", "m") / get(&o, "requests", "m"), want, 0.01);
     ck_assert_double_eq(get(&o, "timed_out", "m"), 0);
@@ -1962,6 +1978,28 @@ START_TEST(job_ttl_empties_a_queue_nobody_serves)
     ck_assert_int_eq(o.rc, SIM_OK);
     ck_assert_double_eq(get(&o, "expired", "api"), 0);
     eng_free(o.e);
+}
+END_TEST
+
+/* The stand-alone queue checks a job TTL against M/M/1+D only: with two
+ * workers there is no closed form here, and setup says so. */
+START_TEST(ttl_check_needs_one_worker)
+{
+    int n;
+    char *buf = test_setup_errors("ttl.ini",
+        "[General]\n"
+        "sim.model = sls-mmc\n"
+        "sls-mmc.perf = 100\n"
+        "endpoint.m.enabled = true\n"
+        "endpoint.m.policy = fixed\n"
+        "endpoint.m.fixed-workers = 2\n"
+        "endpoint.m.rate = 0.5\n"
+        "endpoint.m.day-amplitude = 0\n"
+        "endpoint.m.job-ttl = 2s\n", &n);
+
+    ck_assert_int_eq(n, 1);
+    ck_assert_ptr_nonnull(strstr(buf, "which needs fixed-workers 1, got 2"));
+    free(buf);
 }
 END_TEST
 
@@ -2657,6 +2695,7 @@ Suite *serverless_suite(void)
     tcase_add_test(rules, request_count_rule_by_hand);
     tcase_add_test(rules, priority_order_by_hand);
     tcase_add_test(rules, active_workers_are_a_floor);
+    tcase_add_test(rules, mm1d_dropped_share_at_its_edges);
     tcase_set_timeout(runs, 120);
     tcase_add_test(runs, endpoint_in_market_serves_and_conserves_money);
     tcase_add_test(runs, disabled_endpoint_changes_nothing);
@@ -2711,6 +2750,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, gpu_priority_lists_are_checked);
     tcase_add_test(runs, idle_endpoints_lose_their_workers);
     tcase_add_test(runs, runpod_settings_are_checked);
+    tcase_add_test(runs, ttl_check_needs_one_worker);
     tcase_add_test(runs, job_ttl_empties_a_queue_nobody_serves);
     tcase_add_test(runs, active_workers_stay_without_requests);
     suite_add_tcase(s, rules);
