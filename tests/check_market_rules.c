@@ -3,9 +3,10 @@
  * checked in a small market (the contract choice of Secure Cloud jobs,
  * a host failure while its instances are suspended, the work a failure
  * keeps, each archetype's contract split and sort: most driven event by
- * event, with probes scheduled between the market's events; and two
- * serverless rules that need bursts and host failures at chosen times,
- * the order of a lost worker's requests and the cold pool's delay).
+ * event, with probes scheduled between the market's events; and
+ * serverless rules that need bursts, host failures or host scores at
+ * chosen times: the order of a lost worker's requests, the cold pool's
+ * delay, the release and wake orders by perf x score).
  * Whole-market behaviour is tested in check_market.c. */
 #include <math.h>
 #include <signal.h>
@@ -2654,6 +2655,158 @@ START_TEST(cold_pool_one_above_its_target_stays)
     for (sim_time t = 4; t <= 19; t++)
         ck_assert_msg(cp_live_at(eng_results(x.e), t * SIM_SEC) == 4, "%g live at %lld s, want 4",
                       cp_live_at(eng_results(x.e), t * SIM_SEC), (long long)t);
+    unstage(&x);
+}
+END_TEST
+
+/* The release and wake orders count a worker at perf x its host's score
+ * (perf-reliability: "capacity, hiring, wake and release order";
+ * serverless.c pick() via counted_perf()), not only the capacity
+ * estimate. Three 1-GPU RTX 3060 hosts, all asking 0.10 USD/h, no
+ * derating, perf-sigma 0: three workers of equal perf (12.3) and price,
+ * so only the scores can tell them apart, and without them every choice
+ * falls to the first worker of the tie (the earliest hire, the lowest
+ * contract id). The scores start pinned at the prior 0.5 (a 100,000-day
+ * prior weight that does not decay; see
+ * check_serverless.c:workers_count_at_perf_times_reliability): min-load
+ * 10 wants ceil(10 / (12.3 x 0.5)) = ceil(1.63) = 2 active workers, and
+ * min-workers 3 a third, cold (stopped). Then the probes set the scores
+ * by hand (nothing refreshes them: no failures, one sample at 0 s):
+ *  - at 10.5 s the two active hosts 1.0 (the earlier hire) and 0.9 (the
+ *    later), the cold one 0.9: mean 0.933, the target
+ *    ceil(10 / 11.48) = 1, and after the 2 s scale-down delay the worst
+ *    perf x score per dollar, the later hire (11.07 against 12.3), is
+ *    stopped; without the score, the earlier one;
+ *  - at 20.5 s the active host 0.5, the two stopped ones 0.6 (the
+ *    earlier hire) and 0.7 (the later): mean 0.6, the target
+ *    ceil(10 / 7.38) = 2, and the 21 s report wakes the best stopped
+ *    worker, the later one (8.61 against 7.38); without the score, the
+ *    earlier one.
+ * Kills: pick() reading w->perf for counted_perf() (either order). */
+static struct {
+    struct market *mk;
+    uint32_t act[2], cold[2];   /* contract ids, earlier first */
+    size_t nact, ncold;
+} pw;
+
+enum { PW_DOWN, PW_DOWN_SEEN, PW_UP, PW_UP_SEEN };
+
+/* What set_score() derives from a score, set by hand. */
+static void pw_set_score(struct market *mk, uint32_t mid, double score)
+{
+    struct machine *m = &mk->m[mid];
+
+    m->score = score;
+    m->score4 = pow(score, 4);
+    m->rel_ok = 0;
+    for (size_t a = 0; a < mk->nar && a < 32; a++)
+        if (!(score < mk->ar[a].min_rel))
+            m->rel_ok |= 1u << a;
+    mkt_index_machine(mk, mid);
+}
+
+/* The workers' contracts, running and stopped, each in hire order. */
+static void pw_census(void)
+{
+    struct market *mk = pw.mk;
+
+    pw.nact = pw.ncold = 0;
+    for (uint32_t cid = 0; cid < mk->nc; cid++) {
+        const struct contract *c = &mk->c[cid];
+
+        if (!c->in_use)
+            continue;
+        if (c->stopped) {
+            ck_assert_uint_lt(pw.ncold, 2);
+            pw.cold[pw.ncold++] = cid;
+        } else {
+            ck_assert_int_eq(c->state, CS_RUNNING);
+            ck_assert_uint_lt(pw.nact, 2);
+            pw.act[pw.nact++] = cid;
+        }
+    }
+}
+
+static void pw_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = pw.mk;
+
+    (void)e;
+    (void)model;
+    switch (ev->subject) {
+    case PW_DOWN:
+        pw_census();
+        ck_assert_uint_eq(pw.nact, 2);
+        ck_assert_uint_eq(pw.ncold, 1);
+        pw_set_score(mk, mk->c[pw.act[0]].machine, 1.0);
+        pw_set_score(mk, mk->c[pw.act[1]].machine, 0.9);
+        pw_set_score(mk, mk->c[pw.cold[0]].machine, 0.9);
+        break;
+    case PW_DOWN_SEEN: {
+        uint32_t later = pw.act[1], earlier = pw.act[0];
+
+        pw_census();
+        ck_assert_uint_eq(pw.nact, 1);
+        ck_assert_msg(pw.act[0] == earlier && (pw.cold[0] == later || pw.cold[1] == later),
+                      "contract %u (score 0.9) should have stopped, not %u (1.0)",
+                      (unsigned)later, (unsigned)earlier);
+        break;
+    }
+    case PW_UP:
+        pw_census();
+        ck_assert_uint_eq(pw.ncold, 2);
+        pw_set_score(mk, mk->c[pw.act[0]].machine, 0.5);
+        pw_set_score(mk, mk->c[pw.cold[0]].machine, 0.6);
+        pw_set_score(mk, mk->c[pw.cold[1]].machine, 0.7);
+        break;
+    default: {
+        uint32_t best = pw.cold[1], other = pw.cold[0];
+
+        pw_census();
+        ck_assert_uint_eq(pw.nact, 2);
+        ck_assert_msg(pw.ncold == 1 && pw.cold[0] == other,
+                      "contract %u (score 0.7) should have woken, not %u (0.6)",
+                      (unsigned)best, (unsigned)other);
+        break;
+    }
+    }
+}
+
+START_TEST(release_and_wake_orders_count_the_host_score)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 25s\nsim.warmup = 0d\n"
+        "sim.sample-interval = 1h\nsupply.gpus = 3\nsupply.gpu-models = RTX 3060\nseed = 3\n"
+        "supply.join-rate = 0\nsupply.leave-rate = 0\nsupply.exit-threshold = 0\n"
+        "hostclass.*.machine-gpus = 1:1\nhostclass.*.mtbf = 100000d\n"
+        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
+        "hostclass.*.failed-start-prob = 0\nregion.*.outage-rate = 0\n"
+        "reliability.prior = 0.5\nreliability.prior-weight = 100000d\n"
+        "reliability.horizon = 100000d\n"
+        "archetype.*.rate = 0\nmarket.dlperf-derate-scale = 0\nmarket.reprice-step = 0\n"
+        "endpoint.api.enabled = true\nendpoint.api.rate = 0\n"
+        "endpoint.api.min-workers = 3\nendpoint.api.max-workers = 3\n"
+        "endpoint.api.min-load = 10\nendpoint.api.cold-mult = 0\n"
+        "endpoint.api.gpu-ram = 12\nendpoint.api.idle-timeout = 0s\n"
+        "endpoint.api.perf-per-dlperf = 1\nendpoint.api.perf-sigma = 0\n"
+        "endpoint.api.learning = false\nendpoint.api.image = 0.001\n"
+        "endpoint.api.model-load = 0s\nendpoint.api.scale-down-delay = 2s\n");
+
+    memset(&pw, 0, sizeof pw);
+    pw.mk = mk;
+    ck_assert_uint_eq(mk->nm, 3);
+    for (uint32_t i = 0; i < mk->nm; i++) {
+        mk->m[i].ask = USD(0.10);
+        mkt_index_machine(mk, i);
+    }
+    k = eng_kind(x.e, "test.probe", pw_probe, NULL);
+    eng_at(x.e, 10 * SIM_SEC + SIM_SEC / 2, k, PW_DOWN);
+    eng_at(x.e, 20 * SIM_SEC, k, PW_DOWN_SEEN);
+    eng_at(x.e, 20 * SIM_SEC + SIM_SEC / 2, k, PW_UP);
+    eng_at(x.e, 24 * SIM_SEC + SIM_SEC / 2, k, PW_UP_SEEN);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
     unstage(&x);
 }
 END_TEST
@@ -8761,6 +8914,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_lost_workers_requests_go_ahead_of_later_ones);
     tcase_add_test(tc, cold_pool_trims_after_exactly_its_delay);
     tcase_add_test(tc, cold_pool_one_above_its_target_stays);
+    tcase_add_test(tc, release_and_wake_orders_count_the_host_score);
     tcase_add_loop_test(tc, credits_out_stop_the_instance_for_its_grace, 0, 2);
     tcase_add_loop_test(tc, a_topped_up_renter_restarts_or_moves, 0, 3);
     tcase_add_test(tc, a_broke_paused_renter_reconsiders_nothing);
