@@ -8549,7 +8549,15 @@ END_TEST
  *   48: 668), 844 r. So it prepays a month from 6 h: a reservation from
  *   6 h to 6 h + 30 d, and at 7 h its spend is the on-demand GPU time
  *   from the end of its 320 s download to 6 h, plus 576 r (storage and
- *   transfer free here).
+ *   transfer free here). A host review the test sets at 7 h, after
+ *   those looks, counts the prepay as earned over the term from its
+ *   start at the conversion, 6 h, not from the rental at 1 h
+ *   (accrued_due): of the 576 r paid, the 719 h of 720 still to come
+ *   are not yet earned, an accrued -576 r x 719/720 = -575.2 r (from
+ *   the rental, -576 r x 719/725 = -571.2 r). So the review reads what
+ *   the machine earned in its 7 h (its first review, from 0): the
+ *   on-demand hours, 5 h less the download, and 0.8 r of the term (1 h
+ *   of 576 r / 720 h), net of the fee.
  *  _i = 1: 100 ref-GPU-h, some 170 h: nothing pays off below 576 h, so it
  *   stays on demand, and has asked (no second ask).
  *  _i = 2: prepay-after 0 (the default): it never asks.
@@ -8558,7 +8566,8 @@ END_TEST
  *   so the renter has spent its on-demand hours and P x 4 / 720 = 3.2 r.
  * Kills on_prepay not converting, converting at a loss, the term's start
  * at the rental (the prepay would cover 5 h already billed, and the
- * refund would count 9 h used), and the timer never set. */
+ * refund would count 9 h used), the timer never set, and accrued_due
+ * prorating a converted term from the contract's creation. */
 START_TEST(an_on_demand_renter_prepays_once_it_has_tried_the_host)
 {
     struct staged x;
@@ -8578,6 +8587,8 @@ START_TEST(an_on_demand_renter_prepays_once_it_has_tried_the_host)
     kr = rs_arm(&x, mk, k);
     eng_at(x.e, 7 * SIM_HOUR, kr, 0);
     eng_at(x.e, 7 * SIM_HOUR, kr, 1);
+    if (_i == 0)        /* after the looks at 7 h: a review zeroes 'earned' */
+        eng_at(x.e, 7 * SIM_HOUR, mk->k_review, 0);
     if (_i == 3) {
         eng_at(x.e, 10 * SIM_HOUR, mk->k_fail, 0);
         eng_at(x.e, 10 * SIM_HOUR + SIM_SEC, kr, 2);
@@ -8601,6 +8612,15 @@ START_TEST(an_on_demand_renter_prepays_once_it_has_tried_the_host)
         want = r * sim_time_to_hours(5 * SIM_HOUR - 320 * SIM_SEC) + 0.8 * 720 * r;
         ck_assert_msg(fabs(rs.spend[0] - want) < 3e-6, "spent %.6f at 7 h, want %.6f",
                       rs.spend[0], want);
+        want = -0.8 * 720 * r * 719 / 720;
+        ck_assert_msg(fabs(money_to_usd(mk->m[0].accrued_mark) - want) < 3e-6,
+                      "accrued %.6f at the 7 h review, want %.6f",
+                      money_to_usd(mk->m[0].accrued_mark), want);
+        ck_assert(mk->m[0].reviewed);
+        want = (r * sim_time_to_hours(5 * SIM_HOUR - 320 * SIM_SEC) + 0.8 * r) *
+               (1 - mk->fee) / 7;
+        ck_assert_msg(fabs(mk->m[0].net_rate - want) < 1e-6,
+                      "reviewed at %.6f per GPU-hour, want %.6f", mk->m[0].net_rate, want);
     } else {
         ck_assert(!rs.reserved);
         ck_assert_uint_eq(mk->ar[lc.company].prepaid_later, 0);
