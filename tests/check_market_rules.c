@@ -1994,6 +1994,39 @@ START_TEST(outbid_instances_pay_storage_and_no_gpu_while_paused)
 END_TEST
 #undef OB_HORIZON
 
+/* Stopped storage bills at hostclass.*.storage-inactive x storage-price
+ * (README, Billing), a price the loader works out once, to the nearest
+ * micro-dollar per GB-month (mkt_load_supply), and every stopped line
+ * bills at it (mkt_storage_due). At 0.100001 USD/GB-month: x 1.7 is
+ * 170,001.7 micro-dollars, so 170,002; x 2.3 (the farms) is 230,002.3, so
+ * 230,002. Cut to the micro-dollar below, a stopped instance of 1,000 GB
+ * was billed a micro-dollar per GB-month short of the product (1,000 per
+ * month); rounded up, 0.7 over it. Kills the loader truncating the
+ * product, or rounding it up. */
+START_TEST(stopped_storage_price_is_rounded_to_the_nearest_micro_dollar)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 1h\nsim.warmup = 0d\n"
+        "supply.gpus = 1\nhostclass.*.storage-price = 0.100001\n"
+        "hostclass.*.storage-inactive = 1.7\nhostclass.farm.storage-inactive = 2.3\n");
+    size_t seen = 0;
+
+    for (size_t i = 0; i < mk->nhc; i++) {
+        const struct hostclass *h = &mk->hc[i];
+
+        ck_assert_int_eq(h->storage_price, 100001);
+        ck_assert_msg(h->storage_idle == (strcmp(h->name, "farm") == 0 ? 230002 : 170002),
+                      "hostclass %s: stopped storage at %lld micro-dollars per GB-month",
+                      h->name, (long long)h->storage_idle);
+        seen += strcmp(h->name, "farm") == 0;
+    }
+    ck_assert_uint_eq(seen, 1);
+    ck_assert_uint_ge(mk->nhc, 3);
+    unstage(&x);
+}
+END_TEST
+
 /* archetype.*.big-model-prob of the jobs need big-model-vram per GPU (an
  * LLM that does not fit the archetype's usual card): 2,000 hobbyist jobs
  * arrive in a market of one 24 GB RTX 3090 and wait (patience longer than
@@ -8924,6 +8957,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_failure_while_suspended_scores_as_rental_downtime);
     tcase_add_test(tc, storage_stops_for_every_offline_period);
     tcase_add_loop_test(tc, outbid_instances_pay_storage_and_no_gpu_while_paused, 0, 2);
+    tcase_add_test(tc, stopped_storage_price_is_rounded_to_the_nearest_micro_dollar);
     tcase_add_test(tc, big_models_need_their_vram);
     tcase_add_test(tc, initial_machines_fail_at_the_stationary_rate);
     tcase_add_test(tc, verified_needs_the_score_threshold);
