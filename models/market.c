@@ -2433,10 +2433,13 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
         mk->new_price_sum[m->gpu] += money_to_usd(price);
         mk->new_price_n[m->gpu]++;
     }
-    /* Bandwidth for the download, then loading (no GPU billing). */
-    mkt_charge(mk, jb, m, BILL_BANDWIDTH,
-           money_muldiv(hc->bw_price, (int64_t)llround(a->image_gb * 1000), 1000));
-    load_s = a->image_gb * 8000.0 / hc->bw_mbps;
+    /* Bandwidth for the download, then loading (no GPU billing); a
+     * serverless worker the host still holds the image of (FlashBoot)
+     * downloads nothing. */
+    if (!jb->warm)
+        mkt_charge(mk, jb, m, BILL_BANDWIDTH,
+                   money_muldiv(hc->bw_price, (int64_t)llround(a->image_gb * 1000), 1000));
+    load_s = jb->warm ? 0.0 : a->image_gb * 8000.0 / hc->bw_mbps;
     c->overhead = jb->saved > 0 ? a->restart : 0;
     c->ev = eng_after(mk->e, sim_time_from_sec(load_s), mk->k_loaded, cid);
     mkt_index_machine(mk, mid);
@@ -2483,13 +2486,26 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
     jb->pref = (uint8_t)type;
     jb->arrived = -1;           /* never counted as a renter */
     jb->give_up = SIM_TIME_MAX;
+    /* FlashBoot: a machine that still holds the endpoint's worker state
+     * (a worker released there lately) is taken first if it can be
+     * rented again, the latest first, whatever the search would rank. */
+    for (size_t k = q->nwarm; k-- > 0 && best == NONE;) {
+        uint32_t mid = q->warm[k];
+        uint32_t g = mk->m[mid].gpu;
+
+        if ((q->allowed && !q->allowed[g]) || mk->gpus[g].vram_gb < q->gpu_ram ||
+            !admissible(mk, jb, mid, type, &best_price, &best_bid))
+            continue;
+        best = mid;
+        jb->warm = true;
+    }
     /* Best DLPerf (times what the learning phase measured, and the
      * host's reliability score when the endpoint counts it) per dollar:
      * buckets are sorted by ask, so a bucket is left once even its
      * fastest machine at the least price the next ask allows cannot beat
      * the best so far, a score being at most 1 (market.search-prune =
      * false reads them all: the check of this cut-off). */
-    for (size_t g = 0; g < mk->ngpus; g++) {
+    for (size_t g = 0; g < mk->ngpus && !jb->warm; g++) {
         double w = q->weight ? q->weight[g] : 1.0, spmax = mk->gpus[g].max_spd[kc];
         double ref = going_ask(mk, (uint32_t)g);
 
@@ -2535,6 +2551,9 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
     out->gpu = mk->m[best].gpu;
     out->dlperf = mk->m[best].dlperf;
     out->price = mk->c[jb->contract].rate;
+    out->machine = best;
+    out->warm = jb->warm;
+    jb->warm = false;
     return true;
 }
 

@@ -313,6 +313,7 @@ struct job {
     sim_time arrived, give_up, ck_interval, ck_cost;
     bool started, checkpoints;
     bool secure;                /* datacenter hosts only */
+    bool warm;                  /* a serverless worker whose image the host holds */
     uint32_t pin;               /* the one GPU model searched, or NONE (any) */
     uint32_t retries;           /* failed searches, for the back-off (a byte wrapped) */
     money spent, budget;

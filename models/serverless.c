@@ -63,6 +63,9 @@ struct worker {
     uint32_t contract;
     uint8_t state;
     bool want_active;           /* serve once loaded; else go Inactive (cold) */
+    bool warm;                  /* FlashBoot hire, not loaded yet: the short load */
+    bool downloaded;            /* its image is on its host (it has run) */
+    uint32_t machine;           /* its host, for FlashBoot */
     uint32_t gpu;               /* catalogue model */
     double perf;                /* true perf, load units/s */
     double predicted;           /* DLPerf x perf-per-dlperf x learned weight */
@@ -81,6 +84,11 @@ struct endpoint {
     double perf_per_dlperf, perf_sigma, load_alpha, peak;
     sim_time model_load, reject_after, create_timeout, down_delay;
     sim_time exec_timeout, ttl;         /* RunPod's limits; 0: none */
+    bool flashboot;
+    sim_time fb_window, fb_load;
+    uint32_t *warm_m;           /* owned: machines holding a released worker's state */
+    sim_time *warm_until;       /* owned: until when, in release order */
+    size_t nwarm, capwarm;
     sim_time down_since;        /* target below the active count since (-1: not) */
     sim_time decay_two, decay_zero;     /* idle-decay thresholds; decay_two < 0: off */
     sim_time cold_since;        /* cold pool above its target since (-1: not) */
@@ -106,6 +114,7 @@ struct endpoint {
     /* statistics, requests arriving after warm-up */
     uint64_t requests, rejections, served, cold_starts, lost, hires, wakes, preempted;
     uint64_t timed_out, expired;        /* execution timeout, job TTL */
+    uint64_t flashboots;                /* hires on a machine holding the state */
     uint64_t disconnected;              /* paused by a host gone offline (sls_on_offline) */
     uint64_t wake_failed;               /* Inactive, outbid or host offline while stopped */
     double load_served, qsum, lsum;
@@ -352,6 +361,13 @@ static const struct param_def sls_defs[] = {
     EP("load-window", PT_TIME, "s", "60s", 1, 1e7, NULL, "time constant of the anticipated-load average"),
     EP("reject-after", PT_TIME, "s", "300s", 0, 1e9, NULL,
        "reject a request whose expected global-queue wait exceeds this"),
+    EP("flashboot", PT_BOOL, "", "false", NOMAX, NULL,
+       "RunPod FlashBoot: a host keeps a released worker's state for flashboot-window; a "
+       "worker hired there again downloads nothing and loads in flashboot-load"),
+    EP("flashboot-window", PT_TIME, "min", "10min", 0, 1e9, NULL,
+       "how long a host keeps a released worker's state (unpublished: ours)"),
+    EP("flashboot-load", PT_TIME, "s", "2s", 0, 1e6, NULL,
+       "load time of a FlashBoot start (RunPod: seconds; ours)"),
     EP("execution-timeout", PT_TIME, "s", "0s", 0, 1e9, NULL,
        "a request running longer is stopped and fails (0 = none; RunPod's default is 600 s)"),
     EP("job-ttl", PT_TIME, "h", "0s", 0, 1e9, NULL,
@@ -616,6 +632,39 @@ static void become_ready(struct sls *s, struct endpoint *ep, size_t wid)
     pull(s, ep, wid);
 }
 
+/* FlashBoot's memory: drops the entries past their window, and the one
+ * of machine 'mid' if given (taken, or about to be renewed). */
+static void warm_forget(struct endpoint *ep, sim_time now, uint32_t mid)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < ep->nwarm; i++)
+        if (ep->warm_until[i] > now && ep->warm_m[i] != mid) {
+            ep->warm_m[k] = ep->warm_m[i];
+            ep->warm_until[k++] = ep->warm_until[i];
+        }
+    ep->nwarm = k;
+}
+
+/* RunPod's FlashBoot: a host keeps a released worker's state (image and
+ * loaded model) for a while, so a worker hired there again starts in
+ * seconds. Its length is unpublished: flashboot-window. */
+static void warm_remember(struct sls *s, struct endpoint *ep, const struct worker *w)
+{
+    sim_time now = eng_now(s->e);
+
+    if (!ep->flashboot || !w->downloaded || w->contract == NONE)
+        return;
+    warm_forget(ep, now, w->machine);
+    if (ep->nwarm == ep->capwarm) {
+        ep->capwarm = ep->capwarm ? 2 * ep->capwarm : 16;
+        ep->warm_m = xrealloc(ep->warm_m, ep->capwarm * sizeof *ep->warm_m);
+        ep->warm_until = xrealloc(ep->warm_until, ep->capwarm * sizeof *ep->warm_until);
+    }
+    ep->warm_m[ep->nwarm] = w->machine;
+    ep->warm_until[ep->nwarm++] = now + ep->fb_window;
+}
+
 /* RunPod's priority list: one model at a time, in sls_priority_order()'s
  * order over the live workers. */
 static bool recruit_by_priority(struct sls *s, struct endpoint *ep, struct sls_query *q,
@@ -661,8 +710,14 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
     }
     {
         struct sls_query q = { ep->payer, ep->gpu_ram, ep->allowed, ep->weight,
-                               ep->interruptible, ep->perf_rel };
+                               ep->interruptible, ep->perf_rel, NULL, 0 };
         int nlearned = 0;
+
+        if (ep->flashboot) {
+            warm_forget(ep, eng_now(s->e), NONE);
+            q.warm = ep->warm_m;
+            q.nwarm = ep->nwarm;
+        }
 
         for (size_t g = 0; g < s->ngpus; g++)
             nlearned += ep->learned[g] || ep->trying[g];
@@ -690,6 +745,13 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
     w = &ep->w[wid];
     w->contract = h.contract;
     w->gpu = h.gpu;
+    w->machine = h.machine;
+    w->warm = h.warm;
+    if (h.warm) {
+        warm_forget(ep, eng_now(s->e), h.machine);
+        if (after_warmup(s, eng_now(s->e)))
+            ep->flashboots++;
+    }
     w->predicted = h.dlperf * ep->perf_per_dlperf * ep->weight[h.gpu];
     w->perf = h.dlperf * ep->perf_per_dlperf * model_factor(ep, h.gpu);
     w->price_h = money_to_usd(h.price);
@@ -708,6 +770,7 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
 
 static void release(struct sls *s, struct endpoint *ep, struct worker *w)
 {
+    warm_remember(s, ep, w);
     requeue(s, ep, w);
     /* released before it was benchmarked (outbid while creating or
      * loading, or timed out): its model is free to try again */
@@ -741,11 +804,15 @@ void sls_on_running(struct sls *s, uint32_t cid)
 
     if (!w || w->state == W_LOADING || w->state == W_READY)
         return;
-    /* The model loads into the GPU: billed, not serving yet. */
+    /* The model loads into the GPU: billed, not serving yet (seconds
+     * on a host that kept the state: FlashBoot). */
     set_state(s, w, W_LOADING);
     if (after_warmup(s, eng_now(s->e)))
         ep->cold_starts++;
-    w->ev = eng_after(s->e, ep->model_load, s->k_ready, subject_of(s, ep, (size_t)(w - ep->w)));
+    w->downloaded = true;
+    w->ev = eng_after(s->e, w->warm ? ep->fb_load : ep->model_load, s->k_ready,
+                      subject_of(s, ep, (size_t)(w - ep->w)));
+    w->warm = false;
 }
 
 /* A worker paused by the market, outbid (interruptible) or on a host gone
@@ -1193,6 +1260,9 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
     ep->reject_after = scn_timef(r, "endpoint.%s.reject-after", nm);
     ep->create_timeout = scn_timef(r, "endpoint.%s.create-timeout", nm);
     ep->exec_timeout = scn_timef(r, "endpoint.%s.execution-timeout", nm);
+    ep->flashboot = scn_boolf(r, "endpoint.%s.flashboot", nm);
+    ep->fb_window = scn_timef(r, "endpoint.%s.flashboot-window", nm);
+    ep->fb_load = scn_timef(r, "endpoint.%s.flashboot-load", nm);
     ep->ttl = scn_timef(r, "endpoint.%s.job-ttl", nm);
     ep->down_delay = scn_timef(r, "endpoint.%s.scale-down-delay", nm);
     ep->down_since = ep->cold_since = -1;
@@ -1372,6 +1442,8 @@ void sls_free(struct sls *s)
         free(ep->gq.v);
         free(ep->allowed);
         free(ep->hired_by);
+        free(ep->warm_m);
+        free(ep->warm_until);
         free(ep->trying);
         free(ep->learned);
         free(ep->weight);
@@ -1480,6 +1552,7 @@ bool sls_finish(struct sls *s, struct results *res)
         res_scalar(res, "cold_starts", "endpoint", nm, (double)ep->cold_starts, "1");
         res_scalar(res, "workers_lost", "endpoint", nm, (double)ep->lost, "1");
         res_scalar(res, "workers_hired", "endpoint", nm, (double)ep->hires, "1");
+        res_scalar(res, "workers_flashbooted", "endpoint", nm, (double)ep->flashboots, "1");
         res_scalar(res, "workers_woken", "endpoint", nm, (double)ep->wakes, "1");
         res_scalar(res, "workers_wake_failed", "endpoint", nm, (double)ep->wake_failed, "1");
         res_scalar(res, "workers_preempted", "endpoint", nm, (double)ep->preempted, "1");

@@ -129,6 +129,8 @@ struct sls_query {
     const double *weight;       /* per model, measured/predicted perf; NULL = 1 */
     bool interruptible;
     bool by_reliability;        /* rank by perf x the host's reliability score */
+    const uint32_t *warm;       /* machines holding the endpoint's worker state */
+    size_t nwarm;               /* (FlashBoot), tried first, the last one first */
 };
 
 struct sls_hire {
@@ -136,6 +138,8 @@ struct sls_hire {
     uint32_t gpu;               /* catalogue model index */
     double dlperf;              /* of the GPU the worker got */
     money price;                /* per GPU-hour */
+    uint32_t machine;
+    bool warm;                  /* on a machine of q->warm: no image download */
 };
 
 /* Rents the best DLPerf-per-dollar machine for a worker; false if none

@@ -2003,6 +2003,52 @@ START_TEST(ttl_check_needs_one_worker)
 }
 END_TEST
 
+/* RunPod's FlashBoot. One request every 50 s on average, served in about
+ * a second; the queue-delay scaler hires a worker for each (none waits
+ * beyond the 1 s delay for long) and releases it 5 s after it idles. With
+ * FlashBoot the host keeps the released worker's state for 10 minutes,
+ * so nearly every later hire is on that host again (just released, it is
+ * still free unless a renter took it): no 30 GB download and a 2 s load,
+ * so the median request waits a tick or two for its hire, 2 s, and its
+ * own service: well under 10 s. Without it each hire downloads the image
+ * (30 GB at the hosts' bandwidth: minutes) and loads for 20 s. A 1 s
+ * window has expired before any next hire. */
+START_TEST(flashboot_restarts_on_the_same_host)
+{
+    const char *sets[] = { "sim.horizon=1d", NULL };
+    const char *base = MARKET "endpoint.api.enabled = true\nendpoint.api.policy = queue-delay\n"
+                       "endpoint.api.queue-delay = 1s\nendpoint.api.rate = 0.02\n"
+                       "endpoint.api.day-amplitude = 0\n";
+    char text[1024];
+    struct test_run o;
+    double cost;
+
+    snprintf(text, sizeof text, "%sendpoint.api.flashboot = true\n", base);
+    o = run_text(text, sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(get(&o, "workers_hired", "api"), 1000);
+    ck_assert_double_ge(get(&o, "workers_flashbooted", "api"),
+                        0.9 * get(&o, "workers_hired", "api"));
+    ck_assert_double_lt(get(&o, "latency_p50_s", "api"), 10);
+    cost = get(&o, "cost_usd", "api");
+    eng_free(o.e);
+    o = run_text(base, sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(get(&o, "workers_flashbooted", "api"), 0);
+    ck_assert_double_gt(get(&o, "latency_p50_s", "api"), 60);
+    /* each cold hire pays its download's bandwidth and minutes of
+     * storage and its 20 s load; a FlashBoot hire pays 2 s of GPU */
+    ck_assert_double_lt(2 * cost, get(&o, "cost_usd", "api"));
+    eng_free(o.e);
+    snprintf(text, sizeof text, "%sendpoint.api.flashboot = true\n"
+             "endpoint.api.flashboot-window = 1s\n", base);
+    o = run_text(text, sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(get(&o, "workers_flashbooted", "api"), 0);
+    eng_free(o.e);
+}
+END_TEST
+
 /* RunPod settings that cannot hold together, at their lines. */
 START_TEST(runpod_settings_are_checked)
 {
@@ -2750,6 +2796,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, gpu_priority_lists_are_checked);
     tcase_add_test(runs, idle_endpoints_lose_their_workers);
     tcase_add_test(runs, runpod_settings_are_checked);
+    tcase_add_test(runs, flashboot_restarts_on_the_same_host);
     tcase_add_test(runs, ttl_check_needs_one_worker);
     tcase_add_test(runs, job_ttl_empties_a_queue_nobody_serves);
     tcase_add_test(runs, active_workers_stay_without_requests);
