@@ -2465,7 +2465,7 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
     const struct archetype *a = &mk->ar[q->payer];
     double best_key = 0.0;
     money price, bid, best_price = 0, best_bid = 0;
-    int kc = oix_kclass(1);
+    int kc = oix_kclass(q->gpus);
     /* least_price()'s bound on what the worker could pay, set up as a
      * renter's search sets it: an interruptible pays bid-fraction x the
      * ask or less (bid-cap x the going ask), or under posted pricing
@@ -2479,7 +2479,7 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
     };
 
     jb->arch = (uint8_t)q->payer;
-    jb->gpus = 1;
+    jb->gpus = q->gpus;
     jb->vram = q->gpu_ram;
     jb->work = 1.0;             /* for the offer-duration filter only */
     jb->value = 1e6;            /* endpoints take the best ratio, not a price cap */
@@ -2513,7 +2513,7 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
             continue;
         for (uint32_t band = 0; band < NBANDS; band++) {
             const struct oix_entry *v;
-            size_t n = oix_bucket(mk->ix, (uint32_t)g, 1u, band, &v);
+            size_t n = oix_bucket(mk->ix, (uint32_t)g, q->gpus, band, &v);
 
             for (size_t i = 0; i < n; i++) {
                 double lo = least_price(&bound, money_to_usd(v[i].ask), ref) + 1e-6, key;
@@ -2522,7 +2522,8 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
                     break;
                 if (!admissible(mk, jb, v[i].machine, type, &price, &bid))
                     continue;
-                key = speed(mk, &mk->m[v[i].machine], 1) * w / (money_to_usd(price) + 1e-6);
+                key = speed(mk, &mk->m[v[i].machine], q->gpus) * w /
+                      (money_to_usd(price) + 1e-6);
                 if (q->by_reliability)
                     key *= score_of(&mk->m[v[i].machine]);
                 if (best == NONE || key > best_key ||
@@ -2546,10 +2547,11 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
         return false;
     }
     /* Enough work to outlast the run: a worker ends only when released. */
-    jb->work = speed(mk, &mk->m[best], 1) * sim_time_to_hours(eng_end(mk->e) - now + SIM_DAY);
+    jb->work = speed(mk, &mk->m[best], q->gpus) * q->gpus *
+               sim_time_to_hours(eng_end(mk->e) - now + SIM_DAY);
     out->contract = jb->contract;
     out->gpu = mk->m[best].gpu;
-    out->dlperf = mk->m[best].dlperf;
+    out->dlperf = bundle_dlperf(mk, &mk->m[best], q->gpus);    /* scaling losses in */
     out->price = mk->c[jb->contract].rate;
     out->machine = best;
     out->warm = jb->warm;

@@ -69,7 +69,7 @@ struct worker {
     uint32_t gpu;               /* catalogue model */
     double perf;                /* true perf, load units/s */
     double predicted;           /* DLPerf x perf-per-dlperf x learned weight */
-    double price_h;             /* USD per hour of GPU time */
+    double price_h;             /* USD per hour of the worker's GPU time */
     sim_time free_at;           /* when its queue drains */
     sim_time idle_since;        /* last time its queue became empty */
     sim_time since;             /* entered the current state */
@@ -94,6 +94,7 @@ struct endpoint {
     sim_time cold_since;        /* cold pool above its target since (-1: not) */
     bool interruptible, learning;
     bool perf_rel;              /* count workers at perf x host reliability */
+    uint32_t gpus;              /* GPUs per worker */
     size_t nprio;               /* RunPod GPU priority list length (0: off) */
     uint32_t prio[SLS_MAX_PRIO];        /* catalogue models, first choice first */
     double spread;              /* share each lower priority keeps from 5 workers */
@@ -333,6 +334,9 @@ static const struct param_def sls_defs[] = {
        "vast policy: the target must stay below the active count this long before a worker goes"),
     EP("fixed-workers", PT_INT, "1", "4", 0, 1000, NULL, "fixed policy: pool size"),
     EP("gpu-ram", PT_REAL, "GB", "24", 0, 1e4, NULL, "worker group search: minimum GPU memory"),
+    EP("gpus-per-worker", PT_INT, "1", "1", 1, 16, NULL,
+       "GPUs of one machine per worker (1, 2, 4, 8 or 16): perf = the bundle's DLPerf x "
+       "perf-per-dlperf, price = that many GPUs"),
     EP("gpus", PT_STRING, "", "", NOMAX, NULL, "allowed GPU models, comma-separated (empty = any)"),
     EP("gpu-priority", PT_BOOL, "", "false", NOMAX, NULL,
        "gpus is RunPod's priority list (1-3 models): a worker takes the first listed model "
@@ -709,7 +713,7 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
         return true;
     }
     {
-        struct sls_query q = { ep->payer, ep->gpu_ram, ep->allowed, ep->weight,
+        struct sls_query q = { ep->payer, ep->gpu_ram, ep->gpus, ep->allowed, ep->weight,
                                ep->interruptible, ep->perf_rel, NULL, 0 };
         int nlearned = 0;
 
@@ -754,7 +758,7 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
     }
     w->predicted = h.dlperf * ep->perf_per_dlperf * ep->weight[h.gpu];
     w->perf = h.dlperf * ep->perf_per_dlperf * model_factor(ep, h.gpu);
-    w->price_h = money_to_usd(h.price);
+    w->price_h = money_to_usd(h.price) * ep->gpus;
     w->want_active = active;
     w->ev = EVQ_ID_NONE;
     w->free_at = eng_now(s->e);
@@ -1242,6 +1246,12 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
     ep->p.queue_delay_s = sim_time_to_sec(scn_timef(r, "endpoint.%s.queue-delay", nm));
     ep->p.idle_s = sim_time_to_sec(scn_timef(r, "endpoint.%s.idle-timeout", nm));
     ep->gpu_ram = scn_realf(r, "endpoint.%s.gpu-ram", nm);
+    ep->gpus = (uint32_t)scn_intf(r, "endpoint.%s.gpus-per-worker", nm);
+    if (ep->gpus & (ep->gpus - 1)) {
+        snprintf(key, sizeof key, "endpoint.%s.gpus-per-worker", nm);
+        diag_error(d, scn_where(r, key), "endpoint %s: gpus-per-worker must be 1, 2, 4, 8 or "
+                   "16 (offers come in powers of two), got %u", nm, (unsigned)ep->gpus);
+    }
     ep->image_gb = scn_realf(r, "endpoint.%s.image", nm);
     ep->model_load = scn_timef(r, "endpoint.%s.model-load", nm);
     ep->rate = scn_realf(r, "endpoint.%s.rate", nm);
@@ -1267,7 +1277,7 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
     ep->down_delay = scn_timef(r, "endpoint.%s.scale-down-delay", nm);
     ep->down_since = ep->cold_since = -1;
     ep->peak = ep->rate * (1.0 + ep->amp);
-    ep->perf_guess = 100.0 * ep->perf_per_dlperf;   /* a reference GPU, until one is hired */
+    ep->perf_guess = 100.0 * ep->perf_per_dlperf * ep->gpus;  /* reference GPUs, until one is hired */
     if (ep->p.min_workers > ep->p.max_workers) {
         snprintf(key, sizeof key, "endpoint.%s.min-workers", nm);
         diag_error(d, scn_where(r, key), "endpoint %s: min-workers %d exceeds max-workers %d",

@@ -125,6 +125,7 @@ bool sls_finish(struct sls *s, struct results *res);
 struct sls_query {
     uint32_t payer;             /* ledger payer of the endpoint */
     double gpu_ram;             /* GB per GPU, at least */
+    uint32_t gpus;              /* GPUs per worker: 1, 2, 4, 8 or 16 */
     const uint8_t *allowed;     /* per catalogue model, nonzero = allowed; NULL = all */
     const double *weight;       /* per model, measured/predicted perf; NULL = 1 */
     bool interruptible;
@@ -136,7 +137,7 @@ struct sls_query {
 struct sls_hire {
     uint32_t contract;
     uint32_t gpu;               /* catalogue model index */
-    double dlperf;              /* of the GPU the worker got */
+    double dlperf;              /* of the worker's GPUs together */
     money price;                /* per GPU-hour */
     uint32_t machine;
     bool warm;                  /* on a machine of q->warm: no image download */

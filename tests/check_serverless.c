@@ -2049,6 +2049,47 @@ START_TEST(flashboot_restarts_on_the_same_host)
 }
 END_TEST
 
+/* Multi-GPU workers. With no renters at all (every archetype's rate 0)
+ * the endpoint's workers are all that is rented: a fixed pool of 4 on
+ * RTX 4090s holds 4 x gpus-per-worker of them. And a worker of two GPUs
+ * serves at the pair's DLPerf, more than one GPU's, so the Vast engine
+ * needs fewer of them for the same minimum capacity, though not fewer
+ * than half (two GPUs do at most twice one's work). */
+START_TEST(workers_of_several_gpus)
+{
+    const char *sets[] = { "sim.horizon=1d", NULL };
+    const char *pool = MARKET "archetype.*.rate = 0\nendpoint.api.enabled = true\n"
+                       "endpoint.api.policy = fixed\nendpoint.api.fixed-workers = 4\n"
+                       "endpoint.api.gpus = RTX 4090\nendpoint.api.learning = false\n";
+    const char *cap = MARKET "archetype.*.rate = 0\nendpoint.api.enabled = true\n"
+                      "endpoint.api.rate = 0\nendpoint.api.min-load = 3000\n"
+                      "endpoint.api.min-workers = 0\nendpoint.api.max-workers = 100\n"
+                      "endpoint.api.cold-mult = 0\nendpoint.api.perf-sigma = 0\n"
+                      "endpoint.api.perf-reliability = false\n"
+                      "endpoint.api.gpus = RTX 4090\nendpoint.api.learning = false\n";
+    double ready[2];
+
+    for (int n = 1; n <= 2; n++) {
+        char text[1024];
+        struct test_run o;
+
+        snprintf(text, sizeof text, "%sendpoint.api.gpus-per-worker = %d\n", pool, n);
+        o = run_text(text, sets);
+        ck_assert_int_eq(o.rc, SIM_OK);
+        ck_assert_double_eq(last_sample(&o, "gpus_rented_ondemand", "RTX 4090"), 4.0 * n);
+        eng_free(o.e);
+        snprintf(text, sizeof text, "%sendpoint.api.gpus-per-worker = %d\n", cap, n);
+        o = run_text(text, sets);
+        ck_assert_int_eq(o.rc, SIM_OK);
+        ready[n - 1] = last_sample(&o, "workers_ready", "api");
+        eng_free(o.e);
+    }
+    ck_assert_double_ge(ready[0], 10);
+    ck_assert_double_lt(ready[1], ready[0]);
+    ck_assert_double_ge(ready[1], ready[0] / 2);
+}
+END_TEST
+
 /* RunPod settings that cannot hold together, at their lines. */
 START_TEST(runpod_settings_are_checked)
 {
@@ -2061,9 +2102,12 @@ START_TEST(runpod_settings_are_checked)
         "active-workers = 4\n"
         "idle-decay = true\n"
         "idle-decay-two = 2d\n"
-        "idle-decay-zero = 1d\n", &n);
+        "idle-decay-zero = 1d\n"
+        "gpus-per-worker = 3\n", &n);
 
-    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(n, 3);
+    ck_assert_ptr_nonnull(strstr(buf, "ep.ini:15: error: endpoint api: gpus-per-worker must be "
+                                      "1, 2, 4, 8 or 16"));
     ck_assert_ptr_nonnull(strstr(buf, "ep.ini:11: error: endpoint api: active-workers 4 exceeds "
                                       "max-workers 3"));
     ck_assert_ptr_nonnull(strstr(buf, "ep.ini:14: error: endpoint api: idle-decay-zero 1d is "
@@ -2796,6 +2840,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, gpu_priority_lists_are_checked);
     tcase_add_test(runs, idle_endpoints_lose_their_workers);
     tcase_add_test(runs, runpod_settings_are_checked);
+    tcase_add_test(runs, workers_of_several_gpus);
     tcase_add_test(runs, flashboot_restarts_on_the_same_host);
     tcase_add_test(runs, ttl_check_needs_one_worker);
     tcase_add_test(runs, job_ttl_empties_a_queue_nobody_serves);
