@@ -435,6 +435,43 @@ START_TEST(ledger_rejects_a_balance_one_micro_dollar_short)
 }
 END_TEST
 
+/* A charge of one micro-dollar is a charge (ledger.h: only "a zero
+ * charge is a no-op"): at a 15% take its fee, 0.15 micro-dollar, rounds
+ * to 0, so the renter's 1 goes all to the host and the books balance.
+ * Kills bill_charge()'s zero test widened to skip it (the renter paid
+ * nothing). */
+START_TEST(ledger_books_a_one_micro_dollar_charge)
+{
+    struct bill_ledger *l = bill_new(1, 1, 150000000);
+    char msg[256];
+
+    ck_assert_int_eq(bill_charge(l, 0, 0, BILL_GPU, 1), 0);
+    ck_assert_int_eq(bill_spend_kind(l, 0, BILL_GPU), 1);
+    ck_assert_int_eq(bill_revenue(l, 0), 1);
+    ck_assert_int_eq(bill_platform(l), 0);
+    ck_assert(bill_check(l, msg, sizeof msg));
+    bill_free(l);
+}
+END_TEST
+
+/* The take may be the whole charge (ledger.h: 'fee_ppb' 0..10^9, both
+ * ends allowed): at 10^9 ppb the platform keeps all 100 of a 100 charge
+ * and the host gets 0, which still balances. Kills bill_new()'s
+ * 'fee_ppb <= BILL_PPB' narrowed to '<' (a 100% take aborted). */
+START_TEST(ledger_takes_a_whole_charge_at_a_full_fee)
+{
+    struct bill_ledger *l = bill_new(1, 1, BILL_PPB);
+    char msg[256];
+
+    ck_assert_int_eq(bill_fee_ppb(l), BILL_PPB);
+    ck_assert_int_eq(bill_charge(l, 0, 0, BILL_GPU, 100), 100);
+    ck_assert_int_eq(bill_revenue(l, 0), 0);
+    ck_assert_int_eq(bill_platform(l), 100);
+    ck_assert(bill_check(l, msg, sizeof msg));
+    bill_free(l);
+}
+END_TEST
+
 /* Decimal inputs are rounded to the nearest unit of the invoice
  * arithmetic, never truncated (ledger.h: "each step rounded once, half
  * away from zero"). In binary, 2.01 x 1000 is 2009.9999999999998 and
@@ -8913,6 +8950,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, ledger_rejects_a_negative_platform_balance);
     tcase_add_test(tc, ledger_books_each_kind_and_rounds_the_take);
     tcase_add_test(tc, ledger_rejects_a_balance_one_micro_dollar_short);
+    tcase_add_test(tc, ledger_books_a_one_micro_dollar_charge);
+    tcase_add_test(tc, ledger_takes_a_whole_charge_at_a_full_fee);
     tcase_add_test(tc, decimal_inputs_are_rounded_not_truncated);
     tcase_add_test_raise_signal(tc, a_negative_charge_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, a_negative_refund_aborts, SIGABRT);
