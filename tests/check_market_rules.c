@@ -863,6 +863,33 @@ START_TEST(index_has_only_its_models_and_at_least_one_band)
 }
 END_TEST
 
+/* A band the index does not have is an empty bucket, band == nbands
+ * too, the first past the end (oix_bucket: 0, NULL, as the test above
+ * has for a model). In the [model][k][band] layout of two bands that
+ * place, model 0's k = 2 band 2, is model 0's k = 4 band 0: a machine
+ * with 4 free GPUs in band 0 sits there, so a lookup that read it would
+ * answer 1. Likewise a chunk class outside 0..4 holds no machine
+ * (oix_get: false if it is not there). Kills oix_bucket()'s 'band >=
+ * nbands' relaxed to '>' and oix_get() without its 'c >= OIX_KCLASSES'
+ * check (c = 32 shifted past the mask's width and read a bucket that
+ * does not exist). */
+START_TEST(index_has_no_bucket_at_its_band_count)
+{
+    struct oix *ix = oix_new(1, 2, 0, 4);
+    const struct oix_entry *v;
+    struct oix_entry e;
+
+    oix_set(ix, 0, 0, 0, 4, 1, USD(1), NULL);
+    ck_assert_uint_eq(oix_bucket(ix, 0, 4, 0, &v), 1);
+    ck_assert_uint_eq(oix_bucket(ix, 0, 2, 2, &v), 0);
+    ck_assert_ptr_null(v);
+    ck_assert(oix_get(ix, 0, 0, &e));
+    ck_assert(!oix_get(ix, 0, -1, &e));
+    ck_assert(!oix_get(ix, 0, 32, &e));
+    oix_free(ix);
+}
+END_TEST
+
 /* Buckets shift whichever side of an insert or removal is shorter, and
  * grow on either side: 1,000 offers arriving cheapest-last (each at the
  * front), then the cheapest and the dearest leaving in turn, keep every
@@ -8970,6 +8997,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, index_keeps_buckets_sorted_and_sliced);
     tcase_add_test(tc, index_grows_and_shrinks_at_both_ends);
     tcase_add_test(tc, index_has_only_its_models_and_at_least_one_band);
+    tcase_add_test(tc, index_has_no_bucket_at_its_band_count);
     tcase_add_loop_test(tc, index_matches_a_reference_under_random_updates, 0, 2);
     tcase_add_test(tc, index_refreshes_every_hot_field_in_place);
     tcase_add_test(tc, index_head_counts_an_entry_pulled_into_the_first);
