@@ -3768,11 +3768,12 @@ static void reprice(struct engine *e, void *ctx)
         m->soft_us = 0;
         m->util_since = now;
         if (mk->anticipating && m->uday) {
-            /* A host that anticipates the daily cycle keeps the interval
+            /* A host that anticipates the demand cycle keeps the interval
              * just past (unknown if down now) and prices the coming one
-             * on what the same interval saw a day before, when it has
-             * seen it: it raises ahead of the peak and cuts ahead of the
-             * trough, where the others follow them an interval late. */
+             * on what the same interval saw a period (a day or a week)
+             * before, when it has seen it: it raises ahead of the peak and
+             * cuts ahead of the trough, where the others follow them an
+             * interval late; a week's memory also sees the weekend. */
             size_t k = (size_t)(now / mk->reprice_iv), n = mk->day_slots;
             float then;
 
@@ -3997,7 +3998,9 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->r_extend = eng_rng(e, "contracts.extend");
     mk->r_anticipate = eng_rng(e, "supply.anticipate");
     mk->reprice_iv = scn_time(run, "market.reprice-interval");
-    mk->day_slots = (size_t)(SIM_DAY / mk->reprice_iv);
+    /* the anticipators' memory: one period of intervals */
+    mk->day_slots = (size_t)(SIM_DAY / mk->reprice_iv) *
+                    (strcmp(scn_str(run, "market.anticipate-period"), "week") == 0 ? 7 : 1);
     for (size_t i = 0; i < mk->nhc; i++)
         mk->anticipating |= mk->hc[i].anticipate > 0;
     mk->r_topup = eng_rng(e, "demand.topup");

@@ -35,6 +35,8 @@ static const struct param_def market_params[] = {
       "posted pricing: interruptible price as a fraction of the posted on-demand price" },
     { "market.reprice-interval", PT_TIME, "h", "1h", 0.01, 1e5, NULL,
       "how often hosts revisit their ask" },
+    { "market.anticipate-period", PT_ENUM, "", "day", NOMAX, "day|week",
+      "hosts that anticipate (hostclass.*.anticipate) price the coming interval on the same interval a day or a week before (a week sees the weekend coming)" },
     { "market.util-low", PT_PROB, "1", "0.45", 0, 1, NULL,
       "a host whose utilisation since the last repricing is below this lowers its ask" },
     { "market.util-high", PT_PROB, "1", "0.80", 0, 1, NULL,
@@ -201,9 +203,10 @@ static const struct param_def gpu_params[] = {
     HC(c, "max-discount", PT_PROB, "1", "0.4", 0, 1, NULL,                          \
        "cap on the prepay discount (credit_discount_max)"),                       \
     HC(c, "anticipate", PT_PROB, "1", "0", 0, 1, NULL,                              \
-       "share of the class's hosts that anticipate the daily cycle: they reprice "  \
-       "on the utilisation the coming interval had a day before, not the one just " \
-       "past (needs a market.reprice-interval that divides a day) [E]")
+       "share of the class's hosts that anticipate the demand cycle: they reprice " \
+       "on the utilisation the coming interval had a day (or a week: "             \
+       "market.anticipate-period) before, not the one just past (needs a "         \
+       "market.reprice-interval that divides a day) [E]")
 
 #define HCDC(c, dc)                                                             \
     HC(c, "datacenter", PT_BOOL, "", dc, NOMAX, NULL,                               \

@@ -4161,7 +4161,7 @@ END_TEST
  * then 0.9409. */
 static struct {
     struct market *mk;
-    bool had_record;
+    bool had_record, week;
     money ask11, ask12;
 } an;
 
@@ -4179,6 +4179,8 @@ static void an_probe(struct engine *e, const struct evq_event *ev, void *model)
         m->ask = USD(1);
         if (m->uday)
             m->uday[11] = 1.0f;
+        if (m->uday && an.week)
+            m->uday[6 * 24 + 12] = 1.0f;
         mkt_index_machine(mk, 0);
     } else if (ev->subject == AN_11) {
         an.ask11 = m->ask;
@@ -4217,6 +4219,41 @@ START_TEST(an_anticipating_host_prices_from_yesterday)
         ck_assert_int_eq(an.ask11, USD(0.97));
         ck_assert_int_eq(an.ask12, USD(0.9409));
     }
+    unstage(&x);
+}
+END_TEST
+
+/* With market.anticipate-period = week the host prices the coming hour on
+ * the same hour a week before, not the day before: the same machine as
+ * above, day 7. At 10 h 30 min its record says hour 11-12 was full a week
+ * ago (day 0, slot 11) and hour 12-13 was full yesterday (day 6, slot
+ * 6 x 24 + 12 = 156), but idle a week ago (slot 12: recorded then). It
+ * raises at 11 h, to 1.03 USD/h, and cuts at 12 h, to 0.9991, exactly as
+ * the day-anticipator above; one that looked at yesterday would have cut
+ * at 11 h (0.97) and raised at 12 h. */
+START_TEST(a_week_anticipating_host_prices_from_last_week)
+{
+    struct staged x;
+    struct market *mk;
+    unsigned k;
+
+    mk = stage(&x, ONE_HOST "sim.horizon = 9d\nseed = 2\nsupply.gpus = 1\n"
+               "market.reprice-interval = 1h\nmarket.reprice-step = 0.03\n"
+               "hostclass.*.ask-floor = 0.1\nhostclass.*.ask-ceiling = 100\n"
+               "hostclass.*.anticipate = 1\nmarket.anticipate-period = week\n");
+    memset(&an, 0, sizeof an);
+    an.mk = mk;
+    an.week = true;
+    ck_assert_uint_eq(mk->nm, 1);
+    ck_assert_uint_eq(mk->day_slots, 7 * 24);
+    k = eng_kind(x.e, "test.probe", an_probe, NULL);
+    eng_at(x.e, 7 * SIM_DAY + 10 * SIM_HOUR + 30 * SIM_MIN, k, AN_SET);
+    eng_at(x.e, 7 * SIM_DAY + 11 * SIM_HOUR + SIM_SEC, k, AN_11);
+    eng_at(x.e, 7 * SIM_DAY + 12 * SIM_HOUR + SIM_SEC, k, AN_12);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(an.had_record);
+    ck_assert_int_eq(an.ask11, USD(1.03));
+    ck_assert_int_eq(an.ask12, USD(0.9991));
     unstage(&x);
 }
 END_TEST
@@ -9040,6 +9077,7 @@ Suite *market_rules_suite(void)
     tcase_add_loop_test(tc, a_topped_up_renter_restarts_or_moves, 0, 3);
     tcase_add_test(tc, a_broke_paused_renter_reconsiders_nothing);
     tcase_add_loop_test(tc, an_anticipating_host_prices_from_yesterday, 0, 2);
+    tcase_add_test(tc, a_week_anticipating_host_prices_from_last_week);
     tcase_add_test(tc, anticipating_needs_intervals_that_tile_a_day);
     tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
