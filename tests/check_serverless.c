@@ -1907,6 +1907,18 @@ START_TEST(request_count_counts_requests_in_service)
 END_TEST
 
 
+/* A run of 'base' with 'extra' lines appended, which must succeed. */
+static struct test_run run_plus(const char *base, const char *extra, const char *const *sets)
+{
+    char text[2048];
+    struct test_run o;
+
+    snprintf(text, sizeof text, "%s%s", base, extra);
+    o = run_text(text, sets);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    return o;
+}
+
 /* Workers hired by priority: a fixed pool of 10 hired at once from a
  * market with offers of all three models. By sls_priority_order() the
  * first four take the primary (fewer than five workers), the 5th the
@@ -1920,28 +1932,21 @@ START_TEST(gpu_priority_spreads_workers)
     const char *sets[] = { "sim.horizon=3h", NULL };
     const char *base = MARKET "endpoint.api.enabled = true\nendpoint.api.policy = fixed\n"
                        "endpoint.api.fixed-workers = 10\nendpoint.api.gpu-priority = true\n";
-    char text[1024];
     struct test_run o;
 
-    snprintf(text, sizeof text, "%sendpoint.api.gpus = RTX 4090, RTX 3090, RTX A6000\n", base);
-    o = run_text(text, sets);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(base, "endpoint.api.gpus = RTX 4090, RTX 3090, RTX A6000\n", sets);
     ck_assert_double_eq(get(&o, "workers_hired", "api"), 10);
     ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 4090"), 7);
     ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 3090"), 2);
     ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX A6000"), 1);
     eng_free(o.e);
-    snprintf(text, sizeof text, "%sendpoint.api.gpus = RTX 4090, RTX 3090\n"
-             "gpu.rtx-4090.share = 0\n", base);
-    o = run_text(text, sets);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(base, "endpoint.api.gpus = RTX 4090, RTX 3090\n"
+                      "gpu.rtx-4090.share = 0\n", sets);
     ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 3090"), 10);
     ck_assert(isnan(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 4090")));
     eng_free(o.e);
-    snprintf(text, sizeof text, "%sendpoint.api.gpus = RTX 4090, RTX 3090\n"
-             "endpoint.api.spread-share = 0\n", base);
-    o = run_text(text, sets);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(base, "endpoint.api.gpus = RTX 4090, RTX 3090\n"
+                      "endpoint.api.spread-share = 0\n", sets);
     ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 4090"), 10);
     eng_free(o.e);
 }
@@ -1960,13 +1965,10 @@ START_TEST(job_ttl_empties_a_queue_nobody_serves)
                        "endpoint.api.gpus = RTX 4090\ngpu.rtx-4090.share = 0\n"
                        "endpoint.api.rate = 0.01666667\nendpoint.api.day-amplitude = 0\n"
                        "endpoint.api.reject-after = 1000d\n";
-    char text[1024];
     struct test_run o;
     double n, x;
 
-    snprintf(text, sizeof text, "%sendpoint.api.job-ttl = 1h\n", base);
-    o = run_text(text, sets);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(base, "endpoint.api.job-ttl = 1h\n", sets);
     n = get(&o, "requests", "api");
     x = get(&o, "expired", "api");
     ck_assert_double_eq(get(&o, "served", "api"), 0);
@@ -1974,8 +1976,7 @@ START_TEST(job_ttl_empties_a_queue_nobody_serves)
     ck_assert_double_ge(n - x, 30);             /* the last hour's, Poisson mean 60 */
     ck_assert_double_le(n - x, 100);
     eng_free(o.e);
-    o = run_text(base, sets);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(base, "", sets);
     ck_assert_double_eq(get(&o, "expired", "api"), 0);
     eng_free(o.e);
 }
@@ -2019,31 +2020,25 @@ START_TEST(flashboot_restarts_on_the_same_host)
     const char *base = MARKET "endpoint.api.enabled = true\nendpoint.api.policy = queue-delay\n"
                        "endpoint.api.queue-delay = 1s\nendpoint.api.rate = 0.02\n"
                        "endpoint.api.day-amplitude = 0\n";
-    char text[1024];
     struct test_run o;
     double cost;
 
-    snprintf(text, sizeof text, "%sendpoint.api.flashboot = true\n", base);
-    o = run_text(text, sets);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(base, "endpoint.api.flashboot = true\n", sets);
     ck_assert_double_gt(get(&o, "workers_hired", "api"), 1000);
     ck_assert_double_ge(get(&o, "workers_flashbooted", "api"),
                         0.9 * get(&o, "workers_hired", "api"));
     ck_assert_double_lt(get(&o, "latency_p50_s", "api"), 10);
     cost = get(&o, "cost_usd", "api");
     eng_free(o.e);
-    o = run_text(base, sets);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(base, "", sets);
     ck_assert_double_eq(get(&o, "workers_flashbooted", "api"), 0);
     ck_assert_double_gt(get(&o, "latency_p50_s", "api"), 60);
     /* each cold hire pays its download's bandwidth and minutes of
      * storage and its 20 s load; a FlashBoot hire pays 2 s of GPU */
     ck_assert_double_lt(2 * cost, get(&o, "cost_usd", "api"));
     eng_free(o.e);
-    snprintf(text, sizeof text, "%sendpoint.api.flashboot = true\n"
-             "endpoint.api.flashboot-window = 1s\n", base);
-    o = run_text(text, sets);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(base, "endpoint.api.flashboot = true\n"
+                      "endpoint.api.flashboot-window = 1s\n", sets);
     ck_assert_double_eq(get(&o, "workers_flashbooted", "api"), 0);
     eng_free(o.e);
 }
@@ -2146,18 +2141,14 @@ START_TEST(idle_endpoints_lose_their_workers)
     char text[1024];
     struct test_run o;
 
-    snprintf(text, sizeof text, "%sendpoint.api.rate = 0\nendpoint.api.idle-decay = true\n", base);
-    o = run_text(text, sets);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(base, "endpoint.api.rate = 0\nendpoint.api.idle-decay = true\n", sets);
     ck_assert_double_eq(live_at(&o, "api", 2 * SIM_DAY + 18 * SIM_HOUR), 4);
     ck_assert_double_eq(live_at(&o, "api", 3 * SIM_DAY + 6 * SIM_HOUR), 2);
     ck_assert_double_eq(live_at(&o, "api", 6 * SIM_DAY + 18 * SIM_HOUR), 2);
     ck_assert_double_eq(live_at(&o, "api", 7 * SIM_DAY + 6 * SIM_HOUR), 0);
     ck_assert_double_eq(get(&o, "max_workers_at_end", "api"), 0);
     eng_free(o.e);
-    snprintf(text, sizeof text, "%sendpoint.api.rate = 0\n", base);
-    o = run_text(text, sets);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(base, "endpoint.api.rate = 0\n", sets);
     ck_assert_double_eq(live_at(&o, "api", 7 * SIM_DAY + 6 * SIM_HOUR), 4);
     ck_assert_double_eq(get(&o, "max_workers_at_end", "api"), 16);
     eng_free(o.e);
@@ -2177,17 +2168,13 @@ START_TEST(active_workers_stay_without_requests)
     const char *sets[] = { "sim.horizon=1d", "serverless.sample-interval=6h", NULL };
     const char *base = MARKET "endpoint.api.enabled = true\nendpoint.api.policy = queue-delay\n"
                        "endpoint.api.rate = 0\n";
-    char text[1024];
     struct test_run o;
 
-    snprintf(text, sizeof text, "%sendpoint.api.active-workers = 2\n", base);
-    o = run_text(text, sets);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(base, "endpoint.api.active-workers = 2\n", sets);
     for (int h = 6; h <= 18; h += 6)
         ck_assert_double_eq(live_at(&o, "api", h * SIM_HOUR), 2);
     eng_free(o.e);
-    o = run_text(base, sets);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(base, "", sets);
     ck_assert_double_eq(live_at(&o, "api", 12 * SIM_HOUR), 0);
     eng_free(o.e);
 }
