@@ -146,6 +146,7 @@ static const struct target targets[] = {
     { "availability", "host availability = MTBF / (MTBF + MTTR) per class", false },
     { "serverless", "serverless fixed pool: mean queue time vs Erlang C (M/M/c)", false },
     { "serverless-ttl", "serverless job TTL: dropped share vs M/M/1+D", false },
+    { "serverless-timeout", "serverless execution timeout: mean queue time vs M/G/1", false },
     { "spot", "T5 hidden reserve price: increments AR(1), linear price curve, types collapse",
       false },
     { "spotckpt", "T6 checkpointing on spot instances: cost order of NONE/HOUR/EDGE/ADAPT/OPT",

@@ -96,6 +96,9 @@ void sls_priority_order(const int *count, size_t n, double share, size_t *order)
 /* The share of requests an M/M/1 queue drops when each must start within
  * tau of its arrival (M/M/1+D; arrival rate lambda, service rate mu). */
 double sls_mm1d_dropped(double lambda, double mu, double tau);
+/* The mean queue time of an M/G/1 queue whose exponential service (rate
+ * mu) is cut at t (execution timeout): Pollaczek-Khinchine. */
+double sls_mg1_timeout_wq(double lambda, double mu, double t);
 
 void sls_register_params(struct param_registry *reg);
 

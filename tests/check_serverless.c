@@ -295,6 +295,19 @@ START_TEST(mm1d_dropped_share_at_its_edges)
 }
 END_TEST
 
+/* M/G/1 with service cut at T: as T grows it is M/M/1, W_q = rho / (mu
+ * (1 - rho)); as T shrinks to 0 nobody waits; T = 1 / mu at lambda = mu
+ * by hand: E[S] = 1 - 1/e, E[S^2] = 2 (1 - 2/e), W_q = (1 - 2/e) / (1/e)
+ * = e - 2. */
+START_TEST(mg1_timeout_wait_at_its_edges)
+{
+    ck_assert_double_eq_tol(sls_mg1_timeout_wq(0.8, 1.0, 1000.0), 0.8 / 0.2, 1e-9);
+    ck_assert_double_eq_tol(sls_mg1_timeout_wq(1.5, 2.0, 1000.0), 0.75 / (2.0 * 0.25), 1e-9);
+    ck_assert_double_lt(sls_mg1_timeout_wq(0.8, 1.0, 1e-6), 1e-9);
+    ck_assert_double_eq_tol(sls_mg1_timeout_wq(1.0, 1.0, 1.0), exp(1.0) - 2, 1e-12);
+}
+END_TEST
+
 /* RunPod's active workers: a floor under every policy's active target,
  * the cap (max workers) still above it. */
 START_TEST(active_workers_are_a_floor)
@@ -1474,25 +1487,27 @@ END_TEST
  * the worker's perf, exponential with mean load-mean / perf = 1 s here,
  * so a timeout of 1 s stops a fraction P(S > 1 s) = e^-1 = 0.368 of the
  * requests that start (whatever the queue does). Those are not served
- * and every request is still accounted for (the run's own check). */
+ * and every request is still accounted for; the run's own M/G/1 check
+ * passes too. */
 START_TEST(execution_timeout_stops_long_requests)
 {
     struct test_run o = run_text(
         "[General]\n"
         "sim.model = sls-mmc\n"
-        "sim.horizon = 1d\n"
+        "sim.horizon = 2d\n"
         "sim.warmup = 1h\n"
         "sls-mmc.perf = 100\n"
         "endpoint.m.enabled = true\n"
         "endpoint.m.policy = fixed\n"
-        "endpoint.m.fixed-workers = 3\n"
-        "endpoint.m.rate = 2.4\n"
+        "endpoint.m.fixed-workers = 1\n"
+        "endpoint.m.rate = 0.8\n"
         "endpoint.m.load-mean = 100\n"
         "endpoint.m.day-amplitude = 0\n"
         "endpoint.m.execution-timeout = 1s\n", NULL);
     double t = get(&o, "timed_out", "m"), n = t + get(&o, "served", "m");
 
     ck_assert(o.setup_ok);
+    ck_assert_int_eq(o.rc, SIM_OK);
     ck_assert_double_gt(n, 1e5);
     ck_assert_double_eq_tol(t / n, exp(-1.0), 0.01);
     ck_assert_double_eq(get(&o, "expired", "m"), 0);
@@ -1999,7 +2014,7 @@ START_TEST(ttl_check_needs_one_worker)
         "endpoint.m.job-ttl = 2s\n", &n);
 
     ck_assert_int_eq(n, 1);
-    ck_assert_ptr_nonnull(strstr(buf, "which needs fixed-workers 1, got 2"));
+    ck_assert_ptr_nonnull(strstr(buf, "each with fixed-workers 1 (got 2)"));
     free(buf);
 }
 END_TEST
@@ -2773,6 +2788,7 @@ Suite *serverless_suite(void)
     tcase_add_test(rules, priority_order_by_hand);
     tcase_add_test(rules, active_workers_are_a_floor);
     tcase_add_test(rules, mm1d_dropped_share_at_its_edges);
+    tcase_add_test(rules, mg1_timeout_wait_at_its_edges);
     tcase_set_timeout(runs, 120);
     tcase_add_test(runs, endpoint_in_market_serves_and_conserves_money);
     tcase_add_test(runs, disabled_endpoint_changes_nothing);

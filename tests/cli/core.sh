@@ -407,6 +407,7 @@ for t in T1 T2 T3 T4 T7 availability serverless; do
     if grep -q "^$t" "$T/out"; then ok; else bad "reproduce lacks $t rows"; fi
 done
 if grep -q "^serverless job TTL" "$T/out"; then ok; else bad "reproduce lacks job TTL rows"; fi
+if grep -q "^serverless timeout" "$T/out"; then ok; else bad "reproduce lacks timeout rows"; fi
 # a table: every row's numbers start at one column, after the 64 of the name
 if awk '!/ rows?, / && substr($0, 65, 1) != " " { bad = 1 } END { exit bad }' "$T/out"; then ok
 else bad "reproduce rows whose name runs into the numbers"; awk 'substr($0, 65, 1) != " "' "$T/out" >&2; fi
