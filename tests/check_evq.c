@@ -527,6 +527,119 @@ START_TEST(a_bucket_cancel_dropped_at_the_end_is_refused_again)
 }
 END_TEST
 
+/* evq.h: {0, 0} is never a valid id and sequence numbers are 1-based,
+ * so an id with sequence number 0 was never issued, whatever its time:
+ * cancelling it is refused and changes nothing. Killed: the seq == 0
+ * check dropped (an id {100, 0} was accepted, entered the cancelled set
+ * and evq_size fell by one). */
+START_TEST(cancel_refuses_sequence_zero_at_any_time)
+{
+    struct evq *q = evq_new(8);
+    struct evq_event ev;
+
+    evq_push(q, 100, 0, 1);
+    ck_assert(!evq_cancel(q, (evq_id){ 100, 0 }));
+    ck_assert(!evq_cancel(q, (evq_id){ 50, 0 }));
+    ck_assert_uint_eq(evq_size(q), 1);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_uint_eq(ev.subject, 1);
+    ck_assert(!evq_pop(q, &ev));
+    evq_free(q);
+}
+END_TEST
+
+/* evq.h: pop_before pops only an event due strictly before the limit; one
+ * due exactly at it stays, and the next plain pop returns it. Killed (by
+ * the engine suite before, here directly): the limit compared with '>'. */
+START_TEST(pop_before_leaves_an_event_at_the_limit)
+{
+    struct evq *q = evq_new(8);
+    struct evq_event ev;
+
+    evq_push(q, 100, 0, 1);
+    ck_assert(!evq_pop_before(q, 100, &ev));
+    ck_assert_uint_eq(evq_size(q), 1);
+    ck_assert(evq_pop_before(q, 101, &ev));
+    ck_assert_int_eq(ev.at, 100);
+    evq_free(q);
+}
+END_TEST
+
+/* Spill 8, target 4: the 9th push sends all 20 events to the top, and the
+ * first pop re-buckets it. Times 1, 1, 2, 2, ... 10, 10: the two earliest
+ * samples tie, so buckets are 1 us wide from base 1 and the rung must
+ * reach past the latest time. Expected by hand: subjects 0..19 in push
+ * order (time 1 + i / 2). Killed: the top's latest time not tracked
+ * (taken as 0, the rung from base 1 had no bucket at all and the top was
+ * re-bucketed forever: a hang). */
+START_TEST(a_ladder_from_time_one_drains)
+{
+    struct evq *q = evq_new_tuned(1, 8, 4);
+    struct evq_event ev;
+
+    for (uint32_t i = 0; i < 20; i++)
+        evq_push(q, 1 + (sim_time)(i / 2), 0, i);
+    for (uint32_t i = 0; i < 20; i++) {
+        ck_assert(evq_pop(q, &ev));
+        ck_assert_int_eq(ev.at, 1 + (sim_time)(i / 2));
+        ck_assert_uint_eq(ev.subject, i);
+    }
+    ck_assert(!evq_pop(q, &ev));
+    evq_free(q);
+}
+END_TEST
+
+/* Spill 8, target 4: 20 events, at 0, 0, 11 and 17 at 100, all go to the
+ * top (the 9th push spills). The two earliest tie, so buckets are 1 us
+ * wide from 0, and 2 x 20 / 4 + 1 = 11 of them (the spread allows 101):
+ * the rung is [0, 11), and the event at 11 lies exactly on its end, so
+ * it must stay in the top. Expected: 0, 0, 11, then the 17 at 100 in
+ * push order. Killed: re-bucketing with '<=' against the rung's end (the
+ * event at 11 went into a bucket past the last one and was lost). */
+START_TEST(an_event_on_the_rung_end_is_not_lost)
+{
+    struct evq *q = evq_new_tuned(1, 8, 4);
+    struct evq_event ev;
+
+    evq_push(q, 0, 0, 0);
+    evq_push(q, 0, 0, 1);
+    evq_push(q, 11, 0, 2);
+    for (uint32_t i = 3; i < 20; i++)
+        evq_push(q, 100, 0, i);
+    expect_pops(q, 0, 0, 0, 1);
+    ck_assert(evq_pop(q, &ev));
+    ck_assert_int_eq(ev.at, 11);
+    ck_assert_uint_eq(ev.subject, 2);
+    expect_pops(q, 100, 0, 3, 19);
+    ck_assert(!evq_pop(q, &ev));
+    evq_free(q);
+}
+END_TEST
+
+/* A bucket one entry larger than the heap array: 65 ties at 100 (spill
+ * 8, target 4, a first array of 64 entries) go to the top, are
+ * re-bucketed into one bucket and taken into the heap by the look-ahead.
+ * 60 more pushes at 100 then land in the heap's window (before its
+ * bound, 101, and under the re-bucketing threshold 2 x 65): the array
+ * must grow for them. All 125 come out in push order, ties being FIFO.
+ * Killed: heap_take growing the array only past cap + 1 (the pushes
+ * then wrote past its end: heap corruption, an abort). */
+START_TEST(a_bucket_larger_than_the_heap_array_takes_more_pushes)
+{
+    struct evq *q = evq_new_tuned(1, 8, 4);
+    struct evq_event ev;
+
+    for (uint32_t i = 0; i < 65; i++)
+        evq_push(q, 100, 0, i);
+    ck_assert_int_eq(evq_next_time(q), 100);    /* the bucket, in the heap */
+    for (uint32_t i = 65; i < 125; i++)
+        evq_push(q, 100, 0, i);
+    expect_pops(q, 100, 0, 0, 124);
+    ck_assert(!evq_pop(q, &ev));
+    evq_free(q);
+}
+END_TEST
+
 START_TEST(large_times_and_subjects_round_trip)
 {
     struct evq *q = _i ? evq_new_tuned(1, 1, 1) : evq_new(8);
@@ -573,6 +686,11 @@ Suite *evq_suite(void)
     tcase_add_test(tc, ties_at_zero_stay_fifo_across_a_rebucketing);
     tcase_add_test(tc, a_target_above_the_spill_still_drains);
     tcase_add_test(tc, a_bucket_cancel_dropped_at_the_end_is_refused_again);
+    tcase_add_test(tc, cancel_refuses_sequence_zero_at_any_time);
+    tcase_add_test(tc, pop_before_leaves_an_event_at_the_limit);
+    tcase_add_test(tc, a_ladder_from_time_one_drains);
+    tcase_add_test(tc, an_event_on_the_rung_end_is_not_lost);
+    tcase_add_test(tc, a_bucket_larger_than_the_heap_array_takes_more_pushes);
     tcase_add_loop_test(tc, large_times_and_subjects_round_trip, 0, 2);
     tcase_add_test_raise_signal(tc, push_into_the_past_aborts, SIGABRT);
     tcase_set_timeout(tc, 30);
