@@ -640,6 +640,85 @@ START_TEST(a_bucket_larger_than_the_heap_array_takes_more_pushes)
 }
 END_TEST
 
+/* A hold model at the default thresholds, past the 64 K pending events
+ * where the heap becomes a ladder (the other tests tune the thresholds
+ * down): 100,000 events, then pops each followed by one or two pushes
+ * and a cancel one time in three, then a drain. Each event's subject is
+ * its push index, so (at, subject) is the (at, seq) order: pops must be
+ * strictly increasing in it, and since a push is never before the last
+ * pop, an event popped while an earlier one waited would show as a step
+ * back. With every live event popped exactly once, no cancelled one,
+ * and cancel true exactly for events still pending, the order is the
+ * reference's. Delays: exponential (mean 1 ms, rounded: many ties),
+ * zero, and 2% far ahead (up to 10^10 us, the ladder's top). */
+START_TEST(a_hold_model_past_the_spill_pops_in_order)
+{
+    enum { INIT = 100000, STEPS = 150000, MAX = INIT + 2 * STEPS };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    struct evq *q = evq_new(0);
+    evq_id *id = malloc(MAX * sizeof *id);
+    unsigned char *state = calloc(MAX, 1);     /* 0 pending, 1 gone */
+    struct evq_event ev;
+    sim_time now = 0, last_at = -1;
+    int64_t last_sub = -1;
+    size_t n = 0, live = 0, popped = 0, cancelled = 0;
+
+    gsl_rng_set(r, 7);
+    for (int step = -INIT; step < STEPS || live > 0; step++) {
+        int pushes = step < 0 ? 1 : step < STEPS ? 1 + (gsl_rng_uniform(r) < 0.5) : 0;
+
+        if (step >= 0) {
+            if (!evq_pop(q, &ev))
+                ck_abort_msg("empty with %zu live", live);
+            if (ev.subject >= n || state[ev.subject])
+                ck_abort_msg("popped event %u twice or cancelled", ev.subject);
+            if (ev.at != id[ev.subject].at)
+                ck_abort_msg("event %u popped at the wrong time", ev.subject);
+            if (ev.at < last_at || (ev.at == last_at && ev.subject <= last_sub))
+                ck_abort_msg("out of order: (%lld, %u) after (%lld, %lld)",
+                             (long long)ev.at, ev.subject, (long long)last_at,
+                             (long long)last_sub);
+            state[ev.subject] = 1;
+            last_at = now = ev.at;
+            last_sub = ev.subject;
+            live--;
+            popped++;
+        }
+        for (int p = 0; p < pushes; p++) {
+            double u = gsl_rng_uniform(r);
+            sim_time d = u < 0.02 ? (sim_time)(gsl_rng_uniform(r) * 1e10)
+                       : u < 0.1 ? 0
+                       : (sim_time)(-1e3 * log(1.0 - gsl_rng_uniform(r)));
+
+            id[n] = evq_push(q, now + d, 0, (uint32_t)n);
+            n++;
+            live++;
+        }
+        if (step >= 0 && step < STEPS && gsl_rng_uniform(r) < 1.0 / 3) {
+            size_t i = gsl_rng_uniform_int(r, n);
+            bool ok = evq_cancel(q, id[i]);
+
+            if (ok != !state[i])
+                ck_abort_msg("cancel of event %zu: %d", i, ok);
+            if (ok) {
+                state[i] = 1;
+                live--;
+                cancelled++;
+            }
+        }
+        if (step % 4096 == 0 && evq_size(q) != live)
+            ck_abort_msg("size %zu, live %zu", evq_size(q), live);
+    }
+    ck_assert(!evq_pop(q, &ev));
+    ck_assert_uint_eq(popped + cancelled, n);
+    ck_assert_uint_gt(cancelled, STEPS / 10);   /* the cancels did happen */
+    free(state);
+    free(id);
+    evq_free(q);
+    gsl_rng_free(r);
+}
+END_TEST
+
 START_TEST(large_times_and_subjects_round_trip)
 {
     struct evq *q = _i ? evq_new_tuned(1, 1, 1) : evq_new(8);
@@ -691,6 +770,7 @@ Suite *evq_suite(void)
     tcase_add_test(tc, a_ladder_from_time_one_drains);
     tcase_add_test(tc, an_event_on_the_rung_end_is_not_lost);
     tcase_add_test(tc, a_bucket_larger_than_the_heap_array_takes_more_pushes);
+    tcase_add_test(tc, a_hold_model_past_the_spill_pops_in_order);
     tcase_add_loop_test(tc, large_times_and_subjects_round_trip, 0, 2);
     tcase_add_test_raise_signal(tc, push_into_the_past_aborts, SIGABRT);
     tcase_set_timeout(tc, 30);
