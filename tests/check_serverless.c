@@ -276,6 +276,15 @@ START_TEST(priority_order_by_hand)
     ck_assert(o[0] == 1 && o[1] == 0);
     sls_priority_order((int[]){ 40 }, 1, 0.3, o);
     ck_assert(o[0] == 0);
+    /* 6 workers, the primary had no offers for the first five: only a
+     * lower priority is ever moved ahead; the first choice stays first
+     * of the rest (the third, short of 1, goes before it). */
+    sls_priority_order((int[]){ 0, 5, 0 }, 3, 0.2, o);
+    ck_assert(o[0] == 2 && o[1] == 0 && o[2] == 1);
+    /* 100 workers x 0.29 is 29 exactly (28.999999999999996 in doubles):
+     * a second priority holding 28 is short by one. */
+    sls_priority_order((int[]){ 71, 28 }, 2, 0.29, o);
+    ck_assert(o[0] == 1 && o[1] == 0);
 }
 END_TEST
 
@@ -1555,6 +1564,91 @@ START_TEST(job_ttl_is_mm1_with_deterministic_patience)
 }
 END_TEST
 
+/* A request stopped at the execution timeout holds its worker until
+ * then, no longer: on one worker (max-queue-time 0, a global FIFO queue)
+ * the service is X = min(S, T), S exponential with rate mu, and the queue
+ * is M/G/1, whose mean wait is Pollaczek-Khinchine's
+ * W_q = lambda E[X^2] / (2 (1 - lambda E[X])), with E[X] = (1 - e^-mu T) / mu
+ * and E[X^2] = int_0^T 2x e^-mu x dx = 2 (1 - e^-mu T (1 + mu T)) / mu^2.
+ * lambda 0.8, mu 1, T 1 s: E[X] = 0.6321, E[X^2] = 0.5285, W_q = 0.428 s
+ * (a worker busy for the whole service would make it M/M/1: 4 s). In
+ * FIFO a request's wait does not depend on its own service, so the mean
+ * over the requests served is W_q too. The run's Erlang C check does not
+ * apply (the service is not exponential): only the results are read. */
+START_TEST(execution_timeout_frees_the_worker_at_the_timeout)
+{
+    struct test_run o = run_text(
+        "[General]\n"
+        "sim.model = sls-mmc\n"
+        "sim.horizon = 2d\n"
+        "sim.warmup = 1h\n"
+        "sls-mmc.perf = 100\n"
+        "endpoint.m.enabled = true\n"
+        "endpoint.m.policy = fixed\n"
+        "endpoint.m.fixed-workers = 1\n"
+        "endpoint.m.rate = 0.8\n"
+        "endpoint.m.load-mean = 100\n"
+        "endpoint.m.day-amplitude = 0\n"
+        "endpoint.m.reject-after = 1d\n"
+        "endpoint.m.max-queue-time = 0s\n"
+        "endpoint.m.execution-timeout = 1s\n", NULL);
+    double lambda = 0.8, ex = 1 - exp(-1.0), ex2 = 2 * (1 - 2 * exp(-1.0));
+    double wq = lambda * ex2 / (2 * (1 - lambda * ex));
+
+    ck_assert(o.setup_ok);
+    ck_assert_double_eq(get(&o, "rejections", "m"), 0);
+    ck_assert_double_gt(get(&o, "timed_out", "m"), 1e4);
+    ck_assert_double_eq_tol(get(&o, "queue_time_mean_s", "m"), wq, 0.05 * wq);
+    eng_free(o.e);
+}
+END_TEST
+
+/* A request dropped by its TTL takes its load out of the global queue's
+ * expected wait (its load over the serving perf, against reject-after).
+ * One RTX 4090 worker, 50 requests a second of load 10 each (500 perf
+ * units a second, several times what one GPU serves), a TTL of 1 s: the
+ * queue only ever holds requests younger than the TTL plus the 1 s
+ * between two scans, about 100 of them, some 1,000 perf units, seconds of
+ * work for any GPU of DLPerf 10 or more, far from the 300 s of
+ * reject-after: no request is rejected, and most expire. */
+START_TEST(expired_requests_leave_the_queue_estimate)
+{
+    const char *sets[] = { "sim.horizon=2h", NULL };
+    struct test_run o = run_text(MARKET "endpoint.api.enabled = true\n"
+                                 "endpoint.api.policy = fixed\nendpoint.api.fixed-workers = 1\n"
+                                 "endpoint.api.gpus = RTX 4090\nendpoint.api.learning = false\n"
+                                 "endpoint.api.rate = 50\nendpoint.api.load-mean = 10\n"
+                                 "endpoint.api.day-amplitude = 0\n"
+                                 "endpoint.api.max-queue-time = 0s\n"
+                                 "endpoint.api.job-ttl = 1s\n", sets);
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(get(&o, "rejections", "api"), 0);
+    ck_assert_double_gt(get(&o, "served", "api"), 1e4);
+    ck_assert_double_gt(get(&o, "expired", "api"), 0.5 * get(&o, "requests", "api"));
+    eng_free(o.e);
+}
+END_TEST
+
+/* Requests stopped by the execution timeout are accounted for: the run's
+ * own request check (requests = served + rejected + timed out + expired
+ * + waiting) passes in a market run where a request of mean load 100
+ * often runs past 1 s on any GPU of DLPerf below a few hundred. */
+START_TEST(timed_out_requests_are_accounted_for)
+{
+    const char *sets[] = { "sim.horizon=6h", NULL };
+    struct test_run o = run_text(MARKET "endpoint.api.enabled = true\n"
+                                 "endpoint.api.policy = fixed\nendpoint.api.fixed-workers = 2\n"
+                                 "endpoint.api.rate = 0.5\nendpoint.api.load-mean = 100\n"
+                                 "endpoint.api.execution-timeout = 1s\n", sets);
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(get(&o, "timed_out", "api"), 100);
+    ck_assert_double_gt(get(&o, "served", "api"), 100);
+    eng_free(o.e);
+}
+END_TEST
+
 /* True when two runs' scalars agree bit for bit (names and values); the
  * first difference printed if 'say'. */
 static bool same_scalars(const struct test_run *a, const struct test_run *b, bool say)
@@ -2801,6 +2895,9 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, zero_reject_after_is_erlang_b_loss);
     tcase_add_test(runs, execution_timeout_stops_long_requests);
     tcase_add_test(runs, job_ttl_is_mm1_with_deterministic_patience);
+    tcase_add_test(runs, execution_timeout_frees_the_worker_at_the_timeout);
+    tcase_add_test(runs, expired_requests_leave_the_queue_estimate);
+    tcase_add_test(runs, timed_out_requests_are_accounted_for);
     tcase_add_test(runs, workers_lost_to_host_failures_are_replaced);
     tcase_add_test(runs, host_disconnects_are_not_preemptions);
     tcase_add_test(runs, empty_fixed_pool_rejects_requests);
