@@ -2153,6 +2153,39 @@ START_TEST(flashboot_restarts_on_the_same_host)
 }
 END_TEST
 
+/* FlashBoot's edges, with the same endpoint as above. Hires are counted
+ * after the warm-up, FlashBoot ones among them: at most all of them. A
+ * worker given up on while Creating (create-timeout 1 s: a 30 GB image
+ * takes longer than that at any bandwidth up to 100 Gbit/s) never had
+ * its image on the host, so nothing is kept there: no hire is a
+ * FlashBoot one and, no worker ever loading, nothing is served. */
+START_TEST(flashboot_edges)
+{
+    const char *base = MARKET "endpoint.api.enabled = true\nendpoint.api.policy = queue-delay\n"
+                       "endpoint.api.queue-delay = 1s\nendpoint.api.rate = 0.02\n"
+                       "endpoint.api.day-amplitude = 0\nendpoint.api.flashboot = true\n";
+    const char *warm[] = { "sim.horizon=1d", "sim.warmup=12h", NULL };
+    const char *short_run[] = { "sim.horizon=2h", NULL };
+    char text[1024];
+    struct test_run o;
+
+    o = run_text(base, warm);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(get(&o, "workers_hired", "api"), 300);
+    ck_assert_double_le(get(&o, "workers_flashbooted", "api"), get(&o, "workers_hired", "api"));
+    ck_assert_double_ge(get(&o, "workers_flashbooted", "api"),
+                        0.9 * get(&o, "workers_hired", "api"));
+    eng_free(o.e);
+    snprintf(text, sizeof text, "%sendpoint.api.create-timeout = 1s\n", base);
+    o = run_text(text, short_run);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(get(&o, "workers_hired", "api"), 10);
+    ck_assert_double_eq(get(&o, "workers_flashbooted", "api"), 0);
+    ck_assert_double_eq(get(&o, "served", "api"), 0);
+    eng_free(o.e);
+}
+END_TEST
+
 /* Multi-GPU workers. With no renters at all (every archetype's rate 0)
  * the endpoint's workers are all that is rented: a fixed pool of 4 on
  * RTX 4090s holds 4 x gpus-per-worker of them. And a worker of two GPUs
@@ -2942,6 +2975,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, runpod_settings_are_checked);
     tcase_add_test(runs, workers_of_several_gpus);
     tcase_add_test(runs, flashboot_restarts_on_the_same_host);
+    tcase_add_test(runs, flashboot_edges);
     tcase_add_test(runs, ttl_check_needs_one_worker);
     tcase_add_test(runs, job_ttl_empties_a_queue_nobody_serves);
     tcase_add_test(runs, active_workers_stay_without_requests);
