@@ -2303,6 +2303,60 @@ START_TEST(idle_endpoints_lose_their_workers)
 }
 END_TEST
 
+/* Idle decay's rules in runs whose quiet spells are known in advance: a
+ * daily cycle of amplitude 1 (rate 0.001 x (1 + cos)), shifted by tz 12 so
+ * that the rate is 0 at 14 h into the run, and again at 38 h. Within 1 h
+ * of such a trough about 0.001 x (2 pi / 86400)^2 x 3600^3 / 3 = 0.08
+ * requests arrive, so a quiet spell of over 2 h is near certain there,
+ * while at the start (local noon, 6.7 requests an hour) the first request
+ * comes within the hour. Decay after 1 h and 2 h of quiet.
+ * - Requests waiting keep an endpoint from decaying: nobody serves them
+ *   (no RTX 4090 in the market), so from the first one on some always
+ *   wait, through the trough too: the cap stays at 16.
+ * - A decay to 0 is for the rest of the run: after the first trough, from
+ *   the warm-up's end at 16 h, every request is rejected, though later
+ *   quiet spells of 1-2 h (on the flanks of the second trough) would
+ *   have set a cap of 2.
+ * - idle-decay-two 0 caps an endpoint without requests at 2 from the
+ *   start: a fixed pool of 4 holds 2 at 6 h. */
+START_TEST(idle_decay_waits_for_an_empty_queue_and_stays)
+{
+    const char *day[] = { "sim.horizon=1d", NULL };
+    const char *two_days[] = { "sim.horizon=2d", "sim.warmup=16h", NULL };
+    const char *cycle = "endpoint.api.enabled = true\nendpoint.api.rate = 0.001\n"
+                        "endpoint.api.day-amplitude = 1\nendpoint.api.tz = 12\n"
+                        "endpoint.api.idle-decay = true\nendpoint.api.idle-decay-two = 1h\n"
+                        "endpoint.api.idle-decay-zero = 2h\n";
+    char text[2048];
+    struct test_run o;
+
+    snprintf(text, sizeof text, "%s%sendpoint.api.policy = fixed\n"
+             "endpoint.api.gpus = RTX 4090\ngpu.rtx-4090.share = 0\n"
+             "endpoint.api.reject-after = 1000d\n", MARKET, cycle);
+    o = run_text(text, day);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(get(&o, "requests", "api"), 40);
+    ck_assert_double_eq(get(&o, "rejections", "api"), 0);
+    ck_assert_double_eq(get(&o, "max_workers_at_end", "api"), 16);
+    eng_free(o.e);
+    snprintf(text, sizeof text, "%s%sendpoint.api.policy = queue-delay\n", MARKET, cycle);
+    o = run_text(text, two_days);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(get(&o, "requests", "api"), 40);
+    ck_assert_double_eq(get(&o, "rejections", "api"), get(&o, "requests", "api"));
+    ck_assert_double_eq(get(&o, "max_workers_at_end", "api"), 0);
+    eng_free(o.e);
+    snprintf(text, sizeof text, "%sendpoint.api.enabled = true\nendpoint.api.policy = fixed\n"
+             "endpoint.api.fixed-workers = 4\nendpoint.api.rate = 0\n"
+             "endpoint.api.idle-decay = true\nendpoint.api.idle-decay-two = 0s\n"
+             "endpoint.api.idle-decay-zero = 2d\n", MARKET);
+    o = run_text(text, day);
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_eq(live_at(&o, "api", 6 * SIM_HOUR), 2);
+    eng_free(o.e);
+}
+END_TEST
+
 /* RunPod's active workers keep the queue-delay scaler from releasing
  * its last workers when no request comes. */
 START_TEST(active_workers_stay_without_requests)
@@ -2972,6 +3026,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, gpu_priority_spreads_workers);
     tcase_add_test(runs, gpu_priority_lists_are_checked);
     tcase_add_test(runs, idle_endpoints_lose_their_workers);
+    tcase_add_test(runs, idle_decay_waits_for_an_empty_queue_and_stays);
     tcase_add_test(runs, runpod_settings_are_checked);
     tcase_add_test(runs, workers_of_several_gpus);
     tcase_add_test(runs, flashboot_restarts_on_the_same_host);
