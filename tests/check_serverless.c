@@ -2061,6 +2061,34 @@ START_TEST(gpu_priority_spreads_workers)
 }
 END_TEST
 
+/* The priority list's spread counts live workers only, not the records
+ * of released ones. Bursts of 5 requests (2 a day: hours apart), one
+ * worker per request (request-count 1), released 60 s after they idle:
+ * each burst finds no live worker and hires 5 at once, the first four
+ * below five workers on the first choice, the fifth (5 workers, each
+ * lower priority short of floor(0.2 x 5) = 1) on the second; the third
+ * choice never. Counting the released ones, a later burst would see
+ * the third choice short at once. */
+START_TEST(gpu_priority_counts_live_workers_only)
+{
+    const char *sets[] = { "sim.horizon=2d", NULL };
+    struct test_run o = run_text(MARKET "endpoint.api.enabled = true\n"
+        "endpoint.api.policy = request-count\nendpoint.api.request-count = 1\n"
+        "endpoint.api.rate = 0\nendpoint.api.burst-rate = 2\nendpoint.api.burst-size = 5\n"
+        "endpoint.api.idle-timeout = 60s\nendpoint.api.gpu-priority = true\n"
+        "endpoint.api.gpus = RTX 4090, RTX 3090, RTX A6000\n", sets);
+    const struct results *r = eng_results(o.e);
+    double bursts = get(&o, "requests", "api") / 5;
+
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_ge(bursts, 2);
+    ck_assert_double_eq(res_get(r, "workers_hired", "endpoint:api", "RTX 4090"), 4 * bursts);
+    ck_assert_double_eq(res_get(r, "workers_hired", "endpoint:api", "RTX 3090"), bursts);
+    ck_assert(isnan(res_get(r, "workers_hired", "endpoint:api", "RTX A6000")));
+    eng_free(o.e);
+}
+END_TEST
+
 /* The job TTL also empties a queue no worker ever takes from: the only
  * allowed model has no supply, so requests (one a minute on average)
  * wait in the global queue for good. With a TTL of one hour, every
@@ -3024,6 +3052,7 @@ Suite *serverless_suite(void)
     tcase_add_loop_test(runs, request_count_hires_for_a_burst, 0, 2);
     tcase_add_test(runs, request_count_counts_requests_in_service);
     tcase_add_test(runs, gpu_priority_spreads_workers);
+    tcase_add_test(runs, gpu_priority_counts_live_workers_only);
     tcase_add_test(runs, gpu_priority_lists_are_checked);
     tcase_add_test(runs, idle_endpoints_lose_their_workers);
     tcase_add_test(runs, idle_decay_waits_for_an_empty_queue_and_stays);
