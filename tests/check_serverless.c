@@ -2067,16 +2067,22 @@ END_TEST
  * each burst finds no live worker and hires 5 at once, the first four
  * below five workers on the first choice, the fifth (5 workers, each
  * lower priority short of floor(0.2 x 5) = 1) on the second; the third
- * choice never. Counting the released ones, a later burst would see
- * the third choice short at once. */
+ * choice never (the market having offers of the first two whenever a
+ * burst comes). Counting the released ones, a later burst would see the
+ * third choice short at once. With FlashBoot (a window of a day: every
+ * earlier host is kept) a hire still takes the model the list names and
+ * only its host from the kept ones: four RTX 4090s a burst, though the
+ * host released last may hold an RTX 3090 worker. */
 START_TEST(gpu_priority_counts_live_workers_only)
 {
     const char *sets[] = { "sim.horizon=2d", NULL };
-    struct test_run o = run_text(MARKET "endpoint.api.enabled = true\n"
+    const char *base = MARKET "endpoint.api.enabled = true\n"
         "endpoint.api.policy = request-count\nendpoint.api.request-count = 1\n"
         "endpoint.api.rate = 0\nendpoint.api.burst-rate = 2\nendpoint.api.burst-size = 5\n"
         "endpoint.api.idle-timeout = 60s\nendpoint.api.gpu-priority = true\n"
-        "endpoint.api.gpus = RTX 4090, RTX 3090, RTX A6000\n", sets);
+        "endpoint.api.gpus = RTX 4090, RTX 3090, RTX A6000\n";
+    char text[1024];
+    struct test_run o = run_text(base, sets);
     const struct results *r = eng_results(o.e);
     double bursts = get(&o, "requests", "api") / 5;
 
@@ -2085,6 +2091,15 @@ START_TEST(gpu_priority_counts_live_workers_only)
     ck_assert_double_eq(res_get(r, "workers_hired", "endpoint:api", "RTX 4090"), 4 * bursts);
     ck_assert_double_eq(res_get(r, "workers_hired", "endpoint:api", "RTX 3090"), bursts);
     ck_assert(isnan(res_get(r, "workers_hired", "endpoint:api", "RTX A6000")));
+    eng_free(o.e);
+    snprintf(text, sizeof text, "%sendpoint.api.flashboot = true\n"
+             "endpoint.api.flashboot-window = 1d\n", base);
+    o = run_text(text, sets);
+    r = eng_results(o.e);
+    bursts = get(&o, "requests", "api") / 5;
+    ck_assert_int_eq(o.rc, SIM_OK);
+    ck_assert_double_gt(get(&o, "workers_flashbooted", "api"), 0);
+    ck_assert_double_eq(res_get(r, "workers_hired", "endpoint:api", "RTX 4090"), 4 * bursts);
     eng_free(o.e);
 }
 END_TEST
