@@ -2016,6 +2016,12 @@ START_TEST(request_count_counts_requests_in_service)
 END_TEST
 
 
+/* Workers endpoint 'api' hired on GPU model 'gpu' (NaN: none). */
+static double hired_on(const struct test_run *o, const char *gpu)
+{
+    return res_get(eng_results(o->e), "workers_hired", "endpoint:api", gpu);
+}
+
 /* A run of 'base' with 'extra' lines appended, which must succeed. */
 static struct test_run run_plus(const char *base, const char *extra, const char *const *sets)
 {
@@ -2045,18 +2051,18 @@ START_TEST(gpu_priority_spreads_workers)
 
     o = run_plus(base, "endpoint.api.gpus = RTX 4090, RTX 3090, RTX A6000\n", sets);
     ck_assert_double_eq(get(&o, "workers_hired", "api"), 10);
-    ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 4090"), 7);
-    ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 3090"), 2);
-    ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX A6000"), 1);
+    ck_assert_double_eq(hired_on(&o, "RTX 4090"), 7);
+    ck_assert_double_eq(hired_on(&o, "RTX 3090"), 2);
+    ck_assert_double_eq(hired_on(&o, "RTX A6000"), 1);
     eng_free(o.e);
     o = run_plus(base, "endpoint.api.gpus = RTX 4090, RTX 3090\n"
                       "gpu.rtx-4090.share = 0\n", sets);
-    ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 3090"), 10);
-    ck_assert(isnan(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 4090")));
+    ck_assert_double_eq(hired_on(&o, "RTX 3090"), 10);
+    ck_assert(isnan(hired_on(&o, "RTX 4090")));
     eng_free(o.e);
     o = run_plus(base, "endpoint.api.gpus = RTX 4090, RTX 3090\n"
                       "endpoint.api.spread-share = 0\n", sets);
-    ck_assert_double_eq(res_get(eng_results(o.e), "workers_hired", "endpoint:api", "RTX 4090"), 10);
+    ck_assert_double_eq(hired_on(&o, "RTX 4090"), 10);
     eng_free(o.e);
 }
 END_TEST
@@ -2081,25 +2087,19 @@ START_TEST(gpu_priority_counts_live_workers_only)
         "endpoint.api.rate = 0\nendpoint.api.burst-rate = 2\nendpoint.api.burst-size = 5\n"
         "endpoint.api.idle-timeout = 60s\nendpoint.api.gpu-priority = true\n"
         "endpoint.api.gpus = RTX 4090, RTX 3090, RTX A6000\n";
-    char text[1024];
-    struct test_run o = run_text(base, sets);
-    const struct results *r = eng_results(o.e);
+    struct test_run o = run_plus(base, "", sets);
     double bursts = get(&o, "requests", "api") / 5;
 
-    ck_assert_int_eq(o.rc, SIM_OK);
     ck_assert_double_ge(bursts, 2);
-    ck_assert_double_eq(res_get(r, "workers_hired", "endpoint:api", "RTX 4090"), 4 * bursts);
-    ck_assert_double_eq(res_get(r, "workers_hired", "endpoint:api", "RTX 3090"), bursts);
-    ck_assert(isnan(res_get(r, "workers_hired", "endpoint:api", "RTX A6000")));
+    ck_assert_double_eq(hired_on(&o, "RTX 4090"), 4 * bursts);
+    ck_assert_double_eq(hired_on(&o, "RTX 3090"), bursts);
+    ck_assert(isnan(hired_on(&o, "RTX A6000")));
     eng_free(o.e);
-    snprintf(text, sizeof text, "%sendpoint.api.flashboot = true\n"
-             "endpoint.api.flashboot-window = 1d\n", base);
-    o = run_text(text, sets);
-    r = eng_results(o.e);
+    o = run_plus(base, "endpoint.api.flashboot = true\n"
+                      "endpoint.api.flashboot-window = 1d\n", sets);
     bursts = get(&o, "requests", "api") / 5;
-    ck_assert_int_eq(o.rc, SIM_OK);
     ck_assert_double_gt(get(&o, "workers_flashbooted", "api"), 0);
-    ck_assert_double_eq(res_get(r, "workers_hired", "endpoint:api", "RTX 4090"), 4 * bursts);
+    ck_assert_double_eq(hired_on(&o, "RTX 4090"), 4 * bursts);
     eng_free(o.e);
 }
 END_TEST
@@ -2209,7 +2209,6 @@ START_TEST(flashboot_edges)
                        "endpoint.api.day-amplitude = 0\nendpoint.api.flashboot = true\n";
     const char *warm[] = { "sim.horizon=1d", "sim.warmup=12h", NULL };
     const char *short_run[] = { "sim.horizon=2h", NULL };
-    char text[1024];
     struct test_run o;
 
     o = run_text(base, warm);
@@ -2219,9 +2218,7 @@ START_TEST(flashboot_edges)
     ck_assert_double_ge(get(&o, "workers_flashbooted", "api"),
                         0.9 * get(&o, "workers_hired", "api"));
     eng_free(o.e);
-    snprintf(text, sizeof text, "%sendpoint.api.create-timeout = 1s\n", base);
-    o = run_text(text, short_run);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(base, "endpoint.api.create-timeout = 1s\n", short_run);
     ck_assert_double_gt(get(&o, "workers_hired", "api"), 10);
     ck_assert_double_eq(get(&o, "workers_flashbooted", "api"), 0);
     ck_assert_double_eq(get(&o, "served", "api"), 0);
@@ -2323,7 +2320,6 @@ START_TEST(idle_endpoints_lose_their_workers)
     const char *sets[] = { "sim.horizon=8d", "serverless.sample-interval=6h", NULL };
     const char *base = MARKET "endpoint.api.enabled = true\nendpoint.api.policy = fixed\n"
                        "endpoint.api.fixed-workers = 4\nendpoint.api.day-amplitude = 0\n";
-    char text[1024];
     struct test_run o;
 
     o = run_plus(base, "endpoint.api.rate = 0\nendpoint.api.idle-decay = true\n", sets);
@@ -2337,10 +2333,7 @@ START_TEST(idle_endpoints_lose_their_workers)
     ck_assert_double_eq(live_at(&o, "api", 7 * SIM_DAY + 6 * SIM_HOUR), 4);
     ck_assert_double_eq(get(&o, "max_workers_at_end", "api"), 16);
     eng_free(o.e);
-    snprintf(text, sizeof text, "%sendpoint.api.rate = 0.01\nendpoint.api.idle-decay = true\n",
-             base);         /* one request every 100 s on average: never 3 days quiet */
-    o = run_text(text, sets);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(base, "endpoint.api.rate = 0.01\nendpoint.api.idle-decay = true\n", sets);         /* one request every 100 s on average: never 3 days quiet */
     ck_assert_double_eq(get(&o, "max_workers_at_end", "api"), 16);
     eng_free(o.e);
 }
@@ -2389,12 +2382,10 @@ START_TEST(idle_decay_waits_for_an_empty_queue_and_stays)
     ck_assert_double_eq(get(&o, "rejections", "api"), get(&o, "requests", "api"));
     ck_assert_double_eq(get(&o, "max_workers_at_end", "api"), 0);
     eng_free(o.e);
-    snprintf(text, sizeof text, "%sendpoint.api.enabled = true\nendpoint.api.policy = fixed\n"
-             "endpoint.api.fixed-workers = 4\nendpoint.api.rate = 0\n"
-             "endpoint.api.idle-decay = true\nendpoint.api.idle-decay-two = 0s\n"
-             "endpoint.api.idle-decay-zero = 2d\n", MARKET);
-    o = run_text(text, day);
-    ck_assert_int_eq(o.rc, SIM_OK);
+    o = run_plus(MARKET, "endpoint.api.enabled = true\nendpoint.api.policy = fixed\n"
+                      "endpoint.api.fixed-workers = 4\nendpoint.api.rate = 0\n"
+                      "endpoint.api.idle-decay = true\nendpoint.api.idle-decay-two = 0s\n"
+                      "endpoint.api.idle-decay-zero = 2d\n", day);
     ck_assert_double_eq(live_at(&o, "api", 6 * SIM_HOUR), 2);
     eng_free(o.e);
 }
