@@ -366,8 +366,8 @@ static const struct param_def sls_defs[] = {
     EP("reject-after", PT_TIME, "s", "300s", 0, 1e9, NULL,
        "reject a request whose expected global-queue wait exceeds this"),
     EP("flashboot", PT_BOOL, "", "false", NOMAX, NULL,
-       "RunPod FlashBoot: a host keeps a released worker's state for flashboot-window; a "
-       "worker hired there again downloads nothing and loads in flashboot-load"),
+       "RunPod FlashBoot: a host keeps each released worker's state for flashboot-window; "
+       "a worker hired there again uses one up, downloads nothing and loads in flashboot-load"),
     EP("flashboot-window", PT_TIME, "min", "10min", 0, 1e9, NULL,
        "how long a host keeps a released worker's state (unpublished: ours)"),
     EP("flashboot-load", PT_TIME, "s", "2s", 0, 1e6, NULL,
@@ -636,18 +636,35 @@ static void become_ready(struct sls *s, struct endpoint *ep, size_t wid)
     pull(s, ep, wid);
 }
 
-/* FlashBoot's memory: drops the entries past their window, and the one
- * of machine 'mid' if given (taken, or about to be renewed). */
-static void warm_forget(struct endpoint *ep, sim_time now, uint32_t mid)
+/* FlashBoot's memory, one entry per released worker in release order:
+ * drops the entries past their window. */
+static void warm_forget(struct endpoint *ep, sim_time now)
 {
     size_t k = 0;
 
     for (size_t i = 0; i < ep->nwarm; i++)
-        if (ep->warm_until[i] > now && ep->warm_m[i] != mid) {
+        if (ep->warm_until[i] > now) {
             ep->warm_m[k] = ep->warm_m[i];
             ep->warm_until[k++] = ep->warm_until[i];
         }
     ep->nwarm = k;
+}
+
+/* A worker hired on machine 'mid' from its state uses up the latest of
+ * the released workers' states kept there (the one the market chose:
+ * it reads the list latest first); others kept there stay for further
+ * hires, as each worker's state is its own. */
+static void warm_take(struct endpoint *ep, uint32_t mid)
+{
+    for (size_t i = ep->nwarm; i-- > 0;)
+        if (ep->warm_m[i] == mid) {
+            memmove(ep->warm_m + i, ep->warm_m + i + 1, (ep->nwarm - i - 1) * sizeof *ep->warm_m);
+            memmove(ep->warm_until + i, ep->warm_until + i + 1,
+                    (ep->nwarm - i - 1) * sizeof *ep->warm_until);
+            ep->nwarm--;
+            return;
+        }
+    SIM_ASSERT(!"a FlashBoot hire on a machine holding no state");
 }
 
 /* RunPod's FlashBoot: a host keeps a released worker's state (image and
@@ -659,7 +676,7 @@ static void warm_remember(struct sls *s, struct endpoint *ep, const struct worke
 
     if (!ep->flashboot || !w->downloaded || w->contract == NONE)
         return;
-    warm_forget(ep, now, w->machine);
+    warm_forget(ep, now);
     if (ep->nwarm == ep->capwarm) {
         ep->capwarm = ep->capwarm ? 2 * ep->capwarm : 16;
         ep->warm_m = xrealloc(ep->warm_m, ep->capwarm * sizeof *ep->warm_m);
@@ -718,7 +735,7 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
         int nlearned = 0;
 
         if (ep->flashboot) {
-            warm_forget(ep, eng_now(s->e), NONE);
+            warm_forget(ep, eng_now(s->e));
             q.warm = ep->warm_m;
             q.nwarm = ep->nwarm;
         }
@@ -752,7 +769,7 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
     w->machine = h.machine;
     w->warm = h.warm;
     if (h.warm) {
-        warm_forget(ep, eng_now(s->e), h.machine);
+        warm_take(ep, h.machine);
         if (after_warmup(s, eng_now(s->e)))
             ep->flashboots++;
     }

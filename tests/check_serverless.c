@@ -2226,6 +2226,37 @@ START_TEST(flashboot_edges)
 }
 END_TEST
 
+/* FlashBoot keeps each released worker's state, not one per host. The
+ * whole market is one 8-GPU machine and no renters; bursts of 4
+ * requests come every 2 minutes on average, so the queue-delay scaler
+ * hires up to 4 workers at once, all on that machine, and releases them
+ * together 5 s after they idle. A burst inside the 10-minute window (all
+ * but e^-5 of them) finds every released worker's state there: at least
+ * 90% of hires are FlashBoot ones. Were one state kept per host, a burst
+ * would get one FlashBoot hire and pay cold starts for the rest (about
+ * half of the hires are FlashBoot ones then). */
+START_TEST(flashboot_keeps_each_released_worker)
+{
+    const char *sets[] = { "sim.horizon=1d", "supply.gpus=8", NULL };
+    struct test_run o = run_plus(MARKET "supply.gpu-models = RTX 4090\n"
+        "supply.join-rate = 0\nsupply.leave-rate = 0\narchetype.*.rate = 0\n"
+        "hostclass.hobbyist.share = 1\nhostclass.farm.share = 0\n"
+        "hostclass.datacenter.share = 0\nhostclass.hobbyist.machine-gpus = 8:1\n"
+        "hostclass.*.mtbf = 100000d\nhostclass.*.disconnect-rate = 0\n"
+        "hostclass.*.failed-start-prob = 0\nhostclass.*.maint-interval = 0d\n"
+        "region.*.outage-rate = 0\n",
+        "endpoint.api.enabled = true\nendpoint.api.policy = queue-delay\n"
+        "endpoint.api.queue-delay = 1s\nendpoint.api.rate = 0\n"
+        "endpoint.api.burst-rate = 720\nendpoint.api.burst-size = 4\n"
+        "endpoint.api.day-amplitude = 0\nendpoint.api.flashboot = true\n", sets);
+
+    ck_assert_double_gt(get(&o, "workers_hired", "api"), 700);
+    ck_assert_double_ge(get(&o, "workers_flashbooted", "api"),
+                        0.9 * get(&o, "workers_hired", "api"));
+    eng_free(o.e);
+}
+END_TEST
+
 /* Multi-GPU workers. With no renters at all (every archetype's rate 0)
  * the endpoint's workers are all that is rented: a fixed pool of 4 on
  * RTX 4090s holds 4 x gpus-per-worker of them. And a worker of two GPUs
@@ -3066,6 +3097,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, workers_of_several_gpus);
     tcase_add_test(runs, flashboot_restarts_on_the_same_host);
     tcase_add_test(runs, flashboot_edges);
+    tcase_add_test(runs, flashboot_keeps_each_released_worker);
     tcase_add_test(runs, ttl_check_needs_one_worker);
     tcase_add_test(runs, job_ttl_empties_a_queue_nobody_serves);
     tcase_add_test(runs, active_workers_stay_without_requests);
