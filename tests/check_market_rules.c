@@ -358,6 +358,36 @@ START_TEST(second_price_is_floored_at_min_bid)
 }
 END_TEST
 
+/* prio_thresholds() sorts the claims into a buffer of 64, the same limit
+ * as prio_resolve() (more_than_64_claims_abort): 64 claims are taken, a
+ * 65th would be written past the buffer, so it is asserted. 64 one-GPU
+ * bids of 0.01, 0.02, ..., 0.64 fill a 64-GPU machine exactly: a new
+ * 1-GPU claim runs only by displacing the lowest, 0.01, and must beat it
+ * by a micro-dollar (ties go to the earlier claim), so its threshold is
+ * 0.01 + 1 micro-dollar. Kills the threshold's assertion tightened to
+ * 'n < 64' (it aborted on a legal 64). */
+START_TEST(threshold_takes_64_claims)
+{
+    struct prio_claim c[64];
+
+    for (size_t i = 0; i < 64; i++)
+        c[i] = (struct prio_claim){ 1, false, USD(0.01) * (money)(i + 1), i + 1, false, 0 };
+    ck_assert_int_eq(prio_threshold(c, 64, 64, 1), USD(0.01) + 1);
+}
+END_TEST
+
+/* ... and 65 abort rather than overrun the stack buffer. Kills the
+ * assertion on n <= 64 deleted from prio_thresholds(). */
+START_TEST(more_than_64_claims_abort_the_threshold)
+{
+    struct prio_claim c[65];
+
+    for (size_t i = 0; i < 65; i++)
+        c[i] = (struct prio_claim){ 1, false, USD(0.10), i + 1, false, 0 };
+    (void)prio_threshold(c, 65, 128, 1);
+}
+END_TEST
+
 START_TEST(ledger_conserves_to_the_micro_dollar)
 {
     struct bill_ledger *l = bill_new(2, 3, 150000000);     /* 15% take */
@@ -9009,6 +9039,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, second_price_is_floored_at_min_bid);
     tcase_add_test_raise_signal(tc, high_claims_that_do_not_fit_abort, SIGABRT);
     tcase_add_test_raise_signal(tc, more_than_64_claims_abort, SIGABRT);
+    tcase_add_test(tc, threshold_takes_64_claims);
+    tcase_add_test_raise_signal(tc, more_than_64_claims_abort_the_threshold, SIGABRT);
     tcase_add_test(tc, ledger_conserves_to_the_micro_dollar);
     tcase_add_test(tc, ledger_detects_a_broken_book);
     tcase_add_test(tc, ledger_rejects_a_negative_platform_balance);
