@@ -1,6 +1,7 @@
 /* tests/check_reliability.c -- outages, reliability scores, checkpoints and
  * the closed forms behind `gpumarket reproduce`. */
 #include <math.h>
+#include <signal.h>
 #include <stddef.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <stdio.h>
@@ -175,6 +176,94 @@ START_TEST(lost_work_never_exceeds_interval)
     NEAR(ckpt_wall_for_work(10, 2, 30), 34, 1e-12);    /* no final write */
     NEAR(ckpt_wall_for_work(10, 2, 31), 37, 1e-12);  /* 3 writes */
     gsl_rng_free(r);
+}
+END_TEST
+
+/* With no checkpoints (tau infinite, checkpoint.h: "none (tau =
+ * infinity)") nothing is ever written: after 7 of wall time all 7 are
+ * work at risk, nothing is saved, no time went to writing (overhead 0)
+ * and no checkpoint completed, so that saved + unsaved + overhead is the
+ * 7 elapsed, as for every tau (lost_work_never_exceeds_interval). That
+ * test reads only 'unsaved' at tau infinite (as the market's lost work
+ * does), so charging the 7 as overhead too, or counting one checkpoint,
+ * passed. Kills either in ckpt_at_wall()'s tau = infinity branch. */
+START_TEST(no_checkpoints_write_nothing)
+{
+    struct ckpt_state s;
+
+    ckpt_at_wall(INFINITY, 2, 7, &s);
+    NEAR(s.saved, 0, 0);
+    NEAR(s.unsaved, 7, 0);
+    NEAR(s.overhead, 0, 0);
+    ck_assert_uint_eq(s.checkpoints, 0);
+}
+END_TEST
+
+/* The checkpoint functions' preconditions are asserted, not answered
+ * with a number: an interval of 0 (the market's "no checkpoints",
+ * which it maps to INFINITY before calling, market.c segment()), a zero
+ * MTBF, no work or negative elapsed time reaching them is a caller's bug,
+ * and each would otherwise come back as an infinite, zero or negative
+ * time that the market would schedule by. One test per assertion, since
+ * each must abort on its own. Kills each assertion loosened ('>' to '>=')
+ * or dropped:
+ *  - ckpt_policy_name() of a fifth policy (it read past the names);
+ *  - Young and Daly with MTBF 0 (interval 0: Young's sqrt(0), Daly's
+ *    'delta >= 2M' branch returning M = 0);
+ *  - ckpt_segments_wall() of no work (0 wall time);
+ *  - ckpt_daly_wall(), ckpt_at_wall() and ckpt_wall_for_work() at tau 0
+ *    (a division by 0, a segment of only writes, an infinite wall time);
+ *  - ckpt_at_wall() at elapsed -1 (one checkpoint "completed" before the
+ *    start: n = floor(-1 / 12) = -1). */
+START_TEST(ckpt_policy_name_of_a_fifth_policy_aborts)
+{
+    (void)ckpt_policy_name((enum ckpt_policy)4);
+}
+END_TEST
+
+START_TEST(young_with_zero_mtbf_aborts)
+{
+    (void)ckpt_young(5, 0);
+}
+END_TEST
+
+START_TEST(daly_with_zero_mtbf_aborts)
+{
+    (void)ckpt_daly(5, 0);
+}
+END_TEST
+
+START_TEST(segments_wall_of_no_work_aborts)
+{
+    (void)ckpt_segments_wall(10, 1, 1, 100, 0);
+}
+END_TEST
+
+START_TEST(daly_wall_at_tau_zero_aborts)
+{
+    (void)ckpt_daly_wall(0, 1, 1, 100, 10);
+}
+END_TEST
+
+START_TEST(at_wall_at_tau_zero_aborts)
+{
+    struct ckpt_state s;
+
+    ckpt_at_wall(0, 2, 5, &s);
+}
+END_TEST
+
+START_TEST(at_wall_before_the_start_aborts)
+{
+    struct ckpt_state s;
+
+    ckpt_at_wall(10, 2, -1, &s);
+}
+END_TEST
+
+START_TEST(wall_for_work_at_tau_zero_aborts)
+{
+    (void)ckpt_wall_for_work(0, 2, 5);
 }
 END_TEST
 
@@ -1983,6 +2072,15 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, segments_wall_time_ignores_a_rounding_rest);
     tcase_add_test(tc, segments_wall_time_rest_is_relative_to_the_work);
     tcase_add_test(tc, lost_work_never_exceeds_interval);
+    tcase_add_test(tc, no_checkpoints_write_nothing);
+    tcase_add_test_raise_signal(tc, ckpt_policy_name_of_a_fifth_policy_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, young_with_zero_mtbf_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, daly_with_zero_mtbf_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, segments_wall_of_no_work_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, daly_wall_at_tau_zero_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, at_wall_at_tau_zero_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, at_wall_before_the_start_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, wall_for_work_at_tau_zero_aborts, SIGABRT);
     tcase_add_test(tc, vast_new_machine_starts_at_prior_and_climbs);
     tcase_add_test(tc, vast_penalties_and_datacenter_bonus);
     tcase_add_test(tc, vast_steady_state_tracks_availability);
