@@ -1533,6 +1533,28 @@ START_TEST(repricing_moves_only_past_its_thresholds_and_stays_in_bounds)
 }
 END_TEST
 
+/* Money is scaled "through money_muldiv() (parts per million) only"
+ * (models/pricing.h): the factor is rounded to the ppm first, then
+ * applied to the money exactly, so a large ask is not moved by the
+ * factor's digits past the ppm. Two factors just off the ppm grid:
+ *  - the cap at 0.97 (three times the 0.99 reference's unreliability):
+ *    1 - 0.2 x log2 3 = 1 - 0.2 x 1.58496250072 = 0.68300749986, to the
+ *    ppm 0.683007, so $10 is capped at $6.830070 (a double product
+ *    gave $6.830075);
+ *  - a step of 3.00004%: the factor 1.0300004 is 1.030000 to the ppm, so
+ *    a busy host at $100 raises to $103.000000 (not $103.000040).
+ * Kills scale() multiplying the money by the double factor. */
+START_TEST(repricing_scales_money_by_a_factor_rounded_to_the_ppm)
+{
+    struct pricing_rule p = { 0.45, 0.80, 0.03, 0.99, 0.2 };
+
+    ck_assert_int_eq(pricing_rel_cap(&p, 0.97, USD(10.00)), USD(6.830070));
+    p.step = 0.0300004;
+    ck_assert_int_eq(pricing_next_ask(&p, USD(100.00), 1.0, 1, 0, USD(0.10), USD(1000.00)),
+                     USD(103.00));
+}
+END_TEST
+
 /* ---- single market rules, in a small market ---- */
 
 /* Company jobs that want an RTX 3090 or an H100 SXM, in a market where
@@ -9087,6 +9109,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, renters_prepay_the_cheapest_term);
     tcase_add_test(tc, less_reliable_hosts_undercut_the_reliable_tier);
     tcase_add_test(tc, repricing_moves_only_past_its_thresholds_and_stays_in_bounds);
+    tcase_add_test(tc, repricing_scales_money_by_a_factor_rounded_to_the_ppm);
     tcase_add_test(tc, p_reserved_sees_the_secure_cloud_filter);
     tcase_add_test(tc, p_reserved_needs_a_discount_the_job_can_get);
     tcase_add_test(tc, a_failure_while_suspended_loses_the_held_work);
