@@ -18,6 +18,7 @@
 #include "models/offerindex.h"
 #include "models/pricing.h"
 #include "models/priority.h"
+#include "models/serverless.h"
 #include "sim/engine.h"
 #include "sim/err.h"
 #include "sim/model.h"
@@ -1690,6 +1691,48 @@ static void unstage(struct staged *x)
     scn_free(x->s);
     preg_free(x->reg);
 }
+
+/* FlashBoot at the market (market_sls_recruit): the machines holding
+ * the endpoint's worker state are tried before any search, the one
+ * released last first (sls_query: "tried first, the last one first").
+ * A staged market, nothing rented yet; A and B are two idle one-GPU
+ * machines, B the latest in the list. The first hire is on B from its
+ * state; B is then full, so the second goes to A, also from its state;
+ * with both full the third is an ordinary search's pick, elsewhere and
+ * not warm. With no list at all the first hire is not warm either. */
+START_TEST(flashboot_tries_the_latest_released_machine_first)
+{
+    struct staged x;
+    struct market *mk = stage(&x, "[General]\nsim.model = market\nsim.horizon = 1d\n"
+                                  "supply.gpus = 400\nendpoint.api.enabled = true\n"
+                                  "endpoint.api.rate = 0\nendpoint.api.min-workers = 0\n");
+    uint32_t warm[2] = { UINT32_MAX, UINT32_MAX };
+    struct sls_query q = { (uint32_t)mk->nar, 0, 1, NULL, NULL, false, false, warm, 2 };
+    struct sls_hire h;
+    size_t found = 0;
+
+    for (uint32_t i = 0; i < mk->nm && found < 2; i++) {
+        const struct machine *m = &mk->m[i];
+
+        if (m->ngpu == 1 && m->listed && !m->down && !m->leaving && !m->maint_pending)
+            warm[found++] = i;
+    }
+    ck_assert_uint_eq(found, 2);
+    ck_assert(market_sls_recruit(mk, &q, &h));
+    ck_assert_uint_eq(h.machine, warm[1]);
+    ck_assert(h.warm);
+    ck_assert(market_sls_recruit(mk, &q, &h));
+    ck_assert_uint_eq(h.machine, warm[0]);
+    ck_assert(h.warm);
+    ck_assert(market_sls_recruit(mk, &q, &h));
+    ck_assert(h.machine != warm[0] && h.machine != warm[1]);
+    ck_assert(!h.warm);
+    q.nwarm = 0;
+    ck_assert(market_sls_recruit(mk, &q, &h));
+    ck_assert(!h.warm);
+    unstage(&x);
+}
+END_TEST
 
 /* A host fails while it is offline: on day 3 the test disconnects the
  * machine with the most instances running (none checkpoints), an hour
@@ -9110,6 +9153,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, less_reliable_hosts_undercut_the_reliable_tier);
     tcase_add_test(tc, repricing_moves_only_past_its_thresholds_and_stays_in_bounds);
     tcase_add_test(tc, repricing_scales_money_by_a_factor_rounded_to_the_ppm);
+    tcase_add_test(tc, flashboot_tries_the_latest_released_machine_first);
     tcase_add_test(tc, p_reserved_sees_the_secure_cloud_filter);
     tcase_add_test(tc, p_reserved_needs_a_discount_the_job_can_get);
     tcase_add_test(tc, a_failure_while_suspended_loses_the_held_work);
