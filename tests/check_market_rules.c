@@ -4476,6 +4476,39 @@ START_TEST(offers_must_last_the_expected_run_with_a_margin)
 }
 END_TEST
 
+/* The duration filter at its edge: an offer lasting exactly 1.3 x the
+ * expected run passes ('must last for', README End dates), one a
+ * microsecond shorter does not. The company's 1000 reference-GPU-hours
+ * are drawn lognormal at sigma 0, exp(log(1000)) (not quite 1000 in
+ * doubles), so the edge is computed as the filter does, from that work,
+ * the machine's speed and the margin. */
+static bool rents_for(sim_time dur_less)
+{
+    struct staged x;
+    struct market *mk;
+    bool rented;
+    double work = exp(log(1000.0));
+
+    mk = stage(&x, ONE_HOST "sim.horizon = 2h\nseed = 3\nsupply.gpus = 1\n"
+               "archetype.company.mix = training:1\nworkload.training.work-scale = 1\n");
+    ck_assert_uint_eq(mk->nm, 1);
+    for (size_t k = 0; k < mk->nhc; k++)
+        mk->hc[k].offer_dur =
+            sim_time_from_hours(work / (double)mk->m[0].spd[0] * 1.3) - dur_less;
+    eng_at(x.e, 0, mk->k_arrive, (uint32_t)arch_named(mk, "company"));
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    rented = mk->m[0].nclaims == 1;
+    unstage(&x);
+    return rented;
+}
+
+START_TEST(an_offer_lasting_exactly_the_margin_passes)
+{
+    ck_assert(rents_for(0));
+    ck_assert(!rents_for(1));
+}
+END_TEST
+
 START_TEST(review_income_is_net_of_the_fee)
 {
     rv_run("1", 0, "");
@@ -9080,6 +9113,165 @@ START_TEST(a_bid_is_cut_to_a_limit_equal_to_the_floor)
 }
 END_TEST
 
+/* ---- the renter's decision rules, one rule at a time ---- */
+
+/* The machine's numbers at the hobbyist's look (hob_rents). */
+static struct {
+    money ask, min_bid;
+    double spd1, spd2;          /* per-GPU speed of a 1- and a 2-GPU bundle */
+} hr;
+
+/* LIFE_MARKET with 'extra' keys after it, staged for 2 h, the hobbyist
+ * never looking again on its own (retry 1000 h) once its first search
+ * fails, and renting on demand if 'od' (LIFE_MARKET names its split, so
+ * it is set here): the caller may change the market before hob_go(). */
+static struct market *hob_stage_on(struct staged *x, const char *base, const char *extra,
+                                   bool od, unsigned *k)
+{
+    char text[4096];
+    struct market *mk;
+
+    ck_assert_int_lt(snprintf(text, sizeof text, "%ssim.horizon = 2h\n"
+                              "archetype.*.retry = 1000h\n%s", base, extra),
+                     (int)sizeof text);
+    mk = lc_stage(x, text, k);
+    if (od) {
+        mk->ar[lc.hobbyist].p_od = 1;
+        mk->ar[lc.hobbyist].p_int = 0;
+    }
+    return mk;
+}
+
+static struct market *hob_stage(struct staged *x, const char *extra, bool od, unsigned *k)
+{
+    return hob_stage_on(x, LIFE_MARKET, extra, od, k);
+}
+
+/* The hobbyist arrives at 1 h and is looked at a second later (lc.look[0]
+ * holds its contract, hr the machine): whether it rented the machine. */
+static bool hob_go(struct staged *x, unsigned k)
+{
+    const struct machine *m = &lc.mk->m[0];
+
+    eng_at(x->e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x->e, SIM_HOUR + SIM_SEC, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(x), SIM_OK);
+    ck_assert_uint_eq(lc.nlook, 1);
+    hr.ask = m->ask;
+    hr.min_bid = m->min_bid;
+    hr.spd1 = (double)m->spd[0];
+    hr.spd2 = (double)m->spd[1];
+    unstage(x);
+    return lc.look[0].renting;
+}
+
+static bool hob_rents(const char *extra, bool od)
+{
+    struct staged x;
+    unsigned k;
+
+    hob_stage(&x, extra, od, &k);
+    return hob_go(&x, k);
+}
+
+/* The price cap (docs/PARAMS.md: 'value' per reference-GPU-hour, plus
+ * 'vram-value' per GB of GPU memory per GPU-hour; a job that names a
+ * model values an hour of it as at least 'name-pin-speed'
+ * reference-GPU-hours). The one RTX 3090 (24 GB, about 0.46
+ * reference-GPU-h/h: checked) asks about $0.30 (1.5 x its floor:
+ * checked to lie in [0.25, 0.35]); an on-demand renter rents it if its
+ * cap is at least the ask:
+ *  - value 0, vram-value 0.02: the memory alone is worth 0.48 -> rents;
+ *    at 0.01 it is 0.24 -> does not (the memory term is added, not
+ *    dropped or subtracted);
+ *  - value 0.45 naming the model at name-pin-speed 1: 0.45 x max(0.46, 1)
+ *    = 0.45 -> rents; the same renter not naming it (0.45 x 0.46 = 0.21),
+ *    or naming it at name-pin-speed 0 (by DLPerf only), does not (the
+ *    floor applies to the named model only, and raises the speed, never
+ *    lowers it). */
+START_TEST(the_price_cap_counts_memory_and_a_named_cards_speed)
+{
+    ck_assert(hob_rents("archetype.hobbyist.value = 0\narchetype.hobbyist.vram-value = 0.02\n", true));
+    ck_assert_msg(money_to_usd(hr.ask) >= 0.25 && money_to_usd(hr.ask) <= 0.35, "ask %.6f",
+                  money_to_usd(hr.ask));
+    ck_assert_msg(hr.spd1 >= 0.40 && hr.spd1 <= 0.50, "speed %.6f", hr.spd1);
+    ck_assert(lc.look[0].type == C_ONDEMAND);
+    ck_assert(!hob_rents("archetype.hobbyist.value = 0\narchetype.hobbyist.vram-value = 0.01\n", true));
+    ck_assert(hob_rents("archetype.hobbyist.value = 0.45\narchetype.hobbyist.vram-value = 0\n"
+                        "archetype.hobbyist.name-pin = 1\narchetype.hobbyist.name-pin-speed = 1\n", true));
+    ck_assert(!hob_rents("archetype.hobbyist.value = 0.45\narchetype.hobbyist.vram-value = 0\n"
+                         "archetype.hobbyist.name-pin-speed = 1\n", true));
+    ck_assert(!hob_rents("archetype.hobbyist.value = 0.45\narchetype.hobbyist.vram-value = 0\n"
+                         "archetype.hobbyist.name-pin = 1\narchetype.hobbyist.name-pin-speed = 0\n", true));
+}
+END_TEST
+
+/* A host's floor above what an interruption is worth to the renter
+ * (bid-cap x the ask) turns its bid down: the bid is 0, not the floor
+ * (docs/PARAMS.md bid-cap: never bid above this fraction of the ask).
+ * min-bid-factor 100 puts the floor at the ask (checked); the hobbyist
+ * bids 0.6 x the ask, raised to the floor, then capped at bid-cap x the
+ * ask: at bid-cap 0.5 the cap (half the ask) is under the floor and it
+ * does not rent; at bid-cap 1 the cap is the floor and it rents bidding
+ * the floor. */
+START_TEST(a_floor_above_the_bid_limit_turns_the_bid_down)
+{
+    ck_assert(!hob_rents("hostclass.*.min-bid-factor = 100\narchetype.*.bid-cap = 0.5\n", false));
+    ck_assert_int_eq(hr.min_bid, hr.ask);
+    ck_assert(hob_rents("hostclass.*.min-bid-factor = 100\narchetype.*.bid-cap = 1\n", false));
+    ck_assert_int_eq(lc.look[0].type, C_INTERRUPTIBLE);
+    ck_assert_int_eq(lc.look[0].bid, hr.min_bid);
+}
+END_TEST
+
+/* Posted pricing (market.pricing = posted: the platform posts one price,
+ * interruptible at posted-interruptible x the on-demand one) has no
+ * bidding: an interruptible renter pays the posted interruptible price,
+ * min_bid = 0.6 x the ask here, whatever its bid-fraction (0.3) and
+ * bid-cap (0.5, under the posted share, would turn every bid down). */
+START_TEST(posted_interruptibles_pay_the_posted_price_whatever_their_bid_rules)
+{
+    ck_assert(hob_rents("market.pricing = posted\nmarket.posted-interruptible = 0.6\n"
+                        "archetype.*.bid-fraction = 0.3\narchetype.*.bid-cap = 0.5\n", false));
+    ck_assert_int_eq(lc.look[0].type, C_INTERRUPTIBLE);
+    ck_assert_int_eq(lc.look[0].bid, hr.min_bid);
+    ck_assert_msg(llabs(hr.min_bid - llround(0.6 * (double)hr.ask)) <= 1,
+                  "min_bid %lld for an ask of %lld", (long long)hr.min_bid, (long long)hr.ask);
+}
+END_TEST
+
+/* min-dlperf (docs/PARAMS.md: 'the DLPerf of the bundle the job rents is
+ * at least this'): the bundle's, speed x GPUs x the reference DLPerf,
+ * and at least means equal passes. A filter set to exactly the one
+ * machine's DLPerf lets the renter rent; a 2-GPU renter on a 2-GPU
+ * machine (about 0.46 per GPU: checked to lie in [0.40, 0.49], so
+ * 80-98) passes min-dlperf 60, which one GPU's 40-49 would not, and
+ * fails 100. */
+START_TEST(min_dlperf_is_the_bundles_and_equal_passes)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = hob_stage(&x, "", true, &k);
+    char *base1, *base2;
+
+    /* as the filter computes it: speed per GPU x 1 GPU x the reference */
+    mk->ar[lc.hobbyist].min_dlperf = (double)mk->m[0].spd[0] * 1 * mk->ref_dlperf;
+    ck_assert(hob_go(&x, k));
+    /* the 2-GPU machine: LIFE_MARKET's one GPU on one machine made two */
+    base1 = text_with(LIFE_MARKET, "supply.gpus = 1\n", "supply.gpus = 2\n");
+    base2 = text_with(base1, "machine-gpus = 1:1\n", "machine-gpus = 2:1\n");
+    hob_stage_on(&x, base2, "archetype.hobbyist.gpus = 2:1\n"
+                 "archetype.hobbyist.min-dlperf = 60\n", true, &k);
+    ck_assert(hob_go(&x, k));
+    ck_assert_msg(hr.spd2 >= 0.40 && hr.spd2 <= 0.49, "speed %.6f", hr.spd2);
+    hob_stage_on(&x, base2, "archetype.hobbyist.gpus = 2:1\n"
+                 "archetype.hobbyist.min-dlperf = 100\n", true, &k);
+    ck_assert(!hob_go(&x, k));
+    free(base1);
+    free(base2);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -9270,6 +9462,11 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_failure_just_before_the_terms_end_refunds_the_last_micro_dollar);
     tcase_add_loop_test(tc, renters_of_a_failed_host_move_at_their_move_share, 0, 3);
     tcase_add_test(tc, a_bid_is_cut_to_a_limit_equal_to_the_floor);
+    tcase_add_test(tc, the_price_cap_counts_memory_and_a_named_cards_speed);
+    tcase_add_test(tc, a_floor_above_the_bid_limit_turns_the_bid_down);
+    tcase_add_test(tc, posted_interruptibles_pay_the_posted_price_whatever_their_bid_rules);
+    tcase_add_test(tc, min_dlperf_is_the_bundles_and_equal_passes);
+    tcase_add_test(tc, an_offer_lasting_exactly_the_margin_passes);
     suite_add_tcase(s, tc);
     return s;
 }
