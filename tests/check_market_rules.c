@@ -9272,6 +9272,96 @@ START_TEST(min_dlperf_is_the_bundles_and_equal_passes)
 }
 END_TEST
 
+/* A bid is admitted to a machine whose free GPUs cannot hold the job only
+ * if it beats the least winning bid for the job's own size (README: the
+ * highest bids run; models/priority.h). A 4-GPU machine; a 1-GPU company
+ * bidding 0.9 x the ask holds one GPU from 30 min; at 1 h a 4-GPU
+ * hobbyist needs all four, so it must outbid 0.9 x the ask: bidding 0.6
+ * x the ask it is turned down (three GPUs are free, so the least winning
+ * bid for three would let it in), bidding the ask (bid-fraction and
+ * bid-cap 1) it is admitted and runs, the company paused. */
+static bool four_gpu_bid_admitted(double hob_frac, int *state)
+{
+    struct staged x;
+    unsigned k;
+    char extra[512];
+    struct market *mk;
+    char *base1 = text_with(LIFE_MARKET, "supply.gpus = 1\n", "supply.gpus = 4\n");
+    char *base2 = text_with(base1, "machine-gpus = 1:1\n", "machine-gpus = 4:1\n");
+    bool rented;
+
+    snprintf(extra, sizeof extra, "archetype.hobbyist.gpus = 4:1\narchetype.*.bid-cap = 1\n"
+             "archetype.company.bid-fraction = 0.9\narchetype.hobbyist.bid-fraction = %g\n",
+             hob_frac);
+    mk = hob_stage_on(&x, base2, extra, false, &k);
+    mk->ar[lc.company].p_od = 0;
+    mk->ar[lc.company].p_int = 1;
+    eng_at(x.e, 30 * SIM_MIN, k, LC_ARRIVE + (unsigned)lc.company);
+    rented = hob_go(&x, k);
+    *state = lc.look[0].state;
+    ck_assert_uint_eq(lc.look[0].nclaims, rented ? 2 : 1);
+    free(base1);
+    free(base2);
+    return rented;
+}
+
+START_TEST(a_bid_must_beat_the_least_winning_bid_for_its_own_size)
+{
+    int state;
+
+    ck_assert(!four_gpu_bid_admitted(0.6, &state));
+    ck_assert(four_gpu_bid_admitted(1.0, &state));
+    ck_assert_int_ne(state, CS_PAUSED);
+}
+END_TEST
+
+/* A renter that prepays long runs rents on demand once too little of its
+ * run is left for any term to pay off (README, Contracts: a term costs
+ * at least its prepay, (1 - d) x its hours, so under 0.8 x 720 = 576 h
+ * at 0.2 off a month nothing is saved). The company (p-reserved 1,
+ * checkpointing hourly) is expected to run about 610 h on the 3090
+ * (asserted between 590 and 660 h) and prepays a month at 1 h; the host
+ * fails 2 days later and is repaired an hour after, and the company,
+ * waiting for it, has under 576 h left (asserted): it rents on demand,
+ * neither prepaying nor bidding (it never chose to bid). */
+START_TEST(a_prepaying_renter_with_too_little_left_rents_on_demand)
+{
+    struct staged x;
+    unsigned k, kc;
+    sim_time t_fail = SIM_HOUR + 2 * SIM_DAY;
+    double first, left;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 3d\n"
+        "hostclass.*.max-discount = 0.4\nhostclass.*.offer-duration = 100d\n"
+        "hostclass.*.repair-median = 1h\nhostclass.*.repair-sigma = 0\n"
+        "market.reserve-discount-1m = 0.2\nmarket.reserve-discount-3m = 0.3\n"
+        "archetype.company.on-failure-wait = 1\narchetype.company.on-failure-move = 0\n"
+        "archetype.company.checkpoint = fixed\narchetype.company.checkpoint-interval = 1h\n"
+        "archetype.company.checkpoint-cost = 1min\n"
+        "archetype.company.p-reserved = 1\narchetype.company.mix = finetune:1\n"
+        "archetype.company.work-median = 463\n", &k);
+
+    memset(&cr, 0, sizeof cr);
+    cr.mk = mk;
+    cr.after = t_fail;
+    rs_arm(&x, mk, k);
+    kc = eng_kind(x.e, "test.probe-cr", cr_probe, NULL);
+    eng_at(x.e, t_fail, mk->k_fail, 0);
+    for (sim_time t = t_fail + SIM_MIN; t < t_fail + 12 * SIM_HOUR; t += SIM_MIN)
+        eng_at(x.e, t, kc, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    first = sim_time_to_hours(rs.done_at - rs.created);
+    ck_assert_msg(first > 590 && first < 660, "expected run %.1f h", first);
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.res_end - rs.created, 30 * SIM_DAY);
+    ck_assert_msg(cr.created >= t_fail + SIM_HOUR, "no second rental");
+    left = sim_time_to_hours(cr.done_at - cr.created);
+    ck_assert_msg(left > 500 && left < 576, "%.1f h left", left);
+    ck_assert_int_eq(cr.type, C_ONDEMAND);
+    ck_assert_int_eq(cr.prepaid, 0);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -9467,6 +9557,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, posted_interruptibles_pay_the_posted_price_whatever_their_bid_rules);
     tcase_add_test(tc, min_dlperf_is_the_bundles_and_equal_passes);
     tcase_add_test(tc, an_offer_lasting_exactly_the_margin_passes);
+    tcase_add_test(tc, a_bid_must_beat_the_least_winning_bid_for_its_own_size);
+    tcase_add_test(tc, a_prepaying_renter_with_too_little_left_rents_on_demand);
     suite_add_tcase(s, tc);
     return s;
 }
