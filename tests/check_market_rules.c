@@ -6741,6 +6741,7 @@ static struct {
         sim_time done_at, seg_start, overhead, end, at;
         uint32_t job_state, retries;
         uint32_t nclaims;
+        double score, min_rel;  /* the machine's score, the hobbyist's filter */
         uint64_t abandoned;     /* hobbyists abandoned so far */
         sim_time other_done_at; /* when another renter's contract is due */
     } look[LC_MAXLOOK];
@@ -6760,6 +6761,8 @@ static void lc_probe(struct engine *e, const struct evq_event *ev, void *model)
     lc.look[lc.nlook].at = eng_now(e);
     lc.look[lc.nlook].nclaims = mk->m[0].nclaims;
     lc.look[lc.nlook].ask = mk->m[0].ask;
+    lc.look[lc.nlook].score = mk->m[0].score;
+    lc.look[lc.nlook].min_rel = mk->ar[lc.hobbyist].min_rel;
     lc.look[lc.nlook].renting = false;
     lc.look[lc.nlook].abandoned = mk->ar[lc.hobbyist].abandoned_all;
     for (uint32_t i = 0; i < mk->m[0].nclaims; i++) {
@@ -9362,6 +9365,141 @@ START_TEST(a_prepaying_renter_with_too_little_left_rents_on_demand)
 }
 END_TEST
 
+/* A renter waiting for its failed host takes it back through admissible()
+ * (job_search's wait_machine path, where no index entry has filtered the
+ * offer first), so every filter must hold there too. The company rents
+ * the one machine on demand at 1 h, checkpointing hourly (about 130 h
+ * of run); the host fails at 1 d 1 h and is repaired an hour later, the
+ * company waiting for it; halfway through the repair a probe changes
+ * what the filters see (wp.act), and cr_probe records a rental made
+ * after the failure. */
+enum { WP_NONE, WP_SHORT, WP_SHORTER, WP_POOR };
+#define WP_FAIL (SIM_HOUR + SIM_DAY)
+
+static struct {
+    struct market *mk;
+    int act;
+    double left_h;              /* the run left at the failure, at the machine's speed */
+    double score;               /* the machine's at the end */
+} wp;
+
+static void wp_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = wp.mk;
+    const struct machine *m = &mk->m[0];
+    struct job *jb = NULL;
+
+    (void)e;
+    (void)ev;
+    (void)model;
+    for (uint32_t j = 0; j < mk->nj; j++)
+        if (mk->j[j].arch == lc.company && mk->j[j].wait_machine == 0)
+            jb = &mk->j[j];
+    ck_assert_msg(jb != NULL, "the company is not waiting for its host");
+    ck_assert(m->down);
+    ck_assert_double_gt(jb->saved, 0);
+    wp.left_h = (jb->work - jb->saved) / (double)m->spd[0];
+    switch (wp.act) {
+    case WP_SHORT:          /* between the run left and the whole run, with the margin */
+        for (size_t k = 0; k < mk->nhc; k++)
+            mk->hc[k].offer_dur = sim_time_from_hours(
+                1.3 * (jb->work - jb->saved / 2) / (double)m->spd[0]);
+        break;
+    case WP_SHORTER:        /* under the run left with the margin */
+        for (size_t k = 0; k < mk->nhc; k++)
+            mk->hc[k].offer_dur = sim_time_from_hours(1.2 * wp.left_h);
+        break;
+    case WP_POOR:           /* a cap of a tenth of the ask */
+        jb->value = 0.1 * money_to_usd(m->ask) / (double)m->spd[0];
+        mk->ar[lc.company].vram_value = 0;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Whether the company takes its host back after the repair, with
+ * 'extra' keys and the probe's action 'act'. */
+static bool wp_returns(const char *extra, int act)
+{
+    struct staged x;
+    unsigned k, kc, kw;
+    char text[4096];
+    struct market *mk;
+    bool back;
+
+    ck_assert_int_lt(snprintf(text, sizeof text, "%s%s", LIFE_MARKET "sim.horizon = 2d\n"
+        "hostclass.*.repair-median = 1h\nhostclass.*.repair-sigma = 0\n"
+        "archetype.company.on-failure-wait = 1\narchetype.company.on-failure-move = 0\n"
+        "archetype.company.checkpoint = fixed\narchetype.company.checkpoint-interval = 1h\n"
+        "archetype.company.checkpoint-cost = 1min\narchetype.company.retry = 10min\n"
+        "archetype.company.mix = finetune:1\narchetype.company.work-median = 100\n",
+        extra), (int)sizeof text);
+    mk = lc_stage(&x, text, &k);
+    memset(&cr, 0, sizeof cr);
+    cr.mk = mk;
+    cr.after = WP_FAIL;
+    memset(&wp, 0, sizeof wp);
+    wp.mk = mk;
+    wp.act = act;
+    kc = eng_kind(x.e, "test.probe-cr", cr_probe, NULL);
+    kw = eng_kind(x.e, "test.probe-wp", wp_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, WP_FAIL, mk->k_fail, 0);
+    eng_at(x.e, WP_FAIL + 30 * SIM_MIN, kw, 0);
+    for (sim_time t = WP_FAIL + SIM_MIN; t < WP_FAIL + 12 * SIM_HOUR; t += SIM_MIN)
+        eng_at(x.e, t, kc, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    back = cr.created > WP_FAIL;
+    wp.score = mk->m[0].score;
+    ck_assert_msg(wp.left_h > 60 && wp.left_h < 130, "%.1f h left", wp.left_h);
+    unstage(&x);
+    return back;
+}
+
+/* The duration filter on that path takes the run left, not the whole
+ * job: an offer now lasting 1.3 x the run left and half the saved work
+ * still takes the renter back; one lasting 1.2 x the run left does not.
+ * The price cap holds there too (a cap cut to a tenth of the ask while
+ * it waits: not back), and the reliability filter: at min-reliability
+ * 0.999 the hour's outage costs the host its place (its score, 1 before,
+ * falls to about 0.996: asserted under 0.999), while the renter with no
+ * filter and nothing changed comes back. */
+START_TEST(a_waiting_renter_returns_only_through_every_filter)
+{
+    ck_assert(wp_returns("", WP_NONE));
+    ck_assert(wp_returns("", WP_SHORT));
+    ck_assert(!wp_returns("", WP_SHORTER));
+    ck_assert(!wp_returns("", WP_POOR));
+    ck_assert(!wp_returns("archetype.company.min-reliability = 0.999\n", WP_NONE));
+    ck_assert_msg(wp.score < 0.999, "score %.6f", wp.score);
+}
+END_TEST
+
+/* The reliability filter passes a score equal to min-reliability
+ * (docs/PARAMS.md: a reliability filter, Vast's 'at least'): the
+ * hobbyist's filter set, just before it arrives, to the machine's score
+ * then (the same at the look after its search: checked) rents it. */
+static void mr_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    (void)e;
+    (void)ev;
+    (void)model;
+    lc.mk->ar[lc.hobbyist].min_rel = lc.mk->m[0].score;
+}
+
+START_TEST(a_score_equal_to_min_reliability_passes)
+{
+    struct staged x;
+    unsigned k;
+
+    hob_stage(&x, "", true, &k);
+    eng_at(x.e, SIM_HOUR - 1, eng_kind(x.e, "test.probe-mr", mr_probe, NULL), 0);
+    ck_assert(hob_go(&x, k));
+    ck_assert_double_eq(lc.look[0].score, lc.look[0].min_rel);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -9559,6 +9697,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, an_offer_lasting_exactly_the_margin_passes);
     tcase_add_test(tc, a_bid_must_beat_the_least_winning_bid_for_its_own_size);
     tcase_add_test(tc, a_prepaying_renter_with_too_little_left_rents_on_demand);
+    tcase_add_test(tc, a_waiting_renter_returns_only_through_every_filter);
+    tcase_add_test(tc, a_score_equal_to_min_reliability_passes);
     suite_add_tcase(s, tc);
     return s;
 }
