@@ -9500,6 +9500,56 @@ START_TEST(a_score_equal_to_min_reliability_passes)
 }
 END_TEST
 
+/* The bid limit to the micro-dollar (README: bids are at most bid-cap x
+ * the going ask): the one machine asks $3.333333 (set before the run,
+ * repricing held off for the 2 h), so the model's going ask is the same;
+ * the hobbyist bids its whole ask (bid-fraction 1), cut to 0.9 x
+ * 3,333,333 = 2,999,999.7 micro-dollars, rounded half away from zero as
+ * all money is: $3.000000 exactly. */
+START_TEST(a_capped_bid_is_bid_cap_times_the_ask_to_the_micro_dollar)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = hob_stage(&x, "market.reprice-interval = 100h\n"
+                                  "archetype.*.bid-fraction = 1\narchetype.*.bid-cap = 0.9\n",
+                                  false, &k);
+
+    mk->m[0].ask = 3333333;
+    mkt_index_machine(mk, 0);
+    ck_assert(hob_go(&x, k));
+    ck_assert_int_eq(hr.ask, 3333333);
+    ck_assert_int_eq(lc.look[0].type, C_INTERRUPTIBLE);
+    ck_assert_int_eq(lc.look[0].bid, 3000000);
+}
+END_TEST
+
+/* The price cap is what the renter pays at most: an ask equal to it is
+ * taken, one a micro-dollar over it is not. Value 0 and vram-value
+ * $0.015625 (1/64, exact in binary) on the 3090's 24 GB make the cap
+ * $0.375 exactly, and the machine is set to ask 375,000 micro-dollars
+ * (repricing held off) or 375,001. */
+static bool rents_at_ask(money ask)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = hob_stage(&x, "market.reprice-interval = 100h\n"
+                                  "archetype.hobbyist.value = 0\n"
+                                  "archetype.hobbyist.vram-value = 0.015625\n", true, &k);
+
+    ck_assert_double_eq(mk->gpus[mk->m[0].gpu].vram_gb, 24);
+    mk->m[0].ask = ask;
+    mkt_index_machine(mk, 0);
+    return hob_go(&x, k);
+}
+
+START_TEST(an_ask_equal_to_the_price_cap_is_taken)
+{
+    ck_assert(rents_at_ask(375000));
+    ck_assert_int_eq(hr.ask, 375000);
+    ck_assert(!rents_at_ask(375001));
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -9699,6 +9749,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_prepaying_renter_with_too_little_left_rents_on_demand);
     tcase_add_test(tc, a_waiting_renter_returns_only_through_every_filter);
     tcase_add_test(tc, a_score_equal_to_min_reliability_passes);
+    tcase_add_test(tc, a_capped_bid_is_bid_cap_times_the_ask_to_the_micro_dollar);
+    tcase_add_test(tc, an_ask_equal_to_the_price_cap_is_taken);
     suite_add_tcase(s, tc);
     return s;
 }
