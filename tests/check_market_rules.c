@@ -9550,6 +9550,87 @@ START_TEST(an_ask_equal_to_the_price_cap_is_taken)
 }
 END_TEST
 
+/* The bid limit's reference is the lower of the offer's ask and the
+ * model's going (median listed) ask, and the ask alone while the model
+ * has none (no machine of it listed at a sample yet: ask_p50 0). The
+ * machine asks $3.333333 (repricing held off) and the hobbyist bids its
+ * whole ask, cut to 0.9 x the reference, to the nearest micro-dollar;
+ * the going ask is set just before it arrives (the next sample is at
+ * 6 h, after the run):
+ *  - none: 0.9 x 3,333,333 = 2,999,999.7 -> 3,000,000;
+ *  - 1,666,667, under the ask: 0.9 x 1,666,667 = 1,500,000.3 -> 1,500,000;
+ *  - 4,000,000, over it: the ask's 3,000,000 again.
+ * Returns the bid, -1 when the hobbyist did not rent. */
+static money ga_p50;
+
+static void ga_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = lc.mk;
+
+    (void)e;
+    (void)ev;
+    (void)model;
+    mk->gpus[mk->m[0].gpu].ask_p50 = ga_p50;
+    mkt_index_machine(mk, 0);       /* as mkt_sample() re-indexes when it moves */
+}
+
+static money bid_at_going_ask(money p50)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = hob_stage(&x, "market.reprice-interval = 100h\n"
+                                  "archetype.*.bid-fraction = 1\narchetype.*.bid-cap = 0.9\n",
+                                  false, &k);
+
+    mk->m[0].ask = 3333333;
+    mkt_index_machine(mk, 0);
+    ga_p50 = p50;
+    eng_at(x.e, SIM_HOUR - 1, eng_kind(x.e, "test.probe-ga", ga_probe, NULL), 0);
+    if (!hob_go(&x, k))
+        return -1;
+    ck_assert_int_eq(lc.look[0].type, C_INTERRUPTIBLE);
+    return lc.look[0].bid;
+}
+
+START_TEST(the_bid_limit_is_of_the_lower_of_the_ask_and_the_going_ask)
+{
+    ck_assert_int_eq(bid_at_going_ask(0), 3000000);
+    ck_assert_int_eq(bid_at_going_ask(1666667), 1500000);
+    ck_assert_int_eq(bid_at_going_ask(4000000), 3000000);
+}
+END_TEST
+
+/* The duration filter's expected run is the job's work over the speed of
+ * all the GPUs it rents: a 2-GPU job of 100 reference-GPU-hours per GPU
+ * (training at work-scale 1: 200 in all) runs 100 / s hours on a 2-GPU
+ * machine of per-GPU speed s. An offer lasting 1.5 x that passes the
+ * 1.3 margin; one lasting 1.2 x does not (and 1.5 x is under 1.3 x the
+ * 200 / s a single GPU's speed would give). */
+static bool two_gpu_job_rents(double dur_runs)
+{
+    struct staged x;
+    unsigned k;
+    char *base1 = text_with(LIFE_MARKET, "supply.gpus = 1\n", "supply.gpus = 2\n");
+    char *base2 = text_with(base1, "machine-gpus = 1:1\n", "machine-gpus = 2:1\n");
+    struct market *mk = hob_stage_on(&x, base2, "archetype.hobbyist.gpus = 2:1\n"
+                                     "archetype.hobbyist.mix = training:1\n"
+                                     "workload.training.work-scale = 1\n"
+                                     "archetype.hobbyist.work-median = 100\n", true, &k);
+
+    for (size_t c = 0; c < mk->nhc; c++)
+        mk->hc[c].offer_dur = sim_time_from_hours(dur_runs * 100 / (double)mk->m[0].spd[1]);
+    free(base1);
+    free(base2);
+    return hob_go(&x, k);
+}
+
+START_TEST(the_expected_run_is_on_all_the_gpus_rented)
+{
+    ck_assert(two_gpu_job_rents(1.5));
+    ck_assert(!two_gpu_job_rents(1.2));
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -9751,6 +9832,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_score_equal_to_min_reliability_passes);
     tcase_add_test(tc, a_capped_bid_is_bid_cap_times_the_ask_to_the_micro_dollar);
     tcase_add_test(tc, an_ask_equal_to_the_price_cap_is_taken);
+    tcase_add_test(tc, the_bid_limit_is_of_the_lower_of_the_ask_and_the_going_ask);
+    tcase_add_test(tc, the_expected_run_is_on_all_the_gpus_rented);
     suite_add_tcase(s, tc);
     return s;
 }
