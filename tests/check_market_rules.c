@@ -9631,6 +9631,40 @@ START_TEST(the_expected_run_is_on_all_the_gpus_rented)
 }
 END_TEST
 
+/* p-reserved applies to a job long enough for some term on some host
+ * class it could rent to pay off (README, Contracts; reserve_min_h):
+ * every class counts, the last in name order too. Here only hobbyist
+ * hosts exist, and only they give a discount (the farm's and the
+ * datacenter's max-discount 0): a month at 0.2 pays off past
+ * 0.8 x 720 = 576 h, and the company, expected to run about 800 h
+ * (asserted between 650 and 1000 h, where a month then per second beats
+ * a quarter, 1656 h, and on demand), prepays a month. */
+START_TEST(a_discount_on_any_host_class_makes_a_long_job_prepay)
+{
+    struct staged x;
+    unsigned k;
+    double run;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 3h\n"
+        "hostclass.farm.share = 0\nhostclass.datacenter.share = 0\n"
+        "hostclass.hobbyist.share = 1\nhostclass.hobbyist.max-discount = 0.4\n"
+        "hostclass.farm.max-discount = 0\nhostclass.datacenter.max-discount = 0\n"
+        "hostclass.*.offer-duration = 100d\n"
+        "market.reserve-discount-1m = 0.2\nmarket.reserve-discount-3m = 0.3\n"
+        "archetype.company.p-reserved = 1\narchetype.company.mix = finetune:1\n"
+        "archetype.company.work-median = 610\n", &k);
+
+    ck_assert_str_eq(mk->hc[mk->m[0].cls].name, "hobbyist");
+    ck_assert_uint_eq(mk->m[0].cls, mk->nhc - 1);       /* the last class */
+    rs_arm(&x, mk, k);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    run = sim_time_to_hours(rs.done_at - rs.created - 320 * SIM_SEC);
+    ck_assert_msg(run > 650 && run < 1000, "expected run %.1f h", run);
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.res_end - rs.created, 30 * SIM_DAY);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -9834,6 +9868,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, an_ask_equal_to_the_price_cap_is_taken);
     tcase_add_test(tc, the_bid_limit_is_of_the_lower_of_the_ask_and_the_going_ask);
     tcase_add_test(tc, the_expected_run_is_on_all_the_gpus_rented);
+    tcase_add_test(tc, a_discount_on_any_host_class_makes_a_long_job_prepay);
     suite_add_tcase(s, tc);
     return s;
 }
