@@ -9665,6 +9665,78 @@ START_TEST(a_discount_on_any_host_class_makes_a_long_job_prepay)
 }
 END_TEST
 
+/* A bid is let onto a machine whose unclaimed GPUs cannot hold its job
+ * only past the least winning bid for the job's size as the claims stand
+ * now, not as they stood when it was last worked out (admissible()
+ * recomputes a stale cache). A 2-GPU machine: the hobbyist (2 GPUs,
+ * bidding 0.9 x the ask) rents it at 1 h, the host fails at 2 h and is
+ * repaired at 3 h, the hobbyist waiting for it. At 3.5 h a 1-GPU company
+ * job bids 0.4 x the ask and runs for some 20 minutes (the least winning
+ * bid for 2 GPUs is then a micro-dollar above its bid); at 5 h 50 another
+ * rents one GPU on demand. At 6 h the hobbyist looks again (made to):
+ * with a GPU held on demand no bid can run its 2-GPU job, so it must not
+ * be let in, though 0.9 x the ask beats the bid-based threshold of the
+ * earlier claims. */
+enum { TS_INT, TS_OD, TS_RETRY };
+
+static void ts_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    struct market *mk = lc.mk;
+    struct job *jb = &mk->j[lc.hob_job];
+
+    (void)model;
+    if (ev->subject == TS_RETRY) {
+        ck_assert_int_eq(jb->state, J_WAITING);
+        ck_assert_uint_eq(jb->wait_machine, 0);
+        ck_assert_uint_eq(mk->m[0].nclaims, 1);
+        ck_assert_uint_eq(mk->m[0].hp_gpus, 1);
+        eng_cancel(e, jb->ev);
+        jb->ev = eng_at(e, eng_now(e), mk->k_retry, lc.hob_job);
+        return;
+    }
+    mk->ar[lc.company].p_od = ev->subject == TS_OD;
+    mk->ar[lc.company].p_int = ev->subject == TS_INT;
+    eng_at(e, eng_now(e), mk->k_arrive, (uint32_t)lc.company);
+}
+
+START_TEST(a_waiting_bidder_is_judged_on_the_claims_as_they_stand)
+{
+    struct staged x;
+    unsigned k, kt;
+    char *base1 = text_with(LIFE_MARKET, "supply.gpus = 1\n", "supply.gpus = 2\n");
+    char *base2 = text_with(base1, "machine-gpus = 1:1\n", "machine-gpus = 2:1\n");
+    char text[4096];
+    struct market *mk;
+
+    ck_assert_int_lt(snprintf(text, sizeof text, "%s%s", base2, "sim.horizon = 7h\n"
+        "archetype.*.retry = 1000h\narchetype.hobbyist.patience = 100000h\n"
+        "hostclass.*.repair-median = 1h\nhostclass.*.repair-sigma = 0\n"
+        "archetype.hobbyist.gpus = 2:1\narchetype.hobbyist.work-median = 100\n"
+        "archetype.hobbyist.on-failure-wait = 1\narchetype.hobbyist.on-failure-move = 0\n"
+        "archetype.hobbyist.bid-fraction = 0.9\narchetype.company.bid-fraction = 0.4\n"
+        "archetype.company.work-median = 0.1\n"), (int)sizeof text);
+    mk = lc_stage(&x, text, &k);
+
+    kt = eng_kind(x.e, "test.probe-ts", ts_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, SIM_HOUR + SIM_MIN, k, LC_LOOK);
+    eng_at(x.e, 2 * SIM_HOUR, mk->k_fail, 0);
+    eng_at(x.e, 3 * SIM_HOUR + 30 * SIM_MIN, kt, TS_INT);
+    eng_at(x.e, 5 * SIM_HOUR + 50 * SIM_MIN, kt, TS_OD);
+    eng_at(x.e, 6 * SIM_HOUR, kt, TS_RETRY);
+    eng_at(x.e, 6 * SIM_HOUR + SIM_SEC, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(lc.nlook, 2);
+    ck_assert(lc.look[0].renting);
+    ck_assert_msg(!lc.look[1].renting, "the 2-GPU bidder was let in (state %d)",
+                  lc.look[1].state);
+    ck_assert_uint_eq(lc.look[1].nclaims, 1);
+    unstage(&x);
+    free(base1);
+    free(base2);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -9869,6 +9941,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, the_bid_limit_is_of_the_lower_of_the_ask_and_the_going_ask);
     tcase_add_test(tc, the_expected_run_is_on_all_the_gpus_rented);
     tcase_add_test(tc, a_discount_on_any_host_class_makes_a_long_job_prepay);
+    tcase_add_test(tc, a_waiting_bidder_is_judged_on_the_claims_as_they_stand);
     suite_add_tcase(s, tc);
     return s;
 }
