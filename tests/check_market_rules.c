@@ -9737,6 +9737,44 @@ START_TEST(a_waiting_bidder_is_judged_on_the_claims_as_they_stand)
 }
 END_TEST
 
+/* The spec filters (min-ram-per-gpu here) hold for every archetype: the
+ * index carries a fit bit for the first 32 only, and a search for any
+ * later one asks specs_fit() offer by offer. Forty more archetypes (a00
+ * to a39, arriving never) put 'zz' past the 32nd in name order; it rents
+ * the one machine on demand with no filter, and not when it wants 1000
+ * GB of RAM per GPU (no host class has that much). */
+static bool late_archetype_rents(double min_ram)
+{
+    char text[8192];
+    int n = snprintf(text, sizeof text, "%ssim.horizon = 2h\narchetype.zz.p-ondemand = 1\n"
+                     "archetype.zz.p-interruptible = 0\narchetype.zz.min-ram-per-gpu = %g\n",
+                     LIFE_MARKET, min_ram);
+    struct staged x;
+    struct market *mk;
+    size_t zz;
+    bool rented;
+
+    for (int i = 0; i < 40; i++)
+        n += snprintf(text + n, sizeof text - (size_t)n, "archetype.a%02d.rate = 0\n", i);
+    ck_assert_int_lt(n, (int)sizeof text);
+    mk = stage(&x, text);
+    zz = arch_named(mk, "zz");
+    ck_assert_uint_ge(zz, 32);
+    ck_assert_uint_eq(mk->nm, 1);
+    eng_at(x.e, SIM_HOUR, mk->k_arrive, (uint32_t)zz);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    rented = mk->m[0].nclaims == 1;
+    unstage(&x);
+    return rented;
+}
+
+START_TEST(spec_filters_hold_past_the_32nd_archetype)
+{
+    ck_assert(late_archetype_rents(0));
+    ck_assert(!late_archetype_rents(1000));
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -9942,6 +9980,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, the_expected_run_is_on_all_the_gpus_rented);
     tcase_add_test(tc, a_discount_on_any_host_class_makes_a_long_job_prepay);
     tcase_add_test(tc, a_waiting_bidder_is_judged_on_the_claims_as_they_stand);
+    tcase_add_test(tc, spec_filters_hold_past_the_32nd_archetype);
     suite_add_tcase(s, tc);
     return s;
 }
