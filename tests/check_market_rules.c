@@ -9194,18 +9194,22 @@ static bool hob_rents(const char *extra, bool od)
  *    lowers it). */
 START_TEST(the_price_cap_counts_memory_and_a_named_cards_speed)
 {
-    ck_assert(hob_rents("archetype.hobbyist.value = 0\narchetype.hobbyist.vram-value = 0.02\n", true));
+    ck_assert(hob_rents("archetype.hobbyist.value = 0\n"
+                        "archetype.hobbyist.vram-value = 0.02\n", true));
     ck_assert_msg(money_to_usd(hr.ask) >= 0.25 && money_to_usd(hr.ask) <= 0.35, "ask %.6f",
                   money_to_usd(hr.ask));
     ck_assert_msg(hr.spd1 >= 0.40 && hr.spd1 <= 0.50, "speed %.6f", hr.spd1);
     ck_assert(lc.look[0].type == C_ONDEMAND);
-    ck_assert(!hob_rents("archetype.hobbyist.value = 0\narchetype.hobbyist.vram-value = 0.01\n", true));
+    ck_assert(!hob_rents("archetype.hobbyist.value = 0\n"
+                         "archetype.hobbyist.vram-value = 0.01\n", true));
     ck_assert(hob_rents("archetype.hobbyist.value = 0.45\narchetype.hobbyist.vram-value = 0\n"
-                        "archetype.hobbyist.name-pin = 1\narchetype.hobbyist.name-pin-speed = 1\n", true));
+                        "archetype.hobbyist.name-pin = 1\n"
+                        "archetype.hobbyist.name-pin-speed = 1\n", true));
     ck_assert(!hob_rents("archetype.hobbyist.value = 0.45\narchetype.hobbyist.vram-value = 0\n"
                          "archetype.hobbyist.name-pin-speed = 1\n", true));
     ck_assert(!hob_rents("archetype.hobbyist.value = 0.45\narchetype.hobbyist.vram-value = 0\n"
-                         "archetype.hobbyist.name-pin = 1\narchetype.hobbyist.name-pin-speed = 0\n", true));
+                         "archetype.hobbyist.name-pin = 1\n"
+                         "archetype.hobbyist.name-pin-speed = 0\n", true));
 }
 END_TEST
 
