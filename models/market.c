@@ -3770,15 +3770,27 @@ static void reprice(struct engine *e, void *ctx)
         if (mk->anticipating && m->uday) {
             /* A host that anticipates the demand cycle keeps the interval
              * just past (unknown if down now) and prices the coming one
-             * on what the same interval saw a period (a day or a week)
-             * before, when it has seen it: it raises ahead of the peak and
-             * cuts ahead of the trough, where the others follow them an
-             * interval late; a week's memory also sees the weekend. */
+             * on what the same interval saw a period (a day or a week, or
+             * a blend of the two) before, when it has seen it: it raises
+             * ahead of the peak and cuts ahead of the trough, where the
+             * others follow them an interval late; a week's memory also
+             * sees the weekend. */
             size_t k = (size_t)(now / mk->reprice_iv), n = mk->day_slots;
             float then;
 
             m->uday[(k + n - 1) % n] = m->down ? NAN : (float)u;
             then = m->uday[k % n];
+            if (mk->blend_day) {
+                /* a blend: last week's (slot k) and yesterday's (slot
+                 * k - a day), either alone where the other is unknown */
+                float day = m->uday[(k + n - mk->blend_day) % n];
+
+                if (isnan(then))
+                    then = day;
+                else if (!isnan(day))
+                    then = (float)(mk->week_weight * (double)then +
+                                   (1.0 - mk->week_weight) * (double)day);
+            }
             if (!isnan(then))
                 u = then;
         }
@@ -3998,9 +4010,16 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
     mk->r_extend = eng_rng(e, "contracts.extend");
     mk->r_anticipate = eng_rng(e, "supply.anticipate");
     mk->reprice_iv = scn_time(run, "market.reprice-interval");
-    /* the anticipators' memory: one period of intervals */
-    mk->day_slots = (size_t)(SIM_DAY / mk->reprice_iv) *
-                    (strcmp(scn_str(run, "market.anticipate-period"), "week") == 0 ? 7 : 1);
+    /* the anticipators' memory: one period of intervals, a week for a
+     * blend (a day before is then 'blend_day' slots back) */
+    {
+        const char *period = scn_str(run, "market.anticipate-period");
+        size_t per_day = (size_t)(SIM_DAY / mk->reprice_iv);
+
+        mk->day_slots = per_day * (strcmp(period, "day") == 0 ? 1 : 7);
+        mk->blend_day = strcmp(period, "blend") == 0 ? per_day : 0;
+        mk->week_weight = scn_real(run, "market.anticipate-week-weight");
+    }
     for (size_t i = 0; i < mk->nhc; i++)
         mk->anticipating |= mk->hc[i].anticipate > 0;
     mk->r_topup = eng_rng(e, "demand.topup");

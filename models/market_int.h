@@ -388,7 +388,9 @@ struct market {
     gsl_rng *r_extend;          /* "contracts.extend": does a host extend at the end date */
     gsl_rng *r_anticipate;      /* "supply.anticipate": which hosts anticipate the cycle */
     sim_time reprice_iv;        /* market.reprice-interval */
-    size_t day_slots;           /* repricing intervals in the anticipators' period */
+    size_t day_slots;           /* repricing intervals in the anticipators' memory */
+    size_t blend_day;           /* anticipate-period = blend: intervals in a day; 0 otherwise */
+    double week_weight;         /* market.anticipate-week-weight, for a blend */
     bool anticipating;          /* some host class has anticipate > 0 */
     gsl_rng *r_topup;           /* "demand.topup": does a renter out of credits add more, when */
     gsl_rng *r_withdraw;        /* "demand.withdraw": does a deverified reservation's renter leave */

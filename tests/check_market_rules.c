@@ -4353,6 +4353,62 @@ START_TEST(a_week_anticipating_host_prices_from_last_week)
 }
 END_TEST
 
+/* With market.anticipate-period = blend the host prices the coming hour on
+ * anticipate-week-weight x the same hour a week before + the rest x the
+ * day before. The records of the week test above: hour 11-12 full a week
+ * ago and idle yesterday, hour 12-13 idle a week ago and full yesterday.
+ * At weight 0.5 both blends are 0.5, between util-low 0.45 and util-high
+ * 0.80: the host holds its 1 USD/h at both ticks (the day-anticipator
+ * cut then raised, the week one raised then cut). At weight 0.9 hour 11
+ * blends to 0.9 (raise to 1.03) and hour 12 to 0.1 (cut by 3%: 0.9991),
+ * as the week one; at weight 0.1, 0.1 then 0.9: 0.97 then 0.9991, as the
+ * day one. On day 1 nothing is known of a week before, so yesterday's
+ * record alone counts (the day test's raise to 1.03 at 11 h). */
+START_TEST(a_blending_host_weighs_last_week_and_yesterday)
+{
+    static const struct {
+        const char *weight;
+        int day;
+        double ask11, ask12;
+    } cases[] = {
+        { "0.5", 7, 1.00, 1.00 },
+        { "0.9", 7, 1.03, 0.9991 },
+        { "0.1", 7, 0.97, 0.9991 },
+        { "0.5", 1, 1.03, 0.9991 },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct staged x;
+        struct market *mk;
+        char text[2048];
+        sim_time day = cases[i].day * SIM_DAY;
+        unsigned k;
+
+        snprintf(text, sizeof text, "%smarket.anticipate-week-weight = %s\n",
+                 ONE_HOST "sim.horizon = 9d\nseed = 2\nsupply.gpus = 1\n"
+                 "market.reprice-interval = 1h\nmarket.reprice-step = 0.03\n"
+                 "hostclass.*.ask-floor = 0.1\nhostclass.*.ask-ceiling = 100\n"
+                 "hostclass.*.anticipate = 1\nmarket.anticipate-period = blend\n",
+                 cases[i].weight);
+        mk = stage(&x, text);
+        memset(&an, 0, sizeof an);
+        an.mk = mk;
+        an.week = cases[i].day == 7;
+        ck_assert_uint_eq(mk->day_slots, 7 * 24);
+        k = eng_kind(x.e, "test.probe", an_probe, NULL);
+        eng_at(x.e, day + 10 * SIM_HOUR + 30 * SIM_MIN, k, AN_SET);
+        eng_at(x.e, day + 11 * SIM_HOUR + SIM_SEC, k, AN_11);
+        eng_at(x.e, day + 12 * SIM_HOUR + SIM_SEC, k, AN_12);
+        ck_assert_int_eq(stage_run(&x), SIM_OK);
+        ck_assert(an.had_record);
+        ck_assert_msg(an.ask11 == USD(cases[i].ask11) && an.ask12 == USD(cases[i].ask12),
+                      "weight %s day %d: asks %lld, %lld", cases[i].weight, cases[i].day,
+                      (long long)an.ask11, (long long)an.ask12);
+        unstage(&x);
+    }
+}
+END_TEST
+
 /* "The same interval a day before" needs intervals that tile the day: a
  * 7-hour repricing would look back 21 or 28 hours by turns. Refused at the
  * line that asks hosts to anticipate; with hourly repricing it is fine. */
@@ -9876,6 +9932,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_broke_paused_renter_reconsiders_nothing);
     tcase_add_loop_test(tc, an_anticipating_host_prices_from_yesterday, 0, 2);
     tcase_add_test(tc, a_week_anticipating_host_prices_from_last_week);
+    tcase_add_test(tc, a_blending_host_weighs_last_week_and_yesterday);
     tcase_add_test(tc, anticipating_needs_intervals_that_tile_a_day);
     tcase_add_test(tc, a_workload_that_cannot_checkpoint_loses_all_its_run);
     tcase_add_test(tc, goodput_counts_lost_work_once);
