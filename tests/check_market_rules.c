@@ -9835,6 +9835,267 @@ START_TEST(spec_filters_hold_past_the_32nd_archetype)
 }
 END_TEST
 
+/* Useful work is counted from the warm-up on (README, Outputs: "the
+ * scalars count from the warm-up on"; docs/METRICS.md, goodput), and
+ * work accrues evenly over the segment that did it, as the GPU time and
+ * storage do (storage_across_the_warm_up_counts_its_part_after_it). A
+ * company (5 ref-GPU-hours, no checkpoints) rents on demand at 1 h, runs
+ * from s = 1 h 320 s (its download) and completes at D; the warm-up
+ * ends at w = 3 h. Of its work W, the part after the warm-up is
+ * W (D - w) / (D - s). Its hours are on-demand hours: the on-demand
+ * price series of the 3090 weighs D - w of them at its rate r, and the
+ * reserved and interruptible series none. Kills count_useful() without
+ * the warm-up share (W), fold_progress() counting its segment as a point
+ * at its end (W again), and mkt_bill_segment() filing on-demand hours
+ * under the reserved price series. */
+START_TEST(useful_work_across_the_warm_up_counts_its_part_after_it)
+{
+    struct staged x;
+    unsigned k;
+    sim_time s = SIM_HOUR + 320 * SIM_SEC, w = 3 * SIM_HOUR, D;
+    double W, want;
+    uint16_t g;
+    struct market *mk = lc_stage(&x, LIFE_MARKET_W("3h") "sim.horizon = 2d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "archetype.company.work-median = 5\n", &k);
+
+    rs_arm(&x, mk, k);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(!rs.reserved);
+    ck_assert_uint_eq(mk->ar[lc.company].completed_all, 1);
+    ck_assert_uint_eq(mk->nj, 1);
+    W = mk->j[0].work;
+    D = rs.done_at;
+    ck_assert_int_gt(D, w + SIM_HOUR);
+    want = W * (double)(D - w) / (double)(D - s);
+    ck_assert_msg(fabs(mk->ar[lc.company].useful_work - want) <= 1e-9 * W,
+                  "useful %.12f, want %.12f of %.6f", mk->ar[lc.company].useful_work, want, W);
+    g = mk->m[0].gpu;
+    ck_assert_double_eq_tol(mk->od_price_w[g], sim_time_to_hours(D - w), 1e-9);
+    ck_assert_double_eq_tol(mk->od_price_sum[g] / mk->od_price_w[g], money_to_usd(rs.rate),
+                            1e-9);
+    ck_assert_double_eq(mk->res_price_w[g], 0);
+    ck_assert_double_eq(mk->int_price_w[g], 0);
+    unstage(&x);
+}
+END_TEST
+
+/* The work an instance holds while its host is offline (no checkpoints:
+ * all it ran) is the job's when the host comes back or the run ends
+ * with the host still away, never lost (README: only a failure loses
+ * the work since the last checkpoint), and it counts as useful over the
+ * segment that did it, its part after the warm-up. A company (1000
+ * ref-GPU-hours: still running at the 12 h horizon) runs from
+ * s = 1 h 320 s; the warm-up ends at 3 h; the host disconnects at 5 h
+ * for a million hours. Held: (5 h - s) x speed, its part after the
+ * warm-up 2 h x speed.
+ *  _i = 0: still offline at the horizon: useful 2 h x speed, lost 0.
+ *  _i = 1: the test reconnects it at 6 h; the instance runs again from
+ *   t2 after a 5 min restart (restart-cost), and the run closes at 12 h:
+ *   useful (2 h + 12 h - t2 - 5 min) x speed, lost 0.
+ * Kills mkt_fold_at_end() releasing held work as lost, release_held()
+ * counting the held work as a point at the cut (all of it after the
+ * warm-up: 3 h 54 min), and release_held() not clearing what it
+ * released (counted again at the end of the run). */
+static struct {
+    struct market *mk;
+    int state;
+    sim_time seg_start, overhead;
+} ho;
+
+static void ho_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    const struct contract *c;
+
+    (void)e;
+    (void)ev;
+    (void)model;
+    ck_assert_uint_eq(ho.mk->m[0].nclaims, 1);
+    c = &ho.mk->c[ho.mk->m[0].cids[0]];
+    ho.state = c->state;
+    ho.seg_start = c->seg_start;
+    ho.overhead = c->overhead;
+}
+
+START_TEST(held_work_is_the_jobs_counted_over_its_segment)
+{
+    struct staged x;
+    unsigned k;
+    sim_time s = SIM_HOUR + 320 * SIM_SEC;
+    double speed, want;
+    struct market *mk = lc_stage(&x, LIFE_MARKET_W("3h") "sim.horizon = 12h\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "hostclass.*.disconnect-duration = 1000000h\n"
+        "archetype.company.work-median = 1000\n", &k);
+
+    memset(&ho, 0, sizeof ho);
+    ho.mk = mk;
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 5 * SIM_HOUR, mk->k_disc, 0);
+    if (_i == 1) {
+        eng_at(x.e, 6 * SIM_HOUR, mk->k_reconn, 0);
+        eng_at(x.e, 6 * SIM_HOUR + SIM_SEC, eng_kind(x.e, "test.probe-ho", ho_probe, NULL), 0);
+    }
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(mk->m[0].nclaims, 1);
+    ck_assert_uint_eq(mk->ar[lc.company].completed_all, 0);
+    speed = (double)mk->m[0].spd[0];
+    want = 2 * speed;
+    if (_i == 1) {
+        ck_assert_int_eq(ho.state, CS_RUNNING);
+        ck_assert_int_eq(ho.overhead, 5 * SIM_MIN);
+        ck_assert_int_ge(ho.seg_start, 6 * SIM_HOUR);
+        want += sim_time_to_hours(12 * SIM_HOUR - ho.seg_start - 5 * SIM_MIN) * speed;
+    }
+    ck_assert_double_eq(mk->ar[lc.company].lost_work, 0);
+    ck_assert_msg(fabs(mk->ar[lc.company].useful_work - want) <= 1e-9 * want,
+                  "useful %.12f, want %.12f (s %.4f h)", mk->ar[lc.company].useful_work, want,
+                  sim_time_to_hours(s));
+    unstage(&x);
+}
+END_TEST
+
+/* a_reservation_run_past_its_term_pays_the_full_rate with a 10-day
+ * warm-up: the prepay, at 1 h, is in it and not counted; the GPU time
+ * past the term's end R = 721 h is billed at D, the job's completion,
+ * in one line r (D - R) that accrued over [R, D], all of it after the
+ * warm-up: the measured spend is r (D - R) (no storage or transfer
+ * billed). Kills mkt_bill_segment() spreading that line over the whole
+ * segment from s = 1 h 320 s (a share (D - w) / (D - s), about 0.68, of
+ * it counted). */
+START_TEST(a_reservations_hours_past_its_term_accrue_from_its_end)
+{
+    struct staged x;
+    unsigned k;
+    double r, want;
+    struct market *mk = lc_stage(&x, LIFE_MARKET_W("10d") "sim.horizon = 40d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "hostclass.*.offer-duration = 100d\n"
+        "market.reserve-discount-1m = 0.2\nmarket.reserve-discount-3m = 0\n"
+        "archetype.company.p-reserved = 1\narchetype.company.work-median = 610\n", &k);
+
+    rs_arm(&x, mk, k);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(rs.reserved);
+    ck_assert_int_eq(rs.res_end, 721 * SIM_HOUR);
+    ck_assert_msg(rs.done_at > rs.res_end + 24 * SIM_HOUR, "due at %.1f h",
+                  sim_time_to_hours(rs.done_at));
+    ck_assert_uint_eq(mk->ar[lc.company].completed_all, 1);
+    r = money_to_usd(rs.rate);
+    want = r * sim_time_to_hours(rs.done_at - rs.res_end);
+    ck_assert_msg(fabs(mk->ar[lc.company].spend_usd - want) < 2e-6,
+                  "measured spend %.6f, want %.6f", mk->ar[lc.company].spend_usd, want);
+    unstage(&x);
+}
+END_TEST
+
+/* The prepay question is asked once per contract, when the instance has
+ * run prepay-after since its rental (on_prepay; start_running sets the
+ * timer again after a pause "at once if the time has come meanwhile").
+ * A company (100 ref-GPU-hours, some 170 h: no term pays off, it stays
+ * on demand) rents at 1 h; its host disconnects and the test reconnects
+ * it:
+ *  _i = 0: prepay-after 1 h: asked at 2 h; offline 3 h to 4 h; the
+ *   instance runs again and is not asked again (on_prepay asserts it
+ *   never is).
+ *  _i = 1: prepay-after 2 h: offline 2 h to 5 h, so the 3 h timer finds
+ *   it paused and asks nothing; back at 5 h, the time has come: it is
+ *   asked then, at 5 h, not at 3 h (a timer in the past).
+ * Either way the run completes and the contract has been asked. Kills
+ * start_running() re-arming the timer for a contract already asked, and
+ * arming it at its original time when that has passed. */
+START_TEST(the_prepay_question_is_asked_once_after_an_offline_spell)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, _i == 0
+        ? LIFE_MARKET "sim.horizon = 8h\narchetype.company.prepay-after = 1h\n"
+          "hostclass.*.offer-duration = 100d\nhostclass.*.disconnect-duration = 1000000h\n"
+          "market.reserve-discount-1m = 0.2\narchetype.company.work-median = 100\n"
+        : LIFE_MARKET "sim.horizon = 8h\narchetype.company.prepay-after = 2h\n"
+          "hostclass.*.offer-duration = 100d\nhostclass.*.disconnect-duration = 1000000h\n"
+          "market.reserve-discount-1m = 0.2\narchetype.company.work-median = 100\n", &k);
+
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, (_i == 0 ? 3 : 2) * SIM_HOUR, mk->k_disc, 0);
+    eng_at(x.e, (_i == 0 ? 4 : 5) * SIM_HOUR, mk->k_reconn, 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(mk->m[0].nclaims, 1);
+    ck_assert_int_eq(mk->c[mk->m[0].cids[0]].type, C_ONDEMAND);
+    ck_assert(mk->c[mk->m[0].cids[0]].prepay_asked);
+    ck_assert_uint_eq(mk->ar[lc.company].prepaid_later, 0);
+    unstage(&x);
+}
+END_TEST
+
+/* An instance's running time counts in its machine's GPU time up to the
+ * moment it is paused, whatever pauses it: here a raised bid, whose
+ * auction (on_retry) marks nothing before it. A hobbyist A bids 0.6 x
+ * the ask, rents at 1 h and runs from 1 h 320 s (its download); the
+ * test then lifts the hobbyists' bid fraction to 0.7, and a second, B,
+ * rents at 2 h and outbids A: A runs on while B downloads, and is
+ * paused when B starts, at 2 h 320 s. A raises its bid by a fifth after
+ * its pause patience, 1 h (bid-raise 1), to 0.72 x the ask, and outbids
+ * B back at 3 h 320 s (its image is on the host: it runs at once). Just
+ * after, the machine has run 1 GPU for two spans of an hour, 7200 s
+ * exactly (run_gpu_us is an integer count). Kills pause_contract() not
+ * marking the utilisation before it takes the GPUs off (B's hour counted
+ * at 0 GPUs). */
+enum { PU_LOOK, PU_LIFT };
+
+static struct {
+    int64_t run_us;
+    int state[2];
+    money bid[2];
+} pu;
+
+static void pu_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    const struct machine *m = &lc.mk->m[0];
+
+    (void)e;
+    (void)model;
+    if (ev->subject == PU_LIFT) {
+        lc.mk->ar[lc.hobbyist].bid_frac = 0.7;
+        mkt_index_machine(lc.mk, 0);    /* the index caches each archetype's bid */
+        return;
+    }
+    pu.run_us = m->run_gpu_us;
+    ck_assert_uint_eq(m->nclaims, 2);
+    for (uint32_t i = 0; i < m->nclaims; i++) {
+        const struct contract *c = &lc.mk->c[m->cids[i]];
+
+        ck_assert_uint_lt(c->job, 2);
+        pu.state[c->job] = c->state;
+        pu.bid[c->job] = c->bid;
+    }
+}
+
+START_TEST(an_outbid_instance_ran_until_it_was_outbid)
+{
+    struct staged x;
+    unsigned k, kp;
+
+    lc_stage(&x, LIFE_MARKET "sim.horizon = 4h\n"
+             "archetype.*.bid-fraction = 0.6\narchetype.*.bid-cap = 0.9\n"
+             "archetype.*.bid-raise = 1\narchetype.*.pause-patience = 1h\n"
+             "archetype.*.work-median = 1000\n", &k);
+    memset(&pu, 0, sizeof pu);
+    kp = eng_kind(x.e, "test.probe-pu", pu_probe, NULL);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 90 * SIM_MIN, kp, PU_LIFT);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 3 * SIM_HOUR + 321 * SIM_SEC, kp, PU_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_int_eq(pu.state[0], CS_RUNNING);
+    ck_assert_int_eq(pu.state[1], CS_PAUSED);
+    ck_assert_int_gt(pu.bid[0], pu.bid[1]);
+    ck_assert_msg(pu.run_us == 7200 * SIM_SEC, "ran %.3f s, want 7200 s",
+                  (double)pu.run_us / SIM_SEC);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -10042,6 +10303,11 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_discount_on_any_host_class_makes_a_long_job_prepay);
     tcase_add_test(tc, a_waiting_bidder_is_judged_on_the_claims_as_they_stand);
     tcase_add_test(tc, spec_filters_hold_past_the_32nd_archetype);
+    tcase_add_test(tc, useful_work_across_the_warm_up_counts_its_part_after_it);
+    tcase_add_loop_test(tc, held_work_is_the_jobs_counted_over_its_segment, 0, 2);
+    tcase_add_test(tc, a_reservations_hours_past_its_term_accrue_from_its_end);
+    tcase_add_loop_test(tc, the_prepay_question_is_asked_once_after_an_offline_spell, 0, 2);
+    tcase_add_test(tc, an_outbid_instance_ran_until_it_was_outbid);
     suite_add_tcase(s, tc);
     return s;
 }
