@@ -9900,7 +9900,7 @@ END_TEST
 static struct {
     struct market *mk;
     int state;
-    sim_time seg_start, overhead;
+    sim_time seg_start, overhead, end;
 } ho;
 
 static void ho_probe(struct engine *e, const struct evq_event *ev, void *model)
@@ -9915,6 +9915,7 @@ static void ho_probe(struct engine *e, const struct evq_event *ev, void *model)
     ho.state = c->state;
     ho.seg_start = c->seg_start;
     ho.overhead = c->overhead;
+    ho.end = c->end;
 }
 
 START_TEST(held_work_is_the_jobs_counted_over_its_segment)
@@ -10092,6 +10093,117 @@ START_TEST(an_outbid_instance_ran_until_it_was_outbid)
     ck_assert_int_gt(pu.bid[0], pu.bid[1]);
     ck_assert_msg(pu.run_us == 7200 * SIM_SEC, "ran %.3f s, want 7200 s",
                   (double)pu.run_us / SIM_SEC);
+    unstage(&x);
+}
+END_TEST
+
+/* A reservation's GPU hours within its prepaid term are valued at its
+ * discounted rate on every GPU it holds (README, Contracts: a term
+ * prepays its GPU-hours at a discount). A company prepays a month at
+ * 0.2 off for a 2-GPU job on a 2-GPU 3090 (the machine and job of
+ * an_early_end_of_a_multi_gpu_reservation_forfeits_all_its_discount)
+ * at 1 h and runs from s = 1 h 320 s; the run closes at H = 3 d, inside
+ * the term. By hand, at rate r per GPU-hour: gpu_usd = 2 x (H - s) x
+ * 0.8 r. Kills mkt_bill_segment() taking the discount off one GPU's
+ * hours only (1.8 r per hour of the two). */
+START_TEST(a_multi_gpu_reservations_hours_are_discounted_on_all_its_gpus)
+{
+    struct staged x;
+    unsigned k;
+    sim_time s = SIM_HOUR + 320 * SIM_SEC, H = 3 * SIM_DAY;
+    double r, want;
+    char *t1 = text_with(LIFE_MARKET "sim.horizon = 3d\n"
+        "hostclass.*.bandwidth-price = 0\nhostclass.*.storage-price = 0\n"
+        "market.reserve-discount-1m = 0.2\n"
+        "archetype.company.p-reserved = 1\narchetype.company.mix = finetune:1\n"
+        "archetype.company.work-median = 495\n", "supply.gpus = 1\n", "supply.gpus = 2\n");
+    char *t2 = text_with(t1, "machine-gpus = 1:1\n", "machine-gpus = 2:1\n");
+    char *text = text_with(t2, "archetype.*.gpus = 1:1\n", "archetype.*.gpus = 2:1\n");
+    struct market *mk = lc_stage(&x, text, &k);
+
+    rs_arm(&x, mk, k);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(rs.reserved);
+    ck_assert_double_eq_tol(rs.discount, 0.2, 1e-12);
+    ck_assert_int_gt(rs.res_end, H);
+    r = money_to_usd(rs.rate);
+    want = 2 * sim_time_to_hours(H - s) * 0.8 * r;
+    ck_assert_msg(fabs(mk->ar[lc.company].gpu_usd - want) < 1e-6,
+                  "GPU hours valued at %.6f, want %.6f", mk->ar[lc.company].gpu_usd, want);
+    unstage(&x);
+    free(t1);
+    free(t2);
+    free(text);
+}
+END_TEST
+
+/* An interruptible's running hours are in the interruptible price
+ * series (README, Outputs: mean prices by contract type), weighed by
+ * the hours and valued at what it pays. A hobbyist alone on the 3090
+ * bids, rents at 1 h, runs from s = 1 h 320 s to the 5 h horizon at its
+ * rate: the interruptible series weighs 5 h - s at that rate, the
+ * on-demand and reserved series nothing. And a job runs for its work
+ * over its speed: W ref-GPU-hours on a GPU of relative speed v, with
+ * no checkpoints and no restart (its first start), take W / v hours to
+ * the microsecond from s. Kills mkt_bill_segment() not weighing the
+ * interruptible series (no hours, no mean), and start_running() due a
+ * microsecond late. */
+START_TEST(an_interruptibles_hours_are_in_its_price_series)
+{
+    struct staged x;
+    unsigned k;
+    sim_time s = SIM_HOUR + 320 * SIM_SEC, H = 5 * SIM_HOUR;
+    const struct contract *c;
+    uint16_t g;
+    double v;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 5h\n"
+        "archetype.hobbyist.work-median = 100\n", &k);
+
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(mk->m[0].nclaims, 1);
+    c = &mk->c[mk->m[0].cids[0]];
+    ck_assert_int_eq(c->type, C_INTERRUPTIBLE);
+    g = mk->m[0].gpu;
+    ck_assert_double_eq_tol(mk->int_price_w[g], sim_time_to_hours(H - s), 1e-9);
+    ck_assert_double_eq_tol(mk->int_price_sum[g] / mk->int_price_w[g], money_to_usd(c->rate),
+                            1e-9);
+    ck_assert_double_eq(mk->od_price_w[g], 0);
+    ck_assert_double_eq(mk->res_price_w[g], 0);
+    v = (double)mk->m[0].spd[0];
+    ck_assert_int_eq(c->done_at - s, sim_time_from_hours(mk->j[c->job].work / v));
+    unstage(&x);
+}
+END_TEST
+
+/* "An end date already past (a contract resumed after it, from a pause
+ * or a suspension) expires at once" (schedule_contract_event). A
+ * company (3 ref-GPU-hours, some 5 h on the 3090, within the 10 h offer
+ * with its margin) rents on demand at 1 h: end date 11 h. Its host
+ * disconnects at 3 h and the test reconnects it at 12 h, past the end
+ * date, with some 3 h of work left: the instance runs again and its end
+ * date expires at once, at 12 h, where the host (auto-extend 1) extends
+ * it by the offer's 10 h: just after, its end date is 22 h. Kills
+ * scheduling the expiry at the past end date itself (an event before
+ * now, which the engine refuses). */
+START_TEST(an_end_date_passed_while_offline_expires_on_return)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 13h\n"
+        "hostclass.*.offer-duration = 10h\nhostclass.*.auto-extend = 1\n"
+        "hostclass.*.disconnect-duration = 1000000h\n"
+        "archetype.*.pause-patience = 100000h\narchetype.company.work-median = 3\n", &k);
+
+    memset(&ho, 0, sizeof ho);
+    ho.mk = mk;
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 3 * SIM_HOUR, mk->k_disc, 0);
+    eng_at(x.e, 12 * SIM_HOUR, mk->k_reconn, 0);
+    eng_at(x.e, 12 * SIM_HOUR + SIM_SEC, eng_kind(x.e, "test.probe-ho", ho_probe, NULL), 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_int_eq(ho.state, CS_RUNNING);
+    ck_assert_int_eq(ho.end, 22 * SIM_HOUR);
     unstage(&x);
 }
 END_TEST
@@ -10308,6 +10420,9 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_reservations_hours_past_its_term_accrue_from_its_end);
     tcase_add_loop_test(tc, the_prepay_question_is_asked_once_after_an_offline_spell, 0, 2);
     tcase_add_test(tc, an_outbid_instance_ran_until_it_was_outbid);
+    tcase_add_test(tc, a_multi_gpu_reservations_hours_are_discounted_on_all_its_gpus);
+    tcase_add_test(tc, an_interruptibles_hours_are_in_its_price_series);
+    tcase_add_test(tc, an_end_date_passed_while_offline_expires_on_return);
     suite_add_tcase(s, tc);
     return s;
 }
