@@ -10208,6 +10208,40 @@ START_TEST(an_end_date_passed_while_offline_expires_on_return)
 }
 END_TEST
 
+/* A serverless worker preempted by an on-demand renter is its
+ * endpoint's to handle (README, Serverless: an interruptible endpoint's
+ * workers are preempted like any bid): the endpoint counts it and lets
+ * it go. The first endpoint's payer is the first after the archetypes
+ * (sls_attach: arch == nar). The life-cycle market with one
+ * interruptible endpoint of one fixed worker and no requests: the
+ * worker takes the 3090 at once; the company rents it on demand at 1 h
+ * and preempts the worker: workers_preempted 1, and the machine holds
+ * only the company's contract once the worker is released. Kills
+ * pause_contract() handing the first endpoint's worker to the renter
+ * rules ('>' for '>=' against nar: a renter's pause timer, no count,
+ * the worker kept). */
+START_TEST(a_preempted_serverless_worker_is_its_endpoints)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 3h\n"
+        "archetype.company.work-median = 100\n"
+        "endpoint.api.enabled = true\nendpoint.api.interruptible = true\n"
+        "endpoint.api.policy = fixed\nendpoint.api.fixed-workers = 1\n"
+        "endpoint.api.rate = 0\nendpoint.api.burst-rate = 0\n"
+        "endpoint.api.learning = false\nendpoint.api.image = 0.001\n"
+        "endpoint.api.model-load = 0s\n", &k);
+
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_double_eq(res_get(eng_results(x.e), "workers_preempted", "endpoint", "api"), 1);
+    ck_assert_uint_eq(lc.look[0].nclaims, 1);
+    ck_assert_uint_eq(mk->j[mk->c[mk->m[0].cids[0]].job].arch, lc.company);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -10423,6 +10457,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_multi_gpu_reservations_hours_are_discounted_on_all_its_gpus);
     tcase_add_test(tc, an_interruptibles_hours_are_in_its_price_series);
     tcase_add_test(tc, an_end_date_passed_while_offline_expires_on_return);
+    tcase_add_test(tc, a_preempted_serverless_worker_is_its_endpoints);
     suite_add_tcase(s, tc);
     return s;
 }
