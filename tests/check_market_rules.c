@@ -4499,69 +4499,58 @@ static void rv_run(const char *gpus, double storage, const char *extra)
     unstage(&x);
 }
 
+/* A staged market of one machine: archetype 'arch' arrives at 'at', the
+ * run goes on to its horizon, and the market is freed. Returns whether
+ * the renter rented the machine. */
+static bool one_arrival_rents(struct staged *x, sim_time at, size_t arch)
+{
+    bool rented;
+
+    ck_assert_uint_eq(x->mk->nm, 1);
+    eng_at(x->e, at, x->mk->k_arrive, (uint32_t)arch);
+    ck_assert_int_eq(stage_run(x), SIM_OK);
+    rented = x->mk->m[0].nclaims == 1;
+    unstage(x);
+    return rented;
+}
+
 /* Vast's duration filter (README, End dates): a renter takes only offers
  * lasting 1.3 x its expected run. The one machine's host class offers
  * 'margin' x the company's expected run (1000 reference GPU-hours of
- * training, at scale 1, at the machine's speed); the renter arrives at 0 and is looked at an hour
- * later. Returns whether it rented. */
-static bool rents_at_margin(double margin)
+ * training, at scale 1, at the machine's speed), less 'less'; the renter
+ * arrives at 0 and the run ends two hours later. The work is drawn
+ * lognormal at sigma 0, exp(log(1000)) (not quite 1000 in doubles), so
+ * the offer's length is computed as the filter computes the run, from
+ * that work and the machine's speed. Returns whether it rented. */
+static bool rents_at_margin(double margin, sim_time less)
 {
     struct staged x;
     struct market *mk;
     double exp_h;
-    bool rented;
 
     mk = stage(&x, ONE_HOST "sim.horizon = 2h\nseed = 3\nsupply.gpus = 1\n"
                "archetype.company.mix = training:1\nworkload.training.work-scale = 1\n");
-    ck_assert_uint_eq(mk->nm, 1);
-    exp_h = 1000.0 / (double)mk->m[0].spd[0];
+    exp_h = exp(log(1000.0)) / (double)mk->m[0].spd[0];
     for (size_t k = 0; k < mk->nhc; k++)
-        mk->hc[k].offer_dur = sim_time_from_hours(exp_h * margin);
-    eng_at(x.e, 0, mk->k_arrive, (uint32_t)arch_named(mk, "company"));
-    ck_assert_int_eq(stage_run(&x), SIM_OK);
-    rented = mk->m[0].nclaims == 1;
-    unstage(&x);
-    return rented;
+        mk->hc[k].offer_dur = sim_time_from_hours(exp_h * margin) - less;
+    return one_arrival_rents(&x, 0, arch_named(mk, "company"));
 }
 
 START_TEST(offers_must_last_the_expected_run_with_a_margin)
 {
-    ck_assert(rents_at_margin(1.31));
-    ck_assert(!rents_at_margin(1.29));
-    ck_assert(!rents_at_margin(1.0));
+    ck_assert(rents_at_margin(1.31, 0));
+    ck_assert(!rents_at_margin(1.29, 0));
+    ck_assert(!rents_at_margin(1.0, 0));
 }
 END_TEST
 
 /* The duration filter at its edge: an offer lasting exactly 1.3 x the
  * expected run passes ('must last for', README End dates), one a
- * microsecond shorter does not. The company's 1000 reference-GPU-hours
- * are drawn lognormal at sigma 0, exp(log(1000)) (not quite 1000 in
- * doubles), so the edge is computed as the filter does, from that work,
- * the machine's speed and the margin. */
-static bool rents_for(sim_time dur_less)
-{
-    struct staged x;
-    struct market *mk;
-    bool rented;
-    double work = exp(log(1000.0));
-
-    mk = stage(&x, ONE_HOST "sim.horizon = 2h\nseed = 3\nsupply.gpus = 1\n"
-               "archetype.company.mix = training:1\nworkload.training.work-scale = 1\n");
-    ck_assert_uint_eq(mk->nm, 1);
-    for (size_t k = 0; k < mk->nhc; k++)
-        mk->hc[k].offer_dur =
-            sim_time_from_hours(work / (double)mk->m[0].spd[0] * 1.3) - dur_less;
-    eng_at(x.e, 0, mk->k_arrive, (uint32_t)arch_named(mk, "company"));
-    ck_assert_int_eq(stage_run(&x), SIM_OK);
-    rented = mk->m[0].nclaims == 1;
-    unstage(&x);
-    return rented;
-}
-
+ * microsecond shorter does not. */
 START_TEST(an_offer_lasting_exactly_the_margin_passes)
 {
-    ck_assert(rents_for(0));
-    ck_assert(!rents_for(1));
+    ck_assert(rents_at_margin(1.3, 0));
+    ck_assert(!rents_at_margin(1.3, 1));
 }
 END_TEST
 
@@ -9812,7 +9801,6 @@ static bool late_archetype_rents(double min_ram)
     struct staged x;
     struct market *mk;
     size_t zz;
-    bool rented;
 
     for (int i = 0; i < 40; i++)
         n += snprintf(text + n, sizeof text - (size_t)n, "archetype.a%02d.rate = 0\n", i);
@@ -9820,12 +9808,7 @@ static bool late_archetype_rents(double min_ram)
     mk = stage(&x, text);
     zz = arch_named(mk, "zz");
     ck_assert_uint_ge(zz, 32);
-    ck_assert_uint_eq(mk->nm, 1);
-    eng_at(x.e, SIM_HOUR, mk->k_arrive, (uint32_t)zz);
-    ck_assert_int_eq(stage_run(&x), SIM_OK);
-    rented = mk->m[0].nclaims == 1;
-    unstage(&x);
-    return rented;
+    return one_arrival_rents(&x, SIM_HOUR, zz);
 }
 
 START_TEST(spec_filters_hold_past_the_32nd_archetype)
