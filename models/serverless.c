@@ -89,6 +89,9 @@ struct endpoint {
     uint32_t *warm_m;           /* owned: machines holding a released worker's state */
     sim_time *warm_until;       /* owned: until when, in release order */
     size_t nwarm, capwarm;
+    /* every state kept, whole run: kept = expired + used + still held
+     * (check_warm_states) */
+    uint64_t warm_kept, warm_expired, warm_used;
     sim_time down_since;        /* target below the active count since (-1: not) */
     sim_time decay_two, decay_zero;     /* idle-decay thresholds; decay_two < 0: off */
     sim_time cold_since;        /* cold pool above its target since (-1: not) */
@@ -647,6 +650,7 @@ static void warm_forget(struct endpoint *ep, sim_time now)
             ep->warm_m[k] = ep->warm_m[i];
             ep->warm_until[k++] = ep->warm_until[i];
         }
+    ep->warm_expired += ep->nwarm - k;
     ep->nwarm = k;
 }
 
@@ -662,6 +666,7 @@ static void warm_take(struct endpoint *ep, uint32_t mid)
             memmove(ep->warm_until + i, ep->warm_until + i + 1,
                     (ep->nwarm - i - 1) * sizeof *ep->warm_until);
             ep->nwarm--;
+            ep->warm_used++;
             return;
         }
     SIM_ASSERT(!"a FlashBoot hire on a machine holding no state");
@@ -684,6 +689,7 @@ static void warm_remember(struct sls *s, struct endpoint *ep, const struct worke
     }
     ep->warm_m[ep->nwarm] = w->machine;
     ep->warm_until[ep->nwarm++] = now + ep->fb_window;
+    ep->warm_kept++;
 }
 
 /* RunPod's priority list: one model at a time, in sls_priority_order()'s
@@ -1549,6 +1555,20 @@ static bool check_requests(const struct sls *s, const struct endpoint *ep)
     return false;
 }
 
+/* FlashBoot uses each state a released worker left at most once: every
+ * state kept has expired, started one hire, or is still held. A state
+ * used twice would count FlashBoot hires (and their 2-second loads) that
+ * no release paid for. */
+static bool check_warm_states(const struct sls *s, const struct endpoint *ep)
+{
+    if (ep->warm_kept == ep->warm_expired + ep->warm_used + ep->nwarm)
+        return true;
+    eng_fail(s->e, "serverless.flashboot", "endpoint %s: %llu worker states kept != %llu "
+             "expired + %llu used + %zu held", ep->name, (unsigned long long)ep->warm_kept,
+             (unsigned long long)ep->warm_expired, (unsigned long long)ep->warm_used, ep->nwarm);
+    return false;
+}
+
 bool sls_finish(struct sls *s, struct results *res)
 {
     bool ok = true;
@@ -1608,6 +1628,7 @@ bool sls_finish(struct sls *s, struct results *res)
                    ep->load_served > 0 ? cost / ep->load_served : NaN, "USD/perf");
         free(v);
         ok &= check_requests(s, ep);
+        ok &= check_warm_states(s, ep);
     }
     return ok;
 }
