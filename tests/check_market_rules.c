@@ -1734,6 +1734,45 @@ START_TEST(flashboot_tries_the_latest_released_machine_first)
 }
 END_TEST
 
+/* FlashBoot keeps to the models the endpoint allows (its gpus list, or
+ * the one model a priority list is trying): a kept state on a machine of
+ * another model is passed over, however late it was released. A and B
+ * are idle one-GPU machines of two different models, B the latest in
+ * the list; only A's model allowed, the hire is on A from its state.
+ * The priority list relies on this: its hire of the first choice must
+ * not land on a second-choice host that happened to be released last. */
+START_TEST(flashboot_passes_over_a_state_on_a_model_not_allowed)
+{
+    struct staged x;
+    struct market *mk = stage(&x, "[General]\nsim.model = market\nsim.horizon = 1d\n"
+                                  "supply.gpus = 400\nendpoint.api.enabled = true\n"
+                                  "endpoint.api.rate = 0\nendpoint.api.min-workers = 0\n");
+    uint32_t warm[2] = { UINT32_MAX, UINT32_MAX };
+    uint8_t *allowed = calloc(mk->ngpus, 1);
+    struct sls_query q = { (uint32_t)mk->nar, 0, 1, allowed, NULL, false, false, warm, 2 };
+    struct sls_hire h;
+
+    ck_assert_ptr_nonnull(allowed);
+    for (uint32_t i = 0; i < mk->nm && warm[1] == UINT32_MAX; i++) {
+        const struct machine *m = &mk->m[i];
+
+        if (m->ngpu != 1 || !m->listed || m->down || m->leaving || m->maint_pending)
+            continue;
+        if (warm[0] == UINT32_MAX)
+            warm[0] = i;
+        else if (m->gpu != mk->m[warm[0]].gpu)
+            warm[1] = i;
+    }
+    ck_assert_uint_ne(warm[1], UINT32_MAX);
+    allowed[mk->m[warm[0]].gpu] = 1;
+    ck_assert(market_sls_recruit(mk, &q, &h));
+    ck_assert_uint_eq(h.machine, warm[0]);
+    ck_assert(h.warm);
+    free(allowed);
+    unstage(&x);
+}
+END_TEST
+
 /* A host fails while it is offline: on day 3 the test disconnects the
  * machine with the most instances running (none checkpoints), an hour
  * later it fails, and at the same moment so does a machine nobody rents.
@@ -10276,6 +10315,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, repricing_moves_only_past_its_thresholds_and_stays_in_bounds);
     tcase_add_test(tc, repricing_scales_money_by_a_factor_rounded_to_the_ppm);
     tcase_add_test(tc, flashboot_tries_the_latest_released_machine_first);
+    tcase_add_test(tc, flashboot_passes_over_a_state_on_a_model_not_allowed);
     tcase_add_test(tc, p_reserved_sees_the_secure_cloud_filter);
     tcase_add_test(tc, p_reserved_needs_a_discount_the_job_can_get);
     tcase_add_test(tc, a_failure_while_suspended_loses_the_held_work);

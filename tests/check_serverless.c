@@ -2034,6 +2034,11 @@ static struct test_run run_plus(const char *base, const char *extra, const char 
     return o;
 }
 
+/* The priority tests' markets: no renters, so every listed model has
+ * free offers whenever an endpoint hires, whatever the seed's renters
+ * would have taken. */
+#define NO_RENTERS "archetype.*.rate = 0\n"
+
 /* Workers hired by priority: a fixed pool of 10 hired at once from a
  * market with offers of all three models. By sls_priority_order() the
  * first four take the primary (fewer than five workers), the 5th the
@@ -2045,8 +2050,9 @@ static struct test_run run_plus(const char *base, const char *extra, const char 
 START_TEST(gpu_priority_spreads_workers)
 {
     const char *sets[] = { "sim.horizon=3h", NULL };
-    const char *base = MARKET "endpoint.api.enabled = true\nendpoint.api.policy = fixed\n"
-                       "endpoint.api.fixed-workers = 10\nendpoint.api.gpu-priority = true\n";
+    const char *base = MARKET NO_RENTERS "endpoint.api.enabled = true\n"
+                       "endpoint.api.policy = fixed\nendpoint.api.fixed-workers = 10\n"
+                       "endpoint.api.gpu-priority = true\n";
     struct test_run o;
 
     o = run_plus(base, "endpoint.api.gpus = RTX 4090, RTX 3090, RTX A6000\n", sets);
@@ -2074,7 +2080,7 @@ END_TEST
  * below five workers on the first choice, the fifth (5 workers, each
  * lower priority short of floor(0.2 x 5) = 1) on the second; the third
  * choice never (the market having offers of the first two whenever a
- * burst comes). Counting the released ones, a later burst would see the
+ * burst comes: no renters take them). Counting the released ones, a later burst would see the
  * third choice short at once. With FlashBoot (a window of a day: every
  * earlier host is kept) a hire still takes the model the list names and
  * only its host from the kept ones: four RTX 4090s a burst, though the
@@ -2082,7 +2088,7 @@ END_TEST
 START_TEST(gpu_priority_counts_live_workers_only)
 {
     const char *sets[] = { "sim.horizon=2d", NULL };
-    const char *base = MARKET "endpoint.api.enabled = true\n"
+    const char *base = MARKET NO_RENTERS "endpoint.api.enabled = true\n"
         "endpoint.api.policy = request-count\nendpoint.api.request-count = 1\n"
         "endpoint.api.rate = 0\nendpoint.api.burst-rate = 2\nendpoint.api.burst-size = 5\n"
         "endpoint.api.idle-timeout = 60s\nendpoint.api.gpu-priority = true\n"
