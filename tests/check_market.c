@@ -1082,6 +1082,7 @@ START_TEST(reliability_histogram_counts_machines_still_there)
                                           count_present);
     const struct results *res = eng_results(r.e);
     double total = 0;
+    size_t bins = 0;
 
     ck_assert_int_eq(r.rc, SIM_OK);
     for (size_t i = 0; i < res_scalar_count(res); i++) {
@@ -1089,11 +1090,17 @@ START_TEST(reliability_histogram_counts_machines_still_there)
         double v;
 
         res_scalar_at(res, i, &m, &k, &e, &v, &u);
-        if (strncmp(m, "reliability_hist_", 17) == 0)
+        if (strncmp(m, "reliability_hist_", 17) == 0) {
             total += v;
+            bins++;
+            /* lower edges 0.50 to 0.99 (docs/METRICS.md): a score of 1
+             * counts in the last bin, there is no bin "1.00" */
+            ck_assert_msg(atof(e) >= 0.5 && atof(e) <= 0.99 + 1e-9, "%s bin %s", m, e);
+        }
     }
     ck_assert_uint_gt(machines_gone, machines_present / 2);
     ck_assert_double_eq(total, (double)machines_present);
+    ck_assert_uint_eq(bins, 3 * 50);        /* 50 per host class, empty ones too */
     eng_free(r.e);
 }
 END_TEST
