@@ -1692,6 +1692,26 @@ static void unstage(struct staged *x)
     preg_free(x->reg);
 }
 
+/* The FlashBoot tests' market: staged, nothing rented yet, an endpoint
+ * that hires only when a test calls market_sls_recruit. */
+#define FB_MARKET "[General]\nsim.model = market\nsim.horizon = 1d\n" \
+                  "supply.gpus = 400\nendpoint.api.enabled = true\n" \
+                  "endpoint.api.rate = 0\nendpoint.api.min-workers = 0\n"
+
+/* The first idle one-GPU machine from 'from' on that could be rented now,
+ * of a model other than 'not_gpu' (UINT32_MAX: any); UINT32_MAX if none. */
+static uint32_t fb_idle_machine(const struct market *mk, uint32_t from, uint32_t not_gpu)
+{
+    for (uint32_t i = from; i < mk->nm; i++) {
+        const struct machine *m = &mk->m[i];
+
+        if (m->ngpu == 1 && m->listed && !m->down && !m->leaving && !m->maint_pending &&
+            m->gpu != not_gpu)
+            return i;
+    }
+    return UINT32_MAX;
+}
+
 /* FlashBoot at the market (market_sls_recruit): the machines holding
  * the endpoint's worker state are tried before any search, the one
  * released last first (sls_query: "tried first, the last one first").
@@ -1703,21 +1723,15 @@ static void unstage(struct staged *x)
 START_TEST(flashboot_tries_the_latest_released_machine_first)
 {
     struct staged x;
-    struct market *mk = stage(&x, "[General]\nsim.model = market\nsim.horizon = 1d\n"
-                                  "supply.gpus = 400\nendpoint.api.enabled = true\n"
-                                  "endpoint.api.rate = 0\nendpoint.api.min-workers = 0\n");
-    uint32_t warm[2] = { UINT32_MAX, UINT32_MAX };
+    struct market *mk = stage(&x, FB_MARKET);
+    uint32_t warm[2];
     struct sls_query q = { (uint32_t)mk->nar, 0, 1, NULL, NULL, false, false, warm, 2 };
     struct sls_hire h;
-    size_t found = 0;
 
-    for (uint32_t i = 0; i < mk->nm && found < 2; i++) {
-        const struct machine *m = &mk->m[i];
-
-        if (m->ngpu == 1 && m->listed && !m->down && !m->leaving && !m->maint_pending)
-            warm[found++] = i;
-    }
-    ck_assert_uint_eq(found, 2);
+    warm[0] = fb_idle_machine(mk, 0, UINT32_MAX);
+    ck_assert_uint_ne(warm[0], UINT32_MAX);
+    warm[1] = fb_idle_machine(mk, warm[0] + 1, UINT32_MAX);
+    ck_assert_uint_ne(warm[1], UINT32_MAX);
     ck_assert(market_sls_recruit(mk, &q, &h));
     ck_assert_uint_eq(h.machine, warm[1]);
     ck_assert(h.warm);
@@ -1744,25 +1758,16 @@ END_TEST
 START_TEST(flashboot_passes_over_a_state_on_a_model_not_allowed)
 {
     struct staged x;
-    struct market *mk = stage(&x, "[General]\nsim.model = market\nsim.horizon = 1d\n"
-                                  "supply.gpus = 400\nendpoint.api.enabled = true\n"
-                                  "endpoint.api.rate = 0\nendpoint.api.min-workers = 0\n");
-    uint32_t warm[2] = { UINT32_MAX, UINT32_MAX };
+    struct market *mk = stage(&x, FB_MARKET);
+    uint32_t warm[2];
     uint8_t *allowed = calloc(mk->ngpus, 1);
     struct sls_query q = { (uint32_t)mk->nar, 0, 1, allowed, NULL, false, false, warm, 2 };
     struct sls_hire h;
 
     ck_assert_ptr_nonnull(allowed);
-    for (uint32_t i = 0; i < mk->nm && warm[1] == UINT32_MAX; i++) {
-        const struct machine *m = &mk->m[i];
-
-        if (m->ngpu != 1 || !m->listed || m->down || m->leaving || m->maint_pending)
-            continue;
-        if (warm[0] == UINT32_MAX)
-            warm[0] = i;
-        else if (m->gpu != mk->m[warm[0]].gpu)
-            warm[1] = i;
-    }
+    warm[0] = fb_idle_machine(mk, 0, UINT32_MAX);
+    ck_assert_uint_ne(warm[0], UINT32_MAX);
+    warm[1] = fb_idle_machine(mk, warm[0] + 1, mk->m[warm[0]].gpu);
     ck_assert_uint_ne(warm[1], UINT32_MAX);
     allowed[mk->m[warm[0]].gpu] = 1;
     ck_assert(market_sls_recruit(mk, &q, &h));
@@ -1772,6 +1777,7 @@ START_TEST(flashboot_passes_over_a_state_on_a_model_not_allowed)
     unstage(&x);
 }
 END_TEST
+#undef FB_MARKET
 
 /* A host fails while it is offline: on day 3 the test disconnects the
  * machine with the most instances running (none checkpoints), an hour
