@@ -10247,6 +10247,89 @@ START_TEST(a_preempted_serverless_worker_is_its_endpoints)
 }
 END_TEST
 
+/* Whether a company renter arriving 'at_h' hours into a staged one-host
+ * market, with 'extra' settings, is kept by the thinning. The archetype
+ * is given rate 100 and a thinning bound of 1e-300 jobs/us: a renter is
+ * dropped when u x 1e-300 exceeds the rate function (about 1e-12 jobs/us
+ * whenever it is not 0), so it is kept exactly when the rate function is
+ * not 0 at that moment, and no other arrival is drawn (a gap of mean
+ * 1e300 us falls past the end). */
+static bool arrival_kept(const char *extra, double at_h)
+{
+    struct staged x;
+    char text[2048];
+    struct market *mk;
+    size_t a;
+    bool kept;
+
+    snprintf(text, sizeof text, LIFE_MARKET "sim.horizon = 10d\n%s", extra);
+    mk = stage(&x, text);
+    a = arch_named(mk, "company");
+    mk->ar[a].rate = 100;
+    mk->ar[a].peak = 1e-300;
+    eng_at(x.e, sim_time_from_hours(at_h), mk->k_arrive, (uint32_t)a);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    kept = mk->ar[a].arrived_all == 1;
+    unstage(&x);
+    return kept;
+}
+
+/* The weekend factor applies on local Saturdays and Sundays only (t = 0
+ * is a Monday 00:00 UTC; PARAMS.md weekend): at weekend 0 a renter is
+ * dropped then and kept on Friday and Monday. At UTC-5, Saturday 02:00
+ * UTC is still Friday 21:00 local and Monday 03:00 UTC still Sunday. And
+ * at day-amplitude 1 the daily cycle is 0 at 02:00 local, twelve hours
+ * from its 14:00 peak. */
+START_TEST(weekend_and_daily_factors_follow_the_local_calendar)
+{
+#define WEEKEND0 "archetype.company.weekend = 0\narchetype.company.deadline-boost = 1\n" \
+    "archetype.company.day-amplitude = 0\n"
+    ck_assert(arrival_kept(WEEKEND0 "archetype.company.tz = 0\n", 4 * 24 + 12));     /* Fri */
+    ck_assert(!arrival_kept(WEEKEND0 "archetype.company.tz = 0\n", 5 * 24 + 12));    /* Sat */
+    ck_assert(!arrival_kept(WEEKEND0 "archetype.company.tz = 0\n", 6 * 24 + 23));    /* Sun */
+    ck_assert(arrival_kept(WEEKEND0 "archetype.company.tz = 0\n", 7 * 24 + 1));      /* Mon */
+    ck_assert(arrival_kept(WEEKEND0 "archetype.company.tz = -5\n", 5 * 24 + 2));
+    ck_assert(!arrival_kept(WEEKEND0 "archetype.company.tz = -5\n", 7 * 24 + 3));
+#undef WEEKEND0
+#define DAY1 "archetype.company.weekend = 1\narchetype.company.deadline-boost = 1\n" \
+    "archetype.company.day-amplitude = 1\n"
+    ck_assert(!arrival_kept(DAY1 "archetype.company.tz = 0\n", 2));
+    ck_assert(arrival_kept(DAY1 "archetype.company.tz = 0\n", 14));
+    ck_assert(!arrival_kept(DAY1 "archetype.company.tz = 3\n", 23));
+#undef DAY1
+}
+END_TEST
+
+/* A deadline falls at the end of its day, local time, and the boost
+ * holds while the time left to it is at most the window (arrival_rate).
+ * Deadline-boost 0 drops every renter inside a window. At t = 0 (local
+ * midnight starting day 0, demand.start-day 0) 24 h are left to the end
+ * of day 0: a 24 h window holds it, a 23.5 h one does not, until 00:30,
+ * when exactly 23.5 h are left. At UTC-5, t = 0 is 19:00 on day 364 (the
+ * day before day 0): 5 h to that deadline, inside a 6 h window. With
+ * demand.start-day 10, t = 0 is day 10. */
+START_TEST(a_deadline_window_ends_with_its_local_day)
+{
+#define DL "archetype.company.weekend = 1\narchetype.company.deadline-boost = 0\n" \
+    "archetype.company.day-amplitude = 0\n"
+    ck_assert(!arrival_kept(DL "archetype.company.tz = 0\narchetype.company.deadlines = 0\n"
+                            "archetype.company.deadline-window = 24h\ndemand.start-day = 0\n", 0));
+    ck_assert(arrival_kept(DL "archetype.company.tz = 0\narchetype.company.deadlines = 0\n"
+                           "archetype.company.deadline-window = 23.5h\ndemand.start-day = 0\n", 0));
+    ck_assert(!arrival_kept(DL "archetype.company.tz = 0\narchetype.company.deadlines = 0\n"
+                            "archetype.company.deadline-window = 23.5h\ndemand.start-day = 0\n",
+                            0.5));
+    ck_assert(!arrival_kept(DL "archetype.company.tz = -5\narchetype.company.deadlines = 364\n"
+                            "archetype.company.deadline-window = 6h\ndemand.start-day = 0\n", 0));
+    ck_assert(arrival_kept(DL "archetype.company.tz = -5\narchetype.company.deadlines = 0\n"
+                           "archetype.company.deadline-window = 6h\ndemand.start-day = 0\n", 0));
+    ck_assert(!arrival_kept(DL "archetype.company.tz = 0\narchetype.company.deadlines = 10\n"
+                            "archetype.company.deadline-window = 12h\ndemand.start-day = 10\n",
+                            13));
+#undef DL
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -10463,6 +10546,8 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, an_interruptibles_hours_are_in_its_price_series);
     tcase_add_test(tc, an_end_date_passed_while_offline_expires_on_return);
     tcase_add_test(tc, a_preempted_serverless_worker_is_its_endpoints);
+    tcase_add_test(tc, weekend_and_daily_factors_follow_the_local_calendar);
+    tcase_add_test(tc, a_deadline_window_ends_with_its_local_day);
     suite_add_tcase(s, tc);
     return s;
 }
