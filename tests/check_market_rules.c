@@ -10330,6 +10330,69 @@ START_TEST(a_deadline_window_ends_with_its_local_day)
 }
 END_TEST
 
+/* The model a company renter, arriving at 1 h in LIFE_MARKET (one RTX
+ * 3090, 24 GB, asking about $0.30 an hour; the only model supplied and on
+ * the archetype's list) with name-pin 1 and 'extra' settings, names (the
+ * market's count of jobs naming each model): its name, or NULL if none. */
+static const char *named_model(const char *extra)
+{
+    struct staged x;
+    char text[4096];
+    struct market *mk;
+    const char *named = NULL;
+    double n = 0;
+
+    ck_assert_int_lt(snprintf(text, sizeof text, LIFE_MARKET "sim.horizon = 2h\n"
+                              "archetype.company.name-pin = 1\n%s", extra),
+                     (int)sizeof text);
+    mk = stage(&x, text);
+    eng_at(x.e, SIM_HOUR, mk->k_arrive, (uint32_t)arch_named(mk, "company"));
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    for (size_t g = 0; g < mk->ngpus; g++) {
+        n += mk->pin_named[g];
+        if (mk->pin_named[g] > 0)
+            named = mk->gpus[g].name;
+    }
+    ck_assert_double_le(n, 1);
+    unstage(&x);
+    return named;
+}
+
+/* A renter names only a model it could rent and would pay for
+ * (pick_named): enough memory per GPU (the 3090's 24 GB: a 24 GB job
+ * names it, a 25 GB one nothing); for a Secure Cloud job, a model some
+ * datacenter class lists with a positive weight (the 3090 is a consumer
+ * card, which the datacenter class does not list by default: nothing;
+ * listed there, the 3090; listed with weight 0, or by a class not
+ * flagged datacenter, nothing); and a going ask within its cap, value x
+ * max(fastest speed, name-pin-speed) + vram-value x 24 GB against the
+ * 3090's ~$0.30: 0.45 x max(0.46, 1) = 0.45 and 0.02 x 24 = 0.48 pass,
+ * 0 and 0.45 x 0.46 = 0.21 (name-pin-speed 0) do not. */
+START_TEST(a_renter_names_only_a_model_it_could_rent_and_afford)
+{
+#define PAYS "archetype.company.value = 100\n"
+    ck_assert_str_eq(named_model(PAYS "archetype.company.vram = 24\n"), "RTX 3090");
+    ck_assert_ptr_null(named_model(PAYS "archetype.company.vram = 25\n"));
+    ck_assert_ptr_null(named_model(PAYS "archetype.company.secure-cloud = 1\n"));
+    ck_assert_str_eq(named_model(PAYS "archetype.company.secure-cloud = 1\n"
+                                 "hostclass.datacenter.tiers = consumer:1\n"), "RTX 3090");
+    ck_assert_ptr_null(named_model(PAYS "archetype.company.secure-cloud = 1\n"
+                                   "hostclass.datacenter.tiers = consumer:0,datacenter:1\n"));
+    ck_assert_ptr_null(named_model(PAYS "archetype.company.secure-cloud = 1\n"
+                                   "hostclass.datacenter.datacenter = false\n"
+                                   "hostclass.datacenter.tiers = consumer:1\n"));
+#undef PAYS
+#define CAP(value, vram_value, pin_speed) "archetype.company.value = " value "\n" \
+    "archetype.company.vram-value = " vram_value "\narchetype.company.name-pin-speed = " \
+    pin_speed "\n"
+    ck_assert_str_eq(named_model(CAP("0.45", "0", "1")), "RTX 3090");
+    ck_assert_ptr_null(named_model(CAP("0.45", "0", "0")));
+    ck_assert_str_eq(named_model(CAP("0", "0.02", "0")), "RTX 3090");
+    ck_assert_ptr_null(named_model(CAP("0", "0", "1")));
+#undef CAP
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -10548,6 +10611,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_preempted_serverless_worker_is_its_endpoints);
     tcase_add_test(tc, weekend_and_daily_factors_follow_the_local_calendar);
     tcase_add_test(tc, a_deadline_window_ends_with_its_local_day);
+    tcase_add_test(tc, a_renter_names_only_a_model_it_could_rent_and_afford);
     suite_add_tcase(s, tc);
     return s;
 }
