@@ -4180,6 +4180,46 @@ START_TEST(short_jobs_choose_their_contract_without_p_reserved)
 }
 END_TEST
 
+/* The cut-offs again, where the bounds are tight or come from elsewhere:
+ * as in pruned_search_finds_what_a_full_search_finds, every variant must
+ * come out bit for bit as the full search does.
+ * 0: Secure Cloud searches read past the first search-depth offers, so a
+ *    bucket's bound takes the model's fastest machine, not the head's
+ *    fastest of the first search-depth (band_reach).
+ * 1: a top of one: the first offers kept cut off the rest of the market
+ *    at once, so models must be visited best bound first (model_before).
+ * 2: exact ties between bound and key: posted asks (one per model), no
+ *    storage, no derating (one speed per model) and the model's fastest
+ *    machine as Secure Cloud's spmax make a bucket's first offer's key
+ *    equal its bound, and an offer tying the one kept still enters when
+ *    its machine number is lower (key_bound's 1e-6 must be the key's). */
+START_TEST(pruned_search_finds_what_a_full_search_finds_at_tight_bounds)
+{
+    static const char *const variants[] = {
+        "archetype.*.secure-cloud = 0.5\nmarket.search-depth = 4\n",
+        "market.search-top = 1\nmarket.search-candidates = 1\n",
+        "market.pricing = posted\narchetype.*.storage = 0\n"
+        "archetype.*.sort = dlperf-per-dollar\nmarket.search-top = 1\n"
+        "market.dlperf-derate-scale = 0\narchetype.*.secure-cloud = 0.5\n"
+        "market.search-depth = 2\n",
+    };
+    const char *v = variants[_i];
+    char a_text[1024], b_text[1024];
+    struct outcome a, b;
+
+    snprintf(a_text, sizeof a_text, SMALL "seed = 5\n%s", v);
+    snprintf(b_text, sizeof b_text, SMALL "seed = 5\n%smarket.search-prune = false\n", v);
+    a = run_text(a_text, NULL, 0);
+    b = run_text(b_text, NULL, 0);
+    ck_assert_int_eq(a.rc, SIM_OK);
+    ck_assert_int_eq(b.rc, SIM_OK);
+    ck_assert_double_gt(sum_of(&a, "jobs_started"), 100);
+    assert_identical(&a, &b);
+    done(&a);
+    done(&b);
+}
+END_TEST
+
 Suite *market_suite(void)
 {
     Suite *s = suite_create("market");
@@ -4279,6 +4319,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, maintenance_is_announced_and_renews);
     tcase_add_test(tc, renters_back_on_the_repaired_host_keep_their_reservation);
     tcase_add_test(tc, short_jobs_choose_their_contract_without_p_reserved);
+    tcase_add_loop_test(tc, pruned_search_finds_what_a_full_search_finds_at_tight_bounds, 0, 3);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     /* set-up alone (models/market_load.c): what the loaded structs hold */
