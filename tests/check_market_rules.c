@@ -9628,6 +9628,71 @@ START_TEST(a_capped_bid_is_bid_cap_times_the_ask_to_the_micro_dollar)
 }
 END_TEST
 
+/* A Secure Cloud bidder (no lose bit: scan_bucket's quick turn-down of
+ * bids that cannot reach the host's min_bid) still places a bid exactly
+ * at the limit when the host's min_bid is that limit: as above, bid-cap
+ * 0.9 x $3.333333 is $3.000000 to the micro-dollar, the datacenter host's
+ * min_bid is set to $3.000000, and a bid equal to min_bid is a valid bid
+ * (it is at least min_bid). Kills the quick turn-down's micro-dollar of
+ * slack taken the wrong way (need > limit - 1). */
+START_TEST(a_secure_bid_at_the_limit_meets_a_min_bid_equal_to_it)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = hob_stage(&x, "market.reprice-interval = 100h\n"
+                                  "archetype.*.bid-fraction = 1\narchetype.*.bid-cap = 0.9\n"
+                                  "archetype.hobbyist.secure-cloud = 1\n"
+                                  "hostclass.*.datacenter = true\n", false, &k);
+
+    mk->m[0].ask = 3333333;
+    mk->m[0].min_bid = 3000000;
+    mkt_index_machine(mk, 0);
+    ck_assert(hob_go(&x, k));
+    ck_assert_int_eq(lc.look[0].type, C_INTERRUPTIBLE);
+    ck_assert_int_eq(lc.look[0].bid, 3000000);
+}
+END_TEST
+
+/* The least winning bid is a micro-dollar above the highest bid that
+ * would lose (models/priority.h: prio_thresholds' bid + 1), so a bid equal
+ * to it runs. The 1-GPU machine asks $1 (set before the run, repricing
+ * held off, min_bid $0.1): the hobbyist bids 0.5 x the ask, $0.500000, at
+ * 1 h; the company bids 0.500001 x the ask, $0.500001 to the micro-dollar,
+ * at 1 h 30 and must displace it: at 1 h 45, its image downloaded, the
+ * hobbyist's instance is paused and the company's runs at its bid. Kills the search turning down a bid
+ * equal to the threshold (scan_bucket's b <= thr). */
+START_TEST(a_bid_equal_to_the_least_winning_bid_runs)
+{
+    struct staged x;
+    unsigned k;
+    const struct contract *co = NULL;
+    struct market *mk = hob_stage(&x, "market.reprice-interval = 100h\n"
+                                  "archetype.hobbyist.bid-fraction = 0.5\n"
+                                  "archetype.company.bid-fraction = 0.500001\n", false, &k);
+
+    mk->ar[lc.company].p_od = 0;
+    mk->ar[lc.company].p_int = 1;
+    mk->m[0].ask = 1000000;
+    mk->m[0].min_bid = 100000;
+    mkt_index_machine(mk, 0);
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, SIM_HOUR + 30 * SIM_MIN, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, SIM_HOUR + 45 * SIM_MIN, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert_uint_eq(lc.nlook, 1);
+    ck_assert(lc.look[0].renting);
+    ck_assert_int_eq(lc.look[0].bid, 500000);
+    ck_assert_int_eq(lc.look[0].state, CS_PAUSED);
+    for (uint32_t i = 0; i < mk->m[0].nclaims; i++)
+        if (mk->j[mk->c[mk->m[0].cids[i]].job].arch == lc.company)
+            co = &mk->c[mk->m[0].cids[i]];
+    ck_assert_msg(co != NULL, "the company's bid of a micro-dollar more did not get in");
+    ck_assert_int_eq(co->bid, 500001);
+    ck_assert_int_ne(co->state, CS_PAUSED);
+    unstage(&x);
+}
+END_TEST
+
 /* The price cap is what the renter pays at most: an ask equal to it is
  * taken, one a micro-dollar over it is not. Value 0 and vram-value
  * $0.015625 (1/64, exact in binary) on the 3090's 24 GB make the cap
@@ -9847,8 +9912,21 @@ END_TEST
  * later one asks specs_fit() offer by offer. Forty more archetypes (a00
  * to a39, arriving never) put 'zz' past the 32nd in name order; it rents
  * the one machine on demand with no filter, and not when it wants 1000
- * GB of RAM per GPU (no host class has that much). */
-static bool late_archetype_rents(double min_ram)
+ * GB of RAM per GPU (no host class has that much). With 'at_score', a
+ * probe just before it arrives sets its min-reliability to the machine's
+ * score then (the reliability filter on that path, offer_fits()). */
+static struct market *la_mk;
+static size_t la_zz;
+
+static void la_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    (void)e;
+    (void)ev;
+    (void)model;
+    la_mk->ar[la_zz].min_rel = la_mk->m[0].score;
+}
+
+static bool late_archetype_rents(double min_ram, bool at_score)
 {
     char text[8192];
     int n = snprintf(text, sizeof text, "%ssim.horizon = 2h\narchetype.zz.p-ondemand = 1\n"
@@ -9864,13 +9942,28 @@ static bool late_archetype_rents(double min_ram)
     mk = stage(&x, text);
     zz = arch_named(mk, "zz");
     ck_assert_uint_ge(zz, 32);
+    if (at_score) {
+        la_mk = mk;
+        la_zz = zz;
+        eng_at(x.e, SIM_HOUR - 1, eng_kind(x.e, "test.probe-la", la_probe, NULL), 0);
+    }
     return one_arrival_rents(&x, SIM_HOUR, zz);
 }
 
 START_TEST(spec_filters_hold_past_the_32nd_archetype)
 {
-    ck_assert(late_archetype_rents(0));
-    ck_assert(!late_archetype_rents(1000));
+    ck_assert(late_archetype_rents(0, false));
+    ck_assert(!late_archetype_rents(1000, false));
+}
+END_TEST
+
+/* The reliability filter passes a score equal to min-reliability (as
+ * a_score_equal_to_min_reliability_passes) past the 32nd archetype too,
+ * where the search reads the score itself rather than a fit bit. Kills
+ * offer_fits() turning down a score equal to the filter. */
+START_TEST(a_score_equal_to_min_reliability_passes_past_the_32nd_archetype)
+{
+    ck_assert(late_archetype_rents(0, true));
 }
 END_TEST
 
@@ -10595,12 +10688,15 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_waiting_renter_returns_only_through_every_filter);
     tcase_add_test(tc, a_score_equal_to_min_reliability_passes);
     tcase_add_test(tc, a_capped_bid_is_bid_cap_times_the_ask_to_the_micro_dollar);
+    tcase_add_test(tc, a_secure_bid_at_the_limit_meets_a_min_bid_equal_to_it);
+    tcase_add_test(tc, a_bid_equal_to_the_least_winning_bid_runs);
     tcase_add_test(tc, an_ask_equal_to_the_price_cap_is_taken);
     tcase_add_test(tc, the_bid_limit_is_of_the_lower_of_the_ask_and_the_going_ask);
     tcase_add_test(tc, the_expected_run_is_on_all_the_gpus_rented);
     tcase_add_test(tc, a_discount_on_any_host_class_makes_a_long_job_prepay);
     tcase_add_test(tc, a_waiting_bidder_is_judged_on_the_claims_as_they_stand);
     tcase_add_test(tc, spec_filters_hold_past_the_32nd_archetype);
+    tcase_add_test(tc, a_score_equal_to_min_reliability_passes_past_the_32nd_archetype);
     tcase_add_test(tc, useful_work_across_the_warm_up_counts_its_part_after_it);
     tcase_add_loop_test(tc, held_work_is_the_jobs_counted_over_its_segment, 0, 2);
     tcase_add_loop_test(tc, the_prepay_question_is_asked_once_after_an_offline_spell, 0, 2);
