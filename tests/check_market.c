@@ -125,6 +125,26 @@ START_TEST(same_seed_same_results_byte_for_byte)
 }
 END_TEST
 
+
+/* The small market with 'extra' lines, searched pruned and in full
+ * (market.search-prune = false): both runs must succeed, rent, and give
+ * identical outputs. */
+static void pruned_is_full(const char *extra)
+{
+    char a_text[1024], b_text[1024];
+    struct outcome a, b;
+
+    snprintf(a_text, sizeof a_text, SMALL "seed = 5\n%s", extra);
+    snprintf(b_text, sizeof b_text, SMALL "seed = 5\n%smarket.search-prune = false\n", extra);
+    a = run_text(a_text, NULL, 0);
+    b = run_text(b_text, NULL, 0);
+    ck_assert_int_eq(a.rc, SIM_OK);
+    ck_assert_int_eq(b.rc, SIM_OK);
+    ck_assert_double_gt(sum_of(&a, "jobs_started"), 100);
+    assert_identical(&a, &b);
+    done(&a);
+    done(&b);
+}
 /* The search's cut-offs (models/market.c: least_price, key_bound) may only
  * skip what could not have entered a renter's top few: a run that reads
  * every bucket's first search-depth offers must come out the same, bit for
@@ -144,22 +164,8 @@ START_TEST(pruned_search_finds_what_a_full_search_finds)
         "market.pricing = posted\n",
     };
 
-    for (size_t k = 0; k < sizeof variants / sizeof *variants; k++) {
-        char a_text[1024], b_text[1024];
-        struct outcome a, b;
-
-        snprintf(a_text, sizeof a_text, SMALL "seed = 5\n%s", variants[k]);
-        snprintf(b_text, sizeof b_text, SMALL "seed = 5\n%smarket.search-prune = false\n",
-                 variants[k]);
-        a = run_text(a_text, NULL, 0);
-        b = run_text(b_text, NULL, 0);
-        ck_assert_int_eq(a.rc, SIM_OK);
-        ck_assert_int_eq(b.rc, SIM_OK);
-        ck_assert_double_gt(sum_of(&a, "jobs_started"), 100);
-        assert_identical(&a, &b);
-        done(&a);
-        done(&b);
-    }
+    for (size_t k = 0; k < sizeof variants / sizeof *variants; k++)
+        pruned_is_full(variants[k]);
 }
 END_TEST
 
@@ -4203,20 +4209,8 @@ START_TEST(pruned_search_finds_what_a_full_search_finds_at_tight_bounds)
         "market.dlperf-derate-scale = 0\narchetype.*.secure-cloud = 0.5\n"
         "market.search-depth = 2\n",
     };
-    const char *v = variants[_i];
-    char a_text[1024], b_text[1024];
-    struct outcome a, b;
 
-    snprintf(a_text, sizeof a_text, SMALL "seed = 5\n%s", v);
-    snprintf(b_text, sizeof b_text, SMALL "seed = 5\n%smarket.search-prune = false\n", v);
-    a = run_text(a_text, NULL, 0);
-    b = run_text(b_text, NULL, 0);
-    ck_assert_int_eq(a.rc, SIM_OK);
-    ck_assert_int_eq(b.rc, SIM_OK);
-    ck_assert_double_gt(sum_of(&a, "jobs_started"), 100);
-    assert_identical(&a, &b);
-    done(&a);
-    done(&b);
+    pruned_is_full(variants[_i]);
 }
 END_TEST
 
