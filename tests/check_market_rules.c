@@ -10426,9 +10426,12 @@ END_TEST
 /* The model a company renter, arriving at 1 h in LIFE_MARKET (one RTX
  * 3090, 24 GB, asking about $0.30 an hour; the only model supplied and on
  * the archetype's list) with name-pin 1 and 'extra' settings, names (the
- * market's count of jobs naming each model): its name, or NULL if none. */
+ * market's count of jobs naming each model): its name, or NULL if none.
+ * The name is copied out: the catalogue it points into goes with the
+ * market (ASan caught the test comparing freed memory). */
 static const char *named_model(const char *extra)
 {
+    static char name[64];
     struct staged x;
     char text[4096];
     struct market *mk;
@@ -10443,8 +10446,11 @@ static const char *named_model(const char *extra)
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     for (size_t g = 0; g < mk->ngpus; g++) {
         n += mk->pin_named[g];
-        if (mk->pin_named[g] > 0)
-            named = mk->gpus[g].name;
+        if (mk->pin_named[g] > 0) {
+            ck_assert_int_lt(snprintf(name, sizeof name, "%s", mk->gpus[g].name),
+                             (int)sizeof name);
+            named = name;
+        }
     }
     ck_assert_double_le(n, 1);
     unstage(&x);
