@@ -7395,6 +7395,39 @@ START_TEST(a_pause_timer_at_the_end_date_reaches_it)
 }
 END_TEST
 
+/* The same paused bidder on a host that never extends (auto-extend 0):
+ * its pause timer at 13 h finds the end date reached, the instance stops
+ * and the renter moves (README, End dates): at 13 h + 1 min it holds no
+ * contract, its job waits for another machine (the company keeps the
+ * only one), one stop is counted and no extension. Its timer must then be
+ * the search's alone: on_retry went on to reconsider the contract it had
+ * just left. */
+START_TEST(a_pause_timer_past_an_end_date_not_extended_moves)
+{
+    struct staged x;
+    unsigned k;
+    struct market *mk = lc_stage(&x, LIFE_MARKET "sim.horizon = 1d\n"
+        "hostclass.*.offer-duration = 12h\nhostclass.*.auto-extend = 0\n"
+        "archetype.*.pause-patience = 11h\narchetype.*.bid-raise = 1\n"
+        "archetype.hobbyist.work-median = 5\narchetype.company.work-median = 100\n", &k);
+
+    eng_at(x.e, SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.hobbyist);
+    eng_at(x.e, 3 * SIM_HOUR / 2, eng_kind(x.e, "test.lengthen", lx_probe, NULL), 0);
+    eng_at(x.e, 2 * SIM_HOUR, k, LC_ARRIVE + (unsigned)lc.company);
+    eng_at(x.e, 12 * SIM_HOUR, k, LC_LOOK);
+    eng_at(x.e, 13 * SIM_HOUR + SIM_MIN, k, LC_LOOK);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    ck_assert(lc.look[0].renting && lc.look[0].state == CS_PAUSED);
+    ck_assert_int_eq(lc.look[0].end, 13 * SIM_HOUR);
+    ck_assert(!lc.look[1].renting);
+    ck_assert_uint_eq(lc.look[1].nclaims, 1);
+    ck_assert_int_eq(mk->j[lc.hob_job].state, J_WAITING);
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].expired, 1);
+    ck_assert_uint_eq(mk->ar[lc.hobbyist].extended, 0);
+    unstage(&x);
+}
+END_TEST
+
 /* Extensions and stops are counted after the warm-up only, as every
  * count the results report (README, Outputs: "the scalars count from the warm-up on"):
  * an_extended_contract_runs_to_its_completion's market with a 1-day
@@ -10766,6 +10799,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_job_due_at_its_end_date_completes);
     tcase_add_test(tc, a_stopped_contract_keeps_its_work_and_renews_patience);
     tcase_add_loop_test(tc, a_pause_timer_at_the_end_date_reaches_it, 0, 2);
+    tcase_add_test(tc, a_pause_timer_past_an_end_date_not_extended_moves);
     tcase_add_test(tc, extensions_in_the_warm_up_are_not_counted);
     tcase_add_test(tc, stops_in_the_warm_up_are_not_counted);
     tcase_add_loop_test(tc, an_early_end_refunds_by_who_ended_it, 0, 2);
