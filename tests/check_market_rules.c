@@ -10644,6 +10644,58 @@ START_TEST(a_disconnect_lowers_the_score_at_once)
 }
 END_TEST
 
+/* A serverless worker outbid when its download ends goes to its
+ * endpoint (on_loaded: sls_on_paused), the first endpoint's as any other:
+ * an interruptible rents without an auction (rent() runs one only for
+ * the high-priority types), so a higher bid that arrived during the
+ * download takes the GPU when the download ends. One 1-GPU machine; the
+ * endpoint's one worker (interruptible, bidding 0.6 x the ask) starts
+ * its 320 s download at 0 s; a hobbyist bidding 0.8 x the ask rents the
+ * same GPU at 60 s. At 320 s the worker loses: the endpoint counts it
+ * preempted and releases it, so by 330 s it holds no contract paused on
+ * the machine. Told only from the second endpoint on (arch > nar), the
+ * worker sat paused, Loading for ever. */
+static struct {
+    struct market *mk;
+    size_t paused_workers;
+} wo;
+
+static void wo_probe(struct engine *e, const struct evq_event *ev, void *model)
+{
+    const struct market *mk = wo.mk;
+
+    (void)e;
+    (void)ev;
+    (void)model;
+    for (size_t i = 0; i < mk->nc; i++)
+        if (mk->c[i].in_use && mk->j[mk->c[i].job].arch >= mk->nar &&
+            mk->c[i].state == CS_PAUSED)
+            wo.paused_workers++;
+}
+
+START_TEST(a_worker_outbid_as_its_download_ends_is_released)
+{
+    struct staged x;
+    struct market *mk = stage(&x, LIFE_MARKET "sim.horizon = 330s\n"
+        "archetype.hobbyist.bid-fraction = 0.8\n"
+        "endpoint.api.enabled = true\nendpoint.api.interruptible = true\n"
+        "endpoint.api.policy = fixed\nendpoint.api.fixed-workers = 1\n"
+        "endpoint.api.rate = 0\nendpoint.api.learning = false\n"
+        "endpoint.api.image = 20\nendpoint.api.gpu-ram = 8\n");
+    const struct results *res;
+
+    memset(&wo, 0, sizeof wo);
+    wo.mk = mk;
+    eng_at(x.e, 60 * SIM_SEC, mk->k_arrive, (uint32_t)arch_named(mk, "hobbyist"));
+    eng_at(x.e, 330 * SIM_SEC - 1, eng_kind(x.e, "test.probe", wo_probe, NULL), 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    res = eng_results(x.e);
+    ck_assert_double_eq(res_get(res, "workers_preempted", "endpoint", "api"), 1);
+    ck_assert_uint_eq(wo.paused_workers, 0);
+    unstage(&x);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -10869,6 +10921,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_renter_names_only_a_model_it_could_rent_and_afford);
     tcase_add_test(tc, a_download_waits_while_its_host_is_offline);
     tcase_add_test(tc, a_disconnect_lowers_the_score_at_once);
+    tcase_add_test(tc, a_worker_outbid_as_its_download_ends_is_released);
     suite_add_tcase(s, tc);
     return s;
 }
