@@ -1,6 +1,7 @@
 /* tests/check_stats.c -- summary/CI math, paired contrasts, Welch tests,
  * the diff decision, and summary.csv/contrasts.csv from a tiny directory. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -579,6 +580,80 @@ START_TEST(broken_directories_are_refused_with_file_and_row)
     NEAR(x[0], 3.0, 1e-12);                 /* (2 + 4) / 2 by hand */
     ck_assert_int_eq(stats_find_metric(sd, "ghost.steady_mean", "gpu", "H100"), -1);
     stats_free(sd);
+}
+END_TEST
+
+/* Every column the loader reads must be there, and a file without one is
+ * refused naming it at its header: "FILE:1: error: missing column 'X'".
+ * Each required column of runs.csv, scalars.csv and timeseries.csv is
+ * renamed in turn ('X_' in the header) in a directory that loads whole
+ * otherwise. The loader tested all of them together, so only a test that
+ * takes each one away alone can tell '||' from '&&' there (a scalars.csv
+ * without 'metric' alone read its column -1). */
+static void one_column_renamed(char *out, size_t len, const char *head, size_t k)
+{
+    const char *p = head;
+    size_t n = 0;
+
+    for (size_t i = 0; i < k; i++) {
+        p = strchr(p, ',');
+        ck_assert_ptr_nonnull(p);
+        p++;
+    }
+    n = strcspn(p, ",\n");
+    ck_assert_int_lt(snprintf(out, len, "%.*s_%s", (int)(p - head + (ptrdiff_t)n), head,
+                              p + n), (int)len);
+}
+
+START_TEST(every_missing_column_is_named)
+{
+    static const struct {
+        const char *file, *head, *row;
+    } f[] = {
+        { "runs.csv", "run_id,config,run_number,repetition,seed_set,base_seed,status\n",
+          "\"S-0\",\"S\",0,0,0,1,\"ok\"\n" },
+        { "scalars.csv", SC_HEAD, "\"S-0\",\"x\",\"k\",\"e\",1,\"1\"\n" },
+        { "timeseries.csv", "run_id,t_h,metric,entity_kind,entity,value\n",
+          "\"S-0\",1,\"price\",\"gpu\",\"H100\",2\n" },
+    };
+    char text[3][256], renamed[256], want[320];
+    struct stats_data *sd;
+    char *err;
+
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_int_lt(snprintf(text[i], sizeof text[i], "%s%s", f[i].head, f[i].row),
+                         (int)sizeof text[i]);
+    sd = load_files(text[0], text[1], text[2], &err);     /* whole, it loads */
+    ck_assert_msg(sd != NULL, "%s", err);
+    stats_free(sd);
+    free(err);
+    for (size_t i = 0; i < 3; i++) {
+        size_t ncol = 1;
+
+        for (const char *c = f[i].head; *c; c++)
+            ncol += *c == ',';
+        for (size_t k = 0; k < ncol; k++) {
+            char head[256], *colname, broken[256];
+            const char *files[3];
+
+            one_column_renamed(head, sizeof head, f[i].head, k);
+            ck_assert_int_lt(snprintf(broken, sizeof broken, "%s%s", head, f[i].row),
+                             (int)sizeof broken);
+            /* the column's name: field k of the original header */
+            snprintf(renamed, sizeof renamed, "%s", f[i].head);
+            colname = renamed;
+            for (size_t j = 0; j < k; j++)
+                colname = strchr(colname, ',') + 1;
+            colname[strcspn(colname, ",\n")] = '\0';
+            for (size_t j = 0; j < 3; j++)
+                files[j] = j == i ? broken : text[j];
+            sd = load_files(files[0], files[1], files[2], &err);
+            ck_assert_msg(sd == NULL, "%s without '%s' loaded", f[i].file, colname);
+            snprintf(want, sizeof want, "%s:1: error: missing column '%s'", f[i].file, colname);
+            ck_assert_msg(strstr(err, want), "%s without '%s': %s", f[i].file, colname, err);
+            free(err);
+        }
+    }
 }
 END_TEST
 
@@ -1278,6 +1353,7 @@ Suite *stats_suite(void)
     tcase_add_test(tc, steady_mean_deletes_the_warmup);
     tcase_add_test(tc, points_match_on_axis_values);
     tcase_add_test(tc, broken_directories_are_refused_with_file_and_row);
+    tcase_add_test(tc, every_missing_column_is_named);
     tcase_add_test(tc, values_come_in_run_number_order);
     tcase_add_test(tc, point_matching_number_rules);
     tcase_add_test(tc, contrasts_by_hand_on_the_first_axis);
