@@ -4198,7 +4198,13 @@ END_TEST
  *    storage, no derating (one speed per model) and the model's fastest
  *    machine as Secure Cloud's spmax make a bucket's first offer's key
  *    equal its bound, and an offer tying the one kept still enters when
- *    its machine number is lower (key_bound's 1e-6 must be the key's). */
+ *    its machine number is lower (key_bound's 1e-6 must be the key's).
+ * 3: the score sort, one candidate per bucket, unverified machines
+ *    searched too (scores from 0.60 up in one band): an offer skipped
+ *    because even the most noise could not lift it into the top still
+ *    counts toward the bucket's search-candidates, as the full search
+ *    counts it. Uncounted, the scan went on to offers the full search
+ *    never reads (and variants 0-2 and the default depth never showed). */
 START_TEST(pruned_search_finds_what_a_full_search_finds_at_tight_bounds)
 {
     static const char *const variants[] = {
@@ -4208,6 +4214,8 @@ START_TEST(pruned_search_finds_what_a_full_search_finds_at_tight_bounds)
         "archetype.*.sort = dlperf-per-dollar\nmarket.search-top = 1\n"
         "market.dlperf-derate-scale = 0\narchetype.*.secure-cloud = 0.5\n"
         "market.search-depth = 2\n",
+        "archetype.*.sort = score\nmarket.search-top = 1\nmarket.search-candidates = 1\n"
+        "archetype.*.verified-only = false\n",
     };
 
     pruned_is_full(variants[_i]);
@@ -4313,7 +4321,7 @@ Suite *market_suite(void)
     tcase_add_test(tc, maintenance_is_announced_and_renews);
     tcase_add_test(tc, renters_back_on_the_repaired_host_keep_their_reservation);
     tcase_add_test(tc, short_jobs_choose_their_contract_without_p_reserved);
-    tcase_add_loop_test(tc, pruned_search_finds_what_a_full_search_finds_at_tight_bounds, 0, 3);
+    tcase_add_loop_test(tc, pruned_search_finds_what_a_full_search_finds_at_tight_bounds, 0, 4);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     /* set-up alone (models/market_load.c): what the loaded structs hold */
