@@ -10696,6 +10696,69 @@ START_TEST(a_worker_outbid_as_its_download_ends_is_released)
 }
 END_TEST
 
+/* p-reserved applies to a job that may run long on the slowest machine
+ * it could rent (slowest_speed: enough memory per GPU, on the
+ * archetype's list). Supplied: RTX 3090s (24 GB, speed 0.444 of the
+ * reference without derating) and H100 SXMs (80 GB, 3.121). A company job
+ * of 700 reference-GPU-hours runs 1,577 h on a 3090 and 224 h on an
+ * H100, either side of the shortest prepay that pays off (576 h: a month
+ * at 20% off), so at p-reserved 1 it prepays (wants a reservation) only
+ * while a 3090 is a machine it could rent:
+ * - 24 GB jobs, both models listed: a 3090's 24 GB are enough: reserved;
+ * - 25 GB jobs: too small, the slowest is the H100: on demand;
+ * - the archetype lists only the H100: on demand.
+ * Each case kills one way of judging the job on the wrong machines
+ * (memory compared with '>', the model list or the memory not read). */
+static int arriving_pref(const char *extra)
+{
+    struct staged x;
+    char text[4096];
+    struct market *mk;
+    size_t company, found = 0;
+    int pref = -1;
+
+    ck_assert_int_lt(snprintf(text, sizeof text,
+        "[General]\nsim.model = market\nsim.horizon = 2h\nsim.warmup = 0d\n"
+        "supply.gpus = 60\nsupply.gpu-models = RTX 3090,H100 SXM\nseed = 4\n"
+        "hostclass.*.machine-gpus = 1:1\nmarket.dlperf-derate-scale = 0\n"
+        "archetype.*.rate = 0\narchetype.company.p-reserved = 1\n"
+        "archetype.company.p-ondemand = 1\narchetype.company.p-interruptible = 0\n"
+        "archetype.company.gpus = 1:1\narchetype.company.big-model-prob = 0\n"
+        "archetype.company.work-median = 700\narchetype.company.work-sigma = 0\n"
+        "archetype.company.name-pin = 0\narchetype.company.secure-cloud = 0\n"
+        "archetype.company.min-dlperf = 0\n%s", extra), (int)sizeof text);
+    mk = stage(&x, text);
+    company = arch_named(mk, "company");
+    for (size_t g = 0; g < mk->ngpus; g++)         /* both models are in the supply */
+        if (strcmp(mk->gpus[g].name, "RTX 3090") == 0 || strcmp(mk->gpus[g].name, "H100 SXM") == 0)
+            found += mk->gpus[g].min_spd[0] > 0;
+    ck_assert_uint_eq(found, 2);
+    eng_at(x.e, SIM_HOUR, mk->k_arrive, (uint32_t)company);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    for (size_t i = 0; i < mk->nj; i++)
+        if (mk->j[i].arch == company && mk->j[i].arrived == SIM_HOUR) {
+            ck_assert_int_eq(pref, -1);
+            pref = mk->j[i].pref;
+        }
+    ck_assert_int_ne(pref, -1);
+    unstage(&x);
+    return pref;
+}
+
+START_TEST(p_reserved_judges_the_slowest_machine_the_job_could_rent)
+{
+    ck_assert_int_eq(arriving_pref("archetype.company.vram = 24\n"
+                                   "archetype.company.gpu-models = RTX 3090,H100 SXM\n"),
+                     C_RESERVED);
+    ck_assert_int_eq(arriving_pref("archetype.company.vram = 25\n"
+                                   "archetype.company.gpu-models = RTX 3090,H100 SXM\n"),
+                     C_ONDEMAND);
+    ck_assert_int_eq(arriving_pref("archetype.company.vram = 24\n"
+                                   "archetype.company.gpu-models = H100 SXM\n"),
+                     C_ONDEMAND);
+}
+END_TEST
+
 Suite *market_rules_suite(void)
 {
     Suite *s = suite_create("market_rules");
@@ -10922,6 +10985,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_download_waits_while_its_host_is_offline);
     tcase_add_test(tc, a_disconnect_lowers_the_score_at_once);
     tcase_add_test(tc, a_worker_outbid_as_its_download_ends_is_released);
+    tcase_add_test(tc, p_reserved_judges_the_slowest_machine_the_job_could_rent);
     suite_add_tcase(s, tc);
     return s;
 }
