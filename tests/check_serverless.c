@@ -2376,6 +2376,34 @@ START_TEST(idle_endpoints_lose_their_workers)
 }
 END_TEST
 
+/* Each step of idle decay begins when the quiet has lasted its time, to
+ * the report: no request at all, a fixed pool of four workers ready at
+ * once (a 1 MB image, no model load: idle, so releasable), decay-two
+ * 10 s, decay-zero 12 s. Load reports come every whole second and run
+ * before the samples of the same instant, and the fixed pool releases one
+ * surplus worker a report: 4 live at 9 s, 3 at 10 s (the cap of 2 set at
+ * the 10 s report), 2 at 11 s, 1 at 12 s (cap 0), none at 13 s. A step
+ * taken from the first report past its time ('>') left 4 at 10 s. */
+START_TEST(idle_decay_starts_at_its_time)
+{
+    const char *sets[] = { "sim.horizon=15s", "serverless.sample-interval=1s", NULL };
+    struct test_run o = run_plus(MARKET "endpoint.api.enabled = true\n"
+                                 "endpoint.api.policy = fixed\nendpoint.api.fixed-workers = 4\n"
+                                 "endpoint.api.rate = 0\nendpoint.api.idle-decay = true\n"
+                                 "endpoint.api.idle-decay-two = 10s\n"
+                                 "endpoint.api.idle-decay-zero = 12s\n"
+                                 "endpoint.api.image = 0.001\nendpoint.api.model-load = 0s\n",
+                                 "", sets);
+
+    ck_assert_double_eq(live_at(&o, "api", 9 * SIM_SEC), 4);
+    ck_assert_double_eq(live_at(&o, "api", 10 * SIM_SEC), 3);
+    ck_assert_double_eq(live_at(&o, "api", 11 * SIM_SEC), 2);
+    ck_assert_double_eq(live_at(&o, "api", 12 * SIM_SEC), 1);
+    ck_assert_double_eq(live_at(&o, "api", 13 * SIM_SEC), 0);
+    eng_free(o.e);
+}
+END_TEST
+
 /* Idle decay's rules in runs whose quiet spells are known in advance: a
  * daily cycle of amplitude 1 (rate 0.001 x (1 + cos)), shifted by tz 12 so
  * that the rate is 0 at 14 h into the run, and again at 38 h. Within 1 h
@@ -3099,6 +3127,7 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, gpu_priority_lists_are_checked);
     tcase_add_test(runs, idle_endpoints_lose_their_workers);
     tcase_add_test(runs, idle_decay_waits_for_an_empty_queue_and_stays);
+    tcase_add_test(runs, idle_decay_starts_at_its_time);
     tcase_add_test(runs, runpod_settings_are_checked);
     tcase_add_test(runs, workers_of_several_gpus);
     tcase_add_test(runs, flashboot_restarts_on_the_same_host);
