@@ -3073,7 +3073,6 @@ static void on_done(struct engine *e, const struct evq_event *ev, void *model)
     (void)e;
     c->ev = EVQ_ID_NONE;
     end_contract(mk, ev->subject, eng_now(mk->e), false);
-    mk->j[jid].saved = mk->j[jid].work;
     job_finished(mk, jid);
     resolve(mk, mid);
 }
