@@ -10725,55 +10725,140 @@ END_TEST
  * - the archetype lists only the H100: on demand.
  * Each case kills one way of judging the job on the wrong machines
  * (memory compared with '>', the model list or the memory not read). */
-static int arriving_pref(const char *extra)
+#define PREF_MARKET "[General]\nsim.model = market\nsim.horizon = 2h\nsim.warmup = 0d\n" \
+    "supply.gpus = 60\nsupply.gpu-models = RTX 3090,H100 SXM\nseed = 4\n" \
+    "hostclass.*.machine-gpus = 1:1\nmarket.dlperf-derate-scale = 0\n" \
+    "archetype.*.rate = 0\narchetype.company.p-reserved = 1\n" \
+    "archetype.company.p-ondemand = 1\narchetype.company.p-interruptible = 0\n" \
+    "archetype.company.gpus = 1:1\narchetype.company.big-model-prob = 0\n" \
+    "archetype.company.work-median = 700\narchetype.company.work-sigma = 0\n" \
+    "archetype.company.secure-cloud = 0\narchetype.company.min-dlperf = 0\n"
+
+/* The index of catalogue model 'name' in mk. */
+static size_t gpu_named(const struct market *mk, const char *name)
 {
+    for (size_t g = 0; g < mk->ngpus; g++)
+        if (strcmp(mk->gpus[g].name, name) == 0)
+            return g;
+    ck_abort_msg("no GPU model %s", name);
+    return 0;
+}
+
+/* The contract a company job arriving at 1 h in PREF_MARKET with 'extra'
+ * wants (C_*), and in 'pin' (if not NULL) the model it names ("" none). */
+static int arriving_pref(const char *extra, const char **pin)
+{
+    static char named[64];
     struct staged x;
     char text[4096];
     struct market *mk;
-    size_t company, found = 0;
+    size_t company;
     int pref = -1;
 
-    ck_assert_int_lt(snprintf(text, sizeof text,
-        "[General]\nsim.model = market\nsim.horizon = 2h\nsim.warmup = 0d\n"
-        "supply.gpus = 60\nsupply.gpu-models = RTX 3090,H100 SXM\nseed = 4\n"
-        "hostclass.*.machine-gpus = 1:1\nmarket.dlperf-derate-scale = 0\n"
-        "archetype.*.rate = 0\narchetype.company.p-reserved = 1\n"
-        "archetype.company.p-ondemand = 1\narchetype.company.p-interruptible = 0\n"
-        "archetype.company.gpus = 1:1\narchetype.company.big-model-prob = 0\n"
-        "archetype.company.work-median = 700\narchetype.company.work-sigma = 0\n"
-        "archetype.company.name-pin = 0\narchetype.company.secure-cloud = 0\n"
-        "archetype.company.min-dlperf = 0\n%s", extra), (int)sizeof text);
+    ck_assert_int_lt(snprintf(text, sizeof text, PREF_MARKET "%s", extra), (int)sizeof text);
     mk = stage(&x, text);
     company = arch_named(mk, "company");
-    for (size_t g = 0; g < mk->ngpus; g++)         /* both models are in the supply */
-        if (strcmp(mk->gpus[g].name, "RTX 3090") == 0 || strcmp(mk->gpus[g].name, "H100 SXM") == 0)
-            found += mk->gpus[g].min_spd[0] > 0;
-    ck_assert_uint_eq(found, 2);
+    /* both models are in the supply */
+    ck_assert(mk->gpus[gpu_named(mk, "RTX 3090")].min_spd[0] > 0);
+    ck_assert(mk->gpus[gpu_named(mk, "H100 SXM")].min_spd[0] > 0);
     eng_at(x.e, SIM_HOUR, mk->k_arrive, (uint32_t)company);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     for (size_t i = 0; i < mk->nj; i++)
         if (mk->j[i].arch == company && mk->j[i].arrived == SIM_HOUR) {
             ck_assert_int_eq(pref, -1);
             pref = mk->j[i].pref;
+            snprintf(named, sizeof named, "%s",
+                     mk->j[i].pin == NONE ? "" : mk->gpus[mk->j[i].pin].name);
         }
     ck_assert_int_ne(pref, -1);
+    if (pin)
+        *pin = named;
     unstage(&x);
     return pref;
 }
 
 START_TEST(p_reserved_judges_the_slowest_machine_the_job_could_rent)
 {
-    ck_assert_int_eq(arriving_pref("archetype.company.vram = 24\n"
-                                   "archetype.company.gpu-models = RTX 3090,H100 SXM\n"),
+    ck_assert_int_eq(arriving_pref("archetype.company.name-pin = 0\n"
+                                   "archetype.company.vram = 24\n"
+                                   "archetype.company.gpu-models = RTX 3090,H100 SXM\n", NULL),
                      C_RESERVED);
-    ck_assert_int_eq(arriving_pref("archetype.company.vram = 25\n"
-                                   "archetype.company.gpu-models = RTX 3090,H100 SXM\n"),
+    ck_assert_int_eq(arriving_pref("archetype.company.name-pin = 0\n"
+                                   "archetype.company.vram = 25\n"
+                                   "archetype.company.gpu-models = RTX 3090,H100 SXM\n", NULL),
                      C_ONDEMAND);
-    ck_assert_int_eq(arriving_pref("archetype.company.vram = 24\n"
-                                   "archetype.company.gpu-models = H100 SXM\n"),
+    ck_assert_int_eq(arriving_pref("archetype.company.name-pin = 0\n"
+                                   "archetype.company.vram = 24\n"
+                                   "archetype.company.gpu-models = H100 SXM\n", NULL),
                      C_ONDEMAND);
 }
 END_TEST
+
+/* ... and a job that names a model is judged on that model alone: the
+ * slowest machine it could rent is the named model's. Asks pinned per
+ * class (floor = ceiling = markup): the consumer classes, which alone
+ * host the 3090s, at 8 x cost, the datacenters, which alone host the
+ * H100s, at 1.2 x. A job values a reference-GPU-hour at V, between the
+ * two models' going ask per unit of speed, so it would pay for an H100
+ * but not for a 3090: with name-pin 1 it names the H100, and at 224 h
+ * there it does not prepay; naming nothing, the 3090s on its list make
+ * it a prepayer. Judged on every listed model whatever it named, the
+ * named job prepaid too. */
+#define PIN_CLASSES "hostclass.farm.tiers = consumer:1\n" \
+    "hostclass.hobbyist.markup-min = 8\nhostclass.hobbyist.markup-max = 8\n" \
+    "hostclass.hobbyist.ask-floor = 8\nhostclass.hobbyist.ask-ceiling = 8\n" \
+    "hostclass.farm.markup-min = 8\nhostclass.farm.markup-max = 8\n" \
+    "hostclass.farm.ask-floor = 8\nhostclass.farm.ask-ceiling = 8\n" \
+    "hostclass.datacenter.markup-min = 1.2\nhostclass.datacenter.markup-max = 1.2\n" \
+    "hostclass.datacenter.ask-floor = 1.2\nhostclass.datacenter.ask-ceiling = 1.2\n" \
+    "archetype.company.vram = 24\narchetype.company.gpu-models = RTX 3090,H100 SXM\n" \
+    "archetype.company.value-sigma = 0\narchetype.company.name-pin-speed = 0\n" \
+    "archetype.company.vram-value = 0\n"
+
+/* The going ask per unit of speed (USD per reference-GPU-hour) of model
+ * 'name' in PREF_MARKET with PIN_CLASSES, after its 2 hours. */
+static double ask_per_speed(const char *name)
+{
+    struct staged x;
+    struct market *mk = stage(&x, PREF_MARKET PIN_CLASSES "archetype.company.name-pin = 0\n");
+    const struct gpu *gm;
+    double r;
+
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    gm = &mk->gpus[gpu_named(mk, name)];
+    ck_assert(gm->ask_p50 > 0 && gm->max_spd[0] > 0);
+    r = money_to_usd(gm->ask_p50) / gm->max_spd[0];
+    unstage(&x);
+    return r;
+}
+
+START_TEST(p_reserved_judges_a_named_model_alone)
+{
+    double r3090 = ask_per_speed("RTX 3090"), rh100 = ask_per_speed("H100 SXM");
+    char extra[256];
+    const char *pin;
+
+    ck_assert_msg(rh100 < 0.8 * r3090, "USD per reference-GPU-hour: 3090 %g, H100 %g",
+                  r3090, rh100);
+    snprintf(extra, sizeof extra, "archetype.company.value = %.6f\n", sqrt(r3090 * rh100));
+    {
+        char with_pin[2048], no_pin[2048];
+
+        ck_assert_int_lt(snprintf(with_pin, sizeof with_pin,
+                                  PIN_CLASSES "%sarchetype.company.name-pin = 1\n", extra),
+                         (int)sizeof with_pin);
+        ck_assert_int_lt(snprintf(no_pin, sizeof no_pin,
+                                  PIN_CLASSES "%sarchetype.company.name-pin = 0\n", extra),
+                         (int)sizeof no_pin);
+        ck_assert_int_eq(arriving_pref(with_pin, &pin), C_ONDEMAND);
+        ck_assert_str_eq(pin, "H100 SXM");
+        ck_assert_int_eq(arriving_pref(no_pin, &pin), C_RESERVED);
+        ck_assert_str_eq(pin, "");
+    }
+}
+END_TEST
+#undef PIN_CLASSES
+#undef PREF_MARKET
 
 Suite *market_rules_suite(void)
 {
@@ -11002,6 +11087,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_disconnect_lowers_the_score_at_once);
     tcase_add_test(tc, a_worker_outbid_as_its_download_ends_is_released);
     tcase_add_test(tc, p_reserved_judges_the_slowest_machine_the_job_could_rent);
+    tcase_add_test(tc, p_reserved_judges_a_named_model_alone);
     suite_add_tcase(s, tc);
     return s;
 }
