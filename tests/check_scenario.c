@@ -1712,6 +1712,7 @@ START_TEST(inert_overrides_and_digest)
     const char *const f2[] = { "market.fee=0.2", NULL };
     const char *const f20[] = { "market.fee=0.20", NULL };
     const char *const both[] = { "archetype.*.share=0.3", "archetype.builtin.share=0.3", NULL };
+    const char *const fee_desc[] = { "market.fee=0.10", "description=other", NULL };
 
     ck_assert_uint_eq(digest_with(s, fee), base);
     ck_assert_uint_eq(digest_with(s, desc_same), base);
@@ -1720,6 +1721,9 @@ START_TEST(inert_overrides_and_digest)
     ck_assert_uint_ne(digest_with(s, axis_third), base);
     ck_assert_uint_ne(digest_with(s, f2), base);
     ck_assert_uint_eq(digest_with(s, f2), digest_with(s, f20));
+    /* an inert override beside one that is not: judged with the other
+     * in place (the study without every override is not the same) */
+    ck_assert_uint_eq(digest_with(s, fee_desc), digest_with(s, desc_new));
     scn_free(s);
     /* Either of these alone makes the built-in share 0.3 (the --set '*'
      * key covers the file's exact 0.9; the exact --set key beats it), so
