@@ -1493,13 +1493,14 @@ END_TEST
 
 /* A resolved value written back (scenario.resolved.ini, the seed
  * reproduction's sub-scenario) reads as the same text: a path holding
- * " #" or " ;" was cut at it, a value starting with '#' read as empty. */
+ * " #" or " ;" was cut at it, a value starting with '#' read as empty,
+ * and two quote marks alone are quoted too (they read as empty bare). */
 START_TEST(values_for_file_read_back)
 {
     struct param_registry *r = reg();
     static const char *const vals[] = {
         "plain", "", "data/run #2/cat.csv", "a ;b", "#ff0000", ";x", " lead", "trail ",
-        "\"q\"", "5\" screen", "a;b#c",
+        "\"q\"", "5\" screen", "a;b#c", "\"\"", "\"",
     };
 
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
