@@ -351,6 +351,19 @@ START_TEST(vast_penalties_and_datacenter_bonus)
     NEAR(sc - rel_score(&a, &p, t2), six, 1e-12);
     NEAR(sc - rel_score(&b, &p, t2), 3 * six, 1e-12);
     NEAR(sc - rel_score(&dc, &p, t2), 0.8 * six, 1e-12);
+    /* a weight below 1 (its range is [0, 1000]) makes downtime during a
+     * rental cost less than idle downtime: the rented rate alone, not the
+     * worse of the rented and the idle one */
+    {
+        struct rel_params half = p;
+        struct rel_state h;
+
+        half.rental_down_weight = 0.5;
+        rel_init(&h, 0, false);
+        rel_on_down(&h, &half, t0, REL_DOWN_FAILURE, true);
+        rel_on_up(&h, &half, t1);
+        NEAR(sc - rel_score(&h, &half, t2), 0.5 * six, 1e-12);
+    }
     /* failed starts and disconnects cost their penalty */
     e = c;
     rel_on_failed_start(&e, &p, t0);
