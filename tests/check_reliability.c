@@ -170,6 +170,10 @@ START_TEST(lost_work_never_exceeds_interval)
     ckpt_at_wall(10, 2, 12.5, &s);
     NEAR(s.saved, 10, 0);
     NEAR(s.unsaved, 0.5, 1e-12);
+    /* a failure the instant the run starts: nothing at all yet */
+    ckpt_at_wall(10, 2, 0, &s);
+    NEAR(s.saved + s.unsaved + s.overhead, 0, 0);
+    ck_assert_uint_eq(s.checkpoints, 0);
     /* no checkpoints: everything is at risk */
     ckpt_at_wall(INFINITY, 2, 7, &s);
     NEAR(s.unsaved, 7, 0);
