@@ -1396,10 +1396,10 @@ static void heads_match(const struct oix *ix)
     }
 }
 
-/* Every bucket holds exactly the machines 'w' puts there, in order. */
+/* Every bucket holds exactly the machines 'w' puts there, in order (the
+ * heads: heads_match, which the test runs after every update). */
 static void index_matches(const struct oix *ix, const struct ix_want *w, uint32_t M)
 {
-    heads_match(ix);
     for (uint32_t g = 0; g < IX_MODELS; g++)
     for (uint32_t b = 0; b < IX_BANDS; b++)
     for (int c = 0; c < OIX_KCLASSES; c++) {
@@ -1409,8 +1409,7 @@ static void index_matches(const struct oix *ix, const struct ix_want *w, uint32_
         const struct oix_entry *view;
         const uint8_t *lose;
 
-        /* the packed column a search reads is the entries' (the heads:
-         * heads_match) */
+        /* the packed column a search reads is the entries' */
         ck_assert_uint_eq(oix_view(ix, g, c, b, &view, &lose), n);
         ck_assert(view == v);
         for (uint32_t i = 0; i < M; i++)
