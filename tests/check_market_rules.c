@@ -9707,8 +9707,9 @@ END_TEST
  * held off, min_bid $0.1): the hobbyist bids 0.5 x the ask, $0.500000, at
  * 1 h; the company bids 0.500001 x the ask, $0.500001 to the micro-dollar,
  * at 1 h 30 and must displace it: at 1 h 45, its image downloaded, the
- * hobbyist's instance is paused and the company's runs at its bid. Kills the search turning down a bid
- * equal to the threshold (scan_bucket's b <= thr). */
+ * hobbyist's instance is paused and the company's runs at its bid. Kills
+ * the search turning down a bid equal to the threshold (scan_bucket's
+ * b <= thr). */
 START_TEST(a_bid_equal_to_the_least_winning_bid_runs)
 {
     struct staged x;
@@ -10834,26 +10835,20 @@ static double ask_per_speed(const char *name)
 START_TEST(p_reserved_judges_a_named_model_alone)
 {
     double r3090 = ask_per_speed("RTX 3090"), rh100 = ask_per_speed("H100 SXM");
-    char extra[256];
+    char text[2][2048];
     const char *pin;
 
     ck_assert_msg(rh100 < 0.8 * r3090, "USD per reference-GPU-hour: 3090 %g, H100 %g",
                   r3090, rh100);
-    snprintf(extra, sizeof extra, "archetype.company.value = %.6f\n", sqrt(r3090 * rh100));
-    {
-        char with_pin[2048], no_pin[2048];
-
-        ck_assert_int_lt(snprintf(with_pin, sizeof with_pin,
-                                  PIN_CLASSES "%sarchetype.company.name-pin = 1\n", extra),
-                         (int)sizeof with_pin);
-        ck_assert_int_lt(snprintf(no_pin, sizeof no_pin,
-                                  PIN_CLASSES "%sarchetype.company.name-pin = 0\n", extra),
-                         (int)sizeof no_pin);
-        ck_assert_int_eq(arriving_pref(with_pin, &pin), C_ONDEMAND);
-        ck_assert_str_eq(pin, "H100 SXM");
-        ck_assert_int_eq(arriving_pref(no_pin, &pin), C_RESERVED);
-        ck_assert_str_eq(pin, "");
-    }
+    for (int named = 0; named < 2; named++)     /* text[1]: name-pin 1 */
+        ck_assert_int_lt(snprintf(text[named], sizeof text[named], PIN_CLASSES
+                                  "archetype.company.value = %.6f\n"
+                                  "archetype.company.name-pin = %d\n",
+                                  sqrt(r3090 * rh100), named), (int)sizeof text[named]);
+    ck_assert_int_eq(arriving_pref(text[1], &pin), C_ONDEMAND);
+    ck_assert_str_eq(pin, "H100 SXM");
+    ck_assert_int_eq(arriving_pref(text[0], &pin), C_RESERVED);
+    ck_assert_str_eq(pin, "");
 }
 END_TEST
 #undef PIN_CLASSES

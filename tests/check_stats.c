@@ -589,11 +589,13 @@ END_TEST
  * renamed in turn ('X_' in the header) in a directory that loads whole
  * otherwise. The loader tested all of them together, so only a test that
  * takes each one away alone can tell '||' from '&&' there (a scalars.csv
- * without 'metric' alone read its column -1). */
-static void one_column_renamed(char *out, size_t len, const char *head, size_t k)
+ * without 'metric' alone read its column -1). one_column_renamed() gives
+ * header 'head' with field k renamed, and that field's name. */
+static void one_column_renamed(char *out, size_t len, char *name, size_t nlen,
+                               const char *head, size_t k)
 {
     const char *p = head;
-    size_t n = 0;
+    size_t n;
 
     for (size_t i = 0; i < k; i++) {
         p = strchr(p, ',');
@@ -601,6 +603,7 @@ static void one_column_renamed(char *out, size_t len, const char *head, size_t k
         p++;
     }
     n = strcspn(p, ",\n");
+    ck_assert_int_lt(snprintf(name, nlen, "%.*s", (int)n, p), (int)nlen);
     ck_assert_int_lt(snprintf(out, len, "%.*s_%s", (int)(p - head + (ptrdiff_t)n), head,
                               p + n), (int)len);
 }
@@ -616,7 +619,7 @@ START_TEST(every_missing_column_is_named)
         { "timeseries.csv", "run_id,t_h,metric,entity_kind,entity,value\n",
           "\"S-0\",1,\"price\",\"gpu\",\"H100\",2\n" },
     };
-    char text[3][256], renamed[256], want[320];
+    char text[3][256], want[320];
     struct stats_data *sd;
     char *err;
 
@@ -633,18 +636,12 @@ START_TEST(every_missing_column_is_named)
         for (const char *c = f[i].head; *c; c++)
             ncol += *c == ',';
         for (size_t k = 0; k < ncol; k++) {
-            char head[256], *colname, broken[256];
+            char head[256], colname[64], broken[256];
             const char *files[3];
 
-            one_column_renamed(head, sizeof head, f[i].head, k);
+            one_column_renamed(head, sizeof head, colname, sizeof colname, f[i].head, k);
             ck_assert_int_lt(snprintf(broken, sizeof broken, "%s%s", head, f[i].row),
                              (int)sizeof broken);
-            /* the column's name: field k of the original header */
-            snprintf(renamed, sizeof renamed, "%s", f[i].head);
-            colname = renamed;
-            for (size_t j = 0; j < k; j++)
-                colname = strchr(colname, ',') + 1;
-            colname[strcspn(colname, ",\n")] = '\0';
             for (size_t j = 0; j < 3; j++)
                 files[j] = j == i ? broken : text[j];
             sd = load_files(files[0], files[1], files[2], &err);
