@@ -4884,7 +4884,10 @@ END_TEST
  * at 1 h must take the lower median of $1..$6: $3. Counting the
  * unreliable ones gives $2, the leaving ones $5, leaving out the rented
  * one or the one at the reference $4, the upper median $4, the largest
- * $6. */
+ * $6. The six reliable asks lie in the order $1, $2, $5, $3, $4, $6: in
+ * it the selection's first partition leaves the median as the first
+ * element of its upper part, and a selection that stopped there
+ * (mutation testing) read $4. */
 static struct {
     struct market *mk;
     size_t hobbyist;
@@ -4900,7 +4903,7 @@ static void rt_probe(struct engine *e, const struct evq_event *ev, void *model)
 
     (void)model;
     if (ev->subject == RT_SET) {
-        static const double ask[11] = { 1, 2, 3, 4, 5, 6, 0.10, 0.20, 10, 11, 12 };
+        static const double ask[11] = { 1, 2, 5, 3, 4, 6, 0.10, 0.20, 10, 11, 12 };
 
         for (uint32_t i = 0; i < 11; i++) {
             struct machine *m = &mk->m[i];
