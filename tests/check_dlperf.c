@@ -313,6 +313,18 @@ START_TEST(sxm_boards_from_the_catalogue_column)
 }
 END_TEST
 
+/* dlperf_print_fit into a string. */
+static char *fit_report(const struct dlperf_model *m)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    dlperf_print_fit(m, f);
+    fclose(f);
+    return buf;
+}
+
 /* ---- the spec model on a known law ---- */
 
 /* Seven observed GPUs whose DLPerf is exactly 0.5 FP32^0.6 BW^0.4
@@ -364,6 +376,7 @@ START_TEST(fit_recovers_an_exact_power_law)
 {
     struct dlperf_model *m = fit_law(0.0);
     const struct dlperf_gpu *h;
+    char *rep;
     double c[4], law = 0.5 * pow(30, 0.6) * pow(1500, 0.4);
 
     /* Two terms: FP16 has exponent 0, whichever form wins. */
@@ -391,6 +404,11 @@ START_TEST(fit_recovers_an_exact_power_law)
     ck_assert_double_eq_tol(c[3], 0.2, 1e-9);
     ck_assert_double_eq_tol(dlperf_catalog_find(m, "H7")->dlperf1, law, 1e-9 * law);
     ck_assert_double_eq_tol(dlperf_predict(m, 30, 1500, 300), law, 1e-9 * law);
+    /* the report prints the law it found, each exponent in its place */
+    rep = fit_report(m);
+    ck_assert_msg(strstr(rep, "3-term: DLPerf = exp(-0.693) FP32^0.600 BW^0.400 FP16^0.200 "
+                          "R2 1.0000\n") != NULL, "%s", rep);
+    free(rep);
     dlperf_model_free(m);
 }
 END_TEST
@@ -575,6 +593,7 @@ START_TEST(bundle_law_by_hand)
     double L = log(2.0), kp = 0.1 + 2.8 * 0.05 * L;
     static const int pn[] = { 1, 2, 8 }, sn[] = { 1, 2, 4, 8 };
     struct dlperf_model *m;
+    char *rep;
 
     for (int i = 0; i < 6; i++)
         snprintf(bun + strlen(bun), sizeof bun - strlen(bun), "P%d,%d,%.17g\n", i / 3,
@@ -610,6 +629,11 @@ START_TEST(bundle_law_by_hand)
         dlperf_bundle_row(m, i, &name, &n, &obs, &fit);
         ck_assert_double_eq_tol(fit, dlperf_of(m, name, n, 1.0) / n, 1e-9 * fit);
     }
+    /* the report prints each curve's k and q in its place (PCIe k' =
+     * 0.1 + 2.8 x 0.05 x ln 2 = 0.197) */
+    rep = fit_report(m);
+    ck_assert_msg(strstr(rep, "PCIe k 0.197 q 0.000, SXM k 0.050 q 0.020\n") != NULL, "%s", rep);
+    free(rep);
     dlperf_model_free(m);
 
     snprintf(bun, sizeof bun, "gpu_name,num_gpus,dlperf_per_gpu_median\n"
@@ -1389,18 +1413,6 @@ START_TEST(infinite_peak_refused_as_such)
     free(msg);
 }
 END_TEST
-
-/* dlperf_print_fit into a string. */
-static char *fit_report(const struct dlperf_model *m)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-
-    dlperf_print_fit(m, f);
-    fclose(f);
-    return buf;
-}
 
 /* The fit report's calibration lines (models/dlperf.c): with GPU rows of
  * both kernels, the reference and how many GPU rows are behind it, and a
