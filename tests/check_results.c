@@ -491,7 +491,8 @@ static void rs_close(struct rs_fix *f)
  * sums the wall times (0.125 + 0.25 = 0.375) and joins the command line
  * with single spaces. Writing the seed as int64, listing each run's seed
  * or generator again, counting no runs, keeping the last wall time and
- * dropping the first space each survived every test. */
+ * dropping the first space each survived every test; so did dropping the
+ * line that names runs.csv's columns for each run's seeds. */
 START_TEST(seeds_runs_and_wall_time_of_two_runs)
 {
     struct rs_fix f;
@@ -513,6 +514,12 @@ START_TEST(seeds_runs_and_wall_time_of_two_runs)
     ck_assert_msg(strstr(text, "\ngenerator = gsl mt19937\n"), "%s", text);
     ck_assert_msg(strstr(text, "\nseeds = 18446744073709551615\n"), "%s", text);
     ck_assert_msg(strstr(text, "\nwall_s = 0.375\n"), "%s", text);
+    /* and says where each run's own seeds are: columns runs.csv has */
+    ck_assert_msg(strstr(text, "\nper_run = runs.csv (base_seed, seed_set)\n"), "%s", text);
+    free(text);
+    text = rs_read(&f, "runs.csv");
+    *strchr(text, '\n') = '\0';
+    ck_assert_msg(strstr(text, ",base_seed,") && strstr(text, ",seed_set,"), "%s", text);
     free(text);
     rs_close(&f);
 }
