@@ -3766,7 +3766,7 @@ static void reprice(struct engine *e, void *ctx)
         m->part_us = 0;
         m->soft_us = 0;
         m->util_since = now;
-        if (mk->anticipating && m->uday) {
+        if (m->uday) {          /* its class anticipates (add_machine) */
             /* A host that anticipates the demand cycle keeps the interval
              * just past (unknown if down now) and prices the coming one
              * on what the same interval saw a period (a day or a week, or
@@ -4019,8 +4019,6 @@ static void *market_setup(struct engine *e, const struct scn_run *run, struct di
         mk->blend_day = strcmp(period, "blend") == 0 ? per_day : 0;
         mk->week_weight = scn_real(run, "market.anticipate-week-weight");
     }
-    for (size_t i = 0; i < mk->nhc; i++)
-        mk->anticipating |= mk->hc[i].anticipate > 0;
     mk->r_topup = eng_rng(e, "demand.topup");
     mk->r_withdraw = eng_rng(e, "demand.withdraw");
     mk->r_region_pick = eng_rng(e, "outages.regional.pick");

@@ -391,7 +391,6 @@ struct market {
     size_t day_slots;           /* repricing intervals in the anticipators' memory */
     size_t blend_day;           /* anticipate-period = blend: intervals in a day; 0 otherwise */
     double week_weight;         /* market.anticipate-week-weight, for a blend */
-    bool anticipating;          /* some host class has anticipate > 0 */
     gsl_rng *r_topup;           /* "demand.topup": does a renter out of credits add more, when */
     gsl_rng *r_withdraw;        /* "demand.withdraw": does a deverified reservation's renter leave */
     uint64_t noise_salt;        /* keys the per-offer search noise */
