@@ -233,9 +233,6 @@ static bool *parse_models(struct market *mk, const char *key, struct diag *d)
     return on;
 }
 
-/* The catalogue and every DLPerf number come from the fitted model of
- * models/dlperf.c: observed medians where the real market shows them, the
- * spec-sheet fit elsewhere, the fitted bundle law for multi-GPU offers. */
 /* A relative data path is read from the working directory, and failing
  * that from the project tree this binary was built in, so `gpumarket run`
  * works from anywhere with the default data/ tables. */
@@ -297,6 +294,9 @@ static void check_entity_names(struct market *mk, const char *kind, struct diag 
     }
 }
 
+/* The catalogue and every DLPerf number come from the fitted model of
+ * models/dlperf.c: observed medians where the real market shows them, the
+ * spec-sheet fit elsewhere, the fitted bundle law for multi-GPU offers. */
 int mkt_load_catalog(struct market *mk, struct diag *d)
 {
     char b1[4096], b2[4096], b3[4096], b4[4096];
