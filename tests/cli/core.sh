@@ -295,6 +295,13 @@ mkdir "$T/wd"
 (cd "$T/wd" && "$GMA" run "$T/phold.ini" -c Rep --no-plots) >"$T/out" 2>"$T/err"
 if [ $? = 0 ] && [ -f "$T/wd/results/Rep/runs.csv" ] && grep -qx 'results in results/Rep' "$T/err"
 then ok; else bad "run without -o: no results/Rep"; ls -R "$T/wd" >&2; fi
+# a market scenario's relative data paths (data/gpus.csv and the DLPerf
+# tables) are read from the project tree when the current directory has
+# no data/ (models/market_load.c: "works from anywhere")
+scn=$(pwd)/scenarios/default.ini
+(cd "$T/wd" && "$GMA" validate "$scn" -c Quick) >"$T/out" 2>"$T/err"
+if [ $? = 0 ] && grep -q 'config Quick: 1 run, valid' "$T/out" "$T/err"
+then ok; else bad "validate from another directory"; cat "$T/err" >&2; fi
 
 # -- an interrupted run leaves no result that looks whole --------------------
 printf '[General]\nsim.model = phold\nsim.horizon = 100000s\nphold.lps = 4096\n' >"$T/long.ini"
