@@ -1693,25 +1693,28 @@ END_TEST
  * performance x, price y:
  *   (1, 1) (3, 4) (3, 2) (5, 5) (6, 5): (3, 4) is dominated by (3, 2),
  *     same performance and cheaper; (5, 5) by (6, 5), more performance
- *     at the same price. Frontier: (1, 1) (3, 2) (6, 5).
+ *     at the same price. (7, 8), the fastest, is dominated by nothing.
+ *     Frontier: (1, 1) (3, 2) (6, 5) (7, 8).
  * Two offers of one GPU model at different prices are exactly this
  * tie in x; the walk from the best performer used to meet the dearer
  * one first and keep it (kills the tie order of cmp_xy dropped and
- * "<= best", which kept (5, 5)). */
+ * "<= best", which kept (5, 5)). The walk finds the frontier from its
+ * far end and reverses it: with four points two pairs swap (with three,
+ * one did, and a reversal writing past its middle survived). */
 START_TEST(frontier_drops_dominated_ties)
 {
     /* Both orders of the tied pair, so no sort that leaves ties as given
      * passes by luck. */
-    static const double xs[2][5] = { { 1, 3, 3, 5, 6 }, { 1, 3, 3, 5, 6 } };
-    static const double ys[2][5] = { { 1, 4, 2, 5, 5 }, { 1, 2, 4, 5, 5 } };
+    static const double xs[2][6] = { { 1, 3, 3, 5, 6, 7 }, { 1, 3, 3, 5, 6, 7 } };
+    static const double ys[2][6] = { { 1, 4, 2, 5, 5, 8 }, { 1, 2, 4, 5, 5, 8 } };
     const char *want = "\"frontier\",\"\",1,1,,\n\"frontier\",\"\",3,2,,\n"
-                       "\"frontier\",\"\",6,5,,\n";
+                       "\"frontier\",\"\",6,5,,\n\"frontier\",\"\",7,8,,\n";
 
     for (int o = 0; o < 2; o++) {
         struct plot_chart *c = plot_chart_new(PLOT_SCATTER, "frontier");
         char *text;
 
-        plot_chart_add(c, "offers", NULL, 5, xs[o], ys[o], NULL, NULL);
+        plot_chart_add(c, "offers", NULL, 6, xs[o], ys[o], NULL, NULL);
         ck_assert_uint_ne(plot_chart_add_fit(c, 0, PLOT_FIT_FRONTIER, "frontier"), SIZE_MAX);
         text = chart_csv(c);
         ck_assert_msg(strstr(text, want), "order %d:\n%s", o, text);
