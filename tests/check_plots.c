@@ -1691,7 +1691,7 @@ END_TEST
 /* The frontier keeps the points no other point dominates (plot.h: none
  * has at least their x at no more than their y). Worked by hand for
  * performance x, price y:
- *   (1, 1) (3, 4) (3, 2) (5, 5) (6, 5): (3, 4) is dominated by (3, 2),
+ *   (1, 1) (3, 4) (3, 2) (5, 5) (6, 5) (7, 8): (3, 4) is dominated by (3, 2),
  *     same performance and cheaper; (5, 5) by (6, 5), more performance
  *     at the same price. (7, 8), the fastest, is dominated by nothing.
  *     Frontier: (1, 1) (3, 2) (6, 5) (7, 8).

@@ -499,9 +499,10 @@ START_TEST(long_rows_and_a_bare_bom_are_errors)
 END_TEST
 
 /* tbl_scan reads 1 MiB at a time and keeps a record cut by the end of
- * a read for the next: about 2.5 MiB of rows of varying length, some
- * quoted over two lines, and one field of 1.5 MiB (longer than the
- * buffer, which must grow) arrive whole, in order, on their own lines.
+ * a read for the next: about 4 MiB of rows of varying length, some
+ * quoted over two lines with an escaped quote at the end, and one field
+ * of 1.5 MiB (longer than the buffer, which must grow) arrive whole, in
+ * order, on their own lines.
  * Forgetting the consumed bytes when the partial record moved to the
  * front survived every test. */
 struct big_scan {
