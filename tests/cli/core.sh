@@ -65,6 +65,7 @@ expect_status "run with two scenarios" 2 $GM run a.ini b.ini
 grep_err "run with two scenarios" "gpumarket run: one scenario file at a time (got 'b.ini' too)"
 expect_status "diff with one directory" 2 $GM diff a
 grep_err "diff with one directory" "gpumarket diff: two result directories, got 1"
+grep_err "diff with one directory shows how to call it" "Usage: gpumarket diff DIR_A DIR_B"
 
 # bench dlperf: the OpenBLAS/memcpy comparison and the fit report run; a
 # table --calibrate writes is one the next run reads (twice: 1 + 2 x 4
