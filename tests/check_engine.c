@@ -439,9 +439,11 @@ END_TEST
  * `bench` divides events by, both in the progress callback and after
  * the run. A run of two 2 ms sleeps spends at least 4 ms in the loop;
  * a progress call after 4096 events has seen the loop run for some
- * time (> 0: the monotonic clock moves during 4096 handler calls).
+ * time (> 0: the monotonic clock moves during 4096 handler calls); and
+ * the loop time is no more than the wall time around eng_run.
  * Killed: the loop time not updated before a progress call (it read 0)
- * or at the end of the run. */
+ * or at the end of the run; the loop's start added to its end instead
+ * of taken from it. */
 static void loop_time_seen(const struct engine *e, void *ctx)
 {
     *(double *)ctx = eng_loop_seconds(e);
@@ -452,12 +454,18 @@ START_TEST(the_loop_time_is_kept_for_progress_and_after_the_run)
     struct eng_config c = { .end = SIM_DAY, .seed = 1 };
     struct engine *e = eng_new(&c), *f = eng_new(&c);
     unsigned k = eng_kind(e, "sleep", sleeps, NULL), kf = eng_kind(f, "noop", noop, NULL);
-    double seen = 0.0;
+    double seen = 0.0, before, after;
+    struct timespec ts;
 
     eng_at(e, 1, k, 0);
     eng_at(e, 2, k, 0);
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    before = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
     ck_assert_int_eq(eng_run(e), SIM_OK);
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    after = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
     ck_assert_double_ge(eng_loop_seconds(e), 0.004);
+    ck_assert_double_le(eng_loop_seconds(e), after - before);
     for (sim_time t = 1; t <= 4096 + 1; t++)
         eng_at(f, t, kf, 0);
     eng_progress(f, 4096, loop_time_seen, &seen);
