@@ -66,6 +66,12 @@ expect_status "sweep --sobol 1 with 40 --vary keys" 0 "$GM" sweep "$T/p.ini" -c 
     -q --no-plots --sobol 1 --set repeat=1 $vs
 v=$(col "$T/v40/runs.csv" archetype_indie_min_reliability 2>/dev/null)
 if [ "$v" = 0.15 ]; then ok; else bad "the 40th --vary key's point is '$v', want 0.15"; fi
+# a 41st is refused by name, with the usage (exit 2), and no result is made
+# shellcheck disable=SC2086
+expect_status "sweep --sobol 1 with 41 --vary keys" 2 "$GM" sweep "$T/p.ini" -c Rep -o "$T/v41" \
+    -q --no-plots --sobol 1 --set repeat=1 $vs --vary archetype.indie.on-failure-move=0.1..0.2
+grep_err "the 41st --vary is named" "--vary wants KEY=LO..HI with LO < HI, got 'archetype.indie.on-failure-move=0.1..0.2'"
+if [ ! -e "$T/v41" ]; then ok; else bad "sweep with 41 --vary keys made $T/v41"; fi
 
 # -- under Open MPI ----------------------------------------------------------
 if command -v mpirun >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 &&
