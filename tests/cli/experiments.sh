@@ -195,6 +195,14 @@ for bad in "--sobol 4:--sobol N needs at least one --vary" \
 done
 check "no result directory for a refused sweep" [ ! -e "$T/bad" ]
 
+# --level sets the confidence level of the merged statistics; the charts
+# are still drawn (an option's parsing fell through into --no-plots)
+"$G" sweep $S -c Regress -o "$T/lvl" -q --level 0.9 --set repeat=2
+check "sweep --level 0.9 exits 0" [ $? = 0 ]
+v=$(col "$T/lvl/summary.csv" ci_level | sort -u | tr '\n' ' ')
+check "summary.csv's intervals are at the level asked for" [ "$v" = "0.90000000000000002 " ]
+check "sweep --level 0.9 still draws its charts" [ -s "$T/lvl/report.pdf" ]
+
 rm -rf "$T"
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
