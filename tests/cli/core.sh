@@ -490,4 +490,15 @@ if [ -f docs/PARAMS.md ]; then
     if cmp -s "$T/params.md" docs/PARAMS.md; then ok; else bad "docs/PARAMS.md is stale: run 'make docs'"; fi
 fi
 
+# [timing] wall_s of a run: the seconds it ran (runner.c measures each run),
+# more than zero for a run of about a million events and no more than the whole
+# command took around it
+t0=$(date +%s.%N)
+check "run for its wall time" "$GM" run "$T/phold.ini" -r 0 -o "$T/wall" --no-plots -q \
+    --set sim.horizon=5000s
+t1=$(date +%s.%N)
+v=$(sed -n 's/^wall_s = //p' "$T/wall/manifest.ini")
+if awk -v w="$v" -v a="$t0" -v b="$t1" 'BEGIN{exit !(w > 0 && w <= b - a)}'; then ok; else
+    bad "a run's wall_s is '$v', want > 0 and <= $(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}') s"; fi
+
 cli_done
