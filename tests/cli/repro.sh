@@ -39,6 +39,25 @@ if [ "$got" != 2 ] && ! grep -q "job per batch" "$T/err" &&
    grep -q '^T1 Erlang C P(wait) c=2 a=1 ' "$T/out"; then ok
 else bad "mmc with 20 jobs in 20 batches (exit $got)"; cat "$T/err" >&2; fi
 
+# -- mmc: the warm-up's renters are simulated before the measured ones ----------
+# With a queue (no loss) and a horizon long enough to serve everyone, each
+# of the warmup-jobs + jobs renters arrives once and departs once: 2 x
+# (0 + 2000) = 4000 events without a warm-up, 2 x (5000 + 2000) = 14000
+# with one of 5000 (the tolerances are opened so that both runs pass).
+cat >"$T/warm.ini" <<'INI'
+[General]
+sim.model = mmc
+sim.horizon = 100000000s
+mmc.jobs = 2000
+mmc.warmup-jobs = ${w=0,5000}
+mmc.tol-wq = 1
+mmc.tol-pwait = 1
+mmc.tol-little = 1
+INI
+expect_status "mmc with and without warm-up renters" 0 "$GM" run "$T/warm.ini" -o "$T/warm" -q --no-plots
+v=$(col "$T/warm/runs.csv" events | tr '\n' ' ')
+if [ "$v" = "4000 14000 " ]; then ok; else bad "mmc events with warm-up 0 and 5000: '$v', want 4000 14000"; fi
+
 # -- mmc: jobs not a multiple of the batches ----------------------------------
 # 200001 jobs in 20 batches: batches of ceil(200001 / 20) = 10001, the last
 # one shorter. Batches of the floor, 10000, put job 200000 in a 21st batch
