@@ -30,4 +30,11 @@ expect_status "ckpt over one second" 1 "$GM" reproduce --fast --set sim.horizon=
 if grep -E '^T3 argmin tau .* 116\.69 +- +- .* FAIL$' "$T/out" >/dev/null; then ok
 else bad "ckpt over one second: argmin"; cat "$T/out" >&2; fi
 
+# -- an argmin band that holds no interval is refused -------------------------
+# argmin-lo 150 min above argmin-hi 100 min: no argmin could pass, so the
+# target cannot run (exit 2) and the error names the key and the band.
+expect_status "ckpt with argmin-lo above argmin-hi" 2 "$GM" reproduce --fast \
+    --set ckptjob.argmin-lo=150min --set ckptjob.argmin-hi=100min ckpt
+grep_err "the empty band is named" "ckptjob.argmin-hi: argmin band [150, 100] min is empty"
+
 cli_done
