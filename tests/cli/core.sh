@@ -500,5 +500,9 @@ t1=$(date +%s.%N)
 v=$(sed -n 's/^wall_s = //p' "$T/wall/manifest.ini")
 if awk -v w="$v" -v a="$t0" -v b="$t1" 'BEGIN{exit !(w > 0 && w <= b - a)}'; then ok; else
     bad "a run's wall_s is '$v', want > 0 and <= $(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}') s"; fi
+# and runs.csv's sim_time_h is the simulated span: 5000 s = 1.3889 h
+v=$(col "$T/wall/runs.csv" sim_time_h)
+if awk -v h="$v" 'BEGIN{exit !(h > 0 && (h - 5000 / 3600) ^ 2 < 1e-18)}'; then ok; else
+    bad "a 5000 s run's sim_time_h is '$v', want 5000 / 3600"; fi
 
 cli_done
