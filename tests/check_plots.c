@@ -1456,7 +1456,11 @@ END_TEST
  *     -2.9999999999999996 and the axis must end at -0.3 with 8 ticks, not
  *     -0.2 (the -1e-9 in ceil dropped);
  *   5..5 tight widens by a tenth of the value each way, 4.5..5.5; 0..0 by
- *     one, -1..1 (kit.c's degenerate rule; 0.2 and 2 survived). */
+ *     one, -1..1 (kit.c's degenerate rule; 0.2 and 2 survived);
+ *   0..10, want 4: nice(10) = 10, 10/3 = 3.33 rounds to 5 (f >= 3): ticks
+ *     0 5 10 (the rounded table's 3 as 4 gave a step of 2);
+ *   0..6, want 8: nice(6) = 10 (f above 5), 10/7 = 1.43 rounds to 1: ticks
+ *     0..6 (the unrounded table's 10 as 11 gave 1.57, a step of 2). */
 START_TEST(linear_ticks_at_heckbert_boundaries)
 {
     struct plot_ticks t;
@@ -1491,6 +1495,14 @@ START_TEST(linear_ticks_at_heckbert_boundaries)
     ck_assert_double_eq_tol(t.hi, 5.5, 1e-12);
     plot_ticks_linear(0.0, 0.0, 5, false, &t);
     ck_assert(t.lo == -1.0 && t.hi == 1.0);
+    plot_ticks_linear(0.0, 10.0, 4, true, &t);
+    ck_assert_uint_eq(t.n, 3);
+    for (size_t i = 0; i < t.n; i++)
+        ck_assert_double_eq_tol(t.v[i], 5.0 * (double)i, 1e-12);
+    plot_ticks_linear(0.0, 6.0, 8, true, &t);
+    ck_assert_uint_eq(t.n, 7);
+    for (size_t i = 0; i < t.n; i++)
+        ck_assert_double_eq_tol(t.v[i], (double)i, 1e-12);
 }
 END_TEST
 
