@@ -505,4 +505,12 @@ v=$(col "$T/wall/runs.csv" sim_time_h)
 if awk -v h="$v" 'BEGIN{exit !(h > 0 && (h - 5000 / 3600) ^ 2 < 1e-18)}'; then ok; else
     bad "a 5000 s run's sim_time_h is '$v', want 5000 / 3600"; fi
 
+# A result is the user's: its directories and files are made with the
+# modes the umask leaves (0777 and 0666 less it), as mkdir(1) and a shell
+# redirection would, not with modes of the program's own choosing.
+(umask 027; "$GM" run "$T/phold.ini" -r 0 -o "$T/modes" -q >/dev/null 2>&1)
+v=$(cd "$T/modes" 2>/dev/null && stat -c '%a' . plots plots/cost.pdf runs.csv | tr '\n' ' ')
+if [ "$v" = "750 750 640 640 " ]; then ok; else
+    bad "modes of the result, plots/, a chart and runs.csv under umask 027: '$v', want 750 750 640 640"; fi
+
 cli_done
