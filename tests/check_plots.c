@@ -637,6 +637,15 @@ START_TEST(default_set_from_fixture)
         ck_assert_double_eq_tol(v[2], 1.1 + half, 1e-9);
     }
     ck_assert_ptr_nonnull(strstr(text, "\"base\",\"hobbyist\",0.10000000000000001,"));
+    {
+        /* one bar per archetype: the fixture's three, each in both runs,
+         * not a bar per (run, archetype) row of scalars.csv */
+        size_t rows = 0;
+
+        for (const char *q = strstr(text, "\n\"base\","); q; q = strstr(q + 1, "\n\"base\","))
+            rows++;
+        ck_assert_uint_eq(rows, 3);
+    }
     free(text);
     free(p);
     /* Price: the H100 (most GPUs listed) comes first; median of two runs. */
