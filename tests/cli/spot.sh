@@ -205,6 +205,13 @@ row "spotckpt, fast: nine rows" '^9 rows, 9 passed, 0 failed$'
 # Jobs fall into 20 batches in submission order, so the ratios have a
 # batch-means half-width.
 row "spotckpt, fast: a 95% CI" '^T6 cost HOUR/OPT at bid 0\.4 .* \+-0\.[0-9]+ +>= 1 +pass$'
+# the seven cost rows are at spotckpt.bid (0.4), not at the first of
+# spotckpt.bids (0.45, 0.43, 0.41: the time rows')
+if [ "$(grep -Ec '^T6 cost [A-Z]+/[A-Z]+ at bid 0\.4 \(' "$T/out")" = 7 ]; then ok
+else bad "spotckpt, fast: the cost rows name bid 0.4"; cat "$T/out" >&2; fi
+# a job of no work is refused by name
+expect_status "spotckpt, no work" 2 "$GM" reproduce --fast --set spotckpt.work=0h spotckpt
+grep_err "spotckpt, no work" "spotckpt.work: work must be > 0"
 
 # A constant price (no noise, no bidders) below a bid of the whole
 # on-demand price: no instance is ever cut. By hand: HOUR computes 55 min
