@@ -1363,6 +1363,14 @@ START_TEST(wait_in_minutes_and_histogram_columns)
 }
 END_TEST
 
+/* t holds n ticks 0, step, 2 step, ... (to 1e-12). */
+static void ticks_from_zero(const struct plot_ticks *t, size_t n, double step)
+{
+    ck_assert_uint_eq(t->n, n);
+    for (size_t i = 0; i < t->n; i++)
+        ck_assert_double_eq_tol(t->v[i], step * (double)i, 1e-12);
+}
+
 /* ---- ticks, scales and marks checked against hand-derived values ---- */
 
 /* Heckbert's nice steps are 1, 2 and 5 times a power of ten: 0..20 in
@@ -1377,13 +1385,9 @@ START_TEST(linear_ticks_are_one_two_five)
     struct plot_ticks t;
 
     plot_ticks_linear(0.0, 20.0, 6, true, &t);
-    ck_assert_uint_eq(t.n, 5);
-    for (size_t i = 0; i < t.n; i++)
-        ck_assert_double_eq_tol(t.v[i], 5.0 * (double)i, 1e-12);
+    ticks_from_zero(&t, 5, 5.0);
     plot_ticks_linear(0.0, 4.0, 5, true, &t);
-    ck_assert_uint_eq(t.n, 5);
-    for (size_t i = 0; i < t.n; i++)
-        ck_assert_double_eq_tol(t.v[i], (double)i, 1e-12);
+    ticks_from_zero(&t, 5, 1.0);
     /* 0.3..9.3 tight: step 2, ticks 2, 4, 6, 8; not the 0 below it. */
     plot_ticks_linear(0.3, 9.3, 6, false, &t);
     ck_assert(t.lo == 0.3 && t.hi == 9.3);
@@ -1475,17 +1479,13 @@ START_TEST(linear_ticks_at_heckbert_boundaries)
     struct plot_ticks t;
 
     plot_ticks_linear(0.0, 10.0, 5, true, &t);
-    ck_assert_uint_eq(t.n, 6);
-    for (size_t i = 0; i < t.n; i++)
-        ck_assert_double_eq_tol(t.v[i], 2.0 * (double)i, 1e-12);
+    ticks_from_zero(&t, 6, 2.0);
     plot_ticks_linear(10.0, 0.0, 5, true, &t);
     ck_assert(t.lo == 0.0 && t.hi == 10.0);
     ck_assert_uint_eq(t.n, 6);
     ck_assert_double_eq_tol(t.v[1], 2.0, 1e-12);
     plot_ticks_linear(0.0, 5.0, 6, true, &t);
-    ck_assert_uint_eq(t.n, 6);
-    for (size_t i = 0; i < t.n; i++)
-        ck_assert_double_eq_tol(t.v[i], (double)i, 1e-12);
+    ticks_from_zero(&t, 6, 1.0);
     plot_ticks_linear(0.0, 10.0, 1, true, &t);
     ck_assert_uint_eq(t.n, 2);
     ck_assert(t.v[0] == 0.0 && t.v[1] == 10.0);
@@ -1505,13 +1505,9 @@ START_TEST(linear_ticks_at_heckbert_boundaries)
     plot_ticks_linear(0.0, 0.0, 5, false, &t);
     ck_assert(t.lo == -1.0 && t.hi == 1.0);
     plot_ticks_linear(0.0, 10.0, 4, true, &t);
-    ck_assert_uint_eq(t.n, 3);
-    for (size_t i = 0; i < t.n; i++)
-        ck_assert_double_eq_tol(t.v[i], 5.0 * (double)i, 1e-12);
+    ticks_from_zero(&t, 3, 5.0);
     plot_ticks_linear(0.0, 6.0, 8, true, &t);
-    ck_assert_uint_eq(t.n, 7);
-    for (size_t i = 0; i < t.n; i++)
-        ck_assert_double_eq_tol(t.v[i], (double)i, 1e-12);
+    ticks_from_zero(&t, 7, 1.0);
 }
 END_TEST
 
