@@ -291,17 +291,17 @@ if awk -v s="$(row simulated "T9 job cost RunPod Secure (posted run)")" \
        -v c="$(row simulated "T9 job cost RunPod Community (median ask)")" \
        -v b="$(row simulated "T9 job cost Vast 97%+ (probe price)")" 'BEGIN { exit !(s > a && a > c && c <= b) }'
 then ok; else bad "test setup: the 10-day market is not Secure > Vast 99% > Community <= Vast 97%"; fi
-# -- and one where the order holds: 1,000 GPUs for 20 days (Secure 1.176 >
-# Vast 99% 1.073 > Community 0.970 > Vast 97% 0.876 USD per job when
-# written), so the row is 1, the recomputed order (the runs above are all
-# 0, and a row of 2 for "yes" passed them)
+# -- a fourth, where the order holds: 1,000 GPUs for 20 days (Secure
+# 1.176 > Vast 99% 1.073 > Community 0.970 > Vast 97% 0.876 USD per job
+# when written), so the row is 1 (the runs above all have the order 0,
+# and a row of 2 for "yes" passed them)
 D="$T/t9d"
 "$GM" run scenarios/reproduce/seed.ini --set supply.gpus=1000 --set sim.horizon=20d \
     --set sim.warmup=5d --set seed=2 -o "$D" --no-plots -q >"$T/out" 2>"$T/err"
 if [ -f "$D/scalars.csv" ]; then ok; else bad "1000-GPU T9 wrote no scalars.csv"; cat "$T/err" >&2; fi
 if [ "$(order_of)" = 1 ]; then ok; else bad "test setup: the 1000-GPU market's costs are not in the order"; fi
-same "order row, the order holding" "$(row simulated "T9 order Secure>Vast99>Community>Vast97 (1=yes)")" "$(order_of)"
-# -- a fourth: another model, job length and secure class -----------------
+same "order row, the order holding" "$(row simulated "T9 order Secure>Vast99>Community>Vast97 (1=yes)")" 1
+# -- a fifth: another model, job length and secure class ------------------
 # seed.gpu = RTX 3090, seed.job = 3h, seed.secure-class = hobbyist, and
 # market.pricing given (as its default, host) in the scenario: the rows
 # follow the keys, not RTX 4090, 2 h and datacenter. The secure run's
@@ -330,7 +330,7 @@ same "RTX 3090: break-even = its street price / its on-demand price" \
         'BEGIN { printf "%.17g", s / p }')"
 same "secure class hobbyist: its uptime" "$(row simulated "T9 uptime secure tier (datacenter class)")" \
     "$(value uptime host_class hobbyist)"
-# -- a fifth: a model with two or three rentable asks ---------------------
+# -- a sixth: a model with two or three rentable asks ---------------------
 # (the RTX 6000Ada here): the median's order-statistic window,
 # n/2 -+ 0.98 sqrt(n), then runs past both ends (n = 3: -0.20 and 3.20),
 # so it is clamped to the lowest and highest ask and the half-width is
