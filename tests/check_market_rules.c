@@ -4874,6 +4874,58 @@ START_TEST(new_hosts_weigh_models_by_earnings_over_floor)
 }
 END_TEST
 
+/* A host that joins mid-run is new from its join time (README, Outages
+ * and reliability: "machines that join later start at the prior"): with
+ * nothing ever going down, a joiner's Vast score at the end is that of
+ * its age a alone, 1 - (1 - prior) w0 / (w0 + H (1 - e^(-a/H))) with
+ * w0 = W0 e^(-a/H) (tests/check_reliability.c works the same formula
+ * for one record). 200 one-GPU machines, hosts joining at 100 a year for
+ * 20 days, no renter. Without add_machine's rel_init the joiner's record
+ * was all zeros, born at time 0: a host that joined at day 19 scored as
+ * one up for 20 days, and nothing noticed (mutation testing). */
+START_TEST(a_host_joining_later_scores_from_its_join)
+{
+    struct staged x;
+    struct market *mk = stage(&x,
+        "[General]\nsim.model = market\nsim.horizon = 20d\nsim.warmup = 0d\n"
+        "sim.sample-interval = 1d\nseed = 4\nsupply.gpus = 200\n"
+        "hostclass.*.machine-gpus = 1:1\nsupply.join-rate = 100\n"
+        "supply.leave-rate = 0\nsupply.exit-threshold = 0\n"
+        "supply.entry-elasticity = 0\nhostclass.*.mtbf = 100000d\n"
+        "hostclass.*.disconnect-rate = 0\nhostclass.*.maint-interval = 0\n"
+        "hostclass.*.failed-start-prob = 0\nregion.*.outage-rate = 0\n"
+        "archetype.*.rate = 0\n");
+    const struct rel_params *p = &mk->relp;
+    size_t joined = 0, young = 0;
+    sim_time end;
+
+    ck_assert_int_eq(p->rule, REL_VAST);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);
+    end = eng_now(x.e);
+    ck_assert_int_eq(end, 20 * SIM_DAY);
+    for (size_t i = 0; i < mk->nm; i++) {
+        struct machine *m = &mk->m[i];
+        double a, H = p->horizon_h, w0, want;
+
+        if (m->joined == 0)
+            continue;
+        joined++;
+        a = sim_time_to_hours(end - m->joined);
+        young += a < 24;
+        w0 = p->prior_weight_h * exp(-a / H);
+        want = 1 - (1 - p->prior) * w0 / (w0 + H * (1 - exp(-a / H)));
+        mkt_rel_refresh(mk, m, end);
+        ck_assert_msg(fabs(score_of(m) - want) < 1e-9, "machine %zu joined at %.1f h: score "
+                      "%.9f at the end, want %.9f for its age of %.1f h", i,
+                      sim_time_to_hours(m->joined), score_of(m), want, a);
+    }
+    /* test setup: joiners of every age, some near the prior still */
+    ck_assert_uint_ge(joined, 50);
+    ck_assert_uint_ge(young, 2);
+    unstage(&x);
+}
+END_TEST
+
 /* The reliable tier's going price (README, Host pricing): the lower
  * median ask of a model's listed machines scoring at least
  * market.reliability-reference, rented or not. Eleven 1-GPU RTX 3090s;
@@ -10978,6 +11030,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, a_review_counts_only_what_its_window_earned);
     tcase_add_test(tc, a_host_leaving_idle_was_in_the_market_until_it_left);
     tcase_add_test(tc, new_hosts_weigh_models_by_earnings_over_floor);
+    tcase_add_test(tc, a_host_joining_later_scores_from_its_join);
     tcase_add_test(tc, reliable_tier_price_is_the_median_listed_ask);
     tcase_add_test(tc, an_empty_reliable_tier_has_no_price);
     tcase_add_test(tc, each_model_has_its_own_reliable_tier_from_the_reference_up);
