@@ -682,7 +682,7 @@ static void range_text(const struct param_def *def, char *buf, size_t len)
 size_t preg_print(const struct param_registry *reg, const char *pattern,
                   bool markdown, FILE *out)
 {
-    size_t n = 0, wkey = 3, wtype = 4, wunit = 4, wdef = 7, wrange = 5;
+    size_t n = 0, wkey = 3, wtype = 4, wunit = 4, wdef = 7, wrange = 5, matches = 0;
     char range[256];
 
     if (!reg || !out)
@@ -694,6 +694,7 @@ size_t preg_print(const struct param_registry *reg, const char *pattern,
 
         if (pattern && !strstr(def->key, pattern))
             continue;
+        matches++;
         range_text(def, range, sizeof range);
         if ((l = strlen(def->key)) > wkey) wkey = l;
         if ((l = strlen(param_type_name(def->type))) > wtype) wtype = l;
@@ -701,6 +702,10 @@ size_t preg_print(const struct param_registry *reg, const char *pattern,
         if ((l = strlen(def->def ? def->def : "(required)")) > wdef) wdef = l;
         if ((l = strlen(range)) > wrange) wrange = l;
     }
+    /* Nothing matches: no table at all, not a header over no rows (stdout
+     * carries only data; the caller says why on stderr). */
+    if (matches == 0)
+        return 0;
     if (markdown)
         fputs("| key | type | unit | default | range | description |\n"
               "| --- | --- | --- | --- | --- | --- |\n", out);

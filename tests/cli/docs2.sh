@@ -21,6 +21,9 @@ then ok; else bad "runs: a value with a comma is not one quoted CSV field"; cat 
 # It printed a bare header and exited 1 with nothing on stderr.
 expect_status "params, a pattern nothing matches" 1 "$GM" params nomatchxyz
 grep_err "params, a pattern nothing matches" "no parameter key contains 'nomatchxyz'"
+# and prints nothing on stdout, which carries only data (README "Command
+# line"): it printed the table's header over no rows.
+if [ ! -s "$T/out" ]; then ok; else bad "params, a pattern nothing matches: stdout is not empty"; cat "$T/out" >&2; fi
 expect_status "params, a pattern that matches" 0 "$GM" params market.fee
 
 # -- the include graph is the one README "Source layout" describes ----------
