@@ -927,8 +927,16 @@ int stats_write_contrasts(const struct stats_data *sd, const char *path,
         if (strcmp(sd->vars[i], o->axis ? o->axis : "policy") == 0)
             ax = (long)i;
     if (ax < 0 && o->axis) {
-        diag_error(d, NULL, "contrast axis '%s' is not an iteration variable of this study",
-                   o->axis);
+        /* the hint run and sweep give (merge.c), for merge's own check */
+        struct param_near near;
+        char hint[160];
+
+        param_near_init(&near, o->axis);
+        for (size_t i = 0; i < sd->nvars; i++)
+            if (strcmp(sd->vars[i], "repetition") != 0)
+                param_near_offer(&near, sd->vars[i]);
+        diag_error(d, NULL, "contrast axis '%s' is not an iteration variable of this study%s",
+                   o->axis, param_hint(param_near_best(&near), hint, sizeof hint));
         return SIM_EINVAL;
     }
     if (ax < 0 && sd->nvars > 0)

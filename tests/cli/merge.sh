@@ -219,6 +219,16 @@ expect_status "run --contrast remote (no baseline)" 0 "$GM" run "$T/m.ini" -c Ax
 if [ "$(wc -l <"$T/ax/contrasts.csv")" -gt 1 ] && cmp -s "$T/ax/contrasts.csv" "$T/axc/contrasts.csv"
 then ok; else bad "run --contrast remote differs from the default contrasts"; fi
 
+# merge names the nearest axis of a misspelt --contrast, as run and sweep
+# do (README "Scenario files": every hint, --contrast axes included): its
+# own check said only that the axis was none of the study's
+mkdir -p "$T/axm/runs"
+for r in 0 1 2 3; do
+    "$GM" run "$T/m.ini" -c Ax -r $r -o "$T/axm/runs/Ax-$r" -q --no-plots || bad "run -c Ax -r $r"
+done
+expect_status "merge --contrast remot" 2 "$GM" merge "$T/axm" --contrast remot
+grep_err "merge --contrast remot names the axis" "(did you mean 'remote'?)"
+
 # -- diff on hand-made directories -------------------------------------------
 # Two points (fee 0.1 and 0.2), two runs each. In A, metric x exists at
 # fee=0.1 only; y everywhere, constant. B has x at both points.
