@@ -22,16 +22,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include "sim/engine.h"
 #include "sim/param.h"
 #include "sim/scenario.h"
+
+#define BENCH_SCENARIO "scenarios/default.ini"
 
 static void usage(FILE *f)
 {
     fprintf(f,
 "Usage: gpumarket bench market [SCENARIO] [-c CONFIG] [--set KEY=VALUE]...\n"
 "                              [--compare]\n"
-"Run one run of a market scenario (default scenarios/default.ini -c Quick)\n"
+"Run one run of a market scenario (default " BENCH_SCENARIO " -c Quick)\n"
 "and print events/s, ns per event by event kind, the engine's share of the\n"
 "loop and memory per GPU.\n"
 "  --compare   also run it with market.search-prune = false (every bucket's\n"
@@ -130,7 +133,7 @@ int market_bench_main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *path = "scenarios/default.ini", *config = "Quick";
+    const char *path = BENCH_SCENARIO, *config = "Quick";
     const char *sets[65];
     size_t nsets = 0;
     bool compare = false;
@@ -159,6 +162,11 @@ int market_bench_main(int argc, char **argv)
     reg = preg_new();
     sim_register_all_params(reg);
     s = scn_load(path, reg, &d);
+    /* the default is a path in the source tree, as for run's */
+    if (!s && optind == argc && access(BENCH_SCENARIO, R_OK) != 0)
+        fprintf(stderr, "note: no SCENARIO was named, and the default " BENCH_SCENARIO " is read "
+                "from the current directory: run from the gpumarket directory, or name a "
+                "scenario file\n");
     /* pass 0: the code as it runs; pass 1 (--compare): the full search,
      * the last --set, so it overrides any the caller gave */
     for (int pass = 0; s && pass < (compare ? 2 : 1); pass++) {

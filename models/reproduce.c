@@ -18,10 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "sim/engine.h"
 #include "sim/param.h"
 #include "sim/results.h"
 #include "sim/scenario.h"
+
+/* where the targets' scenarios are, from the source tree's root */
+#define REPRO_DIR "scenarios/reproduce"
 
 /* Width of the table's target column: the longest built-in row name
  * (T4's and T6's, 63) fits, so the numbers line up. */
@@ -165,7 +169,7 @@ static void usage(FILE *f)
         "tolerance and pass/fail. Exit 1 if any target fails.\n"
         "  --fast          use each scenario's [Config Fast] (what make check runs)\n"
         "  -c, --config    config to run (default General)\n"
-        "  -d, --dir DIR   scenario directory (default scenarios/reproduce)\n"
+        "  -d, --dir DIR   scenario directory (default " REPRO_DIR ")\n"
         "  --set K=V       override a parameter in every target\n"
         "  -l, --list      list the targets\n"
         "With no NAME, every target except those marked (named only) runs.\n"
@@ -314,7 +318,8 @@ int reproduce_main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *config = NULL, *dir = "scenarios/reproduce";
+    const char *config = NULL, *dir = REPRO_DIR;
+    bool dir_named = false;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
     int c, rows = 0, failed = 0, trouble = 0;
@@ -327,7 +332,7 @@ int reproduce_main(int argc, char **argv)
         switch (c) {
         case 'f': fast = true; break;
         case 'c': config = optarg; break;
-        case 'd': dir = optarg; break;
+        case 'd': dir = optarg; dir_named = true; break;
         case 's': sets[nsets++] = optarg; break;
         case 'l':
             for (size_t i = 0; i < NTARGETS; i++)
@@ -366,6 +371,11 @@ int reproduce_main(int argc, char **argv)
             trouble++;
         }
     }
+    /* the default is a path in the source tree, not an installed one (as
+     * for run's default scenario) */
+    if (trouble && !dir_named && access(REPRO_DIR, R_OK | X_OK) != 0)
+        fprintf(stderr, "note: the default scenario directory " REPRO_DIR " is read from the "
+                "current directory: run from the gpumarket directory, or give -d DIR\n");
     printf("%d row%s, %d passed, %d failed%s\n", rows, rows == 1 ? "" : "s", rows - failed, failed,
            trouble ? " (some targets could not run)" : "");
     free(sets);

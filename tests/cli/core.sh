@@ -257,6 +257,16 @@ if [ $? = 2 ]; then ok; else bad "run with no default scenario here: not exit 2"
 grep_err "default scenario note" "note: no SCENARIO was named, and the default scenarios/default.ini is read from the current directory"
 expect_status "run of a missing named file" 2 "$GM" run "$T/nope.ini" -o "$T/nodef"
 if grep -q "no SCENARIO was named" "$T/err"; then bad "a named missing file got the default's note"; else ok; fi
+# so do reproduce's default directory and bench market's default scenario
+# (README audit: elsewhere they said only "cannot open scenario")
+(cd "$T" && "$GMA" reproduce --fast mmc) >"$T/out" 2>"$T/err"
+if [ $? = 2 ]; then ok; else bad "reproduce with no scenarios/reproduce here: not exit 2"; fi
+grep_err "reproduce's default directory note" "note: the default scenario directory scenarios/reproduce is read from the current directory"
+expect_status "reproduce -d of a missing directory" 2 "$GM" reproduce --fast -d "$T/nodir" mmc
+if grep -q "note: the default scenario directory" "$T/err"; then bad "a named missing directory got the default's note"; else ok; fi
+(cd "$T" && "$GMA" bench market) >"$T/out" 2>"$T/err"
+if [ $? = 2 ]; then ok; else bad "bench market with no default scenario here: not exit 2"; fi
+grep_err "bench market's default scenario note" "note: no SCENARIO was named, and the default scenarios/default.ini is read from the current directory"
 check "params" "$GM" params phold.
 if grep -q 'phold.remote' "$T/out"; then ok; else bad "params lists phold.remote"; fi
 expect_status "params takes one pattern" 2 "$GM" params phold. sim.
