@@ -60,6 +60,11 @@ struct rdir {
     size_t npoints;             /* distinct sweep points among the runs */
     char *config, *scenario, *version, *digest, *seed, *events;
     double warmup_h, horizon_h;
+    /* params.csv's sim.model: some run's was given, some run's was the
+     * market (whose charts a phold or reproduction run would only fill
+     * with "no data") */
+    bool model_known, market;
+    char *model;                /* the first run's sim.model, owned; NULL: none */
     struct tbl *scalars;        /* NULL when absent */
     int sc_run, sc_metric, sc_kind, sc_entity, sc_value;
     /* time series: gpu entities and cells [(e * NMET + m) * nruns + r] */
@@ -336,6 +341,12 @@ static int read_meta(struct rdir *R)
                     R->warmup_h = hours_of(tbl_get(t, i, (size_t)cv), u);
                 else if (strcmp(k, "sim.horizon") == 0)
                     R->horizon_h = hours_of(tbl_get(t, i, (size_t)cv), u);
+                else if (strcmp(k, "sim.model") == 0) {
+                    if (!R->model_known && !(R->model = strdup(tbl_get(t, i, (size_t)cv))))
+                        SIM_OOM("plot: out of memory");
+                    R->model_known = true;
+                    R->market |= strcmp(tbl_get(t, i, (size_t)cv), "market") == 0;
+                }
             }
         }
         tbl_free(t);
@@ -2265,6 +2276,7 @@ static void rdir_free(struct rdir *R)
 {
     free_strs(R->runs, R->nruns);
     free(R->config);
+    free(R->model);
     free(R->scenario);
     free(R->version);
     free(R->digest);
@@ -2431,6 +2443,7 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
     size_t nch = 0;
     char *pdir, *p;
     int rc;
+    bool market;
 
     memset(&R, 0, sizeof R);
     R.dir = dir;
@@ -2477,6 +2490,10 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
         return SIM_EIO;
     }
 
+    /* The market's charts for a market's results, or for a directory
+     * that does not say its model (one made by hand); another model's
+     * results get them only when --only names them. */
+    market = R.market || !R.model_known || only;
 #define ADD(name, expr)                                 \
     if (wanted(only, name)) {                           \
         struct plot_chart *c_ = (expr);                 \
@@ -2485,13 +2502,15 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
             snprintf(names[nch++], 64, "%s", name);     \
         }                                               \
     }
-    ADD("price", chart_price(&R));
-    ADD("utilisation", chart_util(&R));
-    ADD("supply", chart_supply(&R));
-    ADD("wait_ecdf", chart_wait(&R));
-    ADD("reliability", chart_reliability(&R));
-    ADD("cost", chart_cost(&R));
-    ADD("price_perf", chart_price_perf(&R));
+    if (market) {
+        ADD("price", chart_price(&R));
+        ADD("utilisation", chart_util(&R));
+        ADD("supply", chart_supply(&R));
+        ADD("wait_ecdf", chart_wait(&R));
+        ADD("reliability", chart_reliability(&R));
+        ADD("cost", chart_cost(&R));
+        ADD("price_perf", chart_price_perf(&R));
+    }
     ADD("serverless", chart_serverless(&R));
     ADD("workers", chart_workers(&R));
     ADD("spot", chart_spot(&R));
@@ -2556,6 +2575,12 @@ int plot_result_dir(const char *dir, const char *formats, const char *only,
     free(p);
     if (rc == SIM_OK)
         note_undrawn(only, dir, names, nch, d);
+    if (rc == SIM_OK && nch == 0 && !market) {
+        struct srcloc at = { dir, 0 };
+
+        diag_note(d, &at, "no charts: the runs are of model '%s', whose results none of the "
+                  "default charts draws (--only NAME draws a market chart anyway)", R.model);
+    }
 
     if (rc == SIM_OK) {
         char facts[12][128];
