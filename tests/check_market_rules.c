@@ -4880,15 +4880,21 @@ END_TEST
  * its age a alone, 1 - (1 - prior) w0 / (w0 + H (1 - e^(-a/H))) with
  * w0 = W0 e^(-a/H) (tests/check_reliability.c works the same formula
  * for one record). 200 one-GPU machines, hosts joining at 100 a year for
- * 20 days, no renter. Without add_machine's rel_init the joiner's record
+ * 20.5 days, no renter. Without add_machine's rel_init the joiner's record
  * was all zeros, born at time 0: a host that joined at day 19 scored as
- * one up for 20 days, and nothing noticed (mutation testing). */
+ * one up for 20 days, and nothing noticed (mutation testing). So did its
+ * other windows starting at 0 rather than at the join: the utilisation
+ * its first repricing weighs (repriced daily here, so joiners of the
+ * last half day have had none) and the earnings its first review divides
+ * by the time since (no review in this run: exit-threshold and
+ * entry-elasticity 0). */
 START_TEST(a_host_joining_later_scores_from_its_join)
 {
     struct staged x;
     struct market *mk = stage(&x,
-        "[General]\nsim.model = market\nsim.horizon = 20d\nsim.warmup = 0d\n"
+        "[General]\nsim.model = market\nsim.horizon = 492h\nsim.warmup = 0d\n"
         "sim.sample-interval = 1d\nseed = 4\nsupply.gpus = 200\n"
+        "market.reprice-interval = 1d\n"
         "hostclass.*.machine-gpus = 1:1\nsupply.join-rate = 100\n"
         "supply.leave-rate = 0\nsupply.exit-threshold = 0\n"
         "supply.entry-elasticity = 0\nhostclass.*.mtbf = 100000d\n"
@@ -4896,13 +4902,13 @@ START_TEST(a_host_joining_later_scores_from_its_join)
         "hostclass.*.failed-start-prob = 0\nregion.*.outage-rate = 0\n"
         "archetype.*.rate = 0\n");
     const struct rel_params *p = &mk->relp;
-    size_t joined = 0, young = 0;
+    size_t joined = 0, young = 0, late = 0;
     sim_time end;
 
     ck_assert_int_eq(p->rule, REL_VAST);
     ck_assert_int_eq(stage_run(&x), SIM_OK);
     end = eng_now(x.e);
-    ck_assert_int_eq(end, 20 * SIM_DAY);
+    ck_assert_int_eq(end, 20 * SIM_DAY + 12 * SIM_HOUR);
     for (size_t i = 0; i < mk->nm; i++) {
         struct machine *m = &mk->m[i];
         double a, H = p->horizon_h, w0, want;
@@ -4918,10 +4924,17 @@ START_TEST(a_host_joining_later_scores_from_its_join)
         ck_assert_msg(fabs(score_of(m) - want) < 1e-9, "machine %zu joined at %.1f h: score "
                       "%.9f at the end, want %.9f for its age of %.1f h", i,
                       sim_time_to_hours(m->joined), score_of(m), want, a);
+        ck_assert_int_eq(m->review_mark, m->joined);
+        if (m->joined > 20 * SIM_DAY) {
+            late++;
+            ck_assert_int_eq(m->util_since, m->joined);
+        }
     }
-    /* test setup: joiners of every age, some near the prior still */
+    /* test setup: joiners of every age, some near the prior still, some
+     * since the last repricing */
     ck_assert_uint_ge(joined, 50);
     ck_assert_uint_ge(young, 2);
+    ck_assert_uint_ge(late, 2);
     unstage(&x);
 }
 END_TEST
