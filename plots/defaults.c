@@ -1192,13 +1192,52 @@ static struct plot_chart *chart_cost(struct rdir *R)
     return c;
 }
 
+/* The rows of scalars.csv whose metric is 'metric', in file order (*n of
+ * them; NULL when none). */
+static size_t *metric_rows(const struct rdir *R, const char *metric, size_t *n)
+{
+    size_t rows = R->scalars ? tbl_rows(R->scalars) : 0, *v = NULL;
+
+    *n = 0;
+    for (size_t i = 0; i < rows; i++)
+        if (strcmp(tbl_get(R->scalars, i, (size_t)R->sc_metric), metric) == 0) {
+            v = realloc(v, (*n + 1) * sizeof *v);
+            if (!v)
+                SIM_OOM("plot: out of memory");
+            v[(*n)++] = i;
+        }
+    return v;
+}
+
+/* Of the rows idx[0..n), the one of run 'run', kind 'kind' and entity
+ * 'id', or SIZE_MAX. Rows of one metric are usually written in the same
+ * order as another's: the search starts at *hint, the entry after the
+ * last one found. */
+static size_t join_row(const struct rdir *R, const size_t *idx, size_t n, const char *run,
+                       const char *kind, const char *id, size_t *hint)
+{
+    for (size_t k = 0; k < n; k++) {
+        size_t at = (*hint + k) % n, j = idx[at];
+
+        if (strcmp(tbl_get(R->scalars, j, (size_t)R->sc_entity), id) == 0 &&
+            strcmp(tbl_get(R->scalars, j, (size_t)R->sc_kind), kind) == 0 &&
+            strcmp(tbl_get(R->scalars, j, (size_t)R->sc_run), run) == 0) {
+            *hint = (at + 1) % n;
+            return j;
+        }
+    }
+    return SIZE_MAX;
+}
+
 static struct plot_chart *chart_price_perf(struct rdir *R)
 {
-    struct plot_chart *c = plot_chart_new(PLOT_SCATTER, "Price vs DLPerf of listed offers");
+    struct plot_chart *c = plot_chart_new(PLOT_SCATTER, "Price vs DLPerf of open offers");
     size_t rows = R->scalars ? tbl_rows(R->scalars) : 0;
     size_t ngroups = ntop(R) + 1, *cnt = calloc(ngroups, sizeof *cnt);
     double **gx = calloc(ngroups, sizeof *gx), **gy = calloc(ngroups, sizeof *gy);
-    size_t *perf_row = NULL, nperf = 0;
+    size_t nperf, nfree, perf_hint = 0, free_hint = 0;
+    size_t *perf_row = metric_rows(R, "offer_dlperf_per_gpu", &nperf);
+    size_t *free_row = metric_rows(R, "offer_free_gpus", &nfree);
 
     if (!cnt || !gx || !gy)
         SIM_OOM("plot: out of memory");
@@ -1207,44 +1246,35 @@ static struct plot_chart *chart_price_perf(struct rdir *R)
      * x = 0 once took the axis down to -5 */
     plot_chart_yrange(c, 0.0, NAN);
     plot_chart_csv_names(c, "dlperf_per_gpu", "price_usd_per_gpu_h");
-    plot_chart_subtitle(c, "offers listed at the end of the run; line: price-performance "
-                           "frontier (no other offer is as fast and as cheap)");
+    plot_chart_subtitle(c, "offers open at the end of the run (a GPU not held on demand or "
+                           "reserved); line: price-performance frontier");
     for (size_t g = 0; g < ngroups; g++) {
         gx[g] = malloc((rows + 1) * sizeof **gx);
         gy[g] = malloc((rows + 1) * sizeof **gy);
         if (!gx[g] || !gy[g])
             SIM_OOM("plot: out of memory");
     }
-    /* Index the DLPerf rows, then join each price row on (run, kind, id). */
-    for (size_t i = 0; i < rows; i++)
-        if (strcmp(tbl_get(R->scalars, i, (size_t)R->sc_metric), "offer_dlperf_per_gpu") == 0) {
-            perf_row = realloc(perf_row, (nperf + 1) * sizeof *perf_row);
-            if (!perf_row)
-                SIM_OOM("plot: out of memory");
-            perf_row[nperf++] = i;
-        }
-    for (size_t i = 0, hint = 0; i < rows; i++) {
+    /* Each price row joined to its offer's DLPerf and free GPUs on (run,
+     * kind, id). A machine whose GPUs on-demand and reserved renters hold
+     * all of is listed but no offer: nobody can rent it, and its ask,
+     * raised while it was full, is one nobody pays (README, T9's
+     * Community row counts offers alike). Results from before the free
+     * GPUs were written draw every listed machine. */
+    for (size_t i = 0; i < rows; i++) {
         const char *kind, *id, *run;
-        size_t g = ngroups - 1, j, k;
+        size_t g = ngroups - 1, j, f;
 
         if (strcmp(tbl_get(R->scalars, i, (size_t)R->sc_metric), "offer_price_per_gpu_h") != 0)
             continue;
         run = tbl_get(R->scalars, i, (size_t)R->sc_run);
         kind = tbl_get(R->scalars, i, (size_t)R->sc_kind);
         id = tbl_get(R->scalars, i, (size_t)R->sc_entity);
-        /* Rows are usually written in the same order: try the next one
-         * first, then search. */
-        for (k = 0; k < nperf; k++) {
-            j = perf_row[(hint + k) % nperf];
-            if (strcmp(tbl_get(R->scalars, j, (size_t)R->sc_entity), id) == 0 &&
-                strcmp(tbl_get(R->scalars, j, (size_t)R->sc_kind), kind) == 0 &&
-                strcmp(tbl_get(R->scalars, j, (size_t)R->sc_run), run) == 0)
-                break;
-        }
-        if (k == nperf)
+        j = join_row(R, perf_row, nperf, run, kind, id, &perf_hint);
+        if (j == SIZE_MAX)
             continue;
-        j = perf_row[(hint + k) % nperf];
-        hint = (hint + k + 1) % nperf;
+        f = join_row(R, free_row, nfree, run, kind, id, &free_hint);
+        if (f != SIZE_MAX && !(sc_value(R, f) > 0))
+            continue;
         if (strncmp(kind, "offer:", 6) == 0)
             for (size_t t = 0; t < ntop(R); t++)
                 if (strcmp(R->gpus[R->rank[t]], kind + 6) == 0)
@@ -1272,6 +1302,7 @@ static struct plot_chart *chart_price_perf(struct rdir *R)
     plot_chart_add_fit(c, SIZE_MAX, PLOT_FIT_FRONTIER, "frontier");
     plot_chart_add_fit(c, SIZE_MAX, PLOT_FIT_OLS, "least-squares line");
     free(perf_row);
+    free(free_row);
     free(cnt);
     free(gx);
     free(gy);

@@ -3267,6 +3267,41 @@ START_TEST(price_perf_joins_offers_of_one_kind)
 }
 END_TEST
 
+/* The scatter draws offers a renter could take (README, Outputs): a
+ * machine whose GPUs on-demand and reserved renters hold all of
+ * (offer_free_gpus 0) is listed but no offer, and its ask, raised while
+ * it was full, is one nobody pays; in the default year's last snapshot a
+ * third of the listed machines were such, up to 4x the going H100 ask.
+ * Offer 1 (free 2 GPUs, DLPerf 10, price 1) is drawn, offer 2 (free 0,
+ * 20, 9) is not, offer 3 (no free-GPU row: a result from before the
+ * metric was written, 30, 3) is, joined on the run as the DLPerf is:
+ * offer 2's free 0 in run x-0 does not hide its twin in run x-1. */
+START_TEST(price_perf_draws_only_open_offers)
+{
+    char *csv = files_chart(
+        "run_id,config,status\n\"x-0\",\"x\",\"ok\"\n\"x-1\",\"x\",\"ok\"\n", NULL,
+        "run_id,metric,entity_kind,entity,value,unit\n"
+        "\"x-0\",\"offer_dlperf_per_gpu\",\"offer:A\",\"1\",10,\"1\"\n"
+        "\"x-0\",\"offer_free_gpus\",\"offer:A\",\"1\",2,\"GPUs\"\n"
+        "\"x-0\",\"offer_price_per_gpu_h\",\"offer:A\",\"1\",1,\"USD\"\n"
+        "\"x-0\",\"offer_dlperf_per_gpu\",\"offer:A\",\"2\",20,\"1\"\n"
+        "\"x-0\",\"offer_free_gpus\",\"offer:A\",\"2\",0,\"GPUs\"\n"
+        "\"x-0\",\"offer_price_per_gpu_h\",\"offer:A\",\"2\",9,\"USD\"\n"
+        "\"x-0\",\"offer_dlperf_per_gpu\",\"offer:A\",\"3\",30,\"1\"\n"
+        "\"x-0\",\"offer_price_per_gpu_h\",\"offer:A\",\"3\",3,\"USD\"\n"
+        "\"x-1\",\"offer_dlperf_per_gpu\",\"offer:A\",\"2\",22,\"1\"\n"
+        "\"x-1\",\"offer_free_gpus\",\"offer:A\",\"2\",1,\"GPUs\"\n"
+        "\"x-1\",\"offer_price_per_gpu_h\",\"offer:A\",\"2\",4,\"USD\"\n",
+        "price_perf", "price_perf.csv");
+
+    ck_assert_ptr_nonnull(strstr(csv, "\"offers\",\"\",10,1,"));
+    ck_assert_ptr_null(strstr(csv, "\"offers\",\"\",20,9,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"offers\",\"\",30,3,"));
+    ck_assert_ptr_nonnull(strstr(csv, "\"offers\",\"\",22,4,"));
+    free(csv);
+}
+END_TEST
+
 /* Sample times within 1e-9 h are one time (union_grid): runs sampling
  * utilisation at 24 h and at 24.0000000001 h give one row at day 1, the
  * median of 20% and 40%, 30%. Mutation killed: the grid merging only
@@ -4053,6 +4088,7 @@ Suite *plots_suite(void)
     tcase_add_test(tc, log_axis_leaves_zero_out);
     tcase_add_test(tc, one_sample_at_a_fixed_end_widens_by_a_tenth);
     tcase_add_test(tc, price_perf_joins_offers_of_one_kind);
+    tcase_add_test(tc, price_perf_draws_only_open_offers);
     tcase_add_test(tc, sample_times_a_hair_apart_are_one_point);
     tcase_add_test(tc, unmeasured_listing_sample_keeps_the_rank);
     tcase_add_test(tc, supply_stack_skips_unmeasured_samples);
