@@ -208,7 +208,15 @@ int diff_main(int argc, char **argv)
                 return RUNNER_EXIT_TROUBLE;
             }
             break;
-        case 'm': metrics = optarg; break;
+        case 'm':
+            /* a list of no names would compare nothing and report that
+             * nothing moved: a CI gate that always passes */
+            if (optarg[strspn(optarg, ", ")] == '\0') {
+                fprintf(stderr, "gpumarket diff: --metrics names no metric, got '%s'\n", optarg);
+                return RUNNER_EXIT_TROUBLE;
+            }
+            metrics = optarg;
+            break;
         case 'A': all = true; break;
         case 'h': diff_usage(stdout); return 0;
         default: diff_usage(stderr); return RUNNER_EXIT_TROUBLE;

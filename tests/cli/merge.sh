@@ -323,6 +323,12 @@ grep_err "diff --metrics 'x*' compares x only" "diff: 1 of 2 comparisons moved: 
 # ... and one naming nothing in either directory is refused (exit 2)
 expect_status "diff --metrics xx" 2 "$GM" diff "$T/da" "$T/db" --metrics xx
 grep_err "diff --metrics xx says why" "--metrics: no metric 'xx' in either directory"
+# a list of no names is refused too: it compared nothing and exited 0 (a
+# CI gate built on an empty variable would always pass)
+for m in "" ",,"; do
+    expect_status "diff --metrics '$m'" 2 "$GM" diff "$T/da" "$T/db" --metrics "$m"
+    grep_err "diff --metrics '$m' says why" "--metrics names no metric"
+done
 # significant but within rtol is not flagged: A (100, 100.002) against B
 # (100.5, 100.502) is t = 0.5 / sqrt(2e-6) = 354 on 2 df, p = 1 - t /
 # sqrt(2 + t^2) = 8e-6, a change of 0.5 / 100.001 = 0.5% < the 1% rtol
