@@ -698,6 +698,15 @@ int mkt_load_supply(struct market *mk, struct diag *d)
             diag_error(d, b.at, "hostclass %s: markup-max %g is below markup-min %g",
                        nm, h->mk_max, h->mk_min);
         }
+        /* Offers are sliced at powers of two (Vast's min_gpu): 3 acted as
+         * 4 without a word. */
+        if (h->min_chunk & (h->min_chunk - 1)) {
+            struct mkt_blame b = { "", NULL, false };
+
+            mkt_blame(&b, r, "hostclass.%s.min-chunk", nm);
+            diag_error(d, b.at, "hostclass %s: min-chunk = %d is not a power of two (offers "
+                       "are sliced at 1, 2, 4, 8 or 16 GPUs)", nm, h->min_chunk);
+        }
         /* repricing clamps to the ceiling, then the floor: with the two
          * crossed every ask sat at the floor above the ceiling */
         if (h->ask_floor > h->ask_ceil) {

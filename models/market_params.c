@@ -177,7 +177,7 @@ static const struct param_def gpu_params[] = {
     HC(c, "verified-prob", PT_PROB, "1", verif, 0, 1, NULL,                         \
        "probability a machine passes the non-reliability verification checks"),    \
     HC(c, "min-chunk", PT_INT, "GPUs", "1", 1, 16, NULL,                            \
-       "min_gpu: offers are sliced at powers of two from this up"),                \
+       "min_gpu: offers are sliced at powers of two from this up (1, 2, 4, 8 or 16)"), \
     HC(c, "bandwidth", PT_REAL, "Mb/s", bw, 1, 1e6, NULL,                           \
        "download bandwidth for images and data"),                                  \
     HC(c, "cpu-per-gpu", PT_STRING, "", cpu, NOMAX, NULL,                          \

@@ -155,4 +155,14 @@ expect_status "256 archetypes, own key after a '*' one" 1 "$GM" validate "$T/man
 grep_err "256 archetypes, own key after a '*' one" \
     "many3.ini:509: error: archetype.a250.weekend: too many archetypes: 256"
 
+# -- min-chunk must be a power of two -----------------------------------------
+# Offers are sliced at 1, 2, 4, 8 or 16 GPUs (README, Supply: Vast's
+# min_gpu): a min-chunk of 3 acted as 4 without a word (error audit).
+printf '[General]\nsim.model = market\nhostclass.farm.min-chunk = 3\n' >"$T/mc.ini"
+expect_status "min-chunk 3" 1 "$GM" validate "$T/mc.ini"
+grep_err "min-chunk 3" "mc.ini:3: error: hostclass farm: min-chunk = 3 is not a power of two"
+for k in 1 2 4 8 16; do
+    expect_status "min-chunk $k" 0 "$GM" validate "$T/mc.ini" -s hostclass.farm.min-chunk=$k
+done
+
 cli_done
