@@ -165,6 +165,14 @@ static int load_catalog(struct dlperf_model *m, const char *path, struct diag *d
     }
     ccls = tbl_col(t, "class");
     csxm = tbl_col(t, "sxm");
+    /* A header alone: every later table's rows would be blamed for
+     * naming GPUs "not in the catalogue", and this file never named. */
+    if (tbl_rows(t) == 0) {
+        struct srcloc at = { path, 0 };
+
+        tbl_free(t);
+        return diag_error(d, &at, "no GPU rows: the catalogue needs at least one model");
+    }
     m->ngpus = tbl_rows(t);
     m->gpus = calloc(m->ngpus ? m->ngpus : 1, sizeof *m->gpus);
     if (!m->gpus) {
@@ -290,6 +298,13 @@ static int load_observed(struct dlperf_model *m, const char *path,
     if (need_cols(t, names, c, 5, d) != SIM_OK) {
         tbl_free(t);
         return SIM_EINVAL;
+    }
+    /* the fit's own count ("needs at least 6 observed GPUs") names no file */
+    if (tbl_rows(t) == 0) {
+        struct srcloc at = { path, 0 };
+
+        tbl_free(t);
+        return diag_error(d, &at, "no observed GPU rows: the DLPerf fit needs at least 6");
     }
     m->obs = calloc(tbl_rows(t) ? tbl_rows(t) : 1, sizeof *m->obs);
     if (!m->obs) {

@@ -127,6 +127,11 @@ static const char BOM[3] = { '\xEF', '\xBB', '\xBF' };
 /* Both readers refuse a carriage return that does not end a line (CRLF)
  * outside quotes, with this message: libcsv took one as a line end but
  * numbered every row line 1, and the streaming reader called it malformed. */
+/* libcsv's strict-mode parse error, said the way a user can act on: what
+ * strict mode refuses is a quote, mid-field or left open */
+#define BAD_QUOTE "malformed CSV: a quoted field left open, or a quote inside an " \
+                  "unquoted field or after a closing quote (write a quote in a field as " \
+                  "\"\", the field in quotes)"
 #define LONE_CR "malformed CSV: a carriage return without a newline after it " \
                 "(CR-only line endings: save the file with LF or CRLF)"
 
@@ -295,7 +300,10 @@ parse_error:
     {
         struct srcloc at = { path, L.rec_line };
 
-        diag_error(d, &at, "malformed CSV: %s", csv_strerror(csv_error(&p)));
+        if (csv_error(&p) == CSV_EPARSE)
+            diag_error(d, &at, BAD_QUOTE);
+        else
+            diag_error(d, &at, "malformed CSV: %s", csv_strerror(csv_error(&p)));
         L.bad = true;
     }
 done:
@@ -593,7 +601,7 @@ int tbl_scan(const char *path, tbl_row_fn fn, void *ctx, struct diag *d)
             if (st == REC_CR)
                 diag_error(d, &at, LONE_CR);
             else
-                diag_error(d, &at, "malformed CSV: %s", csv_strerror(CSV_EPARSE));
+                diag_error(d, &at, BAD_QUOTE);
             rc = SIM_EPARSE;
             break;
         }

@@ -89,8 +89,14 @@ START_TEST(errors_name_file_and_row)
     ck_assert_ptr_nonnull(strstr(e, "bad.csv:3: error: column 'a': expected a number, got \"x\nmore\""));
     ck_assert_ptr_nonnull(strstr(e, "bad.csv:5: error: column 'b': expected a number, got \"zz\""));
     free(e);
+    /* said the way a user can act on, not in libcsv's words ("error
+     * parsing data while strict checking enabled") */
     e = load_errors("a,b\n1,\"unterminated\n");
-    ck_assert_ptr_nonnull(strstr(e, "error: malformed CSV"));
+    ck_assert_ptr_nonnull(strstr(e, "bad.csv:2: error: malformed CSV: a quoted field left open"));
+    free(e);
+    e = load_errors("a,b\n1,x\"y\n");
+    ck_assert_ptr_nonnull(strstr(e, "bad.csv:2: error: malformed CSV: a quoted field left open, "
+                                    "or a quote inside an unquoted field"));
     free(e);
     e = load_errors("");
     ck_assert_ptr_nonnull(strstr(e, "bad.csv: error: empty file"));

@@ -165,4 +165,17 @@ for k in 1 2 4 8 16; do
     expect_status "min-chunk $k" 0 "$GM" validate "$T/mc.ini" -s hostclass.farm.min-chunk=$k
 done
 
+# -- a data table of its header alone is named ---------------------------------
+# A catalogue with no rows made every later table's rows the culprits
+# (data/dlperf_observed.csv:N: unknown GPU ...), an observed table with none
+# a fit "needs at least 6 observed GPUs" from no file (error audit).
+printf '[General]\nsim.model = market\n' >"$T/m0.ini"
+head -n 1 data/gpus.csv >"$T/cat0.csv"
+expect_status "a catalogue of its header alone" 1 "$GM" validate "$T/m0.ini" -s market.catalog="$T/cat0.csv"
+grep_err "a catalogue of its header alone" "cat0.csv: error: no GPU rows"
+if grep -q "dlperf_observed.csv" "$T/err"; then bad "an empty catalogue blamed on the observed table"; else ok; fi
+head -n 1 data/dlperf_observed.csv >"$T/obs0.csv"
+expect_status "an observed table of its header alone" 1 "$GM" validate "$T/m0.ini" -s market.dlperf-observed="$T/obs0.csv"
+grep_err "an observed table of its header alone" "obs0.csv: error: no observed GPU rows"
+
 cli_done
