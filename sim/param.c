@@ -223,9 +223,19 @@ const struct param_def *preg_find(const struct param_registry *reg, const char *
     return best;
 }
 
+/* Letters compared without their case: "MARKET.FEE" is one slip (the
+ * caps lock) from "market.fee", not ten, and "RATE" nearer "rate" than
+ * "gpus". */
+static bool same_letter(char x, char y)
+{
+    return tolower((unsigned char)x) == tolower((unsigned char)y);
+}
+
 /* Optimal string alignment: Levenshtein's insertions, deletions and
  * substitutions, and a swap of two neighbours at cost 1, not 2 ("rnu" is
- * one slip from "run"). Three rows: the swap looks two back. */
+ * one slip from "run"). Three rows: the swap looks two back. Case is
+ * ignored (same_letter), but names that differ in case alone are 1 apart:
+ * 0 means the same name. */
 size_t param_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
@@ -242,14 +252,15 @@ size_t param_edit_distance(const char *a, const char *b)
 
         cur[0] = i;
         for (size_t j = 1; j <= lb; j++) {
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t cost = same_letter(a[i - 1], b[j - 1]) ? 0 : 1;
             size_t best = prev[j - 1] + cost;
 
             if (prev[j] + 1 < best)
                 best = prev[j] + 1;
             if (cur[j - 1] + 1 < best)
                 best = cur[j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+            if (i > 1 && j > 1 && same_letter(a[i - 1], b[j - 2]) &&
+                same_letter(a[i - 2], b[j - 1]) &&
                 back[j - 2] + 1 < best)
                 best = back[j - 2] + 1;
             cur[j] = best;
@@ -261,7 +272,7 @@ size_t param_edit_distance(const char *a, const char *b)
     }
     d = prev[lb];
     free(buf);
-    return d;
+    return d == 0 && strcmp(a, b) != 0 ? 1 : d;
 }
 
 bool param_instance(const char *pat, const char *key, char *buf, size_t len)

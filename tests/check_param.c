@@ -305,6 +305,16 @@ START_TEST(test_lookup_suggest)
     ck_assert_uint_eq(param_edit_distance("ab", "a"), 1);
     ck_assert_uint_eq(param_edit_distance("market.feeX", "market.fee"), 1);
     ck_assert_str_eq(preg_suggest(r, "market.efe"), "market.fee");
+    /* case is no edit, but a name differing in case alone is no match:
+     * one edit away (caps lock on, "MARKET.FEE" was ten edits from
+     * market.fee and had no hint; "archetype.academic.RATE" was as far
+     * from ...rate as from ...gpus, and the hint named gpus) */
+    ck_assert_uint_eq(param_edit_distance("MARKET.FEE", "market.fee"), 1);
+    ck_assert_uint_eq(param_edit_distance("Rnu", "run"), 1);
+    ck_assert_uint_eq(param_edit_distance("RNUX", "run"), 2);
+    ck_assert_uint_eq(param_edit_distance("run", "run"), 0);
+    ck_assert_str_eq(preg_suggest(r, "MARKET.FEE"), "market.fee");
+    ck_assert_str_eq(preg_suggest(r, "archetype.academic.SHARE"), "archetype.*.share");
     ck_assert_str_eq(param_type_name(PT_MONEY), "money");
     preg_free(r);
 }

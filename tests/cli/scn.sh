@@ -98,4 +98,13 @@ printf '[General]\nsim.model = market\nregion.europ.share = 0.1\nhostclass.farms
 expect_status "region and host class near built-in names" 0 "$GM" validate "$T/rg.ini"
 grep_err "region near a built-in name" "rg.ini:3: warning: no built-in region is named 'europ' (did you mean 'europe'?)"
 grep_err "host class near a built-in name" "rg.ini:4: warning: no built-in hostclass is named 'farms' (did you mean 'farm'?)"
+# -- a key or value in the wrong case gets the right hint ----------------------
+# Case is no edit (sim/param.c): RATE had the hint 'gpus' (as far as 'rate'
+# with case counted), MARKET.FEE and Pay-As-Bid none (error audit).
+printf '[General]\nsim.model = market\narchetype.academic.RATE = 5\nMARKET.FEE = 0.1\nmarket.clearing = Pay-As-Bid\n' >"$T/case.ini"
+expect_status "keys and a value in the wrong case" 1 "$GM" validate "$T/case.ini"
+grep_err "RATE's hint" "case.ini:3: error: unknown key 'archetype.academic.RATE' (did you mean 'archetype.academic.rate'?)"
+grep_err "MARKET.FEE's hint" "case.ini:4: error: unknown key 'MARKET.FEE' (did you mean 'market.fee'?)"
+grep_err "Pay-As-Bid's hint" "got \"Pay-As-Bid\" (did you mean 'pay-as-bid'?)"
+
 cli_done
