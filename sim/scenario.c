@@ -957,6 +957,38 @@ static char *clean_tail(char *s)
     return s;
 }
 
+/* Is 'kind' the first part of some entity key, "kind.<name>.<key>"? Then
+ * [kind name] is an entity section. The registry is sorted by key, so a
+ * kind's keys lie together; a scan of a few hundred at load time. */
+static bool entity_kind(const struct param_registry *reg, const char *kind,
+                        struct param_near *near)
+{
+    size_t lk = strlen(kind);
+    const char *last = NULL;
+    size_t llast = 0;
+
+    for (size_t i = 0; i < preg_count(reg); i++) {
+        const char *k = preg_at(reg, i)->key, *dot = strchr(k, '.');
+
+        if (!dot || !strchr(dot + 1, '.'))
+            continue;           /* not kind.name.key */
+        if ((size_t)(dot - k) == lk && strncmp(k, kind, lk) == 0)
+            return true;
+        if (near && !(last && (size_t)(dot - k) == llast && strncmp(k, last, llast) == 0)) {
+            char one[64];
+
+            last = k;
+            llast = (size_t)(dot - k);
+            if (llast < sizeof one) {
+                memcpy(one, k, llast);
+                one[llast] = '\0';
+                param_near_offer_d(near, k, param_edit_distance(kind, one));
+            }
+        }
+    }
+    return false;
+}
+
 static void section_header(struct pctx *c, char *name, const struct srcloc *loc)
 {
     char *sp;
@@ -997,6 +1029,30 @@ static void section_header(struct pctx *c, char *name, const struct srcloc *loc)
             report(c->d, &c->nerr, loc, "bad entity section [%s %s]: expected [kind name]",
                    name, ename);
             return;
+        }
+        /* [config Quick], [Confg Quick]: an unknown kind made every key
+         * below it an unknown "config.Quick.<key>", blamed line by line
+         * with hints that fixed nothing, and the header never named */
+        if (c->s->reg) {
+            struct param_near near;
+
+            param_near_init(&near, name);
+            if (!entity_kind(c->s->reg, name, &near)) {
+                const char *kind = param_near_best(&near);
+                size_t lk = kind ? strcspn(kind, ".") : 0;
+
+                if (param_edit_distance(name, "Config") <= 2)
+                    report(c->d, &c->nerr, loc, "unknown section kind '%s' in [%s %s] (did "
+                           "you mean [Config %s]?)", name, name, ename, ename);
+                else if (kind)
+                    report(c->d, &c->nerr, loc, "unknown section kind '%s' in [%s %s] (did "
+                           "you mean [%.*s %s]?)", name, name, ename, (int)lk, kind, ename);
+                else
+                    report(c->d, &c->nerr, loc, "unknown section kind '%s' in [%s %s]: expected "
+                           "[General], [Config <name>] or [<kind> <name>] of an entity kind "
+                           "such as archetype, hostclass, region or gpu", name, name, ename);
+                return;
+            }
         }
         free(c->prefix);
         c->prefix = xasprintf("%s.%s.", name, ename);

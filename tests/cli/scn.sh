@@ -107,4 +107,23 @@ grep_err "RATE's hint" "case.ini:3: error: unknown key 'archetype.academic.RATE'
 grep_err "MARKET.FEE's hint" "case.ini:4: error: unknown key 'MARKET.FEE' (did you mean 'market.fee'?)"
 grep_err "Pay-As-Bid's hint" "got \"Pay-As-Bid\" (did you mean 'pay-as-bid'?)"
 
+# -- a section header of an unknown kind is named, at its own line --------------
+# [config Quick] read as the entity section config.Quick: each key below
+# was an unknown "config.Quick.<key>" with a hint that fixed nothing, and
+# line 1 was never named (error audit).
+for h in "config Quick" "Confg Quick"; do
+    printf '[%s]\nsim.horizon = 1d\n' "$h" >"$T/sec.ini"
+    expect_status "[$h]" 1 "$GM" validate "$T/sec.ini"
+    grep_err "[$h] named" "sec.ini:1: error: unknown section kind '${h% *}' in [$h] (did you mean [Config Quick]?)"
+    if grep -q "sec.ini:2" "$T/err"; then bad "[$h]: the key below it blamed too"; else ok; fi
+done
+printf '[archetyp academic]\nrate = 1\n' >"$T/sec.ini"
+expect_status "[archetyp academic]" 1 "$GM" validate "$T/sec.ini"
+grep_err "[archetyp academic] named" "sec.ini:1: error: unknown section kind 'archetyp' in [archetyp academic] (did you mean [archetype academic]?)"
+printf '[foo bar]\nrate = 1\n' >"$T/sec.ini"
+expect_status "[foo bar]" 1 "$GM" validate "$T/sec.ini"
+grep_err "[foo bar] named" "sec.ini:1: error: unknown section kind 'foo' in [foo bar]: expected [General], [Config <name>] or [<kind> <name>]"
+printf '[General]\nsim.model = market\n[archetype academic]\nrate = 1\n' >"$T/sec.ini"
+expect_status "[archetype academic], a known kind" 0 "$GM" validate "$T/sec.ini"
+
 cli_done
