@@ -347,10 +347,19 @@ int reproduce_main(int argc, char **argv)
         config = fast ? "Fast" : "General";
     for (int i = optind; i < argc; i++) {
         bool known = false;
-        for (size_t k = 0; k < NTARGETS; k++)
+        struct param_near near;
+        char hint[160];
+
+        param_near_init(&near, argv[i]);
+        for (size_t k = 0; k < NTARGETS; k++) {
             known |= strcmp(argv[i], targets[k].name) == 0;
+            param_near_offer(&near, targets[k].name);
+        }
         if (!known) {
-            fprintf(stderr, "reproduce: unknown target '%s' (try --list)\n", argv[i]);
+            const char *best = param_near_best(&near);
+
+            fprintf(stderr, "reproduce: unknown target '%s'%s\n", argv[i],
+                    best ? param_hint(best, hint, sizeof hint) : " (try --list)");
             free(sets);
             return 2;
         }

@@ -543,7 +543,11 @@ static int sobol_overrides(const struct param_registry *reg,
         const struct param_def *def = preg_find(reg, v[k].key);
 
         if (!def) {
-            fprintf(stderr, "gpumarket sweep: --vary: unknown key '%s'\n", v[k].key);
+            const char *near = preg_suggest(reg, v[k].key);
+            char hint[160];
+
+            fprintf(stderr, "gpumarket sweep: --vary: unknown key '%s'%s\n", v[k].key,
+                    param_hint(near, hint, sizeof hint));
             return -1;
         }
         if (def->type == PT_BOOL || def->type == PT_STRING || def->type == PT_ENUM) {

@@ -481,6 +481,10 @@ done
 # an impossible tolerance fails with exit 1
 expect_status "reproduce failing target" 1 "$GM" reproduce --fast --set llama.effective-claim=0.99 llama
 expect_status "reproduce unknown target" 2 "$GM" reproduce nosuch
+grep_err "reproduce unknown target: the list" "reproduce: unknown target 'nosuch' (try --list)"
+# a near miss names the target (error audit: 'mcc' only said try --list)
+expect_status "reproduce mcc" 2 "$GM" reproduce mcc
+grep_err "reproduce mcc: the hint" "reproduce: unknown target 'mcc' (did you mean 'mmc'?)"
 # a run that breaks its model's invariant fails its target, whatever its rows
 # say (a horizon too short for the slowest checkpoint interval: 7 of 3,000
 # jobs unfinished, every T_w row still within tolerance)

@@ -185,6 +185,7 @@ check "it says how many points repeated" grep -q -- '--sobol 4: 2 points repeat 
 for bad in "--sobol 4:--sobol N needs at least one --vary" \
            "--vary phold.remote=0.1..0.9:give --sobol N too" \
            "--sobol 4 --vary phold.nosuch=0.1..0.9:--vary: unknown key 'phold.nosuch'" \
+           "--sobol 4 --vary phold.remot=0.1..0.9:--vary: unknown key 'phold.remot' (did you mean 'phold.remote'?)" \
            "--sobol 4 --vary sim.model=1..2:--vary: 'sim.model' has type string, not a number" \
            "--sobol 4 --vary phold.remote=0.1..2:--vary phold.remote=0.1..2: phold.remote: 2 is out of range" \
            "--sobol 4 --vary phold.remote=0.9..0.1:wants KEY=LO..HI with LO < HI"; do
