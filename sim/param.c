@@ -447,30 +447,33 @@ static bool parse_bool(const char *s, bool *out)
 /* Number with an optional unit suffix; the number may have a fraction
  * ("1.5h"). Negative durations are refused: every duration in a scenario
  * is a length of time. */
-static bool parse_duration(const char *s, const char *def_unit, sim_time *out)
+/* Why a duration did not parse: the messages differ (param_parse). */
+enum dur_status { DUR_OK, DUR_BAD, DUR_EXPONENT, DUR_TOO_LONG };
+
+static enum dur_status parse_duration(const char *s, const char *def_unit, sim_time *out)
 {
     char *end;
     double v, us;
     sim_time mult;
 
     if (!*s || !(isdigit((unsigned char)*s) || *s == '.'))
-        return false;
+        return DUR_BAD;
     errno = 0;
     v = strtod(s, &end);
-    if (end == s || errno == ERANGE || !isfinite(v) || v < 0.0)
-        return false;
+    if (end == s || !isfinite(v) || v < 0.0)
+        return DUR_BAD;
     /* strtod would take "1e3" or hex; a duration is plain decimal. */
     for (const char *p = s; p < end; p++)
         if (!isdigit((unsigned char)*p) && *p != '.')
-            return false;
+            return *p == 'e' || *p == 'E' ? DUR_EXPONENT : DUR_BAD;
     mult = unit_us(*end ? end : def_unit);
     if (mult == 0)
-        return false;
+        return DUR_BAD;
     us = v * (double)mult;
-    if (us >= 9.0e18)
-        return false;
+    if (errno == ERANGE || us >= 9.0e18)
+        return DUR_TOO_LONG;
     *out = (sim_time)(us + 0.5);
-    return true;
+    return DUR_OK;
 }
 
 static bool enum_has(const char *choices, const char *s)
@@ -552,7 +555,15 @@ int param_parse(const struct param_def *def, const char *text,
 
         errno = 0;
         v = strtoll(s, &end, 10);
-        if (!*s || end == s || *end != '\0' || errno == ERANGE) {
+        if (*s && end != s && *end == '\0' && errno == ERANGE) {
+            /* an integer, too large for any range: say so, not its type */
+            if (def_range(def, &lo, &hi))
+                set_err(err, errlen, "%s: %s is out of range [%g, %g]", def->key, s, lo, hi);
+            else
+                set_err(err, errlen, "%s: %s is out of range (a 64-bit integer)", def->key, s);
+            return SIM_EINVAL;
+        }
+        if (!*s || end == s || *end != '\0') {
             set_err(err, errlen, "%s: expected an integer, got \"%s\"", def->key, text);
             return SIM_EINVAL;
         }
@@ -578,7 +589,23 @@ int param_parse(const struct param_def *def, const char *text,
         x = money_to_usd(out->u.m);
         break;
     case PT_TIME:
-        if (!parse_duration(s, time_unit_of(def), &out->u.t)) {
+        switch (parse_duration(s, time_unit_of(def), &out->u.t)) {
+        case DUR_OK:
+            break;
+        case DUR_TOO_LONG:
+            if (def_range(def, &lo, &hi))
+                set_err(err, errlen, "%s: %s is out of range [%g, %g] %s",
+                        def->key, s, lo, hi, time_unit_of(def));
+            else
+                set_err(err, errlen, "%s: %s is out of range (at most about 290,000 years)",
+                        def->key, s);
+            return SIM_EINVAL;
+        case DUR_EXPONENT:
+            set_err(err, errlen, "%s: a duration is a plain decimal with a unit (no exponent: "
+                    "1000000d, not 1e6d), got \"%s\"", def->key, text);
+            return SIM_EINVAL;
+        case DUR_BAD:
+        default:
             set_err(err, errlen,
                     "%s: expected a duration such as 90d, 1.5h, 30min, 20s, 250ms or 10us, got \"%s\"",
                     def->key, text);

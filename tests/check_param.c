@@ -74,6 +74,20 @@ START_TEST(test_durations)
     ck_assert_int_eq(parse(r, "market.horizon", "1e3s", &v, err, sizeof err), SIM_EINVAL);
     ck_assert_int_eq(parse(r, "market.horizon", "4000d", &v, err, sizeof err), SIM_EINVAL);
     ck_assert_str_eq(err, "market.horizon: 4000d is out of range [0, 3650] d");
+    /* too long for the clock, or an exponent: said as such, not as a
+     * wrong type (both read "expected a duration such as 90d ...") */
+    ck_assert_int_eq(parse(r, "market.horizon", "99999999999999999999d", &v, err, sizeof err),
+                     SIM_EINVAL);
+    ck_assert_str_eq(err, "market.horizon: 99999999999999999999d is out of range [0, 3650] d");
+    ck_assert_int_eq(parse(r, "market.horizon", "1e9d", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "market.horizon: a duration is a plain decimal with a unit (no "
+                          "exponent: 1000000d, not 1e6d), got \"1e9d\"");
+    /* an integer too large for 64 bits is out of range too */
+    ck_assert_int_eq(parse(r, "market.hosts", "99999999999999999999999", &v, err, sizeof err),
+                     SIM_EINVAL);
+    ck_assert_str_eq(err, "market.hosts: 99999999999999999999999 is out of range [1, 100000]");
+    ck_assert_int_eq(parse(r, "market.hosts", "12x", &v, err, sizeof err), SIM_EINVAL);
+    ck_assert_str_eq(err, "market.hosts: expected an integer, got \"12x\"");
     preg_free(r);
 }
 END_TEST
@@ -197,12 +211,13 @@ START_TEST(test_parse_edges)
     ck_assert_int_eq(parse(r, "t.prob", "1", &v, err, sizeof err), SIM_OK);
     ck_assert_int_eq(parse(r, "t.prob", "1.5", &v, err, sizeof err), SIM_EINVAL);
     ck_assert_str_eq(err, "t.prob: 1.5 is out of range [0, 1]");
-    /* With no range to catch them, an integer past int64 and a
-     * non-finite real are still not numbers. */
+    /* With no range to catch them, an integer past int64 is refused as
+     * out of range (the integers hold), and a non-finite real is not a
+     * number. */
     ck_assert_int_eq(parse(r, "t.int", "-9223372036854775808", &v, err, sizeof err), SIM_OK);
     ck_assert_int_eq(v.u.i, INT64_MIN);
     ck_assert_int_eq(parse(r, "t.int", "99999999999999999999", &v, err, sizeof err), SIM_EINVAL);
-    ck_assert_str_eq(err, "t.int: expected an integer, got \"99999999999999999999\"");
+    ck_assert_str_eq(err, "t.int: 99999999999999999999 is out of range (a 64-bit integer)");
     ck_assert_int_eq(parse(r, "t.real", "-1e300", &v, err, sizeof err), SIM_OK);
     /* past the doubles either way: 1e400 is no number, and 1e-400 is not
      * zero (strtod's underflow would read it so, without a word) */
