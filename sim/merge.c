@@ -918,17 +918,53 @@ int merge_check_contrast(const struct scn_study *st, const size_t *runs, size_t 
         runs = NULL;
         n = scn_study_run_count(st);
     }
-    for (size_t k = 0; k < n && !found; k++) {
-        struct scn_run *r = scn_run_new(st, runs ? runs[k] : k, d);
+    {
+        char nearest[128] = "", vals[256] = "", *end;
+        size_t best = SIZE_MAX, nvals = 0;
+        bool more = false, number;
 
-        if (!r)
-            return SIM_EINVAL;
-        found = stats_same_value(scn_run_var_value(r, (size_t)ax), so->baseline);
-        scn_run_free(r);
+        for (size_t k = 0; k < n && !found; k++) {
+            struct scn_run *r = scn_run_new(st, runs ? runs[k] : k, d);
+            const char *v;
+            size_t dist;
+
+            if (!r)
+                return SIM_EINVAL;
+            v = scn_run_var_value(r, (size_t)ax);
+            found = stats_same_value(v, so->baseline);
+            /* the nearest value for the hint, as for a misspelt axis */
+            dist = param_edit_distance(so->baseline, v);
+            if (dist < best && strlen(v) < sizeof nearest) {
+                best = dist;
+                snprintf(nearest, sizeof nearest, "%s", v);
+            }
+            /* and the axis's values, the first eight, when none is near */
+            {
+                char item[136];
+                size_t len = strlen(vals);
+
+                snprintf(item, sizeof item, "'%s'", v);
+                if (!strstr(vals, item)) {
+                    if (nvals++ < 8 && len + strlen(item) + 3 < sizeof vals)
+                        snprintf(vals + len, sizeof vals - len, "%s%s", len ? ", " : "", item);
+                    else
+                        more = true;
+                }
+            }
+            scn_run_free(r);
+        }
+        if (found)
+            return SIM_OK;
+        /* a number's nearest spelling is no hint (0.1 for 0.9): the
+         * values are */
+        (void)strtod(so->baseline, &end);
+        number = *so->baseline && !*end;
+        if (!number && best != SIZE_MAX && param_near_enough(so->baseline, best))
+            return diag_error(d, NULL, "baseline '%s' is not a value of axis '%s'%s",
+                              so->baseline, so->axis, param_hint(nearest, hint, sizeof hint));
+        return diag_error(d, NULL, "baseline '%s' is not a value of axis '%s' (its values: %s%s)",
+                          so->baseline, so->axis, vals, more ? ", ..." : "");
     }
-    return found ? SIM_OK
-                 : diag_error(d, NULL, "baseline '%s' is not a value of axis '%s'",
-                              so->baseline, so->axis);
 }
 
 int merge_parse_level(const char *arg, struct stats_opts *so, const char *cmd)

@@ -141,7 +141,12 @@ then ok; else bad "run --contrast remote=0.5"; cat "$T/rswc/contrasts.csv" >&2; 
 if grep -q -- '--contrast remote=0.5' "$T/rswc/manifest.ini" && grep -q -- '--contrast remote=0.5' "$T/sswc/manifest.ini"
 then ok; else bad "manifest command keeps --contrast AXIS=BASELINE whole"; fi
 expect_status "run --contrast, no such baseline" 2 "$GM" run "$T/phold.ini" -c Sweep -o "$T/nob" -q --no-plots --contrast remote=0.7
-grep_err "baseline message" "baseline '0.7' is not a value of axis 'remote'"
+grep_err "baseline message" "baseline '0.7' is not a value of axis 'remote' (its values: '0.1', '0.5')"
+# a misspelt text baseline is hinted, as a misspelt axis is (error audit;
+# refused before any run, so the market study costs nothing)
+expect_status "run --contrast policy=secnd-price" 2 "$GM" run scenarios/fee-study.ini -c FeeQuick \
+    -o "$T/nob" -q --no-plots --contrast policy=secnd-price
+grep_err "baseline hint" "baseline 'secnd-price' is not a value of axis 'policy' (did you mean 'second-price'?)"
 if [ ! -e "$T/nob" ]; then ok; else bad "a refused --contrast left a directory"; fi
 # a mistyped axis is hinted (one edit from 'remote'); 'repetition' is no axis
 expect_status "run --contrast remot" 2 "$GM" run "$T/phold.ini" -c Sweep -o "$T/nob" -q --no-plots --contrast remot=0.5
