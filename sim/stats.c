@@ -970,10 +970,29 @@ int stats_write_contrasts(const struct stats_data *sd, const char *path,
             return tbl_close(w);
         }
         if (!found) {
+            /* the axis's values (the first eight), as run and sweep list them */
+            char vals[256] = "";
+            size_t len = 0, nv = 0;
+
+            for (size_t p = 0; p < sd->npoints; p++) {
+                const char *v = stats_point_value(sd, p, (size_t)ax);
+                char item[136];
+
+                snprintf(item, sizeof item, "'%s'", v);
+                if (strlen(v) >= 128 || strstr(vals, item))
+                    continue;
+                if (nv++ < 8 && len + strlen(item) + 3 < sizeof vals)
+                    len += (size_t)snprintf(vals + len, sizeof vals - len, "%s%s",
+                                            len ? ", " : "", item);
+                else if (len + 6 < sizeof vals && !strstr(vals, ", ...")) {
+                    snprintf(vals + len, sizeof vals - len, ", ...");
+                    len += 5;
+                }
+            }
             tbl_close(w);
             free(locked);
-            return diag_error(d, NULL, "baseline '%s' is not a value of axis '%s'",
-                              base, sd->vars[ax]);
+            return diag_error(d, NULL, "baseline '%s' is not a value of axis '%s' (its values: %s)",
+                              base, sd->vars[ax], vals);
         }
     }
     a = malloc(sd->nruns * sizeof *a);

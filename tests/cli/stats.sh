@@ -121,5 +121,9 @@ else bad "merge's contrasts differ from run's"; fi
 expect_status "--contrast remote=0.4 is no value" 2 "$GM" run -q --no-plots "$T/ct.ini" \
     --contrast remote=0.4 -o "$T/ct4"
 grep_err "--contrast remote=0.4 says why" "baseline '0.4' is not a value of axis 'remote'"
+# merge's own check lists the axis's values too (error audit: it said only
+# that the baseline was none of them)
+expect_status "merge --contrast remote=0.4 is no value" 2 "$GM" merge "$T/ctm" --contrast remote=0.4
+grep_err "merge --contrast remote=0.4 lists the values" "baseline '0.4' is not a value of axis 'remote' (its values: '0.10', '0.20', '0.30')"
 
 cli_done
