@@ -329,7 +329,11 @@ void param_near_init(struct param_near *n, const char *typed)
 
 void param_near_offer_d(struct param_near *n, const char *name, size_t d)
 {
-    if (d < n->d) {
+    /* Of names equally near, one differing in case alone beats a real
+     * edit ('rtx 4090' means 'RTX 4090', not 'RTX 3090', though both are
+     * one from it): the first offered wins other ties. */
+    if (d < n->d || (d == n->d && n->best && strcasecmp(name, n->typed) == 0 &&
+                     strcasecmp(n->best, n->typed) != 0)) {
         n->d = d;
         n->best = name;
     }

@@ -4809,7 +4809,11 @@ END_TEST
  *    the 3090s' ratio is 1 and the share 0.74);
  *  - 1000x against 20x, elasticity 1: both at the clamp, 1/2 (no upper
  *    clamp: 0.98);
- *  - 0.05x against nothing: both at the lower clamp, 1/2 (none: 1). */
+ *  - 0.05x against nothing: both at the lower clamp, 1/2 (none: 1);
+ *  - 3090s at 1x, the 4090s never reviewed (r4090 < 0 here): a model
+ *    with no record keeps its share, 1/2 (weighed as if it earned 0/0,
+ *    the lower clamp, it had 1/21: the 3090s took 0.95; mutation
+ *    testing). */
 static double entry_share(double r3090, double r4090, const char *elasticity, size_t *joined)
 {
     struct staged x;
@@ -4835,8 +4839,8 @@ static double entry_share(double r3090, double r4090, const char *elasticity, si
         struct machine *m = &mk->m[i];
         bool is3090 = m->gpu == g3090;
 
-        m->reviewed = true;
-        m->net_rate = (is3090 ? r3090 : r4090) * money_to_usd(m->floor);
+        m->reviewed = is3090 || r4090 >= 0;
+        m->net_rate = m->reviewed ? (is3090 ? r3090 : r4090) * money_to_usd(m->floor) : 0;
         if (is3090 && r3090 == 2 && n3090++ % 2 == 0) {
             m->net_rate = 0;
             m->leaving = true;
@@ -4871,6 +4875,7 @@ START_TEST(new_hosts_weigh_models_by_earnings_over_floor)
     entry_share_is(2, 0.5, "1.5", 8.0 / 9.0);
     entry_share_is(1000, 20, "1", 0.5);
     entry_share_is(0.05, 0, "1", 0.5);
+    entry_share_is(1, -1, "1", 0.5);
 }
 END_TEST
 

@@ -330,6 +330,22 @@ START_TEST(test_lookup_suggest)
     ck_assert_uint_eq(param_edit_distance("run", "run"), 0);
     ck_assert_str_eq(preg_suggest(r, "MARKET.FEE"), "market.fee");
     ck_assert_str_eq(preg_suggest(r, "archetype.academic.SHARE"), "archetype.*.share");
+    /* of names equally near, the one differing in case alone wins, though
+     * offered later: 'rtx 4090' is one from 'RTX 3090' as from 'RTX 4090'
+     * (tests/cli/sls2.sh's catalogue case) */
+    {
+        struct param_near n;
+
+        param_near_init(&n, "rtx 4090");
+        param_near_offer(&n, "RTX 3090");
+        param_near_offer(&n, "RTX 4090");
+        param_near_offer(&n, "RTX 5090");
+        ck_assert_str_eq(param_near_best(&n), "RTX 4090");
+        param_near_init(&n, "rtx 6090");
+        param_near_offer(&n, "RTX 3090");
+        param_near_offer(&n, "RTX 4090");
+        ck_assert_str_eq(param_near_best(&n), "RTX 3090");     /* no case match: the first */
+    }
     ck_assert_str_eq(param_type_name(PT_MONEY), "money");
     preg_free(r);
 }
