@@ -264,6 +264,18 @@ int diff_main(int argc, char **argv)
     xb = malloc((stats_run_count(B) + 1) * sizeof *xb);
     if (!xa || !xb)
         SIM_OOM("diff: out of memory");
+    /* Two different studies share no point: every comparison below is
+     * one-sided, thousands of rows "missing in B" that do not say why. */
+    if (stats_point_count(A) > 0 && stats_point_count(B) > 0) {
+        bool shared = false;
+
+        for (size_t p = 0; p < stats_point_count(A) && !shared; p++)
+            shared = stats_match_point(B, A, p) >= 0;
+        if (!shared)
+            fprintf(stderr, "gpumarket diff: note: no sweep point of %s (config '%s') is one "
+                    "of %s (config '%s'): different studies, so every comparison is one-sided\n",
+                    argv[optind], stats_config(A), argv[optind + 1], stats_config(B));
+    }
     /* Everything in A, in A's order; then what only B has. */
     for (size_t p = 0; p < stats_point_count(A); p++) {
         const char *label = stats_point_label(A, p);

@@ -713,6 +713,11 @@ void stats_free(struct stats_data *sd)
     free(sd);
 }
 
+const char *stats_config(const struct stats_data *sd)
+{
+    return sd->config ? sd->config : "";
+}
+
 size_t stats_run_count(const struct stats_data *sd) { return sd->nruns; }
 size_t stats_failed_count(const struct stats_data *sd) { return sd->nfailed; }
 size_t stats_point_count(const struct stats_data *sd) { return sd->npoints; }

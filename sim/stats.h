@@ -67,6 +67,8 @@ struct stats_data *stats_load(const char *dir, struct diag *d);
 void stats_free(struct stats_data *sd);                /* NULL is a no-op */
 
 size_t stats_run_count(const struct stats_data *sd);
+/* The config of the first run in runs.csv ("" when none). */
+const char *stats_config(const struct stats_data *sd);
 size_t stats_failed_count(const struct stats_data *sd);  /* status != ok */
 size_t stats_point_count(const struct stats_data *sd);
 /* Value of variable i at point p. */

@@ -254,6 +254,14 @@ CSV
 # makes 3 comparisons (x at 0.1, y at 0.1 and 0.2), none moved.
 expect_status "diff A A, x at one point only" 0 "$GM" diff "$T/da" "$T/da"
 grep_err "diff A A counts 3 comparisons" "diff: 0 of 3 comparisons moved"
+if grep -q "different studies" "$T/err"; then bad "diff A A called them different studies"; else ok; fi
+# two studies that share no point are said to be different studies, not
+# only listed point by point as missing (error audit)
+mkdir -p "$T/dq"
+echo "$runs4" | sed 's/"S"/"Q"/; s/"0.1"/"0.5"/g; s/"0.2"/"0.6"/g; s/"S-/"S-/g' >"$T/dq/runs.csv"
+cp "$T/da/scalars.csv" "$T/dq/scalars.csv"
+expect_status "diff of two studies with no common point" 1 "$GM" diff "$T/da" "$T/dq"
+grep_err "diff of two studies says so" "no sweep point of $T/da (config 'S') is one of $T/dq (config"
 # ... and where B has it but A does not, it is new in B (usage: "present
 # on one side only are flagged")
 expect_status "diff A B, x new at fee=0.2" 1 "$GM" diff "$T/da" "$T/db"
