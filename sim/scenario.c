@@ -405,7 +405,9 @@ static const char *sweep_item(struct sweep *sw, size_t *cap, const char *item)
         if (!why && !range_number(a_s, &a))
             why = "bad range start (expected a finite number)";
         if (!why && !range_number(b_s, &b))
-            why = "bad range end (expected a finite number)";
+            /* "0.3 stp 0.1": the end is fine, the word is not */
+            why = "bad range end (expected a finite number, then 'step N' or nothing: "
+                  "${x=1..5 step 1})";
         if (!why && (!range_number(s_s, &step) || !(step > 0)))
             why = "step must be a positive number";
         if (!why && a > b)

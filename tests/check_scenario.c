@@ -275,20 +275,23 @@ START_TEST(test_err_sweep_nonfinite)
                       "demand.scale = ${x=inf..inf}\n"
                       "demand.scale = ${x=-inf..1}\n"
                       "demand.scale = ${x=0..1e999}\n"
+                      "demand.scale = ${x=0..1 stp 0.5}\n"
                       "demand.scale = ${x=0..1 step nan}\n"
                       "demand.scale = ${x=0..1 step inf}\n",
                       "t.ini:1: error: demand.scale: bad sweep \"${x=0..nan}\": bad range end "
-                      "(expected a finite number)\n"
+                      "(expected a finite number, then 'step N' or nothing: ${x=1..5 step 1})\n"
                       "t.ini:2: error: demand.scale: bad sweep \"${x=inf..inf}\": bad range "
                       "start (expected a finite number)\n"
                       "t.ini:3: error: demand.scale: bad sweep \"${x=-inf..1}\": bad range "
                       "start (expected a finite number)\n"
                       "t.ini:4: error: demand.scale: bad sweep \"${x=0..1e999}\": bad range "
-                      "end (expected a finite number)\n"
-                      "t.ini:5: error: demand.scale: bad sweep \"${x=0..1 step nan}\": step "
+                      "end (expected a finite number, then 'step N' or nothing: ${x=1..5 step 1})\n"
+                      "t.ini:5: error: demand.scale: bad sweep \"${x=0..1 stp 0.5}\": bad range "
+                      "end (expected a finite number, then 'step N' or nothing: ${x=1..5 step 1})\n"
+                      "t.ini:6: error: demand.scale: bad sweep \"${x=0..1 step nan}\": step "
                       "must be a positive number\n"
-                      "t.ini:6: error: demand.scale: bad sweep \"${x=0..1 step inf}\": step "
-                      "must be a positive number\n", 6);
+                      "t.ini:7: error: demand.scale: bad sweep \"${x=0..1 step inf}\": step "
+                      "must be a positive number\n", 7);
     s = load_ok("[General]\ndemand.scale = 1\n", r);
     cap_init(&c);
     {
@@ -297,7 +300,8 @@ START_TEST(test_err_sweep_nonfinite)
         ck_assert_ptr_null(scn_study_new(s, NULL, ovr, &c.d));
     }
     ck_assert_str_eq(cap_done(&c), "--set: error: demand.scale: bad sweep \"${x=0..nan}\": "
-                     "bad range end (expected a finite number)\n");
+                     "bad range end (expected a finite number, then 'step N' or nothing: "
+                     "${x=1..5 step 1})\n");
     free(c.text);
     scn_free(s);
     preg_free(r);
