@@ -133,8 +133,9 @@ int market_bench_main(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *path = BENCH_SCENARIO, *config = "Quick";
-    const char *sets[65];
+    const char *path = BENCH_SCENARIO, *config = NULL;
+    /* the --sets given, one for --compare's and the NULL */
+    const char **sets = calloc((size_t)argc + 2, sizeof *sets);
     size_t nsets = 0;
     bool compare = false;
     struct diag d = DIAG_INIT(stderr);
@@ -143,20 +144,32 @@ int market_bench_main(int argc, char **argv)
     struct bench_rate ours = { 0, 0 }, ref = { 0, 0 };
     int opt, rc = 2;
 
+    if (!sets)
+        SIM_OOM("bench market: out of memory");
     optind = 1;
     while ((opt = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
         switch (opt) {
-        case 'c': config = optarg; break;
-        case 's':
-            if (nsets < 63)
-                sets[nsets++] = optarg;
+        case 'c':
+            if (!sim_opt_once("bench market", "-c", &config, optarg)) {
+                free(sets);
+                return 2;
+            }
             break;
+        case 's': sets[nsets++] = optarg; break;
         case 'C': compare = true; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'h': usage(stdout); free(sets); return 0;
+        default: usage(stderr); free(sets); return 2;
         }
     }
     sets[nsets] = NULL;
+    if (!config)
+        config = "Quick";
+    if (optind + 1 < argc) {
+        fprintf(stderr, "gpumarket bench market: one scenario file at a time (got '%s' too)\n",
+                argv[optind + 1]);
+        free(sets);
+        return 2;
+    }
     if (optind < argc)
         path = argv[optind];
     reg = preg_new();
@@ -212,5 +225,6 @@ int market_bench_main(int argc, char **argv)
     }
     scn_free(s);
     preg_free(reg);
+    free(sets);
     return rc;
 }

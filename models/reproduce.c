@@ -331,7 +331,12 @@ int reproduce_main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "fc:d:s:lh", opts, NULL)) != -1) {
         switch (c) {
         case 'f': fast = true; break;
-        case 'c': config = optarg; break;
+        case 'c':
+            if (!sim_opt_once("reproduce", "-c", &config, optarg)) {
+                free(sets);
+                return 2;
+            }
+            break;
         case 'd': dir = optarg; dir_named = true; break;
         case 's': sets[nsets++] = optarg; break;
         case 'l':

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_errno.h>
 
 static void vreport(struct diag *d, const struct srcloc *at, const char *tag,
@@ -78,6 +79,17 @@ void sim_oom(const char *file, int line, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, " (%s:%d)\n", file, line);
     exit(SIM_EXIT_NOMEM);
+}
+
+bool sim_opt_once(const char *cmd, const char *opt, const char **slot, const char *val)
+{
+    if (*slot && strcmp(*slot, val) != 0) {
+        fprintf(stderr, "gpumarket %s: %s given twice ('%s', then '%s'): give it once\n", cmd,
+                opt, *slot, val);
+        return false;
+    }
+    *slot = val;
+    return true;
 }
 
 static void gsl_handler(const char *reason, const char *file, int line,

@@ -69,6 +69,14 @@ _Noreturn void sim_oom(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 #define SIM_OOM(...) sim_oom(__FILE__, __LINE__, __VA_ARGS__)
 
+/* Stores the value of a command-line option that takes one ('-c CONFIG')
+ * in '*slot'. Given a second time with another value it says so on stderr,
+ * "gpumarket CMD: OPT given twice ('A', then 'B')", and returns false: the
+ * last one silently winning ran a config the analyst did not ask for. The
+ * same value twice is harmless. '*slot' starts NULL (a default is applied
+ * after the options are read). */
+bool sim_opt_once(const char *cmd, const char *opt, const char **slot, const char *val);
+
 /* GSL's default handler calls abort() without context; main() and the test
  * runner install this one, which names GSL's file:line first. */
 void sim_install_gsl_handler(void);

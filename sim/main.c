@@ -6,6 +6,7 @@
  * 2 trouble (usage, unreadable input), 3 out of memory, 130 interrupted.
  */
 #define _DEFAULT_SOURCE             /* getopt_long, strdup, isatty */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -86,8 +87,10 @@ static void free_study(struct study_args *a)
 
 /* Parses "0..3,5,9" into a sorted list of run numbers below 'n'. An
  * empty list or an empty item is an error, not "no runs": -r "" (an unset
- * $SLURM_ARRAY_TASK_ID) replaced a result directory with an empty one. */
-static int parse_runs(const char *spec, size_t n, size_t **out, size_t *count)
+ * $SLURM_ARRAY_TASK_ID) replaced a result directory with an empty one.
+ * On an error 'why' says which item is wrong and how. */
+static int parse_runs(const char *spec, size_t n, size_t **out, size_t *count,
+                      char *why, size_t whysz)
 {
     char *s = strdup(spec), *tok, *next;
     bool *want = calloc(n ? n : 1, sizeof *want);
@@ -103,15 +106,28 @@ static int parse_runs(const char *spec, size_t n, size_t **out, size_t *count)
         if (comma)
             *comma = '\0';
         dots = strstr(tok, "..");
-        if (!*tok) { rc = SIM_EINVAL; break; }
-        lo = strtoul(tok, &end, 10);
-        if (end == tok || (dots && end != dots)) { rc = SIM_EINVAL; break; }
-        hi = lo;
-        if (dots) {
-            hi = strtoul(dots + 2, &end, 10);
-            if (end == dots + 2) { rc = SIM_EINVAL; break; }
+        rc = SIM_EINVAL;
+        if (!*tok) {
+            snprintf(why, whysz, *spec ? "an empty item" : "it is empty");
+            break;
         }
-        if (*end != '\0' || lo > hi || hi >= n) { rc = SIM_EINVAL; break; }
+        lo = strtoul(tok, &end, 10);
+        hi = lo;
+        if (dots && end == dots && isdigit((unsigned char)dots[2]))
+            hi = strtoul(dots + 2, &end, 10);
+        if (!isdigit((unsigned char)*tok) || *end != '\0') {
+            snprintf(why, whysz, "'%s' is neither a run number nor a range A..B", tok);
+            break;
+        }
+        if (lo > hi) {
+            snprintf(why, whysz, "the range %s runs backwards", tok);
+            break;
+        }
+        if (hi >= n) {
+            snprintf(why, whysz, "there is no run %lu", hi);
+            break;
+        }
+        rc = SIM_OK;
         for (unsigned long i = lo; i <= hi; i++)
             want[i] = true;
     }
@@ -228,10 +244,19 @@ static int cmd_run(int argc, char **argv)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "c:r:s:o:qh", opts, NULL)) != -1) {
         switch (opt) {
-        case 'c': a.config = optarg; break;
-        case 'r': runs_spec = optarg; break;
+        case 'c':
+            if (!sim_opt_once("run", "-c", &a.config, optarg))
+                goto trouble;
+            break;
+        case 'r':
+            if (!sim_opt_once("run", "-r", &runs_spec, optarg))
+                goto trouble;
+            break;
         case 's': add_set(&a, optarg); break;
-        case 'o': out = optarg; break;
+        case 'o':
+            if (!sim_opt_once("run", "-o", &out, optarg))
+                goto trouble;
+            break;
         case 'C':
             free(contrast);
             contrast = strdup(optarg);
@@ -271,14 +296,18 @@ static int cmd_run(int argc, char **argv)
     }
     if (runs_spec) {
         so.part = true;
-        if (parse_runs(runs_spec, scn_study_run_count(a.st), &runs, &nruns) != SIM_OK) {
+        char why[160];
+
+        if (parse_runs(runs_spec, scn_study_run_count(a.st), &runs, &nruns, why,
+                       sizeof why) != SIM_OK) {
             size_t n = scn_study_run_count(a.st);
 
             if (n == 1)
-                fprintf(stderr, "error: bad run list '%s' (the study has 1 run: 0)\n", runs_spec);
+                fprintf(stderr, "error: bad run list '%s': %s (the study has 1 run: 0)\n",
+                        runs_spec, why);
             else
-                fprintf(stderr, "error: bad run list '%s' (the study has %zu runs: 0..%zu)\n",
-                        runs_spec, n, n - 1);
+                fprintf(stderr, "error: bad run list '%s': %s (the study has %zu runs: 0..%zu)\n",
+                        runs_spec, why, n, n - 1);
             free(runs);
             free_study(&a);
             free(contrast);
@@ -338,6 +367,7 @@ static int cmd_run(int argc, char **argv)
     return status;
 usage:
     run_usage(stderr);
+trouble:
     free(a.sets);
     free(contrast);
     return EXIT_TROUBLE;
@@ -369,7 +399,10 @@ static int parse_study_args(int argc, char **argv, struct study_args *a,
     optind = 1;
     while ((opt = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
         switch (opt) {
-        case 'c': a->config = optarg; break;
+        case 'c':
+            if (!sim_opt_once(argv[0], "-c", &a->config, optarg))
+                return EXIT_TROUBLE;
+            break;
         case 's': add_set(a, optarg); break;
         case 'h': usage_fn(stdout); return 0;
         default: usage_fn(stderr); return EXIT_TROUBLE;
@@ -608,6 +641,10 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
+        if (argc > 2) {
+            fprintf(stderr, "gpumarket --version takes no arguments (got '%s')\n", argv[2]);
+            return EXIT_TROUBLE;
+        }
         printf("gpumarket %s\n", res_version());
         return 0;
     }

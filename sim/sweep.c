@@ -752,7 +752,10 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "c:j:o:s:qh", opts, NULL)) != -1) {
         switch (opt) {
-        case 'c': config = optarg; break;
+        case 'c':
+            if (!sim_opt_once("sweep", "-c", &config, optarg))
+                goto trouble;
+            break;
         case 'j':
             if (!count_arg(optarg, 4096, &count)) {
                 fprintf(stderr, "gpumarket sweep: -j needs 1..4096, got '%s'\n", optarg);
@@ -761,7 +764,10 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
             jobs = (long)count;
             break;
         case 'M': mpi = true; break;
-        case 'o': out = optarg; break;
+        case 'o':
+            if (!sim_opt_once("sweep", "-o", &out, optarg))
+                goto trouble;
+            break;
         case 's':
             sets = realloc(sets, (nsets + 2) * sizeof *sets);
             if (!sets)
@@ -1013,6 +1019,7 @@ int sweep_main(int argc, char **argv, volatile sig_atomic_t *interrupted)
     goto done;
 usage:
     sweep_usage(stderr);
+trouble:
     status = RUNNER_EXIT_TROUBLE;
 done:
 #ifdef GM_HAVE_MPI

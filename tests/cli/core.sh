@@ -287,12 +287,15 @@ grep_err "params pattern count" "one PATTERN at most"
 expect_status "bench phold --lps -1" 2 "$GM" bench phold --lps -1
 grep_err "bench phold numbers" "'-1' is not a number in [1, 1e+08]"
 expect_status "run bad run list" 2 "$GM" run "$T/phold.ini" -c Sweep -r 9 -o "$T/x" --no-plots
-grep_err "run bad run list says which exist" "bad run list '9' (the study has 4 runs: 0..3)"
+grep_err "run bad run list says which exist" "bad run list '9': there is no run 9 (the study has 4 runs: 0..3)"
 check "run -r with a range" "$GM" run "$T/phold.ini" -c Sweep -r 3..3,1 -o "$T/r10" --no-plots -q
 if [ "$(awk -F, 'NR > 1 { print $3 }' "$T/r10/runs.csv" | tr '\n' ' ')" = "1 3 " ]; then ok
 else bad "run -r 3..3,1 runs 1 and 3, in order"; fi
 check "--version" "$GM" --version
 if grep -q '^gpumarket [0-9][0-9.]* (' "$T/out"; then ok; else bad "--version prints the version"; fi
+# a word after --version is a mistake (a command typed after it), not ignored
+expect_status "--version extra" 2 "$GM" --version run
+grep_err "--version extra says why" "gpumarket --version takes no arguments (got 'run')"
 # degenerate validation inputs are refused, not run (they hung or aborted)
 expect_status "reproduce ckpt, zero checkpoint cost" 2 "$GM" reproduce ckpt --set ckptjob.delta=0
 grep_err "ckptjob.delta message" "checkpoint cost must be > 0"

@@ -144,13 +144,26 @@ expect_status "bench --help extra" 2 "$GM" bench --help extra
 # between a number and '..', a range without an end, and a range that goes
 # down are errors (main.c's parse_runs), all status 2 with nothing run.
 # So is text after a number or a range's end ("1x", "0..1x"): not run 1.
-for spec in 2 0..2 "0," "1x..1" "0.." "1..0" "1x" "0..1x"; do
+# Each says which item is wrong and how (one message for all hid whether
+# "5..2" was out of range or backwards).
+while IFS='|' read -r spec why; do
     expect_status "run -r '$spec'" 2 "$GM" run "$T/dst.ini" -r "$spec" -o "$T/rr" -q --no-plots
-    grep_err "run -r '$spec' says why" "bad run list '$spec' (the study has 2 runs: 0..1)"
-done
+    grep_err "run -r '$spec' says why" "bad run list '$spec': $why (the study has 2 runs: 0..1)"
+done <<'EOS'
+2|there is no run 2
+0..2|there is no run 2
+0,|an empty item
+1x..1|'1x..1' is neither a run number nor a range A..B
+0..|'0..' is neither a run number nor a range A..B
+1..0|the range 1..0 runs backwards
+1x|'1x' is neither a run number nor a range A..B
+0..1x|'0..1x' is neither a run number nor a range A..B
+-1|'-1' is neither a run number nor a range A..B
+0,,1|an empty item
+EOS
 # a study of one run says so in the singular
 expect_status "run -r 1 of one run" 2 "$GM" run scenarios/default.ini -c Quick -r 1 -o "$T/rr" -q --no-plots
-grep_err "run -r 1 of one run says why" "bad run list '1' (the study has 1 run: 0)"
+grep_err "run -r 1 of one run says why" "bad run list '1': there is no run 1 (the study has 1 run: 0)"
 if [ -e "$T/rr" ]; then bad "a bad run list wrote $T/rr"; else ok; fi
 check "run -r 1 (the last run)" "$GM" run "$T/dst.ini" -r 1 -o "$T/rr" -q --no-plots
 
@@ -194,5 +207,36 @@ printf '[General]\nsim.model = phold\nsim.horizon = 200s\nphold.lps = 8\nsim.war
 expect_status "run, warm-up past the horizon" 2 "$GM" run "$T/wp.ini" -o "$T/wp"
 grep_err "run, warm-up past the horizon" "gpumarket: stopped; no result directory written"
 if grep -q "results in" "$T/err" || [ -e "$T/wp" ]; then bad "a stopped run reported or left results"; else ok; fi
+
+# -- an option that takes one value, given twice -----------------------------
+# "-c A -c B" ran B alone, silently; each command now refuses a second,
+# different value before it reads or writes anything (the same one twice
+# is harmless).
+expect_status "run -c twice" 2 "$GM" run "$T/dst.ini" -c A -c B -o "$T/twice" -q --no-plots
+grep_err "run -c twice says so" "gpumarket run: -c given twice ('A', then 'B'): give it once"
+expect_status "run -o twice" 2 "$GM" run "$T/dst.ini" -o "$T/t1" -o "$T/t2" -q --no-plots
+grep_err "run -o twice says so" "-o given twice"
+expect_status "run -r twice" 2 "$GM" run "$T/dst.ini" -r 0 -r 1 -o "$T/twice" -q --no-plots
+grep_err "run -r twice says so" "-r given twice ('0', then '1')"
+if [ -e "$T/twice" ] || [ -e "$T/t1" ] || [ -e "$T/t2" ]; then bad "an option given twice wrote results"; else ok; fi
+check "run -r 1 -r 1 (the same value)" "$GM" run "$T/dst.ini" -r 1 -r 1 -o "$T/twice" -q --no-plots
+expect_status "sweep -c twice" 2 "$GM" sweep "$T/dst.ini" -c A -c B -o "$T/twice2"
+grep_err "sweep -c twice says so" "gpumarket sweep: -c given twice"
+expect_status "validate -c twice" 2 "$GM" validate "$T/dst.ini" -c A -c B
+grep_err "validate -c twice says so" "gpumarket validate: -c given twice"
+expect_status "bench market -c twice" 2 "$GM" bench market -c Quick -c Large
+grep_err "bench market -c twice says so" "gpumarket bench market: -c given twice ('Quick', then 'Large')"
+expect_status "reproduce -c twice" 2 "$GM" reproduce -c A -c B
+grep_err "reproduce -c twice says so" "gpumarket reproduce: -c given twice"
+expect_status "bench market, two scenarios" 2 "$GM" bench market scenarios/default.ini scenarios/large.ini
+grep_err "bench market, two scenarios" "one scenario file at a time (got 'scenarios/large.ini' too)"
+
+# bench market kept the first 63 --set values and dropped the rest unread:
+# a 65th that names no key must still be refused.
+set --
+i=0
+while [ $i -lt 64 ]; do set -- "$@" --set sim.seed=7; i=$((i + 1)); done
+expect_status "bench market, a bad 65th --set" 2 "$GM" bench market "$@" --set market.no-such-key=1
+grep_err "bench market, a bad 65th --set" "no-such-key"
 
 cli_done
