@@ -341,7 +341,7 @@ static int cmd_run(int argc, char **argv)
     signal(SIGINT, on_sigint);
     signal(SIGTERM, on_sigint);
     {
-        struct runner_opts ro = { progress, quiet, &interrupted, 0, nruns, &so };
+        struct runner_opts ro = { progress, quiet, &interrupted, 0, nruns, &so, true };
 
         status = runner_run_dir(a.scn, a.st, runs, nruns, out, argc, argv, &ro);
     }
@@ -483,6 +483,55 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The keys no sweep point read so far: those of the first point, then
+ * each point strikes out what it read (the same key text, the study's). */
+struct unread_keys {
+    const char **key;
+    const struct srcloc **loc;
+    bool *seen;             /* unread at the point being checked */
+    size_t n, cap;
+    bool first;
+};
+
+static void collect_unread(void *ctx, const char *key, const struct srcloc *loc)
+{
+    struct unread_keys *u = ctx;
+
+    if (!u->first) {
+        for (size_t i = 0; i < u->n; i++)
+            if (u->key[i] == key)
+                u->seen[i] = true;
+        return;
+    }
+    if (u->n == u->cap) {
+        u->cap = u->cap ? 2 * u->cap : 16;
+        u->key = realloc(u->key, u->cap * sizeof *u->key);
+        u->loc = realloc(u->loc, u->cap * sizeof *u->loc);
+        u->seen = realloc(u->seen, u->cap * sizeof *u->seen);
+        if (!u->key || !u->loc || !u->seen)
+            SIM_OOM("out of memory");
+    }
+    u->key[u->n] = key;
+    u->loc[u->n] = loc;
+    u->seen[u->n++] = true;
+}
+
+/* Keeps the keys 'run' left unread too. */
+static void strike_read(struct unread_keys *u, const struct scn_run *run)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < u->n; i++)
+        u->seen[i] = false;
+    scn_run_each_unread(run, collect_unread, u);
+    for (size_t i = 0; i < u->n; i++)
+        if (u->seen[i]) {
+            u->key[k] = u->key[i];
+            u->loc[k++] = u->loc[i];
+        }
+    u->n = k;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
     struct study_args a = { NULL, NULL, NULL, 0, NULL, NULL, NULL };
@@ -492,6 +541,8 @@ static int cmd_validate(int argc, char **argv)
     int why = 0;
     size_t n, npoints = 0, distinct = 0;
     uint64_t *seeds;
+    struct unread_keys unread = { NULL, NULL, NULL, 0, 0, true };
+    const char *model = NULL;
 
     if (st >= 0) {
         free(a.sets);
@@ -542,8 +593,17 @@ static int cmd_validate(int argc, char **argv)
         }
         e = eng_new(&ec);
         state = sim_run_setup(m, e, run, &d);
-        if (state)
+        if (state) {
+            /* what setup read; a model that read more during its run would
+             * be warned of here wrongly (each reads its keys at setup) */
+            if (unread.first)
+                scn_run_each_unread(run, collect_unread, &unread);
+            else
+                strike_read(&unread, run);
+            unread.first = false;
+            model = model && strcmp(model, m->name) != 0 ? "" : m->name;
             m->free(state);
+        }
         eng_free(e);
         scn_run_free(run);
         if (d.nerrors)
@@ -553,6 +613,20 @@ static int cmd_validate(int argc, char **argv)
     for (size_t i = 0; i < npoints; i++)
         distinct += i == 0 || seeds[i] != seeds[i - 1];
     free(seeds);
+    for (size_t i = 0; d.nerrors == 0 && i < unread.n; i++) {
+        if (npoints < 2)
+            diag_warn(&d, unread.loc[i], "%s has no effect: model '%s' never reads it here",
+                      unread.key[i], model);
+        else if (*model)
+            diag_warn(&d, unread.loc[i], "%s has no effect: model '%s' reads it at no sweep "
+                      "point", unread.key[i], model);
+        else
+            diag_warn(&d, unread.loc[i], "%s has no effect: no sweep point's model reads it",
+                      unread.key[i]);
+    }
+    free(unread.key);
+    free(unread.loc);
+    free(unread.seen);
     /* seed-set as it came out, not as the default would have it */
     if (d.nerrors == 0)
         fprintf(stderr, "%s: config %s: %zu run%s, valid%s\n", a.scenario,

@@ -41,6 +41,20 @@ static void show_progress(const struct engine *e, void *ctx)
             (int)(eta / 60), (int)eta % 60);
 }
 
+struct unread {
+    struct diag *d;
+    const char *model;
+    size_t run;
+};
+
+static void warn_unread(void *ctx, const char *key, const struct srcloc *loc)
+{
+    struct unread *u = ctx;
+
+    diag_warn(u->d, loc, "%s has no effect: model '%s' never read it in run %zu", key,
+              u->model, u->run);
+}
+
 int runner_run(const struct scn_run *run, struct res_dir *rd,
                const struct runner_opts *o)
 {
@@ -74,6 +88,11 @@ int runner_run(const struct scn_run *run, struct res_dir *rd,
         fputs("\r\033[K", stderr);
     if (rc == SIM_OK)
         rc = m->finish(e, state);
+    if (rc == SIM_OK && o->warn_unread && o->index == 0) {
+        struct unread u = { &d, m->name, scn_run_number(run) };
+
+        scn_run_each_unread(run, warn_unread, &u);
+    }
     info.run = run;
     info.rng = rng_type_name(eng_rngs(e));
     info.events = eng_events(e);

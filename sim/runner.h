@@ -41,6 +41,10 @@ struct runner_opts {
      * sweep's per-run parts, which merge_dir() combines and then computes
      * the statistics of the whole study once. */
     const struct stats_opts *stats;
+    /* warn about the analyst's keys the first run (index 0) never read:
+     * they have no effect (scn_run_each_unread); run sets it, sweep's
+     * parts leave it to validate */
+    bool warn_unread;
 };
 
 /* Runs one resolved run and appends it to 'rd' (may be NULL) unless it was

@@ -1627,6 +1627,7 @@ struct rkey {
     struct param_value v;
     const char *source;
     struct srcloc loc;
+    const struct entry *from;       /* the analyst's entry it holds, or NULL */
 };
 
 struct scn_study {
@@ -2486,6 +2487,7 @@ struct scn_run {
     uint64_t seed, seed_set;
     struct rkey *keys;      /* sorted by key */
     size_t nkeys;
+    bool *read;             /* per key: a model asked for it (get()) */
 };
 
 void scn_run_free(struct scn_run *r)
@@ -2499,6 +2501,7 @@ void scn_run_free(struct scn_run *r)
         free(r->keys[i].text);
     }
     free(r->keys);
+    free(r->read);
     if (r->varval)
         for (size_t i = 0; i < r->st->nvars; i++)
             if (!r->st->vars[i].sw)
@@ -2551,6 +2554,7 @@ static int fill_entry(const struct scn_run *r, struct rkey *k, const struct entr
     int rc;
 
     k->loc = e->loc;
+    k->from = e;
     if (!raw)
         return SIM_ENOMEM;
     rc = fill_key(k, raw, err, sizeof err);
@@ -2577,7 +2581,8 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
     r = calloc(1, sizeof *r);
     if (!r || !(r->idx = calloc(st->nvars + 1, sizeof *r->idx))
         || !(r->varval = calloc(st->nvars + 1, sizeof *r->varval))
-        || !(r->keys = calloc(st->nkeys + st->ndefaults + 2, sizeof *r->keys)))
+        || !(r->keys = calloc(st->nkeys + st->ndefaults + 2, sizeof *r->keys))
+        || !(r->read = calloc(st->nkeys + st->ndefaults + 2, sizeof *r->read)))
         goto out_of_memory;
     r->st = st;
     r->number = number;
@@ -2857,6 +2862,8 @@ static struct param_value get(const struct scn_run *r, const char *key)
     struct param_value v;
     char err[256];
 
+    if (k)
+        r->read[k - r->keys] = true;    /* the flags are not the run's values */
     if (k && k->def)
         return k->v;
     def = preg_find(r->st->s->reg, key);
@@ -3004,6 +3011,26 @@ size_t scn_entities(const struct scn_run *r, const char *kind, const char ***nam
     }
     *names = &r->st->ent_names[lo];
     return hi - lo;
+}
+
+void scn_run_each_unread(const struct scn_run *r, scn_unread_fn fn, void *ctx)
+{
+    const struct scn_study *st = r->st;
+
+    for (size_t i = 0; i < st->nkeys; i++) {
+        const struct entry *e = st->keys[i].e;
+        bool read = false;
+
+        /* the study's own keys (seed, repeat, ...) are read by the study;
+         * a --set that restates the file's value changes nothing either way */
+        if (e->bi != B_NONE || !e->def || st->keys[i].inert)
+            continue;
+        /* a '*' key is read through any entity's key it filled */
+        for (size_t j = 0; j < r->nkeys && !read; j++)
+            read = r->read[j] && r->keys[j].from == e;
+        if (!read)
+            fn(ctx, e->key, &e->loc);
+    }
 }
 
 size_t scn_run_key_count(const struct scn_run *r)

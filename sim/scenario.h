@@ -136,6 +136,16 @@ int scn_error(struct diag *d, const struct scn_run *r, const char *key, const ch
 size_t scn_entities(const struct scn_run *r, const char *kind,
                     const char ***names);
 
+/* The analyst's keys (in the file or --set) that nothing has asked run
+ * 'r' for so far, in key order, each with where it was set. Called after a
+ * model's setup (and its run), these are keys that have no effect: a key
+ * of another model (phold.* in a market scenario), or one the settings
+ * beside it make moot (a Weibull shape for an exponential law). A '*' key
+ * counts as read when any entity's key it sets was. 'key' and 'loc' live
+ * as long as the study. */
+typedef void (*scn_unread_fn)(void *ctx, const char *key, const struct srcloc *loc);
+void scn_run_each_unread(const struct scn_run *r, scn_unread_fn fn, void *ctx);
+
 /* Every resolved key in key order, with value text, unit and source
  * ("default", "General", "Config:X", "cli"). For params.csv and
  * scenario.resolved.ini. */

@@ -952,6 +952,76 @@ START_TEST(include_restores_config_section)
 END_TEST
 
 
+/* scn_run_each_unread: what a model never asked for is reported, with
+ * its line; a key asked for is not, whether read exactly, through a '*'
+ * key for an entity, or through an entity's own key a '*' key set. The
+ * expected lists follow from which keys the test reads below. */
+struct unread_log {
+    char text[512];
+};
+
+static void log_unread(void *ctx, const char *key, const struct srcloc *loc)
+{
+    struct unread_log *u = ctx;
+    size_t len = strlen(u->text);
+
+    snprintf(u->text + len, sizeof u->text - len, "%s@%s:%d;", key, loc->file, loc->line);
+}
+
+START_TEST(unread_keys_reported)
+{
+    struct param_registry *r = reg();
+    const char *const ovr[] = { "demand.scale=2", "market.hosts=100", NULL };
+    struct scn *s = load_ok("[General]\n"                  /* 1 */
+                            "seed = 9\n"                   /* 2: the study's own */
+                            "market.fee = 0.2\n"           /* 3: read */
+                            "market.price = 3\n"           /* 4: never read */
+                            "archetype.*.share = 0.3\n"    /* 5: read as gpu.x's */
+                            "archetype.*.max-price = 2\n"  /* 6: never read */
+                            "[archetype academic]\n"
+                            "max-price = 4\n"              /* 8: read */
+                            "[Config B]\n"
+                            "market.verbose = true\n",     /* 10: never read */
+                            r);
+    struct scn_study *st = study_ok(s, "B", ovr);
+    struct scn_run *run = run_ok(st, 0);
+    struct unread_log u = { "" };
+
+    /* nothing read yet: every analyst key but seed; market.hosts=100 is
+     * its default, a --set that changes nothing (inert), so not listed */
+    scn_run_each_unread(run, log_unread, &u);
+    ck_assert_str_eq(u.text, "archetype.*.max-price@t.ini:6;archetype.*.share@t.ini:5;"
+                             "archetype.academic.max-price@t.ini:8;demand.scale@--set:0;"
+                             "market.fee@t.ini:3;market.price@t.ini:4;"
+                             "market.verbose@t.ini:10;");
+    (void)scn_real(run, "market.fee");
+    (void)scn_real(run, "demand.scale");
+    (void)scn_real(run, "archetype.zed.share");         /* an entity only a model knows */
+    (void)scn_money(run, "archetype.academic.max-price");
+    u.text[0] = '\0';
+    scn_run_each_unread(run, log_unread, &u);
+    ck_assert_str_eq(u.text, "archetype.*.max-price@t.ini:6;market.price@t.ini:4;"
+                             "market.verbose@t.ini:10;");
+    /* an entity the scenario names, read through its own key, reads the
+     * '*' key that set it */
+    (void)scn_money(run, "archetype.builtin.max-price");
+    u.text[0] = '\0';
+    scn_run_each_unread(run, log_unread, &u);
+    ck_assert_str_eq(u.text, "market.price@t.ini:4;market.verbose@t.ini:10;");
+    scn_run_free(run);
+    /* each run starts unread */
+    run = run_ok(st, 0);
+    u.text[0] = '\0';
+    scn_run_each_unread(run, log_unread, &u);
+    ck_assert_ptr_nonnull(strstr(u.text, "market.fee@t.ini:3;"));
+    scn_run_free(run);
+    scn_study_free(st);
+    scn_free(s);
+    preg_free(r);
+}
+END_TEST
+
+
 /* "A file that includes another may set its keys again (the later file
  * wins)" (README): only a key twice in one section of one file is an
  * error. Includes read inline, so "later" is reading order: the includer's
@@ -1924,6 +1994,7 @@ Suite *scenario_suite(void)
     tcase_add_test(sem, test_long_lines_comments);
     tcase_add_test(sem, bom_and_lone_quote);
     tcase_add_test(sem, include_restores_config_section);
+    tcase_add_test(sem, unread_keys_reported);
     tcase_add_test(sem, include_override_either_way);
     tcase_add_test(sem, string_include_resolves_in_cwd);
     suite_add_tcase(s, err);

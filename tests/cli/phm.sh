@@ -239,4 +239,19 @@ while [ $i -lt 64 ]; do set -- "$@" --set sim.seed=7; i=$((i + 1)); done
 expect_status "bench market, a bad 65th --set" 2 "$GM" bench market "$@" --set market.no-such-key=1
 grep_err "bench market, a bad 65th --set" "no-such-key"
 
+# -- a key no model reads has no effect, and validate and run say so -------
+# market.fee in a phold scenario, or a --set of serverless.*, changed
+# nothing and passed in silence. A warning, not an error: exit 0.
+printf '[General]\nsim.model = phold\nsim.horizon = 20s\nphold.lps = 4\nmarket.fee = 0.3\n' >"$T/unr.ini"
+check "validate, a key of another model" "$GM" validate "$T/unr.ini" --set serverless.sample-interval=5min
+grep_err "validate names the unread key at its line" "$T/unr.ini:5: warning: market.fee has no effect: model 'phold' never reads it here"
+grep_err "validate names an unread --set" "--set: warning: serverless.sample-interval has no effect"
+if grep -q "phold.lps\|sim.horizon" "$T/err"; then bad "validate warned of a key phold reads"; else ok; fi
+check "run, a key of another model" "$GM" run "$T/unr.ini" -o "$T/unr" -q --no-plots
+grep_err "run names the unread key" "$T/unr.ini:5: warning: market.fee has no effect: model 'phold' never read it in run 0"
+# across sweep points: a key some point reads is not reported
+printf '[General]\nsim.model = ${m=phold,market}\nsim.horizon = 20s\nphold.lps = 4\nmarket.fee = 0.3\n' >"$T/unr2.ini"
+check "validate, two models swept" "$GM" validate "$T/unr2.ini" --set supply.gpus=50
+if grep -q "warning" "$T/err"; then bad "validate warned of a key one sweep point reads"; else ok; fi
+
 cli_done
