@@ -67,7 +67,7 @@ pid_t sweep_spawn(const struct sweep *sw, size_t number)
     if (pid != 0)
         return pid;
     {
-        struct runner_opts ro = { false, true, sw->interrupted, 0, 1, NULL, false };
+        struct runner_opts ro = { false, true, sw->interrupted, 0, 1, NULL, number == 0 };
         char *dir;
         int status;
 

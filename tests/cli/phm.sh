@@ -249,6 +249,9 @@ grep_err "validate names an unread --set" "--set: warning: serverless.sample-int
 if grep -q "phold.lps\|sim.horizon" "$T/err"; then bad "validate warned of a key phold reads"; else ok; fi
 check "run, a key of another model" "$GM" run "$T/unr.ini" -o "$T/unr" -q --no-plots
 grep_err "run names the unread key" "$T/unr.ini:5: warning: market.fee has no effect: model 'phold' never read it in run 0"
+# sweep: once a study (run 0's), not once a run
+check "sweep, a key of another model" "$GM" sweep "$T/unr.ini" -o "$T/unrs" -j 2 -q --no-plots --set 'phold.lps=${l=4,8}'
+if [ "$(grep -c "market.fee has no effect" "$T/err")" = 1 ]; then ok; else bad "sweep warned of market.fee other than once: $(cat "$T/err")"; fi
 # across sweep points: a key some point reads is not reported
 printf '[General]\nsim.model = ${m=phold,market}\nsim.horizon = 20s\nphold.lps = 4\nmarket.fee = 0.3\n' >"$T/unr2.ini"
 check "validate, two models swept" "$GM" validate "$T/unr2.ini" --set supply.gpus=50
