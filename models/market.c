@@ -687,6 +687,15 @@ static void free_job(struct market *mk, uint32_t id)
     mk->free_j = id;
 }
 
+/* What job jb pays per GPU-hour on demand or reserved when the ask
+ * 'ask' locks in: the ask, less a serverless active worker's discount
+ * (rounded to the micro-dollar). Host and platform shares are taken from
+ * what is paid, as for any rental. */
+static money locked_rate(const struct job *jb, money ask)
+{
+    return jb->disc_ppm ? ask - money_muldiv(ask, jb->disc_ppm, 1000000) : ask;
+}
+
 static uint32_t new_contract(struct market *mk)
 {
     uint32_t id;
@@ -2388,7 +2397,7 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     c->type = (uint8_t)type;
     c->order = ++mk->order;
     c->created = now;
-    c->rate = price;
+    c->rate = type == C_INTERRUPTIBLE ? price : locked_rate(jb, price);
     c->bid = bid;
     c->tau = mkt_ckpt_tau(mk, jb, m);     /* from the score the renter saw */
     /* The offer's rolling end date locks into the contract. A serverless
@@ -2486,6 +2495,7 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
     jb->pref = (uint8_t)type;
     jb->arrived = -1;           /* never counted as a renter */
     jb->give_up = SIM_TIME_MAX;
+    jb->disc_ppm = type == C_INTERRUPTIBLE ? 0 : (uint32_t)lround(q->discount * 1e6);
     /* FlashBoot: a machine that still holds the endpoint's worker state
      * (a worker released there lately) is taken first if it can be
      * rented again, the latest first, whatever the search would rank. */
@@ -3026,7 +3036,8 @@ static bool contract_expire(struct market *mk, uint32_t cid, sim_time now)
      * which the renter accepts when the new price is within what the job
      * is worth to it on this machine (the cap its searches apply), and
      * otherwise rejects: the instance stops as if not extended. */
-    if (extend && mk->extend_at_ask && c->type != C_INTERRUPTIBLE && m->ask != c->rate) {
+    if (extend && mk->extend_at_ask && c->type != C_INTERRUPTIBLE &&
+        locked_rate(jb, m->ask) != c->rate) {
         if (m->ask > c->rate && money_to_usd(m->ask) > value_cap(mk, jb, m)) {
             extend = false;
             if (post)
@@ -3034,7 +3045,7 @@ static bool contract_expire(struct market *mk, uint32_t cid, sim_time now)
         } else {
             if (c->state == CS_RUNNING)
                 mkt_bill_segment(mk, c, now);   /* close the line at the old price */
-            c->rate = m->ask;
+            c->rate = locked_rate(jb, m->ask);
             if (post)
                 a->repriced++;
         }

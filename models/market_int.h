@@ -316,6 +316,10 @@ struct job {
     bool warm;                  /* a serverless worker whose image the host holds */
     uint32_t pin;               /* the one GPU model searched, or NONE (any) */
     uint32_t retries;           /* failed searches, for the back-off (a byte wrapped) */
+    /* A serverless active worker's discount off the ask, in parts per
+     * million (endpoint.*.active-discount; 0 for the rest): its on-demand
+     * rate is the ask less this, wherever the ask locks in (locked_rate) */
+    uint32_t disc_ppm;
     money spent, budget;
     evq_id ev;
     uint32_t next_free;

@@ -63,6 +63,8 @@ struct worker {
     uint32_t contract;
     uint8_t state;
     bool want_active;           /* serve once loaded; else go Inactive (cold) */
+    bool floor;                 /* one of RunPod's active workers: billed at the
+                                 * endpoint's active-discount, never scaled down */
     bool warm;                  /* FlashBoot hire, not loaded yet: the short load */
     bool downloaded;            /* its image is on its host (it has run) */
     uint32_t machine;           /* its host, for FlashBoot */
@@ -81,6 +83,7 @@ struct endpoint {
     const char *name;           /* borrowed from the scenario */
     struct sls_params p;
     double gpu_ram, image_gb, rate, amp, tz, burst_rate, burst_size, load_mean;
+    double active_discount;     /* off the ask for its active workers (w->floor) */
     double perf_per_dlperf, perf_sigma, load_alpha, peak;
     sim_time model_load, reject_after, create_timeout, down_delay;
     sim_time exec_timeout, ttl;         /* RunPod's limits; 0: none */
@@ -310,6 +313,9 @@ static const struct param_def sls_defs[] = {
     EP("max-workers", PT_INT, "1", "16", 0, 1000, NULL, "hard cap on active + inactive workers"),
     EP("active-workers", PT_INT, "1", "0", 0, 1000, NULL,
        "RunPod active workers: at least this many active (Ready) under any policy"),
+    EP("active-discount", PT_PROB, "1", "0", NOMAX, NULL,
+       "RunPod: share off the ask an on-demand active worker pays (up to 0.3 once published; "
+       "now by sales inquiry)"),
     EP("idle-decay", PT_BOOL, "", "false", NOMAX, NULL,
        "RunPod: an endpoint without requests lowers its max workers to 2, later to 0, "
        "for the rest of the run"),
@@ -598,6 +604,16 @@ static void route(struct sls *s, struct endpoint *ep, struct req r)
 
 /* A cleared worker record (a dead one reused, keeping its queue's
  * storage, or a new one). */
+/* Active workers alive (any state but dead). */
+static int live_floor(const struct endpoint *ep)
+{
+    int n = 0;
+
+    for (size_t i = 0; i < ep->nw; i++)
+        n += ep->w[i].floor && ep->w[i].state != W_DEAD;
+    return n;
+}
+
 static size_t new_worker_slot(struct endpoint *ep)
 {
     size_t i = 0;
@@ -723,7 +739,7 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
     struct sls_hire h;
     size_t wid;
     struct worker *w;
-    bool ok = false;
+    bool ok = false, floor = false;
 
     if (!s->mk) {               /* stand-alone: an identical free worker, at once */
         wid = new_worker_slot(ep);
@@ -737,8 +753,15 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
     }
     {
         struct sls_query q = { ep->payer, ep->gpu_ram, ep->gpus, ep->allowed, ep->weight,
-                               ep->interruptible, ep->perf_rel, NULL, 0 };
+                               ep->interruptible, ep->perf_rel, NULL, 0, 0.0 };
         int nlearned = 0;
+
+        /* RunPod's active workers are a kind of worker, not a count: a
+         * worker hired to serve while fewer than active-workers of them
+         * are alive is one, for its life, at the discount */
+        floor = active && !ep->interruptible && live_floor(ep) < ep->p.active_workers;
+        if (floor)
+            q.discount = ep->active_discount;
 
         if (ep->flashboot) {
             warm_forget(ep, eng_now(s->e));
@@ -783,6 +806,7 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
     w->perf = h.dlperf * ep->perf_per_dlperf * model_factor(ep, h.gpu);
     w->price_h = money_to_usd(h.price) * ep->gpus;
     w->want_active = active;
+    w->floor = floor;
     w->ev = EVQ_ID_NONE;
     w->free_at = eng_now(s->e);
     if (!ep->learned[h.gpu])
@@ -1030,19 +1054,24 @@ size_t sls_best(const struct sls_worker_view *v, size_t n)
 
 /* The worker in 'state' (idle ones only when Ready) with the worst
  * (best: 'best') price-performance, or NULL: the one the engine gives up
- * first (MARKET-FACTS.md 33), or the Inactive one a scale-up wakes. */
+ * first (MARKET-FACTS.md 33), an active worker (w->floor) only once idle
+ * decay has cut max-workers below them, or the Inactive one a scale-up
+ * wakes. */
 static struct worker *pick(struct sls *s, struct endpoint *ep, enum wstate st, sim_time idle,
                            bool best)
 {
     struct sls_worker_view *v = xcalloc(ep->nw, sizeof *v);
     sim_time now = eng_now(s->e);
+    /* active workers are kept unless the cap fell below them (idle decay) */
+    bool keep_floor = !best && live_floor(ep) <= ep->p.max_workers;
     size_t k;
 
     for (size_t i = 0; i < ep->nw; i++) {
         const struct worker *w = &ep->w[i];
 
         v[i].price_h = w->price_h;
-        v[i].eligible = w->state == st &&
+        /* an active worker runs 24/7: never the one scaled down */
+        v[i].eligible = w->state == st && !(w->floor && keep_floor) &&
                         !(st == W_READY && (w->q.len || now - w->idle_since < idle));
         if (v[i].eligible)      /* a dead slot has no host */
             v[i].perf = counted_perf(s, ep, w, w->perf);
@@ -1247,6 +1276,7 @@ static int load_endpoint(struct sls *s, struct endpoint *ep, const struct scn_ru
     ep->p.min_workers = (int)scn_intf(r, "endpoint.%s.min-workers", nm);
     ep->p.max_workers = (int)scn_intf(r, "endpoint.%s.max-workers", nm);
     ep->p.active_workers = (int)scn_intf(r, "endpoint.%s.active-workers", nm);
+    ep->active_discount = scn_realf(r, "endpoint.%s.active-discount", nm);
     ep->decay_two = ep->decay_zero = -1;
     if (scn_boolf(r, "endpoint.%s.idle-decay", nm)) {
         ep->decay_two = scn_timef(r, "endpoint.%s.idle-decay-two", nm);

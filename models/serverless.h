@@ -135,6 +135,7 @@ struct sls_query {
     bool by_reliability;        /* rank by perf x the host's reliability score */
     const uint32_t *warm;       /* machines holding the endpoint's worker state */
     size_t nwarm;               /* (FlashBoot), tried first, the last one first */
+    double discount;            /* off the ask, on demand: a RunPod active worker's */
 };
 
 struct sls_hire {

@@ -1740,7 +1740,7 @@ START_TEST(flashboot_tries_the_latest_released_machine_first)
     struct staged x;
     struct market *mk = stage(&x, FB_MARKET);
     uint32_t warm[2];
-    struct sls_query q = { (uint32_t)mk->nar, 0, 1, NULL, NULL, false, false, warm, 2 };
+    struct sls_query q = { (uint32_t)mk->nar, 0, 1, NULL, NULL, false, false, warm, 2, 0.0 };
     struct sls_hire h;
 
     warm[0] = fb_idle_machine(mk, 0, UINT32_MAX);
@@ -1776,7 +1776,7 @@ START_TEST(flashboot_passes_over_a_state_on_a_model_not_allowed)
     struct market *mk = stage(&x, FB_MARKET);
     uint32_t warm[2];
     uint8_t *allowed = calloc(mk->ngpus, 1);
-    struct sls_query q = { (uint32_t)mk->nar, 0, 1, allowed, NULL, false, false, warm, 2 };
+    struct sls_query q = { (uint32_t)mk->nar, 0, 1, allowed, NULL, false, false, warm, 2, 0.0 };
     struct sls_hire h;
 
     ck_assert_ptr_nonnull(allowed);

@@ -2475,6 +2475,80 @@ START_TEST(active_workers_stay_without_requests)
 }
 END_TEST
 
+/* RunPod's active-worker discount: the workers hired as active workers
+ * (while fewer than active-workers are alive) pay the ask less
+ * active-discount for their GPU time; storage and bandwidth are billed as
+ * for any worker. With no renters and no requests the same two workers
+ * are hired on the same machines in every run (the search ranks by the
+ * undiscounted ask), so an endpoint's cost is S + (1 - d) G: S the
+ * storage and bandwidth, G the GPU time of its active workers at the ask.
+ * d = 1 gives S alone, d = 0 gives S + G, and d = 0.3 must then be
+ * S + 0.7 G (each rate rounds to the micro-dollar per GPU-hour: 48 GPU-h
+ * err by 48 micro-dollars at most). The endpoint's own ledger check runs
+ * in every run (rc). */
+#define QD2 "endpoint.api.policy = queue-delay\nendpoint.api.active-workers = 2\n"
+START_TEST(active_workers_pay_the_discount)
+{
+    const char *sets[] = { "sim.horizon=1d", NULL };
+    const char *base = MARKET NO_RENTERS "endpoint.api.enabled = true\n"
+                       "endpoint.api.rate = 0\n";
+    struct test_run o;
+    double full, free_gpu, part, one_free, one_full, intr, intr_d;
+
+    o = run_plus(base, QD2, sets);
+    full = get(&o, "cost_usd", "api");
+    ck_assert_double_eq(live_at(&o, "api", 12 * SIM_HOUR), 2);
+    eng_free(o.e);
+    o = run_plus(base, QD2 "endpoint.api.active-discount = 1\n", sets);
+    free_gpu = get(&o, "cost_usd", "api");
+    eng_free(o.e);
+    o = run_plus(base, QD2 "endpoint.api.active-discount = 0.3\n", sets);
+    part = get(&o, "cost_usd", "api");
+    eng_free(o.e);
+    ck_assert_double_gt(free_gpu, 0);                   /* storage still bills */
+    ck_assert_double_gt(full - free_gpu, 1.0);          /* 48 GPU-hours at the ask */
+    ck_assert_double_eq_tol(part, free_gpu + 0.7 * (full - free_gpu), 1e-4);
+    /* A worker beyond the active count is a flex worker at the ask: with
+     * a fixed pool of two and one active worker, a free active worker
+     * leaves the other's GPU time to pay (the two are hired alike). */
+    o = run_plus(base, "endpoint.api.policy = fixed\nendpoint.api.fixed-workers = 2\n"
+                       "endpoint.api.active-workers = 1\nendpoint.api.active-discount = 1\n", sets);
+    one_free = get(&o, "cost_usd", "api");
+    eng_free(o.e);
+    o = run_plus(base, "endpoint.api.policy = fixed\nendpoint.api.fixed-workers = 2\n"
+                       "endpoint.api.active-workers = 1\n", sets);
+    one_full = get(&o, "cost_usd", "api");
+    eng_free(o.e);
+    ck_assert_double_gt(one_free, free_gpu + 0.25 * (full - free_gpu));
+    ck_assert_double_lt(one_free, one_full - 0.25 * (full - free_gpu));
+    /* Interruptible workers bid; the discount is on the ask alone. */
+    o = run_plus(base, QD2 "endpoint.api.interruptible = true\n", sets);
+    intr = get(&o, "cost_usd", "api");
+    eng_free(o.e);
+    o = run_plus(base, QD2 "endpoint.api.interruptible = true\n"
+                       "endpoint.api.active-discount = 0.3\n", sets);
+    intr_d = get(&o, "cost_usd", "api");
+    eng_free(o.e);
+    ck_assert_double_eq(intr_d, intr);
+}
+END_TEST
+
+/* Active workers run 24/7, but an idle endpoint's cap falls below them
+ * (max workers 0 after 7 quiet days) and they go with it. */
+START_TEST(idle_decay_ends_active_workers)
+{
+    const char *sets[] = { "sim.horizon=8d", "serverless.sample-interval=6h", NULL };
+    struct test_run o = run_plus(MARKET NO_RENTERS "endpoint.api.enabled = true\n"
+                                 "endpoint.api.rate = 0\nendpoint.api.idle-decay = true\n"
+                                 "endpoint.api.active-discount = 0.3\n", QD2, sets);
+
+    ck_assert_double_eq(live_at(&o, "api", 2 * SIM_DAY), 2);
+    ck_assert_double_eq(live_at(&o, "api", 7 * SIM_DAY + 6 * SIM_HOUR), 0);
+    eng_free(o.e);
+}
+END_TEST
+#undef QD2
+
 /* A priority list names one to three models, each once, at its line
  * (MARKET is six lines; the section header is line 7). */
 START_TEST(gpu_priority_lists_are_checked)
@@ -3077,6 +3151,8 @@ Suite *serverless_suite(void)
     tcase_add_test(runs, interruptible_workers_and_learning);
     tcase_add_test(runs, failed_wakes_are_not_wakes);
     tcase_add_test(runs, inactive_workers_bill_storage_only);
+    tcase_add_test(runs, active_workers_pay_the_discount);
+    tcase_add_test(runs, idle_decay_ends_active_workers);
     tcase_add_test(runs, fixed_pool_matches_erlang_c);
     tcase_add_test(runs, zero_reject_after_is_erlang_b_loss);
     tcase_add_test(runs, execution_timeout_stops_long_requests);
