@@ -822,6 +822,110 @@ START_TEST(renters_prepay_the_cheapest_term)
 }
 END_TEST
 
+/* Each renter group has its own row of spend by kind (ledger.h: "per
+ * renter archetype"), read back by bill_spend_kind() and summed by
+ * bill_spend(). With no take, group 1 pays 300 of storage and a platform
+ * fee of 50, group 0 pays 1,000 of GPU time: group 1 has spent 300 +
+ * 50 = 350 (none of it GPU time), group 0 1,000 (none of it bandwidth),
+ * 1,350 in all. The other ledger tests book every kind to group 0, where
+ * a row index of 'payer + kind' (for 'payer x BILL_KINDS + kind') is the
+ * same cell; here group 1's storage landed in group 0's bandwidth and its
+ * fee in its own GPU cell, and the books still balanced. Kills the row
+ * index flattened to 'payer + kind' in bill_charge, bill_platform_charge,
+ * bill_spend_kind and bill_spend. */
+START_TEST(ledger_keeps_a_row_per_renter_group)
+{
+    struct bill_ledger *l = bill_new(2, 1, 0);
+    char msg[256];
+
+    bill_charge(l, 1, 0, BILL_STORAGE, 300);
+    bill_platform_charge(l, 1, 50);
+    bill_charge(l, 0, 0, BILL_GPU, 1000);
+    ck_assert_int_eq(bill_spend_kind(l, 1, BILL_STORAGE), 300);
+    ck_assert_int_eq(bill_spend_kind(l, 1, BILL_FEE), 50);
+    ck_assert_int_eq(bill_spend_kind(l, 1, BILL_GPU), 0);
+    ck_assert_int_eq(bill_spend_kind(l, 0, BILL_GPU), 1000);
+    ck_assert_int_eq(bill_spend_kind(l, 0, BILL_BANDWIDTH), 0);
+    ck_assert_int_eq(bill_spend(l, 1), 350);
+    ck_assert_int_eq(bill_spend(l, 0), 1000);
+    ck_assert_int_eq(bill_total_spend(l), 1350);
+    ck_assert(bill_check(l, msg, sizeof msg));
+    bill_free(l);
+}
+END_TEST
+
+/* The renter-group bound of the same preconditions (ledger.h: groups in
+ * range): a renter group past 'n_payers' has no row in the books, so a
+ * charge, a platform charge or a refund booked to it lands in another
+ * group's row or past the array (with one group, a charge from group 1
+ * wrote to the spare cell after group 0's row and the platform charge
+ * past the allocation) rather than stopping. Kills 'payer < np' dropped
+ * or relaxed to 'payer <= np' in bill_charge, bill_platform_charge and
+ * bill_refund (the tests above all use an unknown *host* group). */
+START_TEST(a_charge_from_an_unknown_renter_group_aborts)
+{
+    struct bill_ledger *l = bill_new(1, 1, 0);
+
+    bill_charge(l, 1, 0, BILL_GPU, 100);
+}
+END_TEST
+
+START_TEST(a_platform_charge_from_an_unknown_renter_group_aborts)
+{
+    struct bill_ledger *l = bill_new(1, 1, 0);
+
+    bill_platform_charge(l, 1, 50);
+}
+END_TEST
+
+START_TEST(a_refund_to_an_unknown_renter_group_aborts)
+{
+    struct bill_ledger *l = bill_new(1, 1, 0);
+
+    bill_charge(l, 0, 0, BILL_GPU, 100);
+    bill_refund(l, 1, 0, 10, 0);
+}
+END_TEST
+
+/* Storage is priced on the GB as given to the thousandth (ledger.c: "GB
+ * in thousandths"), not to the hundredth: 0.125 GB at $1/GB-month is
+ * $0.125 a month (1 x 0.125, exact), so a 30-day life costs 125,000
+ * micro-dollars and half of it 62,500. With the GB rounded to the
+ * hundredth first (0.125 -> 0.13, half away from zero) the month cost
+ * $0.13. storage_bills_for_the_whole_life's 50 and 12.5 GB and the 2.01
+ * of decimal_inputs_are_rounded_not_truncated are all whole hundredths,
+ * so they cannot tell. Kills llround(gb * 100) / 100 for the thousandths. */
+START_TEST(storage_prices_the_gb_to_the_thousandth)
+{
+    ck_assert_int_eq(bill_storage_line(USD(1), 0.125, 30 * SIM_DAY), 125000);
+    ck_assert_int_eq(bill_storage_line(USD(1), 0.125, 15 * SIM_DAY), 62500);
+}
+END_TEST
+
+/* The credit test weighs a term's whole prepay, all its GPUs (ledger.h:
+ * "its prepay less than 'credit'"): 4 GPUs at $0.50 are $2/h. For a run
+ * of 3000 h on demand costs $6000; a month prepays 0.8 x 720 h x $2 =
+ * $1152 and costs 1152 + (3000 - 720) x 2 = $5712; a quarter prepays
+ * 0.7 x 2160 h x $2 = $3024 and costs 3024 + (3000 - 2160) x 2 = $4704.
+ * With $3000 of credit the quarter is out of reach ($3024 >= $3000) and
+ * the month, the next cheapest, is taken; with $1152 neither term is
+ * (the month's $1152 is not less than $1152): on demand. One GPU's
+ * prepay ($756, $288) fits both budgets, and picked the quarter. The
+ * credit cases of renters_prepay_the_cheapest_term are all for one GPU.
+ * Kills the prepay weighed against the credit for 1 GPU. */
+START_TEST(a_term_is_affordable_only_for_all_its_gpus)
+{
+    const struct bill_term terms[2] = { { 30 * SIM_DAY, 0.2 }, { 90 * SIM_DAY, 0.3 } };
+    const sim_time run = (sim_time)3000 * SIM_HOUR;
+
+    ck_assert_int_eq(bill_prepay(USD(0.5), 4, 90 * SIM_DAY, 0.3), USD(3024.0));
+    ck_assert_int_eq(bill_prepay(USD(0.5), 4, 30 * SIM_DAY, 0.2), USD(1152));
+    ck_assert_int_eq(bill_cheapest_term(USD(0.5), 4, run, terms, 2, 0.05, INT64_MAX), 1);
+    ck_assert_int_eq(bill_cheapest_term(USD(0.5), 4, run, terms, 2, 0.05, USD(3000.0)), 0);
+    ck_assert_int_eq(bill_cheapest_term(USD(0.5), 4, run, terms, 2, 0.05, USD(1152)), -1);
+}
+END_TEST
+
 START_TEST(index_keeps_buckets_sorted_and_sliced)
 {
     struct oix *ix = oix_new(2, 2, 0, 4);
@@ -10997,6 +11101,12 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, storage_bills_for_the_whole_life);
     tcase_add_test(tc, reserved_discount_and_early_cancel);
     tcase_add_test(tc, renters_prepay_the_cheapest_term);
+    tcase_add_test(tc, ledger_keeps_a_row_per_renter_group);
+    tcase_add_test_raise_signal(tc, a_charge_from_an_unknown_renter_group_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, a_platform_charge_from_an_unknown_renter_group_aborts, SIGABRT);
+    tcase_add_test_raise_signal(tc, a_refund_to_an_unknown_renter_group_aborts, SIGABRT);
+    tcase_add_test(tc, storage_prices_the_gb_to_the_thousandth);
+    tcase_add_test(tc, a_term_is_affordable_only_for_all_its_gpus);
     tcase_add_test(tc, less_reliable_hosts_undercut_the_reliable_tier);
     tcase_add_test(tc, repricing_moves_only_past_its_thresholds_and_stays_in_bounds);
     tcase_add_test(tc, repricing_scales_money_by_a_factor_rounded_to_the_ppm);
