@@ -50,6 +50,9 @@
 struct seedtab {
     const struct scn_run *run;  /* borrowed; outlives finish() */
     void *market;               /* market_model state in this engine */
+    /* read at setup, as a model reads every key it uses, so validate
+     * (which sets models up but never runs them) sees them read */
+    double tol, markup, job_h;
 };
 
 static const struct param_def seed_defs[] = {
@@ -152,6 +155,9 @@ static void *seed_setup(struct engine *e, const struct scn_run *run, struct diag
     if (!s)
         SIM_OOM("seed: out of memory");
     s->run = run;
+    s->tol = scn_real(run, "seed.tol");
+    s->markup = scn_real(run, "seed.secure-markup");
+    s->job_h = sim_time_to_hours(scn_time(run, "seed.job"));
     s->market = market_model.setup(e, run, d);
     if (!s->market || !seed_names_ok(run, s->market, d)) {
         if (s->market)
@@ -328,8 +334,8 @@ static int seed_finish(struct engine *e, void *state)
     const struct scn_run *run = s->run;
     const struct results *r;
     const char *gpu = scn_str(run, "seed.gpu");
-    double job_h = sim_time_to_hours(scn_time(run, "seed.job"));
-    double tol = scn_real(run, "seed.tol");
+    double job_h = s->job_h;
+    double tol = s->tol;
     double p_all, ci_all, p97, ci97, p99, ci99, p_com, ci_com, p_sec, dl_mean, dummy;
     char kind[96];
     bool ok = true;
@@ -344,7 +350,7 @@ static int seed_finish(struct engine *e, void *state)
     p99 = over_list(r, "price_paid_per_gpu_h", "archetype", scn_str(run, "seed.probe-99"), &ci99);
     p_com = median_of(r, "offer_price_per_gpu_h", kind, true, &ci_com, &dummy);
     (void)median_of(r, "offer_dlperf_per_gpu", kind, false, &dummy, &dl_mean);
-    p_sec = secure_price(run, gpu, scn_real(run, "seed.secure-markup"));
+    p_sec = secure_price(run, gpu, s->markup);
 
     /* 1. cost of the job per platform; ordering as in the seed's table */
     ok &= repro_target(e, "T9 job cost RunPod Secure (posted run)", SEED_SECURE_USD,

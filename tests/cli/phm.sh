@@ -249,6 +249,14 @@ grep_err "validate names an unread --set" "--set: warning: serverless.sample-int
 if grep -q "phold.lps\|sim.horizon" "$T/err"; then bad "validate warned of a key phold reads"; else ok; fi
 check "run, a key of another model" "$GM" run "$T/unr.ini" -o "$T/unr" -q --no-plots
 grep_err "run names the unread key" "$T/unr.ini:5: warning: market.fee has no effect: model 'phold' never read it in run 0"
+# validate sets a model up and never runs it: a key a model read only at
+# its finish (seedtables' seed.tol, seed.job, seed.secure-markup) was
+# warned of wrongly. Every seed.* key, set to a value of its own:
+check "validate, every T9 key set" "$GM" validate scenarios/reproduce/seed.ini --set seed.tol=0.2 \
+    --set seed.job=3h --set seed.secure-markup=1.3 --set seed.probe-ckpt=academic \
+    --set 'seed.gpu=RTX 3090' --set seed.probe-all=hobbyist --set seed.probe-97=hobbyist \
+    --set seed.probe-99=enterprise --set seed.secure-class=farm
+if grep -q "warning" "$T/err"; then bad "validate warned of a key seedtables reads: $(cat "$T/err")"; else ok; fi
 # sweep: once a study (run 0's), not once a run
 check "sweep, a key of another model" "$GM" sweep "$T/unr.ini" -o "$T/unrs" -j 2 -q --no-plots --set 'phold.lps=${l=4,8}'
 if [ "$(grep -c "market.fee has no effect" "$T/err")" = 1 ]; then ok; else bad "sweep warned of market.fee other than once: $(cat "$T/err")"; fi
