@@ -21,7 +21,10 @@ struct sim_model {
     void (*register_params)(struct param_registry *reg);
     /* Builds the model for one run: validates its parameters (reporting
      * "file:line: error:" through 'd'), registers handlers and schedules
-     * the first events. Returns the model state or NULL on error. */
+     * the first events. Returns the model state or NULL on error. It
+     * reads every key the model will use, here and not later: validate
+     * sets models up without running them and warns of an analyst's key
+     * that no setup read (scn_run_each_unread). */
     void *(*setup)(struct engine *e, const struct scn_run *run,
                    struct diag *d);
     /* After eng_run(): records end-of-run scalars into eng_results() and
