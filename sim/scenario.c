@@ -1627,7 +1627,7 @@ struct rkey {
     struct param_value v;
     const char *source;
     struct srcloc loc;
-    const struct entry *from;       /* the analyst's entry it holds, or NULL */
+    size_t from;            /* the study key (st->keys) it holds, SIZE_MAX: a default */
 };
 
 struct scn_study {
@@ -2554,7 +2554,6 @@ static int fill_entry(const struct scn_run *r, struct rkey *k, const struct entr
     int rc;
 
     k->loc = e->loc;
-    k->from = e;
     if (!raw)
         return SIM_ENOMEM;
     rc = fill_key(k, raw, err, sizeof err);
@@ -2618,6 +2617,7 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
         k->key = e->key;
         k->def = e->def;
         k->source = st->keys[i].source;
+        k->from = i;
         n++;
         if ((rc = fill_entry(r, k, e, d)) == SIM_ENOMEM)
             goto out_of_memory;
@@ -2634,10 +2634,12 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
         k->def = st->def_defs[i];
         if (!w) {
             *k = st->def_fill[i];
+            k->from = SIZE_MAX;
             continue;
         }
         /* set by the analyst's '*' key: its value (and its sweep axis) */
         k->source = w->source;
+        k->from = (size_t)(w - st->keys);
         if ((rc = fill_entry(r, k, w->e, d)) == SIM_ENOMEM)
             goto out_of_memory;
         if (rc != SIM_OK)
@@ -2648,6 +2650,7 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
 
         k->key = "seed";
         k->source = "default";
+        k->from = SIZE_MAX;
         if (!(k->raw = xasprintf("%d", DEFAULT_SEED)) || !(k->text = xstrdup(k->raw)))
             goto out_of_memory;
     }
@@ -2663,6 +2666,7 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number, struct di
         ss = find_key(st, "seed-set");
         k->key = "seed-set";
         k->source = ss ? ss->source : "default";
+        k->from = SIZE_MAX;     /* the study's, read by the study */
         if (ss)
             k->loc = ss->e->loc;
         if (!(k->raw = xasprintf("%" PRIu64, r->seed_set)) || !(k->text = xstrdup(k->raw)))
@@ -3016,21 +3020,23 @@ size_t scn_entities(const struct scn_run *r, const char *kind, const char ***nam
 void scn_run_each_unread(const struct scn_run *r, scn_unread_fn fn, void *ctx)
 {
     const struct scn_study *st = r->st;
+    bool *read = calloc(st->nkeys + 1, sizeof *read);
 
+    if (!read)
+        SIM_OOM("scenario: out of memory");
+    /* a '*' key is read through any entity's key it filled */
+    for (size_t j = 0; j < r->nkeys; j++)
+        if (r->read[j] && r->keys[j].from != SIZE_MAX)
+            read[r->keys[j].from] = true;
     for (size_t i = 0; i < st->nkeys; i++) {
         const struct entry *e = st->keys[i].e;
-        bool read = false;
 
         /* the study's own keys (seed, repeat, ...) are read by the study;
          * a --set that restates the file's value changes nothing either way */
-        if (e->bi != B_NONE || !e->def || st->keys[i].inert)
-            continue;
-        /* a '*' key is read through any entity's key it filled */
-        for (size_t j = 0; j < r->nkeys && !read; j++)
-            read = r->read[j] && r->keys[j].from == e;
-        if (!read)
+        if (!read[i] && e->bi == B_NONE && e->def && !st->keys[i].inert)
             fn(ctx, e->key, &e->loc);
     }
+    free(read);
 }
 
 size_t scn_run_key_count(const struct scn_run *r)

@@ -139,10 +139,10 @@ size_t scn_entities(const struct scn_run *r, const char *kind,
 /* The analyst's keys (in the file or --set) that nothing has asked run
  * 'r' for so far, in key order, each with where it was set. Called after a
  * model's setup (and its run), these are keys that have no effect: a key
- * of another model (phold.* in a market scenario), or one the settings
- * beside it make moot (a Weibull shape for an exponential law). A '*' key
- * counts as read when any entity's key it sets was. 'key' and 'loc' live
- * as long as the study. */
+ * of another model (phold.* in a market scenario), or one the model reads
+ * only under settings this run does not have. A '*' key counts as read
+ * when any entity's key it sets was. 'key' and 'loc' live as long as the
+ * study. */
 typedef void (*scn_unread_fn)(void *ctx, const char *key, const struct srcloc *loc);
 void scn_run_each_unread(const struct scn_run *r, scn_unread_fn fn, void *ctx);
 
