@@ -2495,7 +2495,6 @@ bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls
     jb->pref = (uint8_t)type;
     jb->arrived = -1;           /* never counted as a renter */
     jb->give_up = SIM_TIME_MAX;
-    jb->disc_ppm = type == C_INTERRUPTIBLE ? 0 : (uint32_t)lround(q->discount * 1e6);
     /* FlashBoot: a machine that still holds the endpoint's worker state
      * (a worker released there lately) is taken first if it can be
      * rented again, the latest first, whatever the search would rank. */
@@ -2629,6 +2628,21 @@ void market_sls_stop(struct market *mk, uint32_t cid)
 {
     SIM_ASSERT(mk->c[cid].state != CS_LOADING);
     stop_instance(mk, cid, eng_now(mk->e), false);
+}
+
+money market_sls_always_on(struct market *mk, uint32_t cid, double discount)
+{
+    struct contract *c = &mk->c[cid];
+    struct job *jb = &mk->j[c->job];
+
+    SIM_ASSERT(jb->disc_ppm == 0 && discount >= 0 && discount <= 1);
+    if (c->type == C_INTERRUPTIBLE || discount == 0)
+        return c->rate;
+    if (c->state == CS_RUNNING)
+        mkt_bill_segment(mk, c, eng_now(mk->e));    /* close the line at the old price */
+    jb->disc_ppm = (uint32_t)lround(discount * 1e6);
+    c->rate = locked_rate(jb, c->rate);
+    return c->rate;
 }
 
 bool market_sls_wake(struct market *mk, uint32_t cid)

@@ -63,7 +63,7 @@ struct worker {
     uint32_t contract;
     uint8_t state;
     bool want_active;           /* serve once loaded; else go Inactive (cold) */
-    bool floor;                 /* one of RunPod's active workers: billed at the
+    bool always_on;             /* one of RunPod's active workers: billed at the
                                  * endpoint's active-discount, never scaled down */
     bool warm;                  /* FlashBoot hire, not loaded yet: the short load */
     bool downloaded;            /* its image is on its host (it has run) */
@@ -83,7 +83,7 @@ struct endpoint {
     const char *name;           /* borrowed from the scenario */
     struct sls_params p;
     double gpu_ram, image_gb, rate, amp, tz, burst_rate, burst_size, load_mean;
-    double active_discount;     /* off the ask for its active workers (w->floor) */
+    double active_discount;     /* off the ask for its active workers (w->always_on) */
     double perf_per_dlperf, perf_sigma, load_alpha, peak;
     sim_time model_load, reject_after, create_timeout, down_delay;
     sim_time exec_timeout, ttl;         /* RunPod's limits; 0: none */
@@ -604,14 +604,28 @@ static void route(struct sls *s, struct endpoint *ep, struct req r)
 
 /* A cleared worker record (a dead one reused, keeping its queue's
  * storage, or a new one). */
-/* Active workers alive (any state but dead). */
-static int live_floor(const struct endpoint *ep)
+/* RunPod's active workers alive (any state but dead). */
+static int live_always_on(const struct endpoint *ep)
 {
     int n = 0;
 
     for (size_t i = 0; i < ep->nw; i++)
-        n += ep->w[i].floor && ep->w[i].state != W_DEAD;
+        n += ep->w[i].always_on && ep->w[i].state != W_DEAD;
     return n;
+}
+
+/* RunPod's active workers are a kind of worker, not a count: a worker
+ * that is made to serve (hired, promoted while starting, or woken) while
+ * fewer than active-workers of them are alive becomes one for its life,
+ * billed at the discount from then on (an interruptible one still pays
+ * its bid). */
+static void maybe_always_on(struct sls *s, struct endpoint *ep, struct worker *w)
+{
+    if (!s->mk || w->always_on || live_always_on(ep) >= ep->p.active_workers)
+        return;
+    w->always_on = true;
+    w->price_h = money_to_usd(market_sls_always_on(s->mk, w->contract, ep->active_discount)) *
+                 ep->gpus;
 }
 
 static size_t new_worker_slot(struct endpoint *ep)
@@ -739,7 +753,7 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
     struct sls_hire h;
     size_t wid;
     struct worker *w;
-    bool ok = false, floor = false;
+    bool ok = false;
 
     if (!s->mk) {               /* stand-alone: an identical free worker, at once */
         wid = new_worker_slot(ep);
@@ -753,15 +767,8 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
     }
     {
         struct sls_query q = { ep->payer, ep->gpu_ram, ep->gpus, ep->allowed, ep->weight,
-                               ep->interruptible, ep->perf_rel, NULL, 0, 0.0 };
+                               ep->interruptible, ep->perf_rel, NULL, 0 };
         int nlearned = 0;
-
-        /* RunPod's active workers are a kind of worker, not a count: a
-         * worker hired to serve while fewer than active-workers of them
-         * are alive is one, for its life, at the discount */
-        floor = active && !ep->interruptible && live_floor(ep) < ep->p.active_workers;
-        if (floor)
-            q.discount = ep->active_discount;
 
         if (ep->flashboot) {
             warm_forget(ep, eng_now(s->e));
@@ -806,7 +813,6 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
     w->perf = h.dlperf * ep->perf_per_dlperf * model_factor(ep, h.gpu);
     w->price_h = money_to_usd(h.price) * ep->gpus;
     w->want_active = active;
-    w->floor = floor;
     w->ev = EVQ_ID_NONE;
     w->free_at = eng_now(s->e);
     if (!ep->learned[h.gpu])
@@ -816,6 +822,8 @@ static bool recruit(struct sls *s, struct endpoint *ep, bool active)
         ep->hired_by[h.gpu]++;
     }
     set_state(s, w, W_CREATING);
+    if (active)
+        maybe_always_on(s, ep, w);
     return true;
 }
 
@@ -1054,7 +1062,7 @@ size_t sls_best(const struct sls_worker_view *v, size_t n)
 
 /* The worker in 'state' (idle ones only when Ready) with the worst
  * (best: 'best') price-performance, or NULL: the one the engine gives up
- * first (MARKET-FACTS.md 33), an active worker (w->floor) only once idle
+ * first (MARKET-FACTS.md 33), an active worker (w->always_on) only once idle
  * decay has cut max-workers below them, or the Inactive one a scale-up
  * wakes. */
 static struct worker *pick(struct sls *s, struct endpoint *ep, enum wstate st, sim_time idle,
@@ -1063,7 +1071,7 @@ static struct worker *pick(struct sls *s, struct endpoint *ep, enum wstate st, s
     struct sls_worker_view *v = xcalloc(ep->nw, sizeof *v);
     sim_time now = eng_now(s->e);
     /* active workers are kept unless the cap fell below them (idle decay) */
-    bool keep_floor = !best && live_floor(ep) <= ep->p.max_workers;
+    bool keep_always_on = !best && live_always_on(ep) <= ep->p.max_workers;
     size_t k;
 
     for (size_t i = 0; i < ep->nw; i++) {
@@ -1071,7 +1079,7 @@ static struct worker *pick(struct sls *s, struct endpoint *ep, enum wstate st, s
 
         v[i].price_h = w->price_h;
         /* an active worker runs 24/7: never the one scaled down */
-        v[i].eligible = w->state == st && !(w->floor && keep_floor) &&
+        v[i].eligible = w->state == st && !(w->always_on && keep_always_on) &&
                         !(st == W_READY && (w->q.len || now - w->idle_since < idle));
         if (v[i].eligible)      /* a dead slot has no host */
             v[i].perf = counted_perf(s, ep, w, w->perf);
@@ -1174,6 +1182,7 @@ static void scale(struct sls *s, struct endpoint *ep, double dt_s)
                     continue;
                 }
             }
+            maybe_always_on(s, ep, best);
         } else if (o.active + cold < ep->p.max_workers && recruit(s, ep, true)) {
             /* counted as active below */
         } else {

@@ -135,7 +135,6 @@ struct sls_query {
     bool by_reliability;        /* rank by perf x the host's reliability score */
     const uint32_t *warm;       /* machines holding the endpoint's worker state */
     size_t nwarm;               /* (FlashBoot), tried first, the last one first */
-    double discount;            /* off the ask, on demand: a RunPod active worker's */
 };
 
 struct sls_hire {
@@ -151,6 +150,11 @@ struct sls_hire {
  * (or the container failed to start). */
 bool market_sls_recruit(struct market *mk, const struct sls_query *q, struct sls_hire *out);
 void market_sls_release(struct market *mk, uint32_t cid);   /* destroy */
+/* Makes worker 'cid' one of RunPod's active workers: on demand it pays
+ * its locked ask less 'discount' from now on (the GPU time so far is
+ * billed at the old rate first); an interruptible worker keeps paying its
+ * bid. Once per worker. Returns the rate it now pays per GPU-hour. */
+money market_sls_always_on(struct market *mk, uint32_t cid, double discount);
 void market_sls_stop(struct market *mk, uint32_t cid);      /* Inactive: storage only */
 /* Back to running; false if an interruptible worker lost its GPU to a
  * higher bid while stopped (the contract stays paused). */

@@ -1844,7 +1844,7 @@ START_TEST(flashboot_tries_the_latest_released_machine_first)
     struct staged x;
     struct market *mk = stage(&x, FB_MARKET);
     uint32_t warm[2];
-    struct sls_query q = { (uint32_t)mk->nar, 0, 1, NULL, NULL, false, false, warm, 2, 0.0 };
+    struct sls_query q = { (uint32_t)mk->nar, 0, 1, NULL, NULL, false, false, warm, 2 };
     struct sls_hire h;
 
     warm[0] = fb_idle_machine(mk, 0, UINT32_MAX);
@@ -1880,7 +1880,7 @@ START_TEST(flashboot_passes_over_a_state_on_a_model_not_allowed)
     struct market *mk = stage(&x, FB_MARKET);
     uint32_t warm[2];
     uint8_t *allowed = calloc(mk->ngpus, 1);
-    struct sls_query q = { (uint32_t)mk->nar, 0, 1, allowed, NULL, false, false, warm, 2, 0.0 };
+    struct sls_query q = { (uint32_t)mk->nar, 0, 1, allowed, NULL, false, false, warm, 2 };
     struct sls_hire h;
 
     ck_assert_ptr_nonnull(allowed);
@@ -1896,6 +1896,80 @@ START_TEST(flashboot_passes_over_a_state_on_a_model_not_allowed)
     unstage(&x);
 }
 END_TEST
+/* market_sls_always_on: worker A becomes an active worker at a full
+ * discount (free) at 12 h, its GPU time before that billed at the ask it
+ * locked. Two staged markets hire the same two workers (A, B) at t = 0
+ * and run a day; in one, a probe at 12 h makes A always-on. Nothing else
+ * differs, so the endpoint pays less by exactly A's rate x 12 h (its
+ * second half), and B's bill is untouched. A change of rate that did not
+ * first close A's running line billed the 12 h before it at the new
+ * rate too: the whole of A's GPU time would go. An interruptible worker
+ * keeps its bid as its rate. */
+struct ao_probe {
+    struct market *mk;
+    uint32_t cid;
+    money rate;                 /* what market_sls_always_on returned */
+};
+
+static void ao_probe(struct engine *e, const struct evq_event *ev, void *ctx)
+{
+    struct ao_probe *p = ctx;
+
+    (void)e;
+    (void)ev;
+    p->rate = market_sls_always_on(p->mk, p->cid, 1.0);
+}
+
+static double ao_day(bool discount, money *rate_a)
+{
+    struct staged x;
+    struct market *mk = stage(&x, FB_MARKET);
+    struct sls_query q = { (uint32_t)mk->nar, 0, 1, NULL, NULL, false, false, NULL, 0 };
+    struct sls_hire a, b;
+    struct ao_probe p = { mk, 0, -1 };
+    double spent;
+
+    ck_assert(market_sls_recruit(mk, &q, &a));
+    ck_assert(market_sls_recruit(mk, &q, &b));
+    p.cid = a.contract;
+    *rate_a = mk->c[a.contract].rate;
+    if (discount)
+        eng_at(x.e, 12 * SIM_HOUR, eng_kind(x.e, "test.probe", ao_probe, &p), 0);
+    ck_assert_int_eq(stage_run(&x), SIM_OK);            /* the books balance */
+    if (discount) {
+        ck_assert_int_eq(p.rate, 0);                    /* free from 12 h */
+        ck_assert_int_eq(mk->c[a.contract].rate, 0);
+    }
+    spent = market_sls_spend_usd(mk, q.payer);
+    unstage(&x);
+    return spent;
+}
+
+START_TEST(an_always_on_worker_pays_the_discount_from_then_on)
+{
+    money rate_a, rate_a2;
+    double full = ao_day(false, &rate_a), disc = ao_day(true, &rate_a2);
+
+    ck_assert_int_eq(rate_a, rate_a2);                  /* the same hire */
+    ck_assert_int_gt(rate_a, 0);
+    ck_assert_double_eq_tol(full - disc, money_to_usd(rate_a) * 12, 1e-6);
+    {
+        /* an interruptible worker: its rate stays its bid */
+        struct staged x;
+        struct market *mk = stage(&x, FB_MARKET);
+        struct sls_query q = { (uint32_t)mk->nar, 0, 1, NULL, NULL, true, false, NULL, 0 };
+        struct sls_hire h;
+        money bid;
+
+        ck_assert(market_sls_recruit(mk, &q, &h));
+        bid = mk->c[h.contract].rate;
+        ck_assert_int_eq(market_sls_always_on(mk, h.contract, 0.3), bid);
+        ck_assert_int_eq(mk->c[h.contract].rate, bid);
+        unstage(&x);
+    }
+}
+END_TEST
+
 #undef FB_MARKET
 
 /* A host fails while it is offline: on day 3 the test disconnects the
@@ -11112,6 +11186,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, repricing_scales_money_by_a_factor_rounded_to_the_ppm);
     tcase_add_test(tc, flashboot_tries_the_latest_released_machine_first);
     tcase_add_test(tc, flashboot_passes_over_a_state_on_a_model_not_allowed);
+    tcase_add_test(tc, an_always_on_worker_pays_the_discount_from_then_on);
     tcase_add_test(tc, p_reserved_sees_the_secure_cloud_filter);
     tcase_add_test(tc, p_reserved_needs_a_discount_the_job_can_get);
     tcase_add_test(tc, a_failure_while_suspended_loses_the_held_work);
