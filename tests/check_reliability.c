@@ -1488,6 +1488,78 @@ START_TEST(vast_same_kind_rate_falls_when_the_worse_cause_ends)
 }
 END_TEST
 
+/* The converse order: an inner cause of a kind ends while a rented one of
+ * that kind is still down. A regional outage during a rental [t0, t0 +
+ * 6 h) (rate 3) and a second one [t0 + 2 h, t0 + 4 h) inside it, first
+ * idle (rate 1), then also during a rental: either way the worst of those
+ * down is 3 over all 6 hours (reliability.h), so by the closed form of
+ * vast_same_kind_overlap_lasts_to_the_last_end the score at t2 = t0 +
+ * 30 h (age 1470 h) is below a never-down machine's by 3 H (e^{-24/H} -
+ * e^{-30/H}) / (W0 e^{-age/H} + H (1 - e^{-age/H})). Taking the outer
+ * rented cause off the count when the idle one ended, or all the kind's
+ * rented causes when one rented one ended (the rate fell to 1 for the
+ * last 2 hours), passed every test. Kills 'during_rental &&' dropped
+ * from rel_on_cause_end()'s rented decrement, and the decrement made a
+ * reset to 0. */
+START_TEST(vast_same_kind_inner_end_keeps_the_rental_rate)
+{
+    struct rel_params p = vast();
+    struct rel_state ref, s;
+    sim_time t0 = 60 * SIM_DAY, t2 = t0 + 30 * SIM_HOUR;
+    double H = 720, age = 1470, w = 168 * exp(-age / H) + H * (1 - exp(-age / H));
+    double six = 3 * H * (exp(-24 / H) - exp(-30 / H)) / w;
+
+    rel_init(&ref, 0, false);
+    for (int inner_rented = 0; inner_rented < 2; inner_rented++) {
+        rel_init(&s, 0, false);
+        rel_on_down(&s, &p, t0, REL_DOWN_OUTAGE, true);
+        rel_on_down(&s, &p, t0 + 2 * SIM_HOUR, REL_DOWN_OUTAGE, inner_rented);
+        rel_on_cause_end(&s, &p, t0 + 4 * SIM_HOUR, REL_DOWN_OUTAGE, inner_rented);
+        ck_assert(s.down);
+        rel_on_cause_end(&s, &p, t0 + 6 * SIM_HOUR, REL_DOWN_OUTAGE, true);
+        ck_assert(!s.down);
+        NEAR(rel_score(&ref, &p, t2) - rel_score(&s, &p, t2), six, 1e-12);
+    }
+}
+END_TEST
+
+/* A rental's outage, once over, leaves no rental behind for the next
+ * idle outage of its kind: an outage begun during a rental [t0, t0 + 2 h)
+ * at rate 3, then a new idle one [t0 + 4 h, t0 + 6 h) at rate 1. The
+ * first ends either by rel_on_up (every cause ended) or by its own end
+ * told as idle ("during_rental as it was told when it began", but a
+ * caller may not know). By the closed form above, at t2 = t0 + 30 h the
+ * score is below a never-down machine's by H [3 (e^{-28/H} - e^{-30/H})
+ * + (e^{-24/H} - e^{-26/H})] / w. Without rel_on_up()'s reset of the
+ * rented counts, or rel_on_cause_end()'s clamp of rented to active, the
+ * second outage accrued at 3 and both passed every test. Kills either
+ * dropped. */
+START_TEST(vast_a_later_idle_outage_is_not_charged_as_rented)
+{
+    struct rel_params p = vast();
+    struct rel_state ref, s;
+    sim_time t0 = 60 * SIM_DAY, t2 = t0 + 30 * SIM_HOUR;
+    double H = 720, age = 1470, w = 168 * exp(-age / H) + H * (1 - exp(-age / H));
+    double want = H * (3 * (exp(-28 / H) - exp(-30 / H))
+                       + (exp(-24 / H) - exp(-26 / H))) / w;
+
+    rel_init(&ref, 0, false);
+    for (int by_up = 0; by_up < 2; by_up++) {
+        rel_init(&s, 0, false);
+        rel_on_down(&s, &p, t0, REL_DOWN_OUTAGE, true);
+        if (by_up)
+            rel_on_up(&s, &p, t0 + 2 * SIM_HOUR);
+        else
+            rel_on_cause_end(&s, &p, t0 + 2 * SIM_HOUR, REL_DOWN_OUTAGE, false);
+        ck_assert(!s.down);
+        rel_on_down(&s, &p, t0 + 4 * SIM_HOUR, REL_DOWN_OUTAGE, false);
+        rel_on_cause_end(&s, &p, t0 + 6 * SIM_HOUR, REL_DOWN_OUTAGE, false);
+        ck_assert(!s.down);
+        NEAR(rel_score(&ref, &p, t2) - rel_score(&s, &p, t2), want, 1e-12);
+    }
+}
+END_TEST
+
 /* A cause that begins and ends at one instant was down for no time and
  * must not take one of the ring's slots (reliability.h: the ring holds
  * down intervals). Eight 1-hour outages on days 1-8 fill the ring; an
@@ -2131,6 +2203,8 @@ Suite *reliability_suite(void)
     tcase_add_test(tc, vast_same_kind_overlap_keeps_the_worst_rate);
     tcase_add_test(tc, vast_same_kind_overlap_lasts_to_the_last_end);
     tcase_add_test(tc, vast_same_kind_rate_falls_when_the_worse_cause_ends);
+    tcase_add_test(tc, vast_same_kind_inner_end_keeps_the_rental_rate);
+    tcase_add_test(tc, vast_a_later_idle_outage_is_not_charged_as_rented);
     tcase_add_test(tc, runpod_empty_down_takes_no_slot);
     tcase_add_test(tc, runpod_ring_drops_what_left_the_window);
     tcase_add_test(tc, runpod_ring_merges_the_newest_pair_too);
