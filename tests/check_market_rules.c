@@ -1272,6 +1272,41 @@ START_TEST(index_entries_carry_their_chunk_class_fields)
 }
 END_TEST
 
+/* A hint of no machines is no hint (oix_new: 16 slots then): a market
+ * that opens empty still files its first machines. And oix_get() on the
+ * first id past the slots answers false without reading there: with a
+ * hint of 4 the slots are ids 0..3, so 4 is the first past them until a
+ * larger id is set; setting id 40 doubles them 4 -> 8 -> 16 -> 32 -> 64,
+ * the first 64 > 40, so 64 is then the first past them, and the new
+ * slots 41..63 hold no machine. Kills oix_new() keeping a hint of 0 as 0
+ * slots (oix_set() doubled 0 forever: the test times out) and oix_get()'s
+ * 'machine >= nm' relaxed to '>' (it read the slot past the array: the
+ * sanitizers catch it, `make sanitize`). */
+START_TEST(index_takes_machines_without_a_hint_and_stops_at_its_slots)
+{
+    struct oix *ix = oix_new(1, 1, 0, 0);
+    struct oix_entry e;
+
+    ck_assert_ptr_nonnull(ix);
+    oix_set(ix, 5, 0, 0, 1, 1, USD(1), NULL);
+    ck_assert(oix_get(ix, 5, 0, &e));
+    ck_assert_uint_eq(e.machine, 5);
+    ck_assert(!oix_get(ix, 16, 0, &e));
+    oix_free(ix);
+
+    ix = oix_new(1, 1, 0, 4);
+    oix_set(ix, 3, 0, 0, 1, 1, USD(1), NULL);
+    ck_assert(!oix_get(ix, 4, 0, &e));
+    oix_set(ix, 40, 0, 0, 1, 1, USD(2), NULL);
+    ck_assert(oix_get(ix, 40, 0, &e));
+    ck_assert_int_eq(e.ask, USD(2));
+    ck_assert(!oix_get(ix, 41, 0, &e));
+    ck_assert(!oix_get(ix, 63, 0, &e));
+    ck_assert(!oix_get(ix, 64, 0, &e));
+    oix_free(ix);
+}
+END_TEST
+
 /* The head's fastest across inserts and removals at the edge of the
  * first 'depth' (offerindex.h: no less than the spd of any of the first
  * 'depth' entries, within 1 in 128 of the most). Depth 2; three_offers:
@@ -11171,6 +11206,7 @@ Suite *market_rules_suite(void)
     tcase_add_test_raise_signal(tc, index_heads_past_its_chunk_classes_aborts, SIGABRT);
     tcase_add_test_raise_signal(tc, index_view_past_its_bands_aborts, SIGABRT);
     tcase_add_test(tc, index_entries_carry_their_chunk_class_fields);
+    tcase_add_test(tc, index_takes_machines_without_a_hint_and_stops_at_its_slots);
     tcase_add_test(tc, proration_is_to_the_microsecond);
     tcase_add_test(tc, storage_bills_for_the_whole_life);
     tcase_add_test(tc, reserved_discount_and_early_cancel);
