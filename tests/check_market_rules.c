@@ -1765,6 +1765,50 @@ START_TEST(p_reserved_sees_the_secure_cloud_filter)
 }
 END_TEST
 
+/* p-reserved sees the DLPerf filter as it sees the Secure Cloud one:
+ * slowest_speed() is no slower than a bundle that passes min-dlperf,
+ * min-dlperf / (GPUs x the reference's DLPerf). The RTX 3090's 44.4 per
+ * GPU (data/dlperf_bundles.csv) against the reference's 100 is 0.44, so
+ * a job of 500 ref-GPU-h takes it about 1,100 h, past the 576 h beyond
+ * which a month's prepay at 0.2 pays off (reserve_min_h); the H100 SXM's
+ * 312 takes 160 h. At min-dlperf 250 the 3090s are filtered out and the
+ * bound is 250 / 100 = 2.5: the longest of these jobs (about 1,000
+ * ref-GPU-h, the workload mix scaling the median) takes 400 h, so none
+ * can prepay and p-reserved changes nothing. At min-dlperf 10 the 3090s
+ * pass and the bound is their own speed: the jobs may run past 576 h, and
+ * p-reserved = 1 takes most of them out of the on-demand : interruptible
+ * split (their interruptible share at least halves). With the bound
+ * computed as min-dlperf x 100 / GPUs (a '/' for the '*') the 10 read as
+ * a speed of 1,000, no job was long and the share stayed. Kills that,
+ * and the filter's term dropped from slowest_speed(). */
+START_TEST(p_reserved_sees_the_dlperf_filter)
+{
+    const char *base = PRES_MARKET "archetype.company.work-median = 500\n"
+                       "archetype.company.secure-cloud = 0\n";
+    char text[2048];
+    struct test_run none, all;
+    double share0, share1;
+
+    snprintf(text, sizeof text, "%sarchetype.company.min-dlperf = 250\n", base);
+    p_reserved_changes_nothing(text);
+    snprintf(text, sizeof text, "%sarchetype.company.min-dlperf = 10\n"
+             "archetype.company.p-reserved = 0\n", base);
+    none = test_run_text(text, NULL, NULL, 0);
+    snprintf(text, sizeof text, "%sarchetype.company.min-dlperf = 10\n"
+             "archetype.company.p-reserved = 1\n", base);
+    all = test_run_text(text, NULL, NULL, 0);
+    ck_assert_int_eq(none.rc, SIM_OK);
+    ck_assert_int_eq(all.rc, SIM_OK);
+    share0 = res_get(eng_results(none.e), "share_interruptible", "archetype", "company");
+    share1 = res_get(eng_results(all.e), "share_interruptible", "archetype", "company");
+    ck_assert_double_gt(share0, 0.2);
+    ck_assert_msg(share1 < share0 / 2, "interruptible share %g at p-reserved 0, %g at 1",
+                  share0, share1);
+    eng_free(none.e);
+    eng_free(all.e);
+}
+END_TEST
+
 /* A prepay without a discount never pays off (it costs its hours, and ties
  * go to on demand), nor does one on a host class the job cannot rent: with
  * no discount anywhere, or none in the datacenters a Secure Cloud job is
@@ -11224,6 +11268,7 @@ Suite *market_rules_suite(void)
     tcase_add_test(tc, flashboot_passes_over_a_state_on_a_model_not_allowed);
     tcase_add_test(tc, an_always_on_worker_pays_the_discount_from_then_on);
     tcase_add_test(tc, p_reserved_sees_the_secure_cloud_filter);
+    tcase_add_test(tc, p_reserved_sees_the_dlperf_filter);
     tcase_add_test(tc, p_reserved_needs_a_discount_the_job_can_get);
     tcase_add_test(tc, a_failure_while_suspended_loses_the_held_work);
     tcase_add_test(tc, a_failure_while_suspended_scores_as_rental_downtime);
