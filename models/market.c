@@ -2397,7 +2397,7 @@ static void rent(struct market *mk, uint32_t jid, uint32_t mid,
     c->type = (uint8_t)type;
     c->order = ++mk->order;
     c->created = now;
-    c->rate = type == C_INTERRUPTIBLE ? price : locked_rate(jb, price);
+    c->rate = price;            /* a worker's discount comes later (market_sls_always_on) */
     c->bid = bid;
     c->tau = mkt_ckpt_tau(mk, jb, m);     /* from the score the renter saw */
     /* The offer's rolling end date locks into the contract. A serverless
