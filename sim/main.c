@@ -483,53 +483,25 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The keys no sweep point read so far: those of the first point, then
- * each point strikes out what it read (the same key text, the study's). */
-struct unread_keys {
-    const char **key;
-    const struct srcloc **loc;
-    bool *seen;             /* unread at the point being checked */
-    size_t n, cap;
-    bool first;
+/* validate's unread-key warning: 'model' is the model every sweep point
+ * set up ("" when they differ), 'npoints' how many there were. */
+struct unread_ctx {
+    struct diag *d;
+    const char *model;
+    size_t npoints;
 };
 
-static void collect_unread(void *ctx, const char *key, const struct srcloc *loc)
+static void warn_unread(void *ctx, const char *key, const struct srcloc *loc)
 {
-    struct unread_keys *u = ctx;
+    const struct unread_ctx *u = ctx;
 
-    if (!u->first) {
-        for (size_t i = 0; i < u->n; i++)
-            if (u->key[i] == key)
-                u->seen[i] = true;
-        return;
-    }
-    if (u->n == u->cap) {
-        u->cap = u->cap ? 2 * u->cap : 16;
-        u->key = realloc(u->key, u->cap * sizeof *u->key);
-        u->loc = realloc(u->loc, u->cap * sizeof *u->loc);
-        u->seen = realloc(u->seen, u->cap * sizeof *u->seen);
-        if (!u->key || !u->loc || !u->seen)
-            SIM_OOM("out of memory");
-    }
-    u->key[u->n] = key;
-    u->loc[u->n] = loc;
-    u->seen[u->n++] = true;
-}
-
-/* Keeps the keys 'run' left unread too. */
-static void strike_read(struct unread_keys *u, const struct scn_run *run)
-{
-    size_t k = 0;
-
-    for (size_t i = 0; i < u->n; i++)
-        u->seen[i] = false;
-    scn_run_each_unread(run, collect_unread, u);
-    for (size_t i = 0; i < u->n; i++)
-        if (u->seen[i]) {
-            u->key[k] = u->key[i];
-            u->loc[k++] = u->loc[i];
-        }
-    u->n = k;
+    if (u->npoints < 2)
+        diag_warn(u->d, loc, "%s has no effect: model '%s' never reads it here", key, u->model);
+    else if (*u->model)
+        diag_warn(u->d, loc, "%s has no effect: model '%s' reads it at no sweep point", key,
+                  u->model);
+    else
+        diag_warn(u->d, loc, "%s has no effect: no sweep point's model reads it", key);
 }
 
 static int cmd_validate(int argc, char **argv)
@@ -541,7 +513,7 @@ static int cmd_validate(int argc, char **argv)
     int why = 0;
     size_t n, npoints = 0, distinct = 0;
     uint64_t *seeds;
-    struct unread_keys unread = { NULL, NULL, NULL, 0, 0, true };
+    struct scn_reads *reads = NULL;
     const char *model = NULL;
 
     if (st >= 0) {
@@ -568,6 +540,7 @@ static int cmd_validate(int argc, char **argv)
      * seeds, so the first of each point stands for the rest ('repeat =
      * 1000000' took half an hour, setting up one model a million times). */
     n = scn_study_run_count(a.st);
+    reads = scn_reads_new(a.st);
     seeds = malloc((n / scn_study_repeat(a.st) + 1) * sizeof *seeds);
     if (!seeds)
         SIM_OOM("out of memory");
@@ -596,11 +569,7 @@ static int cmd_validate(int argc, char **argv)
         if (state) {
             /* what setup read; a model that read more during its run would
              * be warned of here wrongly (each reads its keys at setup) */
-            if (unread.first)
-                scn_run_each_unread(run, collect_unread, &unread);
-            else
-                strike_read(&unread, run);
-            unread.first = false;
+            scn_reads_add(reads, run);
             model = model && strcmp(model, m->name) != 0 ? "" : m->name;
             m->free(state);
         }
@@ -613,20 +582,12 @@ static int cmd_validate(int argc, char **argv)
     for (size_t i = 0; i < npoints; i++)
         distinct += i == 0 || seeds[i] != seeds[i - 1];
     free(seeds);
-    for (size_t i = 0; d.nerrors == 0 && i < unread.n; i++) {
-        if (npoints < 2)
-            diag_warn(&d, unread.loc[i], "%s has no effect: model '%s' never reads it here",
-                      unread.key[i], model);
-        else if (*model)
-            diag_warn(&d, unread.loc[i], "%s has no effect: model '%s' reads it at no sweep "
-                      "point", unread.key[i], model);
-        else
-            diag_warn(&d, unread.loc[i], "%s has no effect: no sweep point's model reads it",
-                      unread.key[i]);
+    if (d.nerrors == 0 && model) {
+        struct unread_ctx u = { &d, model, npoints };
+
+        scn_reads_each_unread(reads, warn_unread, &u);
     }
-    free(unread.key);
-    free(unread.loc);
-    free(unread.seen);
+    scn_reads_free(reads);
     /* seed-set as it came out, not as the default would have it */
     if (d.nerrors == 0)
         fprintf(stderr, "%s: config %s: %zu run%s, valid%s\n", a.scenario,

@@ -24,7 +24,7 @@ struct sim_model {
      * the first events. Returns the model state or NULL on error. It
      * reads every key the model will use, here and not later: validate
      * sets models up without running them and warns of an analyst's key
-     * that no setup read (scn_run_each_unread). */
+     * that no setup read (scn_reads_each_unread). */
     void *(*setup)(struct engine *e, const struct scn_run *run,
                    struct diag *d);
     /* After eng_run(): records end-of-run scalars into eng_results() and

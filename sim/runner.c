@@ -90,8 +90,11 @@ int runner_run(const struct scn_run *run, struct res_dir *rd,
         rc = m->finish(e, state);
     if (rc == SIM_OK && o->warn_unread && o->index == 0) {
         struct unread u = { &d, m->name, scn_run_number(run) };
+        struct scn_reads *reads = scn_reads_new(scn_run_study(run));
 
-        scn_run_each_unread(run, warn_unread, &u);
+        scn_reads_add(reads, run);
+        scn_reads_each_unread(reads, warn_unread, &u);
+        scn_reads_free(reads);
     }
     info.run = run;
     info.rng = rng_type_name(eng_rngs(e));

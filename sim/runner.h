@@ -42,7 +42,7 @@ struct runner_opts {
      * the statistics of the whole study once. */
     const struct stats_opts *stats;
     /* warn about the analyst's keys the first run (index 0) never read:
-     * they have no effect (scn_run_each_unread); run sets it, and sweep
+     * they have no effect (scn_reads_each_unread); run sets it, and sweep
      * for the part that runs run 0 (once a study, not once a run) */
     bool warn_unread;
 };

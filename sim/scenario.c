@@ -2687,6 +2687,7 @@ bad_value:                      /* reported at its line */
 }
 
 size_t scn_run_number(const struct scn_run *r) { return r->number; }
+const struct scn_study *scn_run_study(const struct scn_run *r) { return r->st; }
 size_t scn_run_repetition(const struct scn_run *r) { return r->rep; }
 uint64_t scn_run_seed(const struct scn_run *r) { return r->seed; }
 uint64_t scn_run_seed_set(const struct scn_run *r) { return r->seed_set; }
@@ -3017,26 +3018,50 @@ size_t scn_entities(const struct scn_run *r, const char *kind, const char ***nam
     return hi - lo;
 }
 
-void scn_run_each_unread(const struct scn_run *r, scn_unread_fn fn, void *ctx)
-{
-    const struct scn_study *st = r->st;
-    bool *read = calloc(st->nkeys + 1, sizeof *read);
+struct scn_reads {
+    const struct scn_study *st;
+    bool *read;             /* per study key (st->keys) */
+};
 
-    if (!read)
+struct scn_reads *scn_reads_new(const struct scn_study *st)
+{
+    struct scn_reads *rd = malloc(sizeof *rd);
+
+    if (!rd || !(rd->read = calloc(st->nkeys + 1, sizeof *rd->read)))
         SIM_OOM("scenario: out of memory");
+    rd->st = st;
+    return rd;
+}
+
+void scn_reads_add(struct scn_reads *rd, const struct scn_run *r)
+{
+    SIM_ASSERT(r->st == rd->st);
     /* a '*' key is read through any entity's key it filled */
     for (size_t j = 0; j < r->nkeys; j++)
         if (r->read[j] && r->keys[j].from != SIZE_MAX)
-            read[r->keys[j].from] = true;
+            rd->read[r->keys[j].from] = true;
+}
+
+void scn_reads_each_unread(const struct scn_reads *rd, scn_unread_fn fn, void *ctx)
+{
+    const struct scn_study *st = rd->st;
+
     for (size_t i = 0; i < st->nkeys; i++) {
         const struct entry *e = st->keys[i].e;
 
         /* the study's own keys (seed, repeat, ...) are read by the study;
          * a --set that restates the file's value changes nothing either way */
-        if (!read[i] && e->bi == B_NONE && e->def && !st->keys[i].inert)
+        if (!rd->read[i] && e->bi == B_NONE && e->def && !st->keys[i].inert)
             fn(ctx, e->key, &e->loc);
     }
-    free(read);
+}
+
+void scn_reads_free(struct scn_reads *rd)
+{
+    if (rd) {
+        free(rd->read);
+        free(rd);
+    }
 }
 
 size_t scn_run_key_count(const struct scn_run *r)

@@ -92,6 +92,7 @@ struct scn_run *scn_run_new(const struct scn_study *st, size_t number,
 void scn_run_free(struct scn_run *r);
 
 size_t scn_run_number(const struct scn_run *r);
+const struct scn_study *scn_run_study(const struct scn_run *r);  /* borrowed */
 size_t scn_run_repetition(const struct scn_run *r);
 uint64_t scn_run_seed(const struct scn_run *r);      /* base seed */
 uint64_t scn_run_seed_set(const struct scn_run *r);  /* per seed-set policy */
@@ -136,15 +137,20 @@ int scn_error(struct diag *d, const struct scn_run *r, const char *key, const ch
 size_t scn_entities(const struct scn_run *r, const char *kind,
                     const char ***names);
 
-/* The analyst's keys (in the file or --set) that nothing has asked run
- * 'r' for so far, in key order, each with where it was set. Called after a
- * model's setup (and its run), these are keys that have no effect: a key
- * of another model (phold.* in a market scenario), or one the model reads
- * only under settings this run does not have. A '*' key counts as read
- * when any entity's key it sets was. 'key' and 'loc' live as long as the
- * study. */
+/* Which of a study's analyst keys (in the file or --set) its models asked
+ * for, over the runs added (scn_reads_add: what each has been asked so
+ * far). The keys no added run was asked for, in key order, each with where
+ * it was set, are those with no effect: a key of another model (phold.* in
+ * a market scenario), or one the model reads only under settings these
+ * runs do not have. A '*' key counts as read when any entity's key it sets
+ * was. 'key' and 'loc' live as long as the study. validate adds every
+ * sweep point after its setup, run its first run after the run. */
+struct scn_reads;
 typedef void (*scn_unread_fn)(void *ctx, const char *key, const struct srcloc *loc);
-void scn_run_each_unread(const struct scn_run *r, scn_unread_fn fn, void *ctx);
+struct scn_reads *scn_reads_new(const struct scn_study *st);
+void scn_reads_add(struct scn_reads *rd, const struct scn_run *r);     /* a run of that study */
+void scn_reads_each_unread(const struct scn_reads *rd, scn_unread_fn fn, void *ctx);
+void scn_reads_free(struct scn_reads *rd);                              /* NULL is a no-op */
 
 /* Every resolved key in key order, with value text, unit and source
  * ("default", "General", "Config:X", "cli"). For params.csv and

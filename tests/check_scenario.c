@@ -952,10 +952,11 @@ START_TEST(include_restores_config_section)
 END_TEST
 
 
-/* scn_run_each_unread: what a model never asked for is reported, with
- * its line; a key asked for is not, whether read exactly, through a '*'
- * key for an entity, or through an entity's own key a '*' key set. The
- * expected lists follow from which keys the test reads below. */
+/* scn_reads: what a model never asked for is reported, with its line; a
+ * key asked for is not, whether read exactly, through a '*' key for an
+ * entity, or through an entity's own key a '*' key set; over several runs
+ * (validate's sweep points) a key any of them read is not. The expected
+ * lists follow from which keys the test reads below. */
 struct unread_log {
     char text[512];
 };
@@ -966,6 +967,20 @@ static void log_unread(void *ctx, const char *key, const struct srcloc *loc)
     size_t len = strlen(u->text);
 
     snprintf(u->text + len, sizeof u->text - len, "%s@%s:%d;", key, loc->file, loc->line);
+}
+
+/* The keys none of runs[0..n-1] was asked for so far, as log_unread
+ * writes them. */
+static const char *unread_in(struct unread_log *u, struct scn_run *const *runs, size_t n)
+{
+    struct scn_reads *reads = scn_reads_new(scn_run_study(runs[0]));
+
+    for (size_t i = 0; i < n; i++)
+        scn_reads_add(reads, runs[i]);
+    u->text[0] = '\0';
+    scn_reads_each_unread(reads, log_unread, u);
+    scn_reads_free(reads);
+    return u->text;
 }
 
 START_TEST(unread_keys_reported)
@@ -984,37 +999,33 @@ START_TEST(unread_keys_reported)
                             "market.verbose = true\n",     /* 10: never read */
                             r);
     struct scn_study *st = study_ok(s, "B", ovr);
-    struct scn_run *run = run_ok(st, 0);
+    struct scn_run *run[2] = { run_ok(st, 0), NULL };
     struct unread_log u = { "" };
 
     /* nothing read yet: every analyst key but seed; market.hosts=100 is
      * its default, a --set that changes nothing (inert), so not listed */
-    scn_run_each_unread(run, log_unread, &u);
-    ck_assert_str_eq(u.text, "archetype.*.max-price@t.ini:6;archetype.*.share@t.ini:5;"
-                             "archetype.academic.max-price@t.ini:8;demand.scale@--set:0;"
-                             "market.fee@t.ini:3;market.price@t.ini:4;"
-                             "market.verbose@t.ini:10;");
-    (void)scn_real(run, "market.fee");
-    (void)scn_real(run, "demand.scale");
-    (void)scn_real(run, "archetype.zed.share");         /* an entity only a model knows */
-    (void)scn_money(run, "archetype.academic.max-price");
-    u.text[0] = '\0';
-    scn_run_each_unread(run, log_unread, &u);
-    ck_assert_str_eq(u.text, "archetype.*.max-price@t.ini:6;market.price@t.ini:4;"
-                             "market.verbose@t.ini:10;");
+    ck_assert_str_eq(unread_in(&u, run, 1),
+                     "archetype.*.max-price@t.ini:6;archetype.*.share@t.ini:5;"
+                     "archetype.academic.max-price@t.ini:8;demand.scale@--set:0;"
+                     "market.fee@t.ini:3;market.price@t.ini:4;market.verbose@t.ini:10;");
+    (void)scn_real(run[0], "market.fee");
+    (void)scn_real(run[0], "demand.scale");
+    (void)scn_real(run[0], "archetype.zed.share");      /* an entity only a model knows */
+    (void)scn_money(run[0], "archetype.academic.max-price");
+    ck_assert_str_eq(unread_in(&u, run, 1),
+                     "archetype.*.max-price@t.ini:6;market.price@t.ini:4;"
+                     "market.verbose@t.ini:10;");
     /* an entity the scenario names, read through its own key, reads the
      * '*' key that set it */
-    (void)scn_money(run, "archetype.builtin.max-price");
-    u.text[0] = '\0';
-    scn_run_each_unread(run, log_unread, &u);
-    ck_assert_str_eq(u.text, "market.price@t.ini:4;market.verbose@t.ini:10;");
-    scn_run_free(run);
-    /* each run starts unread */
-    run = run_ok(st, 0);
-    u.text[0] = '\0';
-    scn_run_each_unread(run, log_unread, &u);
-    ck_assert_ptr_nonnull(strstr(u.text, "market.fee@t.ini:3;"));
-    scn_run_free(run);
+    (void)scn_money(run[0], "archetype.builtin.max-price");
+    ck_assert_str_eq(unread_in(&u, run, 1), "market.price@t.ini:4;market.verbose@t.ini:10;");
+    /* each run starts unread; over two runs a key either read is read */
+    run[1] = run_ok(st, 0);
+    ck_assert_ptr_nonnull(strstr(unread_in(&u, run + 1, 1), "market.fee@t.ini:3;"));
+    (void)scn_money(run[1], "market.price");
+    ck_assert_str_eq(unread_in(&u, run, 2), "market.verbose@t.ini:10;");
+    scn_run_free(run[0]);
+    scn_run_free(run[1]);
     scn_study_free(st);
     scn_free(s);
     preg_free(r);
