@@ -1428,6 +1428,31 @@ START_TEST(vast_same_kind_overlap_keeps_the_worst_rate)
 }
 END_TEST
 
+/* The closed form the next three tests read (that of
+ * vast_penalties_and_datacenter_bonus): a machine born at 0 and down at
+ * 'rate' over the hours from 'b' to 'a' before GAP_T2 = 60 d + 30 h (age
+ * 1470 h), up otherwise, scores below a never-down one by rate H
+ * (e^{-a/H} - e^{-b/H}) / (W0 e^{-age/H} + H (1 - e^{-age/H})), H = 720 h,
+ * W0 = 168 h; the losses of separate spans add. */
+#define GAP_T0 (60 * SIM_DAY)
+#define GAP_T2 (GAP_T0 + 30 * SIM_HOUR)
+
+static double vast_gap(double rate, double a, double b)
+{
+    double H = 720, age = 1470, w = 168 * exp(-age / H) + H * (1 - exp(-age / H));
+
+    return rate * H * (exp(-a / H) - exp(-b / H)) / w;
+}
+
+/* How far 's' scores below a never-down machine at GAP_T2. */
+static double gap_at_t2(const struct rel_state *s, const struct rel_params *p)
+{
+    struct rel_state ref;
+
+    rel_init(&ref, 0, false);
+    return rel_score(&ref, p, GAP_T2) - rel_score(s, p, GAP_T2);
+}
+
 /* One of two overlapping causes of one kind ending leaves the other's
  * rate in force (reliability.h: "the badness rate is the worst of those
  * down now"). Two idle regional outages, [t0, t0 + 4 h) and [t0 + 2 h,
@@ -1440,12 +1465,9 @@ END_TEST
 START_TEST(vast_same_kind_overlap_lasts_to_the_last_end)
 {
     struct rel_params p = vast();
-    struct rel_state ref, s;
-    sim_time t0 = 60 * SIM_DAY, t2 = t0 + 30 * SIM_HOUR;
-    double H = 720, age = 1470, w = 168 * exp(-age / H) + H * (1 - exp(-age / H));
-    double six = H * (exp(-24 / H) - exp(-30 / H)) / w;
+    struct rel_state s;
+    sim_time t0 = GAP_T0;
 
-    rel_init(&ref, 0, false);
     rel_init(&s, 0, false);
     rel_on_down(&s, &p, t0, REL_DOWN_OUTAGE, false);
     rel_on_down(&s, &p, t0 + 2 * SIM_HOUR, REL_DOWN_OUTAGE, false);
@@ -1453,7 +1475,7 @@ START_TEST(vast_same_kind_overlap_lasts_to_the_last_end)
     ck_assert(s.down);
     rel_on_cause_end(&s, &p, t0 + 6 * SIM_HOUR, REL_DOWN_OUTAGE, false);
     ck_assert(!s.down);
-    NEAR(rel_score(&ref, &p, t2) - rel_score(&s, &p, t2), six, 1e-12);
+    NEAR(gap_at_t2(&s, &p), vast_gap(1, 24, 30), 1e-12);
 }
 END_TEST
 
@@ -1504,12 +1526,9 @@ END_TEST
 START_TEST(vast_same_kind_inner_end_keeps_the_rental_rate)
 {
     struct rel_params p = vast();
-    struct rel_state ref, s;
-    sim_time t0 = 60 * SIM_DAY, t2 = t0 + 30 * SIM_HOUR;
-    double H = 720, age = 1470, w = 168 * exp(-age / H) + H * (1 - exp(-age / H));
-    double six = 3 * H * (exp(-24 / H) - exp(-30 / H)) / w;
+    struct rel_state s;
+    sim_time t0 = GAP_T0;
 
-    rel_init(&ref, 0, false);
     for (int inner_rented = 0; inner_rented < 2; inner_rented++) {
         rel_init(&s, 0, false);
         rel_on_down(&s, &p, t0, REL_DOWN_OUTAGE, true);
@@ -1518,7 +1537,7 @@ START_TEST(vast_same_kind_inner_end_keeps_the_rental_rate)
         ck_assert(s.down);
         rel_on_cause_end(&s, &p, t0 + 6 * SIM_HOUR, REL_DOWN_OUTAGE, true);
         ck_assert(!s.down);
-        NEAR(rel_score(&ref, &p, t2) - rel_score(&s, &p, t2), six, 1e-12);
+        NEAR(gap_at_t2(&s, &p), vast_gap(3, 24, 30), 1e-12);
     }
 }
 END_TEST
@@ -1537,13 +1556,9 @@ END_TEST
 START_TEST(vast_a_later_idle_outage_is_not_charged_as_rented)
 {
     struct rel_params p = vast();
-    struct rel_state ref, s;
-    sim_time t0 = 60 * SIM_DAY, t2 = t0 + 30 * SIM_HOUR;
-    double H = 720, age = 1470, w = 168 * exp(-age / H) + H * (1 - exp(-age / H));
-    double want = H * (3 * (exp(-28 / H) - exp(-30 / H))
-                       + (exp(-24 / H) - exp(-26 / H))) / w;
+    struct rel_state s;
+    sim_time t0 = GAP_T0;
 
-    rel_init(&ref, 0, false);
     for (int by_up = 0; by_up < 2; by_up++) {
         rel_init(&s, 0, false);
         rel_on_down(&s, &p, t0, REL_DOWN_OUTAGE, true);
@@ -1555,7 +1570,7 @@ START_TEST(vast_a_later_idle_outage_is_not_charged_as_rented)
         rel_on_down(&s, &p, t0 + 4 * SIM_HOUR, REL_DOWN_OUTAGE, false);
         rel_on_cause_end(&s, &p, t0 + 6 * SIM_HOUR, REL_DOWN_OUTAGE, false);
         ck_assert(!s.down);
-        NEAR(rel_score(&ref, &p, t2) - rel_score(&s, &p, t2), want, 1e-12);
+        NEAR(gap_at_t2(&s, &p), vast_gap(3, 28, 30) + vast_gap(1, 24, 26), 1e-12);
     }
 }
 END_TEST
